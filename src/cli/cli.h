@@ -1,0 +1,18 @@
+/* Subcommands of the lmn binary. Each returns the process exit code; only main exits. */
+#ifndef LMN_CLI_H
+#define LMN_CLI_H
+
+#include "rules/params.h"
+#include "util/rc.h"
+
+#define EXIT_USAGE 2
+
+int cmd_calendar(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* Loads the rule files from dir (NULL: the default folder); prints the error on failure. */
+LMN_MUST_USE enum lmn_rc cli_load_rules(struct params *p, const char *dir);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,102 @@
+/* lmn serve: open (create and migrate) the database, load the rules and serve HTTP until a signal. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+#include "store/db.h"
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 2 };
+	const char *db_path = "var/lmn.db", *rules = NULL;
+	struct params p;
+	struct db *db = NULL;
+	struct server *srv = NULL;
+	struct lmn_err err;
+	sigset_t set;
+	unsigned long v;
+	int c, sig = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'l': cfg.listen = optarg; break;
+		case 'r': rules = optarg; break;
+		case 'p':
+			if (!parse_uint(optarg, 65535, &v)) {
+				cli_error("--port: expected 0–65535, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.port = (uint16_t)v;
+			break;
+		case 't':
+			if (!parse_uint(optarg, 256, &v) || v == 0) {
+				cli_error("--threads: expected 1–256, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.threads = (unsigned)v;
+			break;
+		default:
+			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
+				  "[--rules DIR]");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_error("serve: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_load_rules(&p, rules) != LMN_OK)
+		return 1;
+	if (db_open(db_path, &db, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		params_release(&p);
+		return 1;
+	}
+	/* Block the stop signals before the server's threads start, then wait for one. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (server_start(&cfg, db, &p, &srv, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		db_close(db);
+		params_release(&p);
+		return 1;
+	}
+	printf("lmn: serving http://%s:%u/ (database %s)\n", cfg.listen, server_port(srv), db_path);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	printf("lmn: stopping (signal %d)\n", sig);
+	server_stop(srv);
+	db_close(db);
+	params_release(&p);
+	return 0;
+}

@@ -1,0 +1,93 @@
+/* lmn: the ordering portal and supply system for LMN products. Dispatches git-style subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "store/rules_files.h"
+#include "util/localtime.h"
+
+#ifndef LMN_VERSION
+#define LMN_VERSION "0"
+#endif
+
+static const char usage[] =
+	"usage: lmn <command> [<args>]\n"
+	"\n"
+	"  serve [--db PATH] [--port N] [--listen ADDR] [--threads N] [--rules DIR]\n"
+	"                                 serve the web UI and API (default var/lmn.db, port 8080)\n"
+	"  calendar holidays YEAR         list a year's non-working days with their Swedish names\n"
+	"  calendar add DATE N            the date N working days after DATE\n"
+	"  calendar between FROM TO       working days in (FROM, TO]\n"
+	"  rules show [--on DATE] [--rules DIR]\n"
+	"                                 every rule parameter as in force on DATE, with its source\n"
+	"  rules eval [--rules DIR]       evaluate order facts, JSON lines on stdin → answers on stdout\n"
+	"  rules check [--rules DIR]      validate the rule files\n"
+	"  version                        print the version\n";
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("lmn %s\n", LMN_VERSION);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "serve", cmd_serve },
+	{ "calendar", cmd_calendar },
+	{ "rules", cmd_rules },
+	{ "version", cmd_version },
+};
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lmn: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+enum lmn_rc cli_load_rules(struct params *p, const char *dir)
+{
+	struct lmn_err err;
+	enum lmn_rc rc;
+
+	params_init(p);
+	rc = rules_files_load(p, dir ? dir : rules_files_default_dir(), &err);
+	if (rc != LMN_OK) {
+		cli_error("%s", err.message);
+		params_release(p);
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct lmn_err err;
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(0, NULL);
+	if (localtime_init(&err) != LMN_OK) {
+		cli_error("%s", err.message);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_error("'%s' is not an lmn command; see 'lmn help'", argv[1]);
+	return EXIT_USAGE;
+}

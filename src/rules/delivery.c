@@ -1,0 +1,294 @@
+/* Delivery rules: due date, delay contact and refusals, as in force on the day of receipt. */
+#include "rules/delivery.h"
+
+#include <string.h>
+
+#include "rules/calendar.h"
+
+static const char *const kind_names[KIND__COUNT] = { "normal", "acute", "express" };
+
+static const char *const role_names_sv[ROLE__COUNT] = {
+	[ROLE_PATIENT] = "patient",
+	[ROLE_PRESCRIBER] = "förskrivare",
+	[ROLE_MUNICIPAL_PRESCRIBER] = "kommunal förskrivare",
+	[ROLE_MUNICIPAL_ORDERER] = "kommunal beställare",
+	[ROLE_CUSTOMER_SERVICE] = "kundtjänst",
+};
+
+static const char *const area_names_sv[AREA__COUNT] = {
+	[AREA_NUTRITION] = "nutrition",
+	[AREA_INCONTINENCE] = "inkontinens",
+};
+
+static const char *const code_names[] = {
+	[DELIVERY_OK] = "ok",
+	[DELIVERY_INVALID_INPUT] = "invalid_input",
+	[DELIVERY_ENTRY_NOT_ALLOWED] = "entry_not_allowed",
+	[DELIVERY_KIND_NOT_OFFERED] = "kind_not_offered",
+	[DELIVERY_REQUESTER_NOT_ALLOWED] = "requester_not_allowed",
+	[DELIVERY_ARTICLE_NOT_ELIGIBLE] = "article_not_eligible",
+	[DELIVERY_AFTER_CUTOFF] = "after_cutoff",
+};
+
+const char *kind_name(enum order_kind k)
+{
+	return (unsigned)k < KIND__COUNT ? kind_names[k] : "?";
+}
+
+int kind_parse(const char *s, size_t n)
+{
+	for (int i = 0; i < KIND__COUNT; i++)
+		if (strlen(kind_names[i]) == n && memcmp(kind_names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+const char *role_name_sv(enum role r)
+{
+	return (unsigned)r < ROLE__COUNT ? role_names_sv[r] : "?";
+}
+
+const char *delivery_code_name(enum delivery_code c)
+{
+	return (unsigned)c <= DELIVERY_AFTER_CUTOFF ? code_names[c] : "?";
+}
+
+void order_facts_init(struct order_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->kind = KIND_NORMAL;
+	f->requested_by = ROLE_PATIENT;
+	f->entered_by = ROLE_PATIENT;
+	f->area = AREA_UNKNOWN;
+	f->stocked = true;
+}
+
+static void use(struct delivery_decision *d, enum param_id id)
+{
+	const struct param_source *s = d->rs->src[id];
+
+	for (int i = 0; i < d->nrules; i++)
+		if (d->rules[i] == s)
+			return;
+	if (d->nrules < DELIVERY_MAX_RULES)
+		d->rules[d->nrules++] = s;
+}
+
+static enum lmn_rc refuse(struct delivery_decision *d, enum delivery_code code, enum param_id by)
+{
+	d->code = code;
+	d->refused_by = by;
+	return LMN_EREFUSED;
+}
+
+static bool has(uint32_t set, int bit)
+{
+	return bit >= 0 && (set & (1u << bit));
+}
+
+static bool article_ok(int64_t rule, const struct order_facts *f)
+{
+	return rule == ARTICLES_ACUTE_ASSORTMENT ? f->acute_assortment : f->stocked;
+}
+
+static enum lmn_rc out_of_range(struct lmn_err *err)
+{
+	return lmn_err_set(err, LMN_EINVAL, "received", NULL,
+			   "Datumet ligger utanför kalenderns intervall (%d–%d).", CALENDAR_FIRST_YEAR,
+			   CALENDAR_LAST_YEAR);
+}
+
+enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
+			    struct delivery_decision *d, struct lmn_err *err)
+{
+	const struct rule_set *rs = params_at(p, f->received_day);
+	const union param_value *v;
+	bool working, late;
+	lmn_day day = f->received_day;
+
+	memset(d, 0, sizeof(*d));
+	d->facts = f;
+	d->contact_from = LMN_DAY_NONE;
+	d->due = LMN_DAY_NONE;
+	if (!rs) {
+		char first[11];
+		d->code = DELIVERY_INVALID_INPUT;
+		date_format(params_first_day(p), first);
+		return lmn_err_set(err, LMN_EINVAL, "received", NULL,
+				   "Inga leveransregler gäller före %s.", first);
+	}
+	d->rs = rs;
+	v = rs->v;
+	if (calendar_is_working_day(day, &working) != LMN_OK) {
+		d->code = DELIVERY_INVALID_INPUT;
+		return out_of_range(err);
+	}
+	late = !working || f->received_sec >= v[P_ORDER_CUTOFF].i;
+
+	/* Ordering rights (decision 2024-10-24 item 3d): who may enter a withdrawal at all. */
+	if (!has(v[P_WITHDRAWAL_ENTRY_ROLES].set, (int)f->entered_by))
+		return use(d, P_WITHDRAWAL_ENTRY_ROLES),
+		       refuse(d, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES);
+
+	switch (f->kind) {
+	case KIND_NORMAL:
+		/* Spec B 3:1: the 4th working day after receipt; the order day is day 0. */
+		use(d, P_LEAD_TIME_WORKING_DAYS);
+		if (calendar_add_working_days(day, (int)v[P_LEAD_TIME_WORKING_DAYS].i, &d->due) != LMN_OK)
+			return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
+		break;
+	case KIND_ACUTE:
+		/* Spec B 3:3: the working day after receipt; prescriber-only and the acute
+		 * assortment from 2020-01-30. */
+		use(d, P_ACUTE_LEAD_WORKING_DAYS);
+		if (!has(v[P_ACUTE_REQUESTERS].set, (int)f->requested_by))
+			return use(d, P_ACUTE_REQUESTERS),
+			       refuse(d, DELIVERY_REQUESTER_NOT_ALLOWED, P_ACUTE_REQUESTERS);
+		use(d, P_ACUTE_REQUESTERS);
+		if (!article_ok(v[P_ACUTE_ARTICLES].i, f))
+			return use(d, P_ACUTE_ARTICLES),
+			       refuse(d, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_ACUTE_ARTICLES);
+		use(d, P_ACUTE_ARTICLES);
+		use(d, P_ORDER_CUTOFF);
+		if (late) {
+			use(d, P_ACUTE_AFTER_CUTOFF);
+			if (v[P_ACUTE_AFTER_CUTOFF].i == LATE_REFUSE)
+				return use(d, P_ORDER_CUTOFF),
+				       refuse(d, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF);
+			/* Interpretation: counts as received at the start of the next working day. */
+			if (calendar_add_working_days(day, 1, &day) != LMN_OK)
+				return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
+		}
+		if (calendar_add_working_days(day, (int)v[P_ACUTE_LEAD_WORKING_DAYS].i, &d->due) != LMN_OK)
+			return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
+		break;
+	case KIND_EXPRESS:
+		/* Spec B 3:3 until 2020-01-29: same day, nutrition, stocked, prescriber only. */
+		if (!v[P_EXPRESS_OFFERED].b)
+			return use(d, P_EXPRESS_OFFERED),
+			       refuse(d, DELIVERY_KIND_NOT_OFFERED, P_EXPRESS_OFFERED);
+		use(d, P_EXPRESS_OFFERED);
+		if (!has(v[P_EXPRESS_REQUESTERS].set, (int)f->requested_by))
+			return use(d, P_EXPRESS_REQUESTERS),
+			       refuse(d, DELIVERY_REQUESTER_NOT_ALLOWED, P_EXPRESS_REQUESTERS);
+		if (!has(v[P_EXPRESS_AREAS].set, f->area))
+			return use(d, P_EXPRESS_AREAS),
+			       refuse(d, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_AREAS);
+		if (!article_ok(v[P_EXPRESS_ARTICLES].i, f))
+			return use(d, P_EXPRESS_ARTICLES),
+			       refuse(d, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_ARTICLES);
+		if (late)
+			return use(d, P_ORDER_CUTOFF), refuse(d, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF);
+		use(d, P_EXPRESS_REQUESTERS);
+		use(d, P_EXPRESS_AREAS);
+		use(d, P_EXPRESS_ARTICLES);
+		use(d, P_ORDER_CUTOFF);
+		d->due = day;
+		break;
+	default:
+		d->code = DELIVERY_INVALID_INPUT;
+		return lmn_err_set(err, LMN_EINVAL, "kind", NULL, "Okänd ordertyp.");
+	}
+
+	/* Spec B 3:6: not delivered in full by the end of day N after receipt → contact on the next
+	 * working day; special non-stocked products exempt from 2023-06-21. */
+	if (f->special)
+		use(d, P_DELAY_CONTACT_EXEMPT_SPECIAL);
+	if (!(f->special && v[P_DELAY_CONTACT_EXEMPT_SPECIAL].b)) {
+		int n = (int)v[P_DELAY_CONTACT_AFTER_DAYS].i;
+		enum lmn_rc rc;
+		use(d, P_DELAY_CONTACT_AFTER_DAYS);
+		if (v[P_DELAY_CONTACT_DAY_KIND].i == DAYS_CALENDAR) {
+			use(d, P_DELAY_CONTACT_DAY_KIND);
+			rc = calendar_add_working_days(f->received_day + n, 1, &d->contact_from);
+		} else {
+			rc = calendar_add_working_days(f->received_day, n + 1, &d->contact_from);
+		}
+		if (rc != LMN_OK)
+			return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
+	}
+	use(d, P_WITHDRAWAL_ENTRY_ROLES);
+	d->code = DELIVERY_OK;
+	return LMN_OK;
+}
+
+static void add_set_sv(struct buf *out, uint32_t set, const char *const *names, int count)
+{
+	int total = 0, seen = 0;
+
+	for (int i = 0; i < count; i++)
+		total += (set >> i) & 1;
+	if (total == 0) {
+		buf_adds(out, "ingen");
+		return;
+	}
+	for (int i = 0; i < count; i++) {
+		if (!(set & (1u << i)))
+			continue;
+		if (seen)
+			buf_adds(out, seen == total - 1 ? " eller " : ", ");
+		buf_adds(out, names[i]);
+		seen++;
+	}
+}
+
+void delivery_message(const struct delivery_decision *d, struct buf *out)
+{
+	const union param_value *v = d->rs ? d->rs->v : NULL;
+	const struct order_facts *f = d->facts;
+	char since[11] = "";
+	int64_t cutoff;
+
+	if (!v || !f) {
+		buf_adds(out, "Ordern kunde inte prövas.");
+		return;
+	}
+	date_format(d->rs->src[d->refused_by]->effective, since);
+	cutoff = v[P_ORDER_CUTOFF].i;
+	switch (d->code) {
+	case DELIVERY_ENTRY_NOT_ALLOWED:
+		buf_addf(out, "Rollen %s får inte registrera uttag (gäller från %s). ",
+			 role_name_sv(f->entered_by), since);
+		if (f->entered_by == ROLE_PRESCRIBER)
+			buf_adds(out, "Förskrivaren kan kontakta kundtjänst, som registrerar uttaget. ");
+		buf_adds(out, "Uttag registreras av: ");
+		add_set_sv(out, v[P_WITHDRAWAL_ENTRY_ROLES].set, role_names_sv, ROLE__COUNT);
+		buf_adds(out, ".");
+		break;
+	case DELIVERY_KIND_NOT_OFFERED:
+		buf_addf(out, "Expressleverans erbjuds inte (gäller från %s). Välj akut leverans, "
+			      "som levereras nästa arbetsdag.", since);
+		break;
+	case DELIVERY_REQUESTER_NOT_ALLOWED:
+		buf_addf(out, "%s leverans kan enbart begäras av ",
+			 f->kind == KIND_EXPRESS ? "Express" : "Akut");
+		add_set_sv(out, v[d->refused_by].set, role_names_sv, ROLE__COUNT);
+		buf_addf(out, ", inte av %s (gäller från %s).", role_name_sv(f->requested_by), since);
+		break;
+	case DELIVERY_ARTICLE_NOT_ELIGIBLE:
+		if (d->refused_by == P_EXPRESS_AREAS) {
+			buf_adds(out, "Expressleverans gäller enbart produktområdet ");
+			add_set_sv(out, v[P_EXPRESS_AREAS].set, area_names_sv, AREA__COUNT);
+			buf_adds(out, f->area == AREA_UNKNOWN ? "; ordern anger inget produktområde."
+							      : ".");
+		} else if (v[d->refused_by].i == ARTICLES_ACUTE_ASSORTMENT) {
+			buf_addf(out, "Akut leverans gäller enbart artiklar i det begränsade lagerlagda "
+				      "akutsortimentet (gäller från %s).", since);
+		} else {
+			buf_addf(out, "%s leverans gäller enbart lagerlagda artiklar.",
+				 f->kind == KIND_EXPRESS ? "Express" : "Akut");
+		}
+		break;
+	case DELIVERY_AFTER_CUTOFF:
+		buf_addf(out, "%s måste nå distributören före kl. %02d:%02d en arbetsdag.",
+			 f->kind == KIND_EXPRESS ? "Expressbeställningen" : "Akutbeställningen",
+			 (int)(cutoff / 3600), (int)(cutoff / 60 % 60));
+		if (f->kind == KIND_EXPRESS)
+			buf_adds(out, " Välj akut leverans i stället.");
+		break;
+	case DELIVERY_OK:
+	case DELIVERY_INVALID_INPUT:
+		buf_adds(out, "Ordern kunde inte prövas.");
+		break;
+	}
+}

@@ -1,0 +1,27 @@
+/* Functions that must not appear in new code (STYLE.md, Memory). The build force-includes this
+ * file; it pulls in the headers that declare them first, so only our own uses fail to compile. */
+#ifndef LMN_BANNED_H
+#define LMN_BANNED_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LMN_BANNED(f) sorry_##f##_is_banned_in_lmn
+
+#undef strcpy
+#define strcpy(a, b) LMN_BANNED(strcpy)
+#undef strcat
+#define strcat(a, b) LMN_BANNED(strcat)
+#undef sprintf
+#define sprintf(...) LMN_BANNED(sprintf)
+#undef vsprintf
+#define vsprintf(...) LMN_BANNED(vsprintf)
+#undef strtok
+#define strtok(a, b) LMN_BANNED(strtok)
+#undef gets
+#define gets(a) LMN_BANNED(gets)
+#undef atoi
+#define atoi(a) LMN_BANNED(atoi)
+
+#endif
