@@ -1,0 +1,43 @@
+# Shared set-up for scripts/run and scripts/test: install what is missing, build.
+# Sourced, not run. Everything comes from Debian's archive.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# What the build and the server need.
+PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
+  libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev"
+# What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer.
+PKGS_TEST="curl clang libclang-rt-dev"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_missing() {
+	local missing=() p
+	for p in "$@"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing from Debian: ${missing[*]}"
+	local sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}
+
+# build DIR [meson options…]: configure once, then build.
+build() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		say "configuring $dir"
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	say "building $dir"
+	ninja -C "$dir" >/dev/null
+}

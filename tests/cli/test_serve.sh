@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# lmn serve: creates and migrates the database, answers /healthz and the start page, stops cleanly.
+. "$(dirname "$0")/tap.sh"
+
+"$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out")
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+if [ -z "$port" ]; then
+	not_ok "server starts" "$(cat "$TMP/err")"
+	kill "$pid" 2>/dev/null
+	done_testing
+	exit 1
+fi
+ok "server starts on a free port ($port)"
+base="http://127.0.0.1:$port"
+
+check "the database file exists" "yes" "$([ -s "$TMP/lmn.db" ] && echo yes)"
+body=$(curl -sS "$base/healthz")
+check_grep "/healthz reports the database and schema" '"database":"ok","schema":1' <(echo "$body")
+check "/healthz is JSON" "application/json" "$(curl -sS -o /dev/null -w '%{content_type}' "$base/healthz")"
+check "/ is HTML" "200 text/html; charset=utf-8" "$(curl -sS -o "$TMP/page" -w '%{http_code} %{content_type}' "$base/")"
+check_grep "the page is Swedish" 'lang="sv"' "$TMP/page"
+check "unknown path is 404 problem+json" "404 application/problem+json" \
+	"$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' "$base/nope")"
+check "POST /healthz is 405" "405" "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$base/healthz")"
+
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+check "SIGTERM stops the server cleanly" "0" "$rc"
+
+# A second start reuses the migrated database.
+"$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out2" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q serving "$TMP/out2" && break; sleep 0.05; done
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out2")
+check_grep "restart on the same database" '"schema":1' <(curl -sS "http://127.0.0.1:$port/healthz")
+kill -TERM "$pid"; wait "$pid"
+
+"$LMN" serve --port 70000 >/dev/null 2>&1; rc=$?
+check "a bad port is a usage error" "2" "$rc"
+"$LMN" serve --db /nonexistent/dir/x.db --port 0 >/dev/null 2>"$TMP/err"; rc=$?
+check "an unopenable database is an error" "1" "$rc"
+
+done_testing
