@@ -30,14 +30,24 @@ install_missing() {
 		"${missing[@]}" >/dev/null
 }
 
+# quiet CMD…: runs CMD with its output shown only when it fails.
+quiet() {
+	local log rc=0
+	log=$(mktemp)
+	"$@" >"$log" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || cat "$log" >&2
+	rm -f "$log"
+	return "$rc"
+}
+
 # build DIR [meson options…]: configure once, then build.
 build() {
 	local dir=$1
 	shift
 	if [ ! -f "$dir/build.ninja" ]; then
 		say "configuring $dir"
-		meson setup "$dir" "$@" >/dev/null
+		quiet meson setup "$dir" "$@"
 	fi
 	say "building $dir"
-	ninja -C "$dir" >/dev/null
+	quiet ninja -C "$dir"
 }
