@@ -14,7 +14,7 @@ for path in files:
     with open(path, encoding="utf-8") as f:
         sql = f.read()
     literal = "".join(
-        "\\x%02x" % b if b < 0x20 or b >= 0x7f or b in (0x22, 0x5c, 0x3f) else chr(b)
+        "\\%03o" % b if b < 0x20 or b >= 0x7f or b in (0x22, 0x5c, 0x3f) else chr(b)
         for b in sql.encode("utf-8")
     )
     rows.append((int(m.group(1)), name, literal))
