@@ -8,7 +8,7 @@ cd "$ROOT"
 
 # What the build and the server need.
 PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
-  libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev"
+  libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev"
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer.
 PKGS_TEST="curl clang libclang-rt-dev"
 

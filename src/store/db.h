@@ -1,10 +1,20 @@
-/* The store's one interface. A backend per engine implements it (SQLite now). */
+/* The store's one interface. A backend per engine implements it (SQLite now, PostgreSQL next).
+ *
+ * SQL is written once with numbered parameters ($1, $2 …); a backend rewrites them to its own form.
+ * Connections come from a pool, one per thread at a time; statements are prepared once per connection
+ * and cached by the address of their SQL text, so pass string literals. */
 #ifndef LMN_DB_H
 #define LMN_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "util/rc.h"
 
 struct db;
+struct db_conn;
+struct db_stmt;
 
 /* Opens (creating if needed) the database at path and applies every pending migration, each in
  * its own transaction. */
@@ -15,5 +25,45 @@ void db_close(struct db *db);
 LMN_MUST_USE enum lmn_rc db_schema_version(struct db *db, int *version, struct lmn_err *err);
 /* A cheap query that proves the database answers. */
 LMN_MUST_USE enum lmn_rc db_ping(struct db *db, struct lmn_err *err);
+
+/* A connection for the calling thread until db_release. */
+LMN_MUST_USE enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err);
+void db_release(struct db *db, struct db_conn *c);
+
+/* Transactions. A write transaction takes the write lock at once, so it cannot fail half-way for
+ * a lock. db_commit returns only when the transaction is durable. */
+LMN_MUST_USE enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
+void db_rollback(struct db_conn *c);
+
+/* A statement ready to bind (parameters cleared). sql must outlive the connection (a literal). */
+LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
+				    struct lmn_err *err);
+/* Binding errors are remembered and reported by db_step. Parameters count from 1, as $1. */
+void db_bind_int(struct db_stmt *st, int i, int64_t v);
+void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
+void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
+void db_bind_null(struct db_stmt *st, int i);
+/* The highest parameter number the statement uses. */
+int db_param_count(struct db_stmt *st);
+/* Steps once: *row is true with a row to read, false when done. A constraint failure is LMN_EINVAL. */
+LMN_MUST_USE enum lmn_rc db_step(struct db_stmt *st, bool *row, struct lmn_err *err);
+/* Runs a statement that returns no rows (or ignores them) to its end. */
+LMN_MUST_USE enum lmn_rc db_run(struct db_stmt *st, struct lmn_err *err);
+/* Columns count from 0. Text stays valid until the next step or reset. */
+int64_t db_col_int(struct db_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
+bool db_col_null(struct db_stmt *st, int i);
+/* Resets the statement so the cache can hand it out again. Always call when done. */
+void db_done(struct db_stmt *st);
+
+/* The rowid of the last insert and the rows the last statement changed, on this connection. */
+int64_t db_last_id(struct db_conn *c);
+int64_t db_changes(struct db_conn *c);
+/* Runs SQL without parameters (several statements allowed). */
+LMN_MUST_USE enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err);
+
+/* Rewrites $N parameters to ?N outside quotes and comments; out holds at least strlen(sql)+1. */
+void db_rewrite_params(const char *sql, char *out);
 
 #endif
