@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "http/server.h"
 #include "store/db.h"
@@ -31,6 +33,8 @@ int cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "trusted-proxy-header", required_argument, NULL, 'H' },
+		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 2 };
@@ -49,6 +53,8 @@ int cmd_serve(int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 'l': cfg.listen = optarg; break;
 		case 'r': rules = optarg; break;
+		case 'H': cfg.api.proxy_user_header = optarg; break;
+		case 'S': cfg.api.secure_cookies = true; break;
 		case 'p':
 			if (!parse_uint(optarg, 65535, &v)) {
 				cli_error("--port: expected 0–65535, got '%s'", optarg);
@@ -65,13 +71,17 @@ int cmd_serve(int argc, char **argv)
 			break;
 		default:
 			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
-				  "[--rules DIR]");
+				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies]");
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		cli_error("serve: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
+	}
+	if (sodium_init() < 0) {
+		cli_error("libsodium cannot start");
+		return 1;
 	}
 	if (cli_load_rules(&p, rules) != LMN_OK)
 		return 1;

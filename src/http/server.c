@@ -7,13 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "util/buf.h"
 
 struct server {
 	struct MHD_Daemon *daemon;
+	struct app app;
 	struct db *db;
 	const struct params *params;
 	uint16_t port;
+};
+
+/* What one connection's request accumulates between libmicrohttpd's calls. */
+struct request {
+	struct buf body;
+	bool too_large;
 };
 
 static const char start_page[] =
@@ -75,23 +83,91 @@ static enum MHD_Result healthz(struct server *s, struct MHD_Connection *c)
 	return respond(c, MHD_HTTP_OK, "application/json", body, (size_t)n, true);
 }
 
+static const char *lookup(void *conn, enum http_lookup kind, const char *key)
+{
+	static const enum MHD_ValueKind kinds[] = {
+		[HTTP_QUERY] = MHD_GET_ARGUMENT_KIND,
+		[HTTP_HEADER] = MHD_HEADER_KIND,
+		[HTTP_COOKIE] = MHD_COOKIE_KIND,
+	};
+	return MHD_lookup_connection_value(conn, kinds[kind], key);
+}
+
+static enum MHD_Result api(struct server *s, struct MHD_Connection *c, const char *url,
+			   const char *method, struct request *rq)
+{
+	struct http_req req = {
+		.method = method, .path = url, .body = rq->body.data, .body_len = rq->body.len,
+		.lookup = lookup, .conn = c,
+	};
+	struct http_resp resp = { .status = 500, .type = "application/json" };
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	buf_init(&resp.body, 0);
+	api_dispatch(&s->app, &req, &resp);
+	if (resp.body.failed) {
+		buf_release(&resp.body);
+		return MHD_NO;
+	}
+	r = MHD_create_response_from_buffer(resp.body.len, resp.body.data ? resp.body.data : "",
+					    MHD_RESPMEM_MUST_COPY);
+	buf_release(&resp.body);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp.type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	for (int i = 0; i < resp.nheaders; i++)
+		MHD_add_response_header(r, resp.headers[i].name, resp.headers[i].value);
+	ret = MHD_queue_response(c, resp.status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *req_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (rq) {
+		buf_release(&rq->body);
+		free(rq);
+		*req_cls = NULL;
+	}
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_size, void **req_cls)
 {
 	struct server *s = cls;
+	struct request *rq = *req_cls;
 	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
 	(void)version;
-	(void)upload_data;
-	if (*req_cls == NULL) {
-		*req_cls = (void *)1; /* first call: headers only */
+	if (!rq) { /* first call: headers only */
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		buf_init(&rq->body, API_MAX_BODY);
+		*req_cls = rq;
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		*upload_size = 0; /* no route takes a body yet */
+		buf_add(&rq->body, upload_data, *upload_size);
+		rq->too_large = rq->body.failed;
+		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->too_large)
+		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
+			       "Kroppen får vara högst 1 MiB.");
+	if (strncmp(url, "/api/", 5) == 0)
+		return api(s, c, url, method, rq);
 	if (strcmp(url, "/healthz") == 0)
 		return get ? healthz(s, c)
 			   : problem(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Metoden stöds inte", method);
@@ -122,9 +198,12 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	}
 	s->db = db;
 	s->params = params;
+	s->app.db = db;
+	s->app.params = params;
+	s->app.cfg = cfg->api;
 	s->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+		handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
 		cfg->threads ? cfg->threads : 2u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_END);
 	if (!s->daemon) {

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "api/api.h"
 #include "rules/params.h"
 #include "store/db.h"
 #include "util/rc.h"
@@ -12,6 +13,7 @@ struct server_config {
 	const char *listen; /* IPv4 address to bind, e.g. 127.0.0.1 */
 	uint16_t port;      /* 0: any free port */
 	unsigned threads;
+	struct api_config api;
 };
 
 struct server;

@@ -1,0 +1,86 @@
+/* Who may see which patient (DOMAIN.md §2), and the append-only access log of every read and write
+ * of patient data (Swedish patient data law). */
+#include "api/api.h"
+
+static const char *const action_names[] = { "read", "create", "update" };
+
+bool access_sees_protected(const struct api_ctx *ctx)
+{
+	/* Only roles that must deliver see a protected identity's address and phone; a patient and
+	 * their delegates see their own. */
+	return ctx->user.role == UR_DISTRIBUTOR || ctx->user.role == UR_PATIENT;
+}
+
+bool access_patient(struct api_ctx *ctx, int64_t patient_id)
+{
+	static const char *const sql[UR__COUNT] = {
+		[UR_PATIENT] = "SELECT p.id, (p.id = $2 OR EXISTS (SELECT 1 FROM delegates d "
+			       "WHERE d.user_id = $3 AND d.patient_id = p.id)) FROM patients p WHERE p.id = $1",
+		[UR_PRESCRIBER] = "SELECT p.id, EXISTS (SELECT 1 FROM prescriptions r "
+				  "WHERE r.patient_id = p.id AND r.unit_id = $2) FROM patients p WHERE p.id = $1",
+		[UR_MUNICIPAL_PRESCRIBER] = "SELECT p.id, (p.municipality = $4 OR EXISTS (SELECT 1 FROM "
+					    "prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2)) "
+					    "FROM patients p WHERE p.id = $1",
+		[UR_MUNICIPAL_ORDERER] = "SELECT p.id, p.municipality = $4 FROM patients p WHERE p.id = $1",
+		[UR_CUSTOMER_SERVICE] = "SELECT p.id, 1 FROM patients p WHERE p.id = $1",
+		[UR_DISTRIBUTOR] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
+		[UR_ADMIN] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
+	};
+	const struct user *u = &ctx->user;
+	struct db_stmt *st;
+	bool row = false, allowed = false;
+	enum lmn_rc rc;
+
+	rc = db_prepare(ctx->c, sql[u->role], &st, &ctx->err);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	/* Bind only what the statement has: an index beyond its parameters is an error. */
+	db_bind_int(st, 1, patient_id);
+	if (db_param_count(st) >= 2)
+		db_bind_int(st, 2, u->role == UR_PATIENT ? u->patient_id : u->unit_id);
+	if (db_param_count(st) >= 3)
+		db_bind_int(st, 3, u->id);
+	if (db_param_count(st) >= 4)
+		db_bind_text(st, 4, u->municipality);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		allowed = db_col_int(st, 1) != 0;
+	db_done(st);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (!row) {
+		api_problem(ctx, 404, "not_found", NULL, NULL, "Patienten finns inte.");
+		return false;
+	}
+	if (!allowed) {
+		api_problem(ctx, 403, "no_relationship", NULL, NULL,
+			    "Du har ingen vårdrelation eller behörighet till den här patientens uppgifter.");
+		return false;
+	}
+	return true;
+}
+
+enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_action action,
+			  const char *what)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	rc = db_prepare(ctx->c,
+			"INSERT INTO access_log (at, user_id, role, patient_id, action, what) "
+			"VALUES ($1, $2, $3, $4, $5, $6)",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, ctx->now);
+	db_bind_int(st, 2, ctx->user.id);
+	db_bind_text(st, 3, user_role_name(ctx->user.role));
+	db_bind_int(st, 4, patient_id);
+	db_bind_text(st, 5, action_names[action]);
+	db_bind_text(st, 6, what);
+	return db_run(st, &ctx->err);
+}

@@ -1,0 +1,193 @@
+/* The JSON API: one handler file per resource, a route table, authentication and authorisation.
+ *
+ * The HTTP front (http/server.c) turns a request into a struct http_req, calls api_dispatch and sends
+ * the struct http_resp back. Handlers never see libmicrohttpd. */
+#ifndef LMN_API_H
+#define LMN_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rules/params.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/rc.h"
+
+#define API_MAX_BODY (1u << 20)
+
+enum http_lookup { HTTP_QUERY, HTTP_HEADER, HTTP_COOKIE };
+
+struct http_req {
+	const char *method;
+	const char *path;
+	const char *body;
+	size_t body_len;
+	/* Looks up a query argument, header or cookie; NULL when absent. */
+	const char *(*lookup)(void *conn, enum http_lookup kind, const char *key);
+	void *conn;
+};
+
+#define HTTP_MAX_HEADERS 4
+
+struct http_resp {
+	unsigned status;
+	const char *type;
+	struct buf body;
+	int nheaders;
+	struct {
+		const char *name;
+		char value[256];
+	} headers[HTTP_MAX_HEADERS];
+};
+
+/* How lmn finds out who is calling. */
+struct api_config {
+	const char *proxy_user_header; /* trusted reverse proxy: this header names the user; NULL: off */
+	bool secure_cookies;           /* add Secure to cookies (behind HTTPS) */
+};
+
+struct app {
+	struct db *db;
+	const struct params *params;
+	struct api_config cfg;
+};
+
+/* Roles of users (DOMAIN.md §2). The first five are also the rule engine's enum role. */
+enum user_role {
+	UR_PATIENT,
+	UR_PRESCRIBER,
+	UR_MUNICIPAL_PRESCRIBER,
+	UR_MUNICIPAL_ORDERER,
+	UR_CUSTOMER_SERVICE,
+	UR_DISTRIBUTOR,
+	UR_ADMIN,
+	UR__COUNT
+};
+#define ROLE_BIT(r) (1u << (r))
+#define ANY_ROLE ((1u << UR__COUNT) - 1)
+
+const char *user_role_name(enum user_role r);
+int user_role_parse(const char *s);
+
+struct user {
+	int64_t id;
+	enum user_role role;
+	int64_t patient_id; /* role patient: their own record */
+	int64_t unit_id;    /* prescribers */
+	char municipality[64];
+	char username[64];
+	char display_name[128];
+	char csrf[48];      /* when signed in with a session cookie */
+	bool via_session;
+};
+
+struct api_ctx {
+	const struct app *app;
+	struct db_conn *c;
+	struct http_req *req;
+	struct http_resp *resp;
+	struct user user;
+	bool signed_in;
+	int64_t id[2];  /* the {id} segments of the path, in order */
+	json_t *body;   /* the parsed JSON body of POST/PUT/PATCH, or NULL */
+	lmn_day today;  /* local date and time of the request */
+	int32_t now_sec;
+	char now[32];   /* ISO 8601 with offset */
+	struct lmn_err err;
+};
+
+/* Handlers return the status they sent (the dispatcher does not need it; it reads well). */
+typedef int (*api_handler)(struct api_ctx *ctx);
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/patients/{id}/orders" */
+	api_handler fn;
+	unsigned roles;      /* who may call; 0: anyone, signed in or not */
+	const char *summary;
+};
+
+/* The route table (api/routes.c), for the dispatcher and the OpenAPI check. */
+const struct route *api_routes(size_t *n);
+
+/* Serves one request: finds the route, authenticates, parses the body, calls the handler. */
+void api_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp);
+
+/* ---- Helpers for handlers (api/respond.c) ---- */
+
+/* Sends a JSON value (stolen) with the status. */
+int api_json(struct api_ctx *ctx, unsigned status, json_t *v);
+/* application/problem+json (RFC 9457); field, rule and code may be NULL. */
+int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
+		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Maps an error from a lower layer: EINVAL 400/422, ENOTFOUND 404, EREFUSED 422, others 500. */
+int api_fail(struct api_ctx *ctx, enum lmn_rc rc);
+
+/* Body fields. Each reports a missing or wrong field as a 400 problem and returns false. */
+bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **out);
+bool api_int(struct api_ctx *ctx, const char *key, bool required, int64_t min, int64_t max,
+	     int64_t *out);
+bool api_bool(struct api_ctx *ctx, const char *key, bool *out);
+/* A query argument as an integer within [min, max], with a default. */
+bool api_query_int(struct api_ctx *ctx, const char *key, int64_t def, int64_t min, int64_t max,
+		   int64_t *out);
+
+/* ---- Access to patient data (api/access.c) ---- */
+
+enum access_action { ACCESS_READ, ACCESS_CREATE, ACCESS_UPDATE };
+
+/* May the caller see or act on this patient's data? Sends 403/404 and returns false if not. The
+ * relationship rules of DOMAIN.md §2: own record (and delegates), the prescriber's unit, the
+ * municipality, customer service, the distributor only through orders it must deliver. */
+bool access_patient(struct api_ctx *ctx, int64_t patient_id);
+/* Records a read or write of patient data in the append-only access log, in the caller's
+ * transaction. */
+LMN_MUST_USE enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id,
+				       enum access_action action, const char *what);
+/* Whether the caller may see a protected identity's address and phone (only roles that deliver). */
+bool access_sees_protected(const struct api_ctx *ctx);
+
+/* ---- Handlers, one file per resource ---- */
+int auth_login(struct api_ctx *ctx);
+int auth_logout(struct api_ctx *ctx);
+int auth_me(struct api_ctx *ctx);
+/* Resolves the caller from a bearer token, the trusted proxy header or the session cookie. */
+LMN_MUST_USE enum lmn_rc auth_identify(struct api_ctx *ctx);
+/* Argon2id hash of a password (libsodium), for user creation. */
+LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err);
+/* A new API token for a user: returns the secret once, stores only its hash. */
+LMN_MUST_USE enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, const char *name,
+					   const char *now, char secret[65], struct lmn_err *err);
+
+
+int patients_list(struct api_ctx *ctx);
+int patients_create(struct api_ctx *ctx);
+int patients_get(struct api_ctx *ctx);
+int patients_access_log(struct api_ctx *ctx);
+
+struct rx_item;
+/* A prescription item i of prescription r, as prescription_item_read takes it. */
+#define ITEM_COLUMNS "i.id, i.withdrawals_allowed, i.withdrawals_remaining, " \
+		     "i.quantity_per_withdrawal, i.period_days, coalesce(i.next_earliest, ''), " \
+		     "i.last_valid, i.cancelled_at IS NOT NULL, r.prescribed_on"
+/* Reads the columns of ITEM_COLUMNS from base on. */
+void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it);
+int prescriptions_list(struct api_ctx *ctx);
+int prescriptions_create(struct api_ctx *ctx);
+int prescription_items_cancel(struct api_ctx *ctx);
+
+int orders_list(struct api_ctx *ctx);
+int orders_create(struct api_ctx *ctx);
+int orders_get(struct api_ctx *ctx);
+int orders_cancel(struct api_ctx *ctx);
+
+int fulfilment_list(struct api_ctx *ctx);
+int shipments_create(struct api_ctx *ctx);
+int shipments_delivered(struct api_ctx *ctx);
+int shipments_returned(struct api_ctx *ctx);
+
+int contact_cases_list(struct api_ctx *ctx);
+int contact_cases_call(struct api_ctx *ctx);
+
+#endif

@@ -1,0 +1,255 @@
+/* Who is calling: local accounts with Argon2id passwords, session cookies with a CSRF token,
+ * API tokens for integrations, and a trusted reverse proxy that names the user in a header. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+
+#define SESSION_COOKIE "lmn_session"
+#define SESSION_HOURS 12
+
+#define USER_COLUMNS "u.id, u.role, coalesce(u.patient_id, 0), coalesce(u.unit_id, 0), " \
+		     "coalesce(u.municipality, ''), u.username, u.display_name"
+
+/* Hex of SHA-256: only this is stored, so a stolen database holds no usable secret. */
+static void token_hash(const char *secret, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static void random_hex(char *out, size_t bytes)
+{
+	unsigned char r[32];
+
+	randombytes_buf(r, bytes);
+	sodium_bin2hex(out, bytes * 2 + 1, r, bytes);
+}
+
+static void read_user(struct db_stmt *st, struct user *u)
+{
+	int role = user_role_parse(db_col_text(st, 1));
+
+	u->id = db_col_int(st, 0);
+	u->role = role < 0 ? UR_PATIENT : (enum user_role)role;
+	u->patient_id = db_col_int(st, 2);
+	u->unit_id = db_col_int(st, 3);
+	snprintf(u->municipality, sizeof(u->municipality), "%s", db_col_text(st, 4));
+	snprintf(u->username, sizeof(u->username), "%s", db_col_text(st, 5));
+	snprintf(u->display_name, sizeof(u->display_name), "%s", db_col_text(st, 6));
+}
+
+/* Runs a prepared lookup with $1 bound; a row signs the caller in. */
+static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session)
+{
+	bool row;
+	enum lmn_rc rc = db_step(st, &row, &ctx->err);
+
+	if (rc == LMN_OK && row && user_role_parse(db_col_text(st, 1)) >= 0) {
+		read_user(st, &ctx->user);
+		if (session) {
+			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 7));
+			ctx->user.via_session = true;
+		}
+		ctx->signed_in = true;
+	} else if (rc == LMN_OK) {
+		rc = LMN_ENOTFOUND;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc auth_identify(struct api_ctx *ctx)
+{
+	const struct http_req *req = ctx->req;
+	const char *authz = req->lookup(req->conn, HTTP_HEADER, "Authorization");
+	const char *cookie = req->lookup(req->conn, HTTP_COOKIE, SESSION_COOKIE);
+	struct db_stmt *st;
+	char hash[65];
+	enum lmn_rc rc;
+
+	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
+		token_hash(authz + 7, hash);
+		rc = db_prepare(ctx->c,
+				"SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+				"WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+				&st, &ctx->err);
+		if (rc != LMN_OK)
+			return rc;
+		db_bind_text(st, 1, hash);
+		return identify_by(ctx, st, false);
+	}
+	if (ctx->app->cfg.proxy_user_header) {
+		const char *name = req->lookup(req->conn, HTTP_HEADER, ctx->app->cfg.proxy_user_header);
+		if (name && *name) {
+			rc = db_prepare(ctx->c,
+					"SELECT " USER_COLUMNS " FROM users u "
+					"WHERE u.username = $1 AND u.active = 1",
+					&st, &ctx->err);
+			if (rc != LMN_OK)
+				return rc;
+			db_bind_text(st, 1, name);
+			return identify_by(ctx, st, false);
+		}
+	}
+	if (cookie && strlen(cookie) == 64) {
+		token_hash(cookie, hash);
+		rc = db_prepare(ctx->c,
+				"SELECT " USER_COLUMNS ", s.csrf_token FROM sessions s "
+				"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
+				"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+				&st, &ctx->err);
+		if (rc != LMN_OK)
+			return rc;
+		db_bind_text(st, 1, hash);
+		return identify_by(ctx, st, true);
+	}
+	return LMN_ENOTFOUND;
+}
+
+enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err)
+{
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "password hashing ran out of memory");
+	return LMN_OK;
+}
+
+enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, const char *name, const char *now,
+			      char secret[65], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	char hash[65];
+	enum lmn_rc rc;
+
+	random_hex(secret, 32);
+	token_hash(secret, hash);
+	rc = db_prepare(c,
+			"INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
+			"VALUES ($1, $2, $3, $4)",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, hash);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, name);
+	db_bind_text(st, 4, now);
+	return db_run(st, err);
+}
+
+static json_t *user_json(const struct user *u)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)u->id, "username",
+			      u->username, "display_name", u->display_name, "role",
+			      user_role_name(u->role));
+	if (u->patient_id)
+		json_object_set_new(o, "patient_id", json_integer(u->patient_id));
+	if (u->unit_id)
+		json_object_set_new(o, "unit_id", json_integer(u->unit_id));
+	if (*u->municipality)
+		json_object_set_new(o, "municipality", json_string(u->municipality));
+	return o;
+}
+
+static void set_cookie(struct api_ctx *ctx, const char *value, int max_age)
+{
+	struct http_resp *r = ctx->resp;
+
+	if (r->nheaders == HTTP_MAX_HEADERS)
+		return;
+	r->headers[r->nheaders].name = "Set-Cookie";
+	snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value),
+		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value, max_age,
+		 ctx->app->cfg.secure_cookies ? "; Secure" : "");
+	r->nheaders++;
+}
+
+int auth_login(struct api_ctx *ctx)
+{
+	const char *username, *password;
+	struct db_stmt *st;
+	char hash[65], secret[65], csrf[33], stored[192];
+	bool row, ok = false;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "username", true, &username) || !api_str(ctx, "password", true, &password))
+		return 0;
+	rc = db_prepare(ctx->c,
+			"SELECT " USER_COLUMNS ", coalesce(u.password_hash, '') FROM users u "
+			"WHERE u.username = $1 AND u.active = 1",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_text(st, 1, username);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row) {
+		read_user(st, &ctx->user);
+		snprintf(stored, sizeof(stored), "%s", db_col_text(st, 7));
+		ok = *stored && crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+	} else {
+		/* Spend the same effort for an unknown name, so timing does not tell names apart. */
+		char dummy[crypto_pwhash_STRBYTES];
+		if (crypto_pwhash_str(dummy, password, strlen(password),
+				      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+			dummy[0] = 0;
+	}
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!ok)
+		return api_problem(ctx, 401, "bad_credentials", "password", NULL,
+				   "Fel användarnamn eller lösenord.");
+	random_hex(secret, 32);
+	random_hex(csrf, 16);
+	token_hash(secret, hash);
+	rc = db_prepare(ctx->c,
+			"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+			"VALUES ($1, $2, $3, $4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'))",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, hash);
+		db_bind_int(st, 2, ctx->user.id);
+		db_bind_text(st, 3, csrf);
+		db_bind_text(st, 4, ctx->now);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	set_cookie(ctx, secret, SESSION_HOURS * 3600);
+	json_t *o = json_pack("{s:o, s:s}", "user", user_json(&ctx->user), "csrf_token", csrf);
+	return api_json(ctx, 200, o);
+}
+
+int auth_logout(struct api_ctx *ctx)
+{
+	const char *cookie = ctx->req->lookup(ctx->req->conn, HTTP_COOKIE, SESSION_COOKIE);
+	struct db_stmt *st;
+	char hash[65];
+	enum lmn_rc rc;
+
+	if (cookie) {
+		token_hash(cookie, hash);
+		rc = db_prepare(ctx->c, "DELETE FROM sessions WHERE token_hash = $1", &st, &ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_text(st, 1, hash);
+			rc = db_run(st, &ctx->err);
+		}
+		if (rc != LMN_OK)
+			return api_fail(ctx, rc);
+	}
+	set_cookie(ctx, "", 0);
+	return api_json(ctx, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+int auth_me(struct api_ctx *ctx)
+{
+	json_t *o = json_pack("{s:o}", "user", user_json(&ctx->user));
+
+	if (ctx->user.via_session)
+		json_object_set_new(o, "csrf_token", json_string(ctx->user.csrf));
+	return api_json(ctx, 200, o);
+}

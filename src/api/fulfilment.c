@@ -1,0 +1,386 @@
+/* The distributor's work: the pick list by due date, shipping (in full, or partially only for
+ * backordered lines), registering delivery (a deviation outside the window), returns and parcels
+ * not collected. The distributor sees what delivery needs and nothing more. */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/fulfilment.h"
+#include "util/clock.h"
+#include "util/localtime.h"
+
+#define MAX_SHIP_LINES 50
+
+int fulfilment_list(struct api_ctx *ctx)
+{
+	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
+	struct db_stmt *st;
+	json_t *list = json_array(), *cur = NULL;
+	int64_t limit, cur_id = 0;
+	lmn_day until_day = ctx->today + 7;
+	char until_s[11];
+	bool row;
+	enum lmn_rc rc;
+
+	if (until && (strlen(until) != 10 || date_parse(until, 10, &until_day) != LMN_OK)) {
+		json_decref(list);
+		return api_problem(ctx, 400, "invalid_input", "until", NULL,
+				   "until ska vara ett datum ÅÅÅÅ-MM-DD.");
+	}
+	if (!api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {
+		json_decref(list);
+		return (int)ctx->resp->status;
+	}
+	date_format(until_day, until_s);
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		goto fail;
+	rc = db_prepare(ctx->c,
+			"SELECT o.id, o.patient_id, o.kind, o.due, o.status, o.delivery_method, "
+			"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "
+			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
+			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
+			"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), p.rural_route, "
+			"l.id, a.article_number, a.name, l.quantity, l.shipped_quantity, l.backordered "
+			"FROM (SELECT * FROM orders WHERE status IN ('received', 'partially_shipped', 'partially_delivered') "
+			"AND due <= $1 ORDER BY due, id LIMIT $2) o "
+			"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.order_id = o.id "
+			"JOIN articles a ON a.id = l.article_id ORDER BY o.due, o.id, l.id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		goto fail;
+	db_bind_text(st, 1, until_s);
+	db_bind_int(st, 2, limit);
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		if (db_col_int(st, 0) != cur_id) {
+			cur_id = db_col_int(st, 0);
+			cur = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:[]}", "id",
+					(json_int_t)cur_id, "patient_id", (json_int_t)db_col_int(st, 1),
+					"kind", db_col_text(st, 2), "due", db_col_text(st, 3), "status",
+					db_col_text(st, 4), "delivery_method", db_col_text(st, 5),
+					"recipient", db_col_text(st, 6), "rural_route",
+					db_col_int(st, 14) != 0, "lines");
+			if (strcmp(db_col_text(st, 5), "home") == 0)
+				json_object_set_new(
+					cur, "address",
+					json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
+						  db_col_text(st, 7), "postal_code", db_col_text(st, 8),
+						  "city", db_col_text(st, 9), "phone", db_col_text(st, 10),
+						  "door_code", db_col_text(st, 11)));
+			else if (db_col_int(st, 12))
+				json_object_set_new(cur, "pickup_point_id", json_integer(db_col_int(st, 12)));
+			else
+				json_object_set_new(cur, "unit_id", json_integer(db_col_int(st, 13)));
+			json_array_append_new(list, cur);
+		}
+		json_array_append_new(
+			json_object_get(cur, "lines"),
+			json_pack("{s:I, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)db_col_int(st, 15),
+				  "article_number", db_col_text(st, 16), "name", db_col_text(st, 17),
+				  "quantity", (json_int_t)db_col_int(st, 18), "shipped_quantity",
+				  (json_int_t)db_col_int(st, 19), "backordered", db_col_int(st, 20) != 0));
+	}
+	db_done(st);
+	for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
+		rc = access_record(
+			ctx, json_integer_value(json_object_get(json_array_get(list, i), "patient_id")),
+			ACCESS_READ, "plocklista");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		goto fail;
+	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "orders", list));
+fail:
+	json_decref(list);
+	return api_fail(ctx, rc);
+}
+
+/* The order's lines with what earlier shipments sent. */
+struct ship_state {
+	int64_t line_id[MAX_SHIP_LINES];
+	struct ship_line lines[MAX_SHIP_LINES];
+	size_t n;
+	int64_t patient;
+	char status[32];
+};
+
+static enum lmn_rc load_order_lines(struct api_ctx *ctx, int64_t order_id, struct ship_state *s)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	memset(s, 0, sizeof(*s));
+	rc = db_prepare(ctx->c,
+			"SELECT o.patient_id, o.status, l.id, l.quantity, l.shipped_quantity "
+			"FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1 "
+			"ORDER BY l.id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, order_id);
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row && s->n < MAX_SHIP_LINES) {
+		s->patient = db_col_int(st, 0);
+		snprintf(s->status, sizeof(s->status), "%s", db_col_text(st, 1));
+		s->line_id[s->n] = db_col_int(st, 2);
+		s->lines[s->n].ordered = db_col_int(st, 3);
+		s->lines[s->n].shipped_before = db_col_int(st, 4);
+		s->n++;
+	}
+	db_done(st);
+	if (rc == LMN_OK && s->n == 0)
+		rc = lmn_err_set(&ctx->err, LMN_ENOTFOUND, NULL, NULL, "Beställningen finns inte.");
+	return rc;
+}
+
+int shipments_create(struct api_ctx *ctx)
+{
+	json_t *lines = ctx->body ? json_object_get(ctx->body, "lines") : NULL, *saved = ctx->body;
+	struct ship_state s;
+	struct db_stmt *st;
+	int64_t shipment;
+	bool partial, row;
+	enum lmn_rc rc;
+
+	if (!json_is_array(lines))
+		return api_problem(ctx, 400, "invalid_input", "lines", NULL,
+				   "lines ska vara en lista: {line_id, quantity, backordered}.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
+	    (rc = load_order_lines(ctx, ctx->id[0], &s)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (strcmp(s.status, "received") != 0 && strcmp(s.status, "partially_shipped") != 0 &&
+	    strcmp(s.status, "partially_delivered") != 0)
+		return api_problem(ctx, 409, "not_open", NULL, NULL,
+				   "Beställningen är inte öppen för leverans (status %s).", s.status);
+	for (size_t i = 0; i < json_array_size(lines); i++) {
+		int64_t line_id, qty;
+		bool back = false, found = false;
+
+		ctx->body = json_array_get(lines, i);
+		row = json_is_object(ctx->body) && api_int(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
+		      api_int(ctx, "quantity", true, 0, 100000, &qty) &&
+		      api_bool(ctx, "backordered", &back);
+		ctx->body = saved;
+		if (!row)
+			return ctx->resp->status ? (int)ctx->resp->status
+						 : api_problem(ctx, 400, "invalid_input", "lines", NULL,
+							       "lines[%zu] ska vara ett objekt.", i);
+		for (size_t j = 0; j < s.n; j++)
+			if (s.line_id[j] == line_id) {
+				s.lines[j].now = qty;
+				s.lines[j].backordered = back;
+				found = true;
+			}
+		if (!found)
+			return api_problem(ctx, 422, "line_not_in_order", "lines", NULL,
+					   "Raden %lld hör inte till beställningen.", (long long)line_id);
+	}
+	/* A line the request leaves out is shipped with nothing, not backordered. */
+	rc = fulfilment_check_shipment(ctx->app->params, ctx->today, s.lines, s.n, &partial, &ctx->err);
+	if (rc == LMN_EREFUSED)
+		return api_problem(ctx, 422, "partial_not_backordered", ctx->err.field, ctx->err.rule,
+				   "%s", ctx->err.message);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = db_prepare(ctx->c,
+			"INSERT INTO shipments (order_id, shipped_at, shipped_by, partial) "
+			"VALUES ($1, $2, $3, $4)",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, ctx->now);
+	db_bind_int(st, 3, ctx->user.id);
+	db_bind_int(st, 4, partial);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	shipment = db_last_id(ctx->c);
+	for (size_t j = 0; j < s.n; j++) {
+		rc = db_prepare(ctx->c,
+				"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
+				"VALUES ($1, $2, $3, $4)",
+				&st, &ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, shipment);
+			db_bind_int(st, 2, s.line_id[j]);
+			db_bind_int(st, 3, s.lines[j].now);
+			db_bind_int(st, 4, s.lines[j].backordered);
+			rc = db_run(st, &ctx->err);
+		}
+		if (rc == LMN_OK)
+			rc = db_prepare(ctx->c,
+					"UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
+					"backordered = $3 WHERE id = $1",
+					&st, &ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, s.line_id[j]);
+			db_bind_int(st, 2, s.lines[j].now);
+			db_bind_int(st, 3, s.lines[j].backordered);
+			rc = db_run(st, &ctx->err);
+		}
+		if (rc != LMN_OK)
+			return api_fail(ctx, rc);
+	}
+	rc = db_prepare(ctx->c, "UPDATE orders SET status = $2 WHERE id = $1", &st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		db_bind_text(st, 2, partial ? "partially_shipped" : "shipped");
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK)
+		rc = access_record(ctx, s.patient, ACCESS_UPDATE, "sändning registrerad");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 201, json_pack("{s:I, s:I, s:b, s:s}", "id", (json_int_t)shipment,
+					    "order_id", (json_int_t)ctx->id[0], "partial", partial,
+					    "order_status", partial ? "partially_shipped" : "shipped"));
+}
+
+/* The shipment, its order and patient, for registering what became of it. */
+static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *patient,
+				 bool *has_outcome)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	rc = db_prepare(ctx->c,
+			"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL FROM shipments s "
+			"JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, ctx->id[0]);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && !row)
+		rc = lmn_err_set(&ctx->err, LMN_ENOTFOUND, NULL, NULL, "Sändningen finns inte.");
+	if (rc == LMN_OK) {
+		*order = db_col_int(st, 0);
+		*patient = db_col_int(st, 1);
+		*has_outcome = db_col_int(st, 2) != 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+/* After a shipment's outcome: delivered in full when every line is, else partially. */
+static const char *order_status_sql =
+	"UPDATE orders SET status = CASE "
+	"WHEN $2 <> 'delivered' THEN $2 "
+	"WHEN NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id AND "
+	"l.quantity > (SELECT coalesce(sum(sl.quantity), 0) FROM shipment_lines sl "
+	"JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id AND "
+	"s.outcome = 'delivered')) THEN 'delivered' "
+	"ELSE 'partially_delivered' END WHERE id = $1 RETURNING status";
+
+int shipments_delivered(struct api_ctx *ctx)
+{
+	const char *at = NULL;
+	struct db_stmt *st;
+	int64_t order, patient;
+	lmn_day day;
+	int32_t sec;
+	bool done, deviation, row;
+	char why[128], rule[48], when[32], status[32] = "";
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "delivered_at", false, &at))
+		return (int)ctx->resp->status;
+	if (at) {
+		if (localtime_parse(at, strlen(at), &day, &sec, &ctx->err) != LMN_OK)
+			return api_problem(ctx, 400, "invalid_input", "delivered_at", NULL,
+					   "delivered_at ska vara en tidpunkt ÅÅÅÅ-MM-DDTtt:mm.");
+	} else {
+		day = ctx->today;
+		sec = ctx->now_sec;
+	}
+	clock_format(day, sec, when);
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
+	    (rc = load_shipment(ctx, &order, &patient, &done)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (done)
+		return api_problem(ctx, 409, "already_registered", NULL, NULL,
+				   "Sändningens utfall är redan registrerat.");
+	rc = fulfilment_delivery_deviation(ctx->app->params, day, sec, &deviation, why, rule, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = db_prepare(ctx->c,
+			"UPDATE shipments SET delivered_at = $2, outcome = 'delivered', outcome_at = $2, "
+			"delivery_deviation = $3 WHERE id = $1",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		db_bind_text(st, 2, when);
+		db_bind_text(st, 3, deviation ? why : NULL);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK && (rc = db_prepare(ctx->c, order_status_sql, &st, &ctx->err)) == LMN_OK) {
+		db_bind_int(st, 1, order);
+		db_bind_text(st, 2, "delivered");
+		rc = db_step(st, &row, &ctx->err);
+		if (rc == LMN_OK && row)
+			snprintf(status, sizeof(status), "%s", db_col_text(st, 0));
+		db_done(st);
+	}
+	if (rc == LMN_OK)
+		rc = access_record(ctx, patient, ACCESS_UPDATE, "leverans registrerad");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)ctx->id[0], "delivered_at",
+			      when, "order_status", status, "deviation", deviation);
+	if (deviation) {
+		json_object_set_new(o, "deviation_reason", json_string(why));
+		json_object_set_new(o, "rule", json_string(rule));
+	}
+	return api_json(ctx, 200, o);
+}
+
+int shipments_returned(struct api_ctx *ctx)
+{
+	const char *outcome, *note = NULL;
+	struct db_stmt *st;
+	int64_t order, patient;
+	bool done, row;
+	char status[32] = "";
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "note", false, &note))
+		return (int)ctx->resp->status;
+	if (strcmp(outcome, "returned") != 0 && strcmp(outcome, "not_collected") != 0)
+		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
+				   "outcome ska vara returned eller not_collected.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
+	    (rc = load_shipment(ctx, &order, &patient, &done)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (done)
+		return api_problem(ctx, 409, "already_registered", NULL, NULL,
+				   "Sändningens utfall är redan registrerat.");
+	rc = db_prepare(ctx->c,
+			"UPDATE shipments SET outcome = $2, outcome_at = $3, outcome_note = $4 WHERE id = $1",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		db_bind_text(st, 2, outcome);
+		db_bind_text(st, 3, ctx->now);
+		db_bind_text(st, 4, note);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK && (rc = db_prepare(ctx->c, order_status_sql, &st, &ctx->err)) == LMN_OK) {
+		db_bind_int(st, 1, order);
+		db_bind_text(st, 2, outcome);
+		rc = db_step(st, &row, &ctx->err);
+		if (rc == LMN_OK && row)
+			snprintf(status, sizeof(status), "%s", db_col_text(st, 0));
+		db_done(st);
+	}
+	if (rc == LMN_OK)
+		rc = access_record(ctx, patient, ACCESS_UPDATE, "retur registrerad");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ctx->id[0],
+					    "outcome", outcome, "order_status", status));
+}

@@ -1,0 +1,809 @@
+/* Withdrawals (orders): placing one against the patient's prescription items, with the due date,
+ * contact date and refusals from the rule engine as in force on the day of receipt; reading and
+ * cancelling. An Idempotency-Key makes a client's retry return the first order, never a second. */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/prescription.h"
+#include "rules/delivery.h"
+
+#define MAX_LINES 50
+
+static const char *const notification_methods[] = { "email", "letter", "phone", "sms", NULL };
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* The order as JSON, with its lines. Patient fields for the delivery follow the protected-identity
+ * rule. */
+static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **out, int64_t *patient)
+{
+	struct db_stmt *st;
+	json_t *o = NULL, *lines;
+	bool row, protected_id = false;
+	enum lmn_rc rc;
+
+	*out = NULL;
+	rc = db_prepare(ctx->c,
+			"SELECT o.id, o.patient_id, o.kind, o.channel, o.requested_by, o.entered_by, "
+			"o.received_at, o.due, o.contact_from, o.rules, o.delivery_method, "
+			"o.delivery_address, o.delivery_postal_code, o.delivery_city, o.delivery_phone, "
+			"o.door_code, o.pickup_point_id, o.notification, o.unit_id, o.status, "
+			"coalesce(o.reason, ''), p.protected_identity "
+			"FROM orders o JOIN patients p ON p.id = o.patient_id WHERE o.id = $1",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, order_id);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && !row)
+		rc = lmn_err_set(&ctx->err, LMN_ENOTFOUND, NULL, NULL, "Beställningen finns inte.");
+	if (rc != LMN_OK) {
+		db_done(st);
+		return rc;
+	}
+	*patient = db_col_int(st, 1);
+	protected_id = db_col_int(st, 21) != 0;
+	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+		      (json_int_t)db_col_int(st, 0), "patient_id", (json_int_t)db_col_int(st, 1),
+		      "kind", db_col_text(st, 2), "channel", db_col_text(st, 3), "requested_by",
+		      db_col_text(st, 4), "entered_by", db_col_text(st, 5), "received_at",
+		      db_col_text(st, 6), "due", db_col_text(st, 7), "status", db_col_text(st, 19),
+		      "delivery_method", db_col_text(st, 10));
+	json_object_set_new(o, "contact_from",
+			    db_col_null(st, 8) ? json_null() : json_string(db_col_text(st, 8)));
+	{
+		json_t *rules = json_array();
+		char tmp[256];
+		char *save = NULL;
+		snprintf(tmp, sizeof(tmp), "%s", db_col_text(st, 9));
+		for (char *t = strtok_r(tmp, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			json_array_append_new(rules, json_string(t));
+		json_object_set_new(o, "rules", rules);
+	}
+	if (*db_col_text(st, 20))
+		json_object_set_new(o, "reason", json_string(db_col_text(st, 20)));
+	{
+		json_t *d = json_object();
+		const char *method = db_col_text(st, 10);
+		if (strcmp(method, "home") == 0 && (!protected_id || access_sees_protected(ctx))) {
+			json_object_set_new(d, "address", json_string(db_col_text(st, 11)));
+			json_object_set_new(d, "postal_code", json_string(db_col_text(st, 12)));
+			json_object_set_new(d, "city", json_string(db_col_text(st, 13)));
+			json_object_set_new(d, "phone", json_string(db_col_text(st, 14)));
+			if (!db_col_null(st, 15))
+				json_object_set_new(d, "door_code", json_string(db_col_text(st, 15)));
+		} else if (strcmp(method, "pickup_point") == 0) {
+			json_object_set_new(d, "pickup_point_id", json_integer(db_col_int(st, 16)));
+			json_object_set_new(d, "notification", json_string(db_col_text(st, 17)));
+		} else if (strcmp(method, "care_unit") == 0) {
+			json_object_set_new(d, "unit_id", json_integer(db_col_int(st, 18)));
+		}
+		json_object_set_new(o, "delivery", d);
+	}
+	db_done(st);
+	lines = json_array();
+	rc = db_prepare(ctx->c,
+			"SELECT l.id, l.article_id, a.article_number, a.name, l.quantity, "
+			"l.prescription_item_id, l.shipped_quantity, l.backordered, a.special "
+			"FROM order_lines l JOIN articles a ON a.id = l.article_id "
+			"WHERE l.order_id = $1 ORDER BY l.id",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, order_id);
+		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
+			json_array_append_new(
+				lines, json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:b, s:b}", "id",
+						 (json_int_t)db_col_int(st, 0), "article_id",
+						 (json_int_t)db_col_int(st, 1), "article_number",
+						 db_col_text(st, 2), "name", db_col_text(st, 3),
+						 "quantity", (json_int_t)db_col_int(st, 4),
+						 "prescription_item_id", (json_int_t)db_col_int(st, 5),
+						 "shipped_quantity", (json_int_t)db_col_int(st, 6),
+						 "backordered", db_col_int(st, 7) != 0, "special",
+						 db_col_int(st, 8) != 0));
+		db_done(st);
+	}
+	json_object_set_new(o, "lines", lines);
+	if (rc != LMN_OK) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return LMN_OK;
+}
+
+struct line_in {
+	int64_t item_id;
+	int64_t quantity;
+	int64_t article_id;
+	struct rx_item it;
+	lmn_day prev_next;
+	struct order_facts facts;
+};
+
+struct order_in {
+	enum order_kind kind;
+	enum role requested_by, entered_by;
+	const char *channel;
+	const char *reason;
+	const char *idem;
+	/* delivery */
+	const char *method, *address, *postal_code, *city, *phone, *door_code, *notification;
+	int64_t pickup_point_id, unit_id;
+	struct line_in lines[MAX_LINES];
+	size_t nlines;
+};
+
+/* Who requests and enters, and through which channel, follows from the caller's role. */
+static bool order_roles(struct api_ctx *ctx, struct order_in *in)
+{
+	const char *requested = NULL;
+	int r;
+
+	if (!api_str(ctx, "requested_by", false, &requested) ||
+	    !api_str(ctx, "reason", false, &in->reason))
+		return false;
+	switch (ctx->user.role) {
+	case UR_PATIENT:
+		in->requested_by = in->entered_by = ROLE_PATIENT;
+		in->channel = "digital";
+		break;
+	case UR_PRESCRIBER:
+		in->requested_by = in->entered_by = ROLE_PRESCRIBER;
+		in->channel = "digital";
+		break;
+	case UR_MUNICIPAL_PRESCRIBER:
+		in->requested_by = in->entered_by = ROLE_MUNICIPAL_PRESCRIBER;
+		in->channel = "municipal";
+		break;
+	case UR_MUNICIPAL_ORDERER:
+		in->requested_by = in->entered_by = ROLE_MUNICIPAL_ORDERER;
+		in->channel = "municipal";
+		break;
+	case UR_CUSTOMER_SERVICE:
+		/* On someone's behalf, with a reason (DOMAIN.md §2, §5). */
+		in->entered_by = ROLE_CUSTOMER_SERVICE;
+		in->requested_by = ROLE_PATIENT;
+		in->channel = "customer_service";
+		if (requested) {
+			r = role_parse(requested, strlen(requested));
+			if (r < 0 || r == ROLE_CUSTOMER_SERVICE) {
+				api_problem(ctx, 400, "invalid_input", "requested_by", NULL,
+					    "requested_by ska vara patient, prescriber, "
+					    "municipal_prescriber eller municipal_orderer.");
+				return false;
+			}
+			in->requested_by = (enum role)r;
+		}
+		if (!in->reason || strlen(in->reason) < 3) {
+			api_problem(ctx, 400, "invalid_input", "reason", NULL,
+				    "Ange skälet till att kundtjänst gör beställningen.");
+			return false;
+		}
+		break;
+	default:
+		api_problem(ctx, 403, "role_not_allowed", NULL, NULL, "Rollen får inte beställa.");
+		return false;
+	}
+	return true;
+}
+
+static bool order_input(struct api_ctx *ctx, struct order_in *in)
+{
+	json_t *lines = json_object_get(ctx->body, "lines");
+	json_t *delivery = json_object_get(ctx->body, "delivery");
+	json_t *saved = ctx->body;
+	const char *kind = NULL;
+	bool ok;
+
+	memset(in, 0, sizeof(*in));
+	in->idem = ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Idempotency-Key");
+	if (in->idem && (strlen(in->idem) < 8 || strlen(in->idem) > 128)) {
+		api_problem(ctx, 400, "invalid_input", "Idempotency-Key", NULL,
+			    "Idempotency-Key ska vara 8–128 tecken.");
+		return false;
+	}
+	if (!api_str(ctx, "kind", false, &kind) || !order_roles(ctx, in))
+		return false;
+	in->kind = KIND_NORMAL;
+	if (kind) {
+		int k = kind_parse(kind, strlen(kind));
+		if (k < 0) {
+			api_problem(ctx, 400, "invalid_input", "kind", NULL,
+				    "kind ska vara normal, acute eller express.");
+			return false;
+		}
+		in->kind = (enum order_kind)k;
+	}
+	if (!json_is_array(lines) || json_array_size(lines) == 0 ||
+	    json_array_size(lines) > MAX_LINES) {
+		api_problem(ctx, 400, "invalid_input", "lines", NULL,
+			    "lines ska vara en lista med 1–%d rader.", MAX_LINES);
+		return false;
+	}
+	for (size_t i = 0; i < json_array_size(lines); i++) {
+		struct line_in *l = &in->lines[in->nlines++];
+		ctx->body = json_array_get(lines, i);
+		ok = json_is_object(ctx->body) &&
+		     api_int(ctx, "prescription_item_id", true, 1, INT64_MAX, &l->item_id) &&
+		     api_int(ctx, "quantity", true, 1, 10000, &l->quantity);
+		ctx->body = saved;
+		if (!ok) {
+			if (ctx->resp->status == 0)
+				api_problem(ctx, 400, "invalid_input", "lines", NULL,
+					    "lines[%zu] ska vara ett objekt.", i);
+			return false;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (in->lines[j].item_id == l->item_id) {
+				api_problem(ctx, 400, "invalid_input", "lines", NULL,
+					    "Förskrivningsraden %lld finns två gånger.",
+					    (long long)l->item_id);
+				return false;
+			}
+	}
+	if (!json_is_object(delivery)) {
+		api_problem(ctx, 400, "invalid_input", "delivery", NULL,
+			    "delivery saknas: ange method home, pickup_point eller care_unit.");
+		return false;
+	}
+	ctx->body = delivery;
+	ok = api_str(ctx, "method", true, &in->method) &&
+	     api_str(ctx, "address", false, &in->address) &&
+	     api_str(ctx, "postal_code", false, &in->postal_code) &&
+	     api_str(ctx, "city", false, &in->city) && api_str(ctx, "phone", false, &in->phone) &&
+	     api_str(ctx, "door_code", false, &in->door_code) &&
+	     api_str(ctx, "notification", false, &in->notification) &&
+	     api_int(ctx, "pickup_point_id", false, 1, INT64_MAX, &in->pickup_point_id) &&
+	     api_int(ctx, "unit_id", false, 1, INT64_MAX, &in->unit_id);
+	ctx->body = saved;
+	if (!ok)
+		return false;
+	if (strcmp(in->method, "pickup_point") == 0) {
+		if (!in->pickup_point_id || !in->notification ||
+		    !one_of(in->notification, notification_methods)) {
+			api_problem(ctx, 400, "invalid_input", "delivery.notification", NULL,
+				    "Utlämningsställe kräver pickup_point_id och avisering: email, "
+				    "letter, phone eller sms.");
+			return false;
+		}
+	} else if (strcmp(in->method, "care_unit") == 0) {
+		if (!in->unit_id) {
+			api_problem(ctx, 400, "invalid_input", "delivery.unit_id", NULL,
+				    "Leverans till vårdenhet kräver unit_id.");
+			return false;
+		}
+	} else if (strcmp(in->method, "home") != 0) {
+		api_problem(ctx, 400, "invalid_input", "delivery.method", NULL,
+			    "delivery.method ska vara home, pickup_point eller care_unit.");
+		return false;
+	}
+	if (in->door_code && strlen(in->door_code) > 20) {
+		api_problem(ctx, 400, "invalid_input", "delivery.door_code", NULL,
+			    "Portkoden får vara högst 20 tecken.");
+		return false;
+	}
+	return true;
+}
+
+/* An earlier order with the same key from the same caller: the retry gets that order back. */
+static enum lmn_rc find_idempotent(struct api_ctx *ctx, const char *key, int64_t *order_id)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	*order_id = 0;
+	if (!key)
+		return LMN_OK;
+	rc = db_prepare(ctx->c,
+			"SELECT id FROM orders WHERE idempotency_user = $1 AND idempotency_key = $2",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, ctx->user.id);
+	db_bind_text(st, 2, key);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		*order_id = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}
+
+/* Loads and checks one line against its prescription item and the rule engine. */
+static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
+		       struct line_in *l, struct delivery_decision *d)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+	char field[48];
+
+	snprintf(field, sizeof(field), "lines[%zu]", i);
+	rc = db_prepare(ctx->c,
+			"SELECT " ITEM_COLUMNS ", r.patient_id, a.id, a.area, a.stocked, "
+			"a.acute_assortment, a.special, a.active "
+			"FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
+			"JOIN articles a ON a.id = i.article_id WHERE i.id = $1",
+			&st, &ctx->err);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	db_bind_int(st, 1, l->item_id);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc != LMN_OK || !row || db_col_int(st, 9) != ctx->id[0]) {
+		db_done(st);
+		if (rc != LMN_OK)
+			api_fail(ctx, rc);
+		else
+			api_problem(ctx, 422, "prescription_not_found", field, NULL,
+				    "Förskrivningsraden %lld finns inte för den här patienten.",
+				    (long long)l->item_id);
+		return false;
+	}
+	prescription_item_read(st, 0, &l->it);
+	l->prev_next = l->it.next_earliest;
+	l->article_id = db_col_int(st, 10);
+	order_facts_init(&l->facts);
+	l->facts.received_day = ctx->today;
+	l->facts.received_sec = ctx->now_sec;
+	l->facts.kind = in->kind;
+	l->facts.requested_by = in->requested_by;
+	l->facts.entered_by = in->entered_by;
+	l->facts.area = area_parse(db_col_text(st, 11), strlen(db_col_text(st, 11)));
+	l->facts.stocked = db_col_int(st, 12) != 0;
+	l->facts.acute_assortment = db_col_int(st, 13) != 0;
+	l->facts.special = db_col_int(st, 14) != 0;
+	row = db_col_int(st, 15) != 0;
+	db_done(st);
+	if (!row) {
+		api_problem(ctx, 422, "article_inactive", field, NULL,
+			    "Artikeln på rad %zu finns inte längre i sortimentet.", i + 1);
+		return false;
+	}
+	/* Who may enter and what the delivery rules allow come first (the rule engine's order),
+	 * then the prescription. */
+	rc = delivery_decide(ctx->app->params, &l->facts, d, &ctx->err);
+	if (rc == LMN_EREFUSED) {
+		struct buf msg;
+		buf_init(&msg, 4096);
+		delivery_message(d, &msg);
+		api_problem(ctx, 422, delivery_code_name(d->code),
+			    d->code == DELIVERY_ARTICLE_NOT_ELIGIBLE ? field
+			    : d->code == DELIVERY_ENTRY_NOT_ALLOWED || d->code == DELIVERY_REQUESTER_NOT_ALLOWED
+				    ? "requested_by"
+				    : "kind",
+			    d->rs->src[d->refused_by]->ref, "%s", msg.data ? msg.data : "");
+		buf_release(&msg);
+		return false;
+	}
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	enum rx_refusal why;
+	rc = rx_check_withdrawal(&l->it, ctx->today, (int)l->quantity, ctx->app->params, &why,
+				 &ctx->err);
+	if (rc != LMN_OK) {
+		api_problem(ctx, rc == LMN_EREFUSED ? 422 : 400, rx_refusal_code(why), field,
+			    ctx->err.rule, "Rad %zu: %s", i + 1, ctx->err.message);
+		return false;
+	}
+	return true;
+}
+
+/* Where it goes: home (the patient's address unless another is given), a pickup point or a unit. */
+static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char address[256],
+			     char postal[8], char city[64], char phone[32])
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	address[0] = postal[0] = city[0] = phone[0] = '\0';
+	if (strcmp(in->method, "home") == 0) {
+		rc = db_prepare(ctx->c,
+				"SELECT address, postal_code, city, coalesce(phone, '') FROM patients "
+				"WHERE id = $1",
+				&st, &ctx->err);
+		if (rc != LMN_OK) {
+			api_fail(ctx, rc);
+			return false;
+		}
+		db_bind_int(st, 1, ctx->id[0]);
+		rc = db_step(st, &row, &ctx->err);
+		if (rc == LMN_OK && row) {
+			snprintf(address, 256, "%s", in->address ? in->address : db_col_text(st, 0));
+			snprintf(postal, 8, "%s", in->postal_code ? in->postal_code : db_col_text(st, 1));
+			snprintf(city, 64, "%s", in->city ? in->city : db_col_text(st, 2));
+			snprintf(phone, 32, "%s", in->phone ? in->phone : db_col_text(st, 3));
+		}
+		db_done(st);
+		if (rc != LMN_OK) {
+			api_fail(ctx, rc);
+			return false;
+		}
+		if (strlen(postal) != 5 || strspn(postal, "0123456789") != 5) {
+			api_problem(ctx, 400, "invalid_input", "delivery.postal_code", NULL,
+				    "Postnumret ska ha fem siffror.");
+			return false;
+		}
+		if (!*phone) {
+			api_problem(ctx, 400, "invalid_input", "delivery.phone", NULL,
+				    "Hemleverans kräver ett telefonnummer för aviseringen.");
+			return false;
+		}
+		return true;
+	}
+	rc = db_prepare(ctx->c,
+			strcmp(in->method, "pickup_point") == 0
+				? "SELECT 1 FROM pickup_points WHERE id = $1"
+				: "SELECT 1 FROM units WHERE id = $1",
+			&st, &ctx->err);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	db_bind_int(st, 1, strcmp(in->method, "pickup_point") == 0 ? in->pickup_point_id : in->unit_id);
+	rc = db_step(st, &row, &ctx->err);
+	db_done(st);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (!row) {
+		api_problem(ctx, 422, "not_found",
+			    strcmp(in->method, "pickup_point") == 0 ? "delivery.pickup_point_id"
+								    : "delivery.unit_id",
+			    NULL, "Utlämningsstället eller enheten finns inte.");
+		return false;
+	}
+	return true;
+}
+
+/* Municipal staff order only for people in municipal housing (DOMAIN.md §5), when the rule says so. */
+static bool municipal_housing_ok(struct api_ctx *ctx)
+{
+	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+	struct db_stmt *st;
+	bool row, housing = false;
+	enum lmn_rc rc;
+
+	if (ctx->user.role != UR_MUNICIPAL_PRESCRIBER && ctx->user.role != UR_MUNICIPAL_ORDERER)
+		return true;
+	if (!rs || !rs->v[P_MUNICIPAL_ENTRY_HOUSING_ONLY].b)
+		return true;
+	rc = db_prepare(ctx->c, "SELECT municipal_housing FROM patients WHERE id = $1", &st,
+			&ctx->err);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	db_bind_int(st, 1, ctx->id[0]);
+	rc = db_step(st, &row, &ctx->err);
+	housing = row && db_col_int(st, 0) != 0;
+	db_done(st);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (!housing) {
+		api_problem(ctx, 422, "entry_not_allowed", NULL,
+			    rs->src[P_MUNICIPAL_ENTRY_HOUSING_ONLY]->ref,
+			    "Kommunens personal kan bara beställa åt personer i kommunalt boende.");
+		return false;
+	}
+	return true;
+}
+
+int orders_create(struct api_ctx *ctx)
+{
+	struct order_in *in = calloc(1, sizeof(*in));
+	struct delivery_decision d;
+	struct db_stmt *st;
+	char address[256], postal[8], city[64], phone[32], day[11], due[11], contact[11];
+	struct buf rules;
+	int64_t order_id = 0, existing;
+	lmn_day contact_from = LMN_DAY_NONE;
+	json_t *o = NULL;
+	int64_t patient;
+	enum lmn_rc rc;
+	int status = 0;
+
+	buf_init(&rules, 1024);
+	if (!in) {
+		status = api_fail(ctx, LMN_ENOMEM);
+		goto out;
+	}
+	if (!ctx->body) {
+		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
+				     "Beställningen saknas (JSON-objekt med lines och delivery).");
+		goto out;
+	}
+	if (!order_input(ctx, in)) {
+		status = ctx->resp->status;
+		goto out;
+	}
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		goto db_fail;
+	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
+		goto db_fail;
+	if (existing) {
+		rc = order_json(ctx, existing, &o, &patient);
+		if (rc == LMN_OK && patient != ctx->id[0]) {
+			status = api_problem(ctx, 409, "idempotency_key_reused", "Idempotency-Key", NULL,
+					     "Nyckeln har redan använts för en annan patient.");
+			goto out;
+		}
+		if (rc == LMN_OK)
+			rc = access_record(ctx, patient, ACCESS_READ, "beställning (upprepad begäran)");
+		if (rc == LMN_OK)
+			rc = db_commit(ctx->c, &ctx->err);
+		if (rc != LMN_OK)
+			goto db_fail;
+		status = api_json(ctx, 200, o);
+		o = NULL;
+		goto out;
+	}
+	if (!access_patient(ctx, ctx->id[0]) || !municipal_housing_ok(ctx) ||
+	    !resolve_delivery(ctx, in, address, postal, city, phone)) {
+		status = ctx->resp->status;
+		goto out;
+	}
+	for (size_t i = 0; i < in->nlines; i++) {
+		if (!check_line(ctx, in, i, &in->lines[i], &d)) {
+			status = ctx->resp->status;
+			goto out;
+		}
+		/* Every line shares the day and kind, so the due date is the same; the contact date
+		 * applies unless every line is exempt (special non-stocked products, Spec B 3:6). */
+		if (d.contact_from != LMN_DAY_NONE)
+			contact_from = d.contact_from;
+		for (int r = 0; r < d.nrules; r++)
+			if (!rules.data || !strstr(rules.data, d.rules[r]->ref)) {
+				if (rules.len)
+					buf_addc(&rules, ' ');
+				buf_adds(&rules, d.rules[r]->ref);
+			}
+	}
+	date_format(ctx->today, day);
+	date_format(d.due, due);
+	if (contact_from != LMN_DAY_NONE)
+		date_format(contact_from, contact);
+	rc = db_prepare(ctx->c,
+			"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
+			"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
+			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
+			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
+			"idempotency_key, idempotency_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+			"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		goto db_fail;
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, kind_name(in->kind));
+	db_bind_text(st, 3, in->channel);
+	db_bind_text(st, 4, role_name(in->requested_by));
+	db_bind_text(st, 5, role_name(in->entered_by));
+	db_bind_int(st, 6, ctx->user.id);
+	db_bind_text(st, 7, in->reason);
+	db_bind_text(st, 8, ctx->now);
+	db_bind_text(st, 9, day);
+	db_bind_text(st, 10, due);
+	db_bind_text(st, 11, contact_from != LMN_DAY_NONE ? contact : NULL);
+	db_bind_text(st, 12, rules.data ? rules.data : "");
+	db_bind_text(st, 13, in->method);
+	if (strcmp(in->method, "home") == 0) {
+		db_bind_text(st, 14, address);
+		db_bind_text(st, 15, postal);
+		db_bind_text(st, 16, city);
+		db_bind_text(st, 17, phone);
+		db_bind_text(st, 18, in->door_code);
+	}
+	if (in->pickup_point_id) {
+		db_bind_int(st, 19, in->pickup_point_id);
+		db_bind_text(st, 20, in->notification);
+	}
+	if (in->unit_id && strcmp(in->method, "care_unit") == 0)
+		db_bind_int(st, 21, in->unit_id);
+	db_bind_text(st, 22, in->idem);
+	if (in->idem)
+		db_bind_int(st, 23, ctx->user.id);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		goto db_fail;
+	order_id = db_last_id(ctx->c);
+	for (size_t i = 0; i < in->nlines; i++) {
+		struct line_in *l = &in->lines[i];
+		char prev[11], next[11];
+
+		if (l->prev_next != LMN_DAY_NONE)
+			date_format(l->prev_next, prev);
+		rx_apply_withdrawal(&l->it, ctx->today, ctx->app->params);
+		date_format(l->it.next_earliest, next);
+		rc = db_prepare(ctx->c,
+				"INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
+				"quantity, prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
+				&st, &ctx->err);
+		if (rc != LMN_OK)
+			goto db_fail;
+		db_bind_int(st, 1, order_id);
+		db_bind_int(st, 2, l->article_id);
+		db_bind_int(st, 3, l->item_id);
+		db_bind_int(st, 4, l->quantity);
+		db_bind_text(st, 5, l->prev_next != LMN_DAY_NONE ? prev : NULL);
+		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+			goto db_fail;
+		rc = db_prepare(ctx->c,
+				"UPDATE prescription_items SET withdrawals_remaining = $2, "
+				"next_earliest = $3 WHERE id = $1",
+				&st, &ctx->err);
+		if (rc != LMN_OK)
+			goto db_fail;
+		db_bind_int(st, 1, l->item_id);
+		db_bind_int(st, 2, l->it.withdrawals_remaining);
+		db_bind_text(st, 3, next);
+		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+			goto db_fail;
+	}
+	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
+	if (rc == LMN_OK)
+		rc = order_json(ctx, order_id, &o, &patient);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		goto db_fail;
+	status = api_json(ctx, 201, o);
+	o = NULL;
+	goto out;
+db_fail:
+	status = api_fail(ctx, rc);
+out:
+	json_decref(o);
+	buf_release(&rules);
+	free(in);
+	return status;
+}
+
+int orders_get(struct api_ctx *ctx)
+{
+	json_t *o = NULL;
+	int64_t patient;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if ((rc = order_json(ctx, ctx->id[0], &o, &patient)) != LMN_OK)
+		return api_fail(ctx, rc);
+	/* The distributor sees what delivery needs: every order is one it may have to deliver. */
+	if (ctx->user.role != UR_DISTRIBUTOR && !access_patient(ctx, patient)) {
+		json_decref(o);
+		return (int)ctx->resp->status;
+	}
+	rc = access_record(ctx, patient, ACCESS_READ, "beställning");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		json_decref(o);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, o);
+}
+
+int orders_list(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	json_t *list = json_array();
+	int64_t limit, before;
+	bool row;
+	enum lmn_rc rc;
+
+	if (!api_query_int(ctx, "limit", 50, 1, 500, &limit) ||
+	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &before)) {
+		json_decref(list);
+		return (int)ctx->resp->status;
+	}
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		goto fail;
+	if (!access_patient(ctx, ctx->id[0])) {
+		json_decref(list);
+		return (int)ctx->resp->status;
+	}
+	rc = db_prepare(ctx->c,
+			"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
+			"o.delivery_method, (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) "
+			"FROM orders o WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		goto fail;
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_int(st, 2, before);
+	db_bind_int(st, 3, limit);
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
+				      (json_int_t)db_col_int(st, 0), "kind", db_col_text(st, 1),
+				      "channel", db_col_text(st, 2), "received_at", db_col_text(st, 3),
+				      "due", db_col_text(st, 4), "status", db_col_text(st, 6),
+				      "delivery_method", db_col_text(st, 7), "lines",
+				      (json_int_t)db_col_int(st, 8));
+		json_object_set_new(o, "contact_from", db_col_null(st, 5)
+							       ? json_null()
+							       : json_string(db_col_text(st, 5)));
+		json_array_append_new(list, o);
+	}
+	db_done(st);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, ctx->id[0], ACCESS_READ, "beställningar");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		goto fail;
+	return api_json(ctx, 200, json_pack("{s:o}", "orders", list));
+fail:
+	json_decref(list);
+	return api_fail(ctx, rc);
+}
+
+int orders_cancel(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	int64_t patient = 0;
+	char status[32] = "";
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = db_prepare(ctx->c, "SELECT patient_id, status FROM orders WHERE id = $1", &st,
+			&ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	rc = db_step(st, &row, &ctx->err);
+	if (row) {
+		patient = db_col_int(st, 0);
+		snprintf(status, sizeof(status), "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!row)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Beställningen finns inte.");
+	if (!access_patient(ctx, patient))
+		return (int)ctx->resp->status;
+	if (strcmp(status, "received") != 0)
+		return api_problem(ctx, 409, "already_shipped", NULL, NULL,
+				   "Beställningen har redan skickats och kan inte makuleras.");
+	/* Give the withdrawals back to their prescription items. */
+	rc = db_prepare(ctx->c,
+			"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining + 1, "
+			"next_earliest = (SELECT l.prev_next_earliest FROM order_lines l WHERE "
+			"l.order_id = $1 AND l.prescription_item_id = prescription_items.id) "
+			"WHERE id IN (SELECT prescription_item_id FROM order_lines WHERE order_id = $1)",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK)
+		rc = db_prepare(ctx->c, "UPDATE orders SET status = 'cancelled' WHERE id = $1", &st,
+				&ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK)
+		rc = access_record(ctx, patient, ACCESS_UPDATE, "beställning makulerad");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "status",
+					    "cancelled"));
+}

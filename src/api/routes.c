@@ -1,0 +1,57 @@
+/* The route table. Every route here is documented in data/openapi.json; a test checks both agree. */
+#include "api/api.h"
+
+#define STAFF_WITH_PATIENTS                                                                        \
+	(ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER) |                           \
+	 ROLE_BIT(UR_MUNICIPAL_ORDERER) | ROLE_BIT(UR_CUSTOMER_SERVICE))
+#define PATIENT_OR_STAFF (ROLE_BIT(UR_PATIENT) | STAFF_WITH_PATIENTS)
+#define ORDERING_ROLES PATIENT_OR_STAFF
+#define PRESCRIBERS (ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER))
+
+static const struct route routes[] = {
+	{ "POST", "/api/login", auth_login, 0, "Sign in with username and password" },
+	{ "POST", "/api/logout", auth_logout, ANY_ROLE, "Sign out" },
+	{ "GET", "/api/me", auth_me, ANY_ROLE, "The signed-in user" },
+
+	{ "GET", "/api/patients", patients_list, STAFF_WITH_PATIENTS, "Find patients" },
+	{ "POST", "/api/patients", patients_create, ROLE_BIT(UR_CUSTOMER_SERVICE) | PRESCRIBERS,
+	  "Register a patient" },
+	{ "GET", "/api/patients/{id}", patients_get, PATIENT_OR_STAFF, "A patient" },
+	{ "GET", "/api/patients/{id}/access-log", patients_access_log, ROLE_BIT(UR_PATIENT),
+	  "Who accessed my data" },
+
+	{ "GET", "/api/patients/{id}/prescriptions", prescriptions_list, PATIENT_OR_STAFF,
+	  "A patient's prescriptions with what may be ordered now" },
+	{ "POST", "/api/patients/{id}/prescriptions", prescriptions_create, PRESCRIBERS,
+	  "Prescribe" },
+	{ "POST", "/api/prescription-items/{id}/cancel", prescription_items_cancel, PRESCRIBERS,
+	  "Cancel a prescription item" },
+
+	{ "GET", "/api/patients/{id}/orders", orders_list, PATIENT_OR_STAFF, "A patient's orders" },
+	{ "POST", "/api/patients/{id}/orders", orders_create, ORDERING_ROLES,
+	  "Place a withdrawal (order); Idempotency-Key makes retries safe" },
+	{ "GET", "/api/orders/{id}", orders_get, PATIENT_OR_STAFF | ROLE_BIT(UR_DISTRIBUTOR),
+	  "An order" },
+	{ "POST", "/api/orders/{id}/cancel", orders_cancel, PATIENT_OR_STAFF,
+	  "Cancel an order that has not shipped" },
+
+	{ "GET", "/api/fulfilment/orders", fulfilment_list, ROLE_BIT(UR_DISTRIBUTOR),
+	  "Orders to pick, by due date (until=YYYY-MM-DD, default a week ahead)" },
+	{ "POST", "/api/orders/{id}/shipments", shipments_create, ROLE_BIT(UR_DISTRIBUTOR),
+	  "Ship an order: in full, or partially only for backordered lines" },
+	{ "POST", "/api/shipments/{id}/delivered", shipments_delivered, ROLE_BIT(UR_DISTRIBUTOR),
+	  "Register delivery (outside 08:00–19:00 on a working day is a deviation)" },
+	{ "POST", "/api/shipments/{id}/returned", shipments_returned, ROLE_BIT(UR_DISTRIBUTOR),
+	  "Register a return or a parcel not collected" },
+
+	{ "GET", "/api/contact-cases", contact_cases_list, ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "Open delay-contact cases (opens those due today first)" },
+	{ "POST", "/api/contact-cases/{id}/call", contact_cases_call, ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "Record a call about a contact case" },
+};
+
+const struct route *api_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# The JSON API over HTTP against the real `lmn serve` on a fresh demo database: whole flows
+# (prescribe → order → ship → deliver), a refused partial shipment, an idempotent retry, the
+# authorisation matrix, protected identities and the access log.
+. "$(dirname "$0")/tap.sh"
+
+# Monday 2026-11-23 10:00 local time: the clock of the whole test.
+export LMN_NOW=2026-11-23T10:00
+"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
+"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out")
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+[ -n "$port" ] || { not_ok "server starts" "$(cat "$TMP/err")"; done_testing; exit 1; }
+B="http://127.0.0.1:$port"
+
+json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+# login USER: signs in, keeps the cookie in $TMP/USER.jar and the CSRF token in $TMP/USER.csrf
+login() {
+	curl -sS -c "$TMP/$1.jar" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"demo2026\"}" "$B/api/login" | json 'd["csrf_token"]' >"$TMP/$1.csrf"
+}
+# req USER METHOD PATH [BODY] [extra curl args…]: prints "STATUS BODY"
+req() {
+	local user=$1 method=$2 path=$3 body=${4:-}
+	shift 4 2>/dev/null || shift $#
+	curl -sS -b "$TMP/$user.jar" -X "$method" -H "X-CSRF-Token: $(cat "$TMP/$user.csrf")" \
+		-H 'Content-Type: application/json' ${body:+-d "$body"} -o "$TMP/body" \
+		-w '%{http_code}' "$@" "$B$path"
+	printf ' '
+	cat "$TMP/body"
+}
+status() { req "$@" | cut -d' ' -f1; }
+body() { req "$@" | cut -d' ' -f2-; }
+
+for u in patient ombud forskrivare dietist kommunforskrivare kommunbestallare kundtjanst distributor admin; do
+	login "$u"
+done
+check "every demo login works" "9" "$(ls "$TMP"/*.csrf | xargs -n1 cat | grep -c '^[0-9a-f]\{32\}$')"
+check "a wrong password is 401" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d '{"username":"patient","password":"fel"}' "$B/api/login")"
+check "no session is 401" "401" "$(curl -sS -o /dev/null -w '%{http_code}' "$B/api/me")"
+check "a POST without the CSRF token is 403" "403" "$(curl -sS -o /dev/null -w '%{http_code}' -b "$TMP/patient.jar" \
+	-X POST -H 'Content-Type: application/json' -d '{}' "$B/api/patients/1/orders")"
+check "the trusted proxy header signs a user in" "kundtjanst" \
+	"$(curl -sS -H 'X-Remote-User: kundtjanst' "$B/api/me" | json 'd["user"]["username"]')"
+
+# --- Prescribe → order → ship → deliver ---
+pid_new=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Flödesson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | json 'd["id"]')
+check "customer service registers a patient" "yes" "$([ -n "$pid_new" ] && [ "$pid_new" -gt 0 ] && echo yes)"
+check "a bad check digit is refused on the field" "400 id_number" \
+	"$(req kundtjanst POST /api/patients '{"id_number":"19121212-1213","given_name":"X","family_name":"Y","address":"A","postal_code":"41101","city":"G","municipality":"G"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "the prescriber has no relationship yet" "403" "$(status forskrivare GET "/api/patients/$pid_new")"
+rx=$(req forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":4,"quantity_per_withdrawal":3,"period_days":90,"last_valid":"2027-11-22"},{"article_id":2,"withdrawals_allowed":2,"quantity_per_withdrawal":2,"period_days":30,"last_valid":"2027-05-01"}]}')
+check "the prescriber prescribes" "201" "${rx%% *}"
+check "validity beyond 12 months is refused with its rule" "422 validity_too_long prescription@2018-05-01" \
+	"$(req forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":4,"quantity_per_withdrawal":3,"period_days":90,"last_valid":"2027-11-23"}]}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["rule"])')"
+check "now the prescriber may read the patient" "200" "$(status forskrivare GET "/api/patients/$pid_new")"
+body forskrivare GET "/api/patients/$pid_new/prescriptions" >"$TMP/rx.json"
+item1=$(json 'd["items"][0]["id"]' <"$TMP/rx.json")
+item2=$(json 'd["items"][-1]["id"]' <"$TMP/rx.json")
+check "both items may be ordered now" "True True" "$(json '" ".join(str(i["may_order_now"]) for i in d["items"])' <"$TMP/rx.json")"
+
+order_body="{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$item1,\"quantity\":3},{\"prescription_item_id\":$item2,\"quantity\":2}],\"delivery\":{\"method\":\"home\",\"door_code\":\"1234\"}}"
+first=$(req kundtjanst POST "/api/patients/$pid_new/orders" "$order_body" -H 'Idempotency-Key: test-order-0001')
+check "customer service orders on the patient's behalf" "201" "${first%% *}"
+order=$(echo "${first#* }" | json 'd["id"]')
+check "due on working day 4, contact from the day after working day 5" "2026-11-27 2026-12-01" \
+	"$(echo "${first#* }" | json 'd["due"]+" "+d["contact_from"]')"
+check "the rule versions that decided" "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2024-10-24" \
+	"$(echo "${first#* }" | json '" ".join(d["rules"])')"
+again=$(req kundtjanst POST "/api/patients/$pid_new/orders" "$order_body" -H 'Idempotency-Key: test-order-0001')
+check "a retry with the same key returns the same order" "200 $order" "${again%% *} $(echo "${again#* }" | json 'd["id"]')"
+check "one order exists after the retry" "1" "$(body kundtjanst GET "/api/patients/$pid_new/orders" | json 'len(d["orders"])')"
+check "a second order now is too early, naming the rule" "422 withdrawal_too_early prescription@2018-05-01" \
+	"$(req kundtjanst POST "/api/patients/$pid_new/orders" "$order_body" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["rule"])')"
+check "customer service must give a reason" "400 reason" \
+	"$(req kundtjanst POST "/api/patients/$pid_new/orders" "{\"lines\":[{\"prescription_item_id\":$item1,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "a regional prescriber may not enter a withdrawal after 2024-10-24" "422 entry_not_allowed ordering@2024-10-24" \
+	"$(req forskrivare POST "/api/patients/$pid_new/orders" "{\"lines\":[{\"prescription_item_id\":$item1,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["rule"])')"
+
+body distributor GET "/api/fulfilment/orders?until=2026-11-27" >"$TMP/pick.json"
+check "the order is on the pick list with its door code" "1234" \
+	"$(json "[o for o in d['orders'] if o['id']==$order][0]['address']['door_code']" <"$TMP/pick.json")"
+lines=$(body kundtjanst GET "/api/orders/$order" | json '" ".join(str(l["id"]) for l in d["lines"])')
+l1=${lines% *}; l2=${lines#* }
+check "a partial shipment without a backorder is refused with the rule" "422 partial_not_backordered B3:1@2018-05-01" \
+	"$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l1,\"quantity\":3},{\"line_id\":$l2,\"quantity\":1}]}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["rule"])')"
+ship=$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l1,\"quantity\":3},{\"line_id\":$l2,\"quantity\":1,\"backordered\":true}]}")
+check "a partial shipment for a backordered line is accepted" "201 partially_shipped" "${ship%% *} $(echo "${ship#* }" | json 'd["order_status"]')"
+s1=$(echo "${ship#* }" | json 'd["id"]')
+check "delivery at 20:15 is recorded as a deviation" "200 True" \
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-25T20:15"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
+ship2=$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l2,\"quantity\":1}]}")
+s2=$(echo "${ship2#* }" | json 'd["id"]')
+check "the rest ships in full" "201 shipped" "${ship2%% *} $(echo "${ship2#* }" | json 'd["order_status"]')"
+check "delivered at 10:00 on a working day: delivered in full, no deviation" "delivered False" \
+	"$(body distributor POST "/api/shipments/$s2/delivered" '{"delivered_at":"2026-11-26T10:00"}' | json 'd["order_status"]+" "+str(d["deviation"])')"
+check "a second outcome for the same shipment is refused" "409" "$(status distributor POST "/api/shipments/$s2/returned" '{"outcome":"returned"}')"
+
+# --- The authorisation matrix: every role trying what it must not ---
+while read -r user method path want; do
+	check "$user $method $path → $want" "$want" "$(status "$user" "$method" "$path" '{}')"
+done <<MATRIX
+patient GET /api/patients/2 403
+patient GET /api/patients/$pid_new 403
+patient GET /api/fulfilment/orders 403
+patient GET /api/contact-cases 403
+patient POST /api/patients 403
+ombud GET /api/patients/2 200
+ombud GET /api/patients/1 403
+dietist GET /api/patients/$pid_new 403
+kommunbestallare GET /api/patients/$pid_new 403
+kommunbestallare POST /api/patients/$pid_new/prescriptions 403
+distributor GET /api/patients/1 403
+distributor GET /api/patients/1/orders 403
+distributor POST /api/patients/1/orders 403
+admin GET /api/patients/1 403
+admin GET /api/patients/1/orders 403
+admin POST /api/orders/$order/shipments 403
+kundtjanst POST /api/orders/$order/shipments 403
+forskrivare POST /api/shipments/$s1/delivered 403
+patient GET /api/patients/1/access-log 200
+kundtjanst GET /api/patients/1/access-log 403
+MATRIX
+
+# --- Protected identity: hidden from customer service, shown to the distributor ---
+prot=$(sqlite3 "$TMP/lmn.db" 'SELECT id FROM patients WHERE protected_identity = 1 LIMIT 1' 2>/dev/null ||
+	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT id FROM patients WHERE protected_identity = 1 LIMIT 1').fetchone()[0])" "$TMP/lmn.db")
+check "customer service does not see a protected address" "False" \
+	"$(body kundtjanst GET "/api/patients/$prot" | json '"address" in d')"
+check "protected identities are not listed by name" "0" \
+	"$(body kundtjanst GET "/api/patients?q=$(body kundtjanst GET "/api/patients/$prot" | json 'd["family_name"]')" | json "len([p for p in d['patients'] if p['id']==$prot])")"
+
+# --- The access log holds each access, and the patient can read who accessed their data ---
+n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM access_log WHERE patient_id = ?', (int(sys.argv[2]),)).fetchone()[0])" "$TMP/lmn.db" "$pid_new")
+check "every access to the new patient is in the access log" "yes" "$([ "$n" -ge 12 ] && echo yes)"
+check "the log names the prescriber's read" "yes" \
+	"$(python3 -c "import sqlite3,sys; print('yes' if sqlite3.connect(sys.argv[1]).execute(\"SELECT 1 FROM access_log a JOIN users u ON u.id=a.user_id WHERE a.patient_id=? AND u.username='forskrivare' AND a.action='read'\", (int(sys.argv[2]),)).fetchone() else 'no')" "$TMP/lmn.db" "$pid_new")"
+check "the access log cannot be changed" "yes" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+try:
+    c.execute('DELETE FROM access_log'); print('no')
+except sqlite3.DatabaseError as e:
+    print('yes' if 'append-only' in str(e) else 'no')" "$TMP/lmn.db")"
+body patient GET /api/patients/1 >/dev/null
+check "the patient sees their own reads in their access log" "patientuppgifter" \
+	"$(body patient GET /api/patients/1/access-log | json 'd["entries"][0]["what"]')"
+
+done_testing
