@@ -190,4 +190,9 @@ int shipments_returned(struct api_ctx *ctx);
 int contact_cases_list(struct api_ctx *ctx);
 int contact_cases_call(struct api_ctx *ctx);
 
+int articles_list(struct api_ctx *ctx);
+int pickup_points_near(struct api_ctx *ctx);
+int calls_create(struct api_ctx *ctx);
+int calls_list(struct api_ctx *ctx);
+
 #endif

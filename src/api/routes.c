@@ -48,6 +48,15 @@ static const struct route routes[] = {
 	  "Open delay-contact cases (opens those due today first)" },
 	{ "POST", "/api/contact-cases/{id}/call", contact_cases_call, ROLE_BIT(UR_CUSTOMER_SERVICE),
 	  "Record a call about a contact case" },
+
+	{ "GET", "/api/articles", articles_list, ANY_ROLE,
+	  "The assortment with the prices in force today (area=, q=)" },
+	{ "GET", "/api/pickup-points", pickup_points_near, ANY_ROLE,
+	  "The ten pickup points nearest a postal code (postal_code=)" },
+	{ "GET", "/api/calls", calls_list, ROLE_BIT(UR_CUSTOMER_SERVICE) | ROLE_BIT(UR_ADMIN),
+	  "The call log of a day (date=)" },
+	{ "POST", "/api/calls", calls_create, ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "Log a call: queued, answered or abandoned, topic" },
 };
 
 const struct route *api_routes(size_t *n)

@@ -103,6 +103,19 @@ check "delivered at 10:00 on a working day: delivered in full, no deviation" "de
 	"$(body distributor POST "/api/shipments/$s2/delivered" '{"delivered_at":"2026-11-26T10:00"}' | json 'd["order_status"]+" "+str(d["deviation"])')"
 check "a second outcome for the same shipment is refused" "409" "$(status distributor POST "/api/shipments/$s2/returned" '{"outcome":"returned"}')"
 
+# --- Reference data and the call log ---
+check "the ten pickup points nearest a postal code" "10 yes" \
+	"$(body patient GET '/api/pickup-points?postal_code=503%2010' | json 'str(len(d["pickup_points"]))+" "+("yes" if all(abs(int(p["postal_code"])-50310) >= abs(int(d["pickup_points"][0]["postal_code"])-50310) for p in d["pickup_points"]) else "no")')"
+check "a bad postal code is refused on its field" "400" "$(status patient GET '/api/pickup-points?postal_code=5031')"
+check "articles carry the price in force today (after the 2026-01-30 change)" "2026-11-23 True" \
+	"$(body patient GET '/api/articles?area=nutrition&limit=5' | json 'd["prices_on"]+" "+str(all(a["price_ore"]>0 and a["area"]=="nutrition" for a in d["articles"]))')"
+check "customer service logs an answered call" "201" \
+	"$(status kundtjanst POST /api/calls '{"topic":"delivery","queued_at":"2026-11-23T09:58","answered_at":"2026-11-23T10:00:30"}')"
+check "a call cannot be both answered and abandoned" "400 abandoned_at" \
+	"$(req kundtjanst POST /api/calls '{"topic":"order","queued_at":"2026-11-23T09:58","answered_at":"2026-11-23T10:00","abandoned_at":"2026-11-23T10:01"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "the day's call log lists it" "yes" \
+	"$(body kundtjanst GET '/api/calls?date=2026-11-23' | json '"yes" if any(c["queued_at"].startswith("2026-11-23T09:58") and "answered_at" in c for c in d["calls"]) else "no"')"
+
 # --- The authorisation matrix: every role trying what it must not ---
 while read -r user method path want; do
 	check "$user $method $path → $want" "$want" "$(status "$user" "$method" "$path" '{}')"
@@ -127,6 +140,8 @@ kundtjanst POST /api/orders/$order/shipments 403
 forskrivare POST /api/shipments/$s1/delivered 403
 patient GET /api/patients/1/access-log 200
 kundtjanst GET /api/patients/1/access-log 403
+patient GET /api/calls 403
+distributor POST /api/calls 403
 MATRIX
 
 # --- Protected identity: hidden from customer service, shown to the distributor ---

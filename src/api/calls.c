@@ -1,0 +1,130 @@
+/* The customer-service call log: queued, answered or abandoned, topic — the data of the phone key
+ * figure (Spec B 6.1). */
+#include <string.h>
+
+#include "api/api.h"
+#include "util/clock.h"
+#include "util/localtime.h"
+
+static const char *const topics[] = { "order", "delivery", "prescription", "product",
+				      "delay_contact", "other", NULL };
+
+/* Reads an optional timestamp field into ISO form with offset. */
+static bool when(struct api_ctx *ctx, const char *key, bool required, char out[32], lmn_day *day,
+		 int32_t *sec)
+{
+	const char *s;
+
+	out[0] = '\0';
+	if (!api_str(ctx, key, required, &s))
+		return false;
+	if (!s)
+		return true;
+	if (localtime_parse(s, strlen(s), day, sec, &ctx->err) != LMN_OK) {
+		api_problem(ctx, 400, "invalid_input", key, NULL,
+			    "%s ska vara en tidpunkt ÅÅÅÅ-MM-DDTtt:mm[:ss].", key);
+		return false;
+	}
+	clock_format(*day, *sec, out);
+	return true;
+}
+
+int calls_create(struct api_ctx *ctx)
+{
+	const char *topic;
+	char queued[32], answered[32], abandoned[32];
+	lmn_day qd = 0, ad = 0, bd = 0;
+	int32_t qs = 0, as = 0, bs = 0;
+	int64_t patient = 0, id;
+	struct db_stmt *st;
+	bool known = false;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "topic", true, &topic) || !when(ctx, "queued_at", true, queued, &qd, &qs) ||
+	    !when(ctx, "answered_at", false, answered, &ad, &as) ||
+	    !when(ctx, "abandoned_at", false, abandoned, &bd, &bs) ||
+	    !api_int(ctx, "patient_id", false, 1, INT64_MAX, &patient))
+		return (int)ctx->resp->status;
+	for (const char *const *t = topics; *t; t++)
+		known = known || strcmp(*t, topic) == 0;
+	if (!known)
+		return api_problem(ctx, 400, "invalid_input", "topic", NULL,
+				   "topic ska vara order, delivery, prescription, product, "
+				   "delay_contact eller other.");
+	if (*answered && *abandoned)
+		return api_problem(ctx, 400, "invalid_input", "abandoned_at", NULL,
+				   "Ett samtal är antingen besvarat eller avbrutet, inte båda.");
+	if ((*answered && (ad < qd || (ad == qd && as < qs))) ||
+	    (*abandoned && (bd < qd || (bd == qd && bs < qs))))
+		return api_problem(ctx, 400, "invalid_input", *answered ? "answered_at" : "abandoned_at",
+				   NULL, "Samtalet kan inte sluta innan det ställdes i kö.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (patient && !access_patient(ctx, patient))
+		return (int)ctx->resp->status;
+	rc = db_prepare(ctx->c,
+			"INSERT INTO calls (queued_at, answered_at, abandoned_at, topic, agent_id, "
+			"patient_id) VALUES ($1, $2, $3, $4, $5, nullif($6, 0))",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, queued);
+		db_bind_text(st, 2, *answered ? answered : NULL);
+		db_bind_text(st, 3, *abandoned ? abandoned : NULL);
+		db_bind_text(st, 4, topic);
+		db_bind_int(st, 5, ctx->user.id);
+		db_bind_int(st, 6, patient);
+		rc = db_run(st, &ctx->err);
+	}
+	id = db_last_id(ctx->c);
+	if (rc == LMN_OK && patient)
+		rc = access_record(ctx, patient, ACCESS_CREATE, "samtal loggat");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+int calls_list(struct api_ctx *ctx)
+{
+	const char *on = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "date");
+	struct db_stmt *st;
+	json_t *list = json_array();
+	lmn_day d = ctx->today;
+	char day[11], next[11];
+	bool row;
+	enum lmn_rc rc;
+
+	if (on && (strlen(on) != 10 || date_parse(on, 10, &d) != LMN_OK)) {
+		json_decref(list);
+		return api_problem(ctx, 400, "invalid_input", "date", NULL,
+				   "date ska vara ett datum ÅÅÅÅ-MM-DD.");
+	}
+	date_format(d, day);
+	date_format(d + 1, next);
+	rc = db_prepare(ctx->c,
+			"SELECT id, queued_at, coalesce(answered_at, ''), coalesce(abandoned_at, ''), "
+			"topic FROM calls WHERE queued_at >= $1 AND queued_at < $2 ORDER BY queued_at",
+			&st, &ctx->err);
+	if (rc != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, rc);
+	}
+	db_bind_text(st, 1, day);
+	db_bind_text(st, 2, next);
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
+				      "queued_at", db_col_text(st, 1), "topic", db_col_text(st, 4));
+		if (*db_col_text(st, 2))
+			json_object_set_new(o, "answered_at", json_string(db_col_text(st, 2)));
+		if (*db_col_text(st, 3))
+			json_object_set_new(o, "abandoned_at", json_string(db_col_text(st, 3)));
+		json_array_append_new(list, o);
+	}
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:s, s:o}", "date", day, "calls", list));
+}
