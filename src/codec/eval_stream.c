@@ -57,6 +57,19 @@ static void eval_line(const struct params *p, const char *s, size_t n, long line
 		facts_json_write_invalid(out, lineno, &err);
 }
 
+/* The answer to a line over EVAL_MAX_LINE bytes, however it arrived: the same from a file as from
+ * a pipe that delivers it in pieces. */
+static void too_long(enum eval_mode mode, struct buf *out, struct eval_stats *st)
+{
+	struct lmn_err e;
+
+	st->lines++;
+	st->invalid++;
+	lmn_err_set(&e, LMN_EINVAL, "", NULL, "Raden är för lång (högst %d byte).", EVAL_MAX_LINE);
+	if (mode == EVAL_FULL)
+		facts_json_write_invalid(out, st->lines, &e);
+}
+
 enum lmn_rc eval_stream(const struct params *p, int in_fd, int out_fd, enum eval_mode mode,
 			struct eval_stats *st, struct lmn_err *err)
 {
@@ -98,6 +111,8 @@ enum lmn_rc eval_stream(const struct params *p, int in_fd, int out_fd, enum eval
 			}
 			if (skipping) {
 				skipping = false; /* the rest of an over-long line */
+			} else if (n > EVAL_MAX_LINE) {
+				too_long(mode, &out, st);
 			} else {
 				st->lines++;
 				eval_line(p, in + start, n, st->lines, mode, &out, st);
@@ -111,17 +126,10 @@ enum lmn_rc eval_stream(const struct params *p, int in_fd, int out_fd, enum eval
 		}
 		memmove(in, in + start, have - start);
 		have -= start;
-		if (have >= EVAL_MAX_LINE) {
+		if (have > EVAL_MAX_LINE) {
 			/* No newline within the cap: answer once and drop the line's remainder. */
-			if (!skipping) {
-				struct lmn_err e;
-				st->lines++;
-				st->invalid++;
-				lmn_err_set(&e, LMN_EINVAL, "", NULL, "Raden är för lång (högst %d byte).",
-					    EVAL_MAX_LINE);
-				if (mode == EVAL_FULL)
-					facts_json_write_invalid(&out, st->lines, &e);
-			}
+			if (!skipping)
+				too_long(mode, &out, st);
 			have = 0;
 			skipping = true;
 		}

@@ -87,7 +87,8 @@ static bool string_text(const char *s, const jsmntok_t *t, char *dec, size_t cap
 		*outn = n;
 		return true;
 	}
-	j = json_loadb(p - 1, n + 2, JSON_DECODE_ANY, NULL);
+	/* \u0000 is valid JSON: decode it (it matches no accepted value), do not call the line broken. */
+	j = json_loadb(p - 1, n + 2, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 	if (!j || !json_is_string(j) || (jn = json_string_length(j)) >= cap) {
 		json_decref(j);
 		/* Too long to be any value we accept: hand back something that matches nothing. */
@@ -295,7 +296,7 @@ enum lmn_rc facts_json_parse(const char *s, size_t len, struct order_facts *f, s
 		i = skip(tok, ntok, i + 1);
 		if (val->type == JSMN_OBJECT || val->type == JSMN_ARRAY) {
 			/* Never an accepted value; report the type once the line is known to be JSON. */
-			json_t *whole = json_loadb(s, len, 0, NULL);
+			json_t *whole = json_loadb(s, len, JSON_ALLOW_NUL, NULL);
 			if (!whole)
 				return invalid(err, "", "Raden är inte giltig JSON.");
 			json_decref(whole);

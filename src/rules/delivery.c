@@ -260,8 +260,8 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 			      "som levereras nästa arbetsdag.", since);
 		break;
 	case DELIVERY_REQUESTER_NOT_ALLOWED:
-		buf_addf(out, "%s leverans kan enbart begäras av ",
-			 f->kind == KIND_EXPRESS ? "Express" : "Akut");
+		buf_addf(out, "%s kan enbart begäras av ",
+			 f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
 		add_set_sv(out, v[d->refused_by].set, role_names_sv, ROLE__COUNT);
 		buf_addf(out, ", inte av %s (gäller från %s).", role_name_sv(f->requested_by), since);
 		break;
@@ -275,8 +275,8 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 			buf_addf(out, "Akut leverans gäller enbart artiklar i det begränsade lagerlagda "
 				      "akutsortimentet (gäller från %s).", since);
 		} else {
-			buf_addf(out, "%s leverans gäller enbart lagerlagda artiklar.",
-				 f->kind == KIND_EXPRESS ? "Express" : "Akut");
+			buf_addf(out, "%s gäller enbart lagerlagda artiklar.",
+				 f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
 		}
 		break;
 	case DELIVERY_AFTER_CUTOFF:

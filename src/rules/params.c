@@ -241,7 +241,8 @@ static enum lmn_rc parse_set(struct reader *r, const char *key, const char *s, s
 	*out = 0;
 	if (n == 4 && memcmp(s, "none", 4) == 0)
 		return LMN_OK;
-	while (n > 0) {
+	/* Every word counts, also an empty one: "", "a," and "a,,b" are errors, not a smaller set. */
+	for (;;) {
 		const char *comma = memchr(s, ',', n);
 		size_t len = comma ? (size_t)(comma - s) : n;
 		const char *w = s;
@@ -607,7 +608,10 @@ enum lmn_rc params_finish(struct params *p, struct lmn_err *err)
 			rs->src[i] = p->versions[i][j].src;
 		}
 		if (rs->v[P_DELIVERY_WINDOW_START].i >= rs->v[P_DELIVERY_WINDOW_END].i) {
+			/* Name the version that closed the window: the later of the two. */
 			const struct param_source *s = rs->src[P_DELIVERY_WINDOW_END];
+			if (rs->src[P_DELIVERY_WINDOW_START]->effective > s->effective)
+				s = rs->src[P_DELIVERY_WINDOW_START];
 			free(dates);
 			return lmn_err_set(err, LMN_EINVAL, "delivery_window_end", NULL,
 					   "%s:%d: delivery_window_start must be before delivery_window_end",
