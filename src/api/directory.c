@@ -70,7 +70,7 @@ int pickup_points_near(struct api_ctx *ctx)
 	const char *pc = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "postal_code");
 	struct db_stmt *st;
 	json_t *list = json_array();
-	char code[6];
+	char code[7];
 	size_t n = 0;
 	bool row;
 	enum lmn_rc rc;
@@ -78,12 +78,12 @@ int pickup_points_near(struct api_ctx *ctx)
 	for (const char *s = pc ? pc : ""; *s && n < 6; s++)
 		if (*s != ' ')
 			code[n++] = *s;
-	if (!pc || n != 5 || strspn(code, "0123456789") < 5) {
+	code[n] = '\0';
+	if (!pc || n != 5 || strspn(code, "0123456789") != 5) {
 		json_decref(list);
 		return api_problem(ctx, 400, "invalid_input", "postal_code", NULL,
 				   "Ange ett postnummer med fem siffror, t.ex. 411 01.");
 	}
-	code[5] = '\0';
 	rc = db_prepare(ctx->c,
 			"SELECT id, code, name, provider, address, postal_code, city, "
 			"abs(CAST(postal_code AS INTEGER) - CAST($1 AS INTEGER)) AS distance "
