@@ -1,8 +1,10 @@
 /* Prescription arithmetic (DOMAIN.md §3): validity, remaining withdrawals, the earliest date of the
  * next withdrawal. Pure functions; the numbers are rule parameters (section "prescription").
  *
- * Refusals return LMN_EREFUSED with a machine code in err->field's companion: the code is the
- * first word of rx_refusal_code(err), the field at fault in err->field and the rule in err->rule. */
+ * A refusal returns LMN_EREFUSED (LMN_EINVAL for RX_BAD_VALUE) and says why three ways: *why (if
+ * not NULL) is the enum rx_refusal, whose rx_refusal_code() is the machine code for problem+json;
+ * err->field is the input at fault; err->rule is the rule version, e.g. "prescription@2018-05-01"
+ * (empty for RX_BAD_VALUE); err->message is Swedish, for the patient or prescriber. */
 #ifndef LMN_PRESCRIPTION_H
 #define LMN_PRESCRIPTION_H
 
@@ -25,35 +27,52 @@ struct rx_item {
 	bool cancelled;
 };
 
-/* Why a withdrawal or a new item is refused. */
+/* Why a withdrawal or a new item is refused; the codes are part of the HTTP API. */
 enum rx_refusal {
-	RX_OK,
-	RX_NOT_YET_VALID,
-	RX_CANCELLED_ITEM,
-	RX_EXPIRED_ITEM,
-	RX_NONE_LEFT,
-	RX_TOO_EARLY,
-	RX_QUANTITY,
-	RX_VALIDITY_TOO_LONG,
-	RX_BAD_VALUE,
+	RX_OK,                /* "ok" */
+	RX_NOT_YET_VALID,     /* "prescription_not_yet_valid": day < prescribed_on */
+	RX_CANCELLED_ITEM,    /* "prescription_cancelled" */
+	RX_EXPIRED_ITEM,      /* "prescription_expired": day > last_valid */
+	RX_NONE_LEFT,         /* "no_withdrawals_left" */
+	RX_TOO_EARLY,         /* "withdrawal_too_early": day < next_earliest */
+	RX_QUANTITY,          /* "quantity_not_allowed": qty < 1 or > quantity_per_withdrawal */
+	RX_VALIDITY_TOO_LONG, /* "validity_too_long": beyond prescription_max_validity_months */
+	RX_BAD_VALUE,         /* "invalid_input": a field of a new item is out of range */
 };
-const char *rx_refusal_code(enum rx_refusal r); /* e.g. "withdrawal_too_early" */
+const char *rx_refusal_code(enum rx_refusal r); /* e.g. "withdrawal_too_early"; "?" if unknown */
 
-/* Checks a new item as the prescriber entered it: counts and period in range, last_valid not before
- * prescribed_on and at most the parameter's months after it. */
+/* Checks a new item as the prescriber entered it: dates in 0000–9999, withdrawals_allowed 1–100
+ * with all of them remaining, quantity_per_withdrawal >= 1, period_days 1–366, no next_earliest,
+ * not cancelled, last_valid not before prescribed_on (all RX_BAD_VALUE, LMN_EINVAL, err->field
+ * naming the field), and last_valid at most prescription_max_validity_months as in force on
+ * prescribed_on: the day before the same date that many calendar months later, 2026-01-31 →
+ * 2027-01-30, or that month's last day when it has no such date, 2024-02-29 → 2025-02-28
+ * (RX_VALIDITY_TOO_LONG, LMN_EREFUSED, err->rule the parameter's version). No rules in
+ * force on prescribed_on: RX_BAD_VALUE on "prescribed_on". */
 LMN_MUST_USE enum lmn_rc rx_validate_new(const struct rx_item *it, const struct params *p,
 					 enum rx_refusal *why, struct lmn_err *err);
 
+/* The status on day: cancelled, else expired (day > last_valid), else fully withdrawn (none
+ * remaining), else active (also before prescribed_on, which rx_check_withdrawal refuses). */
 enum rx_status rx_status_on(const struct rx_item *it, lmn_day day);
 
-/* May qty packages be withdrawn on day? */
+/* May qty packages be withdrawn on day? Refused, in this order: cancelled, expired, none left (the
+ * field "prescription_item_id"), not yet valid, too early (the message gives the first allowed day:
+ * "Nästa uttag är tidigast 2026-04-09."), quantity (field "quantity"). err->rule is the version of
+ * next_withdrawal_fraction in force on day for RX_TOO_EARLY, otherwise the latest version of the
+ * "prescription" section in force on day (empty if no rules are in force on day). */
 LMN_MUST_USE enum lmn_rc rx_check_withdrawal(const struct rx_item *it, lmn_day day, int qty,
 					     const struct params *p, enum rx_refusal *why,
 					     struct lmn_err *err);
 
 /* Applies an accepted withdrawal on day: one fewer remaining, and the next earliest date is
- * day + floor(period × fraction in force on day). */
+ * day + floor(period × fraction in force on day) (the whole period if no rules are in force).
+ * The caller keeps the previous next_earliest for rx_undo_withdrawal. */
 void rx_apply_withdrawal(struct rx_item *it, lmn_day day, const struct params *p);
+
+/* Undoes a withdrawal cancelled before shipping: one more remaining (never more than allowed) and
+ * next_earliest back to what it was before (LMN_DAY_NONE if that was the first withdrawal). */
+void rx_undo_withdrawal(struct rx_item *it, lmn_day prev_next_earliest);
 
 /* Adds calendar months, keeping the day or clamping it to the month's last day. */
 lmn_day rx_add_months(lmn_day day, int months);

@@ -1025,11 +1025,15 @@ static void write_all(const char *dir, const char *name, const char *data, size_
 	assert_int_equal(fclose(f), 0);
 }
 
+/* The temporary folder of the running test, removed by its teardown also when the test fails. */
+static char current_dir[64];
+
 static void make_dir(char dir[64])
 {
 	snprintf(dir, 64, "/tmp/lmn-test-params-XXXXXX");
 	if (!mkdtemp(dir))
 		fail_msg("mkdtemp failed");
+	snprintf(current_dir, sizeof(current_dir), "%s", dir);
 }
 
 /* A temporary copy of data/rules. */
@@ -1071,6 +1075,19 @@ static void remove_dir(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+	if (strcmp(dir, current_dir) == 0)
+		current_dir[0] = '\0';
+}
+
+static int remove_current_dir(void **state)
+{
+	(void)state;
+	if (current_dir[0]) {
+		char dir[64];
+		snprintf(dir, sizeof(dir), "%s", current_dir);
+		remove_dir(dir);
+	}
+	return 0;
 }
 
 /* Replaces the first occurrence of from by to in dir/name; the test fails if from is not there. */
@@ -1332,9 +1349,9 @@ int main(void)
 		cmocka_unit_test(layout_accepted),
 		cmocka_unit_test(finish_checks),
 		cmocka_unit_test(first_day_is_latest_section_start),
-		cmocka_unit_test(folder_copy_loads_the_same),
-		cmocka_unit_test(folder_errors_name_file_and_line),
-		cmocka_unit_test(folder_missing_or_empty),
+		cmocka_unit_test_teardown(folder_copy_loads_the_same, remove_current_dir),
+		cmocka_unit_test_teardown(folder_errors_name_file_and_line, remove_current_dir),
+		cmocka_unit_test_teardown(folder_missing_or_empty, remove_current_dir),
 		cmocka_unit_test(default_dir_from_environment),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
