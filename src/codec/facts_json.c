@@ -6,6 +6,7 @@
 #include "codec/facts_json.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define JSMN_STATIC
@@ -315,48 +316,98 @@ enum lmn_rc facts_json_parse(const char *s, size_t len, struct order_facts *f, s
 	return LMN_OK;
 }
 
-static void add_date(struct buf *out, lmn_day day)
+/* Room for an answer line is reserved once and the line written straight into it: this writer
+ * runs once per input line. Returns where to write, or NULL when the buffer is full (then marked
+ * failed). */
+static char *reserve(struct buf *out, size_t n)
 {
-	char d[11];
+	return buf_reserve(out, n) == LMN_OK ? out->data + out->len : NULL;
+}
 
-	date_format(day, d);
+static void commit(struct buf *out, const char *end)
+{
+	out->len = (size_t)(end - out->data);
+	out->data[out->len] = '\0';
+}
+
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* "YYYY-MM-DD" with its quotes: 12 bytes. */
+static char *put_date(char *p, lmn_day day)
+{
+	*p++ = '"';
+	date_format(day, p); /* its NUL is overwritten by the closing quote */
+	p[10] = '"';
+	return p + 11;
+}
+
+/* The refusal's message as a JSON string. It is written in place and, in the usual case that it
+ * needs no escaping, only quoted; otherwise it is escaped like any other string. */
+static void add_message(struct buf *out, const struct delivery_decision *d)
+{
+	size_t start, n;
+	char *raw;
+
 	buf_addc(out, '"');
-	buf_add(out, d, 10);
-	buf_addc(out, '"');
+	start = out->len;
+	delivery_message(d, out);
+	if (out->failed)
+		return;
+	n = out->len - start;
+	if (buf_json_plain_len(out->data + start, n) == n) {
+		buf_addc(out, '"');
+		return;
+	}
+	raw = malloc(n ? n : 1);
+	if (!raw) {
+		out->failed = true;
+		return;
+	}
+	memcpy(raw, out->data + start, n);
+	out->len = start - 1;
+	buf_add_json_string(out, raw, n);
+	free(raw);
 }
 
 void facts_json_write_decision(struct buf *out, const struct delivery_decision *d)
 {
 	if (d->code == DELIVERY_OK) {
-		buf_adds(out, "{\"due\":");
-		add_date(out, d->due);
-		buf_adds(out, ",\"contact_from\":");
+		/* The line's shape, for its length; each rule adds its reference, quotes and comma. */
+		size_t need = sizeof("{'due':'YYYY-MM-DD','contact_from':'YYYY-MM-DD','rules':[]}\n");
+		size_t len[DELIVERY_MAX_RULES];
+		char *p;
+
+		for (int i = 0; i < d->nrules; i++)
+			need += (len[i] = strlen(d->rules[i]->ref)) + 3;
+		if (!(p = reserve(out, need)))
+			return;
+		p = PUT(p, "{\"due\":");
+		p = put_date(p, d->due);
+		p = PUT(p, ",\"contact_from\":");
 		if (d->contact_from == LMN_DAY_NONE)
-			buf_adds(out, "null");
+			p = PUT(p, "null");
 		else
-			add_date(out, d->contact_from);
-		buf_adds(out, ",\"rules\":[");
+			p = put_date(p, d->contact_from);
+		p = PUT(p, ",\"rules\":[");
 		for (int i = 0; i < d->nrules; i++) {
 			if (i)
-				buf_addc(out, ',');
-			buf_addc(out, '"');
-			buf_adds(out, d->rules[i]->ref);
-			buf_addc(out, '"');
+				*p++ = ',';
+			*p++ = '"';
+			memcpy(p, d->rules[i]->ref, len[i]);
+			p += len[i];
+			*p++ = '"';
 		}
-		buf_adds(out, "]}\n");
+		p = PUT(p, "]}\n");
+		commit(out, p);
 		return;
 	}
-	struct buf msg;
-	buf_init(&msg, 4096);
-	delivery_message(d, &msg);
 	buf_adds(out, "{\"error\":{\"code\":\"");
 	buf_adds(out, delivery_code_name(d->code));
 	buf_adds(out, "\",\"rule\":\"");
 	buf_adds(out, d->rs->src[d->refused_by]->ref);
 	buf_adds(out, "\",\"message\":");
-	buf_add_json_string(out, msg.data ? msg.data : "", msg.len);
+	add_message(out, d);
 	buf_adds(out, "}}\n");
-	buf_release(&msg);
 }
 
 void facts_json_write_invalid(struct buf *out, long line, const struct lmn_err *err)

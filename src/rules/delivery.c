@@ -232,6 +232,16 @@ static void add_set_sv(struct buf *out, uint32_t set, const char *const *names, 
 	}
 }
 
+/* text, then " (gäller från <since>).": when the refusing version took effect. The messages are
+ * built from fixed pieces without printf: a batch may refuse hundreds of thousands of orders. */
+static void add_since(struct buf *out, const char *text, const char since[11])
+{
+	buf_adds(out, text);
+	buf_adds(out, " (gäller från ");
+	buf_add(out, since, 10);
+	buf_adds(out, ").");
+}
+
 void delivery_message(const struct delivery_decision *d, struct buf *out)
 {
 	const union param_value *v = d->rs ? d->rs->v : NULL;
@@ -247,8 +257,10 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 	cutoff = v[P_ORDER_CUTOFF].i;
 	switch (d->code) {
 	case DELIVERY_ENTRY_NOT_ALLOWED:
-		buf_addf(out, "Rollen %s får inte registrera uttag (gäller från %s). ",
-			 role_name_sv(f->entered_by), since);
+		buf_adds(out, "Rollen ");
+		buf_adds(out, role_name_sv(f->entered_by));
+		add_since(out, " får inte registrera uttag", since);
+		buf_adds(out, " ");
 		if (f->entered_by == ROLE_PRESCRIBER)
 			buf_adds(out, "Förskrivaren kan kontakta kundtjänst, som registrerar uttaget. ");
 		buf_adds(out, "Uttag registreras av: ");
@@ -256,14 +268,15 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 		buf_adds(out, ".");
 		break;
 	case DELIVERY_KIND_NOT_OFFERED:
-		buf_addf(out, "Expressleverans erbjuds inte (gäller från %s). Välj akut leverans, "
-			      "som levereras nästa arbetsdag.", since);
+		add_since(out, "Expressleverans erbjuds inte", since);
+		buf_adds(out, " Välj akut leverans, som levereras nästa arbetsdag.");
 		break;
 	case DELIVERY_REQUESTER_NOT_ALLOWED:
-		buf_addf(out, "%s kan enbart begäras av ",
-			 f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
+		buf_adds(out, f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
+		buf_adds(out, " kan enbart begäras av ");
 		add_set_sv(out, v[d->refused_by].set, role_names_sv, ROLE__COUNT);
-		buf_addf(out, ", inte av %s (gäller från %s).", role_name_sv(f->requested_by), since);
+		buf_adds(out, ", inte av ");
+		add_since(out, role_name_sv(f->requested_by), since);
 		break;
 	case DELIVERY_ARTICLE_NOT_ELIGIBLE:
 		if (d->refused_by == P_EXPRESS_AREAS) {
@@ -272,11 +285,11 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 			buf_adds(out, f->area == AREA_UNKNOWN ? "; ordern anger inget produktområde."
 							      : ".");
 		} else if (v[d->refused_by].i == ARTICLES_ACUTE_ASSORTMENT) {
-			buf_addf(out, "Akut leverans gäller enbart artiklar i det begränsade lagerlagda "
-				      "akutsortimentet (gäller från %s).", since);
+			add_since(out, "Akut leverans gäller enbart artiklar i det begränsade "
+				       "lagerlagda akutsortimentet", since);
 		} else {
-			buf_addf(out, "%s gäller enbart lagerlagda artiklar.",
-				 f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
+			buf_adds(out, f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
+			buf_adds(out, " gäller enbart lagerlagda artiklar.");
 		}
 		break;
 	case DELIVERY_AFTER_CUTOFF:

@@ -59,16 +59,13 @@ enum lmn_rc buf_reserve(struct buf *b, size_t extra)
 
 void buf_add(struct buf *b, const void *p, size_t n)
 {
-	if (buf_reserve(b, n) != LMN_OK)
+	/* The common case, room already there, without the checks of a growth. */
+	if (!(b->cap > b->len && n < b->cap - b->len && n <= b->max - b->len && !b->failed) &&
+	    buf_reserve(b, n) != LMN_OK)
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-}
-
-void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
 }
 
 void buf_addc(struct buf *b, char c)
@@ -79,8 +76,25 @@ void buf_addc(struct buf *b, char c)
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
+	if (b->failed)
+		return;
+	/* Format straight into the spare room when it fits (within the cap); measure only if not. */
+	room = b->cap > b->len ? b->cap - b->len : 0;
+	if (room > b->max - b->len + 1)
+		room = b->max - b->len + 1;
+	if (room > 0) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->data + b->len, room, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->data[b->len] = '\0'; /* undo the truncated attempt */
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -121,24 +135,72 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-void buf_add_json_string(struct buf *b, const char *s, size_t n)
+/* Bytes copied as they are: printable ASCII but the quote and the backslash. */
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Eight bytes at a time: a mask with the high bit set in each byte that is not printable ASCII
+ * or is the quote or the backslash (the bit tricks of "Bit Twiddling Hacks": a byte below 0x20,
+ * a zero byte after an xor). A subtraction borrows only out of a flagged byte, so the lowest
+ * flagged byte is exact; bytes above it may be flagged wrongly, which does not matter. */
+static uint64_t word_special(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t w, q, b;
+
+	memcpy(&w, p, 8);
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return (w | (w - ones * 0x20) | (q - ones) | (b - ones)) & highs;
+}
+
+size_t buf_json_plain_len(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
 
+	for (;;) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (i + 8 <= n) {
+			uint64_t m = word_special(p + i);
+			if (m == 0) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(m) / 8; /* the first byte that is not plain */
+		}
+#endif
+		if (i < n && json_plain(p[i]))
+			i++;
+		else if (i < n && p[i] >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0)
+			i += k;
+		else
+			return i;
+	}
+}
+
+void buf_add_json_string(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
 	buf_addc(b, '"');
 	while (i < n) {
-		unsigned char c = p[i];
-		if (c == '"' || c == '\\') {
+		unsigned char c = (unsigned char)s[i];
+		/* A run of bytes that need no escaping (valid UTF-8 too) is appended at once. */
+		size_t run = buf_json_plain_len(s + i, n - i);
+
+		if (run > 0) {
+			buf_add(b, s + i, run);
+			i += run;
+		} else if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, (char)c);
 			i++;
 		} else if (c < 0x20) {
 			buf_addf(b, "\\u%04x", c);
 			i++;
-		} else if ((k = utf8_seq(p + i, n - i)) > 0) {
-			buf_add(b, p + i, k);
-			i += k;
 		} else {
 			buf_adds(b, "\\ufffd");
 			i++;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util/rc.h"
 
@@ -23,11 +24,17 @@ void buf_reset(struct buf *b);
 LMN_MUST_USE enum lmn_rc buf_reserve(struct buf *b, size_t extra);
 /* Appends; on failure the buffer is marked failed and later appends are no-ops. */
 void buf_add(struct buf *b, const void *p, size_t n);
-void buf_adds(struct buf *b, const char *s);
+/* Inline, so that the length of a literal is known when compiling. */
+static inline void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. */
 void buf_add_json_string(struct buf *b, const char *s, size_t n);
+/* How many bytes at the start of s buf_add_json_string would copy unchanged. */
+size_t buf_json_plain_len(const char *s, size_t n);
 /* Hands the data to the caller, who frees it; the buffer is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -193,7 +193,7 @@ static const char *fmt_day(lmn_day day, char out[11])
 static struct order_facts order(const char *day, const char *hms)
 {
 	struct order_facts f;
-	int h, m, s;
+	int h = 0, m = 0, s = 0;
 
 	order_facts_init(&f);
 	if (strlen(hms) != 8 || sscanf(hms, "%2d:%2d:%2d", &h, &m, &s) != 3)
