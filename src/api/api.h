@@ -195,4 +195,21 @@ int pickup_points_near(struct api_ctx *ctx);
 int calls_create(struct api_ctx *ctx);
 int calls_list(struct api_ctx *ctx);
 
+int article_imports_create(struct api_ctx *ctx);
+int article_imports_get(struct api_ctx *ctx);
+int article_imports_list(struct api_ctx *ctx);
+/* Waits for a running assortment import to finish (at shutdown, before the database closes). */
+void imports_drain(void);
+
+int users_list(struct api_ctx *ctx);
+int users_create(struct api_ctx *ctx);
+int users_deactivate(struct api_ctx *ctx);
+int tokens_list(struct api_ctx *ctx);
+int tokens_create(struct api_ctx *ctx);
+int tokens_revoke(struct api_ctx *ctx);
+
+/* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */
+extern const char api_openapi_json[];
+int openapi_get(struct api_ctx *ctx);
+
 #endif

@@ -1,4 +1,5 @@
-/* The route table. Every route here is documented in data/openapi.json; a test checks both agree. */
+/* The route table. Every route here is documented in src/api/openapi.json; tests/unit/test_openapi.c
+ * checks that both agree (paths, methods, roles and summaries). */
 #include "api/api.h"
 
 #define STAFF_WITH_PATIENTS                                                                        \
@@ -57,6 +58,26 @@ static const struct route routes[] = {
 	  "The call log of a day (date=)" },
 	{ "POST", "/api/calls", calls_create, ROLE_BIT(UR_CUSTOMER_SERVICE),
 	  "Log a call: queued, answered or abandoned, topic" },
+
+	{ "POST", "/api/article-imports", article_imports_create, ROLE_BIT(UR_ADMIN),
+	  "Import an assortment CSV file (text/csv); all rows or none" },
+	{ "GET", "/api/article-imports", article_imports_list, ROLE_BIT(UR_ADMIN),
+	  "Recent assortment imports" },
+	{ "GET", "/api/article-imports/{id}", article_imports_get, ROLE_BIT(UR_ADMIN),
+	  "An import's progress, or its outcome with every error" },
+
+	{ "GET", "/api/users", users_list, ROLE_BIT(UR_ADMIN), "Staff accounts" },
+	{ "POST", "/api/users", users_create, ROLE_BIT(UR_ADMIN), "Create a staff account" },
+	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),
+	  "Close an account: sign-in, sessions and tokens stop working" },
+	{ "GET", "/api/users/{id}/tokens", tokens_list, ROLE_BIT(UR_ADMIN),
+	  "A user's API tokens (never their secrets)" },
+	{ "POST", "/api/users/{id}/tokens", tokens_create, ROLE_BIT(UR_ADMIN),
+	  "Create an API token; its secret is shown only in this answer" },
+	{ "POST", "/api/api-tokens/{id}/revoke", tokens_revoke, ROLE_BIT(UR_ADMIN),
+	  "Revoke an API token" },
+
+	{ "GET", "/api/openapi.json", openapi_get, 0, "This document" },
 };
 
 const struct route *api_routes(size_t *n)

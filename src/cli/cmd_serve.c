@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "api/api.h"
 #include "http/server.h"
 #include "store/db.h"
 
@@ -106,6 +107,7 @@ int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	printf("lmn: stopping (signal %d)\n", sig);
 	server_stop(srv);
+	imports_drain();
 	db_close(db);
 	params_release(&p);
 	return 0;

@@ -1,0 +1,403 @@
+/* Assortment import over the API: the administration uploads a CSV file (text/csv), lmn answers
+ * 202 at once and reads and writes it in a worker thread, and the client follows the progress at
+ * /api/article-imports/{id} until the import is done (every article written) or failed (nothing
+ * written, every error listed with its line). One import runs at a time. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "codec/assortment_csv.h"
+#include "store/articles.h"
+#include "util/clock.h"
+
+/* The running import, if any. Its progress lives here; the outcome goes to article_imports. */
+static struct {
+	pthread_mutex_t lock;
+	bool busy;     /* an import is running */
+	bool joinable; /* thread has been started and not yet joined */
+	pthread_t thread;
+	int64_t id;
+	const char *phase; /* "reading", "writing" */
+	size_t rows_done, rows_total, bytes_done, bytes_total;
+} job = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+struct job_input {
+	struct db *db;
+	int64_t id;
+	char *data;
+	size_t len;
+	lmn_day default_from, today;
+};
+
+static void on_read(void *ctx, size_t rows_done, size_t bytes_done, size_t bytes_total)
+{
+	(void)ctx;
+	pthread_mutex_lock(&job.lock);
+	job.rows_done = rows_done;
+	job.bytes_done = bytes_done;
+	job.bytes_total = bytes_total;
+	pthread_mutex_unlock(&job.lock);
+}
+
+static void on_write(void *ctx, size_t rows_done, size_t rows_total)
+{
+	(void)ctx;
+	pthread_mutex_lock(&job.lock);
+	job.phase = "writing";
+	job.rows_done = rows_done;
+	job.rows_total = rows_total;
+	pthread_mutex_unlock(&job.lock);
+}
+
+static char *errors_text(const struct assortment_import *imp)
+{
+	json_t *a = json_array();
+	char *s;
+
+	for (size_t i = 0; i < imp->nerrors; i++)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "line",
+						   (json_int_t)imp->errors[i].line, "column",
+						   imp->errors[i].column, "message",
+						   imp->errors[i].message));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+/* Records the outcome in the import's row, in the caller's transaction. */
+static enum lmn_rc finish(struct db_conn *c, const struct job_input *in,
+			  const struct assortment_import *imp, const struct articles_counts *n,
+			  const char *errors, struct lmn_err *err)
+{
+	struct clock_now now;
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = clock_now(&now, err)) != LMN_OK)
+		return rc;
+	rc = db_prepare(c,
+			"UPDATE article_imports SET state = $2, rows_total = $3, articles_created = $4, "
+			"articles_updated = $5, prices_set = $6, errors = $7, errors_dropped = $8, "
+			"finished_at = $9 WHERE id = $1",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, in->id);
+	db_bind_text(st, 2, errors ? "failed" : "done");
+	db_bind_int(st, 3, (int64_t)imp->rows_read);
+	db_bind_int(st, 4, n->created);
+	db_bind_int(st, 5, n->updated);
+	db_bind_int(st, 6, n->prices_set);
+	db_bind_text(st, 7, errors);
+	db_bind_int(st, 8, (int64_t)imp->errors_dropped);
+	db_bind_text(st, 9, now.iso);
+	return db_run(st, err);
+}
+
+/* Reads, writes and records one import; returns how it went for the server's log. */
+static enum lmn_rc run_import(struct job_input *in, struct lmn_err *err)
+{
+	struct assortment_options opt = { .default_price_from = in->default_from,
+					  .progress = on_read };
+	struct assortment_import imp;
+	struct articles_counts n = { 0 };
+	struct db_conn *c = NULL;
+	char *errors = NULL;
+	enum lmn_rc rc, rc2;
+
+	assortment_import_init(&imp);
+	rc = assortment_csv_read(in->data, in->len, &opt, &imp, err);
+	if (rc != LMN_OK && rc != LMN_EINVAL)
+		goto out;
+	if ((rc2 = db_acquire(in->db, &c, err)) != LMN_OK) {
+		rc = rc2;
+		goto out;
+	}
+	if (rc == LMN_OK) {
+		if ((rc = db_begin(c, true, err)) != LMN_OK)
+			goto out;
+		rc = articles_write(c, &imp, in->today, on_write, NULL, &n, err);
+		if (rc == LMN_OK && (rc = finish(c, in, &imp, &n, NULL, err)) == LMN_OK &&
+		    (rc = db_commit(c, err)) == LMN_OK)
+			goto out;
+		db_rollback(c);
+		if (rc != LMN_EINVAL)
+			goto out;
+	}
+	/* Refused: nothing was written; record every error. */
+	memset(&n, 0, sizeof(n));
+	if (!(errors = errors_text(&imp))) {
+		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = db_begin(c, true, err)) != LMN_OK)
+		goto out;
+	if ((rc = finish(c, in, &imp, &n, errors, err)) == LMN_OK)
+		rc = db_commit(c, err);
+	if (rc != LMN_OK)
+		db_rollback(c);
+out:
+	free(errors);
+	if (c)
+		db_release(in->db, c);
+	assortment_import_release(&imp);
+	return rc;
+}
+
+static void *worker(void *arg)
+{
+	struct job_input *in = arg;
+	struct lmn_err err;
+	enum lmn_rc rc;
+
+	lmn_err_clear(&err);
+	rc = run_import(in, &err);
+	if (rc != LMN_OK)
+		/* The row stays "running"; article_imports_get reports it as interrupted. */
+		fprintf(stderr, "lmn: article import %lld: %s: %s\n", (long long)in->id,
+			lmn_rc_name(rc), err.message);
+	pthread_mutex_lock(&job.lock);
+	job.busy = false;
+	pthread_mutex_unlock(&job.lock);
+	free(in->data);
+	free(in);
+	return NULL;
+}
+
+void imports_drain(void)
+{
+	pthread_mutex_lock(&job.lock);
+	bool joinable = job.joinable;
+	pthread_t t = job.thread;
+	job.joinable = false;
+	pthread_mutex_unlock(&job.lock);
+	if (joinable)
+		pthread_join(t, NULL);
+}
+
+static bool content_type_is(struct api_ctx *ctx, const char *want)
+{
+	const char *t = ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Content-Type");
+	size_t n = strlen(want);
+
+	return t && strncasecmp(t, want, n) == 0 && (t[n] == '\0' || t[n] == ';' || t[n] == ' ');
+}
+
+static json_t *progress_json(int64_t id)
+{
+	json_t *o;
+	size_t percent;
+
+	pthread_mutex_lock(&job.lock);
+	if (!job.busy || job.id != id) {
+		pthread_mutex_unlock(&job.lock);
+		return NULL;
+	}
+	/* Reading is the first half of the way, writing the second. */
+	if (strcmp(job.phase, "reading") == 0)
+		percent = job.bytes_total ? job.bytes_done * 50 / job.bytes_total : 0;
+	else
+		percent = 50 + (job.rows_total ? job.rows_done * 50 / job.rows_total : 0);
+	o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)id, "state",
+		      "running", "phase", job.phase, "rows_done", (json_int_t)job.rows_done,
+		      "rows_total", (json_int_t)job.rows_total, "bytes_done",
+		      (json_int_t)job.bytes_done, "bytes_total", (json_int_t)job.bytes_total,
+		      "percent", (json_int_t)percent);
+	pthread_mutex_unlock(&job.lock);
+	return o;
+}
+
+#define IMPORT_COLUMNS "id, created_at, filename, price_from, bytes_total, state, rows_total, " \
+		       "articles_created, articles_updated, prices_set, coalesce(errors, '[]'), " \
+		       "errors_dropped, coalesce(finished_at, '')"
+
+/* An import's row as JSON; with_errors adds the error list. */
+static json_t *import_json(struct db_stmt *st, bool with_errors)
+{
+	int64_t id = db_col_int(st, 0);
+	const char *state = db_col_text(st, 5);
+	json_t *o = NULL, *errors;
+
+	if (strcmp(state, "running") == 0 && (o = progress_json(id)))
+		return o;
+	errors = json_loads(db_col_text(st, 10), 0, NULL);
+	if (strcmp(state, "running") == 0) {
+		/* No worker has it: the server stopped, or the worker failed, before it finished; its
+		 * transaction was not committed, so nothing was written. */
+		state = "failed";
+		json_decref(errors);
+		errors = json_pack("[{s:I, s:s, s:s}]", "line", (json_int_t)0, "column", "",
+				   "message", "importen avbröts (servern stoppades eller ett internt fel); "
+				   "inget skrevs, ladda upp filen igen");
+	}
+	o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id",
+		      (json_int_t)id, "created_at", db_col_text(st, 1), "filename",
+		      db_col_text(st, 2), "price_from", db_col_text(st, 3), "bytes_total",
+		      (json_int_t)db_col_int(st, 4), "state", state, "rows_total",
+		      (json_int_t)db_col_int(st, 6), "articles_created",
+		      (json_int_t)db_col_int(st, 7), "articles_updated",
+		      (json_int_t)db_col_int(st, 8), "prices_set", (json_int_t)db_col_int(st, 9),
+		      "error_count",
+		      (json_int_t)(json_array_size(errors) + (size_t)db_col_int(st, 11)),
+		      "percent", (json_int_t)100);
+	if (o && *db_col_text(st, 12))
+		json_object_set_new(o, "finished_at", json_string(db_col_text(st, 12)));
+	if (o && with_errors)
+		json_object_set(o, "errors", errors ? errors : json_array());
+	json_decref(errors);
+	return o;
+}
+
+int article_imports_create(struct api_ctx *ctx)
+{
+	const char *name = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "filename");
+	const char *from = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "price_from");
+	lmn_day default_from = ctx->today;
+	struct job_input *in;
+	struct db_stmt *st;
+	char from_text[11];
+	enum lmn_rc rc;
+	int64_t id;
+
+	if (!content_type_is(ctx, "text/csv"))
+		return api_problem(ctx, 415, "unsupported_media_type", "Content-Type", NULL,
+				   "Skicka sortimentsfilen som text/csv.");
+	if (ctx->req->body_len == 0)
+		return api_problem(ctx, 400, "invalid_input", "body", NULL, "Filen är tom.");
+	if (from && date_parse(from, strlen(from), &default_from) != LMN_OK)
+		return api_problem(ctx, 400, "invalid_input", "price_from", NULL,
+				   "price_from ska vara ett datum ÅÅÅÅ-MM-DD.");
+	if (!name || !*name)
+		name = "sortiment.csv";
+	if (strlen(name) > 200)
+		return api_problem(ctx, 400, "invalid_input", "filename", NULL,
+				   "Filnamnet får vara högst 200 tecken.");
+	date_format(default_from, from_text);
+
+	pthread_mutex_lock(&job.lock);
+	if (job.busy) {
+		id = job.id;
+		pthread_mutex_unlock(&job.lock);
+		return api_problem(ctx, 409, "import_running", NULL, NULL,
+				   "En import pågår redan (nr %lld); vänta tills den är klar.",
+				   (long long)id);
+	}
+	job.busy = true; /* claimed; released below if the job does not start */
+	pthread_mutex_unlock(&job.lock);
+	imports_drain(); /* the previous worker has finished; reap it */
+
+	in = calloc(1, sizeof(*in));
+	if (in)
+		in->data = malloc(ctx->req->body_len);
+	if (!in || !in->data) {
+		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		goto fail;
+	}
+	memcpy(in->data, ctx->req->body, ctx->req->body_len);
+	in->len = ctx->req->body_len;
+	in->db = ctx->app->db;
+	in->default_from = default_from;
+	in->today = ctx->today;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		goto fail;
+	rc = db_prepare(ctx->c,
+			"INSERT INTO article_imports (created_by, created_at, filename, price_from, "
+			"bytes_total, state) VALUES ($1, $2, $3, $4, $5, 'running')",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->user.id);
+		db_bind_text(st, 2, ctx->now);
+		db_bind_text(st, 3, name);
+		db_bind_text(st, 4, from_text);
+		db_bind_int(st, 5, (int64_t)in->len);
+		rc = db_run(st, &ctx->err);
+	}
+	in->id = id = db_last_id(ctx->c);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		goto fail;
+	}
+	pthread_mutex_lock(&job.lock);
+	job.id = id;
+	job.phase = "reading";
+	job.rows_done = job.rows_total = job.bytes_done = 0;
+	job.bytes_total = in->len;
+	if (pthread_create(&job.thread, NULL, worker, in) != 0) {
+		pthread_mutex_unlock(&job.lock);
+		/* The row stays "running" and reads as interrupted. */
+		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "cannot start the import thread");
+		goto fail;
+	}
+	job.joinable = true;
+	pthread_mutex_unlock(&job.lock);
+
+	struct http_resp *r = ctx->resp;
+	if (r->nheaders < HTTP_MAX_HEADERS) {
+		r->headers[r->nheaders].name = "Location";
+		snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value),
+			 "/api/article-imports/%lld", (long long)id);
+		r->nheaders++;
+	}
+	json_t *o = progress_json(id);
+	if (!o) /* already finished */
+		o = json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", "running");
+	return api_json(ctx, 202, o);
+fail:
+	if (in)
+		free(in->data);
+	free(in);
+	pthread_mutex_lock(&job.lock);
+	job.busy = false;
+	pthread_mutex_unlock(&job.lock);
+	return api_fail(ctx, rc);
+}
+
+int article_imports_get(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT " IMPORT_COLUMNS " FROM article_imports "
+					    "WHERE id = $1",
+				    &st, &ctx->err);
+	json_t *o = NULL;
+
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		o = import_json(st, true);
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!row)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Importen finns inte.");
+	return api_json(ctx, 200, o);
+}
+
+int article_imports_list(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	bool row = false;
+	json_t *a;
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT " IMPORT_COLUMNS " FROM article_imports "
+					    "ORDER BY id DESC LIMIT 50",
+				    &st, &ctx->err);
+
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
+		json_array_append_new(a, import_json(st, false));
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "imports", a));
+}

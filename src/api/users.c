@@ -1,0 +1,329 @@
+/* Staff accounts and API tokens, managed by the administration. Passwords are stored only as
+ * Argon2id hashes and tokens only as SHA-256 hashes (api/auth.c); a token's secret is shown once.
+ * Patients' accounts are not managed here: they sign in through the region's single sign-on. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 256
+
+#define USER_COLUMNS "id, username, display_name, role, coalesce(unit_id, 0), " \
+		     "coalesce(municipality, ''), active, created_at"
+
+static json_t *user_row_json(struct db_stmt *st)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)db_col_int(st, 0),
+			      "username", db_col_text(st, 1), "display_name", db_col_text(st, 2),
+			      "role", db_col_text(st, 3), "active", db_col_int(st, 6) != 0,
+			      "created_at", db_col_text(st, 7));
+
+	if (o && db_col_int(st, 4))
+		json_object_set_new(o, "unit_id", json_integer(db_col_int(st, 4)));
+	if (o && *db_col_text(st, 5))
+		json_object_set_new(o, "municipality", json_string(db_col_text(st, 5)));
+	return o;
+}
+
+int users_list(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	bool row;
+	json_t *a;
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT " USER_COLUMNS " FROM users WHERE role <> 'patient' "
+				    "ORDER BY role, username",
+				    &st, &ctx->err);
+
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
+		json_array_append_new(a, user_row_json(st));
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "users", a));
+}
+
+static bool username_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 3 || n > 63)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' ||
+		      *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+static enum lmn_rc unit_exists(struct api_ctx *ctx, int64_t unit, bool *exists)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT 1 FROM units WHERE id = $1", &st, &ctx->err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, unit);
+	rc = db_step(st, exists, &ctx->err);
+	db_done(st);
+	return rc;
+}
+
+int users_create(struct api_ctx *ctx)
+{
+	const char *username, *display, *role_name, *password, *municipality;
+	int64_t unit = 0, id;
+	char hash[128];
+	struct db_stmt *st;
+	bool exists = false;
+	int role;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "username", true, &username) ||
+	    !api_str(ctx, "display_name", true, &display) ||
+	    !api_str(ctx, "role", true, &role_name) || !api_str(ctx, "password", false, &password) ||
+	    !api_str(ctx, "municipality", false, &municipality) ||
+	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit))
+		return (int)ctx->resp->status;
+	if (!username_ok(username))
+		return api_problem(ctx, 400, "invalid_input", "username", NULL,
+				   "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
+				   "understreck eller bindestreck.");
+	if (strlen(display) > 127)
+		return api_problem(ctx, 400, "invalid_input", "display_name", NULL,
+				   "Namnet får vara högst 127 byte.");
+	role = user_role_parse(role_name);
+	if (role < 0 || role == UR_PATIENT)
+		return api_problem(ctx, 400, "invalid_input", "role", NULL,
+				   "role ska vara prescriber, municipal_prescriber, municipal_orderer, "
+				   "customer_service, distributor eller admin (patienter loggar in "
+				   "med regionens inloggning).");
+	if ((role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER) && !unit)
+		return api_problem(ctx, 400, "invalid_input", "unit_id", NULL,
+				   "En förskrivare ska höra till en enhet (unit_id).");
+	if ((role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER) &&
+	    (!municipality || !*municipality))
+		return api_problem(ctx, 400, "invalid_input", "municipality", NULL,
+				   "Kommunal personal ska höra till en kommun (municipality).");
+	if (municipality && strlen(municipality) > 63)
+		return api_problem(ctx, 400, "invalid_input", "municipality", NULL,
+				   "Kommunens namn får vara högst 63 byte.");
+	if (password && (strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX))
+		return api_problem(ctx, 400, "invalid_input", "password", NULL,
+				   "Lösenordet ska vara %d–%d tecken.", PASSWORD_MIN, PASSWORD_MAX);
+	if (unit && (rc = unit_exists(ctx, unit, &exists)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (unit && !exists)
+		return api_problem(ctx, 400, "invalid_input", "unit_id", NULL,
+				   "Enheten %lld finns inte.", (long long)unit);
+	/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
+	if (password && (rc = auth_hash_password(password, hash, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = db_prepare(ctx->c, "SELECT 1 FROM users WHERE username = $1", &st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, username);
+		rc = db_step(st, &exists, &ctx->err);
+		db_done(st);
+	}
+	if (rc == LMN_OK && exists) {
+		db_rollback(ctx->c);
+		return api_problem(ctx, 409, "username_taken", "username", NULL,
+				   "Användarnamnet %s finns redan.", username);
+	}
+	if (rc == LMN_OK)
+		rc = db_prepare(ctx->c,
+				"INSERT INTO users (username, display_name, role, unit_id, "
+				"municipality, password_hash, created_at) "
+				"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7)",
+				&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, username);
+		db_bind_text(st, 2, display);
+		db_bind_text(st, 3, user_role_name((enum user_role)role));
+		db_bind_int(st, 4, role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? unit : 0);
+		db_bind_text(st, 5,
+			     role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER
+				     ? municipality : "");
+		db_bind_text(st, 6, password ? hash : NULL);
+		db_bind_text(st, 7, ctx->now);
+		rc = db_run(st, &ctx->err);
+	}
+	id = db_last_id(ctx->c);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		return api_fail(ctx, rc);
+	}
+	/* Read back what was stored, so the answer is the record. */
+	rc = db_prepare(ctx->c, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", &st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, id);
+	json_t *o = NULL;
+	bool row;
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		o = user_row_json(st);
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 201, o);
+}
+
+/* The staff user {id}; sends 404 (also for patients' accounts) and returns false if none. */
+static bool staff_user(struct api_ctx *ctx, int64_t id)
+{
+	struct db_stmt *st;
+	bool row = false;
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT 1 FROM users WHERE id = $1 AND role <> 'patient'",
+				    &st, &ctx->err);
+
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, id);
+		rc = db_step(st, &row, &ctx->err);
+		db_done(st);
+	}
+	if (rc != LMN_OK)
+		api_fail(ctx, rc);
+	else if (!row)
+		api_problem(ctx, 404, "not_found", NULL, NULL, "Användaren finns inte.");
+	return rc == LMN_OK && row;
+}
+
+int users_deactivate(struct api_ctx *ctx)
+{
+	static const char *const sql[] = {
+		"UPDATE users SET active = 0 WHERE id = $1",
+		"DELETE FROM sessions WHERE user_id = $1",
+		"UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+	};
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if (ctx->id[0] == ctx->user.id)
+		return api_problem(ctx, 409, "own_account", NULL, NULL,
+				   "Du kan inte stänga ditt eget konto.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!staff_user(ctx, ctx->id[0])) {
+		db_rollback(ctx->c);
+		return (int)ctx->resp->status;
+	}
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == LMN_OK; i++) {
+		if ((rc = db_prepare(ctx->c, sql[i], &st, &ctx->err)) != LMN_OK)
+			break;
+		db_bind_int(st, 1, ctx->id[0]);
+		if (db_param_count(st) >= 2)
+			db_bind_text(st, 2, ctx->now);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 0));
+}
+
+int tokens_list(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	bool row;
+	json_t *a;
+	enum lmn_rc rc;
+
+	if (!staff_user(ctx, ctx->id[0]))
+		return (int)ctx->resp->status;
+	rc = db_prepare(ctx->c,
+			"SELECT id, name, created_at, coalesce(revoked_at, '') FROM api_tokens "
+			"WHERE user_id = $1 ORDER BY id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "name",
+				      db_col_text(st, 1), "created_at", db_col_text(st, 2));
+		if (o && *db_col_text(st, 3))
+			json_object_set_new(o, "revoked_at", json_string(db_col_text(st, 3)));
+		json_array_append_new(a, o);
+	}
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "tokens", a));
+}
+
+int tokens_create(struct api_ctx *ctx)
+{
+	const char *name;
+	char secret[65];
+	enum lmn_rc rc;
+	int64_t id;
+
+	if (!api_str(ctx, "name", true, &name))
+		return (int)ctx->resp->status;
+	if (strlen(name) > 100)
+		return api_problem(ctx, 400, "invalid_input", "name", NULL,
+				   "Namnet får vara högst 100 byte.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!staff_user(ctx, ctx->id[0])) {
+		db_rollback(ctx->c);
+		return (int)ctx->resp->status;
+	}
+	rc = auth_create_token(ctx->c, ctx->id[0], name, ctx->now, secret, &ctx->err);
+	id = db_last_id(ctx->c);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		return api_fail(ctx, rc);
+	}
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name,
+			      "created_at", ctx->now, "token", secret);
+	sodium_memzero(secret, sizeof(secret));
+	return api_json(ctx, 201, o);
+}
+
+int tokens_revoke(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = db_prepare(ctx->c,
+			"UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		db_bind_text(st, 2, ctx->now);
+		rc = db_run(st, &ctx->err);
+	}
+	if (rc == LMN_OK && db_changes(ctx->c) == 0) {
+		db_rollback(ctx->c);
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Token finns inte.");
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "revoked", 1));
+}

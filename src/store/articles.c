@@ -1,0 +1,214 @@
+/* The assortment writer: see articles.h. */
+#include "store/articles.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/params.h"
+
+#define PROGRESS_EVERY 500
+
+static enum lmn_rc no_memory(struct lmn_err *err)
+{
+	return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "minnet räckte inte för importen");
+}
+
+/* Adds a refusal of the row to imp->errors, which stays in line order because rows are written
+ * in file order after a read without errors. */
+static enum lmn_rc refuse(struct assortment_import *imp, const struct article_row *r,
+			  const char *column, const char *message, struct lmn_err *err)
+{
+	struct assortment_error *e;
+
+	if (imp->nerrors >= ASSORTMENT_MAX_ERRORS) {
+		imp->errors_dropped++;
+		return LMN_OK;
+	}
+	if (imp->nerrors == imp->aerrors) {
+		size_t n = imp->aerrors ? imp->aerrors * 2 : 16;
+		void *p = realloc(imp->errors, n * sizeof(*imp->errors));
+		if (!p)
+			return no_memory(err);
+		imp->errors = p;
+		imp->aerrors = n;
+	}
+	e = &imp->errors[imp->nerrors++];
+	e->line = r->line;
+	snprintf(e->column, sizeof(e->column), "%s", column);
+	snprintf(e->message, sizeof(e->message), "rad %ld, kolumn %s: %s", r->line, column, message);
+	return LMN_OK;
+}
+
+static enum lmn_rc supplier_id(struct db_conn *c, const char *name, int64_t *id,
+			       struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	rc = db_prepare(c,
+			"INSERT INTO suppliers (name) VALUES ($1) "
+			"ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, name);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*id = db_col_int(st, 0);
+	else if (rc == LMN_OK)
+		rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "supplier upsert returned no row");
+	db_done(st);
+	return rc;
+}
+
+/* The article's id, or 0 when the number is new. */
+static enum lmn_rc article_id(struct db_conn *c, const char *number, int64_t *id,
+			      struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c, "SELECT id FROM articles WHERE article_number = $1", &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, number);
+	rc = db_step(st, &row, err);
+	*id = rc == LMN_OK && row ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc;
+}
+
+/* The price of the article in force on day, or -1 when it had none. */
+static enum lmn_rc price_on(struct db_conn *c, int64_t article, const char *day, int64_t *ore,
+			    struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT price_ore FROM article_prices WHERE article_id = $1 "
+				    "AND valid_from <= $2 ORDER BY valid_from DESC LIMIT 1",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, article);
+	db_bind_text(st, 2, day);
+	rc = db_step(st, &row, err);
+	*ore = rc == LMN_OK && row ? db_col_int(st, 0) : -1;
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc write_article(struct db_conn *c, const struct article_row *r, int64_t id,
+				 int64_t supplier, int64_t *out_id, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if (id)
+		rc = db_prepare(c,
+				"UPDATE articles SET name = $2, area = $3, unit = $4, package_size = $5, "
+				"supplier_id = $6, stocked = $7, acute_assortment = $8, special = $9, "
+				"active = 1 WHERE id = $1",
+				&st, err);
+	else
+		rc = db_prepare(c,
+				"INSERT INTO articles (article_number, name, area, unit, package_size, "
+				"supplier_id, stocked, acute_assortment, special) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+				&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	if (id)
+		db_bind_int(st, 1, id);
+	else
+		db_bind_text(st, 1, r->article_number);
+	db_bind_text(st, 2, r->name);
+	db_bind_text(st, 3, area_name((enum area)r->area));
+	db_bind_text(st, 4, r->unit);
+	db_bind_int(st, 5, r->package_size);
+	db_bind_int(st, 6, supplier);
+	db_bind_int(st, 7, r->stocked);
+	db_bind_int(st, 8, r->acute_assortment);
+	db_bind_int(st, 9, r->special);
+	rc = db_run(st, err);
+	*out_id = id ? id : db_last_id(c);
+	return rc;
+}
+
+static enum lmn_rc set_price(struct db_conn *c, int64_t article, const char *day, int64_t ore,
+			     struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO article_prices (article_id, valid_from, price_ore) "
+				    "VALUES ($1, $2, $3) ON CONFLICT (article_id, valid_from) "
+				    "DO UPDATE SET price_ore = excluded.price_ore",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, article);
+	db_bind_text(st, 2, day);
+	db_bind_int(st, 3, ore);
+	return db_run(st, err);
+}
+
+enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp, lmn_day today,
+			   articles_progress_fn progress, void *pctx, struct articles_counts *out,
+			   struct lmn_err *err)
+{
+	size_t refused = imp->nerrors;
+	enum lmn_rc rc = LMN_OK;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < imp->nrows && rc == LMN_OK; i++) {
+		const struct article_row *r = &imp->rows[i];
+		int64_t id, supplier = 0, in_force = -1;
+		bool existed;
+		char day[11];
+
+		date_format(r->price_from, day);
+		if ((rc = article_id(c, r->article_number, &id, err)) != LMN_OK)
+			break;
+		if (id && (rc = price_on(c, id, day, &in_force, err)) != LMN_OK)
+			break;
+		if (id && r->price_from < today && in_force != r->price_ore) {
+			char msg[200], today_text[11];
+			date_format(today, today_text);
+			snprintf(msg, sizeof(msg),
+				 "priset från %s kan inte ändras i efterhand (leveranser kan redan vara "
+				 "prissatta); ange ett datum från och med %s",
+				 day, today_text);
+			rc = refuse(imp, r, "price_from", msg, err);
+			continue;
+		}
+		if (imp->nerrors > refused)
+			continue; /* nothing will be kept; only look for further refusals */
+		existed = id != 0;
+		if ((rc = supplier_id(c, r->supplier, &supplier, err)) != LMN_OK ||
+		    (rc = write_article(c, r, id, supplier, &id, err)) != LMN_OK)
+			break;
+		if (in_force != r->price_ore) {
+			if ((rc = set_price(c, id, day, r->price_ore, err)) != LMN_OK)
+				break;
+			out->prices_set++;
+		}
+		if (existed)
+			out->updated++;
+		else
+			out->created++;
+		if (progress && (i + 1) % PROGRESS_EVERY == 0)
+			progress(pctx, i + 1, imp->nrows);
+	}
+	if (rc != LMN_OK)
+		return rc;
+	if (progress)
+		progress(pctx, imp->nrows, imp->nrows);
+	if (imp->nerrors > refused)
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%zu rader avvisades",
+				   imp->nerrors - refused + imp->errors_dropped);
+	return LMN_OK;
+}

@@ -1,0 +1,32 @@
+/* Writes a checked assortment file (codec/assortment_csv) into the store: suppliers and articles
+ * by name and number, and each row's price from its date. Shared by the API's import job and
+ * `lmn import assortment`. */
+#ifndef LMN_ARTICLES_H
+#define LMN_ARTICLES_H
+
+#include <stddef.h>
+
+#include "codec/assortment_csv.h"
+#include "rules/date.h"
+#include "store/db.h"
+#include "util/rc.h"
+
+struct articles_counts {
+	long created;    /* articles new to the assortment */
+	long updated;    /* articles that were there (their fields are now the file's) */
+	long prices_set; /* price versions added or changed; a price already in force is left */
+};
+
+/* Called every 500 rows and once at the end. */
+typedef void (*articles_progress_fn)(void *ctx, size_t rows_done, size_t rows_total);
+
+/* Writes imp->rows (a read without errors) in the caller's write transaction. A row's price may
+ * start on any date for an article new to the assortment, but for an article already there a
+ * price before `today` may only repeat the price then in force: deliveries already made were
+ * priced by it. Such rows are refused: their errors are added to imp->errors (in line order) and
+ * the result is LMN_EINVAL, after which the caller must roll back, so that nothing is written. */
+LMN_MUST_USE enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp,
+					lmn_day today, articles_progress_fn progress, void *pctx,
+					struct articles_counts *out, struct lmn_err *err);
+
+#endif

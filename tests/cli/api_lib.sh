@@ -1,0 +1,35 @@
+# For the API tests: a fresh demo database, the real `lmn serve` on a free loopback port ($B), and
+# helpers to sign in and send requests. Sourced after tap.sh.
+# Monday 2026-11-23 10:00 local time: the clock of the whole test.
+export LMN_NOW=2026-11-23T10:00
+"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
+"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out")
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+[ -n "$port" ] || { not_ok "server starts" "$(cat "$TMP/err")"; done_testing; exit 1; }
+B="http://127.0.0.1:$port"
+
+json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+# login USER: signs in, keeps the cookie in $TMP/USER.jar and the CSRF token in $TMP/USER.csrf
+login() {
+	curl -sS -c "$TMP/$1.jar" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"demo2026\"}" "$B/api/login" | json 'd["csrf_token"]' >"$TMP/$1.csrf"
+}
+# req USER METHOD PATH [BODY] [extra curl args…]: prints "STATUS BODY"
+req() {
+	local user=$1 method=$2 path=$3 body=${4:-}
+	shift 4 2>/dev/null || shift $#
+	curl -sS -b "$TMP/$user.jar" -X "$method" -H "X-CSRF-Token: $(cat "$TMP/$user.csrf")" \
+		-H 'Content-Type: application/json' ${body:+-d "$body"} -o "$TMP/body" \
+		-w '%{http_code}' "$@" "$B$path"
+	printf ' '
+	cat "$TMP/body"
+}
+status() { req "$@" | cut -d' ' -f1; }
+body() { req "$@" | cut -d' ' -f2-; }
