@@ -17,6 +17,8 @@ static const char usage[] =
 	"  serve [--db PATH] [--port N] [--listen ADDR] [--threads N] [--rules DIR]\n"
 	"                                 serve the web UI and API (default var/lmn.db, port 8080)\n"
 	"  demo [--db PATH] [--rules DIR]  fill an empty database with fictional demo data\n"
+	"  import assortment FILE [--db PATH] [--price-from DATE]\n"
+	"                                 import an assortment CSV file: all rows or none\n"
 	"  calendar holidays YEAR         list a year's non-working days with their Swedish names\n"
 	"  calendar add DATE N            the date N working days after DATE\n"
 	"  calendar between FROM TO       working days in (FROM, TO]\n"
@@ -42,6 +44,7 @@ static int cmd_version(int argc, char **argv)
 static const struct command commands[] = {
 	{ "serve", cmd_serve },
 	{ "demo", cmd_demo },
+	{ "import", cmd_import },
 	{ "calendar", cmd_calendar },
 	{ "rules", cmd_rules },
 	{ "version", cmd_version },

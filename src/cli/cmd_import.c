@@ -1,0 +1,167 @@
+/* lmn import assortment FILE: the assortment import of the API from the command line, with a
+ * progress bar on a terminal and every error by line; all rows or none. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "codec/assortment_csv.h"
+#include "store/articles.h"
+#include "util/clock.h"
+
+struct bar {
+	bool tty;
+	const char *phase;
+	int shown; /* last percentage drawn, -1: none */
+};
+
+static void draw(struct bar *b, int percent)
+{
+	char line[41];
+	int filled = percent * 40 / 100;
+
+	if (!b->tty || percent == b->shown)
+		return;
+	b->shown = percent;
+	memset(line, '#', (size_t)filled);
+	memset(line + filled, '.', (size_t)(40 - filled));
+	line[40] = '\0';
+	fprintf(stderr, "\r%-9s [%s] %3d %%", b->phase, line, percent);
+	fflush(stderr);
+}
+
+static void on_read(void *ctx, size_t rows, size_t done, size_t total)
+{
+	struct bar *b = ctx;
+
+	(void)rows;
+	b->phase = "läser";
+	draw(b, total ? (int)(done * 50 / total) : 50);
+}
+
+static void on_write(void *ctx, size_t done, size_t total)
+{
+	struct bar *b = ctx;
+
+	b->phase = "skriver";
+	draw(b, 50 + (total ? (int)(done * 50 / total) : 50));
+}
+
+static enum lmn_rc read_file(const char *path, char **data, size_t *len, struct lmn_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return lmn_err_set(err, LMN_EIO, NULL, NULL, "%s: %s", path, strerror(errno));
+	buf_init(&b, (size_t)1 << 30);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f) || b.failed) {
+		fclose(f);
+		buf_release(&b);
+		return lmn_err_set(err, LMN_EIO, NULL, NULL, "%s: cannot read (or larger than 1 GiB)",
+				   path);
+	}
+	fclose(f);
+	*len = b.len;
+	*data = b.data; /* the buffer's storage is now the caller's */
+	return LMN_OK;
+}
+
+static int import_assortment(const char *path, const char *db_path, lmn_day default_from)
+{
+	struct bar bar = { .tty = isatty(STDERR_FILENO) == 1, .phase = "läser", .shown = -1 };
+	struct assortment_options opt = { .default_price_from = default_from, .progress = on_read,
+					  .progress_ctx = &bar };
+	struct assortment_import imp;
+	struct articles_counts n = { 0 };
+	struct clock_now now;
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	struct lmn_err err;
+	char *data = NULL;
+	size_t len = 0;
+	enum lmn_rc rc;
+	int status = 1;
+
+	assortment_import_init(&imp);
+	if ((rc = clock_now(&now, &err)) != LMN_OK || (rc = read_file(path, &data, &len, &err)) != LMN_OK) {
+		cli_error("%s", err.message);
+		goto out;
+	}
+	if (default_from == LMN_DAY_NONE)
+		opt.default_price_from = now.day;
+	rc = assortment_csv_read(data, len, &opt, &imp, &err);
+	if (rc == LMN_OK && (rc = db_open(db_path, &db, &err)) == LMN_OK &&
+	    (rc = db_acquire(db, &c, &err)) == LMN_OK && (rc = db_begin(c, true, &err)) == LMN_OK) {
+		rc = articles_write(c, &imp, now.day, on_write, &bar, &n, &err);
+		if (rc == LMN_OK)
+			rc = db_commit(c, &err);
+		if (rc != LMN_OK)
+			db_rollback(c);
+	}
+	if (bar.tty && bar.shown >= 0)
+		fputc('\n', stderr);
+	if (rc == LMN_EINVAL && imp.nerrors > 0) {
+		for (size_t i = 0; i < imp.nerrors; i++)
+			fprintf(stderr, "%s: %s\n", path, imp.errors[i].message);
+		if (imp.errors_dropped)
+			fprintf(stderr, "%s: … och %zu fel till\n", path, imp.errors_dropped);
+		fprintf(stderr, "lmn: importen avbröts: %zu fel, inget skrevs\n",
+			imp.nerrors + imp.errors_dropped);
+		goto out;
+	}
+	if (rc != LMN_OK) {
+		cli_error("%s", err.message);
+		goto out;
+	}
+	printf("lmn: %zu rader importerade: %ld nya artiklar, %ld uppdaterade, %ld priser satta\n",
+	       imp.nrows, n.created, n.updated, n.prices_set);
+	status = 0;
+out:
+	if (c)
+		db_release(db, c);
+	db_close(db);
+	free(data);
+	assortment_import_release(&imp);
+	return status;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "price-from", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char use[] = "usage: lmn import assortment FILE [--db PATH] [--price-from DATE]";
+	const char *db_path = "var/lmn.db";
+	lmn_day from = LMN_DAY_NONE;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'd') {
+			db_path = optarg;
+		} else if (c == 'f') {
+			if (date_parse(optarg, strlen(optarg), &from) != LMN_OK || strlen(optarg) != 10) {
+				cli_error("--price-from: expected YYYY-MM-DD, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+		} else {
+			cli_error("%s", use);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "assortment") != 0) {
+		cli_error("%s", use);
+		return EXIT_USAGE;
+	}
+	return import_assortment(argv[optind + 1], db_path, from);
+}
