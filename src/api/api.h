@@ -111,6 +111,9 @@ struct route {
 /* The route table (api/routes.c), for the dispatcher and the OpenAPI check. */
 const struct route *api_routes(size_t *n);
 
+/* Matches a path against a pattern; {id} segments take a positive integer, stored in id in order. */
+bool api_match(const char *pattern, const char *path, int64_t id[2]);
+
 /* Serves one request: finds the route, authenticates, parses the body, calls the handler. */
 void api_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp);
 

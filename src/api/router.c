@@ -29,8 +29,7 @@ int user_role_parse(const char *s)
 	return -1;
 }
 
-/* Matches path against pattern; {id} segments take a positive integer. */
-static bool match(const char *pattern, const char *path, int64_t id[2])
+bool api_match(const char *pattern, const char *path, int64_t id[2])
 {
 	int nid = 0;
 
@@ -76,7 +75,7 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 	routes = api_routes(&n);
 	for (size_t i = 0; i < n && !r; i++) {
 		int64_t id[2] = { 0, 0 };
-		if (!match(routes[i].pattern, req->path, id))
+		if (!api_match(routes[i].pattern, req->path, id))
 			continue;
 		path_known = true;
 		if (method_is(req->method, routes[i].method)) {

@@ -1,4 +1,4 @@
-/* HTTP front: routes requests to handlers. This foundation serves a start page and /healthz. */
+/* HTTP front: /api/ to the JSON API, /healthz, and everything else to the web pages. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "web/web.h"
 #include "util/buf.h"
 
 struct server {
@@ -23,17 +24,6 @@ struct request {
 	struct buf body;
 	bool too_large;
 };
-
-static const char start_page[] =
-	"<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	"<title>LMN – beställning av läkemedelsnära produkter</title>\n"
-	"<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
-	"line-height:1.5;color:#1b1b1b}h1{font-size:1.6rem}</style>\n</head>\n<body>\n"
-	"<main>\n<h1>LMN</h1>\n<p>Beställningsportal och försörjning av läkemedelsnära produkter: "
-	"nutritionsprodukter och förbrukningsartiklar vid blås- och tarmdysfunktion.</p>\n"
-	"<p>Tjänsten är under uppbyggnad. Sidorna för patienter, förskrivare, kundtjänst och "
-	"distributör kommer här.</p>\n</main>\n</body>\n</html>\n";
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
 			       const char *body, size_t len, bool copy)
@@ -93,8 +83,11 @@ static const char *lookup(void *conn, enum http_lookup kind, const char *key)
 	return MHD_lookup_connection_value(conn, kinds[kind], key);
 }
 
-static enum MHD_Result api(struct server *s, struct MHD_Connection *c, const char *url,
-			   const char *method, struct request *rq)
+/* Serves a request with the API's or the web pages' dispatcher. */
+static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const char *url,
+			     const char *method, struct request *rq,
+			     void (*dispatch)(const struct app *, struct http_req *,
+					      struct http_resp *))
 {
 	struct http_req req = {
 		.method = method, .path = url, .body = rq->body.data, .body_len = rq->body.len,
@@ -105,7 +98,7 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *c, const cha
 	enum MHD_Result ret;
 
 	buf_init(&resp.body, 0);
-	api_dispatch(&s->app, &req, &resp);
+	dispatch(&s->app, &req, &resp);
 	if (resp.body.failed) {
 		buf_release(&resp.body);
 		return MHD_NO;
@@ -118,6 +111,9 @@ static enum MHD_Result api(struct server *s, struct MHD_Connection *c, const cha
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp.type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; frame-ancestors 'none'; form-action 'self'");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	for (int i = 0; i < resp.nheaders; i++)
 		MHD_add_response_header(r, resp.headers[i].name, resp.headers[i].value);
 	ret = MHD_queue_response(c, resp.status, r);
@@ -167,15 +163,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 			       "Kroppen får vara högst 1 MiB.");
 	if (strncmp(url, "/api/", 5) == 0)
-		return api(s, c, url, method, rq);
+		return serve(s, c, url, method, rq, api_dispatch);
 	if (strcmp(url, "/healthz") == 0)
 		return get ? healthz(s, c)
 			   : problem(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Metoden stöds inte", method);
-	if (strcmp(url, "/") == 0)
-		return get ? respond(c, MHD_HTTP_OK, "text/html; charset=utf-8", start_page,
-				     sizeof(start_page) - 1, false)
-			   : problem(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Metoden stöds inte", method);
-	return problem(c, MHD_HTTP_NOT_FOUND, "Sidan finns inte", url);
+	return serve(s, c, url, method, rq, web_dispatch);
 }
 
 enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const struct params *params,

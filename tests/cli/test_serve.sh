@@ -24,10 +24,16 @@ nmig=$(find "$LMN_TEST_DATA/../../src/store/migrations" -name '[0-9]*.sql' | wc 
 body=$(curl -sS "$base/healthz")
 check_grep "/healthz reports the database and schema" '"database":"ok","schema":'"$nmig" <(echo "$body")
 check "/healthz is JSON" "application/json" "$(curl -sS -o /dev/null -w '%{content_type}' "$base/healthz")"
-check "/ is HTML" "200 text/html; charset=utf-8" "$(curl -sS -o "$TMP/page" -w '%{http_code} %{content_type}' "$base/")"
+check "/ sends a visitor who is not signed in to the sign-in page" "303 /logga-in" \
+	"$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "$base/" | sed "s|$base||")"
+check "the sign-in page is HTML" "200 text/html; charset=utf-8" \
+	"$(curl -sS -o "$TMP/page" -w '%{http_code} %{content_type}' "$base/logga-in")"
 check_grep "the page is Swedish" 'lang="sv"' "$TMP/page"
-check "unknown path is 404 problem+json" "404 application/problem+json" \
-	"$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' "$base/nope")"
+check "an unknown page is a 404 page in Swedish" "404 text/html; charset=utf-8" \
+	"$(curl -sS -o "$TMP/page" -w '%{http_code} %{content_type}' "$base/nope")"
+check_grep "it says so" 'Sidan finns inte' "$TMP/page"
+check "an unknown API path is 404 problem+json" "404 application/problem+json" \
+	"$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' "$base/api/nope")"
 check "POST /healthz is 405" "405" "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$base/healthz")"
 
 kill -TERM "$pid"

@@ -1,0 +1,100 @@
+/* Pieces several roles' pages show: a patient's prescriptions and orders. */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/pages.h"
+
+void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
+{
+	char path[64];
+	json_t *out = NULL, *it;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/api/patients/%lld/prescriptions", (long long)patient_id);
+	if (web_api(w, "GET", path, NULL, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+		json_decref(out);
+		return;
+	}
+	if (!json_array_size(json_object_get(out, "items")))
+		html_lit(&w->h, "<p>Det finns inga förskrivningar.</p>\n");
+	html_lit(&w->h, "<ul class=\"cards\">\n");
+	json_array_foreach(json_object_get(out, "items"), i, it) {
+		json_t *a = json_object_get(it, "article");
+		const char *status = web_s(it, "status");
+
+		html_f(&w->h, "<li class=\"card\">\n<h3>%s</h3>\n<dl class=\"facts\">\n"
+			      "<dt>Artikel</dt><dd>%s</dd>\n"
+			      "<dt>Per uttag</dt><dd>%lld förp. à %lld %s</dd>\n"
+			      "<dt>Uttag kvar</dt><dd>%lld av %lld</dd>\n"
+			      "<dt>Giltig till</dt><dd>%s</dd>\n<dt>Status</dt><dd>%s</dd>\n",
+		       web_s(a, "name"), web_s(a, "article_number"),
+		       (long long)web_i(it, "quantity_per_withdrawal"),
+		       (long long)web_i(a, "package_size"), web_s(a, "unit"),
+		       (long long)web_i(it, "withdrawals_remaining"),
+		       (long long)web_i(it, "withdrawals_allowed"), web_s(it, "last_valid"),
+		       web_sv(status));
+		if (web_b(it, "may_order_now"))
+			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
+		else if (*web_s(it, "next_earliest") && strcmp(status, "active") == 0)
+			html_f(&w->h, "<dt>Nästa uttag</dt><dd>Tidigast %s</dd>\n",
+			       web_s(it, "next_earliest"));
+		if (staff)
+			html_f(&w->h, "<dt>Förskrivare</dt><dd>%s, %s</dd>\n", web_s(it, "prescriber"),
+			       web_s(it, "unit"));
+		html_lit(&w->h, "</dl>\n");
+		if (staff && strcmp(status, "active") == 0) {
+			char action[64];
+			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",
+				 (long long)web_i(it, "id"));
+			html_f(&w->h, "<form method=\"post\" action=\"%s\">\n"
+				      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n"
+				      "<input type=\"hidden\" name=\"patient\" value=\"%lld\">\n"
+				      "<button type=\"submit\" class=\"secondary\">Makulera "
+				      "<span class=\"sr\">%s</span></button>\n</form>\n",
+			       action, web_s(w->me, "csrf_token"), (long long)patient_id,
+			       web_s(a, "name"));
+		}
+		html_lit(&w->h, "</li>\n");
+	}
+	html_lit(&w->h, "</ul>\n");
+	json_decref(out);
+}
+
+void orders_table(struct web_ctx *w, int64_t patient_id)
+{
+	char path[64];
+	json_t *out = NULL, *o;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/api/patients/%lld/orders", (long long)patient_id);
+	if (web_api(w, "GET", path, NULL, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+		json_decref(out);
+		return;
+	}
+	if (!json_array_size(json_object_get(out, "orders"))) {
+		html_lit(&w->h, "<p>Inga beställningar ännu.</p>\n");
+		json_decref(out);
+		return;
+	}
+	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Beställningar, senaste först</caption>\n"
+			"<thead><tr><th scope=\"col\">Nummer</th><th scope=\"col\">Beställd</th>"
+			"<th scope=\"col\">Leveransdag senast</th><th scope=\"col\">Typ</th>"
+			"<th scope=\"col\">Leverans</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(out, "orders"), i, o) {
+		char received[17];
+		snprintf(received, sizeof(received), "%.16s", web_s(o, "received_at"));
+		if (received[10] == 'T')
+			received[10] = ' ';
+		html_f(&w->h, "<tr><td data-label=\"Nummer\"><a href=\"/bestallningar/%lld\">%lld</a></td>"
+			      "<td data-label=\"Beställd\">%s</td><td data-label=\"Leveransdag senast\">%s</td>"
+			      "<td data-label=\"Typ\">%s</td><td data-label=\"Leverans\">%s</td>"
+			      "<td data-label=\"Status\"><span class=\"status\">%s</span></td></tr>\n",
+		       (long long)web_i(o, "id"), (long long)web_i(o, "id"), received, web_s(o, "due"),
+		       web_sv(web_s(o, "kind")), web_sv(web_s(o, "delivery_method")),
+		       web_sv(web_s(o, "status")));
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	json_decref(out);
+}

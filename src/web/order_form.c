@@ -1,0 +1,246 @@
+/* The order form, shared by every role that orders: the patient, municipal staff, customer service
+ * (with a reason) and prescribers (acute requests). Lines come from the patient's prescription
+ * items that may be ordered now; delivery is home, a pickup point among the ten nearest, or the
+ * care unit. A refusal is shown next to the field it concerns, with the rule that refused. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/pages.h"
+
+static const char *const kinds[] = { "normal", "Normal leverans", "acute", "Akut leverans",
+				     "express", "Expressleverans", NULL };
+static const char *const requesters[] = { "patient", "Patienten själv",
+					  "prescriber", "Förskrivaren",
+					  "municipal_prescriber", "Kommunens förskrivare",
+					  "municipal_orderer", "Kommunens beställare", NULL };
+static const char *const notifications[] = { "sms", "sms", "email", "e-post", "letter", "brev",
+					     "phone", "telefon", NULL };
+
+static bool checked(struct web_ctx *w, const char *name, const char *value, bool dflt)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < w->nfields; i++)
+		if (strcmp(w->fields[i].name, name) == 0) {
+			any = true;
+			if (strcmp(w->fields[i].value, value) == 0)
+				return true;
+		}
+	return !any && strcmp(w->req->method, "POST") != 0 && dflt;
+}
+
+static void radio(struct web_ctx *w, const char *name, const char *value, const char *label,
+		  bool dflt)
+{
+	html_f(&w->h,
+	       "<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"%s\"%s> %s</label>\n",
+	       name, value, checked(w, name, value, dflt) ? " checked" : "", label);
+}
+
+void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsigned options)
+{
+	char path[64], qty[16], postal[16];
+	json_t *items = NULL, *patient = NULL, *points = NULL, *it;
+	size_t i, orderable = 0;
+
+	snprintf(path, sizeof(path), "/api/patients/%lld", (long long)patient_id);
+	web_api(w, "GET", path, NULL, NULL, &patient);
+	snprintf(path, sizeof(path), "/api/patients/%lld/prescriptions", (long long)patient_id);
+	if (web_api(w, "GET", path, NULL, NULL, &items) != 200) {
+		html_lit(&w->h, "<p>Förskrivningarna kunde inte hämtas.</p>\n");
+		goto out;
+	}
+	snprintf(postal, sizeof(postal), "%s", web_s(patient, "postal_code"));
+	if (*postal) {
+		const char *q[] = { "postal_code", postal, NULL };
+		web_api(w, "GET", "/api/pickup-points", q, NULL, &points);
+	}
+
+	web_form(w, action, false);
+	html_lit(&w->h, "<fieldset>\n<legend>Vad vill du beställa?</legend>\n");
+	web_field_error(w, "rad");
+	json_array_foreach(json_object_get(items, "items"), i, it) {
+		char name[32], id[24];
+		int64_t item = web_i(it, "id");
+		json_t *a = json_object_get(it, "article");
+
+		if (!web_b(it, "may_order_now"))
+			continue;
+		orderable++;
+		snprintf(id, sizeof(id), "%lld", (long long)item);
+		snprintf(name, sizeof(name), "antal-%lld", (long long)item);
+		snprintf(qty, sizeof(qty), "%lld", (long long)web_i(it, "quantity_per_withdrawal"));
+		html_f(&w->h,
+		       "<div class=\"card\">\n<label class=\"choice\"><input type=\"checkbox\" "
+		       "name=\"rad\" value=\"%s\"%s> <span><strong>%s</strong> (%s, %lld %s per "
+		       "förpackning)</span></label>\n",
+		       id, checked(w, "rad", id, orderable == 1) ? " checked" : "", web_s(a, "name"),
+		       web_s(a, "article_number"), (long long)web_i(a, "package_size"),
+		       web_s(a, "unit"));
+		char label[96];
+		snprintf(label, sizeof(label), "Antal förpackningar (högst %s)", qty);
+		web_input(w, name, label, "number", web_field(w, name) ? NULL : qty, false, NULL);
+		html_lit(&w->h, "</div>\n");
+	}
+	if (!orderable)
+		html_lit(&w->h, "<p>Inget kan beställas just nu. Se när nästa uttag får göras på "
+				"förskrivningarna.</p>\n");
+	html_lit(&w->h, "</fieldset>\n");
+
+	if (options & ORDER_KIND)
+		web_select(w, "typ", "Typ av leverans", kinds, NULL);
+	if (options & ORDER_ON_BEHALF) {
+		web_select(w, "bestallare", "Vem begär beställningen?", requesters, NULL);
+		web_input(w, "skal", "Skäl till att kundtjänst beställer", "text", NULL, true,
+			  "Till exempel: patienten ringde och bad om hjälp.");
+	}
+
+	html_lit(&w->h, "<fieldset>\n<legend>Hur ska det levereras?</legend>\n");
+	web_field_error(w, "leverans");
+	radio(w, "leverans", "home", "Hem till adressen i folkbokföringen", true);
+	if (json_array_size(json_object_get(points, "pickup_points")))
+		radio(w, "leverans", "pickup_point", "Till ett utlämningsställe nära dig", false);
+	if (options & ORDER_CARE_UNIT)
+		radio(w, "leverans", "care_unit", "Till vårdenheten", false);
+	web_input(w, "portkod", "Portkod (om det behövs)", "text", NULL, false, NULL);
+	if (json_array_size(json_object_get(points, "pickup_points"))) {
+		size_t n = json_array_size(json_object_get(points, "pickup_points"));
+		const char **opts = calloc(2 * n + 1, sizeof(*opts));
+		char (*labels)[200] = calloc(n, sizeof(*labels));
+		char (*ids)[24] = calloc(n, sizeof(*ids));
+		json_t *pp;
+		if (opts && labels && ids) {
+			json_array_foreach(json_object_get(points, "pickup_points"), i, pp) {
+				snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)web_i(pp, "id"));
+				snprintf(labels[i], sizeof(labels[i]), "%s, %s, %s", web_s(pp, "name"),
+					 web_s(pp, "address"), web_s(pp, "city"));
+				opts[2 * i] = ids[i];
+				opts[2 * i + 1] = labels[i];
+			}
+			web_select(w, "utlamningsstalle", "Utlämningsställe (de tio närmaste)", opts,
+				   NULL);
+		}
+		free(opts);
+		free(labels);
+		free(ids);
+		web_select(w, "avisering", "Avisering när paketet kan hämtas", notifications, NULL);
+	}
+	if (options & ORDER_CARE_UNIT)
+		web_input(w, "enhet", "Vårdenhetens nummer (vid leverans till vårdenhet)", "number",
+			  NULL, false, NULL);
+	html_lit(&w->h, "</fieldset>\n");
+	/* An idempotency key per form: submitting twice (or reloading) places one order. */
+	if (web_field(w, "nyckel")) {
+		html_f(&w->h, "<input type=\"hidden\" name=\"nyckel\" value=\"%s\">\n",
+		       web_field(w, "nyckel"));
+	} else {
+		unsigned char r[16];
+		char key[33];
+		randombytes_buf(r, sizeof(r));
+		sodium_bin2hex(key, sizeof(key), r, sizeof(r));
+		html_f(&w->h, "<input type=\"hidden\" name=\"nyckel\" value=\"%s\">\n", key);
+	}
+	web_form_end(w, "Skicka beställningen");
+out:
+	json_decref(items);
+	json_decref(patient);
+	json_decref(points);
+}
+
+int order_submit(struct web_ctx *w, int64_t patient_id, unsigned options, int64_t *order_id)
+{
+	json_t *lines = json_array(), *delivery = json_object(), *body = json_object(), *out = NULL;
+	const char *method = web_field(w, "leverans");
+	int64_t ids[64];
+	size_t nids = 0;
+	char path[64];
+	int status;
+
+	*order_id = 0;
+	for (size_t i = 0; i < w->nfields && nids < 64; i++) {
+		char name[32];
+		const char *q;
+		long long item;
+		char *end;
+
+		if (strcmp(w->fields[i].name, "rad") != 0)
+			continue;
+		item = strtoll(w->fields[i].value, &end, 10);
+		if (*end || item <= 0)
+			continue;
+		snprintf(name, sizeof(name), "antal-%lld", item);
+		q = web_field(w, name);
+		long long n = q ? strtoll(q, &end, 10) : 0;
+		if (!q || !*q || *end || n < 1) {
+			web_error(w, name, "Ange antal förpackningar, minst 1.");
+			continue;
+		}
+		ids[nids++] = item;
+		json_array_append_new(lines, json_pack("{s:I, s:I}", "prescription_item_id",
+						       (json_int_t)item, "quantity", (json_int_t)n));
+	}
+	if (!nids && !w->nerrors)
+		web_error(w, "rad", "Välj minst en produkt att beställa.");
+	if (!method)
+		web_error(w, "leverans", "Välj hur det ska levereras.");
+	if (w->nerrors) {
+		json_decref(lines);
+		json_decref(delivery);
+		json_decref(body);
+		return 400;
+	}
+	json_object_set_new(delivery, "method", json_string(method));
+	if (web_field(w, "portkod") && *web_field(w, "portkod"))
+		json_object_set_new(delivery, "door_code", json_string(web_field(w, "portkod")));
+	if (strcmp(method, "pickup_point") == 0) {
+		const char *pp = web_field(w, "utlamningsstalle");
+		json_object_set_new(delivery, "pickup_point_id",
+				    json_integer(pp ? strtoll(pp, NULL, 10) : 0));
+		if (web_field(w, "avisering"))
+			json_object_set_new(delivery, "notification",
+					    json_string(web_field(w, "avisering")));
+	}
+	if (strcmp(method, "care_unit") == 0 && web_field(w, "enhet") && *web_field(w, "enhet"))
+		json_object_set_new(delivery, "unit_id",
+				    json_integer(strtoll(web_field(w, "enhet"), NULL, 10)));
+	json_object_set_new(body, "lines", lines);
+	json_object_set_new(body, "delivery", delivery);
+	if ((options & ORDER_KIND) && web_field(w, "typ"))
+		json_object_set_new(body, "kind", json_string(web_field(w, "typ")));
+	if (options & ORDER_ON_BEHALF) {
+		if (web_field(w, "bestallare"))
+			json_object_set_new(body, "requested_by",
+					    json_string(web_field(w, "bestallare")));
+		if (web_field(w, "skal"))
+			json_object_set_new(body, "reason", json_string(web_field(w, "skal")));
+	}
+	/* The form's key makes a double submit (or a reload) place one order, not two. */
+	w->idempotency_key = web_field(w, "nyckel") && strlen(web_field(w, "nyckel")) >= 8
+				     ? web_field(w, "nyckel") : NULL;
+	snprintf(path, sizeof(path), "/api/patients/%lld/orders", (long long)patient_id);
+	status = web_api(w, "POST", path, NULL, body, &out);
+	w->idempotency_key = NULL;
+	if (status == 200 || status == 201) {
+		*order_id = web_i(out, "id");
+	} else {
+		/* Map the API's field to the form's: lines[i] is the i-th chosen product. */
+		const char *f = web_s(out, "field");
+		char mapped[32] = "";
+		size_t li;
+		if (sscanf(f, "lines[%zu]", &li) == 1 && li < nids)
+			snprintf(mapped, sizeof(mapped), "antal-%lld", (long long)ids[li]);
+		const char *map[] = { "lines", "rad", "kind", "typ", "requested_by",
+				      (options & ORDER_ON_BEHALF) ? "bestallare"
+				      : (options & ORDER_KIND) ? "typ" : "",
+				      "reason", "skal", "delivery", "leverans", "delivery.method",
+				      "leverans", "delivery.notification", "avisering",
+				      "delivery.pickup_point_id", "utlamningsstalle",
+				      "delivery.door_code", "portkod", "delivery.unit_id", "enhet",
+				      "Idempotency-Key", "", *mapped ? f : NULL, mapped, NULL };
+		web_problem(w, out, map);
+	}
+	json_decref(out);
+	return status;
+}

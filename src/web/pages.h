@@ -1,0 +1,41 @@
+/* The pages of each role (web/pages_*.c) and the pieces they share. */
+#ifndef LMN_PAGES_H
+#define LMN_PAGES_H
+
+#include "web/web.h"
+
+/* Options of the order form. */
+#define ORDER_KIND 1u      /* choose normal, acute or express (staff) */
+#define ORDER_ON_BEHALF 2u /* customer service: who requests it, and why */
+#define ORDER_CARE_UNIT 4u /* delivery to the care unit (staff) */
+
+/* Writes the order form for a patient, posting to action. */
+void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsigned options);
+/* Places the order from the submitted form. Returns the API's status (201 or 200 when placed,
+ * with *order_id set); otherwise the errors are in w. */
+int order_submit(struct web_ctx *w, int64_t patient_id, unsigned options, int64_t *order_id);
+
+/* A table of a patient's orders (GET /api/patients/{id}/orders). */
+void orders_table(struct web_ctx *w, int64_t patient_id);
+/* A patient's prescription items as cards: what may be ordered now, and when next. */
+void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff);
+
+/* pages_common.c */
+int page_home(struct web_ctx *w);
+int page_login(struct web_ctx *w);
+int page_login_post(struct web_ctx *w);
+int page_logout(struct web_ctx *w);
+
+/* pages_patient.c */
+int page_my_prescriptions(struct web_ctx *w);
+int page_my_order(struct web_ctx *w);
+int page_my_order_post(struct web_ctx *w);
+int page_my_orders(struct web_ctx *w);
+int page_my_order_detail(struct web_ctx *w);
+int page_my_access_log(struct web_ctx *w);
+
+/* pages_orders.c */
+int page_order(struct web_ctx *w);
+int page_order_cancel(struct web_ctx *w);
+
+#endif

@@ -1,0 +1,86 @@
+/* The patient's pages (also a delegate's, for the patient they act for): prescriptions with what
+ * may be ordered now and when next, ordering, orders and where they are, and who read their data. */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/pages.h"
+
+static int64_t my_patient(struct web_ctx *w)
+{
+	return web_i(json_object_get(w->me, "user"), "patient_id");
+}
+
+int page_my_prescriptions(struct web_ctx *w)
+{
+	web_begin(w, "Mina förskrivningar");
+	html_lit(&w->h, "<p>Här ser du vad du har fått förskrivet, vad du kan beställa nu och när du "
+			"kan beställa nästa gång.</p>\n<p><a class=\"button\" href=\"/bestall\">"
+			"Beställ</a></p>\n");
+	prescriptions_cards(w, my_patient(w), false);
+	return web_end(w, 200);
+}
+
+static int order_page(struct web_ctx *w, unsigned status)
+{
+	web_begin(w, "Beställ");
+	html_lit(&w->h, "<p>Välj vad du vill beställa och hur du vill få det. Leveransen kommer "
+			"senast fyra arbetsdagar efter att beställningen kommit in.</p>\n");
+	order_form(w, my_patient(w), "/bestall", 0);
+	return web_end(w, status);
+}
+
+int page_my_order(struct web_ctx *w)
+{
+	return order_page(w, 200);
+}
+
+int page_my_order_post(struct web_ctx *w)
+{
+	int64_t order;
+	int status = order_submit(w, my_patient(w), 0, &order);
+	char path[64];
+
+	if (status != 200 && status != 201)
+		return order_page(w, status >= 400 ? (unsigned)status : 422);
+	snprintf(path, sizeof(path), "/bestallningar/%lld?ny=1", (long long)order);
+	return web_redirect(w, path);
+}
+
+int page_my_orders(struct web_ctx *w)
+{
+	web_begin(w, "Mina beställningar");
+	orders_table(w, my_patient(w));
+	return web_end(w, 200);
+}
+
+int page_my_access_log(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL, *e;
+	size_t i;
+
+	web_begin(w, "Vem har läst mina uppgifter");
+	html_lit(&w->h, "<p>Varje gång någon läser eller ändrar dina uppgifter i LMN sparas det. "
+			"Här ser du vem, när och vad.</p>\n");
+	snprintf(path, sizeof(path), "/api/patients/%lld/access-log", (long long)my_patient(w));
+	if (web_api(w, "GET", path, NULL, NULL, &out) == 200) {
+		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtkomster, senaste först</caption>\n"
+				"<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
+				"<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n<tbody>\n");
+		json_array_foreach(json_object_get(out, "entries"), i, e) {
+			char at[17];
+			snprintf(at, sizeof(at), "%.16s", web_s(e, "at"));
+			if (at[10] == 'T')
+				at[10] = ' ';
+			html_f(&w->h, "<tr><td data-label=\"När\">%s</td><td data-label=\"Vem\">%s</td>"
+				      "<td data-label=\"Roll\">%s</td><td data-label=\"Vad\">%s %s</td></tr>\n",
+			       at, web_s(e, "who"), web_sv(web_s(e, "role")), web_sv(web_s(e, "action")),
+			       web_s(e, "what"));
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	} else {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+	}
+	json_decref(out);
+	return web_end(w, 200);
+}

@@ -1,0 +1,526 @@
+/* The web layer's machinery: dispatch, forms, in-process API calls, page frame and form pieces. */
+#include "web/web.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+extern const char web_css[];
+
+/* ---- Forms: libmicrohttpd's post processor reads urlencoded and multipart bodies ---- */
+
+static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *filename, const char *content_type,
+				const char *transfer_encoding, const char *data, uint64_t off,
+				size_t size)
+{
+	struct web_ctx *w = cls;
+	struct web_field *f = w->nfields ? &w->fields[w->nfields - 1] : NULL;
+	char *v;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (off == 0 || !f || strcmp(f->name, key) != 0) {
+		if (w->nfields == WEB_MAX_FIELDS)
+			return MHD_NO;
+		f = &w->fields[w->nfields++];
+		memset(f, 0, sizeof(*f));
+		f->name = strdup(key);
+		f->filename = filename ? strdup(filename) : NULL;
+		f->value = calloc(1, 1);
+		if (!f->name || !f->value || (filename && !f->filename))
+			return MHD_NO;
+	}
+	if (size == 0)
+		return MHD_YES;
+	v = realloc(f->value, f->len + size + 1);
+	if (!v)
+		return MHD_NO;
+	memcpy(v + f->len, data, size);
+	f->len += size;
+	v[f->len] = '\0';
+	f->value = v;
+	return MHD_YES;
+}
+
+static bool read_form(struct web_ctx *w)
+{
+	struct MHD_PostProcessor *pp;
+	bool ok;
+
+	if (w->req->body_len == 0)
+		return true;
+	pp = MHD_create_post_processor(w->req->conn, 16384, on_field, w);
+	if (!pp)
+		return false; /* not a form's content type */
+	ok = MHD_post_process(pp, w->req->body, w->req->body_len) == MHD_YES;
+	return MHD_destroy_post_processor(pp) == MHD_YES && ok;
+}
+
+static void free_form(struct web_ctx *w)
+{
+	for (size_t i = 0; i < w->nfields; i++) {
+		free(w->fields[i].name);
+		free(w->fields[i].value);
+		free(w->fields[i].filename);
+	}
+	w->nfields = 0;
+}
+
+const char *web_field(struct web_ctx *w, const char *name)
+{
+	for (size_t i = 0; i < w->nfields; i++)
+		if (strcmp(w->fields[i].name, name) == 0)
+			return w->fields[i].value;
+	return strcmp(w->req->method, "GET") == 0 ? web_query(w, name) : NULL;
+}
+
+const struct web_field *web_file(struct web_ctx *w, const char *name)
+{
+	for (size_t i = 0; i < w->nfields; i++)
+		if (strcmp(w->fields[i].name, name) == 0)
+			return &w->fields[i];
+	return NULL;
+}
+
+const char *web_query(struct web_ctx *w, const char *name)
+{
+	return w->req->lookup(w->req->conn, HTTP_QUERY, name);
+}
+
+void web_error(struct web_ctx *w, const char *field, const char *fmt, ...)
+{
+	struct web_error *e;
+	va_list ap;
+
+	if (w->nerrors == WEB_MAX_ERRORS)
+		return;
+	e = &w->errors[w->nerrors++];
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+}
+
+const char *web_error_for(struct web_ctx *w, const char *field)
+{
+	for (size_t i = 0; i < w->nerrors; i++)
+		if (strcmp(w->errors[i].field, field) == 0)
+			return w->errors[i].message;
+	return NULL;
+}
+
+/* ---- In-process API calls ---- */
+
+struct inner {
+	struct web_ctx *w;
+	const char *const *query;
+};
+
+static const char *inner_lookup(void *conn, enum http_lookup kind, const char *key)
+{
+	struct inner *in = conn;
+	struct web_ctx *w = in->w;
+
+	switch (kind) {
+	case HTTP_QUERY:
+		for (const char *const *q = in->query; q && q[0]; q += 2)
+			if (strcmp(q[0], key) == 0)
+				return q[1];
+		return NULL;
+	case HTTP_HEADER:
+		if (strcasecmp(key, "Content-Type") == 0)
+			return "application/json";
+		/* The page checked the form's _csrf against the session before calling. */
+		if (strcasecmp(key, "X-CSRF-Token") == 0)
+			return w->me ? web_s(w->me, "csrf_token") : NULL;
+		if (strcasecmp(key, "Idempotency-Key") == 0)
+			return w->idempotency_key;
+		if (strcasecmp(key, "Authorization") == 0)
+			return NULL;
+		return w->req->lookup(w->req->conn, kind, key); /* the trusted proxy's header */
+	case HTTP_COOKIE:
+		return w->req->lookup(w->req->conn, kind, key);
+	}
+	return NULL;
+}
+
+int web_api(struct web_ctx *w, const char *method, const char *path, const char *const *query,
+	    json_t *body, json_t **out)
+{
+	struct inner in = { .w = w, .query = query };
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	struct http_req req = { .method = method, .path = path, .body = text,
+				.body_len = text ? strlen(text) : 0, .lookup = inner_lookup,
+				.conn = &in };
+	struct http_resp resp = { .status = 500 };
+
+	json_decref(body);
+	buf_init(&resp.body, 0);
+	api_dispatch(w->app, &req, &resp);
+	free(text);
+	if (out)
+		*out = resp.body.len ? json_loadb(resp.body.data, resp.body.len, 0, NULL) : NULL;
+	/* Pass the session cookie of a sign-in or sign-out on. */
+	for (int i = 0; i < resp.nheaders; i++)
+		if (strcmp(resp.headers[i].name, "Set-Cookie") == 0 &&
+		    w->resp->nheaders < HTTP_MAX_HEADERS)
+			w->resp->headers[w->resp->nheaders++] = resp.headers[i];
+	buf_release(&resp.body);
+	return (int)resp.status;
+}
+
+void web_problem(struct web_ctx *w, json_t *problem, const char *const *map)
+{
+	const char *field = web_s(problem, "field"), *detail = web_s(problem, "detail");
+	const char *rule = web_s(problem, "rule");
+
+	for (const char *const *m = map; m && m[0]; m += 2)
+		if (strcmp(m[0], field) == 0) {
+			field = m[1];
+			break;
+		}
+	if (!*detail)
+		detail = "Något gick fel. Försök igen.";
+	if (*rule)
+		web_error(w, field, "%s (regel %s)", detail, rule);
+	else
+		web_error(w, field, "%s", detail);
+}
+
+/* ---- Page frame ---- */
+
+struct nav_item {
+	unsigned roles;
+	const char *href, *text;
+};
+
+#define R(r) ROLE_BIT(UR_##r)
+static const struct nav_item nav[] = {
+	{ R(PATIENT), "/mina-sidor", "Mina förskrivningar" },
+	{ R(PATIENT), "/mina-bestallningar", "Mina beställningar" },
+	{ R(PATIENT), "/vem-har-last", "Vem har läst mina uppgifter" },
+	{ R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) | R(MUNICIPAL_ORDERER) | R(CUSTOMER_SERVICE),
+	  "/patienter", "Patienter" },
+	{ R(CUSTOMER_SERVICE), "/kontaktarenden", "Förseningar att ringa" },
+	{ R(CUSTOMER_SERVICE), "/samtal", "Samtalslogg" },
+	{ R(DISTRIBUTOR), "/plocklista", "Plocklista" },
+	{ R(ADMIN), "/admin/sortiment", "Sortiment och priser" },
+	{ R(ADMIN), "/admin/anvandare", "Användare" },
+	{ R(ADMIN), "/admin/regler", "Regler" },
+};
+#undef R
+
+void web_begin(struct web_ctx *w, const char *title)
+{
+	int role = w->me ? user_role_parse(w->role) : -1;
+
+	html_f(&w->h,
+	       "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	       "<title>%s%s – LMN</title>\n"
+	       "<link rel=\"stylesheet\" href=\"/static/lmn.css\">\n</head>\n<body>\n"
+	       "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>\n"
+	       "<header class=\"top\">\n<div class=\"wrap\">\n"
+	       "<a class=\"brand\" href=\"/\">LMN <span>läkemedelsnära produkter</span></a>\n",
+	       w->nerrors ? "Fel: " : "", title);
+	if (role >= 0) {
+		json_t *u = json_object_get(w->me, "user");
+		html_lit(&w->h, "<nav aria-label=\"Huvudmeny\">\n<ul>\n");
+		for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+			if (!(nav[i].roles & ROLE_BIT(role)))
+				continue;
+			bool here = strncmp(w->req->path, nav[i].href, strlen(nav[i].href)) == 0;
+			html_f(&w->h, "<li><a href=\"%s\"%s>%s</a></li>\n", nav[i].href,
+			       here ? " aria-current=\"page\"" : "", nav[i].text);
+		}
+		html_lit(&w->h, "</ul>\n</nav>\n");
+		html_f(&w->h, "<div class=\"who\"><span>%s (%s)</span>\n", web_s(u, "display_name"),
+		       web_sv(w->role));
+		web_form(w, "/logga-ut", false);
+		html_lit(&w->h, "<button type=\"submit\" class=\"link\">Logga ut</button>\n</form>\n</div>\n");
+	}
+	html_lit(&w->h, "</div>\n</header>\n<main id=\"innehall\" class=\"wrap\" tabindex=\"-1\">\n");
+	html_f(&w->h, "<h1>%s</h1>\n", title);
+	if (w->nerrors) {
+		html_lit(&w->h, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+				"aria-labelledby=\"fel-rubrik\">\n<h2 id=\"fel-rubrik\">");
+		html_f(&w->h, "%s</h2>\n<ul>\n",
+		       w->nerrors == 1 ? "Det finns ett fel" : "Det finns fel");
+		for (size_t i = 0; i < w->nerrors; i++) {
+			if (*w->errors[i].field)
+				html_f(&w->h, "<li><a href=\"#%s\">%s</a></li>\n", w->errors[i].field,
+				       w->errors[i].message);
+			else
+				html_f(&w->h, "<li>%s</li>\n", w->errors[i].message);
+		}
+		html_lit(&w->h, "</ul>\n</div>\n");
+	}
+}
+
+int web_end(struct web_ctx *w, unsigned status)
+{
+	html_lit(&w->h, "</main>\n<footer class=\"wrap\"><p>LMN – beställning och försörjning av "
+			"läkemedelsnära produkter. Kundtjänst: 010-000 00 00 (vardagar 8–17).</p>"
+			"</footer>\n</body>\n</html>\n");
+	w->resp->status = status;
+	w->resp->type = "text/html; charset=utf-8";
+	return (int)status;
+}
+
+int web_redirect(struct web_ctx *w, const char *path)
+{
+	struct http_resp *r = w->resp;
+
+	buf_reset(&w->h.b);
+	r->status = 303;
+	r->type = "text/plain; charset=utf-8";
+	if (r->nheaders < HTTP_MAX_HEADERS) {
+		r->headers[r->nheaders].name = "Location";
+		snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), "%s", path);
+		r->nheaders++;
+	}
+	return 303;
+}
+
+int web_message(struct web_ctx *w, unsigned status, const char *title, const char *text)
+{
+	buf_reset(&w->h.b);
+	web_begin(w, title);
+	html_f(&w->h, "<p>%s</p>\n<p><a href=\"/\">Till startsidan</a></p>\n", text);
+	return web_end(w, status);
+}
+
+/* ---- Form pieces ---- */
+
+void web_form(struct web_ctx *w, const char *action, bool multipart)
+{
+	html_f(&w->h, "<form method=\"post\" action=\"%s\"%s>\n"
+		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
+	       action, multipart ? " enctype=\"multipart/form-data\"" : "",
+	       w->me ? web_s(w->me, "csrf_token") : "");
+}
+
+void web_form_end(struct web_ctx *w, const char *button)
+{
+	html_f(&w->h, "<button type=\"submit\">%s</button>\n</form>\n", button);
+}
+
+void web_field_error(struct web_ctx *w, const char *name)
+{
+	const char *e = web_error_for(w, name);
+
+	if (e)
+		html_f(&w->h, "<p class=\"field-error\" id=\"%s-fel\"><span class=\"sr\">Fel: </span>%s</p>\n",
+		       name, e);
+}
+
+void web_input(struct web_ctx *w, const char *name, const char *label, const char *type,
+	       const char *value, bool required, const char *hint)
+{
+	const char *e = web_error_for(w, name);
+
+	if (!value)
+		value = web_field(w, name);
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
+	       name, label);
+	if (hint)
+		html_f(&w->h, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", name, hint);
+	web_field_error(w, name);
+	html_f(&w->h, "<input id=\"%s\" name=\"%s\" type=\"%s\" value=\"%s\"%s", name, name, type,
+	       value ? value : "", required ? " required" : "");
+	if (hint || e) {
+		html_lit(&w->h, " aria-describedby=\"");
+		if (hint)
+			html_f(&w->h, "%s-hint", name);
+		if (hint && e)
+			html_lit(&w->h, " ");
+		if (e)
+			html_f(&w->h, "%s-fel", name);
+		html_lit(&w->h, "\"");
+	}
+	if (e)
+		html_lit(&w->h, " aria-invalid=\"true\"");
+	html_lit(&w->h, ">\n</div>\n");
+}
+
+void web_select(struct web_ctx *w, const char *name, const char *label,
+		const char *const *options, const char *selected)
+{
+	const char *e = web_error_for(w, name);
+
+	if (!selected)
+		selected = web_field(w, name);
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
+	       name, label);
+	web_field_error(w, name);
+	html_f(&w->h, "<select id=\"%s\" name=\"%s\"", name, name);
+	if (e)
+		html_f(&w->h, " aria-describedby=\"%s-fel\" aria-invalid=\"true\"", name);
+	html_lit(&w->h, ">\n");
+	for (const char *const *o = options; o[0]; o += 2)
+		html_f(&w->h, "<option value=\"%s\"%s>%s</option>\n", o[0],
+		       selected && strcmp(selected, o[0]) == 0 ? " selected" : "", o[1]);
+	html_lit(&w->h, "</select>\n</div>\n");
+}
+
+/* ---- Formatting ---- */
+
+void web_money(char out[32], int64_t ore)
+{
+	snprintf(out, 32, "%s%lld,%02lld kr", ore < 0 ? "−" : "",
+		 (long long)(ore < 0 ? -ore : ore) / 100, (long long)(ore < 0 ? -ore : ore) % 100);
+}
+
+const char *web_s(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+int64_t web_i(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+bool web_b(json_t *o, const char *key)
+{
+	return json_is_true(json_object_get(o, key));
+}
+
+const char *web_sv(const char *value)
+{
+	static const char *const names[] = {
+		"patient", "patient",
+		"prescriber", "förskrivare",
+		"municipal_prescriber", "kommunal förskrivare",
+		"municipal_orderer", "kommunal beställare",
+		"customer_service", "kundtjänst",
+		"distributor", "distributör",
+		"admin", "förvaltning",
+		"normal", "normal",
+		"acute", "akut",
+		"express", "express",
+		"received", "mottagen",
+		"partially_shipped", "delvis skickad",
+		"shipped", "skickad",
+		"partially_delivered", "delvis levererad",
+		"delivered", "levererad",
+		"returned", "returnerad",
+		"not_collected", "ej uthämtad",
+		"cancelled", "makulerad",
+		"home", "hemleverans",
+		"pickup_point", "utlämningsställe",
+		"care_unit", "vårdenhet",
+		"nutrition", "nutrition",
+		"incontinence", "inkontinens",
+		"active", "aktiv",
+		"expired", "utgången",
+		"fully_withdrawn", "alla uttag gjorda",
+		"used_up", "förbrukad",
+		"digital", "digitalt",
+		"municipal", "kommunen",
+		"read", "läste",
+		"create", "registrerade",
+		"update", "ändrade",
+		NULL,
+	};
+
+	for (const char *const *n = names; *n; n += 2)
+		if (strcmp(n[0], value) == 0)
+			return n[1];
+	return value;
+}
+
+/* ---- Dispatch ---- */
+
+static bool csrf_ok(struct web_ctx *w)
+{
+	const char *sent = web_field(w, "_csrf");
+	const char *want = w->me ? web_s(w->me, "csrf_token") : "";
+
+	return sent && *want && strlen(sent) == strlen(want) &&
+	       sodium_memcmp(sent, want, strlen(want)) == 0;
+}
+
+void web_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp)
+{
+	struct web_ctx w;
+	const struct web_page *pages, *p = NULL;
+	size_t n;
+	bool path_known = false;
+	int role;
+
+	if (strcmp(req->path, "/static/lmn.css") == 0) {
+		resp->status = 200;
+		resp->type = "text/css; charset=utf-8";
+		buf_adds(&resp->body, web_css);
+		return;
+	}
+	memset(&w, 0, sizeof(w));
+	w.app = app;
+	w.req = req;
+	w.resp = resp;
+	w.h.b = resp->body;
+	if (web_api(&w, "GET", "/api/me", NULL, NULL, &w.me) != 200) {
+		json_decref(w.me);
+		w.me = NULL;
+	}
+	w.role = w.me ? web_s(json_object_get(w.me, "user"), "role") : "";
+	role = w.me ? user_role_parse(w.role) : -1;
+
+	pages = web_pages(&n);
+	for (size_t i = 0; i < n && !p; i++) {
+		int64_t id[2] = { 0, 0 };
+		if (!api_match(pages[i].pattern, req->path, id))
+			continue;
+		path_known = true;
+		if (strcmp(req->method, pages[i].method) == 0 ||
+		    (strcmp(req->method, "HEAD") == 0 && strcmp(pages[i].method, "GET") == 0)) {
+			p = &pages[i];
+			memcpy(w.id, id, sizeof(id));
+		}
+	}
+	if (!p) {
+		web_message(&w, path_known ? 405 : 404,
+			    path_known ? "Det går inte att göra så här" : "Sidan finns inte",
+			    path_known ? "Sidan kan inte ta emot den här sortens begäran."
+				       : "Adressen finns inte i LMN. Kontrollera den, eller gå till "
+					 "startsidan.");
+		goto out;
+	}
+	if (p->roles && role < 0) {
+		web_redirect(&w, "/logga-in");
+		goto out;
+	}
+	if (p->roles && !(p->roles & ROLE_BIT(role))) {
+		web_message(&w, 403, "Du har inte behörighet",
+			    "Din roll får inte använda den här sidan.");
+		goto out;
+	}
+	if (strcmp(req->method, "POST") == 0) {
+		if (!read_form(&w)) {
+			web_message(&w, 400, "Formuläret kunde inte läsas",
+				    "Skicka formuläret från sidan igen.");
+			goto out;
+		}
+		if (w.me && !csrf_ok(&w)) {
+			web_message(&w, 403, "Formuläret har gått ut",
+				    "Ladda om sidan och skicka formuläret igen.");
+			goto out;
+		}
+	}
+	p->fn(&w);
+out:
+	resp->body = w.h.b;
+	if (!resp->type)
+		resp->type = "text/html; charset=utf-8";
+	json_decref(w.me);
+	free_form(&w);
+}
