@@ -80,6 +80,7 @@ struct user {
 	char display_name[128];
 	char csrf[48];      /* when signed in with a session cookie */
 	bool via_session;
+	bool via_proxy;     /* named by the trusted reverse proxy's header */
 };
 
 struct api_ctx {

@@ -1,5 +1,6 @@
 /* Who is calling: local accounts with Argon2id passwords, session cookies with a CSRF token,
  * API tokens for integrations, and a trusted reverse proxy that names the user in a header. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,26 @@ static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool ses
 	return rc;
 }
 
+/* The CSRF token of a user signed in by the trusted proxy, which has no session of ours: a MAC of
+ * the user name under a key made when the process starts (forms from before a restart must be
+ * reloaded). */
+static unsigned char proxy_key[crypto_auth_hmacsha256_KEYBYTES];
+static pthread_once_t proxy_key_once = PTHREAD_ONCE_INIT;
+
+static void proxy_key_init(void)
+{
+	crypto_auth_hmacsha256_keygen(proxy_key);
+}
+
+static void proxy_csrf(const char *username, char out[48])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+	pthread_once(&proxy_key_once, proxy_key_init);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)username, strlen(username), proxy_key);
+	sodium_bin2hex(out, 33, mac, 16);
+}
+
 enum lmn_rc auth_identify(struct api_ctx *ctx)
 {
 	const struct http_req *req = ctx->req;
@@ -92,7 +113,12 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			if (rc != LMN_OK)
 				return rc;
 			db_bind_text(st, 1, name);
-			return identify_by(ctx, st, false);
+			rc = identify_by(ctx, st, false);
+			if (rc == LMN_OK) {
+				ctx->user.via_proxy = true;
+				proxy_csrf(ctx->user.username, ctx->user.csrf);
+			}
+			return rc;
 		}
 	}
 	if (cookie && strlen(cookie) == 64) {
@@ -249,7 +275,7 @@ int auth_me(struct api_ctx *ctx)
 {
 	json_t *o = json_pack("{s:o}", "user", user_json(&ctx->user));
 
-	if (ctx->user.via_session)
+	if (ctx->user.via_session || ctx->user.via_proxy)
 		json_object_set_new(o, "csrf_token", json_string(ctx->user.csrf));
 	return api_json(ctx, 200, o);
 }

@@ -119,9 +119,10 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 		}
 	}
 	unsafe = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
-	/* A cookie travels with every request the browser makes; a form or script from another site
-	 * must also know the session's CSRF token. */
-	if (unsafe && ctx.signed_in && ctx.user.via_session) {
+	/* A cookie travels with every request the browser makes (ours, or the single sign-on's that
+	 * makes the proxy name the user); a form or script from another site must also know the
+	 * CSRF token (GET /api/me). Bearer tokens are not sent by browsers on their own. */
+	if (unsafe && ctx.signed_in && (ctx.user.via_session || ctx.user.via_proxy)) {
 		const char *t = req->lookup(req->conn, HTTP_HEADER, "X-CSRF-Token");
 		if (!t || strcmp(t, ctx.user.csrf) != 0) {
 			api_problem(&ctx, 403, "csrf", "X-CSRF-Token", NULL,

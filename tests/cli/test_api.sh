@@ -17,6 +17,13 @@ check "a POST without the CSRF token is 403" "403" "$(curl -sS -o /dev/null -w '
 	-X POST -H 'Content-Type: application/json' -d '{}' "$B/api/patients/1/orders")"
 check "the trusted proxy header signs a user in" "kundtjanst" \
 	"$(curl -sS -H 'X-Remote-User: kundtjanst' "$B/api/me" | json 'd["user"]["username"]')"
+proxy_csrf=$(curl -sS -H 'X-Remote-User: kundtjanst' "$B/api/me" | json 'd["csrf_token"]')
+check "behind the proxy a change without the CSRF token is 403" "403" \
+	"$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Remote-User: kundtjanst' -H 'Content-Type: application/json' \
+	-d '{"topic":"other","queued_at":"2026-11-23T09:00"}' "$B/api/calls")"
+check "behind the proxy a change with the CSRF token from /api/me is accepted" "201" \
+	"$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Remote-User: kundtjanst' -H "X-CSRF-Token: $proxy_csrf" \
+	-H 'Content-Type: application/json' -d '{"topic":"other","queued_at":"2026-11-23T09:00"}' "$B/api/calls")"
 
 # --- Prescribe → order → ship → deliver ---
 pid_new=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Flödesson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | json 'd["id"]')
