@@ -26,6 +26,8 @@ static const char usage[] =
 	"                                 every rule parameter as in force on DATE, with its source\n"
 	"  rules eval [--rules DIR]       evaluate order facts, JSON lines on stdin → answers on stdout\n"
 	"  rules check [--rules DIR]      validate the rule files\n"
+	"  governance quorum FILE|- [--share N/D]\n"
+	"                                 quorum per agenda item from a JSON description\n"
 	"  version                        print the version\n";
 
 struct command {
@@ -45,6 +47,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve },
 	{ "demo", cmd_demo },
 	{ "import", cmd_import },
+	{ "governance", cmd_governance },
 	{ "calendar", cmd_calendar },
 	{ "rules", cmd_rules },
 	{ "version", cmd_version },

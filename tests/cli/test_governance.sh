@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# lmn governance quorum: quorum per agenda item from a JSON description (GOVERNANCE.md).
+. "$(dirname "$0")/tap.sh"
+D="${LMN_TEST_DATA:?}/governance"
+
+# quorum JSON: prints "item:quorate:VGR counted/appointed:VGK counted/appointed" per item
+quorum() {
+	printf '%s' "$1" | "$LMN" governance quorum - "${@:2}" | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["items"]:
+    print(i["item"] + ":" + str(i["quorate"]).lower() + ":" + ":".join(
+        p + " " + str(v["counted"]) + "/" + str(v["appointed"]) for p, v in i["parties"].items()))'
+}
+
+"$LMN" governance quorum "$D/council-2024-10-24.json" >"$TMP/out"
+check_file "the meeting of 2024-10-24, rebuilt with fictional names" "$D/council-2024-10-24.expected" "$TMP/out"
+check "the hospital member counts by e-mail for 3c, not after leaving (3f)" "4 3" \
+	"$(python3 -c 'import json,sys; d={i["item"]:i for i in json.load(open(sys.argv[1]))["items"]}; print(d["3c"]["parties"]["VGR"]["counted"], d["3f"]["parties"]["VGR"]["counted"])' "$TMP/out")"
+
+seats='[{"person":"a1","party":"A","role":"chair"},{"person":"a2","party":"A","role":"member"},{"person":"a3","party":"A","role":"member"},{"person":"a4","party":"A","role":"member"},
+ {"person":"b1","party":"B","role":"vice_chair"},{"person":"b2","party":"B","role":"member"},{"person":"b3","party":"B","role":"member"},{"party":"B","role":"member","vacant":true},
+ {"person":"b9","party":"B","role":"adjunct"}]'
+check "exactly half of each party is quorate" "1:true:A 2/4:B 2/3" \
+	"$(quorum "{\"items\":[\"1\"],\"seats\":$seats,\"present\":{\"a1\":\"all\",\"a2\":\"all\",\"b1\":\"all\",\"b2\":\"all\"}}")"
+check "one short in one party is not" "1:false:A 1/4:B 2/3" \
+	"$(quorum "{\"items\":[\"1\"],\"seats\":$seats,\"present\":{\"a1\":\"all\",\"b1\":\"all\",\"b2\":\"all\"}}")"
+check "a vacancy is not appointed; an adjunct does not count" "1:false:A 2/4:B 1/3" \
+	"$(quorum "{\"items\":[\"1\"],\"seats\":$seats,\"present\":{\"a1\":\"all\",\"a2\":\"all\",\"b1\":\"all\",\"b9\":\"all\"}}")"
+check "a member leaving mid-meeting; written participation counts" "1:true:A 2/4:B 2/3 2:false:A 2/4:B 1/3 3:true:A 2/4:B 2/3" \
+	"$(quorum "{\"items\":[\"1\",\"2\",\"3\"],\"seats\":$seats,\"present\":{\"a1\":\"all\",\"a2\":\"all\",\"b1\":\"all\",\"b2\":[\"1\"]},\"written\":{\"b3\":[\"3\"]}}" | tr '\n' ' ' | sed 's/ $//')"
+check "--share 2/3 asks for more" "1:false:A 2/4:B 2/3" \
+	"$(quorum "{\"items\":[\"1\"],\"seats\":$seats,\"present\":{\"a1\":\"all\",\"a2\":\"all\",\"b1\":\"all\",\"b2\":\"all\"}}" --share 2/3)"
+
+printf '{"items":["1"],"seats":[{"person":"x","party":"A","role":"boss"}]}' | "$LMN" governance quorum - >/dev/null 2>"$TMP/err"
+check "an unknown role is an error" "1" "$?"
+check_grep "it names the seat and the role" 'seats\[0\]: unknown role "boss"' "$TMP/err"
+printf '{"items":["1"],"seats":[],"present":{"ghost":"all"}}' | "$LMN" governance quorum - >/dev/null 2>"$TMP/err"
+check_grep "a person without a seat is an error" 'present.ghost: "ghost" holds no seat' "$TMP/err"
+printf '{"items":["1"],"seats":[{"person":"p","party":"A","role":"member"}],"written":{"p":["9"]}}' | "$LMN" governance quorum - >/dev/null 2>"$TMP/err"
+check_grep "an item that is not on the agenda is an error" 'written.p: names an item that is not in items' "$TMP/err"
+printf '{"items":' | "$LMN" governance quorum - >/dev/null 2>"$TMP/err"
+check "broken JSON is an error" "1" "$?"
+"$LMN" governance quorum >/dev/null 2>&1
+check "no file is a usage error" "2" "$?"
+done_testing
