@@ -16,6 +16,8 @@ int cmd_governance(int argc, char **argv);
 
 /* Loads the rule files from dir (NULL: the default folder); prints the error on failure. */
 LMN_MUST_USE enum lmn_rc cli_load_rules(struct params *p, const char *dir);
+/* The same, plus the rule versions of the change log in the database at db_path (NULL: files only). */
+LMN_MUST_USE enum lmn_rc cli_load_rules_db(struct params *p, const char *dir, const char *db_path);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -9,11 +9,15 @@
 #include "util/buf.h"
 #include "util/localtime.h"
 
-/* Parses --rules DIR and --on DATE (when on != NULL); returns false on a usage error. */
+/* The database given with --db: its change log's decisions count too. */
+static const char *db_path;
+
+/* Parses --rules DIR, --db PATH and --on DATE (when on != NULL); false on a usage error. */
 static bool options(int argc, char **argv, const char **dir, lmn_day *on)
 {
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "on", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -23,6 +27,8 @@ static bool options(int argc, char **argv, const char **dir, lmn_day *on)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'r') {
 			*dir = optarg;
+		} else if (c == 'd') {
+			db_path = optarg;
 		} else if (c == 'o' && on) {
 			if (date_parse(optarg, strlen(optarg), on) != LMN_OK) {
 				cli_error("--on: expected a date YYYY-MM-DD, got '%s'", optarg);
@@ -47,10 +53,10 @@ static int show(int argc, char **argv)
 	struct buf b;
 
 	if (localtime_today(&on) != LMN_OK || !options(argc, argv, &dir, &on)) {
-		cli_error("usage: lmn rules show [--on YYYY-MM-DD] [--rules DIR]");
+		cli_error("usage: lmn rules show [--on YYYY-MM-DD] [--rules DIR] [--db PATH]");
 		return EXIT_USAGE;
 	}
-	if (cli_load_rules(&p, dir) != LMN_OK)
+	if (cli_load_rules_db(&p, dir, db_path) != LMN_OK)
 		return 1;
 	date_format(on, date);
 	rs = params_at(&p, on);
@@ -103,10 +109,10 @@ static int check(int argc, char **argv)
 	const char *dir = NULL;
 
 	if (!options(argc, argv, &dir, NULL)) {
-		cli_error("usage: lmn rules check [--rules DIR]");
+		cli_error("usage: lmn rules check [--rules DIR] [--db PATH]");
 		return EXIT_USAGE;
 	}
-	if (cli_load_rules(&p, dir) != LMN_OK)
+	if (cli_load_rules_db(&p, dir, db_path) != LMN_OK)
 		return 1;
 	printf("%zu versions, %zu rule sets: ok\n", p.nsources, p.nsets);
 	params_release(&p);
@@ -122,10 +128,10 @@ static int eval(int argc, char **argv)
 	enum lmn_rc rc;
 
 	if (!options(argc, argv, &dir, NULL)) {
-		cli_error("usage: lmn rules eval [--rules DIR] < facts.jsonl");
+		cli_error("usage: lmn rules eval [--rules DIR] [--db PATH] < facts.jsonl");
 		return EXIT_USAGE;
 	}
-	if (cli_load_rules(&p, dir) != LMN_OK)
+	if (cli_load_rules_db(&p, dir, db_path) != LMN_OK)
 		return 1;
 	rc = eval_stream(&p, STDIN_FILENO, STDOUT_FILENO, EVAL_FULL, &st, &err);
 	params_release(&p);
@@ -144,6 +150,6 @@ int cmd_rules(int argc, char **argv)
 		return eval(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "check") == 0)
 		return check(argc - 1, argv + 1);
-	cli_error("usage: lmn rules show [--on DATE] | eval | check  [--rules DIR]");
+	cli_error("usage: lmn rules show [--on DATE] | eval | check  [--rules DIR] [--db PATH]");
 	return EXIT_USAGE;
 }

@@ -2,8 +2,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/rules_store.h"
 #include "store/rules_files.h"
 #include "util/localtime.h"
 
@@ -22,10 +24,12 @@ static const char usage[] =
 	"  calendar holidays YEAR         list a year's non-working days with their Swedish names\n"
 	"  calendar add DATE N            the date N working days after DATE\n"
 	"  calendar between FROM TO       working days in (FROM, TO]\n"
-	"  rules show [--on DATE] [--rules DIR]\n"
+	"  rules show [--on DATE] [--rules DIR] [--db PATH]\n"
 	"                                 every rule parameter as in force on DATE, with its source\n"
-	"  rules eval [--rules DIR]       evaluate order facts, JSON lines on stdin → answers on stdout\n"
-	"  rules check [--rules DIR]      validate the rule files\n"
+	"  rules eval [--rules DIR] [--db PATH]\n"
+	"                                 evaluate order facts, JSON lines on stdin → answers on stdout\n"
+	"  rules check [--rules DIR] [--db PATH]\n"
+	"                                 validate the rule files (and the change log's rule versions)\n"
 	"  governance quorum FILE|- [--share N/D]\n"
 	"                                 quorum per agenda item from a JSON description\n"
 	"  version                        print the version\n";
@@ -71,6 +75,33 @@ enum lmn_rc cli_load_rules(struct params *p, const char *dir)
 
 	params_init(p);
 	rc = rules_files_load(p, dir ? dir : rules_files_default_dir(), &err);
+	if (rc != LMN_OK) {
+		cli_error("%s", err.message);
+		params_release(p);
+	}
+	return rc;
+}
+
+enum lmn_rc cli_load_rules_db(struct params *p, const char *dir, const char *db_path)
+{
+	struct lmn_err err;
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	enum lmn_rc rc;
+
+	if (!db_path)
+		return cli_load_rules(p, dir);
+	if (access(db_path, F_OK) != 0) {
+		cli_error("--db %s: no such database", db_path);
+		return LMN_ENOTFOUND;
+	}
+	params_init(p);
+	if ((rc = db_open(db_path, &db, &err)) == LMN_OK &&
+	    (rc = db_acquire(db, &c, &err)) == LMN_OK) {
+		rc = rules_store_load(p, dir ? dir : rules_files_default_dir(), c, NULL, &err);
+		db_release(db, c);
+	}
+	db_close(db);
 	if (rc != LMN_OK) {
 		cli_error("%s", err.message);
 		params_release(p);

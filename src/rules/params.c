@@ -167,6 +167,7 @@ struct reader {
 	struct param_source *cur; /* the open version block */
 	bool set_in_cur[P__COUNT];
 	int blocks;
+	bool amend; /* a change-log entry: adds versions to a section a rule file defines */
 };
 
 static enum lmn_rc fail(struct reader *r, const char *field, const char *fmt, ...)
@@ -374,7 +375,7 @@ static enum lmn_rc close_block(struct reader *r)
 		return fail(r, "body", "version %s has no body (the deciding body)", s->ref);
 	if (!s->reference)
 		return fail(r, "reference", "version %s has no reference (change-log entry)", s->ref);
-	if (r->blocks == 1) {
+	if (r->blocks == 1 && !r->amend) {
 		/* The first version of a section defines every parameter of it. */
 		for (int i = 0; i < P__COUNT; i++)
 			if (strcmp(defs[i].section, r->section) == 0 && !r->set_in_cur[i])
@@ -478,10 +479,16 @@ static enum lmn_rc handle_line(struct reader *r, const char *s, size_t n)
 			return fail(r, "section", "a rule file holds one section (already %s)", r->section);
 		if (!sec)
 			return fail(r, "section", "unknown section '%s'", name);
+		bool defined = false;
 		for (size_t i = 0; i < r->p->nsources; i++)
-			if (strcmp(r->p->sources[i]->section, sec->id) == 0)
-				return fail(r, "section", "section %s is already defined in %s", sec->id,
-					    r->p->sources[i]->file);
+			if (strcmp(r->p->sources[i]->section, sec->id) == 0) {
+				if (!r->amend)
+					return fail(r, "section", "section %s is already defined in %s",
+						    sec->id, r->p->sources[i]->file);
+				defined = true;
+			}
+		if (r->amend && !defined)
+			return fail(r, "section", "section %s is not defined by any rule file", sec->id);
 		snprintf(r->section, sizeof(r->section), "%s", sec->id);
 		return LMN_OK;
 	}
@@ -528,10 +535,10 @@ static enum lmn_rc handle_line(struct reader *r, const char *s, size_t n)
 	}
 }
 
-enum lmn_rc params_load_text(struct params *p, const char *name, const char *text, size_t len,
-			     struct lmn_err *err)
+static enum lmn_rc load(struct params *p, const char *name, const char *text, size_t len,
+			bool amend, struct lmn_err *err)
 {
-	struct reader r = { .p = p, .name = name, .err = err };
+	struct reader r = { .p = p, .name = name, .err = err, .amend = amend };
 	size_t pos = 0;
 	enum lmn_rc rc;
 
@@ -557,6 +564,18 @@ enum lmn_rc params_load_text(struct params *p, const char *name, const char *tex
 	if (r.blocks == 0)
 		return fail(&r, NULL, "section %s has no version", r.section);
 	return close_block(&r);
+}
+
+enum lmn_rc params_load_text(struct params *p, const char *name, const char *text, size_t len,
+			     struct lmn_err *err)
+{
+	return load(p, name, text, len, false, err);
+}
+
+enum lmn_rc params_load_change(struct params *p, const char *name, const char *text, size_t len,
+			       struct lmn_err *err)
+{
+	return load(p, name, text, len, true, err);
 }
 
 /* ---- rule sets ---- */

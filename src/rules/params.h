@@ -150,6 +150,11 @@ void params_release(struct params *p);
 /* Adds the versions in one rule file's text; name is used in error messages. */
 LMN_MUST_USE enum lmn_rc params_load_text(struct params *p, const char *name, const char *text,
 					  size_t len, struct lmn_err *err);
+/* Adds the versions of a change-log entry: text in the same syntax, for a section a rule file
+ * already defines (call after the files); a version must come after that section's versions and
+ * may set only some of its parameters. name is used in error messages. */
+LMN_MUST_USE enum lmn_rc params_load_change(struct params *p, const char *name, const char *text,
+					    size_t len, struct lmn_err *err);
 /* Checks that every parameter has a value and builds the rule sets. */
 LMN_MUST_USE enum lmn_rc params_finish(struct params *p, struct lmn_err *err);
 

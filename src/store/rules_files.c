@@ -46,7 +46,7 @@ static enum lmn_rc read_file(const char *path, struct buf *b, struct lmn_err *er
 	return LMN_OK;
 }
 
-enum lmn_rc rules_files_load(struct params *p, const char *dir, struct lmn_err *err)
+enum lmn_rc rules_files_read(struct params *p, const char *dir, struct lmn_err *err)
 {
 	struct dirent **list = NULL;
 	int n = scandir(dir, &list, is_rule_file, alphasort);
@@ -72,7 +72,12 @@ enum lmn_rc rules_files_load(struct params *p, const char *dir, struct lmn_err *
 		free(list[i]);
 	}
 	free(list);
-	if (rc == LMN_OK)
-		rc = params_finish(p, err);
 	return rc;
+}
+
+enum lmn_rc rules_files_load(struct params *p, const char *dir, struct lmn_err *err)
+{
+	enum lmn_rc rc = rules_files_read(p, dir, err);
+
+	return rc == LMN_OK ? params_finish(p, err) : rc;
 }

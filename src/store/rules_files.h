@@ -8,6 +8,8 @@
 /* The folder used when none is given: $LMN_RULES_DIR, else the build's data/rules. */
 const char *rules_files_default_dir(void);
 
+/* Reads every *.rules file in dir (in name order) into p, without building the rule sets. */
+LMN_MUST_USE enum lmn_rc rules_files_read(struct params *p, const char *dir, struct lmn_err *err);
 /* Reads every *.rules file in dir (in name order) into p and builds the rule sets. */
 LMN_MUST_USE enum lmn_rc rules_files_load(struct params *p, const char *dir, struct lmn_err *err);
 
