@@ -11,15 +11,20 @@ PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
   libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev"
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer.
 PKGS_TEST="curl clang libclang-rt-dev"
+# The browser tests (tests/e2e): chromium driven by playwright-core, which npm installs from the
+# npm registry (tests/e2e/package-lock.json pins it and axe-core).
+PKGS_E2E="chromium nodejs npm"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 install_missing() {
-	local missing=() p
+	local missing=() p provided
+	# What installed packages provide: a nodejs that bundles npm conflicts with Debian's npm.
+	provided=$(dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null | sed -n 's/^install ok installed|//p')
 	for p in "$@"; do
-		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-			missing+=("$p")
-		fi
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' && continue
+		grep -qE "(^|, )$p( \(|,|\$)" <<<"$provided" && continue
+		missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "installing from Debian: ${missing[*]}"

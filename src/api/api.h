@@ -190,6 +190,8 @@ int fulfilment_list(struct api_ctx *ctx);
 int shipments_create(struct api_ctx *ctx);
 int shipments_delivered(struct api_ctx *ctx);
 int shipments_returned(struct api_ctx *ctx);
+int shipments_list(struct api_ctx *ctx);
+int shipments_get(struct api_ctx *ctx);
 
 int contact_cases_list(struct api_ctx *ctx);
 int contact_cases_call(struct api_ctx *ctx);
@@ -211,6 +213,9 @@ int users_deactivate(struct api_ctx *ctx);
 int tokens_list(struct api_ctx *ctx);
 int tokens_create(struct api_ctx *ctx);
 int tokens_revoke(struct api_ctx *ctx);
+
+/* api/rules.c */
+int rules_list(struct api_ctx *ctx);
 
 /* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */
 extern const char api_openapi_json[];

@@ -155,14 +155,17 @@ int shipments_create(struct api_ctx *ctx)
 		bool back = false, found = false;
 
 		ctx->body = json_array_get(lines, i);
-		row = json_is_object(ctx->body) && api_int(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
+		if (!json_is_object(ctx->body)) {
+			ctx->body = saved;
+			return api_problem(ctx, 400, "invalid_input", "lines", NULL,
+					   "lines[%zu] ska vara ett objekt.", i);
+		}
+		row = api_int(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
 		      api_int(ctx, "quantity", true, 0, 100000, &qty) &&
 		      api_bool(ctx, "backordered", &back);
 		ctx->body = saved;
 		if (!row)
-			return ctx->resp->status ? (int)ctx->resp->status
-						 : api_problem(ctx, 400, "invalid_input", "lines", NULL,
-							       "lines[%zu] ska vara ett objekt.", i);
+			return (int)ctx->resp->status;
 		for (size_t j = 0; j < s.n; j++)
 			if (s.line_id[j] == line_id) {
 				s.lines[j].now = qty;
@@ -383,4 +386,137 @@ int shipments_returned(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ctx->id[0],
 					    "outcome", outcome, "order_status", status));
+}
+
+/* Shipments with their order's delivery details and lines: those without an outcome yet
+ * (open), an order's, or one (shipment_id); the reads are access-logged per patient. */
+static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order_id,
+				   int64_t shipment_id, int64_t limit, json_t *list)
+{
+	struct db_stmt *st;
+	json_t *cur = NULL;
+	int64_t cur_id = 0;
+	bool row;
+	enum lmn_rc rc;
+
+	rc = db_prepare(ctx->c,
+			"SELECT s.id, s.order_id, o.patient_id, s.shipped_at, s.partial, "
+			"coalesce(s.outcome, ''), coalesce(s.delivered_at, ''), "
+			"coalesce(s.delivery_deviation, ''), coalesce(s.outcome_at, ''), "
+			"coalesce(s.outcome_note, ''), o.due, o.kind, o.delivery_method, o.status, "
+			"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "
+			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
+			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
+			"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), p.rural_route, "
+			"l.id, a.article_number, a.name, sl.quantity, sl.backordered, l.quantity "
+			"FROM (SELECT * FROM shipments WHERE ($1 = 0 OR outcome IS NULL) "
+			"AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3) "
+			"ORDER BY shipped_at, id LIMIT $4) s "
+			"JOIN orders o ON o.id = s.order_id JOIN patients p ON p.id = o.patient_id "
+			"JOIN shipment_lines sl ON sl.shipment_id = s.id "
+			"JOIN order_lines l ON l.id = sl.order_line_id "
+			"JOIN articles a ON a.id = l.article_id ORDER BY s.shipped_at, s.id, l.id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, open);
+	db_bind_int(st, 2, order_id);
+	db_bind_int(st, 3, shipment_id);
+	db_bind_int(st, 4, limit);
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		if (db_col_int(st, 0) != cur_id) {
+			const char *outcome = db_col_text(st, 5), *method = db_col_text(st, 12);
+
+			cur_id = db_col_int(st, 0);
+			cur = json_pack("{s:I, s:I, s:I, s:s, s:b, s:o, s:b, s:s, s:s, s:s, s:s, s:s, "
+					"s:b, s:[]}",
+					"id", (json_int_t)cur_id, "order_id",
+					(json_int_t)db_col_int(st, 1), "patient_id",
+					(json_int_t)db_col_int(st, 2), "shipped_at", db_col_text(st, 3),
+					"partial", db_col_int(st, 4) != 0, "outcome",
+					*outcome ? json_string(outcome) : json_null(), "deviation",
+					*db_col_text(st, 7) != '\0', "due", db_col_text(st, 10), "kind",
+					db_col_text(st, 11), "delivery_method", method, "order_status",
+					db_col_text(st, 13), "recipient", db_col_text(st, 14),
+					"rural_route", db_col_int(st, 22) != 0, "lines");
+			if (*db_col_text(st, 6))
+				json_object_set_new(cur, "delivered_at", json_string(db_col_text(st, 6)));
+			if (*db_col_text(st, 7))
+				json_object_set_new(cur, "deviation_reason",
+						    json_string(db_col_text(st, 7)));
+			if (*outcome && strcmp(outcome, "delivered") != 0)
+				json_object_set_new(cur, "outcome_at", json_string(db_col_text(st, 8)));
+			if (*db_col_text(st, 9))
+				json_object_set_new(cur, "note", json_string(db_col_text(st, 9)));
+			if (strcmp(method, "home") == 0)
+				json_object_set_new(
+					cur, "address",
+					json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
+						  db_col_text(st, 15), "postal_code", db_col_text(st, 16),
+						  "city", db_col_text(st, 17), "phone", db_col_text(st, 18),
+						  "door_code", db_col_text(st, 19)));
+			else if (db_col_int(st, 20))
+				json_object_set_new(cur, "pickup_point_id", json_integer(db_col_int(st, 20)));
+			else
+				json_object_set_new(cur, "unit_id", json_integer(db_col_int(st, 21)));
+			json_array_append_new(list, cur);
+		}
+		json_array_append_new(
+			json_object_get(cur, "lines"),
+			json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id",
+				  (json_int_t)db_col_int(st, 23), "article_number", db_col_text(st, 24),
+				  "name", db_col_text(st, 25), "quantity", (json_int_t)db_col_int(st, 26),
+				  "backordered", db_col_int(st, 27) != 0, "ordered",
+				  (json_int_t)db_col_int(st, 28)));
+	}
+	db_done(st);
+	for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
+		rc = access_record(
+			ctx, json_integer_value(json_object_get(json_array_get(list, i), "patient_id")),
+			ACCESS_READ, shipment_id ? "sändning" : "sändningslista");
+	return rc;
+}
+
+int shipments_list(struct api_ctx *ctx)
+{
+	const char *open = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "open");
+	json_t *list = json_array();
+	int64_t order_id, limit;
+	enum lmn_rc rc;
+
+	if (open && strcmp(open, "1") != 0 && strcmp(open, "0") != 0) {
+		json_decref(list);
+		return api_problem(ctx, 400, "invalid_input", "open", NULL,
+				   "open ska vara 1 (bara sändningar utan registrerat utfall) eller 0.");
+	}
+	if (!api_query_int(ctx, "order_id", 0, 1, INT64_MAX, &order_id) ||
+	    !api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {
+		json_decref(list);
+		return (int)ctx->resp->status;
+	}
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
+	    (rc = shipments_query(ctx, open && *open == '1', order_id, 0, limit, list)) != LMN_OK ||
+	    (rc = db_commit(ctx->c, &ctx->err)) != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "shipments", list));
+}
+
+int shipments_get(struct api_ctx *ctx)
+{
+	json_t *list = json_array(), *o;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
+	    (rc = shipments_query(ctx, false, 0, ctx->id[0], 1, list)) != LMN_OK ||
+	    (rc = db_commit(ctx->c, &ctx->err)) != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, rc);
+	}
+	o = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	if (!o)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Sändningen finns inte.");
+	return api_json(ctx, 200, o);
 }

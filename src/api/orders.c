@@ -230,16 +230,17 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in)
 	for (size_t i = 0; i < json_array_size(lines); i++) {
 		struct line_in *l = &in->lines[in->nlines++];
 		ctx->body = json_array_get(lines, i);
-		ok = json_is_object(ctx->body) &&
-		     api_int(ctx, "prescription_item_id", true, 1, INT64_MAX, &l->item_id) &&
-		     api_int(ctx, "quantity", true, 1, 10000, &l->quantity);
-		ctx->body = saved;
-		if (!ok) {
-			if (ctx->resp->status == 0)
-				api_problem(ctx, 400, "invalid_input", "lines", NULL,
-					    "lines[%zu] ska vara ett objekt.", i);
+		if (!json_is_object(ctx->body)) {
+			ctx->body = saved;
+			api_problem(ctx, 400, "invalid_input", "lines", NULL,
+				    "lines[%zu] ska vara ett objekt.", i);
 			return false;
 		}
+		ok = api_int(ctx, "prescription_item_id", true, 1, INT64_MAX, &l->item_id) &&
+		     api_int(ctx, "quantity", true, 1, 10000, &l->quantity);
+		ctx->body = saved;
+		if (!ok)
+			return false;
 		for (size_t j = 0; j < i; j++)
 			if (in->lines[j].item_id == l->item_id) {
 				api_problem(ctx, 400, "invalid_input", "lines", NULL,

@@ -44,6 +44,10 @@ static const struct route routes[] = {
 	  "Register delivery (outside 08:00–19:00 on a working day is a deviation)" },
 	{ "POST", "/api/shipments/{id}/returned", shipments_returned, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Register a return or a parcel not collected" },
+	{ "GET", "/api/shipments", shipments_list, ROLE_BIT(UR_DISTRIBUTOR),
+	  "Shipments with their lines (open=1: no delivery or return registered yet; order_id=)" },
+	{ "GET", "/api/shipments/{id}", shipments_get, ROLE_BIT(UR_DISTRIBUTOR),
+	  "A shipment with its lines and outcome" },
 
 	{ "GET", "/api/contact-cases", contact_cases_list, ROLE_BIT(UR_CUSTOMER_SERVICE),
 	  "Open delay-contact cases (opens those due today first)" },
@@ -76,6 +80,9 @@ static const struct route routes[] = {
 	  "Create an API token; its secret is shown only in this answer" },
 	{ "POST", "/api/api-tokens/{id}/revoke", tokens_revoke, ROLE_BIT(UR_ADMIN),
 	  "Revoke an API token" },
+
+	{ "GET", "/api/rules", rules_list, ANY_ROLE & ~ROLE_BIT(UR_PATIENT),
+	  "Every rule parameter as in force on a date (on=YYYY-MM-DD, default today) with its source" },
 
 	{ "GET", "/api/openapi.json", openapi_get, 0, "This document" },
 };

@@ -20,6 +20,28 @@ static const struct web_page pages[] = {
 
 	{ "GET", "/bestallningar/{id}", page_order, R(PATIENT) | STAFF | R(DISTRIBUTOR) },
 	{ "POST", "/bestallningar/{id}/makulera", page_order_cancel, R(PATIENT) | STAFF },
+
+	{ "GET", "/plocklista", page_picklist, R(DISTRIBUTOR) },
+	{ "GET", "/leveranser", page_open_shipments, R(DISTRIBUTOR) },
+	{ "GET", "/plocka/{id}", page_pick, R(DISTRIBUTOR) },
+	{ "POST", "/plocka/{id}", page_pick_post, R(DISTRIBUTOR) },
+	{ "GET", "/leveranser/{id}", page_shipment, R(DISTRIBUTOR) },
+	{ "POST", "/leveranser/{id}/levererad", page_shipment_delivered, R(DISTRIBUTOR) },
+	{ "POST", "/leveranser/{id}/retur", page_shipment_returned, R(DISTRIBUTOR) },
+
+	{ "GET", "/admin/sortiment", page_admin_assortment, R(ADMIN) },
+	{ "POST", "/admin/sortiment/import", page_admin_import_post, R(ADMIN) },
+	{ "GET", "/admin/priser", page_admin_price, R(ADMIN) },
+	{ "POST", "/admin/priser", page_admin_price_post, R(ADMIN) },
+	{ "GET", "/admin/importer", page_admin_imports, R(ADMIN) },
+	{ "GET", "/admin/importer/{id}", page_admin_import, R(ADMIN) },
+	{ "GET", "/admin/anvandare", page_admin_users, R(ADMIN) },
+	{ "POST", "/admin/anvandare", page_admin_users_post, R(ADMIN) },
+	{ "POST", "/admin/anvandare/{id}/stang", page_admin_user_deactivate, R(ADMIN) },
+	{ "GET", "/admin/anvandare/{id}/nycklar", page_admin_tokens, R(ADMIN) },
+	{ "POST", "/admin/anvandare/{id}/nycklar", page_admin_tokens_post, R(ADMIN) },
+	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke, R(ADMIN) },
+	{ "GET", "/admin/regler", page_admin_rules, R(ADMIN) },
 };
 
 const struct web_page *web_pages(size_t *n)

@@ -38,4 +38,28 @@ int page_my_access_log(struct web_ctx *w);
 int page_order(struct web_ctx *w);
 int page_order_cancel(struct web_ctx *w);
 
+/* pages_distributor.c */
+int page_picklist(struct web_ctx *w);
+int page_open_shipments(struct web_ctx *w);
+int page_pick(struct web_ctx *w);
+int page_pick_post(struct web_ctx *w);
+int page_shipment(struct web_ctx *w);
+int page_shipment_delivered(struct web_ctx *w);
+int page_shipment_returned(struct web_ctx *w);
+
+/* pages_admin.c */
+int page_admin_assortment(struct web_ctx *w);
+int page_admin_import_post(struct web_ctx *w);
+int page_admin_price(struct web_ctx *w);
+int page_admin_price_post(struct web_ctx *w);
+int page_admin_imports(struct web_ctx *w);
+int page_admin_import(struct web_ctx *w);
+int page_admin_users(struct web_ctx *w);
+int page_admin_users_post(struct web_ctx *w);
+int page_admin_user_deactivate(struct web_ctx *w);
+int page_admin_tokens(struct web_ctx *w);
+int page_admin_tokens_post(struct web_ctx *w);
+int page_admin_token_revoke(struct web_ctx *w);
+int page_admin_rules(struct web_ctx *w);
+
 #endif

@@ -120,6 +120,7 @@ const char *web_error_for(struct web_ctx *w, const char *field)
 struct inner {
 	struct web_ctx *w;
 	const char *const *query;
+	const char *content_type;
 };
 
 static const char *inner_lookup(void *conn, enum http_lookup kind, const char *key)
@@ -135,7 +136,7 @@ static const char *inner_lookup(void *conn, enum http_lookup kind, const char *k
 		return NULL;
 	case HTTP_HEADER:
 		if (strcasecmp(key, "Content-Type") == 0)
-			return "application/json";
+			return in->content_type;
 		/* The page checked the form's _csrf against the session before calling. */
 		if (strcasecmp(key, "X-CSRF-Token") == 0)
 			return w->me ? web_s(w->me, "csrf_token") : NULL;
@@ -153,17 +154,27 @@ static const char *inner_lookup(void *conn, enum http_lookup kind, const char *k
 int web_api(struct web_ctx *w, const char *method, const char *path, const char *const *query,
 	    json_t *body, json_t **out)
 {
-	struct inner in = { .w = w, .query = query };
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	struct http_req req = { .method = method, .path = path, .body = text,
-				.body_len = text ? strlen(text) : 0, .lookup = inner_lookup,
-				.conn = &in };
-	struct http_resp resp = { .status = 500 };
+	int status;
 
 	json_decref(body);
+	status = web_api_raw(w, method, path, query, "application/json", text,
+			     text ? strlen(text) : 0, out);
+	free(text);
+	return status;
+}
+
+int web_api_raw(struct web_ctx *w, const char *method, const char *path,
+		const char *const *query, const char *content_type, const char *data, size_t len,
+		json_t **out)
+{
+	struct inner in = { .w = w, .query = query, .content_type = content_type };
+	struct http_req req = { .method = method, .path = path, .body = data, .body_len = len,
+				.lookup = inner_lookup, .conn = &in };
+	struct http_resp resp = { .status = 500 };
+
 	buf_init(&resp.body, 0);
 	api_dispatch(w->app, &req, &resp);
-	free(text);
 	if (out)
 		*out = resp.body.len ? json_loadb(resp.body.data, resp.body.len, 0, NULL) : NULL;
 	/* Pass the session cookie of a sign-in or sign-out on. */
@@ -210,6 +221,7 @@ static const struct nav_item nav[] = {
 	{ R(CUSTOMER_SERVICE), "/kontaktarenden", "Förseningar att ringa" },
 	{ R(CUSTOMER_SERVICE), "/samtal", "Samtalslogg" },
 	{ R(DISTRIBUTOR), "/plocklista", "Plocklista" },
+	{ R(DISTRIBUTOR), "/leveranser", "Leveranser att registrera" },
 	{ R(ADMIN), "/admin/sortiment", "Sortiment och priser" },
 	{ R(ADMIN), "/admin/anvandare", "Användare" },
 	{ R(ADMIN), "/admin/regler", "Regler" },
@@ -224,11 +236,15 @@ void web_begin(struct web_ctx *w, const char *title)
 	       "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	       "<title>%s%s – LMN</title>\n"
-	       "<link rel=\"stylesheet\" href=\"/static/lmn.css\">\n</head>\n<body>\n"
+	       "<link rel=\"stylesheet\" href=\"/static/lmn.css\">\n",
+	       w->nerrors ? "Fel: " : "", title);
+	if (w->refresh > 0)
+		html_f(&w->h, "<meta http-equiv=\"refresh\" content=\"%d\">\n", w->refresh);
+	html_lit(&w->h,
+	       "</head>\n<body>\n"
 	       "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>\n"
 	       "<header class=\"top\">\n<div class=\"wrap\">\n"
-	       "<a class=\"brand\" href=\"/\">LMN <span>läkemedelsnära produkter</span></a>\n",
-	       w->nerrors ? "Fel: " : "", title);
+	       "<a class=\"brand\" href=\"/\">LMN <span>läkemedelsnära produkter</span></a>\n");
 	if (role >= 0) {
 		json_t *u = json_object_get(w->me, "user");
 		html_lit(&w->h, "<nav aria-label=\"Huvudmeny\">\n<ul>\n");
@@ -236,8 +252,11 @@ void web_begin(struct web_ctx *w, const char *title)
 			if (!(nav[i].roles & ROLE_BIT(role)))
 				continue;
 			bool here = strncmp(w->req->path, nav[i].href, strlen(nav[i].href)) == 0;
-			html_f(&w->h, "<li><a href=\"%s\"%s>%s</a></li>\n", nav[i].href,
-			       here ? " aria-current=\"page\"" : "", nav[i].text);
+			/* html_f escapes every %s, so the attribute is written as markup. */
+			html_f(&w->h, "<li><a href=\"%s\"", nav[i].href);
+			if (here)
+				html_lit(&w->h, " aria-current=\"page\"");
+			html_f(&w->h, ">%s</a></li>\n", nav[i].text);
 		}
 		html_lit(&w->h, "</ul>\n</nav>\n");
 		html_f(&w->h, "<div class=\"who\"><span>%s (%s)</span>\n", web_s(u, "display_name"),
@@ -300,9 +319,11 @@ int web_message(struct web_ctx *w, unsigned status, const char *title, const cha
 
 void web_form(struct web_ctx *w, const char *action, bool multipart)
 {
-	html_f(&w->h, "<form method=\"post\" action=\"%s\"%s>\n"
-		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
-	       action, multipart ? " enctype=\"multipart/form-data\"" : "",
+	/* html_f escapes every %s, so the enctype attribute is written as markup. */
+	html_f(&w->h, "<form method=\"post\" action=\"%s\"", action);
+	if (multipart)
+		html_lit(&w->h, " enctype=\"multipart/form-data\"");
+	html_f(&w->h, ">\n<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
 	       w->me ? web_s(w->me, "csrf_token") : "");
 }
 
@@ -429,6 +450,18 @@ const char *web_sv(const char *value)
 		"read", "läste",
 		"create", "registrerade",
 		"update", "ändrade",
+		"running", "pågår",
+		"done", "klar",
+		"failed", "misslyckades",
+		"reading", "läser filen",
+		"writing", "sparar artiklarna",
+		"stocked", "lagerlagda artiklar",
+		"acute_assortment", "akutsortimentet",
+		"next_working_day", "räknas som mottagen nästa arbetsdag",
+		"refuse", "avvisas",
+		"working_days", "arbetsdagar",
+		"calendar_days", "kalenderdagar",
+		"none", "ingen",
 		NULL,
 	};
 

@@ -43,6 +43,7 @@ struct web_ctx {
 	size_t nerrors;
 	const char *idempotency_key; /* passed to the API on the next web_api call, if set */
 	bool english;
+	int refresh; /* > 0: the page reloads itself after this many seconds (meta refresh) */
 };
 
 /* Pages, in web/pages_*.c. Roles as in api.h (ROLE_BIT); 0: anyone, signed in or not. */
@@ -65,6 +66,10 @@ void web_dispatch(const struct app *app, struct http_req *req, struct http_resp 
  * by the caller, may be NULL). Returns the HTTP status. */
 int web_api(struct web_ctx *w, const char *method, const char *path, const char *const *query,
 	    json_t *body, json_t **out);
+/* As web_api, with a body that is not JSON: data[0, len) sent as content_type (e.g. "text/csv"). */
+int web_api_raw(struct web_ctx *w, const char *method, const char *path,
+		const char *const *query, const char *content_type, const char *data, size_t len,
+		json_t **out);
 /* After a refused call: records the problem as an error of the form (its field, its message, and
  * the rule it names), mapped to the form's field names by the pairs in map ("api_field",
  * "form_field", …, NULL); unmapped fields keep their name. */

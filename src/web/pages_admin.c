@@ -1,0 +1,932 @@
+/* The supply administration's pages: the assortment with the prices in force, importing an
+ * assortment file (with its progress and every error), setting one article's price (a one-row
+ * import, so the rule that past prices stay as they were is the import's), staff accounts and
+ * their API tokens, and every rule parameter as in force on a chosen date with its source. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec/assortment_csv.h"
+#include "util/clock.h"
+#include "web/pages.h"
+
+static void today_text(char out[11])
+{
+	struct clock_now now;
+	struct lmn_err err;
+
+	if (clock_now(&now, &err) == LMN_OK)
+		date_format(now.day, out);
+	else
+		out[0] = '\0';
+}
+
+static void short_time(char out[17], const char *iso)
+{
+	snprintf(out, 17, "%.16s", iso);
+	if (out[10] == 'T')
+		out[10] = ' ';
+}
+
+static void notice(struct web_ctx *w, const char *text)
+{
+	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
+}
+
+/* ---- Assortment and prices ---- */
+
+static const char *const areas[] = { "", "Alla områden", "nutrition", "Nutrition", "incontinence",
+				     "Inkontinens", NULL };
+
+static void upload_form(struct web_ctx *w)
+{
+	const char *e = web_error_for(w, "fil");
+
+	html_lit(&w->h, "<h2>Importera en sortimentsfil</h2>\n<p>Filen är en CSV-fil med rubrikrad "
+			"(till exempel en export från Excel som ”CSV UTF-8”). Alla rader importeras, "
+			"eller ingen: finns det fel visas vart och ett med sin rad.</p>\n");
+	web_form(w, "/admin/sortiment/import", true);
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"fil\">Sortimentsfil (CSV)</label>\n",
+	       e ? " invalid" : "");
+	html_lit(&w->h, "<p class=\"hint\" id=\"fil-hint\">Kolumner: article_number, name, area, unit, "
+			"package_size, supplier, stocked, price och valfritt acute_assortment, special, "
+			"price_from.</p>\n");
+	web_field_error(w, "fil");
+	html_lit(&w->h, "<input id=\"fil\" name=\"fil\" type=\"file\" accept=\".csv,text/csv\" required");
+	if (e)
+		html_lit(&w->h, " aria-describedby=\"fil-hint fil-fel\" aria-invalid=\"true\">\n</div>\n");
+	else
+		html_lit(&w->h, " aria-describedby=\"fil-hint\">\n</div>\n");
+	web_input(w, "pris_fran", "Priserna gäller från (för rader utan price_from)", "date", NULL,
+		  false, "Lämna tomt för i dag. Ett pris som redan har gällt kan inte ändras i "
+			 "efterhand.");
+	web_form_end(w, "Ladda upp och importera");
+	html_lit(&w->h, "<p><a href=\"/admin/importer\">Tidigare importer</a></p>\n");
+}
+
+static void articles_table(struct web_ctx *w)
+{
+	const char *area = web_query(w, "omrade"), *q = web_query(w, "q");
+	const char *query[7] = { "limit", "1000", NULL, NULL, NULL, NULL, NULL };
+	size_t nq = 2, i;
+	json_t *out = NULL, *a;
+
+	if (area && *area) {
+		query[nq++] = "area";
+		query[nq++] = area;
+	}
+	if (q && *q) {
+		query[nq++] = "q";
+		query[nq++] = q;
+	}
+	html_lit(&w->h, "<h2>Artiklar</h2>\n<form method=\"get\" action=\"/admin/sortiment\">\n");
+	web_select(w, "omrade", "Produktområde", areas, area ? area : "");
+	web_input(w, "q", "Sök på namn", "search", q ? q : "", false, NULL);
+	html_lit(&w->h, "<button type=\"submit\">Sök</button>\n</form>\n");
+	if (web_api(w, "GET", "/api/articles", query, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+		json_decref(out);
+		return;
+	}
+	if (!json_array_size(json_object_get(out, "articles"))) {
+		html_lit(&w->h, "<p>Inga artiklar matchar.</p>\n");
+		json_decref(out);
+		return;
+	}
+	html_f(&w->h, "<table class=\"responsive\">\n<caption>%zu artiklar med priset som gäller %s"
+		      "</caption>\n",
+	       json_array_size(json_object_get(out, "articles")), web_s(out, "prices_on"));
+	html_lit(&w->h, "<thead><tr><th scope=\"col\">Artikelnummer</th><th scope=\"col\">Namn</th>"
+			"<th scope=\"col\">Område</th><th scope=\"col\">Förpackning</th>"
+			"<th scope=\"col\">Leverantör</th><th scope=\"col\">Lagerlagd</th>"
+			"<th scope=\"col\">Akutsortiment</th><th scope=\"col\">Specialprodukt</th>"
+			"<th scope=\"col\" class=\"num\">Pris i dag</th><th scope=\"col\">Pris</th>"
+			"</tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(out, "articles"), i, a) {
+		char price[32] = "saknas";
+		json_t *p = json_object_get(a, "price_ore");
+		if (json_is_integer(p))
+			web_money(price, json_integer_value(p));
+		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Artikelnummer\">%s</th>"
+			      "<td data-label=\"Namn\">%s</td><td data-label=\"Område\">%s</td>"
+			      "<td data-label=\"Förpackning\">%lld %s</td>"
+			      "<td data-label=\"Leverantör\">%s</td><td data-label=\"Lagerlagd\">%s</td>"
+			      "<td data-label=\"Akutsortiment\">%s</td>"
+			      "<td data-label=\"Specialprodukt\">%s</td>"
+			      "<td data-label=\"Pris i dag\" class=\"num\">%s</td>"
+			      "<td data-label=\"Pris\"><a href=\"/admin/priser?artikel=%s\">Sätt pris "
+			      "<span class=\"sr\">för %s</span></a></td></tr>\n",
+		       web_s(a, "article_number"), web_s(a, "name"), web_sv(web_s(a, "area")),
+		       (long long)web_i(a, "package_size"), web_s(a, "unit"), web_s(a, "supplier"),
+		       web_b(a, "stocked") ? "ja" : "nej", web_b(a, "acute_assortment") ? "ja" : "nej",
+		       web_b(a, "special") ? "ja" : "nej", price, web_s(a, "article_number"),
+		       web_s(a, "name"));
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	if (json_array_size(json_object_get(out, "articles")) == 1000)
+		html_lit(&w->h, "<p>Bara de första 1 000 artiklarna visas. Välj ett produktområde eller "
+				"sök på namn för att hitta andra.</p>\n");
+	json_decref(out);
+}
+
+static int assortment_page(struct web_ctx *w, unsigned status)
+{
+	web_begin(w, "Sortiment och priser");
+	if (web_query(w, "pris"))
+		notice(w, "Det nya priset är sparat.");
+	upload_form(w);
+	articles_table(w);
+	return web_end(w, status);
+}
+
+int page_admin_assortment(struct web_ctx *w)
+{
+	return assortment_page(w, 200);
+}
+
+int page_admin_import_post(struct web_ctx *w)
+{
+	const struct web_field *f = web_file(w, "fil");
+	const char *from = web_field(w, "pris_fran");
+	const char *query[5] = { NULL, NULL, NULL, NULL, NULL };
+	const char *map[] = { "price_from", "pris_fran", "body", "fil", "Content-Type", "fil",
+			      "filename", "fil", NULL };
+	size_t nq = 0;
+	json_t *out = NULL;
+	char path[48];
+	int status;
+
+	lmn_day day;
+
+	if (!f || f->len == 0)
+		web_error(w, "fil", "Välj en CSV-fil med sortimentet att ladda upp.");
+	if (from && *from && date_parse(from, strlen(from), &day) != LMN_OK)
+		web_error(w, "pris_fran", "Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-01-01.");
+	if (w->nerrors)
+		return assortment_page(w, 400);
+	if (f->filename && *f->filename) {
+		query[nq++] = "filename";
+		query[nq++] = f->filename;
+	}
+	if (from && *from) {
+		query[nq++] = "price_from";
+		query[nq++] = from;
+	}
+	status = web_api_raw(w, "POST", "/api/article-imports", query, "text/csv", f->value, f->len,
+			     &out);
+	if (status != 202) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return assortment_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	snprintf(path, sizeof(path), "/admin/importer/%lld", (long long)web_i(out, "id"));
+	json_decref(out);
+	return web_redirect(w, path);
+}
+
+/* Finds an article of the assortment by its number; *out is the article (owned by the caller). */
+static bool find_article(struct web_ctx *w, const char *number, json_t **out)
+{
+	const char *query[] = { "limit", "1000", NULL };
+	json_t *list = NULL, *a;
+	size_t i;
+
+	*out = NULL;
+	if (!number || web_api(w, "GET", "/api/articles", query, NULL, &list) != 200) {
+		json_decref(list);
+		return false;
+	}
+	json_array_foreach(json_object_get(list, "articles"), i, a)
+		if (strcmp(web_s(a, "article_number"), number) == 0) {
+			*out = json_incref(a);
+			break;
+		}
+	json_decref(list);
+	return *out != NULL;
+}
+
+static int price_page(struct web_ctx *w, json_t *a, unsigned status)
+{
+	char price[32] = "inget pris", today[11], title[96];
+	json_t *p = json_object_get(a, "price_ore");
+
+	today_text(today);
+	if (json_is_integer(p))
+		web_money(price, json_integer_value(p));
+	snprintf(title, sizeof(title), "Sätt pris för %s", web_s(a, "article_number"));
+	web_begin(w, title);
+	html_f(&w->h, "<dl class=\"facts\">\n<dt>Artikel</dt><dd>%s %s</dd>\n<dt>Förpackning</dt>"
+		      "<dd>%lld %s</dd>\n<dt>Leverantör</dt><dd>%s</dd>\n<dt>Pris i dag</dt><dd>%s</dd>\n"
+		      "</dl>\n",
+	       web_s(a, "article_number"), web_s(a, "name"), (long long)web_i(a, "package_size"),
+	       web_s(a, "unit"), web_s(a, "supplier"), price);
+	html_lit(&w->h, "<p>Det nya priset sparas som en import av en rad och gäller från det datum du "
+			"anger. Ett pris som redan har gällt kan inte ändras i efterhand, eftersom "
+			"leveranser kan vara prissatta med det.</p>\n");
+	web_form(w, "/admin/priser", false);
+	html_f(&w->h, "<input type=\"hidden\" name=\"artikel\" value=\"%s\">\n",
+	       web_s(a, "article_number"));
+	web_input(w, "pris", "Nytt pris i kronor", "text", NULL, true,
+		  "Högst två decimaler, till exempel 81,55.");
+	web_input(w, "giltig_fran", "Gäller från", "date",
+		  strcmp(w->req->method, "POST") == 0 ? NULL : today, true,
+		  "I dag eller ett senare datum.");
+	web_form_end(w, "Spara priset");
+	html_lit(&w->h, "<p><a href=\"/admin/sortiment\">Tillbaka till sortimentet</a></p>\n");
+	return web_end(w, status);
+}
+
+int page_admin_price(struct web_ctx *w)
+{
+	json_t *a = NULL;
+	int rc;
+
+	if (!find_article(w, web_query(w, "artikel"), &a))
+		return web_message(w, 404, "Artikeln finns inte",
+				   "Det finns ingen aktiv artikel med det artikelnumret.");
+	rc = price_page(w, a, 200);
+	json_decref(a);
+	return rc;
+}
+
+/* A CSV field, quoted (RFC 4180), so that a ';' or '"' in a name cannot shift the columns, and
+ * the separator after it (';', or the line end when last). */
+static void csv_field(struct buf *b, const char *s, bool last)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_adds(b, last ? "\"\r\n" : "\";");
+}
+
+/* Waits briefly for a one-row import to finish; returns its final state (owned by the caller), or
+ * NULL when it is still running. */
+static json_t *import_outcome(struct web_ctx *w, int64_t id)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	char path[48];
+
+	snprintf(path, sizeof(path), "/api/article-imports/%lld", (long long)id);
+	for (int i = 0; i < 100; i++) {
+		json_t *o = NULL;
+		if (web_api(w, "GET", path, NULL, NULL, &o) == 200 &&
+		    strcmp(web_s(o, "state"), "running") != 0)
+			return o;
+		json_decref(o);
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
+int page_admin_price_post(struct web_ctx *w)
+{
+	const char *number = web_field(w, "artikel"), *price = web_field(w, "pris");
+	const char *from = web_field(w, "giltig_fran");
+	const char *map[] = { "price", "pris", "price_from", "giltig_fran", "body", "pris", NULL };
+	json_t *a = NULL, *out = NULL, *e;
+	struct lmn_err err;
+	struct buf csv;
+	lmn_day day;
+	int64_t ore, id;
+	size_t i;
+	char path[64];
+	int status;
+
+	if (!find_article(w, number, &a))
+		return web_message(w, 404, "Artikeln finns inte",
+				   "Det finns ingen aktiv artikel med det artikelnumret.");
+	if (!price || assortment_parse_price(price, strlen(price), &ore, &err) != LMN_OK)
+		web_error(w, "pris", "Ange priset i kronor med högst två decimaler, till exempel 81,55.");
+	if (!from || date_parse(from, strlen(from), &day) != LMN_OK)
+		web_error(w, "giltig_fran", "Ange från vilket datum priset gäller (ÅÅÅÅ-MM-DD).");
+	if (w->nerrors) {
+		status = price_page(w, a, 400);
+		json_decref(a);
+		return status;
+	}
+	/* The article as it is, with the new price: a one-row assortment file. */
+	buf_init(&csv, 1 << 16);
+	buf_adds(&csv, "article_number;name;area;unit;package_size;supplier;stocked;"
+		       "acute_assortment;special;price;price_from\r\n");
+	csv_field(&csv, web_s(a, "article_number"), false);
+	csv_field(&csv, web_s(a, "name"), false);
+	csv_field(&csv, web_s(a, "area"), false);
+	csv_field(&csv, web_s(a, "unit"), false);
+	buf_addf(&csv, "%lld;", (long long)web_i(a, "package_size"));
+	csv_field(&csv, web_s(a, "supplier"), false);
+	buf_addf(&csv, "%s;%s;%s;", web_b(a, "stocked") ? "ja" : "nej",
+		 web_b(a, "acute_assortment") ? "ja" : "nej", web_b(a, "special") ? "ja" : "nej");
+	csv_field(&csv, price, false);
+	csv_field(&csv, from, true);
+	snprintf(path, sizeof(path), "pris-%s.csv", web_s(a, "article_number"));
+	const char *query[] = { "filename", path, NULL };
+	status = csv.failed ? 500
+			    : web_api_raw(w, "POST", "/api/article-imports", query, "text/csv",
+					  csv.data, csv.len, &out);
+	buf_release(&csv);
+	if (status != 202) {
+		web_problem(w, out, map);
+		json_decref(out);
+		status = price_page(w, a, status >= 400 ? (unsigned)status : 500);
+		json_decref(a);
+		return status;
+	}
+	id = web_i(out, "id");
+	json_decref(out);
+	out = import_outcome(w, id);
+	if (!out) {
+		json_decref(a);
+		snprintf(path, sizeof(path), "/admin/importer/%lld", (long long)id);
+		return web_redirect(w, path);
+	}
+	if (strcmp(web_s(out, "state"), "done") != 0) {
+		/* Show the import's errors next to the form's fields. */
+		json_array_foreach(json_object_get(out, "errors"), i, e) {
+			const char *col = web_s(e, "column"), *msg = web_s(e, "message");
+			/* "rad 2, kolumn price_from: priset …": the form has no lines or columns. */
+			if (strncmp(msg, "rad ", 4) == 0 && strstr(msg, ": "))
+				msg = strstr(msg, ": ") + 2;
+			web_error(w, strcmp(col, "price_from") == 0 ? "giltig_fran"
+				     : strcmp(col, "price") == 0    ? "pris"
+								    : "",
+				  "Priset kunde inte sparas: %s", msg);
+		}
+		if (!w->nerrors)
+			web_error(w, "", "Priset kunde inte sparas.");
+		json_decref(out);
+		status = price_page(w, a, 422);
+		json_decref(a);
+		return status;
+	}
+	json_decref(out);
+	json_decref(a);
+	return web_redirect(w, "/admin/sortiment?pris=1");
+}
+
+/* ---- Imports ---- */
+
+int page_admin_imports(struct web_ctx *w)
+{
+	json_t *out = NULL, *im;
+	size_t i;
+
+	web_begin(w, "Importer av sortiment");
+	html_lit(&w->h, "<p><a href=\"/admin/sortiment\">Importera en ny fil</a></p>\n");
+	if (web_api(w, "GET", "/api/article-imports", NULL, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+	} else if (!json_array_size(json_object_get(out, "imports"))) {
+		html_lit(&w->h, "<p>Inga importer ännu.</p>\n");
+	} else {
+		html_lit(&w->h, "<table class=\"responsive\">\n<caption>De senaste importerna, nyaste "
+				"först</caption>\n<thead><tr><th scope=\"col\">Import</th>"
+				"<th scope=\"col\">Uppladdad</th><th scope=\"col\">Fil</th>"
+				"<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Nya artiklar</th>"
+				"<th scope=\"col\" class=\"num\">Ändrade artiklar</th>"
+				"<th scope=\"col\" class=\"num\">Priser satta</th>"
+				"<th scope=\"col\" class=\"num\">Fel</th></tr></thead>\n<tbody>\n");
+		json_array_foreach(json_object_get(out, "imports"), i, im) {
+			char at[17];
+			short_time(at, web_s(im, "created_at"));
+			html_f(&w->h, "<tr><td data-label=\"Import\"><a href=\"/admin/importer/%lld\">"
+				      "Import %lld</a></td><td data-label=\"Uppladdad\">%s</td>"
+				      "<td data-label=\"Fil\">%s</td><td data-label=\"Status\">%s</td>"
+				      "<td data-label=\"Nya artiklar\" class=\"num\">%lld</td>"
+				      "<td data-label=\"Ändrade artiklar\" class=\"num\">%lld</td>"
+				      "<td data-label=\"Priser satta\" class=\"num\">%lld</td>"
+				      "<td data-label=\"Fel\" class=\"num\">%lld</td></tr>\n",
+			       (long long)web_i(im, "id"), (long long)web_i(im, "id"), at,
+			       web_s(im, "filename"), web_sv(web_s(im, "state")),
+			       (long long)web_i(im, "articles_created"),
+			       (long long)web_i(im, "articles_updated"),
+			       (long long)web_i(im, "prices_set"), (long long)web_i(im, "error_count"));
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	}
+	json_decref(out);
+	return web_end(w, 200);
+}
+
+int page_admin_import(struct web_ctx *w)
+{
+	char path[48], title[48];
+	json_t *o = NULL, *e;
+	const char *state;
+	size_t i;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/article-imports/%lld", (long long)w->id[0]);
+	status = web_api(w, "GET", path, NULL, NULL, &o);
+	if (status != 200) {
+		json_decref(o);
+		return web_message(w, 404, "Importen finns inte", "Det finns ingen import med det numret.");
+	}
+	state = web_s(o, "state");
+	snprintf(title, sizeof(title), "Import %lld", (long long)w->id[0]);
+	/* While it runs, the page reloads itself every second only when the reader asked for it
+	 * (WCAG 2.2.1: no automatic refresh the user did not choose). */
+	if (strcmp(state, "running") == 0 && web_query(w, "folj"))
+		w->refresh = 1;
+	web_begin(w, title);
+	if (strcmp(state, "running") == 0) {
+		int64_t pct = web_i(o, "percent");
+		html_lit(&w->h, "<div role=\"status\">\n");
+		html_f(&w->h, "<p id=\"forlopp-text\">Importen pågår: %s, %lld %% klart.",
+		       web_sv(web_s(o, "phase")), (long long)pct);
+		if (strcmp(web_s(o, "phase"), "writing") == 0)
+			html_f(&w->h, " %lld av %lld rader sparade.", (long long)web_i(o, "rows_done"),
+			       (long long)web_i(o, "rows_total"));
+		else
+			html_f(&w->h, " %lld rader lästa.", (long long)web_i(o, "rows_done"));
+		html_lit(&w->h, "</p>\n</div>\n");
+		html_f(&w->h, "<progress max=\"100\" value=\"%lld\" aria-labelledby=\"forlopp-text\">"
+			      "%lld %%</progress>\n",
+		       (long long)pct, (long long)pct);
+		if (w->refresh)
+			html_f(&w->h, "<p>Sidan uppdateras varje sekund tills importen är klar. "
+				      "<a href=\"/admin/importer/%lld\">Sluta uppdatera "
+				      "automatiskt</a></p>\n",
+			       (long long)w->id[0]);
+		else
+			html_f(&w->h, "<p><a href=\"/admin/importer/%lld\">Uppdatera sidan</a> för att se "
+				      "hur långt importen har kommit, eller <a href=\"?folj=1\">följ "
+				      "importen automatiskt</a>.</p>\n",
+			       (long long)w->id[0]);
+	} else if (strcmp(state, "done") == 0) {
+		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Importen är klar."
+				"</strong></p></div>\n");
+		html_f(&w->h, "<dl class=\"facts\">\n<dt>Fil</dt><dd>%s</dd>\n<dt>Rader</dt><dd>%lld</dd>\n"
+			      "<dt>Nya artiklar</dt><dd>%lld</dd>\n<dt>Ändrade artiklar</dt><dd>%lld</dd>\n"
+			      "<dt>Priser satta</dt><dd>%lld</dd>\n<dt>Priser utan datum gäller från</dt>"
+			      "<dd>%s</dd>\n</dl>\n",
+		       web_s(o, "filename"), (long long)web_i(o, "rows_total"),
+		       (long long)web_i(o, "articles_created"), (long long)web_i(o, "articles_updated"),
+		       (long long)web_i(o, "prices_set"), web_s(o, "price_from"));
+	} else {
+		size_t shown = json_array_size(json_object_get(o, "errors"));
+		int64_t total = web_i(o, "error_count");
+		html_f(&w->h, "<div class=\"error-summary\" role=\"alert\"><h2>Importen misslyckades"
+			      "</h2>\n<p>Filen %s har %lld fel. <strong>Ingenting importerades</strong>: "
+			      "rätta felen och ladda upp filen igen.</p></div>\n",
+		       web_s(o, "filename"), (long long)total);
+		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Fel i filen, i radordning"
+				"</caption>\n<thead><tr><th scope=\"col\" class=\"num\">Rad</th>"
+				"<th scope=\"col\">Kolumn</th><th scope=\"col\">Fel</th></tr></thead>\n"
+				"<tbody>\n");
+		json_array_foreach(json_object_get(o, "errors"), i, e) {
+			html_f(&w->h, "<tr><td data-label=\"Rad\" class=\"num\">%lld</td>"
+				      "<td data-label=\"Kolumn\">%s</td><td data-label=\"Fel\">%s</td></tr>\n",
+			       (long long)web_i(e, "line"), web_s(e, "column"), web_s(e, "message"));
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+		if (total > (int64_t)shown)
+			html_f(&w->h, "<p>Ytterligare %lld fel visas inte.</p>\n",
+			       (long long)(total - (int64_t)shown));
+	}
+	html_lit(&w->h, "<p><a href=\"/admin/importer\">Alla importer</a> · "
+			"<a href=\"/admin/sortiment\">Sortimentet</a></p>\n");
+	json_decref(o);
+	return web_end(w, 200);
+}
+
+/* ---- Staff accounts and API tokens ---- */
+
+static const char *const roles[] = {
+	"prescriber", "Förskrivare (regionen)",
+	"municipal_prescriber", "Kommunal förskrivare",
+	"municipal_orderer", "Kommunal beställare",
+	"customer_service", "Kundtjänst",
+	"distributor", "Distributör",
+	"admin", "Förvaltning (administratör)",
+	NULL,
+};
+
+static int users_page(struct web_ctx *w, unsigned status)
+{
+	json_t *out = NULL, *u;
+	int64_t me = web_i(json_object_get(w->me, "user"), "id");
+	size_t i;
+
+	web_begin(w, "Användare");
+	if (web_query(w, "ny"))
+		notice(w, "Kontot är skapat.");
+	if (web_query(w, "stangd"))
+		notice(w, "Kontot är stängt. Inloggning, sessioner och API-nycklar slutade gälla.");
+	if (web_api(w, "GET", "/api/users", NULL, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+	} else {
+		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Personalens konton (patienter "
+				"loggar in med regionens inloggning)</caption>\n<thead><tr>"
+				"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
+				"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet</th>"
+				"<th scope=\"col\">Kommun</th><th scope=\"col\">Status</th>"
+				"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
+				"<tbody>\n");
+		json_array_foreach(json_object_get(out, "users"), i, u) {
+			char unit[24] = "", action[64], created[11];
+			int64_t id = web_i(u, "id");
+			bool active = web_b(u, "active");
+			snprintf(created, sizeof(created), "%s", web_s(u, "created_at"));
+			if (web_i(u, "unit_id"))
+				snprintf(unit, sizeof(unit), "%lld", (long long)web_i(u, "unit_id"));
+			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
+				      "<td data-label=\"Namn\">%s</td><td data-label=\"Roll\">%s</td>"
+				      "<td data-label=\"Enhet\">%s</td><td data-label=\"Kommun\">%s</td>"
+				      "<td data-label=\"Status\">%s</td><td data-label=\"Skapat\">%s</td>"
+				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
+				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
+			       web_s(u, "username"), web_s(u, "display_name"), web_sv(web_s(u, "role")),
+			       unit, web_s(u, "municipality"), active ? "aktivt" : "stängt", created,
+			       (long long)id, web_s(u, "username"));
+			if (active && id != me) {
+				snprintf(action, sizeof(action), "/admin/anvandare/%lld/stang", (long long)id);
+				web_form(w, action, false);
+				html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Stäng kontot "
+					      "<span class=\"sr\">%s</span></button>\n</form>\n",
+				       web_s(u, "username"));
+			}
+			html_lit(&w->h, "</td></tr>\n");
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	}
+	json_decref(out);
+	html_lit(&w->h, "<h2>Skapa ett konto</h2>\n");
+	web_form(w, "/admin/anvandare", false);
+	web_input(w, "anvandarnamn", "Användarnamn", "text", NULL, true,
+		  "3–63 tecken: a–z, 0–9, punkt, understreck eller bindestreck.");
+	web_input(w, "namn", "Namn och titel", "text", NULL, true, NULL);
+	web_select(w, "roll", "Roll", roles, NULL);
+	web_input(w, "enhet", "Enhetens nummer", "number", NULL, false,
+		  "Krävs för förskrivare och kommunala förskrivare.");
+	web_input(w, "kommun", "Kommun", "text", NULL, false,
+		  "Krävs för kommunala förskrivare och kommunala beställare.");
+	web_input(w, "losenord", "Lösenord", "password", "", false,
+		  "Minst 10 tecken. Lämna tomt om personen bara loggar in via regionens "
+		  "inloggning.");
+	web_form_end(w, "Skapa kontot");
+	return web_end(w, status);
+}
+
+int page_admin_users(struct web_ctx *w)
+{
+	return users_page(w, 200);
+}
+
+int page_admin_users_post(struct web_ctx *w)
+{
+	const char *map[] = { "username", "anvandarnamn", "display_name", "namn", "role", "roll",
+			      "unit_id", "enhet", "municipality", "kommun", "password", "losenord",
+			      NULL };
+	const char *unit = web_field(w, "enhet"), *municipality = web_field(w, "kommun");
+	const char *password = web_field(w, "losenord");
+	json_t *body, *out = NULL;
+	char path[64];
+	int status;
+
+	body = json_pack("{s:s, s:s, s:s}", "username",
+			 web_field(w, "anvandarnamn") ? web_field(w, "anvandarnamn") : "",
+			 "display_name", web_field(w, "namn") ? web_field(w, "namn") : "", "role",
+			 web_field(w, "roll") ? web_field(w, "roll") : "");
+	if (!body) {
+		web_error(w, "namn", "Texten kunde inte läsas (ogiltig UTF-8).");
+		return users_page(w, 400);
+	}
+	if (unit && *unit) {
+		char *end;
+		long long n = strtoll(unit, &end, 10);
+		if (*end || n < 1) {
+			json_decref(body);
+			web_error(w, "enhet", "Enhetens nummer är ett heltal, till exempel 1.");
+			return users_page(w, 400);
+		}
+		json_object_set_new(body, "unit_id", json_integer(n));
+	}
+	if (municipality && *municipality)
+		json_object_set_new(body, "municipality", json_string(municipality));
+	if (password && *password)
+		json_object_set_new(body, "password", json_string(password));
+	status = web_api(w, "POST", "/api/users", NULL, body, &out);
+	if (status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return users_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	snprintf(path, sizeof(path), "/admin/anvandare?ny=%lld", (long long)web_i(out, "id"));
+	json_decref(out);
+	return web_redirect(w, path);
+}
+
+int page_admin_user_deactivate(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/users/%lld/deactivate", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status != 200) {
+		web_problem(w, out, NULL);
+		json_decref(out);
+		return users_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/admin/anvandare?stangd=%lld", (long long)w->id[0]);
+	return web_redirect(w, path);
+}
+
+/* The staff user {id} from the list (owned by the caller), or NULL. */
+static json_t *staff_user(struct web_ctx *w, int64_t id)
+{
+	json_t *out = NULL, *u, *found = NULL;
+	size_t i;
+
+	if (web_api(w, "GET", "/api/users", NULL, NULL, &out) == 200)
+		json_array_foreach(json_object_get(out, "users"), i, u)
+			if (web_i(u, "id") == id)
+				found = json_incref(u);
+	json_decref(out);
+	return found;
+}
+
+/* The tokens page; secret and its name are shown once, right after creating it. */
+static int tokens_page(struct web_ctx *w, unsigned status, const char *secret, const char *name)
+{
+	char path[64], title[128];
+	json_t *u = staff_user(w, w->id[0]), *out = NULL, *t;
+	size_t i;
+
+	if (!u)
+		return web_message(w, 404, "Användaren finns inte",
+				   "Det finns inget personalkonto med det numret.");
+	snprintf(title, sizeof(title), "API-nycklar för %s", web_s(u, "username"));
+	web_begin(w, title);
+	if (secret) {
+		html_lit(&w->h, "<div class=\"notice\" role=\"status\">\n<h2>Kopiera nyckeln nu</h2>\n"
+				"<p><strong>Nyckeln visas bara den här gången.</strong> LMN sparar inte "
+				"nyckeln, bara ett kontrollvärde, och kan inte visa den igen. Kommer den bort "
+				"får du återkalla den och skapa en ny. Förvara den som ett lösenord.</p>\n");
+		html_f(&w->h, "<div class=\"field\">\n<label for=\"ny-nyckel\">Nyckeln ”%s”</label>\n"
+			      "<input id=\"ny-nyckel\" type=\"text\" readonly value=\"%s\" size=\"70\" "
+			      "autocomplete=\"off\" spellcheck=\"false\">\n</div>\n</div>\n",
+		       name, secret);
+	}
+	if (web_query(w, "aterkallad"))
+		notice(w, "Nyckeln är återkallad och fungerar inte längre.");
+	html_f(&w->h, "<p>%s (%s). En API-nyckel låter ett annat system anropa LMN:s API som den här "
+		      "användaren.</p>\n",
+	       web_s(u, "display_name"), web_sv(web_s(u, "role")));
+	snprintf(path, sizeof(path), "/api/users/%lld/tokens", (long long)w->id[0]);
+	if (web_api(w, "GET", path, NULL, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+	} else if (!json_array_size(json_object_get(out, "tokens"))) {
+		html_lit(&w->h, "<p>Användaren har inga API-nycklar.</p>\n");
+	} else {
+		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Nycklar (hemligheterna visas "
+				"aldrig)</caption>\n<thead><tr><th scope=\"col\">Namn</th>"
+				"<th scope=\"col\">Skapad</th><th scope=\"col\">Status</th>"
+				"<th scope=\"col\">Åtgärd</th></tr></thead>\n<tbody>\n");
+		json_array_foreach(json_object_get(out, "tokens"), i, t) {
+			char at[17], action[96];
+			short_time(at, web_s(t, "created_at"));
+			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Namn\">%s</th>"
+				      "<td data-label=\"Skapad\">%s</td><td data-label=\"Status\">",
+			       web_s(t, "name"), at);
+			if (*web_s(t, "revoked_at")) {
+				short_time(at, web_s(t, "revoked_at"));
+				html_f(&w->h, "återkallad %s</td><td data-label=\"Åtgärd\"></td></tr>\n", at);
+				continue;
+			}
+			html_lit(&w->h, "gäller</td><td data-label=\"Åtgärd\">");
+			snprintf(action, sizeof(action), "/admin/anvandare/%lld/nycklar/%lld/aterkalla",
+				 (long long)w->id[0], (long long)web_i(t, "id"));
+			web_form(w, action, false);
+			html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Återkalla "
+				      "<span class=\"sr\">nyckeln %s</span></button>\n</form>\n</td></tr>\n",
+			       web_s(t, "name"));
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	}
+	json_decref(out);
+	if (web_b(u, "active")) {
+		html_lit(&w->h, "<h2>Skapa en nyckel</h2>\n");
+		snprintf(path, sizeof(path), "/admin/anvandare/%lld/nycklar", (long long)w->id[0]);
+		web_form(w, path, false);
+		web_input(w, "namn", "Vad nyckeln ska användas till", "text", secret ? "" : NULL, true,
+			  "Till exempel: journalsystemet på Sjukhuset Väst.");
+		web_form_end(w, "Skapa nyckel");
+	}
+	html_lit(&w->h, "<p><a href=\"/admin/anvandare\">Tillbaka till användarna</a></p>\n");
+	json_decref(u);
+	return web_end(w, status);
+}
+
+int page_admin_tokens(struct web_ctx *w)
+{
+	return tokens_page(w, 200, NULL, NULL);
+}
+
+int page_admin_tokens_post(struct web_ctx *w)
+{
+	const char *name = web_field(w, "namn");
+	const char *map[] = { "name", "namn", NULL };
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	if (!name || !*name) {
+		web_error(w, "namn", "Skriv vad nyckeln ska användas till.");
+		return tokens_page(w, 400, NULL, NULL);
+	}
+	snprintf(path, sizeof(path), "/api/users/%lld/tokens", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "name", name), &out);
+	if (status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return tokens_page(w, status >= 400 ? (unsigned)status : 422, NULL, NULL);
+	}
+	/* Not a redirect: the secret exists only in this answer (which, like every answer, is sent
+	 * with Cache-Control: no-store by http/server.c). */
+	status = tokens_page(w, 201, web_s(out, "token"), web_s(out, "name"));
+	json_decref(out);
+	return status;
+}
+
+int page_admin_token_revoke(struct web_ctx *w)
+{
+	char path[80];
+	json_t *out = NULL, *t;
+	bool mine = false;
+	size_t i;
+	int status;
+
+	/* Only a token of the user in the path. */
+	snprintf(path, sizeof(path), "/api/users/%lld/tokens", (long long)w->id[0]);
+	if (web_api(w, "GET", path, NULL, NULL, &out) == 200)
+		json_array_foreach(json_object_get(out, "tokens"), i, t)
+			mine = mine || web_i(t, "id") == w->id[1];
+	json_decref(out);
+	out = NULL;
+	if (!mine)
+		return web_message(w, 404, "Nyckeln finns inte",
+				   "Användaren har ingen nyckel med det numret.");
+	snprintf(path, sizeof(path), "/api/api-tokens/%lld/revoke", (long long)w->id[1]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status != 200) {
+		web_problem(w, out, NULL);
+		json_decref(out);
+		return tokens_page(w, status >= 400 ? (unsigned)status : 422, NULL, NULL);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/admin/anvandare/%lld/nycklar?aterkallad=1", (long long)w->id[0]);
+	return web_redirect(w, path);
+}
+
+/* ---- Rules as in force on a date ---- */
+
+/* Swedish names of the rule parameters (data/rules/README.md). */
+static const char *param_sv(const char *key)
+{
+	static const char *const names[] = {
+		"lead_time_working_days", "Leveranstid, arbetsdagar efter mottagningsdagen",
+		"delivery_window_start", "Leveransfönstret börjar",
+		"delivery_window_end", "Leveransfönstret slutar",
+		"partial_delivery_only_backorder", "Delleverans bara när leverantören har restnoterat",
+		"order_cutoff", "Sista tid för akut- och expressbeställning",
+		"acute_lead_working_days", "Leveranstid för akut leverans, arbetsdagar",
+		"acute_requesters", "Vem får begära akut leverans",
+		"acute_articles", "Artiklar som får levereras akut",
+		"acute_after_cutoff", "Akut beställning efter sista tid eller en helgdag",
+		"express_offered", "Expressleverans erbjuds",
+		"express_areas", "Produktområden för expressleverans",
+		"express_requesters", "Vem får begära expressleverans",
+		"express_articles", "Artiklar som får levereras express",
+		"delay_contact_after_days", "Patienten kontaktas när leveransen dröjt mer än, dagar",
+		"delay_contact_day_kind", "Dagarna räknas som",
+		"delay_contact_exempt_special", "Specialprodukter som inte lagerförs undantas",
+		"phone_answer_minutes", "Samtal räknas som besvarat i tid inom, minuter",
+		"phone_answer_target", "Mål för telefontillgänglighet",
+		"delivery_reliability_target", "Mål för leveranssäkerhet",
+		"withdrawal_entry_roles", "Vem får registrera uttag",
+		"municipal_entry_housing_only", "Kommunal personal registrerar bara för kommunalt boende",
+		"prescription_max_validity_months", "En förskrivning gäller högst, månader",
+		"next_withdrawal_fraction", "Nästa uttag tidigast efter denna andel av perioden",
+		NULL,
+	};
+
+	for (const char *const *n = names; *n; n += 2)
+		if (strcmp(n[0], key) == 0)
+			return n[1];
+	return key;
+}
+
+/* A value in the rule-file syntax, in Swedish. */
+static void param_value(struct web_ctx *w, const char *type, const char *value)
+{
+	if (strcmp(type, "boolean") == 0) {
+		html_f(&w->h, "%s", strcmp(value, "true") == 0 ? "ja" : "nej");
+	} else if (strcmp(type, "percent") == 0 || strcmp(type, "fraction") == 0) {
+		char v[32];
+		snprintf(v, sizeof(v), "%s", value);
+		for (char *p = v; *p; p++)
+			if (*p == '.')
+				*p = ',';
+		html_f(&w->h, "%s%s", v, strcmp(type, "percent") == 0 ? " %" : "");
+	} else if (strcmp(type, "roles") == 0 || strcmp(type, "areas") == 0 ||
+		   strcmp(type, "choice") == 0) {
+		const char *p = value;
+		bool first = true;
+		while (*p) {
+			char word[64];
+			size_t n = strcspn(p, ",");
+			size_t s = 0;
+			while (s < n && p[s] == ' ')
+				s++;
+			snprintf(word, sizeof(word), "%.*s", (int)(n - s), p + s);
+			html_f(&w->h, "%s%s", first ? "" : ", ", web_sv(word));
+			first = false;
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+	} else {
+		html_f(&w->h, "%s", value);
+	}
+}
+
+int page_admin_rules(struct web_ctx *w)
+{
+	const char *date = web_query(w, "datum");
+	const char *query[] = { "on", date, NULL };
+	const char *map[] = { "on", "datum", NULL };
+	json_t *out = NULL, *sec, *p, *src;
+	size_t i, j;
+	int status;
+
+	status = web_api(w, "GET", "/api/rules", date && *date ? query : NULL, NULL, &out);
+	if (status != 200)
+		web_problem(w, out, map);
+	web_begin(w, "Regler");
+	html_lit(&w->h, "<p>Reglerna i specifikationerna är parametrar med datum: varje värde gäller "
+			"från ett beslut. Välj ett datum för att se vad som gällde då och varifrån "
+			"varje värde kommer.</p>\n<form method=\"get\" action=\"/admin/regler\">\n");
+	web_input(w, "datum", "Visa reglerna som gällde den", "date",
+		  status == 200 ? web_s(out, "on") : NULL, false, "Utan datum visas dagens regler.");
+	html_lit(&w->h, "<button type=\"submit\">Visa reglerna</button>\n</form>\n");
+	if (status != 200) {
+		json_decref(out);
+		return web_end(w, status >= 400 && status < 500 ? (unsigned)status : 400);
+	}
+	html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från %s",
+	       web_s(out, "on"), web_s(out, "set_from"));
+	if (*web_s(out, "next_change")) {
+		lmn_day next;
+		char last[11];
+		if (date_parse(web_s(out, "next_change"), 10, &next) == LMN_OK) {
+			date_format(next - 1, last);
+			html_f(&w->h, " till och med %s", last);
+		}
+	}
+	html_lit(&w->h, ".</p>\n");
+	json_array_foreach(json_object_get(out, "sections"), i, sec) {
+		const char *id = web_s(sec, "id");
+		/* A specification's section ("B3:1") is named with its title; the others by title. */
+		char name[160];
+		snprintf(name, sizeof(name), "%s%s%s", id[0] >= 'A' && id[0] <= 'D' ? id : "",
+			 id[0] >= 'A' && id[0] <= 'D' ? " " : "", web_s(sec, "title"));
+		html_f(&w->h, "<h2>%s</h2>\n<table class=\"responsive\">\n<caption>%s: parametrarna "
+			      "den %s</caption>\n",
+		       name, name, web_s(out, "on"));
+		html_lit(&w->h, "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
+				"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
+				"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Version</th></tr></thead>\n"
+				"<tbody>\n");
+		json_array_foreach(json_object_get(sec, "parameters"), j, p) {
+			json_t *s = NULL;
+			size_t k;
+			json_array_foreach(json_object_get(sec, "sources"), k, src)
+				if (strcmp(web_s(src, "ref"), web_s(p, "source")) == 0)
+					s = src;
+			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Parameter\">%s "
+				      "<code>%s</code></th><td data-label=\"Värde\">",
+			       param_sv(web_s(p, "key")), web_s(p, "key"));
+			param_value(w, web_s(p, "type"), web_s(p, "value"));
+			html_f(&w->h, "</td><td data-label=\"Gäller från\">%s</td>"
+				      "<td data-label=\"Beslutad\">%s</td><td data-label=\"Beslutad av\">%s</td>"
+				      "<td data-label=\"Version\"><code>%s</code></td></tr>\n",
+			       web_s(s, "effective"), web_s(s, "decided"), web_s(s, "body"),
+			       web_s(p, "source"));
+		}
+		html_f(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i %s</h3>\n"
+			      "<dl class=\"facts\">\n", name);
+		json_array_foreach(json_object_get(sec, "sources"), j, src)
+			html_f(&w->h, "<dt><code>%s</code></dt><dd>Beslutad %s av %s. %s</dd>\n",
+			       web_s(src, "ref"), web_s(src, "decided"), web_s(src, "body"),
+			       web_s(src, "reference"));
+		html_lit(&w->h, "</dl>\n");
+	}
+	json_decref(out);
+	return web_end(w, 200);
+}

@@ -1,0 +1,135 @@
+// The supply administration through the browser: an assortment file uploaded, its progress and
+// outcome (and a bad file's errors by line), a staff account created, and the rules in force.
+// Skipped while a page is missing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setup, newPage, login, logout, check, audit, visit, missing, submit, PASSWORD } from './lib.mjs';
+
+const env = setup({ before, after });
+const ASSORTMENT = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/demo/assortment.csv');
+
+async function skipMissing(t, ...paths) {
+	const m = await missing(env.base, ...paths);
+	if (m)
+		t.skip(`page ${m} is not built yet (GET answers 404)`);
+	return Boolean(m);
+}
+
+// Uploads file on /admin/sortiment and follows the import to its end; returns the final page's
+// main text. What is wrong with the page while the import runs is added to problems, so that the
+// test goes on to the outcome and fails at its end.
+async function importFile(page, file, shot, problems) {
+	await visit(page, env.base, '/admin/sortiment');
+	await page.getByLabel('Sortimentsfil (CSV)').setInputFiles(file);
+	await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Ladda upp och importera' }).click()]);
+	assert.match(new URL(page.url()).pathname, /^\/admin\/importer\/\d+$/, 'the upload leads to the import\'s page');
+	const id = /importer\/(\d+)/.exec(page.url())[1];
+	// While it runs the page shows its progress (checked as the reader sees it, refreshing or not).
+	if (await page.locator('main progress').count()) {
+		problems.push(await audit(page, 'admin', `${shot}-pagar`));
+		await visit(page, env.base, `/admin/importer/${id}?stilla=1`);
+		problems.push(await audit(page, 'admin', `${shot}-pagar-stilla`));
+	}
+	for (let i = 0; i < 100 && await page.locator('main progress').count(); i++) {
+		await new Promise((ok) => setTimeout(ok, 100));
+		await visit(page, env.base, `/admin/importer/${id}?stilla=1`);
+	}
+	await visit(page, env.base, `/admin/importer/${id}`);
+	await check(page, 'admin', shot);
+	return page.getByRole('main').innerText();
+}
+
+test('admin: imports the assortment file, then a bad file shows its errors by line', async (t) => {
+	if (await skipMissing(t, '/admin/sortiment', '/admin/importer/1'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	assert.equal(new URL(page.url()).pathname, '/admin/sortiment', 'the administration starts on the assortment');
+	await check(page, 'admin', 'sortiment');
+
+	const problems = [];
+	const done = await importFile(page, ASSORTMENT, 'import', problems);
+	assert.match(done, /Importen är klar/, 'the import is done');
+	assert.match(done, /Nya artiklar\s+288/, 'with the 288 new articles');
+	await check(page, 'admin', 'import-klar');
+	await visit(page, env.base, '/admin/sortiment?q=jordgubb');
+	await assert.doesNotReject(page.getByRole('main').getByText('N10001').first().waitFor(), 'an imported article is listed');
+	await check(page, 'admin', 'sortiment-sok');
+
+	const dir = mkdtempSync(join(tmpdir(), 'lmn-e2e-csv-'));
+	const bad = join(dir, 'fel.csv');
+	writeFileSync(bad, 'article_number;name;area;unit;package_size;supplier;stocked;price;price_from\n'
+		+ 'T1;Testartikel ett;nutrition;st;1;Exempel AB;ja;10,50;2026-12-01\n'
+		+ 'T3;Testartikel tre;diabetes;st;1;Exempel AB;ja;1;2026-12-01\n'
+		+ 'T4;Testartikel fyra;nutrition;st;1;Exempel AB;ja;2;2026-13-01\n');
+	try {
+		const failed = await importFile(page, bad, 'import-fel', problems);
+		assert.match(failed, /Importen misslyckades/);
+		const rows = page.getByRole('table', { name: 'Fel i filen, i radordning' }).locator('tbody tr');
+		assert.deepEqual((await rows.allInnerTexts()).map((r) => r.split(/\s+/).slice(0, 2).join(' ')),
+			['3 area', '4 price_from'], 'each error with its line and column');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	await page.context().close();
+	const wrong = problems.filter(Boolean);
+	if (wrong.length)
+		assert.fail(`the import's progress page:\n${wrong.join('\n')}`);
+});
+
+test('admin: creates a staff account, who can then sign in', async (t) => {
+	if (await skipMissing(t, '/admin/anvandare'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Användare' }).click();
+	await page.waitForURL(/\/admin\/anvandare$/);
+	await check(page, 'admin', 'anvandare');
+	const main = page.getByRole('main');
+	// A user name the API refuses: the message is next to the field.
+	await main.getByLabel('Användarnamn').fill('Ä');
+	await main.getByLabel('Namn och titel').fill('Erik Testdemo');
+	await main.getByLabel('Roll').selectOption({ label: 'Kundtjänst' });
+	await main.getByLabel('Lösenord').fill(`${PASSWORD}-e2e-konto`);
+	await Promise.all([page.waitForEvent('load'), main.getByRole('button', { name: 'Skapa kontot' }).click()]);
+	const name = page.getByRole('main').getByLabel('Användarnamn');
+	assert.equal(await name.getAttribute('aria-invalid'), 'true', 'a bad user name is refused on its field');
+	assert.match(await name.getAttribute('aria-describedby'), /anvandarnamn-fel/);
+	await check(page, 'admin', 'anvandare-fel');
+
+	await name.fill('e2e.kundtjanst');
+	await main.getByLabel('Lösenord').fill(`${PASSWORD}-e2e-konto`);
+	await submit(page, main.getByRole('button', { name: 'Skapa kontot' }), 'creating an account');
+	assert.match(await page.getByRole('status').innerText(), /Kontot är skapat/);
+	await assert.doesNotReject(page.getByRole('main').getByRole('rowheader', { name: 'e2e.kundtjanst' }).waitFor(), 'the account is listed');
+	await check(page, 'admin', 'anvandare-skapad');
+	await logout(page);
+
+	await page.getByLabel('Användarnamn').fill('e2e.kundtjanst');
+	await page.getByLabel('Lösenord').fill(`${PASSWORD}-e2e-konto`);
+	await page.getByRole('button', { name: 'Logga in' }).click();
+	await page.waitForURL((u) => u.pathname !== '/logga-in');
+	assert.match(await page.locator('.who').innerText(), /Erik Testdemo \(kundtjänst\)/);
+	await page.context().close();
+});
+
+test('admin: the rules in force', async (t) => {
+	if (await skipMissing(t, '/admin/regler'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regler' }).click();
+	await page.waitForURL(/\/admin\/regler(\?.*)?$/);
+	assert.ok(await page.getByRole('main').getByRole('table').count() > 0, 'the rules are listed in tables');
+	await check(page, 'admin', 'regler');
+	// The rules as they were on another day.
+	await page.getByLabel('Visa reglerna som gällde den').fill('2019-06-01');
+	await submit(page, page.getByRole('button', { name: 'Visa reglerna' }), 'rules on a day');
+	assert.match(await page.getByRole('main').innerText(), /Reglerna i kraft 2019-06-01/);
+	await check(page, 'admin', 'regler-2019');
+	await page.context().close();
+});
