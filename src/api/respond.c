@@ -50,6 +50,10 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 			title = titles[i].title;
 	o = json_pack("{s:s, s:s, s:I, s:s}", "type", "about:blank", "title", title, "status",
 		      (json_int_t)status, "detail", detail);
+	if (!o) /* the detail quoted bytes that are not UTF-8: say it without them */
+		o = json_pack("{s:s, s:s, s:I, s:s}", "type", "about:blank", "title", title,
+			      "status", (json_int_t)status, "detail",
+			      "Begäran innehåller tecken som inte är giltig UTF-8.");
 	if (o && code)
 		json_object_set_new(o, "code", json_string(code));
 	if (o && field && *field)
