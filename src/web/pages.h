@@ -38,6 +38,21 @@ int page_my_access_log(struct web_ctx *w);
 int page_order(struct web_ctx *w);
 int page_order_cancel(struct web_ctx *w);
 
+/* pages_staff.c */
+int page_patients(struct web_ctx *w);
+int page_patient(struct web_ctx *w);
+int page_prescribe(struct web_ctx *w);
+int page_prescribe_post(struct web_ctx *w);
+int page_prescription_cancel(struct web_ctx *w);
+int page_staff_order(struct web_ctx *w);
+int page_staff_order_post(struct web_ctx *w);
+
+/* pages_service.c */
+int page_contact_cases(struct web_ctx *w);
+int page_contact_case_call(struct web_ctx *w);
+int page_calls(struct web_ctx *w);
+int page_calls_post(struct web_ctx *w);
+
 /* pages_distributor.c */
 int page_picklist(struct web_ctx *w);
 int page_open_shipments(struct web_ctx *w);

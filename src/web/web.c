@@ -462,6 +462,8 @@ const char *web_sv(const char *value)
 		"working_days", "arbetsdagar",
 		"calendar_days", "kalenderdagar",
 		"none", "ingen",
+		"reached", "nådde patienten", "not_reached", "nådde inte patienten",
+		"message_left", "lämnade meddelande",
 		NULL,
 	};
 

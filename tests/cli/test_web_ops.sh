@@ -165,7 +165,11 @@ if grep -q '<progress' "$TMP/page.html"; then
 	check "while it runs: a progress bar, the phase and percent as text in a status region" "yes yes yes" \
 		"$(grep -q '<progress max="100" value="[0-9]*"' "$TMP/page.html" && echo yes) $(grep -A1 '<div role="status">' "$TMP/page.html" | grep -q 'Importen pågår: \(läser filen\|sparar artiklarna\), [0-9]* % klart' && echo yes) $(grep -c 'http-equiv="refresh"' "$TMP/page.html" | sed 's/^0$/yes/')"
 	get admin "/admin/importer/$imp?folj=1" >/dev/null
-	check "the page refreshes itself only when the reader asks (WCAG 2.2.1)" "1" "$(grep -c '<meta http-equiv="refresh" content="1">' "$TMP/page.html")"
+	if grep -q '<progress' "$TMP/page.html"; then
+		check "the page refreshes itself only when the reader asks (WCAG 2.2.1)" "1" "$(grep -c '<meta http-equiv="refresh" content="1">' "$TMP/page.html")"
+	else
+		ok "the page refreshes itself only when the reader asks (WCAG 2.2.1) # SKIP the import finished first"
+	fi
 else
 	ok "while it runs: a progress bar, the phase and percent as text in a status region # SKIP the import finished first"
 	ok "the page refreshes itself only when the reader asks (WCAG 2.2.1) # SKIP the import finished first"

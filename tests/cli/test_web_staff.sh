@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# The pages of staff who work with patients, against the real `lmn serve`: finding a patient by
+# personnummer (any accepted form), the patient's page, prescribing (renewing opens the form filled
+# in; a refused validity is shown next to its field with the rule), cancelling a prescription item,
+# ordering for the patient as each role (the 2024-10-24 decision's refusal next to the kind, the
+# customer service's reason required next to its field, municipal staff only for residents in
+# municipal housing), the delay-contact queue with a call recorded, and the call log. Every page
+# kept is checked for the markup accessibility relies on.
+. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/api_lib.sh"
+
+login kundtjanst
+db() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"; }
+
+# wlogin USER: signs in through the sign-in form (cookie in $TMP/web-USER.jar) and keeps the form
+# token in $TMP/web-USER.csrf; prints the sign-in's status
+wlogin() {
+	curl -sS -c "$TMP/web-$1.jar" -o /dev/null -w '%{http_code}' \
+		--data-urlencode "anvandarnamn=$1" --data-urlencode "losenord=demo2026" "$B/logga-in"
+	curl -sS -b "$TMP/web-$1.jar" "$B/" -L | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -1 |
+		sed 's/.*value="//; s/"$//' >"$TMP/web-$1.csrf"
+}
+# get USER PATH: the page to $TMP/page.html; prints the status
+get() {
+	curl -sS -b "$TMP/web-$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2"
+}
+# post USER PATH [curl args…]: POSTs the form with the CSRF token; the page goes to $TMP/page.html
+# and the Location header (if any) to $TMP/location; prints the status
+post() {
+	local user=$1 path=$2
+	shift 2
+	curl -sS -b "$TMP/web-$user.jar" -D "$TMP/headers" -o "$TMP/page.html" -w '%{http_code}' \
+		--data-urlencode "_csrf=$(cat "$TMP/web-$user.csrf")" "$@" "$B$path"
+	sed -n 's/^[Ll]ocation: \(.*\)\r$/\1/p' "$TMP/headers" >"$TMP/location"
+}
+# field_error ID: the text of the error shown next to field ID, tags removed
+field_error() {
+	python3 -c 'import re,sys,html; m=re.search(r"<p class=\"field-error\" id=\"%s-fel\">(.*?)</p>" % re.escape(sys.argv[2]), open(sys.argv[1]).read())
+print(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else "")' "$TMP/page.html" "$1"
+}
+# main_text: the text of <main> in $TMP/page.html, tags removed, one line
+main_text() {
+	python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S)
+print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m else ""))).strip())' "$TMP/page.html"
+}
+keep() { cp "$TMP/page.html" "$TMP/kept-$1.html"; }
+
+for u in forskrivare kommunforskrivare kommunbestallare kundtjanst; do
+	check "$u signs in through the form" "303" "$(wlogin "$u")"
+done
+
+# ---- Finding a patient ----
+number=$(db 'SELECT id_number FROM patients WHERE id = 1')
+short="${number:2:6}-${number:8:4}"
+check "the search page" "200" "$(get forskrivare /patienter)"
+keep sok
+check "a search by personnummer in its short form finds the patient" "200 1" \
+	"$(get forskrivare "/patienter?personnummer=$short") $(grep -c 'href="/patienter/1"' "$TMP/page.html")"
+keep sok-traff
+check "the number is shown in full" "yes" "$(grep -q "${number:0:8}-${number:8:4}" "$TMP/page.html" && echo yes)"
+bad="${short%?}$(( (${short: -1} + 1) % 10 ))"
+check "a wrong check digit is shown next to the field" "400 yes" \
+	"$(get forskrivare "/patienter?personnummer=$bad") $(field_error personnummer | grep -q 'Kontrollsiffran' && echo yes)"
+keep sok-fel
+check "municipal staff are told they see their municipality's residents" "200 yes" \
+	"$(get kommunbestallare '/patienter?namn=Mo') $(main_text | grep -q 'invånarna i din kommun (Borås)' && echo yes)"
+check "and find only them" "yes" \
+	"$(grep '<td data-label="Kommun">' "$TMP/page.html" | grep -v -q 'Borås' || echo yes)"
+protected=$(db 'SELECT id_number FROM patients WHERE protected_identity = 1 ORDER BY id LIMIT 1')
+pid_protected=$(db 'SELECT id FROM patients WHERE protected_identity = 1 ORDER BY id LIMIT 1')
+check "customer service finds a protected identity by number" "200 1" \
+	"$(get kundtjanst "/patienter?personnummer=$protected") $(grep -c "href=\"/patienter/$pid_protected\"" "$TMP/page.html")"
+check "whose page shows no address" "200 yes no" \
+	"$(get kundtjanst "/patienter/$pid_protected") $(main_text | grep -q 'Skyddad identitet: visas inte' && echo yes) $(grep -q '<dt>Adress</dt>' "$TMP/page.html" && echo yes || echo no)"
+keep skyddad
+
+# ---- The patient's page and prescribing ----
+check "the prescriber's page of the patient" "200" "$(get forskrivare /patienter/1)"
+keep patient
+check "with prescribing, and renewing each article" "yes yes" \
+	"$(grep -q 'href="/patienter/1/forskriv"' "$TMP/page.html" && echo yes) $(grep -q '>Förnya <span class="sr">' "$TMP/page.html" && echo yes)"
+renew=$(grep -o 'href="/patienter/1/forskriv?[^"]*"' "$TMP/page.html" | head -1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
+article=$(echo "$renew" | sed 's/.*artikel=\([0-9]*\).*/\1/')
+allowed=$(echo "$renew" | sed 's/.*uttag=\([0-9]*\).*/\1/')
+check "renewing opens the form filled in with the article and the amounts" "200 yes value=\"$allowed\"" \
+	"$(get forskrivare "$renew") $(grep -q "<option value=\"$article\" selected>" "$TMP/page.html" && echo yes) $(grep -o 'id="uttag"[^>]*' "$TMP/page.html" | grep -o 'value="[0-9]*"')"
+keep forskriv
+check "with a new last valid date: twelve months less a day" 'value="2027-11-22"' \
+	"$(grep -o 'id="sista"[^>]*' "$TMP/page.html" | grep -o 'value="[^"]*"')"
+check "the articles are grouped by product area" "yes" \
+	"$(grep -q '<optgroup label="Nutrition">' "$TMP/page.html" && grep -q '<optgroup label="Inkontinens">' "$TMP/page.html" && echo yes)"
+
+items_before=$(db 'SELECT count(*) FROM prescription_items')
+check "a validity beyond twelve months is refused" "422" \
+	"$(post forskrivare /patienter/1/forskriv -d "artikel=$article" -d "uttag=$allowed" -d antal=2 -d period=90 -d sista=2028-01-01)"
+keep forskriv-fel
+check "next to the last valid date, with the rule" "yes" \
+	"$(field_error sista | grep -q 'högst till och med 2027-11-22.*regel prescription@' && echo yes)"
+check "the field points at its error" "yes" \
+	"$(grep -q 'id="sista"[^>]*aria-describedby="sista-hint sista-fel" aria-invalid="true"' "$TMP/page.html" && echo yes)"
+check "and the summary links to it" "1" "$(grep -c '<li><a href="#sista">' "$TMP/page.html")"
+check "nothing was prescribed" "$items_before" "$(db 'SELECT count(*) FROM prescription_items')"
+check "missing values are refused on their fields" "400 yes yes" \
+	"$(post forskrivare /patienter/1/forskriv -d artikel= -d uttag=0 -d antal=1 -d period=90 -d sista=2027-02-30) $(field_error artikel | grep -q 'Välj en artikel' && field_error uttag | grep -q '1–100' && echo yes) $(field_error sista | grep -q 'ÅÅÅÅ-MM-DD' && echo yes)"
+check "a valid prescription is saved" "303 /patienter/1?forskriven=1" \
+	"$(post forskrivare /patienter/1/forskriv -d "artikel=$article" -d "uttag=$allowed" -d antal=2 -d period=90 -d sista=2027-11-22) $(cat "$TMP/location")"
+item=$(db 'SELECT max(id) FROM prescription_items')
+check "for the chosen article, valid to the chosen day" "$article 2027-11-22 $allowed" \
+	"$(db "SELECT article_id || ' ' || last_valid || ' ' || withdrawals_allowed FROM prescription_items WHERE id = $item")"
+check "the patient's page says so and shows it with a cancel button" "200 yes yes" \
+	"$(get forskrivare '/patienter/1?forskriven=1') $(main_text | grep -q 'Förskrivningen är sparad' && echo yes) $(grep -q "action=\"/forskrivningsrader/$item/makulera\"" "$TMP/page.html" && echo yes)"
+
+# ---- Cancelling ----
+check "cancelling the item" "303 /patienter/1?makulerad=1" \
+	"$(post forskrivare "/forskrivningsrader/$item/makulera" -d patient=1) $(cat "$TMP/location")"
+check "it is cancelled" "cancelled" \
+	"$(body kundtjanst GET /api/patients/1/prescriptions | json "next(i['status'] for i in d['items'] if i['id'] == $item)")"
+check "the page says so" "200 yes" "$(get forskrivare '/patienter/1?makulerad=1') $(main_text | grep -q 'Förskrivningsraden är makulerad' && echo yes)"
+check "cancelling it again is refused, on the patient's page" "409 yes" \
+	"$(post forskrivare "/forskrivningsrader/$item/makulera" -d patient=1) $(main_text | grep -q 'redan makulerad' && echo yes)"
+keep makulera-fel
+other=$(db "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND r.unit_id <> 1 AND i.cancelled_at IS NULL AND i.last_valid >= '2026-11-23' ORDER BY i.id LIMIT 1")
+check "another unit's item is not cancelled" "403 yes" \
+	"$(post forskrivare "/forskrivningsrader/$other/makulera" -d patient=1) $(main_text | grep -q 'Bara den förskrivande enheten' && echo yes)"
+check "only prescribers prescribe" "403 403" \
+	"$(get kommunbestallare /patienter/1/forskriv) $(get kundtjanst /patienter/1/forskriv)"
+
+# ---- Ordering for the patient ----
+orderable=$(body kundtjanst GET /api/patients/1/prescriptions | json 'next(i["id"] for i in d["items"] if i["may_order_now"])')
+check "the prescriber's acute request: the order form with the kind and the care unit" "200 yes yes" \
+	"$(get forskrivare /patienter/1/bestall) $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes) $(grep -q 'value="care_unit"' "$TMP/page.html" && echo yes)"
+keep bestall-forskrivare
+check "is refused since the 2024-10-24 decision" "422" \
+	"$(post forskrivare /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d leverans=home)"
+keep bestall-forskrivare-fel
+check "next to the kind, with the rule" "yes" \
+	"$(field_error typ | grep -q 'kundtjänst.*regel ordering@2024-10-24' && echo yes)"
+
+check "customer service's order form asks who and why" "200 yes yes" \
+	"$(get kundtjanst /patienter/1/bestall) $(grep -q '<select id="bestallare"' "$TMP/page.html" && echo yes) $(grep -q 'id="skal"' "$TMP/page.html" && echo yes)"
+keep bestall-kundtjanst
+check "an order without a reason is refused" "400" \
+	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=normal -d bestallare=patient -d skal= -d leverans=home)"
+keep bestall-kundtjanst-fel
+check "next to the reason" "yes yes" \
+	"$(field_error skal | grep -q 'skälet' && echo yes) $(grep -q '<li><a href="#skal">' "$TMP/page.html" && echo yes)"
+check "acute requested by the patient is refused next to the requester" "422 yes" \
+	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d bestallare=patient -d 'skal=Patienten ringde' -d leverans=home) $(field_error bestallare | grep -q 'regel B3:3@' && echo yes)"
+check "with a reason the order is placed" "303" \
+	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=normal -d bestallare=patient -d 'skal=Patienten ringde och bad om hjälp' -d leverans=home -d nyckel=test-web-staff-1)"
+order=$(sed -n 's|^/bestallningar/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")
+check "it leads to the new order" "yes" "$([ -n "$order" ] && echo yes)"
+check "entered by customer service for the patient, with the reason" "customer_service patient Patienten ringde och bad om hjälp" \
+	"$(body kundtjanst GET "/api/orders/$order" | json 'd["channel"]+" "+d["requested_by"]+" "+d["reason"]')"
+check "the order's page shows the reason" "200 yes" \
+	"$(get kundtjanst "/bestallningar/$order?ny=1") $(main_text | grep -q 'Skäl (kundtjänst) Patienten ringde och bad om hjälp' && echo yes)"
+
+read -r housing hitem <<<"$(db "SELECT p.id || ' ' || i.id FROM patients p JOIN prescriptions r ON r.patient_id = p.id JOIN prescription_items i ON i.prescription_id = r.id WHERE p.municipality = 'Borås' AND p.municipal_housing = 1 AND i.cancelled_at IS NULL AND i.last_valid >= '2026-11-23' AND i.withdrawals_remaining > 0 AND (i.next_earliest IS NULL OR i.next_earliest <= '2026-11-23') ORDER BY i.id LIMIT 1")"
+ordinary=$(db "SELECT id FROM patients WHERE municipality = 'Borås' AND municipal_housing = 0 AND protected_identity = 0 ORDER BY id LIMIT 1")
+check "the municipal orderer orders for a resident in municipal housing" "303" \
+	"$(post kommunbestallare "/patienter/$housing/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home -d nyckel=test-web-staff-2)"
+check "entered through the municipality" "municipal municipal_orderer" \
+	"$(body kundtjanst GET "/api/orders/$(sed -n 's|^/bestallningar/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")" | json 'd["channel"]+" "+d["requested_by"]')"
+check "the page of a resident in ordinary housing says the municipality cannot order" "200 yes" \
+	"$(get kommunbestallare "/patienter/$ordinary") $(main_text | grep -q 'bor inte i kommunalt boende' && echo yes)"
+keep patient-kommun
+check "and the order is refused with the rule" "422 yes" \
+	"$(post kommunbestallare "/patienter/$ordinary/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home) $(main_text | grep -q 'bara beställa åt personer i kommunalt boende. (regel ordering@' && echo yes)"
+check "municipal staff do not see another municipality's residents" "403" "$(get kommunbestallare /patienter/1)"
+
+# ---- The delay-contact queue ----
+check "the queue of delays to call" "200" "$(get kundtjanst /kontaktarenden)"
+keep kontaktarenden
+case=$(grep -o 'action="/kontaktarenden/[0-9]*/samtal"' "$TMP/page.html" | head -1 | grep -o '[0-9]*')
+corder=$(body kundtjanst GET /api/contact-cases | json "next(c['order_id'] for c in d['cases'] if c['id'] == $case)")
+check "each case links to its order and its patient" "yes yes" \
+	"$(grep -q "href=\"/bestallningar/$corder\"" "$TMP/page.html" && echo yes) $(grep -q "href=\"/patienter/$(body kundtjanst GET /api/contact-cases | json "next(c['patient_id'] for c in d['cases'] if c['id'] == $case)")\"" "$TMP/page.html" && echo yes)"
+check "a call without an outcome is refused next to the choice" "400 yes" \
+	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "anteckning-$case=Ringde") $(field_error "utfall-$case" | grep -q 'Välj hur samtalet gick' && echo yes)"
+keep kontaktarenden-fel
+check "the note written is kept" "value=\"Ringde\"" "$(grep -o "id=\"anteckning-$case\"[^>]*" "$TMP/page.html" | grep -o 'value="[^"]*"')"
+check "a call not reaching the patient is recorded" "303 /kontaktarenden?registrerat=$case&utfall=not_reached" \
+	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "utfall-$case=not_reached" -d "anteckning-$case=Inget svar") $(cat "$TMP/location")"
+check "the queue says so, and keeps the case with its last call" "200 yes yes" \
+	"$(get kundtjanst "$(cat "$TMP/location")") $(main_text | grep -q "Samtalet i ärende $case är registrerat: nådde inte patienten" && echo yes) $(main_text | grep -q 'Senaste samtal 2026-11-23 10:00: nådde inte patienten' && echo yes)"
+check "reaching the patient closes the case" "303 False" \
+	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "utfall-$case=reached") $(body kundtjanst GET /api/contact-cases | json "str(any(c['id'] == $case for c in d['cases']))")"
+check "the outcome and note are stored" "reached" "$(db "SELECT outcome FROM contact_cases WHERE id = $case")"
+check "a closed case cannot be called again" "409 yes" \
+	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "utfall-$case=reached") $(main_text | grep -q 'redan avslutat' && echo yes)"
+check "only customer service works the queue" "403" "$(get forskrivare /kontaktarenden)"
+
+# ---- The call log ----
+check "the call log of a day" "200 yes" \
+	"$(get kundtjanst '/samtal?datum=2026-11-20') $(grep -q '<caption>Samtal 2026-11-20' "$TMP/page.html" && echo yes)"
+keep samtal
+check "a wrong date is shown next to its field" "400 yes" \
+	"$(get kundtjanst '/samtal?datum=2026-02-30') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
+check "a call both answered and abandoned is refused" "400 yes" \
+	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:50 -d besvarat=2026-11-23T09:52 -d avbrutet=2026-11-23T09:53) $(field_error avbrutet | grep -q 'inte båda' && echo yes)"
+keep samtal-fel
+check "a call ending before it was queued is refused on its field" "400 yes" \
+	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:50 -d avbrutet=2026-11-23T09:40) $(field_error avbrutet | grep -q 'innan det ställdes i kö' && echo yes)"
+check "a call is logged" "303 /samtal?datum=2026-11-23&loggat=1" \
+	"$(post kundtjanst /samtal -d amne=delivery -d koade=2026-11-23T09:50 -d besvarat=2026-11-23T09:52:30) $(cat "$TMP/location")"
+check "the day's log shows it with its wait" "200 yes yes" \
+	"$(get kundtjanst "$(cat "$TMP/location")") $(main_text | grep -q 'Samtalet är loggat' && echo yes) $(grep -q '<td data-label="Väntetid" class="num">2 min 30 s</td><td data-label="Ämne">Leverans</td>' "$TMP/page.html" && echo yes)"
+check "the API has it" "delivery 2026-11-23T09:52:30+01:00" \
+	"$(body kundtjanst GET '/api/calls?date=2026-11-23' | json '[c["topic"]+" "+c["answered_at"] for c in d["calls"]][-1]')"
+check "only customer service logs calls" "403" "$(get forskrivare /samtal)"
+
+# ---- Markup that accessibility relies on, on every page kept ----
+cat >"$TMP/a11y.py" <<'EOF'
+# Checks a page: tags balanced, ids unique, every visible form control labelled, every table with
+# a caption and every header cell with a scope, every aria-describedby and #link target existing,
+# headings without skipped levels.
+import re, sys
+from html.parser import HTMLParser
+
+VOID = {"meta", "link", "input", "br", "img", "hr", "source", "col", "area", "base", "wbr"}
+class P(HTMLParser):
+    def __init__(s):
+        super().__init__()
+        s.stack, s.ids, s.errors, s.labels, s.controls, s.refs, s.heads = [], {}, [], set(), [], [], []
+        s.tables, s.captions, s.in_label = 0, 0, 0
+    def handle_starttag(s, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            if a["id"] in s.ids: s.errors.append("duplicate id " + a["id"])
+            s.ids[a["id"]] = tag
+        if tag == "label":
+            s.in_label += 1
+            if "for" in a: s.labels.add(a["for"])
+        if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+            s.controls.append((a.get("id"), s.in_label > 0, a.get("name")))
+        if tag == "table": s.tables += 1
+        if tag == "caption": s.captions += 1
+        if tag == "th" and "scope" not in a: s.errors.append("th without scope")
+        for r in (a.get("aria-describedby") or "").split(): s.refs.append(r)
+        if tag == "a" and (a.get("href") or "").startswith("#"): s.refs.append(a["href"][1:])
+        if re.fullmatch(r"h[1-6]", tag): s.heads.append(int(tag[1]))
+        if tag not in VOID: s.stack.append(tag)
+    def handle_endtag(s, tag):
+        if tag == "label": s.in_label -= 1
+        if tag in VOID: return
+        if not s.stack or s.stack[-1] != tag:
+            s.errors.append("unbalanced </%s> (open: %s)" % (tag, "/".join(s.stack[-3:])))
+            if tag in s.stack:
+                while s.stack and s.stack.pop() != tag: pass
+        else:
+            s.stack.pop()
+
+bad = []
+for f in sys.argv[1:]:
+    p = P(); p.feed(open(f, encoding="utf-8").read())
+    e = list(p.errors)
+    if p.stack: e.append("unclosed " + "/".join(p.stack))
+    for cid, wrapped, name in p.controls:
+        if not wrapped and (not cid or cid not in p.labels): e.append("unlabelled control " + str(name))
+    if p.tables != p.captions: e.append("%d tables, %d captions" % (p.tables, p.captions))
+    for r in p.refs:
+        if r not in p.ids: e.append("reference to missing id " + r)
+    for a, b in zip(p.heads, p.heads[1:]):
+        if b > a + 1: e.append("heading h%d after h%d" % (b, a))
+    if p.heads[:1] != [1] or p.heads.count(1) != 1: e.append("one h1 first")
+    bad += ["%s: %s" % (f.split("/")[-1], x) for x in e]
+print("\n".join(bad) if bad else "ok")
+EOF
+check "every page kept: balanced, labelled, captioned, scoped, references resolve" "ok" \
+	"$(python3 "$TMP/a11y.py" "$TMP"/kept-*.html)"
+check "and they were all there" "yes" "$([ "$(ls "$TMP"/kept-*.html | wc -l)" -ge 16 ] && echo yes)"
+
+done_testing
