@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/prescription.h"
+#include "rules/delivery.h"
 #include "util/clock.h"
 #include "web/pages.h"
 
@@ -36,6 +37,65 @@ static void id_number_text(char out[24], const char *canonical)
 static void notice(struct web_ctx *w, const char *text)
 {
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
+}
+
+/* Whether the ordering rights in force today (decision 2024-10-24 item 3d) refuse the signed-in
+ * role the entry of a withdrawal. If so, msg gets the rule's own message and ref its version, so a
+ * page can say why instead of offering a form that the API would refuse. */
+static bool entry_refused(struct web_ctx *w, struct buf *msg, char ref[48])
+{
+	struct order_facts f;
+	struct delivery_decision d;
+	struct clock_now now;
+	struct lmn_err err;
+	int role = role_parse(w->role, strlen(w->role));
+
+	if (role < 0 || clock_now(&now, &err) != LMN_OK)
+		return false;
+	order_facts_init(&f);
+	f.received_day = now.day;
+	f.received_sec = now.sec;
+	f.requested_by = f.entered_by = (enum role)role;
+	if (delivery_decide(w->app->params, &f, &d, &err) != LMN_EREFUSED ||
+	    d.code != DELIVERY_ENTRY_NOT_ALLOWED)
+		return false;
+	delivery_message(&d, msg);
+	snprintf(ref, 48, "%s", d.rs->src[d.refused_by]->ref);
+	return true;
+}
+
+/* Spec B 3:1: the lead time in working days as in force today. */
+static int lead_time_today(struct web_ctx *w)
+{
+	struct clock_now now;
+	struct lmn_err err;
+	const struct rule_set *rs = NULL;
+
+	if (clock_now(&now, &err) == LMN_OK)
+		rs = params_at(w->app->params, now.day);
+	return rs ? (int)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 0;
+}
+
+static void entry_notice(struct web_ctx *w, const struct buf *msg, const char *ref)
+{
+	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p>%s</p>"
+		      "<p>Kundtjänst: 010-000 00 00. <small>(regel %s)</small></p></div>\n",
+	       msg->data ? msg->data : "", ref);
+}
+
+/* Writes the refusal of entry_refused as a notice; returns whether entry is allowed. */
+static bool entry_allowed(struct web_ctx *w)
+{
+	struct buf msg;
+	char ref[48];
+	bool refused;
+
+	buf_init(&msg, 4096);
+	refused = entry_refused(w, &msg, ref);
+	if (refused)
+		entry_notice(w, &msg, ref);
+	buf_release(&msg);
+	return !refused;
 }
 
 /* GET /api/patients/{id}. On refusal writes the whole page (403 or 404) and returns NULL. */
@@ -224,15 +284,16 @@ static int patient_page(struct web_ctx *w, int64_t patient_id, unsigned status)
 		html_lit(&w->h, "<dt>Lantbrevbärarlinje</dt><dd>ja</dd>\n");
 	html_lit(&w->h, "</dl>\n");
 
-	html_lit(&w->h, "<h2>Vad vill du göra?</h2>\n<p>");
+	html_lit(&w->h, "<h2>Vad vill du göra?</h2>\n");
 	if (prescriber(w))
-		html_f(&w->h, "<a class=\"button\" href=\"/patienter/%lld/forskriv\">Förskriv</a>\n",
+		html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/%lld/forskriv\">Förskriv</a></p>\n",
 		       (long long)patient_id);
-	html_f(&w->h, "<a class=\"button\" href=\"/patienter/%lld/bestall\">%s</a></p>\n",
-	       (long long)patient_id,
-	       role_is(w, "prescriber")          ? "Beställ akut leverans"
-	       : role_is(w, "customer_service") ? "Beställ åt patienten"
-						 : "Beställ");
+	if (entry_allowed(w))
+		html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/%lld/bestall\">%s</a></p>\n",
+		       (long long)patient_id,
+		       role_is(w, "prescriber")          ? "Beställ akut leverans"
+		       : role_is(w, "customer_service") ? "Beställ åt patienten"
+							 : "Beställ");
 	if (municipal(w) && !web_b(p, "municipal_housing"))
 		html_lit(&w->h, "<p>Patienten bor inte i kommunalt boende. Kommunen kan bara beställa "
 				"åt personer i kommunalt boende.</p>\n");
@@ -506,28 +567,38 @@ static unsigned order_options(struct web_ctx *w)
 static int staff_order_page(struct web_ctx *w, unsigned status)
 {
 	json_t *p = patient_or_message(w, w->id[0]);
-	char path[64], num[24];
+	char path[64], num[24], ref[48];
+	struct buf msg;
+	bool refused;
 
 	if (!p)
 		return (int)w->resp->status;
+	buf_init(&msg, 4096);
+	refused = entry_refused(w, &msg, ref);
+	if (refused)
+		w->nerrors = 0; /* no form, so no fields for errors to point to: the notice says why */
 	id_number_text(num, web_s(p, "id_number"));
 	web_begin(w, role_is(w, "prescriber") ? "Beställ akut leverans" : "Beställ åt patienten");
 	html_f(&w->h, "<p>Patient: <a href=\"/patienter/%lld\">%s %s</a>, %s.</p>\n",
 	       (long long)w->id[0], web_s(p, "given_name"), web_s(p, "family_name"), num);
-	if (role_is(w, "prescriber"))
+	if (refused)
+		entry_notice(w, &msg, ref);
+	else if (role_is(w, "prescriber"))
 		html_lit(&w->h, "<p>Akut leverans kommer arbetsdagen efter beställningen, för "
-				"artiklar i akutsortimentet. Om reglerna inte låter dig beställa själv "
-				"står det vid fältet Typ av leverans; ring då kundtjänst på 010-000 00 00, "
-				"som registrerar beställningen åt dig.</p>\n");
+				"artiklar i akutsortimentet.</p>\n");
 	else if (municipal(w))
-		html_lit(&w->h, "<p>Kommunen beställer åt personer i kommunalt boende. Leveransen "
-				"kommer senast fyra arbetsdagar efter beställningen.</p>\n");
+		html_f(&w->h, "<p>Kommunen beställer åt personer i kommunalt boende. Leveransen "
+			      "kommer senast %d arbetsdagar efter beställningen.</p>\n",
+		       lead_time_today(w));
 	else
 		html_lit(&w->h, "<p>Ange vem som begär beställningen och varför kundtjänst lägger "
 				"den. Reglerna avgör vilken typ av leverans som får beställas och av "
 				"vem.</p>\n");
-	snprintf(path, sizeof(path), "/patienter/%lld/bestall", (long long)w->id[0]);
-	order_form(w, w->id[0], path, order_options(w));
+	buf_release(&msg);
+	if (!refused) {
+		snprintf(path, sizeof(path), "/patienter/%lld/bestall", (long long)w->id[0]);
+		order_form(w, w->id[0], path, order_options(w));
+	}
 	json_decref(p);
 	return web_end(w, status);
 }

@@ -127,14 +127,16 @@ check "only prescribers prescribe" "403 403" \
 
 # ---- Ordering for the patient ----
 orderable=$(body kundtjanst GET /api/patients/1/prescriptions | json 'next(i["id"] for i in d["items"] if i["may_order_now"])')
-check "the prescriber's acute request: the order form with the kind and the care unit" "200 yes yes" \
-	"$(get forskrivare /patienter/1/bestall) $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes) $(grep -q 'value="care_unit"' "$TMP/page.html" && echo yes)"
+check "the patient's page offers a regional prescriber no order since the 2024-10-24 decision" "200 no yes" \
+	"$(get forskrivare /patienter/1) $(grep -q 'href="/patienter/1/bestall"' "$TMP/page.html" && echo yes || echo no) $(main_text | grep -q 'Förskrivaren kan kontakta kundtjänst.*regel ordering@2024-10-24' && echo yes)"
+check "the order page says why and shows no form" "200 no yes" \
+	"$(get forskrivare /patienter/1/bestall) $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes || echo no) $(main_text | grep -q 'får inte registrera uttag (gäller från 2024-10-24).*regel ordering@2024-10-24' && echo yes)"
 keep bestall-forskrivare
-check "is refused since the 2024-10-24 decision" "422" \
-	"$(post forskrivare /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d leverans=home)"
+check "a form posted anyway is refused with the rule" "422 yes" \
+	"$(post forskrivare /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d leverans=home) $(main_text | grep -q 'kundtjänst.*regel ordering@2024-10-24' && echo yes)"
 keep bestall-forskrivare-fel
-check "next to the kind, with the rule" "yes" \
-	"$(field_error typ | grep -q 'kundtjänst.*regel ordering@2024-10-24' && echo yes)"
+check "the municipal prescriber keeps the order form (municipal housing)" "200 yes" \
+	"$(get kommunforskrivare "/patienter/$(db "SELECT id FROM patients WHERE municipality = 'Borås' AND municipal_housing = 1 ORDER BY id LIMIT 1")/bestall") $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes)"
 
 check "customer service's order form asks who and why" "200 yes yes" \
 	"$(get kundtjanst /patienter/1/bestall) $(grep -q '<select id="bestallare"' "$TMP/page.html" && echo yes) $(grep -q 'id="skal"' "$TMP/page.html" && echo yes)"
