@@ -26,11 +26,6 @@
 #include <string.h>
 
 #include "store/migrations.h"
-#include <time.h>
-#include <stdatomic.h>
-static _Atomic uint64_t T_wait, T_hold, T_sync, T_syncwait, N_sync, N_commit, T_ckpt, N_ckpt;
-static _Thread_local uint64_t t_hold0;
-static uint64_t tnow(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return (uint64_t)t.tv_sec*1000000000u+(uint64_t)t.tv_nsec;}
 
 #define STMT_CACHE 128 /* per connection; a power of two */
 /* Ask for a checkpoint when the log holds this many pages (SQLite's automatic one: 1000). */
@@ -146,9 +141,7 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 	uint64_t mine;
 	int rc;
 
-	uint64_t tw0 = tnow();
 	if (c->holds_write) { /* the next writer may start while this one waits for the disk */
-		T_hold += tw0 - t_hold0; N_commit++;
 		c->holds_write = false;
 		pthread_mutex_unlock(&db->write_lock);
 	}
@@ -166,9 +159,7 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 		upto = db->written;
 		db->syncing = true;
 		pthread_mutex_unlock(&db->sync_lock);
-		{ uint64_t a = tnow();
 		rc = sync_log(conn, schema);
-		T_sync += tnow() - a; N_sync++; }
 		pthread_mutex_lock(&db->sync_lock);
 		db->syncing = false;
 		/* After a failed fdatasync the kernel may have dropped the pages; a later one could
@@ -179,7 +170,6 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 			db->synced = upto;
 		pthread_cond_broadcast(&db->synced_cond);
 	}
-	T_syncwait += tnow() - tw0;
 	rc = db->synced >= mine ? SQLITE_OK : db->sync_rc;
 	/* pages counts from the start of the log; it starts again after a checkpoint caught up. */
 	if (rc == SQLITE_OK && !db->ckpt_wanted &&
@@ -257,14 +247,16 @@ static void *checkpointer(void *arg)
 		if (!db->ckpt_conn && conn_open(db, &db->ckpt_conn, &err) != LMN_OK)
 			fprintf(stderr, "lmn: checkpoint: %s\n", err.message);
 		/* PASSIVE: copies what no reader still needs; never waits for readers or writers. */
-		if (db->ckpt_conn) { uint64_t a = tnow(); 
+		if (db->ckpt_conn) {
 			(void)sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
 							SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+			/* Then a short second pass with writers held off, so it reaches the end of
+			 * the log and the next writer starts the log again instead of growing it. */
 			pthread_mutex_lock(&db->write_lock);
 			(void)sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
 							SQLITE_CHECKPOINT_PASSIVE, &log, &done);
 			pthread_mutex_unlock(&db->write_lock);
-			T_ckpt += tnow() - a; N_ckpt++; if (getenv("CKPT_TRACE")) fprintf(stderr, "ckpt log %d done %d %.1f ms\n", log, done, (tnow()-a)/1e6); }
+		}
 		pthread_mutex_lock(&db->sync_lock);
 		db->ckpt_base = log > 0 ? log : 0;
 		db->ckpt_wanted = false;
@@ -362,8 +354,6 @@ void db_close(struct db *db)
 
 	if (!db)
 		return;
-	fprintf(stderr, "commits %lu hold %.1f us/commit, wait %.1f us/commit, syncs %lu (%.1f commits/sync) %.1f us/sync, syncwait %.1f us/commit; ckpt %lu %.1f ms each\n",
-		(unsigned long)N_commit, N_commit? T_hold/1e3/N_commit:0, N_commit?T_wait/1e3/N_commit:0, (unsigned long)N_sync, N_sync? (double)N_commit/N_sync:0, N_sync?T_sync/1e3/N_sync:0, N_commit?T_syncwait/1e3/N_commit:0, (unsigned long)N_ckpt, N_ckpt?T_ckpt/1e6/N_ckpt:0);
 	pthread_mutex_lock(&db->sync_lock);
 	db->stopping = true;
 	joined = db->ckpt_running;
@@ -440,9 +430,7 @@ enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
 
 	if (!write)
 		return db_exec(c, "BEGIN", err);
-	{ uint64_t a = tnow();
 	pthread_mutex_lock(&c->db->write_lock);
-	t_hold0 = tnow(); T_wait += t_hold0 - a; }
 	c->holds_write = true;
 	rc = db_exec(c, "BEGIN IMMEDIATE", err);
 	if (rc != LMN_OK)
