@@ -22,7 +22,7 @@ static void now_local(char today[11], char minute[17])
 		return;
 	}
 	date_format(now.day, today);
-	snprintf(minute, 17, "%sT%02d:%02d", today, (int)(now.sec / 3600), (int)(now.sec / 60 % 60));
+	snprintf(minute, 17, "%.16s", now.iso); /* "2026-11-22T14:05:09+01:00" */
 }
 
 /* "2026-11-23T10:05:00+01:00" as "2026-11-23 10:05". */
