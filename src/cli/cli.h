@@ -12,6 +12,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_governance(int argc, char **argv);
 
 /* Loads the rule files from dir (NULL: the default folder); prints the error on failure. */

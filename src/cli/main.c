@@ -21,6 +21,12 @@ static const char usage[] =
 	"  demo [--db PATH] [--rules DIR]  fill an empty database with fictional demo data\n"
 	"  import assortment FILE [--db PATH] [--price-from DATE]\n"
 	"                                 import an assortment CSV file: all rows or none\n"
+	"  report tertial YEAR T | year YEAR [--format json|csv|html] [--as-of DATE] [--db PATH]\n"
+	"                                 key figures of quality follow-up against the targets in force\n"
+	"  report invoice YYYY-MM [--format json|csv|html] [--db PATH]\n"
+	"                                 the month's invoice basis per care provider and cost centre\n"
+	"  report repayment YEAR SURPLUS_ORE [--format json|csv] [--db PATH]\n"
+	"                                 a year's surplus repaid pro rata to what each was charged\n"
 	"  calendar holidays YEAR         list a year's non-working days with their Swedish names\n"
 	"  calendar add DATE N            the date N working days after DATE\n"
 	"  calendar between FROM TO       working days in (FROM, TO]\n"
@@ -51,6 +57,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve },
 	{ "demo", cmd_demo },
 	{ "import", cmd_import },
+	{ "report", cmd_report },
 	{ "governance", cmd_governance },
 	{ "calendar", cmd_calendar },
 	{ "rules", cmd_rules },

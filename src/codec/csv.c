@@ -238,3 +238,18 @@ enum lmn_rc csv_next_record(struct csv_reader *r, struct csv_record *rec, struct
 			rec->fields[i].ptr = r->scratch.data + r->scratch_off[i];
 	return LMN_OK;
 }
+
+void csv_add_field(struct buf *b, const char *s, char delim)
+{
+	if (!strchr(s, delim) && !strpbrk(s, "\"\r\n")) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}

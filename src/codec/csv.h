@@ -54,4 +54,8 @@ char csv_detect_delimiter(const char *data, size_t len);
 LMN_MUST_USE enum lmn_rc csv_next_record(struct csv_reader *r, struct csv_record *rec,
 					 struct lmn_err *err);
 
+/* Appends s as one field for a CSV file with delim between fields: quoted (with "" for a quote)
+ * when it holds delim, a quote or a line break, as the reader above accepts. */
+void csv_add_field(struct buf *b, const char *s, char delim);
+
 #endif

@@ -1,0 +1,552 @@
+/* Follow-up and money in SQL: see reports.h. */
+#include "store/reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An order's area and care provider are those of its first line (report/keyfigures.h). */
+#define ORDER_FIRST_LINE                                                                     \
+	" JOIN order_lines l ON l.id = (SELECT min(x.id) FROM order_lines x WHERE x.order_id = o.id)" \
+	" JOIN articles a ON a.id = l.article_id"                                            \
+	" JOIN prescription_items i ON i.id = l.prescription_item_id"                        \
+	" JOIN prescriptions p ON p.id = i.prescription_id"                                  \
+	" JOIN units u ON u.id = p.unit_id"
+
+/* A line's own area and unit. */
+#define LINE_UNIT                                                                            \
+	" JOIN order_lines l ON l.id = sl.order_line_id"                                     \
+	" JOIN articles a ON a.id = l.article_id"                                            \
+	" JOIN prescription_items i ON i.id = l.prescription_item_id"                        \
+	" JOIN prescriptions p ON p.id = i.prescription_id"                                  \
+	" JOIN units u ON u.id = p.unit_id"
+
+/* Orders received per day, care provider and area ($1 from, $2 until, $3 the day of the report).
+ * first: the day the first shipment was delivered (it carries every line not backordered). The inner
+ * query has a LIMIT so that SQLite does not flatten it and compute first once per use. */
+static const char orders_sql[] =
+	"SELECT day, provider, area, count(*), sum(channel = 'digital'), "
+	"sum(contact_from IS NOT NULL AND (first IS NOT NULL OR due < $3)), "
+	"sum(contact_from IS NOT NULL AND first <= due), "
+	"sum(contact_from IS NULL), "
+	"sum(EXISTS (SELECT 1 FROM contact_cases cc WHERE cc.order_id = order_key)), "
+	"sum(contact_from IS NOT NULL AND CASE WHEN first IS NULL THEN contact_from <= $3 "
+	"ELSE first >= contact_from END), "
+	"sum(EXISTS (SELECT 1 FROM shipments ps WHERE ps.order_id = order_key AND ps.partial = 1)) "
+	"FROM (SELECT o.id AS order_key, o.received_day AS day, u.care_provider_id AS provider, "
+	"a.area AS area, o.channel AS channel, o.due AS due, o.contact_from AS contact_from, "
+	"(SELECT min(substr(s.delivered_at, 1, 10)) FROM shipments s WHERE s.order_id = o.id "
+	"AND s.delivered_at IS NOT NULL) AS first "
+	"FROM orders o"
+	ORDER_FIRST_LINE
+	" WHERE o.received_day >= $1 AND o.received_day < $2 AND o.status <> 'cancelled' LIMIT -1) "
+	"GROUP BY day, provider, area";
+
+/* Order lines delivered per day of delivery, by the line's own care provider and area. */
+static const char lines_sql[] =
+	"SELECT substr(s.delivered_at, 1, 10) AS day, u.care_provider_id, a.area, count(*) "
+	"FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0"
+	LINE_UNIT
+	" WHERE s.delivered_at >= $1 AND s.delivered_at < $2 AND s.delivered_at IS NOT NULL "
+	"GROUP BY day, u.care_provider_id, a.area";
+
+/* Returns and parcels not collected per day of the return. */
+static const char returns_sql[] =
+	"SELECT substr(s.outcome_at, 1, 10) AS day, u.care_provider_id, a.area, count(*) "
+	"FROM shipments s JOIN orders o ON o.id = s.order_id"
+	ORDER_FIRST_LINE
+	" WHERE s.outcome IN ('returned', 'not_collected') AND s.outcome_at >= $1 "
+	"AND s.outcome_at < $2 GROUP BY day, u.care_provider_id, a.area";
+
+/* Calls per day by wait in whole minutes, rounded up (the expression of the index calls_wait). */
+static const char calls_sql[] =
+	"SELECT substr(queued_at, 1, 10), "
+	"(CASE WHEN answered_at IS NULL THEN -1 "
+	"ELSE min(61, (strftime('%s', answered_at) - strftime('%s', queued_at) + 59) / 60) END) AS w, "
+	"count(*) FROM calls WHERE substr(queued_at, 1, 10) >= $1 AND substr(queued_at, 1, 10) < $2 "
+	"GROUP BY 1, 2";
+
+static enum lmn_rc row_day(struct db_stmt *st, int col, lmn_day *day, struct lmn_err *err)
+{
+	const char *s = db_col_text(st, col);
+
+	if (strlen(s) < 10 || date_parse(s, 10, day) != LMN_OK)
+		return lmn_err_set(err, LMN_EDB, NULL, NULL, "a stored date is not YYYY-MM-DD: '%s'",
+				   s);
+	return LMN_OK;
+}
+
+/* Prepares sql and binds [from, until) as $1 and $2. */
+static enum lmn_rc prepare_range(struct db_conn *c, const char *sql, lmn_day from, lmn_day until,
+				 struct db_stmt **st, struct lmn_err *err)
+{
+	char f[11], u[11];
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c, sql, st, err)) != LMN_OK)
+		return rc;
+	date_format(from, f);
+	date_format(until, u);
+	db_bind_text(*st, 1, f);
+	db_bind_text(*st, 2, u);
+	return LMN_OK;
+}
+
+/* Runs a grouped query over [from, until) and hands each row's counts to every report. kind: 'o'
+ * orders, 'l' delivered lines, 'r' returns. */
+static enum lmn_rc add_grouped(struct db_conn *c, const char *sql, char kind,
+			       struct kf_report *const *r, size_t n, lmn_day from, lmn_day until,
+			       lmn_day asof, struct lmn_err *err)
+{
+	char a[11];
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = prepare_range(c, sql, from, until, &st, err)) != LMN_OK)
+		return rc;
+	date_format(asof, a);
+	if (kind == 'o')
+		db_bind_text(st, 3, a);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct kf_counts k = { 0 };
+		const char *area = db_col_text(st, 2);
+		lmn_day day;
+
+		if ((rc = row_day(st, 0, &day, err)) != LMN_OK)
+			break;
+		if (kind == 'o') {
+			k.orders = db_col_int(st, 3);
+			k.digital_orders = db_col_int(st, 4);
+			k.settled = db_col_int(st, 5);
+			k.on_time = db_col_int(st, 6);
+			k.exempt = db_col_int(st, 7);
+			k.contact_cases = db_col_int(st, 8);
+			k.past_contact = db_col_int(st, 9);
+			k.partial_orders = db_col_int(st, 10);
+		} else if (kind == 'l') {
+			k.delivered_lines = db_col_int(st, 3);
+		} else {
+			k.returns = db_col_int(st, 3);
+		}
+		for (size_t i = 0; i < n && rc == LMN_OK; i++)
+			rc = kf_report_add(r[i], day, db_col_int(st, 1), area_parse(area, strlen(area)),
+					   &k, err);
+		if (rc != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc add_calls(struct db_conn *c, struct kf_report *const *r, size_t n,
+			     lmn_day from, lmn_day until, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = prepare_range(c, calls_sql, from, until, &st, err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		lmn_day day;
+
+		if ((rc = row_day(st, 0, &day, err)) != LMN_OK)
+			break;
+		for (size_t i = 0; i < n; i++)
+			kf_report_add_calls(r[i], day, db_col_int(st, 1), db_col_int(st, 2));
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc name_providers(struct db_conn *c, struct kf_report *const *r, size_t n,
+				  struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c, "SELECT id, name FROM care_providers ORDER BY id", &st, err)) !=
+	    LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row)
+		for (size_t i = 0; i < n; i++)
+			kf_report_name_provider(r[i], db_col_int(st, 0), db_col_text(st, 1));
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r, size_t n,
+			       lmn_day asof, struct lmn_err *err)
+{
+	lmn_day from, until;
+	enum lmn_rc rc;
+
+	if (n == 0)
+		return LMN_OK;
+	from = r[0]->period.from;
+	until = r[0]->period.until;
+	for (size_t i = 1; i < n; i++) {
+		from = r[i]->period.from < from ? r[i]->period.from : from;
+		until = r[i]->period.until > until ? r[i]->period.until : until;
+	}
+	if ((rc = db_begin(c, false, err)) != LMN_OK)
+		return rc;
+	rc = add_grouped(c, orders_sql, 'o', r, n, from, until, asof, err);
+	if (rc == LMN_OK)
+		rc = add_grouped(c, lines_sql, 'l', r, n, from, until, asof, err);
+	if (rc == LMN_OK)
+		rc = add_grouped(c, returns_sql, 'r', r, n, from, until, asof, err);
+	if (rc == LMN_OK)
+		rc = add_calls(c, r, n, from, until, err);
+	if (rc == LMN_OK)
+		rc = name_providers(c, r, n, err);
+	db_rollback(c);
+	return rc;
+}
+
+enum lmn_rc reports_build(struct db_conn *c, const struct params *p, int year, int tertial,
+			  lmn_day asof, struct kf_bundle *out, struct lmn_err *err)
+{
+	struct kf_report *all[1 + REPORT_TREND];
+	struct report_period period;
+	int ty = year, tt = tertial == 0 ? 3 : tertial;
+	size_t n = 0;
+	enum lmn_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = report_period_make(year, tertial, &period, err)) != LMN_OK)
+		return rc;
+	if (!(out->report = calloc(1, sizeof(*out->report))))
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = kf_report_init(out->report, p, &period, err)) != LMN_OK)
+		goto fail;
+	all[n++] = out->report;
+	/* The trend, newest first while building; reversed below. */
+	for (int k = 0; k < REPORT_TREND; k++, report_period_prev(&ty, &tt)) {
+		struct kf_report *t = calloc(1, sizeof(*t));
+		struct lmn_err ignored;
+
+		if (!t) {
+			rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+			goto fail;
+		}
+		if (report_period_make(ty, tt, &period, &ignored) != LMN_OK ||
+		    kf_report_init(t, p, &period, &ignored) != LMN_OK) {
+			free(t); /* before the first rules: no targets, no trend */
+			break;
+		}
+		out->trend[out->ntrend++] = t;
+		all[n++] = t;
+	}
+	for (size_t i = 0; i < out->ntrend / 2; i++) {
+		struct kf_report *t = out->trend[i];
+		out->trend[i] = out->trend[out->ntrend - 1 - i];
+		out->trend[out->ntrend - 1 - i] = t;
+	}
+	if ((rc = reports_keyfigures(c, all, n, asof, err)) == LMN_OK)
+		return LMN_OK;
+fail:
+	reports_bundle_release(out);
+	return rc;
+}
+
+void reports_bundle_release(struct kf_bundle *b)
+{
+	free(b->report);
+	for (size_t i = 0; i < b->ntrend; i++)
+		free(b->trend[i]);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- Fees ---- */
+
+enum lmn_rc fees_load(struct db_conn *c, struct fee_version **out, size_t *n, struct lmn_err *err)
+{
+	struct fee_version *v = NULL;
+	size_t cap = 0;
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_prepare(c,
+			     "SELECT kind, valid_from, amount_ore, example FROM fees "
+			     "ORDER BY kind, valid_from",
+			     &st, err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		int kind = fee_kind_parse(db_col_text(st, 0));
+		lmn_day day;
+
+		if (kind < 0 || (rc = row_day(st, 1, &day, err)) != LMN_OK) {
+			if (rc == LMN_OK)
+				rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "unknown fee kind '%s'",
+						 db_col_text(st, 0));
+			break;
+		}
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			void *p = realloc(v, ncap * sizeof(*v));
+			if (!p) {
+				rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+				break;
+			}
+			v = p;
+			cap = ncap;
+		}
+		v[(*n)++] = (struct fee_version){ .kind = (enum fee_kind)kind, .from = day,
+						  .amount_ore = db_col_int(st, 2),
+						  .example = db_col_int(st, 3) != 0 };
+	}
+	db_done(st);
+	if (rc != LMN_OK) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return LMN_OK;
+}
+
+enum lmn_rc fees_set(struct db_conn *c, enum fee_kind kind, lmn_day from, int64_t amount_ore,
+		     bool example, const char *note, const char *now, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	char day[11];
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c,
+			     "INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
+			     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, valid_from) DO UPDATE "
+			     "SET amount_ore = excluded.amount_ore, example = excluded.example, "
+			     "note = excluded.note, created_at = excluded.created_at",
+			     &st, err)) != LMN_OK)
+		return rc;
+	date_format(from, day);
+	db_bind_text(st, 1, fee_kind_name(kind));
+	db_bind_text(st, 2, day);
+	db_bind_int(st, 3, amount_ore);
+	db_bind_int(st, 4, example);
+	db_bind_text(st, 5, note);
+	db_bind_text(st, 6, now);
+	return db_run(st, err);
+}
+
+/* ---- The invoice basis ---- */
+
+/* Per unit and day: product cost of the lines delivered (price in force on the delivery day) and the
+ * number of lines. */
+static const char invoice_lines_sql[] =
+	"SELECT u.id, substr(s.delivered_at, 1, 10) AS day, "
+	"sum(sl.quantity * (SELECT ap.price_ore FROM article_prices ap WHERE ap.article_id = l.article_id "
+	"AND ap.valid_from <= substr(s.delivered_at, 1, 10) ORDER BY ap.valid_from DESC LIMIT 1)), "
+	"count(*) "
+	"FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0"
+	LINE_UNIT
+	" WHERE s.delivered_at >= $1 AND s.delivered_at < $2 AND s.delivered_at IS NOT NULL "
+	"GROUP BY u.id, day";
+
+/* Per unit (of the order's first line) and day: deliveries of ordinary and of acute orders. */
+static const char invoice_deliveries_sql[] =
+	"SELECT u.id, substr(s.delivered_at, 1, 10) AS day, sum(o.kind = 'normal'), "
+	"sum(o.kind <> 'normal') FROM shipments s JOIN orders o ON o.id = s.order_id"
+	ORDER_FIRST_LINE
+	" WHERE s.delivered_at >= $1 AND s.delivered_at < $2 AND s.delivered_at IS NOT NULL "
+	"GROUP BY u.id, day";
+
+/* Per unit and day: returns and parcels not collected. */
+static const char invoice_returns_sql[] =
+	"SELECT u.id, substr(s.outcome_at, 1, 10) AS day, 0, count(*) "
+	"FROM shipments s JOIN orders o ON o.id = s.order_id"
+	ORDER_FIRST_LINE
+	" WHERE s.outcome IN ('returned', 'not_collected') AND s.outcome_at >= $1 "
+	"AND s.outcome_at < $2 GROUP BY u.id, day";
+
+struct unit_lines {
+	struct invoice_line *v;
+	int64_t *unit; /* unit id of v[i] */
+	size_t n, cap;
+};
+
+static struct invoice_line *line_of(struct unit_lines *ul, int64_t unit, struct lmn_err *err)
+{
+	for (size_t i = 0; i < ul->n; i++)
+		if (ul->unit[i] == unit)
+			return &ul->v[i];
+	if (ul->n == ul->cap) {
+		size_t ncap = ul->cap ? ul->cap * 2 : 16;
+		void *p = realloc(ul->v, ncap * sizeof(*ul->v));
+		if (!p)
+			goto oom;
+		ul->v = p;
+		p = realloc(ul->unit, ncap * sizeof(*ul->unit));
+		if (!p)
+			goto oom;
+		ul->unit = p;
+		ul->cap = ncap;
+	}
+	memset(&ul->v[ul->n], 0, sizeof(ul->v[0]));
+	ul->unit[ul->n] = unit;
+	return &ul->v[ul->n++];
+oom:
+	lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	return NULL;
+}
+
+/* kind: 'l' lines, 'd' deliveries, 'r' returns. */
+static enum lmn_rc invoice_add(struct db_conn *c, const char *sql, char kind, lmn_day from,
+			       lmn_day until, const struct fee_version *fees, size_t nfees,
+			       struct unit_lines *ul, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = prepare_range(c, sql, from, until, &st, err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		int64_t count[FEE__COUNT] = { 0 };
+		struct invoice_line *l;
+		lmn_day day;
+
+		if ((rc = row_day(st, 1, &day, err)) != LMN_OK)
+			break;
+		if (!(l = line_of(ul, db_col_int(st, 0), err))) {
+			rc = LMN_ENOMEM;
+			break;
+		}
+		if (kind == 'l') {
+			l->product_ore += db_col_int(st, 2);
+			count[FEE_ORDER_LINE] = db_col_int(st, 3);
+		} else if (kind == 'd') {
+			count[FEE_DELIVERY] = db_col_int(st, 2);
+			count[FEE_ACUTE_DELIVERY] = db_col_int(st, 3);
+		} else {
+			count[FEE_RETURN] = db_col_int(st, 3);
+		}
+		invoice_add_day(l, fees, nfees, day, count);
+	}
+	db_done(st);
+	return rc;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	const struct invoice_line *x = a, *y = b;
+
+	if (x->provider_id != y->provider_id)
+		return x->provider_id < y->provider_id ? -1 : 1;
+	return strcmp(x->cost_centre, y->cost_centre);
+}
+
+static enum lmn_rc name_units(struct db_conn *c, struct unit_lines *ul, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c,
+			     "SELECT u.id, u.care_provider_id, cp.name, u.cost_centre FROM units u "
+			     "JOIN care_providers cp ON cp.id = u.care_provider_id",
+			     &st, err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row)
+		for (size_t i = 0; i < ul->n; i++)
+			if (ul->unit[i] == db_col_int(st, 0)) {
+				ul->v[i].provider_id = db_col_int(st, 1);
+				snprintf(ul->v[i].provider, sizeof(ul->v[i].provider), "%s",
+					 db_col_text(st, 2));
+				snprintf(ul->v[i].cost_centre, sizeof(ul->v[i].cost_centre), "%s",
+					 db_col_text(st, 3));
+			}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc reports_invoice(struct db_conn *c, lmn_day from, lmn_day until,
+			    struct invoice_line **out, size_t *n, struct lmn_err *err)
+{
+	struct unit_lines ul = { 0 };
+	struct fee_version *fees = NULL;
+	size_t nfees = 0;
+	enum lmn_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_begin(c, false, err)) != LMN_OK)
+		return rc;
+	rc = fees_load(c, &fees, &nfees, err);
+	if (rc == LMN_OK)
+		rc = invoice_add(c, invoice_lines_sql, 'l', from, until, fees, nfees, &ul, err);
+	if (rc == LMN_OK)
+		rc = invoice_add(c, invoice_deliveries_sql, 'd', from, until, fees, nfees, &ul, err);
+	if (rc == LMN_OK)
+		rc = invoice_add(c, invoice_returns_sql, 'r', from, until, fees, nfees, &ul, err);
+	if (rc == LMN_OK)
+		rc = name_units(c, &ul, err);
+	db_rollback(c);
+	free(fees);
+	free(ul.unit);
+	if (rc != LMN_OK) {
+		free(ul.v);
+		return rc;
+	}
+	for (size_t i = 0; i < ul.n; i++)
+		invoice_total(&ul.v[i]);
+	if (ul.n)
+		qsort(ul.v, ul.n, sizeof(*ul.v), line_cmp);
+	*out = ul.v;
+	*n = ul.n;
+	return LMN_OK;
+}
+
+enum lmn_rc reports_repayment(struct db_conn *c, int year, int64_t surplus_ore,
+			      struct repayment **out, size_t *n, struct lmn_err *err)
+{
+	struct invoice_line *lines = NULL;
+	struct repayment *r = NULL;
+	int64_t *w = NULL, *share = NULL;
+	size_t nl = 0, nr = 0;
+	enum lmn_rc rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = reports_invoice(c, date_from_ymd(year, 1, 1), date_from_ymd(year + 1, 1, 1), &lines,
+			     &nl, err);
+	if (rc != LMN_OK)
+		return rc;
+	r = calloc(nl ? nl : 1, sizeof(*r));
+	w = calloc(nl ? nl : 1, sizeof(*w));
+	share = calloc(nl ? nl : 1, sizeof(*share));
+	if (!r || !w || !share) {
+		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	/* The lines are sorted by provider: one repayment per provider. */
+	for (size_t i = 0; i < nl; i++) {
+		if (nr == 0 || r[nr - 1].provider_id != lines[i].provider_id) {
+			r[nr].provider_id = lines[i].provider_id;
+			snprintf(r[nr].provider, sizeof(r[nr].provider), "%s", lines[i].provider);
+			nr++;
+		}
+		r[nr - 1].charged_ore += lines[i].total_ore;
+	}
+	for (size_t i = 0; i < nr; i++)
+		w[i] = r[i].charged_ore;
+	if ((rc = alloc_pro_rata(surplus_ore, w, nr, share, err)) != LMN_OK)
+		goto out;
+	for (size_t i = 0; i < nr; i++)
+		r[i].repaid_ore = share[i];
+	*out = r;
+	*n = nr;
+	r = NULL;
+out:
+	free(lines);
+	free(r);
+	free(w);
+	free(share);
+	return rc;
+}
