@@ -11,8 +11,17 @@
  * copying it into the database and sync the database after, as with synchronous=FULL.
  *
  * Writers of one process take turns on a mutex (db_begin with write) instead of SQLite's busy
- * handler, which sleeps for milliseconds between attempts; the mutex is released as soon as the
- * commit is written, before the wait for the fdatasync, so the next writer runs meanwhile.
+ * handler, which sleeps for milliseconds between attempts.
+ *
+ * Shared write transactions (a batch). Every writing transaction runs on one writer connection: db_begin
+ * with write points the caller's connection at it (statements, last id and changes go there until
+ * the transaction ends) and opens a savepoint inside the open batch, a transaction that the writers
+ * waiting in turn share. db_commit releases the savepoint; db_rollback rolls back to it, undoing
+ * that caller's changes only. The last writer of a turn (nobody else waiting for the mutex, or
+ * BATCH_MAX members) commits the batch; the others wait until it is durable. So db_commit still
+ * returns only when its changes are durable, and a failed batch fails each of its members, none of
+ * which had been acknowledged; but a busy server writes the log pages of many transactions at once
+ * instead of each transaction's pages again.
  *
  * Checkpoints run on a background thread (the WAL hook replaces SQLite's automatic checkpoint), so
  * no request waits for one. */
@@ -30,6 +39,8 @@
 #define STMT_CACHE 128 /* per connection; a power of two */
 /* Ask for a checkpoint when the log holds this many pages (SQLite's automatic one: 1000). */
 #define CHECKPOINT_PAGES 4000
+/* At most this many transactions share a batch (bounds how long the first one waits). */
+#define BATCH_MAX 256
 
 struct db_stmt {
 	const char *key; /* the caller's SQL text */
@@ -38,11 +49,19 @@ struct db_stmt {
 	int bind_rc; /* first binding error */
 };
 
+/* A batch of writing transactions that one COMMIT makes durable; freed by its last member. */
+struct batch {
+	int members; /* still to learn the outcome */
+	bool done;
+	enum lmn_rc rc;
+	char message[256]; /* the failure, for each member's error */
+};
+
 struct db_conn {
 	sqlite3 *conn;
 	struct db *db;
 	struct db_conn *next_free;
-	bool holds_write;  /* this connection holds db->write_lock */
+	bool in_write;     /* in a writing transaction: statements go to db->writer */
 	int sync_rc;       /* SQLite code of a failed fdatasync in the last commit, else SQLITE_OK */
 	struct db_stmt cache[STMT_CACHE];
 };
@@ -53,6 +72,11 @@ struct db {
 	struct db_conn *free;
 
 	pthread_mutex_t write_lock; /* one writing transaction of this process at a time */
+	struct db_conn *writer;     /* where writing transactions run; under write_lock */
+	struct batch *batch;        /* the open batch on the writer, or NULL; under write_lock */
+	_Atomic int waiting;        /* writers waiting for write_lock */
+	pthread_mutex_t batch_lock; /* batch outcomes */
+	pthread_cond_t batch_cond;
 
 	/* Group commit: commits written to the log, and how many of them an fdatasync covers. */
 	pthread_mutex_t sync_lock;
@@ -69,6 +93,12 @@ struct db {
 	int ckpt_base; /* pages in the log when the last checkpoint ended */
 };
 
+/* The connection a caller's statements run on: the writer during a writing transaction. */
+static struct db_conn *cur(struct db_conn *c)
+{
+	return c->in_write ? c->db->writer : c;
+}
+
 static enum lmn_rc conn_fail(sqlite3 *conn, struct lmn_err *err, const char *what)
 {
 	int code = conn ? sqlite3_extended_errcode(conn) : SQLITE_ERROR;
@@ -83,7 +113,7 @@ enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(c->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(cur(c)->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		enum lmn_rc rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "%s", msg ? msg : "failed");
 		sqlite3_free(msg);
 		return rc;
@@ -141,10 +171,6 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 	uint64_t mine;
 	int rc;
 
-	if (c->holds_write) { /* the next writer may start while this one waits for the disk */
-		c->holds_write = false;
-		pthread_mutex_unlock(&db->write_lock);
-	}
 	pthread_mutex_lock(&db->sync_lock);
 	/* Numbered after its pages were written: an fdatasync begun later covers them. */
 	mine = ++db->written;
@@ -180,14 +206,6 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 	return rc;
 }
 
-static void release_write(struct db_conn *c)
-{
-	if (c->holds_write) {
-		c->holds_write = false;
-		pthread_mutex_unlock(&c->db->write_lock);
-	}
-}
-
 static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err *err)
 {
 	struct db_conn *c = calloc(1, sizeof(*c));
@@ -212,7 +230,7 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 	sqlite3_finalize(st);
 	/* Without a log (a database that cannot use WAL) each commit syncs by itself. */
-	rc = db_exec(c, wal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=4294967296"
+	rc = db_exec(c, wal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
 			    : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
 		     err);
 	if (rc != LMN_OK) {
@@ -335,8 +353,15 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	pthread_mutex_init(&db->sync_lock, NULL);
 	pthread_cond_init(&db->synced_cond, NULL);
 	pthread_cond_init(&db->ckpt_cond, NULL);
+	pthread_mutex_init(&db->batch_lock, NULL);
+	pthread_cond_init(&db->batch_cond, NULL);
 	db->sync_rc = SQLITE_OK;
-	rc = conn_open(db, &db->free, err);
+	rc = conn_open(db, &db->writer, err);
+	/* Every writing transaction runs on the writer: give it room for the pages they share. */
+	if (rc == LMN_OK)
+		rc = db_exec(db->writer, "PRAGMA cache_size=-65536", err);
+	if (rc == LMN_OK)
+		rc = conn_open(db, &db->free, err);
 	if (rc == LMN_OK)
 		rc = migrate(db->free, err);
 	if (rc != LMN_OK) {
@@ -362,11 +387,14 @@ void db_close(struct db *db)
 	if (joined)
 		pthread_join(db->ckpt_thread, NULL);
 	conn_close(db->ckpt_conn);
+	conn_close(db->writer);
 	for (c = db->free; c; c = next) {
 		next = c->next_free;
 		conn_close(c);
 	}
 	pthread_cond_destroy(&db->ckpt_cond);
+	pthread_cond_destroy(&db->batch_cond);
+	pthread_mutex_destroy(&db->batch_lock);
 	pthread_cond_destroy(&db->synced_cond);
 	pthread_mutex_destroy(&db->sync_lock);
 	pthread_mutex_destroy(&db->write_lock);
@@ -391,7 +419,7 @@ void db_release(struct db *db, struct db_conn *c)
 {
 	if (!c)
 		return;
-	if (!sqlite3_get_autocommit(c->conn) || c->holds_write)
+	if (c->in_write || !sqlite3_get_autocommit(c->conn))
 		db_rollback(c); /* a transaction left open by a failed path */
 	pthread_mutex_lock(&db->lock);
 	c->next_free = db->free;
@@ -424,45 +452,142 @@ enum lmn_rc db_ping(struct db *db, struct lmn_err *err)
 	return db_schema_version(db, &v, err);
 }
 
+/* Tells every member of batch b its outcome. */
+static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, const char *message)
+{
+	pthread_mutex_lock(&db->batch_lock);
+	b->done = true;
+	b->rc = rc;
+	snprintf(b->message, sizeof(b->message), "%s", message ? message : "");
+	if (b->members == 0)
+		free(b);
+	else
+		pthread_cond_broadcast(&db->batch_cond);
+	pthread_mutex_unlock(&db->batch_lock);
+}
+
+/* Ends a writer's turn, with write_lock held: commits the open batch when nobody else is waiting to
+ * join it (or it is full), then lets the next writer in. */
+static void end_turn(struct db *db)
+{
+	struct db_conn *w = db->writer;
+	struct batch *b = db->batch;
+	char message[256] = "";
+	enum lmn_rc rc = LMN_OK;
+
+	if (!b || (db->waiting > 0 && b->members < BATCH_MAX && !sqlite3_get_autocommit(w->conn))) {
+		pthread_mutex_unlock(&db->write_lock);
+		return;
+	}
+	db->batch = NULL;
+	if (sqlite3_get_autocommit(w->conn)) {
+		/* SQLite rolled the whole transaction back after an error (full disk, I/O). */
+		if (b->members > 0) {
+			rc = LMN_EDB;
+			snprintf(message, sizeof(message),
+				 "the transaction was rolled back by the database: %s",
+				 sqlite3_errmsg(w->conn));
+		}
+		pthread_mutex_unlock(&db->write_lock);
+	} else {
+		/* write_lock stays held through the WAL hook's fdatasync: the writer connection is
+		 * in COMMIT until then. Writers arriving meanwhile wait, and form the next batch. */
+		w->sync_rc = SQLITE_OK;
+		if (sqlite3_exec(w->conn, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			rc = LMN_EDB;
+			snprintf(message, sizeof(message), "commit: %s", sqlite3_errmsg(w->conn));
+			if (!sqlite3_get_autocommit(w->conn))
+				(void)sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+		}
+		if (w->sync_rc != SQLITE_OK) {
+			rc = LMN_EIO;
+			snprintf(message, sizeof(message),
+				 "the commit could not be made durable: syncing the write-ahead log "
+				 "failed (%s); nothing more is accepted until lmn is restarted",
+				 sqlite3_errstr(w->sync_rc));
+		}
+		pthread_mutex_unlock(&db->write_lock);
+	}
+	batch_finish(db, b, rc, message);
+}
+
 enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
 {
-	enum lmn_rc rc;
+	struct db *db = c->db;
+	enum lmn_rc rc = LMN_OK;
 
 	if (!write)
 		return db_exec(c, "BEGIN", err);
-	pthread_mutex_lock(&c->db->write_lock);
-	c->holds_write = true;
-	rc = db_exec(c, "BEGIN IMMEDIATE", err);
-	if (rc != LMN_OK)
-		release_write(c);
-	return rc;
+	db->waiting++;
+	pthread_mutex_lock(&db->write_lock);
+	db->waiting--;
+	if (!db->batch) {
+		if (!(db->batch = calloc(1, sizeof(*db->batch)))) {
+			pthread_mutex_unlock(&db->write_lock);
+			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		}
+		rc = db_exec(db->writer, "BEGIN IMMEDIATE", err);
+		if (rc != LMN_OK) {
+			free(db->batch);
+			db->batch = NULL;
+			pthread_mutex_unlock(&db->write_lock);
+			return rc;
+		}
+	}
+	rc = db_exec(db->writer, "SAVEPOINT lmn_tx", err);
+	if (rc != LMN_OK) {
+		end_turn(db);
+		return rc;
+	}
+	c->in_write = true;
+	return LMN_OK;
 }
 
 enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 {
+	struct db *db = c->db;
+	struct batch *b;
 	enum lmn_rc rc;
 
-	c->sync_rc = SQLITE_OK;
-	/* For a transaction that wrote, SQLite calls wal_committed, which releases the write lock and
-	 * waits for the fdatasync. */
-	rc = db_exec(c, "COMMIT", err);
-	if (c->sync_rc != SQLITE_OK)
-		return lmn_err_set(err, LMN_EIO, NULL, NULL,
-				   "the commit could not be made durable: syncing the write-ahead log "
-				   "failed (%s); nothing more is accepted until lmn is restarted",
-				   sqlite3_errstr(c->sync_rc));
-	/* Nothing written (no hook), or SQLite rolled back: the transaction is over. A COMMIT that
-	 * failed with the transaction still open keeps the lock until db_rollback. */
-	if (sqlite3_get_autocommit(c->conn))
-		release_write(c);
+	if (!c->in_write)
+		return db_exec(c, "COMMIT", err);
+	rc = db_exec(db->writer, "RELEASE lmn_tx", err);
+	if (rc != LMN_OK) {
+		db_rollback(c);
+		return rc;
+	}
+	c->in_write = false;
+	b = db->batch;
+	b->members++;
+	end_turn(db);
+	/* Wait for the batch's outcome: the last writer of the turn commits it. */
+	pthread_mutex_lock(&db->batch_lock);
+	while (!b->done)
+		pthread_cond_wait(&db->batch_cond, &db->batch_lock);
+	rc = b->rc;
+	if (rc != LMN_OK)
+		(void)lmn_err_set(err, rc, NULL, NULL, "%s", b->message);
+	if (--b->members == 0)
+		free(b);
+	pthread_mutex_unlock(&db->batch_lock);
 	return rc;
 }
 
 void db_rollback(struct db_conn *c)
 {
-	if (!sqlite3_get_autocommit(c->conn))
-		(void)sqlite3_exec(c->conn, "ROLLBACK", NULL, NULL, NULL);
-	release_write(c);
+	struct db *db = c->db;
+
+	if (!c->in_write) {
+		if (!sqlite3_get_autocommit(c->conn))
+			(void)sqlite3_exec(c->conn, "ROLLBACK", NULL, NULL, NULL);
+		return;
+	}
+	c->in_write = false;
+	/* Undoes this transaction's changes only; the batch's earlier members keep theirs. */
+	if (!sqlite3_get_autocommit(db->writer->conn))
+		(void)sqlite3_exec(db->writer->conn, "ROLLBACK TO lmn_tx; RELEASE lmn_tx", NULL, NULL,
+				   NULL);
+	end_turn(db);
 }
 
 void db_rewrite_params(const char *sql, char *out)
@@ -502,6 +627,8 @@ enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
 		       struct lmn_err *err)
 {
 	size_t i = slot_of(sql);
+
+	c = cur(c);
 
 	for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) & (STMT_CACHE - 1)) {
 		struct db_stmt *s = &c->cache[i];
@@ -620,10 +747,10 @@ void db_done(struct db_stmt *st)
 
 int64_t db_last_id(struct db_conn *c)
 {
-	return sqlite3_last_insert_rowid(c->conn);
+	return sqlite3_last_insert_rowid(cur(c)->conn);
 }
 
 int64_t db_changes(struct db_conn *c)
 {
-	return sqlite3_changes64(c->conn);
+	return sqlite3_changes64(cur(c)->conn);
 }

@@ -1,0 +1,195 @@
+/* Tests store/db_sqlite: writing transactions of many threads share batches on the writer
+ * connection, and each keeps its own outcome: a rollback undoes that transaction's rows only, a
+ * commit's rows are there (and visible to other connections) when db_commit returns, and ids,
+ * changes and statements inside a transaction are the writer's. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/db.h"
+
+static char dir[] = "/tmp/lmn-test-db-XXXXXX";
+static struct db *db;
+
+static int setup(void **state)
+{
+	char path[64];
+	struct lmn_err err;
+	struct db_conn *c;
+	enum lmn_rc rc;
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/lmn.db", dir);
+	if (db_open(path, &db, &err) != LMN_OK || db_acquire(db, &c, &err) != LMN_OK)
+		return -1;
+	rc = db_begin(c, true, &err);
+	if (rc == LMN_OK)
+		rc = db_exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, worker INTEGER NOT NULL, "
+				"n INTEGER NOT NULL, UNIQUE (worker, n)) STRICT", &err);
+	if (rc == LMN_OK)
+		rc = db_commit(c, &err);
+	db_release(db, c);
+	return rc == LMN_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	db_close(db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int64_t count(struct db_conn *c, const char *sql, int64_t arg)
+{
+	struct db_stmt *st;
+	struct lmn_err err;
+	bool row = false;
+	int64_t n = -1;
+
+	assert_int_equal(db_prepare(c, sql, &st, &err), LMN_OK);
+	db_bind_int(st, 1, arg);
+	assert_int_equal(db_step(st, &row, &err), LMN_OK);
+	if (row)
+		n = db_col_int(st, 0);
+	db_done(st);
+	return n;
+}
+
+#define WORKERS 8
+#define TXS 150
+
+struct worker {
+	int id;
+	int committed, failed;
+	int wrong; /* ids, changes or visibility not as expected */
+};
+
+/* Each transaction inserts two rows; every third is rolled back after its inserts, and every
+ * tenth inserts a duplicate, which the unique constraint refuses, and is rolled back. */
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct lmn_err err;
+	struct db_conn *c;
+
+	if (db_acquire(db, &c, &err) != LMN_OK) {
+		w->failed = TXS;
+		return NULL;
+	}
+	for (int i = 0; i < TXS; i++) {
+		struct db_stmt *st;
+		enum lmn_rc rc = db_begin(c, true, &err);
+		int64_t first = 0;
+
+		for (int k = 0; rc == LMN_OK && k < 2; k++) {
+			rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES ($1, $2)", &st, &err);
+			if (rc != LMN_OK)
+				break;
+			db_bind_int(st, 1, w->id);
+			db_bind_int(st, 2, i % 10 == 9 ? i - 1 : 2 * i + k);
+			rc = db_run(st, &err);
+			if (rc == LMN_OK && db_changes(c) != 1)
+				w->wrong++;
+			if (rc == LMN_OK && k == 0)
+				first = db_last_id(c);
+		}
+		/* Inside the transaction its own rows are visible, through the same connection. */
+		if (rc == LMN_OK && count(c, "SELECT count(*) FROM t WHERE id = $1", first) != 1)
+			w->wrong++;
+		if (rc != LMN_OK || i % 3 == 0) {
+			db_rollback(c);
+			w->failed += rc != LMN_OK;
+			continue;
+		}
+		if (db_commit(c, &err) != LMN_OK) {
+			w->failed++;
+			continue;
+		}
+		w->committed++;
+		/* Once db_commit returned, the rows are there for every connection. */
+		if (count(c, "SELECT count(*) FROM t WHERE worker = $1", w->id) != 2 * w->committed)
+			w->wrong++;
+	}
+	db_release(db, c);
+	return NULL;
+}
+
+static void test_shared_write_transactions(void **state)
+{
+	pthread_t th[WORKERS];
+	struct worker w[WORKERS];
+	struct lmn_err err;
+	struct db_conn *c;
+	int expected = 0, refused = 0;
+
+	(void)state;
+	for (int i = 0; i < TXS; i++) {
+		if (i % 10 == 9)
+			refused++;
+		else if (i % 3 != 0)
+			expected++;
+	}
+	for (int i = 0; i < WORKERS; i++) {
+		w[i] = (struct worker){ .id = i };
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < WORKERS; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	for (int i = 0; i < WORKERS; i++) {
+		assert_int_equal(w[i].wrong, 0);
+		/* The refused duplicates failed; nothing else did. */
+		assert_int_equal(w[i].failed, refused);
+		assert_int_equal(w[i].committed, expected);
+		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1", i), 2 * expected);
+		/* No row of a rolled-back transaction (n of i % 3 == 0) is left. */
+		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1 AND (n / 2) % 3 = 0",
+				       i),
+				 0);
+	}
+	db_release(db, c);
+}
+
+/* A connection released in the middle of a writing transaction rolls it back and frees the
+ * writer for the next. */
+static void test_release_rolls_back(void **state)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES ($1, 0)", &st, &err), LMN_OK);
+	db_bind_int(st, 1, 99);
+	assert_int_equal(db_run(st, &err), LMN_OK);
+	db_release(db, c);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1", 99), 0);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	db_release(db, c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shared_write_transactions),
+		cmocka_unit_test(test_release_rolls_back),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
