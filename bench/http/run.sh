@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bench/http: durable order placements and reads of a patient's order list over HTTP against the
+# real `lmn serve`, on a database holding a million orders, beside the floor: the same rows written
+# by one C program with SQLite directly, one durable transaction per order.
+# Usage (from anywhere in the repository): bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
+# Builds a release tree in build-bench/, keeps its database and files in bench/out/http/ (both
+# git-ignored). Everything runs on loopback and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+orders=${1:-1000000}
+patients=${2:-100000}
+secs=${3:-10}
+out=bench/out/http
+db=$out/lmn.db
+export LMN_RULES_DIR=data/rules
+export LMN_NOW=2026-11-23T10:00 # a working day before the cut-off: every placement is decided the same way
+
+[ -f build-bench/build.ninja ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
+ninja -C build-bench >/dev/null
+mkdir -p "$out"
+
+# The database is made once for the same arguments (demo data, then the generated history) and
+# copied for each run, so every run starts from the same rows and prescriptions.
+base=$out/base.db
+stamp="$orders $patients"
+if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
+	rm -f "$base" "$base-wal" "$base-shm" "$out/stamp"
+	echo "== making $base: demo data, then $orders orders over $patients patients"
+	build-bench/lmn demo --db "$base" >/dev/null
+	s=$(date +%s)
+	build-bench/bench/gen_orders "$base" "$orders" "$patients" "$out"
+	echo "   generated in $(($(date +%s) - s)) s"
+	echo "$stamp" >"$out/stamp"
+fi
+rm -f "$db" "$db-wal" "$db-shm"
+cp "$base" "$db"
+echo "== $(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders").fetchone()[0])' "$db") orders in $db ($(du -h "$db" | cut -f1))"
+
+log=$out/serve.log
+build-bench/lmn serve --db "$db" --port 0 --threads "${THREADS:-2}" >"$log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
+port=
+for _ in $(seq 100); do
+	port=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" | head -n1)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+[ -n "$port" ] || { cat "$log"; echo "lmn serve did not start" >&2; exit 1; }
+echo "== lmn serve on 127.0.0.1:$port ($(nproc) cores; the load client shares them)"
+
+load() { # load KIND CONNECTIONS
+	build-bench/bench/http_load --port "$port" --token "$out/http.token" --targets "$out/http.targets" \
+		--kind "$1" --connections "$2" --threads 1 --duration "$secs" --warmup 2 \
+		--key-prefix "bench-$(date +%s%N)"
+}
+echo "== durable order placements (POST /api/patients/{id}/orders, Idempotency-Key each)"
+load place 64
+echo "== reads of a patient's order list (GET /api/patients/{id}/orders)"
+load list 64
+
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+trap - EXIT
+
+cp "$base" "$db" # the floor orders on the same prescriptions, from the same start
+echo "== the floor: the same rows with SQLite directly, one thread, each order its own durable commit"
+build-bench/bench/floor_orders "$db" "$out/http.targets" "$secs"
+echo "== for comparison only, not durable: the same without a sync at commit"
+build-bench/bench/floor_orders "$db" "$out/http.targets" "$secs" --no-sync
