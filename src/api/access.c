@@ -25,6 +25,8 @@ bool access_patient(struct api_ctx *ctx, int64_t patient_id)
 		[UR_CUSTOMER_SERVICE] = "SELECT p.id, 1 FROM patients p WHERE p.id = $1",
 		[UR_DISTRIBUTOR] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
 		[UR_ADMIN] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
+		[UR_SECRETARY] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
+		[UR_MEMBER] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
 	};
 	const struct user *u = &ctx->user;
 	struct db_stmt *st;

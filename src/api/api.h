@@ -41,10 +41,15 @@ struct http_resp {
 	} headers[HTTP_MAX_HEADERS];
 };
 
-/* How lmn finds out who is calling. */
+struct rules_live;
+
+/* How lmn finds out who is calling, and where the rules come from. */
 struct api_config {
 	const char *proxy_user_header; /* trusted reverse proxy: this header names the user; NULL: off */
 	bool secure_cookies;           /* add Secure to cookies (behind HTTPS) */
+	/* The rules from the files and the change log, swapped in when a decision is recorded; each
+	 * request reads the set in force when it starts. NULL: params below never change. */
+	struct rules_live *rules;
 };
 
 struct app {
@@ -62,6 +67,8 @@ enum user_role {
 	UR_CUSTOMER_SERVICE,
 	UR_DISTRIBUTOR,
 	UR_ADMIN,
+	UR_SECRETARY, /* samverkansfunktion/sekreterare: edits governance */
+	UR_MEMBER,    /* ledamot: the meetings of their bodies */
 	UR__COUNT
 };
 #define ROLE_BIT(r) (1u << (r))
@@ -76,6 +83,7 @@ struct user {
 	int64_t patient_id; /* role patient: their own record */
 	int64_t unit_id;    /* prescribers */
 	char municipality[64];
+	int64_t person_id;  /* secretary and member: the person holding seats (0: none) */
 	char username[64];
 	char display_name[128];
 	char csrf[48];      /* when signed in with a session cookie */
@@ -216,6 +224,36 @@ int tokens_revoke(struct api_ctx *ctx);
 
 /* api/rules.c */
 int rules_list(struct api_ctx *ctx);
+
+/* Governance (api/governance_*.c, api/change_log.c): bodies, seats, terms, meetings, minutes,
+ * the change log and the specification text. */
+int bodies_list(struct api_ctx *ctx);
+int bodies_create(struct api_ctx *ctx);
+int bodies_get(struct api_ctx *ctx);
+int seats_create(struct api_ctx *ctx);
+int terms_create(struct api_ctx *ctx);
+int people_list(struct api_ctx *ctx);
+int people_create(struct api_ctx *ctx);
+int meetings_list(struct api_ctx *ctx);
+int meetings_create(struct api_ctx *ctx);
+int meetings_get(struct api_ctx *ctx);
+int meetings_attendance(struct api_ctx *ctx);
+int items_create(struct api_ctx *ctx);
+int items_update(struct api_ctx *ctx);
+int items_written(struct api_ctx *ctx);
+int items_outcome(struct api_ctx *ctx);
+int actions_create(struct api_ctx *ctx);
+int actions_list(struct api_ctx *ctx);
+int actions_done(struct api_ctx *ctx);
+int minutes_generate(struct api_ctx *ctx);
+int minutes_list(struct api_ctx *ctx);
+int minutes_get(struct api_ctx *ctx);
+int minutes_approve(struct api_ctx *ctx);
+int change_log_list(struct api_ctx *ctx);
+int change_log_get(struct api_ctx *ctx);
+int change_log_create(struct api_ctx *ctx);
+int specification_get(struct api_ctx *ctx);
+int specification_diff(struct api_ctx *ctx);
 
 /* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */
 extern const char api_openapi_json[];

@@ -11,7 +11,7 @@
 #define SESSION_HOURS 12
 
 #define USER_COLUMNS "u.id, u.role, coalesce(u.patient_id, 0), coalesce(u.unit_id, 0), " \
-		     "coalesce(u.municipality, ''), u.username, u.display_name"
+		     "coalesce(u.municipality, ''), u.username, u.display_name, coalesce(u.person_id, 0)"
 
 /* Hex of SHA-256: only this is stored, so a stolen database holds no usable secret. */
 static void token_hash(const char *secret, char out[65])
@@ -41,6 +41,7 @@ static void read_user(struct db_stmt *st, struct user *u)
 	snprintf(u->municipality, sizeof(u->municipality), "%s", db_col_text(st, 4));
 	snprintf(u->username, sizeof(u->username), "%s", db_col_text(st, 5));
 	snprintf(u->display_name, sizeof(u->display_name), "%s", db_col_text(st, 6));
+	u->person_id = db_col_int(st, 7);
 }
 
 /* Runs a prepared lookup with $1 bound; a row signs the caller in. */
@@ -52,7 +53,7 @@ static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool ses
 	if (rc == LMN_OK && row && user_role_parse(db_col_text(st, 1)) >= 0) {
 		read_user(st, &ctx->user);
 		if (session) {
-			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 7));
+			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 8));
 			ctx->user.via_session = true;
 		}
 		ctx->signed_in = true;
@@ -177,6 +178,8 @@ static json_t *user_json(const struct user *u)
 		json_object_set_new(o, "unit_id", json_integer(u->unit_id));
 	if (*u->municipality)
 		json_object_set_new(o, "municipality", json_string(u->municipality));
+	if (u->person_id)
+		json_object_set_new(o, "person_id", json_integer(u->person_id));
 	return o;
 }
 
@@ -213,7 +216,7 @@ int auth_login(struct api_ctx *ctx)
 	rc = db_step(st, &row, &ctx->err);
 	if (rc == LMN_OK && row) {
 		read_user(st, &ctx->user);
-		snprintf(stored, sizeof(stored), "%s", db_col_text(st, 7));
+		snprintf(stored, sizeof(stored), "%s", db_col_text(st, 8));
 		ok = *stored && crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
 	} else {
 		/* Spend the same effort for an unknown name, so timing does not tell names apart. */

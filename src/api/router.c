@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "store/rules_store.h"
 #include "util/clock.h"
 
 static const char *const role_names[UR__COUNT] = {
@@ -14,6 +15,8 @@ static const char *const role_names[UR__COUNT] = {
 	[UR_CUSTOMER_SERVICE] = "customer_service",
 	[UR_DISTRIBUTOR] = "distributor",
 	[UR_ADMIN] = "admin",
+	[UR_SECRETARY] = "secretary",
+	[UR_MEMBER] = "member",
 };
 
 const char *user_role_name(enum user_role r)
@@ -101,6 +104,19 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 	if ((rc = db_acquire(app->db, &ctx.c, &ctx.err)) != LMN_OK) {
 		api_fail(&ctx, rc);
 		return;
+	}
+	/* The rule set is read once per request: a decision recorded meanwhile (here, or by another
+	 * process into the change log) applies from a later request on, and this one keeps a
+	 * consistent set (old sets live until shutdown). */
+	struct app snapshot;
+	if (app->cfg.rules) {
+		if ((rc = rules_live_refresh(app->cfg.rules, ctx.c, &ctx.err)) != LMN_OK) {
+			api_fail(&ctx, rc);
+			goto out;
+		}
+		snapshot = *app;
+		snapshot.params = rules_live_get(app->cfg.rules);
+		ctx.app = &snapshot;
 	}
 	rc = auth_identify(&ctx);
 	if (rc != LMN_OK && rc != LMN_ENOTFOUND) {

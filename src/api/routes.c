@@ -8,6 +8,9 @@
 #define PATIENT_OR_STAFF (ROLE_BIT(UR_PATIENT) | STAFF_WITH_PATIENTS)
 #define ORDERING_ROLES PATIENT_OR_STAFF
 #define PRESCRIBERS (ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER))
+#define SECRETARY ROLE_BIT(UR_SECRETARY)
+#define GOV_READ (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER) | ROLE_BIT(UR_ADMIN))
+#define GOV_TAKE_PART (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER))
 
 static const struct route routes[] = {
 	{ "POST", "/api/login", auth_login, 0, "Sign in with username and password" },
@@ -83,6 +86,51 @@ static const struct route routes[] = {
 
 	{ "GET", "/api/rules", rules_list, ANY_ROLE & ~ROLE_BIT(UR_PATIENT),
 	  "Every rule parameter as in force on a date (on=YYYY-MM-DD, default today) with its source" },
+
+	{ "GET", "/api/bodies", bodies_list, GOV_READ, "Governance bodies (a member sees their own)" },
+	{ "POST", "/api/bodies", bodies_create, SECRETARY, "Create a governance body" },
+	{ "GET", "/api/bodies/{id}", bodies_get, GOV_READ,
+	  "A body with its seats and who holds them on a date (on=YYYY-MM-DD)" },
+	{ "POST", "/api/bodies/{id}/seats", seats_create, SECRETARY, "Add a seat to a body" },
+	{ "POST", "/api/seats/{id}/terms", terms_create, SECRETARY,
+	  "Appoint a person to a seat for a term" },
+	{ "GET", "/api/people", people_list, SECRETARY | ROLE_BIT(UR_ADMIN),
+	  "People who hold seats or take part in meetings" },
+	{ "POST", "/api/people", people_create, SECRETARY, "Add a person" },
+	{ "GET", "/api/meetings", meetings_list, GOV_READ, "Meetings (body_id=, year=)" },
+	{ "POST", "/api/bodies/{id}/meetings", meetings_create, SECRETARY, "Schedule a meeting" },
+	{ "GET", "/api/meetings/{id}", meetings_get, GOV_READ,
+	  "A meeting with its agenda, attendance and the live quorum of every item" },
+	{ "PUT", "/api/meetings/{id}/attendance", meetings_attendance, SECRETARY,
+	  "Record the items a person was present for (all, none, a list, or from/until)" },
+	{ "POST", "/api/meetings/{id}/items", items_create, SECRETARY, "Add an agenda item" },
+	{ "PUT", "/api/agenda-items/{id}", items_update, SECRETARY,
+	  "Change an agenda item's text, presenter, position, follow-up, matter or cost" },
+	{ "POST", "/api/agenda-items/{id}/written", items_written, GOV_TAKE_PART,
+	  "Take part in an item in writing before the meeting (the secretary records an e-mail)" },
+	{ "POST", "/api/agenda-items/{id}/outcome", items_outcome, SECRETARY,
+	  "Record an item's outcome; decided needs quorum and the body's mandate" },
+	{ "POST", "/api/agenda-items/{id}/actions", actions_create, SECRETARY,
+	  "Add a follow-up action with owner and due date" },
+	{ "GET", "/api/actions", actions_list, GOV_READ,
+	  "Follow-up actions across meetings (open=1, body_id=)" },
+	{ "POST", "/api/actions/{id}/done", actions_done, SECRETARY, "Mark a follow-up action done" },
+	{ "POST", "/api/meetings/{id}/minutes", minutes_generate, SECRETARY,
+	  "Generate the minutes from the meeting (after approval: a new version)" },
+	{ "GET", "/api/meetings/{id}/minutes", minutes_list, GOV_READ, "The versions of a meeting's minutes" },
+	{ "GET", "/api/minutes/{id}", minutes_get, GOV_READ,
+	  "Minutes as HTML with their approvals and who must still approve" },
+	{ "POST", "/api/minutes/{id}/approve", minutes_approve, GOV_TAKE_PART,
+	  "Approve minutes (a member for themselves; the secretary records person_id)" },
+	{ "GET", "/api/change-log", change_log_list, GOV_READ, "The change log (section=, body=)" },
+	{ "POST", "/api/change-log", change_log_create, SECRETARY,
+	  "Record a decision that changes a specification, with the rule parameters it changes" },
+	{ "GET", "/api/change-log/{id}", change_log_get, GOV_READ,
+	  "A change-log entry with the difference between its original and new text" },
+	{ "GET", "/api/specification", specification_get, GOV_READ,
+	  "A specification section's text as in force on a date (section=, on=)" },
+	{ "GET", "/api/specification/diff", specification_diff, GOV_READ,
+	  "The difference of a section's text between two dates (section=, from=, to=)" },
 
 	{ "GET", "/api/openapi.json", openapi_get, 0, "This document" },
 };

@@ -79,7 +79,7 @@ static enum lmn_rc unit_exists(struct api_ctx *ctx, int64_t unit, bool *exists)
 int users_create(struct api_ctx *ctx)
 {
 	const char *username, *display, *role_name, *password, *municipality;
-	int64_t unit = 0, id;
+	int64_t unit = 0, person = 0, id;
 	char hash[128];
 	struct db_stmt *st;
 	bool exists = false;
@@ -90,7 +90,8 @@ int users_create(struct api_ctx *ctx)
 	    !api_str(ctx, "display_name", true, &display) ||
 	    !api_str(ctx, "role", true, &role_name) || !api_str(ctx, "password", false, &password) ||
 	    !api_str(ctx, "municipality", false, &municipality) ||
-	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit))
+	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
+	    !api_int(ctx, "person_id", false, 1, INT64_MAX, &person))
 		return (int)ctx->resp->status;
 	if (!username_ok(username))
 		return api_problem(ctx, 400, "invalid_input", "username", NULL,
@@ -103,8 +104,11 @@ int users_create(struct api_ctx *ctx)
 	if (role < 0 || role == UR_PATIENT)
 		return api_problem(ctx, 400, "invalid_input", "role", NULL,
 				   "role ska vara prescriber, municipal_prescriber, municipal_orderer, "
-				   "customer_service, distributor eller admin (patienter loggar in "
-				   "med regionens inloggning).");
+				   "customer_service, distributor, admin, secretary eller member "
+				   "(patienter loggar in med regionens inloggning).");
+	if (role == UR_MEMBER && !person)
+		return api_problem(ctx, 400, "invalid_input", "person_id", NULL,
+				   "En ledamot ska vara kopplad till en person i styrningen (person_id).");
 	if ((role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER) && !unit)
 		return api_problem(ctx, 400, "invalid_input", "unit_id", NULL,
 				   "En förskrivare ska höra till en enhet (unit_id).");
@@ -142,8 +146,8 @@ int users_create(struct api_ctx *ctx)
 	if (rc == LMN_OK)
 		rc = db_prepare(ctx->c,
 				"INSERT INTO users (username, display_name, role, unit_id, "
-				"municipality, password_hash, created_at) "
-				"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7)",
+				"municipality, password_hash, created_at, person_id) "
+				"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0))",
 				&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, username);
@@ -155,6 +159,7 @@ int users_create(struct api_ctx *ctx)
 				     ? municipality : "");
 		db_bind_text(st, 6, password ? hash : NULL);
 		db_bind_text(st, 7, ctx->now);
+		db_bind_int(st, 8, role == UR_SECRETARY || role == UR_MEMBER ? person : 0);
 		rc = db_run(st, &ctx->err);
 	}
 	id = db_last_id(ctx->c);

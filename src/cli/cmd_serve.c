@@ -12,6 +12,8 @@
 #include "api/api.h"
 #include "http/server.h"
 #include "store/db.h"
+#include "store/rules_files.h"
+#include "store/rules_store.h"
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -40,7 +42,7 @@ int cmd_serve(int argc, char **argv)
 	};
 	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 2 };
 	const char *db_path = "var/lmn.db", *rules = NULL;
-	struct params p;
+	struct rules_live *live = NULL;
 	struct db *db = NULL;
 	struct server *srv = NULL;
 	struct lmn_err err;
@@ -84,22 +86,27 @@ int cmd_serve(int argc, char **argv)
 		cli_error("libsodium cannot start");
 		return 1;
 	}
-	if (cli_load_rules(&p, rules) != LMN_OK)
-		return 1;
 	if (db_open(db_path, &db, &err) != LMN_OK) {
 		cli_error("%s", err.message);
-		params_release(&p);
 		return 1;
 	}
+	/* The rule files plus the change log's rule versions; a decision recorded through the API
+	 * swaps in a new set without a restart. */
+	if (rules_live_open(rules ? rules : rules_files_default_dir(), db, &live, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		db_close(db);
+		return 1;
+	}
+	cfg.api.rules = live;
 	/* Block the stop signals before the server's threads start, then wait for one. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (server_start(&cfg, db, &p, &srv, &err) != LMN_OK) {
+	if (server_start(&cfg, db, rules_live_get(live), &srv, &err) != LMN_OK) {
 		cli_error("%s", err.message);
+		rules_live_close(live);
 		db_close(db);
-		params_release(&p);
 		return 1;
 	}
 	printf("lmn: serving http://%s:%u/ (database %s)\n", cfg.listen, server_port(srv), db_path);
@@ -108,7 +115,7 @@ int cmd_serve(int argc, char **argv)
 	printf("lmn: stopping (signal %d)\n", sig);
 	server_stop(srv);
 	imports_drain();
+	rules_live_close(live);
 	db_close(db);
-	params_release(&p);
 	return 0;
 }

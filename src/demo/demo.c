@@ -9,6 +9,9 @@
 #include "rules/delivery.h"
 #include "util/clock.h"
 
+/* The governance demo (src/demo/demo_governance.sql, embedded at build time). */
+extern const char demo_governance_sql[];
+
 #define NPATIENTS 120
 #define NPICKUP 60
 
@@ -218,17 +221,20 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 		const char *username, *name, *role;
 		int patient, unit;
 		const char *municipality;
+		int person; /* governance roles: the person in src/demo/demo_governance.sql */
 	} u[] = {
-		{ "patient", "Anna Exempelsson", "patient", 1, 0, NULL },
-		{ "ombud", "Ombud för patient 2 (anhörig)", "patient", 2, 0, NULL },
-		{ "forskrivare", "Sara Förskrivardemo, distriktssköterska", "prescriber", 0, 1, NULL },
-		{ "dietist", "David Dietistdemo, dietist", "prescriber", 0, 3, NULL },
+		{ "patient", "Anna Exempelsson", "patient", 1, 0, NULL, 0 },
+		{ "ombud", "Ombud för patient 2 (anhörig)", "patient", 2, 0, NULL, 0 },
+		{ "forskrivare", "Sara Förskrivardemo, distriktssköterska", "prescriber", 0, 1, NULL, 0 },
+		{ "dietist", "David Dietistdemo, dietist", "prescriber", 0, 3, NULL, 0 },
 		{ "kommunforskrivare", "Kim Kommundemo, sjuksköterska", "municipal_prescriber", 0, 5,
-		  "Borås" },
-		{ "kommunbestallare", "Maja Beställardemo", "municipal_orderer", 0, 0, "Borås" },
-		{ "kundtjanst", "Kalle Kundtjänstdemo", "customer_service", 0, 0, NULL },
-		{ "distributor", "Lagret Demo", "distributor", 0, 0, NULL },
-		{ "admin", "Förvaltningen Demo", "admin", 0, 0, NULL },
+		  "Borås", 0 },
+		{ "kommunbestallare", "Maja Beställardemo", "municipal_orderer", 0, 0, "Borås", 0 },
+		{ "kundtjanst", "Kalle Kundtjänstdemo", "customer_service", 0, 0, NULL, 0 },
+		{ "distributor", "Lagret Demo", "distributor", 0, 0, NULL, 0 },
+		{ "admin", "Förvaltningen Demo", "admin", 0, 0, NULL, 0 },
+		{ "sekreterare", "Anna Alfredsdotter, Samverkansfunktionen", "secretary", 0, 0, NULL, 13 },
+		{ "ledamot", "Kristin Lundgren, VästKom", "member", 0, 0, NULL, 10 },
 	};
 	char hash[crypto_pwhash_STRBYTES];
 
@@ -240,10 +246,12 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 			return lmn_err_set(g->err, LMN_ENOMEM, NULL, NULL, "password hashing failed");
 		TRY(run(g, "INSERT INTO users (id, username, display_name, role, patient_id, unit_id, "
-			   "municipality, password_hash, created_at) VALUES ($1, $2, $3, $4, nullif($5, 0), "
-			   "nullif($6, 0), $7, $8, '2024-01-01T08:00:00+01:00')",
-			"itttiitt", (int64_t)(i + 1), u[i].username, u[i].name, u[i].role,
-			(int64_t)u[i].patient, (int64_t)u[i].unit, u[i].municipality, hash));
+			   "municipality, password_hash, created_at, person_id) VALUES ($1, $2, $3, $4, "
+			   "nullif($5, 0), nullif($6, 0), $7, $8, '2024-01-01T08:00:00+01:00', "
+			   "nullif($9, 0))",
+			"itttiitti", (int64_t)(i + 1), u[i].username, u[i].name, u[i].role,
+			(int64_t)u[i].patient, (int64_t)u[i].unit, u[i].municipality, hash,
+			(int64_t)u[i].person));
 		g->n->users++;
 	}
 	/* The delegate orders for patient 2 (a parent for a child, say). */
@@ -524,6 +532,7 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 	STEP("vårdgivare och enheter", organisation(&g));
 	STEP("sortiment", assortment(&g));
 	STEP("patienter", patients(&g));
+	STEP("styrning: organ, ledamöter och möten", db_exec(g.c, demo_governance_sql, err));
 	if (rc == LMN_OK)
 		rc = users(&g, progress);
 	STEP("utlämningsställen", pickup_points(&g));

@@ -21,8 +21,14 @@ LMN_MUST_USE enum lmn_rc rules_live_open(const char *dir, struct db *db, struct 
 					 struct lmn_err *err);
 /* The rule set collection now in force; valid until rules_live_close. */
 const struct params *rules_live_get(struct rules_live *r);
-/* Rebuilds from the files and the store and swaps the result in. */
-LMN_MUST_USE enum lmn_rc rules_live_reload(struct rules_live *r, struct lmn_err *err);
+/* Rebuilds from the files and the store and swaps the result in. c: a connection to read the
+ * change log on (one that has just committed an entry), or NULL to take one from the pool. */
+LMN_MUST_USE enum lmn_rc rules_live_reload(struct rules_live *r, struct db_conn *c,
+					   struct lmn_err *err);
+/* Rebuilds if another process (or connection) recorded rule versions in the change log since
+ * the last build; looks at most once a second, on connection c. */
+LMN_MUST_USE enum lmn_rc rules_live_refresh(struct rules_live *r, struct db_conn *c,
+					    struct lmn_err *err);
 const char *rules_live_dir(const struct rules_live *r);
 void rules_live_close(struct rules_live *r);
 

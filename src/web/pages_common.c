@@ -13,6 +13,8 @@ int page_home(struct web_ctx *w)
 		[UR_CUSTOMER_SERVICE] = "/patienter",
 		[UR_DISTRIBUTOR] = "/plocklista",
 		[UR_ADMIN] = "/admin/sortiment",
+		[UR_SECRETARY] = "/styrning",
+		[UR_MEMBER] = "/styrning",
 	};
 	int role = w->me ? user_role_parse(w->role) : -1;
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "store/rules_store.h"
+
 extern const char web_css[];
 
 /* ---- Forms: libmicrohttpd's post processor reads urlencoded and multipart bodies ---- */
@@ -499,6 +501,14 @@ void web_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 		return;
 	}
 	memset(&w, 0, sizeof(w));
+	/* The rule set in force when the page starts, as the API reads it per request
+	 * (api/router.c); a decision recorded meanwhile applies from the next request. */
+	struct app snapshot;
+	if (app->cfg.rules) {
+		snapshot = *app;
+		snapshot.params = rules_live_get(app->cfg.rules);
+		app = &snapshot;
+	}
 	w.app = app;
 	w.req = req;
 	w.resp = resp;

@@ -83,7 +83,7 @@ static void change_applies_from_its_date(void **state)
 	assert_int_equal(lead_on(before, 2027, 1, 1, &ref), 4);
 
 	add_entry("2027-01-01", lead3);
-	assert_int_equal(rules_live_reload(live, &err), LMN_OK);
+	assert_int_equal(rules_live_reload(live, NULL, &err), LMN_OK);
 	after = rules_live_get(live);
 	assert_ptr_not_equal(before, after);
 	assert_int_equal(lead_on(after, 2026, 12, 31, &ref), 4);

@@ -1,0 +1,413 @@
+/* The change log (DOMAIN.md §9, GOVERNANCE.md "The change log"): every decision that changes a
+ * specification, with the rule-parameter versions it introduces. Recording one reaches the order
+ * engine at once: the rules are rebuilt from the files and the log and swapped in, and apply from
+ * the entry's effective date. Also the specification text as in force on a date, and the
+ * difference between two versions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/governance.h"
+#include "governance/textdiff.h"
+#include "store/rules_files.h"
+#include "store/rules_store.h"
+
+#define ENTRY_COLUMNS "id, decided_on, body, heading, spec_section, original_text, new_text, " \
+		      "effective_on, coalesce(rules, ''), coalesce(item_id, 0), from_files, created_at"
+
+static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
+{
+	static const char *const ops[] = { "same", "del", "add" };
+	struct text_diff d;
+	json_t *spans;
+
+	if (text_diff(a, b, &d, err) != LMN_OK)
+		return NULL;
+	spans = json_array();
+	for (size_t i = 0; i < d.n; i++) {
+		const char *src = d.spans[i].op == DIFF_ADD ? b : a;
+		json_array_append_new(spans, json_pack("{s:s, s:s%}", "op", ops[d.spans[i].op], "text",
+						       src + d.spans[i].start,
+						       (size_t)d.spans[i].len));
+	}
+	text_diff_release(&d);
+	return spans;
+}
+
+static json_t *entry_json(struct db_stmt *st, bool full)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+			      (json_int_t)db_col_int(st, 0), "decided_on", db_col_text(st, 1), "body",
+			      db_col_text(st, 2), "heading", db_col_text(st, 3), "section",
+			      db_col_text(st, 4), "effective_on", db_col_text(st, 7), "rules_in_files",
+			      db_col_int(st, 10) != 0);
+
+	if (!o)
+		return NULL;
+	if (*db_col_text(st, 8))
+		json_object_set_new(o, "rules", json_string(db_col_text(st, 8)));
+	if (db_col_int(st, 9))
+		json_object_set_new(o, "item_id", json_integer(db_col_int(st, 9)));
+	if (full) {
+		json_object_set_new(o, "original_text", json_string(db_col_text(st, 5)));
+		json_object_set_new(o, "new_text", json_string(db_col_text(st, 6)));
+		json_object_set_new(o, "created_at", json_string(db_col_text(st, 11)));
+	}
+	return o;
+}
+
+int change_log_list(struct api_ctx *ctx)
+{
+	const char *section = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "section");
+	const char *body = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "body");
+	struct db_stmt *st;
+	bool row;
+	json_t *a;
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT " ENTRY_COLUMNS " FROM change_log WHERE "
+				    "($1 = '' OR spec_section = $1 OR spec_section LIKE $1 || ':%') AND "
+				    "($2 = '' OR body = $2) ORDER BY decided_on, id",
+				    &st, &ctx->err);
+
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_text(st, 1, section ? section : "");
+	db_bind_text(st, 2, body ? body : "");
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
+		json_array_append_new(a, entry_json(st, false));
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "entries", a));
+}
+
+int change_log_get(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	bool row;
+	json_t *o = NULL, *d = NULL;
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT " ENTRY_COLUMNS " FROM change_log WHERE id = $1",
+				    &st, &ctx->err);
+
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row) {
+		o = entry_json(st, true);
+		d = diff_json(db_col_text(st, 5), db_col_text(st, 6), &ctx->err);
+	}
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!row)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Posten finns inte i ändringsloggen.");
+	if (d)
+		json_object_set_new(o, "diff", d);
+	return api_json(ctx, 200, o);
+}
+
+/* Text for a quoted value of the rule-file syntax, which has no escapes. */
+static void quoted(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++)
+		buf_addc(b, *s == '"' ? '\'' : (*s == '\n' || *s == '\r') ? ' ' : *s);
+	buf_addc(b, '"');
+}
+
+/* The rule versions of the entry in the rule-file syntax (data/rules/README.md): one section,
+ * one version from the effective date. Sends a problem and returns false on a wrong parameter. */
+static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
+		       const char *effective, const char *body, const char *heading, struct buf *out)
+{
+	const char *key, *section = NULL;
+	json_t *v;
+
+	if (!json_is_object(params) || json_object_size(params) == 0) {
+		api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+			    "parameters ska vara ett objekt med regelparametrar och deras nya värden, "
+			    "t.ex. {\"lead_time_working_days\": 3}.");
+		return false;
+	}
+	json_object_foreach(params, key, v) {
+		int id = param_lookup(key, strlen(key));
+		if (id < 0) {
+			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+				    "Regelparametern %s finns inte (se lmn rules show).", key);
+			return false;
+		}
+		const char *s = param_def((enum param_id)id)->section;
+		if (section && strcmp(section, s) != 0) {
+			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+				    "Alla parametrar i en post ska höra till samma avsnitt; %s hör till "
+				    "%s, inte %s.", key, s, section);
+			return false;
+		}
+		section = s;
+	}
+	buf_addf(out, "section = %s\n[%s]\ndecided = %s\nbody = ", section, effective, decided);
+	quoted(out, body);
+	buf_adds(out, "\nreference = ");
+	quoted(out, heading);
+	buf_addc(out, '\n');
+	json_object_foreach(params, key, v) {
+		if (json_is_string(v))
+			buf_addf(out, "%s = %s\n", key, json_string_value(v));
+		else if (json_is_integer(v))
+			buf_addf(out, "%s = %lld\n", key, (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			buf_addf(out, "%s = %g\n", key, json_real_value(v));
+		else if (json_is_boolean(v))
+			buf_addf(out, "%s = %s\n", key, json_is_true(v) ? "true" : "false");
+		else {
+			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+				    "Värdet för %s ska vara text, ett tal eller true/false.", key);
+			return false;
+		}
+		if (strchr(json_is_string(v) ? json_string_value(v) : "", '\n')) {
+			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+				    "Värdet för %s får inte innehålla radbrytningar.", key);
+			return false;
+		}
+	}
+	return true;
+}
+
+int change_log_create(struct api_ctx *ctx)
+{
+	const char *decided, *body, *heading, *section, *original, *new_text, *effective;
+	json_t *params = json_object_get(ctx->body, "parameters");
+	int64_t item = 0, id = 0;
+	struct params check;
+	struct buf rules;
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+	const char *dir = ctx->app->cfg.rules ? rules_live_dir(ctx->app->cfg.rules)
+					      : rules_files_default_dir();
+
+	if (!api_str(ctx, "decided_on", true, &decided) || !api_str(ctx, "body", true, &body) ||
+	    !api_str(ctx, "heading", true, &heading) || !api_str(ctx, "section", false, &section) ||
+	    !api_str(ctx, "original_text", false, &original) ||
+	    !api_str(ctx, "new_text", false, &new_text) ||
+	    !api_str(ctx, "effective_on", false, &effective) ||
+	    !api_int(ctx, "item_id", false, 1, INT64_MAX, &item))
+		return (int)ctx->resp->status;
+	if (!gov_date_ok(decided))
+		return api_problem(ctx, 400, "invalid_input", "decided_on", NULL,
+				   "decided_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+	/* A change takes effect on the day it was decided unless the entry says otherwise (§9). */
+	if (!effective)
+		effective = decided;
+	if (!gov_date_ok(effective) || strcmp(effective, decided) < 0)
+		return api_problem(ctx, 400, "invalid_input", "effective_on", NULL,
+				   "effective_on ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
+	buf_init(&rules, 1u << 16);
+	if (params && !rules_text(ctx, params, decided, effective, body, heading, &rules)) {
+		buf_release(&rules);
+		return (int)ctx->resp->status;
+	}
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
+		buf_release(&rules);
+		return api_fail(ctx, rc);
+	}
+	/* The new versions must fit the files and the log as they stand: check before writing. */
+	if (params) {
+		params_init(&check);
+		rc = rules_store_load(&check, dir, ctx->c, rules.data, &ctx->err);
+		params_release(&check);
+		if (rc != LMN_OK) {
+			db_rollback(ctx->c);
+			buf_release(&rules);
+			if (rc == LMN_EINVAL)
+				return api_problem(ctx, 422, "invalid_rules", "parameters", NULL, "%s",
+						   ctx->err.message);
+			return api_fail(ctx, rc);
+		}
+	}
+	rc = db_prepare(ctx->c,
+			"INSERT INTO change_log (decided_on, body, heading, spec_section, original_text, "
+			"new_text, effective_on, rules, item_id, created_at) VALUES ($1, $2, $3, $4, $5, "
+			"$6, $7, $8, nullif($9, 0), $10) RETURNING id",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, decided);
+		db_bind_text(st, 2, body);
+		db_bind_text(st, 3, heading);
+		db_bind_text(st, 4, section ? section : "");
+		db_bind_text(st, 5, original ? original : "");
+		db_bind_text(st, 6, new_text ? new_text : "");
+		db_bind_text(st, 7, effective);
+		db_bind_text(st, 8, params ? rules.data : NULL);
+		db_bind_int(st, 9, item);
+		db_bind_text(st, 10, ctx->now);
+		rc = db_step(st, &row, &ctx->err);
+		if (rc == LMN_OK && row)
+			id = db_col_int(st, 0);
+		db_done(st);
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		buf_release(&rules);
+		if (rc == LMN_EINVAL)
+			return api_problem(ctx, 404, "not_found", "item_id", NULL, "Ärendet finns inte.");
+		return api_fail(ctx, rc);
+	}
+	/* The entry is durable; the order engine applies it from the next request on. */
+	if (params && ctx->app->cfg.rules &&
+	    (rc = rules_live_reload(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK) {
+		buf_release(&rules);
+		return api_fail(ctx, rc);
+	}
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "decided_on", decided,
+			      "effective_on", effective, "body", body, "heading", heading);
+	if (params)
+		json_object_set_new(o, "rules", json_string(rules.data));
+	buf_release(&rules);
+	return api_json(ctx, 201, o);
+}
+
+/* The text of a section in force on day: the newest entry in force then, else the original
+ * wording of the first entry. *entry is 0 when the text is the original wording. */
+static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char *day, char **text,
+			   int64_t *entry, char since[11], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		ctx->c,
+		"SELECT id, new_text, effective_on FROM change_log WHERE spec_section = $1 AND "
+		"effective_on <= $2 ORDER BY effective_on DESC, id DESC LIMIT 1",
+		&st, err);
+
+	*text = NULL;
+	*entry = 0;
+	since[0] = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, section);
+	db_bind_text(st, 2, day);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row) {
+		*entry = db_col_int(st, 0);
+		*text = strdup(db_col_text(st, 1));
+		snprintf(since, 11, "%s", db_col_text(st, 2));
+	}
+	db_done(st);
+	if (rc != LMN_OK || row)
+		return rc == LMN_OK && !*text ? LMN_ENOMEM : rc;
+	rc = db_prepare(ctx->c,
+			"SELECT original_text FROM change_log WHERE spec_section = $1 "
+			"ORDER BY effective_on, id LIMIT 1",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, section);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row && !(*text = strdup(db_col_text(st, 0))))
+		rc = LMN_ENOMEM;
+	db_done(st);
+	if (rc == LMN_OK && !row)
+		rc = lmn_err_set(err, LMN_ENOTFOUND, "section", NULL,
+				 "Ändringsloggen har ingen text för avsnittet %s.", section);
+	return rc;
+}
+
+static bool query_day(struct api_ctx *ctx, const char *key, char out[11])
+{
+	const char *v = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, key);
+
+	if (!v) {
+		date_format(ctx->today, out);
+		return true;
+	}
+	if (!gov_date_ok(v)) {
+		api_problem(ctx, 400, "invalid_input", key, NULL, "%s ska vara ett datum ÅÅÅÅ-MM-DD.",
+			    key);
+		return false;
+	}
+	memcpy(out, v, 11);
+	return true;
+}
+
+static const char *query_section(struct api_ctx *ctx)
+{
+	const char *s = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "section");
+
+	if (!s || !*s)
+		api_problem(ctx, 400, "invalid_input", "section", NULL,
+			    "Ange avsnittet, t.ex. section=B3:3 (se ändringsloggen).");
+	return s && *s ? s : NULL;
+}
+
+static json_t *version_json(const char *day, const char *text, int64_t entry, const char *since)
+{
+	json_t *o = json_pack("{s:s, s:s}", "on", day, "text", text);
+
+	if (o && entry) {
+		json_object_set_new(o, "entry_id", json_integer(entry));
+		json_object_set_new(o, "since", json_string(since));
+	} else if (o) {
+		json_object_set_new(o, "original", json_true());
+	}
+	return o;
+}
+
+int specification_get(struct api_ctx *ctx)
+{
+	const char *section = query_section(ctx);
+	char day[11], since[11];
+	char *text;
+	int64_t entry;
+	enum lmn_rc rc;
+
+	if (!section || !query_day(ctx, "on", day))
+		return (int)ctx->resp->status;
+	if ((rc = text_on(ctx, section, day, &text, &entry, since, &ctx->err)) != LMN_OK)
+		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL, "%s",
+							 ctx->err.message)
+					   : api_fail(ctx, rc);
+	json_t *o = version_json(day, text, entry, since);
+	free(text);
+	json_object_set_new(o, "section", json_string(section));
+	return api_json(ctx, 200, o);
+}
+
+int specification_diff(struct api_ctx *ctx)
+{
+	const char *section = query_section(ctx);
+	char from[11], to[11], s1[11], s2[11];
+	char *a = NULL, *b = NULL;
+	int64_t e1, e2;
+	json_t *spans;
+	enum lmn_rc rc;
+
+	if (!section || !query_day(ctx, "from", from) || !query_day(ctx, "to", to))
+		return (int)ctx->resp->status;
+	rc = text_on(ctx, section, from, &a, &e1, s1, &ctx->err);
+	if (rc == LMN_OK)
+		rc = text_on(ctx, section, to, &b, &e2, s2, &ctx->err);
+	if (rc != LMN_OK) {
+		free(a);
+		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL, "%s",
+							 ctx->err.message)
+					   : api_fail(ctx, rc);
+	}
+	spans = diff_json(a, b, &ctx->err);
+	json_t *o = json_pack("{s:s, s:o, s:o}", "section", section, "from",
+			      version_json(from, a, e1, s1), "to", version_json(to, b, e2, s2));
+	free(a);
+	free(b);
+	if (!spans) {
+		json_decref(o);
+		return api_problem(ctx, 422, "too_long", "section", NULL, "%s", ctx->err.message);
+	}
+	json_object_set_new(o, "diff", spans);
+	return api_json(ctx, 200, o);
+}

@@ -1,0 +1,22 @@
+/* Helpers shared by the governance handlers (api/governance_*.c). */
+#ifndef LMN_API_GOVERNANCE_H
+#define LMN_API_GOVERNANCE_H
+
+#include "api/api.h"
+#include "governance/meeting.h"
+
+/* May the caller see this body's meetings and documents? The secretary and the administration
+ * see every body, a member the bodies they hold or held a seat in. Sends 403/404 and returns
+ * false if not. */
+bool gov_body_visible(struct api_ctx *ctx, int64_t body_id);
+/* Loads a meeting the caller may see into m; on false a problem was sent (m released). */
+bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m);
+/* Whether the meeting has approved minutes: then its record is closed (corrections are new
+ * versions of the minutes, not changes to the record). */
+LMN_MUST_USE enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *closed);
+/* A date YYYY-MM-DD that exists; false when s is not one. */
+bool gov_date_ok(const char *s);
+/* The JSON of an item's quorum. */
+json_t *gov_quorum_json(const struct gov_meeting *m, size_t item);
+
+#endif

@@ -1,0 +1,758 @@
+/* Meetings of the governance bodies: agenda items of the four types, attendance per person per
+ * item, written participation before the meeting, the live quorum per item, outcomes (decided
+ * only with quorum and within the body's mandate) and follow-up actions (GOVERNANCE.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/governance.h"
+#include "store/governance_store.h"
+
+bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m)
+{
+	int64_t body;
+	enum lmn_rc rc = gov_store_meeting_body(ctx->c, meeting_id, &body, &ctx->err);
+
+	gov_meeting_init(m);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (!body) {
+		api_problem(ctx, 404, "not_found", NULL, NULL, "Mötet finns inte.");
+		return false;
+	}
+	if (!gov_body_visible(ctx, body))
+		return false;
+	if ((rc = gov_store_meeting(ctx->c, meeting_id, m, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	return true;
+}
+
+enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *closed)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT 1 FROM minutes WHERE meeting_id = $1 AND "
+				    "approved_at IS NOT NULL",
+				    &st, &ctx->err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	rc = db_step(st, closed, &ctx->err);
+	db_done(st);
+	return rc;
+}
+
+/* The meeting an item belongs to (0 when none). */
+static enum lmn_rc item_meeting(struct api_ctx *ctx, int64_t item, int64_t *meeting)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT meeting_id FROM agenda_items WHERE id = $1", &st,
+				    &ctx->err);
+
+	*meeting = 0;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		*meeting = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}
+
+/* Loads the meeting of an item for a change: visible, and not closed by approved minutes. */
+static bool open_item(struct api_ctx *ctx, int64_t item, struct gov_meeting *m, long *index)
+{
+	int64_t meeting;
+	bool closed = false;
+	enum lmn_rc rc = item_meeting(ctx, item, &meeting);
+
+	gov_meeting_init(m);
+	if (rc == LMN_OK && meeting)
+		rc = gov_meeting_closed(ctx, meeting, &closed);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (!meeting) {
+		api_problem(ctx, 404, "not_found", NULL, NULL, "Ärendet finns inte.");
+		return false;
+	}
+	if (!gov_meeting_visible(ctx, meeting, m))
+		return false;
+	if (closed) {
+		gov_meeting_release(m);
+		api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
+			    "Mötesanteckningarna är godkända; mötet kan inte ändras. En rättelse "
+			    "blir en ny version av anteckningarna.");
+		return false;
+	}
+	*index = gov_meeting_item_by_id(m, item);
+	return true;
+}
+
+json_t *gov_quorum_json(const struct gov_meeting *m, size_t item)
+{
+	struct quorum_result q;
+	json_t *parties = json_object();
+
+	gov_meeting_quorum(m, item, &q);
+	for (int p = 0; p < q.nparties; p++)
+		json_object_set_new(parties, m->party_code[p],
+				    json_pack("{s:i, s:i, s:i}", "appointed", q.parties[p].appointed,
+					      "counted", q.parties[p].counted, "lacking",
+					      q.parties[p].lacking));
+	return json_pack("{s:b, s:o}", "quorate", q.quorate, "parties", parties);
+}
+
+static json_t *meeting_json(const struct gov_meeting *m)
+{
+	json_t *seats = json_array(), *people = json_array(), *items = json_array();
+	json_t *actions = json_array();
+
+	for (size_t i = 0; i < m->nseats; i++) {
+		const struct gov_seat *s = &m->seats[i];
+		json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)s->id, "role",
+				      seat_role_name(s->role), "title", s->title ? s->title : "",
+				      "vacant", s->person_id == 0);
+		if (s->party >= 0)
+			json_object_set_new(o, "party", json_string(m->party_code[s->party]));
+		if (s->person_id)
+			json_object_set_new(o, "person_id", json_integer(s->person_id));
+		json_array_append_new(seats, o);
+	}
+	for (size_t i = 0; i < m->npeople; i++)
+		json_array_append_new(people, json_pack("{s:I, s:s, s:s}", "id",
+							(json_int_t)m->people[i].id, "name",
+							m->people[i].name, "organisation",
+							m->people[i].organisation));
+	for (size_t i = 0; i < m->nitems; i++) {
+		const struct gov_item *it = &m->items[i];
+		json_t *present = json_array(), *written = json_array();
+		for (size_t k = 0; k < m->nparts; k++)
+			if (m->parts[k].item == i)
+				json_array_append_new(m->parts[k].written ? written : present,
+						      json_integer(m->parts[k].person_id));
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+				      "id", (json_int_t)it->id, "number", it->number, "type",
+				      item_type_name(it->type), "matter", item_matter_name(it->matter),
+				      "title", it->title, "presenter", it->presenter, "text", it->text,
+				      "position", it->position, "follow_up", it->follow_up, "present",
+				      present, "written", written, "quorum", gov_quorum_json(m, i));
+		if (it->cost_ore >= 0)
+			json_object_set_new(o, "cost_ore", json_integer(it->cost_ore));
+		if (it->outcome != OUTCOME_NONE)
+			json_object_set_new(o, "outcome", json_string(item_outcome_name(it->outcome)));
+		json_array_append_new(items, o);
+	}
+	for (size_t i = 0; i < m->nactions; i++) {
+		const struct gov_action *a = &m->actions[i];
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->id, "item",
+				      m->items[a->item].number, "owner", a->owner, "description",
+				      a->description);
+		if (*a->due_on)
+			json_object_set_new(o, "due_on", json_string(a->due_on));
+		if (*a->done_on)
+			json_object_set_new(o, "done_on", json_string(a->done_on));
+		json_array_append_new(actions, o);
+	}
+	json_t *o = json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+			      (json_int_t)m->id, "body", "code", m->body_code, "name", m->body_name,
+			      "starts_at", m->starts_at, "form", m->form, "place", m->place, "seats",
+			      seats, "people", people, "items", items, "actions", actions);
+	if (o && *m->ends_at)
+		json_object_set_new(o, "ends_at", json_string(m->ends_at));
+	if (o && *m->notice_sent_on)
+		json_object_set_new(o, "notice_sent_on", json_string(m->notice_sent_on));
+	return o;
+}
+
+int meetings_get(struct api_ctx *ctx)
+{
+	struct gov_meeting m;
+	json_t *o;
+	int64_t body;
+
+	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+		return (int)ctx->resp->status;
+	o = meeting_json(&m);
+	gov_meeting_release(&m);
+	if (o && gov_store_meeting_body(ctx->c, ctx->id[0], &body, &ctx->err) == LMN_OK)
+		json_object_set_new(json_object_get(o, "body"), "id", json_integer(body));
+	return api_json(ctx, 200, o);
+}
+
+int meetings_list(struct api_ctx *ctx)
+{
+	int64_t body = 0, year = 0;
+	struct db_stmt *st;
+	bool row;
+	json_t *a;
+	enum lmn_rc rc;
+
+	if (!api_query_int(ctx, "body_id", 0, 0, INT64_MAX, &body) ||
+	    !api_query_int(ctx, "year", 0, 0, 9999, &year))
+		return (int)ctx->resp->status;
+	rc = db_prepare(
+		ctx->c,
+		"SELECT m.id, b.id, b.code, b.name, m.starts_at, coalesce(m.ends_at, ''), m.form, "
+		"m.place, (SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id), "
+		"(SELECT max(version) FROM minutes mi WHERE mi.meeting_id = m.id AND "
+		"mi.approved_at IS NOT NULL) FROM meetings m JOIN bodies b ON b.id = m.body_id "
+		"WHERE ($1 = 0 OR b.id = $1) AND ($2 = 0 OR substr(m.starts_at, 1, 4) = printf('%04d', $2)) "
+		"AND ($3 = 0 OR EXISTS (SELECT 1 FROM terms t JOIN seats s ON s.id = t.seat_id "
+		"WHERE s.body_id = b.id AND t.person_id = $4)) ORDER BY m.starts_at DESC, m.id",
+		&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, body);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, ctx->user.role == UR_MEMBER);
+	db_bind_int(st, 4, ctx->user.person_id);
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		json_t *o = json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:I}", "id",
+				      (json_int_t)db_col_int(st, 0), "body", "id",
+				      (json_int_t)db_col_int(st, 1), "code", db_col_text(st, 2), "name",
+				      db_col_text(st, 3), "starts_at", db_col_text(st, 4), "form",
+				      db_col_text(st, 6), "place", db_col_text(st, 7), "items",
+				      (json_int_t)db_col_int(st, 8));
+		if (*db_col_text(st, 5))
+			json_object_set_new(o, "ends_at", json_string(db_col_text(st, 5)));
+		if (!db_col_null(st, 9))
+			json_object_set_new(o, "minutes_approved_version",
+					    json_integer(db_col_int(st, 9)));
+		json_array_append_new(a, o);
+	}
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "meetings", a));
+}
+
+/* "2024-10-24T13:00" (seconds and an offset may follow). */
+static bool timestamp_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 16 && n <= 32 && gov_date_ok((char[11]){ s[0], s[1], s[2], s[3], s[4], s[5],
+							     s[6], s[7], s[8], s[9], 0 }) &&
+	       s[10] == 'T' && s[11] >= '0' && s[11] <= '2' && s[12] >= '0' && s[12] <= '9' &&
+	       s[13] == ':' && s[14] >= '0' && s[14] <= '5' && s[15] >= '0' && s[15] <= '9';
+}
+
+int meetings_create(struct api_ctx *ctx)
+{
+	const char *starts, *ends, *form, *place, *notice;
+	struct db_stmt *st;
+	bool row;
+	int64_t id = 0;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "starts_at", true, &starts) || !api_str(ctx, "ends_at", false, &ends) ||
+	    !api_str(ctx, "form", true, &form) || !api_str(ctx, "place", false, &place) ||
+	    !api_str(ctx, "notice_sent_on", false, &notice))
+		return (int)ctx->resp->status;
+	if (!timestamp_ok(starts))
+		return api_problem(ctx, 400, "invalid_input", "starts_at", NULL,
+				   "starts_at ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM.");
+	if (ends && (!timestamp_ok(ends) || strcmp(ends, starts) < 0))
+		return api_problem(ctx, 400, "invalid_input", "ends_at", NULL,
+				   "ends_at ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM efter starts_at.");
+	if (strcmp(form, "in_person") != 0 && strcmp(form, "digital") != 0)
+		return api_problem(ctx, 400, "invalid_input", "form", NULL,
+				   "form ska vara in_person eller digital.");
+	if (notice && !gov_date_ok(notice))
+		return api_problem(ctx, 400, "invalid_input", "notice_sent_on", NULL,
+				   "notice_sent_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+	rc = db_prepare(ctx->c,
+			"INSERT INTO meetings (body_id, starts_at, ends_at, form, place, notice_sent_on) "
+			"SELECT id, $2, $3, $4, $5, $6 FROM bodies WHERE id = $1 RETURNING id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, starts);
+	db_bind_text(st, 3, ends);
+	db_bind_text(st, 4, form);
+	db_bind_text(st, 5, place ? place : "");
+	db_bind_text(st, 6, notice);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!id)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Organet finns inte.");
+	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
+					    (json_int_t)ctx->id[0], "starts_at", starts));
+}
+
+static bool item_number_ok(const char *s)
+{
+	size_t k = 0;
+
+	while (s[k] >= '0' && s[k] <= '9')
+		k++;
+	if (k == 0 || k > 2)
+		return false;
+	if (s[k] >= 'a' && s[k] <= 'z')
+		k++;
+	return s[k] == '\0';
+}
+
+int items_create(struct api_ctx *ctx)
+{
+	const char *number, *type, *title, *presenter, *text, *matter;
+	int64_t cost = -1, id = 0;
+	struct db_stmt *st;
+	bool row, closed = false;
+	enum lmn_rc rc;
+	int64_t body;
+
+	if (!api_str(ctx, "number", true, &number) || !api_str(ctx, "type", true, &type) ||
+	    !api_str(ctx, "title", true, &title) || !api_str(ctx, "presenter", false, &presenter) ||
+	    !api_str(ctx, "text", false, &text) || !api_str(ctx, "matter", false, &matter) ||
+	    !api_int(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
+		return (int)ctx->resp->status;
+	if (!item_number_ok(number))
+		return api_problem(ctx, 400, "invalid_input", "number", NULL,
+				   "number ska vara ett nummer med högst en bokstav, t.ex. 3 eller 3a.");
+	if (item_type_parse(type) < 0)
+		return api_problem(ctx, 400, "invalid_input", "type", NULL,
+				   "type ska vara decision, information, without_presentation eller "
+				   "procedural.");
+	if (matter && item_matter_parse(matter) < 0)
+		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
+				   "matter ska vara assortment, handbook, service_steps, it_adaptation "
+				   "eller other.");
+	if ((rc = gov_store_meeting_body(ctx->c, ctx->id[0], &body, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!body)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Mötet finns inte.");
+	if ((rc = gov_meeting_closed(ctx, ctx->id[0], &closed)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (closed)
+		return api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
+				   "Mötesanteckningarna är godkända; dagordningen kan inte ändras.");
+	rc = db_prepare(ctx->c,
+			"INSERT INTO agenda_items (meeting_id, number, position, type, title, presenter, "
+			"body_text, matter, cost_ore) VALUES ($1, $2, (SELECT coalesce(max(position), 0) "
+			"+ 1 FROM agenda_items WHERE meeting_id = $1), $3, $4, $5, $6, $7, nullif($8, -1)) "
+			"RETURNING id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, number);
+	db_bind_text(st, 3, type);
+	db_bind_text(st, 4, title);
+	db_bind_text(st, 5, presenter ? presenter : "");
+	db_bind_text(st, 6, text ? text : "");
+	db_bind_text(st, 7, matter ? matter : "other");
+	db_bind_int(st, 8, cost);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		id = db_col_int(st, 0);
+	db_done(st);
+	if (rc == LMN_EINVAL)
+		return api_problem(ctx, 409, "item_exists", "number", NULL,
+				   "Punkt %s finns redan på dagordningen.", number);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "meeting_id",
+					    (json_int_t)ctx->id[0], "number", number));
+}
+
+int items_update(struct api_ctx *ctx)
+{
+	const char *title, *presenter, *text, *position, *follow_up, *matter;
+	int64_t cost = -2;
+	struct gov_meeting m;
+	struct db_stmt *st;
+	long idx;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "title", false, &title) || !api_str(ctx, "presenter", false, &presenter) ||
+	    !api_str(ctx, "text", false, &text) || !api_str(ctx, "position", false, &position) ||
+	    !api_str(ctx, "follow_up", false, &follow_up) || !api_str(ctx, "matter", false, &matter) ||
+	    !api_int(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
+		return (int)ctx->resp->status;
+	if (matter && item_matter_parse(matter) < 0)
+		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
+				   "matter ska vara assortment, handbook, service_steps, it_adaptation "
+				   "eller other.");
+	if (title && !*title)
+		return api_problem(ctx, 400, "invalid_input", "title", NULL, "Rubriken får inte vara tom.");
+	if (!open_item(ctx, ctx->id[0], &m, &idx))
+		return (int)ctx->resp->status;
+	gov_meeting_release(&m);
+	rc = db_prepare(ctx->c,
+			"UPDATE agenda_items SET title = coalesce($2, title), "
+			"presenter = coalesce($3, presenter), body_text = coalesce($4, body_text), "
+			"position_text = coalesce($5, position_text), follow_up = coalesce($6, follow_up), "
+			"matter = coalesce($7, matter), cost_ore = CASE WHEN $8 = -2 THEN cost_ore ELSE $8 END "
+			"WHERE id = $1",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, title);
+	db_bind_text(st, 3, presenter);
+	db_bind_text(st, 4, text);
+	db_bind_text(st, 5, position);
+	db_bind_text(st, 6, follow_up);
+	db_bind_text(st, 7, matter);
+	db_bind_int(st, 8, cost);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, json_pack("{s:I}", "id", (json_int_t)ctx->id[0]));
+}
+
+/* The agenda positions (in order) a person is present for: "all", "none", a list of numbers, or
+ * from/until (arrives at, leaves after). */
+static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, bool *present)
+{
+	json_t *items = json_object_get(ctx->body, "items");
+	const char *from, *until;
+	long f = 0, u = (long)m->nitems - 1;
+
+	if (!api_str(ctx, "from", false, &from) || !api_str(ctx, "until", false, &until))
+		return false;
+	for (size_t i = 0; i < m->nitems; i++)
+		present[i] = false;
+	if (json_is_array(items)) {
+		size_t k;
+		json_t *v;
+		json_array_foreach(items, k, v) {
+			size_t i;
+			for (i = 0; i < m->nitems; i++)
+				if (json_is_string(v) && strcmp(m->items[i].number, json_string_value(v)) == 0)
+					break;
+			if (i == m->nitems) {
+				api_problem(ctx, 400, "invalid_input", "items", NULL,
+					    "items[%zu] är inte en punkt på dagordningen.", k);
+				return false;
+			}
+			present[i] = true;
+		}
+		return true;
+	}
+	if (json_is_string(items) && strcmp(json_string_value(items), "none") == 0)
+		return true;
+	if (items && !(json_is_string(items) && strcmp(json_string_value(items), "all") == 0)) {
+		api_problem(ctx, 400, "invalid_input", "items", NULL,
+			    "items ska vara \"all\", \"none\" eller en lista med punkter.");
+		return false;
+	}
+	for (size_t i = 0; i < m->nitems; i++) {
+		if (from && strcmp(m->items[i].number, from) == 0)
+			f = (long)i;
+		if (until && strcmp(m->items[i].number, until) == 0)
+			u = (long)i;
+	}
+	if ((from && strcmp(m->items[f].number, from) != 0) ||
+	    (until && strcmp(m->items[u].number, until) != 0) || f > u) {
+		api_problem(ctx, 400, "invalid_input", from && strcmp(m->items[f].number, from) ? "from" : "until",
+			    NULL, "from och until ska vara punkter på dagordningen, from före until.");
+		return false;
+	}
+	for (long i = f; i <= u; i++)
+		present[i] = true;
+	return true;
+}
+
+int meetings_attendance(struct api_ctx *ctx)
+{
+	struct gov_meeting m;
+	int64_t person;
+	bool *present = NULL, closed = false;
+	struct db_stmt *st;
+	enum lmn_rc rc;
+	int n = 0;
+
+	if (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
+		return (int)ctx->resp->status;
+	if ((rc = gov_meeting_closed(ctx, ctx->id[0], &closed)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (closed)
+		return api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
+				   "Mötesanteckningarna är godkända; närvaron kan inte ändras.");
+	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+		return (int)ctx->resp->status;
+	if (m.nitems == 0) {
+		gov_meeting_release(&m);
+		return api_problem(ctx, 422, "no_agenda", "items", NULL,
+				   "Mötet har ingen dagordning än; lägg till punkterna först.");
+	}
+	present = calloc(m.nitems, sizeof(*present));
+	if (!present || !attendance_items(ctx, &m, present)) {
+		free(present);
+		gov_meeting_release(&m);
+		return present ? (int)ctx->resp->status : api_fail(ctx, LMN_ENOMEM);
+	}
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		goto fail;
+	rc = db_prepare(ctx->c,
+			"DELETE FROM participation WHERE person_id = $1 AND how = 'present' AND "
+			"item_id IN (SELECT id FROM agenda_items WHERE meeting_id = $2)",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, person);
+		db_bind_int(st, 2, ctx->id[0]);
+		rc = db_run(st, &ctx->err);
+	}
+	for (size_t i = 0; i < m.nitems && rc == LMN_OK; i++) {
+		if (!present[i])
+			continue;
+		/* Present at the meeting replaces an earlier written participation in the item. */
+		rc = db_prepare(ctx->c,
+				"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, "
+				"'present') ON CONFLICT (item_id, person_id) DO UPDATE SET how = 'present'",
+				&st, &ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, m.items[i].id);
+			db_bind_int(st, 2, person);
+			rc = db_run(st, &ctx->err);
+			n++;
+		}
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		goto fail;
+	}
+	free(present);
+	gov_meeting_release(&m);
+	return api_json(ctx, 200, json_pack("{s:I, s:i}", "person_id", (json_int_t)person,
+					    "items_present", n));
+fail:
+	free(present);
+	gov_meeting_release(&m);
+	if (rc == LMN_EINVAL)
+		return api_problem(ctx, 404, "not_found", "person_id", NULL, "Personen finns inte.");
+	return api_fail(ctx, rc);
+}
+
+int items_written(struct api_ctx *ctx)
+{
+	struct gov_meeting m;
+	int64_t person = ctx->user.person_id;
+	bool seat = false;
+	struct db_stmt *st;
+	long idx;
+	enum lmn_rc rc;
+
+	if (ctx->user.role == UR_SECRETARY &&
+	    !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
+		return (int)ctx->resp->status;
+	if (!person)
+		return api_problem(ctx, 403, "no_person", NULL, NULL,
+				   "Ditt konto är inte kopplat till en ledamot.");
+	if (!open_item(ctx, ctx->id[0], &m, &idx))
+		return (int)ctx->resp->status;
+	for (size_t i = 0; i < m.nseats; i++)
+		seat |= m.seats[i].person_id == person && seat_role_appointed(m.seats[i].role);
+	/* A member takes part in writing before the meeting; afterwards the secretary records what
+	 * came by e-mail before it. */
+	if (ctx->user.role == UR_MEMBER && strncmp(ctx->now, m.starts_at, 16) >= 0) {
+		gov_meeting_release(&m);
+		return api_problem(ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
+				   "Mötet har börjat; skriftligt deltagande sker före mötet.");
+	}
+	gov_meeting_release(&m);
+	if (!seat)
+		return api_problem(ctx, 422, "not_appointed", "person_id", "D:beslutsmässighet",
+				   "Bara utsedda ledamöter (ordförande, vice ordförande, ledamot) kan "
+				   "delta skriftligt i avgörandet.");
+	rc = db_prepare(ctx->c,
+			"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, 'written') "
+			"ON CONFLICT (item_id, person_id) DO NOTHING",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_int(st, 2, person);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s}", "item_id", (json_int_t)ctx->id[0],
+					    "person_id", (json_int_t)person, "how", "written"));
+}
+
+int items_outcome(struct api_ctx *ctx)
+{
+	const char *outcome, *position, *rule;
+	struct gov_meeting m;
+	struct db_stmt *st;
+	char why[600];
+	long idx;
+	int o;
+	json_t *q;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "position", false, &position))
+		return (int)ctx->resp->status;
+	if ((o = item_outcome_parse(outcome)) < 0)
+		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
+				   "outcome ska vara decided, remitted, struck, deferred, noted eller "
+				   "proposed.");
+	if (!open_item(ctx, ctx->id[0], &m, &idx))
+		return (int)ctx->resp->status;
+	if (!gov_meeting_outcome_allowed(&m, (size_t)idx, (enum item_outcome)o, why, sizeof(why),
+					 &rule)) {
+		gov_meeting_release(&m);
+		return api_problem(ctx, 422, strcmp(rule, "D:beslutsmässighet") == 0 ? "no_quorum"
+					     : strcmp(rule, "D:mandat") == 0 ? "beyond_mandate"
+									     : "outcome_not_allowed",
+				   "outcome", rule, "%s", why);
+	}
+	q = gov_quorum_json(&m, (size_t)idx);
+	gov_meeting_release(&m);
+	rc = db_prepare(ctx->c,
+			"UPDATE agenda_items SET outcome = $2, position_text = coalesce($3, position_text), "
+			"proposed_to = CASE WHEN $2 = 'proposed' THEN (SELECT b.parent_id FROM meetings mt "
+			"JOIN bodies b ON b.id = mt.body_id WHERE mt.id = agenda_items.meeting_id) END "
+			"WHERE id = $1",
+			&st, &ctx->err);
+	if (rc != LMN_OK) {
+		json_decref(q);
+		return api_fail(ctx, rc);
+	}
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, outcome);
+	db_bind_text(st, 3, position);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK) {
+		json_decref(q);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)ctx->id[0],
+					    "outcome", outcome, "quorum", q));
+}
+
+int actions_create(struct api_ctx *ctx)
+{
+	const char *owner, *description, *due;
+	struct gov_meeting m;
+	struct db_stmt *st;
+	bool row;
+	long idx;
+	int64_t id = 0;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "owner", true, &owner) || !api_str(ctx, "description", true, &description) ||
+	    !api_str(ctx, "due_on", false, &due))
+		return (int)ctx->resp->status;
+	if (due && !gov_date_ok(due))
+		return api_problem(ctx, 400, "invalid_input", "due_on", NULL,
+				   "due_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+	if (!open_item(ctx, ctx->id[0], &m, &idx))
+		return (int)ctx->resp->status;
+	gov_meeting_release(&m);
+	rc = db_prepare(ctx->c,
+			"INSERT INTO actions (item_id, owner, description, due_on) VALUES ($1, $2, $3, $4) "
+			"RETURNING id",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, owner);
+	db_bind_text(st, 3, description);
+	db_bind_text(st, 4, due);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "item_id",
+					    (json_int_t)ctx->id[0], "owner", owner, "description",
+					    description));
+}
+
+int actions_list(struct api_ctx *ctx)
+{
+	int64_t open = 0, body = 0;
+	struct db_stmt *st;
+	bool row;
+	json_t *a;
+	enum lmn_rc rc;
+
+	if (!api_query_int(ctx, "open", 0, 0, 1, &open) ||
+	    !api_query_int(ctx, "body_id", 0, 0, INT64_MAX, &body))
+		return (int)ctx->resp->status;
+	rc = db_prepare(
+		ctx->c,
+		"SELECT a.id, a.owner, a.description, coalesce(a.due_on, ''), coalesce(a.done_on, ''), "
+		"i.id, i.number, i.title, m.id, m.starts_at, b.id, b.code, b.name "
+		"FROM actions a JOIN agenda_items i ON i.id = a.item_id JOIN meetings m ON "
+		"m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id "
+		"WHERE ($1 = 0 OR a.done_on IS NULL) AND ($2 = 0 OR b.id = $2) AND ($3 = 0 OR EXISTS "
+		"(SELECT 1 FROM terms t JOIN seats s ON s.id = t.seat_id WHERE s.body_id = b.id AND "
+		"t.person_id = $4)) ORDER BY a.done_on IS NOT NULL, coalesce(a.due_on, '9999'), a.id",
+		&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, open);
+	db_bind_int(st, 2, body);
+	db_bind_int(st, 3, ctx->user.role == UR_MEMBER);
+	db_bind_int(st, 4, ctx->user.person_id);
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:{s:I, s:s, s:s}}",
+				      "id", (json_int_t)db_col_int(st, 0), "owner", db_col_text(st, 1),
+				      "description", db_col_text(st, 2), "item", "id",
+				      (json_int_t)db_col_int(st, 5), "number", db_col_text(st, 6),
+				      "title", db_col_text(st, 7), "meeting", "id",
+				      (json_int_t)db_col_int(st, 8), "starts_at", db_col_text(st, 9),
+				      "body", "id", (json_int_t)db_col_int(st, 10), "code",
+				      db_col_text(st, 11), "name", db_col_text(st, 12));
+		if (*db_col_text(st, 3))
+			json_object_set_new(o, "due_on", json_string(db_col_text(st, 3)));
+		if (*db_col_text(st, 4))
+			json_object_set_new(o, "done_on", json_string(db_col_text(st, 4)));
+		json_array_append_new(a, o);
+	}
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "actions", a));
+}
+
+int actions_done(struct api_ctx *ctx)
+{
+	struct db_stmt *st;
+	char today[11];
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "UPDATE actions SET done_on = coalesce(done_on, $2) WHERE id = $1 "
+				    "RETURNING done_on",
+				    &st, &ctx->err);
+	bool row = false;
+	json_t *o = NULL;
+
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	date_format(ctx->today, today);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, today);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		o = json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "done_on", db_col_text(st, 0));
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!row)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Åtgärden finns inte.");
+	return api_json(ctx, 200, o);
+}

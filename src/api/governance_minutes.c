@@ -1,0 +1,354 @@
+/* Minutes (mötesanteckningar): generated from the recorded meeting, approved by the people the
+ * body requires (the chair; for the political group the chair and a member of the other party),
+ * then immutable. A correction after approval is a new version (GOVERNANCE.md "Minutes"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/governance.h"
+#include "store/governance_store.h"
+
+int minutes_generate(struct api_ctx *ctx)
+{
+	struct gov_meeting m;
+	struct minutes mn;
+	struct buf html;
+	struct db_stmt *st;
+	bool row;
+	int64_t draft = 0, version = 0, id = 0;
+	enum lmn_rc rc;
+
+	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+		return (int)ctx->resp->status;
+	gov_minutes_build(&m, &mn);
+	gov_meeting_release(&m);
+	buf_init(&html, 0);
+	if (!mn.failed)
+		gov_minutes_html(&mn, &html);
+	minutes_release(&mn);
+	if (mn.failed || html.failed) {
+		buf_release(&html);
+		return api_fail(ctx, LMN_ENOMEM);
+	}
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
+		buf_release(&html);
+		return api_fail(ctx, rc);
+	}
+	/* The newest version: a draft is regenerated in place; approved, a new version follows. */
+	rc = db_prepare(ctx->c,
+			"SELECT id, version, approved_at IS NULL FROM minutes WHERE meeting_id = $1 "
+			"ORDER BY version DESC LIMIT 1",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, ctx->id[0]);
+		rc = db_step(st, &row, &ctx->err);
+		if (rc == LMN_OK && row) {
+			version = db_col_int(st, 1);
+			if (db_col_int(st, 2))
+				draft = db_col_int(st, 0);
+		}
+		db_done(st);
+	}
+	if (rc == LMN_OK && draft) {
+		rc = db_prepare(ctx->c, "UPDATE minutes SET html = $2, created_at = $3 WHERE id = $1",
+				&st, &ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, draft);
+			db_bind_text(st, 2, html.data);
+			db_bind_text(st, 3, ctx->now);
+			rc = db_run(st, &ctx->err);
+		}
+		id = draft;
+	} else if (rc == LMN_OK) {
+		version++;
+		rc = db_prepare(ctx->c,
+				"INSERT INTO minutes (meeting_id, version, html, created_at) "
+				"VALUES ($1, $2, $3, $4) RETURNING id",
+				&st, &ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, ctx->id[0]);
+			db_bind_int(st, 2, version);
+			db_bind_text(st, 3, html.data);
+			db_bind_text(st, 4, ctx->now);
+			rc = db_step(st, &row, &ctx->err);
+			if (rc == LMN_OK && row)
+				id = db_col_int(st, 0);
+			db_done(st);
+		}
+	}
+	buf_release(&html);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, draft ? 200 : 201,
+			json_pack("{s:I, s:I, s:I, s:b}", "id", (json_int_t)id, "meeting_id",
+				  (json_int_t)ctx->id[0], "version", (json_int_t)version, "approved",
+				  0));
+}
+
+int minutes_list(struct api_ctx *ctx)
+{
+	struct gov_meeting m;
+	struct db_stmt *st;
+	bool row;
+	json_t *a;
+	enum lmn_rc rc;
+
+	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+		return (int)ctx->resp->status;
+	gov_meeting_release(&m);
+	rc = db_prepare(ctx->c,
+			"SELECT id, version, created_at, coalesce(approved_at, '') FROM minutes "
+			"WHERE meeting_id = $1 ORDER BY version",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	a = json_array();
+	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+		json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)db_col_int(st, 0), "version",
+				      (json_int_t)db_col_int(st, 1), "created_at", db_col_text(st, 2));
+		if (*db_col_text(st, 3))
+			json_object_set_new(o, "approved_at", json_string(db_col_text(st, 3)));
+		json_array_append_new(a, o);
+	}
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "minutes", a));
+}
+
+struct minutes_row {
+	int64_t id, meeting_id, version;
+	char *html;
+	char approved_at[40];
+};
+
+/* Loads minutes the caller may see; on false a problem was sent. */
+static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT id, meeting_id, version, html, coalesce(approved_at, '') "
+				    "FROM minutes WHERE id = $1",
+				    &st, &ctx->err);
+	struct gov_meeting m;
+
+	memset(r, 0, sizeof(*r));
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	db_bind_int(st, 1, id);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row) {
+		r->id = db_col_int(st, 0);
+		r->meeting_id = db_col_int(st, 1);
+		r->version = db_col_int(st, 2);
+		r->html = strdup(db_col_text(st, 3));
+		snprintf(r->approved_at, sizeof(r->approved_at), "%s", db_col_text(st, 4));
+	}
+	db_done(st);
+	if (rc != LMN_OK || (row && !r->html)) {
+		free(r->html);
+		api_fail(ctx, rc != LMN_OK ? rc : LMN_ENOMEM);
+		return false;
+	}
+	if (!row) {
+		api_problem(ctx, 404, "not_found", NULL, NULL, "Mötesanteckningarna finns inte.");
+		return false;
+	}
+	if (!gov_meeting_visible(ctx, r->meeting_id, &m)) {
+		free(r->html);
+		return false;
+	}
+	gov_meeting_release(&m);
+	return true;
+}
+
+/* Who must approve, by the body's rule, and who has: fills required (a JSON array of strings
+ * naming who is missing) and sets *complete. */
+static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64_t meeting_id,
+				  json_t *approvals, json_t *missing, bool *complete)
+{
+	struct gov_meeting m;
+	struct db_stmt *st;
+	bool row, chair_ok = false, other_ok = false, any = false;
+	int chair_party = -2;
+	char rule[32] = "chair";
+	enum lmn_rc rc = gov_store_meeting(ctx->c, meeting_id, &m, &ctx->err);
+
+	*complete = false;
+	if (rc != LMN_OK)
+		return rc;
+	rc = db_prepare(ctx->c,
+			"SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
+			"WHERE mt.id = $1",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, meeting_id);
+		rc = db_step(st, &row, &ctx->err);
+		if (rc == LMN_OK && row)
+			snprintf(rule, sizeof(rule), "%s", db_col_text(st, 0));
+		db_done(st);
+	}
+	for (size_t i = 0; i < m.nseats; i++)
+		if (m.seats[i].role == SEAT_CHAIR && m.seats[i].person_id)
+			chair_party = m.seats[i].party;
+	if (rc == LMN_OK)
+		rc = db_prepare(ctx->c,
+				"SELECT a.person_id, p.name, a.approved_at FROM minutes_approvals a "
+				"JOIN people p ON p.id = a.person_id WHERE a.minutes_id = $1 "
+				"ORDER BY a.approved_at",
+				&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, minutes_id);
+		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+			int64_t person = db_col_int(st, 0);
+			const char *as = "";
+			any = true;
+			for (size_t i = 0; i < m.nseats; i++) {
+				const struct gov_seat *s = &m.seats[i];
+				if (s->person_id != person)
+					continue;
+				if (s->role == SEAT_CHAIR) {
+					chair_ok = true;
+					as = "chair";
+				} else if (seat_role_appointed(s->role) && s->party >= 0 &&
+					   s->party != chair_party) {
+					other_ok = true;
+					as = "other_party";
+				} else if (s->role == SEAT_SECRETARY) {
+					as = "secretary";
+				}
+			}
+			json_array_append_new(approvals,
+					      json_pack("{s:I, s:s, s:s, s:s}", "person_id",
+							(json_int_t)person, "name", db_col_text(st, 1),
+							"approved_at", db_col_text(st, 2), "as", as));
+		}
+		db_done(st);
+	}
+	gov_meeting_release(&m);
+	if (rc != LMN_OK)
+		return rc;
+	if (strcmp(rule, "secretary") == 0) {
+		if (!any)
+			json_array_append_new(missing, json_string("sekreteraren"));
+		*complete = any;
+		return LMN_OK;
+	}
+	if (!chair_ok)
+		json_array_append_new(missing, json_string("ordföranden"));
+	if (strcmp(rule, "chair_and_other_party") == 0 && !other_ok)
+		json_array_append_new(missing, json_string("en ledamot från den andra parten"));
+	*complete = chair_ok && (strcmp(rule, "chair_and_other_party") != 0 || other_ok);
+	return LMN_OK;
+}
+
+int minutes_get(struct api_ctx *ctx)
+{
+	struct minutes_row r;
+	json_t *approvals = json_array(), *missing = json_array();
+	bool complete;
+	enum lmn_rc rc;
+
+	if (!load_minutes(ctx, ctx->id[0], &r)) {
+		json_decref(approvals);
+		json_decref(missing);
+		return (int)ctx->resp->status;
+	}
+	rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, &complete);
+	if (rc != LMN_OK) {
+		free(r.html);
+		json_decref(approvals);
+		json_decref(missing);
+		return api_fail(ctx, rc);
+	}
+	json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)r.id, "meeting_id",
+			      (json_int_t)r.meeting_id, "version", (json_int_t)r.version, "html",
+			      r.html, "approvals", approvals, "missing_approvals",
+			      *r.approved_at ? (json_decref(missing), json_array()) : missing);
+	if (o && *r.approved_at)
+		json_object_set_new(o, "approved_at", json_string(r.approved_at));
+	free(r.html);
+	return api_json(ctx, 200, o);
+}
+
+int minutes_approve(struct api_ctx *ctx)
+{
+	struct minutes_row r;
+	int64_t person = ctx->user.person_id;
+	json_t *approvals = NULL, *missing = NULL;
+	struct db_stmt *st;
+	bool complete = false, seat = false;
+	struct gov_meeting m;
+	enum lmn_rc rc;
+
+	if (ctx->user.role == UR_SECRETARY && json_object_get(ctx->body, "person_id") &&
+	    !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
+		return (int)ctx->resp->status;
+	if (!person)
+		return api_problem(ctx, 403, "no_person", "person_id", NULL,
+				   "Ditt konto är inte kopplat till en person i styrningen.");
+	if (!load_minutes(ctx, ctx->id[0], &r))
+		return (int)ctx->resp->status;
+	free(r.html);
+	if (*r.approved_at)
+		return api_problem(ctx, 409, "already_approved", NULL, "D:mötesanteckningar",
+				   "Version %lld är redan godkänd och kan inte ändras; en rättelse blir "
+				   "en ny version.",
+				   (long long)r.version);
+	if ((rc = gov_store_meeting(ctx->c, r.meeting_id, &m, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	for (size_t i = 0; i < m.nseats; i++)
+		seat |= m.seats[i].person_id == person;
+	gov_meeting_release(&m);
+	if (!seat)
+		return api_problem(ctx, 422, "not_in_body", "person_id", "D:mötesanteckningar",
+				   "Bara den som har en plats i organet kan godkänna dess "
+				   "mötesanteckningar.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = db_prepare(ctx->c,
+			"INSERT INTO minutes_approvals (minutes_id, person_id, approved_at) "
+			"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, r.id);
+		db_bind_int(st, 2, person);
+		db_bind_text(st, 3, ctx->now);
+		rc = db_run(st, &ctx->err);
+	}
+	approvals = json_array();
+	missing = json_array();
+	if (rc == LMN_OK)
+		rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, &complete);
+	if (rc == LMN_OK && complete) {
+		rc = db_prepare(ctx->c, "UPDATE minutes SET approved_at = $2 WHERE id = $1", &st,
+				&ctx->err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, r.id);
+			db_bind_text(st, 2, ctx->now);
+			rc = db_run(st, &ctx->err);
+		}
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		json_decref(approvals);
+		json_decref(missing);
+		return api_fail(ctx, rc);
+	}
+	json_t *o = json_pack("{s:I, s:I, s:b, s:o, s:o}", "id", (json_int_t)r.id, "version",
+			      (json_int_t)r.version, "approved", complete, "approvals", approvals,
+			      "missing_approvals", missing);
+	return api_json(ctx, 200, o);
+}

@@ -1,0 +1,277 @@
+/* A recorded meeting from the store: see governance_store.h. */
+#include "store/governance_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *col(struct db_stmt *st, int i, bool *oom)
+{
+	char *s = strdup(db_col_text(st, i));
+	if (!s)
+		*oom = true;
+	return s;
+}
+
+enum lmn_rc gov_store_meeting_body(struct db_conn *c, int64_t meeting_id, int64_t *body_id,
+				   struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c, "SELECT body_id FROM meetings WHERE id = $1", &st, err);
+
+	*body_id = 0;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*body_id = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, int64_t *body,
+			  char date[11], bool *oom, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT b.id, b.code, b.name, b.kind, b.quorum_num, b.quorum_den, "
+		"coalesce(b.mandate_limit_ore, -1), coalesce(pb.name, ''), m.starts_at, "
+		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, '') "
+		"FROM meetings m JOIN bodies b ON b.id = m.body_id "
+		"LEFT JOIN bodies pb ON pb.id = b.parent_id WHERE m.id = $1",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && !row)
+		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "Mötet finns inte.");
+	if (rc == LMN_OK) {
+		int kind = body_kind_parse(db_col_text(st, 3));
+		m->id = id;
+		*body = db_col_int(st, 0);
+		m->body_code = col(st, 1, oom);
+		m->body_name = col(st, 2, oom);
+		m->kind = kind < 0 ? BODY_COUNCIL : (enum body_kind)kind;
+		m->share.num = (int)db_col_int(st, 4);
+		m->share.den = (int)db_col_int(st, 5);
+		m->mandate_limit_ore = db_col_int(st, 6);
+		m->parent_name = col(st, 7, oom);
+		m->starts_at = col(st, 8, oom);
+		m->ends_at = col(st, 9, oom);
+		m->form = col(st, 10, oom);
+		m->place = col(st, 11, oom);
+		m->notice_sent_on = col(st, 12, oom);
+		memcpy(date, m->starts_at ? m->starts_at : "", 10);
+		date[10] = '\0';
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc seats(struct db_conn *c, int64_t body, const char *date, struct gov_meeting *m,
+			 bool *oom, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT s.id, coalesce(p.code, ''), s.role, s.title, "
+		"coalesce((SELECT t.person_id FROM terms t WHERE t.seat_id = s.id AND t.from_date <= $2 "
+		"AND (t.to_date IS NULL OR t.to_date >= $2) ORDER BY t.from_date DESC LIMIT 1), 0) "
+		"FROM seats s LEFT JOIN parties p ON p.id = s.party_id WHERE s.body_id = $1 "
+		"AND coalesce(s.active_from, '') <= $2 AND coalesce(s.active_until, '9999') >= $2 "
+		"ORDER BY s.position, s.id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, body);
+	db_bind_text(st, 2, date);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_seat *s = gov_meeting_add_seat(m);
+		int role = seat_role_parse(db_col_text(st, 2));
+		if (!s) {
+			*oom = true;
+			break;
+		}
+		s->id = db_col_int(st, 0);
+		s->party = *db_col_text(st, 1) ? gov_meeting_party(m, db_col_text(st, 1)) : -1;
+		s->role = role < 0 ? SEAT_INVITED : (enum seat_role)role;
+		s->title = col(st, 3, oom);
+		s->person_id = db_col_int(st, 4);
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc people(struct db_conn *c, int64_t id, int64_t body, const char *date,
+			  struct gov_meeting *m, bool *oom, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT pe.id, pe.name, pe.organisation FROM people pe WHERE "
+		"EXISTS (SELECT 1 FROM terms t JOIN seats s ON s.id = t.seat_id WHERE "
+		"t.person_id = pe.id AND s.body_id = $2 AND t.from_date <= $3 AND "
+		"(t.to_date IS NULL OR t.to_date >= $3)) OR "
+		"EXISTS (SELECT 1 FROM participation pa JOIN agenda_items i ON i.id = pa.item_id "
+		"WHERE i.meeting_id = $1 AND pa.person_id = pe.id) ORDER BY pe.id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, body);
+	db_bind_text(st, 3, date);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_person *p = gov_meeting_add_person(m);
+		if (!p) {
+			*oom = true;
+			break;
+		}
+		p->id = db_col_int(st, 0);
+		p->name = col(st, 1, oom);
+		p->organisation = col(st, 2, oom);
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc items(struct db_conn *c, int64_t id, struct gov_meeting *m, bool *oom,
+			 struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT id, number, type, matter, coalesce(cost_ore, -1), coalesce(outcome, ''), "
+		"title, presenter, body_text, position_text, follow_up FROM agenda_items "
+		"WHERE meeting_id = $1 ORDER BY position, id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_item *it = gov_meeting_add_item(m);
+		int type = item_type_parse(db_col_text(st, 2));
+		int matter = item_matter_parse(db_col_text(st, 3));
+		if (!it) {
+			*oom = true;
+			break;
+		}
+		it->id = db_col_int(st, 0);
+		snprintf(it->number, sizeof(it->number), "%s", db_col_text(st, 1));
+		it->type = type < 0 ? ITEM_PROCEDURAL : (enum item_type)type;
+		it->matter = matter < 0 ? MATTER_OTHER : (enum item_matter)matter;
+		it->cost_ore = db_col_int(st, 4);
+		it->outcome = (enum item_outcome)item_outcome_parse(db_col_text(st, 5));
+		it->title = col(st, 6, oom);
+		it->presenter = col(st, 7, oom);
+		it->text = col(st, 8, oom);
+		it->position = col(st, 9, oom);
+		it->follow_up = col(st, 10, oom);
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, bool *oom,
+			 struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT pa.item_id, pa.person_id, pa.how FROM participation pa "
+		"JOIN agenda_items i ON i.id = pa.item_id WHERE i.meeting_id = $1 "
+		"ORDER BY i.position, pa.person_id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		long item = gov_meeting_item_by_id(m, db_col_int(st, 0));
+		struct gov_part *p;
+		if (item < 0)
+			continue;
+		if (!(p = gov_meeting_add_part(m))) {
+			*oom = true;
+			break;
+		}
+		p->item = (size_t)item;
+		p->person_id = db_col_int(st, 1);
+		p->written = strcmp(db_col_text(st, 2), "written") == 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc actions(struct db_conn *c, int64_t id, struct gov_meeting *m, bool *oom,
+			   struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT a.item_id, a.owner, a.description, coalesce(a.due_on, ''), "
+		"coalesce(a.done_on, ''), a.id FROM actions a JOIN agenda_items i ON i.id = a.item_id "
+		"WHERE i.meeting_id = $1 ORDER BY a.id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		long item = gov_meeting_item_by_id(m, db_col_int(st, 0));
+		struct gov_action *a;
+		if (item < 0)
+			continue;
+		if (!(a = gov_meeting_add_action(m))) {
+			*oom = true;
+			break;
+		}
+		a->item = (size_t)item;
+		a->owner = col(st, 1, oom);
+		a->description = col(st, 2, oom);
+		a->due_on = col(st, 3, oom);
+		a->done_on = col(st, 4, oom);
+		a->id = db_col_int(st, 5);
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_meeting(struct db_conn *c, int64_t id, struct gov_meeting *m,
+			      struct lmn_err *err)
+{
+	char date[11] = "";
+	int64_t body = 0;
+	bool oom = false;
+	enum lmn_rc rc;
+
+	gov_meeting_init(m);
+	rc = header(c, id, m, &body, date, &oom, err);
+	if (rc == LMN_OK)
+		rc = seats(c, body, date, m, &oom, err);
+	if (rc == LMN_OK)
+		rc = people(c, id, body, date, m, &oom, err);
+	if (rc == LMN_OK)
+		rc = items(c, id, m, &oom, err);
+	if (rc == LMN_OK)
+		rc = parts(c, id, m, &oom, err);
+	if (rc == LMN_OK)
+		rc = actions(c, id, m, &oom, err);
+	if (rc == LMN_OK && oom)
+		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	if (rc != LMN_OK)
+		gov_meeting_release(m);
+	return rc;
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Governance over HTTP against the real `lmn serve` on a fresh demo database: who sees what, quorum
+# per item at its boundaries (exactly half, one short, a member leaving, written participation,
+# vacancies, adjuncts), outcomes refused without quorum or beyond a preparation group's mandate,
+# follow-up actions, minutes (golden file, approval, immutability, corrections as new versions),
+# and a change-log entry decided today that changes tomorrow's due dates and not yesterday's.
+. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/api_lib.sh"
+D="${LMN_TEST_DATA:?}/governance"
+
+for u in sekreterare ledamot admin patient kundtjanst forskrivare; do login "$u"; done
+# st_code: "STATUS CODE" of an answer (code of a problem, or -)
+st_code() { python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b.get("code","-"))'; }
+
+# --- Roles ---
+check "a patient sees no governance" "403" "$(status patient GET /api/bodies)"
+check "the member sees only the bodies they hold a seat in" "LR" \
+	"$(body ledamot GET /api/bodies | json '" ".join(b["code"] for b in d["bodies"])')"
+pbg=$(body sekreterare GET '/api/meetings?body_id=2' | json 'd["meetings"][0]["id"]')
+check "the member may not open another body's meeting" "403 not_a_member" "$(req ledamot GET "/api/meetings/$pbg" | st_code)"
+check "the member may not edit an agenda" "403" "$(status ledamot POST /api/meetings/1/items '{"number":"9","type":"information","title":"X"}')"
+check "the administration reads the change log" "200" "$(status admin GET /api/change-log)"
+
+# --- The meeting of 2024-10-24 rebuilt in the store (same counts as the JSON of the CLI test) ---
+body sekreterare GET /api/meetings/1 >"$TMP/m1.json"
+check "seed meeting: quorum per item as counted from the minutes" \
+	"$(python3 -c 'import json,sys; print(" ".join(i["item"]+":"+str(i["parties"]["VGR"]["counted"])+"/"+str(i["parties"]["VGK"]["counted"]) for i in json.load(open(sys.argv[1]))["items"]))' "$D/council-2024-10-24.expected")" \
+	"$(json '" ".join(i["number"]+":"+str(i["quorum"]["parties"]["VGR"]["counted"])+"/"+str(i["quorum"]["parties"]["VGK"]["counted"]) for i in d["items"] if i["number"] not in ("6", "7"))' <"$TMP/m1.json")"
+check "two vacant VGR seats are not appointed" "4 6" \
+	"$(json 'str(d["items"][0]["quorum"]["parties"]["VGR"]["appointed"])+" "+str(d["items"][0]["quorum"]["parties"]["VGK"]["appointed"])' <"$TMP/m1.json")"
+
+# --- Quorum at the boundaries on the council meeting of 2026-12-10 (chair VGR, vice VGK) ---
+m=$(body sekreterare GET '/api/meetings?body_id=3&year=2026' | json '[x["id"] for x in d["meetings"] if x["starts_at"].startswith("2026-12-10")][0]')
+body sekreterare POST "/api/meetings/$m/items" '{"number":"4","type":"decision","title":"Tillägg i handboken","matter":"handbook"}' >/dev/null
+item() { body sekreterare GET "/api/meetings/$m" | json "[i[\"id\"] for i in d[\"items\"] if i[\"number\"]==\"$1\"][0]"; }
+i2=$(item 2); i3=$(item 3); i4=$(item 4)
+quorum() { body sekreterare GET "/api/meetings/$m" | json "[str(i['quorum']['quorate'])+' VGR '+str(i['quorum']['parties']['VGR']['counted'])+'/'+str(i['quorum']['parties']['VGR']['appointed'])+' VGK '+str(i['quorum']['parties']['VGK']['counted'])+'/'+str(i['quorum']['parties']['VGK']['appointed']) for i in d['items'] if i['number']=='$1'][0]"; }
+for p in 1 4 5 6; do
+	status sekreterare PUT "/api/meetings/$m/attendance" "{\"person_id\":$p,\"items\":\"all\"}" >/dev/null
+done
+status sekreterare PUT "/api/meetings/$m/attendance" '{"person_id":11,"items":"all"}' >/dev/null
+check "one short in VGK: not quorate (the adjunct does not count)" "False VGR 2/4 VGK 2/6" "$(quorum 2)"
+out=$(req sekreterare POST "/api/agenda-items/$i2/outcome" '{"outcome":"decided"}')
+check "deciding without quorum is refused" "422 no_quorum" "$(echo "$out" | st_code)"
+check "the refusal says which party lacks how many" "yes" \
+	"$(echo "${out#* }" | json '"yes" if "VGK saknar 1" in d["detail"] and d["rule"]=="D:beslutsmässighet" else d["detail"]')"
+check "the member takes part in writing before the meeting" "200" "$(status ledamot POST "/api/agenda-items/$i2/written" '{}')"
+check "exactly half of each party is quorate" "True VGR 2/4 VGK 3/6" "$(quorum 2)"
+check "now the item can be decided" "200" "$(status sekreterare POST "/api/agenda-items/$i2/outcome" '{"outcome":"decided","position":"Ledningsrådet ställer sig bakom förslaget."}')"
+status sekreterare PUT "/api/meetings/$m/attendance" '{"person_id":7,"until":"2"}' >/dev/null
+check "a member leaving after item 2 counts for item 2" "True VGR 2/4 VGK 4/6" "$(quorum 2)"
+check "… and not for item 4" "False VGR 2/4 VGK 2/6" "$(quorum 4)"
+check "an information item cannot be decided" "422 outcome_not_allowed" "$(req sekreterare POST "/api/agenda-items/$i3/outcome" '{"outcome":"decided"}' | st_code)"
+check "an information item is noted" "200" "$(status sekreterare POST "/api/agenda-items/$i3/outcome" '{"outcome":"noted"}')"
+check "an unappointed person cannot take part in writing" "422 not_appointed" "$(req sekreterare POST "/api/agenda-items/$i4/written" '{"person_id":11}' | st_code)"
+check "written participation after the start is the secretary's record, not the member's" "422 meeting_started" \
+	"$(req ledamot POST "/api/agenda-items/$(body sekreterare GET /api/meetings/1 | json 'd["items"][3]["id"]')/written" '{}' | st_code)"
+
+# --- The mandate of a preparation group (IT adaptations up to 50 000 kr) ---
+it=$(body sekreterare GET '/api/meetings?body_id=7' | json 'd["meetings"][0]["id"]')
+for p in 33 34 35 36; do status sekreterare PUT "/api/meetings/$it/attendance" "{\"person_id\":$p,\"items\":\"all\"}" >/dev/null; done
+body sekreterare GET "/api/meetings/$it" >"$TMP/it.json"
+small=$(json 'd["items"][0]["id"]' <"$TMP/it.json"); large=$(json 'd["items"][1]["id"]' <"$TMP/it.json")
+check "an IT adaptation of 35 000 kr is within the group's mandate" "200" "$(status sekreterare POST "/api/agenda-items/$small/outcome" '{"outcome":"decided"}')"
+out=$(req sekreterare POST "/api/agenda-items/$large/outcome" '{"outcome":"decided"}')
+check "one of 450 000 kr is beyond it" "422 beyond_mandate" "$(echo "$out" | st_code)"
+check "… and becomes a proposal to the council" "yes" "$(echo "${out#* }" | json '"yes" if "450 000 kr" in d["detail"] and "50 000 kr" in d["detail"] and "Ledningsrådet för hjälpmedel" in d["detail"] else d["detail"]')"
+check "the group records it as a proposal" "200" "$(status sekreterare POST "/api/agenda-items/$large/outcome" '{"outcome":"proposed"}')"
+check "a council cannot make proposals" "422" "$(status sekreterare POST "/api/agenda-items/$i4/outcome" '{"outcome":"proposed"}')"
+
+# --- Follow-up actions across meetings until done ---
+a=$(body sekreterare POST "/api/agenda-items/$i2/actions" '{"owner":"Samverkansfunktionen","description":"Meddela distributören","due_on":"2026-12-15"}' | json 'd["id"]')
+check "open actions across meetings, with owners" "3" "$(body ledamot GET '/api/actions?open=1' | json 'len(d["actions"])')"
+check "an action is marked done" "200" "$(status sekreterare POST "/api/actions/$a/done")"
+check "… and leaves the open list" "2" "$(body ledamot GET '/api/actions?open=1' | json 'len(d["actions"])')"
+
+# --- Minutes: golden file, approval, immutability, a correction as a new version ---
+check "the secretary generates the minutes" "201" "$(status sekreterare POST /api/meetings/1/minutes)"
+mid=$(body sekreterare GET /api/meetings/1/minutes | json 'd["minutes"][0]["id"]')
+body sekreterare GET "/api/minutes/$mid" | json 'd["html"]' >"$TMP/minutes.html"
+check_file "minutes in the structure of the 2024-10-24 minutes (golden file)" "$D/minutes-2024-10-24.html" "$TMP/minutes.html"
+check "the chair must approve" "ordföranden" "$(body sekreterare GET "/api/minutes/$mid" | json '",".join(d["missing_approvals"])')"
+check "the chair of the day (the member) approves" "True" "$(body ledamot POST "/api/minutes/$mid/approve" '{}' | json 'd["approved"]')"
+check "approved minutes cannot be approved again" "409" "$(status ledamot POST "/api/minutes/$mid/approve" '{}')"
+check "after approval the meeting record is closed" "409 minutes_approved" "$(req sekreterare PUT /api/meetings/1/attendance '{"person_id":8,"items":"all"}' | st_code)"
+check "a correction is a new version" "201 2" "$(req sekreterare POST /api/meetings/1/minutes | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["version"])')"
+check "approved minutes are immutable in the store" "yes" "$(python3 -c '
+import sqlite3, sys
+try:
+    c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE minutes SET html = ? WHERE id = ?", ("x", int(sys.argv[2]))); c.commit(); print("no")
+except sqlite3.DatabaseError as e:
+    print("yes" if "immutable" in str(e) else str(e))' "$TMP/lmn.db" "$mid")"
+pbgmin=$(body sekreterare POST "/api/meetings/$pbg/minutes" | json 'd["id"]')
+check "the political group's minutes need the chair and a member of the other party" "False en ledamot från den andra parten" \
+	"$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":23}' | json 'str(d["approved"])+" "+",".join(d["missing_approvals"])')"
+check "a member of the same party does not complete it" "False" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":24}' | json 'd["approved"]')"
+check "the VGR vice chair completes it" "True" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":28}' | json 'd["approved"]')"
+
+# --- The change log changes the rules: decided today, from tomorrow, no restart ---
+check "the five entries of DOMAIN.md §9 are there from the start" "2019-03-12 2020-01-30 2023-06-21 2023-11-16 2026-01-30" \
+	"$(body sekreterare GET /api/change-log | json '" ".join(e["decided_on"] for e in d["entries"])')"
+# A second server whose clock says tomorrow, on the same database, started before the decision.
+LMN_NOW=2026-11-24T10:00 "$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out2" 2>"$TMP/err2" &
+pid2=$!
+trap 'kill $pid $pid2 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do
+	port2=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out2"); [ -n "$port2" ] && break; sleep 0.05
+done
+B2="http://127.0.0.1:$port2"
+curl -sS -c "$TMP/k2.jar" -H 'Content-Type: application/json' -d '{"username":"kundtjanst","password":"demo2026"}' "$B2/api/login" | json 'd["csrf_token"]' >"$TMP/k2.csrf"
+pat=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Ledtidsson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | json 'd["id"]')
+body forskrivare POST "/api/patients/$pat/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"},{"article_id":2,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"},{"article_id":3,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"},{"article_id":4,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"}]}' >/dev/null
+body kundtjanst GET "/api/patients/$pat/prescriptions" >"$TMP/rx.json"
+rxitem() { json "d['items'][$1]['id']" <"$TMP/rx.json"; }
+order() { # order SERVER_URL JAR CSRF ITEM: prints the due date
+	curl -sS -b "$2" -H "X-CSRF-Token: $(cat "$3")" -H 'Content-Type: application/json' \
+		-d "{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$4,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" \
+		"$1/api/patients/$pat/orders" | json 'd.get("due") or d.get("detail")'
+}
+check "before the decision: today's order is due on working day 4" "2026-11-27" "$(order "$B" "$TMP/kundtjanst.jar" "$TMP/kundtjanst.csrf" "$(rxitem 0)")"
+check "before the decision: tomorrow's order is due on working day 4" "2026-11-30" "$(order "$B2" "$TMP/k2.jar" "$TMP/k2.csrf" "$(rxitem 1)")"
+out=$(req sekreterare POST /api/change-log '{"decided_on":"2026-11-23","effective_on":"2026-11-24","body":"Ledningsrådet för hjälpmedel","heading":"Specifikation B 3:1 Leverans till ordinärt boende","section":"B3:1","original_text":"Samtliga beställningar ska levereras inom 4 arbetsdagar, beställningsdagen är dag 0.","new_text":"Samtliga beställningar ska levereras inom 3 arbetsdagar, beställningsdagen är dag 0.","parameters":{"lead_time_working_days":3}}')
+check "the secretary records the decision with its rule parameter" "201" "${out%% *}"
+check "a wrong parameter is refused on its field" "400 parameters" \
+	"$(req sekreterare POST /api/change-log '{"decided_on":"2026-11-23","body":"X","heading":"Y","parameters":{"lead_days":3}}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "a version before the newest of its section is refused" "422 invalid_rules" \
+	"$(req sekreterare POST /api/change-log '{"decided_on":"2026-11-23","body":"X","heading":"Y","parameters":{"lead_time_working_days":5}}' | st_code)"
+check "the running server answers tomorrow's rules at once" "3 B3:1@2026-11-24" \
+	"$(body sekreterare GET '/api/rules?on=2026-11-24' | json '[p["value"]+" "+p["source"] for p in d["sections"][0]["parameters"] if p["key"]=="lead_time_working_days"][0]')"
+check "… and today's are unchanged" "4" \
+	"$(body sekreterare GET '/api/rules?on=2026-11-23' | json '[p["value"] for p in d["sections"][0]["parameters"] if p["key"]=="lead_time_working_days"][0]')"
+check "today's order placement is unchanged" "2026-11-27" "$(order "$B" "$TMP/kundtjanst.jar" "$TMP/kundtjanst.csrf" "$(rxitem 2)")"
+sleep 1.2 # the other server looks for new decisions at most once a second
+check "tomorrow's order placement uses 3 working days, without a restart" "2026-11-27" "$(order "$B2" "$TMP/k2.jar" "$TMP/k2.csrf" "$(rxitem 3)")"
+printf '{"received":"2026-11-22T10:00"}\n{"received":"2026-11-23T10:00"}\n{"received":"2026-11-24T10:00"}\n' | "$LMN" rules eval --db "$TMP/lmn.db" >"$TMP/eval"
+check "rules eval --db: yesterday and today keep 4 days, tomorrow 3" \
+	"2026-11-26 B3:1@2018-05-01|2026-11-27 B3:1@2018-05-01|2026-11-27 B3:1@2026-11-24" \
+	"$(python3 -c 'import json,sys; print("|".join(d["due"]+" "+d["rules"][0] for d in map(json.loads, open(sys.argv[1]))))' "$TMP/eval")"
+
+# --- The specification text on a date, and the difference of two versions ---
+check "B3:3 as in force in 2019 is the original wording" "True" "$(body sekreterare GET '/api/specification?section=B3:3&on=2019-06-01' | json '"Expressleverans" in d["text"] and d["original"]')"
+check "B3:3 as in force in 2021 is the 2020-01-30 text" "2020-01-30 False" "$(body sekreterare GET '/api/specification?section=B3:3&on=2021-01-01' | json 'd["since"]+" "+str("Expressleverans" in d["text"])')"
+check "the side-by-side difference marks removed and added words" "4 3" \
+	"$(body sekreterare GET '/api/specification/diff?section=B3:1&from=2026-11-23&to=2026-11-24' | json '" ".join(s["text"].strip() for s in d["diff"] if s["op"]!="same")')"
+check "an unknown section is 404" "404" "$(status sekreterare GET '/api/specification?section=Z9')"
+done_testing
