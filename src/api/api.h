@@ -225,6 +225,13 @@ int tokens_revoke(struct api_ctx *ctx);
 /* api/rules.c */
 int rules_list(struct api_ctx *ctx);
 
+/* api/reports.c */
+int reports_keyfigures_get(struct api_ctx *ctx);
+int reports_invoice_get(struct api_ctx *ctx);
+int reports_repayment_get(struct api_ctx *ctx);
+int fees_list(struct api_ctx *ctx);
+int fees_create(struct api_ctx *ctx);
+
 /* Governance (api/governance_*.c, api/change_log.c): bodies, seats, terms, meetings, minutes,
  * the change log and the specification text. */
 int bodies_list(struct api_ctx *ctx);

@@ -132,6 +132,19 @@ static const struct route routes[] = {
 	{ "GET", "/api/specification/diff", specification_diff, GOV_READ,
 	  "The difference of a section's text between two dates (section=, from=, to=)" },
 
+	{ "GET", "/api/reports/key-figures", reports_keyfigures_get, ROLE_BIT(UR_ADMIN),
+	  "Key figures of a tertial or year against the targets in force, with the trend "
+	  "(year=, tertial=1-3 or 0 for the year, format=json|csv)" },
+	{ "GET", "/api/reports/invoice-basis", reports_invoice_get, ROLE_BIT(UR_ADMIN),
+	  "The invoice basis of a month per care provider and cost centre (month=YYYY-MM, "
+	  "format=json|csv)" },
+	{ "GET", "/api/reports/surplus-repayment", reports_repayment_get, ROLE_BIT(UR_ADMIN),
+	  "A year's surplus repaid pro rata to what each care provider was charged (year=, "
+	  "surplus_ore=, format=json|csv)" },
+	{ "GET", "/api/fees", fees_list, ROLE_BIT(UR_ADMIN), "Every version of the fee tables" },
+	{ "POST", "/api/fees", fees_create, ROLE_BIT(UR_ADMIN),
+	  "Set a fee from a date (today or later)" },
+
 	{ "GET", "/api/openapi.json", openapi_get, 0, "This document" },
 };
 

@@ -1,5 +1,6 @@
 /* lmn import assortment FILE: the assortment import of the API from the command line, with a
- * progress bar on a terminal and every error by line; all rows or none. */
+ * progress bar on a terminal and every error by line; all rows or none. lmn import orders|deliveries|
+ * calls FILE: history from the end-of-life system (store/history.h), the same way. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "cli/cli.h"
 #include "codec/assortment_csv.h"
 #include "store/articles.h"
+#include "store/history.h"
 #include "util/clock.h"
 
 struct bar {
@@ -133,15 +135,92 @@ out:
 	return status;
 }
 
+static void on_history(void *ctx, size_t done, size_t total)
+{
+	struct bar *b = ctx;
+
+	b->phase = "importerar";
+	draw(b, total ? (int)(done * 100 / total) : 100);
+}
+
+static int import_history(enum history_kind kind, const char *path, const char *db_path,
+			  const char *rules_dir)
+{
+	struct bar bar = { .tty = isatty(STDERR_FILENO) == 1, .phase = "importerar", .shown = -1 };
+	struct history_result res;
+	struct clock_now now;
+	struct params p;
+	struct db *db = NULL;
+	struct db_conn *c = NULL;
+	struct lmn_err err;
+	char *data = NULL;
+	size_t len = 0;
+	enum lmn_rc rc;
+	int status = 1;
+
+	history_result_init(&res);
+	if (access(db_path, F_OK) != 0) {
+		cli_error("--db %s: no such database", db_path);
+		return 1;
+	}
+	if (cli_load_rules_db(&p, rules_dir, db_path) != LMN_OK)
+		return 1;
+	if ((rc = clock_now(&now, &err)) != LMN_OK || (rc = read_file(path, &data, &len, &err)) != LMN_OK) {
+		cli_error("%s", err.message);
+		goto out;
+	}
+	if ((rc = db_open(db_path, &db, &err)) == LMN_OK && (rc = db_acquire(db, &c, &err)) == LMN_OK &&
+	    (rc = db_begin(c, true, &err)) == LMN_OK) {
+		rc = history_import(c, &p, kind, data, len, now.iso, on_history, &bar, &res, &err);
+		if (rc == LMN_OK)
+			rc = db_commit(c, &err);
+		if (rc != LMN_OK)
+			db_rollback(c);
+	}
+	if (bar.tty && bar.shown >= 0)
+		fputc('\n', stderr);
+	if (rc == LMN_EINVAL && res.nerrors > 0) {
+		for (size_t i = 0; i < res.nerrors; i++)
+			fprintf(stderr, "%s: %s\n", path, res.errors[i].message);
+		if (res.errors_dropped)
+			fprintf(stderr, "%s: … och %zu fel till\n", path, res.errors_dropped);
+		fprintf(stderr, "lmn: importen avbröts: %zu fel, inget skrevs\n",
+			res.nerrors + res.errors_dropped);
+		goto out;
+	}
+	if (rc != LMN_OK) {
+		cli_error("%s", err.message);
+		goto out;
+	}
+	if (kind == HISTORY_ORDERS)
+		printf("lmn: %zu rader importerade: %zu beställningar med %zu orderrader\n", res.rows,
+		       res.orders, res.lines);
+	else if (kind == HISTORY_DELIVERIES)
+		printf("lmn: %zu rader importerade: %zu leveranser\n", res.rows, res.shipments);
+	else
+		printf("lmn: %zu rader importerade: %zu samtal\n", res.rows, res.calls);
+	status = 0;
+out:
+	if (c)
+		db_release(db, c);
+	db_close(db);
+	free(data);
+	history_result_release(&res);
+	params_release(&p);
+	return status;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "price-from", required_argument, NULL, 'f' },
+		{ "rules", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char use[] = "usage: lmn import assortment FILE [--db PATH] [--price-from DATE]";
-	const char *db_path = "var/lmn.db";
+	static const char use[] = "usage: lmn import assortment FILE [--db PATH] [--price-from DATE]\n"
+				  "       lmn import orders|deliveries|calls FILE [--db PATH] [--rules DIR]";
+	const char *db_path = "var/lmn.db", *rules_dir = NULL;
 	lmn_day from = LMN_DAY_NONE;
 	int c;
 
@@ -149,6 +228,8 @@ int cmd_import(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'd') {
 			db_path = optarg;
+		} else if (c == 'r') {
+			rules_dir = optarg;
 		} else if (c == 'f') {
 			if (date_parse(optarg, strlen(optarg), &from) != LMN_OK || strlen(optarg) != 10) {
 				cli_error("--price-from: expected YYYY-MM-DD, got '%s'", optarg);
@@ -159,6 +240,12 @@ int cmd_import(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (argc - optind == 2 && strcmp(argv[optind], "orders") == 0)
+		return import_history(HISTORY_ORDERS, argv[optind + 1], db_path, rules_dir);
+	if (argc - optind == 2 && strcmp(argv[optind], "deliveries") == 0)
+		return import_history(HISTORY_DELIVERIES, argv[optind + 1], db_path, rules_dir);
+	if (argc - optind == 2 && strcmp(argv[optind], "calls") == 0)
+		return import_history(HISTORY_CALLS, argv[optind + 1], db_path, rules_dir);
 	if (argc - optind != 2 || strcmp(argv[optind], "assortment") != 0) {
 		cli_error("%s", use);
 		return EXIT_USAGE;

@@ -21,6 +21,8 @@ static const char usage[] =
 	"  demo [--db PATH] [--rules DIR]  fill an empty database with fictional demo data\n"
 	"  import assortment FILE [--db PATH] [--price-from DATE]\n"
 	"                                 import an assortment CSV file: all rows or none\n"
+	"  import orders|deliveries|calls FILE [--db PATH] [--rules DIR]\n"
+	"                                 import history from the end-of-life system: all rows or none\n"
 	"  report tertial YEAR T | year YEAR [--format json|csv|html] [--as-of DATE] [--db PATH]\n"
 	"                                 key figures of quality follow-up against the targets in force\n"
 	"  report invoice YYYY-MM [--format json|csv|html] [--db PATH]\n"

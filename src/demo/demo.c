@@ -368,10 +368,11 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, bool housing, i
 		clock_format(ship_day, 7 * 3600, shipped_at);
 		clock_format(deliver_day, dsec, delivered_at);
 		TRY(run(g, "INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, "
-			   "delivery_deviation, outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $4)",
-			"itittt", order, shipped_at, (int64_t)backorder, returned ? NULL : delivered_at,
+			   "delivery_deviation, outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			"ititttt", order, shipped_at, (int64_t)backorder, returned ? NULL : delivered_at,
 			dsec >= 19 * 3600 ? "levererad utanför 08:00–19:00" : NULL,
-			returned ? (chance(g, 50) ? "returned" : "not_collected") : "delivered"));
+			returned ? (chance(g, 50) ? "returned" : "not_collected") : "delivered",
+			delivered_at));
 		shipment = db_last_id(g->c);
 		TRY(run(g, "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
 			   "VALUES ($1, $2, $3, $4)",
@@ -468,6 +469,30 @@ static enum lmn_rc prescriptions(struct gen *g)
 	return LMN_OK;
 }
 
+/* Fee tables of Spec A (DOMAIN.md §7) with invented amounts, labelled as examples: a first table,
+ * and the one of 2026-01-30, when the specification got its two tables of prices and fees. */
+static enum lmn_rc fees(struct gen *g)
+{
+	static const struct {
+		const char *kind, *from;
+		int64_t ore;
+	} rows[] = {
+		{ "delivery", "2024-01-01", 4900 },      { "acute_delivery", "2024-01-01", 14900 },
+		{ "order_line", "2024-01-01", 250 },     { "return", "2024-01-01", 7500 },
+		{ "delivery", "2026-01-30", 5200 },      { "acute_delivery", "2026-01-30", 15900 },
+		{ "order_line", "2026-01-30", 300 },     { "return", "2026-01-30", 8000 },
+	};
+	char now[32];
+
+	clock_format(g->today, 8 * 3600, now);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		TRY(run(g, "INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
+			   "VALUES ($1, $2, $3, 1, $4, $5)",
+			"ttitt", rows[i].kind, rows[i].from, rows[i].ore,
+			"Exempelbelopp i demodata, inte regionens avgifter", now));
+	return LMN_OK;
+}
+
 static enum lmn_rc calls(struct gen *g)
 {
 	static const char *const topics[] = { "order", "delivery", "prescription", "product",
@@ -538,6 +563,7 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 	STEP("utlämningsställen", pickup_points(&g));
 	STEP("förskrivningar och två års beställningar", prescriptions(&g));
 	STEP("kundtjänstsamtal", calls(&g));
+	STEP("avgiftstabeller (exempelbelopp)", fees(&g));
 #undef STEP
 	if (rc == LMN_OK)
 		rc = db_commit(g.c, err);

@@ -2,6 +2,7 @@
 #include "report/keyfigures.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const enum param_id kf_target_params[3] = { P_PHONE_ANSWER_MINUTES, P_PHONE_ANSWER_TARGET,
@@ -223,6 +224,19 @@ void kf_report_name_provider(struct kf_report *r, int64_t provider_id, const cha
 
 	if (g)
 		snprintf(g->name, sizeof(g->name), "%s", name);
+}
+
+static int provider_cmp(const void *a, const void *b)
+{
+	const struct kf_group *x = a, *y = b;
+
+	return (x->provider_id > y->provider_id) - (x->provider_id < y->provider_id);
+}
+
+void kf_report_sort_providers(struct kf_report *r)
+{
+	if (r->nproviders > 1)
+		qsort(r->providers, r->nproviders, sizeof(r->providers[0]), provider_cmp);
 }
 
 /* The value of a figure from the counts of one part, with the part's target (if any). */

@@ -147,6 +147,8 @@ LMN_MUST_USE enum lmn_rc kf_report_add(struct kf_report *r, lmn_day day, int64_t
 void kf_report_add_calls(struct kf_report *r, lmn_day day, int64_t wait_minutes, int64_t count);
 /* Names a care provider group (once its counts are in). */
 void kf_report_name_provider(struct kf_report *r, int64_t provider_id, const char *name);
+/* Orders the care provider groups by id, for stable output. */
+void kf_report_sort_providers(struct kf_report *r);
 
 /* Evaluates one figure of one group of the report. */
 void kf_evaluate(const struct kf_report *r, const struct kf_group *g, enum kf_id id,

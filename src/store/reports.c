@@ -174,6 +174,8 @@ static enum lmn_rc name_providers(struct db_conn *c, struct kf_report *const *r,
 		for (size_t i = 0; i < n; i++)
 			kf_report_name_provider(r[i], db_col_int(st, 0), db_col_text(st, 1));
 	db_done(st);
+	for (size_t i = 0; i < n; i++)
+		kf_report_sort_providers(r[i]);
 	return rc;
 }
 

@@ -1,0 +1,978 @@
+/* The history import: see history.h. Columns and values are documented in data/import/README.md. */
+#include "store/history.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/csv.h"
+#include "core/fulfilment.h"
+#include "core/identity.h"
+#include "rules/delivery.h"
+#include "util/clock.h"
+#include "util/localtime.h"
+
+#define PROGRESS_EVERY 2000
+#define MAX_ORDER_LINES 200
+#define REF_MAX 40
+
+/* ---- Columns ---- */
+
+enum col {
+	/* orders */
+	C_ORDER_REF, C_RECEIVED_AT, C_PATIENT, C_UNIT, C_ARTICLE, C_QUANTITY, C_KIND, C_CHANNEL,
+	C_REQUESTED_BY, C_ENTERED_BY, C_METHOD, C_STATUS,
+	/* deliveries (also order_ref, article_number, quantity) */
+	C_SHIPMENT_REF, C_SHIPPED_AT, C_DELIVERED_AT, C_OUTCOME, C_OUTCOME_AT, C_BACKORDERED,
+	/* calls */
+	C_QUEUED_AT, C_ANSWERED_AT, C_ABANDONED_AT, C_TOPIC,
+	C__COUNT
+};
+
+static const char *const col_names[C__COUNT] = {
+	[C_ORDER_REF] = "order_ref",       [C_RECEIVED_AT] = "received_at",
+	[C_PATIENT] = "patient",           [C_UNIT] = "unit_cost_centre",
+	[C_ARTICLE] = "article_number",    [C_QUANTITY] = "quantity",
+	[C_KIND] = "kind",                 [C_CHANNEL] = "channel",
+	[C_REQUESTED_BY] = "requested_by", [C_ENTERED_BY] = "entered_by",
+	[C_METHOD] = "delivery_method",    [C_STATUS] = "status",
+	[C_SHIPMENT_REF] = "shipment_ref", [C_SHIPPED_AT] = "shipped_at",
+	[C_DELIVERED_AT] = "delivered_at", [C_OUTCOME] = "outcome",
+	[C_OUTCOME_AT] = "outcome_at",     [C_BACKORDERED] = "backordered",
+	[C_QUEUED_AT] = "queued_at",       [C_ANSWERED_AT] = "answered_at",
+	[C_ABANDONED_AT] = "abandoned_at", [C_TOPIC] = "topic",
+};
+
+/* Per kind: the columns a file may have; required ones first, up to nrequired. */
+static const struct {
+	enum col cols[12];
+	int ncols, nrequired;
+} layouts[] = {
+	[HISTORY_ORDERS] = { { C_ORDER_REF, C_RECEIVED_AT, C_PATIENT, C_UNIT, C_ARTICLE, C_QUANTITY,
+			       C_CHANNEL, C_KIND, C_REQUESTED_BY, C_ENTERED_BY, C_METHOD, C_STATUS },
+			     12, 7 },
+	[HISTORY_DELIVERIES] = { { C_ORDER_REF, C_SHIPMENT_REF, C_SHIPPED_AT, C_ARTICLE, C_QUANTITY,
+				   C_BACKORDERED, C_DELIVERED_AT, C_OUTCOME, C_OUTCOME_AT },
+				 9, 5 },
+	[HISTORY_CALLS] = { { C_QUEUED_AT, C_TOPIC, C_ANSWERED_AT, C_ABANDONED_AT }, 4, 2 },
+};
+
+static const char *const kinds[] = { "normal", "acute", "express", NULL };
+static const char *const channels[] = { "digital", "phone", "municipal", "customer_service", NULL };
+static const char *const methods[] = { "home", "pickup_point", "care_unit", NULL };
+static const char *const statuses[] = { "received", "cancelled", NULL };
+static const char *const outcomes[] = { "delivered", "returned", "not_collected", NULL };
+static const char *const topics[] = { "order", "delivery", "prescription", "product",
+				      "delay_contact", "other", NULL };
+
+struct imp {
+	struct db_conn *c;
+	const struct params *p;
+	enum history_kind kind;
+	const char *now;
+	lmn_day today; /* of the import: identity numbers of 10 digits take their century from it */
+	struct history_result *res;
+	struct lmn_err *err;
+	int colidx[C__COUNT]; /* field index of each column, -1 when absent */
+	const struct csv_record *rec;
+	bool row_bad; /* the current row has an error */
+};
+
+void history_result_init(struct history_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void history_result_release(struct history_result *r)
+{
+	free(r->errors);
+	memset(r, 0, sizeof(*r));
+}
+
+static enum lmn_rc no_memory(struct imp *m)
+{
+	return lmn_err_set(m->err, LMN_ENOMEM, NULL, NULL, "minnet räckte inte för importen");
+}
+
+/* Records an error of a line (column may be NULL). Only memory can fail. */
+static enum lmn_rc fault(struct imp *m, long line, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static enum lmn_rc fault(struct imp *m, long line, const char *column, const char *fmt, ...)
+{
+	struct history_result *r = m->res;
+	struct history_error *e;
+	char text[300];
+	va_list ap;
+
+	m->row_bad = true;
+	if (r->nerrors >= HISTORY_MAX_ERRORS) {
+		r->errors_dropped++;
+		return LMN_OK;
+	}
+	if (r->nerrors == r->aerrors) {
+		size_t n = r->aerrors ? r->aerrors * 2 : 16;
+		void *q = realloc(r->errors, n * sizeof(*r->errors));
+		if (!q)
+			return no_memory(m);
+		r->errors = q;
+		r->aerrors = n;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	e = &r->errors[r->nerrors++];
+	e->line = line;
+	if (column)
+		snprintf(e->message, sizeof(e->message), "rad %ld, kolumn %s: %s", line, column, text);
+	else
+		snprintf(e->message, sizeof(e->message), "rad %ld: %s", line, text);
+	return LMN_OK;
+}
+
+static struct csv_field field(struct imp *m, enum col c)
+{
+	struct csv_field f = { "", 0 };
+	int i = m->colidx[c];
+
+	if (i >= 0 && (size_t)i < m->rec->nfields)
+		f = m->rec->fields[i];
+	while (f.len && (f.ptr[0] == ' ' || f.ptr[0] == '\t'))
+		f.ptr++, f.len--;
+	while (f.len && (f.ptr[f.len - 1] == ' ' || f.ptr[f.len - 1] == '\t'))
+		f.len--;
+	return f;
+}
+
+/* The field as a NUL-terminated string of at most max-1 bytes; a fault when longer or, if
+ * required, empty. */
+static enum lmn_rc text(struct imp *m, enum col c, bool required, char *out, size_t max)
+{
+	struct csv_field f = field(m, c);
+
+	out[0] = '\0';
+	if (f.len == 0)
+		return required ? fault(m, m->rec->line, col_names[c], "värde saknas") : LMN_OK;
+	if (f.len >= max)
+		return fault(m, m->rec->line, col_names[c], "längre än %zu tecken", max - 1);
+	if (memchr(f.ptr, '\0', f.len))
+		return fault(m, m->rec->line, col_names[c], "innehåller ett NUL-tecken");
+	memcpy(out, f.ptr, f.len);
+	out[f.len] = '\0';
+	return LMN_OK;
+}
+
+/* One of words (or def when empty and def >= 0); *out is -1 after a fault. */
+static enum lmn_rc word(struct imp *m, enum col c, const char *const *words, int def, int *out)
+{
+	char s[40];
+	enum lmn_rc rc;
+
+	*out = -1;
+	if ((rc = text(m, c, def < 0, s, sizeof(s))) != LMN_OK)
+		return rc;
+	if (!*s) {
+		*out = def;
+		return LMN_OK;
+	}
+	for (int i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0) {
+			*out = i;
+			return LMN_OK;
+		}
+	{
+		char list[200] = "";
+		for (int i = 0; words[i]; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 i ? (words[i + 1] ? ", " : " eller ") : "", words[i]);
+		return fault(m, m->rec->line, col_names[c], "\"%s\" ska vara %s", s, list);
+	}
+}
+
+static enum lmn_rc role_of(struct imp *m, enum col c, int def, int *out)
+{
+	static const char *const roles[] = { "patient", "prescriber", "municipal_prescriber",
+					     "municipal_orderer", "customer_service", NULL };
+	return word(m, c, roles, def, out);
+}
+
+/* A local time; *set is false for an empty optional field. */
+static enum lmn_rc when(struct imp *m, enum col c, bool required, lmn_day *day, int32_t *sec,
+			bool *set)
+{
+	struct csv_field f = field(m, c);
+	struct lmn_err e;
+
+	*set = false;
+	if (f.len == 0)
+		return required ? fault(m, m->rec->line, col_names[c], "värde saknas") : LMN_OK;
+	if (localtime_parse(f.ptr, f.len, day, sec, &e) != LMN_OK)
+		return fault(m, m->rec->line, col_names[c],
+			     "\"%.*s\" är ingen tidpunkt ÅÅÅÅ-MM-DD tt:mm[:ss] i svensk tid (eller med "
+			     "tidszon, +01:00)",
+			     (int)(f.len > 40 ? 40 : f.len), f.ptr);
+	*set = true;
+	return LMN_OK;
+}
+
+static enum lmn_rc quantity(struct imp *m, int64_t *out)
+{
+	struct csv_field f = field(m, C_QUANTITY);
+	int64_t v = 0;
+
+	*out = 0;
+	for (size_t i = 0; i < f.len; i++) {
+		if (f.ptr[i] < '0' || f.ptr[i] > '9' || v > 100000)
+			return fault(m, m->rec->line, "quantity",
+				     "\"%.*s\" ska vara ett heltal 1–100000", (int)(f.len > 20 ? 20 : f.len),
+				     f.ptr);
+		v = v * 10 + (f.ptr[i] - '0');
+	}
+	if (f.len == 0 || v < 1 || v > 100000)
+		return fault(m, m->rec->line, "quantity", "ska vara ett heltal 1–100000");
+	*out = v;
+	return LMN_OK;
+}
+
+static enum lmn_rc flag(struct imp *m, enum col c, bool *out)
+{
+	static const char *const words[] = { "nej", "ja", "false", "true", "0", "1", NULL };
+	int i;
+	enum lmn_rc rc = word(m, c, words, 0, &i);
+
+	*out = i > 0 && i % 2 == 1;
+	return rc;
+}
+
+/* ---- Lookups ---- */
+
+/* Runs a one-row query of ncols integer columns (at most 2) with text $1; *found. */
+static enum lmn_rc lookup(struct imp *m, const char *sql, const char *t1, int ncols, bool *found,
+			  int64_t out[2])
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(m->c, sql, &st, m->err)) != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, t1);
+	rc = db_step(st, found, m->err);
+	if (rc == LMN_OK && *found)
+		for (int i = 0; i < ncols && i < 2; i++)
+			out[i] = db_col_int(st, i);
+	db_done(st);
+	return rc;
+}
+
+struct article {
+	int64_t id;
+	int area;
+	bool stocked, acute, special;
+};
+
+static enum lmn_rc article_of(struct imp *m, const char *number, struct article *a, bool *found)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(m->c,
+			     "SELECT id, area, stocked, acute_assortment, special FROM articles "
+			     "WHERE article_number = $1",
+			     &st, m->err)) != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, number);
+	rc = db_step(st, found, m->err);
+	if (rc == LMN_OK && *found) {
+		const char *area = db_col_text(st, 1);
+		a->id = db_col_int(st, 0);
+		a->area = area_parse(area, strlen(area));
+		a->stocked = db_col_int(st, 2) != 0;
+		a->acute = db_col_int(st, 3) != 0;
+		a->special = db_col_int(st, 4) != 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+/* Runs an insert or update with integer and text parameters given as a format ('i', 't', 'n'). */
+static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	enum lmn_rc rc = db_prepare(m->c, sql, &st, m->err);
+
+	if (rc != LMN_OK)
+		return rc;
+	va_start(ap, fmt);
+	for (int i = 1; fmt[i - 1]; i++) {
+		if (fmt[i - 1] == 't')
+			db_bind_text(st, i, va_arg(ap, const char *));
+		else if (fmt[i - 1] == 'i')
+			db_bind_int(st, i, va_arg(ap, int64_t));
+		else
+			db_bind_null(st, i);
+	}
+	va_end(ap);
+	return db_run(st, m->err);
+}
+
+/* ---- Orders ---- */
+
+struct order_line {
+	struct article a;
+	int64_t qty;
+	long line;
+};
+
+struct order {
+	char ref[REF_MAX + 1];
+	bool open, bad;
+	long line;
+	lmn_day day;
+	int32_t sec;
+	char patient[14];
+	char unit[33];
+	int64_t patient_id, unit_id;
+	int kind, channel, requested_by, entered_by, method, status;
+	struct order_line lines[MAX_ORDER_LINES];
+	int nlines;
+};
+
+/* The historical prescription item that an imported line draws on: one per patient, unit and
+ * article, prescribed by the unit's "historik" account (inactive, no password), so that the lines
+ * keep who carries the cost. */
+static enum lmn_rc history_item(struct imp *m, const struct order *o, const struct order_line *l,
+				int64_t *item)
+{
+	int64_t v[2] = { 0 }, user, rx;
+	char name[40], day[11];
+	bool found;
+	enum lmn_rc rc;
+
+	snprintf(name, sizeof(name), "historik-%lld", (long long)o->unit_id);
+	date_format(o->day, day);
+	if ((rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found, v)) !=
+	    LMN_OK)
+		return rc;
+	if (!found) {
+		rc = run(m,
+			 "INSERT INTO users (username, display_name, role, unit_id, active, created_at) "
+			 "VALUES ($1, 'Historik från tidigare system', 'prescriber', $2, 0, $3)",
+			 "tit", name, o->unit_id, m->now);
+		if (rc != LMN_OK)
+			return rc;
+		v[0] = db_last_id(m->c);
+	}
+	user = v[0];
+	{
+		struct db_stmt *st;
+		if ((rc = db_prepare(m->c,
+				     "SELECT id FROM prescriptions WHERE prescriber_id = $1 AND "
+				     "patient_id = $2",
+				     &st, m->err)) != LMN_OK)
+			return rc;
+		db_bind_int(st, 1, user);
+		db_bind_int(st, 2, o->patient_id);
+		rc = db_step(st, &found, m->err);
+		rx = found ? db_col_int(st, 0) : 0;
+		db_done(st);
+		if (rc != LMN_OK)
+			return rc;
+	}
+	if (!found) {
+		rc = run(m,
+			 "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
+			 "created_at) VALUES ($1, $2, $3, $4, $5)",
+			 "iiitt", o->patient_id, user, o->unit_id, day, m->now);
+		if (rc != LMN_OK)
+			return rc;
+		rx = db_last_id(m->c);
+	}
+	{
+		struct db_stmt *st;
+		if ((rc = db_prepare(m->c,
+				     "UPDATE prescription_items SET withdrawals_allowed = "
+				     "withdrawals_allowed + 1, quantity_per_withdrawal = "
+				     "max(quantity_per_withdrawal, $3), last_valid = max(last_valid, $4) "
+				     "WHERE prescription_id = $1 AND article_id = $2 RETURNING id",
+				     &st, m->err)) != LMN_OK)
+			return rc;
+		db_bind_int(st, 1, rx);
+		db_bind_int(st, 2, l->a.id);
+		db_bind_int(st, 3, l->qty);
+		db_bind_text(st, 4, day);
+		rc = db_step(st, &found, m->err);
+		*item = found ? db_col_int(st, 0) : 0;
+		db_done(st);
+		if (rc != LMN_OK)
+			return rc;
+	}
+	if (found)
+		return LMN_OK;
+	rc = run(m,
+		 "INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
+		 "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
+		 "VALUES ($1, $2, 1, 0, $3, 90, $4)",
+		 "iiit", rx, l->a.id, l->qty, day);
+	*item = db_last_id(m->c);
+	return rc;
+}
+
+/* Decides the order's due and contact dates as in force when it was received, and writes it. */
+static enum lmn_rc order_flush(struct imp *m, struct order *o)
+{
+	struct order_facts f;
+	struct delivery_decision d;
+	char received[32], day[11], due[11], contact[11];
+	struct buf rules;
+	int64_t order_id;
+	enum lmn_rc rc;
+
+	if (!o->open || o->bad)
+		return LMN_OK;
+	order_facts_init(&f);
+	f.received_day = o->day;
+	f.received_sec = o->sec;
+	f.kind = (enum order_kind)o->kind;
+	f.requested_by = (enum role)o->requested_by;
+	f.entered_by = (enum role)o->entered_by;
+	f.area = o->lines[0].a.area;
+	f.stocked = f.acute_assortment = true;
+	f.special = false;
+	for (int i = 0; i < o->nlines; i++) {
+		f.area = f.area == o->lines[i].a.area ? f.area : AREA_UNKNOWN;
+		f.stocked = f.stocked && o->lines[i].a.stocked;
+		f.acute_assortment = f.acute_assortment && o->lines[i].a.acute;
+		f.special = f.special || o->lines[i].a.special;
+	}
+	rc = delivery_decide(m->p, &f, &d, m->err);
+	if (rc == LMN_EREFUSED) {
+		struct buf msg;
+		buf_init(&msg, 1024);
+		delivery_message(&d, &msg);
+		rc = fault(m, o->line, NULL, "order %s: %s (regel %s)", o->ref, msg.data ? msg.data : "",
+			   d.rs && d.rs->src[d.refused_by] ? d.rs->src[d.refused_by]->ref : "?");
+		buf_release(&msg);
+		return rc;
+	}
+	if (rc == LMN_EINVAL)
+		return fault(m, o->line, "received_at", "%s", m->err->message);
+	if (rc != LMN_OK)
+		return rc;
+	buf_init(&rules, 512);
+	for (int r = 0; r < d.nrules; r++) {
+		if (r)
+			buf_addc(&rules, ' ');
+		buf_adds(&rules, d.rules[r]->ref);
+	}
+	clock_format(o->day, o->sec, received);
+	date_format(o->day, day);
+	date_format(d.due, due);
+	if (d.contact_from != LMN_DAY_NONE)
+		date_format(d.contact_from, contact);
+	rc = run(m,
+		 "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, received_at, "
+		 "received_day, due, contact_from, rules, delivery_method, delivery_address, "
+		 "delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref) "
+		 "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, address, postal_code, city, phone, "
+		 "nullif($12, 0), $13, $14 FROM patients WHERE id = $1",
+		 "ittttttttttitt", o->patient_id, kinds[o->kind], channels[o->channel],
+		 role_name((enum role)o->requested_by), role_name((enum role)o->entered_by), received,
+		 day, due, d.contact_from != LMN_DAY_NONE ? contact : NULL,
+		 rules.data ? rules.data : "", methods[o->method],
+		 o->method == 2 ? o->unit_id : (int64_t)0, statuses[o->status], o->ref);
+	buf_release(&rules);
+	if (rc != LMN_OK)
+		return rc;
+	order_id = db_last_id(m->c);
+	m->res->orders++;
+	for (int i = 0; i < o->nlines; i++) {
+		int64_t item;
+		if ((rc = history_item(m, o, &o->lines[i], &item)) != LMN_OK ||
+		    (rc = run(m,
+			      "INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
+			      "quantity) VALUES ($1, $2, $3, $4)",
+			      "iiii", order_id, o->lines[i].a.id, item, o->lines[i].qty)) != LMN_OK)
+			return rc;
+		m->res->lines++;
+	}
+	return LMN_OK;
+}
+
+static enum lmn_rc order_row(struct imp *m, struct order *o)
+{
+	const long line = m->rec->line;
+	char ref[REF_MAX + 1], patient[40], unit[33], article[33];
+	int kind, channel, req, ent, method, status;
+	lmn_day day = 0;
+	int32_t sec = 0;
+	int64_t qty = 0;
+	bool set, found, same;
+	struct article a = { 0 };
+	enum lmn_rc rc;
+
+	if ((rc = text(m, C_ORDER_REF, true, ref, sizeof(ref))) != LMN_OK ||
+	    (rc = when(m, C_RECEIVED_AT, true, &day, &sec, &set)) != LMN_OK ||
+	    (rc = text(m, C_PATIENT, true, patient, sizeof(patient))) != LMN_OK ||
+	    (rc = text(m, C_UNIT, true, unit, sizeof(unit))) != LMN_OK ||
+	    (rc = text(m, C_ARTICLE, true, article, sizeof(article))) != LMN_OK ||
+	    (rc = quantity(m, &qty)) != LMN_OK ||
+	    (rc = word(m, C_KIND, kinds, 0, &kind)) != LMN_OK ||
+	    (rc = word(m, C_CHANNEL, channels, -1, &channel)) != LMN_OK ||
+	    (rc = role_of(m, C_REQUESTED_BY, ROLE_PATIENT, &req)) != LMN_OK ||
+	    (rc = role_of(m, C_ENTERED_BY, req, &ent)) != LMN_OK ||
+	    (rc = word(m, C_METHOD, methods, 0, &method)) != LMN_OK ||
+	    (rc = word(m, C_STATUS, statuses, 0, &status)) != LMN_OK)
+		return rc;
+	if (*patient) {
+		struct identity id;
+		struct lmn_err e;
+		if (identity_parse(patient, strlen(patient), m->today, &id, &e) != LMN_OK) {
+			if ((rc = fault(m, line, "patient", "%s", e.message)) != LMN_OK)
+				return rc;
+			patient[0] = '\0';
+		} else {
+			snprintf(patient, sizeof(patient), "%s", id.canonical);
+		}
+	}
+	same = o->open && strcmp(ref, o->ref) == 0;
+	if (!same) {
+		if ((rc = order_flush(m, o)) != LMN_OK)
+			return rc;
+		memset(o, 0, sizeof(*o));
+		snprintf(o->ref, sizeof(o->ref), "%s", ref);
+		o->open = true;
+		o->line = line;
+		o->day = day;
+		o->sec = sec;
+		snprintf(o->patient, sizeof(o->patient), "%s", patient);
+		snprintf(o->unit, sizeof(o->unit), "%s", unit);
+		o->kind = kind;
+		o->channel = channel;
+		o->requested_by = req;
+		o->entered_by = ent;
+		o->method = method;
+		o->status = status;
+		o->bad = m->row_bad;
+		if (*ref) {
+			int64_t v[2];
+			if ((rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1,
+					 &found, v)) != LMN_OK)
+				return rc;
+			if (found && (rc = fault(m, line, "order_ref",
+						 "ordern %s är redan importerad", ref)) != LMN_OK)
+				return rc;
+		}
+		if (*patient) {
+			int64_t v[2];
+			if ((rc = lookup(m, "SELECT id FROM patients WHERE id_number = $1", patient, 1,
+					 &found, v)) != LMN_OK)
+				return rc;
+			if (!found && (rc = fault(m, line, "patient",
+						  "ingen patient med det numret finns i lmn")) != LMN_OK)
+				return rc;
+			o->patient_id = found ? v[0] : 0;
+		}
+		if (*unit) {
+			struct db_stmt *st;
+			int64_t n = 0;
+			if ((rc = db_prepare(m->c,
+					     "SELECT min(id), count(*) FROM units WHERE cost_centre = $1",
+					     &st, m->err)) != LMN_OK)
+				return rc;
+			db_bind_text(st, 1, unit);
+			rc = db_step(st, &found, m->err);
+			o->unit_id = db_col_int(st, 0);
+			n = db_col_int(st, 1);
+			db_done(st);
+			if (rc != LMN_OK)
+				return rc;
+			if (n != 1 && (rc = fault(m, line, "unit_cost_centre",
+						  n ? "kostnadsstället %s finns hos flera vårdgivare"
+						    : "inget kostnadsställe %s finns i lmn",
+						  unit)) != LMN_OK)
+				return rc;
+		}
+	} else if (o->day != day || o->sec != sec || strcmp(o->patient, patient) != 0 ||
+		   strcmp(o->unit, unit) != 0 || o->kind != kind || o->channel != channel ||
+		   o->requested_by != req || o->entered_by != ent || o->method != method ||
+		   o->status != status) {
+		if ((rc = fault(m, line, NULL,
+				"raden hör till order %s men skiljer sig från dess första rad (rad %ld) "
+				"i något annat än artikel och antal",
+				ref, o->line)) != LMN_OK)
+			return rc;
+	}
+	if (*article) {
+		if ((rc = article_of(m, article, &a, &found)) != LMN_OK)
+			return rc;
+		if (!found && (rc = fault(m, line, "article_number",
+					  "ingen artikel %s finns i sortimentet", article)) != LMN_OK)
+			return rc;
+	}
+	if (o->nlines == MAX_ORDER_LINES &&
+	    (rc = fault(m, line, NULL, "order %s har fler än %d rader", ref, MAX_ORDER_LINES)) !=
+		    LMN_OK)
+		return rc;
+	if (m->row_bad) {
+		o->bad = true;
+		return LMN_OK;
+	}
+	o->lines[o->nlines++] = (struct order_line){ .a = a, .qty = qty, .line = line };
+	return LMN_OK;
+}
+
+/* ---- Deliveries ---- */
+
+struct shipment {
+	char order_ref[REF_MAX + 1], ref[REF_MAX + 1];
+	bool open, bad;
+	long line;
+	int64_t order_id;
+	lmn_day ship_day, del_day, out_day;
+	int32_t ship_sec, del_sec, out_sec;
+	bool delivered, has_out;
+	int outcome;
+	int64_t line_id[MAX_ORDER_LINES], article_id[MAX_ORDER_LINES];
+	struct ship_line lines[MAX_ORDER_LINES];
+	bool listed[MAX_ORDER_LINES];
+	size_t nlines;
+};
+
+static enum lmn_rc shipment_load(struct imp *m, struct shipment *s)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(m->c,
+			     "SELECT id, article_id, quantity, shipped_quantity FROM order_lines "
+			     "WHERE order_id = $1 ORDER BY id",
+			     &st, m->err)) != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, s->order_id);
+	while ((rc = db_step(st, &row, m->err)) == LMN_OK && row && s->nlines < MAX_ORDER_LINES) {
+		size_t i = s->nlines++;
+		s->line_id[i] = db_col_int(st, 0);
+		s->article_id[i] = db_col_int(st, 1);
+		s->lines[i] = (struct ship_line){ .ordered = db_col_int(st, 2),
+						  .shipped_before = db_col_int(st, 3) };
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc shipment_flush(struct imp *m, struct shipment *s)
+{
+	char shipped[32], delivered[32], out_at[32], why[128] = "", rule[48];
+	bool partial = false, deviation = false;
+	const char *status;
+	int64_t id;
+	enum lmn_rc rc;
+
+	if (!s->open || s->bad)
+		return LMN_OK;
+	/* Spec B 3:1 as in force on the day it was shipped: in full, or short only for backorders. */
+	rc = fulfilment_check_shipment(m->p, s->ship_day, s->lines, s->nlines, &partial, m->err);
+	if (rc == LMN_EREFUSED || rc == LMN_EINVAL)
+		return fault(m, s->line, NULL, "leverans %s av order %s: %s", s->ref, s->order_ref,
+			     m->err->message);
+	if (rc != LMN_OK)
+		return rc;
+	if (s->delivered &&
+	    (rc = fulfilment_delivery_deviation(m->p, s->del_day, s->del_sec, &deviation, why, rule,
+						m->err)) != LMN_OK)
+		return fault(m, s->line, "delivered_at", "%s", m->err->message);
+	clock_format(s->ship_day, s->ship_sec, shipped);
+	if (s->delivered)
+		clock_format(s->del_day, s->del_sec, delivered);
+	if (s->has_out)
+		clock_format(s->out_day, s->out_sec, out_at);
+	else if (s->delivered)
+		memcpy(out_at, delivered, sizeof(out_at));
+	rc = run(m,
+		 "INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, delivery_deviation, "
+		 "outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		 "ititttt", s->order_id, shipped, (int64_t)partial, s->delivered ? delivered : NULL,
+		 deviation ? why : NULL, s->outcome >= 0 ? outcomes[s->outcome] : NULL,
+		 s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL);
+	if (rc != LMN_OK)
+		return rc;
+	id = db_last_id(m->c);
+	for (size_t i = 0; i < s->nlines; i++) {
+		if (!s->listed[i])
+			continue;
+		if ((rc = run(m,
+			      "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, "
+			      "backordered) VALUES ($1, $2, $3, $4)",
+			      "iiii", id, s->line_id[i], s->lines[i].now,
+			      (int64_t)s->lines[i].backordered)) != LMN_OK ||
+		    (rc = run(m,
+			      "UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
+			      "backordered = $3 WHERE id = $1",
+			      "iii", s->line_id[i], s->lines[i].now,
+			      (int64_t)s->lines[i].backordered)) != LMN_OK)
+			return rc;
+	}
+	if (s->outcome == 1 || s->outcome == 2)
+		status = outcomes[s->outcome];
+	else if (s->delivered)
+		status = partial ? "partially_delivered" : "delivered";
+	else
+		status = partial ? "partially_shipped" : "shipped";
+	if ((rc = run(m, "UPDATE orders SET status = $2 WHERE id = $1", "it", s->order_id, status)) !=
+	    LMN_OK)
+		return rc;
+	m->res->shipments++;
+	return LMN_OK;
+}
+
+static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
+{
+	const long line = m->rec->line;
+	char oref[REF_MAX + 1], sref[REF_MAX + 1], article[33];
+	lmn_day sd = 0, dd = 0, od = 0;
+	int32_t ss = 0, ds = 0, os = 0;
+	bool has_ship, has_del, has_out, back, found;
+	int outcome;
+	int64_t qty = 0;
+	enum lmn_rc rc;
+
+	if ((rc = text(m, C_ORDER_REF, true, oref, sizeof(oref))) != LMN_OK ||
+	    (rc = text(m, C_SHIPMENT_REF, true, sref, sizeof(sref))) != LMN_OK ||
+	    (rc = when(m, C_SHIPPED_AT, true, &sd, &ss, &has_ship)) != LMN_OK ||
+	    (rc = text(m, C_ARTICLE, true, article, sizeof(article))) != LMN_OK ||
+	    (rc = flag(m, C_BACKORDERED, &back)) != LMN_OK ||
+	    (rc = when(m, C_DELIVERED_AT, false, &dd, &ds, &has_del)) != LMN_OK ||
+	    (rc = word(m, C_OUTCOME, outcomes, has_del ? 0 : 3, &outcome)) != LMN_OK ||
+	    (rc = when(m, C_OUTCOME_AT, false, &od, &os, &has_out)) != LMN_OK)
+		return rc;
+	if (outcome == 3)
+		outcome = -1; /* no outcome yet */
+	if (field(m, C_QUANTITY).len == 1 && field(m, C_QUANTITY).ptr[0] == '0')
+		qty = 0; /* a backordered line may ship nothing */
+	else if ((rc = quantity(m, &qty)) != LMN_OK)
+		return rc;
+	if (outcome == 0 && !has_del && (rc = fault(m, line, "delivered_at",
+						     "en levererad leverans behöver delivered_at")) !=
+						    LMN_OK)
+		return rc;
+	if (has_del && has_ship && (dd < sd || (dd == sd && ds < ss)) &&
+	    (rc = fault(m, line, "delivered_at", "levererad före avsändning")) != LMN_OK)
+		return rc;
+	if (!s->open || strcmp(oref, s->order_ref) != 0 || strcmp(sref, s->ref) != 0) {
+		int64_t v[2];
+		if ((rc = shipment_flush(m, s)) != LMN_OK)
+			return rc;
+		memset(s, 0, sizeof(*s));
+		snprintf(s->order_ref, sizeof(s->order_ref), "%s", oref);
+		snprintf(s->ref, sizeof(s->ref), "%s", sref);
+		s->open = true;
+		s->line = line;
+		s->ship_day = sd, s->ship_sec = ss;
+		s->del_day = dd, s->del_sec = ds, s->delivered = has_del;
+		s->out_day = od, s->out_sec = os, s->has_out = has_out;
+		s->outcome = outcome;
+		s->bad = m->row_bad;
+		if (!*oref)
+			return LMN_OK;
+		if ((rc = lookup(m, "SELECT id, status = 'cancelled' FROM orders WHERE external_ref = $1",
+				 oref, 2, &found, v)) != LMN_OK)
+			return rc;
+		if (!found || v[1]) {
+			s->bad = true;
+			return fault(m, line, "order_ref",
+				     found ? "ordern %s är makulerad" : "ingen importerad order %s finns",
+				     oref);
+		}
+		s->order_id = v[0];
+		if ((rc = shipment_load(m, s)) != LMN_OK)
+			return rc;
+	} else if (s->ship_day != sd || s->ship_sec != ss || s->delivered != has_del ||
+		   s->del_day != dd || s->del_sec != ds || s->outcome != outcome ||
+		   s->has_out != has_out || s->out_day != od || s->out_sec != os) {
+		if ((rc = fault(m, line, NULL,
+				"raden hör till leverans %s men skiljer sig från dess första rad (rad %ld) "
+				"i tider eller utfall",
+				sref, s->line)) != LMN_OK)
+			return rc;
+	}
+	if (*article && s->order_id) {
+		struct article a;
+		size_t i;
+		if ((rc = article_of(m, article, &a, &found)) != LMN_OK)
+			return rc;
+		for (i = 0; found && i < s->nlines && s->article_id[i] != a.id; i++)
+			;
+		if (!found || i == s->nlines) {
+			if ((rc = fault(m, line, "article_number", "artikeln %s finns inte på order %s",
+					article, oref)) != LMN_OK)
+				return rc;
+		} else if (s->listed[i]) {
+			if ((rc = fault(m, line, "article_number",
+					"artikeln %s står två gånger i leverans %s", article, sref)) !=
+			    LMN_OK)
+				return rc;
+		} else if (!m->row_bad) {
+			s->listed[i] = true;
+			s->lines[i].now = qty;
+			s->lines[i].backordered = back;
+		}
+	}
+	if (m->row_bad)
+		s->bad = true;
+	return LMN_OK;
+}
+
+/* ---- Calls ---- */
+
+static enum lmn_rc call_row(struct imp *m)
+{
+	const long line = m->rec->line;
+	lmn_day qd = 0, ad = 0, bd = 0;
+	int32_t qs = 0, as = 0, bs = 0;
+	bool q, a, b;
+	int topic;
+	char queued[32], answered[32], abandoned[32];
+	enum lmn_rc rc;
+
+	if ((rc = when(m, C_QUEUED_AT, true, &qd, &qs, &q)) != LMN_OK ||
+	    (rc = word(m, C_TOPIC, topics, -1, &topic)) != LMN_OK ||
+	    (rc = when(m, C_ANSWERED_AT, false, &ad, &as, &a)) != LMN_OK ||
+	    (rc = when(m, C_ABANDONED_AT, false, &bd, &bs, &b)) != LMN_OK)
+		return rc;
+	if (a && b && (rc = fault(m, line, "abandoned_at",
+				  "ett samtal är antingen besvarat eller avbrutet, inte båda")) != LMN_OK)
+		return rc;
+	if (q && ((a && (ad < qd || (ad == qd && as < qs))) || (b && (bd < qd || (bd == qd && bs < qs)))) &&
+	    (rc = fault(m, line, a ? "answered_at" : "abandoned_at",
+			"samtalet kan inte sluta innan det ställdes i kö")) != LMN_OK)
+		return rc;
+	if (m->row_bad)
+		return LMN_OK;
+	clock_format(qd, qs, queued);
+	if (a)
+		clock_format(ad, as, answered);
+	if (b)
+		clock_format(bd, bs, abandoned);
+	if ((rc = run(m, "INSERT INTO calls (queued_at, answered_at, abandoned_at, topic) VALUES ($1, $2, $3, $4)",
+		      "tttt", queued, a ? answered : NULL, b ? abandoned : NULL, topics[topic])) != LMN_OK)
+		return rc;
+	m->res->calls++;
+	return LMN_OK;
+}
+
+/* ---- The file ---- */
+
+static enum lmn_rc header(struct imp *m, const struct csv_record *rec)
+{
+	bool seen[C__COUNT] = { false };
+	enum lmn_rc rc = LMN_OK;
+
+	for (int c = 0; c < C__COUNT; c++)
+		m->colidx[c] = -1;
+	m->rec = rec;
+	for (size_t i = 0; i < rec->nfields && rc == LMN_OK; i++) {
+		struct csv_field f = rec->fields[i];
+		int known = -1;
+
+		if (i == 0 && f.len >= 3 && memcmp(f.ptr, "\xef\xbb\xbf", 3) == 0)
+			f.ptr += 3, f.len -= 3;
+		for (int k = 0; k < layouts[m->kind].ncols; k++) {
+			enum col c = layouts[m->kind].cols[k];
+			if (strlen(col_names[c]) == f.len && memcmp(col_names[c], f.ptr, f.len) == 0)
+				known = (int)c;
+		}
+		if (known < 0)
+			rc = fault(m, rec->line, NULL, "okänd kolumn \"%.*s\"",
+				   (int)(f.len > 40 ? 40 : f.len), f.ptr);
+		else if (seen[known])
+			rc = fault(m, rec->line, NULL, "kolumnen %s står två gånger", col_names[known]);
+		else
+			m->colidx[known] = (int)i, seen[known] = true;
+	}
+	for (int k = 0; k < layouts[m->kind].nrequired && rc == LMN_OK; k++) {
+		enum col c = layouts[m->kind].cols[k];
+		if (!seen[c])
+			rc = fault(m, rec->line, NULL, "kolumnen %s saknas", col_names[c]);
+	}
+	return rc;
+}
+
+enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum history_kind kind,
+			   const char *data, size_t len, const char *now,
+			   history_progress_fn progress, void *pctx, struct history_result *out,
+			   struct lmn_err *err)
+{
+	struct imp m = { .c = c, .p = p, .kind = kind, .now = now, .res = out, .err = err };
+
+	if (!now || strlen(now) < 10 || date_parse(now, 10, &m.today) != LMN_OK)
+		return lmn_err_set(err, LMN_EINVAL, "now", NULL, "the time of the import is not ISO 8601");
+	struct csv_reader r;
+	struct csv_record *rec = malloc(sizeof(*rec));
+	struct order *o = calloc(1, sizeof(*o));
+	struct shipment *s = calloc(1, sizeof(*s));
+	bool have_header = false;
+	enum lmn_rc rc = LMN_OK;
+
+	if (!rec || !o || !s) {
+		free(rec), free(o), free(s);
+		return no_memory(&m);
+	}
+	csv_init(&r, data, len, 0);
+	while (rc == LMN_OK) {
+		struct lmn_err e;
+		enum lmn_rc rr = csv_next_record(&r, rec, &e);
+
+		if (rr == LMN_ENOTFOUND)
+			break;
+		if (rr == LMN_EINVAL) {
+			rc = fault(&m, r.err_line, NULL, "%s", e.message);
+			continue;
+		}
+		if (rr != LMN_OK) {
+			rc = lmn_err_set(err, rr, NULL, NULL, "%s", e.message);
+			break;
+		}
+		m.rec = rec;
+		m.row_bad = false;
+		if (!have_header) {
+			have_header = true;
+			rc = header(&m, rec);
+			if (out->nerrors)
+				break; /* without the columns no row can be read */
+			continue;
+		}
+		out->rows++;
+		if (kind == HISTORY_ORDERS)
+			rc = order_row(&m, o);
+		else if (kind == HISTORY_DELIVERIES)
+			rc = delivery_row(&m, s);
+		else
+			rc = call_row(&m);
+		if (progress && out->rows % PROGRESS_EVERY == 0)
+			progress(pctx, r.pos, len);
+	}
+	if (rc == LMN_OK && kind == HISTORY_ORDERS)
+		rc = order_flush(&m, o);
+	if (rc == LMN_OK && kind == HISTORY_DELIVERIES)
+		rc = shipment_flush(&m, s);
+	if (rc == LMN_OK && !have_header)
+		rc = fault(&m, 1, NULL, "filen är tom: den första raden ska ha kolumnernas namn");
+	if (progress)
+		progress(pctx, len, len);
+	csv_release(&r);
+	free(rec);
+	free(o);
+	free(s);
+	/* An order's rule refusal is found at its end: put every error in line order (stable). */
+	for (size_t i = 1; i < out->nerrors; i++)
+		for (size_t j = i; j > 0 && out->errors[j - 1].line > out->errors[j].line; j--) {
+			struct history_error t = out->errors[j];
+			out->errors[j] = out->errors[j - 1];
+			out->errors[j - 1] = t;
+		}
+	if (rc == LMN_OK && out->nerrors + out->errors_dropped > 0)
+		rc = LMN_EINVAL;
+	return rc;
+}

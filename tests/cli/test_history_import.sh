@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# lmn import orders|deliveries|calls: history from the end-of-life system, due and contact dates from
+# the rule engine as in force when each order was received, every error with its line, all or none.
+. "$(dirname "$0")/tap.sh"
+export LMN_NOW=2026-11-23T10:00
+"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>&1
+q() { python3 -c 'import sqlite3,sys; print("|".join(str(r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()))' "$TMP/lmn.db" "$1"; }
+p1=$(q "SELECT id_number FROM patients WHERE id = 1")
+p2=$(q "SELECT id_number FROM patients WHERE id = 2")
+nut=$(q "SELECT article_number FROM articles WHERE area = 'nutrition' AND stocked = 1 AND acute_assortment = 0 ORDER BY id LIMIT 1")
+inc=$(q "SELECT article_number FROM articles WHERE area = 'incontinence' AND stocked = 1 ORDER BY id LIMIT 1")
+spec=$(q "SELECT article_number FROM articles WHERE special = 1 ORDER BY id LIMIT 1")
+orders0=$(q "SELECT count(*) FROM orders")
+
+cat >"$TMP/orders.csv" <<CSV
+order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel;kind;requested_by;entered_by
+G-1;2019-12-20 15:30;$p1;1001;$nut;2;digital;;;
+G-1;2019-12-20 15:30;$p1;1001;$inc;1;digital;;;
+G-2;2019-03-01 10:00;$p1;1001;$nut;1;phone;acute;patient;customer_service
+G-3;2023-06-20 09:00;$p2;1003;$spec;1;phone;;;customer_service
+G-4;2023-06-21 09:00;$p2;1003;$spec;1;phone;;;customer_service
+CSV
+"$LMN" import orders "$TMP/orders.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "the orders import" "0" "$?"
+check_grep "it says what it did" "5 rader importerade: 4 beställningar med 5 orderrader" "$TMP/out"
+eval_due() { echo "$1" | "$LMN" rules eval | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["due"], d.get("contact_from"))'; }
+check "a normal order over Christmas 2019: due and contact date as the rule engine gives them" \
+	"$(eval_due '{"received":"2019-12-20T15:30","area":"nutrition"}')" \
+	"$(q "SELECT due || ' ' || coalesce(contact_from, 'None') FROM orders WHERE external_ref = 'G-1'" | tr '|' ' ')"
+check "an acute order a patient asked for in 2019 (allowed until 2020-01-29)" \
+	"acute $(eval_due '{"received":"2019-03-01T10:00","kind":"acute","requested_by":"patient","entered_by":"customer_service","area":"nutrition"}' | cut -d' ' -f1)" \
+	"$(q "SELECT kind || ' ' || due FROM orders WHERE external_ref = 'G-2'" | tr '|' ' ')"
+check "a special product the day before 2023-06-21 gets a contact date, from that day none" "1 0" \
+	"$(q "SELECT count(contact_from) FROM orders WHERE external_ref = 'G-3'") $(q "SELECT count(contact_from) FROM orders WHERE external_ref = 'G-4'")"
+check "the rule versions are kept" "1" "$(q "SELECT rules LIKE '%B3:6@2023-06-21%' FROM orders WHERE external_ref = 'G-4'")"
+check "the lines draw on a historical prescription of the unit, who carries the cost" "2 1001 0" \
+	"$(q "SELECT count(*), min(u.cost_centre), max(us.active) FROM order_lines l JOIN prescription_items i ON i.id = l.prescription_item_id JOIN prescriptions p ON p.id = i.prescription_id JOIN units u ON u.id = p.unit_id JOIN users us ON us.id = p.prescriber_id JOIN orders o ON o.id = l.order_id WHERE o.external_ref = 'G-1'" | tr '|' ' ')"
+
+cat >"$TMP/deliveries.csv" <<CSV
+order_ref;shipment_ref;shipped_at;article_number;quantity;backordered;delivered_at;outcome
+G-1;S1;2019-12-23 07:00;$nut;2;nej;2019-12-27 10:00;delivered
+G-1;S1;2019-12-23 07:00;$inc;0;ja;2019-12-27 10:00;delivered
+G-1;S2;2020-01-08 07:00;$inc;1;nej;2020-01-09 20:15;
+G-2;S3;2019-03-01 15:00;$nut;1;;;returned
+CSV
+"$LMN" import deliveries "$TMP/deliveries.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "the deliveries import" "0 $(cat "$TMP/err")" "$? "
+check_grep "it counts the shipments" "4 rader importerade: 3 leveranser" "$TMP/out"
+check "a partial shipment for a backorder, then the rest: delivered in full, the backorder cleared" \
+	"delivered 1,0 3 0" \
+	"$(q "SELECT o.status, (SELECT group_concat(partial) FROM (SELECT partial FROM shipments WHERE order_id = o.id ORDER BY id)), (SELECT sum(shipped_quantity) FROM order_lines WHERE order_id = o.id), (SELECT max(backordered) FROM order_lines WHERE order_id = o.id) FROM orders o WHERE o.external_ref = 'G-1'" | tr '|' ' ')"
+check "the first shipment recorded the backordered line" "1" "$(q "SELECT sum(sl.backordered) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id JOIN orders o ON o.id = s.order_id WHERE o.external_ref = 'G-1'")"
+check "a delivery at 20:15 is a recorded deviation" "1" "$(q "SELECT count(*) FROM shipments WHERE delivery_deviation IS NOT NULL AND delivered_at LIKE '2020-01-09%'")"
+check "a return" "returned" "$(q "SELECT status FROM orders WHERE external_ref = 'G-2'")"
+
+cat >"$TMP/calls.csv" <<CSV
+queued_at;answered_at;abandoned_at;topic
+2023-11-15 10:00:00;2023-11-15 10:02:30;;order
+2023-11-15 10:05:00;;2023-11-15 10:09:00;delivery
+CSV
+"$LMN" import calls "$TMP/calls.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "the calls import" "0" "$?"
+"$LMN" report tertial 2023 3 --db "$TMP/lmn.db" >"$TMP/r.json"
+check "the imported calls are in the phone key figure (1 of 2 within 3 minutes)" "1/2" \
+	"$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["groups"][0]["figures"]["phone_accessibility"]["parts"][0]; print("%d/%d" % (f["numerator"], f["denominator"]))' "$TMP/r.json")"
+
+# --- Errors: every one with its line; nothing written ---
+before=$(q "SELECT count(*) FROM orders")
+cat >"$TMP/bad.csv" <<CSV
+order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel;kind;requested_by
+B-1;2024-02-01 10:00;$p1;1001;$nut;1;digital;;
+B-2;2024-02-01 10:00;191212121212;1001;$nut;1;digital;;
+B-3;2024-02-01 10:00;$p1;9999;$nut;0;digital;;
+B-4;2021-02-01 10:00;$p1;1001;$nut;1;phone;express;prescriber
+G-1;2024-02-01 10:00;$p1;1001;$nut;1;digital;;
+B-5;2024-02-30 10:00;$p1;1001;NOPE;1;fax;;
+CSV
+"$LMN" import orders "$TMP/bad.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "a file with errors exits 1" "1" "$?"
+check_grep "an unknown patient, by line and column" "bad.csv: rad 3, kolumn patient: ingen patient" "$TMP/err"
+check_grep "an unknown cost centre" "rad 4, kolumn unit_cost_centre: inget kostnadsställe 9999" "$TMP/err"
+check_grep "a quantity of 0" "rad 4, kolumn quantity" "$TMP/err"
+check_grep "express after 2020-01-30 is refused by the rule then in force" "rad 5: order B-4: .*(regel B3:3@2020-01-30)" "$TMP/err"
+check_grep "an order imported before" "rad 6, kolumn order_ref: ordern G-1 är redan importerad" "$TMP/err"
+check_grep "a date that does not exist" "rad 7, kolumn received_at" "$TMP/err"
+check_grep "an unknown channel" "rad 7, kolumn channel" "$TMP/err"
+check_grep "the count, and nothing written" "importen avbröts: 8 fel, inget skrevs" "$TMP/err"
+check "no order of the file is in the store" "$before" "$(q "SELECT count(*) FROM orders")"
+printf 'order_ref;received_at;patient;colour\n' >"$TMP/cols.csv"
+"$LMN" import orders "$TMP/cols.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check_grep "an unknown column is named" 'rad 1: okänd kolumn "colour"' "$TMP/err"
+printf 'order_ref;shipment_ref;shipped_at;article_number;quantity\nG-4;S9;2023-06-22 07:00;%s;1\nX-9;S9;2023-06-22 07:00;%s;1\n' "$nut" "$nut" >"$TMP/dbad.csv"
+"$LMN" import deliveries "$TMP/dbad.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check_grep "a delivery of an article not on the order" "rad 2, kolumn article_number: artikeln .* finns inte på order G-4" "$TMP/err"
+check_grep "a delivery of an unknown order" "rad 3, kolumn order_ref: ingen importerad order X-9" "$TMP/err"
+"$LMN" import calls >"$TMP/out" 2>"$TMP/err"
+check "no file is a usage error" "2" "$?"
+check "the orders of the demo are untouched" "$((orders0 + 4))" "$(q "SELECT count(*) FROM orders")"
+done_testing
