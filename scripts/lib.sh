@@ -8,7 +8,8 @@ cd "$ROOT"
 
 # What the build and the server need.
 PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
-  libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev"
+  libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core"
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer.
 PKGS_TEST="curl clang libclang-rt-dev"
 # The browser tests (tests/e2e): chromium driven by playwright-core, which npm installs from the

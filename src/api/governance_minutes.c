@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/governance.h"
+#include "api/minutes_pdf.h"
 #include "store/governance_store.h"
 
 int minutes_generate(struct api_ctx *ctx)
@@ -351,4 +352,47 @@ int minutes_approve(struct api_ctx *ctx)
 			      (json_int_t)r.version, "approved", complete, "approvals", approvals,
 			      "missing_approvals", missing);
 	return api_json(ctx, 200, o);
+}
+
+int minutes_document(struct api_ctx *ctx)
+{
+	struct minutes_row r;
+	struct buf *b = &ctx->resp->body;
+
+	if (!load_minutes(ctx, ctx->id[0], &r))
+		return (int)ctx->resp->status;
+	/* The stored fragment is our own escaped HTML (governance/minutes.c), sent as it is. */
+	buf_reset(b);
+	buf_addf(b, "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<title>Mötesanteckning, version %lld%s</title>\n"
+		    "<link rel=\"stylesheet\" href=\"/static/lmn.css\">\n</head>\n<body>\n<main class=\"wrap\">\n",
+		 (long long)r.version, *r.approved_at ? " (godkänd)" : " (utkast)");
+	buf_adds(b, r.html);
+	buf_addf(b, "<p><small>Version %lld%s%s.</small></p>\n</main>\n</body>\n</html>\n",
+		 (long long)r.version, *r.approved_at ? ", godkänd " : ", ej godkänd",
+		 r.approved_at);
+	free(r.html);
+	ctx->resp->status = 200;
+	ctx->resp->type = "text/html; charset=utf-8";
+	return 200;
+}
+
+int minutes_pdf_get(struct api_ctx *ctx)
+{
+	struct minutes_row r;
+	int pages;
+	enum lmn_rc rc;
+
+	if (!load_minutes(ctx, ctx->id[0], &r))
+		return (int)ctx->resp->status;
+	buf_reset(&ctx->resp->body);
+	rc = minutes_pdf(r.html, "Mötesanteckning", &ctx->resp->body, &pages, &ctx->err);
+	free(r.html);
+	if (rc != LMN_OK) {
+		buf_reset(&ctx->resp->body);
+		return api_fail(ctx, rc);
+	}
+	ctx->resp->status = 200;
+	ctx->resp->type = "application/pdf";
+	return 200;
 }

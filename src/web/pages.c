@@ -5,6 +5,7 @@
 #define R(r) ROLE_BIT(UR_##r)
 #define STAFF (R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) | R(MUNICIPAL_ORDERER) | R(CUSTOMER_SERVICE))
 #define ANY ((1u << UR__COUNT) - 1)
+#define GOV (R(SECRETARY) | R(MEMBER) | R(ADMIN))
 
 static const struct web_page pages[] = {
 	{ "GET", "/", page_home, 0 },
@@ -56,6 +57,18 @@ static const struct web_page pages[] = {
 	{ "POST", "/admin/anvandare/{id}/nycklar", page_admin_tokens_post, R(ADMIN) },
 	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke, R(ADMIN) },
 	{ "GET", "/admin/regler", page_admin_rules, R(ADMIN) },
+
+	{ "GET", "/styrning", page_governance, GOV },
+	{ "GET", "/styrning/moten/{id}", page_governance_meeting, GOV },
+	{ "POST", "/styrning/moten/{id}/narvaro", page_governance_attendance_post, R(SECRETARY) },
+	{ "GET", "/styrning/moten/{id}/anteckningar", page_governance_minutes, GOV },
+	{ "POST", "/styrning/moten/{id}/anteckningar", page_governance_minutes_post, R(SECRETARY) },
+	{ "POST", "/styrning/punkter/{id}/utfall", page_governance_outcome_post, R(SECRETARY) },
+	{ "POST", "/styrning/punkter/{id}/skriftligt", page_governance_written_post, R(MEMBER) },
+	{ "POST", "/styrning/anteckningar/{id}/godkann", page_governance_approve_post,
+	  R(SECRETARY) | R(MEMBER) },
+	{ "GET", "/styrning/andringslogg", page_governance_change_log, GOV },
+	{ "POST", "/styrning/andringslogg", page_governance_change_log_post, R(SECRETARY) },
 };
 
 const struct web_page *web_pages(size_t *n)

@@ -77,4 +77,16 @@ int page_admin_tokens_post(struct web_ctx *w);
 int page_admin_token_revoke(struct web_ctx *w);
 int page_admin_rules(struct web_ctx *w);
 
+/* pages_governance.c */
+int page_governance(struct web_ctx *w);
+int page_governance_meeting(struct web_ctx *w);
+int page_governance_outcome_post(struct web_ctx *w);
+int page_governance_written_post(struct web_ctx *w);
+int page_governance_attendance_post(struct web_ctx *w);
+int page_governance_minutes(struct web_ctx *w);
+int page_governance_minutes_post(struct web_ctx *w);
+int page_governance_approve_post(struct web_ctx *w);
+int page_governance_change_log(struct web_ctx *w);
+int page_governance_change_log_post(struct web_ctx *w);
+
 #endif

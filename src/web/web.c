@@ -227,6 +227,8 @@ static const struct nav_item nav[] = {
 	{ R(ADMIN), "/admin/sortiment", "Sortiment och priser" },
 	{ R(ADMIN), "/admin/anvandare", "Användare" },
 	{ R(ADMIN), "/admin/regler", "Regler" },
+	{ R(SECRETARY) | R(MEMBER), "/styrning", "Styrning och möten" },
+	{ R(SECRETARY) | R(MEMBER) | R(ADMIN), "/styrning/andringslogg", "Ändringslogg" },
 };
 #undef R
 
@@ -427,6 +429,8 @@ const char *web_sv(const char *value)
 		"customer_service", "kundtjänst",
 		"distributor", "distributör",
 		"admin", "förvaltning",
+		"secretary", "sekreterare",
+		"member", "ledamot",
 		"normal", "normal",
 		"acute", "akut",
 		"express", "express",

@@ -90,6 +90,14 @@ try:
     c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE minutes SET html = ? WHERE id = ?", ("x", int(sys.argv[2]))); c.commit(); print("no")
 except sqlite3.DatabaseError as e:
     print("yes" if "immutable" in str(e) else str(e))' "$TMP/lmn.db" "$mid")"
+curl -sS -b "$TMP/ledamot.jar" -o "$TMP/minutes.pdf" -w '%{http_code} %{content_type}' "$B/api/minutes/$mid/pdf" >"$TMP/pdf.status"
+check "the minutes as PDF" "200 application/pdf" "$(cat "$TMP/pdf.status")"
+check "… a real PDF of one or more pages" "yes" "$(python3 -c '
+import re, sys
+d = open(sys.argv[1], "rb").read()
+print("yes" if d.startswith(b"%PDF-") and d.rstrip().endswith(b"%%EOF") and len(re.findall(rb"/Type\s*/Page[^s]", d)) >= 2 else len(d))' "$TMP/minutes.pdf")"
+check "the minutes as an HTML document hold the approved text" "yes" \
+	"$(curl -sS -b "$TMP/ledamot.jar" "$B/api/minutes/$mid/document" | python3 -c 'import sys; d=sys.stdin.read(); print("yes" if "Camilla Wester, Sjukhus, har via mejl" in d and "godkänd" in d else d[:300])')"
 pbgmin=$(body sekreterare POST "/api/meetings/$pbg/minutes" | json 'd["id"]')
 check "the political group's minutes need the chair and a member of the other party" "False en ledamot från den andra parten" \
 	"$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":23}' | json 'str(d["approved"])+" "+",".join(d["missing_approvals"])')"
@@ -143,4 +151,24 @@ check "B3:3 as in force in 2021 is the 2020-01-30 text" "2020-01-30 False" "$(bo
 check "the side-by-side difference marks removed and added words" "4 3" \
 	"$(body sekreterare GET '/api/specification/diff?section=B3:1&from=2026-11-23&to=2026-11-24' | json '" ".join(s["text"].strip() for s in d["diff"] if s["op"]!="same")')"
 check "an unknown section is 404" "404" "$(status sekreterare GET '/api/specification?section=Z9')"
+
+# --- The web pages: the meeting with its live quorum, the outcome refused next to its field ---
+page() { curl -sS -b "$TMP/$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2"; }
+check "the secretary's start page is governance" "303 /styrning" \
+	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code} %{redirect_url}' "$B/" | sed "s|$B||")"
+check "the governance page lists meetings and open actions" "200" "$(page ledamot /styrning)"
+check_grep "… with the open action's owner" "Försörjningsförvaltningen" "$TMP/page.html"
+check "the meeting page" "200" "$(page sekreterare "/styrning/moten/$m")"
+check_grep "… shows the quorum of every item" "Inte beslutsmässigt</strong> (VGR 2 av 4, VGK 2 av 6, saknar 1)" "$TMP/page.html"
+csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode "utfall-$i4=decided" "$B/styrning/punkter/$i4/utfall")
+check "deciding without quorum on the page is refused" "422" "$code"
+check_grep "… with the reason tied to the field" "utfall-$i4-fel" "$TMP/page.html"
+check_grep "… naming the party" "VGK saknar" "$TMP/page.html"
+check "the member cannot use the secretary's forms" "403" \
+	"$(curl -sS -b "$TMP/ledamot.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=x" "$B/styrning/punkter/$i4/utfall")"
+check "the change log page with a side-by-side difference" "200" "$(page sekreterare '/styrning/andringslogg?avsnitt=B3:3&fran=2019-01-01&till=2021-01-01')"
+check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
+check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
+check_grep "… shows who approved" "Godkänd av Kristin Lundgren" "$TMP/page.html"
 done_testing

@@ -1,0 +1,13 @@
+/* Minutes as PDF (cairo and Pango), from the stored HTML of one version. */
+#ifndef LMN_MINUTES_PDF_H
+#define LMN_MINUTES_PDF_H
+
+#include "util/buf.h"
+#include "util/rc.h"
+
+/* Appends the PDF of the minutes html (as gov_minutes_html writes it) to out; *pages gets the
+ * number of pages. */
+LMN_MUST_USE enum lmn_rc minutes_pdf(const char *html, const char *title, struct buf *out,
+				     int *pages, struct lmn_err *err);
+
+#endif

@@ -1,0 +1,568 @@
+/* Governance pages (GOVERNANCE.md): the bodies and their meetings, a meeting with its agenda and
+ * the quorum of every item as recorded so far, outcomes, attendance and written participation,
+ * minutes and their approval, and the change log with the specification on a date and the
+ * difference of two versions. Everything goes through the API, which decides. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/pages.h"
+
+static const char *sv(const char *v)
+{
+	static const char *const names[] = {
+		"decision", "beslutsärende", "information", "information och dialog",
+		"without_presentation", "ärende utan föredragning", "procedural", "formalia",
+		"decided", "beslutat", "remitted", "återremitterat", "struck", "avfört",
+		"deferred", "bordlagt", "noted", "noterat", "proposed", "förslag till rådet",
+		"chair", "ordförande", "vice_chair", "vice ordförande", "member", "ledamot",
+		"adjunct", "adjungerad", "secretary", "sekreterare", "supplier", "försörjare",
+		"invited", "inbjuden", "in_person", "fysiskt möte", "digital", "digitalt",
+		"political", "politiskt organ", "council", "ledningsråd", "preparation",
+		"beredningsgrupp", "forum", "forum", "coordination", "samordning", NULL,
+	};
+	for (size_t i = 0; names[i]; i += 2)
+		if (strcmp(names[i], v) == 0)
+			return names[i + 1];
+	return v;
+}
+
+static bool is_secretary(struct web_ctx *w)
+{
+	return strcmp(w->role, "secretary") == 0;
+}
+
+/* A path with one id; fmt is a literal with one %lld. */
+#define ID_PATH(out, fmt, id) snprintf((out), sizeof(out), fmt, (long long)(id))
+
+int page_governance(struct web_ctx *w)
+{
+	json_t *bodies = NULL, *meetings = NULL, *actions = NULL, *b, *m, *a;
+	const char *q[] = { "open", "1", NULL };
+	size_t i;
+
+	if (web_api(w, "GET", "/api/bodies", NULL, NULL, &bodies) != 200 ||
+	    web_api(w, "GET", "/api/meetings", NULL, NULL, &meetings) != 200 ||
+	    web_api(w, "GET", "/api/actions", q, NULL, &actions) != 200) {
+		json_decref(bodies);
+		json_decref(meetings);
+		json_decref(actions);
+		return web_message(w, 500, "Styrningen kunde inte visas", "Försök igen om en stund.");
+	}
+	web_begin(w, "Styrning och möten");
+	html_lit(&w->h, "<p>Samverkansavtalets organ, deras möten, beslut och uppföljning. "
+			"Beslut som ändrar en specifikation förs in i <a href=\"/styrning/andringslogg\">"
+			"ändringsloggen</a> och gäller då i beställningssystemet från sitt datum.</p>\n");
+	html_lit(&w->h, "<h2>Möten</h2>\n<table class=\"responsive\">\n<caption>Möten, senaste först"
+			"</caption>\n<thead><tr><th scope=\"col\">Datum</th><th scope=\"col\">Organ</th>"
+			"<th scope=\"col\">Form</th><th scope=\"col\">Punkter</th>"
+			"<th scope=\"col\">Anteckningar</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(meetings, "meetings"), i, m) {
+		json_t *body = json_object_get(m, "body");
+		html_f(&w->h, "<tr><td data-label=\"Datum\"><a href=\"/styrning/moten/%lld\">%s</a></td>"
+			      "<td data-label=\"Organ\">%s</td><td data-label=\"Form\">%s</td>"
+			      "<td data-label=\"Punkter\">%lld</td><td data-label=\"Anteckningar\">%s</td>"
+			      "</tr>\n",
+		       (long long)web_i(m, "id"), web_s(m, "starts_at"), web_s(body, "name"),
+		       sv(web_s(m, "form")), (long long)web_i(m, "items"),
+		       web_i(m, "minutes_approved_version") ? "godkända" : "–");
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n<h2>Öppna åtgärder</h2>\n");
+	if (json_array_size(json_object_get(actions, "actions")) == 0)
+		html_lit(&w->h, "<p>Inga öppna åtgärder.</p>\n");
+	else
+		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtgärder som inte är klara, "
+				"från alla möten</caption>\n<thead><tr><th scope=\"col\">Senast</th>"
+				"<th scope=\"col\">Ansvarig</th><th scope=\"col\">Åtgärd</th>"
+				"<th scope=\"col\">Möte och punkt</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(actions, "actions"), i, a) {
+		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+		html_f(&w->h, "<tr><td data-label=\"Senast\">%s</td><td data-label=\"Ansvarig\">%s</td>"
+			      "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
+			      "<a href=\"/styrning/moten/%lld\">%s %.10s, punkt %s</a></td></tr>\n",
+		       *web_s(a, "due_on") ? web_s(a, "due_on") : "–", web_s(a, "owner"),
+		       web_s(a, "description"), (long long)web_i(mt, "id"),
+		       web_s(json_object_get(a, "body"), "code"), web_s(mt, "starts_at"),
+		       web_s(it, "number"));
+	}
+	if (json_array_size(json_object_get(actions, "actions")))
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	html_lit(&w->h, "<h2>Organ</h2>\n<ul>\n");
+	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
+		html_f(&w->h, "<li>%s (%s)", web_s(b, "name"), sv(web_s(b, "kind")));
+		if (web_i(b, "min_meetings"))
+			html_f(&w->h, ", minst %lld möten per år", (long long)web_i(b, "min_meetings"));
+		if (*web_s(b, "active_until"))
+			html_f(&w->h, ", verksamt till %s", web_s(b, "active_until"));
+		html_lit(&w->h, "</li>\n");
+	}
+	html_lit(&w->h, "</ul>\n");
+	json_decref(bodies);
+	json_decref(meetings);
+	json_decref(actions);
+	return web_end(w, 200);
+}
+
+static const char *person_name(json_t *meeting, int64_t id)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(json_object_get(meeting, "people"), i, p)
+		if (web_i(p, "id") == id)
+			return web_s(p, "name");
+	return "";
+}
+
+/* The quorum of an item in words, e.g. "Beslutsmässigt (VGR 2 av 4, VGK 3 av 6)". */
+static void quorum_text(struct web_ctx *w, json_t *q)
+{
+	const char *party;
+	json_t *v;
+	bool first = true;
+
+	html_f(&w->h, "<strong class=\"%s\">%s</strong> (", web_b(q, "quorate") ? "ok" : "warn",
+	       web_b(q, "quorate") ? "Beslutsmässigt" : "Inte beslutsmässigt");
+	json_object_foreach(json_object_get(q, "parties"), party, v) {
+		html_f(&w->h, "%s%s %lld av %lld", first ? "" : ", ", party,
+		       (long long)web_i(v, "counted"), (long long)web_i(v, "appointed"));
+		if (web_i(v, "lacking"))
+			html_f(&w->h, ", saknar %lld", (long long)web_i(v, "lacking"));
+		first = false;
+	}
+	html_lit(&w->h, ")");
+}
+
+static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
+{
+	static const char *const outcomes[] = {
+		"decided", "beslutat", "remitted", "återremitterat", "struck", "avfört",
+		"deferred", "bordlagt", "noted", "noterat", "proposed", "förslag till rådet", NULL,
+	};
+	json_t *m = NULL, *it, *s;
+	char path[96], title[200];
+	size_t i;
+
+	ID_PATH(path, "/api/meetings/%lld", id);
+	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
+		json_decref(m);
+		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+	}
+	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
+		 web_s(m, "starts_at"));
+	web_begin(w, title);
+	html_f(&w->h, "<p>Tid: %s%s%s. Mötesform: %s%s%s.</p>\n", web_s(m, "starts_at"),
+	       *web_s(m, "ends_at") ? " – " : "", web_s(m, "ends_at"), sv(web_s(m, "form")),
+	       *web_s(m, "place") ? ", " : "", web_s(m, "place"));
+	html_lit(&w->h, "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst hälften av "
+			"de utsedda ledamöterna vara närvarande eller ha deltagit skriftligt före "
+			"mötet. Adjungerade, sekreterare, försörjare och inbjudna räknas inte.</p>\n");
+	html_lit(&w->h, "<h2>Dagordning</h2>\n");
+	json_array_foreach(json_object_get(m, "items"), i, it) {
+		char field[32];
+		json_t *pid;
+		size_t k;
+
+		html_f(&w->h, "<section class=\"card\" aria-labelledby=\"punkt-%lld\">\n"
+			      "<h3 id=\"punkt-%lld\">%s. %s</h3>\n<p>%s",
+		       (long long)web_i(it, "id"), (long long)web_i(it, "id"), web_s(it, "number"),
+		       web_s(it, "title"), sv(web_s(it, "type")));
+		if (*web_s(it, "presenter"))
+			html_f(&w->h, ". Föredragande: %s", web_s(it, "presenter"));
+		html_lit(&w->h, ".</p>\n<p>");
+		quorum_text(w, json_object_get(it, "quorum"));
+		html_lit(&w->h, "</p>\n");
+		if (json_array_size(json_object_get(it, "written"))) {
+			html_lit(&w->h, "<p>Deltog skriftligt: ");
+			json_array_foreach(json_object_get(it, "written"), k, pid)
+				html_f(&w->h, "%s%s", k ? ", " : "",
+				       person_name(m, (int64_t)json_integer_value(pid)));
+			html_lit(&w->h, "</p>\n");
+		}
+		if (*web_s(it, "position"))
+			html_f(&w->h, "<p><strong>Ställningstagande:</strong> %s</p>\n",
+			       web_s(it, "position"));
+		if (*web_s(it, "outcome"))
+			html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n", sv(web_s(it, "outcome")));
+		snprintf(field, sizeof(field), "utfall-%lld", (long long)web_i(it, "id"));
+		if (is_secretary(w)) {
+			ID_PATH(path, "/styrning/punkter/%lld/utfall", web_i(it, "id"));
+			web_form(w, path, false);
+			web_select(w, field, "Utfall", outcomes, web_s(it, "outcome"));
+			web_form_end(w, "Spara utfallet");
+		} else if (strcmp(w->role, "member") == 0 && strcmp(web_s(it, "type"), "decision") == 0) {
+			ID_PATH(path, "/styrning/punkter/%lld/skriftligt", web_i(it, "id"));
+			web_field_error(w, field);
+			web_form(w, path, false);
+			web_form_end(w, "Jag ställer mig bakom förslaget (skriftligt före mötet)");
+		}
+		html_lit(&w->h, "</section>\n");
+	}
+	html_lit(&w->h, "<h2>Platser</h2>\n<table class=\"responsive\">\n<caption>Platserna på "
+			"mötesdagen</caption>\n<thead><tr><th scope=\"col\">Roll</th>"
+			"<th scope=\"col\">Part</th><th scope=\"col\">Representerar</th>"
+			"<th scope=\"col\">Innehavare</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(m, "seats"), i, s)
+		html_f(&w->h, "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
+			      "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
+			      "</td></tr>\n",
+		       sv(web_s(s, "role")), web_s(s, "party"), web_s(s, "title"),
+		       web_b(s, "vacant") ? "vakant" : person_name(m, web_i(s, "person_id")));
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	if (is_secretary(w)) {
+		const char *opts[2 * 64 + 1];
+		char ids[64][24];
+		size_t n = 0;
+		json_t *p;
+		html_lit(&w->h, "<h2>Närvaro</h2>\n<p>Ange för vilka punkter personen var närvarande: "
+				"från punkt och till och med punkt (tomt: hela mötet).</p>\n");
+		ID_PATH(path, "/styrning/moten/%lld/narvaro", id);
+		web_form(w, path, false);
+		json_array_foreach(json_object_get(m, "people"), i, p) {
+			if (n == 64)
+				break;
+			snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(p, "id"));
+			opts[2 * n] = ids[n];
+			opts[2 * n + 1] = web_s(p, "name");
+			n++;
+		}
+		opts[2 * n] = NULL;
+		web_select(w, "person", "Person", opts, NULL);
+		web_input(w, "fran", "Från punkt", "text", NULL, false, "Till exempel 1");
+		web_input(w, "till", "Till och med punkt", "text", NULL, false, "Till exempel 3b");
+		web_form_end(w, "Spara närvaron");
+		ID_PATH(path, "/styrning/moten/%lld/anteckningar", id);
+		web_form(w, path, false);
+		web_form_end(w, "Skapa mötesanteckningar");
+	}
+	ID_PATH(path, "/styrning/moten/%lld/anteckningar", id);
+	html_f(&w->h, "<p><a href=\"%s\">Mötesanteckningar och godkännande</a></p>\n", path);
+	json_decref(m);
+	return web_end(w, status);
+}
+
+int page_governance_meeting(struct web_ctx *w)
+{
+	/* The quorum is computed at every load; during the meeting the page reloads itself. */
+	w->refresh = 60;
+	return meeting_page(w, w->id[0], 200);
+}
+
+/* The meeting an agenda item belongs to, found through the meetings the caller sees. */
+static int64_t item_meeting(struct web_ctx *w, int64_t item)
+{
+	json_t *ms = NULL, *m, *full, *it;
+	size_t i, k;
+	int64_t found = 0;
+	char path[64];
+
+	if (web_api(w, "GET", "/api/meetings", NULL, NULL, &ms) != 200) {
+		json_decref(ms);
+		return 0;
+	}
+	json_array_foreach(json_object_get(ms, "meetings"), i, m) {
+		full = NULL;
+		ID_PATH(path, "/api/meetings/%lld", web_i(m, "id"));
+		if (web_api(w, "GET", path, NULL, NULL, &full) == 200)
+			json_array_foreach(json_object_get(full, "items"), k, it)
+				if (web_i(it, "id") == item)
+					found = web_i(m, "id");
+		json_decref(full);
+		if (found)
+			break;
+	}
+	json_decref(ms);
+	return found;
+}
+
+static int after_item_post(struct web_ctx *w, int status, json_t *out, const char *field)
+{
+	int64_t meeting = item_meeting(w, w->id[0]);
+	char path[64];
+
+	if (status != 200) {
+		const char *map[] = { "outcome", field, "person_id", field, NULL };
+		web_problem(w, out, map);
+		json_decref(out);
+		return meeting ? meeting_page(w, meeting, status >= 400 ? (unsigned)status : 422)
+			       : web_message(w, 404, "Ärendet finns inte", "Ärendet finns inte.");
+	}
+	json_decref(out);
+	ID_PATH(path, "/styrning/moten/%lld", meeting);
+	return web_redirect(w, path);
+}
+
+int page_governance_outcome_post(struct web_ctx *w)
+{
+	char field[32], path[64];
+	const char *v;
+	json_t *out = NULL;
+
+	snprintf(field, sizeof(field), "utfall-%lld", (long long)w->id[0]);
+	v = web_field(w, field);
+	ID_PATH(path, "/api/agenda-items/%lld/outcome", w->id[0]);
+	int status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "outcome", v ? v : ""), &out);
+	return after_item_post(w, status, out, field);
+}
+
+int page_governance_written_post(struct web_ctx *w)
+{
+	char field[32], path[64];
+	json_t *out = NULL;
+
+	snprintf(field, sizeof(field), "utfall-%lld", (long long)w->id[0]);
+	ID_PATH(path, "/api/agenda-items/%lld/written", w->id[0]);
+	int status = web_api(w, "POST", path, NULL, json_object(), &out);
+	return after_item_post(w, status, out, field);
+}
+
+int page_governance_attendance_post(struct web_ctx *w)
+{
+	const char *person = web_field(w, "person"), *from = web_field(w, "fran");
+	const char *until = web_field(w, "till");
+	const char *map[] = { "person_id", "person", "from", "fran", "until", "till", NULL };
+	json_t *body, *out = NULL;
+	char path[64];
+	int status;
+
+	body = json_pack("{s:I}", "person_id", (json_int_t)(person ? strtoll(person, NULL, 10) : 0));
+	if (from && *from)
+		json_object_set_new(body, "from", json_string(from));
+	if (until && *until)
+		json_object_set_new(body, "until", json_string(until));
+	ID_PATH(path, "/api/meetings/%lld/attendance", w->id[0]);
+	status = web_api(w, "PUT", path, NULL, body, &out);
+	if (status != 200) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return meeting_page(w, w->id[0], status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
+	return web_redirect(w, path);
+}
+
+int page_governance_minutes(struct web_ctx *w)
+{
+	json_t *list = NULL, *mn, *full, *a;
+	char path[96];
+	size_t i, k;
+
+	ID_PATH(path, "/api/meetings/%lld/minutes", w->id[0]);
+	if (web_api(w, "GET", path, NULL, NULL, &list) != 200) {
+		json_decref(list);
+		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+	}
+	web_begin(w, "Mötesanteckningar");
+	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
+	html_f(&w->h, "<p><a href=\"%s\">Till mötet</a></p>\n", path);
+	if (json_array_size(json_object_get(list, "minutes")) == 0)
+		html_lit(&w->h, "<p>Inga mötesanteckningar har skapats än.</p>\n");
+	json_array_foreach(json_object_get(list, "minutes"), i, mn) {
+		full = NULL;
+		ID_PATH(path, "/api/minutes/%lld", web_i(mn, "id"));
+		if (web_api(w, "GET", path, NULL, NULL, &full) != 200) {
+			json_decref(full);
+			continue;
+		}
+		html_f(&w->h, "<section class=\"card\"><h2>Version %lld</h2>\n",
+		       (long long)web_i(mn, "version"));
+		if (*web_s(full, "approved_at"))
+			html_f(&w->h, "<p>Godkänd %s; kan inte ändras (en rättelse blir en ny "
+				      "version).</p>\n",
+			       web_s(full, "approved_at"));
+		json_array_foreach(json_object_get(full, "approvals"), k, a)
+			html_f(&w->h, "<p>Godkänd av %s %s</p>\n", web_s(a, "name"),
+			       web_s(a, "approved_at"));
+		if (json_array_size(json_object_get(full, "missing_approvals"))) {
+			html_lit(&w->h, "<p>Ska godkännas av: ");
+			json_array_foreach(json_object_get(full, "missing_approvals"), k, a)
+				html_f(&w->h, "%s%s", k ? ", " : "", json_string_value(a));
+			html_lit(&w->h, "</p>\n");
+			ID_PATH(path, "/styrning/anteckningar/%lld/godkann", web_i(mn, "id"));
+			web_form(w, path, false);
+			web_form_end(w, "Godkänn mötesanteckningarna");
+		}
+		html_f(&w->h, "<p><a href=\"/api/minutes/%lld/document\">Läs mötesanteckningarna</a>"
+			      " · <a href=\"/api/minutes/%lld/pdf\">PDF</a></p>\n</section>\n",
+		       (long long)web_i(mn, "id"), (long long)web_i(mn, "id"));
+		json_decref(full);
+	}
+	json_decref(list);
+	return web_end(w, 200);
+}
+
+int page_governance_minutes_post(struct web_ctx *w)
+{
+	json_t *out = NULL;
+	char path[64];
+	int status;
+
+	ID_PATH(path, "/api/meetings/%lld/minutes", w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	json_decref(out);
+	if (status != 200 && status != 201)
+		return web_message(w, (unsigned)status, "Mötesanteckningarna kunde inte skapas",
+				   "Försök igen.");
+	ID_PATH(path, "/styrning/moten/%lld/anteckningar", w->id[0]);
+	return web_redirect(w, path);
+}
+
+int page_governance_approve_post(struct web_ctx *w)
+{
+	json_t *out = NULL, *mn = NULL;
+	char path[64];
+	int status;
+
+	ID_PATH(path, "/api/minutes/%lld/approve", w->id[0]);
+	status = web_api(w, "POST", path, NULL, json_object(), &out);
+	if (status != 200) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%s", web_s(out, "detail"));
+		json_decref(out);
+		return web_message(w, (unsigned)status, "Mötesanteckningarna kunde inte godkännas", msg);
+	}
+	json_decref(out);
+	ID_PATH(path, "/api/minutes/%lld", w->id[0]);
+	web_api(w, "GET", path, NULL, NULL, &mn);
+	ID_PATH(path, "/styrning/moten/%lld/anteckningar", web_i(mn, "meeting_id"));
+	json_decref(mn);
+	return web_redirect(w, path);
+}
+
+static void change_log_form(struct web_ctx *w)
+{
+	html_lit(&w->h, "<h2>För in ett beslut</h2>\n<p>Ett beslut som ändrar en regel som systemet "
+			"tillämpar får en regelparameter och ett datum då den börjar gälla. "
+			"Beställningar från det datumet följer den nya regeln, utan omstart.</p>\n");
+	web_form(w, "/styrning/andringslogg", false);
+	web_input(w, "beslutad", "Beslutsdatum", "date", NULL, true, NULL);
+	web_input(w, "galler", "Gäller från", "date", NULL, false, "Tomt: från beslutsdagen.");
+	web_input(w, "organ", "Beslutande organ", "text", NULL, true, NULL);
+	web_input(w, "rubrik", "Rubrik (specifikation och avsnitt)", "text", NULL, true, NULL);
+	web_input(w, "avsnitt", "Avsnitt", "text", NULL, false, "Till exempel B3:1");
+	web_input(w, "ursprunglig", "Ursprunglig text", "text", NULL, false, NULL);
+	web_input(w, "ny", "Ny text", "text", NULL, false, NULL);
+	web_input(w, "parameter", "Regelparameter som ändras", "text", NULL, false,
+		  "Till exempel lead_time_working_days (se Regler)");
+	web_input(w, "varde", "Nytt värde", "text", NULL, false, "Till exempel 3");
+	web_form_end(w, "För in beslutet");
+}
+
+static int change_log_page(struct web_ctx *w, unsigned status)
+{
+	const char *section = web_query(w, "avsnitt"), *from = web_query(w, "fran");
+	const char *to = web_query(w, "till");
+	json_t *log = NULL, *e, *d = NULL, *s;
+	size_t i;
+
+	if (web_api(w, "GET", "/api/change-log", NULL, NULL, &log) != 200) {
+		json_decref(log);
+		return web_message(w, 500, "Ändringsloggen kunde inte visas", "Försök igen.");
+	}
+	if (section && *section) {
+		const char *q[] = { "section", section, "from", from && *from ? from : NULL, NULL, NULL,
+				    NULL };
+		const char *map[] = { "section", "avsnitt", "from", "fran", "to", "till", NULL };
+		size_t n = 2;
+		if (from && *from)
+			n = 4;
+		q[n] = to && *to ? "to" : NULL;
+		q[n + 1] = to && *to ? to : NULL;
+		if (web_api(w, "GET", "/api/specification/diff", q, NULL, &d) != 200) {
+			web_problem(w, d, map);
+			json_decref(d);
+			d = NULL;
+		}
+	}
+	web_begin(w, "Ändringslogg");
+	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Beslut som ändrat specifikationerna"
+			"</caption>\n<thead><tr><th scope=\"col\">Beslutad</th><th scope=\"col\">Organ"
+			"</th><th scope=\"col\">Rubrik</th><th scope=\"col\">Avsnitt</th>"
+			"<th scope=\"col\">Gäller från</th><th scope=\"col\">Regler</th></tr></thead>\n"
+			"<tbody>\n");
+	json_array_foreach(json_object_get(log, "entries"), i, e)
+		html_f(&w->h, "<tr><td data-label=\"Beslutad\">%s</td><td data-label=\"Organ\">%s</td>"
+			      "<td data-label=\"Rubrik\">%s</td><td data-label=\"Avsnitt\">"
+			      "<a href=\"/styrning/andringslogg?avsnitt=%s\">%s</a></td>"
+			      "<td data-label=\"Gäller från\">%s</td><td data-label=\"Regler\">%s</td>"
+			      "</tr>\n",
+		       web_s(e, "decided_on"), web_s(e, "body"), web_s(e, "heading"),
+		       web_s(e, "section"), web_s(e, "section"), web_s(e, "effective_on"),
+		       *web_s(e, "rules") ? "nya parameterversioner"
+					  : (web_b(e, "rules_in_files") ? "i regelfilerna" : "–"));
+	html_lit(&w->h, "</tbody>\n</table>\n<h2>Specifikationen på ett datum</h2>\n"
+			"<form method=\"get\" action=\"/styrning/andringslogg\">\n");
+	web_input(w, "avsnitt", "Avsnitt", "text", section, true, "Till exempel B3:3");
+	web_input(w, "fran", "Jämför texten som gällde den", "date", from, false, NULL);
+	web_input(w, "till", "med texten som gällde den", "date", to, false, "Tomt: i dag.");
+	html_lit(&w->h, "<button type=\"submit\">Visa skillnaden</button>\n</form>\n");
+	if (d) {
+		json_t *a = json_object_get(d, "from"), *b = json_object_get(d, "to");
+		html_f(&w->h, "<table class=\"diff\">\n<caption>%s: texten %s och %s sida vid sida"
+			      "</caption>\n<thead><tr><th scope=\"col\">Gällde %s</th>"
+			      "<th scope=\"col\">Gällde %s</th></tr></thead>\n<tbody><tr><td>",
+		       web_s(d, "section"), web_s(a, "on"), web_s(b, "on"), web_s(a, "on"),
+		       web_s(b, "on"));
+		json_array_foreach(json_object_get(d, "diff"), i, s) {
+			if (strcmp(web_s(s, "op"), "same") == 0)
+				html_text(&w->h, web_s(s, "text"));
+			else if (strcmp(web_s(s, "op"), "del") == 0)
+				html_f(&w->h, "<del>%s</del>", web_s(s, "text"));
+		}
+		html_lit(&w->h, "</td><td>");
+		json_array_foreach(json_object_get(d, "diff"), i, s) {
+			if (strcmp(web_s(s, "op"), "same") == 0)
+				html_text(&w->h, web_s(s, "text"));
+			else if (strcmp(web_s(s, "op"), "add") == 0)
+				html_f(&w->h, "<ins>%s</ins>", web_s(s, "text"));
+		}
+		html_lit(&w->h, "</td></tr></tbody>\n</table>\n");
+		json_decref(d);
+	}
+	if (is_secretary(w))
+		change_log_form(w);
+	json_decref(log);
+	return web_end(w, status);
+}
+
+int page_governance_change_log(struct web_ctx *w)
+{
+	return change_log_page(w, 200);
+}
+
+int page_governance_change_log_post(struct web_ctx *w)
+{
+	const char *map[] = { "decided_on", "beslutad", "effective_on", "galler", "body", "organ",
+			      "heading", "rubrik", "section", "avsnitt", "parameters", "parameter",
+			      NULL };
+	const char *names[][2] = { { "decided_on", "beslutad" }, { "effective_on", "galler" },
+				   { "body", "organ" }, { "heading", "rubrik" },
+				   { "section", "avsnitt" }, { "original_text", "ursprunglig" },
+				   { "new_text", "ny" } };
+	const char *param = web_field(w, "parameter"), *value = web_field(w, "varde");
+	json_t *body = json_object(), *out = NULL;
+	int status;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = web_field(w, names[i][1]);
+		if (v && *v)
+			json_object_set_new(body, names[i][0], json_string(v));
+	}
+	if (param && *param) {
+		if (!value || !*value) {
+			json_decref(body);
+			web_error(w, "varde", "Ange parameterns nya värde.");
+			return change_log_page(w, 400);
+		}
+		json_object_set_new(body, "parameters", json_pack("{s:s}", param, value));
+	}
+	status = web_api(w, "POST", "/api/change-log", NULL, body, &out);
+	if (status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return change_log_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	return web_redirect(w, "/styrning/andringslogg");
+}
