@@ -92,6 +92,9 @@ static const struct route routes[] = {
 	{ "GET", "/api/bodies/{id}", bodies_get, GOV_READ,
 	  "A body with its seats and who holds them on a date (on=YYYY-MM-DD)" },
 	{ "POST", "/api/bodies/{id}/seats", seats_create, SECRETARY, "Add a seat to a body" },
+	{ "GET", "/api/bodies/{id}/compliance", bodies_compliance, GOV_READ,
+	  "Compliance report of a body for a year (year=): meetings, alternation, composition, "
+	  "notices, minutes, open actions" },
 	{ "POST", "/api/seats/{id}/terms", terms_create, SECRETARY,
 	  "Appoint a person to a seat for a term" },
 	{ "GET", "/api/people", people_list, SECRETARY | ROLE_BIT(UR_ADMIN),

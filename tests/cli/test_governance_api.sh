@@ -152,6 +152,23 @@ check "the side-by-side difference marks removed and added words" "4 3" \
 	"$(body sekreterare GET '/api/specification/diff?section=B3:1&from=2026-11-23&to=2026-11-24' | json '" ".join(s["text"].strip() for s in d["diff"] if s["op"]!="same")')"
 check "an unknown section is 404" "404" "$(status sekreterare GET '/api/specification?section=Z9')"
 
+# --- Compliance per body and year ---
+body sekreterare GET '/api/bodies/3/compliance?year=2026' >"$TMP/c.json"
+check "the council in 2026: six meetings (five held, one planned) meet the minimum of six" "5 1 True" \
+	"$(json 'str(d["meetings"]["held"])+" "+str(d["meetings"]["planned"])+" "+str(d["meetings"]["ok"])' <"$TMP/c.json")"
+check "… the chair alternated to VGR for 2025–2026" "True" "$(json 'd["alternation"]["ok"]' <"$TMP/c.json")"
+check "… two vacant VGR member seats" "VGR member 5 2" \
+	"$(json '" ".join(x["party"]+" "+x["role"]+" "+str(x["seats"])+" "+str(x["vacant"]) for x in d["composition"] if x["party"]=="VGR" and x["role"]=="member")' <"$TMP/c.json")"
+check "… past meetings without approved minutes are findings" "5" \
+	"$(json 'len([f for f in d["findings"] if "inte godkända" in f])' <"$TMP/c.json")"
+check "… open actions with their owners, overdue ones as findings" "Samverkansfunktionen,Försörjningsförvaltningen 2" \
+	"$(json '",".join(a["owner"] for a in d["open_actions"])+" "+str(len([f for f in d["findings"] if f.startswith("Försenad")]))' <"$TMP/c.json")"
+body sekreterare GET '/api/bodies/8/compliance?year=2026' >"$TMP/c.json"
+check "the forum's notices: 21 days ahead is enough, 7 is not" "21:True 7:False" \
+	"$(json '" ".join(str(n["days_ahead"])+":"+str(n["ok"]) for n in d["notices"])' <"$TMP/c.json")"
+check "the political group in 2026 held one meeting of at least four" "False" \
+	"$(body sekreterare GET '/api/bodies/2/compliance?year=2026' | json 'd["meetings"]["ok"]')"
+
 # --- The web pages: the meeting with its live quorum, the outcome refused next to its field ---
 page() { curl -sS -b "$TMP/$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2"; }
 check "the secretary's start page is governance" "303 /styrning" \
