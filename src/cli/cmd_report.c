@@ -11,6 +11,7 @@
 #include "report/render.h"
 #include "store/reports.h"
 #include "util/clock.h"
+#include "web/report_html.h"
 
 enum format { F_JSON, F_CSV, F_HTML };
 
@@ -82,7 +83,13 @@ static int keyfigures(struct db_conn *c, const struct params *p, int year, int t
 	if (o->format == F_JSON) {
 		status = write_json(render_keyfigures_json(b.report, b.trend, b.ntrend, o->asof));
 	} else {
-		render_keyfigures_csv(b.report, b.trend, b.ntrend, &out);
+		if (o->format == F_CSV) {
+			render_keyfigures_csv(b.report, b.trend, b.ntrend, &out);
+		} else {
+			json_t *j = render_keyfigures_json(b.report, b.trend, b.ntrend, o->asof);
+			report_html_keyfigures_page(j, &out);
+			json_decref(j);
+		}
 		status = write_out(&out);
 	}
 	buf_release(&out);
@@ -111,7 +118,13 @@ static int invoice(struct db_conn *c, const char *month, const struct opts *o)
 	if (o->format == F_JSON) {
 		status = write_json(render_invoice_json(month, lines, n));
 	} else {
-		render_invoice_csv(lines, n, &out);
+		if (o->format == F_CSV) {
+			render_invoice_csv(lines, n, &out);
+		} else {
+			json_t *j = render_invoice_json(month, lines, n);
+			report_html_invoice_page(j, &out);
+			json_decref(j);
+		}
 		status = write_out(&out);
 	}
 	buf_release(&out);

@@ -77,6 +77,12 @@ int page_admin_tokens_post(struct web_ctx *w);
 int page_admin_token_revoke(struct web_ctx *w);
 int page_admin_rules(struct web_ctx *w);
 
+/* pages_reports.c */
+int page_admin_reports(struct web_ctx *w);
+int page_admin_invoice(struct web_ctx *w);
+int page_admin_fees(struct web_ctx *w);
+int page_admin_fees_post(struct web_ctx *w);
+
 /* pages_governance.c */
 int page_governance(struct web_ctx *w);
 int page_governance_meeting(struct web_ctx *w);

@@ -227,6 +227,8 @@ static const struct nav_item nav[] = {
 	{ R(ADMIN), "/admin/sortiment", "Sortiment och priser" },
 	{ R(ADMIN), "/admin/anvandare", "Användare" },
 	{ R(ADMIN), "/admin/regler", "Regler" },
+	{ R(ADMIN), "/admin/rapporter", "Uppföljning" },
+	{ R(ADMIN), "/admin/fakturaunderlag", "Fakturaunderlag" },
 	{ R(SECRETARY) | R(MEMBER), "/styrning", "Styrning och möten" },
 	{ R(SECRETARY) | R(MEMBER) | R(ADMIN), "/styrning/andringslogg", "Ändringslogg" },
 };

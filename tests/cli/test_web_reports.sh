@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The administration's follow-up pages against the real `lmn serve`: key figures with their SVG
+# charts (title, description, axes) and the tables beside them, the split at a target change, the
+# invoice basis with the demo's example amounts, the surplus repayment, and the fee tables; and the
+# same report as an HTML file from `lmn report --format html`.
+. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/api_lib.sh"
+
+wlogin() {
+	curl -sS -c "$TMP/web-$1.jar" -o /dev/null -w '%{http_code}' \
+		--data-urlencode "anvandarnamn=$1" --data-urlencode "losenord=demo2026" "$B/logga-in"
+}
+get() { curl -sS -b "$TMP/web-$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2"; }
+csrf() {
+	curl -sS -b "$TMP/web-$1.jar" "$B/" -L | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -1 |
+		sed 's/.*value="//; s/"$//'
+}
+post() {
+	local user=$1 path=$2
+	shift 2
+	curl -sS -b "$TMP/web-$user.jar" -D "$TMP/headers" -o "$TMP/page.html" -w '%{http_code}' \
+		--data-urlencode "_csrf=$(csrf "$user")" "$@" "$B$path"
+}
+count() { grep -o -- "$1" "$TMP/page.html" | wc -l | tr -d ' '; }
+
+login admin
+wlogin admin >/dev/null
+wlogin patient >/dev/null
+check "the report page of 2025 T3" "200" "$(get admin '/admin/rapporter?ar=2025&tertial=3')"
+check_grep "it is titled with the period" "<h1>Uppföljning 2025 T3</h1>" "$TMP/page.html"
+check "two charts, each an image with a title and a description" "2 2 2" \
+	"$(count '<figure class="chart">') $(count '<title id="[a-z]*-t">') $(count '<desc id="[a-z]*-d">')"
+check_grep "the y axis is labelled" "Andel (procent)" "$TMP/page.html"
+check_grep "each chart has its data in a table beside it" "<caption>Trend per tertial</caption>" "$TMP/page.html"
+check "the trend has eight tertials" "8" "$(sed -n '/<caption>Trend per tertial/,/<\/table>/p' "$TMP/page.html" | grep -c '<tr><th scope="row">')"
+check_grep "the target in force and its rule" "80,00 % inom 5 minuter" "$TMP/page.html"
+check_grep "per care provider" "<caption>Nyckeltal per vårdgivare</caption>" "$TMP/page.html"
+check_grep "CSV and JSON to download" 'href="/api/reports/key-figures?year=2025&amp;tertial=3&amp;format=csv"' "$TMP/page.html"
+check "a tertial over the 2023-11-16 change" "200" "$(get admin '/admin/rapporter?ar=2023&tertial=3')"
+check_grep "says the target changed and shows both" "Ett mål ändrades under perioden" "$TMP/page.html"
+check "two parts with their own targets" "1 1" "$(count '85,00 % inom 3 minuter') $(count '80,00 % inom 5 minuter')"
+check "a patient may not see reports" "403" "$(get patient '/admin/rapporter')"
+
+check "the invoice basis page" "200" "$(get admin '/admin/fakturaunderlag?manad=2026-02')"
+check_grep "the demo's fees are labelled as examples" "exempelbelopp" "$TMP/page.html"
+total=$(body admin GET '/api/reports/invoice-basis?month=2026-02' | json 'd["total_ore"]')
+check_grep "its total is the API's, in kronor" "<strong>$((total / 100)),$(printf '%02d' $((total % 100))) kr</strong>" "$TMP/page.html"
+check "the surplus repayment" "200" "$(get admin '/admin/fakturaunderlag?manad=2026-02&ar=2025&overskott=3800000')"
+check_grep "repaid in full, to the öre" "<strong>3800000,00 kr</strong>" "$TMP/page.html"
+
+check "the fee tables" "200" "$(get admin '/admin/avgifter')"
+check_grep "with the demo's example amounts" "52,00 kr (exempelbelopp)" "$TMP/page.html"
+check "a fee from the past is refused" "422" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-01-01)"
+check_grep "with the reason next to the date" 'giltig_fran-fel' "$TMP/page.html"
+check "a fee from next month is saved" "303" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-12-01)"
+get admin '/admin/avgifter' >/dev/null
+check_grep "and listed" "2026-12-01</td><td class=\"num\" data-label=\"Belopp\">55,00 kr" "$TMP/page.html"
+
+"$LMN" report tertial 2025 3 --db "$TMP/lmn.db" --format html >"$TMP/r.html"
+check "lmn report --format html writes a whole page" "1 2 1" \
+	"$(grep -c '<!doctype html>' "$TMP/r.html") $(grep -o '<svg' "$TMP/r.html" | wc -l | tr -d ' ') $(grep -c '<h1>Nyckeltal 2025 T3</h1>' "$TMP/r.html")"
+"$LMN" report invoice 2026-02 --db "$TMP/lmn.db" --format html >"$TMP/i.html"
+check_grep "and the invoice basis" "<h1>Fakturaunderlag 2026-02</h1>" "$TMP/i.html"
+done_testing
