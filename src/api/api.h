@@ -264,6 +264,7 @@ int change_log_create(struct api_ctx *ctx);
 int specification_get(struct api_ctx *ctx);
 int specification_diff(struct api_ctx *ctx);
 int bodies_compliance(struct api_ctx *ctx);
+int what_if(struct api_ctx *ctx);
 
 /* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */
 extern const char api_openapi_json[];

@@ -135,6 +135,9 @@ static const struct route routes[] = {
 	  "A change-log entry with the difference between its original and new text" },
 	{ "GET", "/api/specification", specification_get, GOV_READ,
 	  "A specification section's text as in force on a date (section=, on=)" },
+	{ "POST", "/api/what-if", what_if, GOV_READ,
+	  "Replay a past period's orders under a proposed rule-parameter value and compare the key "
+	  "figures" },
 	{ "GET", "/api/specification/diff", specification_diff, GOV_READ,
 	  "The difference of a section's text between two dates (section=, from=, to=)" },
 

@@ -169,6 +169,24 @@ check "the forum's notices: 21 days ahead is enough, 7 is not" "21:True 7:False"
 check "the political group in 2026 held one meeting of at least four" "False" \
 	"$(body sekreterare GET '/api/bodies/2/compliance?year=2026' | json 'd["meetings"]["ok"]')"
 
+# --- What-if: a past period replayed under a proposed lead time ---
+body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"3","from":"2026-01-01","to":"2026-06-30"}' >"$TMP/w3.json"
+check "every order of the period is replayed" \
+	"$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders WHERE received_day BETWEEN ? AND ? AND status <> ?", ("2026-01-01","2026-06-30","cancelled")).fetchone()[0])' "$TMP/lmn.db")" \
+	"$(json 'd["orders"]' <"$TMP/w3.json")"
+check "lead time 4 → 3: due dates only earlier, for the normal orders" "yes" \
+	"$(json '"yes" if d["due_dates"]["earlier"] > 0 and d["due_dates"]["later"] == 0 and d["due_dates"]["changed"] == d["due_dates"]["earlier"] else d' <"$TMP/w3.json")"
+check "… fewer orders on time, the same delay contacts" "yes" \
+	"$(json '"yes" if d["proposal"]["on_time"] < d["in_force"]["on_time"] and d["proposal"]["delay_contacts"] == d["in_force"]["delay_contacts"] else d' <"$TMP/w3.json")"
+check "lead time 4 → 5: more on time" "yes" \
+	"$(body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"5","from":"2026-01-01","to":"2026-06-30"}' | json '"yes" if d["proposal"]["on_time"] >= d["in_force"]["on_time"] and d["due_dates"]["later"] > 0 else d')"
+check "delay contact after 3 days instead of 5: more contacts" "yes" \
+	"$(body ledamot POST /api/what-if '{"parameter":"delay_contact_after_days","value":"3","from":"2026-01-01","to":"2026-06-30"}' | json '"yes" if d["proposal"]["delay_contacts"] > d["in_force"]["delay_contacts"] and d["due_dates"]["changed"] == 0 else d')"
+check "a value of the wrong type is refused" "422 invalid_value" \
+	"$(req ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"tre","from":"2026-01-01","to":"2026-06-30"}' | st_code)"
+check "the period must have passed" "400" \
+	"$(status ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"3","from":"2026-11-01","to":"2026-12-31"}')"
+
 # --- The web pages: the meeting with its live quorum, the outcome refused next to its field ---
 page() { curl -sS -b "$TMP/$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2"; }
 check "the secretary's start page is governance" "303 /styrning" \

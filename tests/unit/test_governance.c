@@ -12,6 +12,7 @@
 #include "governance/compliance.h"
 #include "governance/meeting.h"
 #include "governance/textdiff.h"
+#include "governance/whatif.h"
 
 static char *s(const char *x)
 {
@@ -341,6 +342,29 @@ static void compliance_checks(void **state)
 	assert_int_equal(ahead, -1);
 }
 
+static void whatif_figures(void **state)
+{
+	/* Day numbers: due 10 vs 9; delivered on 9, 10 and never; contact from 12 (exempt once). */
+	const struct whatif_order o[] = {
+		{ 10, 9, 12, 12, 9 },
+		{ 10, 9, 12, 12, 10 },
+		{ 10, 10, 12, LMN_DAY_NONE, LMN_DAY_NONE },
+		{ 10, 11, 30, 30, 10 }, /* contact day still to come on day 20 */
+	};
+	struct whatif_figures f;
+
+	(void)state;
+	whatif_tally(o, 4, 20, &f);
+	assert_int_equal(f.orders, 4);
+	assert_int_equal(f.on_time_base, 3);
+	assert_int_equal(f.on_time_alt, 2); /* the one delivered on 10 is late against 9 */
+	assert_int_equal(f.contacts_base, 1);
+	assert_int_equal(f.contacts_alt, 0);
+	assert_int_equal(f.due_changed, 3);
+	assert_int_equal(f.due_earlier, 2);
+	assert_int_equal(f.due_later, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +376,7 @@ int main(void)
 		cmocka_unit_test(word_diff),
 		cmocka_unit_test(word_diff_refuses_huge_texts),
 		cmocka_unit_test(compliance_checks),
+		cmocka_unit_test(whatif_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
