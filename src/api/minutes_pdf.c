@@ -3,6 +3,7 @@
  * uses few elements (governance/minutes.c): h1–h3, p, strong, br and the attendance table; their
  * text is already escaped the way Pango markup wants it (&amp; &lt; &gt; &quot; &#39;). */
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 
@@ -146,4 +147,11 @@ enum lmn_rc minutes_pdf(const char *html, const char *title, struct buf *out, in
 		return lmn_err_set(err, LMN_EIO, NULL, NULL, "writing the PDF failed: %s",
 				   cairo_status_to_string(st));
 	return LMN_OK;
+}
+
+void minutes_pdf_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

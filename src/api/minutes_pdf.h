@@ -9,5 +9,8 @@
  * number of pages. */
 LMN_MUST_USE enum lmn_rc minutes_pdf(const char *html, const char *title, struct buf *out,
 				     int *pages, struct lmn_err *err);
+/* Releases the font caches Pango, cairo and fontconfig keep for the process (at shutdown, after
+ * the last request). */
+void minutes_pdf_shutdown(void);
 
 #endif

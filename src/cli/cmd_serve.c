@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "api/api.h"
+#include "api/minutes_pdf.h"
 #include "http/server.h"
 #include "store/db.h"
 #include "store/rules_files.h"
@@ -115,6 +116,7 @@ int cmd_serve(int argc, char **argv)
 	printf("lmn: stopping (signal %d)\n", sig);
 	server_stop(srv);
 	imports_drain();
+	minutes_pdf_shutdown();
 	rules_live_close(live);
 	db_close(db);
 	return 0;

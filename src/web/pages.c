@@ -73,6 +73,9 @@ static const struct web_page pages[] = {
 	  R(SECRETARY) | R(MEMBER) },
 	{ "GET", "/styrning/andringslogg", page_governance_change_log, GOV },
 	{ "POST", "/styrning/andringslogg", page_governance_change_log_post, R(SECRETARY) },
+	{ "GET", "/styrning/organ/{id}", page_governance_compliance, GOV },
+	{ "GET", "/styrning/vad-hander-om", page_governance_what_if, GOV },
+	{ "POST", "/styrning/vad-hander-om", page_governance_what_if_post, GOV },
 };
 
 const struct web_page *web_pages(size_t *n)

@@ -52,7 +52,8 @@ int page_governance(struct web_ctx *w)
 	web_begin(w, "Styrning och möten");
 	html_lit(&w->h, "<p>Samverkansavtalets organ, deras möten, beslut och uppföljning. "
 			"Beslut som ändrar en specifikation förs in i <a href=\"/styrning/andringslogg\">"
-			"ändringsloggen</a> och gäller då i beställningssystemet från sitt datum.</p>\n");
+			"ändringsloggen</a> och gäller då i beställningssystemet från sitt datum. "
+			"<a href=\"/styrning/vad-hander-om\">Vad händer om</a> en regel ändras?</p>\n");
 	html_lit(&w->h, "<h2>Möten</h2>\n<table class=\"responsive\">\n<caption>Möten, senaste först"
 			"</caption>\n<thead><tr><th scope=\"col\">Datum</th><th scope=\"col\">Organ</th>"
 			"<th scope=\"col\">Form</th><th scope=\"col\">Punkter</th>"
@@ -89,7 +90,8 @@ int page_governance(struct web_ctx *w)
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	html_lit(&w->h, "<h2>Organ</h2>\n<ul>\n");
 	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
-		html_f(&w->h, "<li>%s (%s)", web_s(b, "name"), sv(web_s(b, "kind")));
+		html_f(&w->h, "<li><a href=\"/styrning/organ/%lld\">%s</a> (%s)", (long long)web_i(b, "id"),
+		       web_s(b, "name"), sv(web_s(b, "kind")));
 		if (web_i(b, "min_meetings"))
 			html_f(&w->h, ", minst %lld möten per år", (long long)web_i(b, "min_meetings"));
 		if (*web_s(b, "active_until"))
@@ -565,4 +567,122 @@ int page_governance_change_log_post(struct web_ctx *w)
 	}
 	json_decref(out);
 	return web_redirect(w, "/styrning/andringslogg");
+}
+
+int page_governance_compliance(struct web_ctx *w)
+{
+	const char *year = web_query(w, "ar");
+	const char *q[] = { "year", year, NULL };
+	const char *map[] = { "year", "ar", NULL };
+	json_t *o = NULL, *x;
+	char path[64], title[240];
+	size_t i;
+	int status;
+
+	ID_PATH(path, "/api/bodies/%lld/compliance", w->id[0]);
+	status = web_api(w, "GET", path, year && *year ? q : NULL, NULL, &o);
+	if (status == 404 || status == 403) {
+		json_decref(o);
+		return web_message(w, (unsigned)status, "Organet finns inte",
+				   "Organet finns inte eller är inte ditt.");
+	}
+	if (status != 200)
+		web_problem(w, o, map);
+	snprintf(title, sizeof(title), "Uppföljning: %s", status == 200 ? web_s(o, "body") : "organ");
+	web_begin(w, title);
+	ID_PATH(path, "/styrning/organ/%lld", w->id[0]);
+	html_f(&w->h, "<form method=\"get\" action=\"%s\">\n", path);
+	web_input(w, "ar", "År", "number", NULL, false, "Tomt: i år.");
+	html_lit(&w->h, "<button type=\"submit\">Visa</button>\n</form>\n");
+	if (status != 200) {
+		json_decref(o);
+		return web_end(w, 400);
+	}
+	json_t *m = json_object_get(o, "meetings");
+	html_f(&w->h, "<h2>%lld</h2>\n<dl>\n<dt>Möten</dt><dd>%s (%lld hållna, %lld planerade)</dd>\n",
+	       (long long)web_i(o, "year"), web_s(m, "verdict"), (long long)web_i(m, "held"),
+	       (long long)web_i(m, "planned"));
+	if (json_object_get(o, "alternation"))
+		html_f(&w->h, "<dt>Ordförandeskap</dt><dd>%s</dd>\n",
+		       web_s(json_object_get(o, "alternation"), "verdict"));
+	html_f(&w->h, "<dt>Sammansättning den %s</dt><dd><ul>\n", web_s(o, "composition_on"));
+	json_array_foreach(json_object_get(o, "composition"), i, x)
+		html_f(&w->h, "<li>%s %s: %lld platser, %lld vakanta</li>\n", web_s(x, "party"),
+		       sv(web_s(x, "role")), (long long)web_i(x, "seats"), (long long)web_i(x, "vacant"));
+	html_lit(&w->h, "</ul></dd>\n</dl>\n<h2>Avvikelser</h2>\n");
+	if (json_array_size(json_object_get(o, "findings")) == 0)
+		html_lit(&w->h, "<p>Inga avvikelser.</p>\n");
+	else
+		html_lit(&w->h, "<ul>\n");
+	json_array_foreach(json_object_get(o, "findings"), i, x)
+		html_f(&w->h, "<li>%s</li>\n", json_string_value(x));
+	if (json_array_size(json_object_get(o, "findings")))
+		html_lit(&w->h, "</ul>\n");
+	json_decref(o);
+	return web_end(w, 200);
+}
+
+static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
+{
+	web_begin(w, "Vad händer om?");
+	html_lit(&w->h, "<p>Beslutsstöd: spela upp en passerad periods beställningar med ett "
+			"föreslaget värde på en regelparameter och jämför nyckeltalen med reglerna som "
+			"gällde.</p>\n");
+	web_form(w, "/styrning/vad-hander-om", false);
+	web_input(w, "parameter", "Regelparameter", "text", NULL, true,
+		  "Till exempel lead_time_working_days");
+	web_input(w, "varde", "Föreslaget värde", "text", NULL, true, "Till exempel 3");
+	web_input(w, "fran", "Från", "date", NULL, true, NULL);
+	web_input(w, "till", "Till och med", "date", NULL, true, "Perioden ska ha passerat.");
+	web_form_end(w, "Spela upp perioden");
+	if (result) {
+		json_t *a = json_object_get(result, "in_force"), *b = json_object_get(result, "proposal");
+		json_t *d = json_object_get(result, "due_dates");
+		html_f(&w->h, "<table>\n<caption>%lld beställningar %s – %s med %s = %s</caption>\n"
+			      "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\">Reglerna som "
+			      "gällde</th><th scope=\"col\">Förslaget</th></tr></thead>\n<tbody>\n",
+		       (long long)web_i(result, "orders"), web_s(result, "from"), web_s(result, "to"),
+		       web_s(result, "parameter"), web_s(result, "value"));
+		html_f(&w->h, "<tr><th scope=\"row\">Levererade i tid</th><td>%lld</td><td>%lld</td></tr>\n"
+			      "<tr><th scope=\"row\">Kontaktärenden vid försening</th><td>%lld</td>"
+			      "<td>%lld</td></tr>\n</tbody>\n</table>\n",
+		       (long long)web_i(a, "on_time"), (long long)web_i(b, "on_time"),
+		       (long long)web_i(a, "delay_contacts"), (long long)web_i(b, "delay_contacts"));
+		html_f(&w->h, "<p>Leveranssäkerhet: %.1f %% med reglerna som gällde, %.1f %% med "
+			      "förslaget. Förfallodagen ändras för %lld beställningar (%lld tidigare, "
+			      "%lld senare).</p>\n",
+		       json_real_value(json_object_get(a, "reliability_percent")),
+		       json_real_value(json_object_get(b, "reliability_percent")),
+		       (long long)web_i(d, "changed"), (long long)web_i(d, "earlier"),
+		       (long long)web_i(d, "later"));
+	}
+	return web_end(w, status);
+}
+
+int page_governance_what_if(struct web_ctx *w)
+{
+	return what_if_page(w, NULL, 200);
+}
+
+int page_governance_what_if_post(struct web_ctx *w)
+{
+	const char *map[] = { "parameter", "parameter", "value", "varde", "from", "fran", "to", "till",
+			      NULL };
+	const char *p = web_field(w, "parameter"), *v = web_field(w, "varde");
+	const char *f = web_field(w, "fran"), *t = web_field(w, "till");
+	json_t *out = NULL;
+	int status, rc;
+
+	status = web_api(w, "POST", "/api/what-if", NULL,
+			 json_pack("{s:s, s:s, s:s, s:s}", "parameter", p ? p : "", "value", v ? v : "",
+				   "from", f ? f : "", "to", t ? t : ""),
+			 &out);
+	if (status != 200) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return what_if_page(w, NULL, status >= 400 ? (unsigned)status : 422);
+	}
+	rc = what_if_page(w, out, 200);
+	json_decref(out);
+	return rc;
 }

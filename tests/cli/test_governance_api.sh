@@ -206,4 +206,15 @@ check "the change log page with a side-by-side difference" "200" "$(page sekrete
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
 check_grep "… shows who approved" "Godkänd av Kristin Lundgren" "$TMP/page.html"
+check "the forum's compliance page" "200" "$(page sekreterare '/styrning/organ/8?ar=2026')"
+check_grep "… names the late notice" "kallelsen gick ut 7 dagar före, minst 14 krävs" "$TMP/page.html"
+page ledamot /styrning/vad-hander-om >/dev/null
+csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+check "what-if on the page" "200" "$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+	--data-urlencode parameter=lead_time_working_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")"
+check_grep "… compares the figures" "Levererade i tid" "$TMP/page.html"
+code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+	--data-urlencode parameter=lead_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")
+check "an unknown parameter is refused on the page" "400" "$code"
+check_grep "… next to its field" 'aria-describedby="parameter-hint parameter-fel"' "$TMP/page.html"
 done_testing
