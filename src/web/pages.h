@@ -97,5 +97,7 @@ int page_governance_change_log_post(struct web_ctx *w);
 int page_governance_compliance(struct web_ctx *w);
 int page_governance_what_if(struct web_ctx *w);
 int page_governance_what_if_post(struct web_ctx *w);
+int page_governance_meeting_post(struct web_ctx *w);
+int page_governance_item_post(struct web_ctx *w);
 
 #endif

@@ -35,7 +35,17 @@ static bool is_secretary(struct web_ctx *w)
 /* A path with one id; fmt is a literal with one %lld. */
 #define ID_PATH(out, fmt, id) snprintf((out), sizeof(out), fmt, (long long)(id))
 
+static void meeting_form(struct web_ctx *w, json_t *bodies);
+static void item_form(struct web_ctx *w, int64_t meeting);
+
+static int page_governance_status(struct web_ctx *w, unsigned status);
+
 int page_governance(struct web_ctx *w)
+{
+	return page_governance_status(w, 200);
+}
+
+static int page_governance_status(struct web_ctx *w, unsigned status)
 {
 	json_t *bodies = NULL, *meetings = NULL, *actions = NULL, *b, *m, *a;
 	const char *q[] = { "open", "1", NULL };
@@ -99,10 +109,12 @@ int page_governance(struct web_ctx *w)
 		html_lit(&w->h, "</li>\n");
 	}
 	html_lit(&w->h, "</ul>\n");
+	if (is_secretary(w))
+		meeting_form(w, bodies);
 	json_decref(bodies);
 	json_decref(meetings);
 	json_decref(actions);
-	return web_end(w, 200);
+	return web_end(w, status);
 }
 
 static const char *person_name(json_t *meeting, int64_t id)
@@ -133,6 +145,33 @@ static void quorum_text(struct web_ctx *w, json_t *q)
 		first = false;
 	}
 	html_lit(&w->h, ")");
+}
+
+/* The secretary's form for a new agenda item. */
+static void item_form(struct web_ctx *w, int64_t meeting)
+{
+	static const char *const types[] = {
+		"decision", "beslutsärende", "information", "information och dialog",
+		"without_presentation", "ärende utan föredragning", "procedural", "formalia", NULL,
+	};
+	static const char *const matters[] = {
+		"other", "annat", "assortment", "sortiment", "handbook", "redaktionell ändring i handboken",
+		"service_steps", "hur servicesteg utförs", "it_adaptation", "IT-anpassning", NULL,
+	};
+	char path[64];
+
+	html_lit(&w->h, "<h2>Ny punkt på dagordningen</h2>\n");
+	ID_PATH(path, "/styrning/moten/%lld/punkter", meeting);
+	web_form(w, path, false);
+	web_input(w, "nummer", "Nummer", "text", NULL, true, "Till exempel 3 eller 3a");
+	web_select(w, "typ", "Typ", types, NULL);
+	web_input(w, "rubrik", "Rubrik", "text", NULL, true, NULL);
+	web_input(w, "foredragande", "Föredragande", "text", NULL, false, NULL);
+	web_input(w, "text", "Text", "text", NULL, false, NULL);
+	web_select(w, "arende", "Vad ärendet gäller (för en beredningsgrupps mandat)", matters, NULL);
+	web_input(w, "kostnad", "Kostnad i kronor", "number", NULL, false,
+		  "För IT-anpassningar: en beredningsgrupp beslutar upp till sin gräns.");
+	web_form_end(w, "Lägg till punkten");
 }
 
 static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
@@ -233,6 +272,7 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		web_input(w, "fran", "Från punkt", "text", NULL, false, "Till exempel 1");
 		web_input(w, "till", "Till och med punkt", "text", NULL, false, "Till exempel 3b");
 		web_form_end(w, "Spara närvaron");
+		item_form(w, id);
 		ID_PATH(path, "/styrning/moten/%lld/anteckningar", id);
 		web_form(w, path, false);
 		web_form_end(w, "Skapa mötesanteckningar");
@@ -685,4 +725,102 @@ int page_governance_what_if_post(struct web_ctx *w)
 	rc = what_if_page(w, out, 200);
 	json_decref(out);
 	return rc;
+}
+
+/* The secretary's form for a new meeting, on the governance page. */
+static void meeting_form(struct web_ctx *w, json_t *bodies)
+{
+	static const char *const forms[] = { "digital", "digitalt", "in_person", "fysiskt möte", NULL };
+	const char *opts[2 * 32 + 1];
+	char ids[32][24];
+	size_t i, n = 0;
+	json_t *b;
+
+	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
+		if (n == 32)
+			break;
+		snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(b, "id"));
+		opts[2 * n] = ids[n];
+		opts[2 * n + 1] = web_s(b, "name");
+		n++;
+	}
+	opts[2 * n] = NULL;
+	html_lit(&w->h, "<h2>Nytt möte</h2>\n");
+	web_form(w, "/styrning/moten", false);
+	web_select(w, "organ", "Organ", opts, NULL);
+	web_input(w, "start", "Börjar", "datetime-local", NULL, true, NULL);
+	web_input(w, "slut", "Slutar", "datetime-local", NULL, false, NULL);
+	web_select(w, "form", "Mötesform", forms, NULL);
+	web_input(w, "plats", "Plats eller verktyg", "text", NULL, false, "Till exempel Teams");
+	web_input(w, "kallelse", "Kallelsen skickades", "date", NULL, false,
+		  "Forum: minst 14 dagar före mötet.");
+	web_form_end(w, "Skapa mötet");
+}
+
+int page_governance_meeting_post(struct web_ctx *w)
+{
+	const char *map[] = { "starts_at", "start", "ends_at", "slut", "form", "form", "place", "plats",
+			      "notice_sent_on", "kallelse", NULL };
+	const char *body = web_field(w, "organ"), *start = web_field(w, "start");
+	const char *end = web_field(w, "slut"), *form = web_field(w, "form");
+	const char *place = web_field(w, "plats"), *notice = web_field(w, "kallelse");
+	json_t *o = json_pack("{s:s, s:s, s:s}", "starts_at", start ? start : "", "form",
+			      form ? form : "", "place", place ? place : ""), *out = NULL;
+	char path[64];
+	int status;
+
+	if (end && *end)
+		json_object_set_new(o, "ends_at", json_string(end));
+	if (notice && *notice)
+		json_object_set_new(o, "notice_sent_on", json_string(notice));
+	ID_PATH(path, "/api/bodies/%lld/meetings", body ? strtoll(body, NULL, 10) : 0);
+	status = web_api(w, "POST", path, NULL, o, &out);
+	if (status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return page_governance_status(w, status >= 400 ? (unsigned)status : 422);
+	}
+	ID_PATH(path, "/styrning/moten/%lld", web_i(out, "id"));
+	json_decref(out);
+	return web_redirect(w, path);
+}
+
+int page_governance_item_post(struct web_ctx *w)
+{
+	const char *map[] = { "number", "nummer", "type", "typ", "title", "rubrik", "presenter",
+			      "foredragande", "text", "text", "matter", "arende", "cost_ore", "kostnad",
+			      NULL };
+	const char *names[][2] = { { "number", "nummer" }, { "type", "typ" }, { "title", "rubrik" },
+				   { "presenter", "foredragande" }, { "text", "text" },
+				   { "matter", "arende" } };
+	const char *cost = web_field(w, "kostnad");
+	json_t *o = json_object(), *out = NULL;
+	char path[64];
+	int status;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = web_field(w, names[i][1]);
+		if (v && *v)
+			json_object_set_new(o, names[i][0], json_string(v));
+	}
+	if (cost && *cost) {
+		char *end;
+		long long kr = strtoll(cost, &end, 10);
+		if (*end || kr < 0) {
+			json_decref(o);
+			web_error(w, "kostnad", "Kostnaden anges i hela kronor, till exempel 35000.");
+			return meeting_page(w, w->id[0], 400);
+		}
+		json_object_set_new(o, "cost_ore", json_integer(kr * 100));
+	}
+	ID_PATH(path, "/api/meetings/%lld/items", w->id[0]);
+	status = web_api(w, "POST", path, NULL, o, &out);
+	if (status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return meeting_page(w, w->id[0], status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
+	return web_redirect(w, path);
 }

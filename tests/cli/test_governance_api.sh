@@ -206,6 +206,20 @@ check "the change log page with a side-by-side difference" "200" "$(page sekrete
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
 check_grep "… shows who approved" "Godkänd av Kristin Lundgren" "$TMP/page.html"
+page sekreterare /styrning >/dev/null
+csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+loc=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode "_csrf=$csrf" --data-urlencode organ=5 \
+	--data-urlencode start=2026-12-14T09:00 --data-urlencode slut=2026-12-14T11:00 --data-urlencode form=digital --data-urlencode plats=Teams "$B/styrning/moten")
+check "the secretary schedules a meeting on the page" "303" "${loc%% *}"
+newm=${loc##*/}
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
+	--data-urlencode rubrik="Nya artiklar i sortimentet" --data-urlencode arende=assortment "$B/styrning/moten/$newm/punkter")
+check "… and adds an agenda item" "303" "$code"
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
+	--data-urlencode rubrik="Igen" "$B/styrning/moten/$newm/punkter")
+check "the same number twice is refused on its field" "409" "$code"
+check_grep "… next to it" 'aria-describedby="nummer-hint nummer-fel"' "$TMP/page.html"
+check "the new item is on the meeting" "Nya artiklar i sortimentet assortment" "$(body sekreterare GET "/api/meetings/$newm" | json '" ".join(i["title"]+" "+i["matter"] for i in d["items"])')"
 check "the forum's compliance page" "200" "$(page sekreterare '/styrning/organ/8?ar=2026')"
 check_grep "… names the late notice" "kallelsen gick ut 7 dagar före, minst 14 krävs" "$TMP/page.html"
 page ledamot /styrning/vad-hander-om >/dev/null
