@@ -13,7 +13,8 @@
  *   shipment is the order "in full, backorders excepted";
  * - telephone accessibility: calls queued in the period, answered within N minutes of queueing, with
  *   N and the target as in force on the day of the call; abandoned calls count as not answered;
- * - delivered order lines and returns count by the day of delivery / of the return. */
+ * - delivered order lines and returns count by the day of delivery / of the return, for the area
+ *   and care provider of their order. */
 #ifndef LMN_KEYFIGURES_H
 #define LMN_KEYFIGURES_H
 
