@@ -9,9 +9,10 @@ cd "$ROOT"
 # What the build and the server need.
 PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
   libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-  libpango1.0-dev libcairo2-dev fonts-dejavu-core"
-# What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer.
-PKGS_TEST="curl clang libclang-rt-dev"
+  libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core"
+# What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer,
+# pdftotext to read the minutes' PDF.
+PKGS_TEST="curl clang libclang-rt-dev poppler-utils"
 # The browser tests (tests/e2e): chromium driven by playwright-core, which npm installs from the
 # npm registry (tests/e2e/package-lock.json pins it and axe-core).
 PKGS_E2E="chromium nodejs npm"

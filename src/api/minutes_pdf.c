@@ -47,6 +47,8 @@ static void emit(struct pdf *p, enum block_style style, const char *markup, size
 			2, TRUE, PANGO_TAB_LEFT, 100, PANGO_TAB_LEFT, 250);
 		pango_layout_set_tabs(layout, tabs);
 		pango_tab_array_free(tabs);
+		/* A long last column wraps under itself (a hanging indent). */
+		pango_layout_set_indent(layout, -250 * PANGO_SCALE);
 	}
 	pango_layout_set_markup(layout, markup, (int)n);
 	pango_layout_get_size(layout, &w, &h);

@@ -73,35 +73,64 @@ static const char *seat_title(const struct gov_meeting *m, const struct gov_seat
 	return p && p->organisation ? p->organisation : "";
 }
 
+/* A group heading on the agenda ("3" above "3a", "3b"): no matter of its own, so attendance
+ * is told by the items under it. */
+static bool is_heading(const struct gov_meeting *m, size_t i)
+{
+	const char *n = m->items[i].number;
+	size_t len = strlen(n);
+
+	if (len == 0 || n[len - 1] < '0' || n[len - 1] > '9')
+		return false;
+	for (size_t k = 0; k < m->nitems; k++)
+		if (strncmp(m->items[k].number, n, len) == 0 && m->items[k].number[len] >= 'a' &&
+		    m->items[k].number[len] <= 'z')
+			return true;
+	return false;
+}
+
 /* The items a person was present for, as the minutes write them: "" for every item,
  * "till och med punkt 3b" when they left early, "från punkt 4a" when they came late, else
- * "punkt 2", "punkt 3b och 4b". */
+ * "punkt 2", "punkt 3b och 4b". Group headings do not count. */
 static void presence_note(const struct gov_meeting *m, int64_t person, char *out, size_t n)
 {
-	size_t first = m->nitems, last = 0, count = 0, k = 0;
-	size_t len;
+	size_t items = 0, count = 0, first = 0, last = 0, k = 0, len;
+	bool seen = false, gap = false;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < m->nitems; i++)
+	for (size_t i = 0; i < m->nitems; i++) {
+		if (is_heading(m, i))
+			continue;
+		items++;
 		if (gov_meeting_took_part(m, i, person) == 1) {
-			if (first == m->nitems)
-				first = i;
-			last = i;
+			if (!seen)
+				first = items;
+			seen = true;
+			if (count && items != last + 1)
+				gap = true;
+			last = items;
 			count++;
 		}
-	if (count == 0 || count == m->nitems)
-		return;
-	if (first == 0 && count == last + 1) {
-		snprintf(out, n, "till och med punkt %s", m->items[last].number);
-		return;
 	}
-	if (last == m->nitems - 1 && count == last - first + 1) {
-		snprintf(out, n, "från punkt %s", m->items[first].number);
+	if (count == 0 || count == items)
 		return;
+	if (!gap && first == 1) {
+		for (size_t i = m->nitems; i-- > 0;)
+			if (!is_heading(m, i) && gov_meeting_took_part(m, i, person) == 1) {
+				snprintf(out, n, "till och med punkt %s", m->items[i].number);
+				return;
+			}
+	}
+	if (!gap && last == items) {
+		for (size_t i = 0; i < m->nitems; i++)
+			if (!is_heading(m, i) && gov_meeting_took_part(m, i, person) == 1) {
+				snprintf(out, n, "från punkt %s", m->items[i].number);
+				return;
+			}
 	}
 	len = (size_t)snprintf(out, n, "punkt ");
 	for (size_t i = 0; i < m->nitems && len < n; i++) {
-		if (gov_meeting_took_part(m, i, person) != 1)
+		if (is_heading(m, i) || gov_meeting_took_part(m, i, person) != 1)
 			continue;
 		k++;
 		len += (size_t)snprintf(out + len, n - len, "%s%s",

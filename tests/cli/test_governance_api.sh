@@ -96,6 +96,9 @@ check "… a real PDF of one or more pages" "yes" "$(python3 -c '
 import re, sys
 d = open(sys.argv[1], "rb").read()
 print("yes" if d.startswith(b"%PDF-") and d.rstrip().endswith(b"%%EOF") and len(re.findall(rb"/Type\s*/Page[^s]", d)) >= 2 else len(d))' "$TMP/minutes.pdf")"
+pdftotext -layout "$TMP/minutes.pdf" "$TMP/minutes.txt"
+check_grep "… with the Swedish text of the minutes" "Mötesanteckning Ledningsrådet för" "$TMP/minutes.txt"
+check_grep "… and the attendance as recorded" "Camilla Wester *Sjukhus (till och med punkt 3b)" "$TMP/minutes.txt"
 check "the minutes as an HTML document hold the approved text" "yes" \
 	"$(curl -sS -b "$TMP/ledamot.jar" "$B/api/minutes/$mid/document" | python3 -c 'import sys; d=sys.stdin.read(); print("yes" if "Camilla Wester, Sjukhus, har via mejl" in d and "godkänd" in d else d[:300])')"
 pbgmin=$(body sekreterare POST "/api/meetings/$pbg/minutes" | json 'd["id"]')

@@ -222,6 +222,37 @@ static void minutes_attendance_and_positions(void **state)
 	gov_meeting_release(&m);
 }
 
+static void minutes_group_headings_do_not_count(void **state)
+{
+	struct gov_meeting m;
+	struct minutes mn;
+
+	(void)state;
+	fixture(&m, BODY_COUNCIL);
+	/* Agenda 1, 2a, 2b, 3 with the heading "2" before 2a. */
+	struct gov_item *h = gov_meeting_add_item(&m);
+	h->id = 99;
+	snprintf(h->number, sizeof(h->number), "2");
+	h->type = ITEM_PROCEDURAL;
+	h->title = s("Beslutsärenden");
+	h->presenter = s("");
+	h->text = s("");
+	h->position = s("");
+	h->follow_up = s("");
+	struct gov_item tmp = m.items[4];
+	memmove(&m.items[2], &m.items[1], 3 * sizeof(m.items[0]));
+	m.items[1] = tmp;
+	present(&m, 1, 0, 0, false);
+	present(&m, 1, 2, 4, false); /* every item but the heading */
+	present(&m, 2, 0, 2, false); /* 1, the heading, 2a */
+	gov_minutes_build(&m, &mn);
+	assert_string_equal(find(&mn, MB_ATTENDEE, "Person 1")->c, "Ordf");
+	assert_string_equal(find(&mn, MB_ATTENDEE, "Person 2")->c, "A2 (till och med punkt 2a)");
+	assert_true(has(&mn, MB_ITEM, "Beslutsärenden"));
+	minutes_release(&mn);
+	gov_meeting_release(&m);
+}
+
 static void minutes_escape_values(void **state)
 {
 	struct gov_meeting m;
@@ -372,6 +403,7 @@ int main(void)
 		cmocka_unit_test(information_is_only_noted),
 		cmocka_unit_test(preparation_group_mandate),
 		cmocka_unit_test(minutes_attendance_and_positions),
+		cmocka_unit_test(minutes_group_headings_do_not_count),
 		cmocka_unit_test(minutes_escape_values),
 		cmocka_unit_test(word_diff),
 		cmocka_unit_test(word_diff_refuses_huge_texts),
