@@ -66,7 +66,81 @@ static const char *const outcomes[] = { "delivered", "returned", "not_collected"
 static const char *const topics[] = { "order", "delivery", "prescription", "product",
 				      "delay_contact", "other", NULL };
 
+/* An integer map with linear probing, for ids the import looks up again and again (a file of a
+ * million orders names the same patients, units and articles many times). Keys are never 0. */
+struct imap {
+	uint64_t *keys;
+	int64_t *vals;
+	size_t cap, n;
+};
+
+static void imap_release(struct imap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint64_t mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
+
+static bool imap_get(const struct imap *m, uint64_t key, int64_t *val)
+{
+	if (!m->cap)
+		return false;
+	for (size_t i = mix(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (m->keys[i] == key) {
+			*val = m->vals[i];
+			return true;
+		}
+		if (m->keys[i] == 0)
+			return false;
+	}
+}
+
+/* false when memory ran out (the map is then left as it was). */
+static bool imap_put(struct imap *m, uint64_t key, int64_t val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct imap g = { .cap = m->cap ? m->cap * 2 : 1024 };
+		g.keys = calloc(g.cap, sizeof(*g.keys));
+		g.vals = calloc(g.cap, sizeof(*g.vals));
+		if (!g.keys || !g.vals) {
+			imap_release(&g);
+			return false;
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				imap_put(&g, m->keys[i], m->vals[i]);
+		imap_release(m);
+		*m = g;
+	}
+	for (size_t i = mix(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (m->keys[i] == key || m->keys[i] == 0) {
+			m->n += m->keys[i] == 0;
+			m->keys[i] = key;
+			m->vals[i] = val;
+			return true;
+		}
+	}
+}
+
+/* A key of two ids below 2^32, or 0 when they do not fit (then the store is asked). */
+static uint64_t pair(int64_t a, int64_t b)
+{
+	return a > 0 && b > 0 && a < (1ll << 32) && b < (1ll << 31) ? (uint64_t)a << 31 | (uint64_t)b
+								     : 0;
+}
+
 struct imp {
+	struct imap users;  /* unit id → its historik account */
+	struct imap rx;     /* (account, patient) → prescription */
+	struct imap items;  /* (prescription, article) → prescription item */
 	struct db_conn *c;
 	const struct params *p;
 	enum history_kind kind;
@@ -333,6 +407,7 @@ struct order {
 	char patient[14];
 	char unit[33];
 	int64_t patient_id, unit_id;
+	char address[256], postal_code[8], city[128], phone[64]; /* the patient's, for delivery */
 	int kind, channel, requested_by, entered_by, method, status;
 	struct order_line lines[MAX_ORDER_LINES];
 	int nlines;
@@ -344,28 +419,33 @@ struct order {
 static enum lmn_rc history_item(struct imp *m, const struct order *o, const struct order_line *l,
 				int64_t *item)
 {
-	int64_t v[2] = { 0 }, user, rx;
+	int64_t v[2] = { 0 }, user = 0, rx = 0;
 	char name[40], day[11];
 	bool found;
+	struct db_stmt *st;
 	enum lmn_rc rc;
 
-	snprintf(name, sizeof(name), "historik-%lld", (long long)o->unit_id);
 	date_format(o->day, day);
-	if ((rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found, v)) !=
-	    LMN_OK)
-		return rc;
-	if (!found) {
-		rc = run(m,
-			 "INSERT INTO users (username, display_name, role, unit_id, active, created_at) "
-			 "VALUES ($1, 'Historik från tidigare system', 'prescriber', $2, 0, $3)",
-			 "tit", name, o->unit_id, m->now);
-		if (rc != LMN_OK)
+	if (!imap_get(&m->users, (uint64_t)o->unit_id, &user)) {
+		snprintf(name, sizeof(name), "historik-%lld", (long long)o->unit_id);
+		if ((rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found, v)) !=
+		    LMN_OK)
 			return rc;
-		v[0] = db_last_id(m->c);
+		if (!found) {
+			rc = run(m,
+				 "INSERT INTO users (username, display_name, role, unit_id, active, "
+				 "created_at) VALUES ($1, 'Historik från tidigare system', 'prescriber', $2, "
+				 "0, $3)",
+				 "tit", name, o->unit_id, m->now);
+			if (rc != LMN_OK)
+				return rc;
+			v[0] = db_last_id(m->c);
+		}
+		user = v[0];
+		if (!imap_put(&m->users, (uint64_t)o->unit_id, user))
+			return no_memory(m);
 	}
-	user = v[0];
-	{
-		struct db_stmt *st;
+	if (!pair(user, o->patient_id) || !imap_get(&m->rx, pair(user, o->patient_id), &rx)) {
 		if ((rc = db_prepare(m->c,
 				     "SELECT id FROM prescriptions WHERE prescriber_id = $1 AND "
 				     "patient_id = $2",
@@ -378,43 +458,49 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 		db_done(st);
 		if (rc != LMN_OK)
 			return rc;
+		if (!found) {
+			rc = run(m,
+				 "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
+				 "prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
+				 "iiitt", o->patient_id, user, o->unit_id, day, m->now);
+			if (rc != LMN_OK)
+				return rc;
+			rx = db_last_id(m->c);
+		}
+		if (pair(user, o->patient_id) && !imap_put(&m->rx, pair(user, o->patient_id), rx))
+			return no_memory(m);
 	}
-	if (!found) {
-		rc = run(m,
-			 "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
-			 "created_at) VALUES ($1, $2, $3, $4, $5)",
-			 "iiitt", o->patient_id, user, o->unit_id, day, m->now);
-		if (rc != LMN_OK)
-			return rc;
-		rx = db_last_id(m->c);
-	}
-	{
-		struct db_stmt *st;
+	*item = 0;
+	if (!pair(rx, l->a.id) || !imap_get(&m->items, pair(rx, l->a.id), item)) {
 		if ((rc = db_prepare(m->c,
-				     "UPDATE prescription_items SET withdrawals_allowed = "
-				     "withdrawals_allowed + 1, quantity_per_withdrawal = "
-				     "max(quantity_per_withdrawal, $3), last_valid = max(last_valid, $4) "
-				     "WHERE prescription_id = $1 AND article_id = $2 RETURNING id",
+				     "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
+				     "article_id = $2",
 				     &st, m->err)) != LMN_OK)
 			return rc;
 		db_bind_int(st, 1, rx);
 		db_bind_int(st, 2, l->a.id);
-		db_bind_int(st, 3, l->qty);
-		db_bind_text(st, 4, day);
 		rc = db_step(st, &found, m->err);
 		*item = found ? db_col_int(st, 0) : 0;
 		db_done(st);
 		if (rc != LMN_OK)
 			return rc;
 	}
-	if (found)
-		return LMN_OK;
-	rc = run(m,
-		 "INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
-		 "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
-		 "VALUES ($1, $2, 1, 0, $3, 90, $4)",
-		 "iiit", rx, l->a.id, l->qty, day);
-	*item = db_last_id(m->c);
+	if (*item) {
+		rc = run(m,
+			 "UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + 1, "
+			 "quantity_per_withdrawal = max(quantity_per_withdrawal, $2), "
+			 "last_valid = max(last_valid, $3) WHERE id = $1",
+			 "iit", *item, l->qty, day);
+	} else {
+		rc = run(m,
+			 "INSERT INTO prescription_items (prescription_id, article_id, "
+			 "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+			 "period_days, last_valid) VALUES ($1, $2, 1, 0, $3, 90, $4)",
+			 "iiit", rx, l->a.id, l->qty, day);
+		*item = db_last_id(m->c);
+	}
+	if (rc == LMN_OK && pair(rx, l->a.id) && !imap_put(&m->items, pair(rx, l->a.id), *item))
+		return no_memory(m);
 	return rc;
 }
 
@@ -474,13 +560,15 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 		 "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, received_at, "
 		 "received_day, due, contact_from, rules, delivery_method, delivery_address, "
 		 "delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref) "
-		 "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, address, postal_code, city, phone, "
-		 "nullif($12, 0), $13, $14 FROM patients WHERE id = $1",
-		 "ittttttttttitt", o->patient_id, kinds[o->kind], channels[o->channel],
+		 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $17, nullif($18, ''), "
+		 "nullif($12, 0), $13, $14)",
+		 "ittttttttttitttttt", o->patient_id, kinds[o->kind], channels[o->channel],
 		 role_name((enum role)o->requested_by), role_name((enum role)o->entered_by), received,
 		 day, due, d.contact_from != LMN_DAY_NONE ? contact : NULL,
 		 rules.data ? rules.data : "", methods[o->method],
-		 o->method == 2 ? o->unit_id : (int64_t)0, statuses[o->status], o->ref);
+		 o->method == 2 ? o->unit_id : (int64_t)0, statuses[o->status], o->ref,
+		 o->method == 0 ? o->address : NULL, o->method == 0 ? o->postal_code : NULL,
+		 o->method == 0 ? o->city : NULL, o->method == 0 ? o->phone : "");
 	buf_release(&rules);
 	if (rc != LMN_OK)
 		return rc;
@@ -564,14 +652,27 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 				return rc;
 		}
 		if (*patient) {
-			int64_t v[2];
-			if ((rc = lookup(m, "SELECT id FROM patients WHERE id_number = $1", patient, 1,
-					 &found, v)) != LMN_OK)
+			struct db_stmt *st;
+			if ((rc = db_prepare(m->c,
+					     "SELECT id, address, postal_code, city, coalesce(phone, '') "
+					     "FROM patients WHERE id_number = $1",
+					     &st, m->err)) != LMN_OK)
+				return rc;
+			db_bind_text(st, 1, patient);
+			rc = db_step(st, &found, m->err);
+			if (rc == LMN_OK && found) {
+				o->patient_id = db_col_int(st, 0);
+				snprintf(o->address, sizeof(o->address), "%s", db_col_text(st, 1));
+				snprintf(o->postal_code, sizeof(o->postal_code), "%s", db_col_text(st, 2));
+				snprintf(o->city, sizeof(o->city), "%s", db_col_text(st, 3));
+				snprintf(o->phone, sizeof(o->phone), "%s", db_col_text(st, 4));
+			}
+			db_done(st);
+			if (rc != LMN_OK)
 				return rc;
 			if (!found && (rc = fault(m, line, "patient",
 						  "ingen patient med det numret finns i lmn")) != LMN_OK)
 				return rc;
-			o->patient_id = found ? v[0] : 0;
 		}
 		if (*unit) {
 			struct db_stmt *st;
@@ -962,6 +1063,9 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 	if (progress)
 		progress(pctx, len, len);
 	csv_release(&r);
+	imap_release(&m.users);
+	imap_release(&m.rx);
+	imap_release(&m.items);
 	free(rec);
 	free(o);
 	free(s);
