@@ -10,7 +10,7 @@
 #define MAX_PARTIES 8
 
 struct body_rules {
-	char name[200];
+	char name[200], kind[16];
 	int min, max, notice_days;
 	bool alternates;
 };
@@ -20,7 +20,8 @@ static enum lmn_rc body_rules(struct api_ctx *ctx, struct body_rules *b, bool *f
 	struct db_stmt *st;
 	enum lmn_rc rc = db_prepare(ctx->c,
 				    "SELECT name, coalesce(min_meetings, 0), coalesce(max_meetings, 0), "
-				    "coalesce(notice_days, 0), chair_alternates FROM bodies WHERE id = $1",
+				    "coalesce(notice_days, 0), chair_alternates, kind FROM bodies "
+				    "WHERE id = $1",
 				    &st, &ctx->err);
 
 	if (rc != LMN_OK)
@@ -33,6 +34,7 @@ static enum lmn_rc body_rules(struct api_ctx *ctx, struct body_rules *b, bool *f
 		b->max = (int)db_col_int(st, 2);
 		b->notice_days = (int)db_col_int(st, 3);
 		b->alternates = db_col_int(st, 4) != 0;
+		snprintf(b->kind, sizeof(b->kind), "%s", db_col_text(st, 5));
 	}
 	db_done(st);
 	return rc;
@@ -137,11 +139,18 @@ static enum lmn_rc meetings(struct api_ctx *ctx, const struct body_rules *b, int
 		bool past = db_col_int(st, 3) != 0, approved = db_col_int(st, 4) != 0;
 		held += past;
 		planned += !past;
-		if (b->notice_days) {
+		/* The body's own notice time, else the forum's of Specification D on the day. */
+		int days = b->notice_days;
+		const struct rule_set *rs;
+		lmn_day day;
+		if (!days && strcmp(b->kind, "forum") == 0 && date_parse(at, 10, &day) == LMN_OK &&
+		    (rs = params_at(ctx->app->params, day)))
+			days = (int)rs->v[P_FORUM_NOTICE_DAYS].i;
+		if (days) {
 			int ahead;
-			bool ok = compliance_notice(at, notice, b->notice_days, &ahead);
-			json_t *n = json_pack("{s:I, s:s, s:b}", "meeting_id", (json_int_t)id,
-					      "starts_at", at, "ok", ok);
+			bool ok = compliance_notice(at, notice, days, &ahead);
+			json_t *n = json_pack("{s:I, s:s, s:b, s:i}", "meeting_id", (json_int_t)id,
+					      "starts_at", at, "ok", ok, "notice_days", days);
 			if (*notice)
 				json_object_set_new(n, "notice_sent_on", json_string(notice));
 			if (ahead >= 0)
@@ -153,7 +162,7 @@ static enum lmn_rc meetings(struct api_ctx *ctx, const struct body_rules *b, int
 									   "registrerad.", at)
 							    : json_sprintf("Mötet %.10s: kallelsen gick ut "
 									   "%d dagar före, minst %d krävs.",
-									   at, ahead, b->notice_days));
+									   at, ahead, days));
 		}
 		if (past) {
 			json_array_append_new(minutes, json_pack("{s:I, s:s, s:b}", "meeting_id",
@@ -182,12 +191,10 @@ static enum lmn_rc meetings(struct api_ctx *ctx, const struct body_rules *b, int
 		json_array_append_new(findings, json_sprintf("Möten %d: %s", year, why));
 	json_object_set_new(o, "meetings", m);
 	json_object_set_new(o, "minutes", minutes);
-	if (b->notice_days) {
-		json_object_set_new(o, "notice_days", json_integer(b->notice_days));
+	if (json_array_size(notices))
 		json_object_set_new(o, "notices", notices);
-	} else {
+	else
 		json_decref(notices);
-	}
 	return LMN_OK;
 }
 

@@ -8,6 +8,20 @@
 #include "api/governance.h"
 #include "store/governance_store.h"
 
+/* A body without a limit of its own has the one of Specification D as in force on the day of
+ * the meeting (rule parameter preparation_it_limit_kr). */
+static void apply_rules(struct api_ctx *ctx, struct gov_meeting *m)
+{
+	const struct rule_set *rs;
+	lmn_day day;
+
+	if (m->kind != BODY_PREPARATION || m->mandate_limit_ore >= 0 || !m->starts_at ||
+	    date_parse(m->starts_at, 10, &day) != LMN_OK || !(rs = params_at(ctx->app->params, day)))
+		return;
+	m->mandate_limit_ore = rs->v[P_PREPARATION_IT_LIMIT_KR].i * 100;
+	m->mandate_ref = rs->src[P_PREPARATION_IT_LIMIT_KR]->ref;
+}
+
 bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m)
 {
 	int64_t body;
@@ -28,6 +42,7 @@ bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_mee
 		api_fail(ctx, rc);
 		return false;
 	}
+	apply_rules(ctx, m);
 	return true;
 }
 
@@ -612,8 +627,8 @@ int items_outcome(struct api_ctx *ctx)
 					 &rule)) {
 		gov_meeting_release(&m);
 		return api_problem(ctx, 422, strcmp(rule, "D:beslutsmässighet") == 0 ? "no_quorum"
-					     : strcmp(rule, "D:mandat") == 0 ? "beyond_mandate"
-									     : "outcome_not_allowed",
+					     : strcmp(rule, "D:utfall") == 0 ? "outcome_not_allowed"
+									     : "beyond_mandate",
 				   "outcome", rule, "%s", why);
 	}
 	q = gov_quorum_json(&m, (size_t)idx);

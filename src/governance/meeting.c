@@ -317,7 +317,7 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 		return false;
 	}
 	if (!within_mandate(m, it, why, why_size)) {
-		*rule = "D:mandat";
+		*rule = m->mandate_ref ? m->mandate_ref : "D:mandat";
 		return false;
 	}
 	return true;

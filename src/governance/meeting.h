@@ -76,6 +76,7 @@ struct gov_meeting {
 	enum body_kind kind;
 	struct quorum_share share;
 	int64_t mandate_limit_ore; /* -1: no limit configured */
+	const char *mandate_ref;   /* the rule version of the limit ("D@2018-05-01"), or NULL */
 	char *parent_name;         /* who proposals go to; "" when none */
 	char *starts_at, *ends_at, *form, *place, *notice_sent_on;
 	int nparties;

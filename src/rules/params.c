@@ -31,6 +31,7 @@ static const struct rule_section sections[] = {
 	{ "B6:1", "Kvalitetsuppföljning" },
 	{ "ordering", "Beställningsrätt (Ledningsrådet 2024-10-24 §3d)" },
 	{ "prescription", "Förskrivning och uttag" },
+	{ "D", "Samarbete och styrning" },
 };
 
 static const struct param_def defs[P__COUNT] = {
@@ -80,6 +81,10 @@ static const struct param_def defs[P__COUNT] = {
 		1, 120, NULL, "a prescription is valid at most this many months (interpretation)" },
 	[P_NEXT_WITHDRAWAL_FRACTION] = { "next_withdrawal_fraction", "prescription", PT_FRACTION, 0, 0, NULL,
 		"the next withdrawal is allowed after this share of the previous one's period (interpretation)" },
+	[P_PREPARATION_IT_LIMIT_KR] = { "preparation_it_limit_kr", "D", PT_INT, 0, 100000000, NULL,
+		"a preparation group decides IT-support adaptations up to this cost; above, it proposes to the council" },
+	[P_FORUM_NOTICE_DAYS] = { "forum_notice_days", "D", PT_INT, 0, 365, NULL,
+		"the forum's notice with agenda goes out at least this many days before the meeting" },
 };
 
 const char *role_name(enum role r)

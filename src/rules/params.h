@@ -47,6 +47,9 @@ enum param_id {
 	/* Prescriptions (DOMAIN.md §3, interpretation) */
 	P_PRESCRIPTION_MAX_VALIDITY_MONTHS,
 	P_NEXT_WITHDRAWAL_FRACTION,
+	/* Spec D cooperation and governance (GOVERNANCE.md) */
+	P_PREPARATION_IT_LIMIT_KR,
+	P_FORUM_NOTICE_DAYS,
 	P__COUNT
 };
 

@@ -791,6 +791,8 @@ static const char *param_sv(const char *key)
 {
 	static const char *const names[] = {
 		"lead_time_working_days", "Leveranstid, arbetsdagar efter mottagningsdagen",
+		"preparation_it_limit_kr", "Beredningsgruppers gräns för IT-anpassningar, kronor",
+		"forum_notice_days", "Kallelse till Hjälpmedelsforum, dagar före mötet",
 		"delivery_window_start", "Leveransfönstret börjar",
 		"delivery_window_end", "Leveransfönstret slutar",
 		"partial_delivery_only_backorder", "Delleverans bara när leverantören har restnoterat",

@@ -65,6 +65,7 @@ check "an IT adaptation of 35 000 kr is within the group's mandate" "200" "$(sta
 out=$(req sekreterare POST "/api/agenda-items/$large/outcome" '{"outcome":"decided"}')
 check "one of 450 000 kr is beyond it" "422 beyond_mandate" "$(echo "$out" | st_code)"
 check "… and becomes a proposal to the council" "yes" "$(echo "${out#* }" | json '"yes" if "450 000 kr" in d["detail"] and "50 000 kr" in d["detail"] and "Ledningsrådet för hjälpmedel" in d["detail"] else d["detail"]')"
+check "… naming the rule version of the limit (Specification D)" "D@2018-05-01" "$(echo "${out#* }" | json 'd["rule"]')"
 check "the group records it as a proposal" "200" "$(status sekreterare POST "/api/agenda-items/$large/outcome" '{"outcome":"proposed"}')"
 check "a council cannot make proposals" "422" "$(status sekreterare POST "/api/agenda-items/$i4/outcome" '{"outcome":"proposed"}')"
 
@@ -147,6 +148,10 @@ printf '{"received":"2026-11-22T10:00"}\n{"received":"2026-11-23T10:00"}\n{"rece
 check "rules eval --db: yesterday and today keep 4 days, tomorrow 3" \
 	"2026-11-26 B3:1@2018-05-01|2026-11-27 B3:1@2018-05-01|2026-11-27 B3:1@2026-11-24" \
 	"$(python3 -c 'import json,sys; print("|".join(d["due"]+" "+d["rules"][0] for d in map(json.loads, open(sys.argv[1]))))' "$TMP/eval")"
+check "a decision raising the groups' IT limit from 2026-11-25" "201" \
+	"$(status sekreterare POST /api/change-log '{"decided_on":"2026-11-23","effective_on":"2026-11-25","body":"Ledningsrådet för hjälpmedel","heading":"Specifikation D, beredningsgrupper","section":"D","parameters":{"preparation_it_limit_kr":500000}}')"
+check "… lets the group decide the 450 000 kr adaptation at its meeting of 2026-11-30" "200" \
+	"$(status sekreterare POST "/api/agenda-items/$large/outcome" '{"outcome":"decided"}')"
 
 # --- The specification text on a date, and the difference of two versions ---
 check "B3:3 as in force in 2019 is the original wording" "True" "$(body sekreterare GET '/api/specification?section=B3:3&on=2019-06-01' | json '"Expressleverans" in d["text"] and d["original"]')"

@@ -130,6 +130,8 @@ static const struct timeline {
 	{ "municipal_entry_housing_only", "2018-05-01", "true", "ordering@2018-05-01" },
 	{ "prescription_max_validity_months", "2018-05-01", "12", "prescription@2018-05-01" },
 	{ "next_withdrawal_fraction", "2018-05-01", "0.750", "prescription@2018-05-01" },
+	{ "preparation_it_limit_kr", "2018-05-01", "50000", "D@2018-05-01" },
+	{ "forum_notice_days", "2018-05-01", "14", "D@2018-05-01" },
 };
 
 #define NTIMELINE (sizeof(timeline) / sizeof(timeline[0]))
@@ -314,6 +316,8 @@ static void sources_of_each_version(void **state)
 		  "Protokoll 2024-10-24 punkt 3d" },
 		{ "prescription@2018-05-01", "prescription", "prescription.rules", 5,
 		  "Tolkning (DOMAIN.md §3)", "Förskrivning gäller högst 12 månader" },
+		{ "D@2018-05-01", "D", "D.rules", 5, "Samarbetsavtalet (ursprunglig lydelse)",
+		  "Specifikation D: beredningsgrupperna" },
 	};
 
 	assert_int_equal(real.nsources, sizeof(want) / sizeof(want[0]));
@@ -418,7 +422,7 @@ static void format_round_trips_through_the_loader(void **state)
 	size_t nsec;
 	const struct rule_section *sec = rule_sections(&nsec);
 
-	assert_int_equal(nsec, 6);
+	assert_int_equal(nsec, 7);
 	for (size_t k = 0; k < 2; k++) {
 		const struct rule_set *rs = at(days[k]);
 		struct params p;
@@ -871,6 +875,11 @@ static const struct kv ord[] = {
 	{ "municipal_entry_housing_only", "true" },
 };
 
+static const struct kv gov[] = {
+	{ "preparation_it_limit_kr", "50000" },
+	{ "forum_notice_days", "14" },
+};
+
 /* Loads a one-version text of every section; b31_extra is appended to B3:1's. Leaves p loaded
  * (not finished) and returns the first error. */
 static enum lmn_rc load_sections(struct params *p, const char *skip, const char *b31_extra,
@@ -884,6 +893,7 @@ static enum lmn_rc load_sections(struct params *p, const char *skip, const char 
 		{ "B3:1", "b31.rules", KV(b31) },  { "B3:3", "b33.rules", KV(b33) },
 		{ "B3:6", "b36.rules", KV(b36) },  { "B6:1", "b61.rules", KV(b61) },
 		{ "ordering", "ord.rules", KV(ord) }, { "prescription", "presc.rules", KV(presc) },
+		{ "D", "d.rules", KV(gov) },
 	};
 	enum lmn_rc rc = LMN_OK;
 
