@@ -66,6 +66,7 @@ static const struct web_page pages[] = {
 	{ "GET", "/styrning/moten/{id}", page_governance_meeting, GOV },
 	{ "POST", "/styrning/moten", page_governance_meeting_post, R(SECRETARY) },
 	{ "POST", "/styrning/moten/{id}/punkter", page_governance_item_post, R(SECRETARY) },
+	{ "POST", "/styrning/atgarder/{id}/klar", page_governance_action_done_post, R(SECRETARY) },
 	{ "POST", "/styrning/moten/{id}/narvaro", page_governance_attendance_post, R(SECRETARY) },
 	{ "GET", "/styrning/moten/{id}/anteckningar", page_governance_minutes, GOV },
 	{ "POST", "/styrning/moten/{id}/anteckningar", page_governance_minutes_post, R(SECRETARY) },

@@ -99,5 +99,6 @@ int page_governance_what_if(struct web_ctx *w);
 int page_governance_what_if_post(struct web_ctx *w);
 int page_governance_meeting_post(struct web_ctx *w);
 int page_governance_item_post(struct web_ctx *w);
+int page_governance_action_done_post(struct web_ctx *w);
 
 #endif

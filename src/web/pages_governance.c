@@ -85,16 +85,24 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtgärder som inte är klara, "
 				"från alla möten</caption>\n<thead><tr><th scope=\"col\">Senast</th>"
 				"<th scope=\"col\">Ansvarig</th><th scope=\"col\">Åtgärd</th>"
-				"<th scope=\"col\">Möte och punkt</th></tr></thead>\n<tbody>\n");
+				"<th scope=\"col\">Möte och punkt</th><th scope=\"col\">Klar</th></tr>"
+				"</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
 		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
 		html_f(&w->h, "<tr><td data-label=\"Senast\">%s</td><td data-label=\"Ansvarig\">%s</td>"
 			      "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
-			      "<a href=\"/styrning/moten/%lld\">%s %.10s, punkt %s</a></td></tr>\n",
+			      "<a href=\"/styrning/moten/%lld\">%s %.10s, punkt %s</a></td><td data-label=\"Klar\">",
 		       *web_s(a, "due_on") ? web_s(a, "due_on") : "–", web_s(a, "owner"),
 		       web_s(a, "description"), (long long)web_i(mt, "id"),
 		       web_s(json_object_get(a, "body"), "code"), web_s(mt, "starts_at"),
 		       web_s(it, "number"));
+		if (is_secretary(w)) {
+			char path[64];
+			ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
+			web_form(w, path, false);
+			web_form_end(w, "Markera som klar");
+		}
+		html_lit(&w->h, "</td></tr>\n");
 	}
 	if (json_array_size(json_object_get(actions, "actions")))
 		html_lit(&w->h, "</tbody>\n</table>\n");
@@ -823,4 +831,19 @@ int page_governance_item_post(struct web_ctx *w)
 	json_decref(out);
 	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
 	return web_redirect(w, path);
+}
+
+int page_governance_action_done_post(struct web_ctx *w)
+{
+	json_t *out = NULL;
+	char path[64];
+	int status;
+
+	ID_PATH(path, "/api/actions/%lld/done", w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	json_decref(out);
+	if (status != 200)
+		return web_message(w, (unsigned)status, "Åtgärden kunde inte markeras som klar",
+				   "Åtgärden finns inte.");
+	return web_redirect(w, "/styrning");
 }
