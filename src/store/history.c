@@ -575,7 +575,7 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 	order_id = db_last_id(m->c);
 	m->res->orders++;
 	for (int i = 0; i < o->nlines; i++) {
-		int64_t item;
+		int64_t item = 0;
 		if ((rc = history_item(m, o, &o->lines[i], &item)) != LMN_OK ||
 		    (rc = run(m,
 			      "INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
