@@ -89,13 +89,16 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 				"</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
 		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+		char day[11];
+		/* html_f knows %s, not %.10s: the date is cut here. */
+		snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
 		html_f(&w->h, "<tr><td data-label=\"Senast\">%s</td><td data-label=\"Ansvarig\">%s</td>"
 			      "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
-			      "<a href=\"/styrning/moten/%lld\">%s %.10s, punkt %s</a></td><td data-label=\"Klar\">",
+			      "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+			      "<td data-label=\"Klar\">",
 		       *web_s(a, "due_on") ? web_s(a, "due_on") : "–", web_s(a, "owner"),
 		       web_s(a, "description"), (long long)web_i(mt, "id"),
-		       web_s(json_object_get(a, "body"), "code"), web_s(mt, "starts_at"),
-		       web_s(it, "number"));
+		       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
 		if (is_secretary(w)) {
 			char path[64];
 			ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
@@ -200,13 +203,20 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
 		 web_s(m, "starts_at"));
 	web_begin(w, title);
-	html_f(&w->h, "<p>Tid: %s%s%s. Mötesform: %s%s%s.</p>\n", web_s(m, "starts_at"),
-	       *web_s(m, "ends_at") ? " – " : "", web_s(m, "ends_at"), sv(web_s(m, "form")),
+	/* "2026-12-10 kl. 09:00–12:00", as the minutes write it (html_f has no %.Ns). */
+	const char *from = web_s(m, "starts_at"), *until = web_s(m, "ends_at");
+	char when[64];
+	snprintf(when, sizeof(when), "%.10s kl. %.5s%s%.5s", from, strlen(from) >= 16 ? from + 11 : "",
+		 *until ? "–" : "", strlen(until) >= 16 ? until + 11 : "");
+	html_f(&w->h, "<p>Tid: %s. Mötesform: %s%s%s.</p>\n", when, sv(web_s(m, "form")),
 	       *web_s(m, "place") ? ", " : "", web_s(m, "place"));
 	html_lit(&w->h, "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst hälften av "
 			"de utsedda ledamöterna vara närvarande eller ha deltagit skriftligt före "
 			"mötet. Adjungerade, sekreterare, försörjare och inbjudna räknas inte.</p>\n");
-	html_lit(&w->h, "<h2>Dagordning</h2>\n");
+	ID_PATH(path, "/styrning/moten/%lld", id);
+	html_f(&w->h, "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
+		      "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
+	       path);
 	json_array_foreach(json_object_get(m, "items"), i, it) {
 		char field[32];
 		json_t *pid;
@@ -293,8 +303,8 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 
 int page_governance_meeting(struct web_ctx *w)
 {
-	/* The quorum is computed at every load; during the meeting the page reloads itself. */
-	w->refresh = 60;
+	/* The quorum is computed at every load. The page does not reload itself (a timed refresh
+	 * takes the reader's place away, WCAG 2.2.1); it offers a link to do so. */
 	return meeting_page(w, w->id[0], 200);
 }
 
@@ -696,12 +706,18 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 			      "<td>%lld</td></tr>\n</tbody>\n</table>\n",
 		       (long long)web_i(a, "on_time"), (long long)web_i(b, "on_time"),
 		       (long long)web_i(a, "delay_contacts"), (long long)web_i(b, "delay_contacts"));
-		html_f(&w->h, "<p>Leveranssäkerhet: %.1f %% med reglerna som gällde, %.1f %% med "
+		/* Percent with a decimal comma; html_f writes no floating point. */
+		char ra[16], rb[16], *c;
+		snprintf(ra, sizeof(ra), "%.1f", json_real_value(json_object_get(a, "reliability_percent")));
+		snprintf(rb, sizeof(rb), "%.1f", json_real_value(json_object_get(b, "reliability_percent")));
+		if ((c = strchr(ra, '.')))
+			*c = ',';
+		if ((c = strchr(rb, '.')))
+			*c = ',';
+		html_f(&w->h, "<p>Leveranssäkerhet: %s %% med reglerna som gällde, %s %% med "
 			      "förslaget. Förfallodagen ändras för %lld beställningar (%lld tidigare, "
 			      "%lld senare).</p>\n",
-		       json_real_value(json_object_get(a, "reliability_percent")),
-		       json_real_value(json_object_get(b, "reliability_percent")),
-		       (long long)web_i(d, "changed"), (long long)web_i(d, "earlier"),
+		       ra, rb, (long long)web_i(d, "changed"), (long long)web_i(d, "earlier"),
 		       (long long)web_i(d, "later"));
 	}
 	return web_end(w, status);

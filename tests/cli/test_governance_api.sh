@@ -201,8 +201,10 @@ check "the secretary's start page is governance" "303 /styrning" \
 	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code} %{redirect_url}' "$B/" | sed "s|$B||")"
 check "the governance page lists meetings and open actions" "200" "$(page ledamot /styrning)"
 check_grep "… with the open action's owner" "Försörjningsförvaltningen" "$TMP/page.html"
+check_grep "… and its meeting and item" "LR 2024-10-24, punkt 3f" "$TMP/page.html"
 check "the meeting page" "200" "$(page sekreterare "/styrning/moten/$m")"
 check_grep "… shows the quorum of every item" "Inte beslutsmässigt</strong> (VGR 2 av 4, VGK 2 av 6, saknar 1)" "$TMP/page.html"
+check_grep "… and the time as the minutes write it" "Tid: 2026-12-10 kl. 09:00–12:00\." "$TMP/page.html"
 csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode "utfall-$i4=decided" "$B/styrning/punkter/$i4/utfall")
 check "deciding without quorum on the page is refused" "422" "$code"
@@ -239,6 +241,7 @@ csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | hea
 check "what-if on the page" "200" "$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 	--data-urlencode parameter=lead_time_working_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")"
 check_grep "… compares the figures" "Levererade i tid" "$TMP/page.html"
+check_grep "… with the reliability in percent" "Leveranssäkerhet: [0-9]*,[0-9] % med reglerna som gällde, [0-9]*,[0-9] % med förslaget" "$TMP/page.html"
 code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 	--data-urlencode parameter=lead_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")
 check "an unknown parameter is refused on the page" "400" "$code"
