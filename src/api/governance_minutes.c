@@ -385,8 +385,12 @@ int minutes_pdf_get(struct api_ctx *ctx)
 
 	if (!load_minutes(ctx, ctx->id[0], &r))
 		return (int)ctx->resp->status;
+	char footer[160], title[64];
+	snprintf(footer, sizeof(footer), "Version %lld%s%s.", (long long)r.version,
+		 *r.approved_at ? ", godkänd " : ", ej godkänd", r.approved_at);
+	snprintf(title, sizeof(title), "Mötesanteckning, version %lld", (long long)r.version);
 	buf_reset(&ctx->resp->body);
-	rc = minutes_pdf(r.html, "Mötesanteckning", &ctx->resp->body, &pages, &ctx->err);
+	rc = minutes_pdf(r.html, title, footer, &ctx->resp->body, &pages, &ctx->err);
 	free(r.html);
 	if (rc != LMN_OK) {
 		buf_reset(&ctx->resp->body);

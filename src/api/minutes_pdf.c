@@ -80,8 +80,8 @@ static size_t tag_name(const char *s, char name[8])
 	return n;
 }
 
-enum lmn_rc minutes_pdf(const char *html, const char *title, struct buf *out, int *pages,
-			struct lmn_err *err)
+enum lmn_rc minutes_pdf(const char *html, const char *title, const char *footer,
+			struct buf *out, int *pages, struct lmn_err *err)
 {
 	struct pdf p = { 0 };
 	struct buf block;
@@ -138,6 +138,12 @@ enum lmn_rc minutes_pdf(const char *html, const char *title, struct buf *out, in
 				gt++;
 		}
 		s = gt + 1;
+	}
+	if (footer && *footer) {
+		/* Plain text: escaped for the markup. */
+		gchar *esc = g_markup_escape_text(footer, -1);
+		emit(&p, BS_P, esc, strlen(esc));
+		g_free(esc);
 	}
 	buf_release(&block);
 	cairo_destroy(p.cr);

@@ -100,6 +100,7 @@ print("yes" if d.startswith(b"%PDF-") and d.rstrip().endswith(b"%%EOF") and len(
 pdftotext -layout "$TMP/minutes.pdf" "$TMP/minutes.txt"
 check_grep "… with the Swedish text of the minutes" "Mötesanteckning Ledningsrådet för" "$TMP/minutes.txt"
 check_grep "… and the attendance as recorded" "Camilla Wester *Sjukhus (till och med punkt 3b)" "$TMP/minutes.txt"
+check_grep "… ending with the version and its approval" "Version 1, godkänd 2026-11-23" "$TMP/minutes.txt"
 check "the minutes as an HTML document hold the approved text" "yes" \
 	"$(curl -sS -b "$TMP/ledamot.jar" "$B/api/minutes/$mid/document" | python3 -c 'import sys; d=sys.stdin.read(); print("yes" if "Camilla Wester, Sjukhus, har via mejl" in d and "godkänd" in d else d[:300])')"
 pbgmin=$(body sekreterare POST "/api/meetings/$pbg/minutes" | json 'd["id"]')
