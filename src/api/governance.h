@@ -11,8 +11,9 @@
 bool gov_body_visible(struct api_ctx *ctx, int64_t body_id);
 /* Loads a meeting the caller may see into m; on false a problem was sent (m released). */
 bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m);
-/* Whether the meeting has approved minutes: then its record is closed (corrections are new
- * versions of the minutes, not changes to the record). */
+/* Whether the newest version of the meeting's minutes is approved: then its record is closed.
+ * A correction starts as a new version, which opens the record until it is approved; approved
+ * versions never change. */
 LMN_MUST_USE enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *closed);
 /* A date YYYY-MM-DD that exists; false when s is not one. */
 bool gov_date_ok(const char *s);

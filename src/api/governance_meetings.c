@@ -49,15 +49,21 @@ bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_mee
 enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *closed)
 {
 	struct db_stmt *st;
+	/* Closed when the newest version is approved; a correction (a new draft version) opens
+	 * the record again until that version is approved. */
 	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT 1 FROM minutes WHERE meeting_id = $1 AND "
-				    "approved_at IS NOT NULL",
+				    "SELECT approved_at IS NOT NULL FROM minutes WHERE meeting_id = $1 "
+				    "ORDER BY version DESC LIMIT 1",
 				    &st, &ctx->err);
+	bool row;
 
+	*closed = false;
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, meeting_id);
-	rc = db_step(st, closed, &ctx->err);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		*closed = db_col_int(st, 0) != 0;
 	db_done(st);
 	return rc;
 }
@@ -104,8 +110,8 @@ static bool open_item(struct api_ctx *ctx, int64_t item, struct gov_meeting *m, 
 	if (closed) {
 		gov_meeting_release(m);
 		api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
-			    "Mötesanteckningarna är godkända; mötet kan inte ändras. En rättelse "
-			    "blir en ny version av anteckningarna.");
+			    "Mötesanteckningarna är godkända; mötet kan inte ändras. Skapa en ny "
+			    "version av anteckningarna för att rätta.");
 		return false;
 	}
 	*index = gov_meeting_item_by_id(m, item);

@@ -85,6 +85,11 @@ check "the chair of the day (the member) approves" "True" "$(body ledamot POST "
 check "approved minutes cannot be approved again" "409" "$(status ledamot POST "/api/minutes/$mid/approve" '{}')"
 check "after approval the meeting record is closed" "409 minutes_approved" "$(req sekreterare PUT /api/meetings/1/attendance '{"person_id":8,"items":"all"}' | st_code)"
 check "a correction is a new version" "201 2" "$(req sekreterare POST /api/meetings/1/minutes | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["version"])')"
+check "… which opens the record for the correction" "200" "$(status sekreterare PUT /api/meetings/1/attendance '{"person_id":8,"items":"all"}')"
+check "regenerating the draft keeps its version" "200 2" "$(req sekreterare POST /api/meetings/1/minutes | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["version"])')"
+v2=$(body sekreterare GET /api/meetings/1/minutes | json 'd["minutes"][1]["id"]')
+check "the corrected version has the correction" "yes" "$(body sekreterare GET "/api/minutes/$v2" | json '"yes" if "<th scope=\"row\">Frånvarande</th><td>Annika Berg" in d["html"] else d["html"][:200]')"
+check "the approved version is as it was approved" "yes" "$(body sekreterare GET "/api/minutes/$mid" | json '"yes" if "<th scope=\"row\">Frånvarande</th><td>Helena Nordén" in d["html"] and d["approved_at"] else "no"')"
 check "approved minutes are immutable in the store" "yes" "$(python3 -c '
 import sqlite3, sys
 try:
