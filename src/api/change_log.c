@@ -273,8 +273,9 @@ int change_log_create(struct api_ctx *ctx)
 	return api_json(ctx, 201, o);
 }
 
-/* The text of a section in force on day: the newest entry in force then, else the original
- * wording of the first entry. *entry is 0 when the text is the original wording. */
+/* The text of a section in force on day: the newest entry in force then that gives a text, else
+ * the original wording of the first entry that quotes one (an entry that only changes rule
+ * parameters leaves the wording as it was). *entry is 0 when the text is the original wording. */
 static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char *day, char **text,
 			   int64_t *entry, char since[11], struct lmn_err *err)
 {
@@ -283,7 +284,7 @@ static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char 
 	enum lmn_rc rc = db_prepare(
 		ctx->c,
 		"SELECT id, new_text, effective_on FROM change_log WHERE spec_section = $1 AND "
-		"effective_on <= $2 ORDER BY effective_on DESC, id DESC LIMIT 1",
+		"effective_on <= $2 AND new_text <> '' ORDER BY effective_on DESC, id DESC LIMIT 1",
 		&st, err);
 
 	*text = NULL;
@@ -303,8 +304,8 @@ static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char 
 	if (rc != LMN_OK || row)
 		return rc == LMN_OK && !*text ? LMN_ENOMEM : rc;
 	rc = db_prepare(ctx->c,
-			"SELECT original_text FROM change_log WHERE spec_section = $1 "
-			"ORDER BY effective_on, id LIMIT 1",
+			"SELECT original_text FROM change_log WHERE spec_section = $1 AND "
+			"original_text <> '' ORDER BY effective_on, id LIMIT 1",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;

@@ -165,6 +165,8 @@ check "B3:3 as in force in 2021 is the 2020-01-30 text" "2020-01-30 False" "$(bo
 check "the side-by-side difference marks removed and added words" "4 3" \
 	"$(body sekreterare GET '/api/specification/diff?section=B3:1&from=2026-11-23&to=2026-11-24' | json '" ".join(s["text"].strip() for s in d["diff"] if s["op"]!="same")')"
 check "an unknown section is 404" "404" "$(status sekreterare GET '/api/specification?section=Z9')"
+check "a decision that only changes rule parameters leaves the wording of D as it was" "2019-03-12 True" \
+	"$(body sekreterare GET '/api/specification?section=D&on=2026-12-01' | json 'd["since"]+" "+str("Politisk beredningsgrupp" in d["text"])')"
 
 # --- Compliance per body and year ---
 body sekreterare GET '/api/bodies/3/compliance?year=2026' >"$TMP/c.json"
