@@ -239,6 +239,7 @@ int bodies_create(struct api_ctx *ctx);
 int bodies_get(struct api_ctx *ctx);
 int seats_create(struct api_ctx *ctx);
 int terms_create(struct api_ctx *ctx);
+int terms_end(struct api_ctx *ctx);
 int people_list(struct api_ctx *ctx);
 int people_create(struct api_ctx *ctx);
 int meetings_list(struct api_ctx *ctx);

@@ -411,3 +411,40 @@ int people_create(struct api_ctx *ctx)
 	return api_json(ctx, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name,
 					    "organisation", org ? org : ""));
 }
+
+int terms_end(struct api_ctx *ctx)
+{
+	const char *to;
+	struct db_stmt *st;
+	bool row = false;
+	json_t *o = NULL;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "to", true, &to))
+		return (int)ctx->resp->status;
+	if (!gov_date_ok(to))
+		return api_problem(ctx, 400, "invalid_input", "to", NULL,
+				   "to ska vara ett datum ÅÅÅÅ-MM-DD.");
+	/* A term ends on its last day; it cannot end before it began, nor be made longer. */
+	rc = db_prepare(ctx->c,
+			"UPDATE terms SET to_date = $2 WHERE id = $1 AND from_date <= $2 AND "
+			"(to_date IS NULL OR to_date >= $2) RETURNING seat_id, person_id, from_date",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, to);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		o = json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)ctx->id[0], "seat_id",
+			      (json_int_t)db_col_int(st, 0), "person_id", (json_int_t)db_col_int(st, 1),
+			      "from", db_col_text(st, 2), "to", to);
+	db_done(st);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!row)
+		return api_problem(ctx, 422, "term_not_ended", "to", NULL,
+				   "Perioden finns inte, eller slutar redan före %s, eller började efter.",
+				   to);
+	return api_json(ctx, 200, o);
+}

@@ -97,6 +97,8 @@ static const struct route routes[] = {
 	  "notices, minutes, open actions" },
 	{ "POST", "/api/seats/{id}/terms", terms_create, SECRETARY,
 	  "Appoint a person to a seat for a term" },
+	{ "POST", "/api/terms/{id}/end", terms_end, SECRETARY,
+	  "End a term on a day (the seat is vacant after it)" },
 	{ "GET", "/api/people", people_list, SECRETARY | ROLE_BIT(UR_ADMIN),
 	  "People who hold seats or take part in meetings" },
 	{ "POST", "/api/people", people_create, SECRETARY, "Add a person" },

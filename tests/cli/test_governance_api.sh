@@ -21,6 +21,19 @@ check "the member may not open another body's meeting" "403 not_a_member" "$(req
 check "the member may not edit an agenda" "403" "$(status ledamot POST /api/meetings/1/items '{"number":"9","type":"information","title":"X"}')"
 check "the administration reads the change log" "200" "$(status admin GET /api/change-log)"
 
+# --- Seats, people and terms ---
+who=$(body sekreterare POST /api/people '{"name":"Test Ledamotsson","organisation":"Närhälsan"}' | json 'd["id"]')
+seat=$(body sekreterare POST /api/bodies/5/seats '{"party":"VGR","role":"member","title":"Närhälsan"}' | json 'd["id"]')
+check "a member seat needs a party" "400 party" "$(req sekreterare POST /api/bodies/5/seats '{"role":"member"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+term=$(body sekreterare POST "/api/seats/$seat/terms" "{\"person_id\":$who,\"from\":\"2026-01-01\"}" | json 'd["id"]')
+holder() { body sekreterare GET "/api/bodies/5?on=$1" | json "[(s['holder']['name'] if 'holder' in s else 'vakant') for s in d['seats'] if s['id']==$seat][0]"; }
+check "the person holds the seat from the term's start" "vakant Test Ledamotsson" "$(holder 2025-12-31) $(holder 2026-01-01)"
+check "a second holder for the same time is refused" "409" "$(status sekreterare POST "/api/seats/$seat/terms" '{"person_id":1,"from":"2026-03-01"}')"
+check "a term cannot end before it began" "422" "$(status sekreterare POST "/api/terms/$term/end" '{"to":"2025-12-01"}')"
+check "the term ends" "200" "$(status sekreterare POST "/api/terms/$term/end" '{"to":"2026-06-30"}')"
+check "… and the seat is vacant after it" "Test Ledamotsson vakant" "$(holder 2026-06-30) $(holder 2026-07-01)"
+check "a new holder may follow" "201" "$(status sekreterare POST "/api/seats/$seat/terms" '{"person_id":2,"from":"2026-07-01"}')"
+
 # --- The meeting of 2024-10-24 rebuilt in the store (same counts as the JSON of the CLI test) ---
 body sekreterare GET /api/meetings/1 >"$TMP/m1.json"
 check "seed meeting: quorum per item as counted from the minutes" \
