@@ -76,12 +76,7 @@ int change_log_list(struct api_ctx *ctx)
 	a = json_array();
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
 		json_array_append_new(a, entry_json(st, false));
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return api_fail(ctx, rc);
-	}
-	return api_json(ctx, 200, json_pack("{s:o}", "entries", a));
+	return gov_list_done(ctx, st, rc, a, "entries");
 }
 
 int change_log_get(struct api_ctx *ctx)

@@ -12,6 +12,17 @@ bool gov_date_ok(const char *s)
 	return s && strlen(s) == 10 && date_parse(s, 10, &d) == LMN_OK;
 }
 
+int gov_list_done(struct api_ctx *ctx, struct db_stmt *st, enum lmn_rc rc, json_t *a,
+		  const char *key)
+{
+	db_done(st);
+	if (rc != LMN_OK) {
+		json_decref(a);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", key, a));
+}
+
 bool gov_body_visible(struct api_ctx *ctx, int64_t body_id)
 {
 	struct db_stmt *st;
@@ -82,12 +93,7 @@ int bodies_list(struct api_ctx *ctx)
 			json_object_set_new(o, "active_until", json_string(db_col_text(st, 8)));
 		json_array_append_new(a, o);
 	}
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return api_fail(ctx, rc);
-	}
-	return api_json(ctx, 200, json_pack("{s:o}", "bodies", a));
+	return gov_list_done(ctx, st, rc, a, "bodies");
 }
 
 int bodies_create(struct api_ctx *ctx)
@@ -375,12 +381,7 @@ int people_list(struct api_ctx *ctx)
 		json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "id",
 						   (json_int_t)db_col_int(st, 0), "name",
 						   db_col_text(st, 1), "organisation", db_col_text(st, 2)));
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return api_fail(ctx, rc);
-	}
-	return api_json(ctx, 200, json_pack("{s:o}", "people", a));
+	return gov_list_done(ctx, st, rc, a, "people");
 }
 
 int people_create(struct api_ctx *ctx)

@@ -251,12 +251,7 @@ int meetings_list(struct api_ctx *ctx)
 					    json_integer(db_col_int(st, 9)));
 		json_array_append_new(a, o);
 	}
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return api_fail(ctx, rc);
-	}
-	return api_json(ctx, 200, json_pack("{s:o}", "meetings", a));
+	return gov_list_done(ctx, st, rc, a, "meetings");
 }
 
 /* "2024-10-24T13:00" (seconds and an offset may follow). */
@@ -743,12 +738,7 @@ int actions_list(struct api_ctx *ctx)
 			json_object_set_new(o, "done_on", json_string(db_col_text(st, 4)));
 		json_array_append_new(a, o);
 	}
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return api_fail(ctx, rc);
-	}
-	return api_json(ctx, 200, json_pack("{s:o}", "actions", a));
+	return gov_list_done(ctx, st, rc, a, "actions");
 }
 
 int actions_done(struct api_ctx *ctx)

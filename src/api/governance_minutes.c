@@ -116,12 +116,7 @@ int minutes_list(struct api_ctx *ctx)
 			json_object_set_new(o, "approved_at", json_string(db_col_text(st, 3)));
 		json_array_append_new(a, o);
 	}
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return api_fail(ctx, rc);
-	}
-	return api_json(ctx, 200, json_pack("{s:o}", "minutes", a));
+	return gov_list_done(ctx, st, rc, a, "minutes");
 }
 
 struct minutes_row {
