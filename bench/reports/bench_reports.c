@@ -80,9 +80,8 @@ static void floor_of(lmn_day from, lmn_day until)
 		  "WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
 		  "AND s.delivered_at IS NOT NULL",
 		  from, until);
-	aggregate("SELECT count(*) FROM calls WHERE substr(queued_at, 1, 10) >= $1 AND "
-		  "substr(queued_at, 1, 10) < $2",
-		  from, until);
+	aggregate("SELECT count(*) FROM calls WHERE queued_at >= $1 AND queued_at < $2", from,
+		  until);
 	db_rollback(conn);
 }
 

@@ -13,39 +13,34 @@
 	" JOIN prescriptions p ON p.id = i.prescription_id"                                  \
 	" JOIN units u ON u.id = p.unit_id"
 
-/* Orders received per day, care provider and area ($1 from, $2 until, $3 the day of the report),
- * from the columns migration 7 keeps on each order: one covering index, already in group order. */
+/* Orders received per day, care provider and area, from the daily sums of migration 8. What depends
+ * on the day of the report ($3) comes from the orders not delivered yet (undelivered_sql). */
 static const char orders_sql[] =
-	"SELECT received_day, care_provider_id, area, count(*), sum(channel = 'digital'), "
-	"sum(contact_from IS NOT NULL AND (first_delivered IS NOT NULL OR due < $3)), "
-	"sum(contact_from IS NOT NULL AND first_delivered <= due), "
-	"sum(contact_from IS NULL), sum(contact_case), "
-	"sum(contact_from IS NOT NULL AND CASE WHEN first_delivered IS NULL THEN contact_from <= $3 "
-	"ELSE first_delivered >= contact_from END), sum(partial) "
-	"FROM orders INDEXED BY orders_report "
-	"WHERE received_day >= $1 AND received_day < $2 AND status <> 'cancelled' "
-	"GROUP BY received_day, care_provider_id, area";
+	"SELECT day, care_provider_id, area, orders, digital, delivered, on_time, exempt, "
+	"contact_cases, past_contact, partial FROM report_order_days "
+	"WHERE day >= $1 AND day < $2 AND orders <> 0";
 
-/* Order lines delivered per day of delivery, by the order's care provider and area. */
+/* Orders not delivered yet: settled when due before the report's day ($3), past their contact date
+ * when it has come. */
+static const char undelivered_sql[] =
+	"SELECT received_day, coalesce(care_provider_id, 0), coalesce(area, ''), 0, 0, "
+	"sum(due < $3), 0, 0, 0, sum(contact_from <= $3), 0 "
+	"FROM orders INDEXED BY orders_undelivered WHERE received_day >= $1 AND received_day < $2 "
+	"AND first_delivered IS NULL AND contact_from IS NOT NULL AND status <> 'cancelled' "
+	"AND area IS NOT NULL GROUP BY 1, 2, 3";
+
+/* Order lines delivered, and returns, per day, by the order's care provider and area. */
 static const char lines_sql[] =
-	"SELECT substr(delivered_at, 1, 10), care_provider_id, area, sum(lines) "
-	"FROM shipments INDEXED BY shipments_delivered "
-	"WHERE substr(delivered_at, 1, 10) >= $1 AND substr(delivered_at, 1, 10) < $2 "
-	"AND delivered_at IS NOT NULL GROUP BY 1, 2, 3";
+	"SELECT day, care_provider_id, area, lines FROM report_ship_days "
+	"WHERE day >= $1 AND day < $2 AND lines <> 0";
 
-/* Returns and parcels not collected per day of the return. */
 static const char returns_sql[] =
-	"SELECT substr(outcome_at, 1, 10) AS day, care_provider_id, area, count(*) FROM shipments "
-	"WHERE outcome IN ('returned', 'not_collected') AND outcome_at >= $1 AND outcome_at < $2 "
-	"GROUP BY day, care_provider_id, area";
+	"SELECT day, care_provider_id, area, returns FROM report_ship_days "
+	"WHERE day >= $1 AND day < $2 AND returns <> 0";
 
-/* Calls per day by wait in whole minutes, rounded up (the expression of the index calls_wait). */
+/* Calls per day by wait in whole minutes, rounded up (-1: not answered). */
 static const char calls_sql[] =
-	"SELECT substr(queued_at, 1, 10), "
-	"(CASE WHEN answered_at IS NULL THEN -1 "
-	"ELSE min(61, (strftime('%s', answered_at) - strftime('%s', queued_at) + 59) / 60) END) AS w, "
-	"count(*) FROM calls WHERE substr(queued_at, 1, 10) >= $1 AND substr(queued_at, 1, 10) < $2 "
-	"GROUP BY 1, 2";
+	"SELECT day, wait, calls FROM report_call_days WHERE day >= $1 AND day < $2 AND calls <> 0";
 
 static enum lmn_rc row_day(struct db_stmt *st, int col, lmn_day *day, struct lmn_err *err)
 {
@@ -87,7 +82,7 @@ static enum lmn_rc add_grouped(struct db_conn *c, const char *sql, char kind,
 	if ((rc = prepare_range(c, sql, from, until, &st, err)) != LMN_OK)
 		return rc;
 	date_format(asof, a);
-	if (kind == 'o')
+	if (db_param_count(st) >= 3)
 		db_bind_text(st, 3, a);
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
 		struct kf_counts k = { 0 };
@@ -177,6 +172,8 @@ enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r, si
 	if ((rc = db_begin(c, false, err)) != LMN_OK)
 		return rc;
 	rc = add_grouped(c, orders_sql, 'o', r, n, from, until, asof, err);
+	if (rc == LMN_OK)
+		rc = add_grouped(c, undelivered_sql, 'o', r, n, from, until, asof, err);
 	if (rc == LMN_OK)
 		rc = add_grouped(c, lines_sql, 'l', r, n, from, until, asof, err);
 	if (rc == LMN_OK)

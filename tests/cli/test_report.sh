@@ -121,4 +121,20 @@ check "the fee list shows it, and what is in force today" "8000 True 9000 False"
 	"$(body admin GET /api/fees | json '" ".join("%d %s" % (f["amount_ore"], f["in_force"]) for f in d["fees"] if f["kind"] == "return" and f["valid_from"] >= "2026")')"
 check "an unknown fee kind is refused" "400 kind" \
 	"$(req admin POST /api/fees '{"kind":"per_parcel","valid_from":"2026-12-01","amount_ore":1}' | { read -r s b; echo "$s $(echo "$b" | json 'd["field"]')"; })"
+
+# --- Later changes reach the report: an order cancelled, an order delivered after all ---
+python3 - "$TMP/lmn.db" <<'EOF2'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE orders SET status = 'cancelled' WHERE received_day = '2023-10-02' AND patient_id = 1 AND channel = 'digital'")
+o = db.execute("SELECT id FROM orders WHERE received_day = '2023-12-27' AND patient_id = 1").fetchone()[0]
+s = db.execute("INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, outcome, outcome_at) VALUES (?, '2023-12-28T08:00:00+01:00', 0, '2024-01-02T12:00:00+01:00', 'delivered', '2024-01-02T12:00:00+01:00')", (o,)).lastrowid
+l = db.execute("SELECT id FROM order_lines WHERE order_id = ?", (o,)).fetchone()[0]
+db.execute("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) VALUES (?, ?, 1, 0)", (s, l))
+db.commit()
+EOF2
+"$LMN" report tertial 2023 3 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/t3b.json"
+check "a cancelled order leaves the figures; one delivered on its due date counts as on time" \
+	"1/5 2/4 2" \
+	"$(json '"%d/%d %d/%d %d" % (d["groups"][0]["figures"]["digital_share"]["numerator"], d["groups"][0]["figures"]["digital_share"]["denominator"], d["groups"][0]["figures"]["delivery_reliability"]["numerator"], d["groups"][0]["figures"]["delivery_reliability"]["denominator"], d["groups"][0]["figures"]["past_contact_date"]["count"])' <"$TMP/t3b.json")"
 done_testing
