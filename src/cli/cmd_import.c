@@ -52,6 +52,17 @@ static void on_write(void *ctx, size_t done, size_t total)
 	draw(b, 50 + (total ? (int)(done * 50 / total) : 50));
 }
 
+/* Every error of a refused file, by line: n messages, the first at message and each stride bytes
+ * after the one before (the message field of an array of error structs). */
+static void refused(const char *path, const char *message, size_t stride, size_t n, size_t dropped)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s: %s\n", path, message + i * stride);
+	if (dropped)
+		fprintf(stderr, "%s: … och %zu fel till\n", path, dropped);
+	fprintf(stderr, "lmn: importen avbröts: %zu fel, inget skrevs\n", n + dropped);
+}
+
 static enum lmn_rc read_file(const char *path, char **data, size_t *len, struct lmn_err *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -111,12 +122,8 @@ static int import_assortment(const char *path, const char *db_path, lmn_day defa
 	if (bar.tty && bar.shown >= 0)
 		fputc('\n', stderr);
 	if (rc == LMN_EINVAL && imp.nerrors > 0) {
-		for (size_t i = 0; i < imp.nerrors; i++)
-			fprintf(stderr, "%s: %s\n", path, imp.errors[i].message);
-		if (imp.errors_dropped)
-			fprintf(stderr, "%s: … och %zu fel till\n", path, imp.errors_dropped);
-		fprintf(stderr, "lmn: importen avbröts: %zu fel, inget skrevs\n",
-			imp.nerrors + imp.errors_dropped);
+		refused(path, imp.errors[0].message, sizeof(imp.errors[0]), imp.nerrors,
+			imp.errors_dropped);
 		goto out;
 	}
 	if (rc != LMN_OK) {
@@ -184,12 +191,8 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	if (bar.tty && bar.shown >= 0)
 		fputc('\n', stderr);
 	if (rc == LMN_EINVAL && res.nerrors > 0) {
-		for (size_t i = 0; i < res.nerrors; i++)
-			fprintf(stderr, "%s: %s\n", path, res.errors[i].message);
-		if (res.errors_dropped)
-			fprintf(stderr, "%s: … och %zu fel till\n", path, res.errors_dropped);
-		fprintf(stderr, "lmn: importen avbröts: %zu fel, inget skrevs\n",
-			res.nerrors + res.errors_dropped);
+		refused(path, res.errors[0].message, sizeof(res.errors[0]), res.nerrors,
+			res.errors_dropped);
 		goto out;
 	}
 	if (rc != LMN_OK) {
