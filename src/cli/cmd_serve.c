@@ -41,7 +41,9 @@ int cmd_serve(int argc, char **argv)
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 2 };
+	/* Request threads: writing transactions of concurrent requests share one durable commit
+	 * (store/db_sqlite.c), so more threads than cores let a busy server batch its writes. */
+	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 16 };
 	const char *db_path = "var/lmn.db", *rules = NULL;
 	struct rules_live *live = NULL;
 	struct db *db = NULL;

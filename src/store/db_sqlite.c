@@ -40,7 +40,7 @@
 /* Ask for a checkpoint when the log holds this many pages (SQLite's automatic one: 1000). */
 #define CHECKPOINT_PAGES 4000
 /* At most this many transactions share a batch (bounds how long the first one waits). */
-#define BATCH_MAX 256
+#define BATCH_MAX 32
 
 struct db_stmt {
 	const char *key; /* the caller's SQL text */
