@@ -88,7 +88,7 @@ static struct post_route {
 	const struct route *r;
 	unsigned statuses[16];
 	size_t nstatuses;
-} posts[32];
+} posts[128];
 static size_t nposts;
 
 /* Ids for the {id} that follows a path segment. */
