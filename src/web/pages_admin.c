@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "codec/assortment_csv.h"
+#include "codec/csv.h"
 #include "util/clock.h"
 #include "web/pages.h"
 
@@ -254,13 +255,8 @@ int page_admin_price(struct web_ctx *w)
  * the separator after it (';', or the line end when last). */
 static void csv_field(struct buf *b, const char *s, bool last)
 {
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
-	}
-	buf_adds(b, last ? "\"\r\n" : "\";");
+	csv_add_field(b, s, ';');
+	buf_adds(b, last ? "\r\n" : ";");
 }
 
 /* Waits briefly for a one-row import to finish; returns its final state (owned by the caller), or
