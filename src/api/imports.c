@@ -117,7 +117,8 @@ static enum lmn_rc run_import(struct job_input *in, struct lmn_err *err)
 		goto out;
 	}
 	if (rc == LMN_OK) {
-		if ((rc = db_begin(c, true, err)) != LMN_OK)
+		/* The whole file in one transaction of its own: no request's commit waits for it. */
+		if ((rc = db_begin_bulk(c, err)) != LMN_OK)
 			goto out;
 		rc = articles_write(c, &imp, in->today, on_write, NULL, &n, err);
 		if (rc == LMN_OK && (rc = finish(c, in, &imp, &n, NULL, err)) == LMN_OK &&

@@ -33,6 +33,9 @@ void db_release(struct db *db, struct db_conn *c);
 /* Transactions. A write transaction takes the write lock at once, so it cannot fail half-way for
  * a lock. db_commit returns only when the transaction is durable. */
 LMN_MUST_USE enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err);
+/* A long writing transaction (an import): commits the open batch first and is committed on its
+ * own, so no other request's commit waits for it. Ends as db_begin's do. */
+LMN_MUST_USE enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err);
 LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
 void db_rollback(struct db_conn *c);
 

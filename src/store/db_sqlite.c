@@ -52,6 +52,7 @@ struct db_stmt {
 /* A batch of writing transactions that one COMMIT makes durable; freed by its last member. */
 struct batch {
 	int members; /* still to learn the outcome */
+	bool alone;  /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
 	bool done;
 	enum lmn_rc rc;
 	char message[256]; /* the failure, for each member's error */
@@ -144,6 +145,7 @@ static int sync_log(sqlite3 *conn, const char *schema)
 }
 
 static void *checkpointer(void *arg);
+static void commit_batch(struct db *db);
 
 /* Wakes the checkpoint thread, starting it the first time. Called with sync_lock held. */
 static void want_checkpoint(struct db *db, sqlite3 *conn)
@@ -271,6 +273,7 @@ static void *checkpointer(void *arg)
 			/* Then a short second pass with writers held off, so it reaches the end of
 			 * the log and the next writer starts the log again instead of growing it. */
 			pthread_mutex_lock(&db->write_lock);
+			commit_batch(db); /* its members would otherwise wait for this pass */
 			(void)sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
 							SQLITE_CHECKPOINT_PASSIVE, &log, &done);
 			pthread_mutex_unlock(&db->write_lock);
@@ -466,19 +469,30 @@ static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, const c
 	pthread_mutex_unlock(&db->batch_lock);
 }
 
-/* Ends a writer's turn, with write_lock held: commits the open batch when nobody else is waiting to
- * join it (or it is full), then lets the next writer in. */
-static void end_turn(struct db *db)
+/* The sticky outcome of the log's fdatasync: after a failure nothing is written again. */
+static int sync_failure(struct db *db)
+{
+	int rc;
+
+	pthread_mutex_lock(&db->sync_lock);
+	rc = db->sync_rc;
+	pthread_mutex_unlock(&db->sync_lock);
+	return rc;
+}
+
+/* Commits the open batch, with write_lock held (and kept), and tells its members. After a failed
+ * fdatasync the batch is rolled back instead: SQLite's COMMIT would store it in the log although
+ * it could not be acknowledged. */
+static void commit_batch(struct db *db)
 {
 	struct db_conn *w = db->writer;
 	struct batch *b = db->batch;
 	char message[256] = "";
 	enum lmn_rc rc = LMN_OK;
+	int failed = sync_failure(db);
 
-	if (!b || (db->waiting > 0 && b->members < BATCH_MAX && !sqlite3_get_autocommit(w->conn))) {
-		pthread_mutex_unlock(&db->write_lock);
+	if (!b)
 		return;
-	}
 	db->batch = NULL;
 	if (sqlite3_get_autocommit(w->conn)) {
 		/* SQLite rolled the whole transaction back after an error (full disk, I/O). */
@@ -488,7 +502,9 @@ static void end_turn(struct db *db)
 				 "the transaction was rolled back by the database: %s",
 				 sqlite3_errmsg(w->conn));
 		}
-		pthread_mutex_unlock(&db->write_lock);
+	} else if (failed != SQLITE_OK) {
+		(void)sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+		w->sync_rc = failed;
 	} else {
 		/* write_lock stays held through the WAL hook's fdatasync: the writer connection is
 		 * in COMMIT until then. Writers arriving meanwhile wait, and form the next batch. */
@@ -499,33 +515,54 @@ static void end_turn(struct db *db)
 			if (!sqlite3_get_autocommit(w->conn))
 				(void)sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
 		}
-		if (w->sync_rc != SQLITE_OK) {
-			rc = LMN_EIO;
-			snprintf(message, sizeof(message),
-				 "the commit could not be made durable: syncing the write-ahead log "
-				 "failed (%s); nothing more is accepted until lmn is restarted",
-				 sqlite3_errstr(w->sync_rc));
-		}
-		pthread_mutex_unlock(&db->write_lock);
+	}
+	if (w->sync_rc != SQLITE_OK) {
+		rc = LMN_EIO;
+		snprintf(message, sizeof(message),
+			 "the commit could not be made durable: syncing the write-ahead log failed "
+			 "(%s); nothing more is accepted until lmn is restarted",
+			 sqlite3_errstr(w->sync_rc));
 	}
 	batch_finish(db, b, rc, message);
 }
 
-enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
+/* Ends a writer's turn, with write_lock held: commits the open batch unless others are waiting to
+ * join it (and it is neither full nor a long transaction's own), then lets the next writer in. */
+static void end_turn(struct db *db)
+{
+	struct batch *b = db->batch;
+
+	if (!b || !(db->waiting > 0 && b->members < BATCH_MAX && !b->alone &&
+		    !sqlite3_get_autocommit(db->writer->conn)))
+		commit_batch(db);
+	pthread_mutex_unlock(&db->write_lock);
+}
+
+static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *err)
 {
 	struct db *db = c->db;
 	enum lmn_rc rc = LMN_OK;
+	int failed;
 
-	if (!write)
-		return db_exec(c, "BEGIN", err);
 	db->waiting++;
 	pthread_mutex_lock(&db->write_lock);
 	db->waiting--;
+	if ((failed = sync_failure(db)) != SQLITE_OK) {
+		end_turn(db);
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "syncing the write-ahead log failed (%s): nothing more is written "
+				   "until lmn is restarted",
+				   sqlite3_errstr(failed));
+	}
+	/* A long transaction does not keep the open batch's members waiting: they commit first. */
+	if (alone)
+		commit_batch(db);
 	if (!db->batch) {
 		if (!(db->batch = calloc(1, sizeof(*db->batch)))) {
 			pthread_mutex_unlock(&db->write_lock);
 			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 		}
+		db->batch->alone = alone;
 		rc = db_exec(db->writer, "BEGIN IMMEDIATE", err);
 		if (rc != LMN_OK) {
 			free(db->batch);
@@ -541,6 +578,18 @@ enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
 	}
 	c->in_write = true;
 	return LMN_OK;
+}
+
+enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
+{
+	if (!write)
+		return db_exec(c, "BEGIN", err);
+	return begin_write(c, false, err);
+}
+
+enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err)
+{
+	return begin_write(c, true, err);
 }
 
 enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)

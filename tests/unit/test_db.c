@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,11 +186,66 @@ static void test_release_rolls_back(void **state)
 	db_release(db, c);
 }
 
+static atomic_bool bulk_committing, bulk_committed;
+
+/* A long transaction: waits a while inside, then commits. */
+static void *bulk(void *arg)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+
+	(void)arg;
+	if (db_acquire(db, &c, &err) != LMN_OK)
+		return NULL;
+	if (db_begin_bulk(c, &err) == LMN_OK) {
+		enum lmn_rc rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES (200, 1)", &st, &err);
+		if (rc == LMN_OK)
+			rc = db_run(st, &err);
+		usleep(300 * 1000);
+		atomic_store(&bulk_committing, true);
+		if (rc == LMN_OK && db_commit(c, &err) == LMN_OK)
+			atomic_store(&bulk_committed, true);
+		else
+			db_rollback(c);
+	}
+	db_release(db, c);
+	return NULL;
+}
+
+/* A commit that a long transaction queued behind does not wait for that transaction: the long one
+ * commits the open batch first. */
+static void test_bulk_does_not_hold_others(void **state)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+	pthread_t th;
+
+	(void)state;
+	atomic_init(&bulk_committing, false);
+	atomic_init(&bulk_committed, false);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES (100, 1)", &st, &err), LMN_OK);
+	assert_int_equal(db_run(st, &err), LMN_OK);
+	assert_int_equal(pthread_create(&th, NULL, bulk, NULL), 0);
+	usleep(50 * 1000); /* the long transaction now waits for the write lock */
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	assert_false(atomic_load(&bulk_committing)); /* answered while the long one still works */
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1", 100), 1);
+	pthread_join(th, NULL);
+	assert_true(atomic_load(&bulk_committed));
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1", 200), 1);
+	db_release(db, c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_write_transactions),
 		cmocka_unit_test(test_release_rolls_back),
+		cmocka_unit_test(test_bulk_does_not_hold_others),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
