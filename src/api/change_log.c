@@ -254,12 +254,14 @@ int change_log_create(struct api_ctx *ctx)
 			return api_problem(ctx, 404, "not_found", "item_id", NULL, "Ärendet finns inte.");
 		return api_fail(ctx, rc);
 	}
-	/* The entry is durable; the order engine applies it from the next request on. */
+	/* The entry is durable; the order engine applies it from the next request on. If the rules
+	 * cannot be rebuilt now, the entry still stands (a retry would record it twice): the failure is
+	 * logged and the next request's check tries again. */
 	if (params && ctx->app->cfg.rules &&
-	    (rc = rules_live_reload(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK) {
-		buf_release(&rules);
-		return api_fail(ctx, rc);
-	}
+	    (rc = rules_live_reload(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK)
+		fprintf(stderr, "lmn: change-log entry %lld recorded, its rule versions not applied yet "
+				"(%s): %s\n",
+			(long long)id, lmn_rc_name(rc), ctx->err.message);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "decided_on", decided,
 			      "effective_on", effective, "body", body, "heading", heading);
 	if (params)

@@ -110,10 +110,11 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 	 * consistent set (old sets live until shutdown). */
 	struct app snapshot;
 	if (app->cfg.rules) {
-		if ((rc = rules_live_refresh(app->cfg.rules, ctx.c, &ctx.err)) != LMN_OK) {
-			api_fail(&ctx, rc);
-			goto out;
-		}
+		/* A set that cannot be built is logged, and the one in force goes on serving: the
+		 * request is not the one at fault, and the next check tries again. */
+		if ((rc = rules_live_refresh(app->cfg.rules, ctx.c, &ctx.err)) != LMN_OK)
+			fprintf(stderr, "lmn: rule versions of the change log not applied (%s): %s\n",
+				lmn_rc_name(rc), ctx.err.message);
 		snapshot = *app;
 		snapshot.params = rules_live_get(app->cfg.rules);
 		ctx.app = &snapshot;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "store/rules_store.h"
 #include "web/web.h"
 #include "util/buf.h"
 
@@ -69,7 +70,8 @@ static enum MHD_Result healthz(struct server *s, struct MHD_Connection *c)
 	if (db_schema_version(s->db, &version, &err) != LMN_OK)
 		return problem(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Databasen svarar inte", err.message);
 	n = snprintf(body, sizeof(body), "{\"status\":\"ok\",\"database\":\"ok\",\"schema\":%d,"
-		     "\"rule_sets\":%zu}\n", version, s->params->nsets);
+		     "\"rule_sets\":%zu}\n", version,
+		     (s->app.cfg.rules ? rules_live_get(s->app.cfg.rules) : s->params)->nsets);
 	return respond(c, MHD_HTTP_OK, "application/json", body, (size_t)n, true);
 }
 
