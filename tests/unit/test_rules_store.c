@@ -207,8 +207,14 @@ static void readers_during_reloads(void **state)
 	atomic_init(&a.wrong, 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, reader, &a), 0);
-	for (int i = 0; i < 20; i++)
+	/* Each reload waits until the readers have read again, so reads and swaps really overlap
+	 * (on a busy machine the reloads could otherwise all be done before a reader ran). */
+	for (int i = 0; i < 20; i++) {
+		long before = atomic_load(&a.reads);
 		assert_int_equal(rules_live_reload(a.live, NULL, &err), LMN_OK);
+		while (atomic_load(&a.reads) == before)
+			usleep(100);
+	}
 	atomic_store(&a.stop, true);
 	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
