@@ -63,6 +63,21 @@ static void refused(const char *path, const char *message, size_t stride, size_t
 	fprintf(stderr, "lmn: importen avbröts: %zu fel, inget skrevs\n", n + dropped);
 }
 
+/* After an import's transaction: ends the progress bar's line and reports a failure, a refused
+ * file by its errors (message, stride, n, dropped as for refused). Returns whether it failed. */
+static bool import_failed(const struct bar *bar, enum lmn_rc rc, const struct lmn_err *err,
+			  const char *path, const char *message, size_t stride, size_t n,
+			  size_t dropped)
+{
+	if (bar->tty && bar->shown >= 0)
+		fputc('\n', stderr);
+	if (rc == LMN_EINVAL && n > 0 && message)
+		refused(path, message, stride, n, dropped);
+	else if (rc != LMN_OK)
+		cli_error("%s", err->message);
+	return rc != LMN_OK;
+}
+
 static enum lmn_rc read_file(const char *path, char **data, size_t *len, struct lmn_err *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -119,17 +134,9 @@ static int import_assortment(const char *path, const char *db_path, lmn_day defa
 		if (rc != LMN_OK)
 			db_rollback(c);
 	}
-	if (bar.tty && bar.shown >= 0)
-		fputc('\n', stderr);
-	if (rc == LMN_EINVAL && imp.nerrors > 0) {
-		refused(path, imp.errors[0].message, sizeof(imp.errors[0]), imp.nerrors,
-			imp.errors_dropped);
+	if (import_failed(&bar, rc, &err, path, imp.errors ? imp.errors[0].message : NULL,
+			  sizeof(imp.errors[0]), imp.nerrors, imp.errors_dropped))
 		goto out;
-	}
-	if (rc != LMN_OK) {
-		cli_error("%s", err.message);
-		goto out;
-	}
 	printf("lmn: %zu rader importerade: %ld nya artiklar, %ld uppdaterade, %ld priser satta\n",
 	       imp.nrows, n.created, n.updated, n.prices_set);
 	status = 0;
@@ -188,17 +195,9 @@ static int import_history(enum history_kind kind, const char *path, const char *
 		if (rc != LMN_OK)
 			db_rollback(c);
 	}
-	if (bar.tty && bar.shown >= 0)
-		fputc('\n', stderr);
-	if (rc == LMN_EINVAL && res.nerrors > 0) {
-		refused(path, res.errors[0].message, sizeof(res.errors[0]), res.nerrors,
-			res.errors_dropped);
+	if (import_failed(&bar, rc, &err, path, res.errors ? res.errors[0].message : NULL,
+			  sizeof(res.errors[0]), res.nerrors, res.errors_dropped))
 		goto out;
-	}
-	if (rc != LMN_OK) {
-		cli_error("%s", err.message);
-		goto out;
-	}
 	if (kind == HISTORY_ORDERS)
 		printf("lmn: %zu rader importerade: %zu beställningar med %zu orderrader\n", res.rows,
 		       res.orders, res.lines);
