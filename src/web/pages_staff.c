@@ -79,7 +79,7 @@ static int lead_time_today(struct web_ctx *w)
 static void entry_notice(struct web_ctx *w, const struct buf *msg, const char *ref)
 {
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p>%s</p>"
-		      "<p>Kundtjänst: 010-000 00 00. <small>(regel %s)</small></p></div>\n",
+		      "<p>Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE ". <small>(regel %s)</small></p></div>\n",
 	       msg->data ? msg->data : "", ref);
 }
 

@@ -291,7 +291,8 @@ void web_begin(struct web_ctx *w, const char *title)
 int web_end(struct web_ctx *w, unsigned status)
 {
 	html_lit(&w->h, "</main>\n<footer class=\"wrap\"><p>LMN – beställning och försörjning av "
-			"läkemedelsnära produkter. Kundtjänst: 010-000 00 00 (vardagar 8–17).</p>"
+			"läkemedelsnära produkter. Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE
+			" (vardagar 8–17).</p>"
 			"</footer>\n</body>\n</html>\n");
 	w->resp->status = status;
 	w->resp->type = "text/html; charset=utf-8";

@@ -15,6 +15,9 @@
 #include "api/api.h"
 #include "web/html.h"
 
+/* Customer service's phone, as the pages show it (fictional, like all demo contact data). */
+#define WEB_CUSTOMER_SERVICE_PHONE "010-000 00 00"
+
 #define WEB_MAX_FIELDS 128
 #define WEB_MAX_ERRORS 16
 
