@@ -55,8 +55,11 @@ enum lmn_rc fulfilment_delivery_deviation(const struct params *p, lmn_day day, i
 	why[0] = rule[0] = '\0';
 	if (!rs)
 		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "no rules are in force on that day");
+	/* Outside the calendar's years the time is a typing error, not a delivery. */
 	if ((rc = calendar_is_working_day(day, &working)) != LMN_OK)
-		return lmn_err_set(err, rc, "delivered_at", NULL, "the date is outside the calendar");
+		return lmn_err_set(err, LMN_EINVAL, "delivered_at", NULL,
+				   "Leveranstiden ska ligga mellan år %d och %d.", CALENDAR_FIRST_YEAR,
+				   CALENDAR_LAST_YEAR);
 	if (!working) {
 		*deviation = true;
 		snprintf(why, 128, "levererad en dag som inte är arbetsdag");

@@ -94,6 +94,11 @@ static void delivery_window(void **state)
 						       rule, &err),
 			 LMN_OK);
 	assert_true(dev);
+	/* A year the calendar does not hold is bad input (400), not a failure of the server. */
+	assert_int_equal(fulfilment_delivery_deviation(&rules, date_from_ymd(5399, 11, 23), 9 * 3600,
+						       &dev, why, rule, &err),
+			 LMN_EINVAL);
+	assert_string_equal(err.field, "delivered_at");
 }
 
 int main(void)
