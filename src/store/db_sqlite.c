@@ -341,11 +341,24 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
 	return LMN_OK;
 }
 
+/* Process-wide settings, before SQLite initialises itself. Without the memory statistics no
+ * allocation takes SQLite's global mutex (every request thread allocates); without the bulk
+ * allocation each page cache (also of a statement's temporary tables) does not start with 20
+ * pages' worth of memory. If SQLite was initialised already (by a host program), they are left. */
+static void sqlite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 {
-	struct db *db = calloc(1, sizeof(*db));
+	static pthread_once_t setup = PTHREAD_ONCE_INIT;
+	struct db *db;
 	enum lmn_rc rc;
 
+	pthread_once(&setup, sqlite_setup);
+	db = calloc(1, sizeof(*db));
 	*out = NULL;
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
