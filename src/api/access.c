@@ -86,3 +86,16 @@ enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_a
 	db_bind_text(st, 6, what);
 	return db_run(st, &ctx->err);
 }
+
+enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient_id, const char *what)
+{
+	enum lmn_rc rc = db_begin(ctx->c, true, &ctx->err);
+
+	if (rc != LMN_OK)
+		return rc;
+	rc = access_record(ctx, patient_id, ACCESS_READ, what);
+	if (rc == LMN_OK)
+		return db_commit(ctx->c, &ctx->err);
+	db_rollback(ctx->c);
+	return rc;
+}

@@ -130,6 +130,9 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 
 /* Sends a JSON value (stolen) with the status. */
 int api_json(struct api_ctx *ctx, unsigned status, json_t *v);
+/* Sends JSON text already written into body (taken: body is left empty), for the answers read
+ * most, which are written without building a tree of values first. */
+int api_json_text(struct api_ctx *ctx, unsigned status, struct buf *body);
 /* application/problem+json (RFC 9457); field, rule and code may be NULL. */
 int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
 		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -157,6 +160,11 @@ bool access_patient(struct api_ctx *ctx, int64_t patient_id);
  * transaction. */
 LMN_MUST_USE enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id,
 				       enum access_action action, const char *what);
+/* Records a read in a writing transaction of its own, durable on return. A handler that only
+ * reads reads in a read transaction (on its own connection, beside other requests), ends it, and
+ * then records the read: the answer goes out only once its access-log row is durable. */
+LMN_MUST_USE enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient_id,
+					    const char *what);
 /* Whether the caller may see a protected identity's address and phone (only roles that deliver). */
 bool access_sees_protected(const struct api_ctx *ctx);
 

@@ -24,6 +24,22 @@ int api_json(struct api_ctx *ctx, unsigned status, json_t *v)
 	return (int)status;
 }
 
+int api_json_text(struct api_ctx *ctx, unsigned status, struct buf *body)
+{
+	buf_addc(body, '\n');
+	if (body->failed) {
+		buf_release(body);
+		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL,
+						 "the answer did not fit in memory"));
+	}
+	buf_release(&ctx->resp->body);
+	ctx->resp->body = *body;
+	buf_init(body, body->max);
+	ctx->resp->status = status;
+	ctx->resp->type = "application/json";
+	return (int)status;
+}
+
 int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
 		 const char *rule, const char *fmt, ...)
 {

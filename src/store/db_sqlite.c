@@ -23,16 +23,23 @@
  * which had been acknowledged; but a busy server writes the log pages of many transactions at once
  * instead of each transaction's pages again.
  *
+ * The batch's COMMIT only appends to the log (its WAL hook does not wait): the writer is let go at
+ * once, and the members wait for the fdatasync after it, so the next batch is written while this
+ * one is synced. A later batch can be in the log before an earlier one's fdatasync fails; its
+ * members are then told it failed although it may be stored, as for the batch whose sync failed.
+ *
  * Checkpoints run on a background thread (the WAL hook replaces SQLite's automatic checkpoint), so
  * no request waits for one. */
 #include "store/db.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/migrations.h"
 
@@ -54,6 +61,7 @@ struct batch {
 	int members; /* still to learn the outcome */
 	bool alone;  /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
 	bool done;
+	uint64_t seq; /* its commit's number in the log: durable once an fdatasync covers it */
 	enum lmn_rc rc;
 	char message[256]; /* the failure, for each member's error */
 };
@@ -64,6 +72,8 @@ struct db_conn {
 	struct db_conn *next_free;
 	bool in_write;     /* in a writing transaction: statements go to db->writer */
 	int sync_rc;       /* SQLite code of a failed fdatasync in the last commit, else SQLITE_OK */
+	bool defer_sync;   /* the writer committing a batch: its WAL hook numbers the commit only */
+	uint64_t commit_seq; /* that number (0: the commit wrote nothing) */
 	struct db_stmt cache[STMT_CACHE];
 };
 
@@ -85,6 +95,7 @@ struct db {
 	uint64_t written, synced;
 	bool syncing;  /* a leader is in fdatasync */
 	int sync_rc;   /* sticky: after a failed fdatasync no commit is acknowledged again */
+	int wal_fd;    /* the log, opened by lmn for its fdatasync; -1 until the first */
 
 	/* The checkpoint thread, started on first need; under sync_lock. */
 	pthread_cond_t ckpt_cond;
@@ -99,6 +110,8 @@ static struct db_conn *cur(struct db_conn *c)
 {
 	return c->in_write ? c->db->writer : c;
 }
+
+static enum lmn_rc exec_on(struct db_conn *c, const char *sql, struct lmn_err *err);
 
 static enum lmn_rc conn_fail(sqlite3 *conn, struct lmn_err *err, const char *what)
 {
@@ -132,16 +145,17 @@ static void conn_close(struct db_conn *c)
 	free(c);
 }
 
-/* Makes every commit written to the log durable before COMMIT returns (see the top of the file). */
-static int sync_log(sqlite3 *conn, const char *schema)
+/* One fdatasync of the log, on lmn's own descriptor: a committer may wait for it while the
+ * connection that wrote the commit already runs the next batch. The log exists once anything was
+ * committed to it, and SQLite keeps it while this process has the database open. */
+static int sync_log(struct db *db)
 {
-	sqlite3_file *log = NULL;
-
-	/* The connection's own handle on the log: the file it has just appended to. */
-	if (sqlite3_file_control(conn, schema, SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK ||
-	    !log || !log->pMethods)
-		return SQLITE_IOERR_FSYNC;
-	return log->pMethods->xSync(log, SQLITE_SYNC_NORMAL);
+	if (db->wal_fd < 0) {
+		const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->writer->conn, "main"));
+		if (!wal || (db->wal_fd = open(wal, O_RDWR | O_CLOEXEC)) < 0)
+			return SQLITE_IOERR_FSYNC;
+	}
+	return fdatasync(db->wal_fd) == 0 ? SQLITE_OK : SQLITE_IOERR_FSYNC;
 }
 
 static void *checkpointer(void *arg);
@@ -164,30 +178,22 @@ static void want_checkpoint(struct db *db, sqlite3 *conn)
 	(void)sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
-/* SQLite's WAL hook: called after a commit that wrote pages to the log, with SQLite's write lock
- * already released. Returns only when an fdatasync has covered this commit. */
-static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages)
+/* Waits, with sync_lock held, until an fdatasync has covered commit number seq. One thread at a
+ * time runs the fdatasync (the leader) for every commit written so far; the others wait for it. */
+static int wait_synced_locked(struct db *db, uint64_t seq)
 {
-	struct db_conn *c = arg;
-	struct db *db = c->db;
-	uint64_t mine;
-	int rc;
-
-	pthread_mutex_lock(&db->sync_lock);
-	/* Numbered after its pages were written: an fdatasync begun later covers them. */
-	mine = ++db->written;
-	while (db->synced < mine && db->sync_rc == SQLITE_OK) {
+	while (db->synced < seq && db->sync_rc == SQLITE_OK) {
 		uint64_t upto;
+		int rc;
 
 		if (db->syncing) {
 			pthread_cond_wait(&db->synced_cond, &db->sync_lock);
 			continue;
 		}
-		/* Lead: one fdatasync for every commit written so far. */
 		upto = db->written;
 		db->syncing = true;
 		pthread_mutex_unlock(&db->sync_lock);
-		rc = sync_log(conn, schema);
+		rc = sync_log(db);
 		pthread_mutex_lock(&db->sync_lock);
 		db->syncing = false;
 		/* After a failed fdatasync the kernel may have dropped the pages; a later one could
@@ -198,11 +204,40 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 			db->synced = upto;
 		pthread_cond_broadcast(&db->synced_cond);
 	}
-	rc = db->synced >= mine ? SQLITE_OK : db->sync_rc;
+	return db->synced >= seq ? SQLITE_OK : db->sync_rc;
+}
+
+static int wait_synced(struct db *db, uint64_t seq)
+{
+	int rc;
+
+	pthread_mutex_lock(&db->sync_lock);
+	rc = wait_synced_locked(db, seq);
+	pthread_mutex_unlock(&db->sync_lock);
+	return rc;
+}
+
+/* SQLite's WAL hook: called after a commit that wrote pages to the log, with SQLite's write lock
+ * already released. Numbers the commit; returns only when an fdatasync has covered it, except for
+ * a batch's commit, whose members wait for that themselves (commit_batch). */
+static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages)
+{
+	struct db_conn *c = arg;
+	struct db *db = c->db;
+	uint64_t mine;
+	int rc = SQLITE_OK;
+
+	(void)schema;
+	pthread_mutex_lock(&db->sync_lock);
+	/* Numbered after its pages were written: an fdatasync begun later covers them. */
+	mine = ++db->written;
 	/* pages counts from the start of the log; it starts again after a checkpoint caught up. */
-	if (rc == SQLITE_OK && !db->ckpt_wanted &&
-	    pages - (pages >= db->ckpt_base ? db->ckpt_base : 0) >= CHECKPOINT_PAGES)
+	if (!db->ckpt_wanted && pages - (pages >= db->ckpt_base ? db->ckpt_base : 0) >= CHECKPOINT_PAGES)
 		want_checkpoint(db, conn);
+	if (c->defer_sync)
+		c->commit_seq = mine;
+	else
+		rc = wait_synced_locked(db, mine);
 	pthread_mutex_unlock(&db->sync_lock);
 	c->sync_rc = rc;
 	return rc;
@@ -372,6 +407,7 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	pthread_mutex_init(&db->batch_lock, NULL);
 	pthread_cond_init(&db->batch_cond, NULL);
 	db->sync_rc = SQLITE_OK;
+	db->wal_fd = -1;
 	rc = conn_open(db, &db->writer, err);
 	/* Every writing transaction runs on the writer: give it room for the pages they share. */
 	if (rc == LMN_OK)
@@ -404,6 +440,8 @@ void db_close(struct db *db)
 		pthread_join(db->ckpt_thread, NULL);
 	conn_close(db->ckpt_conn);
 	conn_close(db->writer);
+	if (db->wal_fd >= 0)
+		close(db->wal_fd);
 	for (c = db->free; c; c = next) {
 		next = c->next_free;
 		conn_close(c);
@@ -469,10 +507,12 @@ enum lmn_rc db_ping(struct db *db, struct lmn_err *err)
 }
 
 /* Tells every member of batch b its outcome. */
-static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, const char *message)
+static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, uint64_t seq,
+			 const char *message)
 {
 	pthread_mutex_lock(&db->batch_lock);
 	b->done = true;
+	b->seq = seq;
 	b->rc = rc;
 	snprintf(b->message, sizeof(b->message), "%s", message ? message : "");
 	if (b->members == 0)
@@ -493,15 +533,16 @@ static int sync_failure(struct db *db)
 	return rc;
 }
 
-/* Commits the open batch, with write_lock held (and kept), and tells its members. After a failed
- * fdatasync the batch is rolled back instead: SQLite's COMMIT would store it in the log although
- * it could not be acknowledged. */
+/* Commits the open batch, with write_lock held (and kept), and tells its members, who then wait
+ * for the fdatasync that covers it. After a failed fdatasync the batch is rolled back instead:
+ * SQLite's COMMIT would store it in the log although it could not be acknowledged. */
 static void commit_batch(struct db *db)
 {
 	struct db_conn *w = db->writer;
 	struct batch *b = db->batch;
 	char message[256] = "";
 	enum lmn_rc rc = LMN_OK;
+	uint64_t seq = 0;
 	int failed = sync_failure(db);
 
 	if (!b)
@@ -519,15 +560,21 @@ static void commit_batch(struct db *db)
 		(void)sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
 		w->sync_rc = failed;
 	} else {
-		/* write_lock stays held through the WAL hook's fdatasync: the writer connection is
-		 * in COMMIT until then. Writers arriving meanwhile wait, and form the next batch. */
+		/* The COMMIT appends to the log without waiting for its fdatasync (defer_sync):
+		 * the members wait for that in db_commit, while the next batch is written. */
+		struct lmn_err err;
+
 		w->sync_rc = SQLITE_OK;
-		if (sqlite3_exec(w->conn, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		w->defer_sync = true;
+		w->commit_seq = 0;
+		if (exec_on(w, "COMMIT", &err) != LMN_OK) {
 			rc = LMN_EDB;
-			snprintf(message, sizeof(message), "commit: %s", sqlite3_errmsg(w->conn));
+			snprintf(message, sizeof(message), "commit: %.200s", err.message);
 			if (!sqlite3_get_autocommit(w->conn))
-				(void)sqlite3_exec(w->conn, "ROLLBACK", NULL, NULL, NULL);
+				(void)exec_on(w, "ROLLBACK", &err);
 		}
+		w->defer_sync = false;
+		seq = w->commit_seq;
 	}
 	if (w->sync_rc != SQLITE_OK) {
 		rc = LMN_EIO;
@@ -536,7 +583,7 @@ static void commit_batch(struct db *db)
 			 "(%s); nothing more is accepted until lmn is restarted",
 			 sqlite3_errstr(w->sync_rc));
 	}
-	batch_finish(db, b, rc, message);
+	batch_finish(db, b, rc, seq, message);
 }
 
 /* Ends a writer's turn, with write_lock held: commits the open batch unless others are waiting to
@@ -576,7 +623,7 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *er
 			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 		}
 		db->batch->alone = alone;
-		rc = db_exec(db->writer, "BEGIN IMMEDIATE", err);
+		rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
 		if (rc != LMN_OK) {
 			free(db->batch);
 			db->batch = NULL;
@@ -584,7 +631,7 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *er
 			return rc;
 		}
 	}
-	rc = db_exec(db->writer, "SAVEPOINT lmn_tx", err);
+	rc = exec_on(db->writer, "SAVEPOINT lmn_tx", err);
 	if (rc != LMN_OK) {
 		end_turn(db);
 		return rc;
@@ -596,7 +643,7 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *er
 enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
 {
 	if (!write)
-		return db_exec(c, "BEGIN", err);
+		return exec_on(c, "BEGIN", err);
 	return begin_write(c, false, err);
 }
 
@@ -609,11 +656,13 @@ enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 {
 	struct db *db = c->db;
 	struct batch *b;
+	uint64_t seq;
 	enum lmn_rc rc;
+	int synced;
 
 	if (!c->in_write)
-		return db_exec(c, "COMMIT", err);
-	rc = db_exec(db->writer, "RELEASE lmn_tx", err);
+		return exec_on(c, "COMMIT", err);
+	rc = exec_on(db->writer, "RELEASE lmn_tx", err);
 	if (rc != LMN_OK) {
 		db_rollback(c);
 		return rc;
@@ -627,28 +676,36 @@ enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 	while (!b->done)
 		pthread_cond_wait(&db->batch_cond, &db->batch_lock);
 	rc = b->rc;
+	seq = b->seq;
 	if (rc != LMN_OK)
 		(void)lmn_err_set(err, rc, NULL, NULL, "%s", b->message);
 	if (--b->members == 0)
 		free(b);
 	pthread_mutex_unlock(&db->batch_lock);
+	/* Then for the fdatasync that covers the batch's commit. */
+	if (rc == LMN_OK && seq && (synced = wait_synced(db, seq)) != SQLITE_OK)
+		rc = lmn_err_set(err, LMN_EIO, NULL, NULL,
+				 "the commit could not be made durable: syncing the write-ahead log "
+				 "failed (%s); nothing more is accepted until lmn is restarted",
+				 sqlite3_errstr(synced));
 	return rc;
 }
 
 void db_rollback(struct db_conn *c)
 {
 	struct db *db = c->db;
+	struct lmn_err err;
 
 	if (!c->in_write) {
 		if (!sqlite3_get_autocommit(c->conn))
-			(void)sqlite3_exec(c->conn, "ROLLBACK", NULL, NULL, NULL);
+			(void)exec_on(c, "ROLLBACK", &err);
 		return;
 	}
 	c->in_write = false;
 	/* Undoes this transaction's changes only; the batch's earlier members keep theirs. */
-	if (!sqlite3_get_autocommit(db->writer->conn))
-		(void)sqlite3_exec(db->writer->conn, "ROLLBACK TO lmn_tx; RELEASE lmn_tx", NULL, NULL,
-				   NULL);
+	if (!sqlite3_get_autocommit(db->writer->conn) &&
+	    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
+		(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
 	end_turn(db);
 }
 
@@ -685,12 +742,11 @@ static size_t slot_of(const char *key)
 	return (size_t)(h >> 40) & (STMT_CACHE - 1);
 }
 
-enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
-		       struct lmn_err *err)
+/* A statement of connection c itself from its cache (db_prepare picks the connection first). */
+static enum lmn_rc prepare_on(struct db_conn *c, const char *sql, struct db_stmt **out,
+			      struct lmn_err *err)
 {
 	size_t i = slot_of(sql);
-
-	c = cur(c);
 
 	for (size_t n = 0; n < STMT_CACHE; n++, i = (i + 1) & (STMT_CACHE - 1)) {
 		struct db_stmt *s = &c->cache[i];
@@ -724,6 +780,22 @@ enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
 		}
 	}
 	return lmn_err_set(err, LMN_EDB, NULL, NULL, "statement cache full (%d)", STMT_CACHE);
+}
+
+enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
+		       struct lmn_err *err)
+{
+	return prepare_on(cur(c), sql, out, err);
+}
+
+/* Runs a statement without parameters on connection c from its cache: the transaction
+ * statements run on every request, and sqlite3_exec would compile them each time. */
+static enum lmn_rc exec_on(struct db_conn *c, const char *sql, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = prepare_on(c, sql, &st, err);
+
+	return rc == LMN_OK ? db_run(st, err) : rc;
 }
 
 static void bound(struct db_stmt *st, int rc)

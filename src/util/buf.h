@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util/rc.h"
@@ -31,6 +32,8 @@ static inline void buf_adds(struct buf *b, const char *s)
 }
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends v in decimal. */
+void buf_add_int(struct buf *b, int64_t v);
 /* Appends s as a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. */
 void buf_add_json_string(struct buf *b, const char *s, size_t n);
 /* How many bytes at the start of s buf_add_json_string would copy unchanged. */

@@ -133,6 +133,23 @@ static void cap_on_single_append(void **state)
 	buf_release(&b);
 }
 
+static void add_int(void **state)
+{
+	static const int64_t values[] = { 0, 7, -7, 10, 1234567890123, INT64_MAX, INT64_MIN };
+	struct buf b;
+	char want[32];
+
+	(void)state;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		buf_reset(&b);
+		buf_add_int(&b, values[i]);
+		snprintf(want, sizeof(want), "%lld", (long long)values[i]);
+		assert_contents(&b, want, strlen(want));
+	}
+	buf_release(&b);
+}
+
 static void addf(void **state)
 {
 	(void)state;
@@ -380,6 +397,7 @@ int main(void)
 		cmocka_unit_test(embedded_nul_kept),
 		cmocka_unit_test(cap_is_hard_and_failure_sticky),
 		cmocka_unit_test(cap_on_single_append),
+		cmocka_unit_test(add_int),
 		cmocka_unit_test(addf),
 		cmocka_unit_test(detach),
 		cmocka_unit_test_setup_teardown(json_escapes, json_setup, json_teardown),
