@@ -174,6 +174,9 @@ int auth_logout(struct api_ctx *ctx);
 int auth_me(struct api_ctx *ctx);
 /* Resolves the caller from a bearer token, the trusted proxy header or the session cookie. */
 LMN_MUST_USE enum lmn_rc auth_identify(struct api_ctx *ctx);
+/* Forgets every caller identified so far (auth_identify keeps them for up to a second): call after
+ * committing a change that ends a session, revokes a token or closes an account. */
+void auth_forget(void);
 /* Argon2id hash of a password (libsodium), for user creation. */
 LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err);
 /* A new API token for a user: returns the secret once, stores only its hash. */

@@ -2,8 +2,10 @@
  * API tokens for integrations, and a trusted reverse proxy that names the user in a header. */
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 
@@ -44,23 +46,116 @@ static void read_user(struct db_stmt *st, struct user *u)
 	u->person_id = db_col_int(st, 7);
 }
 
-/* Runs a prepared lookup with $1 bound; a row signs the caller in. */
-static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session)
+/* Who a credential named, kept for a moment so that a request need not read the store to know its
+ * caller (each read transaction after another's write starts with a cold page cache).
+ *
+ * An entry is trusted for IDENTITY_TTL_NS after it was read: a token revoked, a session ended or
+ * an account closed by another process on the same database stops working within that time. In
+ * this process it stops at once: those handlers call auth_forget after their commit, which empties
+ * the cache and bumps the generation, so a lookup that read the store before the change cannot put
+ * its stale answer back. Unknown credentials are not kept. */
+#define IDENTITY_SLOTS 1024 /* a power of two */
+#define IDENTITY_TTL_NS 1000000000LL
+
+struct identity_entry {
+	char key[66];     /* kind ('b' bearer, 's' session, 'p' proxy user) and hash or user name */
+	int64_t loaded;   /* monotonic ns; 0: empty */
+	int64_t expires;  /* a session's end, seconds since the epoch (0: none) */
+	struct user user; /* with the session's CSRF token */
+};
+
+static struct identity_entry identities[IDENTITY_SLOTS];
+static pthread_mutex_t identities_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint_fast64_t identities_generation;
+
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static size_t identity_slot(const char *key)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ull;
+	return (size_t)(h & (IDENTITY_SLOTS - 1));
+}
+
+static bool identity_get(const char *key, struct user *u)
+{
+	struct identity_entry *e = &identities[identity_slot(key)];
+	bool hit;
+
+	pthread_mutex_lock(&identities_lock);
+	hit = e->loaded && mono_ns() - e->loaded < IDENTITY_TTL_NS && strcmp(e->key, key) == 0 &&
+	      (!e->expires || e->expires > (int64_t)time(NULL));
+	if (hit)
+		*u = e->user;
+	pthread_mutex_unlock(&identities_lock);
+	return hit;
+}
+
+static void identity_put(const char *key, const struct user *u, int64_t expires, uint64_t generation)
+{
+	struct identity_entry *e = &identities[identity_slot(key)];
+
+	if (strlen(key) >= sizeof(e->key))
+		return;
+	pthread_mutex_lock(&identities_lock);
+	if (atomic_load(&identities_generation) == generation) {
+		snprintf(e->key, sizeof(e->key), "%s", key);
+		e->user = *u;
+		e->expires = expires;
+		e->loaded = mono_ns();
+	}
+	pthread_mutex_unlock(&identities_lock);
+}
+
+void auth_forget(void)
+{
+	pthread_mutex_lock(&identities_lock);
+	atomic_fetch_add(&identities_generation, 1);
+	memset(identities, 0, sizeof(identities));
+	pthread_mutex_unlock(&identities_lock);
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" as seconds since the epoch; 0 when it is not that. */
+static int64_t utc_seconds(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return end && !*end ? (int64_t)timegm(&tm) : 0;
+}
+
+/* Runs a prepared lookup with $1 bound; a row signs the caller in and is kept under key. */
+static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session,
+			       const char *key, uint64_t generation)
 {
 	bool row;
 	enum lmn_rc rc = db_step(st, &row, &ctx->err);
+	int64_t expires = 0;
 
 	if (rc == LMN_OK && row && user_role_parse(db_col_text(st, 1)) >= 0) {
 		read_user(st, &ctx->user);
 		if (session) {
 			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 8));
 			ctx->user.via_session = true;
+			expires = utc_seconds(db_col_text(st, 9));
 		}
 		ctx->signed_in = true;
 	} else if (rc == LMN_OK) {
 		rc = LMN_ENOTFOUND;
 	}
 	db_done(st);
+	if (rc == LMN_OK && (!session || expires))
+		identity_put(key, &ctx->user, expires, generation);
 	return rc;
 }
 
@@ -89,24 +184,37 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 	const struct http_req *req = ctx->req;
 	const char *authz = req->lookup(req->conn, HTTP_HEADER, "Authorization");
 	const char *cookie = req->lookup(req->conn, HTTP_COOKIE, SESSION_COOKIE);
+	uint64_t generation = atomic_load(&identities_generation);
 	struct db_stmt *st;
-	char hash[65];
+	char key[66];
 	enum lmn_rc rc;
 
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
-		token_hash(authz + 7, hash);
+		key[0] = 'b';
+		token_hash(authz + 7, key + 1);
+		if (identity_get(key, &ctx->user)) {
+			ctx->signed_in = true;
+			return LMN_OK;
+		}
 		rc = db_prepare(ctx->c,
 				"SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
 				"WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
 				&st, &ctx->err);
 		if (rc != LMN_OK)
 			return rc;
-		db_bind_text(st, 1, hash);
-		return identify_by(ctx, st, false);
+		db_bind_text(st, 1, key + 1);
+		return identify_by(ctx, st, false, key, generation);
 	}
 	if (ctx->app->cfg.proxy_user_header) {
 		const char *name = req->lookup(req->conn, HTTP_HEADER, ctx->app->cfg.proxy_user_header);
 		if (name && *name) {
+			snprintf(key, sizeof(key), "p%s", name);
+			if (strlen(name) < sizeof(key) - 1 && identity_get(key, &ctx->user)) {
+				ctx->signed_in = true;
+				ctx->user.via_proxy = true;
+				proxy_csrf(ctx->user.username, ctx->user.csrf);
+				return LMN_OK;
+			}
 			rc = db_prepare(ctx->c,
 					"SELECT " USER_COLUMNS " FROM users u "
 					"WHERE u.username = $1 AND u.active = 1",
@@ -114,7 +222,8 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			if (rc != LMN_OK)
 				return rc;
 			db_bind_text(st, 1, name);
-			rc = identify_by(ctx, st, false);
+			rc = identify_by(ctx, st, false, strlen(name) < sizeof(key) - 1 ? key : "",
+					 generation);
 			if (rc == LMN_OK) {
 				ctx->user.via_proxy = true;
 				proxy_csrf(ctx->user.username, ctx->user.csrf);
@@ -123,16 +232,21 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 		}
 	}
 	if (cookie && strlen(cookie) == 64) {
-		token_hash(cookie, hash);
+		key[0] = 's';
+		token_hash(cookie, key + 1);
+		if (identity_get(key, &ctx->user)) {
+			ctx->signed_in = true;
+			return LMN_OK;
+		}
 		rc = db_prepare(ctx->c,
-				"SELECT " USER_COLUMNS ", s.csrf_token FROM sessions s "
+				"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at FROM sessions s "
 				"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
 				"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
 				&st, &ctx->err);
 		if (rc != LMN_OK)
 			return rc;
-		db_bind_text(st, 1, hash);
-		return identify_by(ctx, st, true);
+		db_bind_text(st, 1, key + 1);
+		return identify_by(ctx, st, true, key, generation);
 	}
 	return LMN_ENOTFOUND;
 }
@@ -269,6 +383,7 @@ int auth_logout(struct api_ctx *ctx)
 		}
 		if (rc != LMN_OK)
 			return api_fail(ctx, rc);
+		auth_forget();
 	}
 	set_cookie(ctx, "", 0);
 	return api_json(ctx, 200, json_pack("{s:b}", "signed_out", 1));

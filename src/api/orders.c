@@ -719,8 +719,8 @@ int orders_list(struct api_ctx *ctx)
 	}
 	rc = db_prepare(ctx->c,
 			"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
-			"o.delivery_method, (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) "
-			"FROM orders o WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+			"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
+			"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
 			&st, &ctx->err);
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);

@@ -234,6 +234,7 @@ int users_deactivate(struct api_ctx *ctx)
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
+	auth_forget(); /* the account's sessions and tokens stop now, not within a second */
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
@@ -326,6 +327,7 @@ int tokens_revoke(struct api_ctx *ctx)
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
+	auth_forget(); /* the token stops now, not within a second */
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);

@@ -41,9 +41,10 @@ int cmd_serve(int argc, char **argv)
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* Request threads: writing transactions of concurrent requests share one durable commit
-	 * (store/db_sqlite.c), so more threads than cores let a busy server batch its writes. */
-	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 16 };
+	/* A thread per connection by default: writing transactions of concurrent requests share
+	 * one durable commit (store/db_sqlite.c), and a request waiting for its commit then holds up
+	 * no other connection. --threads N serves from a pool of N threads instead. */
+	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = 0 };
 	const char *db_path = "var/lmn.db", *rules = NULL;
 	struct rules_live *live = NULL;
 	struct db *db = NULL;
@@ -69,8 +70,9 @@ int cmd_serve(int argc, char **argv)
 			cfg.port = (uint16_t)v;
 			break;
 		case 't':
-			if (!parse_uint(optarg, 256, &v) || v == 0) {
-				cli_error("--threads: expected 1–256, got '%s'", optarg);
+			if (!parse_uint(optarg, 256, &v)) {
+				cli_error("--threads: expected 0 (a thread per connection) or 1–256, "
+					  "got '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			cfg.threads = (unsigned)v;

@@ -12,6 +12,9 @@
 #include "web/web.h"
 #include "util/buf.h"
 
+/* Connections served at once with a thread per connection (each a thread). */
+#define MAX_CONNECTIONS 1000u
+
 struct server {
 	struct MHD_Daemon *daemon;
 	struct app app;
@@ -195,11 +198,23 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	s->app.db = db;
 	s->app.params = params;
 	s->app.cfg = cfg->api;
-	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-		cfg->threads ? cfg->threads : 2u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-		MHD_OPTION_END);
+	/* A request that writes waits for its commit to be durable, and the commits of the requests
+	 * waiting at the same time share one fdatasync (store/db_sqlite.c). With a thread per
+	 * connection only that connection waits; a pool thread would also hold up every other
+	 * connection it serves, so fewer commits would be shared. */
+	if (cfg->threads == 0)
+		s->daemon = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+				MHD_USE_ERROR_LOG,
+			0, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
+			MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+	else
+		s->daemon = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+			handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_SOCK_ADDR,
+			(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);
 		return lmn_err_set(err, LMN_EIO, "port", NULL, "cannot listen on %s:%u (in use?)",

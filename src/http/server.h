@@ -1,4 +1,4 @@
-/* The HTTP server: libmicrohttpd with a thread pool. */
+/* The HTTP server: libmicrohttpd, a thread per connection or a pool of threads. */
 #ifndef LMN_SERVER_H
 #define LMN_SERVER_H
 
@@ -12,7 +12,7 @@
 struct server_config {
 	const char *listen; /* IPv4 address to bind, e.g. 127.0.0.1 */
 	uint16_t port;      /* 0: any free port */
-	unsigned threads;
+	unsigned threads;   /* 0: a thread per connection; N: a pool of N threads */
 	struct api_config api;
 };
 

@@ -113,7 +113,11 @@ check "only its hash is stored" "0" "$(db "SELECT count(*) FROM api_tokens WHERE
 check "revoking the token" "200" "$(status admin POST "/api/api-tokens/$tid/revoke")"
 check "a revoked token no longer works" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret" "$B/api/me")"
 check "the administrator cannot close their own account" "409" "$(status admin POST "/api/users/$(body admin GET /api/me | json 'd["user"]["id"]')/deactivate")"
+secret2=$(body admin POST "/api/users/$uid/tokens" '{"name":"andra"}' | json 'd["token"]')
+check "a second token signs its user in (and is remembered for a moment)" "ny.forskrivare" \
+	"$(curl -sS -H "Authorization: Bearer $secret2" "$B/api/me" | json 'd["user"]["username"]')"
 check "closing the account" "200" "$(status admin POST "/api/users/$uid/deactivate")"
+check "the closed account's token stops at once" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret2" "$B/api/me")"
 check "a closed account cannot sign in" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d '{"username":"ny.forskrivare","password":"ett-langt-losenord"}' "$B/api/login")"
 
