@@ -19,13 +19,76 @@ static bool one_of(const char *s, const char *const *list)
 	return false;
 }
 
-/* The order as JSON, with its lines. Patient fields for the delivery follow the protected-identity
+/* An order as its answer shows it; strings may be NULL where the answer has null or leaves the
+ * field out. */
+struct order_view {
+	int64_t id, patient_id;
+	const char *kind, *channel, *requested_by, *entered_by, *received_at, *due, *contact_from;
+	const char *rules, *status, *method, *reason;
+	const char *address, *postal_code, *city, *phone, *door_code, *notification;
+	int64_t pickup_point_id, unit_id;
+	bool protected_id; /* the patient's identity is protected */
+};
+
+/* The order without its lines. Patient fields for the delivery follow the protected-identity
  * rule. */
+static json_t *order_view_json(struct api_ctx *ctx, const struct order_view *v)
+{
+	json_t *o, *rules, *d;
+	char tmp[256];
+	char *save = NULL;
+
+	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)v->id,
+		      "patient_id", (json_int_t)v->patient_id, "kind", v->kind, "channel", v->channel,
+		      "requested_by", v->requested_by, "entered_by", v->entered_by, "received_at",
+		      v->received_at, "due", v->due, "status", v->status, "delivery_method", v->method);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "contact_from", v->contact_from ? json_string(v->contact_from)
+							       : json_null());
+	rules = json_array();
+	snprintf(tmp, sizeof(tmp), "%s", v->rules);
+	for (char *t = strtok_r(tmp, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		json_array_append_new(rules, json_string(t));
+	json_object_set_new(o, "rules", rules);
+	if (v->reason && *v->reason)
+		json_object_set_new(o, "reason", json_string(v->reason));
+	d = json_object();
+	if (strcmp(v->method, "home") == 0 && (!v->protected_id || access_sees_protected(ctx))) {
+		json_object_set_new(d, "address", json_string(v->address ? v->address : ""));
+		json_object_set_new(d, "postal_code", json_string(v->postal_code ? v->postal_code : ""));
+		json_object_set_new(d, "city", json_string(v->city ? v->city : ""));
+		json_object_set_new(d, "phone", json_string(v->phone ? v->phone : ""));
+		if (v->door_code)
+			json_object_set_new(d, "door_code", json_string(v->door_code));
+	} else if (strcmp(v->method, "pickup_point") == 0) {
+		json_object_set_new(d, "pickup_point_id", json_integer(v->pickup_point_id));
+		json_object_set_new(d, "notification", json_string(v->notification ? v->notification : ""));
+	} else if (strcmp(v->method, "care_unit") == 0) {
+		json_object_set_new(d, "unit_id", json_integer(v->unit_id));
+	}
+	json_object_set_new(o, "delivery", d);
+	return o;
+}
+
+static json_t *line_json(int64_t id, int64_t article_id, const char *article_number,
+			 const char *name, int64_t quantity, int64_t item_id, int64_t shipped,
+			 bool backordered, bool special)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:b, s:b}", "id", (json_int_t)id,
+			 "article_id", (json_int_t)article_id, "article_number", article_number,
+			 "name", name, "quantity", (json_int_t)quantity, "prescription_item_id",
+			 (json_int_t)item_id, "shipped_quantity", (json_int_t)shipped, "backordered",
+			 backordered, "special", special);
+}
+
+/* The order as JSON, with its lines, read from the store. */
 static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **out, int64_t *patient)
 {
 	struct db_stmt *st;
+	struct order_view v;
 	json_t *o = NULL, *lines;
-	bool row, protected_id = false;
+	bool row;
 	enum lmn_rc rc;
 
 	*out = NULL;
@@ -47,46 +110,25 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 		db_done(st);
 		return rc;
 	}
-	*patient = db_col_int(st, 1);
-	protected_id = db_col_int(st, 21) != 0;
-	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-		      (json_int_t)db_col_int(st, 0), "patient_id", (json_int_t)db_col_int(st, 1),
-		      "kind", db_col_text(st, 2), "channel", db_col_text(st, 3), "requested_by",
-		      db_col_text(st, 4), "entered_by", db_col_text(st, 5), "received_at",
-		      db_col_text(st, 6), "due", db_col_text(st, 7), "status", db_col_text(st, 19),
-		      "delivery_method", db_col_text(st, 10));
-	json_object_set_new(o, "contact_from",
-			    db_col_null(st, 8) ? json_null() : json_string(db_col_text(st, 8)));
-	{
-		json_t *rules = json_array();
-		char tmp[256];
-		char *save = NULL;
-		snprintf(tmp, sizeof(tmp), "%s", db_col_text(st, 9));
-		for (char *t = strtok_r(tmp, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			json_array_append_new(rules, json_string(t));
-		json_object_set_new(o, "rules", rules);
-	}
-	if (*db_col_text(st, 20))
-		json_object_set_new(o, "reason", json_string(db_col_text(st, 20)));
-	{
-		json_t *d = json_object();
-		const char *method = db_col_text(st, 10);
-		if (strcmp(method, "home") == 0 && (!protected_id || access_sees_protected(ctx))) {
-			json_object_set_new(d, "address", json_string(db_col_text(st, 11)));
-			json_object_set_new(d, "postal_code", json_string(db_col_text(st, 12)));
-			json_object_set_new(d, "city", json_string(db_col_text(st, 13)));
-			json_object_set_new(d, "phone", json_string(db_col_text(st, 14)));
-			if (!db_col_null(st, 15))
-				json_object_set_new(d, "door_code", json_string(db_col_text(st, 15)));
-		} else if (strcmp(method, "pickup_point") == 0) {
-			json_object_set_new(d, "pickup_point_id", json_integer(db_col_int(st, 16)));
-			json_object_set_new(d, "notification", json_string(db_col_text(st, 17)));
-		} else if (strcmp(method, "care_unit") == 0) {
-			json_object_set_new(d, "unit_id", json_integer(db_col_int(st, 18)));
-		}
-		json_object_set_new(o, "delivery", d);
-	}
+	v = (struct order_view){
+		.id = db_col_int(st, 0), .patient_id = db_col_int(st, 1), .kind = db_col_text(st, 2),
+		.channel = db_col_text(st, 3), .requested_by = db_col_text(st, 4),
+		.entered_by = db_col_text(st, 5), .received_at = db_col_text(st, 6),
+		.due = db_col_text(st, 7),
+		.contact_from = db_col_null(st, 8) ? NULL : db_col_text(st, 8),
+		.rules = db_col_text(st, 9), .method = db_col_text(st, 10),
+		.address = db_col_text(st, 11), .postal_code = db_col_text(st, 12),
+		.city = db_col_text(st, 13), .phone = db_col_text(st, 14),
+		.door_code = db_col_null(st, 15) ? NULL : db_col_text(st, 15),
+		.pickup_point_id = db_col_int(st, 16), .notification = db_col_text(st, 17),
+		.unit_id = db_col_int(st, 18), .status = db_col_text(st, 19),
+		.reason = db_col_text(st, 20), .protected_id = db_col_int(st, 21) != 0,
+	};
+	*patient = v.patient_id;
+	o = order_view_json(ctx, &v);
 	db_done(st);
+	if (!o)
+		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	lines = json_array();
 	rc = db_prepare(ctx->c,
 			"SELECT l.id, l.article_id, a.article_number, a.name, l.quantity, "
@@ -97,16 +139,11 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, order_id);
 		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-			json_array_append_new(
-				lines, json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:b, s:b}", "id",
-						 (json_int_t)db_col_int(st, 0), "article_id",
-						 (json_int_t)db_col_int(st, 1), "article_number",
-						 db_col_text(st, 2), "name", db_col_text(st, 3),
-						 "quantity", (json_int_t)db_col_int(st, 4),
-						 "prescription_item_id", (json_int_t)db_col_int(st, 5),
-						 "shipped_quantity", (json_int_t)db_col_int(st, 6),
-						 "backordered", db_col_int(st, 7) != 0, "special",
-						 db_col_int(st, 8) != 0));
+			json_array_append_new(lines, line_json(db_col_int(st, 0), db_col_int(st, 1),
+							       db_col_text(st, 2), db_col_text(st, 3),
+							       db_col_int(st, 4), db_col_int(st, 5),
+							       db_col_int(st, 6), db_col_int(st, 7) != 0,
+							       db_col_int(st, 8) != 0));
 		db_done(st);
 	}
 	json_object_set_new(o, "lines", lines);
@@ -125,6 +162,11 @@ struct line_in {
 	struct rx_item it;
 	lmn_day prev_next;
 	struct order_facts facts;
+	/* For the answer and the report columns of the order (its first line's). */
+	char article_number[33], name[128], area[16];
+	bool special;
+	int64_t unit_id, care_provider_id; /* the prescribing unit, which carries the cost */
+	int64_t line_id;
 };
 
 struct order_in {
@@ -136,6 +178,7 @@ struct order_in {
 	/* delivery */
 	const char *method, *address, *postal_code, *city, *phone, *door_code, *notification;
 	int64_t pickup_point_id, unit_id;
+	bool protected_id; /* the patient's identity is protected (read with a home address) */
 	struct line_in lines[MAX_LINES];
 	size_t nlines;
 };
@@ -317,6 +360,23 @@ static enum lmn_rc find_idempotent(struct api_ctx *ctx, const char *key, int64_t
 	return rc;
 }
 
+/* May line i be withdrawn from its prescription item as read into l->it? */
+static bool check_withdrawal(struct api_ctx *ctx, size_t i, struct line_in *l)
+{
+	enum rx_refusal why;
+	char field[48];
+	enum lmn_rc rc;
+
+	rc = rx_check_withdrawal(&l->it, ctx->today, (int)l->quantity, ctx->app->params, &why,
+				 &ctx->err);
+	if (rc == LMN_OK)
+		return true;
+	snprintf(field, sizeof(field), "lines[%zu]", i);
+	api_problem(ctx, rc == LMN_EREFUSED ? 422 : 400, rx_refusal_code(why), field, ctx->err.rule,
+		    "Rad %zu: %s", i + 1, ctx->err.message);
+	return false;
+}
+
 /* Loads and checks one line against its prescription item and the rule engine. */
 static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 		       struct line_in *l, struct delivery_decision *d)
@@ -329,9 +389,11 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 	snprintf(field, sizeof(field), "lines[%zu]", i);
 	rc = db_prepare(ctx->c,
 			"SELECT " ITEM_COLUMNS ", r.patient_id, a.id, a.area, a.stocked, "
-			"a.acute_assortment, a.special, a.active "
+			"a.acute_assortment, a.special, a.active, a.article_number, a.name, r.unit_id, "
+			"u.care_provider_id "
 			"FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
-			"JOIN articles a ON a.id = i.article_id WHERE i.id = $1",
+			"JOIN articles a ON a.id = i.article_id JOIN units u ON u.id = r.unit_id "
+			"WHERE i.id = $1",
 			&st, &ctx->err);
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
@@ -363,6 +425,12 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 	l->facts.acute_assortment = db_col_int(st, 13) != 0;
 	l->facts.special = db_col_int(st, 14) != 0;
 	row = db_col_int(st, 15) != 0;
+	snprintf(l->article_number, sizeof(l->article_number), "%s", db_col_text(st, 16));
+	snprintf(l->name, sizeof(l->name), "%s", db_col_text(st, 17));
+	snprintf(l->area, sizeof(l->area), "%s", db_col_text(st, 11));
+	l->special = l->facts.special;
+	l->unit_id = db_col_int(st, 18);
+	l->care_provider_id = db_col_int(st, 19);
 	db_done(st);
 	if (!row) {
 		api_problem(ctx, 422, "article_inactive", field, NULL,
@@ -389,15 +457,40 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 		api_fail(ctx, rc);
 		return false;
 	}
-	enum rx_refusal why;
-	rc = rx_check_withdrawal(&l->it, ctx->today, (int)l->quantity, ctx->app->params, &why,
-				 &ctx->err);
+	return check_withdrawal(ctx, i, l);
+}
+
+/* Reads line i's prescription item again inside the writing transaction and checks the withdrawal
+ * against it: what was read before the transaction may have changed meanwhile (another order on
+ * the same item, a cancellation), and the item's new state is computed from this reading. */
+static bool recheck_line(struct api_ctx *ctx, size_t i, struct line_in *l)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	rc = db_prepare(ctx->c,
+			"SELECT " ITEM_COLUMNS " FROM prescription_items i "
+			"JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = $1",
+			&st, &ctx->err);
 	if (rc != LMN_OK) {
-		api_problem(ctx, rc == LMN_EREFUSED ? 422 : 400, rx_refusal_code(why), field,
-			    ctx->err.rule, "Rad %zu: %s", i + 1, ctx->err.message);
+		api_fail(ctx, rc);
 		return false;
 	}
-	return true;
+	db_bind_int(st, 1, l->item_id);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		prescription_item_read(st, 0, &l->it);
+	db_done(st);
+	if (rc != LMN_OK || !row) {
+		api_fail(ctx, rc != LMN_OK ? rc
+					   : lmn_err_set(&ctx->err, LMN_EDB, NULL, NULL,
+							 "prescription item %lld vanished",
+							 (long long)l->item_id));
+		return false;
+	}
+	l->prev_next = l->it.next_earliest;
+	return check_withdrawal(ctx, i, l);
 }
 
 /* Where it goes: home (the patient's address unless another is given), a pickup point or a unit. */
@@ -411,8 +504,8 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 	address[0] = postal[0] = city[0] = phone[0] = '\0';
 	if (strcmp(in->method, "home") == 0) {
 		rc = db_prepare(ctx->c,
-				"SELECT address, postal_code, city, coalesce(phone, '') FROM patients "
-				"WHERE id = $1",
+				"SELECT address, postal_code, city, coalesce(phone, ''), protected_identity "
+				"FROM patients WHERE id = $1",
 				&st, &ctx->err);
 		if (rc != LMN_OK) {
 			api_fail(ctx, rc);
@@ -425,6 +518,7 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 			snprintf(postal, 8, "%s", in->postal_code ? in->postal_code : db_col_text(st, 1));
 			snprintf(city, 64, "%s", in->city ? in->city : db_col_text(st, 2));
 			snprintf(phone, 32, "%s", in->phone ? in->phone : db_col_text(st, 3));
+			in->protected_id = db_col_int(st, 4) != 0;
 		}
 		db_done(st);
 		if (rc != LMN_OK) {
@@ -504,6 +598,33 @@ static bool municipal_housing_ok(struct api_ctx *ctx)
 	return true;
 }
 
+/* The answer to a retry with an Idempotency-Key already used: the first order, read inside the
+ * transaction open on ctx->c, which this ends. */
+static int answer_existing(struct api_ctx *ctx, int64_t existing)
+{
+	json_t *o = NULL;
+	int64_t patient = 0;
+	enum lmn_rc rc = order_json(ctx, existing, &o, &patient);
+
+	db_rollback(ctx->c);
+	if (rc == LMN_OK && patient != ctx->id[0]) {
+		json_decref(o);
+		return api_problem(ctx, 409, "idempotency_key_reused", "Idempotency-Key", NULL,
+				   "Nyckeln har redan använts för en annan patient.");
+	}
+	if (rc == LMN_OK)
+		rc = access_record_read(ctx, patient, "beställning (upprepad begäran)");
+	if (rc != LMN_OK) {
+		json_decref(o);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, o);
+}
+
+/* Places an order. Everything that decides whether it may be placed is read and checked first in a
+ * read transaction, beside other requests; the writing transaction, which runs on the one writer
+ * in turn with every other, then only checks again what another order may have changed
+ * meanwhile (the Idempotency-Key, the prescription items) and writes. */
 int orders_create(struct api_ctx *ctx)
 {
 	struct order_in *in = calloc(1, sizeof(*in));
@@ -513,10 +634,10 @@ int orders_create(struct api_ctx *ctx)
 	struct buf rules;
 	int64_t order_id = 0, existing;
 	lmn_day contact_from = LMN_DAY_NONE;
-	json_t *o = NULL;
-	int64_t patient;
+	json_t *o = NULL, *lines;
 	enum lmn_rc rc;
 	int status = 0;
+	bool home;
 
 	buf_init(&rules, 1024);
 	if (!in) {
@@ -532,25 +653,13 @@ int orders_create(struct api_ctx *ctx)
 		status = ctx->resp->status;
 		goto out;
 	}
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+	home = strcmp(in->method, "home") == 0;
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
 		goto db_fail;
 	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
 		goto db_fail;
 	if (existing) {
-		rc = order_json(ctx, existing, &o, &patient);
-		if (rc == LMN_OK && patient != ctx->id[0]) {
-			status = api_problem(ctx, 409, "idempotency_key_reused", "Idempotency-Key", NULL,
-					     "Nyckeln har redan använts för en annan patient.");
-			goto out;
-		}
-		if (rc == LMN_OK)
-			rc = access_record(ctx, patient, ACCESS_READ, "beställning (upprepad begäran)");
-		if (rc == LMN_OK)
-			rc = db_commit(ctx->c, &ctx->err);
-		if (rc != LMN_OK)
-			goto db_fail;
-		status = api_json(ctx, 200, o);
-		o = NULL;
+		status = answer_existing(ctx, existing);
 		goto out;
 	}
 	if (!access_patient(ctx, ctx->id[0]) || !municipal_housing_ok(ctx) ||
@@ -574,17 +683,35 @@ int orders_create(struct api_ctx *ctx)
 				buf_adds(&rules, d.rules[r]->ref);
 			}
 	}
+	db_rollback(ctx->c); /* the read transaction ends here */
 	date_format(ctx->today, day);
 	date_format(d.due, due);
 	if (contact_from != LMN_DAY_NONE)
 		date_format(contact_from, contact);
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		goto db_fail;
+	/* A retry with the same key may have been placed since the check above. */
+	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
+		goto db_fail;
+	if (existing) {
+		status = answer_existing(ctx, existing);
+		goto out;
+	}
+	for (size_t i = 0; i < in->nlines; i++)
+		if (!recheck_line(ctx, i, &in->lines[i])) {
+			status = ctx->resp->status;
+			goto out;
+		}
+	/* The report columns (migration 7) from the first line, as its trigger would set them. */
 	rc = db_prepare(ctx->c,
 			"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
 			"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
 			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
 			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-			"idempotency_key, idempotency_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-			"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		goto db_fail;
@@ -601,7 +728,7 @@ int orders_create(struct api_ctx *ctx)
 	db_bind_text(st, 11, contact_from != LMN_DAY_NONE ? contact : NULL);
 	db_bind_text(st, 12, rules.data ? rules.data : "");
 	db_bind_text(st, 13, in->method);
-	if (strcmp(in->method, "home") == 0) {
+	if (home) {
 		db_bind_text(st, 14, address);
 		db_bind_text(st, 15, postal);
 		db_bind_text(st, 16, city);
@@ -617,6 +744,9 @@ int orders_create(struct api_ctx *ctx)
 	db_bind_text(st, 22, in->idem);
 	if (in->idem)
 		db_bind_int(st, 23, ctx->user.id);
+	db_bind_text(st, 24, in->lines[0].area);
+	db_bind_int(st, 25, in->lines[0].care_provider_id);
+	db_bind_int(st, 26, in->lines[0].unit_id);
 	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 		goto db_fail;
 	order_id = db_last_id(ctx->c);
@@ -641,6 +771,7 @@ int orders_create(struct api_ctx *ctx)
 		db_bind_text(st, 5, l->prev_next != LMN_DAY_NONE ? prev : NULL);
 		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 			goto db_fail;
+		l->line_id = db_last_id(ctx->c);
 		rc = db_prepare(ctx->c,
 				"UPDATE prescription_items SET withdrawals_remaining = $2, "
 				"next_earliest = $3 WHERE id = $1",
@@ -655,17 +786,42 @@ int orders_create(struct api_ctx *ctx)
 	}
 	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 	if (rc == LMN_OK)
-		rc = order_json(ctx, order_id, &o, &patient);
-	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		goto db_fail;
+
+	/* The answer is what was written, as GET /api/orders/{id} shows it. */
+	o = order_view_json(ctx, &(struct order_view){
+		.id = order_id, .patient_id = ctx->id[0], .kind = kind_name(in->kind),
+		.channel = in->channel, .requested_by = role_name(in->requested_by),
+		.entered_by = role_name(in->entered_by), .received_at = ctx->now, .due = due,
+		.contact_from = contact_from != LMN_DAY_NONE ? contact : NULL,
+		.rules = rules.data ? rules.data : "", .status = "received", .method = in->method,
+		.reason = in->reason, .address = address, .postal_code = postal, .city = city,
+		.phone = phone, .door_code = home ? in->door_code : NULL,
+		.notification = in->notification, .pickup_point_id = in->pickup_point_id,
+		.unit_id = strcmp(in->method, "care_unit") == 0 ? in->unit_id : 0,
+		.protected_id = in->protected_id });
+	lines = json_array();
+	for (size_t i = 0; o && lines && i < in->nlines; i++) {
+		const struct line_in *l = &in->lines[i];
+		json_array_append_new(lines, line_json(l->line_id, l->article_id, l->article_number,
+						       l->name, l->quantity, l->item_id, 0, false,
+						       l->special));
+	}
+	if (!o || !lines) {
+		json_decref(lines);
+		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		goto db_fail;
+	}
+	json_object_set_new(o, "lines", lines);
 	status = api_json(ctx, 201, o);
 	o = NULL;
 	goto out;
 db_fail:
 	status = api_fail(ctx, rc);
 out:
+	db_rollback(ctx->c); /* whatever transaction a refusal left open */
 	json_decref(o);
 	buf_release(&rules);
 	free(in);

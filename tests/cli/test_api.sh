@@ -58,6 +58,33 @@ check "customer service must give a reason" "400 reason" \
 	"$(req kundtjanst POST "/api/patients/$pid_new/orders" "{\"lines\":[{\"prescription_item_id\":$item1,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
 check "a regional prescriber may not enter a withdrawal after 2024-10-24" "422 entry_not_allowed ordering@2024-10-24" \
 	"$(req forskrivare POST "/api/patients/$pid_new/orders" "{\"lines\":[{\"prescription_item_id\":$item1,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["rule"])')"
+check "the answer to a placement is the order as it was stored" "True" \
+	"$(python3 -c 'import json,sys; print(json.loads(sys.argv[1]) == json.loads(sys.argv[2]))' \
+		"${first#* }" "$(body kundtjanst GET "/api/orders/$order")")"
+
+# Placements on one item at the same time: the checks before the writing transaction see the same
+# item, the transaction checks it again, so exactly as many as it allows are placed.
+rx3=$(body forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":3,"withdrawals_allowed":3,"quantity_per_withdrawal":1,"period_days":1,"last_valid":"2027-05-01"}]}' | json 'd["id"]')
+item3=$(body forskrivare GET "/api/patients/$pid_new/prescriptions" | json "[i['id'] for i in d['items'] if i['prescription_id']==$rx3][0]")
+# One curl sends all eight at once, each on its own connection.
+for n in 1 2 3 4 5 6 7 8; do
+	[ "$n" -gt 1 ] && echo next
+	cat <<EOF
+url = "$B/api/patients/$pid_new/orders"
+cookie = "$TMP/kundtjanst.jar"
+header = "X-CSRF-Token: $(cat "$TMP/kundtjanst.csrf")"
+header = "Content-Type: application/json"
+header = "Idempotency-Key: concurrent-$n"
+data = "{\\"reason\\":\\"Samtidiga\\",\\"lines\\":[{\\"prescription_item_id\\":$item3,\\"quantity\\":1}],\\"delivery\\":{\\"method\\":\\"home\\"}}"
+output = "$TMP/concurrent.$n.body"
+write-out = "%{http_code} "
+EOF
+done >"$TMP/concurrent.curl"
+curl -sS --parallel --parallel-immediate --parallel-max 8 -K "$TMP/concurrent.curl" >"$TMP/concurrent.codes"
+check "eight placements at once on an item that allows three: three placed, five refused" "3 201 5 422" \
+	"$(tr ' ' '\n' <"$TMP/concurrent.codes" | grep . | sort | uniq -c | awk '{print $1, $2}' | paste -sd' ')"
+check "and the item has none left" "0 0" \
+	"$(body forskrivare GET "/api/patients/$pid_new/prescriptions" | json "' '.join(str(i['withdrawals_remaining']) for i in d['items'] if i['id']==$item3)") $(grep -L no_withdrawals_left "$TMP"/concurrent.*.body | xargs grep -L '"status":"received"' | wc -l)"
 
 body distributor GET "/api/fulfilment/orders?until=2026-11-27" >"$TMP/pick.json"
 check "the order is on the pick list with its door code" "1234" \
