@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,10 @@
 #define STMT_CACHE 128 /* per connection; a power of two */
 /* Ask for a checkpoint when the log holds this many pages (SQLite's automatic one: 1000). */
 #define CHECKPOINT_PAGES 4000
+/* The checkpoint copies the log in passive passes (at most this many) until at most
+ * CHECKPOINT_LOCKED_PAGES are left for its last pass, which holds writers off. */
+#define CHECKPOINT_CATCHUP_PASSES 4
+#define CHECKPOINT_LOCKED_PAGES 64
 /* At most this many transactions share a batch (bounds how long the first one waits). */
 #define BATCH_MAX 32
 
@@ -96,6 +101,7 @@ struct db {
 	bool syncing;  /* a leader is in fdatasync */
 	int sync_rc;   /* sticky: after a failed fdatasync no commit is acknowledged again */
 	int wal_fd;    /* the log, opened by lmn for its fdatasync; -1 until the first */
+	_Atomic int log_pages; /* pages in the log after the last commit (the WAL hook's count) */
 
 	/* The checkpoint thread, started on first need; under sync_lock. */
 	pthread_cond_t ckpt_cond;
@@ -231,6 +237,7 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 	pthread_mutex_lock(&db->sync_lock);
 	/* Numbered after its pages were written: an fdatasync begun later covers them. */
 	mine = ++db->written;
+	atomic_store(&db->log_pages, pages);
 	/* pages counts from the start of the log; it starts again after a checkpoint caught up. */
 	if (!db->ckpt_wanted && pages - (pages >= db->ckpt_base ? db->ckpt_base : 0) >= CHECKPOINT_PAGES)
 		want_checkpoint(db, conn);
@@ -301,12 +308,20 @@ static void *checkpointer(void *arg)
 		pthread_mutex_unlock(&db->sync_lock);
 		if (!db->ckpt_conn && conn_open(db, &db->ckpt_conn, &err) != LMN_OK)
 			fprintf(stderr, "lmn: checkpoint: %s\n", err.message);
-		/* PASSIVE: copies what no reader still needs; never waits for readers or writers. */
+		/* PASSIVE: copies what no reader still needs; never waits for readers or writers.
+		 * Again while writers went on appending much meanwhile: what the locked pass below
+		 * copies it also syncs into the database file, page by scattered page, while every
+		 * writer waits. */
+		for (int pass = 0; db->ckpt_conn && pass < CHECKPOINT_CATCHUP_PASSES; pass++) {
+			if (sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
+						      SQLITE_CHECKPOINT_PASSIVE, &log,
+						      &done) != SQLITE_OK ||
+			    atomic_load(&db->log_pages) - done <= CHECKPOINT_LOCKED_PAGES)
+				break;
+		}
 		if (db->ckpt_conn) {
-			(void)sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
-							SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-			/* Then a short second pass with writers held off, so it reaches the end of
-			 * the log and the next writer starts the log again instead of growing it. */
+			/* Then a short pass with writers held off, so it reaches the end of the log
+			 * and the next writer starts the log again instead of growing it. */
 			pthread_mutex_lock(&db->write_lock);
 			commit_batch(db); /* its members would otherwise wait for this pass */
 			(void)sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
