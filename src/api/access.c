@@ -87,15 +87,23 @@ enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_a
 	return db_run(st, &ctx->err);
 }
 
+struct access_read {
+	struct api_ctx *ctx;
+	int64_t patient_id;
+	const char *what;
+};
+
+static enum lmn_rc access_read_write(struct db_conn *c, void *arg)
+{
+	struct access_read *r = arg;
+
+	(void)c; /* r->ctx->c, whose statements go to the writer now */
+	return access_record(r->ctx, r->patient_id, ACCESS_READ, r->what);
+}
+
 enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient_id, const char *what)
 {
-	enum lmn_rc rc = db_begin(ctx->c, true, &ctx->err);
+	struct access_read r = { ctx, patient_id, what };
 
-	if (rc != LMN_OK)
-		return rc;
-	rc = access_record(ctx, patient_id, ACCESS_READ, what);
-	if (rc == LMN_OK)
-		return db_commit(ctx->c, &ctx->err);
-	db_rollback(ctx->c);
-	return rc;
+	return db_write(ctx->c, access_read_write, &r, &ctx->err);
 }

@@ -598,41 +598,155 @@ static bool municipal_housing_ok(struct api_ctx *ctx)
 	return true;
 }
 
-/* The answer to a retry with an Idempotency-Key already used: the first order, read inside the
- * transaction open on ctx->c, which this ends. */
-static int answer_existing(struct api_ctx *ctx, int64_t existing)
+/* The answer to a retry with an Idempotency-Key already used: the first order o (taken), once
+ * the read is in the access log. */
+static int answer_existing(struct api_ctx *ctx, json_t *o, int64_t patient)
 {
-	json_t *o = NULL;
-	int64_t patient = 0;
-	enum lmn_rc rc = order_json(ctx, existing, &o, &patient);
+	enum lmn_rc rc;
 
-	db_rollback(ctx->c);
-	if (rc == LMN_OK && patient != ctx->id[0]) {
+	if (patient != ctx->id[0]) {
 		json_decref(o);
 		return api_problem(ctx, 409, "idempotency_key_reused", "Idempotency-Key", NULL,
 				   "Nyckeln har redan använts för en annan patient.");
 	}
-	if (rc == LMN_OK)
-		rc = access_record_read(ctx, patient, "beställning (upprepad begäran)");
-	if (rc != LMN_OK) {
+	if ((rc = access_record_read(ctx, patient, "beställning (upprepad begäran)")) != LMN_OK) {
 		json_decref(o);
 		return api_fail(ctx, rc);
 	}
 	return api_json(ctx, 200, o);
 }
 
+/* The writing part of a placement, a write job (db_write): what another order may have changed
+ * since the checks is checked again, then the order is written. */
+struct place {
+	struct api_ctx *ctx;
+	struct order_in *in;
+	const char *day, *due, *contact, *rules;
+	int64_t order_id;
+	json_t *existing; /* a retry's first order (LMN_EEXIST) */
+	int64_t existing_patient;
+	bool refused;     /* the answer is written (LMN_EREFUSED) */
+};
+
+static enum lmn_rc place_write(struct db_conn *c, void *arg)
+{
+	struct place *pl = arg;
+	struct api_ctx *ctx = pl->ctx;
+	struct order_in *in = pl->in;
+	struct db_stmt *st;
+	int64_t existing;
+	enum lmn_rc rc;
+
+	(void)c; /* ctx->c, whose statements go to the writer now */
+	/* A retry with the same key may have been placed since the check before. */
+	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
+		return rc;
+	if (existing) {
+		if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) != LMN_OK)
+			return rc;
+		return LMN_EEXIST;
+	}
+	for (size_t i = 0; i < in->nlines; i++)
+		if (!recheck_line(ctx, i, &in->lines[i])) {
+			pl->refused = true;
+			return LMN_EREFUSED;
+		}
+	/* The report columns (migration 7) from the first line, as its trigger would set them. */
+	rc = db_prepare(ctx->c,
+			"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
+			"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
+			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
+			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
+			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_text(st, 2, kind_name(in->kind));
+	db_bind_text(st, 3, in->channel);
+	db_bind_text(st, 4, role_name(in->requested_by));
+	db_bind_text(st, 5, role_name(in->entered_by));
+	db_bind_int(st, 6, ctx->user.id);
+	db_bind_text(st, 7, in->reason);
+	db_bind_text(st, 8, ctx->now);
+	db_bind_text(st, 9, pl->day);
+	db_bind_text(st, 10, pl->due);
+	db_bind_text(st, 11, pl->contact);
+	db_bind_text(st, 12, pl->rules);
+	db_bind_text(st, 13, in->method);
+	if (strcmp(in->method, "home") == 0) {
+		db_bind_text(st, 14, in->address);
+		db_bind_text(st, 15, in->postal_code);
+		db_bind_text(st, 16, in->city);
+		db_bind_text(st, 17, in->phone);
+		db_bind_text(st, 18, in->door_code);
+	}
+	if (in->pickup_point_id) {
+		db_bind_int(st, 19, in->pickup_point_id);
+		db_bind_text(st, 20, in->notification);
+	}
+	if (in->unit_id && strcmp(in->method, "care_unit") == 0)
+		db_bind_int(st, 21, in->unit_id);
+	db_bind_text(st, 22, in->idem);
+	if (in->idem)
+		db_bind_int(st, 23, ctx->user.id);
+	db_bind_text(st, 24, in->lines[0].area);
+	db_bind_int(st, 25, in->lines[0].care_provider_id);
+	db_bind_int(st, 26, in->lines[0].unit_id);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		return rc;
+	pl->order_id = db_last_id(ctx->c);
+	for (size_t i = 0; i < in->nlines; i++) {
+		struct line_in *l = &in->lines[i];
+		char prev[11], next[11];
+
+		if (l->prev_next != LMN_DAY_NONE)
+			date_format(l->prev_next, prev);
+		rx_apply_withdrawal(&l->it, ctx->today, ctx->app->params);
+		date_format(l->it.next_earliest, next);
+		rc = db_prepare(ctx->c,
+				"INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
+				"quantity, prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
+				&st, &ctx->err);
+		if (rc != LMN_OK)
+			return rc;
+		db_bind_int(st, 1, pl->order_id);
+		db_bind_int(st, 2, l->article_id);
+		db_bind_int(st, 3, l->item_id);
+		db_bind_int(st, 4, l->quantity);
+		db_bind_text(st, 5, l->prev_next != LMN_DAY_NONE ? prev : NULL);
+		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+			return rc;
+		l->line_id = db_last_id(ctx->c);
+		rc = db_prepare(ctx->c,
+				"UPDATE prescription_items SET withdrawals_remaining = $2, "
+				"next_earliest = $3 WHERE id = $1",
+				&st, &ctx->err);
+		if (rc != LMN_OK)
+			return rc;
+		db_bind_int(st, 1, l->item_id);
+		db_bind_int(st, 2, l->it.withdrawals_remaining);
+		db_bind_text(st, 3, next);
+		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+			return rc;
+	}
+	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
+}
+
 /* Places an order. Everything that decides whether it may be placed is read and checked first in a
- * read transaction, beside other requests; the writing transaction, which runs on the one writer
- * in turn with every other, then only checks again what another order may have changed
- * meanwhile (the Idempotency-Key, the prescription items) and writes. */
+ * read transaction, beside other requests; the writing transaction (a write job, run by the
+ * store's writer thread in turn with every other) then only checks again what another order may
+ * have changed meanwhile (the Idempotency-Key, the prescription items) and writes. */
 int orders_create(struct api_ctx *ctx)
 {
 	struct order_in *in = calloc(1, sizeof(*in));
 	struct delivery_decision d;
-	struct db_stmt *st;
 	char address[256], postal[8], city[64], phone[32], day[11], due[11], contact[11];
+	struct place pl = { .ctx = ctx };
 	struct buf rules;
-	int64_t order_id = 0, existing;
+	int64_t existing;
 	lmn_day contact_from = LMN_DAY_NONE;
 	json_t *o = NULL, *lines;
 	enum lmn_rc rc;
@@ -659,7 +773,13 @@ int orders_create(struct api_ctx *ctx)
 	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
 		goto db_fail;
 	if (existing) {
-		status = answer_existing(ctx, existing);
+		int64_t patient = 0;
+		rc = order_json(ctx, existing, &o, &patient);
+		db_rollback(ctx->c);
+		if (rc != LMN_OK)
+			goto db_fail;
+		status = answer_existing(ctx, o, patient);
+		o = NULL;
 		goto out;
 	}
 	if (!access_patient(ctx, ctx->id[0]) || !municipal_housing_ok(ctx) ||
@@ -688,118 +808,39 @@ int orders_create(struct api_ctx *ctx)
 	date_format(d.due, due);
 	if (contact_from != LMN_DAY_NONE)
 		date_format(contact_from, contact);
-
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		goto db_fail;
-	/* A retry with the same key may have been placed since the check above. */
-	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
-		goto db_fail;
-	if (existing) {
-		status = answer_existing(ctx, existing);
+	if (home) { /* what was resolved is what is written */
+		in->address = address;
+		in->postal_code = postal;
+		in->city = city;
+		in->phone = phone;
+	}
+	pl.in = in;
+	pl.day = day;
+	pl.due = due;
+	pl.contact = contact_from != LMN_DAY_NONE ? contact : NULL;
+	pl.rules = rules.data ? rules.data : "";
+	rc = db_write(ctx->c, place_write, &pl, &ctx->err);
+	if (rc == LMN_EEXIST) {
+		status = answer_existing(ctx, pl.existing, pl.existing_patient);
 		goto out;
 	}
-	for (size_t i = 0; i < in->nlines; i++)
-		if (!recheck_line(ctx, i, &in->lines[i])) {
-			status = ctx->resp->status;
-			goto out;
-		}
-	/* The report columns (migration 7) from the first line, as its trigger would set them. */
-	rc = db_prepare(ctx->c,
-			"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-			"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		goto db_fail;
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, kind_name(in->kind));
-	db_bind_text(st, 3, in->channel);
-	db_bind_text(st, 4, role_name(in->requested_by));
-	db_bind_text(st, 5, role_name(in->entered_by));
-	db_bind_int(st, 6, ctx->user.id);
-	db_bind_text(st, 7, in->reason);
-	db_bind_text(st, 8, ctx->now);
-	db_bind_text(st, 9, day);
-	db_bind_text(st, 10, due);
-	db_bind_text(st, 11, contact_from != LMN_DAY_NONE ? contact : NULL);
-	db_bind_text(st, 12, rules.data ? rules.data : "");
-	db_bind_text(st, 13, in->method);
-	if (home) {
-		db_bind_text(st, 14, address);
-		db_bind_text(st, 15, postal);
-		db_bind_text(st, 16, city);
-		db_bind_text(st, 17, phone);
-		db_bind_text(st, 18, in->door_code);
+	if (pl.refused) {
+		status = ctx->resp->status;
+		goto out;
 	}
-	if (in->pickup_point_id) {
-		db_bind_int(st, 19, in->pickup_point_id);
-		db_bind_text(st, 20, in->notification);
-	}
-	if (in->unit_id && strcmp(in->method, "care_unit") == 0)
-		db_bind_int(st, 21, in->unit_id);
-	db_bind_text(st, 22, in->idem);
-	if (in->idem)
-		db_bind_int(st, 23, ctx->user.id);
-	db_bind_text(st, 24, in->lines[0].area);
-	db_bind_int(st, 25, in->lines[0].care_provider_id);
-	db_bind_int(st, 26, in->lines[0].unit_id);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-		goto db_fail;
-	order_id = db_last_id(ctx->c);
-	for (size_t i = 0; i < in->nlines; i++) {
-		struct line_in *l = &in->lines[i];
-		char prev[11], next[11];
-
-		if (l->prev_next != LMN_DAY_NONE)
-			date_format(l->prev_next, prev);
-		rx_apply_withdrawal(&l->it, ctx->today, ctx->app->params);
-		date_format(l->it.next_earliest, next);
-		rc = db_prepare(ctx->c,
-				"INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
-				"quantity, prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
-				&st, &ctx->err);
-		if (rc != LMN_OK)
-			goto db_fail;
-		db_bind_int(st, 1, order_id);
-		db_bind_int(st, 2, l->article_id);
-		db_bind_int(st, 3, l->item_id);
-		db_bind_int(st, 4, l->quantity);
-		db_bind_text(st, 5, l->prev_next != LMN_DAY_NONE ? prev : NULL);
-		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-			goto db_fail;
-		l->line_id = db_last_id(ctx->c);
-		rc = db_prepare(ctx->c,
-				"UPDATE prescription_items SET withdrawals_remaining = $2, "
-				"next_earliest = $3 WHERE id = $1",
-				&st, &ctx->err);
-		if (rc != LMN_OK)
-			goto db_fail;
-		db_bind_int(st, 1, l->item_id);
-		db_bind_int(st, 2, l->it.withdrawals_remaining);
-		db_bind_text(st, 3, next);
-		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-			goto db_fail;
-	}
-	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
-	if (rc == LMN_OK)
-		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		goto db_fail;
 
 	/* The answer is what was written, as GET /api/orders/{id} shows it. */
 	o = order_view_json(ctx, &(struct order_view){
-		.id = order_id, .patient_id = ctx->id[0], .kind = kind_name(in->kind),
+		.id = pl.order_id, .patient_id = ctx->id[0], .kind = kind_name(in->kind),
 		.channel = in->channel, .requested_by = role_name(in->requested_by),
 		.entered_by = role_name(in->entered_by), .received_at = ctx->now, .due = due,
-		.contact_from = contact_from != LMN_DAY_NONE ? contact : NULL,
-		.rules = rules.data ? rules.data : "", .status = "received", .method = in->method,
-		.reason = in->reason, .address = address, .postal_code = postal, .city = city,
-		.phone = phone, .door_code = home ? in->door_code : NULL,
-		.notification = in->notification, .pickup_point_id = in->pickup_point_id,
+		.contact_from = pl.contact, .rules = pl.rules, .status = "received",
+		.method = in->method, .reason = in->reason, .address = address,
+		.postal_code = postal, .city = city, .phone = phone,
+		.door_code = home ? in->door_code : NULL, .notification = in->notification,
+		.pickup_point_id = in->pickup_point_id,
 		.unit_id = strcmp(in->method, "care_unit") == 0 ? in->unit_id : 0,
 		.protected_id = in->protected_id });
 	lines = json_array();
@@ -821,7 +862,7 @@ int orders_create(struct api_ctx *ctx)
 db_fail:
 	status = api_fail(ctx, rc);
 out:
-	db_rollback(ctx->c); /* whatever transaction a refusal left open */
+	db_rollback(ctx->c); /* whatever read transaction a refusal left open */
 	json_decref(o);
 	buf_release(&rules);
 	free(in);

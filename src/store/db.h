@@ -39,6 +39,16 @@ LMN_MUST_USE enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err);
 LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
 void db_rollback(struct db_conn *c);
 
+/* A writing transaction as a function: db_write queues it for the store's writer thread, which
+ * runs the transactions queued at the same time one after another in one batch. fn runs on that
+ * thread with c's statements going to the writer; it must not begin, commit or roll back, nor wait
+ * for other requests. It returns LMN_OK to keep its changes; anything else undoes them, and
+ * db_write returns that result (the error is fn's to report, in its arg). On LMN_OK, db_write
+ * returns once the changes are durable (or the commit's failure). */
+typedef enum lmn_rc (*db_write_fn)(struct db_conn *c, void *arg);
+LMN_MUST_USE enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg,
+				  struct lmn_err *err);
+
 /* A statement ready to bind (parameters cleared). sql must outlive the connection (a literal). */
 LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
 				    struct lmn_err *err);

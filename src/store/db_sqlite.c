@@ -28,6 +28,12 @@
  * one is synced. A later batch can be in the log before an earlier one's fdatasync fails; its
  * members are then told it failed although it may be stored, as for the batch whose sync failed.
  *
+ * Write jobs (db_write). A writing transaction given as a function is run by the store's writer
+ * thread, which takes the write lock once for all the jobs queued and runs them one after another,
+ * each in its savepoint of the batch; their callers wait for the batch's outcome as above. The lock
+ * then does not pass from one request thread to the next for each transaction (on a busy machine
+ * each handover waits for the next thread to be scheduled, while every writer waits).
+ *
  * Checkpoints run on a background thread (the WAL hook replaces SQLite's automatic checkpoint), so
  * no request waits for one. */
 #include "store/db.h"
@@ -59,6 +65,18 @@ struct db_stmt {
 	sqlite3_stmt *st;
 	struct db_conn *conn;
 	int bind_rc; /* first binding error */
+};
+
+/* A writing transaction queued for the writer thread (db_write). */
+struct write_job {
+	db_write_fn fn;
+	void *arg;
+	struct db_conn *c;
+	enum lmn_rc rc;
+	struct batch *batch; /* joined, when fn kept its changes */
+	bool done;
+	char message[512];   /* a failure of the store's own (fn reports its own in its arg) */
+	struct write_job *next;
 };
 
 /* A batch of writing transactions that one COMMIT makes durable; freed by its last member. */
@@ -102,6 +120,14 @@ struct db {
 	int sync_rc;   /* sticky: after a failed fdatasync no commit is acknowledged again */
 	int wal_fd;    /* the log, opened by lmn for its fdatasync; -1 until the first */
 	_Atomic int log_pages; /* pages in the log after the last commit (the WAL hook's count) */
+
+	/* Write jobs and the writer thread that runs them, started on first need; under jobs_lock. */
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_cond;     /* the writer thread waits for jobs */
+	pthread_cond_t jobs_done_cond; /* callers wait for their job to have run */
+	struct write_job *jobs, **jobs_tail;
+	pthread_t writer_thread;
+	bool writer_running, writer_stop;
 
 	/* The checkpoint thread, started on first need; under sync_lock. */
 	pthread_cond_t ckpt_cond;
@@ -421,6 +447,10 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	pthread_cond_init(&db->ckpt_cond, NULL);
 	pthread_mutex_init(&db->batch_lock, NULL);
 	pthread_cond_init(&db->batch_cond, NULL);
+	pthread_mutex_init(&db->jobs_lock, NULL);
+	pthread_cond_init(&db->jobs_cond, NULL);
+	pthread_cond_init(&db->jobs_done_cond, NULL);
+	db->jobs_tail = &db->jobs;
 	db->sync_rc = SQLITE_OK;
 	db->wal_fd = -1;
 	rc = conn_open(db, &db->writer, err);
@@ -446,6 +476,13 @@ void db_close(struct db *db)
 
 	if (!db)
 		return;
+	pthread_mutex_lock(&db->jobs_lock);
+	db->writer_stop = true;
+	joined = db->writer_running;
+	pthread_cond_signal(&db->jobs_cond);
+	pthread_mutex_unlock(&db->jobs_lock);
+	if (joined)
+		pthread_join(db->writer_thread, NULL);
 	pthread_mutex_lock(&db->sync_lock);
 	db->stopping = true;
 	joined = db->ckpt_running;
@@ -462,6 +499,9 @@ void db_close(struct db *db)
 		conn_close(c);
 	}
 	pthread_cond_destroy(&db->ckpt_cond);
+	pthread_cond_destroy(&db->jobs_done_cond);
+	pthread_cond_destroy(&db->jobs_cond);
+	pthread_mutex_destroy(&db->jobs_lock);
 	pthread_cond_destroy(&db->batch_cond);
 	pthread_mutex_destroy(&db->batch_lock);
 	pthread_cond_destroy(&db->synced_cond);
@@ -667,13 +707,13 @@ enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err)
 	return begin_write(c, true, err);
 }
 
+static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *err);
+
 enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 {
 	struct db *db = c->db;
 	struct batch *b;
-	uint64_t seq;
 	enum lmn_rc rc;
-	int synced;
 
 	if (!c->in_write)
 		return exec_on(c, "COMMIT", err);
@@ -686,7 +726,18 @@ enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 	b = db->batch;
 	b->members++;
 	end_turn(db);
-	/* Wait for the batch's outcome: the last writer of the turn commits it. */
+	return await_batch(db, b, err);
+}
+
+/* Waits for the outcome of batch b, of which the caller is a member, and then for the fdatasync
+ * that makes it durable. */
+static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *err)
+{
+	uint64_t seq;
+	enum lmn_rc rc;
+	int synced;
+
+	/* The last writer of the turn commits the batch. */
 	pthread_mutex_lock(&db->batch_lock);
 	while (!b->done)
 		pthread_cond_wait(&db->batch_cond, &db->batch_lock);
@@ -722,6 +773,126 @@ void db_rollback(struct db_conn *c)
 	    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
 		(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
 	end_turn(db);
+}
+
+/* Runs the queued jobs in the open batch, with write_lock held: each in a savepoint, kept when its
+ * function succeeds; more jobs queued meanwhile join, up to BATCH_MAX members. */
+static void run_jobs(struct db *db)
+{
+	struct write_job *list, *j;
+	struct lmn_err err;
+	int failed;
+
+	if ((failed = sync_failure(db)) == SQLITE_OK && !db->batch) {
+		if (!(db->batch = calloc(1, sizeof(*db->batch))))
+			failed = SQLITE_NOMEM;
+		else if (exec_on(db->writer, "BEGIN IMMEDIATE", &err) != LMN_OK) {
+			free(db->batch);
+			db->batch = NULL;
+			failed = SQLITE_ERROR;
+		}
+	}
+	for (;;) {
+		pthread_mutex_lock(&db->jobs_lock);
+		list = db->jobs;
+		db->jobs = NULL;
+		db->jobs_tail = &db->jobs;
+		pthread_mutex_unlock(&db->jobs_lock);
+		if (!list)
+			break;
+		for (j = list; j; j = j->next) {
+			enum lmn_rc rc = failed != SQLITE_OK ? LMN_EIO
+							     : exec_on(db->writer, "SAVEPOINT lmn_tx", &err);
+			if (failed != SQLITE_OK)
+				snprintf(j->message, sizeof(j->message),
+					 "the write could not begin: %s", sqlite3_errstr(failed));
+			else if (rc != LMN_OK)
+				snprintf(j->message, sizeof(j->message), "%s", err.message);
+			if (rc == LMN_OK) {
+				j->c->in_write = true;
+				rc = j->fn(j->c, j->arg);
+				j->c->in_write = false;
+				if (rc == LMN_OK && exec_on(db->writer, "RELEASE lmn_tx", &err) != LMN_OK) {
+					rc = LMN_EDB;
+					snprintf(j->message, sizeof(j->message), "%s", err.message);
+				}
+				if (rc != LMN_OK && !sqlite3_get_autocommit(db->writer->conn) &&
+				    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
+					(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
+			}
+			if (rc == LMN_OK) {
+				db->batch->members++;
+				j->batch = db->batch;
+			}
+			j->rc = rc;
+		}
+		pthread_mutex_lock(&db->jobs_lock);
+		for (j = list; j; j = j->next)
+			j->done = true;
+		pthread_cond_broadcast(&db->jobs_done_cond);
+		pthread_mutex_unlock(&db->jobs_lock);
+		if (!db->batch || db->batch->members >= BATCH_MAX)
+			break;
+	}
+	end_turn(db);
+}
+
+static void *writer_main(void *arg)
+{
+	struct db *db = arg;
+
+	pthread_mutex_lock(&db->jobs_lock);
+	while (db->jobs || !db->writer_stop) {
+		if (!db->jobs) {
+			pthread_cond_wait(&db->jobs_cond, &db->jobs_lock);
+			continue;
+		}
+		pthread_mutex_unlock(&db->jobs_lock);
+		db->waiting++;
+		pthread_mutex_lock(&db->write_lock);
+		db->waiting--;
+		run_jobs(db); /* ends the turn */
+		pthread_mutex_lock(&db->jobs_lock);
+	}
+	pthread_mutex_unlock(&db->jobs_lock);
+	return NULL;
+}
+
+enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db *db = c->db;
+	struct write_job job = { .fn = fn, .arg = arg, .c = c };
+	bool queued = false;
+	enum lmn_rc rc;
+
+	pthread_mutex_lock(&db->jobs_lock);
+	if (!db->writer_stop && (db->writer_running ||
+				 pthread_create(&db->writer_thread, NULL, writer_main, db) == 0)) {
+		db->writer_running = true;
+		*db->jobs_tail = &job;
+		db->jobs_tail = &job.next;
+		queued = true;
+		pthread_cond_signal(&db->jobs_cond);
+		while (!job.done)
+			pthread_cond_wait(&db->jobs_done_cond, &db->jobs_lock);
+	}
+	pthread_mutex_unlock(&db->jobs_lock);
+	if (!queued) {
+		/* No writer thread: the transaction runs here, as db_begin's do. */
+		if ((rc = db_begin(c, true, err)) != LMN_OK)
+			return rc;
+		if ((rc = fn(c, arg)) != LMN_OK) {
+			db_rollback(c);
+			return rc;
+		}
+		return db_commit(c, err);
+	}
+	if (job.rc != LMN_OK) {
+		if (*job.message)
+			(void)lmn_err_set(err, job.rc, NULL, NULL, "%s", job.message);
+		return job.rc;
+	}
+	return await_batch(db, job.batch, err);
 }
 
 void db_rewrite_params(const char *sql, char *out)

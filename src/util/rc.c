@@ -42,6 +42,7 @@ const char *lmn_rc_name(enum lmn_rc rc)
 	case LMN_ENOTFOUND: return "not found";
 	case LMN_EREFUSED: return "refused";
 	case LMN_EDB: return "database error";
+	case LMN_EEXIST: return "exists already";
 	}
 	return "unknown";
 }

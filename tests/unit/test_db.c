@@ -1,5 +1,5 @@
-/* Tests store/db_sqlite: writing transactions of many threads share batches on the writer
- * connection, and each keeps its own outcome: a rollback undoes that transaction's rows only, a
+/* Tests store/db_sqlite: writing transactions of many threads (half of them write jobs run by the
+ * writer thread) share batches on the writer connection, and each keeps its own outcome: a rollback undoes that transaction's rows only, a
  * commit's rows are there (and visible to other connections) when db_commit returns, and ids,
  * changes and statements inside a transaction are the writer's. */
 #include <stdarg.h>
@@ -74,9 +74,54 @@ static int64_t count(struct db_conn *c, const char *sql, int64_t arg)
 
 struct worker {
 	int id;
+	bool jobs; /* writes as write jobs (db_write) instead of db_begin … db_commit */
 	int committed, failed;
 	int wrong; /* ids, changes or visibility not as expected */
 };
+
+/* One transaction's writes, as both kinds of writer do them: two rows, the second of every tenth a
+ * duplicate (refused by the unique constraint); its own rows visible through c. */
+static enum lmn_rc write_two(struct db_conn *c, struct worker *w, int i, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = LMN_OK;
+	int64_t first = 0;
+
+	for (int k = 0; rc == LMN_OK && k < 2; k++) {
+		rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES ($1, $2)", &st, err);
+		if (rc != LMN_OK)
+			break;
+		db_bind_int(st, 1, w->id);
+		db_bind_int(st, 2, i % 10 == 9 ? i - 1 : 2 * i + k);
+		rc = db_run(st, err);
+		if (rc == LMN_OK && db_changes(c) != 1)
+			w->wrong++;
+		if (rc == LMN_OK && k == 0)
+			first = db_last_id(c);
+	}
+	if (rc == LMN_OK && count(c, "SELECT count(*) FROM t WHERE id = $1", first) != 1)
+		w->wrong++;
+	return rc;
+}
+
+struct job {
+	struct worker *w;
+	int i;
+	struct lmn_err err;
+	bool refused; /* undone by its own choice (every third) */
+};
+
+static enum lmn_rc job_write(struct db_conn *c, void *arg)
+{
+	struct job *j = arg;
+	enum lmn_rc rc = write_two(c, j->w, j->i, &j->err);
+
+	if (rc == LMN_OK && j->i % 3 == 0) {
+		j->refused = true;
+		return LMN_EREFUSED;
+	}
+	return rc;
+}
 
 /* Each transaction inserts two rows; every third is rolled back after its inserts, and every
  * tenth inserts a duplicate, which the unique constraint refuses, and is rolled back. */
@@ -91,33 +136,30 @@ static void *work(void *arg)
 		return NULL;
 	}
 	for (int i = 0; i < TXS; i++) {
-		struct db_stmt *st;
-		enum lmn_rc rc = db_begin(c, true, &err);
-		int64_t first = 0;
+		if (w->jobs) {
+			struct job j = { .w = w, .i = i };
+			enum lmn_rc rc = db_write(c, job_write, &j, &err);
+			if (rc != LMN_OK) {
+				/* Its own refusal, or the duplicate's constraint error. */
+				w->failed += !j.refused;
+				if (j.refused != (rc == LMN_EREFUSED))
+					w->wrong++;
+				continue;
+			}
+		} else {
+			enum lmn_rc rc = db_begin(c, true, &err);
 
-		for (int k = 0; rc == LMN_OK && k < 2; k++) {
-			rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES ($1, $2)", &st, &err);
-			if (rc != LMN_OK)
-				break;
-			db_bind_int(st, 1, w->id);
-			db_bind_int(st, 2, i % 10 == 9 ? i - 1 : 2 * i + k);
-			rc = db_run(st, &err);
-			if (rc == LMN_OK && db_changes(c) != 1)
-				w->wrong++;
-			if (rc == LMN_OK && k == 0)
-				first = db_last_id(c);
-		}
-		/* Inside the transaction its own rows are visible, through the same connection. */
-		if (rc == LMN_OK && count(c, "SELECT count(*) FROM t WHERE id = $1", first) != 1)
-			w->wrong++;
-		if (rc != LMN_OK || i % 3 == 0) {
-			db_rollback(c);
-			w->failed += rc != LMN_OK;
-			continue;
-		}
-		if (db_commit(c, &err) != LMN_OK) {
-			w->failed++;
-			continue;
+			if (rc == LMN_OK)
+				rc = write_two(c, w, i, &err);
+			if (rc != LMN_OK || i % 3 == 0) {
+				db_rollback(c);
+				w->failed += rc != LMN_OK;
+				continue;
+			}
+			if (db_commit(c, &err) != LMN_OK) {
+				w->failed++;
+				continue;
+			}
 		}
 		w->committed++;
 		/* Once db_commit returned, the rows are there for every connection. */
@@ -144,7 +186,7 @@ static void test_shared_write_transactions(void **state)
 			expected++;
 	}
 	for (int i = 0; i < WORKERS; i++) {
-		w[i] = (struct worker){ .id = i };
+		w[i] = (struct worker){ .id = i, .jobs = i % 2 == 1 };
 		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
 	}
 	for (int i = 0; i < WORKERS; i++)
