@@ -40,6 +40,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -74,7 +75,7 @@ struct write_job {
 	struct db_conn *c;
 	enum lmn_rc rc;
 	struct batch *batch; /* joined, when fn kept its changes */
-	bool done;
+	sem_t ran;           /* posted by the writer thread once the job ran */
 	char message[512];   /* a failure of the store's own (fn reports its own in its arg) */
 	struct write_job *next;
 };
@@ -85,6 +86,7 @@ struct batch {
 	bool alone;  /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
 	bool done;
 	uint64_t seq; /* its commit's number in the log: durable once an fdatasync covers it */
+	pthread_cond_t cond; /* its members wait for done (only they are woken) */
 	enum lmn_rc rc;
 	char message[256]; /* the failure, for each member's error */
 };
@@ -110,7 +112,6 @@ struct db {
 	struct batch *batch;        /* the open batch on the writer, or NULL; under write_lock */
 	_Atomic int waiting;        /* writers waiting for write_lock */
 	pthread_mutex_t batch_lock; /* batch outcomes */
-	pthread_cond_t batch_cond;
 
 	/* Group commit: commits written to the log, and how many of them an fdatasync covers. */
 	pthread_mutex_t sync_lock;
@@ -124,7 +125,6 @@ struct db {
 	/* Write jobs and the writer thread that runs them, started on first need; under jobs_lock. */
 	pthread_mutex_t jobs_lock;
 	pthread_cond_t jobs_cond;     /* the writer thread waits for jobs */
-	pthread_cond_t jobs_done_cond; /* callers wait for their job to have run */
 	struct write_job *jobs, **jobs_tail;
 	pthread_t writer_thread;
 	bool writer_running, writer_stop;
@@ -446,10 +446,8 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	pthread_cond_init(&db->synced_cond, NULL);
 	pthread_cond_init(&db->ckpt_cond, NULL);
 	pthread_mutex_init(&db->batch_lock, NULL);
-	pthread_cond_init(&db->batch_cond, NULL);
 	pthread_mutex_init(&db->jobs_lock, NULL);
 	pthread_cond_init(&db->jobs_cond, NULL);
-	pthread_cond_init(&db->jobs_done_cond, NULL);
 	db->jobs_tail = &db->jobs;
 	db->sync_rc = SQLITE_OK;
 	db->wal_fd = -1;
@@ -499,10 +497,8 @@ void db_close(struct db *db)
 		conn_close(c);
 	}
 	pthread_cond_destroy(&db->ckpt_cond);
-	pthread_cond_destroy(&db->jobs_done_cond);
 	pthread_cond_destroy(&db->jobs_cond);
 	pthread_mutex_destroy(&db->jobs_lock);
-	pthread_cond_destroy(&db->batch_cond);
 	pthread_mutex_destroy(&db->batch_lock);
 	pthread_cond_destroy(&db->synced_cond);
 	pthread_mutex_destroy(&db->sync_lock);
@@ -561,6 +557,23 @@ enum lmn_rc db_ping(struct db *db, struct lmn_err *err)
 	return db_schema_version(db, &v, err);
 }
 
+static struct batch *batch_new(bool alone)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+
+	if (b) {
+		b->alone = alone;
+		pthread_cond_init(&b->cond, NULL);
+	}
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	pthread_cond_destroy(&b->cond);
+	free(b);
+}
+
 /* Tells every member of batch b its outcome. */
 static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, uint64_t seq,
 			 const char *message)
@@ -571,9 +584,9 @@ static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, uint64_
 	b->rc = rc;
 	snprintf(b->message, sizeof(b->message), "%s", message ? message : "");
 	if (b->members == 0)
-		free(b);
+		batch_free(b);
 	else
-		pthread_cond_broadcast(&db->batch_cond);
+		pthread_cond_broadcast(&b->cond);
 	pthread_mutex_unlock(&db->batch_lock);
 }
 
@@ -673,14 +686,13 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *er
 	if (alone)
 		commit_batch(db);
 	if (!db->batch) {
-		if (!(db->batch = calloc(1, sizeof(*db->batch)))) {
+		if (!(db->batch = batch_new(alone))) {
 			pthread_mutex_unlock(&db->write_lock);
 			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 		}
-		db->batch->alone = alone;
 		rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
 		if (rc != LMN_OK) {
-			free(db->batch);
+			batch_free(db->batch);
 			db->batch = NULL;
 			pthread_mutex_unlock(&db->write_lock);
 			return rc;
@@ -740,13 +752,13 @@ static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *e
 	/* The last writer of the turn commits the batch. */
 	pthread_mutex_lock(&db->batch_lock);
 	while (!b->done)
-		pthread_cond_wait(&db->batch_cond, &db->batch_lock);
+		pthread_cond_wait(&b->cond, &db->batch_lock);
 	rc = b->rc;
 	seq = b->seq;
 	if (rc != LMN_OK)
 		(void)lmn_err_set(err, rc, NULL, NULL, "%s", b->message);
 	if (--b->members == 0)
-		free(b);
+		batch_free(b);
 	pthread_mutex_unlock(&db->batch_lock);
 	/* Then for the fdatasync that covers the batch's commit. */
 	if (rc == LMN_OK && seq && (synced = wait_synced(db, seq)) != SQLITE_OK)
@@ -779,15 +791,15 @@ void db_rollback(struct db_conn *c)
  * function succeeds; more jobs queued meanwhile join, up to BATCH_MAX members. */
 static void run_jobs(struct db *db)
 {
-	struct write_job *list, *j;
+	struct write_job *list, *j, *next;
 	struct lmn_err err;
 	int failed;
 
 	if ((failed = sync_failure(db)) == SQLITE_OK && !db->batch) {
-		if (!(db->batch = calloc(1, sizeof(*db->batch))))
+		if (!(db->batch = batch_new(false)))
 			failed = SQLITE_NOMEM;
 		else if (exec_on(db->writer, "BEGIN IMMEDIATE", &err) != LMN_OK) {
-			free(db->batch);
+			batch_free(db->batch);
 			db->batch = NULL;
 			failed = SQLITE_ERROR;
 		}
@@ -826,11 +838,11 @@ static void run_jobs(struct db *db)
 			}
 			j->rc = rc;
 		}
-		pthread_mutex_lock(&db->jobs_lock);
-		for (j = list; j; j = j->next)
-			j->done = true;
-		pthread_cond_broadcast(&db->jobs_done_cond);
-		pthread_mutex_unlock(&db->jobs_lock);
+		/* Each caller is woken alone. j->next is read before: the caller may return. */
+		for (j = list; j; j = next) {
+			next = j->next;
+			sem_post(&j->ran);
+		}
 		if (!db->batch || db->batch->members >= BATCH_MAX)
 			break;
 	}
@@ -865,6 +877,8 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 	bool queued = false;
 	enum lmn_rc rc;
 
+	if (sem_init(&job.ran, 0, 0) != 0)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "no semaphore for the write");
 	pthread_mutex_lock(&db->jobs_lock);
 	if (!db->writer_stop && (db->writer_running ||
 				 pthread_create(&db->writer_thread, NULL, writer_main, db) == 0)) {
@@ -873,10 +887,12 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 		db->jobs_tail = &job.next;
 		queued = true;
 		pthread_cond_signal(&db->jobs_cond);
-		while (!job.done)
-			pthread_cond_wait(&db->jobs_done_cond, &db->jobs_lock);
 	}
 	pthread_mutex_unlock(&db->jobs_lock);
+	if (queued)
+		while (sem_wait(&job.ran) != 0)
+			; /* EINTR */
+	sem_destroy(&job.ran);
 	if (!queued) {
 		/* No writer thread: the transaction runs here, as db_begin's do. */
 		if ((rc = db_begin(c, true, err)) != LMN_OK)
