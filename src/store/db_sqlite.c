@@ -791,7 +791,7 @@ void db_rollback(struct db_conn *c)
  * function succeeds; more jobs queued meanwhile join, up to BATCH_MAX members. */
 static void run_jobs(struct db *db)
 {
-	struct write_job *list, *j, *next;
+	struct write_job *list, *j, *next, *ran = NULL;
 	struct lmn_err err;
 	int failed;
 
@@ -838,15 +838,21 @@ static void run_jobs(struct db *db)
 			}
 			j->rc = rc;
 		}
-		/* Each caller is woken alone. j->next is read before: the caller may return. */
-		for (j = list; j; j = next) {
-			next = j->next;
-			sem_post(&j->ran);
-		}
+		/* Kept to be told after the turn ends (by then the batch is usually committed,
+		 * so they need not wait for it again). */
+		for (j = list; j->next; j = j->next)
+			;
+		j->next = ran;
+		ran = list;
 		if (!db->batch || db->batch->members >= BATCH_MAX)
 			break;
 	}
 	end_turn(db);
+	/* Each caller is woken alone. j->next is read before: the caller may return. */
+	for (j = ran; j; j = next) {
+		next = j->next;
+		sem_post(&j->ran);
+	}
 }
 
 static void *writer_main(void *arg)
