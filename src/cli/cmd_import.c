@@ -184,11 +184,12 @@ static int import_history(enum history_kind kind, const char *path, const char *
 		goto out;
 	}
 	/* A file is one transaction: a page cache that holds it saves spilling pages to the log, and
-	 * statement journals (triggers) in memory save writing temporary files. */
+	 * statement journals (triggers) in memory save writing temporary files. Set inside the
+	 * transaction, they apply to the writer connection, where its statements run. */
 	if ((rc = db_open(db_path, &db, &err)) == LMN_OK && (rc = db_acquire(db, &c, &err)) == LMN_OK &&
-	    (rc = db_exec(c, "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY", &err)) ==
-		    LMN_OK &&
-	    (rc = db_begin(c, true, &err)) == LMN_OK) {
+	    (rc = db_begin_bulk(c, &err)) == LMN_OK &&
+	    (rc = db_exec(c, "PRAGMA cache_size = -2097152; PRAGMA temp_store = MEMORY", &err)) ==
+		    LMN_OK) {
 		rc = history_import(c, &p, kind, data, len, now.iso, on_history, &bar, &res, &err);
 		if (rc == LMN_OK)
 			rc = db_commit(c, &err);

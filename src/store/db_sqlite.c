@@ -421,13 +421,18 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
  * allocation takes SQLite's global mutex (every request thread allocates). Each connection's page
  * cache keeps a block of BULK_PAGES pages of its own, reused without malloc: a connection empties
  * its cache at every read after another connection's commit, and a request reads some 15–30
- * pages. If SQLite was initialised already (by a host program), they are left. */
+ * pages. A statement's journal (the pages it changed, to undo it alone) stays in memory up to
+ * STMT_JOURNAL_MEMORY instead of 64 KiB: a long transaction of many statements with triggers (an
+ * import) otherwise writes each statement's pages to a temporary file. If SQLite was initialised
+ * already (by a host program), they are left. */
 #define BULK_PAGES 48
+#define STMT_JOURNAL_MEMORY (4 << 20)
 
 static void sqlite_setup(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, BULK_PAGES);
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
 }
 
 enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
@@ -701,8 +706,9 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *er
 			return rc;
 		}
 	}
-	rc = exec_on(db->writer, "SAVEPOINT lmn_tx", err);
-	if (rc != LMN_OK) {
+	/* A long transaction has the batch to itself, so it needs no savepoint of its own: inside
+	 * one, SQLite would keep the original of every page it changes, to undo it. */
+	if (!alone && (rc = exec_on(db->writer, "SAVEPOINT lmn_tx", err)) != LMN_OK) {
 		end_turn(db);
 		return rc;
 	}
@@ -732,13 +738,12 @@ enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 
 	if (!c->in_write)
 		return exec_on(c, "COMMIT", err);
-	rc = exec_on(db->writer, "RELEASE lmn_tx", err);
-	if (rc != LMN_OK) {
+	b = db->batch;
+	if (!b->alone && (rc = exec_on(db->writer, "RELEASE lmn_tx", err)) != LMN_OK) {
 		db_rollback(c);
 		return rc;
 	}
 	c->in_write = false;
-	b = db->batch;
 	b->members++;
 	end_turn(db);
 	return await_batch(db, b, err);
@@ -783,9 +788,13 @@ void db_rollback(struct db_conn *c)
 		return;
 	}
 	c->in_write = false;
-	/* Undoes this transaction's changes only; the batch's earlier members keep theirs. */
-	if (!sqlite3_get_autocommit(db->writer->conn) &&
-	    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
+	/* Undoes this transaction's changes only; the batch's earlier members keep theirs. A long
+	 * transaction (no savepoint) is the batch's only member: its whole transaction goes. */
+	if (sqlite3_get_autocommit(db->writer->conn))
+		;
+	else if (db->batch && db->batch->alone)
+		(void)exec_on(db->writer, "ROLLBACK", &err);
+	else if (exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
 		(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
 	end_turn(db);
 }

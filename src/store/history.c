@@ -2,6 +2,7 @@
 #include "store/history.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "core/fulfilment.h"
 #include "core/identity.h"
 #include "rules/delivery.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 
@@ -130,6 +132,77 @@ static bool imap_put(struct imap *m, uint64_t key, int64_t val)
 	}
 }
 
+/* FNV-1a of a string, never 0 (the maps' empty key). */
+static uint64_t str_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* What the import looked up by a name (a patient's number, a cost centre, an article number):
+ * entries found by the hash of the name, whose name is compared, so a rare collision is only a
+ * miss (the store is asked again). */
+struct named {
+	char name[40];
+	bool found;
+	int64_t id, n, other; /* as each lookup fills them */
+	char *text;           /* a patient's address, postal code, city and phone, NUL-separated */
+	struct article_info {
+		int area;
+		bool stocked, acute, special;
+	} art;
+};
+
+struct cache {
+	struct imap index; /* str_key(name) → entry number + 1 */
+	struct named *e;
+	size_t n, cap;
+};
+
+static void cache_release(struct cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->e[i].text);
+	free(c->e);
+	imap_release(&c->index);
+	memset(c, 0, sizeof(*c));
+}
+
+static struct named *cache_get(struct cache *c, const char *name)
+{
+	int64_t i;
+
+	if (!imap_get(&c->index, str_key(name), &i) || strcmp(c->e[i - 1].name, name) != 0)
+		return NULL;
+	return &c->e[i - 1];
+}
+
+/* A new entry for name (NULL when memory ran out, or the name is too long to keep). */
+static struct named *cache_put(struct cache *c, const char *name)
+{
+	struct named *e;
+
+	if (strlen(name) >= sizeof(e->name))
+		return NULL;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		void *q = realloc(c->e, cap * sizeof(*c->e));
+		if (!q)
+			return NULL;
+		c->e = q;
+		c->cap = cap;
+	}
+	if (!imap_put(&c->index, str_key(name), (int64_t)c->n + 1))
+		return NULL;
+	e = &c->e[c->n++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	return e;
+}
+
 /* A key of two ids below 2^32, or 0 when they do not fit (then the store is asked). */
 static uint64_t pair(int64_t a, int64_t b)
 {
@@ -137,10 +210,37 @@ static uint64_t pair(int64_t a, int64_t b)
 								     : 0;
 }
 
+/* What an imported order adds to the daily sums of the key-figure report (migration 8's
+ * report_order_days), per day, care provider and area: an order not yet delivered. */
+struct day_sum {
+	lmn_day day;
+	int64_t care_provider_id;
+	int area;
+	int64_t orders, digital, exempt;
+};
+
+/* An item's changes, written once at the end: more withdrawals, the largest quantity, the last
+ * day. */
+struct item_change {
+	int64_t id;
+	int64_t more;
+	int64_t qty;
+	lmn_day last;
+};
+
 struct imp {
 	struct imap users;  /* unit id → its historik account */
 	struct imap rx;     /* (account, patient) → prescription */
 	struct imap items;  /* (prescription, article) → prescription item */
+	struct cache patients, units, articles;
+	struct imap refs;   /* str_key(order_ref) of the orders imported before and now */
+	struct imap sum_at; /* day, care provider and area → day_sums number + 1 */
+	struct day_sum *sums;
+	size_t nsums, asums;
+	struct imap change_at; /* item id → changes number + 1 */
+	struct item_change *changes;
+	size_t nchanges, achanges;
+	char *aside[3];     /* the insert triggers set aside during an orders import (their SQL) */
 	struct db_conn *c;
 	const struct params *p;
 	enum history_kind kind;
@@ -338,6 +438,24 @@ static enum lmn_rc lookup(struct imp *m, const char *sql, const char *t1, int nc
 	return rc;
 }
 
+/* The text of a one-row query with text $1 (malloc'd; NULL when there is no row). */
+static enum lmn_rc lookup_text(struct imp *m, const char *sql, const char *t1, char **out)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(m->c, sql, &st, m->err)) != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, t1);
+	rc = db_step(st, &row, m->err);
+	if (rc == LMN_OK && row && !(*out = strdup(db_col_text(st, 0))))
+		rc = no_memory(m);
+	db_done(st);
+	return rc;
+}
+
 struct article {
 	int64_t id;
 	int area;
@@ -346,9 +464,16 @@ struct article {
 
 static enum lmn_rc article_of(struct imp *m, const char *number, struct article *a, bool *found)
 {
+	struct named *e = cache_get(&m->articles, number);
 	struct db_stmt *st;
 	enum lmn_rc rc;
 
+	if (e) {
+		*found = e->found;
+		*a = (struct article){ .id = e->id, .area = e->art.area, .stocked = e->art.stocked,
+				       .acute = e->art.acute, .special = e->art.special };
+		return LMN_OK;
+	}
 	if ((rc = db_prepare(m->c,
 			     "SELECT id, area, stocked, acute_assortment, special FROM articles "
 			     "WHERE article_number = $1",
@@ -365,6 +490,11 @@ static enum lmn_rc article_of(struct imp *m, const char *number, struct article 
 		a->special = db_col_int(st, 4) != 0;
 	}
 	db_done(st);
+	if (rc == LMN_OK && (e = cache_put(&m->articles, number)) != NULL) {
+		e->found = *found;
+		e->id = a->id;
+		e->art = (struct article_info){ a->area, a->stocked, a->acute, a->special };
+	}
 	return rc;
 }
 
@@ -406,7 +536,7 @@ struct order {
 	int32_t sec;
 	char patient[14];
 	char unit[33];
-	int64_t patient_id, unit_id;
+	int64_t patient_id, unit_id, care_provider_id;
 	char address[256], postal_code[8], city[128], phone[64]; /* the patient's, for delivery */
 	int kind, channel, requested_by, entered_by, method, status;
 	struct order_line lines[MAX_ORDER_LINES];
@@ -504,6 +634,8 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	return rc;
 }
 
+static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt);
+
 /* Decides the order's due and contact dates as in force when it was received, and writes it. */
 static enum lmn_rc order_flush(struct imp *m, struct order *o)
 {
@@ -556,21 +688,26 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 	date_format(d.due, due);
 	if (d.contact_from != LMN_DAY_NONE)
 		date_format(d.contact_from, contact);
+	/* The report columns as the triggers set aside would set them (migrations 7, 10): of the
+	 * first line, whose prescription is the unit's; the number of lines. */
 	rc = run(m,
 		 "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, received_at, "
 		 "received_day, due, contact_from, rules, delivery_method, delivery_address, "
-		 "delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref) "
+		 "delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref, "
+		 "area, care_provider_id, cost_unit_id, lines) "
 		 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $17, nullif($18, ''), "
-		 "nullif($12, 0), $13, $14)",
-		 "ittttttttttitttttt", o->patient_id, kinds[o->kind], channels[o->channel],
+		 "nullif($12, 0), $13, $14, $19, $20, $21, $22)",
+		 "ittttttttttitttttttiii", o->patient_id, kinds[o->kind], channels[o->channel],
 		 role_name((enum role)o->requested_by), role_name((enum role)o->entered_by), received,
 		 day, due, d.contact_from != LMN_DAY_NONE ? contact : NULL,
 		 rules.data ? rules.data : "", methods[o->method],
 		 o->method == 2 ? o->unit_id : (int64_t)0, statuses[o->status], o->ref,
 		 o->method == 0 ? o->address : NULL, o->method == 0 ? o->postal_code : NULL,
-		 o->method == 0 ? o->city : NULL, o->method == 0 ? o->phone : "");
+		 o->method == 0 ? o->city : NULL, o->method == 0 ? o->phone : "",
+		 area_name((enum area)o->lines[0].a.area), o->care_provider_id, o->unit_id,
+		 m->aside[2] ? (int64_t)o->nlines : (int64_t)0);
 	buf_release(&rules);
-	if (rc != LMN_OK)
+	if (rc != LMN_OK || (rc = sum_order(m, o, d.contact_from == LMN_DAY_NONE)) != LMN_OK)
 		return rc;
 	order_id = db_last_id(m->c);
 	m->res->orders++;
@@ -584,6 +721,221 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 			return rc;
 		m->res->lines++;
 	}
+	return LMN_OK;
+}
+
+/* Before the rows of an orders file: the references of the orders imported before, so that
+ * imported_before asks the store only about one it may have. */
+/* The triggers that run for each order and line inserted (migrations 7, 8 and 10). An orders
+ * import sets them aside inside its transaction and does their work itself, once per order and
+ * the daily sums once per day at the end (order_flush, orders_end): a statement that fires
+ * triggers also keeps a journal of every page it changes, so that it can be undone alone. */
+static const char *const insert_triggers[] = { "report_days_order_insert",
+					       "report_order_first_line", "order_lines_count" };
+
+static enum lmn_rc orders_begin(struct imp *m)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	for (size_t i = 0; i < sizeof(insert_triggers) / sizeof(insert_triggers[0]); i++) {
+		char drop[96];
+
+		if ((rc = lookup_text(m, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' "
+					 "AND name = $1",
+				      insert_triggers[i], &m->aside[i])) != LMN_OK)
+			return rc;
+		if (!m->aside[i])
+			continue; /* not in this schema */
+		snprintf(drop, sizeof(drop), "DROP TRIGGER %s", insert_triggers[i]);
+		if ((rc = db_exec(m->c, drop, m->err)) != LMN_OK)
+			return rc;
+	}
+
+	if ((rc = db_prepare(m->c, "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
+			     &st, m->err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, m->err)) == LMN_OK && row)
+		if (!imap_put(&m->refs, str_key(db_col_text(st, 0)), 1)) {
+			rc = no_memory(m);
+			break;
+		}
+	db_done(st);
+	return rc;
+}
+
+/* After the rows of an orders file: the daily sums of the orders written, then the triggers set
+ * aside are made again (also after a failure, though the caller then rolls back anyway). */
+static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
+{
+	struct db_stmt *st;
+
+	for (size_t i = 0; rc == LMN_OK && i < m->nsums; i++) {
+		const struct day_sum *d = &m->sums[i];
+		char day[11];
+
+		date_format(d->day, day);
+		if ((rc = db_prepare(m->c,
+				     "INSERT INTO report_order_days (day, care_provider_id, area, orders, "
+				     "digital, exempt) VALUES ($1, $2, $3, $4, $5, $6) "
+				     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
+				     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
+				     "exempt = exempt + excluded.exempt",
+				     &st, m->err)) != LMN_OK)
+			break;
+		db_bind_text(st, 1, day);
+		db_bind_int(st, 2, d->care_provider_id);
+		db_bind_text(st, 3, area_name((enum area)d->area));
+		db_bind_int(st, 4, d->orders);
+		db_bind_int(st, 5, d->digital);
+		db_bind_int(st, 6, d->exempt);
+		rc = db_run(st, m->err);
+	}
+	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++) {
+		struct lmn_err e;
+		enum lmn_rc made = m->aside[i] ? db_exec(m->c, m->aside[i], &e) : LMN_OK;
+
+		if (made != LMN_OK && rc == LMN_OK)
+			rc = lmn_err_set(m->err, made, NULL, NULL, "%s", e.message);
+		free(m->aside[i]);
+		m->aside[i] = NULL;
+	}
+	return rc;
+}
+
+/* Adds an order written by order_flush to the daily sums, as report_days_order_insert would. */
+static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
+{
+	/* Days, care providers and the two areas fit the key; the hash map takes any key but 0. */
+	uint64_t key = (uint64_t)(uint32_t)(o->day + (1 << 30)) << 32 ^
+		       (uint64_t)o->care_provider_id << 1 ^ (uint64_t)(o->lines[0].a.area & 1);
+	struct day_sum *d;
+	int64_t i;
+
+	if (!m->aside[0] || o->status == 1 /* cancelled */)
+		return LMN_OK;
+	if (imap_get(&m->sum_at, key, &i)) {
+		d = &m->sums[i - 1];
+	} else {
+		if (m->nsums == m->asums) {
+			size_t n = m->asums ? m->asums * 2 : 1024;
+			void *q = realloc(m->sums, n * sizeof(*m->sums));
+			if (!q)
+				return no_memory(m);
+			m->sums = q;
+			m->asums = n;
+		}
+		if (!imap_put(&m->sum_at, key, (int64_t)m->nsums + 1))
+			return no_memory(m);
+		d = &m->sums[m->nsums++];
+		*d = (struct day_sum){ .day = o->day, .care_provider_id = o->care_provider_id,
+				       .area = o->lines[0].a.area };
+	}
+	d->orders++;
+	d->digital += o->channel == 0;
+	d->exempt += exempt;
+	return LMN_OK;
+}
+
+/* Whether an order with this reference was imported before (or earlier in this file). Most are
+ * new: the hashes of the references kept so far say so without asking the store. */
+static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
+{
+	int64_t v[2], seen;
+	enum lmn_rc rc;
+
+	*found = false;
+	if (imap_get(&m->refs, str_key(ref), &seen) &&
+	    (rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v)) !=
+		    LMN_OK)
+		return rc;
+	if (!*found && !imap_put(&m->refs, str_key(ref), 1))
+		return no_memory(m);
+	return LMN_OK;
+}
+
+/* The patient with this identity number: id and address for the delivery into o. */
+static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o, bool *found)
+{
+	struct named *e = cache_get(&m->patients, number);
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if (!e) {
+		if ((rc = db_prepare(m->c,
+				     "SELECT id, address, postal_code, city, coalesce(phone, '') "
+				     "FROM patients WHERE id_number = $1",
+				     &st, m->err)) != LMN_OK)
+			return rc;
+		db_bind_text(st, 1, number);
+		rc = db_step(st, found, m->err);
+		if (rc == LMN_OK && (e = cache_put(&m->patients, number)) != NULL && *found) {
+			struct buf t;
+
+			e->found = true;
+			e->id = db_col_int(st, 0);
+			buf_init(&t, 4096);
+			for (int i = 1; i <= 4; i++) {
+				buf_adds(&t, db_col_text(st, i));
+				buf_addc(&t, '\0');
+			}
+			e->text = t.failed ? NULL : buf_detach(&t, NULL);
+			buf_release(&t);
+			if (!e->text)
+				rc = no_memory(m);
+		}
+		db_done(st);
+		if (rc != LMN_OK)
+			return rc;
+		if (!e)
+			return no_memory(m);
+	}
+	*found = e->found;
+	if (e->found) {
+		const char *t = e->text;
+		o->patient_id = e->id;
+		snprintf(o->address, sizeof(o->address), "%s", t);
+		t += strlen(t) + 1;
+		snprintf(o->postal_code, sizeof(o->postal_code), "%s", t);
+		t += strlen(t) + 1;
+		snprintf(o->city, sizeof(o->city), "%s", t);
+		t += strlen(t) + 1;
+		snprintf(o->phone, sizeof(o->phone), "%s", t);
+	}
+	return LMN_OK;
+}
+
+/* The unit with this cost centre into o; *n how many units have it (one is right). */
+static enum lmn_rc unit_of(struct imp *m, const char *cost_centre, struct order *o, int64_t *n)
+{
+	struct named *e = cache_get(&m->units, cost_centre);
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if (!e) {
+		if ((rc = db_prepare(m->c,
+				     "SELECT min(id), count(*), min(care_provider_id) FROM units "
+				     "WHERE cost_centre = $1",
+				     &st, m->err)) != LMN_OK)
+			return rc;
+		db_bind_text(st, 1, cost_centre);
+		rc = db_step(st, &row, m->err);
+		if (rc == LMN_OK && (e = cache_put(&m->units, cost_centre)) != NULL) {
+			e->id = db_col_int(st, 0);
+			e->n = db_col_int(st, 1);
+			e->other = db_col_int(st, 2);
+		}
+		db_done(st);
+		if (rc != LMN_OK)
+			return rc;
+		if (!e)
+			return no_memory(m);
+	}
+	o->unit_id = e->id;
+	o->care_provider_id = e->other;
+	*n = e->n;
 	return LMN_OK;
 }
 
@@ -627,7 +979,9 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 	if (!same) {
 		if ((rc = order_flush(m, o)) != LMN_OK)
 			return rc;
-		memset(o, 0, sizeof(*o));
+		/* Not the lines: only the first nlines are read. */
+		memset(o, 0, offsetof(struct order, lines));
+		o->nlines = 0;
 		snprintf(o->ref, sizeof(o->ref), "%s", ref);
 		o->open = true;
 		o->line = line;
@@ -643,50 +997,22 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 		o->status = status;
 		o->bad = m->row_bad;
 		if (*ref) {
-			int64_t v[2];
-			if ((rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1,
-					 &found, v)) != LMN_OK)
+			if ((rc = imported_before(m, ref, &found)) != LMN_OK)
 				return rc;
 			if (found && (rc = fault(m, line, "order_ref",
 						 "ordern %s är redan importerad", ref)) != LMN_OK)
 				return rc;
 		}
 		if (*patient) {
-			struct db_stmt *st;
-			if ((rc = db_prepare(m->c,
-					     "SELECT id, address, postal_code, city, coalesce(phone, '') "
-					     "FROM patients WHERE id_number = $1",
-					     &st, m->err)) != LMN_OK)
-				return rc;
-			db_bind_text(st, 1, patient);
-			rc = db_step(st, &found, m->err);
-			if (rc == LMN_OK && found) {
-				o->patient_id = db_col_int(st, 0);
-				snprintf(o->address, sizeof(o->address), "%s", db_col_text(st, 1));
-				snprintf(o->postal_code, sizeof(o->postal_code), "%s", db_col_text(st, 2));
-				snprintf(o->city, sizeof(o->city), "%s", db_col_text(st, 3));
-				snprintf(o->phone, sizeof(o->phone), "%s", db_col_text(st, 4));
-			}
-			db_done(st);
-			if (rc != LMN_OK)
+			if ((rc = patient_of(m, patient, o, &found)) != LMN_OK)
 				return rc;
 			if (!found && (rc = fault(m, line, "patient",
 						  "ingen patient med det numret finns i lmn")) != LMN_OK)
 				return rc;
 		}
 		if (*unit) {
-			struct db_stmt *st;
 			int64_t n = 0;
-			if ((rc = db_prepare(m->c,
-					     "SELECT min(id), count(*) FROM units WHERE cost_centre = $1",
-					     &st, m->err)) != LMN_OK)
-				return rc;
-			db_bind_text(st, 1, unit);
-			rc = db_step(st, &found, m->err);
-			o->unit_id = db_col_int(st, 0);
-			n = db_col_int(st, 1);
-			db_done(st);
-			if (rc != LMN_OK)
+			if ((rc = unit_of(m, unit, o, &n)) != LMN_OK)
 				return rc;
 			if (n != 1 && (rc = fault(m, line, "unit_cost_centre",
 						  n ? "kostnadsstället %s finns hos flera vårdgivare"
@@ -1021,6 +1347,8 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 		return no_memory(&m);
 	}
 	csv_init(&r, data, len, 0);
+	if (kind == HISTORY_ORDERS)
+		rc = orders_begin(&m);
 	while (rc == LMN_OK) {
 		struct lmn_err e;
 		enum lmn_rc rr = csv_next_record(&r, rec, &e);
@@ -1056,6 +1384,8 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 	}
 	if (rc == LMN_OK && kind == HISTORY_ORDERS)
 		rc = order_flush(&m, o);
+	if (kind == HISTORY_ORDERS)
+		rc = orders_end(&m, rc);
 	if (rc == LMN_OK && kind == HISTORY_DELIVERIES)
 		rc = shipment_flush(&m, s);
 	if (rc == LMN_OK && !have_header)
@@ -1066,6 +1396,14 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 	imap_release(&m.users);
 	imap_release(&m.rx);
 	imap_release(&m.items);
+	cache_release(&m.patients);
+	cache_release(&m.units);
+	cache_release(&m.articles);
+	imap_release(&m.refs);
+	imap_release(&m.sum_at);
+	free(m.sums);
+	imap_release(&m.change_at);
+	free(m.changes);
 	free(rec);
 	free(o);
 	free(s);

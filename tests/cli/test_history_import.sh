@@ -35,6 +35,14 @@ check "a special product the day before 2023-06-21 gets a contact date, from tha
 check "the rule versions are kept" "1" "$(q "SELECT rules LIKE '%B3:6@2023-06-21%' FROM orders WHERE external_ref = 'G-4'")"
 check "the lines draw on a historical prescription of the unit, who carries the cost" "2 1001 0" \
 	"$(q "SELECT count(*), min(u.cost_centre), max(us.active) FROM order_lines l JOIN prescription_items i ON i.id = l.prescription_item_id JOIN prescriptions p ON p.id = i.prescription_id JOIN units u ON u.id = p.unit_id JOIN users us ON us.id = p.prescriber_id JOIN orders o ON o.id = l.order_id WHERE o.external_ref = 'G-1'" | tr '|' ' ')"
+# The import writes the orders' report columns and daily sums itself (the insert triggers are set
+# aside while it runs): they must be what the triggers give, and the triggers must be back.
+check "the insert triggers are back after the import" "3" \
+	"$(q "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN ('report_days_order_insert', 'report_order_first_line', 'order_lines_count')")"
+check "each order's number of lines, area and who carries the cost, as from its first line" "0" \
+	"$(q "SELECT count(*) FROM orders o WHERE lines <> (SELECT count(*) FROM order_lines WHERE order_id = o.id) OR area IS NOT (SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR cost_unit_id IS NOT (SELECT p.unit_id FROM order_lines l JOIN prescription_items i ON i.id = l.prescription_item_id JOIN prescriptions p ON p.id = i.prescription_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR care_provider_id IS NOT (SELECT care_provider_id FROM units WHERE id = o.cost_unit_id)")"
+check "the daily sums of the report are the sums of the orders (the demo's and the imported)" "0" \
+	"$(q "WITH a AS (SELECT received_day AS day, coalesce(care_provider_id, 0) AS cp, coalesce(area, '') AS area, count(*) AS n, sum(channel = 'digital') AS dig, sum(contact_from IS NULL) AS ex, sum(contact_from IS NOT NULL AND first_delivered IS NOT NULL) AS del FROM orders WHERE status <> 'cancelled' AND area IS NOT NULL GROUP BY 1, 2, 3) SELECT count(*) FROM (SELECT day, cp, area, n, dig, ex, del FROM a EXCEPT SELECT day, care_provider_id, area, orders, digital, exempt, delivered FROM report_order_days WHERE orders <> 0)")"
 
 cat >"$TMP/deliveries.csv" <<CSV
 order_ref;shipment_ref;shipped_at;article_number;quantity;backordered;delivered_at;outcome
