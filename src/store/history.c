@@ -546,9 +546,41 @@ struct order {
 /* The historical prescription item that an imported line draws on: one per patient, unit and
  * article, prescribed by the unit's "historik" account (inactive, no password), so that the lines
  * keep who carries the cost. */
+/* Marks a prescription this import made, in the rx map's values. */
+#define RX_NEW ((int64_t)1 << 62)
+
+/* One more withdrawal of an item that exists, of qty, on day: kept, and written once at the end
+ * (orders_end). */
+static enum lmn_rc item_change(struct imp *m, int64_t item, int64_t qty, lmn_day day)
+{
+	struct item_change *ch;
+	int64_t i;
+
+	if (imap_get(&m->change_at, (uint64_t)item, &i)) {
+		ch = &m->changes[i - 1];
+		ch->more++;
+		ch->qty = qty > ch->qty ? qty : ch->qty;
+		ch->last = day > ch->last ? day : ch->last;
+		return LMN_OK;
+	}
+	if (m->nchanges == m->achanges) {
+		size_t n = m->achanges ? m->achanges * 2 : 1024;
+		void *q = realloc(m->changes, n * sizeof(*m->changes));
+		if (!q)
+			return no_memory(m);
+		m->changes = q;
+		m->achanges = n;
+	}
+	if (!imap_put(&m->change_at, (uint64_t)item, (int64_t)m->nchanges + 1))
+		return no_memory(m);
+	m->changes[m->nchanges++] = (struct item_change){ item, 1, qty, day };
+	return LMN_OK;
+}
+
 static enum lmn_rc history_item(struct imp *m, const struct order *o, const struct order_line *l,
 				int64_t *item)
 {
+	bool new_rx;
 	int64_t v[2] = { 0 }, user = 0, rx = 0;
 	char name[40], day[11];
 	bool found;
@@ -595,13 +627,17 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 				 "iiitt", o->patient_id, user, o->unit_id, day, m->now);
 			if (rc != LMN_OK)
 				return rc;
-			rx = db_last_id(m->c);
+			rx = db_last_id(m->c) | RX_NEW;
 		}
 		if (pair(user, o->patient_id) && !imap_put(&m->rx, pair(user, o->patient_id), rx))
 			return no_memory(m);
 	}
+	/* A prescription made by this import has only the items it made (all in the map). */
+	new_rx = (rx & RX_NEW) != 0;
+	rx &= ~RX_NEW;
 	*item = 0;
-	if (!pair(rx, l->a.id) || !imap_get(&m->items, pair(rx, l->a.id), item)) {
+	if (!pair(rx, l->a.id) ||
+	    (!imap_get(&m->items, pair(rx, l->a.id), item) && !new_rx)) {
 		if ((rc = db_prepare(m->c,
 				     "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
 				     "article_id = $2",
@@ -616,11 +652,7 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 			return rc;
 	}
 	if (*item) {
-		rc = run(m,
-			 "UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + 1, "
-			 "quantity_per_withdrawal = max(quantity_per_withdrawal, $2), "
-			 "last_valid = max(last_valid, $3) WHERE id = $1",
-			 "iit", *item, l->qty, day);
+		rc = item_change(m, *item, l->qty, o->day);
 	} else {
 		rc = run(m,
 			 "INSERT INTO prescription_items (prescription_id, article_id, "
@@ -765,12 +797,23 @@ static enum lmn_rc orders_begin(struct imp *m)
 	return rc;
 }
 
-/* After the rows of an orders file: the daily sums of the orders written, then the triggers set
- * aside are made again (also after a failure, though the caller then rolls back anyway). */
+/* After the rows of an orders file: the items' changes and the daily sums of the orders written,
+ * then the triggers set aside are made again (also after a failure, though the caller then rolls back anyway). */
 static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 {
 	struct db_stmt *st;
 
+	for (size_t i = 0; rc == LMN_OK && i < m->nchanges; i++) {
+		const struct item_change *ch = &m->changes[i];
+		char last[11];
+
+		date_format(ch->last, last);
+		rc = run(m,
+			 "UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
+			 "quantity_per_withdrawal = max(quantity_per_withdrawal, $3), "
+			 "last_valid = max(last_valid, $4) WHERE id = $1",
+			 "iiit", ch->id, ch->more, ch->qty, last);
+	}
 	for (size_t i = 0; rc == LMN_OK && i < m->nsums; i++) {
 		const struct day_sum *d = &m->sums[i];
 		char day[11];
