@@ -241,6 +241,8 @@ struct imp {
 	struct item_change *changes;
 	size_t nchanges, achanges;
 	char *aside[3];     /* the insert triggers set aside during an orders import (their SQL) */
+	char *aside_index[5]; /* indexes set aside while a large file fills small tables */
+	size_t file_rows;   /* data rows in the file, about (lines less the header) */
 	struct db_conn *c;
 	const struct params *p;
 	enum history_kind kind;
@@ -765,25 +767,48 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 static const char *const insert_triggers[] = { "report_days_order_insert",
 					       "report_order_first_line", "order_lines_count" };
 
+/* Indexes an orders import does not read. When the file holds more orders than the store has,
+ * they are set aside too and built again at the end: SQLite builds an index from sorted rows
+ * much faster than it inserts a row at a time at scattered places (orders_patient_list by
+ * patient). With many orders in the store already, building them again would cost more. */
+static const char *const bulk_indexes[] = { "orders_patient_list", "orders_due", "orders_contact",
+					    "orders_undelivered", "prescriptions_unit" };
+
+/* Drops the schema object `kind name` after keeping its SQL in *saved (NULL: not there). */
+static enum lmn_rc set_aside(struct imp *m, const char *kind, const char *name, char **saved)
+{
+	char drop[96];
+	enum lmn_rc rc;
+
+	if ((rc = lookup_text(m, "SELECT sql FROM sqlite_schema WHERE name = $1", name, saved)) !=
+		    LMN_OK || !*saved)
+		return rc;
+	snprintf(drop, sizeof(drop), "DROP %s %s", kind, name);
+	return db_exec(m->c, drop, m->err);
+}
+
 static enum lmn_rc orders_begin(struct imp *m)
 {
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
+	int64_t stored = 0;
 
-	for (size_t i = 0; i < sizeof(insert_triggers) / sizeof(insert_triggers[0]); i++) {
-		char drop[96];
+	if ((rc = db_prepare(m->c, "SELECT coalesce(max(id), 0) FROM orders", &st, m->err)) != LMN_OK)
+		return rc;
+	rc = db_step(st, &row, m->err);
+	stored = row ? db_col_int(st, 0) : 0;
+	db_done(st);
+	for (size_t i = 0; rc == LMN_OK && (size_t)stored < m->file_rows &&
+			   i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]);
+	     i++)
+		rc = set_aside(m, "INDEX", bulk_indexes[i], &m->aside_index[i]);
+	if (rc != LMN_OK)
+		return rc;
 
-		if ((rc = lookup_text(m, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' "
-					 "AND name = $1",
-				      insert_triggers[i], &m->aside[i])) != LMN_OK)
+	for (size_t i = 0; i < sizeof(insert_triggers) / sizeof(insert_triggers[0]); i++)
+		if ((rc = set_aside(m, "TRIGGER", insert_triggers[i], &m->aside[i])) != LMN_OK)
 			return rc;
-		if (!m->aside[i])
-			continue; /* not in this schema */
-		snprintf(drop, sizeof(drop), "DROP TRIGGER %s", insert_triggers[i]);
-		if ((rc = db_exec(m->c, drop, m->err)) != LMN_OK)
-			return rc;
-	}
 
 	if ((rc = db_prepare(m->c, "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
 			     &st, m->err)) != LMN_OK)
@@ -794,6 +819,20 @@ static enum lmn_rc orders_begin(struct imp *m)
 			break;
 		}
 	db_done(st);
+	return rc;
+}
+
+/* Makes a schema object set aside again from its SQL (also after a failure); returns rc, or the
+ * failure to make it. */
+static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
+{
+	struct lmn_err e;
+	enum lmn_rc made = *saved ? db_exec(m->c, *saved, &e) : LMN_OK;
+
+	if (made != LMN_OK && rc == LMN_OK)
+		rc = lmn_err_set(m->err, made, NULL, NULL, "%s", e.message);
+	free(*saved);
+	*saved = NULL;
 	return rc;
 }
 
@@ -835,15 +874,10 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 		db_bind_int(st, 6, d->exempt);
 		rc = db_run(st, m->err);
 	}
-	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++) {
-		struct lmn_err e;
-		enum lmn_rc made = m->aside[i] ? db_exec(m->c, m->aside[i], &e) : LMN_OK;
-
-		if (made != LMN_OK && rc == LMN_OK)
-			rc = lmn_err_set(m->err, made, NULL, NULL, "%s", e.message);
-		free(m->aside[i]);
-		m->aside[i] = NULL;
-	}
+	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++)
+		rc = make_again(m, &m->aside[i], rc);
+	for (size_t i = 0; i < sizeof(m->aside_index) / sizeof(m->aside_index[0]); i++)
+		rc = make_again(m, &m->aside_index[i], rc);
 	return rc;
 }
 
@@ -1390,6 +1424,8 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 		return no_memory(&m);
 	}
 	csv_init(&r, data, len, 0);
+	for (const char *q = data; (q = memchr(q, '\n', (size_t)(data + len - q))) != NULL; q++)
+		m.file_rows++;
 	if (kind == HISTORY_ORDERS)
 		rc = orders_begin(&m);
 	while (rc == LMN_OK) {
