@@ -824,7 +824,8 @@ int orders_create(struct api_ctx *ctx)
 		status = answer_existing(ctx, pl.existing, pl.existing_patient);
 		goto out;
 	}
-	if (pl.refused) {
+	json_decref(pl.existing); /* read from a batch that failed */
+	if (rc == LMN_EREFUSED && pl.refused) {
 		status = ctx->resp->status;
 		goto out;
 	}
@@ -894,76 +895,96 @@ int orders_get(struct api_ctx *ctx)
 	return api_json(ctx, 200, o);
 }
 
-/* A patient's orders, newest first. The answer is read in a read transaction beside other
- * requests and written as JSON text straight away (it is the answer read most); the access-log
- * row is then made durable before it is sent. */
-int orders_list(struct api_ctx *ctx)
-{
-	struct db_stmt *st;
-	struct buf out;
+/* The order list, as a write job (below). */
+struct order_list {
+	struct api_ctx *ctx;
 	int64_t limit, before;
+	struct buf out;
+	bool refused; /* the answer is written */
+};
+
+static enum lmn_rc order_list_job(struct db_conn *c, void *arg)
+{
+	struct order_list *ol = arg;
+	struct api_ctx *ctx = ol->ctx;
+	struct buf *out = &ol->out;
+	struct db_stmt *st;
 	bool row, first = true;
 	enum lmn_rc rc;
 
-	if (!api_query_int(ctx, "limit", 50, 1, 500, &limit) ||
-	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &before))
-		return (int)ctx->resp->status;
-	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
+	(void)c; /* ctx->c, whose statements go to the writer now */
 	if (!access_patient(ctx, ctx->id[0])) {
-		db_rollback(ctx->c);
-		return (int)ctx->resp->status;
+		ol->refused = true;
+		return LMN_EREFUSED;
 	}
 	rc = db_prepare(ctx->c,
 			"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
 			"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
 			"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
 			&st, &ctx->err);
-	if (rc != LMN_OK) {
-		db_rollback(ctx->c);
-		return api_fail(ctx, rc);
-	}
+	if (rc != LMN_OK)
+		return rc;
 	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_int(st, 2, before);
-	db_bind_int(st, 3, limit);
-	buf_init(&out, BUF_DEFAULT_MAX);
-	buf_adds(&out, "{\"orders\":[");
+	db_bind_int(st, 2, ol->before);
+	db_bind_int(st, 3, ol->limit);
+	buf_adds(out, "{\"orders\":[");
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
 		static const char *const keys[] = { ",\"kind\":", ",\"channel\":",
 						    ",\"received_at\":", ",\"due\":" };
 
-		buf_adds(&out, first ? "{\"id\":" : ",{\"id\":");
+		buf_adds(out, first ? "{\"id\":" : ",{\"id\":");
 		first = false;
-		buf_add_int(&out, db_col_int(st, 0));
+		buf_add_int(out, db_col_int(st, 0));
 		for (int k = 0; k < 4; k++) {
 			const char *v = db_col_text(st, 1 + k);
-			buf_adds(&out, keys[k]);
-			buf_add_json_string(&out, v, strlen(v));
+			buf_adds(out, keys[k]);
+			buf_add_json_string(out, v, strlen(v));
 		}
-		buf_adds(&out, ",\"status\":");
-		buf_add_json_string(&out, db_col_text(st, 6), strlen(db_col_text(st, 6)));
-		buf_adds(&out, ",\"delivery_method\":");
-		buf_add_json_string(&out, db_col_text(st, 7), strlen(db_col_text(st, 7)));
-		buf_adds(&out, ",\"lines\":");
-		buf_add_int(&out, db_col_int(st, 8));
-		buf_adds(&out, ",\"contact_from\":");
+		buf_adds(out, ",\"status\":");
+		buf_add_json_string(out, db_col_text(st, 6), strlen(db_col_text(st, 6)));
+		buf_adds(out, ",\"delivery_method\":");
+		buf_add_json_string(out, db_col_text(st, 7), strlen(db_col_text(st, 7)));
+		buf_adds(out, ",\"lines\":");
+		buf_add_int(out, db_col_int(st, 8));
+		buf_adds(out, ",\"contact_from\":");
 		if (db_col_null(st, 5))
-			buf_adds(&out, "null}");
+			buf_adds(out, "null}");
 		else {
-			buf_add_json_string(&out, db_col_text(st, 5), strlen(db_col_text(st, 5)));
-			buf_addc(&out, '}');
+			buf_add_json_string(out, db_col_text(st, 5), strlen(db_col_text(st, 5)));
+			buf_addc(out, '}');
 		}
 	}
-	buf_adds(&out, "]}");
+	buf_adds(out, "]}");
 	db_done(st);
-	db_rollback(ctx->c); /* the read transaction ends here */
-	if (rc == LMN_OK)
-		rc = access_record_read(ctx, ctx->id[0], "beställningar");
+	if (rc != LMN_OK)
+		return rc;
+	return access_record(ctx, ctx->id[0], ACCESS_READ, "beställningar");
+}
+
+/* A patient's orders, newest first, the answer read most: written as JSON text straight away, and
+ * read by the store's writer thread as a write job together with its access-log row. The writer
+ * is the one connection whose page cache survives commits (another connection reads every page
+ * again after any commit), so its pages are at hand; the answer goes out once the row is
+ * durable, and with it everything the list showed. */
+int orders_list(struct api_ctx *ctx)
+{
+	struct order_list ol = { .ctx = ctx };
+	enum lmn_rc rc;
+
+	if (!api_query_int(ctx, "limit", 50, 1, 500, &ol.limit) ||
+	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &ol.before))
+		return (int)ctx->resp->status;
+	buf_init(&ol.out, BUF_DEFAULT_MAX);
+	rc = db_write(ctx->c, order_list_job, &ol, &ctx->err);
+	if (rc == LMN_EREFUSED && ol.refused) {
+		buf_release(&ol.out);
+		return (int)ctx->resp->status;
+	}
 	if (rc != LMN_OK) {
-		buf_release(&out);
+		buf_release(&ol.out);
 		return api_fail(ctx, rc);
 	}
-	return api_json_text(ctx, 200, &out);
+	return api_json_text(ctx, 200, &ol.out);
 }
 
 int orders_cancel(struct api_ctx *ctx)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <sodium.h>
 
@@ -90,6 +91,13 @@ int cmd_serve(int argc, char **argv)
 	if (sodium_init() < 0) {
 		cli_error("libsodium cannot start");
 		return 1;
+	}
+	/* A connection is a descriptor (and, with a thread per connection, a thread): as many as
+	 * the system lets this process have, not the usual 1 024. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &nofile);
 	}
 	if (db_open(db_path, &db, &err) != LMN_OK) {
 		cli_error("%s", err.message);

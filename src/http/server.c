@@ -6,13 +6,15 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "api/api.h"
 #include "store/rules_store.h"
 #include "web/web.h"
 #include "util/buf.h"
 
-/* Connections served at once with a thread per connection (each a thread). */
+/* Connections served at once with a thread per connection (each a thread and a descriptor; the
+ * store's connections take at most 2 × 64 more). */
 #define MAX_CONNECTIONS 1000u
 
 struct server {
@@ -202,19 +204,26 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	 * waiting at the same time share one fdatasync (store/db_sqlite.c). With a thread per
 	 * connection only that connection waits; a pool thread would also hold up every other
 	 * connection it serves, so fewer commits would be shared. */
-	if (cfg->threads == 0)
+	if (cfg->threads == 0) {
+		/* Leave descriptors for the store, the log and the rule files. */
+		struct rlimit nofile;
+		unsigned limit = MAX_CONNECTIONS;
+
+		if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit + 256)
+			limit = nofile.rlim_cur > 320 ? (unsigned)nofile.rlim_cur - 256 : 64;
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
 				MHD_USE_ERROR_LOG,
 			0, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
-			MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-	else
+			limit, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+	} else {
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 			handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_SOCK_ADDR,
 			(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+	}
 	if (!s->daemon) {
 		free(s);
 		return lmn_err_set(err, LMN_EIO, "port", NULL, "cannot listen on %s:%u (in use?)",

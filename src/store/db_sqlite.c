@@ -38,6 +38,7 @@
  * no request waits for one. */
 #include "store/db.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -58,6 +59,8 @@
  * CHECKPOINT_LOCKED_PAGES are left for its last pass, which holds writers off. */
 #define CHECKPOINT_CATCHUP_PASSES 4
 #define CHECKPOINT_LOCKED_PAGES 64
+/* Connections in the pool at most (requests beyond wait for one). */
+#define POOL_MAX 64
 /* At most this many transactions share a batch (bounds how long the first one waits). */
 #define BATCH_MAX 32
 
@@ -105,7 +108,9 @@ struct db_conn {
 struct db {
 	char *path;
 	pthread_mutex_t lock; /* the pool */
+	pthread_cond_t freed; /* a connection came back to the pool */
 	struct db_conn *free;
+	int opened;           /* connections of the pool, in use or free */
 
 	pthread_mutex_t write_lock; /* one writing transaction of this process at a time */
 	struct db_conn *writer;     /* where writing transactions run; under write_lock */
@@ -182,12 +187,25 @@ static void conn_close(struct db_conn *c)
  * committed to it, and SQLite keeps it while this process has the database open. */
 static int sync_log(struct db *db)
 {
-	if (db->wal_fd < 0) {
-		const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->writer->conn, "main"));
-		if (!wal || (db->wal_fd = open(wal, O_RDWR | O_CLOEXEC)) < 0)
-			return SQLITE_IOERR_FSYNC;
-	}
-	return fdatasync(db->wal_fd) == 0 ? SQLITE_OK : SQLITE_IOERR_FSYNC;
+	return db->wal_fd >= 0 && fdatasync(db->wal_fd) == 0 ? SQLITE_OK : SQLITE_IOERR_FSYNC;
+}
+
+/* Opens lmn's descriptor of the log (db_open, before anything is written). A read on the writer
+ * makes SQLite create the log of a database in WAL mode; without one (not WAL) commits sync by
+ * themselves and none is needed. */
+static enum lmn_rc open_log(struct db *db, struct lmn_err *err)
+{
+	const char *wal;
+	enum lmn_rc rc = db_exec(db->writer, "SELECT count(*) FROM sqlite_schema", err);
+
+	if (rc != LMN_OK)
+		return rc;
+	wal = sqlite3_filename_wal(sqlite3_db_filename(db->writer->conn, "main"));
+	if (!wal || access(wal, F_OK) != 0)
+		return LMN_OK;
+	if ((db->wal_fd = open(wal, O_RDWR | O_CLOEXEC)) < 0)
+		return lmn_err_set(err, LMN_EIO, NULL, NULL, "%s: %s", wal, strerror(errno));
+	return LMN_OK;
 }
 
 static void *checkpointer(void *arg);
@@ -449,6 +467,7 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	}
 	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
 	pthread_mutex_init(&db->write_lock, NULL);
 	pthread_mutex_init(&db->sync_lock, NULL);
 	pthread_cond_init(&db->synced_cond, NULL);
@@ -464,7 +483,11 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	if (rc == LMN_OK)
 		rc = db_exec(db->writer, "PRAGMA cache_size=-65536", err);
 	if (rc == LMN_OK)
+		rc = open_log(db, err);
+	if (rc == LMN_OK)
 		rc = conn_open(db, &db->free, err);
+	if (rc == LMN_OK)
+		db->opened = 1;
 	if (rc == LMN_OK)
 		rc = migrate(db->free, err);
 	if (rc != LMN_OK) {
@@ -511,6 +534,7 @@ void db_close(struct db *db)
 	pthread_cond_destroy(&db->synced_cond);
 	pthread_mutex_destroy(&db->sync_lock);
 	pthread_mutex_destroy(&db->write_lock);
+	pthread_cond_destroy(&db->freed);
 	pthread_mutex_destroy(&db->lock);
 	free(db->path);
 	free(db);
@@ -518,14 +542,28 @@ void db_close(struct db *db)
 
 enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
 {
+	enum lmn_rc rc;
+
 	pthread_mutex_lock(&db->lock);
+	/* At most POOL_MAX connections (each two descriptors and a page cache): beyond them a
+	 * caller waits for one to come back. */
+	while (!db->free && db->opened >= POOL_MAX)
+		pthread_cond_wait(&db->freed, &db->lock);
 	*out = db->free;
 	if (*out)
 		db->free = (*out)->next_free;
+	else
+		db->opened++;
 	pthread_mutex_unlock(&db->lock);
 	if (*out)
 		return LMN_OK;
-	return conn_open(db, out, err);
+	if ((rc = conn_open(db, out, err)) != LMN_OK) {
+		pthread_mutex_lock(&db->lock);
+		db->opened--;
+		pthread_cond_signal(&db->freed);
+		pthread_mutex_unlock(&db->lock);
+	}
+	return rc;
 }
 
 void db_release(struct db *db, struct db_conn *c)
@@ -537,6 +575,7 @@ void db_release(struct db *db, struct db_conn *c)
 	pthread_mutex_lock(&db->lock);
 	c->next_free = db->free;
 	db->free = c;
+	pthread_cond_signal(&db->freed);
 	pthread_mutex_unlock(&db->lock);
 }
 
@@ -799,23 +838,69 @@ void db_rollback(struct db_conn *c)
 	end_turn(db);
 }
 
-/* Runs the queued jobs in the open batch, with write_lock held: each in a savepoint, kept when its
- * function succeeds; more jobs queued meanwhile join, up to BATCH_MAX members. */
+/* Opens a batch on the writer if none is open, with write_lock held. */
+static enum lmn_rc open_batch(struct db *db, struct lmn_err *err)
+{
+	int failed;
+
+	if ((failed = sync_failure(db)) != SQLITE_OK)
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "syncing the write-ahead log failed (%s): nothing more is written "
+				   "until lmn is restarted",
+				   sqlite3_errstr(failed));
+	if (db->batch)
+		return LMN_OK;
+	if (!(db->batch = batch_new(false)))
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	if (exec_on(db->writer, "BEGIN IMMEDIATE", err) != LMN_OK) {
+		batch_free(db->batch);
+		db->batch = NULL;
+		return LMN_EDB;
+	}
+	return LMN_OK;
+}
+
+/* Runs job j in the open batch, in a savepoint kept when its function succeeds. Whatever it
+ * returns, it joins the batch: what it decided, it decided on the batch's writes, so it learns
+ * whether they were committed. */
+static void run_job(struct db *db, struct write_job *j)
+{
+	struct lmn_err err;
+	enum lmn_rc rc;
+
+	/* SQLite rolls a whole transaction back by itself after some errors (a full disk): the
+	 * batch's members so far are told it failed, and a new batch is begun. */
+	if (db->batch && sqlite3_get_autocommit(db->writer->conn))
+		commit_batch(db);
+	if ((rc = open_batch(db, &err)) != LMN_OK ||
+	    (rc = exec_on(db->writer, "SAVEPOINT lmn_tx", &err)) != LMN_OK) {
+		snprintf(j->message, sizeof(j->message), "the write could not begin: %.480s", err.message);
+		j->rc = rc;
+		return;
+	}
+	j->c->in_write = true;
+	rc = j->fn(j->c, j->arg);
+	j->c->in_write = false;
+	if (rc == LMN_OK && exec_on(db->writer, "RELEASE lmn_tx", &err) != LMN_OK) {
+		rc = LMN_EDB;
+		snprintf(j->message, sizeof(j->message), "%s", err.message);
+	}
+	if (rc != LMN_OK && !sqlite3_get_autocommit(db->writer->conn) &&
+	    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
+		(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
+	if (!sqlite3_get_autocommit(db->writer->conn)) {
+		db->batch->members++;
+		j->batch = db->batch;
+	}
+	j->rc = rc;
+}
+
+/* Runs the queued jobs in the open batch, with write_lock held; more jobs queued meanwhile join,
+ * up to BATCH_MAX members. */
 static void run_jobs(struct db *db)
 {
 	struct write_job *list, *j, *next, *ran = NULL;
-	struct lmn_err err;
-	int failed;
 
-	if ((failed = sync_failure(db)) == SQLITE_OK && !db->batch) {
-		if (!(db->batch = batch_new(false)))
-			failed = SQLITE_NOMEM;
-		else if (exec_on(db->writer, "BEGIN IMMEDIATE", &err) != LMN_OK) {
-			batch_free(db->batch);
-			db->batch = NULL;
-			failed = SQLITE_ERROR;
-		}
-	}
 	for (;;) {
 		pthread_mutex_lock(&db->jobs_lock);
 		list = db->jobs;
@@ -824,32 +909,8 @@ static void run_jobs(struct db *db)
 		pthread_mutex_unlock(&db->jobs_lock);
 		if (!list)
 			break;
-		for (j = list; j; j = j->next) {
-			enum lmn_rc rc = failed != SQLITE_OK ? LMN_EIO
-							     : exec_on(db->writer, "SAVEPOINT lmn_tx", &err);
-			if (failed != SQLITE_OK)
-				snprintf(j->message, sizeof(j->message),
-					 "the write could not begin: %s", sqlite3_errstr(failed));
-			else if (rc != LMN_OK)
-				snprintf(j->message, sizeof(j->message), "%s", err.message);
-			if (rc == LMN_OK) {
-				j->c->in_write = true;
-				rc = j->fn(j->c, j->arg);
-				j->c->in_write = false;
-				if (rc == LMN_OK && exec_on(db->writer, "RELEASE lmn_tx", &err) != LMN_OK) {
-					rc = LMN_EDB;
-					snprintf(j->message, sizeof(j->message), "%s", err.message);
-				}
-				if (rc != LMN_OK && !sqlite3_get_autocommit(db->writer->conn) &&
-				    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
-					(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
-			}
-			if (rc == LMN_OK) {
-				db->batch->members++;
-				j->batch = db->batch;
-			}
-			j->rc = rc;
-		}
+		for (j = list; j; j = j->next)
+			run_job(db, j);
 		/* Kept to be told after the turn ends (by then the batch is usually committed,
 		 * so they need not wait for it again). */
 		for (j = list; j->next; j = j->next)
@@ -921,12 +982,12 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 		}
 		return db_commit(c, err);
 	}
-	if (job.rc != LMN_OK) {
-		if (*job.message)
-			(void)lmn_err_set(err, job.rc, NULL, NULL, "%s", job.message);
-		return job.rc;
-	}
-	return await_batch(db, job.batch, err);
+	/* The batch's failure first: what the function decided rests on its writes. */
+	if (job.batch && (rc = await_batch(db, job.batch, err)) != LMN_OK)
+		return rc;
+	if (job.rc != LMN_OK && *job.message)
+		(void)lmn_err_set(err, job.rc, NULL, NULL, "%s", job.message);
+	return job.rc;
 }
 
 void db_rewrite_params(const char *sql, char *out)

@@ -282,6 +282,68 @@ static void test_bulk_does_not_hold_others(void **state)
 	db_release(db, c);
 }
 
+/* Job A stands for a write after which SQLite rolled the whole batch back by itself (a full disk):
+ * it inserts, waits for job B to queue behind it, and ends the transaction. */
+static enum lmn_rc job_rolled_back(struct db_conn *c, void *arg)
+{
+	struct lmn_err err;
+	struct db_stmt *st;
+
+	(void)arg;
+	if (db_prepare(c, "INSERT INTO t (worker, n) VALUES (300, 1)", &st, &err) != LMN_OK ||
+	    db_run(st, &err) != LMN_OK)
+		return LMN_EDB;
+	usleep(100 * 1000);
+	return db_exec(c, "ROLLBACK", &err) == LMN_OK ? LMN_EDB : LMN_EIO;
+}
+
+static enum lmn_rc job_insert_two(struct db_conn *c, void *arg)
+{
+	struct lmn_err err;
+	struct db_stmt *st;
+
+	(void)arg;
+	if (db_prepare(c, "INSERT INTO t (worker, n) VALUES (300, 2)", &st, &err) != LMN_OK)
+		return LMN_EDB;
+	return db_run(st, &err);
+}
+
+static void *queue_b(void *arg)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	enum lmn_rc *rc = arg;
+
+	usleep(30 * 1000);
+	*rc = LMN_EDB;
+	if (db_acquire(db, &c, &err) == LMN_OK) {
+		*rc = db_write(c, job_insert_two, NULL, &err);
+		db_release(db, c);
+	}
+	return NULL;
+}
+
+/* A job after one whose batch SQLite rolled back is written in a batch of its own, and is told
+ * so; nothing is stored that its caller was told failed, or the other way round. */
+static void test_job_after_lost_batch(void **state)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	pthread_t th;
+	enum lmn_rc a, b = LMN_EDB;
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(pthread_create(&th, NULL, queue_b, &b), 0);
+	a = db_write(c, job_rolled_back, NULL, &err);
+	pthread_join(th, NULL);
+	assert_int_not_equal(a, LMN_OK);
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = 300 AND n = $1", 1), 0);
+	assert_int_equal(b, LMN_OK);
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = 300 AND n = $1", 2), 1);
+	db_release(db, c);
+}
+
 /* Whether the statement's program builds a temporary B-tree (EXPLAIN's OpenEphemeral). */
 static bool builds_ephemeral(struct db_conn *c, const char *explain)
 {
@@ -352,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_release_rolls_back),
 		cmocka_unit_test(test_bulk_does_not_hold_others),
 		cmocka_unit_test(test_check_lists),
+		cmocka_unit_test(test_job_after_lost_batch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
