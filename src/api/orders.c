@@ -460,39 +460,6 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 	return check_withdrawal(ctx, i, l);
 }
 
-/* Reads line i's prescription item again inside the writing transaction and checks the withdrawal
- * against it: what was read before the transaction may have changed meanwhile (another order on
- * the same item, a cancellation), and the item's new state is computed from this reading. */
-static bool recheck_line(struct api_ctx *ctx, size_t i, struct line_in *l)
-{
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc;
-
-	rc = db_prepare(ctx->c,
-			"SELECT " ITEM_COLUMNS " FROM prescription_items i "
-			"JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = $1",
-			&st, &ctx->err);
-	if (rc != LMN_OK) {
-		api_fail(ctx, rc);
-		return false;
-	}
-	db_bind_int(st, 1, l->item_id);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		prescription_item_read(st, 0, &l->it);
-	db_done(st);
-	if (rc != LMN_OK || !row) {
-		api_fail(ctx, rc != LMN_OK ? rc
-					   : lmn_err_set(&ctx->err, LMN_EDB, NULL, NULL,
-							 "prescription item %lld vanished",
-							 (long long)l->item_id));
-		return false;
-	}
-	l->prev_next = l->it.next_earliest;
-	return check_withdrawal(ctx, i, l);
-}
-
 /* Where it goes: home (the patient's address unless another is given), a pickup point or a unit. */
 static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char address[256],
 			     char postal[8], char city[64], char phone[32])
@@ -616,19 +583,61 @@ static int answer_existing(struct api_ctx *ctx, json_t *o, int64_t patient)
 	return api_json(ctx, 200, o);
 }
 
-/* The writing part of a placement, a write job (db_write): what another order may have changed
- * since the checks is checked again, then the order is written. */
+/* A placement, a write job (db_write): checked and written by the store's writer thread in one
+ * writing transaction, so what the checks read (the Idempotency-Key, the prescription items) is
+ * what the order changes, and on the writer's page cache, which commits do not empty. */
 struct place {
 	struct api_ctx *ctx;
 	struct order_in *in;
-	const char *day, *due, *contact, *rules;
+	char address[256], postal[8], city[64], phone[32], day[11], due[11], contact[11];
+	const char *contact_from; /* contact or NULL */
+	struct buf rules;
 	int64_t order_id;
 	json_t *existing; /* a retry's first order (LMN_EEXIST) */
 	int64_t existing_patient;
 	bool refused;     /* the answer is written (LMN_EREFUSED) */
 };
 
-static enum lmn_rc place_write(struct db_conn *c, void *arg)
+/* Whether the order may be placed; false with the answer written. */
+static bool place_check(struct place *pl)
+{
+	struct api_ctx *ctx = pl->ctx;
+	struct order_in *in = pl->in;
+	struct delivery_decision d;
+	lmn_day contact_from = LMN_DAY_NONE;
+
+	if (!access_patient(ctx, ctx->id[0]) || !municipal_housing_ok(ctx) ||
+	    !resolve_delivery(ctx, in, pl->address, pl->postal, pl->city, pl->phone))
+		return false;
+	for (size_t i = 0; i < in->nlines; i++) {
+		if (!check_line(ctx, in, i, &in->lines[i], &d))
+			return false;
+		/* Every line shares the day and kind, so the due date is the same; the contact date
+		 * applies unless every line is exempt (special non-stocked products, Spec B 3:6). */
+		if (d.contact_from != LMN_DAY_NONE)
+			contact_from = d.contact_from;
+		for (int r = 0; r < d.nrules; r++)
+			if (!pl->rules.data || !strstr(pl->rules.data, d.rules[r]->ref)) {
+				if (pl->rules.len)
+					buf_addc(&pl->rules, ' ');
+				buf_adds(&pl->rules, d.rules[r]->ref);
+			}
+	}
+	date_format(ctx->today, pl->day);
+	date_format(d.due, pl->due);
+	if (contact_from != LMN_DAY_NONE)
+		date_format(contact_from, pl->contact);
+	pl->contact_from = contact_from != LMN_DAY_NONE ? pl->contact : NULL;
+	if (strcmp(in->method, "home") == 0) { /* what was resolved is what is written */
+		in->address = pl->address;
+		in->postal_code = pl->postal;
+		in->city = pl->city;
+		in->phone = pl->phone;
+	}
+	return true;
+}
+
+static enum lmn_rc place_job(struct db_conn *c, void *arg)
 {
 	struct place *pl = arg;
 	struct api_ctx *ctx = pl->ctx;
@@ -638,7 +647,6 @@ static enum lmn_rc place_write(struct db_conn *c, void *arg)
 	enum lmn_rc rc;
 
 	(void)c; /* ctx->c, whose statements go to the writer now */
-	/* A retry with the same key may have been placed since the check before. */
 	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
 		return rc;
 	if (existing) {
@@ -646,11 +654,10 @@ static enum lmn_rc place_write(struct db_conn *c, void *arg)
 			return rc;
 		return LMN_EEXIST;
 	}
-	for (size_t i = 0; i < in->nlines; i++)
-		if (!recheck_line(ctx, i, &in->lines[i])) {
-			pl->refused = true;
-			return LMN_EREFUSED;
-		}
+	if (!place_check(pl)) {
+		pl->refused = true;
+		return LMN_EREFUSED;
+	}
 	/* The report columns (migration 7) from the first line, as its trigger would set them. */
 	rc = db_prepare(ctx->c,
 			"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
@@ -673,8 +680,8 @@ static enum lmn_rc place_write(struct db_conn *c, void *arg)
 	db_bind_text(st, 8, ctx->now);
 	db_bind_text(st, 9, pl->day);
 	db_bind_text(st, 10, pl->due);
-	db_bind_text(st, 11, pl->contact);
-	db_bind_text(st, 12, pl->rules);
+	db_bind_text(st, 11, pl->contact_from);
+	db_bind_text(st, 12, pl->rules.data ? pl->rules.data : "");
 	db_bind_text(st, 13, in->method);
 	if (strcmp(in->method, "home") == 0) {
 		db_bind_text(st, 14, in->address);
@@ -735,29 +742,22 @@ static enum lmn_rc place_write(struct db_conn *c, void *arg)
 	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 }
 
-/* Places an order. Everything that decides whether it may be placed is read and checked first in a
- * read transaction, beside other requests; the writing transaction (a write job, run by the
- * store's writer thread in turn with every other) then only checks again what another order may
- * have changed meanwhile (the Idempotency-Key, the prescription items) and writes. */
+/* Places an order: its input is read here, then it is checked and written as a write job. */
 int orders_create(struct api_ctx *ctx)
 {
 	struct order_in *in = calloc(1, sizeof(*in));
-	struct delivery_decision d;
-	char address[256], postal[8], city[64], phone[32], day[11], due[11], contact[11];
-	struct place pl = { .ctx = ctx };
-	struct buf rules;
-	int64_t existing;
-	lmn_day contact_from = LMN_DAY_NONE;
+	struct place *pl = calloc(1, sizeof(*pl));
 	json_t *o = NULL, *lines;
 	enum lmn_rc rc;
 	int status = 0;
-	bool home;
 
-	buf_init(&rules, 1024);
-	if (!in) {
-		status = api_fail(ctx, LMN_ENOMEM);
+	if (!in || !pl) {
+		status = api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 		goto out;
 	}
+	buf_init(&pl->rules, 1024);
+	pl->ctx = ctx;
+	pl->in = in;
 	if (!ctx->body) {
 		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
 				     "Beställningen saknas (JSON-objekt med lines och delivery).");
@@ -767,81 +767,32 @@ int orders_create(struct api_ctx *ctx)
 		status = ctx->resp->status;
 		goto out;
 	}
-	home = strcmp(in->method, "home") == 0;
-	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
-		goto db_fail;
-	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
-		goto db_fail;
-	if (existing) {
-		int64_t patient = 0;
-		rc = order_json(ctx, existing, &o, &patient);
-		db_rollback(ctx->c);
-		if (rc != LMN_OK)
-			goto db_fail;
-		status = answer_existing(ctx, o, patient);
-		o = NULL;
-		goto out;
-	}
-	if (!access_patient(ctx, ctx->id[0]) || !municipal_housing_ok(ctx) ||
-	    !resolve_delivery(ctx, in, address, postal, city, phone)) {
-		status = ctx->resp->status;
-		goto out;
-	}
-	for (size_t i = 0; i < in->nlines; i++) {
-		if (!check_line(ctx, in, i, &in->lines[i], &d)) {
-			status = ctx->resp->status;
-			goto out;
-		}
-		/* Every line shares the day and kind, so the due date is the same; the contact date
-		 * applies unless every line is exempt (special non-stocked products, Spec B 3:6). */
-		if (d.contact_from != LMN_DAY_NONE)
-			contact_from = d.contact_from;
-		for (int r = 0; r < d.nrules; r++)
-			if (!rules.data || !strstr(rules.data, d.rules[r]->ref)) {
-				if (rules.len)
-					buf_addc(&rules, ' ');
-				buf_adds(&rules, d.rules[r]->ref);
-			}
-	}
-	db_rollback(ctx->c); /* the read transaction ends here */
-	date_format(ctx->today, day);
-	date_format(d.due, due);
-	if (contact_from != LMN_DAY_NONE)
-		date_format(contact_from, contact);
-	if (home) { /* what was resolved is what is written */
-		in->address = address;
-		in->postal_code = postal;
-		in->city = city;
-		in->phone = phone;
-	}
-	pl.in = in;
-	pl.day = day;
-	pl.due = due;
-	pl.contact = contact_from != LMN_DAY_NONE ? contact : NULL;
-	pl.rules = rules.data ? rules.data : "";
-	rc = db_write(ctx->c, place_write, &pl, &ctx->err);
+	rc = db_write(ctx->c, place_job, pl, &ctx->err);
 	if (rc == LMN_EEXIST) {
-		status = answer_existing(ctx, pl.existing, pl.existing_patient);
+		status = answer_existing(ctx, pl->existing, pl->existing_patient);
+		pl->existing = NULL;
 		goto out;
 	}
-	json_decref(pl.existing); /* read from a batch that failed */
-	if (rc == LMN_EREFUSED && pl.refused) {
+	if (rc == LMN_EREFUSED && pl->refused) {
 		status = ctx->resp->status;
 		goto out;
 	}
-	if (rc != LMN_OK)
-		goto db_fail;
+	if (rc != LMN_OK) {
+		status = api_fail(ctx, rc);
+		goto out;
+	}
 
 	/* The answer is what was written, as GET /api/orders/{id} shows it. */
 	o = order_view_json(ctx, &(struct order_view){
-		.id = pl.order_id, .patient_id = ctx->id[0], .kind = kind_name(in->kind),
+		.id = pl->order_id, .patient_id = ctx->id[0], .kind = kind_name(in->kind),
 		.channel = in->channel, .requested_by = role_name(in->requested_by),
-		.entered_by = role_name(in->entered_by), .received_at = ctx->now, .due = due,
-		.contact_from = pl.contact, .rules = pl.rules, .status = "received",
-		.method = in->method, .reason = in->reason, .address = address,
-		.postal_code = postal, .city = city, .phone = phone,
-		.door_code = home ? in->door_code : NULL, .notification = in->notification,
-		.pickup_point_id = in->pickup_point_id,
+		.entered_by = role_name(in->entered_by), .received_at = ctx->now, .due = pl->due,
+		.contact_from = pl->contact_from, .rules = pl->rules.data ? pl->rules.data : "",
+		.status = "received", .method = in->method, .reason = in->reason,
+		.address = pl->address, .postal_code = pl->postal, .city = pl->city,
+		.phone = pl->phone,
+		.door_code = strcmp(in->method, "home") == 0 ? in->door_code : NULL,
+		.notification = in->notification, .pickup_point_id = in->pickup_point_id,
 		.unit_id = strcmp(in->method, "care_unit") == 0 ? in->unit_id : 0,
 		.protected_id = in->protected_id });
 	lines = json_array();
@@ -853,19 +804,19 @@ int orders_create(struct api_ctx *ctx)
 	}
 	if (!o || !lines) {
 		json_decref(lines);
-		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
-		goto db_fail;
+		status = api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		goto out;
 	}
 	json_object_set_new(o, "lines", lines);
 	status = api_json(ctx, 201, o);
 	o = NULL;
-	goto out;
-db_fail:
-	status = api_fail(ctx, rc);
 out:
-	db_rollback(ctx->c); /* whatever read transaction a refusal left open */
 	json_decref(o);
-	buf_release(&rules);
+	if (pl) {
+		json_decref(pl->existing);
+		buf_release(&pl->rules);
+	}
+	free(pl);
 	free(in);
 	return status;
 }
