@@ -132,6 +132,22 @@ static bool imap_put(struct imap *m, uint64_t key, int64_t val)
 	}
 }
 
+/* Room for one more of the n elements of size bytes in array p of *cap: p itself, or p grown
+ * (twice as large, first to begin with); NULL when memory ran out (p is then as it was). */
+static void *room(void *p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c;
+	void *q;
+
+	if (n < *cap)
+		return p;
+	c = *cap ? *cap * 2 : first;
+	if (!(q = realloc(p, c * size)))
+		return NULL;
+	*cap = c;
+	return q;
+}
+
 /* FNV-1a of a string, never 0 (the maps' empty key). */
 static uint64_t str_key(const char *s)
 {
@@ -183,18 +199,13 @@ static struct named *cache_get(struct cache *c, const char *name)
 /* A new entry for name (NULL when memory ran out, or the name is too long to keep). */
 static struct named *cache_put(struct cache *c, const char *name)
 {
-	struct named *e;
+	struct named *e, *q;
 
 	if (strlen(name) >= sizeof(e->name))
 		return NULL;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		void *q = realloc(c->e, cap * sizeof(*c->e));
-		if (!q)
-			return NULL;
-		c->e = q;
-		c->cap = cap;
-	}
+	if (!(q = room(c->e, &c->cap, c->n, sizeof(*c->e), 256)))
+		return NULL;
+	c->e = q;
 	if (!imap_put(&c->index, str_key(name), (int64_t)c->n + 1))
 		return NULL;
 	e = &c->e[c->n++];
@@ -277,7 +288,7 @@ static enum lmn_rc fault(struct imp *m, long line, const char *column, const cha
 static enum lmn_rc fault(struct imp *m, long line, const char *column, const char *fmt, ...)
 {
 	struct history_result *r = m->res;
-	struct history_error *e;
+	struct history_error *e, *q;
 	char text[300];
 	va_list ap;
 
@@ -286,14 +297,9 @@ static enum lmn_rc fault(struct imp *m, long line, const char *column, const cha
 		r->errors_dropped++;
 		return LMN_OK;
 	}
-	if (r->nerrors == r->aerrors) {
-		size_t n = r->aerrors ? r->aerrors * 2 : 16;
-		void *q = realloc(r->errors, n * sizeof(*r->errors));
-		if (!q)
-			return no_memory(m);
-		r->errors = q;
-		r->aerrors = n;
-	}
+	if (!(q = room(r->errors, &r->aerrors, r->nerrors, sizeof(*r->errors), 16)))
+		return no_memory(m);
+	r->errors = q;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
@@ -565,14 +571,9 @@ static enum lmn_rc item_change(struct imp *m, int64_t item, int64_t qty, lmn_day
 		ch->last = day > ch->last ? day : ch->last;
 		return LMN_OK;
 	}
-	if (m->nchanges == m->achanges) {
-		size_t n = m->achanges ? m->achanges * 2 : 1024;
-		void *q = realloc(m->changes, n * sizeof(*m->changes));
-		if (!q)
-			return no_memory(m);
-		m->changes = q;
-		m->achanges = n;
-	}
+	if (!(ch = room(m->changes, &m->achanges, m->nchanges, sizeof(*m->changes), 1024)))
+		return no_memory(m);
+	m->changes = ch;
 	if (!imap_put(&m->change_at, (uint64_t)item, (int64_t)m->nchanges + 1))
 		return no_memory(m);
 	m->changes[m->nchanges++] = (struct item_change){ item, 1, qty, day };
@@ -895,14 +896,9 @@ static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
 	if (imap_get(&m->sum_at, key, &i)) {
 		d = &m->sums[i - 1];
 	} else {
-		if (m->nsums == m->asums) {
-			size_t n = m->asums ? m->asums * 2 : 1024;
-			void *q = realloc(m->sums, n * sizeof(*m->sums));
-			if (!q)
-				return no_memory(m);
-			m->sums = q;
-			m->asums = n;
-		}
+		if (!(d = room(m->sums, &m->asums, m->nsums, sizeof(*m->sums), 1024)))
+			return no_memory(m);
+		m->sums = d;
 		if (!imap_put(&m->sum_at, key, (int64_t)m->nsums + 1))
 			return no_memory(m);
 		d = &m->sums[m->nsums++];
