@@ -443,18 +443,15 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
  * allocation takes SQLite's global mutex (every request thread allocates). Each connection's page
  * cache keeps a block of BULK_PAGES pages of its own, reused without malloc: a connection empties
  * its cache at every read after another connection's commit, and a request reads some 15–30
- * pages. A statement's journal (the pages it changed, to undo it alone) stays in memory up to
- * STMT_JOURNAL_MEMORY instead of 64 KiB: a long transaction of many statements with triggers (an
- * import) otherwise writes each statement's pages to a temporary file. If SQLite was initialised
- * already (by a host program), they are left. */
+ * pages. If SQLite was initialised already (by a host program), they are left.
+ * (Statement journals kept in memory up to 4 MiB, SQLITE_CONFIG_STMTJRNL_SPILL, made SQLite
+ * 3.40 fail a long transaction inside a savepoint with SQLITE_FULL: not set.) */
 #define BULK_PAGES 48
-#define STMT_JOURNAL_MEMORY (4 << 20)
 
 static void sqlite_setup(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, BULK_PAGES);
-	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
 }
 
 enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
