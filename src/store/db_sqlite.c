@@ -30,9 +30,13 @@
  *
  * Write jobs (db_write). A writing transaction given as a function is run by the store's writer
  * thread, which takes the write lock once for all the jobs queued and runs them one after another,
- * each in its savepoint of the batch; their callers wait for the batch's outcome as above. The lock
- * then does not pass from one request thread to the next for each transaction (on a busy machine
- * each handover waits for the next thread to be scheduled, while every writer waits).
+ * each in its savepoint of the batch. The lock then does not pass from one request thread to the
+ * next for each transaction (on a busy machine each handover waits for the next thread to be
+ * scheduled, while every writer waits). A job's caller is woken once, with its outcome: at once if
+ * its batch failed or wrote nothing, else by the syncer thread after the fdatasync that covers the
+ * batch (the syncer syncs for the jobs while the writer thread writes the next batch). Waking each
+ * caller only when its answer is durable, instead of waking all of them to wait for the fdatasync
+ * on a shared condition, saves two context switches a job.
  *
  * Checkpoints run on a background thread (the WAL hook replaces SQLite's automatic checkpoint), so
  * no request waits for one. */
@@ -81,15 +85,20 @@ struct write_job {
 	void *arg;
 	struct db_conn *c;
 	enum lmn_rc rc;
-	struct batch *batch; /* joined, when fn kept its changes */
-	sem_t ran;           /* posted by the writer thread once the job ran */
+	bool joined;         /* it ran in a batch, whose outcome it learns before being posted */
+	uint64_t seq;        /* that batch's commit, durable once an fdatasync covers it */
+	enum lmn_rc batch_rc; /* the batch's outcome (message in message) */
+	int sync_rc;         /* the fdatasync's, when it was posted */
+	sem_t ran;           /* posted once the job ran and, if joined, its batch is durable */
 	char message[512];   /* a failure of the store's own (fn reports its own in its arg) */
 	struct write_job *next;
 };
 
 /* A batch of writing transactions that one COMMIT makes durable; freed by its last member. */
 struct batch {
-	int members; /* still to learn the outcome */
+	int members; /* still to learn the outcome (db_begin's writers) */
+	struct write_job *jobs; /* write jobs that ran in it, told by batch_finish and the syncer */
+	int njobs;
 	bool alone;  /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
 	bool done;
 	uint64_t seq; /* its commit's number in the log: durable once an fdatasync covers it */
@@ -128,6 +137,12 @@ struct db {
 	uint64_t written, synced;
 	bool syncing;  /* a leader is in fdatasync */
 	int sync_rc;   /* sticky: after a failed fdatasync no commit is acknowledged again */
+	/* Write jobs whose batch is committed, oldest first, posted once an fdatasync covers them;
+	 * the syncer thread syncs for them (started on first need, stopped by sync_stop). */
+	struct write_job *sync_jobs, **sync_jobs_tail;
+	pthread_cond_t sync_cond;
+	pthread_t syncer_thread;
+	bool syncer_running, sync_stop;
 	int wal_fd;    /* the log, opened by lmn for its fdatasync; -1 until the first */
 	_Atomic int log_pages; /* pages in the log after the last commit (the WAL hook's count) */
 
@@ -232,6 +247,110 @@ static void want_checkpoint(struct db *db, sqlite3 *conn)
 	(void)sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
+static int wait_synced_locked(struct db *db, uint64_t seq);
+
+/* Posts each job of list (linked by next): it may return at once, so next is read before. */
+static void post_jobs(struct write_job *list)
+{
+	struct write_job *next;
+
+	for (; list; list = next) {
+		next = list->next;
+		sem_post(&list->ran);
+	}
+}
+
+/* Records the outcome of an fdatasync that covered the commits up to upto, with sync_lock held,
+ * wakes the committers waiting for it, and returns the write jobs now durable (or, after a
+ * failure, all of them: they learn it from sync_rc), for the caller to post. */
+static struct write_job *synced_to(struct db *db, uint64_t upto, int rc)
+{
+	struct write_job *done = db->sync_jobs, **tail = &done;
+
+	/* After a failed fdatasync the kernel may have dropped the pages; a later one could
+	 * succeed without them being on disk. So nothing is acknowledged again. */
+	if (rc != SQLITE_OK)
+		db->sync_rc = rc;
+	else if (upto > db->synced)
+		db->synced = upto;
+	pthread_cond_broadcast(&db->synced_cond);
+	if (db->sync_rc == SQLITE_OK)
+		while (*tail && (*tail)->seq <= db->synced)
+			tail = &(*tail)->next;
+	else
+		while (*tail)
+			tail = &(*tail)->next;
+	for (struct write_job *j = done; j != *tail; j = j->next)
+		j->sync_rc = db->sync_rc;
+	db->sync_jobs = *tail;
+	if (!db->sync_jobs)
+		db->sync_jobs_tail = &db->sync_jobs;
+	*tail = NULL;
+	return done;
+}
+
+/* The syncer thread: an fdatasync for the write jobs whose batches are committed, while the
+ * writer thread goes on with the next batch; then it posts each job it covered, and only those
+ * (a job's caller is woken once, when its answer is durable). */
+static void *syncer(void *arg)
+{
+	struct db *db = arg;
+	struct write_job *done;
+
+	pthread_mutex_lock(&db->sync_lock);
+	for (;;) {
+		if (db->sync_jobs && (db->sync_rc != SQLITE_OK || db->sync_jobs->seq <= db->synced)) {
+			done = synced_to(db, db->synced, SQLITE_OK);
+		} else if (db->sync_jobs && !db->syncing) {
+			uint64_t upto = db->written;
+			int rc;
+
+			db->syncing = true;
+			pthread_mutex_unlock(&db->sync_lock);
+			rc = sync_log(db);
+			pthread_mutex_lock(&db->sync_lock);
+			db->syncing = false;
+			done = synced_to(db, upto, rc);
+		} else if (db->sync_stop && !db->sync_jobs) {
+			break;
+		} else {
+			pthread_cond_wait(&db->sync_cond, &db->sync_lock);
+			continue;
+		}
+		pthread_mutex_unlock(&db->sync_lock);
+		post_jobs(done);
+		pthread_mutex_lock(&db->sync_lock);
+	}
+	pthread_mutex_unlock(&db->sync_lock);
+	return NULL;
+}
+
+/* Hands the jobs of a committed batch (list, its commit seq) to the syncer thread, starting it
+ * the first time; without a thread they are synced here. */
+static void await_sync_jobs(struct db *db, struct write_job *list, uint64_t seq)
+{
+	struct write_job *j, *done = NULL;
+
+	pthread_mutex_lock(&db->sync_lock);
+	for (j = list; j; j = j->next) {
+		j->seq = seq;
+		if (!j->next)
+			break;
+	}
+	*db->sync_jobs_tail = list;
+	db->sync_jobs_tail = &j->next;
+	if (db->syncer_running ||
+	    (!db->sync_stop && pthread_create(&db->syncer_thread, NULL, syncer, db) == 0)) {
+		db->syncer_running = true;
+		pthread_cond_signal(&db->sync_cond);
+	} else {
+		(void)wait_synced_locked(db, seq);
+		done = synced_to(db, db->synced, SQLITE_OK);
+	}
+	pthread_mutex_unlock(&db->sync_lock);
+	post_jobs(done);
+}
+
 /* Waits, with sync_lock held, until an fdatasync has covered commit number seq. One thread at a
  * time runs the fdatasync (the leader) for every commit written so far; the others wait for it. */
 static int wait_synced_locked(struct db *db, uint64_t seq)
@@ -250,13 +369,11 @@ static int wait_synced_locked(struct db *db, uint64_t seq)
 		rc = sync_log(db);
 		pthread_mutex_lock(&db->sync_lock);
 		db->syncing = false;
-		/* After a failed fdatasync the kernel may have dropped the pages; a later one could
-		 * succeed without them being on disk. So nothing is acknowledged again. */
-		if (rc != SQLITE_OK)
-			db->sync_rc = rc;
-		else if (upto > db->synced)
-			db->synced = upto;
-		pthread_cond_broadcast(&db->synced_cond);
+		/* The jobs it covered are posted here, with the lock held (seldom: the syncer
+		 * thread syncs for them). */
+		post_jobs(synced_to(db, upto, rc));
+		if (db->sync_jobs && db->syncer_running)
+			pthread_cond_signal(&db->sync_cond);
 	}
 	return db->synced >= seq ? SQLITE_OK : db->sync_rc;
 }
@@ -477,6 +594,8 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	pthread_mutex_init(&db->jobs_lock, NULL);
 	pthread_cond_init(&db->jobs_cond, NULL);
 	db->jobs_tail = &db->jobs;
+	db->sync_jobs_tail = &db->sync_jobs;
+	pthread_cond_init(&db->sync_cond, NULL);
 	db->sync_rc = SQLITE_OK;
 	db->wal_fd = -1;
 	rc = conn_open(db, &db->writer, err);
@@ -499,27 +618,34 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	return LMN_OK;
 }
 
+/* Tells a background thread to stop (*stop, under lock, signalling cond) and waits for it. */
+static void stop_thread(pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop, bool *running,
+			pthread_t thread)
+{
+	bool joined;
+
+	pthread_mutex_lock(lock);
+	*stop = true;
+	joined = *running;
+	pthread_cond_signal(cond);
+	pthread_mutex_unlock(lock);
+	if (joined)
+		pthread_join(thread, NULL);
+}
+
 void db_close(struct db *db)
 {
 	struct db_conn *c, *next;
-	bool joined;
 
 	if (!db)
 		return;
-	pthread_mutex_lock(&db->jobs_lock);
-	db->writer_stop = true;
-	joined = db->writer_running;
-	pthread_cond_signal(&db->jobs_cond);
-	pthread_mutex_unlock(&db->jobs_lock);
-	if (joined)
-		pthread_join(db->writer_thread, NULL);
-	pthread_mutex_lock(&db->sync_lock);
-	db->stopping = true;
-	joined = db->ckpt_running;
-	pthread_cond_signal(&db->ckpt_cond);
-	pthread_mutex_unlock(&db->sync_lock);
-	if (joined)
-		pthread_join(db->ckpt_thread, NULL);
+	/* The writer thread first (its last batch hands jobs to the syncer), then the syncer. */
+	stop_thread(&db->jobs_lock, &db->jobs_cond, &db->writer_stop, &db->writer_running,
+		    db->writer_thread);
+	stop_thread(&db->sync_lock, &db->sync_cond, &db->sync_stop, &db->syncer_running,
+		    db->syncer_thread);
+	stop_thread(&db->sync_lock, &db->ckpt_cond, &db->stopping, &db->ckpt_running,
+		    db->ckpt_thread);
 	conn_close(db->ckpt_conn);
 	conn_close(db->writer);
 	if (db->wal_fd >= 0)
@@ -529,6 +655,7 @@ void db_close(struct db *db)
 		conn_close(c);
 	}
 	pthread_cond_destroy(&db->ckpt_cond);
+	pthread_cond_destroy(&db->sync_cond);
 	pthread_cond_destroy(&db->jobs_cond);
 	pthread_mutex_destroy(&db->jobs_lock);
 	pthread_mutex_destroy(&db->batch_lock);
@@ -626,6 +753,20 @@ static void batch_free(struct batch *b)
 static void batch_finish(struct db *db, struct batch *b, enum lmn_rc rc, uint64_t seq,
 			 const char *message)
 {
+	struct write_job *jobs = b->jobs;
+
+	/* Its write jobs: posted now if it failed or wrote nothing, else once it is durable. */
+	for (struct write_job *j = jobs; j; j = j->next) {
+		j->batch_rc = rc;
+		j->sync_rc = SQLITE_OK;
+		if (rc != LMN_OK)
+			snprintf(j->message, sizeof(j->message), "%s", message ? message : "");
+	}
+	b->jobs = NULL;
+	if (jobs && rc == LMN_OK && seq)
+		await_sync_jobs(db, jobs, seq);
+	else
+		post_jobs(jobs);
 	pthread_mutex_lock(&db->batch_lock);
 	b->done = true;
 	b->seq = seq;
@@ -666,7 +807,7 @@ static void commit_batch(struct db *db)
 	db->batch = NULL;
 	if (sqlite3_get_autocommit(w->conn)) {
 		/* SQLite rolled the whole transaction back after an error (full disk, I/O). */
-		if (b->members > 0) {
+		if (b->members > 0 || b->jobs) {
 			rc = LMN_EDB;
 			snprintf(message, sizeof(message),
 				 "the transaction was rolled back by the database: %s",
@@ -708,7 +849,7 @@ static void end_turn(struct db *db)
 {
 	struct batch *b = db->batch;
 
-	if (!b || !(db->waiting > 0 && b->members < BATCH_MAX && !b->alone &&
+	if (!b || !(db->waiting > 0 && b->members + b->njobs < BATCH_MAX && !b->alone &&
 		    !sqlite3_get_autocommit(db->writer->conn)))
 		commit_batch(db);
 	pthread_mutex_unlock(&db->write_lock);
@@ -890,8 +1031,10 @@ static void run_job(struct db *db, struct write_job *j)
 	    exec_on(db->writer, "ROLLBACK TO lmn_tx", &err) == LMN_OK)
 		(void)exec_on(db->writer, "RELEASE lmn_tx", &err);
 	if (!sqlite3_get_autocommit(db->writer->conn)) {
-		db->batch->members++;
-		j->batch = db->batch;
+		j->joined = true;
+		j->next = db->batch->jobs;
+		db->batch->jobs = j;
+		db->batch->njobs++;
 	}
 	j->rc = rc;
 }
@@ -900,7 +1043,7 @@ static void run_job(struct db *db, struct write_job *j)
  * up to BATCH_MAX members. */
 static void run_jobs(struct db *db)
 {
-	struct write_job *list, *j, *next, *ran = NULL;
+	struct write_job *list, *j, *next, *alone = NULL;
 
 	for (;;) {
 		pthread_mutex_lock(&db->jobs_lock);
@@ -910,23 +1053,21 @@ static void run_jobs(struct db *db)
 		pthread_mutex_unlock(&db->jobs_lock);
 		if (!list)
 			break;
-		for (j = list; j; j = j->next)
+		/* A job that joined the batch is told by it (batch_finish, then the syncer); one
+		 * that could not is posted after the turn. */
+		for (j = list; j; j = next) {
+			next = j->next;
 			run_job(db, j);
-		/* Kept to be told after the turn ends (by then the batch is usually committed,
-		 * so they need not wait for it again). */
-		for (j = list; j->next; j = j->next)
-			;
-		j->next = ran;
-		ran = list;
-		if (!db->batch || db->batch->members >= BATCH_MAX)
+			if (!j->joined) {
+				j->next = alone;
+				alone = j;
+			}
+		}
+		if (!db->batch || db->batch->members + db->batch->njobs >= BATCH_MAX)
 			break;
 	}
 	end_turn(db);
-	/* Each caller is woken alone. j->next is read before: the caller may return. */
-	for (j = ran; j; j = next) {
-		next = j->next;
-		sem_post(&j->ran);
-	}
+	post_jobs(alone);
 }
 
 static void *writer_main(void *arg)
@@ -984,8 +1125,13 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 		return db_commit(c, err);
 	}
 	/* The batch's failure first: what the function decided rests on its writes. */
-	if (job.batch && (rc = await_batch(db, job.batch, err)) != LMN_OK)
-		return rc;
+	if (job.joined && job.batch_rc != LMN_OK)
+		return lmn_err_set(err, job.batch_rc, NULL, NULL, "%s", job.message);
+	if (job.joined && job.sync_rc != SQLITE_OK)
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "the commit could not be made durable: syncing the write-ahead log "
+				   "failed (%s); nothing more is accepted until lmn is restarted",
+				   sqlite3_errstr(job.sync_rc));
 	if (job.rc != LMN_OK && *job.message)
 		(void)lmn_err_set(err, job.rc, NULL, NULL, "%s", job.message);
 	return job.rc;
