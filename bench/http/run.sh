@@ -2,7 +2,8 @@
 # bench/http: durable order placements and reads of a patient's order list over HTTP against the
 # real `lmn serve`, on a database holding a million orders, beside the floor: the same rows written
 # by one C program with SQLite directly, one durable transaction per order.
-# Usage (from anywhere in the repository): [THREADS=0] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
+# Usage (from anywhere in the repository): [THREADS=N] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
+# (THREADS: lmn serve's --threads; unset, its default pool)
 # Builds a release tree in build-bench/, keeps its database and files in bench/out/http/ (both
 # git-ignored). Everything runs on loopback and stops by itself.
 set -euo pipefail
@@ -37,7 +38,7 @@ cp "$base" "$db"
 echo "== $(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders").fetchone()[0])' "$db") orders in $db ($(du -h "$db" | cut -f1))"
 
 log=$out/serve.log
-build-bench/lmn serve --db "$db" --port 0 --threads "${THREADS:-0}" >"$log" 2>&1 &
+build-bench/lmn serve --db "$db" --port 0 ${THREADS:+--threads "$THREADS"} >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 port=

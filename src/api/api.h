@@ -26,11 +26,17 @@ struct http_req {
 	/* Looks up a query argument, header or cookie; NULL when absent. */
 	const char *(*lookup)(void *conn, enum http_lookup kind, const char *key);
 	void *conn;
+	/* Set by a server that can answer later (else NULL): suspend holds the request's connection
+	 * (the handler then marks the response deferred and returns), and resume, called on any
+	 * thread once the response is written, makes the server send it. */
+	void (*suspend)(struct http_req *req);
+	void (*resume)(struct http_req *req);
 };
 
 #define HTTP_MAX_HEADERS 4
 
 struct http_resp {
+	bool deferred; /* written later, then sent on req->resume */
 	unsigned status;
 	const char *type;
 	struct buf body;
@@ -138,6 +144,17 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Maps an error from a lower layer: EINVAL 400/422, ENOTFOUND 404, EREFUSED 422, others 500. */
 int api_fail(struct api_ctx *ctx, enum lmn_rc rc);
+
+/* A handler whose last step is a write job: job(ctx, arg) runs as db_write's fn (ctx->c is then
+ * the job's connection), after(ctx, arg, rc) writes the answer from db_write's result, then
+ * release(arg) (may be NULL). When the server can answer later, the request thread does not wait
+ * for the job: the connection is held, the answer written when the job is durable, and 0 is
+ * returned (the response is deferred); else the status. arg must not point into the handler's
+ * stack, nor job and after use the request's connection other than through ctx->c in job. */
+typedef enum lmn_rc (*api_job_fn)(struct api_ctx *ctx, void *arg);
+typedef int (*api_after_fn)(struct api_ctx *ctx, void *arg, enum lmn_rc rc);
+int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
+	      void (*release)(void *arg));
 
 /* Body fields. Each reports a missing or wrong field as a 400 problem and returns false. */
 bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **out);

@@ -20,6 +20,7 @@ static struct {
 	bool joinable; /* thread has been started and not yet joined */
 	pthread_t thread;
 	int64_t id;
+	int64_t finished;  /* the last import whose worker committed it */
 	const char *phase; /* "reading", "writing" */
 	size_t rows_done, rows_total, bytes_done, bytes_total;
 } job = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -162,6 +163,8 @@ static void *worker(void *arg)
 			lmn_rc_name(rc), err.message);
 	pthread_mutex_lock(&job.lock);
 	job.busy = false;
+	if (rc == LMN_OK)
+		job.finished = in->id;
 	pthread_mutex_unlock(&job.lock);
 	free(in->data);
 	free(in);
@@ -194,8 +197,12 @@ static json_t *progress_json(int64_t id)
 
 	pthread_mutex_lock(&job.lock);
 	if (!job.busy || job.id != id) {
+		/* Finished after the caller's read began: its row is written, a later read sees it. */
+		o = job.finished == id ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "state",
+						   "running", "phase", "writing")
+				       : NULL;
 		pthread_mutex_unlock(&job.lock);
-		return NULL;
+		return o;
 	}
 	/* Reading is the first half of the way, writing the second. */
 	if (strcmp(job.phase, "reading") == 0)

@@ -567,18 +567,13 @@ static bool municipal_housing_ok(struct api_ctx *ctx)
 
 /* The answer to a retry with an Idempotency-Key already used: the first order o (taken), once
  * the read is in the access log. */
+/* A retry's answer: its first order (o, stolen), whose read the placement's job recorded. */
 static int answer_existing(struct api_ctx *ctx, json_t *o, int64_t patient)
 {
-	enum lmn_rc rc;
-
 	if (patient != ctx->id[0]) {
 		json_decref(o);
 		return api_problem(ctx, 409, "idempotency_key_reused", "Idempotency-Key", NULL,
 				   "Nyckeln har redan använts för en annan patient.");
-	}
-	if ((rc = access_record_read(ctx, patient, "beställning (upprepad begäran)")) != LMN_OK) {
-		json_decref(o);
-		return api_fail(ctx, rc);
 	}
 	return api_json(ctx, 200, o);
 }
@@ -593,7 +588,7 @@ struct place {
 	const char *contact_from; /* contact or NULL */
 	struct buf rules;
 	int64_t order_id;
-	json_t *existing; /* a retry's first order (LMN_EEXIST) */
+	json_t *existing; /* a retry's first order (then nothing else is written) */
 	int64_t existing_patient;
 	bool refused;     /* the answer is written (LMN_EREFUSED) */
 };
@@ -637,22 +632,26 @@ static bool place_check(struct place *pl)
 	return true;
 }
 
-static enum lmn_rc place_job(struct db_conn *c, void *arg)
+static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 {
 	struct place *pl = arg;
-	struct api_ctx *ctx = pl->ctx;
 	struct order_in *in = pl->in;
 	struct db_stmt *st;
 	int64_t existing;
 	enum lmn_rc rc;
 
-	(void)c; /* ctx->c, whose statements go to the writer now */
+	pl->ctx = ctx;
 	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
 		return rc;
 	if (existing) {
+		/* A retry: its first order is the answer, and reading it is recorded (the
+		 * patient's, shown to the caller only if it is the patient of the request). */
 		if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) != LMN_OK)
 			return rc;
-		return LMN_EEXIST;
+		if (pl->existing_patient == ctx->id[0])
+			rc = access_record(ctx, pl->existing_patient, ACCESS_READ,
+					   "beställning (upprepad begäran)");
+		return rc;
 	}
 	if (!place_check(pl)) {
 		pl->refused = true;
@@ -743,44 +742,34 @@ static enum lmn_rc place_job(struct db_conn *c, void *arg)
 }
 
 /* Places an order: its input is read here, then it is checked and written as a write job. */
-int orders_create(struct api_ctx *ctx)
+static void place_release(void *arg)
 {
-	struct order_in *in = calloc(1, sizeof(*in));
-	struct place *pl = calloc(1, sizeof(*pl));
-	json_t *o = NULL, *lines;
-	enum lmn_rc rc;
-	int status = 0;
+	struct place *pl = arg;
 
-	if (!in || !pl) {
-		status = api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
-		goto out;
+	if (pl) {
+		json_decref(pl->existing);
+		buf_release(&pl->rules);
+		free(pl->in);
 	}
-	buf_init(&pl->rules, 1024);
-	pl->ctx = ctx;
-	pl->in = in;
-	if (!ctx->body) {
-		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
-				     "Beställningen saknas (JSON-objekt med lines och delivery).");
-		goto out;
-	}
-	if (!order_input(ctx, in)) {
-		status = ctx->resp->status;
-		goto out;
-	}
-	rc = db_write(ctx->c, place_job, pl, &ctx->err);
-	if (rc == LMN_EEXIST) {
-		status = answer_existing(ctx, pl->existing, pl->existing_patient);
+	free(pl);
+}
+
+/* The answer to a placement, once its job's outcome is known. */
+static int place_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
+{
+	struct place *pl = arg;
+	struct order_in *in = pl->in;
+	json_t *o, *lines;
+
+	if (rc == LMN_OK && pl->existing) {
+		o = pl->existing;
 		pl->existing = NULL;
-		goto out;
+		return answer_existing(ctx, o, pl->existing_patient);
 	}
-	if (rc == LMN_EREFUSED && pl->refused) {
-		status = ctx->resp->status;
-		goto out;
-	}
-	if (rc != LMN_OK) {
-		status = api_fail(ctx, rc);
-		goto out;
-	}
+	if (rc == LMN_EREFUSED && pl->refused)
+		return (int)ctx->resp->status;
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
 
 	/* The answer is what was written, as GET /api/orders/{id} shows it. */
 	o = order_view_json(ctx, &(struct order_view){
@@ -804,20 +793,33 @@ int orders_create(struct api_ctx *ctx)
 	}
 	if (!o || !lines) {
 		json_decref(lines);
-		status = api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
-		goto out;
+		json_decref(o);
+		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	}
 	json_object_set_new(o, "lines", lines);
-	status = api_json(ctx, 201, o);
-	o = NULL;
-out:
-	json_decref(o);
-	if (pl) {
-		json_decref(pl->existing);
-		buf_release(&pl->rules);
+	return api_json(ctx, 201, o);
+}
+
+int orders_create(struct api_ctx *ctx)
+{
+	struct place *pl = calloc(1, sizeof(*pl));
+	int status;
+
+	if (!pl || !(pl->in = calloc(1, sizeof(*pl->in)))) {
+		free(pl);
+		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	}
-	free(pl);
-	free(in);
+	buf_init(&pl->rules, 1024);
+	pl->ctx = ctx;
+	if (!ctx->body) {
+		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
+				     "Beställningen saknas (JSON-objekt med lines och delivery).");
+	} else if (!order_input(ctx, pl->in)) {
+		status = (int)ctx->resp->status;
+	} else {
+		return api_write(ctx, place_job, place_after, pl, place_release);
+	}
+	place_release(pl);
 	return status;
 }
 
@@ -848,22 +850,19 @@ int orders_get(struct api_ctx *ctx)
 
 /* The order list, as a write job (below). */
 struct order_list {
-	struct api_ctx *ctx;
 	int64_t limit, before;
 	struct buf out;
 	bool refused; /* the answer is written */
 };
 
-static enum lmn_rc order_list_job(struct db_conn *c, void *arg)
+static enum lmn_rc order_list_job(struct api_ctx *ctx, void *arg)
 {
 	struct order_list *ol = arg;
-	struct api_ctx *ctx = ol->ctx;
 	struct buf *out = &ol->out;
 	struct db_stmt *st;
 	bool row, first = true;
 	enum lmn_rc rc;
 
-	(void)c; /* ctx->c, whose statements go to the writer now */
 	if (!access_patient(ctx, ctx->id[0])) {
 		ol->refused = true;
 		return LMN_EREFUSED;
@@ -917,25 +916,38 @@ static enum lmn_rc order_list_job(struct db_conn *c, void *arg)
  * is the one connection whose page cache survives commits (another connection reads every page
  * again after any commit), so its pages are at hand; the answer goes out once the row is
  * durable, and with it everything the list showed. */
+static int order_list_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
+{
+	struct order_list *ol = arg;
+
+	if (rc == LMN_EREFUSED && ol->refused)
+		return (int)ctx->resp->status;
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json_text(ctx, 200, &ol->out);
+}
+
+static void order_list_release(void *arg)
+{
+	struct order_list *ol = arg;
+
+	buf_release(&ol->out);
+	free(ol);
+}
+
 int orders_list(struct api_ctx *ctx)
 {
-	struct order_list ol = { .ctx = ctx };
-	enum lmn_rc rc;
+	struct order_list *ol = calloc(1, sizeof(*ol));
 
-	if (!api_query_int(ctx, "limit", 50, 1, 500, &ol.limit) ||
-	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &ol.before))
-		return (int)ctx->resp->status;
-	buf_init(&ol.out, BUF_DEFAULT_MAX);
-	rc = db_write(ctx->c, order_list_job, &ol, &ctx->err);
-	if (rc == LMN_EREFUSED && ol.refused) {
-		buf_release(&ol.out);
+	if (!ol)
+		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+	if (!api_query_int(ctx, "limit", 50, 1, 500, &ol->limit) ||
+	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &ol->before)) {
+		free(ol);
 		return (int)ctx->resp->status;
 	}
-	if (rc != LMN_OK) {
-		buf_release(&ol.out);
-		return api_fail(ctx, rc);
-	}
-	return api_json_text(ctx, 200, &ol.out);
+	buf_init(&ol->out, BUF_DEFAULT_MAX);
+	return api_write(ctx, order_list_job, order_list_after, ol, order_list_release);
 }
 
 int orders_cancel(struct api_ctx *ctx)

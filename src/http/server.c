@@ -4,16 +4,19 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "store/rules_store.h"
 #include "web/web.h"
 #include "util/buf.h"
 
-/* Connections served at once with a thread per connection (each a thread and a descriptor; the
+/* Connections served at once (each a descriptor, and with a thread per connection a thread; the
  * store's connections take at most 2 × 64 more). */
 #define MAX_CONNECTIONS 1000u
 
@@ -23,12 +26,22 @@ struct server {
 	struct db *db;
 	const struct params *params;
 	uint16_t port;
+	bool may_hold; /* a pool of threads: connections can be held (not with a thread each) */
+	/* Requests whose answer is written later (held connections), for server_stop to wait. */
+	pthread_mutex_t held_lock;
+	pthread_cond_t held_cond;
+	int held;
 };
 
 /* What one connection's request accumulates between libmicrohttpd's calls. */
 struct request {
 	struct buf body;
 	bool too_large;
+	struct server *s;
+	struct MHD_Connection *conn;
+	struct http_req req;
+	struct http_resp resp;
+	_Atomic bool answered; /* a deferred response is written: send it when called again */
 };
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
@@ -90,42 +103,78 @@ static const char *lookup(void *conn, enum http_lookup kind, const char *key)
 	return MHD_lookup_connection_value(conn, kinds[kind], key);
 }
 
-/* Serves a request with the API's or the web pages' dispatcher. */
-static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const char *url,
-			     const char *method, struct request *rq,
-			     void (*dispatch)(const struct app *, struct http_req *,
-					      struct http_resp *))
+/* With a pool of threads a handler may answer later (api_write): the connection is held until the
+ * answer is written, without a thread waiting for it. */
+static void hold(struct http_req *req)
 {
-	struct http_req req = {
-		.method = method, .path = url, .body = rq->body.data, .body_len = rq->body.len,
-		.lookup = lookup, .conn = c,
-	};
-	struct http_resp resp = { .status = 500, .type = "application/json" };
+	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));
+
+	pthread_mutex_lock(&rq->s->held_lock);
+	rq->s->held++;
+	pthread_mutex_unlock(&rq->s->held_lock);
+	MHD_suspend_connection(rq->conn);
+}
+
+/* The answer is written (on whichever thread): libmicrohttpd calls handle again to send it. */
+static void release(struct http_req *req)
+{
+	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));
+	struct server *s = rq->s;
+
+	rq->answered = true;
+	MHD_resume_connection(rq->conn);
+	pthread_mutex_lock(&s->held_lock);
+	if (--s->held == 0)
+		pthread_cond_broadcast(&s->held_cond);
+	pthread_mutex_unlock(&s->held_lock);
+}
+
+/* Sends the response the dispatcher wrote into rq->resp. */
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct request *rq)
+{
+	struct http_resp *resp = &rq->resp;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	buf_init(&resp.body, 0);
-	dispatch(&s->app, &req, &resp);
-	if (resp.body.failed) {
-		buf_release(&resp.body);
+	if (resp->body.failed) {
+		buf_release(&resp->body);
 		return MHD_NO;
 	}
-	r = MHD_create_response_from_buffer(resp.body.len, resp.body.data ? resp.body.data : "",
+	r = MHD_create_response_from_buffer(resp->body.len, resp->body.data ? resp->body.data : "",
 					    MHD_RESPMEM_MUST_COPY);
-	buf_release(&resp.body);
+	buf_release(&resp->body);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp.type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "Content-Security-Policy",
 				"default-src 'self'; frame-ancestors 'none'; form-action 'self'");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	for (int i = 0; i < resp.nheaders; i++)
-		MHD_add_response_header(r, resp.headers[i].name, resp.headers[i].value);
-	ret = MHD_queue_response(c, resp.status, r);
+	for (int i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+	ret = MHD_queue_response(c, resp->status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* Serves a request with the API's or the web pages' dispatcher. */
+static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const char *url,
+			     const char *method, struct request *rq,
+			     void (*dispatch)(const struct app *, struct http_req *,
+					      struct http_resp *), bool may_hold)
+{
+	rq->req = (struct http_req){
+		.method = method, .path = url, .body = rq->body.data, .body_len = rq->body.len,
+		.lookup = lookup, .conn = c, .suspend = may_hold ? hold : NULL,
+		.resume = may_hold ? release : NULL,
+	};
+	rq->resp = (struct http_resp){ .status = 500, .type = "application/json" };
+	buf_init(&rq->resp.body, 0);
+	dispatch(&s->app, &rq->req, &rq->resp);
+	if (rq->resp.deferred)
+		return MHD_YES; /* held: sent when called again */
+	return send_resp(c, rq);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
@@ -138,6 +187,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)toe;
 	if (rq) {
 		buf_release(&rq->body);
+		buf_release(&rq->resp.body);
 		free(rq);
 		*req_cls = NULL;
 	}
@@ -157,9 +207,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (!rq)
 			return MHD_NO;
 		buf_init(&rq->body, API_MAX_BODY);
+		buf_init(&rq->resp.body, 0);
+		rq->s = s;
+		rq->conn = c;
 		*req_cls = rq;
 		return MHD_YES;
 	}
+	if (rq->answered) /* a held request, its answer written */
+		return send_resp(c, rq);
 	if (*upload_size != 0) {
 		buf_add(&rq->body, upload_data, *upload_size);
 		rq->too_large = rq->body.failed;
@@ -170,11 +225,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 			       "Kroppen får vara högst 1 MiB.");
 	if (strncmp(url, "/api/", 5) == 0)
-		return serve(s, c, url, method, rq, api_dispatch);
+		return serve(s, c, url, method, rq, api_dispatch, s->may_hold);
 	if (strcmp(url, "/healthz") == 0)
 		return get ? healthz(s, c)
 			   : problem(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Metoden stöds inte", method);
-	return serve(s, c, url, method, rq, web_dispatch);
+	return serve(s, c, url, method, rq, web_dispatch, false);
 }
 
 enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const struct params *params,
@@ -197,34 +252,43 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	}
 	s->db = db;
 	s->params = params;
+	s->may_hold = cfg->threads > 0;
+	pthread_mutex_init(&s->held_lock, NULL);
+	pthread_cond_init(&s->held_cond, NULL);
 	s->app.db = db;
 	s->app.params = params;
 	s->app.cfg = cfg->api;
 	/* A request that writes waits for its commit to be durable, and the commits of the requests
-	 * waiting at the same time share one fdatasync (store/db_sqlite.c). With a thread per
-	 * connection only that connection waits; a pool thread would also hold up every other
-	 * connection it serves, so fewer commits would be shared. */
-	if (cfg->threads == 0) {
-		/* Leave descriptors for the store, the log and the rule files. */
-		struct rlimit nofile;
-		unsigned limit = MAX_CONNECTIONS;
+	 * waiting at the same time share one fdatasync (store/db_sqlite.c). By default a pool of
+	 * threads serves the connections, polling each thread's share (poll: libmicrohttpd 0.9.75's
+	 * epoll loop lost resumed connections now and then, bench/README.md), and the answers read
+	 * and written most (a patient's orders, a placement) are written later (api_write): the
+	 * connection is held while its write job becomes durable, and the thread goes on with the
+	 * others. --threads 0 gives each connection a thread of its own, which waits instead. */
+	struct rlimit nofile;
+	unsigned limit = MAX_CONNECTIONS;
 
-		if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit + 256)
-			limit = nofile.rlim_cur > 320 ? (unsigned)nofile.rlim_cur - 256 : 64;
+	/* Leave descriptors for the store, the log and the rule files. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit + 256)
+		limit = nofile.rlim_cur > 320 ? (unsigned)nofile.rlim_cur - 256 : 64;
+	if (cfg->threads == 0)
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
 				MHD_USE_ERROR_LOG,
 			0, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
 			limit, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-	} else {
+	else
 		s->daemon = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-			handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_SOCK_ADDR,
-			(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
-	}
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
+				MHD_USE_ERROR_LOG,
+			0, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+			cfg->threads, MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_CONNECTION_TIMEOUT,
+			30u, MHD_OPTION_END);
 	if (!s->daemon) {
+		pthread_cond_destroy(&s->held_cond);
+		pthread_mutex_destroy(&s->held_lock);
 		free(s);
 		return lmn_err_set(err, LMN_EIO, "port", NULL, "cannot listen on %s:%u (in use?)",
 				   cfg->listen, cfg->port);
@@ -242,8 +306,21 @@ uint16_t server_port(const struct server *s)
 
 void server_stop(struct server *s)
 {
+	MHD_socket listen = MHD_INVALID_SOCKET;
+
 	if (!s)
 		return;
+	/* No new connections; the held ones get their answers (the store's threads write them). */
+	if (s->may_hold)
+		listen = MHD_quiesce_daemon(s->daemon);
+	pthread_mutex_lock(&s->held_lock);
+	while (s->held > 0)
+		pthread_cond_wait(&s->held_cond, &s->held_lock);
+	pthread_mutex_unlock(&s->held_lock);
 	MHD_stop_daemon(s->daemon);
+	if (listen != MHD_INVALID_SOCKET)
+		close(listen);
+	pthread_cond_destroy(&s->held_cond);
+	pthread_mutex_destroy(&s->held_lock);
 	free(s);
 }

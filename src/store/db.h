@@ -49,6 +49,17 @@ typedef enum lmn_rc (*db_write_fn)(struct db_conn *c, void *arg);
 LMN_MUST_USE enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg,
 				  struct lmn_err *err);
 
+/* What db_write would return, told to a function instead: err is the store's own failure, or
+ * NULL (fn reports its own in its arg). Called on one of the store's threads, maybe with the
+ * store's locks held: it must not use the store, nor wait. */
+typedef void (*db_done_fn)(void *done_arg, enum lmn_rc rc, const struct lmn_err *err);
+/* As db_write, without waiting: fn(c, arg) runs on the writer thread (c: a connection whose
+ * statements go to the writer) and done(done_arg, …) is called once the outcome is known (on
+ * LMN_OK, once the changes are durable). Returns LMN_OK when the job is queued (done will be
+ * called), else the failure (done will not be). */
+LMN_MUST_USE enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
+					void *done_arg, struct lmn_err *err);
+
 /* A statement ready to bind (parameters cleared). sql must outlive the connection (a literal). */
 LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
 				    struct lmn_err *err);

@@ -90,6 +90,8 @@ struct write_job {
 	enum lmn_rc batch_rc; /* the batch's outcome (message in message) */
 	int sync_rc;         /* the fdatasync's, when it was posted */
 	sem_t ran;           /* posted once the job ran and, if joined, its batch is durable */
+	db_done_fn done;     /* or, for db_write_async, called then (and the job freed) */
+	void *done_arg;
 	char message[512];   /* a failure of the store's own (fn reports its own in its arg) */
 	struct write_job *next;
 };
@@ -249,14 +251,42 @@ static void want_checkpoint(struct db *db, sqlite3 *conn)
 
 static int wait_synced_locked(struct db *db, uint64_t seq);
 
-/* Posts each job of list (linked by next): it may return at once, so next is read before. */
+/* The outcome of a job that ran: the batch's failure first (what the function decided rests on
+ * its writes), then the fdatasync's, then the function's own. err is set for the store's own
+ * failures only (the function reports its own in its arg). */
+static enum lmn_rc job_outcome(const struct write_job *j, struct lmn_err *err)
+{
+	if (j->joined && j->batch_rc != LMN_OK)
+		return lmn_err_set(err, j->batch_rc, NULL, NULL, "%s", j->message);
+	if (j->joined && j->sync_rc != SQLITE_OK)
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "the commit could not be made durable: syncing the write-ahead log "
+				   "failed (%s); nothing more is accepted until lmn is restarted",
+				   sqlite3_errstr(j->sync_rc));
+	if (j->rc != LMN_OK && *j->message)
+		(void)lmn_err_set(err, j->rc, NULL, NULL, "%s", j->message);
+	return j->rc;
+}
+
+/* Tells each job of list (linked by next) its outcome: posts its caller, or calls its done
+ * function and frees it. Its caller may return at once, so next is read before. */
 static void post_jobs(struct write_job *list)
 {
 	struct write_job *next;
 
 	for (; list; list = next) {
 		next = list->next;
-		sem_post(&list->ran);
+		if (list->done) {
+			struct lmn_err err;
+			enum lmn_rc rc;
+
+			err.message[0] = '\0';
+			rc = job_outcome(list, &err);
+			list->done(list->done_arg, rc, err.message[0] ? &err : NULL);
+			free(list);
+		} else {
+			sem_post(&list->ran);
+		}
 	}
 }
 
@@ -1091,25 +1121,51 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+/* Queues job j for the writer thread, starting it the first time; false when there is none. */
+static bool queue_job(struct db *db, struct write_job *j)
 {
-	struct db *db = c->db;
-	struct write_job job = { .fn = fn, .arg = arg, .c = c };
 	bool queued = false;
-	enum lmn_rc rc;
 
-	if (sem_init(&job.ran, 0, 0) != 0)
-		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "no semaphore for the write");
 	pthread_mutex_lock(&db->jobs_lock);
 	if (!db->writer_stop && (db->writer_running ||
 				 pthread_create(&db->writer_thread, NULL, writer_main, db) == 0)) {
 		db->writer_running = true;
-		*db->jobs_tail = &job;
-		db->jobs_tail = &job.next;
+		*db->jobs_tail = j;
+		db->jobs_tail = &j->next;
 		queued = true;
 		pthread_cond_signal(&db->jobs_cond);
 	}
 	pthread_mutex_unlock(&db->jobs_lock);
+	return queued;
+}
+
+enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
+			   void *done_arg, struct lmn_err *err)
+{
+	struct write_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	/* The job's statements go to the writer, on whose thread it runs. */
+	*j = (struct write_job){ .fn = fn, .arg = arg, .c = db->writer, .done = done,
+				 .done_arg = done_arg };
+	if (!queue_job(db, j)) {
+		free(j);
+		return lmn_err_set(err, LMN_EIO, NULL, NULL, "the store's writer thread is not running");
+	}
+	return LMN_OK;
+}
+
+enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db *db = c->db;
+	struct write_job job = { .fn = fn, .arg = arg, .c = c };
+	bool queued;
+	enum lmn_rc rc;
+
+	if (sem_init(&job.ran, 0, 0) != 0)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "no semaphore for the write");
+	queued = queue_job(db, &job);
 	if (queued)
 		while (sem_wait(&job.ran) != 0)
 			; /* EINTR */
@@ -1124,17 +1180,7 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 		}
 		return db_commit(c, err);
 	}
-	/* The batch's failure first: what the function decided rests on its writes. */
-	if (job.joined && job.batch_rc != LMN_OK)
-		return lmn_err_set(err, job.batch_rc, NULL, NULL, "%s", job.message);
-	if (job.joined && job.sync_rc != SQLITE_OK)
-		return lmn_err_set(err, LMN_EIO, NULL, NULL,
-				   "the commit could not be made durable: syncing the write-ahead log "
-				   "failed (%s); nothing more is accepted until lmn is restarted",
-				   sqlite3_errstr(job.sync_rc));
-	if (job.rc != LMN_OK && *job.message)
-		(void)lmn_err_set(err, job.rc, NULL, NULL, "%s", job.message);
-	return job.rc;
+	return job_outcome(&job, err);
 }
 
 void db_rewrite_params(const char *sql, char *out)

@@ -3,15 +3,24 @@
 # Monday 2026-11-23 10:00 local time: the clock of the whole test.
 export LMN_NOW=2026-11-23T10:00
 "$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
-"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User >"$TMP/out" 2>"$TMP/err" &
-pid=$!
+# serve NAME [ARGS…]: starts `lmn serve` on the demo database (its output in $TMP/NAME.out and
+# .err) and waits for its port: sets serve_pid and serve_port (empty if it did not start).
+serve() {
+	local name=$1
+	shift
+	"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User "$@" \
+		>"$TMP/$name.out" 2>"$TMP/$name.err" &
+	serve_pid=$!
+	for _ in $(seq 1 100); do
+		serve_port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/$name.out")
+		[ -n "$serve_port" ] && break
+		sleep 0.05
+	done
+}
+serve main
+pid=$serve_pid port=$serve_port
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
-[ -n "$port" ] || { not_ok "server starts" "$(cat "$TMP/err")"; done_testing; exit 1; }
+[ -n "$port" ] || { not_ok "server starts" "$(cat "$TMP/main.err")"; done_testing; exit 1; }
 B="http://127.0.0.1:$port"
 
 json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }

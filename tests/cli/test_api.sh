@@ -171,4 +171,20 @@ body patient GET /api/patients/1 >/dev/null
 check "the patient sees their own reads in their access log" "patientuppgifter" \
 	"$(body patient GET /api/patients/1/access-log | json 'd["entries"][0]["what"]')"
 
+# --- With a thread per connection (--threads 0) the request thread waits for the write job
+# instead of the connection being held: the same answers ---
+serve per-connection --threads 0
+pid0=$serve_pid port0=$serve_port
+trap 'kill $pid $pid0 2>/dev/null; rm -rf "$TMP"' EXIT
+check "with a thread per connection, a patient's orders are the same answer" \
+	"$(body kundtjanst GET "/api/patients/$pid_new/orders")" \
+	"$(B="http://127.0.0.1:$port0" body kundtjanst GET "/api/patients/$pid_new/orders")"
+again0=$(B="http://127.0.0.1:$port0" req kundtjanst POST "/api/patients/$pid_new/orders" "$order_body" -H 'Idempotency-Key: test-order-0001')
+check "and a retry there of a placement made in the pool returns the same order" "200 $order" \
+	"${again0%% *} $(echo "${again0#* }" | json 'd["id"]')"
+check "a placement there that the rules refuse names the rule" "422 withdrawal_too_early" \
+	"$(B="http://127.0.0.1:$port0" req kundtjanst POST "/api/patients/$pid_new/orders" "$order_body" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["code"])')"
+kill $pid0
+wait $pid0 2>/dev/null
+
 done_testing

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,72 @@ static void test_job_after_lost_batch(void **state)
 	db_release(db, c);
 }
 
+/* db_write_async: jobs that insert (the odd ones refuse after inserting) and whose outcome is
+ * told to async_done. */
+struct async_job {
+	int n;
+	enum lmn_rc told;
+	bool store_error;
+	int calls;
+	sem_t *done;
+};
+
+static enum lmn_rc job_async(struct db_conn *c, void *arg)
+{
+	struct async_job *j = arg;
+	struct lmn_err err;
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES (400, $1)", &st, &err)) != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, j->n);
+	if ((rc = db_run(st, &err)) != LMN_OK)
+		return rc;
+	return j->n % 2 ? LMN_EREFUSED : LMN_OK;
+}
+
+static void async_done(void *arg, enum lmn_rc rc, const struct lmn_err *err)
+{
+	struct async_job *j = arg;
+
+	j->told = rc;
+	j->store_error = err != NULL;
+	j->calls++;
+	sem_post(j->done);
+}
+
+/* Jobs queued without waiting: each caller is told once, with its job's own result, and what it
+ * kept is in the store when it is told (the even ones); what it undid is not (the odd ones). */
+static void test_write_async(void **state)
+{
+	enum { N = 40 };
+	struct async_job jobs[N];
+	struct lmn_err err;
+	struct db_conn *c;
+	sem_t done;
+
+	(void)state;
+	assert_int_equal(sem_init(&done, 0, 0), 0);
+	for (int i = 0; i < N; i++) {
+		jobs[i] = (struct async_job){ .n = i, .told = LMN_EDB, .done = &done };
+		assert_int_equal(db_write_async(db, job_async, &jobs[i], async_done, &jobs[i], &err),
+				 LMN_OK);
+	}
+	for (int i = 0; i < N; i++)
+		assert_int_equal(sem_wait(&done), 0);
+	sem_destroy(&done);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(jobs[i].calls, 1);
+		assert_int_equal(jobs[i].told, i % 2 ? LMN_EREFUSED : LMN_OK);
+		assert_false(jobs[i].store_error);
+		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = 400 AND n = $1", i),
+				 i % 2 ? 0 : 1);
+	}
+	db_release(db, c);
+}
+
 /* Whether the statement's program builds a temporary B-tree (EXPLAIN's OpenEphemeral). */
 static bool builds_ephemeral(struct db_conn *c, const char *explain)
 {
@@ -415,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_does_not_hold_others),
 		cmocka_unit_test(test_check_lists),
 		cmocka_unit_test(test_job_after_lost_batch),
+		cmocka_unit_test(test_write_async),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,77 @@
+/* Handlers whose last step is a write job (api_write): answered later, without a request thread
+ * waiting for the job, when the server can hold a connection (a pool of threads); else at once. */
+#include <stdlib.h>
+
+#include "api/api.h"
+
+/* A write job of a handler: on the request's context (at once), or on a copy kept beyond the
+ * dispatcher, with the snapshot of the application it points to (answered later). */
+struct deferred {
+	struct api_ctx *ctx; /* &own, or the request's when answered at once */
+	struct api_ctx own;
+	struct app app;
+	api_job_fn job;
+	api_after_fn after;
+	void *arg;
+	void (*release)(void *arg);
+};
+
+/* db_write's fn: the job, with ctx->c the job's connection (the request's own when it waits). */
+static enum lmn_rc run(struct db_conn *c, void *arg)
+{
+	struct deferred *d = arg;
+
+	d->ctx->c = c;
+	return d->job(d->ctx, d->arg);
+}
+
+/* The outcome of a job answered later: the answer, then the request's things let go, then the
+ * server told to send it. */
+static void finish(void *arg, enum lmn_rc rc, const struct lmn_err *err)
+{
+	struct deferred *d = arg;
+	struct http_req *req = d->own.req;
+
+	d->own.c = NULL;
+	if (err)
+		d->own.err = *err;
+	(void)d->after(&d->own, d->arg, rc);
+	if (d->release)
+		d->release(d->arg);
+	json_decref(d->own.body);
+	free(d);
+	req->resume(req);
+}
+
+int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
+	      void (*release)(void *arg))
+{
+	struct deferred *d = ctx->req->suspend ? malloc(sizeof(*d)) : NULL;
+	struct deferred now = { .ctx = ctx, .job = job, .arg = arg };
+	struct db_conn *c = ctx->c;
+	enum lmn_rc rc;
+	int status;
+
+	if (d) {
+		*d = (struct deferred){ .own = *ctx, .app = *ctx->app, .job = job, .after = after,
+					.arg = arg, .release = release };
+		d->ctx = &d->own;
+		d->own.app = &d->app;
+		d->own.c = NULL;
+		/* The body (which arg may point into) now belongs to the deferred request. */
+		ctx->body = NULL;
+		ctx->resp->deferred = true;
+		/* Held before the job is queued: the answer may be ready before this returns. */
+		ctx->req->suspend(ctx->req);
+		if ((rc = db_write_async(ctx->app->db, run, d, finish, d, &d->own.err)) != LMN_OK)
+			finish(d, rc, NULL);
+		return 0;
+	}
+	/* At once: the request thread waits for the job. */
+	rc = db_write(c, run, &now, &ctx->err);
+	ctx->c = c;
+	status = after(ctx, arg, rc);
+	if (release)
+		release(arg);
+	return status;
+}
