@@ -36,6 +36,10 @@ LMN_MUST_USE enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err 
 /* A long writing transaction (an import): commits the open batch first and is committed on its
  * own, so no other request's commit waits for it. Ends as db_begin's do. */
 LMN_MUST_USE enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err);
+/* The same without SQLite checking each foreign key: for a caller that checks every reference
+ * it writes itself (the history import looks up each patient, unit and article, and refers
+ * otherwise only to rows it wrote). */
+LMN_MUST_USE enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err);
 LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
 void db_rollback(struct db_conn *c);
 
@@ -67,6 +71,8 @@ LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct d
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
 void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
+/* Without a copy: s (or NULL) must stay unchanged until the statement is done (db_run, db_done). */
+void db_bind_text_kept(struct db_stmt *st, int i, const char *s);
 void db_bind_null(struct db_stmt *st, int i);
 /* The highest parameter number the statement uses. */
 int db_param_count(struct db_stmt *st);

@@ -102,6 +102,7 @@ struct batch {
 	struct write_job *jobs; /* write jobs that ran in it, told by batch_finish and the syncer */
 	int njobs;
 	bool alone;  /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
+	bool unchecked; /* …whose references are not checked by SQLite (db_begin_bulk_unchecked) */
 	bool done;
 	uint64_t seq; /* its commit's number in the log: durable once an fdatasync covers it */
 	pthread_cond_t cond; /* its members wait for done (only they are woken) */
@@ -870,6 +871,9 @@ static void commit_batch(struct db *db)
 			 "(%s); nothing more is accepted until lmn is restarted",
 			 sqlite3_errstr(w->sync_rc));
 	}
+	/* Foreign keys are checked again from the next transaction on (outside one, it applies). */
+	if (b->unchecked)
+		(void)sqlite3_exec(w->conn, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	batch_finish(db, b, rc, seq, message);
 }
 
@@ -885,7 +889,8 @@ static void end_turn(struct db *db)
 	pthread_mutex_unlock(&db->write_lock);
 }
 
-static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *err)
+static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked,
+			       struct lmn_err *err)
 {
 	struct db *db = c->db;
 	enum lmn_rc rc = LMN_OK;
@@ -909,8 +914,17 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, struct lmn_err *er
 			pthread_mutex_unlock(&db->write_lock);
 			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 		}
-		rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
+		/* Set before the transaction (inside one SQLite ignores it); commit_batch sets it
+		 * back. */
+		db->batch->unchecked = alone && unchecked;
+		if (db->batch->unchecked)
+			rc = exec_on(db->writer, "PRAGMA foreign_keys=OFF", err);
+		if (rc == LMN_OK)
+			rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
 		if (rc != LMN_OK) {
+			if (db->batch->unchecked)
+				(void)sqlite3_exec(db->writer->conn, "PRAGMA foreign_keys=ON", NULL, NULL,
+						   NULL);
 			batch_free(db->batch);
 			db->batch = NULL;
 			pthread_mutex_unlock(&db->write_lock);
@@ -931,12 +945,17 @@ enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
 {
 	if (!write)
 		return exec_on(c, "BEGIN", err);
-	return begin_write(c, false, err);
+	return begin_write(c, false, false, err);
 }
 
 enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err)
 {
-	return begin_write(c, true, err);
+	return begin_write(c, true, false, err);
+}
+
+enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err)
+{
+	return begin_write(c, true, true, err);
 }
 
 static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *err);
@@ -1286,6 +1305,12 @@ void db_bind_int(struct db_stmt *st, int i, int64_t v)
 void db_bind_text(struct db_stmt *st, int i, const char *s)
 {
 	bound(st, s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT)
+		    : sqlite3_bind_null(st->st, i));
+}
+
+void db_bind_text_kept(struct db_stmt *st, int i, const char *s)
+{
+	bound(st, s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_STATIC)
 		    : sqlite3_bind_null(st->st, i));
 }
 

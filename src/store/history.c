@@ -244,7 +244,9 @@ struct imp {
 	struct imap rx;     /* (account, patient) → prescription */
 	struct imap items;  /* (prescription, article) → prescription item */
 	struct cache patients, units, articles;
-	struct imap refs;   /* str_key(order_ref) of the orders imported before and now */
+	struct imap refs;   /* str_key(order_ref) → its offset in ref_text + 1 */
+	char *ref_text;     /* the references of the orders imported before and now, NUL-ended */
+	size_t nref_text, aref_text;
 	struct imap sum_at; /* day, care provider and area → day_sums number + 1 */
 	struct day_sum *sums;
 	size_t nsums, asums;
@@ -252,7 +254,7 @@ struct imp {
 	struct item_change *changes;
 	size_t nchanges, achanges;
 	char *aside[3];     /* the insert triggers set aside during an orders import (their SQL) */
-	char *aside_index[5]; /* indexes set aside while a large file fills small tables */
+	char *aside_index[6]; /* indexes set aside while a large file fills small tables */
 	size_t file_rows;   /* data rows in the file, about (lines less the header) */
 	struct db_conn *c;
 	const struct params *p;
@@ -518,7 +520,7 @@ static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (int i = 1; fmt[i - 1]; i++) {
 		if (fmt[i - 1] == 't')
-			db_bind_text(st, i, va_arg(ap, const char *));
+			db_bind_text_kept(st, i, va_arg(ap, const char *)); /* the caller's, until done */
 		else if (fmt[i - 1] == 'i')
 			db_bind_int(st, i, va_arg(ap, int64_t));
 		else
@@ -773,7 +775,8 @@ static const char *const insert_triggers[] = { "report_days_order_insert",
  * much faster than it inserts a row at a time at scattered places (orders_patient_list by
  * patient). With many orders in the store already, building them again would cost more. */
 static const char *const bulk_indexes[] = { "orders_patient_list", "orders_due", "orders_contact",
-					    "orders_undelivered", "prescriptions_unit" };
+					    "orders_undelivered", "prescriptions_unit",
+					    "orders_external_ref" };
 
 /* Drops the schema object `kind name` after keeping its SQL in *saved (NULL: not there). */
 static enum lmn_rc set_aside(struct imp *m, const char *kind, const char *name, char **saved)
@@ -786,6 +789,29 @@ static enum lmn_rc set_aside(struct imp *m, const char *kind, const char *name, 
 		return rc;
 	snprintf(drop, sizeof(drop), "DROP %s %s", kind, name);
 	return db_exec(m->c, drop, m->err);
+}
+
+/* Keeps an order's reference (the first of its hash: another one of the same hash is looked up
+ * in the store by imported_before). */
+static enum lmn_rc keep_ref(struct imp *m, const char *ref)
+{
+	size_t n = strlen(ref) + 1;
+	char *q;
+
+	if (imap_get(&m->refs, str_key(ref), &(int64_t){ 0 }))
+		return LMN_OK;
+	while (m->nref_text + n > m->aref_text) {
+		size_t cap = m->aref_text ? m->aref_text * 2 : 1 << 16;
+		if (!(q = realloc(m->ref_text, cap)))
+			return no_memory(m);
+		m->ref_text = q;
+		m->aref_text = cap;
+	}
+	memcpy(m->ref_text + m->nref_text, ref, n);
+	if (!imap_put(&m->refs, str_key(ref), (int64_t)m->nref_text + 1))
+		return no_memory(m);
+	m->nref_text += n;
+	return LMN_OK;
 }
 
 static enum lmn_rc orders_begin(struct imp *m)
@@ -814,11 +840,8 @@ static enum lmn_rc orders_begin(struct imp *m)
 	if ((rc = db_prepare(m->c, "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
 			     &st, m->err)) != LMN_OK)
 		return rc;
-	while ((rc = db_step(st, &row, m->err)) == LMN_OK && row)
-		if (!imap_put(&m->refs, str_key(db_col_text(st, 0)), 1)) {
-			rc = no_memory(m);
-			break;
-		}
+	while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row)
+		rc = keep_ref(m, db_col_text(st, 0));
 	db_done(st);
 	return rc;
 }
@@ -911,21 +934,21 @@ static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
 	return LMN_OK;
 }
 
-/* Whether an order with this reference was imported before (or earlier in this file). Most are
- * new: the hashes of the references kept so far say so without asking the store. */
+/* Whether an order with this reference was imported before (or earlier in this file), from the
+ * references kept (all of them: orders_begin reads the store's), without asking the store; only
+ * another reference of the same hash (all but never) asks it. */
 static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 {
-	int64_t v[2], seen;
-	enum lmn_rc rc;
+	int64_t v[2], at;
 
 	*found = false;
-	if (imap_get(&m->refs, str_key(ref), &seen) &&
-	    (rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v)) !=
-		    LMN_OK)
-		return rc;
-	if (!*found && !imap_put(&m->refs, str_key(ref), 1))
-		return no_memory(m);
-	return LMN_OK;
+	if (!imap_get(&m->refs, str_key(ref), &at))
+		return keep_ref(m, ref);
+	if (strcmp(m->ref_text + at - 1, ref) == 0) {
+		*found = true;
+		return LMN_OK;
+	}
+	return lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v);
 }
 
 /* The patient with this identity number: id and address for the delivery into o. */
@@ -1475,6 +1498,7 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 	cache_release(&m.units);
 	cache_release(&m.articles);
 	imap_release(&m.refs);
+	free(m.ref_text);
 	imap_release(&m.sum_at);
 	free(m.sums);
 	imap_release(&m.change_at);

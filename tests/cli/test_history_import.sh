@@ -127,4 +127,25 @@ check "and the database is sound" "ok" "$(q "PRAGMA integrity_check")"
 check "a patient's order list reads the imported orders from its index" \
 	"$(q "SELECT count(*) FROM orders WHERE patient_id = 1")" \
 	"$(q "SELECT count(*) FROM orders INDEXED BY orders_patient_list WHERE patient_id = 1")"
+check "every reference the import wrote has its row (SQLite did not check them meanwhile)" "" \
+	"$(q "PRAGMA foreign_key_check")"
+
+# In a file larger than the store the index of the references is set aside too: a reference twice
+# in the file, far apart, and one imported before are still found.
+n=$(($(q "SELECT max(id) FROM orders") + 50))
+python3 - "$n" "$p1" "$nut" >"$TMP/dups.csv" <<'PY'
+import sys
+n, p1, nut = int(sys.argv[1]), *sys.argv[2:]
+print("order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel")
+for i in range(n):
+    ref = "D-7" if i == n - 3 else "M-5" if i == n - 2 else f"D-{i}"
+    print(f"{ref};2025-03-{1 + i % 28:02d} 10:00;{p1};1001;{nut};1;phone")
+PY
+before=$(q "SELECT count(*) FROM orders")
+"$LMN" import orders "$TMP/dups.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "a reference twice in a large file is refused at its second line" "1 yes" \
+	"$? $(grep -q "rad $((n - 1)), kolumn order_ref: ordern D-7 är redan importerad" "$TMP/err" && echo yes)"
+check_grep "and one imported before" "rad $n, kolumn order_ref: ordern M-5 är redan importerad" "$TMP/err"
+check "nothing of the file is written, and the indexes are back" "$before $indexes_before" \
+	"$(q "SELECT count(*) FROM orders") $(indexes)"
 done_testing

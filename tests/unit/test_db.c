@@ -411,6 +411,55 @@ static void test_write_async(void **state)
 	db_release(db, c);
 }
 
+/* Inserts a child of parent id in a writing transaction: bulk 0 shared, 1 long, 2 long and
+ * unchecked; returns the commit's (or the insert's) result. */
+static enum lmn_rc insert_child(struct db_conn *c, int bulk, int64_t parent)
+{
+	struct lmn_err err;
+	struct db_stmt *st;
+	enum lmn_rc rc = bulk == 2   ? db_begin_bulk_unchecked(c, &err)
+			 : bulk == 1 ? db_begin_bulk(c, &err)
+				     : db_begin(c, true, &err);
+
+	if (rc != LMN_OK)
+		return rc;
+	if ((rc = db_prepare(c, "INSERT INTO child (parent) VALUES ($1)", &st, &err)) == LMN_OK) {
+		db_bind_int(st, 1, parent);
+		rc = db_run(st, &err);
+	}
+	if (rc != LMN_OK) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c, &err);
+}
+
+/* A long transaction without foreign-key checks (for a caller that checks its references)
+ * leaves them checked for every transaction after it, committed or rolled back. */
+static void test_bulk_unchecked(void **state)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "CREATE TABLE parent (id INTEGER PRIMARY KEY); "
+				 "CREATE TABLE child (parent INTEGER NOT NULL REFERENCES parent(id)); "
+				 "INSERT INTO parent (id) VALUES (1)", &err), LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	assert_int_equal(insert_child(c, 0, 1), LMN_OK);
+	assert_int_not_equal(insert_child(c, 0, 99), LMN_OK);
+	assert_int_not_equal(insert_child(c, 1, 99), LMN_OK);
+	assert_int_equal(insert_child(c, 2, 99), LMN_OK); /* not checked: the caller's to check */
+	assert_int_not_equal(insert_child(c, 0, 98), LMN_OK);
+	assert_int_equal(db_begin_bulk_unchecked(c, &err), LMN_OK);
+	db_rollback(c);
+	assert_int_not_equal(insert_child(c, 1, 97), LMN_OK);
+	assert_int_equal(count(c, "SELECT count(*) FROM child WHERE parent <> $1", 1), 1);
+	db_release(db, c);
+}
+
 /* Whether the statement's program builds a temporary B-tree (EXPLAIN's OpenEphemeral). */
 static bool builds_ephemeral(struct db_conn *c, const char *explain)
 {
@@ -483,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_check_lists),
 		cmocka_unit_test(test_job_after_lost_batch),
 		cmocka_unit_test(test_write_async),
+		cmocka_unit_test(test_bulk_unchecked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
