@@ -27,9 +27,10 @@ struct http_req {
 	const char *(*lookup)(void *conn, enum http_lookup kind, const char *key);
 	void *conn;
 	/* Set by a server that can answer later (else NULL): suspend holds the request's connection
-	 * (the handler then marks the response deferred and returns), and resume, called on any
-	 * thread once the response is written, makes the server send it. */
-	void (*suspend)(struct http_req *req);
+	 * (the handler then marks the response deferred and returns) or returns false (a server
+	 * stopping: answer at once), and resume, called on any thread once the response is written,
+	 * makes the server send it. */
+	bool (*suspend)(struct http_req *req);
 	void (*resume)(struct http_req *req);
 };
 

@@ -52,6 +52,11 @@ int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg
 	enum lmn_rc rc;
 	int status;
 
+	/* Held before the job is queued: the answer may be ready before this returns. */
+	if (d && !ctx->req->suspend(ctx->req)) {
+		free(d);
+		d = NULL;
+	}
 	if (d) {
 		*d = (struct deferred){ .own = *ctx, .app = *ctx->app, .job = job, .after = after,
 					.arg = arg, .release = release };
@@ -61,10 +66,9 @@ int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg
 		/* The body (which arg may point into) now belongs to the deferred request. */
 		ctx->body = NULL;
 		ctx->resp->deferred = true;
-		/* Held before the job is queued: the answer may be ready before this returns. */
-		ctx->req->suspend(ctx->req);
-		if ((rc = db_write_async(ctx->app->db, run, d, finish, d, &d->own.err)) != LMN_OK)
-			finish(d, rc, NULL);
+		/* Without the store's writer thread the job runs here, as db_write's would. */
+		if (db_write_async(ctx->app->db, run, d, finish, d, &d->own.err) != LMN_OK)
+			finish(d, db_write(c, run, d, &d->own.err), NULL);
 		return 0;
 	}
 	/* At once: the request thread waits for the job. */

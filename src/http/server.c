@@ -31,6 +31,7 @@ struct server {
 	pthread_mutex_t held_lock;
 	pthread_cond_t held_cond;
 	int held;
+	bool stopping; /* no more held: server_stop waits for those that are */
 };
 
 /* What one connection's request accumulates between libmicrohttpd's calls. */
@@ -42,6 +43,7 @@ struct request {
 	struct http_req req;
 	struct http_resp resp;
 	_Atomic bool answered; /* a deferred response is written: send it when called again */
+	bool held;             /* its connection was held (counted in the server's held) */
 };
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
@@ -104,29 +106,30 @@ static const char *lookup(void *conn, enum http_lookup kind, const char *key)
 }
 
 /* With a pool of threads a handler may answer later (api_write): the connection is held until the
- * answer is written, without a thread waiting for it. */
-static void hold(struct http_req *req)
-{
-	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));
-
-	pthread_mutex_lock(&rq->s->held_lock);
-	rq->s->held++;
-	pthread_mutex_unlock(&rq->s->held_lock);
-	MHD_suspend_connection(rq->conn);
-}
-
-/* The answer is written (on whichever thread): libmicrohttpd calls handle again to send it. */
-static void release(struct http_req *req)
+ * answer is written, without a thread waiting for it. Not once the server is stopping (the
+ * handler then answers at once): libmicrohttpd must not stop with a connection held. */
+static bool hold(struct http_req *req)
 {
 	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));
 	struct server *s = rq->s;
 
+	pthread_mutex_lock(&s->held_lock);
+	rq->held = !s->stopping;
+	s->held += rq->held;
+	pthread_mutex_unlock(&s->held_lock);
+	if (rq->held)
+		MHD_suspend_connection(rq->conn);
+	return rq->held;
+}
+
+/* The answer is written (on whichever thread): libmicrohttpd calls handle again to send it. The
+ * request counts as held until it is completed (sent, or its connection closed). */
+static void release(struct http_req *req)
+{
+	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));
+
 	rq->answered = true;
 	MHD_resume_connection(rq->conn);
-	pthread_mutex_lock(&s->held_lock);
-	if (--s->held == 0)
-		pthread_cond_broadcast(&s->held_cond);
-	pthread_mutex_unlock(&s->held_lock);
 }
 
 /* Sends the response the dispatcher wrote into rq->resp. */
@@ -186,6 +189,12 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)c;
 	(void)toe;
 	if (rq) {
+		if (rq->held) {
+			pthread_mutex_lock(&rq->s->held_lock);
+			if (--rq->s->held == 0)
+				pthread_cond_broadcast(&rq->s->held_cond);
+			pthread_mutex_unlock(&rq->s->held_lock);
+		}
 		buf_release(&rq->body);
 		buf_release(&rq->resp.body);
 		free(rq);
@@ -310,7 +319,11 @@ void server_stop(struct server *s)
 
 	if (!s)
 		return;
-	/* No new connections; the held ones get their answers (the store's threads write them). */
+	/* No new connections, nor requests held; the held ones get their answers (the store's
+	 * threads write them) and are sent. */
+	pthread_mutex_lock(&s->held_lock);
+	s->stopping = true;
+	pthread_mutex_unlock(&s->held_lock);
 	if (s->may_hold)
 		listen = MHD_quiesce_daemon(s->daemon);
 	pthread_mutex_lock(&s->held_lock);

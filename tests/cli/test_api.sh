@@ -187,4 +187,28 @@ check "a placement there that the rules refuse names the rule" "422 withdrawal_t
 kill $pid0
 wait $pid0 2>/dev/null
 
+# --- Stopping while connections are held: every held request is answered or its connection
+# closed, and the server stops cleanly (libmicrohttpd must not stop with one held) ---
+serve stopping
+pid1=$serve_pid port1=$serve_port
+trap 'kill $pid $pid1 2>/dev/null; rm -rf "$TMP"' EXIT
+for n in $(seq 1 5000); do
+	[ "$n" -gt 1 ] && echo next
+	printf 'url = "http://127.0.0.1:%s/api/patients/%s/orders"\ncookie = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code} "\n' \
+		"$port1" "$pid_new" "$TMP/kundtjanst.jar"
+done >"$TMP/stop.curl"
+curl -sS --parallel --parallel-max 50 -K "$TMP/stop.curl" >"$TMP/stop.codes" 2>/dev/null &
+curls=$!
+# Stopped while the requests go on (some answered, the rest refused), once some are answered.
+for _ in $(seq 1 100); do
+	[ "$(tr ' ' '\n' <"$TMP/stop.codes" | grep -c 200)" -ge 100 ] && break
+	sleep 0.05
+done
+kill -TERM $pid1
+wait $pid1
+check "a server stopped while it holds connections exits cleanly" "0" "$?"
+wait $curls
+check "and the requests it answered were answered in full" "" \
+	"$(tr ' ' '\n' <"$TMP/stop.codes" | grep -v -e '^$' -e '^200$' -e '^000$' | sort -u | paste -sd' ')"
+
 done_testing
