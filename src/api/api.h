@@ -32,6 +32,10 @@ struct http_req {
 	 * makes the server send it. */
 	bool (*suspend)(struct http_req *req);
 	void (*resume)(struct http_req *req);
+	/* Set before resume: the server calls answer(answer_arg) to write the response, on the
+	 * thread that then sends it. */
+	void (*answer)(void *answer_arg);
+	void *answer_arg;
 };
 
 #define HTTP_MAX_HEADERS 4

@@ -14,6 +14,7 @@ struct deferred {
 	api_after_fn after;
 	void *arg;
 	void (*release)(void *arg);
+	enum lmn_rc rc; /* the job's outcome, for the answer */
 };
 
 /* db_write's fn: the job, with ctx->c the job's connection (the request's own when it waits). */
@@ -25,21 +26,33 @@ static enum lmn_rc run(struct db_conn *c, void *arg)
 	return d->job(d->ctx, d->arg);
 }
 
-/* The outcome of a job answered later: the answer, then the request's things let go, then the
- * server told to send it. */
+/* The answer to a job answered later, on the server's thread that sends it (answer, below): then
+ * the request's things are let go. */
+static void answer(void *arg)
+{
+	struct deferred *d = arg;
+
+	(void)d->after(&d->own, d->arg, d->rc);
+	if (d->release)
+		d->release(d->arg);
+	json_decref(d->own.body);
+	free(d);
+}
+
+/* The outcome of a job answered later, on one of the store's threads: kept, and the server told
+ * to answer (the answer is written by the server's thread, not the store's, which others wait
+ * for). */
 static void finish(void *arg, enum lmn_rc rc, const struct lmn_err *err)
 {
 	struct deferred *d = arg;
 	struct http_req *req = d->own.req;
 
 	d->own.c = NULL;
+	d->rc = rc;
 	if (err)
 		d->own.err = *err;
-	(void)d->after(&d->own, d->arg, rc);
-	if (d->release)
-		d->release(d->arg);
-	json_decref(d->own.body);
-	free(d);
+	req->answer = answer;
+	req->answer_arg = d;
 	req->resume(req);
 }
 

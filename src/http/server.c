@@ -189,6 +189,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)c;
 	(void)toe;
 	if (rq) {
+		/* Closed before the answer was sent: its things are let go all the same. */
+		if (rq->req.answer)
+			rq->req.answer(rq->req.answer_arg);
 		if (rq->held) {
 			pthread_mutex_lock(&rq->s->held_lock);
 			if (--rq->s->held == 0)
@@ -222,8 +225,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*req_cls = rq;
 		return MHD_YES;
 	}
-	if (rq->answered) /* a held request, its answer written */
+	if (rq->answered) { /* a held request, its outcome known */
+		if (rq->req.answer)
+			rq->req.answer(rq->req.answer_arg);
+		rq->req.answer = NULL;
 		return send_resp(c, rq);
+	}
 	if (*upload_size != 0) {
 		buf_add(&rq->body, upload_data, *upload_size);
 		rq->too_large = rq->body.failed;
