@@ -1,4 +1,5 @@
-/* The HTTP server: libmicrohttpd, a thread per connection or a pool of threads. */
+/* The HTTP server: libmicrohttpd, a pool of threads that hold a connection while its write becomes
+ * durable (lmn serve's default), or a thread per connection. */
 #ifndef LMN_SERVER_H
 #define LMN_SERVER_H
 
@@ -12,7 +13,7 @@
 struct server_config {
 	const char *listen; /* IPv4 address to bind, e.g. 127.0.0.1 */
 	uint16_t port;      /* 0: any free port */
-	unsigned threads;   /* 0: a thread per connection; N: a pool of N threads */
+	unsigned threads;   /* N: a pool of N threads; 0: a thread per connection */
 	struct api_config api;
 };
 
