@@ -172,12 +172,15 @@ static void personnummer(int y, int m, int d, int serial, char out[13])
 	char ten[11];
 	int sum = 0;
 
-	snprintf(ten, sizeof(ten), "%02d%02d%02d%03d", y % 100, m, d, serial % 1000);
+	/* The remainders only bound the widths for the compiler; the values are in range. */
+	snprintf(ten, sizeof(ten), "%02u%02u%02u%03u", (unsigned)y % 100u, (unsigned)m % 100u,
+		 (unsigned)d % 100u, (unsigned)serial % 1000u);
 	for (int i = 0; i < 9; i++) {
 		int v = (ten[i] - '0') * (i % 2 == 0 ? 2 : 1);
 		sum += v / 10 + v % 10;
 	}
-	snprintf(out, 13, "%04d%02d%02d%03d%d", y, m, d, serial % 1000, (10 - sum % 10) % 10);
+	snprintf(out, 13, "%04u%02u%02u%03u%u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u, (unsigned)serial % 1000u, (unsigned)(10 - sum % 10) % 10u);
 }
 
 static enum lmn_rc patients(struct gen *g)

@@ -544,7 +544,7 @@ struct order {
 	long line;
 	lmn_day day;
 	int32_t sec;
-	char patient[14];
+	char patient[40]; /* as order_row read it (a canonical number, or empty) */
 	char unit[33];
 	int64_t patient_id, unit_id, care_provider_id;
 	char address[256], postal_code[8], city[128], phone[64]; /* the patient's, for delivery */

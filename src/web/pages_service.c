@@ -253,8 +253,8 @@ static int calls_page(struct web_ctx *w, unsigned status)
 
 	if (clock_now(&now, &err) == LMN_OK) {
 		date_format(now.day, today);
-		snprintf(minute, sizeof(minute), "%sT%02d:%02d", today, (int)(now.sec / 3600),
-			 (int)(now.sec / 60 % 60));
+		snprintf(minute, sizeof(minute), "%.10sT%02u:%02u", today,
+			 (unsigned)now.sec / 3600u % 24u, (unsigned)now.sec / 60u % 60u);
 	}
 	if (!day || !*day)
 		day = today;
