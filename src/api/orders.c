@@ -565,8 +565,6 @@ static bool municipal_housing_ok(struct api_ctx *ctx)
 	return true;
 }
 
-/* The answer to a retry with an Idempotency-Key already used: the first order o (taken), once
- * the read is in the access log. */
 /* A retry's answer: its first order (o, stolen), whose read the placement's job recorded. */
 static int answer_existing(struct api_ctx *ctx, json_t *o, int64_t patient)
 {
@@ -578,7 +576,7 @@ static int answer_existing(struct api_ctx *ctx, json_t *o, int64_t patient)
 	return api_json(ctx, 200, o);
 }
 
-/* A placement, a write job (db_write): checked and written by the store's writer thread in one
+/* A placement, a write job (api_write): checked and written by the store's writer thread in one
  * writing transaction, so what the checks read (the Idempotency-Key, the prescription items) is
  * what the order changes, and on the writer's page cache, which commits do not empty. */
 struct place {
@@ -741,7 +739,6 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 }
 
-/* Places an order: its input is read here, then it is checked and written as a write job. */
 static void place_release(void *arg)
 {
 	struct place *pl = arg;
@@ -800,6 +797,7 @@ static int place_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
 	return api_json(ctx, 201, o);
 }
 
+/* Places an order: its input is read here, then it is checked and written as a write job. */
 int orders_create(struct api_ctx *ctx)
 {
 	struct place *pl = calloc(1, sizeof(*pl));
@@ -911,11 +909,6 @@ static enum lmn_rc order_list_job(struct api_ctx *ctx, void *arg)
 	return access_record(ctx, ctx->id[0], ACCESS_READ, "beställningar");
 }
 
-/* A patient's orders, newest first, the answer read most: written as JSON text straight away, and
- * read by the store's writer thread as a write job together with its access-log row. The writer
- * is the one connection whose page cache survives commits (another connection reads every page
- * again after any commit), so its pages are at hand; the answer goes out once the row is
- * durable, and with it everything the list showed. */
 static int order_list_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
 {
 	struct order_list *ol = arg;
@@ -935,6 +928,11 @@ static void order_list_release(void *arg)
 	free(ol);
 }
 
+/* A patient's orders, newest first, the answer read most: written as JSON text straight away, and
+ * read by the store's writer thread as a write job together with its access-log row. The writer
+ * is the one connection whose page cache survives commits (another connection reads every page
+ * again after any commit), so its pages are at hand; the answer goes out once the row is
+ * durable, and with it everything the list showed. */
 int orders_list(struct api_ctx *ctx)
 {
 	struct order_list *ol = calloc(1, sizeof(*ol));

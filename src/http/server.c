@@ -42,7 +42,7 @@ struct request {
 	struct MHD_Connection *conn;
 	struct http_req req;
 	struct http_resp resp;
-	_Atomic bool answered; /* a deferred response is written: send it when called again */
+	_Atomic bool answered; /* a held request's outcome is known: answer when called again */
 	bool held;             /* its connection was held (counted in the server's held) */
 };
 
@@ -122,8 +122,9 @@ static bool hold(struct http_req *req)
 	return rq->held;
 }
 
-/* The answer is written (on whichever thread): libmicrohttpd calls handle again to send it. The
- * request counts as held until it is completed (sent, or its connection closed). */
+/* The held request's outcome is known (on whichever thread): libmicrohttpd calls handle again,
+ * which writes the answer (req->answer) and sends it. The request counts as held until it is
+ * completed (sent, or its connection closed). */
 static void release(struct http_req *req)
 {
 	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));

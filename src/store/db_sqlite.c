@@ -889,47 +889,52 @@ static void end_turn(struct db *db)
 	pthread_mutex_unlock(&db->write_lock);
 }
 
-static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked,
-			       struct lmn_err *err)
+/* Opens a batch on the writer if none is open, with write_lock held: alone, a long
+ * transaction's own (the open batch is committed first, so its members do not wait for it),
+ * unchecked without foreign-key checks. */
+static enum lmn_rc open_batch(struct db *db, bool alone, bool unchecked, struct lmn_err *err)
 {
-	struct db *db = c->db;
 	enum lmn_rc rc = LMN_OK;
 	int failed;
 
-	db->waiting++;
-	pthread_mutex_lock(&db->write_lock);
-	db->waiting--;
-	if ((failed = sync_failure(db)) != SQLITE_OK) {
-		end_turn(db);
+	if ((failed = sync_failure(db)) != SQLITE_OK)
 		return lmn_err_set(err, LMN_EIO, NULL, NULL,
 				   "syncing the write-ahead log failed (%s): nothing more is written "
 				   "until lmn is restarted",
 				   sqlite3_errstr(failed));
-	}
-	/* A long transaction does not keep the open batch's members waiting: they commit first. */
 	if (alone)
 		commit_batch(db);
-	if (!db->batch) {
-		if (!(db->batch = batch_new(alone))) {
-			pthread_mutex_unlock(&db->write_lock);
-			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-		}
-		/* Set before the transaction (inside one SQLite ignores it); commit_batch sets it
-		 * back. */
-		db->batch->unchecked = alone && unchecked;
+	if (db->batch)
+		return LMN_OK;
+	if (!(db->batch = batch_new(alone)))
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	/* Set before the transaction (inside one SQLite ignores it); commit_batch sets it back. */
+	db->batch->unchecked = alone && unchecked;
+	if (db->batch->unchecked)
+		rc = exec_on(db->writer, "PRAGMA foreign_keys=OFF", err);
+	if (rc == LMN_OK)
+		rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
+	if (rc != LMN_OK) {
 		if (db->batch->unchecked)
-			rc = exec_on(db->writer, "PRAGMA foreign_keys=OFF", err);
-		if (rc == LMN_OK)
-			rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
-		if (rc != LMN_OK) {
-			if (db->batch->unchecked)
-				(void)sqlite3_exec(db->writer->conn, "PRAGMA foreign_keys=ON", NULL, NULL,
-						   NULL);
-			batch_free(db->batch);
-			db->batch = NULL;
-			pthread_mutex_unlock(&db->write_lock);
-			return rc;
-		}
+			(void)sqlite3_exec(db->writer->conn, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+		batch_free(db->batch);
+		db->batch = NULL;
+	}
+	return rc;
+}
+
+static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked,
+			       struct lmn_err *err)
+{
+	struct db *db = c->db;
+	enum lmn_rc rc;
+
+	db->waiting++;
+	pthread_mutex_lock(&db->write_lock);
+	db->waiting--;
+	if ((rc = open_batch(db, alone, unchecked, err)) != LMN_OK) {
+		end_turn(db);
+		return rc;
 	}
 	/* A long transaction has the batch to itself, so it needs no savepoint of its own: inside
 	 * one, SQLite would keep the original of every page it changes, to undo it. */
@@ -1029,28 +1034,6 @@ void db_rollback(struct db_conn *c)
 	end_turn(db);
 }
 
-/* Opens a batch on the writer if none is open, with write_lock held. */
-static enum lmn_rc open_batch(struct db *db, struct lmn_err *err)
-{
-	int failed;
-
-	if ((failed = sync_failure(db)) != SQLITE_OK)
-		return lmn_err_set(err, LMN_EIO, NULL, NULL,
-				   "syncing the write-ahead log failed (%s): nothing more is written "
-				   "until lmn is restarted",
-				   sqlite3_errstr(failed));
-	if (db->batch)
-		return LMN_OK;
-	if (!(db->batch = batch_new(false)))
-		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	if (exec_on(db->writer, "BEGIN IMMEDIATE", err) != LMN_OK) {
-		batch_free(db->batch);
-		db->batch = NULL;
-		return LMN_EDB;
-	}
-	return LMN_OK;
-}
-
 /* Runs job j in the open batch, in a savepoint kept when its function succeeds. Whatever it
  * returns, it joins the batch: what it decided, it decided on the batch's writes, so it learns
  * whether they were committed. */
@@ -1063,7 +1046,7 @@ static void run_job(struct db *db, struct write_job *j)
 	 * batch's members so far are told it failed, and a new batch is begun. */
 	if (db->batch && sqlite3_get_autocommit(db->writer->conn))
 		commit_batch(db);
-	if ((rc = open_batch(db, &err)) != LMN_OK ||
+	if ((rc = open_batch(db, false, false, &err)) != LMN_OK ||
 	    (rc = exec_on(db->writer, "SAVEPOINT lmn_tx", &err)) != LMN_OK) {
 		snprintf(j->message, sizeof(j->message), "the write could not begin: %.480s", err.message);
 		j->rc = rc;

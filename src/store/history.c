@@ -761,8 +761,6 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 	return LMN_OK;
 }
 
-/* Before the rows of an orders file: the references of the orders imported before, so that
- * imported_before asks the store only about one it may have. */
 /* The triggers that run for each order and line inserted (migrations 7, 8 and 10). An orders
  * import sets them aside inside its transaction and does their work itself, once per order and
  * the daily sums once per day at the end (order_flush, orders_end): a statement that fires
@@ -814,6 +812,9 @@ static enum lmn_rc keep_ref(struct imp *m, const char *ref)
 	return LMN_OK;
 }
 
+/* Before the rows of an orders file: the indexes (for a large file) and insert triggers set
+ * aside, and the references of the orders imported before kept, so that imported_before need
+ * not ask the store. */
 static enum lmn_rc orders_begin(struct imp *m)
 {
 	struct db_stmt *st;
@@ -861,7 +862,8 @@ static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
 }
 
 /* After the rows of an orders file: the items' changes and the daily sums of the orders written,
- * then the triggers set aside are made again (also after a failure, though the caller then rolls back anyway). */
+ * then the triggers and indexes set aside are made again (also after a failure, though the
+ * caller then rolls back anyway). */
 static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 {
 	struct db_stmt *st;
