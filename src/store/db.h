@@ -19,6 +19,11 @@ struct db_stmt;
 /* Opens (creating if needed) the database at path and applies every pending migration, each in
  * its own transaction. */
 LMN_MUST_USE enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err);
+/* The same for a command-line job that writes much at once (an import): if no other process has
+ * the database open, this process takes it alone until db_close (others wait for it) and its
+ * transactions write their pages once, into the database file, instead of into the write-ahead
+ * log and again at a checkpoint. Otherwise the database is used as db_open's. */
+LMN_MUST_USE enum lmn_rc db_open_alone(const char *path, struct db **out, struct lmn_err *err);
 void db_close(struct db *db);
 
 /* The number of the last applied migration. */

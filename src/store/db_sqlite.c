@@ -67,6 +67,8 @@
  * CHECKPOINT_LOCKED_PAGES are left for its last pass, which holds writers off. */
 #define CHECKPOINT_CATCHUP_PASSES 4
 #define CHECKPOINT_LOCKED_PAGES 64
+/* How long a statement waits for another process's lock before it fails. */
+#define BUSY_MS 10000
 /* Connections in the pool at most (requests beyond wait for one). */
 #define POOL_MAX 64
 /* At most this many transactions share a batch (bounds how long the first one waits). */
@@ -115,6 +117,7 @@ struct db_conn {
 	struct db *db;
 	struct db_conn *next_free;
 	bool in_write;     /* in a writing transaction: statements go to db->writer */
+	bool borrowed;     /* conn is the writer's (a store opened alone): closed with it */
 	int sync_rc;       /* SQLite code of a failed fdatasync in the last commit, else SQLITE_OK */
 	bool defer_sync;   /* the writer committing a batch: its WAL hook numbers the commit only */
 	uint64_t commit_seq; /* that number (0: the commit wrote nothing) */
@@ -127,6 +130,7 @@ struct db {
 	pthread_cond_t freed; /* a connection came back to the pool */
 	struct db_conn *free;
 	int opened;           /* connections of the pool, in use or free */
+	bool alone;           /* opened by db_open_alone: one connection, a rollback journal */
 
 	pthread_mutex_t write_lock; /* one writing transaction of this process at a time */
 	struct db_conn *writer;     /* where writing transactions run; under write_lock */
@@ -200,7 +204,8 @@ static void conn_close(struct db_conn *c)
 		return;
 	for (int i = 0; i < STMT_CACHE; i++)
 		sqlite3_finalize(c->cache[i].st);
-	sqlite3_close(c->conn);
+	if (!c->borrowed)
+		sqlite3_close(c->conn);
 	free(c);
 }
 
@@ -464,7 +469,7 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 		conn_close(c);
 		return rc;
 	}
-	sqlite3_busy_timeout(c->conn, 10000);
+	sqlite3_busy_timeout(c->conn, BUSY_MS);
 	if (sqlite3_prepare_v2(c->conn, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
@@ -649,6 +654,58 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	return LMN_OK;
 }
 
+/* Takes the store for this process alone if no other process has it open: the pool's
+ * connections are closed and the writer, in exclusive locking mode, writes with a rollback
+ * journal, synced by each commit (synchronous=FULL). A rollback journal keeps only the original
+ * of each page changed that was in the database before; a long transaction's new pages are written
+ * once, into the database file, instead of into the log and again by a checkpoint. Another
+ * process that has the store open keeps it in WAL mode: the store is then used as db_open's. */
+static enum lmn_rc take_alone(struct db *db, struct lmn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct db_conn *c, *next;
+	bool journal = false;
+	enum lmn_rc rc;
+
+	for (c = db->free; c; c = next) {
+		next = c->next_free;
+		conn_close(c);
+	}
+	db->free = NULL;
+	db->opened = 0;
+	if ((rc = db_exec(db->writer, "PRAGMA locking_mode=EXCLUSIVE", err)) != LMN_OK)
+		return rc;
+	/* Another process's connection makes the change busy: no wait for it to go. */
+	sqlite3_busy_timeout(db->writer->conn, 0);
+	if (sqlite3_prepare_v2(db->writer->conn, "PRAGMA journal_mode=TRUNCATE", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		journal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "truncate") == 0;
+	sqlite3_finalize(st);
+	sqlite3_busy_timeout(db->writer->conn, BUSY_MS);
+	if (!journal)
+		return db_exec(db->writer, "PRAGMA locking_mode=NORMAL", err);
+	if ((rc = db_exec(db->writer, "PRAGMA synchronous=FULL", err)) != LMN_OK)
+		return rc;
+	/* The log is gone (its descriptor would sync a removed file). */
+	if (db->wal_fd >= 0)
+		close(db->wal_fd);
+	db->wal_fd = -1;
+	db->alone = true;
+	return LMN_OK;
+}
+
+enum lmn_rc db_open_alone(const char *path, struct db **out, struct lmn_err *err)
+{
+	enum lmn_rc rc = db_open(path, out, err);
+
+	if (rc == LMN_OK && (rc = take_alone(*out, err)) != LMN_OK) {
+		db_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Tells a background thread to stop (*stop, under lock, signalling cond) and waits for it. */
 static void stop_thread(pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop, bool *running,
 			pthread_t thread)
@@ -678,13 +735,19 @@ void db_close(struct db *db)
 	stop_thread(&db->sync_lock, &db->ckpt_cond, &db->stopping, &db->ckpt_running,
 		    db->ckpt_thread);
 	conn_close(db->ckpt_conn);
-	conn_close(db->writer);
-	if (db->wal_fd >= 0)
-		close(db->wal_fd);
+	/* The pool's connections first: a borrowed one's statements are the writer's. */
 	for (c = db->free; c; c = next) {
 		next = c->next_free;
 		conn_close(c);
 	}
+	/* A store opened alone goes back to the log (another process opening it would anyway). */
+	if (db->alone)
+		(void)sqlite3_exec(db->writer->conn,
+				   "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL", NULL, NULL,
+				   NULL);
+	conn_close(db->writer);
+	if (db->wal_fd >= 0)
+		close(db->wal_fd);
 	pthread_cond_destroy(&db->ckpt_cond);
 	pthread_cond_destroy(&db->sync_cond);
 	pthread_cond_destroy(&db->jobs_cond);
@@ -716,6 +779,20 @@ enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
 	pthread_mutex_unlock(&db->lock);
 	if (*out)
 		return LMN_OK;
+	if (db->alone) {
+		/* One connection holds the store: the caller's statements run on it too. */
+		if (!(*out = calloc(1, sizeof(**out)))) {
+			pthread_mutex_lock(&db->lock);
+			db->opened--;
+			pthread_cond_signal(&db->freed);
+			pthread_mutex_unlock(&db->lock);
+			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		}
+		(*out)->db = db;
+		(*out)->conn = db->writer->conn;
+		(*out)->borrowed = true;
+		return LMN_OK;
+	}
 	if ((rc = conn_open(db, out, err)) != LMN_OK) {
 		pthread_mutex_lock(&db->lock);
 		db->opened--;

@@ -127,8 +127,8 @@ check "and the database is sound" "ok" "$(q "PRAGMA integrity_check")"
 check "a patient's order list reads the imported orders from its index" \
 	"$(q "SELECT count(*) FROM orders WHERE patient_id = 1")" \
 	"$(q "SELECT count(*) FROM orders INDEXED BY orders_patient_list WHERE patient_id = 1")"
-check "every reference the import wrote has its row (SQLite did not check them meanwhile)" "" \
-	"$(q "PRAGMA foreign_key_check")"
+check "every reference the import wrote has its row (SQLite did not check them meanwhile)" "0" \
+	"$(q "SELECT count(*) FROM pragma_foreign_key_check")"
 
 # In a file larger than the store the index of the references is set aside too: a reference twice
 # in the file, far apart, and one imported before are still found.
@@ -148,4 +148,30 @@ check "a reference twice in a large file is refused at its second line" "1 yes" 
 check_grep "and one imported before" "rad $n, kolumn order_ref: ordern M-5 är redan importerad" "$TMP/err"
 check "nothing of the file is written, and the indexes are back" "$before $indexes_before" \
 	"$(q "SELECT count(*) FROM orders") $(indexes)"
+
+# An import takes a store nobody else has open alone, with a rollback journal; the store is in WAL
+# mode again after it (above). With lmn serve running on it, the import shares it in WAL mode and
+# the server answers before and after, seeing the imported orders.
+check "after the imports the store is in WAL mode, with no journal left" "wal no" \
+	"$(q "PRAGMA journal_mode") $([ -e "$TMP/lmn.db-journal" ] && echo yes || echo no)"
+"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User \
+	>"$TMP/serve.out" 2>"$TMP/serve.err" &
+spid=$!
+trap 'kill $spid 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do
+	sport=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.out")
+	[ -n "$sport" ] && break
+	sleep 0.05
+done
+check "the server answers" "200" "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$sport/healthz")"
+printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nL-1;2025-04-01 10:00;%s;1001;%s;1;phone\nL-2;2025-04-02 10:00;%s;1001;%s;1;phone\n' \
+	"$p1" "$nut" "$p1" "$nut" >"$TMP/live.csv"
+"$LMN" import orders "$TMP/live.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "an import while lmn serve has the store open" "0 2" "$? $(q "SELECT count(*) FROM orders WHERE external_ref LIKE 'L-%'")"
+lid=$(q "SELECT id FROM orders WHERE external_ref = 'L-2'")
+check "the server reads an imported order after it" "200 $lid" \
+	"$(curl -sS -o "$TMP/o.json" -w '%{http_code}' -H 'X-Remote-User: kundtjanst' "http://127.0.0.1:$sport/api/orders/$lid") $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/o.json")"
+kill $spid
+wait $spid 2>/dev/null
+check "the store stayed in WAL mode and is sound" "wal ok" "$(q "PRAGMA journal_mode") $(q "PRAGMA integrity_check")"
 done_testing

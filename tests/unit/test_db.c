@@ -460,6 +460,73 @@ static void test_bulk_unchecked(void **state)
 	db_release(db, c);
 }
 
+/* The journal mode of c's database, as "wal" or "truncate". */
+static void journal_mode(struct db_conn *c, char *out, size_t max)
+{
+	struct lmn_err err;
+	struct db_stmt *st;
+	bool row = false;
+
+	assert_int_equal(db_prepare(c, "PRAGMA journal_mode", &st, &err), LMN_OK);
+	assert_int_equal(db_step(st, &row, &err), LMN_OK);
+	assert_true(row);
+	snprintf(out, max, "%s", db_col_text(st, 0));
+	db_done(st);
+}
+
+/* db_open_alone: a store that no other connection has open is written with a rollback journal
+ * (committed rows there on reopening, a rolled back transaction's gone, WAL mode again after
+ * db_close); one that another connection has open stays in WAL mode and is shared. */
+static void test_open_alone(void **state)
+{
+	char path[96], mode[16];
+	struct lmn_err err;
+	struct db *alone, *again;
+	struct db_conn *c, *o;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/alone.db", dir);
+	assert_int_equal(db_open_alone(path, &alone, &err), LMN_OK);
+	assert_int_equal(db_acquire(alone, &c, &err), LMN_OK);
+	journal_mode(c, mode, sizeof(mode));
+	assert_string_equal(mode, "truncate");
+	assert_int_equal(db_begin_bulk(c, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "CREATE TABLE a (n INTEGER NOT NULL); "
+				 "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k "
+				 "WHERE n < 5000) INSERT INTO a SELECT n FROM k", &err), LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	assert_int_equal(db_begin_bulk_unchecked(c, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO a SELECT n FROM a", &err), LMN_OK);
+	db_rollback(c);
+	assert_int_equal(count(c, "SELECT count(*) FROM a WHERE n > $1", 0), 5000);
+	db_release(alone, c);
+	db_close(alone);
+
+	assert_int_equal(db_open(path, &again, &err), LMN_OK);
+	assert_int_equal(db_acquire(again, &c, &err), LMN_OK);
+	journal_mode(c, mode, sizeof(mode));
+	assert_string_equal(mode, "wal");
+	assert_int_equal(count(c, "SELECT sum(n) FROM a WHERE n > $1", 0), 5000 * 5001 / 2);
+
+	/* Open elsewhere (again): shared, in WAL mode, each sees the other's commits. */
+	assert_int_equal(db_open_alone(path, &alone, &err), LMN_OK);
+	assert_int_equal(db_acquire(alone, &o, &err), LMN_OK);
+	journal_mode(o, mode, sizeof(mode));
+	assert_string_equal(mode, "wal");
+	assert_int_equal(db_begin_bulk(o, &err), LMN_OK);
+	assert_int_equal(db_exec(o, "DELETE FROM a WHERE n > 10", &err), LMN_OK);
+	assert_int_equal(db_commit(o, &err), LMN_OK);
+	assert_int_equal(count(c, "SELECT count(*) FROM a WHERE n > $1", 0), 10);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "INSERT INTO a (n) VALUES (11)", &err), LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	assert_int_equal(count(o, "SELECT count(*) FROM a WHERE n > $1", 0), 11);
+	db_release(alone, o);
+	db_close(alone);
+	db_release(again, c);
+	db_close(again);
+}
+
 /* Whether the statement's program builds a temporary B-tree (EXPLAIN's OpenEphemeral). */
 static bool builds_ephemeral(struct db_conn *c, const char *explain)
 {
@@ -533,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_job_after_lost_batch),
 		cmocka_unit_test(test_write_async),
 		cmocka_unit_test(test_bulk_unchecked),
+		cmocka_unit_test(test_open_alone),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
