@@ -69,17 +69,20 @@ static const char *const topics[] = { "order", "delivery", "prescription", "prod
 				      "delay_contact", "other", NULL };
 
 /* An integer map with linear probing, for ids the import looks up again and again (a file of a
- * million orders names the same patients, units and articles many times). Keys are never 0. */
+ * million orders names the same patients, units and articles many times). Keys are never 0. A
+ * key and its value share a slot: a lookup in a map larger than the processor's caches misses
+ * once, not once in the keys and again in the values. */
 struct imap {
-	uint64_t *keys;
-	int64_t *vals;
+	struct slot {
+		uint64_t key;
+		int64_t val;
+	} *slots;
 	size_t cap, n;
 };
 
 static void imap_release(struct imap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -96,11 +99,11 @@ static bool imap_get(const struct imap *m, uint64_t key, int64_t *val)
 	if (!m->cap)
 		return false;
 	for (size_t i = mix(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key) {
-			*val = m->vals[i];
+		if (m->slots[i].key == key) {
+			*val = m->slots[i].val;
 			return true;
 		}
-		if (m->keys[i] == 0)
+		if (m->slots[i].key == 0)
 			return false;
 	}
 }
@@ -110,26 +113,32 @@ static bool imap_put(struct imap *m, uint64_t key, int64_t val)
 {
 	if ((m->n + 1) * 2 > m->cap) {
 		struct imap g = { .cap = m->cap ? m->cap * 2 : 1024 };
-		g.keys = calloc(g.cap, sizeof(*g.keys));
-		g.vals = calloc(g.cap, sizeof(*g.vals));
-		if (!g.keys || !g.vals) {
-			imap_release(&g);
+		if (!(g.slots = calloc(g.cap, sizeof(*g.slots))))
 			return false;
-		}
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				imap_put(&g, m->keys[i], m->vals[i]);
+			if (m->slots[i].key)
+				imap_put(&g, m->slots[i].key, m->slots[i].val);
 		imap_release(m);
 		*m = g;
 	}
 	for (size_t i = mix(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key || m->keys[i] == 0) {
-			m->n += m->keys[i] == 0;
-			m->keys[i] = key;
-			m->vals[i] = val;
+		if (m->slots[i].key == key || m->slots[i].key == 0) {
+			m->n += m->slots[i].key == 0;
+			m->slots[i].key = key;
+			m->slots[i].val = val;
 			return true;
 		}
 	}
+}
+
+/* Copies the string src into dst of size bytes, cut to fit (snprintf's "%s" without its
+ * format parsing, which a large import pays for on every row). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 /* Room for one more of the n elements of size bytes in array p of *cap: p itself, or p grown
@@ -210,7 +219,7 @@ static struct named *cache_put(struct cache *c, const char *name)
 		return NULL;
 	e = &c->e[c->n++];
 	memset(e, 0, sizeof(*e));
-	snprintf(e->name, sizeof(e->name), "%s", name);
+	copy_text(e->name, sizeof(e->name), name);
 	return e;
 }
 
@@ -231,7 +240,7 @@ struct day_sum {
 };
 
 /* An item's changes, written once at the end: more withdrawals, the largest quantity, the last
- * day. */
+ * day (none for an item the import wrote and no other line drew on). */
 struct item_change {
 	int64_t id;
 	int64_t more;
@@ -242,7 +251,7 @@ struct item_change {
 struct imp {
 	struct imap users;  /* unit id → its historik account */
 	struct imap rx;     /* (account, patient) → prescription */
-	struct imap items;  /* (prescription, article) → prescription item */
+	struct imap items;  /* (prescription, article) → its item's changes number + 1 */
 	struct cache patients, units, articles;
 	struct imap refs;   /* str_key(order_ref) → its offset in ref_text + 1 */
 	char *ref_text;     /* the references of the orders imported before and now, NUL-ended */
@@ -266,6 +275,11 @@ struct imp {
 	int colidx[C__COUNT]; /* field index of each column, -1 when absent */
 	const struct csv_record *rec;
 	bool row_bad; /* the current row has an error */
+	/* Orders and lines written ROWS_AT_ONCE at a time (write_orders), and the next order's id. */
+	struct order_values *orders;
+	struct line_values *lines;
+	size_t norders, nlines, alines;
+	int64_t next_order;
 };
 
 void history_result_init(struct history_result *r)
@@ -553,32 +567,143 @@ struct order {
 	int nlines;
 };
 
+/* Rows of orders and lines an import writes in one INSERT each: SQLite's work for a statement
+ * (reset, bindings, the start of its program) is then paid once for them all. */
+#define ROWS_AT_ONCE 16
+
+/* An order's row as order_flush decided it, until write_orders writes it. */
+struct order_values {
+	int64_t id, patient_id, unit_id, care_provider_id, lines;
+	int kind, channel, requested_by, entered_by, method, status, area;
+	char received[32], day[11], due[11], contact[11], ref[REF_MAX + 1];
+	struct buf rules;
+	char address[256], postal_code[8], city[128], phone[64]; /* for delivery home */
+};
+
+struct line_values {
+	int64_t order_id, article_id, item, qty;
+};
+
+#define ORDER_VALUES "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ORDER_COLUMNS 23
+#define ORDERS_INSERT                                                                             \
+	"INSERT INTO orders (id, patient_id, kind, channel, requested_by, entered_by, received_at, " \
+	"received_day, due, contact_from, rules, delivery_method, delivery_address, "                \
+	"delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref, area, " \
+	"care_provider_id, cost_unit_id, lines) VALUES "
+#define LINE_VALUES "(?, ?, ?, ?)"
+#define LINES_INSERT                                                                              \
+	"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity) VALUES "
+#define TIMES_2(v) v ", " v
+#define TIMES_16(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(v))))
+
+/* The statements for one row and for ROWS_AT_ONCE (16) rows. */
+static const char *const orders_insert[2] = { ORDERS_INSERT ORDER_VALUES,
+					      ORDERS_INSERT TIMES_16(ORDER_VALUES) };
+static const char *const lines_insert[2] = { LINES_INSERT LINE_VALUES,
+					     LINES_INSERT TIMES_16(LINE_VALUES) };
+
+static void bind_order(struct db_stmt *st, int at, const struct order_values *v)
+{
+	const bool home = v->method == 0;
+
+	db_bind_int(st, at + 1, v->id);
+	db_bind_int(st, at + 2, v->patient_id);
+	db_bind_text_kept(st, at + 3, kinds[v->kind]);
+	db_bind_text_kept(st, at + 4, channels[v->channel]);
+	db_bind_text_kept(st, at + 5, role_name((enum role)v->requested_by));
+	db_bind_text_kept(st, at + 6, role_name((enum role)v->entered_by));
+	db_bind_text_kept(st, at + 7, v->received);
+	db_bind_text_kept(st, at + 8, v->day);
+	db_bind_text_kept(st, at + 9, v->due);
+	db_bind_text_kept(st, at + 10, v->contact[0] ? v->contact : NULL);
+	db_bind_text_kept(st, at + 11, v->rules.data ? v->rules.data : "");
+	db_bind_text_kept(st, at + 12, methods[v->method]);
+	db_bind_text_kept(st, at + 13, home ? v->address : NULL);
+	db_bind_text_kept(st, at + 14, home ? v->postal_code : NULL);
+	db_bind_text_kept(st, at + 15, home ? v->city : NULL);
+	db_bind_text_kept(st, at + 16, home && v->phone[0] ? v->phone : NULL);
+	if (v->method == 2 && v->unit_id)
+		db_bind_int(st, at + 17, v->unit_id);
+	else
+		db_bind_null(st, at + 17);
+	db_bind_text_kept(st, at + 18, statuses[v->status]);
+	db_bind_text_kept(st, at + 19, v->ref);
+	db_bind_text_kept(st, at + 20, area_name((enum area)v->area));
+	db_bind_int(st, at + 21, v->care_provider_id);
+	db_bind_int(st, at + 22, v->unit_id);
+	db_bind_int(st, at + 23, v->lines);
+}
+
+static void bind_line(struct db_stmt *st, int at, const struct line_values *v)
+{
+	db_bind_int(st, at + 1, v->order_id);
+	db_bind_int(st, at + 2, v->article_id);
+	db_bind_int(st, at + 3, v->item);
+	db_bind_int(st, at + 4, v->qty);
+}
+
+/* Writes the orders and lines kept (all of them, ROWS_AT_ONCE to a statement while there are as
+ * many); drops them if rc is a failure already. Returns rc or the failure to write. */
+static enum lmn_rc write_orders(struct imp *m, enum lmn_rc rc)
+{
+	struct db_stmt *st;
+	size_t n;
+
+	for (size_t i = 0; rc == LMN_OK && i < m->norders; i += n) {
+		n = m->norders - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
+		if ((rc = db_prepare(m->c, orders_insert[n > 1], &st, m->err)) != LMN_OK)
+			break;
+		for (size_t k = 0; k < n; k++)
+			bind_order(st, (int)k * ORDER_COLUMNS, &m->orders[i + k]);
+		rc = db_run(st, m->err);
+	}
+	for (size_t i = 0; rc == LMN_OK && i < m->nlines; i += n) {
+		n = m->nlines - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
+		if ((rc = db_prepare(m->c, lines_insert[n > 1], &st, m->err)) != LMN_OK)
+			break;
+		for (size_t k = 0; k < n; k++)
+			bind_line(st, (int)k * 4, &m->lines[i + k]);
+		rc = db_run(st, m->err);
+	}
+	for (size_t i = 0; i < m->norders; i++)
+		buf_release(&m->orders[i].rules);
+	m->norders = m->nlines = 0;
+	return rc;
+}
+
 /* The historical prescription item that an imported line draws on: one per patient, unit and
  * article, prescribed by the unit's "historik" account (inactive, no password), so that the lines
  * keep who carries the cost. */
 /* Marks a prescription this import made, in the rx map's values. */
 #define RX_NEW ((int64_t)1 << 62)
 
-/* One more withdrawal of an item that exists, of qty, on day: kept, and written once at the end
- * (orders_end). */
-static enum lmn_rc item_change(struct imp *m, int64_t item, int64_t qty, lmn_day day)
+/* Adds more withdrawals of qty on day to an item's changes. */
+static void item_more(struct item_change *ch, int64_t more, int64_t qty, lmn_day day)
+{
+	ch->more += more;
+	ch->qty = qty > ch->qty ? qty : ch->qty;
+	ch->last = day > ch->last ? day : ch->last;
+}
+
+/* The changes of item (their number + 1 in *at), with more withdrawals of qty on day: kept, and
+ * written once at the end (orders_end). */
+static enum lmn_rc item_change(struct imp *m, int64_t item, int64_t more, int64_t qty, lmn_day day,
+			       int64_t *at)
 {
 	struct item_change *ch;
-	int64_t i;
 
-	if (imap_get(&m->change_at, (uint64_t)item, &i)) {
-		ch = &m->changes[i - 1];
-		ch->more++;
-		ch->qty = qty > ch->qty ? qty : ch->qty;
-		ch->last = day > ch->last ? day : ch->last;
+	if (imap_get(&m->change_at, (uint64_t)item, at)) {
+		item_more(&m->changes[*at - 1], more, qty, day);
 		return LMN_OK;
 	}
 	if (!(ch = room(m->changes, &m->achanges, m->nchanges, sizeof(*m->changes), 1024)))
 		return no_memory(m);
 	m->changes = ch;
-	if (!imap_put(&m->change_at, (uint64_t)item, (int64_t)m->nchanges + 1))
+	*at = (int64_t)m->nchanges + 1;
+	if (!imap_put(&m->change_at, (uint64_t)item, *at))
 		return no_memory(m);
-	m->changes[m->nchanges++] = (struct item_change){ item, 1, qty, day };
+	m->changes[m->nchanges++] = (struct item_change){ item, more, qty, day };
 	return LMN_OK;
 }
 
@@ -586,7 +711,7 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 				int64_t *item)
 {
 	bool new_rx;
-	int64_t v[2] = { 0 }, user = 0, rx = 0;
+	int64_t v[2] = { 0 }, user = 0, rx = 0, at = 0;
 	char name[40], day[11];
 	bool found;
 	struct db_stmt *st;
@@ -641,8 +766,12 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	new_rx = (rx & RX_NEW) != 0;
 	rx &= ~RX_NEW;
 	*item = 0;
-	if (!pair(rx, l->a.id) ||
-	    (!imap_get(&m->items, pair(rx, l->a.id), item) && !new_rx)) {
+	if (pair(rx, l->a.id) && imap_get(&m->items, pair(rx, l->a.id), &at)) {
+		item_more(&m->changes[at - 1], 1, l->qty, o->day);
+		*item = m->changes[at - 1].id;
+		return LMN_OK;
+	}
+	if (!pair(rx, l->a.id) || !new_rx) {
 		if ((rc = db_prepare(m->c,
 				     "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
 				     "article_id = $2",
@@ -657,7 +786,7 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 			return rc;
 	}
 	if (*item) {
-		rc = item_change(m, *item, l->qty, o->day);
+		rc = item_change(m, *item, 1, l->qty, o->day, &at);
 	} else {
 		rc = run(m,
 			 "INSERT INTO prescription_items (prescription_id, article_id, "
@@ -665,22 +794,23 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 			 "period_days, last_valid) VALUES ($1, $2, 1, 0, $3, 90, $4)",
 			 "iiit", rx, l->a.id, l->qty, day);
 		*item = db_last_id(m->c);
+		if (rc == LMN_OK)
+			rc = item_change(m, *item, 0, l->qty, o->day, &at);
 	}
-	if (rc == LMN_OK && pair(rx, l->a.id) && !imap_put(&m->items, pair(rx, l->a.id), *item))
+	if (rc == LMN_OK && pair(rx, l->a.id) && !imap_put(&m->items, pair(rx, l->a.id), at))
 		return no_memory(m);
 	return rc;
 }
 
 static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt);
 
-/* Decides the order's due and contact dates as in force when it was received, and writes it. */
+/* Decides the order's due and contact dates as in force when it was received, and keeps its row
+ * and its lines' for write_orders. */
 static enum lmn_rc order_flush(struct imp *m, struct order *o)
 {
 	struct order_facts f;
 	struct delivery_decision d;
-	char received[32], day[11], due[11], contact[11];
-	struct buf rules;
-	int64_t order_id;
+	struct order_values *v;
 	enum lmn_rc rc;
 
 	if (!o->open || o->bad)
@@ -714,51 +844,53 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 		return fault(m, o->line, "received_at", "%s", m->err->message);
 	if (rc != LMN_OK)
 		return rc;
-	buf_init(&rules, 512);
-	for (int r = 0; r < d.nrules; r++) {
-		if (r)
-			buf_addc(&rules, ' ');
-		buf_adds(&rules, d.rules[r]->ref);
-	}
-	clock_format(o->day, o->sec, received);
-	date_format(o->day, day);
-	date_format(d.due, due);
-	if (d.contact_from != LMN_DAY_NONE)
-		date_format(d.contact_from, contact);
+	if (!m->orders && !(m->orders = calloc(ROWS_AT_ONCE, sizeof(*m->orders))))
+		return no_memory(m);
 	/* The report columns as the triggers set aside would set them (migrations 7, 10): of the
 	 * first line, whose prescription is the unit's; the number of lines. */
-	rc = run(m,
-		 "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, received_at, "
-		 "received_day, due, contact_from, rules, delivery_method, delivery_address, "
-		 "delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref, "
-		 "area, care_provider_id, cost_unit_id, lines) "
-		 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $15, $16, $17, nullif($18, ''), "
-		 "nullif($12, 0), $13, $14, $19, $20, $21, $22)",
-		 "ittttttttttitttttttiii", o->patient_id, kinds[o->kind], channels[o->channel],
-		 role_name((enum role)o->requested_by), role_name((enum role)o->entered_by), received,
-		 day, due, d.contact_from != LMN_DAY_NONE ? contact : NULL,
-		 rules.data ? rules.data : "", methods[o->method],
-		 o->method == 2 ? o->unit_id : (int64_t)0, statuses[o->status], o->ref,
-		 o->method == 0 ? o->address : NULL, o->method == 0 ? o->postal_code : NULL,
-		 o->method == 0 ? o->city : NULL, o->method == 0 ? o->phone : "",
-		 area_name((enum area)o->lines[0].a.area), o->care_provider_id, o->unit_id,
-		 m->aside[2] ? (int64_t)o->nlines : (int64_t)0);
-	buf_release(&rules);
-	if (rc != LMN_OK || (rc = sum_order(m, o, d.contact_from == LMN_DAY_NONE)) != LMN_OK)
+	v = &m->orders[m->norders++];
+	*v = (struct order_values){
+		.id = m->next_order++, .patient_id = o->patient_id, .unit_id = o->unit_id,
+		.care_provider_id = o->care_provider_id, .lines = m->aside[2] ? o->nlines : 0,
+		.kind = o->kind, .channel = o->channel, .requested_by = o->requested_by,
+		.entered_by = o->entered_by, .method = o->method, .status = o->status,
+		.area = o->lines[0].a.area,
+	};
+	buf_init(&v->rules, 512);
+	for (int r = 0; r < d.nrules; r++) {
+		if (r)
+			buf_addc(&v->rules, ' ');
+		buf_adds(&v->rules, d.rules[r]->ref);
+	}
+	clock_format(o->day, o->sec, v->received);
+	date_format(o->day, v->day);
+	date_format(d.due, v->due);
+	if (d.contact_from != LMN_DAY_NONE)
+		date_format(d.contact_from, v->contact);
+	copy_text(v->ref, sizeof(v->ref), o->ref);
+	if (o->method == 0) {
+		copy_text(v->address, sizeof(v->address), o->address);
+		copy_text(v->postal_code, sizeof(v->postal_code), o->postal_code);
+		copy_text(v->city, sizeof(v->city), o->city);
+		copy_text(v->phone, sizeof(v->phone), o->phone);
+	}
+	if ((rc = sum_order(m, o, d.contact_from == LMN_DAY_NONE)) != LMN_OK)
 		return rc;
-	order_id = db_last_id(m->c);
 	m->res->orders++;
 	for (int i = 0; i < o->nlines; i++) {
 		int64_t item = 0;
-		if ((rc = history_item(m, o, &o->lines[i], &item)) != LMN_OK ||
-		    (rc = run(m,
-			      "INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
-			      "quantity) VALUES ($1, $2, $3, $4)",
-			      "iiii", order_id, o->lines[i].a.id, item, o->lines[i].qty)) != LMN_OK)
+		struct line_values *q;
+
+		if ((rc = history_item(m, o, &o->lines[i], &item)) != LMN_OK)
 			return rc;
+		if (!(q = room(m->lines, &m->alines, m->nlines, sizeof(*m->lines), 64)))
+			return no_memory(m);
+		m->lines = q;
+		m->lines[m->nlines++] = (struct line_values){ v->id, o->lines[i].a.id, item,
+							      o->lines[i].qty };
 		m->res->lines++;
 	}
-	return LMN_OK;
+	return m->norders == ROWS_AT_ONCE ? write_orders(m, LMN_OK) : LMN_OK;
 }
 
 /* The triggers that run for each order and line inserted (migrations 7, 8 and 10). An orders
@@ -827,6 +959,7 @@ static enum lmn_rc orders_begin(struct imp *m)
 	rc = db_step(st, &row, m->err);
 	stored = row ? db_col_int(st, 0) : 0;
 	db_done(st);
+	m->next_order = stored + 1; /* as SQLite would number them */
 	for (size_t i = 0; rc == LMN_OK && (size_t)stored < m->file_rows &&
 			   i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]);
 	     i++)
@@ -861,17 +994,21 @@ static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
 	return rc;
 }
 
-/* After the rows of an orders file: the items' changes and the daily sums of the orders written,
- * then the triggers and indexes set aside are made again (also after a failure, though the
+/* After the rows of an orders file: the orders still kept, the items' changes and the daily sums
+ * of the orders written, then the triggers and indexes set aside are made again (also after a failure, though the
  * caller then rolls back anyway). */
 static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 {
 	struct db_stmt *st;
 
+	rc = write_orders(m, rc);
+
 	for (size_t i = 0; rc == LMN_OK && i < m->nchanges; i++) {
 		const struct item_change *ch = &m->changes[i];
 		char last[11];
 
+		if (ch->more == 0)
+			continue;
 		date_format(ch->last, last);
 		rc = run(m,
 			 "UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
@@ -942,6 +1079,7 @@ static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
 static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 {
 	int64_t v[2], at;
+	enum lmn_rc rc;
 
 	*found = false;
 	if (!imap_get(&m->refs, str_key(ref), &at))
@@ -950,6 +1088,8 @@ static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 		*found = true;
 		return LMN_OK;
 	}
+	if ((rc = write_orders(m, LMN_OK)) != LMN_OK) /* the orders kept, to be looked up too */
+		return rc;
 	return lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v);
 }
 
@@ -993,13 +1133,13 @@ static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o
 	if (e->found) {
 		const char *t = e->text;
 		o->patient_id = e->id;
-		snprintf(o->address, sizeof(o->address), "%s", t);
+		copy_text(o->address, sizeof(o->address), t);
 		t += strlen(t) + 1;
-		snprintf(o->postal_code, sizeof(o->postal_code), "%s", t);
+		copy_text(o->postal_code, sizeof(o->postal_code), t);
 		t += strlen(t) + 1;
-		snprintf(o->city, sizeof(o->city), "%s", t);
+		copy_text(o->city, sizeof(o->city), t);
 		t += strlen(t) + 1;
-		snprintf(o->phone, sizeof(o->phone), "%s", t);
+		copy_text(o->phone, sizeof(o->phone), t);
 	}
 	return LMN_OK;
 }
@@ -1070,7 +1210,7 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 				return rc;
 			patient[0] = '\0';
 		} else {
-			snprintf(patient, sizeof(patient), "%s", id.canonical);
+			copy_text(patient, sizeof(patient), id.canonical);
 		}
 	}
 	same = o->open && strcmp(ref, o->ref) == 0;
@@ -1080,13 +1220,13 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 		/* Not the lines: only the first nlines are read. */
 		memset(o, 0, offsetof(struct order, lines));
 		o->nlines = 0;
-		snprintf(o->ref, sizeof(o->ref), "%s", ref);
+		copy_text(o->ref, sizeof(o->ref), ref);
 		o->open = true;
 		o->line = line;
 		o->day = day;
 		o->sec = sec;
-		snprintf(o->patient, sizeof(o->patient), "%s", patient);
-		snprintf(o->unit, sizeof(o->unit), "%s", unit);
+		copy_text(o->patient, sizeof(o->patient), patient);
+		copy_text(o->unit, sizeof(o->unit), unit);
 		o->kind = kind;
 		o->channel = channel;
 		o->requested_by = req;
@@ -1290,8 +1430,8 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 		if ((rc = shipment_flush(m, s)) != LMN_OK)
 			return rc;
 		memset(s, 0, sizeof(*s));
-		snprintf(s->order_ref, sizeof(s->order_ref), "%s", oref);
-		snprintf(s->ref, sizeof(s->ref), "%s", sref);
+		copy_text(s->order_ref, sizeof(s->order_ref), oref);
+		copy_text(s->ref, sizeof(s->ref), sref);
 		s->open = true;
 		s->line = line;
 		s->ship_day = sd, s->ship_sec = ss;
@@ -1505,6 +1645,8 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 	free(m.sums);
 	imap_release(&m.change_at);
 	free(m.changes);
+	free(m.orders);
+	free(m.lines);
 	free(rec);
 	free(o);
 	free(s);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rules/date.h"
+#include "util/clock.h"
 #include "util/localtime.h"
 
 static int setup(void **state)
@@ -301,6 +302,33 @@ static void weekdays(void **state)
 	assert_int_equal(date_year(date_from_ymd(2027, 1, 1)), 2027);
 }
 
+/* clock_format: Sweden's offset on the day and hour, on both sides of each change in 2026 and
+ * again after another hour of the same day (the offset is kept per day and hour). */
+static void clock_text(void **state)
+{
+	static const struct {
+		int y, m, d, sec;
+		const char *text;
+	} cases[] = {
+		{ 2026, 3, 29, 1 * 3600 + 59 * 60 + 59, "2026-03-29T01:59:59+01:00" },
+		{ 2026, 3, 29, 3 * 3600 + 30 * 60, "2026-03-29T03:30:00+02:00" },
+		{ 2026, 3, 29, 1 * 3600 + 5, "2026-03-29T01:00:05+01:00" },
+		{ 2026, 10, 25, 4 * 3600, "2026-10-25T04:00:00+01:00" },
+		{ 2026, 10, 25, 1 * 3600 + 30 * 60, "2026-10-25T01:30:00+02:00" },
+		{ 2026, 6, 22, 23 * 3600 + 59 * 60 + 9, "2026-06-22T23:59:09+02:00" },
+		{ 2026, 12, 2, 0, "2026-12-02T00:00:00+01:00" },
+		{ 1999, 1, 31, 12 * 3600 + 34 * 60 + 56, "1999-01-31T12:34:56+01:00" },
+	};
+	char out[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		clock_format(date_from_ymd(cases[i].y, cases[i].m, cases[i].d), cases[i].sec, out);
+		assert_string_equal(out, cases[i].text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +344,7 @@ int main(void)
 		cmocka_unit_test(date_text_round_trip),
 		cmocka_unit_test(date_parse_refuses),
 		cmocka_unit_test(weekdays),
+		cmocka_unit_test(clock_text),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
