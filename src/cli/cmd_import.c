@@ -184,8 +184,8 @@ static int import_history(enum history_kind kind, const char *path, const char *
 		goto out;
 	}
 	/* A file is one transaction: a page cache that holds it saves spilling pages before the
-	 * commit, and statement journals (triggers) in memory save writing temporary files. Set
-	 * inside the transaction, they apply to the writer connection, where its statements run.
+	 * commit. Set inside the transaction, it applies to the writer connection, where its
+	 * statements run.
 	 * SQLite does not check the foreign keys: the import looks up every patient, unit, article
 	 * and order it refers to, and otherwise refers to rows it wrote. Unless lmn serve has the
 	 * store open, the import has it alone and writes its pages once, into the database file
@@ -193,8 +193,7 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	if ((rc = db_open_alone(db_path, &db, &err)) == LMN_OK &&
 	    (rc = db_acquire(db, &c, &err)) == LMN_OK &&
 	    (rc = db_begin_bulk_unchecked(c, &err)) == LMN_OK &&
-	    (rc = db_exec(c, "PRAGMA cache_size = -2097152; PRAGMA temp_store = MEMORY", &err)) ==
-		    LMN_OK) {
+	    (rc = db_exec(c, "PRAGMA cache_size = -2097152", &err)) == LMN_OK) {
 		rc = history_import(c, &p, kind, data, len, now.iso, on_history, &bar, &res, &err);
 		if (rc == LMN_OK)
 			rc = db_commit(c, &err);

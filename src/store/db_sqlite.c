@@ -685,7 +685,11 @@ static enum lmn_rc take_alone(struct db *db, struct lmn_err *err)
 	sqlite3_busy_timeout(db->writer->conn, BUSY_MS);
 	if (!journal)
 		return db_exec(db->writer, "PRAGMA locking_mode=NORMAL", err);
-	if ((rc = db_exec(db->writer, "PRAGMA synchronous=FULL", err)) != LMN_OK)
+	/* Its statement journals (of a statement that may fail after it changed pages: an INSERT of
+	 * many rows) in memory, not in a temporary file. SQLite decides where at the start of each
+	 * transaction, so it is set here rather than inside one. */
+	if ((rc = db_exec(db->writer, "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY", err)) !=
+	    LMN_OK)
 		return rc;
 	/* The log is gone (its descriptor would sync a removed file). */
 	if (db->wal_fd >= 0)

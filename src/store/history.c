@@ -1,6 +1,7 @@
 /* The history import: see history.h. Columns and values are documented in data/import/README.md. */
 #include "store/history.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -275,12 +276,29 @@ struct imp {
 	int colidx[C__COUNT]; /* field index of each column, -1 when absent */
 	const struct csv_record *rec;
 	bool row_bad; /* the current row has an error */
-	/* Orders and lines written ROWS_AT_ONCE at a time (write_orders), and the next order's id. */
-	struct order_values *orders;
-	struct line_values *lines;
-	size_t norders, nlines, alines;
-	int64_t next_order;
+	/* Orders and lines kept until written (write_rows): filled by the import, then written by
+	 * the writer thread (or the import itself without one); the next order's id. */
+	struct rows *fill, *full;
+	struct writer *w;
+	int64_t next_order, next_rx, next_item; /* the next rows' ids */
+	int64_t last_id; /* of the row the last run inserted */
 };
+
+/* The writer thread of a large orders import: while the import reads, checks and decides the
+ * next orders, it writes the rows of those decided (struct rows). Only one of the two uses the
+ * connection at a time: the writer while it has rows to write (busy), the import otherwise (it
+ * waits for the writer first, own_store). The writer works on a copy of the import (own) whose
+ * failure's message goes to err. */
+struct writer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool busy, stop; /* full is being written; the thread is to end */
+	enum lmn_rc rc;  /* its first failure (message in err) */
+	struct lmn_err err;
+	struct imp own;
+};
+
 
 void history_result_init(struct history_result *r)
 {
@@ -462,6 +480,24 @@ static enum lmn_rc lookup(struct imp *m, const char *sql, const char *t1, int nc
 	return rc;
 }
 
+/* The id a one-row query with integers $1 and $2 selects (0: no row). */
+static enum lmn_rc lookup_id(struct imp *m, const char *sql, int64_t a, int64_t b, int64_t *id)
+{
+	struct db_stmt *st;
+	bool found = false;
+	enum lmn_rc rc;
+
+	*id = 0;
+	if ((rc = db_prepare(m->c, sql, &st, m->err)) != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, a);
+	db_bind_int(st, 2, b);
+	rc = db_step(st, &found, m->err);
+	*id = found ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc;
+}
+
 /* The text of a one-row query with text $1 (malloc'd; NULL when there is no row). */
 static enum lmn_rc lookup_text(struct imp *m, const char *sql, const char *t1, char **out)
 {
@@ -486,43 +522,66 @@ struct article {
 	bool stocked, acute, special;
 };
 
+static enum lmn_rc drain(struct imp *m, enum lmn_rc rc);
+static enum lmn_rc preload(struct imp *m);
+
+/* Before the import asks the store itself: its writer thread, which has the connection while it
+ * has rows to write, done with them. */
+static enum lmn_rc own_store(struct imp *m)
+{
+	return m->w ? drain(m, LMN_OK) : LMN_OK;
+}
+
+/* The columns of an article, a patient and a unit that the import keeps (cache_put), with the
+ * name it finds them by last for the query that reads them all (preload). */
+#define ARTICLE_COLUMNS "id, area, stocked, acute_assortment, special"
+#define PATIENT_COLUMNS "id, address, postal_code, city, coalesce(phone, '')"
+#define UNIT_COLUMNS "min(id), count(*), min(care_provider_id)"
+
+/* Keeps the article of st's row (if found) or that there is none by number; NULL when memory ran
+ * out. */
+static struct named *article_keep(struct imp *m, const char *number, struct db_stmt *st, bool found)
+{
+	struct named *e = cache_put(&m->articles, number);
+
+	if (e && (e->found = found)) {
+		const char *area = db_col_text(st, 1);
+		e->id = db_col_int(st, 0);
+		e->art = (struct article_info){ area_parse(area, strlen(area)), db_col_int(st, 2) != 0,
+						db_col_int(st, 3) != 0, db_col_int(st, 4) != 0 };
+	}
+	return e;
+}
+
 static enum lmn_rc article_of(struct imp *m, const char *number, struct article *a, bool *found)
 {
 	struct named *e = cache_get(&m->articles, number);
 	struct db_stmt *st;
 	enum lmn_rc rc;
 
-	if (e) {
-		*found = e->found;
-		*a = (struct article){ .id = e->id, .area = e->art.area, .stocked = e->art.stocked,
-				       .acute = e->art.acute, .special = e->art.special };
-		return LMN_OK;
+	if (!e) {
+		if ((rc = own_store(m)) != LMN_OK ||
+		    (rc = db_prepare(m->c,
+				     "SELECT " ARTICLE_COLUMNS " FROM articles WHERE article_number = $1",
+				     &st, m->err)) != LMN_OK)
+			return rc;
+		db_bind_text(st, 1, number);
+		if ((rc = db_step(st, found, m->err)) == LMN_OK)
+			e = article_keep(m, number, st, *found);
+		db_done(st);
+		if (rc != LMN_OK)
+			return rc;
+		if (!e)
+			return no_memory(m);
 	}
-	if ((rc = db_prepare(m->c,
-			     "SELECT id, area, stocked, acute_assortment, special FROM articles "
-			     "WHERE article_number = $1",
-			     &st, m->err)) != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, number);
-	rc = db_step(st, found, m->err);
-	if (rc == LMN_OK && *found) {
-		const char *area = db_col_text(st, 1);
-		a->id = db_col_int(st, 0);
-		a->area = area_parse(area, strlen(area));
-		a->stocked = db_col_int(st, 2) != 0;
-		a->acute = db_col_int(st, 3) != 0;
-		a->special = db_col_int(st, 4) != 0;
-	}
-	db_done(st);
-	if (rc == LMN_OK && (e = cache_put(&m->articles, number)) != NULL) {
-		e->found = *found;
-		e->id = a->id;
-		e->art = (struct article_info){ a->area, a->stocked, a->acute, a->special };
-	}
-	return rc;
+	*found = e->found;
+	*a = (struct article){ .id = e->id, .area = e->art.area, .stocked = e->art.stocked,
+			       .acute = e->art.acute, .special = e->art.special };
+	return LMN_OK;
 }
 
-/* Runs an insert or update with integer and text parameters given as a format ('i', 't', 'n'). */
+/* Runs an insert or update with integer and text parameters given as a format ('i', 't', 'n');
+ * the id of the row inserted in m->last_id. */
 static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
 {
 	struct db_stmt *st;
@@ -541,7 +600,9 @@ static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
 			db_bind_null(st, i);
 	}
 	va_end(ap);
-	return db_run(st, m->err);
+	rc = db_run(st, m->err);
+	m->last_id = db_last_id(m->c);
+	return rc;
 }
 
 /* ---- Orders ---- */
@@ -584,6 +645,32 @@ struct line_values {
 	int64_t order_id, article_id, item, qty;
 };
 
+/* A historical prescription's row, and one of its items'. */
+struct rx_values {
+	int64_t id, patient_id, prescriber_id, unit_id;
+	char day[11];
+};
+
+struct item_values {
+	int64_t id, rx, article_id, qty;
+	char day[11];
+};
+
+/* The rows of ROWS_BATCH orders, their lines, and the historical prescriptions and items they
+ * need, kept until written. */
+#define ROWS_BATCH 256
+
+struct rows {
+	struct order_values orders[ROWS_BATCH];
+	size_t norders;
+	struct line_values *lines;
+	size_t nlines, alines;
+	struct rx_values *rxs;
+	size_t nrxs, arxs;
+	struct item_values *items;
+	size_t nitems, aitems;
+};
+
 #define ORDER_VALUES "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define ORDER_COLUMNS 23
 #define ORDERS_INSERT                                                                             \
@@ -594,6 +681,14 @@ struct line_values {
 #define LINE_VALUES "(?, ?, ?, ?)"
 #define LINES_INSERT                                                                              \
 	"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity) VALUES "
+#define RX_VALUES "(?, ?, ?, ?, ?, ?)"
+#define RX_INSERT                                                                                 \
+	"INSERT INTO prescriptions (id, patient_id, prescriber_id, unit_id, prescribed_on, "         \
+	"created_at) VALUES "
+#define ITEM_VALUES "(?, ?, ?, 1, 0, ?, 90, ?)"
+#define ITEMS_INSERT                                                                              \
+	"INSERT INTO prescription_items (id, prescription_id, article_id, withdrawals_allowed, "     \
+	"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) VALUES "
 #define TIMES_2(v) v ", " v
 #define TIMES_16(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(v))))
 
@@ -602,11 +697,17 @@ static const char *const orders_insert[2] = { ORDERS_INSERT ORDER_VALUES,
 					      ORDERS_INSERT TIMES_16(ORDER_VALUES) };
 static const char *const lines_insert[2] = { LINES_INSERT LINE_VALUES,
 					     LINES_INSERT TIMES_16(LINE_VALUES) };
+static const char *const rx_insert[2] = { RX_INSERT RX_VALUES, RX_INSERT TIMES_16(RX_VALUES) };
+static const char *const items_insert[2] = { ITEMS_INSERT ITEM_VALUES,
+					     ITEMS_INSERT TIMES_16(ITEM_VALUES) };
 
-static void bind_order(struct db_stmt *st, int at, const struct order_values *v)
+static void bind_order(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
+		       size_t i)
 {
+	const struct order_values *v = &r->orders[i];
 	const bool home = v->method == 0;
 
+	(void)m;
 	db_bind_int(st, at + 1, v->id);
 	db_bind_int(st, at + 2, v->patient_id);
 	db_bind_text_kept(st, at + 3, kinds[v->kind]);
@@ -635,41 +736,216 @@ static void bind_order(struct db_stmt *st, int at, const struct order_values *v)
 	db_bind_int(st, at + 23, v->lines);
 }
 
-static void bind_line(struct db_stmt *st, int at, const struct line_values *v)
+static void bind_line(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
+		      size_t i)
 {
+	const struct line_values *v = &r->lines[i];
+
+	(void)m;
 	db_bind_int(st, at + 1, v->order_id);
 	db_bind_int(st, at + 2, v->article_id);
 	db_bind_int(st, at + 3, v->item);
 	db_bind_int(st, at + 4, v->qty);
 }
 
-/* Writes the orders and lines kept (all of them, ROWS_AT_ONCE to a statement while there are as
- * many); drops them if rc is a failure already. Returns rc or the failure to write. */
-static enum lmn_rc write_orders(struct imp *m, enum lmn_rc rc)
+static void bind_rx(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
+		    size_t i)
 {
+	const struct rx_values *v = &r->rxs[i];
+
+	db_bind_int(st, at + 1, v->id);
+	db_bind_int(st, at + 2, v->patient_id);
+	db_bind_int(st, at + 3, v->prescriber_id);
+	db_bind_int(st, at + 4, v->unit_id);
+	db_bind_text_kept(st, at + 5, v->day);
+	db_bind_text_kept(st, at + 6, m->now);
+}
+
+static void bind_item(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
+		      size_t i)
+{
+	const struct item_values *v = &r->items[i];
+
+	(void)m;
+	db_bind_int(st, at + 1, v->id);
+	db_bind_int(st, at + 2, v->rx);
+	db_bind_int(st, at + 3, v->article_id);
+	db_bind_int(st, at + 4, v->qty);
+	db_bind_text_kept(st, at + 5, v->day);
+}
+
+static void rows_release(struct rows *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->norders; i++)
+		buf_release(&r->orders[i].rules);
+	free(r->lines);
+	free(r->rxs);
+	free(r->items);
+	free(r);
+}
+
+/* Writes rows r, ROWS_AT_ONCE to a statement while there are as many; drops them if rc is a
+ * failure already. Returns rc or the failure to write. */
+static enum lmn_rc write_rows(struct imp *m, struct rows *r, enum lmn_rc rc)
+{
+	const struct {
+		const char *const *sql; /* for one row, for ROWS_AT_ONCE */
+		int columns;
+		size_t n;
+		void (*bind)(struct db_stmt *, int, const struct imp *, const struct rows *, size_t);
+	} tables[] = {
+		{ rx_insert, 6, r->nrxs, bind_rx },
+		{ items_insert, 5, r->nitems, bind_item },
+		{ orders_insert, ORDER_COLUMNS, r->norders, bind_order },
+		{ lines_insert, 4, r->nlines, bind_line },
+	};
 	struct db_stmt *st;
 	size_t n;
 
-	for (size_t i = 0; rc == LMN_OK && i < m->norders; i += n) {
-		n = m->norders - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
-		if ((rc = db_prepare(m->c, orders_insert[n > 1], &st, m->err)) != LMN_OK)
-			break;
-		for (size_t k = 0; k < n; k++)
-			bind_order(st, (int)k * ORDER_COLUMNS, &m->orders[i + k]);
-		rc = db_run(st, m->err);
-	}
-	for (size_t i = 0; rc == LMN_OK && i < m->nlines; i += n) {
-		n = m->nlines - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
-		if ((rc = db_prepare(m->c, lines_insert[n > 1], &st, m->err)) != LMN_OK)
-			break;
-		for (size_t k = 0; k < n; k++)
-			bind_line(st, (int)k * 4, &m->lines[i + k]);
-		rc = db_run(st, m->err);
-	}
-	for (size_t i = 0; i < m->norders; i++)
-		buf_release(&m->orders[i].rules);
-	m->norders = m->nlines = 0;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (size_t i = 0; rc == LMN_OK && i < tables[t].n; i += n) {
+			n = tables[t].n - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
+			if ((rc = db_prepare(m->c, tables[t].sql[n > 1], &st, m->err)) != LMN_OK)
+				break;
+			for (size_t k = 0; k < n; k++)
+				tables[t].bind(st, (int)k * tables[t].columns, m, r, i + k);
+			rc = db_run(st, m->err);
+		}
+	for (size_t i = 0; i < r->norders; i++)
+		buf_release(&r->orders[i].rules);
+	r->norders = r->nlines = r->nrxs = r->nitems = 0;
 	return rc;
+}
+
+/* The writer thread: writes each batch of rows handed to it (m->full) until told to stop. After a
+ * failure it drops the rest (the import is rolled back). */
+static void *writer_main(void *arg)
+{
+	struct imp *m = arg;
+	struct writer *w = m->w;
+	enum lmn_rc rc;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->busy && !w->stop)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (!w->busy)
+			break;
+		rc = w->rc;
+		pthread_mutex_unlock(&w->lock);
+		rc = write_rows(&w->own, m->full, rc); /* its failure's message in w->err */
+		pthread_mutex_lock(&w->lock);
+		if (w->rc == LMN_OK)
+			w->rc = rc;
+		w->busy = false;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Two batches of rows: one to fill, one to write; for a large file (the rows of that many
+ * orders or more), the writer thread that writes them. Without memory for the batches the import
+ * fails; without a thread, the import writes them itself. */
+#define WRITER_ROWS 20000
+
+static enum lmn_rc writer_start(struct imp *m)
+{
+	struct writer *w;
+	enum lmn_rc rc;
+
+	if (!(m->fill = calloc(1, sizeof(*m->fill))) || !(m->full = calloc(1, sizeof(*m->full))))
+		return no_memory(m);
+	if (m->file_rows < WRITER_ROWS || !(w = calloc(1, sizeof(*w))))
+		return LMN_OK;
+	if ((rc = preload(m)) != LMN_OK) {
+		free(w);
+		return rc;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->own = *m;
+	w->own.err = &w->err;
+	m->w = w;
+	if (pthread_create(&w->thread, NULL, writer_main, m) != 0) {
+		m->w = NULL;
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+	}
+	return LMN_OK;
+}
+
+/* The writer's failure, with its message in m->err; with w->lock held. */
+static enum lmn_rc writer_failure(struct imp *m)
+{
+	if (m->w->rc != LMN_OK)
+		*m->err = m->w->err;
+	return m->w->rc;
+}
+
+/* Hands the rows filled to the writer thread, once it wrote the last ones, and takes those to
+ * fill next; without a writer thread, writes them. Returns the writer's failure, if any. */
+static enum lmn_rc hand_off(struct imp *m)
+{
+	struct writer *w = m->w;
+	struct rows *r;
+	enum lmn_rc rc;
+
+	if (!w)
+		return write_rows(m, m->fill, LMN_OK);
+	pthread_mutex_lock(&w->lock);
+	while (w->busy)
+		pthread_cond_wait(&w->cond, &w->lock);
+	if ((rc = writer_failure(m)) == LMN_OK) {
+		r = m->full;
+		m->full = m->fill;
+		m->fill = r;
+		w->busy = true;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* Writes every row kept (unless rc is a failure: then they are dropped) and waits until they are
+ * in the store. Returns rc or the failure to write them. */
+static enum lmn_rc drain(struct imp *m, enum lmn_rc rc)
+{
+	struct writer *w = m->w;
+
+	if (!m->fill)
+		return rc;
+	if (rc != LMN_OK || !w)
+		return write_rows(m, m->fill, rc);
+	if (m->fill->norders && (rc = hand_off(m)) != LMN_OK)
+		return rc;
+	pthread_mutex_lock(&w->lock);
+	while (w->busy)
+		pthread_cond_wait(&w->cond, &w->lock);
+	rc = writer_failure(m);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* Stops the writer thread (after drain). */
+static void writer_stop(struct imp *m)
+{
+	struct writer *w = m->w;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	m->w = NULL;
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
 }
 
 /* The historical prescription item that an imported line draws on: one per patient, unit and
@@ -707,21 +983,42 @@ static enum lmn_rc item_change(struct imp *m, int64_t item, int64_t more, int64_
 	return LMN_OK;
 }
 
+/* Keeps a row for a new historical prescription of the unit's account for the patient; *rx its
+ * id, marked RX_NEW. */
+static enum lmn_rc new_rx(struct imp *m, const struct order *o, int64_t user, int64_t *rx)
+{
+	struct rows *r = m->fill;
+	struct rx_values *q;
+
+	if (!(q = room(r->rxs, &r->arxs, r->nrxs, sizeof(*r->rxs), 64)))
+		return no_memory(m);
+	r->rxs = q;
+	*rx = m->next_rx++;
+	q = &r->rxs[r->nrxs++];
+	*q = (struct rx_values){ *rx, o->patient_id, user, o->unit_id, "" };
+	date_format(o->day, q->day);
+	*rx |= RX_NEW;
+	return LMN_OK;
+}
+
+/* Finds the historical prescription item that line l of order o draws on (*item), or keeps rows
+ * that make it: the unit's account, its prescription for the patient and the item are looked up
+ * in the maps that preload_history filled, and asked of the store only when their ids do not fit
+ * a key (after the rows kept are written). */
 static enum lmn_rc history_item(struct imp *m, const struct order *o, const struct order_line *l,
 				int64_t *item)
 {
-	bool new_rx;
+	bool new;
 	int64_t v[2] = { 0 }, user = 0, rx = 0, at = 0;
-	char name[40], day[11];
+	char name[40];
 	bool found;
-	struct db_stmt *st;
 	enum lmn_rc rc;
 
-	date_format(o->day, day);
 	if (!imap_get(&m->users, (uint64_t)o->unit_id, &user)) {
 		snprintf(name, sizeof(name), "historik-%lld", (long long)o->unit_id);
-		if ((rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found, v)) !=
-		    LMN_OK)
+		if ((rc = own_store(m)) != LMN_OK ||
+		    (rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found, v)) !=
+			    LMN_OK)
 			return rc;
 		if (!found) {
 			rc = run(m,
@@ -731,74 +1028,105 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 				 "tit", name, o->unit_id, m->now);
 			if (rc != LMN_OK)
 				return rc;
-			v[0] = db_last_id(m->c);
+			v[0] = m->last_id;
 		}
 		user = v[0];
 		if (!imap_put(&m->users, (uint64_t)o->unit_id, user))
 			return no_memory(m);
 	}
 	if (!pair(user, o->patient_id) || !imap_get(&m->rx, pair(user, o->patient_id), &rx)) {
-		if ((rc = db_prepare(m->c,
+		rx = 0;
+		if (!pair(user, o->patient_id) &&
+		    ((rc = drain(m, LMN_OK)) != LMN_OK ||
+		     (rc = lookup_id(m,
 				     "SELECT id FROM prescriptions WHERE prescriber_id = $1 AND "
 				     "patient_id = $2",
-				     &st, m->err)) != LMN_OK)
+				     user, o->patient_id, &rx)) != LMN_OK))
 			return rc;
-		db_bind_int(st, 1, user);
-		db_bind_int(st, 2, o->patient_id);
-		rc = db_step(st, &found, m->err);
-		rx = found ? db_col_int(st, 0) : 0;
-		db_done(st);
-		if (rc != LMN_OK)
+		if (!rx && (rc = new_rx(m, o, user, &rx)) != LMN_OK)
 			return rc;
-		if (!found) {
-			rc = run(m,
-				 "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
-				 "prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-				 "iiitt", o->patient_id, user, o->unit_id, day, m->now);
-			if (rc != LMN_OK)
-				return rc;
-			rx = db_last_id(m->c) | RX_NEW;
-		}
 		if (pair(user, o->patient_id) && !imap_put(&m->rx, pair(user, o->patient_id), rx))
 			return no_memory(m);
 	}
 	/* A prescription made by this import has only the items it made (all in the map). */
-	new_rx = (rx & RX_NEW) != 0;
+	new = (rx & RX_NEW) != 0;
 	rx &= ~RX_NEW;
-	*item = 0;
 	if (pair(rx, l->a.id) && imap_get(&m->items, pair(rx, l->a.id), &at)) {
 		item_more(&m->changes[at - 1], 1, l->qty, o->day);
 		*item = m->changes[at - 1].id;
 		return LMN_OK;
 	}
-	if (!pair(rx, l->a.id) || !new_rx) {
-		if ((rc = db_prepare(m->c,
-				     "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
-				     "article_id = $2",
-				     &st, m->err)) != LMN_OK)
-			return rc;
-		db_bind_int(st, 1, rx);
-		db_bind_int(st, 2, l->a.id);
-		rc = db_step(st, &found, m->err);
-		*item = found ? db_col_int(st, 0) : 0;
-		db_done(st);
-		if (rc != LMN_OK)
-			return rc;
-	}
+	*item = 0;
+	if (!pair(rx, l->a.id) && !new &&
+	    ((rc = drain(m, LMN_OK)) != LMN_OK ||
+	     (rc = lookup_id(m,
+			     "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
+			     "article_id = $2",
+			     rx, l->a.id, item)) != LMN_OK))
+		return rc;
 	if (*item) {
 		rc = item_change(m, *item, 1, l->qty, o->day, &at);
 	} else {
-		rc = run(m,
-			 "INSERT INTO prescription_items (prescription_id, article_id, "
-			 "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-			 "period_days, last_valid) VALUES ($1, $2, 1, 0, $3, 90, $4)",
-			 "iiit", rx, l->a.id, l->qty, day);
-		*item = db_last_id(m->c);
-		if (rc == LMN_OK)
-			rc = item_change(m, *item, 0, l->qty, o->day, &at);
+		struct rows *r = m->fill;
+		struct item_values *q;
+
+		if (!(q = room(r->items, &r->aitems, r->nitems, sizeof(*r->items), 64)))
+			return no_memory(m);
+		r->items = q;
+		*item = m->next_item++;
+		q = &r->items[r->nitems++];
+		*q = (struct item_values){ *item, rx, l->a.id, l->qty, "" };
+		date_format(o->day, q->day);
+		rc = item_change(m, *item, 0, l->qty, o->day, &at);
 	}
 	if (rc == LMN_OK && pair(rx, l->a.id) && !imap_put(&m->items, pair(rx, l->a.id), at))
 		return no_memory(m);
+	return rc;
+}
+
+/* Keeps the historical accounts of the units, their prescriptions and the prescriptions' items
+ * (the first of each, as the store would find it), so that history_item need not ask the store,
+ * and the next ids of prescriptions and items. */
+static enum lmn_rc preload_history(struct imp *m)
+{
+	static const char *const sql[] = {
+		"SELECT unit_id, id FROM users WHERE username = 'historik-' || unit_id ORDER BY id",
+		"SELECT p.prescriber_id, p.patient_id, p.id FROM prescriptions p JOIN users u ON "
+		"u.id = p.prescriber_id WHERE u.username = 'historik-' || u.unit_id ORDER BY p.id",
+		"SELECT i.prescription_id, i.article_id, i.id FROM prescription_items i JOIN "
+		"prescriptions p ON p.id = i.prescription_id JOIN users u ON u.id = p.prescriber_id "
+		"WHERE u.username = 'historik-' || u.unit_id ORDER BY i.id",
+		"SELECT coalesce(max(id), 0) + 1, (SELECT coalesce(max(id), 0) + 1 FROM "
+		"prescription_items) FROM prescriptions",
+	};
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = LMN_OK;
+
+	for (int k = 0; k < 4 && rc == LMN_OK; k++) {
+		if ((rc = db_prepare(m->c, sql[k], &st, m->err)) != LMN_OK)
+			break;
+		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row) {
+			int64_t a = db_col_int(st, 0), b = db_col_int(st, 1), id = db_col_int(st, 2);
+			int64_t at;
+
+			if (k == 0 && !imap_get(&m->users, (uint64_t)a, &at) &&
+			    !imap_put(&m->users, (uint64_t)a, b))
+				rc = no_memory(m);
+			else if (k == 1 && pair(a, b) && !imap_get(&m->rx, pair(a, b), &at) &&
+				 !imap_put(&m->rx, pair(a, b), id))
+				rc = no_memory(m);
+			else if (k == 2 && pair(a, b) && !imap_get(&m->items, pair(a, b), &at) &&
+				 ((rc = item_change(m, id, 0, 0, LMN_DAY_NONE, &at)) != LMN_OK ||
+				  !imap_put(&m->items, pair(a, b), at)))
+				rc = rc != LMN_OK ? rc : no_memory(m);
+			else if (k == 3) {
+				m->next_rx = a;
+				m->next_item = b;
+			}
+		}
+		db_done(st);
+	}
 	return rc;
 }
 
@@ -844,11 +1172,11 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 		return fault(m, o->line, "received_at", "%s", m->err->message);
 	if (rc != LMN_OK)
 		return rc;
-	if (!m->orders && !(m->orders = calloc(ROWS_AT_ONCE, sizeof(*m->orders))))
+	if (!m->fill)
 		return no_memory(m);
 	/* The report columns as the triggers set aside would set them (migrations 7, 10): of the
 	 * first line, whose prescription is the unit's; the number of lines. */
-	v = &m->orders[m->norders++];
+	v = &m->fill->orders[m->fill->norders++];
 	*v = (struct order_values){
 		.id = m->next_order++, .patient_id = o->patient_id, .unit_id = o->unit_id,
 		.care_provider_id = o->care_provider_id, .lines = m->aside[2] ? o->nlines : 0,
@@ -883,14 +1211,15 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 
 		if ((rc = history_item(m, o, &o->lines[i], &item)) != LMN_OK)
 			return rc;
-		if (!(q = room(m->lines, &m->alines, m->nlines, sizeof(*m->lines), 64)))
+		if (!(q = room(m->fill->lines, &m->fill->alines, m->fill->nlines,
+			       sizeof(*m->fill->lines), 64)))
 			return no_memory(m);
-		m->lines = q;
-		m->lines[m->nlines++] = (struct line_values){ v->id, o->lines[i].a.id, item,
-							      o->lines[i].qty };
+		m->fill->lines = q;
+		m->fill->lines[m->fill->nlines++] =
+			(struct line_values){ v->id, o->lines[i].a.id, item, o->lines[i].qty };
 		m->res->lines++;
 	}
-	return m->norders == ROWS_AT_ONCE ? write_orders(m, LMN_OK) : LMN_OK;
+	return m->fill->norders == ROWS_BATCH ? hand_off(m) : LMN_OK;
 }
 
 /* The triggers that run for each order and line inserted (migrations 7, 8 and 10). An orders
@@ -977,7 +1306,9 @@ static enum lmn_rc orders_begin(struct imp *m)
 	while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row)
 		rc = keep_ref(m, db_col_text(st, 0));
 	db_done(st);
-	return rc;
+	if (rc == LMN_OK)
+		rc = preload_history(m);
+	return rc == LMN_OK ? writer_start(m) : rc;
 }
 
 /* Makes a schema object set aside again from its SQL (also after a failure); returns rc, or the
@@ -1001,7 +1332,8 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 {
 	struct db_stmt *st;
 
-	rc = write_orders(m, rc);
+	rc = drain(m, rc);
+	writer_stop(m);
 
 	for (size_t i = 0; rc == LMN_OK && i < m->nchanges; i++) {
 		const struct item_change *ch = &m->changes[i];
@@ -1088,12 +1420,32 @@ static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 		*found = true;
 		return LMN_OK;
 	}
-	if ((rc = write_orders(m, LMN_OK)) != LMN_OK) /* the orders kept, to be looked up too */
+	if ((rc = drain(m, LMN_OK)) != LMN_OK) /* the orders kept, to be looked up too */
 		return rc;
 	return lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v);
 }
 
 /* The patient with this identity number: id and address for the delivery into o. */
+/* Keeps the patient of st's row (if found: id, and address, postal code, city and phone for the
+ * delivery) or that there is none by number; NULL when memory ran out. */
+static struct named *patient_keep(struct imp *m, const char *number, struct db_stmt *st, bool found)
+{
+	struct named *e = cache_put(&m->patients, number);
+	struct buf t;
+
+	if (!e || !(e->found = found))
+		return e;
+	e->id = db_col_int(st, 0);
+	buf_init(&t, 4096);
+	for (int i = 1; i <= 4; i++) {
+		buf_adds(&t, db_col_text(st, i));
+		buf_addc(&t, '\0');
+	}
+	e->text = t.failed ? NULL : buf_detach(&t, NULL);
+	buf_release(&t);
+	return e->text ? e : NULL;
+}
+
 static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o, bool *found)
 {
 	struct named *e = cache_get(&m->patients, number);
@@ -1101,28 +1453,14 @@ static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o
 	enum lmn_rc rc;
 
 	if (!e) {
-		if ((rc = db_prepare(m->c,
-				     "SELECT id, address, postal_code, city, coalesce(phone, '') "
-				     "FROM patients WHERE id_number = $1",
-				     &st, m->err)) != LMN_OK)
+		if ((rc = own_store(m)) != LMN_OK ||
+		    (rc = db_prepare(m->c,
+				     "SELECT " PATIENT_COLUMNS " FROM patients WHERE id_number = $1", &st,
+				     m->err)) != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, number);
-		rc = db_step(st, found, m->err);
-		if (rc == LMN_OK && (e = cache_put(&m->patients, number)) != NULL && *found) {
-			struct buf t;
-
-			e->found = true;
-			e->id = db_col_int(st, 0);
-			buf_init(&t, 4096);
-			for (int i = 1; i <= 4; i++) {
-				buf_adds(&t, db_col_text(st, i));
-				buf_addc(&t, '\0');
-			}
-			e->text = t.failed ? NULL : buf_detach(&t, NULL);
-			buf_release(&t);
-			if (!e->text)
-				rc = no_memory(m);
-		}
+		if ((rc = db_step(st, found, m->err)) == LMN_OK)
+			e = patient_keep(m, number, st, *found);
 		db_done(st);
 		if (rc != LMN_OK)
 			return rc;
@@ -1145,6 +1483,20 @@ static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o
 }
 
 /* The unit with this cost centre into o; *n how many units have it (one is right). */
+/* Keeps the units of st's row (the first's id and care provider, how many have the cost centre)
+ * by cost centre; NULL when memory ran out. */
+static struct named *unit_keep(struct imp *m, const char *cost_centre, struct db_stmt *st)
+{
+	struct named *e = cache_put(&m->units, cost_centre);
+
+	if (e) {
+		e->id = db_col_int(st, 0);
+		e->n = db_col_int(st, 1);
+		e->other = db_col_int(st, 2);
+	}
+	return e;
+}
+
 static enum lmn_rc unit_of(struct imp *m, const char *cost_centre, struct order *o, int64_t *n)
 {
 	struct named *e = cache_get(&m->units, cost_centre);
@@ -1153,18 +1505,13 @@ static enum lmn_rc unit_of(struct imp *m, const char *cost_centre, struct order 
 	enum lmn_rc rc;
 
 	if (!e) {
-		if ((rc = db_prepare(m->c,
-				     "SELECT min(id), count(*), min(care_provider_id) FROM units "
-				     "WHERE cost_centre = $1",
+		if ((rc = own_store(m)) != LMN_OK ||
+		    (rc = db_prepare(m->c, "SELECT " UNIT_COLUMNS " FROM units WHERE cost_centre = $1",
 				     &st, m->err)) != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, cost_centre);
-		rc = db_step(st, &row, m->err);
-		if (rc == LMN_OK && (e = cache_put(&m->units, cost_centre)) != NULL) {
-			e->id = db_col_int(st, 0);
-			e->n = db_col_int(st, 1);
-			e->other = db_col_int(st, 2);
-		}
+		if ((rc = db_step(st, &row, m->err)) == LMN_OK)
+			e = unit_keep(m, cost_centre, st);
 		db_done(st);
 		if (rc != LMN_OK)
 			return rc;
@@ -1175,6 +1522,41 @@ static enum lmn_rc unit_of(struct imp *m, const char *cost_centre, struct order 
 	o->care_provider_id = e->other;
 	*n = e->n;
 	return LMN_OK;
+}
+
+/* Keeps every article, patient and unit of the store, so that the import of a large file need not
+ * ask it for them (its writer thread uses the connection meanwhile). */
+static enum lmn_rc preload(struct imp *m)
+{
+	static const struct {
+		const char *sql;
+		int name; /* its column */
+	} all[] = {
+		{ "SELECT " ARTICLE_COLUMNS ", article_number FROM articles", 5 },
+		{ "SELECT " PATIENT_COLUMNS ", id_number FROM patients", 5 },
+		{ "SELECT " UNIT_COLUMNS ", cost_centre FROM units GROUP BY cost_centre", 3 },
+	};
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = LMN_OK;
+
+	for (int k = 0; k < 3 && rc == LMN_OK; k++) {
+		if ((rc = db_prepare(m->c, all[k].sql, &st, m->err)) != LMN_OK)
+			break;
+		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row) {
+			const char *name = db_col_text(st, all[k].name);
+			struct named *e = cache_get(k == 0 ? &m->articles
+						    : k == 1 ? &m->patients : &m->units, name);
+			if (e || strlen(name) >= sizeof(e->name)) /* one too long is asked for */
+				continue;
+			e = k == 0 ? article_keep(m, name, st, true)
+			    : k == 1 ? patient_keep(m, name, st, true) : unit_keep(m, name, st);
+			if (!e)
+				rc = no_memory(m);
+		}
+		db_done(st);
+	}
+	return rc;
 }
 
 static enum lmn_rc order_row(struct imp *m, struct order *o)
@@ -1363,7 +1745,7 @@ static enum lmn_rc shipment_flush(struct imp *m, struct shipment *s)
 		 s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL);
 	if (rc != LMN_OK)
 		return rc;
-	id = db_last_id(m->c);
+	id = m->last_id;
 	for (size_t i = 0; i < s->nlines; i++) {
 		if (!s->listed[i])
 			continue;
@@ -1645,8 +2027,8 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 	free(m.sums);
 	imap_release(&m.change_at);
 	free(m.changes);
-	free(m.orders);
-	free(m.lines);
+	rows_release(m.fill);
+	rows_release(m.full);
 	free(rec);
 	free(o);
 	free(s);

@@ -11,6 +11,13 @@ nut=$(q "SELECT article_number FROM articles WHERE area = 'nutrition' AND stocke
 inc=$(q "SELECT article_number FROM articles WHERE area = 'incontinence' AND stocked = 1 ORDER BY id LIMIT 1")
 spec=$(q "SELECT article_number FROM articles WHERE special = 1 ORDER BY id LIMIT 1")
 orders0=$(q "SELECT count(*) FROM orders")
+# Orders whose number of lines, area or cost carrier is not as from their first line.
+wrong_lines() { q "SELECT count(*) FROM orders o WHERE lines <> (SELECT count(*) FROM order_lines WHERE order_id = o.id) OR area IS NOT (SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR cost_unit_id IS NOT (SELECT p.unit_id FROM order_lines l JOIN prescription_items i ON i.id = l.prescription_item_id JOIN prescriptions p ON p.id = i.prescription_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR care_provider_id IS NOT (SELECT care_provider_id FROM units WHERE id = o.cost_unit_id)"; }
+# Days, care providers and areas whose report sums are not the sums of the orders.
+wrong_sums() { q "WITH a AS (SELECT received_day AS day, coalesce(care_provider_id, 0) AS cp, coalesce(area, '') AS area, count(*) AS n, sum(channel = 'digital') AS dig, sum(contact_from IS NULL) AS ex, sum(contact_from IS NOT NULL AND first_delivered IS NOT NULL) AS del FROM orders WHERE status <> 'cancelled' AND area IS NOT NULL GROUP BY 1, 2, 3) SELECT count(*) FROM (SELECT day, cp, area, n, dig, ex, del FROM a EXCEPT SELECT day, care_provider_id, area, orders, digital, exempt, delivered FROM report_order_days WHERE orders <> 0)"; }
+# Historical items that do not allow as many withdrawals as lines drew on them, of their largest
+# quantity, until the last.
+wrong_items() { q "SELECT count(*) FROM prescription_items i JOIN (SELECT l.prescription_item_id AS id, count(*) AS n, max(l.quantity) AS q, max(o.received_day) AS d FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.external_ref IS NOT NULL GROUP BY 1) x ON x.id = i.id WHERE i.withdrawals_allowed <> x.n OR i.quantity_per_withdrawal <> x.q OR i.last_valid <> x.d"; }
 
 cat >"$TMP/orders.csv" <<CSV
 order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel;kind;requested_by;entered_by
@@ -40,11 +47,11 @@ check "the lines draw on a historical prescription of the unit, who carries the 
 check "the insert triggers are back after the import" "3" \
 	"$(q "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN ('report_days_order_insert', 'report_order_first_line', 'order_lines_count')")"
 check "each order's number of lines, area and who carries the cost, as from its first line" "0" \
-	"$(q "SELECT count(*) FROM orders o WHERE lines <> (SELECT count(*) FROM order_lines WHERE order_id = o.id) OR area IS NOT (SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR cost_unit_id IS NOT (SELECT p.unit_id FROM order_lines l JOIN prescription_items i ON i.id = l.prescription_item_id JOIN prescriptions p ON p.id = i.prescription_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR care_provider_id IS NOT (SELECT care_provider_id FROM units WHERE id = o.cost_unit_id)")"
+	"$(wrong_lines)"
 check "the daily sums of the report are the sums of the orders (the demo's and the imported)" "0" \
-	"$(q "WITH a AS (SELECT received_day AS day, coalesce(care_provider_id, 0) AS cp, coalesce(area, '') AS area, count(*) AS n, sum(channel = 'digital') AS dig, sum(contact_from IS NULL) AS ex, sum(contact_from IS NOT NULL AND first_delivered IS NOT NULL) AS del FROM orders WHERE status <> 'cancelled' AND area IS NOT NULL GROUP BY 1, 2, 3) SELECT count(*) FROM (SELECT day, cp, area, n, dig, ex, del FROM a EXCEPT SELECT day, care_provider_id, area, orders, digital, exempt, delivered FROM report_order_days WHERE orders <> 0)")"
+	"$(wrong_sums)"
 check "each historical item allows as many withdrawals as lines drew on it, of their largest quantity, until the last" "0" \
-	"$(q "SELECT count(*) FROM prescription_items i JOIN (SELECT l.prescription_item_id AS id, count(*) AS n, max(l.quantity) AS q, max(o.received_day) AS d FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.external_ref IS NOT NULL GROUP BY 1) x ON x.id = i.id WHERE i.withdrawals_allowed <> x.n OR i.quantity_per_withdrawal <> x.q OR i.last_valid <> x.d")"
+	"$(wrong_items)"
 
 cat >"$TMP/deliveries.csv" <<CSV
 order_ref;shipment_ref;shipped_at;article_number;quantity;backordered;delivered_at;outcome
@@ -129,6 +136,30 @@ check "a patient's order list reads the imported orders from its index" \
 	"$(q "SELECT count(*) FROM orders INDEXED BY orders_patient_list WHERE patient_id = 1")"
 check "every reference the import wrote has its row (SQLite did not check them meanwhile)" "0" \
 	"$(q "SELECT count(*) FROM pragma_foreign_key_check")"
+
+# A file of 25 000 orders is imported by two threads (one decides the orders, the other writes
+# them): every order and line is there, and what the import derives is as for a small file.
+python3 - "$p1" "$p2" "$nut" "$inc" >"$TMP/large.csv" <<'PY'
+import sys
+p1, p2, nut, inc = sys.argv[1:]
+print("order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel")
+for i in range(25000):
+    at = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} {8 + i % 10:02d}:{i % 60:02d}"
+    first = f"S-{i};{at};{p1 if i % 3 else p2};{1001 if i % 4 else 1003}"
+    print(f"{first};{nut};{1 + i % 3};{'digital' if i % 2 else 'phone'}")
+    if i % 5 == 0:
+        print(f"{first};{inc};{1 + i % 4};{'digital' if i % 2 else 'phone'}")
+PY
+last=$(q "SELECT max(id) FROM orders")
+"$LMN" import orders "$TMP/large.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "a file of 25 000 orders is imported" "0 25000 30000" \
+	"$? $(q "SELECT count(*) FROM orders WHERE external_ref LIKE 'S-%'") $(q "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.external_ref LIKE 'S-%'")"
+check "its orders' lines, areas and cost carriers, the report's daily sums and the historical items are right" \
+	"0 0 0" "$(wrong_lines) $(wrong_sums) $(wrong_items)"
+check "its orders are numbered in the order of the file, after those before" "$((last + 1)) 24999" \
+	"$(q "SELECT id FROM orders WHERE external_ref = 'S-0'") $(q "SELECT count(*) FROM orders o JOIN orders n ON n.id = o.id + 1 WHERE o.external_ref LIKE 'S-%' AND n.external_ref = 'S-' || (CAST(substr(o.external_ref, 3) AS INTEGER) + 1)")"
+check "and the database is sound, every reference with its row" "ok 0" \
+	"$(q "PRAGMA integrity_check") $(q "SELECT count(*) FROM pragma_foreign_key_check")"
 
 # In a file larger than the store the index of the references is set aside too: a reference twice
 # in the file, far apart, and one imported before are still found.
