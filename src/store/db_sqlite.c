@@ -456,6 +456,7 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 	struct db_conn *c = calloc(1, sizeof(*c));
 	sqlite3_stmt *st = NULL;
 	bool wal = false;
+	int step;
 	enum lmn_rc rc;
 
 	*out = NULL;
@@ -470,10 +471,21 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 		return rc;
 	}
 	sqlite3_busy_timeout(c->conn, BUSY_MS);
-	if (sqlite3_prepare_v2(c->conn, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
+	step = sqlite3_prepare_v2(c->conn, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+	if (step == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
 		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 	sqlite3_finalize(st);
+	/* Busy: another process has the database alone (an import, db_open_alone) beyond BUSY_MS. */
+	if (step != SQLITE_ROW) {
+		rc = step == SQLITE_BUSY
+			     ? lmn_err_set(err, LMN_EDB, NULL, NULL,
+					   "%s: the database is in use by another program (an import?); "
+					   "try again when it is done",
+					   db->path)
+			     : conn_fail(c->conn, err, db->path);
+		conn_close(c);
+		return rc;
+	}
 	/* Without a log (a database that cannot use WAL) each commit syncs by itself. */
 	rc = db_exec(c, wal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
 			    : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
