@@ -630,9 +630,9 @@ struct order {
 
 /* Rows of orders and lines an import writes in one INSERT each: SQLite's work for a statement
  * (reset, bindings, the start of its program) is then paid once for them all. */
-#define ROWS_AT_ONCE 16
+#define ROWS_AT_ONCE 32
 
-/* An order's row as order_flush decided it, until write_orders writes it. */
+/* An order's row as order_flush decided it, until write_rows writes it. */
 struct order_values {
 	int64_t id, patient_id, unit_id, care_provider_id, lines;
 	int kind, channel, requested_by, entered_by, method, status, area;
@@ -658,7 +658,7 @@ struct item_values {
 
 /* The rows of ROWS_BATCH orders, their lines, and the historical prescriptions and items they
  * need, kept until written. */
-#define ROWS_BATCH 256
+#define ROWS_BATCH 1024
 
 struct rows {
 	struct order_values orders[ROWS_BATCH];
@@ -690,16 +690,16 @@ struct rows {
 	"INSERT INTO prescription_items (id, prescription_id, article_id, withdrawals_allowed, "     \
 	"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) VALUES "
 #define TIMES_2(v) v ", " v
-#define TIMES_16(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(v))))
+#define TIMES_32(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(TIMES_2(v)))))
 
-/* The statements for one row and for ROWS_AT_ONCE (16) rows. */
+/* The statements for one row and for ROWS_AT_ONCE (32) rows. */
 static const char *const orders_insert[2] = { ORDERS_INSERT ORDER_VALUES,
-					      ORDERS_INSERT TIMES_16(ORDER_VALUES) };
+					      ORDERS_INSERT TIMES_32(ORDER_VALUES) };
 static const char *const lines_insert[2] = { LINES_INSERT LINE_VALUES,
-					     LINES_INSERT TIMES_16(LINE_VALUES) };
-static const char *const rx_insert[2] = { RX_INSERT RX_VALUES, RX_INSERT TIMES_16(RX_VALUES) };
+					     LINES_INSERT TIMES_32(LINE_VALUES) };
+static const char *const rx_insert[2] = { RX_INSERT RX_VALUES, RX_INSERT TIMES_32(RX_VALUES) };
 static const char *const items_insert[2] = { ITEMS_INSERT ITEM_VALUES,
-					     ITEMS_INSERT TIMES_16(ITEM_VALUES) };
+					     ITEMS_INSERT TIMES_32(ITEM_VALUES) };
 
 static void bind_order(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
 		       size_t i)
@@ -1133,7 +1133,7 @@ static enum lmn_rc preload_history(struct imp *m)
 static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt);
 
 /* Decides the order's due and contact dates as in force when it was received, and keeps its row
- * and its lines' for write_orders. */
+ * and its lines' for write_rows. */
 static enum lmn_rc order_flush(struct imp *m, struct order *o)
 {
 	struct order_facts f;
