@@ -5,7 +5,11 @@
  * (also against the store: patients, articles, units, orders) and every error kept with its line, so
  * the caller commits only a file without errors: all rows or none. Due and contact dates come from
  * the rule engine as in force when each order was received; shipments are checked against the
- * fulfilment rule in force on the day they were shipped. */
+ * fulfilment rule in force on the day they were shipped.
+ *
+ * A large orders file is read, checked and decided on the calling thread while a second thread
+ * writes the rows decided, on the caller's connection (never both at once): the connection must
+ * not be used by anyone else until history_import returns. */
 #ifndef LMN_HISTORY_H
 #define LMN_HISTORY_H
 
