@@ -476,7 +476,8 @@ static void journal_mode(struct db_conn *c, char *out, size_t max)
 
 /* db_open_alone: a store that no other connection has open is written with a rollback journal
  * (committed rows there on reopening, a rolled back transaction's gone, WAL mode again after
- * db_close); one that another connection has open stays in WAL mode and is shared. */
+ * db_close) and cannot be opened meanwhile; one that another connection has open stays in WAL
+ * mode and is shared. */
 static void test_open_alone(void **state)
 {
 	char path[96], mode[16];
@@ -499,6 +500,9 @@ static void test_open_alone(void **state)
 	assert_int_equal(db_exec(c, "INSERT INTO a SELECT n FROM a", &err), LMN_OK);
 	db_rollback(c);
 	assert_int_equal(count(c, "SELECT count(*) FROM a WHERE n > $1", 0), 5000);
+	/* Meanwhile another opening waits out the busy timeout (10 s) and says why it failed. */
+	assert_int_not_equal(db_open(path, &again, &err), LMN_OK);
+	assert_non_null(strstr(err.message, "in use by another program"));
 	db_release(alone, c);
 	db_close(alone);
 
