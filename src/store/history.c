@@ -276,8 +276,8 @@ struct imp {
 	int colidx[C__COUNT]; /* field index of each column, -1 when absent */
 	const struct csv_record *rec;
 	bool row_bad; /* the current row has an error */
-	/* Orders and lines kept until written (write_rows): filled by the import, then written by
-	 * the writer thread (or the import itself without one); the next order's id. */
+	/* Rows kept until written (write_rows): filled by the import, then written by the writer
+	 * thread (or by the import itself without one). */
 	struct rows *fill, *full;
 	struct writer *w;
 	int64_t next_order, next_rx, next_item; /* the next rows' ids */
