@@ -451,11 +451,24 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 	return rc;
 }
 
+/* Sets the journal mode of conn; *set whether it is now that mode. Returns SQLite's code of the
+ * statement: SQLITE_ROW when it ran, SQLITE_BUSY when another connection held it off. */
+static int journal_mode(sqlite3 *conn, const char *sql, const char *mode, bool *set)
+{
+	sqlite3_stmt *st = NULL;
+	int step = sqlite3_prepare_v2(conn, sql, -1, &st, NULL);
+
+	*set = false;
+	if (step == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		*set = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), mode) == 0;
+	sqlite3_finalize(st);
+	return step;
+}
+
 static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err *err)
 {
 	struct db_conn *c = calloc(1, sizeof(*c));
-	sqlite3_stmt *st = NULL;
-	bool wal = false;
+	bool wal;
 	int step;
 	enum lmn_rc rc;
 
@@ -471,10 +484,7 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 		return rc;
 	}
 	sqlite3_busy_timeout(c->conn, BUSY_MS);
-	step = sqlite3_prepare_v2(c->conn, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-	if (step == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-	sqlite3_finalize(st);
+	step = journal_mode(c->conn, "PRAGMA journal_mode=WAL", "wal", &wal);
 	/* Busy: another process has the database alone (an import, db_open_alone) beyond BUSY_MS. */
 	if (step != SQLITE_ROW) {
 		rc = step == SQLITE_BUSY
@@ -674,9 +684,8 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
  * process that has the store open keeps it in WAL mode: the store is then used as db_open's. */
 static enum lmn_rc take_alone(struct db *db, struct lmn_err *err)
 {
-	sqlite3_stmt *st = NULL;
 	struct db_conn *c, *next;
-	bool journal = false;
+	bool journal;
 	enum lmn_rc rc;
 
 	for (c = db->free; c; c = next) {
@@ -689,11 +698,7 @@ static enum lmn_rc take_alone(struct db *db, struct lmn_err *err)
 		return rc;
 	/* Another process's connection makes the change busy: no wait for it to go. */
 	sqlite3_busy_timeout(db->writer->conn, 0);
-	if (sqlite3_prepare_v2(db->writer->conn, "PRAGMA journal_mode=TRUNCATE", -1, &st, NULL) ==
-		    SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		journal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "truncate") == 0;
-	sqlite3_finalize(st);
+	(void)journal_mode(db->writer->conn, "PRAGMA journal_mode=TRUNCATE", "truncate", &journal);
 	sqlite3_busy_timeout(db->writer->conn, BUSY_MS);
 	if (!journal)
 		return db_exec(db->writer, "PRAGMA locking_mode=NORMAL", err);
@@ -778,6 +783,18 @@ void db_close(struct db *db)
 	free(db);
 }
 
+/* A connection of a store opened alone: the writer's, on which the caller's statements run too
+ * (with a statement cache of their own). */
+static enum lmn_rc conn_borrow(struct db *db, struct db_conn **out, struct lmn_err *err)
+{
+	if (!(*out = calloc(1, sizeof(**out))))
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	(*out)->db = db;
+	(*out)->conn = db->writer->conn;
+	(*out)->borrowed = true;
+	return LMN_OK;
+}
+
 enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
 {
 	enum lmn_rc rc;
@@ -795,21 +812,7 @@ enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
 	pthread_mutex_unlock(&db->lock);
 	if (*out)
 		return LMN_OK;
-	if (db->alone) {
-		/* One connection holds the store: the caller's statements run on it too. */
-		if (!(*out = calloc(1, sizeof(**out)))) {
-			pthread_mutex_lock(&db->lock);
-			db->opened--;
-			pthread_cond_signal(&db->freed);
-			pthread_mutex_unlock(&db->lock);
-			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-		}
-		(*out)->db = db;
-		(*out)->conn = db->writer->conn;
-		(*out)->borrowed = true;
-		return LMN_OK;
-	}
-	if ((rc = conn_open(db, out, err)) != LMN_OK) {
+	if ((rc = db->alone ? conn_borrow(db, out, err) : conn_open(db, out, err)) != LMN_OK) {
 		pthread_mutex_lock(&db->lock);
 		db->opened--;
 		pthread_cond_signal(&db->freed);

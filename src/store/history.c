@@ -281,14 +281,12 @@ struct imp {
 	struct rows *fill, *full;
 	struct writer *w;
 	int64_t next_order, next_rx, next_item; /* the next rows' ids */
-	int64_t last_id; /* of the row the last run inserted */
 };
 
 /* The writer thread of a large orders import: while the import reads, checks and decides the
  * next orders, it writes the rows of those decided (struct rows). Only one of the two uses the
  * connection at a time: the writer while it has rows to write (busy), the import otherwise (it
- * waits for the writer first, own_store). The writer works on a copy of the import (own) whose
- * failure's message goes to err. */
+ * waits for the writer first, own_store). */
 struct writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -296,9 +294,7 @@ struct writer {
 	bool busy, stop; /* full is being written; the thread is to end */
 	enum lmn_rc rc;  /* its first failure (message in err) */
 	struct lmn_err err;
-	struct imp own;
 };
-
 
 void history_result_init(struct history_result *r)
 {
@@ -580,8 +576,7 @@ static enum lmn_rc article_of(struct imp *m, const char *number, struct article 
 	return LMN_OK;
 }
 
-/* Runs an insert or update with integer and text parameters given as a format ('i', 't', 'n');
- * the id of the row inserted in m->last_id. */
+/* Runs an insert or update with integer and text parameters given as a format ('i', 't', 'n'). */
 static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
 {
 	struct db_stmt *st;
@@ -600,9 +595,7 @@ static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
 			db_bind_null(st, i);
 	}
 	va_end(ap);
-	rc = db_run(st, m->err);
-	m->last_id = db_last_id(m->c);
-	return rc;
+	return db_run(st, m->err);
 }
 
 /* ---- Orders ---- */
@@ -701,13 +694,13 @@ static const char *const rx_insert[2] = { RX_INSERT RX_VALUES, RX_INSERT TIMES_3
 static const char *const items_insert[2] = { ITEMS_INSERT ITEM_VALUES,
 					     ITEMS_INSERT TIMES_32(ITEM_VALUES) };
 
-static void bind_order(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
-		       size_t i)
+/* Binds the values of row i of r from parameter at + 1 on (now: the time of the import). */
+static void bind_order(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct order_values *v = &r->orders[i];
 	const bool home = v->method == 0;
 
-	(void)m;
+	(void)now;
 	db_bind_int(st, at + 1, v->id);
 	db_bind_int(st, at + 2, v->patient_id);
 	db_bind_text_kept(st, at + 3, kinds[v->kind]);
@@ -736,20 +729,18 @@ static void bind_order(struct db_stmt *st, int at, const struct imp *m, const st
 	db_bind_int(st, at + 23, v->lines);
 }
 
-static void bind_line(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
-		      size_t i)
+static void bind_line(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct line_values *v = &r->lines[i];
 
-	(void)m;
+	(void)now;
 	db_bind_int(st, at + 1, v->order_id);
 	db_bind_int(st, at + 2, v->article_id);
 	db_bind_int(st, at + 3, v->item);
 	db_bind_int(st, at + 4, v->qty);
 }
 
-static void bind_rx(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
-		    size_t i)
+static void bind_rx(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct rx_values *v = &r->rxs[i];
 
@@ -758,15 +749,14 @@ static void bind_rx(struct db_stmt *st, int at, const struct imp *m, const struc
 	db_bind_int(st, at + 3, v->prescriber_id);
 	db_bind_int(st, at + 4, v->unit_id);
 	db_bind_text_kept(st, at + 5, v->day);
-	db_bind_text_kept(st, at + 6, m->now);
+	db_bind_text_kept(st, at + 6, now);
 }
 
-static void bind_item(struct db_stmt *st, int at, const struct imp *m, const struct rows *r,
-		      size_t i)
+static void bind_item(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct item_values *v = &r->items[i];
 
-	(void)m;
+	(void)now;
 	db_bind_int(st, at + 1, v->id);
 	db_bind_int(st, at + 2, v->rx);
 	db_bind_int(st, at + 3, v->article_id);
@@ -786,15 +776,16 @@ static void rows_release(struct rows *r)
 	free(r);
 }
 
-/* Writes rows r, ROWS_AT_ONCE to a statement while there are as many; drops them if rc is a
- * failure already. Returns rc or the failure to write. */
-static enum lmn_rc write_rows(struct imp *m, struct rows *r, enum lmn_rc rc)
+/* Writes rows r of the import m on its connection, ROWS_AT_ONCE to a statement while there are
+ * as many; drops them if rc is a failure already. Returns rc or the failure to write (in err). */
+static enum lmn_rc write_rows(const struct imp *m, struct rows *r, enum lmn_rc rc,
+			      struct lmn_err *err)
 {
 	const struct {
 		const char *const *sql; /* for one row, for ROWS_AT_ONCE */
 		int columns;
 		size_t n;
-		void (*bind)(struct db_stmt *, int, const struct imp *, const struct rows *, size_t);
+		void (*bind)(struct db_stmt *, int, const char *, const struct rows *, size_t);
 	} tables[] = {
 		{ rx_insert, 6, r->nrxs, bind_rx },
 		{ items_insert, 5, r->nitems, bind_item },
@@ -807,11 +798,11 @@ static enum lmn_rc write_rows(struct imp *m, struct rows *r, enum lmn_rc rc)
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (size_t i = 0; rc == LMN_OK && i < tables[t].n; i += n) {
 			n = tables[t].n - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
-			if ((rc = db_prepare(m->c, tables[t].sql[n > 1], &st, m->err)) != LMN_OK)
+			if ((rc = db_prepare(m->c, tables[t].sql[n > 1], &st, err)) != LMN_OK)
 				break;
 			for (size_t k = 0; k < n; k++)
-				tables[t].bind(st, (int)k * tables[t].columns, m, r, i + k);
-			rc = db_run(st, m->err);
+				tables[t].bind(st, (int)k * tables[t].columns, m->now, r, i + k);
+			rc = db_run(st, err);
 		}
 	for (size_t i = 0; i < r->norders; i++)
 		buf_release(&r->orders[i].rules);
@@ -835,7 +826,7 @@ static void *writer_main(void *arg)
 			break;
 		rc = w->rc;
 		pthread_mutex_unlock(&w->lock);
-		rc = write_rows(&w->own, m->full, rc); /* its failure's message in w->err */
+		rc = write_rows(m, m->full, rc, &w->err);
 		pthread_mutex_lock(&w->lock);
 		if (w->rc == LMN_OK)
 			w->rc = rc;
@@ -856,18 +847,18 @@ static enum lmn_rc writer_start(struct imp *m)
 	struct writer *w;
 	enum lmn_rc rc;
 
-	if (!(m->fill = calloc(1, sizeof(*m->fill))) || !(m->full = calloc(1, sizeof(*m->full))))
+	if (!(m->fill = calloc(1, sizeof(*m->fill))))
 		return no_memory(m);
-	if (m->file_rows < WRITER_ROWS || !(w = calloc(1, sizeof(*w))))
+	if (m->file_rows < WRITER_ROWS)
 		return LMN_OK;
+	if (!(m->full = calloc(1, sizeof(*m->full))) || !(w = calloc(1, sizeof(*w))))
+		return no_memory(m);
 	if ((rc = preload(m)) != LMN_OK) {
 		free(w);
 		return rc;
 	}
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
-	w->own = *m;
-	w->own.err = &w->err;
 	m->w = w;
 	if (pthread_create(&w->thread, NULL, writer_main, m) != 0) {
 		m->w = NULL;
@@ -895,7 +886,7 @@ static enum lmn_rc hand_off(struct imp *m)
 	enum lmn_rc rc;
 
 	if (!w)
-		return write_rows(m, m->fill, LMN_OK);
+		return write_rows(m, m->fill, LMN_OK, m->err);
 	pthread_mutex_lock(&w->lock);
 	while (w->busy)
 		pthread_cond_wait(&w->cond, &w->lock);
@@ -919,7 +910,7 @@ static enum lmn_rc drain(struct imp *m, enum lmn_rc rc)
 	if (!m->fill)
 		return rc;
 	if (rc != LMN_OK || !w)
-		return write_rows(m, m->fill, rc);
+		return write_rows(m, m->fill, rc, m->err);
 	if (m->fill->norders && (rc = hand_off(m)) != LMN_OK)
 		return rc;
 	pthread_mutex_lock(&w->lock);
@@ -1028,7 +1019,7 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 				 "tit", name, o->unit_id, m->now);
 			if (rc != LMN_OK)
 				return rc;
-			v[0] = m->last_id;
+			v[0] = db_last_id(m->c);
 		}
 		user = v[0];
 		if (!imap_put(&m->users, (uint64_t)o->unit_id, user))
@@ -1326,8 +1317,8 @@ static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
 }
 
 /* After the rows of an orders file: the orders still kept, the items' changes and the daily sums
- * of the orders written, then the triggers and indexes set aside are made again (also after a failure, though the
- * caller then rolls back anyway). */
+ * of the orders written, then the triggers and indexes set aside are made again (also after a
+ * failure, though the caller then rolls back anyway). */
 static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 {
 	struct db_stmt *st;
@@ -1425,7 +1416,6 @@ static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 	return lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v);
 }
 
-/* The patient with this identity number: id and address for the delivery into o. */
 /* Keeps the patient of st's row (if found: id, and address, postal code, city and phone for the
  * delivery) or that there is none by number; NULL when memory ran out. */
 static struct named *patient_keep(struct imp *m, const char *number, struct db_stmt *st, bool found)
@@ -1446,6 +1436,7 @@ static struct named *patient_keep(struct imp *m, const char *number, struct db_s
 	return e->text ? e : NULL;
 }
 
+/* The patient with this identity number: id and address for the delivery into o. */
 static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o, bool *found)
 {
 	struct named *e = cache_get(&m->patients, number);
@@ -1482,7 +1473,6 @@ static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o
 	return LMN_OK;
 }
 
-/* The unit with this cost centre into o; *n how many units have it (one is right). */
 /* Keeps the units of st's row (the first's id and care provider, how many have the cost centre)
  * by cost centre; NULL when memory ran out. */
 static struct named *unit_keep(struct imp *m, const char *cost_centre, struct db_stmt *st)
@@ -1497,6 +1487,7 @@ static struct named *unit_keep(struct imp *m, const char *cost_centre, struct db
 	return e;
 }
 
+/* The unit with this cost centre into o; *n how many units have it (one is right). */
 static enum lmn_rc unit_of(struct imp *m, const char *cost_centre, struct order *o, int64_t *n)
 {
 	struct named *e = cache_get(&m->units, cost_centre);
@@ -1745,7 +1736,7 @@ static enum lmn_rc shipment_flush(struct imp *m, struct shipment *s)
 		 s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL);
 	if (rc != LMN_OK)
 		return rc;
-	id = m->last_id;
+	id = db_last_id(m->c);
 	for (size_t i = 0; i < s->nlines; i++) {
 		if (!s->listed[i])
 			continue;
