@@ -266,6 +266,11 @@ struct imp {
 	char *aside[3];     /* the insert triggers set aside during an orders import (their SQL) */
 	char *aside_index[6]; /* indexes set aside while a large file fills small tables */
 	size_t file_rows;   /* data rows in the file, about (lines less the header) */
+	/* A large file, or one larger than the store: the maps above hold every historical
+	 * account, prescription, item and order reference of the store (read at the start), so a
+	 * key not found is not there. Otherwise they hold those met so far, and the store is asked
+	 * for the others (orders_begin). */
+	bool preloaded;
 	struct db_conn *c;
 	const struct params *p;
 	enum history_kind kind;
@@ -994,8 +999,8 @@ static enum lmn_rc new_rx(struct imp *m, const struct order *o, int64_t user, in
 
 /* Finds the historical prescription item that line l of order o draws on (*item), or keeps rows
  * that make it: the unit's account, its prescription for the patient and the item are looked up
- * in the maps that preload_history filled, and asked of the store only when their ids do not fit
- * a key (after the rows kept are written). */
+ * in the maps (for a large file preload_history filled them), and asked of the store when not
+ * there for a small file, or when their ids do not fit a key (after the rows kept are written). */
 static enum lmn_rc history_item(struct imp *m, const struct order *o, const struct order_line *l,
 				int64_t *item)
 {
@@ -1027,12 +1032,14 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	}
 	if (!pair(user, o->patient_id) || !imap_get(&m->rx, pair(user, o->patient_id), &rx)) {
 		rx = 0;
-		if (!pair(user, o->patient_id) &&
-		    ((rc = drain(m, LMN_OK)) != LMN_OK ||
-		     (rc = lookup_id(m,
-				     "SELECT id FROM prescriptions WHERE prescriber_id = $1 AND "
-				     "patient_id = $2",
-				     user, o->patient_id, &rx)) != LMN_OK))
+		/* The import's own are in the map when their ids fit a key: otherwise after drain. */
+		if (!pair(user, o->patient_id) && (rc = drain(m, LMN_OK)) != LMN_OK)
+			return rc;
+		if ((!pair(user, o->patient_id) || !m->preloaded) &&
+		    (rc = lookup_id(m,
+				    "SELECT id FROM prescriptions WHERE prescriber_id = $1 AND "
+				    "patient_id = $2 ORDER BY id LIMIT 1",
+				    user, o->patient_id, &rx)) != LMN_OK)
 			return rc;
 		if (!rx && (rc = new_rx(m, o, user, &rx)) != LMN_OK)
 			return rc;
@@ -1048,12 +1055,13 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 		return LMN_OK;
 	}
 	*item = 0;
-	if (!pair(rx, l->a.id) && !new &&
-	    ((rc = drain(m, LMN_OK)) != LMN_OK ||
-	     (rc = lookup_id(m,
-			     "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
-			     "article_id = $2",
-			     rx, l->a.id, item)) != LMN_OK))
+	if (!pair(rx, l->a.id) && !new && (rc = drain(m, LMN_OK)) != LMN_OK)
+		return rc;
+	if ((!pair(rx, l->a.id) || !m->preloaded) && !new &&
+	    (rc = lookup_id(m,
+			    "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
+			    "article_id = $2 ORDER BY id LIMIT 1",
+			    rx, l->a.id, item)) != LMN_OK)
 		return rc;
 	if (*item) {
 		rc = item_change(m, *item, 1, l->qty, o->day, &at);
@@ -1075,9 +1083,9 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	return rc;
 }
 
-/* Keeps the historical accounts of the units, their prescriptions and the prescriptions' items
- * (the first of each, as the store would find it), so that history_item need not ask the store,
- * and the next ids of prescriptions and items. */
+/* Keeps the next ids of prescriptions and items, and for a large file the historical accounts of
+ * the units, their prescriptions and the prescriptions' items (the first of each, as the store
+ * would find it), so that history_item need not ask the store. */
 static enum lmn_rc preload_history(struct imp *m)
 {
 	static const char *const sql[] = {
@@ -1094,7 +1102,7 @@ static enum lmn_rc preload_history(struct imp *m)
 	bool row;
 	enum lmn_rc rc = LMN_OK;
 
-	for (int k = 0; k < 4 && rc == LMN_OK; k++) {
+	for (int k = m->preloaded ? 0 : 3; k < 4 && rc == LMN_OK; k++) {
 		if ((rc = db_prepare(m->c, sql[k], &st, m->err)) != LMN_OK)
 			break;
 		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row) {
@@ -1264,9 +1272,9 @@ static enum lmn_rc keep_ref(struct imp *m, const char *ref)
 	return LMN_OK;
 }
 
-/* Before the rows of an orders file: the indexes (for a large file) and insert triggers set
- * aside, and the references of the orders imported before kept, so that imported_before need
- * not ask the store. */
+/* Before the rows of an orders file: the indexes (for a file larger than the store) and insert
+ * triggers set aside, and for a large file the references of the orders imported before kept, so
+ * that imported_before need not ask the store. */
 static enum lmn_rc orders_begin(struct imp *m)
 {
 	struct db_stmt *st;
@@ -1280,6 +1288,9 @@ static enum lmn_rc orders_begin(struct imp *m)
 	stored = row ? db_col_int(st, 0) : 0;
 	db_done(st);
 	m->next_order = stored + 1; /* as SQLite would number them */
+	/* Reading the store's references and history costs less than a look-up per row when the
+	 * file is large or larger than the store (whose index of references is then set aside). */
+	m->preloaded = m->file_rows >= WRITER_ROWS || (size_t)stored < m->file_rows;
 	for (size_t i = 0; rc == LMN_OK && (size_t)stored < m->file_rows &&
 			   i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]);
 	     i++)
@@ -1291,12 +1302,15 @@ static enum lmn_rc orders_begin(struct imp *m)
 		if ((rc = set_aside(m, "TRIGGER", insert_triggers[i], &m->aside[i])) != LMN_OK)
 			return rc;
 
-	if ((rc = db_prepare(m->c, "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
-			     &st, m->err)) != LMN_OK)
-		return rc;
-	while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row)
-		rc = keep_ref(m, db_col_text(st, 0));
-	db_done(st);
+	if (m->preloaded) {
+		if ((rc = db_prepare(m->c,
+				     "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
+				     &st, m->err)) != LMN_OK)
+			return rc;
+		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row)
+			rc = keep_ref(m, db_col_text(st, 0));
+		db_done(st);
+	}
 	if (rc == LMN_OK)
 		rc = preload_history(m);
 	return rc == LMN_OK ? writer_start(m) : rc;
@@ -1397,16 +1411,22 @@ static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
 }
 
 /* Whether an order with this reference was imported before (or earlier in this file), from the
- * references kept (all of them: orders_begin reads the store's), without asking the store; only
- * another reference of the same hash (all but never) asks it. */
+ * references kept: for a large file all of them (orders_begin reads the store's), so only another
+ * reference of the same hash (all but never) asks the store; for a small file those of the file,
+ * and the store is asked for the others. */
 static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 {
 	int64_t v[2], at;
 	enum lmn_rc rc;
 
 	*found = false;
-	if (!imap_get(&m->refs, str_key(ref), &at))
-		return keep_ref(m, ref);
+	if (!imap_get(&m->refs, str_key(ref), &at)) {
+		if (!m->preloaded &&
+		    (rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found,
+				 v)) != LMN_OK)
+			return rc;
+		return *found ? LMN_OK : keep_ref(m, ref);
+	}
 	if (strcmp(m->ref_text + at - 1, ref) == 0) {
 		*found = true;
 		return LMN_OK;

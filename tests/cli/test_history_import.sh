@@ -137,6 +137,19 @@ check "a patient's order list reads the imported orders from its index" \
 check "every reference the import wrote has its row (SQLite did not check them meanwhile)" "0" \
 	"$(q "SELECT count(*) FROM pragma_foreign_key_check")"
 
+# A small file asks the store for the historical prescriptions and items and the references of
+# earlier imports (a large one reads them all at the start): its orders draw on those there.
+rx_before=$(q "SELECT count(*) FROM prescriptions")
+items_before=$(q "SELECT count(*) FROM prescription_items")
+printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nR-1;2025-03-03 10:00;%s;1001;%s;2;digital\nR-2;2025-03-04 10:00;%s;1003;%s;1;phone\n' \
+	"$p1" "$nut" "$p2" "$inc" >"$TMP/small.csv"
+"$LMN" import orders "$TMP/small.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "a small file draws on the prescriptions and items imported before, and makes none" \
+	"0 $rx_before $items_before 0" \
+	"$? $(q "SELECT count(*) FROM prescriptions") $(q "SELECT count(*) FROM prescription_items") $(wrong_items)"
+"$LMN" import orders "$TMP/small.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check_grep "and its references are then found in the store" "rad 3, kolumn order_ref: ordern R-2 är redan importerad" "$TMP/err"
+
 # A file of 25 000 orders is imported by two threads (one decides the orders, the other writes
 # them): every order and line is there, and what the import derives is as for a small file.
 python3 - "$p1" "$p2" "$nut" "$inc" >"$TMP/large.csv" <<'PY'
