@@ -413,7 +413,7 @@ static enum lmn_rc role_of(struct imp *m, enum col c, int def, int *out)
 	return word(m, c, roles, def, out);
 }
 
-/* A local time; *set is false for an empty optional field. */
+/* A local time, on the import's day or before; *set is false for an empty optional field. */
 static enum lmn_rc when(struct imp *m, enum col c, bool required, lmn_day *day, int32_t *sec,
 			bool *set)
 {
@@ -428,6 +428,13 @@ static enum lmn_rc when(struct imp *m, enum col c, bool required, lmn_day *day, 
 			     "\"%.*s\" är ingen tidpunkt ÅÅÅÅ-MM-DD tt:mm[:ss] i svensk tid (eller med "
 			     "tidszon, +01:00)",
 			     (int)(f.len > 40 ? 40 : f.len), f.ptr);
+	if (*day > m->today) { /* history cannot be later than the import: a mistyped year */
+		char today[11];
+
+		date_format(m->today, today);
+		return fault(m, m->rec->line, col_names[c], "%.*s är efter importens dag %s",
+			     (int)(f.len > 40 ? 40 : f.len), f.ptr, today);
+	}
 	*set = true;
 	return LMN_OK;
 }

@@ -106,6 +106,10 @@ check "no order of the file is in the store" "$before" "$(q "SELECT count(*) FRO
 printf 'order_ref;received_at;patient;colour\n' >"$TMP/cols.csv"
 "$LMN" import orders "$TMP/cols.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
 check_grep "an unknown column is named" 'rad 1: okänd kolumn "colour"' "$TMP/err"
+printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nF-1;2099-01-02 10:00;%s;1001;%s;1;digital\n' "$p1" "$nut" >"$TMP/future.csv"
+"$LMN" import orders "$TMP/future.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "a time after the day of the import is refused (history, a mistyped year)" "1 yes" \
+	"$? $(grep -q "rad 2, kolumn received_at: 2099-01-02 10:00 är efter importens dag" "$TMP/err" && echo yes)"
 printf 'order_ref;shipment_ref;shipped_at;article_number;quantity\nG-4;S9;2023-06-22 07:00;%s;1\nX-9;S9;2023-06-22 07:00;%s;1\n' "$nut" "$nut" >"$TMP/dbad.csv"
 "$LMN" import deliveries "$TMP/dbad.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
 check_grep "a delivery of an article not on the order" "rad 2, kolumn article_number: artikeln .* finns inte på order G-4" "$TMP/err"
