@@ -187,12 +187,12 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	 * to the file as the cache fills (rows and indexes are written in order, so a page is
 	 * rarely read again) and reuses the cache's memory. A cache that held the whole file
 	 * (tried: 2 GiB) made the commit write every page at the end and needed as much fresh
-	 * memory again: a million orders took 1.3 s longer (bench/README.md). Set inside the
+	 * memory again: a million orders took 1.6 s longer (bench/README.md). Set inside the
 	 * transaction, it applies to the writer connection, where its statements run.
 	 * SQLite does not check the foreign keys: the import looks up every patient, unit, article
 	 * and order it refers to, and otherwise refers to rows it wrote. Unless lmn serve has the
-	 * store open, the import has it alone and writes its pages once, into the database file
-	 * (db_open_alone). */
+	 * store open, the import has it alone and writes its pages straight into the database file,
+	 * not into a log to be copied from again (db_open_alone). */
 	if ((rc = db_open_alone(db_path, &db, &err)) == LMN_OK &&
 	    (rc = db_acquire(db, &c, &err)) == LMN_OK &&
 	    (rc = db_begin_bulk_unchecked(c, &err)) == LMN_OK &&
