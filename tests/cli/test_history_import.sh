@@ -46,6 +46,11 @@ check "the lines draw on a historical prescription of the unit, who carries the 
 # aside while it runs): they must be what the triggers give, and the triggers must be back.
 check "the insert triggers are back after the import" "3" \
 	"$(q "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN ('report_days_order_insert', 'report_order_first_line', 'order_lines_count')")"
+# The import sets these triggers aside by name (history.c, insert_triggers) and writes what they
+# would: a migration that adds a trigger on what the import writes must add it there too.
+check "every trigger on the import's inserts (and item updates) is one the import does itself" \
+	"order_lines_count report_days_order_insert report_order_first_line" \
+	"$(q "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN ('orders', 'order_lines', 'prescriptions', 'prescription_items', 'users', 'report_order_days') AND (sql LIKE '% INSERT ON %' OR (tbl_name IN ('prescription_items', 'report_order_days') AND sql LIKE '% UPDATE %')) ORDER BY name)")"
 check "each order's number of lines, area and who carries the cost, as from its first line" "0" \
 	"$(wrong_lines)"
 check "the daily sums of the report are the sums of the orders (the demo's and the imported)" "0" \
