@@ -31,7 +31,7 @@ static void draw(struct bar *b, int percent)
 	memset(line, '#', (size_t)filled);
 	memset(line + filled, '.', (size_t)(40 - filled));
 	line[40] = '\0';
-	fprintf(stderr, "\r%-9s [%s] %3d %%", b->phase, line, percent);
+	fprintf(stderr, "\r%-12s [%s] %3d %%", b->phase, line, percent);
 	fflush(stderr);
 }
 
@@ -149,11 +149,21 @@ out:
 	return status;
 }
 
-static void on_history(void *ctx, size_t done, size_t total)
+/* Names the bar's phase (a new one is drawn from its start). */
+static void phase(struct bar *b, const char *name)
 {
+	if (b->phase != name)
+		b->shown = -1;
+	b->phase = name;
+}
+
+static void on_history(void *ctx, enum history_phase ph, size_t done, size_t total)
+{
+	static const char *const names[] = { [HISTORY_ROWS] = "importerar",
+					     [HISTORY_INDEXES] = "bygger index" };
 	struct bar *b = ctx;
 
-	b->phase = "importerar";
+	phase(b, names[ph]);
 	draw(b, total ? (int)(done * 100 / total) : 100);
 }
 
@@ -198,8 +208,11 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	    (rc = db_begin_bulk_unchecked(c, &err)) == LMN_OK &&
 	    (rc = db_exec(c, "PRAGMA cache_size = -32768", &err)) == LMN_OK) {
 		rc = history_import(c, &p, kind, data, len, now.iso, on_history, &bar, &res, &err);
-		if (rc == LMN_OK)
+		if (rc == LMN_OK) {
+			phase(&bar, "sparar");
+			draw(&bar, 100);
 			rc = db_commit(c, &err);
+		}
 		if (rc != LMN_OK)
 			db_rollback(c);
 	}

@@ -271,6 +271,8 @@ struct imp {
 	 * key not found is not there. Otherwise they hold those met so far, and the store is asked
 	 * for the others (orders_begin). */
 	bool preloaded;
+	history_progress_fn progress; /* and its context; NULL: none */
+	void *pctx;
 	struct db_conn *c;
 	const struct params *p;
 	enum history_kind kind;
@@ -1343,6 +1345,7 @@ static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
 static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 {
 	struct db_stmt *st;
+	size_t n = 0, built = 0; /* indexes to build again, and built */
 
 	rc = drain(m, rc);
 	writer_stop(m);
@@ -1384,7 +1387,14 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++)
 		rc = make_again(m, &m->aside[i], rc);
 	for (size_t i = 0; i < sizeof(m->aside_index) / sizeof(m->aside_index[0]); i++)
+		n += m->aside_index[i] != NULL;
+	for (size_t i = 0; i < sizeof(m->aside_index) / sizeof(m->aside_index[0]); i++) {
+		if (m->progress && m->aside_index[i] && rc == LMN_OK)
+			m->progress(m->pctx, HISTORY_INDEXES, built++, n);
 		rc = make_again(m, &m->aside_index[i], rc);
+	}
+	if (m->progress && n > 0 && rc == LMN_OK)
+		m->progress(m->pctx, HISTORY_INDEXES, n, n);
 	return rc;
 }
 
@@ -1969,7 +1979,8 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 			   history_progress_fn progress, void *pctx, struct history_result *out,
 			   struct lmn_err *err)
 {
-	struct imp m = { .c = c, .p = p, .kind = kind, .now = now, .res = out, .err = err };
+	struct imp m = { .c = c, .p = p, .kind = kind, .now = now, .res = out, .err = err,
+			 .progress = progress, .pctx = pctx };
 
 	if (!now || strlen(now) < 10 || date_parse(now, 10, &m.today) != LMN_OK)
 		return lmn_err_set(err, LMN_EINVAL, "now", NULL, "the time of the import is not ISO 8601");
@@ -2020,18 +2031,18 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 		else
 			rc = call_row(&m);
 		if (progress && out->rows % PROGRESS_EVERY == 0)
-			progress(pctx, r.pos, len);
+			progress(pctx, HISTORY_ROWS, r.pos, len);
 	}
 	if (rc == LMN_OK && kind == HISTORY_ORDERS)
 		rc = order_flush(&m, o);
+	if (progress)
+		progress(pctx, HISTORY_ROWS, len, len);
 	if (kind == HISTORY_ORDERS)
 		rc = orders_end(&m, rc);
 	if (rc == LMN_OK && kind == HISTORY_DELIVERIES)
 		rc = shipment_flush(&m, s);
 	if (rc == LMN_OK && !have_header)
 		rc = fault(&m, 1, NULL, "filen är tom: den första raden ska ha kolumnernas namn");
-	if (progress)
-		progress(pctx, len, len);
 	csv_release(&r);
 	imap_release(&m.users);
 	imap_release(&m.rx);

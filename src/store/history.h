@@ -39,8 +39,14 @@ struct history_result {
 void history_result_init(struct history_result *r);
 void history_result_release(struct history_result *r);
 
-/* Called now and then with how far the reader has got. */
-typedef void (*history_progress_fn)(void *ctx, size_t bytes_done, size_t bytes_total);
+/* What an import is doing: reading, checking and writing the rows (done and total are bytes of
+ * the file), then, for an orders file larger than the store, building the indexes set aside
+ * (done of total indexes built). */
+enum history_phase { HISTORY_ROWS, HISTORY_INDEXES };
+
+/* Called now and then with how far the import has got. */
+typedef void (*history_progress_fn)(void *ctx, enum history_phase phase, size_t done,
+				    size_t total);
 
 /* Reads data[0, len) as a file of kind and writes it in the caller's write transaction. LMN_OK when
  * every row was written; LMN_EINVAL when out->errors lists errors (the caller must roll back);
