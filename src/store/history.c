@@ -1006,6 +1006,15 @@ static enum lmn_rc new_rx(struct imp *m, const struct order *o, int64_t user, in
 	return LMN_OK;
 }
 
+/* Whether the store is asked for a historical prescription or item not in its map under key
+ * (*ask): for a small file (the maps hold only those met so far), or when the ids do not fit a
+ * key; then the rows kept are written first, as the import's own are not in the map either. */
+static enum lmn_rc ask_store(struct imp *m, uint64_t key, bool *ask)
+{
+	*ask = !key || !m->preloaded;
+	return key ? LMN_OK : drain(m, LMN_OK);
+}
+
 /* Finds the historical prescription item that line l of order o draws on (*item), or keeps rows
  * that make it: the unit's account, its prescription for the patient and the item are looked up
  * in the maps (for a large file preload_history filled them), and asked of the store when not
@@ -1013,7 +1022,7 @@ static enum lmn_rc new_rx(struct imp *m, const struct order *o, int64_t user, in
 static enum lmn_rc history_item(struct imp *m, const struct order *o, const struct order_line *l,
 				int64_t *item)
 {
-	bool new;
+	bool new, ask;
 	int64_t v[2] = { 0 }, user = 0, rx = 0, at = 0;
 	char name[40];
 	bool found;
@@ -1041,14 +1050,11 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	}
 	if (!pair(user, o->patient_id) || !imap_get(&m->rx, pair(user, o->patient_id), &rx)) {
 		rx = 0;
-		/* The import's own are in the map when their ids fit a key: otherwise after drain. */
-		if (!pair(user, o->patient_id) && (rc = drain(m, LMN_OK)) != LMN_OK)
-			return rc;
-		if ((!pair(user, o->patient_id) || !m->preloaded) &&
-		    (rc = lookup_id(m,
-				    "SELECT id FROM prescriptions WHERE prescriber_id = $1 AND "
-				    "patient_id = $2 ORDER BY id LIMIT 1",
-				    user, o->patient_id, &rx)) != LMN_OK)
+		if ((rc = ask_store(m, pair(user, o->patient_id), &ask)) != LMN_OK ||
+		    (ask && (rc = lookup_id(m,
+					    "SELECT id FROM prescriptions WHERE prescriber_id = $1 "
+					    "AND patient_id = $2 ORDER BY id LIMIT 1",
+					    user, o->patient_id, &rx)) != LMN_OK))
 			return rc;
 		if (!rx && (rc = new_rx(m, o, user, &rx)) != LMN_OK)
 			return rc;
@@ -1064,13 +1070,11 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 		return LMN_OK;
 	}
 	*item = 0;
-	if (!pair(rx, l->a.id) && !new && (rc = drain(m, LMN_OK)) != LMN_OK)
-		return rc;
-	if ((!pair(rx, l->a.id) || !m->preloaded) && !new &&
-	    (rc = lookup_id(m,
-			    "SELECT id FROM prescription_items WHERE prescription_id = $1 AND "
-			    "article_id = $2 ORDER BY id LIMIT 1",
-			    rx, l->a.id, item)) != LMN_OK)
+	if (!new && ((rc = ask_store(m, pair(rx, l->a.id), &ask)) != LMN_OK ||
+		     (ask && (rc = lookup_id(m,
+					     "SELECT id FROM prescription_items WHERE "
+					     "prescription_id = $1 AND article_id = $2 ORDER BY id LIMIT 1",
+					     rx, l->a.id, item)) != LMN_OK)))
 		return rc;
 	if (*item) {
 		rc = item_change(m, *item, 1, l->qty, o->day, &at);
@@ -1287,7 +1291,7 @@ static enum lmn_rc keep_ref(struct imp *m, const char *ref)
 static enum lmn_rc orders_begin(struct imp *m)
 {
 	struct db_stmt *st;
-	bool row;
+	bool row, larger; /* larger: the file holds more orders than the store */
 	enum lmn_rc rc;
 	int64_t stored = 0;
 
@@ -1299,8 +1303,9 @@ static enum lmn_rc orders_begin(struct imp *m)
 	m->next_order = stored + 1; /* as SQLite would number them */
 	/* Reading the store's references and history costs less than a look-up per row when the
 	 * file is large or larger than the store (whose index of references is then set aside). */
-	m->preloaded = m->file_rows >= WRITER_ROWS || (size_t)stored < m->file_rows;
-	for (size_t i = 0; rc == LMN_OK && (size_t)stored < m->file_rows &&
+	larger = (size_t)stored < m->file_rows;
+	m->preloaded = m->file_rows >= WRITER_ROWS || larger;
+	for (size_t i = 0; rc == LMN_OK && larger &&
 			   i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]);
 	     i++)
 		rc = set_aside(m, "INDEX", bulk_indexes[i], &m->aside_index[i]);
@@ -1437,20 +1442,21 @@ static enum lmn_rc imported_before(struct imp *m, const char *ref, bool *found)
 	enum lmn_rc rc;
 
 	*found = false;
-	if (!imap_get(&m->refs, str_key(ref), &at)) {
-		if (!m->preloaded &&
-		    (rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found,
-				 v)) != LMN_OK)
+	if (imap_get(&m->refs, str_key(ref), &at)) {
+		if (strcmp(m->ref_text + at - 1, ref) == 0) {
+			*found = true;
+			return LMN_OK;
+		}
+		if ((rc = drain(m, LMN_OK)) != LMN_OK) /* the orders kept, to be looked up too */
 			return rc;
-		return *found ? LMN_OK : keep_ref(m, ref);
+	} else if (m->preloaded) {
+		return keep_ref(m, ref);
 	}
-	if (strcmp(m->ref_text + at - 1, ref) == 0) {
-		*found = true;
-		return LMN_OK;
-	}
-	if ((rc = drain(m, LMN_OK)) != LMN_OK) /* the orders kept, to be looked up too */
+	if ((rc = lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v)) !=
+		    LMN_OK ||
+	    *found)
 		return rc;
-	return lookup(m, "SELECT id FROM orders WHERE external_ref = $1", ref, 1, found, v);
+	return keep_ref(m, ref); /* (another of the same hash is not kept: asked of the store) */
 }
 
 /* Keeps the patient of st's row (if found: id, and address, postal code, city and phone for the
