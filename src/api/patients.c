@@ -272,10 +272,19 @@ int patients_access_log(struct api_ctx *ctx)
 		json_decref(list);
 		return 0;
 	}
+	/* A patient's entries are in the index by patient, in chunks not yet moved there, or at the
+	 * log's end not yet filed (migration 12). */
 	rc = db_prepare(ctx->c,
 			"SELECT a.at, coalesce(u.display_name, ''), a.role, a.action, a.what "
-			"FROM access_log a LEFT JOIN users u ON u.id = a.user_id "
-			"WHERE a.patient_id = $1 ORDER BY a.id DESC LIMIT $2",
+			"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
+			"      UNION ALL "
+			"      SELECT id FROM access_log_recent "
+			"       WHERE chunk IN (SELECT chunk FROM access_log_chunks) AND patient_id = $1 "
+			"      UNION ALL "
+			"      SELECT id FROM access_log "
+			"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
+			"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
+			"ORDER BY k.id DESC LIMIT $2",
 			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);

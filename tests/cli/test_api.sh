@@ -171,6 +171,51 @@ body patient GET /api/patients/1 >/dev/null
 check "the patient sees their own reads in their access log" "patientuppgifter" \
 	"$(body patient GET /api/patients/1/access-log | json 'd["entries"][0]["what"]')"
 
+# --- The access log by patient is filed behind the log (migration 12): a patient's entries are in
+# the index by patient, in chunks not yet moved there, or at the log's end not yet filed. Filed
+# every 5 entries here (16 384 by default), so a few reads put entries of patient 1 in all three ---
+places() { # where patient 1's entries are: "index chunk end" counts
+	python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+print(*[c.execute(q, (1,)).fetchone()[0] for q in (
+    'SELECT count(*) FROM access_log_by_patient WHERE patient_id = ?',
+    'SELECT count(*) FROM access_log_recent WHERE patient_id = ?',
+    'SELECT count(*) FROM access_log WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = ?')])" "$TMP/lmn.db"
+}
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE access_log_indexed SET every = 5'); c.commit()" "$TMP/lmn.db"
+for i in $(seq 1 200); do
+	read -r in_index in_chunk at_end <<<"$(places)"
+	[ "$in_index" -gt 0 ] && [ "$in_chunk" -gt 0 ] && [ "$at_end" -gt 0 ] && break
+	# patient 1 read by the patient, then two other patients by customer service
+	body patient GET /api/patients/1 >/dev/null
+	body kundtjanst GET "/api/patients/$((2 + i % 7))" >/dev/null
+	body kundtjanst GET "/api/patients/$((9 + i % 11))" >/dev/null
+done
+check "patient 1's entries are in the index, in a chunk and at the log's end" "yes" \
+	"$([ "$in_index" -gt 0 ] && [ "$in_chunk" -gt 0 ] && [ "$at_end" -gt 0 ] && echo yes || echo "no: $in_index $in_chunk $at_end")"
+check "every entry of the log is in exactly one of the three places" "0 0" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+placed = 'SELECT id FROM access_log_by_patient UNION ALL SELECT id FROM access_log_recent UNION ALL SELECT id FROM access_log WHERE id > (SELECT upto FROM access_log_indexed)'
+print(c.execute('SELECT count(*) FROM access_log WHERE id NOT IN (' + placed + ')').fetchone()[0],
+      c.execute('SELECT count(*) FROM (SELECT id FROM (' + placed + ') GROUP BY id HAVING count(*) > 1)').fetchone()[0])" "$TMP/lmn.db")"
+check "the patient's access log lists every entry of theirs, newest first" \
+	"$(python3 -c "import sqlite3,sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT at || what FROM access_log WHERE patient_id = 1 ORDER BY id DESC')])" "$TMP/lmn.db")" \
+	"$(body patient GET '/api/patients/1/access-log?limit=1000' | json '[e["at"] + e["what"] for e in d["entries"]]')"
+check "an entry before the filed part of the log is refused" "yes" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+top = c.execute('SELECT max(id) FROM access_log').fetchone()[0]
+ins = \"INSERT INTO access_log (id, at, role, patient_id, action, what) VALUES (?, 'x', 'admin', 1, 'read', 'x')\"
+c.execute(ins, (top + 10,))  # files the log up to it (10 >= every)
+try:
+    c.execute(ins, (top + 5,)); print('no')
+except sqlite3.DatabaseError as e:
+    print('yes' if 'must come after' in str(e) else e)" "$TMP/lmn.db")"
+
 # --- With a thread per connection (--threads 0) the request thread waits for the write job
 # instead of the connection being held: the same answers ---
 serve per-connection --threads 0
