@@ -619,14 +619,23 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
  * cache keeps a block of BULK_PAGES pages of its own, reused without malloc: a connection empties
  * its cache at every read after another connection's commit, and a request reads some 15–30
  * pages. If SQLite was initialised already (by a host program), they are left.
- * (Statement journals kept in memory up to 4 MiB, SQLITE_CONFIG_STMTJRNL_SPILL, made SQLite
- * 3.40 fail a long transaction inside a savepoint with SQLITE_FULL: not set.) */
+ *
+ * Each write job runs in a savepoint, whose statement journal keeps the pages it changes as they
+ * were (to roll the job back alone). SQLite keeps that journal in memory up to 64 KiB, then in a
+ * temporary file for the rest of the batch: a placement changes some twenty pages, so the writer
+ * wrote each page twice more with two system calls (its number and its content). Kept in memory
+ * up to STMT_SPILL, a job's journal stays there. SQLite writes the journal to its file in one
+ * call of STMT_SPILL bytes when it grows beyond, and its unix VFS refuses a call of 128 KiB or
+ * more as a full disk (4 MiB made a long transaction inside a savepoint fail so), hence a little
+ * less. */
 #define BULK_PAGES 48
+#define STMT_SPILL (124 * 1024)
 
 static void sqlite_setup(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, BULK_PAGES);
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
 }
 
 enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)

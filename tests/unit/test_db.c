@@ -345,6 +345,85 @@ static void test_job_after_lost_batch(void **state)
 	db_release(db, c);
 }
 
+/* A job that changes some 6 MB of pages already stored: its statement journal (the pages as they
+ * were) outgrows the part kept in memory and goes to a file. Committed, or refused and rolled back
+ * alone, the job's changes are all there or none, read back on another connection. (Kept in memory
+ * up to 4 MiB, the journal made such a job fail with a full disk: db_sqlite.c, STMT_SPILL.) */
+static enum lmn_rc job_rewrite(struct db_conn *c, void *arg)
+{
+	const char *pad = arg;
+	struct lmn_err err;
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c, "UPDATE big SET pad = $1", &st, &err)) != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, pad);
+	if ((rc = db_run(st, &err)) != LMN_OK)
+		return rc;
+	return strcmp(pad, "refused") == 0 ? LMN_EREFUSED : LMN_OK;
+}
+
+static int64_t rows_with(const char *pad_prefix)
+{
+	struct lmn_err err;
+	struct db_conn *r;
+	struct db_stmt *st;
+	bool row = false;
+	int64_t n = -1;
+
+	/* Another connection of the pool, in a read transaction of its own. */
+	assert_int_equal(db_acquire(db, &r, &err), LMN_OK);
+	assert_int_equal(db_begin(r, false, &err), LMN_OK);
+	assert_int_equal(db_prepare(r, "SELECT count(*) FROM big WHERE substr(pad, 1, 4) = $1",
+				    &st, &err),
+			 LMN_OK);
+	db_bind_text(st, 1, pad_prefix);
+	assert_int_equal(db_step(st, &row, &err), LMN_OK);
+	if (row)
+		n = db_col_int(st, 0);
+	db_done(st);
+	db_rollback(r);
+	db_release(db, r);
+	return n;
+}
+
+static void test_large_job(void **state)
+{
+	static char pad[1001];
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	memset(pad, 'a', sizeof(pad) - 1);
+	rc = db_begin(c, true, &err);
+	if (rc == LMN_OK)
+		rc = db_exec(c, "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT NOT NULL) STRICT",
+			     &err);
+	for (int i = 0; rc == LMN_OK && i < 6000; i++) {
+		rc = db_prepare(c, "INSERT INTO big (pad) VALUES ($1)", &st, &err);
+		if (rc == LMN_OK) {
+			db_bind_text(st, 1, pad);
+			rc = db_run(st, &err);
+		}
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(c, &err);
+	assert_int_equal(rc, LMN_OK);
+	assert_int_equal(rows_with("aaaa"), 6000);
+
+	memset(pad, 'b', sizeof(pad) - 1);
+	assert_int_equal(db_write(c, job_rewrite, pad, &err), LMN_OK);
+	assert_int_equal(rows_with("bbbb"), 6000);
+	assert_int_equal(db_write(c, job_rewrite, "refused", &err), LMN_EREFUSED);
+	assert_int_equal(rows_with("bbbb"), 6000);
+	assert_int_equal(rows_with("refu"), 0);
+	db_release(db, c);
+}
+
 /* db_write_async: jobs that insert (the odd ones refuse after inserting) and whose outcome is
  * told to async_done. */
 struct async_job {
@@ -605,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_write_async),
 		cmocka_unit_test(test_bulk_unchecked),
 		cmocka_unit_test(test_open_alone),
+		cmocka_unit_test(test_large_job),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
