@@ -119,7 +119,8 @@ export async function axe(page) {
 export async function audit(page, role, name) {
 	await page.waitForLoadState('load');
 	mkdirSync(SHOTS, { recursive: true });
-	await page.screenshot({ path: join(SHOTS, `${role}-${name}.png`), fullPage: true });
+	// 30 s, not Playwright's 10: a full-page screenshot once took longer on a busy 2-core machine.
+	await page.screenshot({ path: join(SHOTS, `${role}-${name}.png`), fullPage: true, timeout: 30000 });
 	const where = `${role}-${name} (${new URL(page.url()).pathname})`;
 	const problems = [];
 	if (page.jsErrors.length)
