@@ -53,4 +53,38 @@ check "a bad port is a usage error" "2" "$rc"
 "$LMN" serve --db /nonexistent/dir/x.db --port 0 >/dev/null 2>"$TMP/err"; rc=$?
 check "an unopenable database is an error" "1" "$rc"
 
+# A store of schema 11 with an access log: migration 12 files its entries by patient.
+python3 - "$TMP/old.db" "$LMN_TEST_DATA/../../src/store/migrations" <<'EOF'
+import glob, os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+          "applied_at TEXT NOT NULL) STRICT")  # as lmn makes it
+for f in sorted(glob.glob(os.path.join(sys.argv[2], '[0-9]*.sql')))[:11]:
+    c.executescript(open(f, encoding='utf-8').read())
+    c.execute("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, 'x')",
+              (int(os.path.basename(f)[:4]), os.path.basename(f)))
+for p in (1, 2, 3):
+    c.execute("INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address, "
+              "postal_code, city, municipality, created_at) VALUES (?, ?, 'personnummer', 'Test', "
+              "'Testsson', 'Provgatan 1', '41101', 'Göteborg', 'Göteborg', 'x')", (p, '19121212121%d' % p))
+for i in range(30):
+    c.execute("INSERT INTO access_log (at, role, patient_id, action, what) VALUES (?, 'admin', ?, 'read', 'x')",
+              ('2026-11-%02d' % (1 + i % 28), 1 + i % 3))
+c.commit()
+EOF
+"$LMN" serve --db "$TMP/old.db" --port 0 >"$TMP/out3" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q serving "$TMP/out3" && break; sleep 0.05; done
+kill -TERM "$pid"; wait "$pid"
+check "an access log of schema 11 is filed by patient at migration 12" "12 30 30 0 30" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+print(*[c.execute(q).fetchone()[0] for q in (
+    'SELECT max(number) FROM schema_migrations',
+    'SELECT count(*) FROM access_log_by_patient b JOIN access_log a ON a.id = b.id AND a.patient_id = b.patient_id',
+    'SELECT count(*) FROM access_log',
+    'SELECT count(*) FROM access_log_recent',
+    'SELECT upto FROM access_log_indexed')])" "$TMP/old.db")"
+
 done_testing
