@@ -35,6 +35,7 @@ if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
 fi
 rm -f "$db" "$db-wal" "$db-shm"
 cp "$base" "$db"
+sync # else the kernel writes the copy's 650 MB back during the first measurement
 echo "== $(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders").fetchone()[0])' "$db") orders in $db ($(du -h "$db" | cut -f1))"
 
 log=$out/serve.log
@@ -69,6 +70,7 @@ wait "$pid" 2>/dev/null || true
 trap - EXIT
 
 cp "$base" "$db" # the floor orders on the same prescriptions, from the same start
+sync
 echo "== the floor: the same rows with SQLite directly, one thread, each order its own durable commit"
 build-bench/bench/floor_orders "$db" "$out/http.targets" "$secs"
 echo "== for comparison only, not durable: the same without a sync at commit"
