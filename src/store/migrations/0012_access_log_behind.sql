@@ -37,13 +37,15 @@ CREATE TABLE access_log_indexed (
     one    INTEGER PRIMARY KEY CHECK (one = 1),
     upto   INTEGER NOT NULL,                   -- entries up to this id are filed
     every  INTEGER NOT NULL CHECK (every >= 1), -- file them when this many more have come
-    moved  INTEGER NOT NULL                    -- patients up to this id were moved last
+    -- the patients after `moving` up to `moved` are those moved at the last filing
+    moving INTEGER NOT NULL,
+    moved  INTEGER NOT NULL
 ) STRICT;
 
 INSERT INTO access_log_by_patient (patient_id, id)
     SELECT patient_id, id FROM access_log ORDER BY patient_id, id;
-INSERT INTO access_log_indexed (one, upto, every, moved)
-    VALUES (1, coalesce((SELECT max(id) FROM access_log), 0), 16384, 0);
+INSERT INTO access_log_indexed (one, upto, every, moving, moved)
+    VALUES (1, coalesce((SELECT max(id) FROM access_log), 0), 16384, 0, 0);
 
 -- One trigger, so that each insert runs one trigger program; it does nothing but look at
 -- access_log_indexed, except for every `every`-th entry.
@@ -64,22 +66,20 @@ BEGIN
     -- The next range of patients moves from every chunk to the index by patient: a 64th of
     -- the patients, after those moved last, from the first again past the last patient.
     UPDATE access_log_indexed
-       SET moved = CASE WHEN moved >= (SELECT coalesce(max(id), 0) FROM patients) THEN 0
-                        ELSE moved END;
+       SET moving = CASE WHEN moved >= (SELECT coalesce(max(id), 0) FROM patients) THEN 0
+                         ELSE moved END;
+    UPDATE access_log_indexed
+       SET moved = moving + (SELECT coalesce(max(id), 0) FROM patients) / 64 + 1;
     INSERT INTO access_log_by_patient (patient_id, id)
         SELECT patient_id, id FROM access_log_recent
          WHERE chunk IN (SELECT chunk FROM access_log_chunks)
-           AND patient_id > (SELECT moved FROM access_log_indexed)
+           AND patient_id > (SELECT moving FROM access_log_indexed)
            AND patient_id <= (SELECT moved FROM access_log_indexed)
-                             + (SELECT coalesce(max(id), 0) FROM patients) / 64 + 1
          ORDER BY patient_id, id;
     DELETE FROM access_log_recent
      WHERE chunk IN (SELECT chunk FROM access_log_chunks)
-       AND patient_id > (SELECT moved FROM access_log_indexed)
-       AND patient_id <= (SELECT moved FROM access_log_indexed)
-                         + (SELECT coalesce(max(id), 0) FROM patients) / 64 + 1;
-    UPDATE access_log_indexed
-       SET moved = moved + (SELECT coalesce(max(id), 0) FROM patients) / 64 + 1;
+       AND patient_id > (SELECT moving FROM access_log_indexed)
+       AND patient_id <= (SELECT moved FROM access_log_indexed);
     DELETE FROM access_log_chunks
      WHERE NOT EXISTS (SELECT 1 FROM access_log_recent r WHERE r.chunk = access_log_chunks.chunk);
 END;
