@@ -106,6 +106,10 @@ int cmd_serve(int argc, char **argv)
 		cli_error("%s", err.message);
 		return 1;
 	}
+	/* The server writes from now on: its log is overwritten rather than appended to (db.h). A
+	 * disk without room for it is no reason not to serve. */
+	if (db_size_log(db, &err) != LMN_OK)
+		fprintf(stderr, "lmn: %s (serving all the same)\n", err.message);
 	/* The rule files plus the change log's rule versions; a decision recorded through the API
 	 * swaps in a new set without a restart. */
 	if (rules_live_open(rules ? rules : rules_files_default_dir(), db, &live, &err) != LMN_OK) {

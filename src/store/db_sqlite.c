@@ -55,6 +55,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/migrations.h"
@@ -737,6 +738,68 @@ enum lmn_rc db_open_alone(const char *path, struct db **out, struct lmn_err *err
 		*out = NULL;
 	}
 	return rc;
+}
+
+/* The log's size between checkpoints: the frames (a page and its 24-byte header) a checkpoint is
+ * asked for, an eighth more for what comes in while it copies, and the log's 32-byte header. */
+static off_t log_size_wanted(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	off_t page = 4096;
+
+	if (sqlite3_prepare_v2(db->writer->conn, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		page = (off_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 32 + (off_t)(CHECKPOINT_PAGES + CHECKPOINT_PAGES / 8) * (24 + page);
+}
+
+enum lmn_rc db_size_log(struct db *db, struct lmn_err *err)
+{
+	enum { CHUNK = 256 << 10 };
+	char *zeros;
+	struct stat sb = { .st_size = 0 };
+	off_t at, want;
+	enum lmn_rc rc;
+	int e = 0;
+
+	if (db->alone || db->wal_fd < 0)
+		return LMN_OK;
+	want = log_size_wanted(db);
+	if (!(zeros = calloc(1, CHUNK)))
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	pthread_mutex_lock(&db->write_lock);
+	commit_batch(db);
+	/* SQLite's write lock on the log: no process appends to it meanwhile. */
+	if ((rc = exec_on(db->writer, "BEGIN IMMEDIATE", err)) != LMN_OK) {
+		pthread_mutex_unlock(&db->write_lock);
+		free(zeros);
+		return rc;
+	}
+	if (fstat(db->wal_fd, &sb) != 0)
+		e = errno, sb.st_size = -1;
+	/* Only beyond its end: what the log holds (frames of other processes too) stays. */
+	for (at = sb.st_size; !e && at < want;) {
+		size_t n = want - at < CHUNK ? (size_t)(want - at) : CHUNK;
+		ssize_t w = pwrite(db->wal_fd, zeros, n, at);
+
+		if (w > 0)
+			at += w;
+		else if (w == 0 || errno != EINTR)
+			e = w == 0 ? EIO : errno;
+	}
+	if (!e && sb.st_size < want && fdatasync(db->wal_fd) != 0)
+		e = errno;
+	/* Not room for it (a full disk): the log goes back to its size, and grows as it would. */
+	if (e && sb.st_size >= 0 && ftruncate(db->wal_fd, sb.st_size) != 0)
+		e = errno;
+	(void)sqlite3_exec(db->writer->conn, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&db->write_lock);
+	free(zeros);
+	if (e)
+		return lmn_err_set(err, LMN_EIO, NULL, NULL, "sizing the write-ahead log: %s",
+				   strerror(e));
+	return LMN_OK;
 }
 
 /* Tells a background thread to stop (*stop, under lock, signalling cond) and waits for it. */

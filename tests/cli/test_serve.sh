@@ -20,6 +20,10 @@ ok "server starts on a free port ($port)"
 base="http://127.0.0.1:$port"
 
 check "the database file exists" "yes" "$([ -s "$TMP/lmn.db" ] && echo yes)"
+# Written out to its size between checkpoints (18 000 frames of a 4 KiB page), so that commits
+# overwrite it instead of appending.
+check "the write-ahead log is written out to 18 000 frames" "yes" \
+	"$([ "$(stat -c %s "$TMP/lmn.db-wal")" -ge $((18000 * (4096 + 24))) ] && echo yes)"
 nmig=$(find "$LMN_TEST_DATA/../../src/store/migrations" -name '[0-9]*.sql' | wc -l)
 body=$(curl -sS "$base/healthz")
 check_grep "/healthz reports the database and schema" '"database":"ok","schema":'"$nmig" <(echo "$body")

@@ -10,10 +10,13 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/db.h"
@@ -664,6 +667,120 @@ static void test_check_lists(void **state)
 	db_release(db, c);
 }
 
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+static void insert_rows(struct db_conn *c, int64_t from, int64_t to)
+{
+	struct lmn_err err;
+	struct db_stmt *st;
+
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, "WITH RECURSIVE k(n) AS (SELECT $1 UNION ALL SELECT n + 1 "
+				    "FROM k WHERE n < $2) INSERT INTO s SELECT n, zeroblob(200) FROM k",
+				    &st, &err), LMN_OK);
+	db_bind_int(st, 1, from);
+	db_bind_int(st, 2, to);
+	assert_int_equal(db_run(st, &err), LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+}
+
+/* The log's size between checkpoints: 16 000 frames of a 4 KiB page and its header. */
+#define LOG_PAGES_MIN ((off_t)16000 * (4096 + 24))
+
+/* db_size_log writes the log out with zeros beyond its end: to the size it reaches between
+ * checkpoints, with what it held (the frames of another store that has the database open) byte
+ * for byte as before; both stores then see each other's rows, and so does a store opened after.
+ * Without room (a limit on the file's size), the log is left at its size and the store writes
+ * on. */
+static void test_size_log(void **state)
+{
+	char path[96], wal[104], small[96], small_wal[104];
+	struct lmn_err err;
+	struct db *a, *b;
+	struct db_conn *ca, *cb;
+	struct rlimit fsize, limited;
+	off_t held, before;
+	char *was, *now;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sized.db", dir);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_int_equal(db_open(path, &a, &err), LMN_OK);
+	assert_int_equal(db_acquire(a, &ca, &err), LMN_OK);
+	assert_int_equal(db_begin(ca, true, &err), LMN_OK);
+	assert_int_equal(db_exec(ca, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
+				 &err), LMN_OK);
+	assert_int_equal(db_commit(ca, &err), LMN_OK);
+	insert_rows(ca, 1, 1000);
+	held = file_size(wal);
+	assert_true(held > 0 && held < LOG_PAGES_MIN);
+	assert_non_null(was = malloc((size_t)held));
+	assert_non_null(now = malloc((size_t)held));
+	assert_non_null(f = fopen(wal, "rb"));
+	assert_int_equal(fread(was, 1, (size_t)held, f), (size_t)held);
+	fclose(f);
+
+	assert_int_equal(db_open(path, &b, &err), LMN_OK);
+	assert_int_equal(db_size_log(b, &err), LMN_OK);
+	assert_true(file_size(wal) >= LOG_PAGES_MIN + LOG_PAGES_MIN / 8);
+	assert_non_null(f = fopen(wal, "rb"));
+	assert_int_equal(fread(now, 1, (size_t)held, f), (size_t)held);
+	fclose(f);
+	assert_memory_equal(was, now, (size_t)held);
+	free(was);
+	free(now);
+	/* Once sized, again changes nothing. */
+	before = file_size(wal);
+	assert_int_equal(db_size_log(b, &err), LMN_OK);
+	assert_int_equal(file_size(wal), before);
+
+	assert_int_equal(db_acquire(b, &cb, &err), LMN_OK);
+	assert_int_equal(count(cb, "SELECT count(*) FROM s WHERE n >= $1", 1), 1000);
+	insert_rows(cb, 1001, 1500);
+	insert_rows(ca, 1501, 2000);
+	assert_int_equal(count(ca, "SELECT count(*) FROM s WHERE n >= $1", 1), 2000);
+	assert_int_equal(count(cb, "SELECT count(*) FROM s WHERE n >= $1", 1), 2000);
+	db_release(b, cb);
+	db_close(b);
+	db_release(a, ca);
+	db_close(a);
+
+	assert_int_equal(db_open(path, &a, &err), LMN_OK);
+	assert_int_equal(db_acquire(a, &ca, &err), LMN_OK);
+	assert_int_equal(count(ca, "SELECT sum(n) FROM s WHERE n >= $1", 1), 2000 * 2001 / 2);
+	db_release(a, ca);
+	db_close(a);
+
+	/* No room: the log of another store stays at its size, and that store writes on. */
+	snprintf(small, sizeof(small), "%s/small.db", dir);
+	snprintf(small_wal, sizeof(small_wal), "%s-wal", small);
+	assert_int_equal(db_open(small, &a, &err), LMN_OK);
+	assert_int_equal(db_acquire(a, &ca, &err), LMN_OK);
+	assert_int_equal(db_exec(ca, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
+				 &err), LMN_OK);
+	before = file_size(small_wal);
+	assert_true(before >= 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &fsize), 0);
+	limited = fsize;
+	limited.rlim_cur = 4 << 20;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &limited), 0);
+	assert_int_not_equal(db_size_log(a, &err), LMN_OK);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &fsize), 0);
+	assert_non_null(strstr(err.message, "write-ahead log"));
+	assert_int_equal(file_size(small_wal), before);
+	insert_rows(ca, 1, 300);
+	assert_int_equal(count(ca, "SELECT count(*) FROM s WHERE n >= $1", 1), 300);
+	db_release(a, ca);
+	db_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_unchecked),
 		cmocka_unit_test(test_open_alone),
 		cmocka_unit_test(test_large_job),
+		cmocka_unit_test(test_size_log),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
