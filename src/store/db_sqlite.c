@@ -37,9 +37,10 @@
  * batch (the syncer syncs for the jobs while the writer thread writes the next batch). Waking each
  * caller only when its answer is durable, instead of waking all of them to wait for the fdatasync
  * on a shared condition, saves two context switches a job. The writer thread commits its batch
- * when no job is left, and also after any job while no fdatasync runs or waits: the disk then
- * syncs that batch while the next is written, instead of waiting for the writer to run every job
- * that came in.
+ * when no job is left, and also after any job while no fdatasync runs or waits and no job came
+ * in meanwhile: the disk then syncs that batch while the next is written, instead of waiting for
+ * the writer to run every job that came in. A writer that falls behind (jobs keep coming) commits
+ * as many at once as it can: each commit writes the pages its jobs share again.
  *
  * Checkpoints run on a background thread (the WAL hook replaces SQLite's automatic checkpoint), so
  * no request waits for one. */
@@ -1242,11 +1243,18 @@ static void run_job(struct db *db, struct write_job *j)
 	j->rc = rc;
 }
 
-/* Whether no fdatasync of the log runs or waits to run. */
-static bool log_idle(struct db *db)
+/* Whether the writer thread should commit its batch before running the next job: when no
+ * fdatasync of the log runs or waits to run, and no more jobs came in meanwhile (the writer then
+ * has the time: a writer falling behind commits as many jobs at once as it can). */
+static bool commit_early(struct db *db)
 {
-	bool idle;
+	bool idle, more;
 
+	pthread_mutex_lock(&db->jobs_lock);
+	more = db->jobs != NULL;
+	pthread_mutex_unlock(&db->jobs_lock);
+	if (more)
+		return false;
 	pthread_mutex_lock(&db->sync_lock);
 	idle = !db->syncing && !db->sync_jobs;
 	pthread_mutex_unlock(&db->sync_lock);
@@ -1258,6 +1266,7 @@ static bool log_idle(struct db *db)
 static void run_jobs(struct db *db)
 {
 	struct write_job *list, *j, *next, *alone = NULL;
+	int ran = 0;
 
 	for (;;) {
 		pthread_mutex_lock(&db->jobs_lock);
@@ -1272,16 +1281,19 @@ static void run_jobs(struct db *db)
 		for (j = list; j; j = next) {
 			next = j->next;
 			run_job(db, j);
+			ran++;
 			if (!j->joined) {
 				j->next = alone;
 				alone = j;
 			}
-			/* The log is not being synced: the batch so far is committed now, so that
-			 * its fdatasync runs while the writer goes on with the next jobs. */
-			if (next && db->batch && db->batch->njobs > 0 && log_idle(db))
+			/* The batch so far is committed now, so that its fdatasync runs while
+			 * the writer goes on with the next jobs. */
+			if (next && db->batch && db->batch->njobs > 0 && commit_early(db))
 				commit_batch(db);
 		}
-		if (!db->batch || db->batch->members + db->batch->njobs >= BATCH_MAX)
+		/* A turn ends after BATCH_MAX jobs even when its batches were committed early:
+		 * others wait for the write lock (the checkpoint's last pass, db_begin's writers). */
+		if (!db->batch || db->batch->members + db->batch->njobs >= BATCH_MAX || ran >= BATCH_MAX)
 			break;
 	}
 	end_turn(db);
