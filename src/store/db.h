@@ -26,10 +26,11 @@ LMN_MUST_USE enum lmn_rc db_open(const char *path, struct db **out, struct lmn_e
 LMN_MUST_USE enum lmn_rc db_open_alone(const char *path, struct db **out, struct lmn_err *err);
 void db_close(struct db *db);
 /* Writes the write-ahead log out, as zeros beyond what it holds, to the size it reaches between
- * checkpoints (for a server, which writes from then on). SQLite then overwrites the log from its
- * start again after each checkpoint, and an fdatasync of an overwrite is one flush of the disk;
- * of an append it is also one of the file system's journal (the file's new size). Without room
- * on the disk the log is left as it was, and grows as it would. */
+ * checkpoints (for a server, which writes from then on). Commits then overwrite the log from the
+ * start, as they do anyway once a checkpoint has let SQLite start it again, instead of appending
+ * to it until the first: an fdatasync of an overwrite is one flush of the disk, of an append also
+ * one of the file system's journal (the file's new size). Without room on the disk the log is
+ * left as it was, and grows as it would. */
 LMN_MUST_USE enum lmn_rc db_size_log(struct db *db, struct lmn_err *err);
 
 /* The number of the last applied migration. */
