@@ -758,6 +758,7 @@ static off_t log_size_wanted(struct db *db)
 enum lmn_rc db_size_log(struct db *db, struct lmn_err *err)
 {
 	enum { CHUNK = 256 << 10 };
+	struct lmn_err why;
 	char *zeros;
 	struct stat sb = { .st_size = 0 };
 	off_t at, want;
@@ -772,13 +773,17 @@ enum lmn_rc db_size_log(struct db *db, struct lmn_err *err)
 	pthread_mutex_lock(&db->write_lock);
 	commit_batch(db);
 	/* SQLite's write lock on the log: no process appends to it meanwhile. */
-	if ((rc = exec_on(db->writer, "BEGIN IMMEDIATE", err)) != LMN_OK) {
+	if ((rc = exec_on(db->writer, "BEGIN IMMEDIATE", &why)) != LMN_OK) {
 		pthread_mutex_unlock(&db->write_lock);
 		free(zeros);
-		return rc;
+		return lmn_err_set(err, rc, NULL, NULL,
+				   "sizing the write-ahead log: no write lock on it: %.200s",
+				   why.message);
 	}
-	if (fstat(db->wal_fd, &sb) != 0)
-		e = errno, sb.st_size = -1;
+	if (fstat(db->wal_fd, &sb) != 0) {
+		e = errno;
+		sb.st_size = -1;
+	}
 	/* Only beyond its end: what the log holds (frames of other processes too) stays. */
 	for (at = sb.st_size; !e && at < want;) {
 		size_t n = want - at < CHUNK ? (size_t)(want - at) : CHUNK;
@@ -1262,7 +1267,7 @@ static bool commit_early(struct db *db)
 }
 
 /* Runs the queued jobs in the open batch, with write_lock held; more jobs queued meanwhile join,
- * up to BATCH_MAX members. */
+ * up to BATCH_MAX members and BATCH_MAX jobs a turn (a batch may be committed early, above). */
 static void run_jobs(struct db *db)
 {
 	struct write_job *list, *j, *next, *alone = NULL;
