@@ -515,18 +515,6 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 	return LMN_OK;
 }
 
-/* One fdatasync of the database file through conn's own file (SQLite's VFS, so no descriptor of
- * lmn's whose close would drop the process's locks on the file). A failure is left to the
- * checkpoint that syncs the file next, which reports it to SQLite. */
-static void sync_database(sqlite3 *conn)
-{
-	sqlite3_file *file = NULL;
-
-	if (sqlite3_file_control(conn, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK &&
-	    file && file->pMethods)
-		(void)file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
-}
-
 /* Copies the log into the database in the background when a commit finds it long.
  *
  * Under a steady stream of commits a checkpoint never catches up with the end of the log, and SQLite
@@ -537,7 +525,7 @@ static void *checkpointer(void *arg)
 {
 	struct db *db = arg;
 	struct lmn_err err;
-	int log = 0, done = 0, copied;
+	int log = 0, done = 0;
 
 	pthread_mutex_lock(&db->sync_lock);
 	while (!db->stopping) {
@@ -549,22 +537,14 @@ static void *checkpointer(void *arg)
 		if (!db->ckpt_conn && conn_open(db, &db->ckpt_conn, &err) != LMN_OK)
 			fprintf(stderr, "lmn: checkpoint: %s\n", err.message);
 		/* PASSIVE: copies what no reader still needs; never waits for readers or writers.
-		 * SQLite syncs the database file only after a pass that reached the log's end, and
-		 * under writes none does: the pages a pass copied would all be synced by the locked
-		 * pass below, 20-150 ms with every writer waiting. So they are synced after each
-		 * pass here, while writers go on. Again while writers appended much meanwhile:
-		 * what the locked pass below copies and syncs, page by scattered page, every writer
-		 * waits for. */
-		copied = 0;
+		 * Again while writers went on appending much meanwhile: what the locked pass below
+		 * copies it also syncs into the database file, page by scattered page, while every
+		 * writer waits. */
 		for (int pass = 0; db->ckpt_conn && pass < CHECKPOINT_CATCHUP_PASSES; pass++) {
 			if (sqlite3_wal_checkpoint_v2(db->ckpt_conn->conn, NULL,
 						      SQLITE_CHECKPOINT_PASSIVE, &log,
-						      &done) != SQLITE_OK)
-				break;
-			if (done > copied)
-				sync_database(db->ckpt_conn->conn);
-			copied = done;
-			if (atomic_load(&db->log_pages) - done <= CHECKPOINT_LOCKED_PAGES)
+						      &done) != SQLITE_OK ||
+			    atomic_load(&db->log_pages) - done <= CHECKPOINT_LOCKED_PAGES)
 				break;
 		}
 		if (db->ckpt_conn) {
