@@ -674,23 +674,28 @@ static off_t file_size(const char *path)
 	return stat(path, &sb) == 0 ? sb.st_size : -1;
 }
 
-static void insert_rows(struct db_conn *c, int64_t from, int64_t to)
+/* Rows from..to of table s, each with a blob of pad bytes (3 000 fill a page of their own), in
+ * one writing transaction. */
+static void insert_rows(struct db_conn *c, int64_t from, int64_t to, int64_t pad)
 {
 	struct lmn_err err;
 	struct db_stmt *st;
 
 	assert_int_equal(db_begin(c, true, &err), LMN_OK);
 	assert_int_equal(db_prepare(c, "WITH RECURSIVE k(n) AS (SELECT $1 UNION ALL SELECT n + 1 "
-				    "FROM k WHERE n < $2) INSERT INTO s SELECT n, zeroblob(200) FROM k",
+				    "FROM k WHERE n < $2) INSERT INTO s SELECT n, zeroblob($3) FROM k",
 				    &st, &err), LMN_OK);
 	db_bind_int(st, 1, from);
 	db_bind_int(st, 2, to);
+	db_bind_int(st, 3, pad);
 	assert_int_equal(db_run(st, &err), LMN_OK);
 	assert_int_equal(db_commit(c, &err), LMN_OK);
 }
 
-/* The log's size between checkpoints: 16 000 frames of a 4 KiB page and its header. */
-#define LOG_PAGES_MIN ((off_t)16000 * (4096 + 24))
+/* A frame of the log: a 4 KiB page and its header. */
+#define FRAME_BYTES ((off_t)4096 + 24)
+/* The log's size between checkpoints: 16 000 frames. */
+#define LOG_PAGES_MIN (16000 * FRAME_BYTES)
 
 /* db_size_log writes the log out with zeros beyond its end: to the size it reaches between
  * checkpoints, with what it held (the frames of another store that has the database open) byte
@@ -717,7 +722,7 @@ static void test_size_log(void **state)
 	assert_int_equal(db_exec(ca, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
 				 &err), LMN_OK);
 	assert_int_equal(db_commit(ca, &err), LMN_OK);
-	insert_rows(ca, 1, 1000);
+	insert_rows(ca, 1, 1000, 200);
 	held = file_size(wal);
 	assert_true(held > 0 && held < LOG_PAGES_MIN);
 	assert_non_null(was = malloc((size_t)held));
@@ -742,8 +747,8 @@ static void test_size_log(void **state)
 
 	assert_int_equal(db_acquire(b, &cb, &err), LMN_OK);
 	assert_int_equal(count(cb, "SELECT count(*) FROM s WHERE n >= $1", 1), 1000);
-	insert_rows(cb, 1001, 1500);
-	insert_rows(ca, 1501, 2000);
+	insert_rows(cb, 1001, 1500, 200);
+	insert_rows(ca, 1501, 2000, 200);
 	assert_int_equal(count(ca, "SELECT count(*) FROM s WHERE n >= $1", 1), 2000);
 	assert_int_equal(count(cb, "SELECT count(*) FROM s WHERE n >= $1", 1), 2000);
 	db_release(b, cb);
@@ -775,7 +780,7 @@ static void test_size_log(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &fsize), 0);
 	assert_non_null(strstr(err.message, "write-ahead log"));
 	assert_int_equal(file_size(small_wal), before);
-	insert_rows(ca, 1, 300);
+	insert_rows(ca, 1, 300, 200);
 	assert_int_equal(count(ca, "SELECT count(*) FROM s WHERE n >= $1", 1), 300);
 	db_release(a, ca);
 	db_close(a);
@@ -791,7 +796,6 @@ static void test_log_starts_again(void **state)
 	char path[96], wal[104];
 	struct lmn_err err;
 	struct db_conn *c;
-	struct db_stmt *st;
 	struct db *s;
 	off_t size;
 
@@ -800,29 +804,20 @@ static void test_log_starts_again(void **state)
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	assert_int_equal(db_open(path, &s, &err), LMN_OK);
 	assert_int_equal(db_acquire(s, &c, &err), LMN_OK);
-	assert_int_equal(db_exec(c, "CREATE TABLE p (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
+	assert_int_equal(db_exec(c, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
 				 &err), LMN_OK);
-	for (int i = 0; i < COMMITS; i++) {
-		assert_int_equal(db_begin(c, true, &err), LMN_OK);
-		/* A row of 3 000 bytes fills a page of its own. */
-		assert_int_equal(db_prepare(c, "WITH RECURSIVE k(n) AS (SELECT $1 UNION ALL SELECT "
-					    "n + 1 FROM k WHERE n < $2) INSERT INTO p "
-					    "SELECT n, zeroblob(3000) FROM k", &st, &err), LMN_OK);
-		db_bind_int(st, 1, (int64_t)i * PER_COMMIT + 1);
-		db_bind_int(st, 2, (int64_t)(i + 1) * PER_COMMIT);
-		assert_int_equal(db_run(st, &err), LMN_OK);
-		assert_int_equal(db_commit(c, &err), LMN_OK);
-	}
+	for (int i = 0; i < COMMITS; i++)
+		insert_rows(c, (int64_t)i * PER_COMMIT + 1, (int64_t)(i + 1) * PER_COMMIT, 3000);
 	size = file_size(wal);
 	assert_true(size > 0);
-	assert_true(size < (off_t)(PER_COMMIT * COMMITS) * 3 / 4 * (4096 + 24));
-	assert_int_equal(count(c, "SELECT count(*) FROM p WHERE n >= $1", 1), PER_COMMIT * COMMITS);
+	assert_true(size < (off_t)(PER_COMMIT * COMMITS) * 3 / 4 * FRAME_BYTES);
+	assert_int_equal(count(c, "SELECT count(*) FROM s WHERE n >= $1", 1), PER_COMMIT * COMMITS);
 	db_release(s, c);
 	db_close(s);
 
 	assert_int_equal(db_open(path, &s, &err), LMN_OK);
 	assert_int_equal(db_acquire(s, &c, &err), LMN_OK);
-	assert_int_equal(count(c, "SELECT sum(length(pad)) FROM p WHERE n >= $1", 1),
+	assert_int_equal(count(c, "SELECT sum(length(pad)) FROM s WHERE n >= $1", 1),
 			 (int64_t)PER_COMMIT * COMMITS * 3000);
 	db_release(s, c);
 	db_close(s);
