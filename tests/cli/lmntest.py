@@ -1,0 +1,320 @@
+# A small library for the Python tests that drive the real `lmn serve` (TAP output): a fresh demo
+# database, the server on a free loopback port, signed-in clients with their CSRF token, and the
+# route tables (the OpenAPI document, the page table of src/web/pages.c). Imported by test_*.py.
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+LMN = os.environ.get("LMN") or sys.exit("LMN must name the lmn binary")
+SRC = os.environ.get("LMN_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
+# Monday 2026-11-23 10:00 local time, the clock of the API tests (tests/cli/api_lib.sh).
+os.environ["LMN_NOW"] = "2026-11-23T10:00"
+PASSWORD = "demo2026"
+# The demo logins of the README, one for every role (a test checks that every role the route table
+# names has one here).
+DEMO_USERS = {
+    "patient": "patient",
+    "ombud": "patient",
+    "forskrivare": "prescriber",
+    "dietist": "prescriber",
+    "kommunforskrivare": "municipal_prescriber",
+    "kommunbestallare": "municipal_orderer",
+    "kundtjanst": "customer_service",
+    "distributor": "distributor",
+    "admin": "admin",
+    "sekreterare": "secretary",
+    "ledamot": "member",
+}
+
+
+class Tap:
+    """TAP lines on standard output; done() prints the plan and gives the exit status."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, *diag):
+        self.n += 1
+        if cond:
+            print("ok %d - %s" % (self.n, name))
+        else:
+            self.failed += 1
+            print("not ok %d - %s" % (self.n, name))
+            for d in diag:
+                for line in str(d).splitlines() or [""]:
+                    print("# " + line)
+        sys.stdout.flush()
+        return cond
+
+    def check(self, name, want, got):
+        return self.ok(want == got, name, "expected: %r" % (want,), "actual:   %r" % (got,))
+
+    def diag(self, text):
+        for line in str(text).splitlines():
+            print("# " + line)
+        sys.stdout.flush()
+
+    def bail(self, why):
+        print("Bail out! " + why)
+        sys.exit(1)
+
+    def done(self):
+        print("1..%d" % self.n)
+        return 1 if self.failed else 0
+
+
+class Workdir:
+    """A temporary folder with a fresh demo database, removed at exit (see close)."""
+
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="lmn-test-")
+        self.db = os.path.join(self.path, "lmn.db")
+        r = subprocess.run([LMN, "demo", "--db", self.db], capture_output=True, text=True,
+                           timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError("lmn demo failed: " + r.stderr)
+
+    def sql(self, query, args=()):
+        c = sqlite3.connect(self.db, timeout=30)
+        try:
+            rows = c.execute(query, args).fetchall()
+            c.commit()
+            return rows
+        finally:
+            c.close()
+
+    def close(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Server:
+    """`lmn serve` on the database, on a free loopback port."""
+
+    def __init__(self, db, name="serve", args=()):
+        self.out = open(db + "." + name + ".out", "w+")
+        self.err = open(db + "." + name + ".err", "w+")
+        self.proc = subprocess.Popen(
+            [LMN, "serve", "--db", db, "--port", "0", *args], stdout=self.out,
+            stderr=self.err)
+        self.port = None
+        for _ in range(400):
+            self.out.seek(0)
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.out.read())
+            if m:
+                self.port = int(m.group(1))
+                break
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.025)
+        if not self.port:
+            self.stop()
+            self.err.seek(0)
+            raise RuntimeError("lmn serve did not start: " + self.err.read())
+
+    def stderr(self):
+        self.err.seek(0)
+        return self.err.read()
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    @property
+    def code(self):
+        """The problem's code of an error answer, or None."""
+        d = self.json()
+        return d.get("code") if isinstance(d, dict) else None
+
+
+class Client:
+    """One caller: anonymous, or signed in as a demo user (session cookie and CSRF token)."""
+
+    def __init__(self, port, username=None, timeout=30):
+        self.port = port
+        self.timeout = timeout
+        self.conn = None
+        self.cookies = {}
+        self.csrf = None
+        self.username = username
+        self.me = None
+        if username:
+            r = self.request("POST", "/api/login", {"username": username, "password": PASSWORD})
+            if r.status != 200:
+                raise RuntimeError("login %s: %d %s" % (username, r.status, r.text))
+            self.csrf = r.json()["csrf_token"]
+            self.me = self.request("GET", "/api/me").json()["user"]
+
+    def _connect(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+
+    def request(self, method, path, body=None, headers=None, form=None):
+        h = {}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        elif form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        h.update(headers or {})
+        for attempt in (1, 2):
+            if self.conn is None:
+                self._connect()
+            try:
+                self.conn.request(method, path, body=data, headers=h)
+                resp = self.conn.getresponse()
+                body_bytes = resp.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                # The server closed a kept-alive connection: once more on a new one.
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        hdrs = resp.getheaders()
+        for k, v in hdrs:
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";", 1)[0]
+                if "max-age=0" in v.lower() or not value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        if resp.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        return Response(resp.status, hdrs, body_bytes)
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+            self.conn = None
+
+
+def openapi_operations(doc):
+    """[(METHOD, path template, roles or [] for public)] of an OpenAPI document."""
+    ops = []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if method.lower() in ("get", "post", "put", "patch", "delete"):
+                ops.append((method.upper(), path, list(op.get("x-lmn-roles") or [])))
+    return ops
+
+
+def role_names_of(enum_name):
+    """UR_MUNICIPAL_ORDERER / MUNICIPAL_ORDERER -> municipal_orderer (as src/api/router.c names it)."""
+    return enum_name.replace("UR_", "", 1).lower()
+
+
+def web_pages():
+    """[(METHOD, path template, roles or [] for public)] of the page table in src/web/pages.c,
+    with its macros (R(X), STAFF, GOV, ANY, 0) expanded."""
+    text = open(os.path.join(SRC, "src", "web", "pages.c"), encoding="utf-8").read()
+    all_roles = sorted(set(DEMO_USERS.values()))
+    macros = {}
+    for name, expr in re.findall(r"^#define (\w+)(?!\() +(.*)$", text, re.M):
+        macros[name] = expr
+
+    def expand(expr):
+        expr = expr.strip()
+        if expr == "0":
+            return set()
+        if expr == "ANY" or "UR__COUNT" in expr:
+            return set(all_roles)
+        roles = set()
+        # Split on | at the top level (parentheses only group).
+        depth, cur, parts = 0, "", []
+        for ch in expr:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            if ch == "|" and depth == 0:
+                parts.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        parts.append(cur)
+        if len(parts) > 1:
+            for p in parts:
+                roles |= expand(p)
+            return roles
+        m = re.fullmatch(r"R\((\w+)\)", expr)
+        if m:
+            return {role_names_of(m.group(1))}
+        m = re.fullmatch(r"ROLE_BIT\(UR_(\w+)\)", expr)
+        if m:
+            return {role_names_of(m.group(1))}
+        if expr.startswith("(") and expr.endswith(")"):
+            return expand(expr[1:-1])
+        if expr in macros:
+            return expand(macros[expr])
+        raise ValueError("cannot read the roles of a page: " + expr)
+
+    table = text[text.index("pages[] = {"):]
+    table = table[:table.index("\n};")]
+    pages = []
+    for method, path, roles in re.findall(
+            r'\{\s*"(GET|POST)",\s*"([^"]+)",\s*\w+,\s*([^}]*?)\s*\}', table, re.S):
+        pages.append((method, path, sorted(expand(roles))))
+    return pages
+
+
+def fill(template, *ids):
+    """The path template with its {…} parameters replaced by ids, in order."""
+    it = iter(ids)
+    return re.sub(r"\{[^}]*\}", lambda m: str(next(it)), template)
+
+
+def params(template):
+    return len(re.findall(r"\{[^}]*\}", template))
