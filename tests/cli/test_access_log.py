@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+# The access log as a property of every route (issue 17): every route that reads or writes a
+# patient's data, called as each role that may, leaves an entry naming that user in the patient's
+# access log, as the patient reads it (GET /api/patients/{id}/access-log). The routes come from
+# GET /api/openapi.json; CLASSES below says which of them read or write patient data, and every
+# operation of the document must be in it (a new route must be classified, or this test fails).
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lmntest  # noqa: E402
+
+# Every operation of the OpenAPI document, classified:
+#   "read"   reads a patient's data: called below as every role that may, an entry must follow;
+#   "write"  writes a patient's data: done in the flow below, an entry must follow;
+#   "none"   shows or changes no patient's data;
+#   other    a reason why neither applies.
+CLASSES = {
+    "POST /api/login": "none",
+    "POST /api/logout": "none",
+    "GET /api/me": "none",
+    "GET /api/patients": "read",
+    "POST /api/patients": "a new patient has no login to read their log (test_api.sh checks it)",
+    "GET /api/patients/{id}": "read",
+    "GET /api/patients/{id}/access-log": "the log itself, read by the patient",
+    "GET /api/patients/{id}/prescriptions": "read",
+    "POST /api/patients/{id}/prescriptions": "write",
+    "POST /api/prescription-items/{id}/cancel": "write",
+    "GET /api/patients/{id}/orders": "read",
+    "POST /api/patients/{id}/orders": "write",
+    "GET /api/orders/{id}": "read",
+    "POST /api/orders/{id}/cancel": "write",
+    "GET /api/fulfilment/orders": "read",
+    "POST /api/orders/{id}/shipments": "write",
+    "POST /api/shipments/{id}/delivered": "write",
+    "POST /api/shipments/{id}/returned": "write",
+    "GET /api/shipments": "read",
+    "GET /api/shipments/{id}": "read",
+    "GET /api/contact-cases": "read",
+    "POST /api/contact-cases/{id}/call": "write",
+    "GET /api/articles": "none",
+    "GET /api/pickup-points": "none",
+    "GET /api/calls": "none",  # times and topics only
+    "POST /api/calls": "write",
+    "POST /api/article-imports": "none",
+    "GET /api/article-imports": "none",
+    "GET /api/article-imports/{id}": "none",
+    "GET /api/users": "none",
+    "POST /api/users": "none",
+    "POST /api/users/{id}/deactivate": "none",
+    "GET /api/users/{id}/tokens": "none",
+    "POST /api/users/{id}/tokens": "none",
+    "POST /api/api-tokens/{id}/revoke": "none",
+    "GET /api/rules": "none",
+    "GET /api/reports/key-figures": "none",  # aggregates
+    "GET /api/reports/invoice-basis": "none",  # aggregates by care provider
+    "GET /api/reports/surplus-repayment": "none",
+    "GET /api/fees": "none",
+    "POST /api/fees": "none",
+    "GET /api/openapi.json": "none",
+    "GET /api/bodies": "none",
+    "POST /api/bodies": "none",
+    "GET /api/bodies/{id}": "none",
+    "POST /api/bodies/{id}/seats": "none",
+    "POST /api/seats/{id}/terms": "none",
+    "GET /api/people": "none",
+    "POST /api/people": "none",
+    "GET /api/meetings": "none",
+    "POST /api/bodies/{id}/meetings": "none",
+    "GET /api/meetings/{id}": "none",
+    "PUT /api/meetings/{id}/attendance": "none",
+    "POST /api/meetings/{id}/items": "none",
+    "PUT /api/agenda-items/{id}": "none",
+    "POST /api/agenda-items/{id}/written": "none",
+    "POST /api/agenda-items/{id}/outcome": "none",
+    "POST /api/agenda-items/{id}/actions": "none",
+    "GET /api/actions": "none",
+    "POST /api/actions/{id}/done": "none",
+    "POST /api/meetings/{id}/minutes": "none",
+    "GET /api/meetings/{id}/minutes": "none",
+    "GET /api/minutes/{id}": "none",
+    "POST /api/minutes/{id}/approve": "none",
+    "GET /api/change-log": "none",
+    "POST /api/change-log": "none",
+    "GET /api/change-log/{id}": "none",
+    "GET /api/specification": "none",
+    "GET /api/specification/diff": "none",
+    "GET /api/minutes/{id}/document": "none",
+    "GET /api/minutes/{id}/pdf": "none",
+    "GET /api/bodies/{id}/compliance": "none",
+    "POST /api/what-if": "none",
+    "POST /api/terms/{id}/end": "none",
+}
+
+t = lmntest.Tap()
+wd = lmntest.Workdir()
+# Patient 1 (the login `patient`) moves to Borås, into municipal housing: every staff role may then
+# read them (the unit's patient of forskrivare and dietist, a Borås resident in municipal housing
+# for the municipal roles). An open delay-contact case on one of their orders.
+wd.sql("UPDATE patients SET municipality = 'Borås', municipal_housing = 1 WHERE id = 1")
+last_order = wd.sql("SELECT max(id) FROM orders WHERE patient_id = 1")[0][0]
+wd.sql("INSERT INTO contact_cases (order_id, opened_on) VALUES (?, '2026-11-20')", (last_order,))
+id_number, full_name = wd.sql(
+    "SELECT id_number, given_name || ' ' || family_name FROM patients WHERE id = 1")[0]
+ombud_order = wd.sql("SELECT max(id) FROM orders WHERE patient_id = 2")[0][0]
+
+srv = lmntest.Server(wd.db)
+try:
+    c = {u: lmntest.Client(srv.port, u) for u in lmntest.DEMO_USERS}
+    ops = lmntest.openapi_operations(c["patient"].get("/api/openapi.json").json())
+    keys = {"%s %s" % (m, p) for m, p, _ in ops}
+    t.check("every operation of the OpenAPI document is classified", [],
+            sorted(keys - set(CLASSES)))
+    t.check("and every classified operation is in the document", [], sorted(set(CLASSES) - keys))
+    roles_of = {"%s %s" % (m, p): set(r) for m, p, r in ops}
+    # Whose log a user's reads go to, and who reads that log.
+    subject = {u: 2 if u == "ombud" else 1 for u in lmntest.DEMO_USERS}
+    log_reader = {1: c["patient"], 2: c["ombud"]}
+
+    def log(pid):
+        r = log_reader[pid].get("/api/patients/%d/access-log?limit=1000" % pid)
+        assert r.status == 200, r.text
+        return r.json()["entries"]
+
+    def new_by(before, after, who):
+        new = after[:len(after) - len(before)]
+        return sum(1 for e in new if e.get("who") == who)
+
+    # What reading the log itself adds (nothing today; if it is logged, so much is expected).
+    base = {}
+    for pid, reader in log_reader.items():
+        b = log(pid)
+        base[pid] = new_by(b, log(pid), reader.me["display_name"])
+
+    def logged(user, method, path, body=None, headers=None, want=(200, 201)):
+        """Calls the route as user; asserts the answer and the new entry of the user's subject."""
+        pid = subject[user]
+        cl = c[user]
+        before = log(pid)
+        r = cl.request(method, path, body, headers=headers)
+        after = log(pid)
+        name = cl.me["display_name"]
+        n = new_by(before, after, name) - (base[pid] if cl is log_reader[pid] else 0)
+        t.ok(r.status in want and n >= 1,
+                  "%s %s as %s: answered, and patient %d's access log names %s" %
+                  (method, path, user, pid, name),
+                  "status %d: %s" % (r.status, r.text[:300]),
+                  "new entries: %r" % (after[:len(after) - len(before)],))
+        return r
+
+    # --- The objects the reads need: a new prescription, orders to deliver, a shipment ---
+    r = logged("forskrivare", "POST", "/api/patients/1/prescriptions", {"items": [
+        {"article_id": a, "withdrawals_allowed": 2, "quantity_per_withdrawal": 1,
+         "period_days": 30, "last_valid": "2027-06-30"} for a in (1, 2, 3, 4)]})
+    items = [i["id"] for i in c["forskrivare"].get("/api/patients/1/prescriptions").json()["items"]
+             if i["prescription_id"] == (r.json() or {}).get("id")]
+    t.check("the prescription has its four items", 4, len(items))
+    orders = []
+    for n, item in enumerate(items[:3]):
+        r = logged("patient", "POST", "/api/patients/1/orders",
+                   {"lines": [{"prescription_item_id": item, "quantity": 1}],
+                    "delivery": {"method": "home"}},
+                   headers={"Idempotency-Key": "access-log-%d" % n})
+        orders.append((r.json() or {}).get("id"))
+    to_ship, to_pick, to_cancel = orders
+    lines = c["kundtjanst"].get("/api/orders/%s" % to_ship).json()["lines"]
+    r = logged("distributor", "POST", "/api/orders/%s/shipments" % to_ship,
+               {"lines": [{"line_id": ln["id"], "quantity": ln["quantity"]} for ln in lines]})
+    shipment = (r.json() or {}).get("id")
+
+    # --- Every read, as every role that may (ids of the caller's subject) ---
+    reads = {
+        "GET /api/patients": ["?id_number=" + id_number,
+                              "?q=" + lmntest.urllib.parse.quote(full_name)],
+        "GET /api/patients/{id}": ["/api/patients/{p}"],
+        "GET /api/patients/{id}/prescriptions": ["/api/patients/{p}/prescriptions"],
+        "GET /api/patients/{id}/orders": ["/api/patients/{p}/orders"],
+        "GET /api/orders/{id}": ["/api/orders/{o}"],
+        "GET /api/fulfilment/orders": ["?until=2026-12-31"],
+        "GET /api/shipments": ["?order_id=%s" % to_ship, "?open=1"],
+        "GET /api/shipments/{id}": ["/api/shipments/%s" % shipment],
+        "GET /api/contact-cases": [""],
+    }
+    t.check("every route classified as a read is called", sorted(k for k, v in CLASSES.items()
+                                                                 if v == "read"), sorted(reads))
+    for key, variants in reads.items():
+        path = key.split(" ", 1)[1]
+        for user, role in lmntest.DEMO_USERS.items():
+            if role not in roles_of[key]:
+                continue
+            pid = subject[user]
+            for v in variants:
+                url = v if v.startswith("/") else path + v
+                url = url.format(p=pid, o=to_ship if pid == 1 else ombud_order)
+                logged(user, "GET", url)
+
+    # --- The writes not done above ---
+    logged("kundtjanst", "POST", "/api/orders/%s/cancel" % to_cancel, {})
+    logged("forskrivare", "POST", "/api/prescription-items/%s/cancel" % items[3], {})
+    logged("distributor", "POST", "/api/shipments/%s/delivered" % shipment,
+           {"delivered_at": "2026-11-23T09:30"})
+    lines = c["kundtjanst"].get("/api/orders/%s" % to_pick).json()["lines"]
+    r = logged("distributor", "POST", "/api/orders/%s/shipments" % to_pick,
+               {"lines": [{"line_id": ln["id"], "quantity": ln["quantity"]} for ln in lines]})
+    logged("distributor", "POST", "/api/shipments/%s/returned" % (r.json() or {}).get("id"),
+           {"outcome": "returned"})
+    case = next((k["id"] for k in c["kundtjanst"].get("/api/contact-cases").json()["cases"]
+                 if k["patient_id"] == 1), None)
+    logged("kundtjanst", "POST", "/api/contact-cases/%s/call" % case, {"outcome": "reached"})
+    logged("kundtjanst", "POST", "/api/calls", {"topic": "order", "patient_id": 1,
+                                                 "queued_at": "2026-11-23T09:50",
+                                                 "answered_at": "2026-11-23T09:51"})
+finally:
+    srv.stop()
+    wd.close()
+sys.exit(t.done())
