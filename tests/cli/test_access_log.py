@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-# The access log as a property of every route (issue 17): every route that reads or writes a
-# patient's data, called as each role that may, leaves an entry naming that user in the patient's
-# access log, as the patient reads it (GET /api/patients/{id}/access-log). The routes come from
-# GET /api/openapi.json; CLASSES below says which of them read or write patient data, and every
-# operation of the document must be in it (a new route must be classified, or this test fails).
+# The access log as a property of every route (issue 17): every route and page that reads or
+# writes a patient's data, called as each role that may, leaves an entry naming that user in the
+# patient's access log, as the patient reads it (GET /api/patients/{id}/access-log). The routes
+# come from GET /api/openapi.json and the pages from src/web/pages.c; CLASSES and PAGE_CLASSES
+# below say which of them read or write patient data, and every operation and page must be in them
+# (a new one must be classified, or this test fails).
 import os
 import sys
 
@@ -92,6 +93,73 @@ CLASSES = {
     "POST /api/terms/{id}/end": "none",
 }
 
+FORM = "a form: it writes through the API route it posts to, checked above"
+# Every page of src/web/pages.c, classified likewise ("read": called as every role that may).
+PAGE_CLASSES = {
+    "GET /": "none",
+    "GET /logga-in": "none",
+    "POST /logga-in": "none",
+    "POST /logga-ut": "none",
+    "GET /mina-sidor": "read",
+    "GET /bestall": "read",
+    "POST /bestall": FORM,
+    "GET /mina-bestallningar": "read",
+    "GET /vem-har-last": "the log itself, read by the patient",
+    "GET /bestallningar/{id}": "read",
+    "POST /bestallningar/{id}/makulera": FORM,
+    "GET /patienter": "read",
+    "GET /patienter/{id}": "read",
+    "GET /patienter/{id}/forskriv": "read",
+    "POST /patienter/{id}/forskriv": FORM,
+    "POST /forskrivningsrader/{id}/makulera": FORM,
+    "GET /patienter/{id}/bestall": "read",
+    "POST /patienter/{id}/bestall": FORM,
+    "GET /kontaktarenden": "read",
+    "POST /kontaktarenden/{id}/samtal": FORM,
+    "GET /samtal": "none",  # times and topics only
+    "POST /samtal": FORM,
+    "GET /plocklista": "read",
+    "GET /leveranser": "read",
+    "GET /plocka/{id}": "read",
+    "POST /plocka/{id}": FORM,
+    "GET /leveranser/{id}": "read",
+    "POST /leveranser/{id}/levererad": FORM,
+    "POST /leveranser/{id}/retur": FORM,
+    "GET /admin/sortiment": "none",
+    "POST /admin/sortiment/import": "none",
+    "GET /admin/priser": "none",
+    "POST /admin/priser": "none",
+    "GET /admin/importer": "none",
+    "GET /admin/importer/{id}": "none",
+    "GET /admin/anvandare": "none",
+    "POST /admin/anvandare": "none",
+    "POST /admin/anvandare/{id}/stang": "none",
+    "GET /admin/anvandare/{id}/nycklar": "none",
+    "POST /admin/anvandare/{id}/nycklar": "none",
+    "POST /admin/anvandare/{id}/nycklar/{id}/aterkalla": "none",
+    "GET /admin/regler": "none",
+    "GET /admin/rapporter": "none",
+    "GET /admin/fakturaunderlag": "none",
+    "GET /admin/avgifter": "none",
+    "POST /admin/avgifter": "none",
+    "GET /styrning": "none",
+    "GET /styrning/moten/{id}": "none",
+    "POST /styrning/moten": "none",
+    "POST /styrning/moten/{id}/punkter": "none",
+    "POST /styrning/atgarder/{id}/klar": "none",
+    "POST /styrning/moten/{id}/narvaro": "none",
+    "GET /styrning/moten/{id}/anteckningar": "none",
+    "POST /styrning/moten/{id}/anteckningar": "none",
+    "POST /styrning/punkter/{id}/utfall": "none",
+    "POST /styrning/punkter/{id}/skriftligt": "none",
+    "POST /styrning/anteckningar/{id}/godkann": "none",
+    "GET /styrning/andringslogg": "none",
+    "POST /styrning/andringslogg": "none",
+    "GET /styrning/organ/{id}": "none",
+    "GET /styrning/vad-hander-om": "none",
+    "POST /styrning/vad-hander-om": "none",
+}
+
 t = lmntest.Tap()
 wd = lmntest.Workdir()
 # Patient 1 (the login `patient`) moves to Borås, into municipal housing: every staff role may then
@@ -113,6 +181,11 @@ try:
             sorted(keys - set(CLASSES)))
     t.check("and every classified operation is in the document", [], sorted(set(CLASSES) - keys))
     roles_of = {"%s %s" % (m, p): set(r) for m, p, r in ops}
+    pages = lmntest.web_pages()
+    page_keys = {"%s %s" % (m, p) for m, p, _ in pages}
+    t.check("every page of the page table is classified", [], sorted(page_keys - set(PAGE_CLASSES)))
+    t.check("and every classified page is in the table", [], sorted(set(PAGE_CLASSES) - page_keys))
+    page_roles = {"%s %s" % (m, p): set(r) for m, p, r in pages}
     # Whose log a user's reads go to, and who reads that log.
     subject = {u: 2 if u == "ombud" else 1 for u in lmntest.DEMO_USERS}
     log_reader = {1: c["patient"], 2: c["ombud"]}
@@ -193,6 +266,36 @@ try:
                 url = v if v.startswith("/") else path + v
                 url = url.format(p=pid, o=to_ship if pid == 1 else ombud_order)
                 logged(user, "GET", url)
+
+    # --- Every page that shows patient data, likewise ---
+    page_reads = {
+        "GET /mina-sidor": [""],
+        "GET /bestall": [""],
+        "GET /mina-bestallningar": [""],
+        "GET /bestallningar/{id}": ["/bestallningar/{o}"],
+        "GET /patienter": ["?namn=" + lmntest.urllib.parse.quote(full_name),
+                           "?personnummer=" + id_number],
+        "GET /patienter/{id}": ["/patienter/{p}"],
+        "GET /patienter/{id}/forskriv": ["/patienter/{p}/forskriv"],
+        "GET /patienter/{id}/bestall": ["/patienter/{p}/bestall"],
+        "GET /kontaktarenden": [""],
+        "GET /plocklista": [""],
+        "GET /leveranser": [""],
+        "GET /plocka/{id}": ["/plocka/%s" % to_pick],
+        "GET /leveranser/{id}": ["/leveranser/%s" % shipment],
+    }
+    t.check("every page classified as a read is called", sorted(
+        k for k, v in PAGE_CLASSES.items() if v == "read"), sorted(page_reads))
+    for key, variants in page_reads.items():
+        path = key.split(" ", 1)[1]
+        for user, role in lmntest.DEMO_USERS.items():
+            if role not in page_roles[key]:
+                continue
+            pid = subject[user]
+            for v in variants:
+                url = v if v.startswith("/") else path + v
+                url = url.format(p=pid, o=to_ship if pid == 1 else ombud_order)
+                logged(user, "GET", url, want=(200, 303))
 
     # --- The writes not done above ---
     logged("kundtjanst", "POST", "/api/orders/%s/cancel" % to_cancel, {})
