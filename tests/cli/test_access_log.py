@@ -7,6 +7,7 @@
 # (a new one must be classified, or this test fails).
 import os
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lmntest  # noqa: E402
@@ -244,7 +245,7 @@ try:
     # --- Every read, as every role that may (ids of the caller's subject) ---
     reads = {
         "GET /api/patients": ["?id_number=" + id_number,
-                              "?q=" + lmntest.urllib.parse.quote(full_name)],
+                              "?q=" + urllib.parse.quote(full_name)],
         "GET /api/patients/{id}": ["/api/patients/{p}"],
         "GET /api/patients/{id}/prescriptions": ["/api/patients/{p}/prescriptions"],
         "GET /api/patients/{id}/orders": ["/api/patients/{p}/orders"],
@@ -273,7 +274,7 @@ try:
         "GET /bestall": [""],
         "GET /mina-bestallningar": [""],
         "GET /bestallningar/{id}": ["/bestallningar/{o}"],
-        "GET /patienter": ["?namn=" + lmntest.urllib.parse.quote(full_name),
+        "GET /patienter": ["?namn=" + urllib.parse.quote(full_name),
                            "?personnummer=" + id_number],
         "GET /patienter/{id}": ["/patienter/{p}"],
         "GET /patienter/{id}/forskriv": ["/patienter/{p}/forskriv"],
