@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Crash durability (issue 17): orders are placed by concurrent clients, each with its own
-# Idempotency-Key, and the server is killed with SIGKILL after 1-3 s (or once half of the 4 000
+# Idempotency-Key, and the server is killed with SIGKILL after 1-3 s (or once half of the 8 000
 # items are ordered); restarted on the same database, every acknowledged (201) order is there with
 # its key, a retry of an acknowledged key returns the same order (200) and makes no second, and
 # PRAGMA integrity_check is ok.
@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lmntest  # noqa: E402
 
 CLIENTS = 6
-PRESCRIPTIONS = 80  # of 50 items each: one order per item (a withdrawal per period)
+PRESCRIPTIONS = 160  # of 50 items each: one order per item (a withdrawal per period)
 PATIENT = 1
 
 t = lmntest.Tap()
