@@ -172,9 +172,12 @@ class Response:
 class Client:
     """One caller: anonymous, or signed in as a demo user (session cookie and CSRF token)."""
 
-    def __init__(self, port, username=None, timeout=30):
+    def __init__(self, port, username=None, timeout=30, keep_alive=True):
         self.port = port
         self.timeout = timeout
+        # Without keep-alive each request has its own connection: many callers at once then hold
+        # none open between their requests (a server may limit connections per address).
+        self.keep_alive = keep_alive
         self.conn = None
         self.cookies = {}
         self.csrf = None
@@ -186,6 +189,7 @@ class Client:
                 raise RuntimeError("login %s: %d %s" % (username, r.status, r.text))
             self.csrf = r.json()["csrf_token"]
             self.me = self.request("GET", "/api/me").json()["user"]
+            self.close()  # opened again by the next request
 
     def _connect(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
@@ -227,7 +231,7 @@ class Client:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = value
-        if resp.getheader("Connection", "").lower() == "close":
+        if not self.keep_alive or resp.getheader("Connection", "").lower() == "close":
             self.conn.close()
             self.conn = None
         return Response(resp.status, hdrs, body_bytes)

@@ -241,6 +241,7 @@ try:
              (user, role, count[0], seeds),
              *["%s: %s" % (p, sorted(m)) for p, m in sorted(found.items())[:30]])
         t.diag("%s: %d pages by following links" % (user, followed))
+        c.close()
 
     # The property can fail: the distributor's delivery views do show the markers (by design).
     dist = clients["distributor"]

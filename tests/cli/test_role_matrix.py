@@ -72,6 +72,7 @@ try:
             if not good:
                 bad.append("%s (%s): want %s, got %d %s" % (who or "anonymous", role or "-", want,
                                                            r.status, r.text[:200]))
+        c.close()
     for (method, path), bad in results.items():
         t.ok(not bad, "API %s %s: every role and anonymous as x-lmn-roles says" % (method, path),
              *bad)
@@ -88,7 +89,7 @@ try:
             to_login = r.status == 303 and (r.header("Location") or "").startswith("/logga-in")
             if (method, path) in LAST and who is not None and to_login:
                 # Signing out answers with the sign-in page too: allowed if the session ended.
-                old = lmntest.Client(srv.port)
+                old = lmntest.Client(srv.port, keep_alive=False)
                 old.cookies = cookies
                 to_login = old.get("/api/me").status != 401
             role_refused = r.status == 403 and ROLE_PAGE in r.text
@@ -108,6 +109,7 @@ try:
             if not good:
                 bad.append("%s (%s): want %s, got %d %s" % (who or "anonymous", role or "-", want,
                                                            r.status, r.text[:200]))
+        c.close()
     for (method, path), bad in results.items():
         t.ok(not bad, "page %s %s: every role and anonymous as the page table says" %
              (method, path), *bad)
