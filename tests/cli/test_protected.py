@@ -243,6 +243,12 @@ try:
         t.diag("%s: %d pages by following links" % (user, followed))
         c.close()
 
+    # Cancelling the new order answers with the order view too.
+    if placed is not None and placed[1].status == 201:
+        r = ks.request("POST", "/api/orders/%d/cancel" % placed[1].json()["id"], {})
+        t.ok(r.status == 200 and not leaks(r), "customer service cancels it: the answer shows "
+             "neither its address nor its phone", "%d %s" % (r.status, r.text[:300]))
+
     # The property can fail: the distributor's delivery views do show the markers (by design).
     dist = clients["distributor"]
     seen_by_distributor = set()

@@ -3,8 +3,8 @@
 # GET /api/openapi.json, and every page of src/web/pages.c, as every demo login and anonymously.
 # The expected answer comes from the table itself (x-lmn-roles; the page's roles), so a new route
 # or page is covered without touching this test:
-#   API:   anonymous -> 401 (unless public); a role not listed -> 403 role_not_allowed; a listed
-#          role -> neither 401 nor role_not_allowed, and no 5xx.
+#   API:   anonymous -> 401 (unless public); a role not listed -> 403 role_not_allowed (both as
+#          application/problem+json); a listed role -> neither 401 nor role_not_allowed, no 5xx.
 #   pages: anonymous -> 303 to /logga-in (unless public); a role not listed -> 403 "Din roll får
 #          inte använda den här sidan"; a listed role -> neither, and no 5xx.
 # Ids in paths are 999999 (nothing), bodies empty: a check of roles, not of what a handler does.
@@ -56,15 +56,16 @@ try:
             body = {} if method in ("POST", "PUT", "PATCH") else None
             r = c.request(method, url, body)
             role = lmntest.DEMO_USERS.get(who)
+            problem = (r.header("Content-Type") or "").startswith("application/problem+json")
             if not roles:
                 want = "public: not 401, not role_not_allowed, no 5xx"
                 good = r.status != 401 and r.code != "role_not_allowed" and r.status < 500
             elif who is None:
-                want = "401"
-                good = r.status == 401
+                want = "401 problem+json"
+                good = r.status == 401 and problem
             elif role not in roles:
-                want = "403 role_not_allowed"
-                good = r.status == 403 and r.code == "role_not_allowed"
+                want = "403 role_not_allowed problem+json"
+                good = r.status == 403 and r.code == "role_not_allowed" and problem
             else:
                 want = "allowed: not 401, not role_not_allowed, no 5xx"
                 good = r.status != 401 and r.code != "role_not_allowed" and r.status < 500
