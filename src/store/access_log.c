@@ -169,8 +169,7 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 	if (rc == LMN_OK && n + nviews < max &&
 	    (rc = db_prepare(c,
 			     "DELETE FROM access_log_view_batches WHERE batch < "
-			     "coalesce((SELECT min(id) FROM access_log_views), (SELECT seq + 1 FROM "
-			     "sqlite_sequence WHERE name = 'access_log_views'), 0) / $1",
+			     "coalesce((SELECT min(id) FROM access_log_views) / $1, 1 << 62)",
 			     &st, err)) == LMN_OK) {
 		db_bind_int(st, 1, ACCESS_LOG_VIEW_BATCH);
 		rc = db_run(st, err);
