@@ -168,11 +168,14 @@ enum lmn_rc jobs_start(struct db *db, struct lmn_err *err)
 	struct clock_now now;
 	enum lmn_rc rc;
 
-	/* The day's cases are open before the first request. */
-	if ((rc = clock_now(&now, err)) != LMN_OK ||
-	    (rc = run_contact_cases(db, now.day, err)) != LMN_OK)
+	/* The day's cases are open before the first request; if they cannot be opened now (the
+	 * store busy with an import), the thread tries again, lmn serve serves all the same. */
+	if ((rc = clock_now(&now, err)) != LMN_OK)
 		return rc;
-	first = now.day;
+	rc = run_contact_cases(db, now.day, err);
+	report("opening contact cases", rc, err);
+	first = rc == LMN_OK ? now.day : 0;
+	rc = LMN_OK;
 	pthread_mutex_lock(&jobs.lock);
 	jobs.db = db;
 	jobs.stop = false;
