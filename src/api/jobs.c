@@ -131,7 +131,8 @@ static void *jobs_main(void *arg)
 		if (jobs.deliveries) {
 			/* Let the registrations of the next few seconds come, then open once. */
 			deadline_in(&ts, JOBS_DELIVERY_DELAY_MS);
-			while (!jobs.stop && pthread_cond_timedwait(&jobs.wake, &jobs.lock, &ts) != ETIMEDOUT)
+			while (!jobs.stop &&
+			       pthread_cond_timedwait(&jobs.wake, &jobs.lock, &ts) != ETIMEDOUT)
 				;
 			jobs.deliveries = false;
 			cases_day = 0;
