@@ -1,6 +1,9 @@
 /* Who may see which patient (DOMAIN.md §2), and the append-only access log of every read and write
  * of patient data (Swedish patient data law). */
+#include <stdlib.h>
+
 #include "api/api.h"
+#include "store/access_log.h"
 
 static const char *const action_names[] = { "read", "create", "update" };
 
@@ -106,4 +109,46 @@ enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient_id, const ch
 	struct access_read r = { ctx, patient_id, what };
 
 	return db_write(ctx->c, access_read_write, &r, &ctx->err);
+}
+
+enum lmn_rc access_record_list(struct api_ctx *ctx, json_t *list, const char *key, const char *what)
+{
+	size_t n = json_array_size(list);
+	int64_t *ids;
+	enum lmn_rc rc;
+
+	if (n == 0)
+		return LMN_OK;
+	if (!(ids = malloc(n * sizeof(*ids))))
+		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		ids[i] = json_integer_value(json_object_get(json_array_get(list, i), key));
+	rc = access_log_add_view(ctx->c, ctx->now, ctx->user.id, user_role_name(ctx->user.role), what,
+				 ids, n, &ctx->err);
+	free(ids);
+	return rc;
+}
+
+struct access_list_read {
+	struct api_ctx *ctx;
+	json_t *list;
+	const char *key, *what;
+};
+
+static enum lmn_rc access_list_read_write(struct db_conn *c, void *arg)
+{
+	struct access_list_read *r = arg;
+
+	(void)c; /* r->ctx->c, whose statements go to the writer now */
+	return access_record_list(r->ctx, r->list, r->key, r->what);
+}
+
+enum lmn_rc access_record_list_read(struct api_ctx *ctx, json_t *list, const char *key,
+				    const char *what)
+{
+	struct access_list_read r = { ctx, list, key, what };
+
+	if (json_array_size(list) == 0)
+		return LMN_OK;
+	return db_write(ctx->c, access_list_read_write, &r, &ctx->err);
 }

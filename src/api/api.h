@@ -187,6 +187,14 @@ LMN_MUST_USE enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id,
  * then records the read: the answer goes out only once its access-log row is durable. */
 LMN_MUST_USE enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient_id,
 					    const char *what);
+/* Records a list view: the patients a list showed (the integer member key of each object of the
+ * array list) as one entry of the access log, which each patient's log shows (migration 15), in
+ * the caller's transaction. An empty list shows no patient: nothing is recorded. */
+LMN_MUST_USE enum lmn_rc access_record_list(struct api_ctx *ctx, json_t *list, const char *key,
+					    const char *what);
+/* The same in a writing transaction of its own, as access_record_read. */
+LMN_MUST_USE enum lmn_rc access_record_list_read(struct api_ctx *ctx, json_t *list,
+						 const char *key, const char *what);
 /* Whether the caller may see a protected identity's address and phone (only roles that deliver). */
 bool access_sees_protected(const struct api_ctx *ctx);
 
@@ -236,6 +244,19 @@ int shipments_get(struct api_ctx *ctx);
 
 int contact_cases_list(struct api_ctx *ctx);
 int contact_cases_call(struct api_ctx *ctx);
+/* Opens the contact cases due on today (Spec B 3:6) that are not open yet, in the caller's write
+ * transaction; *opened: how many. lmn serve's job runs it (api/jobs.c). */
+LMN_MUST_USE enum lmn_rc contact_cases_open(struct db_conn *c, lmn_day today, int64_t *opened,
+					    struct lmn_err *err);
+
+/* lmn serve's background jobs (api/jobs.c): opening the day's contact cases at start (before
+ * jobs_start returns), when the local date changes and after deliveries are registered
+ * (coalesced), and removing access-log entries past their retention period at start and daily.
+ * One thread; jobs_start once, jobs_stop before the database closes. */
+LMN_MUST_USE enum lmn_rc jobs_start(struct db *db, struct lmn_err *err);
+void jobs_stop(void);
+/* A delivery was registered: the contact cases are opened again soon (a no-op without jobs). */
+void jobs_deliveries_registered(void);
 
 int articles_list(struct api_ctx *ctx);
 int pickup_points_near(struct api_ctx *ctx);

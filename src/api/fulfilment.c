@@ -79,10 +79,8 @@ int fulfilment_list(struct api_ctx *ctx)
 				  (json_int_t)db_col_int(st, 19), "backordered", db_col_int(st, 20) != 0));
 	}
 	db_done(st);
-	for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
-		rc = access_record(
-			ctx, json_integer_value(json_object_get(json_array_get(list, i), "patient_id")),
-			ACCESS_READ, "plocklista");
+	if (rc == LMN_OK)
+		rc = access_record_list(ctx, list, "patient_id", "plocklista");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
@@ -331,6 +329,7 @@ int shipments_delivered(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
+	jobs_deliveries_registered(); /* the contact cases are opened again after deliveries */
 	json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)ctx->id[0], "delivered_at",
 			      when, "order_status", status, "deviation", deviation);
 	if (deviation) {
@@ -470,10 +469,14 @@ static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order
 				  (json_int_t)db_col_int(st, 28)));
 	}
 	db_done(st);
-	for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
-		rc = access_record(
-			ctx, json_integer_value(json_object_get(json_array_get(list, i), "patient_id")),
-			ACCESS_READ, shipment_id ? "sändning" : "sändningslista");
+	if (shipment_id)
+		for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
+			rc = access_record(ctx,
+					   json_integer_value(json_object_get(json_array_get(list, i),
+									      "patient_id")),
+					   ACCESS_READ, "sändning");
+	else if (rc == LMN_OK)
+		rc = access_record_list(ctx, list, "patient_id", "sändningslista");
 	return rc;
 }
 

@@ -112,15 +112,12 @@ int patients_list(struct api_ctx *ctx)
 	db_done(st);
 	if (rc != LMN_OK)
 		goto db_fail;
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		json_t *p = json_array_get(list, i);
-		int64_t pid = json_integer_value(json_object_get(p, "id"));
-		/* An exact number is a look-up; the staff member must still have a relationship to read
-		 * more than that the patient exists — except customer service, who serve everyone. */
-		if ((rc = access_record(ctx, pid, ACCESS_READ, number ? "sökning på personnummer"
-								     : "sökning på namn")) != LMN_OK)
-			goto db_fail;
-	}
+	/* An exact number is a look-up; the staff member must still have a relationship to read
+	 * more than that the patient exists — except customer service, who serve everyone. A search
+	 * is one list view of the access log, with the patients it found. */
+	if ((rc = access_record_list(ctx, list, "id", number ? "sökning på personnummer"
+							      : "sökning på namn")) != LMN_OK)
+		goto db_fail;
 	if ((rc = db_commit(ctx->c, &ctx->err)) != LMN_OK)
 		goto db_fail;
 	return api_json(ctx, 200, json_pack("{s:o}", "patients", list));
@@ -273,9 +270,12 @@ int patients_access_log(struct api_ctx *ctx)
 		return 0;
 	}
 	/* A patient's entries are in the index by patient, in chunks not yet moved there, or at the
-	 * log's end not yet filed (migration 12). */
+	 * log's end not yet filed (migration 12); the list views that showed them in the batches of
+	 * views named for them (migration 15), in the order the two were written. */
 	rc = db_prepare(ctx->c,
-			"SELECT a.at, coalesce(u.display_name, ''), a.role, a.action, a.what "
+			"SELECT at, who, role, action, what FROM ("
+			"SELECT a.at, coalesce(u.display_name, '') AS who, a.role, a.action, a.what, "
+			"       k.id AS k1, 0 AS k2, 0 AS k3 "
 			"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
 			"      UNION ALL "
 			"      SELECT id FROM access_log_recent "
@@ -284,7 +284,13 @@ int patients_access_log(struct api_ctx *ctx)
 			"      SELECT id FROM access_log "
 			"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
 			"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
-			"ORDER BY k.id DESC LIMIT $2",
+			"UNION ALL "
+			"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, v.after, 1, v.id "
+			"FROM access_log_view_batches b JOIN access_log_views v "
+			"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
+			"LEFT JOIN users u ON u.id = v.user_id "
+			"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
+			"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
 			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);

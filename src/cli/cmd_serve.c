@@ -123,8 +123,17 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* The background jobs, their thread with the signals blocked too: the day's contact cases
+	 * are open before the first request. */
+	if (jobs_start(db, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		rules_live_close(live);
+		db_close(db);
+		return 1;
+	}
 	if (server_start(&cfg, db, rules_live_get(live), &srv, &err) != LMN_OK) {
 		cli_error("%s", err.message);
+		jobs_stop();
 		rules_live_close(live);
 		db_close(db);
 		return 1;
@@ -134,6 +143,7 @@ int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	printf("lmn: stopping (signal %d)\n", sig);
 	server_stop(srv);
+	jobs_stop();
 	imports_drain();
 	minutes_pdf_shutdown();
 	rules_live_close(live);

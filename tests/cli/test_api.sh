@@ -202,7 +202,7 @@ placed = 'SELECT id FROM access_log_by_patient UNION ALL SELECT id FROM access_l
 print(c.execute('SELECT count(*) FROM access_log WHERE id NOT IN (' + placed + ')').fetchone()[0],
       c.execute('SELECT count(*) FROM (SELECT id FROM (' + placed + ') GROUP BY id HAVING count(*) > 1)').fetchone()[0])" "$TMP/lmn.db")"
 check "the patient's access log lists every entry of theirs, newest first" \
-	"$(python3 -c "import sqlite3,sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT at || what FROM access_log WHERE patient_id = 1 ORDER BY id DESC')])" "$TMP/lmn.db")" \
+	"$(python3 -c "import sqlite3,sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT at || what, id, 0, 0 FROM access_log WHERE patient_id = 1 UNION ALL SELECT at || what, after, 1, id FROM access_log_views WHERE instr(patients, \\',1,\\') ORDER BY 2 DESC, 3 DESC, 4 DESC')])" "$TMP/lmn.db")" \
 	"$(body patient GET '/api/patients/1/access-log?limit=1000' | json '[e["at"] + e["what"] for e in d["entries"]]')"
 check "an entry before the filed part of the log is refused" "yes" \
 	"$(python3 -c "

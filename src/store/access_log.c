@@ -1,0 +1,183 @@
+/* The access log's list views and its retention (migration 15). */
+#include "store/access_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_id,
+				const char *role, const char *what, int64_t *ids, size_t n,
+				struct lmn_err *err)
+{
+	struct db_stmt *st;
+	char *set;
+	size_t len = 1, k = 0;
+	int64_t view;
+	enum lmn_rc rc;
+
+	if (n == 0)
+		return LMN_OK;
+	qsort(ids, n, sizeof(*ids), id_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || ids[i] != ids[i - 1])
+			ids[k++] = ids[i];
+	/* ",12,57,301,": at most 20 digits and a comma per id */
+	if (!(set = malloc(k * 21 + 2)))
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	set[0] = ',';
+	set[1] = '\0';
+	for (size_t i = 0; i < k; i++)
+		len += (size_t)snprintf(set + len, 22, "%lld,", (long long)ids[i]);
+	rc = db_prepare(c,
+			"INSERT INTO access_log_views (after, at, user_id, role, what, patients) "
+			"VALUES ((SELECT coalesce(max(id), 0) FROM access_log), $1, $2, $3, $4, $5)",
+			&st, err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, at);
+		db_bind_int(st, 2, user_id);
+		db_bind_text(st, 3, role);
+		db_bind_text(st, 4, what);
+		db_bind_text_kept(st, 5, set);
+		rc = db_run(st, err);
+	}
+	free(set);
+	if (rc != LMN_OK)
+		return rc;
+	view = db_last_id(c);
+	/* Each patient's batch of views, once: a patient listed again in the batch writes nothing. */
+	if ((rc = db_prepare(c,
+			     "INSERT OR IGNORE INTO access_log_view_batches (patient_id, batch) "
+			     "VALUES ($1, $2)",
+			     &st, err)) != LMN_OK)
+		return rc;
+	for (size_t i = 0; rc == LMN_OK && i < k; i++) {
+		db_bind_int(st, 1, ids[i]);
+		db_bind_int(st, 2, view / ACCESS_LOG_VIEW_BATCH);
+		rc = db_run(st, err);
+	}
+	db_done(st);
+	return rc;
+}
+
+/* Reads the ids (and patients) of the oldest entries of a table before `before`, up to max. */
+static enum lmn_rc oldest(struct db_conn *c, const char *sql, const char *before, int max,
+			  int64_t *ids, int64_t *patients, int *n, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	*n = 0;
+	if ((rc = db_prepare(c, sql, &st, err)) != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, max);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		if (strcmp(db_col_text(st, 2), before) >= 0)
+			break; /* within the retention period: so is every later entry */
+		ids[*n] = db_col_int(st, 0);
+		patients[*n] = db_col_int(st, 1);
+		(*n)++;
+	}
+	db_done(st);
+	return rc;
+}
+
+static enum lmn_rc delete_ids(struct db_conn *c, const char *sql, const int64_t *a,
+			      const int64_t *b, int n, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c, sql, &st, err)) != LMN_OK)
+		return rc;
+	for (int i = 0; rc == LMN_OK && i < n; i++) {
+		db_bind_int(st, 1, a[i]);
+		if (b)
+			db_bind_int(st, 2, b[i]);
+		rc = db_run(st, err);
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int max,
+				      int64_t *removed, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	int64_t *ids = NULL, *patients = NULL;
+	char before[32] = "";
+	int n = 0, nviews = 0;
+	bool row;
+	enum lmn_rc rc;
+
+	*removed = 0;
+	if (max < 1)
+		return LMN_OK;
+	/* The retention period back from now, and never later than the triggers' own bound. */
+	if ((rc = db_prepare(c,
+			     "SELECT min(strftime('%Y-%m-%dT%H:%M:%S', substr($1, 1, 19), "
+			     "'-' || r.years || ' years'), e.before) "
+			     "FROM access_log_retention r, access_log_expired e",
+			     &st, err)) != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, now);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		snprintf(before, sizeof(before), "%s", db_col_text(st, 0));
+	db_done(st);
+	if (rc != LMN_OK)
+		return rc;
+	if (!*before)
+		return lmn_err_set(err, LMN_EDB, NULL, NULL,
+				   "access log retention: no period (access_log_retention)");
+	ids = malloc((size_t)max * sizeof(*ids));
+	patients = malloc((size_t)max * sizeof(*patients));
+	if (!ids || !patients) {
+		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	/* The entries of access_log, with their places in the index by patient. An entry still in a
+	 * chunk of access_log_recent (only the last 64 filings' are) is left there: a chunk's entry
+	 * whose access_log row is gone is not shown, and the chunk empties at its next filings. The
+	 * last entry stays: the next one's id follows it (an id below the filed part is refused). */
+	rc = oldest(c,
+		    "SELECT id, patient_id, at FROM access_log "
+		    "WHERE id < (SELECT max(id) FROM access_log) ORDER BY id LIMIT $1",
+		    before, max, ids, patients, &n, err);
+	if (rc == LMN_OK)
+		rc = delete_ids(c,
+				"DELETE FROM access_log_by_patient WHERE patient_id = $2 AND id = $1",
+				ids, patients, n, err);
+	if (rc == LMN_OK)
+		rc = delete_ids(c, "DELETE FROM access_log WHERE id = $1", ids, NULL, n, err);
+	if (rc != LMN_OK)
+		goto out;
+	/* The list views, then, when none is left to remove, the batches no view is left in (a
+	 * scan of them all, once a run). */
+	rc = oldest(c, "SELECT id, 0, at FROM access_log_views ORDER BY id LIMIT $1", before,
+		    max - n, ids, patients, &nviews, err);
+	if (rc == LMN_OK)
+		rc = delete_ids(c, "DELETE FROM access_log_views WHERE id = $1", ids, NULL, nviews,
+				err);
+	if (rc == LMN_OK && n + nviews < max &&
+	    (rc = db_prepare(c,
+			     "DELETE FROM access_log_view_batches WHERE batch < "
+			     "coalesce((SELECT min(id) FROM access_log_views) / $1, 1 << 62)",
+			     &st, err)) == LMN_OK) {
+		db_bind_int(st, 1, ACCESS_LOG_VIEW_BATCH);
+		rc = db_run(st, err);
+	}
+	if (rc == LMN_OK)
+		*removed = n + nviews;
+out:
+	free(ids);
+	free(patients);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* The access log's list views and its retention (migration 15): one entry per list view with the
+ * patients it showed, and the removal of entries past the retention period. */
+#ifndef LMN_ACCESS_LOG_H
+#define LMN_ACCESS_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "util/rc.h"
+
+/* List views per entry of access_log_view_batches (the migration's 1 024). */
+#define ACCESS_LOG_VIEW_BATCH 1024
+
+/* Records that a list showed the patients ids[0, n) (any order, repeats allowed: ids is sorted in
+ * place) to the user, as one entry, in the caller's write transaction. Nothing for n == 0. */
+LMN_MUST_USE enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_id,
+					     const char *role, const char *what, int64_t *ids,
+					     size_t n, struct lmn_err *err);
+
+/* Removes up to max of the oldest entries of the access log and of its list views written before
+ * the retention period (access_log_retention) reckoned back from now (ISO 8601 local time) — never
+ * later than the triggers allow by the system clock. Stops at the first entry still within it:
+ * entries are written in time order. *removed: how many were removed; fewer than max when none
+ * is left to remove. In the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int max,
+						   int64_t *removed, struct lmn_err *err);
+
+#endif

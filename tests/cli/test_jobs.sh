@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# lmn serve's background jobs and the access log of list views (issue 17, M5 and M6 of the security
+# review): the delay queue is a read, its cases opened by a job (at start, after deliveries); a list
+# is one access-log entry that every patient it showed finds in their log; entries past the
+# retention period are removed, and only those.
+. "$(dirname "$0")/tap.sh"
+
+. "$(dirname "$0")/api_lib.sh"
+
+for u in patient forskrivare kundtjanst distributor; do
+	login "$u"
+done
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA busy_timeout = 5000"); print(*[r[0] for r in c.execute(sys.argv[2], sys.argv[3:])]); c.commit()' "$TMP/lmn.db" "$@"; }
+
+# A copy of the demo database before any access-log entry, for the retention tests at the end.
+python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' "$TMP/lmn.db" "$TMP/old.db"
+
+# --- The delay queue at start: the cases the rule (Spec B 3:6, DOMAIN.md) opens as of the day.
+# Expected: on a copy taken after start, without the open cases nobody has called yet, the
+# statement the read used to run opens them again ---
+python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' "$TMP/lmn.db" "$TMP/copy.db"
+cat >"$TMP/rule.py" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("DELETE FROM contact_cases WHERE closed_at IS NULL AND called_at IS NULL")
+c.execute("""INSERT INTO contact_cases (order_id, opened_on)
+SELECT o.id, o.contact_from FROM orders o
+WHERE o.contact_from IS NOT NULL AND o.contact_from <= ? AND o.status <> 'cancelled'
+AND NOT EXISTS (SELECT 1 FROM contact_cases c WHERE c.order_id = o.id)
+AND EXISTS (SELECT 1 FROM order_lines l JOIN articles a ON a.id = l.article_id
+  WHERE l.order_id = o.id AND NOT (a.special = 1 AND a.stocked = 0) AND l.quantity >
+  (SELECT coalesce(sum(sl.quantity), 0) FROM shipment_lines sl
+   JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id
+   AND s.outcome = 'delivered' AND substr(s.delivered_at, 1, 10) < o.contact_from))""",
+          ("2026-11-23",))
+print(sorted(r[0] for r in c.execute("SELECT order_id FROM contact_cases WHERE closed_at IS NULL")))
+EOF
+expected_cases=$(python3 "$TMP/rule.py" "$TMP/copy.db")
+check "at start the open cases are those the rule opens as of the day" "$expected_cases" \
+	"$(body kundtjanst GET /api/contact-cases | json 'sorted(c["order_id"] for c in d["cases"])')"
+
+# --- 200 order placements in parallel with 20 reads of the delay queue: every read answers within
+# a second (each took 1.3 s and more when the read opened the cases in the writer) ---
+items=()
+for n in 1 2 3 4; do
+	body_rx="{\"items\":[$(for i in $(seq 1 50); do [ "$i" -gt 1 ] && printf ,; printf '{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":1,"last_valid":"2027-05-01"}'; done)]}"
+	rx=$(body forskrivare POST /api/patients/1/prescriptions "$body_rx" | json 'd["id"]')
+	items+=($(body forskrivare GET /api/patients/1/prescriptions | json "' '.join(str(i['id']) for i in d['items'] if i['prescription_id']==$rx)"))
+done
+check "200 prescription items to place orders on" "200" "${#items[@]}"
+n=0
+for item in "${items[@]}"; do
+	n=$((n + 1))
+	[ "$n" -gt 1 ] && echo next
+	cat <<EOF
+url = "$B/api/patients/1/orders"
+cookie = "$TMP/kundtjanst.jar"
+header = "X-CSRF-Token: $(cat "$TMP/kundtjanst.csrf")"
+header = "Content-Type: application/json"
+header = "Idempotency-Key: jobs-load-$n"
+data = "{\\"reason\\":\\"Last\\",\\"lines\\":[{\\"prescription_item_id\\":$item,\\"quantity\\":1}],\\"delivery\\":{\\"method\\":\\"home\\"}}"
+output = "$TMP/place.$n.body"
+write-out = "%{http_code}\\n"
+EOF
+done >"$TMP/place.curl"
+for n in $(seq 1 20); do
+	[ "$n" -gt 1 ] && echo next
+	printf 'url = "%s/api/contact-cases"\ncookie = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
+		"$B" "$TMP/kundtjanst.jar"
+done >"$TMP/read.curl"
+curl -sS --parallel --parallel-max 16 -K "$TMP/place.curl" >"$TMP/place.codes" &
+placing=$!
+sleep 0.05
+curl -sS --parallel --parallel-max 2 -K "$TMP/read.curl" >"$TMP/read.times"
+wait $placing
+check "the 200 orders are placed" "200" "$(grep -c '^201$' "$TMP/place.codes")"
+check "the 20 reads are answered" "20" "$(grep -c '^200 ' "$TMP/read.times")"
+check "each read of the delay queue within a second beside the placements" "" \
+	"$(awk '$2 >= 1.0 { printf "%s ", $2 }' "$TMP/read.times")"
+
+# --- A case falls due while lmn serves (here: an order's contact date set to today). The read does
+# not open it; registering a delivery runs the job, which does ---
+late=$(json 'd["id"]' <"$TMP/place.1.body")
+delivered=$(json 'd["id"]' <"$TMP/place.2.body")
+sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id = ?" "$late" >/dev/null
+in_queue() { body kundtjanst GET /api/contact-cases | json "str(any(c['order_id'] == $late for c in d['cases']))"; }
+check "a case due since start is not opened by the read" "False" "$(in_queue)"
+line=$(body kundtjanst GET "/api/orders/$delivered" | json 'd["lines"][0]["id"]')
+ship=$(body distributor POST "/api/orders/$delivered/shipments" "{\"lines\":[{\"line_id\":$line,\"quantity\":1}]}" | json 'd["id"]')
+check "a delivery is registered" "200" "$(status distributor POST "/api/shipments/$ship/delivered" '{}')"
+for _ in $(seq 1 100); do
+	[ "$(in_queue)" = True ] && break
+	sleep 0.1
+done
+check "after the delivery the job opens the case" "True" "$(in_queue)"
+
+# --- A thousand name searches: a thousand access-log entries, not one per patient shown ---
+hits=$(body kundtjanst GET '/api/patients?q=an&limit=200' | json 'len(d["patients"])')
+listed=$(body kundtjanst GET '/api/patients?q=an&limit=200' | json '" ".join(str(p["id"]) for p in d["patients"])')
+check "the search shows many patients, patient 1 among them" "yes" \
+	"$([ "$hits" -ge 10 ] && [[ " $listed " == *" 1 "* ]] && echo yes || echo "no: $hits: $listed")"
+size() { sql 'SELECT (SELECT page_count FROM pragma_page_count) * (SELECT page_size FROM pragma_page_size)'; }
+rows() { sql 'SELECT (SELECT count(*) FROM access_log) || " " || (SELECT count(*) FROM access_log_views) || " " || (SELECT count(*) FROM access_log_view_batches)'; }
+read -r log0 views0 batches0 <<<"$(rows)"
+size0=$(size)
+for n in $(seq 1 1000); do
+	[ "$n" -gt 1 ] && echo next
+	printf 'url = "%s/api/patients?q=an&limit=200"\ncookie = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+		"$B" "$TMP/kundtjanst.jar"
+done >"$TMP/search.curl"
+curl -sS --parallel --parallel-max 4 -K "$TMP/search.curl" >"$TMP/search.codes"
+check "1 000 searches answered" "1000" "$(grep -c '^200$' "$TMP/search.codes")"
+read -r log1 views1 batches1 <<<"$(rows)"
+size1=$(size)
+check "they wrote no entry per patient and one list view each ($hits patients each)" "0 1000" \
+	"$((log1 - log0)) $((views1 - views0))"
+check "and at most two batch entries per patient shown" "yes" \
+	"$([ $((batches1 - batches0)) -le $((2 * hits)) ] && echo yes || echo "no: $((batches1 - batches0))")"
+check "the store grew by less than 512 KiB (1 000 x $hits entries did before)" "yes" \
+	"$([ $((size1 - size0)) -lt 524288 ] && echo yes || echo "no: $((size1 - size0)) bytes")"
+check "patient 1 sees each of the 1 000 searches, by customer service, newest first" "1000 sökning på namn read customer_service" \
+	"$(body patient GET '/api/patients/1/access-log?limit=1000' | json '" ".join([str(len(d["entries"]))] + sorted(set(e["what"] + " " + e["action"] + " " + e["role"] for e in d["entries"])))')"
+check "every patient shown finds the 1 000 searches in their log (as the access-log route reads it)" "" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+for p in sys.argv[2:]:
+    n = c.execute('SELECT count(*) FROM access_log_view_batches b JOIN access_log_views v ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 WHERE b.patient_id = ?1 AND instr(v.patients, \\',\\' || ?1 || \\',\\') > 0 AND v.what = \\'sökning på namn\\'', (int(p),)).fetchone()[0]
+    if n < 1000: print('%s:%s' % (p, n), end=' ')
+" "$TMP/lmn.db" $listed)"
+body patient GET /api/patients/1 >/dev/null
+check "a read of the record after them comes first in the log" "patientuppgifter sökning på namn" \
+	"$(body patient GET '/api/patients/1/access-log?limit=2' | json '" ".join(e["what"] for e in d["entries"])')"
+check "a list view cannot be deleted or changed" "refused refused" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+for q in ('DELETE FROM access_log_views', 'UPDATE access_log_views SET patients = \\',1,\\''):
+    try:
+        c.execute(q); print('done', end=' ')
+    except sqlite3.DatabaseError as e:
+        print('refused' if 'append-only' in str(e) else str(e), end=' ')
+" "$TMP/lmn.db" | sed 's/ $//')"
+kill "$pid"
+wait "$pid" 2>/dev/null
+
+# --- Retention: entries written more than the retention period (10 years) ago go, at the start of
+# lmn serve; younger ones stay, and cannot be deleted ---
+at() { # at NOW: serves old.db with the clock at NOW; sets B
+	LMN_NOW=$1 "$LMN" serve --db "$TMP/old.db" --port 0 >"$TMP/old.out" 2>"$TMP/old.err" &
+	pid=$!
+	for _ in $(seq 1 100); do
+		port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/old.out")
+		[ -n "$port" ] && break
+		sleep 0.05
+	done
+	B="http://127.0.0.1:$port"
+	login patient
+	login kundtjanst
+}
+stop() { kill "$pid"; wait "$pid" 2>/dev/null; }
+old_sql() { python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())' "$TMP/old.db" "$1"; }
+at 2014-06-02T10:00
+body patient GET /api/patients/1 >/dev/null
+body patient GET /api/patients/1/orders >/dev/null
+body kundtjanst GET '/api/patients?q=an' >/dev/null
+stop
+at 2017-06-01T10:00
+body patient GET /api/patients/1 >/dev/null
+body kundtjanst GET '/api/patients?q=an' >/dev/null
+stop
+check "entries of 2014 and 2017 are written" "3 2" \
+	"$(old_sql "SELECT (SELECT count(*) FROM access_log WHERE at < '2018'), (SELECT count(*) FROM access_log_views WHERE at < '2018')")"
+at 2026-11-23T10:00
+for _ in $(seq 1 100); do
+	[ "$(old_sql "SELECT count(*) FROM access_log WHERE at < '2015'")" = 0 ] && break
+	sleep 0.1
+done
+check "lmn serve in 2026 removes those of 2014, keeps those of 2017" "0 0 1 1" \
+	"$(old_sql "SELECT (SELECT count(*) FROM access_log WHERE at < '2015'), (SELECT count(*) FROM access_log_views WHERE at < '2015'), (SELECT count(*) FROM access_log WHERE at LIKE '2017%'), (SELECT count(*) FROM access_log_views WHERE at LIKE '2017%')")"
+check "with their places by patient, and the batches of views left" "0 0" \
+	"$(old_sql "SELECT (SELECT count(*) FROM access_log_by_patient WHERE id NOT IN (SELECT id FROM access_log)), (SELECT count(*) FROM access_log_view_batches b WHERE NOT EXISTS (SELECT 1 FROM access_log_views v WHERE v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023))")"
+check "the patient's log shows the 2017 entries only" "2017-06-01 2017-06-01" \
+	"$(body patient GET /api/patients/1/access-log | json '" ".join(e["at"][:10] for e in d["entries"])')"
+stop
+check "an entry within the period cannot be deleted" "refused refused" \
+	"$(python3 -c "
+import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+for q in ('DELETE FROM access_log WHERE at LIKE \\'2017%\\'', 'DELETE FROM access_log_views WHERE at LIKE \\'2017%\\''):
+    try:
+        c.execute(q); print('done', end=' ')
+    except sqlite3.DatabaseError as e:
+        print('refused' if 'append-only' in str(e) else str(e), end=' ')
+" "$TMP/old.db" | sed 's/ $//')"
+
+done_testing
