@@ -181,15 +181,21 @@ static void session_touch(struct api_ctx *ctx, const char *hash, int64_t idle_un
 	struct db_stmt *st;
 	struct lmn_err err;
 	char modifier[32];
+	enum lmn_rc rc;
 
 	if (idle_until - (int64_t)time(NULL) >= idle - step)
 		return;
 	snprintf(modifier, sizeof(modifier), "+%d seconds", idle);
-	if (db_prepare(ctx->c,
-		       "UPDATE sessions SET idle_until = min(expires_at, "
-		       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $2)) WHERE token_hash = $1",
-		       &st, &err) != LMN_OK ||
-	    (db_bind_text(st, 1, hash), db_bind_text(st, 2, modifier), db_run(st, &err)) != LMN_OK)
+	rc = db_prepare(ctx->c,
+			"UPDATE sessions SET idle_until = min(expires_at, "
+			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $2)) WHERE token_hash = $1",
+			&st, &err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, hash);
+		db_bind_text(st, 2, modifier);
+		rc = db_run(st, &err);
+	}
+	if (rc != LMN_OK) /* no personal data in the message: SQLite's, about the statement */
 		fprintf(stderr, "lmn: a session's idle end not moved on: %s\n", err.message);
 }
 
