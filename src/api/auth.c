@@ -139,8 +139,8 @@ static int64_t utc_seconds(const char *s)
 /* Runs a prepared lookup with $1 bound; a row signs the caller in and is kept under key. A
  * session's row also has its CSRF token, absolute end and idle end (columns 8-10): *idle_until
  * gets the last. */
-static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session,
-			       const char *key, uint64_t generation, int64_t *idle_until)
+static enum lmn_rc identify_row(struct api_ctx *ctx, struct db_stmt *st, bool session,
+				const char *key, uint64_t generation, int64_t *idle_until)
 {
 	bool row;
 	enum lmn_rc rc = db_step(st, &row, &ctx->err);
@@ -164,6 +164,14 @@ static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool ses
 	if (rc == LMN_OK && (!session || expires))
 		identity_put(key, &ctx->user, expires, generation);
 	return rc;
+}
+
+static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session,
+			       const char *key, uint64_t generation)
+{
+	int64_t idle_until = 0;
+
+	return identify_row(ctx, st, session, key, generation, &idle_until);
 }
 
 int auth_session_idle(const struct api_config *cfg)
@@ -244,7 +252,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 		if (rc != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, key + 1);
-		return identify_by(ctx, st, false, key, generation, &idle_until);
+		return identify_by(ctx, st, false, key, generation);
 	}
 	if (ctx->app->cfg.proxy_user_header) {
 		const char *name = req->lookup(req->conn, HTTP_HEADER, ctx->app->cfg.proxy_user_header);
@@ -264,7 +272,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 				return rc;
 			db_bind_text(st, 1, name);
 			rc = identify_by(ctx, st, false, strlen(name) < sizeof(key) - 1 ? key : "",
-					 generation, &idle_until);
+					 generation);
 			if (rc == LMN_OK) {
 				ctx->user.via_proxy = true;
 				proxy_csrf(ctx->user.username, ctx->user.csrf);
@@ -290,7 +298,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 		if (rc != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, key + 1);
-		rc = identify_by(ctx, st, true, key, generation, &idle_until);
+		rc = identify_row(ctx, st, true, key, generation, &idle_until);
 		if (rc == LMN_OK && idle_until)
 			session_touch(ctx, key + 1, idle_until);
 		return rc;
