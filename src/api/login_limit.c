@@ -185,6 +185,15 @@ bool login_hash_begin(void)
 	return ok;
 }
 
+void login_hash_wait(void)
+{
+	pthread_mutex_lock(&hash_lock);
+	while (hash_active >= LOGIN_HASH_ACTIVE)
+		pthread_cond_wait(&hash_cond, &hash_lock);
+	hash_active++;
+	pthread_mutex_unlock(&hash_lock);
+}
+
 void login_hash_end(void)
 {
 	pthread_mutex_lock(&hash_lock);

@@ -45,6 +45,9 @@ void login_limit_reset(void);
 #define LOGIN_HASH_QUEUE 2
 #define LOGIN_HASH_WAIT_MS 2000
 bool login_hash_begin(void);
+/* As login_hash_begin, waiting as long as it takes: for hashes only an administration computes
+ * (a new account's password), which no one outside can flood. */
+void login_hash_wait(void);
 void login_hash_end(void);
 
 #endif

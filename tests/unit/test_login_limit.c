@@ -124,6 +124,13 @@ static void hashes_at_once_are_bounded(void **state)
 	assert_true(login_hash_begin());
 	for (int i = 0; i < LOGIN_HASH_ACTIVE; i++)
 		login_hash_end();
+	/* The administration's hashes share the bound. */
+	login_hash_wait();
+	for (int i = 1; i < LOGIN_HASH_ACTIVE; i++)
+		assert_true(login_hash_begin());
+	assert_false(login_hash_begin());
+	for (int i = 0; i < LOGIN_HASH_ACTIVE; i++)
+		login_hash_end();
 }
 
 int main(void)
