@@ -26,6 +26,7 @@ struct http_req {
 	/* Looks up a query argument, header or cookie; NULL when absent. */
 	const char *(*lookup)(void *conn, enum http_lookup kind, const char *key);
 	void *conn;
+	const char *peer; /* the client's address ("127.0.0.1"); NULL when unknown */
 	/* Set by a server that can answer later (else NULL): suspend holds the request's connection
 	 * (the handler then marks the response deferred and returns) or returns false (a server
 	 * stopping: answer at once), and resume, called on any thread once the response is written,
@@ -58,6 +59,8 @@ struct rules_live;
 struct api_config {
 	const char *proxy_user_header; /* trusted reverse proxy: this header names the user; NULL: off */
 	bool secure_cookies;           /* add Secure to cookies (behind HTTPS) */
+	int session_idle_s;            /* a session ends after this long without a request; 0: the
+					* default, AUTH_SESSION_IDLE_DEFAULT */
 	/* The rules from the files and the change log, swapped in when a decision is recorded; each
 	 * request reads the set in force when it starts. NULL: params below never change. */
 	struct rules_live *rules;
@@ -161,7 +164,8 @@ typedef int (*api_after_fn)(struct api_ctx *ctx, void *arg, enum lmn_rc rc);
 int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
 	      void (*release)(void *arg));
 
-/* Body fields. Each reports a missing or wrong field as a 400 problem and returns false. */
+/* Body fields. Each reports a missing or wrong field as a 400 problem and returns false; api_str
+ * also a text longer than its field takes (respond.c: text_limits) as a 422 naming the field. */
 bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **out);
 bool api_int(struct api_ctx *ctx, const char *key, bool required, int64_t min, int64_t max,
 	     int64_t *out);
@@ -207,6 +211,11 @@ LMN_MUST_USE enum lmn_rc auth_identify(struct api_ctx *ctx);
 /* Forgets every caller identified so far (auth_identify keeps them for up to a second): call after
  * committing a change that ends a session, revokes a token or closes an account. */
 void auth_forget(void);
+/* A session ends 12 hours after sign-in, or earlier after this long without a request. */
+#define AUTH_SESSION_IDLE_DEFAULT (30 * 60)
+int auth_session_idle(const struct api_config *cfg);
+/* Whether cookies carry Secure: behind HTTPS (--secure-cookies) or the trusted proxy. */
+bool auth_secure_cookies(const struct api_config *cfg);
 /* Argon2id hash of a password (libsodium), for user creation. */
 LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err);
 /* A new API token for a user: returns the secret once, stores only its hash. */

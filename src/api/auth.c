@@ -5,9 +5,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api/api.h"
+#include "api/login_limit.h"
 
 #define SESSION_COOKIE "lmn_session"
 #define SESSION_HOURS 12
@@ -134,9 +136,11 @@ static int64_t utc_seconds(const char *s)
 	return end && !*end ? (int64_t)timegm(&tm) : 0;
 }
 
-/* Runs a prepared lookup with $1 bound; a row signs the caller in and is kept under key. */
-static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session,
-			       const char *key, uint64_t generation)
+/* Runs a prepared lookup with $1 bound; a row signs the caller in and is kept under key. A
+ * session's row also has its CSRF token, absolute end and idle end (columns 8-10): *idle_until
+ * gets the last. */
+static enum lmn_rc identify_row(struct api_ctx *ctx, struct db_stmt *st, bool session,
+				const char *key, uint64_t generation, int64_t *idle_until)
 {
 	bool row;
 	enum lmn_rc rc = db_step(st, &row, &ctx->err);
@@ -148,6 +152,9 @@ static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool ses
 			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 8));
 			ctx->user.via_session = true;
 			expires = utc_seconds(db_col_text(st, 9));
+			*idle_until = utc_seconds(db_col_text(st, 10));
+			if (*idle_until && *idle_until < expires)
+				expires = *idle_until;
 		}
 		ctx->signed_in = true;
 	} else if (rc == LMN_OK) {
@@ -157,6 +164,47 @@ static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool ses
 	if (rc == LMN_OK && (!session || expires))
 		identity_put(key, &ctx->user, expires, generation);
 	return rc;
+}
+
+static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session,
+			       const char *key, uint64_t generation)
+{
+	int64_t idle_until = 0;
+
+	return identify_row(ctx, st, session, key, generation, &idle_until);
+}
+
+int auth_session_idle(const struct api_config *cfg)
+{
+	return cfg->session_idle_s > 0 ? cfg->session_idle_s : AUTH_SESSION_IDLE_DEFAULT;
+}
+
+/* A request in a session moves its idle end on, written at most once per step (a minute, or an
+ * eighth of a short idle time) rather than on every request. Not to be refused for: a session
+ * whose end could not be moved ends a little early. */
+static void session_touch(struct api_ctx *ctx, const char *hash, int64_t idle_until)
+{
+	int idle = auth_session_idle(&ctx->app->cfg);
+	int step = idle / 8 < 60 ? idle / 8 : 60;
+	struct db_stmt *st;
+	struct lmn_err err;
+	char modifier[32];
+	enum lmn_rc rc;
+
+	if (idle_until - (int64_t)time(NULL) >= idle - step)
+		return;
+	snprintf(modifier, sizeof(modifier), "+%d seconds", idle);
+	rc = db_prepare(ctx->c,
+			"UPDATE sessions SET idle_until = min(expires_at, "
+			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $2)) WHERE token_hash = $1",
+			&st, &err);
+	if (rc == LMN_OK) {
+		db_bind_text(st, 1, hash);
+		db_bind_text(st, 2, modifier);
+		rc = db_run(st, &err);
+	}
+	if (rc != LMN_OK) /* no personal data in the message: SQLite's, about the statement */
+		fprintf(stderr, "lmn: a session's idle end not moved on: %s\n", err.message);
 }
 
 /* The CSRF token of a user signed in by the trusted proxy, which has no session of ours: a MAC of
@@ -187,6 +235,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 	uint64_t generation = atomic_load(&identities_generation);
 	struct db_stmt *st;
 	char key[66];
+	int64_t idle_until = 0;
 	enum lmn_rc rc;
 
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
@@ -239,22 +288,33 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			return LMN_OK;
 		}
 		rc = db_prepare(ctx->c,
-				"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at FROM sessions s "
+				"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at, "
+				"coalesce(s.idle_until, s.expires_at) FROM sessions s "
 				"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
-				"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+				"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+				"AND coalesce(s.idle_until, s.expires_at) > "
+				"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
 				&st, &ctx->err);
 		if (rc != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, key + 1);
-		return identify_by(ctx, st, true, key, generation);
+		rc = identify_row(ctx, st, true, key, generation, &idle_until);
+		if (rc == LMN_OK && idle_until)
+			session_touch(ctx, key + 1, idle_until);
+		return rc;
 	}
 	return LMN_ENOTFOUND;
 }
 
 enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err)
 {
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	int r;
+
+	login_hash_wait(); /* counted with the sign-ins' hashes, so that memory stays bounded */
+	r = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	login_hash_end();
+	if (r != 0)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "password hashing ran out of memory");
 	return LMN_OK;
 }
@@ -297,6 +357,12 @@ static json_t *user_json(const struct user *u)
 	return o;
 }
 
+bool auth_secure_cookies(const struct api_config *cfg)
+{
+	/* A trusted proxy is there to terminate TLS and sign people in: the browser speaks HTTPS. */
+	return cfg->secure_cookies || cfg->proxy_user_header;
+}
+
 static void set_cookie(struct api_ctx *ctx, const char *value, int max_age)
 {
 	struct http_resp *r = ctx->resp;
@@ -306,20 +372,72 @@ static void set_cookie(struct api_ctx *ctx, const char *value, int max_age)
 	r->headers[r->nheaders].name = "Set-Cookie";
 	snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value),
 		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value, max_age,
-		 ctx->app->cfg.secure_cookies ? "; Secure" : "");
+		 auth_secure_cookies(&ctx->app->cfg) ? "; Secure" : "");
 	r->nheaders++;
+}
+
+/* Retry-After: seconds. */
+static void retry_after(struct api_ctx *ctx, long long seconds)
+{
+	struct http_resp *r = ctx->resp;
+
+	if (r->nheaders == HTTP_MAX_HEADERS)
+		return;
+	r->headers[r->nheaders].name = "Retry-After";
+	snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), "%lld", seconds);
+	r->nheaders++;
+}
+
+/* Whether password matches the stored hash ("" for an unknown or closed account, which spends
+ * the same effort, so that timing does not tell names apart). Argon2id takes 64 MiB: only a few
+ * are computed at once (login_limit.h); *busy when this one could not be. */
+static bool password_matches(const char *stored, const char *password, bool *busy)
+{
+	bool ok = false;
+
+	*busy = !login_hash_begin();
+	if (*busy)
+		return false;
+	if (*stored) {
+		ok = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+	} else {
+		char dummy[crypto_pwhash_STRBYTES];
+		if (crypto_pwhash_str(dummy, password, strlen(password),
+				      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+			dummy[0] = 0;
+	}
+	login_hash_end();
+	return ok;
 }
 
 int auth_login(struct api_ctx *ctx)
 {
-	const char *username, *password;
+	const char *username, *password, *addr = ctx->req->peer ? ctx->req->peer : "";
+	const char *type = ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Content-Type");
 	struct db_stmt *st;
-	char hash[65], secret[65], csrf[33], stored[192];
-	bool row, ok = false;
+	char hash[65], secret[65], csrf[33], stored[192] = "", idle[32];
+	bool row, ok, busy;
+	int64_t wait;
 	enum lmn_rc rc;
 
+	/* A form on another site can post text/plain that parses as JSON, and sign a browser in as
+	 * someone else; it cannot send application/json without asking first (CORS). */
+	if (!type || strncasecmp(type, "application/json", 16) != 0)
+		return api_problem(ctx, 415, "unsupported_media_type", "Content-Type", NULL,
+				   "Inloggningen ska skickas som JSON (Content-Type: "
+				   "application/json).");
 	if (!api_str(ctx, "username", true, &username) || !api_str(ctx, "password", true, &password))
 		return 0;
+	wait = login_limit_wait(username, addr, mono_ns() / 1000000);
+	if (wait > 0) {
+		long long secs = (wait + 999) / 1000;
+		api_problem(ctx, 429, "too_many_attempts", "password", NULL,
+			    "För många misslyckade inloggningar. Vänta %lld %s och försök igen.",
+			    secs, secs == 1 ? "sekund" : "sekunder");
+		retry_after(ctx, secs);
+		return 429;
+	}
 	rc = db_prepare(ctx->c,
 			"SELECT " USER_COLUMNS ", coalesce(u.password_hash, '') FROM users u "
 			"WHERE u.username = $1 AND u.active = 1",
@@ -331,33 +449,40 @@ int auth_login(struct api_ctx *ctx)
 	if (rc == LMN_OK && row) {
 		read_user(st, &ctx->user);
 		snprintf(stored, sizeof(stored), "%s", db_col_text(st, 8));
-		ok = *stored && crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
-	} else {
-		/* Spend the same effort for an unknown name, so timing does not tell names apart. */
-		char dummy[crypto_pwhash_STRBYTES];
-		if (crypto_pwhash_str(dummy, password, strlen(password),
-				      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-			dummy[0] = 0;
 	}
 	db_done(st);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!ok)
+	ok = password_matches(stored, password, &busy);
+	if (busy) {
+		api_problem(ctx, 503, "busy", NULL, NULL,
+			    "Många loggar in just nu. Försök igen om en liten stund.");
+		retry_after(ctx, 1);
+		return 503;
+	}
+	if (!ok) {
+		login_limit_failed(username, addr, mono_ns() / 1000000);
 		return api_problem(ctx, 401, "bad_credentials", "password", NULL,
 				   "Fel användarnamn eller lösenord.");
+	}
+	login_limit_succeeded(username, addr, mono_ns() / 1000000);
 	random_hex(secret, 32);
 	random_hex(csrf, 16);
 	token_hash(secret, hash);
+	snprintf(idle, sizeof(idle), "+%d seconds", auth_session_idle(&ctx->app->cfg));
 	rc = db_prepare(ctx->c,
-			"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
-			"VALUES ($1, $2, $3, $4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'))",
+			"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
+			"idle_until) VALUES ($1, $2, $3, $4, "
+			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
+			"min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
+			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $5)))",
 			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, hash);
 		db_bind_int(st, 2, ctx->user.id);
 		db_bind_text(st, 3, csrf);
 		db_bind_text(st, 4, ctx->now);
+		db_bind_text(st, 5, idle);
 		rc = db_run(st, &ctx->err);
 	}
 	if (rc != LMN_OK)

@@ -3,6 +3,8 @@
  * cancelling. An Idempotency-Key makes a client's retry return the first order, never a second. */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api/api.h"
 #include "core/prescription.h"
 #include "rules/delivery.h"
@@ -175,6 +177,7 @@ struct order_in {
 	const char *channel;
 	const char *reason;
 	const char *idem;
+	char idem_hash[65]; /* with idem: SHA-256 of the canonical request (path and body) */
 	/* delivery */
 	const char *method, *address, *postal_code, *city, *phone, *door_code, *notification;
 	int64_t pickup_point_id, unit_id;
@@ -237,6 +240,25 @@ static bool order_roles(struct api_ctx *ctx, struct order_in *in)
 	return true;
 }
 
+/* The request a key was first sent with, as a hash: the path and the body with its keys sorted
+ * and no spaces, so that the same order sent again matches whatever its layout. */
+static bool request_hash(struct api_ctx *ctx, char out[65])
+{
+	char *text = json_dumps(ctx->body, JSON_COMPACT | JSON_SORT_KEYS);
+	crypto_hash_sha256_state h;
+	unsigned char sum[crypto_hash_sha256_BYTES];
+
+	if (!text)
+		return false;
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)ctx->req->path, strlen(ctx->req->path) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)text, strlen(text));
+	crypto_hash_sha256_final(&h, sum);
+	sodium_bin2hex(out, 65, sum, sizeof(sum));
+	free(text);
+	return true;
+}
+
 static bool order_input(struct api_ctx *ctx, struct order_in *in)
 {
 	json_t *lines = json_object_get(ctx->body, "lines");
@@ -250,6 +272,10 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in)
 	if (in->idem && (strlen(in->idem) < 8 || strlen(in->idem) > 128)) {
 		api_problem(ctx, 400, "invalid_input", "Idempotency-Key", NULL,
 			    "Idempotency-Key ska vara 8–128 tecken.");
+		return false;
+	}
+	if (in->idem && !request_hash(ctx, in->idem_hash)) {
+		api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 		return false;
 	}
 	if (!api_str(ctx, "kind", false, &kind) || !order_roles(ctx, in))
@@ -336,26 +362,32 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in)
 	return true;
 }
 
-/* An earlier order with the same key from the same caller: the retry gets that order back. */
-static enum lmn_rc find_idempotent(struct api_ctx *ctx, const char *key, int64_t *order_id)
+/* An earlier order with the same key from the same caller: the retry gets that order back.
+ * hash gets the hash of its request ("" for an order from before they were kept). */
+static enum lmn_rc find_idempotent(struct api_ctx *ctx, const char *key, int64_t *order_id,
+				   char hash[65])
 {
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
 
 	*order_id = 0;
+	*hash = '\0';
 	if (!key)
 		return LMN_OK;
 	rc = db_prepare(ctx->c,
-			"SELECT id FROM orders WHERE idempotency_user = $1 AND idempotency_key = $2",
+			"SELECT id, coalesce(idempotency_hash, '') FROM orders "
+			"WHERE idempotency_user = $1 AND idempotency_key = $2",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, ctx->user.id);
 	db_bind_text(st, 2, key);
 	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
+	if (rc == LMN_OK && row) {
 		*order_id = db_col_int(st, 0);
+		snprintf(hash, 65, "%s", db_col_text(st, 1));
+	}
 	db_done(st);
 	return rc;
 }
@@ -636,16 +668,25 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 	struct order_in *in = pl->in;
 	struct db_stmt *st;
 	int64_t existing;
+	char hash[65];
 	enum lmn_rc rc;
 
 	pl->ctx = ctx;
-	if ((rc = find_idempotent(ctx, in->idem, &existing)) != LMN_OK)
+	if ((rc = find_idempotent(ctx, in->idem, &existing, hash)) != LMN_OK)
 		return rc;
 	if (existing) {
 		/* A retry: its first order is the answer, and reading it is recorded (the
 		 * patient's, shown to the caller only if it is the patient of the request). */
 		if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) != LMN_OK)
 			return rc;
+		/* The same key with another order is a mistake of the client's, not a retry. */
+		if (pl->existing_patient == ctx->id[0] && *hash && strcmp(hash, in->idem_hash) != 0) {
+			api_problem(ctx, 422, "idempotency_key_reused", "Idempotency-Key", NULL,
+				    "Nyckeln i rubriken Idempotency-Key har redan använts för en "
+				    "annan beställning. En ny beställning behöver en ny nyckel.");
+			pl->refused = true;
+			return LMN_EREFUSED;
+		}
 		if (pl->existing_patient == ctx->id[0])
 			rc = access_record(ctx, pl->existing_patient, ACCESS_READ,
 					   "beställning (upprepad begäran)");
@@ -661,9 +702,10 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 			"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
 			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
 			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id) "
+			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id, "
+			"idempotency_hash) "
 			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
@@ -699,6 +741,7 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 	db_bind_text(st, 24, in->lines[0].area);
 	db_bind_int(st, 25, in->lines[0].care_provider_id);
 	db_bind_int(st, 26, in->lines[0].unit_id);
+	db_bind_text(st, 27, in->idem ? in->idem_hash : NULL);
 	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 		return rc;
 	pl->order_id = db_last_id(ctx->c);

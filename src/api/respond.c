@@ -114,6 +114,79 @@ static json_t *field(struct api_ctx *ctx, const char *key, bool required)
 	return v && !json_is_null(v) ? v : NULL;
 }
 
+/* The longest text each field takes, in characters, and its name in Swedish for the message.
+ * Free text is stored, shown and exported: without a bound, one request could store a megabyte
+ * in a note. A field not listed (dates, codes, choices, which are checked further by their
+ * handlers) takes TEXT_MAX_OTHER. */
+#define TEXT_MAX_OTHER 1000
+
+static const struct text_limit {
+	const char *key;
+	int max;
+	const char *name;
+} text_limits[] = {
+	{ "address", 200, "Adressen" },
+	{ "city", 100, "Orten" },
+	{ "description", 2000, "Beskrivningen" },
+	{ "display_name", 100, "Namnet" },
+	{ "door_code", 20, "Portkoden" },
+	{ "family_name", 100, "Efternamnet" },
+	{ "follow_up", 5000, "Uppföljningen" },
+	{ "given_name", 100, "Förnamnet" },
+	{ "heading", 300, "Rubriken" },
+	{ "matter", 200, "Ärendet" },
+	{ "municipality", 100, "Kommunen" },
+	{ "name", 200, "Namnet" },
+	{ "new_text", 50000, "Den nya texten" },
+	{ "note", 2000, "Anteckningen" },
+	{ "organisation", 200, "Organisationen" },
+	{ "original_text", 50000, "Den tidigare texten" },
+	{ "owner", 200, "Den ansvarige" },
+	{ "party", 100, "Partiet" },
+	{ "password", 1024, "Lösenordet" },
+	{ "phone", 40, "Telefonnumret" },
+	{ "place", 200, "Platsen" },
+	{ "position", 5000, "Ställningstagandet" },
+	{ "postal_code", 10, "Postnumret" },
+	{ "presenter", 200, "Föredraganden" },
+	{ "reason", 500, "Anledningen" },
+	{ "text", 50000, "Texten" },
+	{ "title", 300, "Rubriken" },
+	{ "username", 64, "Användarnamnet" },
+};
+
+/* Characters of UTF-8 text (jansson has checked that it is UTF-8). */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Whether text fits its field; else a 422 naming the field and the bound. */
+static bool text_fits(struct api_ctx *ctx, const char *key, const char *text)
+{
+	const char *name = NULL;
+	int max = TEXT_MAX_OTHER;
+
+	for (size_t i = 0; i < sizeof(text_limits) / sizeof(text_limits[0]); i++)
+		if (strcmp(text_limits[i].key, key) == 0) {
+			max = text_limits[i].max;
+			name = text_limits[i].name;
+			break;
+		}
+	if (strlen(text) <= (size_t)max || utf8_chars(text) <= (size_t)max)
+		return true;
+	if (name)
+		api_problem(ctx, 422, "too_long", key, NULL, "%s får vara högst %d tecken.", name, max);
+	else
+		api_problem(ctx, 422, "too_long", key, NULL, "Fältet \"%s\" får vara högst %d tecken.",
+			    key, max);
+	return false;
+}
+
 bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **out)
 {
 	json_t *v = field(ctx, key, required);
@@ -126,6 +199,10 @@ bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **o
 		return false;
 	}
 	*out = json_string_value(v);
+	if (!text_fits(ctx, key, *out)) {
+		*out = NULL;
+		return false;
+	}
 	if (required && !**out) {
 		api_problem(ctx, 400, "invalid_input", key, NULL, "Fältet \"%s\" får inte vara tomt.",
 			    key);

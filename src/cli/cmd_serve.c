@@ -44,6 +44,7 @@ int cmd_serve(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "trusted-proxy-header", required_argument, NULL, 'H' },
 		{ "secure-cookies", no_argument, NULL, 'S' },
+		{ "session-idle", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
@@ -73,6 +74,13 @@ int cmd_serve(int argc, char **argv)
 			}
 			cfg.port = (uint16_t)v;
 			break;
+		case 'I':
+			if (!parse_uint(optarg, 12 * 3600, &v) || v == 0) {
+				cli_error("--session-idle: expected seconds, 1–43200, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.api.session_idle_s = (int)v;
+			break;
 		case 't':
 			if (!parse_uint(optarg, 256, &v)) {
 				cli_error("--threads: expected 0 (a thread per connection) or 1–256, "
@@ -83,7 +91,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		default:
 			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
-				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies]");
+				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies] "
+				  "[--session-idle SECONDS]");
 			return EXIT_USAGE;
 		}
 	}

@@ -239,17 +239,33 @@ enum lmn_rc csv_next_record(struct csv_reader *r, struct csv_record *rec, struct
 	return LMN_OK;
 }
 
-void csv_add_field(struct buf *b, const char *s, char delim)
+/* s as one field, after prefix ("" or the apostrophe), quoted when it must be. */
+static void add_field(struct buf *b, const char *prefix, const char *s, char delim)
 {
 	if (!strchr(s, delim) && !strpbrk(s, "\"\r\n")) {
+		buf_adds(b, prefix);
 		buf_adds(b, s);
 		return;
 	}
 	buf_addc(b, '"');
+	buf_adds(b, prefix);
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_addc(b, '"');
 		buf_addc(b, *s);
 	}
 	buf_addc(b, '"');
+}
+
+void csv_add_field_verbatim(struct buf *b, const char *s, char delim)
+{
+	add_field(b, "", s, delim);
+}
+
+/* OWASP's advice on CSV injection: a spreadsheet takes a cell that starts with one of these for a
+ * formula (tab and CR too, which some strip before looking), so such a text gets a leading
+ * apostrophe, which makes the spreadsheet show it as text. */
+void csv_add_field(struct buf *b, const char *s, char delim)
+{
+	add_field(b, *s && strchr("=+-@\t\r", *s) ? "'" : "", s, delim);
 }

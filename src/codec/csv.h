@@ -54,8 +54,14 @@ char csv_detect_delimiter(const char *data, size_t len);
 LMN_MUST_USE enum lmn_rc csv_next_record(struct csv_reader *r, struct csv_record *rec,
 					 struct lmn_err *err);
 
-/* Appends s as one field for a CSV file with delim between fields: quoted (with "" for a quote)
- * when it holds delim, a quote or a line break, as the reader above accepts. */
+/* Appends s as one text field of an export for people (spreadsheets): quoted (with "" for a quote)
+ * when it holds delim, a quote or a line break, as the reader above accepts, and with a leading
+ * apostrophe when it starts with '=', '+', '-', '@', a tab or a CR, so that a spreadsheet shows it
+ * as text rather than run it as a formula. Numbers are not text: write them with buf_addf, never
+ * through here, so a negative amount stays a number. */
 void csv_add_field(struct buf *b, const char *s, char delim);
+/* As csv_add_field without the apostrophe: for a file that lmn's own reader takes back (the
+ * one-row assortment file of the price page), where the text must come back unchanged. */
+void csv_add_field_verbatim(struct buf *b, const char *s, char delim);
 
 #endif

@@ -44,6 +44,7 @@ struct request {
 	struct http_resp resp;
 	_Atomic bool answered; /* a held request's outcome is known: answer when called again */
 	bool held;             /* its connection was held (counted in the server's held) */
+	char peer[INET6_ADDRSTRLEN]; /* the client's address, for the sign-in limits */
 };
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
@@ -168,9 +169,17 @@ static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const c
 			     void (*dispatch)(const struct app *, struct http_req *,
 					      struct http_resp *), bool may_hold)
 {
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, rq->peer,
+			  sizeof(rq->peer));
 	rq->req = (struct http_req){
 		.method = method, .path = url, .body = rq->body.data, .body_len = rq->body.len,
-		.lookup = lookup, .conn = c, .suspend = may_hold ? hold : NULL,
+		.lookup = lookup, .conn = c, .peer = *rq->peer ? rq->peer : NULL,
+		.suspend = may_hold ? hold : NULL,
 		.resume = may_hold ? release : NULL,
 	};
 	rq->resp = (struct http_resp){ .status = 500, .type = "application/json" };

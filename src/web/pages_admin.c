@@ -255,7 +255,7 @@ int page_admin_price(struct web_ctx *w)
  * the separator after it (';', or the line end when last). */
 static void csv_field(struct buf *b, const char *s, bool last)
 {
-	csv_add_field(b, s, ';');
+	csv_add_field_verbatim(b, s, ';');
 	buf_adds(b, last ? "\r\n" : ";");
 }
 

@@ -172,7 +172,7 @@ int web_api_raw(struct web_ctx *w, const char *method, const char *path,
 {
 	struct inner in = { .w = w, .query = query, .content_type = content_type };
 	struct http_req req = { .method = method, .path = path, .body = data, .body_len = len,
-				.lookup = inner_lookup, .conn = &in };
+				.lookup = inner_lookup, .conn = &in, .peer = w->req->peer };
 	struct http_resp resp = { .status = 500 };
 
 	buf_init(&resp.body, 0);

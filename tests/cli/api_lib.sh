@@ -30,6 +30,16 @@ login() {
 	curl -sS -c "$TMP/$1.jar" -H 'Content-Type: application/json' \
 		-d "{\"username\":\"$1\",\"password\":\"demo2026\"}" "$B/api/login" | json 'd["csrf_token"]' >"$TMP/$1.csrf"
 }
+# form_login JAR USER [PASSWORD]: signs in through the sign-in form as a new browser does (the
+# form first, for its token and its cookie); the session cookie goes to JAR; prints the status
+form_login() {
+	local token
+	rm -f "$1"
+	token=$(curl -sS -c "$1" -b "$1" "$B/logga-in" | grep -o 'name="_csrf" value="[0-9a-f]*"' |
+		head -1 | sed 's/.*value="//; s/"$//')
+	curl -sS -c "$1" -b "$1" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$token" \
+		--data-urlencode "anvandarnamn=$2" --data-urlencode "losenord=${3:-demo2026}" "$B/logga-in"
+}
 # req USER METHOD PATH [BODY] [extra curl args…]: prints "STATUS BODY"
 req() {
 	local user=$1 method=$2 path=$3 body=${4:-}

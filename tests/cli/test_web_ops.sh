@@ -15,8 +15,7 @@ done
 
 # wlogin USER [PASSWORD]: signs in through the sign-in form; the cookie goes to $TMP/web-USER.jar
 wlogin() {
-	curl -sS -c "$TMP/web-$1.jar" -o /dev/null -w '%{http_code}' \
-		--data-urlencode "anvandarnamn=$1" --data-urlencode "losenord=${2:-demo2026}" "$B/logga-in"
+	form_login "$TMP/web-$1.jar" "$1" "${2:-demo2026}"
 }
 # get USER PATH: the page to $TMP/page.html; prints the status
 get() {

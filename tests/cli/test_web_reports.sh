@@ -7,8 +7,7 @@
 . "$(dirname "$0")/api_lib.sh"
 
 wlogin() {
-	curl -sS -c "$TMP/web-$1.jar" -o /dev/null -w '%{http_code}' \
-		--data-urlencode "anvandarnamn=$1" --data-urlencode "losenord=demo2026" "$B/logga-in"
+	form_login "$TMP/web-$1.jar" "$1" "demo2026"
 }
 get() { curl -sS -b "$TMP/web-$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2"; }
 csrf() {

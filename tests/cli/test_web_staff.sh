@@ -15,8 +15,7 @@ db() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execut
 # wlogin USER: signs in through the sign-in form (cookie in $TMP/web-USER.jar) and keeps the form
 # token in $TMP/web-USER.csrf; prints the sign-in's status
 wlogin() {
-	curl -sS -c "$TMP/web-$1.jar" -o /dev/null -w '%{http_code}' \
-		--data-urlencode "anvandarnamn=$1" --data-urlencode "losenord=demo2026" "$B/logga-in"
+	form_login "$TMP/web-$1.jar" "$1" "demo2026"
 	curl -sS -b "$TMP/web-$1.jar" "$B/" -L | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -1 |
 		sed 's/.*value="//; s/"$//' >"$TMP/web-$1.csrf"
 }

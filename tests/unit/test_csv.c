@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "codec/csv.h"
+#include "report/render.h"
 #include "util/buf.h"
 
 #define BOM "\xEF\xBB\xBF"
@@ -460,7 +461,7 @@ static void writer_round_trip(void **state)
 			cell[c][n] = '\0';
 			if (c)
 				buf_addc(&b, ';');
-			csv_add_field(&b, cell[c], ';');
+			csv_add_field_verbatim(&b, cell[c], ';');
 		}
 		buf_adds(&b, "\r\n");
 		csv_init(&r, b.data, b.len, ';');
@@ -472,6 +473,61 @@ static void writer_round_trip(void **state)
 		}
 		csv_release(&r);
 	}
+	buf_release(&b);
+}
+
+/* Exports for people: a text that a spreadsheet would run as a formula starts with an apostrophe
+ * (OWASP), inside the quotes when it is quoted; other text, and lmn's own round trip
+ * (csv_add_field_verbatim), are left as they are. */
+static void writer_neutralises_formulas(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "=1+2", "'=1+2" },
+		{ "+46 70", "'+46 70" },
+		{ "-5", "'-5" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },
+		{ "\rx", "\"'\rx\"" },
+		{ "=HYPERLINK(\"http://x\";\"y\")", "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\"" },
+		{ "a=b", "a=b" },
+		{ "Vård-enhet", "Vård-enhet" },
+		{ "", "" },
+		{ "12", "12" },
+	};
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		csv_add_field(&b, cases[i].in, ';');
+		assert_string_equal(b.data ? b.data : "", cases[i].out);
+	}
+	buf_reset(&b);
+	csv_add_field_verbatim(&b, "=1+2", ';');
+	assert_string_equal(b.data, "=1+2");
+	buf_release(&b);
+}
+
+/* In a report, numbers are written as numbers (not through csv_add_field), so a negative amount
+ * stays a number while a text cell beside it is neutralised. */
+static void report_keeps_negative_numbers(void **state)
+{
+	struct repayment r[] = {
+		{ .provider_id = 3, .provider = "=cmd|' /C calc'!A0", .charged_ore = -125050,
+		  .repaid_ore = -1 },
+		{ .provider_id = 4, .provider = "Västra vården", .charged_ore = 100, .repaid_ore = 0 },
+	};
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	render_repayment_csv(r, 2, &b);
+	assert_string_equal(b.data, "care_provider_id;care_provider;charged_sek;repaid_sek\r\n"
+				    "3;'=cmd|' /C calc'!A0;-1250,50;-0,01\r\n"
+				    "4;Västra vården;1,00;0,00\r\n");
 	buf_release(&b);
 }
 
@@ -562,6 +618,8 @@ int main(void)
 		cmocka_unit_test(field_count_limit),
 		cmocka_unit_test(copies_survive_growth),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(writer_neutralises_formulas),
+		cmocka_unit_test(report_keeps_negative_numbers),
 		cmocka_unit_test(writer_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
