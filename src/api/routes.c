@@ -81,7 +81,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),
 	  "Close an account: sign-in, sessions and tokens stop working" },
 	{ "GET", "/api/users/{id}/tokens", tokens_list, STAFF,
-	  "A user's API tokens (never their secrets): one's own, or admin an integration account's" },
+	  "A user's API tokens (never their secrets): one's own, or admin any staff account's" },
 	{ "POST", "/api/users/{id}/tokens", tokens_create, STAFF,
 	  "Create an API token (one's own, or admin for an integration account); its secret is "
 	  "shown only in this answer" },

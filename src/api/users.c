@@ -262,10 +262,11 @@ int users_deactivate(struct api_ctx *ctx)
 	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 0));
 }
 
-/* May the caller manage the tokens of user {id}? Their own account, or the administration an
- * integration account. Answers (403, or 404 to the administration for no such staff account) and
- * returns false if not. */
-static bool token_holder(struct api_ctx *ctx, int64_t id)
+/* May the caller see (create: also create) the tokens of user {id}? Their own account; the
+ * administration sees every staff account's (names and dates: it revokes them) but creates them
+ * only for an integration account. Answers (403, or 404 to the administration for no such staff
+ * account) and returns false if not. */
+static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
 {
 	struct db_stmt *st;
 	bool row = false, integration = false;
@@ -290,11 +291,11 @@ static bool token_holder(struct api_ctx *ctx, int64_t id)
 		api_fail(ctx, rc);
 	else if (!row)
 		api_problem(ctx, 404, "not_found", NULL, NULL, "Användaren finns inte.");
-	else if (!integration)
+	else if (!integration && create)
 		api_problem(ctx, 403, "person_account", NULL, NULL,
 			    "Förvaltningen skapar API-nycklar bara för integrationskonton. En person "
 			    "skapar sina egna nycklar.");
-	return rc == LMN_OK && integration;
+	return rc == LMN_OK && row && (integration || !create);
 }
 
 int tokens_list(struct api_ctx *ctx)
@@ -304,7 +305,7 @@ int tokens_list(struct api_ctx *ctx)
 	json_t *a;
 	enum lmn_rc rc;
 
-	if (!token_holder(ctx, ctx->id[0]))
+	if (!token_holder(ctx, ctx->id[0], false))
 		return (int)ctx->resp->status;
 	rc = db_prepare(ctx->c,
 			"SELECT t.id, t.name, t.created_at, coalesce(t.revoked_at, ''), "
@@ -348,7 +349,7 @@ int tokens_create(struct api_ctx *ctx)
 				   "Namnet får vara högst 100 byte.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!token_holder(ctx, ctx->id[0])) {
+	if (!token_holder(ctx, ctx->id[0], true)) {
 		db_rollback(ctx->c);
 		return (int)ctx->resp->status;
 	}
