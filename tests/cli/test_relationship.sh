@@ -182,5 +182,13 @@ check "not the history" "403 not_to_deliver" "$(req distributor GET "/api/orders
 check "nor an order that does not exist (answered the same)" "403 not_to_deliver" "$(req distributor GET /api/orders/99999999 | st_code)"
 code=$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Remote-User: distributor' "$B/bestallningar/$old")
 check "nor its page" "403" "$code"
+old_s=$(db "SELECT id FROM shipments WHERE order_id = $old ORDER BY id LIMIT 1")
+recent_s=$(db "SELECT id FROM shipments WHERE order_id = $recent ORDER BY id LIMIT 1")
+check "nor its shipment (answered as one that does not exist), nor in the list" "404 0" \
+	"$(status distributor GET "/api/shipments/$old_s") $(body distributor GET "/api/shipments?order_id=$old" | json 'len(d["shipments"])')"
+check "a recent shipment it reads" "200 1" \
+	"$(status distributor GET "/api/shipments/$recent_s") $(body distributor GET "/api/shipments?order_id=$recent" | json 'len(d["shipments"])')"
+check "the whole list holds no history" "True" \
+	"$(body distributor GET '/api/shipments?limit=1000' | json 'all(s["outcome"] is None or (s.get("outcome_at") or s.get("delivered_at") or s["shipped_at"])[:10] >= "2026-10-24" for s in d["shipments"])')"
 
 done_testing
