@@ -190,9 +190,11 @@ int page_patients(struct web_ctx *w)
 			web_problem(w, out, map);
 			json_decref(out);
 			out = NULL;
+			if (st == 429) /* the search limit: the page says so, with the API's status */
+				status = 429;
 		}
 	}
-	if (w->nerrors)
+	if (w->nerrors && status == 200)
 		status = 400;
 	web_begin(w, "Patienter");
 	if (municipal(w)) {

@@ -122,6 +122,9 @@ check "the 31st is 429 with Retry-After and a Swedish message naming the rule" "
 check "a refused search writes nothing" "30" \
 	"$(db "SELECT count(*) FROM id_number_searches s JOIN users u ON u.id = s.user_id WHERE u.username = 'forskrivare'")"
 check "registering a taken number counts too" "429" "$(status forskrivare POST /api/patients "$reg")"
+wlogin forskrivare
+check "the search page says so, with the status" "429 yes" \
+	"$(curl -sS -b "$TMP/web-forskrivare.jar" -o "$TMP/page.html" -w '%{http_code}' "$B/patienter?personnummer=$miss") $(grep -q 'Försök igen om' "$TMP/page.html" && echo yes)"
 check "another user is not limited" "200" "$(status kommunforskrivare GET "/api/patients?id_number=$miss")"
 check "an hour later the user may search again" "200" "$(later 2026-11-23T11:01 forskrivare "/api/patients?id_number=$miss")"
 
@@ -153,6 +156,8 @@ check "the access log names the token" "Kundtjänstens telefonisystem $tid telef
 check "so does the patient's page" "yes" \
 	"$(curl -sS -b "$TMP/patient.jar" "$B/vem-har-last" | grep -q 'via API-nyckeln telefonin' && echo yes)"
 check "the token list shows who created it" "admin" "$(body admin GET "/api/users/$iid/tokens" | json 'd["tokens"][0]["created_by_username"]')"
+check "nor with a password" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d '{"username":"integ.kund","password":"ett-langt-losenord"}' "$B/api/login")"
 check "no one signs in as an integration account through the proxy" "401" \
 	"$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Remote-User: integ.kund' "$B/api/me")"
 check "the administration may revoke a person's token" "200" \

@@ -80,7 +80,7 @@ EOF
 pid=$!
 for _ in $(seq 1 100); do grep -q serving "$TMP/out3" && break; sleep 0.05; done
 kill -TERM "$pid"; wait "$pid"
-check "an access log of schema 11 is filed by patient at migration 12" "12 30 30 0 30" \
+check "an access log of schema 11 is filed by patient at migration 12" "$nmig 30 30 0 30" \
 	"$(python3 -c "
 import sqlite3,sys
 c=sqlite3.connect(sys.argv[1])
