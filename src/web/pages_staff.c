@@ -113,8 +113,11 @@ static json_t *patient_or_message(struct web_ctx *w, int64_t patient_id)
 	w->nerrors = 0;
 	if (status == 403)
 		web_message(w, 403, "Du har inte behörighet till patienten",
-			    "Du har ingen vårdrelation eller behörighet till den här patientens "
-			    "uppgifter.");
+			    prescriber(w) ? "Du har ingen vårdrelation till den här patientens uppgifter. "
+					    "Ska din enhet börja vårda patienten, sök fram patienten på "
+					    "personnummer och registrera en vårdrelation."
+					  : "Du har ingen vårdrelation eller behörighet till den här "
+					    "patientens uppgifter.");
 	else
 		web_message(w, 404, "Patienten finns inte", "Det finns ingen patient med det numret.");
 	return NULL;
