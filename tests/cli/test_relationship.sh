@@ -83,6 +83,11 @@ check "another unit's prescriber is still outside" "403" "$(status kommunforskri
 body forskrivare GET "/api/patients?id_number=$(db 'SELECT id_number FROM patients WHERE id = 3')" >/dev/null
 check "a second relationship" "201" "$(status forskrivare POST /api/patients/3/care-relationships '{"reason":"Bedömning inför förskrivning"}')"
 
+# A prescriber who registers a patient is about to care for them: the unit's relationship is recorded.
+newp=$(body dietist POST /api/patients '{"id_number":"19800101-1231","given_name":"Ny","family_name":"Registrerad","address":"Provgatan 2","postal_code":"41101","city":"Göteborg","municipality":"Göteborg"}' | json 'd["id"]')
+check "a prescriber who registers a patient may read and prescribe for them" "200 201 1" \
+	"$(status dietist GET "/api/patients/$newp") $(status dietist POST "/api/patients/$newp/prescriptions" "$rx") $(db "SELECT count(*) FROM care_relationships WHERE patient_id = $newp AND unit_id = 3")"
+
 # The relationship ends after the period: the same database served on later days.
 later() { # later NOW USER PATH: status of GET PATH as USER on a server whose clock says NOW
 	LMN_NOW=$1 serve later
