@@ -117,6 +117,10 @@ check "recording it from the page leads to the patient's page" "303 /patienter/$
 check "which now opens, with the address" "200 yes" \
 	"$(curl -sS -b "$TMP/web-dietist.jar" -o "$TMP/page.html" -w '%{http_code}' "$B/patienter/$w?vardrelation=1") $(grep -qF "$addr2" "$TMP/page.html" && echo yes)"
 
+fam=$(db "SELECT family_name FROM patients WHERE id = $w")
+check "and a name search of the unit finds the patient" "True" \
+	"$(body dietist GET "/api/patients?q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$fam")&limit=200" | json "any(p['id'] == $w for p in d['patients'])")"
+
 # ---- The search limit ----
 done_so_far=$(db "SELECT count(*) FROM id_number_searches s JOIN users u ON u.id = s.user_id WHERE u.username = 'forskrivare'")
 for i in $(seq 1 $((29 - done_so_far))); do curl -sS -o /dev/null -b "$TMP/forskrivare.jar" "$B/api/patients?id_number=$miss"; done
