@@ -338,7 +338,7 @@ int main(int argc, char **argv)
 	if (rc == LMN_OK)
 		rc = generate(&g, orders, patients, targets);
 	if (rc == LMN_OK && (rc = db_begin(g.c, true, &g.err)) == LMN_OK) {
-		rc = auth_create_token(g.c, g.cs_user, "benchmark", g.now.iso, secret, &g.err);
+		rc = auth_create_token(g.c, g.cs_user, g.cs_user, "benchmark", g.now.iso, secret, &g.err);
 		if (rc == LMN_OK)
 			rc = db_commit(g.c, &g.err);
 	}

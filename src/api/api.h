@@ -103,6 +103,7 @@ struct user {
 	char csrf[48];      /* when signed in with a session cookie */
 	bool via_session;
 	bool via_proxy;     /* named by the trusted reverse proxy's header */
+	int64_t token_id;   /* the API token the request came with (0: none), for the access log */
 };
 
 struct api_ctx {
@@ -178,10 +179,20 @@ bool api_query_int(struct api_ctx *ctx, const char *key, int64_t def, int64_t mi
 
 enum access_action { ACCESS_READ, ACCESS_CREATE, ACCESS_UPDATE };
 
-/* May the caller see or act on this patient's data? Sends 403/404 and returns false if not. The
- * relationship rules of DOMAIN.md §2: own record (and delegates), the prescriber's unit, the
- * municipality, customer service, the distributor only through orders it must deliver. */
+/* May the caller see or act on this patient's data? Sends 403 (a patient who does not exist is
+ * answered the same; 404 only to customer service) and returns false if not. The relationship
+ * rules of DOMAIN.md §2: own record (and delegates), the prescriber's unit (its prescriptions and
+ * the care relationships it recorded, while they last), the municipality (the orderer: its
+ * residents in municipal housing), customer service; the distributor through access_order. */
 bool access_patient(struct api_ctx *ctx, int64_t patient_id);
+/* Whether the caller has a relationship to the patient (false also when there is no such patient),
+ * without answering the request. */
+LMN_MUST_USE enum lmn_rc access_related(struct api_ctx *ctx, int64_t patient_id, bool *allowed);
+/* Answers 403 no_relationship, as access_patient does; returns the status. */
+int access_refuse(struct api_ctx *ctx);
+/* May the caller read this order of this patient? For the distributor: an order it has to deliver
+ * or delivered within distributor_history_days; for others access_patient. Answers if not. */
+bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id);
 /* Records a read or write of patient data in the append-only access log, in the caller's
  * transaction. */
 LMN_MUST_USE enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id,
@@ -192,7 +203,7 @@ LMN_MUST_USE enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id,
 LMN_MUST_USE enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient_id,
 					    const char *what);
 /* Records a list view: the patients a list showed (the integer member key of each object of the
- * array list) as one entry of the access log, which each patient's log shows (migration 15), in
+ * array list) as one entry of the access log, which each patient's log shows (migration 14), in
  * the caller's transaction. An empty list shows no patient: nothing is recorded. */
 LMN_MUST_USE enum lmn_rc access_record_list(struct api_ctx *ctx, json_t *list, const char *key,
 					    const char *what);
@@ -218,15 +229,18 @@ int auth_session_idle(const struct api_config *cfg);
 bool auth_secure_cookies(const struct api_config *cfg);
 /* Argon2id hash of a password (libsodium), for user creation. */
 LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err);
-/* A new API token for a user: returns the secret once, stores only its hash. */
-LMN_MUST_USE enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, const char *name,
-					   const char *now, char secret[65], struct lmn_err *err);
+/* A new API token for a user, created by created_by: returns the secret once, stores only its
+ * hash. */
+LMN_MUST_USE enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t created_by,
+					   const char *name, const char *now, char secret[65],
+					   struct lmn_err *err);
 
 
 int patients_list(struct api_ctx *ctx);
 int patients_create(struct api_ctx *ctx);
 int patients_get(struct api_ctx *ctx);
 int patients_access_log(struct api_ctx *ctx);
+int care_relationships_create(struct api_ctx *ctx);
 
 struct rx_item;
 /* A prescription item i of prescription r, as prescription_item_read takes it. */

@@ -148,6 +148,8 @@ static enum lmn_rc identify_row(struct api_ctx *ctx, struct db_stmt *st, bool se
 
 	if (rc == LMN_OK && row && user_role_parse(db_col_text(st, 1)) >= 0) {
 		read_user(st, &ctx->user);
+		if (key[0] == 'b') /* a bearer token: the access log names it */
+			ctx->user.token_id = db_col_int(st, 8);
 		if (session) {
 			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 8));
 			ctx->user.via_session = true;
@@ -246,7 +248,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			return LMN_OK;
 		}
 		rc = db_prepare(ctx->c,
-				"SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+				"SELECT " USER_COLUMNS ", t.id FROM api_tokens t JOIN users u ON u.id = t.user_id "
 				"WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
 				&st, &ctx->err);
 		if (rc != LMN_OK)
@@ -266,7 +268,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			}
 			rc = db_prepare(ctx->c,
 					"SELECT " USER_COLUMNS " FROM users u "
-					"WHERE u.username = $1 AND u.active = 1",
+					"WHERE u.username = $1 AND u.active = 1 AND u.kind = 'person'",
 					&st, &ctx->err);
 			if (rc != LMN_OK)
 				return rc;
@@ -319,8 +321,8 @@ enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_e
 	return LMN_OK;
 }
 
-enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, const char *name, const char *now,
-			      char secret[65], struct lmn_err *err)
+enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t created_by,
+			      const char *name, const char *now, char secret[65], struct lmn_err *err)
 {
 	struct db_stmt *st;
 	char hash[65];
@@ -329,8 +331,8 @@ enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, const char *na
 	random_hex(secret, 32);
 	token_hash(secret, hash);
 	rc = db_prepare(c,
-			"INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
-			"VALUES ($1, $2, $3, $4)",
+			"INSERT INTO api_tokens (token_hash, user_id, name, created_at, created_by) "
+			"VALUES ($1, $2, $3, $4, $5)",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
@@ -338,6 +340,7 @@ enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, const char *na
 	db_bind_int(st, 2, user_id);
 	db_bind_text(st, 3, name);
 	db_bind_text(st, 4, now);
+	db_bind_int(st, 5, created_by);
 	return db_run(st, err);
 }
 

@@ -410,6 +410,8 @@ static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order
 			"l.id, a.article_number, a.name, sl.quantity, sl.backordered, l.quantity "
 			"FROM (SELECT * FROM shipments WHERE ($1 = 0 OR outcome IS NULL) "
 			"AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3) "
+			/* not the history: open, or with an outcome within distributor_history_days */
+			"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) >= $5) "
 			"ORDER BY shipped_at, id LIMIT $4) s "
 			"JOIN orders o ON o.id = s.order_id JOIN patients p ON p.id = o.patient_id "
 			"JOIN shipment_lines sl ON sl.shipment_id = s.id "
@@ -422,6 +424,13 @@ static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order
 	db_bind_int(st, 2, order_id);
 	db_bind_int(st, 3, shipment_id);
 	db_bind_int(st, 4, limit);
+	{
+		const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+		char since[11];
+
+		date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
+		db_bind_text(st, 5, since);
+	}
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
 		if (db_col_int(st, 0) != cur_id) {
 			const char *outcome = db_col_text(st, 5), *method = db_col_text(st, 12);

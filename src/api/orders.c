@@ -872,10 +872,19 @@ int orders_get(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if ((rc = order_json(ctx, ctx->id[0], &o, &patient)) != LMN_OK)
+	rc = order_json(ctx, ctx->id[0], &o, &patient);
+	/* An order that does not exist is answered as one outside the caller's reach (a 404 would
+	 * tell which ids exist), except to customer service, who reach every order. */
+	if (rc == LMN_ENOTFOUND && ctx->user.role != UR_CUSTOMER_SERVICE) {
+		if (access_order(ctx, ctx->id[0], 0))
+			access_refuse(ctx);
+		return (int)ctx->resp->status;
+	}
+	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	/* The distributor sees what delivery needs: every order is one it may have to deliver. */
-	if (ctx->user.role != UR_DISTRIBUTOR && !access_patient(ctx, patient)) {
+	/* The distributor sees what delivery needs: the orders it has to deliver and those it
+	 * delivered lately, not the history. */
+	if (!access_order(ctx, ctx->id[0], patient)) {
 		json_decref(o);
 		return (int)ctx->resp->status;
 	}

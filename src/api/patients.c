@@ -1,9 +1,12 @@
 /* Patients: find, register, read, and the patient's own view of who accessed their data. */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/identity.h"
+#include "store/relationships.h"
 
 #define PATIENT_COLUMNS "p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
 			"p.postal_code, p.city, coalesce(p.phone, ''), p.municipality, "               \
@@ -30,15 +33,136 @@ static json_t *patient_json(struct api_ctx *ctx, struct db_stmt *st)
 	return o;
 }
 
-int patients_list(struct api_ctx *ctx)
+
+/* Outside the relationship, a search by number shows only enough to be sure of the person: name
+ * and year of birth, and the id needed to record a care relationship. */
+static json_t *patient_brief_json(struct db_stmt *st)
+{
+	const char *number = db_col_text(st, 1);
+	int year = 0;
+
+	for (int i = 0; i < 4 && number[i] >= '0' && number[i] <= '9'; i++)
+		year = year * 10 + (number[i] - '0');
+	return json_pack("{s:I, s:s, s:s, s:i, s:b}", "id", (json_int_t)db_col_int(st, 0),
+			 "given_name", db_col_text(st, 3), "family_name", db_col_text(st, 4),
+			 "birth_year", year, "related", 0);
+}
+
+/* The request's local time in minutes (day * 1440 + minute), the search limit's clock. */
+static int64_t now_minute(const struct api_ctx *ctx)
+{
+	return (int64_t)ctx->today * 1440 + ctx->now_sec / 60;
+}
+
+/* The rule set in force today; NULL only with no rules at all. */
+static const struct rule_set *rules_today(const struct api_ctx *ctx)
+{
+	return params_at(ctx->app->params, ctx->today);
+}
+
+/* The per-user limit of searches by personal identity number (rule parameters
+ * id_number_search_limit and id_number_search_window_minutes), in the caller's write transaction:
+ * answers 429 with Retry-After and returns false when it is used up. */
+static bool search_allowed(struct api_ctx *ctx)
+{
+	const struct rule_set *rs = rules_today(ctx);
+	int64_t limit = rs ? rs->v[P_ID_NUMBER_SEARCH_LIMIT].i : 30;
+	int64_t window = rs ? rs->v[P_ID_NUMBER_SEARCH_WINDOW_MINUTES].i : 60;
+	int64_t now = now_minute(ctx), count, first, retry;
+	struct http_resp *r = ctx->resp;
+	enum lmn_rc rc = searches_count(ctx->c, ctx->user.id, now - window, &count, &first, &ctx->err);
+
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (count < limit)
+		return true;
+	retry = (first + window - now) * 60 - ctx->now_sec % 60;
+	if (retry < 1)
+		retry = 1;
+	if (r->nheaders < HTTP_MAX_HEADERS) {
+		r->headers[r->nheaders].name = "Retry-After";
+		snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), "%lld",
+			 (long long)retry);
+		r->nheaders++;
+	}
+	api_problem(ctx, 429, "too_many_searches", "id_number",
+		    rs && rs->src[P_ID_NUMBER_SEARCH_LIMIT] ? rs->src[P_ID_NUMBER_SEARCH_LIMIT]->ref : NULL,
+		    "Du har sökt på personnummer %lld gånger under de senaste %lld minuterna, vilket är "
+		    "det högsta antalet. Försök igen om %lld minuter.",
+		    (long long)limit, (long long)window, (long long)((retry + 59) / 60));
+	return false;
+}
+
+/* Logs a search by number, found or not, in the search log (and a hit in the patient's access log). */
+static enum lmn_rc search_record(struct api_ctx *ctx, const char *number, int64_t patient_id,
+				 bool registering)
+{
+	struct id_number_search s = {
+		.at = ctx->now, .at_minute = now_minute(ctx), .user_id = ctx->user.id,
+		.token_id = ctx->user.token_id, .id_number = number, .patient_id = patient_id,
+		.register_ = registering,
+	};
+	enum lmn_rc rc = searches_add(ctx->c, &s, &ctx->err);
+
+	if (rc == LMN_OK && patient_id)
+		rc = access_record(ctx, patient_id, ACCESS_READ,
+				   registering ? "sökning på personnummer (vid registrering)"
+					       : "sökning på personnummer");
+	return rc;
+}
+
+/* The patient with the number, as a search by number shows them to the caller: in full within
+ * the relationship, else name and year of birth. *out NULL: no such patient. */
+static enum lmn_rc number_lookup(struct api_ctx *ctx, const char *canonical, json_t **out)
 {
 	static const char sql_number[] =
 		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.id_number = $1";
+	struct db_stmt *st;
+	bool row, related = false;
+	int64_t pid = 0;
+	enum lmn_rc rc = db_prepare(ctx->c, sql_number, &st, &ctx->err);
+
+	*out = NULL;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, canonical);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		pid = db_col_int(st, 0);
+	db_done(st);
+	if (rc != LMN_OK || !pid)
+		return rc;
+	if ((rc = access_related(ctx, pid, &related)) != LMN_OK)
+		return rc;
+	/* Read again: access_related used the connection's statements. */
+	if ((rc = db_prepare(ctx->c, sql_number, &st, &ctx->err)) != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, canonical);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row) {
+		*out = related ? patient_json(ctx, st) : patient_brief_json(st);
+		if (related)
+			json_object_set_new(*out, "related", json_true());
+	}
+	db_done(st);
+	return rc;
+}
+
+int patients_list(struct api_ctx *ctx)
+{
 	static const char sql_unit[] =
 		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
 		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
-		"EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2) "
+		"(EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2) "
+		" OR EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id "
+		"            AND c.unit_id = $2 AND c.ends_on >= $4)) "
 		"ORDER BY p.family_name, p.given_name LIMIT $3";
+	static const char sql_housing[] =
+		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
+		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND p.municipality = $2 "
+		"AND p.municipal_housing = 1 ORDER BY p.family_name, p.given_name LIMIT $3";
 	static const char sql_municipality[] =
 		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
 		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND p.municipality = $2 "
@@ -60,15 +184,32 @@ int patients_list(struct api_ctx *ctx)
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		goto db_fail;
 	if (number) {
-		/* An exact number finds anyone, protected or not, for whoever may look patients up. */
+		/* An exact number finds anyone, protected or not, for whoever may look patients up;
+		 * outside the relationship it shows only name and year of birth. Every search is
+		 * logged, found or not, and limited per user. */
 		struct identity id;
+		json_t *p;
+
 		if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK) {
+			db_rollback(ctx->c);
 			api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s", ctx->err.message);
 			goto fail;
 		}
-		if ((rc = db_prepare(ctx->c, sql_number, &st, &ctx->err)) != LMN_OK)
+		if (!search_allowed(ctx)) {
+			db_rollback(ctx->c);
+			goto fail;
+		}
+		if ((rc = number_lookup(ctx, id.canonical, &p)) != LMN_OK)
 			goto db_fail;
-		db_bind_text(st, 1, id.canonical);
+		if (p)
+			json_array_append_new(list, p);
+		rc = search_record(ctx, id.canonical, p ? json_integer_value(json_object_get(p, "id")) : 0,
+				   false);
+		if (rc == LMN_OK)
+			rc = db_commit(ctx->c, &ctx->err);
+		if (rc != LMN_OK)
+			goto db_fail;
+		return api_json(ctx, 200, json_pack("{s:o}", "patients", list));
 	} else {
 		char like[160];
 		size_t o = 0;
@@ -89,11 +230,20 @@ int patients_list(struct api_ctx *ctx)
 		switch (ctx->user.role) {
 		case UR_PRESCRIBER:
 			rc = db_prepare(ctx->c, sql_unit, &st, &ctx->err);
-			if (rc == LMN_OK)
+			if (rc == LMN_OK) {
+				char today[11];
+
+				date_format(ctx->today, today);
 				db_bind_int(st, 2, ctx->user.unit_id);
+				db_bind_text(st, 4, today);
+			}
+			break;
+		case UR_MUNICIPAL_ORDERER:
+			rc = db_prepare(ctx->c, sql_housing, &st, &ctx->err);
+			if (rc == LMN_OK)
+				db_bind_text(st, 2, ctx->user.municipality);
 			break;
 		case UR_MUNICIPAL_PRESCRIBER:
-		case UR_MUNICIPAL_ORDERER:
 			rc = db_prepare(ctx->c, sql_municipality, &st, &ctx->err);
 			if (rc == LMN_OK)
 				db_bind_text(st, 2, ctx->user.municipality);
@@ -112,11 +262,9 @@ int patients_list(struct api_ctx *ctx)
 	db_done(st);
 	if (rc != LMN_OK)
 		goto db_fail;
-	/* An exact number is a look-up; the staff member must still have a relationship to read
-	 * more than that the patient exists — except customer service, who serve everyone. A search
-	 * is one list view of the access log, with the patients it found. */
-	if ((rc = access_record_list(ctx, list, "id", number ? "sökning på personnummer"
-							      : "sökning på namn")) != LMN_OK)
+	/* A search by name is one list view of the access log, with the patients it found (a search
+	 * by number answered above, logged as a search of its own). */
+	if ((rc = access_record_list(ctx, list, "id", "sökning på namn")) != LMN_OK)
 		goto db_fail;
 	if ((rc = db_commit(ctx->c, &ctx->err)) != LMN_OK)
 		goto db_fail;
@@ -148,6 +296,95 @@ static bool postal_code(struct api_ctx *ctx, const char *key, const char *in, ch
 	return true;
 }
 
+/* Records a care relationship of the caller's unit to the patient for care_relationship_days,
+ * in the caller's write transaction, and writes it to the patient's access log with its reason
+ * (the patient sees it). */
+static enum lmn_rc relationship_record(struct api_ctx *ctx, int64_t patient_id, const char *reason,
+				       char ends_on[11], int64_t *id)
+{
+	const struct rule_set *rs = rules_today(ctx);
+	int64_t days = rs ? rs->v[P_CARE_RELATIONSHIP_DAYS].i : 30;
+	struct buf what;
+	enum lmn_rc rc;
+
+	date_format(ctx->today + (lmn_day)days - 1, ends_on);
+	rc = relationships_add(ctx->c, patient_id, ctx->user.unit_id, ctx->user.id, reason, ctx->now,
+			       ends_on, id, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	buf_init(&what, 1024);
+	buf_addf(&what, "vårdrelation registrerad för enheten till och med %s: %s", ends_on, reason);
+	rc = what.failed ? lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory")
+			 : access_record(ctx, patient_id, ACCESS_CREATE, what.data);
+	buf_release(&what);
+	return rc;
+}
+
+int care_relationships_create(struct api_ctx *ctx)
+{
+	const struct rule_set *rs = rules_today(ctx);
+	int64_t window = rs ? rs->v[P_ID_NUMBER_SEARCH_WINDOW_MINUTES].i : 60;
+	const char *reason;
+	char ends_on[11];
+	int64_t id;
+	bool found = false;
+	size_t chars = 0;
+	enum lmn_rc rc;
+
+	if (!api_str(ctx, "reason", true, &reason))
+		return (int)ctx->resp->status;
+	for (const char *c = reason; *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	if (strspn(reason, " \t\r\n") == strlen(reason) || chars > 300)
+		return api_problem(ctx, 400, "invalid_input", "reason", NULL,
+				   "Skälet till vårdrelationen ska fyllas i, med högst 300 tecken.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	/* Only for a patient the prescriber found by their personal identity number, within the
+	 * search limit's window (or a day, if longer): knowing an id is not enough. A patient who
+	 * does not exist is answered the same. */
+	rc = searches_found(ctx->c, ctx->user.id, ctx->id[0],
+			    now_minute(ctx) - (window > 1440 ? window : 1440), &found, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!found)
+		return api_problem(ctx, 403, "search_first", NULL, NULL,
+				   "Sök fram patienten på personnummer innan du registrerar en "
+				   "vårdrelation.");
+	rc = relationship_record(ctx, ctx->id[0], reason, ends_on, &id);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 201, json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)id,
+					    "patient_id", (json_int_t)ctx->id[0], "unit_id",
+					    (json_int_t)ctx->user.unit_id, "ends_on", ends_on,
+					    "reason", reason));
+}
+
+/* Adds the patient (taken) to the problem just written, as a search would show them. */
+static int problem_with_patient(struct api_ctx *ctx, json_t *patient)
+{
+	struct buf *b = &ctx->resp->body;
+	json_t *o = json_loadb(b->data, b->len, 0, NULL);
+	char *text;
+
+	if (!o) {
+		json_decref(patient);
+		return (int)ctx->resp->status;
+	}
+	json_object_set_new(o, "patient", patient);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text) {
+		buf_reset(b);
+		buf_adds(b, text);
+		buf_addc(b, '\n');
+		free(text);
+	}
+	return (int)ctx->resp->status;
+}
+
 int patients_create(struct api_ctx *ctx)
 {
 	const char *number, *given, *family, *address, *postal, *city, *phone, *municipality;
@@ -172,15 +409,29 @@ int patients_create(struct api_ctx *ctx)
 				   ctx->err.message);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c, "SELECT id FROM patients WHERE id_number = $1", &st, &ctx->err);
-	if (rc == LMN_OK) {
-		bool row;
-		db_bind_text(st, 1, id.canonical);
-		rc = db_step(st, &row, &ctx->err);
-		db_done(st);
-		if (rc == LMN_OK && row)
-			return api_problem(ctx, 409, "patient_exists", "id_number", NULL,
-					   "En patient med det numret finns redan.");
+	/* A number already taken tells that the person is a patient: the answer shows no more than
+	 * a search by the number would, is logged as one and counts towards the same limit. */
+	if (!search_allowed(ctx))
+		return (int)ctx->resp->status;
+	{
+		json_t *found;
+
+		if ((rc = number_lookup(ctx, id.canonical, &found)) != LMN_OK)
+			return api_fail(ctx, rc);
+		if (found) {
+			int64_t fid = json_integer_value(json_object_get(found, "id"));
+
+			rc = search_record(ctx, id.canonical, fid, true);
+			if (rc == LMN_OK)
+				rc = db_commit(ctx->c, &ctx->err);
+			if (rc != LMN_OK) {
+				json_decref(found);
+				return api_fail(ctx, rc);
+			}
+			api_problem(ctx, 409, "patient_exists", "id_number", NULL,
+				    "En patient med det numret finns redan.");
+			return problem_with_patient(ctx, found);
+		}
 	}
 	if (rc == LMN_OK)
 		rc = db_prepare(ctx->c,
@@ -208,12 +459,21 @@ int patients_create(struct api_ctx *ctx)
 	pid = db_last_id(ctx->c);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, pid, ACCESS_CREATE, "patient registrerad");
+	/* A prescriber who registers a patient is about to care for them. */
+	if (rc == LMN_OK &&
+	    (ctx->user.role == UR_PRESCRIBER || ctx->user.role == UR_MUNICIPAL_PRESCRIBER)) {
+		char ends_on[11];
+		int64_t rid;
+
+		rc = relationship_record(ctx, pid, "patienten registrerades av enheten", ends_on, &rid);
+	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201, json_pack("{s:I, s:s}", "id", (json_int_t)pid, "id_number", id.canonical));
 }
+
 
 int patients_get(struct api_ctx *ctx)
 {
@@ -271,10 +531,11 @@ int patients_access_log(struct api_ctx *ctx)
 	}
 	/* A patient's entries are in the index by patient, in chunks not yet moved there, or at the
 	 * log's end not yet filed (migration 12); the list views that showed them in the batches of
-	 * views named for them (migration 15), in the order the two were written. */
+	 * views named for them (migration 14), in the order the two were written. */
 	rc = db_prepare(ctx->c,
-			"SELECT at, who, role, action, what FROM ("
+			"SELECT at, who, role, action, what, token_id, token FROM ("
 			"SELECT a.at, coalesce(u.display_name, '') AS who, a.role, a.action, a.what, "
+			"       coalesce(a.token_id, 0) AS token_id, coalesce(t.name, '') AS token, "
 			"       k.id AS k1, 0 AS k2, 0 AS k3 "
 			"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
 			"      UNION ALL "
@@ -284,23 +545,32 @@ int patients_access_log(struct api_ctx *ctx)
 			"      SELECT id FROM access_log "
 			"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
 			"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
+			"LEFT JOIN api_tokens t ON t.id = a.token_id "
 			"UNION ALL "
-			"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, v.after, 1, v.id "
+			"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, "
+			"       coalesce(v.token_id, 0), coalesce(t.name, ''), v.after, 1, v.id "
 			"FROM access_log_view_batches b JOIN access_log_views v "
 			"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
-			"LEFT JOIN users u ON u.id = v.user_id "
+			"LEFT JOIN users u ON u.id = v.user_id LEFT JOIN api_tokens t ON t.id = v.token_id "
 			"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
 			"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
 			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		db_bind_int(st, 2, limit);
-		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-			json_array_append_new(
-				list, json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", db_col_text(st, 0),
-						"who", db_col_text(st, 1), "role", db_col_text(st, 2),
-						"action", db_col_text(st, 3), "what",
-						db_col_text(st, 4)));
+		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
+			json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", db_col_text(st, 0),
+					      "who", db_col_text(st, 1), "role", db_col_text(st, 2),
+					      "action", db_col_text(st, 3), "what",
+					      db_col_text(st, 4));
+			/* Which API token the access came with, if one: a token names the system
+			 * that used it, beside the account. */
+			if (e && db_col_int(st, 5)) {
+				json_object_set_new(e, "token_id", json_integer(db_col_int(st, 5)));
+				json_object_set_new(e, "token", json_string(db_col_text(st, 6)));
+			}
+			json_array_append_new(list, e);
+		}
 		db_done(st);
 	}
 	db_rollback(ctx->c);

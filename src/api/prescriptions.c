@@ -155,17 +155,10 @@ int prescriptions_create(struct api_ctx *ctx)
 	date_format(ctx->today, today);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	/* Prescribing needs the patient to exist; it is what creates the unit's care relationship. */
-	rc = db_prepare(ctx->c, "SELECT 1 FROM patients WHERE id = $1", &st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	db_done(st);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	if (!row)
-		return api_problem(ctx, 404, "not_found", NULL, NULL, "Patienten finns inte.");
+	/* Prescribing needs the relationship first (a prescription of the unit, or a care
+	 * relationship it recorded), refused as a read outside it is. */
+	if (!access_patient(ctx, ctx->id[0]))
+		return (int)ctx->resp->status;
 	rc = db_prepare(ctx->c,
 			"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
 			"created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -51,6 +51,7 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 		{ 403, "Åtkomst nekad" },    { 404, "Finns inte" },
 		{ 405, "Metoden stöds inte" }, { 409, "Konflikt" },
 		{ 413, "För stor begäran" }, { 422, "Regeln tillåter inte begäran" },
+		{ 429, "För många förfrågningar" },
 		{ 500, "Internt fel" },      { 503, "Tjänsten är inte tillgänglig" },
 	};
 	const char *title = "Fel";

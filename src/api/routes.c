@@ -11,6 +11,7 @@
 #define SECRETARY ROLE_BIT(UR_SECRETARY)
 #define GOV_READ (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER) | ROLE_BIT(UR_ADMIN))
 #define GOV_TAKE_PART (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER))
+#define STAFF (ANY_ROLE & ~ROLE_BIT(UR_PATIENT))
 
 static const struct route routes[] = {
 	{ "POST", "/api/login", auth_login, 0, "Sign in with username and password" },
@@ -23,6 +24,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/patients/{id}", patients_get, PATIENT_OR_STAFF, "A patient" },
 	{ "GET", "/api/patients/{id}/access-log", patients_access_log, ROLE_BIT(UR_PATIENT),
 	  "Who accessed my data" },
+	{ "POST", "/api/patients/{id}/care-relationships", care_relationships_create, PRESCRIBERS,
+	  "Record a care relationship of the unit to a patient found by number (with a reason)" },
 
 	{ "GET", "/api/patients/{id}/prescriptions", prescriptions_list, PATIENT_OR_STAFF,
 	  "A patient's prescriptions with what may be ordered now" },
@@ -77,12 +80,13 @@ static const struct route routes[] = {
 	{ "POST", "/api/users", users_create, ROLE_BIT(UR_ADMIN), "Create a staff account" },
 	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),
 	  "Close an account: sign-in, sessions and tokens stop working" },
-	{ "GET", "/api/users/{id}/tokens", tokens_list, ROLE_BIT(UR_ADMIN),
-	  "A user's API tokens (never their secrets)" },
-	{ "POST", "/api/users/{id}/tokens", tokens_create, ROLE_BIT(UR_ADMIN),
-	  "Create an API token; its secret is shown only in this answer" },
-	{ "POST", "/api/api-tokens/{id}/revoke", tokens_revoke, ROLE_BIT(UR_ADMIN),
-	  "Revoke an API token" },
+	{ "GET", "/api/users/{id}/tokens", tokens_list, STAFF,
+	  "A user's API tokens (never their secrets): one's own, or admin any staff account's" },
+	{ "POST", "/api/users/{id}/tokens", tokens_create, STAFF,
+	  "Create an API token (one's own, or admin for an integration account); its secret is "
+	  "shown only in this answer" },
+	{ "POST", "/api/api-tokens/{id}/revoke", tokens_revoke, STAFF,
+	  "Revoke an API token (one's own; admin any)" },
 
 	{ "GET", "/api/rules", rules_list, ANY_ROLE & ~ROLE_BIT(UR_PATIENT),
 	  "Every rule parameter as in force on a date (on=YYYY-MM-DD, default today) with its source" },

@@ -1,6 +1,9 @@
-/* Staff accounts and API tokens, managed by the administration. Passwords are stored only as
- * Argon2id hashes and tokens only as SHA-256 hashes (api/auth.c); a token's secret is shown once.
- * Patients' accounts are not managed here: they sign in through the region's single sign-on. */
+/* Staff accounts and API tokens. The administration manages accounts; an API token is created by
+ * the account's owner, or by the administration only for an integration account (no person behind
+ * it, no password): the administration reads no patient data, so it must not act as a person.
+ * Passwords are stored only as Argon2id hashes and tokens only as SHA-256 hashes (api/auth.c); a
+ * token's secret is shown once. Patients' accounts are not managed here: they sign in through the
+ * region's single sign-on. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,14 +14,15 @@
 #define PASSWORD_MAX 256
 
 #define USER_COLUMNS "id, username, display_name, role, coalesce(unit_id, 0), " \
-		     "coalesce(municipality, ''), active, created_at"
+		     "coalesce(municipality, ''), active, created_at, kind"
 
 static json_t *user_row_json(struct db_stmt *st)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)db_col_int(st, 0),
-			      "username", db_col_text(st, 1), "display_name", db_col_text(st, 2),
-			      "role", db_col_text(st, 3), "active", db_col_int(st, 6) != 0,
-			      "created_at", db_col_text(st, 7));
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
+			      (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1),
+			      "display_name", db_col_text(st, 2), "role", db_col_text(st, 3), "active",
+			      db_col_int(st, 6) != 0, "created_at", db_col_text(st, 7), "kind",
+			      db_col_text(st, 8));
 
 	if (o && db_col_int(st, 4))
 		json_object_set_new(o, "unit_id", json_integer(db_col_int(st, 4)));
@@ -78,7 +82,8 @@ static enum lmn_rc unit_exists(struct api_ctx *ctx, int64_t unit, bool *exists)
 
 int users_create(struct api_ctx *ctx)
 {
-	const char *username, *display, *role_name, *password, *municipality;
+	const char *username, *display, *role_name, *password, *municipality, *kind = NULL;
+	bool integration;
 	int64_t unit = 0, person = 0, id;
 	char hash[128];
 	struct db_stmt *st;
@@ -91,8 +96,13 @@ int users_create(struct api_ctx *ctx)
 	    !api_str(ctx, "role", true, &role_name) || !api_str(ctx, "password", false, &password) ||
 	    !api_str(ctx, "municipality", false, &municipality) ||
 	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
-	    !api_int(ctx, "person_id", false, 1, INT64_MAX, &person))
+	    !api_int(ctx, "person_id", false, 1, INT64_MAX, &person) ||
+	    !api_str(ctx, "kind", false, &kind))
 		return (int)ctx->resp->status;
+	if (kind && strcmp(kind, "person") != 0 && strcmp(kind, "integration") != 0)
+		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
+				   "kind ska vara person eller integration.");
+	integration = kind && strcmp(kind, "integration") == 0;
 	if (!username_ok(username))
 		return api_problem(ctx, 400, "invalid_input", "username", NULL,
 				   "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
@@ -106,6 +116,15 @@ int users_create(struct api_ctx *ctx)
 				   "role ska vara prescriber, municipal_prescriber, municipal_orderer, "
 				   "customer_service, distributor, admin, secretary eller member "
 				   "(patienter loggar in med regionens inloggning).");
+	/* An integration account is a system, not a person: no one signs in as it, and it may not
+	 * administer or govern. */
+	if (integration && password)
+		return api_problem(ctx, 400, "invalid_input", "password", NULL,
+				   "Ett integrationskonto har inget lösenord: det använder API-nycklar.");
+	if (integration && (role == UR_ADMIN || role == UR_SECRETARY || role == UR_MEMBER))
+		return api_problem(ctx, 400, "invalid_input", "role", NULL,
+				   "Ett integrationskonto kan inte ha en roll i förvaltningen eller "
+				   "styrningen.");
 	if (role == UR_MEMBER && !person)
 		return api_problem(ctx, 400, "invalid_input", "person_id", NULL,
 				   "En ledamot ska vara kopplad till en person i styrningen (person_id).");
@@ -146,8 +165,8 @@ int users_create(struct api_ctx *ctx)
 	if (rc == LMN_OK)
 		rc = db_prepare(ctx->c,
 				"INSERT INTO users (username, display_name, role, unit_id, "
-				"municipality, password_hash, created_at, person_id) "
-				"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0))",
+				"municipality, password_hash, created_at, person_id, kind) "
+				"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0), $9)",
 				&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, username);
@@ -160,6 +179,7 @@ int users_create(struct api_ctx *ctx)
 		db_bind_text(st, 6, password ? hash : NULL);
 		db_bind_text(st, 7, ctx->now);
 		db_bind_int(st, 8, role == UR_SECRETARY || role == UR_MEMBER ? person : 0);
+		db_bind_text(st, 9, integration ? "integration" : "person");
 		rc = db_run(st, &ctx->err);
 	}
 	id = db_last_id(ctx->c);
@@ -242,6 +262,42 @@ int users_deactivate(struct api_ctx *ctx)
 	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 0));
 }
 
+/* May the caller see (create: also create) the tokens of user {id}? Their own account; the
+ * administration sees every staff account's (names and dates: it revokes them) but creates them
+ * only for an integration account. Answers (403, or 404 to the administration for no such staff
+ * account) and returns false if not. */
+static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
+{
+	struct db_stmt *st;
+	bool row = false, integration = false;
+	enum lmn_rc rc;
+
+	if (id == ctx->user.id && ctx->user.role != UR_PATIENT)
+		return true;
+	if (ctx->user.role != UR_ADMIN) {
+		api_problem(ctx, 403, "not_own_account", NULL, NULL,
+			    "Du kan bara hantera API-nycklar för ditt eget konto.");
+		return false;
+	}
+	rc = db_prepare(ctx->c, "SELECT kind = 'integration' FROM users WHERE id = $1 AND role <> 'patient'",
+			&st, &ctx->err);
+	if (rc == LMN_OK) {
+		db_bind_int(st, 1, id);
+		rc = db_step(st, &row, &ctx->err);
+		integration = row && db_col_int(st, 0) != 0;
+		db_done(st);
+	}
+	if (rc != LMN_OK)
+		api_fail(ctx, rc);
+	else if (!row)
+		api_problem(ctx, 404, "not_found", NULL, NULL, "Användaren finns inte.");
+	else if (!integration && create)
+		api_problem(ctx, 403, "person_account", NULL, NULL,
+			    "Förvaltningen skapar API-nycklar bara för integrationskonton. En person "
+			    "skapar sina egna nycklar.");
+	return rc == LMN_OK && row && (integration || !create);
+}
+
 int tokens_list(struct api_ctx *ctx)
 {
 	struct db_stmt *st;
@@ -249,11 +305,12 @@ int tokens_list(struct api_ctx *ctx)
 	json_t *a;
 	enum lmn_rc rc;
 
-	if (!staff_user(ctx, ctx->id[0]))
+	if (!token_holder(ctx, ctx->id[0], false))
 		return (int)ctx->resp->status;
 	rc = db_prepare(ctx->c,
-			"SELECT id, name, created_at, coalesce(revoked_at, '') FROM api_tokens "
-			"WHERE user_id = $1 ORDER BY id",
+			"SELECT t.id, t.name, t.created_at, coalesce(t.revoked_at, ''), "
+			"coalesce(t.created_by, 0), coalesce(u.username, '') FROM api_tokens t "
+			"LEFT JOIN users u ON u.id = t.created_by WHERE t.user_id = $1 ORDER BY t.id",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
@@ -264,6 +321,10 @@ int tokens_list(struct api_ctx *ctx)
 				      db_col_text(st, 1), "created_at", db_col_text(st, 2));
 		if (o && *db_col_text(st, 3))
 			json_object_set_new(o, "revoked_at", json_string(db_col_text(st, 3)));
+		if (o && db_col_int(st, 4)) {
+			json_object_set_new(o, "created_by", json_integer(db_col_int(st, 4)));
+			json_object_set_new(o, "created_by_username", json_string(db_col_text(st, 5)));
+		}
 		json_array_append_new(a, o);
 	}
 	db_done(st);
@@ -288,11 +349,11 @@ int tokens_create(struct api_ctx *ctx)
 				   "Namnet får vara högst 100 byte.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!staff_user(ctx, ctx->id[0])) {
+	if (!token_holder(ctx, ctx->id[0], true)) {
 		db_rollback(ctx->c);
 		return (int)ctx->resp->status;
 	}
-	rc = auth_create_token(ctx->c, ctx->id[0], name, ctx->now, secret, &ctx->err);
+	rc = auth_create_token(ctx->c, ctx->id[0], ctx->user.id, name, ctx->now, secret, &ctx->err);
 	id = db_last_id(ctx->c);
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
@@ -300,8 +361,9 @@ int tokens_create(struct api_ctx *ctx)
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
 	}
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name,
-			      "created_at", ctx->now, "token", secret);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)id, "name", name,
+			      "created_at", ctx->now, "created_by", (json_int_t)ctx->user.id, "token",
+			      secret);
 	sodium_memzero(secret, sizeof(secret));
 	return api_json(ctx, 201, o);
 }
@@ -313,12 +375,15 @@ int tokens_revoke(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
+	/* The administration revokes any token (closing a door is always safe); others their own. */
 	rc = db_prepare(ctx->c,
-			"UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
+			"UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) "
+			"WHERE id = $1 AND ($3 = 0 OR user_id = $3)",
 			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		db_bind_text(st, 2, ctx->now);
+		db_bind_int(st, 3, ctx->user.role == UR_ADMIN ? 0 : ctx->user.id);
 		rc = db_run(st, &ctx->err);
 	}
 	if (rc == LMN_OK && db_changes(ctx->c) == 0) {

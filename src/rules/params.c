@@ -32,6 +32,7 @@ static const struct rule_section sections[] = {
 	{ "ordering", "Beställningsrätt (Ledningsrådet 2024-10-24 §3d)" },
 	{ "prescription", "Förskrivning och uttag" },
 	{ "D", "Samarbete och styrning" },
+	{ "access", "Åtkomst till patientuppgifter" },
 };
 
 static const struct param_def defs[P__COUNT] = {
@@ -85,6 +86,14 @@ static const struct param_def defs[P__COUNT] = {
 		"a preparation group decides IT-support adaptations up to this cost; above, it proposes to the council" },
 	[P_FORUM_NOTICE_DAYS] = { "forum_notice_days", "D", PT_INT, 0, 365, NULL,
 		"the forum's notice with agenda goes out at least this many days before the meeting" },
+	[P_CARE_RELATIONSHIP_DAYS] = { "care_relationship_days", "access", PT_INT, 1, 366, NULL,
+		"a care relationship recorded by a prescriber opens the record for this many days (interpretation)" },
+	[P_ID_NUMBER_SEARCH_LIMIT] = { "id_number_search_limit", "access", PT_INT, 1, 100000, NULL,
+		"searches by personal identity number a user may make within the window (interpretation)" },
+	[P_ID_NUMBER_SEARCH_WINDOW_MINUTES] = { "id_number_search_window_minutes", "access", PT_INT, 1, 1440,
+		NULL, "the window of the search limit, in minutes (interpretation)" },
+	[P_DISTRIBUTOR_HISTORY_DAYS] = { "distributor_history_days", "access", PT_INT, 0, 3650, NULL,
+		"the distributor reads an order delivered or returned at most this many days ago (interpretation)" },
 };
 
 const char *role_name(enum role r)

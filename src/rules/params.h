@@ -50,6 +50,11 @@ enum param_id {
 	/* Spec D cooperation and governance (GOVERNANCE.md) */
 	P_PREPARATION_IT_LIMIT_KR,
 	P_FORUM_NOTICE_DAYS,
+	/* Access to patient data (issue 17, interpretation) */
+	P_CARE_RELATIONSHIP_DAYS,
+	P_ID_NUMBER_SEARCH_LIMIT,
+	P_ID_NUMBER_SEARCH_WINDOW_MINUTES,
+	P_DISTRIBUTOR_HISTORY_DAYS,
 	P__COUNT
 };
 

@@ -1,4 +1,4 @@
-/* The access log's list views and its retention (migration 15). */
+/* The access log's list views and its retention (migration 14). */
 #include "store/access_log.h"
 
 #include <stdio.h>
@@ -13,7 +13,7 @@ static int id_cmp(const void *a, const void *b)
 }
 
 enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_id,
-				const char *role, const char *what, int64_t *ids, size_t n,
+				int64_t token_id, const char *role, const char *what, int64_t *ids, size_t n,
 				struct lmn_err *err)
 {
 	struct db_stmt *st;
@@ -36,8 +36,9 @@ enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_
 	for (size_t i = 0; i < k; i++)
 		len += (size_t)snprintf(set + len, 22, "%lld,", (long long)ids[i]);
 	rc = db_prepare(c,
-			"INSERT INTO access_log_views (after, at, user_id, role, what, patients) "
-			"VALUES ((SELECT coalesce(max(id), 0) FROM access_log), $1, $2, $3, $4, $5)",
+			"INSERT INTO access_log_views (after, at, user_id, role, what, patients, token_id) "
+			"VALUES ((SELECT coalesce(max(id), 0) FROM access_log), $1, $2, $3, $4, $5, "
+			"nullif($6, 0))",
 			&st, err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, at);
@@ -45,6 +46,7 @@ enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_
 		db_bind_text(st, 3, role);
 		db_bind_text(st, 4, what);
 		db_bind_text_kept(st, 5, set);
+		db_bind_int(st, 6, token_id);
 		rc = db_run(st, err);
 	}
 	free(set);

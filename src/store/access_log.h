@@ -1,4 +1,4 @@
-/* The access log's list views and its retention (migration 15): one entry per list view with the
+/* The access log's list views and its retention (migration 14): one entry per list view with the
  * patients it showed, and the removal of entries past the retention period. */
 #ifndef LMN_ACCESS_LOG_H
 #define LMN_ACCESS_LOG_H
@@ -13,10 +13,10 @@
 #define ACCESS_LOG_VIEW_BATCH 1024
 
 /* Records that a list showed the patients ids[0, n) (any order, repeats allowed: ids is sorted in
- * place) to the user, as one entry, in the caller's write transaction. Nothing for n == 0. */
+ * place) to the user (token_id: the API token the request came with, 0 for none), as one entry, in the caller's write transaction. Nothing for n == 0. */
 LMN_MUST_USE enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_id,
-					     const char *role, const char *what, int64_t *ids,
-					     size_t n, struct lmn_err *err);
+					     int64_t token_id, const char *role, const char *what,
+					     int64_t *ids, size_t n, struct lmn_err *err);
 
 /* Removes up to max of the oldest entries of the access log and of its list views written before
  * the retention period (access_log_retention) reckoned back from now (ISO 8601 local time) — never

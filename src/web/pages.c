@@ -24,6 +24,8 @@ static const struct web_page pages[] = {
 
 	{ "GET", "/patienter", page_patients, STAFF },
 	{ "GET", "/patienter/{id}", page_patient, STAFF },
+	{ "POST", "/patienter/{id}/vardrelation", page_care_relationship_post,
+	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "GET", "/patienter/{id}/forskriv", page_prescribe, R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "POST", "/patienter/{id}/forskriv", page_prescribe_post,
 	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },

@@ -41,6 +41,7 @@ int page_order_cancel(struct web_ctx *w);
 /* pages_staff.c */
 int page_patients(struct web_ctx *w);
 int page_patient(struct web_ctx *w);
+int page_care_relationship_post(struct web_ctx *w);
 int page_prescribe(struct web_ctx *w);
 int page_prescribe_post(struct web_ctx *w);
 int page_prescription_cancel(struct web_ctx *w);

@@ -500,6 +500,14 @@ static const char *const roles[] = {
 	NULL,
 };
 
+/* An integration account is a system with no person behind it: no password, API keys made by
+ * the administration. */
+static const char *const kinds[] = {
+	"person", "En person",
+	"integration", "Integrationskonto (ett system, ingen person, inget lösenord)",
+	NULL,
+};
+
 static int users_page(struct web_ctx *w, unsigned status)
 {
 	json_t *out = NULL, *u;
@@ -529,12 +537,14 @@ static int users_page(struct web_ctx *w, unsigned status)
 			if (web_i(u, "unit_id"))
 				snprintf(unit, sizeof(unit), "%lld", (long long)web_i(u, "unit_id"));
 			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
-				      "<td data-label=\"Namn\">%s</td><td data-label=\"Roll\">%s</td>"
+				      "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
 				      "<td data-label=\"Enhet\">%s</td><td data-label=\"Kommun\">%s</td>"
 				      "<td data-label=\"Status\">%s</td><td data-label=\"Skapat\">%s</td>"
 				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
 				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
-			       web_s(u, "username"), web_s(u, "display_name"), web_sv(web_s(u, "role")),
+			       web_s(u, "username"), web_s(u, "display_name"),
+			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)" : "",
+			       web_sv(web_s(u, "role")),
 			       unit, web_s(u, "municipality"), active ? "aktivt" : "stängt", created,
 			       (long long)id, web_s(u, "username"));
 			if (active && id != me) {
@@ -555,6 +565,7 @@ static int users_page(struct web_ctx *w, unsigned status)
 		  "3–63 tecken: a–z, 0–9, punkt, understreck eller bindestreck.");
 	web_input(w, "namn", "Namn och titel", "text", NULL, true, NULL);
 	web_select(w, "roll", "Roll", roles, NULL);
+	web_select(w, "typ", "Typ av konto", kinds, NULL);
 	web_input(w, "enhet", "Enhetens nummer", "number", NULL, false,
 		  "Krävs för förskrivare och kommunala förskrivare.");
 	web_input(w, "kommun", "Kommun", "text", NULL, false,
@@ -575,7 +586,8 @@ int page_admin_users_post(struct web_ctx *w)
 {
 	const char *map[] = { "username", "anvandarnamn", "display_name", "namn", "role", "roll",
 			      "unit_id", "enhet", "municipality", "kommun", "password", "losenord",
-			      NULL };
+			      "kind", "typ", NULL };
+	const char *kind = web_field(w, "typ");
 	const char *unit = web_field(w, "enhet"), *municipality = web_field(w, "kommun");
 	const char *password = web_field(w, "losenord");
 	json_t *body, *out = NULL;
@@ -604,6 +616,8 @@ int page_admin_users_post(struct web_ctx *w)
 		json_object_set_new(body, "municipality", json_string(municipality));
 	if (password && *password)
 		json_object_set_new(body, "password", json_string(password));
+	if (kind && *kind)
+		json_object_set_new(body, "kind", json_string(kind));
 	status = web_api(w, "POST", "/api/users", NULL, body, &out);
 	if (status != 201) {
 		web_problem(w, out, map);
@@ -652,6 +666,7 @@ static int tokens_page(struct web_ctx *w, unsigned status, const char *secret, c
 {
 	char path[64], title[128];
 	json_t *u = staff_user(w, w->id[0]), *out = NULL, *t;
+	bool integration;
 	size_t i;
 
 	if (!u)
@@ -671,9 +686,14 @@ static int tokens_page(struct web_ctx *w, unsigned status, const char *secret, c
 	}
 	if (web_query(w, "aterkallad"))
 		notice(w, "Nyckeln är återkallad och fungerar inte längre.");
+	integration = strcmp(web_s(u, "kind"), "integration") == 0;
 	html_f(&w->h, "<p>%s (%s). En API-nyckel låter ett annat system anropa LMN:s API som den här "
 		      "användaren.</p>\n",
 	       web_s(u, "display_name"), web_sv(web_s(u, "role")));
+	if (!integration)
+		html_lit(&w->h, "<p>Det här är en persons konto. Förvaltningen skapar API-nycklar bara "
+				"för integrationskonton; personen skapar sina egna. Du kan återkalla "
+				"nycklarna.</p>\n");
 	snprintf(path, sizeof(path), "/api/users/%lld/tokens", (long long)w->id[0]);
 	if (web_api(w, "GET", path, NULL, NULL, &out) != 200) {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
@@ -706,7 +726,7 @@ static int tokens_page(struct web_ctx *w, unsigned status, const char *secret, c
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	}
 	json_decref(out);
-	if (web_b(u, "active")) {
+	if (web_b(u, "active") && integration) {
 		html_lit(&w->h, "<h2>Skapa en nyckel</h2>\n");
 		snprintf(path, sizeof(path), "/admin/anvandare/%lld/nycklar", (long long)w->id[0]);
 		web_form(w, path, false);

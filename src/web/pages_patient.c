@@ -72,10 +72,15 @@ int page_my_access_log(struct web_ctx *w)
 			snprintf(at, sizeof(at), "%.16s", web_s(e, "at"));
 			if (at[10] == 'T')
 				at[10] = ' ';
-			html_f(&w->h, "<tr><td data-label=\"När\">%s</td><td data-label=\"Vem\">%s</td>"
-				      "<td data-label=\"Roll\">%s</td><td data-label=\"Vad\">%s %s</td></tr>\n",
-			       at, web_s(e, "who"), web_sv(web_s(e, "role")), web_sv(web_s(e, "action")),
-			       web_s(e, "what"));
+			html_f(&w->h, "<tr><td data-label=\"När\">%s</td><td data-label=\"Vem\">%s",
+			       at, web_s(e, "who"));
+			/* An access through an API token names the token (a system, not a person). */
+			if (json_object_get(e, "token_id"))
+				html_f(&w->h, " (via API-nyckeln %s, nr %lld)", web_s(e, "token"),
+				       (long long)web_i(e, "token_id"));
+			html_f(&w->h, "</td><td data-label=\"Roll\">%s</td><td data-label=\"Vad\">%s %s"
+				      "</td></tr>\n",
+			       web_sv(web_s(e, "role")), web_sv(web_s(e, "action")), web_s(e, "what"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	} else {

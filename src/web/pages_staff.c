@@ -113,14 +113,66 @@ static json_t *patient_or_message(struct web_ctx *w, int64_t patient_id)
 	w->nerrors = 0;
 	if (status == 403)
 		web_message(w, 403, "Du har inte behörighet till patienten",
-			    "Du har ingen vårdrelation eller behörighet till den här patientens "
-			    "uppgifter.");
+			    prescriber(w) ? "Du har ingen vårdrelation till den här patientens uppgifter. "
+					    "Ska din enhet börja vårda patienten, sök fram patienten på "
+					    "personnummer och registrera en vårdrelation."
+					  : "Du har ingen vårdrelation eller behörighet till den här "
+					    "patientens uppgifter.");
 	else
 		web_message(w, 404, "Patienten finns inte", "Det finns ingen patient med det numret.");
 	return NULL;
 }
 
 /* ---- Finding patients ---- */
+
+/* The form that records a care relationship to a patient found outside it (prescribers). */
+static void relationship_form(struct web_ctx *w, int64_t patient_id)
+{
+	char action[64];
+
+	if (!prescriber(w)) {
+		html_lit(&w->h, "<p>Patienten finns, men du har ingen behörighet till patientens "
+				"uppgifter.</p>\n");
+		return;
+	}
+	html_lit(&w->h, "<h2>Registrera vårdrelation</h2>\n<p>Ska din enhet börja vårda patienten? "
+			"Registrera en vårdrelation med skälet. Den öppnar patientens uppgifter för "
+			"enheten en begränsad tid, och patienten ser den och skälet i sin logg över "
+			"vem som har läst uppgifterna.</p>\n");
+	snprintf(action, sizeof(action), "/patienter/%lld/vardrelation", (long long)patient_id);
+	web_form(w, action, false);
+	web_input(w, "skal", "Skäl", "text", NULL, true, "Högst 300 tecken.");
+	web_form_end(w, "Registrera vårdrelation");
+}
+
+int page_care_relationship_post(struct web_ctx *w)
+{
+	static const char *const map[] = { "reason", "skal", NULL };
+	const char *reason = web_field(w, "skal");
+	json_t *out = NULL;
+	char path[80];
+	int status;
+
+	snprintf(path, sizeof(path), "/api/patients/%lld/care-relationships", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "reason", reason ? reason : ""),
+			 &out);
+	if (status == 201) {
+		json_decref(out);
+		snprintf(path, sizeof(path), "/patienter/%lld?vardrelation=1", (long long)w->id[0]);
+		return web_redirect(w, path);
+	}
+	if (status == 400) {
+		web_problem(w, out, map);
+		json_decref(out);
+		web_begin(w, "Registrera vårdrelation");
+		relationship_form(w, w->id[0]);
+		return web_end(w, 400);
+	}
+	status = web_message(w, status == 403 ? 403 : (unsigned)status, "Vårdrelationen registrerades inte",
+			     web_s(out, "detail"));
+	json_decref(out);
+	return status;
+}
 
 int page_patients(struct web_ctx *w)
 {
@@ -129,6 +181,7 @@ int page_patients(struct web_ctx *w)
 	json_t *out = NULL, *p;
 	unsigned status = 200;
 	bool by_number = number && *number, by_name = name && *name;
+	int64_t brief = 0;
 	size_t i;
 
 	if (!by_number && by_name && (strlen(name) < 2 || strlen(name) > 60)) {
@@ -140,9 +193,11 @@ int page_patients(struct web_ctx *w)
 			web_problem(w, out, map);
 			json_decref(out);
 			out = NULL;
+			if (st == 429) /* the search limit: the page says so, with the API's status */
+				status = 429;
 		}
 	}
-	if (w->nerrors)
+	if (w->nerrors && status == 200)
 		status = 400;
 	web_begin(w, "Patienter");
 	if (municipal(w)) {
@@ -179,6 +234,21 @@ int page_patients(struct web_ctx *w)
 			       json_array_size(list) == 1 ? "patient hittades" : "patienter hittades");
 			json_array_foreach(list, i, p) {
 				char num[24];
+
+				/* Outside the relationship a search by number shows the name and
+				 * year of birth only (and a prescriber may record a relationship). */
+				if (!web_b(p, "related") && json_object_get(p, "birth_year")) {
+					brief = web_i(p, "id");
+					html_f(&w->h, "<tr><td data-label=\"Namn\">%s %s</td>"
+						      "<td data-label=\"Personnummer\">född %lld</td>"
+						      "<td data-label=\"Kommun\">–</td>"
+						      "<td data-label=\"Boende\">–</td>"
+						      "<td data-label=\"Att tänka på\">utanför din vårdrelation"
+						      "</td></tr>\n",
+					       web_s(p, "given_name"), web_s(p, "family_name"),
+					       (long long)web_i(p, "birth_year"));
+					continue;
+				}
 				id_number_text(num, web_s(p, "id_number"));
 				html_f(&w->h, "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s "
 					      "%s</a></td><td data-label=\"Personnummer\">%s</td>"
@@ -191,6 +261,8 @@ int page_patients(struct web_ctx *w)
 				       web_b(p, "protected_identity") ? "skyddad identitet" : "");
 			}
 			html_lit(&w->h, "</tbody>\n</table>\n");
+			if (brief)
+				relationship_form(w, brief);
 		}
 	}
 	json_decref(out);
@@ -267,6 +339,8 @@ static int patient_page(struct web_ctx *w, int64_t patient_id, unsigned status)
 	web_begin(w, title);
 	if (status == 200 && web_query(w, "forskriven"))
 		notice(w, "Förskrivningen är sparad.");
+	if (status == 200 && web_query(w, "vardrelation"))
+		notice(w, "Vårdrelationen är registrerad.");
 	if (status == 200 && web_query(w, "makulerad"))
 		notice(w, "Förskrivningsraden är makulerad. Den kan inte längre beställas.");
 	html_f(&w->h, "<dl class=\"facts\">\n<dt>Personnummer</dt><dd>%s</dd>\n", num);

@@ -101,19 +101,24 @@ check "the staff list holds the new user and no patients" "True False" \
 	"$(body admin GET /api/users | json 'str(any(u["username"]=="ny.forskrivare" for u in d["users"]))+" "+str(any(u["role"]=="patient" for u in d["users"]))')"
 check "customer service cannot create users" "403" "$(status kundtjanst POST /api/users '{"username":"x.y.z","display_name":"X","role":"admin"}')"
 
-tok=$(body admin POST "/api/users/$uid/tokens" '{"name":"journalsystem"}')
+check "the administration may not create a token for a person's account" "403" \
+	"$(status admin POST "/api/users/$uid/tokens" '{"name":"journalsystem"}')"
+# The account's owner creates their own tokens.
+curl -sS -c "$TMP/ny.jar" -H 'Content-Type: application/json' \
+	-d '{"username":"ny.forskrivare","password":"ett-langt-losenord"}' "$B/api/login" | json 'd["csrf_token"]' >"$TMP/ny.csrf"
+tok=$(body ny POST "/api/users/$uid/tokens" '{"name":"journalsystem"}')
 secret=$(echo "$tok" | json 'd["token"]')
 tid=$(echo "$tok" | json 'd["id"]')
 check "a token's secret is 64 hex characters" "64" "$(printf '%s' "$secret" | grep -c '^[0-9a-f]\{64\}$' | sed 's/^1$/64/')"
 check "the token signs its user in" "ny.forskrivare" \
 	"$(curl -sS -H "Authorization: Bearer $secret" "$B/api/me" | json 'd["user"]["username"]')"
-check "the token list never shows the secret" "journalsystem False" \
-	"$(body admin GET "/api/users/$uid/tokens" | json 'd["tokens"][0]["name"]+" "+str("token" in d["tokens"][0])')"
+check "the token list never shows the secret, and names who created it" "journalsystem False ny.forskrivare" \
+	"$(body admin GET "/api/users/$uid/tokens" | json 'd["tokens"][0]["name"]+" "+str("token" in d["tokens"][0])+" "+d["tokens"][0]["created_by_username"]')"
 check "only its hash is stored" "0" "$(db "SELECT count(*) FROM api_tokens WHERE token_hash = '$secret'")"
 check "revoking the token" "200" "$(status admin POST "/api/api-tokens/$tid/revoke")"
 check "a revoked token no longer works" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret" "$B/api/me")"
 check "the administrator cannot close their own account" "409" "$(status admin POST "/api/users/$(body admin GET /api/me | json 'd["user"]["id"]')/deactivate")"
-secret2=$(body admin POST "/api/users/$uid/tokens" '{"name":"andra"}' | json 'd["token"]')
+secret2=$(body ny POST "/api/users/$uid/tokens" '{"name":"andra"}' | json 'd["token"]')
 check "a second token signs its user in (and is remembered for a moment)" "ny.forskrivare" \
 	"$(curl -sS -H "Authorization: Bearer $secret2" "$B/api/me" | json 'd["user"]["username"]')"
 check "closing the account" "200" "$(status admin POST "/api/users/$uid/deactivate")"

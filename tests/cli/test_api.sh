@@ -31,11 +31,17 @@ check "customer service registers a patient" "yes" "$([ -n "$pid_new" ] && [ "$p
 check "a bad check digit is refused on the field" "400 id_number" \
 	"$(req kundtjanst POST /api/patients '{"id_number":"19121212-1213","given_name":"X","family_name":"Y","address":"A","postal_code":"41101","city":"G","municipality":"G"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
 check "the prescriber has no relationship yet" "403" "$(status forskrivare GET "/api/patients/$pid_new")"
+check "nor may prescribe yet" "403" \
+	"$(status forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-01-31"}]}')"
+check "the prescriber finds the patient by number (name and year of birth)" "$pid_new 1912 False" \
+	"$(body forskrivare GET '/api/patients?id_number=191212121212' | json '" ".join(str(x) for x in (d["patients"][0]["id"], d["patients"][0]["birth_year"], d["patients"][0]["related"]))')"
+check "and records a care relationship" "201" \
+	"$(status forskrivare POST "/api/patients/$pid_new/care-relationships" '{"reason":"Ny patient på vårdcentralen"}')"
 rx=$(req forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":4,"quantity_per_withdrawal":3,"period_days":90,"last_valid":"2027-11-22"},{"article_id":2,"withdrawals_allowed":2,"quantity_per_withdrawal":2,"period_days":30,"last_valid":"2027-05-01"}]}')
 check "the prescriber prescribes" "201" "${rx%% *}"
 check "validity beyond 12 months is refused with its rule" "422 validity_too_long prescription@2018-05-01" \
 	"$(req forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":4,"quantity_per_withdrawal":3,"period_days":90,"last_valid":"2027-11-23"}]}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["rule"])')"
-check "now the prescriber may read the patient" "200" "$(status forskrivare GET "/api/patients/$pid_new")"
+check "the prescriber may read the patient" "200" "$(status forskrivare GET "/api/patients/$pid_new")"
 body forskrivare GET "/api/patients/$pid_new/prescriptions" >"$TMP/rx.json"
 item1=$(json 'd["items"][0]["id"]' <"$TMP/rx.json")
 item2=$(json 'd["items"][-1]["id"]' <"$TMP/rx.json")

@@ -140,6 +140,9 @@ done
 B2="http://127.0.0.1:$port2"
 curl -sS -c "$TMP/k2.jar" -H 'Content-Type: application/json' -d '{"username":"kundtjanst","password":"demo2026"}' "$B2/api/login" | json 'd["csrf_token"]' >"$TMP/k2.csrf"
 pat=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Ledtidsson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | json 'd["id"]')
+# The prescriber finds the new patient by number and records a care relationship before prescribing.
+body forskrivare GET '/api/patients?id_number=191212121212' >/dev/null
+body forskrivare POST "/api/patients/$pat/care-relationships" '{"reason":"Ny patient"}' >/dev/null
 body forskrivare POST "/api/patients/$pat/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"},{"article_id":2,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"},{"article_id":3,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"},{"article_id":4,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-11-22"}]}' >/dev/null
 body kundtjanst GET "/api/patients/$pat/prescriptions" >"$TMP/rx.json"
 rxitem() { json "d['items'][$1]['id']" <"$TMP/rx.json"; }

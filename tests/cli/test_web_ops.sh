@@ -254,21 +254,29 @@ check "a wrong password is refused" "401" "$(wlogin ny.forskrivare fel-losenord-
 check "a taken user name is refused on its field" "409 yes" \
 	"$(post admin /admin/anvandare -d anvandarnamn=ny.forskrivare -d namn=X -d roll=admin) $(grep -q 'id="anvandarnamn-fel"' "$TMP/page.html" && echo yes)"
 
-check "the tokens page" "200" "$(get admin "/admin/anvandare/$uid/nycklar")"
+check "the tokens page of a person's account offers no new token" "200 yes no" \
+	"$(get admin "/admin/anvandare/$uid/nycklar") $(main_text | grep -q 'Förvaltningen skapar API-nycklar bara för integrationskonton' && echo yes) $(grep -q 'Skapa nyckel' "$TMP/page.html" && echo yes || echo no)"
+check "and a token for a person is refused" "403" "$(post admin "/admin/anvandare/$uid/nycklar" -d namn=journalsystem)"
+check "an integration account is created" "303" \
+	"$(post admin /admin/anvandare -d anvandarnamn=lagersystem --data-urlencode 'namn=Distributörens lagersystem' -d roll=distributor -d typ=integration)"
+iid=$(sed -n 's|^/admin/anvandare?ny=\([0-9]*\)$|\1|p' "$TMP/location")
+check "and listed as one" "200 yes" \
+	"$(get admin "/admin/anvandare?ny=$iid") $(grep -q 'Distributörens lagersystem (integrationskonto)' "$TMP/page.html" && echo yes)"
+check "the tokens page" "200" "$(get admin "/admin/anvandare/$iid/nycklar")"
 check "a token is created and its secret shown once" "201 yes" \
-	"$(post admin "/admin/anvandare/$uid/nycklar" -d namn=journalsystem) $(grep -q 'Nyckeln visas bara den här gången' "$TMP/page.html" && echo yes)"
+	"$(post admin "/admin/anvandare/$iid/nycklar" -d namn=journalsystem) $(grep -q 'Nyckeln visas bara den här gången' "$TMP/page.html" && echo yes)"
 keep nyckel
 secret=$(grep -o 'id="ny-nyckel" type="text" readonly value="[0-9a-f]*"' "$TMP/page.html" | grep -o '[0-9a-f]\{64\}')
-check "the secret signs its user in" "ny.forskrivare" \
+check "the secret signs the integration account in" "lagersystem" \
 	"$(curl -sS -H "Authorization: Bearer $secret" "$B/api/me" | json 'd["user"]["username"]')"
 check "the secret is not on the page afterwards" "200 0" \
-	"$(get admin "/admin/anvandare/$uid/nycklar") $(grep -c "$secret" "$TMP/page.html")"
+	"$(get admin "/admin/anvandare/$iid/nycklar") $(grep -c "$secret" "$TMP/page.html")"
 keep nycklar
-tid=$(grep -o "action=\"/admin/anvandare/$uid/nycklar/[0-9]*/aterkalla\"" "$TMP/page.html" | grep -o '/[0-9]*/aterkalla' | grep -o '[0-9]*')
+tid=$(grep -o "action=\"/admin/anvandare/$iid/nycklar/[0-9]*/aterkalla\"" "$TMP/page.html" | grep -o '/[0-9]*/aterkalla' | grep -o '[0-9]*')
 check "each revoke button names its token for a screen reader" "1" \
 	"$(grep -c 'Återkalla <span class="sr">nyckeln journalsystem</span>' "$TMP/page.html")"
 check "another user's token is not revoked from this page" "404" "$(post admin "/admin/anvandare/1/nycklar/$tid/aterkalla")"
-check "revoking it" "303" "$(post admin "/admin/anvandare/$uid/nycklar/$tid/aterkalla")"
+check "revoking it" "303" "$(post admin "/admin/anvandare/$iid/nycklar/$tid/aterkalla")"
 check "then it no longer works" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret" "$B/api/me")"
 check "closing the account" "303 /admin/anvandare?stangd=$uid" "$(post admin "/admin/anvandare/$uid/stang") $(cat "$TMP/location")"
 check "it can no longer sign in" "401" "$(wlogin ny.forskrivare ett-langt-losenord)"
@@ -292,7 +300,7 @@ check "a date that is not one is refused on its field" "400 yes" \
 	"$(get admin '/admin/regler?datum=2024-02-30') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
 check "before the first rules: 422 on the field" "422 yes" \
 	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
-check "the API: every parameter, each with its source" "25 True" \
+check "the API: every parameter, each with its source" "29 True" \
 	"$(body kundtjanst GET '/api/rules?on=2024-10-24' | json 'str(sum(len(s["parameters"]) for s in d["sections"]))+" "+str(all(any(x["ref"]==p["source"] for x in s["sources"]) for s in d["sections"] for p in s["parameters"]))')"
 check "the API gives the days the set holds" "2023-11-16 2024-10-24" \
 	"$(body admin GET '/api/rules?on=2024-10-23' | json 'd["set_from"]+" "+d["next_change"]')"

@@ -162,11 +162,13 @@ check "the municipal orderer orders for a resident in municipal housing" "303" \
 	"$(post kommunbestallare "/patienter/$housing/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home -d nyckel=test-web-staff-2)"
 check "entered through the municipality" "municipal municipal_orderer" \
 	"$(body kundtjanst GET "/api/orders/$(sed -n 's|^/bestallningar/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")" | json 'd["channel"]+" "+d["requested_by"]')"
-check "the page of a resident in ordinary housing says the municipality cannot order" "200 yes" \
-	"$(get kommunbestallare "/patienter/$ordinary") $(main_text | grep -q 'bor inte i kommunalt boende' && echo yes)"
+check "the municipal orderer does not read a resident in ordinary housing" "403 403" \
+	"$(get kommunbestallare "/patienter/$ordinary") $(post kommunbestallare "/patienter/$ordinary/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home)"
+check "the municipal prescriber's page of that resident says the municipality cannot order" "200 yes" \
+	"$(get kommunforskrivare "/patienter/$ordinary") $(main_text | grep -q 'bor inte i kommunalt boende' && echo yes)"
 keep patient-kommun
 check "and the order is refused with the rule" "422 yes" \
-	"$(post kommunbestallare "/patienter/$ordinary/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home) $(main_text | grep -q 'bara beställa åt personer i kommunalt boende. (regel ordering@' && echo yes)"
+	"$(post kommunforskrivare "/patienter/$ordinary/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home) $(main_text | grep -q 'bara beställa åt personer i kommunalt boende. (regel ordering@' && echo yes)"
 check "municipal staff do not see another municipality's residents" "403" "$(get kommunbestallare /patienter/1)"
 
 # ---- The delay-contact queue ----

@@ -1,4 +1,4 @@
-/* Tests store/access_log (migration 15): a list view is one entry with its set of patients and one
+/* Tests store/access_log (migration 14): a list view is one entry with its set of patients and one
  * batch row per patient; retention removes the oldest entries before the period and nothing
  * else, and the append-only triggers refuse every other delete. */
 #include <stdarg.h>
@@ -83,7 +83,7 @@ static void entry(const char *at, int patient)
 
 static void view(const char *at, int64_t *ids, size_t n)
 {
-	assert_int_equal(access_log_add_view(c, at, 7, "customer_service", "sökning på namn", ids, n,
+	assert_int_equal(access_log_add_view(c, at, 7, 0, "customer_service", "sökning på namn", ids, n,
 					     &err),
 			 LMN_OK);
 }

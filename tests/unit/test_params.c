@@ -132,6 +132,10 @@ static const struct timeline {
 	{ "next_withdrawal_fraction", "2018-05-01", "0.750", "prescription@2018-05-01" },
 	{ "preparation_it_limit_kr", "2018-05-01", "50000", "D@2018-05-01" },
 	{ "forum_notice_days", "2018-05-01", "14", "D@2018-05-01" },
+	{ "care_relationship_days", "2018-05-01", "30", "access@2018-05-01" },
+	{ "id_number_search_limit", "2018-05-01", "30", "access@2018-05-01" },
+	{ "id_number_search_window_minutes", "2018-05-01", "60", "access@2018-05-01" },
+	{ "distributor_history_days", "2018-05-01", "30", "access@2018-05-01" },
 };
 
 #define NTIMELINE (sizeof(timeline) / sizeof(timeline[0]))
@@ -318,6 +322,8 @@ static void sources_of_each_version(void **state)
 		  "Tolkning (DOMAIN.md §3)", "Förskrivning gäller högst 12 månader" },
 		{ "D@2018-05-01", "D", "D.rules", 5, "Samarbetsavtalet (ursprunglig lydelse)",
 		  "Specifikation D: beredningsgrupperna" },
+		{ "access@2018-05-01", "access", "access.rules", 6, "Tolkning (DOMAIN.md §2)",
+		  "En vårdrelation som förskrivaren registrerar" },
 	};
 
 	assert_int_equal(real.nsources, sizeof(want) / sizeof(want[0]));
@@ -422,7 +428,7 @@ static void format_round_trips_through_the_loader(void **state)
 	size_t nsec;
 	const struct rule_section *sec = rule_sections(&nsec);
 
-	assert_int_equal(nsec, 7);
+	assert_int_equal(nsec, 8);
 	for (size_t k = 0; k < 2; k++) {
 		const struct rule_set *rs = at(days[k]);
 		struct params p;
@@ -880,6 +886,13 @@ static const struct kv gov[] = {
 	{ "forum_notice_days", "14" },
 };
 
+static const struct kv acc[] = {
+	{ "care_relationship_days", "30" },
+	{ "id_number_search_limit", "30" },
+	{ "id_number_search_window_minutes", "60" },
+	{ "distributor_history_days", "30" },
+};
+
 /* Loads a one-version text of every section; b31_extra is appended to B3:1's. Leaves p loaded
  * (not finished) and returns the first error. */
 static enum lmn_rc load_sections(struct params *p, const char *skip, const char *b31_extra,
@@ -893,7 +906,7 @@ static enum lmn_rc load_sections(struct params *p, const char *skip, const char 
 		{ "B3:1", "b31.rules", KV(b31) },  { "B3:3", "b33.rules", KV(b33) },
 		{ "B3:6", "b36.rules", KV(b36) },  { "B6:1", "b61.rules", KV(b61) },
 		{ "ordering", "ord.rules", KV(ord) }, { "prescription", "presc.rules", KV(presc) },
-		{ "D", "d.rules", KV(gov) },
+		{ "D", "d.rules", KV(gov) }, { "access", "acc.rules", KV(acc) },
 	};
 	enum lmn_rc rc = LMN_OK;
 

@@ -20,6 +20,7 @@ CREATE TABLE access_log_views (
     after    INTEGER NOT NULL,
     at       TEXT NOT NULL,
     user_id  INTEGER REFERENCES users(id),
+    token_id INTEGER REFERENCES api_tokens(id), -- the API token the request came with, if one
     role     TEXT NOT NULL,
     what     TEXT NOT NULL,
     patients TEXT NOT NULL CHECK (patients LIKE ',%,')

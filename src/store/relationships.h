@@ -1,0 +1,38 @@
+/* Care relationships recorded by prescribers, and the audit log of searches by personal identity
+ * number (migration 13): every statement on their tables. */
+#ifndef LMN_RELATIONSHIPS_H
+#define LMN_RELATIONSHIPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "util/rc.h"
+
+/* Records a care relationship of unit_id to patient_id until ends_on (YYYY-MM-DD, inclusive), in
+ * the caller's write transaction; *id is the new row's. */
+LMN_MUST_USE enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id, int64_t unit_id,
+					   int64_t user_id, const char *reason, const char *now,
+					   const char *ends_on, int64_t *id, struct lmn_err *err);
+
+/* One search by personal identity number (or a registration that found the number taken). */
+struct id_number_search {
+	const char *at;      /* ISO 8601 with offset */
+	int64_t at_minute;   /* local day * 1440 + minute of the day */
+	int64_t user_id;
+	int64_t token_id;    /* 0: none */
+	const char *id_number; /* canonical */
+	int64_t patient_id;  /* 0: no patient has it */
+	bool register_;      /* via POST /api/patients rather than a search */
+};
+
+LMN_MUST_USE enum lmn_rc searches_add(struct db_conn *c, const struct id_number_search *s,
+				      struct lmn_err *err);
+/* How many searches user_id made after minute `after`, and the minute of the first of them. */
+LMN_MUST_USE enum lmn_rc searches_count(struct db_conn *c, int64_t user_id, int64_t after,
+					int64_t *count, int64_t *first_minute, struct lmn_err *err);
+/* Whether user_id found patient_id by its number after minute `after`. */
+LMN_MUST_USE enum lmn_rc searches_found(struct db_conn *c, int64_t user_id, int64_t patient_id,
+					int64_t after, bool *found, struct lmn_err *err);
+
+#endif
