@@ -28,6 +28,8 @@ CLASSES = {
     "GET /api/patients/{id}/access-log": "the log itself, read by the patient",
     "GET /api/patients/{id}/prescriptions": "read",
     "POST /api/patients/{id}/prescriptions": "write",
+    "POST /api/patients/{id}/care-relationships":
+        "needs a search by number first; test_relationship.sh checks its access-log entry",
     "POST /api/prescription-items/{id}/cancel": "write",
     "GET /api/patients/{id}/orders": "read",
     "POST /api/patients/{id}/orders": "write",
@@ -113,6 +115,7 @@ PAGE_CLASSES = {
     "GET /patienter/{id}": "read",
     "GET /patienter/{id}/forskriv": "read",
     "POST /patienter/{id}/forskriv": FORM,
+    "POST /patienter/{id}/vardrelation": FORM,
     "POST /forskrivningsrader/{id}/makulera": FORM,
     "GET /patienter/{id}/bestall": "read",
     "POST /patienter/{id}/bestall": FORM,

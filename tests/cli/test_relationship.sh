@@ -99,7 +99,7 @@ check "the day after it has ended" "403" "$(later 2026-12-23T08:00 forskrivare /
 
 # ---- The web pages ----
 wlogin() {
-	curl -sS -c "$TMP/web-$1.jar" -o /dev/null --data-urlencode "anvandarnamn=$1" --data-urlencode "losenord=demo2026" "$B/logga-in"
+	form_login "$TMP/web-$1.jar" "$1" >/dev/null
 	curl -sS -b "$TMP/web-$1.jar" "$B/" -L | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -1 | sed 's/.*value="//; s/"$//' >"$TMP/web-$1.csrf"
 }
 wlogin dietist
