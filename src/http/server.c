@@ -2,6 +2,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -206,6 +207,22 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	}
 }
 
+/* Whether the request declares a Content-Length over API_MAX_BODY (libmicrohttpd has refused a
+ * malformed one already). */
+static bool declared_too_large(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n;
+	char *end;
+
+	if (!v)
+		return false;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return errno == ERANGE || (end != v && n > API_MAX_BODY);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_size, void **req_cls)
@@ -216,6 +233,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	(void)version;
 	if (!rq) { /* first call: headers only */
+		/* A declared body over the limit is refused before it is read: an answer queued now
+		 * keeps libmicrohttpd from sending 100 Continue, and it closes the connection after
+		 * the answer instead of reading the body. */
+		if (declared_too_large(c))
+			return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
+				       "Kroppen får vara högst 1 MiB.");
 		rq = calloc(1, sizeof(*rq));
 		if (!rq)
 			return MHD_NO;

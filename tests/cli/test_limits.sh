@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# lmn serve's limits: bodies refused by their declared length before they are read. Everything
+# on loopback, each step bounded in time.
+. "$(dirname "$0")/tap.sh"
+
+export LMN_NOW=2026-11-23T10:00
+"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+
+# serve NAME [ARGS…]: starts `lmn serve` on the demo database; sets serve_pid and serve_port
+# (empty if it did not start). Its output is in $TMP/NAME.out and .err.
+serve() {
+	local name=$1
+	shift
+	"$LMN" serve --db "$TMP/lmn.db" --port 0 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	serve_pid=$!
+	pids+=("$serve_pid")
+	serve_port=
+	for _ in $(seq 1 100); do
+		serve_port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/$name.out")
+		[ -n "$serve_port" ] && break
+		sleep 0.05
+	done
+}
+
+serve main
+port=$serve_port
+[ -n "$port" ] || { not_ok "server starts" "$(cat "$TMP/main.err")"; done_testing; exit 1; }
+B="http://127.0.0.1:$port"
+
+# raw PORT HEADERS…: sends a request's head (lines joined by CRLF) and nothing of its body, and
+# prints the first line of the answer and whether it came within 3 s ("late" / "none" if not).
+raw() {
+	python3 - "$@" <<'EOF'
+import socket, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=3)
+s.sendall(('\r\n'.join(sys.argv[2:]) + '\r\n\r\n').encode())
+t0, data = time.monotonic(), b''
+try:
+    while b'\r\n' not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+except socket.timeout:
+    pass
+line = data.split(b'\r\n')[0].decode(errors='replace')
+print(line if line else 'none', 'in time' if time.monotonic() - t0 < 3 else 'late')
+EOF
+}
+
+# --- Bodies: a declared length over 1 MiB is refused at once, without 100 Continue (review L4).
+check "1 GiB declared with Expect: 100-continue: 413 at once, no 100 Continue" \
+	"HTTP/1.1 413 Content Too Large in time" \
+	"$(raw "$port" 'POST /api/login HTTP/1.1' 'Host: x' 'Content-Type: application/json' \
+		'Content-Length: 1073741824' 'Expect: 100-continue')"
+check "1 GiB declared, nothing sent: 413 at once (not after the idle time-out)" \
+	"HTTP/1.1 413 Content Too Large in time" \
+	"$(raw "$port" 'POST /api/login HTTP/1.1' 'Host: x' 'Content-Type: application/json' \
+		'Content-Length: 1073741824')"
+check "the same for a page's form" "HTTP/1.1 413 Content Too Large in time" \
+	"$(raw "$port" 'POST /logga-in HTTP/1.1' 'Host: x' \
+		'Content-Type: application/x-www-form-urlencoded' 'Content-Length: 1048577' \
+		'Expect: 100-continue')"
+head -c 2000000 /dev/zero >"$TMP/2mb"
+curl -sS -v --max-time 5 -H 'Expect: 100-continue' -H 'Content-Type: application/json' \
+	--data-binary @"$TMP/2mb" -o "$TMP/body" "$B/api/login" 2>"$TMP/curl.err"
+check_grep "curl with Expect: 100-continue and a 2 MB body gets 413" '< HTTP/1.1 413' "$TMP/curl.err"
+check "… and no 100 Continue" "0" "$(grep -c '< HTTP/1.1 100' "$TMP/curl.err")"
+check "the 413 is problem+json naming the limit" "413 Kroppen får vara högst 1 MiB." \
+	"$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["detail"])' <"$TMP/body")"
+check "a body of exactly 1 MiB is still read (a 400 about its JSON, not 413)" "400" \
+	"$(head -c 1048576 /dev/zero | tr '\0' ' ' | curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+		-H 'Content-Type: application/json' --data-binary @- "$B/api/login")"
+check "the server answers after all that" "200" \
+	"$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$B/healthz")"
+
+done_testing
