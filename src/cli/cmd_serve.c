@@ -1,4 +1,5 @@
 /* lmn serve: open (create and migrate) the database, load the rules and serve HTTP until a signal. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -28,6 +29,14 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* Whether addr is an IPv4 loopback address (127.0.0.0/8). */
+static bool loopback(const char *addr)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, addr, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 /* Threads of the pool by default: on two cores, 8 to 16 answered the most reads and placements
@@ -89,6 +98,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc) {
 		cli_error("serve: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	/* The header names the user: whoever can reach the port without passing the proxy could
+	 * sign in as anyone. Only the proxy on the same machine may reach it (review L7). */
+	if (cfg.api.proxy_user_header && !loopback(cfg.listen)) {
+		cli_error("--trusted-proxy-header: lmn must then listen on a loopback address "
+			  "(127.0.0.1, or 127.x.x.x), behind the proxy on the same machine; "
+			  "--listen is '%s', from where anyone could send the header and sign in "
+			  "as any user", cfg.listen);
 		return EXIT_USAGE;
 	}
 	if (sodium_init() < 0) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# lmn serve's limits: bodies refused by their declared length before they are read. Everything
-# on loopback, each step bounded in time.
+# lmn serve's limits: bodies refused by their declared length before they are read, and the
+# trusted-proxy mode only on a loopback address. Everything on loopback, each step bounded in time.
 . "$(dirname "$0")/tap.sh"
 
 export LMN_NOW=2026-11-23T10:00
@@ -75,5 +75,24 @@ check "a body of exactly 1 MiB is still read (a 400 about its JSON, not 413)" "4
 		-H 'Content-Type: application/json' --data-binary @- "$B/api/login")"
 check "the server answers after all that" "200" \
 	"$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$B/healthz")"
+
+# --- Trusted-proxy mode only on loopback (review L7).
+"$LMN" serve --db "$TMP/lmn.db" --port 0 --listen 192.0.2.10 --trusted-proxy-header X-Remote-User \
+	>"$TMP/proxy.out" 2>"$TMP/proxy.err" &
+ppid=$!
+pids+=("$ppid")
+for _ in $(seq 1 40); do kill -0 "$ppid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$ppid" 2>/dev/null; then
+	kill "$ppid"; wait "$ppid"; rc="still running after 2 s"
+else
+	wait "$ppid"; rc=$?
+fi
+check "--trusted-proxy-header with --listen 192.0.2.10 (not loopback) is refused (usage error)" "2" "$rc"
+check_grep "… saying that it needs a loopback address" 'loopback address' "$TMP/proxy.err"
+check "… and it serves nothing" "" "$(cat "$TMP/proxy.out")"
+serve proxy --listen 127.0.0.1 --trusted-proxy-header X-Remote-User
+check "--trusted-proxy-header with --listen 127.0.0.1 serves" "200" \
+	"$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'X-Remote-User: admin' \
+		"http://127.0.0.1:$serve_port/api/me")"
 
 done_testing
