@@ -16,14 +16,15 @@
 
 #define API_MAX_BODY (1u << 20)
 
-enum http_lookup { HTTP_QUERY, HTTP_HEADER, HTTP_COOKIE };
+/* HTTP_PEER: the client's address as text (key unused), e.g. "127.0.0.1". */
+enum http_lookup { HTTP_QUERY, HTTP_HEADER, HTTP_COOKIE, HTTP_PEER };
 
 struct http_req {
 	const char *method;
 	const char *path;
 	const char *body;
 	size_t body_len;
-	/* Looks up a query argument, header or cookie; NULL when absent. */
+	/* Looks up a query argument, header, cookie or the peer's address; NULL when absent. */
 	const char *(*lookup)(void *conn, enum http_lookup kind, const char *key);
 	void *conn;
 	/* Set by a server that can answer later (else NULL): suspend holds the request's connection

@@ -53,11 +53,17 @@ int cmd_serve(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "trusted-proxy-header", required_argument, NULL, 'H' },
 		{ "secure-cookies", no_argument, NULL, 'S' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "connections-per-address", required_argument, NULL, 'A' },
+		{ "request-timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
 	 * made durable (http/server.c); --threads 0 gives each connection a thread of its own. */
-	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = SERVE_THREADS };
+	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = SERVE_THREADS,
+				     .max_connections = SERVER_MAX_CONNECTIONS,
+				     .request_timeout = SERVER_REQUEST_TIMEOUT };
+	bool per_address_given = false;
 	const char *db_path = "var/lmn.db", *rules = NULL;
 	struct rules_live *live = NULL;
 	struct db *db = NULL;
@@ -90,9 +96,34 @@ int cmd_serve(int argc, char **argv)
 			}
 			cfg.threads = (unsigned)v;
 			break;
+		case 'C':
+			if (!parse_uint(optarg, 1000000, &v) || v == 0) {
+				cli_error("--max-connections: expected 1–1000000, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.max_connections = (unsigned)v;
+			break;
+		case 'A':
+			if (!parse_uint(optarg, 1000000, &v)) {
+				cli_error("--connections-per-address: expected 0 (no limit) or "
+					  "1–1000000, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.per_address = (unsigned)v;
+			per_address_given = true;
+			break;
+		case 'T':
+			if (!parse_uint(optarg, 3600, &v) || v == 0) {
+				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.request_timeout = (unsigned)v;
+			break;
 		default:
 			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
-				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies]");
+				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies] "
+				  "[--max-connections N] [--connections-per-address N] "
+				  "[--request-timeout SECONDS]");
 			return EXIT_USAGE;
 		}
 	}
@@ -109,6 +140,10 @@ int cmd_serve(int argc, char **argv)
 			  "as any user", cfg.listen);
 		return EXIT_USAGE;
 	}
+	/* Behind the proxy every connection comes from its address: a limit per address would
+	 * hold all users to it together. The proxy limits its clients instead. */
+	if (!per_address_given)
+		cfg.per_address = cfg.api.proxy_user_header ? 0 : SERVER_PER_ADDRESS;
 	if (sodium_init() < 0) {
 		cli_error("libsodium cannot start");
 		return 1;

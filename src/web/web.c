@@ -148,6 +148,7 @@ static const char *inner_lookup(void *conn, enum http_lookup kind, const char *k
 			return NULL;
 		return w->req->lookup(w->req->conn, kind, key); /* the trusted proxy's header */
 	case HTTP_COOKIE:
+	case HTTP_PEER:
 		return w->req->lookup(w->req->conn, kind, key);
 	}
 	return NULL;

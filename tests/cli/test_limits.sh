@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# lmn serve's limits: bodies refused by their declared length before they are read, and the
-# trusted-proxy mode only on a loopback address. Everything on loopback, each step bounded in time.
+# lmn serve's limits: bodies refused by their declared length before they are read, many and slow
+# connections from one address, and the trusted-proxy mode only on a loopback address. Everything
+# on loopback, each step bounded in time.
 . "$(dirname "$0")/tap.sh"
 
 export LMN_NOW=2026-11-23T10:00
@@ -75,6 +76,34 @@ check "a body of exactly 1 MiB is still read (a 400 about its JSON, not 413)" "4
 		-H 'Content-Type: application/json' --data-binary @- "$B/api/login")"
 check "the server answers after all that" "200" \
 	"$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$B/healthz")"
+
+# --- Slow and many connections (review M3): 2 000 connections from 127.0.0.2 that never end their
+# headers (a header line every 2 s, closed ones opened again) for 15 s, while /healthz and the
+# sign-in page are asked from 127.0.0.1 every 50 ms.
+slow=$(python3 "$(dirname "$0")/slow_clients.py" slow "$port" 2000 15)
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$slow" "$1"; }
+echo "# slow clients: $slow"
+check "2 000 slow connections from one address: no probe from another failed" "0" "$(field failed)"
+check "… of at least 200 probes" "yes" "$([ "$(field probes)" -ge 200 ] && echo yes)"
+check "… and their p99 is under 100 ms" "yes" \
+	"$(python3 -c 'import sys; print("yes" if float(sys.argv[1]) < 100 else sys.argv[1] + " ms")' "$(field p99_ms)")"
+check "the slow address holds at most 64 connections (--connections-per-address)" "yes" \
+	"$([ "$(field slow_held_at_end)" -le 64 ] && echo yes || field slow_held_at_end)"
+check "the server still answers" "200" "$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$B/healthz")"
+
+# A request whose headers never end is closed after --request-timeout, although it sends a header
+# line every second (libmicrohttpd's idle time-out alone never closes it).
+serve timeout --request-timeout 3
+held=$(python3 "$(dirname "$0")/slow_clients.py" hold "${serve_port:-9}" 5 8)
+echo "# held: $held"
+check "5 slow requests are closed 3–4.5 s after they started" "ok ok ok ok ok" \
+	"$(python3 -c 'import json,sys; print(" ".join("ok" if t is not None and 3 <= t <= 4.5 else str(t) for t in json.loads(sys.argv[1])["closed_after_s"]))' "${held:-'{"closed_after_s":[]}'}")"
+for _ in $(seq 1 60); do # the watchdog reports every 10 s
+	grep -q 'closed as their request' "$TMP/timeout.err" && break
+	sleep 0.2
+done
+check_grep "the log counts them, one line for all" '5 closed as their request took over 3 s' "$TMP/timeout.err"
+check "… and names no connection by itself" "0" "$(grep -c 'Connection' "$TMP/timeout.err")"
 
 # --- Trusted-proxy mode only on loopback (review L7).
 "$LMN" serve --db "$TMP/lmn.db" --port 0 --listen 192.0.2.10 --trusted-proxy-header X-Remote-User \
