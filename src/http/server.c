@@ -166,8 +166,8 @@ static void *watchdog(void *arg)
 
 			if (closed || refused != refused_before || cut != cut_before)
 				fprintf(stderr, "lmn: connections in %lld s: %lu refused (too many at "
-					"once from one address, or in all), %lu closed as their request "
-					"took over %lld s, %lu closed before their request was in\n",
+					"once from one address, or in all), %lu shut as their request "
+					"took over %lld s, %lu closed unfinished (by the client, or shut)\n",
 					(long long)(now - reported) / 1000, refused - refused_before,
 					closed, (long long)s->request_ms / 1000, cut - cut_before);
 			reported = now;

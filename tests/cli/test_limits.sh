@@ -99,10 +99,10 @@ echo "# held: $held"
 check "5 slow requests are closed 3–4.5 s after they started" "ok ok ok ok ok" \
 	"$(python3 -c 'import json,sys; print(" ".join("ok" if t is not None and 3 <= t <= 4.5 else str(t) for t in json.loads(sys.argv[1])["closed_after_s"]))' "${held:-'{"closed_after_s":[]}'}")"
 for _ in $(seq 1 60); do # the watchdog reports every 10 s
-	grep -q 'closed as their request' "$TMP/timeout.err" && break
+	grep -q 'shut as their request' "$TMP/timeout.err" && break
 	sleep 0.2
 done
-check_grep "the log counts them, one line for all" '5 closed as their request took over 3 s' "$TMP/timeout.err"
+check_grep "the log counts them, one line for all" '5 shut as their request took over 3 s' "$TMP/timeout.err"
 check "… and names no connection by itself" "0" "$(grep -c 'Connection' "$TMP/timeout.err")"
 
 # --- A full disk (review §7): 507 with a message that says so, on the API and on pages, and the
