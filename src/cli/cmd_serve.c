@@ -98,7 +98,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'C':
 			if (!parse_uint(optarg, 1000000, &v) || v == 0) {
-				cli_error("--max-connections: expected 1–1000000, got '%s'", optarg);
+				cli_error("--max-connections: expected 1–1000000, got '%s'",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			cfg.max_connections = (unsigned)v;
@@ -114,7 +115,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'T':
 			if (!parse_uint(optarg, 3600, &v) || v == 0) {
-				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'", optarg);
+				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			cfg.request_timeout = (unsigned)v;

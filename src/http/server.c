@@ -115,9 +115,11 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 			return; /* not watched: libmicrohttpd's idle time-out still applies */
 		w->fd = fd->connect_fd;
 		w->deadline = now_ms() + s->request_ms;
-		if (addr && addr->client_addr && addr->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)addr->client_addr)->sin_addr,
-				  w->peer, sizeof(w->peer));
+		if (addr && addr->client_addr && addr->client_addr->sa_family == AF_INET) {
+			const struct sockaddr_in *in = (const void *)addr->client_addr;
+
+			inet_ntop(AF_INET, &in->sin_addr, w->peer, sizeof(w->peer));
+		}
 		pthread_mutex_lock(&s->watch_lock);
 		w->next = s->watched;
 		if (w->next)
@@ -165,11 +167,12 @@ static void *watchdog(void *arg)
 			unsigned long refused = s->refused, cut = s->cut;
 
 			if (closed || refused != refused_before || cut != cut_before)
-				fprintf(stderr, "lmn: connections in %lld s: %lu refused (too many at "
-					"once from one address, or in all), %lu shut as their request "
-					"took over %lld s, %lu closed unfinished (by the client, or shut)\n",
-					(long long)(now - reported) / 1000, refused - refused_before,
-					closed, (long long)s->request_ms / 1000, cut - cut_before);
+				fprintf(stderr, "lmn: connections in %lld s: %lu refused (too many "
+					"at once from one address, or in all), %lu shut as their "
+					"request took over %lld s, %lu closed unfinished (by the "
+					"client, or shut)\n", (long long)(now - reported) / 1000,
+					refused - refused_before, closed,
+					(long long)s->request_ms / 1000, cut - cut_before);
 			reported = now;
 			closed = 0;
 			refused_before = refused;
@@ -529,8 +532,8 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
 			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
 			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-			MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT, limit,
-			MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
+			MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+			limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
 			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	if (s->daemon && pthread_create(&s->watchdog, NULL, watchdog, s) == 0)
 		s->watchdog_running = true;

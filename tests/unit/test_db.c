@@ -830,15 +830,16 @@ static enum lmn_rc job_fill(struct db_conn *c, void *arg)
 	struct lmn_err *err = arg;
 	struct db_stmt *st;
 	enum lmn_rc rc;
+	char sql[64];
 	bool row;
 
-	if ((rc = db_prepare(c, "SELECT page_count FROM pragma_page_count()", &st, err)) != LMN_OK ||
-	    (rc = db_step(st, &row, err)) != LMN_OK)
+	if ((rc = db_prepare(c, "SELECT page_count FROM pragma_page_count()", &st, err)) != LMN_OK)
 		return rc;
-	char sql[64];
-	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", (long long)db_col_int(st, 0) + 8);
+	if ((rc = db_step(st, &row, err)) == LMN_OK)
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+			 (long long)db_col_int(st, 0) + 8);
 	db_done(st);
-	if ((rc = db_exec(c, sql, err)) != LMN_OK)
+	if (rc != LMN_OK || (rc = db_exec(c, sql, err)) != LMN_OK)
 		return rc;
 	for (int i = 0; i < 100 && rc == LMN_OK; i++)
 		rc = db_exec(c, "INSERT INTO s (pad) VALUES (zeroblob(4000))", err);

@@ -45,7 +45,8 @@ static void test_storage_full_is_507(void **state)
 	assert_string_equal(type, "application/problem+json");
 	assert_int_equal(json_integer_value(json_object_get(b, "status")), 507);
 	assert_string_equal(json_string_value(json_object_get(b, "code")), "storage_full");
-	assert_string_equal(json_string_value(json_object_get(b, "title")), "Lagringsutrymmet är slut");
+	assert_string_equal(json_string_value(json_object_get(b, "title")),
+			    "Lagringsutrymmet är slut");
 	assert_non_null(strstr(json_string_value(json_object_get(b, "detail")),
 			       "Lagringsutrymmet är slut"));
 	/* The store's own words (SQL, paths) are for the log, not the answer. */
