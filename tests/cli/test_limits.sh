@@ -161,5 +161,9 @@ serve proxy --listen 127.0.0.1 --trusted-proxy-header X-Remote-User
 check "--trusted-proxy-header with --listen 127.0.0.1 serves" "200" \
 	"$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'X-Remote-User: admin' \
 		"http://127.0.0.1:$serve_port/api/me")"
+# Behind the proxy every connection is the proxy's: no limit per address unless asked for.
+check "… and takes 100 connections at once from one address (the proxy's)" "100 open" \
+	"$(python3 "$(dirname "$0")/slow_clients.py" hold "$serve_port" 100 1.5 | \
+		python3 -c 'import json,sys; print(sum(t is None for t in json.load(sys.stdin)["closed_after_s"]), "open")')"
 
 done_testing
