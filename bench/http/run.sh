@@ -39,7 +39,9 @@ sync # else the kernel writes the copy's 650 MB back during the first measuremen
 echo "== $(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders").fetchone()[0])' "$db") orders in $db ($(du -h "$db" | cut -f1))"
 
 log=$out/serve.log
-build-bench/lmn serve --db "$db" --port 0 ${THREADS:+--threads "$THREADS"} >"$log" 2>&1 &
+# The load comes from one address with up to 64 connections: no limit per address here.
+build-bench/lmn serve --db "$db" --port 0 --connections-per-address 0 ${THREADS:+--threads "$THREADS"} \
+	>"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 port=

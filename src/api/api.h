@@ -15,6 +15,9 @@
 #include "util/rc.h"
 
 #define API_MAX_BODY (1u << 20)
+/* What a request that found no room to store anything is told (507, api_fail), on pages too. */
+#define API_STORAGE_FULL "Lagringsutrymmet är slut, så begäran kunde inte genomföras och inget " \
+	"har sparats. Försök igen om en stund, när utrymme har frigjorts."
 
 enum http_lookup { HTTP_QUERY, HTTP_HEADER, HTTP_COOKIE };
 

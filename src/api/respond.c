@@ -53,6 +53,7 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 		{ 413, "För stor begäran" }, { 422, "Regeln tillåter inte begäran" },
 		{ 429, "För många förfrågningar" },
 		{ 500, "Internt fel" },      { 503, "Tjänsten är inte tillgänglig" },
+		{ 507, "Lagringsutrymmet är slut" },
 	};
 	const char *title = "Fel";
 	char detail[768];
@@ -95,6 +96,11 @@ int api_fail(struct api_ctx *ctx, enum lmn_rc rc)
 	case LMN_EREFUSED:
 		return api_problem(ctx, 422, *e->rule ? "rule_refused" : "refused", e->field, e->rule,
 				   "%s", e->message);
+	case LMN_EFULL:
+		/* Nothing was stored; it passes by itself once room is made (no restart). */
+		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,
+			lmn_rc_name(rc), e->message);
+		return api_problem(ctx, 507, "storage_full", NULL, NULL, "%s", API_STORAGE_FULL);
 	default:
 		/* The detail may hold SQL or paths: log it by code, show a plain message. */
 		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,

@@ -1,4 +1,5 @@
 /* lmn serve: open (create and migrate) the database, load the rules and serve HTTP until a signal. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -30,6 +31,14 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/* Whether addr is an IPv4 loopback address (127.0.0.0/8). */
+static bool loopback(const char *addr)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, addr, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+
 /* Threads of the pool by default: on two cores, 8 to 16 answered the most reads and placements
  * of bench/http (bench/README.md); more serve the requests that wait for a commit themselves. */
 #define SERVE_THREADS 8
@@ -45,11 +54,17 @@ int cmd_serve(int argc, char **argv)
 		{ "trusted-proxy-header", required_argument, NULL, 'H' },
 		{ "secure-cookies", no_argument, NULL, 'S' },
 		{ "session-idle", required_argument, NULL, 'I' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "connections-per-address", required_argument, NULL, 'A' },
+		{ "request-timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
 	 * made durable (http/server.c); --threads 0 gives each connection a thread of its own. */
-	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = SERVE_THREADS };
+	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = SERVE_THREADS,
+				     .max_connections = SERVER_MAX_CONNECTIONS,
+				     .request_timeout = SERVER_REQUEST_TIMEOUT };
+	bool per_address_given = false;
 	const char *db_path = "var/lmn.db", *rules = NULL;
 	struct rules_live *live = NULL;
 	struct db *db = NULL;
@@ -89,10 +104,36 @@ int cmd_serve(int argc, char **argv)
 			}
 			cfg.threads = (unsigned)v;
 			break;
+		case 'C':
+			if (!parse_uint(optarg, 1000000, &v) || v == 0) {
+				cli_error("--max-connections: expected 1–1000000, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cfg.max_connections = (unsigned)v;
+			break;
+		case 'A':
+			if (!parse_uint(optarg, 1000000, &v)) {
+				cli_error("--connections-per-address: expected 0 (no limit) or "
+					  "1–1000000, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cfg.per_address = (unsigned)v;
+			per_address_given = true;
+			break;
+		case 'T':
+			if (!parse_uint(optarg, 3600, &v) || v == 0) {
+				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cfg.request_timeout = (unsigned)v;
+			break;
 		default:
 			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
 				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies] "
-				  "[--session-idle SECONDS]");
+				  "[--session-idle SECONDS] [--max-connections N] "
+				  "[--connections-per-address N] [--request-timeout SECONDS]");
 			return EXIT_USAGE;
 		}
 	}
@@ -100,6 +141,19 @@ int cmd_serve(int argc, char **argv)
 		cli_error("serve: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	/* The header names the user: whoever can reach the port without passing the proxy could
+	 * sign in as anyone. Only the proxy on the same machine may reach it (review L7). */
+	if (cfg.api.proxy_user_header && !loopback(cfg.listen)) {
+		cli_error("--trusted-proxy-header: lmn must then listen on a loopback address "
+			  "(127.0.0.1, or 127.x.x.x), behind the proxy on the same machine; "
+			  "--listen is '%s', from where anyone could send the header and sign in "
+			  "as any user", cfg.listen);
+		return EXIT_USAGE;
+	}
+	/* Behind the proxy every connection comes from its address: a limit per address would
+	 * hold all users to it together. The proxy limits its clients instead. */
+	if (!per_address_given)
+		cfg.per_address = cfg.api.proxy_user_header ? 0 : SERVER_PER_ADDRESS;
 	if (sodium_init() < 0) {
 		cli_error("libsodium cannot start");
 		return 1;

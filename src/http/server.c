@@ -2,13 +2,19 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -16,9 +22,25 @@
 #include "web/web.h"
 #include "util/buf.h"
 
-/* Connections served at once (each a descriptor, and with a thread per connection a thread; the
- * store's connections take at most 2 × 64 more). */
-#define MAX_CONNECTIONS 1000u
+/* Descriptors kept for the store's connections (at most 2 × 64), the log and the rule files when
+ * the connection limit is sized to the process's limit. */
+#define RESERVED_FDS 256u
+/* How often the watchdog looks for connections past their deadline, and reports in the log. */
+#define WATCH_INTERVAL_MS 200
+#define WATCH_REPORT_MS 10000
+
+/* A connection's deadline. libmicrohttpd's time-out is an idle one: a client that sends a header
+ * line now and then keeps its connection as long as it likes, and enough such connections fill
+ * the connection limit, so that nobody else is served (review M3). Each connection has a
+ * deadline instead by which its request (headers and body) must have arrived; the watchdog thread
+ * shuts the socket of one that passes it down, and libmicrohttpd closes it as closed by the
+ * client. No deadline runs while a request is answered (a held one waits for its commit). */
+struct watch {
+	MHD_socket fd;
+	_Atomic int64_t deadline; /* monotonic ms; 0: none */
+	bool shut;                /* its socket was shut down (watch_lock) */
+	struct watch *prev, *next;  /* in the server's watched (watch_lock) */
+};
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -32,6 +54,16 @@ struct server {
 	pthread_cond_t held_cond;
 	int held;
 	bool stopping; /* no more held: server_stop waits for those that are */
+	/* Open connections and their deadlines (struct watch), and the watchdog thread. */
+	int64_t request_ms;
+	pthread_mutex_t watch_lock;
+	pthread_cond_t watch_cond;
+	struct watch *watched;
+	pthread_t watchdog;
+	bool watchdog_running;
+	bool watch_stop;
+	_Atomic unsigned long refused; /* connections refused by the limits */
+	_Atomic unsigned long cut;     /* closed before their request was in */
 };
 
 /* What one connection's request accumulates between libmicrohttpd's calls. */
@@ -46,6 +78,137 @@ struct request {
 	bool held;             /* its connection was held (counted in the server's held) */
 	char peer[INET6_ADDRSTRLEN]; /* the client's address, for the sign-in limits */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct watch *watch_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *i =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return i ? i->socket_context : NULL;
+}
+
+/* libmicrohttpd's notice of a connection opened or closed: its deadline is watched meanwhile.
+ * Closed is told before the socket is closed, and the watchdog shuts sockets down with
+ * watch_lock held: it never touches a descriptor that was closed (and maybe reused). */
+static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
+		   enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	struct watch *w = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = NULL;
+		if (!fd || !(w = calloc(1, sizeof(*w))))
+			return; /* not watched: libmicrohttpd's idle time-out still applies */
+		w->fd = fd->connect_fd;
+		w->deadline = now_ms() + s->request_ms;
+		pthread_mutex_lock(&s->watch_lock);
+		w->next = s->watched;
+		if (w->next)
+			w->next->prev = w;
+		s->watched = w;
+		pthread_mutex_unlock(&s->watch_lock);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&s->watch_lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			s->watched = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&s->watch_lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* Shuts down the connections past their deadline, and reports what the limits refused in the
+ * log, at most every WATCH_REPORT_MS (one line per connection would let a client flood it). */
+static void *watchdog(void *arg)
+{
+	struct server *s = arg;
+	int64_t reported = now_ms();
+	unsigned long closed = 0, refused_before = 0, cut_before = 0;
+
+	pthread_mutex_lock(&s->watch_lock);
+	while (!s->watch_stop) {
+		int64_t now = now_ms();
+		struct timespec until;
+
+		for (struct watch *w = s->watched; w; w = w->next) {
+			int64_t d = w->deadline;
+
+			if (d && d <= now && !w->shut) {
+				(void)shutdown(w->fd, SHUT_RDWR);
+				w->shut = true;
+				closed++;
+			}
+		}
+		if (now - reported >= WATCH_REPORT_MS) {
+			unsigned long refused = s->refused, cut = s->cut;
+
+			if (closed || refused != refused_before || cut != cut_before)
+				fprintf(stderr, "lmn: connections in %lld s: %lu refused (too many "
+					"at once from one address, or in all), %lu shut as their "
+					"request took over %lld s, %lu closed unfinished (by the "
+					"client, or shut)\n", (long long)(now - reported) / 1000,
+					refused - refused_before, closed,
+					(long long)s->request_ms / 1000, cut - cut_before);
+			reported = now;
+			closed = 0;
+			refused_before = refused;
+			cut_before = cut;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += WATCH_INTERVAL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&s->watch_cond, &s->watch_lock, &until);
+	}
+	pthread_mutex_unlock(&s->watch_lock);
+	return NULL;
+}
+
+/* libmicrohttpd's messages, as its own logger writes them, except those it writes for each
+ * connection refused by a limit, or closed before its request was in (by the client, or by its
+ * deadline): a client could flood the log with them. They are counted, and the watchdog reports
+ * the counts. */
+static void log_message(void *cls, const char *fmt, va_list ap)
+{
+	static const char *const refused[] = { "Server reached connection limit", NULL };
+	static const char *const cut[] = {
+		"Connection socket is closed when reading request",
+		"Connection was closed by remote side with incomplete request",
+		NULL,
+	};
+	struct server *s = cls;
+
+	for (const char *const *m = refused; *m; m++)
+		if (strncmp(fmt, *m, strlen(*m)) == 0) {
+			s->refused++;
+			return;
+		}
+	for (const char *const *m = cut; *m; m++)
+		if (strncmp(fmt, *m, strlen(*m)) == 0) {
+			s->cut++;
+			return;
+		}
+	vfprintf(stderr, fmt, ap);
+}
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
 			       const char *body, size_t len, bool copy)
@@ -193,11 +356,14 @@ static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const c
 static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
+	struct server *s = cls;
 	struct request *rq = *req_cls;
+	struct watch *w = watch_of(c);
 
-	(void)cls;
-	(void)c;
 	(void)toe;
+	/* The connection may carry another request: it has its time from now. */
+	if (w)
+		w->deadline = now_ms() + s->request_ms;
 	if (rq) {
 		/* Closed before the answer was sent: its things are let go all the same. */
 		if (rq->req.answer)
@@ -215,6 +381,22 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	}
 }
 
+/* The Content-Length the request declares (libmicrohttpd has refused a malformed one already):
+ * 0 if none, ULLONG_MAX if it does not fit. */
+static unsigned long long declared_length(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n;
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return errno == ERANGE ? ULLONG_MAX : end != v ? n : 0;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_size, void **req_cls)
@@ -225,6 +407,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	(void)version;
 	if (!rq) { /* first call: headers only */
+		unsigned long long declared = declared_length(c);
+		struct watch *w;
+
+		/* A declared body over the limit is refused before it is read: an answer queued now
+		 * keeps libmicrohttpd from sending 100 Continue, and it closes the connection after
+		 * the answer instead of reading the body. */
+		if (declared > API_MAX_BODY)
+			return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
+				       "Kroppen får vara högst 1 MiB.");
+		/* The body has its allowance beside the request's time (a slow link). */
+		if (declared && (w = watch_of(c)) && w->deadline)
+			w->deadline += (int64_t)(declared * 1000 / SERVER_BODY_MIN_RATE);
 		rq = calloc(1, sizeof(*rq));
 		if (!rq)
 			return MHD_NO;
@@ -247,6 +441,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* The whole request is in: no deadline while it is answered. */
+	struct watch *w = watch_of(c);
+	if (w)
+		w->deadline = 0;
 	if (rq->too_large)
 		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 			       "Kroppen får vara högst 1 MiB.");
@@ -292,30 +490,62 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	 * connection is held while its write job becomes durable, and the thread goes on with the
 	 * others. --threads 0 gives each connection a thread of its own, which waits instead. */
 	struct rlimit nofile;
-	unsigned limit = MAX_CONNECTIONS;
+	unsigned limit = cfg->max_connections ? cfg->max_connections : SERVER_MAX_CONNECTIONS;
+	pthread_condattr_t monotonic;
 
-	/* Leave descriptors for the store, the log and the rule files. */
-	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit + 256)
-		limit = nofile.rlim_cur > 320 ? (unsigned)nofile.rlim_cur - 256 : 64;
+	/* Each connection is a descriptor: leave some for the store, the log and the rule files. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit + RESERVED_FDS) {
+		unsigned fit = nofile.rlim_cur > RESERVED_FDS + 64 ? (unsigned)nofile.rlim_cur -
+								      RESERVED_FDS : 64;
+		fprintf(stderr, "lmn: at most %u connections at once, not %u: the process may open "
+			"%llu descriptors (ulimit -n)\n", fit, limit,
+			(unsigned long long)nofile.rlim_cur);
+		limit = fit;
+	}
+	s->request_ms = (int64_t)(cfg->request_timeout ? cfg->request_timeout
+						       : SERVER_REQUEST_TIMEOUT) * 1000;
+	pthread_mutex_init(&s->watch_lock, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->watch_cond, &monotonic);
+	pthread_condattr_destroy(&monotonic);
+	/* The connection limits (review M3): per client address (libmicrohttpd counts them over
+	 * the whole pool), and each request's deadline (struct watch). libmicrohttpd's own idle
+	 * time-out stays for a client that reads its answer slowly. */
 	if (cfg->threads == 0)
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
 				MHD_USE_ERROR_LOG,
-			0, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
-			limit, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
+			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			cfg->per_address, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	else
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
 				MHD_USE_ERROR_LOG,
-			0, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-			cfg->threads, MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_CONNECTION_TIMEOUT,
-			30u, MHD_OPTION_END);
-	if (!s->daemon) {
+			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
+			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+			limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
+			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+	if (s->daemon && pthread_create(&s->watchdog, NULL, watchdog, s) == 0)
+		s->watchdog_running = true;
+	if (!s->daemon || !s->watchdog_running) {
+		bool listening = s->daemon != NULL;
+
+		if (s->daemon)
+			MHD_stop_daemon(s->daemon);
+		pthread_cond_destroy(&s->watch_cond);
+		pthread_mutex_destroy(&s->watch_lock);
 		pthread_cond_destroy(&s->held_cond);
 		pthread_mutex_destroy(&s->held_lock);
 		free(s);
+		if (listening)
+			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL,
+					   "cannot start the connections' watchdog thread");
 		return lmn_err_set(err, LMN_EIO, "port", NULL, "cannot listen on %s:%u (in use?)",
 				   cfg->listen, cfg->port);
 	}
@@ -350,6 +580,13 @@ void server_stop(struct server *s)
 	MHD_stop_daemon(s->daemon);
 	if (listen != MHD_INVALID_SOCKET)
 		close(listen);
+	pthread_mutex_lock(&s->watch_lock);
+	s->watch_stop = true;
+	pthread_cond_signal(&s->watch_cond);
+	pthread_mutex_unlock(&s->watch_lock);
+	pthread_join(s->watchdog, NULL);
+	pthread_cond_destroy(&s->watch_cond);
+	pthread_mutex_destroy(&s->watch_lock);
 	pthread_cond_destroy(&s->held_cond);
 	pthread_mutex_destroy(&s->held_lock);
 	free(s);

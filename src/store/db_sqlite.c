@@ -56,7 +56,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "store/migrations.h"
@@ -181,14 +183,56 @@ static struct db_conn *cur(struct db_conn *c)
 
 static enum lmn_rc exec_on(struct db_conn *c, const char *sql, struct lmn_err *err);
 
+/* Room left in the file system of the database file, in bytes (for an error whose cause SQLite
+ * did not keep); UINT64_MAX if unknown. */
+static uint64_t room_left(sqlite3 *conn)
+{
+	const char *path = sqlite3_db_filename(conn, "main");
+	char dir[4096];
+	const char *slash;
+	struct statvfs vfs;
+
+	if (!path || !*path)
+		return UINT64_MAX;
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (statvfs(dir, &vfs) != 0)
+		return UINT64_MAX;
+	return (uint64_t)vfs.f_bavail * vfs.f_frsize;
+}
+
+/* Whether the connection's last error was for want of room, which the API answers 507 and which
+ * passes by itself once room is made. SQLite says SQLITE_FULL for a full disk (ENOSPC) or
+ * max_page_count; a write refused for a quota (EDQUOT) or a limit on the size of files (EFBIG,
+ * RLIMIT_FSIZE) it reports as an I/O error, whose errno is often lost by the time it is asked:
+ * such an error counts as want of room when the file system has under STORAGE_ROOM_MIN left, or
+ * a limit on the size of files is in force. */
+#define STORAGE_ROOM_MIN (1u << 20)
+static bool storage_full(sqlite3 *conn)
+{
+	int code = conn ? sqlite3_extended_errcode(conn) : SQLITE_OK;
+	int sys = conn ? sqlite3_system_errno(conn) : 0;
+	struct rlimit fsize;
+
+	if ((code & 0xff) == SQLITE_FULL)
+		return true;
+	if (code != SQLITE_IOERR && code != SQLITE_IOERR_WRITE && code != SQLITE_IOERR_TRUNCATE &&
+	    code != SQLITE_IOERR_SHMSIZE)
+		return false;
+	if (sys == ENOSPC || sys == EDQUOT || sys == EFBIG)
+		return true;
+	return room_left(conn) < STORAGE_ROOM_MIN ||
+	       (getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY);
+}
+
 static enum lmn_rc conn_fail(sqlite3 *conn, struct lmn_err *err, const char *what)
 {
 	int code = conn ? sqlite3_extended_errcode(conn) : SQLITE_ERROR;
 
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: %s", what, sqlite3_errmsg(conn));
-	return lmn_err_set(err, LMN_EDB, NULL, NULL, "%s: %s", what,
-			   conn ? sqlite3_errmsg(conn) : "no connection");
+	return lmn_err_set(err, storage_full(conn) ? LMN_EFULL : LMN_EDB, NULL, NULL, "%s: %s",
+			   what, conn ? sqlite3_errmsg(conn) : "no connection");
 }
 
 enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err)
@@ -196,7 +240,8 @@ enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err)
 	char *msg = NULL;
 
 	if (sqlite3_exec(cur(c)->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		enum lmn_rc rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "%s", msg ? msg : "failed");
+		enum lmn_rc rc = lmn_err_set(err, storage_full(cur(c)->conn) ? LMN_EFULL : LMN_EDB,
+					     NULL, NULL, "%s", msg ? msg : "failed");
 		sqlite3_free(msg);
 		return rc;
 	}
@@ -1016,7 +1061,7 @@ static void commit_batch(struct db *db)
 	if (sqlite3_get_autocommit(w->conn)) {
 		/* SQLite rolled the whole transaction back after an error (full disk, I/O). */
 		if (b->members > 0 || b->jobs) {
-			rc = LMN_EDB;
+			rc = storage_full(w->conn) ? LMN_EFULL : LMN_EDB;
 			snprintf(message, sizeof(message),
 				 "the transaction was rolled back by the database: %s",
 				 sqlite3_errmsg(w->conn));
@@ -1033,7 +1078,7 @@ static void commit_batch(struct db *db)
 		w->defer_sync = true;
 		w->commit_seq = 0;
 		if (exec_on(w, "COMMIT", &err) != LMN_OK) {
-			rc = LMN_EDB;
+			rc = err.code == LMN_EFULL ? LMN_EFULL : LMN_EDB;
 			snprintf(message, sizeof(message), "commit: %.200s", err.message);
 			if (!sqlite3_get_autocommit(w->conn))
 				(void)exec_on(w, "ROLLBACK", &err);
@@ -1233,7 +1278,7 @@ static void run_job(struct db *db, struct write_job *j)
 	rc = j->fn(j->c, j->arg);
 	j->c->in_write = false;
 	if (rc == LMN_OK && exec_on(db->writer, "RELEASE lmn_tx", &err) != LMN_OK) {
-		rc = LMN_EDB;
+		rc = err.code == LMN_EFULL ? LMN_EFULL : LMN_EDB;
 		snprintf(j->message, sizeof(j->message), "%s", err.message);
 	}
 	if (rc != LMN_OK && !sqlite3_get_autocommit(db->writer->conn) &&

@@ -43,6 +43,7 @@ const char *lmn_rc_name(enum lmn_rc rc)
 	case LMN_EREFUSED: return "refused";
 	case LMN_EDB: return "database error";
 	case LMN_EEXIST: return "exists already";
+	case LMN_EFULL: return "storage full";
 	}
 	return "unknown";
 }

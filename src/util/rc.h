@@ -16,6 +16,7 @@ enum lmn_rc {
 	LMN_EREFUSED,  /* a rule of the domain refuses the request */
 	LMN_EDB,       /* the database failed */
 	LMN_EEXIST,    /* it exists already (e.g. an order placed before with the same key) */
+	LMN_EFULL,     /* no room left to store it (a full disk or quota) */
 };
 
 /* What went wrong, for the person who must fix it: the field or rule at fault and a message. */

@@ -177,6 +177,8 @@ int web_api_raw(struct web_ctx *w, const char *method, const char *path,
 
 	buf_init(&resp.body, 0);
 	api_dispatch(w->app, &req, &resp);
+	if (resp.status == 507)
+		w->storage_full = true;
 	if (out)
 		*out = resp.body.len ? json_loadb(resp.body.data, resp.body.len, 0, NULL) : NULL;
 	/* Pass the session cookie of a sign-in or sign-out on. */
@@ -570,6 +572,17 @@ void web_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 	}
 	p->fn(&w);
 out:
+	/* Whatever the page made of it (a 500, or a sign-in page when /api/me could not log the
+	 * session's use), the user is told that the storage is full. */
+	if (w.storage_full) {
+		int kept = 0;
+
+		for (int i = 0; i < resp->nheaders; i++) /* no redirect */
+			if (strcmp(resp->headers[i].name, "Location") != 0)
+				resp->headers[kept++] = resp->headers[i];
+		resp->nheaders = kept;
+		web_message(&w, 507, "Lagringsutrymmet är slut", API_STORAGE_FULL);
+	}
 	resp->body = w.h.b;
 	if (!resp->type)
 		resp->type = "text/html; charset=utf-8";

@@ -47,6 +47,7 @@ struct web_ctx {
 	const char *idempotency_key; /* passed to the API on the next web_api call, if set */
 	bool english;
 	int refresh; /* > 0: the page reloads itself after this many seconds (meta refresh) */
+	bool storage_full; /* an API call found no room to store (507): so does the page */
 };
 
 /* Pages, in web/pages_*.c. Roles as in api.h (ROLE_BIT); 0: anyone, signed in or not. */

@@ -823,6 +823,83 @@ static void test_log_starts_again(void **state)
 	db_close(s);
 }
 
+/* A write job that lets the store grow by 8 pages at most (max_page_count on the writer), then
+ * inserts rows of 4 000 bytes until it is refused. */
+static enum lmn_rc job_fill(struct db_conn *c, void *arg)
+{
+	struct lmn_err *err = arg;
+	struct db_stmt *st;
+	enum lmn_rc rc;
+	char sql[64];
+	bool row;
+
+	if ((rc = db_prepare(c, "SELECT page_count FROM pragma_page_count()", &st, err)) != LMN_OK)
+		return rc;
+	if ((rc = db_step(st, &row, err)) == LMN_OK)
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+			 (long long)db_col_int(st, 0) + 8);
+	db_done(st);
+	if (rc != LMN_OK || (rc = db_exec(c, sql, err)) != LMN_OK)
+		return rc;
+	for (int i = 0; i < 100 && rc == LMN_OK; i++)
+		rc = db_exec(c, "INSERT INTO s (pad) VALUES (zeroblob(4000))", err);
+	return rc;
+}
+
+static enum lmn_rc job_unlimit(struct db_conn *c, void *arg)
+{
+	return db_exec(c, "PRAGMA max_page_count = 4294967294", arg);
+}
+
+/* A store without room says so (LMN_EFULL, which the API answers 507), whether SQLite reports
+ * SQLITE_FULL (the database may not grow: max_page_count, as on a full disk) or an I/O error of
+ * a write refused by a limit on the size of files (RLIMIT_FSIZE, with SIGXFSZ ignored: EFBIG);
+ * nothing of the refused transaction is stored, and once there is room again the same store
+ * writes on. */
+static void test_storage_full(void **state)
+{
+	char path[96];
+	struct lmn_err err, job_err;
+	struct rlimit fsize, limited;
+	struct db_conn *c;
+	struct db *s;
+	enum lmn_rc full, commit;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/full.db", dir);
+	assert_int_equal(db_open(path, &s, &err), LMN_OK);
+	assert_int_equal(db_acquire(s, &c, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
+				 &err), LMN_OK);
+
+	job_err.message[0] = '\0';
+	assert_int_equal(db_write(c, job_fill, &job_err, &err), LMN_EFULL);
+	assert_non_null(strstr(job_err.message, "full"));
+	assert_int_equal(count(c, "SELECT count(*) FROM s WHERE n >= $1", 1), 0);
+	assert_int_equal(db_write(c, job_unlimit, &job_err, &err), LMN_OK);
+	insert_rows(c, 1, 10, 4000);
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &fsize), 0);
+	limited = fsize;
+	limited.rlim_cur = 4096; /* no write may reach past a file's first 4 KiB */
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &limited), 0);
+	commit = db_begin(c, true, &err);
+	if (commit == LMN_OK) {
+		commit = db_exec(c, "INSERT INTO s (pad) VALUES (zeroblob(4000))", &err);
+		commit = commit == LMN_OK ? db_commit(c, &err) : (db_rollback(c), commit);
+	}
+	full = commit;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &fsize), 0);
+	assert_int_equal(full, LMN_EFULL);
+	assert_int_equal(count(c, "SELECT count(*) FROM s WHERE n >= $1", 1), 10);
+
+	insert_rows(c, 11, 20, 4000);
+	assert_int_equal(count(c, "SELECT count(*) FROM s WHERE n >= $1", 1), 20);
+	db_release(s, c);
+	db_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_large_job),
 		cmocka_unit_test(test_size_log),
 		cmocka_unit_test(test_log_starts_again),
+		cmocka_unit_test(test_storage_full),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
