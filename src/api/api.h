@@ -230,6 +230,8 @@ void auth_forget(void);
 int auth_session_idle(const struct api_config *cfg);
 /* Whether cookies carry Secure: behind HTTPS (--secure-cookies) or the trusted proxy. */
 bool auth_secure_cookies(const struct api_config *cfg);
+/* A 16-byte MAC of text for purpose under the process's key, as 32 hex digits. */
+void auth_token_mac(const char *purpose, const char *text, char out[33]);
 /* Argon2id hash of a password (libsodium), for user creation. */
 LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err);
 /* A new API token for a user, created by created_by: returns the secret once, stores only its

@@ -209,23 +209,28 @@ static void session_touch(struct api_ctx *ctx, const char *hash, int64_t idle_un
 		fprintf(stderr, "lmn: a session's idle end not moved on: %s\n", err.message);
 }
 
-/* The CSRF token of a user signed in by the trusted proxy, which has no session of ours: a MAC of
- * the user name under a key made when the process starts (forms from before a restart must be
- * reloaded). */
-static unsigned char proxy_key[crypto_auth_hmacsha256_KEYBYTES];
-static pthread_once_t proxy_key_once = PTHREAD_ONCE_INIT;
+/* A MAC of text under a key made when the process starts, 16 bytes as hex, for tokens that need
+ * no storage: the CSRF token of a user signed in by the trusted proxy (who has no session of ours)
+ * and the sign-in form's token. The purpose is MACed first, so that one kind of token is never
+ * valid as the other. Forms from before a restart must be reloaded. */
+static unsigned char mac_key[crypto_auth_hmacsha256_KEYBYTES];
+static pthread_once_t mac_key_once = PTHREAD_ONCE_INIT;
 
-static void proxy_key_init(void)
+static void mac_key_init(void)
 {
-	crypto_auth_hmacsha256_keygen(proxy_key);
+	crypto_auth_hmacsha256_keygen(mac_key);
 }
 
-static void proxy_csrf(const char *username, char out[48])
+void auth_token_mac(const char *purpose, const char *text, char out[33])
 {
+	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 
-	pthread_once(&proxy_key_once, proxy_key_init);
-	crypto_auth_hmacsha256(mac, (const unsigned char *)username, strlen(username), proxy_key);
+	pthread_once(&mac_key_once, mac_key_init);
+	crypto_auth_hmacsha256_init(&st, mac_key, sizeof(mac_key));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)purpose, strlen(purpose) + 1);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)text, strlen(text));
+	crypto_auth_hmacsha256_final(&st, mac);
 	sodium_bin2hex(out, 33, mac, 16);
 }
 
@@ -263,7 +268,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			if (strlen(name) < sizeof(key) - 1 && identity_get(key, &ctx->user)) {
 				ctx->signed_in = true;
 				ctx->user.via_proxy = true;
-				proxy_csrf(ctx->user.username, ctx->user.csrf);
+				auth_token_mac("proxy", ctx->user.username, ctx->user.csrf);
 				return LMN_OK;
 			}
 			rc = db_prepare(ctx->c,
@@ -277,7 +282,7 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 					 generation);
 			if (rc == LMN_OK) {
 				ctx->user.via_proxy = true;
-				proxy_csrf(ctx->user.username, ctx->user.csrf);
+				auth_token_mac("proxy", ctx->user.username, ctx->user.csrf);
 			}
 			return rc;
 		}

@@ -1,5 +1,4 @@
 /* The start page, signing in and out. */
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,27 +25,10 @@ int page_home(struct web_ctx *w)
 
 /* Login CSRF: a form on another site must not sign a browser in as someone else. The sign-in
  * form carries a token bound to a cookie of its own (lmn_login, for /logga-in only): the MAC of
- * the cookie under a key made when the process starts, so a form from before a restart must be
- * reloaded. A site that cannot read or set our cookies cannot produce a matching pair, and
+ * the cookie under a key made when the process starts (auth_token_mac), so a form from before a
+ * restart must be reloaded. A site that cannot read or set our cookies cannot produce a matching pair, and
  * SameSite keeps the cookie off another site's posts in the first place. */
 #define LOGIN_COOKIE "lmn_login"
-
-static unsigned char login_key[crypto_auth_hmacsha256_KEYBYTES];
-static pthread_once_t login_key_once = PTHREAD_ONCE_INIT;
-
-static void login_key_init(void)
-{
-	crypto_auth_hmacsha256_keygen(login_key);
-}
-
-static void login_token(const char *cookie, char out[33])
-{
-	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-
-	pthread_once(&login_key_once, login_key_init);
-	crypto_auth_hmacsha256(mac, (const unsigned char *)cookie, strlen(cookie), login_key);
-	sodium_bin2hex(out, 33, mac, 16);
-}
 
 /* The browser's login cookie, if it is one of ours in form (32 hex digits). */
 static const char *login_cookie(struct web_ctx *w)
@@ -65,7 +47,7 @@ static bool login_csrf_ok(struct web_ctx *w)
 
 	if (!cookie || !sent || strlen(sent) != 32)
 		return false;
-	login_token(cookie, want);
+	auth_token_mac("login", cookie, want);
 	return sodium_memcmp(sent, want, 32) == 0;
 }
 
@@ -89,7 +71,7 @@ static int login_form(struct web_ctx *w, unsigned status)
 			 auth_secure_cookies(&w->app->cfg) ? "; Secure" : "");
 		r->nheaders++;
 	}
-	login_token(cookie, token);
+	auth_token_mac("login", cookie, token);
 	web_begin(w, "Logga in");
 	html_lit(&w->h, "<p>Logga in för att beställa, förskriva eller följa leveranser av "
 			"läkemedelsnära produkter.</p>\n");
