@@ -115,7 +115,7 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 	struct db_stmt *st;
 	int64_t *ids = NULL, *patients = NULL;
 	char before[32] = "";
-	int n = 0, nviews = 0;
+	int n = 0, nviews = 0, nsearch = 0;
 	bool row;
 	enum lmn_rc rc;
 
@@ -168,7 +168,14 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 	if (rc == LMN_OK)
 		rc = delete_ids(c, "DELETE FROM access_log_views WHERE id = $1", ids, NULL, nviews,
 				err);
-	if (rc == LMN_OK && n + nviews < max &&
+	/* The log of searches by number (migration 13) is kept as long as the access log. */
+	if (rc == LMN_OK)
+		rc = oldest(c, "SELECT id, 0, at FROM id_number_searches ORDER BY id LIMIT $1", before,
+			    max - n - nviews, ids + n + nviews, patients, &nsearch, err);
+	if (rc == LMN_OK)
+		rc = delete_ids(c, "DELETE FROM id_number_searches WHERE id = $1", ids + n + nviews,
+				NULL, nsearch, err);
+	if (rc == LMN_OK && n + nviews + nsearch < max &&
 	    (rc = db_prepare(c,
 			     "DELETE FROM access_log_view_batches WHERE batch < "
 			     "coalesce((SELECT min(id) FROM access_log_views) / $1, 1 << 62)",
@@ -177,7 +184,7 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 		rc = db_run(st, err);
 	}
 	if (rc == LMN_OK)
-		*removed = n + nviews;
+		*removed = n + nviews + nsearch;
 out:
 	free(ids);
 	free(patients);

@@ -18,9 +18,10 @@ LMN_MUST_USE enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, 
 					     int64_t token_id, const char *role, const char *what,
 					     int64_t *ids, size_t n, struct lmn_err *err);
 
-/* Removes up to max of the oldest entries of the access log and of its list views written before
- * the retention period (access_log_retention) reckoned back from now (ISO 8601 local time) — never
- * later than the triggers allow by the system clock. Stops at the first entry still within it:
+/* Removes up to max of the oldest entries of the access log, of its list views and of the log of
+ * searches by number (id_number_searches) written before the retention period
+ * (access_log_retention) reckoned back from now (ISO 8601 local time) — never later than the
+ * triggers allow by the system clock. Stops at the first entry still within it:
  * entries are written in time order. *removed: how many were removed; fewer than max when none
  * is left to remove. In the caller's write transaction. */
 LMN_MUST_USE enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int max,

@@ -167,6 +167,23 @@ static void test_retention(void **state)
 	assert_int_equal(count("SELECT years FROM access_log_retention"), 10);
 }
 
+/* The log of searches by number is kept as long as the access log, and no longer. */
+static void test_retention_of_searches(void **state)
+{
+	(void)state;
+	assert_int_equal(db_exec(c,
+				 "INSERT INTO id_number_searches (at, at_minute, user_id, id_number, "
+				 "patient_id, via) VALUES "
+				 "('2010-01-04T10:00:00+01:00', 0, 7, '191212121212', 1, 'search'), "
+				 "('2011-01-04T10:00:00+01:00', 0, 7, '191212121299', NULL, 'search'), "
+				 "('2026-11-23T09:00:00+01:00', 0, 7, '191212121299', NULL, 'search')",
+				 &err),
+			 LMN_OK);
+	assert_int_equal(expire(100), 2);
+	assert_int_equal(count("SELECT count(*) FROM id_number_searches"), 1);
+	assert_int_equal(count("SELECT count(*) FROM id_number_searches WHERE at LIKE '2026%'"), 1);
+}
+
 /* Runs first: views all past the period go, with every batch row; ids are not used again. */
 static void test_retention_of_views(void **state)
 {
@@ -196,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_retention_of_views),
 		cmocka_unit_test(test_view_is_one_entry),
 		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_retention_of_searches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
