@@ -39,7 +39,8 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		c,
 		"SELECT b.id, b.code, b.name, b.kind, b.quorum_num, b.quorum_den, "
 		"coalesce(b.mandate_limit_ore, -1), coalesce(pb.name, ''), m.starts_at, "
-		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, '') "
+		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, ''), "
+		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, b.kind = 'council') "
 		"FROM meetings m JOIN bodies b ON b.id = m.body_id "
 		"LEFT JOIN bodies pb ON pb.id = b.parent_id WHERE m.id = $1",
 		&st, err);
@@ -57,8 +58,13 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		m->body_code = col(st, 1, oom);
 		m->body_name = col(st, 2, oom);
 		m->kind = kind < 0 ? BODY_COUNCIL : (enum body_kind)kind;
-		m->share.num = (int)db_col_int(st, 4);
-		m->share.den = (int)db_col_int(st, 5);
+		m->quorum.share.num = (int)db_col_int(st, 4);
+		m->quorum.share.den = (int)db_col_int(st, 5);
+		/* An unreadable role list keeps the default (members) rather than counting nobody. */
+		if (!quorum_roles_parse(db_col_text(st, 13), &m->quorum.roles))
+			m->quorum.roles = QUORUM_ROLES_DEFAULT;
+		m->quorum.count_vacant = db_col_int(st, 14) != 0;
+		m->quorum.required = db_col_int(st, 15) != 0;
 		m->mandate_limit_ore = db_col_int(st, 6);
 		m->parent_name = col(st, 7, oom);
 		m->starts_at = col(st, 8, oom);
@@ -189,7 +195,7 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 	bool row;
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT pa.item_id, pa.person_id, pa.how FROM participation pa "
+		"SELECT pa.item_id, pa.person_id, pa.how, coalesce(pa.given_at, '') FROM participation pa "
 		"JOIN agenda_items i ON i.id = pa.item_id WHERE i.meeting_id = $1 "
 		"ORDER BY i.position, pa.person_id",
 		&st, err);
@@ -209,6 +215,7 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 		p->item = (size_t)item;
 		p->person_id = db_col_int(st, 1);
 		p->written = strcmp(db_col_text(st, 2), "written") == 0;
+		snprintf(p->given_at, sizeof(p->given_at), "%s", db_col_text(st, 3));
 	}
 	db_done(st);
 	return rc;
