@@ -21,6 +21,15 @@ int minutes_generate(struct api_ctx *ctx)
 
 	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
+	/* Minutes record what happened: not before the meeting has started. */
+	if (strncmp(ctx->now, m.starts_at, 16) < 0) {
+		api_problem(ctx, 422, "meeting_not_started", NULL, "D:mötesanteckningar",
+			    "Mötet har inte börjat än (%.10s kl. %.5s); mötesanteckningarna skrivs "
+			    "när mötet har hållits.",
+			    m.starts_at, strlen(m.starts_at) >= 16 ? m.starts_at + 11 : "");
+		gov_meeting_release(&m);
+		return (int)ctx->resp->status;
+	}
 	gov_minutes_build(&m, &mn);
 	gov_meeting_release(&m);
 	buf_init(&html, 0);

@@ -1,6 +1,7 @@
 /* A recorded meeting from the store: see governance_store.h. */
 #include "store/governance_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,4 +282,71 @@ enum lmn_rc gov_store_meeting(struct db_conn *c, int64_t id, struct gov_meeting 
 	if (rc != LMN_OK)
 		gov_meeting_release(m);
 	return rc;
+}
+
+enum lmn_rc gov_store_body_period(struct db_conn *c, int64_t body_id, bool *found, char from[11],
+				  char until[11], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c, "SELECT active_from, coalesce(active_until, '') FROM bodies WHERE id = $1", &st, err);
+
+	*found = false;
+	from[0] = until[0] = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, body_id);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		snprintf(from, 11, "%s", db_col_text(st, 0));
+		snprintf(until, 11, "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_item_decision(struct db_conn *c, int64_t item_id, struct gov_item_decision *d,
+				    struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT coalesce(i.outcome, ''), i.type, b.kind, substr(m.starts_at, 1, 10), b.code, "
+		"b.name FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
+		"JOIN bodies b ON b.id = m.body_id WHERE i.id = $1",
+		&st, err);
+
+	memset(d, 0, sizeof(*d));
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item_id);
+	rc = db_step(st, &d->found, err);
+	if (rc == LMN_OK && d->found) {
+		snprintf(d->outcome, sizeof(d->outcome), "%s", db_col_text(st, 0));
+		snprintf(d->type, sizeof(d->type), "%s", db_col_text(st, 1));
+		snprintf(d->body_kind, sizeof(d->body_kind), "%s", db_col_text(st, 2));
+		snprintf(d->day, sizeof(d->day), "%s", db_col_text(st, 3));
+		snprintf(d->body_code, sizeof(d->body_code), "%s", db_col_text(st, 4));
+		snprintf(d->body_name, sizeof(d->body_name), "%s", db_col_text(st, 5));
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person_id,
+			      const char *given_at, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO participation (item_id, person_id, how, given_at) "
+				    "VALUES ($1, $2, 'written', $3) "
+				    "ON CONFLICT (item_id, person_id) DO NOTHING",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item_id);
+	db_bind_int(st, 2, person_id);
+	db_bind_text(st, 3, given_at);
+	return db_run(st, err);
 }
