@@ -350,3 +350,48 @@ enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person
 	db_bind_text(st, 3, given_at);
 	return db_run(st, err);
 }
+
+enum lmn_rc gov_store_next_meeting_started(struct db_conn *c, int64_t meeting_id, const char *now,
+					   bool *started, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT EXISTS (SELECT 1 FROM meetings n JOIN meetings m ON m.body_id = n.body_id "
+		"WHERE m.id = $1 AND n.starts_at > m.starts_at AND substr(n.starts_at, 1, 16) <= $2)",
+		&st, err);
+	bool row;
+
+	*started = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	db_bind_text(st, 2, now);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*started = db_col_int(st, 0) != 0;
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id, const char *day,
+				      char published[11], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "UPDATE minutes SET published_at = coalesce(published_at, $2) "
+				    "WHERE id = $1 AND approved_at IS NOT NULL RETURNING published_at",
+				    &st, err);
+	bool row;
+
+	published[0] = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, minutes_id);
+	db_bind_text(st, 2, day);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		snprintf(published, 11, "%s", db_col_text(st, 0));
+	db_done(st);
+	return rc;
+}

@@ -36,4 +36,16 @@ LMN_MUST_USE enum lmn_rc gov_store_item_decision(struct db_conn *c, int64_t item
 LMN_MUST_USE enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person_id,
 					   const char *given_at, struct lmn_err *err);
 
+/* Whether a later meeting of the same body has started by now ("2026-11-23T10:00"): where the
+ * body's practice is to accept the previous minutes at the next meeting. */
+LMN_MUST_USE enum lmn_rc gov_store_next_meeting_started(struct db_conn *c, int64_t meeting_id,
+							const char *now, bool *started,
+							struct lmn_err *err);
+
+/* Publishes approved minutes on day (kept if already published); *published gets the date, ""
+ * when the minutes are not approved. */
+LMN_MUST_USE enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id,
+						   const char *day, char published[11],
+						   struct lmn_err *err);
+
 #endif

@@ -450,6 +450,10 @@ int page_governance_minutes(struct web_ctx *w)
 			html_f(&w->h, "<p>Godkänd %s; kan inte ändras (en rättelse blir en ny "
 				      "version).</p>\n",
 			       web_s(full, "approved_at"));
+		if (*web_s(full, "published_at"))
+			html_f(&w->h, "<p>Publicerad %s.</p>\n", web_s(full, "published_at"));
+		else if (*web_s(full, "approved_at"))
+			html_lit(&w->h, "<p>Inte publicerad än.</p>\n");
 		json_array_foreach(json_object_get(full, "approvals"), k, a)
 			html_f(&w->h, "<p>Godkänd av %s %s</p>\n", web_s(a, "name"),
 			       web_s(a, "approved_at"));

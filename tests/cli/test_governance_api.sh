@@ -145,8 +145,10 @@ check "the secretary generates the minutes" "201" "$(status sekreterare POST /ap
 mid=$(body sekreterare GET /api/meetings/1/minutes | json 'd["minutes"][0]["id"]')
 body sekreterare GET "/api/minutes/$mid" | json 'd["html"]' >"$TMP/minutes.html"
 check_file "minutes in the structure of the 2024-10-24 minutes (golden file)" "$D/minutes-2024-10-24.html" "$TMP/minutes.html"
-check "the chair must approve" "ordföranden" "$(body sekreterare GET "/api/minutes/$mid" | json '",".join(d["missing_approvals"])')"
-check "the chair of the day (the member) approves" "True" "$(body ledamot POST "/api/minutes/$mid/approve" '{}' | json 'd["approved"]')"
+check "the council accepts the minutes at its next meeting: to be recorded there" "registreringen vid nästa möte" "$(body sekreterare GET "/api/minutes/$mid" | json '",".join(d["missing_approvals"])')"
+check "publishing before approval is refused" "409 not_approved" "$(req sekreterare POST "/api/minutes/$mid/publish" | st_code)"
+check "the chair of the day (the member) records the acceptance after the next meeting" "True 2026-11-23" "$(body ledamot POST "/api/minutes/$mid/approve" '{}' | json 'str(d["approved"])+" "+d["published_at"]')"
+check "… and the minutes are published with the date" "2026-11-23" "$(body sekreterare GET "/api/minutes/$mid" | json 'd["published_at"]')"
 check "approved minutes cannot be approved again" "409" "$(status ledamot POST "/api/minutes/$mid/approve" '{}')"
 check "after approval the meeting record is closed" "409 minutes_approved" "$(req sekreterare PUT /api/meetings/1/attendance '{"person_id":8,"items":"all"}' | st_code)"
 check "a correction is a new version" "201 2" "$(req sekreterare POST /api/meetings/1/minutes | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["version"])')"
@@ -178,6 +180,13 @@ check "the political group's minutes need the chair and a member of the other pa
 	"$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":23}' | json 'str(d["approved"])+" "+",".join(d["missing_approvals"])')"
 check "a member of the same party does not complete it" "False" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":24}' | json 'd["approved"]')"
 check "the VGR vice chair completes it" "True" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":28}' | json 'd["approved"]')"
+check "… approved, not yet published" "False" "$(body sekreterare GET "/api/minutes/$pbgmin" | json 'str("published_at" in d)')"
+check "the secretary publishes approved minutes with the date" "200 2026-11-23" \
+	"$(req sekreterare POST "/api/minutes/$pbgmin/publish" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["published_at"])')"
+# The council's minutes wait for a meeting after them: the next council meeting of 2026-12-10 has not started.
+junmin=$(body sekreterare POST "/api/meetings/$(body sekreterare GET '/api/meetings?body_id=3&year=2026' | json '[x["id"] for x in d["meetings"] if x["starts_at"].startswith("2026-09-10")][0]')/minutes" | json 'd["id"]')
+check "a council's minutes wait for the next meeting" "False nästa möte, där föregående mötesanteckning läggs till handlingarna" \
+	"$(body ledamot POST "/api/minutes/$junmin/approve" '{}' | json 'str(d["approved"])+" "+",".join(d["missing_approvals"])')"
 
 # --- The change log changes the rules: decided today, from tomorrow, no restart ---
 check "the five entries of DOMAIN.md §9 are there from the start" "2019-03-12 2020-01-30 2023-06-21 2023-11-16 2026-01-30" \
@@ -255,6 +264,10 @@ check "B3:3 as in force in 2021 is the 2020-01-30 text" "2020-01-30 False" "$(bo
 check "the side-by-side difference marks removed and added words" "4 3" \
 	"$(body sekreterare GET '/api/specification/diff?section=B3:1&from=2026-11-23&to=2026-11-24' | json '" ".join(s["text"].strip() for s in d["diff"] if s["op"]!="same")')"
 check "an unknown section is 404" "404" "$(status sekreterare GET '/api/specification?section=Z9')"
+check "B6.1 and B6:1 are the same section" "2023-11-16 2023-11-16 True" \
+	"$(body sekreterare GET '/api/specification?section=B6:1&on=2024-01-01' | json 'd["since"]') $(body sekreterare GET '/api/specification?section=B6.1&on=2024-01-01' | json 'd["since"]+" "+str("5 minuter" in d["text"])')"
+check "… in the change log too, written the canonical way" "B6:1 B6:1" \
+	"$(body sekreterare GET '/api/change-log?section=B6:1' | json '" ".join(e["section"] for e in d["entries"])') $(body sekreterare GET '/api/change-log?section=B6.1' | json '" ".join(e["section"] for e in d["entries"])')"
 check "a decision that only changes rule parameters leaves the wording of D as it was" "2019-03-12 True" \
 	"$(body sekreterare GET '/api/specification?section=D&on=2026-12-01' | json 'd["since"]+" "+str("Politisk beredningsgrupp" in d["text"])')"
 
@@ -272,6 +285,11 @@ check "… open actions with their owners, overdue ones as findings" "Samverkans
 body sekreterare GET '/api/bodies/8/compliance?year=2026' >"$TMP/c.json"
 check "the forum's notices: 21 days ahead is enough, 7 is not" "21:True 7:False" \
 	"$(json '" ".join(str(n["days_ahead"])+":"+str(n["ok"]) for n in d["notices"])' <"$TMP/c.json")"
+for day in 01-11 03-08 04-12 05-17 06-14 08-23 10-11 11-08 12-06; do
+	status sekreterare POST /api/bodies/4/meetings "{\"starts_at\":\"2018-$day""T13:00\",\"form\":\"in_person\"}" >/dev/null
+done
+check "Ledningsråd LMN's eleventh meeting of 2018 is no deviation (ten is the plan; the chair may call more)" "11 True 0" \
+	"$(body sekreterare GET '/api/bodies/4/compliance?year=2018' | json 'str(d["meetings"]["held"])+" "+str(d["meetings"]["ok"])+" "+str(len([f for f in d["findings"] if "fler än" in f]))')"
 check "the political group in 2026 held one meeting of at least four" "False" \
 	"$(body sekreterare GET '/api/bodies/2/compliance?year=2026' | json 'd["meetings"]["ok"]')"
 
@@ -321,6 +339,7 @@ check "the change log page with a side-by-side difference" "200" "$(page sekrete
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
 check_grep "… shows who approved" "Godkänd av Kristin Lundgren" "$TMP/page.html"
+check_grep "… and when the minutes were published" "Publicerad 2026-11-23\." "$TMP/page.html"
 page sekreterare /styrning >/dev/null
 csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
 loc=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode "_csrf=$csrf" --data-urlencode organ=5 \
