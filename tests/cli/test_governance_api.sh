@@ -114,6 +114,16 @@ check "participation given after it is refused" "422 written_after_start" \
 check "an e-mail given a minute before the start counts" "200 True VGR 3/5 VGK 4/5" \
 	"$(req3 POST "/api/agenda-items/$i1/written" '{"person_id":8,"given_at":"2026-12-10T08:59"}' | cut -d' ' -f1) $(quorum 1)"
 
+# --- The quorum rule per body ---
+check "the council's rule: member seats, vacant ones counted" "True member count" \
+	"$(body sekreterare GET /api/bodies/3 | json 'str(d["quorum"]["required"])+" "+d["quorum"]["roles"]+" "+d["quorum"]["vacant_seats"]')"
+check "the political group has none (unanimity only)" "False" "$(body sekreterare GET /api/bodies/2 | json 'd["quorum"]["required"]')"
+tb=$(body sekreterare POST /api/bodies '{"code":"TQ","name":"Testgrupp","kind":"preparation","active_from":"2026-01-01","quorum_required":true,"quorum_roles":"chair,member","quorum_vacant_seats":"skip"}' | json 'd["id"]')
+check "a body may choose another reading" "True chair,member skip" \
+	"$(body sekreterare GET "/api/bodies/$tb" | json 'str(d["quorum"]["required"])+" "+d["quorum"]["roles"]+" "+d["quorum"]["vacant_seats"]')"
+check "… of roles that exist" "400 quorum_roles" \
+	"$(req sekreterare POST /api/bodies '{"code":"TQ2","name":"X","kind":"council","active_from":"2026-01-01","quorum_roles":"ordförande"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+
 # --- A meeting only while the body exists ---
 check "a meeting of Ledningsråd LMN after it ended is refused" "422 outside_body_period" \
 	"$(req sekreterare POST /api/bodies/4/meetings '{"starts_at":"2019-06-20T13:00","form":"in_person"}' | st_code)"
