@@ -345,6 +345,12 @@ check_grep "… with the reason tied to the field" "utfall-$i4-fel" "$TMP/page.h
 check_grep "… naming the party" "VGK saknar" "$TMP/page.html"
 check "the member cannot use the secretary's forms" "403" \
 	"$(curl -sS -b "$TMP/ledamot.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=x" "$B/styrning/punkter/$i4/utfall")"
+page ledamot "/styrning/moten/1" >/dev/null
+lcsrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+i3b=$(json '[i["id"] for i in d["items"] if i["number"]=="3b"][0]' <"$TMP/m1.json")
+code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$lcsrf" "$B/styrning/punkter/$i3b/skriftligt")
+check "written participation after the start is refused on the page" "422" "$code"
+check_grep "… in Swedish, naming the rule" "Mötet har börjat (2024-10-24 kl. 13:00); skriftligt deltagande i avgörandet lämnas före mötet. (regel D:beslutsmässighet)" "$TMP/page.html"
 check "the change log page with a side-by-side difference" "200" "$(page sekreterare '/styrning/andringslogg?avsnitt=B3:3&fran=2019-01-01&till=2021-01-01')"
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
