@@ -34,3 +34,7 @@ SELECT instr(sql, '''next_meeting''') > 0 FROM sqlite_schema WHERE type = 'table
 INSERT INTO migration_0018_check
 SELECT instr(sql, '''handbook_editorial''') > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'agenda_items';
 DROP TABLE migration_0018_check;
+
+-- Ledningsråd LMN met "tio gånger per år. Ordförande kan kalla till ytterligare möten vid behov":
+-- ten is its plan (the minimum), not a maximum (a database made by an earlier lmn demo had 10).
+UPDATE bodies SET max_meetings = NULL WHERE code = 'LR-LMN' AND max_meetings = 10;
