@@ -339,6 +339,7 @@ int minutes_generate(struct api_ctx *ctx);
 int minutes_list(struct api_ctx *ctx);
 int minutes_get(struct api_ctx *ctx);
 int minutes_approve(struct api_ctx *ctx);
+int minutes_publish(struct api_ctx *ctx);
 int minutes_document(struct api_ctx *ctx);
 int minutes_pdf_get(struct api_ctx *ctx);
 int change_log_list(struct api_ctx *ctx);

@@ -9,10 +9,14 @@
 
 #include "api/governance.h"
 #include "governance/textdiff.h"
+#include "store/governance_store.h"
 #include "store/rules_files.h"
 #include "store/rules_store.h"
 
-#define ENTRY_COLUMNS "id, decided_on, body, heading, spec_section, original_text, new_text, " \
+/* Section references have one canonical form, "B6:1": the log's 2023-11-16 entry says "B6.1"
+ * (the seed's heading), the rules and lmn rules show "B6:1"; both find the same text. */
+#define SECTION_SQL "replace(spec_section, '.', ':')"
+#define ENTRY_COLUMNS "id, decided_on, body, heading, " SECTION_SQL ", original_text, new_text, " \
 		      "effective_on, coalesce(rules, ''), coalesce(item_id, 0), from_files, created_at"
 
 static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
@@ -65,7 +69,8 @@ int change_log_list(struct api_ctx *ctx)
 	json_t *a;
 	enum lmn_rc rc = db_prepare(ctx->c,
 				    "SELECT " ENTRY_COLUMNS " FROM change_log WHERE "
-				    "($1 = '' OR spec_section = $1 OR spec_section LIKE $1 || ':%') AND "
+				    "($1 = '' OR " SECTION_SQL " = replace($1, '.', ':') OR "
+				    SECTION_SQL " LIKE replace($1, '.', ':') || ':%') AND "
 				    "($2 = '' OR body = $2) ORDER BY decided_on, id",
 				    &st, &ctx->err);
 
@@ -172,11 +177,79 @@ static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
 	return true;
 }
 
+static const char *outcome_sv(const char *o)
+{
+	static const char *const names[][2] = {
+		{ "remitted", "återremitterad" }, { "struck", "avförd" },
+		{ "deferred", "bordlagd (inget ställningstagande än)" }, { "noted", "noterad" },
+		{ "proposed", "ett förslag till rådet" }, { "decided", "beslutad" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(o, names[i][0]) == 0)
+			return names[i][1];
+	return "utan utfall";
+}
+
+/* A rule changes only by a decision that was taken (GOVERNANCE.md "The change log", issue 18):
+ * an entry that changes rule parameters cites the agenda item that decided it, an item of the
+ * deciding body, a decision item with outcome decided, of a council (whose mandate covers the
+ * specifications' rules; a preparation group's does not, it proposes). False with the answer set. */
+static bool decision_taken(struct api_ctx *ctx, int64_t item, const char *body, const char *decided)
+{
+	struct gov_item_decision d;
+	enum lmn_rc rc;
+
+	if (!item) {
+		api_problem(ctx, 422, "decision_required", "item_id", "D:ändringslogg",
+			    "En ändring av regelparametrar ska hänvisa till ärendet där beslutet "
+			    "fattades (item_id): en beslutspunkt med utfallet beslutad.");
+		return false;
+	}
+	if ((rc = gov_store_item_decision(ctx->c, item, &d, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (!d.found) {
+		api_problem(ctx, 404, "not_found", "item_id", NULL, "Ärendet finns inte.");
+		return false;
+	}
+	if (strcmp(d.type, "decision") != 0 || strcmp(d.outcome, "decided") != 0) {
+		api_problem(ctx, 422, "not_decided", "item_id", "D:ändringslogg",
+			    "Ärendet (%s %s) är %s%s; bara ett fattat beslut kan ändra "
+			    "regelparametrar.",
+			    d.body_code, d.day, strcmp(d.type, "decision") != 0 ? "inget beslutsärende, "
+			    "utan " : "", strcmp(d.type, "decision") != 0 ? "en informationspunkt eller formalia"
+									 : outcome_sv(d.outcome));
+		return false;
+	}
+	if (strcmp(body, d.body_name) != 0 && strcmp(body, d.body_code) != 0) {
+		api_problem(ctx, 422, "other_body", "body", "D:ändringslogg",
+			    "Ärendet beslutades av %s, inte av \"%s\"; posten anger det organ som "
+			    "fattade beslutet.",
+			    d.body_name, body);
+		return false;
+	}
+	if (strcmp(d.body_kind, "council") != 0) {
+		api_problem(ctx, 422, "beyond_mandate", "item_id", "D:mandat",
+			    "%s kan inte ändra regelparametrar: reglerna i specifikationerna beslutas "
+			    "av rådet; en beredningsgrupp lämnar förslag till rådet.",
+			    d.body_name);
+		return false;
+	}
+	if (strcmp(decided, d.day) < 0) {
+		api_problem(ctx, 422, "invalid_input", "decided_on", "D:ändringslogg",
+			    "decided_on ska vara mötesdagen %s eller senare.", d.day);
+		return false;
+	}
+	return true;
+}
+
 int change_log_create(struct api_ctx *ctx)
 {
 	const char *decided, *body, *heading, *section, *original, *new_text, *effective;
 	json_t *params = json_object_get(ctx->body, "parameters");
 	int64_t item = 0, id = 0;
+	char canon[64];
 	struct params check;
 	struct buf rules;
 	struct db_stmt *st;
@@ -201,8 +274,19 @@ int change_log_create(struct api_ctx *ctx)
 	if (!gov_date_ok(effective) || strcmp(effective, decided) < 0)
 		return api_problem(ctx, 400, "invalid_input", "effective_on", NULL,
 				   "effective_on ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
+	snprintf(canon, sizeof(canon), "%s", section ? section : "");
+	for (char *c = canon; *c; c++)
+		if (*c == '.')
+			*c = ':';
+	if (section && strlen(section) >= sizeof(canon))
+		return api_problem(ctx, 400, "invalid_input", "section", NULL,
+				   "section är för lång (högst 63 tecken, t.ex. B3:1).");
 	buf_init(&rules, 1u << 16);
 	if (params && !rules_text(ctx, params, decided, effective, body, heading, &rules)) {
+		buf_release(&rules);
+		return (int)ctx->resp->status;
+	}
+	if (params && !decision_taken(ctx, item, body, decided)) {
 		buf_release(&rules);
 		return (int)ctx->resp->status;
 	}
@@ -233,7 +317,7 @@ int change_log_create(struct api_ctx *ctx)
 		db_bind_text(st, 1, decided);
 		db_bind_text(st, 2, body);
 		db_bind_text(st, 3, heading);
-		db_bind_text(st, 4, section ? section : "");
+		db_bind_text(st, 4, canon);
 		db_bind_text(st, 5, original ? original : "");
 		db_bind_text(st, 6, new_text ? new_text : "");
 		db_bind_text(st, 7, effective);
@@ -280,7 +364,8 @@ static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char 
 	bool row;
 	enum lmn_rc rc = db_prepare(
 		ctx->c,
-		"SELECT id, new_text, effective_on FROM change_log WHERE spec_section = $1 AND "
+		"SELECT id, new_text, effective_on FROM change_log WHERE " SECTION_SQL
+		" = replace($1, '.', ':') AND "
 		"effective_on <= $2 AND new_text <> '' ORDER BY effective_on DESC, id DESC LIMIT 1",
 		&st, err);
 
@@ -301,7 +386,8 @@ static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char 
 	if (rc != LMN_OK || row)
 		return rc == LMN_OK && !*text ? LMN_ENOMEM : rc;
 	rc = db_prepare(ctx->c,
-			"SELECT original_text FROM change_log WHERE spec_section = $1 AND "
+			"SELECT original_text FROM change_log WHERE " SECTION_SQL
+			" = replace($1, '.', ':') AND "
 			"original_text <> '' ORDER BY effective_on, id LIMIT 1",
 			&st, err);
 	if (rc != LMN_OK)

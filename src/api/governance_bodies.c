@@ -98,11 +98,12 @@ int bodies_list(struct api_ctx *ctx)
 
 int bodies_create(struct api_ctx *ctx)
 {
-	const char *code, *name, *kind, *from, *approval;
-	int64_t parent = 0, min = 0, max = 0, limit = -1, notice = 0, alternates = 0;
+	const char *code, *name, *kind, *from, *approval, *qroles, *qvacant;
+	int64_t parent = 0, min = 0, max = 0, limit = -1, notice = 0, alternates = 0, qreq = -1;
 	struct db_stmt *st;
 	enum lmn_rc rc;
-	bool alt = false;
+	bool alt = false, req = false;
+	unsigned roles;
 
 	if (!api_str(ctx, "code", true, &code) || !api_str(ctx, "name", true, &name) ||
 	    !api_str(ctx, "kind", true, &kind) || !api_str(ctx, "active_from", true, &from) ||
@@ -112,9 +113,23 @@ int bodies_create(struct api_ctx *ctx)
 	    !api_int(ctx, "max_meetings", false, 0, 366, &max) ||
 	    !api_int(ctx, "mandate_limit_ore", false, 0, INT64_MAX, &limit) ||
 	    !api_int(ctx, "notice_days", false, 0, 365, &notice) ||
-	    !api_bool(ctx, "chair_alternates", &alt))
+	    !api_bool(ctx, "chair_alternates", &alt) ||
+	    !api_str(ctx, "quorum_roles", false, &qroles) ||
+	    !api_str(ctx, "quorum_vacant_seats", false, &qvacant) ||
+	    !api_bool(ctx, "quorum_required", &req))
 		return (int)ctx->resp->status;
 	alternates = alt;
+	/* The quorum rule (GOVERNANCE.md): without quorum_required, on for a council only. */
+	if (json_object_get(ctx->body, "quorum_required"))
+		qreq = req;
+	if (qroles && !quorum_roles_parse(qroles, &roles))
+		return api_problem(ctx, 400, "invalid_input", "quorum_roles", NULL,
+				   "quorum_roles ska vara roller åtskilda med kommatecken, t.ex. member "
+				   "eller chair,vice_chair,member.");
+	if (qvacant && strcmp(qvacant, "count") && strcmp(qvacant, "skip"))
+		return api_problem(ctx, 400, "invalid_input", "quorum_vacant_seats", NULL,
+				   "quorum_vacant_seats ska vara count (vakanta platser räknas med) "
+				   "eller skip.");
 	if (body_kind_parse(kind) < 0)
 		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
 				   "kind ska vara political, council, preparation, forum eller "
@@ -123,17 +138,20 @@ int bodies_create(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "active_from", NULL,
 				   "active_from ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if (approval && strcmp(approval, "chair") && strcmp(approval, "chair_and_other_party") &&
-	    strcmp(approval, "secretary"))
+	    strcmp(approval, "secretary") && strcmp(approval, "next_meeting"))
 		return api_problem(ctx, 400, "invalid_input", "approval", NULL,
-				   "approval ska vara chair, chair_and_other_party eller secretary.");
+				   "approval ska vara chair, chair_and_other_party, secretary eller "
+				   "next_meeting.");
 	if (min && max && max < min)
 		return api_problem(ctx, 400, "invalid_input", "max_meetings", NULL,
 				   "max_meetings får inte vara mindre än min_meetings.");
 	rc = db_prepare(ctx->c,
 			"INSERT INTO bodies (code, name, kind, parent_id, min_meetings, max_meetings, "
-			"mandate_limit_ore, chair_alternates, notice_days, approval, active_from) "
+			"mandate_limit_ore, chair_alternates, notice_days, approval, active_from, "
+			"quorum_roles, quorum_vacant, quorum_required) "
 			"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), "
-			"nullif($7, -1), $8, nullif($9, 0), $10, $11) RETURNING id",
+			"nullif($7, -1), $8, nullif($9, 0), $10, $11, $12, $13, nullif($14, -1)) "
+			"RETURNING id",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
@@ -148,6 +166,9 @@ int bodies_create(struct api_ctx *ctx)
 	db_bind_int(st, 9, notice);
 	db_bind_text(st, 10, approval ? approval : "chair");
 	db_bind_text(st, 11, from);
+	db_bind_text(st, 12, qroles ? qroles : "member");
+	db_bind_int(st, 13, !qvacant || strcmp(qvacant, "count") == 0);
+	db_bind_int(st, 14, qreq);
 	bool row;
 	int64_t id = 0;
 	rc = db_step(st, &row, &ctx->err);
@@ -183,7 +204,8 @@ int bodies_get(struct api_ctx *ctx)
 	rc = db_prepare(ctx->c,
 			"SELECT id, code, name, kind, quorum_num, quorum_den, "
 			"coalesce(mandate_limit_ore, -1), chair_alternates, coalesce(notice_days, 0), "
-			"approval, coalesce(min_meetings, 0), coalesce(max_meetings, 0) "
+			"approval, coalesce(min_meetings, 0), coalesce(max_meetings, 0), quorum_roles, "
+			"quorum_vacant, coalesce(quorum_required, kind = 'council') "
 			"FROM bodies WHERE id = $1",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
@@ -205,6 +227,10 @@ int bodies_get(struct api_ctx *ctx)
 			json_object_set_new(o, "min_meetings", json_integer(db_col_int(st, 10)));
 		if (db_col_int(st, 11))
 			json_object_set_new(o, "max_meetings", json_integer(db_col_int(st, 11)));
+		json_object_set_new(o, "quorum",
+				    json_pack("{s:b, s:s, s:s}", "required", db_col_int(st, 14) != 0,
+					      "roles", db_col_text(st, 12), "vacant_seats",
+					      db_col_int(st, 13) ? "count" : "skip"));
 	}
 	db_done(st);
 	if (rc != LMN_OK || !o) {

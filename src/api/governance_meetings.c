@@ -155,17 +155,24 @@ static json_t *meeting_json(const struct gov_meeting *m)
 							m->people[i].organisation));
 	for (size_t i = 0; i < m->nitems; i++) {
 		const struct gov_item *it = &m->items[i];
-		json_t *present = json_array(), *written = json_array();
-		for (size_t k = 0; k < m->nparts; k++)
-			if (m->parts[k].item == i)
-				json_array_append_new(m->parts[k].written ? written : present,
-						      json_integer(m->parts[k].person_id));
+		json_t *present = json_array(), *written = json_array(), *given = json_object();
+		for (size_t k = 0; k < m->nparts; k++) {
+			char key[24];
+			if (m->parts[k].item != i)
+				continue;
+			json_array_append_new(m->parts[k].written ? written : present,
+					      json_integer(m->parts[k].person_id));
+			snprintf(key, sizeof(key), "%lld", (long long)m->parts[k].person_id);
+			if (m->parts[k].written && *m->parts[k].given_at)
+				json_object_set_new(given, key, json_string(m->parts[k].given_at));
+		}
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
 				      "id", (json_int_t)it->id, "number", it->number, "type",
 				      item_type_name(it->type), "matter", item_matter_name(it->matter),
 				      "title", it->title, "presenter", it->presenter, "text", it->text,
 				      "position", it->position, "follow_up", it->follow_up, "present",
 				      present, "written", written, "quorum", gov_quorum_json(m, i));
+		json_object_set_new(o, "written_given_at", given);
 		if (it->cost_ore >= 0)
 			json_object_set_new(o, "cost_ore", json_integer(it->cost_ore));
 		if (it->outcome != OUTCOME_NONE)
@@ -187,6 +194,17 @@ static json_t *meeting_json(const struct gov_meeting *m)
 			      (json_int_t)m->id, "body", "code", m->body_code, "name", m->body_name,
 			      "starts_at", m->starts_at, "form", m->form, "place", m->place, "seats",
 			      seats, "people", people, "items", items, "actions", actions);
+	if (o) {
+		json_t *roles = json_array();
+		for (int r = 0; r < SEAT__COUNT; r++)
+			if (m->quorum.roles & (1u << r))
+				json_array_append_new(roles, json_string(seat_role_name((enum seat_role)r)));
+		json_object_set_new(o, "quorum_rule",
+				    json_pack("{s:b, s:o, s:s, s:{s:i, s:i}}", "required",
+					      m->quorum.required, "roles", roles, "vacant_seats",
+					      m->quorum.count_vacant ? "count" : "skip", "share", "num",
+					      m->quorum.share.num, "den", m->quorum.share.den));
+	}
 	if (o && *m->ends_at)
 		json_object_set_new(o, "ends_at", json_string(m->ends_at));
 	if (o && *m->notice_sent_on)
@@ -265,11 +283,18 @@ static bool timestamp_ok(const char *s)
 	       s[13] == ':' && s[14] >= '0' && s[14] <= '5' && s[15] >= '0' && s[15] <= '9';
 }
 
+/* "2024-10-24 kl. 13:00" from "2024-10-24T13:00", as the pages write a time. */
+static void when_sv(const char *t, char out[24])
+{
+	snprintf(out, 24, "%.10s kl. %.5s", t, strlen(t) >= 16 ? t + 11 : "");
+}
+
 int meetings_create(struct api_ctx *ctx)
 {
 	const char *starts, *ends, *form, *place, *notice;
+	char from[11], until[11];
 	struct db_stmt *st;
-	bool row;
+	bool row, found;
 	int64_t id = 0;
 	enum lmn_rc rc;
 
@@ -289,6 +314,20 @@ int meetings_create(struct api_ctx *ctx)
 	if (notice && !gov_date_ok(notice))
 		return api_problem(ctx, 400, "invalid_input", "notice_sent_on", NULL,
 				   "notice_sent_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+	if ((rc = gov_store_body_period(ctx->c, ctx->id[0], &found, from, until, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!found)
+		return api_problem(ctx, 404, "not_found", NULL, NULL, "Organet finns inte.");
+	/* A body meets only while it exists (Ledningsråd LMN until 2019-03-11). */
+	if (strncmp(starts, from, 10) < 0 || (*until && strncmp(starts, until, 10) > 0))
+		return *until ? api_problem(ctx, 422, "outside_body_period", "starts_at", "D:organ",
+					    "Organet fanns %s–%s; ett möte kan inte läggas utanför "
+					    "den tiden.",
+					    from, until)
+			      : api_problem(ctx, 422, "outside_body_period", "starts_at", "D:organ",
+					    "Organet finns från %s; ett möte kan inte läggas före "
+					    "det.",
+					    from);
 	rc = db_prepare(ctx->c,
 			"INSERT INTO meetings (body_id, starts_at, ends_at, form, place, notice_sent_on) "
 			"SELECT id, $2, $3, $4, $5, $6 FROM bodies WHERE id = $1 RETURNING id",
@@ -564,45 +603,63 @@ int items_written(struct api_ctx *ctx)
 {
 	struct gov_meeting m;
 	int64_t person = ctx->user.person_id;
+	const char *given = NULL;
+	char given_at[17], starts[17], start_sv[24], given_sv[24];
 	bool seat = false;
-	struct db_stmt *st;
 	long idx;
 	enum lmn_rc rc;
 
 	if (ctx->user.role == UR_SECRETARY &&
-	    !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
+	    (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person) ||
+	     !api_str(ctx, "given_at", false, &given)))
 		return (int)ctx->resp->status;
 	if (!person)
 		return api_problem(ctx, 403, "no_person", NULL, NULL,
 				   "Ditt konto är inte kopplat till en ledamot.");
+	if (given && (!timestamp_ok(given) || strncmp(given, ctx->now, 16) > 0))
+		return api_problem(ctx, 400, "invalid_input", "given_at", NULL,
+				   "given_at ska vara tidpunkten då deltagandet lämnades, "
+				   "ÅÅÅÅ-MM-DDTHH:MM, och inte senare än nu.");
+	/* Recorded with when it was given: a member's is now, the secretary's the e-mail's time. */
+	snprintf(given_at, sizeof(given_at), "%.16s", given ? given : ctx->now);
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	for (size_t i = 0; i < m.nseats; i++)
 		seat |= m.seats[i].person_id == person && seat_role_appointed(m.seats[i].role);
-	/* A member takes part in writing before the meeting; afterwards the secretary records what
-	 * came by e-mail before it. */
-	if (ctx->user.role == UR_MEMBER && strncmp(ctx->now, m.starts_at, 16) >= 0) {
-		gov_meeting_release(&m);
-		return api_problem(ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
-				   "Mötet har börjat; skriftligt deltagande sker före mötet.");
-	}
+	snprintf(starts, sizeof(starts), "%.16s", m.starts_at ? m.starts_at : "");
 	gov_meeting_release(&m);
+	/* "inför mötet" (GOVERNANCE.md): only participation given before the meeting starts counts.
+	 * A member takes part before it; afterwards the secretary records an e-mail that came before
+	 * it, with the time it was given. */
+	if (strcmp(given_at, starts) >= 0) {
+		when_sv(starts, start_sv);
+		when_sv(given_at, given_sv);
+		if (ctx->user.role == UR_MEMBER)
+			return api_problem(ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
+					   "Mötet har börjat (%s); skriftligt deltagande i avgörandet "
+					   "lämnas före mötet.",
+					   start_sv);
+		if (!given)
+			return api_problem(ctx, 422, "given_at_required", "given_at",
+					   "D:beslutsmässighet",
+					   "Mötet har börjat (%s): ange när det skriftliga deltagandet "
+					   "lämnades (given_at). Bara deltagande som lämnats före mötet "
+					   "räknas.",
+					   start_sv);
+		return api_problem(ctx, 422, "written_after_start", "given_at", "D:beslutsmässighet",
+				   "Skriftligt deltagande räknas bara när det lämnats före mötet "
+				   "(\"inför mötet\"): mötet började %s, deltagandet lämnades %s.",
+				   start_sv, given_sv);
+	}
 	if (!seat)
 		return api_problem(ctx, 422, "not_appointed", "person_id", "D:beslutsmässighet",
 				   "Bara utsedda ledamöter (ordförande, vice ordförande, ledamot) kan "
 				   "delta skriftligt i avgörandet.");
-	rc = db_prepare(ctx->c,
-			"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, 'written') "
-			"ON CONFLICT (item_id, person_id) DO NOTHING",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
+	if ((rc = gov_store_written(ctx->c, ctx->id[0], person, given_at, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_int(st, 2, person);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s}", "item_id", (json_int_t)ctx->id[0],
-					    "person_id", (json_int_t)person, "how", "written"));
+	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s, s:s}", "item_id", (json_int_t)ctx->id[0],
+					    "person_id", (json_int_t)person, "how", "written",
+					    "given_at", given_at));
 }
 
 int items_outcome(struct api_ctx *ctx)
@@ -631,6 +688,16 @@ int items_outcome(struct api_ctx *ctx)
 					     : strcmp(rule, "D:utfall") == 0 ? "outcome_not_allowed"
 									     : "beyond_mandate",
 				   "outcome", rule, "%s", why);
+	}
+	/* An outcome is a fact of the meeting: not recorded before the meeting has started. */
+	if (strncmp(ctx->now, m.starts_at, 16) < 0) {
+		char start_sv[24];
+		when_sv(m.starts_at, start_sv);
+		gov_meeting_release(&m);
+		return api_problem(ctx, 422, "meeting_not_started", "outcome", "D:mötet",
+				   "Mötet har inte börjat än (%s); utfallet registreras när mötet har "
+				   "börjat.",
+				   start_sv);
 	}
 	q = gov_quorum_json(&m, (size_t)idx);
 	gov_meeting_release(&m);

@@ -21,6 +21,15 @@ int minutes_generate(struct api_ctx *ctx)
 
 	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
+	/* Minutes record what happened: not before the meeting has started. */
+	if (strncmp(ctx->now, m.starts_at, 16) < 0) {
+		api_problem(ctx, 422, "meeting_not_started", NULL, "D:mötesanteckningar",
+			    "Mötet har inte börjat än (%.10s kl. %.5s); mötesanteckningarna skrivs "
+			    "när mötet har hållits.",
+			    m.starts_at, strlen(m.starts_at) >= 16 ? m.starts_at + 11 : "");
+		gov_meeting_release(&m);
+		return (int)ctx->resp->status;
+	}
 	gov_minutes_build(&m, &mn);
 	gov_meeting_release(&m);
 	buf_init(&html, 0);
@@ -123,6 +132,7 @@ struct minutes_row {
 	int64_t id, meeting_id, version;
 	char *html;
 	char approved_at[40];
+	char published_at[11];
 };
 
 /* Loads minutes the caller may see; on false a problem was sent. */
@@ -131,8 +141,8 @@ static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT id, meeting_id, version, html, coalesce(approved_at, '') "
-				    "FROM minutes WHERE id = $1",
+				    "SELECT id, meeting_id, version, html, coalesce(approved_at, ''), "
+				    "coalesce(published_at, '') FROM minutes WHERE id = $1",
 				    &st, &ctx->err);
 	struct gov_meeting m;
 
@@ -149,6 +159,7 @@ static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 		r->version = db_col_int(st, 2);
 		r->html = strdup(db_col_text(st, 3));
 		snprintf(r->approved_at, sizeof(r->approved_at), "%s", db_col_text(st, 4));
+		snprintf(r->published_at, sizeof(r->published_at), "%s", db_col_text(st, 5));
 	}
 	db_done(st);
 	if (rc != LMN_OK || (row && !r->html)) {
@@ -234,6 +245,24 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 	gov_meeting_release(&m);
 	if (rc != LMN_OK)
 		return rc;
+	/* The council's practice (2024-10-24 item 1): "Föregående mötesanteckning läggs till
+	 * handlingarna och publiceras" at the next meeting, recorded there by the secretary or chair. */
+	if (strcmp(rule, "next_meeting") == 0) {
+		char now[17];
+		bool next = false;
+		snprintf(now, sizeof(now), "%.16s", ctx->now);
+		if ((rc = gov_store_next_meeting_started(ctx->c, meeting_id, now, &next, &ctx->err)) !=
+		    LMN_OK)
+			return rc;
+		if (!next)
+			json_array_append_new(missing, json_string("nästa möte, där föregående "
+								   "mötesanteckning läggs till "
+								   "handlingarna"));
+		if (!any)
+			json_array_append_new(missing, json_string("registreringen vid nästa möte"));
+		*complete = next && any;
+		return LMN_OK;
+	}
 	if (strcmp(rule, "secretary") == 0) {
 		if (!any)
 			json_array_append_new(missing, json_string("sekreteraren"));
@@ -246,6 +275,32 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 		json_array_append_new(missing, json_string("en ledamot från den andra parten"));
 	*complete = chair_ok && (strcmp(rule, "chair_and_other_party") != 0 || other_ok);
 	return LMN_OK;
+}
+
+static const char *today(struct api_ctx *ctx, char day[11])
+{
+	date_format(ctx->today, day);
+	return day;
+}
+
+/* Whether the meeting's body accepts and publishes minutes at its next meeting; *rc on error. */
+static bool next_meeting_practice(struct api_ctx *ctx, int64_t meeting_id, enum lmn_rc *rc)
+{
+	struct db_stmt *st;
+	bool row, yes = false;
+
+	*rc = db_prepare(ctx->c,
+			 "SELECT b.approval = 'next_meeting' FROM meetings mt JOIN bodies b ON "
+			 "b.id = mt.body_id WHERE mt.id = $1",
+			 &st, &ctx->err);
+	if (*rc != LMN_OK)
+		return false;
+	db_bind_int(st, 1, meeting_id);
+	*rc = db_step(st, &row, &ctx->err);
+	if (*rc == LMN_OK && row)
+		yes = db_col_int(st, 0) != 0;
+	db_done(st);
+	return *rc == LMN_OK && yes;
 }
 
 int minutes_get(struct api_ctx *ctx)
@@ -273,6 +328,8 @@ int minutes_get(struct api_ctx *ctx)
 			      *r.approved_at ? (json_decref(missing), json_array()) : missing);
 	if (o && *r.approved_at)
 		json_object_set_new(o, "approved_at", json_string(r.approved_at));
+	if (o && *r.published_at)
+		json_object_set_new(o, "published_at", json_string(r.published_at));
 	free(r.html);
 	return api_json(ctx, 200, o);
 }
@@ -284,6 +341,7 @@ int minutes_approve(struct api_ctx *ctx)
 	json_t *approvals = NULL, *missing = NULL;
 	struct db_stmt *st;
 	bool complete = false, seat = false;
+	char day[11], published[11] = "";
 	struct gov_meeting m;
 	enum lmn_rc rc;
 
@@ -334,6 +392,11 @@ int minutes_approve(struct api_ctx *ctx)
 			db_bind_text(st, 2, ctx->now);
 			rc = db_run(st, &ctx->err);
 		}
+		/* Accepted at the next meeting: published then (the council's practice). */
+		if (rc == LMN_OK && json_array_size(approvals) &&
+		    next_meeting_practice(ctx, r.meeting_id, &rc))
+			rc = gov_store_minutes_publish(ctx->c, r.id, today(ctx, day), published,
+						       &ctx->err);
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
@@ -346,7 +409,30 @@ int minutes_approve(struct api_ctx *ctx)
 	json_t *o = json_pack("{s:I, s:I, s:b, s:o, s:o}", "id", (json_int_t)r.id, "version",
 			      (json_int_t)r.version, "approved", complete, "approvals", approvals,
 			      "missing_approvals", missing);
+	if (o && *published)
+		json_object_set_new(o, "published_at", json_string(published));
 	return api_json(ctx, 200, o);
+}
+
+int minutes_publish(struct api_ctx *ctx)
+{
+	struct minutes_row r;
+	char day[11], published[11];
+	enum lmn_rc rc;
+
+	if (!load_minutes(ctx, ctx->id[0], &r))
+		return (int)ctx->resp->status;
+	free(r.html);
+	if ((rc = gov_store_minutes_publish(ctx->c, r.id, today(ctx, day), published, &ctx->err)) !=
+	    LMN_OK)
+		return api_fail(ctx, rc);
+	if (!*published)
+		return api_problem(ctx, 409, "not_approved", NULL, "D:mötesanteckningar",
+				   "Version %lld är inte godkänd än; mötesanteckningarna publiceras "
+				   "efter godkännandet.",
+				   (long long)r.version);
+	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)r.id, "version",
+					    (json_int_t)r.version, "published_at", published));
 }
 
 int minutes_document(struct api_ctx *ctx)

@@ -134,6 +134,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/minutes/{id}/pdf", minutes_pdf_get, GOV_READ, "Minutes as PDF" },
 	{ "POST", "/api/minutes/{id}/approve", minutes_approve, GOV_TAKE_PART,
 	  "Approve minutes (a member for themselves; the secretary records person_id)" },
+	{ "POST", "/api/minutes/{id}/publish", minutes_publish, SECRETARY,
+	  "Publish approved minutes (the date is kept)" },
 	{ "GET", "/api/change-log", change_log_list, GOV_READ, "The change log (section=, body=)" },
 	{ "POST", "/api/change-log", change_log_create, SECRETARY,
 	  "Record a decision that changes a specification, with the rule parameters it changes" },

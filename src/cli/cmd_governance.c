@@ -184,24 +184,47 @@ static bool parse_share(const char *s, struct quorum_share *out)
 
 int cmd_governance(int argc, char **argv)
 {
-	static const char use[] = "usage: lmn governance quorum FILE|- [--share N/D]";
-	struct quorum_share share = QUORUM_SHARE_DEFAULT;
+	static const char use[] = "usage: lmn governance quorum FILE|- [--share N/D] "
+				  "[--count-roles LIST] [--vacant-seats count|skip]";
+	struct quorum_rule rule = QUORUM_RULE_DEFAULT;
 	struct input *in = NULL;
 	json_t *doc = NULL, *out = NULL, *items;
 	json_error_t je;
 	const char *file;
 	int status = 1;
 
-	if (argc == 5 && strcmp(argv[3], "--share") == 0) {
-		if (!parse_share(argv[4], &share)) {
-			cli_error("--share: expected N/D with 1 ≤ N ≤ D, got '%s'", argv[4]);
-			return EXIT_USAGE;
-		}
-		argc = 3;
-	}
-	if (argc != 3 || strcmp(argv[1], "quorum") != 0) {
+	if (argc < 3 || strcmp(argv[1], "quorum") != 0) {
 		cli_error("%s", use);
 		return EXIT_USAGE;
+	}
+	for (int a = 3; a < argc; a += 2) {
+		const char *opt = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
+		if (!val) {
+			cli_error("%s", use);
+			return EXIT_USAGE;
+		}
+		if (strcmp(opt, "--share") == 0) {
+			if (!parse_share(val, &rule.share)) {
+				cli_error("--share: expected N/D with 1 ≤ N ≤ D, got '%s'", val);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(opt, "--count-roles") == 0) {
+			if (!quorum_roles_parse(val, &rule.roles)) {
+				cli_error("--count-roles: expected roles separated by commas (chair, "
+					  "vice_chair, member, adjunct, secretary, supplier, invited), "
+					  "got '%s'", val);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(opt, "--vacant-seats") == 0) {
+			if (strcmp(val, "count") != 0 && strcmp(val, "skip") != 0) {
+				cli_error("--vacant-seats: expected count or skip, got '%s'", val);
+				return EXIT_USAGE;
+			}
+			rule.count_vacant = strcmp(val, "count") == 0;
+		} else {
+			cli_error("%s", use);
+			return EXIT_USAGE;
+		}
 	}
 	file = argv[2];
 	doc = strcmp(file, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
@@ -232,7 +255,7 @@ int cmd_governance(int argc, char **argv)
 			seats[s].took_part = in->seats[s].person &&
 					     took_part(doc, in->seats[s].person, in->items[i]);
 		}
-		quorum_item(seats, in->nseats, in->nparties, share, &r);
+		quorum_item(seats, in->nseats, in->nparties, &rule, &r);
 		for (int p = 0; p < in->nparties; p++)
 			json_object_set_new(parties, in->parties[p],
 					    json_pack("{s:i, s:i}", "appointed", r.parties[p].appointed,

@@ -1,13 +1,16 @@
 -- Governance demo data (GOVERNANCE.md): the bodies with fictional people, the officials' council
 -- meeting of 2024-10-24 rebuilt with invented names (attendance as in the real minutes: the
--- hospital member leaves after 3b and endorses 3c-3e by e-mail), and meetings of 2026.
+-- hospital member leaves after 3b and endorses 3c-3e by e-mail before the meeting, so VGR has 3 of
+-- its 5 member seats through 3e and 2 from 3f on: 3f is deferred, 7d noted, and 7e keeps the
+-- evaluation's sentence about the meeting not being quorate), and meetings of 2026. Ledningsråd
+-- LMN planned ten meetings a year; its chair could call more, so ten is no maximum.
 -- Every name is invented. Loaded by lmn demo (src/demo/demo.c).
 INSERT INTO parties (id, code, name) VALUES (1, 'VGR', 'Västra Götalandsregionen');
 INSERT INTO parties (id, code, name) VALUES (2, 'VGK', 'Västra Götalands kommuner (VästKom)');
 INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (1, 'SRO', 'Samrådsorganet', 'political', NULL, NULL, NULL, NULL, 0, NULL, 'chair', '2019-03-12', NULL);
 INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (2, 'PBG', 'Politisk beredningsgrupp', 'political', 1, 4, NULL, NULL, 0, NULL, 'chair_and_other_party', '2019-03-12', NULL);
-INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (3, 'LR', 'Ledningsrådet för hjälpmedel', 'council', NULL, 6, NULL, NULL, 1, NULL, 'chair', '2019-03-12', NULL);
-INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (4, 'LR-LMN', 'Ledningsråd LMN', 'council', NULL, 10, 10, NULL, 0, NULL, 'chair', '2014-01-01', '2019-03-11');
+INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (3, 'LR', 'Ledningsrådet för hjälpmedel', 'council', NULL, 6, NULL, NULL, 1, NULL, 'next_meeting', '2019-03-12', NULL);
+INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (4, 'LR-LMN', 'Ledningsråd LMN', 'council', NULL, 10, NULL, NULL, 0, NULL, 'chair', '2014-01-01', '2019-03-11');
 INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (5, 'BG-HS', 'Beredningsgrupp Handbok & Sortiment', 'preparation', 3, 6, 8, NULL, 0, NULL, 'chair', '2019-03-12', NULL);
 INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (6, 'BG-AU', 'Beredningsgrupp Avtal & Utveckling', 'preparation', 3, 6, 8, NULL, 0, NULL, 'chair', '2019-03-12', NULL);
 INSERT INTO bodies (id, code, name, kind, parent_id, min_meetings, max_meetings, mandate_limit_ore, chair_alternates, notice_days, approval, active_from, active_until) VALUES (7, 'BG-IT', 'Beredningsgrupp IT-stöd och LMN', 'preparation', 3, 6, 8, NULL, 0, NULL, 'chair', '2019-03-12', NULL);
@@ -224,8 +227,10 @@ INSERT INTO agenda_items (id, meeting_id, number, position, type, title, present
 INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (13, 1, '6b', 13, 'procedural', 'Information till SRO', '', 'Förslag från dagens möte: tertialrapport 2 och aktuellt om försörjningssystem och beställningsportal.', '', '', 'noted', 'other', NULL);
 INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (14, 1, '6c', 14, 'procedural', 'Information från SRO', '', 'Inga aktuella ärenden.', '', '', 'noted', 'other', NULL);
 INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (15, 1, '7', 15, 'procedural', 'Övriga frågor', '', '', '', '', NULL, 'other', NULL);
-INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (16, 1, '7d', 16, 'procedural', 'Mötesplan 2025', '', 'Presidiet föreslår sju mötesdatum under 2025.', 'Mötesplanen godkänns.', '', 'decided', 'other', NULL);
-INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (17, 1, '7e', 17, 'procedural', 'Utvärdering av dagens möte', '', 'Väl genomfört möte som var bra förberett.', '', '', 'noted', 'other', NULL);
+INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (16, 1, '7d', 16, 'procedural', 'Mötesplan 2025', '', 'Presidiet föreslår sju mötesdatum under 2025.', '', '', 'noted', 'other', NULL);
+INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (17, 1, '7e', 17, 'procedural', 'Utvärdering av dagens möte', '', 'Väl genomfört möte som var bra förberett.
+
+Problematiskt när mötet inte är beslutsmässigt på grund av att inte "minst hälften av de utsedda representanterna från VGR respektive VGK närvarar eller på annat sätt inför mötet deltagit i avgörandet".', '', '', 'noted', 'other', NULL);
 INSERT INTO agenda_items (id, meeting_id, number, position, type, title, presenter, body_text, position_text, follow_up, outcome, matter, cost_ore) VALUES (18, 1, '8', 18, 'procedural', 'Kommande möte', '', 'Nästa möte blir 9 december kl. 9-12.', '', '', 'noted', 'other', NULL);
 INSERT INTO participation (item_id, person_id, how) VALUES (1, 1, 'present');
 INSERT INTO participation (item_id, person_id, how) VALUES (2, 1, 'present');
@@ -423,9 +428,9 @@ INSERT INTO participation (item_id, person_id, how) VALUES (1, 3, 'present');
 INSERT INTO participation (item_id, person_id, how) VALUES (2, 3, 'present');
 INSERT INTO participation (item_id, person_id, how) VALUES (3, 3, 'present');
 INSERT INTO participation (item_id, person_id, how) VALUES (4, 3, 'present');
-INSERT INTO participation (item_id, person_id, how) VALUES (5, 3, 'written');
-INSERT INTO participation (item_id, person_id, how) VALUES (6, 3, 'written');
-INSERT INTO participation (item_id, person_id, how) VALUES (7, 3, 'written');
+INSERT INTO participation (item_id, person_id, how, given_at) VALUES (5, 3, 'written', '2024-10-24T09:12');
+INSERT INTO participation (item_id, person_id, how, given_at) VALUES (6, 3, 'written', '2024-10-24T09:12');
+INSERT INTO participation (item_id, person_id, how, given_at) VALUES (7, 3, 'written', '2024-10-24T09:12');
 INSERT INTO participation (item_id, person_id, how) VALUES (2, 17, 'present');
 INSERT INTO participation (item_id, person_id, how) VALUES (3, 18, 'present');
 INSERT INTO participation (item_id, person_id, how) VALUES (4, 19, 'present');

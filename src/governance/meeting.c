@@ -11,8 +11,8 @@ static const char *const type_names[] = { "decision", "information", "without_pr
 					  "procedural", NULL };
 static const char *const outcome_names[] = { "decided", "remitted", "struck", "deferred", "noted",
 					     "proposed", NULL };
-static const char *const matter_names[] = { "assortment", "handbook", "service_steps",
-					    "it_adaptation", "other", NULL };
+static const char *const matter_names[] = { "assortment", "handbook", "handbook_editorial",
+					    "service_steps", "it_adaptation", "other", NULL };
 
 static int parse(const char *const *names, const char *s)
 {
@@ -45,7 +45,7 @@ const char *item_matter_name(enum item_matter m)
 void gov_meeting_init(struct gov_meeting *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->share = QUORUM_SHARE_DEFAULT;
+	m->quorum = QUORUM_RULE_DEFAULT;
 	m->mandate_limit_ore = -1;
 }
 
@@ -162,9 +162,15 @@ long gov_meeting_item_by_id(const struct gov_meeting *m, int64_t id)
 
 int gov_meeting_took_part(const struct gov_meeting *m, size_t item, int64_t person_id)
 {
-	for (size_t i = 0; i < m->nparts; i++)
-		if (m->parts[i].item == item && m->parts[i].person_id == person_id)
-			return m->parts[i].written ? 2 : 1;
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct gov_part *p = &m->parts[i];
+		if (p->item != item || p->person_id != person_id)
+			continue;
+		if (!p->written)
+			return 1;
+		/* Only participation given before the meeting starts counts (GOVERNANCE.md). */
+		return !*p->given_at || !m->starts_at || strncmp(p->given_at, m->starts_at, 16) < 0 ? 2 : 0;
+	}
 	return 0;
 }
 
@@ -187,7 +193,7 @@ void gov_meeting_quorum(const struct gov_meeting *m, size_t item, struct quorum_
 		qs[n].took_part = s->person_id && gov_meeting_took_part(m, item, s->person_id) != 0;
 		n++;
 	}
-	quorum_item(qs, n, m->nparties, m->share, out);
+	quorum_item(qs, n, m->nparties, &m->quorum, out);
 	free(qs);
 }
 
@@ -220,9 +226,17 @@ static bool within_mandate(const struct gov_meeting *m, const struct gov_item *i
 		return true;
 	switch (it->matter) {
 	case MATTER_ASSORTMENT:
-	case MATTER_HANDBOOK:
+	case MATTER_HANDBOOK_EDITORIAL:
 	case MATTER_SERVICE_STEPS:
 		return true;
+	case MATTER_HANDBOOK:
+		/* The handbook mandate covers editorial changes only ("redaktionella ändringar"); a
+		 * substantive new instruction (like 2024-10-24 item 3b) goes to the council. */
+		snprintf(why, n, "Ärendet är en ändring i sak i handboken; %s får bara besluta om "
+				 "redaktionella ändringar i handboken. Det blir ett förslag till %s "
+				 "(utfall proposed).",
+			 m->body_name, *m->parent_name ? m->parent_name : "rådet");
+		return false;
 	case MATTER_IT_ADAPTATION:
 		if (m->mandate_limit_ore < 0)
 			return true;

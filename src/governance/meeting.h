@@ -24,8 +24,8 @@ enum item_outcome {
 	OUTCOME_PROPOSED, /* beyond a preparation group's mandate: a proposal to the council */
 	OUTCOME__COUNT
 };
-enum item_matter { MATTER_ASSORTMENT, MATTER_HANDBOOK, MATTER_SERVICE_STEPS, MATTER_IT_ADAPTATION,
-		   MATTER_OTHER, MATTER__COUNT };
+enum item_matter { MATTER_ASSORTMENT, MATTER_HANDBOOK, MATTER_HANDBOOK_EDITORIAL, MATTER_SERVICE_STEPS,
+		   MATTER_IT_ADAPTATION, MATTER_OTHER, MATTER__COUNT };
 
 int body_kind_parse(const char *s);     /* -1 when unknown */
 int item_type_parse(const char *s);
@@ -61,7 +61,8 @@ struct gov_item {
 struct gov_part {
 	size_t item;      /* index into items */
 	int64_t person_id;
-	bool written;     /* took part in writing before the meeting (e-mail) */
+	bool written;     /* took part in writing (e-mail) */
+	char given_at[17]; /* written: when it was given ("2024-10-23T16:00"); "" when not recorded */
 };
 
 struct gov_action {
@@ -74,7 +75,7 @@ struct gov_meeting {
 	int64_t id;
 	char *body_code, *body_name;
 	enum body_kind kind;
-	struct quorum_share share;
+	struct quorum_rule quorum; /* the body's quorum rule */
 	int64_t mandate_limit_ore; /* -1: no limit configured */
 	const char *mandate_ref;   /* the rule version of the limit ("D@2018-05-01"), or NULL */
 	char *parent_name;         /* who proposals go to; "" when none */
@@ -107,7 +108,8 @@ const struct gov_person *gov_meeting_person(const struct gov_meeting *m, int64_t
 /* Index of the item with this id or number; -1 when none. */
 long gov_meeting_item_by_id(const struct gov_meeting *m, int64_t id);
 
-/* How a person took part in an item: 0 not, 1 present, 2 in writing. */
+/* How a person took part in an item: 0 not, 1 present, 2 in writing. Written participation
+ * given at or after the meeting's start is not taking part ("inför mötet"). */
 int gov_meeting_took_part(const struct gov_meeting *m, size_t item, int64_t person_id);
 
 /* Quorum for one item (GOVERNANCE.md "Decisions"). */

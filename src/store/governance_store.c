@@ -1,6 +1,7 @@
 /* A recorded meeting from the store: see governance_store.h. */
 #include "store/governance_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,8 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		c,
 		"SELECT b.id, b.code, b.name, b.kind, b.quorum_num, b.quorum_den, "
 		"coalesce(b.mandate_limit_ore, -1), coalesce(pb.name, ''), m.starts_at, "
-		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, '') "
+		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, ''), "
+		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, b.kind = 'council') "
 		"FROM meetings m JOIN bodies b ON b.id = m.body_id "
 		"LEFT JOIN bodies pb ON pb.id = b.parent_id WHERE m.id = $1",
 		&st, err);
@@ -57,8 +59,13 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		m->body_code = col(st, 1, oom);
 		m->body_name = col(st, 2, oom);
 		m->kind = kind < 0 ? BODY_COUNCIL : (enum body_kind)kind;
-		m->share.num = (int)db_col_int(st, 4);
-		m->share.den = (int)db_col_int(st, 5);
+		m->quorum.share.num = (int)db_col_int(st, 4);
+		m->quorum.share.den = (int)db_col_int(st, 5);
+		/* An unreadable role list keeps the default (members) rather than counting nobody. */
+		if (!quorum_roles_parse(db_col_text(st, 13), &m->quorum.roles))
+			m->quorum.roles = QUORUM_ROLES_DEFAULT;
+		m->quorum.count_vacant = db_col_int(st, 14) != 0;
+		m->quorum.required = db_col_int(st, 15) != 0;
 		m->mandate_limit_ore = db_col_int(st, 6);
 		m->parent_name = col(st, 7, oom);
 		m->starts_at = col(st, 8, oom);
@@ -189,7 +196,7 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 	bool row;
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT pa.item_id, pa.person_id, pa.how FROM participation pa "
+		"SELECT pa.item_id, pa.person_id, pa.how, coalesce(pa.given_at, '') FROM participation pa "
 		"JOIN agenda_items i ON i.id = pa.item_id WHERE i.meeting_id = $1 "
 		"ORDER BY i.position, pa.person_id",
 		&st, err);
@@ -209,6 +216,7 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 		p->item = (size_t)item;
 		p->person_id = db_col_int(st, 1);
 		p->written = strcmp(db_col_text(st, 2), "written") == 0;
+		snprintf(p->given_at, sizeof(p->given_at), "%s", db_col_text(st, 3));
 	}
 	db_done(st);
 	return rc;
@@ -273,5 +281,117 @@ enum lmn_rc gov_store_meeting(struct db_conn *c, int64_t id, struct gov_meeting 
 		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	if (rc != LMN_OK)
 		gov_meeting_release(m);
+	return rc;
+}
+
+enum lmn_rc gov_store_body_period(struct db_conn *c, int64_t body_id, bool *found, char from[11],
+				  char until[11], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c, "SELECT active_from, coalesce(active_until, '') FROM bodies WHERE id = $1", &st, err);
+
+	*found = false;
+	from[0] = until[0] = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, body_id);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		snprintf(from, 11, "%s", db_col_text(st, 0));
+		snprintf(until, 11, "%s", db_col_text(st, 1));
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_item_decision(struct db_conn *c, int64_t item_id, struct gov_item_decision *d,
+				    struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT coalesce(i.outcome, ''), i.type, b.kind, substr(m.starts_at, 1, 10), b.code, "
+		"b.name FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id "
+		"JOIN bodies b ON b.id = m.body_id WHERE i.id = $1",
+		&st, err);
+
+	memset(d, 0, sizeof(*d));
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item_id);
+	rc = db_step(st, &d->found, err);
+	if (rc == LMN_OK && d->found) {
+		snprintf(d->outcome, sizeof(d->outcome), "%s", db_col_text(st, 0));
+		snprintf(d->type, sizeof(d->type), "%s", db_col_text(st, 1));
+		snprintf(d->body_kind, sizeof(d->body_kind), "%s", db_col_text(st, 2));
+		snprintf(d->day, sizeof(d->day), "%s", db_col_text(st, 3));
+		snprintf(d->body_code, sizeof(d->body_code), "%s", db_col_text(st, 4));
+		snprintf(d->body_name, sizeof(d->body_name), "%s", db_col_text(st, 5));
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person_id,
+			      const char *given_at, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO participation (item_id, person_id, how, given_at) "
+				    "VALUES ($1, $2, 'written', $3) "
+				    "ON CONFLICT (item_id, person_id) DO NOTHING",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item_id);
+	db_bind_int(st, 2, person_id);
+	db_bind_text(st, 3, given_at);
+	return db_run(st, err);
+}
+
+enum lmn_rc gov_store_next_meeting_started(struct db_conn *c, int64_t meeting_id, const char *now,
+					   bool *started, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT EXISTS (SELECT 1 FROM meetings n JOIN meetings m ON m.body_id = n.body_id "
+		"WHERE m.id = $1 AND n.starts_at > m.starts_at AND substr(n.starts_at, 1, 16) <= $2)",
+		&st, err);
+	bool row;
+
+	*started = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	db_bind_text(st, 2, now);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*started = db_col_int(st, 0) != 0;
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id, const char *day,
+				      char published[11], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "UPDATE minutes SET published_at = coalesce(published_at, $2) "
+				    "WHERE id = $1 AND approved_at IS NOT NULL RETURNING published_at",
+				    &st, err);
+	bool row;
+
+	published[0] = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, minutes_id);
+	db_bind_text(st, 2, day);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		snprintf(published, 11, "%s", db_col_text(st, 0));
+	db_done(st);
 	return rc;
 }

@@ -166,7 +166,8 @@ static void item_form(struct web_ctx *w, int64_t meeting)
 		"without_presentation", "ärende utan föredragning", "procedural", "formalia", NULL,
 	};
 	static const char *const matters[] = {
-		"other", "annat", "assortment", "sortiment", "handbook", "redaktionell ändring i handboken",
+		"other", "annat", "assortment", "sortiment", "handbook_editorial",
+		"redaktionell ändring i handboken", "handbook", "ändring i sak i handboken",
 		"service_steps", "hur servicesteg utförs", "it_adaptation", "IT-anpassning", NULL,
 	};
 	char path[64];
@@ -210,9 +211,17 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		 *until ? "–" : "", strlen(until) >= 16 ? until + 11 : "");
 	html_f(&w->h, "<p>Tid: %s. Mötesform: %s%s%s.</p>\n", when, sv(web_s(m, "form")),
 	       *web_s(m, "place") ? ", " : "", web_s(m, "place"));
-	html_lit(&w->h, "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst hälften av "
-			"de utsedda ledamöterna vara närvarande eller ha deltagit skriftligt före "
-			"mötet. Adjungerade, sekreterare, försörjare och inbjudna räknas inte.</p>\n");
+	if (web_b(json_object_get(m, "quorum_rule"), "required"))
+		html_lit(&w->h, "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst "
+				"hälften av de utsedda representanterna vara närvarande eller ha "
+				"deltagit i avgörandet skriftligt före mötet. De utsedda är partens "
+				"ledamotsplatser, vakanta platser medräknade (till exempel 3 av 5); "
+				"ordförande och vice ordförande räknas inte, inte heller adjungerade, "
+				"sekreterare, försörjare och inbjudna. Skriftligt deltagande som "
+				"lämnats när mötet har börjat räknas inte.</p>\n");
+	else
+		html_lit(&w->h, "<p>Organet har ingen regel om beslutsmässighet; alla beslut fattas i "
+				"enighet. Antalet deltagande per part visas ändå.</p>\n");
 	ID_PATH(path, "/styrning/moten/%lld", id);
 	html_f(&w->h, "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
 		      "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
@@ -233,9 +242,19 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		html_lit(&w->h, "</p>\n");
 		if (json_array_size(json_object_get(it, "written"))) {
 			html_lit(&w->h, "<p>Deltog skriftligt: ");
-			json_array_foreach(json_object_get(it, "written"), k, pid)
+			json_array_foreach(json_object_get(it, "written"), k, pid) {
+				char key[24], at[32];
+				const char *given;
+				snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(pid));
+				given = web_s(json_object_get(it, "written_given_at"), key);
+				/* "lämnat 2024-10-24 kl. 09:12", when it was given (html_f has no %.Ns). */
+				snprintf(at, sizeof(at), "%.10s kl. %.5s", given,
+					 strlen(given) >= 16 ? given + 11 : "");
 				html_f(&w->h, "%s%s", k ? ", " : "",
 				       person_name(m, (int64_t)json_integer_value(pid)));
+				if (*given)
+					html_f(&w->h, " (lämnat %s)", at);
+			}
 			html_lit(&w->h, "</p>\n");
 		}
 		if (*web_s(it, "position"))
@@ -431,6 +450,10 @@ int page_governance_minutes(struct web_ctx *w)
 			html_f(&w->h, "<p>Godkänd %s; kan inte ändras (en rättelse blir en ny "
 				      "version).</p>\n",
 			       web_s(full, "approved_at"));
+		if (*web_s(full, "published_at"))
+			html_f(&w->h, "<p>Publicerad %s.</p>\n", web_s(full, "published_at"));
+		else if (*web_s(full, "approved_at"))
+			html_lit(&w->h, "<p>Inte publicerad än.</p>\n");
 		json_array_foreach(json_object_get(full, "approvals"), k, a)
 			html_f(&w->h, "<p>Godkänd av %s %s</p>\n", web_s(a, "name"),
 			       web_s(a, "approved_at"));

@@ -35,6 +35,7 @@ static void fixture(struct gov_meeting *m, enum body_kind kind)
 	m->body_name = s("Gruppen");
 	m->parent_name = s("Rådet");
 	m->kind = kind;
+	m->quorum.required = kind == BODY_COUNCIL; /* as the store reads a body without its own rule */
 	m->mandate_limit_ore = 5000000;
 	m->starts_at = s("2026-05-01T09:00");
 	m->ends_at = s("2026-05-01T11:00");
@@ -103,6 +104,35 @@ static void decided_needs_quorum_of_each_party(void **state)
 	gov_meeting_release(&m);
 }
 
+/* Written participation counts only when given before the meeting starts ("inför mötet"). */
+static void written_counts_only_before_start(void **state)
+{
+	static const struct { const char *given_at; int took_part; } cases[] = {
+		{ "2026-04-30T16:00", 2 }, /* the day before */
+		{ "2026-05-01T08:59", 2 }, /* a minute before the start */
+		{ "2026-05-01T09:00", 0 }, /* at the start */
+		{ "2026-05-01T09:30", 0 }, /* during the meeting */
+		{ "2026-05-02T10:00", 0 }, /* after it */
+	};
+	struct gov_meeting m;
+	char why[600];
+	const char *rule;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		fixture(&m, BODY_COUNCIL);
+		present(&m, 2, 0, 3, false); /* A 1 of 2 */
+		present(&m, 5, 1, 1, true);  /* B's member in writing for 2a */
+		snprintf(m.parts[m.nparts - 1].given_at, sizeof(m.parts[0].given_at), "%s",
+			 cases[c].given_at);
+		assert_int_equal(gov_meeting_took_part(&m, 1, 5), cases[c].took_part);
+		assert_int_equal(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why),
+							     &rule),
+				 cases[c].took_part == 2);
+		gov_meeting_release(&m);
+	}
+}
+
 static void information_is_only_noted(void **state)
 {
 	struct gov_meeting m;
@@ -144,6 +174,14 @@ static void preparation_group_mandate(void **state)
 	assert_non_null(strstr(why, "saknas"));
 	m.items[1].matter = MATTER_ASSORTMENT;
 	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why), &rule));
+	/* Editorial handbook changes are within the mandate; a substantive one is a proposal. */
+	m.items[1].matter = MATTER_HANDBOOK_EDITORIAL;
+	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why), &rule));
+	m.items[1].matter = MATTER_HANDBOOK;
+	assert_false(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why), &rule));
+	assert_string_equal(rule, "D:mandat");
+	assert_non_null(strstr(why, "redaktionella ändringar i handboken"));
+	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_PROPOSED, why, sizeof(why), &rule));
 	m.items[2].matter = MATTER_OTHER;
 	assert_false(gov_meeting_outcome_allowed(&m, 2, OUTCOME_DECIDED, why, sizeof(why), &rule));
 	assert_true(gov_meeting_outcome_allowed(&m, 2, OUTCOME_PROPOSED, why, sizeof(why), &rule));
@@ -401,6 +439,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decided_needs_quorum_of_each_party),
 		cmocka_unit_test(information_is_only_noted),
+		cmocka_unit_test(written_counts_only_before_start),
 		cmocka_unit_test(preparation_group_mandate),
 		cmocka_unit_test(minutes_attendance_and_positions),
 		cmocka_unit_test(minutes_group_headings_do_not_count),
