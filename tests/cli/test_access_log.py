@@ -85,6 +85,7 @@ CLASSES = {
     "GET /api/meetings/{id}/minutes": "none",
     "GET /api/minutes/{id}": "none",
     "POST /api/minutes/{id}/approve": "none",
+    "POST /api/minutes/{id}/publish": "none",
     "GET /api/change-log": "none",
     "POST /api/change-log": "none",
     "GET /api/change-log/{id}": "none",
