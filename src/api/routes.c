@@ -47,7 +47,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/orders/{id}/shipments", shipments_create, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Ship an order: in full, or partially only for backordered lines" },
 	{ "POST", "/api/shipments/{id}/delivered", shipments_delivered, ROLE_BIT(UR_DISTRIBUTOR),
-	  "Register delivery (outside 08:00–19:00 on a working day is a deviation)" },
+	  "Register delivery (a home delivery outside 08:00–19:00, 19:00 included, on a working day "
+	  "is a deviation; a time before the order was received or in the future is refused, 422 "
+	  "impossible_time)" },
 	{ "POST", "/api/shipments/{id}/returned", shipments_returned, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Register a return or a parcel not collected" },
 	{ "GET", "/api/shipments", shipments_list, ROLE_BIT(UR_DISTRIBUTOR),

@@ -102,14 +102,37 @@ check "a partial shipment without a backorder is refused with the rule" "422 par
 ship=$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l1,\"quantity\":3},{\"line_id\":$l2,\"quantity\":1,\"backordered\":true}]}")
 check "a partial shipment for a backordered line is accepted" "201 partially_shipped" "${ship%% *} $(echo "${ship#* }" | json 'd["order_status"]')"
 s1=$(echo "${ship#* }" | json 'd["id"]')
+# The clock stands still at the order's own time: to deliver it at another time, the order was
+# received earlier (Friday 2026-11-20 09:00).
+backdate() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE orders SET received_at = ? WHERE id = ?", (sys.argv[3], int(sys.argv[2]))); c.commit()' "$TMP/lmn.db" "$1" "$2"; }
+backdate "$order" 2026-11-20T09:00:00+01:00
+problem() { python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["field"])'; }
+check "a delivery before the order was received is refused on its field" "422 impossible_time delivered_at" \
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-20T08:59"}' | problem)"
+check "a delivery in the future is refused on its field" "422 impossible_time delivered_at" \
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-23T10:01"}' | problem)"
+check "and a refused time registers nothing" "None" "$(body distributor GET "/api/shipments/$s1" | json 'd["outcome"]')"
 check "delivery at 20:15 is recorded as a deviation" "200 True" \
-	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-25T20:15"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-20T20:15"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
 ship2=$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l2,\"quantity\":1}]}")
 s2=$(echo "${ship2#* }" | json 'd["id"]')
 check "the rest ships in full" "201 shipped" "${ship2%% *} $(echo "${ship2#* }" | json 'd["order_status"]')"
-check "delivered at 10:00 on a working day: delivered in full, no deviation" "delivered False" \
-	"$(body distributor POST "/api/shipments/$s2/delivered" '{"delivered_at":"2026-11-26T10:00"}' | json 'd["order_status"]+" "+str(d["deviation"])')"
+check "delivered at 19:00 on a working day (inside 08:00–19:00): delivered in full, no deviation" "delivered False" \
+	"$(body distributor POST "/api/shipments/$s2/delivered" '{"delivered_at":"2026-11-20T19:00"}' | json 'd["order_status"]+" "+str(d["deviation"])')"
 check "a second outcome for the same shipment is refused" "409" "$(status distributor POST "/api/shipments/$s2/returned" '{"outcome":"returned"}')"
+# 3:1's window is for home deliveries: a pickup point at 20:00 on a Saturday is no deviation.
+check "a third item is prescribed" "201" \
+	"$(status forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":3,"withdrawals_allowed":2,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-05-01"}]}')"
+item_p=$(body forskrivare GET "/api/patients/$pid_new/prescriptions" | json 'max(i["id"] for i in d["items"] if i["article"]["id"] == 3 and i["withdrawals_remaining"] > 0)')
+pp=$(body patient GET '/api/pickup-points?postal_code=503%2010' | json 'd["pickup_points"][0]["id"]')
+po=$(req kundtjanst POST "/api/patients/$pid_new/orders" "{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$item_p,\"quantity\":1}],\"delivery\":{\"method\":\"pickup_point\",\"pickup_point_id\":$pp,\"notification\":\"sms\"}}")
+check "an order to a pickup point" "201" "${po%% *}"
+po=$(echo "${po#* }" | json 'd["id"]')
+backdate "$po" 2026-11-20T09:00:00+01:00
+pl=$(body kundtjanst GET "/api/orders/$po" | json 'd["lines"][0]["id"]')
+ps=$(body distributor POST "/api/orders/$po/shipments" "{\"lines\":[{\"line_id\":$pl,\"quantity\":1}]}" | json 'd["id"]')
+check "delivered to the pickup point at 20:00 on a Saturday: no deviation" "200 False" \
+	"$(req distributor POST "/api/shipments/$ps/delivered" '{"delivered_at":"2026-11-21T20:00"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
 
 # --- Reference data and the call log ---
 check "the ten pickup points nearest a postal code" "10 yes" \
