@@ -30,7 +30,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/patients/{id}/prescriptions", prescriptions_list, PATIENT_OR_STAFF,
 	  "A patient's prescriptions with what may be ordered now" },
 	{ "POST", "/api/patients/{id}/prescriptions", prescriptions_create, PRESCRIBERS,
-	  "Prescribe" },
+	  "Prescribe (an item for an article the patient has an active item for replaces it)" },
 	{ "POST", "/api/prescription-items/{id}/cancel", prescription_items_cancel, PRESCRIBERS,
 	  "Cancel a prescription item" },
 
