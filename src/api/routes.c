@@ -20,7 +20,7 @@ static const struct route routes[] = {
 
 	{ "GET", "/api/patients", patients_list, STAFF_WITH_PATIENTS, "Find patients" },
 	{ "POST", "/api/patients", patients_create, ROLE_BIT(UR_CUSTOMER_SERVICE) | PRESCRIBERS,
-	  "Register a patient" },
+	  "Register a patient (municipality: one of the 49 of Västra Götaland, data/municipalities.txt)" },
 	{ "GET", "/api/patients/{id}", patients_get, PATIENT_OR_STAFF, "A patient" },
 	{ "GET", "/api/patients/{id}/access-log", patients_access_log, ROLE_BIT(UR_PATIENT),
 	  "Who accessed my data" },

@@ -30,6 +30,8 @@ pid_new=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","give
 check "customer service registers a patient" "yes" "$([ -n "$pid_new" ] && [ "$pid_new" -gt 0 ] && echo yes)"
 check "a bad check digit is refused on the field" "400 id_number" \
 	"$(req kundtjanst POST /api/patients '{"id_number":"19121212-1213","given_name":"X","family_name":"Y","address":"A","postal_code":"41101","city":"G","municipality":"G"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "a municipality outside Västra Götaland's 49 is refused on its field" "422 unknown_municipality municipality" \
+	"$(req kundtjanst POST /api/patients '{"id_number":"19800101-1231","given_name":"X","family_name":"Y","address":"A","postal_code":"41101","city":"G","municipality":"Stockholm"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["field"])')"
 check "the prescriber has no relationship yet" "403" "$(status forskrivare GET "/api/patients/$pid_new")"
 check "nor may prescribe yet" "403" \
 	"$(status forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-01-31"}]}')"
