@@ -208,12 +208,14 @@ check "a call ending before it was queued is refused on its field" "400 yes" \
 	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:50 -d avbrutet=2026-11-23T09:40) $(field_error avbrutet | grep -q 'innan det ställdes i kö' && echo yes)"
 check "a call neither answered nor abandoned is refused next to its field" "422 yes" \
 	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:50) $(field_error besvarat | grep -q 'fortfarande står i kö' && echo yes)"
+check "a call still queued is logged when ticked so" "303 /samtal?datum=2026-11-23&loggat=1" \
+	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:49 -d iko=1) $(cat "$TMP/location")"
 check "a call is logged" "303 /samtal?datum=2026-11-23&loggat=1" \
 	"$(post kundtjanst /samtal -d amne=delivery -d koade=2026-11-23T09:50 -d besvarat=2026-11-23T09:52:30) $(cat "$TMP/location")"
 check "the day's log shows it with its wait" "200 yes yes" \
 	"$(get kundtjanst "$(cat "$TMP/location")") $(main_text | grep -q 'Samtalet är loggat' && echo yes) $(grep -q '<td data-label="Väntetid" class="num">2 min 30 s</td><td data-label="Ämne">Leverans</td>' "$TMP/page.html" && echo yes)"
 check "the API has it" "delivery 2026-11-23T09:52:30+01:00" \
-	"$(body kundtjanst GET '/api/calls?date=2026-11-23' | json '[c["topic"]+" "+c["answered_at"] for c in d["calls"]][-1]')"
+	"$(body kundtjanst GET '/api/calls?date=2026-11-23' | json '[c["topic"]+" "+c["answered_at"] for c in d["calls"] if "answered_at" in c][-1]')"
 check "only customer service logs calls" "403" "$(get forskrivare /samtal)"
 
 # ---- Renewing an article the patient has an active item for replaces that item ----
