@@ -37,12 +37,13 @@ int calls_create(struct api_ctx *ctx)
 	int32_t qs = 0, as = 0, bs = 0;
 	int64_t patient = 0, id;
 	struct db_stmt *st;
-	bool known = false;
+	bool known = false, still_queued = false;
 	enum lmn_rc rc;
 
 	if (!api_str(ctx, "topic", true, &topic) || !when(ctx, "queued_at", true, queued, &qd, &qs) ||
 	    !when(ctx, "answered_at", false, answered, &ad, &as) ||
 	    !when(ctx, "abandoned_at", false, abandoned, &bd, &bs) ||
+	    !api_bool(ctx, "still_queued", &still_queued) ||
 	    !api_int(ctx, "patient_id", false, 1, INT64_MAX, &patient))
 		return (int)ctx->resp->status;
 	for (const char *const *t = topics; *t; t++)
@@ -58,6 +59,24 @@ int calls_create(struct api_ctx *ctx)
 	    (*abandoned && (bd < qd || (bd == qd && bs < qs))))
 		return api_problem(ctx, 400, "invalid_input", *answered ? "answered_at" : "abandoned_at",
 				   NULL, "Samtalet kan inte sluta innan det ställdes i kö.");
+	/* A call is answered or abandoned, with its time, or explicitly still queued (issue 18). */
+	if (!*answered && !*abandoned && !still_queued)
+		return api_problem(ctx, 422, "call_outcome_missing", "answered_at", NULL,
+				   "Ange när samtalet besvarades eller avbröts, eller att det "
+				   "fortfarande står i kö.");
+	if (still_queued && (*answered || *abandoned))
+		return api_problem(ctx, 422, "call_outcome_missing", "still_queued", NULL,
+				   "Ett samtal som står i kö är varken besvarat eller avbrutet.");
+	/* No time of a call lies in the future (sources audit §5). */
+	if (qd > ctx->today || (qd == ctx->today && qs > ctx->now_sec))
+		return api_problem(ctx, 422, "impossible_time", "queued_at", NULL,
+				   "Tiden då samtalet ställdes i kö kan inte ligga i framtiden.");
+	if (*answered && (ad > ctx->today || (ad == ctx->today && as > ctx->now_sec)))
+		return api_problem(ctx, 422, "impossible_time", "answered_at", NULL,
+				   "Tiden då samtalet besvarades kan inte ligga i framtiden.");
+	if (*abandoned && (bd > ctx->today || (bd == ctx->today && bs > ctx->now_sec)))
+		return api_problem(ctx, 422, "impossible_time", "abandoned_at", NULL,
+				   "Tiden då samtalet avbröts kan inte ligga i framtiden.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (patient && !access_patient(ctx, patient))

@@ -237,16 +237,23 @@ int shipments_create(struct api_ctx *ctx)
 					    "order_status", partial ? "partially_shipped" : "shipped"));
 }
 
+/* What a delivery time is checked against: when the order was received and how it is delivered. */
+struct order_facts {
+	char received_at[40];
+	bool home;
+};
+
 /* The shipment, its order and patient, for registering what became of it. */
 static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *patient,
-				 bool *has_outcome)
+				 bool *has_outcome, struct order_facts *of)
 {
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
 
 	rc = db_prepare(ctx->c,
-			"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL FROM shipments s "
+			"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL, o.received_at, "
+			"o.delivery_method = 'home' FROM shipments s "
 			"JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
@@ -259,6 +266,8 @@ static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *p
 		*order = db_col_int(st, 0);
 		*patient = db_col_int(st, 1);
 		*has_outcome = db_col_int(st, 2) != 0;
+		snprintf(of->received_at, sizeof(of->received_at), "%s", db_col_text(st, 3));
+		of->home = db_col_int(st, 4) != 0;
 	}
 	db_done(st);
 	return rc;
@@ -279,8 +288,9 @@ int shipments_delivered(struct api_ctx *ctx)
 	const char *at = NULL;
 	struct db_stmt *st;
 	int64_t order, patient;
-	lmn_day day;
-	int32_t sec;
+	struct order_facts of;
+	lmn_day day, rday;
+	int32_t sec, rsec;
 	bool done, deviation, row;
 	char why[128], rule[48], when[32], status[32] = "";
 	enum lmn_rc rc;
@@ -297,12 +307,22 @@ int shipments_delivered(struct api_ctx *ctx)
 	}
 	clock_format(day, sec, when);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
-	    (rc = load_shipment(ctx, &order, &patient, &done)) != LMN_OK)
+	    (rc = load_shipment(ctx, &order, &patient, &done, &of)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (done)
 		return api_problem(ctx, 409, "already_registered", NULL, NULL,
 				   "Sändningens utfall är redan registrerat.");
-	rc = fulfilment_delivery_deviation(ctx->app->params, day, sec, &deviation, why, rule, &ctx->err);
+	/* DOMAIN.md 3:1: a delivery before the order was received, or in the future, is no fact. */
+	if (day > ctx->today || (day == ctx->today && sec > ctx->now_sec))
+		return api_problem(ctx, 422, "impossible_time", "delivered_at", NULL,
+				   "Leveranstiden kan inte ligga i framtiden.");
+	if (localtime_parse(of.received_at, strlen(of.received_at), &rday, &rsec, &ctx->err) != LMN_OK)
+		return api_fail(ctx, LMN_EDB); /* a stored time that does not parse */
+	if (day < rday || (day == rday && sec < rsec))
+		return api_problem(ctx, 422, "impossible_time", "delivered_at", NULL,
+				   "Leveranstiden kan inte ligga före tiden då ordern togs emot.");
+	rc = fulfilment_delivery_deviation(ctx->app->params, day, sec, of.home, &deviation, why,
+					   rule, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	rc = db_prepare(ctx->c,
@@ -344,6 +364,7 @@ int shipments_returned(struct api_ctx *ctx)
 	const char *outcome, *note = NULL;
 	struct db_stmt *st;
 	int64_t order, patient;
+	struct order_facts of;
 	bool done, row;
 	char status[32] = "";
 	enum lmn_rc rc;
@@ -354,7 +375,7 @@ int shipments_returned(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
 				   "outcome ska vara returned eller not_collected.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
-	    (rc = load_shipment(ctx, &order, &patient, &done)) != LMN_OK)
+	    (rc = load_shipment(ctx, &order, &patient, &done, &of)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (done)
 		return api_problem(ctx, 409, "already_registered", NULL, NULL,

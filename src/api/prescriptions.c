@@ -40,7 +40,7 @@ int prescriptions_list(struct api_ctx *ctx)
 	}
 	rc = db_prepare(ctx->c,
 			"SELECT " ITEM_COLUMNS ", r.id, a.id, a.article_number, a.name, a.area, a.unit, "
-			"a.package_size, coalesce(u.display_name, ''), n.name "
+			"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0) "
 			"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
 			"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
 			"LEFT JOIN users u ON u.id = r.prescriber_id "
@@ -75,6 +75,8 @@ int prescriptions_list(struct api_ctx *ctx)
 			"quantity_per_withdrawal", (json_int_t)it.quantity_per_withdrawal,
 			"period_days", (json_int_t)it.period_days, "may_order_now", may_now);
 		json_object_set_new(o, "status", json_string(rx_status_name(status)));
+		if (db_col_int(st, 18))
+			json_object_set_new(o, "replaced_by", json_integer(db_col_int(st, 18)));
 		if (it.next_earliest != LMN_DAY_NONE) {
 			date_format(it.next_earliest, next);
 			json_object_set_new(o, "next_earliest", json_string(next));
@@ -138,6 +140,52 @@ static bool item_input(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescr
 		return false;
 	}
 	return true;
+}
+
+/* DOMAIN.md §3 (issue 18): an item for an article the patient already has an active item for
+ * replaces it. The old item ends cancelled (1177's MAKULERAD, "the same article prescribed in
+ * another prescription") naming the new one, and the new item's earliest next withdrawal is the
+ * old one's, so what was withdrawn in the current period counts: renewing never lets the same
+ * article be ordered twice in one period. */
+static enum lmn_rc replace_items(struct api_ctx *ctx, int64_t article, int64_t item,
+				 const char *today)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	/* The latest earliest-next date of the items replaced carries over (none: none). */
+	rc = db_prepare(ctx->c,
+			"UPDATE prescription_items SET next_earliest = ("
+			"SELECT max(i.next_earliest) FROM prescription_items i "
+			"JOIN prescriptions r ON r.id = i.prescription_id "
+			"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "
+			"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 "
+			"AND i.last_valid >= $4) WHERE id = $3",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_int(st, 2, article);
+	db_bind_int(st, 3, item);
+	db_bind_text(st, 4, today);
+	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		return rc;
+	rc = db_prepare(ctx->c,
+			"UPDATE prescription_items SET cancelled_at = $5, replaced_by = $3 "
+			"WHERE id IN (SELECT i.id FROM prescription_items i "
+			"JOIN prescriptions r ON r.id = i.prescription_id "
+			"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "
+			"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 "
+			"AND i.last_valid >= $4)",
+			&st, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, ctx->id[0]);
+	db_bind_int(st, 2, article);
+	db_bind_int(st, 3, item);
+	db_bind_text(st, 4, today);
+	db_bind_text(st, 5, ctx->now);
+	return db_run(st, &ctx->err);
 }
 
 int prescriptions_create(struct api_ctx *ctx)
@@ -206,7 +254,8 @@ int prescriptions_create(struct api_ctx *ctx)
 		db_bind_int(st, 4, it.quantity_per_withdrawal);
 		db_bind_int(st, 5, it.period_days);
 		db_bind_text(st, 6, last);
-		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+		if ((rc = db_run(st, &ctx->err)) != LMN_OK ||
+		    (rc = replace_items(ctx, article, db_last_id(ctx->c), today)) != LMN_OK)
 			return api_fail(ctx, rc);
 	}
 	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "förskrivning");

@@ -20,7 +20,7 @@ static const struct route routes[] = {
 
 	{ "GET", "/api/patients", patients_list, STAFF_WITH_PATIENTS, "Find patients" },
 	{ "POST", "/api/patients", patients_create, ROLE_BIT(UR_CUSTOMER_SERVICE) | PRESCRIBERS,
-	  "Register a patient" },
+	  "Register a patient (municipality: one of the 49 of Västra Götaland, data/municipalities.txt)" },
 	{ "GET", "/api/patients/{id}", patients_get, PATIENT_OR_STAFF, "A patient" },
 	{ "GET", "/api/patients/{id}/access-log", patients_access_log, ROLE_BIT(UR_PATIENT),
 	  "Who accessed my data" },
@@ -30,7 +30,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/patients/{id}/prescriptions", prescriptions_list, PATIENT_OR_STAFF,
 	  "A patient's prescriptions with what may be ordered now" },
 	{ "POST", "/api/patients/{id}/prescriptions", prescriptions_create, PRESCRIBERS,
-	  "Prescribe" },
+	  "Prescribe (an item for an article the patient has an active item for replaces it)" },
 	{ "POST", "/api/prescription-items/{id}/cancel", prescription_items_cancel, PRESCRIBERS,
 	  "Cancel a prescription item" },
 
@@ -47,7 +47,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/orders/{id}/shipments", shipments_create, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Ship an order: in full, or partially only for backordered lines" },
 	{ "POST", "/api/shipments/{id}/delivered", shipments_delivered, ROLE_BIT(UR_DISTRIBUTOR),
-	  "Register delivery (outside 08:00–19:00 on a working day is a deviation)" },
+	  "Register delivery (a home delivery outside 08:00–19:00, 19:00 included, on a working day "
+	  "is a deviation; a time before the order was received or in the future is refused, 422 "
+	  "impossible_time)" },
 	{ "POST", "/api/shipments/{id}/returned", shipments_returned, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Register a return or a parcel not collected" },
 	{ "GET", "/api/shipments", shipments_list, ROLE_BIT(UR_DISTRIBUTOR),

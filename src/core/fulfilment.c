@@ -44,7 +44,7 @@ enum lmn_rc fulfilment_check_shipment(const struct params *p, lmn_day day,
 }
 
 enum lmn_rc fulfilment_delivery_deviation(const struct params *p, lmn_day day, int32_t sec,
-					  bool *deviation, char why[128], char rule[48],
+					  bool home, bool *deviation, char why[128], char rule[48],
 					  struct lmn_err *err)
 {
 	const struct rule_set *rs = params_at(p, day);
@@ -60,10 +60,12 @@ enum lmn_rc fulfilment_delivery_deviation(const struct params *p, lmn_day day, i
 		return lmn_err_set(err, LMN_EINVAL, "delivered_at", NULL,
 				   "Leveranstiden ska ligga mellan år %d och %d.", CALENDAR_FIRST_YEAR,
 				   CALENDAR_LAST_YEAR);
+	if (!home)
+		return LMN_OK;
 	if (!working) {
 		*deviation = true;
 		snprintf(why, 128, "levererad en dag som inte är arbetsdag");
-	} else if (sec < rs->v[P_DELIVERY_WINDOW_START].i || sec >= rs->v[P_DELIVERY_WINDOW_END].i) {
+	} else if (sec < rs->v[P_DELIVERY_WINDOW_START].i || sec > rs->v[P_DELIVERY_WINDOW_END].i) {
 		*deviation = true;
 		snprintf(why, 128, "levererad utanför %02d:%02d–%02d:%02d",
 			 (int)(rs->v[P_DELIVERY_WINDOW_START].i / 3600),

@@ -24,10 +24,14 @@ LMN_MUST_USE enum lmn_rc fulfilment_check_shipment(const struct params *p, lmn_d
 						   const struct ship_line *lines, size_t n,
 						   bool *partial, struct lmn_err *err);
 
-/* Whether a delivery at local day and time falls outside the window on a working day; when it does,
- * why (in Swedish) and the rule reference go to why and rule. Not an error: a recorded deviation. */
+/* Whether a home delivery (home: the order is delivered to the home) at local day and time falls
+ * outside the window on a working day, both ends inside ("08:00–19:00" includes 19:00); when it
+ * does, why (in Swedish) and the rule reference go to why and rule. Not an error: a recorded
+ * deviation. The window is 3:1's rule for ordinary housing: pickup points and care units have
+ * none. */
 LMN_MUST_USE enum lmn_rc fulfilment_delivery_deviation(const struct params *p, lmn_day day,
-						       int32_t sec, bool *deviation, char why[128],
+						       int32_t sec, bool home, bool *deviation,
+						       char why[128],
 						       char rule[48], struct lmn_err *err);
 
 #endif

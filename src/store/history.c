@@ -472,9 +472,9 @@ static enum lmn_rc flag(struct imp *m, enum col c, bool *out)
 
 /* ---- Lookups ---- */
 
-/* Runs a one-row query of ncols integer columns (at most 2) with text $1; *found. */
+/* Runs a one-row query of ncols integer columns (at most 3) with text $1 into out; *found. */
 static enum lmn_rc lookup(struct imp *m, const char *sql, const char *t1, int ncols, bool *found,
-			  int64_t out[2])
+			  int64_t *out)
 {
 	struct db_stmt *st;
 	enum lmn_rc rc;
@@ -484,7 +484,7 @@ static enum lmn_rc lookup(struct imp *m, const char *sql, const char *t1, int nc
 	db_bind_text(st, 1, t1);
 	rc = db_step(st, found, m->err);
 	if (rc == LMN_OK && *found)
-		for (int i = 0; i < ncols && i < 2; i++)
+		for (int i = 0; i < ncols && i < 3; i++)
 			out[i] = db_col_int(st, i);
 	db_done(st);
 	return rc;
@@ -1713,6 +1713,7 @@ struct shipment {
 	lmn_day ship_day, del_day, out_day;
 	int32_t ship_sec, del_sec, out_sec;
 	bool delivered, has_out;
+	bool home; /* the order is a home delivery: 3:1's window applies */
 	int outcome;
 	int64_t line_id[MAX_ORDER_LINES], article_id[MAX_ORDER_LINES];
 	struct ship_line lines[MAX_ORDER_LINES];
@@ -1761,8 +1762,8 @@ static enum lmn_rc shipment_flush(struct imp *m, struct shipment *s)
 	if (rc != LMN_OK)
 		return rc;
 	if (s->delivered &&
-	    (rc = fulfilment_delivery_deviation(m->p, s->del_day, s->del_sec, &deviation, why, rule,
-						m->err)) != LMN_OK)
+	    (rc = fulfilment_delivery_deviation(m->p, s->del_day, s->del_sec, s->home, &deviation,
+						why, rule, m->err)) != LMN_OK)
 		return fault(m, s->line, "delivered_at", "%s", m->err->message);
 	clock_format(s->ship_day, s->ship_sec, shipped);
 	if (s->delivered)
@@ -1842,7 +1843,7 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 	    (rc = fault(m, line, "delivered_at", "levererad före avsändning")) != LMN_OK)
 		return rc;
 	if (!s->open || strcmp(oref, s->order_ref) != 0 || strcmp(sref, s->ref) != 0) {
-		int64_t v[2];
+		int64_t v[3];
 		if ((rc = shipment_flush(m, s)) != LMN_OK)
 			return rc;
 		memset(s, 0, sizeof(*s));
@@ -1857,8 +1858,10 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 		s->bad = m->row_bad;
 		if (!*oref)
 			return LMN_OK;
-		if ((rc = lookup(m, "SELECT id, status = 'cancelled' FROM orders WHERE external_ref = $1",
-				 oref, 2, &found, v)) != LMN_OK)
+		if ((rc = lookup(m,
+				 "SELECT id, status = 'cancelled', delivery_method = 'home' "
+				 "FROM orders WHERE external_ref = $1",
+				 oref, 3, &found, v)) != LMN_OK)
 			return rc;
 		if (!found || v[1]) {
 			s->bad = true;
@@ -1867,6 +1870,7 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 				     oref);
 		}
 		s->order_id = v[0];
+		s->home = v[2] != 0;
 		if ((rc = shipment_load(m, s)) != LMN_OK)
 			return rc;
 	} else if (s->ship_day != sd || s->ship_sec != ss || s->delivered != has_del ||

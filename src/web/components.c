@@ -34,6 +34,9 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 		       (long long)web_i(it, "withdrawals_remaining"),
 		       (long long)web_i(it, "withdrawals_allowed"), web_s(it, "last_valid"),
 		       web_sv(status));
+		if (web_i(it, "replaced_by"))
+			html_lit(&w->h, "<dt>Ersatt</dt><dd>Ersatt av ny förskrivning av samma "
+					"artikel</dd>\n");
 		if (web_b(it, "may_order_now"))
 			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
 		else if (*web_s(it, "next_earliest") && strcmp(status, "active") == 0)

@@ -289,6 +289,10 @@ static int calls_page(struct web_ctx *w, unsigned status)
 		  "Fyll i antingen när samtalet besvarades eller när den som ringde lade på.");
 	web_input(w, "avbrutet", "Avbrutet, den som ringde lade på (datum och tid)",
 		  "datetime-local", NULL, false, NULL);
+	/* A call without an outcome is logged only when it is said to be still queued. */
+	html_f(&w->h, "<label class=\"choice\"><input type=\"checkbox\" id=\"iko\" name=\"iko\" "
+		      "value=\"1\"%s> <span>Står fortfarande i kö</span></label>\n",
+	       web_field(w, "iko") && strcmp(web_field(w, "iko"), "1") == 0 ? " checked" : "");
 	web_form_end(w, "Logga samtalet");
 	return web_end(w, status);
 }
@@ -322,7 +326,8 @@ static bool time_field(struct web_ctx *w, const char *name, bool required, const
 int page_calls_post(struct web_ctx *w)
 {
 	static const char *const map[] = { "topic", "amne", "queued_at", "koade", "answered_at",
-					   "besvarat", "abandoned_at", "avbrutet", NULL };
+					   "besvarat", "abandoned_at", "avbrutet", "still_queued", "iko",
+					   NULL };
 	const char *topic = web_field(w, "amne"), *queued, *answered, *abandoned;
 	json_t *body, *out = NULL;
 	char path[64];
@@ -342,6 +347,8 @@ int page_calls_post(struct web_ctx *w)
 		json_object_set_new(body, "answered_at", json_string(answered));
 	if (abandoned)
 		json_object_set_new(body, "abandoned_at", json_string(abandoned));
+	if (web_field(w, "iko") && strcmp(web_field(w, "iko"), "1") == 0)
+		json_object_set_new(body, "still_queued", json_true());
 	status = web_api(w, "POST", "/api/calls", NULL, body, &out);
 	if (status == 201) {
 		json_decref(out);

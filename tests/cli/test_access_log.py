@@ -310,7 +310,7 @@ try:
     logged("kundtjanst", "POST", "/api/orders/%s/cancel" % to_cancel, {})
     logged("forskrivare", "POST", "/api/prescription-items/%s/cancel" % items[3], {})
     logged("distributor", "POST", "/api/shipments/%s/delivered" % shipment,
-           {"delivered_at": "2026-11-23T09:30"})
+           {"delivered_at": "2026-11-23T10:00"})  # not before the order, not in the future
     lines = c["kundtjanst"].get("/api/orders/%s" % to_pick).json()["lines"]
     r = logged("distributor", "POST", "/api/orders/%s/shipments" % to_pick,
                {"lines": [{"line_id": ln["id"], "quantity": ln["quantity"]} for ln in lines]})

@@ -20,16 +20,18 @@ check "the trusted proxy header signs a user in" "kundtjanst" \
 proxy_csrf=$(curl -sS -H 'X-Remote-User: kundtjanst' "$B/api/me" | json 'd["csrf_token"]')
 check "behind the proxy a change without the CSRF token is 403" "403" \
 	"$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Remote-User: kundtjanst' -H 'Content-Type: application/json' \
-	-d '{"topic":"other","queued_at":"2026-11-23T09:00"}' "$B/api/calls")"
+	-d '{"topic":"other","queued_at":"2026-11-23T09:00","still_queued":true}' "$B/api/calls")"
 check "behind the proxy a change with the CSRF token from /api/me is accepted" "201" \
 	"$(curl -sS -o /dev/null -w '%{http_code}' -H 'X-Remote-User: kundtjanst' -H "X-CSRF-Token: $proxy_csrf" \
-	-H 'Content-Type: application/json' -d '{"topic":"other","queued_at":"2026-11-23T09:00"}' "$B/api/calls")"
+	-H 'Content-Type: application/json' -d '{"topic":"other","queued_at":"2026-11-23T09:00","still_queued":true}' "$B/api/calls")"
 
 # --- Prescribe → order → ship → deliver ---
 pid_new=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Flödesson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | json 'd["id"]')
 check "customer service registers a patient" "yes" "$([ -n "$pid_new" ] && [ "$pid_new" -gt 0 ] && echo yes)"
 check "a bad check digit is refused on the field" "400 id_number" \
 	"$(req kundtjanst POST /api/patients '{"id_number":"19121212-1213","given_name":"X","family_name":"Y","address":"A","postal_code":"41101","city":"G","municipality":"G"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "a municipality outside Västra Götaland's 49 is refused on its field" "422 unknown_municipality municipality" \
+	"$(req kundtjanst POST /api/patients '{"id_number":"19800101-1231","given_name":"X","family_name":"Y","address":"A","postal_code":"41101","city":"G","municipality":"Stockholm"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["field"])')"
 check "the prescriber has no relationship yet" "403" "$(status forskrivare GET "/api/patients/$pid_new")"
 check "nor may prescribe yet" "403" \
 	"$(status forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-01-31"}]}')"
@@ -102,14 +104,53 @@ check "a partial shipment without a backorder is refused with the rule" "422 par
 ship=$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l1,\"quantity\":3},{\"line_id\":$l2,\"quantity\":1,\"backordered\":true}]}")
 check "a partial shipment for a backordered line is accepted" "201 partially_shipped" "${ship%% *} $(echo "${ship#* }" | json 'd["order_status"]')"
 s1=$(echo "${ship#* }" | json 'd["id"]')
+# The clock stands still at the order's own time: to deliver it at another time, the order was
+# received earlier (Friday 2026-11-20 09:00).
+backdate() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE orders SET received_at = ? WHERE id = ?", (sys.argv[3], int(sys.argv[2]))); c.commit()' "$TMP/lmn.db" "$1" "$2"; }
+backdate "$order" 2026-11-20T09:00:00+01:00
+problem() { python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["field"])'; }
+check "a delivery before the order was received is refused on its field" "422 impossible_time delivered_at" \
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-20T08:59"}' | problem)"
+check "a delivery in the future is refused on its field" "422 impossible_time delivered_at" \
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-23T10:01"}' | problem)"
+check "and a refused time registers nothing" "None" "$(body distributor GET "/api/shipments/$s1" | json 'd["outcome"]')"
 check "delivery at 20:15 is recorded as a deviation" "200 True" \
-	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-25T20:15"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
+	"$(req distributor POST "/api/shipments/$s1/delivered" '{"delivered_at":"2026-11-20T20:15"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
 ship2=$(req distributor POST "/api/orders/$order/shipments" "{\"lines\":[{\"line_id\":$l2,\"quantity\":1}]}")
 s2=$(echo "${ship2#* }" | json 'd["id"]')
 check "the rest ships in full" "201 shipped" "${ship2%% *} $(echo "${ship2#* }" | json 'd["order_status"]')"
-check "delivered at 10:00 on a working day: delivered in full, no deviation" "delivered False" \
-	"$(body distributor POST "/api/shipments/$s2/delivered" '{"delivered_at":"2026-11-26T10:00"}' | json 'd["order_status"]+" "+str(d["deviation"])')"
+check "delivered at 19:00 on a working day (inside 08:00–19:00): delivered in full, no deviation" "delivered False" \
+	"$(body distributor POST "/api/shipments/$s2/delivered" '{"delivered_at":"2026-11-20T19:00"}' | json 'd["order_status"]+" "+str(d["deviation"])')"
 check "a second outcome for the same shipment is refused" "409" "$(status distributor POST "/api/shipments/$s2/returned" '{"outcome":"returned"}')"
+# 3:1's window is for home deliveries: a pickup point at 20:00 on a Saturday is no deviation.
+check "a third item is prescribed" "201" \
+	"$(status forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":3,"withdrawals_allowed":2,"quantity_per_withdrawal":1,"period_days":30,"last_valid":"2027-05-01"}]}')"
+item_p=$(body forskrivare GET "/api/patients/$pid_new/prescriptions" | json 'max(i["id"] for i in d["items"] if i["article"]["id"] == 3 and i["withdrawals_remaining"] > 0)')
+pp=$(body patient GET '/api/pickup-points?postal_code=503%2010' | json 'd["pickup_points"][0]["id"]')
+po=$(req kundtjanst POST "/api/patients/$pid_new/orders" "{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$item_p,\"quantity\":1}],\"delivery\":{\"method\":\"pickup_point\",\"pickup_point_id\":$pp,\"notification\":\"sms\"}}")
+check "an order to a pickup point" "201" "${po%% *}"
+po=$(echo "${po#* }" | json 'd["id"]')
+backdate "$po" 2026-11-20T09:00:00+01:00
+pl=$(body kundtjanst GET "/api/orders/$po" | json 'd["lines"][0]["id"]')
+ps=$(body distributor POST "/api/orders/$po/shipments" "{\"lines\":[{\"line_id\":$pl,\"quantity\":1}]}" | json 'd["id"]')
+check "delivered to the pickup point at 20:00 on a Saturday: no deviation" "200 False" \
+	"$(req distributor POST "/api/shipments/$ps/delivered" '{"delivered_at":"2026-11-21T20:00"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["deviation"])')"
+
+# Renewal (DOMAIN.md §3): an item for an article the patient has an active item for replaces it,
+# and the period of the withdrawal already made on the old item carries over.
+next1=$(body forskrivare GET "/api/patients/$pid_new/prescriptions" | json "[i['next_earliest'] for i in d['items'] if i['id']==$item1][0]")
+rx4=$(body forskrivare POST "/api/patients/$pid_new/prescriptions" '{"items":[{"article_id":1,"withdrawals_allowed":4,"quantity_per_withdrawal":3,"period_days":90,"last_valid":"2027-11-22"}]}' | json 'd["id"]')
+body forskrivare GET "/api/patients/$pid_new/prescriptions" >"$TMP/rx4.json"
+item4=$(json "[i['id'] for i in d['items'] if i['prescription_id']==$rx4][0]" <"$TMP/rx4.json")
+check "the renewal replaces the old item: cancelled, naming the new one" "cancelled $item4" \
+	"$(json "' '.join(str(x) for i in d['items'] if i['id']==$item1 for x in (i['status'], i.get('replaced_by')))" <"$TMP/rx4.json")"
+check "one active item for the article" "1" "$(json "sum(1 for i in d['items'] if i['article']['id']==1 and i['status']=='active')" <"$TMP/rx4.json")"
+check "the new item may not be ordered before the old one's next date" "False $next1" \
+	"$(json "' '.join(str(x) for i in d['items'] if i['id']==$item4 for x in (i['may_order_now'], i['next_earliest']))" <"$TMP/rx4.json")"
+check "so ordering the article again this period is refused" "422 withdrawal_too_early" \
+	"$(req kundtjanst POST "/api/patients/$pid_new/orders" "{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$item4,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["code"])')"
+check "and on the old item too" "422 prescription_cancelled" \
+	"$(req kundtjanst POST "/api/patients/$pid_new/orders" "{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$item1,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["code"])')"
 
 # --- Reference data and the call log ---
 check "the ten pickup points nearest a postal code" "10 yes" \
@@ -118,7 +159,15 @@ check "a bad postal code is refused on its field" "400" "$(status patient GET '/
 check "articles carry the price in force today (after the 2026-01-30 change)" "2026-11-23 True" \
 	"$(body patient GET '/api/articles?area=nutrition&limit=5' | json 'd["prices_on"]+" "+str(all(a["price_ore"]>0 and a["area"]=="nutrition" for a in d["articles"]))')"
 check "customer service logs an answered call" "201" \
-	"$(status kundtjanst POST /api/calls '{"topic":"delivery","queued_at":"2026-11-23T09:58","answered_at":"2026-11-23T10:00:30"}')"
+	"$(status kundtjanst POST /api/calls '{"topic":"delivery","queued_at":"2026-11-23T09:58","answered_at":"2026-11-23T09:59:30"}')"
+check "a call without an outcome is refused on its field" "422 call_outcome_missing answered_at" \
+	"$(req kundtjanst POST /api/calls '{"topic":"order","queued_at":"2026-11-23T09:58"}' | problem)"
+check "a call explicitly still queued is logged" "201" \
+	"$(status kundtjanst POST /api/calls '{"topic":"order","queued_at":"2026-11-23T09:58","still_queued":true}')"
+check "a call queued in the future is refused on its field" "422 impossible_time queued_at" \
+	"$(req kundtjanst POST /api/calls '{"topic":"order","queued_at":"2027-01-04T09:58","still_queued":true}' | problem)"
+check "a call answered in the future is refused on its field" "422 impossible_time answered_at" \
+	"$(req kundtjanst POST /api/calls '{"topic":"order","queued_at":"2026-11-23T09:58","answered_at":"2026-11-23T10:00:30"}' | problem)"
 check "a call cannot be both answered and abandoned" "400 abandoned_at" \
 	"$(req kundtjanst POST /api/calls '{"topic":"order","queued_at":"2026-11-23T09:58","answered_at":"2026-11-23T10:00","abandoned_at":"2026-11-23T10:01"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
 check "the day's call log lists it" "yes" \
@@ -234,7 +283,7 @@ again0=$(B="http://127.0.0.1:$port0" req kundtjanst POST "/api/patients/$pid_new
 check "and a retry there of a placement made in the pool returns the same order" "200 $order" \
 	"${again0%% *} $(echo "${again0#* }" | json 'd["id"]')"
 check "a placement there that the rules refuse names the rule" "422 withdrawal_too_early" \
-	"$(B="http://127.0.0.1:$port0" req kundtjanst POST "/api/patients/$pid_new/orders" "$order_body" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["code"])')"
+	"$(B="http://127.0.0.1:$port0" req kundtjanst POST "/api/patients/$pid_new/orders" "{\"reason\":\"Patienten ringde\",\"lines\":[{\"prescription_item_id\":$item4,\"quantity\":1}],\"delivery\":{\"method\":\"home\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["code"])')"
 kill $pid0
 wait $pid0 2>/dev/null
 

@@ -41,12 +41,15 @@ check "at start the open cases are those the rule opens as of the day" "$expecte
 
 # --- 200 order placements in parallel with 20 reads of the delay queue: every read answers within
 # a second (each took 1.3 s and more when the read opened the cases in the writer) ---
-items=()
-for n in 1 2 3 4; do
-	body_rx="{\"items\":[$(for i in $(seq 1 50); do [ "$i" -gt 1 ] && printf ,; printf '{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":1,"last_valid":"2027-05-01"}'; done)]}"
-	rx=$(body forskrivare POST /api/patients/1/prescriptions "$body_rx" | json 'd["id"]')
-	items+=($(body forskrivare GET /api/patients/1/prescriptions | json "' '.join(str(i['id']) for i in d['items'] if i['prescription_id']==$rx)"))
-done
+# Through the API a new item for an article replaces the patient's active one (issue 18): one item
+# is prescribed, and the other 199, all active at once, are written to the database as it was.
+rx=$(body forskrivare POST /api/patients/1/prescriptions '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":1,"last_valid":"2027-05-01"}]}' | json 'd["id"]')
+python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1], timeout=30)
+for _ in range(199):
+    c.execute("INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) SELECT prescription_id, article_id, withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid FROM prescription_items WHERE prescription_id = ? ORDER BY id LIMIT 1", (int(sys.argv[2]),))
+c.commit()' "$TMP/lmn.db" "$rx"
+items=($(body forskrivare GET /api/patients/1/prescriptions | json "' '.join(str(i['id']) for i in d['items'] if i['prescription_id']==$rx)"))
 check "200 prescription items to place orders on" "200" "${#items[@]}"
 n=0
 for item in "${items[@]}"; do

@@ -120,8 +120,10 @@ keep leveranser
 # ---- Registering delivery ----
 check "a delivery without a time is refused on its field" "400 yes" \
 	"$(post distributor "/leveranser/$sid/levererad" -d 'levererad=') $(grep -q 'id="levererad-fel"' "$TMP/page.html" && echo yes)"
-check "delivered at 20:30 is registered" "303 /leveranser/$sid?levererad=1" \
-	"$(post distributor "/leveranser/$sid/levererad" -d 'levererad=2026-11-23T20:30') $(cat "$TMP/location")"
+check "a delivery in the future is refused next to its field" "422 yes" \
+	"$(post distributor "/leveranser/$sid/levererad" -d 'levererad=2026-11-23T20:30') $(grep -A1 'id="levererad-fel"' "$TMP/page.html" | grep -q 'kan inte ligga i framtiden' && echo yes)"
+check "delivered at 07:30 is registered" "303 /leveranser/$sid?levererad=1" \
+	"$(post distributor "/leveranser/$sid/levererad" -d 'levererad=2026-11-23T07:30') $(cat "$TMP/location")"
 get distributor "/leveranser/$sid?levererad=1" >/dev/null
 keep levererad
 check "and shown as a deviation, with why" "yes yes" \

@@ -101,10 +101,12 @@ check "and the summary links to it" "1" "$(grep -c '<li><a href="#sista">' "$TMP
 check "nothing was prescribed" "$items_before" "$(db 'SELECT count(*) FROM prescription_items')"
 check "missing values are refused on their fields" "400 yes yes" \
 	"$(post forskrivare /patienter/1/forskriv -d artikel= -d uttag=0 -d antal=1 -d period=90 -d sista=2027-02-30) $(field_error artikel | grep -q 'Välj en artikel' && field_error uttag | grep -q '1–100' && echo yes) $(field_error sista | grep -q 'ÅÅÅÅ-MM-DD' && echo yes)"
+# An article the patient has no item for (renewing one is tested at the end: it replaces the item).
+newart=$(db "SELECT min(id) FROM articles WHERE active = 1 AND id NOT IN (SELECT i.article_id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1)")
 check "a valid prescription is saved" "303 /patienter/1?forskriven=1" \
-	"$(post forskrivare /patienter/1/forskriv -d "artikel=$article" -d "uttag=$allowed" -d antal=2 -d period=90 -d sista=2027-11-22) $(cat "$TMP/location")"
+	"$(post forskrivare /patienter/1/forskriv -d "artikel=$newart" -d "uttag=$allowed" -d antal=2 -d period=90 -d sista=2027-11-22) $(cat "$TMP/location")"
 item=$(db 'SELECT max(id) FROM prescription_items')
-check "for the chosen article, valid to the chosen day" "$article 2027-11-22 $allowed" \
+check "for the chosen article, valid to the chosen day" "$newart 2027-11-22 $allowed" \
 	"$(db "SELECT article_id || ' ' || last_valid || ' ' || withdrawals_allowed FROM prescription_items WHERE id = $item")"
 check "the patient's page says so and shows it with a cancel button" "200 yes yes" \
 	"$(get forskrivare '/patienter/1?forskriven=1') $(main_text | grep -q 'Förskrivningen är sparad' && echo yes) $(grep -q "action=\"/forskrivningsrader/$item/makulera\"" "$TMP/page.html" && echo yes)"
@@ -204,13 +206,27 @@ check "a call both answered and abandoned is refused" "400 yes" \
 keep samtal-fel
 check "a call ending before it was queued is refused on its field" "400 yes" \
 	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:50 -d avbrutet=2026-11-23T09:40) $(field_error avbrutet | grep -q 'innan det ställdes i kö' && echo yes)"
+check "a call neither answered nor abandoned is refused next to its field" "422 yes" \
+	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:50) $(field_error besvarat | grep -q 'fortfarande står i kö' && echo yes)"
+check "a call still queued is logged when ticked so" "303 /samtal?datum=2026-11-23&loggat=1" \
+	"$(post kundtjanst /samtal -d amne=order -d koade=2026-11-23T09:49 -d iko=1) $(cat "$TMP/location")"
 check "a call is logged" "303 /samtal?datum=2026-11-23&loggat=1" \
 	"$(post kundtjanst /samtal -d amne=delivery -d koade=2026-11-23T09:50 -d besvarat=2026-11-23T09:52:30) $(cat "$TMP/location")"
 check "the day's log shows it with its wait" "200 yes yes" \
 	"$(get kundtjanst "$(cat "$TMP/location")") $(main_text | grep -q 'Samtalet är loggat' && echo yes) $(grep -q '<td data-label="Väntetid" class="num">2 min 30 s</td><td data-label="Ämne">Leverans</td>' "$TMP/page.html" && echo yes)"
 check "the API has it" "delivery 2026-11-23T09:52:30+01:00" \
-	"$(body kundtjanst GET '/api/calls?date=2026-11-23' | json '[c["topic"]+" "+c["answered_at"] for c in d["calls"]][-1]')"
+	"$(body kundtjanst GET '/api/calls?date=2026-11-23' | json '[c["topic"]+" "+c["answered_at"] for c in d["calls"] if "answered_at" in c][-1]')"
 check "only customer service logs calls" "403" "$(get forskrivare /samtal)"
+
+# ---- Renewing an article the patient has an active item for replaces that item ----
+active=$(db "SELECT i.id || ' ' || i.article_id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= '2026-11-23' ORDER BY i.id LIMIT 1")
+check "a renewal of an active item's article is saved" "303" \
+	"$(post forskrivare /patienter/1/forskriv -d "artikel=${active#* }" -d uttag=2 -d antal=1 -d period=90 -d sista=2027-11-22)"
+check "the old item is cancelled, replaced by the new one" "1 1" \
+	"$(db "SELECT count(*) FROM prescription_items WHERE id = ${active% *} AND cancelled_at IS NOT NULL AND replaced_by = (SELECT max(id) FROM prescription_items)") $(db "SELECT count(*) FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND i.article_id = ${active#* } AND i.cancelled_at IS NULL")"
+check "the patient's page shows the replaced item" "200 yes" \
+	"$(get forskrivare /patienter/1) $(main_text | grep -q 'Ersatt av ny förskrivning' && echo yes)"
+keep ersatt
 
 # ---- Markup that accessibility relies on, on every page kept ----
 cat >"$TMP/a11y.py" <<'EOF'

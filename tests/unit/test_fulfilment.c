@@ -69,34 +69,51 @@ static void delivery_window(void **state)
 	bool dev;
 
 	(void)state;
-	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 8 * 3600, &dev, why, rule, &err),
-			 LMN_OK);
+	assert_int_equal(
+	    fulfilment_delivery_deviation(&rules, monday, 8 * 3600, true, &dev, why, rule, &err),
+	    LMN_OK);
 	assert_false(dev);
-	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 8 * 3600 - 1, &dev, why, rule,
-						       &err),
+	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 8 * 3600 - 1, true, &dev,
+						       why, rule, &err),
 			 LMN_OK);
 	assert_true(dev);
 	assert_string_equal(rule, "B3:1@2018-05-01");
 	assert_non_null(strstr(why, "08:00–19:00"));
-	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 19 * 3600 - 1, &dev, why, rule,
-						       &err),
+	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 19 * 3600 - 1, true, &dev,
+						       why, rule, &err),
 			 LMN_OK);
 	assert_false(dev);
-	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 19 * 3600, &dev, why, rule, &err),
+	/* "08:00–19:00" includes 19:00 (DOMAIN.md 3:1); a second later is outside. */
+	assert_int_equal(
+	    fulfilment_delivery_deviation(&rules, monday, 19 * 3600, true, &dev, why, rule, &err),
+	    LMN_OK);
+	assert_false(dev);
+	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 19 * 3600 + 1, true, &dev,
+						       why, rule, &err),
 			 LMN_OK);
 	assert_true(dev);
-	assert_int_equal(fulfilment_delivery_deviation(&rules, saturday, 12 * 3600, &dev, why, rule,
-						       &err),
+	/* The window is 3:1's rule for ordinary housing: a pickup point or care unit at 20:00 on a
+	 * Saturday is no deviation. */
+	assert_int_equal(fulfilment_delivery_deviation(&rules, saturday, 20 * 3600, false, &dev,
+						       why, rule, &err),
 			 LMN_OK);
+	assert_false(dev);
+	assert_int_equal(
+	    fulfilment_delivery_deviation(&rules, monday, 20 * 3600, false, &dev, why, rule, &err),
+	    LMN_OK);
+	assert_false(dev);
+	assert_int_equal(
+	    fulfilment_delivery_deviation(&rules, saturday, 12 * 3600, true, &dev, why, rule, &err),
+	    LMN_OK);
 	assert_true(dev);
 	assert_non_null(strstr(why, "arbetsdag"));
-	assert_int_equal(fulfilment_delivery_deviation(&rules, christmas_eve, 12 * 3600, &dev, why,
-						       rule, &err),
+	assert_int_equal(fulfilment_delivery_deviation(&rules, christmas_eve, 12 * 3600, true, &dev,
+						       why, rule, &err),
 			 LMN_OK);
 	assert_true(dev);
 	/* A year the calendar does not hold is bad input (400), not a failure of the server. */
-	assert_int_equal(fulfilment_delivery_deviation(&rules, date_from_ymd(5399, 11, 23), 9 * 3600,
-						       &dev, why, rule, &err),
+	assert_int_equal(fulfilment_delivery_deviation(&rules, date_from_ymd(5399, 11, 23),
+						       9 * 3600, true, &dev, why, rule, &err),
 			 LMN_EINVAL);
 	assert_string_equal(err.field, "delivered_at");
 }
