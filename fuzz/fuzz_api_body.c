@@ -298,7 +298,8 @@ static void init_db(void)
 			die(usernames[i], "no such demo user");
 		user_ids[i] = db_col_int(st, 0);
 		db_done(st);
-		if (auth_create_token(c, user_ids[i], "fuzz", now.iso, secret, &err) != LMN_OK)
+		if (auth_create_token(c, user_ids[i], user_ids[i], "fuzz", now.iso, secret, &err) !=
+		    LMN_OK)
 			die("auth_create_token", err.message);
 		if (i == 0)
 			token_first = db_last_id(c);

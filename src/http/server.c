@@ -187,7 +187,8 @@ static void *watchdog(void *arg)
  * connection refused by a limit, or closed before its request was in (by the client, or by its
  * deadline): a client could flood the log with them. They are counted, and the watchdog reports
  * the counts. */
-static void log_message(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_message(void *cls, const char *fmt,
+								 va_list ap)
 {
 	static const char *const refused[] = { "Server reached connection limit", NULL };
 	static const char *const cut[] = {
