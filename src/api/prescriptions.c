@@ -153,14 +153,16 @@ static enum lmn_rc replace_items(struct api_ctx *ctx, int64_t article, int64_t i
 	struct db_stmt *st;
 	enum lmn_rc rc;
 
+/* The patient's other active items of the article, which the new item $3 replaces. */
+#define REPLACED                                                                                   \
+	"SELECT i.id, i.next_earliest FROM prescription_items i "                                  \
+	"JOIN prescriptions r ON r.id = i.prescription_id "                                        \
+	"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "                            \
+	"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= $4"
 	/* The latest earliest-next date of the items replaced carries over (none: none). */
 	rc = db_prepare(ctx->c,
 			"UPDATE prescription_items SET next_earliest = ("
-			"SELECT max(i.next_earliest) FROM prescription_items i "
-			"JOIN prescriptions r ON r.id = i.prescription_id "
-			"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "
-			"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 "
-			"AND i.last_valid >= $4) WHERE id = $3",
+			"SELECT max(next_earliest) FROM (" REPLACED ")) WHERE id = $3",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
@@ -172,11 +174,7 @@ static enum lmn_rc replace_items(struct api_ctx *ctx, int64_t article, int64_t i
 		return rc;
 	rc = db_prepare(ctx->c,
 			"UPDATE prescription_items SET cancelled_at = $5, replaced_by = $3 "
-			"WHERE id IN (SELECT i.id FROM prescription_items i "
-			"JOIN prescriptions r ON r.id = i.prescription_id "
-			"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "
-			"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 "
-			"AND i.last_valid >= $4)",
+			"WHERE id IN (SELECT id FROM (" REPLACED "))",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
@@ -186,6 +184,7 @@ static enum lmn_rc replace_items(struct api_ctx *ctx, int64_t article, int64_t i
 	db_bind_text(st, 4, today);
 	db_bind_text(st, 5, ctx->now);
 	return db_run(st, &ctx->err);
+#undef REPLACED
 }
 
 int prescriptions_create(struct api_ctx *ctx)
