@@ -9,7 +9,7 @@ cd "$ROOT"
 # What the build and the server need.
 PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
   libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-  libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core"
+  libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core libxml2-dev libgnutls28-dev"
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer,
 # pdftotext to read the minutes' PDF.
 PKGS_TEST="curl clang libclang-rt-dev poppler-utils"

@@ -1,5 +1,6 @@
 /* Who may see which patient (DOMAIN.md §2), and the append-only access log of every read and write
  * of patient data (Swedish patient data law). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "api/api.h"
@@ -145,8 +146,18 @@ enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_a
 			  const char *what)
 {
 	struct db_stmt *st;
+	char via[384];
 	enum lmn_rc rc;
 
+	/* The e-service reads and orders for a person it names: the patient, or their delegate. */
+	if (ctx->user.via_1177 && *ctx->user.orderer) {
+		snprintf(via, sizeof(via), "%s via 1177 e-tjänst (%s%s)", what, ctx->user.orderer,
+			 ctx->user.by_delegate ? ", ombud" : "");
+		what = via;
+	} else if (ctx->user.via_1177) {
+		snprintf(via, sizeof(via), "%s via 1177 e-tjänst", what);
+		what = via;
+	}
 	rc = db_prepare(ctx->c,
 			"INSERT INTO access_log (at, user_id, role, patient_id, action, what, token_id) "
 			"VALUES ($1, $2, $3, $4, $5, $6, nullif($7, 0))",

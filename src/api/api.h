@@ -9,8 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "codec/medicalsupply.h"
 #include "rules/params.h"
 #include "store/db.h"
+#include "store/supply_read.h"
 #include "util/buf.h"
 #include "util/rc.h"
 
@@ -67,6 +69,8 @@ struct api_config {
 	/* The rules from the files and the change log, swapped in when a decision is recorded; each
 	 * request reads the set in force when it starts. NULL: params below never change. */
 	struct rules_live *rules;
+	/* The region's HSA-id: the 1177 contracts' LogicalAddress must be it (rivta/). */
+	const char *logical_address;
 };
 
 struct app {
@@ -107,6 +111,11 @@ struct user {
 	bool via_session;
 	bool via_proxy;     /* named by the trusted reverse proxy's header */
 	int64_t token_id;   /* the API token the request came with (0: none), for the access log */
+	/* The national patient portal's e-service (the 1177 contracts), acting for patient_id: the
+	 * access log names it with the orderer, and its orders have the channel 1177. */
+	bool via_1177;
+	bool by_delegate;   /* the orderer is the patient's delegate (OrderByDelegate) */
+	char orderer[128];  /* as the e-service names them */
 };
 
 struct api_ctx {
@@ -122,6 +131,7 @@ struct api_ctx {
 	int32_t now_sec;
 	char now[32];   /* ISO 8601 with offset */
 	struct lmn_err err;
+	void *front;    /* the state of a front other than the JSON API's (api_call_as) */
 };
 
 /* Handlers return the status they sent (the dispatcher does not need it; it reads well). */
@@ -143,6 +153,11 @@ bool api_match(const char *pattern, const char *path, int64_t id[2]);
 
 /* Serves one request: finds the route, authenticates, parses the body, calls the handler. */
 void api_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp);
+/* Runs fn for another front (the 1177 contracts, rivta/): as user (already authenticated by that
+ * front), with the request's clock, a connection, the rule set in force and front as ctx->front;
+ * no body. fn answers into resp. */
+void api_call_as(const struct app *app, const struct user *user, struct http_req *req,
+		 struct http_resp *resp, api_handler fn, void *front);
 
 /* ---- Helpers for handlers (api/respond.c) ---- */
 
@@ -247,13 +262,6 @@ int patients_get(struct api_ctx *ctx);
 int patients_access_log(struct api_ctx *ctx);
 int care_relationships_create(struct api_ctx *ctx);
 
-struct rx_item;
-/* A prescription item i of prescription r, as prescription_item_read takes it. */
-#define ITEM_COLUMNS "i.id, i.withdrawals_allowed, i.withdrawals_remaining, " \
-		     "i.quantity_per_withdrawal, i.period_days, coalesce(i.next_earliest, ''), " \
-		     "i.last_valid, i.cancelled_at IS NOT NULL, r.prescribed_on"
-/* Reads the columns of ITEM_COLUMNS from base on. */
-void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it);
 int prescriptions_list(struct api_ctx *ctx);
 int prescriptions_create(struct api_ctx *ctx);
 int prescription_items_cancel(struct api_ctx *ctx);
@@ -262,6 +270,20 @@ int orders_list(struct api_ctx *ctx);
 int orders_create(struct api_ctx *ctx);
 int orders_get(struct api_ctx *ctx);
 int orders_cancel(struct api_ctx *ctx);
+/* Places n orders for patient ctx->id[0] in one write transaction, all or none: each body a JSON
+ * object as POST /api/patients/{id}/orders takes it, keys[i] its idempotency key (or NULL; a key
+ * used before by the caller gives back that order, never a second). Synchronous. LMN_OK: out[i]
+ * tells what was placed; LMN_EREFUSED: the refusal is answered in ctx->resp as the JSON API's
+ * (problem+json naming the field, lines[i] the line at fault); else a failure, also answered. */
+#define ORDERS_MAX_AT_ONCE 8
+struct order_placed {
+	int64_t order_id;
+	bool retry;   /* placed before, by the same key */
+	bool special; /* a line is a special product (not stocked) */
+};
+LMN_MUST_USE enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bodies,
+					  const char *const *keys, size_t n,
+					  struct order_placed *out);
 
 int fulfilment_list(struct api_ctx *ctx);
 int shipments_create(struct api_ctx *ctx);
@@ -349,6 +371,17 @@ int specification_get(struct api_ctx *ctx);
 int specification_diff(struct api_ctx *ctx);
 int bodies_compliance(struct api_ctx *ctx);
 int what_if(struct api_ctx *ctx);
+
+/* The 1177 contracts' traffic of the day (api/traffic.c), counted by rivta/ for the admin pages:
+ * each call once, by its outcome (OK or INFO, a logical ERROR, a SOAP Fault). */
+enum traffic_outcome { TRAFFIC_OK, TRAFFIC_ERROR, TRAFFIC_FAULT, TRAFFIC__COUNT };
+struct traffic_day {
+	lmn_day day;
+	unsigned long n[MS__COUNT][2][TRAFFIC__COUNT]; /* [interaction][version - 1][outcome] */
+};
+void traffic_count(lmn_day today, enum ms_interaction k, int version, enum traffic_outcome o);
+/* Today's counts (all zero when nothing was counted today). */
+void traffic_get(lmn_day today, struct traffic_day *out);
 
 /* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */
 extern const char api_openapi_json[];

@@ -180,7 +180,8 @@ struct order_in {
 	char idem_hash[65]; /* with idem: SHA-256 of the canonical request (path and body) */
 	/* delivery */
 	const char *method, *address, *postal_code, *city, *phone, *door_code, *notification;
-	int64_t pickup_point_id, unit_id;
+	const char *notification_receiver, *comment, *contact_person, *invoice_address;
+	int64_t pickup_point_id, unit_id, alternative_id;
 	bool protected_id; /* the patient's identity is protected (read with a home address) */
 	struct line_in lines[MAX_LINES];
 	size_t nlines;
@@ -197,8 +198,9 @@ static bool order_roles(struct api_ctx *ctx, struct order_in *in)
 		return false;
 	switch (ctx->user.role) {
 	case UR_PATIENT:
+		/* The national patient portal's e-service orders for the patient it names. */
 		in->requested_by = in->entered_by = ROLE_PATIENT;
-		in->channel = "digital";
+		in->channel = ctx->user.via_1177 ? "1177" : "digital";
 		break;
 	case UR_PRESCRIBER:
 		in->requested_by = in->entered_by = ROLE_PRESCRIBER;
@@ -259,7 +261,7 @@ static bool request_hash(struct api_ctx *ctx, char out[65])
 	return true;
 }
 
-static bool order_input(struct api_ctx *ctx, struct order_in *in)
+static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *idem)
 {
 	json_t *lines = json_object_get(ctx->body, "lines");
 	json_t *delivery = json_object_get(ctx->body, "delivery");
@@ -268,7 +270,7 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in)
 	bool ok;
 
 	memset(in, 0, sizeof(*in));
-	in->idem = ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Idempotency-Key");
+	in->idem = idem;
 	if (in->idem && (strlen(in->idem) < 8 || strlen(in->idem) > 128)) {
 		api_problem(ctx, 400, "invalid_input", "Idempotency-Key", NULL,
 			    "Idempotency-Key ska vara 8–128 tecken.");
@@ -331,7 +333,12 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in)
 	     api_str(ctx, "door_code", false, &in->door_code) &&
 	     api_str(ctx, "notification", false, &in->notification) &&
 	     api_int(ctx, "pickup_point_id", false, 1, INT64_MAX, &in->pickup_point_id) &&
-	     api_int(ctx, "unit_id", false, 1, INT64_MAX, &in->unit_id);
+	     api_int(ctx, "unit_id", false, 1, INT64_MAX, &in->unit_id) &&
+	     api_str(ctx, "notification_receiver", false, &in->notification_receiver) &&
+	     api_str(ctx, "comment", false, &in->comment) &&
+	     api_str(ctx, "contact_person", false, &in->contact_person) &&
+	     api_str(ctx, "invoice_address", false, &in->invoice_address) &&
+	     api_int(ctx, "alternative_id", false, 1, INT64_MAX, &in->alternative_id);
 	ctx->body = saved;
 	if (!ok)
 		return false;
@@ -352,6 +359,11 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in)
 	} else if (strcmp(in->method, "home") != 0) {
 		api_problem(ctx, 400, "invalid_input", "delivery.method", NULL,
 			    "delivery.method ska vara home, pickup_point eller care_unit.");
+		return false;
+	}
+	if (in->notification && !one_of(in->notification, notification_methods)) {
+		api_problem(ctx, 400, "invalid_input", "delivery.notification", NULL,
+			    "Aviseringen ska vara email, letter, phone eller sms.");
 		return false;
 	}
 	if (in->door_code && strlen(in->door_code) > 20) {
@@ -703,9 +715,11 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
 			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
 			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id, "
-			"idempotency_hash) "
+			"idempotency_hash, orderer, by_delegate, delivery_comment, contact_person, "
+			"notification_receiver, invoice_address, delivery_alternative_id) "
 			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
+			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
+			"$33, nullif($34, 0))",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
@@ -729,10 +743,9 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		db_bind_text(st, 17, in->phone);
 		db_bind_text(st, 18, in->door_code);
 	}
-	if (in->pickup_point_id) {
+	if (in->pickup_point_id)
 		db_bind_int(st, 19, in->pickup_point_id);
-		db_bind_text(st, 20, in->notification);
-	}
+	db_bind_text(st, 20, in->notification); /* a pickup point's, or a home delivery's call */
 	if (in->unit_id && strcmp(in->method, "care_unit") == 0)
 		db_bind_int(st, 21, in->unit_id);
 	db_bind_text(st, 22, in->idem);
@@ -742,6 +755,15 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 	db_bind_int(st, 25, in->lines[0].care_provider_id);
 	db_bind_int(st, 26, in->lines[0].unit_id);
 	db_bind_text(st, 27, in->idem ? in->idem_hash : NULL);
+	if (ctx->user.via_1177) {
+		db_bind_text(st, 28, ctx->user.orderer);
+		db_bind_int(st, 29, ctx->user.by_delegate);
+	}
+	db_bind_text(st, 30, in->comment);
+	db_bind_text(st, 31, in->contact_person);
+	db_bind_text(st, 32, in->notification_receiver);
+	db_bind_text(st, 33, in->invoice_address);
+	db_bind_int(st, 34, in->alternative_id);
 	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 		return rc;
 	pl->order_id = db_last_id(ctx->c);
@@ -855,13 +877,119 @@ int orders_create(struct api_ctx *ctx)
 	if (!ctx->body) {
 		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
 				     "Beställningen saknas (JSON-objekt med lines och delivery).");
-	} else if (!order_input(ctx, pl->in)) {
+	} else if (!order_input(ctx, pl->in, ctx->req->lookup(ctx->req->conn, HTTP_HEADER,
+							       "Idempotency-Key"))) {
 		status = (int)ctx->resp->status;
 	} else {
 		return api_write(ctx, place_job, place_after, pl, place_release);
 	}
 	place_release(pl);
 	return status;
+}
+
+/* Several orders placed as one (api.h: orders_place_all): a place per order, one write job. */
+struct place_all {
+	struct place *pl[ORDERS_MAX_AT_ONCE];
+	size_t n;
+	struct order_placed *out;
+};
+
+static enum lmn_rc place_all_job(struct api_ctx *ctx, void *arg)
+{
+	struct place_all *pa = arg;
+	enum lmn_rc rc;
+
+	for (size_t i = 0; i < pa->n; i++) {
+		struct place *pl = pa->pl[i];
+		int64_t patient = 0;
+
+		if ((rc = place_job(ctx, pl)) != LMN_OK)
+			return rc;
+		if (pl->existing) {
+			json_t *lines = json_object_get(pl->existing, "lines");
+			json_t *line;
+			size_t j;
+
+			patient = pl->existing_patient;
+			if (patient != ctx->id[0]) {
+				answer_existing(ctx, pl->existing, patient);
+				pl->existing = NULL;
+				pl->refused = true;
+				return LMN_EREFUSED;
+			}
+			pa->out[i].order_id = json_integer_value(json_object_get(pl->existing, "id"));
+			pa->out[i].retry = true;
+			json_array_foreach(lines, j, line)
+				pa->out[i].special |= json_is_true(json_object_get(line, "special"));
+		} else {
+			pa->out[i].order_id = pl->order_id;
+			for (size_t j = 0; j < pl->in->nlines; j++)
+				pa->out[i].special |= pl->in->lines[j].special;
+		}
+	}
+	return LMN_OK;
+}
+
+static int place_all_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
+{
+	struct place_all *pa = arg;
+
+	for (size_t i = 0; i < pa->n; i++)
+		if (rc == LMN_EREFUSED && pa->pl[i]->refused)
+			return (int)ctx->resp->status;
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	ctx->resp->status = 201;
+	return 201;
+}
+
+static void place_all_release(void *arg)
+{
+	struct place_all *pa = arg;
+
+	for (size_t i = 0; i < pa->n; i++)
+		place_release(pa->pl[i]);
+}
+
+enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bodies, const char *const *keys,
+			     size_t n, struct order_placed *out)
+{
+	struct place_all pa = { .n = 0, .out = out };
+	json_t *saved = ctx->body;
+	struct http_req *req = ctx->req;
+	struct http_req now = *req;
+	int status;
+
+	if (n == 0 || n > ORDERS_MAX_AT_ONCE)
+		return lmn_err_set(&ctx->err, LMN_EINVAL, NULL, NULL, "1 to %d orders at once",
+				   ORDERS_MAX_AT_ONCE);
+	memset(out, 0, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		struct place *pl = calloc(1, sizeof(*pl));
+
+		if (!pl || !(pl->in = calloc(1, sizeof(*pl->in)))) {
+			free(pl);
+			place_all_release(&pa);
+			return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		}
+		buf_init(&pl->rules, 1024);
+		pl->ctx = ctx;
+		pa.pl[pa.n++] = pl;
+		ctx->body = bodies[i];
+		if (!order_input(ctx, pl->in, keys[i])) {
+			ctx->body = saved;
+			place_all_release(&pa);
+			return LMN_EREFUSED;
+		}
+	}
+	ctx->body = saved;
+	/* At once: the caller writes its answer from what was placed. */
+	now.suspend = NULL;
+	now.resume = NULL;
+	ctx->req = &now;
+	status = api_write(ctx, place_all_job, place_all_after, &pa, place_all_release);
+	ctx->req = req;
+	return status == 201 ? LMN_OK : ctx->resp->status < 500 ? LMN_EREFUSED : LMN_EIO;
 }
 
 int orders_get(struct api_ctx *ctx)

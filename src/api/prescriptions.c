@@ -4,27 +4,6 @@
 #include "api/api.h"
 #include "core/prescription.h"
 
-void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it)
-{
-	const char *next = db_col_text(st, base + 5);
-	const char *last = db_col_text(st, base + 6);
-	const char *on = db_col_text(st, base + 8);
-
-	memset(it, 0, sizeof(*it));
-	it->withdrawals_allowed = (int)db_col_int(st, base + 1);
-	it->withdrawals_remaining = (int)db_col_int(st, base + 2);
-	it->quantity_per_withdrawal = (int)db_col_int(st, base + 3);
-	it->period_days = (int)db_col_int(st, base + 4);
-	it->next_earliest = LMN_DAY_NONE;
-	if (*next && date_parse(next, strlen(next), &it->next_earliest) != LMN_OK)
-		it->next_earliest = LMN_DAY_NONE;
-	if (date_parse(last, strlen(last), &it->last_valid) != LMN_OK)
-		it->last_valid = 0;
-	if (date_parse(on, strlen(on), &it->prescribed_on) != LMN_OK)
-		it->prescribed_on = 0;
-	it->cancelled = db_col_int(st, base + 7) != 0;
-}
-
 int prescriptions_list(struct api_ctx *ctx)
 {
 	struct db_stmt *st;

@@ -62,11 +62,64 @@ static bool method_is(const char *m, const char *want)
 	return strcmp(m, want) == 0 || (strcmp(want, "GET") == 0 && strcmp(m, "HEAD") == 0);
 }
 
+/* The request's clock, a connection and the rule set in force (snapshot holds the application
+ * with it); false with the failure answered. */
+static bool ctx_open(struct api_ctx *ctx, struct app *snapshot)
+{
+	struct clock_now now;
+	enum lmn_rc rc;
+
+	if (clock_now(&now, &ctx->err) != LMN_OK) {
+		api_fail(ctx, LMN_EIO);
+		return false;
+	}
+	ctx->today = now.day;
+	ctx->now_sec = now.sec;
+	memcpy(ctx->now, now.iso, sizeof(ctx->now));
+	if ((rc = db_acquire(ctx->app->db, &ctx->c, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	/* The rule set is read once per request: a decision recorded meanwhile (here, or by another
+	 * process into the change log) applies from a later request on, and this one keeps a
+	 * consistent set (old sets live until shutdown). */
+	if (ctx->app->cfg.rules) {
+		/* A set that cannot be built is logged, and the one in force goes on serving: the
+		 * request is not the one at fault, and the next check tries again. */
+		if ((rc = rules_live_refresh(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK)
+			fprintf(stderr, "lmn: rule versions of the change log not applied (%s): %s\n",
+				lmn_rc_name(rc), ctx->err.message);
+		*snapshot = *ctx->app;
+		snapshot->params = rules_live_get(ctx->app->cfg.rules);
+		ctx->app = snapshot;
+	}
+	return true;
+}
+
+void api_call_as(const struct app *app, const struct user *user, struct http_req *req,
+		 struct http_resp *resp, api_handler fn, void *front)
+{
+	struct api_ctx ctx;
+	struct app snapshot;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.app = app;
+	ctx.req = req;
+	ctx.resp = resp;
+	ctx.user = *user;
+	ctx.signed_in = true;
+	ctx.front = front;
+	if (!ctx_open(&ctx, &snapshot))
+		return;
+	fn(&ctx);
+	db_release(app->db, ctx.c);
+}
+
 void api_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp)
 {
 	struct api_ctx ctx;
+	struct app snapshot;
 	const struct route *routes, *r = NULL;
-	struct clock_now now;
 	bool path_known = false, unsafe;
 	size_t n;
 	enum lmn_rc rc;
@@ -94,31 +147,8 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 			api_problem(&ctx, 404, "not_found", NULL, NULL, "%s finns inte.", req->path);
 		return;
 	}
-	if (clock_now(&now, &ctx.err) != LMN_OK) {
-		api_fail(&ctx, LMN_EIO);
+	if (!ctx_open(&ctx, &snapshot))
 		return;
-	}
-	ctx.today = now.day;
-	ctx.now_sec = now.sec;
-	memcpy(ctx.now, now.iso, sizeof(ctx.now));
-	if ((rc = db_acquire(app->db, &ctx.c, &ctx.err)) != LMN_OK) {
-		api_fail(&ctx, rc);
-		return;
-	}
-	/* The rule set is read once per request: a decision recorded meanwhile (here, or by another
-	 * process into the change log) applies from a later request on, and this one keeps a
-	 * consistent set (old sets live until shutdown). */
-	struct app snapshot;
-	if (app->cfg.rules) {
-		/* A set that cannot be built is logged, and the one in force goes on serving: the
-		 * request is not the one at fault, and the next check tries again. */
-		if ((rc = rules_live_refresh(app->cfg.rules, ctx.c, &ctx.err)) != LMN_OK)
-			fprintf(stderr, "lmn: rule versions of the change log not applied (%s): %s\n",
-				lmn_rc_name(rc), ctx.err.message);
-		snapshot = *app;
-		snapshot.params = rules_live_get(app->cfg.rules);
-		ctx.app = &snapshot;
-	}
 	rc = auth_identify(&ctx);
 	if (rc != LMN_OK && rc != LMN_ENOTFOUND) {
 		api_fail(&ctx, rc);

@@ -17,6 +17,7 @@
 #include "store/db.h"
 #include "store/rules_files.h"
 #include "store/rules_store.h"
+#include "util/buf.h"
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -39,6 +40,31 @@ static bool loopback(const char *addr)
 	return inet_pton(AF_INET, addr, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
+/* Reads a PEM file whole (a few kilobytes); NULL with the reason printed. */
+static char *read_pem(const char *option, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (!f) {
+		cli_error("%s: cannot open '%s': %s", option, path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, 1u << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f) || b.failed || b.len == 0 || !strstr(b.data, "-----BEGIN ")) {
+		cli_error("%s: '%s' is not a PEM file", option, path);
+		fclose(f);
+		buf_release(&b);
+		return NULL;
+	}
+	fclose(f);
+	return buf_detach(&b, &n);
+}
+
 /* Threads of the pool by default: on two cores, 8 to 16 answered the most reads and placements
  * of bench/http (bench/README.md); more serve the requests that wait for a commit themselves. */
 #define SERVE_THREADS 8
@@ -57,6 +83,11 @@ int cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'C' },
 		{ "connections-per-address", required_argument, NULL, 'A' },
 		{ "request-timeout", required_argument, NULL, 'T' },
+		{ "rivta-port", required_argument, NULL, 'R' },
+		{ "rivta-cert", required_argument, NULL, 'c' },
+		{ "rivta-key", required_argument, NULL, 'k' },
+		{ "rivta-client-ca", required_argument, NULL, 'a' },
+		{ "logical-address", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
@@ -66,6 +97,13 @@ int cmd_serve(int argc, char **argv)
 				     .request_timeout = SERVER_REQUEST_TIMEOUT };
 	bool per_address_given = false;
 	const char *db_path = "var/lmn.db", *rules = NULL;
+	/* The 1177 contracts' listener (--rivta-port): its PEM files. */
+	const char *rivta_files[3] = { NULL, NULL, NULL };
+	char *rivta_pem[3] = { NULL, NULL, NULL };
+	long rivta_port = -1;
+	struct server_config rcfg;
+	struct server *rsrv = NULL;
+	int rc = 1;
 	struct rules_live *live = NULL;
 	struct db *db = NULL;
 	struct server *srv = NULL;
@@ -121,6 +159,17 @@ int cmd_serve(int argc, char **argv)
 			cfg.per_address = (unsigned)v;
 			per_address_given = true;
 			break;
+		case 'R':
+			if (!parse_uint(optarg, 65535, &v)) {
+				cli_error("--rivta-port: expected 0–65535, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			rivta_port = (long)v;
+			break;
+		case 'c': rivta_files[0] = optarg; break;
+		case 'k': rivta_files[1] = optarg; break;
+		case 'a': rivta_files[2] = optarg; break;
+		case 'L': cfg.api.logical_address = optarg; break;
 		case 'T':
 			if (!parse_uint(optarg, 3600, &v) || v == 0) {
 				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'",
@@ -133,9 +182,30 @@ int cmd_serve(int argc, char **argv)
 			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
 				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies] "
 				  "[--session-idle SECONDS] [--max-connections N] "
-				  "[--connections-per-address N] [--request-timeout SECONDS]");
+				  "[--connections-per-address N] [--request-timeout SECONDS] "
+				  "[--rivta-port N --rivta-cert FILE --rivta-key FILE "
+				  "--rivta-client-ca FILE --logical-address HSAID]");
 			return EXIT_USAGE;
 		}
+	}
+	/* The contracts' listener needs all of its settings, or none. */
+	if ((rivta_port >= 0) != (rivta_files[0] && rivta_files[1] && rivta_files[2] &&
+				  cfg.api.logical_address) ||
+	    (rivta_port < 0 && (rivta_files[0] || rivta_files[1] || rivta_files[2] ||
+				cfg.api.logical_address))) {
+		cli_error("the 1177 contracts' listener needs --rivta-port, --rivta-cert, --rivta-key, "
+			  "--rivta-client-ca and --logical-address together");
+		return EXIT_USAGE;
+	}
+	if (rivta_port >= 0) {
+		static const char *const opts[3] = { "--rivta-cert", "--rivta-key",
+						     "--rivta-client-ca" };
+		for (int i = 0; i < 3; i++)
+			if (!(rivta_pem[i] = read_pem(opts[i], rivta_files[i]))) {
+				free(rivta_pem[0]);
+				free(rivta_pem[1]);
+				return EXIT_USAGE;
+			}
 	}
 	if (optind != argc) {
 		cli_error("serve: unexpected argument '%s'", argv[optind]);
@@ -196,20 +266,36 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (server_start(&cfg, db, rules_live_get(live), &srv, &err) != LMN_OK) {
 		cli_error("%s", err.message);
-		jobs_stop();
-		rules_live_close(live);
-		db_close(db);
-		return 1;
+		goto out;
+	}
+	if (rivta_port >= 0) {
+		rcfg = cfg;
+		rcfg.port = (uint16_t)rivta_port;
+		rcfg.rivta = true;
+		rcfg.tls_cert = rivta_pem[0];
+		rcfg.tls_key = rivta_pem[1];
+		rcfg.tls_client_ca = rivta_pem[2];
+		if (server_start(&rcfg, db, rules_live_get(live), &rsrv, &err) != LMN_OK) {
+			cli_error("--rivta-port: %s", err.message);
+			goto out;
+		}
 	}
 	printf("lmn: serving http://%s:%u/ (database %s)\n", cfg.listen, server_port(srv), db_path);
+	if (rsrv)
+		printf("lmn: rivta on https://%s:%u/\n", cfg.listen, server_port(rsrv));
 	fflush(stdout);
 	sigwait(&set, &sig);
 	printf("lmn: stopping (signal %d)\n", sig);
+	rc = 0;
+out:
+	server_stop(rsrv);
 	server_stop(srv);
 	jobs_stop();
 	imports_drain();
 	minutes_pdf_shutdown();
 	rules_live_close(live);
 	db_close(db);
-	return 0;
+	for (int i = 0; i < 3; i++)
+		free(rivta_pem[i]);
+	return rc;
 }

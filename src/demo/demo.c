@@ -100,6 +100,8 @@ static enum lmn_rc organisation(struct gen *g)
 			   "postal_code) VALUES ($1, $2, $3, $4, $5, $6)",
 			"iitttt", (int64_t)units[i].id, (int64_t)units[i].provider, units[i].name,
 			units[i].cc, units[i].municipality, units[i].pc));
+	/* Fictional HSA-ids in the directory's form, for the 1177 contracts. */
+	TRY(run(g, "UPDATE units SET hsa_id = 'SE2321000131-E' || printf('%012d', id)", ""));
 	return LMN_OK;
 }
 
@@ -257,6 +259,8 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 			(int64_t)u[i].person));
 		g->n->users++;
 	}
+	TRY(run(g, "UPDATE users SET hsa_id = 'SE2321000131-P' || printf('%012d', id) "
+		   "WHERE role IN ('prescriber', 'municipal_prescriber')", ""));
 	/* The delegate orders for patient 2 (a parent for a child, say). */
 	TRY(run(g, "INSERT INTO delegates (user_id, patient_id) VALUES (2, 2)", ""));
 	return LMN_OK;
@@ -264,19 +268,23 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 
 static enum lmn_rc pickup_points(struct gen *g)
 {
-	static const char *const providers[] = { "Exempelombud", "Demopaket", "Provposten" };
+	/* Each provider of the code list has points in every demo municipality (i % 5, i % 3). */
+	static const char *const shops[] = { "Exempelombud", "Demopaket", "Provposten" };
+	static const char *const providers[] = { "PostNord", "DHL", "DB Schenker" };
+	static const char *const codes[] = { "POSTNORD", "DHL", "SCHENKER" };
 
 	for (int i = 1; i <= NPICKUP; i++) {
 		int mi = i % 5;
 		char code[16], name[64], pc[6], address[64];
 
 		snprintf(code, sizeof(code), "PP%04d", i);
-		snprintf(name, sizeof(name), "%s %s %d", providers[i % 3], municipalities[mi], i);
+		snprintf(name, sizeof(name), "%s %s %d", shops[i % 3], municipalities[mi], i);
 		snprintf(pc, sizeof(pc), "%s%02d", postal_prefix[mi], (int)rnd(g, 40));
 		snprintf(address, sizeof(address), "Butiksgatan %d", i);
-		TRY(run(g, "INSERT INTO pickup_points (code, name, provider, address, postal_code, city) "
-			   "VALUES ($1, $2, $3, $4, $5, $6)",
-			"tttttt", code, name, providers[i % 3], address, pc, municipalities[mi]));
+		TRY(run(g, "INSERT INTO pickup_points (code, name, provider, address, postal_code, city, "
+			   "provider_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			"ttttttt", code, name, providers[i % 3], address, pc, municipalities[mi],
+			codes[i % 3]));
 	}
 	return LMN_OK;
 }

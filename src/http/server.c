@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "http/tls.h"
+#include "rivta/rivta.h"
 #include "store/rules_store.h"
 #include "web/web.h"
 #include "util/buf.h"
@@ -48,6 +50,7 @@ struct server {
 	struct db *db;
 	const struct params *params;
 	uint16_t port;
+	bool rivta;    /* the 1177 contracts' listener, with client certificates */
 	bool may_hold; /* a pool of threads: connections can be held (not with a thread each) */
 	/* Requests whose answer is written later (held connections), for server_stop to wait. */
 	pthread_mutex_t held_lock;
@@ -398,6 +401,15 @@ static unsigned long long declared_length(struct MHD_Connection *c)
 	return errno == ERANGE ? ULLONG_MAX : end != v ? n : 0;
 }
 
+/* Whether the client showed a certificate that the trusted CA issued (mutual TLS). */
+static bool client_trusted(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+
+	return ci && tls_client_trusted(ci->tls_session);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_size, void **req_cls)
@@ -410,6 +422,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!rq) { /* first call: headers only */
 		unsigned long long declared = declared_length(c);
 		struct watch *w;
+
+		if (s->rivta && !client_trusted(c))
+			return respond(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=UTF-8",
+				       "Klientcertifikat saknas eller är inte betrott.\n",
+				       strlen("Klientcertifikat saknas eller är inte betrott.\n"),
+				       false);
 
 		/* A declared body over the limit is refused before it is read: an answer queued now
 		 * keeps libmicrohttpd from sending 100 Continue, and it closes the connection after
@@ -449,6 +467,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (rq->too_large)
 		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 			       "Kroppen får vara högst 1 MiB.");
+	if (s->rivta)
+		return serve(s, c, url, method, rq, rivta_dispatch, false);
 	if (strncmp(url, "/api/", 5) == 0)
 		return serve(s, c, url, method, rq, api_dispatch, s->may_hold);
 	if (strcmp(url, "/healthz") == 0)
@@ -477,7 +497,8 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	}
 	s->db = db;
 	s->params = params;
-	s->may_hold = cfg->threads > 0;
+	s->rivta = cfg->rivta;
+	s->may_hold = cfg->threads > 0 && !cfg->rivta;
 	pthread_mutex_init(&s->held_lock, NULL);
 	pthread_cond_init(&s->held_cond, NULL);
 	s->app.db = db;
@@ -513,25 +534,38 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 	/* The connection limits (review M3): per client address (libmicrohttpd counts them over
 	 * the whole pool), and each request's deadline (struct watch). libmicrohttpd's own idle
 	 * time-out stays for a client that reads its answer slowly. */
+	/* HTTPS with client certificates for the 1177 contracts' listener. */
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key },
+		{ MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)cfg->tls_client_ca },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	unsigned use_tls = cfg->tls_cert ? MHD_USE_TLS : 0;
+
+	if (!use_tls)
+		tls[0].option = MHD_OPTION_END;
+	rivta_init();
 	if (cfg->threads == 0)
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-				MHD_USE_ERROR_LOG,
+				MHD_USE_ERROR_LOG | use_tls,
 			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
 			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
 			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 			MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-			cfg->per_address, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+			cfg->per_address, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY, tls,
+			MHD_OPTION_END);
 	else
 		s->daemon = MHD_start_daemon(
 			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
-				MHD_USE_ERROR_LOG,
+				MHD_USE_ERROR_LOG | use_tls,
 			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
 			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
 			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 			MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
 			limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
-			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (s->daemon && pthread_create(&s->watchdog, NULL, watchdog, s) == 0)
 		s->watchdog_running = true;
 	if (!s->daemon || !s->watchdog_running) {

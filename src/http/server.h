@@ -28,6 +28,11 @@ struct server_config {
 	 * headers and body have arrived (plus the body's allowance); then it is closed. */
 	unsigned request_timeout;
 	struct api_config api;
+	/* The 1177 contracts' listener (rivta/) instead of the API and pages: HTTPS (PEM texts of the
+	 * server's certificate and key) where a client must show a certificate issued by the CA of
+	 * client_ca (mutual TLS); without one, or with another, it gets 403 and nothing else. */
+	bool rivta;
+	const char *tls_cert, *tls_key, *tls_client_ca;
 };
 
 struct server;

@@ -1,0 +1,884 @@
+/* GetMedicalSupplyPrescriptions, GetMedicalSupplyDeliveryPoints and RegisterMedicalSupplyOrder:
+ * what the patient's e-service reads and orders, through the store's reads and the API's one
+ * order placement. Elements are written in the responder schemas' order: r: is the responder's
+ * namespace, c: the common types'. */
+#include "rivta/interactions.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/identity.h"
+#include "core/prescription.h"
+#include "rules/date.h"
+
+/* The source system's agreed name in the contracts' Source. */
+#define SOURCE "lmn"
+/* Items valid now or at most this many months ago are listed (the contract description). */
+#define LISTED_MONTHS 12
+#define MAX_ITEMS 256
+
+__attribute__((format(printf, 2, 3))) static int logical_error(struct rivta_call *call,
+								const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(call->comment, sizeof(call->comment), fmt, ap);
+	va_end(ap);
+	call->result = "ERROR";
+	call->answered = true;
+	return 200;
+}
+
+static int technical(struct api_ctx *ctx, enum lmn_rc rc)
+{
+	struct rivta_call *call = ctx->front;
+
+	snprintf(call->fault_detail, sizeof(call->fault_detail), "%s: %.200s", lmn_rc_name(rc),
+		 ctx->err.message);
+	call->fault = true;
+	return 500;
+}
+
+static const struct {
+	const char *lmn, *wire;
+} notifications[] = {
+	{ "email", "E-POST" }, { "letter", "BREV" }, { "phone", "TELEFON" }, { "sms", "SMS" },
+};
+
+static const char *notification_wire(const char *lmn)
+{
+	for (size_t i = 0; i < sizeof(notifications) / sizeof(notifications[0]); i++)
+		if (strcmp(lmn, notifications[i].lmn) == 0)
+			return notifications[i].wire;
+	return NULL;
+}
+
+static const char *notification_lmn(const char *wire)
+{
+	for (size_t i = 0; i < sizeof(notifications) / sizeof(notifications[0]); i++)
+		if (strcmp(wire, notifications[i].wire) == 0)
+			return notifications[i].lmn;
+	return NULL;
+}
+
+/* Whether the comma-separated list has word. */
+static bool in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* A code: 1.0's enumeration value, 2.0's CVType with the value in originalText. */
+static void add_code(struct buf *b, int version, const char *name, const char *code,
+		     const char *display)
+{
+	if (version == 1) {
+		ms_add_elem(b, "c", name, code);
+		return;
+	}
+	buf_addf(b, "<c:%s>", name);
+	ms_add_elem(b, "c", "code", code);
+	if (display && *display)
+		ms_add_elem(b, "c", "displayName", display);
+	ms_add_elem(b, "c", "originalText", code);
+	buf_addf(b, "</c:%s>", name);
+}
+
+static void add_bool(struct buf *b, const char *name, bool v)
+{
+	ms_add_elem(b, "c", name, v ? "true" : "false");
+}
+
+static void add_date(struct buf *b, const char *name, lmn_day d)
+{
+	char s[11];
+
+	date_format(d, s);
+	ms_add_elem(b, "c", name, s);
+}
+
+/* "1 183,00 kr", as the e-service shows prices. */
+static void price_text(int64_t ore, char out[40])
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof(digits), "%lld", (long long)(ore / 100)), o = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = ' ';
+		out[o++] = digits[i];
+	}
+	snprintf(out + o, (size_t)(40 - o), ",%02lld kr", (long long)(ore % 100));
+}
+
+/* The article element; false (nothing written) when version 1 cannot name its product area. */
+static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem,
+			const char *number, const char *name, int64_t package_size,
+			const char *unit, const char *area, bool orderable, int64_t price_ore,
+			enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	char code[24], price[40];
+
+	if ((*rc = product_area_code_1177(ctx->c, area, code, &ctx->err)) != LMN_OK)
+		return false;
+	if (!*code && call->rq->version == 1)
+		return false;
+	buf_addf(b, "<c:%s>", elem);
+	ms_add_elem(b, "c", "ArticleNo", number);
+	ms_add_elem(b, "c", "ArticleName", name);
+	ms_add_elem_int(b, "c", "PackageSize", package_size);
+	if (*unit)
+		ms_add_elem(b, "c", "PackageSizeUnit", unit);
+	add_code(b, call->rq->version, "ProductArea", *code ? code : area, NULL);
+	add_bool(b, "IsOrderable", orderable);
+	if (price_ore >= 0) {
+		price_text(price_ore, price);
+		ms_add_elem(b, "c", "GrossPrice", price);
+	}
+	buf_addf(b, "</c:%s>", elem);
+	return true;
+}
+
+static const char *method_wire(const char *method)
+{
+	return strcmp(method, "pickup_point") == 0 ? "UTLÄMNINGSSTÄLLE" : "HEMLEVERANS";
+}
+
+/* ---- GetMedicalSupplyPrescriptions ---- */
+
+struct listing {
+	struct api_ctx *ctx;
+	bool protected_identity;
+	size_t items, skipped;
+};
+
+static void add_alternative(struct buf *b, int version, const struct delivery_alternative *a)
+{
+	buf_adds(b, "<c:DeliveryAlternative>");
+	ms_add_elem_int(b, "c", "DeliveryMethodId", a->id);
+	ms_add_elem(b, "c", "DeliveryMethodName", a->name);
+	ms_add_elem(b, "c", "DeliveryMethod", method_wire(a->method));
+	add_code(b, version, "ServicePointProvider", a->provider, NULL);
+	add_bool(b, "AllowChioceOfDeliveryPoints", a->choose_point);
+	for (size_t i = 0; i < sizeof(notifications) / sizeof(notifications[0]); i++)
+		if (in_list(a->notifications, notifications[i].lmn))
+			ms_add_elem(b, "c", "DeliveryNotificationMethod", notifications[i].wire);
+	add_bool(b, "AllowDeliveryComment", a->allow_comment);
+	add_bool(b, "AllowContactPerson", a->allow_contact_person);
+	buf_adds(b, "</c:DeliveryAlternative>");
+}
+
+/* Version 1.0 names only its four providers. */
+static bool provider_in_v1(const char *p)
+{
+	return strcmp(p, "INGEN") == 0 || strcmp(p, "DHL") == 0 || strcmp(p, "POSTNORD") == 0 ||
+	       strcmp(p, "SCHENKER") == 0;
+}
+
+static const char *item_status(const struct item_row *r, lmn_day today)
+{
+	switch (rx_status_on(&r->it, today)) {
+	case RX_CANCELLED:
+		return "MAKULERAD";
+	case RX_EXPIRED:
+		return "UTGÅTT";
+	case RX_FULLY_WITHDRAWN:
+		return r->article_active ? "LEVERERAD" : "UTGÅTT";
+	default:
+		return r->article_active ? "AKTIV" : "UTGÅTT";
+	}
+}
+
+static enum lmn_rc list_item(const struct item_row *r, void *arg)
+{
+	struct listing *l = arg;
+	struct api_ctx *ctx = l->ctx;
+	struct rivta_call *call = ctx->front;
+	struct buf *b = &call->out;
+	struct delivery_alternative alt[DELIVERY_MAX_ALTERNATIVES];
+	const char *status = item_status(r, ctx->today);
+	int nalt, shown = 0;
+	bool other_invoice;
+	size_t mark = b->len;
+	char id[40];
+	enum lmn_rc rc;
+
+	if ((rc = delivery_alternatives_for(ctx->c, r->area, alt, &nalt, &ctx->err)) != LMN_OK ||
+	    (rc = delivery_other_invoice_allowed(ctx->c, r->area, &other_invoice, &ctx->err)) != LMN_OK)
+		return rc;
+	for (int i = 0; i < nalt; i++)
+		shown += call->rq->version == 2 || provider_in_v1(alt[i].provider);
+	if (shown == 0) { /* the schema needs one: an item with no way to deliver is left out */
+		l->skipped++;
+		return LMN_OK;
+	}
+	buf_adds(b, "<c:PrescriptionItem>");
+	ms_add_elem_int(b, "c", "PrescriptionItemId", r->item_id);
+	if (!add_article(ctx, b, "Article", r->article_number, r->article_name, r->package_size,
+			 r->unit, r->area, strcmp(status, "AKTIV") == 0, r->price_ore, &rc)) {
+		b->len = mark; /* version 1 cannot name the area */
+		if (b->data)
+			b->data[mark] = '\0';
+		l->skipped++;
+		return rc;
+	}
+	ms_add_elem_int(b, "c", "NoOfOrders", r->it.withdrawals_allowed);
+	ms_add_elem_int(b, "c", "NoOfRemainingOrders", r->it.withdrawals_remaining);
+	ms_add_elem_int(b, "c", "NoOfArticlesPerOrder",
+			(int64_t)r->it.quantity_per_withdrawal * r->package_size);
+	ms_add_elem_int(b, "c", "NoOfPackagesPerOrder", r->it.quantity_per_withdrawal);
+	for (int i = 0; i < nalt; i++)
+		if (call->rq->version == 2 || provider_in_v1(alt[i].provider))
+			add_alternative(b, call->rq->version, &alt[i]);
+	if (r->it.next_earliest != LMN_DAY_NONE)
+		add_date(b, "NextEarliestOrderDate", r->it.next_earliest);
+	ms_add_elem_int(b, "c", "PrescriptionId", r->prescription_id);
+	ms_add_elem(b, "c", "Source", SOURCE);
+	buf_adds(b, "<c:Prescriber>");
+	if (*r->prescriber_hsa)
+		ms_add_elem(b, "c", "PrescriberId", r->prescriber_hsa);
+	else {
+		snprintf(id, sizeof(id), "lmn-%lld", (long long)r->prescriber_id);
+		ms_add_elem(b, "c", "PrescriberId", id);
+	}
+	ms_add_elem(b, "c", "PrescriberName", r->prescriber_name);
+	buf_adds(b, "</c:Prescriber><c:PrescribingOrganization>");
+	if (*r->unit_hsa)
+		ms_add_elem(b, "c", "PrescribingOrganizationId", r->unit_hsa);
+	else {
+		snprintf(id, sizeof(id), "lmn-%lld", (long long)r->unit_id);
+		ms_add_elem(b, "c", "PrescribingOrganizationId", id);
+	}
+	ms_add_elem(b, "c", "PrescribingOrganizationName", r->unit_name);
+	buf_adds(b, "</c:PrescribingOrganization>");
+	add_date(b, "LastValidDate", r->it.last_valid);
+	ms_add_elem(b, "c", "Status", status);
+	if (r->price_ore >= 0) {
+		char price[40];
+
+		price_text(r->price_ore, price);
+		ms_add_elem(b, "c", "GrossPrice", price);
+	}
+	add_bool(b, "AllowOtherInvoiceAddress", other_invoice);
+	buf_adds(b, "</c:PrescriptionItem>");
+	l->items++;
+	return LMN_OK;
+}
+
+/* An order item: what was ordered, how it is delivered, when it was delivered. A protected
+ * identity's home address is not repeated (the e-service has it from the patient's profile). */
+static enum lmn_rc add_order_item(struct api_ctx *ctx, const struct order_item_row *r,
+				  bool protected_identity)
+{
+	struct rivta_call *call = ctx->front;
+	struct buf *b = &call->out;
+	size_t mark = b->len;
+	enum lmn_rc rc = LMN_OK;
+
+	buf_adds(b, "<c:OrderItemId>");
+	buf_add_int(b, r->line_id);
+	buf_adds(b, "</c:OrderItemId>");
+	ms_add_elem_int(b, "c", "PrescriptionItemId", r->item_id);
+	buf_adds(b, "<c:DeliveryChoice>");
+	ms_add_elem_int(b, "c", "DeliveryMethodId", r->alternative_id);
+	ms_add_elem(b, "c", "DeliveryMethod", method_wire(r->method));
+	if (strcmp(r->method, "home") == 0 && !protected_identity && *r->address) {
+		buf_adds(b, "<c:HomeDeliveryAddress>");
+		ms_add_elem(b, "c", "Receiver", r->receiver);
+		ms_add_elem(b, "c", "Street", r->address);
+		ms_add_elem(b, "c", "PostalCode", r->postal_code);
+		ms_add_elem(b, "c", "City", r->city);
+		if (*r->door_code)
+			ms_add_elem(b, "c", "DoorCode", r->door_code);
+		ms_add_elem(b, "c", "Phone", r->phone);
+		buf_adds(b, "</c:HomeDeliveryAddress>");
+	}
+	if (strcmp(r->method, "pickup_point") == 0 && *r->point_code) {
+		buf_adds(b, "<c:DeliveryPoint>");
+		ms_add_elem(b, "c", "DeliveryPointId", r->point_code);
+		ms_add_elem(b, "c", "DeliveryPointName", r->point_name);
+		ms_add_elem(b, "c", "DeliveryPointAddress", r->point_address);
+		ms_add_elem(b, "c", "DeliveryPointPostalCode", r->point_postal);
+		ms_add_elem(b, "c", "DeliveryPointCity", r->point_city);
+		ms_add_elem(b, "c", "CountryCode", "SE");
+		buf_adds(b, "</c:DeliveryPoint>");
+	}
+	if (*r->notification && notification_wire(r->notification))
+		ms_add_elem(b, "c", "DeliveryNotificationMethod", notification_wire(r->notification));
+	if (*r->notification_receiver)
+		ms_add_elem(b, "c", "DeliveryNotificationReceiver", r->notification_receiver);
+	if (*r->comment)
+		ms_add_elem(b, "c", "DeliveryComment", r->comment);
+	if (*r->contact_person)
+		ms_add_elem(b, "c", "ContactPerson", r->contact_person);
+	buf_adds(b, "</c:DeliveryChoice>");
+	if (!add_article(ctx, b, "Article", r->article_number, r->article_name, r->package_size,
+			 r->unit, r->area, r->article_active, r->price_ore, &rc)) {
+		b->len = mark;
+		if (b->data)
+			b->data[mark] = '\0';
+		return rc;
+	}
+	ms_add_elem_int(b, "c", "NoOfPcs", r->quantity * r->package_size);
+	ms_add_elem(b, "c", "OrderDate", r->ordered_on);
+	if (*r->delivered_on)
+		ms_add_elem(b, "c", "DeliveredDate", r->delivered_on);
+	return LMN_OK;
+}
+
+static enum lmn_rc list_order_item(const struct order_item_row *r, void *arg)
+{
+	struct listing *l = arg;
+	struct rivta_call *call = l->ctx->front;
+	size_t mark = call->out.len;
+	enum lmn_rc rc;
+
+	buf_adds(&call->out, "<c:OrderItem>");
+	rc = add_order_item(l->ctx, r, l->protected_identity);
+	if (call->out.len == mark + strlen("<c:OrderItem>")) { /* left out */
+		call->out.len = mark;
+		if (call->out.data)
+			call->out.data[mark] = '\0';
+		return rc;
+	}
+	buf_adds(&call->out, "</c:OrderItem>");
+	return rc;
+}
+
+/* The caller's patient by SubjectOfCareId: false with the answer given when the number is not a
+ * valid one. The e-service's account acts for them from here on. */
+static bool subject(struct api_ctx *ctx, struct identity *id, int *status)
+{
+	struct rivta_call *call = ctx->front;
+	const char *s = call->rq->subject ? call->rq->subject : "";
+	enum lmn_rc rc;
+
+	if (identity_parse(s, strlen(s), ctx->today, id, &ctx->err) != LMN_OK) {
+		*status = logical_error(call, "Personnumret kunde inte läsas: %s", ctx->err.message);
+		return false;
+	}
+	if ((rc = user_id_by_username(ctx->c, "1177", &ctx->user.id, &ctx->err)) != LMN_OK) {
+		*status = technical(ctx, rc);
+		return false;
+	}
+	return true;
+}
+
+int rivta_get_prescriptions(struct api_ctx *ctx)
+{
+	struct rivta_call *call = ctx->front;
+	struct listing l = { .ctx = ctx };
+	struct identity id;
+	struct patient_ref p;
+	char since[11];
+	int status;
+	enum lmn_rc rc;
+
+	if (!subject(ctx, &id, &status))
+		return status;
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
+		return technical(ctx, rc);
+	rc = patient_by_id_number(ctx->c, id.canonical, &p, &ctx->err);
+	buf_adds(&call->out, "<r:SubjectOfCareType>");
+	ms_add_elem(&call->out, "c", "SubjectOfCareId", id.canonical);
+	if (rc == LMN_ENOTFOUND) { /* no prescriptions here: nothing to show, nothing read */
+		db_rollback(ctx->c);
+		buf_adds(&call->out, "</r:SubjectOfCareType>");
+		call->answered = true;
+		return 200;
+	}
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
+		return technical(ctx, rc);
+	}
+	ctx->user.patient_id = p.id;
+	l.protected_identity = p.protected_identity;
+	date_format(rx_add_months(ctx->today, -LISTED_MONTHS), since);
+	char today[11];
+	date_format(ctx->today, today);
+	rc = prescription_items_of_patient(ctx->c, p.id, since, today, list_item, &l, &ctx->err);
+	if (rc == LMN_OK)
+		rc = order_items_of_patient(ctx->c, p.id, 0, since, list_order_item, &l, &ctx->err);
+	db_rollback(ctx->c);
+	if (rc != LMN_OK)
+		return technical(ctx, rc);
+	buf_adds(&call->out, "</r:SubjectOfCareType>");
+	/* The answer goes out only once its access-log entry is durable. */
+	if ((rc = access_record_read(ctx, p.id, "förskrivningar och beställningar")) != LMN_OK)
+		return technical(ctx, rc);
+	call->answered = true;
+	return 200;
+}
+
+/* ---- GetMedicalSupplyDeliveryPoints ---- */
+
+static enum lmn_rc list_point(const struct pickup_point_row *p, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_adds(b, "<r:DeliveryPoint>");
+	ms_add_elem(b, "c", "DeliveryPointId", p->code);
+	ms_add_elem(b, "c", "DeliveryPointName", p->name);
+	ms_add_elem(b, "c", "DeliveryPointAddress", p->address);
+	ms_add_elem(b, "c", "DeliveryPointPostalCode", p->postal_code);
+	ms_add_elem(b, "c", "DeliveryPointCity", p->city);
+	ms_add_elem(b, "c", "CountryCode", "SE");
+	buf_adds(b, "</r:DeliveryPoint>");
+	return LMN_OK;
+}
+
+/* Five digits, spaces left out ("411 01"); false if not. */
+static bool postal_code(const char *s, char out[6])
+{
+	size_t n = 0;
+
+	for (; s && *s; s++) {
+		if (*s == ' ')
+			continue;
+		if (n == 5 || !isdigit((unsigned char)*s))
+			return false;
+		out[n++] = *s;
+	}
+	out[n] = '\0';
+	return n == 5;
+}
+
+int rivta_get_delivery_points(struct api_ctx *ctx)
+{
+	struct rivta_call *call = ctx->front;
+	const char *provider = call->rq->provider;
+	char code[6];
+	bool known;
+	enum lmn_rc rc;
+
+	if (!postal_code(call->rq->postal_code, code))
+		return logical_error(call, "Postnumret ska ha fem siffror, till exempel 411 01.");
+	if ((rc = pickup_provider_known(ctx->c, provider, &known, &ctx->err)) != LMN_OK)
+		return technical(ctx, rc);
+	if (!known)
+		return logical_error(call, "Ombudet %s finns inte bland regionens ombud för "
+				     "utlämningsställen.", provider);
+	if (strcmp(provider, "INGEN") != 0 &&
+	    (rc = pickup_points_nearest(ctx->c, code, provider, 10, list_point, &call->out,
+					&ctx->err)) != LMN_OK)
+		return technical(ctx, rc);
+	call->answered = true;
+	return 200;
+}
+
+/* ---- RegisterMedicalSupplyOrder ---- */
+
+struct items {
+	struct item_row *v;
+	size_t n;
+};
+
+static enum lmn_rc keep_item(const struct item_row *r, void *arg)
+{
+	struct items *it = arg;
+
+	if (it->n < MAX_ITEMS)
+		it->v[it->n++] = *r;
+	return LMN_OK;
+}
+
+/* What to call a row in a comment: its article's name as the e-service sent it. */
+static const char *row_name(const struct ms_row *row)
+{
+	return row->article_name && *row->article_name ? row->article_name : "en produkt";
+}
+
+/* One order per delivery choice: the rows sharing it, the JSON body of the placement. */
+struct group {
+	char key[1024];
+	size_t rows[MS_MAX_ROWS];
+	size_t nrows;
+	json_t *body;
+};
+
+static void address_text(const struct ms_address *a, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s%s, %s, %s %s", a->receiver ? a->receiver : "",
+		 a->care_of && *a->care_of ? ", c/o " : "", a->care_of ? a->care_of : "",
+		 a->street ? a->street : "", a->postal_code ? a->postal_code : "",
+		 a->city ? a->city : "");
+}
+
+/* Checks row i against its item and the item's delivery alternatives, and adds it to its group's
+ * body. Returns 0, or the status with the logical error answered. */
+static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, struct group *groups,
+		   size_t *ngroups, enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	const struct ms_row *row = &call->rq->rows[i];
+	const struct ms_choice *ch = &row->choice;
+	const struct item_row *item = NULL;
+	struct delivery_alternative alt;
+	struct pickup_point_row point;
+	char *end;
+	long long item_id = strtoll(row->item_id, &end, 10);
+	int64_t quantity;
+	json_t *d, *line;
+	struct group *g = NULL;
+	char key[1024], street[256], invoice[512];
+	const char *notification = NULL;
+
+	if (*end == '\0' && item_id > 0)
+		for (size_t k = 0; k < items->n && !item; k++)
+			if (items->v[k].item_id == item_id)
+				item = &items->v[k];
+	if (!item || strtoll(row->prescription_id, &end, 10) != item->prescription_id || *end)
+		return logical_error(call, "%s: förskrivningen finns inte bland dina förskrivningar "
+				     "hos regionen, så beställningen kunde inte tas emot.",
+				     row_name(row));
+	if (row->packages > 0)
+		quantity = row->packages;
+	else if (row->pieces > 0 && item->package_size > 0 && row->pieces % item->package_size == 0)
+		quantity = row->pieces / item->package_size;
+	else if (row->pieces > 0)
+		return logical_error(call, "%s: beställ hela förpackningar om %lld st.", row_name(row),
+				     (long long)item->package_size);
+	else
+		return logical_error(call, "%s: ange hur många förpackningar du vill beställa.",
+				     row_name(row));
+	strtoll(ch->method_id, &end, 10);
+	if (*end || (*rc = delivery_alternative_get(ctx->c, strtoll(ch->method_id, NULL, 10), &alt,
+						    &ctx->err)) == LMN_ENOTFOUND) {
+		*rc = LMN_OK;
+		return logical_error(call, "%s: leveranssättet finns inte. Välj ett av dem som "
+				     "förskrivningen tillåter.", row_name(row));
+	}
+	if (*rc != LMN_OK)
+		return 500;
+	{
+		struct delivery_alternative allowed[DELIVERY_MAX_ALTERNATIVES];
+		int nallowed;
+		bool ok = false;
+
+		if ((*rc = delivery_alternatives_for(ctx->c, item->area, allowed, &nallowed,
+						     &ctx->err)) != LMN_OK)
+			return 500;
+		for (int k = 0; k < nallowed; k++)
+			ok |= allowed[k].id == alt.id;
+		if (!ok || strcmp(method_wire(alt.method), ch->method) != 0)
+			return logical_error(call, "%s: leveranssättet %s kan inte väljas för den "
+					     "här produkten.", row_name(row), alt.name);
+	}
+	d = json_object();
+	json_object_set_new(d, "alternative_id", json_integer(alt.id));
+	if (strcmp(alt.method, "home") == 0) {
+		if (!ch->has_home) {
+			json_decref(d);
+			return logical_error(call, "%s: hemleverans kräver en leveransadress.",
+					     row_name(row));
+		}
+		snprintf(street, sizeof(street), "%s%s%s", ch->home.street,
+			 ch->home.care_of && *ch->home.care_of ? ", c/o " : "",
+			 ch->home.care_of ? ch->home.care_of : "");
+		json_object_set_new(d, "method", json_string("home"));
+		json_object_set_new(d, "address", json_string(street));
+		json_object_set_new(d, "postal_code", json_string(ch->home.postal_code));
+		json_object_set_new(d, "city", json_string(ch->home.city));
+		json_object_set_new(d, "phone", json_string(ch->home.phone));
+		if (ch->home.door_code && *ch->home.door_code)
+			json_object_set_new(d, "door_code", json_string(ch->home.door_code));
+	} else {
+		if (!ch->has_point) {
+			json_decref(d);
+			return logical_error(call, "%s: välj ett utlämningsställe.", row_name(row));
+		}
+		*rc = pickup_point_by_code(ctx->c, ch->point_id, &point, &ctx->err);
+		if (*rc == LMN_ENOTFOUND || (*rc == LMN_OK && strcmp(point.provider, alt.provider))) {
+			*rc = LMN_OK;
+			json_decref(d);
+			return logical_error(call, "%s: utlämningsstället finns inte hos %s. Välj ett "
+					     "annat.", row_name(row), alt.name);
+		}
+		if (*rc != LMN_OK) {
+			json_decref(d);
+			return 500;
+		}
+		json_object_set_new(d, "method", json_string("pickup_point"));
+		json_object_set_new(d, "pickup_point_id", json_integer(point.id));
+	}
+	if (ch->notification) {
+		notification = notification_lmn(ch->notification);
+		if (!notification || !in_list(alt.notifications, notification)) {
+			json_decref(d);
+			return logical_error(call, "%s: aviseringssättet kan inte väljas för %s.",
+					     row_name(row), alt.name);
+		}
+		json_object_set_new(d, "notification", json_string(notification));
+	} else if (strcmp(alt.method, "pickup_point") == 0) {
+		json_decref(d);
+		return logical_error(call, "%s: välj hur du vill bli aviserad när paketet har "
+				     "kommit till utlämningsstället.", row_name(row));
+	}
+	if (ch->notification_receiver && *ch->notification_receiver)
+		json_object_set_new(d, "notification_receiver",
+				    json_string(ch->notification_receiver));
+	if (ch->comment && *ch->comment) {
+		if (!alt.allow_comment) {
+			json_decref(d);
+			return logical_error(call, "%s: %s tar inte emot en leveranskommentar.",
+					     row_name(row), alt.name);
+		}
+		json_object_set_new(d, "comment", json_string(ch->comment));
+	}
+	if (ch->contact_person && *ch->contact_person) {
+		if (!alt.allow_contact_person) {
+			json_decref(d);
+			return logical_error(call, "%s: %s tar inte emot en kontaktperson.",
+					     row_name(row), alt.name);
+		}
+		json_object_set_new(d, "contact_person", json_string(ch->contact_person));
+	}
+	if (ch->has_invoice) {
+		bool allowed;
+
+		if ((*rc = delivery_other_invoice_allowed(ctx->c, item->area, &allowed,
+							  &ctx->err)) != LMN_OK) {
+			json_decref(d);
+			return 500;
+		}
+		if (!allowed) {
+			json_decref(d);
+			return logical_error(call, "%s: en annan fakturaadress kan inte anges för den "
+					     "här produkten.", row_name(row));
+		}
+		address_text(&ch->invoice, invoice, sizeof(invoice));
+		json_object_set_new(d, "invoice_address", json_string(invoice));
+	}
+	/* The rows with the same delivery go in one order. */
+	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(key, sizeof(key), "%s", text ? text : "");
+	free(text);
+	for (size_t k = 0; k < *ngroups && !g; k++)
+		if (strcmp(groups[k].key, key) == 0)
+			g = &groups[k];
+	if (!g) {
+		if (*ngroups == ORDERS_MAX_AT_ONCE) {
+			json_decref(d);
+			return logical_error(call, "Beställningen har för många olika leveranssätt; "
+					     "dela upp den i flera beställningar.");
+		}
+		g = &groups[(*ngroups)++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->key, sizeof(g->key), "%s", key);
+		g->body = json_pack("{s:[], s:o}", "lines", "delivery", d);
+	} else {
+		json_decref(d);
+	}
+	for (size_t k = 0; k < g->nrows; k++)
+		if (strcmp(call->rq->rows[g->rows[k]].item_id, row->item_id) == 0)
+			return logical_error(call, "%s finns flera gånger i beställningen. Beställ "
+					     "varje förskrivning en gång.", row_name(row));
+	g->rows[g->nrows++] = i;
+	line = json_pack("{s:I, s:I}", "prescription_item_id", (json_int_t)item_id, "quantity",
+			 (json_int_t)quantity);
+	json_array_append_new(json_object_get(g->body, "lines"), line);
+	return 0;
+}
+
+/* The rule a refusal applied, named for the patient. */
+static const char *rule_name(const char *code)
+{
+	static const char *const names[][2] = {
+		{ "withdrawal_too_early", "förskrivningens uttagsperiod" },
+		{ "prescription_expired", "förskrivningens giltighetstid" },
+		{ "no_withdrawals_left", "förskrivningens antal uttag" },
+		{ "prescription_cancelled", "förskrivningen har ersatts av en nyare" },
+		{ "quantity_not_allowed", "förskrivet antal per uttag" },
+	};
+
+	for (size_t i = 0; code && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(code, names[i][0]) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+/* A refusal of the placement (problem+json in resp) as the comment the patient reads: the
+ * message, with the line it is about named by its article. */
+static int refused(struct api_ctx *ctx, const struct group *groups, size_t ngroups)
+{
+	struct rivta_call *call = ctx->front;
+	json_t *p = json_loadb(ctx->resp->body.data ? ctx->resp->body.data : "",
+			       ctx->resp->body.len, 0, NULL);
+	const char *detail = p ? json_string_value(json_object_get(p, "detail")) : NULL;
+	const char *field = p ? json_string_value(json_object_get(p, "field")) : NULL;
+	const char *code = p ? json_string_value(json_object_get(p, "code")) : NULL;
+	const char *name = NULL;
+	unsigned line;
+	int status;
+
+	if (!detail) {
+		json_decref(p);
+		snprintf(call->fault_detail, sizeof(call->fault_detail), "placement: status %u",
+			 ctx->resp->status);
+		call->fault = true;
+		return 500;
+	}
+	if (ctx->resp->status >= 500) {
+		snprintf(call->fault_detail, sizeof(call->fault_detail), "placement: %.200s", detail);
+		json_decref(p);
+		call->fault = true;
+		return 500;
+	}
+	/* "Rad 2: …" names the line of its order; the patient knows the product. */
+	if (field && sscanf(field, "lines[%u]", &line) == 1) {
+		for (size_t g = 0; g < ngroups && !name; g++)
+			if (strstr(detail, "Rad ") == detail && line < groups[g].nrows)
+				name = row_name(&call->rq->rows[groups[g].rows[line]]);
+		if (name && strchr(detail, ':'))
+			detail = strchr(detail, ':') + 2;
+	}
+	status = logical_error(call, "%s%s%s%s%s%s", name ? name : "", name ? ": " : "", detail,
+			       rule_name(code) ? " (" : "", rule_name(code) ? rule_name(code) : "",
+			       rule_name(code) ? ")" : "");
+	json_decref(p);
+	return status;
+}
+
+static enum lmn_rc answer_order_item(const struct order_item_row *r, void *arg)
+{
+	struct api_ctx *ctx = arg;
+	struct rivta_call *call = ctx->front;
+
+	buf_adds(&call->out, "<r:Order>");
+	enum lmn_rc rc = add_order_item(ctx, r, false);
+	buf_adds(&call->out, "</r:Order>");
+	return rc;
+}
+
+int rivta_register_order(struct api_ctx *ctx)
+{
+	struct rivta_call *call = ctx->front;
+	const struct ms_request *rq = call->rq;
+	struct items items = { 0 };
+	struct group *groups = NULL;
+	struct order_placed placed[ORDERS_MAX_AT_ONCE];
+	json_t *bodies[ORDERS_MAX_AT_ONCE];
+	char keys[ORDERS_MAX_AT_ONCE][96];
+	const char *keyp[ORDERS_MAX_AT_ONCE];
+	struct identity id;
+	struct patient_ref p;
+	char since[11], today[11];
+	size_t ngroups = 0;
+	int status = 0;
+	bool special = false;
+	enum lmn_rc rc = LMN_OK;
+
+	if (!subject(ctx, &id, &status))
+		return status;
+	if (!rq->orderer || !*rq->orderer)
+		return logical_error(call, "Beställarens namn saknas.");
+	if (!(items.v = calloc(MAX_ITEMS, sizeof(*items.v))) ||
+	    !(groups = calloc(ORDERS_MAX_AT_ONCE, sizeof(*groups)))) {
+		free(items.v);
+		return technical(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+	}
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
+		goto fail;
+	rc = patient_by_id_number(ctx->c, id.canonical, &p, &ctx->err);
+	if (rc == LMN_ENOTFOUND) {
+		db_rollback(ctx->c);
+		status = logical_error(call, "Det finns inga förskrivningar för dig hos regionen att "
+				       "beställa från. Kontakta den som förskrev produkterna.");
+		goto out;
+	}
+	date_format(rx_add_months(ctx->today, -LISTED_MONTHS), since);
+	date_format(ctx->today, today);
+	if (rc == LMN_OK)
+		rc = prescription_items_of_patient(ctx->c, p.id, since, today, keep_item, &items,
+						   &ctx->err);
+	for (size_t i = 0; rc == LMN_OK && status == 0 && i < rq->nrows; i++)
+		status = add_row(ctx, &items, i, groups, &ngroups, &rc);
+	db_rollback(ctx->c);
+	if (rc != LMN_OK)
+		goto fail;
+	if (status)
+		goto out;
+	/* A retry of the same request (the e-service retries on time-outs) carries the same key:
+	 * the order placed first is the answer. The key covers the day, so the same order on
+	 * another day is an order of its own (which the prescription's dates then judge). */
+	{
+		crypto_hash_sha256_state h;
+		unsigned char sum[crypto_hash_sha256_BYTES];
+		char hex[65];
+
+		crypto_hash_sha256_init(&h);
+		crypto_hash_sha256_update(&h, (const unsigned char *)id.canonical,
+					  strlen(id.canonical) + 1);
+		crypto_hash_sha256_update(&h, (const unsigned char *)rq->orderer,
+					  strlen(rq->orderer) + 1);
+		for (size_t g = 0; g < ngroups; g++) {
+			char *text = json_dumps(groups[g].body, JSON_COMPACT | JSON_SORT_KEYS);
+
+			if (text)
+				crypto_hash_sha256_update(&h, (const unsigned char *)text,
+							  strlen(text) + 1);
+			free(text);
+		}
+		crypto_hash_sha256_final(&h, sum);
+		sodium_bin2hex(hex, sizeof(hex), sum, 20);
+		for (size_t g = 0; g < ngroups; g++) {
+			snprintf(keys[g], sizeof(keys[g]), "1177-%s-%s-%zu", today, hex, g);
+			keyp[g] = keys[g];
+			bodies[g] = groups[g].body;
+		}
+	}
+	ctx->id[0] = p.id;
+	ctx->user.patient_id = p.id;
+	rc = orders_place_all(ctx, bodies, keyp, ngroups, placed);
+	if (rc == LMN_EREFUSED) {
+		status = refused(ctx, groups, ngroups);
+		goto out;
+	}
+	if (rc != LMN_OK)
+		goto fail;
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
+		goto fail;
+	for (size_t g = 0; rc == LMN_OK && g < ngroups; g++) {
+		rc = order_items_of_patient(ctx->c, p.id, placed[g].order_id, "0000-00-00",
+					    answer_order_item, ctx, &ctx->err);
+		special |= placed[g].special;
+	}
+	db_rollback(ctx->c);
+	if (rc != LMN_OK)
+		goto fail;
+	if (special) {
+		const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+
+		call->result = "INFO";
+		snprintf(call->comment, sizeof(call->comment),
+			 "Beställningen är mottagen. En eller flera av produkterna tas hem särskilt "
+			 "från leverantören och kan ta längre tid än %lld arbetsdagar att leverera.",
+			 rs ? (long long)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 4LL);
+	}
+	call->answered = true;
+	status = 201;
+	goto out;
+fail:
+	status = technical(ctx, rc);
+out:
+	for (size_t g = 0; g < ngroups; g++)
+		json_decref(groups[g].body);
+	free(groups);
+	free(items.v);
+	return status;
+}

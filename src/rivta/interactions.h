@@ -1,0 +1,23 @@
+/* The three interactions of the 1177 contracts, as API handlers run by rivta_dispatch
+ * (api_call_as) with the call's state as ctx->front. */
+#ifndef LMN_RIVTA_INTERACTIONS_H
+#define LMN_RIVTA_INTERACTIONS_H
+
+#include "api/api.h"
+#include "codec/medicalsupply.h"
+
+struct rivta_call {
+	const struct ms_request *rq;
+	struct buf out;         /* the answer's elements before ResultCode */
+	const char *result;     /* OK, ERROR or INFO */
+	char comment[512];      /* shown to the patient as it stands (Swedish) */
+	bool answered;          /* result and out are the answer */
+	bool fault;             /* a technical error: fault_detail is logged, a Fault answered */
+	char fault_detail[256];
+};
+
+int rivta_get_prescriptions(struct api_ctx *ctx);
+int rivta_get_delivery_points(struct api_ctx *ctx);
+int rivta_register_order(struct api_ctx *ctx);
+
+#endif
