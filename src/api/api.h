@@ -309,6 +309,9 @@ void jobs_stop(void);
 void jobs_deliveries_registered(void);
 
 int articles_list(struct api_ctx *ctx);
+int delivery_alternatives_list(struct api_ctx *ctx);
+int delivery_alternatives_create(struct api_ctx *ctx);
+int delivery_alternatives_update(struct api_ctx *ctx);
 int pickup_points_near(struct api_ctx *ctx);
 int calls_create(struct api_ctx *ctx);
 int calls_list(struct api_ctx *ctx);

@@ -164,6 +164,14 @@ static const struct route routes[] = {
 	{ "POST", "/api/fees", fees_create, ROLE_BIT(UR_ADMIN),
 	  "Set a fee from a date (today or later)" },
 
+	{ "GET", "/api/delivery-alternatives", delivery_alternatives_list,
+	  ROLE_BIT(UR_ADMIN) | ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "The delivery alternatives prescription items allow, per product area" },
+	{ "POST", "/api/delivery-alternatives", delivery_alternatives_create, ROLE_BIT(UR_ADMIN),
+	  "Add a delivery alternative" },
+	{ "PUT", "/api/delivery-alternatives/{id}", delivery_alternatives_update, ROLE_BIT(UR_ADMIN),
+	  "Change a delivery alternative (active false: no longer offered)" },
+
 	{ "GET", "/api/openapi.json", openapi_get, 0, "This document" },
 };
 

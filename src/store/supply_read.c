@@ -225,7 +225,7 @@ enum lmn_rc order_items_of_patient(struct db_conn *c, int64_t patient_id, int64_
 }
 
 #define ALTERNATIVE_COLUMNS "id, name, method, provider, choose_point, notifications, " \
-	"allow_comment, allow_contact_person"
+	"allow_comment, allow_contact_person, coalesce(area, ''), active"
 
 static void alternative_read(struct db_stmt *st, struct delivery_alternative *a)
 {
@@ -238,6 +238,64 @@ static void alternative_read(struct db_stmt *st, struct delivery_alternative *a)
 	COPY(a->notifications, st, 5);
 	a->allow_comment = db_col_int(st, 6) != 0;
 	a->allow_contact_person = db_col_int(st, 7) != 0;
+	COPY(a->area, st, 8);
+	a->active = db_col_int(st, 9) != 0;
+}
+
+enum lmn_rc delivery_alternatives_all(struct db_conn *c, struct delivery_alternative *out, int *n,
+				      struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	*n = 0;
+	rc = db_prepare(c, "SELECT " ALTERNATIVE_COLUMNS " FROM delivery_alternatives ORDER BY id",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row && *n < DELIVERY_MAX_ALTERNATIVES)
+		alternative_read(st, &out[(*n)++]);
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc delivery_alternative_save(struct db_conn *c, const struct delivery_alternative *a,
+				      int64_t *id, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	rc = db_prepare(c,
+			a->id ? "UPDATE delivery_alternatives SET area = nullif($2, ''), name = $3, "
+				"method = $4, provider = $5, choose_point = $6, notifications = $7, "
+				"allow_comment = $8, allow_contact_person = $9, active = $10 "
+				"WHERE id = $1 RETURNING id"
+			      : "INSERT INTO delivery_alternatives (id, area, name, method, provider, "
+				"choose_point, notifications, allow_comment, allow_contact_person, "
+				"active) VALUES (nullif($1, 0), nullif($2, ''), $3, $4, $5, $6, $7, $8, "
+				"$9, $10) RETURNING id",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, a->id);
+	db_bind_text(st, 2, a->area);
+	db_bind_text(st, 3, a->name);
+	db_bind_text(st, 4, a->method);
+	db_bind_text(st, 5, a->provider);
+	db_bind_int(st, 6, a->choose_point);
+	db_bind_text(st, 7, a->notifications);
+	db_bind_int(st, 8, a->allow_comment);
+	db_bind_int(st, 9, a->allow_contact_person);
+	db_bind_int(st, 10, a->active);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	if (rc == LMN_OK && !row)
+		return lmn_err_set(err, LMN_ENOTFOUND, "id", NULL, "no such delivery alternative");
+	return rc;
 }
 
 enum lmn_rc delivery_alternatives_for(struct db_conn *c, const char *area,

@@ -83,6 +83,8 @@ LMN_MUST_USE enum lmn_rc order_items_of_patient(struct db_conn *c, int64_t patie
 #define DELIVERY_MAX_ALTERNATIVES 16
 struct delivery_alternative {
 	int64_t id;
+	char area[24];         /* "": every product area */
+	bool active;
 	char name[128];
 	char method[16];       /* home, pickup_point */
 	char provider[24];     /* a pickup_providers code */
@@ -96,6 +98,15 @@ struct delivery_alternative {
 LMN_MUST_USE enum lmn_rc delivery_alternatives_for(struct db_conn *c, const char *area,
 						   struct delivery_alternative *out, int *n,
 						   struct lmn_err *err);
+/* Every alternative, active or not, by id. */
+LMN_MUST_USE enum lmn_rc delivery_alternatives_all(struct db_conn *c,
+						   struct delivery_alternative *out, int *n,
+						   struct lmn_err *err);
+/* Writes a (id 0: new; *id gets its id) in the caller's write transaction; an unknown id or
+ * provider, or an alternative the table's rules refuse, is LMN_EINVAL / LMN_ENOTFOUND. */
+LMN_MUST_USE enum lmn_rc delivery_alternative_save(struct db_conn *c,
+						   const struct delivery_alternative *a,
+						   int64_t *id, struct lmn_err *err);
 /* Whether items of the area allow another invoice address. */
 LMN_MUST_USE enum lmn_rc delivery_other_invoice_allowed(struct db_conn *c, const char *area,
 							bool *allowed, struct lmn_err *err);

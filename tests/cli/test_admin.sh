@@ -126,4 +126,22 @@ check "the closed account's token stops at once" "401" "$(curl -sS -o /dev/null 
 check "a closed account cannot sign in" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d '{"username":"ny.forskrivare","password":"ett-langt-losenord"}' "$B/api/login")"
 
+# --- Delivery alternatives (the 1177 contracts' DeliveryAlternative), kept as data ---
+check "the defaults: home delivery and three pickup-point providers" "1:home:INGEN 2:pickup_point:POSTNORD 3:pickup_point:DHL 4:pickup_point:SCHENKER" \
+	"$(body admin GET /api/delivery-alternatives | json '" ".join("%d:%s:%s" % (a["id"], a["method"], a["provider"]) for a in d["alternatives"])')"
+check "customer service may read them, a patient may not" "200 403" \
+	"$(status kundtjanst GET /api/delivery-alternatives) $(status patient GET /api/delivery-alternatives)"
+check "the administration adds one for diabetes products" "201 diabetes sms,email" \
+	"$(req admin POST /api/delivery-alternatives '{"area":"diabetes","name":"Utlämningsställe DHL (diabetes)","method":"pickup_point","provider":"DHL","choose_point":true,"notifications":["sms","email"]}' | { read -r st rest; echo "$st $(echo "$rest" | json 'd["area"]+" "+",".join(d["notifications"])')"; })"
+check "an unknown provider is refused, naming the field" "422 provider" \
+	"$(req admin POST /api/delivery-alternatives '{"name":"X","method":"pickup_point","provider":"BUDFIRMAN"}' | { read -r st rest; echo "$st $(echo "$rest" | json 'd["field"]')"; })"
+check "choosing a point needs a pickup-point provider" "422 choose_point" \
+	"$(req admin POST /api/delivery-alternatives '{"name":"X","method":"home","provider":"INGEN","choose_point":true}' | { read -r st rest; echo "$st $(echo "$rest" | json 'd["field"]')"; })"
+check "an alternative is switched off, not deleted" "200 False" \
+	"$(req admin PUT /api/delivery-alternatives/4 '{"name":"Utlämningsställe DB Schenker","method":"pickup_point","provider":"SCHENKER","choose_point":true,"notifications":["sms"],"active":false}' | { read -r st rest; echo "$st $(echo "$rest" | json 'd["active"]')"; })"
+check "an unknown alternative is 404" "404" \
+	"$(status admin PUT /api/delivery-alternatives/999 '{"name":"X","method":"home","provider":"INGEN"}')"
+check "only the administration changes them" "403" \
+	"$(status kundtjanst POST /api/delivery-alternatives '{"name":"X","method":"home","provider":"INGEN"}')"
+
 done_testing
