@@ -281,7 +281,8 @@ static enum lmn_rc list_item(const struct item_row *r, void *arg)
 }
 
 /* An order item: what was ordered, how it is delivered, when it was delivered. A protected
- * identity's home address is not repeated (the e-service has it from the patient's profile). */
+ * identity's home address and who was notified are not repeated (the e-service has them from the
+ * patient's profile). */
 static enum lmn_rc add_order_item(struct api_ctx *ctx, const struct order_item_row *r,
 				  bool protected_identity)
 {
@@ -320,7 +321,7 @@ static enum lmn_rc add_order_item(struct api_ctx *ctx, const struct order_item_r
 	}
 	if (*r->notification && notification_wire(r->notification))
 		ms_add_elem(b, "c", "DeliveryNotificationMethod", notification_wire(r->notification));
-	if (*r->notification_receiver)
+	if (*r->notification_receiver && !protected_identity) /* a phone number or address */
 		ms_add_elem(b, "c", "DeliveryNotificationReceiver", r->notification_receiver);
 	if (*r->comment)
 		ms_add_elem(b, "c", "DeliveryComment", r->comment);
