@@ -820,7 +820,7 @@ int rivta_register_order(struct api_ctx *ctx)
 	{
 		crypto_hash_sha256_state h;
 		unsigned char sum[crypto_hash_sha256_BYTES];
-		char hex[65];
+		char hex[41];
 
 		crypto_hash_sha256_init(&h);
 		crypto_hash_sha256_update(&h, (const unsigned char *)id.canonical,
