@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,9 +43,20 @@ void ms_responder_ns(enum ms_interaction k, int version, char out[96])
 		 ms_interaction_name(k) ? ms_interaction_name(k) : "?", version);
 }
 
+/* libxml2 reports some errors (an encoding's conversion failing, quoting the input's bytes) through
+ * its generic handler, which XML_PARSE_NOERROR does not silence: nothing of a request goes to
+ * stderr. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 void ms_init(void)
 {
 	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, quiet);
+	xmlThrDefSetGenericErrorFunc(NULL, quiet);
 }
 
 /* ---- Reading ---- */
@@ -165,6 +177,9 @@ static const char *text_of(struct reader *rd, xmlNode *n)
 	struct ms_request *r = rd->r;
 	size_t start = r->text_len;
 
+	/* Room for the NUL, also when the element has no text at all. */
+	if (r->text_len >= r->text_cap)
+		goto full;
 	for (xmlNode *c = n->children; c; c = c->next) {
 		const char *s;
 		size_t len;
@@ -178,12 +193,14 @@ static const char *text_of(struct reader *rd, xmlNode *n)
 			continue;
 		s = (const char *)c->content;
 		len = s ? strlen(s) : 0;
-		if (r->text_len - start + len > MS_MAX_TEXT || r->text_len + len + 1 > r->text_cap) {
+		if (r->text_len - start + len > MS_MAX_TEXT) {
 			lmn_err_set(rd->err, LMN_EINVAL, (const char *)n->name, NULL,
 				    "element %s: text longer than %u bytes", (const char *)n->name,
 				    MS_MAX_TEXT);
 			return NULL;
 		}
+		if (r->text_len + len + 1 > r->text_cap)
+			goto full;
 		memcpy(r->text + r->text_len, s, len);
 		r->text_len += len;
 	}
@@ -197,6 +214,11 @@ static const char *text_of(struct reader *rd, xmlNode *n)
 	r->text_len = start + (size_t)(e - t);
 	r->text[r->text_len++] = '\0';
 	return r->text + start;
+full:
+	lmn_err_set(rd->err, LMN_EINVAL, (const char *)n->name, NULL,
+		    "element %s: the request's texts are longer than %zu bytes",
+		    (const char *)n->name, r->text_cap);
+	return NULL;
 }
 
 /* Reads child name as text into *out (left NULL when absent and optional). */
@@ -448,9 +470,11 @@ enum lmn_rc ms_read(const char *body, size_t len, enum ms_interaction kind, int 
 	if (len > (size_t)INT32_MAX)
 		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "request too large");
 	ms_responder_ns(kind, version, rd.responder);
-	/* Every text of the document is at most as long as the document (no entity is expanded),
-	 * plus a terminating NUL for each element. */
-	out->text_cap = 2 * len + 16;
+	/* The texts as UTF-8, each with its NUL. No entity is expanded, but a document in another
+	 * encoding grows: a byte of windows-1252 becomes up to three (0x80 is U+20AC), two of UTF-16
+	 * up to three. text_of checks every copy and NUL against the capacity (a request that still
+	 * outgrows it is refused). */
+	out->text_cap = 3 * len + 16;
 	if (!(out->text = malloc(out->text_cap)))
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	if (!(ctxt = xmlNewParserCtxt()))

@@ -82,7 +82,8 @@ struct ms_request {
 	size_t text_len, text_cap;
 };
 
-/* Calls once per process before any thread parses (libxml2's global state). */
+/* Calls once per process before any thread parses (libxml2's global state; its messages are
+ * silenced). */
 void ms_init(void);
 
 /* Reads the SOAP envelope in body as a request of interaction kind, major version: the header's

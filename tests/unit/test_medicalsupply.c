@@ -1,6 +1,7 @@
 /* Tests codec/medicalsupply: reading the 1177 contracts' SOAP requests (both versions, the real
  * example request, the schema's order and cardinalities, DTDs and entities refused, sizes) and
- * escaping text for the answers. */
+ * escaping text for the answers; a request in windows-1252 whose texts grow threefold as UTF-8
+ * (the reader once wrote past its buffer). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,11 +14,18 @@
 #include <string.h>
 
 #include "codec/medicalsupply.h"
+#include "util/buf.h"
 
 #define ENV_OPEN "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">" \
 	"<soapenv:Header><LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">SE-1" \
 	"</LogicalAddress></soapenv:Header><soapenv:Body>"
 #define ENV_CLOSE "</soapenv:Body></soapenv:Envelope>"
+#define ENVELOPE_OPEN_AT(hsa)                                                                \
+	"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>"           \
+	"<LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">" hsa "</LogicalAddress>"    \
+	"</s:Header><s:Body>"
+#define ENVELOPE_OPEN ENVELOPE_OPEN_AT("SE123")
+#define ENVELOPE_CLOSE "</s:Body></s:Envelope>"
 #define GETP(v, inner) ENV_OPEN "<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:" \
 	"medicalsupply:GetMedicalSupplyPrescriptionsResponder:" v "\">" inner \
 	"</GetMedicalSupplyPrescriptions>" ENV_CLOSE
@@ -196,6 +204,79 @@ static void escaping(void **state)
 	buf_release(&b);
 }
 
+/* 170 bytes 0x80, U+20AC in windows-1252: 510 bytes of UTF-8. */
+static void add_euros(struct buf *b, const char *name, int n)
+{
+	buf_addf(b, "<%s>", name);
+	for (int i = 0; i < n; i++)
+		buf_addc(b, '\x80');
+	buf_addf(b, "</%s>", name);
+}
+
+/* A request whose texts as UTF-8 are longer than twice the document: the reader made room for
+ * only that much, and this document, with its texts then filling the room exactly before the
+ * empty CareOfAddress of the fifth row, had the NUL written one byte past it (ASan: heap-buffer-
+ * overflow in text_of). Now it is read whole. fuzz/corpus/soap/windows-1252-texts is the same. */
+static void test_windows_1252_texts(void **state)
+{
+	static const char *const full[] = { "Street", "PostalCode", "City", "Phone" };
+	struct buf b;
+	struct ms_request r;
+	struct lmn_err err;
+	char euros[511];
+
+	(void)state;
+	buf_init(&b, 0);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" ENVELOPE_OPEN_AT("X")
+		     "<o:RegisterMedicalSupplyOrder xmlns=\"urn:riv:crm:selfservice:medicalsupply:1\" "
+		     "xmlns:o=\"urn:riv:crm:selfservice:medicalsupply:"
+		     "RegisterMedicalSupplyOrderResponder:1\"><o:Order>");
+	add_euros(&b, "SubjectOfCareId", 1);
+	add_euros(&b, "Orderer", 170);
+	buf_adds(&b, "<OrderByDelegate>false</OrderByDelegate>");
+	for (int row = 0; row < 5; row++) {
+		buf_adds(&b, "<OrderRow>");
+		add_euros(&b, "PrescriptionId", 170);
+		add_euros(&b, "PrescriptionItemId", 170);
+		buf_adds(&b, "<DeliveryChoice>");
+		add_euros(&b, "DeliveryMethodId", 170);
+		add_euros(&b, "DeliveryMethod", 170);
+		buf_adds(&b, "<HomeDeliveryAddress>");
+		add_euros(&b, "Receiver", 170);
+		buf_adds(&b, "<CareOfAddress/>");
+		for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++)
+			add_euros(&b, full[i], 170);
+		buf_adds(&b, "</HomeDeliveryAddress></DeliveryChoice><Article>");
+		add_euros(&b, "ArticleNo", 170);
+		add_euros(&b, "ArticleName", 170);
+		buf_adds(&b, "<PackageSize>1</PackageSize>");
+		add_euros(&b, "ProductArea", 170);
+		buf_adds(&b, "<IsOrderable>true</IsOrderable></Article>"
+			     "<NoOfPackages>1</NoOfPackages><NoOfPcs>1</NoOfPcs>");
+		add_euros(&b, "Source", 170);
+		buf_adds(&b, "</OrderRow>");
+	}
+	buf_adds(&b, "</o:Order></o:RegisterMedicalSupplyOrder>" ENVELOPE_CLOSE);
+	for (int i = 0; i < 227; i++)
+		buf_addc(&b, ' ');
+	assert_false(b.failed);
+	assert_int_equal(b.len, 14841);
+
+	for (int i = 0; i < 170; i++)
+		memcpy(euros + 3 * i, "\xE2\x82\xAC", 3);
+	euros[510] = '\0';
+	lmn_err_clear(&err);
+	assert_int_equal(ms_read(b.data, b.len, MS_REGISTER_ORDER, 1, &r, &err), LMN_OK);
+	assert_int_equal(r.nrows, 5);
+	assert_string_equal(r.subject, "\xE2\x82\xAC");
+	assert_string_equal(r.rows[4].choice.home.receiver, euros);
+	assert_string_equal(r.rows[4].choice.home.care_of, "");
+	assert_string_equal(r.rows[4].source, euros);
+	assert_true(r.text_len <= r.text_cap);
+	ms_request_release(&r);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +286,7 @@ int main(void)
 		cmocka_unit_test(dtd_and_entities_refused),
 		cmocka_unit_test(sizes_capped),
 		cmocka_unit_test(escaping),
+		cmocka_unit_test(test_windows_1252_texts),
 	};
 
 	ms_init();
