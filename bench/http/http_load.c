@@ -2,10 +2,17 @@
  * its next request as soon as the answer to the last one has arrived (a closed loop), for a fixed
  * time after a warm-up. Prints throughput, latency percentiles from a histogram and the status codes.
  *
- * Two kinds of request, against the patients of a targets file ("PATIENT_ID ITEM_ID" per line):
- *   place  POST /api/patients/{id}/orders, one line of the item, a distinct Idempotency-Key each
- *   list   GET /api/patients/{id}/orders
- * Usage: http_load --port N --token FILE --targets FILE --kind place|list
+ * Kinds of request, against the patients of a targets file ("PATIENT_ID ITEM_ID" per line, for
+ * the 1177 contracts "PATIENT_ID ITEM_ID ID_NUMBER PRESCRIPTION_ID"):
+ *   place          POST /api/patients/{id}/orders, one line of the item, a distinct Idempotency-Key
+ *   list           GET /api/patients/{id}/orders
+ *   rivta-order    RegisterMedicalSupplyOrder of the item (SOAP), a distinct Orderer each (the
+ *                  contract's retry key covers the orderer: every request is a new order)
+ *   rivta-prescriptions  GetMedicalSupplyPrescriptions of the patient (SOAP)
+ * With --tls-ca, --tls-cert and --tls-key (PEM) the connections are HTTPS with a client
+ * certificate (mutual TLS, GnuTLS), each handshake once when the connection opens.
+ * Usage: http_load --port N --targets FILE --kind place|list|rivta-order|rivta-prescriptions
+ *                  [--token FILE] [--rivta-version 1|2] [--tls-ca F --tls-cert F --tls-key F]
  *                  [--connections 64] [--threads 2] [--duration 10] [--warmup 2] [--key-prefix S] */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +34,7 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <gnutls/gnutls.h>
 
 #define MAX_CONNS 4096
 #define MAX_THREADS 64
@@ -99,10 +107,11 @@ static uint64_t hist_quantile(const struct hist *h, double q)
 	return h->max_ns;
 }
 
-enum kind { PLACE, LIST };
+enum kind { PLACE, LIST, RIVTA_ORDER, RIVTA_PRESCRIPTIONS };
 
 struct target {
-	int64_t patient, item;
+	int64_t patient, item, prescription;
+	char id_number[16];
 };
 
 struct opts {
@@ -115,18 +124,22 @@ struct opts {
 	const char *key_prefix;
 	struct target *targets;
 	size_t ntargets;
+	int rivta_version;
+	gnutls_certificate_credentials_t tls; /* NULL: plain HTTP */
 };
 
 /* Status codes counted per thread: 100–599; 0 counts answers that could not be parsed. */
 struct counts {
 	uint64_t status[600];
 	uint64_t sock_errors, reconnects;
+	uint64_t result_errors; /* SOAP answers 200 whose ResultCode is ERROR */
 };
 
 struct conn {
 	int fd;
+	gnutls_session_t tls;
 	int id;
-	char req[1024];
+	char req[4096];
 	size_t req_len;
 	char *in;
 	size_t in_len;
@@ -165,6 +178,56 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
+#define SOAP_OPEN                                                                            \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                        \
+	"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">"         \
+	"<soapenv:Header><LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">"            \
+	"SE2321000016-LMN1</LogicalAddress></soapenv:Header><soapenv:Body>"
+#define SOAP_CLOSE "</soapenv:Body></soapenv:Envelope>"
+
+/* A request of the 1177 contracts (the bench's LogicalAddress is run.sh's --logical-address). */
+static int build_soap(const struct opts *o, const struct target *t, struct conn *c)
+{
+	const char *name = o->kind == RIVTA_ORDER ? "RegisterMedicalSupplyOrder"
+						  : "GetMedicalSupplyPrescriptions";
+	const char *area = o->rivta_version == 1 ? "DIABETES" : "<code>DIABETES</code>";
+	char body[2048];
+	int nb;
+
+	if (o->kind == RIVTA_PRESCRIPTIONS)
+		nb = snprintf(body, sizeof(body),
+			      SOAP_OPEN "<r:%s xmlns:r=\"urn:riv:crm:selfservice:medicalsupply:"
+			      "%sResponder:%d\"><r:SubjectOfCareId>%s</r:SubjectOfCareId></r:%s>"
+			      SOAP_CLOSE, name, name, o->rivta_version, t->id_number, name);
+	else
+		nb = snprintf(body, sizeof(body),
+			      SOAP_OPEN "<r:%s xmlns:r=\"urn:riv:crm:selfservice:medicalsupply:"
+			      "%sResponder:%d\" xmlns=\"urn:riv:crm:selfservice:medicalsupply:%d\">"
+			      "<r:Order><SubjectOfCareId>%s</SubjectOfCareId>"
+			      "<Orderer>Bench %s-%d-%llu</Orderer><OrderByDelegate>false</OrderByDelegate>"
+			      "<OrderRow><PrescriptionId>%lld</PrescriptionId>"
+			      "<PrescriptionItemId>%lld</PrescriptionItemId><DeliveryChoice>"
+			      "<DeliveryMethodId>1</DeliveryMethodId><DeliveryMethod>HEMLEVERANS"
+			      "</DeliveryMethod><HomeDeliveryAddress><Receiver>Bench Patient</Receiver>"
+			      "<Street>Mätgatan 1</Street><PostalCode>11122</PostalCode>"
+			      "<City>Stockholm</City><Phone>0701234567</Phone></HomeDeliveryAddress>"
+			      "</DeliveryChoice><Article><ArticleNo>1</ArticleNo><ArticleName>Bench"
+			      "</ArticleName><PackageSize>1</PackageSize><ProductArea>%s</ProductArea>"
+			      "<IsOrderable>true</IsOrderable></Article><NoOfPackages>1</NoOfPackages>"
+			      "<NoOfPcs>0</NoOfPcs><Source>BP</Source></OrderRow></r:Order></r:%s>"
+			      SOAP_CLOSE, name, name, o->rivta_version, o->rivta_version, t->id_number,
+			      o->key_prefix, c->id, (unsigned long long)c->seq,
+			      (long long)t->prescription, (long long)t->item, area, name);
+	if (nb <= 0 || (size_t)nb >= sizeof(body))
+		return 0;
+	return snprintf(c->req, sizeof(c->req),
+			"POST /crm/selfservice/medicalsupply/%s/%d/rivtabp21 HTTP/1.1\r\n"
+			"Host: %s\r\nContent-Type: text/xml; charset=UTF-8\r\n"
+			"SOAPAction: \"urn:riv:crm:selfservice:medicalsupply:%sResponder:%d:%s\"\r\n"
+			"Content-Length: %d\r\n\r\n%s",
+			name, o->rivta_version, o->host, name, o->rivta_version, name, nb, body);
+}
+
 /* The next request for this connection: a random target; a new Idempotency-Key each order. */
 static void build_request(const struct opts *o, struct conn *c)
 {
@@ -172,7 +235,9 @@ static void build_request(const struct opts *o, struct conn *c)
 	char body[256];
 	int nb, n;
 
-	if (o->kind == LIST) {
+	if (o->kind == RIVTA_ORDER || o->kind == RIVTA_PRESCRIPTIONS) {
+		n = build_soap(o, t, c);
+	} else if (o->kind == LIST) {
 		n = snprintf(c->req, sizeof(c->req),
 			     "GET /api/patients/%lld/orders HTTP/1.1\r\nHost: %s\r\n"
 			     "Authorization: Bearer %s\r\n\r\n",
@@ -193,7 +258,7 @@ static void build_request(const struct opts *o, struct conn *c)
 	c->req_len = n > 0 && (size_t)n < sizeof(c->req) ? (size_t)n : 0;
 }
 
-static int connect_to(const struct opts *o)
+static int connect_to(const struct opts *o, gnutls_session_t *tls)
 {
 	struct sockaddr_in a;
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
@@ -209,15 +274,84 @@ static int connect_to(const struct opts *o)
 		return -1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (o->tls) { /* the handshake on the blocking socket, then on as usual */
+		int rc;
+
+		if (gnutls_init(tls, GNUTLS_CLIENT) != GNUTLS_E_SUCCESS) {
+			close(fd);
+			return -1;
+		}
+		if (gnutls_set_default_priority(*tls) != GNUTLS_E_SUCCESS ||
+		    gnutls_credentials_set(*tls, GNUTLS_CRD_CERTIFICATE, o->tls) != GNUTLS_E_SUCCESS ||
+		    gnutls_server_name_set(*tls, GNUTLS_NAME_DNS, "localhost", 9) != GNUTLS_E_SUCCESS) {
+			gnutls_deinit(*tls);
+			*tls = NULL;
+			close(fd);
+			return -1;
+		}
+		gnutls_session_set_verify_cert(*tls, "localhost", 0);
+		gnutls_transport_set_int(*tls, fd);
+		do
+			rc = gnutls_handshake(*tls);
+		while (rc < 0 && !gnutls_error_is_fatal(rc));
+		if (rc < 0) {
+			fprintf(stderr, "TLS handshake: %s\n", gnutls_strerror(rc));
+			gnutls_deinit(*tls);
+			*tls = NULL;
+			close(fd);
+			return -1;
+		}
+	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
 }
 
-/* Sends the whole request (small: the socket buffer takes it at once; waits if it does not). */
-static bool send_all(int fd, const char *p, size_t n)
+static void conn_close(struct conn *c)
 {
+	if (c->tls) {
+		gnutls_deinit(c->tls);
+		c->tls = NULL;
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* recv, through TLS when the connection has it; -1 with errno EAGAIN when nothing is there. */
+static ssize_t conn_recv(struct conn *c, char *p, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls)
+		return recv(c->fd, p, n, 0);
+	r = gnutls_record_recv(c->tls, p, n);
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return r < 0 ? -1 : r;
+}
+
+/* Sends the whole request (small: the socket buffer takes it at once; waits if it does not). */
+static bool send_all(struct conn *c, const char *p, size_t n)
+{
+	int fd = c->fd;
+
 	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		ssize_t w;
+
+		if (c->tls) {
+			w = gnutls_record_send(c->tls, p, n);
+			if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED) {
+				errno = EAGAIN;
+				w = -1;
+			} else if (w < 0) {
+				errno = EIO;
+				w = -1;
+			}
+		} else {
+			w = send(fd, p, n, MSG_NOSIGNAL);
+		}
 		if (w > 0) {
 			p += w;
 			n -= (size_t)w;
@@ -239,7 +373,7 @@ static bool send_next(struct worker *w, struct conn *c)
 	c->seq++;
 	c->in_len = 0;
 	c->started = now_ns();
-	return send_all(c->fd, c->req, c->req_len);
+	return send_all(c, c->req, c->req_len);
 }
 
 /* The three digits of a status code; 0 when they are not digits. */
@@ -292,6 +426,11 @@ static void count_answer(struct worker *w, struct conn *c, int status, uint64_t 
 		return;
 	hist_add(&w->hist, done - c->started);
 	w->counts.status[status >= 100 && status < 600 ? status : 0]++;
+	if (status == 200 && (w->o->kind == RIVTA_ORDER || w->o->kind == RIVTA_PRESCRIPTIONS) &&
+	    memmem(c->in, c->in_len, "ResultCode>ERROR<", 17)) {
+		w->counts.result_errors++;
+		status = 0; /* for the report below */
+	}
 	if ((status < 200 || status > 299) && !w->first_error[0]) {
 		const char *body = memmem(c->in, c->in_len, "\r\n\r\n", 4);
 		snprintf(w->first_error, sizeof(w->first_error), "%d %.*s", status,
@@ -303,11 +442,10 @@ static bool reopen(struct worker *w, int ep, struct conn *c)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 
-	if (c->fd >= 0) {
+	if (c->fd >= 0)
 		epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-		close(c->fd);
-	}
-	c->fd = connect_to(w->o);
+	conn_close(c);
+	c->fd = connect_to(w->o, &c->tls);
 	if (c->fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0)
 		return false;
 	w->counts.reconnects++;
@@ -326,7 +464,7 @@ static void *run_worker(void *arg)
 		struct conn *c = &w->conns[i];
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 
-		c->fd = connect_to(w->o);
+		c->fd = connect_to(w->o, &c->tls);
 		if (c->fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0 || !send_next(w, c)) {
 			w->counts.sock_errors++;
 			continue;
@@ -342,12 +480,14 @@ static void *run_worker(void *arg)
 
 		for (int i = 0; i < n; i++) {
 			struct conn *c = evs[i].data.ptr;
-			ssize_t r = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+			ssize_t r;
 			int status = 0;
 			bool close_after = false;
 			long len;
 			uint64_t done;
 
+		again:
+			r = conn_recv(c, c->in + c->in_len, IN_CAP - c->in_len);
 			if (r < 0 && (errno == EAGAIN || errno == EINTR))
 				continue;
 			if (r <= 0) {
@@ -358,6 +498,9 @@ static void *run_worker(void *arg)
 			}
 			c->in_len += (size_t)r;
 			len = parse_answer(c, &status, &close_after);
+			/* TLS may hold records already read from the socket: epoll does not see them. */
+			if (len == 0 && c->tls && gnutls_record_check_pending(c->tls) > 0)
+				goto again;
 			if (len == 0)
 				continue;
 			done = now_ns();
@@ -379,8 +522,7 @@ static void *run_worker(void *arg)
 		}
 	}
 	for (int i = 0; i < w->nconns; i++)
-		if (w->conns[i].fd >= 0)
-			close(w->conns[i].fd);
+		conn_close(&w->conns[i]);
 	close(ep);
 	return NULL;
 }
@@ -396,7 +538,14 @@ static bool load_targets(const char *path, struct opts *o)
 		perror(path);
 		return false;
 	}
-	while (fscanf(f, "%lld %lld", &p, &i) == 2) {
+	char line[256];
+
+	while (fgets(line, sizeof(line), f)) {
+		long long rx = 0;
+		char idn[16] = "";
+
+		if (sscanf(line, "%lld %lld %15s %lld", &p, &i, idn, &rx) < 2)
+			continue;
 		if (o->ntargets == cap) {
 			struct target *t;
 			cap = cap ? cap * 2 : 4096;
@@ -409,6 +558,14 @@ static bool load_targets(const char *path, struct opts *o)
 		}
 		o->targets[o->ntargets].patient = p;
 		o->targets[o->ntargets].item = i;
+		o->targets[o->ntargets].prescription = rx;
+		memcpy(o->targets[o->ntargets].id_number, idn, sizeof(idn));
+		if ((o->kind == RIVTA_ORDER || o->kind == RIVTA_PRESCRIPTIONS) && (!idn[0] || !rx)) {
+			fprintf(stderr, "%s: the 1177 contracts need ID_NUMBER and PRESCRIPTION_ID\n",
+				path);
+			fclose(f);
+			return false;
+		}
 		o->ntargets++;
 	}
 	fclose(f);
@@ -459,7 +616,9 @@ static void sleep_until(uint64_t t)
 }
 
 static const char usage[] =
-	"usage: http_load --port N --token FILE --targets FILE --kind place|list [--host ADDR]\n"
+	"usage: http_load --port N --targets FILE --kind place|list|rivta-order|rivta-prescriptions\n"
+	"                 [--token FILE] [--host ADDR] [--rivta-version 1|2]\n"
+	"                 [--tls-ca FILE --tls-cert FILE --tls-key FILE]\n"
 	"                 [--connections N] [--threads N] [--duration S] [--warmup S] [--key-prefix S]\n";
 
 int main(int argc, char **argv)
@@ -475,11 +634,18 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "key-prefix", required_argument, NULL, 'K' },
+		{ "rivta-version", required_argument, NULL, 'V' },
+		{ "tls-ca", required_argument, NULL, 'A' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'Y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .kind = LIST, .host = "127.0.0.1", .connections = 64, .threads = 2,
-			  .duration = 10, .warmup = 2, .key_prefix = "bench" };
+			  .duration = 10, .warmup = 2, .key_prefix = "bench", .rivta_version = 1 };
 	const char *token_path = NULL, *targets_path = NULL;
+	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
+	static const char *const kind_names[] = { "place", "list", "rivta-order",
+						  "rivta-prescriptions" };
 	static struct worker workers[MAX_THREADS];
 	struct hist all;
 	struct counts total;
@@ -503,9 +669,21 @@ int main(int argc, char **argv)
 				o.kind = PLACE;
 			else if (strcmp(optarg, "list") == 0)
 				o.kind = LIST;
+			else if (strcmp(optarg, "rivta-order") == 0)
+				o.kind = RIVTA_ORDER;
+			else if (strcmp(optarg, "rivta-prescriptions") == 0)
+				o.kind = RIVTA_PRESCRIPTIONS;
 			else
 				goto bad;
 			break;
+		case 'V':
+			if (!parse_num(optarg, 1, 2, &v))
+				goto bad;
+			o.rivta_version = (int)v;
+			break;
+		case 'A': tls_ca = optarg; break;
+		case 'C': tls_cert = optarg; break;
+		case 'Y': tls_key = optarg; break;
 		case 'c':
 			if (!parse_num(optarg, 1, MAX_CONNS, &v))
 				goto bad;
@@ -528,10 +706,25 @@ int main(int argc, char **argv)
 			goto bad;
 		}
 	}
-	if (optind != argc || !o.port || !token_path || !targets_path)
+	if (optind != argc || !o.port || !targets_path ||
+	    (!token_path && (o.kind == PLACE || o.kind == LIST)) ||
+	    (!tls_ca + !tls_cert + !tls_key) % 3 != 0)
 		goto bad;
-	if (!load_token(token_path, &o) || !load_targets(targets_path, &o))
+	if ((token_path && !load_token(token_path, &o)) || !load_targets(targets_path, &o))
 		return 1;
+	if (tls_ca) {
+		int rc;
+
+		if (gnutls_global_init() != GNUTLS_E_SUCCESS ||
+		    gnutls_certificate_allocate_credentials(&o.tls) != GNUTLS_E_SUCCESS)
+			return 1;
+		if ((rc = gnutls_certificate_set_x509_trust_file(o.tls, tls_ca, GNUTLS_X509_FMT_PEM)) <= 0 ||
+		    (rc = gnutls_certificate_set_x509_key_file(o.tls, tls_cert, tls_key,
+							       GNUTLS_X509_FMT_PEM)) < 0) {
+			fprintf(stderr, "TLS files: %s\n", rc < 0 ? gnutls_strerror(rc) : "no CA");
+			return 1;
+		}
+	}
 	if (o.threads > o.connections)
 		o.threads = o.connections;
 
@@ -574,19 +767,23 @@ int main(int argc, char **argv)
 			total.status[s] += workers[i].counts.status[s];
 		total.sock_errors += workers[i].counts.sock_errors;
 		total.reconnects += workers[i].counts.reconnects;
+		total.result_errors += workers[i].counts.result_errors;
 	}
 	for (int s = 200; s < 300; s++)
 		ok += total.status[s];
+	ok -= total.result_errors;
 	non2xx = all.count - ok;
 	secs = o.duration;
-	printf("%s: %d connections, %d client threads, %.1f s measured after %.1f s warm-up\n",
-	       o.kind == PLACE ? "place orders" : "read order lists", o.connections, o.threads,
-	       secs, o.warmup);
+	printf("%s%s: %d connections, %d client threads, %.1f s measured after %.1f s warm-up\n",
+	       kind_names[o.kind], o.tls ? " (mutual TLS)" : "", o.connections, o.threads, secs,
+	       o.warmup);
 	printf("  %llu answers, %.0f/s; 2xx %llu, other %llu", (unsigned long long)all.count,
 	       (double)all.count / secs, (unsigned long long)ok, (unsigned long long)non2xx);
 	for (int s = 0; s < 600; s++)
 		if (total.status[s] && (s < 200 || s > 299))
 			printf(" [%d: %llu]", s, (unsigned long long)total.status[s]);
+	if (total.result_errors)
+		printf(" [ResultCode ERROR: %llu]", (unsigned long long)total.result_errors);
 	printf("; socket errors %llu\n", (unsigned long long)total.sock_errors);
 	printf("  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f\n",
 	       (double)hist_quantile(&all, 0.50) / 1e6, (double)hist_quantile(&all, 0.90) / 1e6,
@@ -599,7 +796,7 @@ int main(int argc, char **argv)
 	/* One line for scripts. */
 	printf("RESULT kind=%s conns=%d secs=%.1f answers=%llu rps=%.0f ok=%llu non2xx=%llu "
 	       "sockerr=%llu p50=%.3f p90=%.3f p99=%.3f max=%.3f\n",
-	       o.kind == PLACE ? "place" : "list", o.connections, secs,
+	       kind_names[o.kind], o.connections, secs,
 	       (unsigned long long)all.count, (double)all.count / secs, (unsigned long long)ok,
 	       (unsigned long long)non2xx, (unsigned long long)total.sock_errors,
 	       (double)hist_quantile(&all, 0.50) / 1e6, (double)hist_quantile(&all, 0.90) / 1e6,
@@ -610,6 +807,10 @@ int main(int argc, char **argv)
 		free(workers[i].conns);
 	}
 	free(o.targets);
+	if (o.tls) {
+		gnutls_certificate_free_credentials(o.tls);
+		gnutls_global_deinit();
+	}
 	return 0;
 bad:
 	fputs(usage, stderr);
