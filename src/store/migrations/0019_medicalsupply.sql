@@ -16,12 +16,12 @@ UPDATE sqlite_schema SET sql = replace(sql,
         'CHECK (role <> ''patient'' OR patient_id IS NOT NULL OR kind = ''integration'')')
  WHERE type = 'table' AND name = 'users';
 PRAGMA writable_schema = RESET;
-CREATE TABLE migration_0018_check (ok INTEGER NOT NULL CHECK (ok = 1)) STRICT;
-INSERT INTO migration_0018_check
+CREATE TABLE migration_0019_check (ok INTEGER NOT NULL CHECK (ok = 1)) STRICT;
+INSERT INTO migration_0019_check
 SELECT instr(sql, 'channel = ''1177''') > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'orders';
-INSERT INTO migration_0018_check
+INSERT INTO migration_0019_check
 SELECT instr(sql, 'OR kind = ''integration''') > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'users';
-DROP TABLE migration_0018_check;
+DROP TABLE migration_0019_check;
 
 -- Who the e-service says ordered (the patient, or a delegate: OrderByDelegate), and what a
 -- delivery choice may carry beside the address.
