@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "rules/areas.h"
 
 int articles_list(struct api_ctx *ctx)
 {
@@ -16,10 +17,17 @@ int articles_list(struct api_ctx *ctx)
 	bool row;
 	enum lmn_rc rc;
 
-	if (area && strcmp(area, "nutrition") != 0 && strcmp(area, "incontinence") != 0) {
+	/* A code of the product area list (issue 18: the areas are data). */
+	if (area && area_parse(area, strlen(area)) < 0) {
+		struct buf known;
+		int status;
+		buf_init(&known, 4096);
+		areas_format_codes(&known, " eller ");
 		json_decref(list);
-		return api_problem(ctx, 400, "invalid_input", "area", NULL,
-				   "area ska vara nutrition eller incontinence.");
+		status = api_problem(ctx, 400, "invalid_input", "area", NULL, "area ska vara %s.",
+				     known.data ? known.data : "");
+		buf_release(&known);
+		return status;
 	}
 	if (!api_query_int(ctx, "limit", 100, 1, 1000, &limit)) {
 		json_decref(list);

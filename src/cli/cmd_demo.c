@@ -40,11 +40,14 @@ int cmd_demo(int argc, char **argv)
 		cli_error("%s", err.message);
 		return 1;
 	}
-	if (cli_load_rules(&p, rules) != LMN_OK)
-		return 1;
+	/* The store first: its product area list is what the rule files may name (issue 18). */
 	if (db_open(db_path, &db, &err) != LMN_OK) {
 		cli_error("%s", err.message);
-		goto out;
+		return 1;
+	}
+	if (cli_load_rules(&p, rules) != LMN_OK) {
+		db_close(db);
+		return 1;
 	}
 	fprintf(stderr, "lmn: demodata till %s (allt är påhittat; priserna är exempel)\n", db_path);
 	if (demo_load(db, &p, now.day, stderr, &n, &err) != LMN_OK) {

@@ -125,9 +125,11 @@ static int import_assortment(const char *path, const char *db_path, lmn_day defa
 	}
 	if (default_from == LMN_DAY_NONE)
 		opt.default_price_from = now.day;
-	rc = assortment_csv_read(data, len, &opt, &imp, &err);
-	if (rc == LMN_OK && (rc = db_open(db_path, &db, &err)) == LMN_OK &&
-	    (rc = db_acquire(db, &c, &err)) == LMN_OK && (rc = db_begin(c, true, &err)) == LMN_OK) {
+	/* The store first: a row's area must be in its product area list (issue 18). */
+	if ((rc = db_open(db_path, &db, &err)) == LMN_OK)
+		rc = assortment_csv_read(data, len, &opt, &imp, &err);
+	if (rc == LMN_OK && (rc = db_acquire(db, &c, &err)) == LMN_OK &&
+	    (rc = db_begin(c, true, &err)) == LMN_OK) {
 		rc = articles_write(c, &imp, now.day, on_write, &bar, &n, &err);
 		if (rc == LMN_OK)
 			rc = db_commit(c, &err);

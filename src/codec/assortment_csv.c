@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "codec/csv.h"
+#include "rules/areas.h"
 #include "rules/params.h"
+#include "util/buf.h"
 
 enum column {
 	C_ARTICLE_NUMBER,
@@ -427,24 +429,31 @@ static bool article_number(struct row_state *rs, char out[33])
 	return true;
 }
 
+/* Product area: a code of the product area list or its Swedish name, in any case (issue 18: the
+ * list is data, registered from the database). */
 static void area(struct row_state *rs, int *out)
 {
 	struct csv_field f = value(rs, C_AREA);
 	char shown[64];
+	struct buf known;
+	int a;
 
-	if (f.len == 0) {
-		fault(rs, C_AREA, "värde saknas; ange nutrition eller incontinence (inkontinens)");
+	if (f.len != 0 && (a = area_find(f.ptr, f.len)) >= 0) {
+		*out = a;
 		return;
 	}
-	if (equals_ci(f, "nutrition")) {
-		*out = AREA_NUTRITION;
-	} else if (equals_ci(f, "incontinence") || equals_ci(f, "inkontinens")) {
-		*out = AREA_INCONTINENCE;
+	buf_init(&known, 4096);
+	areas_format_codes(&known, " eller ");
+	if (area_count() == 0) {
+		fault(rs, C_AREA, "inga produktområden finns i produktområdeslistan");
+	} else if (f.len == 0) {
+		fault(rs, C_AREA, "värde saknas; ange %s", known.data ? known.data : "");
 	} else {
 		echo(shown, sizeof(shown), f);
-		fault(rs, C_AREA, "%s är inget känt produktområde; ange nutrition eller incontinence "
-			  "(inkontinens)", shown);
+		fault(rs, C_AREA, "%s är inget känt produktområde; ange %s", shown,
+		      known.data ? known.data : "");
 	}
+	buf_release(&known);
 }
 
 static void package_size(struct row_state *rs, int *out)

@@ -21,7 +21,7 @@
 struct article_row {
 	char article_number[33];
 	char name[201];
-	int area; /* enum area */
+	int area; /* an area index (rules/areas.h) */
 	char unit[17];
 	int package_size;
 	char supplier[101];

@@ -38,6 +38,23 @@ static enum lmn_rc invalid(struct lmn_err *err, const char *field, const char *m
 	return lmn_err_set(err, LMN_EINVAL, field, NULL, "%s", msg);
 }
 
+/* An area not in the product area list, or (without a list) not a well-formed code. */
+static enum lmn_rc bad_area(struct lmn_err *err, const char *field)
+{
+	struct buf known;
+	enum lmn_rc rc;
+
+	if (!areas_listed() || area_count() == 0)
+		return invalid(err, field, "Fältet \"area\" ska vara koden för ett produktområde "
+					   "(a–z och _, högst 15 tecken).");
+	buf_init(&known, 4096);
+	areas_format_codes(&known, " eller ");
+	rc = lmn_err_set(err, LMN_EINVAL, field, NULL, "Fältet \"area\" ska vara %s.",
+			 known.data ? known.data : "");
+	buf_release(&known);
+	return rc;
+}
+
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -220,8 +237,13 @@ static enum lmn_rc set_field(enum field fi, const char *s, const jsmntok_t *v, s
 		}
 		return LMN_OK;
 	case F_AREA:
-		if ((x = area_parse(text, n)) < 0)
-			return invalid(err, name, "Fältet \"area\" ska vara nutrition eller incontinence.");
+		/* A code of the product area list; without a database's list (lmn rules eval without
+		 * --db), any well-formed code, which no rule then names (AREA_OTHER). */
+		if ((x = area_parse(text, n)) < 0) {
+			if (!area_code_valid(text, n) || areas_listed())
+				return bad_area(err, name);
+			x = AREA_OTHER;
+		}
 		f->area = x;
 		return LMN_OK;
 	default:

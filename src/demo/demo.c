@@ -168,6 +168,50 @@ static enum lmn_rc assortment(struct gen *g)
 	return LMN_OK;
 }
 
+/* The areas beside nutrition and incontinence (issue 18: diabetes and stoma belong to LMN, the 2019
+ * text): a few articles each, fixed rather than drawn, so the random stream of the rest of the demo
+ * stays what it was. Ids follow the 300 generated articles. */
+static const struct {
+	const char *number, *area, *name, *unit;
+	int pack, supplier, stocked, acute, price;
+} more_articles[] = {
+	{ "D00401", "diabetes", "Blodsockerteststickor", "förp", 50, 2, 1, 1, 24000 },
+	{ "D00402", "diabetes", "Ketonteststickor", "förp", 10, 2, 1, 0, 19000 },
+	{ "D00403", "diabetes", "Lansetter 30G", "förp", 200, 5, 1, 0, 9000 },
+	{ "D00404", "diabetes", "Pennkanyler 4 mm", "förp", 100, 5, 1, 1, 21000 },
+	{ "D00405", "diabetes", "Pennkanyler 6 mm", "förp", 100, 5, 1, 0, 21000 },
+	{ "S00501", "stoma", "Stomipåse sluten, tvådel", "förp", 30, 4, 1, 0, 65000 },
+	{ "S00502", "stoma", "Stomipåse tömbar, tvådel", "förp", 20, 4, 1, 1, 58000 },
+	{ "S00503", "stoma", "Urostomipåse", "förp", 10, 6, 1, 0, 42000 },
+	{ "S00504", "stoma", "Basplatta 50 mm", "förp", 10, 4, 1, 0, 55000 },
+	{ "S00505", "stoma", "Basplatta konvex, specialanpassad", "förp", 5, 6, 0, 0, 89000 },
+};
+#define MORE_ARTICLES_FIRST_ID 301
+
+static enum lmn_rc assortment_more_areas(struct gen *g)
+{
+	for (size_t i = 0; i < sizeof(more_articles) / sizeof(more_articles[0]); i++) {
+		int64_t id = MORE_ARTICLES_FIRST_ID + (int64_t)i;
+		int price = more_articles[i].price;
+
+		TRY(run(g, "INSERT INTO articles (id, article_number, name, area, unit, package_size, "
+			   "supplier_id, stocked, acute_assortment, special) "
+			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+			"ittttiiiii", id, more_articles[i].number, more_articles[i].name,
+			more_articles[i].area, more_articles[i].unit, (int64_t)more_articles[i].pack,
+			(int64_t)more_articles[i].supplier, (int64_t)more_articles[i].stocked,
+			(int64_t)more_articles[i].acute, (int64_t)!more_articles[i].stocked));
+		TRY(run(g, "INSERT INTO article_prices (article_id, valid_from, price_ore) "
+			   "VALUES ($1, '2024-01-01', $2)",
+			"ii", id, (int64_t)price));
+		TRY(run(g, "INSERT INTO article_prices (article_id, valid_from, price_ore) "
+			   "VALUES ($1, '2026-01-30', $2)",
+			"ii", id, (int64_t)(price * 104 / 100 / 100 * 100)));
+		g->n->articles++;
+	}
+	return LMN_OK;
+}
+
 /* A personnummer with a correct check digit (Luhn over YYMMDDNNN). */
 static void personnummer(int y, int m, int d, int serial, char out[13])
 {
@@ -480,6 +524,51 @@ static enum lmn_rc prescriptions(struct gen *g)
 	return LMN_OK;
 }
 
+/* Two patients get an item of the new areas on their current prescription (same prescriber and
+ * unit, so the care relationship is the one they have): test strips for patient 3, stoma bags for
+ * patient 4, orderable now, nothing withdrawn yet. */
+static enum lmn_rc prescriptions_more_areas(struct gen *g)
+{
+	static const struct {
+		int patient;
+		const char *number;
+		int qty, period;
+	} items[] = { { 3, "D00401", 2, 30 }, { 4, "S00502", 1, 30 } };
+
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		struct db_stmt *st;
+		bool row;
+		int64_t rx = 0, article = 0;
+		char last[11] = "";
+
+		TRY(db_prepare(g->c, "SELECT p.id, (SELECT max(i.last_valid) FROM prescription_items i "
+				     "WHERE i.prescription_id = p.id), (SELECT a.id FROM articles a "
+				     "WHERE a.article_number = $2) FROM prescriptions p "
+				     "WHERE p.patient_id = $1 ORDER BY p.prescribed_on DESC, p.id DESC LIMIT 1",
+			       &st, g->err));
+		db_bind_int(st, 1, items[i].patient);
+		db_bind_text(st, 2, items[i].number);
+		TRY(db_step(st, &row, g->err));
+		if (row) {
+			rx = db_col_int(st, 0);
+			snprintf(last, sizeof(last), "%s", db_col_text(st, 1));
+			article = db_col_int(st, 2);
+		}
+		db_done(st);
+		if (!rx || !article || !last[0])
+			return lmn_err_set(g->err, LMN_ENOTFOUND, NULL, NULL,
+					   "demo: no current prescription or article for patient %d",
+					   items[i].patient);
+		int64_t allowed = 365 / items[i].period + 1;
+		TRY(run(g, "INSERT INTO prescription_items (prescription_id, article_id, "
+			   "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+			   "period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
+			"iiiiit", rx, article, allowed, (int64_t)items[i].qty, (int64_t)items[i].period,
+			last));
+	}
+	return LMN_OK;
+}
+
 /* Fee tables of Spec A (DOMAIN.md §7) with invented amounts, labelled as examples: a first table,
  * and the one of 2026-01-30, when the specification got its two tables of prices and fees. */
 static enum lmn_rc fees(struct gen *g)
@@ -567,12 +656,14 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 	}
 	STEP("vårdgivare och enheter", organisation(&g));
 	STEP("sortiment", assortment(&g));
+	STEP("sortiment: diabetes och stomi", assortment_more_areas(&g));
 	STEP("patienter", patients(&g));
 	STEP("styrning: organ, ledamöter och möten", db_exec(g.c, demo_governance_sql, err));
 	if (rc == LMN_OK)
 		rc = users(&g, progress);
 	STEP("utlämningsställen", pickup_points(&g));
 	STEP("förskrivningar och två års beställningar", prescriptions(&g));
+	STEP("förskrivningar: diabetes och stomi", prescriptions_more_areas(&g));
 	STEP("kundtjänstsamtal", calls(&g));
 	STEP("avgiftstabeller (exempelbelopp)", fees(&g));
 #undef STEP

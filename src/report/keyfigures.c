@@ -149,11 +149,12 @@ enum lmn_rc kf_report_init(struct kf_report *r, const struct params *p,
 	r->period = *period;
 	r->total.kind = KG_TOTAL;
 	snprintf(r->total.name, sizeof(r->total.name), "Totalt");
-	for (int a = 0; a < AREA__COUNT; a++) {
+	/* A group for every area there is (issue 18: the list is data), with or without orders. */
+	r->nareas = area_count();
+	for (int a = 0; a < r->nareas; a++) {
 		r->areas[a].kind = KG_AREA;
 		r->areas[a].area = a;
-		snprintf(r->areas[a].name, sizeof(r->areas[a].name), "%s",
-			 a == AREA_NUTRITION ? "Nutrition" : "Inkontinens");
+		snprintf(r->areas[a].name, sizeof(r->areas[a].name), "%s", area_title(a));
 	}
 	return period_split(p, period->from, period->until, kf_target_params,
 			    sizeof(kf_target_params) / sizeof(kf_target_params[0]), r->parts,
@@ -190,7 +191,7 @@ enum lmn_rc kf_report_add(struct kf_report *r, lmn_day day, int64_t provider_id,
 	if (part < 0)
 		return LMN_OK;
 	kf_counts_add(&r->total.parts[part], c);
-	if (area >= 0 && area < AREA__COUNT)
+	if (area >= 0 && area < r->nareas)
 		kf_counts_add(&r->areas[area].parts[part], c);
 	if (provider_id > 0) {
 		struct kf_group *g = provider_group(r, provider_id, true);

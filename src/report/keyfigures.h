@@ -110,7 +110,7 @@ enum kf_group_kind { KG_TOTAL, KG_AREA, KG_PROVIDER };
 
 struct kf_group {
 	enum kf_group_kind kind;
-	int area;            /* KG_AREA: enum area */
+	int area;            /* KG_AREA: an area index (rules/areas.h) */
 	int64_t provider_id; /* KG_PROVIDER */
 	char name[128];
 	struct kf_counts parts[REPORT_MAX_PARTS];
@@ -124,7 +124,8 @@ struct kf_report {
 	struct period_part parts[REPORT_MAX_PARTS];
 	size_t nparts;
 	struct kf_group total;
-	struct kf_group areas[AREA__COUNT];
+	struct kf_group areas[AREA_MAX]; /* every product area of the list, in its order */
+	int nareas;
 	struct kf_group providers[REPORT_MAX_PROVIDERS];
 	size_t nproviders;
 };

@@ -22,7 +22,7 @@ size_t render_groups(const struct kf_report *r, const struct kf_group **out, siz
 
 	if (n < max)
 		out[n++] = &r->total;
-	for (int a = 0; a < AREA__COUNT && n < max; a++)
+	for (int a = 0; a < r->nareas && n < max; a++)
 		out[n++] = &r->areas[a];
 	for (size_t i = 0; i < r->nproviders && n < max; i++)
 		out[n++] = &r->providers[i];
@@ -65,7 +65,7 @@ static json_t *group_json(const struct kf_report *r, const struct kf_group *g)
 	json_t *figures = json_object();
 
 	if (g->kind == KG_AREA)
-		json_object_set_new(o, "area", json_string(area_name((enum area)g->area)));
+		json_object_set_new(o, "area", json_string(area_name(g->area)));
 	if (g->kind == KG_PROVIDER)
 		json_object_set_new(o, "care_provider_id", json_integer(g->provider_id));
 	for (int id = 0; id < KF__COUNT; id++) {
@@ -110,7 +110,7 @@ static json_t *period_json(const struct report_period *p)
 json_t *render_keyfigures_json(const struct kf_report *r, struct kf_report *const *trend,
 			       size_t ntrend, lmn_day asof)
 {
-	const struct kf_group *groups[2 + AREA__COUNT + REPORT_MAX_PROVIDERS];
+	const struct kf_group *groups[2 + AREA_MAX + REPORT_MAX_PROVIDERS];
 	size_t ng = render_groups(r, groups, sizeof(groups) / sizeof(groups[0]));
 	json_t *o = json_object(), *parts = json_array(), *gs = json_array(), *tr = json_array();
 	char day[11];
@@ -184,7 +184,7 @@ static void csv_value(struct buf *out, const char *section, const char *kind, co
 void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *trend,
 			   size_t ntrend, struct buf *out)
 {
-	const struct kf_group *groups[2 + AREA__COUNT + REPORT_MAX_PROVIDERS];
+	const struct kf_group *groups[2 + AREA_MAX + REPORT_MAX_PROVIDERS];
 	size_t ng = render_groups(r, groups, sizeof(groups) / sizeof(groups[0]));
 	char pfrom[11], pto[11];
 

@@ -15,11 +15,6 @@ static const char *const role_names_sv[ROLE__COUNT] = {
 	[ROLE_CUSTOMER_SERVICE] = "kundtjänst",
 };
 
-static const char *const area_names_sv[AREA__COUNT] = {
-	[AREA_NUTRITION] = "nutrition",
-	[AREA_INCONTINENCE] = "inkontinens",
-};
-
 static const char *const code_names[] = {
 	[DELIVERY_OK] = "ok",
 	[DELIVERY_INVALID_INPUT] = "invalid_input",
@@ -232,6 +227,31 @@ static void add_set_sv(struct buf *out, uint32_t set, const char *const *names, 
 	}
 }
 
+/* The product areas of a set by their Swedish names, in lower case as in running text ("nutrition
+ * eller inkontinens"); an area without a known name by its code. */
+static void add_areas_sv(struct buf *out, uint32_t set)
+{
+	int total = __builtin_popcount(set), seen = 0;
+
+	if (total == 0) {
+		buf_adds(out, "ingen");
+		return;
+	}
+	for (int i = 0; i < AREA_MAX; i++) {
+		if (!(set & (1u << i)))
+			continue;
+		if (seen)
+			buf_adds(out, seen == total - 1 ? " eller " : ", ");
+		const char *nm = area_title(i);
+		if (nm[0] >= 'A' && nm[0] <= 'Z') {
+			buf_addc(out, (char)(nm[0] - 'A' + 'a'));
+			nm++;
+		}
+		buf_adds(out, nm);
+		seen++;
+	}
+}
+
 /* text, then " (gäller från <since>).": when the refusing version took effect. The messages are
  * built from fixed pieces without printf: a batch may refuse hundreds of thousands of orders. */
 static void add_since(struct buf *out, const char *text, const char since[11])
@@ -281,7 +301,7 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 	case DELIVERY_ARTICLE_NOT_ELIGIBLE:
 		if (d->refused_by == P_EXPRESS_AREAS) {
 			buf_adds(out, "Expressleverans gäller enbart produktområdet ");
-			add_set_sv(out, v[P_EXPRESS_AREAS].set, area_names_sv, AREA__COUNT);
+			add_areas_sv(out, v[P_EXPRESS_AREAS].set);
 			buf_adds(out, f->area == AREA_UNKNOWN ? "; ordern anger inget produktområde."
 							      : ".");
 		} else if (v[d->refused_by].i == ARTICLES_ACUTE_ASSORTMENT) {

@@ -19,15 +19,13 @@ const char *kind_name(enum order_kind k);
 int kind_parse(const char *s, size_t n); /* -1 when unknown */
 const char *role_name_sv(enum role r);
 
-#define AREA_UNKNOWN (-1)
-
 struct order_facts {
 	lmn_day received_day; /* local (Europe/Stockholm) date of receipt */
 	int32_t received_sec; /* local seconds since midnight, 0–86399 */
 	enum order_kind kind;
 	enum role requested_by;
 	enum role entered_by;
-	int area;             /* enum area, or AREA_UNKNOWN */
+	int area;             /* an area index (rules/areas.h), AREA_UNKNOWN or AREA_OTHER */
 	bool stocked;
 	bool acute_assortment;
 	bool special;         /* a special product that is not stocked */

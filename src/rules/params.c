@@ -15,11 +15,6 @@ static const char *const role_names[ROLE__COUNT] = {
 	[ROLE_CUSTOMER_SERVICE] = "customer_service",
 };
 
-static const char *const area_names[AREA__COUNT] = {
-	[AREA_NUTRITION] = "nutrition",
-	[AREA_INCONTINENCE] = "incontinence",
-};
-
 static const char *const article_choices[] = { "stocked", "acute_assortment", NULL };
 static const char *const late_choices[] = { "next_working_day", "refuse", NULL };
 static const char *const day_kind_choices[] = { "working_days", "calendar_days", NULL };
@@ -101,11 +96,6 @@ const char *role_name(enum role r)
 	return (unsigned)r < ROLE__COUNT ? role_names[r] : "?";
 }
 
-const char *area_name(enum area a)
-{
-	return (unsigned)a < AREA__COUNT ? area_names[a] : "?";
-}
-
 static int name_index(const char *const *names, int count, const char *s, size_t n)
 {
 	for (int i = 0; i < count; i++)
@@ -117,11 +107,6 @@ static int name_index(const char *const *names, int count, const char *s, size_t
 int role_parse(const char *s, size_t n)
 {
 	return name_index(role_names, ROLE__COUNT, s, n);
-}
-
-int area_parse(const char *s, size_t n)
-{
-	return name_index(area_names, AREA__COUNT, s, n);
 }
 
 const struct param_def *param_def(enum param_id id)
@@ -286,6 +271,52 @@ static enum lmn_rc parse_set(struct reader *r, const char *key, const char *s, s
 	return LMN_OK;
 }
 
+/* A set of product areas (issue 18: a code list kept as data). With a database's list registered,
+ * an area must be in it; without one (a command run without --db), any well-formed code is taken. */
+static enum lmn_rc parse_areas(struct reader *r, const char *key, const char *s, size_t n,
+			       uint32_t *out)
+{
+	*out = 0;
+	if (n == 4 && memcmp(s, "none", 4) == 0)
+		return LMN_OK;
+	for (;;) {
+		const char *comma = memchr(s, ',', n);
+		size_t len = comma ? (size_t)(comma - s) : n;
+		const char *w = s;
+		size_t wn = len;
+		int idx;
+
+		trim(&w, &wn);
+		idx = area_parse(w, wn);
+		if (idx < 0) {
+			char word[64];
+			snprintf(word, sizeof(word), "%.*s", (int)(wn > 60 ? 60 : wn), w);
+			if (!area_code_valid(w, wn))
+				return fail(r, key, "%s: '%s' is no product area code (a word of a–z and _, "
+					    "at most %d characters, or none)", key, word, AREA_CODE_MAX - 1);
+			if (areas_listed()) {
+				struct buf known;
+				enum lmn_rc rc;
+				buf_init(&known, 4096);
+				areas_format_codes(&known, ", ");
+				rc = fail(r, key, "%s: unknown product area '%s' (the product areas are: %s; "
+					  "or none)", key, word, known.data ? known.data : "");
+				buf_release(&known);
+				return rc;
+			}
+			struct lmn_err aerr;
+			if (area_register(w, wn, NULL, &idx, &aerr) != LMN_OK)
+				return fail(r, key, "%s: %s", key, aerr.message);
+		}
+		*out |= 1u << idx;
+		if (!comma)
+			break;
+		n -= len + 1;
+		s = comma + 1;
+	}
+	return LMN_OK;
+}
+
 static enum lmn_rc parse_value(struct reader *r, enum param_id id, const char *s, size_t n,
 			       union param_value *v)
 {
@@ -339,7 +370,7 @@ static enum lmn_rc parse_value(struct reader *r, enum param_id id, const char *s
 	case PT_ROLES:
 		return parse_set(r, d->key, s, n, role_names, ROLE__COUNT, &v->set);
 	case PT_AREAS:
-		return parse_set(r, d->key, s, n, area_names, AREA__COUNT, &v->set);
+		return parse_areas(r, d->key, s, n, &v->set);
 	case PT_CHOICE: {
 		int count = 0;
 		while (d->choices[count])
@@ -697,6 +728,22 @@ static void format_set(struct buf *out, uint32_t set, const char *const *names, 
 		buf_adds(out, "none");
 }
 
+static void format_areas(struct buf *out, uint32_t set)
+{
+	bool any = false;
+
+	for (int i = 0; i < AREA_MAX; i++) {
+		if (set & (1u << i)) {
+			if (any)
+				buf_adds(out, ", ");
+			buf_adds(out, area_name(i));
+			any = true;
+		}
+	}
+	if (!any)
+		buf_adds(out, "none");
+}
+
 void param_format(enum param_id id, union param_value v, struct buf *out)
 {
 	const struct param_def *d = &defs[id];
@@ -724,7 +771,7 @@ void param_format(enum param_id id, union param_value v, struct buf *out)
 		format_set(out, v.set, role_names, ROLE__COUNT);
 		break;
 	case PT_AREAS:
-		format_set(out, v.set, area_names, AREA__COUNT);
+		format_areas(out, v.set);
 		break;
 	case PT_CHOICE:
 		buf_adds(out, d->choices[v.i]);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rules/areas.h"
 #include "rules/date.h"
 #include "util/buf.h"
 #include "util/rc.h"
@@ -65,7 +66,7 @@ enum param_type {
 	PT_PERCENT,  /* 0–100 with up to two decimals, stored in hundredths of a percent */
 	PT_FRACTION, /* 0–1 with up to three decimals, stored in thousandths */
 	PT_ROLES,    /* comma-separated roles, stored as a bit set of enum role */
-	PT_AREAS,    /* comma-separated product areas, stored as a bit set of enum area */
+	PT_AREAS,    /* comma-separated product area codes, stored as a bit set of area indexes */
 	PT_CHOICE,   /* one word of the parameter's choices, stored as its index */
 };
 
@@ -79,18 +80,14 @@ enum role {
 	ROLE__COUNT
 };
 
-enum area { AREA_NUTRITION, AREA_INCONTINENCE, AREA__COUNT };
-
 /* Choices of the PT_CHOICE parameters. */
 enum article_rule { ARTICLES_STOCKED, ARTICLES_ACUTE_ASSORTMENT };
 enum late_rule { LATE_NEXT_WORKING_DAY, LATE_REFUSE };
 enum day_kind { DAYS_WORKING, DAYS_CALENDAR };
 
 const char *role_name(enum role r);
-const char *area_name(enum area a);
-/* Finds a role or area by its name; returns -1 when unknown. */
+/* Finds a role by its name; returns -1 when unknown. */
 int role_parse(const char *s, size_t n);
-int area_parse(const char *s, size_t n);
 
 union param_value {
 	int64_t i;     /* PT_INT, PT_TIME, PT_PERCENT, PT_FRACTION, PT_CHOICE */

@@ -126,7 +126,7 @@ static enum lmn_rc write_article(struct db_conn *c, const struct article_row *r,
 	else
 		db_bind_text(st, 1, r->article_number);
 	db_bind_text(st, 2, r->name);
-	db_bind_text(st, 3, area_name((enum area)r->area));
+	db_bind_text(st, 3, area_name(r->area));
 	db_bind_text(st, 4, r->unit);
 	db_bind_int(st, 5, r->package_size);
 	db_bind_int(st, 6, supplier);

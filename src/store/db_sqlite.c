@@ -62,6 +62,7 @@
 #include <unistd.h>
 
 #include "store/migrations.h"
+#include "store/product_areas.h"
 
 #define STMT_CACHE 128 /* per connection; a power of two */
 /* Ask for a checkpoint when the log holds this many pages, 64 MiB (SQLite's automatic one: 1000).
@@ -727,6 +728,9 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 		db->opened = 1;
 	if (rc == LMN_OK)
 		rc = migrate(db->free, err);
+	/* The product area list is data (issue 18): the pure layers learn it before any rule is read. */
+	if (rc == LMN_OK)
+		rc = product_areas_register(db->free, err);
 	if (rc != LMN_OK) {
 		db_close(db);
 		return rc;

@@ -737,7 +737,7 @@ static void bind_order(struct db_stmt *st, int at, const char *now, const struct
 		db_bind_null(st, at + 17);
 	db_bind_text_kept(st, at + 18, statuses[v->status]);
 	db_bind_text_kept(st, at + 19, v->ref);
-	db_bind_text_kept(st, at + 20, area_name((enum area)v->area));
+	db_bind_text_kept(st, at + 20, area_name(v->area));
 	db_bind_int(st, at + 21, v->care_provider_id);
 	db_bind_int(st, at + 22, v->unit_id);
 	db_bind_int(st, at + 23, v->lines);
@@ -1383,7 +1383,7 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 			break;
 		db_bind_text(st, 1, day);
 		db_bind_int(st, 2, d->care_provider_id);
-		db_bind_text(st, 3, area_name((enum area)d->area));
+		db_bind_text(st, 3, area_name(d->area));
 		db_bind_int(st, 4, d->orders);
 		db_bind_int(st, 5, d->digital);
 		db_bind_int(st, 6, d->exempt);

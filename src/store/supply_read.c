@@ -51,22 +51,24 @@ enum lmn_rc user_id_by_username(struct db_conn *c, const char *username, int64_t
 	return rc;
 }
 
-/* Until the product areas are a table of their own with their code (migration of issue 18). */
 enum lmn_rc product_area_code_1177(struct db_conn *c, const char *area, char out[24],
 				   struct lmn_err *err)
 {
-	static const char *const map[][2] = {
-		{ "nutrition", "NUTRITION" }, { "incontinence", "INKONTINENS" },
-		{ "diabetes", "DIABETES" }, { "stoma", "STOMI" },
-	};
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
 
-	(void)c;
-	(void)err;
 	*out = '\0';
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(area, map[i][0]) == 0)
-			snprintf(out, 24, "%s", map[i][1]);
-	return LMN_OK;
+	rc = db_prepare(c, "SELECT coalesce(code_1177, '') FROM product_areas WHERE code = $1", &st,
+			err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, area);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		snprintf(out, 24, "%s", db_col_text(st, 0));
+	db_done(st);
+	return rc;
 }
 
 enum lmn_rc patient_by_id_number(struct db_conn *c, const char *canonical, struct patient_ref *out,

@@ -9,6 +9,7 @@
 
 #include "codec/assortment_csv.h"
 #include "codec/csv.h"
+#include "rules/areas.h"
 #include "util/clock.h"
 #include "web/pages.h"
 
@@ -37,8 +38,19 @@ static void notice(struct web_ctx *w, const char *text)
 
 /* ---- Assortment and prices ---- */
 
-static const char *const areas[] = { "", "Alla områden", "nutrition", "Nutrition", "incontinence",
-				     "Inkontinens", NULL };
+/* The area filter's options: all, then every product area of the list (issue 18: data). */
+static void area_options(const char **opts)
+{
+	int n = 0, count = area_count();
+
+	opts[n++] = "";
+	opts[n++] = "Alla områden";
+	for (int a = 0; a < count; a++) {
+		opts[n++] = area_name(a);
+		opts[n++] = area_title(a);
+	}
+	opts[n] = NULL;
+}
 
 static void upload_form(struct web_ctx *w)
 {
@@ -82,6 +94,8 @@ static void articles_table(struct web_ctx *w)
 		query[nq++] = q;
 	}
 	html_lit(&w->h, "<h2>Artiklar</h2>\n<form method=\"get\" action=\"/admin/sortiment\">\n");
+	const char *areas[2 + 2 * AREA_MAX + 1];
+	area_options(areas);
 	web_select(w, "omrade", "Produktområde", areas, area ? area : "");
 	web_input(w, "q", "Sök på namn", "search", q ? q : "", false, NULL);
 	html_lit(&w->h, "<button type=\"submit\">Sök</button>\n</form>\n");

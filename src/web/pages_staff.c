@@ -413,15 +413,6 @@ static int max_validity_months(struct web_ctx *w)
 	return months;
 }
 
-static const char *area_title(const char *area)
-{
-	if (strcmp(area, "nutrition") == 0)
-		return "Nutrition";
-	if (strcmp(area, "incontinence") == 0)
-		return "Inkontinens";
-	return web_sv(area);
-}
-
 /* The article <select>, grouped by product area, labelled, with its error. */
 static void article_select(struct web_ctx *w, json_t *articles)
 {
@@ -446,7 +437,7 @@ static void article_select(struct web_ctx *w, json_t *articles)
 			if (group)
 				html_lit(&w->h, "</optgroup>\n");
 			group = web_s(a, "area");
-			html_f(&w->h, "<optgroup label=\"%s\">\n", area_title(group));
+			html_f(&w->h, "<optgroup label=\"%s\">\n", web_sv(group));
 		}
 		snprintf(id, sizeof(id), "%lld", (long long)web_i(a, "id"));
 		html_f(&w->h, "<option value=\"%s\"", id);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rules/areas.h"
 #include "store/rules_store.h"
 
 extern const char web_css[];
@@ -450,8 +451,6 @@ const char *web_sv(const char *value)
 		"home", "hemleverans",
 		"pickup_point", "utlämningsställe",
 		"care_unit", "vårdenhet",
-		"nutrition", "nutrition",
-		"incontinence", "inkontinens",
 		"active", "aktiv",
 		"expired", "utgången",
 		"fully_withdrawn", "alla uttag gjorda",
@@ -481,7 +480,9 @@ const char *web_sv(const char *value)
 	for (const char *const *n = names; *n; n += 2)
 		if (strcmp(n[0], value) == 0)
 			return n[1];
-	return value;
+	/* A product area by its Swedish name from the list (issue 18: the areas are data). */
+	int a = area_parse(value, strlen(value));
+	return a >= 0 ? area_title(a) : value;
 }
 
 /* ---- Dispatch ---- */

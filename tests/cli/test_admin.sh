@@ -50,7 +50,7 @@ check "an imported article is listed with its price in force" "8155" \
 printf 'article_number;name;area;unit;package_size;supplier;stocked;price;price_from\r\n' >"$TMP/bad.csv"
 printf 'T1;Testartikel ett;nutrition;st;1;Exempel AB;ja;10,50;2026-12-01\r\n' >>"$TMP/bad.csv"
 printf 'T2;Testartikel två;incontinence;st;10;Exempel AB;nej;12,345;2026-12-01\r\n' >>"$TMP/bad.csv"
-printf 'T3;Testartikel tre;diabetes;st;1;Exempel AB;ja;1;2026-12-01\r\n' >>"$TMP/bad.csv"
+printf 'T3;Testartikel tre;dentistry;st;1;Exempel AB;ja;1;2026-12-01\r\n' >>"$TMP/bad.csv"
 printf 'T4;Testartikel fyra;nutrition;st;1;Exempel AB;ja;2;2026-13-01\r\n' >>"$TMP/bad.csv"
 printf 'T5;Testartikel fem;nutrition;st;2;Exempel AB;ja;3;2026-12-01\r\n' >>"$TMP/bad.csv"
 bad=$(upload admin "$TMP/bad.csv" | cut -d' ' -f2- | json 'd["id"]')

@@ -77,8 +77,9 @@ check "reliability per part: 1 of 3, then 1 of 2" "33.33 50.00" \
 check "digital share, lines, contact cases, past the contact date, partial, returns" \
 	"2/6 4 1 3 1 1" \
 	"$(t3 '"%d/%d %d %d %d %d %d" % ('"$tot"'["digital_share"]["numerator"], '"$tot"'["digital_share"]["denominator"], '"$tot"'["delivered_order_lines"]["count"], '"$tot"'["contact_cases"]["count"], '"$tot"'["past_contact_date"]["count"], '"$tot"'["partial_deliveries"]["count"], '"$tot"'["returns"]["count"])')"
+# Every product area of the list has its group, also those without orders (issue 18).
 check "per area and care provider" \
-	"Nutrition 2/4 | Inkontinens 0/1 | Västra Götalandsregionen (demo) 2/4 | Borås kommun (demo) 0/1" \
+	"Nutrition 2/4 | Inkontinens 0/1 | Diabetes 0/0 | Stomi 0/0 | Västra Götalandsregionen (demo) 2/4 | Borås kommun (demo) 0/1" \
 	"$(t3 '" | ".join("%s %d/%d" % (g["name"], g["figures"]["delivery_reliability"]["numerator"], g["figures"]["delivery_reliability"]["denominator"]) for g in d["groups"][1:])')"
 check "the trend holds the eight tertials up to 2023 T3" "8 2021 T2 2023 T3 9" \
 	"$(t3 '"%d %s %s %d" % (len(d["trend"]), d["trend"][0]["label"], d["trend"][-1]["label"], d["trend"][-1]["figures"]["phone_accessibility"]["numerator"])')"

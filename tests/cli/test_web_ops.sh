@@ -198,7 +198,7 @@ check "an imported article is listed with its price in force" "200 yes" \
 printf 'article_number;name;area;unit;package_size;supplier;stocked;price;price_from\r\n' >"$TMP/bad.csv"
 printf 'T1;Testartikel ett;nutrition;st;1;Exempel AB;ja;10,50;2026-12-01\r\n' >>"$TMP/bad.csv"
 printf 'T2;Testartikel <två>;incontinence;st;10;Exempel AB;nej;12,345;2026-12-01\r\n' >>"$TMP/bad.csv"
-printf 'T3;Testartikel tre;diabetes;st;1;Exempel AB;ja;1;2026-12-01\r\n' >>"$TMP/bad.csv"
+printf 'T3;Testartikel tre;dentistry;st;1;Exempel AB;ja;1;2026-12-01\r\n' >>"$TMP/bad.csv"
 check "a file with errors uploads" "303" "$(upload /admin/sortiment/import "$TMP/bad.csv")"
 bad=$(sed -n 's|^/admin/importer/\([0-9]*\)$|\1|p' "$TMP/location")
 for _ in $(seq 1 200); do

@@ -86,8 +86,8 @@ check "renewing opens the form filled in with the article and the amounts" "200 
 keep forskriv
 check "with a new last valid date: twelve months less a day" 'value="2027-11-22"' \
 	"$(grep -o 'id="sista"[^>]*' "$TMP/page.html" | grep -o 'value="[^"]*"')"
-check "the articles are grouped by product area" "yes" \
-	"$(grep -q '<optgroup label="Nutrition">' "$TMP/page.html" && grep -q '<optgroup label="Inkontinens">' "$TMP/page.html" && echo yes)"
+check "the articles are grouped by product area, every area of the list" "yes" \
+	"$(grep -q '<optgroup label="Nutrition">' "$TMP/page.html" && grep -q '<optgroup label="Inkontinens">' "$TMP/page.html" && grep -q '<optgroup label="Diabetes">' "$TMP/page.html" && grep -q '<optgroup label="Stomi">' "$TMP/page.html" && echo yes)"
 
 items_before=$(db 'SELECT count(*) FROM prescription_items')
 check "a validity beyond twelve months is refused" "422" \

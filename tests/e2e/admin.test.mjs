@@ -64,7 +64,7 @@ test('admin: imports the assortment file, then a bad file shows its errors by li
 	const bad = join(dir, 'fel.csv');
 	writeFileSync(bad, 'article_number;name;area;unit;package_size;supplier;stocked;price;price_from\n'
 		+ 'T1;Testartikel ett;nutrition;st;1;Exempel AB;ja;10,50;2026-12-01\n'
-		+ 'T3;Testartikel tre;diabetes;st;1;Exempel AB;ja;1;2026-12-01\n'
+		+ 'T3;Testartikel tre;dentistry;st;1;Exempel AB;ja;1;2026-12-01\n'
 		+ 'T4;Testartikel fyra;nutrition;st;1;Exempel AB;ja;2;2026-13-01\n');
 	try {
 		const failed = await importFile(page, bad, 'import-fel', problems);

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "areas_fixture.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +169,7 @@ static void valid_file_semicolon(void **state)
 	a = &r->imp.rows[0];
 	assert_string_equal(a->article_number, "N1001");
 	assert_string_equal(a->name, "Näringsdryck jordgubb");
-	assert_int_equal(a->area, AREA_NUTRITION);
+	assert_int_equal(a->area, T_NUTRITION);
 	assert_string_equal(a->unit, "förp");
 	assert_int_equal(a->package_size, 4);
 	assert_string_equal(a->supplier, "Exempelleverantör Nord AB");
@@ -180,7 +182,7 @@ static void valid_file_semicolon(void **state)
 	a = &r->imp.rows[1];
 	assert_string_equal(a->article_number, "I2002");
 	assert_string_equal(a->name, "Inkontinensskydd \"natt\", storlek M");
-	assert_int_equal(a->area, AREA_INCONTINENCE);
+	assert_int_equal(a->area, T_INCONTINENCE);
 	assert_string_equal(a->unit, "st");
 	assert_int_equal(a->package_size, 28);
 	assert_false(a->stocked);
@@ -209,7 +211,7 @@ static void valid_file_comma(void **state)
 	a = &r->imp.rows[0];
 	assert_string_equal(a->article_number, "U-10/a");
 	assert_string_equal(a->name, "Uridom CH10");
-	assert_int_equal(a->area, AREA_INCONTINENCE);
+	assert_int_equal(a->area, T_INCONTINENCE);
 	assert_int_equal(a->package_size, 10);
 	assert_true(a->stocked);
 	assert_false(a->acute_assortment);
@@ -219,7 +221,7 @@ static void valid_file_comma(void **state)
 	a = &r->imp.rows[1];
 	assert_string_equal(a->article_number, "N.2_b");
 	assert_string_equal(a->supplier, "Demo, Väst AB");
-	assert_int_equal(a->area, AREA_NUTRITION);
+	assert_int_equal(a->area, T_NUTRITION);
 	assert_false(a->stocked);
 	assert_int_equal(a->price_ore, 123450);
 	result_free(r);
@@ -262,8 +264,11 @@ static void accepted_values(void **state)
 		{ PRICE, " 12,50 ", 1250 }, { PRICE, "10000000", 1000000000 },
 		{ PRICE, "10000000,00", 1000000000 }, { PRICE, "0000000000000000000001", 100 },
 		{ PACK, "1", 1 }, { PACK, "0100", 100 }, { PACK, "100000", 100000 },
-		{ AREA, "nutrition", AREA_NUTRITION }, { AREA, "Nutrition", AREA_NUTRITION },
-		{ AREA, "incontinence", AREA_INCONTINENCE }, { AREA, "INKONTINENS", AREA_INCONTINENCE },
+		{ AREA, "nutrition", T_NUTRITION }, { AREA, "Nutrition", T_NUTRITION },
+		/* Issue 18: every area of the list, by code or Swedish name. */
+		{ AREA, "diabetes", T_DIABETES }, { AREA, "Diabetes", T_DIABETES },
+		{ AREA, "stoma", T_STOMA }, { AREA, "STOMI", T_STOMA },
+		{ AREA, "incontinence", T_INCONTINENCE }, { AREA, "INKONTINENS", T_INCONTINENCE },
 		{ STOCK, "ja", 1 }, { STOCK, "Ja", 1 }, { STOCK, "TRUE", 1 }, { STOCK, "1", 1 },
 		{ STOCK, "nej", 0 }, { STOCK, "NEJ", 0 }, { STOCK, "false", 0 }, { STOCK, "0", 0 },
 		{ ACUTE, "", 0 }, { ACUTE, "ja", 1 }, { ACUTE, "true", 1 },
@@ -349,8 +354,10 @@ static void column_errors(void **state)
 		{ NAME, "Dryck\xC2\x80", "inte är UTF-8" },
 		{ NAME, "rad ett\nrad två", "styrtecken" },
 		{ NAME, "a\tb", "styrtecken" },
-		{ AREA, "", "värde saknas; ange nutrition eller incontinence" },
-		{ AREA, "diabetes", "\"diabetes\" är inget känt produktområde" },
+		{ AREA, "", "värde saknas; ange nutrition, incontinence (inkontinens), diabetes eller "
+			    "stoma (stomi)" },
+		{ AREA, "dentistry", "\"dentistry\" är inget känt produktområde; ange nutrition, "
+				     "incontinence (inkontinens), diabetes eller stoma (stomi)" },
 		{ AREA, "näring", "inget känt produktområde" },
 		{ UNIT, "", "värde saknas" },
 		{ PACK, "", "värde saknas" },
@@ -493,14 +500,14 @@ static void multiple_errors_in_order(void **state)
 	add_header(&b, ';');
 	add_row(&b, ';', 1, PRICE, "1,999");
 	/* several errors on one line keep the column order */
-	buf_adds(&b, "N2;;diabetes;st;0;Demo AB;ja;nej;nej;-1;2026-02-30\n");
+	buf_adds(&b, "N2;;dentistry;st;0;Demo AB;ja;nej;nej;-1;2026-02-30\n");
 	add_row(&b, ';', 3, -1, NULL);
 	add_row(&b, ';', 4, STOCK, "kanske");
 	r = read_buf(&b);
 	assert_int_equal(r->imp.nerrors, 7);
 	assert_error(r, 0, 2, "price", "fler än två decimaler");
 	assert_error(r, 1, 3, "name", "värde saknas");
-	assert_error(r, 2, 3, "area", "diabetes");
+	assert_error(r, 2, 3, "area", "dentistry");
 	assert_error(r, 3, 3, "package_size", "utanför");
 	assert_error(r, 4, 3, "price", "inget pris");
 	assert_error(r, 5, 3, "price_from", "inget datum");
@@ -903,7 +910,7 @@ static void demo_assortment_imports(void **state)
 	struct result *r;
 	FILE *fp;
 	char chunk[4096];
-	size_t n, per_area[AREA__COUNT] = { 0 }, stocked = 0, acute = 0, special = 0, swedish = 0;
+	size_t n, per_area[T_AREAS] = { 0 }, stocked = 0, acute = 0, special = 0, swedish = 0;
 	struct assortment_options opt = { .default_price_from = LMN_DAY_NONE };
 
 	assert_non_null(rules);
@@ -930,8 +937,8 @@ static void demo_assortment_imports(void **state)
 		assert_true(a->price_ore > 0);
 		assert_non_null(strstr(a->supplier, "Exempel"));
 	}
-	assert_true(per_area[AREA_NUTRITION] >= 100);
-	assert_true(per_area[AREA_INCONTINENCE] >= 100);
+	assert_true(per_area[T_NUTRITION] >= 100);
+	assert_true(per_area[T_INCONTINENCE] >= 100);
 	assert_true(acute > 10 && acute < stocked);
 	assert_true(special > 10);
 	assert_true(stocked + special <= r->imp.nrows);
@@ -942,6 +949,8 @@ static void demo_assortment_imports(void **state)
 
 int main(void)
 {
+	if (areas_fixture(true) != 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid_file_semicolon),
 		cmocka_unit_test(valid_file_comma),

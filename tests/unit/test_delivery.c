@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "areas_fixture.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -149,6 +151,8 @@ static int setup(void **state)
 {
 	struct lmn_err err;
 	(void)state;
+	if (areas_fixture(true) != 0)
+		return -1;
 
 	if (localtime_init(&err) != LMN_OK) {
 		fprintf(stderr, "localtime_init: %s\n", err.message);
@@ -221,7 +225,7 @@ static struct order_facts express(const char *day, const char *hms)
 	struct order_facts f = order(day, hms);
 	f.kind = KIND_EXPRESS;
 	f.requested_by = ROLE_PRESCRIBER;
-	f.area = AREA_NUTRITION;
+	f.area = T_NUTRITION;
 	return f;
 }
 
@@ -516,7 +520,7 @@ static void express_until_2020(void **state)
 	REFUSED(&real, f, DELIVERY_REQUESTER_NOT_ALLOWED, P_EXPRESS_REQUESTERS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01", only_prescribers);
 	f = express("2020-01-29", "10:00:00");
-	f.area = AREA_INCONTINENCE;
+	f.area = T_INCONTINENCE;
 	REFUSED(&real, f, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_AREAS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01", "Expressleverans gäller enbart produktområdet nutrition.");
 	f = express("2020-01-29", "10:00:00");
@@ -617,7 +621,7 @@ static void refusal_precedence(void **state)
 	f = order("2024-10-24", "15:00:00");
 	f.kind = KIND_EXPRESS;
 	f.entered_by = ROLE_PRESCRIBER;
-	f.area = AREA_INCONTINENCE;
+	f.area = T_INCONTINENCE;
 	f.stocked = false;
 	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES, "ordering@2024-10-24",
 		"ordering@2024-10-24",
@@ -633,7 +637,7 @@ static void refusal_precedence(void **state)
 	/* Express in 2020 with everything wrong, then one fault removed at a time. */
 	f = order("2020-01-29", "15:00:00");
 	f.kind = KIND_EXPRESS;
-	f.area = AREA_INCONTINENCE;
+	f.area = T_INCONTINENCE;
 	f.stocked = false;
 	REFUSED(&real, f, DELIVERY_REQUESTER_NOT_ALLOWED, P_EXPRESS_REQUESTERS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01",
@@ -642,7 +646,7 @@ static void refusal_precedence(void **state)
 	f.requested_by = ROLE_PRESCRIBER;
 	REFUSED(&real, f, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_AREAS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01", "Expressleverans gäller enbart produktområdet nutrition.");
-	f.area = AREA_NUTRITION;
+	f.area = T_NUTRITION;
 	REFUSED(&real, f, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_ARTICLES, "B3:3@2018-05-01",
 		"B3:3@2018-05-01", "Expressleverans gäller enbart lagerlagda artiklar.");
 	f.stocked = true;

@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "areas_fixture.h"
+
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,7 +41,8 @@
 	"Okänt fält. Kända fält: received, kind, requested_by, entered_by, area, stocked, "           \
 	"acute_assortment, special."
 #define KIND_VALUES "Fältet \"kind\" ska vara normal, acute eller express."
-#define AREA_VALUES "Fältet \"area\" ska vara nutrition eller incontinence."
+#define AREA_VALUES                                                                                \
+	"Fältet \"area\" ska vara nutrition, incontinence (inkontinens), diabetes eller stoma (stomi)."
 #define ROLE_VALUES(f)                                                                             \
 	"Fältet \"" f "\" ska vara patient, prescriber, municipal_prescriber, municipal_orderer "     \
 	"eller customer_service."
@@ -67,6 +70,8 @@ static int setup(void **state)
 	struct lmn_err err;
 
 	(void)state;
+	if (areas_fixture(true) != 0)
+		return -1;
 	if (localtime_init(&err) != LMN_OK) {
 		fprintf(stderr, "localtime_init: %s\n", err.message);
 		return -1;
@@ -241,9 +246,14 @@ static void every_area_and_flag(void **state)
 	struct order_facts f;
 
 	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"nutrition\"}").area,
-			 AREA_NUTRITION);
+			 T_NUTRITION);
 	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"incontinence\"}").area,
-			 AREA_INCONTINENCE);
+			 T_INCONTINENCE);
+	/* Issue 18: every area of the store's list. */
+	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"diabetes\"}").area,
+			 T_DIABETES);
+	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"stoma\"}").area,
+			 T_STOMA);
 
 	/* Each flag both ways, the others untouched. */
 	f = parse("{\"received\":\"2026-01-15T10:00\",\"stocked\":false}");
@@ -274,7 +284,7 @@ static void every_area_and_flag(void **state)
 	assert_int_equal(f.kind, KIND_EXPRESS);
 	assert_int_equal(f.requested_by, ROLE_MUNICIPAL_PRESCRIBER);
 	assert_int_equal(f.entered_by, ROLE_MUNICIPAL_ORDERER);
-	assert_int_equal(f.area, AREA_INCONTINENCE);
+	assert_int_equal(f.area, T_INCONTINENCE);
 	assert_false(f.stocked);
 	assert_true(f.acute_assortment);
 	assert_true(f.special);
@@ -799,7 +809,7 @@ static void escapes(void **state)
 	f = parse("{\"received\":\"2026-01-15T10:00\",\"kind\":\"\\u0061cute\",\"area\":"
 		  "\"nutri\\u0074ion\",\"requested_by\":\"customer\\u005fservice\"}");
 	assert_int_equal(f.kind, KIND_ACUTE);
-	assert_int_equal(f.area, AREA_NUTRITION);
+	assert_int_equal(f.area, T_NUTRITION);
 	assert_int_equal(f.requested_by, ROLE_CUSTOMER_SERVICE);
 	assert_int_equal(f.entered_by, ROLE_CUSTOMER_SERVICE);
 	f = parse("{\"rec\\u0065ived\":\"2026-01-15T10:00\",\"\\u006bind\":\"express\"}");

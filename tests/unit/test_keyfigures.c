@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "areas_fixture.h"
+
 #include "report/keyfigures.h"
 #include "report/render.h"
 #include "store/rules_files.h"
@@ -186,10 +188,10 @@ static void orders_by_group(void **state)
 	struct kf_eval e;
 
 	(void)state;
-	assert_int_equal(kf_report_add(r, d("2024-05-02"), 1, AREA_NUTRITION, &a, &err), LMN_OK);
-	assert_int_equal(kf_report_add(r, d("2024-08-31"), 2, AREA_INCONTINENCE, &b, &err), LMN_OK);
-	assert_int_equal(kf_report_add(r, d("2024-06-10"), 2, AREA_NUTRITION, &lines, &err), LMN_OK);
-	assert_int_equal(kf_report_add(r, d("2024-09-01"), 2, AREA_NUTRITION, &b, &err), LMN_OK);
+	assert_int_equal(kf_report_add(r, d("2024-05-02"), 1, T_NUTRITION, &a, &err), LMN_OK);
+	assert_int_equal(kf_report_add(r, d("2024-08-31"), 2, T_INCONTINENCE, &b, &err), LMN_OK);
+	assert_int_equal(kf_report_add(r, d("2024-06-10"), 2, T_NUTRITION, &lines, &err), LMN_OK);
+	assert_int_equal(kf_report_add(r, d("2024-09-01"), 2, T_NUTRITION, &b, &err), LMN_OK);
 	kf_report_name_provider(r, 2, "Borås kommun");
 	assert_int_equal(r->nproviders, 2);
 	assert_string_equal(r->providers[1].name, "Borås kommun");
@@ -205,7 +207,7 @@ static void orders_by_group(void **state)
 	kf_evaluate(r, &r->providers[0], KF_RELIABILITY, &e);
 	assert_int_equal(e.whole.value, 9796);
 	assert_false(e.whole.met);
-	kf_evaluate(r, &r->areas[AREA_INCONTINENCE], KF_RELIABILITY, &e);
+	kf_evaluate(r, &r->areas[T_INCONTINENCE], KF_RELIABILITY, &e);
 	assert_int_equal(e.whole.value, 10000);
 	assert_true(e.whole.met);
 	kf_evaluate(r, &r->total, KF_DIGITAL_SHARE, &e);
@@ -215,7 +217,7 @@ static void orders_by_group(void **state)
 	assert_int_equal(e.whole.value, 7);
 	kf_evaluate(r, &r->providers[1], KF_RETURNS, &e);
 	assert_int_equal(e.whole.value, 1);
-	kf_evaluate(r, &r->areas[AREA_NUTRITION], KF_PARTIAL, &e);
+	kf_evaluate(r, &r->areas[T_NUTRITION], KF_PARTIAL, &e);
 	assert_int_equal(e.whole.value, 2);
 	kf_evaluate(r, &r->total, KF_PAST_CONTACT, &e);
 	assert_int_equal(e.whole.value, 1);
@@ -228,6 +230,8 @@ static int setup(void **state)
 	const char *dir = getenv("LMN_RULES_DIR");
 
 	(void)state;
+	if (areas_fixture(true) != 0)
+		return -1;
 	params_init(&real);
 	if (rules_files_load(&real, dir && *dir ? dir : rules_files_default_dir(), &err) != LMN_OK) {
 		fprintf(stderr, "%s\n", err.message);

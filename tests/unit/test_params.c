@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "areas_fixture.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +35,8 @@ static int setup(void **state)
 {
 	struct lmn_err err;
 	(void)state;
+	if (areas_fixture(false) != 0)
+		return -1;
 	params_init(&real);
 	lmn_err_clear(&err);
 	if (rules_files_load(&real, rules_dir(), &err) != LMN_OK) {
@@ -205,7 +209,7 @@ static void change_dates_typed(void **state)
 	assert_int_equal(rs->v[P_ORDER_CUTOFF].i, 14 * 3600);
 	assert_int_equal(rs->v[P_ACUTE_LEAD_WORKING_DAYS].i, 1);
 	assert_int_equal(rs->v[P_ACUTE_AFTER_CUTOFF].i, LATE_NEXT_WORKING_DAY);
-	assert_int_equal(rs->v[P_EXPRESS_AREAS].set, 1u << AREA_NUTRITION);
+	assert_int_equal(rs->v[P_EXPRESS_AREAS].set, 1u << T_NUTRITION);
 	assert_int_equal(rs->v[P_EXPRESS_REQUESTERS].set, prescriber | mun_prescriber);
 	assert_int_equal(rs->v[P_EXPRESS_ARTICLES].i, ARTICLES_STOCKED);
 	assert_int_equal(rs->v[P_DELAY_CONTACT_AFTER_DAYS].i, 5);
@@ -401,9 +405,9 @@ static void format_each_type(void **state)
 	assert_string_equal(formatted(P_EXPRESS_AREAS, v), "none");
 	v.set = 1u << ROLE_CUSTOMER_SERVICE | 1u << ROLE_PATIENT;
 	assert_string_equal(formatted(P_ACUTE_REQUESTERS, v), "patient, customer_service");
-	v.set = 1u << AREA_NUTRITION | 1u << AREA_INCONTINENCE;
+	v.set = 1u << T_NUTRITION | 1u << T_INCONTINENCE;
 	assert_string_equal(formatted(P_EXPRESS_AREAS, v), "nutrition, incontinence");
-	v.set = 1u << AREA_INCONTINENCE;
+	v.set = 1u << T_INCONTINENCE;
 	assert_string_equal(formatted(P_EXPRESS_AREAS, v), "incontinence");
 }
 
@@ -468,13 +472,18 @@ static void names_and_lookups(void **state)
 	(void)state;
 	assert_string_equal(role_name(ROLE_MUNICIPAL_ORDERER), "municipal_orderer");
 	assert_string_equal(role_name(ROLE__COUNT), "?");
-	assert_string_equal(area_name(AREA_INCONTINENCE), "incontinence");
-	assert_string_equal(area_name(AREA__COUNT), "?");
+	assert_string_equal(area_name(T_INCONTINENCE), "incontinence");
+	assert_string_equal(area_name(AREA_MAX), "?");
+	assert_string_equal(area_name(-1), "?");
 	assert_int_equal(role_parse("customer_service", 16), ROLE_CUSTOMER_SERVICE);
 	assert_int_equal(role_parse("customer_servic", 15), -1);
 	assert_int_equal(role_parse("prescriberX", 10), ROLE_PRESCRIBER);
-	assert_int_equal(area_parse("nutrition", 9), AREA_NUTRITION);
-	assert_int_equal(area_parse("diabetes", 8), -1);
+	assert_int_equal(area_parse("nutrition", 9), T_NUTRITION);
+	/* The product area list is data (issue 18): diabetes and stoma are areas like the others. */
+	assert_int_equal(area_parse("diabetes", 8), T_DIABETES);
+	assert_int_equal(area_parse("stoma", 5), T_STOMA);
+	assert_string_equal(area_title(T_STOMA), "Stomi");
+	assert_int_equal(area_parse("dentistry", 9), -1);
 	assert_int_equal(param_lookup("order_cutoff", 12), P_ORDER_CUTOFF);
 	assert_int_equal(param_lookup("order_cutof", 11), -1);
 	assert_int_equal(param_lookup("section", 7), -1);
@@ -614,8 +623,10 @@ static void parse_values_accepted(void **state)
 				  "municipal_orderer ,  patient,customer_service").set,
 			 1u << ROLE_MUNICIPAL_ORDERER | 1u << ROLE_PATIENT | 1u << ROLE_CUSTOMER_SERVICE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "incontinence, nutrition").set,
-			 1u << AREA_NUTRITION | 1u << AREA_INCONTINENCE);
+			 1u << T_NUTRITION | 1u << T_INCONTINENCE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "none").set, 0);
+	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "diabetes, stoma").set,
+			 1u << T_DIABETES | 1u << T_STOMA);
 	assert_int_equal(value_ok("B3:3", KV(b33), "acute_after_cutoff", "refuse").i, LATE_REFUSE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_articles", "acute_assortment").i,
 			 ARTICLES_ACUTE_ASSORTMENT);
@@ -704,12 +715,17 @@ static void parse_values_refused(void **state)
 	snprintf(want, sizeof(want), "t.rules:12: express_requesters: unknown value 'Prescriber' %s",
 		 roles);
 	value_fails("B3:3", KV(b33), "express_requesters", "Prescriber", want);
-	value_fails("B3:3", KV(b33), "express_areas", "nutrition, diabetes",
-		    "t.rules:11: express_areas: unknown value 'diabetes' (accepted: nutrition, "
-		    "incontinence, or none)");
+	/* Areas: any code of the list; without a store's list, any well-formed code (see
+	 * areas_from_the_store for the list). */
+	value_fails("B3:3", KV(b33), "express_areas", "nutrition, Diabetes",
+		    "t.rules:11: express_areas: 'Diabetes' is no product area code (a word of a–z and _, "
+		    "at most 15 characters, or none)");
 	value_fails("B3:3", KV(b33), "express_areas", "",
-		    "t.rules:11: express_areas: unknown value '' (accepted: nutrition, incontinence, or "
-		    "none)");
+		    "t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
+		    "15 characters, or none)");
+	value_fails("B3:3", KV(b33), "express_areas", "nutrition,",
+		    "t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
+		    "15 characters, or none)");
 	/* choices */
 	value_fails("B3:3", KV(b33), "acute_articles", "all",
 		    "t.rules:8: acute_articles: expected stocked or acute_assortment");
@@ -1353,6 +1369,25 @@ static void default_dir_from_environment(void **state)
 		assert_int_equal(unsetenv("LMN_RULES_DIR"), 0);
 }
 
+/* Once a store has registered its list (areas_set_listed, as db_open does), a rule naming an area
+ * outside it is refused with the file, the line, the parameter and the list; before that, a
+ * well-formed code is registered. Runs last: the list stays the store's for the process. */
+static void areas_from_the_store(void **state)
+{
+	(void)state;
+	assert_false(areas_listed());
+	uint32_t set = value_ok("B3:3", KV(b33), "express_areas", "podiatry").set;
+	assert_int_equal(set, 1u << area_parse("podiatry", 8));
+	assert_true(area_parse("podiatry", 8) >= T_AREAS);
+	areas_set_listed();
+	value_fails("B3:3", KV(b33), "express_areas", "nutrition, dentistry",
+		    "t.rules:11: express_areas: unknown product area 'dentistry' (the product areas "
+		    "are: nutrition, incontinence (inkontinens), diabetes, stoma (stomi), podiatry; or "
+		    "none)");
+	assert_int_equal(area_parse("dentistry", 9), -1);
+	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "stoma").set, 1u << T_STOMA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1376,6 +1411,7 @@ int main(void)
 		cmocka_unit_test_teardown(folder_errors_name_file_and_line, remove_current_dir),
 		cmocka_unit_test_teardown(folder_missing_or_empty, remove_current_dir),
 		cmocka_unit_test(default_dir_from_environment),
+		cmocka_unit_test(areas_from_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
