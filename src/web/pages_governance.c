@@ -719,29 +719,43 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 	if (result) {
 		json_t *a = json_object_get(result, "in_force"), *b = json_object_get(result, "proposal");
 		json_t *d = json_object_get(result, "due_dates");
+		/* The share as the tertial report writes it, with a decimal comma. */
+		char ra[32], rb[32], *c;
+		snprintf(ra, sizeof(ra), "%s", web_s(a, "reliability"));
+		snprintf(rb, sizeof(rb), "%s", web_s(b, "reliability"));
+		if ((c = strchr(ra, '.')))
+			*c = ',';
+		if ((c = strchr(rb, '.')))
+			*c = ',';
 		html_f(&w->h, "<table>\n<caption>%lld beställningar %s – %s med %s = %s</caption>\n"
 			      "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\">Reglerna som "
 			      "gällde</th><th scope=\"col\">Förslaget</th></tr></thead>\n<tbody>\n",
 		       (long long)web_i(result, "orders"), web_s(result, "from"), web_s(result, "to"),
 		       web_s(result, "parameter"), web_s(result, "value"));
-		html_f(&w->h, "<tr><th scope=\"row\">Levererade i tid</th><td>%lld</td><td>%lld</td></tr>\n"
+		html_f(&w->h, "<tr><th scope=\"row\">Leveranssäkerhet</th><td>%s %%</td>"
+			      "<td>%s %%</td></tr>\n"
+			      "<tr><th scope=\"row\">Levererade i tid</th><td>%lld av %lld</td>"
+			      "<td>%lld av %lld</td></tr>\n"
 			      "<tr><th scope=\"row\">Kontaktärenden vid försening</th><td>%lld</td>"
 			      "<td>%lld</td></tr>\n</tbody>\n</table>\n",
-		       (long long)web_i(a, "on_time"), (long long)web_i(b, "on_time"),
-		       (long long)web_i(a, "delay_contacts"), (long long)web_i(b, "delay_contacts"));
-		/* Percent with a decimal comma; html_f writes no floating point. */
-		char ra[16], rb[16], *c;
-		snprintf(ra, sizeof(ra), "%.1f", json_real_value(json_object_get(a, "reliability_percent")));
-		snprintf(rb, sizeof(rb), "%.1f", json_real_value(json_object_get(b, "reliability_percent")));
-		if ((c = strchr(ra, '.')))
-			*c = ',';
-		if ((c = strchr(rb, '.')))
-			*c = ',';
+		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(a, "on_time"),
+		       (long long)web_i(a, "settled"), (long long)web_i(b, "on_time"),
+		       (long long)web_i(b, "settled"), (long long)web_i(a, "delay_contacts"),
+		       (long long)web_i(b, "delay_contacts"));
 		html_f(&w->h, "<p>Leveranssäkerhet: %s %% med reglerna som gällde, %s %% med "
 			      "förslaget. Förfallodagen ändras för %lld beställningar (%lld tidigare, "
 			      "%lld senare).</p>\n",
-		       ra, rb, (long long)web_i(d, "changed"), (long long)web_i(d, "earlier"),
-		       (long long)web_i(d, "later"));
+		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(d, "changed"),
+		       (long long)web_i(d, "earlier"), (long long)web_i(d, "later"));
+		html_f(&w->h, "<p>Leveranssäkerheten räknas som i tertialrapporten: beställningar "
+			      "levererade senast förfallodagen av dem som levererats eller passerat "
+			      "förfallodagen. %lld beställningar av specialprodukter som inte lagerförs "
+			      "räknas inte med.</p>\n",
+		       (long long)web_i(a, "exempt"));
+		if (web_i(result, "refused_by_proposal") > 0)
+			html_f(&w->h, "<p>Förslaget hade inte tagit emot %lld av beställningarna; de "
+				      "räknas inte i förslagets kolumn.</p>\n",
+			       (long long)web_i(result, "refused_by_proposal"));
 	}
 	return web_end(w, status);
 }

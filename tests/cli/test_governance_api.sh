@@ -319,6 +319,13 @@ check "lead time 4 → 5: more on time" "yes" \
 	"$(body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"5","from":"2026-01-01","to":"2026-06-30"}' | json '"yes" if d["proposal"]["on_time"] >= d["in_force"]["on_time"] and d["due_dates"]["later"] > 0 else d')"
 check "delay contact after 3 days instead of 5: more contacts" "yes" \
 	"$(body ledamot POST /api/what-if '{"parameter":"delay_contact_after_days","value":"3","from":"2026-01-01","to":"2026-06-30"}' | json '"yes" if d["proposal"]["delay_contacts"] > d["in_force"]["delay_contacts"] and d["due_dates"]["changed"] == 0 else d')"
+# One definition of delivery reliability: the replay's rules in force are the tertial report's own
+# figure for the same period (2026 T1 on the demo data: 92.63 against 95.42 before they shared it).
+fig() { python3 -c 'import json,sys; f=json.load(sys.stdin)["groups"][0]["figures"]; r=f["delivery_reliability"]; print(r["share"], "%d/%d" % (r["numerator"], r["denominator"]), f["past_contact_date"]["count"])'; }
+wif() { python3 -c 'import json,sys; f=json.load(sys.stdin)["in_force"]; print("%.2f" % f["reliability_percent"], "%d/%s" % (f["on_time"], f.get("settled")), f["delay_contacts"])'; }
+check "what-if baseline for 2026 T1 is the tertial report's delivery reliability" \
+	"$(body admin GET '/api/reports/key-figures?year=2026&tertial=1' | fig)" \
+	"$(body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"3","from":"2026-01-01","to":"2026-04-30"}' | wif)"
 check "a value of the wrong type is refused" "422 invalid_value" \
 	"$(req ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"tre","from":"2026-01-01","to":"2026-06-30"}' | st_code)"
 check "the period must have passed" "400" \
@@ -384,7 +391,7 @@ csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | hea
 check "what-if on the page" "200" "$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 	--data-urlencode parameter=lead_time_working_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")"
 check_grep "… compares the figures" "Levererade i tid" "$TMP/page.html"
-check_grep "… with the reliability in percent" "Leveranssäkerhet: [0-9]*,[0-9] % med reglerna som gällde, [0-9]*,[0-9] % med förslaget" "$TMP/page.html"
+check_grep "… with the reliability in percent as the report writes it" "Leveranssäkerhet: [0-9]*,[0-9][0-9] % med reglerna som gällde, [0-9]*,[0-9][0-9] % med förslaget" "$TMP/page.html"
 code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 	--data-urlencode parameter=lead_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")
 check "an unknown parameter is refused on the page" "400" "$code"

@@ -86,7 +86,7 @@ test('ledamot: takes part in writing before the meeting, and replays a period', 
 	await main.getByLabel('Till och med').fill('2026-06-30');
 	await Promise.all([page.waitForEvent('load'), main.getByRole('button', { name: 'Spela upp perioden' }).click()]);
 	assert.match(await page.getByRole('main').innerText(), /Levererade i tid/);
-	assert.match(await page.getByRole('main').innerText(), /Leveranssäkerhet: \d+,\d % med reglerna som gällde, \d+,\d % med förslaget/);
+	assert.match(await page.getByRole('main').innerText(), /Leveranssäkerhet: \d+,\d\d % med reglerna som gällde, \d+,\d\d % med förslaget/);
 	await check(page, 'ledamot', 'vad-hander-om-svar');
 	await page.context().close();
 });
