@@ -361,6 +361,19 @@ i3b=$(json '[i["id"] for i in d["items"] if i["number"]=="3b"][0]' <"$TMP/m1.jso
 code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$lcsrf" "$B/styrning/punkter/$i3b/skriftligt")
 check "written participation after the start is refused on the page" "422" "$code"
 check_grep "… in Swedish, naming the rule" "Mötet har börjat (2024-10-24 kl. 13:00); skriftligt deltagande i avgörandet lämnas före mötet. (regel D:beslutsmässighet)" "$TMP/page.html"
+check_grep "… next to the button it answers" "<p class=\"field-error\" id=\"skriftligt-$i3b-fel\">.*Mötet har börjat" "$TMP/page.html"
+check_grep "… which names it" "id=\"skriftligt-$i3b\" aria-describedby=\"skriftligt-$i3b-fel\"" "$TMP/page.html"
+page sekreterare "/styrning/moten/1" >/dev/null
+check_grep "the secretary's page offers to record written participation with when it was given" "<input id=\"skriftligt-lamnat-$i3b\" name=\"skriftligt-lamnat-$i3b\" type=\"datetime-local\"" "$TMP/page.html"
+scsrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$scsrf" \
+	--data-urlencode "skriftligt-person-$i3b=3" --data-urlencode "skriftligt-lamnat-$i3b=2024-10-24T13:05" "$B/styrning/punkter/$i3b/skriftligt")
+check "an e-mail given after the start is refused on the secretary's page" "422" "$code"
+check_grep "… next to when it was given, naming the rule" "<p class=\"field-error\" id=\"skriftligt-lamnat-$i3b-fel\">.*mötet började 2024-10-24 kl. 13:00, deltagandet lämnades 2024-10-24 kl. 13:05. (regel D:beslutsmässighet)" "$TMP/page.html"
+check_grep "… with the form open and the time kept" "value=\"2024-10-24T13:05\" required aria-describedby=\"skriftligt-lamnat-$i3b-hint skriftligt-lamnat-$i3b-fel\" aria-invalid=\"true\"" "$TMP/page.html"
+check "the minutes page shows the quorum per item" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
+check_grep "… 3e quorate with VGR 3 av 5" "3e\. [^<]*</th><td data-label=\"VGR\">3 av 5</td><td data-label=\"VGK\">4 av 5</td><td data-label=\"Beslutsmässigt\"><span class=\"ok\">ja</span>" "$TMP/page.html"
+check_grep "… 3f not: VGR 2 av 5, one short" "3f\. [^<]*</th><td data-label=\"VGR\">2 av 5, saknar 1</td><td data-label=\"VGK\">4 av 5</td><td data-label=\"Beslutsmässigt\"><span class=\"warn\">nej</span>" "$TMP/page.html"
 check "the change log page with a side-by-side difference" "200" "$(page sekreterare '/styrning/andringslogg?avsnitt=B3:3&fran=2019-01-01&till=2021-01-01')"
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
@@ -375,6 +388,12 @@ newm=${loc##*/}
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
 	--data-urlencode rubrik="Nya artiklar i sortimentet" --data-urlencode arende=assortment "$B/styrning/moten/$newm/punkter")
 check "… and adds an agenda item" "303" "$code"
+ni=$(body sekreterare GET "/api/meetings/$newm" | json 'd["items"][0]["id"]')
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+	--data-urlencode "skriftligt-person-$ni=2" --data-urlencode "skriftligt-lamnat-$ni=2026-11-20T14:30" "$B/styrning/punkter/$ni/skriftligt")
+check "the secretary records an e-mail given before the meeting" "303" "$code"
+check "… which the item shows with when it was given" "200" "$(page sekreterare "/styrning/moten/$newm")"
+check_grep "… (lämnat 2026-11-20 kl. 14:30)" "Deltog skriftligt: [^<(]* (lämnat 2026-11-20 kl. 14:30)" "$TMP/page.html"
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
 	--data-urlencode rubrik="Igen" "$B/styrning/moten/$newm/punkter")
 check "the same number twice is refused on its field" "409" "$code"
