@@ -1,6 +1,8 @@
 /* What-if (decision support for the council): replays the orders received in a past period under
  * a proposed rule-parameter value, beside the rules that were in force, and shows how the key
- * figures would have differed — due dates, delivery reliability, delay contacts. Nothing is
+ * figures would have differed — due dates, delivery reliability, delay contacts. The rules in
+ * force are counted as the tertial report counts them (kf_count_order over the due dates stored
+ * with the orders), so the baseline is the report's own figure for the period. Nothing is
  * written. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +10,9 @@
 
 #include "api/governance.h"
 #include "governance/whatif.h"
+#include "report/render.h"
 #include "rules/delivery.h"
+#include "store/reports.h"
 #include "store/rules_files.h"
 #include "store/rules_store.h"
 
@@ -45,33 +49,58 @@ static bool proposed_value(struct api_ctx *ctx, const char *dir, enum param_id i
 	return true;
 }
 
-static bool facts_of(struct db_stmt *st, struct order_facts *f)
-{
-	const char *at = db_col_text(st, 1), *kind = db_col_text(st, 2);
-	const char *req = db_col_text(st, 3), *ent = db_col_text(st, 4), *area = db_col_text(st, 5);
-	int k = kind_parse(kind, strlen(kind)), r = role_parse(req, strlen(req));
-	int e = role_parse(ent, strlen(ent));
+/* The replay of one order: as the report counts it under the rules in force, and as decided
+ * again under the proposal. */
+struct replay {
+	const struct params *cand;
+	struct whatif_order *orders;
+	size_t n, cap;
+};
 
-	order_facts_init(f);
-	if (date_parse(db_col_text(st, 0), 10, &f->received_day) != LMN_OK || strlen(at) < 16 ||
-	    k < 0 || r < 0 || e < 0)
-		return false;
-	f->received_sec = ((at[11] - '0') * 10 + (at[12] - '0')) * 3600 +
-			  ((at[14] - '0') * 10 + (at[15] - '0')) * 60;
-	f->kind = (enum order_kind)k;
-	f->requested_by = (enum role)r;
-	f->entered_by = (enum role)e;
-	f->area = *area ? area_parse(area, strlen(area)) : AREA_UNKNOWN;
-	f->stocked = db_col_int(st, 6) != 0;
-	f->acute_assortment = db_col_int(st, 7) != 0;
-	f->special = db_col_int(st, 8) != 0;
-	return true;
+static enum lmn_rc replay_one(void *arg, const struct replay_order *ro, struct lmn_err *err)
+{
+	struct replay *r = arg;
+	struct delivery_decision alt;
+	struct lmn_err ignored;
+	struct whatif_order *o;
+
+	if (r->n == WHATIF_MAX_ORDERS)
+		return LMN_OK;
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 1024;
+		struct whatif_order *no = realloc(r->orders, nc * sizeof(*no));
+		if (!no)
+			return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		r->orders = no;
+		r->cap = nc;
+	}
+	o = &r->orders[r->n++];
+	o->due_base = ro->kf.due;
+	o->contact_base = ro->kf.contact_from;
+	o->completed = ro->kf.first_delivered;
+	o->refused_alt = !ro->facts_ok ||
+			 delivery_decide(r->cand, &ro->facts, &alt, &ignored) != LMN_OK;
+	o->due_alt = o->refused_alt ? o->due_base : alt.due;
+	o->contact_alt = o->refused_alt ? o->contact_base : alt.contact_from;
+	return LMN_OK;
 }
 
-static json_t *figures_json(long on_time, long contacts, long orders)
+/* A figure of one side: delivery reliability as the report gives it (hundredths of a percent,
+ * rounded half up), and the orders past their contact date. */
+static json_t *figures_json(const struct kf_counts *c)
 {
-	return json_pack("{s:i, s:i, s:f}", "on_time", (int)on_time, "delay_contacts", (int)contacts,
-			 "reliability_percent", orders ? 100.0 * (double)on_time / (double)orders : 0.0);
+	int64_t h = share_hundredths(c->on_time, c->settled);
+	char share[32];
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I}", "orders", (json_int_t)c->orders,
+			      "exempt", (json_int_t)c->exempt, "settled", (json_int_t)c->settled,
+			      "on_time", (json_int_t)c->on_time, "delay_contacts",
+			      (json_int_t)c->past_contact);
+
+	render_share(h, '.', share);
+	json_object_set_new(o, "reliability", h < 0 ? json_null() : json_string(share));
+	json_object_set_new(o, "reliability_percent",
+			    h < 0 ? json_null() : json_real((double)h / 100.0));
+	return o;
 }
 
 int what_if(struct api_ctx *ctx)
@@ -81,12 +110,9 @@ int what_if(struct api_ctx *ctx)
 					      : rules_files_default_dir();
 	struct params cand;
 	union param_value v;
-	struct whatif_order *orders = NULL;
 	struct whatif_figures fig;
-	size_t n = 0, cap = 0;
+	struct replay r = { .cand = &cand };
 	lmn_day d_from, d_to;
-	struct db_stmt *st;
-	bool row;
 	int id;
 	enum lmn_rc rc;
 
@@ -118,76 +144,26 @@ int what_if(struct api_ctx *ctx)
 		if (cand.sets[i].from <= d_to &&
 		    (cand.sets[i].until == LMN_DAY_NONE || cand.sets[i].until > d_from))
 			cand.sets[i].v[id] = v;
-	rc = db_prepare(
-		ctx->c,
-		"SELECT o.received_day, o.received_at, o.kind, o.requested_by, o.entered_by, "
-		"coalesce((SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id "
-		"WHERE l.order_id = o.id ORDER BY l.id LIMIT 1), ''), "
-		"coalesce((SELECT min(a.stocked) FROM order_lines l JOIN articles a ON a.id = l.article_id "
-		"WHERE l.order_id = o.id), 1), "
-		"coalesce((SELECT min(a.acute_assortment) FROM order_lines l JOIN articles a ON "
-		"a.id = l.article_id WHERE l.order_id = o.id), 0), "
-		"coalesce((SELECT max(a.special) FROM order_lines l JOIN articles a ON a.id = l.article_id "
-		"WHERE l.order_id = o.id), 0), "
-		"CASE WHEN o.status = 'delivered' THEN (SELECT max(substr(s.delivered_at, 1, 10)) FROM "
-		"shipments s WHERE s.order_id = o.id AND s.delivered_at IS NOT NULL) END "
-		"FROM orders o WHERE o.received_day BETWEEN $1 AND $2 AND o.status <> 'cancelled' "
-		"ORDER BY o.id",
-		&st, &ctx->err);
-	if (rc != LMN_OK) {
-		params_release(&cand);
-		return api_fail(ctx, rc);
-	}
-	db_bind_text(st, 1, from);
-	db_bind_text(st, 2, to);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		struct order_facts f;
-		struct delivery_decision base, alt;
-		struct whatif_order *o;
-		if (!facts_of(st, &f))
-			continue;
-		if (delivery_decide(ctx->app->params, &f, &base, &ctx->err) != LMN_OK ||
-		    delivery_decide(&cand, &f, &alt, &ctx->err) != LMN_OK)
-			continue; /* refused then or under the proposal: not a delivered order to compare */
-		if (n == WHATIF_MAX_ORDERS)
-			break;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 1024;
-			struct whatif_order *no = realloc(orders, nc * sizeof(*no));
-			if (!no) {
-				rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
-				break;
-			}
-			orders = no;
-			cap = nc;
-		}
-		o = &orders[n++];
-		o->due_base = base.due;
-		o->due_alt = alt.due;
-		o->contact_base = base.contact_from;
-		o->contact_alt = alt.contact_from;
-		if (db_col_null(st, 9) || date_parse(db_col_text(st, 9), 10, &o->completed) != LMN_OK)
-			o->completed = LMN_DAY_NONE;
-	}
-	db_done(st);
+	/* The period's last day is included: the report's [from, until) ends the day after. */
+	rc = reports_replay_orders(ctx->c, d_from, d_to + 1, replay_one, &r, &ctx->err);
 	params_release(&cand);
 	if (rc != LMN_OK) {
-		free(orders);
+		free(r.orders);
 		return api_fail(ctx, rc);
 	}
-	whatif_tally(orders, n, ctx->today, &fig);
-	free(orders);
+	whatif_tally(r.orders, r.n, ctx->today, &fig);
+	free(r.orders);
 	struct buf shown;
 	buf_init(&shown, 256);
 	param_format((enum param_id)id, v, &shown);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:{s:I, s:I, s:I}, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}, s:b}",
 			      "parameter", param, "value", shown.data ? shown.data : "", "from", from,
-			      "to", to, "orders", (json_int_t)fig.orders, "in_force",
-			      figures_json(fig.on_time_base, fig.contacts_base, fig.orders), "proposal",
-			      figures_json(fig.on_time_alt, fig.contacts_alt, fig.orders), "due_dates",
-			      "changed", (json_int_t)fig.due_changed, "earlier",
-			      (json_int_t)fig.due_earlier, "later", (json_int_t)fig.due_later,
-			      "capped", n == WHATIF_MAX_ORDERS);
+			      "to", to, "orders", (json_int_t)fig.orders, "refused_by_proposal",
+			      (json_int_t)fig.refused_alt, "in_force", figures_json(&fig.base),
+			      "proposal", figures_json(&fig.alt), "due_dates", "changed",
+			      (json_int_t)fig.due_changed, "earlier", (json_int_t)fig.due_earlier,
+			      "later", (json_int_t)fig.due_later, "capped",
+			      r.n == WHATIF_MAX_ORDERS);
 	buf_release(&shown);
 	return api_json(ctx, 200, o);
 }

@@ -112,6 +112,21 @@ void kf_counts_add(struct kf_counts *to, const struct kf_counts *from)
 	to->abandoned += from->abandoned;
 }
 
+void kf_count_order(struct kf_counts *c, const struct kf_order *o, lmn_day asof)
+{
+	bool delivered = o->first_delivered != LMN_DAY_NONE;
+
+	c->orders++;
+	if (o->contact_from == LMN_DAY_NONE) {
+		c->exempt++; /* Spec B 3:1 as of 2023-06-21: special products are left out */
+		return;
+	}
+	c->settled += delivered || o->due < asof;
+	c->on_time += delivered && o->first_delivered <= o->due;
+	c->past_contact += delivered ? o->first_delivered >= o->contact_from
+				     : o->contact_from <= asof;
+}
+
 static const struct {
 	const char *key, *title;
 	bool share;

@@ -71,6 +71,19 @@ struct kf_counts {
 
 void kf_counts_add(struct kf_counts *to, const struct kf_counts *from);
 
+/* One order as the delivery figures see it: its due date, its delay-contact day (LMN_DAY_NONE:
+ * exempt from delay contact) and the day its first shipment was delivered (LMN_DAY_NONE: none). */
+struct kf_order {
+	lmn_day due, contact_from, first_delivered;
+};
+
+/* Counts one order into c as of the day asof: orders; exempt, or settled, on_time and past_contact.
+ * The one definition of delivery reliability and of orders past their contact date (see above):
+ * the what-if replay counts with it, and the report's daily sums (migration 0008) and its orders
+ * not delivered yet (store/reports.c) are the same definition in SQL, held equal by
+ * tests/cli/test_governance_api.sh. */
+void kf_count_order(struct kf_counts *c, const struct kf_order *o, lmn_day asof);
+
 enum kf_id {
 	KF_PHONE,           /* telephone accessibility, share, target */
 	KF_RELIABILITY,     /* delivery reliability on the lead days, share, target */

@@ -186,6 +186,79 @@ enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r, si
 	return rc;
 }
 
+/* The orders of a what-if replay: the same orders as the report's (orders_sql, undelivered_sql),
+ * with the facts the delivery rules decide on (the order's first line for the area, any article
+ * not stocked, all in the acute assortment, any special product). */
+static const char replay_sql[] =
+	"SELECT o.received_day, o.received_at, o.kind, o.requested_by, o.entered_by, o.area, "
+	"coalesce((SELECT min(a.stocked) FROM order_lines l JOIN articles a ON a.id = l.article_id "
+	"WHERE l.order_id = o.id), 1), "
+	"coalesce((SELECT min(a.acute_assortment) FROM order_lines l JOIN articles a ON "
+	"a.id = l.article_id WHERE l.order_id = o.id), 0), "
+	"coalesce((SELECT max(a.special) FROM order_lines l JOIN articles a ON a.id = l.article_id "
+	"WHERE l.order_id = o.id), 0), "
+	"o.due, o.contact_from, o.first_delivered "
+	"FROM orders o WHERE o.received_day >= $1 AND o.received_day < $2 "
+	"AND o.status <> 'cancelled' AND o.area IS NOT NULL ORDER BY o.id";
+
+static bool replay_facts(struct db_stmt *st, struct order_facts *f)
+{
+	const char *at = db_col_text(st, 1), *kind = db_col_text(st, 2);
+	const char *req = db_col_text(st, 3), *ent = db_col_text(st, 4), *area = db_col_text(st, 5);
+	int k = kind_parse(kind, strlen(kind)), r = role_parse(req, strlen(req));
+	int e = role_parse(ent, strlen(ent));
+
+	order_facts_init(f);
+	if (date_parse(db_col_text(st, 0), 10, &f->received_day) != LMN_OK || strlen(at) < 16 ||
+	    k < 0 || r < 0 || e < 0)
+		return false;
+	f->received_sec = ((at[11] - '0') * 10 + (at[12] - '0')) * 3600 +
+			  ((at[14] - '0') * 10 + (at[15] - '0')) * 60;
+	f->kind = (enum order_kind)k;
+	f->requested_by = (enum role)r;
+	f->entered_by = (enum role)e;
+	f->area = area_parse(area, strlen(area));
+	f->stocked = db_col_int(st, 6) != 0;
+	f->acute_assortment = db_col_int(st, 7) != 0;
+	f->special = db_col_int(st, 8) != 0;
+	return true;
+}
+
+/* A stored day, or LMN_DAY_NONE when the column is NULL. */
+static enum lmn_rc row_day_or_none(struct db_stmt *st, int col, lmn_day *day, struct lmn_err *err)
+{
+	*day = LMN_DAY_NONE;
+	return db_col_null(st, col) ? LMN_OK : row_day(st, col, day, err);
+}
+
+enum lmn_rc reports_replay_orders(struct db_conn *c, lmn_day from, lmn_day until,
+				  replay_order_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(c, false, err)) != LMN_OK)
+		return rc;
+	if ((rc = prepare_range(c, replay_sql, from, until, &st, err)) != LMN_OK) {
+		db_rollback(c);
+		return rc;
+	}
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct replay_order o;
+
+		o.facts_ok = replay_facts(st, &o.facts);
+		if ((rc = row_day(st, 9, &o.kf.due, err)) != LMN_OK ||
+		    (rc = row_day_or_none(st, 10, &o.kf.contact_from, err)) != LMN_OK ||
+		    (rc = row_day_or_none(st, 11, &o.kf.first_delivered, err)) != LMN_OK ||
+		    (rc = fn(arg, &o, err)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	db_rollback(c);
+	return rc;
+}
+
 enum lmn_rc reports_build(struct db_conn *c, const struct params *p, int year, int tertial,
 			  lmn_day asof, struct kf_bundle *out, struct lmn_err *err)
 {

@@ -7,6 +7,7 @@
 
 #include "report/keyfigures.h"
 #include "report/money.h"
+#include "rules/delivery.h"
 #include "store/db.h"
 #include "util/rc.h"
 
@@ -15,6 +16,22 @@
  * counts as late; one due later is not settled yet. */
 LMN_MUST_USE enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r,
 					    size_t n, lmn_day asof, struct lmn_err *err);
+
+/* An order the key-figure report counts, as a what-if replay needs it: its facts for the delivery
+ * rules (facts_ok false when a stored value no longer parses) and what the report counts of it. */
+struct replay_order {
+	struct order_facts facts;
+	bool facts_ok;
+	struct kf_order kf;
+};
+
+typedef enum lmn_rc (*replay_order_fn)(void *arg, const struct replay_order *o,
+					struct lmn_err *err);
+
+/* Calls fn for every order received in [from, until) that the report
+ * counts (not cancelled, with a line), in one read transaction; stops at fn's first failure. */
+LMN_MUST_USE enum lmn_rc reports_replay_orders(struct db_conn *c, lmn_day from, lmn_day until,
+					       replay_order_fn fn, void *arg, struct lmn_err *err);
 
 #define REPORT_TREND 8
 

@@ -4,6 +4,29 @@
 
 #include "web/pages.h"
 
+/* The item of a patient's list with this id (0: none), and the item this one replaced. */
+static json_t *item_by_id(json_t *list, int64_t id)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(json_object_get(list, "items"), i, it)
+		if (id && web_i(it, "id") == id)
+			return it;
+	return NULL;
+}
+
+static json_t *replaced_item(json_t *list, int64_t id)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(json_object_get(list, "items"), i, it)
+		if (web_i(it, "replaced_by") == id)
+			return it;
+	return NULL;
+}
+
 void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 {
 	char path[64];
@@ -22,21 +45,33 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 	json_array_foreach(json_object_get(out, "items"), i, it) {
 		json_t *a = json_object_get(it, "article");
 		const char *status = web_s(it, "status");
+		json_t *by = item_by_id(out, web_i(it, "replaced_by"));
+		json_t *of = replaced_item(out, web_i(it, "id"));
 
 		html_f(&w->h, "<li class=\"card\">\n<h3>%s</h3>\n<dl class=\"facts\">\n"
 			      "<dt>Artikel</dt><dd>%s</dd>\n"
 			      "<dt>Per uttag</dt><dd>%lld förp. à %lld %s</dd>\n"
 			      "<dt>Uttag kvar</dt><dd>%lld av %lld</dd>\n"
-			      "<dt>Giltig till</dt><dd>%s</dd>\n<dt>Status</dt><dd>%s</dd>\n",
+			      "<dt>Giltig till</dt><dd>%s</dd>\n<dt>Status</dt><dd>",
 		       web_s(a, "name"), web_s(a, "article_number"),
 		       (long long)web_i(it, "quantity_per_withdrawal"),
 		       (long long)web_i(a, "package_size"), web_s(a, "unit"),
 		       (long long)web_i(it, "withdrawals_remaining"),
-		       (long long)web_i(it, "withdrawals_allowed"), web_s(it, "last_valid"),
-		       web_sv(status));
-		if (web_i(it, "replaced_by"))
-			html_lit(&w->h, "<dt>Ersatt</dt><dd>Ersatt av ny förskrivning av samma "
-					"artikel</dd>\n");
+		       (long long)web_i(it, "withdrawals_allowed"), web_s(it, "last_valid"));
+		/* A replaced item is cancelled ("the same article prescribed in another
+		 * prescription", 1177's MAKULERAD): say by what, not only "makulerad". */
+		if (by)
+			html_f(&w->h, "Ersatt av ny förskrivning <time datetime=\"%s\">%s</time>",
+			       web_s(by, "prescribed_on"), web_s(by, "prescribed_on"));
+		else if (web_i(it, "replaced_by"))
+			html_lit(&w->h, "Ersatt av ny förskrivning");
+		else
+			html_f(&w->h, "%s", web_sv(status));
+		html_lit(&w->h, "</dd>\n");
+		if (of)
+			html_f(&w->h, "<dt>Ersätter</dt><dd>Förskrivningen från <time datetime=\"%s\">"
+				      "%s</time>. Uttag som redan gjorts i perioden räknas.</dd>\n",
+			       web_s(of, "prescribed_on"), web_s(of, "prescribed_on"));
 		if (web_b(it, "may_order_now"))
 			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
 		else if (*web_s(it, "next_earliest") && strcmp(status, "active") == 0)

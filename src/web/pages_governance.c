@@ -186,6 +186,45 @@ static void item_form(struct web_ctx *w, int64_t meeting)
 	web_form_end(w, "Lägg till punkten");
 }
 
+/* The secretary records written participation that came in before the meeting (an e-mail), with
+ * when it was given; the form opens by itself when the API refused it, the reason by its field. */
+static void written_form(struct web_ctx *w, json_t *m, json_t *it)
+{
+	const char *opts[2 * 64 + 1];
+	char ids[64][24], names[64][160], path[64], person[40], given[40];
+	int64_t id = web_i(it, "id");
+	size_t n = 0, i;
+	json_t *s;
+
+	snprintf(person, sizeof(person), "skriftligt-person-%lld", (long long)id);
+	snprintf(given, sizeof(given), "skriftligt-lamnat-%lld", (long long)id);
+	json_array_foreach(json_object_get(m, "seats"), i, s) {
+		const char *role = web_s(s, "role");
+		if (n == 64 || web_b(s, "vacant") ||
+		    (strcmp(role, "member") && strcmp(role, "chair") && strcmp(role, "vice_chair")))
+			continue;
+		snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(s, "person_id"));
+		snprintf(names[n], sizeof(names[n]), "%s (%s%s%s)", person_name(m, web_i(s, "person_id")),
+			 sv(role), *web_s(s, "party") ? ", " : "", web_s(s, "party"));
+		opts[2 * n] = ids[n];
+		opts[2 * n + 1] = names[n];
+		n++;
+	}
+	opts[2 * n] = NULL;
+	html_f(&w->h, "<details%s>\n<summary>Registrera skriftligt deltagande "
+		      "<span class=\"sr\">i punkt %s</span></summary>\n",
+	       web_error_for(w, person) || web_error_for(w, given) ? " open" : "",
+	       web_s(it, "number"));
+	ID_PATH(path, "/styrning/punkter/%lld/skriftligt", id);
+	web_form(w, path, false);
+	web_select(w, person, "Ledamot", opts, NULL);
+	web_input(w, given, "Lämnat", "datetime-local", NULL, true,
+		  "När deltagandet lämnades, till exempel när mejlet skickades. Det räknas bara om "
+		  "det lämnades före mötets start.");
+	web_form_end(w, "Registrera det skriftliga deltagandet");
+	html_lit(&w->h, "</details>\n");
+}
+
 static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 {
 	static const char *const outcomes[] = {
@@ -268,11 +307,19 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 			web_form(w, path, false);
 			web_select(w, field, "Utfall", outcomes, web_s(it, "outcome"));
 			web_form_end(w, "Spara utfallet");
+			if (strcmp(web_s(it, "type"), "decision") == 0)
+				written_form(w, m, it);
 		} else if (strcmp(w->role, "member") == 0 && strcmp(web_s(it, "type"), "decision") == 0) {
+			/* A refusal (the meeting has begun) is shown by the button it answers. */
+			snprintf(field, sizeof(field), "skriftligt-%lld", (long long)web_i(it, "id"));
 			ID_PATH(path, "/styrning/punkter/%lld/skriftligt", web_i(it, "id"));
-			web_field_error(w, field);
 			web_form(w, path, false);
-			web_form_end(w, "Jag ställer mig bakom förslaget (skriftligt före mötet)");
+			web_field_error(w, field);
+			html_f(&w->h, "<button type=\"submit\" id=\"%s\"", field);
+			if (web_error_for(w, field))
+				html_f(&w->h, " aria-describedby=\"%s-fel\"", field);
+			html_lit(&w->h, ">Jag ställer mig bakom förslaget (skriftligt före mötet)"
+					"</button>\n</form>\n");
 		}
 		html_lit(&w->h, "</section>\n");
 	}
@@ -354,14 +401,16 @@ static int64_t item_meeting(struct web_ctx *w, int64_t item)
 	return found;
 }
 
-static int after_item_post(struct web_ctx *w, int status, json_t *out, const char *field)
+/* map: the API's fields to the form's (NULL: the problem's field names the outcome's). */
+static int after_item_post(struct web_ctx *w, int status, json_t *out, const char *field,
+			   const char *const *map)
 {
 	int64_t meeting = item_meeting(w, w->id[0]);
 	char path[64];
 
 	if (status != 200) {
-		const char *map[] = { "outcome", field, "person_id", field, NULL };
-		web_problem(w, out, map);
+		const char *outcome_map[] = { "outcome", field, "person_id", field, NULL };
+		web_problem(w, out, map ? map : outcome_map);
 		json_decref(out);
 		return meeting ? meeting_page(w, meeting, status >= 400 ? (unsigned)status : 422)
 			       : web_message(w, 404, "Ärendet finns inte", "Ärendet finns inte.");
@@ -381,18 +430,33 @@ int page_governance_outcome_post(struct web_ctx *w)
 	v = web_field(w, field);
 	ID_PATH(path, "/api/agenda-items/%lld/outcome", w->id[0]);
 	int status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "outcome", v ? v : ""), &out);
-	return after_item_post(w, status, out, field);
+	return after_item_post(w, status, out, field, NULL);
 }
 
 int page_governance_written_post(struct web_ctx *w)
 {
-	char field[32], path[64];
-	json_t *out = NULL;
+	char field[32], person[40], given[40], path[64];
+	json_t *body, *out = NULL;
 
-	snprintf(field, sizeof(field), "utfall-%lld", (long long)w->id[0]);
+	snprintf(field, sizeof(field), "skriftligt-%lld", (long long)w->id[0]);
+	snprintf(person, sizeof(person), "skriftligt-person-%lld", (long long)w->id[0]);
+	snprintf(given, sizeof(given), "skriftligt-lamnat-%lld", (long long)w->id[0]);
+	/* The member takes part now; the secretary records someone's, with when it was given. */
+	const char *member_map[] = { "", field, "person_id", field, NULL };
+	const char *secretary_map[] = { "person_id", person, "given_at", given, "", given, NULL };
+	if (is_secretary(w)) {
+		const char *p = web_field(w, person), *g = web_field(w, given);
+		body = json_pack("{s:I}", "person_id",
+				 (json_int_t)(p ? strtoll(p, NULL, 10) : 0));
+		if (g && *g)
+			json_object_set_new(body, "given_at", json_string(g));
+	} else {
+		body = json_object();
+	}
 	ID_PATH(path, "/api/agenda-items/%lld/written", w->id[0]);
-	int status = web_api(w, "POST", path, NULL, json_object(), &out);
-	return after_item_post(w, status, out, field);
+	int status = web_api(w, "POST", path, NULL, body, &out);
+	return after_item_post(w, status, out, field,
+			       is_secretary(w) ? secretary_map : member_map);
 }
 
 int page_governance_attendance_post(struct web_ctx *w)
@@ -419,6 +483,74 @@ int page_governance_attendance_post(struct web_ctx *w)
 	json_decref(out);
 	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
 	return web_redirect(w, path);
+}
+
+/* Whether an item is only the heading of a group ("6" above "6b"): nothing is decided under it,
+ * and the minutes do not count attendance for it. */
+static bool group_heading(json_t *m, json_t *item)
+{
+	const char *n = web_s(item, "number");
+	size_t len = strlen(n), i;
+	json_t *it;
+
+	if (!len || strspn(n, "0123456789") != len)
+		return false;
+	json_array_foreach(json_object_get(m, "items"), i, it) {
+		const char *o = web_s(it, "number");
+		if (strncmp(o, n, len) == 0 && o[len] >= 'a' && o[len] <= 'z')
+			return true;
+	}
+	return false;
+}
+
+/* Quorum per agenda item beside the minutes, for those who approve them: each party's "3 av 5". */
+static void quorum_table(struct web_ctx *w, int64_t meeting)
+{
+	json_t *m = NULL, *it, *v, *first;
+	const char *party;
+	char path[64];
+	size_t i;
+	bool rule;
+
+	ID_PATH(path, "/api/meetings/%lld", meeting);
+	if (web_api(w, "GET", path, NULL, NULL, &m) != 200 ||
+	    !(first = json_array_get(json_object_get(m, "items"), 0))) {
+		json_decref(m);
+		return;
+	}
+	rule = web_b(json_object_get(m, "quorum_rule"), "required");
+	html_f(&w->h, "<h2>Beslutsmässighet per punkt</h2>\n<p>%s</p>\n"
+		      "<table class=\"responsive\">\n<caption>Utsedda representanter som deltog, "
+		      "per part och punkt</caption>\n<thead><tr><th scope=\"col\">Punkt</th>",
+	       rule ? "Minst hälften av varje parts ledamotsplatser, vakanta medräknade, ska ha "
+		      "deltagit: närvarande eller skriftligt före mötet."
+		    : "Organet har ingen regel om beslutsmässighet; deltagandet visas ändå.");
+	json_object_foreach(json_object_get(json_object_get(first, "quorum"), "parties"), party, v)
+		html_f(&w->h, "<th scope=\"col\">%s</th>", party);
+	if (rule)
+		html_lit(&w->h, "<th scope=\"col\">Beslutsmässigt</th>");
+	html_lit(&w->h, "<th scope=\"col\">Utfall</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(m, "items"), i, it) {
+		json_t *q = json_object_get(it, "quorum");
+		if (group_heading(m, it))
+			continue;
+		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Punkt\">%s. %s</th>",
+		       web_s(it, "number"), web_s(it, "title"));
+		json_object_foreach(json_object_get(q, "parties"), party, v) {
+			html_f(&w->h, "<td data-label=\"%s\">%lld av %lld", party,
+			       (long long)web_i(v, "counted"), (long long)web_i(v, "appointed"));
+			if (rule && web_i(v, "lacking"))
+				html_f(&w->h, ", saknar %lld", (long long)web_i(v, "lacking"));
+			html_lit(&w->h, "</td>");
+		}
+		if (rule)
+			html_f(&w->h, "<td data-label=\"Beslutsmässigt\"><span class=\"%s\">%s</span></td>",
+			       web_b(q, "quorate") ? "ok" : "warn", web_b(q, "quorate") ? "ja" : "nej");
+		html_f(&w->h, "<td data-label=\"Utfall\">%s</td></tr>\n",
+		       *web_s(it, "outcome") ? sv(web_s(it, "outcome")) : "–");
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	json_decref(m);
 }
 
 int page_governance_minutes(struct web_ctx *w)
@@ -472,6 +604,7 @@ int page_governance_minutes(struct web_ctx *w)
 		json_decref(full);
 	}
 	json_decref(list);
+	quorum_table(w, w->id[0]);
 	return web_end(w, 200);
 }
 
@@ -719,29 +852,43 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 	if (result) {
 		json_t *a = json_object_get(result, "in_force"), *b = json_object_get(result, "proposal");
 		json_t *d = json_object_get(result, "due_dates");
+		/* The share as the tertial report writes it, with a decimal comma. */
+		char ra[32], rb[32], *c;
+		snprintf(ra, sizeof(ra), "%s", web_s(a, "reliability"));
+		snprintf(rb, sizeof(rb), "%s", web_s(b, "reliability"));
+		if ((c = strchr(ra, '.')))
+			*c = ',';
+		if ((c = strchr(rb, '.')))
+			*c = ',';
 		html_f(&w->h, "<table>\n<caption>%lld beställningar %s – %s med %s = %s</caption>\n"
 			      "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\">Reglerna som "
 			      "gällde</th><th scope=\"col\">Förslaget</th></tr></thead>\n<tbody>\n",
 		       (long long)web_i(result, "orders"), web_s(result, "from"), web_s(result, "to"),
 		       web_s(result, "parameter"), web_s(result, "value"));
-		html_f(&w->h, "<tr><th scope=\"row\">Levererade i tid</th><td>%lld</td><td>%lld</td></tr>\n"
+		html_f(&w->h, "<tr><th scope=\"row\">Leveranssäkerhet</th><td>%s %%</td>"
+			      "<td>%s %%</td></tr>\n"
+			      "<tr><th scope=\"row\">Levererade i tid</th><td>%lld av %lld</td>"
+			      "<td>%lld av %lld</td></tr>\n"
 			      "<tr><th scope=\"row\">Kontaktärenden vid försening</th><td>%lld</td>"
 			      "<td>%lld</td></tr>\n</tbody>\n</table>\n",
-		       (long long)web_i(a, "on_time"), (long long)web_i(b, "on_time"),
-		       (long long)web_i(a, "delay_contacts"), (long long)web_i(b, "delay_contacts"));
-		/* Percent with a decimal comma; html_f writes no floating point. */
-		char ra[16], rb[16], *c;
-		snprintf(ra, sizeof(ra), "%.1f", json_real_value(json_object_get(a, "reliability_percent")));
-		snprintf(rb, sizeof(rb), "%.1f", json_real_value(json_object_get(b, "reliability_percent")));
-		if ((c = strchr(ra, '.')))
-			*c = ',';
-		if ((c = strchr(rb, '.')))
-			*c = ',';
+		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(a, "on_time"),
+		       (long long)web_i(a, "settled"), (long long)web_i(b, "on_time"),
+		       (long long)web_i(b, "settled"), (long long)web_i(a, "delay_contacts"),
+		       (long long)web_i(b, "delay_contacts"));
 		html_f(&w->h, "<p>Leveranssäkerhet: %s %% med reglerna som gällde, %s %% med "
 			      "förslaget. Förfallodagen ändras för %lld beställningar (%lld tidigare, "
 			      "%lld senare).</p>\n",
-		       ra, rb, (long long)web_i(d, "changed"), (long long)web_i(d, "earlier"),
-		       (long long)web_i(d, "later"));
+		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(d, "changed"),
+		       (long long)web_i(d, "earlier"), (long long)web_i(d, "later"));
+		html_f(&w->h, "<p>Leveranssäkerheten räknas som i tertialrapporten: beställningar "
+			      "levererade senast förfallodagen av dem som levererats eller passerat "
+			      "förfallodagen. %lld beställningar av specialprodukter som inte lagerförs "
+			      "räknas inte med.</p>\n",
+		       (long long)web_i(a, "exempt"));
+		if (web_i(result, "refused_by_proposal") > 0)
+			html_f(&w->h, "<p>Förslaget hade inte tagit emot %lld av beställningarna; de "
+				      "räknas inte i förslagets kolumn.</p>\n",
+			       (long long)web_i(result, "refused_by_proposal"));
 	}
 	return web_end(w, status);
 }

@@ -15,7 +15,7 @@ int page_my_prescriptions(struct web_ctx *w)
 	web_begin(w, "Mina förskrivningar");
 	html_lit(&w->h, "<p>Här ser du vad du har fått förskrivet, vad du kan beställa nu och när du "
 			"kan beställa nästa gång.</p>\n<p><a class=\"button\" href=\"/bestall\">"
-			"Beställ</a></p>\n");
+			"Beställ</a></p>\n<h2>Artiklar du har fått förskrivna</h2>\n");
 	prescriptions_cards(w, my_patient(w), false);
 	return web_end(w, 200);
 }

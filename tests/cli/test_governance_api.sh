@@ -319,6 +319,13 @@ check "lead time 4 → 5: more on time" "yes" \
 	"$(body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"5","from":"2026-01-01","to":"2026-06-30"}' | json '"yes" if d["proposal"]["on_time"] >= d["in_force"]["on_time"] and d["due_dates"]["later"] > 0 else d')"
 check "delay contact after 3 days instead of 5: more contacts" "yes" \
 	"$(body ledamot POST /api/what-if '{"parameter":"delay_contact_after_days","value":"3","from":"2026-01-01","to":"2026-06-30"}' | json '"yes" if d["proposal"]["delay_contacts"] > d["in_force"]["delay_contacts"] and d["due_dates"]["changed"] == 0 else d')"
+# One definition of delivery reliability: the replay's rules in force are the tertial report's own
+# figure for the same period (2026 T1 on the demo data: 92.63 against 95.42 before they shared it).
+fig() { python3 -c 'import json,sys; f=json.load(sys.stdin)["groups"][0]["figures"]; r=f["delivery_reliability"]; print(r["share"], "%d/%d" % (r["numerator"], r["denominator"]), f["past_contact_date"]["count"])'; }
+wif() { python3 -c 'import json,sys; f=json.load(sys.stdin)["in_force"]; print("%.2f" % f["reliability_percent"], "%d/%s" % (f["on_time"], f.get("settled")), f["delay_contacts"])'; }
+check "what-if baseline for 2026 T1 is the tertial report's delivery reliability" \
+	"$(body admin GET '/api/reports/key-figures?year=2026&tertial=1' | fig)" \
+	"$(body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"3","from":"2026-01-01","to":"2026-04-30"}' | wif)"
 check "a value of the wrong type is refused" "422 invalid_value" \
 	"$(req ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"tre","from":"2026-01-01","to":"2026-06-30"}' | st_code)"
 check "the period must have passed" "400" \
@@ -354,6 +361,19 @@ i3b=$(json '[i["id"] for i in d["items"] if i["number"]=="3b"][0]' <"$TMP/m1.jso
 code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$lcsrf" "$B/styrning/punkter/$i3b/skriftligt")
 check "written participation after the start is refused on the page" "422" "$code"
 check_grep "… in Swedish, naming the rule" "Mötet har börjat (2024-10-24 kl. 13:00); skriftligt deltagande i avgörandet lämnas före mötet. (regel D:beslutsmässighet)" "$TMP/page.html"
+check_grep "… next to the button it answers" "<p class=\"field-error\" id=\"skriftligt-$i3b-fel\">.*Mötet har börjat" "$TMP/page.html"
+check_grep "… which names it" "id=\"skriftligt-$i3b\" aria-describedby=\"skriftligt-$i3b-fel\"" "$TMP/page.html"
+page sekreterare "/styrning/moten/1" >/dev/null
+check_grep "the secretary's page offers to record written participation with when it was given" "<input id=\"skriftligt-lamnat-$i3b\" name=\"skriftligt-lamnat-$i3b\" type=\"datetime-local\"" "$TMP/page.html"
+scsrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$scsrf" \
+	--data-urlencode "skriftligt-person-$i3b=3" --data-urlencode "skriftligt-lamnat-$i3b=2024-10-24T13:05" "$B/styrning/punkter/$i3b/skriftligt")
+check "an e-mail given after the start is refused on the secretary's page" "422" "$code"
+check_grep "… next to when it was given, naming the rule" "<p class=\"field-error\" id=\"skriftligt-lamnat-$i3b-fel\">.*mötet började 2024-10-24 kl. 13:00, deltagandet lämnades 2024-10-24 kl. 13:05. (regel D:beslutsmässighet)" "$TMP/page.html"
+check_grep "… with the form open and the time kept" "value=\"2024-10-24T13:05\" required aria-describedby=\"skriftligt-lamnat-$i3b-hint skriftligt-lamnat-$i3b-fel\" aria-invalid=\"true\"" "$TMP/page.html"
+check "the minutes page shows the quorum per item" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
+check_grep "… 3e quorate with VGR 3 av 5" "3e\. [^<]*</th><td data-label=\"VGR\">3 av 5</td><td data-label=\"VGK\">4 av 5</td><td data-label=\"Beslutsmässigt\"><span class=\"ok\">ja</span>" "$TMP/page.html"
+check_grep "… 3f not: VGR 2 av 5, one short" "3f\. [^<]*</th><td data-label=\"VGR\">2 av 5, saknar 1</td><td data-label=\"VGK\">4 av 5</td><td data-label=\"Beslutsmässigt\"><span class=\"warn\">nej</span>" "$TMP/page.html"
 check "the change log page with a side-by-side difference" "200" "$(page sekreterare '/styrning/andringslogg?avsnitt=B3:3&fran=2019-01-01&till=2021-01-01')"
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
@@ -368,6 +388,12 @@ newm=${loc##*/}
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
 	--data-urlencode rubrik="Nya artiklar i sortimentet" --data-urlencode arende=assortment "$B/styrning/moten/$newm/punkter")
 check "… and adds an agenda item" "303" "$code"
+ni=$(body sekreterare GET "/api/meetings/$newm" | json 'd["items"][0]["id"]')
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+	--data-urlencode "skriftligt-person-$ni=2" --data-urlencode "skriftligt-lamnat-$ni=2026-11-20T14:30" "$B/styrning/punkter/$ni/skriftligt")
+check "the secretary records an e-mail given before the meeting" "303" "$code"
+check "… which the item shows with when it was given" "200" "$(page sekreterare "/styrning/moten/$newm")"
+check_grep "… (lämnat 2026-11-20 kl. 14:30)" "Deltog skriftligt: [^<(]* (lämnat 2026-11-20 kl. 14:30)" "$TMP/page.html"
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
 	--data-urlencode rubrik="Igen" "$B/styrning/moten/$newm/punkter")
 check "the same number twice is refused on its field" "409" "$code"
@@ -384,7 +410,7 @@ csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | hea
 check "what-if on the page" "200" "$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 	--data-urlencode parameter=lead_time_working_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")"
 check_grep "… compares the figures" "Levererade i tid" "$TMP/page.html"
-check_grep "… with the reliability in percent" "Leveranssäkerhet: [0-9]*,[0-9] % med reglerna som gällde, [0-9]*,[0-9] % med förslaget" "$TMP/page.html"
+check_grep "… with the reliability in percent as the report writes it" "Leveranssäkerhet: [0-9]*,[0-9][0-9] % med reglerna som gällde, [0-9]*,[0-9][0-9] % med förslaget" "$TMP/page.html"
 code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 	--data-urlencode parameter=lead_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")
 check "an unknown parameter is refused on the page" "400" "$code"

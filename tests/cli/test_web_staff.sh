@@ -224,9 +224,24 @@ check "a renewal of an active item's article is saved" "303" \
 	"$(post forskrivare /patienter/1/forskriv -d "artikel=${active#* }" -d uttag=2 -d antal=1 -d period=90 -d sista=2027-11-22)"
 check "the old item is cancelled, replaced by the new one" "1 1" \
 	"$(db "SELECT count(*) FROM prescription_items WHERE id = ${active% *} AND cancelled_at IS NOT NULL AND replaced_by = (SELECT max(id) FROM prescription_items)") $(db "SELECT count(*) FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND i.article_id = ${active#* } AND i.cancelled_at IS NULL")"
-check "the patient's page shows the replaced item" "200 yes" \
-	"$(get forskrivare /patienter/1) $(main_text | grep -q 'Ersatt av ny förskrivning' && echo yes)"
+old_on=$(db "SELECT r.prescribed_on FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = ${active% *}")
+# replaced_card: the text of the card whose status says the item was replaced, and of the new one
+replaced_card() { main_text | grep -o 'Status Ersatt av ny förskrivning [0-9-]*' | head -1; }
+check "the prescriber sees the old item as replaced, with the new prescription's date" \
+	"200 Status Ersatt av ny förskrivning 2026-11-23" "$(get forskrivare /patienter/1) $(replaced_card)"
+check "… not as a bare status (only items cancelled outright say makulerad)" \
+	"$(db "SELECT count(*) FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND i.cancelled_at IS NOT NULL AND i.replaced_by IS NULL")" \
+	"$(grep -c '<dt>Status</dt><dd>makulerad</dd>' "$TMP/page.html")"
+check "… and the new item names the one it replaces" "yes" \
+	"$(main_text | grep -qE "Ersätter Förskrivningen från $old_on ?\. Uttag som redan gjorts i perioden räknas\." && echo yes)"
 keep ersatt
+check "customer service sees the replacement the same way" "200 Status Ersatt av ny förskrivning 2026-11-23" \
+	"$(get kundtjanst /patienter/1) $(replaced_card)"
+keep ersatt-kundtjanst
+check "the patient signs in through the form" "303" "$(wlogin patient)"
+check "the patient sees it on their prescriptions" "200 Status Ersatt av ny förskrivning 2026-11-23" \
+	"$(get patient /mina-sidor) $(replaced_card)"
+keep ersatt-patient
 
 # ---- Markup that accessibility relies on, on every page kept ----
 cat >"$TMP/a11y.py" <<'EOF'

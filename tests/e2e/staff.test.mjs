@@ -3,7 +3,7 @@
 // and (the orderer) order for a resident in municipal housing. Skipped while a page is missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, newPage, login, check, visit, missing, field, button, set, submit, openPatient, placeOrder } from './lib.mjs';
+import { setup, newPage, login, check, visit, missing, field, button, set, submit, openPatient, placeOrder, PHONE } from './lib.mjs';
 
 const env = setup({ before, after });
 
@@ -58,6 +58,48 @@ test('förskrivare: finds a patient, prescribes, and is sent to customer service
 	assert.match(await page.getByRole('main').innerText(), /får inte registrera uttag \(gäller från 2024-10-24\)/);
 	await check(page, 'forskrivare', 'bestall');
 	await page.context().close();
+});
+
+// Renewing an article the patient has an active item for replaces that item (1177's MAKULERAD,
+// "the same article prescribed in another prescription"): the prescriber, customer service and
+// the patient see the old item as replaced by the new prescription of that day, not as a bare
+// status, on a wide screen and on a phone.
+test('förskrivare: renews an item; everyone sees it replaced by the new prescription', async (t) => {
+	if (await skipMissing(t, '/patienter', '/patienter/1', '/patienter/1/forskriv'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'forskrivare');
+	const id = await openPatient(page, env.base, /Exempelsson/, 'Exempelsson');
+	const renew = page.getByRole('main').getByRole('link', { name: /^Förnya/ }).first();
+	const article = (await renew.locator('.sr').innerText()).trim();
+	await Promise.all([page.waitForEvent('load'), renew.click()]);
+	await set(await field(page.getByRole('main'), /Giltig/i, /Sista/i), '2027-11-22');
+	await submit(page, await button(page.getByRole('main'), /Förskriv/i, /Spara/i), 'renewing');
+	await visit(page, env.base, `/patienter/${id}`);
+	const cards = page.getByRole('main').locator('ul.cards > li').filter({ hasText: article });
+	const old = cards.filter({ hasText: 'Ersatt av ny förskrivning' });
+	assert.match(await old.first().locator('dl').innerText(), /Status\s+Ersatt av ny förskrivning 2026-11-23/);
+	const renewed = cards.filter({ hasText: 'Ersätter' });
+	assert.ok(await renewed.count(), 'the new item names the one it replaces');
+	assert.match(await renewed.first().innerText(), /Ersätter\s+Förskrivningen från \d{4}-\d\d-\d\d\. Uttag som redan gjorts i perioden räknas\./);
+	await check(page, 'forskrivare', 'patient-ersatt');
+	await page.context().close();
+
+	for (const [user, path] of [['kundtjanst', `/patienter/${id}`], ['patient', '/mina-sidor']]) {
+		for (const [viewport, suffix] of [[undefined, ''], [PHONE, '-telefon']]) {
+			const p = await newPage(env.browser, viewport);
+			await login(p, env.base, user);
+			await visit(p, env.base, path);
+			const card = p.getByRole('main').locator('ul.cards > li').filter({ hasText: article })
+				.filter({ hasText: 'Ersatt av ny förskrivning' });
+			assert.ok(await card.count(), `${user} sees the replaced item of ${article}`);
+			assert.match(await card.first().innerText(), /Status\s+Ersatt av ny förskrivning 2026-11-23/);
+			const [scroll, inner] = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+			assert.ok(scroll <= inner, `${user}${suffix}: no sideways scrolling (${scroll} > ${inner})`);
+			await check(p, `${user}${suffix}`, 'forskrivningar-ersatt');
+			await p.context().close();
+		}
+	}
 });
 
 test('dietist: finds a patient of the unit and sees their prescriptions and orders', async (t) => {

@@ -413,22 +413,33 @@ static void compliance_checks(void **state)
 
 static void whatif_figures(void **state)
 {
-	/* Day numbers: due 10 vs 9; delivered on 9, 10 and never; contact from 12 (exempt once). */
+	/* Day numbers, today 20: due 10 vs 9; first delivered on 9, 10 and never; contact from 12
+	 * (exempt under the proposal once); one not due yet; one the proposal refuses. */
 	const struct whatif_order o[] = {
-		{ 10, 9, 12, 12, 9 },
-		{ 10, 9, 12, 12, 10 },
-		{ 10, 10, 12, LMN_DAY_NONE, LMN_DAY_NONE },
-		{ 10, 11, 30, 30, 10 }, /* contact day still to come on day 20 */
+		{ 10, 9, 12, 12, 9, false },
+		{ 10, 9, 12, 12, 10, false },
+		{ 10, 10, 12, LMN_DAY_NONE, LMN_DAY_NONE, false },
+		{ 10, 11, 30, 30, 10, false }, /* contact day still to come on day 20 */
+		{ 25, 25, 27, 27, LMN_DAY_NONE, false }, /* not settled: due after today */
+		{ 10, 10, 12, 12, 11, true },
 	};
 	struct whatif_figures f;
 
 	(void)state;
-	whatif_tally(o, 4, 20, &f);
-	assert_int_equal(f.orders, 4);
-	assert_int_equal(f.on_time_base, 3);
-	assert_int_equal(f.on_time_alt, 2); /* the one delivered on 10 is late against 9 */
-	assert_int_equal(f.contacts_base, 1);
-	assert_int_equal(f.contacts_alt, 0);
+	whatif_tally(o, 6, 20, &f);
+	assert_int_equal(f.orders, 6);
+	/* As the report counts: on time over settled (delivered, or due before today) */
+	assert_int_equal(f.base.orders, 6);
+	assert_int_equal(f.base.exempt, 0);
+	assert_int_equal(f.base.settled, 5);
+	assert_int_equal(f.base.on_time, 3);
+	assert_int_equal(f.base.past_contact, 1);
+	assert_int_equal(f.refused_alt, 1);
+	assert_int_equal(f.alt.orders, 5);
+	assert_int_equal(f.alt.exempt, 1);
+	assert_int_equal(f.alt.settled, 3);
+	assert_int_equal(f.alt.on_time, 2); /* the one delivered on 10 is late against 9 */
+	assert_int_equal(f.alt.past_contact, 0);
 	assert_int_equal(f.due_changed, 3);
 	assert_int_equal(f.due_earlier, 2);
 	assert_int_equal(f.due_later, 1);
