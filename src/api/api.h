@@ -294,16 +294,13 @@ int shipments_get(struct api_ctx *ctx);
 
 int contact_cases_list(struct api_ctx *ctx);
 int contact_cases_call(struct api_ctx *ctx);
-/* Opens the contact cases due on today (Spec B 3:6) that are not open yet, in the caller's write
- * transaction; *opened: how many. lmn serve's job runs it (api/jobs.c). */
-LMN_MUST_USE enum lmn_rc contact_cases_open(struct db_conn *c, lmn_day today, int64_t *opened,
-					    struct lmn_err *err);
 
 /* lmn serve's background jobs (api/jobs.c): opening the day's contact cases at start (before
  * jobs_start returns), when the local date changes and after deliveries are registered
  * (coalesced), and removing access-log entries past their retention period at start and daily.
+ * The cases follow the rules in force (rules, swapped in when a decision is recorded).
  * One thread; jobs_start once, jobs_stop before the database closes. */
-LMN_MUST_USE enum lmn_rc jobs_start(struct db *db, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *err);
 void jobs_stop(void);
 /* A delivery was registered: the contact cases are opened again soon (a no-op without jobs). */
 void jobs_deliveries_registered(void);

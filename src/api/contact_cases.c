@@ -1,43 +1,11 @@
 /* Delay follow-up (Spec B 3:6): an order not delivered in full by the end of working day 5 becomes a
  * contact case on its contact date; customer service calls the patient and records the outcome.
- * Lines of special non-stocked products are exempt where the rules in force said so: the order's
- * contact date is then NULL, or the exempt lines do not count. */
+ * Lines of special non-stocked products are exempt where the rules in force on the order's day of
+ * receipt said so: the order's contact date is then NULL, or the exempt lines do not count. The
+ * cases are opened by lmn serve's job (api/jobs.c, store/contact_cases.c). */
 #include <string.h>
 
 #include "api/api.h"
-
-/* Opens the cases that are due today and not yet open. Delivered in full means every line that is
- * not exempt was delivered before the contact date. The deliveries of a line are found through
- * its order's shipments (an index), not by a scan of the shipment lines for each line due (the
- * statement took 1.4 s on the demo database that way, 0.15 s now). */
-static const char open_sql[] =
-	"INSERT INTO contact_cases (order_id, opened_on) "
-	"SELECT o.id, o.contact_from FROM orders o "
-	"WHERE o.contact_from IS NOT NULL AND o.contact_from <= $1 AND o.status <> 'cancelled' "
-	"AND NOT EXISTS (SELECT 1 FROM contact_cases c WHERE c.order_id = o.id) "
-	"AND EXISTS (SELECT 1 FROM order_lines l JOIN articles a ON a.id = l.article_id "
-	"  WHERE l.order_id = o.id AND NOT (a.special = 1 AND a.stocked = 0) AND l.quantity > "
-	"  (SELECT coalesce(sum(sl.quantity), 0) FROM shipments s "
-	"   JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
-	"   WHERE s.order_id = o.id AND s.outcome = 'delivered' "
-	"   AND substr(s.delivered_at, 1, 10) < o.contact_from))";
-
-enum lmn_rc contact_cases_open(struct db_conn *c, lmn_day today, int64_t *opened,
-			       struct lmn_err *err)
-{
-	struct db_stmt *st;
-	char day[11];
-	enum lmn_rc rc;
-
-	*opened = 0;
-	date_format(today, day);
-	if ((rc = db_prepare(c, open_sql, &st, err)) != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, day);
-	if ((rc = db_run(st, err)) == LMN_OK)
-		*opened = db_changes(c);
-	return rc;
-}
 
 /* The queue: a read of the open cases (an index), no writing but its access-log entry. The
  * cases are opened by lmn serve's job (api/jobs.c), not by this read. */

@@ -14,6 +14,8 @@
 
 #include "api/api.h"
 #include "store/access_log.h"
+#include "store/contact_cases.h"
+#include "store/rules_store.h"
 #include "util/clock.h"
 
 /* After a delivery registration, the wait for more before the cases are opened again. */
@@ -28,10 +30,12 @@ static struct {
 	pthread_cond_t wake;
 	pthread_t thread;
 	struct db *db;
+	struct rules_live *rules;
 	bool running, stop, deliveries;
 } jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
 struct open_job {
+	const struct params *params;
 	lmn_day today;
 	int64_t opened;
 	struct lmn_err *err;
@@ -41,7 +45,7 @@ static enum lmn_rc open_write(struct db_conn *c, void *arg)
 {
 	struct open_job *j = arg;
 
-	return contact_cases_open(c, j->today, &j->opened, j->err);
+	return contact_cases_open(c, j->params, j->today, &j->opened, j->err);
 }
 
 struct retention_job {
@@ -57,10 +61,11 @@ static enum lmn_rc retention_write(struct db_conn *c, void *arg)
 	return access_log_remove_expired(c, j->now, JOBS_RETENTION_BATCH, &j->removed, j->err);
 }
 
-static enum lmn_rc run_contact_cases(struct db *db, lmn_day today, struct lmn_err *err)
+static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules, lmn_day today,
+				     struct lmn_err *err)
 {
 	struct db_conn *c;
-	struct open_job j = { today, 0, err };
+	struct open_job j = { rules_live_get(rules), today, 0, err };
 	enum lmn_rc rc;
 
 	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
@@ -141,7 +146,7 @@ static void *jobs_main(void *arg)
 		pthread_mutex_unlock(&jobs.lock);
 		if (now_of(&now) && (now.day != cases_day || now.day != retention_day)) {
 			if (now.day != cases_day) {
-				rc = run_contact_cases(jobs.db, now.day, &err);
+				rc = run_contact_cases(jobs.db, jobs.rules, now.day, &err);
 				report("opening contact cases", rc, &err);
 				if (rc == LMN_OK)
 					cases_day = now.day;
@@ -163,7 +168,7 @@ static void *jobs_main(void *arg)
 	return NULL;
 }
 
-enum lmn_rc jobs_start(struct db *db, struct lmn_err *err)
+enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *err)
 {
 	static lmn_day first;
 	struct clock_now now;
@@ -173,12 +178,13 @@ enum lmn_rc jobs_start(struct db *db, struct lmn_err *err)
 	 * store busy with an import), the thread tries again, lmn serve serves all the same. */
 	if ((rc = clock_now(&now, err)) != LMN_OK)
 		return rc;
-	rc = run_contact_cases(db, now.day, err);
+	rc = run_contact_cases(db, rules, now.day, err);
 	report("opening contact cases", rc, err);
 	first = rc == LMN_OK ? now.day : 0;
 	rc = LMN_OK;
 	pthread_mutex_lock(&jobs.lock);
 	jobs.db = db;
+	jobs.rules = rules;
 	jobs.stop = false;
 	jobs.deliveries = false;
 	if (pthread_create(&jobs.thread, NULL, jobs_main, &first) != 0)

@@ -174,6 +174,7 @@ struct line_in {
 struct order_in {
 	enum order_kind kind;
 	enum role requested_by, entered_by;
+	bool municipal_housing; /* the patient's (read_housing) */
 	const char *channel;
 	const char *reason;
 	const char *idem;
@@ -464,6 +465,7 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 	l->facts.kind = in->kind;
 	l->facts.requested_by = in->requested_by;
 	l->facts.entered_by = in->entered_by;
+	l->facts.municipal_housing = in->municipal_housing;
 	l->facts.area = area_parse(db_col_text(st, 11), strlen(db_col_text(st, 11)));
 	l->facts.stocked = db_col_int(st, 12) != 0;
 	l->facts.acute_assortment = db_col_int(st, 13) != 0;
@@ -574,17 +576,17 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 	return true;
 }
 
-/* Municipal staff order only for people in municipal housing (DOMAIN.md §5), when the rule says so. */
-static bool municipal_housing_ok(struct api_ctx *ctx)
+/* Whether the patient lives in municipal housing, for the rule engine: municipal staff order only
+ * for them where the rule in force says so (DOMAIN.md §5; rules/delivery.c). Asked only when
+ * municipal staff enter the order; false with the answer written. */
+static bool read_housing(struct api_ctx *ctx, struct order_in *in)
 {
-	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
 	struct db_stmt *st;
-	bool row, housing = false;
+	bool row;
 	enum lmn_rc rc;
 
-	if (ctx->user.role != UR_MUNICIPAL_PRESCRIBER && ctx->user.role != UR_MUNICIPAL_ORDERER)
-		return true;
-	if (!rs || !rs->v[P_MUNICIPAL_ENTRY_HOUSING_ONLY].b)
+	in->municipal_housing = true;
+	if (in->entered_by != ROLE_MUNICIPAL_PRESCRIBER && in->entered_by != ROLE_MUNICIPAL_ORDERER)
 		return true;
 	rc = db_prepare(ctx->c, "SELECT municipal_housing FROM patients WHERE id = $1", &st,
 			&ctx->err);
@@ -594,17 +596,32 @@ static bool municipal_housing_ok(struct api_ctx *ctx)
 	}
 	db_bind_int(st, 1, ctx->id[0]);
 	rc = db_step(st, &row, &ctx->err);
-	housing = row && db_col_int(st, 0) != 0;
+	in->municipal_housing = row && db_col_int(st, 0) != 0;
 	db_done(st);
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
 		return false;
 	}
-	if (!housing) {
-		api_problem(ctx, 422, "entry_not_allowed", NULL,
-			    rs->src[P_MUNICIPAL_ENTRY_HOUSING_ONLY]->ref,
-			    "Kommunens personal kan bara beställa åt personer i kommunalt boende.");
-		return false;
+	if (!in->municipal_housing) {
+		/* Asked before the lines, as the ordering right it is: the rule engine decides. */
+		struct order_facts f;
+		struct delivery_decision d;
+		order_facts_init(&f);
+		f.received_day = ctx->today;
+		f.received_sec = ctx->now_sec;
+		f.requested_by = in->requested_by;
+		f.entered_by = in->entered_by;
+		f.municipal_housing = false;
+		if (delivery_decide(ctx->app->params, &f, &d, &ctx->err) == LMN_EREFUSED &&
+		    d.refused_by == P_MUNICIPAL_ENTRY_HOUSING_ONLY) {
+			struct buf msg;
+			buf_init(&msg, 1024);
+			delivery_message(&d, &msg);
+			api_problem(ctx, 422, delivery_code_name(d.code), NULL,
+				    d.rs->src[d.refused_by]->ref, "%s", msg.data ? msg.data : "");
+			buf_release(&msg);
+			return false;
+		}
 	}
 	return true;
 }
@@ -643,7 +660,7 @@ static bool place_check(struct place *pl)
 	struct delivery_decision d;
 	lmn_day contact_from = LMN_DAY_NONE;
 
-	if (!access_patient(ctx, ctx->id[0]) || !municipal_housing_ok(ctx) ||
+	if (!access_patient(ctx, ctx->id[0]) || !read_housing(ctx, in) ||
 	    !resolve_delivery(ctx, in, pl->address, pl->postal, pl->city, pl->phone))
 		return false;
 	for (size_t i = 0; i < in->nlines; i++) {

@@ -8,7 +8,7 @@
 static const char *const type_names[] = {
 	[PT_INT] = "integer", [PT_BOOL] = "boolean", [PT_TIME] = "time",
 	[PT_PERCENT] = "percent", [PT_FRACTION] = "fraction", [PT_ROLES] = "roles",
-	[PT_AREAS] = "areas", [PT_CHOICE] = "choice",
+	[PT_AREAS] = "areas", [PT_CHOICE] = "choice", [PT_EVES] = "eves",
 };
 
 static json_t *source_json(const struct param_source *s)
@@ -17,9 +17,12 @@ static json_t *source_json(const struct param_source *s)
 
 	date_format(s->effective, effective);
 	date_format(s->decided, decided);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "ref", s->ref, "section", s->section,
-			 "effective", effective, "decided", decided, "body", s->body ? s->body : "",
-			 "reference", s->reference ? s->reference : "");
+	/* An original version (before the change log) has no start or decision date in our
+	 * sources: effective and decided are null, original true; its ref still names it. */
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s, s:s}", "ref", s->ref, "section",
+			 s->section, "effective", s->original ? NULL : effective, "decided",
+			 s->original ? NULL : decided, "original", s->original, "body",
+			 s->body ? s->body : "", "reference", s->reference ? s->reference : "");
 }
 
 int rules_list(struct api_ctx *ctx)
@@ -39,13 +42,10 @@ int rules_list(struct api_ctx *ctx)
 				   "on ska vara ett datum ÅÅÅÅ-MM-DD.");
 	date_format(day, day_s);
 	rs = params_at(p, day);
-	if (!rs) {
-		char first[11];
-		date_format(params_first_day(p), first);
-		return api_problem(ctx, 422, "no_rules", "on", NULL,
-				   "Inga regler gäller %s; de första gäller från %s.", day_s, first);
-	}
-	date_format(rs->from, from);
+	if (!rs)
+		return api_problem(ctx, 500, "no_rules", NULL, NULL, "Reglerna är inte inlästa.");
+	if (rs->from != LMN_DAY_NONE)
+		date_format(rs->from, from);
 	sections = json_array();
 	buf_init(&b, 0);
 	secs = rule_sections(&nsec);
@@ -79,7 +79,9 @@ int rules_list(struct api_ctx *ctx)
 							  params, "sources", sources));
 	}
 	buf_release(&b);
-	json_t *o = json_pack("{s:s, s:s, s:o}", "on", day_s, "set_from", from, "sections", sections);
+	/* The first set has no start: set_from is null (its versions precede the change log). */
+	json_t *o = json_pack("{s:s, s:s?, s:o}", "on", day_s, "set_from",
+			      rs->from != LMN_DAY_NONE ? from : NULL, "sections", sections);
 	/* The set holds until the day before the next change (if one is known). */
 	if (o && rs->until != LMN_DAY_NONE) {
 		date_format(rs->until, next);

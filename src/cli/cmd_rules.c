@@ -61,9 +61,7 @@ static int show(int argc, char **argv)
 	date_format(on, date);
 	rs = params_at(&p, on);
 	if (!rs) {
-		char first[11];
-		date_format(params_first_day(&p), first);
-		cli_error("no rules are in force on %s (the first are from %s)", date, first);
+		cli_error("no rules are loaded");
 		params_release(&p);
 		return 1;
 	}
@@ -93,8 +91,15 @@ static int show(int argc, char **argv)
 		for (size_t k = 0; k < nseen; k++) {
 			char decided[11];
 			date_format(seen[k]->decided, decided);
-			buf_addf(&b, "  %s: beslutad %s av %s. %s (%s:%d)\n", seen[k]->ref, decided,
-				 seen[k]->body, seen[k]->reference, seen[k]->file, seen[k]->line);
+			/* An original version's start is not in our sources (DOMAIN.md §9). */
+			if (seen[k]->original)
+				buf_addf(&b, "  %s: sedan före ändringsloggen, %s. %s (%s:%d)\n",
+					 seen[k]->ref, seen[k]->body, seen[k]->reference, seen[k]->file,
+					 seen[k]->line);
+			else
+				buf_addf(&b, "  %s: beslutad %s av %s. %s (%s:%d)\n", seen[k]->ref,
+					 decided, seen[k]->body, seen[k]->reference, seen[k]->file,
+					 seen[k]->line);
 		}
 	}
 	fwrite(b.data, 1, b.len, stdout);

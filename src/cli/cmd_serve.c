@@ -258,7 +258,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	/* The background jobs, their thread with the signals blocked too: the day's contact cases
 	 * are open before the first request. */
-	if (jobs_start(db, &err) != LMN_OK) {
+	if (jobs_start(db, live, &err) != LMN_OK) {
 		cli_error("%s", err.message);
 		rules_live_close(live);
 		db_close(db);

@@ -2,6 +2,7 @@
 #include "rules/calendar.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -32,7 +33,15 @@ const char *holiday_name_sv(enum holiday_id id)
 
 bool holiday_is_eve(enum holiday_id id)
 {
-	return id == HOL_MIDSUMMER_EVE || id == HOL_CHRISTMAS_EVE || id == HOL_NEW_YEARS_EVE;
+	return holiday_eve_bit(id) != 0;
+}
+
+unsigned holiday_eve_bit(enum holiday_id id)
+{
+	return id == HOL_MIDSUMMER_EVE   ? CALENDAR_EVE_MIDSUMMER
+	       : id == HOL_CHRISTMAS_EVE ? CALENDAR_EVE_CHRISTMAS
+	       : id == HOL_NEW_YEARS_EVE ? CALENDAR_EVE_NEW_YEARS
+					 : 0;
 }
 
 /* Anonymous Gregorian computus (Meeus/Jones/Butcher). */
@@ -97,48 +106,74 @@ static size_t build_year(int y, struct holiday *h)
 	return n;
 }
 
-/* Tables over every day in range: working[i], cum[i] = working days in [first, first + i), and
- * ord[k] = index of the k-th working day. */
-static lmn_day first_day, last_day;
-static int32_t ndays, nworking;
-static uint8_t *working;
-static int32_t *cum;
-static int32_t *ord;
-static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
-static bool tables_ok;
+/* Tables over every day in range, one per set of non-working eves: working[i], cum[i] = working
+ * days in [first, first + i), and ord[k] = index of the k-th working day. */
+struct tables {
+	lmn_day first_day, last_day;
+	int32_t ndays, nworking;
+	uint8_t *working;
+	int32_t *cum;
+	int32_t *ord;
+};
+static _Atomic(struct tables *) built[CALENDAR_EVES_ALL + 1];
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void build_tables(void)
+static struct tables *build_tables(unsigned eves)
 {
-	first_day = date_from_ymd(CALENDAR_FIRST_YEAR, 1, 1);
-	last_day = date_from_ymd(CALENDAR_LAST_YEAR, 12, 31);
-	ndays = last_day - first_day + 1;
-	working = malloc((size_t)ndays);
-	cum = malloc(((size_t)ndays + 1) * sizeof(*cum));
-	ord = malloc((size_t)ndays * sizeof(*ord));
-	if (!working || !cum || !ord)
-		return;
-	for (int32_t i = 0; i < ndays; i++)
-		working[i] = date_weekday(first_day + i) <= 5;
+	struct tables *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->first_day = date_from_ymd(CALENDAR_FIRST_YEAR, 1, 1);
+	t->last_day = date_from_ymd(CALENDAR_LAST_YEAR, 12, 31);
+	t->ndays = t->last_day - t->first_day + 1;
+	t->working = malloc((size_t)t->ndays);
+	t->cum = malloc(((size_t)t->ndays + 1) * sizeof(*t->cum));
+	t->ord = malloc((size_t)t->ndays * sizeof(*t->ord));
+	if (!t->working || !t->cum || !t->ord) {
+		free(t->working);
+		free(t->cum);
+		free(t->ord);
+		free(t);
+		return NULL;
+	}
+	for (int32_t i = 0; i < t->ndays; i++)
+		t->working[i] = date_weekday(t->first_day + i) <= 5;
 	for (int y = CALENDAR_FIRST_YEAR; y <= CALENDAR_LAST_YEAR; y++) {
 		struct holiday h[CALENDAR_MAX_PER_YEAR];
 		size_t n = build_year(y, h);
-		for (size_t i = 0; i < n; i++)
-			working[h[i].day - first_day] = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned bit = holiday_eve_bit(h[i].id);
+			if (!bit || (eves & bit))
+				t->working[h[i].day - t->first_day] = 0;
+		}
 	}
-	cum[0] = 0;
-	nworking = 0;
-	for (int32_t i = 0; i < ndays; i++) {
-		if (working[i])
-			ord[nworking++] = i;
-		cum[i + 1] = nworking;
+	t->cum[0] = 0;
+	t->nworking = 0;
+	for (int32_t i = 0; i < t->ndays; i++) {
+		if (t->working[i])
+			t->ord[t->nworking++] = i;
+		t->cum[i + 1] = t->nworking;
 	}
-	tables_ok = true;
+	return t;
 }
 
-static bool tables(void)
+/* The tables of a set of eves, built at the first use (NULL when memory ran out). They live as
+ * long as the process. */
+static const struct tables *tables(unsigned eves)
 {
-	pthread_once(&tables_once, build_tables);
-	return tables_ok;
+	struct tables *t;
+
+	eves &= CALENDAR_EVES_ALL;
+	t = atomic_load_explicit(&built[eves], memory_order_acquire);
+	if (t)
+		return t;
+	pthread_mutex_lock(&build_lock);
+	t = atomic_load_explicit(&built[eves], memory_order_relaxed);
+	if (!t && (t = build_tables(eves)))
+		atomic_store_explicit(&built[eves], t, memory_order_release);
+	pthread_mutex_unlock(&build_lock);
+	return t;
 }
 
 bool calendar_in_range(lmn_day day)
@@ -154,42 +189,63 @@ size_t calendar_holidays(int year, struct holiday out[CALENDAR_MAX_PER_YEAR])
 	return build_year(year, out);
 }
 
-enum lmn_rc calendar_is_working_day(lmn_day day, bool *is_working)
+enum lmn_rc calendar_is_working_day_eves(lmn_day day, unsigned eves, bool *is_working)
 {
-	if (!tables())
+	const struct tables *t = tables(eves);
+
+	if (!t)
 		return LMN_ENOMEM;
-	if (day < first_day || day > last_day)
+	if (day < t->first_day || day > t->last_day)
 		return LMN_ERANGE;
-	*is_working = working[day - first_day];
+	*is_working = t->working[day - t->first_day];
 	return LMN_OK;
 }
 
-enum lmn_rc calendar_add_working_days(lmn_day day, int n, lmn_day *out)
+enum lmn_rc calendar_add_working_days_eves(lmn_day day, int n, unsigned eves, lmn_day *out)
 {
+	const struct tables *t = tables(eves);
 	int64_t k;
 
-	if (!tables())
+	if (!t)
 		return LMN_ENOMEM;
-	if (day < first_day || day > last_day)
+	if (day < t->first_day || day > t->last_day)
 		return LMN_ERANGE;
 	if (n == 0) {
 		*out = day;
 		return LMN_OK;
 	}
 	/* Ordinal of the n-th working day after (or before) day. */
-	k = n > 0 ? (int64_t)cum[day - first_day + 1] + n - 1 : (int64_t)cum[day - first_day] + n;
-	if (k < 0 || k >= nworking)
+	k = n > 0 ? (int64_t)t->cum[day - t->first_day + 1] + n - 1
+		  : (int64_t)t->cum[day - t->first_day] + n;
+	if (k < 0 || k >= t->nworking)
 		return LMN_ERANGE;
-	*out = first_day + ord[k];
+	*out = t->first_day + t->ord[k];
 	return LMN_OK;
+}
+
+enum lmn_rc calendar_working_days_between_eves(lmn_day from, lmn_day to, unsigned eves, int *out)
+{
+	const struct tables *t = tables(eves);
+
+	if (!t)
+		return LMN_ENOMEM;
+	if (from < t->first_day || from > t->last_day || to < t->first_day || to > t->last_day)
+		return LMN_ERANGE;
+	*out = t->cum[to - t->first_day + 1] - t->cum[from - t->first_day + 1];
+	return LMN_OK;
+}
+
+enum lmn_rc calendar_is_working_day(lmn_day day, bool *is_working)
+{
+	return calendar_is_working_day_eves(day, CALENDAR_EVES_ALL, is_working);
+}
+
+enum lmn_rc calendar_add_working_days(lmn_day day, int n, lmn_day *out)
+{
+	return calendar_add_working_days_eves(day, n, CALENDAR_EVES_ALL, out);
 }
 
 enum lmn_rc calendar_working_days_between(lmn_day from, lmn_day to, int *out)
 {
-	if (!tables())
-		return LMN_ENOMEM;
-	if (from < first_day || from > last_day || to < first_day || to > last_day)
-		return LMN_ERANGE;
-	*out = cum[to - first_day + 1] - cum[from - first_day + 1];
-	return LMN_OK;
+	return calendar_working_days_between_eves(from, to, CALENDAR_EVES_ALL, out);
 }

@@ -56,6 +56,7 @@ void order_facts_init(struct order_facts *f)
 	f->entered_by = ROLE_PATIENT;
 	f->area = AREA_UNKNOWN;
 	f->stocked = true;
+	f->municipal_housing = true;
 }
 
 static void use(struct delivery_decision *d, enum param_id id)
@@ -100,21 +101,21 @@ enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 	const union param_value *v;
 	bool working, late;
 	lmn_day day = f->received_day;
+	unsigned eves;
 
 	memset(d, 0, sizeof(*d));
 	d->facts = f;
 	d->contact_from = LMN_DAY_NONE;
 	d->due = LMN_DAY_NONE;
 	if (!rs) {
-		char first[11];
 		d->code = DELIVERY_INVALID_INPUT;
-		date_format(params_first_day(p), first);
-		return lmn_err_set(err, LMN_EINVAL, "received", NULL,
-				   "Inga leveransregler gäller före %s.", first);
+		return lmn_err_set(err, LMN_EINVAL, "received", NULL, "Reglerna är inte inlästa.");
 	}
 	d->rs = rs;
 	v = rs->v;
-	if (calendar_is_working_day(day, &working) != LMN_OK) {
+	/* DOMAIN.md §4 (interpretation): the non-working eves as in force on the day of receipt. */
+	eves = v[P_NON_WORKING_EVES].set;
+	if (calendar_is_working_day_eves(day, eves, &working) != LMN_OK) {
 		d->code = DELIVERY_INVALID_INPUT;
 		return out_of_range(err);
 	}
@@ -124,12 +125,19 @@ enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 	if (!has(v[P_WITHDRAWAL_ENTRY_ROLES].set, (int)f->entered_by))
 		return use(d, P_WITHDRAWAL_ENTRY_ROLES),
 		       refuse(d, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES);
+	/* DOMAIN.md §5 (interpretation): municipal staff enter withdrawals only for people in
+	 * municipal housing, where the rule in force on the day of receipt says so. */
+	if ((f->entered_by == ROLE_MUNICIPAL_PRESCRIBER || f->entered_by == ROLE_MUNICIPAL_ORDERER) &&
+	    v[P_MUNICIPAL_ENTRY_HOUSING_ONLY].b && !f->municipal_housing)
+		return use(d, P_MUNICIPAL_ENTRY_HOUSING_ONLY),
+		       refuse(d, DELIVERY_ENTRY_NOT_ALLOWED, P_MUNICIPAL_ENTRY_HOUSING_ONLY);
 
 	switch (f->kind) {
 	case KIND_NORMAL:
 		/* Spec B 3:1: the 4th working day after receipt; the order day is day 0. */
 		use(d, P_LEAD_TIME_WORKING_DAYS);
-		if (calendar_add_working_days(day, (int)v[P_LEAD_TIME_WORKING_DAYS].i, &d->due) != LMN_OK)
+		if (calendar_add_working_days_eves(day, (int)v[P_LEAD_TIME_WORKING_DAYS].i, eves,
+						   &d->due) != LMN_OK)
 			return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
 		break;
 	case KIND_ACUTE:
@@ -151,10 +159,11 @@ enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 				return use(d, P_ORDER_CUTOFF),
 				       refuse(d, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF);
 			/* Interpretation: counts as received at the start of the next working day. */
-			if (calendar_add_working_days(day, 1, &day) != LMN_OK)
+			if (calendar_add_working_days_eves(day, 1, eves, &day) != LMN_OK)
 				return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
 		}
-		if (calendar_add_working_days(day, (int)v[P_ACUTE_LEAD_WORKING_DAYS].i, &d->due) != LMN_OK)
+		if (calendar_add_working_days_eves(day, (int)v[P_ACUTE_LEAD_WORKING_DAYS].i, eves,
+						   &d->due) != LMN_OK)
 			return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
 		break;
 	case KIND_EXPRESS:
@@ -195,9 +204,11 @@ enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 		use(d, P_DELAY_CONTACT_AFTER_DAYS);
 		if (v[P_DELAY_CONTACT_DAY_KIND].i == DAYS_CALENDAR) {
 			use(d, P_DELAY_CONTACT_DAY_KIND);
-			rc = calendar_add_working_days(f->received_day + n, 1, &d->contact_from);
+			rc = calendar_add_working_days_eves(f->received_day + n, 1, eves,
+							    &d->contact_from);
 		} else {
-			rc = calendar_add_working_days(f->received_day, n + 1, &d->contact_from);
+			rc = calendar_add_working_days_eves(f->received_day, n + 1, eves,
+							    &d->contact_from);
 		}
 		if (rc != LMN_OK)
 			return d->code = DELIVERY_INVALID_INPUT, out_of_range(err);
@@ -252,11 +263,17 @@ static void add_areas_sv(struct buf *out, uint32_t set)
 	}
 }
 
-/* text, then " (gäller från <since>).": when the refusing version took effect. The messages are
- * built from fixed pieces without printf: a batch may refuse hundreds of thousands of orders. */
+/* text, then " (gäller från <since>).": when the refusing version took effect, or " (gäller sedan
+ * före ändringsloggen)." for an original version, whose start is unknown (since empty). The
+ * messages are built from fixed pieces without printf: a batch may refuse hundreds of thousands of
+ * orders. */
 static void add_since(struct buf *out, const char *text, const char since[11])
 {
 	buf_adds(out, text);
+	if (!since[0]) {
+		buf_adds(out, " (gäller sedan före ändringsloggen).");
+		return;
+	}
 	buf_adds(out, " (gäller från ");
 	buf_add(out, since, 10);
 	buf_adds(out, ").");
@@ -273,10 +290,16 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 		buf_adds(out, "Ordern kunde inte prövas.");
 		return;
 	}
-	date_format(d->rs->src[d->refused_by]->effective, since);
+	if (!d->rs->src[d->refused_by]->original)
+		date_format(d->rs->src[d->refused_by]->effective, since);
 	cutoff = v[P_ORDER_CUTOFF].i;
 	switch (d->code) {
 	case DELIVERY_ENTRY_NOT_ALLOWED:
+		if (d->refused_by == P_MUNICIPAL_ENTRY_HOUSING_ONLY) {
+			buf_adds(out, "Kommunens personal kan bara beställa åt personer i kommunalt "
+				      "boende.");
+			break;
+		}
 		buf_adds(out, "Rollen ");
 		buf_adds(out, role_name_sv(f->entered_by));
 		add_since(out, " får inte registrera uttag", since);

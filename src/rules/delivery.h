@@ -29,9 +29,13 @@ struct order_facts {
 	bool stocked;
 	bool acute_assortment;
 	bool special;         /* a special product that is not stocked */
+	/* The patient lives in municipal housing: asked only when municipal staff enter the order
+	 * and municipal_entry_housing_only is on (DOMAIN.md §5). */
+	bool municipal_housing;
 };
 
-/* Defaults of DOMAIN.md / the eval interface: normal, requested and entered by the patient, stocked. */
+/* Defaults of DOMAIN.md / the eval interface: normal, requested and entered by the patient, stocked,
+ * and (the eval interface does not say) in municipal housing. */
 void order_facts_init(struct order_facts *f);
 
 /* Checked in this order; the first that applies is the answer. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/calendar.h"
+
 static const char *const role_names[ROLE__COUNT] = {
 	[ROLE_PATIENT] = "patient",
 	[ROLE_PRESCRIBER] = "prescriber",
@@ -14,6 +16,10 @@ static const char *const role_names[ROLE__COUNT] = {
 	[ROLE_MUNICIPAL_ORDERER] = "municipal_orderer",
 	[ROLE_CUSTOMER_SERVICE] = "customer_service",
 };
+
+/* Bit i is 1u << i: CALENDAR_EVE_MIDSUMMER, _CHRISTMAS, _NEW_YEARS. */
+static const char *const eve_names[] = { "midsummer_eve", "christmas_eve", "new_years_eve" };
+#define EVE__COUNT 3
 
 static const char *const article_choices[] = { "stocked", "acute_assortment", NULL };
 static const char *const late_choices[] = { "next_working_day", "refuse", NULL };
@@ -39,6 +45,8 @@ static const struct param_def defs[P__COUNT] = {
 		"deliveries on working days until this time" },
 	[P_PARTIAL_ONLY_BACKORDER] = { "partial_delivery_only_backorder", "B3:1", PT_BOOL, 0, 0, NULL,
 		"a shipment may leave out only lines the supplier has backordered" },
+	[P_NON_WORKING_EVES] = { "non_working_eves", "B3:1", PT_EVES, 0, 0, NULL,
+		"the eves that are not working days, beside weekends and public holidays (interpretation)" },
 	[P_ORDER_CUTOFF] = { "order_cutoff", "B3:3", PT_TIME, 0, 0, NULL,
 		"acute and express orders must reach the distributor before this time on a working day" },
 	[P_ACUTE_LEAD_WORKING_DAYS] = { "acute_lead_working_days", "B3:3", PT_INT, 0, 10, NULL,
@@ -371,6 +379,8 @@ static enum lmn_rc parse_value(struct reader *r, enum param_id id, const char *s
 		return parse_set(r, d->key, s, n, role_names, ROLE__COUNT, &v->set);
 	case PT_AREAS:
 		return parse_areas(r, d->key, s, n, &v->set);
+	case PT_EVES:
+		return parse_set(r, d->key, s, n, eve_names, EVE__COUNT, &v->set);
 	case PT_CHOICE: {
 		int count = 0;
 		while (d->choices[count])
@@ -455,6 +465,7 @@ static enum lmn_rc add_source(struct reader *r, lmn_day effective)
 	}
 	s->effective = effective;
 	s->decided = effective; /* DOMAIN.md §9: in force from the decision unless stated */
+	s->original = r->blocks == 0 && !r->amend;
 	s->line = r->line;
 	date_format(effective, date);
 	snprintf(s->ref, sizeof(s->ref), "%s@%s", r->section, date);
@@ -633,23 +644,22 @@ static int cmp_day(const void *a, const void *b)
 
 enum lmn_rc params_finish(struct params *p, struct lmn_err *err)
 {
-	lmn_day start = LMN_DAY_NONE, *dates;
+	lmn_day *dates;
 	size_t ndates = 0, nset = 0;
 
-	for (int i = 0; i < P__COUNT; i++) {
+	for (int i = 0; i < P__COUNT; i++)
 		if (p->nversions[i] == 0)
 			return lmn_err_set(err, LMN_EINVAL, defs[i].key, NULL,
 					   "parameter %s (section %s) has no version: no rule file defines "
 					   "section %s", defs[i].key, defs[i].section, defs[i].section);
-		if (p->versions[i][0].src->effective > start)
-			start = p->versions[i][0].src->effective;
-	}
+	/* DOMAIN.md §9: the first version of a section has no known start, so the first set holds
+	 * on every date before the first change; a set begins at each later version. */
 	dates = malloc((p->nsources + 1) * sizeof(*dates));
 	if (!dates)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	dates[ndates++] = start;
+	dates[ndates++] = LMN_DAY_NONE;
 	for (size_t i = 0; i < p->nsources; i++)
-		if (p->sources[i]->effective > start)
+		if (!p->sources[i]->original)
 			dates[ndates++] = p->sources[i]->effective;
 	qsort(dates, ndates, sizeof(*dates), cmp_day);
 	free(p->sets);
@@ -695,10 +705,10 @@ const struct rule_set *params_at(const struct params *p, lmn_day day)
 	const struct rule_set *base = p->sets;
 	size_t n = p->nsets;
 
-	if (!p->finished || n == 0 || day < base[0].from)
+	if (!p->finished || n == 0)
 		return NULL;
-	/* The last set from on or before day, without a branch to mispredict: every order of a
-	 * batch asks, with its own date. */
+	/* The last set from on or before day (the first's from is LMN_DAY_NONE, before every
+	 * day), without a branch to mispredict: every order of a batch asks, with its own date. */
 	while (n > 1) {
 		size_t half = n / 2;
 		base = base[half].from <= day ? base + half : base;
@@ -707,9 +717,9 @@ const struct rule_set *params_at(const struct params *p, lmn_day day)
 	return base;
 }
 
-lmn_day params_first_day(const struct params *p)
+lmn_day params_first_change(const struct params *p)
 {
-	return p->finished && p->nsets ? p->sets[0].from : LMN_DAY_NONE;
+	return p->finished && p->nsets > 1 ? p->sets[1].from : LMN_DAY_NONE;
 }
 
 static void format_set(struct buf *out, uint32_t set, const char *const *names, int count)
@@ -775,6 +785,9 @@ void param_format(enum param_id id, union param_value v, struct buf *out)
 		break;
 	case PT_CHOICE:
 		buf_adds(out, d->choices[v.i]);
+		break;
+	case PT_EVES:
+		format_set(out, v.set, eve_names, EVE__COUNT);
 		break;
 	}
 }

@@ -24,6 +24,7 @@ enum param_id {
 	P_DELIVERY_WINDOW_START,
 	P_DELIVERY_WINDOW_END,
 	P_PARTIAL_ONLY_BACKORDER,
+	P_NON_WORKING_EVES,
 	/* Spec B 3:3 acute and express delivery */
 	P_ORDER_CUTOFF,
 	P_ACUTE_LEAD_WORKING_DAYS,
@@ -68,6 +69,7 @@ enum param_type {
 	PT_ROLES,    /* comma-separated roles, stored as a bit set of enum role */
 	PT_AREAS,    /* comma-separated product area codes, stored as a bit set of area indexes */
 	PT_CHOICE,   /* one word of the parameter's choices, stored as its index */
+	PT_EVES,     /* comma-separated eves, stored as a bit set of CALENDAR_EVE_* */
 };
 
 /* Roles that request or enter orders (DOMAIN.md §2). */
@@ -124,12 +126,16 @@ struct param_source {
 	char *reference; /* change-log or specification reference */
 	char *file;
 	int line;
+	/* The first version of its section in a rule file: the wording before the change log, whose
+	 * start our sources do not give. It is in force on every date before the section's next
+	 * version; its date only names it (DOMAIN.md §9). */
+	bool original;
 	char ref[48];    /* "B3:3@2020-01-30": how answers name this version */
 };
 
 /* Every parameter as in force during [from, until). */
 struct rule_set {
-	lmn_day from;
+	lmn_day from;  /* LMN_DAY_NONE: the first set, in force on every date before the first change */
 	lmn_day until; /* LMN_DAY_NONE: open-ended */
 	union param_value v[P__COUNT];
 	const struct param_source *src[P__COUNT];
@@ -163,10 +169,12 @@ LMN_MUST_USE enum lmn_rc params_load_change(struct params *p, const char *name, 
 /* Checks that every parameter has a value and builds the rule sets. */
 LMN_MUST_USE enum lmn_rc params_finish(struct params *p, struct lmn_err *err);
 
-/* The rule set in force on day, or NULL before the first complete set. */
+/* The rule set in force on day; NULL only before params_finish. Every date before the first change
+ * has the first versions (they have no start date). */
 const struct rule_set *params_at(const struct params *p, lmn_day day);
-/* The first day from which every parameter has a value. */
-lmn_day params_first_day(const struct params *p);
+/* The first change: the first day on which a version other than a section's first takes effect,
+ * or LMN_DAY_NONE when there is none. */
+lmn_day params_first_change(const struct params *p);
 
 /* Appends a parameter's value in the rule-file syntax. */
 void param_format(enum param_id id, union param_value v, struct buf *out);

@@ -545,7 +545,7 @@ static enum lmn_rc own_store(struct imp *m)
 /* The columns of an article, a patient and a unit that the import keeps (cache_put), with the
  * name it finds them by last for the query that reads them all (preload). */
 #define ARTICLE_COLUMNS "id, area, stocked, acute_assortment, special"
-#define PATIENT_COLUMNS "id, address, postal_code, city, coalesce(phone, '')"
+#define PATIENT_COLUMNS "id, address, postal_code, city, coalesce(phone, ''), municipal_housing"
 #define UNIT_COLUMNS "min(id), count(*), min(care_provider_id)"
 
 /* Keeps the article of st's row (if found) or that there is none by number; NULL when memory ran
@@ -631,6 +631,7 @@ struct order {
 	int64_t patient_id, unit_id, care_provider_id;
 	char address[256], postal_code[8], city[128], phone[64]; /* the patient's, for delivery */
 	int kind, channel, requested_by, entered_by, method, status;
+	bool municipal_housing; /* the patient's, for municipal staff's entries (DOMAIN.md §5) */
 	struct order_line lines[MAX_ORDER_LINES];
 	int nlines;
 };
@@ -1163,12 +1164,15 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 	f.entered_by = (enum role)o->entered_by;
 	f.area = o->lines[0].a.area;
 	f.stocked = f.acute_assortment = true;
-	f.special = false;
+	/* As for a new order (api/orders.c): the order is exempt from delay contact only when every
+	 * line is; the job then leaves out the exempt lines (store/contact_cases.c). */
+	f.special = true;
+	f.municipal_housing = o->municipal_housing;
 	for (int i = 0; i < o->nlines; i++) {
 		f.area = f.area == o->lines[i].a.area ? f.area : AREA_UNKNOWN;
 		f.stocked = f.stocked && o->lines[i].a.stocked;
 		f.acute_assortment = f.acute_assortment && o->lines[i].a.acute;
-		f.special = f.special || o->lines[i].a.special;
+		f.special = f.special && o->lines[i].a.special;
 	}
 	rc = delivery_decide(m->p, &f, &d, m->err);
 	if (rc == LMN_EREFUSED) {
@@ -1469,6 +1473,7 @@ static struct named *patient_keep(struct imp *m, const char *number, struct db_s
 	if (!e || !(e->found = found))
 		return e;
 	e->id = db_col_int(st, 0);
+	e->other = db_col_int(st, 5); /* municipal housing */
 	buf_init(&t, 4096);
 	for (int i = 1; i <= 4; i++) {
 		buf_adds(&t, db_col_text(st, i));
@@ -1505,6 +1510,7 @@ static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o
 	if (e->found) {
 		const char *t = e->text;
 		o->patient_id = e->id;
+		o->municipal_housing = e->other != 0;
 		copy_text(o->address, sizeof(o->address), t);
 		t += strlen(t) + 1;
 		copy_text(o->postal_code, sizeof(o->postal_code), t);
@@ -1567,7 +1573,7 @@ static enum lmn_rc preload(struct imp *m)
 		int name; /* its column */
 	} all[] = {
 		{ "SELECT " ARTICLE_COLUMNS ", article_number FROM articles", 5 },
-		{ "SELECT " PATIENT_COLUMNS ", id_number FROM patients", 5 },
+		{ "SELECT " PATIENT_COLUMNS ", id_number FROM patients", 6 },
 		{ "SELECT " UNIT_COLUMNS ", cost_centre FROM units GROUP BY cost_centre", 3 },
 	};
 	struct db_stmt *st;
@@ -1631,8 +1637,12 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 	}
 	same = o->open && strcmp(ref, o->ref) == 0;
 	if (!same) {
+		/* The previous order's refusal is its own line's error: this row is not bad for it,
+		 * or the next order would go unchecked and its errors unreported. */
+		bool row_bad = m->row_bad;
 		if ((rc = order_flush(m, o)) != LMN_OK)
 			return rc;
+		m->row_bad = row_bad;
 		/* Not the lines: only the first nlines are read. */
 		memset(o, 0, offsetof(struct order, lines));
 		o->nlines = 0;

@@ -826,6 +826,7 @@ static const char *param_sv(const char *key)
 		"delivery_window_start", "Leveransfönstret börjar",
 		"delivery_window_end", "Leveransfönstret slutar",
 		"partial_delivery_only_backorder", "Delleverans bara när leverantören har restnoterat",
+		"non_working_eves", "Aftnar som inte är arbetsdagar",
 		"order_cutoff", "Sista tid för akut- och expressbeställning",
 		"acute_lead_working_days", "Leveranstid för akut leverans, arbetsdagar",
 		"acute_requesters", "Vem får begära akut leverans",
@@ -867,7 +868,7 @@ static void param_value(struct web_ctx *w, const char *type, const char *value)
 				*p = ',';
 		html_f(&w->h, "%s%s", v, strcmp(type, "percent") == 0 ? " %" : "");
 	} else if (strcmp(type, "roles") == 0 || strcmp(type, "areas") == 0 ||
-		   strcmp(type, "choice") == 0) {
+		   strcmp(type, "choice") == 0 || strcmp(type, "eves") == 0) {
 		const char *p = value;
 		bool first = true;
 		while (*p) {
@@ -911,8 +912,13 @@ int page_admin_rules(struct web_ctx *w)
 		json_decref(out);
 		return web_end(w, status >= 400 && status < 500 ? (unsigned)status : 400);
 	}
-	html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från %s",
-	       web_s(out, "on"), web_s(out, "set_from"));
+	/* The first set has no start date: its versions precede the change log. */
+	if (*web_s(out, "set_from"))
+		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från %s",
+		       web_s(out, "on"), web_s(out, "set_from"));
+	else
+		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller sedan före "
+			      "ändringsloggen", web_s(out, "on"));
 	if (*web_s(out, "next_change")) {
 		lmn_day next;
 		char last[11];
@@ -948,15 +954,21 @@ int page_admin_rules(struct web_ctx *w)
 			html_f(&w->h, "</td><td data-label=\"Gäller från\">%s</td>"
 				      "<td data-label=\"Beslutad\">%s</td><td data-label=\"Beslutad av\">%s</td>"
 				      "<td data-label=\"Version\"><code>%s</code></td></tr>\n",
-			       web_s(s, "effective"), web_s(s, "decided"), web_s(s, "body"),
-			       web_s(p, "source"));
+			       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
+			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
+			       web_s(s, "body"), web_s(p, "source"));
 		}
 		html_f(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i %s</h3>\n"
 			      "<dl class=\"facts\">\n", name);
 		json_array_foreach(json_object_get(sec, "sources"), j, src)
-			html_f(&w->h, "<dt><code>%s</code></dt><dd>Beslutad %s av %s. %s</dd>\n",
-			       web_s(src, "ref"), web_s(src, "decided"), web_s(src, "body"),
-			       web_s(src, "reference"));
+			if (*web_s(src, "decided"))
+				html_f(&w->h, "<dt><code>%s</code></dt><dd>Beslutad %s av %s. %s</dd>\n",
+				       web_s(src, "ref"), web_s(src, "decided"), web_s(src, "body"),
+				       web_s(src, "reference"));
+			else
+				html_f(&w->h, "<dt><code>%s</code></dt><dd>Sedan före ändringsloggen: "
+					      "%s. %s</dd>\n",
+				       web_s(src, "ref"), web_s(src, "body"), web_s(src, "reference"));
 		html_lit(&w->h, "</dl>\n");
 	}
 	json_decref(out);

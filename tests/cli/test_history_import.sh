@@ -215,6 +215,51 @@ check_grep "and one imported before" "rad $n, kolumn order_ref: ordern M-5 är r
 check "nothing of the file is written, and the indexes are back" "$before $indexes_before" \
 	"$(q "SELECT count(*) FROM orders") $(indexes)"
 
+# --- Issue 18. History older than 2018: the original rule versions have no start date. The special
+# exemption from delay contact by the order's date, for imported orders too; an order with a
+# stocked line beside the special one is not exempt (as a new order). Municipal staff enter
+# withdrawals only for residents of municipal housing, as for new orders (a rule parameter) ---
+housed=$(q "SELECT id_number FROM patients WHERE municipal_housing = 1 AND protected_identity = 0 ORDER BY id LIMIT 1")
+unhoused=$(q "SELECT id_number FROM patients WHERE municipal_housing = 0 AND protected_identity = 0 ORDER BY id LIMIT 1")
+cat >"$TMP/i18.csv" <<CSV
+order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel;kind;requested_by;entered_by
+A18-1;2015-03-02 10:00;$p1;1001;$nut;1;phone;;;customer_service
+A18-2;2016-05-10 10:00;$p1;1001;$nut;1;phone;acute;patient;customer_service
+A18-3;2023-06-22 09:00;$p2;1003;$spec;1;phone;;;customer_service
+A18-3;2023-06-22 09:00;$p2;1003;$nut;1;phone;;;customer_service
+A18-4;2024-02-01 10:00;$housed;1001;$nut;1;municipal;;municipal_orderer;municipal_orderer
+CSV
+"$LMN" import orders "$TMP/i18.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "orders of 2015 and 2016 are imported, decided by the original versions" "0" "$?"
+check "a 2015 order: due and contact date as the rule engine gives them" \
+	"$(eval_due '{"received":"2015-03-02T10:00","entered_by":"customer_service","area":"nutrition"}')" \
+	"$(q "SELECT due || ' ' || coalesce(contact_from, 'None') FROM orders WHERE external_ref = 'A18-1'" | tr '|' ' ')"
+check "a patient's acute request of 2016 is allowed (until 2020-01-29)" "acute 2016-05-11" \
+	"$(q "SELECT kind || ' ' || due FROM orders WHERE external_ref = 'A18-2'" | tr '|' ' ')"
+check "an order with a stocked line beside a special one has a contact date from 2023-06-21 too" "1" \
+	"$(q "SELECT count(contact_from) FROM orders WHERE external_ref = 'A18-3'")"
+check "a municipal orderer's entry for a resident of municipal housing is imported" "1" \
+	"$(q "SELECT count(*) FROM orders WHERE external_ref = 'A18-4'")"
+printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel;kind;requested_by;entered_by\nA18-5;2024-02-01 10:00;%s;1001;%s;1;municipal;;municipal_prescriber;municipal_prescriber\nA18-6;2017-02-01 10:00;%s;1001;%s;1;municipal;;municipal_orderer;municipal_orderer\n' \
+	"$unhoused" "$nut" "$unhoused" "$nut" >"$TMP/h.csv"
+"$LMN" import orders "$TMP/h.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "municipal staff's entries for people outside municipal housing are refused, as new orders" \
+	"1 0" "$? $(q "SELECT count(*) FROM orders WHERE external_ref IN ('A18-5', 'A18-6')")"
+check_grep "naming the order and the rule" \
+	"order A18-5: Kommunens personal kan bara beställa åt personer i kommunalt boende. (regel ordering@2018-05-01)" "$TMP/err"
+check_grep "also before 2018" "order A18-6: Kommunens personal kan bara beställa" "$TMP/err"
+mkdir "$TMP/rules-off"
+cp "$LMN_RULES_DIR"/*.rules "$TMP/rules-off/"
+sed -i 's/^municipal_entry_housing_only = true$/municipal_entry_housing_only = false/' "$TMP/rules-off/ordering.rules"
+"$LMN" import orders "$TMP/h.csv" --db "$TMP/lmn.db" --rules "$TMP/rules-off" >"$TMP/out" 2>"$TMP/err"
+check "with the parameter off they are imported" "0 2" \
+	"$? $(q "SELECT count(*) FROM orders WHERE external_ref IN ('A18-5', 'A18-6')")"
+# G-3 (special, 2023-06-20) and G-4 (special, 2023-06-21) are delivered late, on 2023-07-10.
+printf 'order_ref;shipment_ref;shipped_at;article_number;quantity;delivered_at\nG-3;SG-3;2023-07-10 08:00;%s;1;2023-07-10 12:00\nG-4;SG-4;2023-07-10 08:00;%s;1;2023-07-10 12:00\n' \
+	"$spec" "$spec" >"$TMP/late.csv"
+"$LMN" import deliveries "$TMP/late.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+check "the late deliveries of G-3 and G-4 are imported" "0" "$?"
+
 # An import takes a store nobody else has open alone, with a rollback journal; the store is in WAL
 # mode again after it (above). With lmn serve running on it, the import shares it in WAL mode and
 # the server answers before and after, seeing the imported orders.
@@ -230,6 +275,11 @@ for _ in $(seq 1 100); do
 	sleep 0.05
 done
 check "the server answers" "200" "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$sport/healthz")"
+# lmn serve opens the day's contact cases before it serves (api/jobs.c).
+case_of() { q "SELECT count(*) FROM contact_cases c JOIN orders o ON o.id = c.order_id WHERE o.external_ref = '$1'"; }
+check "an imported special order of 2023-06-20 delivered late has its contact case; of 2023-06-21 none" \
+	"1 0" "$(case_of G-3) $(case_of G-4)"
+check "the order with a late stocked line beside a special one has its case" "1" "$(case_of A18-3)"
 printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nL-1;2025-04-01 10:00;%s;1001;%s;1;phone\nL-2;2025-04-02 10:00;%s;1001;%s;1;phone\n' \
 	"$p1" "$nut" "$p1" "$nut" >"$TMP/live.csv"
 "$LMN" import orders "$TMP/live.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"

@@ -22,9 +22,19 @@ check_grep "regional prescribers enter withdrawals until 2024-10-23" \
 check_grep "and not from 2024-10-24" \
 	"withdrawal_entry_roles = patient, municipal_prescriber, municipal_orderer, customer_service" "$TMP/o2"
 
-"$LMN" rules show --on 2017-01-01 >/dev/null 2>"$TMP/err"; rc=$?
-check "no rules before the agreement" "1" "$rc"
-check_grep "says where rules begin" "2018-05-01" "$TMP/err"
+# DOMAIN.md §9: the original versions have no start date; they hold before the change log's
+# first entry, so history older than 2018 has rules (issue 18).
+"$LMN" rules show --on 2015-03-01 >"$TMP/old" 2>"$TMP/err"; rc=$?
+check "rules are in force in 2015" "0" "$rc"
+check_grep "2015: the original lead time" "lead_time_working_days = 4 .*\[B3:1@2018-05-01\]" "$TMP/old"
+check_grep "2015: patients may request acute" "acute_requesters = patient, prescriber, municipal_prescriber" "$TMP/old"
+check_grep "the original version is in force since before the change log" \
+	"B3:1@2018-05-01: sedan före ändringsloggen, Samarbetsavtalet" "$TMP/old"
+check "and is not said to be decided on an invented date" "0" \
+	"$(grep -c 'beslutad 2018-05-01' "$TMP/old")"
+check_grep "a later version still names its decision" "B3:3@2020-01-30: beslutad 2020-01-30" "$TMP/after"
+check_grep "the non-working eves are a parameter of B3:1" \
+	"non_working_eves = midsummer_eve, christmas_eve, new_years_eve .*\[B3:1@2018-05-01\]" "$TMP/old"
 "$LMN" rules show --on 2020-02-30 >/dev/null 2>&1; rc=$?
 check "an impossible date is a usage error" "2" "$rc"
 

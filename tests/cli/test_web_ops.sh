@@ -300,9 +300,14 @@ check "each value with its effective date, decision date and body" "yes" \
 	"$(echo "$row24" | grep -q '<td data-label="Gäller från">2024-10-24</td><td data-label="Beslutad">2024-10-24</td><td data-label="Beslutad av">Ledningsråd för hjälpmedel</td>' && echo yes)"
 check "a date that is not one is refused on its field" "400 yes" \
 	"$(get admin '/admin/regler?datum=2024-02-30') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
-check "before the first rules: 422 on the field" "422 yes" \
-	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
-check "the API: every parameter, each with its source" "29 True" \
+# DOMAIN.md §9: the original versions have no start date; they hold before the change log too.
+check "before the change log: the original versions, since before it, no invented date" "200 yes yes no" \
+	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad 2018-05-01' "$TMP/page.html" && echo yes || echo no)"
+check "the non-working eves in Swedish" "yes" \
+	"$(grep -q 'Aftnar som inte är arbetsdagar.*midsommarafton, julafton, nyårsafton' "$TMP/page.html" && echo yes)"
+check "the API: the first set has no start, its sources none either" "None None True" \
+	"$(body admin GET '/api/rules?on=2001-01-01' | json 'str(d["set_from"])+" "+str(d["sections"][0]["sources"][0]["effective"])+" "+str(d["sections"][0]["sources"][0]["original"])')"
+check "the API: every parameter, each with its source" "30 True" \
 	"$(body kundtjanst GET '/api/rules?on=2024-10-24' | json 'str(sum(len(s["parameters"]) for s in d["sections"]))+" "+str(all(any(x["ref"]==p["source"] for x in s["sources"]) for s in d["sections"] for p in s["parameters"]))')"
 check "the API gives the days the set holds" "2023-11-16 2024-10-24" \
 	"$(body admin GET '/api/rules?on=2024-10-23' | json 'd["set_from"]+" "+d["next_change"]')"

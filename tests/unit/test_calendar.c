@@ -520,6 +520,66 @@ static void between_examples(void **state)
 	assert_int_equal(calendar_working_days_between(D(2026, 1, 1), D(2201, 1, 1), &n), LMN_ERANGE);
 }
 
+/* The set of non-working eves is a rule parameter (DOMAIN.md §4): each eve on a weekday is a
+ * working day unless its set names it; public holidays and weekends never are. With every eve the
+ * answers are the default functions'. */
+static void eves_as_parameter(void **state)
+{
+	(void)state;
+	lmn_day out;
+	bool w;
+	int n;
+
+	/* 2026: midsommarafton Fri 19 Jun, julafton Thu 24 Dec, nyårsafton Thu 31 Dec. */
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 12, 24), 0, &w), LMN_OK);
+	assert_true(w);
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 12, 24), CALENDAR_EVE_CHRISTMAS, &w),
+			 LMN_OK);
+	assert_false(w);
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 12, 31), CALENDAR_EVE_CHRISTMAS, &w),
+			 LMN_OK);
+	assert_true(w);
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 6, 19), CALENDAR_EVE_NEW_YEARS, &w),
+			 LMN_OK);
+	assert_true(w);
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 6, 19), CALENDAR_EVE_MIDSUMMER, &w),
+			 LMN_OK);
+	assert_false(w);
+	/* Juldagen and a Saturday stay non-working without any eve. */
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 12, 25), 0, &w), LMN_OK);
+	assert_false(w);
+	assert_int_equal(calendar_is_working_day_eves(D(2026, 12, 26), 0, &w), LMN_OK);
+	assert_false(w);
+	/* Wed 23 Dec 2026 + 2: Thu 24 without eves, Mon 28 with julafton (25, 26 holidays, 27 Sun). */
+	assert_int_equal(calendar_add_working_days_eves(D(2026, 12, 23), 1, 0, &out), LMN_OK);
+	assert_day(out, 2026, 12, 24);
+	assert_int_equal(calendar_add_working_days_eves(D(2026, 12, 23), 1, CALENDAR_EVES_ALL, &out),
+			 LMN_OK);
+	assert_day(out, 2026, 12, 28);
+	/* Mon 4 Jan 2027 - 3: 31, 30, 29 Dec without eves; 30, 29, 28 with nyårsafton. */
+	assert_int_equal(calendar_add_working_days_eves(D(2027, 1, 4), -3, 0, &out), LMN_OK);
+	assert_day(out, 2026, 12, 29);
+	assert_int_equal(calendar_add_working_days_eves(D(2027, 1, 4), -3, CALENDAR_EVE_NEW_YEARS, &out),
+			 LMN_OK);
+	assert_day(out, 2026, 12, 28);
+	assert_int_equal(calendar_working_days_between_eves(D(2026, 12, 20), D(2027, 1, 1), 0, &n),
+			 LMN_OK);
+	assert_int_equal(n, 8); /* 21, 22, 23, 24, 28, 29, 30, 31 */
+	assert_int_equal(calendar_working_days_between_eves(D(2026, 12, 20), D(2027, 1, 1),
+							    CALENDAR_EVES_ALL, &n),
+			 LMN_OK);
+	assert_int_equal(n, 6);
+	/* The default is every eve, over the whole range. */
+	for (lmn_day d = D(1900, 1, 1); d <= D(2200, 12, 31); d += 1) {
+		bool a, b;
+		assert_int_equal(calendar_is_working_day(d, &a), LMN_OK);
+		assert_int_equal(calendar_is_working_day_eves(d, CALENDAR_EVES_ALL, &b), LMN_OK);
+		if (a != b)
+			fail_msg("day %d differs", (int)d);
+	}
+	assert_int_equal(calendar_is_working_day_eves(D(2201, 1, 1), 0, &w), LMN_ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +595,7 @@ int main(void)
 		cmocka_unit_test(add_working_days_examples),
 		cmocka_unit_test(add_and_between_match_brute_force),
 		cmocka_unit_test(between_examples),
+		cmocka_unit_test(eves_as_parameter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,45 @@ static int load_changed(void)
 	return rc;
 }
 
+/* A copy of data/rules with extra appended to one file, loaded into out. */
+static int load_with(struct params *out, const char *file, const char *extra)
+{
+	char dir[64] = "/tmp/lmn-test-delivery-XXXXXX";
+	DIR *d;
+	struct dirent *e;
+	struct lmn_err err;
+	int rc = 0;
+
+	params_init(out);
+	if (!mkdtemp(dir))
+		return -1;
+	if (!(d = opendir(rules_dir()))) {
+		rmdir(dir);
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char from[512], to[512];
+		size_t len;
+		char *data;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", rules_dir(), e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dir, e->d_name);
+		data = read_all(from, &len);
+		if (!data || !write_all(to, data, len, strcmp(e->d_name, file) == 0 ? extra : NULL))
+			rc = -1;
+		free(data);
+	}
+	closedir(d);
+	if (rc == 0 && rules_files_load(out, dir, &err) != LMN_OK) {
+		fprintf(stderr, "loading the copy: %s\n", err.message);
+		rc = -1;
+	}
+	remove_dir(dir);
+	return rc;
+}
+
 static int setup(void **state)
 {
 	struct lmn_err err;
@@ -468,7 +507,7 @@ static void acute_rule_change_2020(void **state)
 	REFUSED(&real, f, DELIVERY_REQUESTER_NOT_ALLOWED, P_ACUTE_REQUESTERS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01",
 		"Akut leverans kan enbart begäras av patient, förskrivare eller kommunal förskrivare, inte "
-		"av kommunal beställare (gäller från 2018-05-01).");
+		"av kommunal beställare (gäller sedan före ändringsloggen).");
 	/* A municipal prescriber may still request acute delivery after the change. */
 	f = acute("2020-01-30", "10:00:00");
 	f.requested_by = ROLE_MUNICIPAL_PRESCRIBER;
@@ -482,7 +521,7 @@ static void express_until_2020(void **state)
 	(void)state;
 	struct order_facts f;
 	const char *only_prescribers = "Expressleverans kan enbart begäras av förskrivare eller kommunal "
-				       "förskrivare, inte av patient (gäller från 2018-05-01).";
+				       "förskrivare, inte av patient (gäller sedan före ändringsloggen).";
 
 	/* The day before: due the same day (cases.jsonl line 5). */
 	f = express("2020-01-29", "10:00:00");
@@ -642,7 +681,7 @@ static void refusal_precedence(void **state)
 	REFUSED(&real, f, DELIVERY_REQUESTER_NOT_ALLOWED, P_EXPRESS_REQUESTERS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01",
 		"Expressleverans kan enbart begäras av förskrivare eller kommunal förskrivare, inte av "
-		"patient (gäller från 2018-05-01).");
+		"patient (gäller sedan före ändringsloggen).");
 	f.requested_by = ROLE_PRESCRIBER;
 	REFUSED(&real, f, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_AREAS, "B3:3@2018-05-01",
 		"B3:3@2018-05-01", "Expressleverans gäller enbart produktområdet nutrition.");
@@ -690,19 +729,43 @@ static void invalid_input(void **state)
 	struct lmn_err err;
 	struct buf msg;
 
-	/* Nothing is in force before the base date (cases.jsonl line 19). */
+	/* DOMAIN.md §9: the original versions have no start date, so an order received before the
+	 * date that names them is decided by them (cases.jsonl line 19): Mon 30 Apr 2018, första
+	 * maj on Tue, due the 4th working day Mon 7 May; history older than 2018 too. */
 	f = order("2018-04-30", "10:00:00");
 	lmn_err_clear(&err);
-	assert_int_equal(delivery_decide(&real, &f, &d, &err), LMN_EINVAL);
-	assert_int_equal(d.code, DELIVERY_INVALID_INPUT);
-	assert_int_equal(d.due, LMN_DAY_NONE);
-	assert_null(d.rs);
-	assert_string_equal(err.field, "received");
-	assert_string_equal(err.message, "Inga leveransregler gäller före 2018-05-01.");
-	buf_init(&msg, 4096);
-	delivery_message(&d, &msg);
-	assert_string_equal(msg.data, "Ordern kunde inte prövas.");
-	buf_release(&msg);
+	assert_int_equal(delivery_decide(&real, &f, &d, &err), LMN_OK);
+	assert_int_equal(d.due, day_of("2018-05-07"));
+	assert_int_equal(d.contact_from, day_of("2018-05-09"));
+	assert_true(d.rs->src[P_LEAD_TIME_WORKING_DAYS]->original);
+	assert_string_equal(d.rs->src[P_LEAD_TIME_WORKING_DAYS]->ref, "B3:1@2018-05-01");
+	f = order("2015-03-01", "10:00:00");
+	lmn_err_clear(&err);
+	assert_int_equal(delivery_decide(&real, &f, &d, &err), LMN_OK);
+	assert_int_equal(d.due, day_of("2015-03-05"));
+	/* Before 2020-01-30 a patient could ask for acute delivery of a stocked article. */
+	f = acute("2015-03-02", "10:00:00");
+	f.requested_by = ROLE_PATIENT;
+	lmn_err_clear(&err);
+	assert_int_equal(delivery_decide(&real, &f, &d, &err), LMN_OK);
+	assert_int_equal(d.due, day_of("2015-03-03"));
+	/* Without rule sets (never finished) nothing is decided. */
+	{
+		struct params none;
+		params_init(&none);
+		f = order("2026-11-24", "10:00:00");
+		lmn_err_clear(&err);
+		assert_int_equal(delivery_decide(&none, &f, &d, &err), LMN_EINVAL);
+		assert_int_equal(d.code, DELIVERY_INVALID_INPUT);
+		assert_int_equal(d.due, LMN_DAY_NONE);
+		assert_null(d.rs);
+		assert_string_equal(err.field, "received");
+		buf_init(&msg, 4096);
+		delivery_message(&d, &msg);
+		assert_string_equal(msg.data, "Ordern kunde inte prövas.");
+		buf_release(&msg);
+		params_release(&none);
+	}
 
 	/* The last days the calendar covers: Mon 29 and Tue 30 Dec 2200 are working days, 31 Dec is
 	 * nyårsafton, and 2201 is outside the calendar. */
@@ -952,6 +1015,87 @@ static void names_and_defaults(void **state)
 	assert_string_equal(delivery_code_name((enum delivery_code)(DELIVERY_AFTER_CUTOFF + 1)), "?");
 }
 
+/* DOMAIN.md §4 (interpretation): the non-working eves are a parameter, read as in force on the day
+ * of receipt. data/rules keeps all three; a version from Wed 2027-12-22 keeps only midsommarafton
+ * and nyårsafton, so julafton (Fri 24 Dec 2027) becomes a working day. Golden on the day before
+ * and the day of the change. */
+static void non_working_eves_by_date(void **state)
+{
+	(void)state;
+	struct params eves;
+	struct order_facts f;
+	const char *const v = "\n[2027-12-22]\nbody = \"Testbeslut\"\nreference = \"Test: julafton är "
+			      "en arbetsdag\"\nnon_working_eves = midsummer_eve, new_years_eve\n";
+
+	assert_int_equal(load_with(&eves, "B3-1.rules", v), 0);
+	assert_int_equal(params_at(&eves, day_of("2027-12-22"))->v[P_NON_WORKING_EVES].set,
+			 CALENDAR_EVE_MIDSUMMER | CALENDAR_EVE_NEW_YEARS);
+	assert_int_equal(params_at(&eves, day_of("2027-12-21"))->v[P_NON_WORKING_EVES].set,
+			 CALENDAR_EVES_ALL);
+
+	/* Tue 21 Dec, the day before: julafton is not a working day: 22, 23, 27, 28; contact after
+	 * working day 5, 29 Dec: on the 30th. */
+	f = order("2027-12-21", "10:00:00");
+	OK(&eves, f, "2027-12-28", "2027-12-30", NORMAL_2024);
+	OK(&real, f, "2027-12-28", "2027-12-30", NORMAL_2024);
+	/* Wed 22 Dec, the day of the change: julafton is one: 23, 24, 27, 28 (29 before it); the
+	 * contact date too: 23, 24, 27, 28, 29, 30 (Mon 3 Jan before it). */
+	f = order("2027-12-22", "10:00:00");
+	OK(&eves, f, "2027-12-28", "2027-12-30", NORMAL_2024);
+	OK(&real, f, "2027-12-29", "2028-01-03", NORMAL_2024);
+	/* An acute order on julafton itself: on time on a working day, due Mon 27 Dec; under
+	 * data/rules it counts as received on the 27th and is due the 28th. Nyårsafton is still not
+	 * a working day: contact on Tue 4 Jan in both. */
+	f = acute("2027-12-24", "10:00:00");
+	OK(&eves, f, "2027-12-27", "2028-01-04", ACUTE_2024);
+	OK(&real, f, "2027-12-28", "2028-01-04", ACUTE_2024);
+	params_release(&eves);
+}
+
+/* DOMAIN.md §5 (interpretation): municipal staff enter withdrawals only for people in municipal
+ * housing, while municipal_entry_housing_only says so; the patient and customer service for anyone. */
+static void municipal_entry_housing_only(void **state)
+{
+	(void)state;
+	struct params off;
+	struct order_facts f;
+	const char *const message = "Kommunens personal kan bara beställa åt personer i kommunalt "
+				    "boende.";
+	const char *const v = "\n[2027-05-01]\nbody = \"Testbeslut\"\nreference = \"Test: utan "
+			      "krav på kommunalt boende\"\nmunicipal_entry_housing_only = false\n";
+
+	f = order("2026-11-24", "10:00:00");
+	f.entered_by = ROLE_MUNICIPAL_ORDERER;
+	f.municipal_housing = false;
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_MUNICIPAL_ENTRY_HOUSING_ONLY,
+		"ordering@2018-05-01", "ordering@2018-05-01", message);
+	f.entered_by = ROLE_MUNICIPAL_PRESCRIBER;
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_MUNICIPAL_ENTRY_HOUSING_ONLY,
+		"ordering@2018-05-01", "ordering@2018-05-01", message);
+	/* Before 2018 too: the original version has no start. */
+	f.received_day = day_of("2016-03-01");
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_MUNICIPAL_ENTRY_HOUSING_ONLY,
+		"ordering@2018-05-01", "ordering@2018-05-01", message);
+	f = order("2026-11-24", "10:00:00");
+	f.entered_by = ROLE_MUNICIPAL_ORDERER;
+	f.municipal_housing = true;
+	OK(&real, f, "2026-11-30", "2026-12-02", NORMAL_2024);
+	f.entered_by = ROLE_CUSTOMER_SERVICE;
+	f.municipal_housing = false;
+	OK(&real, f, "2026-11-30", "2026-12-02", NORMAL_2024);
+
+	/* Configured off from 2027-05-01: refused the day before, accepted the day of. */
+	assert_int_equal(load_with(&off, "ordering.rules", v), 0);
+	f = order("2027-04-30", "10:00:00");
+	f.entered_by = ROLE_MUNICIPAL_ORDERER;
+	f.municipal_housing = false;
+	REFUSED(&off, f, DELIVERY_ENTRY_NOT_ALLOWED, P_MUNICIPAL_ENTRY_HOUSING_ONLY,
+		"ordering@2018-05-01", "ordering@2018-05-01", message);
+	f.received_day = day_of("2027-05-01");
+	OK(&off, f, "2027-05-07", "2027-05-11", NORMAL_2024);
+	params_release(&off);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -969,6 +1113,8 @@ int main(void)
 		cmocka_unit_test(acute_refused_after_cutoff_when_configured),
 		cmocka_unit_test(delay_contact_in_calendar_days_when_configured),
 		cmocka_unit_test(names_and_defaults),
+		cmocka_unit_test(non_working_eves_by_date),
+		cmocka_unit_test(municipal_entry_housing_only),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "rules/date.h"
+#include "rules/calendar.h"
 #include "rules/params.h"
 #include "store/rules_files.h"
 #include "util/buf.h"
@@ -105,6 +106,8 @@ static const struct timeline {
 	{ "delivery_window_start", "2018-05-01", "08:00", "B3:1@2018-05-01" },
 	{ "delivery_window_end", "2018-05-01", "19:00", "B3:1@2018-05-01" },
 	{ "partial_delivery_only_backorder", "2018-05-01", "true", "B3:1@2018-05-01" },
+	{ "non_working_eves", "2018-05-01", "midsummer_eve, christmas_eve, new_years_eve",
+	  "B3:1@2018-05-01" },
 	{ "order_cutoff", "2018-05-01", "14:00", "B3:3@2018-05-01" },
 	{ "acute_lead_working_days", "2018-05-01", "1", "B3:3@2018-05-01" },
 	{ "acute_requesters", "2018-05-01", "patient, prescriber, municipal_prescriber", "B3:3@2018-05-01" },
@@ -144,9 +147,10 @@ static const struct timeline {
 
 #define NTIMELINE (sizeof(timeline) / sizeof(timeline[0]))
 
-/* The base date, the day before and the day of each change date, and two later days. */
+/* Days before the original versions' date (they have no start), the base date, the day before and
+ * the day of each change date, and two later days. */
 static const char *const probe_days[] = {
-	"2018-05-01", "2018-05-02", "2020-01-29", "2020-01-30", "2023-06-20", "2023-06-21",
+	"1900-01-01", "2015-03-01", "2018-04-30", "2018-05-01", "2018-05-02", "2020-01-29", "2020-01-30", "2023-06-20", "2023-06-21",
 	"2023-11-15", "2023-11-16", "2024-10-23", "2024-10-24", "2026-12-31", "2200-12-31",
 };
 
@@ -177,8 +181,10 @@ static void every_parameter_on_every_probe_day(void **state)
 			const struct timeline *want = NULL;
 			const char *got;
 
+			/* A parameter's first entry holds on every day before its next. */
 			for (size_t i = 0; i < NTIMELINE; i++)
-				if (strcmp(timeline[i].key, key) == 0 && day_of(timeline[i].from) <= day)
+				if (strcmp(timeline[i].key, key) == 0 &&
+				    (!want || day_of(timeline[i].from) <= day))
 					want = &timeline[i];
 			assert_non_null(want);
 			got = formatted((enum param_id)id, rs->v[id]);
@@ -257,19 +263,31 @@ static void change_dates_typed(void **state)
 	assert_true(at("2024-10-24")->v[P_MUNICIPAL_ENTRY_HOUSING_ONLY].b);
 }
 
-static void nothing_before_base_date(void **state)
+/* DOMAIN.md §9: the first version of a section has no known start; it is in force on every date
+ * before the section's next version, so history older than 2018 has rules (issue 18). */
+static void original_versions_have_no_start(void **state)
 {
 	(void)state;
 	struct params empty;
+	const struct rule_set *rs = params_at(&real, day_of("2015-03-01"));
 
-	assert_int_equal(params_first_day(&real), day_of("2018-05-01"));
-	assert_null(params_at(&real, day_of("2018-04-30")));
-	assert_null(params_at(&real, day_of("1900-01-01")));
-	assert_non_null(params_at(&real, day_of("2018-05-01")));
+	assert_non_null(rs);
+	assert_ptr_equal(params_at(&real, day_of("1900-01-01")), rs);
+	assert_ptr_equal(params_at(&real, day_of("2018-04-30")), rs);
+	assert_ptr_equal(params_at(&real, day_of("2018-05-01")), rs);
+	assert_ptr_equal(params_at(&real, day_of("2020-01-29")), rs);
+	assert_ptr_not_equal(params_at(&real, day_of("2020-01-30")), rs);
+	assert_int_equal(rs->from, LMN_DAY_NONE);
+	assert_int_equal(rs->until, day_of("2020-01-30"));
+	assert_true(rs->src[P_LEAD_TIME_WORKING_DAYS]->original);
+	assert_string_equal(rs->src[P_LEAD_TIME_WORKING_DAYS]->ref, "B3:1@2018-05-01");
+	assert_true(rs->v[P_EXPRESS_OFFERED].b);
+	assert_false(at("2020-01-30")->src[P_EXPRESS_OFFERED]->original);
+	assert_int_equal(params_first_change(&real), day_of("2020-01-30"));
 
 	params_init(&empty);
 	assert_null(params_at(&empty, day_of("2020-01-01")));
-	assert_int_equal(params_first_day(&empty), LMN_DAY_NONE);
+	assert_int_equal(params_first_change(&empty), LMN_DAY_NONE);
 	params_release(&empty);
 }
 
@@ -277,7 +295,7 @@ static void nothing_before_base_date(void **state)
 static void rule_set_intervals(void **state)
 {
 	(void)state;
-	static const char *const from[] = { "2018-05-01", "2020-01-30", "2023-06-21", "2023-11-16",
+	static const char *const from[] = { NULL, "2020-01-30", "2023-06-21", "2023-11-16",
 					    "2024-10-24" };
 	char a[11], b[11];
 
@@ -285,10 +303,11 @@ static void rule_set_intervals(void **state)
 	for (size_t i = 0; i < 5; i++) {
 		const struct rule_set *rs = &real.sets[i];
 		lmn_day until = i + 1 < 5 ? day_of(from[i + 1]) : LMN_DAY_NONE;
-		if (rs->from != day_of(from[i]) || rs->until != until)
+		lmn_day start = from[i] ? day_of(from[i]) : LMN_DAY_NONE;
+		if (rs->from != start || rs->until != until)
 			fail_msg("set %zu is [%s, %s)", i, fmt_day(rs->from, a), fmt_day(rs->until, b));
 		/* The first and the last day of the interval both find it. */
-		assert_ptr_equal(params_at(&real, rs->from), rs);
+		assert_ptr_equal(params_at(&real, from[i] ? rs->from : day_of("1900-01-01")), rs);
 		if (until != LMN_DAY_NONE)
 			assert_ptr_equal(params_at(&real, until - 1), rs);
 	}
@@ -503,6 +522,7 @@ static const struct kv b31[] = {
 	{ "delivery_window_start", "08:00" },
 	{ "delivery_window_end", "19:00" },
 	{ "partial_delivery_only_backorder", "true" },
+	{ "non_working_eves", "midsummer_eve, christmas_eve, new_years_eve" },
 };
 static const struct kv b33[] = {
 	{ "order_cutoff", "14:00" },
@@ -627,6 +647,12 @@ static void parse_values_accepted(void **state)
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "none").set, 0);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "diabetes, stoma").set,
 			 1u << T_DIABETES | 1u << T_STOMA);
+	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves", "none").set, 0);
+	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves", "new_years_eve, midsummer_eve").set,
+			 CALENDAR_EVE_NEW_YEARS | CALENDAR_EVE_MIDSUMMER);
+	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves",
+				  "midsummer_eve, christmas_eve, new_years_eve").set,
+			 CALENDAR_EVES_ALL);
 	assert_int_equal(value_ok("B3:3", KV(b33), "acute_after_cutoff", "refuse").i, LATE_REFUSE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_articles", "acute_assortment").i,
 			 ARTICLES_ACUTE_ASSORTMENT);
@@ -726,6 +752,10 @@ static void parse_values_refused(void **state)
 	value_fails("B3:3", KV(b33), "express_areas", "nutrition,",
 		    "t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
 		    "15 characters, or none)");
+	/* eves: the unknown word and what is accepted (Swedish names are for the pages, not here) */
+	value_fails("B3:1", KV(b31), "non_working_eves", "christmas_eve, midsommarafton",
+		    "t.rules:9: non_working_eves: unknown value 'midsommarafton' (accepted: "
+		    "midsummer_eve, christmas_eve, new_years_eve, or none)");
 	/* choices */
 	value_fails("B3:3", KV(b33), "acute_articles", "all",
 		    "t.rules:8: acute_articles: expected stocked or acute_assortment");
@@ -738,7 +768,8 @@ static void parse_values_refused(void **state)
 #define HEAD31 "section = B3:1\n[2018-05-01]\nbody = \"Testorgan\"\nreference = \"Test\"\n"
 #define PARAMS31                                                                                   \
 	"lead_time_working_days = 4\ndelivery_window_start = 08:00\ndelivery_window_end = 19:00\n"  \
-	"partial_delivery_only_backorder = true\n"
+	"partial_delivery_only_backorder = true\n"                                                \
+	"non_working_eves = midsummer_eve, christmas_eve, new_years_eve\n"
 #define VERSION(date) "[" date "]\nbody = \"B\"\nreference = \"R\"\n"
 #define ORDER " (versions must be in date order, one per date)"
 
@@ -747,12 +778,12 @@ static void structure_refused(void **state)
 	(void)state;
 
 	/* keys */
-	text_fails(HEAD31 PARAMS31 "lead_time = 4\n", "t.rules:9: unknown parameter 'lead_time'",
+	text_fails(HEAD31 PARAMS31 "lead_time = 4\n", "t.rules:10: unknown parameter 'lead_time'",
 		   "lead_time");
 	text_fails(HEAD31 PARAMS31 "order_cutoff = 14:00\n",
-		   "t.rules:9: parameter order_cutoff belongs to section B3:3", "order_cutoff");
+		   "t.rules:10: parameter order_cutoff belongs to section B3:3", "order_cutoff");
 	text_fails(HEAD31 PARAMS31 "lead_time_working_days = 5\n",
-		   "t.rules:9: parameter lead_time_working_days is set twice in this version",
+		   "t.rules:10: parameter lead_time_working_days is set twice in this version",
 		   "lead_time_working_days");
 	text_fails(HEAD31 "lead_time_working_days = 4\ndelivery_window_start = 08:00\n"
 			  "delivery_window_end = 19:00\n",
@@ -773,9 +804,9 @@ static void structure_refused(void **state)
 		   "reference");
 	text_fails(HEAD31 PARAMS31 "[2020-01-01]\nreference = \"R\"\nlead_time_working_days = 3\n"
 		   VERSION("2021-01-01"),
-		   "t.rules:9: version B3:1@2020-01-01 has no body (the deciding body)", "body");
+		   "t.rules:10: version B3:1@2020-01-01 has no body (the deciding body)", "body");
 	text_fails(HEAD31 PARAMS31 "[2020-01-01]\nbody = \"B\"\n",
-		   "t.rules:9: version B3:1@2020-01-01 has no reference (change-log entry)",
+		   "t.rules:10: version B3:1@2020-01-01 has no reference (change-log entry)",
 		   "reference");
 	text_fails(HEAD31 "body = \"Other\"\n" PARAMS31, "t.rules:5: body is given twice in this version",
 		   "");
@@ -793,16 +824,16 @@ static void structure_refused(void **state)
 
 	/* version dates: in order, one per date */
 	text_fails(HEAD31 PARAMS31 VERSION("2018-05-01"),
-		   "t.rules:9: version 2018-05-01 overlaps version 2018-05-01 of the same section" ORDER,
+		   "t.rules:10: version 2018-05-01 overlaps version 2018-05-01 of the same section" ORDER,
 		   "");
 	text_fails(HEAD31 PARAMS31 VERSION("2018-04-30"),
-		   "t.rules:9: version 2018-04-30 overlaps version 2018-05-01 of the same section" ORDER,
+		   "t.rules:10: version 2018-04-30 overlaps version 2018-05-01 of the same section" ORDER,
 		   "");
 	text_fails(HEAD31 PARAMS31 VERSION("2020-01-01") VERSION("2019-06-01"),
-		   "t.rules:12: version 2019-06-01 overlaps version 2020-01-01 of the same section" ORDER,
+		   "t.rules:13: version 2019-06-01 overlaps version 2020-01-01 of the same section" ORDER,
 		   "");
 	text_fails(HEAD31 PARAMS31 VERSION("2020-01-01") VERSION("2020-01-01"),
-		   "t.rules:12: version 2020-01-01 overlaps version 2020-01-01 of the same section" ORDER,
+		   "t.rules:13: version 2020-01-01 overlaps version 2020-01-01 of the same section" ORDER,
 		   "");
 
 	/* headers */
@@ -820,7 +851,7 @@ static void structure_refused(void **state)
 	text_fails("section = B9:9\n", "t.rules:1: unknown section 'B9:9'", "section");
 	text_fails("section = b3:1\n", "t.rules:1: unknown section 'b3:1'", "section");
 	text_fails(HEAD31 PARAMS31 "section = B3:3\n",
-		   "t.rules:9: a rule file holds one section (already B3:1)", "section");
+		   "t.rules:10: a rule file holds one section (already B3:1)", "section");
 	text_fails("# nothing here\n\n", "t.rules:3: the file names no section ('section = …')",
 		   "section");
 	text_fails("", "t.rules:1: the file names no section ('section = …')", "section");
@@ -857,6 +888,7 @@ static void layout_accepted(void **state)
 		"delivery_window_start = 07:30\r\n"
 		"delivery_window_end = 18:00\r\n"
 		"partial_delivery_only_backorder = false\r\n"
+		"non_working_eves = none\r\n"
 		"[2019-01-01]\n"
 		"body = \"B\"\n"
 		"reference = \"R\"\n"
@@ -882,10 +914,13 @@ static void layout_accepted(void **state)
 	assert_int_equal(p.versions[P_LEAD_TIME_WORKING_DAYS][0].value.i, 7);
 	assert_int_equal(p.versions[P_LEAD_TIME_WORKING_DAYS][1].value.i, 3);
 	assert_ptr_equal(p.versions[P_LEAD_TIME_WORKING_DAYS][1].src, p.sources[1]);
-	assert_int_equal(p.sources[1]->line, 13);
+	assert_int_equal(p.sources[1]->line, 14);
 	assert_int_equal(p.sources[1]->decided, day_of("2019-01-01"));
 	assert_int_equal(p.versions[P_DELIVERY_WINDOW_START][0].value.i, 7 * 3600 + 1800);
 	assert_false(p.versions[P_PARTIAL_ONLY_BACKORDER][0].value.b);
+	assert_int_equal(p.versions[P_NON_WORKING_EVES][0].value.set, 0);
+	assert_true(p.sources[0]->original);
+	assert_false(p.sources[1]->original);
 	assert_int_equal(p.nversions[P_DELIVERY_WINDOW_START], 1);
 	params_release(&p);
 }
@@ -953,7 +988,8 @@ static void finish_checks(void **state)
 	assert_int_equal(params_finish(&p, &err), LMN_OK);
 	assert_int_equal(p.nsets, 1);
 	assert_int_equal(p.sets[0].until, LMN_DAY_NONE);
-	assert_int_equal(params_first_day(&p), day_of("2018-05-01"));
+	assert_int_equal(p.sets[0].from, LMN_DAY_NONE);
+	assert_int_equal(params_first_change(&p), LMN_DAY_NONE);
 	/* Nothing can be added once the rule sets are built. */
 	assert_int_equal(params_load_text(&p, "late.rules", HEAD31, strlen(HEAD31), &err), LMN_EINVAL);
 	assert_string_equal(err.message, "late.rules: rule sets are already built");
@@ -982,7 +1018,7 @@ static void finish_checks(void **state)
 				       &err), LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_EINVAL);
 	assert_string_equal(err.message,
-			    "b31.rules:9: delivery_window_start must be before delivery_window_end");
+			    "b31.rules:10: delivery_window_start must be before delivery_window_end");
 	assert_string_equal(err.field, "delivery_window_end");
 	params_release(&p);
 	/* … also when the later version moves the start: the error names that version. */
@@ -991,7 +1027,7 @@ static void finish_checks(void **state)
 				       &err), LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_EINVAL);
 	assert_string_equal(err.message,
-			    "b31.rules:9: delivery_window_start must be before delivery_window_end");
+			    "b31.rules:10: delivery_window_start must be before delivery_window_end");
 	params_release(&p);
 	/* A later version that only changes what it says leaves the rest. */
 	params_init(&p);
@@ -1010,7 +1046,8 @@ static void finish_checks(void **state)
 	params_release(&p);
 }
 
-/* The first day is the latest of the sections' first versions. */
+/* A section's first version reaches back before its date, also when another section's first
+ * version is earlier: its date is no start (DOMAIN.md §9). */
 static void first_day_is_latest_section_start(void **state)
 {
 	(void)state;
@@ -1024,9 +1061,11 @@ static void first_day_is_latest_section_start(void **state)
 	assert_int_equal(load_sections(&p, "B6:1", NULL, &err), LMN_OK);
 	assert_int_equal(params_load_text(&p, "late.rules", late_b61, strlen(late_b61), &err), LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_OK);
-	assert_int_equal(params_first_day(&p), day_of("2019-03-01"));
-	assert_null(params_at(&p, day_of("2019-02-28")));
-	assert_non_null(params_at(&p, day_of("2019-03-01")));
+	assert_int_equal(p.nsets, 1);
+	assert_int_equal(params_first_change(&p), LMN_DAY_NONE);
+	assert_non_null(params_at(&p, day_of("2019-02-28")));
+	assert_int_equal(params_at(&p, day_of("2019-02-28"))->v[P_PHONE_ANSWER_MINUTES].i, 3);
+	assert_ptr_equal(params_at(&p, day_of("2019-03-01")), params_at(&p, day_of("2019-02-28")));
 	params_release(&p);
 }
 
@@ -1394,7 +1433,7 @@ int main(void)
 		cmocka_unit_test(timeline_covers_every_parameter),
 		cmocka_unit_test(every_parameter_on_every_probe_day),
 		cmocka_unit_test(change_dates_typed),
-		cmocka_unit_test(nothing_before_base_date),
+		cmocka_unit_test(original_versions_have_no_start),
 		cmocka_unit_test(rule_set_intervals),
 		cmocka_unit_test(sources_of_each_version),
 		cmocka_unit_test(format_each_type),
