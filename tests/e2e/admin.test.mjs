@@ -133,3 +133,18 @@ test('admin: the rules in force', async (t) => {
 	await check(page, 'admin', 'regler-2019');
 	await page.context().close();
 });
+
+test('admin: the follow-up shows the share via 1177 beside lmn\'s own patient pages', async (t) => {
+	if (await skipMissing(t, '/admin/rapporter'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await visit(page, env.base, '/admin/rapporter?ar=2025&tertial=3');
+	const total = page.getByRole('main').getByRole('table', { name: 'Nyckeltal 2025 T3, totalt' });
+	const share = async (name) => (await total.getByRole('row', { name: new RegExp(`^${name}`) }).innerText()).split('\t')[1];
+	assert.match(await share('Andel beställningar via 1177'), /^\d+,\d\d %$/);
+	assert.match(await share('Andel via lmn:s egna patientsidor'), /^\d+,\d\d %$/);
+	assert.notEqual(await share('Andel beställningar via 1177'), '0,00 %', 'the demo has orders through 1177');
+	await check(page, 'admin', 'rapporter');
+	await page.context().close();
+});
