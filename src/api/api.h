@@ -382,6 +382,7 @@ struct traffic_day {
 void traffic_count(lmn_day today, enum ms_interaction k, int version, enum traffic_outcome o);
 /* Today's counts (all zero when nothing was counted today). */
 void traffic_get(lmn_day today, struct traffic_day *out);
+int rivta_traffic_get(struct api_ctx *ctx);
 
 /* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */
 extern const char api_openapi_json[];

@@ -98,7 +98,8 @@ bool share_meets(int64_t num, int64_t den, int64_t target_hundredths)
 void kf_counts_add(struct kf_counts *to, const struct kf_counts *from)
 {
 	to->orders += from->orders;
-	to->digital_orders += from->digital_orders;
+	to->orders_1177 += from->orders_1177;
+	to->own_pages_orders += from->own_pages_orders;
 	to->settled += from->settled;
 	to->on_time += from->on_time;
 	to->exempt += from->exempt;
@@ -134,7 +135,10 @@ static const struct {
 	[KF_PHONE] = { "phone_accessibility", "Telefontillgänglighet", true },
 	[KF_RELIABILITY] = { "delivery_reliability", "Leveranssäkerhet", true },
 	[KF_DELIVERED_LINES] = { "delivered_order_lines", "Levererade orderrader", false },
-	[KF_DIGITAL_SHARE] = { "digital_share", "Andel digitala beställningar", true },
+	/* DOMAIN.md §6: the digital share counts the national patient portal 1177; lmn's own
+	 * patient pages (channel digital) are a channel of their own beside it. */
+	[KF_SHARE_1177] = { "share_1177", "Andel beställningar via 1177", true },
+	[KF_OWN_PAGES_SHARE] = { "own_pages_share", "Andel via lmn:s egna patientsidor", true },
 	[KF_CONTACT_CASES] = { "contact_cases", "Kontaktärenden (försening)", false },
 	[KF_PAST_CONTACT] = { "past_contact_date", "Beställningar försenade mer än 5 arbetsdagar",
 			      false },
@@ -269,8 +273,12 @@ static void value_of(const struct kf_counts *c, enum kf_id id, const struct rule
 		v->num = c->on_time;
 		v->den = c->settled;
 		break;
-	case KF_DIGITAL_SHARE:
-		v->num = c->digital_orders;
+	case KF_SHARE_1177:
+		v->num = c->orders_1177;
+		v->den = c->orders;
+		break;
+	case KF_OWN_PAGES_SHARE:
+		v->num = c->own_pages_orders;
 		v->den = c->orders;
 		break;
 	case KF_DELIVERED_LINES: v->num = c->delivered_lines; break;

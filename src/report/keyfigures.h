@@ -61,7 +61,9 @@ bool share_meets(int64_t num, int64_t den, int64_t target_hundredths);
 
 /* Counts of one group (total, area or care provider) over one part of a period. */
 struct kf_counts {
-	int64_t orders, digital_orders;
+	int64_t orders;
+	int64_t orders_1177;      /* channel 1177: the national patient portal */
+	int64_t own_pages_orders; /* channel digital: lmn's own patient pages */
 	int64_t settled, on_time, exempt;  /* delivery reliability */
 	int64_t contact_cases, past_contact; /* delays: cases opened; orders not delivered by the contact date */
 	int64_t partial_orders;            /* orders shipped partially (supplier backorders) */
@@ -88,7 +90,8 @@ enum kf_id {
 	KF_PHONE,           /* telephone accessibility, share, target */
 	KF_RELIABILITY,     /* delivery reliability on the lead days, share, target */
 	KF_DELIVERED_LINES, /* count */
-	KF_DIGITAL_SHARE,   /* share, reported */
+	KF_SHARE_1177,      /* digital share via 1177: share, reported */
+	KF_OWN_PAGES_SHARE, /* share placed on lmn's own patient pages, reported beside it */
 	KF_CONTACT_CASES,   /* count */
 	KF_PAST_CONTACT,    /* count of orders past the contact date (5 working days) */
 	KF_PARTIAL,         /* count of partial deliveries */

@@ -62,7 +62,9 @@ static const struct {
 };
 
 static const char *const kinds[] = { "normal", "acute", "express", NULL };
-static const char *const channels[] = { "digital", "phone", "municipal", "customer_service", NULL };
+static const char *const channels[] = { "digital", "phone", "municipal", "customer_service", "1177",
+					 NULL };
+enum { CHANNEL_DIGITAL = 0, CHANNEL_1177 = 4 }; /* indexes in channels */
 static const char *const methods[] = { "home", "pickup_point", "care_unit", NULL };
 static const char *const statuses[] = { "received", "cancelled", NULL };
 static const char *const outcomes[] = { "delivered", "returned", "not_collected", NULL };
@@ -237,7 +239,7 @@ struct day_sum {
 	lmn_day day;
 	int64_t care_provider_id;
 	int area;
-	int64_t orders, digital, exempt;
+	int64_t orders, digital, via_1177, exempt;
 };
 
 /* An item's changes, written once at the end: more withdrawals, the largest quantity, the last
@@ -1379,9 +1381,11 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 		date_format(d->day, day);
 		if ((rc = db_prepare(m->c,
 				     "INSERT INTO report_order_days (day, care_provider_id, area, orders, "
-				     "digital, exempt) VALUES ($1, $2, $3, $4, $5, $6) "
+				     "digital, via_1177, exempt) "
+				     "VALUES ($1, $2, $3, $4, $5, $6, $7) "
 				     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
 				     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
+				     "via_1177 = via_1177 + excluded.via_1177, "
 				     "exempt = exempt + excluded.exempt",
 				     &st, m->err)) != LMN_OK)
 			break;
@@ -1390,7 +1394,8 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 		db_bind_text(st, 3, area_name(d->area));
 		db_bind_int(st, 4, d->orders);
 		db_bind_int(st, 5, d->digital);
-		db_bind_int(st, 6, d->exempt);
+		db_bind_int(st, 6, d->via_1177);
+		db_bind_int(st, 7, d->exempt);
 		rc = db_run(st, m->err);
 	}
 	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++)
@@ -1431,7 +1436,8 @@ static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
 				       .area = o->lines[0].a.area };
 	}
 	d->orders++;
-	d->digital += o->channel == 0;
+	d->digital += o->channel == CHANNEL_DIGITAL;
+	d->via_1177 += o->channel == CHANNEL_1177;
 	d->exempt += exempt;
 	return LMN_OK;
 }

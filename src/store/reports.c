@@ -13,18 +13,19 @@
 	" JOIN prescriptions p ON p.id = i.prescription_id"                                  \
 	" JOIN units u ON u.id = p.unit_id"
 
-/* Orders received per day, care provider and area, from the daily sums of migration 8. What depends
- * on the day of the report ($3) comes from the orders not delivered yet (undelivered_sql). */
+/* Orders received per day, care provider and area, from the daily sums of migration 8 (via_1177:
+ * migration 18). What depends on the day of the report ($3) comes from the orders not delivered
+ * yet (undelivered_sql). */
 static const char orders_sql[] =
 	"SELECT day, care_provider_id, area, orders, digital, delivered, on_time, exempt, "
-	"contact_cases, past_contact, partial FROM report_order_days "
+	"contact_cases, past_contact, partial, via_1177 FROM report_order_days "
 	"WHERE day >= $1 AND day < $2 AND orders <> 0";
 
 /* Orders not delivered yet: settled when due before the report's day ($3), past their contact date
  * when it has come. */
 static const char undelivered_sql[] =
 	"SELECT received_day, coalesce(care_provider_id, 0), coalesce(area, ''), 0, 0, "
-	"sum(due < $3), 0, 0, 0, sum(contact_from <= $3), 0 "
+	"sum(due < $3), 0, 0, 0, sum(contact_from <= $3), 0, 0 "
 	"FROM orders INDEXED BY orders_undelivered WHERE received_day >= $1 AND received_day < $2 "
 	"AND first_delivered IS NULL AND contact_from IS NOT NULL AND status <> 'cancelled' "
 	"AND area IS NOT NULL GROUP BY 1, 2, 3";
@@ -93,13 +94,14 @@ static enum lmn_rc add_grouped(struct db_conn *c, const char *sql, char kind,
 			break;
 		if (kind == 'o') {
 			k.orders = db_col_int(st, 3);
-			k.digital_orders = db_col_int(st, 4);
+			k.own_pages_orders = db_col_int(st, 4);
 			k.settled = db_col_int(st, 5);
 			k.on_time = db_col_int(st, 6);
 			k.exempt = db_col_int(st, 7);
 			k.contact_cases = db_col_int(st, 8);
 			k.past_contact = db_col_int(st, 9);
 			k.partial_orders = db_col_int(st, 10);
+			k.orders_1177 = db_col_int(st, 11);
 		} else if (kind == 'l') {
 			k.delivered_lines = db_col_int(st, 3);
 		} else {

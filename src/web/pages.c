@@ -59,6 +59,7 @@ static const struct web_page pages[] = {
 	{ "POST", "/admin/anvandare/{id}/nycklar", page_admin_tokens_post, R(ADMIN) },
 	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke, R(ADMIN) },
 	{ "GET", "/admin/regler", page_admin_rules, R(ADMIN) },
+	{ "GET", "/admin/drift", page_admin_operations, R(ADMIN) },
 	{ "GET", "/admin/rapporter", page_admin_reports, R(ADMIN) },
 	{ "GET", "/admin/fakturaunderlag", page_admin_invoice, R(ADMIN) },
 	{ "GET", "/admin/avgifter", page_admin_fees, R(ADMIN) },

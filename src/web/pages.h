@@ -77,6 +77,7 @@ int page_admin_tokens(struct web_ctx *w);
 int page_admin_tokens_post(struct web_ctx *w);
 int page_admin_token_revoke(struct web_ctx *w);
 int page_admin_rules(struct web_ctx *w);
+int page_admin_operations(struct web_ctx *w);
 
 /* pages_reports.c */
 int page_admin_reports(struct web_ctx *w);

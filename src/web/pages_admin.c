@@ -974,3 +974,78 @@ int page_admin_rules(struct web_ctx *w)
 	json_decref(out);
 	return web_end(w, 200);
 }
+
+
+/* ---- Operations: the 1177 contracts' traffic of the day ---- */
+
+/* The contracts' interactions as the administration knows them: what the e-service asks for. */
+static const char *interaction_sv(const char *name)
+{
+	static const char *const names[] = {
+		"GetMedicalSupplyPrescriptions", "Förskrivningar",
+		"GetMedicalSupplyDeliveryPoints", "Utlämningsställen",
+		"RegisterMedicalSupplyOrder", "Beställningar",
+		NULL,
+	};
+
+	for (const char *const *n = names; *n; n += 2)
+		if (strcmp(n[0], name) == 0)
+			return n[1];
+	return "Okänd tjänst";
+}
+
+int page_admin_operations(struct web_ctx *w)
+{
+	json_t *out = NULL, *row, *total;
+	size_t i;
+
+	web_begin(w, "Drift");
+	html_lit(&w->h, "<h2>1177-tjänsternas trafik i dag</h2>\n");
+	if (web_api(w, "GET", "/api/rivta/traffic", NULL, NULL, &out) != 200) {
+		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+		json_decref(out);
+		return web_end(w, 200);
+	}
+	html_f(&w->h, "<p>E-tjänsten på 1177 anropar lmn när patienter ser sina "
+		      "förskrivningar, söker utlämningsställen och beställer. Siffrorna gäller %s "
+		      "och räknas av den här servern sedan den startade; de börjar om varje "
+		      "dag.</p>\n",
+	       web_s(out, "day"));
+	if (!web_b(out, "served"))
+		html_lit(&w->h, "<p>Den här servern tar inte emot anrop från 1177: tjänsterna är "
+				"inte påslagna här.</p>\n");
+	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Anrop från 1177 i dag per tjänst "
+			"och version</caption>\n<thead><tr><th scope=\"col\">Tjänst</th>"
+			"<th scope=\"col\" class=\"num\">Version</th>"
+			"<th scope=\"col\" class=\"num\">Anrop</th>"
+			"<th scope=\"col\" class=\"num\">Fel</th>"
+			"<th scope=\"col\" class=\"num\">Tekniska fel</th></tr></thead>\n"
+			"<tbody>\n");
+	json_array_foreach(json_object_get(out, "interactions"), i, row) {
+		html_f(&w->h, "<tr><th scope=\"row\">%s</th>"
+			      "<td class=\"num\" data-label=\"Version\">%lld</td>"
+			      "<td class=\"num\" data-label=\"Anrop\">%lld</td>"
+			      "<td class=\"num\" data-label=\"Fel\">%lld</td>"
+			      "<td class=\"num\" data-label=\"Tekniska fel\">%lld</td></tr>\n",
+		       interaction_sv(web_s(row, "interaction")), (long long)web_i(row, "version"),
+		       (long long)web_i(row, "calls"), (long long)web_i(row, "errors"),
+		       (long long)web_i(row, "faults"));
+	}
+	total = json_object_get(out, "total");
+	html_f(&w->h, "</tbody>\n<tfoot><tr><th scope=\"row\">Totalt</th>"
+		      "<td class=\"num\" data-label=\"Version\">1 och 2</td>"
+		      "<td class=\"num\" data-label=\"Anrop\">%lld</td>"
+		      "<td class=\"num\" data-label=\"Fel\">%lld</td>"
+		      "<td class=\"num\" data-label=\"Tekniska fel\">%lld</td></tr></tfoot>\n"
+		      "</table>\n",
+	       (long long)web_i(total, "calls"), (long long)web_i(total, "errors"),
+	       (long long)web_i(total, "faults"));
+	html_lit(&w->h, "<p><strong>Fel</strong> är anrop som fick svaret att frågan eller "
+			"beställningen inte gick att genomföra, med en förklaring som patienten "
+			"ser (till exempel att nästa uttag inte får göras än). <strong>Tekniska "
+			"fel</strong> är anrop som inte gick att besvara: en felaktig begäran, fel "
+			"logisk adress eller ett fel i lmn. E-tjänsten får bara ett "
+			"referensnummer; serverns logg har samma nummer med orsaken.</p>\n");
+	json_decref(out);
+	return web_end(w, 200);
+}

@@ -11,8 +11,8 @@
 extern const char web_css[];
 
 static const char *const figure_keys[] = { "phone_accessibility", "delivery_reliability",
-					   "delivered_order_lines", "digital_share",
-					   "contact_cases", "past_contact_date",
+					   "delivered_order_lines", "share_1177",
+					   "own_pages_share", "contact_cases", "past_contact_date",
 					   "partial_deliveries", "returns", NULL };
 
 /* "86.51" as "86,51 %"; "–" when there was nothing to measure. */
@@ -117,8 +117,12 @@ static void groups_table(struct html *h, json_t *report, const char *kind, const
 	json_t *g;
 	size_t i;
 
-	html_f(h, "<div class=\"scroll\">\n<table class=\"responsive\">\n<caption>%s</caption>\n<thead><tr><th scope=\"col\">%s</th>",
-	       caption, strcmp(kind, "area") == 0 ? "Produktområde" : "Vårdgivare");
+	/* A region that may scroll sideways takes the keyboard's focus (WCAG 2.1.1), named as its
+	 * table is. */
+	html_f(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"%s\">\n"
+		  "<table class=\"responsive\">\n<caption>%s</caption>\n"
+		  "<thead><tr><th scope=\"col\">%s</th>",
+	       caption, caption, strcmp(kind, "area") == 0 ? "Produktområde" : "Vårdgivare");
 	for (const char *const *k = figure_keys + 1; *k; k++) {
 		json_t *f = json_object_get(json_object_get(json_array_get(json_object_get(report, "groups"), 0),
 							    "figures"),
@@ -245,25 +249,34 @@ static void trend_chart(struct html *h, json_t *trend)
 	       PY0 + PH + 58);
 	html_lit(h, "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
 		    "tertialen, mot målen som gällde.</figcaption>\n</figure>\n");
-	html_lit(h, "<div class=\"scroll\">\n<table>\n<caption>Trend per tertial</caption>\n<thead><tr><th scope=\"col\">Tertial</th>"
+	html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+		    "aria-label=\"Trend per tertial\">\n"
+		    "<table>\n<caption>Trend per tertial</caption>\n"
+		    "<thead><tr><th scope=\"col\">Tertial</th>"
 		    "<th scope=\"col\" class=\"num\">Telefontillgänglighet</th><th scope=\"col\">Mål</th>"
 		    "<th scope=\"col\" class=\"num\">Leveranssäkerhet</th><th scope=\"col\">Mål</th>"
 		    "<th scope=\"col\" class=\"num\">Levererade orderrader</th>"
-		    "<th scope=\"col\" class=\"num\">Andel digitala</th></tr></thead>\n<tbody>\n");
+		    "<th scope=\"col\" class=\"num\">Andel via 1177</th>"
+		    "<th scope=\"col\" class=\"num\">Andel via egna patientsidor</th>"
+		    "</tr></thead>\n"
+		    "<tbody>\n");
 	json_array_foreach(trend, i, t) {
 		json_t *figs = json_object_get(t, "figures");
-		char a[32], at[32], b[32], bt[32], d[32];
+		char a[32], at[32], b[32], bt[32], d[32], e[32];
 
 		percent_sv(web_s(json_object_get(figs, "phone_accessibility"), "share"), a);
 		percent_sv(web_s(json_object_get(figs, "phone_accessibility"), "target"), at);
 		percent_sv(web_s(json_object_get(figs, "delivery_reliability"), "share"), b);
 		percent_sv(web_s(json_object_get(figs, "delivery_reliability"), "target"), bt);
-		percent_sv(web_s(json_object_get(figs, "digital_share"), "share"), d);
+		percent_sv(web_s(json_object_get(figs, "share_1177"), "share"), d);
+		percent_sv(web_s(json_object_get(figs, "own_pages_share"), "share"), e);
 		html_f(h, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td>%s</td>"
 			  "<td class=\"num\">%s</td><td>%s</td><td class=\"num\">%lld</td>"
-			  "<td class=\"num\">%s</td></tr>\n",
+			  "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
 		       web_s(t, "label"), a, *web_s(json_object_get(figs, "phone_accessibility"), "target") ? at : "delat",
-		       b, bt, (long long)web_i(json_object_get(figs, "delivered_order_lines"), "count"), d);
+		       b, bt,
+		       (long long)web_i(json_object_get(figs, "delivered_order_lines"), "count"), d,
+		       e);
 	}
 	html_lit(h, "</tbody>\n</table>\n</div>\n</div>\n");
 }

@@ -232,6 +232,7 @@ static const struct nav_item nav[] = {
 	{ R(ADMIN), "/admin/regler", "Regler" },
 	{ R(ADMIN), "/admin/rapporter", "Uppföljning" },
 	{ R(ADMIN), "/admin/fakturaunderlag", "Fakturaunderlag" },
+	{ R(ADMIN), "/admin/drift", "Drift" },
 	{ R(SECRETARY) | R(MEMBER), "/styrning", "Styrning och möten" },
 	{ R(SECRETARY) | R(MEMBER) | R(ADMIN), "/styrning/andringslogg", "Ändringslogg" },
 };

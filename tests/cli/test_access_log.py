@@ -60,6 +60,7 @@ CLASSES = {
     "GET /api/reports/key-figures": "none",  # aggregates
     "GET /api/reports/invoice-basis": "none",  # aggregates by care provider
     "GET /api/reports/surplus-repayment": "none",
+    "GET /api/rivta/traffic": "none",  # counts of calls only
     "GET /api/fees": "none",
     "POST /api/fees": "none",
     "GET /api/delivery-alternatives": "none",
@@ -147,6 +148,7 @@ PAGE_CLASSES = {
     "POST /admin/anvandare/{id}/nycklar": "none",
     "POST /admin/anvandare/{id}/nycklar/{id}/aterkalla": "none",
     "GET /admin/regler": "none",
+    "GET /admin/drift": "none",
     "GET /admin/rapporter": "none",
     "GET /admin/fakturaunderlag": "none",
     "GET /admin/avgifter": "none",

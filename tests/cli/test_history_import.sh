@@ -14,7 +14,7 @@ orders0=$(q "SELECT count(*) FROM orders")
 # Orders whose number of lines, area or cost carrier is not as from their first line.
 wrong_lines() { q "SELECT count(*) FROM orders o WHERE lines <> (SELECT count(*) FROM order_lines WHERE order_id = o.id) OR area IS NOT (SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR cost_unit_id IS NOT (SELECT p.unit_id FROM order_lines l JOIN prescription_items i ON i.id = l.prescription_item_id JOIN prescriptions p ON p.id = i.prescription_id WHERE l.order_id = o.id ORDER BY l.id LIMIT 1) OR care_provider_id IS NOT (SELECT care_provider_id FROM units WHERE id = o.cost_unit_id)"; }
 # Days, care providers and areas whose report sums are not the sums of the orders.
-wrong_sums() { q "WITH a AS (SELECT received_day AS day, coalesce(care_provider_id, 0) AS cp, coalesce(area, '') AS area, count(*) AS n, sum(channel = 'digital') AS dig, sum(contact_from IS NULL) AS ex, sum(contact_from IS NOT NULL AND first_delivered IS NOT NULL) AS del FROM orders WHERE status <> 'cancelled' AND area IS NOT NULL GROUP BY 1, 2, 3) SELECT count(*) FROM (SELECT day, cp, area, n, dig, ex, del FROM a EXCEPT SELECT day, care_provider_id, area, orders, digital, exempt, delivered FROM report_order_days WHERE orders <> 0)"; }
+wrong_sums() { q "WITH a AS (SELECT received_day AS day, coalesce(care_provider_id, 0) AS cp, coalesce(area, '') AS area, count(*) AS n, sum(channel = 'digital') AS dig, sum(channel = '1177') AS v1177, sum(contact_from IS NULL) AS ex, sum(contact_from IS NOT NULL AND first_delivered IS NOT NULL) AS del FROM orders WHERE status <> 'cancelled' AND area IS NOT NULL GROUP BY 1, 2, 3) SELECT count(*) FROM (SELECT day, cp, area, n, dig, v1177, ex, del FROM a EXCEPT SELECT day, care_provider_id, area, orders, digital, via_1177, exempt, delivered FROM report_order_days WHERE orders <> 0)"; }
 # Historical items that do not allow as many withdrawals as lines drew on them, of their largest
 # quantity, until the last.
 wrong_items() { q "SELECT count(*) FROM prescription_items i JOIN (SELECT l.prescription_item_id AS id, count(*) AS n, max(l.quantity) AS q, max(o.received_day) AS d FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.external_ref IS NOT NULL GROUP BY 1) x ON x.id = i.id WHERE i.withdrawals_allowed <> x.n OR i.quantity_per_withdrawal <> x.q OR i.last_valid <> x.d"; }
@@ -134,7 +134,7 @@ n, p1, p2, nut, inc = int(sys.argv[1]), *sys.argv[2:]
 print("order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel")
 for i in range(n):
     day = 1 + i % 28
-    print(f"M-{i};2025-02-{day:02d} 10:00;{p1 if i % 2 else p2};{1001 if i % 3 else 1003};{nut if i % 5 else inc};1;phone")
+    print(f"M-{i};2025-02-{day:02d} 10:00;{p1 if i % 2 else p2};{1001 if i % 3 else 1003};{nut if i % 5 else inc};1;{'1177' if i % 4 == 0 else 'phone'}")
 PY
 # On a terminal (script gives it one) the progress bar names each phase: the rows, the indexes
 # built again, the commit.
@@ -152,6 +152,8 @@ else
 	ok "on a terminal the bar shows the rows, then the indexes built again, then the commit # SKIP no script(1)"
 fi
 check "its indexes are back as they were" "$indexes_before" "$(indexes)"
+check "its orders through 1177 are in the report's daily sums (via_1177), as the triggers would count them" \
+	"$(((n + 3) / 4)) 0" "$(q "SELECT count(*) FROM orders WHERE external_ref LIKE 'M-%' AND channel = '1177'") $(wrong_sums)"
 check "and the database is sound" "ok" "$(q "PRAGMA integrity_check")"
 check "a patient's order list reads the imported orders from its index" \
 	"$(q "SELECT count(*) FROM orders WHERE patient_id = 1")" \
@@ -181,9 +183,10 @@ print("order_ref;received_at;patient;unit_cost_centre;article_number;quantity;ch
 for i in range(25000):
     at = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} {8 + i % 10:02d}:{i % 60:02d}"
     first = f"S-{i};{at};{p1 if i % 3 else p2};{1001 if i % 4 else 1003}"
-    print(f"{first};{nut};{1 + i % 3};{'digital' if i % 2 else 'phone'}")
+    channel = ("phone", "digital", "1177")[i % 3]
+    print(f"{first};{nut};{1 + i % 3};{channel}")
     if i % 5 == 0:
-        print(f"{first};{inc};{1 + i % 4};{'digital' if i % 2 else 'phone'}")
+        print(f"{first};{inc};{1 + i % 4};{channel}")
 PY
 last=$(q "SELECT max(id) FROM orders")
 "$LMN" import orders "$TMP/large.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"

@@ -42,6 +42,8 @@ a2 = order(1, it1, x, 1, "normal", "phone", "2023-10-09", "2023-10-13", "2023-10
 ins("INSERT INTO contact_cases (order_id, opened_on) VALUES (?, '2023-10-17')", a2)
 order(1, it1, x, 1, "acute", "digital", "2023-11-20", "2023-11-21", "2023-11-28", "partially_delivered", ("2023-11-21", 1, "delivered", "2023-11-21"))
 order(1, it1, x, 1, "normal", "phone", "2023-12-27", "2024-01-02", "2024-01-04", "received")
+# Through the national patient portal 1177: a special product (no contact date), not delivered yet.
+order(1, it1, x, 1, "normal", "1177", "2023-11-06", "2023-11-13", None, "received")
 # Borås, incontinence: one exempt from delay contact (no contact date), one returned.
 order(3, it2, y, 1, "normal", "municipal", "2023-09-15", "2023-09-21", None, "delivered", ("2023-09-20", 0, "delivered", "2023-09-20"))
 order(3, it2, y, 1, "normal", "municipal", "2023-10-20", "2023-10-26", "2023-10-30", "returned", (None, 0, "returned", "2023-10-27"))
@@ -74,9 +76,9 @@ check "delivery reliability: 2 of 5 settled orders on time, the exempt and the c
 	"$(t3 '"%d/%d %s %s %s" % tuple('"$tot"'["delivery_reliability"][k] for k in ("numerator","denominator","share","target","met"))')"
 check "reliability per part: 1 of 3, then 1 of 2" "33.33 50.00" \
 	"$(t3 '" ".join(p["share"] for p in '"$tot"'["delivery_reliability"]["parts"])')"
-check "digital share, lines, contact cases, past the contact date, partial, returns" \
-	"2/6 4 1 3 1 1" \
-	"$(t3 '"%d/%d %d %d %d %d %d" % ('"$tot"'["digital_share"]["numerator"], '"$tot"'["digital_share"]["denominator"], '"$tot"'["delivered_order_lines"]["count"], '"$tot"'["contact_cases"]["count"], '"$tot"'["past_contact_date"]["count"], '"$tot"'["partial_deliveries"]["count"], '"$tot"'["returns"]["count"])')"
+check "share via 1177, share on the own patient pages, lines, contact cases, past the contact date, partial, returns" \
+	"1/7 2/7 4 1 3 1 1" \
+	"$(t3 '"%d/%d %d/%d %d %d %d %d %d" % ('"$tot"'["share_1177"]["numerator"], '"$tot"'["share_1177"]["denominator"], '"$tot"'["own_pages_share"]["numerator"], '"$tot"'["own_pages_share"]["denominator"], '"$tot"'["delivered_order_lines"]["count"], '"$tot"'["contact_cases"]["count"], '"$tot"'["past_contact_date"]["count"], '"$tot"'["partial_deliveries"]["count"], '"$tot"'["returns"]["count"])')"
 # Every product area of the list has its group, also those without orders (issue 18).
 check "per area and care provider" \
 	"Nutrition 2/4 | Inkontinens 0/1 | Diabetes 0/0 | Stomi 0/0 | Västra Götalandsregionen (demo) 2/4 | Borås kommun (demo) 0/1" \
@@ -88,9 +90,11 @@ check "the trend holds the eight tertials up to 2023 T3" "8 2021 T2 2023 T3 9" \
 check_grep "CSV: a line per part with its target and rule" \
 	"^2023 T3;total;Totalt;phone_accessibility;2023-11-16;2023-12-31;87,50;7;8;80,00;5;ja;B6:1@2023-11-16" "$TMP/t3.csv"
 check_grep "CSV: the whole period" "^2023 T3;total;Totalt;delivery_reliability;2023-09-01;2023-12-31;40,00;2;5;98,00;;nej;" "$TMP/t3.csv"
+check_grep "CSV: the share via 1177 by its own key" "^2023 T3;total;Totalt;share_1177;2023-09-01;2023-12-31;14,29;1;7;" "$TMP/t3.csv"
+check_grep "CSV: the own patient pages beside it" "^2023 T3;total;Totalt;own_pages_share;2023-09-01;2023-12-31;28,57;2;7;" "$TMP/t3.csv"
 "$LMN" report year 2023 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/y.json"
-check "the year report has the same orders" "6 2023" \
-	"$(json '"%d %s" % (d["groups"][0]["figures"]["digital_share"]["denominator"], d["period"]["label"])' <"$TMP/y.json")"
+check "the year report has the same orders" "7 2023" \
+	"$(json '"%d %s" % (d["groups"][0]["figures"]["share_1177"]["denominator"], d["period"]["label"])' <"$TMP/y.json")"
 "$LMN" report tertial 2023 4 --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
 check "tertial 4 is a usage error" "2" "$?"
 
@@ -128,6 +132,7 @@ python3 - "$TMP/lmn.db" <<'EOF2'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE orders SET status = 'cancelled' WHERE received_day = '2023-10-02' AND patient_id = 1 AND channel = 'digital'")
+db.execute("UPDATE orders SET channel = '1177' WHERE received_day = '2023-10-09' AND patient_id = 1")
 o = db.execute("SELECT id FROM orders WHERE received_day = '2023-12-27' AND patient_id = 1").fetchone()[0]
 s = db.execute("INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, outcome, outcome_at) VALUES (?, '2023-12-28T08:00:00+01:00', 0, '2024-01-02T12:00:00+01:00', 'delivered', '2024-01-02T12:00:00+01:00')", (o,)).lastrowid
 l = db.execute("SELECT id FROM order_lines WHERE order_id = ?", (o,)).fetchone()[0]
@@ -135,7 +140,7 @@ db.execute("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, ba
 db.commit()
 EOF2
 "$LMN" report tertial 2023 3 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/t3b.json"
-check "a cancelled order leaves the figures; one delivered on its due date counts as on time" \
-	"1/5 2/4 2" \
-	"$(json '"%d/%d %d/%d %d" % (d["groups"][0]["figures"]["digital_share"]["numerator"], d["groups"][0]["figures"]["digital_share"]["denominator"], d["groups"][0]["figures"]["delivery_reliability"]["numerator"], d["groups"][0]["figures"]["delivery_reliability"]["denominator"], d["groups"][0]["figures"]["past_contact_date"]["count"])' <"$TMP/t3b.json")"
+check "a cancelled order leaves the figures, one moved to 1177 counts there; one delivered on its due date counts as on time" \
+	"2/6 1/6 2/4 2" \
+	"$(json '"%d/%d %d/%d %d/%d %d" % (d["groups"][0]["figures"]["share_1177"]["numerator"], d["groups"][0]["figures"]["share_1177"]["denominator"], d["groups"][0]["figures"]["own_pages_share"]["numerator"], d["groups"][0]["figures"]["own_pages_share"]["denominator"], d["groups"][0]["figures"]["delivery_reliability"]["numerator"], d["groups"][0]["figures"]["delivery_reliability"]["denominator"], d["groups"][0]["figures"]["past_contact_date"]["count"])' <"$TMP/t3b.json")"
 done_testing

@@ -33,6 +33,14 @@ check_grep "the y axis is labelled" "Andel (procent)" "$TMP/page.html"
 check_grep "each chart has its data in a table beside it" "<caption>Trend per tertial</caption>" "$TMP/page.html"
 check "the trend has eight tertials" "8" "$(sed -n '/<caption>Trend per tertial/,/<\/table>/p' "$TMP/page.html" | grep -c '<tr><th scope="row">')"
 check_grep "the target in force and its rule" "80,00 % inom 5 minuter" "$TMP/page.html"
+# The digital share via 1177 (DOMAIN.md §6) and, beside it, lmn's own patient pages, with the API's
+# numbers.
+share() { body admin GET '/api/reports/key-figures?year=2025&tertial=3' | json '"%d av %d" % (d["groups"][0]["figures"]["'"$1"'"]["numerator"], d["groups"][0]["figures"]["'"$1"'"]["denominator"])'; }
+check "the share via 1177 is a row of the key figures, with its basis" "1" \
+	"$(count "<th scope=\"row\" data-label=\"Nyckeltal\">Andel beställningar via 1177</th><td class=\"num\" data-label=\"Värde\">[0-9]*,[0-9]* %</td><td class=\"num\" data-label=\"Underlag\">$(share share_1177)</td>")"
+check "the own patient pages beside it" "1" \
+	"$(count "<th scope=\"row\" data-label=\"Nyckeltal\">Andel via lmn:s egna patientsidor</th><td class=\"num\" data-label=\"Värde\">[0-9]*,[0-9]* %</td><td class=\"num\" data-label=\"Underlag\">$(share own_pages_share)</td>")"
+check "the trend shows both" "1 1" "$(count '<th scope="col" class="num">Andel via 1177</th>') $(count '<th scope="col" class="num">Andel via egna patientsidor</th>')"
 check_grep "per care provider" "<caption>Nyckeltal per vårdgivare</caption>" "$TMP/page.html"
 check_grep "CSV and JSON to download" 'href="/api/reports/key-figures?year=2025&amp;tertial=3&amp;format=csv"' "$TMP/page.html"
 check "a tertial over the 2023-11-16 change" "200" "$(get admin '/admin/rapporter?ar=2023&tertial=3')"

@@ -133,3 +133,38 @@ test('admin: the rules in force', async (t) => {
 	await check(page, 'admin', 'regler-2019');
 	await page.context().close();
 });
+
+test('admin: the operations page shows the 1177 contracts\' traffic of the day', async (t) => {
+	if (await skipMissing(t, '/admin/drift'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Drift' }).click();
+	await page.waitForURL(/\/admin\/drift$/);
+	const main = page.getByRole('main');
+	await assert.doesNotReject(main.getByRole('heading', { name: '1177-tjänsternas trafik i dag' }).waitFor());
+	const table = main.getByRole('table', { name: 'Anrop från 1177 i dag per tjänst och version' });
+	assert.deepEqual(await table.locator('thead th').allInnerTexts(),
+		['Tjänst', 'Version', 'Anrop', 'Fel', 'Tekniska fel']);
+	// This server has no contracts' listener: every service of both versions, nothing called.
+	assert.deepEqual((await table.locator('tbody tr').allInnerTexts()).map((r) => r.split(/\s+/).join(' ')),
+		['Förskrivningar 1 0 0 0', 'Förskrivningar 2 0 0 0', 'Utlämningsställen 1 0 0 0',
+			'Utlämningsställen 2 0 0 0', 'Beställningar 1 0 0 0', 'Beställningar 2 0 0 0']);
+	await check(page, 'admin', 'drift');
+	await page.context().close();
+});
+
+test('admin: the follow-up shows the share via 1177 beside lmn\'s own patient pages', async (t) => {
+	if (await skipMissing(t, '/admin/rapporter'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await visit(page, env.base, '/admin/rapporter?ar=2025&tertial=3');
+	const total = page.getByRole('main').getByRole('table', { name: 'Nyckeltal 2025 T3, totalt' });
+	const share = async (name) => (await total.getByRole('row', { name: new RegExp(`^${name}`) }).innerText()).split('\t')[1];
+	assert.match(await share('Andel beställningar via 1177'), /^\d+,\d\d %$/);
+	assert.match(await share('Andel via lmn:s egna patientsidor'), /^\d+,\d\d %$/);
+	assert.notEqual(await share('Andel beställningar via 1177'), '0,00 %', 'the demo has orders through 1177');
+	await check(page, 'admin', 'rapporter');
+	await page.context().close();
+});

@@ -182,10 +182,12 @@ static void phone_across_the_change(void **state)
 static void orders_by_group(void **state)
 {
 	struct kf_report *r = report(2024, 2);
-	struct kf_counts a = { .orders = 50, .digital_orders = 10, .settled = 49, .on_time = 48,
+	struct kf_counts a = { .orders = 50, .own_pages_orders = 10, .orders_1177 = 12,
+			       .settled = 49, .on_time = 48,
 			       .exempt = 1, .contact_cases = 1, .past_contact = 1,
 			       .partial_orders = 2 };
-	struct kf_counts b = { .orders = 50, .digital_orders = 15, .settled = 50, .on_time = 50 };
+	struct kf_counts b = { .orders = 50, .own_pages_orders = 15, .orders_1177 = 13,
+			       .settled = 50, .on_time = 50 };
 	struct kf_counts lines = { .delivered_lines = 7, .returns = 1 };
 	struct lmn_err err;
 	struct kf_eval e;
@@ -213,9 +215,23 @@ static void orders_by_group(void **state)
 	kf_evaluate(r, &r->areas[T_INCONTINENCE], KF_RELIABILITY, &e);
 	assert_int_equal(e.whole.value, 10000);
 	assert_true(e.whole.met);
-	kf_evaluate(r, &r->total, KF_DIGITAL_SHARE, &e);
+	/* The digital share counts the portal 1177 (25 of 100); the own patient pages beside it. */
+	kf_evaluate(r, &r->total, KF_SHARE_1177, &e);
+	assert_int_equal(e.whole.num, 25);
+	assert_int_equal(e.whole.den, 100);
 	assert_int_equal(e.whole.value, 2500);
 	assert_false(e.whole.has_target);
+	assert_string_equal(kf_key(KF_SHARE_1177), "share_1177");
+	assert_string_equal(kf_title_sv(KF_SHARE_1177), "Andel beställningar via 1177");
+	kf_evaluate(r, &r->areas[T_NUTRITION], KF_SHARE_1177, &e);
+	assert_int_equal(e.whole.value, 2400);
+	kf_evaluate(r, &r->total, KF_OWN_PAGES_SHARE, &e);
+	assert_int_equal(e.whole.num, 25);
+	assert_int_equal(e.whole.value, 2500);
+	kf_evaluate(r, &r->providers[0], KF_OWN_PAGES_SHARE, &e);
+	assert_int_equal(e.whole.value, 2000);
+	assert_false(e.whole.has_target);
+	assert_string_equal(kf_key(KF_OWN_PAGES_SHARE), "own_pages_share");
 	kf_evaluate(r, &r->total, KF_DELIVERED_LINES, &e);
 	assert_int_equal(e.whole.value, 7);
 	kf_evaluate(r, &r->providers[1], KF_RETURNS, &e);
