@@ -125,6 +125,36 @@ static void price_text(int64_t ore, char out[40])
 	snprintf(out + o, (size_t)(40 - o), ",%02lld kr", (long long)(ore % 100));
 }
 
+/* The area's 1177 code, delivery alternatives and invoice rule, read once per call. */
+static enum lmn_rc area_of(struct api_ctx *ctx, const char *area, const struct area_info **out)
+{
+	struct rivta_call *call = ctx->front;
+	struct area_info *a;
+	enum lmn_rc rc;
+
+	for (int i = 0; i < call->nareas; i++)
+		if (strcmp(call->areas[i].area, area) == 0) {
+			*out = &call->areas[i];
+			return LMN_OK;
+		}
+	if (!call->areas && !(call->areas = calloc(RIVTA_AREAS, sizeof(*call->areas))))
+		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	/* More areas than the cache holds: the last entry is read again. */
+	a = &call->areas[call->nareas < RIVTA_AREAS ? call->nareas : RIVTA_AREAS - 1];
+	snprintf(a->area, sizeof(a->area), "%s", area);
+	if ((rc = product_area_code_1177(ctx->c, area, a->code_1177, &ctx->err)) != LMN_OK ||
+	    (rc = delivery_alternatives_for(ctx->c, area, a->alt, &a->nalt, &ctx->err)) != LMN_OK ||
+	    (rc = delivery_other_invoice_allowed(ctx->c, area, &a->other_invoice, &ctx->err)) !=
+		    LMN_OK) {
+		a->area[0] = '\0';
+		return rc;
+	}
+	if (call->nareas < RIVTA_AREAS)
+		call->nareas++;
+	*out = a;
+	return LMN_OK;
+}
+
 /* The article element; false (nothing written) when version 1 cannot name its product area. */
 static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem,
 			const char *number, const char *name, int64_t package_size,
@@ -132,10 +162,13 @@ static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem,
 			enum lmn_rc *rc)
 {
 	struct rivta_call *call = ctx->front;
-	char code[24], price[40];
+	const struct area_info *ai;
+	const char *code;
+	char price[40];
 
-	if ((*rc = product_area_code_1177(ctx->c, area, code, &ctx->err)) != LMN_OK)
+	if ((*rc = area_of(ctx, area, &ai)) != LMN_OK)
 		return false;
+	code = ai->code_1177;
 	if (!*code && call->rq->version == 1)
 		return false;
 	buf_addf(b, "<c:%s>", elem);
@@ -210,7 +243,8 @@ static enum lmn_rc list_item(const struct item_row *r, void *arg)
 	struct api_ctx *ctx = l->ctx;
 	struct rivta_call *call = ctx->front;
 	struct buf *b = &call->out;
-	struct delivery_alternative alt[DELIVERY_MAX_ALTERNATIVES];
+	const struct area_info *ai;
+	const struct delivery_alternative *alt;
 	const char *status = item_status(r, ctx->today);
 	int nalt, shown = 0;
 	bool other_invoice;
@@ -218,9 +252,11 @@ static enum lmn_rc list_item(const struct item_row *r, void *arg)
 	char id[40];
 	enum lmn_rc rc;
 
-	if ((rc = delivery_alternatives_for(ctx->c, r->area, alt, &nalt, &ctx->err)) != LMN_OK ||
-	    (rc = delivery_other_invoice_allowed(ctx->c, r->area, &other_invoice, &ctx->err)) != LMN_OK)
+	if ((rc = area_of(ctx, r->area, &ai)) != LMN_OK)
 		return rc;
+	alt = ai->alt;
+	nalt = ai->nalt;
+	other_invoice = ai->other_invoice;
 	for (int i = 0; i < nalt; i++)
 		shown += call->rq->version == 2 || provider_in_v1(alt[i].provider);
 	if (shown == 0) { /* the schema needs one: an item with no way to deliver is left out */
@@ -575,15 +611,13 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 	if (*rc != LMN_OK)
 		return 500;
 	{
-		struct delivery_alternative allowed[DELIVERY_MAX_ALTERNATIVES];
-		int nallowed;
+		const struct area_info *ai;
 		bool ok = false;
 
-		if ((*rc = delivery_alternatives_for(ctx->c, item->area, allowed, &nallowed,
-						     &ctx->err)) != LMN_OK)
+		if ((*rc = area_of(ctx, item->area, &ai)) != LMN_OK)
 			return 500;
-		for (int k = 0; k < nallowed; k++)
-			ok |= allowed[k].id == alt.id;
+		for (int k = 0; k < ai->nalt; k++)
+			ok |= ai->alt[k].id == alt.id;
 		if (!ok || strcmp(method_wire(alt.method), ch->method) != 0)
 			return logical_error(call, "%s: leveranssättet %s kan inte väljas för den "
 					     "här produkten.", row_name(row), alt.name);
@@ -658,14 +692,13 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 		json_object_set_new(d, "contact_person", json_string(ch->contact_person));
 	}
 	if (ch->has_invoice) {
-		bool allowed;
+		const struct area_info *ai;
 
-		if ((*rc = delivery_other_invoice_allowed(ctx->c, item->area, &allowed,
-							  &ctx->err)) != LMN_OK) {
+		if ((*rc = area_of(ctx, item->area, &ai)) != LMN_OK) {
 			json_decref(d);
 			return 500;
 		}
-		if (!allowed) {
+		if (!ai->other_invoice) {
 			json_decref(d);
 			return logical_error(call, "%s: en annan fakturaadress kan inte anges för den "
 					     "här produkten.", row_name(row));

@@ -6,6 +6,16 @@
 #include "api/api.h"
 #include "codec/medicalsupply.h"
 
+/* What a call needs of a product area, read once per call (area_of). */
+struct area_info {
+	char area[24];
+	char code_1177[24];
+	struct delivery_alternative alt[DELIVERY_MAX_ALTERNATIVES];
+	int nalt;
+	bool other_invoice;
+};
+#define RIVTA_AREAS 8
+
 struct rivta_call {
 	const struct ms_request *rq;
 	struct buf out;         /* the answer's elements before ResultCode */
@@ -14,6 +24,8 @@ struct rivta_call {
 	bool answered;          /* result and out are the answer */
 	bool fault;             /* a technical error: fault_detail is logged, a Fault answered */
 	char fault_detail[256];
+	struct area_info *areas; /* RIVTA_AREAS of them, allocated on first use */
+	int nareas;
 };
 
 int rivta_get_prescriptions(struct api_ctx *ctx);

@@ -153,6 +153,7 @@ void rivta_dispatch(const struct app *app, struct http_req *req, struct http_res
 			      strcmp(call.result, "ERROR") == 0 ? TRAFFIC_ERROR : TRAFFIC_OK);
 	}
 	buf_release(&call.out);
+	free(call.areas);
 out:
 	ms_request_release(rq);
 	free(rq);
