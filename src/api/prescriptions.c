@@ -121,51 +121,6 @@ static bool item_input(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescr
 	return true;
 }
 
-/* DOMAIN.md §3 (issue 18): an item for an article the patient already has an active item for
- * replaces it. The old item ends cancelled (1177's MAKULERAD, "the same article prescribed in
- * another prescription") naming the new one, and the new item's earliest next withdrawal is the
- * old one's, so what was withdrawn in the current period counts: renewing never lets the same
- * article be ordered twice in one period. */
-static enum lmn_rc replace_items(struct api_ctx *ctx, int64_t article, int64_t item,
-				 const char *today)
-{
-	struct db_stmt *st;
-	enum lmn_rc rc;
-
-/* The patient's other active items of the article, which the new item $3 replaces. */
-#define REPLACED                                                                                   \
-	"SELECT i.id, i.next_earliest FROM prescription_items i "                                  \
-	"JOIN prescriptions r ON r.id = i.prescription_id "                                        \
-	"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "                            \
-	"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= $4"
-	/* The latest earliest-next date of the items replaced carries over (none: none). */
-	rc = db_prepare(ctx->c,
-			"UPDATE prescription_items SET next_earliest = ("
-			"SELECT max(next_earliest) FROM (" REPLACED ")) WHERE id = $3",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_int(st, 2, article);
-	db_bind_int(st, 3, item);
-	db_bind_text(st, 4, today);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-		return rc;
-	rc = db_prepare(ctx->c,
-			"UPDATE prescription_items SET cancelled_at = $5, replaced_by = $3 "
-			"WHERE id IN (SELECT id FROM (" REPLACED "))",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_int(st, 2, article);
-	db_bind_int(st, 3, item);
-	db_bind_text(st, 4, today);
-	db_bind_text(st, 5, ctx->now);
-	return db_run(st, &ctx->err);
-#undef REPLACED
-}
-
 int prescriptions_create(struct api_ctx *ctx)
 {
 	json_t *items = ctx->body ? json_object_get(ctx->body, "items") : NULL;
@@ -233,7 +188,8 @@ int prescriptions_create(struct api_ctx *ctx)
 		db_bind_int(st, 5, it.period_days);
 		db_bind_text(st, 6, last);
 		if ((rc = db_run(st, &ctx->err)) != LMN_OK ||
-		    (rc = replace_items(ctx, article, db_last_id(ctx->c), today)) != LMN_OK)
+		    (rc = prescription_items_replace(ctx->c, ctx->id[0], article, db_last_id(ctx->c),
+							 today, ctx->now, &ctx->err)) != LMN_OK)
 			return api_fail(ctx, rc);
 	}
 	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "förskrivning");
