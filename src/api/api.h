@@ -280,6 +280,7 @@ struct order_placed {
 	int64_t order_id;
 	bool retry;   /* placed before, by the same key */
 	bool special; /* a line is a special product (not stocked) */
+	bool refused; /* LMN_EREFUSED: this order is the one refused (lines[i] are its lines) */
 };
 LMN_MUST_USE enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bodies,
 					  const char *const *keys, size_t n,

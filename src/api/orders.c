@@ -952,7 +952,9 @@ static int place_all_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
 	struct place_all *pa = arg;
 
 	for (size_t i = 0; i < pa->n; i++)
-		if (rc == LMN_EREFUSED && pa->pl[i]->refused)
+		pa->out[i].refused = rc == LMN_EREFUSED && pa->pl[i]->refused;
+	for (size_t i = 0; i < pa->n; i++)
+		if (pa->out[i].refused)
 			return (int)ctx->resp->status;
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
@@ -994,6 +996,7 @@ enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bodies, const c
 		pa.pl[pa.n++] = pl;
 		ctx->body = bodies[i];
 		if (!order_input(ctx, pl->in, keys[i])) {
+			out[i].refused = true;
 			ctx->body = saved;
 			place_all_release(&pa);
 			return LMN_EREFUSED;

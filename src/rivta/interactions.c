@@ -756,7 +756,8 @@ static const char *rule_name(const char *code)
 
 /* A refusal of the placement (problem+json in resp) as the comment the patient reads: the
  * message, with the line it is about named by its article. */
-static int refused(struct api_ctx *ctx, const struct group *groups, size_t ngroups)
+static int refused(struct api_ctx *ctx, const struct group *groups,
+		   const struct order_placed *placed, size_t ngroups)
 {
 	struct rivta_call *call = ctx->front;
 	json_t *p = json_loadb(ctx->resp->body.data ? ctx->resp->body.data : "",
@@ -784,7 +785,8 @@ static int refused(struct api_ctx *ctx, const struct group *groups, size_t ngrou
 	/* "Rad 2: …" names the line of its order; the patient knows the product. */
 	if (field && sscanf(field, "lines[%u]", &line) == 1) {
 		for (size_t g = 0; g < ngroups && !name; g++)
-			if (strstr(detail, "Rad ") == detail && line < groups[g].nrows)
+			if (placed[g].refused && strstr(detail, "Rad ") == detail &&
+			    line < groups[g].nrows)
 				name = row_name(&call->rq->rows[groups[g].rows[line]]);
 		if (name && strchr(detail, ':'))
 			detail = strchr(detail, ':') + 2;
@@ -888,7 +890,7 @@ int rivta_register_order(struct api_ctx *ctx)
 	ctx->user.patient_id = p.id;
 	rc = orders_place_all(ctx, bodies, keyp, ngroups, placed);
 	if (rc == LMN_EREFUSED) {
-		status = refused(ctx, groups, ngroups);
+		status = refused(ctx, groups, placed, ngroups);
 		goto out;
 	}
 	if (rc != LMN_OK)

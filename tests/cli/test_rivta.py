@@ -836,6 +836,40 @@ def order_retry_early(p1, got1):
     return item
 
 
+def refusal_names_its_row():
+    """Two delivery choices are two orders in one transaction: when the second is refused, the
+    comment names the second row's product (as the request names it), and neither is placed."""
+    pid, pj = None, None
+    for (p,) in wd.sql("SELECT id FROM patients WHERE protected_identity = 0 AND id > 2 "
+                       "ORDER BY id"):
+        js = rx(p)
+        if any(j["may_order_now"] for j in js):
+            pid, pj = p, js
+            break
+    if not t.ok(pid is not None, "a patient may order an item today (for two delivery choices)"):
+        return
+    info = patient(pid)
+    _, items, _ = get_items("GetMedicalSupplyPrescriptions 1.0 for patient %d" % pid, 1,
+                            info["id_number"])
+    may = {str(j["id"]) for j in pj if j["may_order_now"]}
+    item = next((i for i in items if i["id"] in may and orderable(i)), None)
+    if not t.ok(item is not None, "patient %d's orderable item is in the answer" % pid):
+        return
+    rows = []
+    for name, door in (("Första raden", "1111"), ("Andra raden", "2222")):
+        it = dict(item, article=dict(item["article"], name=name))
+        rows.append({"item": it, "choice": home_choice(it, home(info, door))})
+    before = orders(pid)
+    _, el = order("RegisterMedicalSupplyOrder 1.0: one item, two delivery choices", 1,
+                  info["id_number"], name_of(info), False, rows)
+    comment = logical_error(t, "the second order of the same item, too early", el,
+                            r"tidigast.*\d{4}-\d{2}-\d{2}")
+    t.ok((comment or "").startswith("Andra raden:"),
+         "the comment names the row refused (the second), not the first",
+         "got: %r" % comment)
+    t.check("all or none: no order for either row", set(), orders(pid) - before)
+
+
 def expired_today(p1, got1):
     """The demo's expired item (last valid before today)."""
     expired = next((i for i in got1[1] if i["last_valid"] < TODAY), None)
@@ -1141,6 +1175,7 @@ try:
     expired_today(P1, got1)
     other = delegate(P1, P2)
     protected()
+    refusal_names_its_row()
     unknown_numbers(P2, other)
     example_request()
     technical_faults(ordered)
