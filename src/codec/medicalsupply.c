@@ -625,52 +625,70 @@ static size_t xml_char_len(const unsigned char *s, size_t n)
 void ms_add_escaped(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
+	size_t n = strlen((const char *)p), run = 0;
 
-	while (n > 0) {
-		size_t len = xml_char_len(p, n);
+	/* Characters that stand as they are go out in runs. */
+	while (run < n) {
+		size_t len = xml_char_len(p + run, n - run);
+		const char *repl;
 
-		switch (len ? *p : 0) {
+		switch (len ? p[run] : 0) {
 		case '&':
-			buf_adds(b, "&amp;");
+			repl = "&amp;";
 			break;
 		case '<':
-			buf_adds(b, "&lt;");
+			repl = "&lt;";
 			break;
 		case '>':
-			buf_adds(b, "&gt;");
+			repl = "&gt;";
 			break;
 		case '"':
-			buf_adds(b, "&quot;");
+			repl = "&quot;";
 			break;
 		case '\'':
-			buf_adds(b, "&apos;");
+			repl = "&apos;";
 			break;
 		case '\r':
-			buf_adds(b, "&#13;");
+			repl = "&#13;";
 			break;
 		case 0:
-			buf_adds(b, "\xEF\xBF\xBD");
+			repl = "\xEF\xBF\xBD";
 			len = 1;
 			break;
 		default:
-			buf_add(b, p, len);
+			run += len;
+			continue;
 		}
-		p += len;
-		n -= len;
+		buf_add(b, p, run);
+		buf_adds(b, repl);
+		p += run + len;
+		n -= run + len;
+		run = 0;
 	}
+	buf_add(b, p, run);
+}
+
+void ms_add_tag(struct buf *b, const char *prefix, const char *name, bool close)
+{
+	buf_adds(b, close ? "</" : "<");
+	buf_adds(b, prefix);
+	buf_addc(b, ':');
+	buf_adds(b, name);
+	buf_addc(b, '>');
 }
 
 void ms_add_elem(struct buf *b, const char *prefix, const char *name, const char *text)
 {
-	buf_addf(b, "<%s:%s>", prefix, name);
+	ms_add_tag(b, prefix, name, false);
 	ms_add_escaped(b, text);
-	buf_addf(b, "</%s:%s>", prefix, name);
+	ms_add_tag(b, prefix, name, true);
 }
 
 void ms_add_elem_int(struct buf *b, const char *prefix, const char *name, int64_t v)
 {
-	buf_addf(b, "<%s:%s>%lld</%s:%s>", prefix, name, (long long)v, prefix, name);
+	ms_add_tag(b, prefix, name, false);
+	buf_add_int(b, v);
+	ms_add_tag(b, prefix, name, true);
 }
 
 void ms_envelope_open(struct buf *b)

@@ -96,6 +96,8 @@ LMN_MUST_USE enum lmn_rc ms_read(const char *body, size_t len, enum ms_interacti
 				 int version, struct ms_request *out, struct lmn_err *err);
 void ms_request_release(struct ms_request *r);
 
+/* <prefix:name>, or with close </prefix:name>. */
+void ms_add_tag(struct buf *b, const char *prefix, const char *name, bool close);
 /* Writing: text escaped for XML (elements and attributes); invalid UTF-8 and characters XML 1.0
  * does not allow become U+FFFD. */
 void ms_add_escaped(struct buf *b, const char *s);

@@ -90,12 +90,12 @@ static void add_code(struct buf *b, int version, const char *name, const char *c
 		ms_add_elem(b, "c", name, code);
 		return;
 	}
-	buf_addf(b, "<c:%s>", name);
+	ms_add_tag(b, "c", name, false);
 	ms_add_elem(b, "c", "code", code);
 	if (display && *display)
 		ms_add_elem(b, "c", "displayName", display);
 	ms_add_elem(b, "c", "originalText", code);
-	buf_addf(b, "</c:%s>", name);
+	ms_add_tag(b, "c", name, true);
 }
 
 static void add_bool(struct buf *b, const char *name, bool v)
@@ -171,7 +171,7 @@ static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem,
 	code = ai->code_1177;
 	if (!*code && call->rq->version == 1)
 		return false;
-	buf_addf(b, "<c:%s>", elem);
+	ms_add_tag(b, "c", elem, false);
 	ms_add_elem(b, "c", "ArticleNo", number);
 	ms_add_elem(b, "c", "ArticleName", name);
 	ms_add_elem_int(b, "c", "PackageSize", package_size);
@@ -183,7 +183,7 @@ static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem,
 		price_text(price_ore, price);
 		ms_add_elem(b, "c", "GrossPrice", price);
 	}
-	buf_addf(b, "</c:%s>", elem);
+	ms_add_tag(b, "c", elem, true);
 	return true;
 }
 
@@ -424,47 +424,127 @@ static bool subject(struct api_ctx *ctx, struct identity *id, int *status)
 	return true;
 }
 
+/* A look-up: the patient, the items and the past order items read with the access-log row of
+ * the read in one write job; the answer is written from them afterwards. */
+struct lookup {
+	struct api_ctx *ctx;
+	const char *id_number;
+	struct patient_ref p;
+	bool found;
+	struct item_row *items;
+	size_t nitems, items_cap;
+	struct order_item_row *lines;
+	size_t nlines, lines_cap;
+};
+
+/* Rows kept beyond the read: at most this many of each (a year's orders are far fewer). */
+#define LOOKUP_ROWS_MAX 4096
+
+/* Appends one row of size size to *v (*n of *cap): false when out of memory or over the limit. */
+static bool keep_row(void **v, size_t *n, size_t *cap, const void *row, size_t size)
+{
+	if (*n == *cap) {
+		size_t want = *cap ? *cap * 2 : 8;
+		void *grown;
+
+		if (want > LOOKUP_ROWS_MAX || !(grown = realloc(*v, want * size)))
+			return false;
+		*v = grown;
+		*cap = want;
+	}
+	memcpy((char *)*v + *n * size, row, size);
+	(*n)++;
+	return true;
+}
+
+/* Each row's product area is read in the job too (area_of keeps it for the answer). */
+static enum lmn_rc keep_lookup_item(const struct item_row *r, void *arg)
+{
+	struct lookup *lk = arg;
+	const struct area_info *ai;
+	enum lmn_rc rc;
+
+	if ((rc = area_of(lk->ctx, r->area, &ai)) != LMN_OK)
+		return rc;
+	if (!keep_row((void **)&lk->items, &lk->nitems, &lk->items_cap, r, sizeof(*r)))
+		return lmn_err_set(&lk->ctx->err, LMN_ENOMEM, NULL, NULL,
+				   "prescription items: out of memory or more than %d",
+				   LOOKUP_ROWS_MAX);
+	return LMN_OK;
+}
+
+static enum lmn_rc keep_lookup_line(const struct order_item_row *r, void *arg)
+{
+	struct lookup *lk = arg;
+	const struct area_info *ai;
+	enum lmn_rc rc;
+
+	if ((rc = area_of(lk->ctx, r->area, &ai)) != LMN_OK)
+		return rc;
+	if (!keep_row((void **)&lk->lines, &lk->nlines, &lk->lines_cap, r, sizeof(*r)))
+		return lmn_err_set(&lk->ctx->err, LMN_ENOMEM, NULL, NULL,
+				   "order items: out of memory or more than %d", LOOKUP_ROWS_MAX);
+	return LMN_OK;
+}
+
+static enum lmn_rc lookup_job(struct db_conn *c, void *arg)
+{
+	struct lookup *lk = arg;
+	struct api_ctx *ctx = lk->ctx;
+	char since[11], today[11];
+	enum lmn_rc rc;
+
+	(void)c; /* ctx->c, whose statements go to the writer now */
+	lk->nitems = lk->nlines = 0;
+	rc = patient_by_id_number(ctx->c, lk->id_number, &lk->p, &ctx->err);
+	if (rc == LMN_ENOTFOUND) /* no prescriptions here: nothing to show, nothing read */
+		return LMN_OK;
+	if (rc != LMN_OK)
+		return rc;
+	lk->found = true;
+	date_format(rx_add_months(ctx->today, -LISTED_MONTHS), since);
+	date_format(ctx->today, today);
+	rc = prescription_items_of_patient(ctx->c, lk->p.id, since, today, keep_lookup_item, lk,
+					   &ctx->err);
+	if (rc == LMN_OK)
+		rc = order_items_of_patient(ctx->c, lk->p.id, 0, since, keep_lookup_line, lk,
+					    &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
+	return access_record(ctx, lk->p.id, ACCESS_READ, "förskrivningar och beställningar");
+}
+
+/* Read by the store's writer thread, as the JSON API's order list is (api/orders.c: orders_list):
+ * the writer is the one connection whose page cache survives other requests' commits. The rows
+ * are written out by this thread, not the writer, and go out once the access-log row is
+ * durable. */
 int rivta_get_prescriptions(struct api_ctx *ctx)
 {
 	struct rivta_call *call = ctx->front;
-	struct listing l = { .ctx = ctx };
 	struct identity id;
-	struct patient_ref p;
-	char since[11];
+	struct lookup lk = { .ctx = ctx };
+	struct listing l = { .ctx = ctx };
 	int status;
 	enum lmn_rc rc;
 
 	if (!subject(ctx, &id, &status))
 		return status;
-	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
-		return technical(ctx, rc);
-	rc = patient_by_id_number(ctx->c, id.canonical, &p, &ctx->err);
+	lk.id_number = id.canonical;
+	rc = db_write(ctx->c, lookup_job, &lk, &ctx->err);
+	if (rc == LMN_OK && lk.found) {
+		ctx->user.patient_id = lk.p.id;
+		l.protected_identity = lk.p.protected_identity;
+	}
 	buf_adds(&call->out, "<r:SubjectOfCareType>");
 	ms_add_elem(&call->out, "c", "SubjectOfCareId", id.canonical);
-	if (rc == LMN_ENOTFOUND) { /* no prescriptions here: nothing to show, nothing read */
-		db_rollback(ctx->c);
-		buf_adds(&call->out, "</r:SubjectOfCareType>");
-		call->answered = true;
-		return 200;
-	}
-	if (rc != LMN_OK) {
-		db_rollback(ctx->c);
-		return technical(ctx, rc);
-	}
-	ctx->user.patient_id = p.id;
-	l.protected_identity = p.protected_identity;
-	date_format(rx_add_months(ctx->today, -LISTED_MONTHS), since);
-	char today[11];
-	date_format(ctx->today, today);
-	rc = prescription_items_of_patient(ctx->c, p.id, since, today, list_item, &l, &ctx->err);
-	if (rc == LMN_OK)
-		rc = order_items_of_patient(ctx->c, p.id, 0, since, list_order_item, &l, &ctx->err);
-	db_rollback(ctx->c);
-	if (rc != LMN_OK)
-		return technical(ctx, rc);
+	for (size_t i = 0; rc == LMN_OK && i < lk.nitems; i++)
+		rc = list_item(&lk.items[i], &l);
+	for (size_t i = 0; rc == LMN_OK && i < lk.nlines; i++)
+		rc = list_order_item(&lk.lines[i], &l);
 	buf_adds(&call->out, "</r:SubjectOfCareType>");
-	/* The answer goes out only once its access-log entry is durable. */
-	if ((rc = access_record_read(ctx, p.id, "förskrivningar och beställningar")) != LMN_OK)
+	free(lk.items);
+	free(lk.lines);
+	if (rc != LMN_OK)
 		return technical(ctx, rc);
 	call->answered = true;
 	return 200;

@@ -95,6 +95,8 @@ LMN_MUST_USE enum lmn_rc db_run(struct db_stmt *st, struct lmn_err *err);
 /* Columns count from 0. Text stays valid until the next step or reset. */
 int64_t db_col_int(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
+/* Column i's text into out (size bytes), cut at a character's start when it is longer. */
+void db_col_copy(struct db_stmt *st, int i, char *out, size_t size);
 bool db_col_null(struct db_stmt *st, int i);
 /* Resets the statement so the cache can hand it out again. Always call when done. */
 void db_done(struct db_stmt *st);

@@ -1603,6 +1603,23 @@ const char *db_col_text(struct db_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
+void db_col_copy(struct db_stmt *st, int i, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st->st, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st->st, i) : 0;
+
+	if (size == 0)
+		return;
+	if (n >= size) { /* cut before the continuation bytes of a character that does not fit */
+		n = size - 1;
+		while (n > 0 && (t[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
+}
+
 bool db_col_null(struct db_stmt *st, int i)
 {
 	return sqlite3_column_type(st->st, i) == SQLITE_NULL;

@@ -6,7 +6,7 @@
 
 #include "rules/date.h"
 
-#define COPY(dst, st, col) snprintf((dst), sizeof(dst), "%s", db_col_text((st), (col)))
+#define COPY(dst, st, col) db_col_copy((st), (col), (dst), sizeof(dst))
 
 void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it)
 {

@@ -232,6 +232,34 @@ static void test_release_rolls_back(void **state)
 	db_release(db, c);
 }
 
+/* db_col_copy: the whole text when it fits, else cut before the character that does not (never
+ * inside one), and "" for NULL. */
+static void test_col_copy(void **state)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+	bool row = false;
+	char fits[16], cut[6], tiny[1] = { 'x' }, null[4] = "abc";
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	/* "Åsa Ö" is 7 bytes: Å and Ö are two each. */
+	assert_int_equal(db_prepare(c, "SELECT 'Åsa Ö', NULL", &st, &err), LMN_OK);
+	assert_int_equal(db_step(st, &row, &err), LMN_OK);
+	assert_true(row);
+	db_col_copy(st, 0, fits, sizeof(fits));
+	assert_string_equal(fits, "Åsa Ö");
+	db_col_copy(st, 0, cut, sizeof(cut)); /* 5 bytes fit, the fifth and sixth are Ö */
+	assert_string_equal(cut, "Åsa ");
+	db_col_copy(st, 0, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "");
+	db_col_copy(st, 1, null, sizeof(null));
+	assert_string_equal(null, "");
+	db_done(st);
+	db_release(db, c);
+}
+
 static atomic_bool bulk_committing, bulk_committed;
 
 /* A long transaction: waits a while inside, then commits. */
@@ -907,6 +935,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_write_transactions),
 		cmocka_unit_test(test_release_rolls_back),
+		cmocka_unit_test(test_col_copy),
 		cmocka_unit_test(test_bulk_does_not_hold_others),
 		cmocka_unit_test(test_check_lists),
 		cmocka_unit_test(test_job_after_lost_batch),

@@ -201,6 +201,16 @@ static void escaping(void **state)
 	ms_add_elem(&b, "c", "Street", "A & B <\"'> \x01 \xC3\xA5 \xFF");
 	assert_string_equal(b.data, "<c:Street>A &amp; B &lt;&quot;&apos;&gt; \xEF\xBF\xBD \xC3\xA5 "
 				    "\xEF\xBF\xBD</c:Street>");
+	/* Runs between, before and after the characters that are replaced. */
+	buf_reset(&b);
+	ms_add_escaped(&b, "&Kv\xC3\xA4llsv\xC3\xA4gen 12<");
+	assert_string_equal(b.data, "&amp;Kv\xC3\xA4llsv\xC3\xA4gen 12&lt;");
+	buf_reset(&b);
+	ms_add_escaped(&b, "utan tecken att ers\xC3\xA4tta");
+	assert_string_equal(b.data, "utan tecken att ers\xC3\xA4tta");
+	buf_reset(&b);
+	ms_add_elem_int(&b, "c", "NoOfOrders", -12);
+	assert_string_equal(b.data, "<c:NoOfOrders>-12</c:NoOfOrders>");
 	buf_release(&b);
 }
 
