@@ -58,7 +58,7 @@ static const struct route routes[] = {
 	  "A shipment with its lines and outcome" },
 
 	{ "GET", "/api/contact-cases", contact_cases_list, ROLE_BIT(UR_CUSTOMER_SERVICE),
-	  "Open delay-contact cases (opened by lmn serve's job)" },
+	  "Open delay-contact cases, a page at a time (opened by lmn serve's job)" },
 	{ "POST", "/api/contact-cases/{id}/call", contact_cases_call, ROLE_BIT(UR_CUSTOMER_SERVICE),
 	  "Record a call about a contact case" },
 

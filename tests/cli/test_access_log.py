@@ -281,6 +281,11 @@ try:
                 url = url.format(p=pid, o=to_ship if pid == 1 else ombud_order)
                 logged(user, "GET", url)
 
+    def queue_page_of(pid):
+        cases = c["kundtjanst"].get("/api/contact-cases?sort=oldest").json()["cases"]
+        at = next(i for i, k in enumerate(cases) if k["patient_id"] == pid)
+        return at // 25 + 1
+
     # --- Every page that shows patient data, likewise ---
     page_reads = {
         "GET /mina-sidor": [""],
@@ -292,7 +297,9 @@ try:
         "GET /patienter/{id}": ["/patienter/{p}"],
         "GET /patienter/{id}/forskriv": ["/patienter/{p}/forskriv"],
         "GET /patienter/{id}/bestall": ["/patienter/{p}/bestall"],
-        "GET /kontaktarenden": [""],
+        # The queue shows 25 cases a page and logs the patients of the page: the page, in the
+        # oldest-first order, that holds patient 1's case.
+        "GET /kontaktarenden": ["?ordning=oldest&sida=%d" % queue_page_of(1)],
         "GET /plocklista": [""],
         "GET /leveranser": [""],
         "GET /plocka/{id}": ["/plocka/%s" % to_pick],
