@@ -31,4 +31,8 @@ UPDATE contact_cases SET
             JOIN prescriptions r ON r.id = i.prescription_id JOIN units u ON u.id = r.unit_id
             WHERE l.order_id = contact_cases.order_id ORDER BY l.id LIMIT 1);
 
-CREATE INDEX contact_cases_queue ON contact_cases (closed_at, area, care_provider_id);
+-- The queue reads the open cases from this index alone: their filters and every order it offers,
+-- without a look-up of each case (10 000 open cases among a million).
+DROP INDEX contact_cases_open;
+CREATE INDEX contact_cases_queue ON contact_cases (closed_at, opened_on, area, care_provider_id,
+                                                   attempts, called_at);
