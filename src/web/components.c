@@ -2,7 +2,55 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rules/date.h"
+#include "rules/delivery.h"
+#include "util/clock.h"
 #include "web/pages.h"
+
+void day_in_words(const char *iso, const char *ref, char out[48])
+{
+	static const char *const weekdays[] = { "måndag", "tisdag", "onsdag", "torsdag", "fredag",
+						"lördag", "söndag" };
+	static const char *const months[] = { "januari", "februari", "mars", "april", "maj", "juni",
+					      "juli", "augusti", "september", "oktober",
+					      "november", "december" };
+	lmn_day day;
+	int y, m, d;
+
+	if (!iso || strlen(iso) < 10 || date_parse(iso, 10, &day) != LMN_OK) {
+		snprintf(out, 48, "%s", iso ? iso : "");
+		return;
+	}
+	date_to_ymd(day, &y, &m, &d);
+	if (ref && strlen(ref) >= 4 && strncmp(ref, iso, 4) == 0)
+		snprintf(out, 48, "%s %d %s", weekdays[date_weekday(day) - 1], d, months[m - 1]);
+	else
+		snprintf(out, 48, "%s %d %s %d", weekdays[date_weekday(day) - 1], d, months[m - 1],
+			 y);
+}
+
+void number_in_words(int n, char out[16])
+{
+	static const char *const words[] = { "noll", "en", "två", "tre", "fyra", "fem", "sex",
+					     "sju", "åtta", "nio", "tio", "elva", "tolv" };
+
+	if (n >= 0 && n <= 12)
+		snprintf(out, 16, "%s", words[n]);
+	else
+		snprintf(out, 16, "%d", n);
+}
+
+/* Spec B 3:1: the lead time in working days as in force today. */
+int lead_time_today(struct web_ctx *w)
+{
+	struct clock_now now;
+	struct lmn_err err;
+	const struct rule_set *rs = NULL;
+
+	if (clock_now(&now, &err) == LMN_OK)
+		rs = params_at(w->app->params, now.day);
+	return rs ? (int)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 0;
+}
 
 /* The item of a patient's list with this id (0: none), and the item this one replaced. */
 static json_t *item_by_id(json_t *list, int64_t id)

@@ -102,8 +102,9 @@ test('patient: orders with home delivery, sees the order, the orders and who rea
 	await assert.doesNotReject(page.getByRole('heading', { level: 1, name: `Beställning ${id}` }).waitFor());
 	const facts = await page.locator('dl.facts').innerText();
 	assert.match(facts, /mottagen/, 'status received');
-	assert.match(facts, /hemleverans/, 'home delivery');
-	assert.match(facts, /Levereras senast\s+2026-11-2\d/, 'due within four working days');
+	assert.match(facts, /Hem till dig/, 'home delivery');
+	assert.match(facts, /Levereras\s+senast fredag 27 november/, 'due on the fourth working day, in words');
+	assert.match(facts, /Portkod\s+1234/, 'the door code is echoed');
 	const rows = page.getByRole('table', { name: 'Rader' }).locator('tbody tr');
 	assert.equal(await rows.count(), 1);
 	assert.match(await rows.first().innerText(), /\b1\b/);
@@ -121,11 +122,33 @@ test('patient: orders with home delivery, sees the order, the orders and who rea
 	assert.ok(await page.getByRole('table').locator('tbody tr').count() > 0, 'the access log lists reads');
 	await check(page, 'patient', 'vem-har-last');
 
-	// Cancelling the new order, from its page.
+	// Printed, the receipt has no navigation and no buttons.
 	await page.goto(`${env.base}/bestallningar/${id}`);
-	await page.getByRole('button', { name: 'Makulera beställningen' }).click();
+	await page.emulateMedia({ media: 'print' });
+	assert.equal(await page.getByRole('navigation', { name: 'Huvudmeny' }).isVisible(), false, 'no menu in print');
+	assert.equal(await page.getByRole('button').filter({ visible: true }).count(), 0, 'no buttons in print');
+	assert.ok(await page.locator('dl.facts').isVisible(), 'the facts are printed');
+	await page.screenshot({ path: 'screenshots/patient-bestallning-utskrift.png', fullPage: true });
+	await page.emulateMedia({ media: 'screen' });
+
+	// Cancelling the new order, from its page: a secondary button, then a question.
+	const cancel = page.getByRole('button', { name: 'Avbryt beställningen' });
+	assert.equal(await page.getByRole('button', { name: 'Makulera beställningen' }).count(), 0);
+	assert.notEqual(await cancel.evaluate((b) => getComputedStyle(b).backgroundColor),
+		await page.locator('header.top').evaluate((h) => getComputedStyle(h).backgroundColor),
+		'not styled as the primary action');
+	await cancel.click();
+	await page.waitForURL(/avbryt=1$/);
+	await assert.doesNotReject(page.getByRole('heading', { level: 1, name: `Vill du avbryta beställningen ${id}?` }).waitFor());
+	await check(page, 'patient', 'bestallning-avbryt-fraga');
+	await page.getByRole('link', { name: 'Nej, behåll den' }).click();
+	await page.waitForURL(new RegExp(`/bestallningar/${id}$`));
+	assert.match(await page.locator('dl.facts').innerText(), /mottagen/, 'kept');
+	await page.getByRole('button', { name: 'Avbryt beställningen' }).click();
+	await page.waitForURL(/avbryt=1$/);
+	await page.getByRole('button', { name: 'Ja, avbryt beställningen' }).click();
 	await page.waitForURL(/makulerad=1$/);
-	assert.match(await page.getByRole('status').innerText(), /makulerad/);
+	assert.match(await page.getByRole('status').innerText(), /avbruten/);
 	await check(page, 'patient', 'bestallning-makulerad');
 
 	await logout(page);
