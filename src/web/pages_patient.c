@@ -53,20 +53,47 @@ int page_my_orders(struct web_ctx *w)
 	return web_end(w, 200);
 }
 
+/* A link to a page of the access log: before is "" for the newest. */
+static void access_log_link(struct web_ctx *w, const char *before, bool others, const char *text)
+{
+	html_f(&w->h, "<a href=\"/vem-har-last?fore=%s%s\">%s</a>", before,
+	       others ? "&amp;andra=1" : "", text);
+}
+
 int page_my_access_log(struct web_ctx *w)
 {
 	char path[64];
+	const char *before = web_query(w, "fore");
+	bool others = web_query(w, "andra") && strcmp(web_query(w, "andra"), "1") == 0;
+	const char *q[] = { "others", others ? "1" : "0", before && *before ? "before" : NULL,
+			    before, NULL };
 	json_t *out = NULL, *e;
 	size_t i;
+	int status;
 
 	web_begin(w, "Vem har läst mina uppgifter");
 	html_lit(&w->h, "<p>Varje gång någon läser eller ändrar dina uppgifter i LMN sparas det. "
-			"Här ser du vem, när och vad.</p>\n");
+			"Här ser du vem, när och vad, 100 åtkomster per sida.</p>\n");
+	/* A GET form: the filter works without JavaScript and can be bookmarked. */
+	html_f(&w->h, "<form method=\"get\" action=\"/vem-har-last\" class=\"paging\">\n"
+		      "<label class=\"choice\"><input type=\"checkbox\" name=\"andra\" value=\"1\"%s>"
+		      " Visa bara andra än jag</label>\n"
+		      "<button type=\"submit\" class=\"secondary\">Visa</button>\n</form>\n",
+	       others ? " checked" : "");
 	snprintf(path, sizeof(path), "/api/patients/%lld/access-log", (long long)my_patient(w));
-	if (web_api(w, "GET", path, NULL, NULL, &out) == 200) {
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtkomster, senaste först</caption>\n"
-				"<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
-				"<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n<tbody>\n");
+	status = web_api(w, "GET", path, q, NULL, &out);
+	if (status == 200 && !json_array_size(json_object_get(out, "entries"))) {
+		html_f(&w->h, "<p>%s</p>\n", others ? "Ingen annan än du har läst dina uppgifter."
+						     : "Det finns inga åtkomster.");
+	} else if (status == 200) {
+		html_f(&w->h, "<table class=\"responsive\">\n<caption>%s</caption>\n"
+			      "<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
+			      "<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n"
+			      "<tbody>\n",
+		       before && *before ? (others ? "Äldre åtkomster av andra än du, senaste först"
+						   : "Äldre åtkomster, senaste först")
+		       : others ? "Åtkomster av andra än du, senaste först"
+				: "Åtkomster, senaste först");
 		json_array_foreach(json_object_get(out, "entries"), i, e) {
 			char at[17];
 			snprintf(at, sizeof(at), "%.16s", web_s(e, "at"));
@@ -85,6 +112,14 @@ int page_my_access_log(struct web_ctx *w)
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	} else {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+	}
+	if (status == 200 && (*web_s(out, "older") || (before && *before))) {
+		html_lit(&w->h, "<nav class=\"paging\" aria-label=\"Sidor\">\n");
+		if (before && *before)
+			access_log_link(w, "", others, "Senaste åtkomsterna");
+		if (*web_s(out, "older"))
+			access_log_link(w, web_s(out, "older"), others, "Äldre åtkomster");
+		html_lit(&w->h, "\n</nav>\n");
 	}
 	json_decref(out);
 	return web_end(w, 200);

@@ -83,4 +83,61 @@ check "the confirmed POST cancels" "303 /bestallningar/$order2?makulerad=1 cance
 check "and the receipt says it is cancelled" "200 yes" \
 	"$(get ombud "/bestallningar/$order2?makulerad=1") $(has 'Beställningen är avbruten')"
 
+# ---- Who read my data: every entry, page by page, and only the others' ----
+login kundtjanst
+for _ in $(seq 1 130); do req kundtjanst GET /api/patients/1 >/dev/null; done
+login patient
+# The patient's own reads are the newest.
+for _ in 1 2 3; do req patient GET /api/patients/1/prescriptions >/dev/null; done
+body patient GET '/api/patients/1/access-log?limit=1000' >"$TMP/all.json"
+total=$(json 'len(d["entries"])' <"$TMP/all.json")
+check "more than a page of entries (the patient's own and customer service's)" "yes" \
+	"$([ "$total" -gt 130 ] && echo yes)"
+# pages LIMIT [QUERY]: follows "older" from the newest; prints the entries, one JSON per line
+pages() {
+	local before="" q
+	while :; do
+		q="limit=$1${2:+&$2}${before:+&before=$before}"
+		body patient GET "/api/patients/1/access-log?$q" >"$TMP/page.json"
+		json '"\n".join(__import__("json").dumps(e, sort_keys=True) for e in d["entries"])' <"$TMP/page.json"
+		before=$(json 'd.get("older", "")' <"$TMP/page.json")
+		[ -n "$before" ] || break
+	done
+}
+check "the first page has 100 entries and says where the older ones go on" "100 yes" \
+	"$(body patient GET /api/patients/1/access-log | json 'str(len(d["entries"])) + " " + ("yes" if d.get("older") else "no")')"
+json '"\n".join(__import__("json").dumps(e, sort_keys=True) for e in d["entries"])' <"$TMP/all.json" >"$TMP/all.lines"
+pages 100 >"$TMP/paged.lines"
+check_file "paging by 100 gives every entry once, newest first" "$TMP/all.lines" "$TMP/paged.lines"
+pages 7 >"$TMP/paged7.lines"
+check_file "and so does paging by 7" "$TMP/all.lines" "$TMP/paged7.lines"
+me=$(db "SELECT display_name FROM users WHERE username = 'patient'")
+own=$(json "sum(1 for e in d['entries'] if e['who'] == '$me')" <"$TMP/all.json")
+check "others=1 leaves out the patient's own entries and only those" "$((total - own)) 0" \
+	"$(body patient GET '/api/patients/1/access-log?limit=1000&others=1' | json "str(len(d['entries'])) + ' ' + str(sum(1 for e in d['entries'] if e['who'] == '$me'))")"
+check "a wrong place to go on from is refused with its field" "400 before" \
+	"$(status patient GET '/api/patients/1/access-log?before=x') $(body patient GET '/api/patients/1/access-log?before=1.2' | json 'd["field"]')"
+check "the parameters are documented" "yes" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); ps={p["name"] for p in d["paths"]["/api/patients/{id}/access-log"]["get"]["parameters"]}; print("yes" if {"limit","before","others"} <= ps else ps)' "$LMN_SRC/src/api/openapi.json")"
+# rows: the rows of the access-log table of $TMP/page.html
+rows() { grep -c '<tr><td data-label="När">' "$TMP/page.html"; }
+older_link() { grep -o 'href="/vem-har-last?fore=[0-9.]*[^"]*">Äldre' "$TMP/page.html" | sed 's/^href="//; s/">.*//; s/&amp;/\&/g'; }
+check "the page shows 100 and links to older ones" "200 100 yes" \
+	"$(get patient /vem-har-last) $(rows) $([ -n "$(older_link)" ] && echo yes)"
+seen=0 pages_seen=0 next=/vem-har-last
+while [ -n "$next" ] && [ $pages_seen -lt 20 ]; do
+	get patient "$next" >/dev/null
+	seen=$((seen + $(rows))) pages_seen=$((pages_seen + 1))
+	next=$(older_link)
+done
+check "following \"Äldre åtkomster\" shows every entry" "$total" "$seen"
+check "the last page links back to the newest" "yes" "$(has 'Senaste åtkomsterna')"
+check "the newest page shows the patient's own reads" "200 yes" \
+	"$(get patient /vem-har-last) $(grep -q "data-label=\"Vem\">$me<" "$TMP/page.html" && echo yes)"
+check "\"andra än jag\" shows no entry of the patient's own" "200 0" \
+	"$(get patient '/vem-har-last?andra=1') $(grep '<tr><td data-label="När">' "$TMP/page.html" | grep -c "data-label=\"Vem\">$me<")"
+check "and keeps the filter when paging" "yes" "$(older_link | grep -q 'andra=1' && echo yes)"
+check "the filter is a labelled checkbox, ticked" "yes" \
+	"$(grep -q '<input type="checkbox" name="andra" value="1" checked> Visa bara andra än jag' "$TMP/page.html" && echo yes)"
+
 done_testing
