@@ -140,4 +140,44 @@ check "and keeps the filter when paging" "yes" "$(older_link | grep -q 'andra=1'
 check "the filter is a labelled checkbox, ticked" "yes" \
 	"$(grep -q '<input type="checkbox" name="andra" value="1" checked> Visa bara andra än jag' "$TMP/page.html" && echo yes)"
 
+# ---- A delegate's pages name the patient ----
+name2="$(db 'SELECT given_name FROM patients WHERE id = 2') $(db 'SELECT family_name FROM patients WHERE id = 2')"
+login ombud
+check "the API tells a delegate from the patient" "True False" \
+	"$(body ombud GET /api/me | json 'd["user"]["delegate"]') $(body patient GET /api/me | json 'd["user"]["delegate"]')"
+check "the delegate's start page is headed with the patient's name" "200 yes" \
+	"$(get ombud /mina-sidor) $(grep -q "<h1>Förskrivningar för $name2</h1>" "$TMP/page.html" && echo yes)"
+check "and says whom they act for, not \"Mina förskrivningar\"" "yes no" \
+	"$(has "Du är ombud för $name2") $(grep -q '<h1>Mina förskrivningar' "$TMP/page.html" && echo yes || echo no)"
+check "the header calls the delegate ombud" "yes" \
+	"$(grep -q '<div class="who"><span>[^<]* (ombud)</span>' "$TMP/page.html" && echo yes)"
+check "the order form says for whom the delegate orders" "200 yes" \
+	"$(get ombud /bestall) $(has "Du beställer för $name2.")"
+check "the delegate's orders and access log are headed with the patient's name" "yes yes" \
+	"$(get ombud /mina-bestallningar >/dev/null; grep -q "<h1>Beställningar för $name2</h1>" "$TMP/page.html" && echo yes) $(get ombud /vem-har-last >/dev/null; grep -q "<h1>Vem har läst uppgifterna om $name2</h1>" "$TMP/page.html" && echo yes)"
+check "the patient's own pages are unchanged" "yes no yes" \
+	"$(get patient /mina-sidor >/dev/null; grep -q '<h1>Mina förskrivningar</h1>' "$TMP/page.html" && echo yes) $(get patient /bestall >/dev/null; has 'Du beställer för') $(grep -q '<div class="who"><span>[^<]* (patient)</span>' "$TMP/page.html" && echo yes)"
+
+# ---- The lead time promised is the one in force on the day ----
+check "today the form promises four working days" "200 yes" \
+	"$(get ombud /bestall) $(has 'senast fyra arbetsdagar efter')"
+# A decision (as test_governance.sh records one): three working days from 2027-01-01.
+python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO change_log (decided_on, body, heading, spec_section, effective_on, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ("2026-11-23", "Ledningsråd för hjälpmedel", "Specifikation B 3:1", "B3:1", "2027-01-01",
+     "section = B3:1\n[2027-01-01]\nbody = \"Ledningsråd för hjälpmedel\"\nreference = \"Ledtiden 3 arbetsdagar\"\nlead_time_working_days = 3\n",
+     "2026-11-23T10:00:00+01:00"))
+c.commit()' "$TMP/lmn.db"
+LMN_NOW=2027-01-04T10:00 serve later
+later_pid=$serve_pid
+trap 'kill $pid $later_pid 2>/dev/null; rm -rf "$TMP"' EXIT
+B="http://127.0.0.1:$serve_port"
+wlogin ombud >/dev/null
+check "from the decision's day the form promises three" "200 yes no" \
+	"$(get ombud /bestall) $(has 'senast tre arbetsdagar efter') $(has 'fyra')"
+kill $later_pid
+B="http://127.0.0.1:$port"
+
 done_testing

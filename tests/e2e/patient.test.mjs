@@ -181,9 +181,12 @@ test('ombud: orders for the patient they act for (patient 2)', async () => {
 	const page = await newPage(env.browser);
 	await login(page, env.base, 'ombud');
 	assert.equal(new URL(page.url()).pathname, '/mina-sidor');
+	// The delegate's pages name the patient they act for (demo patient 2).
+	await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /^Förskrivningar för \S+ \S+$/ }).waitFor());
 	await check(page, 'ombud', 'mina-sidor');
 	await page.getByRole('link', { name: 'Beställ', exact: true }).click();
 	await page.waitForURL(/\/bestall$/);
+	assert.match(await page.locator('main').innerText(), /Du beställer för \S+ \S+\./);
 	const card = page.getByRole('group', { name: 'Vad vill du beställa?' }).locator('.card').first();
 	const qty = card.getByLabel(/Antal förpackningar \(högst \d+\)/);
 	if (await qty.count() === 0) {
