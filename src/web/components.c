@@ -120,15 +120,41 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 			html_f(&w->h, "<dt>Ersätter</dt><dd>Förskrivningen från <time datetime=\"%s\">"
 				      "%s</time>. Uttag som redan gjorts i perioden räknas.</dd>\n",
 			       web_s(of, "prescribed_on"), web_s(of, "prescribed_on"));
+		const char *next = web_s(it, "next_earliest"), *last = web_s(it, "last_valid");
+		/* ISO dates compare as text: a next withdrawal after the last valid day never comes. */
+		bool beyond = *next && *last && strcmp(next, last) > 0;
 		if (web_b(it, "may_order_now"))
 			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
-		else if (*web_s(it, "next_earliest") && strcmp(status, "active") == 0)
-			html_f(&w->h, "<dt>Nästa uttag</dt><dd>Tidigast %s</dd>\n",
-			       web_s(it, "next_earliest"));
-		if (staff)
-			html_f(&w->h, "<dt>Förskrivare</dt><dd>%s, %s</dd>\n", web_s(it, "prescriber"),
-			       web_s(it, "unit"));
+		else if (*next && strcmp(status, "active") == 0 && !(beyond && !staff))
+			html_f(&w->h, "<dt>Nästa uttag</dt><dd>Tidigast %s</dd>\n", next);
+		html_f(&w->h, "<dt>Förskrivare</dt><dd>%s, %s</dd>\n", web_s(it, "prescriber"),
+		       web_s(it, "unit"));
 		html_lit(&w->h, "</dl>\n");
+		/* The patient is told in words when no withdrawal is left to make, and whom to ask
+		 * (issue 20). */
+		if (!staff && !web_i(it, "replaced_by")) {
+			char last_words[48], next_words[48];
+			day_in_words(last, NULL, last_words);
+			day_in_words(next, NULL, next_words);
+			if (strcmp(status, "active") == 0 && beyond && !web_b(it, "may_order_now"))
+				html_f(&w->h, "<p class=\"notice\">Nästa uttag skulle bli efter att "
+					      "förskrivningen slutar gälla: den gäller till och med "
+					      "<time datetime=\"%s\">%s</time>, och nästa uttag får göras "
+					      "tidigast <time datetime=\"%s\">%s</time>. De uttag som är kvar "
+					      "kan alltså inte användas. Kontakta förskrivaren, %s (%s), om "
+					      "du behöver en ny förskrivning.</p>\n",
+				       last, last_words, next, next_words, web_s(it, "prescriber"),
+				       web_s(it, "unit"));
+			else if (strcmp(status, "expired") == 0)
+				html_f(&w->h, "<p class=\"notice\">Förskrivningen gällde till och med "
+					      "<time datetime=\"%s\">%s</time>. Kontakta förskrivaren, %s "
+					      "(%s), om du behöver en ny förskrivning.</p>\n",
+				       last, last_words, web_s(it, "prescriber"), web_s(it, "unit"));
+			else if (strcmp(status, "fully_withdrawn") == 0)
+				html_f(&w->h, "<p class=\"notice\">Alla uttag är gjorda. Kontakta "
+					      "förskrivaren, %s (%s), om du behöver mer.</p>\n",
+				       web_s(it, "prescriber"), web_s(it, "unit"));
+		}
 		if (staff && strcmp(status, "active") == 0) {
 			char action[64];
 			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",

@@ -180,4 +180,21 @@ check "from the decision's day the form promises three" "200 yes no" \
 kill $later_pid
 B="http://127.0.0.1:$port"
 
+# ---- A next withdrawal after the last valid day, an expired prescription ----
+login patient
+body patient GET /api/patients/1/prescriptions >"$TMP/rx.json"
+beyond=$(json 'sum(1 for i in d["items"] if i["status"] == "active" and not i["may_order_now"] and (i.get("next_earliest") or "") > i["last_valid"])' <"$TMP/rx.json")
+expired=$(json 'sum(1 for i in d["items"] if i["status"] == "expired" and not i.get("replaced_by"))' <"$TMP/rx.json")
+check "after the order, a next withdrawal falls after the last valid day, and one item has expired" "yes yes" \
+	"$([ "$beyond" -ge 1 ] && echo yes) $([ "$expired" -ge 1 ] && echo yes)"
+get patient /mina-sidor >/dev/null
+check "each such card says so in plain Swedish" "$beyond" \
+	"$(grep -o 'Nästa uttag skulle bli efter att förskrivningen slutar gälla' "$TMP/page.html" | wc -l)"
+check "and no longer offers a next withdrawal date that never comes" "0" \
+	"$(json '"\n".join("Tidigast " + i["next_earliest"] for i in d["items"] if i["status"] == "active" and (i.get("next_earliest") or "") > i["last_valid"])' <"$TMP/rx.json" | grep -c -F -f - "$TMP/page.html")"
+prescriber=$(json 'next(i["prescriber"] for i in d["items"] if i["status"] == "active" and (i.get("next_earliest") or "") > i["last_valid"])' <"$TMP/rx.json")
+check "it names the prescriber to contact" "yes" "$(has "Kontakta förskrivaren, $prescriber")"
+check "an expired card says until when it was valid and whom to contact" "$expired" \
+	"$(grep -o 'Förskrivningen gällde till och med <time datetime="[0-9-]*">[a-zåäö]* [0-9]* [a-zåäö]* [0-9]*</time>. Kontakta förskrivaren, [^<]*om du behöver en ny förskrivning' "$TMP/page.html" | wc -l)"
+
 done_testing
