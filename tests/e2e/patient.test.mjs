@@ -121,6 +121,18 @@ test('patient: orders with home delivery, sees the order, the orders and who rea
 	await page.waitForURL(/\/vem-har-last$/);
 	assert.ok(await page.getByRole('table').locator('tbody tr').count() > 0, 'the access log lists reads');
 	await check(page, 'patient', 'vem-har-last');
+	// Only the others' reads: the patient's own (this session's) are left out.
+	assert.ok(await page.getByRole('table').locator('tbody tr').filter({ hasText: 'Anna Exempelsson' }).count() > 0);
+	await page.getByRole('checkbox', { name: 'Visa bara andra än jag' }).check();
+	await page.getByRole('button', { name: 'Visa' }).click();
+	await page.waitForURL(/andra=1/);
+	assert.equal(await page.getByRole('table').locator('tbody tr').filter({ hasText: 'Anna Exempelsson' }).count(), 0);
+	await check(page, 'patient', 'vem-har-last-andra');
+
+	// The card of the product just ordered: the next withdrawal would come after the last valid day.
+	await page.goto(`${env.base}/mina-sidor`);
+	await assert.doesNotReject(page.getByText(/Nästa uttag skulle bli efter att förskrivningen slutar gälla.*Kontakta förskrivaren/).first().waitFor());
+	await check(page, 'patient', 'mina-sidor-efter-bestallning');
 
 	// Printed, the receipt has no navigation and no buttons.
 	await page.goto(`${env.base}/bestallningar/${id}`);
