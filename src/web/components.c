@@ -75,6 +75,34 @@ static json_t *replaced_item(json_t *list, int64_t id)
 	return NULL;
 }
 
+/* What a patient's card says when no withdrawal is left to make: why, and whom to contact. */
+static void patient_hint(struct web_ctx *w, json_t *it, bool beyond)
+{
+	const char *status = web_s(it, "status");
+	const char *next = web_s(it, "next_earliest"), *last = web_s(it, "last_valid");
+	char last_words[48], next_words[48];
+
+	day_in_words(last, NULL, last_words);
+	day_in_words(next, NULL, next_words);
+	if (strcmp(status, "active") == 0 && beyond && !web_b(it, "may_order_now"))
+		html_f(&w->h, "<p class=\"notice\">Nästa uttag skulle bli efter att förskrivningen "
+			      "slutar gälla: den gäller till och med <time datetime=\"%s\">%s</time>, "
+			      "och nästa uttag får göras tidigast <time datetime=\"%s\">%s</time>. "
+			      "De uttag som är kvar kan alltså inte användas. Kontakta "
+			      "förskrivaren, %s (%s), om du behöver en ny förskrivning.</p>\n",
+		       last, last_words, next, next_words, web_s(it, "prescriber"),
+		       web_s(it, "unit"));
+	else if (strcmp(status, "expired") == 0)
+		html_f(&w->h, "<p class=\"notice\">Förskrivningen gällde till och med "
+			      "<time datetime=\"%s\">%s</time>. Kontakta förskrivaren, %s (%s), om "
+			      "du behöver en ny förskrivning.</p>\n",
+		       last, last_words, web_s(it, "prescriber"), web_s(it, "unit"));
+	else if (strcmp(status, "fully_withdrawn") == 0)
+		html_f(&w->h, "<p class=\"notice\">Alla uttag är gjorda. Kontakta förskrivaren, %s "
+			      "(%s), om du behöver mer.</p>\n",
+		       web_s(it, "prescriber"), web_s(it, "unit"));
+}
+
 void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 {
 	char path[64];
@@ -121,7 +149,8 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 				      "%s</time>. Uttag som redan gjorts i perioden räknas.</dd>\n",
 			       web_s(of, "prescribed_on"), web_s(of, "prescribed_on"));
 		const char *next = web_s(it, "next_earliest"), *last = web_s(it, "last_valid");
-		/* ISO dates compare as text: a next withdrawal after the last valid day never comes. */
+		/* ISO dates compare as text: a next withdrawal after the last valid day never
+		 * comes. */
 		bool beyond = *next && *last && strcmp(next, last) > 0;
 		if (web_b(it, "may_order_now"))
 			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
@@ -132,29 +161,8 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 		html_lit(&w->h, "</dl>\n");
 		/* The patient is told in words when no withdrawal is left to make, and whom to ask
 		 * (issue 20). */
-		if (!staff && !web_i(it, "replaced_by")) {
-			char last_words[48], next_words[48];
-			day_in_words(last, NULL, last_words);
-			day_in_words(next, NULL, next_words);
-			if (strcmp(status, "active") == 0 && beyond && !web_b(it, "may_order_now"))
-				html_f(&w->h, "<p class=\"notice\">Nästa uttag skulle bli efter att "
-					      "förskrivningen slutar gälla: den gäller till och med "
-					      "<time datetime=\"%s\">%s</time>, och nästa uttag får göras "
-					      "tidigast <time datetime=\"%s\">%s</time>. De uttag som är kvar "
-					      "kan alltså inte användas. Kontakta förskrivaren, %s (%s), om "
-					      "du behöver en ny förskrivning.</p>\n",
-				       last, last_words, next, next_words, web_s(it, "prescriber"),
-				       web_s(it, "unit"));
-			else if (strcmp(status, "expired") == 0)
-				html_f(&w->h, "<p class=\"notice\">Förskrivningen gällde till och med "
-					      "<time datetime=\"%s\">%s</time>. Kontakta förskrivaren, %s "
-					      "(%s), om du behöver en ny förskrivning.</p>\n",
-				       last, last_words, web_s(it, "prescriber"), web_s(it, "unit"));
-			else if (strcmp(status, "fully_withdrawn") == 0)
-				html_f(&w->h, "<p class=\"notice\">Alla uttag är gjorda. Kontakta "
-					      "förskrivaren, %s (%s), om du behöver mer.</p>\n",
-				       web_s(it, "prescriber"), web_s(it, "unit"));
-		}
+		if (!staff && !web_i(it, "replaced_by"))
+			patient_hint(w, it, beyond);
 		if (staff && strcmp(status, "active") == 0) {
 			char action[64];
 			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",

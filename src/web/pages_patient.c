@@ -168,6 +168,10 @@ int page_my_access_log(struct web_ctx *w)
 			       web_sv(web_s(e, "role")), web_sv(web_s(e, "action")), web_s(e, "what"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
+	} else if (status == 400) {
+		/* A hand-edited fore=: the API's message names its parameters, the page does not. */
+		html_lit(&w->h, "<p>Den sidan finns inte. <a href=\"/vem-har-last\">Visa de senaste "
+				"åtkomsterna</a>.</p>\n");
 	} else {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 	}

@@ -137,6 +137,9 @@ check "the newest page shows the patient's own reads" "200 yes" \
 check "\"andra än jag\" shows no entry of the patient's own" "200 0" \
 	"$(get patient '/vem-har-last?andra=1') $(grep '<tr><td data-label="När">' "$TMP/page.html" | grep -c "data-label=\"Vem\">$me<")"
 check "and keeps the filter when paging" "yes" "$(older_link | grep -q 'andra=1' && echo yes)"
+check "a broken place to go on from gets a Swedish answer, not the API's words" "200 yes no" \
+	"$(get patient '/vem-har-last?fore=x') $(has 'Den sidan finns inte') $(has 'before')"
+get patient '/vem-har-last?andra=1' >/dev/null
 check "the filter is a labelled checkbox, ticked" "yes" \
 	"$(grep -q '<input type="checkbox" name="andra" value="1" checked> Visa bara andra än jag' "$TMP/page.html" && echo yes)"
 
