@@ -1,6 +1,7 @@
 // The patient's pages through the browser: sign-in, prescriptions, a refused order with the rule's
-// message next to the quantity field, an order with home delivery and its page, the orders and
-// the access log; the same pages on a phone; and a delegate (ombud) ordering for patient 2.
+// message next to the quantity field, an order with home delivery and its receipt (printed too),
+// cancelling it after a question, the orders and the access log with its filter; the same pages
+// on a phone; and a delegate (ombud), whose pages name the patient, ordering for patient 2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, newPage, login, logout, check, visit, PHONE } from './lib.mjs';
