@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/prescription.h"
 #include "rules/delivery.h"
+#include "store/supply_read.h"
 
 #define MAX_LINES 50
 
@@ -90,6 +91,7 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	struct db_stmt *st;
 	struct order_view v;
 	json_t *o = NULL, *lines;
+	int64_t point_id;
 	bool row;
 	enum lmn_rc rc;
 
@@ -128,9 +130,25 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	};
 	*patient = v.patient_id;
 	o = order_view_json(ctx, &v);
+	point_id = strcmp(v.method, "pickup_point") == 0 ? v.pickup_point_id : 0;
 	db_done(st);
 	if (!o)
 		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	/* Where to collect the parcel, for the receipt (issue 20). */
+	if (point_id) {
+		struct pickup_point_row pp;
+		rc = pickup_point_get(ctx->c, point_id, &pp, &ctx->err);
+		if (rc == LMN_OK)
+			json_object_set_new(json_object_get(o, "delivery"), "pickup_point",
+					    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+						      (json_int_t)pp.id, "code", pp.code, "name",
+						      pp.name, "address", pp.address, "postal_code",
+						      pp.postal_code, "city", pp.city));
+		else if (rc != LMN_ENOTFOUND) {
+			json_decref(o);
+			return rc;
+		}
+	}
 	lines = json_array();
 	rc = db_prepare(ctx->c,
 			"SELECT l.id, l.article_id, a.article_number, a.name, l.quantity, "
