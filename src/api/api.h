@@ -287,6 +287,9 @@ LMN_MUST_USE enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bo
 					  struct order_placed *out);
 
 int fulfilment_list(struct api_ctx *ctx);
+int fulfilment_get(struct api_ctx *ctx);
+int fulfilment_totals(struct api_ctx *ctx);
+int packing_slip_get(struct api_ctx *ctx);
 int shipments_create(struct api_ctx *ctx);
 int shipments_delivered(struct api_ctx *ctx);
 int shipments_returned(struct api_ctx *ctx);

@@ -5,90 +5,206 @@
 
 #include "api/api.h"
 #include "core/fulfilment.h"
+#include "rules/calendar.h"
+#include "store/picking.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 
 #define MAX_SHIP_LINES 50
 
+/* Builds the orders of picking_orders / picking_order as the API shows them: one object per
+ * order with its lines. */
+struct pick_json {
+	json_t *list;
+	json_t *cur;
+	int64_t cur_id;
+};
+
+static json_t *pick_order_json(const struct pick_order *o)
+{
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:[]}", "id",
+			      (json_int_t)o->id, "patient_id", (json_int_t)o->patient_id, "kind",
+			      o->kind, "due", o->due, "status", o->status, "delivery_method",
+			      o->method, "recipient", o->recipient, "rural_route", o->rural_route,
+			      "backordered", o->backordered, "lines");
+
+	/* The distributor must deliver: it sees the address of a protected identity too (DOMAIN.md
+	 * §3); these routes are the distributor's only. */
+	if (strcmp(o->method, "home") == 0) {
+		json_object_set_new(j, "address",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", o->address,
+					      "postal_code", o->postal_code, "city", o->city, "phone",
+					      o->phone, "door_code", o->door_code));
+	} else if (o->pickup_point_id) {
+		json_object_set_new(j, "pickup_point_id", json_integer(o->pickup_point_id));
+		json_object_set_new(j, "pickup_point",
+				    json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+					      (json_int_t)o->pickup_point_id, "name", o->point_name,
+					      "address", o->point_address, "postal_code",
+					      o->point_postal, "city", o->point_city));
+	} else {
+		json_object_set_new(j, "unit_id", json_integer(o->unit_id));
+		json_object_set_new(j, "unit", json_pack("{s:I, s:s, s:s, s:s}", "id",
+							 (json_int_t)o->unit_id, "name", o->unit_name,
+							 "address", o->unit_address, "postal_code",
+							 o->unit_postal));
+	}
+	if (*o->notification)
+		json_object_set_new(j, "notification", json_string(o->notification));
+	return j;
+}
+
+static enum lmn_rc pick_json_add(const struct pick_order *o, const struct pick_line *l, void *arg)
+{
+	struct pick_json *pj = arg;
+
+	if (!pj->cur || o->id != pj->cur_id) {
+		pj->cur_id = o->id;
+		pj->cur = pick_order_json(o);
+		json_array_append_new(pj->list, pj->cur);
+	}
+	json_array_append_new(
+		json_object_get(pj->cur, "lines"),
+		json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)l->id,
+			  "article_number", l->article_number, "name", l->name, "unit", l->unit,
+			  "quantity", (json_int_t)l->quantity, "shipped_quantity",
+			  (json_int_t)l->shipped, "backordered", l->backordered));
+	return LMN_OK;
+}
+
 int fulfilment_list(struct api_ctx *ctx)
 {
 	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
-	struct db_stmt *st;
-	json_t *list = json_array(), *cur = NULL;
-	int64_t limit, cur_id = 0;
+	struct pick_json pj = { .list = json_array() };
+	int64_t limit;
 	lmn_day until_day = ctx->today + 7;
 	char until_s[11];
-	bool row;
 	enum lmn_rc rc;
 
 	if (until && (strlen(until) != 10 || date_parse(until, 10, &until_day) != LMN_OK)) {
-		json_decref(list);
+		json_decref(pj.list);
 		return api_problem(ctx, 400, "invalid_input", "until", NULL,
 				   "until ska vara ett datum ÅÅÅÅ-MM-DD.");
 	}
 	if (!api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {
-		json_decref(list);
+		json_decref(pj.list);
 		return (int)ctx->resp->status;
 	}
 	date_format(until_day, until_s);
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		goto fail;
-	rc = db_prepare(ctx->c,
-			"SELECT o.id, o.patient_id, o.kind, o.due, o.status, o.delivery_method, "
-			"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "
-			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
-			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
-			"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), p.rural_route, "
-			"l.id, a.article_number, a.name, l.quantity, l.shipped_quantity, l.backordered "
-			"FROM (SELECT * FROM orders WHERE status IN ('received', 'partially_shipped', 'partially_delivered') "
-			"AND due <= $1 ORDER BY due, id LIMIT $2) o "
-			"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.order_id = o.id "
-			"JOIN articles a ON a.id = l.article_id ORDER BY o.due, o.id, l.id",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		goto fail;
-	db_bind_text(st, 1, until_s);
-	db_bind_int(st, 2, limit);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		if (db_col_int(st, 0) != cur_id) {
-			cur_id = db_col_int(st, 0);
-			cur = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:[]}", "id",
-					(json_int_t)cur_id, "patient_id", (json_int_t)db_col_int(st, 1),
-					"kind", db_col_text(st, 2), "due", db_col_text(st, 3), "status",
-					db_col_text(st, 4), "delivery_method", db_col_text(st, 5),
-					"recipient", db_col_text(st, 6), "rural_route",
-					db_col_int(st, 14) != 0, "lines");
-			if (strcmp(db_col_text(st, 5), "home") == 0)
-				json_object_set_new(
-					cur, "address",
-					json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-						  db_col_text(st, 7), "postal_code", db_col_text(st, 8),
-						  "city", db_col_text(st, 9), "phone", db_col_text(st, 10),
-						  "door_code", db_col_text(st, 11)));
-			else if (db_col_int(st, 12))
-				json_object_set_new(cur, "pickup_point_id", json_integer(db_col_int(st, 12)));
-			else
-				json_object_set_new(cur, "unit_id", json_integer(db_col_int(st, 13)));
-			json_array_append_new(list, cur);
-		}
-		json_array_append_new(
-			json_object_get(cur, "lines"),
-			json_pack("{s:I, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)db_col_int(st, 15),
-				  "article_number", db_col_text(st, 16), "name", db_col_text(st, 17),
-				  "quantity", (json_int_t)db_col_int(st, 18), "shipped_quantity",
-				  (json_int_t)db_col_int(st, 19), "backordered", db_col_int(st, 20) != 0));
-	}
-	db_done(st);
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) == LMN_OK)
+		rc = picking_orders(ctx->c, until_s, limit, pick_json_add, &pj, &ctx->err);
 	if (rc == LMN_OK)
-		rc = access_record_list(ctx, list, "patient_id", "plocklista");
+		rc = access_record_list(ctx, pj.list, "patient_id", "plocklista");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
-	if (rc != LMN_OK)
-		goto fail;
-	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "orders", list));
-fail:
-	json_decref(list);
-	return api_fail(ctx, rc);
+	if (rc != LMN_OK) {
+		json_decref(pj.list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "orders", pj.list));
+}
+
+/* One order to pick, read as the pick list shows it; the caller's read transaction is open. An
+ * order that is not the distributor's to deliver (or none) is refused as access_order does;
+ * false then, with the answer written. */
+static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
+{
+	struct pick_json pj = { .list = json_array() };
+	enum lmn_rc rc;
+
+	*out = NULL;
+	rc = picking_order(ctx->c, ctx->id[0], pick_json_add, &pj, &ctx->err);
+	if (rc == LMN_ENOTFOUND) {
+		/* As GET /api/orders/{id}: no answer tells which ids exist. */
+		json_decref(pj.list);
+		if (access_order(ctx, ctx->id[0], 0))
+			access_refuse(ctx);
+		return false;
+	}
+	if (rc != LMN_OK) {
+		json_decref(pj.list);
+		api_fail(ctx, rc);
+		return false;
+	}
+	*out = json_incref(json_array_get(pj.list, 0));
+	json_decref(pj.list);
+	if (!access_order(ctx, ctx->id[0], json_integer_value(json_object_get(*out, "patient_id")))) {
+		json_decref(*out);
+		*out = NULL;
+		return false;
+	}
+	rc = access_record(ctx, json_integer_value(json_object_get(*out, "patient_id")), ACCESS_READ, what);
+	if (rc != LMN_OK) {
+		json_decref(*out);
+		*out = NULL;
+		api_fail(ctx, rc);
+		return false;
+	}
+	return true;
+}
+
+int fulfilment_get(struct api_ctx *ctx)
+{
+	json_t *o;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!pick_order_read(ctx, "plockning", &o))
+		return (int)ctx->resp->status;
+	if ((rc = db_commit(ctx->c, &ctx->err)) != LMN_OK) {
+		json_decref(o);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, o);
+}
+
+static enum lmn_rc total_json_add(const struct pick_total *t, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:I, s:I}", "article_number",
+					     t->article_number, "name", t->name, "unit", t->unit,
+					     "quantity", (json_int_t)t->quantity, "orders",
+					     (json_int_t)t->orders));
+	return LMN_OK;
+}
+
+int fulfilment_totals(struct api_ctx *ctx)
+{
+	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
+	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+	json_t *list = json_array();
+	lmn_day day;
+	char until_s[11];
+	enum lmn_rc rc;
+
+	/* The wave a warehouse picks on a working day is what has to be delivered by the next
+	 * working day: a parcel shipped today is delivered by the carrier the working day after
+	 * (DOMAIN.md 3:1 counts due dates in working days). What is overdue and still open goes
+	 * in the same wave, so the default is everything due on or before the next working day. */
+	if (until && *until) {
+		if (strlen(until) != 10 || date_parse(until, 10, &day) != LMN_OK) {
+			json_decref(list);
+			return api_problem(ctx, 400, "invalid_input", "until", NULL,
+					   "until ska vara ett datum ÅÅÅÅ-MM-DD.");
+		}
+	} else if (calendar_add_working_days_eves(ctx->today, 1,
+						  rs ? rs->v[P_NON_WORKING_EVES].set
+						     : CALENDAR_EVES_ALL,
+						  &day) != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_EINVAL, NULL, NULL,
+						 "no working day after today"));
+	}
+	date_format(day, until_s);
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) == LMN_OK)
+		rc = picking_totals(ctx->c, until_s, total_json_add, list, &ctx->err);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "articles", list));
 }
 
 /* The order's lines with what earlier shipments sent. */
