@@ -168,14 +168,10 @@ static enum lmn_rc total_json_add(const struct pick_total *t, void *arg)
 	return LMN_OK;
 }
 
-int fulfilment_totals(struct api_ctx *ctx)
+bool fulfilment_wave_day(struct api_ctx *ctx, const char *until, char out[11])
 {
-	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
 	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
-	json_t *list = json_array();
 	lmn_day day;
-	char until_s[11];
-	enum lmn_rc rc;
 
 	/* The wave a warehouse picks on a working day is what has to be delivered by the next
 	 * working day: a parcel shipped today is delivered by the carrier the working day after
@@ -183,19 +179,32 @@ int fulfilment_totals(struct api_ctx *ctx)
 	 * in the same wave, so the default is everything due on or before the next working day. */
 	if (until && *until) {
 		if (strlen(until) != 10 || date_parse(until, 10, &day) != LMN_OK) {
-			json_decref(list);
-			return api_problem(ctx, 400, "invalid_input", "until", NULL,
-					   "until ska vara ett datum ÅÅÅÅ-MM-DD.");
+			api_problem(ctx, 400, "invalid_input", "until", NULL,
+				    "until ska vara ett datum ÅÅÅÅ-MM-DD.");
+			return false;
 		}
 	} else if (calendar_add_working_days_eves(ctx->today, 1,
 						  rs ? rs->v[P_NON_WORKING_EVES].set
 						     : CALENDAR_EVES_ALL,
 						  &day) != LMN_OK) {
-		json_decref(list);
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_EINVAL, NULL, NULL,
-						 "no working day after today"));
+		api_fail(ctx, lmn_err_set(&ctx->err, LMN_EINVAL, NULL, NULL,
+					  "no working day after today"));
+		return false;
 	}
-	date_format(day, until_s);
+	date_format(day, out);
+	return true;
+}
+
+int fulfilment_totals(struct api_ctx *ctx)
+{
+	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
+	json_t *list;
+	char until_s[11];
+	enum lmn_rc rc;
+
+	if (!fulfilment_wave_day(ctx, until, until_s))
+		return (int)ctx->resp->status;
+	list = json_array();
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) == LMN_OK)
 		rc = picking_totals(ctx->c, until_s, total_json_add, list, &ctx->err);
 	if (rc == LMN_OK)

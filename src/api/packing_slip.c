@@ -1,10 +1,12 @@
 /* An order's packing slip as PDF (issue 20), laid out with Pango on a cairo PDF surface as the
  * minutes are (api/minutes_pdf.c): one A4 page with the address label to stick on the parcel
  * (the recipient's home address with its door code, the pickup point's or the care unit's), the
- * order number and the lines to pack. The distributor's only: a delivery view, so a protected
+ * order number and the lines to pack; or one such page per order of a day's wave. The
+ * distributor's only: a delivery view, so a protected
  * identity's address is on it (DOMAIN.md §3), and the read is in the patient's access log. */
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -161,14 +163,45 @@ static void slip_page(cairo_t *cr, const struct slip *s)
 	cairo_show_page(cr);
 }
 
-int packing_slip_get(struct api_ctx *ctx)
+/* Writes the n slips, a page each, as one PDF to the answer. */
+static int slips_pdf(struct api_ctx *ctx, const struct slip *slips, size_t n, const char *title)
 {
-	struct slip *s = calloc(1, sizeof(*s));
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	cairo_status_t cst;
+
+	buf_reset(&ctx->resp->body);
+	surface = cairo_pdf_surface_create_for_stream(write_buf, &ctx->resp->body, PAGE_W, PAGE_H);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
+	cr = cairo_create(surface);
+	for (size_t i = 0; i < n; i++)
+		slip_page(cr, &slips[i]);
+	if (n == 0) {
+		show(cr, MARGIN, MARGIN, PAGE_W - 2 * MARGIN, "DejaVu Sans 12",
+		     "Inga beställningar att packa.", NULL, 0);
+		cairo_show_page(cr);
+	}
+	cairo_destroy(cr);
+	cairo_surface_finish(surface);
+	cst = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+	if (cst != CAIRO_STATUS_SUCCESS || ctx->resp->body.failed) {
+		buf_reset(&ctx->resp->body);
+		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_EIO, NULL, NULL,
+						 "writing the PDF failed: %s",
+						 cairo_status_to_string(cst)));
+	}
+	ctx->resp->status = 200;
+	ctx->resp->type = "application/pdf";
+	return 200;
+}
+
+int packing_slip_get(struct api_ctx *ctx)
+{
+	struct slip *s = calloc(1, sizeof(*s));
 	char title[64];
 	enum lmn_rc rc;
+	int status;
 
 	if (!s)
 		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
@@ -194,24 +227,75 @@ int packing_slip_get(struct api_ctx *ctx)
 		free(s);
 		return api_fail(ctx, rc);
 	}
-	buf_reset(&ctx->resp->body);
-	surface = cairo_pdf_surface_create_for_stream(write_buf, &ctx->resp->body, PAGE_W, PAGE_H);
 	snprintf(title, sizeof(title), "Följesedel, beställning %lld", (long long)s->o.id);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
-	cr = cairo_create(surface);
-	slip_page(cr, s);
-	cairo_destroy(cr);
-	cairo_surface_finish(surface);
-	cst = cairo_surface_status(surface);
-	cairo_surface_destroy(surface);
+	status = slips_pdf(ctx, s, 1, title);
 	free(s);
-	if (cst != CAIRO_STATUS_SUCCESS || ctx->resp->body.failed) {
-		buf_reset(&ctx->resp->body);
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_EIO, NULL, NULL,
-						 "writing the PDF failed: %s",
-						 cairo_status_to_string(cst)));
+	return status;
+}
+
+/* The slips of a wave: the open orders due on or before a day that do not wait for the
+ * supplier. */
+struct wave {
+	struct slip *slips;
+	size_t n, alloc;
+	bool failed;
+};
+
+static enum lmn_rc wave_add(const struct pick_order *o, const struct pick_line *l, void *arg)
+{
+	struct wave *w = arg;
+
+	if (o->backordered)
+		return LMN_OK;
+	if (!w->n || w->slips[w->n - 1].o.id != o->id) {
+		if (w->n == w->alloc) {
+			size_t alloc = w->alloc ? 2 * w->alloc : 64;
+			struct slip *more = realloc(w->slips, alloc * sizeof(*more));
+			if (!more) {
+				w->failed = true;
+				return LMN_ENOMEM;
+			}
+			w->slips = more;
+			w->alloc = alloc;
+		}
+		memset(&w->slips[w->n], 0, sizeof(w->slips[0]));
+		w->n++;
 	}
-	ctx->resp->status = 200;
-	ctx->resp->type = "application/pdf";
-	return 200;
+	return slip_add(o, l, &w->slips[w->n - 1]);
+}
+
+int packing_slips_wave(struct api_ctx *ctx)
+{
+	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
+	struct wave w = { 0 };
+	json_t *seen = NULL;
+	char until_s[11], title[64];
+	enum lmn_rc rc;
+	int status;
+
+	if (!fulfilment_wave_day(ctx, until, until_s))
+		return (int)ctx->resp->status;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) == LMN_OK)
+		rc = picking_orders(ctx->c, until_s, 1000, wave_add, &w, &ctx->err);
+	if (rc == LMN_ENOMEM && w.failed)
+		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	if (rc == LMN_OK) {
+		/* Every patient on a slip has the read in their access log. */
+		seen = json_array();
+		for (size_t i = 0; i < w.n; i++)
+			json_array_append_new(seen, json_pack("{s:I}", "patient_id",
+							      (json_int_t)w.slips[i].o.patient_id));
+		rc = access_record_list(ctx, seen, "patient_id", "följesedlar");
+		json_decref(seen);
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		free(w.slips);
+		return api_fail(ctx, rc);
+	}
+	snprintf(title, sizeof(title), "Följesedlar, leveransdag senast %s", until_s);
+	status = slips_pdf(ctx, w.slips, w.n, title);
+	free(w.slips);
+	return status;
 }

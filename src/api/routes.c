@@ -52,6 +52,9 @@ static const struct route routes[] = {
 	  "(default the next working day), backordered lines left out" },
 	{ "GET", "/api/orders/{id}/packing-slip", packing_slip_get, ROLE_BIT(UR_DISTRIBUTOR),
 	  "An order's packing slip with its address label, as PDF" },
+	{ "GET", "/api/fulfilment/packing-slips", packing_slips_wave, ROLE_BIT(UR_DISTRIBUTOR),
+	  "A wave's packing slips, a page per order not waiting for the supplier, as PDF (until=, "
+	  "default the next working day)" },
 	{ "POST", "/api/orders/{id}/shipments", shipments_create, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Ship an order: in full, or partially only for backordered lines" },
 	{ "POST", "/api/shipments/{id}/delivered", shipments_delivered, ROLE_BIT(UR_DISTRIBUTOR),

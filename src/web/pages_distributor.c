@@ -344,6 +344,10 @@ int page_pick_totals(struct web_ctx *w)
 			       (long long)web_i(a, "quantity"), web_s(a, "unit"),
 			       (long long)web_i(a, "orders"));
 		html_lit(&w->h, "</tbody>\n</table>\n");
+		html_f(&w->h, "<p class=\"actions\"><a href=\"/api/fulfilment/packing-slips?until=%s\">"
+			      "Följesedlar med adressetiketter för vågen (PDF, en sida per "
+			      "beställning)</a></p>\n",
+		       web_s(out, "until"));
 	}
 	html_lit(&w->h, "<p><a href=\"/plocklista\">Tillbaka till plocklistan</a></p>\n");
 	json_decref(out);

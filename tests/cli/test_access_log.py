@@ -39,6 +39,7 @@ CLASSES = {
     "GET /api/fulfilment/orders/{id}": "read",
     "GET /api/fulfilment/totals": "none",  # articles and sums, no patient
     "GET /api/orders/{id}/packing-slip": "read",
+    "GET /api/fulfilment/packing-slips": "read",
     "POST /api/orders/{id}/shipments": "write",
     "POST /api/shipments/{id}/delivered": "write",
     "POST /api/shipments/{id}/returned": "write",
@@ -270,6 +271,7 @@ try:
         "GET /api/fulfilment/orders": ["?until=2026-12-31"],
         "GET /api/fulfilment/orders/{id}": ["/api/fulfilment/orders/%s" % to_pick],
         "GET /api/orders/{id}/packing-slip": ["/api/orders/%s/packing-slip" % to_pick],
+        "GET /api/fulfilment/packing-slips": ["?until=2026-12-31"],
         "GET /api/shipments": ["?order_id=%s" % to_ship, "?open=1"],
         "GET /api/shipments/{id}": ["/api/shipments/%s" % shipment],
         "GET /api/contact-cases": [""],

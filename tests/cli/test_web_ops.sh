@@ -141,6 +141,15 @@ check "only the distributor reads packing slips" "403 403" \
 check "an order that does not exist has no packing slip" "403" "$(status distributor GET /api/orders/999999/packing-slip)"
 check "the packing slip is in the patient's access log" "yes" \
 	"$(body patient GET /api/patients/1/access-log | grep -q 'följesedel' && echo yes)"
+# The wave's slips: a page per order due by the day that does not wait for the supplier.
+check "the wave's packing slips are a PDF" "200 application/pdf" \
+	"$(curl -sS -b "$TMP/distributor.jar" -o "$TMP/wave.pdf" -w '%{http_code} %{content_type}' "$B/api/fulfilment/packing-slips?until=2026-11-30")"
+check "with a page per order of the wave" "yes" \
+	"$(n=$(body distributor GET '/api/fulfilment/orders?until=2026-11-30' | json 'len([o for o in d["orders"] if not o["backordered"]])'); [ "$n" -ge 2 ] && pdfinfo "$TMP/wave.pdf" | grep -q "^Pages: *$n\$" && echo yes)"
+check "the wave's slips have this week's orders and not the backordered" "yes no" \
+	"$(pdftotext "$TMP/wave.pdf" - | grep -q "beställning $pp_order\$" && echo yes) $(pdftotext "$TMP/wave.pdf" - | grep -q "beställning $back\$" && echo yes || echo no)"
+check "the totals page links the wave's slips" "1" \
+	"$(get distributor '/plocklista/artiklar?till=2026-11-30' >/dev/null; grep -c 'href="/api/fulfilment/packing-slips?until=2026-11-30"' "$TMP/page.html")"
 
 # ---- Shipping ----
 check "the order's page to pick it" "200" "$(get distributor "/plocka/$oid")"
