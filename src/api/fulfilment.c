@@ -533,97 +533,71 @@ int shipments_returned(struct api_ctx *ctx)
 					    "outcome", outcome, "order_status", status));
 }
 
+/* Builds the shipments of picking_shipments as the API shows them, one object per shipment. */
+struct ship_json {
+	json_t *list;
+	json_t *cur;
+	int64_t cur_id;
+};
+
+static enum lmn_rc ship_json_add(const struct ship_row *r, void *arg)
+{
+	struct ship_json *sj = arg;
+
+	if (!sj->cur || r->id != sj->cur_id) {
+		const struct pick_order *o = &r->o;
+		json_t *where = pick_order_json(o);
+
+		sj->cur_id = r->id;
+		sj->cur = json_pack("{s:I, s:I, s:I, s:s, s:b, s:o, s:b, s:s, s:s, s:s, s:s, s:s, "
+				    "s:b, s:[]}",
+				    "id", (json_int_t)r->id, "order_id", (json_int_t)r->order_id,
+				    "patient_id", (json_int_t)o->patient_id, "shipped_at",
+				    r->shipped_at, "partial", r->partial, "outcome",
+				    *r->outcome ? json_string(r->outcome) : json_null(), "deviation",
+				    *r->deviation != '\0', "due", o->due, "kind", o->kind,
+				    "delivery_method", o->method, "order_status", o->status,
+				    "recipient", o->recipient, "rural_route", o->rural_route, "lines");
+		if (*r->delivered_at)
+			json_object_set_new(sj->cur, "delivered_at", json_string(r->delivered_at));
+		if (*r->deviation)
+			json_object_set_new(sj->cur, "deviation_reason", json_string(r->deviation));
+		if (*r->outcome && strcmp(r->outcome, "delivered") != 0)
+			json_object_set_new(sj->cur, "outcome_at", json_string(r->outcome_at));
+		if (*r->note)
+			json_object_set_new(sj->cur, "note", json_string(r->note));
+		/* Where it goes, as the pick list has it. */
+		static const char *const keys[] = { "address", "pickup_point_id", "pickup_point",
+						    "unit_id", "unit", "notification", NULL };
+		for (const char *const *k = keys; *k; k++)
+			if (json_object_get(where, *k))
+				json_object_set(sj->cur, *k, json_object_get(where, *k));
+		json_decref(where);
+		json_array_append_new(sj->list, sj->cur);
+	}
+	json_array_append_new(
+		json_object_get(sj->cur, "lines"),
+		json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id", (json_int_t)r->line_id,
+			  "article_number", r->article_number, "name", r->name, "quantity",
+			  (json_int_t)r->quantity, "backordered", r->backordered, "ordered",
+			  (json_int_t)r->ordered));
+	return LMN_OK;
+}
+
 /* Shipments with their order's delivery details and lines: those without an outcome yet
  * (open), an order's, or one (shipment_id); the reads are access-logged per patient. */
 static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order_id,
 				   int64_t shipment_id, int64_t limit, json_t *list)
 {
-	struct db_stmt *st;
-	json_t *cur = NULL;
-	int64_t cur_id = 0;
-	bool row;
+	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+	struct ship_json sj = { .list = list };
+	char since[11];
 	enum lmn_rc rc;
 
-	rc = db_prepare(ctx->c,
-			"SELECT s.id, s.order_id, o.patient_id, s.shipped_at, s.partial, "
-			"coalesce(s.outcome, ''), coalesce(s.delivered_at, ''), "
-			"coalesce(s.delivery_deviation, ''), coalesce(s.outcome_at, ''), "
-			"coalesce(s.outcome_note, ''), o.due, o.kind, o.delivery_method, o.status, "
-			"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "
-			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
-			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
-			"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), p.rural_route, "
-			"l.id, a.article_number, a.name, sl.quantity, sl.backordered, l.quantity "
-			"FROM (SELECT * FROM shipments WHERE ($1 = 0 OR outcome IS NULL) "
-			"AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3) "
-			/* not the history: open, or with an outcome within distributor_history_days */
-			"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) >= $5) "
-			"ORDER BY shipped_at, id LIMIT $4) s "
-			"JOIN orders o ON o.id = s.order_id JOIN patients p ON p.id = o.patient_id "
-			"JOIN shipment_lines sl ON sl.shipment_id = s.id "
-			"JOIN order_lines l ON l.id = sl.order_line_id "
-			"JOIN articles a ON a.id = l.article_id ORDER BY s.shipped_at, s.id, l.id",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, open);
-	db_bind_int(st, 2, order_id);
-	db_bind_int(st, 3, shipment_id);
-	db_bind_int(st, 4, limit);
-	{
-		const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
-		char since[11];
-
-		date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
-		db_bind_text(st, 5, since);
-	}
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		if (db_col_int(st, 0) != cur_id) {
-			const char *outcome = db_col_text(st, 5), *method = db_col_text(st, 12);
-
-			cur_id = db_col_int(st, 0);
-			cur = json_pack("{s:I, s:I, s:I, s:s, s:b, s:o, s:b, s:s, s:s, s:s, s:s, s:s, "
-					"s:b, s:[]}",
-					"id", (json_int_t)cur_id, "order_id",
-					(json_int_t)db_col_int(st, 1), "patient_id",
-					(json_int_t)db_col_int(st, 2), "shipped_at", db_col_text(st, 3),
-					"partial", db_col_int(st, 4) != 0, "outcome",
-					*outcome ? json_string(outcome) : json_null(), "deviation",
-					*db_col_text(st, 7) != '\0', "due", db_col_text(st, 10), "kind",
-					db_col_text(st, 11), "delivery_method", method, "order_status",
-					db_col_text(st, 13), "recipient", db_col_text(st, 14),
-					"rural_route", db_col_int(st, 22) != 0, "lines");
-			if (*db_col_text(st, 6))
-				json_object_set_new(cur, "delivered_at", json_string(db_col_text(st, 6)));
-			if (*db_col_text(st, 7))
-				json_object_set_new(cur, "deviation_reason",
-						    json_string(db_col_text(st, 7)));
-			if (*outcome && strcmp(outcome, "delivered") != 0)
-				json_object_set_new(cur, "outcome_at", json_string(db_col_text(st, 8)));
-			if (*db_col_text(st, 9))
-				json_object_set_new(cur, "note", json_string(db_col_text(st, 9)));
-			if (strcmp(method, "home") == 0)
-				json_object_set_new(
-					cur, "address",
-					json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-						  db_col_text(st, 15), "postal_code", db_col_text(st, 16),
-						  "city", db_col_text(st, 17), "phone", db_col_text(st, 18),
-						  "door_code", db_col_text(st, 19)));
-			else if (db_col_int(st, 20))
-				json_object_set_new(cur, "pickup_point_id", json_integer(db_col_int(st, 20)));
-			else
-				json_object_set_new(cur, "unit_id", json_integer(db_col_int(st, 21)));
-			json_array_append_new(list, cur);
-		}
-		json_array_append_new(
-			json_object_get(cur, "lines"),
-			json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id",
-				  (json_int_t)db_col_int(st, 23), "article_number", db_col_text(st, 24),
-				  "name", db_col_text(st, 25), "quantity", (json_int_t)db_col_int(st, 26),
-				  "backordered", db_col_int(st, 27) != 0, "ordered",
-				  (json_int_t)db_col_int(st, 28)));
-	}
-	db_done(st);
+	/* not the history: open, or with an outcome within distributor_history_days */
+	date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
+	rc = picking_shipments(ctx->c, open, order_id, shipment_id, since, limit, ship_json_add, &sj,
+			       &ctx->err);
 	if (shipment_id)
 		for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
 			rc = access_record(ctx,

@@ -59,4 +59,25 @@ typedef enum lmn_rc (*pick_total_fn)(const struct pick_total *t, void *arg);
 LMN_MUST_USE enum lmn_rc picking_totals(struct db_conn *c, const char *until, pick_total_fn fn,
 					void *arg, struct lmn_err *err);
 
+/* A shipment with its order (o: where it goes, o.status the order's status) and one of its
+ * lines, as picking_shipments reads it. */
+struct ship_row {
+	int64_t id, order_id;
+	char shipped_at[40], outcome[24], delivered_at[40], outcome_at[40];
+	char deviation[256], note[512];
+	bool partial;
+	struct pick_order o;
+	int64_t line_id, quantity, ordered;
+	char article_number[33], name[128];
+	bool backordered;
+};
+typedef enum lmn_rc (*ship_row_fn)(const struct ship_row *r, void *arg);
+
+/* At most limit shipments with their lines, by time shipped: those without an outcome (open),
+ * the order's (order_id) or one (shipment_id), leaving out those whose outcome was registered
+ * before since (YYYY-MM-DD: not the history). A 0 or false filter is no filter. */
+LMN_MUST_USE enum lmn_rc picking_shipments(struct db_conn *c, bool open, int64_t order_id,
+					   int64_t shipment_id, const char *since, int64_t limit,
+					   ship_row_fn fn, void *arg, struct lmn_err *err);
+
 #endif

@@ -150,6 +150,14 @@ check "the wave's slips have this week's orders and not the backordered" "yes no
 	"$(pdftotext "$TMP/wave.pdf" - | grep -q "beställning $pp_order\$" && echo yes) $(pdftotext "$TMP/wave.pdf" - | grep -q "beställning $back\$" && echo yes || echo no)"
 check "the totals page links the wave's slips" "1" \
 	"$(get distributor '/plocklista/artiklar?till=2026-11-30' >/dev/null; grep -c 'href="/api/fulfilment/packing-slips?until=2026-11-30"' "$TMP/page.html")"
+# Shipped, the shipment's page names the pickup point too, and the channel in Swedish.
+read -r pp_line pp_qty <<<"$(body distributor GET "/api/fulfilment/orders/$pp_order" | json 'str(d["lines"][0]["id"])+" "+str(d["lines"][0]["quantity"])')"
+check "the pickup-point order is shipped" "303" "$(post distributor "/plocka/$pp_order" -d "antal-$pp_line=$pp_qty")"
+pp_sid=$(sed -n 's|^/leveranser/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")
+check "its shipment's page names the pickup point and the channel in Swedish" "200 yes yes no" \
+	"$(get distributor "/leveranser/$pp_sid") $(main_text | grep -qF "utlämningsställe: $pp_name" && echo yes) $(main_text | grep -q 'avisering med e-post' && echo yes) $(main_text | grep -q 'nr [0-9]\|email' && echo yes || echo no)"
+check "so does the list of shipments to register" "yes" \
+	"$(get distributor /leveranser >/dev/null; grep "href=\"/leveranser/$pp_sid\"" "$TMP/page.html" | grep -qF "$pp_name" && echo yes)"
 
 # ---- Shipping ----
 check "the order's page to pick it" "200" "$(get distributor "/plocka/$oid")"
