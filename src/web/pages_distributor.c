@@ -192,8 +192,8 @@ static void open_shipments(struct web_ctx *w, const char *heading)
 	json_decref(out);
 }
 
-/* The search by order number: to the order's pick page, or the pick list with the error next
- * to the field. Returns 0 when there is nothing to search for. */
+/* The search by order number: 303 to the order's pick page, or the status of the pick list
+ * with the error next to the field (400: no number, 404: no such order to deliver). */
 static int picklist_search(struct web_ctx *w, const char *number)
 {
 	char path[64];
