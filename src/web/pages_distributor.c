@@ -259,7 +259,9 @@ int page_picklist(struct web_ctx *w)
 		  status == 200 ? web_s(out, "until") : NULL, false,
 		  "Utan datum visas en vecka framåt.");
 	html_lit(&w->h, "<button type=\"submit\">Visa plocklistan</button>\n</form>\n");
-	if (status == 200 && !json_array_size(json_object_get(out, "orders")))
+	/* The API lists those waiting for the supplier last: none to pick when the first waits. */
+	if (status == 200 && (!json_array_size(json_object_get(out, "orders")) ||
+			      web_b(json_array_get(json_object_get(out, "orders"), 0), "backordered")))
 		html_f(&w->h, "<p>Inga beställningar att plocka med leveransdag senast %s.</p>\n",
 		       web_s(out, "until"));
 	/* The API sorts the orders to pick by due date, then those waiting for the supplier: first

@@ -77,6 +77,8 @@ check "this week's orders come first, the backordered in their own section below
 check "each order links to where it is picked" "1" "$(grep -c "href=\"/plocka/$oid\"" "$TMP/page.html")"
 check "with its recipient and where it goes" "yes" \
 	"$(grep "href=\"/plocka/$oid\"" "$TMP/page.html" | grep -q "$(json "next(o['recipient'] for o in d['orders'] if o['id'] == $oid)" <"$TMP/pick.json")" && grep "href=\"/plocka/$oid\"" "$TMP/page.html" | grep -q 'hemleverans\|utlämningsställe\|vårdenhet' && echo yes)"
+check "a day with nothing but backorders to show says there is nothing to pick" "200 yes yes" \
+	"$(get distributor '/plocklista?till=2026-01-01') $(main_text | grep -q 'Inga beställningar att plocka med leveransdag senast 2026-01-01' && echo yes) $(grep -q 'id="restnoterade"' "$TMP/page.html" && echo yes)"
 check "a wrong date is shown next to its field" "400 yes" \
 	"$(get distributor '/plocklista?till=2026-02-30') $(grep -q 'id="till-fel"' "$TMP/page.html" && echo yes)"
 check "only the distributor has a pick list" "403" "$(wlogin kundtjanst >/dev/null; get kundtjanst /plocklista)"
