@@ -64,6 +64,7 @@ int page_calls_post(struct web_ctx *w);
 
 /* pages_distributor.c */
 int page_picklist(struct web_ctx *w);
+int page_pick_totals(struct web_ctx *w);
 int page_open_shipments(struct web_ctx *w);
 int page_pick(struct web_ctx *w);
 int page_pick_post(struct web_ctx *w);

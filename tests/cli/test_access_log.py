@@ -36,6 +36,10 @@ CLASSES = {
     "GET /api/orders/{id}": "read",
     "POST /api/orders/{id}/cancel": "write",
     "GET /api/fulfilment/orders": "read",
+    "GET /api/fulfilment/orders/{id}": "read",
+    "GET /api/fulfilment/totals": "none",  # articles and sums, no patient
+    "GET /api/orders/{id}/packing-slip": "read",
+    "GET /api/fulfilment/packing-slips": "read",
     "POST /api/orders/{id}/shipments": "write",
     "POST /api/shipments/{id}/delivered": "write",
     "POST /api/shipments/{id}/returned": "write",
@@ -129,6 +133,7 @@ PAGE_CLASSES = {
     "GET /samtal": "none",  # times and topics only
     "POST /samtal": FORM,
     "GET /plocklista": "read",
+    "GET /plocklista/artiklar": "none",  # articles and sums, no patient
     "GET /leveranser": "read",
     "GET /plocka/{id}": "read",
     "POST /plocka/{id}": FORM,
@@ -264,6 +269,9 @@ try:
         "GET /api/patients/{id}/orders": ["/api/patients/{p}/orders"],
         "GET /api/orders/{id}": ["/api/orders/{o}"],
         "GET /api/fulfilment/orders": ["?until=2026-12-31"],
+        "GET /api/fulfilment/orders/{id}": ["/api/fulfilment/orders/%s" % to_pick],
+        "GET /api/orders/{id}/packing-slip": ["/api/orders/%s/packing-slip" % to_pick],
+        "GET /api/fulfilment/packing-slips": ["?until=2026-12-31"],
         "GET /api/shipments": ["?order_id=%s" % to_ship, "?open=1"],
         "GET /api/shipments/{id}": ["/api/shipments/%s" % shipment],
         "GET /api/contact-cases": [""],
