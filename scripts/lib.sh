@@ -16,7 +16,7 @@ PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
 PKGS_TEST="curl clang libclang-rt-dev poppler-utils openssl libxml2-utils"
 # The browser tests (tests/e2e): chromium driven by playwright-core, which npm installs from the
 # npm registry (tests/e2e/package-lock.json pins it and axe-core).
-PKGS_E2E="chromium nodejs npm"
+PKGS_E2E="chromium nodejs npm default-jre-headless"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

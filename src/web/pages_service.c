@@ -164,9 +164,19 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	if (protected_id)
 		fact(w, "Telefon", "Visas inte (skyddad identitet). Följ rutinen för skyddad "
 				   "identitet.");
-	else if (*web_s(c, "phone"))
-		html_f(&w->h, "<div><dt>Telefon</dt><dd><a href=\"tel:%s\">%s</a></dd></div>\n",
-		       web_s(c, "phone"), web_s(c, "phone"));
+	else if (*web_s(c, "phone")) {
+		/* The link's number as a tel: URI takes it: digits and a leading +. */
+		const char *phone = web_s(c, "phone");
+		char tel[32];
+		size_t n = 0;
+
+		for (const char *p = phone; *p && n + 1 < sizeof(tel); p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+				tel[n++] = *p;
+		tel[n] = '\0';
+		html_f(&w->h, "<div><dt>Telefon</dt><dd><a href=\"tel:%s\">%s</a></dd></div>\n", tel,
+		       phone);
+	}
 	else
 		fact(w, "Telefon", "saknas");
 	day_words(words, web_s(c, "received_at"));

@@ -2,7 +2,7 @@
 // loopback port, Debian's chromium driven by playwright-core, and a check of every page visited
 // (axe-core for WCAG 2.1 A and AA, and a full-page screenshot under screenshots/).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const LMN = resolve(here, process.env.LMN || '../../build/lmn');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = join(here, 'screenshots');
+export const PAGES = join(here, 'pages'); // each checked page's HTML, for the Nu Html Checker
 const AXE = join(here, 'node_modules/axe-core/axe.min.js');
 // Monday 2026-11-23 10:00 local time: the clock of every test, as in tests/cli/api_lib.sh.
 export const NOW = '2026-11-23T10:00';
@@ -123,6 +124,16 @@ export async function audit(page, role, name) {
 	await page.screenshot({ path: join(SHOTS, `${role}-${name}.png`), fullPage: true, timeout: 30000 });
 	const where = `${role}-${name} (${new URL(page.url()).pathname})`;
 	const problems = [];
+	// The page as it is now, for the Nu Html Checker, which ./scripts/test runs over all of them
+	// after the tests (npm run validate); without an earlier check's injected axe (no page of
+	// lmn has an inline script: its Content-Security-Policy forbids them).
+	mkdirSync(PAGES, { recursive: true });
+	writeFileSync(join(PAGES, `${role}-${name}.html`),
+		(await page.content()).replace(/<script(?![^>]*\bsrc=)[^>]*>[\s\S]*?<\/script>/g, ''));
+	// No page is wider than the window it is shown in (no sideways scrolling).
+	const [wide, view] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+	if (wide > view)
+		problems.push(`the page is ${wide} px wide in a window of ${view} px`);
 	if (page.jsErrors.length)
 		problems.push(`errors in the browser: ${page.jsErrors.splice(0).join('; ')}`);
 	const h1 = await page.locator('h1').count();
