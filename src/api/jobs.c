@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "store/access_log.h"
 #include "store/contact_cases.h"
+#include "store/notices.h"
 #include "store/rules_store.h"
 #include "util/clock.h"
 
@@ -34,9 +35,14 @@ static struct {
 	bool running, stop, deliveries;
 } jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
+/* A case opened for an order whose contact date is older than this tells the patient nothing
+ * new (a database imported from history opens its old cases at the first start). */
+#define JOBS_DELAYED_NOTICE_DAYS 7
+
 struct open_job {
 	const struct params *params;
 	lmn_day today;
+	const char *now;
 	int64_t opened;
 	struct lmn_err *err;
 };
@@ -44,8 +50,16 @@ struct open_job {
 static enum lmn_rc open_write(struct db_conn *c, void *arg)
 {
 	struct open_job *j = arg;
+	int64_t last, queued;
+	enum lmn_rc rc;
 
-	return contact_cases_open(c, j->params, j->today, &j->opened, j->err);
+	/* The patients' "delayed" notices in the transaction that opens their cases. */
+	if ((rc = notices_last_case(c, &last, j->err)) != LMN_OK ||
+	    (rc = contact_cases_open(c, j->params, j->today, &j->opened, j->err)) != LMN_OK)
+		return rc;
+	return j->opened ? notices_enqueue_delayed(c, last, j->today - JOBS_DELAYED_NOTICE_DAYS,
+						   j->now, &queued, j->err)
+			 : LMN_OK;
 }
 
 struct retention_job {
@@ -61,11 +75,11 @@ static enum lmn_rc retention_write(struct db_conn *c, void *arg)
 	return access_log_remove_expired(c, j->now, JOBS_RETENTION_BATCH, &j->removed, j->err);
 }
 
-static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules, lmn_day today,
-				     struct lmn_err *err)
+static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules,
+				     const struct clock_now *now, struct lmn_err *err)
 {
 	struct db_conn *c;
-	struct open_job j = { rules_live_get(rules), today, 0, err };
+	struct open_job j = { rules_live_get(rules), now->day, now->iso, 0, err };
 	enum lmn_rc rc;
 
 	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
@@ -146,7 +160,7 @@ static void *jobs_main(void *arg)
 		pthread_mutex_unlock(&jobs.lock);
 		if (now_of(&now) && (now.day != cases_day || now.day != retention_day)) {
 			if (now.day != cases_day) {
-				rc = run_contact_cases(jobs.db, jobs.rules, now.day, &err);
+				rc = run_contact_cases(jobs.db, jobs.rules, &now, &err);
 				report("opening contact cases", rc, &err);
 				if (rc == LMN_OK)
 					cases_day = now.day;
@@ -178,7 +192,7 @@ enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *
 	 * store busy with an import), the thread tries again, lmn serve serves all the same. */
 	if ((rc = clock_now(&now, err)) != LMN_OK)
 		return rc;
-	rc = run_contact_cases(db, rules, now.day, err);
+	rc = run_contact_cases(db, rules, &now, err);
 	report("opening contact cases", rc, err);
 	first = rc == LMN_OK ? now.day : 0;
 	rc = LMN_OK;

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/prescription.h"
 #include "rules/delivery.h"
+#include "store/notices.h"
 
 #define MAX_LINES 50
 
@@ -818,6 +819,15 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 			return rc;
 	}
+	/* The patient's notice, in the order's transaction: an order rolled back tells nothing. */
+	struct notice_facts nf = { .order_id = pl->order_id, .day = LMN_DAY_NONE };
+	lmn_day due;
+	if (date_parse(pl->due, 10, &due) == LMN_OK)
+		nf.day = due;
+	rc = notices_enqueue(ctx->c, ctx->id[0], pl->order_id, NOTICE_ORDER_RECEIVED, &nf, ctx->now,
+			     NULL, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
 	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 }
 
