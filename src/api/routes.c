@@ -78,6 +78,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/article-imports/{id}", article_imports_get, ROLE_BIT(UR_ADMIN),
 	  "An import's progress, or its outcome with every error" },
 
+	{ "GET", "/api/notices", notices_list_route, ROLE_BIT(UR_ADMIN),
+	  "Notices to patients not sent: dead letters and those still queued" },
 	{ "GET", "/api/users", users_list, ROLE_BIT(UR_ADMIN), "Staff accounts" },
 	{ "POST", "/api/users", users_create, ROLE_BIT(UR_ADMIN), "Create a staff account" },
 	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),

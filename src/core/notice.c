@@ -2,6 +2,7 @@
 #include "core/notice.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *notice_kind_name(enum notice_kind kind)
 {
@@ -75,4 +76,49 @@ void notice_text(enum notice_kind kind, const struct notice_facts *f, struct buf
 		break;
 	}
 	closing(body);
+}
+
+bool notice_phone_e164(const char *in, char out[20])
+{
+	char digits[17];
+	size_t n = 0;
+	bool plus = false;
+
+	for (const char *p = in; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (*p == '+' && n == 0 && !plus) {
+			plus = true;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || n + 1 >= sizeof(digits))
+			return false;
+		digits[n++] = *p;
+	}
+	digits[n] = '\0';
+	if (plus) /* "+46…" or another country's */
+		snprintf(out, 20, "+%s", digits);
+	else if (n > 2 && digits[0] == '0' && digits[1] == '0')
+		snprintf(out, 20, "+%s", digits + 2);
+	else if (n > 1 && digits[0] == '0')
+		snprintf(out, 20, "+46%s", digits + 1);
+	else
+		return false;
+	n = strlen(out) - 1;
+	return n >= 8 && n <= 15;
+}
+
+bool notice_email_valid(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 254 || !at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    at[1] == '.' || s[n - 1] == '.')
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' ||
+		    *p == ';' || *p == '"' || *p == '\\')
+			return false;
+	return true;
 }

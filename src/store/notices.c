@@ -51,8 +51,8 @@ out:
 	return rc;
 }
 
-enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, struct notice_row *rows, size_t max,
-			size_t *n, struct lmn_err *err)
+enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, bool email, bool sms,
+			struct notice_row *rows, size_t max, size_t *n, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
@@ -62,12 +62,15 @@ enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, struct notice_row *row
 	rc = db_prepare(c,
 			"SELECT id, channel, recipient, subject, body, attempts FROM outbox "
 			"WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 "
+			"AND ((channel = 'email' AND $3 = 1) OR (channel = 'sms' AND $4 = 1)) "
 			"ORDER BY next_attempt_at, id LIMIT $2",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, now_s);
 	db_bind_int(st, 2, (int64_t)max);
+	db_bind_int(st, 3, email);
+	db_bind_int(st, 4, sms);
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row && *n < max) {
 		struct notice_row *r = &rows[(*n)++];
 		r->id = db_col_int(st, 0);

@@ -29,9 +29,10 @@ struct notice_row {
 };
 
 /* Up to max notices neither sent nor dead whose next attempt is due at now_s (seconds since
- * 1970), oldest first, into rows; *n how many. */
-LMN_MUST_USE enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, struct notice_row *rows,
-				     size_t max, size_t *n, struct lmn_err *err);
+ * 1970) by the channels asked for (email, sms), oldest first, into rows; *n how many. */
+LMN_MUST_USE enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, bool email, bool sms,
+				     struct notice_row *rows, size_t max, size_t *n,
+				     struct lmn_err *err);
 /* Records that notice id was sent at (ISO 8601). In the caller's write transaction. */
 LMN_MUST_USE enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at,
 					   struct lmn_err *err);

@@ -50,6 +50,7 @@ CLASSES = {
     "POST /api/article-imports": "none",
     "GET /api/article-imports": "none",
     "GET /api/article-imports/{id}": "none",
+    "GET /api/notices": "none",  # ids, kinds and states of notices: no recipient, no text
     "GET /api/users": "none",
     "POST /api/users": "none",
     "POST /api/users/{id}/deactivate": "none",

@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+# Notices to patients by e-mail and SMS (issue 20), against a real SMTP server (smtp_sink.py) and a
+# local HTTP receiver standing in for the SMS gateway: an order received is one e-mail with the
+# order's number and no personal identity number; with the relay down the notice stays queued
+# and, once it is back, arrives exactly once; an order rolled back or refused tells nothing; a
+# patient who chose SMS gets one JSON POST, one who chose none nothing; a shipment tells the
+# carrier's tracking number; a notice the gateway keeps refusing ends as a dead letter the
+# administration sees; without a relay or gateway notices wait in the outbox.
+import email
+import email.policy
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lmntest  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAIL = "patient@example.se"
+OPTED_OUT = "inga.meddelanden@example.se"
+
+t = lmntest.Tap()
+wd = lmntest.Workdir()
+mails_dir = os.path.join(wd.path, "mails")
+os.mkdir(mails_dir)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Sink:
+    """smtp_sink.py on a port of its own, stopped and started again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "smtp_sink.py"),
+                                      str(self.port), mails_dir], stdout=subprocess.PIPE,
+                                     text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("smtp_sink.py did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+class Gateway(http.server.BaseHTTPRequestHandler):
+    """The SMS gateway: records each POST's path and JSON body, answers with `status`."""
+    posts = []
+    status = 200
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n)
+        Gateway.posts.append((self.path, self.headers.get("Content-Type"), body))
+        self.send_response(Gateway.status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+def mails():
+    """[(envelope recipients, parsed message)] in order of arrival."""
+    out = []
+    for name in sorted(os.listdir(mails_dir)):
+        if not name.endswith(".eml"):
+            continue
+        with open(os.path.join(mails_dir, name), "rb") as f:
+            first, _, raw = f.read().partition(b"\r\n")
+        out.append((first.decode()[len("RCPT: "):],
+                    email.message_from_bytes(raw, policy=email.policy.default)))
+    return out
+
+
+def wait_for(cond, seconds=15):
+    end = time.time() + seconds
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.1)
+    return cond()
+
+
+def outbox(order_id):
+    return wd.sql("SELECT channel, recipient, attempts, sent_at IS NOT NULL, dead_at IS NOT NULL, "
+                  "coalesce(last_error, '') FROM outbox WHERE order_id = ? ORDER BY id",
+                  (order_id,))
+
+
+def mentions(order_id):
+    return [m for _, m in mails() if "beställning %d " % order_id in m.get_content()]
+
+
+sink = Sink()
+gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+threading.Thread(target=gateway.serve_forever, daemon=True).start()
+srv = None
+
+
+def serve(*extra):
+    return lmntest.Server(wd.db, name="serve%d" % time.monotonic_ns(), args=extra)
+
+
+def serve_all(attempts):
+    return serve("--smtp-url", "smtp://127.0.0.1:%d" % sink.port, "--mail-from",
+                 "noreply@lmn.example", "--sms-url",
+                 "http://127.0.0.1:%d/sms" % gateway.server_port, "--notice-retry", "1",
+                 "--notice-attempts", str(attempts))
+
+
+try:
+    # Patient 1 (the demo patient's login) chose e-mail, patient 2 SMS, patient 3 none (with an
+    # e-mail address all the same). A test trigger rolls back an order whose reason says so, at
+    # its access-log entry: after its notice was queued in the same transaction.
+    wd.sql("UPDATE patients SET notice_channel = 'email', email = ? WHERE id = 1", (MAIL,))
+    wd.sql("UPDATE patients SET notice_channel = 'sms', phone = '070-843 53 63' WHERE id = 2")
+    wd.sql("UPDATE patients SET notice_channel = 'none', email = ? WHERE id = 3", (OPTED_OUT,))
+    wd.sql("CREATE TRIGGER test_roll_back BEFORE INSERT ON access_log "
+           "WHEN NEW.what = 'beställning' AND "
+           "(SELECT reason FROM orders ORDER BY id DESC LIMIT 1) = 'Återrullas' "
+           "BEGIN SELECT RAISE(ABORT, 'test: the order is rolled back'); END")
+    id_number, given, family = wd.sql(
+        "SELECT id_number, given_name, family_name FROM patients WHERE id = 1")[0]
+    secrets = [id_number, id_number[2:8] + "-" + id_number[8:], id_number[:8] + "-" + id_number[8:],
+               given, family]
+
+    sink.start()
+    srv = serve_all(6)
+    pr = lmntest.Client(srv.port, "forskrivare")
+    r = pr.request("POST", "/api/patients/1/prescriptions", {"items": [
+        {"article_id": a, "withdrawals_allowed": 1, "quantity_per_withdrawal": 1,
+         "period_days": 30, "last_valid": "2027-06-30"} for a in range(1, 13)]})
+    if r.status != 201:
+        t.bail("prescribing: %d %s" % (r.status, r.text[:300]))
+    rx = r.json()["id"]
+    # The same prescription for patients 2 and 3, written as the first was.
+    for p in (2, 3):
+        nrx = wd.sql("INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
+                     "created_at) SELECT ?, prescriber_id, unit_id, prescribed_on, created_at "
+                     "FROM prescriptions WHERE id = ? RETURNING id", (p, rx))[0][0]
+        wd.sql("INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
+               "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
+               "SELECT ?, article_id, withdrawals_allowed, withdrawals_remaining, "
+               "quantity_per_withdrawal, period_days, last_valid FROM prescription_items "
+               "WHERE prescription_id = ?", (nrx, rx))
+    items = {p: [i[0] for i in wd.sql(
+        "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
+        "WHERE r.patient_id = ? AND r.id >= ? ORDER BY i.id", (p, rx))] for p in (1, 2, 3)}
+
+    patient = lmntest.Client(srv.port, "patient")
+    ks = lmntest.Client(srv.port, "kundtjanst")
+
+    def place(client, p, item, reason=None, quantity=1):
+        body = {"lines": [{"prescription_item_id": item, "quantity": quantity}],
+                "delivery": {"method": "home"}}
+        if client.username != "patient":  # on the patient's behalf, with a reason
+            body["reason"] = reason or "Beställd per telefon"
+        return client.request("POST", "/api/patients/%d/orders" % p, body)
+
+    # --- An order received: one e-mail to the address the patient gave ---
+    r = place(patient, 1, items[1][0])
+    first = (r.json() or {}).get("id")
+    t.check("the patient's order is placed", 201, r.status)
+    got = wait_for(lambda: mentions(first))
+    t.check("exactly one e-mail tells of the order", 1, len(got))
+    if got:
+        m = got[0]
+        text = m.get_content()
+        t.check("it went to the patient's address", MAIL, mails()[0][0])
+        t.check("its subject is plain Swedish with the order's number",
+                "Din beställning %d har kommit in" % first, str(m["Subject"]))
+        t.ok("Den levereras senast " in text, "it tells the day it is delivered by", text)
+        t.ok(not any(s in text or s in str(m["Subject"]) for s in secrets),
+             "it carries neither the personal identity number nor the name", text)
+    t.check("the outbox records it sent at the first attempt",
+            [("email", MAIL, 1, 1, 0, "")], outbox(first))
+
+    # --- The relay down: the notice stays queued, then is delivered once when it is back ---
+    sink.stop()
+    r = place(patient, 1, items[1][1])
+    second = (r.json() or {}).get("id")
+    t.check("an order is placed while the relay is down", 201, r.status)
+    row = wait_for(lambda: [x for x in outbox(second) if x[2] >= 1])
+    t.ok(row and row[0][3] == 0 and row[0][4] == 0 and "SMTP" in row[0][5],
+         "its notice failed, is kept queued with the relay's error", row)
+    t.ok(row and MAIL not in row[0][5], "the error does not name the recipient", row)
+    t.check("nothing arrived meanwhile", [], mentions(second))
+    sink.start()
+    t.ok(wait_for(lambda: mentions(second)), "once the relay is back the notice arrives")
+    time.sleep(2.5)  # past another retry, were one due
+    t.check("exactly once", 1, len(mentions(second)))
+    t.check("and is recorded sent", 1, outbox(second)[0][3])
+
+    # --- An order rolled back, or refused, tells nothing ---
+    before = len(mails())
+    queued = wd.sql("SELECT count(*) FROM outbox")[0][0]
+    r = place(ks, 1, items[1][2], reason="Återrullas")
+    t.ok(r.status >= 400 and "rolled back" in r.text, "the order is rolled back by the test trigger",
+         r.status, r.text[:300])
+    t.check("the order is not in the database", 0,
+            wd.sql("SELECT count(*) FROM orders WHERE reason = 'Återrullas'")[0][0])
+    r = place(patient, 1, items[1][3], quantity=999)
+    t.check("an order beyond the prescription is refused", 422, r.status)
+    time.sleep(2)
+    t.check("neither queued a notice", queued, wd.sql("SELECT count(*) FROM outbox")[0][0])
+    t.check("nor sent one", before, len(mails()))
+
+    # --- A patient who chose SMS: one JSON POST to the gateway ---
+    r = place(ks, 2, items[2][0])
+    sms_order = (r.json() or {}).get("id")
+    t.check("an order for the patient who chose SMS is placed", 201, r.status)
+    posts = wait_for(lambda: [p for p in Gateway.posts
+                              if ("beställning %d " % sms_order).encode() in p[2]])
+    t.check("one POST reaches the gateway", 1, len(posts))
+    if posts:
+        path, ctype, body = posts[0]
+        d = json.loads(body)
+        t.check("to the configured path, as JSON", ("/sms", "application/json"), (path, ctype))
+        t.check("to the patient's phone in international form", "+46708435363", d.get("to"))
+        t.ok(d.get("message", "").startswith("Din beställning %d har kommit in." % sms_order),
+             "its message is the notice", d)
+        t.check("with the outbox's reference", "lmn-notice-%d" % wd.sql(
+            "SELECT id FROM outbox WHERE order_id = ?", (sms_order,))[0][0], d.get("reference"))
+        pid2 = wd.sql("SELECT id_number FROM patients WHERE id = 2")[0][0]
+        t.ok(pid2 not in body.decode() and pid2[2:8] not in body.decode(),
+             "without the personal identity number", d)
+
+    # --- A patient who chose none: nothing ---
+    r = place(ks, 3, items[3][0])
+    none_order = (r.json() or {}).get("id")
+    t.check("an order for the patient who chose none is placed", 201, r.status)
+    time.sleep(2)
+    t.check("nothing is queued for them", [], outbox(none_order))
+    t.check("nothing reaches their address", [],
+            [1 for rc, _ in mails() if OPTED_OUT in rc])
+
+    # --- A shipment tells the carrier's tracking number ---
+    dist = lmntest.Client(srv.port, "distributor")
+    lines = ks.get("/api/orders/%d" % first).json()["lines"]
+    r = dist.request("POST", "/api/orders/%d/shipments" % first, {
+        "lines": [{"line_id": ln["id"], "quantity": ln["quantity"]} for ln in lines],
+        "tracking_number": "00340434161094042557"})
+    t.check("the first order is shipped", 201, r.status)
+    shipped = wait_for(lambda: [m for _, m in mails()
+                                if "har skickats" in m.get_content()
+                                and "beställning %d " % first in m.get_content()])
+    t.ok(len(shipped) == 1 and "00340434161094042557" in shipped[0].get_content(),
+         "one e-mail tells it was shipped, with the tracking number",
+         [m.get_content() for m in shipped])
+    srv.stop()
+
+    # --- A notice the gateway keeps refusing ends as a dead letter the administration sees ---
+    Gateway.status = 500
+    srv = serve_all(2)
+    ks = lmntest.Client(srv.port, "kundtjanst")
+    r = place(ks, 2, items[2][1])
+    dead_order = (r.json() or {}).get("id")
+    row = wait_for(lambda: [x for x in outbox(dead_order) if x[4]], 20)
+    t.ok(row and row[0][2] == 2 and "HTTP status 500" in row[0][5],
+         "after two refused attempts the notice is dead", outbox(dead_order))
+    admin = lmntest.Client(srv.port, "admin")
+    r = admin.get("/api/notices?state=dead")
+    listed = [n for n in (r.json() or {}).get("notices", []) if n.get("order_id") == dead_order]
+    t.ok(r.status == 200 and len(listed) == 1 and listed[0]["state"] == "dead"
+         and listed[0]["attempts"] == 2 and listed[0]["kind"] == "order_received",
+         "the administration finds it among the dead letters", r.status, r.text[:500])
+    t.ok("0708435363" not in r.text.replace(" ", "").replace("-", "") and "+4670" not in r.text
+         and "beställning" not in r.text, "without the recipient or the text", r.text[:500])
+    t.check("a patient may not list notices", 403,
+            lmntest.Client(srv.port, "patient").get("/api/notices").status)
+    srv.stop()
+
+    # --- Without a relay or gateway, notices wait in the outbox ---
+    srv = serve()
+    patient = lmntest.Client(srv.port, "patient")
+    r = place(patient, 1, items[1][4])
+    waiting = (r.json() or {}).get("id")
+    time.sleep(2)
+    t.check("without --smtp-url the notice stays queued, untried", [("email", MAIL, 0, 0, 0, "")],
+            outbox(waiting))
+    r = lmntest.Client(srv.port, "admin").get("/api/notices?state=queued")
+    t.ok(any(n.get("order_id") == waiting for n in (r.json() or {}).get("notices", [])),
+         "and is listed as queued", r.text[:300])
+except Exception as e:  # a failure to set up is a failed test, not a crash of the harness
+    t.ok(False, "the notice tests ran to the end", repr(e),
+         srv.stderr() if srv else "")
+finally:
+    if srv:
+        srv.stop()
+    sink.stop()
+    gateway.shutdown()
+    wd.close()
+sys.exit(t.done())
