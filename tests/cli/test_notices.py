@@ -266,6 +266,25 @@ try:
     t.ok(len(shipped) == 1 and "00340434161094042557" in shipped[0].get_content(),
          "one e-mail tells it was shipped, with the tracking number",
          [m.get_content() for m in shipped])
+
+    # --- A parcel delivered to a pickup point is ready for pickup ---
+    pp = wd.sql("SELECT id FROM pickup_points ORDER BY id LIMIT 1")[0][0]
+    r = patient.request("POST", "/api/patients/1/orders", {
+        "lines": [{"prescription_item_id": items[1][5], "quantity": 1}],
+        "delivery": {"method": "pickup_point", "pickup_point_id": pp, "notification": "email"}})
+    pick = (r.json() or {}).get("id")
+    t.check("an order to a pickup point is placed", 201, r.status)
+    lines = ks.get("/api/orders/%d" % pick).json()["lines"]
+    r = dist.request("POST", "/api/orders/%d/shipments" % pick, {
+        "lines": [{"line_id": ln["id"], "quantity": ln["quantity"]} for ln in lines]})
+    r = dist.request("POST", "/api/shipments/%d/delivered" % (r.json() or {}).get("id", 0), {})
+    t.check("its parcel is registered delivered to the point", 200, r.status)
+    ready = wait_for(lambda: [m for m in mentions(pick) if "kan hämtas" in m.get_content()])
+    t.check("one e-mail says it can be picked up", 1, len(ready))
+    t.check("the order's notices: received, shipped, ready for pickup",
+            ["order_received", "shipped", "ready_for_pickup"],
+            [k for (k,) in wd.sql("SELECT kind FROM outbox WHERE order_id = ? ORDER BY id",
+                                  (pick,))])
     srv.stop()
 
     # --- A notice the gateway keeps refusing ends as a dead letter the administration sees ---
@@ -289,8 +308,21 @@ try:
             lmntest.Client(srv.port, "patient").get("/api/notices").status)
     srv.stop()
 
-    # --- Without a relay or gateway, notices wait in the outbox ---
+    # --- Without a relay or gateway, notices wait in the outbox. The order of the relay's outage
+    # and the opted-out patient's are late: the contact cases opened at start tell the first ---
+    wd.sql("UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?)",
+           (second, none_order))
     srv = serve()
+    t.check("a delayed order's patient is told when its contact case opens",
+            ["order_received", "delayed"],
+            [k for (k,) in wd.sql("SELECT kind FROM outbox WHERE order_id = ? ORDER BY id",
+                                  (second,))])
+    late = wd.sql("SELECT body FROM outbox WHERE order_id = ? AND kind = 'delayed'", (second,))
+    t.ok(late and late[0][0].startswith("Din beställning %d är försenad." % second),
+         "in plain Swedish", late)
+    t.check("the opted-out patient's late order tells nothing", [], outbox(none_order))
+    t.check("both cases were opened", 2, wd.sql(
+        "SELECT count(*) FROM contact_cases WHERE order_id IN (?, ?)", (second, none_order))[0][0])
     patient = lmntest.Client(srv.port, "patient")
     r = place(patient, 1, items[1][4])
     waiting = (r.json() or {}).get("id")
