@@ -260,6 +260,9 @@ int patients_list(struct api_ctx *ctx);
 int patients_create(struct api_ctx *ctx);
 int patients_get(struct api_ctx *ctx);
 int patients_access_log(struct api_ctx *ctx);
+/* GET and PUT /api/patients/{id}/contact: phone, e-mail and notice channel ("Mina uppgifter"). */
+int patients_contact_get(struct api_ctx *ctx);
+int patients_contact_put(struct api_ctx *ctx);
 int care_relationships_create(struct api_ctx *ctx);
 
 int prescriptions_list(struct api_ctx *ctx);

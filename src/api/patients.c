@@ -6,6 +6,8 @@
 
 #include "api/api.h"
 #include "core/identity.h"
+#include "core/notice.h"
+#include "store/notices.h"
 #include "store/relationships.h"
 
 #define PATIENT_COLUMNS "p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
@@ -604,4 +606,113 @@ int patients_access_log(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	}
 	return api_json(ctx, 200, json_pack("{s:o}", "entries", list));
+}
+
+/* The patient's contact details for notices (issue 20, "Mina uppgifter"): phone, e-mail and how
+ * they want to be told; a protected identity's phone and e-mail only for the patient (DOMAIN.md
+ * §3), as their address. */
+static json_t *contact_json(const struct api_ctx *ctx, const struct patient_contact *pc)
+{
+	if (pc->protected_identity && !access_sees_protected(ctx))
+		return json_pack("{s:s, s:b}", "notice_channel", pc->channel, "protected_identity",
+				 true);
+	return json_pack("{s:s, s:s, s:s}", "phone", pc->phone, "email", pc->email,
+			 "notice_channel", pc->channel);
+}
+
+int patients_contact_get(struct api_ctx *ctx)
+{
+	struct patient_contact pc;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!access_patient(ctx, ctx->id[0]))
+		return 0;
+	rc = notices_contact_get(ctx->c, ctx->id[0], &pc, &ctx->err);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, ctx->id[0], ACCESS_READ, "kontaktuppgifter");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, contact_json(ctx, &pc));
+}
+
+static bool contact_refuse(struct api_ctx *ctx, unsigned status, const char *code,
+			   const char *field, const char *message)
+{
+	api_problem(ctx, status, code, field, NULL, "%s", message);
+	return false;
+}
+
+/* The fields of a PUT, checked: false with the answer written. */
+static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
+{
+	const char *phone = NULL, *email = NULL, *channel = NULL;
+	char e164[20];
+
+	if (!ctx->body)
+		return contact_refuse(ctx, 400, "invalid_input", NULL,
+				      "Uppgifterna saknas (JSON-objekt med phone, email och "
+				      "notice_channel).");
+	if (!api_str(ctx, "phone", false, &phone) || !api_str(ctx, "email", false, &email) ||
+	    !api_str(ctx, "notice_channel", true, &channel))
+		return false;
+	memset(pc, 0, sizeof(*pc));
+	if (phone && *phone) {
+		if (strlen(phone) >= sizeof(pc->phone) || !notice_phone_e164(phone, e164))
+			return contact_refuse(ctx, 422, "invalid_phone", "phone",
+					      "Skriv ett svenskt mobilnummer, till exempel 070-123 45 67.");
+		snprintf(pc->phone, sizeof(pc->phone), "%s", phone);
+	}
+	if (email && *email) {
+		if (strlen(email) >= sizeof(pc->email) || !notice_email_valid(email))
+			return contact_refuse(ctx, 422, "invalid_email", "email",
+					      "Skriv en e-postadress, till exempel namn@example.se.");
+		snprintf(pc->email, sizeof(pc->email), "%s", email);
+	}
+	if (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0 &&
+	    strcmp(channel, "none") != 0)
+		return contact_refuse(ctx, 400, "invalid_input", "notice_channel",
+				      "notice_channel ska vara sms, email eller none.");
+	if (strcmp(channel, "sms") == 0 && !*pc->phone)
+		return contact_refuse(ctx, 422, "phone_required", "phone",
+				      "Skriv ditt mobilnummer för att få meddelanden med sms.");
+	if (strcmp(channel, "email") == 0 && !*pc->email)
+		return contact_refuse(ctx, 422, "email_required", "email",
+				      "Skriv din e-postadress för att få meddelanden med e-post.");
+	snprintf(pc->channel, sizeof(pc->channel), "%s", channel);
+	return true;
+}
+
+int patients_contact_put(struct api_ctx *ctx)
+{
+	struct patient_contact pc;
+	enum lmn_rc rc;
+
+	if (!contact_input(ctx, &pc))
+		return (int)ctx->resp->status;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!access_patient(ctx, ctx->id[0]))
+		return 0;
+	/* The phone is also the carrier's for a home delivery (orders.c): changed, not removed. */
+	if (!*pc.phone) {
+		struct patient_contact was;
+		if ((rc = notices_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
+			return api_fail(ctx, rc);
+		if (*was.phone)
+			return api_problem(ctx, 422, "phone_required", "phone", NULL,
+					   "Telefonnumret behövs för att transportören ska kunna nå "
+					   "dig vid leveranser. Du kan ändra det men inte ta bort det.");
+	}
+	rc = notices_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, ctx->id[0], ACCESS_UPDATE, "kontaktuppgifter ändrade");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, contact_json(ctx, &pc));
 }

@@ -24,6 +24,12 @@ static const struct route routes[] = {
 	{ "GET", "/api/patients/{id}", patients_get, PATIENT_OR_STAFF, "A patient" },
 	{ "GET", "/api/patients/{id}/access-log", patients_access_log, ROLE_BIT(UR_PATIENT),
 	  "Who accessed my data" },
+	{ "GET", "/api/patients/{id}/contact", patients_contact_get,
+	  ROLE_BIT(UR_PATIENT) | ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "A patient's phone, e-mail and choice of notices (sms, email, none)" },
+	{ "PUT", "/api/patients/{id}/contact", patients_contact_put,
+	  ROLE_BIT(UR_PATIENT) | ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "Change a patient's phone, e-mail and choice of notices" },
 	{ "POST", "/api/patients/{id}/care-relationships", care_relationships_create, PRESCRIBERS,
 	  "Record a care relationship of the unit to a patient found by number (with a reason)" },
 

@@ -238,8 +238,8 @@ enum lmn_rc notices_contact_get(struct db_conn *c, int64_t patient_id, struct pa
 
 	memset(out, 0, sizeof(*out));
 	rc = db_prepare(c,
-			"SELECT coalesce(phone, ''), coalesce(email, ''), notice_channel "
-			"FROM patients WHERE id = $1",
+			"SELECT coalesce(phone, ''), coalesce(email, ''), notice_channel, "
+			"protected_identity FROM patients WHERE id = $1",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
@@ -251,6 +251,7 @@ enum lmn_rc notices_contact_get(struct db_conn *c, int64_t patient_id, struct pa
 		db_col_copy(st, 0, out->phone, sizeof(out->phone));
 		db_col_copy(st, 1, out->email, sizeof(out->email));
 		db_col_copy(st, 2, out->channel, sizeof(out->channel));
+		out->protected_identity = db_col_int(st, 3) != 0;
 	}
 	db_done(st);
 	return rc;

@@ -67,6 +67,7 @@ struct patient_contact {
 	char phone[64];
 	char email[256];
 	char channel[8]; /* "sms", "email" or "none" */
+	bool protected_identity; /* read only: the patient's identity is protected */
 };
 LMN_MUST_USE enum lmn_rc notices_contact_get(struct db_conn *c, int64_t patient_id,
 					     struct patient_contact *out, struct lmn_err *err);

@@ -18,6 +18,8 @@ static const struct web_page pages[] = {
 	{ "POST", "/bestall", page_my_order_post, R(PATIENT) },
 	{ "GET", "/mina-bestallningar", page_my_orders, R(PATIENT) },
 	{ "GET", "/vem-har-last", page_my_access_log, R(PATIENT) },
+	{ "GET", "/mina-uppgifter", page_my_contact, R(PATIENT) },
+	{ "POST", "/mina-uppgifter", page_my_contact_post, R(PATIENT) },
 
 	{ "GET", "/bestallningar/{id}", page_order, R(PATIENT) | STAFF | R(DISTRIBUTOR) },
 	{ "POST", "/bestallningar/{id}/makulera", page_order_cancel, R(PATIENT) | STAFF },

@@ -332,6 +332,50 @@ try:
     r = lmntest.Client(srv.port, "admin").get("/api/notices?state=queued")
     t.ok(any(n.get("order_id") == waiting for n in (r.json() or {}).get("notices", [])),
          "and is listed as queued", r.text[:300])
+
+    # --- "Mina uppgifter": the patient's phone, e-mail and choice, through the API and the page ---
+    r = patient.get("/api/patients/1/contact")
+    t.check("the patient reads their contact details", (200, MAIL, "email"),
+            (r.status, (r.json() or {}).get("email"), (r.json() or {}).get("notice_channel")))
+    r = patient.request("PUT", "/api/patients/1/contact",
+                        {"phone": "", "email": "inte en adress", "notice_channel": "email"})
+    t.check("an e-mail address that is none is refused at its field", (422, "email"),
+            (r.status, (r.json() or {}).get("field")))
+    r = patient.request("PUT", "/api/patients/1/contact",
+                        {"phone": "", "email": MAIL, "notice_channel": "sms"})
+    t.check("SMS without a phone is refused at the phone", (422, "phone"),
+            (r.status, (r.json() or {}).get("field")))
+    r = patient.request("PUT", "/api/patients/2/contact",
+                        {"phone": "", "email": MAIL, "notice_channel": "email"})
+    t.check("a patient may not change another's", 403, r.status)
+    r = patient.request("PUT", "/api/patients/1/contact",
+                        {"phone": "070-111 22 33", "email": "", "notice_channel": "sms"})
+    t.check("the patient chooses SMS", 200, r.status)
+    t.check("and it is stored", [("070-111 22 33", None, "sms")],
+            wd.sql("SELECT phone, email, notice_channel FROM patients WHERE id = 1"))
+    log = patient.get("/api/patients/1/access-log").json()["entries"]
+    t.ok(any(e["what"] == "kontaktuppgifter ändrade" and e["action"] == "update" for e in log),
+         "the change is in the patient's access log", log[:3])
+    page = patient.get("/mina-uppgifter")
+    t.ok(page.status == 200 and 'href="/mina-uppgifter"' in page.text
+         and 'value="070-111 22 33"' in page.text,
+         "the page shows the choice, linked from the patient's navigation", page.text[:300])
+    form = {"_csrf": patient.csrf, "telefon": "12", "epost": "", "meddelanden": "sms"}
+    page = patient.request("POST", "/mina-uppgifter", form=form)
+    t.ok(page.status == 422 and 'id="telefon-fel"' in page.text
+         and "Skriv ett svenskt mobilnummer" in page.text,
+         "a wrong number is shown in Swedish next to its field", page.status, page.text[-1500:])
+    form.update(telefon="", epost=MAIL, meddelanden="email")
+    page = patient.request("POST", "/mina-uppgifter", form=form)
+    t.ok(page.status == 422 and "Telefonnumret behövs" in page.text,
+         "the phone, which deliveries need, cannot be removed", page.status)
+    form.update(telefon="070-111 22 33", epost=MAIL, meddelanden="none")
+    page = patient.request("POST", "/mina-uppgifter", form=form)
+    t.check("opting out through the page is stored", (303, "none"),
+            (page.status, wd.sql("SELECT notice_channel FROM patients WHERE id = 1")[0][0]))
+    r = place(patient, 1, items[1][6])
+    t.check("after opting out an order queues nothing", (201, []),
+            (r.status, outbox((r.json() or {}).get("id"))))
 except Exception as e:  # a failure to set up is a failed test, not a crash of the harness
     t.ok(False, "the notice tests ran to the end", repr(e),
          srv.stderr() if srv else "")

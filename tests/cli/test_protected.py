@@ -96,6 +96,7 @@ IDS = {  # path template -> the ids of its {id}
     "/api/patients/{id}/access-log": prot,
     "/api/patients/{id}/prescriptions": prot,
     "/api/patients/{id}/orders": prot,
+    "/api/patients/{id}/contact": prot,
     "/api/orders/{id}": prot_orders,
     "/api/shipments/{id}": prot_shipments,
     "/api/article-imports/{id}": first_ids("article_imports"),
