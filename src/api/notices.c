@@ -63,6 +63,26 @@ static size_t discard(char *ptr, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
+/* What went wrong, in Swedish for the administration's page (no recipient in it). */
+static const char *curl_sv(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST: return "adressen hittades inte";
+	case CURLE_COULDNT_CONNECT: return "gick inte att ansluta till";
+	case CURLE_OPERATION_TIMEDOUT: return "svarade inte i tid";
+	case CURLE_LOGIN_DENIED: return "tog inte emot inloggningen";
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING: return "bröt förbindelsen";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_USE_SSL_FAILED: return "gick inte att nå krypterat (TLS)";
+	case CURLE_UPLOAD_FAILED:
+	case CURLE_QUOTE_ERROR: return "tog inte emot meddelandet";
+	default: return "gav ett fel";
+	}
+}
+
 /* A header's text as RFC 2047 UTF-8 base64 ("=?UTF-8?B?…?="). */
 static void add_encoded(struct buf *b, const char *s)
 {
@@ -114,11 +134,11 @@ static bool send_mail(const struct notices_config *cfg, const struct notice_row 
 	long code = 0;
 
 	if (!notice_email_valid(r->recipient)) {
-		snprintf(why, nwhy, "e-mail address not accepted");
+		snprintf(why, nwhy, "E-postadressen går inte att skicka till.");
 		return false;
 	}
 	if (!(h = curl_easy_init())) {
-		snprintf(why, nwhy, "libcurl: out of memory");
+		snprintf(why, nwhy, "Minnet tog slut (libcurl).");
 		return false;
 	}
 	buf_init(&msg, 64 * 1024);
@@ -126,7 +146,7 @@ static bool send_mail(const struct notices_config *cfg, const struct notice_row 
 	snprintf(from, sizeof(from), "<%s>", cfg->mail_from);
 	rcpt = curl_slist_append(NULL, r->recipient);
 	if (msg.failed || !rcpt) {
-		snprintf(why, nwhy, "out of memory");
+		snprintf(why, nwhy, "Minnet tog slut.");
 		cc = CURLE_OUT_OF_MEMORY;
 		goto out;
 	}
@@ -145,7 +165,8 @@ static bool send_mail(const struct notices_config *cfg, const struct notice_row 
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-		snprintf(why, nwhy, "SMTP: %s (reply %ld)", curl_easy_strerror(cc), code);
+		snprintf(why, nwhy, "E-postservern (SMTP) %s, svarskod %ld (curl %d: %s).",
+			 curl_sv(cc), code, (int)cc, curl_easy_strerror(cc));
 	}
 out:
 	curl_slist_free_all(rcpt);
@@ -179,12 +200,12 @@ static bool send_sms(const struct notices_config *cfg, const struct notice_row *
 	bool ok;
 
 	if (!notice_phone_e164(r->recipient, to)) {
-		snprintf(why, nwhy, "phone number not accepted");
+		snprintf(why, nwhy, "Telefonnumret går inte att skicka sms till.");
 		return false;
 	}
 	if (!(body = sms_json(r, to)) || !(h = curl_easy_init())) {
 		free(body);
-		snprintf(why, nwhy, "out of memory");
+		snprintf(why, nwhy, "Minnet tog slut.");
 		return false;
 	}
 	hdr = curl_slist_append(NULL, "Content-Type: application/json");
@@ -200,9 +221,10 @@ static bool send_sms(const struct notices_config *cfg, const struct notice_row *
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	ok = cc == CURLE_OK && code >= 200 && code < 300;
 	if (cc != CURLE_OK)
-		snprintf(why, nwhy, "SMS gateway: %s", curl_easy_strerror(cc));
+		snprintf(why, nwhy, "Sms-tjänsten %s (curl %d: %s).", curl_sv(cc), (int)cc,
+			 curl_easy_strerror(cc));
 	else if (!ok)
-		snprintf(why, nwhy, "SMS gateway: HTTP status %ld", code);
+		snprintf(why, nwhy, "Sms-tjänsten svarade med HTTP-status %ld.", code);
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(h);
 	free(body);

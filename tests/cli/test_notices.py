@@ -200,7 +200,7 @@ try:
     second = (r.json() or {}).get("id")
     t.check("an order is placed while the relay is down", 201, r.status)
     row = wait_for(lambda: [x for x in outbox(second) if x[2] >= 1])
-    t.ok(row and row[0][3] == 0 and row[0][4] == 0 and "SMTP" in row[0][5],
+    t.ok(row and row[0][3] == 0 and row[0][4] == 0 and "E-postservern (SMTP)" in row[0][5],
          "its notice failed, is kept queued with the relay's error", row)
     t.ok(row and MAIL not in row[0][5], "the error does not name the recipient", row)
     t.check("nothing arrived meanwhile", [], mentions(second))
@@ -294,7 +294,7 @@ try:
     r = place(ks, 2, items[2][1])
     dead_order = (r.json() or {}).get("id")
     row = wait_for(lambda: [x for x in outbox(dead_order) if x[4]], 20)
-    t.ok(row and row[0][2] == 2 and "HTTP status 500" in row[0][5],
+    t.ok(row and row[0][2] == 2 and "HTTP-status 500" in row[0][5],
          "after two refused attempts the notice is dead", outbox(dead_order))
     admin = lmntest.Client(srv.port, "admin")
     r = admin.get("/api/notices?state=dead")
@@ -304,6 +304,12 @@ try:
          "the administration finds it among the dead letters", r.status, r.text[:500])
     t.ok("0708435363" not in r.text.replace(" ", "").replace("-", "") and "+4670" not in r.text
          and "beställning" not in r.text, "without the recipient or the text", r.text[:500])
+    page = admin.get("/admin/drift")
+    t.ok(page.status == 200 and "Meddelanden som inte gick att skicka" in page.text
+         and ">%d</td>" % dead_order in page.text
+         and "Sms-tjänsten svarade med HTTP-status 500." in page.text
+         and "0708435363" not in page.text.replace(" ", "").replace("-", ""),
+         "the operations page lists it in Swedish, without the recipient", page.text[-2500:])
     t.check("a patient may not list notices", 403,
             lmntest.Client(srv.port, "patient").get("/api/notices").status)
     srv.stop()
