@@ -6,7 +6,9 @@
  *   registered late for an earlier day may have completed an order before its contact date. The
  *   registrations of a few seconds are one run (JOBS_DELIVERY_DELAY_MS).
  * - Removing access-log entries past the retention period (access_log_retention), at start and
- *   when the date changes, JOBS_RETENTION_BATCH entries per transaction. */
+ *   when the date changes, JOBS_RETENTION_BATCH entries per transaction.
+ * - Queuing the notices of prescriptions expiring within JOBS_EXPIRING_DAYS (issue 20), with the
+ *   retention, each prescription once. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@
 #define JOBS_DELIVERY_DELAY_MS 2000
 /* How often the thread looks whether the local date has changed. */
 #define JOBS_CLOCK_SECONDS 30
+/* A prescription is told of when its last day is this close (issue 20: "within 30 days"). */
+#define JOBS_EXPIRING_DAYS 30
 /* Access-log entries removed per transaction: the writer is held a few milliseconds at a time. */
 #define JOBS_RETENTION_BATCH 2000
 
@@ -73,6 +77,34 @@ static enum lmn_rc retention_write(struct db_conn *c, void *arg)
 	struct retention_job *j = arg;
 
 	return access_log_remove_expired(c, j->now, JOBS_RETENTION_BATCH, &j->removed, j->err);
+}
+
+struct expiring_job {
+	lmn_day today;
+	const char *now;
+	struct lmn_err *err;
+};
+
+static enum lmn_rc expiring_write(struct db_conn *c, void *arg)
+{
+	struct expiring_job *j = arg;
+	int64_t queued;
+
+	return notices_enqueue_expiring(c, j->today, j->today + JOBS_EXPIRING_DAYS, j->now, &queued,
+					j->err);
+}
+
+static enum lmn_rc run_expiring(struct db *db, const struct clock_now *now, struct lmn_err *err)
+{
+	struct db_conn *c;
+	struct expiring_job j = { now->day, now->iso, err };
+	enum lmn_rc rc;
+
+	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
+		return rc;
+	rc = db_write(c, expiring_write, &j, err);
+	db_release(db, c);
+	return rc;
 }
 
 static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules,
@@ -168,6 +200,11 @@ static void *jobs_main(void *arg)
 			if (now.day != retention_day) {
 				rc = run_retention(jobs.db, now.iso, &err);
 				report("removing access-log entries past retention", rc, &err);
+				if (rc == LMN_OK) {
+					rc = run_expiring(jobs.db, &now, &err);
+					report("queuing the notices of prescriptions expiring", rc,
+					       &err);
+				}
 				if (rc == LMN_OK)
 					retention_day = now.day;
 			}

@@ -190,6 +190,76 @@ enum lmn_rc notices_enqueue_delayed(struct db_conn *c, int64_t after, lmn_day si
 	return rc;
 }
 
+struct expiring {
+	int64_t prescription_id, patient_id;
+	lmn_day last;
+};
+
+enum lmn_rc notices_enqueue_expiring(struct db_conn *c, lmn_day today, lmn_day until,
+				     const char *now, int64_t *queued, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	struct expiring *e = NULL;
+	size_t n = 0, cap = 0;
+	char from[11], to[11];
+	bool row;
+	enum lmn_rc rc;
+
+	*queued = 0;
+	date_format(today, from);
+	date_format(until, to);
+	rc = db_prepare(c,
+			"SELECT r.id, r.patient_id, min(i.last_valid) FROM patients p "
+			"JOIN prescriptions r ON r.patient_id = p.id "
+			"JOIN prescription_items i ON i.prescription_id = r.id "
+			"WHERE p.notice_channel <> 'none' AND i.cancelled_at IS NULL "
+			"AND i.replaced_by IS NULL AND i.withdrawals_remaining > 0 "
+			"AND i.last_valid >= $1 AND i.last_valid <= $2 "
+			"AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.prescription_id = r.id) "
+			"GROUP BY r.id ORDER BY r.id",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			struct expiring *a = realloc(e, ncap * sizeof(*a));
+			if (!a) {
+				rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+				break;
+			}
+			e = a;
+			cap = ncap;
+		}
+		e[n].prescription_id = db_col_int(st, 0);
+		e[n].patient_id = db_col_int(st, 1);
+		if (date_parse(db_col_text(st, 2), 10, &e[n].last) != LMN_OK)
+			e[n].last = LMN_DAY_NONE;
+		n++;
+	}
+	db_done(st);
+	for (size_t i = 0; rc == LMN_OK && i < n; i++) {
+		struct notice_facts f = { .order_id = 0, .day = e[i].last };
+		bool q;
+		rc = notices_enqueue(c, e[i].patient_id, 0, NOTICE_PRESCRIPTION_EXPIRING, &f, now, &q,
+				     err);
+		if (rc == LMN_OK && q) {
+			rc = db_prepare(c, "UPDATE outbox SET prescription_id = $1 WHERE id = $2", &st,
+					err);
+			if (rc == LMN_OK) {
+				db_bind_int(st, 1, e[i].prescription_id);
+				db_bind_int(st, 2, db_last_id(c));
+				rc = db_run(st, err);
+			}
+			*queued += 1;
+		}
+	}
+	free(e);
+	return rc;
+}
+
 enum lmn_rc notices_list(struct db_conn *c, const char *state, int64_t max, notice_status_fn fn,
 			 void *arg, struct lmn_err *err)
 {

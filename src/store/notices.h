@@ -50,6 +50,14 @@ LMN_MUST_USE enum lmn_rc notices_enqueue_delayed(struct db_conn *c, int64_t afte
 						 const char *now, int64_t *queued,
 						 struct lmn_err *err);
 
+/* The notices of prescriptions expiring (issue 20): for each prescription of a patient who chose
+ * a channel with an item still in force (not cancelled nor replaced, withdrawals left) whose last
+ * day is from today to `until`, and not told before, a notice naming the first such day. In the
+ * caller's write transaction; *queued: how many. */
+LMN_MUST_USE enum lmn_rc notices_enqueue_expiring(struct db_conn *c, lmn_day today, lmn_day until,
+						  const char *now, int64_t *queued,
+						  struct lmn_err *err);
+
 /* A notice as the administration sees it: no recipient, no text. */
 struct notice_status {
 	int64_t id, patient_id, order_id, attempts;

@@ -318,6 +318,9 @@ try:
     # and the opted-out patient's are late: the contact cases opened at start tell the first ---
     wd.sql("UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?)",
            (second, none_order))
+    # Patient 1's prescription ends within 30 days (patient 2's copy does not): told once.
+    wd.sql("UPDATE prescription_items SET last_valid = '2026-12-10' WHERE prescription_id = ?",
+           (rx,))
     srv = serve()
     t.check("a delayed order's patient is told when its contact case opens",
             ["order_received", "delayed"],
@@ -327,6 +330,12 @@ try:
     t.ok(late and late[0][0].startswith("Din beställning %d är försenad." % second),
          "in plain Swedish", late)
     t.check("the opted-out patient's late order tells nothing", [], outbox(none_order))
+    exp = wait_for(lambda: wd.sql("SELECT patient_id, prescription_id, subject, body FROM outbox "
+                                  "WHERE kind = 'prescription_expiring'"), 5)
+    t.check("a prescription ending within 30 days is told, once, to its patient", [(1, rx)],
+            [(p, x) for p, x, _, _ in exp])
+    t.ok(exp and "går snart ut (sista dag torsdag 10 december)" in exp[0][3]
+         and exp[0][2] == "Din förskrivning går snart ut", "in plain Swedish", exp)
     t.check("both cases were opened", 2, wd.sql(
         "SELECT count(*) FROM contact_cases WHERE order_id IN (?, ?)", (second, none_order))[0][0])
     patient = lmntest.Client(srv.port, "patient")

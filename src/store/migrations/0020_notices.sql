@@ -18,6 +18,7 @@ CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
     patient_id      INTEGER NOT NULL REFERENCES patients(id),
     order_id        INTEGER REFERENCES orders(id),
+    prescription_id INTEGER REFERENCES prescriptions(id), -- a prescription expiring: told once
     kind            TEXT NOT NULL CHECK (kind = 'order_received' OR kind = 'shipped'
                         OR kind = 'ready_for_pickup' OR kind = 'delayed'
                         OR kind = 'prescription_expiring'),
@@ -36,3 +37,4 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND dead_at IS NULL;
 CREATE INDEX outbox_dead ON outbox (dead_at) WHERE dead_at IS NOT NULL;
 CREATE INDEX outbox_order ON outbox (order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX outbox_prescription ON outbox (prescription_id) WHERE prescription_id IS NOT NULL;
