@@ -4,7 +4,6 @@
  * (GET /api/notices). A notice is marked sent after the relay or gateway took it: a crash in
  * between sends it again (at least once, never lost). Without a relay or gateway for a channel,
  * its notices stay queued. Also the administration's list of notices not sent. */
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +263,20 @@ static void report(enum lmn_rc rc, const struct lmn_err *err)
 		fprintf(stderr, "lmn: notices: %s (tried again later)\n", err->message);
 }
 
+/* Records the outcome of one attempt, on a connection of its own: none is held from the pool
+ * while the relay or gateway is talked to (up to NOTICES_TIMEOUT_S each). */
+static enum lmn_rc mark(struct mark_job *j)
+{
+	struct db_conn *c;
+	enum lmn_rc rc;
+
+	if ((rc = db_acquire(worker.db, &c, j->err)) != LMN_OK)
+		return rc;
+	rc = db_write(c, mark_write, j, j->err);
+	db_release(worker.db, c);
+	return rc;
+}
+
 /* Sends the notices due now; how many were looked at (a full batch: look again at once). */
 static size_t run_once(const struct notices_config *cfg, struct notice_row *rows)
 {
@@ -279,12 +292,20 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 	}
 	rc = notices_due(c, (int64_t)time(NULL), cfg->smtp_url != NULL, cfg->sms_url != NULL, rows,
 			 NOTICES_BATCH, &n, &err);
+	db_release(worker.db, c);
 	report(rc, &err);
 	for (size_t i = 0; rc == LMN_OK && i < n; i++) {
 		const struct notice_row *r = &rows[i];
 		char why[256] = "";
-		bool sent = strcmp(r->channel, "email") == 0 ? send_mail(cfg, r, why, sizeof(why))
-							     : send_sms(cfg, r, why, sizeof(why));
+		bool stop, sent;
+
+		pthread_mutex_lock(&worker.lock); /* lmn serve stopping: the rest waits, queued */
+		stop = worker.stop;
+		pthread_mutex_unlock(&worker.lock);
+		if (stop)
+			return 0;
+		sent = strcmp(r->channel, "email") == 0 ? send_mail(cfg, r, why, sizeof(why))
+						      : send_sms(cfg, r, why, sizeof(why));
 		struct mark_job j = { .id = r->id, .sent = sent,
 				      .dead = !sent && r->attempts + 1 >= cfg->max_attempts,
 				      .next_s = (int64_t)time(NULL) + backoff(cfg, r->attempts + 1),
@@ -297,10 +318,9 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 			fprintf(stderr, "lmn: notice %lld (%s) not sent, attempt %lld%s: %s\n",
 				(long long)r->id, r->channel, (long long)(r->attempts + 1),
 				j.dead ? ", the last" : "", why);
-		rc = db_write(c, mark_write, &j, &err);
+		rc = mark(&j);
 	}
 	report(rc, &err);
-	db_release(worker.db, c);
 	return rc == LMN_OK ? n : 0;
 }
 

@@ -285,7 +285,8 @@ try:
             ["order_received", "shipped", "ready_for_pickup"],
             [k for (k,) in wd.sql("SELECT kind FROM outbox WHERE order_id = ? ORDER BY id",
                                   (pick,))])
-    srv.stop()
+    t.check("lmn serve with its notice worker stops cleanly (and, sanitized, without a leak)",
+            0, srv.stop())
 
     # --- A notice the gateway keeps refusing ends as a dead letter the administration sees ---
     Gateway.status = 500
