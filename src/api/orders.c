@@ -517,15 +517,23 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 
 	address[0] = postal[0] = city[0] = phone[0] = '\0';
 	if (strcmp(in->method, "home") == 0) {
+		char today[11];
+
+		/* The patient's temporary delivery address (migration 20) on the days it is for. */
 		rc = db_prepare(ctx->c,
-				"SELECT address, postal_code, city, coalesce(phone, ''), protected_identity "
-				"FROM patients WHERE id = $1",
+				"SELECT CASE WHEN t THEN temp_address ELSE address END, "
+				"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
+				"CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
+				"protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
+				"temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
 				&st, &ctx->err);
 		if (rc != LMN_OK) {
 			api_fail(ctx, rc);
 			return false;
 		}
+		date_format(ctx->today, today);
 		db_bind_int(st, 1, ctx->id[0]);
+		db_bind_text(st, 2, today);
 		rc = db_step(st, &row, &ctx->err);
 		if (rc == LMN_OK && row) {
 			snprintf(address, 256, "%s", in->address ? in->address : db_col_text(st, 0));

@@ -613,11 +613,20 @@ int patients_access_log(struct api_ctx *ctx)
  * §3), as their address. */
 static json_t *contact_json(const struct api_ctx *ctx, const struct patient_contact *pc)
 {
+	json_t *o;
+
 	if (pc->protected_identity && !access_sees_protected(ctx))
 		return json_pack("{s:s, s:b}", "notice_channel", pc->channel, "protected_identity",
 				 true);
-	return json_pack("{s:s, s:s, s:s}", "phone", pc->phone, "email", pc->email,
-			 "notice_channel", pc->channel);
+	o = json_pack("{s:s, s:s, s:s}", "phone", pc->phone, "email", pc->email, "notice_channel",
+		      pc->channel);
+	if (o && *pc->temp_address)
+		json_object_set_new(o, "temporary_address",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
+					      pc->temp_address, "postal_code", pc->temp_postal_code,
+					      "city", pc->temp_city, "from", pc->temp_from, "until",
+					      pc->temp_until));
+	return o;
 }
 
 int patients_contact_get(struct api_ctx *ctx)
@@ -646,11 +655,71 @@ static bool contact_refuse(struct api_ctx *ctx, unsigned status, const char *cod
 	return false;
 }
 
+/* The longest a temporary delivery address lasts. */
+#define TEMP_ADDRESS_MAX_DAYS 366
+
+/* A PUT's temporary delivery address (t: its object), checked into pc: false with the answer
+ * written. */
+static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_contact *pc)
+{
+	const char *address, *postal, *city, *from, *until;
+	json_t *saved = ctx->body;
+	lmn_day dfrom, duntil;
+	size_t n = 0;
+	bool ok;
+
+	if (!json_is_object(t))
+		return contact_refuse(ctx, 400, "invalid_input", "temporary_address",
+				      "temporary_address ska vara ett objekt med address, "
+				      "postal_code, city, from och until, eller null.");
+	ctx->body = t;
+	ok = api_str(ctx, "address", true, &address) && api_str(ctx, "postal_code", true, &postal) &&
+	     api_str(ctx, "city", true, &city) && api_str(ctx, "from", true, &from) &&
+	     api_str(ctx, "until", true, &until);
+	ctx->body = saved;
+	if (!ok)
+		return false;
+	if (!*address || strlen(address) >= sizeof(pc->temp_address))
+		return contact_refuse(ctx, 422, "invalid_address", "temporary_address.address",
+				      "Skriv gatuadressen dit leveranserna ska gå.");
+	for (const char *p = postal; *p; p++)
+		if (*p != ' ' && n < 5 && *p >= '0' && *p <= '9')
+			pc->temp_postal_code[n++] = *p;
+		else if (*p != ' ')
+			n = 6;
+	if (n != 5)
+		return contact_refuse(ctx, 422, "invalid_postal_code",
+				      "temporary_address.postal_code",
+				      "Postnumret ska ha fem siffror, till exempel 413 01.");
+	if (!*city || strlen(city) >= sizeof(pc->temp_city))
+		return contact_refuse(ctx, 422, "invalid_city", "temporary_address.city",
+				      "Skriv orten.");
+	if (strlen(from) != 10 || date_parse(from, 10, &dfrom) != LMN_OK)
+		return contact_refuse(ctx, 422, "invalid_date", "temporary_address.from",
+				      "Skriv första dagen som ett datum, till exempel 2026-12-01.");
+	if (strlen(until) != 10 || date_parse(until, 10, &duntil) != LMN_OK)
+		return contact_refuse(ctx, 422, "invalid_date", "temporary_address.until",
+				      "Skriv sista dagen som ett datum, till exempel 2026-12-31.");
+	if (duntil < dfrom || duntil < ctx->today)
+		return contact_refuse(ctx, 422, "invalid_period", "temporary_address.until",
+				      "Sista dagen kan inte vara före första dagen eller före i dag.");
+	if (duntil - dfrom >= TEMP_ADDRESS_MAX_DAYS)
+		return contact_refuse(ctx, 422, "invalid_period", "temporary_address.until",
+				      "En tillfällig adress gäller högst ett år. Ändra din vanliga "
+				      "adress om du har flyttat.");
+	snprintf(pc->temp_address, sizeof(pc->temp_address), "%s", address);
+	snprintf(pc->temp_city, sizeof(pc->temp_city), "%s", city);
+	snprintf(pc->temp_from, sizeof(pc->temp_from), "%s", from);
+	snprintf(pc->temp_until, sizeof(pc->temp_until), "%s", until);
+	return true;
+}
+
 /* The fields of a PUT, checked: false with the answer written. */
 static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
 {
 	const char *phone = NULL, *email = NULL, *channel = NULL;
 	char e164[20];
+	json_t *t;
 
 	if (!ctx->body)
 		return contact_refuse(ctx, 400, "invalid_input", NULL,
@@ -683,12 +752,13 @@ static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
 		return contact_refuse(ctx, 422, "email_required", "email",
 				      "Skriv din e-postadress för att få meddelanden med e-post.");
 	snprintf(pc->channel, sizeof(pc->channel), "%s", channel);
-	return true;
+	t = json_object_get(ctx->body, "temporary_address");
+	return !t || json_is_null(t) || temp_address_input(ctx, t, pc);
 }
 
 int patients_contact_put(struct api_ctx *ctx)
 {
-	struct patient_contact pc;
+	struct patient_contact pc, was;
 	enum lmn_rc rc;
 
 	if (!contact_input(ctx, &pc))
@@ -697,16 +767,19 @@ int patients_contact_put(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!access_patient(ctx, ctx->id[0]))
 		return 0;
+	if ((rc = notices_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	/* Whoever may not see a protected identity's phone, e-mail and address may not replace
+	 * them unseen either. */
+	if (was.protected_identity && !access_sees_protected(ctx))
+		return api_problem(ctx, 403, "protected_identity", NULL, NULL,
+				   "Patienten har skyddade personuppgifter. Kontaktuppgifterna "
+				   "ändrar patienten själv under Mina uppgifter.");
 	/* The phone is also the carrier's for a home delivery (orders.c): changed, not removed. */
-	if (!*pc.phone) {
-		struct patient_contact was;
-		if ((rc = notices_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
-			return api_fail(ctx, rc);
-		if (*was.phone)
-			return api_problem(ctx, 422, "phone_required", "phone", NULL,
-					   "Telefonnumret behövs för att transportören ska kunna nå "
-					   "dig vid leveranser. Du kan ändra det men inte ta bort det.");
-	}
+	if (!*pc.phone && *was.phone)
+		return api_problem(ctx, 422, "phone_required", "phone", NULL,
+				   "Telefonnumret behövs för att transportören ska kunna nå dig vid "
+				   "leveranser. Du kan ändra det men inte ta bort det.");
 	rc = notices_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_UPDATE, "kontaktuppgifter ändrade");

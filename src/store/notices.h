@@ -70,12 +70,15 @@ typedef void (*notice_status_fn)(void *arg, const struct notice_status *s);
 LMN_MUST_USE enum lmn_rc notices_list(struct db_conn *c, const char *state, int64_t max,
 				      notice_status_fn fn, void *arg, struct lmn_err *err);
 
-/* The patient's contact details for notices. */
+/* The patient's contact details for notices, and a temporary delivery address ("Mina
+ * uppgifter"). */
 struct patient_contact {
 	char phone[64];
 	char email[256];
 	char channel[8]; /* "sms", "email" or "none" */
 	bool protected_identity; /* read only: the patient's identity is protected */
+	/* A temporary delivery address, from and until (dates, both included); "" for none. */
+	char temp_address[256], temp_postal_code[8], temp_city[64], temp_from[11], temp_until[11];
 };
 LMN_MUST_USE enum lmn_rc notices_contact_get(struct db_conn *c, int64_t patient_id,
 					     struct patient_contact *out, struct lmn_err *err);

@@ -110,6 +110,21 @@ static int contact_page(struct web_ctx *w, unsigned status, json_t *now)
 		  "Till exempel namn@example.se.");
 	web_select(w, "meddelanden", "Meddelanden om dina beställningar", channels,
 		   channel && *channel ? channel : "none");
+	html_lit(&w->h, "<fieldset>\n<legend>Tillfällig leveransadress</legend>\n<p>Ska du vara "
+			"någon annanstans en tid? Hemleveranser av beställningar som görs de dagarna "
+			"går då till den här adressen. Lämna fälten tomma om du inte behöver "
+			"någon.</p>\n");
+	json_t *t = now ? json_object_get(now, "temporary_address") : NULL;
+	web_input(w, "tillf_adress", "Gatuadress", "text", now ? web_s(t, "address") : NULL, false,
+		  NULL);
+	web_input(w, "tillf_postnummer", "Postnummer", "text",
+		  now ? web_s(t, "postal_code") : NULL, false, "Fem siffror, till exempel 413 01.");
+	web_input(w, "tillf_ort", "Ort", "text", now ? web_s(t, "city") : NULL, false, NULL);
+	web_input(w, "tillf_fran", "Första dagen", "date", now ? web_s(t, "from") : NULL, false,
+		  NULL);
+	web_input(w, "tillf_till", "Sista dagen", "date", now ? web_s(t, "until") : NULL, false,
+		  "Högst ett år.");
+	html_lit(&w->h, "</fieldset>\n");
 	web_form_end(w, "Spara");
 	return web_end(w, status);
 }
@@ -134,8 +149,17 @@ int page_my_contact(struct web_ctx *w)
 
 int page_my_contact_post(struct web_ctx *w)
 {
-	static const char *const map[] = { "phone", "telefon", "email", "epost", "notice_channel",
-					   "meddelanden", NULL };
+	static const char *const map[] = {
+		"phone", "telefon", "email", "epost", "notice_channel", "meddelanden",
+		"temporary_address", "tillf_adress", "temporary_address.address", "tillf_adress",
+		"temporary_address.postal_code", "tillf_postnummer", "temporary_address.city",
+		"tillf_ort", "temporary_address.from", "tillf_fran", "temporary_address.until",
+		"tillf_till", NULL
+	};
+	static const char *const temp_fields[] = { "tillf_adress", "tillf_postnummer", "tillf_ort",
+						   "tillf_fran", "tillf_till" };
+	static const char *const temp_keys[] = { "address", "postal_code", "city", "from", "until" };
+	json_t *temp = NULL;
 	const char *phone = web_field(w, "telefon"), *email = web_field(w, "epost");
 	const char *channel = web_field(w, "meddelanden");
 	json_t *body, *out = NULL;
@@ -148,6 +172,18 @@ int page_my_contact_post(struct web_ctx *w)
 		web_error(w, "telefon", "Texten kunde inte läsas (ogiltig UTF-8).");
 		return contact_page(w, 400, NULL);
 	}
+	/* A temporary address when any of its fields is filled in. */
+	for (size_t i = 0; i < 5; i++) {
+		const char *v = web_field(w, temp_fields[i]);
+		if (v && *v && !temp)
+			temp = json_object();
+	}
+	for (size_t i = 0; temp && i < 5; i++) {
+		const char *v = web_field(w, temp_fields[i]);
+		json_object_set_new(temp, temp_keys[i], json_string(v ? v : ""));
+	}
+	if (temp)
+		json_object_set_new(body, "temporary_address", temp);
 	snprintf(path, sizeof(path), "/api/patients/%lld/contact", (long long)my_patient(w));
 	status = web_api(w, "PUT", path, NULL, body, &out);
 	if (status != 200) {

@@ -340,6 +340,7 @@ try:
     t.check("both cases were opened", 2, wd.sql(
         "SELECT count(*) FROM contact_cases WHERE order_id IN (?, ?)", (second, none_order))[0][0])
     patient = lmntest.Client(srv.port, "patient")
+    ks = lmntest.Client(srv.port, "kundtjanst")
     r = place(patient, 1, items[1][4])
     waiting = (r.json() or {}).get("id")
     time.sleep(2)
@@ -389,9 +390,47 @@ try:
     page = patient.request("POST", "/mina-uppgifter", form=form)
     t.check("opting out through the page is stored", (303, "none"),
             (page.status, wd.sql("SELECT notice_channel FROM patients WHERE id = 1")[0][0]))
+
+    # --- A temporary delivery address: home deliveries of orders placed in its days go there ---
+    def delivered_to(order_id):
+        return wd.sql("SELECT delivery_address, delivery_postal_code, delivery_city FROM orders "
+                      "WHERE id = ?", (order_id,))
+
+    base = {"phone": "070-111 22 33", "email": MAIL, "notice_channel": "none"}
+    summer = {"address": "Sommarvägen 3", "postal_code": "452 30", "city": "Strömstad",
+              "from": "2026-11-30", "until": "2026-11-29"}
+    r = patient.request("PUT", "/api/patients/1/contact", dict(base, temporary_address=summer))
+    t.check("a period that ends before it starts is refused at its last day",
+            (422, "temporary_address.until"), (r.status, (r.json() or {}).get("field")))
+    summer.update({"from": "2026-11-20", "until": "2026-12-31"})
+    r = patient.request("PUT", "/api/patients/1/contact", dict(base, temporary_address=summer))
+    t.check("the patient gives a temporary address", (200, "45230"),
+            (r.status, ((r.json() or {}).get("temporary_address") or {}).get("postal_code")))
+    page = patient.get("/mina-uppgifter")
+    t.ok('value="Sommarvägen 3"' in page.text, "the page shows it")
     r = place(patient, 1, items[1][6])
+    t.check("an order placed in its days goes there", [("Sommarvägen 3", "45230", "Strömstad")],
+            delivered_to((r.json() or {}).get("id")))
     t.check("after opting out an order queues nothing", (201, []),
             (r.status, outbox((r.json() or {}).get("id"))))
+    form.update(tillf_adress="Sommarvägen 3", tillf_postnummer="4523", tillf_ort="Strömstad",
+                tillf_fran="2026-12-01", tillf_till="2026-12-31")
+    page = patient.request("POST", "/mina-uppgifter", form=form)
+    t.ok(page.status == 422 and 'id="tillf_postnummer-fel"' in page.text
+         and "Postnumret ska ha fem siffror" in page.text,
+         "a wrong postal code is shown next to its field", page.status)
+    form.update(tillf_postnummer="45230")
+    page = patient.request("POST", "/mina-uppgifter", form=form)
+    t.check("a later period through the page is stored", (303, "2026-12-01"),
+            (page.status, wd.sql("SELECT temp_from FROM patients WHERE id = 1")[0][0]))
+    home = wd.sql("SELECT address, postal_code, city FROM patients WHERE id = 1")
+    r = place(patient, 1, items[1][7])
+    t.check("an order placed before it goes to the registered address", home,
+            delivered_to((r.json() or {}).get("id")))
+    r = ks.request("PUT", "/api/patients/1/contact", dict(base))
+    t.check("customer service may change them for the patient, here removing the temporary "
+            "address", (200, None), (r.status, wd.sql(
+                "SELECT temp_address FROM patients WHERE id = 1")[0][0]))
 except Exception as e:  # a failure to set up is a failed test, not a crash of the harness
     t.ok(False, "the notice tests ran to the end", repr(e),
          srv.stderr() if srv else "")

@@ -8,6 +8,16 @@ ALTER TABLE patients ADD COLUMN email TEXT;
 ALTER TABLE patients ADD COLUMN notice_channel TEXT NOT NULL DEFAULT 'none'
     CHECK (notice_channel = 'sms' OR notice_channel = 'email' OR notice_channel = 'none');
 
+-- A temporary delivery address the patient gives under "Mina uppgifter" (a summer house, a stay
+-- with family): home deliveries of orders placed from temp_from to temp_until (dates, both
+-- included) go there instead of the address. All five or none.
+ALTER TABLE patients ADD COLUMN temp_address TEXT;
+ALTER TABLE patients ADD COLUMN temp_postal_code TEXT
+    CHECK (temp_postal_code IS NULL OR (length(temp_postal_code) = 5 AND temp_postal_code NOT GLOB '*[^0-9]*'));
+ALTER TABLE patients ADD COLUMN temp_city TEXT;
+ALTER TABLE patients ADD COLUMN temp_from TEXT;
+ALTER TABLE patients ADD COLUMN temp_until TEXT CHECK (temp_until IS NULL OR temp_until >= temp_from);
+
 -- The carrier's tracking number, where the distributor gives one.
 ALTER TABLE shipments ADD COLUMN tracking_number TEXT;
 
