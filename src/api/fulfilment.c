@@ -238,7 +238,8 @@ int shipments_create(struct api_ctx *ctx)
 		rc = notices_enqueue(ctx->c, s.patient, ctx->id[0], NOTICE_SHIPPED,
 				     &(struct notice_facts){ .order_id = ctx->id[0],
 							     .day = LMN_DAY_NONE,
-							     .tracking = tracking },
+							     .tracking = tracking,
+							     .partial = partial },
 				     ctx->now, NULL, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, s.patient, ACCESS_UPDATE, "sändning registrerad");

@@ -52,8 +52,14 @@ void notice_text(enum notice_kind kind, const struct notice_facts *f, struct buf
 			buf_addf(body, " Den levereras senast %s.", day);
 		break;
 	case NOTICE_SHIPPED:
-		buf_addf(subject, "Din beställning %lld har skickats", id);
-		buf_addf(body, "Din beställning %lld har skickats.", id);
+		if (f->partial) {
+			buf_addf(subject, "En del av din beställning %lld har skickats", id);
+			buf_addf(body, "En del av din beställning %lld har skickats. Resten skickas "
+				       "när den finns i lager.", id);
+		} else {
+			buf_addf(subject, "Din beställning %lld har skickats", id);
+			buf_addf(body, "Din beställning %lld har skickats.", id);
+		}
 		if (f->tracking && *f->tracking)
 			buf_addf(body, " Kollinummer hos transportören: %s.", f->tracking);
 		break;

@@ -26,6 +26,7 @@ struct notice_facts {
 	int64_t order_id;
 	lmn_day day;
 	const char *tracking;
+	bool partial; /* a shipment with lines left for later */
 };
 
 /* "torsdag 10 december" into out. */

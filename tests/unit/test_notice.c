@@ -47,6 +47,12 @@ static void texts(void **state)
 	assert_null(strstr(body.data, "Kollinummer"));
 	buf_reset(&subject);
 	buf_reset(&body);
+	f.partial = true;
+	notice_text(NOTICE_SHIPPED, &f, &subject, &body);
+	assert_string_equal(subject.data, "En del av din beställning 5512 har skickats");
+	assert_non_null(strstr(body.data, "Resten skickas när den finns i lager."));
+	buf_reset(&subject);
+	buf_reset(&body);
 	notice_text(NOTICE_DELAYED, &f, &subject, &body);
 	assert_string_equal(subject.data, "Din beställning 5512 är försenad");
 	buf_release(&subject);
