@@ -8,7 +8,8 @@
  * - Removing access-log entries past the retention period (access_log_retention), at start and
  *   when the date changes, JOBS_RETENTION_BATCH entries per transaction.
  * - Queuing the notices of prescriptions expiring within JOBS_EXPIRING_DAYS (issue 20), with the
- *   retention, each prescription once. */
+ *   retention, each prescription once, and removing the notices sent more than
+ *   JOBS_SENT_NOTICE_DAYS ago. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@
 #define JOBS_CLOCK_SECONDS 30
 /* A prescription is told of when its last day is this close (issue 20: "within 30 days"). */
 #define JOBS_EXPIRING_DAYS 30
+/* Sent notices (their recipient and text) are kept this long, for questions about them. */
+#define JOBS_SENT_NOTICE_DAYS 90
 /* Access-log entries removed per transaction: the writer is held a few milliseconds at a time. */
 #define JOBS_RETENTION_BATCH 2000
 
@@ -88,8 +91,13 @@ struct expiring_job {
 static enum lmn_rc expiring_write(struct db_conn *c, void *arg)
 {
 	struct expiring_job *j = arg;
-	int64_t queued;
+	char before[11];
+	int64_t queued, removed;
+	enum lmn_rc rc;
 
+	date_format(j->today - JOBS_SENT_NOTICE_DAYS, before);
+	if ((rc = notices_remove_sent(c, before, &removed, j->err)) != LMN_OK)
+		return rc;
 	return notices_enqueue_expiring(c, j->today, j->today + JOBS_EXPIRING_DAYS, j->now, &queued,
 					j->err);
 }

@@ -260,6 +260,23 @@ enum lmn_rc notices_enqueue_expiring(struct db_conn *c, lmn_day today, lmn_day u
 	return rc;
 }
 
+enum lmn_rc notices_remove_sent(struct db_conn *c, const char *before, int64_t *removed,
+				struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	*removed = 0;
+	rc = db_prepare(c, "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1", &st,
+			err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, before);
+	if ((rc = db_run(st, err)) == LMN_OK)
+		*removed = db_changes(c);
+	return rc;
+}
+
 enum lmn_rc notices_list(struct db_conn *c, const char *state, int64_t max, notice_status_fn fn,
 			 void *arg, struct lmn_err *err)
 {

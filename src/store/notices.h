@@ -58,6 +58,12 @@ LMN_MUST_USE enum lmn_rc notices_enqueue_expiring(struct db_conn *c, lmn_day tod
 						  const char *now, int64_t *queued,
 						  struct lmn_err *err);
 
+/* Removes the notices sent before `before` (ISO 8601 local time; their recipient and text are
+ * personal data no longer needed). Dead notices stay for the administration. In the caller's
+ * write transaction; *removed: how many. */
+LMN_MUST_USE enum lmn_rc notices_remove_sent(struct db_conn *c, const char *before,
+					     int64_t *removed, struct lmn_err *err);
+
 /* A notice as the administration sees it: no recipient, no text. */
 struct notice_status {
 	int64_t id, patient_id, order_id, attempts;

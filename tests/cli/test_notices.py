@@ -319,6 +319,13 @@ try:
     # and the opted-out patient's are late: the contact cases opened at start tell the first ---
     wd.sql("UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?)",
            (second, none_order))
+    # A notice sent more than 90 days ago is removed at start (the first one's copy, moved back),
+    # one sent 80 days ago is kept.
+    for at in ("2026-08-24T09:00:00+02:00", "2026-09-04T09:00:00+02:00"):
+        wd.sql("INSERT INTO outbox (patient_id, order_id, kind, channel, recipient, subject, body, "
+               "created_at, attempts, sent_at) SELECT patient_id, order_id, kind, channel, "
+               "recipient, subject, body, ?1, 1, ?1 FROM outbox WHERE id = (SELECT min(id) "
+               "FROM outbox WHERE order_id = ?2)", (at, first))
     # Patient 1's prescription ends within 30 days (patient 2's copy does not): told once.
     wd.sql("UPDATE prescription_items SET last_valid = '2026-12-10' WHERE prescription_id = ?",
            (rx,))
@@ -337,6 +344,9 @@ try:
             [(p, x) for p, x, _, _ in exp])
     t.ok(exp and "går snart ut (sista dag torsdag 10 december)" in exp[0][3]
          and exp[0][2] == "Din förskrivning går snart ut", "in plain Swedish", exp)
+    t.check("a notice sent over 90 days ago is removed in that job, one of 80 days kept",
+            ["2026-09-04T09:00:00+02:00"],
+            [a for (a,) in wd.sql("SELECT sent_at FROM outbox WHERE sent_at < '2026-10'")])
     t.check("both cases were opened", 2, wd.sql(
         "SELECT count(*) FROM contact_cases WHERE order_id IN (?, ?)", (second, none_order))[0][0])
     patient = lmntest.Client(srv.port, "patient")
