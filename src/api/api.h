@@ -326,6 +326,8 @@ LMN_MUST_USE enum lmn_rc notices_start(struct db *db, const struct notices_confi
 void notices_stop(void);
 /* GET /api/notices: the notices not sent (state dead or queued), for the administration. */
 int notices_list_route(struct api_ctx *ctx);
+/* POST /api/notices/{id}/retry: a dead notice queued again, its attempts from 0. */
+int notices_retry_route(struct api_ctx *ctx);
 
 int articles_list(struct api_ctx *ctx);
 int delivery_alternatives_list(struct api_ctx *ctx);

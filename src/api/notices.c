@@ -420,6 +420,18 @@ static void list_one(void *arg, const struct notice_status *s)
 	json_array_append_new(arg, o);
 }
 
+int notices_retry_route(struct api_ctx *ctx)
+{
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
+	    (rc = notices_retry(ctx->c, ctx->id[0], &ctx->err)) != LMN_OK ||
+	    (rc = db_commit(ctx->c, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "state",
+					    "queued"));
+}
+
 int notices_list_route(struct api_ctx *ctx)
 {
 	const char *state = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "state");

@@ -86,6 +86,8 @@ static const struct route routes[] = {
 
 	{ "GET", "/api/notices", notices_list_route, ROLE_BIT(UR_ADMIN),
 	  "Notices to patients not sent: dead letters and those still queued" },
+	{ "POST", "/api/notices/{id}/retry", notices_retry_route, ROLE_BIT(UR_ADMIN),
+	  "Queue a dead notice again, its attempts from 0 (once the relay or gateway is fixed)" },
 	{ "GET", "/api/users", users_list, ROLE_BIT(UR_ADMIN), "Staff accounts" },
 	{ "POST", "/api/users", users_create, ROLE_BIT(UR_ADMIN), "Create a staff account" },
 	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),

@@ -277,6 +277,25 @@ enum lmn_rc notices_remove_sent(struct db_conn *c, const char *before, int64_t *
 	return rc;
 }
 
+enum lmn_rc notices_retry(struct db_conn *c, int64_t id, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	rc = db_prepare(c,
+			"UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = 0 "
+			"WHERE id = $1 AND dead_at IS NOT NULL",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	if ((rc = db_run(st, err)) == LMN_OK && db_changes(c) == 0)
+		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL,
+				 "Det finns inget meddelande nr %lld som inte gick att skicka.",
+				 (long long)id);
+	return rc;
+}
+
 enum lmn_rc notices_list(struct db_conn *c, const char *state, int64_t max, notice_status_fn fn,
 			 void *arg, struct lmn_err *err)
 {

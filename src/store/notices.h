@@ -64,6 +64,11 @@ LMN_MUST_USE enum lmn_rc notices_enqueue_expiring(struct db_conn *c, lmn_day tod
 LMN_MUST_USE enum lmn_rc notices_remove_sent(struct db_conn *c, const char *before,
 					     int64_t *removed, struct lmn_err *err);
 
+/* Puts dead notice id back in the queue with its attempts from 0 (the administration, once the
+ * relay or gateway is fixed): LMN_ENOTFOUND when there is no such dead notice. In the caller's
+ * write transaction. */
+LMN_MUST_USE enum lmn_rc notices_retry(struct db_conn *c, int64_t id, struct lmn_err *err);
+
 /* A notice as the administration sees it: no recipient, no text. */
 struct notice_status {
 	int64_t id, patient_id, order_id, attempts;

@@ -62,6 +62,7 @@ static const struct web_page pages[] = {
 	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke, R(ADMIN) },
 	{ "GET", "/admin/regler", page_admin_rules, R(ADMIN) },
 	{ "GET", "/admin/drift", page_admin_operations, R(ADMIN) },
+	{ "POST", "/admin/drift/meddelanden/{id}/forsok-igen", page_admin_notice_retry, R(ADMIN) },
 	{ "GET", "/admin/rapporter", page_admin_reports, R(ADMIN) },
 	{ "GET", "/admin/fakturaunderlag", page_admin_invoice, R(ADMIN) },
 	{ "GET", "/admin/avgifter", page_admin_fees, R(ADMIN) },

@@ -1047,8 +1047,8 @@ static void notices_section(struct web_ctx *w)
 			      "<th scope=\"col\" class=\"num\">Patient</th>"
 			      "<th scope=\"col\" class=\"num\">Beställning</th>"
 			      "<th scope=\"col\" class=\"num\">Försök</th>"
-			      "<th scope=\"col\">Senaste fel</th></tr></thead>\n<tbody>\n",
-		       captions[k]);
+			      "<th scope=\"col\">Senaste fel</th>%s</tr></thead>\n<tbody>\n",
+		       captions[k], k == 0 ? "<th scope=\"col\">Åtgärd</th>" : "");
 		json_array_foreach(json_object_get(out, "notices"), i, n) {
 			char created[17];
 			snprintf(created, sizeof(created), "%.16s", web_s(n, "created_at"));
@@ -1068,14 +1068,42 @@ static void notices_section(struct web_ctx *w)
 			else
 				html_lit(&w->h, "<td class=\"num\" data-label=\"Beställning\">–</td>");
 			html_f(&w->h, "<td class=\"num\" data-label=\"Försök\">%lld</td>"
-				      "<td data-label=\"Senaste fel\">%s</td></tr>\n",
+				      "<td data-label=\"Senaste fel\">%s</td>",
 			       (long long)web_i(n, "attempts"),
 			       *web_s(n, "last_error") ? web_s(n, "last_error") : "Inte försökt än");
+			if (k == 0) { /* a dead notice may be queued again once the fault is fixed */
+				char action[80];
+				snprintf(action, sizeof(action), "/admin/drift/meddelanden/%lld/forsok-igen",
+					 (long long)web_i(n, "id"));
+				html_lit(&w->h, "<td>");
+				web_form(w, action, false);
+				web_form_end(w, "Försök igen");
+				html_lit(&w->h, "</td>");
+			}
+			html_lit(&w->h, "</tr>\n");
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 		json_decref(out);
 		out = NULL;
 	}
+}
+
+int page_admin_notice_retry(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/notices/%lld/retry", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status != 200) {
+		status = web_message(w, status >= 400 ? (unsigned)status : 500, "Drift",
+				     web_s(out, "detail"));
+		json_decref(out);
+		return status;
+	}
+	json_decref(out);
+	return web_redirect(w, "/admin/drift");
 }
 
 int page_admin_operations(struct web_ctx *w)

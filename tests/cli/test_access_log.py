@@ -53,6 +53,7 @@ CLASSES = {
     "GET /api/article-imports": "none",
     "GET /api/article-imports/{id}": "none",
     "GET /api/notices": "none",  # ids, kinds and states of notices: no recipient, no text
+    "POST /api/notices/{id}/retry": "none",
     "GET /api/users": "none",
     "POST /api/users": "none",
     "POST /api/users/{id}/deactivate": "none",
@@ -149,6 +150,7 @@ PAGE_CLASSES = {
     "GET /admin/anvandare": "none",
     "POST /admin/anvandare": "none",
     "POST /admin/anvandare/{id}/stang": "none",
+    "POST /admin/drift/meddelanden/{id}/forsok-igen": "none",
     "GET /admin/anvandare/{id}/nycklar": "none",
     "POST /admin/anvandare/{id}/nycklar": "none",
     "POST /admin/anvandare/{id}/nycklar/{id}/aterkalla": "none",

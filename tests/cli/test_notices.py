@@ -311,6 +311,22 @@ try:
          and "Sms-tjänsten svarade med HTTP-status 500." in page.text
          and "0708435363" not in page.text.replace(" ", "").replace("-", ""),
          "the operations page lists it in Swedish, without the recipient", page.text[-2500:])
+    # Once the gateway is fixed the administration queues the dead notice again: sent once.
+    Gateway.status = 200
+    nid = listed[0]["id"] if listed else 0
+    page = admin.get("/admin/drift")
+    t.ok('action="/admin/drift/meddelanden/%d/forsok-igen"' % nid in page.text,
+         "the page offers to try the dead notice again")
+    page = admin.request("POST", "/admin/drift/meddelanden/%d/forsok-igen" % nid,
+                         form={"_csrf": admin.csrf})
+    t.check("trying again leads back to the page", 303, page.status)
+    row = wait_for(lambda: [x for x in outbox(dead_order) if x[3]])
+    t.ok(row and row[0][2] == 1 and row[0][4] == 0,
+         "the notice is sent at its first new attempt", outbox(dead_order))
+    t.check("one more POST reached the gateway for it", 3, len(
+        [p for p in Gateway.posts if ("beställning %d " % dead_order).encode() in p[2]]))
+    t.check("a notice not dead cannot be tried again", 404,
+            admin.request("POST", "/api/notices/%d/retry" % nid).status)
     t.check("a patient may not list notices", 403,
             lmntest.Client(srv.port, "patient").get("/api/notices").status)
     srv.stop()
