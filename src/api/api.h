@@ -290,6 +290,13 @@ LMN_MUST_USE enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bo
 					  struct order_placed *out);
 
 int fulfilment_list(struct api_ctx *ctx);
+int fulfilment_get(struct api_ctx *ctx);
+int fulfilment_totals(struct api_ctx *ctx);
+int packing_slip_get(struct api_ctx *ctx);
+int packing_slips_wave(struct api_ctx *ctx);
+/* The last due date of a wave: until (YYYY-MM-DD) or, when NULL or "", the next working day;
+ * false with the answer written when until is no date. */
+bool fulfilment_wave_day(struct api_ctx *ctx, const char *until, char out[11]);
 int shipments_create(struct api_ctx *ctx);
 int shipments_delivered(struct api_ctx *ctx);
 int shipments_returned(struct api_ctx *ctx);

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/login_limit.h"
+#include "store/relationships.h"
 
 #define SESSION_COOKIE "lmn_session"
 #define SESSION_HOURS 12
@@ -526,6 +527,21 @@ int auth_me(struct api_ctx *ctx)
 {
 	json_t *o = json_pack("{s:o}", "user", user_json(&ctx->user));
 
+	/* A delegate (ombud) signs in with the patient role for the patient they act for: the pages
+	 * speak to them as someone acting for another (issue 20). */
+	if (ctx->user.role == UR_PATIENT && ctx->user.patient_id) {
+		bool delegate = false;
+		enum lmn_rc rc = db_begin(ctx->c, false, &ctx->err);
+		if (rc == LMN_OK)
+			rc = delegate_of(ctx->c, ctx->user.id, ctx->user.patient_id, &delegate,
+					 &ctx->err);
+		db_rollback(ctx->c);
+		if (rc != LMN_OK) {
+			json_decref(o);
+			return api_fail(ctx, rc);
+		}
+		json_object_set_new(json_object_get(o, "user"), "delegate", json_boolean(delegate));
+	}
 	if (ctx->user.via_session || ctx->user.via_proxy)
 		json_object_set_new(o, "csrf_token", json_string(ctx->user.csrf));
 	return api_json(ctx, 200, o);

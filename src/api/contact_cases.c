@@ -6,68 +6,161 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "rules/areas.h"
+#include "store/contact_cases.h"
 
-/* The queue: a read of the open cases (an index), no writing but its access-log entry. The
- * cases are opened by lmn serve's job (api/jobs.c), not by this read. */
-int contact_cases_list(struct api_ctx *ctx)
+static const char *const sorts[] = {
+	[CONTACT_SORT_TODAY] = "today",
+	[CONTACT_SORT_OLDEST] = "oldest",
+	[CONTACT_SORT_NEWEST] = "newest",
+	[CONTACT_SORT_ATTEMPTS] = "attempts",
+};
+
+/* A page of the queue, as JSON, with each case's late lines and calls. */
+struct queue_page {
+	struct api_ctx *ctx;
+	json_t *cases;
+};
+
+static enum lmn_rc add_line(const struct contact_case_line *l, void *arg)
 {
-	struct db_stmt *st;
-	json_t *list = json_array();
-	bool row;
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:s}", "article_number",
+			      l->article_number, "article_name", l->article_name, "ordered",
+			      (json_int_t)l->ordered, "shipped", (json_int_t)l->shipped, "delivered",
+			      (json_int_t)l->delivered, "backordered", l->backordered, "reason",
+			      l->reason);
+
+	if (*l->shipped_at)
+		json_object_set_new(o, "shipped_at", json_string(l->shipped_at));
+	if (*l->delivered_at)
+		json_object_set_new(o, "delivered_at", json_string(l->delivered_at));
+	json_array_append_new(arg, o);
+	return LMN_OK;
+}
+
+static enum lmn_rc add_call(const struct contact_call_row *k, void *arg)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "called_at", k->called_at, "outcome", k->outcome,
+			      "called_by", k->called_by);
+
+	if (*k->note)
+		json_object_set_new(o, "note", json_string(k->note));
+	json_array_append_new(arg, o);
+	return LMN_OK;
+}
+
+static enum lmn_rc add_case(const struct contact_case_row *r, void *arg)
+{
+	struct queue_page *pg = arg;
+	json_t *lines = json_array(), *calls = json_array();
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:b, s:I, s:s}", "id",
+			      (json_int_t)r->id, "order_id", (json_int_t)r->order_id, "opened_on",
+			      r->opened_on, "due", r->due, "received_at", r->received_at,
+			      "patient_id", (json_int_t)r->patient_id, "protected_identity",
+			      r->protected_identity, "attempts", (json_int_t)r->attempts, "area",
+			      r->area);
 	enum lmn_rc rc;
 
+	json_array_append_new(pg->cases, o);
+	/* A protected identity's phone is not shown; the case says so and is handled by the
+	 * routine for protected identities. */
+	if (!r->protected_identity) {
+		json_object_set_new(o, "patient_name", json_string(r->patient_name));
+		json_object_set_new(o, "phone", json_string(r->phone));
+	}
+	if (*r->last_outcome) {
+		json_object_set_new(o, "last_outcome", json_string(r->last_outcome));
+		json_object_set_new(o, "last_called_at", json_string(r->last_called_at));
+	}
+	if (r->care_provider_id)
+		json_object_set_new(o, "care_provider",
+				    json_pack("{s:I, s:s}", "id", (json_int_t)r->care_provider_id,
+					      "name", r->care_provider));
+	json_object_set_new(o, "missing", lines);
+	json_object_set_new(o, "calls", calls);
+	rc = contact_case_lines(pg->ctx->c, r->order_id, add_line, lines, &pg->ctx->err);
+	if (rc == LMN_OK)
+		rc = contact_case_calls(pg->ctx->c, r->id, add_call, calls, &pg->ctx->err);
+	return rc;
+}
+
+static enum lmn_rc add_provider(int64_t id, const char *name, int64_t open, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name,
+					     "open", (json_int_t)open));
+	return LMN_OK;
+}
+
+/* The queue: a page of the open cases (chosen by an index), no writing but one access-log entry
+ * naming the patients of the page, as a list view. The cases are opened by lmn serve's job
+ * (api/jobs.c), not by this read. */
+int contact_cases_list(struct api_ctx *ctx)
+{
+	const char *sort = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "sort");
+	const char *area = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "area");
+	struct contact_queue q = { .area = area, .attempts = -1 };
+	struct queue_page pg = { .ctx = ctx, .cases = json_array() };
+	json_t *providers = json_array();
+	int64_t total = 0, attempts;
+	char today[11];
+	enum lmn_rc rc;
+
+	if (!api_query_int(ctx, "limit", 500, 1, 500, &q.limit) ||
+	    !api_query_int(ctx, "offset", 0, 0, INT64_MAX, &q.offset) ||
+	    !api_query_int(ctx, "care_provider", 0, 0, INT64_MAX, &q.care_provider) ||
+	    !api_query_int(ctx, "attempts", -1, -1, 3, &attempts))
+		goto refused;
+	q.attempts = (int)attempts;
+	q.sort = CONTACT_SORT_TODAY;
+	if (sort) {
+		size_t i = 0;
+
+		while (i < sizeof(sorts) / sizeof(*sorts) && strcmp(sorts[i], sort) != 0)
+			i++;
+		if (i == sizeof(sorts) / sizeof(*sorts)) {
+			api_problem(ctx, 400, "invalid_input", "sort", NULL,
+				    "Ordningen ska vara today, oldest, newest eller attempts.");
+			goto refused;
+		}
+		q.sort = (enum contact_sort)i;
+	}
+	if (area && *area && area_parse(area, strlen(area)) < 0) {
+		api_problem(ctx, 400, "invalid_input", "area", NULL,
+			    "Produktområdet finns inte i förteckningen.");
+		goto refused;
+	}
+	date_format(ctx->today, today);
+	q.today = today;
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
 		goto fail;
-	rc = db_prepare(ctx->c,
-			"SELECT c.id, c.order_id, c.opened_on, o.due, o.received_at, o.patient_id, "
-			"p.given_name || ' ' || p.family_name, coalesce(p.phone, ''), "
-			"p.protected_identity, coalesce(c.outcome, ''), coalesce(c.called_at, '') "
-			"FROM contact_cases c JOIN orders o ON o.id = c.order_id "
-			"JOIN patients p ON p.id = o.patient_id WHERE c.closed_at IS NULL "
-			"ORDER BY c.opened_on, c.id LIMIT 500",
-			&st, &ctx->err);
-	if (rc != LMN_OK) {
-		db_rollback(ctx->c);
-		goto fail;
-	}
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		bool protected_id = db_col_int(st, 8) != 0;
-		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:b}", "id",
-				      (json_int_t)db_col_int(st, 0), "order_id",
-				      (json_int_t)db_col_int(st, 1), "opened_on", db_col_text(st, 2),
-				      "due", db_col_text(st, 3), "received_at", db_col_text(st, 4),
-				      "patient_id", (json_int_t)db_col_int(st, 5), "protected_identity",
-				      protected_id);
-		/* A protected identity's phone is not shown; the case says so and is handled by the
-		 * routine for protected identities. */
-		if (!protected_id) {
-			json_object_set_new(o, "patient_name", json_string(db_col_text(st, 6)));
-			json_object_set_new(o, "phone", json_string(db_col_text(st, 7)));
-		}
-		if (*db_col_text(st, 9)) {
-			json_object_set_new(o, "last_outcome", json_string(db_col_text(st, 9)));
-			json_object_set_new(o, "last_called_at", json_string(db_col_text(st, 10)));
-		}
-		json_array_append_new(list, o);
-	}
-	db_done(st);
+	rc = contact_cases_queue(ctx->c, &q, add_case, &pg, &total, &ctx->err);
+	if (rc == LMN_OK)
+		rc = contact_cases_providers(ctx->c, add_provider, providers, &ctx->err);
 	db_rollback(ctx->c);
 	if (rc == LMN_OK)
-		rc = access_record_list_read(ctx, list, "patient_id", "kontaktärende");
+		rc = access_record_list_read(ctx, pg.cases, "patient_id", "kontaktärenden (kön)");
 	if (rc != LMN_OK)
 		goto fail;
-	return api_json(ctx, 200, json_pack("{s:o}", "cases", list));
+	return api_json(ctx, 200,
+			json_pack("{s:o, s:I, s:I, s:I, s:s, s:o}", "cases", pg.cases, "total",
+				  (json_int_t)total, "limit", (json_int_t)q.limit, "offset",
+				  (json_int_t)q.offset, "sort", sorts[q.sort], "care_providers",
+				  providers));
 fail:
-	json_decref(list);
+	json_decref(pg.cases);
+	json_decref(providers);
 	return api_fail(ctx, rc);
+refused:
+	json_decref(pg.cases);
+	json_decref(providers);
+	return (int)ctx->resp->status;
 }
 
 int contact_cases_call(struct api_ctx *ctx)
 {
 	const char *outcome, *note = NULL;
-	struct db_stmt *st;
 	int64_t patient = 0;
-	bool row, closed = false, reached;
+	bool closed = false, reached;
 	enum lmn_rc rc;
 
 	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "note", false, &note))
@@ -79,38 +172,15 @@ int contact_cases_call(struct api_ctx *ctx)
 	reached = strcmp(outcome, "reached") == 0;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c,
-			"SELECT o.patient_id, c.closed_at IS NOT NULL FROM contact_cases c "
-			"JOIN orders o ON o.id = c.order_id WHERE c.id = $1",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	if (row) {
-		patient = db_col_int(st, 0);
-		closed = db_col_int(st, 1) != 0;
-	}
-	db_done(st);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	if (!row)
+	rc = contact_case_state(ctx->c, ctx->id[0], &patient, &closed, &ctx->err);
+	if (rc == LMN_ENOTFOUND)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Kontaktärendet finns inte.");
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
 	if (closed)
 		return api_problem(ctx, 409, "closed", NULL, NULL, "Kontaktärendet är redan avslutat.");
-	rc = db_prepare(ctx->c,
-			"UPDATE contact_cases SET called_at = $2, called_by = $3, outcome = $4, note = $5, "
-			"closed_at = CASE WHEN $6 THEN $2 END WHERE id = $1",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, ctx->now);
-		db_bind_int(st, 3, ctx->user.id);
-		db_bind_text(st, 4, outcome);
-		db_bind_text(st, 5, note);
-		db_bind_int(st, 6, reached);
-		rc = db_run(st, &ctx->err);
-	}
+	rc = contact_case_record_call(ctx->c, ctx->id[0], ctx->now, ctx->user.id, outcome, note,
+				      reached, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, patient, ACCESS_UPDATE, "kontaktärende: samtal");
 	if (rc == LMN_OK)

@@ -5,91 +5,216 @@
 
 #include "api/api.h"
 #include "core/fulfilment.h"
+#include "rules/calendar.h"
 #include "store/notices.h"
+#include "store/picking.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 
 #define MAX_SHIP_LINES 50
 
+/* Builds the orders of picking_orders / picking_order as the API shows them: one object per
+ * order with its lines. */
+struct pick_json {
+	json_t *list;
+	json_t *cur;
+	int64_t cur_id;
+};
+
+static json_t *pick_order_json(const struct pick_order *o)
+{
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:[]}", "id",
+			      (json_int_t)o->id, "patient_id", (json_int_t)o->patient_id, "kind",
+			      o->kind, "due", o->due, "status", o->status, "delivery_method",
+			      o->method, "recipient", o->recipient, "rural_route", o->rural_route,
+			      "backordered", o->backordered, "lines");
+
+	/* The distributor must deliver: it sees the address of a protected identity too (DOMAIN.md
+	 * §3); these routes are the distributor's only. */
+	if (strcmp(o->method, "home") == 0) {
+		json_object_set_new(j, "address",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", o->address,
+					      "postal_code", o->postal_code, "city", o->city, "phone",
+					      o->phone, "door_code", o->door_code));
+	} else if (o->pickup_point_id) {
+		json_object_set_new(j, "pickup_point_id", json_integer(o->pickup_point_id));
+		json_object_set_new(j, "pickup_point",
+				    json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+					      (json_int_t)o->pickup_point_id, "name", o->point_name,
+					      "address", o->point_address, "postal_code",
+					      o->point_postal, "city", o->point_city));
+	} else {
+		json_object_set_new(j, "unit_id", json_integer(o->unit_id));
+		json_object_set_new(j, "unit", json_pack("{s:I, s:s, s:s, s:s}", "id",
+							 (json_int_t)o->unit_id, "name", o->unit_name,
+							 "address", o->unit_address, "postal_code",
+							 o->unit_postal));
+	}
+	if (*o->notification)
+		json_object_set_new(j, "notification", json_string(o->notification));
+	return j;
+}
+
+static enum lmn_rc pick_json_add(const struct pick_order *o, const struct pick_line *l, void *arg)
+{
+	struct pick_json *pj = arg;
+
+	if (!pj->cur || o->id != pj->cur_id) {
+		pj->cur_id = o->id;
+		pj->cur = pick_order_json(o);
+		json_array_append_new(pj->list, pj->cur);
+	}
+	json_array_append_new(
+		json_object_get(pj->cur, "lines"),
+		json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)l->id,
+			  "article_number", l->article_number, "name", l->name, "unit", l->unit,
+			  "quantity", (json_int_t)l->quantity, "shipped_quantity",
+			  (json_int_t)l->shipped, "backordered", l->backordered));
+	return LMN_OK;
+}
+
 int fulfilment_list(struct api_ctx *ctx)
 {
 	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
-	struct db_stmt *st;
-	json_t *list = json_array(), *cur = NULL;
-	int64_t limit, cur_id = 0;
+	struct pick_json pj = { .list = json_array() };
+	int64_t limit;
 	lmn_day until_day = ctx->today + 7;
 	char until_s[11];
-	bool row;
 	enum lmn_rc rc;
 
 	if (until && (strlen(until) != 10 || date_parse(until, 10, &until_day) != LMN_OK)) {
-		json_decref(list);
+		json_decref(pj.list);
 		return api_problem(ctx, 400, "invalid_input", "until", NULL,
 				   "until ska vara ett datum ÅÅÅÅ-MM-DD.");
 	}
 	if (!api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {
-		json_decref(list);
+		json_decref(pj.list);
 		return (int)ctx->resp->status;
 	}
 	date_format(until_day, until_s);
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		goto fail;
-	rc = db_prepare(ctx->c,
-			"SELECT o.id, o.patient_id, o.kind, o.due, o.status, o.delivery_method, "
-			"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "
-			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
-			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
-			"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), p.rural_route, "
-			"l.id, a.article_number, a.name, l.quantity, l.shipped_quantity, l.backordered "
-			"FROM (SELECT * FROM orders WHERE status IN ('received', 'partially_shipped', 'partially_delivered') "
-			"AND due <= $1 ORDER BY due, id LIMIT $2) o "
-			"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.order_id = o.id "
-			"JOIN articles a ON a.id = l.article_id ORDER BY o.due, o.id, l.id",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		goto fail;
-	db_bind_text(st, 1, until_s);
-	db_bind_int(st, 2, limit);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		if (db_col_int(st, 0) != cur_id) {
-			cur_id = db_col_int(st, 0);
-			cur = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:[]}", "id",
-					(json_int_t)cur_id, "patient_id", (json_int_t)db_col_int(st, 1),
-					"kind", db_col_text(st, 2), "due", db_col_text(st, 3), "status",
-					db_col_text(st, 4), "delivery_method", db_col_text(st, 5),
-					"recipient", db_col_text(st, 6), "rural_route",
-					db_col_int(st, 14) != 0, "lines");
-			if (strcmp(db_col_text(st, 5), "home") == 0)
-				json_object_set_new(
-					cur, "address",
-					json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-						  db_col_text(st, 7), "postal_code", db_col_text(st, 8),
-						  "city", db_col_text(st, 9), "phone", db_col_text(st, 10),
-						  "door_code", db_col_text(st, 11)));
-			else if (db_col_int(st, 12))
-				json_object_set_new(cur, "pickup_point_id", json_integer(db_col_int(st, 12)));
-			else
-				json_object_set_new(cur, "unit_id", json_integer(db_col_int(st, 13)));
-			json_array_append_new(list, cur);
-		}
-		json_array_append_new(
-			json_object_get(cur, "lines"),
-			json_pack("{s:I, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)db_col_int(st, 15),
-				  "article_number", db_col_text(st, 16), "name", db_col_text(st, 17),
-				  "quantity", (json_int_t)db_col_int(st, 18), "shipped_quantity",
-				  (json_int_t)db_col_int(st, 19), "backordered", db_col_int(st, 20) != 0));
-	}
-	db_done(st);
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) == LMN_OK)
+		rc = picking_orders(ctx->c, until_s, limit, pick_json_add, &pj, &ctx->err);
 	if (rc == LMN_OK)
-		rc = access_record_list(ctx, list, "patient_id", "plocklista");
+		rc = access_record_list(ctx, pj.list, "patient_id", "plocklista");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
-	if (rc != LMN_OK)
-		goto fail;
-	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "orders", list));
-fail:
-	json_decref(list);
-	return api_fail(ctx, rc);
+	if (rc != LMN_OK) {
+		json_decref(pj.list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "orders", pj.list));
+}
+
+/* One order to pick, read as the pick list shows it; the caller's read transaction is open. An
+ * order that is not the distributor's to deliver (or none) is refused as access_order does;
+ * false then, with the answer written. */
+static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
+{
+	struct pick_json pj = { .list = json_array() };
+	enum lmn_rc rc;
+
+	*out = NULL;
+	rc = picking_order(ctx->c, ctx->id[0], pick_json_add, &pj, &ctx->err);
+	if (rc == LMN_ENOTFOUND) {
+		/* As GET /api/orders/{id}: no answer tells which ids exist. */
+		json_decref(pj.list);
+		if (access_order(ctx, ctx->id[0], 0))
+			access_refuse(ctx);
+		return false;
+	}
+	if (rc != LMN_OK) {
+		json_decref(pj.list);
+		api_fail(ctx, rc);
+		return false;
+	}
+	*out = json_incref(json_array_get(pj.list, 0));
+	json_decref(pj.list);
+	if (!access_order(ctx, ctx->id[0], json_integer_value(json_object_get(*out, "patient_id")))) {
+		json_decref(*out);
+		*out = NULL;
+		return false;
+	}
+	rc = access_record(ctx, json_integer_value(json_object_get(*out, "patient_id")), ACCESS_READ, what);
+	if (rc != LMN_OK) {
+		json_decref(*out);
+		*out = NULL;
+		api_fail(ctx, rc);
+		return false;
+	}
+	return true;
+}
+
+int fulfilment_get(struct api_ctx *ctx)
+{
+	json_t *o;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!pick_order_read(ctx, "plockning", &o))
+		return (int)ctx->resp->status;
+	if ((rc = db_commit(ctx->c, &ctx->err)) != LMN_OK) {
+		json_decref(o);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, o);
+}
+
+static enum lmn_rc total_json_add(const struct pick_total *t, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:I, s:I}", "article_number",
+					     t->article_number, "name", t->name, "unit", t->unit,
+					     "quantity", (json_int_t)t->quantity, "orders",
+					     (json_int_t)t->orders));
+	return LMN_OK;
+}
+
+bool fulfilment_wave_day(struct api_ctx *ctx, const char *until, char out[11])
+{
+	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+	lmn_day day;
+
+	/* The wave a warehouse picks on a working day is what has to be delivered by the next
+	 * working day: a parcel shipped today is delivered by the carrier the working day after
+	 * (DOMAIN.md 3:1 counts due dates in working days). What is overdue and still open goes
+	 * in the same wave, so the default is everything due on or before the next working day. */
+	if (until && *until) {
+		if (strlen(until) != 10 || date_parse(until, 10, &day) != LMN_OK) {
+			api_problem(ctx, 400, "invalid_input", "until", NULL,
+				    "until ska vara ett datum ÅÅÅÅ-MM-DD.");
+			return false;
+		}
+	} else if (calendar_add_working_days_eves(ctx->today, 1,
+						  rs ? rs->v[P_NON_WORKING_EVES].set
+						     : CALENDAR_EVES_ALL,
+						  &day) != LMN_OK) {
+		api_fail(ctx, lmn_err_set(&ctx->err, LMN_EINVAL, NULL, NULL,
+					  "no working day after today"));
+		return false;
+	}
+	date_format(day, out);
+	return true;
+}
+
+int fulfilment_totals(struct api_ctx *ctx)
+{
+	const char *until = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "until");
+	json_t *list;
+	char until_s[11];
+	enum lmn_rc rc;
+
+	if (!fulfilment_wave_day(ctx, until, until_s))
+		return (int)ctx->resp->status;
+	list = json_array();
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) == LMN_OK)
+		rc = picking_totals(ctx->c, until_s, total_json_add, list, &ctx->err);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		json_decref(list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:s, s:o}", "until", until_s, "articles", list));
 }
 
 /* The order's lines with what earlier shipments sent. */
@@ -429,97 +554,71 @@ int shipments_returned(struct api_ctx *ctx)
 					    "outcome", outcome, "order_status", status));
 }
 
+/* Builds the shipments of picking_shipments as the API shows them, one object per shipment. */
+struct ship_json {
+	json_t *list;
+	json_t *cur;
+	int64_t cur_id;
+};
+
+static enum lmn_rc ship_json_add(const struct ship_row *r, void *arg)
+{
+	struct ship_json *sj = arg;
+
+	if (!sj->cur || r->id != sj->cur_id) {
+		const struct pick_order *o = &r->o;
+		json_t *where = pick_order_json(o);
+
+		sj->cur_id = r->id;
+		sj->cur = json_pack("{s:I, s:I, s:I, s:s, s:b, s:o, s:b, s:s, s:s, s:s, s:s, s:s, "
+				    "s:b, s:[]}",
+				    "id", (json_int_t)r->id, "order_id", (json_int_t)r->order_id,
+				    "patient_id", (json_int_t)o->patient_id, "shipped_at",
+				    r->shipped_at, "partial", r->partial, "outcome",
+				    *r->outcome ? json_string(r->outcome) : json_null(), "deviation",
+				    *r->deviation != '\0', "due", o->due, "kind", o->kind,
+				    "delivery_method", o->method, "order_status", o->status,
+				    "recipient", o->recipient, "rural_route", o->rural_route, "lines");
+		if (*r->delivered_at)
+			json_object_set_new(sj->cur, "delivered_at", json_string(r->delivered_at));
+		if (*r->deviation)
+			json_object_set_new(sj->cur, "deviation_reason", json_string(r->deviation));
+		if (*r->outcome && strcmp(r->outcome, "delivered") != 0)
+			json_object_set_new(sj->cur, "outcome_at", json_string(r->outcome_at));
+		if (*r->note)
+			json_object_set_new(sj->cur, "note", json_string(r->note));
+		/* Where it goes, as the pick list has it. */
+		static const char *const keys[] = { "address", "pickup_point_id", "pickup_point",
+						    "unit_id", "unit", "notification", NULL };
+		for (const char *const *k = keys; *k; k++)
+			if (json_object_get(where, *k))
+				json_object_set(sj->cur, *k, json_object_get(where, *k));
+		json_decref(where);
+		json_array_append_new(sj->list, sj->cur);
+	}
+	json_array_append_new(
+		json_object_get(sj->cur, "lines"),
+		json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id", (json_int_t)r->line_id,
+			  "article_number", r->article_number, "name", r->name, "quantity",
+			  (json_int_t)r->quantity, "backordered", r->backordered, "ordered",
+			  (json_int_t)r->ordered));
+	return LMN_OK;
+}
+
 /* Shipments with their order's delivery details and lines: those without an outcome yet
  * (open), an order's, or one (shipment_id); the reads are access-logged per patient. */
 static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order_id,
 				   int64_t shipment_id, int64_t limit, json_t *list)
 {
-	struct db_stmt *st;
-	json_t *cur = NULL;
-	int64_t cur_id = 0;
-	bool row;
+	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+	struct ship_json sj = { .list = list };
+	char since[11];
 	enum lmn_rc rc;
 
-	rc = db_prepare(ctx->c,
-			"SELECT s.id, s.order_id, o.patient_id, s.shipped_at, s.partial, "
-			"coalesce(s.outcome, ''), coalesce(s.delivered_at, ''), "
-			"coalesce(s.delivery_deviation, ''), coalesce(s.outcome_at, ''), "
-			"coalesce(s.outcome_note, ''), o.due, o.kind, o.delivery_method, o.status, "
-			"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "
-			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
-			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
-			"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), p.rural_route, "
-			"l.id, a.article_number, a.name, sl.quantity, sl.backordered, l.quantity "
-			"FROM (SELECT * FROM shipments WHERE ($1 = 0 OR outcome IS NULL) "
-			"AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3) "
-			/* not the history: open, or with an outcome within distributor_history_days */
-			"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) >= $5) "
-			"ORDER BY shipped_at, id LIMIT $4) s "
-			"JOIN orders o ON o.id = s.order_id JOIN patients p ON p.id = o.patient_id "
-			"JOIN shipment_lines sl ON sl.shipment_id = s.id "
-			"JOIN order_lines l ON l.id = sl.order_line_id "
-			"JOIN articles a ON a.id = l.article_id ORDER BY s.shipped_at, s.id, l.id",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, open);
-	db_bind_int(st, 2, order_id);
-	db_bind_int(st, 3, shipment_id);
-	db_bind_int(st, 4, limit);
-	{
-		const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
-		char since[11];
-
-		date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
-		db_bind_text(st, 5, since);
-	}
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		if (db_col_int(st, 0) != cur_id) {
-			const char *outcome = db_col_text(st, 5), *method = db_col_text(st, 12);
-
-			cur_id = db_col_int(st, 0);
-			cur = json_pack("{s:I, s:I, s:I, s:s, s:b, s:o, s:b, s:s, s:s, s:s, s:s, s:s, "
-					"s:b, s:[]}",
-					"id", (json_int_t)cur_id, "order_id",
-					(json_int_t)db_col_int(st, 1), "patient_id",
-					(json_int_t)db_col_int(st, 2), "shipped_at", db_col_text(st, 3),
-					"partial", db_col_int(st, 4) != 0, "outcome",
-					*outcome ? json_string(outcome) : json_null(), "deviation",
-					*db_col_text(st, 7) != '\0', "due", db_col_text(st, 10), "kind",
-					db_col_text(st, 11), "delivery_method", method, "order_status",
-					db_col_text(st, 13), "recipient", db_col_text(st, 14),
-					"rural_route", db_col_int(st, 22) != 0, "lines");
-			if (*db_col_text(st, 6))
-				json_object_set_new(cur, "delivered_at", json_string(db_col_text(st, 6)));
-			if (*db_col_text(st, 7))
-				json_object_set_new(cur, "deviation_reason",
-						    json_string(db_col_text(st, 7)));
-			if (*outcome && strcmp(outcome, "delivered") != 0)
-				json_object_set_new(cur, "outcome_at", json_string(db_col_text(st, 8)));
-			if (*db_col_text(st, 9))
-				json_object_set_new(cur, "note", json_string(db_col_text(st, 9)));
-			if (strcmp(method, "home") == 0)
-				json_object_set_new(
-					cur, "address",
-					json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-						  db_col_text(st, 15), "postal_code", db_col_text(st, 16),
-						  "city", db_col_text(st, 17), "phone", db_col_text(st, 18),
-						  "door_code", db_col_text(st, 19)));
-			else if (db_col_int(st, 20))
-				json_object_set_new(cur, "pickup_point_id", json_integer(db_col_int(st, 20)));
-			else
-				json_object_set_new(cur, "unit_id", json_integer(db_col_int(st, 21)));
-			json_array_append_new(list, cur);
-		}
-		json_array_append_new(
-			json_object_get(cur, "lines"),
-			json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id",
-				  (json_int_t)db_col_int(st, 23), "article_number", db_col_text(st, 24),
-				  "name", db_col_text(st, 25), "quantity", (json_int_t)db_col_int(st, 26),
-				  "backordered", db_col_int(st, 27) != 0, "ordered",
-				  (json_int_t)db_col_int(st, 28)));
-	}
-	db_done(st);
+	/* not the history: open, or with an outcome within distributor_history_days */
+	date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
+	rc = picking_shipments(ctx->c, open, order_id, shipment_id, since, limit, ship_json_add, &sj,
+			       &ctx->err);
 	if (shipment_id)
 		for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
 			rc = access_record(ctx,

@@ -1,4 +1,4 @@
-/* lmn serve's notice worker (issue 20): sends the outbox's notices (migration 20, store/notices.c)
+/* lmn serve's notice worker (issue 20): sends the outbox's notices (migration 21, store/notices.c)
  * by e-mail over SMTP to a relay and by SMS through an HTTP gateway (libcurl), with retries after
  * an exponential back-off and, after the last attempt, a dead letter the administration sees
  * (GET /api/notices). A notice is marked sent after the relay or gateway took it: a crash in

@@ -9,6 +9,7 @@
 #include "core/prescription.h"
 #include "rules/delivery.h"
 #include "store/notices.h"
+#include "store/supply_read.h"
 
 #define MAX_LINES 50
 
@@ -91,6 +92,7 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	struct db_stmt *st;
 	struct order_view v;
 	json_t *o = NULL, *lines;
+	int64_t point_id;
 	bool row;
 	enum lmn_rc rc;
 
@@ -129,9 +131,25 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	};
 	*patient = v.patient_id;
 	o = order_view_json(ctx, &v);
+	point_id = strcmp(v.method, "pickup_point") == 0 ? v.pickup_point_id : 0;
 	db_done(st);
 	if (!o)
 		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	/* Where to collect the parcel, for the receipt (issue 20). */
+	if (point_id) {
+		struct pickup_point_row pp;
+		rc = pickup_point_get(ctx->c, point_id, &pp, &ctx->err);
+		if (rc == LMN_OK)
+			json_object_set_new(json_object_get(o, "delivery"), "pickup_point",
+					    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+						      (json_int_t)pp.id, "code", pp.code, "name",
+						      pp.name, "address", pp.address, "postal_code",
+						      pp.postal_code, "city", pp.city));
+		else if (rc != LMN_ENOTFOUND) {
+			json_decref(o);
+			return rc;
+		}
+	}
 	lines = json_array();
 	rc = db_prepare(ctx->c,
 			"SELECT l.id, l.article_id, a.article_number, a.name, l.quantity, "
@@ -519,7 +537,7 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 	if (strcmp(in->method, "home") == 0) {
 		char today[11];
 
-		/* The patient's temporary delivery address (migration 20) on the days it is for. */
+		/* The patient's temporary delivery address (migration 21) on the days it is for. */
 		rc = db_prepare(ctx->c,
 				"SELECT CASE WHEN t THEN temp_address ELSE address END, "
 				"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "core/identity.h"
 #include "core/notice.h"
+#include "store/access_log.h"
 #include "store/notices.h"
 #include "store/relationships.h"
 
@@ -532,80 +533,86 @@ int patients_get(struct api_ctx *ctx)
 	return api_json(ctx, 200, o);
 }
 
+struct log_page {
+	json_t *list;
+	int64_t max, n;
+	int64_t last[3]; /* the key of the last entry listed */
+	bool more;       /* an entry beyond max exists */
+};
+
+static enum lmn_rc log_entry(const struct access_log_entry *e, void *arg)
+{
+	struct log_page *p = arg;
+	json_t *o;
+
+	if (p->n == p->max) {
+		p->more = true;
+		return LMN_OK;
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", e->at, "who", e->who, "role", e->role,
+		      "action", e->action, "what", e->what);
+	/* Which API token the access came with, if one: a token names the system that used it,
+	 * beside the account. */
+	if (o && e->token_id) {
+		json_object_set_new(o, "token_id", json_integer(e->token_id));
+		json_object_set_new(o, "token", json_string(e->token));
+	}
+	json_array_append_new(p->list, o);
+	memcpy(p->last, e->key, sizeof(p->last));
+	p->n++;
+	return LMN_OK;
+}
+
+/* The list pages on with before= the previous page's "older" (three numbers joined by dots);
+ * others=1 leaves out the caller's own entries (issue 20). */
 int patients_access_log(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	json_t *list = json_array();
-	int64_t limit;
-	bool row;
+	const char *before = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "before");
+	const char *others = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "others");
+	struct log_page page = { 0 };
+	int64_t key[3];
 	enum lmn_rc rc;
+	json_t *out;
 
-	if (!api_query_int(ctx, "limit", 100, 1, 1000, &limit))
-		{
-		json_decref(list);
+	if (!api_query_int(ctx, "limit", 100, 1, 1000, &page.max))
 		return 0;
+	if (before) {
+		long long a, b, c;
+		int used = 0;
+		if (sscanf(before, "%lld.%lld.%lld%n", &a, &b, &c, &used) != 3 ||
+		    before[used] != '\0' || a < 0 || b < 0 || c < 0)
+			return api_problem(ctx, 400, "invalid_input", "before", NULL,
+					   "before ska vara värdet older från föregående sida, "
+					   "t.ex. 1234.0.0.");
+		key[0] = a, key[1] = b, key[2] = c;
 	}
+	if (others && strcmp(others, "0") != 0 && strcmp(others, "1") != 0)
+		return api_problem(ctx, 400, "invalid_input", "others", NULL,
+				   "others ska vara 1 (bara andras åtkomster) eller 0.");
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
-		{
-		json_decref(list);
 		return api_fail(ctx, rc);
-	}
-	if (!access_patient(ctx, ctx->id[0]))
-		{
-		json_decref(list);
+	if (!access_patient(ctx, ctx->id[0])) {
+		db_rollback(ctx->c);
 		return 0;
 	}
-	/* A patient's entries are in the index by patient, in chunks not yet moved there, or at the
-	 * log's end not yet filed (migration 12); the list views that showed them in the batches of
-	 * views named for them (migration 14), in the order the two were written. */
-	rc = db_prepare(ctx->c,
-			"SELECT at, who, role, action, what, token_id, token FROM ("
-			"SELECT a.at, coalesce(u.display_name, '') AS who, a.role, a.action, a.what, "
-			"       coalesce(a.token_id, 0) AS token_id, coalesce(t.name, '') AS token, "
-			"       k.id AS k1, 0 AS k2, 0 AS k3 "
-			"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
-			"      UNION ALL "
-			"      SELECT id FROM access_log_recent "
-			"       WHERE chunk IN (SELECT chunk FROM access_log_chunks) AND patient_id = $1 "
-			"      UNION ALL "
-			"      SELECT id FROM access_log "
-			"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
-			"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
-			"LEFT JOIN api_tokens t ON t.id = a.token_id "
-			"UNION ALL "
-			"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, "
-			"       coalesce(v.token_id, 0), coalesce(t.name, ''), v.after, 1, v.id "
-			"FROM access_log_view_batches b JOIN access_log_views v "
-			"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
-			"LEFT JOIN users u ON u.id = v.user_id LEFT JOIN api_tokens t ON t.id = v.token_id "
-			"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
-			"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_int(st, 2, limit);
-		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-			json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", db_col_text(st, 0),
-					      "who", db_col_text(st, 1), "role", db_col_text(st, 2),
-					      "action", db_col_text(st, 3), "what",
-					      db_col_text(st, 4));
-			/* Which API token the access came with, if one: a token names the system
-			 * that used it, beside the account. */
-			if (e && db_col_int(st, 5)) {
-				json_object_set_new(e, "token_id", json_integer(db_col_int(st, 5)));
-				json_object_set_new(e, "token", json_string(db_col_text(st, 6)));
-			}
-			json_array_append_new(list, e);
-		}
-		db_done(st);
-	}
+	page.list = json_array();
+	/* One more than asked: whether an older page exists. */
+	rc = access_log_of_patient(ctx->c, ctx->id[0], before ? key : NULL,
+				   others && strcmp(others, "1") == 0 ? ctx->user.id : 0,
+				   page.max + 1, log_entry, &page, &ctx->err);
 	db_rollback(ctx->c);
-	if (rc != LMN_OK)
-		{
-		json_decref(list);
+	if (rc != LMN_OK) {
+		json_decref(page.list);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:o}", "entries", list));
+	out = json_pack("{s:o}", "entries", page.list);
+	if (out && page.more) {
+		char next[80];
+		snprintf(next, sizeof(next), "%lld.%lld.%lld", (long long)page.last[0],
+			 (long long)page.last[1], (long long)page.last[2]);
+		json_object_set_new(out, "older", json_string(next));
+	}
+	return api_json(ctx, 200, out);
 }
 
 /* The patient's contact details for notices (issue 20, "Mina uppgifter"): phone, e-mail and how

@@ -49,7 +49,18 @@ static const struct route routes[] = {
 	  "Cancel an order that has not shipped" },
 
 	{ "GET", "/api/fulfilment/orders", fulfilment_list, ROLE_BIT(UR_DISTRIBUTOR),
-	  "Orders to pick, by due date (until=YYYY-MM-DD, default a week ahead)" },
+	  "Orders to pick, by due date, backordered ones last (until=YYYY-MM-DD, default a week "
+	  "ahead)" },
+	{ "GET", "/api/fulfilment/orders/{id}", fulfilment_get, ROLE_BIT(UR_DISTRIBUTOR),
+	  "An order to pick, with its recipient and where it goes" },
+	{ "GET", "/api/fulfilment/totals", fulfilment_totals, ROLE_BIT(UR_DISTRIBUTOR),
+	  "A wave's totals per article: what is left to ship of the orders due on or before until "
+	  "(default the next working day), backordered lines left out" },
+	{ "GET", "/api/orders/{id}/packing-slip", packing_slip_get, ROLE_BIT(UR_DISTRIBUTOR),
+	  "An order's packing slip with its address label, as PDF" },
+	{ "GET", "/api/fulfilment/packing-slips", packing_slips_wave, ROLE_BIT(UR_DISTRIBUTOR),
+	  "A wave's packing slips, a page per order not waiting for the supplier, as PDF (until=, "
+	  "default the next working day)" },
 	{ "POST", "/api/orders/{id}/shipments", shipments_create, ROLE_BIT(UR_DISTRIBUTOR),
 	  "Ship an order: in full, or partially only for backordered lines" },
 	{ "POST", "/api/shipments/{id}/delivered", shipments_delivered, ROLE_BIT(UR_DISTRIBUTOR),
@@ -64,7 +75,7 @@ static const struct route routes[] = {
 	  "A shipment with its lines and outcome" },
 
 	{ "GET", "/api/contact-cases", contact_cases_list, ROLE_BIT(UR_CUSTOMER_SERVICE),
-	  "Open delay-contact cases (opened by lmn serve's job)" },
+	  "Open delay-contact cases, a page at a time (opened by lmn serve's job)" },
 	{ "POST", "/api/contact-cases/{id}/call", contact_cases_call, ROLE_BIT(UR_CUSTOMER_SERVICE),
 	  "Record a call about a contact case" },
 

@@ -190,3 +190,60 @@ out:
 	free(patients);
 	return rc;
 }
+
+enum lmn_rc access_log_of_patient(struct db_conn *c, int64_t patient_id, const int64_t before[3],
+				  int64_t except_user, int64_t max, access_log_entry_fn fn, void *arg,
+				  struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	/* A patient's entries are in the index by patient, in chunks not yet moved there, or at the
+	 * log's end not yet filed (migration 12); the list views that showed them in the batches of
+	 * views named for them (migration 14), in the order the two were written. */
+	rc = db_prepare(c,
+			"SELECT at, who, role, action, what, token_id, token, k1, k2, k3 FROM ("
+			"SELECT a.at, coalesce(u.display_name, '') AS who, a.role, a.action, a.what, "
+			"       coalesce(a.token_id, 0) AS token_id, coalesce(t.name, '') AS token, "
+			"       coalesce(a.user_id, 0) AS user_id, k.id AS k1, 0 AS k2, 0 AS k3 "
+			"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
+			"      UNION ALL "
+			"      SELECT id FROM access_log_recent "
+			"       WHERE chunk IN (SELECT chunk FROM access_log_chunks) AND patient_id = $1 "
+			"      UNION ALL "
+			"      SELECT id FROM access_log "
+			"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
+			"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
+			"LEFT JOIN api_tokens t ON t.id = a.token_id "
+			"UNION ALL "
+			"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, "
+			"       coalesce(v.token_id, 0), coalesce(t.name, ''), coalesce(v.user_id, 0), "
+			"       v.after, 1, v.id "
+			"FROM access_log_view_batches b JOIN access_log_views v "
+			"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
+			"LEFT JOIN users u ON u.id = v.user_id LEFT JOIN api_tokens t ON t.id = v.token_id "
+			"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
+			"WHERE (k1, k2, k3) < ($3, $4, $5) AND ($6 = 0 OR user_id <> $6) "
+			"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	db_bind_int(st, 2, max);
+	for (int i = 0; i < 3; i++)
+		db_bind_int(st, 3 + i, before ? before[i] : INT64_MAX);
+	db_bind_int(st, 6, except_user);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct access_log_entry e = {
+			.at = db_col_text(st, 0), .who = db_col_text(st, 1), .role = db_col_text(st, 2),
+			.action = db_col_text(st, 3), .what = db_col_text(st, 4),
+			.token_id = db_col_int(st, 5), .token = db_col_text(st, 6),
+			.key = { db_col_int(st, 7), db_col_int(st, 8), db_col_int(st, 9) },
+		};
+		if ((rc = fn(&e, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}

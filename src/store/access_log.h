@@ -18,6 +18,23 @@ LMN_MUST_USE enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, 
 					     int64_t token_id, const char *role, const char *what,
 					     int64_t *ids, size_t n, struct lmn_err *err);
 
+/* One entry of a patient's access log, as the patient sees it. key orders the entries (newest has
+ * the greatest) and is the place to go on from when paging. */
+struct access_log_entry {
+	const char *at, *who, *role, *action, *what, *token; /* who: "" when unknown */
+	int64_t token_id;                                     /* 0: not through an API token */
+	int64_t key[3];
+};
+typedef enum lmn_rc (*access_log_entry_fn)(const struct access_log_entry *e, void *arg);
+
+/* Calls fn, newest first, for at most max entries of patient_id's access log (its own entries and
+ * the list views that showed the patient) older than key before (NULL: from the newest), leaving
+ * out those made by except_user (0: none). The strings live until fn returns. */
+LMN_MUST_USE enum lmn_rc access_log_of_patient(struct db_conn *c, int64_t patient_id,
+					       const int64_t before[3], int64_t except_user,
+					       int64_t max, access_log_entry_fn fn, void *arg,
+					       struct lmn_err *err);
+
 /* Removes up to max of the oldest entries of the access log, of its list views and of the log of
  * searches by number (id_number_searches) written before the retention period
  * (access_log_retention) reckoned back from now (ISO 8601 local time) — never later than the

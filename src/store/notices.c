@@ -1,4 +1,4 @@
-/* The outbox of notices to patients (migration 20) and the patient's choice of channel. */
+/* The outbox of notices to patients (migration 21) and the patient's choice of channel. */
 #include "store/notices.h"
 
 #include <stdio.h>

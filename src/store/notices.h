@@ -1,4 +1,4 @@
-/* The outbox of notices to patients (migration 20) and the patient's choice of channel: queued in
+/* The outbox of notices to patients (migration 21) and the patient's choice of channel: queued in
  * the transaction of the event they tell of, sent by lmn serve's notice worker (api/notices.c). */
 #ifndef LMN_STORE_NOTICES_H
 #define LMN_STORE_NOTICES_H

@@ -88,3 +88,20 @@ enum lmn_rc searches_found(struct db_conn *c, int64_t user_id, int64_t patient_i
 	db_done(st);
 	return rc;
 }
+
+enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t patient_id, bool *is,
+			struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c, "SELECT 1 FROM delegates WHERE user_id = $1 AND patient_id = $2",
+				    &st, err);
+
+	*is = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, patient_id);
+	rc = db_step(st, is, err);
+	db_done(st);
+	return rc;
+}

@@ -15,6 +15,10 @@ LMN_MUST_USE enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id
 					   int64_t user_id, const char *reason, const char *now,
 					   const char *ends_on, int64_t *id, struct lmn_err *err);
 
+/* Whether user_id is a delegate (ombud) of patient_id rather than the patient. */
+LMN_MUST_USE enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t patient_id,
+				     bool *is, struct lmn_err *err);
+
 /* One search by personal identity number (or a registration that found the number taken). */
 struct id_number_search {
 	const char *at;      /* ISO 8601 with offset */

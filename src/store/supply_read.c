@@ -456,6 +456,26 @@ enum lmn_rc pickup_point_by_code(struct db_conn *c, const char *code, struct pic
 	return rc;
 }
 
+enum lmn_rc pickup_point_get(struct db_conn *c, int64_t id, struct pickup_point_row *out,
+			     struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	rc = db_prepare(c, "SELECT " POINT_COLUMNS " FROM pickup_points WHERE id = $1", &st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		point_read(st, out);
+	db_done(st);
+	if (rc == LMN_OK && !row)
+		return lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "no such pickup point");
+	return rc;
+}
+
 enum lmn_rc pickup_provider_known(struct db_conn *c, const char *provider, bool *known,
 				  struct lmn_err *err)
 {

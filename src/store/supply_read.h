@@ -138,6 +138,9 @@ LMN_MUST_USE enum lmn_rc pickup_points_nearest(struct db_conn *c, const char *po
 /* The pickup point with this code (as the contracts name it); LMN_ENOTFOUND when none. */
 LMN_MUST_USE enum lmn_rc pickup_point_by_code(struct db_conn *c, const char *code,
 					      struct pickup_point_row *out, struct lmn_err *err);
+/* The pickup point with this id; LMN_ENOTFOUND when none. */
+LMN_MUST_USE enum lmn_rc pickup_point_get(struct db_conn *c, int64_t id,
+					  struct pickup_point_row *out, struct lmn_err *err);
 /* Whether provider is in the code list of pickup-point providers. */
 LMN_MUST_USE enum lmn_rc pickup_provider_known(struct db_conn *c, const char *provider,
 					       bool *known, struct lmn_err *err);

@@ -2,7 +2,55 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rules/date.h"
+#include "rules/delivery.h"
+#include "util/clock.h"
 #include "web/pages.h"
+
+void day_in_words(const char *iso, const char *ref, char out[48])
+{
+	static const char *const weekdays[] = { "måndag", "tisdag", "onsdag", "torsdag", "fredag",
+						"lördag", "söndag" };
+	static const char *const months[] = { "januari", "februari", "mars", "april", "maj", "juni",
+					      "juli", "augusti", "september", "oktober",
+					      "november", "december" };
+	lmn_day day;
+	int y, m, d;
+
+	if (!iso || strlen(iso) < 10 || date_parse(iso, 10, &day) != LMN_OK) {
+		snprintf(out, 48, "%s", iso ? iso : "");
+		return;
+	}
+	date_to_ymd(day, &y, &m, &d);
+	if (ref && strlen(ref) >= 4 && strncmp(ref, iso, 4) == 0)
+		snprintf(out, 48, "%s %d %s", weekdays[date_weekday(day) - 1], d, months[m - 1]);
+	else
+		snprintf(out, 48, "%s %d %s %d", weekdays[date_weekday(day) - 1], d, months[m - 1],
+			 y);
+}
+
+void number_in_words(int n, char out[16])
+{
+	static const char *const words[] = { "noll", "en", "två", "tre", "fyra", "fem", "sex",
+					     "sju", "åtta", "nio", "tio", "elva", "tolv" };
+
+	if (n >= 0 && n <= 12)
+		snprintf(out, 16, "%s", words[n]);
+	else
+		snprintf(out, 16, "%d", n);
+}
+
+/* Spec B 3:1: the lead time in working days as in force today. */
+int lead_time_today(struct web_ctx *w)
+{
+	struct clock_now now;
+	struct lmn_err err;
+	const struct rule_set *rs = NULL;
+
+	if (clock_now(&now, &err) == LMN_OK)
+		rs = params_at(w->app->params, now.day);
+	return rs ? (int)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 0;
+}
 
 /* The item of a patient's list with this id (0: none), and the item this one replaced. */
 static json_t *item_by_id(json_t *list, int64_t id)
@@ -25,6 +73,34 @@ static json_t *replaced_item(json_t *list, int64_t id)
 		if (web_i(it, "replaced_by") == id)
 			return it;
 	return NULL;
+}
+
+/* What a patient's card says when no withdrawal is left to make: why, and whom to contact. */
+static void patient_hint(struct web_ctx *w, json_t *it, bool beyond)
+{
+	const char *status = web_s(it, "status");
+	const char *next = web_s(it, "next_earliest"), *last = web_s(it, "last_valid");
+	char last_words[48], next_words[48];
+
+	day_in_words(last, NULL, last_words);
+	day_in_words(next, NULL, next_words);
+	if (strcmp(status, "active") == 0 && beyond && !web_b(it, "may_order_now"))
+		html_f(&w->h, "<p class=\"notice\">Nästa uttag skulle bli efter att förskrivningen "
+			      "slutar gälla: den gäller till och med <time datetime=\"%s\">%s</time>, "
+			      "och nästa uttag får göras tidigast <time datetime=\"%s\">%s</time>. "
+			      "De uttag som är kvar kan alltså inte användas. Kontakta "
+			      "förskrivaren, %s (%s), om du behöver en ny förskrivning.</p>\n",
+		       last, last_words, next, next_words, web_s(it, "prescriber"),
+		       web_s(it, "unit"));
+	else if (strcmp(status, "expired") == 0)
+		html_f(&w->h, "<p class=\"notice\">Förskrivningen gällde till och med "
+			      "<time datetime=\"%s\">%s</time>. Kontakta förskrivaren, %s (%s), om "
+			      "du behöver en ny förskrivning.</p>\n",
+		       last, last_words, web_s(it, "prescriber"), web_s(it, "unit"));
+	else if (strcmp(status, "fully_withdrawn") == 0)
+		html_f(&w->h, "<p class=\"notice\">Alla uttag är gjorda. Kontakta förskrivaren, %s "
+			      "(%s), om du behöver mer.</p>\n",
+		       web_s(it, "prescriber"), web_s(it, "unit"));
 }
 
 void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
@@ -72,15 +148,21 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 			html_f(&w->h, "<dt>Ersätter</dt><dd>Förskrivningen från <time datetime=\"%s\">"
 				      "%s</time>. Uttag som redan gjorts i perioden räknas.</dd>\n",
 			       web_s(of, "prescribed_on"), web_s(of, "prescribed_on"));
+		const char *next = web_s(it, "next_earliest"), *last = web_s(it, "last_valid");
+		/* ISO dates compare as text: a next withdrawal after the last valid day never
+		 * comes. */
+		bool beyond = *next && *last && strcmp(next, last) > 0;
 		if (web_b(it, "may_order_now"))
 			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
-		else if (*web_s(it, "next_earliest") && strcmp(status, "active") == 0)
-			html_f(&w->h, "<dt>Nästa uttag</dt><dd>Tidigast %s</dd>\n",
-			       web_s(it, "next_earliest"));
-		if (staff)
-			html_f(&w->h, "<dt>Förskrivare</dt><dd>%s, %s</dd>\n", web_s(it, "prescriber"),
-			       web_s(it, "unit"));
+		else if (*next && strcmp(status, "active") == 0 && !(beyond && !staff))
+			html_f(&w->h, "<dt>Nästa uttag</dt><dd>Tidigast %s</dd>\n", next);
+		html_f(&w->h, "<dt>Förskrivare</dt><dd>%s, %s</dd>\n", web_s(it, "prescriber"),
+		       web_s(it, "unit"));
 		html_lit(&w->h, "</dl>\n");
+		/* The patient is told in words when no withdrawal is left to make, and whom to ask
+		 * (issue 20). */
+		if (!staff && !web_i(it, "replaced_by"))
+			patient_hint(w, it, beyond);
 		if (staff && strcmp(status, "active") == 0) {
 			char action[64];
 			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",

@@ -41,6 +41,7 @@ static const struct web_page pages[] = {
 	{ "POST", "/samtal", page_calls_post, R(CUSTOMER_SERVICE) },
 
 	{ "GET", "/plocklista", page_picklist, R(DISTRIBUTOR) },
+	{ "GET", "/plocklista/artiklar", page_pick_totals, R(DISTRIBUTOR) },
 	{ "GET", "/leveranser", page_open_shipments, R(DISTRIBUTOR) },
 	{ "GET", "/plocka/{id}", page_pick, R(DISTRIBUTOR) },
 	{ "POST", "/plocka/{id}", page_pick_post, R(DISTRIBUTOR) },

@@ -20,6 +20,14 @@ void orders_table(struct web_ctx *w, int64_t patient_id);
 /* A patient's prescription items as cards: what may be ordered now, and when next. */
 void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff);
 
+/* "torsdag 10 december" for an ISO date, with the year when it is not the year of ref (an ISO date
+ * or NULL); the text itself when it is not a date. */
+void day_in_words(const char *iso, const char *ref, char out[48]);
+/* "fyra" for 4: the numbers 0–12 in words, others in digits. */
+void number_in_words(int n, char out[16]);
+/* Spec B 3:1: the lead time in working days in force today (the rules of the day). */
+int lead_time_today(struct web_ctx *w);
+
 /* pages_common.c */
 int page_home(struct web_ctx *w);
 int page_login(struct web_ctx *w);
@@ -59,6 +67,7 @@ int page_calls_post(struct web_ctx *w);
 
 /* pages_distributor.c */
 int page_picklist(struct web_ctx *w);
+int page_pick_totals(struct web_ctx *w);
 int page_open_shipments(struct web_ctx *w);
 int page_pick(struct web_ctx *w);
 int page_pick_post(struct web_ctx *w);

@@ -33,12 +33,29 @@ static void short_time(char out[17], const char *iso)
 		out[10] = ' ';
 }
 
+/* A pickup point's notification channel in Swedish (DOMAIN.md §3: e-mail, letter, phone, SMS). */
+static const char *notification_sv(const char *n)
+{
+	static const char *const names[] = { "email", "e-post", "letter", "brev", "phone", "telefon",
+					     "sms", "sms", NULL };
+
+	for (const char *const *p = names; *p; p += 2)
+		if (strcmp(*p, n) == 0)
+			return p[1];
+	return n;
+}
+
 /* Where an order goes, as the API gives it: a home address (o's "address" object, or the order's
- * "delivery"), a pickup point or a care unit. */
+ * "delivery"), a pickup point (the pick list's "pickup_point" with its name and address) or a
+ * care unit. */
 static void delivery_cell(struct web_ctx *w, json_t *o)
 {
 	const char *method = web_s(o, "delivery_method");
 	json_t *a = json_object_get(o, "address");
+	json_t *d = json_object_get(o, "delivery");
+	json_t *pp = json_object_get(o, "pickup_point"), *unit = json_object_get(o, "unit");
+	const char *notification = *web_s(o, "notification") ? web_s(o, "notification")
+							     : web_s(d, "notification");
 
 	if (!a && strcmp(method, "home") == 0)
 		a = json_object_get(o, "delivery");
@@ -53,44 +70,60 @@ static void delivery_cell(struct web_ctx *w, json_t *o)
 	} else if (strcmp(method, "home") == 0) {
 		html_lit(&w->h, " (adressen visas inte)");
 	}
-	json_t *d = json_object_get(o, "delivery");
-	int64_t pp = web_i(o, "pickup_point_id") ? web_i(o, "pickup_point_id")
-						  : web_i(d, "pickup_point_id");
-	int64_t unit = web_i(o, "unit_id") ? web_i(o, "unit_id") : web_i(d, "unit_id");
-	if (strcmp(method, "pickup_point") == 0 && pp)
-		html_f(&w->h, ": nr %lld", (long long)pp);
-	if (strcmp(method, "pickup_point") == 0 && *web_s(d, "notification"))
-		html_f(&w->h, ", avisering %s", web_s(d, "notification"));
-	if (strcmp(method, "care_unit") == 0 && unit)
-		html_f(&w->h, ": enhet %lld", (long long)unit);
+	int64_t ppid = web_i(o, "pickup_point_id") ? web_i(o, "pickup_point_id")
+						   : web_i(d, "pickup_point_id");
+	int64_t unit_id = web_i(o, "unit_id") ? web_i(o, "unit_id") : web_i(d, "unit_id");
+	if (strcmp(method, "pickup_point") == 0 && *web_s(pp, "name"))
+		html_f(&w->h, ": %s, %s, %s %s", web_s(pp, "name"), web_s(pp, "address"),
+		       web_s(pp, "postal_code"), web_s(pp, "city"));
+	else if (strcmp(method, "pickup_point") == 0 && ppid)
+		html_f(&w->h, ": nr %lld", (long long)ppid);
+	if (strcmp(method, "pickup_point") == 0 && *notification)
+		html_f(&w->h, ", avisering med %s", notification_sv(notification));
+	if (strcmp(method, "care_unit") == 0 && *web_s(unit, "name")) {
+		html_f(&w->h, ": %s", web_s(unit, "name"));
+		if (*web_s(unit, "address"))
+			html_f(&w->h, ", %s %s", web_s(unit, "address"), web_s(unit, "postal_code"));
+	} else if (strcmp(method, "care_unit") == 0 && unit_id) {
+		html_f(&w->h, ": enhet %lld", (long long)unit_id);
+	}
 	if (web_b(o, "rural_route"))
 		html_lit(&w->h, " <strong>(lantbrevbärarlinje)</strong>");
 }
 
 /* ---- The pick list ---- */
 
-/* Starts a group of the pick list: the late orders (due before today, with their due dates), or
- * those due on one day. */
-static void picklist_table_start(struct web_ctx *w, const char *due, const char *today)
+enum pick_group { PG_LATE, PG_DAY, PG_BACKORDERED };
+
+/* Starts a group of the pick list: the late orders (due before today, with their due dates),
+ * those due on one day, or those waiting for the supplier (with their due dates). */
+static void picklist_table_start(struct web_ctx *w, enum pick_group g, const char *due,
+				 const char *today)
 {
-	if (!due) {
-		html_lit(&w->h, "<h2>Försenade</h2>\n<table class=\"responsive\">\n");
+	if (g == PG_LATE) {
+		html_lit(&w->h, "<h2>Försenade</h2>\n<table class=\"responsive picklist\">\n");
 		html_f(&w->h, "<caption>Beställningar vars leveransdag har passerat (före %s), äldsta "
 			      "först</caption>\n", today);
+	} else if (g == PG_BACKORDERED) {
+		html_lit(&w->h, "<h2 id=\"restnoterade\">Restnoterade hos leverantören</h2>\n"
+				"<p>Beställningar som väntar på en restnoterad vara. Det som inte var "
+				"restnoterat är redan skickat; resten skickas när leverantören "
+				"levererar.</p>\n<table class=\"responsive picklist\">\n"
+				"<caption>Beställningar med restnoterade rader, äldsta först</caption>\n");
 	} else {
-		html_f(&w->h, "<h2>Leveransdag senast %s%s</h2>\n<table class=\"responsive\">\n"
+		html_f(&w->h, "<h2>Leveransdag senast %s%s</h2>\n<table class=\"responsive picklist\">\n"
 			      "<caption>Beställningar som ska levereras senast %s</caption>\n",
 		       due, strcmp(due, today) == 0 ? " (i dag)" : "", due);
 	}
 	html_lit(&w->h, "<thead><tr><th scope=\"col\">Beställning</th>");
-	if (!due)
+	if (g != PG_DAY)
 		html_lit(&w->h, "<th scope=\"col\">Leveransdag</th>");
 	html_lit(&w->h, "<th scope=\"col\">Typ</th><th scope=\"col\">Mottagare</th>"
 			"<th scope=\"col\">Leverans</th><th scope=\"col\">Rader</th>"
 			"<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 }
 
-static void picklist_row(struct web_ctx *w, json_t *o, bool late)
+static void picklist_row(struct web_ctx *w, json_t *o, bool with_due)
 {
 	json_t *l;
 	size_t j;
@@ -98,7 +131,7 @@ static void picklist_row(struct web_ctx *w, json_t *o, bool late)
 	html_f(&w->h, "<tr><td data-label=\"Beställning\"><a href=\"/plocka/%lld\">Plocka "
 		      "<span class=\"sr\">beställning </span>%lld</a></td>",
 	       (long long)web_i(o, "id"), (long long)web_i(o, "id"));
-	if (late)
+	if (with_due)
 		html_f(&w->h, "<td data-label=\"Leveransdag\">%s</td>", web_s(o, "due"));
 	html_f(&w->h, "<td data-label=\"Typ\">%s</td><td data-label=\"Mottagare\">%s</td>"
 		      "<td data-label=\"Leverans\">",
@@ -159,54 +192,167 @@ static void open_shipments(struct web_ctx *w, const char *heading)
 	json_decref(out);
 }
 
+/* The search by order number: 303 to the order's pick page, or the status of the pick list
+ * with the error next to the field (400: no number, 404: no such order to deliver). */
+static int picklist_search(struct web_ctx *w, const char *number)
+{
+	char path[64];
+	json_t *out = NULL;
+	long long id;
+	char *end;
+	int st;
+
+	while (*number == ' ')
+		number++;
+	id = strtoll(number, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (!*number || *end || id < 1) {
+		web_error(w, "bestallning", "Ange beställningens nummer med siffror, till exempel 5457.");
+		return 400;
+	}
+	snprintf(path, sizeof(path), "/api/fulfilment/orders/%lld", id);
+	st = web_api(w, "GET", path, NULL, NULL, &out);
+	json_decref(out);
+	if (st == 200) {
+		snprintf(path, sizeof(path), "/plocka/%lld", id);
+		return web_redirect(w, path);
+	}
+	web_error(w, "bestallning", "Det finns ingen beställning nummer %lld att plocka eller "
+				    "leverera. Kontrollera numret.", id);
+	return 404;
+}
+
 int page_picklist(struct web_ctx *w)
 {
-	const char *till = web_query(w, "till");
+	const char *till = web_query(w, "till"), *number = web_query(w, "bestallning");
 	const char *q[] = { "until", till, NULL };
 	char today[11], minute[17], due[11] = "";
 	json_t *out = NULL, *o;
 	size_t i;
-	bool late = false;
-	int status;
+	enum pick_group group = PG_DAY;
+	size_t nback = 0;
+	bool open = false;
+	int status, search = 0;
 
 	now_local(today, minute);
+	if (number) {
+		search = picklist_search(w, number);
+		if (search == 303)
+			return search;
+	}
 	status = web_api(w, "GET", "/api/fulfilment/orders", till && *till ? q : NULL, NULL, &out);
 	if (status != 200) {
 		const char *map[] = { "until", "till", NULL };
 		web_problem(w, out, map);
 	}
 	web_begin(w, "Plocklista");
+	html_lit(&w->h, "<form method=\"get\" action=\"/plocklista\" class=\"search\" "
+			"role=\"search\" aria-label=\"Sök beställning\">\n");
+	web_input(w, "bestallning", "Gå till beställning nummer", "text", NULL, false, NULL);
+	html_lit(&w->h, "<button type=\"submit\">Sök</button>\n</form>\n");
+	html_lit(&w->h, "<p class=\"actions\"><a href=\"/plocklista/artiklar\">Plocksumma per "
+			"artikel</a> · <a href=\"#restnoterade\">Restnoterade</a> · "
+			"<a href=\"#sandningar\">Sändningar utan registrerad leverans</a></p>\n");
 	html_lit(&w->h, "<form method=\"get\" action=\"/plocklista\">\n");
 	web_input(w, "till", "Visa beställningar med leveransdag senast", "date",
 		  status == 200 ? web_s(out, "until") : NULL, false,
 		  "Utan datum visas en vecka framåt.");
 	html_lit(&w->h, "<button type=\"submit\">Visa plocklistan</button>\n</form>\n");
-	if (status == 200 && !json_array_size(json_object_get(out, "orders")))
+	/* The API lists those waiting for the supplier last: none to pick when the first waits. */
+	if (status == 200 && (!json_array_size(json_object_get(out, "orders")) ||
+			      web_b(json_array_get(json_object_get(out, "orders"), 0), "backordered")))
 		html_f(&w->h, "<p>Inga beställningar att plocka med leveransdag senast %s.</p>\n",
 		       web_s(out, "until"));
-	/* The API sorts by due date: first the late ones in one group, then a group per day. */
+	/* The API sorts the orders to pick by due date, then those waiting for the supplier: first
+	 * the late ones in one group, then a group per day, then the backordered in their own. */
 	json_array_foreach(status == 200 ? json_object_get(out, "orders") : NULL, i, o) {
 		const char *d = web_s(o, "due");
-		if (*today && strcmp(d, today) < 0) {
-			if (!late)
-				picklist_table_start(w, NULL, today);
-			late = true;
-			picklist_row(w, o, true);
-			continue;
-		}
-		if (strcmp(due, d) != 0) {
-			if (*due || late)
+		enum pick_group g = web_b(o, "backordered") ? PG_BACKORDERED
+				  : *today && strcmp(d, today) < 0 ? PG_LATE : PG_DAY;
+
+		if (g == PG_BACKORDERED)
+			nback++;
+		if (!open || g != group || (g == PG_DAY && strcmp(due, d) != 0)) {
+			if (open)
 				html_lit(&w->h, "</tbody>\n</table>\n");
-			late = false;
+			/* What waits for the supplier cannot be picked: not printed. */
+			if (g == PG_BACKORDERED)
+				html_lit(&w->h, "<section class=\"no-print\" "
+						"aria-labelledby=\"restnoterade\">\n");
+			group = g;
 			snprintf(due, sizeof(due), "%s", d);
-			picklist_table_start(w, due, today);
+			picklist_table_start(w, g, due, today);
+			open = true;
 		}
-		picklist_row(w, o, false);
+		picklist_row(w, o, g != PG_DAY);
 	}
-	if (*due || late)
+	if (open)
 		html_lit(&w->h, "</tbody>\n</table>\n");
+	if (nback)
+		html_f(&w->h, "</section>\n<p class=\"print-only\">%zu restnoterade beställningar "
+			      "finns inte med i utskriften.</p>\n",
+		       nback);
+	if (status == 200 && group != PG_BACKORDERED)
+		html_lit(&w->h, "<h2 id=\"restnoterade\">Restnoterade hos leverantören</h2>\n"
+				"<p>Inga beställningar väntar på restnoterade varor.</p>\n");
 	json_decref(out);
+	/* Not what is picked: left out of the printed pick list. */
+	html_lit(&w->h, "<section class=\"no-print\" aria-labelledby=\"sandningar\">\n");
 	open_shipments(w, "Sändningar utan registrerad leverans");
+	html_lit(&w->h, "</section>\n");
+	return web_end(w, search ? (unsigned)search : status == 200 ? 200 : 400);
+}
+
+/* The wave's totals per article, for picking by article before packing per order. */
+int page_pick_totals(struct web_ctx *w)
+{
+	const char *till = web_query(w, "till");
+	const char *q[] = { "until", till, NULL };
+	json_t *out = NULL, *a;
+	size_t i;
+	int status;
+
+	status = web_api(w, "GET", "/api/fulfilment/totals", till && *till ? q : NULL, NULL, &out);
+	if (status != 200) {
+		const char *map[] = { "until", "till", NULL };
+		web_problem(w, out, map);
+	}
+	web_begin(w, "Plocksumma per artikel");
+	html_lit(&w->h, "<p>Det som ska plockas till dagens våg: det som återstår att skicka av de "
+			"beställningar som ska levereras senast den valda dagen, försenade "
+			"medräknade. Restnoterade rader räknas inte.</p>\n");
+	html_lit(&w->h, "<form method=\"get\" action=\"/plocklista/artiklar\">\n");
+	web_input(w, "till", "Leveransdag senast", "date", status == 200 ? web_s(out, "until") : NULL,
+		  false, "Utan datum: nästa arbetsdag, det som skickas i dag levereras då.");
+	html_lit(&w->h, "<button type=\"submit\">Visa summan</button>\n</form>\n");
+	if (status == 200 && !json_array_size(json_object_get(out, "articles")))
+		html_f(&w->h, "<p>Inget att plocka med leveransdag senast %s.</p>\n",
+		       web_s(out, "until"));
+	if (status == 200 && json_array_size(json_object_get(out, "articles"))) {
+		html_f(&w->h, "<table class=\"responsive picklist\">\n<caption>Att plocka per artikel, "
+			      "leveransdag senast %s</caption>\n<thead><tr>"
+			      "<th scope=\"col\">Artikelnummer</th><th scope=\"col\">Namn</th>"
+			      "<th scope=\"col\" class=\"num\">Antal</th><th scope=\"col\">Enhet</th>"
+			      "<th scope=\"col\" class=\"num\">Beställningar</th></tr></thead>\n<tbody>\n",
+		       web_s(out, "until"));
+		json_array_foreach(json_object_get(out, "articles"), i, a)
+			html_f(&w->h, "<tr><td data-label=\"Artikelnummer\">%s</td>"
+				      "<td data-label=\"Namn\">%s</td>"
+				      "<td data-label=\"Antal\" class=\"num\">%lld</td>"
+				      "<td data-label=\"Enhet\">%s</td>"
+				      "<td data-label=\"Beställningar\" class=\"num\">%lld</td></tr>\n",
+			       web_s(a, "article_number"), web_s(a, "name"),
+			       (long long)web_i(a, "quantity"), web_s(a, "unit"),
+			       (long long)web_i(a, "orders"));
+		html_lit(&w->h, "</tbody>\n</table>\n");
+		html_f(&w->h, "<p class=\"actions\"><a href=\"/api/fulfilment/packing-slips?until=%s\">"
+			      "Följesedlar med adressetiketter för vågen (PDF, en sida per "
+			      "beställning)</a></p>\n",
+		       web_s(out, "until"));
+	}
+	html_lit(&w->h, "<p><a href=\"/plocklista\">Tillbaka till plocklistan</a></p>\n");
+	json_decref(out);
 	return web_end(w, status == 200 ? 200 : 400);
 }
 
@@ -320,7 +466,7 @@ static int pick_page(struct web_ctx *w, unsigned status)
 	size_t i;
 	int st;
 
-	snprintf(path, sizeof(path), "/api/orders/%lld", (long long)w->id[0]);
+	snprintf(path, sizeof(path), "/api/fulfilment/orders/%lld", (long long)w->id[0]);
 	st = web_api(w, "GET", path, NULL, NULL, &o);
 	if (st != 200) {
 		json_decref(o);
@@ -331,10 +477,14 @@ static int pick_page(struct web_ctx *w, unsigned status)
 	web_begin(w, title);
 	html_f(&w->h, "<dl class=\"facts\">\n<dt>Status</dt><dd><span class=\"status\">%s</span></dd>\n"
 		      "<dt>Levereras senast</dt><dd>%s</dd>\n<dt>Typ</dt><dd>%s</dd>\n"
-		      "<dt>Leverans</dt><dd>",
-	       web_sv(web_s(o, "status")), web_s(o, "due"), web_sv(web_s(o, "kind")));
+		      "<dt>Mottagare</dt><dd>%s</dd>\n<dt>Leverans</dt><dd>",
+	       web_sv(web_s(o, "status")), web_s(o, "due"), web_sv(web_s(o, "kind")),
+	       web_s(o, "recipient"));
 	delivery_cell(w, o);
 	html_lit(&w->h, "</dd>\n</dl>\n");
+	html_f(&w->h, "<p class=\"actions\"><a href=\"/api/orders/%lld/packing-slip\">Följesedel "
+		      "med adressetikett (PDF)</a></p>\n",
+	       (long long)w->id[0]);
 	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Rader</caption>\n<thead><tr>"
 			"<th scope=\"col\">Artikel</th><th scope=\"col\">Namn</th>"
 			"<th scope=\"col\" class=\"num\">Beställt</th>"

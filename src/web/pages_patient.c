@@ -10,21 +10,61 @@ static int64_t my_patient(struct web_ctx *w)
 	return web_i(json_object_get(w->me, "user"), "patient_id");
 }
 
+/* A delegate (ombud) acts for the patient: *name gets the patient's name (a read of their data,
+ * access-logged as any). False for the patient themself. */
+static bool acting_for(struct web_ctx *w, char name[160])
+{
+	char path[64];
+	json_t *p = NULL;
+
+	*name = '\0';
+	if (!web_b(json_object_get(w->me, "user"), "delegate"))
+		return false;
+	snprintf(path, sizeof(path), "/api/patients/%lld", (long long)my_patient(w));
+	if (web_api(w, "GET", path, NULL, NULL, &p) == 200)
+		snprintf(name, 160, "%s %s", web_s(p, "given_name"), web_s(p, "family_name"));
+	json_decref(p);
+	if (!*name)
+		snprintf(name, 160, "patienten");
+	return true;
+}
+
 int page_my_prescriptions(struct web_ctx *w)
 {
-	web_begin(w, "Mina förskrivningar");
-	html_lit(&w->h, "<p>Här ser du vad du har fått förskrivet, vad du kan beställa nu och när du "
-			"kan beställa nästa gång.</p>\n<p><a class=\"button\" href=\"/bestall\">"
-			"Beställ</a></p>\n<h2>Artiklar du har fått förskrivna</h2>\n");
+	char name[160], title[200];
+
+	if (acting_for(w, name)) {
+		snprintf(title, sizeof(title), "Förskrivningar för %s", name);
+		web_begin(w, title);
+		html_f(&w->h, "<p class=\"acting-for\">Du är ombud för %s.</p>\n<p>Här ser du vad "
+			      "%s har fått förskrivet, vad du kan beställa nu och när du kan beställa "
+			      "nästa gång.</p>\n<p><a class=\"button\" href=\"/bestall\">Beställ</a></p>\n"
+			      "<h2>Artiklar som %s har fått förskrivna</h2>\n",
+		       name, name, name);
+	} else {
+		web_begin(w, "Mina förskrivningar");
+		html_lit(&w->h, "<p>Här ser du vad du har fått förskrivet, vad du kan beställa nu och "
+				"när du kan beställa nästa gång.</p>\n<p><a class=\"button\" "
+				"href=\"/bestall\">Beställ</a></p>\n<h2>Artiklar du har fått förskrivna"
+				"</h2>\n");
+	}
 	prescriptions_cards(w, my_patient(w), false);
 	return web_end(w, 200);
 }
 
 static int order_page(struct web_ctx *w, unsigned status)
 {
+	char name[160], days[16];
+	int lead = lead_time_today(w);
+
 	web_begin(w, "Beställ");
-	html_lit(&w->h, "<p>Välj vad du vill beställa och hur du vill få det. Leveransen kommer "
-			"senast fyra arbetsdagar efter att beställningen kommit in.</p>\n");
+	if (acting_for(w, name))
+		html_f(&w->h, "<p class=\"acting-for\">Du beställer för %s.</p>\n", name);
+	/* Spec B 3:1: the lead time of the rules in force today, not a number in the text. */
+	number_in_words(lead, days);
+	html_f(&w->h, "<p>Välj vad du vill beställa och hur du vill få det. Leveransen kommer "
+		      "senast %s %s efter att beställningen kommit in.</p>\n",
+	       days, lead == 1 ? "arbetsdag" : "arbetsdagar");
 	order_form(w, my_patient(w), "/bestall", 0);
 	return web_end(w, status);
 }
@@ -48,25 +88,70 @@ int page_my_order_post(struct web_ctx *w)
 
 int page_my_orders(struct web_ctx *w)
 {
-	web_begin(w, "Mina beställningar");
+	char name[160], title[200];
+
+	if (acting_for(w, name)) {
+		snprintf(title, sizeof(title), "Beställningar för %s", name);
+		web_begin(w, title);
+	} else {
+		web_begin(w, "Mina beställningar");
+	}
 	orders_table(w, my_patient(w));
 	return web_end(w, 200);
+}
+
+/* A link to a page of the access log: before is "" for the newest. */
+static void access_log_link(struct web_ctx *w, const char *before, bool others, const char *text)
+{
+	html_f(&w->h, "<a href=\"/vem-har-last?fore=%s%s\">%s</a>", before,
+	       others ? "&amp;andra=1" : "", text);
 }
 
 int page_my_access_log(struct web_ctx *w)
 {
 	char path[64];
+	const char *before = web_query(w, "fore");
+	bool others = web_query(w, "andra") && strcmp(web_query(w, "andra"), "1") == 0;
+	const char *q[] = { "others", others ? "1" : "0", before && *before ? "before" : NULL,
+			    before, NULL };
 	json_t *out = NULL, *e;
 	size_t i;
+	int status;
 
-	web_begin(w, "Vem har läst mina uppgifter");
-	html_lit(&w->h, "<p>Varje gång någon läser eller ändrar dina uppgifter i LMN sparas det. "
-			"Här ser du vem, när och vad.</p>\n");
+	char name[160], title[200];
+
+	if (acting_for(w, name)) {
+		snprintf(title, sizeof(title), "Vem har läst uppgifterna om %s", name);
+		web_begin(w, title);
+		html_f(&w->h, "<p>Varje gång någon läser eller ändrar uppgifterna om %s i LMN sparas "
+			      "det, också när du gör det som ombud. Här ser du vem, när och vad, 100 "
+			      "åtkomster per sida.</p>\n",
+		       name);
+	} else {
+		web_begin(w, "Vem har läst mina uppgifter");
+		html_lit(&w->h, "<p>Varje gång någon läser eller ändrar dina uppgifter i LMN sparas "
+				"det. Här ser du vem, när och vad, 100 åtkomster per sida.</p>\n");
+	}
+	/* A GET form: the filter works without JavaScript and can be bookmarked. */
+	html_f(&w->h, "<form method=\"get\" action=\"/vem-har-last\" class=\"paging\">\n"
+		      "<label class=\"choice\"><input type=\"checkbox\" name=\"andra\" value=\"1\"%s>"
+		      " Visa bara andra än jag</label>\n"
+		      "<button type=\"submit\" class=\"secondary\">Visa</button>\n</form>\n",
+	       others ? " checked" : "");
 	snprintf(path, sizeof(path), "/api/patients/%lld/access-log", (long long)my_patient(w));
-	if (web_api(w, "GET", path, NULL, NULL, &out) == 200) {
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtkomster, senaste först</caption>\n"
-				"<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
-				"<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n<tbody>\n");
+	status = web_api(w, "GET", path, q, NULL, &out);
+	if (status == 200 && !json_array_size(json_object_get(out, "entries"))) {
+		html_f(&w->h, "<p>%s</p>\n", others ? "Ingen annan än du har läst uppgifterna."
+						     : "Det finns inga åtkomster.");
+	} else if (status == 200) {
+		html_f(&w->h, "<table class=\"responsive\">\n<caption>%s</caption>\n"
+			      "<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
+			      "<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n"
+			      "<tbody>\n",
+		       before && *before ? (others ? "Äldre åtkomster av andra än du, senaste först"
+						   : "Äldre åtkomster, senaste först")
+		       : others ? "Åtkomster av andra än du, senaste först"
+				: "Åtkomster, senaste först");
 		json_array_foreach(json_object_get(out, "entries"), i, e) {
 			char at[17];
 			snprintf(at, sizeof(at), "%.16s", web_s(e, "at"));
@@ -83,8 +168,20 @@ int page_my_access_log(struct web_ctx *w)
 			       web_sv(web_s(e, "role")), web_sv(web_s(e, "action")), web_s(e, "what"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
+	} else if (status == 400) {
+		/* A hand-edited fore=: the API's message names its parameters, the page does not. */
+		html_lit(&w->h, "<p>Den sidan finns inte. <a href=\"/vem-har-last\">Visa de senaste "
+				"åtkomsterna</a>.</p>\n");
 	} else {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+	}
+	if (status == 200 && (*web_s(out, "older") || (before && *before))) {
+		html_lit(&w->h, "<nav class=\"paging\" aria-label=\"Sidor\">\n");
+		if (before && *before)
+			access_log_link(w, "", others, "Senaste åtkomsterna");
+		if (*web_s(out, "older"))
+			access_log_link(w, web_s(out, "older"), others, "Äldre åtkomster");
+		html_lit(&w->h, "\n</nav>\n");
 	}
 	json_decref(out);
 	return web_end(w, 200);

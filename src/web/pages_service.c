@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/areas.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 #include "web/pages.h"
@@ -27,68 +28,217 @@ static void notice(struct web_ctx *w, const char *text)
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
 }
 
-/* "2026-11-23T10:05:00+01:00" as "2026-11-23 10:05". */
-static void short_time(char out[17], const char *iso)
+/* "2026-11-23" or "2026-11-23T10:05…" as "23 november 2026" or "23 november 2026 kl. 10.05". */
+static void day_words(char out[48], const char *iso)
 {
-	snprintf(out, 17, "%.16s", iso);
-	if (out[10] == 'T')
-		out[10] = ' ';
+	static const char *const months[] = { "januari", "februari", "mars", "april", "maj",
+					      "juni", "juli", "augusti", "september", "oktober",
+					      "november", "december" };
+	int y, m, d, hh, mm;
+
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+		snprintf(out, 48, "%s", iso);
+		return;
+	}
+	if (strlen(iso) >= 16 && sscanf(iso + 11, "%2d:%2d", &hh, &mm) == 2)
+		snprintf(out, 48, "%d %s %d kl. %02d.%02d", d, months[m - 1], y, hh, mm);
+	else
+		snprintf(out, 48, "%d %s %d", d, months[m - 1], y);
 }
 
 /* ---- The delay-contact queue ---- */
 
-static void contact_case_card(struct web_ctx *w, json_t *c)
+/* Cases on a page of the queue. */
+#define QUEUE_PAGE 25
+
+static const char *const sort_options[] = { "today", "Dagens först", "oldest", "Äldst först",
+					    "newest", "Nyast först", "attempts",
+					    "Flest samtal först", NULL };
+static const char *const attempt_options[] = { "", "Alla", "0", "Inga än", "1", "Ett",
+					       "2", "Två", "3", "Tre eller fler", NULL };
+
+/* The queue's state, from the query (a GET) or the form's hidden fields (a POST). */
+struct queue_state {
+	const char *sort, *area, *provider, *attempts;
+	long page;
+};
+
+static const char *state_value(struct web_ctx *w, const char *name, const char *const *allowed)
+{
+	const char *v = web_field(w, name);
+
+	if (!v || !*v)
+		return "";
+	if (allowed) {
+		for (; *allowed; allowed += 2)
+			if (strcmp(*allowed, v) == 0)
+				return v;
+		return "";
+	}
+	return v;
+}
+
+static void queue_state(struct web_ctx *w, struct queue_state *q)
+{
+	const char *page = web_field(w, "sida");
+	const char *provider = state_value(w, "vardgivare", NULL);
+	const char *area = state_value(w, "omrade", NULL);
+
+	q->sort = state_value(w, "ordning", sort_options);
+	q->attempts = state_value(w, "samtal", attempt_options);
+	q->area = area_parse(area, strlen(area)) >= 0 ? area : "";
+	q->provider = strspn(provider, "0123456789") == strlen(provider) && strlen(provider) < 12
+			      ? provider : "";
+	q->page = page ? strtol(page, NULL, 10) : 1;
+	if (q->page < 1 || q->page > 100000)
+		q->page = 1;
+}
+
+/* The queue's query string for state q on page (without "?"), the filters that are set:
+ * "ordning=oldest&sida=2". */
+static void queue_query(const struct queue_state *q, long page, char *out, size_t n)
+{
+	const char *names[] = { "ordning", "omrade", "vardgivare", "samtal" };
+	const char *values[] = { q->sort, q->area, q->provider, q->attempts };
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < 4 && len < n; i++)
+		if (*values[i])
+			len += (size_t)snprintf(out + len, n - len, "%s=%s&", names[i], values[i]);
+	if (len < n)
+		snprintf(out + len, n - len, "sida=%ld", page);
+}
+
+static void queue_hidden(struct web_ctx *w, const struct queue_state *q, long long next)
+{
+	html_f(&w->h, "<input type=\"hidden\" name=\"ordning\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"omrade\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"vardgivare\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"samtal\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"sida\" value=\"%ld\">\n"
+		      "<input type=\"hidden\" name=\"till\" value=\"%lld\">\n",
+	       q->sort, q->area, q->provider, q->attempts, q->page, next);
+}
+
+static const char *reason_text(const char *reason)
+{
+	static const char *const names[] = {
+		"delivered_late", "levererad, men efter leveransdagen",
+		"backordered", "restnoterad hos leverantören",
+		"not_shipped", "inte skickad än",
+		"not_collected", "inte uthämtad på utlämningsstället",
+		"returned", "returnerad",
+		"in_transit", "skickad men inte levererad",
+		NULL,
+	};
+
+	for (const char *const *n = names; *n; n += 2)
+		if (strcmp(n[0], reason) == 0)
+			return n[1];
+	return "okänt skäl";
+}
+
+static void fact(struct web_ctx *w, const char *term, const char *value)
+{
+	html_f(&w->h, "<div><dt>%s</dt><dd>%s</dd></div>\n", term, value);
+}
+
+static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_state *q,
+			      long long next)
 {
 	long long id = (long long)web_i(c, "id"), order = (long long)web_i(c, "order_id");
 	long long patient = (long long)web_i(c, "patient_id");
 	bool protected_id = web_b(c, "protected_identity");
-	char received[17], name[32], note[32], action[64];
+	json_t *missing = json_object_get(c, "missing"), *calls = json_object_get(c, "calls"), *x;
+	char name[32], note[32], action[64], words[48], count[16];
 	const char *e;
+	size_t i;
 
 	snprintf(name, sizeof(name), "utfall-%lld", id);
 	snprintf(note, sizeof(note), "anteckning-%lld", id);
 	snprintf(action, sizeof(action), "/kontaktarenden/%lld/samtal", id);
-	short_time(received, web_s(c, "received_at"));
-	html_f(&w->h, "<li class=\"card\">\n<h3>Beställning %lld</h3>\n<dl class=\"facts\">\n"
-		      "<dt>Patient</dt><dd><a href=\"/patienter/%lld\">%s</a></dd>\n",
-	       order, patient, protected_id ? "Skyddad identitet" : web_s(c, "patient_name"));
+	html_f(&w->h, "<li class=\"case\" id=\"arende-%lld\">\n<h3>Beställning %lld: ", id, order);
+	html_f(&w->h, "<a href=\"/patienter/%lld\">%s</a></h3>\n<dl class=\"case-facts\">\n", patient,
+	       protected_id ? "Skyddad identitet" : web_s(c, "patient_name"));
 	if (protected_id)
-		html_lit(&w->h, "<dt>Telefon</dt><dd>Visas inte (skyddad identitet). Följ rutinen "
-				"för skyddad identitet.</dd>\n");
+		fact(w, "Telefon", "Visas inte (skyddad identitet). Följ rutinen för skyddad "
+				   "identitet.");
+	else if (*web_s(c, "phone"))
+		html_f(&w->h, "<div><dt>Telefon</dt><dd><a href=\"tel:%s\">%s</a></dd></div>\n",
+		       web_s(c, "phone"), web_s(c, "phone"));
 	else
-		html_f(&w->h, "<dt>Telefon</dt><dd>%s</dd>\n",
-		       *web_s(c, "phone") ? web_s(c, "phone") : "saknas");
-	html_f(&w->h, "<dt>Beställd</dt><dd>%s</dd>\n<dt>Skulle ha levererats senast</dt><dd>%s</dd>\n"
-		      "<dt>Ärende</dt><dd>%lld, öppnat %s</dd>\n",
-	       received, web_s(c, "due"), id, web_s(c, "opened_on"));
-	if (*web_s(c, "last_outcome")) {
-		char at[17];
-		short_time(at, web_s(c, "last_called_at"));
-		html_f(&w->h, "<dt>Senaste samtal</dt><dd>%s: %s</dd>\n", at,
-		       web_sv(web_s(c, "last_outcome")));
+		fact(w, "Telefon", "saknas");
+	day_words(words, web_s(c, "received_at"));
+	fact(w, "Beställd", words);
+	day_words(words, web_s(c, "due"));
+	fact(w, "Skulle ha levererats senast", words);
+	day_words(words, web_s(c, "opened_on"));
+	fact(w, "Ska ringas från", words);
+	if (*web_s(c, "area"))
+		fact(w, "Produktområde", web_sv(web_s(c, "area")));
+	if (json_object_get(c, "care_provider"))
+		fact(w, "Vårdgivare", web_s(json_object_get(c, "care_provider"), "name"));
+	snprintf(count, sizeof(count), "%lld", (long long)web_i(c, "attempts"));
+	fact(w, "Samtal hittills", web_i(c, "attempts") ? count : "inga");
+	html_lit(&w->h, "</dl>\n");
+
+	/* What is missing, and why. */
+	html_lit(&w->h, "<h4>Det här är försenat</h4>\n<ul class=\"late-lines\">\n");
+	json_array_foreach(missing, i, x) {
+		long long ordered = (long long)web_i(x, "ordered");
+		long long delivered = (long long)web_i(x, "delivered");
+		const char *reason = web_s(x, "reason");
+
+		html_f(&w->h, "<li>%s (%s): %lld av %lld förp. levererade, %s", web_s(x, "article_name"),
+		       web_s(x, "article_number"), delivered, ordered, reason_text(reason));
+		if (strcmp(reason, "delivered_late") == 0 && *web_s(x, "delivered_at")) {
+			day_words(words, web_s(x, "delivered_at"));
+			html_f(&w->h, " (%s)", words);
+		} else if ((strcmp(reason, "in_transit") == 0 || strcmp(reason, "not_collected") == 0) &&
+			   *web_s(x, "shipped_at")) {
+			day_words(words, web_s(x, "shipped_at"));
+			html_f(&w->h, " (skickad %s)", words);
+		}
+		html_lit(&w->h, "</li>\n");
 	}
-	html_f(&w->h, "</dl>\n<p><a href=\"/bestallningar/%lld\">Visa beställning %lld</a></p>\n",
-	       order, order);
+	html_lit(&w->h, "</ul>\n");
+
+	if (json_array_size(calls)) {
+		html_lit(&w->h, "<h4>Samtal</h4>\n<ol class=\"call-history\">\n");
+		json_array_foreach(calls, i, x) {
+			day_words(words, web_s(x, "called_at"));
+			html_f(&w->h, "<li>%s, %s: %s", words, web_s(x, "called_by"),
+			       web_sv(web_s(x, "outcome")));
+			if (*web_s(x, "note"))
+				html_f(&w->h, ". <q>%s</q>", web_s(x, "note"));
+			html_lit(&w->h, "</li>\n");
+		}
+		html_lit(&w->h, "</ol>\n");
+	}
+	html_f(&w->h, "<p><a href=\"/bestallningar/%lld\">Visa beställning %lld</a></p>\n", order,
+	       order);
 
 	web_form(w, action, false);
+	queue_hidden(w, q, next);
 	e = web_error_for(w, name);
 	html_lit(&w->h, "<fieldset");
 	if (e)
 		html_f(&w->h, " class=\"invalid\" aria-describedby=\"%s-fel\"", name);
 	html_f(&w->h, ">\n<legend>Hur gick samtalet om beställning %lld?</legend>\n", order);
 	web_field_error(w, name);
-	for (size_t i = 0; outcomes[i]; i++) {
+	for (size_t k = 0; outcomes[k]; k++) {
 		const char *sent = web_field(w, name);
 		/* The first radio has the group's id, so the error summary's link reaches it. */
-		if (i == 0)
+		if (k == 0)
 			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s\"", name);
 		else
 			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s-%s\"", name,
-			       outcomes[i]);
-		html_f(&w->h, " name=\"%s\" value=\"%s\"", name, outcomes[i]);
-		if (sent && strcmp(sent, outcomes[i]) == 0)
+			       outcomes[k]);
+		html_f(&w->h, " name=\"%s\" value=\"%s\"", name, outcomes[k]);
+		if (sent && strcmp(sent, outcomes[k]) == 0)
 			html_lit(&w->h, " checked");
-		html_f(&w->h, "> %s</label>\n", web_sv(outcomes[i]));
+		html_f(&w->h, "> %s</label>\n", web_sv(outcomes[k]));
 	}
 	html_lit(&w->h, "</fieldset>\n");
 	char label[96];
@@ -98,23 +248,92 @@ static void contact_case_card(struct web_ctx *w, json_t *c)
 		      "%lld</span></button>\n</form>\n</li>\n", order);
 }
 
+/* The filter form: a GET of the page itself. */
+static void queue_filters(struct web_ctx *w, const struct queue_state *q, json_t *providers)
+{
+	const char *areas[2 * (AREA_MAX + 1) + 1];
+	const char **prov;
+	char (*names)[160];
+	size_t n = json_array_size(providers), k = 0, i;
+	json_t *x;
+
+	areas[k++] = "";
+	areas[k++] = "Alla";
+	for (int a = 0; a < area_count() && a < AREA_MAX; a++) {
+		areas[k++] = area_name(a);
+		areas[k++] = area_title(a);
+	}
+	areas[k] = NULL;
+	prov = calloc(2 * n + 3, sizeof(*prov));
+	names = calloc(n + 1, sizeof(*names));
+	html_lit(&w->h, "<form method=\"get\" action=\"/kontaktarenden\" class=\"queue-filters\">\n"
+			"<fieldset>\n<legend>Visa ärenden</legend>\n");
+	web_select(w, "ordning", "Ordning", sort_options, *q->sort ? q->sort : "today");
+	web_select(w, "omrade", "Produktområde", areas, q->area);
+	if (prov && names) {
+		k = 0;
+		prov[k++] = "";
+		prov[k++] = "Alla";
+		json_array_foreach(providers, i, x) {
+			snprintf(names[i], sizeof(names[i]), "%s (%lld)", web_s(x, "name"),
+				 (long long)web_i(x, "open"));
+			prov[k++] = web_s(x, "id_text");
+			prov[k++] = names[i];
+		}
+		prov[k] = NULL;
+		web_select(w, "vardgivare", "Vårdgivare", prov, q->provider);
+	}
+	web_select(w, "samtal", "Samtal hittills", attempt_options, q->attempts);
+	html_lit(&w->h, "<button type=\"submit\">Visa</button>\n</fieldset>\n</form>\n");
+	free(prov);
+	free(names);
+}
+
+static void queue_pager(struct web_ctx *w, const struct queue_state *q, long pages)
+{
+	char query[256];
+
+	if (pages <= 1)
+		return;
+	html_lit(&w->h, "<nav class=\"pager\" aria-label=\"Sidor i kön\">\n");
+	if (q->page > 1) {
+		queue_query(q, q->page - 1, query, sizeof(query));
+		html_f(&w->h, "<a href=\"/kontaktarenden?%s\" rel=\"prev\">Föregående sida</a>\n", query);
+	}
+	html_f(&w->h, "<span>Sida %ld av %ld</span>\n", q->page, pages);
+	if (q->page < pages) {
+		queue_query(q, q->page + 1, query, sizeof(query));
+		html_f(&w->h, "<a href=\"/kontaktarenden?%s\" rel=\"next\">Nästa sida</a>\n", query);
+	}
+	html_lit(&w->h, "</nav>\n");
+}
+
 static int contact_cases_page(struct web_ctx *w, unsigned status)
 {
-	json_t *out = NULL, *c;
-	const char *done = web_query(w, "registrerat"), *outcome = web_query(w, "utfall");
-	int st = web_api(w, "GET", "/api/contact-cases", NULL, NULL, &out);
-	json_t *cases = json_object_get(out, "cases");
+	struct queue_state q;
+	json_t *out = NULL, *c, *cases, *providers;
+	const char *done = web_field(w, "registrerat"), *outcome = web_field(w, "utfall");
+	const char *to = web_field(w, "till");
+	char limit[24], offset[24], text[200];
+	long long total, to_id = to ? strtoll(to, NULL, 10) : 0;
+	long pages;
+	bool noted = false;
+	int st;
 	size_t i;
 
-	web_begin(w, "Förseningar att ringa");
-	if (status == 200 && done && one_of(outcome, outcomes, 1)) {
-		char text[200];
-		snprintf(text, sizeof(text), "Samtalet i ärende %ld är registrerat: %s. %s",
-			 strtol(done, NULL, 10), web_sv(outcome),
-			 strcmp(outcome, "reached") == 0 ? "Ärendet är avslutat."
-							 : "Ärendet ligger kvar; ring igen.");
-		notice(w, text);
+	queue_state(w, &q);
+	snprintf(limit, sizeof(limit), "%d", QUEUE_PAGE);
+	snprintf(offset, sizeof(offset), "%ld", (q.page - 1) * QUEUE_PAGE);
+	{
+		const char *query_args[] = { "limit", limit, "offset", offset,
+					     "sort", *q.sort ? q.sort : "today",
+					     "area", q.area, "care_provider", *q.provider ? q.provider : "0",
+					     "attempts", *q.attempts ? q.attempts : "-1", NULL };
+		st = web_api(w, "GET", "/api/contact-cases", query_args, NULL, &out);
 	}
+	cases = json_object_get(out, "cases");
+	providers = json_object_get(out, "care_providers");
+	web_begin(w, "Förseningar att ringa");
 	html_lit(&w->h, "<p>Beställningar som inte har levererats i sin helhet inom fem arbetsdagar. "
 			"Ring patienten och registrera hur samtalet gick. Ärendet avslutas när du har "
 			"nått patienten.</p>\n");
@@ -123,15 +342,52 @@ static int contact_cases_page(struct web_ctx *w, unsigned status)
 		json_decref(out);
 		return web_end(w, status == 200 ? 500 : status);
 	}
-	html_f(&w->h, "<h2>Att ringa (%zu)</h2>\n", json_array_size(cases));
-	if (!json_array_size(cases))
-		html_lit(&w->h, "<p>Inga ärenden att ringa just nu.</p>\n");
+	/* The providers' ids as text, for the filter's options. */
+	json_array_foreach(providers, i, c) {
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)web_i(c, "id"));
+		json_object_set_new(c, "id_text", json_string(id));
+	}
+	queue_filters(w, &q, providers);
+	total = (long long)web_i(out, "total");
+	pages = (long)((total + QUEUE_PAGE - 1) / QUEUE_PAGE);
+	if (status == 200 && done && one_of(outcome, outcomes, 1))
+		snprintf(text, sizeof(text), "Samtalet i ärende %ld är registrerat: %s. %s",
+			 strtol(done, NULL, 10), web_sv(outcome),
+			 strcmp(outcome, "reached") == 0 ? "Ärendet är avslutat."
+							 : "Ärendet ligger kvar; ring igen.");
 	else
-		html_lit(&w->h, "<ul class=\"cards\">\n");
+		done = NULL;
+	/* The outcome is told at the case that followed the one called, when it is on this page;
+	 * else at the top. */
 	json_array_foreach(cases, i, c)
-		contact_case_card(w, c);
-	if (json_array_size(cases))
-		html_lit(&w->h, "</ul>\n");
+		noted = noted || (done && (long long)web_i(c, "id") == to_id);
+	if (done && !noted)
+		notice(w, text);
+	html_f(&w->h, "<h2>Att ringa: %lld %s</h2>\n", total, total == 1 ? "ärende" : "ärenden");
+	if (!json_array_size(cases)) {
+		html_lit(&w->h, "<p>Inga ärenden att ringa med det här urvalet.</p>\n");
+		json_decref(out);
+		return web_end(w, status);
+	}
+	html_f(&w->h, "<p>Visar %ld–%ld.</p>\n", (q.page - 1) * QUEUE_PAGE + 1,
+	       (q.page - 1) * QUEUE_PAGE + (long)json_array_size(cases));
+	queue_pager(w, &q, pages);
+	html_lit(&w->h, "<ul class=\"queue\">\n");
+	json_array_foreach(cases, i, c) {
+		json_t *after = json_array_get(cases, i + 1);
+		long long id = (long long)web_i(c, "id");
+
+		/* After a call the agent is taken to the case that followed it. */
+		if (noted && id == to_id) {
+			html_lit(&w->h, "<li class=\"queue-notice\">");
+			notice(w, text);
+			html_lit(&w->h, "</li>\n");
+		}
+		contact_case_card(w, c, &q, after ? (long long)web_i(after, "id") : id);
+	}
+	html_lit(&w->h, "</ul>\n");
+	queue_pager(w, &q, pages);
 	json_decref(out);
 	return web_end(w, status);
 }
@@ -143,9 +399,11 @@ int page_contact_cases(struct web_ctx *w)
 
 int page_contact_case_call(struct web_ctx *w)
 {
-	char name[32], note[32], path[96];
-	const char *outcome, *text;
+	struct queue_state q;
+	char name[32], note[32], path[96], query[256], back[400];
+	const char *outcome, *text, *to;
 	json_t *body, *out = NULL;
+	long long next;
 	int status;
 
 	snprintf(name, sizeof(name), "utfall-%lld", (long long)w->id[0]);
@@ -163,9 +421,17 @@ int page_contact_case_call(struct web_ctx *w)
 	status = web_api(w, "POST", path, NULL, body, &out);
 	if (status == 200) {
 		json_decref(out);
-		snprintf(path, sizeof(path), "/kontaktarenden?registrerat=%lld&utfall=%s",
-			 (long long)w->id[0], outcome);
-		return web_redirect(w, path);
+		queue_state(w, &q);
+		queue_query(&q, q.page, query, sizeof(query));
+		/* Back where the agent was: at the case that followed this one (or this one). */
+		to = web_field(w, "till");
+		next = to ? strtoll(to, NULL, 10) : 0;
+		if (next <= 0)
+			next = (long long)w->id[0];
+		snprintf(back, sizeof(back),
+			 "/kontaktarenden?%s&registrerat=%lld&utfall=%s&till=%lld#arende-%lld", query,
+			 (long long)w->id[0], outcome, next, next);
+		return web_redirect(w, back);
 	}
 	{
 		const char *map[] = { "outcome", name, "note", note, NULL };

@@ -64,18 +64,6 @@ static bool entry_refused(struct web_ctx *w, struct buf *msg, char ref[48])
 	return true;
 }
 
-/* Spec B 3:1: the lead time in working days as in force today. */
-static int lead_time_today(struct web_ctx *w)
-{
-	struct clock_now now;
-	struct lmn_err err;
-	const struct rule_set *rs = NULL;
-
-	if (clock_now(&now, &err) == LMN_OK)
-		rs = params_at(w->app->params, now.day);
-	return rs ? (int)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 0;
-}
-
 static void entry_notice(struct web_ctx *w, const struct buf *msg, const char *ref)
 {
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p>%s</p>"

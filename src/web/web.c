@@ -271,7 +271,7 @@ void web_begin(struct web_ctx *w, const char *title)
 		}
 		html_lit(&w->h, "</ul>\n</nav>\n");
 		html_f(&w->h, "<div class=\"who\"><span>%s (%s)</span>\n", web_s(u, "display_name"),
-		       web_sv(w->role));
+		       web_b(u, "delegate") ? "ombud" : web_sv(w->role));
 		web_form(w, "/logga-ut", false);
 		html_lit(&w->h, "<button type=\"submit\" class=\"link\">Logga ut</button>\n</form>\n</div>\n");
 	}

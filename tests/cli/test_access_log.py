@@ -38,6 +38,10 @@ CLASSES = {
     "GET /api/orders/{id}": "read",
     "POST /api/orders/{id}/cancel": "write",
     "GET /api/fulfilment/orders": "read",
+    "GET /api/fulfilment/orders/{id}": "read",
+    "GET /api/fulfilment/totals": "none",  # articles and sums, no patient
+    "GET /api/orders/{id}/packing-slip": "read",
+    "GET /api/fulfilment/packing-slips": "read",
     "POST /api/orders/{id}/shipments": "write",
     "POST /api/shipments/{id}/delivered": "write",
     "POST /api/shipments/{id}/returned": "write",
@@ -135,6 +139,7 @@ PAGE_CLASSES = {
     "GET /samtal": "none",  # times and topics only
     "POST /samtal": FORM,
     "GET /plocklista": "read",
+    "GET /plocklista/artiklar": "none",  # articles and sums, no patient
     "GET /leveranser": "read",
     "GET /plocka/{id}": "read",
     "POST /plocka/{id}": FORM,
@@ -272,6 +277,9 @@ try:
         "GET /api/patients/{id}/contact": ["/api/patients/{p}/contact"],
         "GET /api/orders/{id}": ["/api/orders/{o}"],
         "GET /api/fulfilment/orders": ["?until=2026-12-31"],
+        "GET /api/fulfilment/orders/{id}": ["/api/fulfilment/orders/%s" % to_pick],
+        "GET /api/orders/{id}/packing-slip": ["/api/orders/%s/packing-slip" % to_pick],
+        "GET /api/fulfilment/packing-slips": ["?until=2026-12-31"],
         "GET /api/shipments": ["?order_id=%s" % to_ship, "?open=1"],
         "GET /api/shipments/{id}": ["/api/shipments/%s" % shipment],
         "GET /api/contact-cases": [""],
@@ -289,6 +297,11 @@ try:
                 url = url.format(p=pid, o=to_ship if pid == 1 else ombud_order)
                 logged(user, "GET", url)
 
+    def queue_page_of(pid):
+        cases = c["kundtjanst"].get("/api/contact-cases?sort=oldest").json()["cases"]
+        at = next(i for i, k in enumerate(cases) if k["patient_id"] == pid)
+        return at // 25 + 1
+
     # --- Every page that shows patient data, likewise ---
     page_reads = {
         "GET /mina-sidor": [""],
@@ -301,7 +314,9 @@ try:
         "GET /patienter/{id}": ["/patienter/{p}"],
         "GET /patienter/{id}/forskriv": ["/patienter/{p}/forskriv"],
         "GET /patienter/{id}/bestall": ["/patienter/{p}/bestall"],
-        "GET /kontaktarenden": [""],
+        # The queue shows 25 cases a page and logs the patients of the page: the page, in the
+        # oldest-first order, that holds patient 1's case.
+        "GET /kontaktarenden": ["?ordning=oldest&sida=%d" % queue_page_of(1)],
         "GET /plocklista": [""],
         "GET /leveranser": [""],
         "GET /plocka/{id}": ["/plocka/%s" % to_pick],

@@ -23,6 +23,7 @@ CRAWL_SECONDS = 150  # the crawl stops following links after this (the seeds are
 # The distributor must deliver: these views show it the address (DOMAIN.md §3).
 DELIVERY_VIEWS = {
     "/api/fulfilment/orders", "/api/shipments", "/api/shipments/{id}", "/api/orders/{id}",
+    "/api/fulfilment/orders/{id}", "/api/orders/{id}/packing-slip", "/api/fulfilment/packing-slips",
     "/plocklista", "/leveranser", "/plocka/{id}", "/leveranser/{id}", "/bestallningar/{id}",
 }
 
@@ -98,6 +99,8 @@ IDS = {  # path template -> the ids of its {id}
     "/api/patients/{id}/orders": prot,
     "/api/patients/{id}/contact": prot,
     "/api/orders/{id}": prot_orders,
+    "/api/fulfilment/orders/{id}": prot_orders,
+    "/api/orders/{id}/packing-slip": prot_orders,
     "/api/shipments/{id}": prot_shipments,
     "/api/article-imports/{id}": first_ids("article_imports"),
     "/api/users/{id}/tokens": first_ids("users", 11),
@@ -128,6 +131,8 @@ QUERIES = {  # path template -> the query strings it is crawled with (besides no
                      ["?q=" + urllib.parse.quote(n[0]) for n in names] +
                      ["?id_number=" + n[2] for n in names],
     "/api/fulfilment/orders": ["?until=2026-12-31"],
+    "/api/fulfilment/totals": ["?until=2026-12-31"],
+    "/api/fulfilment/packing-slips": ["?until=2026-12-31"],
     "/api/shipments": ["?open=1"] + ["?order_id=%d" % o for o in prot_orders[::4]],
     "/api/calls": ["?date=2026-11-23"],
     "/api/reports/key-figures": ["?year=2026&tertial=3", "?year=2026&tertial=3&format=csv"],

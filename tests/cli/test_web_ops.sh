@@ -66,14 +66,100 @@ check "the demo has orders to ship" "yes" "$([ -n "$oid" ] && [ -n "$oid2" ] && 
 
 check "the pick list" "200" "$(get distributor '/plocklista?till=2026-11-30')"
 keep plocklista
-check "it groups the orders by due date, the late ones first" "yes yes yes" \
-	"$(grep -q "<h2>Leveransdag senast $due" "$TMP/page.html" && echo yes) $(grep -q "<caption>Beställningar som ska levereras senast $due</caption>" "$TMP/page.html" && echo yes) $(grep -n '<h2>' "$TMP/page.html" | head -1 | grep -q 'Försenade' && echo yes)"
+check "it groups the orders by due date" "yes yes" \
+	"$(grep -q "<h2>Leveransdag senast $due" "$TMP/page.html" && echo yes) $(grep -q "<caption>Beställningar som ska levereras senast $due</caption>" "$TMP/page.html" && echo yes)"
+# Issue 20: the old backorders do not bury the week's work; they have their own section below it.
+back=$(json 'next(o["id"] for o in d["orders"] if o["backordered"])' <"$TMP/pick.json")
+check "the API marks the orders waiting for the supplier and lists them last" "yes True" \
+	"$([ -n "$back" ] && echo yes) $(json 'str(all(o["backordered"] for o in d["orders"][[o["backordered"] for o in d["orders"]].index(True):]))' <"$TMP/pick.json")"
+check "this week's orders come first, the backordered in their own section below" "yes yes" \
+	"$(grep -n '<h2' "$TMP/page.html" | grep -v 'fel-rubrik' | head -1 | grep -q 'Leveransdag senast\|Försenade' && echo yes) $(awk -v o="href=\"/plocka/$oid\"" -v b="href=\"/plocka/$back\"" 'index($0, o) { so = NR } /id="restnoterade"/ { sr = NR } index($0, b) { sb = NR } END { if (so && sr && sb && so < sr && sr < sb) print "yes" }' "$TMP/page.html")"
 check "each order links to where it is picked" "1" "$(grep -c "href=\"/plocka/$oid\"" "$TMP/page.html")"
 check "with its recipient and where it goes" "yes" \
 	"$(grep "href=\"/plocka/$oid\"" "$TMP/page.html" | grep -q "$(json "next(o['recipient'] for o in d['orders'] if o['id'] == $oid)" <"$TMP/pick.json")" && grep "href=\"/plocka/$oid\"" "$TMP/page.html" | grep -q 'hemleverans\|utlämningsställe\|vårdenhet' && echo yes)"
+check "a day with nothing but backorders to show says there is nothing to pick" "200 yes yes" \
+	"$(get distributor '/plocklista?till=2026-01-01') $(main_text | grep -q 'Inga beställningar att plocka med leveransdag senast 2026-01-01' && echo yes) $(grep -q 'id="restnoterade"' "$TMP/page.html" && echo yes)"
 check "a wrong date is shown next to its field" "400 yes" \
 	"$(get distributor '/plocklista?till=2026-02-30') $(grep -q 'id="till-fel"' "$TMP/page.html" && echo yes)"
 check "only the distributor has a pick list" "403" "$(wlogin kundtjanst >/dev/null; get kundtjanst /plocklista)"
+
+# ---- Issue 20: search, pickup points, the recipient, totals, the packing slip ----
+check "the search by order number goes to the order's pick page" "303 /plocka/$oid" \
+	"$(curl -sS -b "$TMP/web-distributor.jar" -o /dev/null -w '%{http_code} %{redirect_url}' "$B/plocklista?bestallning=$oid" | sed "s|$B||")"
+check "an order that is not there is said next to the field" "404 yes" \
+	"$(get distributor '/plocklista?bestallning=999999') $(grep -A1 'id="bestallning-fel"' "$TMP/page.html" | grep -q 'Det finns ingen beställning nummer 999999' && echo yes)"
+check "a number that is no number is said next to the field" "400 yes" \
+	"$(get distributor '/plocklista?bestallning=abc') $(grep -q 'id="bestallning-fel"' "$TMP/page.html" && echo yes)"
+# A patient's order to a pickup point, notified by e-mail.
+pp_item=$(body patient GET /api/patients/1/prescriptions | json 'next(i["id"] for i in d["items"] if i["may_order_now"])')
+pp_point=$(body patient GET '/api/pickup-points?postal_code=41101' | json 'd["pickup_points"][0]["id"]')
+pp_name=$(body patient GET '/api/pickup-points?postal_code=41101' | json 'd["pickup_points"][0]["name"]+", "+d["pickup_points"][0]["address"]')
+pp_order=$(body patient POST /api/patients/1/orders "{\"lines\": [{\"prescription_item_id\": $pp_item, \"quantity\": 1}], \"delivery\": {\"method\": \"pickup_point\", \"pickup_point_id\": $pp_point, \"notification\": \"email\"}}" -H 'Idempotency-Key: web-ops-pickup-1' | json 'd["id"]')
+get distributor /plocklista >/dev/null
+row=$(grep "href=\"/plocka/$pp_order\"" "$TMP/page.html")
+check "a pickup-point order shows the point's name and address and the channel in Swedish" "yes yes no" \
+	"$(echo "$row" | grep -qF "utlämningsställe: $pp_name" && echo yes) $(echo "$row" | grep -q 'avisering med e-post' && echo yes) $(echo "$row" | grep -q 'nr [0-9]\|email' && echo yes || echo no)"
+check "the pick page names the recipient" "200 yes" \
+	"$(get distributor "/plocka/$pp_order") $(main_text | grep -q 'Mottagare Anna Exempelsson' && echo yes)"
+check "with the pickup point and a link to the packing slip" "yes 1" \
+	"$(main_text | grep -qF "$pp_name" && echo yes) $(grep -c "href=\"/api/orders/$pp_order/packing-slip\"" "$TMP/page.html")"
+keep plocka-utlamningsstalle
+
+# The wave's totals: on Monday the default wave is what is due by Tuesday, the next working day.
+check "the totals' default wave is due by the next working day" "2026-11-24" \
+	"$(body distributor GET /api/fulfilment/totals | json 'd["until"]')"
+body distributor GET '/api/fulfilment/totals?until=2026-11-30' >"$TMP/totals.json"
+check "the totals sum what is left to ship of the wave per article, backorders left out" "True" \
+	"$(python3 -c 'import json,sys,collections
+p=json.load(open(sys.argv[1])); t=json.load(open(sys.argv[2])); want=collections.Counter()
+for o in p["orders"]:
+    for l in o["lines"]:
+        if not l["backordered"] and o["due"] <= "2026-11-30": want[l["article_number"]] += l["quantity"] - l["shipped_quantity"]
+print({a["article_number"]: a["quantity"] for a in t["articles"]} == {k: v for k, v in want.items() if v > 0} and len(want) > 0)' \
+	<(body distributor GET '/api/fulfilment/orders?until=2026-11-30') "$TMP/totals.json")"
+n110=$(json 'str(next((a["quantity"] for a in d["articles"] if a["article_number"] == "'"$(body distributor GET "/api/fulfilment/orders/$pp_order" | json 'd["lines"][0]["article_number"]')"'"), 0))' <"$TMP/totals.json")
+check "the totals page shows the table" "200 yes" \
+	"$(get distributor '/plocklista/artiklar?till=2026-11-30') $(grep -q '<caption>Att plocka per artikel, leveransdag senast 2026-11-30</caption>' "$TMP/page.html" && echo yes)"
+check "a wrong day on the totals page is shown next to its field" "400 yes" \
+	"$(get distributor '/plocklista/artiklar?till=2026-13-01') $(grep -q 'id="till-fel"' "$TMP/page.html" && echo yes)"
+check "only the distributor has the totals" "403 403" \
+	"$(status kundtjanst GET /api/fulfilment/totals) $(status patient GET /api/fulfilment/totals)"
+check "the ordered article is in the totals" "yes" "$([ "${n110:-0}" -ge 1 ] && echo yes)"
+
+# The packing slip: a PDF with the order number, the recipient and the pickup point.
+check "the packing slip is a PDF" "200 application/pdf %PDF-" \
+	"$(curl -sS -b "$TMP/distributor.jar" -o "$TMP/slip.pdf" -w '%{http_code} %{content_type}' "$B/api/orders/$pp_order/packing-slip") $(head -c 5 "$TMP/slip.pdf")"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$TMP/slip.pdf" "$TMP/slip.txt"
+	check "with the order number, the recipient and where it goes" "yes yes yes yes" \
+		"$(grep -q "beställning $pp_order" "$TMP/slip.txt" && echo yes) $(grep -q 'Anna Exempelsson' "$TMP/slip.txt" && echo yes) $(grep -qF "$(echo "$pp_name" | cut -d, -f1)" "$TMP/slip.txt" && echo yes) $(grep -q 'avisering med e-post' "$TMP/slip.txt" && echo yes)"
+else
+	ok "# SKIP pdftotext is not installed (poppler-utils)"
+fi
+check "the packing slip of a home delivery has the address and the door code label" "yes" \
+	"$(curl -sS -b "$TMP/distributor.jar" -o "$TMP/slip2.pdf" "$B/api/orders/$oid/packing-slip"; pdftotext "$TMP/slip2.pdf" - 2>/dev/null | grep -qF "$(body distributor GET "/api/fulfilment/orders/$oid" | json 'd["address"]["address"]')" && echo yes)"
+check "only the distributor reads packing slips" "403 403" \
+	"$(status kundtjanst GET "/api/orders/$pp_order/packing-slip") $(status patient GET "/api/orders/$pp_order/packing-slip")"
+check "an order that does not exist has no packing slip" "403" "$(status distributor GET /api/orders/999999/packing-slip)"
+check "the packing slip is in the patient's access log" "yes" \
+	"$(body patient GET /api/patients/1/access-log | grep -q 'följesedel' && echo yes)"
+# The wave's slips: a page per order due by the day that does not wait for the supplier.
+check "the wave's packing slips are a PDF" "200 application/pdf" \
+	"$(curl -sS -b "$TMP/distributor.jar" -o "$TMP/wave.pdf" -w '%{http_code} %{content_type}' "$B/api/fulfilment/packing-slips?until=2026-11-30")"
+check "with a page per order of the wave" "yes" \
+	"$(n=$(body distributor GET '/api/fulfilment/orders?until=2026-11-30' | json 'len([o for o in d["orders"] if not o["backordered"]])'); [ "$n" -ge 2 ] && pdfinfo "$TMP/wave.pdf" | grep -q "^Pages: *$n\$" && echo yes)"
+check "the wave's slips have this week's orders and not the backordered" "yes no" \
+	"$(pdftotext "$TMP/wave.pdf" - | grep -q "beställning $pp_order\$" && echo yes) $(pdftotext "$TMP/wave.pdf" - | grep -q "beställning $back\$" && echo yes || echo no)"
+check "the totals page links the wave's slips" "1" \
+	"$(get distributor '/plocklista/artiklar?till=2026-11-30' >/dev/null; grep -c 'href="/api/fulfilment/packing-slips?until=2026-11-30"' "$TMP/page.html")"
+# Shipped, the shipment's page names the pickup point too, and the channel in Swedish.
+read -r pp_line pp_qty <<<"$(body distributor GET "/api/fulfilment/orders/$pp_order" | json 'str(d["lines"][0]["id"])+" "+str(d["lines"][0]["quantity"])')"
+check "the pickup-point order is shipped" "303" "$(post distributor "/plocka/$pp_order" -d "antal-$pp_line=$pp_qty")"
+pp_sid=$(sed -n 's|^/leveranser/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")
+check "its shipment's page names the pickup point and the channel in Swedish" "200 yes yes no" \
+	"$(get distributor "/leveranser/$pp_sid") $(main_text | grep -qF "utlämningsställe: $pp_name" && echo yes) $(main_text | grep -q 'avisering med e-post' && echo yes) $(main_text | grep -q 'nr [0-9]\|email' && echo yes || echo no)"
+check "so does the list of shipments to register" "yes" \
+	"$(get distributor /leveranser >/dev/null; grep "href=\"/leveranser/$pp_sid\"" "$TMP/page.html" | grep -qF "$pp_name" && echo yes)"
 
 # ---- Shipping ----
 check "the order's page to pick it" "200" "$(get distributor "/plocka/$oid")"

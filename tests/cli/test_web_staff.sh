@@ -184,10 +184,45 @@ check "a call without an outcome is refused next to the choice" "400 yes" \
 	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "anteckning-$case=Ringde") $(field_error "utfall-$case" | grep -q 'Välj hur samtalet gick' && echo yes)"
 keep kontaktarenden-fel
 check "the note written is kept" "value=\"Ringde\"" "$(grep -o "id=\"anteckning-$case\"[^>]*" "$TMP/page.html" | grep -o 'value="[^"]*"')"
-check "a call not reaching the patient is recorded" "303 /kontaktarenden?registrerat=$case&utfall=not_reached" \
+check "a call not reaching the patient is recorded, the agent kept at the case" \
+	"303 /kontaktarenden?sida=1&registrerat=$case&utfall=not_reached&till=$case#arende-$case" \
 	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "utfall-$case=not_reached" -d "anteckning-$case=Inget svar") $(cat "$TMP/location")"
-check "the queue says so, and keeps the case with its last call" "200 yes yes" \
-	"$(get kundtjanst "$(cat "$TMP/location")") $(main_text | grep -q "Samtalet i ärende $case är registrerat: nådde inte patienten" && echo yes) $(main_text | grep -q 'Senaste samtal 2026-11-23 10:00: nådde inte patienten' && echo yes)"
+check "the queue says so, and keeps the case with its call history" "200 yes 200 yes yes" \
+	"$(get kundtjanst "$(cat "$TMP/location")") $(main_text | grep -q "Samtalet i ärende $case är registrerat: nådde inte patienten" && echo yes) $(get kundtjanst '/kontaktarenden?samtal=1') $(main_text | grep -q '23 november 2026 kl. 10.00, Kalle Kundtjänstdemo: nådde inte patienten. Inget svar' && echo yes) $(body kundtjanst GET /api/contact-cases | json "next(c['attempts'] for c in d['cases'] if c['id'] == $case) == 1 and 'yes' or 'no'")"
+
+# The queue as a work queue: 25 cases a page, filters, an order, what is late and why.
+open_cases=$(db "SELECT count(*) FROM contact_cases WHERE closed_at IS NULL")
+check "the queue counts every open case and shows 25 of them" "200 yes 25 yes" \
+	"$(get kundtjanst /kontaktarenden) $(main_text | grep -q "Att ringa: $open_cases ärenden" && echo yes) $(grep -c 'class="case"' "$TMP/page.html") $(grep -q 'href="/kontaktarenden?sida=2" rel="next"' "$TMP/page.html" && echo yes)"
+check "the second page holds the next 25, none of the first" "25 0" \
+	"$(get kundtjanst '/kontaktarenden?sida=2' >/dev/null; grep -o 'id="arende-[0-9]*"' "$TMP/page.html" | sort >"$TMP/p2"; wc -l <"$TMP/p2") $(get kundtjanst /kontaktarenden >/dev/null; grep -o 'id="arende-[0-9]*"' "$TMP/page.html" | sort | comm -12 - "$TMP/p2" | wc -l)"
+# Two old cases get today as their contact date (as the job would open them today).
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE contact_cases SET opened_on = ? WHERE id IN (SELECT id FROM contact_cases WHERE closed_at IS NULL ORDER BY opened_on LIMIT 2)", ("2026-11-23",)); c.commit()' "$TMP/lmn.db"
+check "the cases whose contact date is today come first" "yes" \
+	"$(body kundtjanst GET '/api/contact-cases?limit=500' | json "'yes' if [c['opened_on'] == '2026-11-23' for c in d['cases']] == sorted([c['opened_on'] == '2026-11-23' for c in d['cases']], reverse=True) and d['cases'][0]['opened_on'] == '2026-11-23' else 'no'")"
+check "oldest first, newest first, most calls first" "yes yes yes" \
+	"$(body kundtjanst GET '/api/contact-cases?sort=oldest' | json "'yes' if [c['opened_on'] for c in d['cases']] == sorted(c['opened_on'] for c in d['cases']) else 'no'") $(body kundtjanst GET '/api/contact-cases?sort=newest' | json "'yes' if [c['opened_on'] for c in d['cases']] == sorted((c['opened_on'] for c in d['cases']), reverse=True) else 'no'") $(body kundtjanst GET '/api/contact-cases?sort=attempts&limit=1' | json "'yes' if d['cases'][0]['id'] == $case else 'no'")"
+check "filtered by calls made, product area and care provider" "1 yes yes" \
+	"$(body kundtjanst GET '/api/contact-cases?attempts=1' | json "len([c for c in d['cases'] if c['id'] == $case])") $(body kundtjanst GET '/api/contact-cases?area=incontinence' | json "'yes' if d['cases'] and all(c['area'] == 'incontinence' for c in d['cases']) and d['total'] == $(db "SELECT count(*) FROM contact_cases WHERE closed_at IS NULL AND area = 'incontinence'") else 'no'") $(body kundtjanst GET '/api/contact-cases?care_provider=1' | json "'yes' if all(c['care_provider']['id'] == 1 for c in d['cases']) and d['total'] == $(db "SELECT count(*) FROM contact_cases WHERE closed_at IS NULL AND care_provider_id = 1") else 'no'")"
+check "the page's filter shows only the area asked for" "200 yes" \
+	"$(get kundtjanst '/kontaktarenden?omrade=nutrition&samtal=0') $(grep -o '<dt>Produktområde</dt><dd>[^<]*' "$TMP/page.html" | sort -u | grep -c . | grep -q '^1$' && echo yes)"
+check "an unknown order is refused, naming the parameter" "400 sort" \
+	"$(status kundtjanst GET '/api/contact-cases?sort=random') $(body kundtjanst GET '/api/contact-cases?sort=random' | json 'd["field"]')"
+backordered=$(db "SELECT c.id FROM contact_cases c JOIN order_lines l ON l.order_id = c.order_id WHERE c.closed_at IS NULL AND l.backordered = 1 AND l.shipped_quantity = 0 LIMIT 1")
+check "each case says what is late and why" "yes" \
+	"$(get kundtjanst '/kontaktarenden?ordning=oldest&sida=1' >/dev/null; body kundtjanst GET '/api/contact-cases' | json "'yes' if any(m['reason'] == 'backordered' for c in d['cases'] if c['id'] == $backordered for m in c['missing']) else 'no'")"
+check "in Swedish on the page" "yes" \
+	"$(for s in 1 2 3 4 5 6 7 8; do get kundtjanst "/kontaktarenden?ordning=oldest&sida=$s" >/dev/null; grep -A24 "id=\"arende-$backordered\"" "$TMP/page.html"; done | grep -q 'restnoterad hos leverantören' && echo yes)"
+next_case=$(body kundtjanst GET '/api/contact-cases?sort=oldest&limit=2&offset=25' | json 'd["cases"][1]["id"]')
+this_case=$(body kundtjanst GET '/api/contact-cases?sort=oldest&limit=2&offset=25' | json 'd["cases"][0]["id"]')
+check "after a call on page 2 the agent is back on page 2 at the next case" \
+	"303 /kontaktarenden?ordning=oldest&sida=2&registrerat=$this_case&utfall=message_left&till=$next_case#arende-$next_case" \
+	"$(post kundtjanst "/kontaktarenden/$this_case/samtal" -d "utfall-$this_case=message_left" -d ordning=oldest -d sida=2 -d "till=$next_case") $(cat "$TMP/location")"
+check "the outcome is told just above that case" "200 yes" \
+	"$(get kundtjanst "$(cat "$TMP/location")") $(tr -d '\n' <"$TMP/page.html" | grep -q "Samtalet i ärende $this_case är registrerat: lämnade meddelande.*</li><li class=\"case\" id=\"arende-$next_case\"" && echo yes)"
+page_patients=$(body kundtjanst GET '/api/contact-cases?limit=25' | json "','.join(str(i) for i in sorted(set(c['patient_id'] for c in d['cases'])))")
+check "reading the queue logs one list view with the patients of the page only" "1 ,$page_patients," \
+	"$(before=$(db "SELECT count(*) FROM access_log_views WHERE what = 'kontaktärenden (kön)'"); get kundtjanst /kontaktarenden >/dev/null; echo $(( $(db "SELECT count(*) FROM access_log_views WHERE what = 'kontaktärenden (kön)'") - before ))) $(db "SELECT patients FROM access_log_views WHERE what = 'kontaktärenden (kön)' ORDER BY id DESC LIMIT 1")"
 check "reaching the patient closes the case" "303 False" \
 	"$(post kundtjanst "/kontaktarenden/$case/samtal" -d "utfall-$case=reached") $(body kundtjanst GET /api/contact-cases | json "str(any(c['id'] == $case for c in d['cases']))")"
 check "the outcome and note are stored" "reached" "$(db "SELECT outcome FROM contact_cases WHERE id = $case")"

@@ -1,6 +1,7 @@
 // The patient's pages through the browser: sign-in, prescriptions, a refused order with the rule's
-// message next to the quantity field, an order with home delivery and its page, the orders and
-// the access log; the same pages on a phone; and a delegate (ombud) ordering for patient 2.
+// message next to the quantity field, an order with home delivery and its receipt (printed too),
+// cancelling it after a question, the orders and the access log with its filter; the same pages
+// on a phone; and a delegate (ombud), whose pages name the patient, ordering for patient 2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, newPage, login, logout, check, visit, PHONE } from './lib.mjs';
@@ -102,8 +103,9 @@ test('patient: orders with home delivery, sees the order, the orders and who rea
 	await assert.doesNotReject(page.getByRole('heading', { level: 1, name: `Beställning ${id}` }).waitFor());
 	const facts = await page.locator('dl.facts').innerText();
 	assert.match(facts, /mottagen/, 'status received');
-	assert.match(facts, /hemleverans/, 'home delivery');
-	assert.match(facts, /Levereras senast\s+2026-11-2\d/, 'due within four working days');
+	assert.match(facts, /Hem till dig/, 'home delivery');
+	assert.match(facts, /Levereras\s+senast fredag 27 november/, 'due on the fourth working day, in words');
+	assert.match(facts, /Portkod\s+1234/, 'the door code is echoed');
 	const rows = page.getByRole('table', { name: 'Rader' }).locator('tbody tr');
 	assert.equal(await rows.count(), 1);
 	assert.match(await rows.first().innerText(), /\b1\b/);
@@ -120,12 +122,46 @@ test('patient: orders with home delivery, sees the order, the orders and who rea
 	await page.waitForURL(/\/vem-har-last$/);
 	assert.ok(await page.getByRole('table').locator('tbody tr').count() > 0, 'the access log lists reads');
 	await check(page, 'patient', 'vem-har-last');
+	// Only the others' reads: the patient's own (this session's) are left out.
+	assert.ok(await page.getByRole('table').locator('tbody tr').filter({ hasText: 'Anna Exempelsson' }).count() > 0);
+	await page.getByRole('checkbox', { name: 'Visa bara andra än jag' }).check();
+	await page.getByRole('button', { name: 'Visa' }).click();
+	await page.waitForURL(/andra=1/);
+	assert.equal(await page.getByRole('table').locator('tbody tr').filter({ hasText: 'Anna Exempelsson' }).count(), 0);
+	await check(page, 'patient', 'vem-har-last-andra');
 
-	// Cancelling the new order, from its page.
+	// The card of the product just ordered: the next withdrawal would come after the last valid day.
+	await page.goto(`${env.base}/mina-sidor`);
+	await assert.doesNotReject(page.getByText(/Nästa uttag skulle bli efter att förskrivningen slutar gälla.*Kontakta förskrivaren/).first().waitFor());
+	await check(page, 'patient', 'mina-sidor-efter-bestallning');
+
+	// Printed, the receipt has no navigation and no buttons.
 	await page.goto(`${env.base}/bestallningar/${id}`);
-	await page.getByRole('button', { name: 'Makulera beställningen' }).click();
+	await page.emulateMedia({ media: 'print' });
+	assert.equal(await page.getByRole('navigation', { name: 'Huvudmeny' }).isVisible(), false, 'no menu in print');
+	assert.equal(await page.getByRole('button').filter({ visible: true }).count(), 0, 'no buttons in print');
+	assert.ok(await page.locator('dl.facts').isVisible(), 'the facts are printed');
+	await page.screenshot({ path: 'screenshots/patient-bestallning-utskrift.png', fullPage: true });
+	await page.emulateMedia({ media: 'screen' });
+
+	// Cancelling the new order, from its page: a secondary button, then a question.
+	const cancel = page.getByRole('button', { name: 'Avbryt beställningen' });
+	assert.equal(await page.getByRole('button', { name: 'Makulera beställningen' }).count(), 0);
+	assert.notEqual(await cancel.evaluate((b) => getComputedStyle(b).backgroundColor),
+		await page.locator('header.top').evaluate((h) => getComputedStyle(h).backgroundColor),
+		'not styled as the primary action');
+	await cancel.click();
+	await page.waitForURL(/avbryt=1$/);
+	await assert.doesNotReject(page.getByRole('heading', { level: 1, name: `Vill du avbryta beställningen ${id}?` }).waitFor());
+	await check(page, 'patient', 'bestallning-avbryt-fraga');
+	await page.getByRole('link', { name: 'Nej, behåll den' }).click();
+	await page.waitForURL(new RegExp(`/bestallningar/${id}$`));
+	assert.match(await page.locator('dl.facts').innerText(), /mottagen/, 'kept');
+	await page.getByRole('button', { name: 'Avbryt beställningen' }).click();
+	await page.waitForURL(/avbryt=1$/);
+	await page.getByRole('button', { name: 'Ja, avbryt beställningen' }).click();
 	await page.waitForURL(/makulerad=1$/);
-	assert.match(await page.getByRole('status').innerText(), /makulerad/);
+	assert.match(await page.getByRole('status').innerText(), /avbruten/);
 	await check(page, 'patient', 'bestallning-makulerad');
 
 	await logout(page);
@@ -158,9 +194,12 @@ test('ombud: orders for the patient they act for (patient 2)', async () => {
 	const page = await newPage(env.browser);
 	await login(page, env.base, 'ombud');
 	assert.equal(new URL(page.url()).pathname, '/mina-sidor');
+	// The delegate's pages name the patient they act for (demo patient 2).
+	await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /^Förskrivningar för \S+ \S+$/ }).waitFor());
 	await check(page, 'ombud', 'mina-sidor');
 	await page.getByRole('link', { name: 'Beställ', exact: true }).click();
 	await page.waitForURL(/\/bestall$/);
+	assert.match(await page.locator('main').innerText(), /Du beställer för \S+ \S+\./);
 	const card = page.getByRole('group', { name: 'Vad vill du beställa?' }).locator('.card').first();
 	const qty = card.getByLabel(/Antal förpackningar \(högst \d+\)/);
 	if (await qty.count() === 0) {

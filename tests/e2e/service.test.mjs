@@ -63,24 +63,33 @@ test('kundtjänst: calls a patient about a delayed delivery and records it', asy
 	await page.waitForURL(/\/kontaktarenden$/);
 	await check(page, 'kundtjanst', 'kontaktarenden');
 	const main = page.getByRole('main');
-	const before = await main.locator('form').count();
-	// A case is recorded from the list, or from its own page.
-	if (!before) {
-		const open = main.getByRole('link', { name: /Ring|Öppna|Ärende|\d/ }).first();
-		assert.ok(await open.count(), 'the list has a case to call about');
-		await Promise.all([page.waitForEvent('load'), open.click()]);
-		await check(page, 'kundtjanst', 'kontaktarende');
+	// A work queue: 25 cases a page, filters, and the pages beyond.
+	assert.equal(await main.locator('li.case').count(), 25, 'a page of 25 cases');
+	assert.ok(await page.getByRole('navigation', { name: 'Sidor i kön' }).first().getByRole('link', { name: 'Nästa sida' }).count(),
+		'a link to the next page');
+	await main.getByLabel('Ordning').selectOption({ label: 'Äldst först' });
+	await submit(page, main.getByRole('button', { name: 'Visa' }), 'the queue oldest first');
+	await page.waitForURL(/ordning=oldest/);
+	await check(page, 'kundtjanst', 'kontaktarenden-aldst');
+	// The values of a case never overflow it.
+	for (const width of [1280, 390, 320]) {
+		await page.setViewportSize({ width, height: 900 });
+		const over = await page.evaluate(() => [...document.querySelectorAll('li.case dd, li.case h3')]
+			.filter((e) => e.scrollWidth > e.clientWidth + 1 ||
+				e.getBoundingClientRect().right > e.closest('li.case').getBoundingClientRect().right + 1).length);
+		assert.equal(over, 0, `no value overflows its case at ${width} px`);
+		assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+			`the page fits ${width} px`);
 	}
-	const form = main.locator('form').first();
-	const outcome = await field(form, /Utfall/i, /Resultat/i, /Hur gick/i, /Nådde/i);
-	if (await outcome.evaluate((e) => e.tagName) === 'SELECT')
-		await set(outcome, /[Nn]ådde|[Ss]varade|[Pp]ratade/);
-	else
-		await outcome.check();
-	const note = form.getByLabel(/Anteckning|Notering|Kommentar/i);
-	if (await note.count())
-		await note.first().fill('Patienten informerad om förseningen.');
-	await submit(page, await button(form, /Spara/i, /Registrera/i, /Ring/i, /Logga/i), 'recording the call');
+	await page.setViewportSize({ width: 1280, height: 900 });
+	const second = await main.locator('li.case').nth(1).getAttribute('id');
+	const form = main.locator('li.case form').first();
+	await form.getByLabel('nådde inte patienten').check();
+	await form.getByLabel(/Anteckning/).fill('Inget svar, ringer i eftermiddag.');
+	await submit(page, form.getByRole('button', { name: /Registrera samtalet/ }), 'recording the call');
+	// The agent stays in the same order, at the case that followed.
+	assert.match(page.url(), new RegExp(`ordning=oldest.*#${second}$`));
+	assert.match(await main.locator('li.queue-notice').innerText(), /är registrerat: nådde inte patienten/);
 	await check(page, 'kundtjanst', 'kontaktarende-ringt');
 	await page.context().close();
 });
