@@ -9,7 +9,8 @@ cd "$ROOT"
 # What the build and the server need.
 PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
   libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
-  libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core libxml2-dev libgnutls28-dev"
+  libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core libxml2-dev libgnutls28-dev
+  libcurl4-gnutls-dev"
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer,
 # pdftotext to read the minutes' PDF, openssl for the certificates of the 1177 contract test and
 # xmllint to validate its answers against the contracts' schemas.

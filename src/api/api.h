@@ -260,6 +260,9 @@ int patients_list(struct api_ctx *ctx);
 int patients_create(struct api_ctx *ctx);
 int patients_get(struct api_ctx *ctx);
 int patients_access_log(struct api_ctx *ctx);
+/* GET and PUT /api/patients/{id}/contact: phone, e-mail and notice channel ("Mina uppgifter"). */
+int patients_contact_get(struct api_ctx *ctx);
+int patients_contact_put(struct api_ctx *ctx);
 int care_relationships_create(struct api_ctx *ctx);
 
 int prescriptions_list(struct api_ctx *ctx);
@@ -312,6 +315,26 @@ LMN_MUST_USE enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, str
 void jobs_stop(void);
 /* A delivery was registered: the contact cases are opened again soon (a no-op without jobs). */
 void jobs_deliveries_registered(void);
+
+/* lmn serve's notice worker (api/notices.c): sends the outbox's notices by e-mail to an SMTP relay
+ * and by SMS to an HTTP gateway, retrying after retry_s, doubled each time, until max_attempts
+ * (then dead). A channel without its relay or gateway keeps its notices queued. */
+struct notices_config {
+	const char *smtp_url;  /* smtp://host:port, or NULL */
+	const char *mail_from; /* the sender's address, needed with smtp_url */
+	const char *sms_url;   /* the gateway's http(s) URL, or NULL */
+	int retry_s;           /* the wait after the first failure */
+	int max_attempts;
+};
+/* Starts the worker (nothing without smtp_url and sms_url); notices_stop before the database
+ * closes. */
+LMN_MUST_USE enum lmn_rc notices_start(struct db *db, const struct notices_config *cfg,
+				       struct lmn_err *err);
+void notices_stop(void);
+/* GET /api/notices: the notices not sent (state dead or queued), for the administration. */
+int notices_list_route(struct api_ctx *ctx);
+/* POST /api/notices/{id}/retry: a dead notice queued again, its attempts from 0. */
+int notices_retry_route(struct api_ctx *ctx);
 
 int articles_list(struct api_ctx *ctx);
 int delivery_alternatives_list(struct api_ctx *ctx);

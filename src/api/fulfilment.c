@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "core/fulfilment.h"
 #include "rules/calendar.h"
+#include "store/notices.h"
 #include "store/picking.h"
 #include "util/clock.h"
 #include "util/localtime.h"
@@ -257,6 +258,7 @@ static enum lmn_rc load_order_lines(struct api_ctx *ctx, int64_t order_id, struc
 int shipments_create(struct api_ctx *ctx)
 {
 	json_t *lines = ctx->body ? json_object_get(ctx->body, "lines") : NULL, *saved = ctx->body;
+	const char *tracking = NULL;
 	struct ship_state s;
 	struct db_stmt *st;
 	int64_t shipment;
@@ -266,6 +268,11 @@ int shipments_create(struct api_ctx *ctx)
 	if (!json_is_array(lines))
 		return api_problem(ctx, 400, "invalid_input", "lines", NULL,
 				   "lines ska vara en lista: {line_id, quantity, backordered}.");
+	if (!api_str(ctx, "tracking_number", false, &tracking))
+		return (int)ctx->resp->status;
+	if (tracking && (!*tracking || strlen(tracking) > 64))
+		return api_problem(ctx, 400, "invalid_input", "tracking_number", NULL,
+				   "tracking_number ska vara transportörens kollinummer, 1–64 tecken.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
 	    (rc = load_order_lines(ctx, ctx->id[0], &s)) != LMN_OK)
 		return api_fail(ctx, rc);
@@ -307,8 +314,8 @@ int shipments_create(struct api_ctx *ctx)
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	rc = db_prepare(ctx->c,
-			"INSERT INTO shipments (order_id, shipped_at, shipped_by, partial) "
-			"VALUES ($1, $2, $3, $4)",
+			"INSERT INTO shipments (order_id, shipped_at, shipped_by, partial, "
+			"tracking_number) VALUES ($1, $2, $3, $4, $5)",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
@@ -316,6 +323,7 @@ int shipments_create(struct api_ctx *ctx)
 	db_bind_text(st, 2, ctx->now);
 	db_bind_int(st, 3, ctx->user.id);
 	db_bind_int(st, 4, partial);
+	db_bind_text(st, 5, tracking);
 	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	shipment = db_last_id(ctx->c);
@@ -351,6 +359,13 @@ int shipments_create(struct api_ctx *ctx)
 		db_bind_text(st, 2, partial ? "partially_shipped" : "shipped");
 		rc = db_run(st, &ctx->err);
 	}
+	if (rc == LMN_OK) /* in the shipment's transaction */
+		rc = notices_enqueue(ctx->c, s.patient, ctx->id[0], NOTICE_SHIPPED,
+				     &(struct notice_facts){ .order_id = ctx->id[0],
+							     .day = LMN_DAY_NONE,
+							     .tracking = tracking,
+							     .partial = partial },
+				     ctx->now, NULL, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, s.patient, ACCESS_UPDATE, "sändning registrerad");
 	if (rc == LMN_OK)
@@ -366,6 +381,7 @@ int shipments_create(struct api_ctx *ctx)
 struct order_facts {
 	char received_at[40];
 	bool home;
+	bool pickup_point; /* a delivery there is a parcel ready for pickup */
 };
 
 /* The shipment, its order and patient, for registering what became of it. */
@@ -378,7 +394,7 @@ static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *p
 
 	rc = db_prepare(ctx->c,
 			"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL, o.received_at, "
-			"o.delivery_method = 'home' FROM shipments s "
+			"o.delivery_method = 'home', o.delivery_method = 'pickup_point' FROM shipments s "
 			"JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
 			&st, &ctx->err);
 	if (rc != LMN_OK)
@@ -393,6 +409,7 @@ static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *p
 		*has_outcome = db_col_int(st, 2) != 0;
 		snprintf(of->received_at, sizeof(of->received_at), "%s", db_col_text(st, 3));
 		of->home = db_col_int(st, 4) != 0;
+		of->pickup_point = db_col_int(st, 5) != 0;
 	}
 	db_done(st);
 	return rc;
@@ -468,6 +485,10 @@ int shipments_delivered(struct api_ctx *ctx)
 			snprintf(status, sizeof(status), "%s", db_col_text(st, 0));
 		db_done(st);
 	}
+	if (rc == LMN_OK && of.pickup_point) /* in the delivery's transaction */
+		rc = notices_enqueue(ctx->c, patient, order, NOTICE_READY_FOR_PICKUP,
+				     &(struct notice_facts){ .order_id = order, .day = LMN_DAY_NONE },
+				     ctx->now, NULL, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, patient, ACCESS_UPDATE, "leverans registrerad");
 	if (rc == LMN_OK)

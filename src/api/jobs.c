@@ -6,7 +6,10 @@
  *   registered late for an earlier day may have completed an order before its contact date. The
  *   registrations of a few seconds are one run (JOBS_DELIVERY_DELAY_MS).
  * - Removing access-log entries past the retention period (access_log_retention), at start and
- *   when the date changes, JOBS_RETENTION_BATCH entries per transaction. */
+ *   when the date changes, JOBS_RETENTION_BATCH entries per transaction.
+ * - Queuing the notices of prescriptions expiring within JOBS_EXPIRING_DAYS (issue 20), with the
+ *   retention, each prescription once, and removing the notices sent more than
+ *   JOBS_SENT_NOTICE_DAYS ago. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include "api/api.h"
 #include "store/access_log.h"
 #include "store/contact_cases.h"
+#include "store/notices.h"
 #include "store/rules_store.h"
 #include "util/clock.h"
 
@@ -22,6 +26,10 @@
 #define JOBS_DELIVERY_DELAY_MS 2000
 /* How often the thread looks whether the local date has changed. */
 #define JOBS_CLOCK_SECONDS 30
+/* A prescription is told of when its last day is this close (issue 20: "within 30 days"). */
+#define JOBS_EXPIRING_DAYS 30
+/* Sent notices (their recipient and text) are kept this long, for questions about them. */
+#define JOBS_SENT_NOTICE_DAYS 90
 /* Access-log entries removed per transaction: the writer is held a few milliseconds at a time. */
 #define JOBS_RETENTION_BATCH 2000
 
@@ -34,9 +42,14 @@ static struct {
 	bool running, stop, deliveries;
 } jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
+/* A case opened for an order whose contact date is older than this tells the patient nothing
+ * new (a database imported from history opens its old cases at the first start). */
+#define JOBS_DELAYED_NOTICE_DAYS 7
+
 struct open_job {
 	const struct params *params;
 	lmn_day today;
+	const char *now;
 	int64_t opened;
 	struct lmn_err *err;
 };
@@ -44,8 +57,16 @@ struct open_job {
 static enum lmn_rc open_write(struct db_conn *c, void *arg)
 {
 	struct open_job *j = arg;
+	int64_t last, queued;
+	enum lmn_rc rc;
 
-	return contact_cases_open(c, j->params, j->today, &j->opened, j->err);
+	/* The patients' "delayed" notices in the transaction that opens their cases. */
+	if ((rc = notices_last_case(c, &last, j->err)) != LMN_OK ||
+	    (rc = contact_cases_open(c, j->params, j->today, &j->opened, j->err)) != LMN_OK)
+		return rc;
+	return j->opened ? notices_enqueue_delayed(c, last, j->today - JOBS_DELAYED_NOTICE_DAYS,
+						   j->now, &queued, j->err)
+			 : LMN_OK;
 }
 
 struct retention_job {
@@ -61,11 +82,44 @@ static enum lmn_rc retention_write(struct db_conn *c, void *arg)
 	return access_log_remove_expired(c, j->now, JOBS_RETENTION_BATCH, &j->removed, j->err);
 }
 
-static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules, lmn_day today,
-				     struct lmn_err *err)
+struct expiring_job {
+	lmn_day today;
+	const char *now;
+	struct lmn_err *err;
+};
+
+static enum lmn_rc expiring_write(struct db_conn *c, void *arg)
+{
+	struct expiring_job *j = arg;
+	char before[11];
+	int64_t queued, removed;
+	enum lmn_rc rc;
+
+	date_format(j->today - JOBS_SENT_NOTICE_DAYS, before);
+	if ((rc = notices_remove_sent(c, before, &removed, j->err)) != LMN_OK)
+		return rc;
+	return notices_enqueue_expiring(c, j->today, j->today + JOBS_EXPIRING_DAYS, j->now, &queued,
+					j->err);
+}
+
+static enum lmn_rc run_expiring(struct db *db, const struct clock_now *now, struct lmn_err *err)
 {
 	struct db_conn *c;
-	struct open_job j = { rules_live_get(rules), today, 0, err };
+	struct expiring_job j = { now->day, now->iso, err };
+	enum lmn_rc rc;
+
+	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
+		return rc;
+	rc = db_write(c, expiring_write, &j, err);
+	db_release(db, c);
+	return rc;
+}
+
+static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules,
+				     const struct clock_now *now, struct lmn_err *err)
+{
+	struct db_conn *c;
+	struct open_job j = { rules_live_get(rules), now->day, now->iso, 0, err };
 	enum lmn_rc rc;
 
 	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
@@ -146,7 +200,7 @@ static void *jobs_main(void *arg)
 		pthread_mutex_unlock(&jobs.lock);
 		if (now_of(&now) && (now.day != cases_day || now.day != retention_day)) {
 			if (now.day != cases_day) {
-				rc = run_contact_cases(jobs.db, jobs.rules, now.day, &err);
+				rc = run_contact_cases(jobs.db, jobs.rules, &now, &err);
 				report("opening contact cases", rc, &err);
 				if (rc == LMN_OK)
 					cases_day = now.day;
@@ -154,6 +208,11 @@ static void *jobs_main(void *arg)
 			if (now.day != retention_day) {
 				rc = run_retention(jobs.db, now.iso, &err);
 				report("removing access-log entries past retention", rc, &err);
+				if (rc == LMN_OK) {
+					rc = run_expiring(jobs.db, &now, &err);
+					report("queuing the notices of prescriptions expiring", rc,
+					       &err);
+				}
 				if (rc == LMN_OK)
 					retention_day = now.day;
 			}
@@ -178,7 +237,7 @@ enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *
 	 * store busy with an import), the thread tries again, lmn serve serves all the same. */
 	if ((rc = clock_now(&now, err)) != LMN_OK)
 		return rc;
-	rc = run_contact_cases(db, rules, now.day, err);
+	rc = run_contact_cases(db, rules, &now, err);
 	report("opening contact cases", rc, err);
 	first = rc == LMN_OK ? now.day : 0;
 	rc = LMN_OK;

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/prescription.h"
 #include "rules/delivery.h"
+#include "store/notices.h"
 #include "store/supply_read.h"
 
 #define MAX_LINES 50
@@ -534,15 +535,23 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 
 	address[0] = postal[0] = city[0] = phone[0] = '\0';
 	if (strcmp(in->method, "home") == 0) {
+		char today[11];
+
+		/* The patient's temporary delivery address (migration 21) on the days it is for. */
 		rc = db_prepare(ctx->c,
-				"SELECT address, postal_code, city, coalesce(phone, ''), protected_identity "
-				"FROM patients WHERE id = $1",
+				"SELECT CASE WHEN t THEN temp_address ELSE address END, "
+				"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
+				"CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
+				"protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
+				"temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
 				&st, &ctx->err);
 		if (rc != LMN_OK) {
 			api_fail(ctx, rc);
 			return false;
 		}
+		date_format(ctx->today, today);
 		db_bind_int(st, 1, ctx->id[0]);
+		db_bind_text(st, 2, today);
 		rc = db_step(st, &row, &ctx->err);
 		if (rc == LMN_OK && row) {
 			snprintf(address, 256, "%s", in->address ? in->address : db_col_text(st, 0));
@@ -836,6 +845,15 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 			return rc;
 	}
+	/* The patient's notice, in the order's transaction: an order rolled back tells nothing. */
+	struct notice_facts nf = { .order_id = pl->order_id, .day = LMN_DAY_NONE };
+	lmn_day due;
+	if (date_parse(pl->due, 10, &due) == LMN_OK)
+		nf.day = due;
+	rc = notices_enqueue(ctx->c, ctx->id[0], pl->order_id, NOTICE_ORDER_RECEIVED, &nf, ctx->now,
+			     NULL, &ctx->err);
+	if (rc != LMN_OK)
+		return rc;
 	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 }
 

@@ -6,7 +6,9 @@
 
 #include "api/api.h"
 #include "core/identity.h"
+#include "core/notice.h"
 #include "store/access_log.h"
+#include "store/notices.h"
 #include "store/relationships.h"
 
 #define PATIENT_COLUMNS "p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
@@ -611,4 +613,186 @@ int patients_access_log(struct api_ctx *ctx)
 		json_object_set_new(out, "older", json_string(next));
 	}
 	return api_json(ctx, 200, out);
+}
+
+/* The patient's contact details for notices (issue 20, "Mina uppgifter"): phone, e-mail and how
+ * they want to be told; a protected identity's phone and e-mail only for the patient (DOMAIN.md
+ * §3), as their address. */
+static json_t *contact_json(const struct api_ctx *ctx, const struct patient_contact *pc)
+{
+	json_t *o;
+
+	if (pc->protected_identity && !access_sees_protected(ctx))
+		return json_pack("{s:s, s:b}", "notice_channel", pc->channel, "protected_identity",
+				 true);
+	o = json_pack("{s:s, s:s, s:s}", "phone", pc->phone, "email", pc->email, "notice_channel",
+		      pc->channel);
+	if (o && *pc->temp_address)
+		json_object_set_new(o, "temporary_address",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
+					      pc->temp_address, "postal_code", pc->temp_postal_code,
+					      "city", pc->temp_city, "from", pc->temp_from, "until",
+					      pc->temp_until));
+	return o;
+}
+
+int patients_contact_get(struct api_ctx *ctx)
+{
+	struct patient_contact pc;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!access_patient(ctx, ctx->id[0]))
+		return 0;
+	rc = notices_contact_get(ctx->c, ctx->id[0], &pc, &ctx->err);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, ctx->id[0], ACCESS_READ, "kontaktuppgifter");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, contact_json(ctx, &pc));
+}
+
+static bool contact_refuse(struct api_ctx *ctx, unsigned status, const char *code,
+			   const char *field, const char *message)
+{
+	api_problem(ctx, status, code, field, NULL, "%s", message);
+	return false;
+}
+
+/* The longest a temporary delivery address lasts. */
+#define TEMP_ADDRESS_MAX_DAYS 366
+
+/* A PUT's temporary delivery address (t: its object), checked into pc: false with the answer
+ * written. */
+static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_contact *pc)
+{
+	const char *address, *postal, *city, *from, *until;
+	json_t *saved = ctx->body;
+	lmn_day dfrom, duntil;
+	size_t n = 0;
+	bool ok;
+
+	if (!json_is_object(t))
+		return contact_refuse(ctx, 400, "invalid_input", "temporary_address",
+				      "temporary_address ska vara ett objekt med address, "
+				      "postal_code, city, from och until, eller null.");
+	ctx->body = t;
+	ok = api_str(ctx, "address", true, &address) && api_str(ctx, "postal_code", true, &postal) &&
+	     api_str(ctx, "city", true, &city) && api_str(ctx, "from", true, &from) &&
+	     api_str(ctx, "until", true, &until);
+	ctx->body = saved;
+	if (!ok)
+		return false;
+	if (!*address || strlen(address) >= sizeof(pc->temp_address))
+		return contact_refuse(ctx, 422, "invalid_address", "temporary_address.address",
+				      "Skriv gatuadressen dit leveranserna ska gå.");
+	for (const char *p = postal; *p; p++)
+		if (*p != ' ' && n < 5 && *p >= '0' && *p <= '9')
+			pc->temp_postal_code[n++] = *p;
+		else if (*p != ' ')
+			n = 6;
+	if (n != 5)
+		return contact_refuse(ctx, 422, "invalid_postal_code",
+				      "temporary_address.postal_code",
+				      "Postnumret ska ha fem siffror, till exempel 413 01.");
+	if (!*city || strlen(city) >= sizeof(pc->temp_city))
+		return contact_refuse(ctx, 422, "invalid_city", "temporary_address.city",
+				      "Skriv orten.");
+	if (strlen(from) != 10 || date_parse(from, 10, &dfrom) != LMN_OK)
+		return contact_refuse(ctx, 422, "invalid_date", "temporary_address.from",
+				      "Skriv första dagen som ett datum, till exempel 2026-12-01.");
+	if (strlen(until) != 10 || date_parse(until, 10, &duntil) != LMN_OK)
+		return contact_refuse(ctx, 422, "invalid_date", "temporary_address.until",
+				      "Skriv sista dagen som ett datum, till exempel 2026-12-31.");
+	if (duntil < dfrom || duntil < ctx->today)
+		return contact_refuse(ctx, 422, "invalid_period", "temporary_address.until",
+				      "Sista dagen kan inte vara före första dagen eller före i dag.");
+	if (duntil - dfrom >= TEMP_ADDRESS_MAX_DAYS)
+		return contact_refuse(ctx, 422, "invalid_period", "temporary_address.until",
+				      "En tillfällig adress gäller högst ett år. Ändra din vanliga "
+				      "adress om du har flyttat.");
+	snprintf(pc->temp_address, sizeof(pc->temp_address), "%s", address);
+	snprintf(pc->temp_city, sizeof(pc->temp_city), "%s", city);
+	snprintf(pc->temp_from, sizeof(pc->temp_from), "%s", from);
+	snprintf(pc->temp_until, sizeof(pc->temp_until), "%s", until);
+	return true;
+}
+
+/* The fields of a PUT, checked: false with the answer written. */
+static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
+{
+	const char *phone = NULL, *email = NULL, *channel = NULL;
+	char e164[20];
+	json_t *t;
+
+	if (!ctx->body)
+		return contact_refuse(ctx, 400, "invalid_input", NULL,
+				      "Uppgifterna saknas (JSON-objekt med phone, email och "
+				      "notice_channel).");
+	if (!api_str(ctx, "phone", false, &phone) || !api_str(ctx, "email", false, &email) ||
+	    !api_str(ctx, "notice_channel", true, &channel))
+		return false;
+	memset(pc, 0, sizeof(*pc));
+	if (phone && *phone) {
+		if (strlen(phone) >= sizeof(pc->phone) || !notice_phone_e164(phone, e164))
+			return contact_refuse(ctx, 422, "invalid_phone", "phone",
+					      "Skriv ett svenskt mobilnummer, till exempel 070-123 45 67.");
+		snprintf(pc->phone, sizeof(pc->phone), "%s", phone);
+	}
+	if (email && *email) {
+		if (strlen(email) >= sizeof(pc->email) || !notice_email_valid(email))
+			return contact_refuse(ctx, 422, "invalid_email", "email",
+					      "Skriv en e-postadress, till exempel namn@example.se.");
+		snprintf(pc->email, sizeof(pc->email), "%s", email);
+	}
+	if (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0 &&
+	    strcmp(channel, "none") != 0)
+		return contact_refuse(ctx, 400, "invalid_input", "notice_channel",
+				      "notice_channel ska vara sms, email eller none.");
+	if (strcmp(channel, "sms") == 0 && !*pc->phone)
+		return contact_refuse(ctx, 422, "phone_required", "phone",
+				      "Skriv ditt mobilnummer för att få meddelanden med sms.");
+	if (strcmp(channel, "email") == 0 && !*pc->email)
+		return contact_refuse(ctx, 422, "email_required", "email",
+				      "Skriv din e-postadress för att få meddelanden med e-post.");
+	snprintf(pc->channel, sizeof(pc->channel), "%s", channel);
+	t = json_object_get(ctx->body, "temporary_address");
+	return !t || json_is_null(t) || temp_address_input(ctx, t, pc);
+}
+
+int patients_contact_put(struct api_ctx *ctx)
+{
+	struct patient_contact pc, was;
+	enum lmn_rc rc;
+
+	if (!contact_input(ctx, &pc))
+		return (int)ctx->resp->status;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!access_patient(ctx, ctx->id[0]))
+		return 0;
+	if ((rc = notices_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	/* Whoever may not see a protected identity's phone, e-mail and address may not replace
+	 * them unseen either. */
+	if (was.protected_identity && !access_sees_protected(ctx))
+		return api_problem(ctx, 403, "protected_identity", NULL, NULL,
+				   "Patienten har skyddade personuppgifter. Kontaktuppgifterna "
+				   "ändrar patienten själv under Mina uppgifter.");
+	/* The phone is also the carrier's for a home delivery (orders.c): changed, not removed. */
+	if (!*pc.phone && *was.phone)
+		return api_problem(ctx, 422, "phone_required", "phone", NULL,
+				   "Telefonnumret behövs för att transportören ska kunna nå dig vid "
+				   "leveranser. Du kan ändra det men inte ta bort det.");
+	rc = notices_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, ctx->id[0], ACCESS_UPDATE, "kontaktuppgifter ändrade");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, 200, contact_json(ctx, &pc));
 }

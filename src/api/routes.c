@@ -24,6 +24,12 @@ static const struct route routes[] = {
 	{ "GET", "/api/patients/{id}", patients_get, PATIENT_OR_STAFF, "A patient" },
 	{ "GET", "/api/patients/{id}/access-log", patients_access_log, ROLE_BIT(UR_PATIENT),
 	  "Who accessed my data" },
+	{ "GET", "/api/patients/{id}/contact", patients_contact_get,
+	  ROLE_BIT(UR_PATIENT) | ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "A patient's phone, e-mail and choice of notices (sms, email, none)" },
+	{ "PUT", "/api/patients/{id}/contact", patients_contact_put,
+	  ROLE_BIT(UR_PATIENT) | ROLE_BIT(UR_CUSTOMER_SERVICE),
+	  "Change a patient's phone, e-mail and choice of notices" },
 	{ "POST", "/api/patients/{id}/care-relationships", care_relationships_create, PRESCRIBERS,
 	  "Record a care relationship of the unit to a patient found by number (with a reason)" },
 
@@ -89,6 +95,10 @@ static const struct route routes[] = {
 	{ "GET", "/api/article-imports/{id}", article_imports_get, ROLE_BIT(UR_ADMIN),
 	  "An import's progress, or its outcome with every error" },
 
+	{ "GET", "/api/notices", notices_list_route, ROLE_BIT(UR_ADMIN),
+	  "Notices to patients not sent: dead letters and those still queued" },
+	{ "POST", "/api/notices/{id}/retry", notices_retry_route, ROLE_BIT(UR_ADMIN),
+	  "Queue a dead notice again, its attempts from 0 (once the relay or gateway is fixed)" },
 	{ "GET", "/api/users", users_list, ROLE_BIT(UR_ADMIN), "Staff accounts" },
 	{ "POST", "/api/users", users_create, ROLE_BIT(UR_ADMIN), "Create a staff account" },
 	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),

@@ -88,6 +88,11 @@ int cmd_serve(int argc, char **argv)
 		{ "rivta-key", required_argument, NULL, 'k' },
 		{ "rivta-client-ca", required_argument, NULL, 'a' },
 		{ "logical-address", required_argument, NULL, 'L' },
+		{ "smtp-url", required_argument, NULL, 'm' },
+		{ "mail-from", required_argument, NULL, 'f' },
+		{ "sms-url", required_argument, NULL, 's' },
+		{ "notice-retry", required_argument, NULL, 'y' },
+		{ "notice-attempts", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
@@ -95,6 +100,9 @@ int cmd_serve(int argc, char **argv)
 	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = SERVE_THREADS,
 				     .max_connections = SERVER_MAX_CONNECTIONS,
 				     .request_timeout = SERVER_REQUEST_TIMEOUT };
+	/* Notices (issue 20): a first retry after a minute, doubled each time, ten attempts (about
+	 * a day and a half in all, the waits capped at six hours). */
+	struct notices_config ncfg = { .retry_s = 60, .max_attempts = 10 };
 	bool per_address_given = false;
 	const char *db_path = "var/lmn.db", *rules = NULL;
 	/* The 1177 contracts' listener (--rivta-port): its PEM files. */
@@ -170,6 +178,37 @@ int cmd_serve(int argc, char **argv)
 		case 'k': rivta_files[1] = optarg; break;
 		case 'a': rivta_files[2] = optarg; break;
 		case 'L': cfg.api.logical_address = optarg; break;
+		case 'm':
+			if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
+				cli_error("--smtp-url: expected smtp://host:port or smtps://host:port, "
+					  "got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			ncfg.smtp_url = optarg;
+			break;
+		case 'f': ncfg.mail_from = optarg; break;
+		case 's':
+			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
+				cli_error("--sms-url: expected an http:// or https:// URL, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			ncfg.sms_url = optarg;
+			break;
+		case 'y':
+			if (!parse_uint(optarg, 86400, &v) || v == 0) {
+				cli_error("--notice-retry: expected seconds, 1–86400, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			ncfg.retry_s = (int)v;
+			break;
+		case 'n':
+			if (!parse_uint(optarg, 100, &v) || v == 0) {
+				cli_error("--notice-attempts: expected 1–100, got '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			ncfg.max_attempts = (int)v;
+			break;
 		case 'T':
 			if (!parse_uint(optarg, 3600, &v) || v == 0) {
 				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'",
@@ -184,7 +223,9 @@ int cmd_serve(int argc, char **argv)
 				  "[--session-idle SECONDS] [--max-connections N] "
 				  "[--connections-per-address N] [--request-timeout SECONDS] "
 				  "[--rivta-port N --rivta-cert FILE --rivta-key FILE "
-				  "--rivta-client-ca FILE --logical-address HSAID]");
+				  "--rivta-client-ca FILE --logical-address HSAID] "
+				  "[--smtp-url URL --mail-from ADDRESS] [--sms-url URL] "
+				  "[--notice-retry SECONDS] [--notice-attempts N]");
 			return EXIT_USAGE;
 		}
 	}
@@ -209,6 +250,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc) {
 		cli_error("serve: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (ncfg.smtp_url && (!ncfg.mail_from || !*ncfg.mail_from || strchr(ncfg.mail_from, '\r') ||
+			      strchr(ncfg.mail_from, '\n'))) {
+		cli_error("--smtp-url needs --mail-from, the sender's address (noreply@example.se)");
 		return EXIT_USAGE;
 	}
 	/* The header names the user: whoever can reach the port without passing the proxy could
@@ -264,6 +310,19 @@ int cmd_serve(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
+	/* Notices wait in the outbox without a relay or gateway: not lost, sent once there is one. */
+	if (notices_start(db, &ncfg, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		goto out;
+	}
+	if (!ncfg.smtp_url || !ncfg.sms_url)
+		fprintf(stderr, "lmn: notices by %s stay queued (no %s)\n",
+			!ncfg.smtp_url && !ncfg.sms_url ? "e-mail and SMS"
+			: !ncfg.smtp_url		 ? "e-mail"
+							 : "SMS",
+			!ncfg.smtp_url && !ncfg.sms_url ? "--smtp-url, --sms-url"
+			: !ncfg.smtp_url		 ? "--smtp-url"
+							 : "--sms-url");
 	if (server_start(&cfg, db, rules_live_get(live), &srv, &err) != LMN_OK) {
 		cli_error("%s", err.message);
 		goto out;
@@ -294,6 +353,7 @@ int cmd_serve(int argc, char **argv)
 out:
 	server_stop(rsrv);
 	server_stop(srv);
+	notices_stop();
 	jobs_stop();
 	imports_drain();
 	minutes_pdf_shutdown();

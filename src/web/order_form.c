@@ -99,7 +99,10 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 
 	html_lit(&w->h, "<fieldset>\n<legend>Hur ska det levereras?</legend>\n");
 	web_field_error(w, "leverans");
-	radio(w, "leverans", "home", "Hem till adressen i folkbokföringen", true);
+	radio(w, "leverans", "home",
+	      "Hem till adressen i folkbokföringen (eller till en tillfällig leveransadress "
+	      "under Mina uppgifter, de dagar den gäller)",
+	      true);
 	if (json_array_size(json_object_get(points, "pickup_points")))
 		radio(w, "leverans", "pickup_point", "Till ett utlämningsställe nära dig", false);
 	if (options & ORDER_CARE_UNIT)

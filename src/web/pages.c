@@ -18,6 +18,8 @@ static const struct web_page pages[] = {
 	{ "POST", "/bestall", page_my_order_post, R(PATIENT) },
 	{ "GET", "/mina-bestallningar", page_my_orders, R(PATIENT) },
 	{ "GET", "/vem-har-last", page_my_access_log, R(PATIENT) },
+	{ "GET", "/mina-uppgifter", page_my_contact, R(PATIENT) },
+	{ "POST", "/mina-uppgifter", page_my_contact_post, R(PATIENT) },
 
 	{ "GET", "/bestallningar/{id}", page_order, R(PATIENT) | STAFF | R(DISTRIBUTOR) },
 	{ "POST", "/bestallningar/{id}/makulera", page_order_cancel, R(PATIENT) | STAFF },
@@ -61,6 +63,7 @@ static const struct web_page pages[] = {
 	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke, R(ADMIN) },
 	{ "GET", "/admin/regler", page_admin_rules, R(ADMIN) },
 	{ "GET", "/admin/drift", page_admin_operations, R(ADMIN) },
+	{ "POST", "/admin/drift/meddelanden/{id}/forsok-igen", page_admin_notice_retry, R(ADMIN) },
 	{ "GET", "/admin/rapporter", page_admin_reports, R(ADMIN) },
 	{ "GET", "/admin/fakturaunderlag", page_admin_invoice, R(ADMIN) },
 	{ "GET", "/admin/avgifter", page_admin_fees, R(ADMIN) },

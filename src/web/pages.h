@@ -41,6 +41,9 @@ int page_my_order_post(struct web_ctx *w);
 int page_my_orders(struct web_ctx *w);
 int page_my_order_detail(struct web_ctx *w);
 int page_my_access_log(struct web_ctx *w);
+int page_my_contact(struct web_ctx *w);
+int page_my_contact_post(struct web_ctx *w);
+int page_admin_notice_retry(struct web_ctx *w);
 
 /* pages_orders.c */
 int page_order(struct web_ctx *w);

@@ -994,6 +994,118 @@ static const char *interaction_sv(const char *name)
 	return "Okänd tjänst";
 }
 
+static const char *notice_kind_sv(const char *kind)
+{
+	static const char *const names[][2] = {
+		{ "order_received", "Beställningen har kommit in" },
+		{ "shipped", "Beställningen har skickats" },
+		{ "ready_for_pickup", "Kan hämtas" },
+		{ "delayed", "Försenad" },
+		{ "prescription_expiring", "Förskrivningen går snart ut" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(kind, names[i][0]) == 0)
+			return names[i][1];
+	return "Meddelande";
+}
+
+/* The notices to patients that were not sent (issue 20): dead letters first, then those waiting
+ * for another attempt; ids only, never the recipient or the text. */
+static void notices_section(struct web_ctx *w)
+{
+	static const char *const states[] = { "dead", "queued" };
+	static const char *const captions[] = {
+		"Meddelanden som inte gick att skicka (alla försök gjorda)",
+		"Meddelanden som väntar på att skickas",
+	};
+	json_t *out = NULL, *n;
+	size_t i;
+
+	html_lit(&w->h, "<h2>Meddelanden till patienter</h2>\n<p>Patienter som valt sms eller "
+			"e-post får meddelanden om sina beställningar. Ett meddelande som inte går "
+			"att skicka försöks igen med allt längre mellanrum; efter sista försöket "
+			"står det här som ej skickat. Mottagare och text visas inte.</p>\n");
+	for (int k = 0; k < 2; k++) {
+		const char *query[] = { "state", states[k], "limit", "100", NULL };
+		size_t count;
+
+		if (web_api(w, "GET", "/api/notices", query, NULL, &out) != 200) {
+			html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
+			json_decref(out);
+			return;
+		}
+		count = json_array_size(json_object_get(out, "notices"));
+		if (count == 0) {
+			html_f(&w->h, "<p>%s: inga.</p>\n", captions[k]);
+			json_decref(out);
+			out = NULL;
+			continue;
+		}
+		html_f(&w->h, "<table class=\"responsive\">\n<caption>%s</caption>\n<thead><tr>"
+			      "<th scope=\"col\" class=\"num\">Nr</th><th scope=\"col\">Skapat</th>"
+			      "<th scope=\"col\">Meddelande</th><th scope=\"col\">Sätt</th>"
+			      "<th scope=\"col\" class=\"num\">Patient</th>"
+			      "<th scope=\"col\" class=\"num\">Beställning</th>"
+			      "<th scope=\"col\" class=\"num\">Försök</th>"
+			      "<th scope=\"col\">Senaste fel</th>%s</tr></thead>\n<tbody>\n",
+		       captions[k], k == 0 ? "<th scope=\"col\">Åtgärd</th>" : "");
+		json_array_foreach(json_object_get(out, "notices"), i, n) {
+			char created[17];
+			snprintf(created, sizeof(created), "%.16s", web_s(n, "created_at"));
+			if (created[10] == 'T')
+				created[10] = ' ';
+			html_f(&w->h, "<tr><td class=\"num\" data-label=\"Nr\">%lld</td>"
+				      "<td data-label=\"Skapat\">%s</td>"
+				      "<td data-label=\"Meddelande\">%s</td>"
+				      "<td data-label=\"Sätt\">%s</td>"
+				      "<td class=\"num\" data-label=\"Patient\">%lld</td>",
+			       (long long)web_i(n, "id"), created, notice_kind_sv(web_s(n, "kind")),
+			       strcmp(web_s(n, "channel"), "sms") == 0 ? "Sms" : "E-post",
+			       (long long)web_i(n, "patient_id"));
+			if (web_i(n, "order_id"))
+				html_f(&w->h, "<td class=\"num\" data-label=\"Beställning\">%lld</td>",
+				       (long long)web_i(n, "order_id"));
+			else
+				html_lit(&w->h, "<td class=\"num\" data-label=\"Beställning\">–</td>");
+			html_f(&w->h, "<td class=\"num\" data-label=\"Försök\">%lld</td>"
+				      "<td data-label=\"Senaste fel\">%s</td>",
+			       (long long)web_i(n, "attempts"),
+			       *web_s(n, "last_error") ? web_s(n, "last_error") : "Inte försökt än");
+			if (k == 0) { /* a dead notice may be queued again once the fault is fixed */
+				char action[80];
+				snprintf(action, sizeof(action), "/admin/drift/meddelanden/%lld/forsok-igen",
+					 (long long)web_i(n, "id"));
+				html_lit(&w->h, "<td>");
+				web_form(w, action, false);
+				web_form_end(w, "Försök igen");
+				html_lit(&w->h, "</td>");
+			}
+			html_lit(&w->h, "</tr>\n");
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+		json_decref(out);
+		out = NULL;
+	}
+}
+
+int page_admin_notice_retry(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/notices/%lld/retry", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status != 200) {
+		status = web_message(w, status >= 400 ? (unsigned)status : 500, "Drift",
+				     web_s(out, "detail"));
+		json_decref(out);
+		return status;
+	}
+	json_decref(out);
+	return web_redirect(w, "/admin/drift");
+}
+
 int page_admin_operations(struct web_ctx *w)
 {
 	json_t *out = NULL, *row, *total;
@@ -1004,6 +1116,7 @@ int page_admin_operations(struct web_ctx *w)
 	if (web_api(w, "GET", "/api/rivta/traffic", NULL, NULL, &out) != 200) {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 		json_decref(out);
+		notices_section(w);
 		return web_end(w, 200);
 	}
 	html_f(&w->h, "<p>E-tjänsten på 1177 anropar lmn när patienter ser sina "
@@ -1047,5 +1160,6 @@ int page_admin_operations(struct web_ctx *w)
 			"logisk adress eller ett fel i lmn. E-tjänsten får bara ett "
 			"referensnummer; serverns logg har samma nummer med orsaken.</p>\n");
 	json_decref(out);
+	notices_section(w);
 	return web_end(w, 200);
 }

@@ -186,3 +186,108 @@ int page_my_access_log(struct web_ctx *w)
 	json_decref(out);
 	return web_end(w, 200);
 }
+
+/* "Mina uppgifter" (issue 20): the phone and e-mail the patient is told at, and how. */
+static int contact_page(struct web_ctx *w, unsigned status, json_t *now)
+{
+	static const char *const channels[] = { "email", "E-post", "sms", "Sms", "none",
+						"Inga meddelanden", NULL };
+	const char *channel = now ? web_s(now, "notice_channel") : web_field(w, "meddelanden");
+
+	web_begin(w, "Mina uppgifter");
+	if (status == 200 && web_query(w, "sparat"))
+		html_lit(&w->h, "<p class=\"notice\" role=\"status\">Dina uppgifter är sparade.</p>\n");
+	html_lit(&w->h, "<p>Vi kan skicka ett meddelande när din beställning har kommit in, när den "
+			"har skickats, när den kan hämtas och om den blir försenad. Välj hur du vill "
+			"få meddelanden. Meddelandena innehåller aldrig ditt personnummer.</p>\n");
+	web_form(w, "/mina-uppgifter", false);
+	web_input(w, "telefon", "Mobilnummer", "tel", now ? web_s(now, "phone") : NULL, false,
+		  "Till exempel 070-123 45 67. Sms skickas hit.");
+	web_input(w, "epost", "E-postadress", "email", now ? web_s(now, "email") : NULL, false,
+		  "Till exempel namn@example.se.");
+	web_select(w, "meddelanden", "Meddelanden om dina beställningar", channels,
+		   channel && *channel ? channel : "none");
+	html_lit(&w->h, "<fieldset>\n<legend>Tillfällig leveransadress</legend>\n<p>Ska du vara "
+			"någon annanstans en tid? Hemleveranser av beställningar som görs de dagarna "
+			"går då till den här adressen. Lämna fälten tomma om du inte behöver "
+			"någon.</p>\n");
+	json_t *t = now ? json_object_get(now, "temporary_address") : NULL;
+	web_input(w, "tillf_adress", "Gatuadress", "text", now ? web_s(t, "address") : NULL, false,
+		  NULL);
+	web_input(w, "tillf_postnummer", "Postnummer", "text",
+		  now ? web_s(t, "postal_code") : NULL, false, "Fem siffror, till exempel 413 01.");
+	web_input(w, "tillf_ort", "Ort", "text", now ? web_s(t, "city") : NULL, false, NULL);
+	web_input(w, "tillf_fran", "Första dagen", "date", now ? web_s(t, "from") : NULL, false,
+		  NULL);
+	web_input(w, "tillf_till", "Sista dagen", "date", now ? web_s(t, "until") : NULL, false,
+		  "Högst ett år.");
+	html_lit(&w->h, "</fieldset>\n");
+	web_form_end(w, "Spara");
+	return web_end(w, status);
+}
+
+int page_my_contact(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/patients/%lld/contact", (long long)my_patient(w));
+	status = web_api(w, "GET", path, NULL, NULL, &out);
+	if (status != 200) {
+		json_decref(out);
+		return web_message(w, status >= 400 ? (unsigned)status : 500, "Mina uppgifter",
+				   "Dina uppgifter kunde inte visas. Försök igen senare.");
+	}
+	status = contact_page(w, 200, out);
+	json_decref(out);
+	return status;
+}
+
+int page_my_contact_post(struct web_ctx *w)
+{
+	static const char *const map[] = {
+		"phone", "telefon", "email", "epost", "notice_channel", "meddelanden",
+		"temporary_address", "tillf_adress", "temporary_address.address", "tillf_adress",
+		"temporary_address.postal_code", "tillf_postnummer", "temporary_address.city",
+		"tillf_ort", "temporary_address.from", "tillf_fran", "temporary_address.until",
+		"tillf_till", NULL
+	};
+	static const char *const temp_fields[] = { "tillf_adress", "tillf_postnummer", "tillf_ort",
+						   "tillf_fran", "tillf_till" };
+	static const char *const temp_keys[] = { "address", "postal_code", "city", "from", "until" };
+	json_t *temp = NULL;
+	const char *phone = web_field(w, "telefon"), *email = web_field(w, "epost");
+	const char *channel = web_field(w, "meddelanden");
+	json_t *body, *out = NULL;
+	char path[64];
+	int status;
+
+	body = json_pack("{s:s, s:s, s:s}", "phone", phone ? phone : "", "email", email ? email : "",
+			 "notice_channel", channel ? channel : "");
+	if (!body) {
+		web_error(w, "telefon", "Texten kunde inte läsas (ogiltig UTF-8).");
+		return contact_page(w, 400, NULL);
+	}
+	/* A temporary address when any of its fields is filled in. */
+	for (size_t i = 0; i < 5; i++) {
+		const char *v = web_field(w, temp_fields[i]);
+		if (v && *v && !temp)
+			temp = json_object();
+	}
+	for (size_t i = 0; temp && i < 5; i++) {
+		const char *v = web_field(w, temp_fields[i]);
+		json_object_set_new(temp, temp_keys[i], json_string(v ? v : ""));
+	}
+	if (temp)
+		json_object_set_new(body, "temporary_address", temp);
+	snprintf(path, sizeof(path), "/api/patients/%lld/contact", (long long)my_patient(w));
+	status = web_api(w, "PUT", path, NULL, body, &out);
+	if (status != 200) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return contact_page(w, status >= 400 ? (unsigned)status : 422, NULL);
+	}
+	json_decref(out);
+	return web_redirect(w, "/mina-uppgifter?sparat=1");
+}

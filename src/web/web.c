@@ -220,6 +220,7 @@ struct nav_item {
 static const struct nav_item nav[] = {
 	{ R(PATIENT), "/mina-sidor", "Mina förskrivningar" },
 	{ R(PATIENT), "/mina-bestallningar", "Mina beställningar" },
+	{ R(PATIENT), "/mina-uppgifter", "Mina uppgifter" },
 	{ R(PATIENT), "/vem-har-last", "Vem har läst mina uppgifter" },
 	{ R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) | R(MUNICIPAL_ORDERER) | R(CUSTOMER_SERVICE),
 	  "/patienter", "Patienter" },

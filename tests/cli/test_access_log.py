@@ -26,6 +26,8 @@ CLASSES = {
     "POST /api/patients": "a new patient has no login to read their log (test_api.sh checks it)",
     "GET /api/patients/{id}": "read",
     "GET /api/patients/{id}/access-log": "the log itself, read by the patient",
+    "GET /api/patients/{id}/contact": "read",
+    "PUT /api/patients/{id}/contact": "write",
     "GET /api/patients/{id}/prescriptions": "read",
     "POST /api/patients/{id}/prescriptions": "write",
     "POST /api/patients/{id}/care-relationships":
@@ -54,6 +56,8 @@ CLASSES = {
     "POST /api/article-imports": "none",
     "GET /api/article-imports": "none",
     "GET /api/article-imports/{id}": "none",
+    "GET /api/notices": "none",  # ids, kinds and states of notices: no recipient, no text
+    "POST /api/notices/{id}/retry": "none",
     "GET /api/users": "none",
     "POST /api/users": "none",
     "POST /api/users/{id}/deactivate": "none",
@@ -118,6 +122,8 @@ PAGE_CLASSES = {
     "POST /bestall": FORM,
     "GET /mina-bestallningar": "read",
     "GET /vem-har-last": "the log itself, read by the patient",
+    "GET /mina-uppgifter": "read",
+    "POST /mina-uppgifter": FORM,
     "GET /bestallningar/{id}": "read",
     "POST /bestallningar/{id}/makulera": FORM,
     "GET /patienter": "read",
@@ -149,6 +155,7 @@ PAGE_CLASSES = {
     "GET /admin/anvandare": "none",
     "POST /admin/anvandare": "none",
     "POST /admin/anvandare/{id}/stang": "none",
+    "POST /admin/drift/meddelanden/{id}/forsok-igen": "none",
     "GET /admin/anvandare/{id}/nycklar": "none",
     "POST /admin/anvandare/{id}/nycklar": "none",
     "POST /admin/anvandare/{id}/nycklar/{id}/aterkalla": "none",
@@ -267,6 +274,7 @@ try:
         "GET /api/patients/{id}": ["/api/patients/{p}"],
         "GET /api/patients/{id}/prescriptions": ["/api/patients/{p}/prescriptions"],
         "GET /api/patients/{id}/orders": ["/api/patients/{p}/orders"],
+        "GET /api/patients/{id}/contact": ["/api/patients/{p}/contact"],
         "GET /api/orders/{id}": ["/api/orders/{o}"],
         "GET /api/fulfilment/orders": ["?until=2026-12-31"],
         "GET /api/fulfilment/orders/{id}": ["/api/fulfilment/orders/%s" % to_pick],
@@ -299,6 +307,7 @@ try:
         "GET /mina-sidor": [""],
         "GET /bestall": [""],
         "GET /mina-bestallningar": [""],
+        "GET /mina-uppgifter": [""],
         "GET /bestallningar/{id}": ["/bestallningar/{o}"],
         "GET /patienter": ["?namn=" + urllib.parse.quote(full_name),
                            "?personnummer=" + id_number],
@@ -339,6 +348,8 @@ try:
     case = next((k["id"] for k in c["kundtjanst"].get("/api/contact-cases").json()["cases"]
                  if k["patient_id"] == 1), None)
     logged("kundtjanst", "POST", "/api/contact-cases/%s/call" % case, {"outcome": "reached"})
+    logged("patient", "PUT", "/api/patients/1/contact",
+           {"phone": "070-123 45 67", "email": "", "notice_channel": "sms"})
     logged("kundtjanst", "POST", "/api/calls", {"topic": "order", "patient_id": 1,
                                                  "queued_at": "2026-11-23T09:50",
                                                  "answered_at": "2026-11-23T09:51"})

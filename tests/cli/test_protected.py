@@ -97,6 +97,7 @@ IDS = {  # path template -> the ids of its {id}
     "/api/patients/{id}/access-log": prot,
     "/api/patients/{id}/prescriptions": prot,
     "/api/patients/{id}/orders": prot,
+    "/api/patients/{id}/contact": prot,
     "/api/orders/{id}": prot_orders,
     "/api/fulfilment/orders/{id}": prot_orders,
     "/api/orders/{id}/packing-slip": prot_orders,
