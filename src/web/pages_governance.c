@@ -656,7 +656,8 @@ static void change_log_form(struct web_ctx *w)
 	web_input(w, "galler", "Gäller från", "date", NULL, false, "Tomt: från beslutsdagen.");
 	web_input(w, "organ", "Beslutande organ", "text", NULL, true, NULL);
 	web_input(w, "rubrik", "Rubrik (specifikation och avsnitt)", "text", NULL, true, NULL);
-	web_input(w, "avsnitt", "Avsnitt", "text", NULL, false, "Till exempel B3:1");
+	/* Not "avsnitt": the form that shows a section's text beside it has that field. */
+	web_input(w, "beslutsavsnitt", "Avsnitt", "text", NULL, false, "Till exempel B3:1");
 	web_input(w, "ursprunglig", "Ursprunglig text", "text", NULL, false, NULL);
 	web_input(w, "ny", "Ny text", "text", NULL, false, NULL);
 	web_input(w, "parameter", "Regelparameter som ändras", "text", NULL, false,
@@ -750,11 +751,11 @@ int page_governance_change_log(struct web_ctx *w)
 int page_governance_change_log_post(struct web_ctx *w)
 {
 	const char *map[] = { "decided_on", "beslutad", "effective_on", "galler", "body", "organ",
-			      "heading", "rubrik", "section", "avsnitt", "parameters", "parameter",
+			      "heading", "rubrik", "section", "beslutsavsnitt", "parameters", "parameter",
 			      NULL };
 	const char *names[][2] = { { "decided_on", "beslutad" }, { "effective_on", "galler" },
 				   { "body", "organ" }, { "heading", "rubrik" },
-				   { "section", "avsnitt" }, { "original_text", "ursprunglig" },
+				   { "section", "beslutsavsnitt" }, { "original_text", "ursprunglig" },
 				   { "new_text", "ny" } };
 	const char *param = web_field(w, "parameter"), *value = web_field(w, "varde");
 	json_t *body = json_object(), *out = NULL;
