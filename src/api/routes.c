@@ -33,6 +33,13 @@ static const struct route routes[] = {
 	  "Prescribe (an item for an article the patient has an active item for replaces it)" },
 	{ "POST", "/api/prescription-items/{id}/cancel", prescription_items_cancel, PRESCRIBERS,
 	  "Cancel a prescription item" },
+	{ "GET", "/api/prescriptions/expiring", prescriptions_expiring, PRESCRIBERS,
+	  "The caller's unit's prescription items that end within days= (default 30), the first to "
+	  "end first" },
+	{ "GET", "/api/municipal-housing/residents", municipal_residents,
+	  ROLE_BIT(UR_MUNICIPAL_ORDERER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER),
+	  "The residents in municipal housing of the caller's municipality with what each may order "
+	  "today" },
 
 	{ "GET", "/api/patients/{id}/orders", orders_list, PATIENT_OR_STAFF, "A patient's orders" },
 	{ "POST", "/api/patients/{id}/orders", orders_create, ORDERING_ROLES,

@@ -23,6 +23,8 @@ static const struct web_page pages[] = {
 	{ "POST", "/bestallningar/{id}/makulera", page_order_cancel, R(PATIENT) | STAFF },
 
 	{ "GET", "/patienter", page_patients, STAFF },
+	{ "GET", "/patienter/ny", page_patient_new, R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
+	{ "POST", "/patienter/ny", page_patient_new_post, R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "GET", "/patienter/{id}", page_patient, STAFF },
 	{ "POST", "/patienter/{id}/vardrelation", page_care_relationship_post,
 	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },

@@ -86,6 +86,19 @@ static bool entry_allowed(struct web_ctx *w)
 	return !refused;
 }
 
+/* Whether the ordering rights in force today let the role enter a withdrawal, without a notice. */
+static bool entry_allowed_quiet(struct web_ctx *w)
+{
+	struct buf msg;
+	char ref[48];
+	bool refused;
+
+	buf_init(&msg, 4096);
+	refused = entry_refused(w, &msg, ref);
+	buf_release(&msg);
+	return !refused;
+}
+
 /* GET /api/patients/{id}. On refusal writes the whole page (403 or 404) and returns NULL. */
 static json_t *patient_or_message(struct web_ctx *w, int64_t patient_id)
 {
@@ -212,6 +225,12 @@ int page_patients(struct web_ctx *w)
 		html_lit(&w->h, "<h2>Sökresultat</h2>\n");
 		if (!json_array_size(list)) {
 			html_lit(&w->h, "<p>Ingen patient hittades.</p>\n");
+			/* A valid number that no patient has: a prescriber may register the
+			 * patient (the API checked the number before answering 200). */
+			if (by_number && prescriber(w))
+				html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/ny?"
+					      "personnummer=%s\">Registrera ny patient</a></p>\n",
+				       number);
 		} else {
 			html_f(&w->h, "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
 				      "<thead><tr><th scope=\"col\">Namn</th>"
@@ -252,6 +271,12 @@ int page_patients(struct web_ctx *w)
 			if (brief)
 				relationship_form(w, brief);
 		}
+	} else if (!by_number && !by_name && !w->nerrors) {
+		/* The start page's work lists (issue 20). */
+		if (prescriber(w))
+			start_expiring(w);
+		if (municipal(w))
+			start_residents(w, entry_allowed_quiet(w));
 	}
 	json_decref(out);
 	return web_end(w, status);
@@ -327,6 +352,9 @@ static int patient_page(struct web_ctx *w, int64_t patient_id, unsigned status)
 	web_begin(w, title);
 	if (status == 200 && web_query(w, "forskriven"))
 		notice(w, "Förskrivningen är sparad.");
+	if (status == 200 && web_query(w, "registrerad"))
+		notice(w, "Patienten är registrerad, och din enhet har en vårdrelation till "
+			  "patienten.");
 	if (status == 200 && web_query(w, "vardrelation"))
 		notice(w, "Vårdrelationen är registrerad.");
 	if (status == 200 && web_query(w, "makulerad"))
