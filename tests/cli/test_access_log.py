@@ -31,6 +31,10 @@ CLASSES = {
     "POST /api/patients/{id}/care-relationships":
         "needs a search by number first; test_relationship.sh checks its access-log entry",
     "POST /api/prescription-items/{id}/cancel": "write",
+    "GET /api/prescriptions/expiring":
+        "a list view of the unit's patients; test_web_start.sh checks its access-log entry",
+    "GET /api/municipal-housing/residents":
+        "a list view of the municipality's residents; test_web_start.sh checks its entry",
     "GET /api/patients/{id}/orders": "read",
     "POST /api/patients/{id}/orders": "write",
     "GET /api/orders/{id}": "read",
@@ -121,6 +125,8 @@ PAGE_CLASSES = {
     "GET /bestallningar/{id}": "read",
     "POST /bestallningar/{id}/makulera": FORM,
     "GET /patienter": "read",
+    "GET /patienter/ny": "none",  # the empty form of a new patient
+    "POST /patienter/ny": FORM,
     "GET /patienter/{id}": "read",
     "GET /patienter/{id}/forskriv": "read",
     "POST /patienter/{id}/forskriv": FORM,
