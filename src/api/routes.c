@@ -36,6 +36,11 @@ static const struct route routes[] = {
 	{ "GET", "/api/prescriptions/expiring", prescriptions_expiring, PRESCRIBERS,
 	  "The caller's unit's prescription items that end within days= (default 30), the first to "
 	  "end first" },
+	{ "POST", "/api/prescription-items/{id}/renewal-request", renewal_requests_create,
+	  ROLE_BIT(UR_PATIENT),
+	  "A patient asks the prescribing unit to renew an item that has ended, has no withdrawal left or ends within 30 days (asking again changes nothing)" },
+	{ "GET", "/api/renewal-requests", renewal_requests_list, PRESCRIBERS,
+	  "The caller's unit's open renewal requests, the oldest first" },
 	{ "GET", "/api/municipal-housing/residents", municipal_residents,
 	  ROLE_BIT(UR_MUNICIPAL_ORDERER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER),
 	  "The residents in municipal housing of the caller's municipality with what each may order "

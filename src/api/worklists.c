@@ -138,3 +138,89 @@ int municipal_residents(struct api_ctx *ctx)
 					    ctx->user.municipality, "on", today, "residents",
 					    h.residents));
 }
+
+/* ---- Renewal requests (migration 22) ---- */
+
+/* A patient may ask to renew an item that has ended, has no withdrawal left, or ends within this
+ * many days. */
+#define RENEWAL_WINDOW_DAYS 30
+
+int renewal_requests_create(struct api_ctx *ctx)
+{
+	struct renewal_item item;
+	lmn_day last;
+	bool created = false;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = renewal_item_get(ctx->c, ctx->id[0], &item, &ctx->err);
+	if (rc == LMN_ENOTFOUND) {
+		db_rollback(ctx->c);
+		return access_refuse(ctx); /* as for a patient who is not the caller's */
+	}
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	/* Only the patient (or their delegate) of the item. */
+	if (!access_patient(ctx, item.patient_id))
+		return (int)ctx->resp->status;
+	if (item.cancelled)
+		return api_problem(ctx, 422, "prescription_cancelled", "prescription_item_id", NULL,
+				   "Förskrivningen är makulerad och kan inte förnyas. Kontakta din "
+				   "förskrivare.");
+	if (date_parse(item.last_valid, strlen(item.last_valid), &last) == LMN_OK &&
+	    last > ctx->today + RENEWAL_WINDOW_DAYS && item.withdrawals_remaining > 0)
+		return api_problem(ctx, 422, "renewal_too_early", "prescription_item_id", NULL,
+				   "Förskrivningen gäller till och med %s och har uttag kvar. Du kan "
+				   "begära förnyelse när det är högst %d dagar kvar.",
+				   item.last_valid, RENEWAL_WINDOW_DAYS);
+	rc = renewal_request_add(ctx->c, ctx->id[0], &item, ctx->user.id, ctx->now, &created,
+				 &ctx->err);
+	if (rc == LMN_OK && created)
+		rc = access_record(ctx, item.patient_id, ACCESS_CREATE, "förnyelse begärd");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	return api_json(ctx, created ? 201 : 200,
+			json_pack("{s:I, s:I, s:b}", "prescription_item_id", (json_int_t)ctx->id[0],
+				  "unit_id", (json_int_t)item.unit_id, "created", created));
+}
+
+struct requests {
+	json_t *list;
+	lmn_day today;
+};
+
+static enum lmn_rc request_row(const struct worklist_item *w, const char *at, void *arg)
+{
+	struct requests *r = arg;
+	json_t *o = item_json(w, r->today);
+
+	json_object_set_new(o, "patient", json_pack("{s:I, s:s, s:s}", "id",
+						    (json_int_t)w->patient_id, "given_name",
+						    w->given_name, "family_name", w->family_name));
+	json_object_set_new(o, "requested_at", json_string(at));
+	json_array_append_new(r->list, o);
+	return LMN_OK;
+}
+
+int renewal_requests_list(struct api_ctx *ctx)
+{
+	struct requests r = { .today = ctx->today };
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	r.list = json_array();
+	rc = renewal_requests_of_unit(ctx->c, ctx->user.unit_id, request_row, &r, &ctx->err);
+	db_rollback(ctx->c);
+	if (rc == LMN_OK)
+		rc = access_record_list_read(ctx, r.list, "patient_id",
+					     "lista: begärda förnyelser till enheten");
+	if (rc != LMN_OK) {
+		json_decref(r.list);
+		return api_fail(ctx, rc);
+	}
+	return api_json(ctx, 200, json_pack("{s:o}", "requests", r.list));
+}

@@ -14,6 +14,7 @@ static const struct web_page pages[] = {
 	{ "POST", "/logga-ut", page_logout, ANY },
 
 	{ "GET", "/mina-sidor", page_my_prescriptions, R(PATIENT) },
+	{ "POST", "/mina-sidor/fornyelse/{id}", page_renewal_request_post, R(PATIENT) },
 	{ "GET", "/bestall", page_my_order, R(PATIENT) },
 	{ "POST", "/bestall", page_my_order_post, R(PATIENT) },
 	{ "GET", "/mina-bestallningar", page_my_orders, R(PATIENT) },

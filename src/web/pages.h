@@ -62,6 +62,8 @@ void start_expiring(struct web_ctx *w);
 void start_residents(struct web_ctx *w, bool may_order);
 int page_patient_new(struct web_ctx *w);
 int page_patient_new_post(struct web_ctx *w);
+void start_renewal_requests(struct web_ctx *w);
+int page_renewal_request_post(struct web_ctx *w);
 
 /* pages_service.c */
 int page_contact_cases(struct web_ctx *w);

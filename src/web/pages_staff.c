@@ -273,8 +273,10 @@ int page_patients(struct web_ctx *w)
 		}
 	} else if (!by_number && !by_name && !w->nerrors) {
 		/* The start page's work lists (issue 20). */
-		if (prescriber(w))
+		if (prescriber(w)) {
+			start_renewal_requests(w);
 			start_expiring(w);
+		}
 		if (municipal(w))
 			start_residents(w, entry_allowed_quiet(w));
 	}

@@ -246,3 +246,76 @@ int page_patient_new_post(struct web_ctx *w)
 	json_decref(out);
 	return register_page(w, status >= 400 ? (unsigned)status : 422);
 }
+
+/* ---- Renewal requests ---- */
+
+/* The unit's open requests to renew, the oldest first, each with a link to renew. */
+void start_renewal_requests(struct web_ctx *w)
+{
+	json_t *out = NULL, *it;
+	size_t i;
+
+	html_lit(&w->h, "<h2>Begärda förnyelser</h2>\n");
+	if (web_api(w, "GET", "/api/renewal-requests", NULL, NULL, &out) != 200) {
+		html_lit(&w->h, "<p>Listan kunde inte visas just nu.</p>\n");
+		json_decref(out);
+		return;
+	}
+	if (!json_array_size(json_object_get(out, "requests"))) {
+		html_lit(&w->h, "<p>Inga patienter har begärt förnyelse.</p>\n");
+		json_decref(out);
+		return;
+	}
+	html_lit(&w->h, "<table class=\"responsive worklist\">\n<caption>Patienter som har begärt "
+			"att enheten förnyar en förskrivning, den äldsta begäran överst</caption>\n"
+			"<thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Artikel</th>"
+			"<th scope=\"col\">Sista giltighetsdag</th><th scope=\"col\">Uttag kvar</th>"
+			"<th scope=\"col\">Begärd</th><th scope=\"col\">Förnya</th></tr></thead>\n"
+			"<tbody>\n");
+	json_array_foreach(json_object_get(out, "requests"), i, it) {
+		json_t *p = json_object_get(it, "patient"), *a = json_object_get(it, "article");
+		long long pid = (long long)web_i(p, "id");
+		char day[11];
+
+		/* The day of the request (its timestamp's date). */
+		snprintf(day, sizeof(day), "%s", web_s(it, "requested_at"));
+		html_f(&w->h, "<tr><td data-label=\"Patient\"><a href=\"/patienter/%lld\">%s %s</a></td>"
+			      "<td data-label=\"Artikel\">%s (%s)</td>"
+			      "<td data-label=\"Sista giltighetsdag\">%s</td>"
+			      "<td data-label=\"Uttag kvar\">%lld av %lld</td>"
+			      "<td data-label=\"Begärd\">%s</td>"
+			      "<td data-label=\"Förnya\"><a class=\"button\" "
+			      "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
+			      "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s för %s "
+			      "%s</span></a></td></tr>\n",
+		       pid, web_s(p, "given_name"), web_s(p, "family_name"), web_s(a, "name"),
+		       web_s(a, "article_number"), web_s(it, "last_valid"),
+		       (long long)web_i(it, "withdrawals_remaining"),
+		       (long long)web_i(it, "withdrawals_allowed"), day, pid,
+		       (long long)web_i(a, "id"), (long long)web_i(it, "withdrawals_allowed"),
+		       (long long)web_i(it, "quantity_per_withdrawal"),
+		       (long long)web_i(it, "period_days"), (long long)web_i(it, "id"),
+		       web_s(a, "name"), web_s(p, "given_name"), web_s(p, "family_name"));
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	json_decref(out);
+}
+
+int page_renewal_request_post(struct web_ctx *w)
+{
+	json_t *out = NULL;
+	char path[80];
+	int status;
+
+	snprintf(path, sizeof(path), "/api/prescription-items/%lld/renewal-request",
+		 (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status == 201 || status == 200) {
+		json_decref(out);
+		return web_redirect(w, "/mina-sidor?fornyelse=1");
+	}
+	status = web_message(w, status >= 400 ? (unsigned)status : 422,
+			     "Förnyelsen kunde inte begäras", web_s(out, "detail"));
+	json_decref(out);
+	return status;
+}

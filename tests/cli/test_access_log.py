@@ -33,6 +33,10 @@ CLASSES = {
     "POST /api/prescription-items/{id}/cancel": "write",
     "GET /api/prescriptions/expiring":
         "a list view of the unit's patients; test_web_start.sh checks its access-log entry",
+    "POST /api/prescription-items/{id}/renewal-request":
+        "needs an item that ends soon; test_web_start.sh checks its access-log entry",
+    "GET /api/renewal-requests":
+        "a list view of the unit's patients; test_web_start.sh checks its access-log entry",
     "GET /api/municipal-housing/residents":
         "a list view of the municipality's residents; test_web_start.sh checks its entry",
     "GET /api/patients/{id}/orders": "read",
@@ -118,6 +122,7 @@ PAGE_CLASSES = {
     "POST /logga-in": "none",
     "POST /logga-ut": "none",
     "GET /mina-sidor": "read",
+    "POST /mina-sidor/fornyelse/{id}": FORM,
     "GET /bestall": "read",
     "POST /bestall": FORM,
     "GET /mina-bestallningar": "read",

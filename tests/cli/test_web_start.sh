@@ -4,7 +4,8 @@
 # a renew link each, one list view in the access log), the municipality's residents in municipal
 # housing with what each may order today (a link to order for each, one list view), and a prescriber
 # registering a new patient found by a valid personnummer (errors next to their fields, the unit's
-# care relationship recorded, then the patient's page).
+# care relationship recorded, then the patient's page), and a patient asking the unit to renew an
+# item that ends soon, which the prescriber's start page lists until it is renewed.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
@@ -32,8 +33,8 @@ print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m 
 }
 views() { db "SELECT count(*) FROM access_log_views WHERE what = '$1'"; }
 
-for u in forskrivare dietist kommunbestallare; do login "$u"; done
-for u in forskrivare kommunforskrivare kommunbestallare; do
+for u in forskrivare dietist kommunbestallare patient; do login "$u"; done
+for u in forskrivare kommunforskrivare kommunbestallare patient; do
 	check "$u signs in through the form" "303" "$(wlogin "$u")"
 done
 
@@ -49,7 +50,7 @@ rx() { # USER PATIENT ARTICLE LAST_VALID
 check "a prescription that ends 2026-12-20" "201" "$(rx forskrivare 1 "$article" 2026-12-20)"
 check "one that ends 2026-12-01" "201" "$(rx forskrivare 1 "$article2" 2026-12-01)"
 check "one that ends in 2027" "201" "$(rx forskrivare 1 "$article3" 2027-06-01)"
-dpatient=$(db "SELECT r.patient_id FROM prescriptions r WHERE r.unit_id = 3 ORDER BY r.id LIMIT 1")
+dpatient=$(db "SELECT r.patient_id FROM prescriptions r WHERE r.unit_id = 3 AND r.patient_id <> 1 ORDER BY r.id LIMIT 1")
 check "the dietitian's that ends 2026-12-02" "201" "$(rx dietist "$dpatient" "$article3" 2026-12-02)"
 before=$(views 'lista: enhetens förskrivningar som snart upphör')
 req forskrivare GET '/api/prescriptions/expiring?days=30' >"$TMP/exp"
@@ -126,5 +127,35 @@ check "through a care relationship of the unit" "1" \
 	"$(db "SELECT count(*) FROM care_relationships WHERE patient_id = $pid AND unit_id = 1")"
 check "a number taken is shown next to the field" "409 yes" \
 	"$(post forskrivare /patienter/ny "${form[@]}" --data-urlencode "postnummer=41101") $(field_error personnummer | grep -q 'finns redan' && echo yes)"
+
+# ---- Renewal requests ----
+later=$(db "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND i.article_id = $article3 AND i.cancelled_at IS NULL ORDER BY i.id DESC LIMIT 1")
+ditem=$(db "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.unit_id = 3 AND i.last_valid = '2026-12-02'")
+check "the patient's page offers to renew an item that ends soon" "200 yes" \
+	"$(get patient /mina-sidor) $(grep -q "action=\"/mina-sidor/fornyelse/$item\"" "$TMP/page.html" && echo yes)"
+check "but not one that ends in 2027 with withdrawals left" "no" \
+	"$(grep -q "action=\"/mina-sidor/fornyelse/$later\"" "$TMP/page.html" && echo yes || echo no)"
+check "the patient asks for renewal" "303 /mina-sidor?fornyelse=1" \
+	"$(post patient "/mina-sidor/fornyelse/$item") $(cat "$TMP/location")"
+check "and is told it is sent" "200 yes" \
+	"$(get patient '/mina-sidor?fornyelse=1') $(main_text | grep -q 'begäran om förnyelse är skickad' && echo yes)"
+check "asking again changes nothing" "200 1" \
+	"$(status patient POST "/api/prescription-items/$item/renewal-request" '{}') $(db "SELECT count(*) FROM renewal_requests WHERE item_id = $item")"
+req patient POST "/api/prescription-items/$later/renewal-request" '{}' >"$TMP/early"
+check "an item that ends in 2027 is too early" "422 renewal_too_early" \
+	"$(cut -d' ' -f1 "$TMP/early") $(cut -d' ' -f2- "$TMP/early" | json 'd["code"]')"
+check "another patient's item is refused" "403" \
+	"$(status patient POST "/api/prescription-items/$ditem/renewal-request" '{}')"
+check "the patient's log names the request" "1" \
+	"$(db "SELECT count(*) FROM access_log WHERE patient_id = 1 AND what = 'förnyelse begärd'")"
+before=$(views 'lista: begärda förnyelser till enheten')
+check "the unit's prescriber sees the request" "200 $item" \
+	"$(status forskrivare GET /api/renewal-requests) $(body forskrivare GET /api/renewal-requests | json '",".join(str(r["id"]) for r in d["requests"])')"
+check "as list views in the access log" "$((before + 2))" "$(views 'lista: begärda förnyelser till enheten')"
+check "another unit does not" "" "$(body dietist GET /api/renewal-requests | json '",".join(str(r["id"]) for r in d["requests"])')"
+check "the prescriber's start page lists it with a link to renew" "200 yes yes" \
+	"$(get forskrivare /patienter) $(main_text | grep -q 'Begärda förnyelser' && echo yes) $(grep -c "fornyar=$item\"" "$TMP/page.html" | grep -q '^2$' && echo yes)"
+check "renewing it" "201" "$(rx forskrivare 1 "$article2" 2027-05-01)"
+check "closes the request" "" "$(body forskrivare GET /api/renewal-requests | json '",".join(str(r["id"]) for r in d["requests"])')"
 
 done_testing
