@@ -34,6 +34,28 @@ static void id_number_text(char out[24], const char *canonical)
 		snprintf(out, 24, "%s", canonical);
 }
 
+/* A value for a query string: "+" of a personnummer of someone over 100 must not turn into a
+ * space, so everything but letters, digits and "-" is percent-encoded (cut to fit). */
+static void query_value(char *out, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s && o + 4 <= size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    ch == '-') {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
 static void notice(struct web_ctx *w, const char *text)
 {
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
@@ -227,10 +249,14 @@ int page_patients(struct web_ctx *w)
 			html_lit(&w->h, "<p>Ingen patient hittades.</p>\n");
 			/* A valid number that no patient has: a prescriber may register the
 			 * patient (the API checked the number before answering 200). */
-			if (by_number && prescriber(w))
+			if (by_number && prescriber(w)) {
+				char q[64];
+
+				query_value(q, sizeof(q), number);
 				html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/ny?"
 					      "personnummer=%s\">Registrera ny patient</a></p>\n",
-				       number);
+				       q);
+			}
 		} else {
 			html_f(&w->h, "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
 				      "<thead><tr><th scope=\"col\">Namn</th>"

@@ -105,6 +105,18 @@ check "a valid personnummer that no patient has" "200 yes" \
 	"$(get forskrivare "/patienter?personnummer=$dashed") $(main_text | grep -q 'Ingen patient hittades.' && echo yes)"
 check "offers to register the patient" "yes" \
 	"$(grep -q "href=\"/patienter/ny?personnummer=$dashed\"" "$TMP/page.html" && echo yes)"
+old=$(python3 -c '
+import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+for n in range(100, 999):
+    base = "19200312" + "%03d" % n
+    s = base[2:]
+    t = sum(sum(divmod(int(ch) * (2 - i % 2), 10)) for i, ch in enumerate(s))
+    num = base + str((10 - t % 10) % 10)
+    if not c.execute("SELECT 1 FROM patients WHERE id_number = ?", (num,)).fetchone():
+        print(num[2:8] + "%2B" + num[8:]); break' "$TMP/lmn.db")
+check "a short number of someone over 100 keeps its + in the link" "200 yes" \
+	"$(get forskrivare "/patienter?personnummer=$old") $(grep -q "href=\"/patienter/ny?personnummer=$old\"" "$TMP/page.html" && echo yes)"
 check "not to the municipal orderer" "no" \
 	"$(get kommunbestallare "/patienter?personnummer=$dashed" >/dev/null; grep -q 'Registrera ny patient' "$TMP/page.html" && echo yes || echo no)"
 check "the form has the number filled in" "200 yes" \
