@@ -269,6 +269,12 @@ int prescriptions_list(struct api_ctx *ctx);
 int prescriptions_create(struct api_ctx *ctx);
 int prescription_items_cancel(struct api_ctx *ctx);
 
+/* The start pages' work lists (api/worklists.c). */
+int prescriptions_expiring(struct api_ctx *ctx);
+int municipal_residents(struct api_ctx *ctx);
+int renewal_requests_create(struct api_ctx *ctx);
+int renewal_requests_list(struct api_ctx *ctx);
+
 int orders_list(struct api_ctx *ctx);
 int orders_create(struct api_ctx *ctx);
 int orders_get(struct api_ctx *ctx);

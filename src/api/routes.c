@@ -39,6 +39,18 @@ static const struct route routes[] = {
 	  "Prescribe (an item for an article the patient has an active item for replaces it)" },
 	{ "POST", "/api/prescription-items/{id}/cancel", prescription_items_cancel, PRESCRIBERS,
 	  "Cancel a prescription item" },
+	{ "GET", "/api/prescriptions/expiring", prescriptions_expiring, PRESCRIBERS,
+	  "The caller's unit's prescription items that end within days= (default 30), the first to "
+	  "end first" },
+	{ "POST", "/api/prescription-items/{id}/renewal-request", renewal_requests_create,
+	  ROLE_BIT(UR_PATIENT),
+	  "A patient asks the prescribing unit to renew an item that has ended, has no withdrawal left or ends within 30 days (asking again changes nothing)" },
+	{ "GET", "/api/renewal-requests", renewal_requests_list, PRESCRIBERS,
+	  "The caller's unit's open renewal requests, the oldest first" },
+	{ "GET", "/api/municipal-housing/residents", municipal_residents,
+	  ROLE_BIT(UR_MUNICIPAL_ORDERER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER),
+	  "The residents in municipal housing of the caller's municipality with what each may order "
+	  "today" },
 
 	{ "GET", "/api/patients/{id}/orders", orders_list, PATIENT_OR_STAFF, "A patient's orders" },
 	{ "POST", "/api/patients/{id}/orders", orders_create, ORDERING_ROLES,

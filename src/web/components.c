@@ -103,6 +103,30 @@ static void patient_hint(struct web_ctx *w, json_t *it, bool beyond)
 		       web_s(it, "prescriber"), web_s(it, "unit"));
 }
 
+/* Issue 20: the patient may ask the unit to renew an item that has ended, has no withdrawal
+ * left or ends within 30 days (the API decides; this only offers the button where it would). */
+static void renewal_button(struct web_ctx *w, json_t *it)
+{
+	const char *status = web_s(it, "status"), *last = web_s(it, "last_valid");
+	struct clock_now now;
+	struct lmn_err err;
+	char soon[11] = "";
+
+	if (strcmp(status, "cancelled") == 0)
+		return;
+	if (clock_now(&now, &err) == LMN_OK)
+		date_format(now.day + 30, soon);
+	if (strcmp(status, "active") == 0 && (!*soon || strcmp(last, soon) > 0))
+		return;
+	html_f(&w->h, "<form class=\"renewal-request\" method=\"post\" "
+		      "action=\"/mina-sidor/fornyelse/%lld\">\n"
+		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n"
+		      "<button type=\"submit\" class=\"secondary\">Begär förnyelse <span "
+		      "class=\"sr\">%s</span></button>\n</form>\n",
+	       (long long)web_i(it, "id"), web_s(w->me, "csrf_token"),
+	       web_s(json_object_get(it, "article"), "name"));
+}
+
 void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 {
 	char path[64];
@@ -161,8 +185,10 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 		html_lit(&w->h, "</dl>\n");
 		/* The patient is told in words when no withdrawal is left to make, and whom to ask
 		 * (issue 20). */
-		if (!staff && !web_i(it, "replaced_by"))
+		if (!staff && !web_i(it, "replaced_by")) {
 			patient_hint(w, it, beyond);
+			renewal_button(w, it);
+		}
 		if (staff && strcmp(status, "active") == 0) {
 			char action[64];
 			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",

@@ -14,6 +14,7 @@ static const struct web_page pages[] = {
 	{ "POST", "/logga-ut", page_logout, ANY },
 
 	{ "GET", "/mina-sidor", page_my_prescriptions, R(PATIENT) },
+	{ "POST", "/mina-sidor/fornyelse/{id}", page_renewal_request_post, R(PATIENT) },
 	{ "GET", "/bestall", page_my_order, R(PATIENT) },
 	{ "POST", "/bestall", page_my_order_post, R(PATIENT) },
 	{ "GET", "/mina-bestallningar", page_my_orders, R(PATIENT) },
@@ -25,6 +26,8 @@ static const struct web_page pages[] = {
 	{ "POST", "/bestallningar/{id}/makulera", page_order_cancel, R(PATIENT) | STAFF },
 
 	{ "GET", "/patienter", page_patients, STAFF },
+	{ "GET", "/patienter/ny", page_patient_new, R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
+	{ "POST", "/patienter/ny", page_patient_new_post, R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "GET", "/patienter/{id}", page_patient, STAFF },
 	{ "POST", "/patienter/{id}/vardrelation", page_care_relationship_post,
 	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },

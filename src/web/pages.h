@@ -59,6 +59,15 @@ int page_prescription_cancel(struct web_ctx *w);
 int page_staff_order(struct web_ctx *w);
 int page_staff_order_post(struct web_ctx *w);
 
+/* pages_start.c: the start pages' work lists and registering a new patient (issue 20) */
+void start_expiring(struct web_ctx *w);
+/* may_order: the role may enter withdrawals (a link to order for each resident) */
+void start_residents(struct web_ctx *w, bool may_order);
+int page_patient_new(struct web_ctx *w);
+int page_patient_new_post(struct web_ctx *w);
+void start_renewal_requests(struct web_ctx *w);
+int page_renewal_request_post(struct web_ctx *w);
+
 /* pages_service.c */
 int page_contact_cases(struct web_ctx *w);
 int page_contact_case_call(struct web_ctx *w);

@@ -48,6 +48,9 @@ int page_my_prescriptions(struct web_ctx *w)
 				"href=\"/bestall\">Beställ</a></p>\n<h2>Artiklar du har fått förskrivna"
 				"</h2>\n");
 	}
+	if (web_query(w, "fornyelse"))
+		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Din begäran om "
+				"förnyelse är skickad till förskrivaren.</strong></p></div>\n");
 	prescriptions_cards(w, my_patient(w), false);
 	return web_end(w, 200);
 }

@@ -34,6 +34,28 @@ static void id_number_text(char out[24], const char *canonical)
 		snprintf(out, 24, "%s", canonical);
 }
 
+/* A value for a query string: "+" of a personnummer of someone over 100 must not turn into a
+ * space, so everything but letters, digits and "-" is percent-encoded (cut to fit). */
+static void query_value(char *out, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s && o + 4 <= size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    ch == '-') {
+			out[o++] = (char)ch;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
 static void notice(struct web_ctx *w, const char *text)
 {
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
@@ -82,6 +104,19 @@ static bool entry_allowed(struct web_ctx *w)
 	refused = entry_refused(w, &msg, ref);
 	if (refused)
 		entry_notice(w, &msg, ref);
+	buf_release(&msg);
+	return !refused;
+}
+
+/* Whether the ordering rights in force today let the role enter a withdrawal, without a notice. */
+static bool entry_allowed_quiet(struct web_ctx *w)
+{
+	struct buf msg;
+	char ref[48];
+	bool refused;
+
+	buf_init(&msg, 4096);
+	refused = entry_refused(w, &msg, ref);
 	buf_release(&msg);
 	return !refused;
 }
@@ -212,6 +247,16 @@ int page_patients(struct web_ctx *w)
 		html_lit(&w->h, "<h2>Sökresultat</h2>\n");
 		if (!json_array_size(list)) {
 			html_lit(&w->h, "<p>Ingen patient hittades.</p>\n");
+			/* A valid number that no patient has: a prescriber may register the
+			 * patient (the API checked the number before answering 200). */
+			if (by_number && prescriber(w)) {
+				char q[64];
+
+				query_value(q, sizeof(q), number);
+				html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/ny?"
+					      "personnummer=%s\">Registrera ny patient</a></p>\n",
+				       q);
+			}
 		} else {
 			html_f(&w->h, "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
 				      "<thead><tr><th scope=\"col\">Namn</th>"
@@ -252,6 +297,14 @@ int page_patients(struct web_ctx *w)
 			if (brief)
 				relationship_form(w, brief);
 		}
+	} else if (!by_number && !by_name && !w->nerrors) {
+		/* The start page's work lists (issue 20). */
+		if (prescriber(w)) {
+			start_renewal_requests(w);
+			start_expiring(w);
+		}
+		if (municipal(w))
+			start_residents(w, entry_allowed_quiet(w));
 	}
 	json_decref(out);
 	return web_end(w, status);
@@ -327,6 +380,9 @@ static int patient_page(struct web_ctx *w, int64_t patient_id, unsigned status)
 	web_begin(w, title);
 	if (status == 200 && web_query(w, "forskriven"))
 		notice(w, "Förskrivningen är sparad.");
+	if (status == 200 && web_query(w, "registrerad"))
+		notice(w, "Patienten är registrerad, och din enhet har en vårdrelation till "
+			  "patienten.");
 	if (status == 200 && web_query(w, "vardrelation"))
 		notice(w, "Vårdrelationen är registrerad.");
 	if (status == 200 && web_query(w, "makulerad"))

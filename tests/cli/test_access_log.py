@@ -33,6 +33,14 @@ CLASSES = {
     "POST /api/patients/{id}/care-relationships":
         "needs a search by number first; test_relationship.sh checks its access-log entry",
     "POST /api/prescription-items/{id}/cancel": "write",
+    "GET /api/prescriptions/expiring":
+        "a list view of the unit's patients; test_web_start.sh checks its access-log entry",
+    "POST /api/prescription-items/{id}/renewal-request":
+        "needs an item that ends soon; test_web_start.sh checks its access-log entry",
+    "GET /api/renewal-requests":
+        "a list view of the unit's patients; test_web_start.sh checks its access-log entry",
+    "GET /api/municipal-housing/residents":
+        "a list view of the municipality's residents; test_web_start.sh checks its entry",
     "GET /api/patients/{id}/orders": "read",
     "POST /api/patients/{id}/orders": "write",
     "GET /api/orders/{id}": "read",
@@ -118,6 +126,7 @@ PAGE_CLASSES = {
     "POST /logga-in": "none",
     "POST /logga-ut": "none",
     "GET /mina-sidor": "read",
+    "POST /mina-sidor/fornyelse/{id}": FORM,
     "GET /bestall": "read",
     "POST /bestall": FORM,
     "GET /mina-bestallningar": "read",
@@ -127,6 +136,8 @@ PAGE_CLASSES = {
     "GET /bestallningar/{id}": "read",
     "POST /bestallningar/{id}/makulera": FORM,
     "GET /patienter": "read",
+    "GET /patienter/ny": "none",  # the empty form of a new patient
+    "POST /patienter/ny": FORM,
     "GET /patienter/{id}": "read",
     "GET /patienter/{id}/forskriv": "read",
     "POST /patienter/{id}/forskriv": FORM,

@@ -150,3 +150,52 @@ test('kommunbestallare: orders for a resident in municipal housing', async (t) =
 	}
 	await page.context().close();
 });
+
+// A valid personnummer (check digit by the Luhn algorithm) born on 1952-03-12 with serial n.
+function personnummer(n) {
+	const s = `520312${String(n).padStart(3, '0')}`;
+	const sum = [...s].reduce((a, ch, i) => {
+		const d = Number(ch) * (i % 2 ? 1 : 2);
+		return a + Math.floor(d / 10) + (d % 10);
+	}, 0);
+	return `19${s.slice(0, 6)}-${s.slice(6)}${(10 - (sum % 10)) % 10}`;
+}
+
+test('förskrivare: registers a new patient found by a valid personnummer (issue 20)', async (t) => {
+	if (await skipMissing(t, '/patienter', '/patienter/ny'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'forskrivare');
+	let number;
+	for (let n = 901; n < 999 && !number; n++) {
+		await visit(page, env.base, `/patienter?personnummer=${personnummer(n)}`);
+		if (await page.getByRole('main').getByText('Ingen patient hittades.').count())
+			number = personnummer(n);
+	}
+	assert.ok(number, 'a number no patient has');
+	await check(page, 'forskrivare', 'ingen-patient');
+	await Promise.all([page.waitForEvent('load'), page.getByRole('main').getByRole('link', { name: 'Registrera ny patient' }).click()]);
+	assert.equal(new URL(page.url()).pathname, '/patienter/ny');
+	const main = page.getByRole('main');
+	assert.equal(await (await field(main, /Personnummer/)).inputValue(), number, 'the number is filled in');
+	await check(page, 'forskrivare', 'ny-patient');
+
+	// A postal code of two digits: the server's error is next to its field, and the page passes axe
+	// (the browser itself holds back a form with a required field left empty).
+	await set(await field(main, /Förnamn/), 'Nora');
+	await set(await field(main, /Efternamn/), 'Nyregistrerad');
+	await set(await field(main, /Gatuadress/), 'Testgatan 1');
+	await set(await field(main, /Postnummer/), '12');
+	await set(await field(main, /^Ort/), 'Göteborg');
+	await set(await field(main, /Kommun/), 'Göteborg');
+	await Promise.all([page.waitForEvent('load'), (await button(main, /Registrera patienten/)).click()]);
+	await assert.doesNotReject(page.locator('#postnummer-fel').waitFor(), 'the error is next to Postnummer');
+	await check(page, 'forskrivare', 'ny-patient-fel');
+
+	await set(await field(main, /Postnummer/), '411 01');
+	await submit(page, await button(main, /Registrera patienten/), 'registering');
+	assert.match(new URL(page.url()).pathname, /^\/patienter\/\d+$/, 'on the new patient\'s page');
+	await assert.doesNotReject(main.getByText('Patienten är registrerad').waitFor());
+	await check(page, 'forskrivare', 'ny-patient-klar');
+	await page.context().close();
+});
