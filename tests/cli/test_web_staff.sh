@@ -144,6 +144,8 @@ check "the municipal prescriber keeps the order form (municipal housing)" "200 y
 check "customer service's order form asks who and why" "200 yes yes" \
 	"$(get kundtjanst /patienter/1/bestall) $(grep -q '<select id="bestallare"' "$TMP/page.html" && echo yes) $(grep -q 'id="skal"' "$TMP/page.html" && echo yes)"
 keep bestall-kundtjanst
+check "… offering no express delivery, not offered since 2020-01-30 (issue 20)" "no yes" \
+	"$(grep -q '<option value="express"' "$TMP/page.html" && echo yes || echo no) $(grep -q '<option value="acute"' "$TMP/page.html" && echo yes)"
 check "an order without a reason is refused" "400" \
 	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=normal -d bestallare=patient -d skal= -d leverans=home)"
 keep bestall-kundtjanst-fel
@@ -164,6 +166,10 @@ check "the rules that decided are cited as people cite them, not as keys (issue 
 
 read -r housing hitem <<<"$(db "SELECT p.id || ' ' || i.id FROM patients p JOIN prescriptions r ON r.patient_id = p.id JOIN prescription_items i ON i.prescription_id = r.id WHERE p.municipality = 'Borås' AND p.municipal_housing = 1 AND i.cancelled_at IS NULL AND i.last_valid >= '2026-11-23' AND i.withdrawals_remaining > 0 AND (i.next_earliest IS NULL OR i.next_earliest <= '2026-11-23') ORDER BY i.id LIMIT 1")"
 ordinary=$(db "SELECT id FROM patients WHERE municipality = 'Borås' AND municipal_housing = 0 AND protected_identity = 0 ORDER BY id LIMIT 1")
+check "the municipal orderer's form offers neither acute nor express delivery (issue 20)" "200 yes no no" \
+	"$(get kommunbestallare "/patienter/$housing/bestall") $(grep -q '<option value="normal"' "$TMP/page.html" && echo yes) $(grep -q '<option value="acute"' "$TMP/page.html" && echo yes || echo no) $(grep -q '<option value="express"' "$TMP/page.html" && echo yes || echo no)"
+check "the municipal prescriber's form offers acute delivery but no express" "200 yes no" \
+	"$(get kommunforskrivare "/patienter/$housing/bestall") $(grep -q '<option value="acute"' "$TMP/page.html" && echo yes || echo no) $(grep -q '<option value="express"' "$TMP/page.html" && echo yes || echo no)"
 check "the municipal orderer orders for a resident in municipal housing" "303" \
 	"$(post kommunbestallare "/patienter/$housing/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home -d nyckel=test-web-staff-2)"
 check "entered through the municipality" "municipal municipal_orderer" \
