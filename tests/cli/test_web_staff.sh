@@ -123,6 +123,8 @@ keep makulera-fel
 other=$(db "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND r.unit_id <> 1 AND i.cancelled_at IS NULL AND i.last_valid >= '2026-11-23' ORDER BY i.id LIMIT 1")
 check "another unit's item is not cancelled" "403 yes" \
 	"$(post forskrivare "/forskrivningsrader/$other/makulera" -d patient=1) $(main_text | grep -q 'Bara den förskrivande enheten' && echo yes)"
+check "the patient's page offers no Makulera on another unit's item (issue 20; the own unit's is above)" "200 no" \
+	"$(get forskrivare /patienter/1) $(grep -q "action=\"/forskrivningsrader/$other/makulera\"" "$TMP/page.html" && echo yes || echo no)"
 check "only prescribers prescribe" "403 403" \
 	"$(get kommunbestallare /patienter/1/forskriv) $(get kundtjanst /patienter/1/forskriv)"
 
