@@ -168,6 +168,27 @@ static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
 				    "Värdet för %s ska vara text, ett tal eller true/false.", key);
 			return false;
 		}
+		/* Checked here so the refusal is in Swedish, not the rule-file parser's English. */
+		const struct param_def *def = param_def((enum param_id)param_lookup(key, strlen(key)));
+		if (def->type == PT_INT) {
+			const char *t = json_is_string(v) ? json_string_value(v) : "";
+			char *end = NULL;
+			long long x = json_is_integer(v) ? (long long)json_integer_value(v)
+							 : strtoll(t, &end, 10);
+			if ((!json_is_integer(v) && (!*t || !end || *end)) || x < def->min ||
+			    x > def->max) {
+				api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+					    "Det nya värdet ska vara ett heltal mellan %lld och %lld.",
+					    (long long)def->min, (long long)def->max);
+				return false;
+			}
+		} else if (def->type == PT_BOOL && !json_is_boolean(v) &&
+			   !(json_is_string(v) && (strcmp(json_string_value(v), "true") == 0 ||
+						   strcmp(json_string_value(v), "false") == 0))) {
+			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
+				    "Det nya värdet ska vara ja (true) eller nej (false).");
+			return false;
+		}
 		if (strchr(json_is_string(v) ? json_string_value(v) : "", '\n')) {
 			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
 				    "Värdet för %s får inte innehålla radbrytningar.", key);

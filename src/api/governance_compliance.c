@@ -40,6 +40,20 @@ static enum lmn_rc body_rules(struct api_ctx *ctx, struct body_rules *b, bool *f
 	return rc;
 }
 
+
+/* A seat role in the findings' Swedish text ("member" is "ledamot"). */
+static const char *seat_role_sv(const char *role)
+{
+	static const char *const names[] = { "chair", "ordförande", "vice_chair", "vice ordförande",
+					     "member", "ledamot", "adjunct", "adjungerad",
+					     "secretary", "sekreterare", NULL };
+
+	for (const char *const *n = names; *n; n += 2)
+		if (strcmp(n[0], role) == 0)
+			return n[1];
+	return role;
+}
+
 /* The party holding a seat of a role on day ("" when none). */
 static enum lmn_rc role_party(struct api_ctx *ctx, const char *role, const char *day, char out[8])
 {
@@ -240,7 +254,7 @@ static enum lmn_rc composition(struct api_ctx *ctx, const char *day, json_t *o, 
 			if (seat_role_appointed((enum seat_role)seat_role_parse(role)))
 				json_array_append_new(findings,
 						      json_sprintf("Vakant plats: %s %s (%s).", party,
-								   db_col_text(st, 2), role));
+								   db_col_text(st, 2), seat_role_sv(role)));
 		}
 	}
 	db_done(st);

@@ -304,10 +304,10 @@ int meetings_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!timestamp_ok(starts))
 		return api_problem(ctx, 400, "invalid_input", "starts_at", NULL,
-				   "starts_at ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM.");
+				   "Starttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM).");
 	if (ends && (!timestamp_ok(ends) || strcmp(ends, starts) < 0))
 		return api_problem(ctx, 400, "invalid_input", "ends_at", NULL,
-				   "ends_at ska vara en tidpunkt ÅÅÅÅ-MM-DDTHH:MM efter starts_at.");
+				   "Sluttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) efter starttiden.");
 	if (strcmp(form, "in_person") != 0 && strcmp(form, "digital") != 0)
 		return api_problem(ctx, 400, "invalid_input", "form", NULL,
 				   "form ska vara in_person eller digital.");

@@ -19,7 +19,8 @@ int prescriptions_list(struct api_ctx *ctx)
 	}
 	rc = db_prepare(ctx->c,
 			"SELECT " ITEM_COLUMNS ", r.id, a.id, a.article_number, a.name, a.area, a.unit, "
-			"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0) "
+			"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0), "
+			"r.unit_id "
 			"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
 			"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
 			"LEFT JOIN users u ON u.id = r.prescriber_id "
@@ -56,6 +57,8 @@ int prescriptions_list(struct api_ctx *ctx)
 		json_object_set_new(o, "status", json_string(rx_status_name(status)));
 		if (db_col_int(st, 18))
 			json_object_set_new(o, "replaced_by", json_integer(db_col_int(st, 18)));
+		/* Only the prescribing unit may cancel: the pages offer "Makulera" by this. */
+		json_object_set_new(o, "unit_id", json_integer(db_col_int(st, 19)));
 		if (it.next_earliest != LMN_DAY_NONE) {
 			date_format(it.next_earliest, next);
 			json_object_set_new(o, "next_earliest", json_string(next));

@@ -234,7 +234,7 @@ static bool within_mandate(const struct gov_meeting *m, const struct gov_item *i
 		 * substantive new instruction (like 2024-10-24 item 3b) goes to the council. */
 		snprintf(why, n, "Ärendet är en ändring i sak i handboken; %s får bara besluta om "
 				 "redaktionella ändringar i handboken. Det blir ett förslag till %s "
-				 "(utfall proposed).",
+				 "(utfall: förslag till rådet).",
 			 m->body_name, *m->parent_name ? m->parent_name : "rådet");
 		return false;
 	case MATTER_IT_ADAPTATION:
@@ -252,13 +252,13 @@ static bool within_mandate(const struct gov_meeting *m, const struct gov_item *i
 			return true;
 		kr(it->cost_ore, cost);
 		snprintf(why, n, "IT-anpassningen kostar %s, över gränsen %s för %s mandat. Ärendet "
-				 "blir ett förslag till %s (utfall proposed).",
+				 "blir ett förslag till %s (utfall: förslag till rådet).",
 			 cost, limit, m->body_name, *m->parent_name ? m->parent_name : "rådet");
 		return false;
 	default:
 		snprintf(why, n, "Ärendet ligger utanför %s mandat (sortiment, redaktionella "
 				 "ändringar i handboken, hur servicesteg utförs och IT-anpassningar). "
-				 "Det blir ett förslag till %s (utfall proposed).",
+				 "Det blir ett förslag till %s (utfall: förslag till rådet).",
 			 m->body_name, *m->parent_name ? m->parent_name : "rådet");
 		return false;
 	}
@@ -278,7 +278,7 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 		if (o != OUTCOME_NOTED) {
 			*rule = "D:utfall";
 			snprintf(why, why_size, "Punkt %s är ett informationsärende och kan bara "
-						"avslutas med noted (tackar för informationen).",
+						"avslutas med noterat (tackar för informationen).",
 				 it->number);
 			return false;
 		}
@@ -286,8 +286,8 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 	case ITEM_PROCEDURAL:
 		if (o != OUTCOME_NOTED && o != OUTCOME_DECIDED) {
 			*rule = "D:utfall";
-			snprintf(why, why_size, "Punkt %s är en formalia och avslutas med decided "
-						"eller noted.",
+			snprintf(why, why_size, "Punkt %s är en formalia och avslutas med beslutat "
+						"eller noterat.",
 				 it->number);
 			return false;
 		}
@@ -296,7 +296,7 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 		if (o == OUTCOME_NOTED) {
 			*rule = "D:utfall";
 			snprintf(why, why_size, "Punkt %s är ett beslutsärende: det avslutas med "
-						"decided, remitted, struck eller deferred.",
+						"beslutat, återremitterat, avfört eller bordlagt.",
 				 it->number);
 			return false;
 		}

@@ -189,7 +189,11 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 			patient_hint(w, it, beyond);
 			renewal_button(w, it);
 		}
-		if (staff && strcmp(status, "active") == 0) {
+		/* Only the prescribing unit may cancel (the API refuses others): no button that
+		 * can never succeed (issue 20). */
+		int64_t my_unit = web_i(json_object_get(w->me, "user"), "unit_id");
+		if (staff && strcmp(status, "active") == 0 && my_unit &&
+		    web_i(it, "unit_id") == my_unit) {
 			char action[64];
 			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",
 				 (long long)web_i(it, "id"));

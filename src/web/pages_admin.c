@@ -109,8 +109,11 @@ static void articles_table(struct web_ctx *w)
 		json_decref(out);
 		return;
 	}
-	html_f(&w->h, "<table class=\"responsive\">\n<caption>%zu artiklar med priset som gäller %s"
-		      "</caption>\n",
+	/* A scroll region of its own, so a wide table never widens the page (issue 20). */
+	html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+			"aria-label=\"Artiklar och priser\">\n");
+	html_f(&w->h, "<table class=\"responsive compact\">\n<caption>%zu artiklar med priset som "
+		      "gäller %s</caption>\n",
 	       json_array_size(json_object_get(out, "articles")), web_s(out, "prices_on"));
 	html_lit(&w->h, "<thead><tr><th scope=\"col\">Artikelnummer</th><th scope=\"col\">Namn</th>"
 			"<th scope=\"col\">Område</th><th scope=\"col\">Förpackning</th>"
@@ -138,7 +141,7 @@ static void articles_table(struct web_ctx *w)
 		       web_b(a, "special") ? "ja" : "nej", price, web_s(a, "article_number"),
 		       web_s(a, "name"));
 	}
-	html_lit(&w->h, "</tbody>\n</table>\n");
+	html_lit(&w->h, "</tbody>\n</table>\n</div>\n");
 	if (json_array_size(json_object_get(out, "articles")) == 1000)
 		html_lit(&w->h, "<p>Bara de första 1 000 artiklarna visas. Välj ett produktområde eller "
 				"sök på namn för att hitta andra.</p>\n");
@@ -951,8 +954,8 @@ int page_admin_rules(struct web_ctx *w)
 				      "<code>%s</code></th><td data-label=\"Värde\">",
 			       param_sv(web_s(p, "key")), web_s(p, "key"));
 			param_value(w, web_s(p, "type"), web_s(p, "value"));
-			html_f(&w->h, "</td><td data-label=\"Gäller från\">%s</td>"
-				      "<td data-label=\"Beslutad\">%s</td><td data-label=\"Beslutad av\">%s</td>"
+			html_f(&w->h, "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
+				      "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
 				      "<td data-label=\"Version\"><code>%s</code></td></tr>\n",
 			       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
 			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",

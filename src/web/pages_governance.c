@@ -70,11 +70,14 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 			"<th scope=\"col\">Anteckningar</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(meetings, "meetings"), i, m) {
 		json_t *body = json_object_get(m, "body");
+		char starts[48];
+
+		web_when(starts, web_s(m, "starts_at"));
 		html_f(&w->h, "<tr><td data-label=\"Datum\"><a href=\"/styrning/moten/%lld\">%s</a></td>"
 			      "<td data-label=\"Organ\">%s</td><td data-label=\"Form\">%s</td>"
 			      "<td data-label=\"Punkter\">%lld</td><td data-label=\"Anteckningar\">%s</td>"
 			      "</tr>\n",
-		       (long long)web_i(m, "id"), web_s(m, "starts_at"), web_s(body, "name"),
+		       (long long)web_i(m, "id"), starts, web_s(body, "name"),
 		       sv(web_s(m, "form")), (long long)web_i(m, "items"),
 		       web_i(m, "minutes_approved_version") ? "godkända" : "–");
 	}
@@ -243,11 +246,13 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
 		 web_s(m, "starts_at"));
 	web_begin(w, title);
-	/* "2026-12-10 kl. 09:00–12:00", as the minutes write it (html_f has no %.Ns). */
+	/* "10 december 2026 kl. 09.00–12.00" (html_f has no %.Ns). */
 	const char *from = web_s(m, "starts_at"), *until = web_s(m, "ends_at");
-	char when[64];
-	snprintf(when, sizeof(when), "%.10s kl. %.5s%s%.5s", from, strlen(from) >= 16 ? from + 11 : "",
-		 *until ? "–" : "", strlen(until) >= 16 ? until + 11 : "");
+	char when[80], start_words[48];
+	web_when(start_words, from);
+	snprintf(when, sizeof(when), "%s%s%.2s%s%.2s", start_words, *until ? "–" : "",
+		 strlen(until) >= 16 ? until + 11 : "", strlen(until) >= 16 ? "." : "",
+		 strlen(until) >= 16 ? until + 14 : "");
 	html_f(&w->h, "<p>Tid: %s. Mötesform: %s%s%s.</p>\n", when, sv(web_s(m, "form")),
 	       *web_s(m, "place") ? ", " : "", web_s(m, "place"));
 	if (web_b(json_object_get(m, "quorum_rule"), "required"))
@@ -282,13 +287,12 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		if (json_array_size(json_object_get(it, "written"))) {
 			html_lit(&w->h, "<p>Deltog skriftligt: ");
 			json_array_foreach(json_object_get(it, "written"), k, pid) {
-				char key[24], at[32];
+				char key[24], at[48];
 				const char *given;
 				snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(pid));
 				given = web_s(json_object_get(it, "written_given_at"), key);
-				/* "lämnat 2024-10-24 kl. 09:12", when it was given (html_f has no %.Ns). */
-				snprintf(at, sizeof(at), "%.10s kl. %.5s", given,
-					 strlen(given) >= 16 ? given + 11 : "");
+				/* "lämnat 24 oktober 2024 kl. 09.12", when it was given. */
+				web_when(at, given);
 				html_f(&w->h, "%s%s", k ? ", " : "",
 				       person_name(m, (int64_t)json_integer_value(pid)));
 				if (*given)
@@ -578,17 +582,21 @@ int page_governance_minutes(struct web_ctx *w)
 		}
 		html_f(&w->h, "<section class=\"card\"><h2>Version %lld</h2>\n",
 		       (long long)web_i(mn, "version"));
+		char at[48];
+		web_when(at, web_s(full, "approved_at"));
 		if (*web_s(full, "approved_at"))
 			html_f(&w->h, "<p>Godkänd %s; kan inte ändras (en rättelse blir en ny "
 				      "version).</p>\n",
-			       web_s(full, "approved_at"));
+			       at);
+		web_when(at, web_s(full, "published_at"));
 		if (*web_s(full, "published_at"))
-			html_f(&w->h, "<p>Publicerad %s.</p>\n", web_s(full, "published_at"));
+			html_f(&w->h, "<p>Publicerad %s.</p>\n", at);
 		else if (*web_s(full, "approved_at"))
 			html_lit(&w->h, "<p>Inte publicerad än.</p>\n");
-		json_array_foreach(json_object_get(full, "approvals"), k, a)
-			html_f(&w->h, "<p>Godkänd av %s %s</p>\n", web_s(a, "name"),
-			       web_s(a, "approved_at"));
+		json_array_foreach(json_object_get(full, "approvals"), k, a) {
+			web_when(at, web_s(a, "approved_at"));
+			html_f(&w->h, "<p>Godkänd av %s %s</p>\n", web_s(a, "name"), at);
+		}
 		if (json_array_size(json_object_get(full, "missing_approvals"))) {
 			html_lit(&w->h, "<p>Ska godkännas av: ");
 			json_array_foreach(json_object_get(full, "missing_approvals"), k, a)
@@ -822,8 +830,10 @@ int page_governance_compliance(struct web_ctx *w)
 		       web_s(json_object_get(o, "alternation"), "verdict"));
 	html_f(&w->h, "<dt>Sammansättning den %s</dt><dd><ul>\n", web_s(o, "composition_on"));
 	json_array_foreach(json_object_get(o, "composition"), i, x)
-		html_f(&w->h, "<li>%s %s: %lld platser, %lld vakanta</li>\n", web_s(x, "party"),
-		       sv(web_s(x, "role")), (long long)web_i(x, "seats"), (long long)web_i(x, "vacant"));
+		html_f(&w->h, "<li>%s %s: %lld %s, %lld %s</li>\n", web_s(x, "party"),
+		       sv(web_s(x, "role")), (long long)web_i(x, "seats"),
+		       web_i(x, "seats") == 1 ? "plats" : "platser", (long long)web_i(x, "vacant"),
+		       web_i(x, "vacant") == 1 ? "vakant" : "vakanta");
 	html_lit(&w->h, "</ul></dd>\n</dl>\n<h2>Avvikelser</h2>\n");
 	if (json_array_size(json_object_get(o, "findings")) == 0)
 		html_lit(&w->h, "<p>Inga avvikelser.</p>\n");

@@ -129,8 +129,12 @@ int page_order(struct web_ctx *w)
 		if (*web_s(o, "reason"))
 			html_f(&w->h, "<dt>Skäl (kundtjänst)</dt><dd>%s</dd>\n", web_s(o, "reason"));
 		html_lit(&w->h, "<dt>Regler som gällde</dt><dd>");
-		json_array_foreach(json_object_get(o, "rules"), i, r)
-			html_f(&w->h, "%s<code>%s</code>", i ? ", " : "", json_string_value(r));
+		json_array_foreach(json_object_get(o, "rules"), i, r) {
+			char cite[96];
+
+			web_rule_cite(w->app->params, json_string_value(r), cite);
+			html_f(&w->h, "%s%s", i ? "; " : "", cite);
+		}
 		html_lit(&w->h, "</dd>\n</dl>\n");
 	}
 	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Rader</caption>\n<thead><tr>"

@@ -28,24 +28,6 @@ static void notice(struct web_ctx *w, const char *text)
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
 }
 
-/* "2026-11-23" or "2026-11-23T10:05…" as "23 november 2026" or "23 november 2026 kl. 10.05". */
-static void day_words(char out[48], const char *iso)
-{
-	static const char *const months[] = { "januari", "februari", "mars", "april", "maj",
-					      "juni", "juli", "augusti", "september", "oktober",
-					      "november", "december" };
-	int y, m, d, hh, mm;
-
-	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
-		snprintf(out, 48, "%s", iso);
-		return;
-	}
-	if (strlen(iso) >= 16 && sscanf(iso + 11, "%2d:%2d", &hh, &mm) == 2)
-		snprintf(out, 48, "%d %s %d kl. %02d.%02d", d, months[m - 1], y, hh, mm);
-	else
-		snprintf(out, 48, "%d %s %d", d, months[m - 1], y);
-}
-
 /* ---- The delay-contact queue ---- */
 
 /* Cases on a page of the queue. */
@@ -179,11 +161,11 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	}
 	else
 		fact(w, "Telefon", "saknas");
-	day_words(words, web_s(c, "received_at"));
+	web_when(words, web_s(c, "received_at"));
 	fact(w, "Beställd", words);
-	day_words(words, web_s(c, "due"));
+	web_when(words, web_s(c, "due"));
 	fact(w, "Skulle ha levererats senast", words);
-	day_words(words, web_s(c, "opened_on"));
+	web_when(words, web_s(c, "opened_on"));
 	fact(w, "Ska ringas från", words);
 	if (*web_s(c, "area"))
 		fact(w, "Produktområde", web_sv(web_s(c, "area")));
@@ -203,11 +185,11 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 		html_f(&w->h, "<li>%s (%s): %lld av %lld förp. levererade, %s", web_s(x, "article_name"),
 		       web_s(x, "article_number"), delivered, ordered, reason_text(reason));
 		if (strcmp(reason, "delivered_late") == 0 && *web_s(x, "delivered_at")) {
-			day_words(words, web_s(x, "delivered_at"));
+			web_when(words, web_s(x, "delivered_at"));
 			html_f(&w->h, " (%s)", words);
 		} else if ((strcmp(reason, "in_transit") == 0 || strcmp(reason, "not_collected") == 0) &&
 			   *web_s(x, "shipped_at")) {
-			day_words(words, web_s(x, "shipped_at"));
+			web_when(words, web_s(x, "shipped_at"));
 			html_f(&w->h, " (skickad %s)", words);
 		}
 		html_lit(&w->h, "</li>\n");
@@ -217,7 +199,7 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	if (json_array_size(calls)) {
 		html_lit(&w->h, "<h4>Samtal</h4>\n<ol class=\"call-history\">\n");
 		json_array_foreach(calls, i, x) {
-			day_words(words, web_s(x, "called_at"));
+			web_when(words, web_s(x, "called_at"));
 			html_f(&w->h, "<li>%s, %s: %s", words, web_s(x, "called_by"),
 			       web_sv(web_s(x, "outcome")));
 			if (*web_s(x, "note"))

@@ -88,9 +88,13 @@ static bool entry_refused(struct web_ctx *w, struct buf *msg, char ref[48])
 
 static void entry_notice(struct web_ctx *w, const struct buf *msg, const char *ref)
 {
-	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p>%s</p>"
-		      "<p>Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE ". <small>(regel %s)</small></p></div>\n",
-	       msg->data ? msg->data : "", ref);
+	char cite[96];
+
+	web_rule_cite(w->app->params, ref, cite);
+	/* A refusal, not a success: styled as a caution (issue 20). */
+	html_f(&w->h, "<div class=\"notice refused\" role=\"alert\"><p>%s</p>"
+		      "<p>Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE ". <small>(%s)</small></p></div>\n",
+	       msg->data ? msg->data : "", cite);
 }
 
 /* Writes the refusal of entry_refused as a notice; returns whether entry is allowed. */

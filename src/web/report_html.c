@@ -326,6 +326,8 @@ static void groups_chart(struct html *h, json_t *report)
 		       lx + (int)(target * bw / 10000), PY0 - 4, lx + (int)(target * bw / 10000),
 		       PY0 + (int)n * row);
 	html_lit(h, "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.</figcaption>\n</figure>\n");
+	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+		    "aria-label=\"Leveranssäkerhet per grupp\">\n");
 	html_lit(h, "<table>\n<caption>Leveranssäkerhet per grupp</caption>\n<thead><tr>"
 		    "<th scope=\"col\">Grupp</th><th scope=\"col\" class=\"num\">Andel</th>"
 		    "<th scope=\"col\" class=\"num\">Underlag</th></tr></thead>\n<tbody>\n");
@@ -338,7 +340,7 @@ static void groups_chart(struct html *h, json_t *report)
 		       web_s(g, "name"), p, (long long)web_i(f, "numerator"),
 		       (long long)web_i(f, "denominator"));
 	}
-	html_lit(h, "</tbody>\n</table>\n</div>\n");
+	html_lit(h, "</tbody>\n</table>\n</div>\n</div>\n");
 }
 
 void report_html_keyfigures(struct html *h, json_t *r)
@@ -350,6 +352,8 @@ void report_html_keyfigures(struct html *h, json_t *r)
 	html_f(h, "<p>Perioden %s–%s, uträknad %s. Beställningar räknas efter mottagningsdag, samtal "
 		  "efter dag i kö, levererade rader och returer efter leveransdag.</p>\n",
 	       web_s(period, "from"), web_s(period, "to"), web_s(r, "as_of"));
+	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+		    "aria-label=\"Mål i kraft under perioden\">\n");
 	html_lit(h, "<table>\n<caption>Mål i kraft under perioden</caption>\n<thead><tr>"
 		    "<th scope=\"col\">Del av perioden</th><th scope=\"col\">Telefontillgänglighet</th>"
 		    "<th scope=\"col\">Leveranssäkerhet</th><th scope=\"col\">Regelversion</th></tr></thead>\n<tbody>\n");
@@ -362,7 +366,7 @@ void report_html_keyfigures(struct html *h, json_t *r)
 		       web_s(p, "from"), web_s(p, "to"), a, (long long)web_i(p, "phone_answer_minutes"), b,
 		       web_s(p, "rule"));
 	}
-	html_lit(h, "</tbody>\n</table>\n");
+	html_lit(h, "</tbody>\n</table>\n</div>\n");
 	if (json_array_size(json_object_get(r, "parts")) > 1)
 		html_lit(h, "<p class=\"notice\">Ett mål ändrades under perioden. Varje del bedöms mot "
 			    "det mål som gällde då.</p>\n");
@@ -400,7 +404,10 @@ void report_html_invoice(struct html *h, json_t *inv)
 	if (web_b(inv, "fee_missing"))
 		html_lit(h, "<p class=\"error-summary\">Någon avgift saknades i avgiftstabellen en dag då "
 			    "den behövdes; den delen är inte debiterad.</p>\n");
-	html_f(h, "<table class=\"responsive\">\n<caption>Fakturaunderlag %s per vårdgivare och "
+	/* A scroll region of its own, so a wide table never widens the page (issue 20). */
+	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+		    "aria-label=\"Fakturaunderlag\">\n");
+	html_f(h, "<table class=\"responsive compact\">\n<caption>Fakturaunderlag %s per vårdgivare och "
 		  "kostnadsställe</caption>\n<thead><tr><th scope=\"col\">Vårdgivare</th>"
 		  "<th scope=\"col\">Kostnadsställe</th><th scope=\"col\" class=\"num\">Produkter</th>",
 	       web_s(inv, "month"));
@@ -414,14 +421,15 @@ void report_html_invoice(struct html *h, json_t *inv)
 		for (int k = 0; k < 4; k++) {
 			json_t *f = json_object_get(json_object_get(l, "fees"), fees[k]);
 			web_money(m, web_i(f, "amount_ore"));
-			html_f(h, "<td class=\"num\">%lld st, %s</td>", (long long)web_i(f, "count"), m);
+			html_f(h, "<td class=\"num\">%lld st,<br>%s</td>", (long long)web_i(f, "count"),
+			       m);
 		}
 		money_cell(h, l, "total_ore");
 		html_lit(h, "</tr>\n");
 	}
 	web_money(m, web_i(inv, "total_ore"));
 	html_f(h, "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"7\">Summa</th><td class=\"num\">"
-		  "<strong>%s</strong></td></tr></tfoot>\n</table>\n",
+		  "<strong>%s</strong></td></tr></tfoot>\n</table>\n</div>\n",
 	       m);
 }
 

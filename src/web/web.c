@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "rules/areas.h"
+#include "rules/date.h"
 #include "store/rules_store.h"
 
 extern const char web_css[];
@@ -203,8 +204,12 @@ void web_problem(struct web_ctx *w, json_t *problem, const char *const *map)
 		}
 	if (!*detail)
 		detail = "Något gick fel. Försök igen.";
-	if (*rule)
-		web_error(w, field, "%s (regel %s)", detail, rule);
+	if (*rule) {
+		char cite[96];
+
+		web_rule_cite(w->app->params, rule, cite);
+		web_error(w, field, "%s (%s)", detail, cite);
+	}
 	else
 		web_error(w, field, "%s", detail);
 }
@@ -406,8 +411,84 @@ void web_select(struct web_ctx *w, const char *name, const char *label,
 
 void web_money(char out[32], int64_t ore)
 {
-	snprintf(out, 32, "%s%lld,%02lld kr", ore < 0 ? "−" : "",
-		 (long long)(ore < 0 ? -ore : ore) / 100, (long long)(ore < 0 ? -ore : ore) % 100);
+	/* "182 223,00 kr": groups of three with a no-break space, so an amount never wraps. */
+	uint64_t abs = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
+	uint64_t kr = abs / 100;
+	char digits[24], grouped[40];
+	int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)kr);
+	size_t g = 0;
+
+	for (int i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0) {
+			grouped[g++] = '\xc2';
+			grouped[g++] = '\xa0';
+		}
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	snprintf(out, 32, "%s%s,%02llu\xc2\xa0kr", ore < 0 ? "−" : "", grouped,
+		 (unsigned long long)(abs % 100));
+}
+
+void web_when(char out[48], const char *iso)
+{
+	static const char *const months[] = { "januari", "februari", "mars", "april", "maj",
+					      "juni", "juli", "augusti", "september", "oktober",
+					      "november", "december" };
+	int y, m, d, hh, mm;
+
+	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+		snprintf(out, 48, "%s", iso);
+		return;
+	}
+	if (strlen(iso) >= 16 && sscanf(iso + 11, "%2d:%2d", &hh, &mm) == 2)
+		snprintf(out, 48, "%d %s %d kl. %02d.%02d", d, months[m - 1], y, hh, mm);
+	else
+		snprintf(out, 48, "%d %s %d", d, months[m - 1], y);
+}
+
+void web_rule_cite(const struct params *p, const char *ref, char out[96])
+{
+	const char *at = strchr(ref, '@');
+	size_t nsec = at ? (size_t)(at - ref) : strlen(ref);
+	const struct param_source *src = NULL;
+	const struct rule_section *secs;
+	size_t nsecs;
+	char name[64], day[11];
+
+	for (size_t i = 0; p && i < p->nsources; i++)
+		if (strcmp(p->sources[i]->ref, ref) == 0)
+			src = p->sources[i];
+	/* A section of the specification ("B3:1") is cited as people cite it: "Specifikation B 3:1". */
+	if (nsec >= 1 && nsec < 48 && ref[0] >= 'A' && ref[0] <= 'Z' &&
+	    (nsec == 1 || ref[1] == ':' || (ref[1] >= '0' && ref[1] <= '9'))) {
+		/* "D:utfall" names a rule of section D: "Specifikation D, utfall" */
+		if (nsec > 2 && ref[1] == ':')
+			snprintf(name, sizeof(name), "Specifikation %c, %.*s", ref[0], (int)(nsec - 2),
+				 ref + 2);
+		else
+			snprintf(name, sizeof(name), "Specifikation %c%s%.*s", ref[0],
+				 nsec > 1 ? " " : "", (int)(nsec - 1), ref + 1);
+	} else {
+		snprintf(name, sizeof(name), "%s", "Regel");
+		secs = rule_sections(&nsecs);
+		for (size_t i = 0; i < nsecs; i++)
+			if (strlen(secs[i].id) == nsec && memcmp(secs[i].id, ref, nsec) == 0) {
+				const char *paren = strstr(secs[i].title, " (");
+				int len = paren ? (int)(paren - secs[i].title) : (int)strlen(secs[i].title);
+
+				snprintf(name, sizeof(name), "%.*s", len, secs[i].title);
+			}
+	}
+	if (src && src->original)
+		snprintf(out, 96, "%s, sedan före ändringsloggen", name);
+	else if (src) {
+		date_format(src->decided, day);
+		snprintf(out, 96, "%s, beslut %s", name, day);
+	} else if (at)
+		snprintf(out, 96, "%s, från %.10s", name, at + 1);
+	else
+		snprintf(out, 96, "%s", name);
 }
 
 const char *web_s(json_t *o, const char *key)

@@ -252,6 +252,8 @@ out=$(req sekreterare POST /api/change-log "{\"decided_on\":\"2026-11-23\",\"eff
 check "the secretary records the decision with its rule parameter, citing its item" "201" "${out%% *}"
 check "a wrong parameter is refused on its field" "400 parameters" \
 	"$(req sekreterare POST /api/change-log '{"decided_on":"2026-11-23","body":"X","heading":"Y","parameters":{"lead_days":3}}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "a value that is no integer is refused in Swedish, not the rule parser's English (issue 20)" "400 parameters yes" \
+	"$(req sekreterare POST /api/change-log "{\"decided_on\":\"2026-11-23\",\"effective_on\":\"2027-06-01\",\"body\":\"Ledningsrådet för hjälpmedel\",\"item_id\":$lead,\"heading\":\"Y\",\"parameters\":{\"lead_time_working_days\":\"tre\"}}" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["field"], "yes" if b["detail"]=="Det nya värdet ska vara ett heltal mellan 0 och 60." else b["detail"])')"
 check "a version before the newest of its section is refused" "422 invalid_rules" \
 	"$(req sekreterare POST /api/change-log "{\"decided_on\":\"2026-11-23\",\"body\":\"Ledningsrådet för hjälpmedel\",\"item_id\":$lead,\"heading\":\"Y\",\"parameters\":{\"lead_time_working_days\":5}}" | st_code)"
 check "the running server answers tomorrow's rules at once" "3 B3:1@2026-11-24" \
@@ -336,18 +338,21 @@ page() { curl -sS -b "$TMP/$1.jar" -o "$TMP/page.html" -w '%{http_code}' "$B$2";
 check "the secretary's start page is governance" "303 /styrning" \
 	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code} %{redirect_url}' "$B/" | sed "s|$B||")"
 check "the governance page lists meetings and open actions" "200" "$(page ledamot /styrning)"
+check_grep "… with the meeting times in words (issue 20)" ">10 december 2026 kl. 09.00</a>" "$TMP/page.html"
+check "… and no ISO timestamp" "0" "$(sed 's/<[^>]*>//g' "$TMP/page.html" | grep -c '[0-9]T[0-9][0-9]:[0-9][0-9]')"
 check_grep "… with the open action's owner" "Försörjningsförvaltningen" "$TMP/page.html"
 check_grep "… and its meeting and item" "LR 2024-10-24, punkt 3f" "$TMP/page.html"
 check "the meeting page" "200" "$(page sekreterare "/styrning/moten/$m")"
 check_grep "… shows the quorum of every item" "Inte beslutsmässigt</strong> (VGR 3 av 5, VGK 2 av 5, saknar 1)" "$TMP/page.html"
-check_grep "… and the written participation with when it was given" "Deltog skriftligt: Helena Nordén (lämnat 2026-12-10 kl. 08:59)" "$TMP/page.html"
+check_grep "… and the written participation with when it was given" "Deltog skriftligt: Helena Nordén (lämnat 10 december 2026 kl. 08.59)" "$TMP/page.html"
 cp "$TMP/page.html" "$TMP/page-m.html"
 check "the 2024-10-24 meeting's page (VGK 4 of 5 after the correction that recorded Helena Nordén present)" "200" "$(page ledamot /styrning/moten/1)"
 check_grep "… 3c quorate thanks to the e-mail: VGR 3 av 5" "Beslutsmässigt</strong> (VGR 3 av 5, VGK 4 av 5)" "$TMP/page.html"
-check_grep "… given before the meeting" "Deltog skriftligt: Camilla Wester (lämnat 2024-10-24 kl. 09:12)" "$TMP/page.html"
+check_grep "… given before the meeting" "Deltog skriftligt: Camilla Wester (lämnat 24 oktober 2024 kl. 09.12)" "$TMP/page.html"
 check_grep "… from 3f on not quorate: VGR 2 av 5" "Inte beslutsmässigt</strong> (VGR 2 av 5, saknar 1, VGK 4 av 5)" "$TMP/page.html"
 cp "$TMP/page-m.html" "$TMP/page.html"
-check_grep "… and the time as the minutes write it" "Tid: 2026-12-10 kl. 09:00–12:00\." "$TMP/page.html"
+check_grep "… and the time in words" "Tid: 10 december 2026 kl. 09.00–12.00\." "$TMP/page.html"
+check "… with no ISO timestamp left (issue 20)" "0" "$(sed 's/<[^>]*>//g' "$TMP/page.html" | grep -c '[0-9]T[0-9][0-9]:[0-9][0-9]')"
 csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode "utfall-$i4=decided" "$B/styrning/punkter/$i4/utfall")
 check "deciding without quorum on the page is refused" "422" "$code"
@@ -360,7 +365,7 @@ lcsrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | he
 i3b=$(json '[i["id"] for i in d["items"] if i["number"]=="3b"][0]' <"$TMP/m1.json")
 code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$lcsrf" "$B/styrning/punkter/$i3b/skriftligt")
 check "written participation after the start is refused on the page" "422" "$code"
-check_grep "… in Swedish, naming the rule" "Mötet har börjat (2024-10-24 kl. 13:00); skriftligt deltagande i avgörandet lämnas före mötet. (regel D:beslutsmässighet)" "$TMP/page.html"
+check_grep "… in Swedish, naming the rule" "Mötet har börjat (2024-10-24 kl. 13:00); skriftligt deltagande i avgörandet lämnas före mötet. (Specifikation D, beslutsmässighet)" "$TMP/page.html"
 check_grep "… next to the button it answers" "<p class=\"field-error\" id=\"skriftligt-$i3b-fel\">.*Mötet har börjat" "$TMP/page.html"
 check_grep "… which names it" "id=\"skriftligt-$i3b\" aria-describedby=\"skriftligt-$i3b-fel\"" "$TMP/page.html"
 page sekreterare "/styrning/moten/1" >/dev/null
@@ -369,7 +374,7 @@ scsrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | he
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$scsrf" \
 	--data-urlencode "skriftligt-person-$i3b=3" --data-urlencode "skriftligt-lamnat-$i3b=2024-10-24T13:05" "$B/styrning/punkter/$i3b/skriftligt")
 check "an e-mail given after the start is refused on the secretary's page" "422" "$code"
-check_grep "… next to when it was given, naming the rule" "<p class=\"field-error\" id=\"skriftligt-lamnat-$i3b-fel\">.*mötet började 2024-10-24 kl. 13:00, deltagandet lämnades 2024-10-24 kl. 13:05. (regel D:beslutsmässighet)" "$TMP/page.html"
+check_grep "… next to when it was given, naming the rule" "<p class=\"field-error\" id=\"skriftligt-lamnat-$i3b-fel\">.*mötet började 2024-10-24 kl. 13:00, deltagandet lämnades 2024-10-24 kl. 13:05. (Specifikation D, beslutsmässighet)" "$TMP/page.html"
 check_grep "… with the form open and the time kept" "value=\"2024-10-24T13:05\" required aria-describedby=\"skriftligt-lamnat-$i3b-hint skriftligt-lamnat-$i3b-fel\" aria-invalid=\"true\"" "$TMP/page.html"
 check "the minutes page shows the quorum per item" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
 check_grep "… 3e quorate with VGR 3 av 5" "3e\. [^<]*</th><td data-label=\"VGR\">3 av 5</td><td data-label=\"VGK\">4 av 5</td><td data-label=\"Beslutsmässigt\"><span class=\"ok\">ja</span>" "$TMP/page.html"
@@ -378,7 +383,7 @@ check "the change log page with a side-by-side difference" "200" "$(page sekrete
 check_grep "… marks the removed express delivery" "<del>" "$TMP/page.html"
 check "the minutes page with the approval" "200" "$(page ledamot /styrning/moten/1/anteckningar)"
 check_grep "… shows who approved" "Godkänd av Kristin Lundgren" "$TMP/page.html"
-check_grep "… and when the minutes were published" "Publicerad 2026-11-23\." "$TMP/page.html"
+check_grep "… and when the minutes were published" "Publicerad 23 november 2026\." "$TMP/page.html"
 page sekreterare /styrning >/dev/null
 csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
 loc=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode "_csrf=$csrf" --data-urlencode organ=5 \
@@ -393,7 +398,7 @@ code=$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-
 	--data-urlencode "skriftligt-person-$ni=2" --data-urlencode "skriftligt-lamnat-$ni=2026-11-20T14:30" "$B/styrning/punkter/$ni/skriftligt")
 check "the secretary records an e-mail given before the meeting" "303" "$code"
 check "… which the item shows with when it was given" "200" "$(page sekreterare "/styrning/moten/$newm")"
-check_grep "… (lämnat 2026-11-20 kl. 14:30)" "Deltog skriftligt: [^<(]* (lämnat 2026-11-20 kl. 14:30)" "$TMP/page.html"
+check_grep "… (lämnat 20 november 2026 kl. 14.30)" "Deltog skriftligt: [^<(]* (lämnat 20 november 2026 kl. 14.30)" "$TMP/page.html"
 code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode nummer=1 --data-urlencode typ=decision \
 	--data-urlencode rubrik="Igen" "$B/styrning/moten/$newm/punkter")
 check "the same number twice is refused on its field" "409" "$code"
@@ -415,4 +420,17 @@ code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --da
 	--data-urlencode parameter=lead_days --data-urlencode varde=3 --data-urlencode fran=2026-01-01 --data-urlencode till=2026-06-30 "$B/styrning/vad-hander-om")
 check "an unknown parameter is refused on the page" "400" "$code"
 check_grep "… next to its field" 'aria-describedby="parameter-hint parameter-fel"' "$TMP/page.html"
+# --- Issue 20: Swedish, and nothing technical, on the secretary's pages ---
+check "the council's compliance page" "200" "$(page sekreterare '/styrning/organ/3?ar=2026')"
+cp "$TMP/page.html" "$TMP/organ-lr.html"
+check_grep "… names a vacant seat's role in Swedish" "Vakant plats: VGR [^<]* (ledamot)\." "$TMP/page.html"
+check "… and never by its enum name" "0" "$(grep -c '(member)' "$TMP/page.html")"
+check "… and counts a single seat in the singular" "0" "$(grep -c '[^0-9]1 platser' "$TMP/page.html")"
+page sekreterare /styrning >/dev/null
+csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
+code=$(curl -sS -b "$TMP/sekreterare.jar" -o "$TMP/page.html" -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode organ=5 \
+	--data-urlencode start=2026-12-15T11:00 --data-urlencode slut=2026-12-15T09:00 --data-urlencode form=digital "$B/styrning/moten")
+check "a meeting ending before it starts is refused" "400" "$code"
+check_grep "… in Swedish" "Sluttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) efter starttiden\." "$TMP/page.html"
+check "… without the API's field names" "0" "$(grep -c 'ends_at\|starts_at' "$TMP/page.html")"
 done_testing

@@ -51,17 +51,20 @@ check "a patient may not see reports" "403" "$(get patient '/admin/rapporter')"
 check "the invoice basis page" "200" "$(get admin '/admin/fakturaunderlag?manad=2026-02')"
 check_grep "the demo's fees are labelled as examples" "exempelbelopp" "$TMP/page.html"
 total=$(body admin GET '/api/reports/invoice-basis?month=2026-02' | json 'd["total_ore"]')
-check_grep "its total is the API's, in kronor" "<strong>$((total / 100)),$(printf '%02d' $((total % 100))) kr</strong>" "$TMP/page.html"
+nb=$(printf '\302\240') # the no-break space that groups thousands and joins "kr"
+kronor=$(python3 -c "t = $total; print(f'{t // 100:,}'.replace(',', '\u00a0') + ',%02d' % (t % 100))")
+check_grep "its total is the API's, in kronor with thousands separators" "<strong>$kronor${nb}kr</strong>" "$TMP/page.html"
+check "no amount without its thousands separator (issue 20)" "0" "$(grep -c '[0-9]\{4\},[0-9][0-9] kr' "$TMP/page.html")"
 check "the surplus repayment" "200" "$(get admin '/admin/fakturaunderlag?manad=2026-02&ar=2025&overskott=3800000')"
-check_grep "repaid in full, to the öre" "<strong>3800000,00 kr</strong>" "$TMP/page.html"
+check_grep "repaid in full, to the öre" "<strong>3${nb}800${nb}000,00${nb}kr</strong>" "$TMP/page.html"
 
 check "the fee tables" "200" "$(get admin '/admin/avgifter')"
-check_grep "with the demo's example amounts" "52,00 kr (exempelbelopp)" "$TMP/page.html"
+check_grep "with the demo's example amounts" "52,00${nb}kr (exempelbelopp)" "$TMP/page.html"
 check "a fee from the past is refused" "422" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-01-01)"
 check_grep "with the reason next to the date" 'giltig_fran-fel' "$TMP/page.html"
 check "a fee from next month is saved" "303" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-12-01)"
 get admin '/admin/avgifter' >/dev/null
-check_grep "and listed" "2026-12-01</td><td class=\"num\" data-label=\"Belopp\">55,00 kr" "$TMP/page.html"
+check_grep "and listed" "2026-12-01</td><td class=\"num\" data-label=\"Belopp\">55,00${nb}kr" "$TMP/page.html"
 
 "$LMN" report tertial 2025 3 --db "$TMP/lmn.db" --format html >"$TMP/r.html"
 check "lmn report --format html writes a whole page" "1 2 1" \

@@ -94,7 +94,7 @@ check "a validity beyond twelve months is refused" "422" \
 	"$(post forskrivare /patienter/1/forskriv -d "artikel=$article" -d "uttag=$allowed" -d antal=2 -d period=90 -d sista=2028-01-01)"
 keep forskriv-fel
 check "next to the last valid date, with the rule" "yes" \
-	"$(field_error sista | grep -q 'högst till och med 2027-11-22.*regel prescription@' && echo yes)"
+	"$(field_error sista | grep -q 'högst till och med 2027-11-22.*(Förskrivning och uttag, sedan före ändringsloggen)' && ! field_error sista | grep -q 'prescription@' && echo yes)"
 check "the field points at its error" "yes" \
 	"$(grep -q 'id="sista"[^>]*aria-describedby="sista-hint sista-fel" aria-invalid="true"' "$TMP/page.html" && echo yes)"
 check "and the summary links to it" "1" "$(grep -c '<li><a href="#sista">' "$TMP/page.html")"
@@ -123,18 +123,22 @@ keep makulera-fel
 other=$(db "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND r.unit_id <> 1 AND i.cancelled_at IS NULL AND i.last_valid >= '2026-11-23' ORDER BY i.id LIMIT 1")
 check "another unit's item is not cancelled" "403 yes" \
 	"$(post forskrivare "/forskrivningsrader/$other/makulera" -d patient=1) $(main_text | grep -q 'Bara den förskrivande enheten' && echo yes)"
+check "the patient's page offers no Makulera on another unit's item (issue 20; the own unit's is above)" "200 no" \
+	"$(get forskrivare /patienter/1) $(grep -q "action=\"/forskrivningsrader/$other/makulera\"" "$TMP/page.html" && echo yes || echo no)"
 check "only prescribers prescribe" "403 403" \
 	"$(get kommunbestallare /patienter/1/forskriv) $(get kundtjanst /patienter/1/forskriv)"
 
 # ---- Ordering for the patient ----
 orderable=$(body kundtjanst GET /api/patients/1/prescriptions | json 'next(i["id"] for i in d["items"] if i["may_order_now"])')
-check "the patient's page offers a regional prescriber no order since the 2024-10-24 decision" "200 no yes" \
-	"$(get forskrivare /patienter/1) $(grep -q 'href="/patienter/1/bestall"' "$TMP/page.html" && echo yes || echo no) $(main_text | grep -q 'Förskrivaren kan kontakta kundtjänst.*regel ordering@2024-10-24' && echo yes)"
+check "the patient's page offers a regional prescriber no order since the 2024-10-24 decision" "200 no yes no" \
+	"$(get forskrivare /patienter/1) $(grep -q 'href="/patienter/1/bestall"' "$TMP/page.html" && echo yes || echo no) $(main_text | grep -q 'Förskrivaren kan kontakta kundtjänst.*(Beställningsrätt, beslut 2024-10-24)' && echo yes) $(grep -q 'ordering@' "$TMP/page.html" && echo yes || echo no)"
 check "the order page says why and shows no form" "200 no yes" \
-	"$(get forskrivare /patienter/1/bestall) $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes || echo no) $(main_text | grep -q 'får inte registrera uttag (gäller från 2024-10-24).*regel ordering@2024-10-24' && echo yes)"
+	"$(get forskrivare /patienter/1/bestall) $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes || echo no) $(main_text | grep -q 'får inte registrera uttag (gäller från 2024-10-24).*(Beställningsrätt, beslut 2024-10-24)' && echo yes)"
+check "… as a refusal, not a green success box (issue 20)" "yes" \
+	"$(grep -q '<div class="notice refused" role="alert"><p>Rollen förskrivare får inte registrera uttag' "$TMP/page.html" && echo yes)"
 keep bestall-forskrivare
 check "a form posted anyway is refused with the rule" "422 yes" \
-	"$(post forskrivare /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d leverans=home) $(main_text | grep -q 'kundtjänst.*regel ordering@2024-10-24' && echo yes)"
+	"$(post forskrivare /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d leverans=home) $(main_text | grep -q 'kundtjänst.*(Beställningsrätt, beslut 2024-10-24)' && echo yes)"
 keep bestall-forskrivare-fel
 check "the municipal prescriber keeps the order form (municipal housing)" "200 yes" \
 	"$(get kommunforskrivare "/patienter/$(db "SELECT id FROM patients WHERE municipality = 'Borås' AND municipal_housing = 1 ORDER BY id LIMIT 1")/bestall") $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes)"
@@ -142,13 +146,15 @@ check "the municipal prescriber keeps the order form (municipal housing)" "200 y
 check "customer service's order form asks who and why" "200 yes yes" \
 	"$(get kundtjanst /patienter/1/bestall) $(grep -q '<select id="bestallare"' "$TMP/page.html" && echo yes) $(grep -q 'id="skal"' "$TMP/page.html" && echo yes)"
 keep bestall-kundtjanst
+check "… offering no express delivery, not offered since 2020-01-30 (issue 20)" "no yes" \
+	"$(grep -q '<option value="express"' "$TMP/page.html" && echo yes || echo no) $(grep -q '<option value="acute"' "$TMP/page.html" && echo yes)"
 check "an order without a reason is refused" "400" \
 	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=normal -d bestallare=patient -d skal= -d leverans=home)"
 keep bestall-kundtjanst-fel
 check "next to the reason" "yes yes" \
 	"$(field_error skal | grep -q 'skälet' && echo yes) $(grep -q '<li><a href="#skal">' "$TMP/page.html" && echo yes)"
 check "acute requested by the patient is refused next to the requester" "422 yes" \
-	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d bestallare=patient -d 'skal=Patienten ringde' -d leverans=home) $(field_error bestallare | grep -q 'regel B3:3@' && echo yes)"
+	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d bestallare=patient -d 'skal=Patienten ringde' -d leverans=home) $(field_error bestallare | grep -q '(Specifikation B 3:3, beslut 2020-01-30)' && echo yes)"
 check "with a reason the order is placed" "303" \
 	"$(post kundtjanst /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=normal -d bestallare=patient -d 'skal=Patienten ringde och bad om hjälp' -d leverans=home -d nyckel=test-web-staff-1)"
 order=$(sed -n 's|^/bestallningar/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")
@@ -157,9 +163,15 @@ check "entered by customer service for the patient, with the reason" "customer_s
 	"$(body kundtjanst GET "/api/orders/$order" | json 'd["channel"]+" "+d["requested_by"]+" "+d["reason"]')"
 check "the order's page shows the reason" "200 yes" \
 	"$(get kundtjanst "/bestallningar/$order?ny=1") $(main_text | grep -q 'Skäl (kundtjänst) Patienten ringde och bad om hjälp' && echo yes)"
+check "the rules that decided are cited as people cite them, not as keys (issue 20)" "yes no" \
+	"$(main_text | grep -q 'Regler som gällde Specifikation B 3:1, sedan före ändringsloggen; Specifikation B 3:6, [^;]*; Beställningsrätt, beslut 2024-10-24' && echo yes) $(grep -q '@20[0-9][0-9]-' "$TMP/page.html" && echo yes || echo no)"
 
 read -r housing hitem <<<"$(db "SELECT p.id || ' ' || i.id FROM patients p JOIN prescriptions r ON r.patient_id = p.id JOIN prescription_items i ON i.prescription_id = r.id WHERE p.municipality = 'Borås' AND p.municipal_housing = 1 AND i.cancelled_at IS NULL AND i.last_valid >= '2026-11-23' AND i.withdrawals_remaining > 0 AND (i.next_earliest IS NULL OR i.next_earliest <= '2026-11-23') ORDER BY i.id LIMIT 1")"
 ordinary=$(db "SELECT id FROM patients WHERE municipality = 'Borås' AND municipal_housing = 0 AND protected_identity = 0 ORDER BY id LIMIT 1")
+check "the municipal orderer's form offers neither acute nor express delivery (issue 20)" "200 yes no no" \
+	"$(get kommunbestallare "/patienter/$housing/bestall") $(grep -q '<option value="normal"' "$TMP/page.html" && echo yes) $(grep -q '<option value="acute"' "$TMP/page.html" && echo yes || echo no) $(grep -q '<option value="express"' "$TMP/page.html" && echo yes || echo no)"
+check "the municipal prescriber's form offers acute delivery but no express" "200 yes no" \
+	"$(get kommunforskrivare "/patienter/$housing/bestall") $(grep -q '<option value="acute"' "$TMP/page.html" && echo yes || echo no) $(grep -q '<option value="express"' "$TMP/page.html" && echo yes || echo no)"
 check "the municipal orderer orders for a resident in municipal housing" "303" \
 	"$(post kommunbestallare "/patienter/$housing/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home -d nyckel=test-web-staff-2)"
 check "entered through the municipality" "municipal municipal_orderer" \
@@ -170,7 +182,7 @@ check "the municipal prescriber's page of that resident says the municipality ca
 	"$(get kommunforskrivare "/patienter/$ordinary") $(main_text | grep -q 'bor inte i kommunalt boende' && echo yes)"
 keep patient-kommun
 check "and the order is refused with the rule" "422 yes" \
-	"$(post kommunforskrivare "/patienter/$ordinary/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home) $(main_text | grep -q 'bara beställa åt personer i kommunalt boende. (regel ordering@' && echo yes)"
+	"$(post kommunforskrivare "/patienter/$ordinary/bestall" -d "rad=$hitem" -d "antal-$hitem=1" -d typ=normal -d leverans=home) $(main_text | grep -q 'bara beställa åt personer i kommunalt boende. (Beställningsrätt, ' && echo yes)"
 check "municipal staff do not see another municipality's residents" "403" "$(get kommunbestallare /patienter/1)"
 
 # ---- The delay-contact queue ----

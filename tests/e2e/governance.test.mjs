@@ -47,7 +47,7 @@ test('sekreterare: a meeting with live quorum, a refused decision, attendance', 
 	const given = page.getByRole('region', { name: /^3b\. / }).getByLabel('Lämnat');
 	assert.equal(await given.getAttribute('aria-invalid'), 'true', 'refused on the time it was given');
 	const why = page.locator(`#${await given.getAttribute('id')}-fel`);
-	assert.match(await why.innerText(), /mötet började 2024-10-24 kl\. 13:00, deltagandet lämnades 2024-10-24 kl\. 13:05\. \(regel D:beslutsmässighet\)/);
+	assert.match(await why.innerText(), /mötet började 2024-10-24 kl\. 13:00, deltagandet lämnades 2024-10-24 kl\. 13:05\. \(Specifikation D, beslutsmässighet\)/);
 	assert.ok(await why.isVisible(), 'the reason is shown, the form open');
 	await check(page, 'sekreterare', 'mote-skriftligt-efter-start');
 
@@ -114,7 +114,7 @@ test('ledamot: takes part in writing before the meeting, and replays a period', 
 	await Promise.all([page.waitForEvent('load'), late.getByRole('button', { name: /skriftligt/ }).click()]);
 	const refused = page.getByRole('region', { name: /^3b\. / }).getByRole('button', { name: /skriftligt/ });
 	const reason = page.locator(`#${await refused.getAttribute('aria-describedby')}`);
-	assert.match(await reason.innerText(), /Mötet har börjat \(2024-10-24 kl\. 13:00\); skriftligt deltagande i avgörandet lämnas före mötet\. \(regel D:beslutsmässighet\)/);
+	assert.match(await reason.innerText(), /Mötet har börjat \(2024-10-24 kl\. 13:00\); skriftligt deltagande i avgörandet lämnas före mötet\. \(Specifikation D, beslutsmässighet\)/);
 	await check(page, 'ledamot', 'mote-skriftligt-for-sent');
 
 	await visit(page, env.base, '/styrning/vad-hander-om');

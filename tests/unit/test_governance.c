@@ -143,8 +143,17 @@ static void information_is_only_noted(void **state)
 	fixture(&m, BODY_COUNCIL);
 	assert_false(gov_meeting_outcome_allowed(&m, 3, OUTCOME_DECIDED, why, sizeof(why), &rule));
 	assert_string_equal(rule, "D:utfall");
+	/* The outcome is named in Swedish, never by its enum name (issue 20). */
+	assert_non_null(strstr(why, "avslutas med noterat"));
+	assert_null(strstr(why, "noted"));
 	assert_true(gov_meeting_outcome_allowed(&m, 3, OUTCOME_NOTED, why, sizeof(why), &rule));
 	assert_false(gov_meeting_outcome_allowed(&m, 0, OUTCOME_NOTED, why, sizeof(why), &rule));
+	assert_non_null(strstr(why, "beslutat, återremitterat, avfört eller bordlagt"));
+	m.items[0].type = ITEM_PROCEDURAL;
+	assert_false(gov_meeting_outcome_allowed(&m, 0, OUTCOME_STRUCK, why, sizeof(why), &rule));
+	assert_non_null(strstr(why, "formalia och avslutas med beslutat eller noterat"));
+	assert_null(strstr(why, "decided"));
+	m.items[0].type = ITEM_DECISION;
 	/* Only a preparation group proposes to the council. */
 	assert_false(gov_meeting_outcome_allowed(&m, 0, OUTCOME_PROPOSED, why, sizeof(why), &rule));
 	gov_meeting_release(&m);
@@ -181,6 +190,8 @@ static void preparation_group_mandate(void **state)
 	assert_false(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why), &rule));
 	assert_string_equal(rule, "D:mandat");
 	assert_non_null(strstr(why, "redaktionella ändringar i handboken"));
+	assert_non_null(strstr(why, "(utfall: förslag till rådet)"));
+	assert_null(strstr(why, "proposed"));
 	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_PROPOSED, why, sizeof(why), &rule));
 	m.items[2].matter = MATTER_OTHER;
 	assert_false(gov_meeting_outcome_allowed(&m, 2, OUTCOME_DECIDED, why, sizeof(why), &rule));
