@@ -44,7 +44,8 @@ test('distributör: picks, ships and delivers a new order', async (t) => {
 	assert.equal(await refused.getAttribute('aria-invalid'), 'true', 'a short shipment without backorder is refused');
 	const errorId = (await refused.getAttribute('aria-describedby')).split(/\s+/).find((id) => id.endsWith('-fel'));
 	assert.ok(errorId, 'the quantity field is described by its error');
-	assert.match(await page.locator(`[id="${errorId}"]`).innerText(), /regel/, 'the message names the rule');
+	assert.match(await page.locator(`[id="${errorId}"]`).innerText(), /\(Specifikation B 3:1, [^)]*\)/, 'the message names the rule as people cite it');
+	assert.doesNotMatch(await page.locator(`[id="${errorId}"]`).innerText(), /@/, 'and no rule key');
 	await check(page, 'distributor', 'plocka-fel');
 
 	// In full.

@@ -69,7 +69,8 @@ test('patient: prescriptions, a refused order shows the rule next to the quantit
 	assert.ok(errorId, `aria-describedby (${described}) names the error message`);
 	const message = page.locator(`[id="${errorId}"]`);
 	const text = await message.innerText();
-	assert.match(text, /regel/, 'the message names the rule');
+	assert.match(text, /\(Förskrivning och uttag, [^)]*\)/, 'the message names the rule as people cite it');
+	assert.doesNotMatch(text, /@/, 'and no rule key');
 	assert.match(text, new RegExp(`1–${max}`), 'and says what would be accepted');
 	// Next to the field: in the same field group, right above the input.
 	assert.equal(await message.evaluate((m, id) => m.parentElement === document.getElementById(id).parentElement,
@@ -78,7 +79,7 @@ test('patient: prescriptions, a refused order shows the rule next to the quantit
 	assert.ok(fb.y - (mb.y + mb.height) < 40 && fb.y > mb.y, `the message is just above the field (${JSON.stringify({ mb, fb })})`);
 	// The summary at the top links to the field.
 	const summary = page.getByRole('alert');
-	assert.match(await summary.innerText(), /regel/);
+	assert.match(await summary.innerText(), /\(Förskrivning och uttag, [^)]*\)/);
 	await summary.getByRole('link').first().click();
 	assert.equal(await page.evaluate(() => document.activeElement.id), await field.getAttribute('id'));
 	await check(page, 'patient', 'bestall-fel');
