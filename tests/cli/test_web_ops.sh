@@ -383,12 +383,12 @@ check "the day before the decision, regional prescribers could enter withdrawals
 check "from the decision they cannot, decided by the council that day" "yes ordering@2024-10-24" \
 	"$(echo "$row24" | grep -q '>patient, kommunal förskrivare, kommunal beställare, kundtjänst<' && echo yes) $(echo "$row24" | grep -o 'ordering@[0-9-]*')"
 check "each value with its effective date, decision date and body" "yes" \
-	"$(echo "$row24" | grep -q '<td data-label="Gäller från">2024-10-24</td><td data-label="Beslutad">2024-10-24</td><td data-label="Beslutad av">Ledningsråd för hjälpmedel</td>' && echo yes)"
+	"$(echo "$row24" | grep -q '<td data-label="Gäller från" class="date">2024-10-24</td><td data-label="Beslutad" class="date">2024-10-24</td><td data-label="Beslutad av">Ledningsråd för hjälpmedel</td>' && echo yes)"
 check "a date that is not one is refused on its field" "400 yes" \
 	"$(get admin '/admin/regler?datum=2024-02-30') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
 # DOMAIN.md §9: the original versions have no start date; they hold before the change log too.
 check "before the change log: the original versions, since before it, no invented date" "200 yes yes no" \
-	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad 2018-05-01' "$TMP/page.html" && echo yes || echo no)"
+	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från" class="date">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad 2018-05-01' "$TMP/page.html" && echo yes || echo no)"
 check "the non-working eves in Swedish" "yes" \
 	"$(grep -q 'Aftnar som inte är arbetsdagar.*midsommarafton, julafton, nyårsafton' "$TMP/page.html" && echo yes)"
 check "the API: the first set has no start, its sources none either" "None None True" \
