@@ -411,23 +411,30 @@ void web_select(struct web_ctx *w, const char *name, const char *label,
 
 void web_money(char out[32], int64_t ore)
 {
-	/* "182 223,00 kr": groups of three with a no-break space, so an amount never wraps. */
+	/* "182 223,00 kr": groups of three with a no-break space, so an amount never wraps. An
+	 * amount too long to group in 32 bytes (over 10^15 kr) is written ungrouped: that fits. */
 	uint64_t abs = ore < 0 ? (uint64_t)0 - (uint64_t)ore : (uint64_t)ore;
-	uint64_t kr = abs / 100;
-	char digits[24], grouped[40];
-	int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)kr);
-	size_t g = 0;
+	char digits[24];
+	int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)(abs / 100));
+	size_t need = (ore < 0 ? 3 : 0) + (size_t)nd + 2 * (size_t)((nd - 1) / 3) + 3 + 4 + 1;
+	bool group = need <= 32;
+	size_t o = 0;
 
-	for (int i = 0; i < nd; i++) {
-		if (i > 0 && (nd - i) % 3 == 0) {
-			grouped[g++] = '\xc2';
-			grouped[g++] = '\xa0';
-		}
-		grouped[g++] = digits[i];
+	if (ore < 0) {
+		memcpy(out, "\xe2\x88\x92", 3); /* U+2212 MINUS SIGN */
+		o = 3;
 	}
-	grouped[g] = '\0';
-	snprintf(out, 32, "%s%s,%02llu\xc2\xa0kr", ore < 0 ? "−" : "", grouped,
-		 (unsigned long long)(abs % 100));
+	for (int i = 0; i < nd; i++) {
+		if (group && i > 0 && (nd - i) % 3 == 0) {
+			out[o++] = '\xc2';
+			out[o++] = '\xa0';
+		}
+		out[o++] = digits[i];
+	}
+	out[o++] = ',';
+	out[o++] = (char)('0' + abs % 100 / 10);
+	out[o++] = (char)('0' + abs % 10);
+	memcpy(out + o, "\xc2\xa0kr", 5); /* with its '\0' */
 }
 
 void web_when(char out[48], const char *iso)
