@@ -150,7 +150,6 @@ int renewal_requests_create(struct api_ctx *ctx)
 	struct renewal_item item;
 	lmn_day last;
 	bool created = false;
-	int64_t request_id;
 	json_t *o;
 	enum lmn_rc rc;
 
@@ -178,18 +177,15 @@ int renewal_requests_create(struct api_ctx *ctx)
 				   item.last_valid, RENEWAL_WINDOW_DAYS);
 	rc = renewal_request_add(ctx->c, ctx->id[0], &item, ctx->user.id, ctx->now, &created,
 				 &ctx->err);
-	/* The new request's id, before the access log's row takes the last id. */
-	request_id = rc == LMN_OK && created ? db_last_id(ctx->c) : 0;
 	if (rc == LMN_OK && created)
 		rc = access_record(ctx, item.patient_id, ACCESS_CREATE, "förnyelse begärd");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	o = json_pack("{s:I, s:I, s:b}", "prescription_item_id", (json_int_t)ctx->id[0], "unit_id",
-		      (json_int_t)item.unit_id, "created", created);
-	if (request_id > 0)
-		json_object_set_new(o, "id", json_integer(request_id));
+	/* As every action on an object answers: its id is the path's (the prescription item). */
+	o = json_pack("{s:I, s:I, s:I, s:b}", "id", (json_int_t)ctx->id[0], "prescription_item_id",
+		      (json_int_t)ctx->id[0], "unit_id", (json_int_t)item.unit_id, "created", created);
 	return api_json(ctx, created ? 201 : 200, o);
 }
 
