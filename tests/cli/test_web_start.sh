@@ -131,12 +131,12 @@ check "a wrong postal code is shown next to its field" "400 yes" \
 	"$(post forskrivare /patienter/ny "${form[@]}" --data-urlencode "postnummer=12") $(field_error postnummer | grep -q 'fem siffror' && echo yes)"
 check "the patient is registered" "303" \
 	"$(post forskrivare /patienter/ny "${form[@]}" --data-urlencode "postnummer=411 01" --data-urlencode "telefon=070-000 00 00")"
-pid=$(db "SELECT id FROM patients WHERE id_number = '$new'")
-check "and the prescriber goes to the patient's page" "/patienter/$pid?registrerad=1" "$(cat "$TMP/location")"
+new_patient=$(db "SELECT id FROM patients WHERE id_number = '$new'")
+check "and the prescriber goes to the patient's page" "/patienter/$new_patient?registrerad=1" "$(cat "$TMP/location")"
 check "which the unit may now read" "200 yes" \
-	"$(get forskrivare "/patienter/$pid?registrerad=1") $(main_text | grep -q 'Patienten är registrerad' && echo yes)"
+	"$(get forskrivare "/patienter/$new_patient?registrerad=1") $(main_text | grep -q 'Patienten är registrerad' && echo yes)"
 check "through a care relationship of the unit" "1" \
-	"$(db "SELECT count(*) FROM care_relationships WHERE patient_id = $pid AND unit_id = 1")"
+	"$(db "SELECT count(*) FROM care_relationships WHERE patient_id = $new_patient AND unit_id = 1")"
 check "a number taken is shown next to the field" "409 yes" \
 	"$(post forskrivare /patienter/ny "${form[@]}" --data-urlencode "postnummer=41101") $(field_error personnummer | grep -q 'finns redan' && echo yes)"
 
