@@ -38,6 +38,8 @@ static const struct web_page pages[] = {
 	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "GET", "/patienter/{id}/bestall", page_staff_order, STAFF },
 	{ "POST", "/patienter/{id}/bestall", page_staff_order_post, STAFF },
+	{ "POST", "/boende/bestall", page_residents_order_post,
+	  R(MUNICIPAL_PRESCRIBER) | R(MUNICIPAL_ORDERER) },
 	{ "GET", "/kontaktarenden", page_contact_cases, R(CUSTOMER_SERVICE) },
 	{ "POST", "/kontaktarenden/{id}/samtal", page_contact_case_call, R(CUSTOMER_SERVICE) },
 	{ "GET", "/samtal", page_calls, R(CUSTOMER_SERVICE) },

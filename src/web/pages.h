@@ -67,6 +67,8 @@ int page_patient_new(struct web_ctx *w);
 int page_patient_new_post(struct web_ctx *w);
 void start_renewal_requests(struct web_ctx *w);
 int page_renewal_request_post(struct web_ctx *w);
+/* One submit orders for several residents in municipal housing: an order each. */
+int page_residents_order_post(struct web_ctx *w);
 
 /* pages_service.c */
 int page_contact_cases(struct web_ctx *w);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "web/pages.h"
 
 /* The prescriber's unit's items that end within 30 days, the first to end first. */
@@ -70,12 +72,43 @@ static void items_text(struct web_ctx *w, json_t *items, bool next)
 			html_lit(&w->h, "; ");
 		html_f(&w->h, "%s, %lld förp.", web_s(a, "name"),
 		       (long long)web_i(it, "quantity_per_withdrawal"));
-		if (next && *web_s(it, "next_earliest"))
-			html_f(&w->h, " från %s", web_s(it, "next_earliest"));
+		if (next && *web_s(it, "next_earliest")) {
+			char day[48];
+
+			web_when(day, web_s(it, "next_earliest"));
+			html_f(&w->h, " från %s", day);
+		}
 	}
 }
 
-/* The municipality's residents in municipal housing, with what each may order today. */
+/* The key of one submit of the residents' form: each resident's order gets it with the patient's
+ * id added, so a double submit (or a reload) places each order once. */
+static void form_key(struct web_ctx *w)
+{
+	unsigned char r[16];
+	char key[33];
+
+	if (web_field(w, "nyckel") && strlen(web_field(w, "nyckel")) == 32) {
+		html_f(&w->h, "<input type=\"hidden\" name=\"nyckel\" value=\"%s\">\n",
+		       web_field(w, "nyckel"));
+		return;
+	}
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(key, sizeof(key), r, sizeof(r));
+	html_f(&w->h, "<input type=\"hidden\" name=\"nyckel\" value=\"%s\">\n", key);
+}
+
+/* Whether the form ticked the checkbox NAME with the value id. */
+static bool ticked(struct web_ctx *w, const char *name, int64_t id)
+{
+	for (size_t i = 0; i < w->nfields; i++)
+		if (strcmp(w->fields[i].name, name) == 0 && strtoll(w->fields[i].value, NULL, 10) == id)
+			return true;
+	return false;
+}
+
+/* The municipality's residents in municipal housing, with what each may order today. An orderer
+ * ticks the residents to order for and sends one form: an order each, of what each may order now. */
 void start_residents(struct web_ctx *w, bool may_order)
 {
 	json_t *out = NULL, *r;
@@ -94,7 +127,16 @@ void start_residents(struct web_ctx *w, bool may_order)
 	}
 	json_array_foreach(json_object_get(out, "residents"), i, r)
 		now += json_array_size(json_object_get(r, "orderable")) > 0;
-	html_f(&w->h, "<table class=\"responsive worklist\">\n<caption>%zu invånare i kommunalt "
+	may_order = may_order && now > 0;
+	if (may_order) {
+		web_form(w, "/boende/bestall", false);
+		html_lit(&w->h, "<p id=\"boende-hjalp\">Markera de invånare du vill beställa åt och "
+				"skicka en gång: var och en får en egen beställning av det som kan "
+				"beställas nu, med hemleverans till sin adress på boendet.</p>\n");
+		web_field_error(w, "invanare");
+	}
+	html_f(&w->h, "<table class=\"responsive worklist\" id=\"invanare\" tabindex=\"-1\">\n"
+		      "<caption>%zu invånare i kommunalt "
 		      "boende i %s, %zu med något att beställa i dag</caption>\n<thead><tr>"
 		      "<th scope=\"col\">Namn</th><th scope=\"col\">Kan beställas nu</th>"
 		      "<th scope=\"col\">Senare</th><th scope=\"col\">Beställ</th></tr></thead>\n"
@@ -118,15 +160,114 @@ void start_residents(struct web_ctx *w, bool may_order)
 			html_lit(&w->h, "–");
 		html_lit(&w->h, "</td><td data-label=\"Beställ\">");
 		if (may_order && json_array_size(orderable))
-			html_f(&w->h, "<a class=\"button\" href=\"/patienter/%lld/bestall\">Beställ "
-				      "<span class=\"sr\">åt %s %s</span></a>",
-			       pid, web_s(r, "given_name"), web_s(r, "family_name"));
+			html_f(&w->h, "<input type=\"checkbox\" name=\"invanare\" value=\"%lld\" "
+				      "id=\"invanare-%lld\"%s> <label for=\"invanare-%lld\">Beställ "
+				      "<span class=\"sr\">åt %s %s</span></label> <a "
+				      "href=\"/patienter/%lld/bestall\">Välj själv <span class=\"sr\">"
+				      "vad som beställs åt %s %s</span></a>",
+			       pid, pid, ticked(w, "invanare", pid) ? " checked" : "", pid,
+			       web_s(r, "given_name"), web_s(r, "family_name"), pid,
+			       web_s(r, "given_name"), web_s(r, "family_name"));
 		else
 			html_lit(&w->h, "–");
 		html_lit(&w->h, "</td></tr>\n");
 	}
 	html_lit(&w->h, "</tbody>\n</table>\n");
+	if (may_order) {
+		web_input(w, "portkod", "Portkod till boendet (om en behövs)", "text", NULL, false,
+			  "Gäller alla beställningar du skickar nu.");
+		form_key(w);
+		web_form_end(w, "Beställ åt de markerade");
+	}
 	json_decref(out);
+}
+
+/* One resident's order of everything orderable now, at the prescribed quantity, delivered home. */
+static void order_for_resident(struct web_ctx *w, json_t *r, const char *key)
+{
+	json_t *lines = json_array(), *delivery, *out = NULL, *it;
+	char path[64], idem[64];
+	size_t i;
+	int status;
+
+	json_array_foreach(json_object_get(r, "orderable"), i, it)
+		json_array_append_new(lines, json_pack("{s:I, s:I}", "prescription_item_id",
+						       (json_int_t)web_i(it, "id"), "quantity",
+						       (json_int_t)web_i(it, "quantity_per_withdrawal")));
+	delivery = json_pack("{s:s}", "method", "home");
+	if (web_field(w, "portkod") && *web_field(w, "portkod"))
+		json_object_set_new(delivery, "door_code", json_string(web_field(w, "portkod")));
+	snprintf(path, sizeof(path), "/api/patients/%lld/orders", (long long)web_i(r, "id"));
+	snprintf(idem, sizeof(idem), "%s-%lld", key, (long long)web_i(r, "id"));
+	w->idempotency_key = idem;
+	status = web_api(w, "POST", path, NULL,
+			 json_pack("{s:o, s:o}", "lines", lines, "delivery", delivery), &out);
+	w->idempotency_key = NULL;
+	html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Invånare\">%s %s</th>"
+		      "<td data-label=\"Beställt\">",
+	       web_s(r, "given_name"), web_s(r, "family_name"));
+	items_text(w, json_object_get(r, "orderable"), false);
+	if (status == 200 || status == 201) {
+		char due[48];
+
+		day_in_words(web_s(out, "due"), web_s(out, "received_at"), due);
+		html_f(&w->h, "</td><td data-label=\"Resultat\"><a href=\"/bestallningar/%lld\">"
+			      "Beställning %lld</a> är mottagen, levereras senast %s.</td></tr>\n",
+		       (long long)web_i(out, "id"), (long long)web_i(out, "id"), due);
+	} else {
+		html_f(&w->h, "</td><td data-label=\"Resultat\"><strong>Inte beställt:</strong> %s"
+			      "</td></tr>\n",
+		       *web_s(out, "detail") ? web_s(out, "detail")
+					     : "beställningen kunde inte tas emot just nu.");
+	}
+	json_decref(out);
+}
+
+int page_residents_order_post(struct web_ctx *w)
+{
+	json_t *out = NULL, *r;
+	const char *key = web_field(w, "nyckel");
+	size_t i, chosen = 0;
+	int status;
+
+	for (i = 0; i < w->nfields; i++)
+		chosen += strcmp(w->fields[i].name, "invanare") == 0;
+	if (!key || strlen(key) != 32)
+		return web_message(w, 400, "Formuläret är ofullständigt",
+				   "Ladda om startsidan och försök igen.");
+	if (!chosen) {
+		web_error(w, "invanare", "Markera minst en invånare att beställa åt.");
+		web_begin(w, "Patienter");
+		start_residents(w, true);
+		return web_end(w, 400);
+	}
+	status = web_api(w, "GET", "/api/municipal-housing/residents", NULL, NULL, &out);
+	if (status != 200) {
+		json_decref(out);
+		return web_message(w, status >= 400 ? (unsigned)status : 500,
+				   "Beställningarna kunde inte läggas",
+				   "Listan över invånarna kunde inte läsas just nu. Inget är beställt.");
+	}
+	web_begin(w, "Beställningar åt invånare i kommunalt boende");
+	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Vad som beställdes åt var och en"
+			"</caption>\n<thead><tr><th scope=\"col\">Invånare</th>"
+			"<th scope=\"col\">Beställt</th><th scope=\"col\">Resultat</th></tr></thead>\n"
+			"<tbody>\n");
+	json_array_foreach(json_object_get(out, "residents"), i, r) {
+		if (!ticked(w, "invanare", web_i(r, "id")))
+			continue;
+		if (json_array_size(json_object_get(r, "orderable")))
+			order_for_resident(w, r, key);
+		else
+			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Invånare\">%s %s</th>"
+				      "<td data-label=\"Beställt\">–</td><td data-label=\"Resultat\">"
+				      "Inget kan beställas i dag.</td></tr>\n",
+			       web_s(r, "given_name"), web_s(r, "family_name"));
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n<p><a href=\"/patienter\">Tillbaka till listan"
+			"</a></p>\n");
+	json_decref(out);
+	return web_end(w, 200);
 }
 
 /* ---- Registering a new patient ---- */

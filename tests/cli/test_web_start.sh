@@ -89,6 +89,32 @@ check "the orderer's start page" "200" "$(get kommunbestallare /patienter)"
 check "lists the residents with a link to order for one who may order" "yes yes" \
 	"$(main_text | grep -q 'Invånare i kommunalt boende' && echo yes) $(grep -q "href=\"/patienter/$orderable/bestall\"" "$TMP/page.html" && echo yes)"
 
+# ---- One submit orders for several residents ----
+mapfile -t ticks < <(cut -d' ' -f2- "$TMP/res" | json '"\n".join(str(r["id"]) for r in d["residents"] if r["orderable"])')
+check "the demo has residents who may order today" "yes" "$([ "${#ticks[@]}" -ge 2 ] && echo yes)"
+check "each has a checkbox in one form with a key" "yes yes" \
+	"$(grep -q "name=\"invanare\" value=\"${ticks[0]}\"" "$TMP/page.html" && echo yes) $(grep -q 'action="/boende/bestall"' "$TMP/page.html" && grep -q 'name="nyckel"' "$TMP/page.html" && echo yes)"
+municipal_orders() { db "SELECT count(*) FROM orders WHERE channel = 'municipal' AND patient_id IN (${ticks[0]}, ${ticks[1]}, 1)"; }
+before=$(municipal_orders)
+check "none ticked: refused, naming the list" "400 Fel: Markera minst en invånare att beställa åt. 0" \
+	"$(post kommunbestallare /boende/bestall --data-urlencode nyckel=0123456789abcdef0123456789abcdef) $(field_error invanare) $(($(municipal_orders) - before))"
+key=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+check "two residents and one outside the municipality ticked" "200" \
+	"$(post kommunbestallare /boende/bestall --data-urlencode "nyckel=$key" --data-urlencode "invanare=${ticks[0]}" --data-urlencode "invanare=${ticks[1]}" --data-urlencode invanare=1 --data-urlencode portkod=1234)"
+check "an order each, for the two residents only" "2" "$(($(municipal_orders) - before))"
+check "each answered with its order and its day" "2" "$(main_text | grep -o 'är mottagen, levereras senast [a-zåäö]*dag' | wc -l)"
+check "with the door code, delivered home" "home 1234" \
+	"$(db "SELECT delivery_method || ' ' || door_code FROM orders WHERE patient_id = ${ticks[1]} ORDER BY id DESC LIMIT 1")"
+check "of what each might order, at the prescribed quantity" "0" \
+	"$(db "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN prescription_items i ON i.id = l.prescription_item_id WHERE o.patient_id = ${ticks[0]} AND o.id = (SELECT max(id) FROM orders WHERE patient_id = ${ticks[0]}) AND l.quantity <> i.quantity_per_withdrawal")"
+check "sent again (a reload): the same orders, no new ones" "200 2" \
+	"$(post kommunbestallare /boende/bestall --data-urlencode "nyckel=$key" --data-urlencode "invanare=${ticks[0]}" --data-urlencode "invanare=${ticks[1]}") $(($(municipal_orders) - before))"
+key2=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+check "ticked again with a new form: nothing left to order today" "200 Inget kan beställas i dag. 2" \
+	"$(post kommunbestallare /boende/bestall --data-urlencode "nyckel=$key2" --data-urlencode "invanare=${ticks[0]}") $(main_text | grep -o 'Inget kan beställas i dag.' | head -1) $(($(municipal_orders) - before))"
+check "not for a regional prescriber" "403" \
+	"$(post forskrivare /boende/bestall --data-urlencode "nyckel=$key2" --data-urlencode "invanare=${ticks[0]}")"
+
 # ---- Registering a new patient ----
 new=$(python3 -c '
 import sqlite3,sys

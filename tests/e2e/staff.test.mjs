@@ -151,6 +151,30 @@ test('kommunbestallare: orders for a resident in municipal housing', async (t) =
 	await page.context().close();
 });
 
+test('kommunbestallare: orders for several residents with one submit (issue 20)', async (t) => {
+	if (await skipMissing(t, '/patienter'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'kommunbestallare');
+	const send = page.getByRole('button', { name: 'Beställ åt de markerade' });
+	// Sent with nobody ticked: the error names the list, and the list is still there to tick.
+	await Promise.all([page.waitForEvent('load'), send.click()]);
+	await assert.doesNotReject(page.locator('.error-summary').getByText('Markera minst en invånare').waitFor());
+	await check(page, 'kommunbestallare', 'boende-ingen-markerad');
+	const boxes = page.getByRole('checkbox', { name: /^Beställ åt / });
+	assert.ok(await boxes.count() >= 2, 'at least two residents may order today');
+	await boxes.nth(0).check();
+	await boxes.nth(1).check();
+	await submit(page, send, 'the residents\' order');
+	await check(page, 'kommunbestallare', 'boende-bestallt');
+	const rows = page.getByRole('table', { name: 'Vad som beställdes åt var och en' }).locator('tbody tr');
+	assert.equal(await rows.count(), 2);
+	assert.equal(await rows.getByText(/är mottagen, levereras senast/).count(), 2);
+	await page.setViewportSize({ width: 320, height: 700 });
+	await check(page, 'kommunbestallare', 'boende-bestallt-320');
+	await page.context().close();
+});
+
 // A valid personnummer (check digit by the Luhn algorithm) born on 1952-03-12 with serial n.
 function personnummer(n) {
 	const s = `520312${String(n).padStart(3, '0')}`;
