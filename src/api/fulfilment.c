@@ -272,7 +272,7 @@ int shipments_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (tracking && (!*tracking || strlen(tracking) > 64))
 		return api_problem(ctx, 400, "invalid_input", "tracking_number", NULL,
-				   "tracking_number ska vara transportörens kollinummer, 1–64 tecken.");
+				   "Kollinumret ska vara transportörens kollinummer, 1–64 tecken.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
 	    (rc = load_order_lines(ctx, ctx->id[0], &s)) != LMN_OK)
 		return api_fail(ctx, rc);
@@ -587,6 +587,8 @@ static enum lmn_rc ship_json_add(const struct ship_row *r, void *arg)
 			json_object_set_new(sj->cur, "outcome_at", json_string(r->outcome_at));
 		if (*r->note)
 			json_object_set_new(sj->cur, "note", json_string(r->note));
+		if (*r->tracking)
+			json_object_set_new(sj->cur, "tracking_number", json_string(r->tracking));
 		/* Where it goes, as the pick list has it. */
 		static const char *const keys[] = { "address", "pickup_point_id", "pickup_point",
 						    "unit_id", "unit", "notification", NULL };

@@ -166,7 +166,7 @@ static const char shipments_sql[] =
 	"SELECT s.id, s.order_id, s.shipped_at, s.partial, coalesce(s.outcome, ''), "
 	"coalesce(s.delivered_at, ''), coalesce(s.delivery_deviation, ''), "
 	"coalesce(s.outcome_at, ''), coalesce(s.outcome_note, ''), " PICK_COLUMNS ", "
-	"sl.quantity, sl.backordered "
+	"sl.quantity, sl.backordered, coalesce(s.tracking_number, '') "
 	"FROM (SELECT * FROM shipments WHERE ($1 = 0 OR outcome IS NULL) "
 	"AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3) "
 	/* not the history: open, or with an outcome since the day given */
@@ -217,6 +217,7 @@ enum lmn_rc picking_shipments(struct db_conn *c, bool open, int64_t order_id, in
 		r->ordered = l.quantity;
 		r->quantity = db_col_int(st, 9 + 32);
 		r->backordered = db_col_int(st, 9 + 33) != 0;
+		db_col_copy(st, 9 + 34, r->tracking, sizeof(r->tracking));
 		if ((rc = fn(r, arg)) != LMN_OK)
 			break;
 	}

@@ -64,7 +64,7 @@ LMN_MUST_USE enum lmn_rc picking_totals(struct db_conn *c, const char *until, pi
 struct ship_row {
 	int64_t id, order_id;
 	char shipped_at[40], outcome[24], delivered_at[40], outcome_at[40];
-	char deviation[256], note[512];
+	char deviation[256], note[512], tracking[65];
 	bool partial;
 	struct pick_order o;
 	int64_t line_id, quantity, ordered;

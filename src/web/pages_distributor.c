@@ -453,8 +453,11 @@ static void ship_form(struct web_ctx *w, json_t *o)
 		html_lit(&w->h, "> <span>Restnoterad hos leverantören (det som inte skickas nu)</span>"
 				"</label>\n</fieldset>\n");
 	}
-	if (open_lines)
+	if (open_lines) {
+		web_input(w, "kollinummer", "Transportörens kollinummer (om det finns)", "text", NULL,
+			  false, "Patienten får det i sitt meddelande om att paketet är skickat.");
 		web_form_end(w, "Registrera sändningen");
+	}
 	else
 		html_lit(&w->h, "<p>Allt är skickat.</p>\n</form>\n");
 }
@@ -514,7 +517,8 @@ int page_pick(struct web_ctx *w)
 int page_pick_post(struct web_ctx *w)
 {
 	char path[48], names[MAX_LINES][32];
-	json_t *o = NULL, *out = NULL, *lines, *l;
+	json_t *o = NULL, *out = NULL, *lines, *l, *body;
+	const char *tracking;
 	size_t i, n = 0;
 	int status;
 
@@ -554,16 +558,21 @@ int page_pick_post(struct web_ctx *w)
 		return pick_page(w, 400);
 	}
 	snprintf(path, sizeof(path), "/api/orders/%lld/shipments", (long long)w->id[0]);
-	status = web_api(w, "POST", path, NULL, json_pack("{s:o}", "lines", lines), &out);
+	body = json_pack("{s:o}", "lines", lines);
+	tracking = web_field(w, "kollinummer");
+	if (tracking && *tracking)
+		json_object_set_new(body, "tracking_number", json_string(tracking));
+	status = web_api(w, "POST", path, NULL, body, &out);
 	if (status != 201) {
 		/* lines[i] is the i-th line of the order: its quantity field; "lines" is the whole
 		 * shipment (nothing to ship), an error of the page. */
 		const char *f = web_s(out, "field");
-		const char *map[] = { "lines", "", NULL, NULL, NULL };
+		const char *map[] = { "lines", "", "tracking_number", "kollinummer", NULL, NULL,
+				      NULL };
 		size_t li;
 		if (sscanf(f, "lines[%zu]", &li) == 1 && li < n) {
-			map[2] = f;
-			map[3] = names[li];
+			map[4] = f;
+			map[5] = names[li];
 		}
 		web_problem(w, out, map);
 		json_decref(out);
@@ -618,6 +627,8 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 	       web_sv(web_s(s, "order_status")), web_s(s, "due"), at,
 	       web_b(s, "partial") ? "ja" : "nej", web_s(s, "recipient"));
 	delivery_cell(w, s);
+	if (*web_s(s, "tracking_number"))
+		html_f(&w->h, "</dd>\n<dt>Kollinummer</dt><dd>%s", web_s(s, "tracking_number"));
 	html_lit(&w->h, "</dd>\n<dt>Utfall</dt><dd>");
 	if (!*outcome) {
 		html_lit(&w->h, "Inte registrerat ännu");

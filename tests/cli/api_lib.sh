@@ -52,3 +52,13 @@ req() {
 }
 status() { req "$@" | cut -d' ' -f1; }
 body() { req "$@" | cut -d' ' -f2-; }
+# field_error NAME: the text of the form field NAME's error in $TMP/page.html ("" when none)
+field_error() {
+	python3 -c 'import re,sys,html; m=re.search(r"<p class=\"field-error\" id=\"%s-fel\">(.*?)</p>" % re.escape(sys.argv[2]), open(sys.argv[1]).read())
+print(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else "")' "$TMP/page.html" "$1"
+}
+# main_text: the text of <main> in $TMP/page.html, tags removed, one line
+main_text() {
+	python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S)
+print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m else ""))).strip())' "$TMP/page.html"
+}

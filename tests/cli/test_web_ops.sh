@@ -43,11 +43,6 @@ upload() {
 		-F "_csrf=$(cat "$TMP/web-admin.csrf")" -F "fil=@$file" "$@" "$B$path"
 	sed -n 's/^[Ll]ocation: \(.*\)\r$/\1/p' "$TMP/headers" >"$TMP/location"
 }
-# main: the text of <main> in $TMP/page.html, tags removed, one line
-main_text() {
-	python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S)
-print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m else ""))).strip())' "$TMP/page.html"
-}
 keep() { cp "$TMP/page.html" "$TMP/kept-$1.html"; }
 
 check "the distributor signs in through the form" "303" "$(wlogin distributor)"
@@ -179,9 +174,14 @@ check "nothing was shipped" "0" "$(body distributor GET "/api/orders/$oid" | jso
 check "more than is left is refused on the field" "400 yes" \
 	"$(post distributor "/plocka/$oid" -d "antal-$lid=$((qty + 1))") $(grep -q "id=\"antal-$lid-fel\"" "$TMP/page.html" && echo yes)"
 
-check "shipped with the rest backordered" "303" "$(post distributor "/plocka/$oid" -d "antal-$lid=$((qty - 1))" -d "rest-$lid=1")"
+check "the form asks for the carrier's tracking number" "1" "$(grep -c 'id="kollinummer"' "$TMP/page.html")"
+check "a tracking number over 64 characters is refused on its field" "400 Fel: Kollinumret ska vara transportörens kollinummer, 1–64 tecken." \
+	"$(post distributor "/plocka/$oid" -d "antal-$lid=$((qty - 1))" -d "rest-$lid=1" -d "kollinummer=$(printf '%065d' 1)") $(field_error kollinummer)"
+check "shipped with the rest backordered" "303" "$(post distributor "/plocka/$oid" -d "antal-$lid=$((qty - 1))" -d "rest-$lid=1" -d kollinummer=00340434161094042557)"
 sid=$(sed -n 's|^/leveranser/\([0-9]*\)?ny=1$|\1|p' "$TMP/location")
 check "it leads to the new shipment" "yes" "$([ -n "$sid" ] && echo yes)"
+check "with the tracking number kept and shown" "00340434161094042557 yes" \
+	"$(body distributor GET "/api/shipments/$sid" | json 'd["tracking_number"]') $(get distributor "/leveranser/$sid" >/dev/null; main_text | grep -q 'Kollinummer 00340434161094042557' && echo yes)"
 check "the shipment's page says it is a partial shipment" "200 yes" \
 	"$(get distributor "/leveranser/$sid?ny=1") $(main_text | grep -q 'Sändningen är registrerad som delsändning' && echo yes)"
 keep sandning

@@ -28,11 +28,6 @@ post() {
 		--data-urlencode "_csrf=$(cat "$TMP/web-$user.csrf")" "$@" "$B$path"
 	sed -n 's/^[Ll]ocation: \(.*\)\r$/\1/p' "$TMP/headers" >"$TMP/location"
 }
-# main_text: the text of <main> in $TMP/page.html, tags removed, one line
-main_text() {
-	python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S)
-print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m else ""))).strip())' "$TMP/page.html"
-}
 has() { main_text | grep -q -- "$1" && echo yes || echo no; }
 
 for u in patient ombud; do

@@ -32,16 +32,6 @@ post() {
 		--data-urlencode "_csrf=$(cat "$TMP/web-$user.csrf")" "$@" "$B$path"
 	sed -n 's/^[Ll]ocation: \(.*\)\r$/\1/p' "$TMP/headers" >"$TMP/location"
 }
-# field_error ID: the text of the error shown next to field ID, tags removed
-field_error() {
-	python3 -c 'import re,sys,html; m=re.search(r"<p class=\"field-error\" id=\"%s-fel\">(.*?)</p>" % re.escape(sys.argv[2]), open(sys.argv[1]).read())
-print(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else "")' "$TMP/page.html" "$1"
-}
-# main_text: the text of <main> in $TMP/page.html, tags removed, one line
-main_text() {
-	python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S)
-print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m else ""))).strip())' "$TMP/page.html"
-}
 keep() { cp "$TMP/page.html" "$TMP/kept-$1.html"; }
 
 for u in forskrivare kommunforskrivare kommunbestallare kundtjanst; do

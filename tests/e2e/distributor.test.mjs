@@ -50,9 +50,11 @@ test('distributör: picks, ships and delivers a new order', async (t) => {
 
 	// In full.
 	await refused.fill(String(ordered));
+	await page.getByLabel('Transportörens kollinummer (om det finns)').fill('00340434161094042557');
 	await submit(page, page.getByRole('button', { name: 'Registrera sändningen' }), 'shipping');
 	assert.match(new URL(page.url()).pathname, /^\/leveranser\/\d+$/);
 	assert.match(await page.getByRole('status').innerText(), /Sändningen är registrerad/);
+	assert.match(await page.getByRole('main').innerText(), /Kollinummer\s+00340434161094042557/);
 	await check(page, 'distributor', 'sandning');
 
 	// Delivered at once, on Monday inside the window: no deviation (the clock stands at
