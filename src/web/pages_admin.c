@@ -819,45 +819,6 @@ int page_admin_token_revoke(struct web_ctx *w)
 
 /* ---- Rules as in force on a date ---- */
 
-/* Swedish names of the rule parameters (data/rules/README.md). */
-static const char *param_sv(const char *key)
-{
-	static const char *const names[] = {
-		"lead_time_working_days", "Leveranstid, arbetsdagar efter mottagningsdagen",
-		"preparation_it_limit_kr", "Beredningsgruppers gräns för IT-anpassningar, kronor",
-		"forum_notice_days", "Kallelse till Hjälpmedelsforum, dagar före mötet",
-		"delivery_window_start", "Leveransfönstret börjar",
-		"delivery_window_end", "Leveransfönstret slutar",
-		"partial_delivery_only_backorder", "Delleverans bara när leverantören har restnoterat",
-		"non_working_eves", "Aftnar som inte är arbetsdagar",
-		"order_cutoff", "Sista tid för akut- och expressbeställning",
-		"acute_lead_working_days", "Leveranstid för akut leverans, arbetsdagar",
-		"acute_requesters", "Vem får begära akut leverans",
-		"acute_articles", "Artiklar som får levereras akut",
-		"acute_after_cutoff", "Akut beställning efter sista tid eller en helgdag",
-		"express_offered", "Expressleverans erbjuds",
-		"express_areas", "Produktområden för expressleverans",
-		"express_requesters", "Vem får begära expressleverans",
-		"express_articles", "Artiklar som får levereras express",
-		"delay_contact_after_days", "Patienten kontaktas när leveransen dröjt mer än, dagar",
-		"delay_contact_day_kind", "Dagarna räknas som",
-		"delay_contact_exempt_special", "Specialprodukter som inte lagerförs undantas",
-		"phone_answer_minutes", "Samtal räknas som besvarat i tid inom, minuter",
-		"phone_answer_target", "Mål för telefontillgänglighet",
-		"delivery_reliability_target", "Mål för leveranssäkerhet",
-		"withdrawal_entry_roles", "Vem får registrera uttag",
-		"municipal_entry_housing_only", "Kommunal personal registrerar bara för kommunalt boende",
-		"prescription_max_validity_months", "En förskrivning gäller högst, månader",
-		"next_withdrawal_fraction", "Nästa uttag tidigast efter denna andel av perioden",
-		NULL,
-	};
-
-	for (const char *const *n = names; *n; n += 2)
-		if (strcmp(n[0], key) == 0)
-			return n[1];
-	return key;
-}
-
 /* A value in the rule-file syntax, in Swedish. */
 static void param_value(struct web_ctx *w, const char *type, const char *value)
 {
@@ -942,7 +903,7 @@ int page_admin_rules(struct web_ctx *w)
 		       name, name, web_s(out, "on"));
 		html_lit(&w->h, "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
 				"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
-				"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Version</th></tr></thead>\n"
+				"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
 				"<tbody>\n");
 		json_array_foreach(json_object_get(sec, "parameters"), j, p) {
 			json_t *s = NULL;
@@ -950,28 +911,34 @@ int page_admin_rules(struct web_ctx *w)
 			json_array_foreach(json_object_get(sec, "sources"), k, src)
 				if (strcmp(web_s(src, "ref"), web_s(p, "source")) == 0)
 					s = src;
-			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Parameter\">%s "
-				      "<code>%s</code></th><td data-label=\"Värde\">",
-			       param_sv(web_s(p, "key")), web_s(p, "key"));
+			char cite[96];
+
+			web_rule_cite(w->app->params, web_s(p, "source"), cite);
+			html_f(&w->h, "<tr id=\"regel-%s\"><th scope=\"row\" data-label=\"Parameter\">"
+				      "%s</th><td data-label=\"Värde\">",
+			       web_s(p, "key"), web_param_sv(web_s(p, "key")));
 			param_value(w, web_s(p, "type"), web_s(p, "value"));
 			html_f(&w->h, "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
 				      "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
-				      "<td data-label=\"Version\"><code>%s</code></td></tr>\n",
+				      "<td data-label=\"Beslut\">%s</td></tr>\n",
 			       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
 			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
-			       web_s(s, "body"), web_s(p, "source"));
+			       web_s(s, "body"), cite);
 		}
 		html_f(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i %s</h3>\n"
 			      "<dl class=\"facts\">\n", name);
-		json_array_foreach(json_object_get(sec, "sources"), j, src)
+		json_array_foreach(json_object_get(sec, "sources"), j, src) {
+			char cite[96];
+
+			web_rule_cite(w->app->params, web_s(src, "ref"), cite);
 			if (*web_s(src, "decided"))
-				html_f(&w->h, "<dt><code>%s</code></dt><dd>Beslutad %s av %s. %s</dd>\n",
-				       web_s(src, "ref"), web_s(src, "decided"), web_s(src, "body"),
+				html_f(&w->h, "<dt>%s</dt><dd>Beslutad %s av %s. %s</dd>\n", cite,
+				       web_s(src, "decided"), web_s(src, "body"),
 				       web_s(src, "reference"));
 			else
-				html_f(&w->h, "<dt><code>%s</code></dt><dd>Sedan före ändringsloggen: "
-					      "%s. %s</dd>\n",
-				       web_s(src, "ref"), web_s(src, "body"), web_s(src, "reference"));
+				html_f(&w->h, "<dt>%s</dt><dd>Sedan före ändringsloggen: %s. %s</dd>\n",
+				       cite, web_s(src, "body"), web_s(src, "reference"));
+		}
 		html_lit(&w->h, "</dl>\n");
 	}
 	json_decref(out);

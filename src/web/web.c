@@ -454,6 +454,49 @@ void web_when(char out[48], const char *iso)
 		snprintf(out, 48, "%d %s %d", d, months[m - 1], y);
 }
 
+/* Swedish names of the rule parameters (data/rules/README.md). */
+const char *web_param_sv(const char *key)
+{
+	static const char *const names[] = {
+		"lead_time_working_days", "Leveranstid, arbetsdagar efter mottagningsdagen",
+		"preparation_it_limit_kr", "Beredningsgruppers gräns för IT-anpassningar, kronor",
+		"forum_notice_days", "Kallelse till Hjälpmedelsforum, dagar före mötet",
+		"delivery_window_start", "Leveransfönstret börjar",
+		"delivery_window_end", "Leveransfönstret slutar",
+		"partial_delivery_only_backorder", "Delleverans bara när leverantören har restnoterat",
+		"non_working_eves", "Aftnar som inte är arbetsdagar",
+		"order_cutoff", "Sista tid för akut- och expressbeställning",
+		"acute_lead_working_days", "Leveranstid för akut leverans, arbetsdagar",
+		"acute_requesters", "Vem får begära akut leverans",
+		"acute_articles", "Artiklar som får levereras akut",
+		"acute_after_cutoff", "Akut beställning efter sista tid eller en helgdag",
+		"express_offered", "Expressleverans erbjuds",
+		"express_areas", "Produktområden för expressleverans",
+		"express_requesters", "Vem får begära expressleverans",
+		"express_articles", "Artiklar som får levereras express",
+		"delay_contact_after_days", "Patienten kontaktas när leveransen dröjt mer än, dagar",
+		"delay_contact_day_kind", "Dagarna räknas som",
+		"delay_contact_exempt_special", "Specialprodukter som inte lagerförs undantas",
+		"phone_answer_minutes", "Samtal räknas som besvarat i tid inom, minuter",
+		"phone_answer_target", "Mål för telefontillgänglighet",
+		"delivery_reliability_target", "Mål för leveranssäkerhet",
+		"withdrawal_entry_roles", "Vem får registrera uttag",
+		"municipal_entry_housing_only", "Kommunal personal registrerar bara för kommunalt boende",
+		"prescription_max_validity_months", "En förskrivning gäller högst, månader",
+		"next_withdrawal_fraction", "Nästa uttag tidigast efter denna andel av perioden",
+		"care_relationship_days", "En vårdrelation som förskrivaren registrerar gäller, dagar",
+		"id_number_search_limit", "Sökningar på personnummer per användare inom tidsfönstret",
+		"id_number_search_window_minutes", "Tidsfönstret för sökningar på personnummer, minuter",
+		"distributor_history_days", "Distributören ser levererade och returnerade beställningar, dagar",
+		NULL,
+	};
+
+	for (const char *const *n = names; *n; n += 2)
+		if (strcmp(n[0], key) == 0)
+			return n[1];
+	return key;
+}
+
 void web_rule_cite(const struct params *p, const char *ref, char out[96])
 {
 	const char *at = strchr(ref, '@');

@@ -123,6 +123,9 @@ void web_field_error(struct web_ctx *w, const char *name);
 void web_money(char out[32], int64_t ore);
 /* "2026-11-23" or "2026-11-23T10:05…" as "23 november 2026" or "23 november 2026 kl. 10.05". */
 void web_when(char out[48], const char *iso);
+/* The Swedish name of a rule parameter ("lead_time_working_days": "Leveranstid, arbetsdagar efter
+ * mottagningsdagen"); an unknown key as it is. */
+const char *web_param_sv(const char *key);
 /* A rule version ("B3:1@2023-06-21") as people cite it: "Specifikation B 3:1, beslut 2023-06-21",
  * "Beställningsrätt, beslut 2024-10-24" or "…, sedan före ändringsloggen". */
 void web_rule_cite(const struct params *p, const char *ref, char out[96]);

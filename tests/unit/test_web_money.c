@@ -1,5 +1,6 @@
 /* Tests web_money: amounts in Swedish with groups of three ("182 223,00 kr", no-break spaces),
- * a minus sign for a negative one, and the extremes of int64 written in the 32 bytes it has. */
+ * a minus sign for a negative one, and the extremes of int64 written in the 32 bytes it has; and
+ * web_param_sv: every rule parameter has a Swedish name, so no page shows a rule's key. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 
 #include <string.h>
 
+#include "rules/params.h"
 #include "web/web.h"
 
 #define NBSP "\xc2\xa0"
@@ -45,11 +47,24 @@ static void extremes(void **state)
 	assert_true(strlen(out) < sizeof(out));
 }
 
+static void parameters_named(void **state)
+{
+	(void)state;
+	for (int id = 0; id < P__COUNT; id++) {
+		const char *key = param_def((enum param_id)id)->key;
+
+		if (strcmp(web_param_sv(key), key) == 0)
+			fail_msg("the rule parameter %s has no Swedish name", key);
+	}
+	assert_string_equal(web_param_sv("no_such_key"), "no_such_key");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grouped),
 		cmocka_unit_test(extremes),
+		cmocka_unit_test(parameters_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
