@@ -724,7 +724,9 @@ static int change_log_page(struct web_ctx *w, unsigned status)
 	html_lit(&w->h, "<button type=\"submit\">Visa skillnaden</button>\n</form>\n");
 	if (d) {
 		json_t *a = json_object_get(d, "from"), *b = json_object_get(d, "to");
-		html_f(&w->h, "<table class=\"diff\">\n<caption>%s: texten %s och %s sida vid sida"
+		html_f(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+			      "aria-label=\"Texterna sida vid sida\">\n"
+			      "<table class=\"diff\">\n<caption>%s: texten %s och %s sida vid sida"
 			      "</caption>\n<thead><tr><th scope=\"col\">Gällde %s</th>"
 			      "<th scope=\"col\">Gällde %s</th></tr></thead>\n<tbody><tr><td>",
 		       web_s(d, "section"), web_s(a, "on"), web_s(b, "on"), web_s(a, "on"),
@@ -742,7 +744,7 @@ static int change_log_page(struct web_ctx *w, unsigned status)
 			else if (strcmp(web_s(s, "op"), "add") == 0)
 				html_f(&w->h, "<ins>%s</ins>", web_s(s, "text"));
 		}
-		html_lit(&w->h, "</td></tr></tbody>\n</table>\n");
+		html_lit(&w->h, "</td></tr></tbody>\n</table>\n</div>\n");
 		json_decref(d);
 	}
 	if (is_secretary(w))
@@ -854,8 +856,7 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 			"föreslaget värde på en regelparameter och jämför nyckeltalen med reglerna som "
 			"gällde.</p>\n");
 	web_form(w, "/styrning/vad-hander-om", false);
-	web_input(w, "parameter", "Regelparameter", "text", NULL, true,
-		  "Till exempel lead_time_working_days");
+	web_param_select(w, "parameter", "Regel", NULL);
 	web_input(w, "varde", "Föreslaget värde", "text", NULL, true, "Till exempel 3");
 	web_input(w, "fran", "Från", "date", NULL, true, NULL);
 	web_input(w, "till", "Till och med", "date", NULL, true, "Perioden ska ha passerat.");
@@ -871,17 +872,21 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 			*c = ',';
 		if ((c = strchr(rb, '.')))
 			*c = ',';
-		html_f(&w->h, "<table>\n<caption>%lld beställningar %s – %s med %s = %s</caption>\n"
+		html_f(&w->h, "<table class=\"responsive\">\n<caption>%lld beställningar %s – %s med "
+			      "”%s” = %s</caption>\n"
 			      "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\">Reglerna som "
 			      "gällde</th><th scope=\"col\">Förslaget</th></tr></thead>\n<tbody>\n",
 		       (long long)web_i(result, "orders"), web_s(result, "from"), web_s(result, "to"),
-		       web_s(result, "parameter"), web_s(result, "value"));
-		html_f(&w->h, "<tr><th scope=\"row\">Leveranssäkerhet</th><td>%s %%</td>"
-			      "<td>%s %%</td></tr>\n"
-			      "<tr><th scope=\"row\">Levererade i tid</th><td>%lld av %lld</td>"
-			      "<td>%lld av %lld</td></tr>\n"
-			      "<tr><th scope=\"row\">Kontaktärenden vid försening</th><td>%lld</td>"
-			      "<td>%lld</td></tr>\n</tbody>\n</table>\n",
+		       web_param_sv(web_s(result, "parameter")), web_s(result, "value"));
+		html_f(&w->h, "<tr><th scope=\"row\">Leveranssäkerhet</th>"
+			      "<td data-label=\"Reglerna som gällde\">%s&nbsp;%%</td>"
+			      "<td data-label=\"Förslaget\">%s&nbsp;%%</td></tr>\n"
+			      "<tr><th scope=\"row\">Levererade i tid</th>"
+			      "<td data-label=\"Reglerna som gällde\">%lld av %lld</td>"
+			      "<td data-label=\"Förslaget\">%lld av %lld</td></tr>\n"
+			      "<tr><th scope=\"row\">Kontaktärenden vid försening</th>"
+			      "<td data-label=\"Reglerna som gällde\">%lld</td>"
+			      "<td data-label=\"Förslaget\">%lld</td></tr>\n</tbody>\n</table>\n",
 		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(a, "on_time"),
 		       (long long)web_i(a, "settled"), (long long)web_i(b, "on_time"),
 		       (long long)web_i(b, "settled"), (long long)web_i(a, "delay_contacts"),

@@ -11,6 +11,7 @@
 
 #include "rules/areas.h"
 #include "rules/date.h"
+#include "rules/params.h"
 #include "store/rules_store.h"
 
 extern const char web_css[];
@@ -405,6 +406,21 @@ void web_select(struct web_ctx *w, const char *name, const char *label,
 		html_f(&w->h, "<option value=\"%s\"%s>%s</option>\n", o[0],
 		       selected && strcmp(selected, o[0]) == 0 ? " selected" : "", o[1]);
 	html_lit(&w->h, "</select>\n</div>\n");
+}
+
+void web_param_select(struct web_ctx *w, const char *name, const char *label, const char *selected)
+{
+	const char *opts[2 * P__COUNT + 3];
+	size_t n = 0;
+
+	opts[n++] = "";
+	opts[n++] = "Välj en regel";
+	for (int id = 0; id < P__COUNT; id++) {
+		opts[n++] = param_def((enum param_id)id)->key;
+		opts[n++] = web_param_sv(param_def((enum param_id)id)->key);
+	}
+	opts[n] = NULL;
+	web_select(w, name, label, opts, selected);
 }
 
 /* ---- Formatting ---- */

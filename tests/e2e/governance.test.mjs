@@ -6,7 +6,7 @@
 // answer. axe-core checks every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, newPage, login, check, visit, missing, PHONE } from './lib.mjs';
+import { setup, newPage, login, check, visit, missing, set, PHONE } from './lib.mjs';
 
 const env = setup({ before, after });
 
@@ -120,7 +120,7 @@ test('ledamot: takes part in writing before the meeting, and replays a period', 
 	await visit(page, env.base, '/styrning/vad-hander-om');
 	await check(page, 'ledamot', 'vad-hander-om');
 	const main = page.getByRole('main');
-	await main.getByLabel('Regelparameter').fill('lead_time_working_days');
+	await set(main.getByLabel('Regel', { exact: true }), 'Leveranstid, arbetsdagar efter mottagningsdagen');
 	await main.getByLabel('Föreslaget värde').fill('3');
 	await main.getByLabel('Från').fill('2026-01-01');
 	await main.getByLabel('Till och med').fill('2026-06-30');

@@ -19,6 +19,8 @@ const AXE = join(here, 'node_modules/axe-core/axe.min.js');
 export const NOW = '2026-11-23T10:00';
 export const PASSWORD = 'demo2026';
 export const PHONE = { width: 390, height: 844 };
+// The widths every checked page must fit without sideways scrolling.
+export const WIDTHS = [1280, 390, 320];
 
 function run(args, env) {
 	return new Promise((ok, fail) => {
@@ -130,10 +132,21 @@ export async function audit(page, role, name) {
 	mkdirSync(PAGES, { recursive: true });
 	writeFileSync(join(PAGES, `${role}-${name}.html`),
 		(await page.content()).replace(/<script(?![^>]*\bsrc=)[^>]*>[\s\S]*?<\/script>/g, ''));
-	// No page is wider than the window it is shown in (no sideways scrolling).
-	const [wide, view] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-	if (wide > view)
-		problems.push(`the page is ${wide} px wide in a window of ${view} px`);
+	// No page is wider than the window it is shown in (no sideways scrolling): as it is, and at
+	// the other widths people use, desktop (1280), phone (390) and WCAG's reflow width (320). A
+	// phone's view is saved as a screenshot too (<role>-<name>-390.png).
+	const shown = page.viewportSize();
+	for (const width of [shown.width, ...WIDTHS.filter((w) => w !== shown.width)]) {
+		if (width !== shown.width)
+			await page.setViewportSize({ width, height: shown.height });
+		const [wide, view] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+		if (wide > view)
+			problems.push(`the page is ${wide} px wide in a window of ${view} px`);
+		if (width === PHONE.width && shown.width !== PHONE.width)
+			await page.screenshot({ path: join(SHOTS, `${role}-${name}-390.png`), fullPage: true, timeout: 30000 });
+	}
+	if (page.viewportSize().width !== shown.width)
+		await page.setViewportSize(shown);
 	if (page.jsErrors.length)
 		problems.push(`errors in the browser: ${page.jsErrors.splice(0).join('; ')}`);
 	const h1 = await page.locator('h1').count();
