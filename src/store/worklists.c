@@ -40,10 +40,13 @@ enum lmn_rc worklist_expiring(struct db_conn *c, int64_t unit_id, const char *fr
 	enum lmn_rc rc = db_prepare(
 		c,
 		"SELECT p.id, p.given_name, p.family_name, a.id, a.article_number, a.name, "
-		ITEM_COLUMNS " FROM prescription_items i "
-		"JOIN prescriptions r ON r.id = i.prescription_id "
+		/* The items first (SQLite keeps a CROSS JOIN's order): those that end in the
+		 * window (prescription_items_ending), then whether their unit is the caller's;
+		 * not every prescription a large unit has ever written. */
+		ITEM_COLUMNS " FROM prescription_items i CROSS JOIN prescriptions r "
 		"JOIN patients p ON p.id = r.patient_id JOIN articles a ON a.id = i.article_id "
-		"WHERE r.unit_id = $1 AND i.cancelled_at IS NULL AND i.last_valid BETWEEN $2 AND $3 "
+		"WHERE r.id = i.prescription_id AND r.unit_id = $1 AND i.cancelled_at IS NULL "
+		"AND i.last_valid BETWEEN $2 AND $3 "
 		"ORDER BY i.last_valid, p.family_name, p.given_name, i.id",
 		&st, err);
 

@@ -1,0 +1,6 @@
+-- Issue 20 (bench/pages): the start pages' work lists read only what they show. A prescriber's
+-- items that end within 30 days are found by their last valid day (worklists.c reads the items
+-- first), not by reading every prescription of the unit; the municipal staff's residents in
+-- municipal housing by municipality, not among every patient of the municipality.
+CREATE INDEX prescription_items_ending ON prescription_items (last_valid) WHERE cancelled_at IS NULL;
+CREATE INDEX patients_housing ON patients (municipality) WHERE municipal_housing = 1;
