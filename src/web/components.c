@@ -29,6 +29,28 @@ void day_in_words(const char *iso, const char *ref, char out[48])
 			 y);
 }
 
+void package_text(json_t *article, long long count, char out[64])
+{
+	static const char *const nouns[] = { "förp", "förpackning", "förpackningar", "burk", "burk",
+					     "burkar", NULL };
+	const char *unit = web_s(article, "unit"), *one = unit, *many = unit;
+	long long size = (long long)web_i(article, "package_size");
+
+	for (const char *const *n = nouns; *n; n += 3)
+		if (strcmp(unit, n[0]) == 0) {
+			one = n[1];
+			many = n[2];
+		}
+	if (count == 0 && size > 1)
+		snprintf(out, 64, "%s om %lld st", one, size);
+	else if (count == 0)
+		snprintf(out, 64, "%s", one);
+	else if (size > 1)
+		snprintf(out, 64, "%lld %s om %lld st", count, count == 1 ? one : many, size);
+	else
+		snprintf(out, 64, "%lld %s", count, count == 1 ? one : many);
+}
+
 void number_in_words(int n, char out[16])
 {
 	static const char *const words[] = { "noll", "en", "två", "tre", "fyra", "fem", "sex",
@@ -147,15 +169,16 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 		const char *status = web_s(it, "status");
 		json_t *by = item_by_id(out, web_i(it, "replaced_by"));
 		json_t *of = replaced_item(out, web_i(it, "id"));
+		char per[64];
+
+		package_text(a, (long long)web_i(it, "quantity_per_withdrawal"), per);
 
 		html_f(&w->h, "<li class=\"card\">\n<h3>%s</h3>\n<dl class=\"facts\">\n"
 			      "<dt>Artikel</dt><dd>%s</dd>\n"
-			      "<dt>Per uttag</dt><dd>%lld förp. à %lld %s</dd>\n"
+			      "<dt>Per uttag</dt><dd>%s</dd>\n"
 			      "<dt>Uttag kvar</dt><dd>%lld av %lld</dd>\n"
 			      "<dt>Giltig till</dt><dd>%s</dd>\n<dt>Status</dt><dd>",
-		       web_s(a, "name"), web_s(a, "article_number"),
-		       (long long)web_i(it, "quantity_per_withdrawal"),
-		       (long long)web_i(a, "package_size"), web_s(a, "unit"),
+		       web_s(a, "name"), web_s(a, "article_number"), per,
 		       (long long)web_i(it, "withdrawals_remaining"),
 		       (long long)web_i(it, "withdrawals_allowed"), web_s(it, "last_valid"));
 		/* A replaced item is cancelled ("the same article prescribed in another

@@ -100,7 +100,7 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 	html_lit(&w->h, "<fieldset>\n<legend>Vad vill du beställa?</legend>\n");
 	web_field_error(w, "rad");
 	json_array_foreach(json_object_get(items, "items"), i, it) {
-		char name[32], id[24];
+		char name[32], id[24], pack[64];
 		int64_t item = web_i(it, "id");
 		json_t *a = json_object_get(it, "article");
 
@@ -110,13 +110,13 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 		snprintf(id, sizeof(id), "%lld", (long long)item);
 		snprintf(name, sizeof(name), "antal-%lld", (long long)item);
 		snprintf(qty, sizeof(qty), "%lld", (long long)web_i(it, "quantity_per_withdrawal"));
+		package_text(a, 0, pack);
 		html_f(&w->h,
 		       "<div class=\"card\">\n<label class=\"choice\"><input type=\"checkbox\" "
-		       "name=\"rad\" value=\"%s\"%s> <span><strong>%s</strong> (%s, %lld %s per "
-		       "förpackning)</span></label>\n",
+		       "name=\"rad\" value=\"%s\"%s> <span><strong>%s</strong> (%s, %s)</span>"
+		       "</label>\n",
 		       id, checked(w, "rad", id, orderable == 1) ? " checked" : "", web_s(a, "name"),
-		       web_s(a, "article_number"), (long long)web_i(a, "package_size"),
-		       web_s(a, "unit"));
+		       web_s(a, "article_number"), pack);
 		char label[96];
 		snprintf(label, sizeof(label), "Antal förpackningar (högst %s)", qty);
 		web_input(w, name, label, "number", web_field(w, name) ? NULL : qty, false, NULL);
@@ -141,10 +141,24 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 
 	html_lit(&w->h, "<fieldset>\n<legend>Hur ska det levereras?</legend>\n");
 	web_field_error(w, "leverans");
-	radio(w, "leverans", "home",
-	      "Hem till adressen i folkbokföringen (eller till en tillfällig leveransadress "
-	      "under Mina uppgifter, de dagar den gäller)",
-	      true);
+	if (*web_s(patient, "address")) {
+		const char *pc = web_s(patient, "postal_code");
+		char home[256];
+
+		/* The address itself, so that the patient sees where it goes before sending; the
+		 * postal code as it is written ("413 29"). */
+		snprintf(home, sizeof(home), "Hem till adressen i folkbokföringen: %s, %.3s%s%s %s",
+			 web_s(patient, "address"), pc, strlen(pc) == 5 ? " " : "",
+			 strlen(pc) > 3 ? pc + 3 : "", web_s(patient, "city"));
+		radio(w, "leverans", "home", home, true);
+		html_lit(&w->h, "<p class=\"hint\">Eller till en tillfällig leveransadress, de dagar "
+				"den gäller (Mina uppgifter).</p>\n");
+	} else {
+		radio(w, "leverans", "home",
+		      "Hem till adressen i folkbokföringen (eller till en tillfällig leveransadress "
+		      "under Mina uppgifter, de dagar den gäller)",
+		      true);
+	}
 	if (json_array_size(json_object_get(points, "pickup_points")))
 		radio(w, "leverans", "pickup_point", "Till ett utlämningsställe nära dig", false);
 	if (options & ORDER_CARE_UNIT)

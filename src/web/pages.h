@@ -25,6 +25,9 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff);
 void day_in_words(const char *iso, const char *ref, char out[48]);
 /* "fyra" for 4: the numbers 0–12 in words, others in digits. */
 void number_in_words(int n, char out[16]);
+/* An article's package in words: count 0, the package ("förpackning om 4 st", "burk"); else
+ * that many ("1 förpackning om 4 st", "3 förpackningar om 4 st", "2 burkar"). */
+void package_text(json_t *article, long long count, char out[64]);
 /* Spec B 3:1: the lead time in working days in force today (the rules of the day). */
 int lead_time_today(struct web_ctx *w);
 

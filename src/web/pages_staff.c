@@ -480,7 +480,7 @@ static void article_select(struct web_ctx *w, json_t *articles)
 		html_lit(&w->h, " artikel-fel\" aria-invalid=\"true");
 	html_lit(&w->h, "\">\n<option value=\"\">Välj artikel</option>\n");
 	json_array_foreach(articles, i, a) {
-		char id[24];
+		char id[24], pack[64];
 		if (!group || strcmp(group, web_s(a, "area")) != 0) {
 			if (group)
 				html_lit(&w->h, "</optgroup>\n");
@@ -491,9 +491,10 @@ static void article_select(struct web_ctx *w, json_t *articles)
 		html_f(&w->h, "<option value=\"%s\"", id);
 		if (selected && strcmp(selected, id) == 0)
 			html_lit(&w->h, " selected");
-		html_f(&w->h, ">%s (%s), %lld %s per förpackning%s%s</option>\n", web_s(a, "name"),
-		       web_s(a, "article_number"), (long long)web_i(a, "package_size"),
-		       web_s(a, "unit"), web_b(a, "acute_assortment") ? ", akutsortiment" : "",
+		package_text(a, 0, pack);
+		html_f(&w->h, ">%s (%s), %s%s%s</option>\n", web_s(a, "name"),
+		       web_s(a, "article_number"), pack,
+		       web_b(a, "acute_assortment") ? ", akutsortiment" : "",
 		       web_b(a, "special") && !web_b(a, "stocked") ? ", specialprodukt" : "");
 	}
 	if (group)

@@ -34,6 +34,15 @@ for u in patient ombud; do
 	check "$u signs in through the form" "303" "$(wlogin "$u")"
 done
 
+# ---- The order form says where it goes and what a package holds ----
+home=$(db "SELECT address || ', ' || substr(postal_code, 1, 3) || ' ' || substr(postal_code, 4) || ' ' || city FROM patients WHERE id = 1")
+check "the form names the home address before sending" "yes" \
+	"$(get patient /bestall >/dev/null; has "Hem till adressen i folkbokföringen: $home")"
+check "each product's package in words, not packs of packs" "yes no" \
+	"$(main_text | grep -qE '\(N[0-9]+, (förpackning om [0-9]+ st|burk)\)' && echo yes) $(has 'förp per förpackning')"
+check "the prescriptions say what one withdrawal is" "yes no" \
+	"$(get patient /mina-sidor >/dev/null; main_text | grep -qE 'Per uttag [0-9]+ (förpackningar? om [0-9]+ st|burkar?)' && echo yes) $(has 'förp. à')"
+
 # ---- The receipt says where and how ----
 item=$(db "SELECT i.id FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id WHERE r.patient_id = 1 AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= '2026-11-23' AND coalesce(i.next_earliest, '') <= '2026-11-23' ORDER BY i.id LIMIT 1")
 point=$(db "SELECT id FROM pickup_points ORDER BY id LIMIT 1")
