@@ -161,23 +161,35 @@ enum lmn_rc picking_totals(struct db_conn *c, const char *until, pick_total_fn f
 }
 
 /* The shipment's columns, then those of its order and line as PICK_COLUMNS has them (o.waiting is
- * 0: a shipment's order is not read for the pick list), then the line as shipped. */
-static const char shipments_sql[] =
-	"SELECT s.id, s.order_id, s.shipped_at, s.partial, coalesce(s.outcome, ''), "
-	"coalesce(s.delivered_at, ''), coalesce(s.delivery_deviation, ''), "
-	"coalesce(s.outcome_at, ''), coalesce(s.outcome_note, ''), " PICK_COLUMNS ", "
-	"sl.quantity, sl.backordered, coalesce(s.tracking_number, '') "
-	"FROM (SELECT * FROM shipments WHERE ($1 = 0 OR outcome IS NULL) "
-	"AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3) "
-	/* not the history: open, or with an outcome since the day given */
-	"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) >= $5) "
-	"ORDER BY shipped_at, id LIMIT $4) s "
-	"JOIN shipment_lines sl ON sl.shipment_id = s.id "
-	"JOIN (SELECT orders.*, 0 AS waiting FROM orders) o ON o.id = s.order_id "
-	"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.id = sl.order_line_id "
-	"JOIN articles a ON a.id = l.article_id "
-	"LEFT JOIN pickup_points pp ON pp.id = o.pickup_point_id LEFT JOIN units u ON u.id = o.unit_id "
-	"ORDER BY s.shipped_at, s.id, l.id";
+ * 0: a shipment's order is not read for the pick list), then the line as shipped. FILTER is the
+ * inner query's filter: open ($1), the order's ($2), one ($3), and not the history: open, or with
+ * an outcome since the day given ($5). */
+#define SHIPMENTS_SQL(filter)                                                                      \
+	"SELECT s.id, s.order_id, s.shipped_at, s.partial, coalesce(s.outcome, ''), "              \
+	"coalesce(s.delivered_at, ''), coalesce(s.delivery_deviation, ''), "                        \
+	"coalesce(s.outcome_at, ''), coalesce(s.outcome_note, ''), " PICK_COLUMNS ", "              \
+	"sl.quantity, sl.backordered, coalesce(s.tracking_number, '') "                            \
+	"FROM (SELECT * FROM shipments WHERE " filter " "                                           \
+	"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) "    \
+	">= $5) ORDER BY shipped_at, id LIMIT $4) s "                                               \
+	"JOIN shipment_lines sl ON sl.shipment_id = s.id "                                          \
+	"JOIN (SELECT orders.*, 0 AS waiting FROM orders) o ON o.id = s.order_id "                  \
+	"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.id = sl.order_line_id "     \
+	"JOIN articles a ON a.id = l.article_id "                                                   \
+	"LEFT JOIN pickup_points pp ON pp.id = o.pickup_point_id LEFT JOIN units u ON u.id = o.unit_id " \
+	"ORDER BY s.shipped_at, s.id, l.id"
+
+/* One text per way in, so that each finds its rows by an index (a filter "$2 = 0 OR order_id =
+ * $2" would read every shipment of the history): one shipment by its key, an order's by
+ * shipments_order, the open ones by shipments_open in the order shipped. */
+static const char shipment_sql[] =
+	SHIPMENTS_SQL("($1 = 0 OR outcome IS NULL) AND ($2 = 0 OR order_id = $2) AND id = $3");
+static const char order_shipments_sql[] =
+	SHIPMENTS_SQL("($1 = 0 OR outcome IS NULL) AND order_id = $2 AND ($3 = 0 OR id = $3)");
+static const char open_shipments_sql[] =
+	SHIPMENTS_SQL("$1 = 1 AND outcome IS NULL AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3)");
+static const char all_shipments_sql[] =
+	SHIPMENTS_SQL("($1 = 0 OR outcome IS NULL) AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3)");
 
 enum lmn_rc picking_shipments(struct db_conn *c, bool open, int64_t order_id, int64_t shipment_id,
 			      const char *since, int64_t limit, ship_row_fn fn, void *arg,
@@ -191,7 +203,8 @@ enum lmn_rc picking_shipments(struct db_conn *c, bool open, int64_t order_id, in
 
 	if (!(r = calloc(1, sizeof(*r))))
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	if ((rc = db_prepare(c, shipments_sql, &st, err)) != LMN_OK) {
+	if ((rc = db_prepare(c, shipment_id ? shipment_sql : order_id ? order_shipments_sql
+				   : open ? open_shipments_sql : all_shipments_sql, &st, err)) != LMN_OK) {
 		free(r);
 		return rc;
 	}

@@ -145,6 +145,7 @@ PAGE_CLASSES = {
     "POST /forskrivningsrader/{id}/makulera": FORM,
     "GET /patienter/{id}/bestall": "read",
     "POST /patienter/{id}/bestall": FORM,
+    "POST /boende/bestall": FORM,
     "GET /kontaktarenden": "read",
     "POST /kontaktarenden/{id}/samtal": FORM,
     "GET /samtal": "none",  # times and topics only
