@@ -514,6 +514,8 @@ static const char *const roles[] = {
 	"customer_service", "Kundtjänst",
 	"distributor", "Distributör",
 	"admin", "Förvaltning (administratör)",
+	"secretary", "Sekreterare (samverkansfunktionen)",
+	"member", "Ledamot",
 	NULL,
 };
 
@@ -525,20 +527,124 @@ static const char *const kinds[] = {
 	NULL,
 };
 
+/* What the account form chooses from, as the API lists them (issue 20: names, never numbers or
+ * free text): the units, the agreement's municipalities and the people of the governance. */
+struct account_lists {
+	json_t *units, *municipalities, *people;
+};
+
+static void account_lists_load(struct web_ctx *w, struct account_lists *l)
+{
+	json_t *out = NULL;
+
+	l->units = l->municipalities = l->people = NULL;
+	if (web_api(w, "GET", "/api/units", NULL, NULL, &out) == 200)
+		l->units = json_incref(json_object_get(out, "units"));
+	json_decref(out);
+	out = NULL;
+	if (web_api(w, "GET", "/api/municipalities", NULL, NULL, &out) == 200)
+		l->municipalities = json_incref(json_object_get(out, "municipalities"));
+	json_decref(out);
+	out = NULL;
+	if (web_api(w, "GET", "/api/people", NULL, NULL, &out) == 200)
+		l->people = json_incref(json_object_get(out, "people"));
+	json_decref(out);
+}
+
+static void account_lists_release(struct account_lists *l)
+{
+	json_decref(l->units);
+	json_decref(l->municipalities);
+	json_decref(l->people);
+}
+
+/* The name of unit id, or "" when unknown. */
+static void unit_name(const struct account_lists *l, int64_t id, char *out, size_t size)
+{
+	json_t *u;
+	size_t i;
+
+	out[0] = '\0';
+	json_array_foreach(l->units, i, u)
+		if (web_i(u, "id") == id)
+			snprintf(out, size, "%s", web_s(u, "name"));
+}
+
+/* A <select> with a hint, its options from a list: value "" first with text none, then each
+ * item's value and text as fn writes them. The submitted value is kept. */
+typedef void (*option_fn)(json_t *item, char *value, size_t vsize, char *text, size_t tsize);
+
+static void list_select(struct web_ctx *w, const char *name, const char *label, const char *hint,
+			const char *none, json_t *list, option_fn fn)
+{
+	const char *e = web_error_for(w, name), *selected = web_field(w, name);
+	json_t *item;
+	size_t i;
+
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
+	       name, label);
+	html_f(&w->h, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", name, hint);
+	web_field_error(w, name);
+	if (e)
+		html_f(&w->h, "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint %s-fel\" "
+			      "aria-invalid=\"true\">\n", name, name, name, name);
+	else
+		html_f(&w->h, "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint\">\n", name,
+		       name, name);
+	html_f(&w->h, "<option value=\"\">%s</option>\n", none);
+	json_array_foreach(list, i, item) {
+		char value[32], text[256];
+		fn(item, value, sizeof(value), text, sizeof(text));
+		html_f(&w->h, "<option value=\"%s\"%s>%s</option>\n", value,
+		       selected && strcmp(selected, value) == 0 ? " selected" : "", text);
+	}
+	html_lit(&w->h, "</select>\n</div>\n");
+}
+
+static void unit_option(json_t *u, char *value, size_t vsize, char *text, size_t tsize)
+{
+	snprintf(value, vsize, "%lld", (long long)web_i(u, "id"));
+	snprintf(text, tsize, "%s – %s, kostnadsställe %s", web_s(u, "name"),
+		 web_s(u, "care_provider"), web_s(u, "cost_centre"));
+}
+
+static void municipality_option(json_t *m, char *value, size_t vsize, char *text, size_t tsize)
+{
+	snprintf(value, vsize, "%s", json_string_value(m) ? json_string_value(m) : "");
+	snprintf(text, tsize, "%s", value);
+}
+
+static void person_option(json_t *p, char *value, size_t vsize, char *text, size_t tsize)
+{
+	snprintf(value, vsize, "%lld", (long long)web_i(p, "id"));
+	if (*web_s(p, "organisation"))
+		snprintf(text, tsize, "%s (%s)", web_s(p, "name"), web_s(p, "organisation"));
+	else
+		snprintf(text, tsize, "%s", web_s(p, "name"));
+}
+
 static int users_page(struct web_ctx *w, unsigned status)
 {
 	json_t *out = NULL, *u;
 	int64_t me = web_i(json_object_get(w->me, "user"), "id");
+	struct account_lists lists;
 	size_t i;
 
+	account_lists_load(w, &lists);
 	web_begin(w, "Användare");
 	if (web_query(w, "ny"))
 		notice(w, "Kontot är skapat.");
 	if (web_query(w, "stangd"))
 		notice(w, "Kontot är stängt. Inloggning, sessioner och API-nycklar slutade gälla.");
+	if (web_query(w, "oppnad"))
+		notice(w, "Kontot är öppnat igen. Personen loggar in med sitt tidigare lösenord; "
+			  "API-nycklarna är fortfarande återkallade.");
 	if (web_api(w, "GET", "/api/users", NULL, NULL, &out) != 200) {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 	} else {
+		/* A scroll region of its own, so the table never widens the page. */
+		html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+				"aria-label=\"Personalens konton\">\n");
 		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Personalens konton (patienter "
 				"loggar in med regionens inloggning)</caption>\n<thead><tr>"
 				"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
@@ -547,16 +653,21 @@ static int users_page(struct web_ctx *w, unsigned status)
 				"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
 				"<tbody>\n");
 		json_array_foreach(json_object_get(out, "users"), i, u) {
-			char unit[24] = "", action[64], created[11];
+			char unit[320] = "", action[64], created[11];
 			int64_t id = web_i(u, "id");
 			bool active = web_b(u, "active");
 			snprintf(created, sizeof(created), "%s", web_s(u, "created_at"));
-			if (web_i(u, "unit_id"))
-				snprintf(unit, sizeof(unit), "%lld", (long long)web_i(u, "unit_id"));
+			if (web_i(u, "unit_id")) {
+				unit_name(&lists, web_i(u, "unit_id"), unit, sizeof(unit));
+				if (!*unit)
+					snprintf(unit, sizeof(unit), "Enhet %lld",
+						 (long long)web_i(u, "unit_id"));
+			}
 			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
 				      "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
 				      "<td data-label=\"Enhet\">%s</td><td data-label=\"Kommun\">%s</td>"
-				      "<td data-label=\"Status\">%s</td><td data-label=\"Skapat\">%s</td>"
+				      "<td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
+				      "class=\"date\">%s</td>"
 				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
 				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
 			       web_s(u, "username"), web_s(u, "display_name"),
@@ -565,15 +676,20 @@ static int users_page(struct web_ctx *w, unsigned status)
 			       unit, web_s(u, "municipality"), active ? "aktivt" : "stängt", created,
 			       (long long)id, web_s(u, "username"));
 			if (active && id != me) {
-				snprintf(action, sizeof(action), "/admin/anvandare/%lld/stang", (long long)id);
+				/* Closing asks first (issue 20): a page whose "Ja" closes it. */
+				html_f(&w->h, "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "
+					      "<span class=\"sr\">%s</span></a>\n",
+				       (long long)id, web_s(u, "username"));
+			} else if (!active) {
+				snprintf(action, sizeof(action), "/admin/anvandare/%lld/oppna", (long long)id);
 				web_form(w, action, false);
-				html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Stäng kontot "
+				html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Öppna kontot igen "
 					      "<span class=\"sr\">%s</span></button>\n</form>\n",
 				       web_s(u, "username"));
 			}
 			html_lit(&w->h, "</td></tr>\n");
 		}
-		html_lit(&w->h, "</tbody>\n</table>\n");
+		html_lit(&w->h, "</tbody>\n</table>\n</div>\n");
 	}
 	json_decref(out);
 	html_lit(&w->h, "<h2>Skapa ett konto</h2>\n");
@@ -583,14 +699,21 @@ static int users_page(struct web_ctx *w, unsigned status)
 	web_input(w, "namn", "Namn och titel", "text", NULL, true, NULL);
 	web_select(w, "roll", "Roll", roles, NULL);
 	web_select(w, "typ", "Typ av konto", kinds, NULL);
-	web_input(w, "enhet", "Enhetens nummer", "number", NULL, false,
-		  "Krävs för förskrivare och kommunala förskrivare.");
-	web_input(w, "kommun", "Kommun", "text", NULL, false,
-		  "Krävs för kommunala förskrivare och kommunala beställare.");
+	list_select(w, "enhet", "Enhet", "Krävs för förskrivare och kommunala förskrivare.",
+		    "Ingen enhet", lists.units, unit_option);
+	list_select(w, "kommun", "Kommun",
+		    "Krävs för kommunala förskrivare och kommunala beställare. Bara avtalets "
+		    "kommuner kan väljas.",
+		    "Ingen kommun", lists.municipalities, municipality_option);
+	list_select(w, "person", "Person i styrningen",
+		    "Krävs för ledamöter: personen vars uppdrag kontot visar. En sekreterare kan "
+		    "också kopplas till en person.",
+		    "Ingen person", lists.people, person_option);
 	web_input(w, "losenord", "Lösenord", "password", "", false,
 		  "Minst 10 tecken. Lämna tomt om personen bara loggar in via regionens "
 		  "inloggning.");
 	web_form_end(w, "Skapa kontot");
+	account_lists_release(&lists);
 	return web_end(w, status);
 }
 
@@ -599,13 +722,27 @@ int page_admin_users(struct web_ctx *w)
 	return users_page(w, 200);
 }
 
+/* A form's id field (unit, person) into the body as key; false when it is not a number. */
+static bool id_field(json_t *body, const char *key, const char *value)
+{
+	char *end;
+	long long n;
+
+	if (!value || !*value)
+		return true;
+	n = strtoll(value, &end, 10);
+	if (*end || n < 1)
+		return false;
+	json_object_set_new(body, key, json_integer(n));
+	return true;
+}
+
 int page_admin_users_post(struct web_ctx *w)
 {
 	const char *map[] = { "username", "anvandarnamn", "display_name", "namn", "role", "roll",
 			      "unit_id", "enhet", "municipality", "kommun", "password", "losenord",
-			      "kind", "typ", NULL };
-	const char *kind = web_field(w, "typ");
-	const char *unit = web_field(w, "enhet"), *municipality = web_field(w, "kommun");
+			      "kind", "typ", "person_id", "person", NULL };
+	const char *kind = web_field(w, "typ"), *municipality = web_field(w, "kommun");
 	const char *password = web_field(w, "losenord");
 	json_t *body, *out = NULL;
 	char path[64];
@@ -619,15 +756,13 @@ int page_admin_users_post(struct web_ctx *w)
 		web_error(w, "namn", "Texten kunde inte läsas (ogiltig UTF-8).");
 		return users_page(w, 400);
 	}
-	if (unit && *unit) {
-		char *end;
-		long long n = strtoll(unit, &end, 10);
-		if (*end || n < 1) {
-			json_decref(body);
-			web_error(w, "enhet", "Enhetens nummer är ett heltal, till exempel 1.");
-			return users_page(w, 400);
-		}
-		json_object_set_new(body, "unit_id", json_integer(n));
+	if (!id_field(body, "unit_id", web_field(w, "enhet")))
+		web_error(w, "enhet", "Välj en enhet i listan.");
+	if (!id_field(body, "person_id", web_field(w, "person")))
+		web_error(w, "person", "Välj en person i listan.");
+	if (w->nerrors) {
+		json_decref(body);
+		return users_page(w, 400);
 	}
 	if (municipality && *municipality)
 		json_object_set_new(body, "municipality", json_string(municipality));
@@ -646,12 +781,56 @@ int page_admin_users_post(struct web_ctx *w)
 	return web_redirect(w, path);
 }
 
+static json_t *staff_user(struct web_ctx *w, int64_t id);
+
+/* Without JavaScript, closing an account asks first: this page, whose "Ja" posts the confirmed
+ * close (issue 20). */
+static int deactivate_confirm(struct web_ctx *w)
+{
+	json_t *u = staff_user(w, w->id[0]);
+	char path[64], title[128];
+
+	if (!u)
+		return web_message(w, 404, "Användaren finns inte",
+				   "Det finns inget personalkonto med det numret.");
+	if (!web_b(u, "active")) {
+		json_decref(u);
+		return web_redirect(w, "/admin/anvandare");
+	}
+	if (web_i(u, "id") == web_i(json_object_get(w->me, "user"), "id")) {
+		json_decref(u);
+		return web_message(w, 409, "Ditt eget konto", "Du kan inte stänga ditt eget konto.");
+	}
+	snprintf(title, sizeof(title), "Vill du stänga kontot %s?", web_s(u, "username"));
+	web_begin(w, title);
+	html_f(&w->h, "<p>%s (%s). När kontot stängs kan det inte längre logga in, dess "
+		      "sessioner avslutas och dess API-nycklar återkallas, på en gång.</p>\n"
+		      "<p>Du kan öppna kontot igen senare; då gäller det tidigare lösenordet, men "
+		      "API-nycklarna förblir återkallade.</p>\n<div class=\"confirm-actions\">\n",
+	       web_s(u, "display_name"), web_sv(web_s(u, "role")));
+	snprintf(path, sizeof(path), "/admin/anvandare/%lld/stang", (long long)w->id[0]);
+	web_form(w, path, false);
+	html_lit(&w->h, "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+			"<button type=\"submit\" class=\"secondary\">Ja, stäng kontot</button>\n"
+			"</form>\n<p><a class=\"button\" href=\"/admin/anvandare\">Nej, behåll det</a>"
+			"</p>\n</div>\n");
+	json_decref(u);
+	return web_end(w, 200);
+}
+
+int page_admin_user_deactivate_confirm(struct web_ctx *w)
+{
+	return deactivate_confirm(w);
+}
+
 int page_admin_user_deactivate(struct web_ctx *w)
 {
 	char path[64];
 	json_t *out = NULL;
 	int status;
 
+	if (!web_field(w, "bekraftad"))
+		return deactivate_confirm(w);
 	snprintf(path, sizeof(path), "/api/users/%lld/deactivate", (long long)w->id[0]);
 	status = web_api(w, "POST", path, NULL, NULL, &out);
 	if (status != 200) {
@@ -661,6 +840,24 @@ int page_admin_user_deactivate(struct web_ctx *w)
 	}
 	json_decref(out);
 	snprintf(path, sizeof(path), "/admin/anvandare?stangd=%lld", (long long)w->id[0]);
+	return web_redirect(w, path);
+}
+
+int page_admin_user_reopen(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/users/%lld/reopen", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status != 200) {
+		web_problem(w, out, NULL);
+		json_decref(out);
+		return users_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/admin/anvandare?oppnad=%lld", (long long)w->id[0]);
 	return web_redirect(w, path);
 }
 

@@ -327,6 +327,24 @@ check "the article kept its flags and name" "True False False Näringsdryck ener
 # ---- Staff accounts and tokens ----
 check "the accounts page" "200" "$(get admin /admin/anvandare)"
 keep anvandare
+# Issue 20: units and municipalities are chosen by name from lists, every role can be created.
+check "the unit is chosen by name, not typed as a number" "1 0 yes" \
+	"$(grep -c '<select id="enhet" name="enhet"' "$TMP/page.html") $(grep -c 'id="enhet"[^>]*type="number"' "$TMP/page.html") $(grep -q '<option value="5">Hemsjukvården Borås – ' "$TMP/page.html" && echo yes)"
+check "the municipality is chosen from the agreement's 49" "1 49" \
+	"$(grep -c '<select id="kommun" name="kommun"' "$TMP/page.html") $(sed -n '/<select id="kommun"/,/<\/select>/p' "$TMP/page.html" | grep -c '<option value="[^"]')"
+check "the roles include secretary and member, in Swedish" "1 1 0" \
+	"$(grep -c '<option value="secretary">Sekreterare' "$TMP/page.html") $(grep -c '<option value="member">Ledamot</option>' "$TMP/page.html") $(sed -n '/<select id="roll"/,/<\/select>/p' "$TMP/page.html" | grep -c '>[a-z_]*</option>')"
+check "units are listed by name" "yes" \
+	"$(grep -A1 '<th scope="row" data-label="Användarnamn">forskrivare</th>' "$TMP/page.html" | grep -q 'data-label="Enhet">[A-ZÅÄÖ][^<0-9]*</td>' && echo yes)"
+check "every fault at once, each next to its field" "400 4 yes" \
+	"$(post admin /admin/anvandare --data-urlencode 'anvandarnamn=Ä' -d namn= -d roll=municipal_orderer -d kommun=Boras -d losenord=kort) $(grep -c 'class="field-error" id="\(anvandarnamn\|namn\|kommun\|losenord\)-fel"' "$TMP/page.html") $(grep -q 'id="kommun" name="kommun" aria-describedby="kommun-hint kommun-fel" aria-invalid="true"' "$TMP/page.html" && echo yes)"
+keep anvandare-alla-fel
+check "a misspelt municipality is refused" "yes" "$(grep -q 'Boras är inte en av avtalets 49 kommuner' "$TMP/page.html" && echo yes)"
+check "a member needs a person of the governance" "400 yes" \
+	"$(post admin /admin/anvandare -d anvandarnamn=ny.ledamot -d namn=Ledamot -d roll=member -d losenord=ett-langt-losenord) $(grep -q 'id="person-fel"' "$TMP/page.html" && echo yes)"
+person=$(sed -n '/<select id="person"/,/<\/select>/p' "$TMP/page.html" | grep -o '<option value="[0-9][0-9]*"' | head -1 | grep -o '[0-9]*')
+check "a member is created with their person, and a secretary" "303 303" \
+	"$(post admin /admin/anvandare -d anvandarnamn=ny.ledamot -d namn=Ledamot -d roll=member -d person="$person" -d losenord=ett-langt-losenord) $(post admin /admin/anvandare -d anvandarnamn=ny.sekreterare -d namn=Sekreterare -d roll=secretary -d losenord=ett-langt-losenord)"
 check "a prescriber without a unit is refused on the unit's field" "400 yes" \
 	"$(post admin /admin/anvandare -d anvandarnamn=ny.forskrivare --data-urlencode 'namn=Ny Förskrivare' -d roll=prescriber -d losenord=ett-langt-losenord) $(grep -A1 'id="enhet-fel"' "$TMP/page.html" | grep -q 'enhet' && echo yes)"
 keep anvandare-fel
@@ -366,8 +384,18 @@ check "each revoke button names its token for a screen reader" "1" \
 check "another user's token is not revoked from this page" "404" "$(post admin "/admin/anvandare/1/nycklar/$tid/aterkalla")"
 check "revoking it" "303" "$(post admin "/admin/anvandare/$iid/nycklar/$tid/aterkalla")"
 check "then it no longer works" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret" "$B/api/me")"
-check "closing the account" "303 /admin/anvandare?stangd=$uid" "$(post admin "/admin/anvandare/$uid/stang") $(cat "$TMP/location")"
+check "closing the account asks first, without JavaScript" "200 yes" \
+	"$(get admin "/admin/anvandare/$uid/stang") $(grep -q '<h1>Vill du stänga kontot ny.forskrivare?</h1>' "$TMP/page.html" && grep -q 'name="bekraftad" value="1"' "$TMP/page.html" && echo yes)"
+keep anvandare-stang
+check "a post without the confirmation only asks" "200 yes" \
+	"$(post admin "/admin/anvandare/$uid/stang") $(grep -q 'Ja, stäng kontot' "$TMP/page.html" && echo yes)"
+check "it can still sign in" "303" "$(wlogin ny.forskrivare ett-langt-losenord)"
+check "closing the account" "303 /admin/anvandare?stangd=$uid" "$(post admin "/admin/anvandare/$uid/stang" -d bekraftad=1) $(cat "$TMP/location")"
 check "it can no longer sign in" "401" "$(wlogin ny.forskrivare ett-langt-losenord)"
+check "the closed account is listed with a button to reopen it" "200 1" \
+	"$(get admin "/admin/anvandare?stangd=$uid") $(grep -c "action=\"/admin/anvandare/$uid/oppna\"" "$TMP/page.html")"
+check "reopening it" "303 /admin/anvandare?oppnad=$uid" "$(post admin "/admin/anvandare/$uid/oppna") $(cat "$TMP/location")"
+check "it signs in again" "303" "$(wlogin ny.forskrivare ett-langt-losenord)"
 check "the administrator cannot close their own account" "409" \
 	"$(post admin "/admin/anvandare/$(body admin GET /api/me | json 'd["user"]["id"]')/stang")"
 
