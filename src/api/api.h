@@ -169,6 +169,10 @@ int api_json_text(struct api_ctx *ctx, unsigned status, struct buf *body);
 /* application/problem+json (RFC 9457); field, rule and code may be NULL. */
 int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
 		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A problem with members of its own besides the standard ones (extra: an object, stolen; may be
+ * NULL). */
+int api_problem_with(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
+		     json_t *extra, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* A problem with several faults at once (RFC 9457's extension member "errors": each an object
  * {"field", "detail"}, stolen): field and detail of the whole are the first fault's. */
 int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t *errors);

@@ -97,6 +97,23 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 	return problem_send(ctx, status, problem_object(status, code, field, rule, detail));
 }
 
+int api_problem_with(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
+		     json_t *extra, const char *fmt, ...)
+{
+	char detail[768];
+	va_list ap;
+	json_t *o;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	o = problem_object(status, code, field, NULL, detail);
+	if (o && extra)
+		json_object_update_missing(o, extra);
+	json_decref(extra);
+	return problem_send(ctx, status, o);
+}
+
 int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t *errors)
 {
 	json_t *first = json_array_get(errors, 0);

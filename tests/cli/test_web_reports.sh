@@ -63,8 +63,19 @@ check_grep "with the demo's example amounts" "52,00${nb}kr (exempelbelopp)" "$TM
 check "a fee from the past is refused" "422" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-01-01)"
 check_grep "with the reason next to the date" 'giltig_fran-fel' "$TMP/page.html"
 check "a fee from next month is saved" "303" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-12-01)"
-get admin '/admin/avgifter' >/dev/null
+check "to the fee tables, saying what was saved" "/admin/avgifter?sparad=delivery&fran=2026-12-01" \
+	"$(sed -n 's/^[Ll]ocation: \(.*\)\r$/\1/p' "$TMP/headers")"
+get admin '/admin/avgifter?sparad=delivery&fran=2026-12-01' >/dev/null
 check_grep "and listed" "2026-12-01</td><td class=\"num\" data-label=\"Belopp\">55,00${nb}kr" "$TMP/page.html"
+check_grep "with a confirmation (issue 20)" "role=\"status\"><p><strong>Avgiften är sparad: Leveransavgift 55,00${nb}kr från 2026-12-01.</strong>" "$TMP/page.html"
+check "the same day again with another amount asks first" "200 yes" \
+	"$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=56,00 --data-urlencode giltig_fran=2026-12-01) $(grep -q "Leveransavgift från 2026-12-01 är 55,00${nb}kr. Ersätt med 56,00${nb}kr?" "$TMP/page.html" && grep -q 'name="ersatt" value="1"' "$TMP/page.html" && echo yes)"
+check "and has not overwritten it" "5500" \
+	"$(body admin GET /api/fees | json '" ".join(str(f["amount_ore"]) for f in d["fees"] if f["kind"] == "delivery" and f["valid_from"] == "2026-12-01")')"
+check "its Ja replaces it" "303 5600" \
+	"$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=56,00 --data-urlencode giltig_fran=2026-12-01 -d ersatt=1) $(body admin GET /api/fees | json '" ".join(str(f["amount_ore"]) for f in d["fees"] if f["kind"] == "delivery" and f["valid_from"] == "2026-12-01")')"
+get admin '/admin/avgifter?sparad=delivery&fran=2026-12-01&ersatt=1' >/dev/null
+check_grep "saying so" "Avgiften är ersatt: Leveransavgift 56,00${nb}kr från 2026-12-01." "$TMP/page.html"
 
 "$LMN" report tertial 2025 3 --db "$TMP/lmn.db" --format html >"$TMP/r.html"
 check "lmn report --format html writes a whole page" "1 2 1" \
