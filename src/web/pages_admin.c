@@ -36,6 +36,26 @@ static void notice(struct web_ctx *w, const char *text)
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
 }
 
+/* An import error's message without its "rad N, kolumn X: " or "rad N: ", which the table's own
+ * columns show (issue 20); the message itself when it has neither. */
+static const char *error_text(const char *msg)
+{
+	const char *p = msg;
+
+	if (strncmp(p, "rad ", 4) != 0)
+		return msg;
+	p += 4;
+	if (*p < '0' || *p > '9')
+		return msg;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (strncmp(p, ", kolumn ", 9) == 0 && strstr(p, ": "))
+		p = strstr(p, ": ");
+	if (strncmp(p, ": ", 2) != 0)
+		return msg;
+	return p + 2;
+}
+
 /* ---- Assortment and prices ---- */
 
 /* The area filter's options: all, then every product area of the list (issue 18: data). */
@@ -52,6 +72,41 @@ static void area_options(const char **opts)
 	opts[n] = NULL;
 }
 
+/* The assortment file's format, in Swedish (issue 20). The English headings of older files
+ * (article_number …) are read as well. */
+static void format_table(struct web_ctx *w)
+{
+	static const char *const cols[][3] = {
+		{ "artikelnummer", "1–32 tecken: A–Z, a–z, 0–9, bindestreck, punkt, snedstreck eller "
+				   "understreck. Ett nummer får finnas en gång i filen.", "ja" },
+		{ "namn", "Artikelns namn, som förskrivare och patienter ser det.", "ja" },
+		{ "område", "Produktområdets namn, till exempel Nutrition eller Inkontinens.", "ja" },
+		{ "enhet", "Förpackningens enhet, till exempel förp eller st.", "ja" },
+		{ "förpackningsstorlek", "Antal per förpackning, ett heltal.", "ja" },
+		{ "leverantör", "Leverantörens namn.", "ja" },
+		{ "lagerlagd", "ja eller nej.", "ja" },
+		{ "akutsortiment", "ja eller nej; ja bara för en lagerlagd artikel. Tomt är nej.", "nej" },
+		{ "specialprodukt", "ja eller nej. En specialprodukt är inte lagerlagd. Tomt är nej.",
+		  "nej" },
+		{ "pris", "Pris i kronor med högst två decimaler, till exempel 81,55.", "ja" },
+		{ "pris_från", "Datum ÅÅÅÅ-MM-DD då priset börjar gälla. Tomt: datumet ovan.", "nej" },
+	};
+
+	html_lit(&w->h, "<h3>Filens format</h3>\n<p>Semikolon eller komma mellan fälten, en artikel "
+			"per rad, kolumnerna i valfri ordning. Stora eller små bokstäver spelar ingen "
+			"roll, och å, ä och ö kan skrivas a, a och o. Äldre filer med engelska "
+			"kolumnnamn läses också.</p>\n");
+	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Kolumnerna i sortimentsfilen"
+			"</caption>\n<thead><tr><th scope=\"col\">Kolumn</th>"
+			"<th scope=\"col\">Innehåll</th><th scope=\"col\">Krävs</th></tr></thead>\n"
+			"<tbody>\n");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Kolumn\"><code>%s</code></th>"
+			      "<td data-label=\"Innehåll\">%s</td><td data-label=\"Krävs\">%s</td></tr>\n",
+		       cols[i][0], cols[i][1], cols[i][2]);
+	html_lit(&w->h, "</tbody>\n</table>\n");
+}
+
 static void upload_form(struct web_ctx *w)
 {
 	const char *e = web_error_for(w, "fil");
@@ -62,20 +117,22 @@ static void upload_form(struct web_ctx *w)
 	web_form(w, "/admin/sortiment/import", true);
 	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"fil\">Sortimentsfil (CSV)</label>\n",
 	       e ? " invalid" : "");
-	html_lit(&w->h, "<p class=\"hint\" id=\"fil-hint\">Kolumner: article_number, name, area, unit, "
-			"package_size, supplier, stocked, price och valfritt acute_assortment, special, "
-			"price_from.</p>\n");
+	html_lit(&w->h, "<p class=\"hint\" id=\"fil-hint\">Rubrikraden har kolumnerna artikelnummer, "
+			"namn, område, enhet, förpackningsstorlek, leverantör, lagerlagd och pris, och "
+			"kan ha akutsortiment, specialprodukt och pris_från. Se filens format "
+			"nedan.</p>\n");
 	web_field_error(w, "fil");
 	html_lit(&w->h, "<input id=\"fil\" name=\"fil\" type=\"file\" accept=\".csv,text/csv\" required");
 	if (e)
 		html_lit(&w->h, " aria-describedby=\"fil-hint fil-fel\" aria-invalid=\"true\">\n</div>\n");
 	else
 		html_lit(&w->h, " aria-describedby=\"fil-hint\">\n</div>\n");
-	web_input(w, "pris_fran", "Priserna gäller från (för rader utan price_from)", "date", NULL,
+	web_input(w, "pris_fran", "Priserna gäller från (för rader utan pris_från)", "date", NULL,
 		  false, "Lämna tomt för i dag. Ett pris som redan har gällt kan inte ändras i "
 			 "efterhand.");
 	web_form_end(w, "Ladda upp och importera");
 	html_lit(&w->h, "<p><a href=\"/admin/importer\">Tidigare importer</a></p>\n");
+	format_table(w);
 }
 
 static void articles_table(struct web_ctx *w)
@@ -359,10 +416,7 @@ int page_admin_price_post(struct web_ctx *w)
 	if (strcmp(web_s(out, "state"), "done") != 0) {
 		/* Show the import's errors next to the form's fields. */
 		json_array_foreach(json_object_get(out, "errors"), i, e) {
-			const char *col = web_s(e, "column"), *msg = web_s(e, "message");
-			/* "rad 2, kolumn price_from: priset …": the form has no lines or columns. */
-			if (strncmp(msg, "rad ", 4) == 0 && strstr(msg, ": "))
-				msg = strstr(msg, ": ") + 2;
+			const char *col = web_s(e, "column"), *msg = error_text(web_s(e, "message"));
 			web_error(w, strcmp(col, "price_from") == 0 ? "giltig_fran"
 				     : strcmp(col, "price") == 0    ? "pris"
 								    : "",
@@ -490,9 +544,13 @@ int page_admin_import(struct web_ctx *w)
 				"<th scope=\"col\">Kolumn</th><th scope=\"col\">Fel</th></tr></thead>\n"
 				"<tbody>\n");
 		json_array_foreach(json_object_get(o, "errors"), i, e) {
-			html_f(&w->h, "<tr><td data-label=\"Rad\" class=\"num\">%lld</td>"
+			char line[24] = "–";
+			if (web_i(e, "line"))
+				snprintf(line, sizeof(line), "%lld", (long long)web_i(e, "line"));
+			html_f(&w->h, "<tr><td data-label=\"Rad\" class=\"num\">%s</td>"
 				      "<td data-label=\"Kolumn\">%s</td><td data-label=\"Fel\">%s</td></tr>\n",
-			       (long long)web_i(e, "line"), web_s(e, "column"), web_s(e, "message"));
+			       line, *web_s(e, "column") ? web_s(e, "column") : "–",
+			       error_text(web_s(e, "message")));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 		if (total > (int64_t)shown)

@@ -298,7 +298,7 @@ check "its page says it failed and that nothing was imported" "yes" \
 python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); t=re.search(r"<caption>Fel i filen, i radordning</caption>.*?</table>", s, re.S).group(0)
 for r in re.findall(r"<tr><td.*?</tr>", t): print("|".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)))' "$TMP/page.html" >"$TMP/errors.txt"
 check "with a table of every error by line and column" "3|price 4|area" "$(cut -d'|' -f1,2 "$TMP/errors.txt" | tr '\n' ' ' | sed 's/ $//')"
-check "and its message" "rad 3, kolumn price: \"12,345\" har fler än två decimaler" "$(head -1 "$TMP/errors.txt" | cut -d'|' -f3)"
+check "and its message, without repeating line and column (issue 20)" "\"12,345\" har fler än två decimaler" "$(head -1 "$TMP/errors.txt" | cut -d'|' -f3)"
 check "nothing of it was written" "0" "$(body admin GET '/api/articles?q=Testartikel%20ett' | json 'len(d["articles"])')"
 check "a date that is not a date is refused on its field" "400 yes" \
 	"$(upload /admin/sortiment/import "$TMP/bad.csv" -F pris_fran=2026-13-01) $(grep -q 'id="pris_fran-fel"' "$TMP/page.html" && echo yes)"
@@ -307,6 +307,33 @@ check "an upload without a file is refused on its field" "400 yes" \
 check "the imports are listed, newest first" "200 $bad $imp2 $imp" \
 	"$(get admin /admin/importer) $(grep -o 'href="/admin/importer/[0-9]*"' "$TMP/page.html" | grep -o '[0-9]*' | tr '\n' ' ' | sed 's/ $//')"
 keep importer
+
+# Issue 20: the format in Swedish, on the page and in the file.
+check "the upload page shows the Swedish format" "200 11 0" \
+	"$(get admin /admin/sortiment) $(sed -n '/<caption>Kolumnerna i sortimentsfilen/,/<\/table>/p' "$TMP/page.html" | grep -c '<th scope="row" data-label="Kolumn"><code>') $(grep -c 'article_number\|price_from' "$TMP/page.html")"
+printf 'artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris;pris_från\r\n' >"$TMP/sv.csv"
+printf 'S1;Svensk testartikel;Nutrition;st;1;Exempel AB;ja;10,50;2026-12-01\r\n' >>"$TMP/sv.csv"
+printf 'S2;Svensk testartikel två;Inkontinens;st;10;Exempel AB;nej;12,345;2026-12-01\r\n' >>"$TMP/sv.csv"
+check "a file with Swedish headings and area names uploads" "303" "$(upload /admin/sortiment/import "$TMP/sv.csv")"
+sv=$(sed -n 's|^/admin/importer/\([0-9]*\)$|\1|p' "$TMP/location")
+for _ in $(seq 1 200); do
+	get admin "/admin/importer/$sv" >/dev/null
+	grep -q '<progress' "$TMP/page.html" || break
+	sleep 0.05
+done
+check "its error names the Swedish column" "3|pris|\"12,345\" har fler än två decimaler" \
+	"$(python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); t=re.search(r"<caption>Fel i filen, i radordning</caption>.*?</table>", s, re.S).group(0)
+for r in re.findall(r"<tr><td.*?</tr>", t): print("|".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)))' "$TMP/page.html")"
+sed -i 's/12,345/12,34/' "$TMP/sv.csv"
+check "corrected, it imports" "303" "$(upload /admin/sortiment/import "$TMP/sv.csv")"
+sv=$(sed -n 's|^/admin/importer/\([0-9]*\)$|\1|p' "$TMP/location")
+for _ in $(seq 1 200); do
+	get admin "/admin/importer/$sv" >/dev/null
+	grep -q '<progress' "$TMP/page.html" || break
+	sleep 0.05
+done
+check "both articles, in their areas" "yes incontinence" \
+	"$(main_text | grep -q 'Importen är klar. Fil sv.csv Rader 2 Nya artiklar 2' && echo yes) $(body admin GET '/api/articles?q=Svensk%20testartikel%20tv%C3%A5' | json 'd["articles"][0]["area"]')"
 
 # ---- One price ----
 check "the price form of an article" "200" "$(get admin '/admin/priser?artikel=N10001')"
