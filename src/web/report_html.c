@@ -551,8 +551,12 @@ void report_html_invoice(struct html *h, json_t *inv)
 		html_f(h, "<th scope=\"col\" class=\"num\">%s</th>", titles[k]);
 	html_lit(h, "<th scope=\"col\" class=\"num\">Summa</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(inv, "lines"), i, l) {
-		html_f(h, "<tr><th scope=\"row\">%s</th><td>%s</td>", web_s(l, "care_provider"),
+		/* The cost centre with its unit's name (issue 20), not a bare number. */
+		html_f(h, "<tr><th scope=\"row\">%s</th><td>%s", web_s(l, "care_provider"),
 		       web_s(l, "cost_centre"));
+		if (*web_s(l, "cost_centre_name"))
+			html_f(h, " <span class=\"muted\">%s</span>", web_s(l, "cost_centre_name"));
+		html_lit(h, "</td>");
 		money_cell(h, l, "product_ore");
 		for (int k = 0; k < 4; k++) {
 			json_t *f = json_object_get(json_object_get(l, "fees"), fees[k]);

@@ -84,6 +84,8 @@ total=$(body admin GET '/api/reports/invoice-basis?month=2026-02' | json 'd["tot
 kronor=$(python3 -c "t = $total; print(f'{t // 100:,}'.replace(',', '\u00a0') + ',%02d' % (t % 100))")
 check_grep "its total is the API's, in kronor with thousands separators" "<strong>$kronor${nb}kr</strong>" "$TMP/page.html"
 check "no amount without its thousands separator (issue 20)" "0" "$(grep -c '[0-9]\{4\},[0-9][0-9] kr' "$TMP/page.html")"
+check "each cost centre with its unit's name (issue 20)" "yes yes" \
+	"$(grep -q '<td>1001 <span class="muted">Vårdcentralen Solgläntan</span></td>' "$TMP/page.html" && echo yes) $(body admin GET '/api/reports/invoice-basis?month=2026-02' | json '"yes" if all(l["cost_centre_name"] for l in d["lines"]) else "no"')"
 check "the surplus repayment" "200" "$(get admin '/admin/fakturaunderlag?manad=2026-02&ar=2025&overskott=3800000')"
 check_grep "repaid in full, to the öre" "<strong>3${nb}800${nb}000,00${nb}kr</strong>" "$TMP/page.html"
 
