@@ -1108,6 +1108,42 @@ static void param_value(struct web_ctx *w, const char *type, const char *value)
 	}
 }
 
+/* The length of what must stay on one line at s: a date ("2018-05-01") or a section of a
+ * specification ("B 3:1"); 0 for anything else. */
+static size_t unbreakable(const char *s)
+{
+	size_t d;
+
+	if (strspn(s, "0123456789") == 4 && s[4] == '-' && strspn(s + 5, "0123456789") == 2 &&
+	    s[7] == '-' && strspn(s + 8, "0123456789") == 2)
+		return 10;
+	if (s[0] >= 'A' && s[0] <= 'D' && s[1] == ' ' && (d = strspn(s + 2, "0123456789")) > 0 &&
+	    s[2 + d] == ':' && strspn(s + 3 + d, "0123456789") > 0)
+		return 3 + d + strspn(s + 3 + d, "0123456789");
+	return 0;
+}
+
+/* Text with every date and section in it kept on one line: a cell never breaks "2018-05-01" at
+ * its hyphens (issue 20), nor "B 3:1" after its letter. */
+static void text_dates_nowrap(struct web_ctx *w, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *q = p;
+		size_t n = 0;
+		for (q = p; *q && !((q == s || q[-1] == ' ' || q[-1] == '(') && (n = unbreakable(q)));)
+			q++;
+		html_textn(&w->h, p, (size_t)(q - p));
+		if (!*q)
+			break;
+		html_lit(&w->h, "<span class=\"nowrap\">");
+		html_textn(&w->h, q, n);
+		html_lit(&w->h, "</span>");
+		p = q + n;
+	}
+}
+
 int page_admin_rules(struct web_ctx *w)
 {
 	const char *date = web_query(w, "datum");
@@ -1133,7 +1169,8 @@ int page_admin_rules(struct web_ctx *w)
 	}
 	/* The first set has no start date: its versions precede the change log. */
 	if (*web_s(out, "set_from"))
-		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från %s",
+		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från "
+			      "<span class=\"nowrap\">%s</span>",
 		       web_s(out, "on"), web_s(out, "set_from"));
 	else
 		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller sedan före "
@@ -1143,7 +1180,7 @@ int page_admin_rules(struct web_ctx *w)
 		char last[11];
 		if (date_parse(web_s(out, "next_change"), 10, &next) == LMN_OK) {
 			date_format(next - 1, last);
-			html_f(&w->h, " till och med %s", last);
+			html_f(&w->h, " till och med <span class=\"nowrap\">%s</span>", last);
 		}
 	}
 	html_lit(&w->h, ".</p>\n");
@@ -1153,9 +1190,12 @@ int page_admin_rules(struct web_ctx *w)
 		char name[160];
 		snprintf(name, sizeof(name), "%s%s%s", id[0] >= 'A' && id[0] <= 'D' ? id : "",
 			 id[0] >= 'A' && id[0] <= 'D' ? " " : "", web_s(sec, "title"));
-		html_f(&w->h, "<h2>%s</h2>\n<table class=\"responsive\">\n<caption>%s: parametrarna "
-			      "den %s</caption>\n",
-		       name, name, web_s(out, "on"));
+		html_lit(&w->h, "<h2>");
+		text_dates_nowrap(w, name);
+		html_lit(&w->h, "</h2>\n<table class=\"responsive\">\n<caption>");
+		text_dates_nowrap(w, name);
+		html_f(&w->h, ": parametrarna den <span class=\"nowrap\">%s</span></caption>\n",
+		       web_s(out, "on"));
 		html_lit(&w->h, "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
 				"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
 				"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
@@ -1175,24 +1215,30 @@ int page_admin_rules(struct web_ctx *w)
 			param_value(w, web_s(p, "type"), web_s(p, "value"));
 			html_f(&w->h, "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
 				      "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
-				      "<td data-label=\"Beslut\">%s</td></tr>\n",
+				      "<td data-label=\"Beslut\">",
 			       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
 			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
-			       web_s(s, "body"), cite);
+			       web_s(s, "body"));
+			text_dates_nowrap(w, cite);
+			html_lit(&w->h, "</td></tr>\n");
 		}
-		html_f(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i %s</h3>\n"
-			      "<dl class=\"facts\">\n", name);
+		html_lit(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i ");
+		text_dates_nowrap(w, name);
+		html_lit(&w->h, "</h3>\n<dl class=\"facts\">\n");
 		json_array_foreach(json_object_get(sec, "sources"), j, src) {
 			char cite[96];
 
 			web_rule_cite(w->app->params, web_s(src, "ref"), cite);
+			html_lit(&w->h, "<dt>");
+			text_dates_nowrap(w, cite);
+			html_lit(&w->h, "</dt>");
 			if (*web_s(src, "decided"))
-				html_f(&w->h, "<dt>%s</dt><dd>Beslutad %s av %s. %s</dd>\n", cite,
-				       web_s(src, "decided"), web_s(src, "body"),
-				       web_s(src, "reference"));
+				html_f(&w->h, "<dd>Beslutad <span class=\"nowrap\">%s</span> av %s. ",
+				       web_s(src, "decided"), web_s(src, "body"));
 			else
-				html_f(&w->h, "<dt>%s</dt><dd>Sedan före ändringsloggen: %s. %s</dd>\n",
-				       cite, web_s(src, "body"), web_s(src, "reference"));
+				html_f(&w->h, "<dd>Sedan före ändringsloggen: %s. ", web_s(src, "body"));
+			text_dates_nowrap(w, web_s(src, "reference"));
+			html_lit(&w->h, "</dd>\n");
 		}
 		html_lit(&w->h, "</dl>\n");
 	}

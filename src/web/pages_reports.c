@@ -201,7 +201,8 @@ static int fees_page(struct web_ctx *w, unsigned status)
 			web_money(m, web_i(f, "amount_ore"));
 			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Avgift\">%s</th>"
 				      "<td data-label=\"Gäller från\" class=\"date\">%s</td><td class=\"num\" "
-				      "data-label=\"Belopp\">%s%s</td><td data-label=\"Status\">%s</td></tr>\n",
+				      "data-label=\"Belopp\">%s<span class=\"remark\">%s</span></td>"
+				      "<td data-label=\"Status\">%s</td></tr>\n",
 			       web_s(f, "title"), web_s(f, "valid_from"), m,
 			       web_b(f, "example") ? " (exempelbelopp)" : "",
 			       web_b(f, "in_force") ? "gäller i dag" : "");

@@ -436,7 +436,12 @@ row24=$(grep 'id="regel-withdrawal_entry_roles"' "$TMP/page.html")
 check "the day before the decision, regional prescribers could enter withdrawals" "yes yes" \
 	"$(echo "$row23" | grep -q '>patient, förskrivare, kommunal förskrivare' && echo yes) $(echo "$row23" | grep -q '<td data-label="Beslut">[^<]*, sedan före ändringsloggen</td>' && echo yes)"
 check "from the decision they cannot, decided by the council that day" "yes yes" \
-	"$(echo "$row24" | grep -q '>patient, kommunal förskrivare, kommunal beställare, kundtjänst<' && echo yes) $(echo "$row24" | grep -q '<td data-label="Beslut">[^<]*, beslut 2024-10-24</td>' && echo yes)"
+	"$(echo "$row24" | grep -q '>patient, kommunal förskrivare, kommunal beställare, kundtjänst<' && echo yes) $(echo "$row24" | grep -q '<td data-label="Beslut">[^<]*, beslut <span class="nowrap">2024-10-24</span></td>' && echo yes)"
+# Issue 20: a date in the rules never breaks at its hyphens ("2018- / 05-01").
+check "every date of the rules page is kept on one line" "0" \
+	"$(python3 -c 'import re,sys; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S).group(0)
+m=re.sub(r"<span class=\"nowrap\">[^<]*</span>|<td[^>]*class=\"date\">[^<]*</td>|<input[^>]*>|<strong>[^<]*</strong>", "", m)
+print(len(re.findall(r"\d{4}-\d\d-\d\d", re.sub(r"<[^>]+>", " ", m))))' "$TMP/page.html")"
 check "no rule keys or versions as the code writes them" "0" \
 	"$(main_text | grep -cE '[a-z]+_[a-z_]+|[A-Za-z0-9:]+@[0-9]{4}')"
 check "each value with its effective date, decision date and body" "yes" \
@@ -445,7 +450,7 @@ check "a date that is not one is refused on its field" "400 yes" \
 	"$(get admin '/admin/regler?datum=2024-02-30') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
 # DOMAIN.md §9: the original versions have no start date; they hold before the change log too.
 check "before the change log: the original versions, since before it, no invented date" "200 yes yes no" \
-	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från" class="date">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad 2018-05-01' "$TMP/page.html" && echo yes || echo no)"
+	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från" class="date">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad <span class="nowrap">2018-05-01' "$TMP/page.html" && echo yes || echo no)"
 check "the non-working eves in Swedish" "yes" \
 	"$(grep -q 'Aftnar som inte är arbetsdagar.*midsommarafton, julafton, nyårsafton' "$TMP/page.html" && echo yes)"
 check "the API: the first set has no start, its sources none either" "None None True" \

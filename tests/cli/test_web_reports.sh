@@ -90,7 +90,7 @@ check "the surplus repayment" "200" "$(get admin '/admin/fakturaunderlag?manad=2
 check_grep "repaid in full, to the öre" "<strong>3${nb}800${nb}000,00${nb}kr</strong>" "$TMP/page.html"
 
 check "the fee tables" "200" "$(get admin '/admin/avgifter')"
-check_grep "with the demo's example amounts" "52,00${nb}kr (exempelbelopp)" "$TMP/page.html"
+check_grep "with the demo's example amounts (a remark that may wrap)" "52,00${nb}kr<span class=\"remark\"> (exempelbelopp)</span>" "$TMP/page.html"
 check "a fee from the past is refused" "422" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-01-01)"
 check_grep "with the reason next to the date" 'giltig_fran-fel' "$TMP/page.html"
 check "a fee from next month is saved" "303" "$(post admin /admin/avgifter --data-urlencode slag=delivery --data-urlencode belopp=55,00 --data-urlencode giltig_fran=2026-12-01)"

@@ -185,6 +185,17 @@ test('admin: the rules in force', async (t) => {
 	await submit(page, page.getByRole('button', { name: 'Visa reglerna' }), 'rules on a day');
 	assert.match(await page.getByRole('main').innerText(), /Reglerna i kraft 2019-06-01/);
 	await check(page, 'admin', 'regler-2019');
+	// Issue 20: on a phone the decisions' list fits, and no date breaks at its hyphens.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await check(page, 'admin', 'regler-2019-mobil');
+	const broken = await page.getByRole('main').evaluate((m) => {
+		const out = [];
+		for (const s of m.querySelectorAll('span.nowrap, td.date'))
+			if (/\d{4}-\d\d-\d\d/.test(s.textContent) && s.getClientRects().length > 1)
+				out.push(s.textContent);
+		return out;
+	});
+	assert.deepEqual(broken, [], 'no date on two lines');
 	await page.context().close();
 });
 
