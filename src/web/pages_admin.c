@@ -703,11 +703,11 @@ static int users_page(struct web_ctx *w, unsigned status)
 		/* A scroll region of its own, so the table never widens the page. */
 		html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 				"aria-label=\"Personalens konton\">\n");
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Personalens konton (patienter "
-				"loggar in med regionens inloggning)</caption>\n<thead><tr>"
+		html_lit(&w->h, "<table class=\"responsive compact\">\n<caption>Personalens konton "
+				"(patienter loggar in med regionens inloggning)</caption>\n<thead><tr>"
 				"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
-				"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet</th>"
-				"<th scope=\"col\">Kommun</th><th scope=\"col\">Status</th>"
+				"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet och kommun</th>"
+				"<th scope=\"col\">Status</th>"
 				"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
 				"<tbody>\n");
 		json_array_foreach(json_object_get(out, "users"), i, u) {
@@ -723,16 +723,20 @@ static int users_page(struct web_ctx *w, unsigned status)
 			}
 			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
 				      "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
-				      "<td data-label=\"Enhet\">%s</td><td data-label=\"Kommun\">%s</td>"
-				      "<td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
+				      "<td data-label=\"Enhet och kommun\">%s",
+			       web_s(u, "username"), web_s(u, "display_name"),
+			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)" : "",
+			       web_sv(web_s(u, "role")), unit);
+			if (*web_s(u, "municipality") && *unit)
+				html_lit(&w->h, "<br>");
+			if (*web_s(u, "municipality"))
+				html_f(&w->h, "Kommun: %s", web_s(u, "municipality"));
+			html_f(&w->h, "</td><td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
 				      "class=\"date\">%s</td>"
 				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
 				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
-			       web_s(u, "username"), web_s(u, "display_name"),
-			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)" : "",
-			       web_sv(web_s(u, "role")),
-			       unit, web_s(u, "municipality"), active ? "aktivt" : "stängt", created,
-			       (long long)id, web_s(u, "username"));
+			       active ? "aktivt" : "stängt", created, (long long)id,
+			       web_s(u, "username"));
 			if (active && id != me) {
 				/* Closing asks first (issue 20): a page whose "Ja" closes it. */
 				html_f(&w->h, "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "

@@ -362,7 +362,7 @@ check "the municipality is chosen from the agreement's 49" "1 49" \
 check "the roles include secretary and member, in Swedish" "1 1 0" \
 	"$(grep -c '<option value="secretary">Sekreterare' "$TMP/page.html") $(grep -c '<option value="member">Ledamot</option>' "$TMP/page.html") $(sed -n '/<select id="roll"/,/<\/select>/p' "$TMP/page.html" | grep -c '>[a-z_]*</option>')"
 check "units are listed by name" "yes" \
-	"$(grep -A1 '<th scope="row" data-label="Användarnamn">forskrivare</th>' "$TMP/page.html" | grep -q 'data-label="Enhet">[A-ZÅÄÖ][^<0-9]*</td>' && echo yes)"
+	"$(grep -A1 '<th scope="row" data-label="Användarnamn">forskrivare</th>' "$TMP/page.html" | grep -q 'data-label="Enhet och kommun">Vårdcentralen Solgläntan</td>' && echo yes)"
 check "every fault at once, each next to its field" "400 4 yes" \
 	"$(post admin /admin/anvandare --data-urlencode 'anvandarnamn=Ä' -d namn= -d roll=municipal_orderer -d kommun=Boras -d losenord=kort) $(grep -c 'class="field-error" id="\(anvandarnamn\|namn\|kommun\|losenord\)-fel"' "$TMP/page.html") $(grep -q 'id="kommun" name="kommun" aria-describedby="kommun-hint kommun-fel" aria-invalid="true"' "$TMP/page.html" && echo yes)"
 keep anvandare-alla-fel
