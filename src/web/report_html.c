@@ -439,11 +439,20 @@ static void groups_chart(struct html *h, json_t *report)
 			       y + 14);
 			continue;
 		}
+		/* After the bar; where that would cross the target line, inside the bar's end (light on
+		 * the bar) when it fits there, else past the line. */
 		int len = percent_short(v, label), x = lx + w + 4;
-		if (x - 3 <= xt && xt <= x + len + 3)
-			x = xt + 5;
-		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" aria-hidden=\"true\">%s</text>\n", x,
-		       y + 14, label);
+		bool inside = false;
+		if (x - 3 <= xt && xt <= x + len + 3) {
+			if (w >= len + 10 && !(lx + w - 6 - len - 3 <= xt && xt <= lx + w + 3)) {
+				x = lx + w - 6 - len;
+				inside = true;
+			} else {
+				x = xt + 5;
+			}
+		}
+		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"%s\" aria-hidden=\"true\">%s</text>\n", x,
+		       y + 14, inside ? "tick inbar" : "tick", label);
 	}
 	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", lx, top, lx,
 	       top + (int)n * row);

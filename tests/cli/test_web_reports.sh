@@ -43,7 +43,7 @@ html = open(sys.argv[1], encoding="utf-8").read()
 svg = re.search(r'aria-labelledby="groups-t.*?</svg>', html, re.S).group(0)
 ticks = re.findall(r'text-anchor="middle">(\d+)\u00a0%</text>', svg)
 xt = int(re.search(r'<line x1="(\d+)"[^>]*class="target"', svg).group(1))
-labels = [(int(x), int(y), t) for x, y, t in re.findall(r'<text x="(\d+)" y="(\d+)" class="tick" aria-hidden="true">([^<]*)</text>', svg)]
+labels = [(int(x), int(y), t) for x, y, t in re.findall(r'<text x="(\d+)" y="(\d+)" class="tick(?: inbar)?" aria-hidden="true">([^<]*)</text>', svg)]
 cross = [t for x, y, t in labels if x - 3 <= xt <= x + 7 * len(t) + 3]
 print("groups axis", ticks[0], ticks[-1], "labels", len(labels), "crossing", len(cross),
       "target label", bool(re.search(r'>Mål \d+,\d\u00a0%</text>', svg)))
