@@ -242,3 +242,19 @@ test('admin: the follow-up shows the share via 1177 beside lmn\'s own patient pa
 		await figures.nth(i).screenshot({ path: `${SHOTS}/admin-rapporter-diagram-${i + 1}-mobil.png` });
 	await page.context().close();
 });
+
+test('admin: the invoice basis\'s month field looks like the other fields', async (t) => {
+	if (await skipMissing(t, '/admin/fakturaunderlag'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await visit(page, env.base, '/admin/fakturaunderlag?manad=2026-02');
+	const look = (id) => page.locator(`#${id}`).evaluate((e) => {
+		const c = getComputedStyle(e);
+		return [c.fontSize, c.borderTopWidth, c.borderTopStyle, c.paddingLeft].join(' ');
+	});
+	assert.equal(await look('manad'), await look('overskott'), 'Månad is styled as Överskott (issue 20)');
+	await check(page, 'admin', 'fakturaunderlag');
+	await page.context().close();
+});
+
