@@ -149,6 +149,19 @@ int users_create(struct api_ctx *ctx)
 	}
 	if (unit && !exists)
 		fault(errors, "unit_id", "Enheten %lld finns inte.", (long long)unit);
+	/* A name taken is said with the other faults; alone it is the conflict it always was
+	 * (checked again below, in the transaction that creates the account). */
+	if (json_array_size(errors) && username && username_ok(username)) {
+		bool taken = false;
+		if ((rc = username_taken(ctx->c, username, &taken, &ctx->err)) != LMN_OK) {
+			json_decref(errors);
+			return api_fail(ctx, rc);
+		}
+		if (taken) /* first, where the form has the field */
+			json_array_insert_new(errors, 0,
+					      json_pack("{s:s, s:s++}", "field", "username", "detail",
+							"Användarnamnet ", username, " finns redan."));
+	}
 	if (json_array_size(errors))
 		return api_problems(ctx, 400, "invalid_input", errors);
 	json_decref(errors);
@@ -157,12 +170,7 @@ int users_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c, "SELECT 1 FROM users WHERE username = $1", &st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, username);
-		rc = db_step(st, &exists, &ctx->err);
-		db_done(st);
-	}
+	rc = username_taken(ctx->c, username, &exists, &ctx->err);
 	if (rc == LMN_OK && exists) {
 		db_rollback(ctx->c);
 		return api_problem(ctx, 409, "username_taken", "username", NULL,

@@ -38,6 +38,21 @@ enum lmn_rc unit_exists(struct db_conn *c, int64_t id, bool *exists, struct lmn_
 	return rc;
 }
 
+enum lmn_rc username_taken(struct db_conn *c, const char *username, bool *taken,
+			   struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c, "SELECT 1 FROM users WHERE username = $1", &st, err);
+
+	*taken = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, username);
+	rc = db_step(st, taken, err);
+	db_done(st);
+	return rc;
+}
+
 enum lmn_rc staff_reopen(struct db_conn *c, int64_t id, bool *found, struct lmn_err *err)
 {
 	struct db_stmt *st;

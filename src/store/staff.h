@@ -23,6 +23,10 @@ LMN_MUST_USE enum lmn_rc units_each(struct db_conn *c, unit_fn fn, void *arg,
 LMN_MUST_USE enum lmn_rc unit_exists(struct db_conn *c, int64_t id, bool *exists,
 				     struct lmn_err *err);
 
+/* Whether an account (of anyone, patients too) has this user name. */
+LMN_MUST_USE enum lmn_rc username_taken(struct db_conn *c, const char *username, bool *taken,
+					struct lmn_err *err);
+
 /* Reopens the closed staff account id, in the caller's write transaction: it may sign in again
  * with its password; its sessions and API tokens stay ended. *found is false when there is no such
  * staff account. */

@@ -145,6 +145,8 @@ check "a municipality outside the list is refused on its field" "400 municipalit
 	"$(req admin POST /api/users '{"username":"kommun.fel","display_name":"K","role":"municipal_orderer","municipality":"Boras"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
 check "every fault at once, each with its field" "400 username display_name municipality password" \
 	"$(req admin POST /api/users '{"username":"Ä","display_name":"","role":"municipal_orderer","municipality":"Boras","password":"kort"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, " ".join(e["field"] for e in json.loads(b)["errors"]))')"
+check "a name taken is said with the other faults" "400 username:Användarnamnet ny.forskrivare finns redan. password" \
+	"$(req admin POST /api/users '{"username":"ny.forskrivare","display_name":"X","role":"admin","password":"kort"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); e=json.loads(b)["errors"]; print(s, e[0]["field"]+":"+e[0]["detail"], " ".join(x["field"] for x in e[1:]))')"
 check "a secretary and a member (with their person) are created" "201 201" \
 	"$(status admin POST /api/users '{"username":"ny.sekreterare","display_name":"S","role":"secretary"}') $(status admin POST /api/users "{\"username\":\"ny.ledamot\",\"display_name\":\"L\",\"role\":\"member\",\"person_id\":$(body admin GET /api/people | json 'd["people"][0]["id"]')}")"
 
