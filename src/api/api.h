@@ -169,6 +169,13 @@ int api_json_text(struct api_ctx *ctx, unsigned status, struct buf *body);
 /* application/problem+json (RFC 9457); field, rule and code may be NULL. */
 int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
 		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A problem with members of its own besides the standard ones (extra: an object, stolen; may be
+ * NULL). */
+int api_problem_with(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
+		     json_t *extra, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A problem with several faults at once (RFC 9457's extension member "errors": each an object
+ * {"field", "detail"}, stolen): field and detail of the whole are the first fault's. */
+int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t *errors);
 /* Maps an error from a lower layer: EINVAL 400/422, ENOTFOUND 404, EREFUSED 422, others 500. */
 int api_fail(struct api_ctx *ctx, enum lmn_rc rc);
 
@@ -255,6 +262,12 @@ LMN_MUST_USE enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, i
 					   const char *name, const char *now, char secret[65],
 					   struct lmn_err *err);
 
+
+/* The municipalities of the agreement (api/municipalities.c). */
+bool api_municipality_known(const char *name);
+int municipalities_list(struct api_ctx *ctx);
+/* The care units (api/units.c). */
+int units_list(struct api_ctx *ctx);
 
 int patients_list(struct api_ctx *ctx);
 int patients_create(struct api_ctx *ctx);
@@ -359,6 +372,7 @@ void imports_drain(void);
 int users_list(struct api_ctx *ctx);
 int users_create(struct api_ctx *ctx);
 int users_deactivate(struct api_ctx *ctx);
+int users_reopen(struct api_ctx *ctx);
 int tokens_list(struct api_ctx *ctx);
 int tokens_create(struct api_ctx *ctx);
 int tokens_revoke(struct api_ctx *ctx);

@@ -388,25 +388,6 @@ static int problem_with_patient(struct api_ctx *ctx, json_t *patient)
 	return (int)ctx->resp->status;
 }
 
-/* The 49 municipalities of Västra Götaland, kept as data (data/municipalities.txt, embedded). */
-extern const char api_municipalities_txt[];
-
-/* Whether name is one of the list's lines exactly (comment lines start with #). */
-static bool municipality_known(const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *l = api_municipalities_txt; *l;) {
-		const char *end = strchr(l, '\n');
-		size_t len = end ? (size_t)(end - l) : strlen(l);
-
-		if (*l != '#' && n && len == n && memcmp(l, name, n) == 0)
-			return true;
-		l += len + (end != NULL);
-	}
-	return false;
-}
-
 int patients_create(struct api_ctx *ctx)
 {
 	const char *number, *given, *family, *address, *postal, *city, *phone, *municipality;
@@ -456,7 +437,7 @@ int patients_create(struct api_ctx *ctx)
 		}
 	}
 	/* The cost follows the municipality of residence: one of the 49 (issue 18). */
-	if (!municipality_known(municipality))
+	if (!api_municipality_known(municipality))
 		return api_problem(ctx, 422, "unknown_municipality", "municipality", NULL,
 				   "Kommunen ska vara en av Västra Götalands 49 kommuner, skriven som "
 				   "i kommunlistan (t.ex. Göteborg, Borås, Lilla Edet).");

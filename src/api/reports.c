@@ -168,15 +168,18 @@ int fees_list(struct api_ctx *ctx)
 int fees_create(struct api_ctx *ctx)
 {
 	const char *kind_s, *from_s, *note = NULL;
-	int64_t amount;
-	bool example = false;
+	int64_t amount, current = -1;
+	bool example = false, replace = false;
+	struct fee_version *v = NULL;
+	size_t n = 0;
 	lmn_day from;
 	int kind;
 	enum lmn_rc rc;
 
 	if (!api_str(ctx, "kind", true, &kind_s) || !api_str(ctx, "valid_from", true, &from_s) ||
 	    !api_int(ctx, "amount_ore", true, 0, 100000000, &amount) ||
-	    !api_bool(ctx, "example", &example) || !api_str(ctx, "note", false, &note))
+	    !api_bool(ctx, "example", &example) || !api_str(ctx, "note", false, &note) ||
+	    !api_bool(ctx, "replace", &replace))
 		return (int)ctx->resp->status;
 	if ((kind = fee_kind_parse(kind_s)) < 0)
 		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
@@ -189,15 +192,35 @@ int fees_create(struct api_ctx *ctx)
 		return api_problem(ctx, 422, "fee_in_past", "valid_from", NULL,
 				   "En avgift kan inte börja gälla före i dag: fakturaunderlag som "
 				   "redan tagits fram bygger på avgiften som gällde då.");
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) == LMN_OK &&
-	    (rc = fees_set(ctx->c, (enum fee_kind)kind, from, amount, example, note, ctx->now,
-			   &ctx->err)) == LMN_OK)
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	/* A fee of the same kind from the same day is replaced only when asked to (issue 20):
+	 * entering a date again must not silently overwrite what was decided. */
+	if ((rc = fees_load(ctx->c, &v, &n, &ctx->err)) == LMN_OK) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i].kind == (enum fee_kind)kind && v[i].from == from)
+				current = v[i].amount_ore;
+		free(v);
+	}
+	if (rc == LMN_OK && current >= 0 && current != amount && !replace) {
+		db_rollback(ctx->c);
+		return api_problem_with(ctx, 409, "fee_exists", "valid_from",
+					json_pack("{s:I}", "current_amount_ore", (json_int_t)current),
+					"%s från %s är redan %lld,%02lld kr. Ersätt med %lld,%02lld kr?",
+					fee_kind_title_sv((enum fee_kind)kind), from_s,
+					(long long)(current / 100), (long long)(current % 100),
+					(long long)(amount / 100), (long long)(amount % 100));
+	}
+	if (rc == LMN_OK)
+		rc = fees_set(ctx->c, (enum fee_kind)kind, from, amount, example, note, ctx->now,
+			      &ctx->err);
+	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 201, json_pack("{s:s, s:s, s:I, s:b}", "kind", kind_s, "valid_from",
+	return api_json(ctx, 201, json_pack("{s:s, s:s, s:I, s:b, s:b}", "kind", kind_s, "valid_from",
 					    from_s, "amount_ore", (json_int_t)amount, "example",
-					    example));
+					    example, "replaced", current >= 0 && current != amount));
 }

@@ -40,8 +40,9 @@ int api_json_text(struct api_ctx *ctx, unsigned status, struct buf *body)
 	return (int)status;
 }
 
-int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
-		 const char *rule, const char *fmt, ...)
+/* The problem object (RFC 9457) of status; field, rule and code may be NULL. */
+static json_t *problem_object(unsigned status, const char *code, const char *field,
+			      const char *rule, const char *detail)
 {
 	static const struct {
 		unsigned status;
@@ -56,13 +57,8 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 		{ 507, "Lagringsutrymmet är slut" },
 	};
 	const char *title = "Fel";
-	char detail[768];
-	va_list ap;
 	json_t *o;
 
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		if (titles[i].status == status)
 			title = titles[i].title;
@@ -78,10 +74,58 @@ int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const ch
 		json_object_set_new(o, "field", json_string(field));
 	if (o && rule && *rule)
 		json_object_set_new(o, "rule", json_string(rule));
+	return o;
+}
+
+static int problem_send(struct api_ctx *ctx, unsigned status, json_t *o)
+{
 	api_json(ctx, status, o);
 	ctx->resp->status = status;
 	ctx->resp->type = "application/problem+json";
 	return (int)status;
+}
+
+int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
+		 const char *rule, const char *fmt, ...)
+{
+	char detail[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return problem_send(ctx, status, problem_object(status, code, field, rule, detail));
+}
+
+int api_problem_with(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
+		     json_t *extra, const char *fmt, ...)
+{
+	char detail[768];
+	va_list ap;
+	json_t *o;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	o = problem_object(status, code, field, NULL, detail);
+	if (o && extra)
+		json_object_update_missing(o, extra);
+	json_decref(extra);
+	return problem_send(ctx, status, o);
+}
+
+int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t *errors)
+{
+	json_t *first = json_array_get(errors, 0);
+	const char *field = json_string_value(json_object_get(first, "field"));
+	const char *detail = json_string_value(json_object_get(first, "detail"));
+	json_t *o = problem_object(status, code, field, NULL, detail ? detail : "Felaktig begäran.");
+
+	if (o)
+		json_object_set_new(o, "errors", errors);
+	else
+		json_decref(errors);
+	return problem_send(ctx, status, o);
 }
 
 int api_fail(struct api_ctx *ctx, enum lmn_rc rc)

@@ -115,6 +115,13 @@ static const struct route routes[] = {
 	{ "POST", "/api/users", users_create, ROLE_BIT(UR_ADMIN), "Create a staff account" },
 	{ "POST", "/api/users/{id}/deactivate", users_deactivate, ROLE_BIT(UR_ADMIN),
 	  "Close an account: sign-in, sessions and tokens stop working" },
+	{ "POST", "/api/users/{id}/reopen", users_reopen, ROLE_BIT(UR_ADMIN),
+	  "Reopen a closed account: it signs in with its password again; its tokens stay revoked" },
+	{ "GET", "/api/units", units_list, ROLE_BIT(UR_ADMIN),
+	  "The care units with their care provider and cost centre, for a prescriber's account" },
+	{ "GET", "/api/municipalities", municipalities_list, STAFF,
+	  "The municipalities of the agreement (data/municipalities.txt): a patient's or a municipal "
+	  "account's municipality is one of them" },
 	{ "GET", "/api/users/{id}/tokens", tokens_list, STAFF,
 	  "A user's API tokens (never their secrets): one's own, or admin any staff account's" },
 	{ "POST", "/api/users/{id}/tokens", tokens_create, STAFF,

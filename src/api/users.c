@@ -5,10 +5,12 @@
  * token's secret is shown once. Patients' accounts are not managed here: they sign in through the
  * region's single sign-on. */
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "store/staff.h"
 
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
@@ -67,96 +69,108 @@ static bool username_ok(const char *s)
 	return true;
 }
 
-static enum lmn_rc unit_exists(struct api_ctx *ctx, int64_t unit, bool *exists)
+/* Adds a fault of field to the list errors (printf-style detail). */
+static void fault(json_t *errors, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fault(json_t *errors, const char *field, const char *fmt, ...)
 {
-	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT 1 FROM units WHERE id = $1", &st, &ctx->err);
+	char detail[256];
+	va_list ap;
 
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, unit);
-	rc = db_step(st, exists, &ctx->err);
-	db_done(st);
-	return rc;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "detail", detail));
 }
 
 int users_create(struct api_ctx *ctx)
 {
-	const char *username, *display, *role_name, *password, *municipality, *kind = NULL;
+	const char *username = NULL, *display = NULL, *role_name = NULL, *password, *municipality;
+	const char *kind = NULL;
 	bool integration;
 	int64_t unit = 0, person = 0, id;
 	char hash[128];
 	struct db_stmt *st;
 	bool exists = false;
+	json_t *errors;
 	int role;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "username", true, &username) ||
-	    !api_str(ctx, "display_name", true, &display) ||
-	    !api_str(ctx, "role", true, &role_name) || !api_str(ctx, "password", false, &password) ||
+	/* Every fault of the form at once (issue 20), not the first only: the text fields are
+	 * checked here rather than refused one by one as missing. */
+	if (!api_str(ctx, "username", false, &username) ||
+	    !api_str(ctx, "display_name", false, &display) ||
+	    !api_str(ctx, "role", false, &role_name) || !api_str(ctx, "password", false, &password) ||
 	    !api_str(ctx, "municipality", false, &municipality) ||
 	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
 	    !api_int(ctx, "person_id", false, 1, INT64_MAX, &person) ||
 	    !api_str(ctx, "kind", false, &kind))
 		return (int)ctx->resp->status;
+	errors = json_array();
 	if (kind && strcmp(kind, "person") != 0 && strcmp(kind, "integration") != 0)
-		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
-				   "kind ska vara person eller integration.");
+		fault(errors, "kind", "Välj en person eller ett integrationskonto.");
 	integration = kind && strcmp(kind, "integration") == 0;
-	if (!username_ok(username))
-		return api_problem(ctx, 400, "invalid_input", "username", NULL,
-				   "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
-				   "understreck eller bindestreck.");
-	if (strlen(display) > 127)
-		return api_problem(ctx, 400, "invalid_input", "display_name", NULL,
-				   "Namnet får vara högst 127 byte.");
-	role = user_role_parse(role_name);
+	if (!username || !username_ok(username))
+		fault(errors, "username", "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
+					  "understreck eller bindestreck.");
+	if (!display || !*display)
+		fault(errors, "display_name", "Skriv personens namn och titel.");
+	else if (strlen(display) > 127)
+		fault(errors, "display_name", "Namnet får vara högst 127 byte.");
+	role = role_name ? user_role_parse(role_name) : -1;
 	if (role < 0 || role == UR_PATIENT)
-		return api_problem(ctx, 400, "invalid_input", "role", NULL,
-				   "role ska vara prescriber, municipal_prescriber, municipal_orderer, "
-				   "customer_service, distributor, admin, secretary eller member "
-				   "(patienter loggar in med regionens inloggning).");
+		fault(errors, "role", "Välj en roll för personal (patienter loggar in med "
+				      "regionens inloggning).");
 	/* An integration account is a system, not a person: no one signs in as it, and it may not
 	 * administer or govern. */
 	if (integration && password)
-		return api_problem(ctx, 400, "invalid_input", "password", NULL,
-				   "Ett integrationskonto har inget lösenord: det använder API-nycklar.");
+		fault(errors, "password", "Ett integrationskonto har inget lösenord: det använder "
+					  "API-nycklar.");
 	if (integration && (role == UR_ADMIN || role == UR_SECRETARY || role == UR_MEMBER))
-		return api_problem(ctx, 400, "invalid_input", "role", NULL,
-				   "Ett integrationskonto kan inte ha en roll i förvaltningen eller "
-				   "styrningen.");
+		fault(errors, "role", "Ett integrationskonto kan inte ha en roll i förvaltningen eller "
+				      "styrningen.");
 	if (role == UR_MEMBER && !person)
-		return api_problem(ctx, 400, "invalid_input", "person_id", NULL,
-				   "En ledamot ska vara kopplad till en person i styrningen (person_id).");
+		fault(errors, "person_id", "En ledamot ska vara kopplad till en person i styrningen.");
 	if ((role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER) && !unit)
-		return api_problem(ctx, 400, "invalid_input", "unit_id", NULL,
-				   "En förskrivare ska höra till en enhet (unit_id).");
+		fault(errors, "unit_id", "En förskrivare ska höra till en enhet.");
 	if ((role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER) &&
 	    (!municipality || !*municipality))
-		return api_problem(ctx, 400, "invalid_input", "municipality", NULL,
-				   "Kommunal personal ska höra till en kommun (municipality).");
-	if (municipality && strlen(municipality) > 63)
-		return api_problem(ctx, 400, "invalid_input", "municipality", NULL,
-				   "Kommunens namn får vara högst 63 byte.");
+		fault(errors, "municipality", "Kommunal personal ska höra till en kommun.");
+	/* Only a municipality of the agreement: a misspelt one would see no one (issue 20). */
+	else if (municipality && *municipality && !api_municipality_known(municipality))
+		fault(errors, "municipality", "%s är inte en av avtalets 49 kommuner i Västra "
+					      "Götaland.", municipality);
 	if (password && (strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX))
-		return api_problem(ctx, 400, "invalid_input", "password", NULL,
-				   "Lösenordet ska vara %d–%d tecken.", PASSWORD_MIN, PASSWORD_MAX);
-	if (unit && (rc = unit_exists(ctx, unit, &exists)) != LMN_OK)
+		fault(errors, "password", "Lösenordet ska vara %d–%d tecken.", PASSWORD_MIN,
+		      PASSWORD_MAX);
+	if (unit && (rc = unit_exists(ctx->c, unit, &exists, &ctx->err)) != LMN_OK) {
+		json_decref(errors);
 		return api_fail(ctx, rc);
+	}
 	if (unit && !exists)
-		return api_problem(ctx, 400, "invalid_input", "unit_id", NULL,
-				   "Enheten %lld finns inte.", (long long)unit);
-	/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
+		fault(errors, "unit_id", "Enheten %lld finns inte.", (long long)unit);
+	/* A name taken is said with the other faults; alone it is the conflict it always was
+	 * (checked again below, in the transaction that creates the account). */
+	if (json_array_size(errors) && username && username_ok(username)) {
+		bool taken = false;
+		if ((rc = username_taken(ctx->c, username, &taken, &ctx->err)) != LMN_OK) {
+			json_decref(errors);
+			return api_fail(ctx, rc);
+		}
+		if (taken) /* first, where the form has the field */
+			json_array_insert_new(errors, 0,
+					      json_pack("{s:s, s:s++}", "field", "username", "detail",
+							"Användarnamnet ", username, " finns redan."));
+	}
+	if (json_array_size(errors))
+		return api_problems(ctx, 400, "invalid_input", errors);
+	json_decref(errors);
+/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
 	if (password && (rc = auth_hash_password(password, hash, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c, "SELECT 1 FROM users WHERE username = $1", &st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, username);
-		rc = db_step(st, &exists, &ctx->err);
-		db_done(st);
-	}
+	rc = username_taken(ctx->c, username, &exists, &ctx->err);
 	if (rc == LMN_OK && exists) {
 		db_rollback(ctx->c);
 		return api_problem(ctx, 409, "username_taken", "username", NULL,
@@ -260,6 +274,27 @@ int users_deactivate(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	}
 	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 0));
+}
+
+/* A closed account opened again (issue 20): it signs in with its password as before; its API
+ * tokens stay revoked. */
+int users_reopen(struct api_ctx *ctx)
+{
+	bool found = false;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if ((rc = staff_reopen(ctx->c, ctx->id[0], &found, &ctx->err)) == LMN_OK && found)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK || !found) {
+		db_rollback(ctx->c);
+		return rc != LMN_OK ? api_fail(ctx, rc)
+				    : api_problem(ctx, 404, "not_found", NULL, NULL,
+						  "Användaren finns inte.");
+	}
+	auth_forget();
+	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 1));
 }
 
 /* May the caller see (create: also create) the tokens of user {id}? Their own account; the

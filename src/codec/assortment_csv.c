@@ -27,25 +27,30 @@ enum column {
 	C__COUNT
 };
 
+/* Each column has its Swedish heading (issue 20: the format is Swedish) and the English one that
+ * existing files use; a heading matches either in any case, with or without å, ä and ö, and with
+ * a space or hyphen for the underscore. alt is a second Swedish heading, or NULL. */
 static const struct {
-	const char *name;
+	const char *name, *sv, *alt;
 	bool required; /* price_from is required only without a default date */
 } columns[C__COUNT] = {
-	[C_ARTICLE_NUMBER] = { "article_number", true },
-	[C_NAME] = { "name", true },
-	[C_AREA] = { "area", true },
-	[C_UNIT] = { "unit", true },
-	[C_PACKAGE_SIZE] = { "package_size", true },
-	[C_SUPPLIER] = { "supplier", true },
-	[C_STOCKED] = { "stocked", true },
-	[C_ACUTE_ASSORTMENT] = { "acute_assortment", false },
-	[C_SPECIAL] = { "special", false },
-	[C_PRICE] = { "price", true },
-	[C_PRICE_FROM] = { "price_from", false },
+	[C_ARTICLE_NUMBER] = { "article_number", "artikelnummer", "artikelnr", true },
+	[C_NAME] = { "name", "namn", "benämning", true },
+	[C_AREA] = { "area", "område", "produktområde", true },
+	[C_UNIT] = { "unit", "enhet", "förpackningsenhet", true },
+	[C_PACKAGE_SIZE] = { "package_size", "förpackningsstorlek", "antal_per_förpackning", true },
+	[C_SUPPLIER] = { "supplier", "leverantör", NULL, true },
+	[C_STOCKED] = { "stocked", "lagerlagd", "lagerförd", true },
+	[C_ACUTE_ASSORTMENT] = { "acute_assortment", "akutsortiment", NULL, false },
+	[C_SPECIAL] = { "special", "specialprodukt", NULL, false },
+	[C_PRICE] = { "price", "pris", NULL, true },
+	[C_PRICE_FROM] = { "price_from", "pris_från", "gäller_från", false },
 };
 
 #define COLUMN_LIST "article_number, name, area, unit, package_size, supplier, stocked, " \
 		    "acute_assortment, special, price, price_from"
+#define COLUMN_LIST_SV "artikelnummer, namn, område, enhet, förpackningsstorlek, leverantör, " \
+		       "lagerlagd, akutsortiment, specialprodukt, pris, pris_från"
 #define SAVE_AS_UTF8 "spara filen som \"CSV UTF-8\""
 
 /* An article number as read, for the duplicate check after the last row. */
@@ -60,6 +65,7 @@ struct reader {
 	const struct assortment_options *opt;
 	struct lmn_err *err;
 	int field_of[C__COUNT]; /* field index of each column, -1 when absent */
+	bool swedish;           /* the header names its columns in Swedish (or names none) */
 	bool *unnamed;          /* per header field: the header cell is empty */
 	size_t nheader;
 	struct number_key *keys;
@@ -189,6 +195,63 @@ static bool equals_ci(struct csv_field f, const char *word)
 		if (lower(f.ptr[i]) != word[i])
 			return false;
 	return true;
+}
+
+/* A heading folded for matching: ASCII lower case, å ä ö (either case) as a a o, space and hyphen
+ * as underscore; false when it does not fit out. */
+static bool fold_heading(const char *s, size_t n, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		char c = (char)ch;
+		if (ch == 0xc3 && i + 1 < n) {
+			unsigned char next = (unsigned char)s[++i] | 0x20; /* Å Ä Ö as å ä ö */
+			c = next == 0xa5 || next == 0xa4 ? 'a' : next == 0xb6 ? 'o' : '?';
+		} else if (ch == ' ' || ch == '-') {
+			c = '_';
+		} else {
+			c = lower(c);
+		}
+		if (o + 1 >= size)
+			return false;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+static bool heading_is(const char *folded, const char *name)
+{
+	char f[64];
+
+	return name && fold_heading(name, strlen(name), f, sizeof(f)) && strcmp(f, folded) == 0;
+}
+
+/* The column a header cell names, -1 when none; *sv tells whether by its Swedish heading. */
+static int column_of(struct csv_field f, bool *sv)
+{
+	char folded[64];
+
+	*sv = false;
+	if (!fold_heading(f.ptr, f.len, folded, sizeof(folded)))
+		return -1;
+	for (int c = 0; c < C__COUNT; c++) {
+		if (heading_is(folded, columns[c].name))
+			return c;
+		if (heading_is(folded, columns[c].sv) || heading_is(folded, columns[c].alt)) {
+			*sv = true;
+			return c;
+		}
+	}
+	return -1;
+}
+
+/* A column as the file's errors name it: in the language of its header. */
+static const char *column_name(const struct reader *rd, enum column c)
+{
+	return rd->swedish ? columns[c].sv : columns[c].name;
 }
 
 /* Length of the UTF-8 sequence at s[0, n) holding a character that may appear in text (no control
@@ -353,8 +416,8 @@ static void fault(struct row_state *rs, enum column c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (rs->rc == LMN_OK)
-		rs->rc = add_error(rs->rd, rs->rec->line, columns[c].name, "rad %ld, kolumn %s: %s",
-				   rs->rec->line, columns[c].name, msg);
+		rs->rc = add_error(rs->rd, rs->rec->line, column_name(rs->rd, c),
+				   "rad %ld, kolumn %s: %s", rs->rec->line, column_name(rs->rd, c), msg);
 }
 
 /* The trimmed value of column c; absent columns read as empty. */
@@ -606,6 +669,7 @@ static enum lmn_rc read_row(struct reader *rd, const struct csv_record *rec)
 static enum lmn_rc read_header(struct reader *rd, const struct csv_record *rec, bool *ok)
 {
 	size_t before = rd->imp->nerrors + rd->imp->errors_dropped;
+	int nsv = 0, nen = 0;
 	enum lmn_rc rc = LMN_OK;
 
 	for (int c = 0; c < C__COUNT; c++)
@@ -614,27 +678,33 @@ static enum lmn_rc read_header(struct reader *rd, const struct csv_record *rec, 
 	rd->unnamed = calloc(rec->nfields ? rec->nfields : 1, sizeof(bool));
 	if (!rd->unnamed)
 		return no_memory(rd);
+	/* The header's language first, so that every error names columns in it. */
+	for (size_t i = 0; i < rec->nfields; i++) {
+		bool sv;
+		if (column_of(trim(rec->fields[i]), &sv) >= 0)
+			*(sv ? &nsv : &nen) += 1;
+	}
+	rd->swedish = nsv >= nen;
 	for (size_t i = 0; i < rec->nfields && rc == LMN_OK; i++) {
 		struct csv_field f = trim(rec->fields[i]);
 		char shown[64];
+		bool sv;
 		int c;
 
 		if (f.len == 0) {
 			rd->unnamed[i] = true;
 			continue;
 		}
-		for (c = 0; c < C__COUNT; c++)
-			if (equals_ci(f, columns[c].name))
-				break;
+		c = column_of(f, &sv);
 		echo(shown, sizeof(shown), f);
-		if (c == C__COUNT)
-			rc = add_error(rd, rec->line, "",
-				       "rad %ld: okänd kolumn %s; kolumnerna heter " COLUMN_LIST,
-				       rec->line, shown);
+		if (c < 0)
+			rc = add_error(rd, rec->line, "", "rad %ld: okänd kolumn %s; kolumnerna heter %s",
+				       rec->line, shown, rd->swedish ? COLUMN_LIST_SV : COLUMN_LIST);
 		else if (rd->field_of[c] >= 0)
-			rc = add_error(rd, rec->line, columns[c].name,
+			rc = add_error(rd, rec->line, column_name(rd, (enum column)c),
 				       "rad %ld: kolumnen %s finns två gånger (fält %d och %zu)",
-				       rec->line, columns[c].name, rd->field_of[c] + 1, i + 1);
+				       rec->line, column_name(rd, (enum column)c), rd->field_of[c] + 1,
+				       i + 1);
 		else
 			rd->field_of[c] = (int)i;
 	}
@@ -643,10 +713,11 @@ static enum lmn_rc read_header(struct reader *rd, const struct csv_record *rec, 
 				(c == C_PRICE_FROM && rd->opt->default_price_from == LMN_DAY_NONE);
 
 		if (required && rd->field_of[c] < 0)
-			rc = add_error(rd, rec->line, columns[c].name,
+			rc = add_error(rd, rec->line, column_name(rd, (enum column)c),
 				       "rad %ld: kolumnen %s saknas i rubrikraden (första raden); "
-				       "kolumnerna heter " COLUMN_LIST,
-				       rec->line, columns[c].name);
+				       "kolumnerna heter %s",
+				       rec->line, column_name(rd, (enum column)c),
+				       rd->swedish ? COLUMN_LIST_SV : COLUMN_LIST);
 	}
 	*ok = rd->imp->nerrors + rd->imp->errors_dropped == before;
 	return rc;
@@ -686,9 +757,10 @@ static enum lmn_rc duplicates(struct reader *rd)
 			continue;
 		}
 		echo(shown, sizeof(shown), (struct csv_field){ k->number, strlen(k->number) });
-		if (add_error(rd, k->line, "article_number",
-			      "rad %ld, kolumn article_number: artikelnumret %s finns redan på rad %ld",
-			      k->line, shown, rd->keys[first].line) != LMN_OK) {
+		if (add_error(rd, k->line, column_name(rd, C_ARTICLE_NUMBER),
+			      "rad %ld, kolumn %s: artikelnumret %s finns redan på rad %ld", k->line,
+			      column_name(rd, C_ARTICLE_NUMBER), shown,
+			      rd->keys[first].line) != LMN_OK) {
 			free(drop);
 			return LMN_ENOMEM;
 		}
@@ -763,7 +835,7 @@ enum lmn_rc assortment_csv_read(const char *data, size_t len, const struct assor
 	rc = csv_next_record(&r, rec, &cerr);
 	if (rc == LMN_ENOTFOUND) {
 		rc = add_error(&rd, 0, "", "filen är tom; första raden ska vara en rubrikrad med "
-			       "kolumnerna " COLUMN_LIST);
+			       "kolumnerna " COLUMN_LIST_SV);
 		goto done;
 	}
 	if (rc == LMN_EINVAL) {

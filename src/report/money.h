@@ -43,6 +43,7 @@ struct invoice_line {
 	int64_t provider_id;
 	char provider[128];
 	char cost_centre[32];
+	char cost_centre_name[128];   /* the unit's name */
 	int64_t product_ore;          /* articles at the price in force on the delivery day */
 	int64_t count[FEE__COUNT];    /* deliveries, acute deliveries, order lines, returns */
 	int64_t fee_ore[FEE__COUNT];

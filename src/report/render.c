@@ -244,9 +244,10 @@ json_t *render_invoice_json(const char *month, const struct invoice_line *l, siz
 					    json_pack("{s:I, s:o}", "count", (json_int_t)l[i].count[k],
 						      "amount_ore", money_json(l[i].fee_ore[k])));
 		json_array_append_new(
-			lines, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b}", "care_provider_id",
+			lines, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "care_provider_id",
 					 (json_int_t)l[i].provider_id, "care_provider", l[i].provider,
-					 "cost_centre", l[i].cost_centre, "product_ore",
+					 "cost_centre", l[i].cost_centre, "cost_centre_name",
+					 l[i].cost_centre_name, "product_ore",
 					 money_json(l[i].product_ore), "fees", fees, "total_ore",
 					 money_json(l[i].total_ore), "example_amounts", l[i].example));
 		total += l[i].total_ore;

@@ -501,7 +501,7 @@ static enum lmn_rc name_units(struct db_conn *c, struct unit_lines *ul, struct l
 	enum lmn_rc rc;
 
 	if ((rc = db_prepare(c,
-			     "SELECT u.id, u.care_provider_id, cp.name, u.cost_centre FROM units u "
+			     "SELECT u.id, u.care_provider_id, cp.name, u.cost_centre, u.name FROM units u "
 			     "JOIN care_providers cp ON cp.id = u.care_provider_id",
 			     &st, err)) != LMN_OK)
 		return rc;
@@ -513,6 +513,8 @@ static enum lmn_rc name_units(struct db_conn *c, struct unit_lines *ul, struct l
 					 db_col_text(st, 2));
 				snprintf(ul->v[i].cost_centre, sizeof(ul->v[i].cost_centre), "%s",
 					 db_col_text(st, 3));
+				snprintf(ul->v[i].cost_centre_name, sizeof(ul->v[i].cost_centre_name),
+					 "%s", db_col_text(st, 4));
 			}
 	db_done(st);
 	return rc;

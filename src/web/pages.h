@@ -99,6 +99,8 @@ int page_admin_import(struct web_ctx *w);
 int page_admin_users(struct web_ctx *w);
 int page_admin_users_post(struct web_ctx *w);
 int page_admin_user_deactivate(struct web_ctx *w);
+int page_admin_user_deactivate_confirm(struct web_ctx *w);
+int page_admin_user_reopen(struct web_ctx *w);
 int page_admin_tokens(struct web_ctx *w);
 int page_admin_tokens_post(struct web_ctx *w);
 int page_admin_token_revoke(struct web_ctx *w);

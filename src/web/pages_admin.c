@@ -36,6 +36,26 @@ static void notice(struct web_ctx *w, const char *text)
 	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
 }
 
+/* An import error's message without its "rad N, kolumn X: " or "rad N: ", which the table's own
+ * columns show (issue 20); the message itself when it has neither. */
+static const char *error_text(const char *msg)
+{
+	const char *p = msg;
+
+	if (strncmp(p, "rad ", 4) != 0)
+		return msg;
+	p += 4;
+	if (*p < '0' || *p > '9')
+		return msg;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (strncmp(p, ", kolumn ", 9) == 0 && strstr(p, ": "))
+		p = strstr(p, ": ");
+	if (strncmp(p, ": ", 2) != 0)
+		return msg;
+	return p + 2;
+}
+
 /* ---- Assortment and prices ---- */
 
 /* The area filter's options: all, then every product area of the list (issue 18: data). */
@@ -52,6 +72,41 @@ static void area_options(const char **opts)
 	opts[n] = NULL;
 }
 
+/* The assortment file's format, in Swedish (issue 20). The English headings of older files
+ * (article_number …) are read as well. */
+static void format_table(struct web_ctx *w)
+{
+	static const char *const cols[][3] = {
+		{ "artikelnummer", "1–32 tecken: A–Z, a–z, 0–9, bindestreck, punkt, snedstreck eller "
+				   "understreck. Ett nummer får finnas en gång i filen.", "ja" },
+		{ "namn", "Artikelns namn, som förskrivare och patienter ser det.", "ja" },
+		{ "område", "Produktområdets namn, till exempel Nutrition eller Inkontinens.", "ja" },
+		{ "enhet", "Förpackningens enhet, till exempel förp eller st.", "ja" },
+		{ "förpackningsstorlek", "Antal per förpackning, ett heltal.", "ja" },
+		{ "leverantör", "Leverantörens namn.", "ja" },
+		{ "lagerlagd", "ja eller nej.", "ja" },
+		{ "akutsortiment", "ja eller nej; ja bara för en lagerlagd artikel. Tomt är nej.", "nej" },
+		{ "specialprodukt", "ja eller nej. En specialprodukt är inte lagerlagd. Tomt är nej.",
+		  "nej" },
+		{ "pris", "Pris i kronor med högst två decimaler, till exempel 81,55.", "ja" },
+		{ "pris_från", "Datum ÅÅÅÅ-MM-DD då priset börjar gälla. Tomt: datumet ovan.", "nej" },
+	};
+
+	html_lit(&w->h, "<h3>Filens format</h3>\n<p>Semikolon eller komma mellan fälten, en artikel "
+			"per rad, kolumnerna i valfri ordning. Stora eller små bokstäver spelar ingen "
+			"roll, och å, ä och ö kan skrivas a, a och o. Äldre filer med engelska "
+			"kolumnnamn läses också.</p>\n");
+	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Kolumnerna i sortimentsfilen"
+			"</caption>\n<thead><tr><th scope=\"col\">Kolumn</th>"
+			"<th scope=\"col\">Innehåll</th><th scope=\"col\">Krävs</th></tr></thead>\n"
+			"<tbody>\n");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Kolumn\"><code>%s</code></th>"
+			      "<td data-label=\"Innehåll\">%s</td><td data-label=\"Krävs\">%s</td></tr>\n",
+		       cols[i][0], cols[i][1], cols[i][2]);
+	html_lit(&w->h, "</tbody>\n</table>\n");
+}
+
 static void upload_form(struct web_ctx *w)
 {
 	const char *e = web_error_for(w, "fil");
@@ -62,20 +117,22 @@ static void upload_form(struct web_ctx *w)
 	web_form(w, "/admin/sortiment/import", true);
 	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"fil\">Sortimentsfil (CSV)</label>\n",
 	       e ? " invalid" : "");
-	html_lit(&w->h, "<p class=\"hint\" id=\"fil-hint\">Kolumner: article_number, name, area, unit, "
-			"package_size, supplier, stocked, price och valfritt acute_assortment, special, "
-			"price_from.</p>\n");
+	html_lit(&w->h, "<p class=\"hint\" id=\"fil-hint\">Rubrikraden har kolumnerna artikelnummer, "
+			"namn, område, enhet, förpackningsstorlek, leverantör, lagerlagd och pris, och "
+			"kan ha akutsortiment, specialprodukt och pris_från. Se filens format "
+			"nedan.</p>\n");
 	web_field_error(w, "fil");
 	html_lit(&w->h, "<input id=\"fil\" name=\"fil\" type=\"file\" accept=\".csv,text/csv\" required");
 	if (e)
 		html_lit(&w->h, " aria-describedby=\"fil-hint fil-fel\" aria-invalid=\"true\">\n</div>\n");
 	else
 		html_lit(&w->h, " aria-describedby=\"fil-hint\">\n</div>\n");
-	web_input(w, "pris_fran", "Priserna gäller från (för rader utan price_from)", "date", NULL,
+	web_input(w, "pris_fran", "Priserna gäller från (för rader utan pris_från)", "date", NULL,
 		  false, "Lämna tomt för i dag. Ett pris som redan har gällt kan inte ändras i "
 			 "efterhand.");
 	web_form_end(w, "Ladda upp och importera");
 	html_lit(&w->h, "<p><a href=\"/admin/importer\">Tidigare importer</a></p>\n");
+	format_table(w);
 }
 
 static void articles_table(struct web_ctx *w)
@@ -359,10 +416,7 @@ int page_admin_price_post(struct web_ctx *w)
 	if (strcmp(web_s(out, "state"), "done") != 0) {
 		/* Show the import's errors next to the form's fields. */
 		json_array_foreach(json_object_get(out, "errors"), i, e) {
-			const char *col = web_s(e, "column"), *msg = web_s(e, "message");
-			/* "rad 2, kolumn price_from: priset …": the form has no lines or columns. */
-			if (strncmp(msg, "rad ", 4) == 0 && strstr(msg, ": "))
-				msg = strstr(msg, ": ") + 2;
+			const char *col = web_s(e, "column"), *msg = error_text(web_s(e, "message"));
 			web_error(w, strcmp(col, "price_from") == 0 ? "giltig_fran"
 				     : strcmp(col, "price") == 0    ? "pris"
 								    : "",
@@ -490,9 +544,13 @@ int page_admin_import(struct web_ctx *w)
 				"<th scope=\"col\">Kolumn</th><th scope=\"col\">Fel</th></tr></thead>\n"
 				"<tbody>\n");
 		json_array_foreach(json_object_get(o, "errors"), i, e) {
-			html_f(&w->h, "<tr><td data-label=\"Rad\" class=\"num\">%lld</td>"
+			char line[24] = "–";
+			if (web_i(e, "line"))
+				snprintf(line, sizeof(line), "%lld", (long long)web_i(e, "line"));
+			html_f(&w->h, "<tr><td data-label=\"Rad\" class=\"num\">%s</td>"
 				      "<td data-label=\"Kolumn\">%s</td><td data-label=\"Fel\">%s</td></tr>\n",
-			       (long long)web_i(e, "line"), web_s(e, "column"), web_s(e, "message"));
+			       line, *web_s(e, "column") ? web_s(e, "column") : "–",
+			       error_text(web_s(e, "message")));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 		if (total > (int64_t)shown)
@@ -514,6 +572,8 @@ static const char *const roles[] = {
 	"customer_service", "Kundtjänst",
 	"distributor", "Distributör",
 	"admin", "Förvaltning (administratör)",
+	"secretary", "Sekreterare (samverkansfunktionen)",
+	"member", "Ledamot",
 	NULL,
 };
 
@@ -525,55 +585,173 @@ static const char *const kinds[] = {
 	NULL,
 };
 
+/* What the account form chooses from, as the API lists them (issue 20: names, never numbers or
+ * free text): the units, the agreement's municipalities and the people of the governance. */
+struct account_lists {
+	json_t *units, *municipalities, *people;
+};
+
+static void account_lists_load(struct web_ctx *w, struct account_lists *l)
+{
+	json_t *out = NULL;
+
+	l->units = l->municipalities = l->people = NULL;
+	if (web_api(w, "GET", "/api/units", NULL, NULL, &out) == 200)
+		l->units = json_incref(json_object_get(out, "units"));
+	json_decref(out);
+	out = NULL;
+	if (web_api(w, "GET", "/api/municipalities", NULL, NULL, &out) == 200)
+		l->municipalities = json_incref(json_object_get(out, "municipalities"));
+	json_decref(out);
+	out = NULL;
+	if (web_api(w, "GET", "/api/people", NULL, NULL, &out) == 200)
+		l->people = json_incref(json_object_get(out, "people"));
+	json_decref(out);
+}
+
+static void account_lists_release(struct account_lists *l)
+{
+	json_decref(l->units);
+	json_decref(l->municipalities);
+	json_decref(l->people);
+}
+
+/* The name of unit id, or "" when unknown. */
+static void unit_name(const struct account_lists *l, int64_t id, char *out, size_t size)
+{
+	json_t *u;
+	size_t i;
+
+	out[0] = '\0';
+	json_array_foreach(l->units, i, u)
+		if (web_i(u, "id") == id)
+			snprintf(out, size, "%s", web_s(u, "name"));
+}
+
+/* A <select> with a hint, its options from a list: value "" first with text none, then each
+ * item's value and text as fn writes them. The submitted value is kept. */
+typedef void (*option_fn)(json_t *item, char *value, size_t vsize, char *text, size_t tsize);
+
+static void list_select(struct web_ctx *w, const char *name, const char *label, const char *hint,
+			const char *none, json_t *list, option_fn fn)
+{
+	const char *e = web_error_for(w, name), *selected = web_field(w, name);
+	json_t *item;
+	size_t i;
+
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
+	       name, label);
+	html_f(&w->h, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", name, hint);
+	web_field_error(w, name);
+	if (e)
+		html_f(&w->h, "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint %s-fel\" "
+			      "aria-invalid=\"true\">\n", name, name, name, name);
+	else
+		html_f(&w->h, "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint\">\n", name,
+		       name, name);
+	html_f(&w->h, "<option value=\"\">%s</option>\n", none);
+	json_array_foreach(list, i, item) {
+		char value[32], text[256];
+		fn(item, value, sizeof(value), text, sizeof(text));
+		html_f(&w->h, "<option value=\"%s\"%s>%s</option>\n", value,
+		       selected && strcmp(selected, value) == 0 ? " selected" : "", text);
+	}
+	html_lit(&w->h, "</select>\n</div>\n");
+}
+
+static void unit_option(json_t *u, char *value, size_t vsize, char *text, size_t tsize)
+{
+	snprintf(value, vsize, "%lld", (long long)web_i(u, "id"));
+	snprintf(text, tsize, "%s – %s, kostnadsställe %s", web_s(u, "name"),
+		 web_s(u, "care_provider"), web_s(u, "cost_centre"));
+}
+
+static void municipality_option(json_t *m, char *value, size_t vsize, char *text, size_t tsize)
+{
+	snprintf(value, vsize, "%s", json_string_value(m) ? json_string_value(m) : "");
+	snprintf(text, tsize, "%s", value);
+}
+
+static void person_option(json_t *p, char *value, size_t vsize, char *text, size_t tsize)
+{
+	snprintf(value, vsize, "%lld", (long long)web_i(p, "id"));
+	if (*web_s(p, "organisation"))
+		snprintf(text, tsize, "%s (%s)", web_s(p, "name"), web_s(p, "organisation"));
+	else
+		snprintf(text, tsize, "%s", web_s(p, "name"));
+}
+
 static int users_page(struct web_ctx *w, unsigned status)
 {
 	json_t *out = NULL, *u;
 	int64_t me = web_i(json_object_get(w->me, "user"), "id");
+	struct account_lists lists;
 	size_t i;
 
+	account_lists_load(w, &lists);
 	web_begin(w, "Användare");
 	if (web_query(w, "ny"))
 		notice(w, "Kontot är skapat.");
 	if (web_query(w, "stangd"))
 		notice(w, "Kontot är stängt. Inloggning, sessioner och API-nycklar slutade gälla.");
+	if (web_query(w, "oppnad"))
+		notice(w, "Kontot är öppnat igen. Personen loggar in med sitt tidigare lösenord; "
+			  "API-nycklarna är fortfarande återkallade.");
 	if (web_api(w, "GET", "/api/users", NULL, NULL, &out) != 200) {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 	} else {
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Personalens konton (patienter "
-				"loggar in med regionens inloggning)</caption>\n<thead><tr>"
+		/* A scroll region of its own, so the table never widens the page. */
+		html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+				"aria-label=\"Personalens konton\">\n");
+		html_lit(&w->h, "<table class=\"responsive compact\">\n<caption>Personalens konton "
+				"(patienter loggar in med regionens inloggning)</caption>\n<thead><tr>"
 				"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
-				"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet</th>"
-				"<th scope=\"col\">Kommun</th><th scope=\"col\">Status</th>"
+				"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet och kommun</th>"
+				"<th scope=\"col\">Status</th>"
 				"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
 				"<tbody>\n");
 		json_array_foreach(json_object_get(out, "users"), i, u) {
-			char unit[24] = "", action[64], created[11];
+			char unit[320] = "", action[64], created[11];
 			int64_t id = web_i(u, "id");
 			bool active = web_b(u, "active");
 			snprintf(created, sizeof(created), "%s", web_s(u, "created_at"));
-			if (web_i(u, "unit_id"))
-				snprintf(unit, sizeof(unit), "%lld", (long long)web_i(u, "unit_id"));
+			if (web_i(u, "unit_id")) {
+				unit_name(&lists, web_i(u, "unit_id"), unit, sizeof(unit));
+				if (!*unit)
+					snprintf(unit, sizeof(unit), "Enhet %lld",
+						 (long long)web_i(u, "unit_id"));
+			}
 			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
 				      "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
-				      "<td data-label=\"Enhet\">%s</td><td data-label=\"Kommun\">%s</td>"
-				      "<td data-label=\"Status\">%s</td><td data-label=\"Skapat\">%s</td>"
-				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
-				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
+				      "<td data-label=\"Enhet och kommun\">%s",
 			       web_s(u, "username"), web_s(u, "display_name"),
 			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)" : "",
-			       web_sv(web_s(u, "role")),
-			       unit, web_s(u, "municipality"), active ? "aktivt" : "stängt", created,
-			       (long long)id, web_s(u, "username"));
+			       web_sv(web_s(u, "role")), unit);
+			if (*web_s(u, "municipality") && *unit)
+				html_lit(&w->h, "<br>");
+			if (*web_s(u, "municipality"))
+				html_f(&w->h, "Kommun: %s", web_s(u, "municipality"));
+			html_f(&w->h, "</td><td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
+				      "class=\"date\">%s</td>"
+				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
+				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
+			       active ? "aktivt" : "stängt", created, (long long)id,
+			       web_s(u, "username"));
 			if (active && id != me) {
-				snprintf(action, sizeof(action), "/admin/anvandare/%lld/stang", (long long)id);
+				/* Closing asks first (issue 20): a page whose "Ja" closes it. */
+				html_f(&w->h, "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "
+					      "<span class=\"sr\">%s</span></a>\n",
+				       (long long)id, web_s(u, "username"));
+			} else if (!active) {
+				snprintf(action, sizeof(action), "/admin/anvandare/%lld/oppna", (long long)id);
 				web_form(w, action, false);
-				html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Stäng kontot "
+				html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Öppna kontot igen "
 					      "<span class=\"sr\">%s</span></button>\n</form>\n",
 				       web_s(u, "username"));
 			}
 			html_lit(&w->h, "</td></tr>\n");
 		}
-		html_lit(&w->h, "</tbody>\n</table>\n");
+		html_lit(&w->h, "</tbody>\n</table>\n</div>\n");
 	}
 	json_decref(out);
 	html_lit(&w->h, "<h2>Skapa ett konto</h2>\n");
@@ -583,14 +761,21 @@ static int users_page(struct web_ctx *w, unsigned status)
 	web_input(w, "namn", "Namn och titel", "text", NULL, true, NULL);
 	web_select(w, "roll", "Roll", roles, NULL);
 	web_select(w, "typ", "Typ av konto", kinds, NULL);
-	web_input(w, "enhet", "Enhetens nummer", "number", NULL, false,
-		  "Krävs för förskrivare och kommunala förskrivare.");
-	web_input(w, "kommun", "Kommun", "text", NULL, false,
-		  "Krävs för kommunala förskrivare och kommunala beställare.");
+	list_select(w, "enhet", "Enhet", "Krävs för förskrivare och kommunala förskrivare.",
+		    "Ingen enhet", lists.units, unit_option);
+	list_select(w, "kommun", "Kommun",
+		    "Krävs för kommunala förskrivare och kommunala beställare. Bara avtalets "
+		    "kommuner kan väljas.",
+		    "Ingen kommun", lists.municipalities, municipality_option);
+	list_select(w, "person", "Person i styrningen",
+		    "Krävs för ledamöter: personen vars uppdrag kontot visar. En sekreterare kan "
+		    "också kopplas till en person.",
+		    "Ingen person", lists.people, person_option);
 	web_input(w, "losenord", "Lösenord", "password", "", false,
 		  "Minst 10 tecken. Lämna tomt om personen bara loggar in via regionens "
 		  "inloggning.");
 	web_form_end(w, "Skapa kontot");
+	account_lists_release(&lists);
 	return web_end(w, status);
 }
 
@@ -599,13 +784,27 @@ int page_admin_users(struct web_ctx *w)
 	return users_page(w, 200);
 }
 
+/* A form's id field (unit, person) into the body as key; false when it is not a number. */
+static bool id_field(json_t *body, const char *key, const char *value)
+{
+	char *end;
+	long long n;
+
+	if (!value || !*value)
+		return true;
+	n = strtoll(value, &end, 10);
+	if (*end || n < 1)
+		return false;
+	json_object_set_new(body, key, json_integer(n));
+	return true;
+}
+
 int page_admin_users_post(struct web_ctx *w)
 {
 	const char *map[] = { "username", "anvandarnamn", "display_name", "namn", "role", "roll",
 			      "unit_id", "enhet", "municipality", "kommun", "password", "losenord",
-			      "kind", "typ", NULL };
-	const char *kind = web_field(w, "typ");
-	const char *unit = web_field(w, "enhet"), *municipality = web_field(w, "kommun");
+			      "kind", "typ", "person_id", "person", NULL };
+	const char *kind = web_field(w, "typ"), *municipality = web_field(w, "kommun");
 	const char *password = web_field(w, "losenord");
 	json_t *body, *out = NULL;
 	char path[64];
@@ -619,15 +818,13 @@ int page_admin_users_post(struct web_ctx *w)
 		web_error(w, "namn", "Texten kunde inte läsas (ogiltig UTF-8).");
 		return users_page(w, 400);
 	}
-	if (unit && *unit) {
-		char *end;
-		long long n = strtoll(unit, &end, 10);
-		if (*end || n < 1) {
-			json_decref(body);
-			web_error(w, "enhet", "Enhetens nummer är ett heltal, till exempel 1.");
-			return users_page(w, 400);
-		}
-		json_object_set_new(body, "unit_id", json_integer(n));
+	if (!id_field(body, "unit_id", web_field(w, "enhet")))
+		web_error(w, "enhet", "Välj en enhet i listan.");
+	if (!id_field(body, "person_id", web_field(w, "person")))
+		web_error(w, "person", "Välj en person i listan.");
+	if (w->nerrors) {
+		json_decref(body);
+		return users_page(w, 400);
 	}
 	if (municipality && *municipality)
 		json_object_set_new(body, "municipality", json_string(municipality));
@@ -646,12 +843,56 @@ int page_admin_users_post(struct web_ctx *w)
 	return web_redirect(w, path);
 }
 
+static json_t *staff_user(struct web_ctx *w, int64_t id);
+
+/* Without JavaScript, closing an account asks first: this page, whose "Ja" posts the confirmed
+ * close (issue 20). */
+static int deactivate_confirm(struct web_ctx *w)
+{
+	json_t *u = staff_user(w, w->id[0]);
+	char path[64], title[128];
+
+	if (!u)
+		return web_message(w, 404, "Användaren finns inte",
+				   "Det finns inget personalkonto med det numret.");
+	if (!web_b(u, "active")) {
+		json_decref(u);
+		return web_redirect(w, "/admin/anvandare");
+	}
+	if (web_i(u, "id") == web_i(json_object_get(w->me, "user"), "id")) {
+		json_decref(u);
+		return web_message(w, 409, "Ditt eget konto", "Du kan inte stänga ditt eget konto.");
+	}
+	snprintf(title, sizeof(title), "Vill du stänga kontot %s?", web_s(u, "username"));
+	web_begin(w, title);
+	html_f(&w->h, "<p>%s (%s). När kontot stängs kan det inte längre logga in, dess "
+		      "sessioner avslutas och dess API-nycklar återkallas, på en gång.</p>\n"
+		      "<p>Du kan öppna kontot igen senare; då gäller det tidigare lösenordet, men "
+		      "API-nycklarna förblir återkallade.</p>\n<div class=\"confirm-actions\">\n",
+	       web_s(u, "display_name"), web_sv(web_s(u, "role")));
+	snprintf(path, sizeof(path), "/admin/anvandare/%lld/stang", (long long)w->id[0]);
+	web_form(w, path, false);
+	html_lit(&w->h, "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+			"<button type=\"submit\" class=\"secondary\">Ja, stäng kontot</button>\n"
+			"</form>\n<p><a class=\"button\" href=\"/admin/anvandare\">Nej, behåll det</a>"
+			"</p>\n</div>\n");
+	json_decref(u);
+	return web_end(w, 200);
+}
+
+int page_admin_user_deactivate_confirm(struct web_ctx *w)
+{
+	return deactivate_confirm(w);
+}
+
 int page_admin_user_deactivate(struct web_ctx *w)
 {
 	char path[64];
 	json_t *out = NULL;
 	int status;
 
+	if (!web_field(w, "bekraftad"))
+		return deactivate_confirm(w);
 	snprintf(path, sizeof(path), "/api/users/%lld/deactivate", (long long)w->id[0]);
 	status = web_api(w, "POST", path, NULL, NULL, &out);
 	if (status != 200) {
@@ -661,6 +902,24 @@ int page_admin_user_deactivate(struct web_ctx *w)
 	}
 	json_decref(out);
 	snprintf(path, sizeof(path), "/admin/anvandare?stangd=%lld", (long long)w->id[0]);
+	return web_redirect(w, path);
+}
+
+int page_admin_user_reopen(struct web_ctx *w)
+{
+	char path[64];
+	json_t *out = NULL;
+	int status;
+
+	snprintf(path, sizeof(path), "/api/users/%lld/reopen", (long long)w->id[0]);
+	status = web_api(w, "POST", path, NULL, NULL, &out);
+	if (status != 200) {
+		web_problem(w, out, NULL);
+		json_decref(out);
+		return users_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/admin/anvandare?oppnad=%lld", (long long)w->id[0]);
 	return web_redirect(w, path);
 }
 
@@ -853,6 +1112,42 @@ static void param_value(struct web_ctx *w, const char *type, const char *value)
 	}
 }
 
+/* The length of what must stay on one line at s: a date ("2018-05-01") or a section of a
+ * specification ("B 3:1"); 0 for anything else. */
+static size_t unbreakable(const char *s)
+{
+	size_t d;
+
+	if (strspn(s, "0123456789") == 4 && s[4] == '-' && strspn(s + 5, "0123456789") == 2 &&
+	    s[7] == '-' && strspn(s + 8, "0123456789") == 2)
+		return 10;
+	if (s[0] >= 'A' && s[0] <= 'D' && s[1] == ' ' && (d = strspn(s + 2, "0123456789")) > 0 &&
+	    s[2 + d] == ':' && strspn(s + 3 + d, "0123456789") > 0)
+		return 3 + d + strspn(s + 3 + d, "0123456789");
+	return 0;
+}
+
+/* Text with every date and section in it kept on one line: a cell never breaks "2018-05-01" at
+ * its hyphens (issue 20), nor "B 3:1" after its letter. */
+static void text_dates_nowrap(struct web_ctx *w, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *q = p;
+		size_t n = 0;
+		for (q = p; *q && !((q == s || q[-1] == ' ' || q[-1] == '(') && (n = unbreakable(q)));)
+			q++;
+		html_textn(&w->h, p, (size_t)(q - p));
+		if (!*q)
+			break;
+		html_lit(&w->h, "<span class=\"nowrap\">");
+		html_textn(&w->h, q, n);
+		html_lit(&w->h, "</span>");
+		p = q + n;
+	}
+}
+
 int page_admin_rules(struct web_ctx *w)
 {
 	const char *date = web_query(w, "datum");
@@ -878,7 +1173,8 @@ int page_admin_rules(struct web_ctx *w)
 	}
 	/* The first set has no start date: its versions precede the change log. */
 	if (*web_s(out, "set_from"))
-		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från %s",
+		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från "
+			      "<span class=\"nowrap\">%s</span>",
 		       web_s(out, "on"), web_s(out, "set_from"));
 	else
 		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller sedan före "
@@ -888,7 +1184,7 @@ int page_admin_rules(struct web_ctx *w)
 		char last[11];
 		if (date_parse(web_s(out, "next_change"), 10, &next) == LMN_OK) {
 			date_format(next - 1, last);
-			html_f(&w->h, " till och med %s", last);
+			html_f(&w->h, " till och med <span class=\"nowrap\">%s</span>", last);
 		}
 	}
 	html_lit(&w->h, ".</p>\n");
@@ -898,9 +1194,12 @@ int page_admin_rules(struct web_ctx *w)
 		char name[160];
 		snprintf(name, sizeof(name), "%s%s%s", id[0] >= 'A' && id[0] <= 'D' ? id : "",
 			 id[0] >= 'A' && id[0] <= 'D' ? " " : "", web_s(sec, "title"));
-		html_f(&w->h, "<h2>%s</h2>\n<table class=\"responsive\">\n<caption>%s: parametrarna "
-			      "den %s</caption>\n",
-		       name, name, web_s(out, "on"));
+		html_lit(&w->h, "<h2>");
+		text_dates_nowrap(w, name);
+		html_lit(&w->h, "</h2>\n<table class=\"responsive\">\n<caption>");
+		text_dates_nowrap(w, name);
+		html_f(&w->h, ": parametrarna den <span class=\"nowrap\">%s</span></caption>\n",
+		       web_s(out, "on"));
 		html_lit(&w->h, "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
 				"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
 				"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
@@ -920,24 +1219,30 @@ int page_admin_rules(struct web_ctx *w)
 			param_value(w, web_s(p, "type"), web_s(p, "value"));
 			html_f(&w->h, "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
 				      "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
-				      "<td data-label=\"Beslut\">%s</td></tr>\n",
+				      "<td data-label=\"Beslut\">",
 			       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
 			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
-			       web_s(s, "body"), cite);
+			       web_s(s, "body"));
+			text_dates_nowrap(w, cite);
+			html_lit(&w->h, "</td></tr>\n");
 		}
-		html_f(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i %s</h3>\n"
-			      "<dl class=\"facts\">\n", name);
+		html_lit(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i ");
+		text_dates_nowrap(w, name);
+		html_lit(&w->h, "</h3>\n<dl class=\"facts\">\n");
 		json_array_foreach(json_object_get(sec, "sources"), j, src) {
 			char cite[96];
 
 			web_rule_cite(w->app->params, web_s(src, "ref"), cite);
+			html_lit(&w->h, "<dt>");
+			text_dates_nowrap(w, cite);
+			html_lit(&w->h, "</dt>");
 			if (*web_s(src, "decided"))
-				html_f(&w->h, "<dt>%s</dt><dd>Beslutad %s av %s. %s</dd>\n", cite,
-				       web_s(src, "decided"), web_s(src, "body"),
-				       web_s(src, "reference"));
+				html_f(&w->h, "<dd>Beslutad <span class=\"nowrap\">%s</span> av %s. ",
+				       web_s(src, "decided"), web_s(src, "body"));
 			else
-				html_f(&w->h, "<dt>%s</dt><dd>Sedan före ändringsloggen: %s. %s</dd>\n",
-				       cite, web_s(src, "body"), web_s(src, "reference"));
+				html_f(&w->h, "<dd>Sedan före ändringsloggen: %s. ", web_s(src, "body"));
+			text_dates_nowrap(w, web_s(src, "reference"));
+			html_lit(&w->h, "</dd>\n");
 		}
 		html_lit(&w->h, "</dl>\n");
 	}

@@ -152,6 +152,33 @@ static const char *const fee_kinds[] = { "delivery", "Leveransavgift",
 					 "order_line", "Avgift per orderrad",
 					 "return", "Returavgift", NULL };
 
+static const char *fee_kind_sv(const char *kind)
+{
+	for (const char *const *k = fee_kinds; *k; k += 2)
+		if (strcmp(k[0], kind) == 0)
+			return k[1];
+	return "Avgiften";
+}
+
+/* After saving (issue 20): what was saved, as the fee table now has it. */
+static void fee_saved(struct web_ctx *w, json_t *fees)
+{
+	const char *kind = web_query(w, "sparad"), *from = web_query(w, "fran");
+	json_t *f;
+	size_t i;
+
+	if (!kind || !from)
+		return;
+	json_array_foreach(fees, i, f)
+		if (strcmp(web_s(f, "kind"), kind) == 0 && strcmp(web_s(f, "valid_from"), from) == 0) {
+			char m[32];
+			web_money(m, web_i(f, "amount_ore"));
+			html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Avgiften är %s: "
+				      "%s %s från %s.</strong></p></div>\n",
+			       web_query(w, "ersatt") ? "ersatt" : "sparad", fee_kind_sv(kind), m, from);
+		}
+}
+
 static int fees_page(struct web_ctx *w, unsigned status)
 {
 	json_t *out = NULL, *f;
@@ -159,6 +186,8 @@ static int fees_page(struct web_ctx *w, unsigned status)
 	int st = web_api(w, "GET", "/api/fees", NULL, NULL, &out);
 
 	web_begin(w, "Avgifter");
+	if (st == 200)
+		fee_saved(w, json_object_get(out, "fees"));
 	html_lit(&w->h, "<p>Avgiftstabellerna i specifikation A: varje avgift gäller från sitt datum "
 			"tills nästa av samma slag. Belopp märkta exempelbelopp är påhittade "
 			"(demodata).</p>\n");
@@ -171,8 +200,9 @@ static int fees_page(struct web_ctx *w, unsigned status)
 			char m[32];
 			web_money(m, web_i(f, "amount_ore"));
 			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Avgift\">%s</th>"
-				      "<td data-label=\"Gäller från\">%s</td><td class=\"num\" "
-				      "data-label=\"Belopp\">%s%s</td><td data-label=\"Status\">%s</td></tr>\n",
+				      "<td data-label=\"Gäller från\" class=\"date\">%s</td><td class=\"num\" "
+				      "data-label=\"Belopp\">%s<span class=\"remark\">%s</span></td>"
+				      "<td data-label=\"Status\">%s</td></tr>\n",
 			       web_s(f, "title"), web_s(f, "valid_from"), m,
 			       web_b(f, "example") ? " (exempelbelopp)" : "",
 			       web_b(f, "in_force") ? "gäller i dag" : "");
@@ -195,15 +225,46 @@ int page_admin_fees(struct web_ctx *w)
 	return fees_page(w, 200);
 }
 
+/* A fee from a day that already has one (issue 20): asks before replacing it, without
+ * JavaScript, as a page whose "Ja" posts the same fee again with ersatt=1. */
+static int fee_replace_confirm(struct web_ctx *w, const char *kind, const char *amount,
+			       const char *from, int64_t current, int64_t ore)
+{
+	char was[32], now[32], question[192], keep[64];
+
+	web_money(was, current);
+	web_money(now, ore);
+	snprintf(question, sizeof(question), "%s från %s är %s. Ersätt med %s?", fee_kind_sv(kind),
+		 from, was, now);
+	web_begin(w, "Ersätta avgiften?");
+	html_f(&w->h, "<p><strong>%s</strong></p>\n<p>Det finns redan en avgift av samma slag från "
+		      "samma dag. Fakturaunderlag för dagar från %s räknas med den avgift du "
+		      "behåller.</p>\n<div class=\"confirm-actions\">\n",
+	       question, from);
+	web_form(w, "/admin/avgifter", false);
+	html_f(&w->h, "<input type=\"hidden\" name=\"slag\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"belopp\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"giltig_fran\" value=\"%s\">\n"
+		      "<input type=\"hidden\" name=\"ersatt\" value=\"1\">\n"
+		      "<button type=\"submit\">Ja, ersätt med %s</button>\n</form>\n",
+	       kind, amount, from, now);
+	snprintf(keep, sizeof(keep), "Nej, behåll %s", was);
+	html_f(&w->h, "<p><a class=\"button\" href=\"/admin/avgifter\">%s</a></p>\n</div>\n",
+	       keep);
+	return web_end(w, 200);
+}
+
 int page_admin_fees_post(struct web_ctx *w)
 {
 	const char *kind = web_field(w, "slag"), *amount = web_field(w, "belopp");
 	const char *from = web_field(w, "giltig_fran");
 	const char *map[] = { "kind", "slag", "amount_ore", "belopp", "valid_from", "giltig_fran",
 			      NULL };
+	bool replace = web_field(w, "ersatt") != NULL;
 	struct lmn_err err;
 	json_t *out = NULL;
 	int64_t ore = 0;
+	char path[96];
 	int status;
 
 	if (!amount || assortment_parse_price(amount, strlen(amount), &ore, &err) != LMN_OK)
@@ -211,14 +272,23 @@ int page_admin_fees_post(struct web_ctx *w)
 	if (w->nerrors)
 		return fees_page(w, 400);
 	status = web_api(w, "POST", "/api/fees", NULL,
-			 json_pack("{s:s, s:s, s:I}", "kind", kind ? kind : "", "valid_from",
-				   from ? from : "", "amount_ore", (json_int_t)ore),
+			 json_pack("{s:s, s:s, s:I, s:b}", "kind", kind ? kind : "", "valid_from",
+				   from ? from : "", "amount_ore", (json_int_t)ore, "replace",
+				   replace),
 			 &out);
+	if (status == 409 && strcmp(web_s(out, "code"), "fee_exists") == 0) {
+		int64_t current = web_i(out, "current_amount_ore");
+		json_decref(out);
+		return fee_replace_confirm(w, kind, amount, from, current, ore);
+	}
 	if (status != 201) {
 		web_problem(w, out, map);
 		json_decref(out);
 		return fees_page(w, status >= 400 && status < 500 ? (unsigned)status : 500);
 	}
+	/* kind and date as the API took them: known values, safe in a path. */
+	snprintf(path, sizeof(path), "/admin/avgifter?sparad=%s&fran=%s%s", web_s(out, "kind"),
+		 web_s(out, "valid_from"), web_b(out, "replaced") ? "&ersatt=1" : "");
 	json_decref(out);
-	return web_redirect(w, "/admin/avgifter");
+	return web_redirect(w, path);
 }

@@ -24,7 +24,7 @@ static void percent_sv(const char *share, char out[32])
 		snprintf(out, 32, "–");
 		return;
 	}
-	snprintf(out, 32, "%s %%", share);
+	snprintf(out, 32, "%s\xc2\xa0%%", share); /* a no-break space: "80,00 %" never wraps */
 	if ((c = strchr(out, '.')))
 		*c = ',';
 }
@@ -155,18 +155,72 @@ static void groups_table(struct html *h, json_t *report, const char *kind, const
 
 /* ---- Charts ---- */
 
-#define CW 640  /* the chart's width and height in SVG units */
-#define PX0 64  /* the plot area */
-#define PY0 16
-#define PW 556
-#define PH 200
+#define CW 640 /* the chart's width in SVG units */
+#define NBSP "\xc2\xa0"
+#define CHAR_W 7 /* the width of a digit or sign of .tick text (12px), rounded up */
 
-static int y_of(long hundredths)
+/* The value axis of a chart (issue 20): from a round value below the smallest value and target to
+ * one at or above the largest, in steps of 1, 2, 5, 10, 20 or 25 percentage points with at most
+ * six steps, so that 93 % and 95 % differ visibly; in hundredths of a percent. */
+struct axis {
+	long lo, hi, step;
+};
+
+static void axis_choose(const long *v, size_t n, struct axis *a)
 {
-	return PY0 + PH - (int)(hundredths * PH / 10000);
+	static const long steps[] = { 100, 200, 500, 1000, 2000, 2500 };
+	long min = 10000, max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i] >= 0) {
+			min = v[i] < min ? v[i] : min;
+			max = v[i] > max ? v[i] : max;
+		}
+	if (max < min)
+		min = 0, max = 10000;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		long s = steps[i], below = min - s / 2;
+		a->step = s;
+		a->lo = below <= 0 ? 0 : below / s * s;
+		a->hi = (max + s - 1) / s * s;
+		if (a->hi > 10000)
+			a->hi = 10000;
+		if (a->hi <= a->lo)
+			a->hi = a->lo + s;
+		if ((a->hi - a->lo) / s <= 6)
+			return;
+	}
 }
 
-/* The frame of a chart: title, description, the y axis in percent with grid lines, its label. */
+/* Where v lies on an axis of length len (0 at lo), within [0, len]. */
+static int axis_pos(const struct axis *a, long v, int len)
+{
+	if (v <= a->lo)
+		return 0;
+	if (v >= a->hi)
+		return len;
+	return (int)((v - a->lo) * len / (a->hi - a->lo));
+}
+
+/* "93,3 %" of hundredths, to a tenth: the charts' value labels (the tables have the hundredths). */
+static int percent_short(long hundredths, char out[32])
+{
+	long tenths = (hundredths + 5) / 10;
+
+	snprintf(out, 32, "%ld,%ld" NBSP "%%", tenths / 10, tenths % 10);
+	return (int)(strlen(out) - 1) * CHAR_W; /* the no-break space is two bytes, one glyph */
+}
+
+/* A target as hundredths, -1 when there is none. */
+static long target_h(json_t *f)
+{
+	const char *s = web_s(f, "target");
+	char *end;
+
+	return *s ? (long)(strtod(s, &end) * 100 + 0.5) : -1;
+}
+
+/* The frame of a chart: title and description. */
 static void chart_begin(struct html *h, const char *id, int height, const char *title,
 			const char *desc)
 {
@@ -176,24 +230,47 @@ static void chart_begin(struct html *h, const char *id, int height, const char *
 	       CW, height, id, id, id, title, id, desc);
 }
 
-static void y_axis(struct html *h)
+/* Where the axis starts, for the description and the caption, when it is not at 0. */
+static void axis_note(const struct axis *a, char out[96])
 {
-	for (int v = 0; v <= 100; v += 20) {
-		int y = y_of(v * 100L);
+	if (a->lo > 0)
+		snprintf(out, 96, " Axeln börjar vid %ld" NBSP "%%, inte vid 0, så att skillnaderna "
+				  "syns.", a->lo / 100);
+	else
+		out[0] = '\0';
+}
+
+/* The trend's plot area: a top margin for the value labels above the bars. */
+#define TX0 64
+#define TY0 48
+#define TW 556
+#define TH 200
+
+static int trend_y(const struct axis *a, long v)
+{
+	return TY0 + TH - axis_pos(a, v, TH);
+}
+
+static void trend_axis(struct html *h, const struct axis *a)
+{
+	for (long v = a->lo; v <= a->hi; v += a->step) {
+		int y = trend_y(a, v);
 		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
-			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%d %%</text>\n",
-		       PX0, y, PX0 + PW, y, PX0 - 6, y + 4, v);
+			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%ld" NBSP "%%</text>\n",
+		       TX0, y, TX0 + TW, y, TX0 - 6, y + 4, v / 100);
 	}
 	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>"
 		  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
-	       PX0, PY0, PX0, PY0 + PH, PX0, PY0 + PH, PX0 + PW, PY0 + PH);
+	       TX0, TY0, TX0, TY0 + TH, TX0, TY0 + TH, TX0 + TW, TY0 + TH);
 	html_f(h, "<text x=\"14\" y=\"%d\" class=\"label\" transform=\"rotate(-90 14 %d)\" "
 		  "text-anchor=\"middle\">Andel (procent)</text>\n",
-	       PY0 + PH / 2, PY0 + PH / 2);
+	       TY0 + TH / 2, TY0 + TH / 2);
 }
 
 /* The trend of eight tertials: phone accessibility and delivery reliability side by side, with the
- * target of each tertial (when it had one) marked. */
+ * target of each tertial (when it had one) marked. Each bar's value stands above it, turned, in
+ * the bar's own column (so labels never meet), and above the target's mark when the bar ends just
+ * below it. */
 static void trend_chart(struct html *h, json_t *trend)
 {
 	static const struct {
@@ -201,60 +278,85 @@ static void trend_chart(struct html *h, json_t *trend)
 	} series[] = { { "phone_accessibility", "Telefontillgänglighet", "s1" },
 		       { "delivery_reliability", "Leveranssäkerhet", "s2" } };
 	size_t n = json_array_size(trend);
-	int slot = n ? PW / (int)n : PW;
+	int slot = n ? TW / (int)n : TW;
+	long values[64];
+	size_t nv = 0;
+	struct axis ax;
+	char note[96], desc[640];
 	json_t *t;
 	size_t i;
 
 	if (n == 0)
 		return;
+	json_array_foreach(trend, i, t)
+		for (int s = 0; s < 2 && nv + 2 <= sizeof(values) / sizeof(values[0]); s++) {
+			json_t *f = json_object_get(json_object_get(t, "figures"), series[s].key);
+			values[nv++] = share_h(f);
+			values[nv++] = target_h(f);
+		}
+	axis_choose(values, nv, &ax);
+	axis_note(&ax, note);
+	snprintf(desc, sizeof(desc),
+		 "Stapeldiagram över de senaste tertialen. Varje tertial har en stapel för "
+		 "telefontillgänglighet och en för leveranssäkerhet, i procent, med värdet ovanför; "
+		 "ett rött streck vid stapeln visar målet som gällde.%s Samma siffror står i tabellen "
+		 "bredvid.",
+		 note);
 	html_lit(h, "<div class=\"chart-stack\">\n");
-	chart_begin(h, "trend", PY0 + PH + 64,
-		    "Trend: telefontillgänglighet och leveranssäkerhet per tertial",
-		    "Stapeldiagram över de senaste tertialen. Varje tertial har en stapel för "
-		    "telefontillgänglighet och en för leveranssäkerhet, i procent; ett streck över "
-		    "stapeln visar målet som gällde. Samma siffror står i tabellen bredvid.");
-	y_axis(h);
+	chart_begin(h, "trend", TY0 + TH + 64,
+		    "Trend: telefontillgänglighet och leveranssäkerhet per tertial", desc);
+	trend_axis(h, &ax);
 	json_array_foreach(trend, i, t) {
-		int x = PX0 + (int)i * slot;
+		int x = TX0 + (int)i * slot;
 		for (int s = 0; s < 2; s++) {
 			json_t *f = json_object_get(json_object_get(t, "figures"), series[s].key);
-			long v = share_h(f);
-			int bx = x + slot / 2 - 22 + s * 22, y = v < 0 ? PY0 + PH : y_of(v);
-			char p[32];
+			long v = share_h(f), tv = target_h(f);
+			int bx = x + slot / 2 - 22 + s * 22, y = v < 0 ? TY0 + TH : trend_y(&ax, v);
+			char p[32], label[32];
 
 			percent_sv(web_s(f, "share"), p);
 			html_f(h, "<rect x=\"%d\" y=\"%d\" width=\"20\" height=\"%d\" class=\"%s\">"
 				  "<title>%s %s: %s</title></rect>\n",
-			       bx, y, PY0 + PH - y, series[s].cls, web_s(t, "label"), series[s].name, p);
-			if (*web_s(f, "target")) {
-				char *end;
-				long tv = (long)(strtod(web_s(f, "target"), &end) * 100 + 0.5);
+			       bx, y, TY0 + TH - y, series[s].cls, web_s(t, "label"), series[s].name, p);
+			if (tv >= 0)
 				html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>\n",
-				       bx - 2, y_of(tv), bx + 22, y_of(tv));
+				       bx - 1, trend_y(&ax, tv), bx + 21, trend_y(&ax, tv));
+			if (v < 0)
+				continue;
+			/* The label runs upwards from base: above the bar, or above the target's
+			 * mark when the mark would cross it. */
+			int len = percent_short(v, label), base = y - 5;
+			if (tv >= 0 && tv > v) {
+				int yt = trend_y(&ax, tv);
+				if (base - len - 3 <= yt)
+					base = yt - 5;
 			}
+			html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" transform=\"rotate(-90 %d %d)\" "
+				  "aria-hidden=\"true\">%s</text>\n",
+			       bx + 14, base, bx + 14, base, label);
 		}
 		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
-		       x + slot / 2, PY0 + PH + 18, web_s(t, "label"));
+		       x + slot / 2, TY0 + TH + 18, web_s(t, "label"));
 	}
 	html_f(h, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Tertial</text>\n",
-	       PX0 + PW / 2, PY0 + PH + 38);
+	       TX0 + TW / 2, TY0 + TH + 38);
 	html_f(h, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" class=\"s1\"/>"
 		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Telefontillgänglighet</text>"
 		  "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" class=\"s2\"/>"
 		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Leveranssäkerhet</text>"
 		  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>"
-		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Mål</text>\n",
-	       PX0, PY0 + PH + 48, PX0 + 16, PY0 + PH + 58, PX0 + 200, PY0 + PH + 48, PX0 + 216,
-	       PY0 + PH + 58, PX0 + 370, PY0 + PH + 54, PX0 + 390, PY0 + PH + 54, PX0 + 396,
-	       PY0 + PH + 58);
-	html_lit(h, "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
-		    "tertialen, mot målen som gällde.</figcaption>\n</figure>\n");
+		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Mål som gällde</text>\n",
+	       TX0, TY0 + TH + 48, TX0 + 16, TY0 + TH + 58, TX0 + 200, TY0 + TH + 48, TX0 + 216,
+	       TY0 + TH + 58, TX0 + 370, TY0 + TH + 54, TX0 + 390, TY0 + TH + 54, TX0 + 396,
+	       TY0 + TH + 58);
+	html_f(h, "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
+		  "tertialen, mot målen som gällde.%s</figcaption>\n</figure>\n", note);
 	html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
 		    "aria-label=\"Trend per tertial\">\n"
 		    "<table>\n<caption>Trend per tertial</caption>\n"
 		    "<thead><tr><th scope=\"col\">Tertial</th>"
-		    "<th scope=\"col\" class=\"num\">Telefontillgänglighet</th><th scope=\"col\">Mål</th>"
-		    "<th scope=\"col\" class=\"num\">Leveranssäkerhet</th><th scope=\"col\">Mål</th>"
+		    "<th scope=\"col\" class=\"num\">Telefontillgänglighet</th><th scope=\"col\" class=\"num\">Mål</th>"
+		    "<th scope=\"col\" class=\"num\">Leveranssäkerhet</th><th scope=\"col\" class=\"num\">Mål</th>"
 		    "<th scope=\"col\" class=\"num\">Levererade orderrader</th>"
 		    "<th scope=\"col\" class=\"num\">Andel via 1177</th>"
 		    "<th scope=\"col\" class=\"num\">Andel via egna patientsidor</th>"
@@ -270,8 +372,8 @@ static void trend_chart(struct html *h, json_t *trend)
 		percent_sv(web_s(json_object_get(figs, "delivery_reliability"), "target"), bt);
 		percent_sv(web_s(json_object_get(figs, "share_1177"), "share"), d);
 		percent_sv(web_s(json_object_get(figs, "own_pages_share"), "share"), e);
-		html_f(h, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td>%s</td>"
-			  "<td class=\"num\">%s</td><td>%s</td><td class=\"num\">%lld</td>"
+		html_f(h, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+			  "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%lld</td>"
 			  "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
 		       web_s(t, "label"), a, *web_s(json_object_get(figs, "phone_accessibility"), "target") ? at : "delat",
 		       b, bt,
@@ -281,51 +383,94 @@ static void trend_chart(struct html *h, json_t *trend)
 	html_lit(h, "</tbody>\n</table>\n</div>\n</div>\n");
 }
 
-/* Delivery reliability per product area and care provider, as horizontal bars against the target. */
+/* Delivery reliability per product area and care provider, as horizontal bars against the target.
+ * Each value stands after its bar on the bar's own row, moved past the target line when it would
+ * cross it; the target line is labelled above the bars. */
 static void groups_chart(struct html *h, json_t *report)
 {
 	json_t *groups = json_object_get(report, "groups"), *g;
 	size_t i, n = json_array_size(groups);
-	int row = 28, height = PY0 + (int)n * row + 48;
-	const int lx = 230, bw = CW - lx - 64;
-	long target = -1;
+	const int row = 28, top = 30, lx = 230, bw = CW - lx - 64;
+	int height = top + (int)n * row + 48;
+	long target = -1, values[130];
+	size_t nv = 0;
+	struct axis ax;
+	char note[96], desc[640];
 
 	if (n == 0)
 		return;
+	json_array_foreach(groups, i, g) {
+		json_t *f = json_object_get(json_object_get(g, "figures"), "delivery_reliability");
+		if (target < 0)
+			target = target_h(f);
+		if (nv < sizeof(values) / sizeof(values[0]) - 1)
+			values[nv++] = share_h(f);
+	}
+	values[nv++] = target;
+	axis_choose(values, nv, &ax);
+	axis_note(&ax, note);
+	snprintf(desc, sizeof(desc),
+		 "Liggande staplar med andelen beställningar levererade senast på leveransdagen, i "
+		 "procent, för varje grupp, med värdet efter stapeln; en lodrät röd linje visar "
+		 "målet.%s Samma siffror står i tabellen bredvid.",
+		 note);
 	html_lit(h, "<div class=\"chart-pair\">\n");
 	chart_begin(h, "groups", height, "Leveranssäkerhet totalt, per produktområde och per vårdgivare",
-		    "Liggande staplar med andelen beställningar levererade senast på leveransdagen, i "
-		    "procent, för varje grupp; en lodrät linje visar målet. Samma siffror står i tabellen "
-		    "bredvid.");
+		    desc);
+	for (long v = ax.lo; v <= ax.hi; v += ax.step) {
+		int x = lx + axis_pos(&ax, v, bw);
+		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
+			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%ld" NBSP "%%</text>\n",
+		       x, top, x, top + (int)n * row, x, top + (int)n * row + 14, v / 100);
+	}
+	int xt = target >= 0 ? lx + axis_pos(&ax, target, bw) : -1000;
 	json_array_foreach(groups, i, g) {
 		json_t *f = json_object_get(json_object_get(g, "figures"), "delivery_reliability");
 		long v = share_h(f);
-		int y = PY0 + (int)i * row, w = v < 0 ? 0 : (int)(v * bw / 10000);
-		char p[32];
+		int y = top + (int)i * row + 4, w = v < 0 ? 0 : axis_pos(&ax, v, bw);
+		char p[32], label[32];
 
-		if (*web_s(f, "target") && target < 0) {
-			char *end;
-			target = (long)(strtod(web_s(f, "target"), &end) * 100 + 0.5);
-		}
 		percent_sv(web_s(f, "share"), p);
 		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>"
-			  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"s2\"><title>%s: %s</title></rect>"
-			  "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>\n",
-		       lx - 8, y + 14, web_s(g, "name"), lx, y, w, web_s(g, "name"), p, lx + w + 4, y + 14, p);
+			  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"s2\"><title>%s: %s</title></rect>\n",
+		       lx - 8, y + 14, web_s(g, "name"), lx, y, w, web_s(g, "name"), p);
+		if (v < 0) {
+			html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\">inget underlag</text>\n", lx + 4,
+			       y + 14);
+			continue;
+		}
+		/* After the bar; where that would cross the target line, inside the bar's end (light on
+		 * the bar) when it fits there, else past the line. */
+		int len = percent_short(v, label), x = lx + w + 4;
+		bool inside = false;
+		if (x - 3 <= xt && xt <= x + len + 3) {
+			if (w >= len + 10 && !(lx + w - 6 - len - 3 <= xt && xt <= lx + w + 3)) {
+				x = lx + w - 6 - len;
+				inside = true;
+			} else {
+				x = xt + 5;
+			}
+		}
+		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"%s\" aria-hidden=\"true\">%s</text>\n", x,
+		       y + 14, inside ? "tick inbar" : "tick", label);
 	}
-	for (int v = 0; v <= 100; v += 20)
-		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%d %%</text>\n",
-		       lx + v * bw / 100, PY0 + (int)n * row + 14, v);
-	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", lx, PY0, lx,
-	       PY0 + (int)n * row);
+	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", lx, top, lx,
+	       top + (int)n * row);
 	html_f(h, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Levererade senast på "
 		  "leveransdagen (procent)</text>\n",
-	       lx + bw / 2, PY0 + (int)n * row + 36);
-	if (target >= 0)
-		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"><title>Mål</title></line>\n",
-		       lx + (int)(target * bw / 10000), PY0 - 4, lx + (int)(target * bw / 10000),
-		       PY0 + (int)n * row);
-	html_lit(h, "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.</figcaption>\n</figure>\n");
+	       lx + bw / 2, top + (int)n * row + 36);
+	if (target >= 0) {
+		char t[32];
+		int len = percent_short(target, t) + 4 * CHAR_W, tx = xt;
+		/* "Mål 95,0 %" above the line, inside the picture. */
+		if (tx + len / 2 > CW - 2)
+			tx = CW - 2 - len / 2;
+		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"><title>Mål</title></line>\n"
+			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">Mål %s</text>\n",
+		       xt, top - 6, xt, top + (int)n * row, tx, top - 10, t);
+	}
+	html_f(h, "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.%s</figcaption>\n"
+		  "</figure>\n", note);
 	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 		    "aria-label=\"Leveranssäkerhet per grupp\">\n");
 	html_lit(h, "<table>\n<caption>Leveranssäkerhet per grupp</caption>\n<thead><tr>"
@@ -415,8 +560,12 @@ void report_html_invoice(struct html *h, json_t *inv)
 		html_f(h, "<th scope=\"col\" class=\"num\">%s</th>", titles[k]);
 	html_lit(h, "<th scope=\"col\" class=\"num\">Summa</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(inv, "lines"), i, l) {
-		html_f(h, "<tr><th scope=\"row\">%s</th><td>%s</td>", web_s(l, "care_provider"),
+		/* The cost centre with its unit's name (issue 20), not a bare number. */
+		html_f(h, "<tr><th scope=\"row\">%s</th><td>%s", web_s(l, "care_provider"),
 		       web_s(l, "cost_centre"));
+		if (*web_s(l, "cost_centre_name"))
+			html_f(h, " <span class=\"muted\">%s</span>", web_s(l, "cost_centre_name"));
+		html_lit(h, "</td>");
 		money_cell(h, l, "product_ore");
 		for (int k = 0; k < 4; k++) {
 			json_t *f = json_object_get(json_object_get(l, "fees"), fees[k]);

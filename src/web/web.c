@@ -197,6 +197,19 @@ void web_problem(struct web_ctx *w, json_t *problem, const char *const *map)
 {
 	const char *field = web_s(problem, "field"), *detail = web_s(problem, "detail");
 	const char *rule = web_s(problem, "rule");
+	json_t *errors = json_object_get(problem, "errors"), *e;
+	size_t i;
+
+	/* A problem with every fault at once: each next to its field. */
+	if (json_array_size(errors)) {
+		json_array_foreach(errors, i, e) {
+			json_t *one = json_pack("{s:s, s:s}", "field", web_s(e, "field"), "detail",
+						web_s(e, "detail"));
+			web_problem(w, one, map);
+			json_decref(one);
+		}
+		return;
+	}
 
 	for (const char *const *m = map; m && m[0]; m += 2)
 		if (strcmp(m[0], field) == 0) {

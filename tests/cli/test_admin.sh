@@ -126,6 +126,30 @@ check "the closed account's token stops at once" "401" "$(curl -sS -o /dev/null 
 check "a closed account cannot sign in" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d '{"username":"ny.forskrivare","password":"ett-langt-losenord"}' "$B/api/login")"
 
+# Reopening a closed account (issue 20): its password works again, its tokens stay revoked.
+check "a closed account is reopened" "200 True" \
+	"$(req admin POST "/api/users/$uid/reopen" | { read -r st rest; echo "$st $(echo "$rest" | json 'd["active"]')"; })"
+check "it signs in again with its password" "200" "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d '{"username":"ny.forskrivare","password":"ett-langt-losenord"}' "$B/api/login")"
+check "its tokens stay revoked" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret2" "$B/api/me")"
+check "reopening an unknown account is 404, and only the administration reopens" "404 403" \
+	"$(status admin POST /api/users/999/reopen) $(status kundtjanst POST "/api/users/$uid/reopen")"
+
+# What the account form chooses from (issue 20): units by name, the agreement's municipalities.
+check "the units with their names, care providers and cost centres" "True True" \
+	"$(body admin GET /api/units | json 'str(all(u["name"] and u["care_provider"] and u["cost_centre"] for u in d["units"]))+" "+str(any(u["id"]==1 for u in d["units"]))')"
+check "only the administration lists the units" "403" "$(status kundtjanst GET /api/units)"
+check "the 49 municipalities of the agreement" "49 True False" \
+	"$(body kundtjanst GET /api/municipalities | json 'str(len(d["municipalities"]))+" "+str("Borås" in d["municipalities"])+" "+str(any(m.startswith("#") for m in d["municipalities"]))')"
+check "a municipality outside the list is refused on its field" "400 municipality" \
+	"$(req admin POST /api/users '{"username":"kommun.fel","display_name":"K","role":"municipal_orderer","municipality":"Boras"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
+check "every fault at once, each with its field" "400 username display_name municipality password" \
+	"$(req admin POST /api/users '{"username":"Ä","display_name":"","role":"municipal_orderer","municipality":"Boras","password":"kort"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, " ".join(e["field"] for e in json.loads(b)["errors"]))')"
+check "a name taken is said with the other faults" "400 username:Användarnamnet ny.forskrivare finns redan. password" \
+	"$(req admin POST /api/users '{"username":"ny.forskrivare","display_name":"X","role":"admin","password":"kort"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); e=json.loads(b)["errors"]; print(s, e[0]["field"]+":"+e[0]["detail"], " ".join(x["field"] for x in e[1:]))')"
+check "a secretary and a member (with their person) are created" "201 201" \
+	"$(status admin POST /api/users '{"username":"ny.sekreterare","display_name":"S","role":"secretary"}') $(status admin POST /api/users "{\"username\":\"ny.ledamot\",\"display_name\":\"L\",\"role\":\"member\",\"person_id\":$(body admin GET /api/people | json 'd["people"][0]["id"]')}")"
+
 # --- Delivery alternatives (the 1177 contracts' DeliveryAlternative), kept as data ---
 check "the defaults: home delivery and three pickup-point providers" "1:home:INGEN 2:pickup_point:POSTNORD 3:pickup_point:DHL 4:pickup_point:SCHENKER" \
 	"$(body admin GET /api/delivery-alternatives | json '" ".join("%d:%s:%s" % (a["id"], a["method"], a["provider"]) for a in d["alternatives"])')"

@@ -120,6 +120,7 @@ IDS = {  # path template -> the ids of its {id}
     "/leveranser/{id}": prot_shipments,
     "/admin/importer/{id}": first_ids("article_imports"),
     "/admin/anvandare/{id}/nycklar": first_ids("users", 11),
+    "/admin/anvandare/{id}/stang": first_ids("users", 11),
     "/styrning/moten/{id}": first_ids("meetings", 6),
     "/styrning/moten/{id}/anteckningar": first_ids("meetings", 6),
     "/styrning/organ/{id}": first_ids("bodies", 4),

@@ -124,6 +124,15 @@ check "a fee cannot start in the past" "422 fee_in_past" \
 check "a fee from tomorrow is set" "201" "$(status admin POST /api/fees '{"kind":"return","valid_from":"2026-11-24","amount_ore":9000}')"
 check "the fee list shows it, and what is in force today" "8000 True 9000 False" \
 	"$(body admin GET /api/fees | json '" ".join("%d %s" % (f["amount_ore"], f["in_force"]) for f in d["fees"] if f["kind"] == "return" and f["valid_from"] >= "2026")')"
+# Issue 20: the same day again with another amount asks first; the same amount changes nothing.
+check "a second fee from the same day is not silently overwritten" "409 fee_exists valid_from 9000" \
+	"$(req admin POST /api/fees '{"kind":"return","valid_from":"2026-11-24","amount_ore":9100}' | { read -r s b; echo "$s $(echo "$b" | json 'd["code"]+" "+d["field"]+" "+str(d["current_amount_ore"])')"; })"
+check "the fee is as it was" "9000" \
+	"$(body admin GET /api/fees | json '" ".join(str(f["amount_ore"]) for f in d["fees"] if f["kind"] == "return" and f["valid_from"] == "2026-11-24")')"
+check "the same amount again is no change" "201 False" \
+	"$(req admin POST /api/fees '{"kind":"return","valid_from":"2026-11-24","amount_ore":9000}' | { read -r s b; echo "$s $(echo "$b" | json 'd["replaced"]')"; })"
+check "replacing it when asked to" "201 True 9100" \
+	"$(req admin POST /api/fees '{"kind":"return","valid_from":"2026-11-24","amount_ore":9100,"replace":true}' | { read -r s b; echo "$s $(echo "$b" | json 'd["replaced"]')"; }) $(body admin GET /api/fees | json '" ".join(str(f["amount_ore"]) for f in d["fees"] if f["kind"] == "return" and f["valid_from"] == "2026-11-24")')"
 check "an unknown fee kind is refused" "400 kind" \
 	"$(req admin POST /api/fees '{"kind":"per_parcel","valid_from":"2026-12-01","amount_ore":1}' | { read -r s b; echo "$s $(echo "$b" | json 'd["field"]')"; })"
 

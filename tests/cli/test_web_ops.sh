@@ -298,7 +298,7 @@ check "its page says it failed and that nothing was imported" "yes" \
 python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); t=re.search(r"<caption>Fel i filen, i radordning</caption>.*?</table>", s, re.S).group(0)
 for r in re.findall(r"<tr><td.*?</tr>", t): print("|".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)))' "$TMP/page.html" >"$TMP/errors.txt"
 check "with a table of every error by line and column" "3|price 4|area" "$(cut -d'|' -f1,2 "$TMP/errors.txt" | tr '\n' ' ' | sed 's/ $//')"
-check "and its message" "rad 3, kolumn price: \"12,345\" har fler än två decimaler" "$(head -1 "$TMP/errors.txt" | cut -d'|' -f3)"
+check "and its message, without repeating line and column (issue 20)" "\"12,345\" har fler än två decimaler" "$(head -1 "$TMP/errors.txt" | cut -d'|' -f3)"
 check "nothing of it was written" "0" "$(body admin GET '/api/articles?q=Testartikel%20ett' | json 'len(d["articles"])')"
 check "a date that is not a date is refused on its field" "400 yes" \
 	"$(upload /admin/sortiment/import "$TMP/bad.csv" -F pris_fran=2026-13-01) $(grep -q 'id="pris_fran-fel"' "$TMP/page.html" && echo yes)"
@@ -307,6 +307,33 @@ check "an upload without a file is refused on its field" "400 yes" \
 check "the imports are listed, newest first" "200 $bad $imp2 $imp" \
 	"$(get admin /admin/importer) $(grep -o 'href="/admin/importer/[0-9]*"' "$TMP/page.html" | grep -o '[0-9]*' | tr '\n' ' ' | sed 's/ $//')"
 keep importer
+
+# Issue 20: the format in Swedish, on the page and in the file.
+check "the upload page shows the Swedish format" "200 11 0" \
+	"$(get admin /admin/sortiment) $(sed -n '/<caption>Kolumnerna i sortimentsfilen/,/<\/table>/p' "$TMP/page.html" | grep -c '<th scope="row" data-label="Kolumn"><code>') $(grep -c 'article_number\|price_from' "$TMP/page.html")"
+printf 'artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris;pris_från\r\n' >"$TMP/sv.csv"
+printf 'S1;Svensk testartikel;Nutrition;st;1;Exempel AB;ja;10,50;2026-12-01\r\n' >>"$TMP/sv.csv"
+printf 'S2;Svensk testartikel två;Inkontinens;st;10;Exempel AB;nej;12,345;2026-12-01\r\n' >>"$TMP/sv.csv"
+check "a file with Swedish headings and area names uploads" "303" "$(upload /admin/sortiment/import "$TMP/sv.csv")"
+sv=$(sed -n 's|^/admin/importer/\([0-9]*\)$|\1|p' "$TMP/location")
+for _ in $(seq 1 200); do
+	get admin "/admin/importer/$sv" >/dev/null
+	grep -q '<progress' "$TMP/page.html" || break
+	sleep 0.05
+done
+check "its error names the Swedish column" "3|pris|\"12,345\" har fler än två decimaler" \
+	"$(python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); t=re.search(r"<caption>Fel i filen, i radordning</caption>.*?</table>", s, re.S).group(0)
+for r in re.findall(r"<tr><td.*?</tr>", t): print("|".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)))' "$TMP/page.html")"
+sed -i 's/12,345/12,34/' "$TMP/sv.csv"
+check "corrected, it imports" "303" "$(upload /admin/sortiment/import "$TMP/sv.csv")"
+sv=$(sed -n 's|^/admin/importer/\([0-9]*\)$|\1|p' "$TMP/location")
+for _ in $(seq 1 200); do
+	get admin "/admin/importer/$sv" >/dev/null
+	grep -q '<progress' "$TMP/page.html" || break
+	sleep 0.05
+done
+check "both articles, in their areas" "yes incontinence" \
+	"$(main_text | grep -q 'Importen är klar. Fil sv.csv Rader 2 Nya artiklar 2' && echo yes) $(body admin GET '/api/articles?q=Svensk%20testartikel%20tv%C3%A5' | json 'd["articles"][0]["area"]')"
 
 # ---- One price ----
 check "the price form of an article" "200" "$(get admin '/admin/priser?artikel=N10001')"
@@ -327,6 +354,24 @@ check "the article kept its flags and name" "True False False Näringsdryck ener
 # ---- Staff accounts and tokens ----
 check "the accounts page" "200" "$(get admin /admin/anvandare)"
 keep anvandare
+# Issue 20: units and municipalities are chosen by name from lists, every role can be created.
+check "the unit is chosen by name, not typed as a number" "1 0 yes" \
+	"$(grep -c '<select id="enhet" name="enhet"' "$TMP/page.html") $(grep -c 'id="enhet"[^>]*type="number"' "$TMP/page.html") $(grep -q '<option value="5">Hemsjukvården Borås – ' "$TMP/page.html" && echo yes)"
+check "the municipality is chosen from the agreement's 49" "1 49" \
+	"$(grep -c '<select id="kommun" name="kommun"' "$TMP/page.html") $(sed -n '/<select id="kommun"/,/<\/select>/p' "$TMP/page.html" | grep -c '<option value="[^"]')"
+check "the roles include secretary and member, in Swedish" "1 1 0" \
+	"$(grep -c '<option value="secretary">Sekreterare' "$TMP/page.html") $(grep -c '<option value="member">Ledamot</option>' "$TMP/page.html") $(sed -n '/<select id="roll"/,/<\/select>/p' "$TMP/page.html" | grep -c '>[a-z_]*</option>')"
+check "units are listed by name" "yes" \
+	"$(grep -A1 '<th scope="row" data-label="Användarnamn">forskrivare</th>' "$TMP/page.html" | grep -q 'data-label="Enhet och kommun">Vårdcentralen Solgläntan</td>' && echo yes)"
+check "every fault at once, each next to its field" "400 4 yes" \
+	"$(post admin /admin/anvandare --data-urlencode 'anvandarnamn=Ä' -d namn= -d roll=municipal_orderer -d kommun=Boras -d losenord=kort) $(grep -c 'class="field-error" id="\(anvandarnamn\|namn\|kommun\|losenord\)-fel"' "$TMP/page.html") $(grep -q 'id="kommun" name="kommun" aria-describedby="kommun-hint kommun-fel" aria-invalid="true"' "$TMP/page.html" && echo yes)"
+keep anvandare-alla-fel
+check "a misspelt municipality is refused" "yes" "$(grep -q 'Boras är inte en av avtalets 49 kommuner' "$TMP/page.html" && echo yes)"
+check "a member needs a person of the governance" "400 yes" \
+	"$(post admin /admin/anvandare -d anvandarnamn=ny.ledamot -d namn=Ledamot -d roll=member -d losenord=ett-langt-losenord) $(grep -q 'id="person-fel"' "$TMP/page.html" && echo yes)"
+person=$(sed -n '/<select id="person"/,/<\/select>/p' "$TMP/page.html" | grep -o '<option value="[0-9][0-9]*"' | head -1 | grep -o '[0-9]*')
+check "a member is created with their person, and a secretary" "303 303" \
+	"$(post admin /admin/anvandare -d anvandarnamn=ny.ledamot -d namn=Ledamot -d roll=member -d person="$person" -d losenord=ett-langt-losenord) $(post admin /admin/anvandare -d anvandarnamn=ny.sekreterare -d namn=Sekreterare -d roll=secretary -d losenord=ett-langt-losenord)"
 check "a prescriber without a unit is refused on the unit's field" "400 yes" \
 	"$(post admin /admin/anvandare -d anvandarnamn=ny.forskrivare --data-urlencode 'namn=Ny Förskrivare' -d roll=prescriber -d losenord=ett-langt-losenord) $(grep -A1 'id="enhet-fel"' "$TMP/page.html" | grep -q 'enhet' && echo yes)"
 keep anvandare-fel
@@ -366,8 +411,18 @@ check "each revoke button names its token for a screen reader" "1" \
 check "another user's token is not revoked from this page" "404" "$(post admin "/admin/anvandare/1/nycklar/$tid/aterkalla")"
 check "revoking it" "303" "$(post admin "/admin/anvandare/$iid/nycklar/$tid/aterkalla")"
 check "then it no longer works" "401" "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $secret" "$B/api/me")"
-check "closing the account" "303 /admin/anvandare?stangd=$uid" "$(post admin "/admin/anvandare/$uid/stang") $(cat "$TMP/location")"
+check "closing the account asks first, without JavaScript" "200 yes" \
+	"$(get admin "/admin/anvandare/$uid/stang") $(grep -q '<h1>Vill du stänga kontot ny.forskrivare?</h1>' "$TMP/page.html" && grep -q 'name="bekraftad" value="1"' "$TMP/page.html" && echo yes)"
+keep anvandare-stang
+check "a post without the confirmation only asks" "200 yes" \
+	"$(post admin "/admin/anvandare/$uid/stang") $(grep -q 'Ja, stäng kontot' "$TMP/page.html" && echo yes)"
+check "it can still sign in" "303" "$(wlogin ny.forskrivare ett-langt-losenord)"
+check "closing the account" "303 /admin/anvandare?stangd=$uid" "$(post admin "/admin/anvandare/$uid/stang" -d bekraftad=1) $(cat "$TMP/location")"
 check "it can no longer sign in" "401" "$(wlogin ny.forskrivare ett-langt-losenord)"
+check "the closed account is listed with a button to reopen it" "200 1" \
+	"$(get admin "/admin/anvandare?stangd=$uid") $(grep -c "action=\"/admin/anvandare/$uid/oppna\"" "$TMP/page.html")"
+check "reopening it" "303 /admin/anvandare?oppnad=$uid" "$(post admin "/admin/anvandare/$uid/oppna") $(cat "$TMP/location")"
+check "it signs in again" "303" "$(wlogin ny.forskrivare ett-langt-losenord)"
 check "the administrator cannot close their own account" "409" \
 	"$(post admin "/admin/anvandare/$(body admin GET /api/me | json 'd["user"]["id"]')/stang")"
 
@@ -381,7 +436,12 @@ row24=$(grep 'id="regel-withdrawal_entry_roles"' "$TMP/page.html")
 check "the day before the decision, regional prescribers could enter withdrawals" "yes yes" \
 	"$(echo "$row23" | grep -q '>patient, förskrivare, kommunal förskrivare' && echo yes) $(echo "$row23" | grep -q '<td data-label="Beslut">[^<]*, sedan före ändringsloggen</td>' && echo yes)"
 check "from the decision they cannot, decided by the council that day" "yes yes" \
-	"$(echo "$row24" | grep -q '>patient, kommunal förskrivare, kommunal beställare, kundtjänst<' && echo yes) $(echo "$row24" | grep -q '<td data-label="Beslut">[^<]*, beslut 2024-10-24</td>' && echo yes)"
+	"$(echo "$row24" | grep -q '>patient, kommunal förskrivare, kommunal beställare, kundtjänst<' && echo yes) $(echo "$row24" | grep -q '<td data-label="Beslut">[^<]*, beslut <span class="nowrap">2024-10-24</span></td>' && echo yes)"
+# Issue 20: a date in the rules never breaks at its hyphens ("2018- / 05-01").
+check "every date of the rules page is kept on one line" "0" \
+	"$(python3 -c 'import re,sys; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S).group(0)
+m=re.sub(r"<span class=\"nowrap\">[^<]*</span>|<td[^>]*class=\"date\">[^<]*</td>|<input[^>]*>|<strong>[^<]*</strong>", "", m)
+print(len(re.findall(r"\d{4}-\d\d-\d\d", re.sub(r"<[^>]+>", " ", m))))' "$TMP/page.html")"
 check "no rule keys or versions as the code writes them" "0" \
 	"$(main_text | grep -cE '[a-z]+_[a-z_]+|[A-Za-z0-9:]+@[0-9]{4}')"
 check "each value with its effective date, decision date and body" "yes" \
@@ -390,7 +450,7 @@ check "a date that is not one is refused on its field" "400 yes" \
 	"$(get admin '/admin/regler?datum=2024-02-30') $(grep -q 'id="datum-fel"' "$TMP/page.html" && echo yes)"
 # DOMAIN.md §9: the original versions have no start date; they hold before the change log too.
 check "before the change log: the original versions, since before it, no invented date" "200 yes yes no" \
-	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från" class="date">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad 2018-05-01' "$TMP/page.html" && echo yes || echo no)"
+	"$(get admin '/admin/regler?datum=2001-01-01') $(grep -q 'gäller sedan före ändringsloggen' "$TMP/page.html" && echo yes) $(grep -q '<td data-label="Gäller från" class="date">före ändringsloggen</td>' "$TMP/page.html" && echo yes) $(grep -q 'Beslutad <span class="nowrap">2018-05-01' "$TMP/page.html" && echo yes || echo no)"
 check "the non-working eves in Swedish" "yes" \
 	"$(grep -q 'Aftnar som inte är arbetsdagar.*midsommarafton, julafton, nyårsafton' "$TMP/page.html" && echo yes)"
 check "the API: the first set has no start, its sources none either" "None None True" \

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setup, newPage, login, logout, check, audit, visit, missing, submit, PASSWORD } from './lib.mjs';
+import { setup, newPage, login, logout, check, audit, visit, missing, submit, PASSWORD, SHOTS } from './lib.mjs';
 
 const env = setup({ before, after });
 const ASSORTMENT = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/demo/assortment.csv');
@@ -90,15 +90,24 @@ test('admin: creates a staff account, who can then sign in', async (t) => {
 	await page.waitForURL(/\/admin\/anvandare$/);
 	await check(page, 'admin', 'anvandare');
 	const main = page.getByRole('main');
-	// A user name the API refuses: the message is next to the field.
+	// Issue 20: every staff role, in Swedish; units and municipalities chosen by name.
+	assert.deepEqual(await main.getByLabel('Roll').locator('option').allInnerTexts(),
+		['Förskrivare (regionen)', 'Kommunal förskrivare', 'Kommunal beställare', 'Kundtjänst', 'Distributör',
+			'Förvaltning (administratör)', 'Sekreterare (samverkansfunktionen)', 'Ledamot']);
+	assert.equal(await main.getByLabel('Kommun').locator('option').count(), 50, 'no municipality but the agreement\'s 49');
+	assert.match((await main.getByLabel('Enhet').locator('option').allInnerTexts()).join('|'), /Hemsjukvården Borås – Borås kommun/);
+	// A user name the API refuses and a password too short: both at once, each next to its field.
 	await main.getByLabel('Användarnamn').fill('Ä');
 	await main.getByLabel('Namn och titel').fill('Erik Testdemo');
 	await main.getByLabel('Roll').selectOption({ label: 'Kundtjänst' });
-	await main.getByLabel('Lösenord').fill(`${PASSWORD}-e2e-konto`);
+	await main.getByLabel('Lösenord').fill('kort');
 	await Promise.all([page.waitForEvent('load'), main.getByRole('button', { name: 'Skapa kontot' }).click()]);
 	const name = page.getByRole('main').getByLabel('Användarnamn');
 	assert.equal(await name.getAttribute('aria-invalid'), 'true', 'a bad user name is refused on its field');
 	assert.match(await name.getAttribute('aria-describedby'), /anvandarnamn-fel/);
+	const password = page.getByRole('main').getByLabel('Lösenord');
+	assert.equal(await password.getAttribute('aria-invalid'), 'true', 'and the short password at the same time');
+	assert.match(await password.getAttribute('aria-describedby'), /losenord-fel/);
 	await check(page, 'admin', 'anvandare-fel');
 
 	await name.fill('e2e.kundtjanst');
@@ -117,6 +126,51 @@ test('admin: creates a staff account, who can then sign in', async (t) => {
 	await page.context().close();
 });
 
+test('admin: closing an account asks first, and a closed account is reopened', async (t) => {
+	if (await skipMissing(t, '/admin/anvandare'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await visit(page, env.base, '/admin/anvandare');
+	const row = page.getByRole('main').getByRole('row', { name: /^distributor / });
+	await Promise.all([page.waitForEvent('load'), row.getByRole('link', { name: 'Stäng kontot distributor' }).click()]);
+	assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Vill du stänga kontot distributor?');
+	await check(page, 'admin', 'anvandare-stang');
+	await submit(page, page.getByRole('button', { name: 'Ja, stäng kontot' }), 'closing the account');
+	assert.match(await page.getByRole('status').innerText(), /Kontot är stängt/);
+	const closed = page.getByRole('main').getByRole('row', { name: /^distributor / });
+	assert.match(await closed.innerText(), /stängt/);
+	await check(page, 'admin', 'anvandare-stangt');
+	await submit(page, closed.getByRole('button', { name: 'Öppna kontot igen distributor' }), 'reopening it');
+	assert.match(await page.getByRole('status').innerText(), /Kontot är öppnat igen/);
+	assert.match(await page.getByRole('main').getByRole('row', { name: /^distributor / }).innerText(), /aktivt/);
+	await page.context().close();
+});
+
+test('admin: a fee from a day that has one asks before replacing it', async (t) => {
+	if (await skipMissing(t, '/admin/avgifter'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	const save = async (amount) => {
+		await visit(page, env.base, '/admin/avgifter');
+		const main = page.getByRole('main');
+		await main.getByLabel('Avgift', { exact: true }).selectOption({ label: 'Leveransavgift' });
+		await main.getByLabel('Belopp i kronor').fill(amount);
+		await main.getByLabel('Gäller från').fill('2027-01-01');
+		await submit(page, main.getByRole('button', { name: 'Spara avgiften' }), `saving ${amount}`);
+	};
+	await save('55');
+	assert.match(await page.getByRole('status').innerText(), /Avgiften är sparad: Leveransavgift 55,00\u00a0kr från 2027-01-01/);
+	await check(page, 'admin', 'avgifter-sparad');
+	await save('56');
+	assert.match(await page.getByRole('main').innerText(), /Leveransavgift från 2027-01-01 är 55,00\u00a0kr\. Ersätt med 56,00\u00a0kr\?/);
+	await check(page, 'admin', 'avgifter-ersatt-fraga');
+	await submit(page, page.getByRole('button', { name: 'Ja, ersätt med 56,00\u00a0kr' }), 'replacing it');
+	assert.match(await page.getByRole('status').innerText(), /Avgiften är ersatt: Leveransavgift 56,00\u00a0kr/);
+	await page.context().close();
+});
+
 test('admin: the rules in force', async (t) => {
 	if (await skipMissing(t, '/admin/regler'))
 		return;
@@ -131,6 +185,17 @@ test('admin: the rules in force', async (t) => {
 	await submit(page, page.getByRole('button', { name: 'Visa reglerna' }), 'rules on a day');
 	assert.match(await page.getByRole('main').innerText(), /Reglerna i kraft 2019-06-01/);
 	await check(page, 'admin', 'regler-2019');
+	// Issue 20: on a phone the decisions' list fits, and no date breaks at its hyphens.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await check(page, 'admin', 'regler-2019-mobil');
+	const broken = await page.getByRole('main').evaluate((m) => {
+		const out = [];
+		for (const s of m.querySelectorAll('span.nowrap, td.date'))
+			if (/\d{4}-\d\d-\d\d/.test(s.textContent) && s.getClientRects().length > 1)
+				out.push(s.textContent);
+		return out;
+	});
+	assert.deepEqual(broken, [], 'no date on two lines');
 	await page.context().close();
 });
 
@@ -162,9 +227,34 @@ test('admin: the follow-up shows the share via 1177 beside lmn\'s own patient pa
 	await visit(page, env.base, '/admin/rapporter?ar=2025&tertial=3');
 	const total = page.getByRole('main').getByRole('table', { name: 'Nyckeltal 2025 T3, totalt' });
 	const share = async (name) => (await total.getByRole('row', { name: new RegExp(`^${name}`) }).innerText()).split('\t')[1];
-	assert.match(await share('Andel beställningar via 1177'), /^\d+,\d\d %$/);
-	assert.match(await share('Andel via lmn:s egna patientsidor'), /^\d+,\d\d %$/);
-	assert.notEqual(await share('Andel beställningar via 1177'), '0,00 %', 'the demo has orders through 1177');
+	assert.match(await share('Andel beställningar via 1177'), /^\d+,\d\d\u00a0%$/);
+	assert.match(await share('Andel via lmn:s egna patientsidor'), /^\d+,\d\d\u00a0%$/);
+	assert.notEqual(await share('Andel beställningar via 1177'), '0,00\u00a0%', 'the demo has orders through 1177');
 	await check(page, 'admin', 'rapporter');
+	// Issue 20: the charts as the reader sees them, at desktop and phone width.
+	const figures = page.getByRole('main').locator('figure.chart');
+	assert.equal(await figures.count(), 2);
+	for (let i = 0; i < 2; i++)
+		await figures.nth(i).screenshot({ path: `${SHOTS}/admin-rapporter-diagram-${i + 1}-desk.png` });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await check(page, 'admin', 'rapporter-mobil');
+	for (let i = 0; i < 2; i++)
+		await figures.nth(i).screenshot({ path: `${SHOTS}/admin-rapporter-diagram-${i + 1}-mobil.png` });
 	await page.context().close();
 });
+
+test('admin: the invoice basis\'s month field looks like the other fields', async (t) => {
+	if (await skipMissing(t, '/admin/fakturaunderlag'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'admin');
+	await visit(page, env.base, '/admin/fakturaunderlag?manad=2026-02');
+	const look = (id) => page.locator(`#${id}`).evaluate((e) => {
+		const c = getComputedStyle(e);
+		return [c.fontSize, c.borderTopWidth, c.borderTopStyle, c.paddingLeft].join(' ');
+	});
+	assert.equal(await look('manad'), await look('overskott'), 'Månad is styled as Överskott (issue 20)');
+	await check(page, 'admin', 'fakturaunderlag');
+	await page.context().close();
+});
+

@@ -600,6 +600,59 @@ static void duplicate_article_numbers(void **state)
 	buf_release(&b);
 }
 
+/* Issue 20: the Swedish headings read as the English ones, in any case and with or without å, ä
+ * and ö; the errors name the columns as the header does; both at once is a column twice. */
+static void swedish_headings(void **state)
+{
+	(void)state;
+	struct result *r;
+	const struct article_row *a;
+
+	r = read_text("Artikelnummer;Namn;Område;Enhet;Förpackningsstorlek;LEVERANTÖR;lagerlagd;"
+		      "Akutsortiment;specialprodukt;Pris;pris från\n"
+		      "N1001;Näringsdryck jordgubb;Nutrition;förp;4;Exempel AB;ja;ja;nej;81,55;"
+		      "2027-01-01\n"
+		      "I2002;Inkontinensskydd;Inkontinens;st;28;Exempel AB;nej;nej;ja;12;\n");
+	assert_ok(r);
+	assert_int_equal(r->imp.nrows, 2);
+	a = &r->imp.rows[0];
+	assert_string_equal(a->article_number, "N1001");
+	assert_int_equal(a->area, T_NUTRITION);
+	assert_int_equal(a->package_size, 4);
+	assert_string_equal(a->supplier, "Exempel AB");
+	assert_true(a->stocked && a->acute_assortment && !a->special);
+	assert_int_equal(a->price_ore, 8155);
+	assert_int_equal(a->price_from, day(2027, 1, 1));
+	assert_int_equal(r->imp.rows[1].area, T_INCONTINENCE);
+	assert_true(r->imp.rows[1].special);
+	result_free(r);
+
+	/* without å, ä and ö, and with underscores */
+	r = read_text("artikelnummer;namn;omrade;enhet;forpackningsstorlek;leverantor;lagerlagd;pris;"
+		      "pris_fran\nN1;a;nutrition;st;1;s;ja;1;2027-01-01\n");
+	assert_ok(r);
+	result_free(r);
+
+	/* the errors name the Swedish columns */
+	r = read_text("artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris\n"
+		      "N1;a;tandvård;st;1;s;ja;12,345\n");
+	assert_error(r, 0, 2, "område", "rad 2, kolumn område: ");
+	assert_error(r, 1, 2, "pris", "rad 2, kolumn pris: \"12,345\" har fler än två decimaler");
+	result_free(r);
+	r = read_text("artikelnummer;namn;område;enhet;förpackningsstorlek;lagerlagd;pris;kostnad\n"
+		      "N1;a;nutrition;st;1;ja;1;2\n");
+	assert_error(r, 0, 1, "", "okänd kolumn \"kostnad\"; kolumnerna heter artikelnummer, namn, "
+				  "område");
+	assert_error(r, 1, 1, "leverantör", "kolumnen leverantör saknas i rubrikraden");
+	result_free(r);
+
+	/* one column named in both languages */
+	r = read_text("artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris;"
+		      "price\nN1;a;nutrition;st;1;s;ja;1;2\n");
+	assert_error(r, 0, 1, "pris", "kolumnen pris finns två gånger (fält 8 och 9)");
+	result_free(r);
+}
+
 static void header_errors(void **state)
 {
 	(void)state;
@@ -621,10 +674,10 @@ static void header_errors(void **state)
 	result_free(r);
 
 	/* unknown and twice-named columns; the rows are not read */
-	r = read_text("\n\narticle_number;name;area;unit;package_size;supplier;stocked;price;pris;"
+	r = read_text("\n\narticle_number;name;area;unit;package_size;supplier;stocked;price;kostnad;"
 		      "NAME\nN1;a;nutrition;st;1;s;ja;1;2;b\nN2;x\n");
 	assert_int_equal(r->imp.nerrors, 2);
-	assert_error(r, 0, 3, "", "okänd kolumn \"pris\"; kolumnerna heter article_number, name");
+	assert_error(r, 0, 3, "", "okänd kolumn \"kostnad\"; kolumnerna heter article_number, name");
 	assert_error(r, 1, 3, "name", "kolumnen name finns två gånger (fält 2 och 10)");
 	assert_int_equal(r->imp.nrows, 0);
 	assert_int_equal(r->imp.rows_read, 0);
@@ -963,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(flag_rules),
 		cmocka_unit_test(duplicate_article_numbers),
 		cmocka_unit_test(header_errors),
+		cmocka_unit_test(swedish_headings),
 		cmocka_unit_test(field_count_and_unnamed_columns),
 		cmocka_unit_test(csv_errors_are_listed),
 		cmocka_unit_test(line_numbers_after_embedded_newlines),
