@@ -71,7 +71,10 @@ static void figure_row(struct html *h, json_t *f, const char *label, bool sub)
 		html_f(h, "<td data-label=\"Mål\">%s", t);
 		if (json_object_get(f, "within_minutes"))
 			html_f(h, " inom %lld min", (long long)web_i(f, "within_minutes"));
-		html_f(h, " <span class=\"muted\">(%s)</span></td>", web_s(f, "rule"));
+		char cite[96];
+
+		web_rule_cite(NULL, web_s(f, "rule"), cite);
+		html_f(h, " <span class=\"muted\">(%s)</span></td>", cite);
 		if (json_is_boolean(json_object_get(f, "met")))
 			html_f(h, "<td data-label=\"Uppfyllt\"><span class=\"status %s\">%s</span></td>",
 			       web_b(f, "met") ? "met" : "missed", web_b(f, "met") ? "Ja" : "Nej");
@@ -501,15 +504,18 @@ void report_html_keyfigures(struct html *h, json_t *r)
 		    "aria-label=\"Mål i kraft under perioden\">\n");
 	html_lit(h, "<table>\n<caption>Mål i kraft under perioden</caption>\n<thead><tr>"
 		    "<th scope=\"col\">Del av perioden</th><th scope=\"col\">Telefontillgänglighet</th>"
-		    "<th scope=\"col\">Leveranssäkerhet</th><th scope=\"col\">Regelversion</th></tr></thead>\n<tbody>\n");
+		    "<th scope=\"col\">Leveranssäkerhet</th><th scope=\"col\">Regel</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(r, "parts"), i, p) {
-		char a[32], b[32];
+		char a[32], b[32], cite[96];
 		percent_sv(web_s(p, "phone_answer_target"), a);
 		percent_sv(web_s(p, "delivery_reliability_target"), b);
+		/* The rule as people cite it, from the day its version applies ("Specifikation B 6:1,
+		 * från 2023-11-16"): the report's JSON names the version, not its decision. */
+		web_rule_cite(NULL, web_s(p, "rule"), cite);
 		html_f(h, "<tr><th scope=\"row\">%s–%s</th><td>%s inom %lld minuter</td><td>%s</td>"
-			  "<td><code>%s</code></td></tr>\n",
+			  "<td>%s</td></tr>\n",
 		       web_s(p, "from"), web_s(p, "to"), a, (long long)web_i(p, "phone_answer_minutes"), b,
-		       web_s(p, "rule"));
+		       cite);
 	}
 	html_lit(h, "</tbody>\n</table>\n</div>\n");
 	if (json_array_size(json_object_get(r, "parts")) > 1)

@@ -34,6 +34,8 @@ check_grep "each chart has its data in a table beside it" "<caption>Trend per te
 check "the trend has eight tertials" "8" "$(sed -n '/<caption>Trend per tertial/,/<\/table>/p' "$TMP/page.html" | grep -c '<tr><th scope="row">')"
 nb=$(printf '\302\240') # the no-break space of "80,00 %" and "182 223,00 kr"
 check_grep "the target in force and its rule, the percent joined to its number" "80,00${nb}% inom 5 minuter" "$TMP/page.html"
+check "the rule in force cited as people cite it, not as the code names its version" "yes 0" \
+	"$(grep -q '<td>Specifikation B 6:1, från 2023-11-16</td>' "$TMP/page.html" && echo yes) $(grep -c 'B6:1@' "$TMP/page.html")"
 check "no percentage in a cell can wrap before its sign (issue 20)" "0" "$(grep -c '[0-9] %' "$TMP/page.html")"
 # Issue 20: the charts' axes show the difference between 93 % and 95 %; the target line has its
 # label; value labels never cross the target line or each other (estimated at 7 units a character).
