@@ -122,9 +122,18 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 		web_input(w, name, label, "number", web_field(w, name) ? NULL : qty, false, NULL);
 		html_lit(&w->h, "</div>\n");
 	}
-	if (!orderable)
+	if (!orderable) {
+		/* Nothing to send: no delivery choices and no button, a way back instead. */
 		html_lit(&w->h, "<p>Inget kan beställas just nu. Se när nästa uttag får göras på "
-				"förskrivningarna.</p>\n");
+				"förskrivningarna.</p>\n</fieldset>\n</form>\n");
+		if (strncmp(action, "/patienter/", 11) == 0)
+			html_f(&w->h, "<p><a href=\"/patienter/%lld\">Tillbaka till patienten</a></p>\n",
+			       (long long)patient_id);
+		else
+			html_lit(&w->h, "<p><a href=\"/mina-sidor\">Tillbaka till förskrivningarna</a>"
+					"</p>\n");
+		goto out;
+	}
 	html_lit(&w->h, "</fieldset>\n");
 
 	if (options & ORDER_KIND) {

@@ -204,4 +204,9 @@ check "it names the prescriber to contact" "yes" "$(has "Kontakta förskrivaren,
 check "an expired card says until when it was valid and whom to contact" "$expired" \
 	"$(grep -o 'Förskrivningen gällde till och med <time datetime="[0-9-]*">[a-zåäö]* [0-9]* [a-zåäö]* [0-9]*</time>. Kontakta förskrivaren, [^<]*om du behöver en ny förskrivning' "$TMP/page.html" | wc -l)"
 
+# ---- Nothing to order: no delivery choices, no button, a way back ----
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE prescription_items SET next_earliest = \x272027-06-01\x27 WHERE prescription_id IN (SELECT id FROM prescriptions WHERE patient_id = 2)"); c.commit()' "$TMP/lmn.db"
+check "with nothing orderable the form says so and offers only a way back" "yes no no yes" \
+	"$(get ombud /bestall >/dev/null; has 'Inget kan beställas just nu') $(has 'Skicka beställningen') $(has 'Hur ska det levereras?') $(grep -q '<a href="/mina-sidor">Tillbaka till förskrivningarna</a>' "$TMP/page.html" && echo yes)"
+
 done_testing
