@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/governance.h"
+#include "store/governance_store.h"
 
 bool gov_date_ok(const char *s)
 {
@@ -102,7 +103,7 @@ int bodies_create(struct api_ctx *ctx)
 	int64_t parent = 0, min = 0, max = 0, limit = -1, notice = 0, alternates = 0, qreq = -1;
 	struct db_stmt *st;
 	enum lmn_rc rc;
-	bool alt = false, req = false;
+	bool alt = false, req = false, objection = true;
 	unsigned roles;
 
 	if (!api_str(ctx, "code", true, &code) || !api_str(ctx, "name", true, &name) ||
@@ -116,7 +117,8 @@ int bodies_create(struct api_ctx *ctx)
 	    !api_bool(ctx, "chair_alternates", &alt) ||
 	    !api_str(ctx, "quorum_roles", false, &qroles) ||
 	    !api_str(ctx, "quorum_vacant_seats", false, &qvacant) ||
-	    !api_bool(ctx, "quorum_required", &req))
+	    !api_bool(ctx, "quorum_required", &req) ||
+	    !api_bool(ctx, "objection_blocks", &objection))
 		return (int)ctx->resp->status;
 	alternates = alt;
 	/* The quorum rule (GOVERNANCE.md): without quorum_required, on for a council only. */
@@ -145,6 +147,8 @@ int bodies_create(struct api_ctx *ctx)
 	if (min && max && max < min)
 		return api_problem(ctx, 400, "invalid_input", "max_meetings", NULL,
 				   "max_meetings får inte vara mindre än min_meetings.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
 	rc = db_prepare(ctx->c,
 			"INSERT INTO bodies (code, name, kind, parent_id, min_meetings, max_meetings, "
 			"mandate_limit_ore, chair_alternates, notice_days, approval, active_from, "
@@ -153,8 +157,10 @@ int bodies_create(struct api_ctx *ctx)
 			"nullif($7, -1), $8, nullif($9, 0), $10, $11, $12, $13, nullif($14, -1)) "
 			"RETURNING id",
 			&st, &ctx->err);
-	if (rc != LMN_OK)
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
+	}
 	db_bind_text(st, 1, code);
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, kind);
@@ -175,6 +181,14 @@ int bodies_create(struct api_ctx *ctx)
 	if (rc == LMN_OK && row)
 		id = db_col_int(st, 0);
 	db_done(st);
+	/* Interpretation (migration 0024): a written objection blocks a decision unless the body
+	 * says otherwise. */
+	if (rc == LMN_OK)
+		rc = gov_store_body_objection_blocks(ctx->c, id, objection, &objection, &ctx->err);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	else
+		db_rollback(ctx->c);
 	if (rc == LMN_EINVAL)
 		return api_problem(ctx, 409, "conflict", "code", NULL,
 				   "Ett organ med koden %s finns redan, eller parent_id finns inte.", code);
@@ -233,6 +247,11 @@ int bodies_get(struct api_ctx *ctx)
 					      db_col_int(st, 13) ? "count" : "skip"));
 	}
 	db_done(st);
+	if (rc == LMN_OK && o) {
+		bool blocks;
+		rc = gov_store_body_objection_blocks(ctx->c, ctx->id[0], -1, &blocks, &ctx->err);
+		json_object_set_new(o, "objection_blocks", json_boolean(blocks));
+	}
 	if (rc != LMN_OK || !o) {
 		json_decref(o);
 		return api_fail(ctx, rc != LMN_OK ? rc : LMN_ENOMEM);
