@@ -258,7 +258,7 @@ int bodies_get(struct api_ctx *ctx)
 	}
 	rc = db_prepare(ctx->c,
 			"SELECT s.id, coalesce(p.code, ''), s.role, s.title, pe.id, pe.name, "
-			"pe.organisation, t.from_date, coalesce(t.to_date, '') "
+			"pe.organisation, t.from_date, coalesce(t.to_date, ''), t.id "
 			"FROM seats s LEFT JOIN parties p ON p.id = s.party_id "
 			"LEFT JOIN terms t ON t.id = (SELECT t2.id FROM terms t2 WHERE t2.seat_id = s.id "
 			"AND t2.from_date <= $2 AND (t2.to_date IS NULL OR t2.to_date >= $2) "
@@ -286,6 +286,7 @@ int bodies_get(struct api_ctx *ctx)
 					      db_col_text(st, 6), "from", db_col_text(st, 7));
 			if (*db_col_text(st, 8))
 				json_object_set_new(p, "to", json_string(db_col_text(st, 8)));
+			json_object_set_new(p, "term_id", json_integer(db_col_int(st, 9)));
 			json_object_set_new(s, "holder", p);
 		}
 		json_array_append_new(seats, s);
@@ -357,10 +358,11 @@ int terms_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(from))
 		return api_problem(ctx, 400, "invalid_input", "from", NULL,
-				   "from ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Från och med ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if (to && (!gov_date_ok(to) || strcmp(to, from) < 0))
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,
-				   "to ska vara ett datum ÅÅÅÅ-MM-DD, samma dag som from eller senare.");
+				   "Till och med ska vara ett datum ÅÅÅÅ-MM-DD, samma dag som "
+				   "periodens första dag eller senare.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	/* One holder at a time: a term may not overlap another on the same seat. */
@@ -470,7 +472,7 @@ int terms_end(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(to))
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,
-				   "to ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Sista dagen ska vara ett datum ÅÅÅÅ-MM-DD.");
 	/* A term ends on its last day; it cannot end before it began, nor be made longer. */
 	rc = db_prepare(ctx->c,
 			"UPDATE terms SET to_date = $2 WHERE id = $1 AND from_date <= $2 AND "
@@ -490,7 +492,8 @@ int terms_end(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!row)
 		return api_problem(ctx, 422, "term_not_ended", "to", NULL,
-				   "Perioden finns inte, eller slutar redan före %s, eller började efter.",
+				   "Mandatperioden kan inte sluta %s: den finns inte, slutar redan "
+				   "före det datumet eller började efter det.",
 				   to);
 	return api_json(ctx, 200, o);
 }

@@ -1265,7 +1265,182 @@ int page_governance_change_log_post(struct web_ctx *w)
 	return web_redirect(w, "/styrning/andringslogg");
 }
 
+/* A body's seats with who holds them and for which term; the secretary fills a vacant seat and
+ * ends a term (asked first). */
+static void seats_section(struct web_ctx *w, int64_t body)
+{
+	json_t *b = NULL, *people = NULL, *s, *p;
+	char path[64], when[48], to[48];
+	const char *opts[2 * 200 + 1];
+	char ids[200][24];
+	size_t i, n = 0;
+
+	ID_PATH(path, "/api/bodies/%lld", body);
+	if (web_api(w, "GET", path, NULL, NULL, &b) != 200) {
+		json_decref(b);
+		return;
+	}
+	if (is_secretary(w) && web_api(w, "GET", "/api/people", NULL, NULL, &people) == 200)
+		json_array_foreach(json_object_get(people, "people"), i, p) {
+			if (n == 200)
+				break;
+			snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(p, "id"));
+			opts[2 * n] = ids[n];
+			opts[2 * n + 1] = web_s(p, "name");
+			n++;
+		}
+	opts[2 * n] = NULL;
+	web_when(when, web_s(b, "on"));
+	html_f(&w->h, "<h2 id=\"platser\">Platser och mandatperioder</h2>\n");
+	if (web_query(w, "mandat")) {
+		const char *what = web_query(w, "mandat");
+		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
+		       strcmp(what, "avslutat") == 0 ? "Mandatperioden är avslutad."
+						    : "Platsen är tillsatt.");
+	}
+	html_f(&w->h, "<table class=\"responsive seats\">\n<caption>Platserna den %s</caption>\n"
+		      "<thead><tr><th scope=\"col\">Roll</th><th scope=\"col\">Part</th>"
+		      "<th scope=\"col\">Representerar</th><th scope=\"col\">Innehavare</th>"
+		      "<th scope=\"col\">Mandatperiod</th>",
+	       when);
+	if (is_secretary(w))
+		html_lit(&w->h, "<th scope=\"col\">Ändra</th>");
+	html_lit(&w->h, "</tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(b, "seats"), i, s) {
+		json_t *h = json_object_get(s, "holder");
+		char term[120] = "–";
+		if (h) {
+			web_when(when, web_s(h, "from"));
+			web_when(to, web_s(h, "to"));
+			snprintf(term, sizeof(term), "från %s%s%s", when, *web_s(h, "to") ? " till och med " : "",
+				 *web_s(h, "to") ? to : "");
+		}
+		html_f(&w->h, "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
+			      "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
+			      "</td><td data-label=\"Mandatperiod\">%s</td>",
+		       sv(web_s(s, "role")), *web_s(s, "party") ? web_s(s, "party") : "–",
+		       *web_s(s, "title") ? web_s(s, "title") : "–", h ? web_s(h, "name") : "vakant",
+		       term);
+		if (is_secretary(w)) {
+			char field[40], label[200];
+			html_lit(&w->h, "<td data-label=\"Ändra\">");
+			if (h) {
+				ID_PATH(path, "/styrning/mandat/%lld/avsluta", web_i(h, "term_id"));
+				snprintf(field, sizeof(field), "sista-%lld", (long long)web_i(h, "term_id"));
+				snprintf(label, sizeof(label), "Sista dag för %s", web_s(h, "name"));
+				web_form(w, path, false);
+				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
+				       (long long)body);
+				web_input(w, field, label, "date", NULL, true, NULL);
+				web_form_end(w, "Avsluta mandatperioden");
+			} else if (n) {
+				char from[40];
+				ID_PATH(path, "/styrning/platser/%lld/mandat", web_i(s, "id"));
+				snprintf(field, sizeof(field), "person-%lld", (long long)web_i(s, "id"));
+				snprintf(from, sizeof(from), "fran-%lld", (long long)web_i(s, "id"));
+				snprintf(label, sizeof(label), "Ny innehavare (%s, %s)", sv(web_s(s, "role")),
+					 *web_s(s, "title") ? web_s(s, "title") : web_s(s, "party"));
+				web_form(w, path, false);
+				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
+				       (long long)body);
+				web_select(w, field, label, opts, NULL);
+				web_input(w, from, "Från och med", "date", NULL, true, NULL);
+				web_form_end(w, "Tillsätt platsen");
+			}
+			html_lit(&w->h, "</td>");
+		}
+		html_lit(&w->h, "</tr>\n");
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	json_decref(people);
+	json_decref(b);
+}
+
+static int compliance_page(struct web_ctx *w, unsigned page_status);
+
 int page_governance_compliance(struct web_ctx *w)
+{
+	return compliance_page(w, 200);
+}
+
+/* After a seat or term form: back to the body's page, or the page again with the refusal. */
+static int after_seat_post(struct web_ctx *w, int status, json_t *out, const char *const *map,
+			   const char *done)
+{
+	const char *organ = web_field(w, "organ");
+	int64_t body = organ ? strtoll(organ, NULL, 10) : 0;
+	char path[96];
+
+	if (body <= 0) {
+		json_decref(out);
+		return web_message(w, 404, "Organet finns inte", "Organet finns inte.");
+	}
+	w->id[0] = body;
+	if (status != 200 && status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return compliance_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/styrning/organ/%lld?mandat=%s#platser", (long long)body, done);
+	return web_redirect(w, path);
+}
+
+int page_governance_term_post(struct web_ctx *w)
+{
+	char person[40], from[40], path[64];
+	const char *p, *f;
+	json_t *out = NULL;
+
+	snprintf(person, sizeof(person), "person-%lld", (long long)w->id[0]);
+	snprintf(from, sizeof(from), "fran-%lld", (long long)w->id[0]);
+	const char *map[] = { "person_id", person, "from", from, "to", from, NULL };
+	p = web_field(w, person);
+	f = web_field(w, from);
+	ID_PATH(path, "/api/seats/%lld/terms", w->id[0]);
+	int status = web_api(w, "POST", path, NULL,
+			     json_pack("{s:I, s:s}", "person_id",
+				       (json_int_t)(p ? strtoll(p, NULL, 10) : 0), "from", f ? f : ""),
+			     &out);
+	return after_seat_post(w, status, out, map, "tillsatt");
+}
+
+int page_governance_term_end_post(struct web_ctx *w)
+{
+	char field[40], path[64];
+	const char *to, *organ = web_field(w, "organ");
+	json_t *out = NULL;
+
+	snprintf(field, sizeof(field), "sista-%lld", (long long)w->id[0]);
+	to = web_field(w, field);
+	const char *map[] = { "to", field, NULL };
+	if (to && *to && !web_field(w, "bekraftad")) {
+		/* Ending a term makes the seat vacant after the day: asked first, without JavaScript. */
+		char day[48], title[120];
+		web_when(day, to);
+		snprintf(title, sizeof(title), "Avsluta mandatperioden den %s?", day);
+		web_begin(w, title);
+		html_f(&w->h, "<p>Platsen blir vakant från dagen efter %s, tills någon annan tillsätts. "
+			      "Beslutsmässigheten räknas då med platsen som vakant.</p>\n"
+			      "<div class=\"confirm-actions\">\n",
+		       day);
+		ID_PATH(path, "/styrning/mandat/%lld/avsluta", w->id[0]);
+		web_form(w, path, false);
+		html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%s\">\n"
+			      "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n"
+			      "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+			      "<button type=\"submit\" class=\"secondary\">Ja, avsluta mandatperioden"
+			      "</button>\n</form>\n<p><a class=\"button\" href=\"/styrning/organ/%s#platser\">"
+			      "Nej, behåll den</a></p>\n</div>\n",
+		       organ ? organ : "", field, to, organ ? organ : "");
+		return web_end(w, 200);
+	}
+	ID_PATH(path, "/api/terms/%lld/end", w->id[0]);
+	int status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "to", to ? to : ""), &out);
+	return after_seat_post(w, status, out, map, "avslutat");
+}
+
+static int compliance_page(struct web_ctx *w, unsigned page_status)
 {
 	const char *year = web_query(w, "ar");
 	const char *q[] = { "year", year, NULL };
@@ -1317,7 +1492,8 @@ int page_governance_compliance(struct web_ctx *w)
 	if (json_array_size(json_object_get(o, "findings")))
 		html_lit(&w->h, "</ul>\n");
 	json_decref(o);
-	return web_end(w, 200);
+	seats_section(w, w->id[0]);
+	return web_end(w, page_status);
 }
 
 static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)

@@ -160,4 +160,37 @@ check "the other party's member completes the approval" "303" \
 page sekreterare /styrning/moten/8/anteckningar >/dev/null
 check_grep "… approved" "Godkänd 23 november 2026 kl. 10.00; kan inte ändras" "$TMP/page.html"
 check "… and nothing more to approve" "0" "$(grep -c 'Ska godkännas av\|Registrera godkännandet' "$TMP/page.html")"
+
+# --- Seats and terms on the body's page ---
+check "the council's page lists its seats" "200" "$(page sekreterare /styrning/organ/3)"
+check_grep "… under a heading of their own" "<h2 id=\"platser\">Platser och mandatperioder</h2>" "$TMP/page.html"
+check_grep "… with holder and term in words" "<td data-label=\"Innehavare\">Cecilia Hallberg</td><td data-label=\"Mandatperiod\">från 1 januari 2023</td>" "$TMP/page.html"
+check_grep "… a vacant seat offered to be filled" "<label for=\"person-4\">Ny innehavare (ledamot, Privat primärvård)</label>" "$TMP/page.html"
+check "the secretary fills the vacant seat from 1 December" "303 /styrning/organ/3?mandat=tillsatt#platser" \
+	"$(post sekreterare /styrning/platser/4/mandat organ=3 person-4=16 fran-4=2026-12-01)"
+check "… as the API has it" "Erika Cederholm 2026-12-01" \
+	"$(body sekreterare GET '/api/bodies/3?on=2026-12-01' | json '[s["holder"]["name"]+" "+s["holder"]["from"] for s in d["seats"] if s["id"]==4][0]')"
+page sekreterare '/styrning/organ/3?mandat=tillsatt' >/dev/null
+check_grep "… and the page says so" "Platsen är tillsatt\." "$TMP/page.html"
+code=$(post sekreterare /styrning/platser/4/mandat organ=3 person-4=1 fran-4=2026-12-15 | cut -d' ' -f1)
+check "a second holder for the same time is refused on the page" "409" "$code"
+check_grep "… next to the date, in Swedish" "<p class=\"field-error\" id=\"fran-4-fel\"><span class=\"sr\">Fel: </span>Platsen har redan en innehavare" "$TMP/page.html"
+t=$(body sekreterare GET '/api/bodies/3?on=2026-12-01' | json '[s["holder"]["term_id"] for s in d["seats"] if s["id"]==4][0]')
+code=$(post sekreterare "/styrning/mandat/$t/avsluta" organ=3 "sista-$t=2026-12-31" | cut -d' ' -f1)
+check "ending a term asks first" "200" "$code"
+check_grep "… naming the day" "Avsluta mandatperioden den 31 december 2026?" "$TMP/page.html"
+check "… nothing ended until confirmed" "-" "$(body sekreterare GET '/api/bodies/3?on=2026-12-01' | json '[s["holder"].get("to", "-") for s in d["seats"] if s["id"]==4][0]')"
+check "confirmed, the term ends" "303 /styrning/organ/3?mandat=avslutat#platser" \
+	"$(post sekreterare "/styrning/mandat/$t/avsluta" organ=3 "sista-$t=2026-12-31" bekraftad=1)"
+check "… on that day" "2026-12-31 vakant" \
+	"$(body sekreterare GET '/api/bodies/3?on=2026-12-01' | json '[s["holder"]["to"] for s in d["seats"] if s["id"]==4][0]') $(body sekreterare GET '/api/bodies/3?on=2027-01-01' | json '["vakant" if s["vacant"] else "x" for s in d["seats"] if s["id"]==4][0]')"
+check "the member reads the seats but is offered no change" "200 0" \
+	"$(page ledamot /styrning/organ/3) $(grep -c 'Tillsätt platsen\|Avsluta mandatperioden' "$TMP/page.html")"
+
+# --- A change-log decision is entered once it has been taken ---
+check "a decision date in the future is refused" "422 decided_in_future decided_on" \
+	"$(req sekreterare POST /api/change-log '{"decided_on":"2026-12-10","body":"Ledningsrådet för hjälpmedel","heading":"Specifikation B 3:1"}' | st_code)"
+code=$(post sekreterare /styrning/andringslogg beslutad=2026-12-10 organ="Ledningsrådet för hjälpmedel" rubrik="Specifikation B 3:1" | cut -d' ' -f1)
+check "… also on the page" "422" "$code"
+check_grep "… next to the date, in Swedish" "<p class=\"field-error\" id=\"beslutad-fel\"><span class=\"sr\">Fel: </span>Beslutsdatum 2026-12-10 ligger i framtiden; ett beslut förs in i ändringsloggen när det har fattats (i dag är det 2026-11-23)\." "$TMP/page.html"
 done_testing
