@@ -6,14 +6,20 @@
 #include <string.h>
 
 #include "api/governance.h"
+#include "governance/compliance.h"
 #include "store/governance_store.h"
 
 /* A body without a limit of its own has the one of Specification D as in force on the day of
- * the meeting (rule parameter preparation_it_limit_kr). */
+ * the meeting (rule parameter preparation_it_limit_kr); a forum without a notice time of its own
+ * has the specification's (forum_notice_days). */
 static void apply_rules(struct api_ctx *ctx, struct gov_meeting *m)
 {
 	const struct rule_set *rs;
 	lmn_day day;
+
+	if (!m->notice_days && m->kind == BODY_FORUM && m->starts_at &&
+	    date_parse(m->starts_at, 10, &day) == LMN_OK && (rs = params_at(ctx->app->params, day)))
+		m->notice_days = (int)rs->v[P_FORUM_NOTICE_DAYS].i;
 
 	if (m->kind != BODY_PREPARATION || m->mandate_limit_ore >= 0 || !m->starts_at ||
 	    date_parse(m->starts_at, 10, &day) != LMN_OK || !(rs = params_at(ctx->app->params, day)))
@@ -220,6 +226,14 @@ static json_t *meeting_json(const struct gov_meeting *m, const char *now)
 				    json_boolean(strncmp(now, m->starts_at ? m->starts_at : "", 16) >= 0));
 		json_object_set_new(o, "objection_blocks", json_boolean(m->objection_blocks));
 	}
+	if (o && m->notice_days) {
+		int ahead;
+		bool ok = compliance_notice(m->starts_at, m->notice_sent_on, m->notice_days, &ahead);
+		json_t *n = json_pack("{s:i, s:b}", "days_required", m->notice_days, "ok", ok);
+		if (ahead >= 0)
+			json_object_set_new(n, "days_ahead", json_integer(ahead));
+		json_object_set_new(o, "notice", n);
+	}
 	if (o && *m->ends_at)
 		json_object_set_new(o, "ends_at", json_string(m->ends_at));
 	if (o && *m->notice_sent_on)
@@ -363,8 +377,20 @@ int meetings_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!id)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Organet finns inte.");
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
-					    (json_int_t)ctx->id[0], "starts_at", starts));
+	json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
+			      (json_int_t)ctx->id[0], "starts_at", starts);
+	/* Created all the same (the notice went out as it did), with a warning for the record. */
+	struct gov_meeting m;
+	if (o && gov_store_meeting(ctx->c, id, &m, &ctx->err) == LMN_OK) {
+		int ahead;
+		apply_rules(ctx, &m);
+		if (m.notice_days && notice &&
+		    !compliance_notice(m.starts_at, m.notice_sent_on, m.notice_days, &ahead))
+			json_object_set_new(o, "warnings",
+					    json_pack("[s]", "notice_too_late"));
+		gov_meeting_release(&m);
+	}
+	return api_json(ctx, 201, o);
 }
 
 static bool item_number_ok(const char *s)
@@ -890,6 +916,7 @@ int actions_create(struct api_ctx *ctx)
 
 int actions_list(struct api_ctx *ctx)
 {
+	char today[11];
 	int64_t open = 0, body = 0;
 	struct db_stmt *st;
 	bool row;
@@ -911,6 +938,7 @@ int actions_list(struct api_ctx *ctx)
 		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
+	date_format(ctx->today, today);
 	db_bind_int(st, 1, open);
 	db_bind_int(st, 2, body);
 	db_bind_int(st, 3, ctx->user.role == UR_MEMBER);
@@ -929,6 +957,10 @@ int actions_list(struct api_ctx *ctx)
 			json_object_set_new(o, "due_on", json_string(db_col_text(st, 3)));
 		if (*db_col_text(st, 4))
 			json_object_set_new(o, "done_on", json_string(db_col_text(st, 4)));
+		/* Open past its due day. */
+		json_object_set_new(o, "overdue",
+				    json_boolean(!*db_col_text(st, 4) && *db_col_text(st, 3) &&
+						 strcmp(db_col_text(st, 3), today) < 0));
 		json_array_append_new(a, o);
 	}
 	return gov_list_done(ctx, st, rc, a, "actions");

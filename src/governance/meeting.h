@@ -83,6 +83,7 @@ struct gov_meeting {
 	enum body_kind kind;
 	struct quorum_rule quorum; /* the body's quorum rule */
 	bool objection_blocks;     /* a written objection blocks a decision (the body's rule) */
+	int notice_days;           /* the body's notice time in days, 0: none of its own */
 	int64_t mandate_limit_ore; /* -1: no limit configured */
 	const char *mandate_ref;   /* the rule version of the limit ("D@2018-05-01"), or NULL */
 	char *parent_name;         /* who proposals go to; "" when none */

@@ -42,7 +42,7 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		"coalesce(b.mandate_limit_ore, -1), coalesce(pb.name, ''), m.starts_at, "
 		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, ''), "
 		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, b.kind = 'council'), "
-		"b.objection_blocks FROM meetings m JOIN bodies b ON b.id = m.body_id "
+		"b.objection_blocks, coalesce(b.notice_days, 0) FROM meetings m JOIN bodies b ON b.id = m.body_id "
 		"LEFT JOIN bodies pb ON pb.id = b.parent_id WHERE m.id = $1",
 		&st, err);
 
@@ -67,6 +67,7 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		m->quorum.count_vacant = db_col_int(st, 14) != 0;
 		m->quorum.required = db_col_int(st, 15) != 0;
 		m->objection_blocks = db_col_int(st, 16) != 0;
+		m->notice_days = (int)db_col_int(st, 17);
 		m->mandate_limit_ore = db_col_int(st, 6);
 		m->parent_name = col(st, 7, oom);
 		m->starts_at = col(st, 8, oom);

@@ -48,12 +48,11 @@ int page_governance(struct web_ctx *w)
 static int page_governance_status(struct web_ctx *w, unsigned status)
 {
 	json_t *bodies = NULL, *meetings = NULL, *actions = NULL, *b, *m, *a;
-	const char *q[] = { "open", "1", NULL };
-	size_t i;
+	size_t i, nopen = 0, ndone = 0;
 
 	if (web_api(w, "GET", "/api/bodies", NULL, NULL, &bodies) != 200 ||
 	    web_api(w, "GET", "/api/meetings", NULL, NULL, &meetings) != 200 ||
-	    web_api(w, "GET", "/api/actions", q, NULL, &actions) != 200) {
+	    web_api(w, "GET", "/api/actions", NULL, NULL, &actions) != 200) {
 		json_decref(bodies);
 		json_decref(meetings);
 		json_decref(actions);
@@ -81,8 +80,18 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		       sv(web_s(m, "form")), (long long)web_i(m, "items"),
 		       web_i(m, "minutes_approved_version") ? "godkända" : "–");
 	}
-	html_lit(&w->h, "</tbody>\n</table>\n<h2>Öppna åtgärder</h2>\n");
-	if (json_array_size(json_object_get(actions, "actions")) == 0)
+	html_lit(&w->h, "</tbody>\n</table>\n<h2 id=\"atgarder\">Öppna åtgärder</h2>\n");
+	json_array_foreach(json_object_get(actions, "actions"), i, a) {
+		if (*web_s(a, "done_on"))
+			ndone++;
+		else
+			nopen++;
+		if (web_query(w, "klar") && web_i(a, "id") == strtoll(web_query(w, "klar"), NULL, 10))
+			html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Åtgärden är "
+				      "markerad som klar:</strong> %s</p></div>\n",
+			       web_s(a, "description"));
+	}
+	if (!nopen)
 		html_lit(&w->h, "<p>Inga öppna åtgärder.</p>\n");
 	else
 		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtgärder som inte är klara, "
@@ -92,26 +101,58 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 				"</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
 		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
-		char day[11];
+		char day[11], due[48];
+		if (*web_s(a, "done_on"))
+			continue;
 		/* html_f knows %s, not %.10s: the date is cut here. */
 		snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
-		html_f(&w->h, "<tr><td data-label=\"Senast\">%s</td><td data-label=\"Ansvarig\">%s</td>"
+		web_when(due, web_s(a, "due_on"));
+		html_f(&w->h, "<tr><td data-label=\"Senast\">%s", *web_s(a, "due_on") ? due : "–");
+		if (web_b(a, "overdue"))
+			html_lit(&w->h, " <strong class=\"warn\">försenad</strong>");
+		html_f(&w->h, "</td><td data-label=\"Ansvarig\">%s</td>"
 			      "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
 			      "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
 			      "<td data-label=\"Klar\">",
-		       *web_s(a, "due_on") ? web_s(a, "due_on") : "–", web_s(a, "owner"),
-		       web_s(a, "description"), (long long)web_i(mt, "id"),
+		       web_s(a, "owner"), web_s(a, "description"), (long long)web_i(mt, "id"),
 		       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
 		if (is_secretary(w)) {
 			char path[64];
 			ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
 			web_form(w, path, false);
-			web_form_end(w, "Markera som klar");
+			html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Markera som klar"
+				      "<span class=\"sr\">: %s</span></button>\n</form>\n",
+			       web_s(a, "description"));
+		} else {
+			html_lit(&w->h, "–");
 		}
 		html_lit(&w->h, "</td></tr>\n");
 	}
-	if (json_array_size(json_object_get(actions, "actions")))
+	if (nopen)
 		html_lit(&w->h, "</tbody>\n</table>\n");
+	if (ndone) {
+		html_lit(&w->h, "<h2>Klara åtgärder</h2>\n<table class=\"responsive\">\n<caption>"
+				"Åtgärder som är klara, från alla möten</caption>\n<thead><tr>"
+				"<th scope=\"col\">Klar</th><th scope=\"col\">Ansvarig</th>"
+				"<th scope=\"col\">Åtgärd</th><th scope=\"col\">Möte och punkt</th></tr>"
+				"</thead>\n<tbody>\n");
+		json_array_foreach(json_object_get(actions, "actions"), i, a) {
+			json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+			char day[11], done[48];
+			if (!*web_s(a, "done_on"))
+				continue;
+			snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
+			web_when(done, web_s(a, "done_on"));
+			html_f(&w->h, "<tr><td data-label=\"Klar\">%s</td><td data-label=\"Ansvarig\">%s"
+				      "</td><td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och "
+				      "punkt\"><a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+				      "</tr>\n",
+			       done, web_s(a, "owner"), web_s(a, "description"),
+			       (long long)web_i(mt, "id"), web_s(json_object_get(a, "body"), "code"), day,
+			       web_s(it, "number"));
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	}
 	html_lit(&w->h, "<h2>Organ</h2>\n<ul>\n");
 	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
 		html_f(&w->h, "<li><a href=\"/styrning/organ/%lld\">%s</a> (%s)", (long long)web_i(b, "id"),
@@ -525,6 +566,20 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		 strlen(until) >= 16 ? until + 14 : "");
 	html_f(&w->h, "<p>Tid: %s. Mötesform: %s%s%s.</p>\n", when, sv(web_s(m, "form")),
 	       *web_s(m, "place") ? ", " : "", web_s(m, "place"));
+	json_t *notice = json_object_get(m, "notice");
+	if (notice && !web_b(notice, "ok")) {
+		if (json_object_get(notice, "days_ahead"))
+			html_f(&w->h, "<div class=\"notice refused\"><p><strong>Kallelsen gick ut %lld "
+				      "%s före mötet; kallelsen med dagordning ska gå ut minst %lld dagar "
+				      "före.</strong></p></div>\n",
+			       (long long)web_i(notice, "days_ahead"),
+			       web_i(notice, "days_ahead") == 1 ? "dag" : "dagar",
+			       (long long)web_i(notice, "days_required"));
+		else
+			html_f(&w->h, "<p>Ingen kallelse är registrerad; kallelsen med dagordning ska "
+				      "gå ut minst %lld dagar före mötet.</p>\n",
+			       (long long)web_i(notice, "days_required"));
+	}
 	if (web_query(w, "skriftligt") && status == 200)
 		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Ditt svar är "
 				"registrerat.</strong></p></div>\n");
@@ -1684,15 +1739,41 @@ int page_governance_item_post(struct web_ctx *w)
 
 int page_governance_action_done_post(struct web_ctx *w)
 {
-	json_t *out = NULL;
+	json_t *out = NULL, *all = NULL, *a, *found = NULL;
 	char path[64];
+	size_t i;
 	int status;
 
+	if (web_api(w, "GET", "/api/actions", NULL, NULL, &all) == 200)
+		json_array_foreach(json_object_get(all, "actions"), i, a)
+			if (web_i(a, "id") == w->id[0])
+				found = a;
+	if (!found) {
+		json_decref(all);
+		return web_message(w, 404, "Åtgärden finns inte", "Åtgärden finns inte.");
+	}
+	if (!web_field(w, "bekraftad")) {
+		/* Closing an action asks first (no JavaScript: a page of its own). */
+		web_begin(w, "Markera åtgärden som klar?");
+		html_f(&w->h, "<p><strong>%s</strong> (ansvarig: %s).</p>\n<p>Åtgärden flyttas till "
+			      "de klara åtgärderna med dagens datum.</p>\n<div class=\"confirm-actions\">\n",
+		       web_s(found, "description"), web_s(found, "owner"));
+		ID_PATH(path, "/styrning/atgarder/%lld/klar", w->id[0]);
+		web_form(w, path, false);
+		html_lit(&w->h, "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+				"<button type=\"submit\">Ja, den är klar</button>\n</form>\n"
+				"<p><a class=\"button secondary\" href=\"/styrning#atgarder\">Nej, den är "
+				"inte klar</a></p>\n</div>\n");
+		json_decref(all);
+		return web_end(w, 200);
+	}
+	json_decref(all);
 	ID_PATH(path, "/api/actions/%lld/done", w->id[0]);
 	status = web_api(w, "POST", path, NULL, NULL, &out);
 	json_decref(out);
 	if (status != 200)
 		return web_message(w, (unsigned)status, "Åtgärden kunde inte markeras som klar",
 				   "Åtgärden finns inte.");
-	return web_redirect(w, "/styrning");
+	snprintf(path, sizeof(path), "/styrning?klar=%lld#atgarder", (long long)w->id[0]);
+	return web_redirect(w, path);
 }

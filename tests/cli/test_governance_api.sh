@@ -419,8 +419,8 @@ check "the same number twice is refused on its field" "409" "$code"
 check_grep "… next to it" 'aria-describedby="nummer-hint nummer-fel"' "$TMP/page.html"
 check "the new item is on the meeting" "Nya artiklar i sortimentet assortment" "$(body sekreterare GET "/api/meetings/$newm" | json '" ".join(i["title"]+" "+i["matter"] for i in d["items"])')"
 open=$(body sekreterare GET '/api/actions?open=1' | json 'd["actions"][0]["id"]')
-check "the secretary marks an action done on the page" "303" \
-	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" "$B/styrning/atgarder/$open/klar")"
+check "the secretary marks an action done on the page (confirmed)" "303" \
+	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode bekraftad=1 "$B/styrning/atgarder/$open/klar")"
 check "… and it leaves the open list" "False" "$(body sekreterare GET '/api/actions?open=1' | json "str(any(a['id']==$open for a in d['actions']))")"
 check "the forum's compliance page" "200" "$(page sekreterare '/styrning/organ/8?ar=2026')"
 check_grep "… names the late notice" "kallelsen gick ut 7 dagar före, minst 14 krävs" "$TMP/page.html"

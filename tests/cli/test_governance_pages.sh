@@ -187,6 +187,31 @@ check "… on that day" "2026-12-31 vakant" \
 check "the member reads the seats but is offered no change" "200 0" \
 	"$(page ledamot /styrning/organ/3) $(grep -c 'Tillsätt platsen\|Avsluta mandatperioden' "$TMP/page.html")"
 
+# --- Follow-up actions: overdue ones marked, closing asks first and says so, closed ones listed ---
+check "the governance page" "200" "$(page sekreterare /styrning)"
+check_grep "an open action due in 2024 is marked overdue" "<td data-label=\"Senast\">[0-9]* [a-z]* 2024 <strong class=\"warn\">försenad</strong></td>" "$TMP/page.html"
+check "… as the API says" "True" "$(body sekreterare GET '/api/actions?open=1' | json 'str(any(a["overdue"] for a in d["actions"] if a.get("due_on","9")[:4]=="2024"))')"
+act=$(body sekreterare GET '/api/actions?open=1' | json 'd["actions"][0]["id"]')
+desc=$(body sekreterare GET '/api/actions?open=1' | json 'd["actions"][0]["description"]')
+check "marking an action done asks first" "200" "$(post sekreterare "/styrning/atgarder/$act/klar" | cut -d' ' -f1)"
+check_grep "… naming it" "Markera åtgärden som klar?" "$TMP/page.html"
+check "… and closes nothing until confirmed" "True" "$(body sekreterare GET '/api/actions?open=1' | json "str(any(a['id']==$act for a in d['actions']))")"
+check "confirmed, it is closed" "303 /styrning?klar=$act#atgarder" "$(post sekreterare "/styrning/atgarder/$act/klar" bekraftad=1)"
+page sekreterare "/styrning?klar=$act" >/dev/null
+check_grep "… and the page says so" "Åtgärden är markerad som klar:</strong> $desc" "$TMP/page.html"
+check_grep "… listing it under the closed actions" "<h2>Klara åtgärder</h2>" "$TMP/page.html"
+check_grep "… done today" "<td data-label=\"Klar\">23 november 2026</td><td data-label=\"Ansvarig\">[^<]*</td><td data-label=\"Åtgärd\">$desc</td>" "$TMP/page.html"
+
+# --- A forum meeting with too short notice is created with a warning ---
+out=$(req sekreterare POST /api/bodies/8/meetings '{"starts_at":"2026-12-14T13:00","form":"digital","notice_sent_on":"2026-12-09"}')
+check "a forum meeting with notice 5 days ahead is created, with a warning" "201 notice_too_late" \
+	"$(echo "$out" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, ",".join(json.loads(b).get("warnings",[])))')"
+fm=$(echo "${out#* }" | json 'd["id"]')
+check "… which its page shows" "200" "$(page sekreterare "/styrning/moten/$fm")"
+check_grep "… in Swedish" "Kallelsen gick ut 5 dagar före mötet; kallelsen med dagordning ska gå ut minst 14 dagar före\." "$TMP/page.html"
+check "a forum meeting with notice in time has no warning" "201 -" \
+	"$(req sekreterare POST /api/bodies/8/meetings '{"starts_at":"2026-12-15T13:00","form":"digital","notice_sent_on":"2026-11-30"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, ",".join(json.loads(b).get("warnings",[])) or "-")')"
+
 # --- A change-log decision is entered once it has been taken ---
 check "a decision date in the future is refused" "422 decided_in_future decided_on" \
 	"$(req sekreterare POST /api/change-log '{"decided_on":"2026-12-10","body":"Ledningsrådet för hjälpmedel","heading":"Specifikation B 3:1"}' | st_code)"
