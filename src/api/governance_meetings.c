@@ -339,10 +339,10 @@ int meetings_create(struct api_ctx *ctx)
 				   "Sluttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) efter starttiden.");
 	if (strcmp(form, "in_person") != 0 && strcmp(form, "digital") != 0)
 		return api_problem(ctx, 400, "invalid_input", "form", NULL,
-				   "form ska vara in_person eller digital.");
+				   "Mötesformen ska vara fysiskt möte eller digitalt.");
 	if (notice && !gov_date_ok(notice))
 		return api_problem(ctx, 400, "invalid_input", "notice_sent_on", NULL,
-				   "notice_sent_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Dagen då kallelsen skickades ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if ((rc = gov_store_body_period(ctx->c, ctx->id[0], &found, from, until, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!found)
@@ -422,15 +422,17 @@ int items_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!item_number_ok(number))
 		return api_problem(ctx, 400, "invalid_input", "number", NULL,
-				   "number ska vara ett nummer med högst en bokstav, t.ex. 3 eller 3a.");
+				   "Numret ska vara ett tal med högst en bokstav efter, till exempel 3 "
+				   "eller 3a.");
 	if (item_type_parse(type) < 0)
 		return api_problem(ctx, 400, "invalid_input", "type", NULL,
-				   "type ska vara decision, information, without_presentation eller "
-				   "procedural.");
+				   "Typen ska vara beslutsärende, information och dialog, ärende utan "
+				   "föredragning eller formalia.");
 	if (matter && item_matter_parse(matter) < 0)
 		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
-				   "matter ska vara assortment, handbook, service_steps, it_adaptation "
-				   "eller other.");
+				   "Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
+				   "ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
+				   "annat.");
 	if ((rc = gov_store_meeting_body(ctx->c, ctx->id[0], &body, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!body)
@@ -485,8 +487,9 @@ int items_update(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (matter && item_matter_parse(matter) < 0)
 		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
-				   "matter ska vara assortment, handbook, service_steps, it_adaptation "
-				   "eller other.");
+				   "Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
+				   "ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
+				   "annat.");
 	if (title && !*title)
 		return api_problem(ctx, 400, "invalid_input", "title", NULL, "Rubriken får inte vara tom.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
@@ -560,7 +563,7 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, j
 		return true;
 	if (items && !(json_is_string(items) && strcmp(json_string_value(items), "all") == 0)) {
 		api_problem(ctx, 400, "invalid_input", name, NULL,
-			    "items ska vara \"all\", \"none\" eller en lista med punkter.");
+			    "Ange närvaron som hela mötet, ingen punkt eller en lista med punkter.");
 		return false;
 	}
 	for (size_t i = 0; i < m->nitems; i++) {
@@ -620,7 +623,7 @@ int meetings_attendance(struct api_ctx *ctx)
 
 	if (people && !batch)
 		return api_problem(ctx, 400, "invalid_input", "people", NULL,
-				   "people ska vara en lista med en post per person.");
+				   "Ange närvaron som en lista med en post per person.");
 	if (!batch && !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
 		return (int)ctx->resp->status;
 	if (batch && (n == 0 || n > 200))
@@ -751,14 +754,14 @@ int items_written(struct api_ctx *ctx)
 	if ((stance = written_stance_parse(stance_s)) < 0)
 		return api_problem(ctx, 400, "invalid_input", "stance", NULL,
 				   "Ange om ledamoten ställer sig bakom förslaget, avstår eller "
-				   "invänder (stance: endorse, abstain eller object).");
+				   "invänder.");
 	if (!person)
 		return api_problem(ctx, 403, "no_person", NULL, NULL,
 				   "Ditt konto är inte kopplat till en ledamot.");
 	if (given && (!timestamp_ok(given) || strncmp(given, ctx->now, 16) > 0))
 		return api_problem(ctx, 400, "invalid_input", "given_at", NULL,
-				   "given_at ska vara tidpunkten då deltagandet lämnades, "
-				   "ÅÅÅÅ-MM-DDTHH:MM, och inte senare än nu.");
+				   "Ange när deltagandet lämnades som ÅÅÅÅ-MM-DD TT:MM, och inte "
+				   "senare än nu.");
 	/* Recorded with when it was given: a member's is now, the secretary's the e-mail's time. */
 	snprintf(given_at, sizeof(given_at), "%.16s", given ? given : ctx->now);
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
@@ -785,7 +788,7 @@ int items_written(struct api_ctx *ctx)
 			return api_problem(ctx, 422, "given_at_required", "given_at",
 					   "D:beslutsmässighet",
 					   "Mötet har börjat (%s): ange när det skriftliga deltagandet "
-					   "lämnades (given_at). Bara deltagande som lämnats före mötet "
+					   "lämnades. Bara deltagande som lämnats före mötet "
 					   "räknas.",
 					   start_sv);
 		return api_problem(ctx, 422, "written_after_start", "given_at", "D:beslutsmässighet",
@@ -828,8 +831,8 @@ int items_outcome(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if ((o = item_outcome_parse(outcome)) < 0)
 		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
-				   "outcome ska vara decided, remitted, struck, deferred, noted eller "
-				   "proposed.");
+				   "Utfallet ska vara beslutat, återremitterat, avfört, bordlagt, noterat "
+				   "eller förslag till rådet.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	if (!gov_meeting_outcome_allowed(&m, (size_t)idx, (enum item_outcome)o, why, sizeof(why),
@@ -889,7 +892,7 @@ int actions_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (due && !gov_date_ok(due))
 		return api_problem(ctx, 400, "invalid_input", "due_on", NULL,
-				   "due_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Sista dag för åtgärden ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);

@@ -212,6 +212,14 @@ check_grep "… in Swedish" "Kallelsen gick ut 5 dagar före mötet; kallelsen m
 check "a forum meeting with notice in time has no warning" "201 -" \
 	"$(req sekreterare POST /api/bodies/8/meetings '{"starts_at":"2026-12-15T13:00","form":"digital","notice_sent_on":"2026-11-30"}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, ",".join(json.loads(b).get("warnings",[])) or "-")')"
 
+# --- Refusals of the secretary's forms in Swedish, naming no API field ---
+code=$(post sekreterare /styrning/moten/7/punkter nummer="3 a" typ=decision rubrik=X | cut -d' ' -f1)
+check "an item number with a space is refused on the page" "400" "$code"
+check_grep "… in Swedish" "Numret ska vara ett tal med högst en bokstav efter, till exempel 3 eller 3a\." "$TMP/page.html"
+check "… naming no API field" "0" "$(text | grep -c 'number ska\|given_at\|outcome ska\|items ska')"
+check "an unknown outcome is refused in Swedish" "Utfallet ska vara beslutat, återremitterat, avfört, bordlagt, noterat eller förslag till rådet." \
+	"$(req3 POST /api/agenda-items/26/outcome '{"outcome":"klar"}' | cut -d' ' -f2- | json 'd["detail"]')"
+
 # --- A change-log decision is entered once it has been taken ---
 check "a decision date in the future is refused" "422 decided_in_future decided_on" \
 	"$(req sekreterare POST /api/change-log '{"decided_on":"2026-12-10","body":"Ledningsrådet för hjälpmedel","heading":"Specifikation B 3:1"}' | st_code)"
