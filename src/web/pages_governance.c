@@ -1383,11 +1383,15 @@ static void seats_section(struct web_ctx *w, int64_t body)
 				ID_PATH(path, "/styrning/mandat/%lld/avsluta", web_i(h, "term_id"));
 				snprintf(field, sizeof(field), "sista-%lld", (long long)web_i(h, "term_id"));
 				snprintf(label, sizeof(label), "Sista dag för %s", web_s(h, "name"));
+				html_f(&w->h, "<details%s><summary>Avsluta <span class=\"sr\">"
+					      "mandatperioden för %s</span></summary>\n",
+				       web_error_for(w, field) ? " open" : "", web_s(h, "name"));
 				web_form(w, path, false);
 				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
 				       (long long)body);
 				web_input(w, field, label, "date", NULL, true, NULL);
 				web_form_end(w, "Avsluta mandatperioden");
+				html_lit(&w->h, "</details>\n");
 			} else if (n) {
 				char from[40];
 				ID_PATH(path, "/styrning/platser/%lld/mandat", web_i(s, "id"));

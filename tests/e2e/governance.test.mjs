@@ -184,3 +184,45 @@ test('ledamot: takes part in writing before the meeting, and replays a period', 
 	await check(page, 'ledamot', 'vad-hander-om-svar');
 	await page.context().close();
 });
+
+test('sekreterare: seats and terms, closing an action, and every page fits 1280, 390 and 320 px', async (t) => {
+	if (await skipMissing(t, '/styrning', '/styrning/organ/3'))
+		return;
+	const page = await newPage(env.browser);
+	await login(page, env.base, 'sekreterare');
+	await visit(page, env.base, '/styrning/organ/3');
+	const seats = page.getByRole('table', { name: /^Platserna den / });
+	assert.match(await seats.getByRole('row', { name: /Cecilia Hallberg/ }).innerText(), /från 1 januari 2023/);
+	await check(page, 'sekreterare', 'organ-platser');
+
+	// An open action is closed after asking, and then listed as closed.
+	await visit(page, env.base, '/styrning');
+	const open = page.getByRole('table', { name: /Åtgärder som inte är klara/ });
+	assert.match(await open.innerText(), /försenad/, 'an action due in 2024 is marked overdue');
+	await Promise.all([page.waitForEvent('load'), open.getByRole('button', { name: /^Markera som klar/ }).first().click()]);
+	assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Markera åtgärden som klar\?/);
+	await check(page, 'sekreterare', 'atgard-klar');
+	await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Ja, den är klar' }).click()]);
+	assert.match(await page.getByRole('status').innerText(), /Åtgärden är markerad som klar/);
+	assert.ok(await page.getByRole('table', { name: /Åtgärder som är klara/ }).count() === 1, 'closed actions listed');
+	await check(page, 'sekreterare', 'styrning-klar');
+	await page.context().close();
+
+	const wide = [];
+	for (const [user, paths] of [['sekreterare', ['/styrning', '/styrning/moten/1', '/styrning/moten/6', '/styrning/moten/7',
+		'/styrning/moten/8/anteckningar', '/styrning/organ/3']], ['ledamot', ['/styrning/moten/7']]])
+		for (const width of [1280, 390, 320]) {
+			const p = await newPage(env.browser, { width, height: 900 });
+			await login(p, env.base, user);
+			for (const path of paths) {
+				await visit(p, env.base, path);
+				const doc = await p.evaluate(() => document.documentElement.scrollWidth);
+				if (doc > width)
+					wide.push(`${user} ${path} at ${width} px is ${doc} px wide`);
+			}
+			if (width === 320)
+				await check(p, `${user}-320`, paths[paths.length - 1].replaceAll('/', '-').slice(1));
+			await p.context().close();
+		}
+	assert.deepEqual(wide, [], wide.join('\n'));
+});
