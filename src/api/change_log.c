@@ -259,7 +259,7 @@ static bool decision_taken(struct api_ctx *ctx, int64_t item, const char *body, 
 	}
 	if (strcmp(decided, d.day) < 0) {
 		api_problem(ctx, 422, "invalid_input", "decided_on", "D:ändringslogg",
-			    "decided_on ska vara mötesdagen %s eller senare.", d.day);
+			    "Beslutsdatum ska vara mötesdagen %s eller senare.", d.day);
 		return false;
 	}
 	return true;
@@ -288,13 +288,21 @@ int change_log_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(decided))
 		return api_problem(ctx, 400, "invalid_input", "decided_on", NULL,
-				   "decided_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Beslutsdatum ska vara ett datum ÅÅÅÅ-MM-DD.");
+	/* A decision is entered once it has been taken: not on a day still to come. */
+	char today[11];
+	date_format(ctx->today, today);
+	if (strcmp(decided, today) > 0)
+		return api_problem(ctx, 422, "decided_in_future", "decided_on", "D:ändringslogg",
+				   "Beslutsdatum %s ligger i framtiden; ett beslut förs in i "
+				   "ändringsloggen när det har fattats (i dag är det %s).",
+				   decided, today);
 	/* A change takes effect on the day it was decided unless the entry says otherwise (§9). */
 	if (!effective)
 		effective = decided;
 	if (!gov_date_ok(effective) || strcmp(effective, decided) < 0)
 		return api_problem(ctx, 400, "invalid_input", "effective_on", NULL,
-				   "effective_on ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
+				   "Gäller från ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
 	snprintf(canon, sizeof(canon), "%s", section ? section : "");
 	for (char *c = canon; *c; c++)
 		if (*c == '.')

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/governance.h"
+#include "store/governance_store.h"
 
 bool gov_date_ok(const char *s)
 {
@@ -102,7 +103,7 @@ int bodies_create(struct api_ctx *ctx)
 	int64_t parent = 0, min = 0, max = 0, limit = -1, notice = 0, alternates = 0, qreq = -1;
 	struct db_stmt *st;
 	enum lmn_rc rc;
-	bool alt = false, req = false;
+	bool alt = false, req = false, objection = true;
 	unsigned roles;
 
 	if (!api_str(ctx, "code", true, &code) || !api_str(ctx, "name", true, &name) ||
@@ -116,7 +117,8 @@ int bodies_create(struct api_ctx *ctx)
 	    !api_bool(ctx, "chair_alternates", &alt) ||
 	    !api_str(ctx, "quorum_roles", false, &qroles) ||
 	    !api_str(ctx, "quorum_vacant_seats", false, &qvacant) ||
-	    !api_bool(ctx, "quorum_required", &req))
+	    !api_bool(ctx, "quorum_required", &req) ||
+	    !api_bool(ctx, "objection_blocks", &objection))
 		return (int)ctx->resp->status;
 	alternates = alt;
 	/* The quorum rule (GOVERNANCE.md): without quorum_required, on for a council only. */
@@ -145,6 +147,8 @@ int bodies_create(struct api_ctx *ctx)
 	if (min && max && max < min)
 		return api_problem(ctx, 400, "invalid_input", "max_meetings", NULL,
 				   "max_meetings får inte vara mindre än min_meetings.");
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
 	rc = db_prepare(ctx->c,
 			"INSERT INTO bodies (code, name, kind, parent_id, min_meetings, max_meetings, "
 			"mandate_limit_ore, chair_alternates, notice_days, approval, active_from, "
@@ -153,8 +157,10 @@ int bodies_create(struct api_ctx *ctx)
 			"nullif($7, -1), $8, nullif($9, 0), $10, $11, $12, $13, nullif($14, -1)) "
 			"RETURNING id",
 			&st, &ctx->err);
-	if (rc != LMN_OK)
+	if (rc != LMN_OK) {
+		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
+	}
 	db_bind_text(st, 1, code);
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, kind);
@@ -175,6 +181,14 @@ int bodies_create(struct api_ctx *ctx)
 	if (rc == LMN_OK && row)
 		id = db_col_int(st, 0);
 	db_done(st);
+	/* Interpretation (migration 0024): a written objection blocks a decision unless the body
+	 * says otherwise. */
+	if (rc == LMN_OK)
+		rc = gov_store_body_objection_blocks(ctx->c, id, objection, &objection, &ctx->err);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	else
+		db_rollback(ctx->c);
 	if (rc == LMN_EINVAL)
 		return api_problem(ctx, 409, "conflict", "code", NULL,
 				   "Ett organ med koden %s finns redan, eller parent_id finns inte.", code);
@@ -233,13 +247,18 @@ int bodies_get(struct api_ctx *ctx)
 					      db_col_int(st, 13) ? "count" : "skip"));
 	}
 	db_done(st);
+	if (rc == LMN_OK && o) {
+		bool blocks;
+		rc = gov_store_body_objection_blocks(ctx->c, ctx->id[0], -1, &blocks, &ctx->err);
+		json_object_set_new(o, "objection_blocks", json_boolean(blocks));
+	}
 	if (rc != LMN_OK || !o) {
 		json_decref(o);
 		return api_fail(ctx, rc != LMN_OK ? rc : LMN_ENOMEM);
 	}
 	rc = db_prepare(ctx->c,
 			"SELECT s.id, coalesce(p.code, ''), s.role, s.title, pe.id, pe.name, "
-			"pe.organisation, t.from_date, coalesce(t.to_date, '') "
+			"pe.organisation, t.from_date, coalesce(t.to_date, ''), t.id "
 			"FROM seats s LEFT JOIN parties p ON p.id = s.party_id "
 			"LEFT JOIN terms t ON t.id = (SELECT t2.id FROM terms t2 WHERE t2.seat_id = s.id "
 			"AND t2.from_date <= $2 AND (t2.to_date IS NULL OR t2.to_date >= $2) "
@@ -267,6 +286,7 @@ int bodies_get(struct api_ctx *ctx)
 					      db_col_text(st, 6), "from", db_col_text(st, 7));
 			if (*db_col_text(st, 8))
 				json_object_set_new(p, "to", json_string(db_col_text(st, 8)));
+			json_object_set_new(p, "term_id", json_integer(db_col_int(st, 9)));
 			json_object_set_new(s, "holder", p);
 		}
 		json_array_append_new(seats, s);
@@ -338,10 +358,11 @@ int terms_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(from))
 		return api_problem(ctx, 400, "invalid_input", "from", NULL,
-				   "from ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Från och med ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if (to && (!gov_date_ok(to) || strcmp(to, from) < 0))
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,
-				   "to ska vara ett datum ÅÅÅÅ-MM-DD, samma dag som from eller senare.");
+				   "Till och med ska vara ett datum ÅÅÅÅ-MM-DD, samma dag som "
+				   "periodens första dag eller senare.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	/* One holder at a time: a term may not overlap another on the same seat. */
@@ -451,7 +472,7 @@ int terms_end(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(to))
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,
-				   "to ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Sista dagen ska vara ett datum ÅÅÅÅ-MM-DD.");
 	/* A term ends on its last day; it cannot end before it began, nor be made longer. */
 	rc = db_prepare(ctx->c,
 			"UPDATE terms SET to_date = $2 WHERE id = $1 AND from_date <= $2 AND "
@@ -471,7 +492,8 @@ int terms_end(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!row)
 		return api_problem(ctx, 422, "term_not_ended", "to", NULL,
-				   "Perioden finns inte, eller slutar redan före %s, eller började efter.",
+				   "Mandatperioden kan inte sluta %s: den finns inte, slutar redan "
+				   "före det datumet eller började efter det.",
 				   to);
 	return api_json(ctx, 200, o);
 }

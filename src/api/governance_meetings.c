@@ -6,14 +6,20 @@
 #include <string.h>
 
 #include "api/governance.h"
+#include "governance/compliance.h"
 #include "store/governance_store.h"
 
 /* A body without a limit of its own has the one of Specification D as in force on the day of
- * the meeting (rule parameter preparation_it_limit_kr). */
+ * the meeting (rule parameter preparation_it_limit_kr); a forum without a notice time of its own
+ * has the specification's (forum_notice_days). */
 static void apply_rules(struct api_ctx *ctx, struct gov_meeting *m)
 {
 	const struct rule_set *rs;
 	lmn_day day;
+
+	if (!m->notice_days && m->kind == BODY_FORUM && m->starts_at &&
+	    date_parse(m->starts_at, 10, &day) == LMN_OK && (rs = params_at(ctx->app->params, day)))
+		m->notice_days = (int)rs->v[P_FORUM_NOTICE_DAYS].i;
 
 	if (m->kind != BODY_PREPARATION || m->mandate_limit_ore >= 0 || !m->starts_at ||
 	    date_parse(m->starts_at, 10, &day) != LMN_OK || !(rs = params_at(ctx->app->params, day)))
@@ -132,7 +138,7 @@ json_t *gov_quorum_json(const struct gov_meeting *m, size_t item)
 	return json_pack("{s:b, s:o}", "quorate", q.quorate, "parties", parties);
 }
 
-static json_t *meeting_json(const struct gov_meeting *m)
+static json_t *meeting_json(const struct gov_meeting *m, const char *now)
 {
 	json_t *seats = json_array(), *people = json_array(), *items = json_array();
 	json_t *actions = json_array();
@@ -156,6 +162,7 @@ static json_t *meeting_json(const struct gov_meeting *m)
 	for (size_t i = 0; i < m->nitems; i++) {
 		const struct gov_item *it = &m->items[i];
 		json_t *present = json_array(), *written = json_array(), *given = json_object();
+		json_t *stances = json_object(), *offered = json_array();
 		for (size_t k = 0; k < m->nparts; k++) {
 			char key[24];
 			if (m->parts[k].item != i)
@@ -165,7 +172,14 @@ static json_t *meeting_json(const struct gov_meeting *m)
 			snprintf(key, sizeof(key), "%lld", (long long)m->parts[k].person_id);
 			if (m->parts[k].written && *m->parts[k].given_at)
 				json_object_set_new(given, key, json_string(m->parts[k].given_at));
+			if (m->parts[k].written)
+				json_object_set_new(stances, key,
+						    json_string(written_stance_name(m->parts[k].stance)));
 		}
+		for (int o = 0; o < OUTCOME__COUNT; o++)
+			if (gov_meeting_outcome_offered(m, i, (enum item_outcome)o))
+				json_array_append_new(offered,
+						      json_string(item_outcome_name((enum item_outcome)o)));
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
 				      "id", (json_int_t)it->id, "number", it->number, "type",
 				      item_type_name(it->type), "matter", item_matter_name(it->matter),
@@ -173,6 +187,8 @@ static json_t *meeting_json(const struct gov_meeting *m)
 				      "position", it->position, "follow_up", it->follow_up, "present",
 				      present, "written", written, "quorum", gov_quorum_json(m, i));
 		json_object_set_new(o, "written_given_at", given);
+		json_object_set_new(o, "written_stance", stances);
+		json_object_set_new(o, "outcomes", offered);
 		if (it->cost_ore >= 0)
 			json_object_set_new(o, "cost_ore", json_integer(it->cost_ore));
 		if (it->outcome != OUTCOME_NONE)
@@ -205,6 +221,19 @@ static json_t *meeting_json(const struct gov_meeting *m)
 					      m->quorum.count_vacant ? "count" : "skip", "share", "num",
 					      m->quorum.share.num, "den", m->quorum.share.den));
 	}
+	if (o) {
+		json_object_set_new(o, "started",
+				    json_boolean(strncmp(now, m->starts_at ? m->starts_at : "", 16) >= 0));
+		json_object_set_new(o, "objection_blocks", json_boolean(m->objection_blocks));
+	}
+	if (o && m->notice_days) {
+		int ahead;
+		bool ok = compliance_notice(m->starts_at, m->notice_sent_on, m->notice_days, &ahead);
+		json_t *n = json_pack("{s:i, s:b}", "days_required", m->notice_days, "ok", ok);
+		if (ahead >= 0)
+			json_object_set_new(n, "days_ahead", json_integer(ahead));
+		json_object_set_new(o, "notice", n);
+	}
 	if (o && *m->ends_at)
 		json_object_set_new(o, "ends_at", json_string(m->ends_at));
 	if (o && *m->notice_sent_on)
@@ -220,7 +249,7 @@ int meetings_get(struct api_ctx *ctx)
 
 	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
-	o = meeting_json(&m);
+	o = meeting_json(&m, ctx->now);
 	gov_meeting_release(&m);
 	if (o && gov_store_meeting_body(ctx->c, ctx->id[0], &body, &ctx->err) == LMN_OK)
 		json_object_set_new(json_object_get(o, "body"), "id", json_integer(body));
@@ -310,10 +339,10 @@ int meetings_create(struct api_ctx *ctx)
 				   "Sluttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) efter starttiden.");
 	if (strcmp(form, "in_person") != 0 && strcmp(form, "digital") != 0)
 		return api_problem(ctx, 400, "invalid_input", "form", NULL,
-				   "form ska vara in_person eller digital.");
+				   "Mötesformen ska vara fysiskt möte eller digitalt.");
 	if (notice && !gov_date_ok(notice))
 		return api_problem(ctx, 400, "invalid_input", "notice_sent_on", NULL,
-				   "notice_sent_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Dagen då kallelsen skickades ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if ((rc = gov_store_body_period(ctx->c, ctx->id[0], &found, from, until, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!found)
@@ -348,8 +377,20 @@ int meetings_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!id)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Organet finns inte.");
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
-					    (json_int_t)ctx->id[0], "starts_at", starts));
+	json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
+			      (json_int_t)ctx->id[0], "starts_at", starts);
+	/* Created all the same (the notice went out as it did), with a warning for the record. */
+	struct gov_meeting m;
+	if (o && gov_store_meeting(ctx->c, id, &m, &ctx->err) == LMN_OK) {
+		int ahead;
+		apply_rules(ctx, &m);
+		if (m.notice_days && notice &&
+		    !compliance_notice(m.starts_at, m.notice_sent_on, m.notice_days, &ahead))
+			json_object_set_new(o, "warnings",
+					    json_pack("[s]", "notice_too_late"));
+		gov_meeting_release(&m);
+	}
+	return api_json(ctx, 201, o);
 }
 
 static bool item_number_ok(const char *s)
@@ -381,15 +422,17 @@ int items_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (!item_number_ok(number))
 		return api_problem(ctx, 400, "invalid_input", "number", NULL,
-				   "number ska vara ett nummer med högst en bokstav, t.ex. 3 eller 3a.");
+				   "Numret ska vara ett tal med högst en bokstav efter, till exempel 3 "
+				   "eller 3a.");
 	if (item_type_parse(type) < 0)
 		return api_problem(ctx, 400, "invalid_input", "type", NULL,
-				   "type ska vara decision, information, without_presentation eller "
-				   "procedural.");
+				   "Typen ska vara beslutsärende, information och dialog, ärende utan "
+				   "föredragning eller formalia.");
 	if (matter && item_matter_parse(matter) < 0)
 		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
-				   "matter ska vara assortment, handbook, service_steps, it_adaptation "
-				   "eller other.");
+				   "Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
+				   "ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
+				   "annat.");
 	if ((rc = gov_store_meeting_body(ctx->c, ctx->id[0], &body, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!body)
@@ -444,8 +487,9 @@ int items_update(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (matter && item_matter_parse(matter) < 0)
 		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
-				   "matter ska vara assortment, handbook, service_steps, it_adaptation "
-				   "eller other.");
+				   "Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
+				   "ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
+				   "annat.");
 	if (title && !*title)
 		return api_problem(ctx, 400, "invalid_input", "title", NULL, "Rubriken får inte vara tom.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
@@ -473,18 +517,31 @@ int items_update(struct api_ctx *ctx)
 	return api_json(ctx, 200, json_pack("{s:I}", "id", (json_int_t)ctx->id[0]));
 }
 
-/* The agenda positions (in order) a person is present for: "all", "none", a list of numbers, or
- * from/until (arrives at, leaves after). */
-static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, bool *present)
+/* The agenda positions (in order) a person is present for, from one entry e of the body:
+ * "items": "all", "none" or a list of numbers, or "from"/"until" (arrives at, leaves after).
+ * field is the prefix of the entry's fields in a refusal ("" or "people[2]."). */
+static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, json_t *e,
+			     const char *field, bool *present)
 {
-	json_t *items = json_object_get(ctx->body, "items");
-	const char *from, *until;
+	json_t *items = json_object_get(e, "items"), *jf = json_object_get(e, "from");
+	json_t *ju = json_object_get(e, "until");
+	const char *from = json_string_value(jf), *until = json_string_value(ju);
 	long f = 0, u = (long)m->nitems - 1;
+	char name[48];
 
-	if (!api_str(ctx, "from", false, &from) || !api_str(ctx, "until", false, &until))
+	if ((jf && !json_is_null(jf) && !from) || (ju && !json_is_null(ju) && !until)) {
+		snprintf(name, sizeof(name), "%s%s", field, jf && !from ? "from" : "until");
+		api_problem(ctx, 400, "invalid_input", name, NULL,
+			    "Ange punkten som ett nummer på dagordningen, till exempel 2 eller 3b.");
 		return false;
+	}
+	if (from && !*from)
+		from = NULL;
+	if (until && !*until)
+		until = NULL;
 	for (size_t i = 0; i < m->nitems; i++)
 		present[i] = false;
+	snprintf(name, sizeof(name), "%sitems", field);
 	if (json_is_array(items)) {
 		size_t k;
 		json_t *v;
@@ -494,8 +551,8 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, b
 				if (json_is_string(v) && strcmp(m->items[i].number, json_string_value(v)) == 0)
 					break;
 			if (i == m->nitems) {
-				api_problem(ctx, 400, "invalid_input", "items", NULL,
-					    "items[%zu] är inte en punkt på dagordningen.", k);
+				api_problem(ctx, 400, "invalid_input", name, NULL,
+					    "Punkt nummer %zu i listan finns inte på dagordningen.", k + 1);
 				return false;
 			}
 			present[i] = true;
@@ -505,8 +562,8 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, b
 	if (json_is_string(items) && strcmp(json_string_value(items), "none") == 0)
 		return true;
 	if (items && !(json_is_string(items) && strcmp(json_string_value(items), "all") == 0)) {
-		api_problem(ctx, 400, "invalid_input", "items", NULL,
-			    "items ska vara \"all\", \"none\" eller en lista med punkter.");
+		api_problem(ctx, 400, "invalid_input", name, NULL,
+			    "Ange närvaron som hela mötet, ingen punkt eller en lista med punkter.");
 		return false;
 	}
 	for (size_t i = 0; i < m->nitems; i++) {
@@ -517,8 +574,16 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, b
 	}
 	if ((from && strcmp(m->items[f].number, from) != 0) ||
 	    (until && strcmp(m->items[u].number, until) != 0) || f > u) {
-		api_problem(ctx, 400, "invalid_input", from && strcmp(m->items[f].number, from) ? "from" : "until",
-			    NULL, "from och until ska vara punkter på dagordningen, from före until.");
+		bool bad_from = from && strcmp(m->items[f].number, from) != 0;
+		snprintf(name, sizeof(name), "%s%s", field, bad_from ? "from" : "until");
+		if (f > u && !bad_from && !(until && strcmp(m->items[u].number, until) != 0))
+			api_problem(ctx, 400, "invalid_input", name, NULL,
+				    "Till och med punkt %s ligger före från punkt %s; ange dem i "
+				    "dagordningens ordning.",
+				    until, from);
+		else
+			api_problem(ctx, 400, "invalid_input", name, NULL,
+				    "Punkt %s finns inte på dagordningen.", bad_from ? from : until);
 		return false;
 	}
 	for (long i = f; i <= u; i++)
@@ -526,17 +591,44 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, b
 	return true;
 }
 
+/* "Mötet har inte börjat än (10 december 2026 kl. 09.00)": the start in words for refusals. */
+static void start_words(const char *starts, char out[48])
+{
+	static const char *const months[] = { "januari", "februari", "mars", "april", "maj",
+					      "juni", "juli", "augusti", "september", "oktober",
+					      "november", "december" };
+	int y, mo, d, hh = 0, mm = 0;
+
+	if (!starts || sscanf(starts, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &hh, &mm) < 3 || mo < 1 ||
+	    mo > 12) {
+		snprintf(out, 48, "%s", starts ? starts : "");
+		return;
+	}
+	snprintf(out, 48, "%d %s %d kl. %02d.%02d", d, months[mo - 1], y, hh, mm);
+}
+
+/* Sets the attendance of one person ({"person_id", "items"|"from"/"until"}) or of many at once
+ * ({"people": [ … ]}), in one transaction. */
 int meetings_attendance(struct api_ctx *ctx)
 {
 	struct gov_meeting m;
-	int64_t person;
-	bool *present = NULL, closed = false;
-	struct db_stmt *st;
-	enum lmn_rc rc;
-	int n = 0;
+	json_t *people = json_object_get(ctx->body, "people"), *e;
+	bool *present = NULL, closed = false, batch = json_is_array(people);
+	int64_t *ids = NULL, *persons = NULL;
+	size_t n = batch ? json_array_size(people) : 1, k;
+	enum lmn_rc rc = LMN_OK;
+	json_t *out = NULL;
+	int64_t person = 0;
+	char field[32];
 
-	if (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
+	if (people && !batch)
+		return api_problem(ctx, 400, "invalid_input", "people", NULL,
+				   "Ange närvaron som en lista med en post per person.");
+	if (!batch && !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
 		return (int)ctx->resp->status;
+	if (batch && (n == 0 || n > 200))
+		return api_problem(ctx, 400, "invalid_input", "people", NULL,
+				   "Ange närvaron för mellan 1 och 200 personer.");
 	if ((rc = gov_meeting_closed(ctx, ctx->id[0], &closed)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (closed)
@@ -549,37 +641,64 @@ int meetings_attendance(struct api_ctx *ctx)
 		return api_problem(ctx, 422, "no_agenda", "items", NULL,
 				   "Mötet har ingen dagordning än; lägg till punkterna först.");
 	}
-	present = calloc(m.nitems, sizeof(*present));
-	if (!present || !attendance_items(ctx, &m, present)) {
-		free(present);
+	/* Attendance is a fact of the meeting: not recorded before it has started. */
+	if (strncmp(ctx->now, m.starts_at, 16) < 0) {
+		char start_sv[48];
+		start_words(m.starts_at, start_sv);
 		gov_meeting_release(&m);
-		return present ? (int)ctx->resp->status : api_fail(ctx, LMN_ENOMEM);
+		return api_problem(ctx, 422, "meeting_not_started", NULL, "D:mötet",
+				   "Mötet har inte börjat än (%s); närvaron registreras när mötet har "
+				   "börjat.",
+				   start_sv);
+	}
+	present = calloc(n * m.nitems, sizeof(*present));
+	ids = calloc(m.nitems, sizeof(*ids));
+	persons = calloc(n, sizeof(*persons));
+	if (!present || !ids || !persons) {
+		rc = LMN_ENOMEM;
+		goto fail;
+	}
+	/* Every entry is checked before anything is written. */
+	for (k = 0; k < n; k++) {
+		e = batch ? json_array_get(people, k) : ctx->body;
+		if (batch) {
+			json_t *pid = json_object_get(e, "person_id");
+			snprintf(field, sizeof(field), "people[%zu].", k);
+			if (!json_is_integer(pid) || json_integer_value(pid) < 1) {
+				snprintf(field, sizeof(field), "people[%zu].person_id", k);
+				api_problem(ctx, 400, "invalid_input", field, NULL,
+					    "Varje post ska ha person_id, personens nummer.");
+				goto refused;
+			}
+			persons[k] = json_integer_value(pid);
+			for (size_t j = 0; j < k; j++)
+				if (persons[j] == persons[k]) {
+					snprintf(field, sizeof(field), "people[%zu].person_id", k);
+					api_problem(ctx, 400, "invalid_input", field, NULL,
+						    "%s finns två gånger i listan.",
+						    gov_meeting_person(&m, persons[k])
+							    ? gov_meeting_person(&m, persons[k])->name
+							    : "Samma person");
+					goto refused;
+				}
+		} else {
+			field[0] = '\0';
+			persons[k] = person;
+		}
+		if (!attendance_items(ctx, &m, e, field, present + k * m.nitems))
+			goto refused;
 	}
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		goto fail;
-	rc = db_prepare(ctx->c,
-			"DELETE FROM participation WHERE person_id = $1 AND how = 'present' AND "
-			"item_id IN (SELECT id FROM agenda_items WHERE meeting_id = $2)",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, person);
-		db_bind_int(st, 2, ctx->id[0]);
-		rc = db_run(st, &ctx->err);
-	}
-	for (size_t i = 0; i < m.nitems && rc == LMN_OK; i++) {
-		if (!present[i])
-			continue;
-		/* Present at the meeting replaces an earlier written participation in the item. */
-		rc = db_prepare(ctx->c,
-				"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, "
-				"'present') ON CONFLICT (item_id, person_id) DO UPDATE SET how = 'present'",
-				&st, &ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_int(st, 1, m.items[i].id);
-			db_bind_int(st, 2, person);
-			rc = db_run(st, &ctx->err);
-			n++;
-		}
+	out = json_array();
+	for (k = 0; k < n && rc == LMN_OK; k++) {
+		size_t count = 0;
+		for (size_t i = 0; i < m.nitems; i++)
+			if (present[k * m.nitems + i])
+				ids[count++] = m.items[i].id;
+		rc = gov_store_attendance(ctx->c, ctx->id[0], persons[k], ids, count, &ctx->err);
+		json_array_append_new(out, json_pack("{s:I, s:i}", "person_id", (json_int_t)persons[k],
+						     "items_present", (int)count));
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
@@ -588,11 +707,25 @@ int meetings_attendance(struct api_ctx *ctx)
 		goto fail;
 	}
 	free(present);
+	free(ids);
+	free(persons);
 	gov_meeting_release(&m);
-	return api_json(ctx, 200, json_pack("{s:I, s:i}", "person_id", (json_int_t)person,
-					    "items_present", n));
-fail:
+	if (batch)
+		return api_json(ctx, 200, json_pack("{s:o}", "people", out));
+	e = json_incref(json_array_get(out, 0));
+	json_decref(out);
+	return api_json(ctx, 200, e);
+refused:
 	free(present);
+	free(ids);
+	free(persons);
+	gov_meeting_release(&m);
+	return (int)ctx->resp->status;
+fail:
+	json_decref(out);
+	free(present);
+	free(ids);
+	free(persons);
 	gov_meeting_release(&m);
 	if (rc == LMN_EINVAL)
 		return api_problem(ctx, 404, "not_found", "person_id", NULL, "Personen finns inte.");
@@ -609,17 +742,26 @@ int items_written(struct api_ctx *ctx)
 	long idx;
 	enum lmn_rc rc;
 
+	const char *stance_s = NULL;
+	int stance;
+
 	if (ctx->user.role == UR_SECRETARY &&
 	    (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person) ||
 	     !api_str(ctx, "given_at", false, &given)))
 		return (int)ctx->resp->status;
+	if (!api_str(ctx, "stance", false, &stance_s))
+		return (int)ctx->resp->status;
+	if ((stance = written_stance_parse(stance_s)) < 0)
+		return api_problem(ctx, 400, "invalid_input", "stance", NULL,
+				   "Ange om ledamoten ställer sig bakom förslaget, avstår eller "
+				   "invänder.");
 	if (!person)
 		return api_problem(ctx, 403, "no_person", NULL, NULL,
 				   "Ditt konto är inte kopplat till en ledamot.");
 	if (given && (!timestamp_ok(given) || strncmp(given, ctx->now, 16) > 0))
 		return api_problem(ctx, 400, "invalid_input", "given_at", NULL,
-				   "given_at ska vara tidpunkten då deltagandet lämnades, "
-				   "ÅÅÅÅ-MM-DDTHH:MM, och inte senare än nu.");
+				   "Ange när deltagandet lämnades som ÅÅÅÅ-MM-DD TT:MM, och inte "
+				   "senare än nu.");
 	/* Recorded with when it was given: a member's is now, the secretary's the e-mail's time. */
 	snprintf(given_at, sizeof(given_at), "%.16s", given ? given : ctx->now);
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
@@ -627,6 +769,9 @@ int items_written(struct api_ctx *ctx)
 	for (size_t i = 0; i < m.nseats; i++)
 		seat |= m.seats[i].person_id == person && seat_role_appointed(m.seats[i].role);
 	snprintf(starts, sizeof(starts), "%.16s", m.starts_at ? m.starts_at : "");
+	bool decided = idx >= 0 && m.items[idx].outcome != OUTCOME_NONE;
+	char number[8];
+	snprintf(number, sizeof(number), "%s", idx >= 0 ? m.items[idx].number : "");
 	gov_meeting_release(&m);
 	/* "inför mötet" (GOVERNANCE.md): only participation given before the meeting starts counts.
 	 * A member takes part before it; afterwards the secretary records an e-mail that came before
@@ -643,7 +788,7 @@ int items_written(struct api_ctx *ctx)
 			return api_problem(ctx, 422, "given_at_required", "given_at",
 					   "D:beslutsmässighet",
 					   "Mötet har börjat (%s): ange när det skriftliga deltagandet "
-					   "lämnades (given_at). Bara deltagande som lämnats före mötet "
+					   "lämnades. Bara deltagande som lämnats före mötet "
 					   "räknas.",
 					   start_sv);
 		return api_problem(ctx, 422, "written_after_start", "given_at", "D:beslutsmässighet",
@@ -651,15 +796,24 @@ int items_written(struct api_ctx *ctx)
 				   "(\"inför mötet\"): mötet började %s, deltagandet lämnades %s.",
 				   start_sv, given_sv);
 	}
+	/* A member answers undecided items; the secretary may still record an e-mail that came
+	 * before the meeting on a decided one (the record is corrected until the minutes close it). */
+	if (decided && ctx->user.role == UR_MEMBER)
+		return api_problem(ctx, 422, "item_decided", NULL, "D:beslutsmässighet",
+				   "Punkt %s är redan avgjord; skriftligt deltagande gäller ärenden "
+				   "som inte har avgjorts.",
+				   number);
 	if (!seat)
 		return api_problem(ctx, 422, "not_appointed", "person_id", "D:beslutsmässighet",
 				   "Bara utsedda ledamöter (ordförande, vice ordförande, ledamot) kan "
 				   "delta skriftligt i avgörandet.");
-	if ((rc = gov_store_written(ctx->c, ctx->id[0], person, given_at, &ctx->err)) != LMN_OK)
+	if ((rc = gov_store_written(ctx->c, ctx->id[0], person, given_at,
+				   (enum written_stance)stance, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s, s:s}", "item_id", (json_int_t)ctx->id[0],
-					    "person_id", (json_int_t)person, "how", "written",
-					    "given_at", given_at));
+	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s, s:s, s:s}", "item_id",
+					    (json_int_t)ctx->id[0], "person_id", (json_int_t)person,
+					    "how", "written", "given_at", given_at, "stance",
+					    written_stance_name((enum written_stance)stance)));
 }
 
 int items_outcome(struct api_ctx *ctx)
@@ -677,8 +831,8 @@ int items_outcome(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if ((o = item_outcome_parse(outcome)) < 0)
 		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
-				   "outcome ska vara decided, remitted, struck, deferred, noted eller "
-				   "proposed.");
+				   "Utfallet ska vara beslutat, återremitterat, avfört, bordlagt, noterat "
+				   "eller förslag till rådet.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	if (!gov_meeting_outcome_allowed(&m, (size_t)idx, (enum item_outcome)o, why, sizeof(why),
@@ -686,6 +840,7 @@ int items_outcome(struct api_ctx *ctx)
 		gov_meeting_release(&m);
 		return api_problem(ctx, 422, strcmp(rule, "D:beslutsmässighet") == 0 ? "no_quorum"
 					     : strcmp(rule, "D:utfall") == 0 ? "outcome_not_allowed"
+					     : strcmp(rule, "D:enighet") == 0 ? "objection"
 									     : "beyond_mandate",
 				   "outcome", rule, "%s", why);
 	}
@@ -737,7 +892,7 @@ int actions_create(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if (due && !gov_date_ok(due))
 		return api_problem(ctx, 400, "invalid_input", "due_on", NULL,
-				   "due_on ska vara ett datum ÅÅÅÅ-MM-DD.");
+				   "Sista dag för åtgärden ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
@@ -764,6 +919,7 @@ int actions_create(struct api_ctx *ctx)
 
 int actions_list(struct api_ctx *ctx)
 {
+	char today[11];
 	int64_t open = 0, body = 0;
 	struct db_stmt *st;
 	bool row;
@@ -785,6 +941,7 @@ int actions_list(struct api_ctx *ctx)
 		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
+	date_format(ctx->today, today);
 	db_bind_int(st, 1, open);
 	db_bind_int(st, 2, body);
 	db_bind_int(st, 3, ctx->user.role == UR_MEMBER);
@@ -803,6 +960,10 @@ int actions_list(struct api_ctx *ctx)
 			json_object_set_new(o, "due_on", json_string(db_col_text(st, 3)));
 		if (*db_col_text(st, 4))
 			json_object_set_new(o, "done_on", json_string(db_col_text(st, 4)));
+		/* Open past its due day. */
+		json_object_set_new(o, "overdue",
+				    json_boolean(!*db_col_text(st, 4) && *db_col_text(st, 3) &&
+						 strcmp(db_col_text(st, 3), today) < 0));
 		json_array_append_new(a, o);
 	}
 	return gov_list_done(ctx, st, rc, a, "actions");

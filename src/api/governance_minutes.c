@@ -179,72 +179,118 @@ static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 	return true;
 }
 
-/* Who must approve, by the body's rule, and who has: fills required (a JSON array of strings
- * naming who is missing) and sets *complete. */
+/* The body's rule for approving minutes ("chair", "chair_and_other_party", "secretary",
+ * "next_meeting"). */
+static enum lmn_rc approval_rule(struct api_ctx *ctx, int64_t meeting_id, char rule[32])
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
+				    "WHERE mt.id = $1",
+				    &st, &ctx->err);
+
+	snprintf(rule, 32, "chair");
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	rc = db_step(st, &row, &ctx->err);
+	if (rc == LMN_OK && row)
+		snprintf(rule, 32, "%s", db_col_text(st, 0));
+	db_done(st);
+	return rc;
+}
+
+/* As what a person's approval counts under the rule: "chair", "other_party" (an appointed
+ * member of the party that does not hold the chair), "seat" (anyone with a seat, where the
+ * rule asks no more), or NULL when it does not count. */
+static const char *approval_as(const struct gov_meeting *m, const char *rule, int64_t person)
+{
+	int chair_party = -2;
+	bool seat = false, other = false;
+
+	for (size_t i = 0; i < m->nseats; i++)
+		if (m->seats[i].role == SEAT_CHAIR && m->seats[i].person_id)
+			chair_party = m->seats[i].party;
+	for (size_t i = 0; i < m->nseats; i++) {
+		const struct gov_seat *s = &m->seats[i];
+		if (s->person_id != person)
+			continue;
+		if (s->role == SEAT_CHAIR)
+			return "chair";
+		seat = true;
+		other |= seat_role_appointed(s->role) && s->party >= 0 && s->party != chair_party;
+	}
+	if (strcmp(rule, "next_meeting") == 0 || strcmp(rule, "secretary") == 0)
+		return seat ? "seat" : NULL;
+	if (strcmp(rule, "chair_and_other_party") == 0 && other)
+		return "other_party";
+	return NULL;
+}
+
+/* Who must approve, by the body's rule, and who has: fills approvals, missing (a JSON array of
+ * strings naming who is missing), approvers (the people whose approval would still count, for a
+ * form) and sets *complete. approvers may be NULL. */
 static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64_t meeting_id,
-				  json_t *approvals, json_t *missing, bool *complete)
+				  json_t *approvals, json_t *missing, json_t *approvers,
+				  bool *complete)
 {
 	struct gov_meeting m;
-	struct db_stmt *st;
-	bool row, chair_ok = false, other_ok = false, any = false;
-	int chair_party = -2;
-	char rule[32] = "chair";
+	struct gov_approval *a = NULL;
+	size_t na = 0;
+	bool chair_ok = false, other_ok = false, any = false;
+	char rule[32];
 	enum lmn_rc rc = gov_store_meeting(ctx->c, meeting_id, &m, &ctx->err);
 
 	*complete = false;
 	if (rc != LMN_OK)
 		return rc;
-	rc = db_prepare(ctx->c,
-			"SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
-			"WHERE mt.id = $1",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, meeting_id);
-		rc = db_step(st, &row, &ctx->err);
-		if (rc == LMN_OK && row)
-			snprintf(rule, sizeof(rule), "%s", db_col_text(st, 0));
-		db_done(st);
+	if ((rc = approval_rule(ctx, meeting_id, rule)) == LMN_OK)
+		rc = gov_store_approvals(ctx->c, minutes_id, &a, &na, &ctx->err);
+	if (rc != LMN_OK) {
+		gov_meeting_release(&m);
+		return rc;
 	}
-	for (size_t i = 0; i < m.nseats; i++)
-		if (m.seats[i].role == SEAT_CHAIR && m.seats[i].person_id)
-			chair_party = m.seats[i].party;
-	if (rc == LMN_OK)
-		rc = db_prepare(ctx->c,
-				"SELECT a.person_id, p.name, a.approved_at FROM minutes_approvals a "
-				"JOIN people p ON p.id = a.person_id WHERE a.minutes_id = $1 "
-				"ORDER BY a.approved_at",
-				&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, minutes_id);
-		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-			int64_t person = db_col_int(st, 0);
-			const char *as = "";
-			any = true;
-			for (size_t i = 0; i < m.nseats; i++) {
-				const struct gov_seat *s = &m.seats[i];
-				if (s->person_id != person)
-					continue;
-				if (s->role == SEAT_CHAIR) {
-					chair_ok = true;
-					as = "chair";
-				} else if (seat_role_appointed(s->role) && s->party >= 0 &&
-					   s->party != chair_party) {
-					other_ok = true;
-					as = "other_party";
-				} else if (s->role == SEAT_SECRETARY) {
-					as = "secretary";
-				}
-			}
-			json_array_append_new(approvals,
-					      json_pack("{s:I, s:s, s:s, s:s}", "person_id",
-							(json_int_t)person, "name", db_col_text(st, 1),
-							"approved_at", db_col_text(st, 2), "as", as));
-		}
-		db_done(st);
+	for (size_t k = 0; k < na; k++) {
+		const char *as = approval_as(&m, rule, a[k].person_id);
+		bool secretary = false;
+		for (size_t i = 0; i < m.nseats; i++)
+			secretary |= m.seats[i].person_id == a[k].person_id &&
+				     m.seats[i].role == SEAT_SECRETARY;
+		any |= as != NULL;
+		chair_ok |= as && strcmp(as, "chair") == 0;
+		other_ok |= as && strcmp(as, "other_party") == 0;
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "person_id",
+				      (json_int_t)a[k].person_id, "name", a[k].name, "approved_at",
+				      a[k].approved_at, "as",
+				      as && strcmp(as, "seat") ? as : secretary ? "secretary" : "",
+				      "counts", as != NULL);
+		if (o && *a[k].how)
+			json_object_set_new(o, "how", json_string(a[k].how));
+		json_array_append_new(approvals, o);
+	}
+	gov_approvals_release(a, na);
+	/* Those whose approval would still count: the chair, members of the other party. */
+	for (size_t i = 0; approvers && i < m.nseats; i++) {
+		const struct gov_seat *s = &m.seats[i];
+		const struct gov_person *p = gov_meeting_person(&m, s->person_id);
+		const char *as = s->person_id ? approval_as(&m, rule, s->person_id) : NULL;
+		bool dup = false;
+		if (!as || !p || (strcmp(as, "chair") == 0 && chair_ok) ||
+		    (strcmp(as, "other_party") == 0 && other_ok) || (strcmp(as, "seat") == 0 && any))
+			continue;
+		for (size_t k = 0; k < json_array_size(approvers); k++)
+			dup |= json_integer_value(json_object_get(json_array_get(approvers, k),
+								 "person_id")) == s->person_id;
+		if (dup)
+			continue;
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "person_id", (json_int_t)s->person_id,
+				      "name", p->name, "as", as, "role", seat_role_name(s->role));
+		if (o && s->party >= 0)
+			json_object_set_new(o, "party", json_string(m.party_code[s->party]));
+		json_array_append_new(approvers, o);
 	}
 	gov_meeting_release(&m);
-	if (rc != LMN_OK)
-		return rc;
 	/* The council's practice (2024-10-24 item 1): "Föregående mötesanteckning läggs till
 	 * handlingarna och publiceras" at the next meeting, recorded there by the secretary or chair. */
 	if (strcmp(rule, "next_meeting") == 0) {
@@ -315,8 +361,11 @@ int minutes_get(struct api_ctx *ctx)
 		json_decref(missing);
 		return (int)ctx->resp->status;
 	}
-	rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, &complete);
+	json_t *approvers = json_array();
+	rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing,
+			    *r.approved_at ? NULL : approvers, &complete);
 	if (rc != LMN_OK) {
+		json_decref(approvers);
 		free(r.html);
 		json_decref(approvals);
 		json_decref(missing);
@@ -326,6 +375,10 @@ int minutes_get(struct api_ctx *ctx)
 			      (json_int_t)r.meeting_id, "version", (json_int_t)r.version, "html",
 			      r.html, "approvals", approvals, "missing_approvals",
 			      *r.approved_at ? (json_decref(missing), json_array()) : missing);
+	if (o)
+		json_object_set_new(o, "approvers", approvers);
+	else
+		json_decref(approvers);
 	if (o && *r.approved_at)
 		json_object_set_new(o, "approved_at", json_string(r.approved_at));
 	if (o && *r.published_at)
@@ -334,20 +387,59 @@ int minutes_get(struct api_ctx *ctx)
 	return api_json(ctx, 200, o);
 }
 
+/* Why a person's approval does not count, in Swedish: who must approve instead. */
+static void not_counted(const struct gov_meeting *m, const char *rule, int64_t person, char *why,
+			size_t n)
+{
+	const struct gov_person *p = gov_meeting_person(m, person);
+	const char *chair = NULL;
+	bool seat = false;
+
+	for (size_t i = 0; i < m->nseats; i++) {
+		seat |= m->seats[i].person_id == person;
+		if (m->seats[i].role == SEAT_CHAIR && m->seats[i].person_id &&
+		    gov_meeting_person(m, m->seats[i].person_id))
+			chair = gov_meeting_person(m, m->seats[i].person_id)->name;
+	}
+	if (!seat)
+		snprintf(why, n, "%s har ingen plats i %s på mötesdagen; bara den som har en plats "
+				 "kan godkänna mötesanteckningarna.",
+			 p ? p->name : "Personen", m->body_name);
+	else
+		snprintf(why, n, "Godkännandet av %s räknas inte: mötesanteckningarna för %s "
+				 "godkänns av ordföranden%s%s%s%s.",
+			 p ? p->name : "personen", m->body_name, chair ? " (" : "",
+			 chair ? chair : "", chair ? ")" : "",
+			 strcmp(rule, "chair_and_other_party") == 0
+				 ? " och en ledamot från den part som inte har ordförandeskapet"
+				 : "");
+}
+
 int minutes_approve(struct api_ctx *ctx)
 {
 	struct minutes_row r;
 	int64_t person = ctx->user.person_id;
 	json_t *approvals = NULL, *missing = NULL;
-	struct db_stmt *st;
-	bool complete = false, seat = false;
-	char day[11], published[11] = "";
+	bool complete = false, on_behalf = false;
+	char day[11], published[11] = "", rule[32], why[400];
+	const char *how = NULL, *as;
 	struct gov_meeting m;
 	enum lmn_rc rc;
 
-	if (ctx->user.role == UR_SECRETARY && json_object_get(ctx->body, "person_id") &&
-	    !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
-		return (int)ctx->resp->status;
+	if (ctx->user.role == UR_SECRETARY && json_object_get(ctx->body, "person_id")) {
+		if (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person) ||
+		    !api_str(ctx, "how", false, &how))
+			return (int)ctx->resp->status;
+		on_behalf = person != ctx->user.person_id;
+	}
+	if (how && strcmp(how, "at_meeting") && strcmp(how, "email") && strcmp(how, "signed"))
+		return api_problem(ctx, 400, "invalid_input", "how", NULL,
+				   "Ange hur godkännandet lämnades: muntligt på mötet, via e-post "
+				   "eller signerat (how: at_meeting, email eller signed).");
+	if (on_behalf && !how)
+		return api_problem(ctx, 400, "invalid_input", "how", NULL,
+				   "Ange hur godkännandet lämnades: muntligt på mötet, via e-post "
+				   "eller signerat.");
 	if (!person)
 		return api_problem(ctx, 403, "no_person", "person_id", NULL,
 				   "Ditt konto är inte kopplat till en person i styrningen.");
@@ -361,30 +453,28 @@ int minutes_approve(struct api_ctx *ctx)
 				   (long long)r.version);
 	if ((rc = gov_store_meeting(ctx->c, r.meeting_id, &m, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	for (size_t i = 0; i < m.nseats; i++)
-		seat |= m.seats[i].person_id == person;
+	if ((rc = approval_rule(ctx, r.meeting_id, rule)) != LMN_OK) {
+		gov_meeting_release(&m);
+		return api_fail(ctx, rc);
+	}
+	/* An approval that does not count is refused with who must approve, rather than recorded
+	 * as a "Godkänd av" that changes nothing. */
+	if (!(as = approval_as(&m, rule, person))) {
+		not_counted(&m, rule, person, why, sizeof(why));
+		gov_meeting_release(&m);
+		return api_problem(ctx, 422, "approval_not_counted", "person_id", "D:mötesanteckningar",
+				   "%s", why);
+	}
 	gov_meeting_release(&m);
-	if (!seat)
-		return api_problem(ctx, 422, "not_in_body", "person_id", "D:mötesanteckningar",
-				   "Bara den som har en plats i organet kan godkänna dess "
-				   "mötesanteckningar.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c,
-			"INSERT INTO minutes_approvals (minutes_id, person_id, approved_at) "
-			"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, r.id);
-		db_bind_int(st, 2, person);
-		db_bind_text(st, 3, ctx->now);
-		rc = db_run(st, &ctx->err);
-	}
+	rc = gov_store_approve(ctx->c, r.id, person, ctx->now, how, &ctx->err);
 	approvals = json_array();
 	missing = json_array();
 	if (rc == LMN_OK)
-		rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, &complete);
+		rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, NULL, &complete);
 	if (rc == LMN_OK && complete) {
+		struct db_stmt *st;
 		rc = db_prepare(ctx->c, "UPDATE minutes SET approved_at = $2 WHERE id = $1", &st,
 				&ctx->err);
 		if (rc == LMN_OK) {

@@ -153,7 +153,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/meetings/{id}", meetings_get, GOV_READ,
 	  "A meeting with its agenda, attendance and the live quorum of every item" },
 	{ "PUT", "/api/meetings/{id}/attendance", meetings_attendance, SECRETARY,
-	  "Record the items a person was present for (all, none, a list, or from/until)" },
+	  "Record the items a person was present for (all, none, a list, or from/until), or many "
+	  "people's at once (people)" },
 	{ "POST", "/api/meetings/{id}/items", items_create, SECRETARY, "Add an agenda item" },
 	{ "PUT", "/api/agenda-items/{id}", items_update, SECRETARY,
 	  "Change an agenda item's text, presenter, position, follow-up, matter or cost" },
@@ -175,7 +176,7 @@ static const struct route routes[] = {
 	  "Minutes as an HTML document" },
 	{ "GET", "/api/minutes/{id}/pdf", minutes_pdf_get, GOV_READ, "Minutes as PDF" },
 	{ "POST", "/api/minutes/{id}/approve", minutes_approve, GOV_TAKE_PART,
-	  "Approve minutes (a member for themselves; the secretary records person_id)" },
+	  "Approve minutes (a member for themselves; the secretary records person_id and how)" },
 	{ "POST", "/api/minutes/{id}/publish", minutes_publish, SECRETARY,
 	  "Publish approved minutes (the date is kept)" },
 	{ "GET", "/api/change-log", change_log_list, GOV_READ, "The change log (section=, body=)" },

@@ -14,6 +14,8 @@ static const char *const outcome_names[] = { "decided", "remitted", "struck", "d
 static const char *const matter_names[] = { "assortment", "handbook", "handbook_editorial",
 					    "service_steps", "it_adaptation", "other", NULL };
 
+static const char *const stance_names[] = { "endorse", "abstain", "object", NULL };
+
 static int parse(const char *const *names, const char *s)
 {
 	for (int i = 0; s && names[i]; i++)
@@ -26,6 +28,16 @@ int body_kind_parse(const char *s) { return parse(kind_names, s); }
 int item_type_parse(const char *s) { return parse(type_names, s); }
 int item_outcome_parse(const char *s) { return parse(outcome_names, s); }
 int item_matter_parse(const char *s) { return parse(matter_names, s); }
+
+int written_stance_parse(const char *s)
+{
+	return !s || !*s ? STANCE_ENDORSE : parse(stance_names, s);
+}
+
+const char *written_stance_name(enum written_stance s)
+{
+	return (unsigned)s < STANCE__COUNT ? stance_names[s] : "endorse";
+}
 
 const char *item_type_name(enum item_type t)
 {
@@ -47,6 +59,7 @@ void gov_meeting_init(struct gov_meeting *m)
 	memset(m, 0, sizeof(*m));
 	m->quorum = QUORUM_RULE_DEFAULT;
 	m->mandate_limit_ore = -1;
+	m->objection_blocks = true;
 }
 
 void gov_meeting_release(struct gov_meeting *m)
@@ -168,6 +181,9 @@ int gov_meeting_took_part(const struct gov_meeting *m, size_t item, int64_t pers
 			continue;
 		if (!p->written)
 			return 1;
+		/* Abstaining is not taking part in the decision (2024-10-24 item 3f: "avvaktar"). */
+		if (p->stance == STANCE_ABSTAIN)
+			return 0;
 		/* Only participation given before the meeting starts counts (GOVERNANCE.md). */
 		return !*p->given_at || !m->starts_at || strncmp(p->given_at, m->starts_at, 16) < 0 ? 2 : 0;
 	}
@@ -264,6 +280,33 @@ static bool within_mandate(const struct gov_meeting *m, const struct gov_item *i
 	}
 }
 
+bool gov_meeting_outcome_offered(const struct gov_meeting *m, size_t item, enum item_outcome o)
+{
+	switch (m->items[item].type) {
+	case ITEM_INFORMATION:
+	case ITEM_WITHOUT_PRESENTATION:
+		return o == OUTCOME_NOTED;
+	case ITEM_PROCEDURAL:
+		return o == OUTCOME_NOTED || o == OUTCOME_DECIDED;
+	case ITEM_DECISION:
+		return o != OUTCOME_NOTED && (o != OUTCOME_PROPOSED || m->kind == BODY_PREPARATION);
+	}
+	return false;
+}
+
+/* The first counted written objection to an item (GOVERNANCE.md: all decisions are unanimous);
+ * NULL when none. */
+static const struct gov_part *objection(const struct gov_meeting *m, size_t item)
+{
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct gov_part *p = &m->parts[i];
+		if (p->item == item && p->written && p->stance == STANCE_OBJECT &&
+		    gov_meeting_took_part(m, item, p->person_id))
+			return p;
+	}
+	return NULL;
+}
+
 bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum item_outcome o,
 				 char *why, size_t why_size, const char **rule)
 {
@@ -328,6 +371,16 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 						q.parties[p].counted, q.parties[p].appointed);
 		}
 		*rule = "D:beslutsmässighet";
+		return false;
+	}
+	const struct gov_part *obj = m->objection_blocks ? objection(m, item) : NULL;
+	if (obj) {
+		const struct gov_person *who = gov_meeting_person(m, obj->person_id);
+		snprintf(why, why_size, "Punkt %s kan inte beslutas: %s har invänt skriftligt före "
+					"mötet, och alla beslut fattas i enighet. Ärendet återremitteras "
+					"eller avförs, eller bordläggs till ett senare möte.",
+			 it->number, who ? who->name : "en ledamot");
+		*rule = "D:enighet";
 		return false;
 	}
 	if (!within_mandate(m, it, why, why_size)) {

@@ -24,6 +24,9 @@ enum item_outcome {
 	OUTCOME_PROPOSED, /* beyond a preparation group's mandate: a proposal to the council */
 	OUTCOME__COUNT
 };
+/* The stance of written participation before the meeting. An abstention is not taking part in
+ * the decision (it does not count toward quorum); an objection is, and breaks unanimity. */
+enum written_stance { STANCE_ENDORSE, STANCE_ABSTAIN, STANCE_OBJECT, STANCE__COUNT };
 enum item_matter { MATTER_ASSORTMENT, MATTER_HANDBOOK, MATTER_HANDBOOK_EDITORIAL, MATTER_SERVICE_STEPS,
 		   MATTER_IT_ADAPTATION, MATTER_OTHER, MATTER__COUNT };
 
@@ -31,6 +34,8 @@ int body_kind_parse(const char *s);     /* -1 when unknown */
 int item_type_parse(const char *s);
 int item_outcome_parse(const char *s);
 int item_matter_parse(const char *s);
+int written_stance_parse(const char *s); /* NULL or "" is endorse, the only stance there was */
+const char *written_stance_name(enum written_stance s);
 const char *item_type_name(enum item_type t);
 const char *item_outcome_name(enum item_outcome o);
 const char *item_matter_name(enum item_matter m);
@@ -63,6 +68,7 @@ struct gov_part {
 	int64_t person_id;
 	bool written;     /* took part in writing (e-mail) */
 	char given_at[17]; /* written: when it was given ("2024-10-23T16:00"); "" when not recorded */
+	enum written_stance stance; /* written: endorse, abstain or object */
 };
 
 struct gov_action {
@@ -76,6 +82,8 @@ struct gov_meeting {
 	char *body_code, *body_name;
 	enum body_kind kind;
 	struct quorum_rule quorum; /* the body's quorum rule */
+	bool objection_blocks;     /* a written objection blocks a decision (the body's rule) */
+	int notice_days;           /* the body's notice time in days, 0: none of its own */
 	int64_t mandate_limit_ore; /* -1: no limit configured */
 	const char *mandate_ref;   /* the rule version of the limit ("D@2018-05-01"), or NULL */
 	char *parent_name;         /* who proposals go to; "" when none */
@@ -109,7 +117,7 @@ const struct gov_person *gov_meeting_person(const struct gov_meeting *m, int64_t
 long gov_meeting_item_by_id(const struct gov_meeting *m, int64_t id);
 
 /* How a person took part in an item: 0 not, 1 present, 2 in writing. Written participation
- * given at or after the meeting's start is not taking part ("inför mötet"). */
+ * given at or after the meeting's start is not taking part ("inför mötet"), nor is abstaining. */
 int gov_meeting_took_part(const struct gov_meeting *m, size_t item, int64_t person_id);
 
 /* Quorum for one item (GOVERNANCE.md "Decisions"). */
@@ -120,6 +128,10 @@ void gov_meeting_quorum(const struct gov_meeting *m, size_t item, struct quorum_
  * of item, and rule a short rule reference ("D:beslutsmässighet"). */
 bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum item_outcome o,
 				 char *why, size_t why_size, const char **rule);
+
+/* Whether the item's type (and the body's kind) allows the outcome at all, quorum aside: what a
+ * form offers. */
+bool gov_meeting_outcome_offered(const struct gov_meeting *m, size_t item, enum item_outcome o);
 
 /* The minutes in the structure of the 2024-10-24 minutes, as a list of blocks that the HTML and
  * the PDF writers lay out the same way. */

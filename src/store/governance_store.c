@@ -41,8 +41,8 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		"SELECT b.id, b.code, b.name, b.kind, b.quorum_num, b.quorum_den, "
 		"coalesce(b.mandate_limit_ore, -1), coalesce(pb.name, ''), m.starts_at, "
 		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, ''), "
-		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, b.kind = 'council') "
-		"FROM meetings m JOIN bodies b ON b.id = m.body_id "
+		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, b.kind = 'council'), "
+		"b.objection_blocks, coalesce(b.notice_days, 0) FROM meetings m JOIN bodies b ON b.id = m.body_id "
 		"LEFT JOIN bodies pb ON pb.id = b.parent_id WHERE m.id = $1",
 		&st, err);
 
@@ -66,6 +66,8 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 			m->quorum.roles = QUORUM_ROLES_DEFAULT;
 		m->quorum.count_vacant = db_col_int(st, 14) != 0;
 		m->quorum.required = db_col_int(st, 15) != 0;
+		m->objection_blocks = db_col_int(st, 16) != 0;
+		m->notice_days = (int)db_col_int(st, 17);
 		m->mandate_limit_ore = db_col_int(st, 6);
 		m->parent_name = col(st, 7, oom);
 		m->starts_at = col(st, 8, oom);
@@ -196,7 +198,8 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 	bool row;
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT pa.item_id, pa.person_id, pa.how, coalesce(pa.given_at, '') FROM participation pa "
+		"SELECT pa.item_id, pa.person_id, pa.how, coalesce(pa.given_at, ''), "
+		"coalesce(pa.stance, '') FROM participation pa "
 		"JOIN agenda_items i ON i.id = pa.item_id WHERE i.meeting_id = $1 "
 		"ORDER BY i.position, pa.person_id",
 		&st, err);
@@ -217,6 +220,8 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 		p->person_id = db_col_int(st, 1);
 		p->written = strcmp(db_col_text(st, 2), "written") == 0;
 		snprintf(p->given_at, sizeof(p->given_at), "%s", db_col_text(st, 3));
+		int stance = written_stance_parse(db_col_text(st, 4));
+		p->stance = stance < 0 ? STANCE_ENDORSE : (enum written_stance)stance;
 	}
 	db_done(st);
 	return rc;
@@ -334,13 +339,15 @@ enum lmn_rc gov_store_item_decision(struct db_conn *c, int64_t item_id, struct g
 }
 
 enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person_id,
-			      const char *given_at, struct lmn_err *err)
+			      const char *given_at, enum written_stance stance, struct lmn_err *err)
 {
 	struct db_stmt *st;
+	/* A member may change their stance before the meeting; presence at it stays as it is. */
 	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO participation (item_id, person_id, how, given_at) "
-				    "VALUES ($1, $2, 'written', $3) "
-				    "ON CONFLICT (item_id, person_id) DO NOTHING",
+				    "INSERT INTO participation (item_id, person_id, how, given_at, stance) "
+				    "VALUES ($1, $2, 'written', $3, $4) "
+				    "ON CONFLICT (item_id, person_id) DO UPDATE SET given_at = excluded.given_at, "
+				    "stance = excluded.stance WHERE participation.how = 'written'",
 				    &st, err);
 
 	if (rc != LMN_OK)
@@ -348,7 +355,106 @@ enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person
 	db_bind_int(st, 1, item_id);
 	db_bind_int(st, 2, person_id);
 	db_bind_text(st, 3, given_at);
+	db_bind_text(st, 4, written_stance_name(stance));
 	return db_run(st, err);
+}
+
+enum lmn_rc gov_store_attendance(struct db_conn *c, int64_t meeting_id, int64_t person_id,
+				 const int64_t *item_ids, size_t n, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "DELETE FROM participation WHERE person_id = $1 AND how = 'present' AND "
+				    "item_id IN (SELECT id FROM agenda_items WHERE meeting_id = $2)",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, person_id);
+	db_bind_int(st, 2, meeting_id);
+	rc = db_run(st, err);
+	for (size_t i = 0; i < n && rc == LMN_OK; i++) {
+		/* Present at the meeting replaces an earlier written participation in the item. */
+		rc = db_prepare(c,
+				"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, "
+				"'present') ON CONFLICT (item_id, person_id) DO UPDATE SET how = 'present', "
+				"stance = NULL",
+				&st, err);
+		if (rc == LMN_OK) {
+			db_bind_int(st, 1, item_ids[i]);
+			db_bind_int(st, 2, person_id);
+			rc = db_run(st, err);
+		}
+	}
+	return rc;
+}
+
+enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id, int64_t person_id,
+			      const char *at, const char *how, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO minutes_approvals (minutes_id, person_id, approved_at, "
+				    "given_how) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, minutes_id);
+	db_bind_int(st, 2, person_id);
+	db_bind_text(st, 3, at);
+	db_bind_text(st, 4, how);
+	return db_run(st, err);
+}
+
+void gov_approvals_release(struct gov_approval *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(a[i].name);
+	free(a);
+}
+
+enum lmn_rc gov_store_approvals(struct db_conn *c, int64_t minutes_id, struct gov_approval **out,
+				size_t *n, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	struct gov_approval *a = NULL;
+	bool row, oom = false;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT a.person_id, p.name, a.approved_at, coalesce(a.given_how, '') "
+				    "FROM minutes_approvals a JOIN people p ON p.id = a.person_id "
+				    "WHERE a.minutes_id = $1 ORDER BY a.approved_at",
+				    &st, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, minutes_id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_approval *g = realloc(a, (*n + 1) * sizeof(*a));
+		if (!g) {
+			oom = true;
+			break;
+		}
+		a = g;
+		g = &a[(*n)++];
+		memset(g, 0, sizeof(*g));
+		g->person_id = db_col_int(st, 0);
+		g->name = col(st, 1, &oom);
+		snprintf(g->approved_at, sizeof(g->approved_at), "%s", db_col_text(st, 2));
+		snprintf(g->how, sizeof(g->how), "%s", db_col_text(st, 3));
+	}
+	db_done(st);
+	if (rc == LMN_OK && oom)
+		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	if (rc != LMN_OK) {
+		gov_approvals_release(a, *n);
+		a = NULL;
+		*n = 0;
+	}
+	*out = a;
+	return rc;
 }
 
 enum lmn_rc gov_store_next_meeting_started(struct db_conn *c, int64_t meeting_id, const char *now,
@@ -392,6 +498,31 @@ enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id, con
 	rc = db_step(st, &row, err);
 	if (rc == LMN_OK && row)
 		snprintf(published, 11, "%s", db_col_text(st, 0));
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id, int set,
+					    bool *blocks, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = set < 0 ? db_prepare(c, "SELECT objection_blocks FROM bodies WHERE id = $1",
+					      &st, err)
+				 : db_prepare(c,
+					      "UPDATE bodies SET objection_blocks = $2 WHERE id = $1 "
+					      "RETURNING objection_blocks",
+					      &st, err);
+
+	*blocks = true;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, body_id);
+	if (set >= 0)
+		db_bind_int(st, 2, set);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*blocks = db_col_int(st, 0) != 0;
 	db_done(st);
 	return rc;
 }

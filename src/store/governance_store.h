@@ -31,10 +31,37 @@ struct gov_item_decision {
 LMN_MUST_USE enum lmn_rc gov_store_item_decision(struct db_conn *c, int64_t item_id,
 						 struct gov_item_decision *d, struct lmn_err *err);
 
-/* Records written participation in an item given at given_at ("2024-10-23T16:00"); an existing
- * participation of the person in the item stays as it is. */
+/* Records written participation in an item given at given_at ("2024-10-23T16:00") with its
+ * stance; an earlier written participation of the person in the item is replaced (a member may
+ * change their mind before the meeting), presence at the meeting stays as it is. */
 LMN_MUST_USE enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person_id,
-					   const char *given_at, struct lmn_err *err);
+					   const char *given_at, enum written_stance stance,
+					   struct lmn_err *err);
+
+/* Sets a person's presence at a meeting to the n items item_ids (none: not present); presence
+ * replaces written participation in those items. Run it inside a transaction. */
+LMN_MUST_USE enum lmn_rc gov_store_attendance(struct db_conn *c, int64_t meeting_id,
+					      int64_t person_id, const int64_t *item_ids, size_t n,
+					      struct lmn_err *err);
+
+/* Records a person's approval of minutes at at; how is NULL when the person approved in the
+ * system, else how the secretary was told ("at_meeting", "email", "signed"). An approval the
+ * person already gave stays as it is. */
+LMN_MUST_USE enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id,
+					   int64_t person_id, const char *at, const char *how,
+					   struct lmn_err *err);
+
+/* The approvals of minutes, oldest first; release with gov_approvals_release. */
+struct gov_approval {
+	int64_t person_id;
+	char *name;
+	char approved_at[40];
+	char how[16]; /* "" when the person approved in the system */
+};
+LMN_MUST_USE enum lmn_rc gov_store_approvals(struct db_conn *c, int64_t minutes_id,
+					     struct gov_approval **out, size_t *n,
+					     struct lmn_err *err);
+void gov_approvals_release(struct gov_approval *a, size_t n);
 
 /* Whether a later meeting of the same body has started by now ("2026-11-23T10:00"): where the
  * body's practice is to accept the previous minutes at the next meeting. */
@@ -47,5 +74,11 @@ LMN_MUST_USE enum lmn_rc gov_store_next_meeting_started(struct db_conn *c, int64
 LMN_MUST_USE enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id,
 						   const char *day, char published[11],
 						   struct lmn_err *err);
+
+/* A body's rule whether a written objection blocks a decision: set (0 or 1) when set >= 0, then
+ * *blocks gets the rule in force. */
+LMN_MUST_USE enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id,
+							 int set, bool *blocks,
+							 struct lmn_err *err);
 
 #endif

@@ -92,6 +92,8 @@ static const struct web_page pages[] = {
 	{ "GET", "/styrning/andringslogg", page_governance_change_log, GOV },
 	{ "POST", "/styrning/andringslogg", page_governance_change_log_post, R(SECRETARY) },
 	{ "GET", "/styrning/organ/{id}", page_governance_compliance, GOV },
+	{ "POST", "/styrning/platser/{id}/mandat", page_governance_term_post, R(SECRETARY) },
+	{ "POST", "/styrning/mandat/{id}/avsluta", page_governance_term_end_post, R(SECRETARY) },
 	{ "GET", "/styrning/vad-hander-om", page_governance_what_if, GOV },
 	{ "POST", "/styrning/vad-hander-om", page_governance_what_if_post, GOV },
 };

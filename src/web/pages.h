@@ -125,6 +125,8 @@ int page_governance_approve_post(struct web_ctx *w);
 int page_governance_change_log(struct web_ctx *w);
 int page_governance_change_log_post(struct web_ctx *w);
 int page_governance_compliance(struct web_ctx *w);
+int page_governance_term_post(struct web_ctx *w);
+int page_governance_term_end_post(struct web_ctx *w);
 int page_governance_what_if(struct web_ctx *w);
 int page_governance_what_if_post(struct web_ctx *w);
 int page_governance_meeting_post(struct web_ctx *w);

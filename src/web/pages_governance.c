@@ -48,12 +48,11 @@ int page_governance(struct web_ctx *w)
 static int page_governance_status(struct web_ctx *w, unsigned status)
 {
 	json_t *bodies = NULL, *meetings = NULL, *actions = NULL, *b, *m, *a;
-	const char *q[] = { "open", "1", NULL };
-	size_t i;
+	size_t i, nopen = 0, ndone = 0;
 
 	if (web_api(w, "GET", "/api/bodies", NULL, NULL, &bodies) != 200 ||
 	    web_api(w, "GET", "/api/meetings", NULL, NULL, &meetings) != 200 ||
-	    web_api(w, "GET", "/api/actions", q, NULL, &actions) != 200) {
+	    web_api(w, "GET", "/api/actions", NULL, NULL, &actions) != 200) {
 		json_decref(bodies);
 		json_decref(meetings);
 		json_decref(actions);
@@ -81,8 +80,18 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		       sv(web_s(m, "form")), (long long)web_i(m, "items"),
 		       web_i(m, "minutes_approved_version") ? "godkända" : "–");
 	}
-	html_lit(&w->h, "</tbody>\n</table>\n<h2>Öppna åtgärder</h2>\n");
-	if (json_array_size(json_object_get(actions, "actions")) == 0)
+	html_lit(&w->h, "</tbody>\n</table>\n<h2 id=\"atgarder\">Öppna åtgärder</h2>\n");
+	json_array_foreach(json_object_get(actions, "actions"), i, a) {
+		if (*web_s(a, "done_on"))
+			ndone++;
+		else
+			nopen++;
+		if (web_query(w, "klar") && web_i(a, "id") == strtoll(web_query(w, "klar"), NULL, 10))
+			html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Åtgärden är "
+				      "markerad som klar:</strong> %s</p></div>\n",
+			       web_s(a, "description"));
+	}
+	if (!nopen)
 		html_lit(&w->h, "<p>Inga öppna åtgärder.</p>\n");
 	else
 		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtgärder som inte är klara, "
@@ -92,26 +101,58 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 				"</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
 		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
-		char day[11];
+		char day[11], due[48];
+		if (*web_s(a, "done_on"))
+			continue;
 		/* html_f knows %s, not %.10s: the date is cut here. */
 		snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
-		html_f(&w->h, "<tr><td data-label=\"Senast\">%s</td><td data-label=\"Ansvarig\">%s</td>"
+		web_when(due, web_s(a, "due_on"));
+		html_f(&w->h, "<tr><td data-label=\"Senast\">%s", *web_s(a, "due_on") ? due : "–");
+		if (web_b(a, "overdue"))
+			html_lit(&w->h, " <strong class=\"warn\">försenad</strong>");
+		html_f(&w->h, "</td><td data-label=\"Ansvarig\">%s</td>"
 			      "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
 			      "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
 			      "<td data-label=\"Klar\">",
-		       *web_s(a, "due_on") ? web_s(a, "due_on") : "–", web_s(a, "owner"),
-		       web_s(a, "description"), (long long)web_i(mt, "id"),
+		       web_s(a, "owner"), web_s(a, "description"), (long long)web_i(mt, "id"),
 		       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
 		if (is_secretary(w)) {
 			char path[64];
 			ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
 			web_form(w, path, false);
-			web_form_end(w, "Markera som klar");
+			html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Markera som klar"
+				      "<span class=\"sr\">: %s</span></button>\n</form>\n",
+			       web_s(a, "description"));
+		} else {
+			html_lit(&w->h, "–");
 		}
 		html_lit(&w->h, "</td></tr>\n");
 	}
-	if (json_array_size(json_object_get(actions, "actions")))
+	if (nopen)
 		html_lit(&w->h, "</tbody>\n</table>\n");
+	if (ndone) {
+		html_lit(&w->h, "<h2>Klara åtgärder</h2>\n<table class=\"responsive\">\n<caption>"
+				"Åtgärder som är klara, från alla möten</caption>\n<thead><tr>"
+				"<th scope=\"col\">Klar</th><th scope=\"col\">Ansvarig</th>"
+				"<th scope=\"col\">Åtgärd</th><th scope=\"col\">Möte och punkt</th></tr>"
+				"</thead>\n<tbody>\n");
+		json_array_foreach(json_object_get(actions, "actions"), i, a) {
+			json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+			char day[11], done[48];
+			if (!*web_s(a, "done_on"))
+				continue;
+			snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
+			web_when(done, web_s(a, "done_on"));
+			html_f(&w->h, "<tr><td data-label=\"Klar\">%s</td><td data-label=\"Ansvarig\">%s"
+				      "</td><td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och "
+				      "punkt\"><a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+				      "</tr>\n",
+			       done, web_s(a, "owner"), web_s(a, "description"),
+			       (long long)web_i(mt, "id"), web_s(json_object_get(a, "body"), "code"), day,
+			       web_s(it, "number"));
+		}
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	}
 	html_lit(&w->h, "<h2>Organ</h2>\n<ul>\n");
 	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
 		html_f(&w->h, "<li><a href=\"/styrning/organ/%lld\">%s</a> (%s)", (long long)web_i(b, "id"),
@@ -189,18 +230,24 @@ static void item_form(struct web_ctx *w, int64_t meeting)
 	web_form_end(w, "Lägg till punkten");
 }
 
+static const char *const stance_options[] = {
+	"endorse", "ställer sig bakom förslaget", "abstain", "avstår", "object", "invänder", NULL,
+};
+
 /* The secretary records written participation that came in before the meeting (an e-mail), with
- * when it was given; the form opens by itself when the API refused it, the reason by its field. */
+ * when it was given and its stance; the form opens by itself when the API refused it, the reason
+ * by its field. */
 static void written_form(struct web_ctx *w, json_t *m, json_t *it)
 {
 	const char *opts[2 * 64 + 1];
-	char ids[64][24], names[64][160], path[64], person[40], given[40];
+	char ids[64][24], names[64][160], path[64], person[40], given[40], stance[40];
 	int64_t id = web_i(it, "id");
 	size_t n = 0, i;
 	json_t *s;
 
 	snprintf(person, sizeof(person), "skriftligt-person-%lld", (long long)id);
 	snprintf(given, sizeof(given), "skriftligt-lamnat-%lld", (long long)id);
+	snprintf(stance, sizeof(stance), "skriftligt-stallning-%lld", (long long)id);
 	json_array_foreach(json_object_get(m, "seats"), i, s) {
 		const char *role = web_s(s, "role");
 		if (n == 64 || web_b(s, "vacant") ||
@@ -216,11 +263,14 @@ static void written_form(struct web_ctx *w, json_t *m, json_t *it)
 	opts[2 * n] = NULL;
 	html_f(&w->h, "<details%s>\n<summary>Registrera skriftligt deltagande "
 		      "<span class=\"sr\">i punkt %s</span></summary>\n",
-	       web_error_for(w, person) || web_error_for(w, given) ? " open" : "",
+	       web_error_for(w, person) || web_error_for(w, given) || web_error_for(w, stance)
+		       ? " open"
+		       : "",
 	       web_s(it, "number"));
 	ID_PATH(path, "/styrning/punkter/%lld/skriftligt", id);
 	web_form(w, path, false);
 	web_select(w, person, "Ledamot", opts, NULL);
+	web_select(w, stance, "Ställningstagande", stance_options, NULL);
 	web_input(w, given, "Lämnat", "datetime-local", NULL, true,
 		  "När deltagandet lämnades, till exempel när mejlet skickades. Det räknas bara om "
 		  "det lämnades före mötets start.");
@@ -228,14 +278,274 @@ static void written_form(struct web_ctx *w, json_t *m, json_t *it)
 	html_lit(&w->h, "</details>\n");
 }
 
+/* An item's text as paragraphs, one per line of it. */
+static void paragraphs(struct web_ctx *w, const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		size_t k = n;
+		while (k && (text[k - 1] == '\r' || text[k - 1] == ' '))
+			k--;
+		if (k) {
+			html_lit(&w->h, "<p>");
+			html_textn(&w->h, text, k);
+			html_lit(&w->h, "</p>\n");
+		}
+		text += n + (text[n] == '\n');
+	}
+}
+
+/* The written participation of an item: who took part (endorsing or objecting), who abstained. */
+static void written_lists(struct web_ctx *w, json_t *m, json_t *it, bool abstained)
+{
+	json_t *given = json_object_get(it, "written_given_at");
+	json_t *stances = json_object_get(it, "written_stance"), *pid;
+	size_t k, n = 0;
+
+	json_array_foreach(json_object_get(it, "written"), k, pid) {
+		char key[24], at[48];
+		const char *when, *st;
+		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(pid));
+		st = web_s(stances, key);
+		if ((strcmp(st, "abstain") == 0) != abstained)
+			continue;
+		if (n++ == 0)
+			html_f(&w->h, "<p>%s skriftligt: ", abstained ? "Avstod" : "Deltog");
+		else
+			html_lit(&w->h, ", ");
+		when = web_s(given, key);
+		/* "lämnat 24 oktober 2024 kl. 09.12", when it was given. */
+		web_when(at, when);
+		html_f(&w->h, "%s", person_name(m, (int64_t)json_integer_value(pid)));
+		if (strcmp(st, "object") == 0)
+			html_f(&w->h, " (<strong>invänder</strong>%s%s)", *when ? ", lämnat " : "",
+			       *when ? at : "");
+		else if (*when)
+			html_f(&w->h, " (lämnat %s)", at);
+	}
+	if (n)
+		html_lit(&w->h, "</p>\n");
+}
+
+/* The member's own written participation in an item before the meeting: three buttons, and
+ * what they have given so far. Shown only where it can work (before the start, undecided). */
+static void member_written(struct web_ctx *w, json_t *m, json_t *it, bool started)
+{
+	int64_t id = web_i(it, "id"), me = web_i(json_object_get(w->me, "user"), "person_id");
+	char field[32], key[24], path[64], at[48];
+	const char *mine;
+
+	snprintf(field, sizeof(field), "skriftligt-%lld", (long long)id);
+	snprintf(key, sizeof(key), "%lld", (long long)me);
+	mine = web_s(json_object_get(it, "written_stance"), key);
+	if (started || *web_s(it, "outcome")) {
+		/* A refusal of a form sent anyway is shown where the buttons were. */
+		web_field_error(w, field);
+		return;
+	}
+	ID_PATH(path, "/styrning/punkter/%lld/skriftligt", id);
+	html_f(&w->h, "<form method=\"post\" action=\"%s\" class=\"written\">\n"
+		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n<fieldset>\n"
+		      "<legend>Delta skriftligt i avgörandet före mötet "
+		      "<span class=\"sr\">i punkt %s</span></legend>\n",
+	       path, web_s(w->me, "csrf_token"), web_s(it, "number"));
+	if (*mine) {
+		web_when(at, web_s(json_object_get(it, "written_given_at"), key));
+		html_f(&w->h, "<p>Du har svarat: <strong>%s</strong> (%s). Du kan ändra ditt svar "
+			      "fram till mötet.</p>\n",
+		       strcmp(mine, "object") == 0	   ? "Jag invänder"
+		       : strcmp(mine, "abstain") == 0 ? "Jag avstår"
+						       : "Jag ställer mig bakom förslaget",
+		       at);
+	}
+	web_field_error(w, field);
+	html_f(&w->h, "<div class=\"written-choices\">\n<button type=\"submit\" name=\"stance\" "
+		      "value=\"endorse\" id=\"%s\"",
+	       field);
+	if (web_error_for(w, field))
+		html_f(&w->h, " aria-describedby=\"%s-fel\"", field);
+	html_f(&w->h, ">Jag ställer mig bakom förslaget</button>\n"
+		      "<button type=\"submit\" name=\"stance\" value=\"abstain\" class=\"secondary\" "
+		      "id=\"%s-avstar\">Jag avstår</button>\n"
+		      "<button type=\"submit\" name=\"stance\" value=\"object\" class=\"secondary\" "
+		      "id=\"%s-invander\">Jag invänder</button>\n</div>\n",
+	       field, field);
+	html_f(&w->h, "<p class=\"hint\">Att ställa sig bakom förslaget eller invända räknas som "
+		      "deltagande i avgörandet%s; den som avstår räknas inte. Svaret räknas bara om "
+		      "det lämnas före mötets start.</p>\n</fieldset>\n</form>\n",
+	       web_b(m, "objection_blocks") ? ", och en invändning gör att punkten inte kan "
+					      "beslutas i enighet"
+					    : "");
+}
+
+/* Where someone was present: "hela mötet", "från punkt 2", "till och med punkt 3b",
+ * "punkt 2–3b" or a list. */
+static void presence_text(json_t *m, int64_t person, char *out, size_t n)
+{
+	json_t *items = json_object_get(m, "items"), *it, *pid;
+	size_t i, k, total = json_array_size(items), first = SIZE_MAX, last = 0, count = 0;
+	bool *in = calloc(total ? total : 1, sizeof(*in));
+
+	out[0] = '\0';
+	if (!in)
+		return;
+	json_array_foreach(items, i, it)
+		json_array_foreach(json_object_get(it, "present"), k, pid)
+			if (json_integer_value(pid) == person) {
+				in[i] = true;
+				count++;
+				if (first == SIZE_MAX)
+					first = i;
+				last = i;
+			}
+	if (count && count == last - first + 1) {
+		const char *a = web_s(json_array_get(items, first), "number");
+		const char *b = web_s(json_array_get(items, last), "number");
+		if (count == total)
+			snprintf(out, n, "hela mötet");
+		else if (last == total - 1)
+			snprintf(out, n, "från punkt %s", a);
+		else if (first == 0)
+			snprintf(out, n, "till och med punkt %s", b);
+		else if (first == last)
+			snprintf(out, n, "punkt %s", a);
+		else
+			snprintf(out, n, "punkt %s–%s", a, b);
+	} else if (count) {
+		size_t len = (size_t)snprintf(out, n, "punkt ");
+		for (i = 0; i < total && len < n; i++)
+			if (in[i])
+				len += (size_t)snprintf(out + len, n - len, "%s%s",
+							len > 6 ? ", " : "",
+							web_s(json_array_get(items, i), "number"));
+	}
+	free(in);
+}
+
+/* The people of the meeting's seats, each once, in seat order: ids[k] and the seat's index. */
+static size_t seat_people(json_t *m, int64_t *ids, size_t *seat, size_t max)
+{
+	json_t *s;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(m, "seats"), i, s) {
+		bool dup = false;
+		if (web_b(s, "vacant") || n == max)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			dup |= ids[k] == web_i(s, "person_id");
+		if (dup)
+			continue;
+		ids[n] = web_i(s, "person_id");
+		seat[n++] = i;
+	}
+	return n;
+}
+
+/* Who is recorded present, with the items where partial, and for the secretary a button to
+ * remove an entry (it asks first). */
+static void attendance_table(struct web_ctx *w, json_t *m, int64_t id, bool edit)
+{
+	json_t *p;
+	size_t i, n = 0;
+	char path[64], where[200];
+
+	json_array_foreach(json_object_get(m, "people"), i, p) {
+		json_t *s, *role = NULL;
+		size_t k;
+		presence_text(m, web_i(p, "id"), where, sizeof(where));
+		if (!*where)
+			continue;
+		if (n++ == 0) {
+			html_lit(&w->h, "<table class=\"responsive\">\n<caption>Registrerade som "
+					"närvarande</caption>\n<thead><tr><th scope=\"col\">Namn</th>"
+					"<th scope=\"col\">Part</th><th scope=\"col\">Roll</th>"
+					"<th scope=\"col\">Närvarande</th>");
+			if (edit)
+				html_lit(&w->h, "<th scope=\"col\">Rätta</th>");
+			html_lit(&w->h, "</tr></thead>\n<tbody>\n");
+		}
+		json_array_foreach(json_object_get(m, "seats"), k, s)
+			if (!role && web_i(s, "person_id") == web_i(p, "id"))
+				role = s;
+		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Namn\">%s</th>"
+			      "<td data-label=\"Part\">%s</td><td data-label=\"Roll\">%s</td>"
+			      "<td data-label=\"Närvarande\">%s</td>",
+		       web_s(p, "name"), role && *web_s(role, "party") ? web_s(role, "party") : "–",
+		       role ? sv(web_s(role, "role")) : "inbjuden", where);
+		if (edit) {
+			ID_PATH(path, "/styrning/moten/%lld/narvaro", id);
+			html_lit(&w->h, "<td data-label=\"Rätta\">");
+			web_form(w, path, false);
+			html_f(&w->h, "<input type=\"hidden\" name=\"ta-bort\" value=\"%lld\">\n"
+				      "<button type=\"submit\" class=\"secondary\">Ta bort <span "
+				      "class=\"sr\">närvaron för %s</span></button>\n</form></td>",
+			       (long long)web_i(p, "id"), web_s(p, "name"));
+		}
+		html_lit(&w->h, "</tr>\n");
+	}
+	if (n)
+		html_lit(&w->h, "</tbody>\n</table>\n");
+	else
+		html_lit(&w->h, "<p>Ingen är registrerad som närvarande än.</p>\n");
+}
+
+/* Attendance for many at once: a checkbox per person with a seat in force, each optionally from
+ * and until an item. */
+static void attendance_form(struct web_ctx *w, json_t *m, int64_t id)
+{
+	const char *from_opts[2 * 64 + 3], *until_opts[2 * 64 + 3];
+	int64_t ids[96];
+	size_t seat[96], n = seat_people(m, ids, seat, 96), k, i, o = 0;
+	char path[64], numbers[64][8];
+	json_t *it;
+
+	from_opts[0] = "";
+	from_opts[1] = "mötets början";
+	until_opts[0] = "";
+	until_opts[1] = "mötets slut";
+	json_array_foreach(json_object_get(m, "items"), i, it) {
+		if (o == 64)
+			break;
+		snprintf(numbers[o], sizeof(numbers[o]), "%s", web_s(it, "number"));
+		from_opts[2 + 2 * o] = until_opts[2 + 2 * o] = numbers[o];
+		from_opts[3 + 2 * o] = until_opts[3 + 2 * o] = numbers[o];
+		o++;
+	}
+	from_opts[2 + 2 * o] = until_opts[2 + 2 * o] = NULL;
+	ID_PATH(path, "/styrning/moten/%lld/narvaro", id);
+	web_form(w, path, false);
+	html_lit(&w->h, "<fieldset class=\"attendance\">\n<legend>Registrera närvaro</legend>\n"
+			"<p class=\"hint\">Markera alla som är närvarande och spara en gång. Den som kom "
+			"senare eller gick tidigare får från och med punkt och till och med punkt. Den "
+			"som redan är registrerad får det du anger nu.</p>\n");
+	web_field_error(w, "narvaro");
+	for (k = 0; k < n; k++) {
+		json_t *s = json_array_get(json_object_get(m, "seats"), seat[k]);
+		char box[40], from[40], until[40];
+		snprintf(box, sizeof(box), "narvarande-%lld", (long long)ids[k]);
+		snprintf(from, sizeof(from), "fran-%lld", (long long)ids[k]);
+		snprintf(until, sizeof(until), "till-%lld", (long long)ids[k]);
+		html_f(&w->h, "<div class=\"attend-row\" role=\"group\" aria-labelledby=\"%s-namn\">\n"
+			      "<div class=\"check\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" "
+			      "value=\"1\"%s><label for=\"%s\" id=\"%s-namn\">%s <span "
+			      "class=\"role\">(%s%s%s)</span></label></div>\n",
+		       box, box, box, web_field(w, box) ? " checked" : "", box, box,
+		       person_name(m, ids[k]), sv(web_s(s, "role")), *web_s(s, "party") ? ", " : "",
+		       web_s(s, "party"));
+		web_select(w, from, "Från punkt", from_opts, NULL);
+		web_select(w, until, "Till och med punkt", until_opts, NULL);
+		html_lit(&w->h, "</div>\n");
+	}
+	html_lit(&w->h, "</fieldset>\n");
+	web_form_end(w, "Spara närvaron");
+}
+
 static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 {
-	static const char *const outcomes[] = {
-		"decided", "beslutat", "remitted", "återremitterat", "struck", "avfört",
-		"deferred", "bordlagt", "noted", "noterat", "proposed", "förslag till rådet", NULL,
-	};
 	json_t *m = NULL, *it, *s;
 	char path[96], title[200];
+	bool started, secretary = is_secretary(w);
 	size_t i;
 
 	ID_PATH(path, "/api/meetings/%lld", id);
@@ -243,6 +553,7 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		json_decref(m);
 		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
 	}
+	started = web_b(m, "started");
 	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
 		 web_s(m, "starts_at"));
 	web_begin(w, title);
@@ -255,6 +566,23 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		 strlen(until) >= 16 ? until + 14 : "");
 	html_f(&w->h, "<p>Tid: %s. Mötesform: %s%s%s.</p>\n", when, sv(web_s(m, "form")),
 	       *web_s(m, "place") ? ", " : "", web_s(m, "place"));
+	json_t *notice = json_object_get(m, "notice");
+	if (notice && !web_b(notice, "ok")) {
+		if (json_object_get(notice, "days_ahead"))
+			html_f(&w->h, "<div class=\"notice refused\"><p><strong>Kallelsen gick ut %lld "
+				      "%s före mötet; kallelsen med dagordning ska gå ut minst %lld dagar "
+				      "före.</strong></p></div>\n",
+			       (long long)web_i(notice, "days_ahead"),
+			       web_i(notice, "days_ahead") == 1 ? "dag" : "dagar",
+			       (long long)web_i(notice, "days_required"));
+		else
+			html_f(&w->h, "<p>Ingen kallelse är registrerad; kallelsen med dagordning ska "
+				      "gå ut minst %lld dagar före mötet.</p>\n",
+			       (long long)web_i(notice, "days_required"));
+	}
+	if (web_query(w, "skriftligt") && status == 200)
+		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Ditt svar är "
+				"registrerat.</strong></p></div>\n");
 	if (web_b(json_object_get(m, "quorum_rule"), "required"))
 		html_lit(&w->h, "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst "
 				"hälften av de utsedda representanterna vara närvarande eller ha "
@@ -270,10 +598,11 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 	html_f(&w->h, "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
 		      "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
 	       path);
+	if (!started)
+		html_f(&w->h, "<p>Mötet har inte börjat. Underlaget finns under varje punkt.%s</p>\n",
+		       secretary ? " Närvaro och utfall registreras när mötet har börjat." : "");
 	json_array_foreach(json_object_get(m, "items"), i, it) {
 		char field[32];
-		json_t *pid;
-		size_t k;
 
 		html_f(&w->h, "<section class=\"card\" aria-labelledby=\"punkt-%lld\">\n"
 			      "<h3 id=\"punkt-%lld\">%s. %s</h3>\n<p>%s",
@@ -281,52 +610,66 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		       web_s(it, "title"), sv(web_s(it, "type")));
 		if (*web_s(it, "presenter"))
 			html_f(&w->h, ". Föredragande: %s", web_s(it, "presenter"));
-		html_lit(&w->h, ".</p>\n<p>");
+		html_lit(&w->h, ".</p>\n");
+		if (*web_s(it, "text")) {
+			html_lit(&w->h, "<div class=\"item-text\">\n");
+			paragraphs(w, web_s(it, "text"));
+			html_lit(&w->h, "</div>\n");
+		}
+		html_lit(&w->h, "<p>");
 		quorum_text(w, json_object_get(it, "quorum"));
 		html_lit(&w->h, "</p>\n");
-		if (json_array_size(json_object_get(it, "written"))) {
-			html_lit(&w->h, "<p>Deltog skriftligt: ");
-			json_array_foreach(json_object_get(it, "written"), k, pid) {
-				char key[24], at[48];
-				const char *given;
-				snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(pid));
-				given = web_s(json_object_get(it, "written_given_at"), key);
-				/* "lämnat 24 oktober 2024 kl. 09.12", when it was given. */
-				web_when(at, given);
-				html_f(&w->h, "%s%s", k ? ", " : "",
-				       person_name(m, (int64_t)json_integer_value(pid)));
-				if (*given)
-					html_f(&w->h, " (lämnat %s)", at);
-			}
-			html_lit(&w->h, "</p>\n");
-		}
+		written_lists(w, m, it, false);
+		written_lists(w, m, it, true);
 		if (*web_s(it, "position"))
 			html_f(&w->h, "<p><strong>Ställningstagande:</strong> %s</p>\n",
 			       web_s(it, "position"));
 		if (*web_s(it, "outcome"))
 			html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n", sv(web_s(it, "outcome")));
 		snprintf(field, sizeof(field), "utfall-%lld", (long long)web_i(it, "id"));
-		if (is_secretary(w)) {
-			ID_PATH(path, "/styrning/punkter/%lld/utfall", web_i(it, "id"));
-			web_form(w, path, false);
-			web_select(w, field, "Utfall", outcomes, web_s(it, "outcome"));
-			web_form_end(w, "Spara utfallet");
+		if (secretary) {
+			if (started) {
+				const char *opts[2 * 8 + 1];
+				size_t k, n = 0;
+				json_t *o;
+				json_array_foreach(json_object_get(it, "outcomes"), k, o) {
+					if (n == 8)
+						break;
+					opts[2 * n] = json_string_value(o);
+					opts[2 * n + 1] = sv(json_string_value(o));
+					n++;
+				}
+				opts[2 * n] = NULL;
+				ID_PATH(path, "/styrning/punkter/%lld/utfall", web_i(it, "id"));
+				web_form(w, path, false);
+				web_select(w, field, "Utfall", opts, web_s(it, "outcome"));
+				web_form_end(w, "Spara utfallet");
+			} else {
+				web_field_error(w, field);
+			}
 			if (strcmp(web_s(it, "type"), "decision") == 0)
 				written_form(w, m, it);
 		} else if (strcmp(w->role, "member") == 0 && strcmp(web_s(it, "type"), "decision") == 0) {
-			/* A refusal (the meeting has begun) is shown by the button it answers. */
-			snprintf(field, sizeof(field), "skriftligt-%lld", (long long)web_i(it, "id"));
-			ID_PATH(path, "/styrning/punkter/%lld/skriftligt", web_i(it, "id"));
-			web_form(w, path, false);
-			web_field_error(w, field);
-			html_f(&w->h, "<button type=\"submit\" id=\"%s\"", field);
-			if (web_error_for(w, field))
-				html_f(&w->h, " aria-describedby=\"%s-fel\"", field);
-			html_lit(&w->h, ">Jag ställer mig bakom förslaget (skriftligt före mötet)"
-					"</button>\n</form>\n");
+			member_written(w, m, it, started);
 		}
 		html_lit(&w->h, "</section>\n");
 	}
+	html_lit(&w->h, "<h2 id=\"narvaro-rubrik\">Närvaro</h2>\n");
+	if (web_query(w, "narvaro") && status == 200) {
+		long long n = strtoll(web_query(w, "narvaro"), NULL, 10);
+		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Närvaron är sparad för "
+			      "%lld %s.</strong></p></div>\n",
+		       n, n == 1 ? "person" : "personer");
+	}
+	if (web_query(w, "borttagen") && status == 200)
+		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Närvaron för %s är "
+			      "borttagen.</strong></p></div>\n",
+		       person_name(m, strtoll(web_query(w, "borttagen"), NULL, 10)));
+	attendance_table(w, m, id, secretary && started);
+	if (secretary && started)
+		attendance_form(w, m, id);
+	else if (secretary)
+		html_lit(&w->h, "<p>Närvaron registreras när mötet har börjat.</p>\n");
 	html_lit(&w->h, "<h2>Platser</h2>\n<table class=\"responsive\">\n<caption>Platserna på "
 			"mötesdagen</caption>\n<thead><tr><th scope=\"col\">Roll</th>"
 			"<th scope=\"col\">Part</th><th scope=\"col\">Representerar</th>"
@@ -338,32 +681,13 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		       sv(web_s(s, "role")), web_s(s, "party"), web_s(s, "title"),
 		       web_b(s, "vacant") ? "vakant" : person_name(m, web_i(s, "person_id")));
 	html_lit(&w->h, "</tbody>\n</table>\n");
-	if (is_secretary(w)) {
-		const char *opts[2 * 64 + 1];
-		char ids[64][24];
-		size_t n = 0;
-		json_t *p;
-		html_lit(&w->h, "<h2>Närvaro</h2>\n<p>Ange för vilka punkter personen var närvarande: "
-				"från punkt och till och med punkt (tomt: hela mötet).</p>\n");
-		ID_PATH(path, "/styrning/moten/%lld/narvaro", id);
-		web_form(w, path, false);
-		json_array_foreach(json_object_get(m, "people"), i, p) {
-			if (n == 64)
-				break;
-			snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(p, "id"));
-			opts[2 * n] = ids[n];
-			opts[2 * n + 1] = web_s(p, "name");
-			n++;
-		}
-		opts[2 * n] = NULL;
-		web_select(w, "person", "Person", opts, NULL);
-		web_input(w, "fran", "Från punkt", "text", NULL, false, "Till exempel 1");
-		web_input(w, "till", "Till och med punkt", "text", NULL, false, "Till exempel 3b");
-		web_form_end(w, "Spara närvaron");
+	if (secretary) {
 		item_form(w, id);
-		ID_PATH(path, "/styrning/moten/%lld/anteckningar", id);
-		web_form(w, path, false);
-		web_form_end(w, "Skapa mötesanteckningar");
+		if (started) {
+			ID_PATH(path, "/styrning/moten/%lld/anteckningar", id);
+			web_form(w, path, false);
+			web_form_end(w, "Skapa mötesanteckningar");
+		}
 	}
 	ID_PATH(path, "/styrning/moten/%lld/anteckningar", id);
 	html_f(&w->h, "<p><a href=\"%s\">Mötesanteckningar och godkännande</a></p>\n", path);
@@ -439,53 +763,162 @@ int page_governance_outcome_post(struct web_ctx *w)
 
 int page_governance_written_post(struct web_ctx *w)
 {
-	char field[32], person[40], given[40], path[64];
+	char field[32], person[40], given[40], stance[40], path[64];
 	json_t *body, *out = NULL;
+	const char *st;
+	int status;
 
 	snprintf(field, sizeof(field), "skriftligt-%lld", (long long)w->id[0]);
 	snprintf(person, sizeof(person), "skriftligt-person-%lld", (long long)w->id[0]);
 	snprintf(given, sizeof(given), "skriftligt-lamnat-%lld", (long long)w->id[0]);
+	snprintf(stance, sizeof(stance), "skriftligt-stallning-%lld", (long long)w->id[0]);
 	/* The member takes part now; the secretary records someone's, with when it was given. */
-	const char *member_map[] = { "", field, "person_id", field, NULL };
-	const char *secretary_map[] = { "person_id", person, "given_at", given, "", given, NULL };
+	const char *member_map[] = { "", field, "person_id", field, "stance", field, NULL };
+	const char *secretary_map[] = { "person_id", person, "given_at", given, "stance", stance,
+					"", given, NULL };
 	if (is_secretary(w)) {
 		const char *p = web_field(w, person), *g = web_field(w, given);
 		body = json_pack("{s:I}", "person_id",
 				 (json_int_t)(p ? strtoll(p, NULL, 10) : 0));
 		if (g && *g)
 			json_object_set_new(body, "given_at", json_string(g));
+		st = web_field(w, stance);
 	} else {
 		body = json_object();
+		st = web_field(w, "stance");
 	}
+	if (st && *st)
+		json_object_set_new(body, "stance", json_string(st));
 	ID_PATH(path, "/api/agenda-items/%lld/written", w->id[0]);
-	int status = web_api(w, "POST", path, NULL, body, &out);
+	status = web_api(w, "POST", path, NULL, body, &out);
+	if (status == 200 && !is_secretary(w)) {
+		/* The member is told it was registered, at the item they answered. */
+		int64_t meeting = item_meeting(w, w->id[0]);
+		char to[96];
+		json_decref(out);
+		snprintf(to, sizeof(to), "/styrning/moten/%lld?skriftligt=1#punkt-%lld",
+			 (long long)meeting, (long long)w->id[0]);
+		return web_redirect(w, to);
+	}
 	return after_item_post(w, status, out, field,
 			       is_secretary(w) ? secretary_map : member_map);
 }
 
-int page_governance_attendance_post(struct web_ctx *w)
+/* Removing a person's attendance asks first (no JavaScript: a page of its own). */
+static int attendance_remove(struct web_ctx *w, int64_t person)
 {
-	const char *person = web_field(w, "person"), *from = web_field(w, "fran");
-	const char *until = web_field(w, "till");
-	const char *map[] = { "person_id", "person", "from", "fran", "until", "till", NULL };
-	json_t *body, *out = NULL;
-	char path[64];
+	json_t *m = NULL, *out = NULL;
+	char path[96], title[200];
+	const char *name;
 	int status;
 
-	body = json_pack("{s:I}", "person_id", (json_int_t)(person ? strtoll(person, NULL, 10) : 0));
-	if (from && *from)
-		json_object_set_new(body, "from", json_string(from));
-	if (until && *until)
-		json_object_set_new(body, "until", json_string(until));
+	ID_PATH(path, "/api/meetings/%lld", w->id[0]);
+	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
+		json_decref(m);
+		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+	}
+	name = person_name(m, person);
+	if (!*name) {
+		json_decref(m);
+		return web_message(w, 404, "Personen finns inte", "Personen finns inte på mötet.");
+	}
+	if (!web_field(w, "bekraftad")) {
+		char where[200];
+		presence_text(m, person, where, sizeof(where));
+		snprintf(title, sizeof(title), "Ta bort närvaron för %s?", name);
+		web_begin(w, title);
+		html_f(&w->h, "<p>%s är registrerad som närvarande: %s. Om du tar bort närvaron räknas "
+			      "hen inte längre som deltagande, och beslutsmässigheten räknas om.</p>\n"
+			      "<div class=\"confirm-actions\">\n",
+		       name, *where ? where : "inga punkter");
+		ID_PATH(path, "/styrning/moten/%lld/narvaro", w->id[0]);
+		web_form(w, path, false);
+		html_f(&w->h, "<input type=\"hidden\" name=\"ta-bort\" value=\"%lld\">\n"
+			      "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+			      "<button type=\"submit\" class=\"secondary\">Ja, ta bort närvaron</button>\n"
+			      "</form>\n<p><a class=\"button\" href=\"/styrning/moten/%lld#narvaro-rubrik\">"
+			      "Nej, behåll den</a></p>\n</div>\n",
+		       (long long)person, (long long)w->id[0]);
+		json_decref(m);
+		return web_end(w, 200);
+	}
+	json_decref(m);
 	ID_PATH(path, "/api/meetings/%lld/attendance", w->id[0]);
-	status = web_api(w, "PUT", path, NULL, body, &out);
+	status = web_api(w, "PUT", path, NULL,
+			 json_pack("{s:I, s:s}", "person_id", (json_int_t)person, "items", "none"), &out);
+	if (status != 200) {
+		web_problem(w, out, NULL);
+		json_decref(out);
+		return meeting_page(w, w->id[0], status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/styrning/moten/%lld?borttagen=%lld#narvaro-rubrik",
+		 (long long)w->id[0], (long long)person);
+	return web_redirect(w, path);
+}
+
+/* Attendance of everyone ticked, in one call; a refusal names the person's field. */
+int page_governance_attendance_post(struct web_ctx *w)
+{
+	const char *remove = web_field(w, "ta-bort");
+	json_t *m = NULL, *people, *out = NULL;
+	const char *map[3 * 96 * 2 + 1];
+	char keys[96][3][2][40];
+	int64_t ids[96];
+	size_t seat[96], n, k, nm = 0, entries = 0;
+	char path[96];
+	int status;
+
+	if (remove && *remove)
+		return attendance_remove(w, strtoll(remove, NULL, 10));
+	ID_PATH(path, "/api/meetings/%lld", w->id[0]);
+	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
+		json_decref(m);
+		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+	}
+	n = seat_people(m, ids, seat, 96);
+	json_decref(m);
+	people = json_array();
+	for (k = 0; k < n; k++) {
+		char box[40];
+		const char *f, *u;
+		snprintf(box, sizeof(box), "narvarande-%lld", (long long)ids[k]);
+		if (!web_field(w, box))
+			continue;
+		snprintf(keys[k][0][1], 40, "fran-%lld", (long long)ids[k]);
+		snprintf(keys[k][1][1], 40, "till-%lld", (long long)ids[k]);
+		snprintf(keys[k][2][1], 40, "%s", box);
+		snprintf(keys[k][0][0], 40, "people[%zu].from", entries);
+		snprintf(keys[k][1][0], 40, "people[%zu].until", entries);
+		snprintf(keys[k][2][0], 40, "people[%zu].person_id", entries);
+		for (int j = 0; j < 3; j++) {
+			map[nm++] = keys[k][j][0];
+			map[nm++] = keys[k][j][1];
+		}
+		json_t *e = json_pack("{s:I}", "person_id", (json_int_t)ids[k]);
+		if ((f = web_field(w, keys[k][0][1])) && *f)
+			json_object_set_new(e, "from", json_string(f));
+		if ((u = web_field(w, keys[k][1][1])) && *u)
+			json_object_set_new(e, "until", json_string(u));
+		json_array_append_new(people, e);
+		entries++;
+	}
+	map[nm] = NULL;
+	if (!entries) {
+		json_decref(people);
+		web_error(w, "narvaro", "Markera minst en person som är närvarande.");
+		return meeting_page(w, w->id[0], 400);
+	}
+	ID_PATH(path, "/api/meetings/%lld/attendance", w->id[0]);
+	status = web_api(w, "PUT", path, NULL, json_pack("{s:o}", "people", people), &out);
 	if (status != 200) {
 		web_problem(w, out, map);
 		json_decref(out);
 		return meeting_page(w, w->id[0], status >= 400 ? (unsigned)status : 422);
 	}
 	json_decref(out);
-	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
+	snprintf(path, sizeof(path), "/styrning/moten/%lld?narvaro=%zu#narvaro-rubrik",
+		 (long long)w->id[0], entries);
 	return web_redirect(w, path);
 }
 
@@ -557,7 +990,67 @@ static void quorum_table(struct web_ctx *w, int64_t meeting)
 	json_decref(m);
 }
 
+/* Approving a version: the secretary records the approval of someone whose approval counts and
+ * how it was given; a member sees the button only where their own approval counts. */
+static void approval_form(struct web_ctx *w, json_t *mn, json_t *full)
+{
+	static const char *const hows[] = { "at_meeting", "muntligt på mötet", "email", "via e-post",
+					    "signed", "signerat", NULL };
+	int64_t me = web_i(json_object_get(w->me, "user"), "person_id"), mid = web_i(mn, "id");
+	json_t *approvers = json_object_get(full, "approvers"), *a;
+	char path[64], person[40], how[40];
+	size_t k;
+
+	ID_PATH(path, "/styrning/anteckningar/%lld/godkann", mid);
+	if (is_secretary(w)) {
+		const char *opts[2 * 32 + 1];
+		char ids[32][24], names[32][200];
+		size_t n = 0;
+		if (!json_array_size(approvers))
+			return;
+		json_array_foreach(approvers, k, a) {
+			const char *as = web_s(a, "as");
+			if (n == 32)
+				break;
+			snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(a, "person_id"));
+			snprintf(names[n], sizeof(names[n]), "%s (%s%s%s)", web_s(a, "name"),
+				 strcmp(as, "chair") == 0	  ? "ordförande"
+				 : strcmp(as, "other_party") == 0 ? "ledamot från den andra parten"
+								  : sv(web_s(a, "role")),
+				 *web_s(a, "party") ? ", " : "", web_s(a, "party"));
+			opts[2 * n] = ids[n];
+			opts[2 * n + 1] = names[n];
+			n++;
+		}
+		opts[2 * n] = NULL;
+		snprintf(person, sizeof(person), "godkant-av-%lld", (long long)mid);
+		snprintf(how, sizeof(how), "godkant-hur-%lld", (long long)mid);
+		html_lit(&w->h, "<h3>Registrera ett godkännande</h3>\n<p>Registrera godkännandet för "
+				"den som har godkänt anteckningarna, och hur det lämnades.</p>\n");
+		web_form(w, path, false);
+		web_select(w, person, "Godkänt av", opts, NULL);
+		web_select(w, how, "Hur godkännandet lämnades", hows, NULL);
+		web_form_end(w, "Registrera godkännandet");
+		return;
+	}
+	json_array_foreach(approvers, k, a)
+		if (me && web_i(a, "person_id") == me) {
+			web_form(w, path, false);
+			web_form_end(w, "Godkänn mötesanteckningarna");
+			return;
+		}
+	html_lit(&w->h, "<p>Ditt godkännande behövs inte för den här versionen; den godkänns av "
+			"dem som står ovan.</p>\n");
+}
+
+static int minutes_page(struct web_ctx *w, unsigned status);
+
 int page_governance_minutes(struct web_ctx *w)
+{
+	return minutes_page(w, 200);
+}
+
+static int minutes_page(struct web_ctx *w, unsigned status)
 {
 	json_t *list = NULL, *mn, *full, *a;
 	char path[96];
@@ -593,18 +1086,32 @@ int page_governance_minutes(struct web_ctx *w)
 			html_f(&w->h, "<p>Publicerad %s.</p>\n", at);
 		else if (*web_s(full, "approved_at"))
 			html_lit(&w->h, "<p>Inte publicerad än.</p>\n");
+		if (web_query(w, "godkand") && web_i(mn, "id") == strtoll(web_query(w, "godkand"), NULL, 10))
+			html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Godkännandet "
+					"är registrerat.</strong></p></div>\n");
 		json_array_foreach(json_object_get(full, "approvals"), k, a) {
+			const char *as = web_s(a, "as"), *how = web_s(a, "how");
 			web_when(at, web_s(a, "approved_at"));
-			html_f(&w->h, "<p>Godkänd av %s %s</p>\n", web_s(a, "name"), at);
+			html_f(&w->h, "<p>Godkänd av %s%s%s%s %s%s%s%s</p>\n", web_s(a, "name"),
+			       *as ? " (" : "",
+			       strcmp(as, "chair") == 0	      ? "ordförande"
+			       : strcmp(as, "other_party") == 0 ? "ledamot från den andra parten"
+			       : strcmp(as, "secretary") == 0   ? "sekreterare"
+								: "",
+			       *as ? ")" : "", at,
+			       strcmp(how, "at_meeting") == 0 ? ", muntligt på mötet"
+			       : strcmp(how, "email") == 0    ? ", via e-post"
+			       : strcmp(how, "signed") == 0   ? ", signerat"
+							      : "",
+			       *how ? " (registrerat av sekreteraren)" : "",
+			       web_b(a, "counts") ? "" : ". Räknas inte enligt organets regel.");
 		}
 		if (json_array_size(json_object_get(full, "missing_approvals"))) {
 			html_lit(&w->h, "<p>Ska godkännas av: ");
 			json_array_foreach(json_object_get(full, "missing_approvals"), k, a)
 				html_f(&w->h, "%s%s", k ? ", " : "", json_string_value(a));
 			html_lit(&w->h, "</p>\n");
-			ID_PATH(path, "/styrning/anteckningar/%lld/godkann", web_i(mn, "id"));
-			web_form(w, path, false);
-			web_form_end(w, "Godkänn mötesanteckningarna");
+			approval_form(w, mn, full);
 		}
 		html_f(&w->h, "<p><a href=\"/api/minutes/%lld/document\">Läs mötesanteckningarna</a>"
 			      " · <a href=\"/api/minutes/%lld/pdf\">PDF</a></p>\n</section>\n",
@@ -613,7 +1120,7 @@ int page_governance_minutes(struct web_ctx *w)
 	}
 	json_decref(list);
 	quorum_table(w, w->id[0]);
-	return web_end(w, 200);
+	return web_end(w, status);
 }
 
 int page_governance_minutes_post(struct web_ctx *w)
@@ -634,23 +1141,42 @@ int page_governance_minutes_post(struct web_ctx *w)
 
 int page_governance_approve_post(struct web_ctx *w)
 {
-	json_t *out = NULL, *mn = NULL;
-	char path[64];
+	char person[40], how[40], path[96];
+	json_t *out = NULL, *mn = NULL, *body = json_object();
+	const char *p, *h;
 	int status;
 
+	snprintf(person, sizeof(person), "godkant-av-%lld", (long long)w->id[0]);
+	snprintf(how, sizeof(how), "godkant-hur-%lld", (long long)w->id[0]);
+	const char *map[] = { "person_id", person, "how", how, "", person, NULL };
+	if (is_secretary(w)) {
+		p = web_field(w, person);
+		h = web_field(w, how);
+		json_object_set_new(body, "person_id",
+				    json_integer(p ? strtoll(p, NULL, 10) : 0));
+		if (h && *h)
+			json_object_set_new(body, "how", json_string(h));
+	}
 	ID_PATH(path, "/api/minutes/%lld/approve", w->id[0]);
-	status = web_api(w, "POST", path, NULL, json_object(), &out);
-	if (status != 200) {
-		char msg[600];
-		snprintf(msg, sizeof(msg), "%s", web_s(out, "detail"));
+	status = web_api(w, "POST", path, NULL, body, &out);
+	ID_PATH(path, "/api/minutes/%lld", w->id[0]);
+	if (web_api(w, "GET", path, NULL, NULL, &mn) != 200) {
 		json_decref(out);
-		return web_message(w, (unsigned)status, "Mötesanteckningarna kunde inte godkännas", msg);
+		json_decref(mn);
+		return web_message(w, 404, "Mötesanteckningarna finns inte",
+				   "Mötesanteckningarna finns inte eller är inte ditt organs.");
+	}
+	int64_t meeting = web_i(mn, "meeting_id");
+	json_decref(mn);
+	if (status != 200) {
+		web_problem(w, out, map);
+		json_decref(out);
+		w->id[0] = meeting;
+		return minutes_page(w, status >= 400 ? (unsigned)status : 422);
 	}
 	json_decref(out);
-	ID_PATH(path, "/api/minutes/%lld", w->id[0]);
-	web_api(w, "GET", path, NULL, NULL, &mn);
-	ID_PATH(path, "/styrning/moten/%lld/anteckningar", web_i(mn, "meeting_id"));
-	json_decref(mn);
+	snprintf(path, sizeof(path), "/styrning/moten/%lld/anteckningar?godkand=%lld",
+		 (long long)meeting, (long long)w->id[0]);
 	return web_redirect(w, path);
 }
 
@@ -794,7 +1320,186 @@ int page_governance_change_log_post(struct web_ctx *w)
 	return web_redirect(w, "/styrning/andringslogg");
 }
 
+/* A body's seats with who holds them and for which term; the secretary fills a vacant seat and
+ * ends a term (asked first). */
+static void seats_section(struct web_ctx *w, int64_t body)
+{
+	json_t *b = NULL, *people = NULL, *s, *p;
+	char path[64], when[48], to[48];
+	const char *opts[2 * 200 + 1];
+	char ids[200][24];
+	size_t i, n = 0;
+
+	ID_PATH(path, "/api/bodies/%lld", body);
+	if (web_api(w, "GET", path, NULL, NULL, &b) != 200) {
+		json_decref(b);
+		return;
+	}
+	if (is_secretary(w) && web_api(w, "GET", "/api/people", NULL, NULL, &people) == 200)
+		json_array_foreach(json_object_get(people, "people"), i, p) {
+			if (n == 200)
+				break;
+			snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(p, "id"));
+			opts[2 * n] = ids[n];
+			opts[2 * n + 1] = web_s(p, "name");
+			n++;
+		}
+	opts[2 * n] = NULL;
+	web_when(when, web_s(b, "on"));
+	html_f(&w->h, "<h2 id=\"platser\">Platser och mandatperioder</h2>\n");
+	if (web_query(w, "mandat")) {
+		const char *what = web_query(w, "mandat");
+		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
+		       strcmp(what, "avslutat") == 0 ? "Mandatperioden är avslutad."
+						    : "Platsen är tillsatt.");
+	}
+	html_f(&w->h, "<table class=\"responsive seats\">\n<caption>Platserna den %s</caption>\n"
+		      "<thead><tr><th scope=\"col\">Roll</th><th scope=\"col\">Part</th>"
+		      "<th scope=\"col\">Representerar</th><th scope=\"col\">Innehavare</th>"
+		      "<th scope=\"col\">Mandatperiod</th>",
+	       when);
+	if (is_secretary(w))
+		html_lit(&w->h, "<th scope=\"col\">Ändra</th>");
+	html_lit(&w->h, "</tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(b, "seats"), i, s) {
+		json_t *h = json_object_get(s, "holder");
+		char term[120] = "–";
+		if (h) {
+			web_when(when, web_s(h, "from"));
+			web_when(to, web_s(h, "to"));
+			snprintf(term, sizeof(term), "från %s%s%s", when, *web_s(h, "to") ? " till och med " : "",
+				 *web_s(h, "to") ? to : "");
+		}
+		html_f(&w->h, "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
+			      "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
+			      "</td><td data-label=\"Mandatperiod\">%s</td>",
+		       sv(web_s(s, "role")), *web_s(s, "party") ? web_s(s, "party") : "–",
+		       *web_s(s, "title") ? web_s(s, "title") : "–", h ? web_s(h, "name") : "vakant",
+		       term);
+		if (is_secretary(w)) {
+			char field[40], label[200];
+			html_lit(&w->h, "<td data-label=\"Ändra\">");
+			if (h) {
+				ID_PATH(path, "/styrning/mandat/%lld/avsluta", web_i(h, "term_id"));
+				snprintf(field, sizeof(field), "sista-%lld", (long long)web_i(h, "term_id"));
+				snprintf(label, sizeof(label), "Sista dag för %s", web_s(h, "name"));
+				html_f(&w->h, "<details%s><summary>Avsluta <span class=\"sr\">"
+					      "mandatperioden för %s</span></summary>\n",
+				       web_error_for(w, field) ? " open" : "", web_s(h, "name"));
+				web_form(w, path, false);
+				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
+				       (long long)body);
+				web_input(w, field, label, "date", NULL, true, NULL);
+				web_form_end(w, "Avsluta mandatperioden");
+				html_lit(&w->h, "</details>\n");
+			} else if (n) {
+				char from[40];
+				ID_PATH(path, "/styrning/platser/%lld/mandat", web_i(s, "id"));
+				snprintf(field, sizeof(field), "person-%lld", (long long)web_i(s, "id"));
+				snprintf(from, sizeof(from), "fran-%lld", (long long)web_i(s, "id"));
+				snprintf(label, sizeof(label), "Ny innehavare (%s, %s)", sv(web_s(s, "role")),
+					 *web_s(s, "title") ? web_s(s, "title") : web_s(s, "party"));
+				web_form(w, path, false);
+				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
+				       (long long)body);
+				web_select(w, field, label, opts, NULL);
+				web_input(w, from, "Från och med", "date", NULL, true, NULL);
+				web_form_end(w, "Tillsätt platsen");
+			}
+			html_lit(&w->h, "</td>");
+		}
+		html_lit(&w->h, "</tr>\n");
+	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	json_decref(people);
+	json_decref(b);
+}
+
+static int compliance_page(struct web_ctx *w, unsigned page_status);
+
 int page_governance_compliance(struct web_ctx *w)
+{
+	return compliance_page(w, 200);
+}
+
+/* After a seat or term form: back to the body's page, or the page again with the refusal. */
+static int after_seat_post(struct web_ctx *w, int status, json_t *out, const char *const *map,
+			   const char *done)
+{
+	const char *organ = web_field(w, "organ");
+	int64_t body = organ ? strtoll(organ, NULL, 10) : 0;
+	char path[96];
+
+	if (body <= 0) {
+		json_decref(out);
+		return web_message(w, 404, "Organet finns inte", "Organet finns inte.");
+	}
+	w->id[0] = body;
+	if (status != 200 && status != 201) {
+		web_problem(w, out, map);
+		json_decref(out);
+		return compliance_page(w, status >= 400 ? (unsigned)status : 422);
+	}
+	json_decref(out);
+	snprintf(path, sizeof(path), "/styrning/organ/%lld?mandat=%s#platser", (long long)body, done);
+	return web_redirect(w, path);
+}
+
+int page_governance_term_post(struct web_ctx *w)
+{
+	char person[40], from[40], path[64];
+	const char *p, *f;
+	json_t *out = NULL;
+
+	snprintf(person, sizeof(person), "person-%lld", (long long)w->id[0]);
+	snprintf(from, sizeof(from), "fran-%lld", (long long)w->id[0]);
+	const char *map[] = { "person_id", person, "from", from, "to", from, NULL };
+	p = web_field(w, person);
+	f = web_field(w, from);
+	ID_PATH(path, "/api/seats/%lld/terms", w->id[0]);
+	int status = web_api(w, "POST", path, NULL,
+			     json_pack("{s:I, s:s}", "person_id",
+				       (json_int_t)(p ? strtoll(p, NULL, 10) : 0), "from", f ? f : ""),
+			     &out);
+	return after_seat_post(w, status, out, map, "tillsatt");
+}
+
+int page_governance_term_end_post(struct web_ctx *w)
+{
+	char field[40], path[64];
+	const char *to, *organ = web_field(w, "organ");
+	json_t *out = NULL;
+
+	snprintf(field, sizeof(field), "sista-%lld", (long long)w->id[0]);
+	to = web_field(w, field);
+	const char *map[] = { "to", field, NULL };
+	if (to && *to && !web_field(w, "bekraftad")) {
+		/* Ending a term makes the seat vacant after the day: asked first, without JavaScript. */
+		char day[48], title[120];
+		web_when(day, to);
+		snprintf(title, sizeof(title), "Avsluta mandatperioden den %s?", day);
+		web_begin(w, title);
+		html_f(&w->h, "<p>Platsen blir vakant från dagen efter %s, tills någon annan tillsätts. "
+			      "Beslutsmässigheten räknas då med platsen som vakant.</p>\n"
+			      "<div class=\"confirm-actions\">\n",
+		       day);
+		ID_PATH(path, "/styrning/mandat/%lld/avsluta", w->id[0]);
+		web_form(w, path, false);
+		html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%s\">\n"
+			      "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n"
+			      "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+			      "<button type=\"submit\" class=\"secondary\">Ja, avsluta mandatperioden"
+			      "</button>\n</form>\n<p><a class=\"button\" href=\"/styrning/organ/%s#platser\">"
+			      "Nej, behåll den</a></p>\n</div>\n",
+		       organ ? organ : "", field, to, organ ? organ : "");
+		return web_end(w, 200);
+	}
+	ID_PATH(path, "/api/terms/%lld/end", w->id[0]);
+	int status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "to", to ? to : ""), &out);
+	return after_seat_post(w, status, out, map, "avslutat");
+}
+
+static int compliance_page(struct web_ctx *w, unsigned page_status)
 {
 	const char *year = web_query(w, "ar");
 	const char *q[] = { "year", year, NULL };
@@ -846,7 +1551,8 @@ int page_governance_compliance(struct web_ctx *w)
 	if (json_array_size(json_object_get(o, "findings")))
 		html_lit(&w->h, "</ul>\n");
 	json_decref(o);
-	return web_end(w, 200);
+	seats_section(w, w->id[0]);
+	return web_end(w, page_status);
 }
 
 static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
@@ -1037,15 +1743,41 @@ int page_governance_item_post(struct web_ctx *w)
 
 int page_governance_action_done_post(struct web_ctx *w)
 {
-	json_t *out = NULL;
+	json_t *out = NULL, *all = NULL, *a, *found = NULL;
 	char path[64];
+	size_t i;
 	int status;
 
+	if (web_api(w, "GET", "/api/actions", NULL, NULL, &all) == 200)
+		json_array_foreach(json_object_get(all, "actions"), i, a)
+			if (web_i(a, "id") == w->id[0])
+				found = a;
+	if (!found) {
+		json_decref(all);
+		return web_message(w, 404, "Åtgärden finns inte", "Åtgärden finns inte.");
+	}
+	if (!web_field(w, "bekraftad")) {
+		/* Closing an action asks first (no JavaScript: a page of its own). */
+		web_begin(w, "Markera åtgärden som klar?");
+		html_f(&w->h, "<p><strong>%s</strong> (ansvarig: %s).</p>\n<p>Åtgärden flyttas till "
+			      "de klara åtgärderna med dagens datum.</p>\n<div class=\"confirm-actions\">\n",
+		       web_s(found, "description"), web_s(found, "owner"));
+		ID_PATH(path, "/styrning/atgarder/%lld/klar", w->id[0]);
+		web_form(w, path, false);
+		html_lit(&w->h, "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+				"<button type=\"submit\">Ja, den är klar</button>\n</form>\n"
+				"<p><a class=\"button secondary\" href=\"/styrning#atgarder\">Nej, den är "
+				"inte klar</a></p>\n</div>\n");
+		json_decref(all);
+		return web_end(w, 200);
+	}
+	json_decref(all);
 	ID_PATH(path, "/api/actions/%lld/done", w->id[0]);
 	status = web_api(w, "POST", path, NULL, NULL, &out);
 	json_decref(out);
 	if (status != 200)
 		return web_message(w, (unsigned)status, "Åtgärden kunde inte markeras som klar",
 				   "Åtgärden finns inte.");
-	return web_redirect(w, "/styrning");
+	snprintf(path, sizeof(path), "/styrning?klar=%lld#atgarder", (long long)w->id[0]);
+	return web_redirect(w, path);
 }

@@ -196,6 +196,8 @@ PAGE_CLASSES = {
     "GET /styrning/andringslogg": "none",
     "POST /styrning/andringslogg": "none",
     "GET /styrning/organ/{id}": "none",
+    "POST /styrning/platser/{id}/mandat": "none",
+    "POST /styrning/mandat/{id}/avsluta": "none",
     "GET /styrning/vad-hander-om": "none",
     "POST /styrning/vad-hander-om": "none",
 }

@@ -75,10 +75,13 @@ body sekreterare POST "/api/meetings/$m/items" '{"number":"4","type":"decision",
 item() { body sekreterare GET "/api/meetings/$m" | json "[i[\"id\"] for i in d[\"items\"] if i[\"number\"]==\"$1\"][0]"; }
 i1=$(item 1); i2=$(item 2); i3=$(item 3); i4=$(item 4)
 quorum() { body sekreterare GET "/api/meetings/$m" | json "[str(i['quorum']['quorate'])+' VGR '+str(i['quorum']['parties']['VGR']['counted'])+'/'+str(i['quorum']['parties']['VGR']['appointed'])+' VGK '+str(i['quorum']['parties']['VGK']['counted'])+'/'+str(i['quorum']['parties']['VGK']['appointed']) for i in d['items'] if i['number']=='$1'][0]"; }
+check "attendance before the meeting has started is refused" "422 meeting_not_started" \
+	"$(req sekreterare PUT "/api/meetings/$m/attendance" '{"person_id":1,"items":"all"}' | st_code)"
+# Attendance is recorded once the meeting has begun: on the server whose clock says so.
 for p in 1 2 3 4 5 6; do
-	status sekreterare PUT "/api/meetings/$m/attendance" "{\"person_id\":$p,\"items\":\"all\"}" >/dev/null
+	req3 PUT "/api/meetings/$m/attendance" "{\"person_id\":$p,\"items\":\"all\"}" >/dev/null
 done
-status sekreterare PUT "/api/meetings/$m/attendance" '{"person_id":11,"items":"all"}' >/dev/null
+req3 PUT "/api/meetings/$m/attendance" '{"person_id":11,"items":"all"}' >/dev/null
 check "one short in VGK: not quorate (the chair and the adjunct do not count)" "False VGR 3/5 VGK 2/5" "$(quorum 2)"
 out=$(req sekreterare POST "/api/agenda-items/$i2/outcome" '{"outcome":"decided"}')
 check "deciding without quorum is refused" "422 no_quorum" "$(echo "$out" | st_code)"
@@ -95,7 +98,7 @@ check "an outcome before the meeting has started is refused" "422 meeting_not_st
 	"$(req sekreterare POST "/api/agenda-items/$i2/outcome" '{"outcome":"decided"}' | st_code)"
 check "minutes before the meeting has started are refused" "422 meeting_not_started" "$(req sekreterare POST "/api/meetings/$m/minutes" | st_code)"
 check "once it has started the item can be decided" "200" "$(req3 POST "/api/agenda-items/$i2/outcome" '{"outcome":"decided","position":"Ledningsrådet ställer sig bakom förslaget."}' | cut -d' ' -f1)"
-status sekreterare PUT "/api/meetings/$m/attendance" '{"person_id":7,"until":"2"}' >/dev/null
+req3 PUT "/api/meetings/$m/attendance" '{"person_id":7,"until":"2"}' >/dev/null
 check "a member leaving after item 2 counts for item 2" "True VGR 3/5 VGK 3/5" "$(quorum 2)"
 check "… and not for item 4" "False VGR 3/5 VGK 2/5" "$(quorum 4)"
 check "an information item cannot be decided" "422 outcome_not_allowed" "$(req sekreterare POST "/api/agenda-items/$i3/outcome" '{"outcome":"decided"}' | st_code)"
@@ -132,7 +135,7 @@ check "… and one before the council existed" "422 outside_body_period" \
 
 # --- The mandate of a preparation group (IT adaptations up to 50 000 kr) ---
 it=$(body sekreterare GET '/api/meetings?body_id=7' | json 'd["meetings"][0]["id"]')
-for p in 33 34 35 36; do status sekreterare PUT "/api/meetings/$it/attendance" "{\"person_id\":$p,\"items\":\"all\"}" >/dev/null; done
+for p in 33 34 35 36; do req3 PUT "/api/meetings/$it/attendance" "{\"person_id\":$p,\"items\":\"all\"}" >/dev/null; done
 body sekreterare GET "/api/meetings/$it" >"$TMP/it.json"
 small=$(json 'd["items"][0]["id"]' <"$TMP/it.json"); large=$(json 'd["items"][1]["id"]' <"$TMP/it.json")
 check "a preparation group has no quorum rule of its own (unanimity only)" "True" "$(json 'd["items"][0]["quorum"]["quorate"]' <"$TMP/it.json")"
@@ -186,10 +189,21 @@ check_grep "… ending with the version and its approval" "Version 1, godkänd 2
 check "the minutes as an HTML document hold the approved text" "yes" \
 	"$(curl -sS -b "$TMP/ledamot.jar" "$B/api/minutes/$mid/document" | python3 -c 'import sys; d=sys.stdin.read(); print("yes" if "Camilla Wester, Sjukhus, har via mejl" in d and "godkänd" in d else d[:300])')"
 pbgmin=$(body sekreterare POST "/api/meetings/$pbg/minutes" | json 'd["id"]')
+check "the secretary says how an approval on someone's behalf was given" "400 how" \
+	"$(req sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":23}' | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["field"])')"
 check "the political group's minutes need the chair and a member of the other party" "False en ledamot från den andra parten" \
-	"$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":23}' | json 'str(d["approved"])+" "+",".join(d["missing_approvals"])')"
-check "a member of the same party does not complete it" "False" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":24}' | json 'd["approved"]')"
-check "the VGR vice chair completes it" "True" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":28}' | json 'd["approved"]')"
+	"$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":23,"how":"signed"}' | json 'str(d["approved"])+" "+",".join(d["missing_approvals"])')"
+check "… recorded with how it was given" "chair signed" \
+	"$(body sekreterare GET "/api/minutes/$pbgmin" | json '[a["as"]+" "+a["how"] for a in d["approvals"] if a["person_id"]==23][0]')"
+check "… and the approvers still needed are the other party's members" "28" \
+	"$(body sekreterare GET "/api/minutes/$pbgmin" | json '" ".join(str(a["person_id"]) for a in d["approvers"] if a["person_id"]==28)')"
+out=$(req sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":24,"how":"email"}')
+check "a member of the same party is refused: it would not count" "422 approval_not_counted" "$(echo "$out" | st_code)"
+check "… saying who approves, in Swedish" "yes" \
+	"$(echo "${out#* }" | json '"yes" if "räknas inte" in d["detail"] and "ordföranden" in d["detail"] else d["detail"]')"
+check "… and the secretary approving for herself under the chair's rule is refused too" "422 approval_not_counted" \
+	"$(req sekreterare POST "/api/minutes/$pbgmin/approve" '{}' | st_code)"
+check "the VGR vice chair completes it" "True" "$(body sekreterare POST "/api/minutes/$pbgmin/approve" '{"person_id":28,"how":"at_meeting"}' | json 'd["approved"]')"
 check "… approved, not yet published" "False" "$(body sekreterare GET "/api/minutes/$pbgmin" | json 'str("published_at" in d)')"
 check "the secretary publishes approved minutes with the date" "200 2026-11-23" \
 	"$(req sekreterare POST "/api/minutes/$pbgmin/publish" | python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b)["published_at"])')"
@@ -367,7 +381,7 @@ code=$(curl -sS -b "$TMP/ledamot.jar" -o "$TMP/page.html" -w '%{http_code}' --da
 check "written participation after the start is refused on the page" "422" "$code"
 check_grep "… in Swedish, naming the rule" "Mötet har börjat (2024-10-24 kl. 13:00); skriftligt deltagande i avgörandet lämnas före mötet. (Specifikation D, beslutsmässighet)" "$TMP/page.html"
 check_grep "… next to the button it answers" "<p class=\"field-error\" id=\"skriftligt-$i3b-fel\">.*Mötet har börjat" "$TMP/page.html"
-check_grep "… which names it" "id=\"skriftligt-$i3b\" aria-describedby=\"skriftligt-$i3b-fel\"" "$TMP/page.html"
+check "… where no button is offered any more: the meeting has begun" "0" "$(grep -c "id=\"skriftligt-$i3b\"" "$TMP/page.html")"
 page sekreterare "/styrning/moten/1" >/dev/null
 check_grep "the secretary's page offers to record written participation with when it was given" "<input id=\"skriftligt-lamnat-$i3b\" name=\"skriftligt-lamnat-$i3b\" type=\"datetime-local\"" "$TMP/page.html"
 scsrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$TMP/page.html" | head -1)
@@ -405,8 +419,8 @@ check "the same number twice is refused on its field" "409" "$code"
 check_grep "… next to it" 'aria-describedby="nummer-hint nummer-fel"' "$TMP/page.html"
 check "the new item is on the meeting" "Nya artiklar i sortimentet assortment" "$(body sekreterare GET "/api/meetings/$newm" | json '" ".join(i["title"]+" "+i["matter"] for i in d["items"])')"
 open=$(body sekreterare GET '/api/actions?open=1' | json 'd["actions"][0]["id"]')
-check "the secretary marks an action done on the page" "303" \
-	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" "$B/styrning/atgarder/$open/klar")"
+check "the secretary marks an action done on the page (confirmed)" "303" \
+	"$(curl -sS -b "$TMP/sekreterare.jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" --data-urlencode bekraftad=1 "$B/styrning/atgarder/$open/klar")"
 check "… and it leaves the open list" "False" "$(body sekreterare GET '/api/actions?open=1' | json "str(any(a['id']==$open for a in d['actions']))")"
 check "the forum's compliance page" "200" "$(page sekreterare '/styrning/organ/8?ar=2026')"
 check_grep "… names the late notice" "kallelsen gick ut 7 dagar före, minst 14 krävs" "$TMP/page.html"
