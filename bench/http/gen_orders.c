@@ -132,17 +132,17 @@ static const char *const towns[] = { "Borås", "Skövde", "Trollhättan", "Lerum
 static const char *const prefixes[] = { "503", "541", "461", "443", "413" };
 
 /* One historical order on an item, as a placement would have written it (order, line, access-log
- * row), delivered since. */
+ * row), shipped and delivered since (a shipment and its line, as the distributor registers them). */
 static enum lmn_rc history_order(struct gen *g, int64_t patient, int64_t item, int64_t article,
 				 lmn_day day, lmn_day prev_next)
 {
 	struct order_facts f;
 	struct delivery_decision d;
-	char received[32], days[11], due[11], contact[11], prev[11];
+	char received[32], days[11], due[11], contact[11], prev[11], shipped[32], delivered[32];
 	bool by_cs = rnd(g, 2) == 0;
 	int32_t sec = 8 * 3600 + (int32_t)rnd(g, 5 * 3600); /* before the 14:00 cut-off */
 	struct buf rules;
-	int64_t order;
+	int64_t order, line;
 	enum lmn_rc rc;
 
 	order_facts_init(&f);
@@ -184,6 +184,16 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, int64_t item, i
 	TRY(run(g, "INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
 		   "prev_next_earliest, shipped_quantity) VALUES ($1, $2, $3, 2, $4, 2)",
 		"iiit", order, article, item, prev_next != LMN_DAY_NONE ? prev : NULL));
+	line = db_last_id(g->c);
+	/* Shipped the day it came in, delivered at noon on its due day; one in twenty a day late. */
+	clock_format(day, 16 * 3600, shipped);
+	clock_format(d.due + (rnd(g, 20) == 0), 12 * 3600, delivered);
+	TRY(run(g, "INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, outcome, "
+		   "outcome_at) VALUES ($1, $2, 0, $3, 'delivered', $3)",
+		"itt", order, shipped, delivered));
+	TRY(run(g, "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
+		   "VALUES ($1, $2, 2, 0)",
+		"ii", db_last_id(g->c), line));
 	return run(g, "INSERT INTO access_log (at, user_id, role, patient_id, action, what) "
 		      "VALUES ($1, nullif($2, 0), $3, $4, 'create', 'beställning')",
 		   "titi", received, by_cs ? g->cs_user : (int64_t)0,
