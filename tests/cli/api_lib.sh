@@ -62,3 +62,25 @@ main_text() {
 	python3 -c 'import re,sys,html; s=open(sys.argv[1]).read(); m=re.search(r"<main.*?</main>", s, re.S)
 print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m else ""))).strip())' "$TMP/page.html"
 }
+# serve_at NOW USER: a second `lmn serve` on the same database whose clock says NOW (pid3, at $B3),
+# with USER signed in there; req3 METHOD PATH [BODY] calls it as USER and prints "STATUS BODY".
+serve_at() {
+	LMN_NOW=$1 "$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out3" 2>"$TMP/err3" &
+	pid3=$!
+	trap 'kill $pid $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
+	for _ in $(seq 1 100); do
+		port3=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out3")
+		[ -n "$port3" ] && break
+		sleep 0.05
+	done
+	B3="http://127.0.0.1:$port3"
+	curl -sS -c "$TMP/s3.jar" -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$2\",\"password\":\"demo2026\"}" "$B3/api/login" |
+		json 'd["csrf_token"]' >"$TMP/s3.csrf"
+}
+req3() {
+	curl -sS -b "$TMP/s3.jar" -X "$1" -H "X-CSRF-Token: $(cat "$TMP/s3.csrf")" -H 'Content-Type: application/json' \
+		${3:+-d "$3"} -o "$TMP/body3" -w '%{http_code}' "$B3$2"
+	printf ' '
+	cat "$TMP/body3"
+}

@@ -36,21 +36,7 @@ check "a new holder may follow" "201" "$(status sekreterare POST "/api/seats/$se
 
 # A second server on the same database whose clock says the council's meeting of 2026-12-10 has
 # begun: outcomes are recorded only once a meeting has started.
-LMN_NOW=2026-12-10T10:00 "$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out3" 2>"$TMP/err3" &
-pid3=$!
-trap 'kill $pid $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do
-	port3=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out3"); [ -n "$port3" ] && break; sleep 0.05
-done
-B3="http://127.0.0.1:$port3"
-curl -sS -c "$TMP/s3.jar" -H 'Content-Type: application/json' -d '{"username":"sekreterare","password":"demo2026"}' "$B3/api/login" | json 'd["csrf_token"]' >"$TMP/s3.csrf"
-# req3 METHOD PATH [BODY]: the secretary on the server of 2026-12-10 10:00; prints "STATUS BODY"
-req3() {
-	curl -sS -b "$TMP/s3.jar" -X "$1" -H "X-CSRF-Token: $(cat "$TMP/s3.csrf")" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} -o "$TMP/body3" -w '%{http_code}' "$B3$2"
-	printf ' '
-	cat "$TMP/body3"
-}
+serve_at 2026-12-10T10:00 sekreterare
 
 # --- The meeting of 2024-10-24 rebuilt in the store (same counts as the JSON of the CLI test) ---
 body sekreterare GET /api/meetings/1 >"$TMP/m1.json"

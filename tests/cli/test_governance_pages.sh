@@ -16,20 +16,7 @@ text() { sed 's/<[^>]*>//g' "$TMP/page.html"; }
 
 # A second server on the same database whose clock says the council's meeting of 2026-12-10 has
 # begun: attendance and outcomes are recorded there.
-LMN_NOW=2026-12-10T10:00 "$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out3" 2>"$TMP/err3" &
-pid3=$!
-trap 'kill $pid $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do
-	port3=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out3"); [ -n "$port3" ] && break; sleep 0.05
-done
-B3="http://127.0.0.1:$port3"
-curl -sS -c "$TMP/s3.jar" -H 'Content-Type: application/json' -d '{"username":"sekreterare","password":"demo2026"}' "$B3/api/login" | json 'd["csrf_token"]' >"$TMP/s3.csrf"
-req3() {
-	curl -sS -b "$TMP/s3.jar" -X "$1" -H "X-CSRF-Token: $(cat "$TMP/s3.csrf")" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} -o "$TMP/body3" -w '%{http_code}' "$B3$2"
-	printf ' '
-	cat "$TMP/body3"
-}
+serve_at 2026-12-10T10:00 sekreterare
 page3() { curl -sS -b "$TMP/s3.jar" -o "$TMP/page.html" -w '%{http_code}' "$B3$1"; }
 # post3 PATH FIELD=VALUE…: a form of the page on the server of 2026-12-10; prints "STATUS LOCATION"
 post3() {
