@@ -885,15 +885,14 @@ int page_admin_user_deactivate_confirm(struct web_ctx *w)
 	return deactivate_confirm(w);
 }
 
-int page_admin_user_deactivate(struct web_ctx *w)
+/* Closes or reopens the account (the API's ACTION), then back to the list saying so (?DONE=id). */
+static int user_action(struct web_ctx *w, const char *action, const char *done)
 {
 	char path[64];
 	json_t *out = NULL;
 	int status;
 
-	if (!web_field(w, "bekraftad"))
-		return deactivate_confirm(w);
-	snprintf(path, sizeof(path), "/api/users/%lld/deactivate", (long long)w->id[0]);
+	snprintf(path, sizeof(path), "/api/users/%lld/%s", (long long)w->id[0], action);
 	status = web_api(w, "POST", path, NULL, NULL, &out);
 	if (status != 200) {
 		web_problem(w, out, NULL);
@@ -901,26 +900,20 @@ int page_admin_user_deactivate(struct web_ctx *w)
 		return users_page(w, status >= 400 ? (unsigned)status : 422);
 	}
 	json_decref(out);
-	snprintf(path, sizeof(path), "/admin/anvandare?stangd=%lld", (long long)w->id[0]);
+	snprintf(path, sizeof(path), "/admin/anvandare?%s=%lld", done, (long long)w->id[0]);
 	return web_redirect(w, path);
+}
+
+int page_admin_user_deactivate(struct web_ctx *w)
+{
+	if (!web_field(w, "bekraftad"))
+		return deactivate_confirm(w);
+	return user_action(w, "deactivate", "stangd");
 }
 
 int page_admin_user_reopen(struct web_ctx *w)
 {
-	char path[64];
-	json_t *out = NULL;
-	int status;
-
-	snprintf(path, sizeof(path), "/api/users/%lld/reopen", (long long)w->id[0]);
-	status = web_api(w, "POST", path, NULL, NULL, &out);
-	if (status != 200) {
-		web_problem(w, out, NULL);
-		json_decref(out);
-		return users_page(w, status >= 400 ? (unsigned)status : 422);
-	}
-	json_decref(out);
-	snprintf(path, sizeof(path), "/admin/anvandare?oppnad=%lld", (long long)w->id[0]);
-	return web_redirect(w, path);
+	return user_action(w, "reopen", "oppnad");
 }
 
 /* The staff user {id} from the list (owned by the caller), or NULL. */
