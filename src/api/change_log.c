@@ -222,8 +222,8 @@ static bool decision_taken(struct api_ctx *ctx, int64_t item, const char *body, 
 
 	if (!item) {
 		api_problem(ctx, 422, "decision_required", "item_id", "D:ändringslogg",
-			    "En ändring av regelparametrar ska hänvisa till ärendet där beslutet "
-			    "fattades (item_id): en beslutspunkt med utfallet beslutad.");
+			    "En ändring av en regel ska hänvisa till beslutspunkten där beslutet "
+			    "fattades: en beslutspunkt med utfallet beslutat.");
 		return false;
 	}
 	if ((rc = gov_store_item_decision(ctx->c, item, &d, &ctx->err)) != LMN_OK) {

@@ -626,6 +626,12 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 			       web_s(it, "position"));
 		if (*web_s(it, "outcome"))
 			html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n", sv(web_s(it, "outcome")));
+		if (secretary && strcmp(web_s(it, "type"), "decision") == 0 &&
+		    strcmp(web_s(it, "outcome"), "decided") == 0)
+			html_f(&w->h, "<p><a href=\"/styrning/andringslogg?mote=%lld&amp;arende=%lld#for-in\">"
+				      "För in beslutet i ändringsloggen <span class=\"sr\">(punkt %s)</span>"
+				      "</a></p>\n",
+			       (long long)id, (long long)web_i(it, "id"), web_s(it, "number"));
 		snprintf(field, sizeof(field), "utfall-%lld", (long long)web_i(it, "id"));
 		if (secretary) {
 			if (started) {
@@ -1180,24 +1186,56 @@ int page_governance_approve_post(struct web_ctx *w)
 	return web_redirect(w, path);
 }
 
+/* The decision item a rule change is entered from (?mote=M&arende=I, the link on the meeting page):
+ * its meeting's day, body and title fill the form, and the entry cites the item. */
 static void change_log_form(struct web_ctx *w)
 {
-	html_lit(&w->h, "<h2>För in ett beslut</h2>\n<p>Ett beslut som ändrar en regel som systemet "
-			"tillämpar får en regelparameter och ett datum då den börjar gälla. "
-			"Beställningar från det datumet följer den nya regeln, utan omstart.</p>\n");
-	web_form(w, "/styrning/andringslogg", false);
-	web_input(w, "beslutad", "Beslutsdatum", "date", NULL, true, NULL);
+	const char *meeting = web_field(w, "mote"), *item = web_field(w, "arende");
+	const char *day = NULL, *body = NULL, *title = NULL;
+	char path[48], date[11] = "";
+	json_t *m = NULL, *it;
+	size_t i;
+
+	html_lit(&w->h, "<h2 id=\"for-in\">För in ett beslut</h2>\n<p>Ett beslut som ändrar en regel "
+			"som systemet tillämpar får en regel och ett datum då den börjar gälla. "
+			"Beställningar från det datumet följer den nya regeln, utan omstart. En "
+			"regeländring förs in från beslutspunkten på mötessidan (”För in beslutet i "
+			"ändringsloggen”), så att posten hänvisar till beslutet.</p>\n");
+	if (meeting && item) {
+		snprintf(path, sizeof(path), "/api/meetings/%lld", strtoll(meeting, NULL, 10));
+		if (web_api(w, "GET", path, NULL, NULL, &m) == 200)
+			json_array_foreach(json_object_get(m, "items"), i, it)
+				if (web_i(it, "id") == strtoll(item, NULL, 10)) {
+					snprintf(date, sizeof(date), "%s", web_s(m, "starts_at"));
+					day = date;
+					body = web_s(json_object_get(m, "body"), "name");
+					title = web_s(it, "title");
+					html_f(&w->h, "<p class=\"notice\">Beslutet i punkt %s, ”%s”, vid "
+						      "mötet %s med %s.</p>\n",
+					       web_s(it, "number"), title, date, body);
+				}
+	}
+	web_form(w, "/styrning/andringslogg#for-in", false);
+	if (day) {
+		html_f(&w->h, "<input type=\"hidden\" name=\"mote\" value=\"%s\">\n"
+			      "<input type=\"hidden\" name=\"arende\" value=\"%s\">\n",
+		       meeting, item);
+	}
+	web_input(w, "beslutad", "Beslutsdatum", "date", web_field(w, "beslutad") ? NULL : day, true,
+		  NULL);
 	web_input(w, "galler", "Gäller från", "date", NULL, false, "Tomt: från beslutsdagen.");
-	web_input(w, "organ", "Beslutande organ", "text", NULL, true, NULL);
-	web_input(w, "rubrik", "Rubrik (specifikation och avsnitt)", "text", NULL, true, NULL);
+	web_input(w, "organ", "Beslutande organ", "text", web_field(w, "organ") ? NULL : body, true,
+		  NULL);
+	web_input(w, "rubrik", "Rubrik (specifikation och avsnitt)", "text",
+		  web_field(w, "rubrik") ? NULL : title, true, NULL);
 	/* Not "avsnitt": the form that shows a section's text beside it has that field. */
 	web_input(w, "beslutsavsnitt", "Avsnitt", "text", NULL, false, "Till exempel B3:1");
-	web_input(w, "ursprunglig", "Ursprunglig text", "text", NULL, false, NULL);
-	web_input(w, "ny", "Ny text", "text", NULL, false, NULL);
-	web_input(w, "parameter", "Regelparameter som ändras", "text", NULL, false,
-		  "Till exempel lead_time_working_days (se Regler)");
+	web_textarea(w, "ursprunglig", "Ursprunglig text", false, NULL);
+	web_textarea(w, "ny", "Ny text", false, NULL);
+	web_param_select(w, "parameter", "Regel som ändras", "Ingen (bara texten ändras)");
 	web_input(w, "varde", "Nytt värde", "text", NULL, false, "Till exempel 3");
 	web_form_end(w, "För in beslutet");
+	json_decref(m);
 }
 
 static int change_log_page(struct web_ctx *w, unsigned status)
@@ -1288,7 +1326,7 @@ int page_governance_change_log_post(struct web_ctx *w)
 {
 	const char *map[] = { "decided_on", "beslutad", "effective_on", "galler", "body", "organ",
 			      "heading", "rubrik", "section", "beslutsavsnitt", "parameters", "parameter",
-			      NULL };
+			      "item_id", "parameter", NULL };
 	const char *names[][2] = { { "decided_on", "beslutad" }, { "effective_on", "galler" },
 				   { "body", "organ" }, { "heading", "rubrik" },
 				   { "section", "beslutsavsnitt" }, { "original_text", "ursprunglig" },
@@ -1305,11 +1343,14 @@ int page_governance_change_log_post(struct web_ctx *w)
 	if (param && *param) {
 		if (!value || !*value) {
 			json_decref(body);
-			web_error(w, "varde", "Ange parameterns nya värde.");
+			web_error(w, "varde", "Ange regelns nya värde.");
 			return change_log_page(w, 400);
 		}
 		json_object_set_new(body, "parameters", json_pack("{s:s}", param, value));
 	}
+	if (web_field(w, "arende") && strtoll(web_field(w, "arende"), NULL, 10) > 0)
+		json_object_set_new(body, "item_id",
+				    json_integer(strtoll(web_field(w, "arende"), NULL, 10)));
 	status = web_api(w, "POST", "/api/change-log", NULL, body, &out);
 	if (status != 201) {
 		web_problem(w, out, map);
@@ -1562,7 +1603,7 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 			"föreslaget värde på en regelparameter och jämför nyckeltalen med reglerna som "
 			"gällde.</p>\n");
 	web_form(w, "/styrning/vad-hander-om", false);
-	web_param_select(w, "parameter", "Regel", NULL);
+	web_param_select(w, "parameter", "Regel", "Välj en regel");
 	web_input(w, "varde", "Föreslaget värde", "text", NULL, true, "Till exempel 3");
 	web_input(w, "fran", "Från", "date", NULL, true, NULL);
 	web_input(w, "till", "Till och med", "date", NULL, true, "Perioden ska ha passerat.");

@@ -372,20 +372,20 @@ void web_field_error(struct web_ctx *w, const char *name)
 		       name, e);
 }
 
-void web_input(struct web_ctx *w, const char *name, const char *label, const char *type,
-	       const char *value, bool required, const char *hint)
+/* A field's label, hint and error, before its control. */
+static void field_start(struct web_ctx *w, const char *name, const char *label, const char *hint,
+			const char *e)
 {
-	const char *e = web_error_for(w, name);
-
-	if (!value)
-		value = web_field(w, name);
 	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
 	       name, label);
 	if (hint)
 		html_f(&w->h, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", name, hint);
 	web_field_error(w, name);
-	html_f(&w->h, "<input id=\"%s\" name=\"%s\" type=\"%s\" value=\"%s\"%s", name, name, type,
-	       value ? value : "", required ? " required" : "");
+}
+
+/* The control's attributes that tie it to its hint and error. */
+static void field_aria(struct web_ctx *w, const char *name, const char *hint, const char *e)
+{
 	if (hint || e) {
 		html_lit(&w->h, " aria-describedby=\"");
 		if (hint)
@@ -398,7 +398,32 @@ void web_input(struct web_ctx *w, const char *name, const char *label, const cha
 	}
 	if (e)
 		html_lit(&w->h, " aria-invalid=\"true\"");
+}
+
+void web_input(struct web_ctx *w, const char *name, const char *label, const char *type,
+	       const char *value, bool required, const char *hint)
+{
+	const char *e = web_error_for(w, name);
+
+	if (!value)
+		value = web_field(w, name);
+	field_start(w, name, label, hint, e);
+	html_f(&w->h, "<input id=\"%s\" name=\"%s\" type=\"%s\" value=\"%s\"%s", name, name, type,
+	       value ? value : "", required ? " required" : "");
+	field_aria(w, name, hint, e);
 	html_lit(&w->h, ">\n</div>\n");
+}
+
+void web_textarea(struct web_ctx *w, const char *name, const char *label, bool required,
+		  const char *hint)
+{
+	const char *e = web_error_for(w, name), *value = web_field(w, name);
+
+	field_start(w, name, label, hint, e);
+	html_f(&w->h, "<textarea id=\"%s\" name=\"%s\" rows=\"5\"%s", name, name,
+	       required ? " required" : "");
+	field_aria(w, name, hint, e);
+	html_f(&w->h, ">%s</textarea>\n</div>\n", value ? value : "");
 }
 
 void web_select(struct web_ctx *w, const char *name, const char *label,
@@ -421,19 +446,19 @@ void web_select(struct web_ctx *w, const char *name, const char *label,
 	html_lit(&w->h, "</select>\n</div>\n");
 }
 
-void web_param_select(struct web_ctx *w, const char *name, const char *label, const char *selected)
+void web_param_select(struct web_ctx *w, const char *name, const char *label, const char *none)
 {
 	const char *opts[2 * P__COUNT + 3];
 	size_t n = 0;
 
 	opts[n++] = "";
-	opts[n++] = "Välj en regel";
+	opts[n++] = none;
 	for (int id = 0; id < P__COUNT; id++) {
 		opts[n++] = param_def((enum param_id)id)->key;
 		opts[n++] = web_param_sv(param_def((enum param_id)id)->key);
 	}
 	opts[n] = NULL;
-	web_select(w, name, label, opts, selected);
+	web_select(w, name, label, opts, NULL);
 }
 
 /* ---- Formatting ---- */

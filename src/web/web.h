@@ -114,8 +114,12 @@ void web_input(struct web_ctx *w, const char *name, const char *label, const cha
 /* A <select>: options are pairs of value and text ending with NULL. */
 void web_select(struct web_ctx *w, const char *name, const char *label,
 		const char *const *options, const char *selected);
-/* A <select> of the rule parameters by their Swedish names (values: their keys). */
-void web_param_select(struct web_ctx *w, const char *name, const char *label, const char *selected);
+/* A <select> of the rule parameters by their Swedish names (values: their keys); none is the text
+ * of the first choice, which has no value. */
+void web_param_select(struct web_ctx *w, const char *name, const char *label, const char *none);
+/* A labelled <textarea> of five rows, keeping the submitted text. */
+void web_textarea(struct web_ctx *w, const char *name, const char *label, bool required,
+		  const char *hint);
 /* The error message of a field, if any (id "NAME-fel"), for custom controls. */
 void web_field_error(struct web_ctx *w, const char *name);
 

@@ -213,4 +213,20 @@ check "a decision date in the future is refused" "422 decided_in_future decided_
 code=$(post sekreterare /styrning/andringslogg beslutad=2026-12-10 organ="Ledningsrådet för hjälpmedel" rubrik="Specifikation B 3:1" | cut -d' ' -f1)
 check "… also on the page" "422" "$code"
 check_grep "… next to the date, in Swedish" "<p class=\"field-error\" id=\"beslutad-fel\"><span class=\"sr\">Fel: </span>Beslutsdatum 2026-12-10 ligger i framtiden; ett beslut förs in i ändringsloggen när det har fattats (i dag är det 2026-11-23)\." "$TMP/page.html"
+check "the form offers the rule changed by its Swedish name, not its key" "yes 0" \
+	"$(grep -q '<option value="lead_time_working_days">Leveranstid, arbetsdagar efter mottagningsdagen</option>' "$TMP/page.html" && echo yes) $(text | grep -c 'lead_time_working_days')"
+check "the texts are written in boxes of several lines" "2" \
+	"$(grep -c '<textarea id="\(ursprunglig\|ny\)" name="\(ursprunglig\|ny\)" rows="5"' "$TMP/page.html")"
+code=$(post sekreterare /styrning/andringslogg beslutad=2024-10-24 organ="Ledningsrådet för hjälpmedel" rubrik="Specifikation B 3:1" parameter=lead_time_working_days varde=3)
+check "a rule change that cites no decision is refused next to the rule, in Swedish" "422 yes 0" \
+	"$(echo $code) $(grep -q 'id="parameter-fel"><span class="sr">Fel: </span>En ändring av en regel ska hänvisa till beslutspunkten' "$TMP/page.html" && echo yes) $(text | grep -c 'item_id')"
+check "a decided item of the council links to the change-log form" "200 1" \
+	"$(page sekreterare /styrning/moten/1) $(grep -c 'href="/styrning/andringslogg?mote=1&amp;arende=4#for-in"' "$TMP/page.html")"
+check "… which the item's meeting, body and title fill" "200 yes yes yes" \
+	"$(page sekreterare '/styrning/andringslogg?mote=1&arende=4') $(grep -q 'id="beslutad" name="beslutad" type="date" value="2024-10-24"' "$TMP/page.html" && echo yes) $(grep -q 'id="organ" name="organ" type="text" value="Ledningsrådet för hjälpmedel"' "$TMP/page.html" && echo yes) $(grep -q 'name="arende" value="4"' "$TMP/page.html" && echo yes)"
+code=$(post sekreterare /styrning/andringslogg mote=1 arende=4 beslutad=2024-10-24 galler=2027-03-01 organ="Ledningsrådet för hjälpmedel" rubrik="Specifikation B 3:1" beslutsavsnitt=B3:1 parameter=lead_time_working_days varde=3 "ny=Samtliga beställningar ska levereras inom 3 arbetsdagar.
+Beställningsdagen är dag 0.")
+check "a decision changing the lead time, chosen by name, is entered from its item" "303 /styrning/andringslogg" "$code"
+check "… and is the rule from its day on" "3" \
+	"$(req sekreterare GET '/api/rules?on=2027-03-02' | cut -d' ' -f2- | json '[p["value"] for s in d["sections"] for p in s["parameters"] if p["key"]=="lead_time_working_days"][0]')"
 done_testing

@@ -131,7 +131,7 @@ check "a form posted anyway is refused with the rule" "422 yes" \
 	"$(post forskrivare /patienter/1/bestall -d "rad=$orderable" -d "antal-$orderable=1" -d typ=acute -d leverans=home) $(main_text | grep -q 'kundtjänst.*(Beställningsrätt, beslut 2024-10-24)' && echo yes)"
 keep bestall-forskrivare-fel
 check "the municipal prescriber keeps the order form (municipal housing)" "200 yes" \
-	"$(get kommunforskrivare "/patienter/$(db "SELECT id FROM patients WHERE municipality = 'Borås' AND municipal_housing = 1 ORDER BY id LIMIT 1")/bestall") $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes)"
+	"$(get kommunforskrivare "/patienter/$(db "SELECT p.id FROM patients p JOIN prescriptions r ON r.patient_id = p.id JOIN prescription_items i ON i.prescription_id = r.id WHERE p.municipality = 'Borås' AND p.municipal_housing = 1 AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= '2026-11-23' AND coalesce(i.next_earliest, '') <= '2026-11-23' ORDER BY p.id LIMIT 1")/bestall") $(grep -q '<select id="typ" name="typ"' "$TMP/page.html" && echo yes)"
 
 check "customer service's order form asks who and why" "200 yes yes" \
 	"$(get kundtjanst /patienter/1/bestall) $(grep -q '<select id="bestallare"' "$TMP/page.html" && echo yes) $(grep -q 'id="skal"' "$TMP/page.html" && echo yes)"
