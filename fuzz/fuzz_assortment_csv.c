@@ -186,9 +186,14 @@ static void on_progress(void *ctx, size_t rows, size_t bytes, size_t total)
 
 static bool known_column(const char *c)
 {
+	/* Errors name a column in the language of the file's header (issue 20): English, or
+	 * Swedish (also when the header names no column at all). */
 	static const char *const names[] = { "", "article_number", "name", "area", "unit",
 					     "package_size", "supplier", "stocked",
-					     "acute_assortment", "special", "price", "price_from" };
+					     "acute_assortment", "special", "price", "price_from",
+					     "artikelnummer", "namn", "område", "enhet",
+					     "förpackningsstorlek", "leverantör", "lagerlagd",
+					     "akutsortiment", "specialprodukt", "pris", "pris_från" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(c, names[i]) == 0)
