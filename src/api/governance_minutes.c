@@ -179,28 +179,6 @@ static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 	return true;
 }
 
-/* The body's rule for approving minutes ("chair", "chair_and_other_party", "secretary",
- * "next_meeting"). */
-static enum lmn_rc approval_rule(struct api_ctx *ctx, int64_t meeting_id, char rule[32])
-{
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
-				    "WHERE mt.id = $1",
-				    &st, &ctx->err);
-
-	snprintf(rule, 32, "chair");
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, meeting_id);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		snprintf(rule, 32, "%s", db_col_text(st, 0));
-	db_done(st);
-	return rc;
-}
-
 /* As what a person's approval counts under the rule: "chair", "other_party" (an appointed
  * member of the party that does not hold the chair), "seat" (anyone with a seat, where the
  * rule asks no more), or NULL when it does not count. */
@@ -245,7 +223,7 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 	*complete = false;
 	if (rc != LMN_OK)
 		return rc;
-	if ((rc = approval_rule(ctx, meeting_id, rule)) == LMN_OK)
+	if ((rc = gov_store_approval_rule(ctx->c, meeting_id, rule, &ctx->err)) == LMN_OK)
 		rc = gov_store_approvals(ctx->c, minutes_id, &a, &na, &ctx->err);
 	if (rc != LMN_OK) {
 		gov_meeting_release(&m);
@@ -453,7 +431,7 @@ int minutes_approve(struct api_ctx *ctx)
 				   (long long)r.version);
 	if ((rc = gov_store_meeting(ctx->c, r.meeting_id, &m, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if ((rc = approval_rule(ctx, r.meeting_id, rule)) != LMN_OK) {
+	if ((rc = gov_store_approval_rule(ctx->c, r.meeting_id, rule, &ctx->err)) != LMN_OK) {
 		gov_meeting_release(&m);
 		return api_fail(ctx, rc);
 	}

@@ -407,6 +407,27 @@ enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id, int64_t per
 	return db_run(st, err);
 }
 
+enum lmn_rc gov_store_approval_rule(struct db_conn *c, int64_t meeting_id, char rule[32],
+				    struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
+				    "WHERE mt.id = $1",
+				    &st, err);
+
+	snprintf(rule, 32, "chair");
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		snprintf(rule, 32, "%s", db_col_text(st, 0));
+	db_done(st);
+	return rc;
+}
+
 void gov_approvals_release(struct gov_approval *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

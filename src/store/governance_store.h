@@ -51,6 +51,11 @@ LMN_MUST_USE enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id
 					   int64_t person_id, const char *at, const char *how,
 					   struct lmn_err *err);
 
+/* The rule of the meeting's body for approving its minutes ("chair", "chair_and_other_party",
+ * "secretary", "next_meeting"); "chair" when the meeting is not found. */
+LMN_MUST_USE enum lmn_rc gov_store_approval_rule(struct db_conn *c, int64_t meeting_id,
+						 char rule[32], struct lmn_err *err);
+
 /* The approvals of minutes, oldest first; release with gov_approvals_release. */
 struct gov_approval {
 	int64_t person_id;
