@@ -1361,11 +1361,30 @@ int page_governance_change_log_post(struct web_ctx *w)
 	return web_redirect(w, "/styrning/andringslogg");
 }
 
+/* The options of a <select> (web_select) from a list of objects with "id" and "name": at most max
+ * of them, ids written in ids; opts needs 2 * max + 1 places. Returns how many. */
+static size_t id_name_options(json_t *list, const char **opts, char (*ids)[24], size_t max)
+{
+	json_t *o;
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, o) {
+		if (n == max)
+			break;
+		snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(o, "id"));
+		opts[2 * n] = ids[n];
+		opts[2 * n + 1] = web_s(o, "name");
+		n++;
+	}
+	opts[2 * n] = NULL;
+	return n;
+}
+
 /* A body's seats with who holds them and for which term; the secretary fills a vacant seat and
  * ends a term (asked first). */
 static void seats_section(struct web_ctx *w, int64_t body)
 {
-	json_t *b = NULL, *people = NULL, *s, *p;
+	json_t *b = NULL, *people = NULL, *s;
 	char path[64], when[48], to[48];
 	const char *opts[2 * 200 + 1];
 	char ids[200][24];
@@ -1376,16 +1395,9 @@ static void seats_section(struct web_ctx *w, int64_t body)
 		json_decref(b);
 		return;
 	}
+	opts[0] = NULL;
 	if (is_secretary(w) && web_api(w, "GET", "/api/people", NULL, NULL, &people) == 200)
-		json_array_foreach(json_object_get(people, "people"), i, p) {
-			if (n == 200)
-				break;
-			snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(p, "id"));
-			opts[2 * n] = ids[n];
-			opts[2 * n + 1] = web_s(p, "name");
-			n++;
-		}
-	opts[2 * n] = NULL;
+		n = id_name_options(json_object_get(people, "people"), opts, ids, 200);
 	web_when(when, web_s(b, "on"));
 	html_f(&w->h, "<h2 id=\"platser\">Platser och mandatperioder</h2>\n");
 	if (web_query(w, "mandat")) {
@@ -1690,18 +1702,8 @@ static void meeting_form(struct web_ctx *w, json_t *bodies)
 	static const char *const forms[] = { "digital", "digitalt", "in_person", "fysiskt möte", NULL };
 	const char *opts[2 * 32 + 1];
 	char ids[32][24];
-	size_t i, n = 0;
-	json_t *b;
 
-	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
-		if (n == 32)
-			break;
-		snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(b, "id"));
-		opts[2 * n] = ids[n];
-		opts[2 * n + 1] = web_s(b, "name");
-		n++;
-	}
-	opts[2 * n] = NULL;
+	id_name_options(json_object_get(bodies, "bodies"), opts, ids, 32);
 	html_lit(&w->h, "<h2>Nytt möte</h2>\n");
 	web_form(w, "/styrning/moten", false);
 	web_select(w, "organ", "Organ", opts, NULL);
