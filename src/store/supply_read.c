@@ -199,8 +199,7 @@ enum lmn_rc order_items_of_patient(struct db_conn *c, int64_t patient_id, int64_
 
 	rc = db_prepare(c,
 			"SELECT l.id, o.id, l.prescription_item_id, l.quantity, o.received_day, "
-			"coalesce((SELECT min(substr(s.delivered_at, 1, 10)) FROM shipments s "
-			"WHERE s.order_id = o.id AND s.delivered_at IS NOT NULL), ''), "
+			"coalesce(o.first_delivered, ''), "
 			"a.article_number, a.name, a.area, a.unit, a.package_size, a.active, "
 			PRICE_ON("a.id", "o.received_day") ", o.delivery_method, "
 			"coalesce(o.delivery_alternative_id, (SELECT min(d.id) FROM delivery_alternatives d "

@@ -746,8 +746,18 @@ def prescriptions_and_points(p1):
     for v in (1, 2):
         what = "GetMedicalSupplyPrescriptions %d.0 for patient 1" % v
         validate_request(t, what, get_rx(v, PIN1), GET_RX, v)
-        sid, items, _ = get_items(what, v, PIN1)
+        sid, items, past = get_items(what, v, PIN1)
         got[v] = items
+        # The past order items' delivered dates: the day of each order's first delivered
+        # shipment, none before it is delivered.
+        want = {str(line): day for line, day in wd.sql(
+            "SELECT l.id, (SELECT min(substr(s.delivered_at, 1, 10)) FROM shipments s "
+            "WHERE s.order_id = o.id AND s.delivered_at IS NOT NULL) FROM orders o "
+            "JOIN order_lines l ON l.order_id = o.id WHERE o.patient_id = 1 "
+            "AND o.status <> 'cancelled' AND o.received_day >= ?", (days_before(TODAY, 366),))}
+        t.check("%s: each past order item's DeliveredDate is its first delivery's day" % what,
+                want, {o["id"]: o["delivered"] for o in past})
+        t.ok(any(want.values()), "%s: patient 1 has delivered order items" % what, want)
         compare_with_api(t, what, items, j1, pin=PIN1, got_pin=sid)
         t.ok(any(i["status"] == "AKTIV" for i in items), "%s: an active item is AKTIV" % what,
              [(i["id"], i["status"]) for i in items])
