@@ -30,9 +30,9 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_NOW "2026-11-23T10:00"
+#define FUZZ_NOW     "2026-11-23T10:00"
 #define HEADER_BYTES 5
-#define MAX_IDS 24
+#define MAX_IDS	     24
 
 /* ---- Argon2id stand-in ----
  * Every sign-in and every user created with a password would spend 64 MiB and tens of
@@ -68,12 +68,12 @@ int crypto_pwhash_str_verify(const char str[crypto_pwhash_STRBYTES], const char 
 /* ---- State set up once ---- */
 
 static const char *const usernames[] = {
-	"patient", "ombud", "forskrivare", "dietist", "kommunforskrivare", "kommunbestallare",
-	"kundtjanst", "distributor", "admin",
+	"patient",	    "ombud",	  "forskrivare", "dietist", "kommunforskrivare",
+	"kommunbestallare", "kundtjanst", "distributor", "admin",
 };
-#define NUSERS (sizeof(usernames) / sizeof(usernames[0]))
-#define CUSTOMER_SERVICE 6 /* usernames[6] */
-#define NCALLERS (1 + NUSERS + 2) /* none, the users, an unknown token, another scheme */
+#define NUSERS		 (sizeof(usernames) / sizeof(usernames[0]))
+#define CUSTOMER_SERVICE 6		  /* usernames[6] */
+#define NCALLERS	 (1 + NUSERS + 2) /* none, the users, an unknown token, another scheme */
 
 static struct params rules;
 static bool trace; /* FUZZ_API_TRACE=1: one line per request and its status on stderr */
@@ -126,9 +126,9 @@ static struct id_list {
 static struct {
 	const char *caller, *method, *path, *idem, *body;
 	size_t body_len;
-	size_t who;     /* the caller's number (byte 0) */
+	size_t who;	/* the caller's number (byte 0) */
 	int shared_key; /* which of the shared Idempotency-Keys, or -1 */
-	int64_t id[2];  /* the {id} segments, 0 where none */
+	int64_t id[2];	/* the {id} segments, 0 where none */
 } cur;
 
 /* The order each caller placed with each shared Idempotency-Key: a retry must answer with it. */
@@ -204,8 +204,12 @@ static const char *lookup(void *conn, enum http_lookup kind, const char *key)
 static void serve(const char *method, const char *path, struct conn *c, const char *body,
 		  size_t len, struct http_resp *resp)
 {
-	struct http_req req = { .method = method, .path = path, .body = body, .body_len = len,
-				.lookup = lookup, .conn = c };
+	struct http_req req = { .method = method,
+				.path = path,
+				.body = body,
+				.body_len = len,
+				.lookup = lookup,
+				.conn = c };
 
 	/* As http/server.c: a handler that sends nothing leaves this 500. */
 	memset(resp, 0, sizeof(*resp));
@@ -381,7 +385,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static const struct id_list *list_for(const char *segment, size_t len)
 {
 	for (size_t i = 0; i < NLISTS; i++)
-		if (strlen(id_lists[i].segment) == len && memcmp(id_lists[i].segment, segment, len) == 0)
+		if (strlen(id_lists[i].segment) == len &&
+		    memcmp(id_lists[i].segment, segment, len) == 0)
 			return &id_lists[i];
 	return NULL;
 }
@@ -461,7 +466,8 @@ static void check_success(const struct post_route *p, const struct http_resp *re
 	if (resp->status == 201 && id <= 0)
 		die_resp(resp, "created without a positive id");
 	if (p->r->fn == orders_create) {
-		int64_t *known = cur.shared_key >= 0 ? &keyed_orders[cur.who][cur.shared_key] : NULL;
+		int64_t *known =
+			cur.shared_key >= 0 ? &keyed_orders[cur.who][cur.shared_key] : NULL;
 
 		v = json_object_get(body, "patient_id");
 		if (!json_is_integer(v) || json_integer_value(v) != cur.id[0])
@@ -485,7 +491,8 @@ static void check_response(const struct post_route *p, const struct http_resp *r
 	if (resp->body.failed)
 		die_resp(resp, "the answer's buffer failed");
 	if (resp->status == 500)
-		die_resp(resp, resp->body.len ? "status 500" : "status 500: the handler sent no answer");
+		die_resp(resp,
+			 resp->body.len ? "status 500" : "status 500: the handler sent no answer");
 	if (!documented(p, resp->status))
 		die_resp(resp, "a status the OpenAPI document does not list for this operation");
 	if (resp->nheaders < 0 || resp->nheaders > HTTP_MAX_HEADERS)
@@ -503,7 +510,8 @@ static void check_response(const struct post_route *p, const struct http_resp *r
 		die_resp(resp, "no Content-Type");
 	body = json_loadb(resp->body.data, resp->body.len, JSON_REJECT_DUPLICATES, &je);
 	if (!json_is_object(body))
-		die_resp(resp, body ? "the body is JSON but not an object" : "the body is not JSON");
+		die_resp(resp,
+			 body ? "the body is JSON but not an object" : "the body is not JSON");
 	if (resp->status >= 400) {
 		/* RFC 9457 as respond.c writes it. */
 		if (strcmp(resp->type, "application/problem+json") != 0)
@@ -515,9 +523,11 @@ static void check_response(const struct post_route *p, const struct http_resp *r
 		v = json_object_get(body, "status");
 		if (!json_is_integer(v) || json_integer_value(v) != (json_int_t)resp->status)
 			die_resp(resp, "a problem whose status differs from the answer's");
-		if ((v = json_object_get(body, "code")) && (!json_is_string(v) || !*json_string_value(v)))
+		if ((v = json_object_get(body, "code")) &&
+		    (!json_is_string(v) || !*json_string_value(v)))
 			die_resp(resp, "a problem with an empty code");
-		if ((v = json_object_get(body, "field")) && (!json_is_string(v) || !*json_string_value(v)))
+		if ((v = json_object_get(body, "field")) &&
+		    (!json_is_string(v) || !*json_string_value(v)))
 			die_resp(resp, "a problem with an empty field");
 	} else {
 		if (strcmp(resp->type, "application/json") != 0)
@@ -537,9 +547,10 @@ static void restore_callers(void)
 
 	if (db_acquire(db, &c, &err) != LMN_OK)
 		die("db_acquire", err.message);
-	if (db_prepare(c,
-		       "UPDATE users SET active = 1 WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		       &st, &err) != LMN_OK)
+	if (db_prepare(
+		    c,
+		    "UPDATE users SET active = 1 WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		    &st, &err) != LMN_OK)
 		die("restore users", err.message);
 	for (size_t i = 0; i < NUSERS; i++)
 		db_bind_int(st, (int)i + 1, user_ids[i]);

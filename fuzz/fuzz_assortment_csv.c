@@ -66,7 +66,8 @@ static bool o_field(struct oracle *o)
 				o->pos++;
 				break;
 			}
-			if (c == '\n' || (c == '\r' && (o->pos + 1 >= o->len || o->s[o->pos + 1] != '\n')))
+			if (c == '\n' ||
+			    (c == '\r' && (o->pos + 1 >= o->len || o->s[o->pos + 1] != '\n')))
 				o->line++;
 			o->field[o->flen++] = c;
 			o->pos++;
@@ -152,7 +153,8 @@ static void check_reader(const char *s, size_t len)
 			if (rec->nfields != n)
 				die("reader", "field count differs from the oracle's");
 		} else {
-			if (rc != LMN_EINVAL || err.message[0] == '\0' || strncmp(err.message, "rad ", 4))
+			if (rc != LMN_EINVAL || err.message[0] == '\0' ||
+			    strncmp(err.message, "rad ", 4))
 				die("reader", "refusal without a message naming the line");
 			if (r.err_line < rec->line)
 				die("reader", "error line before the record");
@@ -188,12 +190,29 @@ static bool known_column(const char *c)
 {
 	/* Errors name a column in the language of the file's header (issue 20): English, or
 	 * Swedish (also when the header names no column at all). */
-	static const char *const names[] = { "", "article_number", "name", "area", "unit",
-					     "package_size", "supplier", "stocked",
-					     "acute_assortment", "special", "price", "price_from",
-					     "artikelnummer", "namn", "område", "enhet",
-					     "förpackningsstorlek", "leverantör", "lagerlagd",
-					     "akutsortiment", "specialprodukt", "pris", "pris_från" };
+	static const char *const names[] = { "",
+					     "article_number",
+					     "name",
+					     "area",
+					     "unit",
+					     "package_size",
+					     "supplier",
+					     "stocked",
+					     "acute_assortment",
+					     "special",
+					     "price",
+					     "price_from",
+					     "artikelnummer",
+					     "namn",
+					     "område",
+					     "enhet",
+					     "förpackningsstorlek",
+					     "leverantör",
+					     "lagerlagd",
+					     "akutsortiment",
+					     "specialprodukt",
+					     "pris",
+					     "pris_från" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(c, names[i]) == 0)
@@ -217,8 +236,9 @@ static void check_text(const char *s, size_t cap, bool number)
 
 		if (c < 0x20 || c == 0x7F)
 			die("row", "control character in a text");
-		if (number && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-				(c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '/' || c == '_'))
+		if (number &&
+		    !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '-' || c == '.' || c == '/' || c == '_'))
 			die("row", "article number with a character outside its set");
 	}
 }
@@ -228,7 +248,8 @@ static void check_mapping(const char *s, size_t len, lmn_day default_from)
 	struct assortment_import imp;
 	struct progress p = { 0, 0, len, 0 };
 	struct assortment_options opt = { .default_price_from = default_from,
-					  .progress = on_progress, .progress_ctx = &p,
+					  .progress = on_progress,
+					  .progress_ctx = &p,
 					  .progress_every = 7 };
 	struct lmn_err err;
 	enum lmn_rc rc;
@@ -313,7 +334,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++)
-		if (area_register(areas[i][0], strlen(areas[i][0]), areas[i][1], NULL, &err) != LMN_OK)
+		if (area_register(areas[i][0], strlen(areas[i][0]), areas[i][1], NULL, &err) !=
+		    LMN_OK)
 			die("area_register", err.message);
 	areas_set_listed();
 	return 0;

@@ -116,7 +116,8 @@ static void stream(const uint8_t *data, size_t size)
 	char *out;
 	long nl = 0;
 
-	if (ftruncate(in_fd, 0) != 0 || ftruncate(out_fd, 0) != 0 || lseek(out_fd, 0, SEEK_SET) != 0)
+	if (ftruncate(in_fd, 0) != 0 || ftruncate(out_fd, 0) != 0 ||
+	    lseek(out_fd, 0, SEEK_SET) != 0)
 		die("ftruncate", strerror(errno));
 	if (size > 0 && pwrite(in_fd, data, size, 0) != (ssize_t)size)
 		die("pwrite", strerror(errno));

@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void die(const char *what, enum ms_interaction kind, int version, size_t n)
 {
-	fprintf(stderr, "fuzz_soap: %s v%d: %s (input of %zu bytes)\n",
-		ms_interaction_name(kind), version, what, n);
+	fprintf(stderr, "fuzz_soap: %s v%d: %s (input of %zu bytes)\n", ms_interaction_name(kind),
+		version, what, n);
 	abort();
 }
 

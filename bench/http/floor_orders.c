@@ -42,17 +42,19 @@ static const char *const sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_PATIENT] = "SELECT address, postal_code, city, coalesce(phone, '') FROM patients "
 		      "WHERE id = ?1",
-	[S_ORDER] = "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		    "entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		    "delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		    "delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-		    "idempotency_key, idempotency_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+	[S_ORDER] =
+		"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
+		"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
+		"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
+		"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
+		"idempotency_key, idempotency_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 	[S_LINE] = "INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
 		   "prev_next_earliest) VALUES (?1, (SELECT article_id FROM prescription_items "
 		   "WHERE id = ?2), ?2, ?3, ?4)",
-	[S_ITEM] = "UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining - 1, "
-		   "next_earliest = ?2 WHERE id = ?1",
+	[S_ITEM] =
+		"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining - 1, "
+		"next_earliest = ?2 WHERE id = ?1",
 	[S_ACCESS] = "INSERT INTO access_log (at, user_id, role, patient_id, action, what) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_COMMIT] = "COMMIT",
@@ -100,8 +102,8 @@ static bool place(sqlite3 *db, sqlite3_stmt **st, const struct target *t, int64_
 	sqlite3_bind_text(st[S_ORDER], 9, day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st[S_ORDER], 10, day, -1, SQLITE_STATIC); /* a due date's length */
 	sqlite3_bind_text(st[S_ORDER], 11, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 12, "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2024-10-24", -1,
-			  SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], 12, "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2024-10-24",
+			  -1, SQLITE_STATIC);
 	sqlite3_bind_text(st[S_ORDER], 13, "home", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st[S_ORDER], 14, address, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st[S_ORDER], 15, postal, -1, SQLITE_TRANSIENT);
@@ -177,28 +179,32 @@ int main(int argc, char **argv)
 	fclose(f);
 	if (!ntargets || !(samples = malloc(MAX_SAMPLES * sizeof(*samples))))
 		goto out;
-	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK)
 		goto db_fail;
 	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_exec(db,
-			 nosync ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
-				: "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
-			 NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(
+		    db,
+		    nosync ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
+			   : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
+		    NULL, NULL, NULL) != SQLITE_OK)
 		goto db_fail;
 	for (int s = 0; s < S__COUNT; s++)
-		if (sqlite3_prepare_v3(db, sql[s], -1, SQLITE_PREPARE_PERSISTENT, &st[s], NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v3(db, sql[s], -1, SQLITE_PREPARE_PERSISTENT, &st[s], NULL) !=
+		    SQLITE_OK)
 			goto db_fail;
 	{
 		sqlite3_stmt *u;
-		if (sqlite3_prepare_v2(db, "SELECT id FROM users WHERE username = 'kundtjanst'", -1, &u,
-				       NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, "SELECT id FROM users WHERE username = 'kundtjanst'", -1,
+				       &u, NULL) != SQLITE_OK)
 			goto db_fail;
 		if (sqlite3_step(u) == SQLITE_ROW)
 			user = sqlite3_column_int64(u, 0);
 		sqlite3_finalize(u);
 	}
 	/* The benchmark's clock: LMN_NOW as the server reads it (only the date part matters here). */
-	snprintf(now, sizeof(now), "%.16s:00+01:00", fixed && strlen(fixed) >= 16 ? fixed : "2026-11-23T10:00");
+	snprintf(now, sizeof(now), "%.16s:00+01:00",
+		 fixed && strlen(fixed) >= 16 ? fixed : "2026-11-23T10:00");
 	snprintf(day, sizeof(day), "%.10s", now);
 
 	t0 = now_ns();

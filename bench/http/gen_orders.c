@@ -25,7 +25,7 @@
 #include "util/clock.h"
 #include "util/localtime.h"
 
-#define BATCH 50000 /* orders per transaction */
+#define BATCH	     50000 /* orders per transaction */
 #define MAX_ARTICLES 1024
 
 struct gen {
@@ -33,7 +33,7 @@ struct gen {
 	struct params p;
 	struct clock_now now;
 	uint64_t rng;
-	int64_t cs_user;  /* the customer-service user that enters orders and owns the token */
+	int64_t cs_user; /* the customer-service user that enters orders and owns the token */
 	int64_t articles[MAX_ARTICLES];
 	int narticles;
 	struct lmn_err err;
@@ -59,8 +59,12 @@ static enum lmn_rc run(struct gen *g, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (int i = 1; fmt[i - 1]; i++) {
 		switch (fmt[i - 1]) {
-		case 't': db_bind_text(st, i, va_arg(ap, const char *)); break;
-		case 'i': db_bind_int(st, i, va_arg(ap, int64_t)); break;
+		case 't':
+			db_bind_text(st, i, va_arg(ap, const char *));
+			break;
+		case 'i':
+			db_bind_int(st, i, va_arg(ap, int64_t));
+			break;
 		default:
 			(void)va_arg(ap, const void *);
 			db_bind_null(st, i);
@@ -71,11 +75,11 @@ static enum lmn_rc run(struct gen *g, const char *sql, const char *fmt, ...)
 	return db_run(st, &g->err);
 }
 
-#define TRY(x)                                 \
-	do {                                   \
-		enum lmn_rc rc_ = (x);         \
-		if (rc_ != LMN_OK)             \
-			return rc_;            \
+#define TRY(x)                         \
+	do {                           \
+		enum lmn_rc rc_ = (x); \
+		if (rc_ != LMN_OK)     \
+			return rc_;    \
 	} while (0)
 
 /* A coordination number (samordningsnummer: day of birth + 60) with a correct check digit. The
@@ -124,10 +128,12 @@ static enum lmn_rc load_reference(struct gen *g)
 	return rc;
 }
 
-static const char *const given[] = { "Alva", "Bertil", "Cecilia", "Dag", "Edit", "Folke", "Greta",
-				     "Hugo", "Iris", "Jon", "Klara", "Leif", "Märta", "Nils" };
-static const char *const family[] = { "Benchsson", "Lastberg", "Mätström", "Provgren",
-				      "Körnstedt", "Taktdal", "Flödesdotter", "Tidmark" };
+static const char *const given[] = {
+	"Alva", "Bertil", "Cecilia", "Dag",   "Edit", "Folke", "Greta",
+	"Hugo", "Iris",	  "Jon",     "Klara", "Leif", "Märta", "Nils"
+};
+static const char *const family[] = { "Benchsson", "Lastberg", "Mätström",     "Provgren",
+				      "Körnstedt", "Taktdal",  "Flödesdotter", "Tidmark" };
 static const char *const towns[] = { "Borås", "Skövde", "Trollhättan", "Lerum", "Göteborg" };
 static const char *const prefixes[] = { "503", "541", "461", "443", "413" };
 
@@ -167,35 +173,41 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, int64_t item, i
 		date_format(d.contact_from, contact);
 	if (prev_next != LMN_DAY_NONE)
 		date_format(prev_next, prev);
-	rc = run(g, "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		    "entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		    "delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		    "delivery_phone, status) SELECT $1, 'normal', $2, 'patient', $3, nullif($4, 0), $5, $6, "
-		    "$7, $8, $9, $10, 'home', address, postal_code, city, phone, 'delivered' FROM patients "
-		    "WHERE id = $1",
-		 "ittitttttt", patient, by_cs ? "customer_service" : "digital",
-		 by_cs ? "customer_service" : "patient", by_cs ? g->cs_user : (int64_t)0,
-		 by_cs ? "Patienten ringde" : NULL, received, days, due,
-		 d.contact_from != LMN_DAY_NONE ? contact : NULL, rules.data ? rules.data : "");
+	rc = run(
+		g,
+		"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
+		"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
+		"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
+		"delivery_phone, status) SELECT $1, 'normal', $2, 'patient', $3, nullif($4, 0), $5, $6, "
+		"$7, $8, $9, $10, 'home', address, postal_code, city, phone, 'delivered' FROM patients "
+		"WHERE id = $1",
+		"ittitttttt", patient, by_cs ? "customer_service" : "digital",
+		by_cs ? "customer_service" : "patient", by_cs ? g->cs_user : (int64_t)0,
+		by_cs ? "Patienten ringde" : NULL, received, days, due,
+		d.contact_from != LMN_DAY_NONE ? contact : NULL, rules.data ? rules.data : "");
 	buf_release(&rules);
 	if (rc != LMN_OK)
 		return rc;
 	order = db_last_id(g->c);
-	TRY(run(g, "INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
-		   "prev_next_earliest, shipped_quantity) VALUES ($1, $2, $3, 2, $4, 2)",
+	TRY(run(g,
+		"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
+		"prev_next_earliest, shipped_quantity) VALUES ($1, $2, $3, 2, $4, 2)",
 		"iiit", order, article, item, prev_next != LMN_DAY_NONE ? prev : NULL));
 	line = db_last_id(g->c);
 	/* Shipped the day it came in, delivered at noon on its due day; one in twenty a day late. */
 	clock_format(day, 16 * 3600, shipped);
 	clock_format(d.due + (rnd(g, 20) == 0), 12 * 3600, delivered);
-	TRY(run(g, "INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, outcome, "
-		   "outcome_at) VALUES ($1, $2, 0, $3, 'delivered', $3)",
+	TRY(run(g,
+		"INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, outcome, "
+		"outcome_at) VALUES ($1, $2, 0, $3, 'delivered', $3)",
 		"itt", order, shipped, delivered));
-	TRY(run(g, "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-		   "VALUES ($1, $2, 2, 0)",
+	TRY(run(g,
+		"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
+		"VALUES ($1, $2, 2, 0)",
 		"ii", db_last_id(g->c), line));
-	return run(g, "INSERT INTO access_log (at, user_id, role, patient_id, action, what) "
-		      "VALUES ($1, nullif($2, 0), $3, $4, 'create', 'beställning')",
+	return run(g,
+		   "INSERT INTO access_log (at, user_id, role, patient_id, action, what) "
+		   "VALUES ($1, nullif($2, 0), $3, $4, 'create', 'beställning')",
 		   "titi", received, by_cs ? g->cs_user : (int64_t)0,
 		   by_cs ? "customer_service" : "patient", patient);
 }
@@ -215,9 +227,10 @@ static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_
 	snprintf(postal, sizeof(postal), "%s%02d", prefixes[town], (int)rnd(g, 40));
 	snprintf(phone, sizeof(phone), "070-%03d %02d %02d", (int)rnd(g, 1000), (int)rnd(g, 100),
 		 (int)rnd(g, 100));
-	TRY(run(g, "INSERT INTO patients (id_number, id_kind, given_name, family_name, address, "
-		   "postal_code, city, phone, municipality, created_at) VALUES ($1, 'samordningsnummer', "
-		   "$2, $3, $4, $5, $6, $7, $6, '2024-01-01T08:00:00+01:00')",
+	TRY(run(g,
+		"INSERT INTO patients (id_number, id_kind, given_name, family_name, address, "
+		"postal_code, city, phone, municipality, created_at) VALUES ($1, 'samordningsnummer', "
+		"$2, $3, $4, $5, $6, $7, $6, '2024-01-01T08:00:00+01:00')",
 		"ttttttt", number, given[rnd(g, 14)], family[rnd(g, 8)], address, postal,
 		towns[town], phone));
 	*patient_id = db_last_id(g->c);
@@ -225,24 +238,28 @@ static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_
 	/* Last year's prescription, expired: it carries the history. */
 	date_format(first, on);
 	date_format(first + 364, last);
-	TRY(run(g, "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
-		   "created_at) VALUES ($1, 3, 1, $2, $2 || 'T10:00:00+01:00')",
+	TRY(run(g,
+		"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
+		"created_at) VALUES ($1, 3, 1, $2, $2 || 'T10:00:00+01:00')",
 		"it", *patient_id, on));
 	rx = db_last_id(g->c);
-	TRY(run(g, "INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
-		   "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
-		   "VALUES ($1, $2, 100, 100, 3, 30, $3)",
+	TRY(run(g,
+		"INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
+		"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
+		"VALUES ($1, $2, 100, 100, 3, 30, $3)",
 		"iit", rx, article, last));
 	item = db_last_id(g->c);
 	for (int k = 0; k < norders; k++) {
 		TRY(history_order(g, *patient_id, item, article, day, prev_next));
 		prev_next = day + 22; /* 75 % of the 30-day period */
-		day += 360 / (norders + 1) > 23 ? 360 / (norders + 1) : 23; /* at most 15 × 23 days */
+		day += 360 / (norders + 1) > 23 ? 360 / (norders + 1)
+						: 23; /* at most 15 × 23 days */
 	}
 	if (norders) {
 		date_format(prev_next, next);
-		TRY(run(g, "UPDATE prescription_items SET withdrawals_remaining = $2, next_earliest = $3 "
-			   "WHERE id = $1",
+		TRY(run(g,
+			"UPDATE prescription_items SET withdrawals_remaining = $2, next_earliest = $3 "
+			"WHERE id = $1",
 			"iit", item, (int64_t)(100 - norders), next));
 	}
 
@@ -250,13 +267,15 @@ static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_
 	 * day), so every benchmark order on it is allowed today. */
 	date_format(today - 10, on);
 	date_format(today + 300, last);
-	TRY(run(g, "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
-		   "created_at) VALUES ($1, 3, 1, $2, $2 || 'T10:00:00+01:00')",
+	TRY(run(g,
+		"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
+		"created_at) VALUES ($1, 3, 1, $2, $2 || 'T10:00:00+01:00')",
 		"it", *patient_id, on));
 	rx = db_last_id(g->c);
-	TRY(run(g, "INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
-		   "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
-		   "VALUES ($1, $2, 100, 100, 3, 1, $3)",
+	TRY(run(g,
+		"INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
+		"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
+		"VALUES ($1, $2, 100, 100, 3, 1, $3)",
 		"iit", rx, g->articles[rnd(g, (uint32_t)g->narticles)], last));
 	*current_item = db_last_id(g->c);
 	return LMN_OK;
@@ -321,7 +340,8 @@ int main(int argc, char **argv)
 				"(at most 14 orders per patient)\n");
 		return 2;
 	}
-	if (sodium_init() < 0 || localtime_init(&g.err) != LMN_OK || clock_now(&g.now, &g.err) != LMN_OK) {
+	if (sodium_init() < 0 || localtime_init(&g.err) != LMN_OK ||
+	    clock_now(&g.now, &g.err) != LMN_OK) {
 		fprintf(stderr, "gen_orders: cannot start: %s\n", g.err.message);
 		return 1;
 	}
@@ -348,7 +368,8 @@ int main(int argc, char **argv)
 	if (rc == LMN_OK)
 		rc = generate(&g, orders, patients, targets);
 	if (rc == LMN_OK && (rc = db_begin(g.c, true, &g.err)) == LMN_OK) {
-		rc = auth_create_token(g.c, g.cs_user, g.cs_user, "benchmark", g.now.iso, secret, &g.err);
+		rc = auth_create_token(g.c, g.cs_user, g.cs_user, "benchmark", g.now.iso, secret,
+				       &g.err);
 		if (rc == LMN_OK)
 			rc = db_commit(g.c, &g.err);
 	}

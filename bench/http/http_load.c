@@ -36,15 +36,15 @@
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 
-#define MAX_CONNS 4096
+#define MAX_CONNS   4096
 #define MAX_THREADS 64
-#define IN_CAP (256u * 1024u) /* an answer larger than this is an error */
+#define IN_CAP	    (256u * 1024u) /* an answer larger than this is an error */
 
 /* Latency histogram, log-linear: exact below 2^SUB_BITS ns, then 2^SUB_BITS sub-buckets per power
  * of two (under 1 % error), up to 2^44 ns (about 4.9 hours). */
 #define SUB_BITS 7
-#define SUB (1u << SUB_BITS)
-#define GROUPS (44 - SUB_BITS + 1)
+#define SUB	 (1u << SUB_BITS)
+#define GROUPS	 (44 - SUB_BITS + 1)
 #define NBUCKETS ((GROUPS + 1) * SUB)
 
 struct hist {
@@ -143,8 +143,8 @@ struct conn {
 	size_t req_len;
 	char *in;
 	size_t in_len;
-	uint64_t started;  /* ns, when the request was sent */
-	uint64_t seq;      /* requests sent on this connection */
+	uint64_t started; /* ns, when the request was sent */
+	uint64_t seq;	  /* requests sent on this connection */
 	uint64_t rng;
 };
 
@@ -159,7 +159,7 @@ struct worker {
 	char first_error[512]; /* the first non-2xx answer, for the report */
 };
 
-static atomic_int phase; /* 0 warm-up, 1 measuring, 2 stop */
+static atomic_int phase;		     /* 0 warm-up, 1 measuring, 2 stop */
 static uint64_t measure_from, measure_until; /* set before the workers start */
 
 static uint64_t now_ns(void)
@@ -178,10 +178,10 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-#define SOAP_OPEN                                                                            \
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                        \
-	"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">"         \
-	"<soapenv:Header><LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">"            \
+#define SOAP_OPEN                                                                        \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                   \
+	"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">" \
+	"<soapenv:Header><LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">"    \
 	"SE2321000016-LMN1</LogicalAddress></soapenv:Header><soapenv:Body>"
 #define SOAP_CLOSE "</soapenv:Body></soapenv:Envelope>"
 
@@ -195,37 +195,42 @@ static int build_soap(const struct opts *o, const struct target *t, struct conn 
 	int nb;
 
 	if (o->kind == RIVTA_PRESCRIPTIONS)
-		nb = snprintf(body, sizeof(body),
-			      SOAP_OPEN "<r:%s xmlns:r=\"urn:riv:crm:selfservice:medicalsupply:"
-			      "%sResponder:%d\"><r:SubjectOfCareId>%s</r:SubjectOfCareId></r:%s>"
-			      SOAP_CLOSE, name, name, o->rivta_version, t->id_number, name);
+		nb = snprintf(
+			body, sizeof(body),
+			SOAP_OPEN
+			"<r:%s xmlns:r=\"urn:riv:crm:selfservice:medicalsupply:"
+			"%sResponder:%d\"><r:SubjectOfCareId>%s</r:SubjectOfCareId></r:%s>" SOAP_CLOSE,
+			name, name, o->rivta_version, t->id_number, name);
 	else
-		nb = snprintf(body, sizeof(body),
-			      SOAP_OPEN "<r:%s xmlns:r=\"urn:riv:crm:selfservice:medicalsupply:"
-			      "%sResponder:%d\" xmlns=\"urn:riv:crm:selfservice:medicalsupply:%d\">"
-			      "<r:Order><SubjectOfCareId>%s</SubjectOfCareId>"
-			      "<Orderer>Bench %s-%d-%llu</Orderer><OrderByDelegate>false</OrderByDelegate>"
-			      "<OrderRow><PrescriptionId>%lld</PrescriptionId>"
-			      "<PrescriptionItemId>%lld</PrescriptionItemId><DeliveryChoice>"
-			      "<DeliveryMethodId>1</DeliveryMethodId><DeliveryMethod>HEMLEVERANS"
-			      "</DeliveryMethod><HomeDeliveryAddress><Receiver>Bench Patient</Receiver>"
-			      "<Street>Mätgatan 1</Street><PostalCode>11122</PostalCode>"
-			      "<City>Stockholm</City><Phone>0701234567</Phone></HomeDeliveryAddress>"
-			      "</DeliveryChoice><Article><ArticleNo>1</ArticleNo><ArticleName>Bench"
-			      "</ArticleName><PackageSize>1</PackageSize><ProductArea>%s</ProductArea>"
-			      "<IsOrderable>true</IsOrderable></Article><NoOfPackages>1</NoOfPackages>"
-			      "<NoOfPcs>0</NoOfPcs><Source>BP</Source></OrderRow></r:Order></r:%s>"
-			      SOAP_CLOSE, name, name, o->rivta_version, o->rivta_version, t->id_number,
-			      o->key_prefix, c->id, (unsigned long long)c->seq,
-			      (long long)t->prescription, (long long)t->item, area, name);
+		nb = snprintf(
+			body, sizeof(body),
+			SOAP_OPEN
+			"<r:%s xmlns:r=\"urn:riv:crm:selfservice:medicalsupply:"
+			"%sResponder:%d\" xmlns=\"urn:riv:crm:selfservice:medicalsupply:%d\">"
+			"<r:Order><SubjectOfCareId>%s</SubjectOfCareId>"
+			"<Orderer>Bench %s-%d-%llu</Orderer><OrderByDelegate>false</OrderByDelegate>"
+			"<OrderRow><PrescriptionId>%lld</PrescriptionId>"
+			"<PrescriptionItemId>%lld</PrescriptionItemId><DeliveryChoice>"
+			"<DeliveryMethodId>1</DeliveryMethodId><DeliveryMethod>HEMLEVERANS"
+			"</DeliveryMethod><HomeDeliveryAddress><Receiver>Bench Patient</Receiver>"
+			"<Street>Mätgatan 1</Street><PostalCode>11122</PostalCode>"
+			"<City>Stockholm</City><Phone>0701234567</Phone></HomeDeliveryAddress>"
+			"</DeliveryChoice><Article><ArticleNo>1</ArticleNo><ArticleName>Bench"
+			"</ArticleName><PackageSize>1</PackageSize><ProductArea>%s</ProductArea>"
+			"<IsOrderable>true</IsOrderable></Article><NoOfPackages>1</NoOfPackages>"
+			"<NoOfPcs>0</NoOfPcs><Source>BP</Source></OrderRow></r:Order></r:%s>" SOAP_CLOSE,
+			name, name, o->rivta_version, o->rivta_version, t->id_number, o->key_prefix,
+			c->id, (unsigned long long)c->seq, (long long)t->prescription,
+			(long long)t->item, area, name);
 	if (nb <= 0 || (size_t)nb >= sizeof(body))
 		return 0;
-	return snprintf(c->req, sizeof(c->req),
-			"POST /crm/selfservice/medicalsupply/%s/%d/rivtabp21 HTTP/1.1\r\n"
-			"Host: %s\r\nContent-Type: text/xml; charset=UTF-8\r\n"
-			"SOAPAction: \"urn:riv:crm:selfservice:medicalsupply:%sResponder:%d:%s\"\r\n"
-			"Content-Length: %d\r\n\r\n%s",
-			name, o->rivta_version, o->host, name, o->rivta_version, name, nb, body);
+	return snprintf(
+		c->req, sizeof(c->req),
+		"POST /crm/selfservice/medicalsupply/%s/%d/rivtabp21 HTTP/1.1\r\n"
+		"Host: %s\r\nContent-Type: text/xml; charset=UTF-8\r\n"
+		"SOAPAction: \"urn:riv:crm:selfservice:medicalsupply:%sResponder:%d:%s\"\r\n"
+		"Content-Length: %d\r\n\r\n%s",
+		name, o->rivta_version, o->host, name, o->rivta_version, name, nb, body);
 }
 
 /* The next request for this connection: a random target; a new Idempotency-Key each order. */
@@ -282,8 +287,10 @@ static int connect_to(const struct opts *o, gnutls_session_t *tls)
 			return -1;
 		}
 		if (gnutls_set_default_priority(*tls) != GNUTLS_E_SUCCESS ||
-		    gnutls_credentials_set(*tls, GNUTLS_CRD_CERTIFICATE, o->tls) != GNUTLS_E_SUCCESS ||
-		    gnutls_server_name_set(*tls, GNUTLS_NAME_DNS, "localhost", 9) != GNUTLS_E_SUCCESS) {
+		    gnutls_credentials_set(*tls, GNUTLS_CRD_CERTIFICATE, o->tls) !=
+			    GNUTLS_E_SUCCESS ||
+		    gnutls_server_name_set(*tls, GNUTLS_NAME_DNS, "localhost", 9) !=
+			    GNUTLS_E_SUCCESS) {
 			gnutls_deinit(*tls);
 			*tls = NULL;
 			close(fd);
@@ -434,7 +441,8 @@ static void count_answer(struct worker *w, struct conn *c, int status, uint64_t 
 	if ((status < 200 || status > 299) && !w->first_error[0]) {
 		const char *body = memmem(c->in, c->in_len, "\r\n\r\n", 4);
 		snprintf(w->first_error, sizeof(w->first_error), "%d %.*s", status,
-			 body ? (int)(c->in_len - (size_t)(body + 4 - c->in)) : 0, body ? body + 4 : "");
+			 body ? (int)(c->in_len - (size_t)(body + 4 - c->in)) : 0,
+			 body ? body + 4 : "");
 	}
 }
 
@@ -465,7 +473,8 @@ static void *run_worker(void *arg)
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 
 		c->fd = connect_to(w->o, &c->tls);
-		if (c->fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0 || !send_next(w, c)) {
+		if (c->fd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0 ||
+		    !send_next(w, c)) {
 			w->counts.sock_errors++;
 			continue;
 		}
@@ -492,7 +501,8 @@ static void *run_worker(void *arg)
 				continue;
 			if (r <= 0) {
 				w->counts.sock_errors++;
-				if (atomic_load(&phase) == 2 || !reopen(w, ep, c) || !send_next(w, c))
+				if (atomic_load(&phase) == 2 || !reopen(w, ep, c) ||
+				    !send_next(w, c))
 					live--;
 				continue;
 			}
@@ -560,8 +570,10 @@ static bool load_targets(const char *path, struct opts *o)
 		o->targets[o->ntargets].item = i;
 		o->targets[o->ntargets].prescription = rx;
 		memcpy(o->targets[o->ntargets].id_number, idn, sizeof(idn));
-		if ((o->kind == RIVTA_ORDER || o->kind == RIVTA_PRESCRIPTIONS) && (!idn[0] || !rx)) {
-			fprintf(stderr, "%s: the 1177 contracts need ID_NUMBER and PRESCRIPTION_ID\n",
+		if ((o->kind == RIVTA_ORDER || o->kind == RIVTA_PRESCRIPTIONS) &&
+		    (!idn[0] || !rx)) {
+			fprintf(stderr,
+				"%s: the 1177 contracts need ID_NUMBER and PRESCRIPTION_ID\n",
 				path);
 			fclose(f);
 			return false;
@@ -640,8 +652,14 @@ int main(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, 'Y' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .kind = LIST, .host = "127.0.0.1", .connections = 64, .threads = 2,
-			  .duration = 10, .warmup = 2, .key_prefix = "bench", .rivta_version = 1 };
+	struct opts o = { .kind = LIST,
+			  .host = "127.0.0.1",
+			  .connections = 64,
+			  .threads = 2,
+			  .duration = 10,
+			  .warmup = 2,
+			  .key_prefix = "bench",
+			  .rivta_version = 1 };
 	const char *token_path = NULL, *targets_path = NULL;
 	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
 	static const char *const kind_names[] = { "place", "list", "rivta-order",
@@ -660,10 +678,18 @@ int main(int argc, char **argv)
 				goto bad;
 			o.port = (int)v;
 			break;
-		case 'h': o.host = optarg; break;
-		case 't': token_path = optarg; break;
-		case 'T': targets_path = optarg; break;
-		case 'K': o.key_prefix = optarg; break;
+		case 'h':
+			o.host = optarg;
+			break;
+		case 't':
+			token_path = optarg;
+			break;
+		case 'T':
+			targets_path = optarg;
+			break;
+		case 'K':
+			o.key_prefix = optarg;
+			break;
 		case 'k':
 			if (strcmp(optarg, "place") == 0)
 				o.kind = PLACE;
@@ -681,9 +707,15 @@ int main(int argc, char **argv)
 				goto bad;
 			o.rivta_version = (int)v;
 			break;
-		case 'A': tls_ca = optarg; break;
-		case 'C': tls_cert = optarg; break;
-		case 'Y': tls_key = optarg; break;
+		case 'A':
+			tls_ca = optarg;
+			break;
+		case 'C':
+			tls_cert = optarg;
+			break;
+		case 'Y':
+			tls_key = optarg;
+			break;
 		case 'c':
 			if (!parse_num(optarg, 1, MAX_CONNS, &v))
 				goto bad;
@@ -718,7 +750,8 @@ int main(int argc, char **argv)
 		if (gnutls_global_init() != GNUTLS_E_SUCCESS ||
 		    gnutls_certificate_allocate_credentials(&o.tls) != GNUTLS_E_SUCCESS)
 			return 1;
-		if ((rc = gnutls_certificate_set_x509_trust_file(o.tls, tls_ca, GNUTLS_X509_FMT_PEM)) <= 0 ||
+		if ((rc = gnutls_certificate_set_x509_trust_file(o.tls, tls_ca,
+								 GNUTLS_X509_FMT_PEM)) <= 0 ||
 		    (rc = gnutls_certificate_set_x509_key_file(o.tls, tls_cert, tls_key,
 							       GNUTLS_X509_FMT_PEM)) < 0) {
 			fprintf(stderr, "TLS files: %s\n", rc < 0 ? gnutls_strerror(rc) : "no CA");
@@ -796,11 +829,11 @@ int main(int argc, char **argv)
 	/* One line for scripts. */
 	printf("RESULT kind=%s conns=%d secs=%.1f answers=%llu rps=%.0f ok=%llu non2xx=%llu "
 	       "sockerr=%llu p50=%.3f p90=%.3f p99=%.3f max=%.3f\n",
-	       kind_names[o.kind], o.connections, secs,
-	       (unsigned long long)all.count, (double)all.count / secs, (unsigned long long)ok,
-	       (unsigned long long)non2xx, (unsigned long long)total.sock_errors,
-	       (double)hist_quantile(&all, 0.50) / 1e6, (double)hist_quantile(&all, 0.90) / 1e6,
-	       (double)hist_quantile(&all, 0.99) / 1e6, (double)all.max_ns / 1e6);
+	       kind_names[o.kind], o.connections, secs, (unsigned long long)all.count,
+	       (double)all.count / secs, (unsigned long long)ok, (unsigned long long)non2xx,
+	       (unsigned long long)total.sock_errors, (double)hist_quantile(&all, 0.50) / 1e6,
+	       (double)hist_quantile(&all, 0.90) / 1e6, (double)hist_quantile(&all, 0.99) / 1e6,
+	       (double)all.max_ns / 1e6);
 	for (int i = 0; i < o.threads; i++) {
 		for (int j = 0; j < workers[i].nconns; j++)
 			free(workers[i].conns[j].in);

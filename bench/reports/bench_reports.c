@@ -76,10 +76,11 @@ static void floor_of(lmn_day from, lmn_day until)
 	aggregate("SELECT count(*), sum(channel = 'digital') FROM orders "
 		  "WHERE received_day >= $1 AND received_day < $2",
 		  from, until);
-	aggregate("SELECT count(*) FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id "
-		  "WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
-		  "AND s.delivered_at IS NOT NULL",
-		  from, until);
+	aggregate(
+		"SELECT count(*) FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id "
+		"WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
+		"AND s.delivered_at IS NOT NULL",
+		from, until);
 	aggregate("SELECT count(*) FROM calls WHERE queued_at >= $1 AND queued_at < $2", from,
 		  until);
 	db_rollback(conn);

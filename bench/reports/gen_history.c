@@ -24,9 +24,9 @@
 #include "util/localtime.h"
 
 #define NPROVIDERS 5
-#define NUNITS 20
-#define NARTICLES 300
-#define NPATIENTS 100000
+#define NUNITS	   20
+#define NARTICLES  300
+#define NPATIENTS  100000
 
 static uint64_t rng = 0x2026120120261231ull;
 
@@ -83,7 +83,8 @@ static lmn_day next_working(lmn_day d, int n)
 /* A personnummer-shaped number with a valid check digit for patient i. */
 static void id_number(unsigned i, char out[32])
 {
-	unsigned y = 1930 + i % 80, m = 1 + i / 80 % 12, d = 1 + i / 960 % 28, serial = i / 26880 % 1000;
+	unsigned y = 1930 + i % 80, m = 1 + i / 80 % 12, d = 1 + i / 960 % 28,
+		 serial = i / 26880 % 1000;
 	char digits[32];
 	int sum = 0;
 
@@ -109,7 +110,8 @@ static void reference(void)
 		step(st);
 		sqlite3_finalize(st);
 	}
-	st = prep("INSERT INTO units (id, care_provider_id, name, cost_centre) VALUES (?1, ?2, ?3, ?4)");
+	st = prep(
+		"INSERT INTO units (id, care_provider_id, name, cost_centre) VALUES (?1, ?2, ?3, ?4)");
 	for (int u = 1; u <= NUNITS; u++) {
 		snprintf(s, sizeof(s), "Enhet %d", u);
 		snprintf(num, sizeof(num), "%d", 5000 + u);
@@ -121,8 +123,9 @@ static void reference(void)
 	}
 	sqlite3_finalize(st);
 	exec("INSERT INTO suppliers (id, name) VALUES (1, 'Benchleverantören AB')");
-	st = prep("INSERT INTO articles (id, article_number, name, area, unit, package_size, supplier_id, "
-		  "stocked, acute_assortment, special) VALUES (?1, ?2, ?3, ?4, 'st', 1, 1, ?5, ?6, ?7)");
+	st = prep(
+		"INSERT INTO articles (id, article_number, name, area, unit, package_size, supplier_id, "
+		"stocked, acute_assortment, special) VALUES (?1, ?2, ?3, ?4, 'st', 1, 1, ?5, ?6, ?7)");
 	for (int a = 1; a <= NARTICLES; a++) {
 		bool special = a % 50 == 0;
 		snprintf(num, sizeof(num), "B%05d", a);
@@ -137,10 +140,12 @@ static void reference(void)
 		step(st);
 	}
 	sqlite3_finalize(st);
-	st = prep("INSERT INTO article_prices (article_id, valid_from, price_ore) VALUES (?1, ?2, ?3)");
+	st = prep(
+		"INSERT INTO article_prices (article_id, valid_from, price_ore) VALUES (?1, ?2, ?3)");
 	for (int a = 1; a <= NARTICLES; a++)
 		for (int v = 0; v < 3; v++) {
-			static const char *const from[] = { "2020-01-01", "2024-03-01", "2025-07-01" };
+			static const char *const from[] = { "2020-01-01", "2024-03-01",
+							    "2025-07-01" };
 			sqlite3_bind_int(st, 1, a);
 			text(st, 2, from[v]);
 			sqlite3_bind_int(st, 3, 1500 + a * 37 % 20000 + v * 250);
@@ -155,10 +160,11 @@ static void reference(void)
 	     "('delivery', '2026-01-30', 5200, 1, '2026-01-30T00:00:00+01:00')");
 	exec("INSERT INTO users (id, username, display_name, role, unit_id, active, created_at) "
 	     "VALUES (1, 'bench-prescriber', 'Bench', 'prescriber', 1, 0, '2023-01-01T00:00:00+01:00')");
-	st = prep("INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address, "
-		  "postal_code, city, municipality, created_at) VALUES (?1, ?2, 'personnummer', 'Test', "
-		  "'Benchsson', 'Exempelgatan 1', '41317', 'Göteborg', 'Göteborg', "
-		  "'2023-01-01T00:00:00+01:00')");
+	st = prep(
+		"INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address, "
+		"postal_code, city, municipality, created_at) VALUES (?1, ?2, 'personnummer', 'Test', "
+		"'Benchsson', 'Exempelgatan 1', '41317', 'Göteborg', 'Göteborg', "
+		"'2023-01-01T00:00:00+01:00')");
 	for (int i = 1; i <= NPATIENTS; i++) {
 		char idn[32];
 		id_number((unsigned)i, idn);
@@ -178,16 +184,20 @@ static void reference(void)
 
 static void history(const struct params *p, long target_lines)
 {
-	sqlite3_stmt *so = prep("INSERT INTO orders (id, patient_id, kind, channel, requested_by, "
-				"entered_by, received_at, received_day, due, contact_from, rules, "
-				"delivery_method, status) VALUES (?1, ?2, ?3, ?4, 'patient', ?5, ?6, ?7, "
-				"?8, ?9, 'B3:1@2018-05-01', 'home', ?10)");
-	sqlite3_stmt *sl = prep("INSERT INTO order_lines (id, order_id, article_id, prescription_item_id, "
-				"quantity, shipped_quantity, backordered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-	sqlite3_stmt *ss = prep("INSERT INTO shipments (id, order_id, shipped_at, partial, delivered_at, "
-				"outcome, outcome_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-	sqlite3_stmt *ssl = prep("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, "
-				 "backordered) VALUES (?1, ?2, ?3, ?4)");
+	sqlite3_stmt *so =
+		prep("INSERT INTO orders (id, patient_id, kind, channel, requested_by, "
+		     "entered_by, received_at, received_day, due, contact_from, rules, "
+		     "delivery_method, status) VALUES (?1, ?2, ?3, ?4, 'patient', ?5, ?6, ?7, "
+		     "?8, ?9, 'B3:1@2018-05-01', 'home', ?10)");
+	sqlite3_stmt *sl = prep(
+		"INSERT INTO order_lines (id, order_id, article_id, prescription_item_id, "
+		"quantity, shipped_quantity, backordered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	sqlite3_stmt *ss =
+		prep("INSERT INTO shipments (id, order_id, shipped_at, partial, delivered_at, "
+		     "outcome, outcome_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	sqlite3_stmt *ssl =
+		prep("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, "
+		     "backordered) VALUES (?1, ?2, ?3, ?4)");
 	sqlite3_stmt *sc = prep("INSERT INTO contact_cases (order_id, opened_on) VALUES (?1, ?2)");
 	lmn_day first = date_from_ymd(2023, 5, 1), last = date_from_ymd(2026, 8, 31);
 	long days = last - first + 1, lines = 0, order = 0, shipment = 0, line_id = 0;
@@ -200,9 +210,11 @@ static void history(const struct params *p, long target_lines)
 			int patient = 1 + (int)rnd(NPATIENTS), nl = 1 + (int)rnd(4);
 			int32_t sec = 7 * 3600 + (int32_t)rnd(12 * 3600);
 			int r = (int)rnd(1000);
-			bool cancelled = r < 10, returned = r >= 10 && r < 20, partial = r >= 20 && r < 50;
+			bool cancelled = r < 10, returned = r >= 10 && r < 20,
+			     partial = r >= 20 && r < 50;
 			bool late = rnd(20) == 0;
-			char received[32], days_s[11], due[11], contact[11], shipped[32], delivered[32];
+			char received[32], days_s[11], due[11], contact[11], shipped[32],
+				delivered[32];
 			int64_t lids[4], arts[4];
 
 			order_facts_init(&f);
@@ -219,15 +231,21 @@ static void history(const struct params *p, long target_lines)
 			sqlite3_bind_int64(so, 1, order);
 			sqlite3_bind_int(so, 2, patient);
 			text(so, 3, "normal");
-			text(so, 4, r % 10 < 3 ? "digital" : r % 10 < 6 ? "phone" : r % 10 < 8 ? "municipal"
-											  : "customer_service");
+			text(so, 4,
+			     r % 10 < 3	  ? "digital"
+			     : r % 10 < 6 ? "phone"
+			     : r % 10 < 8 ? "municipal"
+					  : "customer_service");
 			text(so, 5, r % 10 < 3 ? "patient" : "customer_service");
 			text(so, 6, received);
 			text(so, 7, days_s);
 			text(so, 8, due);
 			text(so, 9, contact);
-			text(so, 10, cancelled ? "cancelled" : returned ? "returned"
-						 : partial ? "delivered" : "delivered");
+			text(so, 10,
+			     cancelled	? "cancelled"
+			     : returned ? "returned"
+			     : partial	? "delivered"
+					: "delivered");
 			step(so);
 			for (int i = 0; i < nl; i++) {
 				int item = patient * 3 + i % 3;
@@ -248,7 +266,8 @@ static void history(const struct params *p, long target_lines)
 			/* The shipment: the day after receipt; delivered by the due date or late. */
 			{
 				lmn_day ship = next_working(day, 1);
-				lmn_day del = late ? next_working(d.due, 1 + (int)rnd(4)) : d.due - (lmn_day)rnd(2);
+				lmn_day del = late ? next_working(d.due, 1 + (int)rnd(4))
+						   : d.due - (lmn_day)rnd(2);
 				if (del < ship)
 					del = ship;
 				clock_format(ship, 7 * 3600, shipped);
@@ -295,8 +314,9 @@ static void history(const struct params *p, long target_lines)
 	sqlite3_finalize(sc);
 	/* Calls: on working days, about one per eight order lines. */
 	{
-		sqlite3_stmt *st = prep("INSERT INTO calls (queued_at, answered_at, abandoned_at, topic) "
-					"VALUES (?1, ?2, ?3, 'order')");
+		sqlite3_stmt *st =
+			prep("INSERT INTO calls (queued_at, answered_at, abandoned_at, topic) "
+			     "VALUES (?1, ?2, ?3, 'order')");
 		long per = target_lines / 8 / (days * 5 / 7) + 1;
 		for (lmn_day day = first; day <= last; day++) {
 			bool working = false;
@@ -304,7 +324,8 @@ static void history(const struct params *p, long target_lines)
 				continue;
 			for (long k = 0; k < per; k++) {
 				int32_t q = 8 * 3600 + (int32_t)rnd(8 * 3600);
-				int32_t wait = rnd(10) < 8 ? (int32_t)rnd(240) : 120 + (int32_t)rnd(600);
+				int32_t wait =
+					rnd(10) < 8 ? (int32_t)rnd(240) : 120 + (int32_t)rnd(600);
 				char queued[32], end[32];
 				bool abandoned = rnd(20) == 0;
 				clock_format(day, q, queued);
@@ -332,7 +353,8 @@ static void import_file(const char *path, long n)
 
 	if (!f)
 		die(path);
-	fputs("order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\n", f);
+	fputs("order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\n",
+	      f);
 	for (long i = 0; i < n; i++) {
 		int patient = 1 + (int)rnd(NPATIENTS);
 		char idn[32], d[11];

@@ -52,10 +52,14 @@ static void invalid_line(lmn_day day)
 
 int main(int argc, char **argv)
 {
-	static const char *const kinds[] = { "normal", "normal", "normal", "normal", "acute", "acute",
-					     "express" };
-	static const char *const roles[] = { "patient", "patient", "prescriber", "prescriber",
-					     "municipal_prescriber", "municipal_orderer",
+	static const char *const kinds[] = { "normal", "normal", "normal", "normal",
+					     "acute",  "acute",	 "express" };
+	static const char *const roles[] = { "patient",
+					     "patient",
+					     "prescriber",
+					     "prescriber",
+					     "municipal_prescriber",
+					     "municipal_orderer",
 					     "customer_service" };
 	static const char *const zones[] = { "", "", "", "", "", "", "+01:00", "+02:00", "Z" };
 	static const char *const areas[] = { "nutrition", "incontinence" };

@@ -19,20 +19,25 @@ bool access_sees_protected(const struct api_ctx *ctx)
  * relationship rules of DOMAIN.md §2 per role: a care relationship recorded by the unit opens the
  * record as a prescription of the unit does while it lasts ($5: today); the municipal orderer
  * reads only residents of municipal housing in their municipality. */
-static enum lmn_rc relationship(struct api_ctx *ctx, int64_t patient_id, bool *exists, bool *allowed)
+static enum lmn_rc relationship(struct api_ctx *ctx, int64_t patient_id, bool *exists,
+				bool *allowed)
 {
 #define UNIT_RELATION                                                                              \
 	"EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2) OR "  \
 	"EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id AND c.unit_id = $2 " \
 	"AND c.ends_on >= $5)"
 	static const char *const sql[UR__COUNT] = {
-		[UR_PATIENT] = "SELECT p.id, (p.id = $2 OR EXISTS (SELECT 1 FROM delegates d "
-			       "WHERE d.user_id = $3 AND d.patient_id = p.id)) FROM patients p WHERE p.id = $1",
-		[UR_PRESCRIBER] = "SELECT p.id, (" UNIT_RELATION ") FROM patients p WHERE p.id = $1",
-		[UR_MUNICIPAL_PRESCRIBER] = "SELECT p.id, (p.municipality = $4 OR " UNIT_RELATION ") "
-					    "FROM patients p WHERE p.id = $1",
-		[UR_MUNICIPAL_ORDERER] = "SELECT p.id, (p.municipality = $4 AND p.municipal_housing = 1) "
-					 "FROM patients p WHERE p.id = $1",
+		[UR_PATIENT] =
+			"SELECT p.id, (p.id = $2 OR EXISTS (SELECT 1 FROM delegates d "
+			"WHERE d.user_id = $3 AND d.patient_id = p.id)) FROM patients p WHERE p.id = $1",
+		[UR_PRESCRIBER] =
+			"SELECT p.id, (" UNIT_RELATION ") FROM patients p WHERE p.id = $1",
+		[UR_MUNICIPAL_PRESCRIBER] =
+			"SELECT p.id, (p.municipality = $4 OR " UNIT_RELATION ") "
+			"FROM patients p WHERE p.id = $1",
+		[UR_MUNICIPAL_ORDERER] =
+			"SELECT p.id, (p.municipality = $4 AND p.municipal_housing = 1) "
+			"FROM patients p WHERE p.id = $1",
 		[UR_CUSTOMER_SERVICE] = "SELECT p.id, 1 FROM patients p WHERE p.id = $1",
 		[UR_DISTRIBUTOR] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
 		[UR_ADMIN] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
@@ -77,8 +82,9 @@ enum lmn_rc access_related(struct api_ctx *ctx, int64_t patient_id, bool *allowe
 
 int access_refuse(struct api_ctx *ctx)
 {
-	return api_problem(ctx, 403, "no_relationship", NULL, NULL,
-			   "Du har ingen vårdrelation eller behörighet till den här patientens uppgifter.");
+	return api_problem(
+		ctx, 403, "no_relationship", NULL, NULL,
+		"Du har ingen vårdrelation eller behörighet till den här patientens uppgifter.");
 }
 
 bool access_patient(struct api_ctx *ctx, int64_t patient_id)
@@ -117,12 +123,13 @@ bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
 	 * the rule parameter's days: what a question about a delivery needs, not the history. */
 	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
 	date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
-	rc = db_prepare(ctx->c,
-			"SELECT 1 FROM orders o WHERE o.id = $1 AND (o.status IN ('received', 'shipped', "
-			"'partially_delivered', "
-			"'partially_shipped') OR EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id "
-			"AND substr(coalesce(s.outcome_at, s.delivered_at, s.shipped_at), 1, 10) >= $2))",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT 1 FROM orders o WHERE o.id = $1 AND (o.status IN ('received', 'shipped', "
+		"'partially_delivered', "
+		"'partially_shipped') OR EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id "
+		"AND substr(coalesce(s.outcome_at, s.delivered_at, s.shipped_at), 1, 10) >= $2))",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, order_id);
 		db_bind_text(st, 2, since);
@@ -134,9 +141,10 @@ bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
 		return false;
 	}
 	if (!row) {
-		api_problem(ctx, 403, "not_to_deliver", NULL, NULL,
-			    "Beställningen är inte en som distributören ska leverera eller nyligen har "
-			    "levererat.");
+		api_problem(
+			ctx, 403, "not_to_deliver", NULL, NULL,
+			"Beställningen är inte en som distributören ska leverera eller nyligen har "
+			"levererat.");
 		return false;
 	}
 	return true;
@@ -158,10 +166,11 @@ enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_a
 		snprintf(via, sizeof(via), "%s via 1177 e-tjänst", what);
 		what = via;
 	}
-	rc = db_prepare(ctx->c,
-			"INSERT INTO access_log (at, user_id, role, patient_id, action, what, token_id) "
-			"VALUES ($1, $2, $3, $4, $5, $6, nullif($7, 0))",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO access_log (at, user_id, role, patient_id, action, what, token_id) "
+		"VALUES ($1, $2, $3, $4, $5, $6, nullif($7, 0))",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_text(st, 1, ctx->now);

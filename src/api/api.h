@@ -18,7 +18,8 @@
 
 #define API_MAX_BODY (1u << 20)
 /* What a request that found no room to store anything is told (507, api_fail), on pages too. */
-#define API_STORAGE_FULL "Lagringsutrymmet är slut, så begäran kunde inte genomföras och inget " \
+#define API_STORAGE_FULL                                                            \
+	"Lagringsutrymmet är slut, så begäran kunde inte genomföras och inget " \
 	"har sparats. Försök igen om en stund, när utrymme har frigjorts."
 
 enum http_lookup { HTTP_QUERY, HTTP_HEADER, HTTP_COOKIE };
@@ -62,9 +63,10 @@ struct rules_live;
 
 /* How lmn finds out who is calling, and where the rules come from. */
 struct api_config {
-	const char *proxy_user_header; /* trusted reverse proxy: this header names the user; NULL: off */
-	bool secure_cookies;           /* add Secure to cookies (behind HTTPS) */
-	int session_idle_s;            /* a session ends after this long without a request; 0: the
+	const char *
+		proxy_user_header; /* trusted reverse proxy: this header names the user; NULL: off */
+	bool secure_cookies;	   /* add Secure to cookies (behind HTTPS) */
+	int session_idle_s;	   /* a session ends after this long without a request; 0: the
 					* default, AUTH_SESSION_IDLE_DEFAULT */
 	/* The rules from the files and the change log, swapped in when a decision is recorded; each
 	 * request reads the set in force when it starts. NULL: params below never change. */
@@ -93,7 +95,7 @@ enum user_role {
 	UR__COUNT
 };
 #define ROLE_BIT(r) (1u << (r))
-#define ANY_ROLE ((1u << UR__COUNT) - 1)
+#define ANY_ROLE    ((1u << UR__COUNT) - 1)
 
 const char *user_role_name(enum user_role r);
 int user_role_parse(const char *s);
@@ -104,18 +106,18 @@ struct user {
 	int64_t patient_id; /* role patient: their own record */
 	int64_t unit_id;    /* prescribers */
 	char municipality[64];
-	int64_t person_id;  /* secretary and member: the person holding seats (0: none) */
+	int64_t person_id; /* secretary and member: the person holding seats (0: none) */
 	char username[64];
 	char display_name[128];
-	char csrf[48];      /* when signed in with a session cookie */
+	char csrf[48]; /* when signed in with a session cookie */
 	bool via_session;
-	bool via_proxy;     /* named by the trusted reverse proxy's header */
-	int64_t token_id;   /* the API token the request came with (0: none), for the access log */
+	bool via_proxy;	  /* named by the trusted reverse proxy's header */
+	int64_t token_id; /* the API token the request came with (0: none), for the access log */
 	/* The national patient portal's e-service (the 1177 contracts), acting for patient_id: the
 	 * access log names it with the orderer, and its orders have the channel 1177. */
 	bool via_1177;
-	bool by_delegate;   /* the orderer is the patient's delegate (OrderByDelegate) */
-	char orderer[128];  /* as the e-service names them */
+	bool by_delegate;  /* the orderer is the patient's delegate (OrderByDelegate) */
+	char orderer[128]; /* as the e-service names them */
 };
 
 struct api_ctx {
@@ -125,13 +127,13 @@ struct api_ctx {
 	struct http_resp *resp;
 	struct user user;
 	bool signed_in;
-	int64_t id[2];  /* the {id} segments of the path, in order */
-	json_t *body;   /* the parsed JSON body of POST/PUT/PATCH, or NULL */
-	lmn_day today;  /* local date and time of the request */
+	int64_t id[2]; /* the {id} segments of the path, in order */
+	json_t *body;  /* the parsed JSON body of POST/PUT/PATCH, or NULL */
+	lmn_day today; /* local date and time of the request */
 	int32_t now_sec;
-	char now[32];   /* ISO 8601 with offset */
+	char now[32]; /* ISO 8601 with offset */
 	struct lmn_err err;
-	void *front;    /* the state of a front other than the JSON API's (api_call_as) */
+	void *front; /* the state of a front other than the JSON API's (api_call_as) */
 };
 
 /* Handlers return the status they sent (the dispatcher does not need it; it reads well). */
@@ -141,7 +143,7 @@ struct route {
 	const char *method;
 	const char *pattern; /* "/api/patients/{id}/orders" */
 	api_handler fn;
-	unsigned roles;      /* who may call; 0: anyone, signed in or not */
+	unsigned roles; /* who may call; 0: anyone, signed in or not */
 	const char *summary;
 };
 
@@ -168,7 +170,7 @@ int api_json(struct api_ctx *ctx, unsigned status, json_t *v);
 int api_json_text(struct api_ctx *ctx, unsigned status, struct buf *body);
 /* application/problem+json (RFC 9457); field, rule and code may be NULL. */
 int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
-		 const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+		const char *rule, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* A problem with members of its own besides the standard ones (extra: an object, stolen; may be
  * NULL). */
 int api_problem_with(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
@@ -233,8 +235,8 @@ LMN_MUST_USE enum lmn_rc access_record_read(struct api_ctx *ctx, int64_t patient
 LMN_MUST_USE enum lmn_rc access_record_list(struct api_ctx *ctx, json_t *list, const char *key,
 					    const char *what);
 /* The same in a writing transaction of its own, as access_record_read. */
-LMN_MUST_USE enum lmn_rc access_record_list_read(struct api_ctx *ctx, json_t *list,
-						 const char *key, const char *what);
+LMN_MUST_USE enum lmn_rc access_record_list_read(struct api_ctx *ctx, json_t *list, const char *key,
+						 const char *what);
 /* Whether the caller may see a protected identity's address and phone (only roles that deliver). */
 bool access_sees_protected(const struct api_ctx *ctx);
 
@@ -255,13 +257,13 @@ bool auth_secure_cookies(const struct api_config *cfg);
 /* A 16-byte MAC of text for purpose under the process's key, as 32 hex digits. */
 void auth_token_mac(const char *purpose, const char *text, char out[33]);
 /* Argon2id hash of a password (libsodium), for user creation. */
-LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc auth_hash_password(const char *password, char out[128],
+					    struct lmn_err *err);
 /* A new API token for a user, created by created_by: returns the secret once, stores only its
  * hash. */
 LMN_MUST_USE enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t created_by,
 					   const char *name, const char *now, char secret[65],
 					   struct lmn_err *err);
-
 
 /* The municipalities of the agreement (api/municipalities.c). */
 bool api_municipality_known(const char *name);
@@ -342,7 +344,7 @@ struct notices_config {
 	const char *smtp_url;  /* smtp://host:port, or NULL */
 	const char *mail_from; /* the sender's address, needed with smtp_url */
 	const char *sms_url;   /* the gateway's http(s) URL, or NULL */
-	int retry_s;           /* the wait after the first failure */
+	int retry_s;	       /* the wait after the first failure */
 	int max_attempts;
 };
 /* Starts the worker (nothing without smtp_url and sms_url); notices_stop before the database

@@ -13,10 +13,11 @@
 #include "store/relationships.h"
 
 #define SESSION_COOKIE "lmn_session"
-#define SESSION_HOURS 12
+#define SESSION_HOURS  12
 
-#define USER_COLUMNS "u.id, u.role, coalesce(u.patient_id, 0), coalesce(u.unit_id, 0), " \
-		     "coalesce(u.municipality, ''), u.username, u.display_name, coalesce(u.person_id, 0)"
+#define USER_COLUMNS                                                        \
+	"u.id, u.role, coalesce(u.patient_id, 0), coalesce(u.unit_id, 0), " \
+	"coalesce(u.municipality, ''), u.username, u.display_name, coalesce(u.person_id, 0)"
 
 /* Hex of SHA-256: only this is stored, so a stolen database holds no usable secret. */
 static void token_hash(const char *secret, char out[65])
@@ -57,12 +58,12 @@ static void read_user(struct db_stmt *st, struct user *u)
  * this process it stops at once: those handlers call auth_forget after their commit, which empties
  * the cache and bumps the generation, so a lookup that read the store before the change cannot put
  * its stale answer back. Unknown credentials are not kept. */
-#define IDENTITY_SLOTS 1024 /* a power of two */
+#define IDENTITY_SLOTS	1024 /* a power of two */
 #define IDENTITY_TTL_NS 1000000000LL
 
 struct identity_entry {
-	char key[66];     /* kind ('b' bearer, 's' session, 'p' proxy user) and hash or user name */
-	int64_t loaded;   /* monotonic ns; 0: empty */
+	char key[66];	  /* kind ('b' bearer, 's' session, 'p' proxy user) and hash or user name */
+	int64_t loaded;	  /* monotonic ns; 0: empty */
 	int64_t expires;  /* a session's end, seconds since the epoch (0: none) */
 	struct user user; /* with the session's CSRF token */
 };
@@ -102,7 +103,8 @@ static bool identity_get(const char *key, struct user *u)
 	return hit;
 }
 
-static void identity_put(const char *key, const struct user *u, int64_t expires, uint64_t generation)
+static void identity_put(const char *key, const struct user *u, int64_t expires,
+			 uint64_t generation)
 {
 	struct identity_entry *e = &identities[identity_slot(key)];
 
@@ -254,7 +256,8 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			return LMN_OK;
 		}
 		rc = db_prepare(ctx->c,
-				"SELECT " USER_COLUMNS ", t.id FROM api_tokens t JOIN users u ON u.id = t.user_id "
+				"SELECT " USER_COLUMNS
+				", t.id FROM api_tokens t JOIN users u ON u.id = t.user_id "
 				"WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
 				&st, &ctx->err);
 		if (rc != LMN_OK)
@@ -263,7 +266,8 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 		return identify_by(ctx, st, false, key, generation);
 	}
 	if (ctx->app->cfg.proxy_user_header) {
-		const char *name = req->lookup(req->conn, HTTP_HEADER, ctx->app->cfg.proxy_user_header);
+		const char *name =
+			req->lookup(req->conn, HTTP_HEADER, ctx->app->cfg.proxy_user_header);
 		if (name && *name) {
 			snprintf(key, sizeof(key), "p%s", name);
 			if (strlen(name) < sizeof(key) - 1 && identity_get(key, &ctx->user)) {
@@ -272,10 +276,11 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 				auth_token_mac("proxy", ctx->user.username, ctx->user.csrf);
 				return LMN_OK;
 			}
-			rc = db_prepare(ctx->c,
-					"SELECT " USER_COLUMNS " FROM users u "
-					"WHERE u.username = $1 AND u.active = 1 AND u.kind = 'person'",
-					&st, &ctx->err);
+			rc = db_prepare(
+				ctx->c,
+				"SELECT " USER_COLUMNS " FROM users u "
+				"WHERE u.username = $1 AND u.active = 1 AND u.kind = 'person'",
+				&st, &ctx->err);
 			if (rc != LMN_OK)
 				return rc;
 			db_bind_text(st, 1, name);
@@ -295,14 +300,15 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			ctx->signed_in = true;
 			return LMN_OK;
 		}
-		rc = db_prepare(ctx->c,
-				"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at, "
-				"coalesce(s.idle_until, s.expires_at) FROM sessions s "
-				"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
-				"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-				"AND coalesce(s.idle_until, s.expires_at) > "
-				"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at, "
+			"coalesce(s.idle_until, s.expires_at) FROM sessions s "
+			"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
+			"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+			"AND coalesce(s.idle_until, s.expires_at) > "
+			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+			&st, &ctx->err);
 		if (rc != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, key + 1);
@@ -323,12 +329,14 @@ enum lmn_rc auth_hash_password(const char *password, char out[128], struct lmn_e
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	login_hash_end();
 	if (r != 0)
-		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "password hashing ran out of memory");
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL,
+				   "password hashing ran out of memory");
 	return LMN_OK;
 }
 
 enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t created_by,
-			      const char *name, const char *now, char secret[65], struct lmn_err *err)
+			      const char *name, const char *now, char secret[65],
+			      struct lmn_err *err)
 {
 	struct db_stmt *st;
 	char hash[65];
@@ -336,10 +344,11 @@ enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t create
 
 	random_hex(secret, 32);
 	token_hash(secret, hash);
-	rc = db_prepare(c,
-			"INSERT INTO api_tokens (token_hash, user_id, name, created_at, created_by) "
-			"VALUES ($1, $2, $3, $4, $5)",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"INSERT INTO api_tokens (token_hash, user_id, name, created_at, created_by) "
+		"VALUES ($1, $2, $3, $4, $5)",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_text(st, 1, hash);
@@ -352,9 +361,9 @@ enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t create
 
 static json_t *user_json(const struct user *u)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)u->id, "username",
-			      u->username, "display_name", u->display_name, "role",
-			      user_role_name(u->role));
+	json_t *o =
+		json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)u->id, "username", u->username,
+			  "display_name", u->display_name, "role", user_role_name(u->role));
 	if (u->patient_id)
 		json_object_set_new(o, "patient_id", json_integer(u->patient_id));
 	if (u->unit_id)
@@ -380,8 +389,8 @@ static void set_cookie(struct api_ctx *ctx, const char *value, int max_age)
 		return;
 	r->headers[r->nheaders].name = "Set-Cookie";
 	snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value),
-		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value, max_age,
-		 auth_secure_cookies(&ctx->app->cfg) ? "; Secure" : "");
+		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", value,
+		 max_age, auth_secure_cookies(&ctx->app->cfg) ? "; Secure" : "");
 	r->nheaders++;
 }
 
@@ -436,7 +445,8 @@ int auth_login(struct api_ctx *ctx)
 		return api_problem(ctx, 415, "unsupported_media_type", "Content-Type", NULL,
 				   "Inloggningen ska skickas som JSON (Content-Type: "
 				   "application/json).");
-	if (!api_str(ctx, "username", true, &username) || !api_str(ctx, "password", true, &password))
+	if (!api_str(ctx, "username", true, &username) ||
+	    !api_str(ctx, "password", true, &password))
 		return 0;
 	wait = login_limit_wait(username, addr, mono_ns() / 1000000);
 	if (wait > 0) {
@@ -479,13 +489,14 @@ int auth_login(struct api_ctx *ctx)
 	random_hex(csrf, 16);
 	token_hash(secret, hash);
 	snprintf(idle, sizeof(idle), "+%d seconds", auth_session_idle(&ctx->app->cfg));
-	rc = db_prepare(ctx->c,
-			"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
-			"idle_until) VALUES ($1, $2, $3, $4, "
-			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
-			"min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
-			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $5)))",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
+		"idle_until) VALUES ($1, $2, $3, $4, "
+		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
+		"min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
+		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $5)))",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, hash);
 		db_bind_int(st, 2, ctx->user.id);
@@ -510,7 +521,8 @@ int auth_logout(struct api_ctx *ctx)
 
 	if (cookie) {
 		token_hash(cookie, hash);
-		rc = db_prepare(ctx->c, "DELETE FROM sessions WHERE token_hash = $1", &st, &ctx->err);
+		rc = db_prepare(ctx->c, "DELETE FROM sessions WHERE token_hash = $1", &st,
+				&ctx->err);
 		if (rc == LMN_OK) {
 			db_bind_text(st, 1, hash);
 			rc = db_run(st, &ctx->err);

@@ -6,8 +6,9 @@
 #include "util/clock.h"
 #include "util/localtime.h"
 
-static const char *const topics[] = { "order", "delivery", "prescription", "product",
-				      "delay_contact", "other", NULL };
+static const char *const topics[] = { "order",	 "delivery",	  "prescription",
+				      "product", "delay_contact", "other",
+				      NULL };
 
 /* Reads an optional timestamp field into ISO form with offset. */
 static bool when(struct api_ctx *ctx, const char *key, bool required, char out[32], lmn_day *day,
@@ -40,7 +41,8 @@ int calls_create(struct api_ctx *ctx)
 	bool known = false, still_queued = false;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "topic", true, &topic) || !when(ctx, "queued_at", true, queued, &qd, &qs) ||
+	if (!api_str(ctx, "topic", true, &topic) ||
+	    !when(ctx, "queued_at", true, queued, &qd, &qs) ||
 	    !when(ctx, "answered_at", false, answered, &ad, &as) ||
 	    !when(ctx, "abandoned_at", false, abandoned, &bd, &bs) ||
 	    !api_bool(ctx, "still_queued", &still_queued) ||
@@ -57,8 +59,9 @@ int calls_create(struct api_ctx *ctx)
 				   "Ett samtal är antingen besvarat eller avbrutet, inte båda.");
 	if ((*answered && (ad < qd || (ad == qd && as < qs))) ||
 	    (*abandoned && (bd < qd || (bd == qd && bs < qs))))
-		return api_problem(ctx, 400, "invalid_input", *answered ? "answered_at" : "abandoned_at",
-				   NULL, "Samtalet kan inte sluta innan det ställdes i kö.");
+		return api_problem(ctx, 400, "invalid_input",
+				   *answered ? "answered_at" : "abandoned_at", NULL,
+				   "Samtalet kan inte sluta innan det ställdes i kö.");
 	/* A call is answered or abandoned, with its time, or explicitly still queued (issue 18). */
 	if (!*answered && !*abandoned && !still_queued)
 		return api_problem(ctx, 422, "call_outcome_missing", "answered_at", NULL,
@@ -121,10 +124,11 @@ int calls_list(struct api_ctx *ctx)
 	}
 	date_format(d, day);
 	date_format(d + 1, next);
-	rc = db_prepare(ctx->c,
-			"SELECT id, queued_at, coalesce(answered_at, ''), coalesce(abandoned_at, ''), "
-			"topic FROM calls WHERE queued_at >= $1 AND queued_at < $2 ORDER BY queued_at",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT id, queued_at, coalesce(answered_at, ''), coalesce(abandoned_at, ''), "
+		"topic FROM calls WHERE queued_at >= $1 AND queued_at < $2 ORDER BY queued_at",
+		&st, &ctx->err);
 	if (rc != LMN_OK) {
 		json_decref(list);
 		return api_fail(ctx, rc);

@@ -16,8 +16,9 @@
 /* Section references have one canonical form, "B6:1": the log's 2023-11-16 entry says "B6.1"
  * (the seed's heading), the rules and lmn rules show "B6:1"; both find the same text. */
 #define SECTION_SQL "replace(spec_section, '.', ':')"
-#define ENTRY_COLUMNS "id, decided_on, body, heading, " SECTION_SQL ", original_text, new_text, " \
-		      "effective_on, coalesce(rules, ''), coalesce(item_id, 0), from_files, created_at"
+#define ENTRY_COLUMNS                                                               \
+	"id, decided_on, body, heading, " SECTION_SQL ", original_text, new_text, " \
+	"effective_on, coalesce(rules, ''), coalesce(item_id, 0), from_files, created_at"
 
 static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
 {
@@ -30,9 +31,9 @@ static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
 	spans = json_array();
 	for (size_t i = 0; i < d.n; i++) {
 		const char *src = d.spans[i].op == DIFF_ADD ? b : a;
-		json_array_append_new(spans, json_pack("{s:s, s:s%}", "op", ops[d.spans[i].op], "text",
-						       src + d.spans[i].start,
-						       (size_t)d.spans[i].len));
+		json_array_append_new(spans,
+				      json_pack("{s:s, s:s%}", "op", ops[d.spans[i].op], "text",
+						src + d.spans[i].start, (size_t)d.spans[i].len));
 	}
 	text_diff_release(&d);
 	return spans;
@@ -41,10 +42,10 @@ static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
 static json_t *entry_json(struct db_stmt *st, bool full)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-			      (json_int_t)db_col_int(st, 0), "decided_on", db_col_text(st, 1), "body",
-			      db_col_text(st, 2), "heading", db_col_text(st, 3), "section",
-			      db_col_text(st, 4), "effective_on", db_col_text(st, 7), "rules_in_files",
-			      db_col_int(st, 10) != 0);
+			      (json_int_t)db_col_int(st, 0), "decided_on", db_col_text(st, 1),
+			      "body", db_col_text(st, 2), "heading", db_col_text(st, 3), "section",
+			      db_col_text(st, 4), "effective_on", db_col_text(st, 7),
+			      "rules_in_files", db_col_int(st, 10) != 0);
 
 	if (!o)
 		return NULL;
@@ -67,12 +68,13 @@ int change_log_list(struct api_ctx *ctx)
 	struct db_stmt *st;
 	bool row;
 	json_t *a;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT " ENTRY_COLUMNS " FROM change_log WHERE "
-				    "($1 = '' OR " SECTION_SQL " = replace($1, '.', ':') OR "
-				    SECTION_SQL " LIKE replace($1, '.', ':') || ':%') AND "
-				    "($2 = '' OR body = $2) ORDER BY decided_on, id",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c,
+			   "SELECT " ENTRY_COLUMNS " FROM change_log WHERE "
+			   "($1 = '' OR " SECTION_SQL " = replace($1, '.', ':') OR " SECTION_SQL
+			   " LIKE replace($1, '.', ':') || ':%') AND "
+			   "($2 = '' OR body = $2) ORDER BY decided_on, id",
+			   &st, &ctx->err);
 
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
@@ -89,8 +91,9 @@ int change_log_get(struct api_ctx *ctx)
 	struct db_stmt *st;
 	bool row;
 	json_t *o = NULL, *d = NULL;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT " ENTRY_COLUMNS " FROM change_log WHERE id = $1",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c, "SELECT " ENTRY_COLUMNS " FROM change_log WHERE id = $1", &st,
+			   &ctx->err);
 
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
@@ -104,7 +107,8 @@ int change_log_get(struct api_ctx *ctx)
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!row)
-		return api_problem(ctx, 404, "not_found", NULL, NULL, "Posten finns inte i ändringsloggen.");
+		return api_problem(ctx, 404, "not_found", NULL, NULL,
+				   "Posten finns inte i ändringsloggen.");
 	if (d)
 		json_object_set_new(o, "diff", d);
 	return api_json(ctx, 200, o);
@@ -122,15 +126,17 @@ static void quoted(struct buf *b, const char *s)
 /* The rule versions of the entry in the rule-file syntax (data/rules/README.md): one section,
  * one version from the effective date. Sends a problem and returns false on a wrong parameter. */
 static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
-		       const char *effective, const char *body, const char *heading, struct buf *out)
+		       const char *effective, const char *body, const char *heading,
+		       struct buf *out)
 {
 	const char *key, *section = NULL;
 	json_t *v;
 
 	if (!json_is_object(params) || json_object_size(params) == 0) {
-		api_problem(ctx, 400, "invalid_input", "parameters", NULL,
-			    "parameters ska vara ett objekt med regelparametrar och deras nya värden, "
-			    "t.ex. {\"lead_time_working_days\": 3}.");
+		api_problem(
+			ctx, 400, "invalid_input", "parameters", NULL,
+			"parameters ska vara ett objekt med regelparametrar och deras nya värden, "
+			"t.ex. {\"lead_time_working_days\": 3}.");
 		return false;
 	}
 	json_object_foreach(params, key, v) {
@@ -142,9 +148,11 @@ static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
 		}
 		const char *s = param_def((enum param_id)id)->section;
 		if (section && strcmp(section, s) != 0) {
-			api_problem(ctx, 400, "invalid_input", "parameters", NULL,
-				    "Alla parametrar i en post ska höra till samma avsnitt; %s hör till "
-				    "%s, inte %s.", key, s, section);
+			api_problem(
+				ctx, 400, "invalid_input", "parameters", NULL,
+				"Alla parametrar i en post ska höra till samma avsnitt; %s hör till "
+				"%s, inte %s.",
+				key, s, section);
 			return false;
 		}
 		section = s;
@@ -169,7 +177,8 @@ static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
 			return false;
 		}
 		/* Checked here so the refusal is in Swedish, not the rule-file parser's English. */
-		const struct param_def *def = param_def((enum param_id)param_lookup(key, strlen(key)));
+		const struct param_def *def =
+			param_def((enum param_id)param_lookup(key, strlen(key)));
 		if (def->type == PT_INT) {
 			const char *t = json_is_string(v) ? json_string_value(v) : "";
 			char *end = NULL;
@@ -177,9 +186,10 @@ static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
 							 : strtoll(t, &end, 10);
 			if ((!json_is_integer(v) && (!*t || !end || *end)) || x < def->min ||
 			    x > def->max) {
-				api_problem(ctx, 400, "invalid_input", "parameters", NULL,
-					    "Det nya värdet ska vara ett heltal mellan %lld och %lld.",
-					    (long long)def->min, (long long)def->max);
+				api_problem(
+					ctx, 400, "invalid_input", "parameters", NULL,
+					"Det nya värdet ska vara ett heltal mellan %lld och %lld.",
+					(long long)def->min, (long long)def->max);
 				return false;
 			}
 		} else if (def->type == PT_BOOL && !json_is_boolean(v) &&
@@ -201,9 +211,12 @@ static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
 static const char *outcome_sv(const char *o)
 {
 	static const char *const names[][2] = {
-		{ "remitted", "återremitterad" }, { "struck", "avförd" },
-		{ "deferred", "bordlagd (inget ställningstagande än)" }, { "noted", "noterad" },
-		{ "proposed", "ett förslag till rådet" }, { "decided", "beslutad" },
+		{ "remitted", "återremitterad" },
+		{ "struck", "avförd" },
+		{ "deferred", "bordlagd (inget ställningstagande än)" },
+		{ "noted", "noterad" },
+		{ "proposed", "ett förslag till rådet" },
+		{ "decided", "beslutad" },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(o, names[i][0]) == 0)
@@ -238,9 +251,12 @@ static bool decision_taken(struct api_ctx *ctx, int64_t item, const char *body, 
 		api_problem(ctx, 422, "not_decided", "item_id", "D:ändringslogg",
 			    "Ärendet (%s %s) är %s%s; bara ett fattat beslut kan ändra "
 			    "regelparametrar.",
-			    d.body_code, d.day, strcmp(d.type, "decision") != 0 ? "inget beslutsärende, "
-			    "utan " : "", strcmp(d.type, "decision") != 0 ? "en informationspunkt eller formalia"
-									 : outcome_sv(d.outcome));
+			    d.body_code, d.day,
+			    strcmp(d.type, "decision") != 0 ? "inget beslutsärende, "
+							      "utan "
+							    : "",
+			    strcmp(d.type, "decision") != 0 ? "en informationspunkt eller formalia"
+							    : outcome_sv(d.outcome));
 		return false;
 	}
 	if (strcmp(body, d.body_name) != 0 && strcmp(body, d.body_code) != 0) {
@@ -251,10 +267,11 @@ static bool decision_taken(struct api_ctx *ctx, int64_t item, const char *body, 
 		return false;
 	}
 	if (strcmp(d.body_kind, "council") != 0) {
-		api_problem(ctx, 422, "beyond_mandate", "item_id", "D:mandat",
-			    "%s kan inte ändra regelparametrar: reglerna i specifikationerna beslutas "
-			    "av rådet; en beredningsgrupp lämnar förslag till rådet.",
-			    d.body_name);
+		api_problem(
+			ctx, 422, "beyond_mandate", "item_id", "D:mandat",
+			"%s kan inte ändra regelparametrar: reglerna i specifikationerna beslutas "
+			"av rådet; en beredningsgrupp lämnar förslag till rådet.",
+			d.body_name);
 		return false;
 	}
 	if (strcmp(decided, d.day) < 0) {
@@ -301,8 +318,9 @@ int change_log_create(struct api_ctx *ctx)
 	if (!effective)
 		effective = decided;
 	if (!gov_date_ok(effective) || strcmp(effective, decided) < 0)
-		return api_problem(ctx, 400, "invalid_input", "effective_on", NULL,
-				   "Gäller från ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
+		return api_problem(
+			ctx, 400, "invalid_input", "effective_on", NULL,
+			"Gäller från ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
 	snprintf(canon, sizeof(canon), "%s", section ? section : "");
 	for (char *c = canon; *c; c++)
 		if (*c == '.')
@@ -332,16 +350,17 @@ int change_log_create(struct api_ctx *ctx)
 			db_rollback(ctx->c);
 			buf_release(&rules);
 			if (rc == LMN_EINVAL)
-				return api_problem(ctx, 422, "invalid_rules", "parameters", NULL, "%s",
-						   ctx->err.message);
+				return api_problem(ctx, 422, "invalid_rules", "parameters", NULL,
+						   "%s", ctx->err.message);
 			return api_fail(ctx, rc);
 		}
 	}
-	rc = db_prepare(ctx->c,
-			"INSERT INTO change_log (decided_on, body, heading, spec_section, original_text, "
-			"new_text, effective_on, rules, item_id, created_at) VALUES ($1, $2, $3, $4, $5, "
-			"$6, $7, $8, nullif($9, 0), $10) RETURNING id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO change_log (decided_on, body, heading, spec_section, original_text, "
+		"new_text, effective_on, rules, item_id, created_at) VALUES ($1, $2, $3, $4, $5, "
+		"$6, $7, $8, nullif($9, 0), $10) RETURNING id",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, decided);
 		db_bind_text(st, 2, body);
@@ -364,7 +383,8 @@ int change_log_create(struct api_ctx *ctx)
 		db_rollback(ctx->c);
 		buf_release(&rules);
 		if (rc == LMN_EINVAL)
-			return api_problem(ctx, 404, "not_found", "item_id", NULL, "Ärendet finns inte.");
+			return api_problem(ctx, 404, "not_found", "item_id", NULL,
+					   "Ärendet finns inte.");
 		return api_fail(ctx, rc);
 	}
 	/* The entry is durable; the order engine applies it from the next request on. If the rules
@@ -372,11 +392,12 @@ int change_log_create(struct api_ctx *ctx)
 	 * logged and the next request's check tries again. */
 	if (params && ctx->app->cfg.rules &&
 	    (rc = rules_live_reload(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK)
-		fprintf(stderr, "lmn: change-log entry %lld recorded, its rule versions not applied yet "
-				"(%s): %s\n",
+		fprintf(stderr,
+			"lmn: change-log entry %lld recorded, its rule versions not applied yet "
+			"(%s): %s\n",
 			(long long)id, lmn_rc_name(rc), ctx->err.message);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "decided_on", decided,
-			      "effective_on", effective, "body", body, "heading", heading);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "decided_on",
+			      decided, "effective_on", effective, "body", body, "heading", heading);
 	if (params)
 		json_object_set_new(o, "rules", json_string(rules.data));
 	buf_release(&rules);
@@ -441,8 +462,8 @@ static bool query_day(struct api_ctx *ctx, const char *key, char out[11])
 		return true;
 	}
 	if (!gov_date_ok(v)) {
-		api_problem(ctx, 400, "invalid_input", key, NULL, "%s ska vara ett datum ÅÅÅÅ-MM-DD.",
-			    key);
+		api_problem(ctx, 400, "invalid_input", key, NULL,
+			    "%s ska vara ett datum ÅÅÅÅ-MM-DD.", key);
 		return false;
 	}
 	memcpy(out, v, 11);
@@ -483,8 +504,8 @@ int specification_get(struct api_ctx *ctx)
 	if (!section || !query_day(ctx, "on", day))
 		return (int)ctx->resp->status;
 	if ((rc = text_on(ctx, section, day, &text, &entry, since, &ctx->err)) != LMN_OK)
-		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL, "%s",
-							 ctx->err.message)
+		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL,
+							 "%s", ctx->err.message)
 					   : api_fail(ctx, rc);
 	json_t *o = version_json(day, text, entry, since);
 	free(text);
@@ -508,8 +529,8 @@ int specification_diff(struct api_ctx *ctx)
 		rc = text_on(ctx, section, to, &b, &e2, s2, &ctx->err);
 	if (rc != LMN_OK) {
 		free(a);
-		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL, "%s",
-							 ctx->err.message)
+		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL,
+							 "%s", ctx->err.message)
 					   : api_fail(ctx, rc);
 	}
 	spans = diff_json(a, b, &ctx->err);

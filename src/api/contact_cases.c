@@ -26,9 +26,9 @@ static enum lmn_rc add_line(const struct contact_case_line *l, void *arg)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:s}", "article_number",
 			      l->article_number, "article_name", l->article_name, "ordered",
-			      (json_int_t)l->ordered, "shipped", (json_int_t)l->shipped, "delivered",
-			      (json_int_t)l->delivered, "backordered", l->backordered, "reason",
-			      l->reason);
+			      (json_int_t)l->ordered, "shipped", (json_int_t)l->shipped,
+			      "delivered", (json_int_t)l->delivered, "backordered", l->backordered,
+			      "reason", l->reason);
 
 	if (*l->shipped_at)
 		json_object_set_new(o, "shipped_at", json_string(l->shipped_at));
@@ -53,12 +53,12 @@ static enum lmn_rc add_case(const struct contact_case_row *r, void *arg)
 {
 	struct queue_page *pg = arg;
 	json_t *lines = json_array(), *calls = json_array();
-	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:b, s:I, s:s}", "id",
-			      (json_int_t)r->id, "order_id", (json_int_t)r->order_id, "opened_on",
-			      r->opened_on, "due", r->due, "received_at", r->received_at,
-			      "patient_id", (json_int_t)r->patient_id, "protected_identity",
-			      r->protected_identity, "attempts", (json_int_t)r->attempts, "area",
-			      r->area);
+	json_t *o =
+		json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:b, s:I, s:s}", "id", (json_int_t)r->id,
+			  "order_id", (json_int_t)r->order_id, "opened_on", r->opened_on, "due",
+			  r->due, "received_at", r->received_at, "patient_id",
+			  (json_int_t)r->patient_id, "protected_identity", r->protected_identity,
+			  "attempts", (json_int_t)r->attempts, "area", r->area);
 	enum lmn_rc rc;
 
 	json_array_append_new(pg->cases, o);
@@ -178,7 +178,8 @@ int contact_cases_call(struct api_ctx *ctx)
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	if (closed)
-		return api_problem(ctx, 409, "closed", NULL, NULL, "Kontaktärendet är redan avslutat.");
+		return api_problem(ctx, 409, "closed", NULL, NULL,
+				   "Kontaktärendet är redan avslutat.");
 	rc = contact_case_record_call(ctx->c, ctx->id[0], ctx->now, ctx->user.id, outcome, note,
 				      reached, &ctx->err);
 	if (rc == LMN_OK)
@@ -187,6 +188,7 @@ int contact_cases_call(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)ctx->id[0],
-					    "outcome", outcome, "closed", reached));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s, s:b}", "id", (json_int_t)ctx->id[0], "outcome",
+				  outcome, "closed", reached));
 }

@@ -71,8 +71,12 @@ int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg
 		d = NULL;
 	}
 	if (d) {
-		*d = (struct deferred){ .own = *ctx, .app = *ctx->app, .job = job, .after = after,
-					.arg = arg, .release = release };
+		*d = (struct deferred){ .own = *ctx,
+					.app = *ctx->app,
+					.job = job,
+					.after = after,
+					.arg = arg,
+					.release = release };
 		d->ctx = &d->own;
 		d->own.app = &d->app;
 		d->own.c = NULL;

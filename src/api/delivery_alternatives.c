@@ -68,7 +68,8 @@ static bool alternative_input(struct api_ctx *ctx, struct delivery_alternative *
 			    "Ombudet finns inte i listan över ombud.");
 		return false;
 	}
-	if (a->choose_point && (strcmp(method, "pickup_point") != 0 || !strcmp(provider, "INGEN"))) {
+	if (a->choose_point &&
+	    (strcmp(method, "pickup_point") != 0 || !strcmp(provider, "INGEN"))) {
 		api_problem(ctx, 422, "invalid_input", "choose_point", NULL,
 			    "Val av utlämningsställe kräver leverans till utlämningsställe hos ett "
 			    "ombud.");
@@ -83,15 +84,17 @@ static bool alternative_input(struct api_ctx *ctx, struct delivery_alternative *
 		bool ok = false;
 
 		for (size_t k = 0; k < 4; k++)
-			ok |= json_is_string(v) && strcmp(json_string_value(v), notification_words[k]) == 0;
+			ok |= json_is_string(v) &&
+			      strcmp(json_string_value(v), notification_words[k]) == 0;
 		if (!ok || strlen(a->notifications) + 8 >= sizeof(a->notifications)) {
-			api_problem(ctx, 400, "invalid_input", "notifications", NULL,
-				    "Aviseringssätten ska vara en lista: email, letter, phone, sms.");
+			api_problem(
+				ctx, 400, "invalid_input", "notifications", NULL,
+				"Aviseringssätten ska vara en lista: email, letter, phone, sms.");
 			return false;
 		}
 		if (*a->notifications)
-			strncat(a->notifications, ",", sizeof(a->notifications) - 1 -
-							  strlen(a->notifications));
+			strncat(a->notifications, ",",
+				sizeof(a->notifications) - 1 - strlen(a->notifications));
 		strncat(a->notifications, json_string_value(v),
 			sizeof(a->notifications) - 1 - strlen(a->notifications));
 	}

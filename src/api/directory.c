@@ -35,14 +35,15 @@ int articles_list(struct api_ctx *ctx)
 	}
 	snprintf(like, sizeof(like), "%%%s%%", q ? q : "");
 	date_format(ctx->today, today);
-	rc = db_prepare(ctx->c,
-			"SELECT a.id, a.article_number, a.name, a.area, a.unit, a.package_size, s.name, "
-			"a.stocked, a.acute_assortment, a.special, (SELECT p.price_ore FROM article_prices p "
-			"WHERE p.article_id = a.id AND p.valid_from <= $3 ORDER BY p.valid_from DESC LIMIT 1) "
-			"FROM articles a JOIN suppliers s ON s.id = a.supplier_id "
-			"WHERE a.active = 1 AND ($1 IS NULL OR a.area = $1) AND a.name LIKE $2 "
-			"ORDER BY a.area, a.name LIMIT $4",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT a.id, a.article_number, a.name, a.area, a.unit, a.package_size, s.name, "
+		"a.stocked, a.acute_assortment, a.special, (SELECT p.price_ore FROM article_prices p "
+		"WHERE p.article_id = a.id AND p.valid_from <= $3 ORDER BY p.valid_from DESC LIMIT 1) "
+		"FROM articles a JOIN suppliers s ON s.id = a.supplier_id "
+		"WHERE a.active = 1 AND ($1 IS NULL OR a.area = $1) AND a.name LIKE $2 "
+		"ORDER BY a.area, a.name LIMIT $4",
+		&st, &ctx->err);
 	if (rc != LMN_OK) {
 		json_decref(list);
 		return api_fail(ctx, rc);
@@ -52,15 +53,17 @@ int articles_list(struct api_ctx *ctx)
 	db_bind_text(st, 3, today);
 	db_bind_int(st, 4, limit);
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:b, s:b}", "id",
-				      (json_int_t)db_col_int(st, 0), "article_number",
-				      db_col_text(st, 1), "name", db_col_text(st, 2), "area",
-				      db_col_text(st, 3), "unit", db_col_text(st, 4), "package_size",
-				      (json_int_t)db_col_int(st, 5), "supplier", db_col_text(st, 6),
-				      "stocked", db_col_int(st, 7) != 0, "acute_assortment",
-				      db_col_int(st, 8) != 0, "special", db_col_int(st, 9) != 0);
-		json_object_set_new(o, "price_ore", db_col_null(st, 10) ? json_null()
-									: json_integer(db_col_int(st, 10)));
+		json_t *o =
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:b, s:b}", "id",
+				  (json_int_t)db_col_int(st, 0), "article_number",
+				  db_col_text(st, 1), "name", db_col_text(st, 2), "area",
+				  db_col_text(st, 3), "unit", db_col_text(st, 4), "package_size",
+				  (json_int_t)db_col_int(st, 5), "supplier", db_col_text(st, 6),
+				  "stocked", db_col_int(st, 7) != 0, "acute_assortment",
+				  db_col_int(st, 8) != 0, "special", db_col_int(st, 9) != 0);
+		json_object_set_new(o, "price_ore",
+				    db_col_null(st, 10) ? json_null()
+							: json_integer(db_col_int(st, 10)));
 		json_array_append_new(list, o);
 	}
 	db_done(st);
@@ -103,16 +106,18 @@ int pickup_points_near(struct api_ctx *ctx)
 	}
 	db_bind_text(st, 1, code);
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-		json_array_append_new(
-			list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-					(json_int_t)db_col_int(st, 0), "code", db_col_text(st, 1),
-					"name", db_col_text(st, 2), "provider", db_col_text(st, 3),
-					"address", db_col_text(st, 4), "postal_code",
-					db_col_text(st, 5), "city", db_col_text(st, 6)));
+		json_array_append_new(list,
+				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+						(json_int_t)db_col_int(st, 0), "code",
+						db_col_text(st, 1), "name", db_col_text(st, 2),
+						"provider", db_col_text(st, 3), "address",
+						db_col_text(st, 4), "postal_code",
+						db_col_text(st, 5), "city", db_col_text(st, 6)));
 	db_done(st);
 	if (rc != LMN_OK) {
 		json_decref(list);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:s, s:o}", "postal_code", code, "pickup_points", list));
+	return api_json(ctx, 200,
+			json_pack("{s:s, s:o}", "postal_code", code, "pickup_points", list));
 }

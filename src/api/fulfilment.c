@@ -34,8 +34,8 @@ static json_t *pick_order_json(const struct pick_order *o)
 	if (strcmp(o->method, "home") == 0) {
 		json_object_set_new(j, "address",
 				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", o->address,
-					      "postal_code", o->postal_code, "city", o->city, "phone",
-					      o->phone, "door_code", o->door_code));
+					      "postal_code", o->postal_code, "city", o->city,
+					      "phone", o->phone, "door_code", o->door_code));
 	} else if (o->pickup_point_id) {
 		json_object_set_new(j, "pickup_point_id", json_integer(o->pickup_point_id));
 		json_object_set_new(j, "pickup_point",
@@ -45,10 +45,10 @@ static json_t *pick_order_json(const struct pick_order *o)
 					      o->point_postal, "city", o->point_city));
 	} else {
 		json_object_set_new(j, "unit_id", json_integer(o->unit_id));
-		json_object_set_new(j, "unit", json_pack("{s:I, s:s, s:s, s:s}", "id",
-							 (json_int_t)o->unit_id, "name", o->unit_name,
-							 "address", o->unit_address, "postal_code",
-							 o->unit_postal));
+		json_object_set_new(j, "unit",
+				    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)o->unit_id,
+					      "name", o->unit_name, "address", o->unit_address,
+					      "postal_code", o->unit_postal));
 	}
 	if (*o->notification)
 		json_object_set_new(j, "notification", json_string(o->notification));
@@ -64,12 +64,12 @@ static enum lmn_rc pick_json_add(const struct pick_order *o, const struct pick_l
 		pj->cur = pick_order_json(o);
 		json_array_append_new(pj->list, pj->cur);
 	}
-	json_array_append_new(
-		json_object_get(pj->cur, "lines"),
-		json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)l->id,
-			  "article_number", l->article_number, "name", l->name, "unit", l->unit,
-			  "quantity", (json_int_t)l->quantity, "shipped_quantity",
-			  (json_int_t)l->shipped, "backordered", l->backordered));
+	json_array_append_new(json_object_get(pj->cur, "lines"),
+			      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b}", "id",
+					(json_int_t)l->id, "article_number", l->article_number,
+					"name", l->name, "unit", l->unit, "quantity",
+					(json_int_t)l->quantity, "shipped_quantity",
+					(json_int_t)l->shipped, "backordered", l->backordered));
 	return LMN_OK;
 }
 
@@ -129,12 +129,14 @@ static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
 	}
 	*out = json_incref(json_array_get(pj.list, 0));
 	json_decref(pj.list);
-	if (!access_order(ctx, ctx->id[0], json_integer_value(json_object_get(*out, "patient_id")))) {
+	if (!access_order(ctx, ctx->id[0],
+			  json_integer_value(json_object_get(*out, "patient_id")))) {
 		json_decref(*out);
 		*out = NULL;
 		return false;
 	}
-	rc = access_record(ctx, json_integer_value(json_object_get(*out, "patient_id")), ACCESS_READ, what);
+	rc = access_record(ctx, json_integer_value(json_object_get(*out, "patient_id")),
+			   ACCESS_READ, what);
 	if (rc != LMN_OK) {
 		json_decref(*out);
 		*out = NULL;
@@ -279,7 +281,8 @@ int shipments_create(struct api_ctx *ctx)
 	if (strcmp(s.status, "received") != 0 && strcmp(s.status, "partially_shipped") != 0 &&
 	    strcmp(s.status, "partially_delivered") != 0)
 		return api_problem(ctx, 409, "not_open", NULL, NULL,
-				   "Beställningen är inte öppen för leverans (status %s).", s.status);
+				   "Beställningen är inte öppen för leverans (status %s).",
+				   s.status);
 	for (size_t i = 0; i < json_array_size(lines); i++) {
 		int64_t line_id, qty;
 		bool back = false, found = false;
@@ -304,13 +307,15 @@ int shipments_create(struct api_ctx *ctx)
 			}
 		if (!found)
 			return api_problem(ctx, 422, "line_not_in_order", "lines", NULL,
-					   "Raden %lld hör inte till beställningen.", (long long)line_id);
+					   "Raden %lld hör inte till beställningen.",
+					   (long long)line_id);
 	}
 	/* A line the request leaves out is shipped with nothing, not backordered. */
-	rc = fulfilment_check_shipment(ctx->app->params, ctx->today, s.lines, s.n, &partial, &ctx->err);
+	rc = fulfilment_check_shipment(ctx->app->params, ctx->today, s.lines, s.n, &partial,
+				       &ctx->err);
 	if (rc == LMN_EREFUSED)
-		return api_problem(ctx, 422, "partial_not_backordered", ctx->err.field, ctx->err.rule,
-				   "%s", ctx->err.message);
+		return api_problem(ctx, 422, "partial_not_backordered", ctx->err.field,
+				   ctx->err.rule, "%s", ctx->err.message);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	rc = db_prepare(ctx->c,
@@ -328,10 +333,11 @@ int shipments_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	shipment = db_last_id(ctx->c);
 	for (size_t j = 0; j < s.n; j++) {
-		rc = db_prepare(ctx->c,
-				"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-				"VALUES ($1, $2, $3, $4)",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
+			"VALUES ($1, $2, $3, $4)",
+			&st, &ctx->err);
 		if (rc == LMN_OK) {
 			db_bind_int(st, 1, shipment);
 			db_bind_int(st, 2, s.line_id[j]);
@@ -340,10 +346,11 @@ int shipments_create(struct api_ctx *ctx)
 			rc = db_run(st, &ctx->err);
 		}
 		if (rc == LMN_OK)
-			rc = db_prepare(ctx->c,
-					"UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
-					"backordered = $3 WHERE id = $1",
-					&st, &ctx->err);
+			rc = db_prepare(
+				ctx->c,
+				"UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
+				"backordered = $3 WHERE id = $1",
+				&st, &ctx->err);
 		if (rc == LMN_OK) {
 			db_bind_int(st, 1, s.line_id[j]);
 			db_bind_int(st, 2, s.lines[j].now);
@@ -372,9 +379,10 @@ int shipments_create(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:b, s:s}", "id", (json_int_t)shipment,
-					    "order_id", (json_int_t)ctx->id[0], "partial", partial,
-					    "order_status", partial ? "partially_shipped" : "shipped"));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:I, s:b, s:s}", "id", (json_int_t)shipment, "order_id",
+				  (json_int_t)ctx->id[0], "partial", partial, "order_status",
+				  partial ? "partially_shipped" : "shipped"));
 }
 
 /* What a delivery time is checked against: when the order was received and how it is delivered. */
@@ -392,11 +400,12 @@ static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *p
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(ctx->c,
-			"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL, o.received_at, "
-			"o.delivery_method = 'home', o.delivery_method = 'pickup_point' FROM shipments s "
-			"JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL, o.received_at, "
+		"o.delivery_method = 'home', o.delivery_method = 'pickup_point' FROM shipments s "
+		"JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, ctx->id[0]);
@@ -458,7 +467,8 @@ int shipments_delivered(struct api_ctx *ctx)
 	if (day > ctx->today || (day == ctx->today && sec > ctx->now_sec))
 		return api_problem(ctx, 422, "impossible_time", "delivered_at", NULL,
 				   "Leveranstiden kan inte ligga i framtiden.");
-	if (localtime_parse(of.received_at, strlen(of.received_at), &rday, &rsec, &ctx->err) != LMN_OK)
+	if (localtime_parse(of.received_at, strlen(of.received_at), &rday, &rsec, &ctx->err) !=
+	    LMN_OK)
 		return api_fail(ctx, LMN_EDB); /* a stored time that does not parse */
 	if (day < rday || (day == rday && sec < rsec))
 		return api_problem(ctx, 422, "impossible_time", "delivered_at", NULL,
@@ -467,10 +477,11 @@ int shipments_delivered(struct api_ctx *ctx)
 					   rule, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c,
-			"UPDATE shipments SET delivered_at = $2, outcome = 'delivered', outcome_at = $2, "
-			"delivery_deviation = $3 WHERE id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"UPDATE shipments SET delivered_at = $2, outcome = 'delivered', outcome_at = $2, "
+		"delivery_deviation = $3 WHERE id = $1",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		db_bind_text(st, 2, when);
@@ -487,7 +498,8 @@ int shipments_delivered(struct api_ctx *ctx)
 	}
 	if (rc == LMN_OK && of.pickup_point) /* in the delivery's transaction */
 		rc = notices_enqueue(ctx->c, patient, order, NOTICE_READY_FOR_PICKUP,
-				     &(struct notice_facts){ .order_id = order, .day = LMN_DAY_NONE },
+				     &(struct notice_facts){ .order_id = order,
+							     .day = LMN_DAY_NONE },
 				     ctx->now, NULL, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, patient, ACCESS_UPDATE, "leverans registrerad");
@@ -526,9 +538,10 @@ int shipments_returned(struct api_ctx *ctx)
 	if (done)
 		return api_problem(ctx, 409, "already_registered", NULL, NULL,
 				   "Sändningens utfall är redan registrerat.");
-	rc = db_prepare(ctx->c,
-			"UPDATE shipments SET outcome = $2, outcome_at = $3, outcome_note = $4 WHERE id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"UPDATE shipments SET outcome = $2, outcome_at = $3, outcome_note = $4 WHERE id = $1",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		db_bind_text(st, 2, outcome);
@@ -550,8 +563,9 @@ int shipments_returned(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ctx->id[0],
-					    "outcome", outcome, "order_status", status));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ctx->id[0], "outcome",
+				  outcome, "order_status", status));
 }
 
 /* Builds the shipments of picking_shipments as the API shows them, one object per shipment. */
@@ -575,10 +589,11 @@ static enum lmn_rc ship_json_add(const struct ship_row *r, void *arg)
 				    "id", (json_int_t)r->id, "order_id", (json_int_t)r->order_id,
 				    "patient_id", (json_int_t)o->patient_id, "shipped_at",
 				    r->shipped_at, "partial", r->partial, "outcome",
-				    *r->outcome ? json_string(r->outcome) : json_null(), "deviation",
-				    *r->deviation != '\0', "due", o->due, "kind", o->kind,
-				    "delivery_method", o->method, "order_status", o->status,
-				    "recipient", o->recipient, "rural_route", o->rural_route, "lines");
+				    *r->outcome ? json_string(r->outcome) : json_null(),
+				    "deviation", *r->deviation != '\0', "due", o->due, "kind",
+				    o->kind, "delivery_method", o->method, "order_status",
+				    o->status, "recipient", o->recipient, "rural_route",
+				    o->rural_route, "lines");
 		if (*r->delivered_at)
 			json_object_set_new(sj->cur, "delivered_at", json_string(r->delivered_at));
 		if (*r->deviation)
@@ -590,20 +605,25 @@ static enum lmn_rc ship_json_add(const struct ship_row *r, void *arg)
 		if (*r->tracking)
 			json_object_set_new(sj->cur, "tracking_number", json_string(r->tracking));
 		/* Where it goes, as the pick list has it. */
-		static const char *const keys[] = { "address", "pickup_point_id", "pickup_point",
-						    "unit_id", "unit", "notification", NULL };
+		static const char *const keys[] = { "address",
+						    "pickup_point_id",
+						    "pickup_point",
+						    "unit_id",
+						    "unit",
+						    "notification",
+						    NULL };
 		for (const char *const *k = keys; *k; k++)
 			if (json_object_get(where, *k))
 				json_object_set(sj->cur, *k, json_object_get(where, *k));
 		json_decref(where);
 		json_array_append_new(sj->list, sj->cur);
 	}
-	json_array_append_new(
-		json_object_get(sj->cur, "lines"),
-		json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id", (json_int_t)r->line_id,
-			  "article_number", r->article_number, "name", r->name, "quantity",
-			  (json_int_t)r->quantity, "backordered", r->backordered, "ordered",
-			  (json_int_t)r->ordered));
+	json_array_append_new(json_object_get(sj->cur, "lines"),
+			      json_pack("{s:I, s:s, s:s, s:I, s:b, s:I}", "line_id",
+					(json_int_t)r->line_id, "article_number", r->article_number,
+					"name", r->name, "quantity", (json_int_t)r->quantity,
+					"backordered", r->backordered, "ordered",
+					(json_int_t)r->ordered));
 	return LMN_OK;
 }
 
@@ -619,13 +639,14 @@ static enum lmn_rc shipments_query(struct api_ctx *ctx, bool open, int64_t order
 
 	/* not the history: open, or with an outcome within distributor_history_days */
 	date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
-	rc = picking_shipments(ctx->c, open, order_id, shipment_id, since, limit, ship_json_add, &sj,
-			       &ctx->err);
+	rc = picking_shipments(ctx->c, open, order_id, shipment_id, since, limit, ship_json_add,
+			       &sj, &ctx->err);
 	if (shipment_id)
 		for (size_t i = 0; rc == LMN_OK && i < json_array_size(list); i++)
 			rc = access_record(ctx,
-					   json_integer_value(json_object_get(json_array_get(list, i),
-									      "patient_id")),
+					   json_integer_value(
+						   json_object_get(json_array_get(list, i),
+								   "patient_id")),
 					   ACCESS_READ, "sändning");
 	else if (rc == LMN_OK)
 		rc = access_record_list(ctx, list, "patient_id", "sändningslista");
@@ -641,8 +662,9 @@ int shipments_list(struct api_ctx *ctx)
 
 	if (open && strcmp(open, "1") != 0 && strcmp(open, "0") != 0) {
 		json_decref(list);
-		return api_problem(ctx, 400, "invalid_input", "open", NULL,
-				   "open ska vara 1 (bara sändningar utan registrerat utfall) eller 0.");
+		return api_problem(
+			ctx, 400, "invalid_input", "open", NULL,
+			"open ska vara 1 (bara sändningar utan registrerat utfall) eller 0.");
 	}
 	if (!api_query_int(ctx, "order_id", 0, 1, INT64_MAX, &order_id) ||
 	    !api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {

@@ -81,9 +81,10 @@ int bodies_list(struct api_ctx *ctx)
 	db_bind_int(st, 1, ctx->user.role == UR_MEMBER);
 	db_bind_int(st, 2, ctx->user.person_id);
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
-				      "code", db_col_text(st, 1), "name", db_col_text(st, 2), "kind",
-				      db_col_text(st, 3), "active_from", db_col_text(st, 7));
+		json_t *o =
+			json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
+				  "code", db_col_text(st, 1), "name", db_col_text(st, 2), "kind",
+				  db_col_text(st, 3), "active_from", db_col_text(st, 7));
 		if (*db_col_text(st, 4))
 			json_object_set_new(o, "reports_to", json_string(db_col_text(st, 4)));
 		if (db_col_int(st, 5))
@@ -125,13 +126,15 @@ int bodies_create(struct api_ctx *ctx)
 	if (json_object_get(ctx->body, "quorum_required"))
 		qreq = req;
 	if (qroles && !quorum_roles_parse(qroles, &roles))
-		return api_problem(ctx, 400, "invalid_input", "quorum_roles", NULL,
-				   "quorum_roles ska vara roller åtskilda med kommatecken, t.ex. member "
-				   "eller chair,vice_chair,member.");
+		return api_problem(
+			ctx, 400, "invalid_input", "quorum_roles", NULL,
+			"quorum_roles ska vara roller åtskilda med kommatecken, t.ex. member "
+			"eller chair,vice_chair,member.");
 	if (qvacant && strcmp(qvacant, "count") && strcmp(qvacant, "skip"))
-		return api_problem(ctx, 400, "invalid_input", "quorum_vacant_seats", NULL,
-				   "quorum_vacant_seats ska vara count (vakanta platser räknas med) "
-				   "eller skip.");
+		return api_problem(
+			ctx, 400, "invalid_input", "quorum_vacant_seats", NULL,
+			"quorum_vacant_seats ska vara count (vakanta platser räknas med) "
+			"eller skip.");
 	if (body_kind_parse(kind) < 0)
 		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
 				   "kind ska vara political, council, preparation, forum eller "
@@ -141,22 +144,24 @@ int bodies_create(struct api_ctx *ctx)
 				   "active_from ska vara ett datum ÅÅÅÅ-MM-DD.");
 	if (approval && strcmp(approval, "chair") && strcmp(approval, "chair_and_other_party") &&
 	    strcmp(approval, "secretary") && strcmp(approval, "next_meeting"))
-		return api_problem(ctx, 400, "invalid_input", "approval", NULL,
-				   "approval ska vara chair, chair_and_other_party, secretary eller "
-				   "next_meeting.");
+		return api_problem(
+			ctx, 400, "invalid_input", "approval", NULL,
+			"approval ska vara chair, chair_and_other_party, secretary eller "
+			"next_meeting.");
 	if (min && max && max < min)
 		return api_problem(ctx, 400, "invalid_input", "max_meetings", NULL,
 				   "max_meetings får inte vara mindre än min_meetings.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c,
-			"INSERT INTO bodies (code, name, kind, parent_id, min_meetings, max_meetings, "
-			"mandate_limit_ore, chair_alternates, notice_days, approval, active_from, "
-			"quorum_roles, quorum_vacant, quorum_required) "
-			"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), "
-			"nullif($7, -1), $8, nullif($9, 0), $10, $11, $12, $13, nullif($14, -1)) "
-			"RETURNING id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO bodies (code, name, kind, parent_id, min_meetings, max_meetings, "
+		"mandate_limit_ore, chair_alternates, notice_days, approval, active_from, "
+		"quorum_roles, quorum_vacant, quorum_required) "
+		"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), "
+		"nullif($7, -1), $8, nullif($9, 0), $10, $11, $12, $13, nullif($14, -1)) "
+		"RETURNING id",
+		&st, &ctx->err);
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
@@ -190,12 +195,14 @@ int bodies_create(struct api_ctx *ctx)
 	else
 		db_rollback(ctx->c);
 	if (rc == LMN_EINVAL)
-		return api_problem(ctx, 409, "conflict", "code", NULL,
-				   "Ett organ med koden %s finns redan, eller parent_id finns inte.", code);
+		return api_problem(
+			ctx, 409, "conflict", "code", NULL,
+			"Ett organ med koden %s finns redan, eller parent_id finns inte.", code);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code",
-					    code, "name", name, "kind", kind));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", code,
+				  "name", name, "kind", kind));
 }
 
 int bodies_get(struct api_ctx *ctx)
@@ -215,13 +222,14 @@ int bodies_get(struct api_ctx *ctx)
 		on = today;
 	if (!gov_body_visible(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;
-	rc = db_prepare(ctx->c,
-			"SELECT id, code, name, kind, quorum_num, quorum_den, "
-			"coalesce(mandate_limit_ore, -1), chair_alternates, coalesce(notice_days, 0), "
-			"approval, coalesce(min_meetings, 0), coalesce(max_meetings, 0), quorum_roles, "
-			"quorum_vacant, coalesce(quorum_required, kind = 'council') "
-			"FROM bodies WHERE id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT id, code, name, kind, quorum_num, quorum_den, "
+		"coalesce(mandate_limit_ore, -1), chair_alternates, coalesce(notice_days, 0), "
+		"approval, coalesce(min_meetings, 0), coalesce(max_meetings, 0), quorum_roles, "
+		"quorum_vacant, coalesce(quorum_required, kind = 'council') "
+		"FROM bodies WHERE id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -234,7 +242,8 @@ int bodies_get(struct api_ctx *ctx)
 			      (json_int_t)db_col_int(st, 5), "chair_alternates",
 			      db_col_int(st, 7) != 0, "approval", db_col_text(st, 9));
 		if (db_col_int(st, 6) >= 0)
-			json_object_set_new(o, "mandate_limit_ore", json_integer(db_col_int(st, 6)));
+			json_object_set_new(o, "mandate_limit_ore",
+					    json_integer(db_col_int(st, 6)));
 		if (db_col_int(st, 8))
 			json_object_set_new(o, "notice_days", json_integer(db_col_int(st, 8)));
 		if (db_col_int(st, 10))
@@ -242,8 +251,9 @@ int bodies_get(struct api_ctx *ctx)
 		if (db_col_int(st, 11))
 			json_object_set_new(o, "max_meetings", json_integer(db_col_int(st, 11)));
 		json_object_set_new(o, "quorum",
-				    json_pack("{s:b, s:s, s:s}", "required", db_col_int(st, 14) != 0,
-					      "roles", db_col_text(st, 12), "vacant_seats",
+				    json_pack("{s:b, s:s, s:s}", "required",
+					      db_col_int(st, 14) != 0, "roles", db_col_text(st, 12),
+					      "vacant_seats",
 					      db_col_int(st, 13) ? "count" : "skip"));
 	}
 	db_done(st);
@@ -256,17 +266,18 @@ int bodies_get(struct api_ctx *ctx)
 		json_decref(o);
 		return api_fail(ctx, rc != LMN_OK ? rc : LMN_ENOMEM);
 	}
-	rc = db_prepare(ctx->c,
-			"SELECT s.id, coalesce(p.code, ''), s.role, s.title, pe.id, pe.name, "
-			"pe.organisation, t.from_date, coalesce(t.to_date, ''), t.id "
-			"FROM seats s LEFT JOIN parties p ON p.id = s.party_id "
-			"LEFT JOIN terms t ON t.id = (SELECT t2.id FROM terms t2 WHERE t2.seat_id = s.id "
-			"AND t2.from_date <= $2 AND (t2.to_date IS NULL OR t2.to_date >= $2) "
-			"ORDER BY t2.from_date DESC LIMIT 1) "
-			"LEFT JOIN people pe ON pe.id = t.person_id WHERE s.body_id = $1 "
-			"AND coalesce(s.active_from, '') <= $2 AND coalesce(s.active_until, '9999') >= $2 "
-			"ORDER BY s.position, s.id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT s.id, coalesce(p.code, ''), s.role, s.title, pe.id, pe.name, "
+		"pe.organisation, t.from_date, coalesce(t.to_date, ''), t.id "
+		"FROM seats s LEFT JOIN parties p ON p.id = s.party_id "
+		"LEFT JOIN terms t ON t.id = (SELECT t2.id FROM terms t2 WHERE t2.seat_id = s.id "
+		"AND t2.from_date <= $2 AND (t2.to_date IS NULL OR t2.to_date >= $2) "
+		"ORDER BY t2.from_date DESC LIMIT 1) "
+		"LEFT JOIN people pe ON pe.id = t.person_id WHERE s.body_id = $1 "
+		"AND coalesce(s.active_from, '') <= $2 AND coalesce(s.active_until, '9999') >= $2 "
+		"ORDER BY s.position, s.id",
+		&st, &ctx->err);
 	if (rc != LMN_OK) {
 		json_decref(o);
 		return api_fail(ctx, rc);
@@ -276,13 +287,14 @@ int bodies_get(struct api_ctx *ctx)
 	seats = json_array();
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
 		json_t *s = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0),
-				      "role", db_col_text(st, 2), "title", db_col_text(st, 3), "vacant",
-				      db_col_null(st, 4));
+				      "role", db_col_text(st, 2), "title", db_col_text(st, 3),
+				      "vacant", db_col_null(st, 4));
 		if (*db_col_text(st, 1))
 			json_object_set_new(s, "party", json_string(db_col_text(st, 1)));
 		if (!db_col_null(st, 4)) {
-			json_t *p = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 4),
-					      "name", db_col_text(st, 5), "organisation",
+			json_t *p = json_pack("{s:I, s:s, s:s, s:s}", "id",
+					      (json_int_t)db_col_int(st, 4), "name",
+					      db_col_text(st, 5), "organisation",
 					      db_col_text(st, 6), "from", db_col_text(st, 7));
 			if (*db_col_text(st, 8))
 				json_object_set_new(p, "to", json_string(db_col_text(st, 8)));
@@ -320,11 +332,12 @@ int seats_create(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "party", NULL,
 				   "Ordförande, vice ordförande och ledamöter företräder en part "
 				   "(party VGR eller VGK).");
-	rc = db_prepare(ctx->c,
-			"INSERT INTO seats (body_id, party_id, role, title, position) "
-			"SELECT b.id, p.id, $3, $4, $5 FROM bodies b LEFT JOIN parties p ON p.code = $2 "
-			"WHERE b.id = $1 AND ($2 = '' OR p.id IS NOT NULL) RETURNING id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO seats (body_id, party_id, role, title, position) "
+		"SELECT b.id, p.id, $3, $4, $5 FROM bodies b LEFT JOIN parties p ON p.code = $2 "
+		"WHERE b.id = $1 AND ($2 = '' OR p.id IS NOT NULL) RETURNING id",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -341,8 +354,9 @@ int seats_create(struct api_ctx *ctx)
 	if (!id)
 		return api_problem(ctx, 404, "not_found", "party", NULL,
 				   "Organet eller parten %s finns inte.", party ? party : "");
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
-					    (json_int_t)ctx->id[0], "role", role));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "body_id",
+				  (json_int_t)ctx->id[0], "role", role));
 }
 
 int terms_create(struct api_ctx *ctx)
@@ -366,10 +380,11 @@ int terms_create(struct api_ctx *ctx)
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	/* One holder at a time: a term may not overlap another on the same seat. */
-	rc = db_prepare(ctx->c,
-			"SELECT 1 FROM terms WHERE seat_id = $1 AND from_date <= coalesce($3, '9999-12-31') "
-			"AND coalesce(to_date, '9999-12-31') >= $2",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT 1 FROM terms WHERE seat_id = $1 AND from_date <= coalesce($3, '9999-12-31') "
+		"AND coalesce(to_date, '9999-12-31') >= $2",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		db_bind_text(st, 2, from);
@@ -379,9 +394,10 @@ int terms_create(struct api_ctx *ctx)
 	}
 	if (rc == LMN_OK && overlap) {
 		db_rollback(ctx->c);
-		return api_problem(ctx, 409, "term_overlaps", "from", NULL,
-				   "Platsen har redan en innehavare under den perioden; avsluta den "
-				   "perioden först.");
+		return api_problem(
+			ctx, 409, "term_overlaps", "from", NULL,
+			"Platsen har redan en innehavare under den perioden; avsluta den "
+			"perioden först.");
 	}
 	if (rc == LMN_OK)
 		rc = db_prepare(ctx->c,
@@ -407,9 +423,10 @@ int terms_create(struct api_ctx *ctx)
 					   "Platsen eller personen finns inte.");
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:I, s:s}", "id", (json_int_t)id, "seat_id",
-					    (json_int_t)ctx->id[0], "person_id", (json_int_t)person,
-					    "from", from));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:I, s:I, s:s}", "id", (json_int_t)id, "seat_id",
+				  (json_int_t)ctx->id[0], "person_id", (json_int_t)person, "from",
+				  from));
 }
 
 int people_list(struct api_ctx *ctx)
@@ -417,8 +434,9 @@ int people_list(struct api_ctx *ctx)
 	struct db_stmt *st;
 	bool row;
 	json_t *a = json_array();
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT id, name, organisation FROM people ORDER BY name, id",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c, "SELECT id, name, organisation FROM people ORDER BY name, id",
+			   &st, &ctx->err);
 
 	if (rc != LMN_OK) {
 		json_decref(a);
@@ -427,7 +445,8 @@ int people_list(struct api_ctx *ctx)
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
 		json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "id",
 						   (json_int_t)db_col_int(st, 0), "name",
-						   db_col_text(st, 1), "organisation", db_col_text(st, 2)));
+						   db_col_text(st, 1), "organisation",
+						   db_col_text(st, 2)));
 	return gov_list_done(ctx, st, rc, a, "people");
 }
 
@@ -442,10 +461,12 @@ int people_create(struct api_ctx *ctx)
 	if (!api_str(ctx, "name", true, &name) || !api_str(ctx, "organisation", false, &org))
 		return (int)ctx->resp->status;
 	if (strlen(name) > 200 || (org && strlen(org) > 200))
-		return api_problem(ctx, 400, "invalid_input", strlen(name) > 200 ? "name" : "organisation",
-				   NULL, "Högst 200 byte.");
-	rc = db_prepare(ctx->c, "INSERT INTO people (name, organisation) VALUES ($1, $2) RETURNING id",
-			&st, &ctx->err);
+		return api_problem(ctx, 400, "invalid_input",
+				   strlen(name) > 200 ? "name" : "organisation", NULL,
+				   "Högst 200 byte.");
+	rc = db_prepare(ctx->c,
+			"INSERT INTO people (name, organisation) VALUES ($1, $2) RETURNING id", &st,
+			&ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_text(st, 1, name);
@@ -456,8 +477,9 @@ int people_create(struct api_ctx *ctx)
 	db_done(st);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name,
-					    "organisation", org ? org : ""));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name,
+				  "organisation", org ? org : ""));
 }
 
 int terms_end(struct api_ctx *ctx)
@@ -474,10 +496,11 @@ int terms_end(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,
 				   "Sista dagen ska vara ett datum ÅÅÅÅ-MM-DD.");
 	/* A term ends on its last day; it cannot end before it began, nor be made longer. */
-	rc = db_prepare(ctx->c,
-			"UPDATE terms SET to_date = $2 WHERE id = $1 AND from_date <= $2 AND "
-			"(to_date IS NULL OR to_date >= $2) RETURNING seat_id, person_id, from_date",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"UPDATE terms SET to_date = $2 WHERE id = $1 AND from_date <= $2 AND "
+		"(to_date IS NULL OR to_date >= $2) RETURNING seat_id, person_id, from_date",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -485,8 +508,8 @@ int terms_end(struct api_ctx *ctx)
 	rc = db_step(st, &row, &ctx->err);
 	if (rc == LMN_OK && row)
 		o = json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)ctx->id[0], "seat_id",
-			      (json_int_t)db_col_int(st, 0), "person_id", (json_int_t)db_col_int(st, 1),
-			      "from", db_col_text(st, 2), "to", to);
+			      (json_int_t)db_col_int(st, 0), "person_id",
+			      (json_int_t)db_col_int(st, 1), "from", db_col_text(st, 2), "to", to);
 	db_done(st);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);

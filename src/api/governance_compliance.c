@@ -18,11 +18,12 @@ struct body_rules {
 static enum lmn_rc body_rules(struct api_ctx *ctx, struct body_rules *b, bool *found)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT name, coalesce(min_meetings, 0), coalesce(max_meetings, 0), "
-				    "coalesce(notice_days, 0), chair_alternates, kind FROM bodies "
-				    "WHERE id = $1",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c,
+			   "SELECT name, coalesce(min_meetings, 0), coalesce(max_meetings, 0), "
+			   "coalesce(notice_days, 0), chair_alternates, kind FROM bodies "
+			   "WHERE id = $1",
+			   &st, &ctx->err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -40,13 +41,13 @@ static enum lmn_rc body_rules(struct api_ctx *ctx, struct body_rules *b, bool *f
 	return rc;
 }
 
-
 /* A seat role in the findings' Swedish text ("member" is "ledamot"). */
 static const char *seat_role_sv(const char *role)
 {
-	static const char *const names[] = { "chair", "ordförande", "vice_chair", "vice ordförande",
-					     "member", "ledamot", "adjunct", "adjungerad",
-					     "secretary", "sekreterare", NULL };
+	static const char *const names[] = { "chair",		"ordförande", "vice_chair",
+					     "vice ordförande", "member",     "ledamot",
+					     "adjunct",		"adjungerad", "secretary",
+					     "sekreterare",	NULL };
 
 	for (const char *const *n = names; *n; n += 2)
 		if (strcmp(n[0], role) == 0)
@@ -172,20 +173,24 @@ static enum lmn_rc meetings(struct api_ctx *ctx, const struct body_rules *b, int
 			json_array_append_new(notices, n);
 			if (!ok)
 				json_array_append_new(
-					findings, ahead < 0 ? json_sprintf("Mötet %.10s: ingen kallelse "
-									   "registrerad.", at)
-							    : json_sprintf("Mötet %.10s: kallelsen gick ut "
-									   "%d dagar före, minst %d krävs.",
-									   at, ahead, days));
+					findings,
+					ahead < 0 ? json_sprintf("Mötet %.10s: ingen kallelse "
+								 "registrerad.",
+								 at)
+						  : json_sprintf("Mötet %.10s: kallelsen gick ut "
+								 "%d dagar före, minst %d krävs.",
+								 at, ahead, days));
 		}
 		if (past) {
 			json_array_append_new(minutes, json_pack("{s:I, s:s, s:b}", "meeting_id",
 								 (json_int_t)id, "starts_at", at,
 								 "approved", approved));
 			if (!approved)
-				json_array_append_new(findings,
-						      json_sprintf("Mötet %.10s: mötesanteckningarna är "
-								   "inte godkända.", at));
+				json_array_append_new(
+					findings,
+					json_sprintf("Mötet %.10s: mötesanteckningarna är "
+						     "inte godkända.",
+						     at));
 		}
 	}
 	db_done(st);
@@ -239,22 +244,27 @@ static enum lmn_rc composition(struct api_ctx *ctx, const char *day, json_t *o, 
 		json_t *last = json_array_get(comp, json_array_size(comp) - 1);
 		if (!last || strcmp(json_string_value(json_object_get(last, "party")), party) ||
 		    strcmp(json_string_value(json_object_get(last, "role")), role)) {
-			last = json_pack("{s:s, s:s, s:i, s:i}", "party", party, "role", role, "seats", 0,
-					 "vacant", 0);
+			last = json_pack("{s:s, s:s, s:i, s:i}", "party", party, "role", role,
+					 "seats", 0, "vacant", 0);
 			json_array_append_new(comp, last);
 		}
 		json_object_set_new(last, "seats",
-				    json_integer(json_integer_value(json_object_get(last, "seats")) + 1));
+				    json_integer(
+					    json_integer_value(json_object_get(last, "seats")) +
+					    1));
 		if (vacant) {
-			json_object_set_new(
-				last, "vacant",
-				json_integer(json_integer_value(json_object_get(last, "vacant")) + 1));
-			json_array_append_new(vac, json_pack("{s:s, s:s, s:s}", "party", party, "role",
-							     role, "title", db_col_text(st, 2)));
+			json_object_set_new(last, "vacant",
+					    json_integer(json_integer_value(
+								 json_object_get(last, "vacant")) +
+							 1));
+			json_array_append_new(vac,
+					      json_pack("{s:s, s:s, s:s}", "party", party, "role",
+							role, "title", db_col_text(st, 2)));
 			if (seat_role_appointed((enum seat_role)seat_role_parse(role)))
 				json_array_append_new(findings,
-						      json_sprintf("Vakant plats: %s %s (%s).", party,
-								   db_col_text(st, 2), seat_role_sv(role)));
+						      json_sprintf("Vakant plats: %s %s (%s).",
+								   party, db_col_text(st, 2),
+								   seat_role_sv(role)));
 		}
 	}
 	db_done(st);
@@ -286,15 +296,17 @@ static enum lmn_rc open_actions(struct api_ctx *ctx, json_t *o, json_t *findings
 	db_bind_int(st, 1, ctx->id[0]);
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
 		const char *due = db_col_text(st, 3);
-		json_t *x = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
-				      "owner", db_col_text(st, 1), "description", db_col_text(st, 2),
-				      "meeting", db_col_text(st, 4), "item", db_col_text(st, 5));
+		json_t *x =
+			json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
+				  "owner", db_col_text(st, 1), "description", db_col_text(st, 2),
+				  "meeting", db_col_text(st, 4), "item", db_col_text(st, 5));
 		if (*due)
 			json_object_set_new(x, "due_on", json_string(due));
 		if (*due && strcmp(due, today) < 0)
-			json_array_append_new(findings, json_sprintf("Försenad åtgärd (%s, senast %s): %s",
-								     db_col_text(st, 1), due,
-								     db_col_text(st, 2)));
+			json_array_append_new(findings,
+					      json_sprintf("Försenad åtgärd (%s, senast %s): %s",
+							   db_col_text(st, 1), due,
+							   db_col_text(st, 2)));
 		json_array_append_new(a, x);
 	}
 	db_done(st);

@@ -22,7 +22,8 @@ static void apply_rules(struct api_ctx *ctx, struct gov_meeting *m)
 		m->notice_days = (int)rs->v[P_FORUM_NOTICE_DAYS].i;
 
 	if (m->kind != BODY_PREPARATION || m->mandate_limit_ore >= 0 || !m->starts_at ||
-	    date_parse(m->starts_at, 10, &day) != LMN_OK || !(rs = params_at(ctx->app->params, day)))
+	    date_parse(m->starts_at, 10, &day) != LMN_OK ||
+	    !(rs = params_at(ctx->app->params, day)))
 		return;
 	m->mandate_limit_ore = rs->v[P_PREPARATION_IT_LIMIT_KR].i * 100;
 	m->mandate_ref = rs->src[P_PREPARATION_IT_LIMIT_KR]->ref;
@@ -57,10 +58,11 @@ enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *cl
 	struct db_stmt *st;
 	/* Closed when the newest version is approved; a correction (a new draft version) opens
 	 * the record again until that version is approved. */
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT approved_at IS NOT NULL FROM minutes WHERE meeting_id = $1 "
-				    "ORDER BY version DESC LIMIT 1",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c,
+			   "SELECT approved_at IS NOT NULL FROM minutes WHERE meeting_id = $1 "
+			   "ORDER BY version DESC LIMIT 1",
+			   &st, &ctx->err);
 	bool row;
 
 	*closed = false;
@@ -79,8 +81,8 @@ static enum lmn_rc item_meeting(struct api_ctx *ctx, int64_t item, int64_t *meet
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT meeting_id FROM agenda_items WHERE id = $1", &st,
-				    &ctx->err);
+	enum lmn_rc rc = db_prepare(ctx->c, "SELECT meeting_id FROM agenda_items WHERE id = $1",
+				    &st, &ctx->err);
 
 	*meeting = 0;
 	if (rc != LMN_OK)
@@ -132,8 +134,9 @@ json_t *gov_quorum_json(const struct gov_meeting *m, size_t item)
 	gov_meeting_quorum(m, item, &q);
 	for (int p = 0; p < q.nparties; p++)
 		json_object_set_new(parties, m->party_code[p],
-				    json_pack("{s:i, s:i, s:i}", "appointed", q.parties[p].appointed,
-					      "counted", q.parties[p].counted, "lacking",
+				    json_pack("{s:i, s:i, s:i}", "appointed",
+					      q.parties[p].appointed, "counted",
+					      q.parties[p].counted, "lacking",
 					      q.parties[p].lacking));
 	return json_pack("{s:b, s:o}", "quorate", q.quorate, "parties", parties);
 }
@@ -174,25 +177,28 @@ static json_t *meeting_json(const struct gov_meeting *m, const char *now)
 				json_object_set_new(given, key, json_string(m->parts[k].given_at));
 			if (m->parts[k].written)
 				json_object_set_new(stances, key,
-						    json_string(written_stance_name(m->parts[k].stance)));
+						    json_string(written_stance_name(
+							    m->parts[k].stance)));
 		}
 		for (int o = 0; o < OUTCOME__COUNT; o++)
 			if (gov_meeting_outcome_offered(m, i, (enum item_outcome)o))
-				json_array_append_new(offered,
-						      json_string(item_outcome_name((enum item_outcome)o)));
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
-				      "id", (json_int_t)it->id, "number", it->number, "type",
-				      item_type_name(it->type), "matter", item_matter_name(it->matter),
-				      "title", it->title, "presenter", it->presenter, "text", it->text,
-				      "position", it->position, "follow_up", it->follow_up, "present",
-				      present, "written", written, "quorum", gov_quorum_json(m, i));
+				json_array_append_new(offered, json_string(item_outcome_name(
+								       (enum item_outcome)o)));
+		json_t *o =
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+				  "id", (json_int_t)it->id, "number", it->number, "type",
+				  item_type_name(it->type), "matter", item_matter_name(it->matter),
+				  "title", it->title, "presenter", it->presenter, "text", it->text,
+				  "position", it->position, "follow_up", it->follow_up, "present",
+				  present, "written", written, "quorum", gov_quorum_json(m, i));
 		json_object_set_new(o, "written_given_at", given);
 		json_object_set_new(o, "written_stance", stances);
 		json_object_set_new(o, "outcomes", offered);
 		if (it->cost_ore >= 0)
 			json_object_set_new(o, "cost_ore", json_integer(it->cost_ore));
 		if (it->outcome != OUTCOME_NONE)
-			json_object_set_new(o, "outcome", json_string(item_outcome_name(it->outcome)));
+			json_object_set_new(o, "outcome",
+					    json_string(item_outcome_name(it->outcome)));
 		json_array_append_new(items, o);
 	}
 	for (size_t i = 0; i < m->nactions; i++) {
@@ -208,27 +214,31 @@ static json_t *meeting_json(const struct gov_meeting *m, const char *now)
 	}
 	json_t *o = json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
 			      (json_int_t)m->id, "body", "code", m->body_code, "name", m->body_name,
-			      "starts_at", m->starts_at, "form", m->form, "place", m->place, "seats",
-			      seats, "people", people, "items", items, "actions", actions);
+			      "starts_at", m->starts_at, "form", m->form, "place", m->place,
+			      "seats", seats, "people", people, "items", items, "actions", actions);
 	if (o) {
 		json_t *roles = json_array();
 		for (int r = 0; r < SEAT__COUNT; r++)
 			if (m->quorum.roles & (1u << r))
-				json_array_append_new(roles, json_string(seat_role_name((enum seat_role)r)));
+				json_array_append_new(roles, json_string(seat_role_name(
+								     (enum seat_role)r)));
 		json_object_set_new(o, "quorum_rule",
 				    json_pack("{s:b, s:o, s:s, s:{s:i, s:i}}", "required",
 					      m->quorum.required, "roles", roles, "vacant_seats",
-					      m->quorum.count_vacant ? "count" : "skip", "share", "num",
-					      m->quorum.share.num, "den", m->quorum.share.den));
+					      m->quorum.count_vacant ? "count" : "skip", "share",
+					      "num", m->quorum.share.num, "den",
+					      m->quorum.share.den));
 	}
 	if (o) {
 		json_object_set_new(o, "started",
-				    json_boolean(strncmp(now, m->starts_at ? m->starts_at : "", 16) >= 0));
+				    json_boolean(strncmp(now, m->starts_at ? m->starts_at : "",
+							 16) >= 0));
 		json_object_set_new(o, "objection_blocks", json_boolean(m->objection_blocks));
 	}
 	if (o && m->notice_days) {
 		int ahead;
-		bool ok = compliance_notice(m->starts_at, m->notice_sent_on, m->notice_days, &ahead);
+		bool ok =
+			compliance_notice(m->starts_at, m->notice_sent_on, m->notice_days, &ahead);
 		json_t *n = json_pack("{s:i, s:b}", "days_required", m->notice_days, "ok", ok);
 		if (ahead >= 0)
 			json_object_set_new(n, "days_ahead", json_integer(ahead));
@@ -287,10 +297,10 @@ int meetings_list(struct api_ctx *ctx)
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
 		json_t *o = json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:I}", "id",
 				      (json_int_t)db_col_int(st, 0), "body", "id",
-				      (json_int_t)db_col_int(st, 1), "code", db_col_text(st, 2), "name",
-				      db_col_text(st, 3), "starts_at", db_col_text(st, 4), "form",
-				      db_col_text(st, 6), "place", db_col_text(st, 7), "items",
-				      (json_int_t)db_col_int(st, 8));
+				      (json_int_t)db_col_int(st, 1), "code", db_col_text(st, 2),
+				      "name", db_col_text(st, 3), "starts_at", db_col_text(st, 4),
+				      "form", db_col_text(st, 6), "place", db_col_text(st, 7),
+				      "items", (json_int_t)db_col_int(st, 8));
 		if (*db_col_text(st, 5))
 			json_object_set_new(o, "ends_at", json_string(db_col_text(st, 5)));
 		if (!db_col_null(st, 9))
@@ -306,8 +316,9 @@ static bool timestamp_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	return n >= 16 && n <= 32 && gov_date_ok((char[11]){ s[0], s[1], s[2], s[3], s[4], s[5],
-							     s[6], s[7], s[8], s[9], 0 }) &&
+	return n >= 16 && n <= 32 &&
+	       gov_date_ok((char[11]){ s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9],
+				       0 }) &&
 	       s[10] == 'T' && s[11] >= '0' && s[11] <= '2' && s[12] >= '0' && s[12] <= '9' &&
 	       s[13] == ':' && s[14] >= '0' && s[14] <= '5' && s[15] >= '0' && s[15] <= '9';
 }
@@ -335,15 +346,17 @@ int meetings_create(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "starts_at", NULL,
 				   "Starttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM).");
 	if (ends && (!timestamp_ok(ends) || strcmp(ends, starts) < 0))
-		return api_problem(ctx, 400, "invalid_input", "ends_at", NULL,
-				   "Sluttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) efter starttiden.");
+		return api_problem(
+			ctx, 400, "invalid_input", "ends_at", NULL,
+			"Sluttiden ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) efter starttiden.");
 	if (strcmp(form, "in_person") != 0 && strcmp(form, "digital") != 0)
 		return api_problem(ctx, 400, "invalid_input", "form", NULL,
 				   "Mötesformen ska vara fysiskt möte eller digitalt.");
 	if (notice && !gov_date_ok(notice))
 		return api_problem(ctx, 400, "invalid_input", "notice_sent_on", NULL,
 				   "Dagen då kallelsen skickades ska vara ett datum ÅÅÅÅ-MM-DD.");
-	if ((rc = gov_store_body_period(ctx->c, ctx->id[0], &found, from, until, &ctx->err)) != LMN_OK)
+	if ((rc = gov_store_body_period(ctx->c, ctx->id[0], &found, from, until, &ctx->err)) !=
+	    LMN_OK)
 		return api_fail(ctx, rc);
 	if (!found)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Organet finns inte.");
@@ -357,10 +370,11 @@ int meetings_create(struct api_ctx *ctx)
 					    "Organet finns från %s; ett möte kan inte läggas före "
 					    "det.",
 					    from);
-	rc = db_prepare(ctx->c,
-			"INSERT INTO meetings (body_id, starts_at, ends_at, form, place, notice_sent_on) "
-			"SELECT id, $2, $3, $4, $5, $6 FROM bodies WHERE id = $1 RETURNING id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO meetings (body_id, starts_at, ends_at, form, place, notice_sent_on) "
+		"SELECT id, $2, $3, $4, $5, $6 FROM bodies WHERE id = $1 RETURNING id",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -386,8 +400,7 @@ int meetings_create(struct api_ctx *ctx)
 		apply_rules(ctx, &m);
 		if (m.notice_days && notice &&
 		    !compliance_notice(m.starts_at, m.notice_sent_on, m.notice_days, &ahead))
-			json_object_set_new(o, "warnings",
-					    json_pack("[s]", "notice_too_late"));
+			json_object_set_new(o, "warnings", json_pack("[s]", "notice_too_late"));
 		gov_meeting_release(&m);
 	}
 	return api_json(ctx, 201, o);
@@ -421,18 +434,21 @@ int items_create(struct api_ctx *ctx)
 	    !api_int(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
 		return (int)ctx->resp->status;
 	if (!item_number_ok(number))
-		return api_problem(ctx, 400, "invalid_input", "number", NULL,
-				   "Numret ska vara ett tal med högst en bokstav efter, till exempel 3 "
-				   "eller 3a.");
+		return api_problem(
+			ctx, 400, "invalid_input", "number", NULL,
+			"Numret ska vara ett tal med högst en bokstav efter, till exempel 3 "
+			"eller 3a.");
 	if (item_type_parse(type) < 0)
-		return api_problem(ctx, 400, "invalid_input", "type", NULL,
-				   "Typen ska vara beslutsärende, information och dialog, ärende utan "
-				   "föredragning eller formalia.");
+		return api_problem(
+			ctx, 400, "invalid_input", "type", NULL,
+			"Typen ska vara beslutsärende, information och dialog, ärende utan "
+			"föredragning eller formalia.");
 	if (matter && item_matter_parse(matter) < 0)
-		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
-				   "Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
-				   "ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
-				   "annat.");
+		return api_problem(
+			ctx, 400, "invalid_input", "matter", NULL,
+			"Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
+			"ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
+			"annat.");
 	if ((rc = gov_store_meeting_body(ctx->c, ctx->id[0], &body, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!body)
@@ -440,14 +456,16 @@ int items_create(struct api_ctx *ctx)
 	if ((rc = gov_meeting_closed(ctx, ctx->id[0], &closed)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (closed)
-		return api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
-				   "Mötesanteckningarna är godkända; dagordningen kan inte ändras.");
-	rc = db_prepare(ctx->c,
-			"INSERT INTO agenda_items (meeting_id, number, position, type, title, presenter, "
-			"body_text, matter, cost_ore) VALUES ($1, $2, (SELECT coalesce(max(position), 0) "
-			"+ 1 FROM agenda_items WHERE meeting_id = $1), $3, $4, $5, $6, $7, nullif($8, -1)) "
-			"RETURNING id",
-			&st, &ctx->err);
+		return api_problem(
+			ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
+			"Mötesanteckningarna är godkända; dagordningen kan inte ändras.");
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO agenda_items (meeting_id, number, position, type, title, presenter, "
+		"body_text, matter, cost_ore) VALUES ($1, $2, (SELECT coalesce(max(position), 0) "
+		"+ 1 FROM agenda_items WHERE meeting_id = $1), $3, $4, $5, $6, $7, nullif($8, -1)) "
+		"RETURNING id",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -467,8 +485,9 @@ int items_create(struct api_ctx *ctx)
 				   "Punkt %s finns redan på dagordningen.", number);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "meeting_id",
-					    (json_int_t)ctx->id[0], "number", number));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id, "meeting_id",
+				  (json_int_t)ctx->id[0], "number", number));
 }
 
 int items_update(struct api_ctx *ctx)
@@ -480,28 +499,33 @@ int items_update(struct api_ctx *ctx)
 	long idx;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "title", false, &title) || !api_str(ctx, "presenter", false, &presenter) ||
-	    !api_str(ctx, "text", false, &text) || !api_str(ctx, "position", false, &position) ||
-	    !api_str(ctx, "follow_up", false, &follow_up) || !api_str(ctx, "matter", false, &matter) ||
+	if (!api_str(ctx, "title", false, &title) ||
+	    !api_str(ctx, "presenter", false, &presenter) || !api_str(ctx, "text", false, &text) ||
+	    !api_str(ctx, "position", false, &position) ||
+	    !api_str(ctx, "follow_up", false, &follow_up) ||
+	    !api_str(ctx, "matter", false, &matter) ||
 	    !api_int(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
 		return (int)ctx->resp->status;
 	if (matter && item_matter_parse(matter) < 0)
-		return api_problem(ctx, 400, "invalid_input", "matter", NULL,
-				   "Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
-				   "ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
-				   "annat.");
+		return api_problem(
+			ctx, 400, "invalid_input", "matter", NULL,
+			"Ange vad ärendet gäller: sortiment, redaktionell ändring i handboken, "
+			"ändring i sak i handboken, hur servicesteg utförs, IT-anpassning eller "
+			"annat.");
 	if (title && !*title)
-		return api_problem(ctx, 400, "invalid_input", "title", NULL, "Rubriken får inte vara tom.");
+		return api_problem(ctx, 400, "invalid_input", "title", NULL,
+				   "Rubriken får inte vara tom.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
-	rc = db_prepare(ctx->c,
-			"UPDATE agenda_items SET title = coalesce($2, title), "
-			"presenter = coalesce($3, presenter), body_text = coalesce($4, body_text), "
-			"position_text = coalesce($5, position_text), follow_up = coalesce($6, follow_up), "
-			"matter = coalesce($7, matter), cost_ore = CASE WHEN $8 = -2 THEN cost_ore ELSE $8 END "
-			"WHERE id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"UPDATE agenda_items SET title = coalesce($2, title), "
+		"presenter = coalesce($3, presenter), body_text = coalesce($4, body_text), "
+		"position_text = coalesce($5, position_text), follow_up = coalesce($6, follow_up), "
+		"matter = coalesce($7, matter), cost_ore = CASE WHEN $8 = -2 THEN cost_ore ELSE $8 END "
+		"WHERE id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -531,8 +555,9 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, j
 
 	if ((jf && !json_is_null(jf) && !from) || (ju && !json_is_null(ju) && !until)) {
 		snprintf(name, sizeof(name), "%s%s", field, jf && !from ? "from" : "until");
-		api_problem(ctx, 400, "invalid_input", name, NULL,
-			    "Ange punkten som ett nummer på dagordningen, till exempel 2 eller 3b.");
+		api_problem(
+			ctx, 400, "invalid_input", name, NULL,
+			"Ange punkten som ett nummer på dagordningen, till exempel 2 eller 3b.");
 		return false;
 	}
 	if (from && !*from)
@@ -548,11 +573,13 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, j
 		json_array_foreach(items, k, v) {
 			size_t i;
 			for (i = 0; i < m->nitems; i++)
-				if (json_is_string(v) && strcmp(m->items[i].number, json_string_value(v)) == 0)
+				if (json_is_string(v) &&
+				    strcmp(m->items[i].number, json_string_value(v)) == 0)
 					break;
 			if (i == m->nitems) {
 				api_problem(ctx, 400, "invalid_input", name, NULL,
-					    "Punkt nummer %zu i listan finns inte på dagordningen.", k + 1);
+					    "Punkt nummer %zu i listan finns inte på dagordningen.",
+					    k + 1);
 				return false;
 			}
 			present[i] = true;
@@ -562,8 +589,9 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, j
 	if (json_is_string(items) && strcmp(json_string_value(items), "none") == 0)
 		return true;
 	if (items && !(json_is_string(items) && strcmp(json_string_value(items), "all") == 0)) {
-		api_problem(ctx, 400, "invalid_input", name, NULL,
-			    "Ange närvaron som hela mötet, ingen punkt eller en lista med punkter.");
+		api_problem(
+			ctx, 400, "invalid_input", name, NULL,
+			"Ange närvaron som hela mötet, ingen punkt eller en lista med punkter.");
 		return false;
 	}
 	for (size_t i = 0; i < m->nitems; i++) {
@@ -583,7 +611,8 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, j
 				    until, from);
 		else
 			api_problem(ctx, 400, "invalid_input", name, NULL,
-				    "Punkt %s finns inte på dagordningen.", bad_from ? from : until);
+				    "Punkt %s finns inte på dagordningen.",
+				    bad_from ? from : until);
 		return false;
 	}
 	for (long i = f; i <= u; i++)
@@ -594,9 +623,9 @@ static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, j
 /* "Mötet har inte börjat än (10 december 2026 kl. 09.00)": the start in words for refusals. */
 static void start_words(const char *starts, char out[48])
 {
-	static const char *const months[] = { "januari", "februari", "mars", "april", "maj",
-					      "juni", "juli", "augusti", "september", "oktober",
-					      "november", "december" };
+	static const char *const months[] = { "januari",   "februari", "mars",	   "april",
+					      "maj",	   "juni",     "juli",	   "augusti",
+					      "september", "oktober",  "november", "december" };
 	int y, mo, d, hh = 0, mm = 0;
 
 	if (!starts || sscanf(starts, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &hh, &mm) < 3 || mo < 1 ||
@@ -646,10 +675,11 @@ int meetings_attendance(struct api_ctx *ctx)
 		char start_sv[48];
 		start_words(m.starts_at, start_sv);
 		gov_meeting_release(&m);
-		return api_problem(ctx, 422, "meeting_not_started", NULL, "D:mötet",
-				   "Mötet har inte börjat än (%s); närvaron registreras när mötet har "
-				   "börjat.",
-				   start_sv);
+		return api_problem(
+			ctx, 422, "meeting_not_started", NULL, "D:mötet",
+			"Mötet har inte börjat än (%s); närvaron registreras när mötet har "
+			"börjat.",
+			start_sv);
 	}
 	present = calloc(n * m.nitems, sizeof(*present));
 	ids = calloc(m.nitems, sizeof(*ids));
@@ -677,7 +707,8 @@ int meetings_attendance(struct api_ctx *ctx)
 					api_problem(ctx, 400, "invalid_input", field, NULL,
 						    "%s finns två gånger i listan.",
 						    gov_meeting_person(&m, persons[k])
-							    ? gov_meeting_person(&m, persons[k])->name
+							    ? gov_meeting_person(&m, persons[k])
+								      ->name
 							    : "Samma person");
 					goto refused;
 				}
@@ -697,8 +728,9 @@ int meetings_attendance(struct api_ctx *ctx)
 			if (present[k * m.nitems + i])
 				ids[count++] = m.items[i].id;
 		rc = gov_store_attendance(ctx->c, ctx->id[0], persons[k], ids, count, &ctx->err);
-		json_array_append_new(out, json_pack("{s:I, s:i}", "person_id", (json_int_t)persons[k],
-						     "items_present", (int)count));
+		json_array_append_new(out,
+				      json_pack("{s:I, s:i}", "person_id", (json_int_t)persons[k],
+						"items_present", (int)count));
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
@@ -728,7 +760,8 @@ fail:
 	free(persons);
 	gov_meeting_release(&m);
 	if (rc == LMN_EINVAL)
-		return api_problem(ctx, 404, "not_found", "person_id", NULL, "Personen finns inte.");
+		return api_problem(ctx, 404, "not_found", "person_id", NULL,
+				   "Personen finns inte.");
 	return api_fail(ctx, rc);
 }
 
@@ -780,18 +813,20 @@ int items_written(struct api_ctx *ctx)
 		when_sv(starts, start_sv);
 		when_sv(given_at, given_sv);
 		if (ctx->user.role == UR_MEMBER)
-			return api_problem(ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
-					   "Mötet har börjat (%s); skriftligt deltagande i avgörandet "
-					   "lämnas före mötet.",
-					   start_sv);
+			return api_problem(
+				ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
+				"Mötet har börjat (%s); skriftligt deltagande i avgörandet "
+				"lämnas före mötet.",
+				start_sv);
 		if (!given)
-			return api_problem(ctx, 422, "given_at_required", "given_at",
-					   "D:beslutsmässighet",
-					   "Mötet har börjat (%s): ange när det skriftliga deltagandet "
-					   "lämnades. Bara deltagande som lämnats före mötet "
-					   "räknas.",
-					   start_sv);
-		return api_problem(ctx, 422, "written_after_start", "given_at", "D:beslutsmässighet",
+			return api_problem(
+				ctx, 422, "given_at_required", "given_at", "D:beslutsmässighet",
+				"Mötet har börjat (%s): ange när det skriftliga deltagandet "
+				"lämnades. Bara deltagande som lämnats före mötet "
+				"räknas.",
+				start_sv);
+		return api_problem(ctx, 422, "written_after_start", "given_at",
+				   "D:beslutsmässighet",
 				   "Skriftligt deltagande räknas bara när det lämnats före mötet "
 				   "(\"inför mötet\"): mötet började %s, deltagandet lämnades %s.",
 				   start_sv, given_sv);
@@ -799,21 +834,24 @@ int items_written(struct api_ctx *ctx)
 	/* A member answers undecided items; the secretary may still record an e-mail that came
 	 * before the meeting on a decided one (the record is corrected until the minutes close it). */
 	if (decided && ctx->user.role == UR_MEMBER)
-		return api_problem(ctx, 422, "item_decided", NULL, "D:beslutsmässighet",
-				   "Punkt %s är redan avgjord; skriftligt deltagande gäller ärenden "
-				   "som inte har avgjorts.",
-				   number);
+		return api_problem(
+			ctx, 422, "item_decided", NULL, "D:beslutsmässighet",
+			"Punkt %s är redan avgjord; skriftligt deltagande gäller ärenden "
+			"som inte har avgjorts.",
+			number);
 	if (!seat)
-		return api_problem(ctx, 422, "not_appointed", "person_id", "D:beslutsmässighet",
-				   "Bara utsedda ledamöter (ordförande, vice ordförande, ledamot) kan "
-				   "delta skriftligt i avgörandet.");
+		return api_problem(
+			ctx, 422, "not_appointed", "person_id", "D:beslutsmässighet",
+			"Bara utsedda ledamöter (ordförande, vice ordförande, ledamot) kan "
+			"delta skriftligt i avgörandet.");
 	if ((rc = gov_store_written(ctx->c, ctx->id[0], person, given_at,
-				   (enum written_stance)stance, &ctx->err)) != LMN_OK)
+				    (enum written_stance)stance, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s, s:s, s:s}", "item_id",
-					    (json_int_t)ctx->id[0], "person_id", (json_int_t)person,
-					    "how", "written", "given_at", given_at, "stance",
-					    written_stance_name((enum written_stance)stance)));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:I, s:s, s:s, s:s}", "item_id", (json_int_t)ctx->id[0],
+				  "person_id", (json_int_t)person, "how", "written", "given_at",
+				  given_at, "stance",
+				  written_stance_name((enum written_stance)stance)));
 }
 
 int items_outcome(struct api_ctx *ctx)
@@ -830,18 +868,20 @@ int items_outcome(struct api_ctx *ctx)
 	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "position", false, &position))
 		return (int)ctx->resp->status;
 	if ((o = item_outcome_parse(outcome)) < 0)
-		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
-				   "Utfallet ska vara beslutat, återremitterat, avfört, bordlagt, noterat "
-				   "eller förslag till rådet.");
+		return api_problem(
+			ctx, 400, "invalid_input", "outcome", NULL,
+			"Utfallet ska vara beslutat, återremitterat, avfört, bordlagt, noterat "
+			"eller förslag till rådet.");
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	if (!gov_meeting_outcome_allowed(&m, (size_t)idx, (enum item_outcome)o, why, sizeof(why),
 					 &rule)) {
 		gov_meeting_release(&m);
-		return api_problem(ctx, 422, strcmp(rule, "D:beslutsmässighet") == 0 ? "no_quorum"
-					     : strcmp(rule, "D:utfall") == 0 ? "outcome_not_allowed"
-					     : strcmp(rule, "D:enighet") == 0 ? "objection"
-									     : "beyond_mandate",
+		return api_problem(ctx, 422,
+				   strcmp(rule, "D:beslutsmässighet") == 0 ? "no_quorum"
+				   : strcmp(rule, "D:utfall") == 0	   ? "outcome_not_allowed"
+				   : strcmp(rule, "D:enighet") == 0	   ? "objection"
+									   : "beyond_mandate",
 				   "outcome", rule, "%s", why);
 	}
 	/* An outcome is a fact of the meeting: not recorded before the meeting has started. */
@@ -849,19 +889,21 @@ int items_outcome(struct api_ctx *ctx)
 		char start_sv[24];
 		when_sv(m.starts_at, start_sv);
 		gov_meeting_release(&m);
-		return api_problem(ctx, 422, "meeting_not_started", "outcome", "D:mötet",
-				   "Mötet har inte börjat än (%s); utfallet registreras när mötet har "
-				   "börjat.",
-				   start_sv);
+		return api_problem(
+			ctx, 422, "meeting_not_started", "outcome", "D:mötet",
+			"Mötet har inte börjat än (%s); utfallet registreras när mötet har "
+			"börjat.",
+			start_sv);
 	}
 	q = gov_quorum_json(&m, (size_t)idx);
 	gov_meeting_release(&m);
-	rc = db_prepare(ctx->c,
-			"UPDATE agenda_items SET outcome = $2, position_text = coalesce($3, position_text), "
-			"proposed_to = CASE WHEN $2 = 'proposed' THEN (SELECT b.parent_id FROM meetings mt "
-			"JOIN bodies b ON b.id = mt.body_id WHERE mt.id = agenda_items.meeting_id) END "
-			"WHERE id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"UPDATE agenda_items SET outcome = $2, position_text = coalesce($3, position_text), "
+		"proposed_to = CASE WHEN $2 = 'proposed' THEN (SELECT b.parent_id FROM meetings mt "
+		"JOIN bodies b ON b.id = mt.body_id WHERE mt.id = agenda_items.meeting_id) END "
+		"WHERE id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK) {
 		json_decref(q);
 		return api_fail(ctx, rc);
@@ -873,8 +915,9 @@ int items_outcome(struct api_ctx *ctx)
 		json_decref(q);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)ctx->id[0],
-					    "outcome", outcome, "quorum", q));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s, s:o}", "id", (json_int_t)ctx->id[0], "outcome",
+				  outcome, "quorum", q));
 }
 
 int actions_create(struct api_ctx *ctx)
@@ -887,7 +930,8 @@ int actions_create(struct api_ctx *ctx)
 	int64_t id = 0;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "owner", true, &owner) || !api_str(ctx, "description", true, &description) ||
+	if (!api_str(ctx, "owner", true, &owner) ||
+	    !api_str(ctx, "description", true, &description) ||
 	    !api_str(ctx, "due_on", false, &due))
 		return (int)ctx->resp->status;
 	if (due && !gov_date_ok(due))
@@ -896,10 +940,11 @@ int actions_create(struct api_ctx *ctx)
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
-	rc = db_prepare(ctx->c,
-			"INSERT INTO actions (item_id, owner, description, due_on) VALUES ($1, $2, $3, $4) "
-			"RETURNING id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO actions (item_id, owner, description, due_on) VALUES ($1, $2, $3, $4) "
+		"RETURNING id",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -912,9 +957,10 @@ int actions_create(struct api_ctx *ctx)
 	db_done(st);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "item_id",
-					    (json_int_t)ctx->id[0], "owner", owner, "description",
-					    description));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "item_id",
+				  (json_int_t)ctx->id[0], "owner", owner, "description",
+				  description));
 }
 
 int actions_list(struct api_ctx *ctx)
@@ -948,14 +994,14 @@ int actions_list(struct api_ctx *ctx)
 	db_bind_int(st, 4, ctx->user.person_id);
 	a = json_array();
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:{s:I, s:s, s:s}}",
-				      "id", (json_int_t)db_col_int(st, 0), "owner", db_col_text(st, 1),
-				      "description", db_col_text(st, 2), "item", "id",
-				      (json_int_t)db_col_int(st, 5), "number", db_col_text(st, 6),
-				      "title", db_col_text(st, 7), "meeting", "id",
-				      (json_int_t)db_col_int(st, 8), "starts_at", db_col_text(st, 9),
-				      "body", "id", (json_int_t)db_col_int(st, 10), "code",
-				      db_col_text(st, 11), "name", db_col_text(st, 12));
+		json_t *o = json_pack(
+			"{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:{s:I, s:s, s:s}}", "id",
+			(json_int_t)db_col_int(st, 0), "owner", db_col_text(st, 1), "description",
+			db_col_text(st, 2), "item", "id", (json_int_t)db_col_int(st, 5), "number",
+			db_col_text(st, 6), "title", db_col_text(st, 7), "meeting", "id",
+			(json_int_t)db_col_int(st, 8), "starts_at", db_col_text(st, 9), "body",
+			"id", (json_int_t)db_col_int(st, 10), "code", db_col_text(st, 11), "name",
+			db_col_text(st, 12));
 		if (*db_col_text(st, 3))
 			json_object_set_new(o, "due_on", json_string(db_col_text(st, 3)));
 		if (*db_col_text(st, 4))
@@ -973,10 +1019,11 @@ int actions_done(struct api_ctx *ctx)
 {
 	struct db_stmt *st;
 	char today[11];
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "UPDATE actions SET done_on = coalesce(done_on, $2) WHERE id = $1 "
-				    "RETURNING done_on",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c,
+			   "UPDATE actions SET done_on = coalesce(done_on, $2) WHERE id = $1 "
+			   "RETURNING done_on",
+			   &st, &ctx->err);
 	bool row = false;
 	json_t *o = NULL;
 
@@ -987,7 +1034,8 @@ int actions_done(struct api_ctx *ctx)
 	db_bind_text(st, 2, today);
 	rc = db_step(st, &row, &ctx->err);
 	if (rc == LMN_OK && row)
-		o = json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "done_on", db_col_text(st, 0));
+		o = json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "done_on",
+			      db_col_text(st, 0));
 	db_done(st);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);

@@ -45,10 +45,11 @@ int minutes_generate(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	}
 	/* The newest version: a draft is regenerated in place; approved, a new version follows. */
-	rc = db_prepare(ctx->c,
-			"SELECT id, version, approved_at IS NULL FROM minutes WHERE meeting_id = $1 "
-			"ORDER BY version DESC LIMIT 1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT id, version, approved_at IS NULL FROM minutes WHERE meeting_id = $1 "
+		"ORDER BY version DESC LIMIT 1",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		rc = db_step(st, &row, &ctx->err);
@@ -60,8 +61,9 @@ int minutes_generate(struct api_ctx *ctx)
 		db_done(st);
 	}
 	if (rc == LMN_OK && draft) {
-		rc = db_prepare(ctx->c, "UPDATE minutes SET html = $2, created_at = $3 WHERE id = $1",
-				&st, &ctx->err);
+		rc = db_prepare(ctx->c,
+				"UPDATE minutes SET html = $2, created_at = $3 WHERE id = $1", &st,
+				&ctx->err);
 		if (rc == LMN_OK) {
 			db_bind_int(st, 1, draft);
 			db_bind_text(st, 2, html.data);
@@ -95,8 +97,8 @@ int minutes_generate(struct api_ctx *ctx)
 	}
 	return api_json(ctx, draft ? 200 : 201,
 			json_pack("{s:I, s:I, s:I, s:b}", "id", (json_int_t)id, "meeting_id",
-				  (json_int_t)ctx->id[0], "version", (json_int_t)version, "approved",
-				  0));
+				  (json_int_t)ctx->id[0], "version", (json_int_t)version,
+				  "approved", 0));
 }
 
 int minutes_list(struct api_ctx *ctx)
@@ -119,8 +121,9 @@ int minutes_list(struct api_ctx *ctx)
 	db_bind_int(st, 1, ctx->id[0]);
 	a = json_array();
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)db_col_int(st, 0), "version",
-				      (json_int_t)db_col_int(st, 1), "created_at", db_col_text(st, 2));
+		json_t *o =
+			json_pack("{s:I, s:I, s:s}", "id", (json_int_t)db_col_int(st, 0), "version",
+				  (json_int_t)db_col_int(st, 1), "created_at", db_col_text(st, 2));
 		if (*db_col_text(st, 3))
 			json_object_set_new(o, "approved_at", json_string(db_col_text(st, 3)));
 		json_array_append_new(a, o);
@@ -140,10 +143,11 @@ static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT id, meeting_id, version, html, coalesce(approved_at, ''), "
-				    "coalesce(published_at, '') FROM minutes WHERE id = $1",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c,
+			   "SELECT id, meeting_id, version, html, coalesce(approved_at, ''), "
+			   "coalesce(published_at, '') FROM minutes WHERE id = $1",
+			   &st, &ctx->err);
 	struct gov_meeting m;
 
 	memset(r, 0, sizeof(*r));
@@ -241,7 +245,9 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "person_id",
 				      (json_int_t)a[k].person_id, "name", a[k].name, "approved_at",
 				      a[k].approved_at, "as",
-				      as && strcmp(as, "seat") ? as : secretary ? "secretary" : "",
+				      as && strcmp(as, "seat") ? as
+				      : secretary	       ? "secretary"
+							       : "",
 				      "counts", as != NULL);
 		if (o && *a[k].how)
 			json_object_set_new(o, "how", json_string(a[k].how));
@@ -255,11 +261,12 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 		const char *as = s->person_id ? approval_as(&m, rule, s->person_id) : NULL;
 		bool dup = false;
 		if (!as || !p || (strcmp(as, "chair") == 0 && chair_ok) ||
-		    (strcmp(as, "other_party") == 0 && other_ok) || (strcmp(as, "seat") == 0 && any))
+		    (strcmp(as, "other_party") == 0 && other_ok) ||
+		    (strcmp(as, "seat") == 0 && any))
 			continue;
 		for (size_t k = 0; k < json_array_size(approvers); k++)
 			dup |= json_integer_value(json_object_get(json_array_get(approvers, k),
-								 "person_id")) == s->person_id;
+								  "person_id")) == s->person_id;
 		if (dup)
 			continue;
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "person_id", (json_int_t)s->person_id,
@@ -275,15 +282,16 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 		char now[17];
 		bool next = false;
 		snprintf(now, sizeof(now), "%.16s", ctx->now);
-		if ((rc = gov_store_next_meeting_started(ctx->c, meeting_id, now, &next, &ctx->err)) !=
-		    LMN_OK)
+		if ((rc = gov_store_next_meeting_started(ctx->c, meeting_id, now, &next,
+							 &ctx->err)) != LMN_OK)
 			return rc;
 		if (!next)
 			json_array_append_new(missing, json_string("nästa möte, där föregående "
 								   "mötesanteckning läggs till "
 								   "handlingarna"));
 		if (!any)
-			json_array_append_new(missing, json_string("registreringen vid nästa möte"));
+			json_array_append_new(missing,
+					      json_string("registreringen vid nästa möte"));
 		*complete = next && any;
 		return LMN_OK;
 	}
@@ -349,10 +357,11 @@ int minutes_get(struct api_ctx *ctx)
 		json_decref(missing);
 		return api_fail(ctx, rc);
 	}
-	json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)r.id, "meeting_id",
-			      (json_int_t)r.meeting_id, "version", (json_int_t)r.version, "html",
-			      r.html, "approvals", approvals, "missing_approvals",
-			      *r.approved_at ? (json_decref(missing), json_array()) : missing);
+	json_t *o =
+		json_pack("{s:I, s:I, s:I, s:s, s:o, s:o}", "id", (json_int_t)r.id, "meeting_id",
+			  (json_int_t)r.meeting_id, "version", (json_int_t)r.version, "html",
+			  r.html, "approvals", approvals, "missing_approvals",
+			  *r.approved_at ? (json_decref(missing), json_array()) : missing);
 	if (o)
 		json_object_set_new(o, "approvers", approvers);
 	else
@@ -380,12 +389,14 @@ static void not_counted(const struct gov_meeting *m, const char *rule, int64_t p
 			chair = gov_meeting_person(m, m->seats[i].person_id)->name;
 	}
 	if (!seat)
-		snprintf(why, n, "%s har ingen plats i %s på mötesdagen; bara den som har en plats "
-				 "kan godkänna mötesanteckningarna.",
+		snprintf(why, n,
+			 "%s har ingen plats i %s på mötesdagen; bara den som har en plats "
+			 "kan godkänna mötesanteckningarna.",
 			 p ? p->name : "Personen", m->body_name);
 	else
-		snprintf(why, n, "Godkännandet av %s räknas inte: mötesanteckningarna för %s "
-				 "godkänns av ordföranden%s%s%s%s.",
+		snprintf(why, n,
+			 "Godkännandet av %s räknas inte: mötesanteckningarna för %s "
+			 "godkänns av ordföranden%s%s%s%s.",
 			 p ? p->name : "personen", m->body_name, chair ? " (" : "",
 			 chair ? chair : "", chair ? ")" : "",
 			 strcmp(rule, "chair_and_other_party") == 0
@@ -425,10 +436,11 @@ int minutes_approve(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	free(r.html);
 	if (*r.approved_at)
-		return api_problem(ctx, 409, "already_approved", NULL, "D:mötesanteckningar",
-				   "Version %lld är redan godkänd och kan inte ändras; en rättelse blir "
-				   "en ny version.",
-				   (long long)r.version);
+		return api_problem(
+			ctx, 409, "already_approved", NULL, "D:mötesanteckningar",
+			"Version %lld är redan godkänd och kan inte ändras; en rättelse blir "
+			"en ny version.",
+			(long long)r.version);
 	if ((rc = gov_store_meeting(ctx->c, r.meeting_id, &m, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if ((rc = gov_store_approval_rule(ctx->c, r.meeting_id, rule, &ctx->err)) != LMN_OK) {
@@ -440,8 +452,8 @@ int minutes_approve(struct api_ctx *ctx)
 	if (!(as = approval_as(&m, rule, person))) {
 		not_counted(&m, rule, person, why, sizeof(why));
 		gov_meeting_release(&m);
-		return api_problem(ctx, 422, "approval_not_counted", "person_id", "D:mötesanteckningar",
-				   "%s", why);
+		return api_problem(ctx, 422, "approval_not_counted", "person_id",
+				   "D:mötesanteckningar", "%s", why);
 	}
 	gov_meeting_release(&m);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
@@ -495,12 +507,14 @@ int minutes_publish(struct api_ctx *ctx)
 	    LMN_OK)
 		return api_fail(ctx, rc);
 	if (!*published)
-		return api_problem(ctx, 409, "not_approved", NULL, "D:mötesanteckningar",
-				   "Version %lld är inte godkänd än; mötesanteckningarna publiceras "
-				   "efter godkännandet.",
-				   (long long)r.version);
-	return api_json(ctx, 200, json_pack("{s:I, s:I, s:s}", "id", (json_int_t)r.id, "version",
-					    (json_int_t)r.version, "published_at", published));
+		return api_problem(
+			ctx, 409, "not_approved", NULL, "D:mötesanteckningar",
+			"Version %lld är inte godkänd än; mötesanteckningarna publiceras "
+			"efter godkännandet.",
+			(long long)r.version);
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:I, s:s}", "id", (json_int_t)r.id, "version",
+				  (json_int_t)r.version, "published_at", published));
 }
 
 int minutes_document(struct api_ctx *ctx)
@@ -512,10 +526,12 @@ int minutes_document(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	/* The stored fragment is our own escaped HTML (governance/minutes.c), sent as it is. */
 	buf_reset(b);
-	buf_addf(b, "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<title>Mötesanteckning, version %lld%s</title>\n"
-		    "<link rel=\"stylesheet\" href=\"/static/lmn.css\">\n</head>\n<body>\n<main class=\"wrap\">\n",
-		 (long long)r.version, *r.approved_at ? " (godkänd)" : " (utkast)");
+	buf_addf(
+		b,
+		"<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<title>Mötesanteckning, version %lld%s</title>\n"
+		"<link rel=\"stylesheet\" href=\"/static/lmn.css\">\n</head>\n<body>\n<main class=\"wrap\">\n",
+		(long long)r.version, *r.approved_at ? " (godkänd)" : " (utkast)");
 	buf_adds(b, r.html);
 	buf_addf(b, "<p><small>Version %lld%s%s.</small></p>\n</main>\n</body>\n</html>\n",
 		 (long long)r.version, *r.approved_at ? ", godkänd " : ", ej godkänd",

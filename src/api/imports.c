@@ -79,11 +79,12 @@ static enum lmn_rc finish(struct db_conn *c, const struct job_input *in,
 
 	if ((rc = clock_now(&now, err)) != LMN_OK)
 		return rc;
-	rc = db_prepare(c,
-			"UPDATE article_imports SET state = $2, rows_total = $3, articles_created = $4, "
-			"articles_updated = $5, prices_set = $6, errors = $7, errors_dropped = $8, "
-			"finished_at = $9 WHERE id = $1",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"UPDATE article_imports SET state = $2, rows_total = $3, articles_created = $4, "
+		"articles_updated = $5, prices_set = $6, errors = $7, errors_dropped = $8, "
+		"finished_at = $9 WHERE id = $1",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, in->id);
@@ -218,9 +219,10 @@ static json_t *progress_json(int64_t id)
 	return o;
 }
 
-#define IMPORT_COLUMNS "id, created_at, filename, price_from, bytes_total, state, rows_total, " \
-		       "articles_created, articles_updated, prices_set, coalesce(errors, '[]'), " \
-		       "errors_dropped, coalesce(finished_at, '')"
+#define IMPORT_COLUMNS                                                             \
+	"id, created_at, filename, price_from, bytes_total, state, rows_total, "   \
+	"articles_created, articles_updated, prices_set, coalesce(errors, '[]'), " \
+	"errors_dropped, coalesce(finished_at, '')"
 
 /* An import's row as JSON; with_errors adds the error list. */
 static json_t *import_json(struct db_stmt *st, bool with_errors)
@@ -238,7 +240,8 @@ static json_t *import_json(struct db_stmt *st, bool with_errors)
 		state = "failed";
 		json_decref(errors);
 		errors = json_pack("[{s:I, s:s, s:s}]", "line", (json_int_t)0, "column", "",
-				   "message", "importen avbröts (servern stoppades eller ett internt fel); "
+				   "message",
+				   "importen avbröts (servern stoppades eller ett internt fel); "
 				   "inget skrevs, ladda upp filen igen");
 	}
 	o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id",
@@ -249,8 +252,8 @@ static json_t *import_json(struct db_stmt *st, bool with_errors)
 		      (json_int_t)db_col_int(st, 7), "articles_updated",
 		      (json_int_t)db_col_int(st, 8), "prices_set", (json_int_t)db_col_int(st, 9),
 		      "error_count",
-		      (json_int_t)(json_array_size(errors) + (size_t)db_col_int(st, 11)),
-		      "percent", (json_int_t)100);
+		      (json_int_t)(json_array_size(errors) + (size_t)db_col_int(st, 11)), "percent",
+		      (json_int_t)100);
 	if (o && *db_col_text(st, 12))
 		json_object_set_new(o, "finished_at", json_string(db_col_text(st, 12)));
 	if (o && with_errors)
@@ -311,10 +314,11 @@ int article_imports_create(struct api_ctx *ctx)
 	in->today = ctx->today;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		goto fail;
-	rc = db_prepare(ctx->c,
-			"INSERT INTO article_imports (created_by, created_at, filename, price_from, "
-			"bytes_total, state) VALUES ($1, $2, $3, $4, $5, 'running')",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO article_imports (created_by, created_at, filename, price_from, "
+		"bytes_total, state) VALUES ($1, $2, $3, $4, $5, 'running')",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->user.id);
 		db_bind_text(st, 2, ctx->now);
@@ -338,7 +342,8 @@ int article_imports_create(struct api_ctx *ctx)
 	if (pthread_create(&job.thread, NULL, worker, in) != 0) {
 		pthread_mutex_unlock(&job.lock);
 		/* The row stays "running" and reads as interrupted. */
-		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "cannot start the import thread");
+		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL,
+				 "cannot start the import thread");
 		goto fail;
 	}
 	job.joinable = true;
@@ -369,8 +374,9 @@ int article_imports_get(struct api_ctx *ctx)
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT " IMPORT_COLUMNS " FROM article_imports "
-					    "WHERE id = $1",
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT " IMPORT_COLUMNS " FROM article_imports "
+				    "WHERE id = $1",
 				    &st, &ctx->err);
 	json_t *o = NULL;
 
@@ -393,8 +399,9 @@ int article_imports_list(struct api_ctx *ctx)
 	struct db_stmt *st;
 	bool row = false;
 	json_t *a;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT " IMPORT_COLUMNS " FROM article_imports "
-					    "ORDER BY id DESC LIMIT 50",
+	enum lmn_rc rc = db_prepare(ctx->c,
+				    "SELECT " IMPORT_COLUMNS " FROM article_imports "
+				    "ORDER BY id DESC LIMIT 50",
 				    &st, &ctx->err);
 
 	if (rc != LMN_OK)

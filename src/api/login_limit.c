@@ -9,7 +9,7 @@
 enum kind { PAIR, ACCOUNT, ADDRESS };
 
 static const struct {
-	int free;       /* failures before the first wait */
+	int free;	/* failures before the first wait */
 	int64_t cap_ms; /* the longest wait */
 } policy[] = {
 	[PAIR] = { 5, 15 * 60 * 1000 },
@@ -18,12 +18,12 @@ static const struct {
 };
 
 #define FIRST_WAIT_MS 1000
-#define FORGET_MS (60 * 60 * 1000) /* longer than every cap */
-#define SLOTS 8192                 /* a power of two */
-#define PROBE 8
+#define FORGET_MS     (60 * 60 * 1000) /* longer than every cap */
+#define SLOTS	      8192	       /* a power of two */
+#define PROBE	      8
 
 struct entry {
-	uint64_t key;     /* 0: empty */
+	uint64_t key; /* 0: empty */
 	int failures;
 	int64_t last_ms;  /* the last failure */
 	int64_t until_ms; /* attempts wait until then */
@@ -174,7 +174,8 @@ bool login_hash_begin(void)
 		} else {
 			hash_waiting++;
 			while (hash_active >= LOGIN_HASH_ACTIVE && ok)
-				ok = pthread_cond_timedwait(&hash_cond, &hash_lock, &until) != ETIMEDOUT ||
+				ok = pthread_cond_timedwait(&hash_cond, &hash_lock, &until) !=
+					     ETIMEDOUT ||
 				     hash_active < LOGIN_HASH_ACTIVE;
 			hash_waiting--;
 		}

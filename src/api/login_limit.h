@@ -41,8 +41,8 @@ void login_limit_reset(void);
  * more waiting (each for at most LOGIN_HASH_WAIT_MS); beyond that login_hash_begin returns false
  * at once, and the caller answers "busy" rather than hold a server thread. Each true is paired
  * with login_hash_end. */
-#define LOGIN_HASH_ACTIVE 2
-#define LOGIN_HASH_QUEUE 2
+#define LOGIN_HASH_ACTIVE  2
+#define LOGIN_HASH_QUEUE   2
 #define LOGIN_HASH_WAIT_MS 2000
 bool login_hash_begin(void);
 /* As login_hash_begin, waiting as long as it takes: for hashes only an administration computes

@@ -33,7 +33,8 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data, unsign
 static void emit(struct pdf *p, enum block_style style, const char *markup, size_t n)
 {
 	static const char *const fonts[] = { "DejaVu Sans Bold 16", "DejaVu Sans Bold 13",
-					     "DejaVu Sans Bold 11", "DejaVu Sans 10", "DejaVu Sans 9" };
+					     "DejaVu Sans Bold 11", "DejaVu Sans 10",
+					     "DejaVu Sans 9" };
 	PangoLayout *layout = pango_cairo_create_layout(p->cr);
 	PangoFontDescription *font = pango_font_description_from_string(fonts[style]);
 	int w, h;
@@ -43,8 +44,8 @@ static void emit(struct pdf *p, enum block_style style, const char *markup, size
 	pango_layout_set_width(layout, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
 	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
 	if (style == BS_ROW) {
-		PangoTabArray *tabs = pango_tab_array_new_with_positions(
-			2, TRUE, PANGO_TAB_LEFT, 100, PANGO_TAB_LEFT, 250);
+		PangoTabArray *tabs = pango_tab_array_new_with_positions(2, TRUE, PANGO_TAB_LEFT,
+									 100, PANGO_TAB_LEFT, 250);
 		pango_layout_set_tabs(layout, tabs);
 		pango_tab_array_free(tabs);
 		/* A long last column wraps under itself (a hanging indent). */
@@ -53,7 +54,11 @@ static void emit(struct pdf *p, enum block_style style, const char *markup, size
 	pango_layout_set_markup(layout, markup, (int)n);
 	pango_layout_get_size(layout, &w, &h);
 	double height = (double)h / PANGO_SCALE;
-	double before = style == BS_H1 ? 0 : style == BS_H2 ? 14 : style == BS_H3 ? 10 : style == BS_P ? 6 : 1;
+	double before = style == BS_H1	 ? 0
+			: style == BS_H2 ? 14
+			: style == BS_H3 ? 10
+			: style == BS_P	 ? 6
+					 : 1;
 	if (p->y + before + height > PAGE_H - MARGIN && p->y > MARGIN) {
 		cairo_show_page(p->cr);
 		p->pages++;
@@ -80,8 +85,8 @@ static size_t tag_name(const char *s, char name[8])
 	return n;
 }
 
-enum lmn_rc minutes_pdf(const char *html, const char *title, const char *footer,
-			struct buf *out, int *pages, struct lmn_err *err)
+enum lmn_rc minutes_pdf(const char *html, const char *title, const char *footer, struct buf *out,
+			int *pages, struct lmn_err *err)
 {
 	struct pdf p = { 0 };
 	struct buf block;
@@ -114,10 +119,12 @@ enum lmn_rc minutes_pdf(const char *html, const char *title, const char *footer,
 		tag_name(s + 1 + closing, name);
 		if (!gt)
 			break;
-		if (!closing && (!strcmp(name, "h1") || !strcmp(name, "h2") || !strcmp(name, "h3") ||
-				 !strcmp(name, "p") || !strcmp(name, "tr"))) {
-			style = name[0] == 'h' ? (enum block_style)(name[1] - '1')
-			      : name[0] == 'p' ? BS_P : BS_ROW;
+		if (!closing &&
+		    (!strcmp(name, "h1") || !strcmp(name, "h2") || !strcmp(name, "h3") ||
+		     !strcmp(name, "p") || !strcmp(name, "tr"))) {
+			style = name[0] == 'h'	 ? (enum block_style)(name[1] - '1')
+				: name[0] == 'p' ? BS_P
+						 : BS_ROW;
 			buf_reset(&block);
 			in_block = true;
 			first_cell = true;

@@ -66,19 +66,27 @@ static size_t discard(char *ptr, size_t size, size_t nmemb, void *arg)
 static const char *curl_sv(CURLcode cc)
 {
 	switch (cc) {
-	case CURLE_COULDNT_RESOLVE_HOST: return "adressen hittades inte";
-	case CURLE_COULDNT_CONNECT: return "gick inte att ansluta till";
-	case CURLE_OPERATION_TIMEDOUT: return "svarade inte i tid";
-	case CURLE_LOGIN_DENIED: return "tog inte emot inloggningen";
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "adressen hittades inte";
+	case CURLE_COULDNT_CONNECT:
+		return "gick inte att ansluta till";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "svarade inte i tid";
+	case CURLE_LOGIN_DENIED:
+		return "tog inte emot inloggningen";
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING: return "bröt förbindelsen";
+	case CURLE_GOT_NOTHING:
+		return "bröt förbindelsen";
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_USE_SSL_FAILED: return "gick inte att nå krypterat (TLS)";
+	case CURLE_USE_SSL_FAILED:
+		return "gick inte att nå krypterat (TLS)";
 	case CURLE_UPLOAD_FAILED:
-	case CURLE_QUOTE_ERROR: return "tog inte emot meddelandet";
-	default: return "gav ett fel";
+	case CURLE_QUOTE_ERROR:
+		return "tog inte emot meddelandet";
+	default:
+		return "gav ett fel";
 	}
 }
 
@@ -108,9 +116,10 @@ static void build_mail(struct buf *b, const struct notice_row *r, const char *fr
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	buf_addf(b, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: ", date, from, r->recipient);
 	add_encoded(b, r->subject);
-	buf_addf(b, "\r\nMessage-ID: <lmn-notice-%lld@lmn>\r\nMIME-Version: 1.0\r\n"
-		    "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
-		    "Auto-Submitted: auto-generated\r\n\r\n",
+	buf_addf(b,
+		 "\r\nMessage-ID: <lmn-notice-%lld@lmn>\r\nMIME-Version: 1.0\r\n"
+		 "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+		 "Auto-Submitted: auto-generated\r\n\r\n",
 		 (long long)r->id);
 	for (const char *p = r->body; *p; p++) {
 		if (*p == '\n')
@@ -305,11 +314,14 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 		if (stop)
 			return 0;
 		sent = strcmp(r->channel, "email") == 0 ? send_mail(cfg, r, why, sizeof(why))
-						      : send_sms(cfg, r, why, sizeof(why));
-		struct mark_job j = { .id = r->id, .sent = sent,
+							: send_sms(cfg, r, why, sizeof(why));
+		struct mark_job j = { .id = r->id,
+				      .sent = sent,
 				      .dead = !sent && r->attempts + 1 >= cfg->max_attempts,
 				      .next_s = (int64_t)time(NULL) + backoff(cfg, r->attempts + 1),
-				      .at = NULL, .why = why, .err = &err };
+				      .at = NULL,
+				      .why = why,
+				      .err = &err };
 
 		if ((rc = clock_now(&now, &err)) != LMN_OK)
 			break;
@@ -428,8 +440,8 @@ int notices_retry_route(struct api_ctx *ctx)
 	    (rc = notices_retry(ctx->c, ctx->id[0], &ctx->err)) != LMN_OK ||
 	    (rc = db_commit(ctx->c, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "state",
-					    "queued"));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "state", "queued"));
 }
 
 int notices_list_route(struct api_ctx *ctx)
@@ -445,7 +457,8 @@ int notices_list_route(struct api_ctx *ctx)
 	if (!api_query_int(ctx, "limit", 200, 1, 1000, &limit))
 		return (int)ctx->resp->status;
 	if (!(list = json_array()))
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		return api_fail(ctx,
+				lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	rc = notices_list(ctx->c, state, limit, list_one, list, &ctx->err);
 	if (rc != LMN_OK) {
 		json_decref(list);

@@ -43,13 +43,14 @@ static json_t *order_view_json(struct api_ctx *ctx, const struct order_view *v)
 	char *save = NULL;
 
 	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)v->id,
-		      "patient_id", (json_int_t)v->patient_id, "kind", v->kind, "channel", v->channel,
-		      "requested_by", v->requested_by, "entered_by", v->entered_by, "received_at",
-		      v->received_at, "due", v->due, "status", v->status, "delivery_method", v->method);
+		      "patient_id", (json_int_t)v->patient_id, "kind", v->kind, "channel",
+		      v->channel, "requested_by", v->requested_by, "entered_by", v->entered_by,
+		      "received_at", v->received_at, "due", v->due, "status", v->status,
+		      "delivery_method", v->method);
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "contact_from", v->contact_from ? json_string(v->contact_from)
-							       : json_null());
+	json_object_set_new(o, "contact_from",
+			    v->contact_from ? json_string(v->contact_from) : json_null());
 	rules = json_array();
 	snprintf(tmp, sizeof(tmp), "%s", v->rules);
 	for (char *t = strtok_r(tmp, " ", &save); t; t = strtok_r(NULL, " ", &save))
@@ -60,14 +61,16 @@ static json_t *order_view_json(struct api_ctx *ctx, const struct order_view *v)
 	d = json_object();
 	if (strcmp(v->method, "home") == 0 && (!v->protected_id || access_sees_protected(ctx))) {
 		json_object_set_new(d, "address", json_string(v->address ? v->address : ""));
-		json_object_set_new(d, "postal_code", json_string(v->postal_code ? v->postal_code : ""));
+		json_object_set_new(d, "postal_code",
+				    json_string(v->postal_code ? v->postal_code : ""));
 		json_object_set_new(d, "city", json_string(v->city ? v->city : ""));
 		json_object_set_new(d, "phone", json_string(v->phone ? v->phone : ""));
 		if (v->door_code)
 			json_object_set_new(d, "door_code", json_string(v->door_code));
 	} else if (strcmp(v->method, "pickup_point") == 0) {
 		json_object_set_new(d, "pickup_point_id", json_integer(v->pickup_point_id));
-		json_object_set_new(d, "notification", json_string(v->notification ? v->notification : ""));
+		json_object_set_new(d, "notification",
+				    json_string(v->notification ? v->notification : ""));
 	} else if (strcmp(v->method, "care_unit") == 0) {
 		json_object_set_new(d, "unit_id", json_integer(v->unit_id));
 	}
@@ -82,8 +85,8 @@ static json_t *line_json(int64_t id, int64_t article_id, const char *article_num
 	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:b, s:b}", "id", (json_int_t)id,
 			 "article_id", (json_int_t)article_id, "article_number", article_number,
 			 "name", name, "quantity", (json_int_t)quantity, "prescription_item_id",
-			 (json_int_t)item_id, "shipped_quantity", (json_int_t)shipped, "backordered",
-			 backordered, "special", special);
+			 (json_int_t)item_id, "shipped_quantity", (json_int_t)shipped,
+			 "backordered", backordered, "special", special);
 }
 
 /* The order as JSON, with its lines, read from the store. */
@@ -97,14 +100,15 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	enum lmn_rc rc;
 
 	*out = NULL;
-	rc = db_prepare(ctx->c,
-			"SELECT o.id, o.patient_id, o.kind, o.channel, o.requested_by, o.entered_by, "
-			"o.received_at, o.due, o.contact_from, o.rules, o.delivery_method, "
-			"o.delivery_address, o.delivery_postal_code, o.delivery_city, o.delivery_phone, "
-			"o.door_code, o.pickup_point_id, o.notification, o.unit_id, o.status, "
-			"coalesce(o.reason, ''), p.protected_identity "
-			"FROM orders o JOIN patients p ON p.id = o.patient_id WHERE o.id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT o.id, o.patient_id, o.kind, o.channel, o.requested_by, o.entered_by, "
+		"o.received_at, o.due, o.contact_from, o.rules, o.delivery_method, "
+		"o.delivery_address, o.delivery_postal_code, o.delivery_city, o.delivery_phone, "
+		"o.door_code, o.pickup_point_id, o.notification, o.unit_id, o.status, "
+		"coalesce(o.reason, ''), p.protected_identity "
+		"FROM orders o JOIN patients p ON p.id = o.patient_id WHERE o.id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, order_id);
@@ -116,18 +120,28 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 		return rc;
 	}
 	v = (struct order_view){
-		.id = db_col_int(st, 0), .patient_id = db_col_int(st, 1), .kind = db_col_text(st, 2),
-		.channel = db_col_text(st, 3), .requested_by = db_col_text(st, 4),
-		.entered_by = db_col_text(st, 5), .received_at = db_col_text(st, 6),
+		.id = db_col_int(st, 0),
+		.patient_id = db_col_int(st, 1),
+		.kind = db_col_text(st, 2),
+		.channel = db_col_text(st, 3),
+		.requested_by = db_col_text(st, 4),
+		.entered_by = db_col_text(st, 5),
+		.received_at = db_col_text(st, 6),
 		.due = db_col_text(st, 7),
 		.contact_from = db_col_null(st, 8) ? NULL : db_col_text(st, 8),
-		.rules = db_col_text(st, 9), .method = db_col_text(st, 10),
-		.address = db_col_text(st, 11), .postal_code = db_col_text(st, 12),
-		.city = db_col_text(st, 13), .phone = db_col_text(st, 14),
+		.rules = db_col_text(st, 9),
+		.method = db_col_text(st, 10),
+		.address = db_col_text(st, 11),
+		.postal_code = db_col_text(st, 12),
+		.city = db_col_text(st, 13),
+		.phone = db_col_text(st, 14),
 		.door_code = db_col_null(st, 15) ? NULL : db_col_text(st, 15),
-		.pickup_point_id = db_col_int(st, 16), .notification = db_col_text(st, 17),
-		.unit_id = db_col_int(st, 18), .status = db_col_text(st, 19),
-		.reason = db_col_text(st, 20), .protected_id = db_col_int(st, 21) != 0,
+		.pickup_point_id = db_col_int(st, 16),
+		.notification = db_col_text(st, 17),
+		.unit_id = db_col_int(st, 18),
+		.status = db_col_text(st, 19),
+		.reason = db_col_text(st, 20),
+		.protected_id = db_col_int(st, 21) != 0,
 	};
 	*patient = v.patient_id;
 	o = order_view_json(ctx, &v);
@@ -160,11 +174,12 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, order_id);
 		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-			json_array_append_new(lines, line_json(db_col_int(st, 0), db_col_int(st, 1),
-							       db_col_text(st, 2), db_col_text(st, 3),
-							       db_col_int(st, 4), db_col_int(st, 5),
-							       db_col_int(st, 6), db_col_int(st, 7) != 0,
-							       db_col_int(st, 8) != 0));
+			json_array_append_new(lines,
+					      line_json(db_col_int(st, 0), db_col_int(st, 1),
+							db_col_text(st, 2), db_col_text(st, 3),
+							db_col_int(st, 4), db_col_int(st, 5),
+							db_col_int(st, 6), db_col_int(st, 7) != 0,
+							db_col_int(st, 8) != 0));
 		db_done(st);
 	}
 	json_object_set_new(o, "lines", lines);
@@ -273,7 +288,8 @@ static bool request_hash(struct api_ctx *ctx, char out[65])
 	if (!text)
 		return false;
 	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, (const unsigned char *)ctx->req->path, strlen(ctx->req->path) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)ctx->req->path,
+				  strlen(ctx->req->path) + 1);
 	crypto_hash_sha256_update(&h, (const unsigned char *)text, strlen(text));
 	crypto_hash_sha256_final(&h, sum);
 	sodium_bin2hex(out, 65, sum, sizeof(sum));
@@ -442,8 +458,8 @@ static bool check_withdrawal(struct api_ctx *ctx, size_t i, struct line_in *l)
 }
 
 /* Loads and checks one line against its prescription item and the rule engine. */
-static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
-		       struct line_in *l, struct delivery_decision *d)
+static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i, struct line_in *l,
+		       struct delivery_decision *d)
 {
 	struct db_stmt *st;
 	bool row;
@@ -451,14 +467,15 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 	char field[48];
 
 	snprintf(field, sizeof(field), "lines[%zu]", i);
-	rc = db_prepare(ctx->c,
-			"SELECT " ITEM_COLUMNS ", r.patient_id, a.id, a.area, a.stocked, "
-			"a.acute_assortment, a.special, a.active, a.article_number, a.name, r.unit_id, "
-			"u.care_provider_id "
-			"FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
-			"JOIN articles a ON a.id = i.article_id JOIN units u ON u.id = r.unit_id "
-			"WHERE i.id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT " ITEM_COLUMNS ", r.patient_id, a.id, a.area, a.stocked, "
+		"a.acute_assortment, a.special, a.active, a.article_number, a.name, r.unit_id, "
+		"u.care_provider_id "
+		"FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
+		"JOIN articles a ON a.id = i.article_id JOIN units u ON u.id = r.unit_id "
+		"WHERE i.id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
 		return false;
@@ -511,7 +528,8 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 		delivery_message(d, &msg);
 		api_problem(ctx, 422, delivery_code_name(d->code),
 			    d->code == DELIVERY_ARTICLE_NOT_ELIGIBLE ? field
-			    : d->code == DELIVERY_ENTRY_NOT_ALLOWED || d->code == DELIVERY_REQUESTER_NOT_ALLOWED
+			    : d->code == DELIVERY_ENTRY_NOT_ALLOWED ||
+					    d->code == DELIVERY_REQUESTER_NOT_ALLOWED
 				    ? "requested_by"
 				    : "kind",
 			    d->rs->src[d->refused_by]->ref, "%s", msg.data ? msg.data : "");
@@ -538,13 +556,14 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 		char today[11];
 
 		/* The patient's temporary delivery address (migration 21) on the days it is for. */
-		rc = db_prepare(ctx->c,
-				"SELECT CASE WHEN t THEN temp_address ELSE address END, "
-				"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
-				"CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
-				"protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
-				"temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"SELECT CASE WHEN t THEN temp_address ELSE address END, "
+			"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
+			"CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
+			"protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
+			"temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
+			&st, &ctx->err);
 		if (rc != LMN_OK) {
 			api_fail(ctx, rc);
 			return false;
@@ -554,8 +573,10 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 		db_bind_text(st, 2, today);
 		rc = db_step(st, &row, &ctx->err);
 		if (rc == LMN_OK && row) {
-			snprintf(address, 256, "%s", in->address ? in->address : db_col_text(st, 0));
-			snprintf(postal, 8, "%s", in->postal_code ? in->postal_code : db_col_text(st, 1));
+			snprintf(address, 256, "%s",
+				 in->address ? in->address : db_col_text(st, 0));
+			snprintf(postal, 8, "%s",
+				 in->postal_code ? in->postal_code : db_col_text(st, 1));
 			snprintf(city, 64, "%s", in->city ? in->city : db_col_text(st, 2));
 			snprintf(phone, 32, "%s", in->phone ? in->phone : db_col_text(st, 3));
 			in->protected_id = db_col_int(st, 4) != 0;
@@ -586,7 +607,8 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 		api_fail(ctx, rc);
 		return false;
 	}
-	db_bind_int(st, 1, strcmp(in->method, "pickup_point") == 0 ? in->pickup_point_id : in->unit_id);
+	db_bind_int(st, 1,
+		    strcmp(in->method, "pickup_point") == 0 ? in->pickup_point_id : in->unit_id);
 	rc = db_step(st, &row, &ctx->err);
 	db_done(st);
 	if (rc != LMN_OK) {
@@ -676,7 +698,7 @@ struct place {
 	int64_t order_id;
 	json_t *existing; /* a retry's first order (then nothing else is written) */
 	int64_t existing_patient;
-	bool refused;     /* the answer is written (LMN_EREFUSED) */
+	bool refused; /* the answer is written (LMN_EREFUSED) */
 };
 
 /* Whether the order may be placed; false with the answer written. */
@@ -733,10 +755,12 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 	if (existing) {
 		/* A retry: its first order is the answer, and reading it is recorded (the
 		 * patient's, shown to the caller only if it is the patient of the request). */
-		if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) != LMN_OK)
+		if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) !=
+		    LMN_OK)
 			return rc;
 		/* The same key with another order is a mistake of the client's, not a retry. */
-		if (pl->existing_patient == ctx->id[0] && *hash && strcmp(hash, in->idem_hash) != 0) {
+		if (pl->existing_patient == ctx->id[0] && *hash &&
+		    strcmp(hash, in->idem_hash) != 0) {
 			api_problem(ctx, 422, "idempotency_key_reused", "Idempotency-Key", NULL,
 				    "Nyckeln i rubriken Idempotency-Key har redan använts för en "
 				    "annan beställning. En ny beställning behöver en ny nyckel.");
@@ -753,18 +777,19 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		return LMN_EREFUSED;
 	}
 	/* The report columns (migration 7) from the first line, as its trigger would set them. */
-	rc = db_prepare(ctx->c,
-			"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-			"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-			"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-			"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-			"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id, "
-			"idempotency_hash, orderer, by_delegate, delivery_comment, contact_person, "
-			"notification_receiver, invoice_address, delivery_alternative_id) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
-			"$33, nullif($34, 0))",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
+		"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
+		"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
+		"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
+		"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id, "
+		"idempotency_hash, orderer, by_delegate, delivery_comment, contact_person, "
+		"notification_receiver, invoice_address, delivery_alternative_id) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+		"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
+		"$33, nullif($34, 0))",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, ctx->id[0]);
@@ -819,10 +844,11 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 			date_format(l->prev_next, prev);
 		rx_apply_withdrawal(&l->it, ctx->today, ctx->app->params);
 		date_format(l->it.next_earliest, next);
-		rc = db_prepare(ctx->c,
-				"INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
-				"quantity, prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
+			"quantity, prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
+			&st, &ctx->err);
 		if (rc != LMN_OK)
 			return rc;
 		db_bind_int(st, 1, pl->order_id);
@@ -887,18 +913,32 @@ static int place_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
 		return api_fail(ctx, rc);
 
 	/* The answer is what was written, as GET /api/orders/{id} shows it. */
-	o = order_view_json(ctx, &(struct order_view){
-		.id = pl->order_id, .patient_id = ctx->id[0], .kind = kind_name(in->kind),
-		.channel = in->channel, .requested_by = role_name(in->requested_by),
-		.entered_by = role_name(in->entered_by), .received_at = ctx->now, .due = pl->due,
-		.contact_from = pl->contact_from, .rules = pl->rules.data ? pl->rules.data : "",
-		.status = "received", .method = in->method, .reason = in->reason,
-		.address = pl->address, .postal_code = pl->postal, .city = pl->city,
-		.phone = pl->phone,
-		.door_code = strcmp(in->method, "home") == 0 ? in->door_code : NULL,
-		.notification = in->notification, .pickup_point_id = in->pickup_point_id,
-		.unit_id = strcmp(in->method, "care_unit") == 0 ? in->unit_id : 0,
-		.protected_id = in->protected_id });
+	o = order_view_json(ctx,
+			    &(struct order_view){
+				    .id = pl->order_id,
+				    .patient_id = ctx->id[0],
+				    .kind = kind_name(in->kind),
+				    .channel = in->channel,
+				    .requested_by = role_name(in->requested_by),
+				    .entered_by = role_name(in->entered_by),
+				    .received_at = ctx->now,
+				    .due = pl->due,
+				    .contact_from = pl->contact_from,
+				    .rules = pl->rules.data ? pl->rules.data : "",
+				    .status = "received",
+				    .method = in->method,
+				    .reason = in->reason,
+				    .address = pl->address,
+				    .postal_code = pl->postal,
+				    .city = pl->city,
+				    .phone = pl->phone,
+				    .door_code =
+					    strcmp(in->method, "home") == 0 ? in->door_code : NULL,
+				    .notification = in->notification,
+				    .pickup_point_id = in->pickup_point_id,
+				    .unit_id =
+					    strcmp(in->method, "care_unit") == 0 ? in->unit_id : 0,
+				    .protected_id = in->protected_id });
 	lines = json_array();
 	for (size_t i = 0; o && lines && i < in->nlines; i++) {
 		const struct line_in *l = &in->lines[i];
@@ -909,7 +949,8 @@ static int place_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
 	if (!o || !lines) {
 		json_decref(lines);
 		json_decref(o);
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		return api_fail(ctx,
+				lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	}
 	json_object_set_new(o, "lines", lines);
 	return api_json(ctx, 201, o);
@@ -923,15 +964,16 @@ int orders_create(struct api_ctx *ctx)
 
 	if (!pl || !(pl->in = calloc(1, sizeof(*pl->in)))) {
 		free(pl);
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		return api_fail(ctx,
+				lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	}
 	buf_init(&pl->rules, 1024);
 	pl->ctx = ctx;
 	if (!ctx->body) {
 		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
 				     "Beställningen saknas (JSON-objekt med lines och delivery).");
-	} else if (!order_input(ctx, pl->in, ctx->req->lookup(ctx->req->conn, HTTP_HEADER,
-							       "Idempotency-Key"))) {
+	} else if (!order_input(ctx, pl->in,
+				ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Idempotency-Key"))) {
 		status = (int)ctx->resp->status;
 	} else {
 		return api_write(ctx, place_job, place_after, pl, place_release);
@@ -970,10 +1012,12 @@ static enum lmn_rc place_all_job(struct api_ctx *ctx, void *arg)
 				pl->refused = true;
 				return LMN_EREFUSED;
 			}
-			pa->out[i].order_id = json_integer_value(json_object_get(pl->existing, "id"));
+			pa->out[i].order_id =
+				json_integer_value(json_object_get(pl->existing, "id"));
 			pa->out[i].retry = true;
 			json_array_foreach(lines, j, line)
-				pa->out[i].special |= json_is_true(json_object_get(line, "special"));
+				pa->out[i].special |=
+					json_is_true(json_object_get(line, "special"));
 		} else {
 			pa->out[i].order_id = pl->order_id;
 			for (size_t j = 0; j < pl->in->nlines; j++)
@@ -1101,11 +1145,12 @@ static enum lmn_rc order_list_job(struct api_ctx *ctx, void *arg)
 		ol->refused = true;
 		return LMN_EREFUSED;
 	}
-	rc = db_prepare(ctx->c,
-			"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
-			"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
-			"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
+		"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
+		"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, ctx->id[0]);
@@ -1174,7 +1219,8 @@ int orders_list(struct api_ctx *ctx)
 	struct order_list *ol = calloc(1, sizeof(*ol));
 
 	if (!ol)
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		return api_fail(ctx,
+				lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	if (!api_query_int(ctx, "limit", 50, 1, 500, &ol->limit) ||
 	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &ol->before)) {
 		free(ol);
@@ -1215,12 +1261,13 @@ int orders_cancel(struct api_ctx *ctx)
 		return api_problem(ctx, 409, "already_shipped", NULL, NULL,
 				   "Beställningen har redan skickats och kan inte makuleras.");
 	/* Give the withdrawals back to their prescription items. */
-	rc = db_prepare(ctx->c,
-			"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining + 1, "
-			"next_earliest = (SELECT l.prev_next_earliest FROM order_lines l WHERE "
-			"l.order_id = $1 AND l.prescription_item_id = prescription_items.id) "
-			"WHERE id IN (SELECT prescription_item_id FROM order_lines WHERE order_id = $1)",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining + 1, "
+		"next_earliest = (SELECT l.prev_next_earliest FROM order_lines l WHERE "
+		"l.order_id = $1 AND l.prescription_item_id = prescription_items.id) "
+		"WHERE id IN (SELECT prescription_item_id FROM order_lines WHERE order_id = $1)",
+		&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		rc = db_run(st, &ctx->err);
@@ -1238,6 +1285,7 @@ int orders_cancel(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "status",
-					    "cancelled"));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "status",
+				  "cancelled"));
 }

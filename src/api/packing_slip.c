@@ -12,11 +12,11 @@
 #include "api/api.h"
 #include "store/picking.h"
 
-#define PAGE_W 595.0 /* A4 in points */
-#define PAGE_H 842.0
-#define MARGIN 56.0
-#define LABEL_W 300.0 /* about 105 mm: the width of a common address label */
-#define PAD 10.0
+#define PAGE_W	       595.0 /* A4 in points */
+#define PAGE_H	       842.0
+#define MARGIN	       56.0
+#define LABEL_W	       300.0 /* about 105 mm: the width of a common address label */
+#define PAD	       10.0
 #define MAX_SLIP_LINES 50
 
 struct slip {
@@ -81,11 +81,10 @@ static gchar *label_markup(const struct pick_order *o)
 					       o->city, *o->door_code ? "\nPortkod: " : "",
 					       o->door_code);
 	if (strcmp(o->method, "pickup_point") == 0)
-		return g_markup_printf_escaped("<b>%s</b>\nHämtas på utlämningsställe:\n%s\n%s\n%.3s %s  %s",
-					       o->recipient, o->point_name, o->point_address,
-					       o->point_postal,
-					       strlen(o->point_postal) > 3 ? o->point_postal + 3 : "",
-					       o->point_city);
+		return g_markup_printf_escaped(
+			"<b>%s</b>\nHämtas på utlämningsställe:\n%s\n%s\n%.3s %s  %s", o->recipient,
+			o->point_name, o->point_address, o->point_postal,
+			strlen(o->point_postal) > 3 ? o->point_postal + 3 : "", o->point_city);
 	return g_markup_printf_escaped("<b>%s</b>\n%s\n%s\n%.3s %s", o->recipient, o->unit_name,
 				       o->unit_address, o->unit_postal,
 				       strlen(o->unit_postal) > 3 ? o->unit_postal + 3 : "");
@@ -93,8 +92,8 @@ static gchar *label_markup(const struct pick_order *o)
 
 static const char *notification_sv(const char *n)
 {
-	static const char *const names[] = { "email", "e-post", "letter", "brev", "phone", "telefon",
-					     "sms", "sms", NULL };
+	static const char *const names[] = { "email",	"e-post", "letter", "brev", "phone",
+					     "telefon", "sms",	  "sms",    NULL };
 
 	for (const char *const *p = names; *p; p += 2)
 		if (strcmp(*p, n) == 0)
@@ -106,7 +105,8 @@ static void slip_page(cairo_t *cr, const struct slip *s)
 {
 	static const int tabs[] = { 90, 390 }; /* points */
 	const struct pick_order *o = &s->o;
-	bool open = strcmp(o->status, "received") == 0 || strcmp(o->status, "partially_shipped") == 0 ||
+	bool open = strcmp(o->status, "received") == 0 ||
+		    strcmp(o->status, "partially_shipped") == 0 ||
 		    strcmp(o->status, "partially_delivered") == 0;
 	double y = MARGIN, h;
 	gchar *m;
@@ -129,7 +129,7 @@ static void slip_page(cairo_t *cr, const struct slip *s)
 	y += h + 2 * PAD + 18;
 
 	m = g_markup_printf_escaped("Levereras senast: %s\nLeveranssätt: %s%s%s%s", o->due,
-				    strcmp(o->method, "home") == 0	       ? "hemleverans"
+				    strcmp(o->method, "home") == 0	     ? "hemleverans"
 				    : strcmp(o->method, "pickup_point") == 0 ? "utlämningsställe"
 									     : "vårdenhet",
 				    *o->notification ? ", avisering med " : "",
@@ -138,8 +138,9 @@ static void slip_page(cairo_t *cr, const struct slip *s)
 	y += show(cr, MARGIN, y, PAGE_W - 2 * MARGIN, "DejaVu Sans 10", m, NULL, 0) + 14;
 	g_free(m);
 
-	y += show(cr, MARGIN, y, PAGE_W - 2 * MARGIN, "DejaVu Sans Bold 10",
-		  "Artikel\tNamn\tAntal", tabs, 2) + 4;
+	y += show(cr, MARGIN, y, PAGE_W - 2 * MARGIN, "DejaVu Sans Bold 10", "Artikel\tNamn\tAntal",
+		  tabs, 2) +
+	     4;
 	cairo_set_line_width(cr, 0.5);
 	cairo_move_to(cr, MARGIN, y);
 	cairo_line_to(cr, PAGE_W - MARGIN, y);
@@ -204,7 +205,8 @@ int packing_slip_get(struct api_ctx *ctx)
 	int status;
 
 	if (!s)
-		return api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		return api_fail(ctx,
+				lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) == LMN_OK)
 		rc = picking_order(ctx->c, ctx->id[0], slip_add, s, &ctx->err);
 	if (rc == LMN_ENOTFOUND) {

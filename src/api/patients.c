@@ -11,9 +11,10 @@
 #include "store/notices.h"
 #include "store/relationships.h"
 
-#define PATIENT_COLUMNS "p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
-			"p.postal_code, p.city, coalesce(p.phone, ''), p.municipality, "               \
-			"p.protected_identity, p.municipal_housing, p.rural_route"
+#define PATIENT_COLUMNS                                                          \
+	"p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
+	"p.postal_code, p.city, coalesce(p.phone, ''), p.municipality, "         \
+	"p.protected_identity, p.municipal_housing, p.rural_route"
 
 /* The patient as the caller may see it: a protected identity's address and phone only for those
  * who deliver (DOMAIN.md §3). */
@@ -35,7 +36,6 @@ static json_t *patient_json(struct api_ctx *ctx, struct db_stmt *st)
 	}
 	return o;
 }
-
 
 /* Outside the relationship, a search by number shows only enough to be sure of the person: name
  * and year of birth, and the id needed to record a care relationship. */
@@ -73,7 +73,8 @@ static bool search_allowed(struct api_ctx *ctx)
 	int64_t window = rs ? rs->v[P_ID_NUMBER_SEARCH_WINDOW_MINUTES].i : 60;
 	int64_t now = now_minute(ctx), count, first, retry;
 	struct http_resp *r = ctx->resp;
-	enum lmn_rc rc = searches_count(ctx->c, ctx->user.id, now - window, &count, &first, &ctx->err);
+	enum lmn_rc rc =
+		searches_count(ctx->c, ctx->user.id, now - window, &count, &first, &ctx->err);
 
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
@@ -90,11 +91,13 @@ static bool search_allowed(struct api_ctx *ctx)
 			 (long long)retry);
 		r->nheaders++;
 	}
-	api_problem(ctx, 429, "too_many_searches", "id_number",
-		    rs && rs->src[P_ID_NUMBER_SEARCH_LIMIT] ? rs->src[P_ID_NUMBER_SEARCH_LIMIT]->ref : NULL,
-		    "Du har sökt på personnummer %lld gånger under de senaste %lld minuterna, vilket är "
-		    "det högsta antalet. Försök igen om %lld minuter.",
-		    (long long)limit, (long long)window, (long long)((retry + 59) / 60));
+	api_problem(
+		ctx, 429, "too_many_searches", "id_number",
+		rs && rs->src[P_ID_NUMBER_SEARCH_LIMIT] ? rs->src[P_ID_NUMBER_SEARCH_LIMIT]->ref
+							: NULL,
+		"Du har sökt på personnummer %lld gånger under de senaste %lld minuterna, vilket är "
+		"det högsta antalet. Försök igen om %lld minuter.",
+		(long long)limit, (long long)window, (long long)((retry + 59) / 60));
 	return false;
 }
 
@@ -103,8 +106,12 @@ static enum lmn_rc search_record(struct api_ctx *ctx, const char *number, int64_
 				 bool registering)
 {
 	struct id_number_search s = {
-		.at = ctx->now, .at_minute = now_minute(ctx), .user_id = ctx->user.id,
-		.token_id = ctx->user.token_id, .id_number = number, .patient_id = patient_id,
+		.at = ctx->now,
+		.at_minute = now_minute(ctx),
+		.user_id = ctx->user.id,
+		.token_id = ctx->user.token_id,
+		.id_number = number,
+		.patient_id = patient_id,
 		.register_ = registering,
 	};
 	enum lmn_rc rc = searches_add(ctx->c, &s, &ctx->err);
@@ -195,7 +202,8 @@ int patients_list(struct api_ctx *ctx)
 
 		if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK) {
 			db_rollback(ctx->c);
-			api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s", ctx->err.message);
+			api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s",
+				    ctx->err.message);
 			goto fail;
 		}
 		if (!search_allowed(ctx)) {
@@ -206,8 +214,8 @@ int patients_list(struct api_ctx *ctx)
 			goto db_fail;
 		if (p)
 			json_array_append_new(list, p);
-		rc = search_record(ctx, id.canonical, p ? json_integer_value(json_object_get(p, "id")) : 0,
-				   false);
+		rc = search_record(ctx, id.canonical,
+				   p ? json_integer_value(json_object_get(p, "id")) : 0, false);
 		if (rc == LMN_OK)
 			rc = db_commit(ctx->c, &ctx->err);
 		if (rc != LMN_OK)
@@ -218,8 +226,9 @@ int patients_list(struct api_ctx *ctx)
 		size_t o = 0;
 
 		if (!q || strlen(q) < 2 || strlen(q) > 60) {
-			api_problem(ctx, 400, "invalid_input", "q", NULL,
-				    "Ange personnummer (id_number) eller minst två tecken av namnet (q).");
+			api_problem(
+				ctx, 400, "invalid_input", "q", NULL,
+				"Ange personnummer (id_number) eller minst två tecken av namnet (q).");
 			goto fail;
 		}
 		like[o++] = '%';
@@ -311,12 +320,13 @@ static enum lmn_rc relationship_record(struct api_ctx *ctx, int64_t patient_id, 
 	enum lmn_rc rc;
 
 	date_format(ctx->today + (lmn_day)days - 1, ends_on);
-	rc = relationships_add(ctx->c, patient_id, ctx->user.unit_id, ctx->user.id, reason, ctx->now,
-			       ends_on, id, &ctx->err);
+	rc = relationships_add(ctx->c, patient_id, ctx->user.unit_id, ctx->user.id, reason,
+			       ctx->now, ends_on, id, &ctx->err);
 	if (rc != LMN_OK)
 		return rc;
 	buf_init(&what, 1024);
-	buf_addf(&what, "vårdrelation registrerad för enheten till och med %s: %s", ends_on, reason);
+	buf_addf(&what, "vårdrelation registrerad för enheten till och med %s: %s", ends_on,
+		 reason);
 	rc = what.failed ? lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory")
 			 : access_record(ctx, patient_id, ACCESS_CREATE, what.data);
 	buf_release(&what);
@@ -339,8 +349,9 @@ int care_relationships_create(struct api_ctx *ctx)
 	for (const char *c = reason; *c; c++)
 		chars += ((unsigned char)*c & 0xC0) != 0x80;
 	if (strspn(reason, " \t\r\n") == strlen(reason) || chars > 300)
-		return api_problem(ctx, 400, "invalid_input", "reason", NULL,
-				   "Skälet till vårdrelationen ska fyllas i, med högst 300 tecken.");
+		return api_problem(
+			ctx, 400, "invalid_input", "reason", NULL,
+			"Skälet till vårdrelationen ska fyllas i, med högst 300 tecken.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	/* Only for a patient the prescriber found by their personal identity number, within the
@@ -359,10 +370,10 @@ int care_relationships_create(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)id,
-					    "patient_id", (json_int_t)ctx->id[0], "unit_id",
-					    (json_int_t)ctx->user.unit_id, "ends_on", ends_on,
-					    "reason", reason));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "patient_id",
+				  (json_int_t)ctx->id[0], "unit_id", (json_int_t)ctx->user.unit_id,
+				  "ends_on", ends_on, "reason", reason));
 }
 
 /* Adds the patient (taken) to the problem just written, as a search would show them. */
@@ -398,14 +409,16 @@ int patients_create(struct api_ctx *ctx)
 	int64_t pid;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "id_number", true, &number) || !api_str(ctx, "given_name", true, &given) ||
-	    !api_str(ctx, "family_name", true, &family) || !api_str(ctx, "address", true, &address) ||
+	if (!api_str(ctx, "id_number", true, &number) ||
+	    !api_str(ctx, "given_name", true, &given) ||
+	    !api_str(ctx, "family_name", true, &family) ||
+	    !api_str(ctx, "address", true, &address) ||
 	    !api_str(ctx, "postal_code", true, &postal) || !api_str(ctx, "city", true, &city) ||
 	    !api_str(ctx, "phone", false, &phone) ||
 	    !api_str(ctx, "municipality", true, &municipality) ||
 	    !api_bool(ctx, "protected_identity", &protected_id) ||
-	    !api_bool(ctx, "municipal_housing", &housing) || !api_bool(ctx, "rural_route", &rural) ||
-	    !postal_code(ctx, "postal_code", postal, pc))
+	    !api_bool(ctx, "municipal_housing", &housing) ||
+	    !api_bool(ctx, "rural_route", &rural) || !postal_code(ctx, "postal_code", postal, pc))
 		return 0;
 	if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK)
 		return api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s",
@@ -438,16 +451,18 @@ int patients_create(struct api_ctx *ctx)
 	}
 	/* The cost follows the municipality of residence: one of the 49 (issue 18). */
 	if (!api_municipality_known(municipality))
-		return api_problem(ctx, 422, "unknown_municipality", "municipality", NULL,
-				   "Kommunen ska vara en av Västra Götalands 49 kommuner, skriven som "
-				   "i kommunlistan (t.ex. Göteborg, Borås, Lilla Edet).");
+		return api_problem(
+			ctx, 422, "unknown_municipality", "municipality", NULL,
+			"Kommunen ska vara en av Västra Götalands 49 kommuner, skriven som "
+			"i kommunlistan (t.ex. Göteborg, Borås, Lilla Edet).");
 	if (rc == LMN_OK)
-		rc = db_prepare(ctx->c,
-				"INSERT INTO patients (id_number, id_kind, given_name, family_name, address, "
-				"postal_code, city, phone, municipality, protected_identity, "
-				"municipal_housing, rural_route, created_at) "
-				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"INSERT INTO patients (id_number, id_kind, given_name, family_name, address, "
+			"postal_code, city, phone, municipality, protected_identity, "
+			"municipal_housing, rural_route, created_at) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, id.canonical);
 		db_bind_text(st, 2, identity_kind_name(id.kind));
@@ -473,15 +488,16 @@ int patients_create(struct api_ctx *ctx)
 		char ends_on[11];
 		int64_t rid;
 
-		rc = relationship_record(ctx, pid, "patienten registrerades av enheten", ends_on, &rid);
+		rc = relationship_record(ctx, pid, "patienten registrerades av enheten", ends_on,
+					 &rid);
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 201, json_pack("{s:I, s:s}", "id", (json_int_t)pid, "id_number", id.canonical));
+	return api_json(ctx, 201,
+			json_pack("{s:I, s:s}", "id", (json_int_t)pid, "id_number", id.canonical));
 }
-
 
 int patients_get(struct api_ctx *ctx)
 {
@@ -518,7 +534,7 @@ struct log_page {
 	json_t *list;
 	int64_t max, n;
 	int64_t last[3]; /* the key of the last entry listed */
-	bool more;       /* an entry beyond max exists */
+	bool more;	 /* an entry beyond max exists */
 };
 
 static enum lmn_rc log_entry(const struct access_log_entry *e, void *arg)
@@ -661,9 +677,9 @@ static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_co
 				      "temporary_address ska vara ett objekt med address, "
 				      "postal_code, city, from och until, eller null.");
 	ctx->body = t;
-	ok = api_str(ctx, "address", true, &address) && api_str(ctx, "postal_code", true, &postal) &&
-	     api_str(ctx, "city", true, &city) && api_str(ctx, "from", true, &from) &&
-	     api_str(ctx, "until", true, &until);
+	ok = api_str(ctx, "address", true, &address) &&
+	     api_str(ctx, "postal_code", true, &postal) && api_str(ctx, "city", true, &city) &&
+	     api_str(ctx, "from", true, &from) && api_str(ctx, "until", true, &until);
 	ctx->body = saved;
 	if (!ok)
 		return false;
@@ -689,8 +705,9 @@ static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_co
 		return contact_refuse(ctx, 422, "invalid_date", "temporary_address.until",
 				      "Skriv sista dagen som ett datum, till exempel 2026-12-31.");
 	if (duntil < dfrom || duntil < ctx->today)
-		return contact_refuse(ctx, 422, "invalid_period", "temporary_address.until",
-				      "Sista dagen kan inte vara före första dagen eller före i dag.");
+		return contact_refuse(
+			ctx, 422, "invalid_period", "temporary_address.until",
+			"Sista dagen kan inte vara före första dagen eller före i dag.");
 	if (duntil - dfrom >= TEMP_ADDRESS_MAX_DAYS)
 		return contact_refuse(ctx, 422, "invalid_period", "temporary_address.until",
 				      "En tillfällig adress gäller högst ett år. Ändra din vanliga "
@@ -719,14 +736,16 @@ static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
 	memset(pc, 0, sizeof(*pc));
 	if (phone && *phone) {
 		if (strlen(phone) >= sizeof(pc->phone) || !notice_phone_e164(phone, e164))
-			return contact_refuse(ctx, 422, "invalid_phone", "phone",
-					      "Skriv ett svenskt mobilnummer, till exempel 070-123 45 67.");
+			return contact_refuse(
+				ctx, 422, "invalid_phone", "phone",
+				"Skriv ett svenskt mobilnummer, till exempel 070-123 45 67.");
 		snprintf(pc->phone, sizeof(pc->phone), "%s", phone);
 	}
 	if (email && *email) {
 		if (strlen(email) >= sizeof(pc->email) || !notice_email_valid(email))
-			return contact_refuse(ctx, 422, "invalid_email", "email",
-					      "Skriv en e-postadress, till exempel namn@example.se.");
+			return contact_refuse(
+				ctx, 422, "invalid_email", "email",
+				"Skriv en e-postadress, till exempel namn@example.se.");
 		snprintf(pc->email, sizeof(pc->email), "%s", email);
 	}
 	if (strcmp(channel, "sms") != 0 && strcmp(channel, "email") != 0 &&
@@ -765,9 +784,10 @@ int patients_contact_put(struct api_ctx *ctx)
 				   "ändrar patienten själv under Mina uppgifter.");
 	/* The phone is also the carrier's for a home delivery (orders.c): changed, not removed. */
 	if (!*pc.phone && *was.phone)
-		return api_problem(ctx, 422, "phone_required", "phone", NULL,
-				   "Telefonnumret behövs för att transportören ska kunna nå dig vid "
-				   "leveranser. Du kan ändra det men inte ta bort det.");
+		return api_problem(
+			ctx, 422, "phone_required", "phone", NULL,
+			"Telefonnumret behövs för att transportören ska kunna nå dig vid "
+			"leveranser. Du kan ändra det men inte ta bort det.");
 	rc = notices_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_UPDATE, "kontaktuppgifter ändrade");

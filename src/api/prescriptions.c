@@ -17,15 +17,16 @@ int prescriptions_list(struct api_ctx *ctx)
 		json_decref(list);
 		return (int)ctx->resp->status;
 	}
-	rc = db_prepare(ctx->c,
-			"SELECT " ITEM_COLUMNS ", r.id, a.id, a.article_number, a.name, a.area, a.unit, "
-			"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0), "
-			"r.unit_id "
-			"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
-			"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
-			"LEFT JOIN users u ON u.id = r.prescriber_id "
-			"WHERE r.patient_id = $1 ORDER BY r.prescribed_on DESC, i.id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT " ITEM_COLUMNS ", r.id, a.id, a.article_number, a.name, a.area, a.unit, "
+		"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0), "
+		"r.unit_id "
+		"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
+		"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
+		"LEFT JOIN users u ON u.id = r.prescriber_id "
+		"WHERE r.patient_id = $1 ORDER BY r.prescribed_on DESC, i.id",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		goto fail;
 	db_bind_int(st, 1, ctx->id[0]);
@@ -45,15 +46,16 @@ int prescriptions_list(struct api_ctx *ctx)
 			"{s:I, s:I, s:{s:I, s:s, s:s, s:s, s:s, s:I}, s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
 			"s:I, s:b}",
 			"id", (json_int_t)db_col_int(st, 0), "prescription_id",
-			(json_int_t)db_col_int(st, 9), "article", "id", (json_int_t)db_col_int(st, 10),
-			"article_number", db_col_text(st, 11), "name", db_col_text(st, 12), "area",
-			db_col_text(st, 13), "unit", db_col_text(st, 14), "package_size",
-			(json_int_t)db_col_int(st, 15), "prescriber", db_col_text(st, 16), "unit",
-			db_col_text(st, 17), "prescribed_on", on, "last_valid", last,
-			"withdrawals_allowed", (json_int_t)it.withdrawals_allowed,
-			"withdrawals_remaining", (json_int_t)it.withdrawals_remaining,
-			"quantity_per_withdrawal", (json_int_t)it.quantity_per_withdrawal,
-			"period_days", (json_int_t)it.period_days, "may_order_now", may_now);
+			(json_int_t)db_col_int(st, 9), "article", "id",
+			(json_int_t)db_col_int(st, 10), "article_number", db_col_text(st, 11),
+			"name", db_col_text(st, 12), "area", db_col_text(st, 13), "unit",
+			db_col_text(st, 14), "package_size", (json_int_t)db_col_int(st, 15),
+			"prescriber", db_col_text(st, 16), "unit", db_col_text(st, 17),
+			"prescribed_on", on, "last_valid", last, "withdrawals_allowed",
+			(json_int_t)it.withdrawals_allowed, "withdrawals_remaining",
+			(json_int_t)it.withdrawals_remaining, "quantity_per_withdrawal",
+			(json_int_t)it.quantity_per_withdrawal, "period_days",
+			(json_int_t)it.period_days, "may_order_now", may_now);
 		json_object_set_new(o, "status", json_string(rx_status_name(status)));
 		if (db_col_int(st, 18))
 			json_object_set_new(o, "replaced_by", json_integer(db_col_int(st, 18)));
@@ -117,8 +119,8 @@ static bool item_input(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescr
 	}
 	enum rx_refusal why;
 	if (rx_validate_new(it, ctx->app->params, &why, &ctx->err) != LMN_OK) {
-		api_problem(ctx, why == RX_BAD_VALUE ? 400 : 422, rx_refusal_code(why), ctx->err.field,
-			    ctx->err.rule, "items[%zu]: %s", i, ctx->err.message);
+		api_problem(ctx, why == RX_BAD_VALUE ? 400 : 422, rx_refusal_code(why),
+			    ctx->err.field, ctx->err.rule, "items[%zu]: %s", i, ctx->err.message);
 		return false;
 	}
 	return true;
@@ -143,10 +145,11 @@ int prescriptions_create(struct api_ctx *ctx)
 	 * relationship it recorded), refused as a read outside it is. */
 	if (!access_patient(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;
-	rc = db_prepare(ctx->c,
-			"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
-			"created_at) VALUES ($1, $2, $3, $4, $5)",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
+		"created_at) VALUES ($1, $2, $3, $4, $5)",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -164,7 +167,8 @@ int prescriptions_create(struct api_ctx *ctx)
 
 		if (!item_input(ctx, json_array_get(items, i), i, ctx->today, &article, &it))
 			return (int)ctx->resp->status;
-		rc = db_prepare(ctx->c, "SELECT active FROM articles WHERE id = $1", &st, &ctx->err);
+		rc = db_prepare(ctx->c, "SELECT active FROM articles WHERE id = $1", &st,
+				&ctx->err);
 		if (rc != LMN_OK)
 			return api_fail(ctx, rc);
 		db_bind_int(st, 1, article);
@@ -177,11 +181,12 @@ int prescriptions_create(struct api_ctx *ctx)
 			return api_problem(ctx, 422, "article_not_found", "article_id", NULL,
 					   "items[%zu]: artikeln finns inte i sortimentet.", i);
 		date_format(it.last_valid, last);
-		rc = db_prepare(ctx->c,
-				"INSERT INTO prescription_items (prescription_id, article_id, "
-				"withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-				"period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"INSERT INTO prescription_items (prescription_id, article_id, "
+			"withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+			"period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
+			&st, &ctx->err);
 		if (rc != LMN_OK)
 			return api_fail(ctx, rc);
 		db_bind_int(st, 1, rx_id);
@@ -191,8 +196,9 @@ int prescriptions_create(struct api_ctx *ctx)
 		db_bind_int(st, 5, it.period_days);
 		db_bind_text(st, 6, last);
 		if ((rc = db_run(st, &ctx->err)) != LMN_OK ||
-		    (rc = prescription_items_replace(ctx->c, ctx->id[0], article, db_last_id(ctx->c),
-							 today, ctx->now, &ctx->err)) != LMN_OK)
+		    (rc = prescription_items_replace(ctx->c, ctx->id[0], article,
+						     db_last_id(ctx->c), today, ctx->now,
+						     &ctx->err)) != LMN_OK)
 			return api_fail(ctx, rc);
 	}
 	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "förskrivning");
@@ -212,10 +218,11 @@ int prescription_items_cancel(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c,
-			"SELECT r.patient_id, r.unit_id, i.cancelled_at IS NOT NULL FROM prescription_items i "
-			"JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = $1",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT r.patient_id, r.unit_id, i.cancelled_at IS NOT NULL FROM prescription_items i "
+		"JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = $1",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
@@ -236,8 +243,8 @@ int prescription_items_cancel(struct api_ctx *ctx)
 	if (cancelled)
 		return api_problem(ctx, 409, "already_cancelled", NULL, NULL,
 				   "Förskrivningen är redan makulerad.");
-	rc = db_prepare(ctx->c, "UPDATE prescription_items SET cancelled_at = $2 WHERE id = $1", &st,
-			&ctx->err);
+	rc = db_prepare(ctx->c, "UPDATE prescription_items SET cancelled_at = $2 WHERE id = $1",
+			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, ctx->id[0]);
 		db_bind_text(st, 2, ctx->now);
@@ -249,6 +256,7 @@ int prescription_items_cancel(struct api_ctx *ctx)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	return api_json(ctx, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "status",
-					    "cancelled"));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "status",
+				  "cancelled"));
 }

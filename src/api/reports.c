@@ -88,7 +88,8 @@ int reports_invoice_get(struct api_ctx *ctx)
 	if (!want_csv(ctx, &csv))
 		return (int)ctx->resp->status;
 	if (invoice_month_parse(month, &from, &until, &ctx->err) != LMN_OK)
-		return api_problem(ctx, 400, "invalid_input", "month", NULL, "%s", ctx->err.message);
+		return api_problem(ctx, 400, "invalid_input", "month", NULL, "%s",
+				   ctx->err.message);
 	if ((rc = reports_invoice(ctx->c, from, until, &lines, &n, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (csv) {
@@ -154,12 +155,12 @@ int fees_list(struct api_ctx *ctx)
 		char from[11];
 
 		date_format(v[i].from, from);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:b, s:b}", "kind",
-						      fee_kind_name(v[i].kind), "title",
-						      fee_kind_title_sv(v[i].kind), "valid_from", from,
-						      "amount_ore", (json_int_t)v[i].amount_ore,
-						      "example", v[i].example, "in_force",
-						      now == &v[i]));
+		json_array_append_new(list,
+				      json_pack("{s:s, s:s, s:s, s:I, s:b, s:b}", "kind",
+						fee_kind_name(v[i].kind), "title",
+						fee_kind_title_sv(v[i].kind), "valid_from", from,
+						"amount_ore", (json_int_t)v[i].amount_ore,
+						"example", v[i].example, "in_force", now == &v[i]));
 	}
 	free(v);
 	return api_json(ctx, 200, json_pack("{s:o}", "fees", list));
@@ -182,8 +183,9 @@ int fees_create(struct api_ctx *ctx)
 	    !api_bool(ctx, "replace", &replace))
 		return (int)ctx->resp->status;
 	if ((kind = fee_kind_parse(kind_s)) < 0)
-		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
-				   "kind ska vara delivery, acute_delivery, order_line eller return.");
+		return api_problem(
+			ctx, 400, "invalid_input", "kind", NULL,
+			"kind ska vara delivery, acute_delivery, order_line eller return.");
 	if (strlen(from_s) != 10 || date_parse(from_s, 10, &from) != LMN_OK)
 		return api_problem(ctx, 400, "invalid_input", "valid_from", NULL,
 				   "valid_from ska vara ett datum ÅÅÅÅ-MM-DD.");
@@ -204,12 +206,13 @@ int fees_create(struct api_ctx *ctx)
 	}
 	if (rc == LMN_OK && current >= 0 && current != amount && !replace) {
 		db_rollback(ctx->c);
-		return api_problem_with(ctx, 409, "fee_exists", "valid_from",
-					json_pack("{s:I}", "current_amount_ore", (json_int_t)current),
-					"%s från %s är redan %lld,%02lld kr. Ersätt med %lld,%02lld kr?",
-					fee_kind_title_sv((enum fee_kind)kind), from_s,
-					(long long)(current / 100), (long long)(current % 100),
-					(long long)(amount / 100), (long long)(amount % 100));
+		return api_problem_with(
+			ctx, 409, "fee_exists", "valid_from",
+			json_pack("{s:I}", "current_amount_ore", (json_int_t)current),
+			"%s från %s är redan %lld,%02lld kr. Ersätt med %lld,%02lld kr?",
+			fee_kind_title_sv((enum fee_kind)kind), from_s, (long long)(current / 100),
+			(long long)(current % 100), (long long)(amount / 100),
+			(long long)(amount % 100));
 	}
 	if (rc == LMN_OK)
 		rc = fees_set(ctx->c, (enum fee_kind)kind, from, amount, example, note, ctx->now,
@@ -220,7 +223,8 @@ int fees_create(struct api_ctx *ctx)
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 201, json_pack("{s:s, s:s, s:I, s:b, s:b}", "kind", kind_s, "valid_from",
-					    from_s, "amount_ore", (json_int_t)amount, "example",
-					    example, "replaced", current >= 0 && current != amount));
+	return api_json(ctx, 201,
+			json_pack("{s:s, s:s, s:I, s:b, s:b}", "kind", kind_s, "valid_from", from_s,
+				  "amount_ore", (json_int_t)amount, "example", example, "replaced",
+				  current >= 0 && current != amount));
 }

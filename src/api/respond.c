@@ -48,12 +48,17 @@ static json_t *problem_object(unsigned status, const char *code, const char *fie
 		unsigned status;
 		const char *title;
 	} titles[] = {
-		{ 400, "Felaktig begäran" }, { 401, "Inloggning krävs" },
-		{ 403, "Åtkomst nekad" },    { 404, "Finns inte" },
-		{ 405, "Metoden stöds inte" }, { 409, "Konflikt" },
-		{ 413, "För stor begäran" }, { 422, "Regeln tillåter inte begäran" },
+		{ 400, "Felaktig begäran" },
+		{ 401, "Inloggning krävs" },
+		{ 403, "Åtkomst nekad" },
+		{ 404, "Finns inte" },
+		{ 405, "Metoden stöds inte" },
+		{ 409, "Konflikt" },
+		{ 413, "För stor begäran" },
+		{ 422, "Regeln tillåter inte begäran" },
 		{ 429, "För många förfrågningar" },
-		{ 500, "Internt fel" },      { 503, "Tjänsten är inte tillgänglig" },
+		{ 500, "Internt fel" },
+		{ 503, "Tjänsten är inte tillgänglig" },
 		{ 507, "Lagringsutrymmet är slut" },
 	};
 	const char *title = "Fel";
@@ -86,7 +91,7 @@ static int problem_send(struct api_ctx *ctx, unsigned status, json_t *o)
 }
 
 int api_problem(struct api_ctx *ctx, unsigned status, const char *code, const char *field,
-		 const char *rule, const char *fmt, ...)
+		const char *rule, const char *fmt, ...)
 {
 	char detail[768];
 	va_list ap;
@@ -119,7 +124,8 @@ int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t 
 	json_t *first = json_array_get(errors, 0);
 	const char *field = json_string_value(json_object_get(first, "field"));
 	const char *detail = json_string_value(json_object_get(first, "detail"));
-	json_t *o = problem_object(status, code, field, NULL, detail ? detail : "Felaktig begäran.");
+	json_t *o =
+		problem_object(status, code, field, NULL, detail ? detail : "Felaktig begäran.");
 
 	if (o)
 		json_object_set_new(o, "errors", errors);
@@ -138,8 +144,8 @@ int api_fail(struct api_ctx *ctx, enum lmn_rc rc)
 	case LMN_ENOTFOUND:
 		return api_problem(ctx, 404, "not_found", e->field, NULL, "%s", e->message);
 	case LMN_EREFUSED:
-		return api_problem(ctx, 422, *e->rule ? "rule_refused" : "refused", e->field, e->rule,
-				   "%s", e->message);
+		return api_problem(ctx, 422, *e->rule ? "rule_refused" : "refused", e->field,
+				   e->rule, "%s", e->message);
 	case LMN_EFULL:
 		/* Nothing was stored; it passes by itself once room is made (no restart). */
 		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,
@@ -235,10 +241,11 @@ static bool text_fits(struct api_ctx *ctx, const char *key, const char *text)
 	if (strlen(text) <= (size_t)max || utf8_chars(text) <= (size_t)max)
 		return true;
 	if (name)
-		api_problem(ctx, 422, "too_long", key, NULL, "%s får vara högst %d tecken.", name, max);
+		api_problem(ctx, 422, "too_long", key, NULL, "%s får vara högst %d tecken.", name,
+			    max);
 	else
-		api_problem(ctx, 422, "too_long", key, NULL, "Fältet \"%s\" får vara högst %d tecken.",
-			    key, max);
+		api_problem(ctx, 422, "too_long", key, NULL,
+			    "Fältet \"%s\" får vara högst %d tecken.", key, max);
 	return false;
 }
 
@@ -250,7 +257,8 @@ bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **o
 	if (!v)
 		return !required;
 	if (!json_is_string(v)) {
-		api_problem(ctx, 400, "invalid_input", key, NULL, "Fältet \"%s\" ska vara text.", key);
+		api_problem(ctx, 400, "invalid_input", key, NULL, "Fältet \"%s\" ska vara text.",
+			    key);
 		return false;
 	}
 	*out = json_string_value(v);
@@ -259,8 +267,8 @@ bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **o
 		return false;
 	}
 	if (required && !**out) {
-		api_problem(ctx, 400, "invalid_input", key, NULL, "Fältet \"%s\" får inte vara tomt.",
-			    key);
+		api_problem(ctx, 400, "invalid_input", key, NULL,
+			    "Fältet \"%s\" får inte vara tomt.", key);
 		return false;
 	}
 	return true;

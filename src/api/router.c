@@ -87,7 +87,8 @@ static bool ctx_open(struct api_ctx *ctx, struct app *snapshot)
 		/* A set that cannot be built is logged, and the one in force goes on serving: the
 		 * request is not the one at fault, and the next check tries again. */
 		if ((rc = rules_live_refresh(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK)
-			fprintf(stderr, "lmn: rule versions of the change log not applied (%s): %s\n",
+			fprintf(stderr,
+				"lmn: rule versions of the change log not applied (%s): %s\n",
 				lmn_rc_name(rc), ctx->err.message);
 		*snapshot = *ctx->app;
 		snapshot->params = rules_live_get(ctx->app->cfg.rules);
@@ -144,7 +145,8 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 			api_problem(&ctx, 405, "method_not_allowed", NULL, NULL,
 				    "Metoden %s stöds inte för %s.", req->method, req->path);
 		else
-			api_problem(&ctx, 404, "not_found", NULL, NULL, "%s finns inte.", req->path);
+			api_problem(&ctx, 404, "not_found", NULL, NULL, "%s finns inte.",
+				    req->path);
 		return;
 	}
 	if (!ctx_open(&ctx, &snapshot))
@@ -161,7 +163,8 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 		}
 		if (!(r->roles & ROLE_BIT(ctx.user.role))) {
 			api_problem(&ctx, 403, "role_not_allowed", NULL, NULL,
-				    "Rollen %s får inte göra detta.", user_role_name(ctx.user.role));
+				    "Rollen %s får inte göra detta.",
+				    user_role_name(ctx.user.role));
 			goto out;
 		}
 	}
@@ -186,7 +189,8 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 		if (!ctx.body || !json_is_object(ctx.body)) {
 			api_problem(&ctx, 400, "invalid_json", NULL, NULL,
 				    "Kroppen ska vara ett JSON-objekt (%s, tecken %d).",
-				    ctx.body ? "inte ett objekt" : je.text, ctx.body ? 0 : je.position);
+				    ctx.body ? "inte ett objekt" : je.text,
+				    ctx.body ? 0 : je.position);
 			goto out;
 		}
 	}

@@ -2,16 +2,16 @@
  * checks that both agree (paths, methods, roles and summaries). */
 #include "api/api.h"
 
-#define STAFF_WITH_PATIENTS                                                                        \
-	(ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER) |                           \
+#define STAFF_WITH_PATIENTS                                            \
+	(ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER) | \
 	 ROLE_BIT(UR_MUNICIPAL_ORDERER) | ROLE_BIT(UR_CUSTOMER_SERVICE))
 #define PATIENT_OR_STAFF (ROLE_BIT(UR_PATIENT) | STAFF_WITH_PATIENTS)
-#define ORDERING_ROLES PATIENT_OR_STAFF
-#define PRESCRIBERS (ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER))
-#define SECRETARY ROLE_BIT(UR_SECRETARY)
-#define GOV_READ (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER) | ROLE_BIT(UR_ADMIN))
-#define GOV_TAKE_PART (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER))
-#define STAFF (ANY_ROLE & ~ROLE_BIT(UR_PATIENT))
+#define ORDERING_ROLES	 PATIENT_OR_STAFF
+#define PRESCRIBERS	 (ROLE_BIT(UR_PRESCRIBER) | ROLE_BIT(UR_MUNICIPAL_PRESCRIBER))
+#define SECRETARY	 ROLE_BIT(UR_SECRETARY)
+#define GOV_READ	 (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER) | ROLE_BIT(UR_ADMIN))
+#define GOV_TAKE_PART	 (ROLE_BIT(UR_SECRETARY) | ROLE_BIT(UR_MEMBER))
+#define STAFF		 (ANY_ROLE & ~ROLE_BIT(UR_PATIENT))
 
 static const struct route routes[] = {
 	{ "POST", "/api/login", auth_login, 0, "Sign in with username and password" },
@@ -133,7 +133,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/rules", rules_list, ANY_ROLE & ~ROLE_BIT(UR_PATIENT),
 	  "Every rule parameter as in force on a date (on=YYYY-MM-DD, default today) with its source" },
 
-	{ "GET", "/api/bodies", bodies_list, GOV_READ, "Governance bodies (a member sees their own)" },
+	{ "GET", "/api/bodies", bodies_list, GOV_READ,
+	  "Governance bodies (a member sees their own)" },
 	{ "POST", "/api/bodies", bodies_create, SECRETARY, "Create a governance body" },
 	{ "GET", "/api/bodies/{id}", bodies_get, GOV_READ,
 	  "A body with its seats and who holds them on a date (on=YYYY-MM-DD)" },
@@ -166,10 +167,12 @@ static const struct route routes[] = {
 	  "Add a follow-up action with owner and due date" },
 	{ "GET", "/api/actions", actions_list, GOV_READ,
 	  "Follow-up actions across meetings (open=1, body_id=)" },
-	{ "POST", "/api/actions/{id}/done", actions_done, SECRETARY, "Mark a follow-up action done" },
+	{ "POST", "/api/actions/{id}/done", actions_done, SECRETARY,
+	  "Mark a follow-up action done" },
 	{ "POST", "/api/meetings/{id}/minutes", minutes_generate, SECRETARY,
 	  "Generate the minutes from the meeting (after approval: a new version)" },
-	{ "GET", "/api/meetings/{id}/minutes", minutes_list, GOV_READ, "The versions of a meeting's minutes" },
+	{ "GET", "/api/meetings/{id}/minutes", minutes_list, GOV_READ,
+	  "The versions of a meeting's minutes" },
 	{ "GET", "/api/minutes/{id}", minutes_get, GOV_READ,
 	  "Minutes as HTML with their approvals and who must still approve" },
 	{ "GET", "/api/minutes/{id}/document", minutes_document, GOV_READ,
@@ -213,8 +216,8 @@ static const struct route routes[] = {
 	  "The delivery alternatives prescription items allow, per product area" },
 	{ "POST", "/api/delivery-alternatives", delivery_alternatives_create, ROLE_BIT(UR_ADMIN),
 	  "Add a delivery alternative" },
-	{ "PUT", "/api/delivery-alternatives/{id}", delivery_alternatives_update, ROLE_BIT(UR_ADMIN),
-	  "Change a delivery alternative (active false: no longer offered)" },
+	{ "PUT", "/api/delivery-alternatives/{id}", delivery_alternatives_update,
+	  ROLE_BIT(UR_ADMIN), "Change a delivery alternative (active false: no longer offered)" },
 
 	{ "GET", "/api/openapi.json", openapi_get, 0, "This document" },
 };

@@ -6,9 +6,9 @@
 #include "api/api.h"
 
 static const char *const type_names[] = {
-	[PT_INT] = "integer", [PT_BOOL] = "boolean", [PT_TIME] = "time",
+	[PT_INT] = "integer",	  [PT_BOOL] = "boolean",      [PT_TIME] = "time",
 	[PT_PERCENT] = "percent", [PT_FRACTION] = "fraction", [PT_ROLES] = "roles",
-	[PT_AREAS] = "areas", [PT_CHOICE] = "choice", [PT_EVES] = "eves",
+	[PT_AREAS] = "areas",	  [PT_CHOICE] = "choice",     [PT_EVES] = "eves",
 };
 
 static json_t *source_json(const struct param_source *s)

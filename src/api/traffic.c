@@ -66,9 +66,9 @@ int rivta_traffic_get(struct api_ctx *ctx)
 	sum = json_pack("{s:I, s:I, s:I, s:I}", "calls",
 			(json_int_t)(total[TRAFFIC_OK] + total[TRAFFIC_ERROR] +
 				     total[TRAFFIC_FAULT]),
-			"ok", (json_int_t)total[TRAFFIC_OK],
-			"errors", (json_int_t)total[TRAFFIC_ERROR],
-			"faults", (json_int_t)total[TRAFFIC_FAULT]);
+			"ok", (json_int_t)total[TRAFFIC_OK], "errors",
+			(json_int_t)total[TRAFFIC_ERROR], "faults",
+			(json_int_t)total[TRAFFIC_FAULT]);
 	date_format(ctx->today, day);
 	/* The listener runs only with a LogicalAddress (cmd_serve.c checks the options
 	 * together). */

@@ -15,16 +15,17 @@
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 
-#define USER_COLUMNS "id, username, display_name, role, coalesce(unit_id, 0), " \
-		     "coalesce(municipality, ''), active, created_at, kind"
+#define USER_COLUMNS                                               \
+	"id, username, display_name, role, coalesce(unit_id, 0), " \
+	"coalesce(municipality, ''), active, created_at, kind"
 
 static json_t *user_row_json(struct db_stmt *st)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
 			      (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1),
-			      "display_name", db_col_text(st, 2), "role", db_col_text(st, 3), "active",
-			      db_col_int(st, 6) != 0, "created_at", db_col_text(st, 7), "kind",
-			      db_col_text(st, 8));
+			      "display_name", db_col_text(st, 2), "role", db_col_text(st, 3),
+			      "active", db_col_int(st, 6) != 0, "created_at", db_col_text(st, 7),
+			      "kind", db_col_text(st, 8));
 
 	if (o && db_col_int(st, 4))
 		json_object_set_new(o, "unit_id", json_integer(db_col_int(st, 4)));
@@ -100,7 +101,8 @@ int users_create(struct api_ctx *ctx)
 	 * checked here rather than refused one by one as missing. */
 	if (!api_str(ctx, "username", false, &username) ||
 	    !api_str(ctx, "display_name", false, &display) ||
-	    !api_str(ctx, "role", false, &role_name) || !api_str(ctx, "password", false, &password) ||
+	    !api_str(ctx, "role", false, &role_name) ||
+	    !api_str(ctx, "password", false, &password) ||
 	    !api_str(ctx, "municipality", false, &municipality) ||
 	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
 	    !api_int(ctx, "person_id", false, 1, INT64_MAX, &person) ||
@@ -111,26 +113,31 @@ int users_create(struct api_ctx *ctx)
 		fault(errors, "kind", "Välj en person eller ett integrationskonto.");
 	integration = kind && strcmp(kind, "integration") == 0;
 	if (!username || !username_ok(username))
-		fault(errors, "username", "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
-					  "understreck eller bindestreck.");
+		fault(errors, "username",
+		      "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
+		      "understreck eller bindestreck.");
 	if (!display || !*display)
 		fault(errors, "display_name", "Skriv personens namn och titel.");
 	else if (strlen(display) > 127)
 		fault(errors, "display_name", "Namnet får vara högst 127 byte.");
 	role = role_name ? user_role_parse(role_name) : -1;
 	if (role < 0 || role == UR_PATIENT)
-		fault(errors, "role", "Välj en roll för personal (patienter loggar in med "
-				      "regionens inloggning).");
+		fault(errors, "role",
+		      "Välj en roll för personal (patienter loggar in med "
+		      "regionens inloggning).");
 	/* An integration account is a system, not a person: no one signs in as it, and it may not
 	 * administer or govern. */
 	if (integration && password)
-		fault(errors, "password", "Ett integrationskonto har inget lösenord: det använder "
-					  "API-nycklar.");
+		fault(errors, "password",
+		      "Ett integrationskonto har inget lösenord: det använder "
+		      "API-nycklar.");
 	if (integration && (role == UR_ADMIN || role == UR_SECRETARY || role == UR_MEMBER))
-		fault(errors, "role", "Ett integrationskonto kan inte ha en roll i förvaltningen eller "
-				      "styrningen.");
+		fault(errors, "role",
+		      "Ett integrationskonto kan inte ha en roll i förvaltningen eller "
+		      "styrningen.");
 	if (role == UR_MEMBER && !person)
-		fault(errors, "person_id", "En ledamot ska vara kopplad till en person i styrningen.");
+		fault(errors, "person_id",
+		      "En ledamot ska vara kopplad till en person i styrningen.");
 	if ((role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER) && !unit)
 		fault(errors, "unit_id", "En förskrivare ska höra till en enhet.");
 	if ((role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER) &&
@@ -138,8 +145,10 @@ int users_create(struct api_ctx *ctx)
 		fault(errors, "municipality", "Kommunal personal ska höra till en kommun.");
 	/* Only a municipality of the agreement: a misspelt one would see no one (issue 20). */
 	else if (municipality && *municipality && !api_municipality_known(municipality))
-		fault(errors, "municipality", "%s är inte en av avtalets 49 kommuner i Västra "
-					      "Götaland.", municipality);
+		fault(errors, "municipality",
+		      "%s är inte en av avtalets 49 kommuner i Västra "
+		      "Götaland.",
+		      municipality);
 	if (password && (strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX))
 		fault(errors, "password", "Lösenordet ska vara %d–%d tecken.", PASSWORD_MIN,
 		      PASSWORD_MAX);
@@ -159,13 +168,14 @@ int users_create(struct api_ctx *ctx)
 		}
 		if (taken) /* first, where the form has the field */
 			json_array_insert_new(errors, 0,
-					      json_pack("{s:s, s:s++}", "field", "username", "detail",
-							"Användarnamnet ", username, " finns redan."));
+					      json_pack("{s:s, s:s++}", "field", "username",
+							"detail", "Användarnamnet ", username,
+							" finns redan."));
 	}
 	if (json_array_size(errors))
 		return api_problems(ctx, 400, "invalid_input", errors);
 	json_decref(errors);
-/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
+	/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
 	if (password && (rc = auth_hash_password(password, hash, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
@@ -177,19 +187,22 @@ int users_create(struct api_ctx *ctx)
 				   "Användarnamnet %s finns redan.", username);
 	}
 	if (rc == LMN_OK)
-		rc = db_prepare(ctx->c,
-				"INSERT INTO users (username, display_name, role, unit_id, "
-				"municipality, password_hash, created_at, person_id, kind) "
-				"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0), $9)",
-				&st, &ctx->err);
+		rc = db_prepare(
+			ctx->c,
+			"INSERT INTO users (username, display_name, role, unit_id, "
+			"municipality, password_hash, created_at, person_id, kind) "
+			"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0), $9)",
+			&st, &ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, username);
 		db_bind_text(st, 2, display);
 		db_bind_text(st, 3, user_role_name((enum user_role)role));
-		db_bind_int(st, 4, role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? unit : 0);
+		db_bind_int(st, 4,
+			    role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? unit : 0);
 		db_bind_text(st, 5,
 			     role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER
-				     ? municipality : "");
+				     ? municipality
+				     : "");
 		db_bind_text(st, 6, password ? hash : NULL);
 		db_bind_text(st, 7, ctx->now);
 		db_bind_int(st, 8, role == UR_SECRETARY || role == UR_MEMBER ? person : 0);
@@ -224,8 +237,9 @@ static bool staff_user(struct api_ctx *ctx, int64_t id)
 {
 	struct db_stmt *st;
 	bool row = false;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT 1 FROM users WHERE id = $1 AND role <> 'patient'",
-				    &st, &ctx->err);
+	enum lmn_rc rc =
+		db_prepare(ctx->c, "SELECT 1 FROM users WHERE id = $1 AND role <> 'patient'", &st,
+			   &ctx->err);
 
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, id);
@@ -273,7 +287,8 @@ int users_deactivate(struct api_ctx *ctx)
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 0));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 0));
 }
 
 /* A closed account opened again (issue 20): it signs in with its password as before; its API
@@ -294,7 +309,8 @@ int users_reopen(struct api_ctx *ctx)
 						  "Användaren finns inte.");
 	}
 	auth_forget();
-	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 1));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "active", 1));
 }
 
 /* May the caller see (create: also create) the tokens of user {id}? Their own account; the
@@ -314,8 +330,10 @@ static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
 			    "Du kan bara hantera API-nycklar för ditt eget konto.");
 		return false;
 	}
-	rc = db_prepare(ctx->c, "SELECT kind = 'integration' FROM users WHERE id = $1 AND role <> 'patient'",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT kind = 'integration' FROM users WHERE id = $1 AND role <> 'patient'", &st,
+		&ctx->err);
 	if (rc == LMN_OK) {
 		db_bind_int(st, 1, id);
 		rc = db_step(st, &row, &ctx->err);
@@ -327,9 +345,10 @@ static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
 	else if (!row)
 		api_problem(ctx, 404, "not_found", NULL, NULL, "Användaren finns inte.");
 	else if (!integration && create)
-		api_problem(ctx, 403, "person_account", NULL, NULL,
-			    "Förvaltningen skapar API-nycklar bara för integrationskonton. En person "
-			    "skapar sina egna nycklar.");
+		api_problem(
+			ctx, 403, "person_account", NULL, NULL,
+			"Förvaltningen skapar API-nycklar bara för integrationskonton. En person "
+			"skapar sina egna nycklar.");
 	return rc == LMN_OK && row && (integration || !create);
 }
 
@@ -342,23 +361,25 @@ int tokens_list(struct api_ctx *ctx)
 
 	if (!token_holder(ctx, ctx->id[0], false))
 		return (int)ctx->resp->status;
-	rc = db_prepare(ctx->c,
-			"SELECT t.id, t.name, t.created_at, coalesce(t.revoked_at, ''), "
-			"coalesce(t.created_by, 0), coalesce(u.username, '') FROM api_tokens t "
-			"LEFT JOIN users u ON u.id = t.created_by WHERE t.user_id = $1 ORDER BY t.id",
-			&st, &ctx->err);
+	rc = db_prepare(
+		ctx->c,
+		"SELECT t.id, t.name, t.created_at, coalesce(t.revoked_at, ''), "
+		"coalesce(t.created_by, 0), coalesce(u.username, '') FROM api_tokens t "
+		"LEFT JOIN users u ON u.id = t.created_by WHERE t.user_id = $1 ORDER BY t.id",
+		&st, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	db_bind_int(st, 1, ctx->id[0]);
 	a = json_array();
 	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "name",
-				      db_col_text(st, 1), "created_at", db_col_text(st, 2));
+		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
+				      "name", db_col_text(st, 1), "created_at", db_col_text(st, 2));
 		if (o && *db_col_text(st, 3))
 			json_object_set_new(o, "revoked_at", json_string(db_col_text(st, 3)));
 		if (o && db_col_int(st, 4)) {
 			json_object_set_new(o, "created_by", json_integer(db_col_int(st, 4)));
-			json_object_set_new(o, "created_by_username", json_string(db_col_text(st, 5)));
+			json_object_set_new(o, "created_by_username",
+					    json_string(db_col_text(st, 5)));
 		}
 		json_array_append_new(a, o);
 	}
@@ -397,8 +418,8 @@ int tokens_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	}
 	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)id, "name", name,
-			      "created_at", ctx->now, "created_by", (json_int_t)ctx->user.id, "token",
-			      secret);
+			      "created_at", ctx->now, "created_by", (json_int_t)ctx->user.id,
+			      "token", secret);
 	sodium_memzero(secret, sizeof(secret));
 	return api_json(ctx, 201, o);
 }
@@ -432,5 +453,6 @@ int tokens_revoke(struct api_ctx *ctx)
 		db_rollback(ctx->c);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "revoked", 1));
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:b}", "id", (json_int_t)ctx->id[0], "revoked", 1));
 }

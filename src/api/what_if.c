@@ -20,8 +20,8 @@
 
 /* The proposed value parsed the way a change-log entry is: as a version of its section on a
  * day after every real one, then read back from the set of that day. */
-static bool proposed_value(struct api_ctx *ctx, const char *dir, enum param_id id, const char *value,
-			   union param_value *out)
+static bool proposed_value(struct api_ctx *ctx, const char *dir, enum param_id id,
+			   const char *value, union param_value *out)
 {
 	const struct param_def *d = param_def(id);
 	struct params p;
@@ -30,8 +30,9 @@ static bool proposed_value(struct api_ctx *ctx, const char *dir, enum param_id i
 	enum lmn_rc rc;
 
 	buf_init(&text, 4096);
-	buf_addf(&text, "section = %s\n[2199-01-01]\nbody = \"Förslag\"\nreference = \"Vad händer om\"\n"
-			"%s = %s\n",
+	buf_addf(&text,
+		 "section = %s\n[2199-01-01]\nbody = \"Förslag\"\nreference = \"Vad händer om\"\n"
+		 "%s = %s\n",
 		 d->section, d->key, value);
 	params_init(&p);
 	rc = rules_store_load(&p, dir, ctx->c, text.data, &ctx->err);
@@ -41,7 +42,8 @@ static bool proposed_value(struct api_ctx *ctx, const char *dir, enum param_id i
 	params_release(&p);
 	if (rc != LMN_OK) {
 		if (rc == LMN_EINVAL)
-			api_problem(ctx, 422, "invalid_value", "value", NULL, "%s", ctx->err.message);
+			api_problem(ctx, 422, "invalid_value", "value", NULL, "%s",
+				    ctx->err.message);
 		else
 			api_fail(ctx, rc);
 		return false;
@@ -78,8 +80,8 @@ static enum lmn_rc replay_one(void *arg, const struct replay_order *ro, struct l
 	o->due_base = ro->kf.due;
 	o->contact_base = ro->kf.contact_from;
 	o->completed = ro->kf.first_delivered;
-	o->refused_alt = !ro->facts_ok ||
-			 delivery_decide(r->cand, &ro->facts, &alt, &ignored) != LMN_OK;
+	o->refused_alt =
+		!ro->facts_ok || delivery_decide(r->cand, &ro->facts, &alt, &ignored) != LMN_OK;
 	o->due_alt = o->refused_alt ? o->due_base : alt.due;
 	o->contact_alt = o->refused_alt ? o->contact_base : alt.contact_from;
 	return LMN_OK;
@@ -91,10 +93,10 @@ static json_t *figures_json(const struct kf_counts *c)
 {
 	int64_t h = share_hundredths(c->on_time, c->settled);
 	char share[32];
-	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I}", "orders", (json_int_t)c->orders,
-			      "exempt", (json_int_t)c->exempt, "settled", (json_int_t)c->settled,
-			      "on_time", (json_int_t)c->on_time, "delay_contacts",
-			      (json_int_t)c->past_contact);
+	json_t *o =
+		json_pack("{s:I, s:I, s:I, s:I, s:I}", "orders", (json_int_t)c->orders, "exempt",
+			  (json_int_t)c->exempt, "settled", (json_int_t)c->settled, "on_time",
+			  (json_int_t)c->on_time, "delay_contacts", (json_int_t)c->past_contact);
 
 	render_share(h, '.', share);
 	json_object_set_new(o, "reliability", h < 0 ? json_null() : json_string(share));
@@ -124,8 +126,8 @@ int what_if(struct api_ctx *ctx)
 				   "Regelparametern %s finns inte (se Regler).", param);
 	if (!gov_date_ok(from) || !gov_date_ok(to) || strcmp(from, to) > 0 ||
 	    date_parse(from, 10, &d_from) != LMN_OK || date_parse(to, 10, &d_to) != LMN_OK)
-		return api_problem(ctx, 400, "invalid_input", gov_date_ok(from) ? "to" : "from", NULL,
-				   "from och to ska vara datum ÅÅÅÅ-MM-DD, from först.");
+		return api_problem(ctx, 400, "invalid_input", gov_date_ok(from) ? "to" : "from",
+				   NULL, "from och to ska vara datum ÅÅÅÅ-MM-DD, from först.");
 	if (strchr(value, '\n'))
 		return api_problem(ctx, 400, "invalid_input", "value", NULL,
 				   "Värdet får inte innehålla radbrytningar.");
@@ -156,14 +158,14 @@ int what_if(struct api_ctx *ctx)
 	struct buf shown;
 	buf_init(&shown, 256);
 	param_format((enum param_id)id, v, &shown);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}, s:b}",
-			      "parameter", param, "value", shown.data ? shown.data : "", "from", from,
-			      "to", to, "orders", (json_int_t)fig.orders, "refused_by_proposal",
-			      (json_int_t)fig.refused_alt, "in_force", figures_json(&fig.base),
-			      "proposal", figures_json(&fig.alt), "due_dates", "changed",
-			      (json_int_t)fig.due_changed, "earlier", (json_int_t)fig.due_earlier,
-			      "later", (json_int_t)fig.due_later, "capped",
-			      r.n == WHATIF_MAX_ORDERS);
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}, s:b}",
+			  "parameter", param, "value", shown.data ? shown.data : "", "from", from,
+			  "to", to, "orders", (json_int_t)fig.orders, "refused_by_proposal",
+			  (json_int_t)fig.refused_alt, "in_force", figures_json(&fig.base),
+			  "proposal", figures_json(&fig.alt), "due_dates", "changed",
+			  (json_int_t)fig.due_changed, "earlier", (json_int_t)fig.due_earlier,
+			  "later", (json_int_t)fig.due_later, "capped", r.n == WHATIF_MAX_ORDERS);
 	buf_release(&shown);
 	return api_json(ctx, 200, o);
 }

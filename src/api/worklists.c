@@ -16,16 +16,17 @@ static bool may_order_now(const struct rx_item *it, lmn_day today)
 
 static json_t *item_json(const struct worklist_item *w, lmn_day today)
 {
-	json_t *o = json_pack("{s:I, s:I, s:{s:I, s:s, s:s}, s:s, s:I, s:I, s:I, s:I, s:s, s:b}",
-			      "id", (json_int_t)w->item_id, "patient_id", (json_int_t)w->patient_id,
-			      "article", "id", (json_int_t)w->article_id, "article_number",
-			      w->article_number, "name", w->article_name, "last_valid", w->last_valid,
-			      "withdrawals_allowed", (json_int_t)w->it.withdrawals_allowed,
-			      "withdrawals_remaining", (json_int_t)w->it.withdrawals_remaining,
-			      "quantity_per_withdrawal", (json_int_t)w->it.quantity_per_withdrawal,
-			      "period_days", (json_int_t)w->it.period_days, "status",
-			      rx_status_name(rx_status_on(&w->it, today)), "may_order_now",
-			      may_order_now(&w->it, today));
+	json_t *o =
+		json_pack("{s:I, s:I, s:{s:I, s:s, s:s}, s:s, s:I, s:I, s:I, s:I, s:s, s:b}", "id",
+			  (json_int_t)w->item_id, "patient_id", (json_int_t)w->patient_id,
+			  "article", "id", (json_int_t)w->article_id, "article_number",
+			  w->article_number, "name", w->article_name, "last_valid", w->last_valid,
+			  "withdrawals_allowed", (json_int_t)w->it.withdrawals_allowed,
+			  "withdrawals_remaining", (json_int_t)w->it.withdrawals_remaining,
+			  "quantity_per_withdrawal", (json_int_t)w->it.quantity_per_withdrawal,
+			  "period_days", (json_int_t)w->it.period_days, "status",
+			  rx_status_name(rx_status_on(&w->it, today)), "may_order_now",
+			  may_order_now(&w->it, today));
 	char next[11];
 
 	if (o && w->it.next_earliest != LMN_DAY_NONE) {
@@ -47,9 +48,9 @@ static enum lmn_rc expiring_row(const struct worklist_item *w, void *arg)
 	struct expiring *e = arg;
 	json_t *o = item_json(w, e->today);
 
-	json_object_set_new(o, "patient", json_pack("{s:I, s:s, s:s}", "id",
-						    (json_int_t)w->patient_id, "given_name",
-						    w->given_name, "family_name", w->family_name));
+	json_object_set_new(o, "patient",
+			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)w->patient_id,
+				      "given_name", w->given_name, "family_name", w->family_name));
 	json_array_append_new(e->items, o);
 	return LMN_OK;
 }
@@ -78,9 +79,9 @@ int prescriptions_expiring(struct api_ctx *ctx)
 		json_decref(e.items);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:s, s:s, s:I, s:o}", "from", from, "until", until,
-					    "unit_id", (json_int_t)ctx->user.unit_id, "items",
-					    e.items));
+	return api_json(ctx, 200,
+			json_pack("{s:s, s:s, s:I, s:o}", "from", from, "until", until, "unit_id",
+				  (json_int_t)ctx->user.unit_id, "items", e.items));
 }
 
 struct housing {
@@ -95,9 +96,9 @@ static enum lmn_rc housing_row(const struct worklist_item *w, void *arg)
 	json_t *o;
 
 	if (!h->current || h->current_id != w->patient_id) {
-		h->current = json_pack("{s:I, s:s, s:s, s:[], s:[]}", "id", (json_int_t)w->patient_id,
-				       "given_name", w->given_name, "family_name", w->family_name,
-				       "orderable", "later");
+		h->current = json_pack("{s:I, s:s, s:s, s:[], s:[]}", "id",
+				       (json_int_t)w->patient_id, "given_name", w->given_name,
+				       "family_name", w->family_name, "orderable", "later");
 		h->current_id = w->patient_id;
 		json_array_append_new(h->residents, h->current);
 	}
@@ -134,9 +135,9 @@ int municipal_residents(struct api_ctx *ctx)
 		json_decref(h.residents);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, json_pack("{s:s, s:s, s:o}", "municipality",
-					    ctx->user.municipality, "on", today, "residents",
-					    h.residents));
+	return api_json(ctx, 200,
+			json_pack("{s:s, s:s, s:o}", "municipality", ctx->user.municipality, "on",
+				  today, "residents", h.residents));
 }
 
 /* ---- Renewal requests (migration 22) ---- */
@@ -171,10 +172,11 @@ int renewal_requests_create(struct api_ctx *ctx)
 				   "förskrivare.");
 	if (date_parse(item.last_valid, strlen(item.last_valid), &last) == LMN_OK &&
 	    last > ctx->today + RENEWAL_WINDOW_DAYS && item.withdrawals_remaining > 0)
-		return api_problem(ctx, 422, "renewal_too_early", "prescription_item_id", NULL,
-				   "Förskrivningen gäller till och med %s och har uttag kvar. Du kan "
-				   "begära förnyelse när det är högst %d dagar kvar.",
-				   item.last_valid, RENEWAL_WINDOW_DAYS);
+		return api_problem(
+			ctx, 422, "renewal_too_early", "prescription_item_id", NULL,
+			"Förskrivningen gäller till och med %s och har uttag kvar. Du kan "
+			"begära förnyelse när det är högst %d dagar kvar.",
+			item.last_valid, RENEWAL_WINDOW_DAYS);
 	rc = renewal_request_add(ctx->c, ctx->id[0], &item, ctx->user.id, ctx->now, &created,
 				 &ctx->err);
 	if (rc == LMN_OK && created)
@@ -185,7 +187,8 @@ int renewal_requests_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	/* As every action on an object answers: its id is the path's (the prescription item). */
 	o = json_pack("{s:I, s:I, s:I, s:b}", "id", (json_int_t)ctx->id[0], "prescription_item_id",
-		      (json_int_t)ctx->id[0], "unit_id", (json_int_t)item.unit_id, "created", created);
+		      (json_int_t)ctx->id[0], "unit_id", (json_int_t)item.unit_id, "created",
+		      created);
 	return api_json(ctx, created ? 201 : 200, o);
 }
 
@@ -199,9 +202,9 @@ static enum lmn_rc request_row(const struct worklist_item *w, const char *at, vo
 	struct requests *r = arg;
 	json_t *o = item_json(w, r->today);
 
-	json_object_set_new(o, "patient", json_pack("{s:I, s:s, s:s}", "id",
-						    (json_int_t)w->patient_id, "given_name",
-						    w->given_name, "family_name", w->family_name));
+	json_object_set_new(o, "patient",
+			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)w->patient_id,
+				      "given_name", w->given_name, "family_name", w->family_name));
 	json_object_set_new(o, "requested_at", json_string(at));
 	json_array_append_new(r->list, o);
 	return LMN_OK;

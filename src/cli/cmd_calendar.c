@@ -84,7 +84,8 @@ static int between(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (calendar_working_days_between(from, to, &n) != LMN_OK) {
-		cli_error("dates outside the calendar (%d–%d)", CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
+		cli_error("dates outside the calendar (%d–%d)", CALENDAR_FIRST_YEAR,
+			  CALENDAR_LAST_YEAR);
 		return 1;
 	}
 	printf("%d\n", n);

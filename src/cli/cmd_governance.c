@@ -27,8 +27,7 @@ struct input {
 	size_t nseats;
 };
 
-__attribute__((format(printf, 2, 3)))
-static bool fail(const char *where, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static bool fail(const char *where, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,7 +62,8 @@ static bool read_items(json_t *doc, struct input *in)
 
 	if (!json_is_array(items) || json_array_size(items) == 0 ||
 	    json_array_size(items) > MAX_ITEMS)
-		return fail("items", "%s", "expected a list of 1–256 item numbers (\"1\", \"3a\" …)");
+		return fail("items", "%s",
+			    "expected a list of 1–256 item numbers (\"1\", \"3a\" …)");
 	json_array_foreach(items, i, v) {
 		if (!json_is_string(v) || !*json_string_value(v))
 			return fail("items", "%s", "every item is a non-empty string");
@@ -84,7 +84,8 @@ static bool read_seats(json_t *doc, struct input *in)
 		return fail("seats", "%s", "expected a list of at most 512 seats");
 	json_array_foreach(seats, i, s) {
 		json_t *party = json_object_get(s, "party"), *role = json_object_get(s, "role");
-		json_t *person = json_object_get(s, "person"), *vacant = json_object_get(s, "vacant");
+		json_t *person = json_object_get(s, "person"),
+		       *vacant = json_object_get(s, "vacant");
 		int r, p;
 
 		snprintf(where, sizeof(where), "seats[%zu]", i);
@@ -101,7 +102,8 @@ static bool read_seats(json_t *doc, struct input *in)
 				    json_string_value(role));
 		if (vacant && !json_is_boolean(vacant))
 			return fail(where, "%s", "vacant is true or false");
-		if (!json_is_true(vacant) && (!json_is_string(person) || !*json_string_value(person)))
+		if (!json_is_true(vacant) &&
+		    (!json_is_string(person) || !*json_string_value(person)))
 			return fail(where, "%s", "a seat that is not vacant names its person");
 		if (json_is_true(vacant) && person)
 			return fail(where, "%s", "a vacant seat has no person");
@@ -113,7 +115,8 @@ static bool read_seats(json_t *doc, struct input *in)
 				return fail(where, "%s", "at most 8 parties");
 			in->parties[in->nparties++] = json_string_value(party);
 		}
-		in->seats[in->nseats].person = json_is_true(vacant) ? NULL : json_string_value(person);
+		in->seats[in->nseats].person =
+			json_is_true(vacant) ? NULL : json_string_value(person);
 		in->seats[in->nseats].party = p;
 		in->seats[in->nseats].role = (enum seat_role)r;
 		in->seats[in->nseats].vacant = json_is_true(vacant);
@@ -143,8 +146,9 @@ static bool check_participation(json_t *doc, const char *key, const struct input
 			continue;
 		if (!json_is_array(v))
 			return fail(where, "%s",
-				    strcmp(key, "present") == 0 ? "expected \"all\" or a list of items"
-								: "expected a list of items");
+				    strcmp(key, "present") == 0
+					    ? "expected \"all\" or a list of items"
+					    : "expected a list of items");
 		json_array_foreach(v, i, item)
 			if (!json_is_string(item) || item_index(in, json_string_value(item)) < 0)
 				return fail(where, "%s", "names an item that is not in items");
@@ -210,9 +214,11 @@ int cmd_governance(int argc, char **argv)
 			}
 		} else if (strcmp(opt, "--count-roles") == 0) {
 			if (!quorum_roles_parse(val, &rule.roles)) {
-				cli_error("--count-roles: expected roles separated by commas (chair, "
-					  "vice_chair, member, adjunct, secretary, supplier, invited), "
-					  "got '%s'", val);
+				cli_error(
+					"--count-roles: expected roles separated by commas (chair, "
+					"vice_chair, member, adjunct, secretary, supplier, invited), "
+					"got '%s'",
+					val);
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(opt, "--vacant-seats") == 0) {
@@ -258,8 +264,9 @@ int cmd_governance(int argc, char **argv)
 		quorum_item(seats, in->nseats, in->nparties, &rule, &r);
 		for (int p = 0; p < in->nparties; p++)
 			json_object_set_new(parties, in->parties[p],
-					    json_pack("{s:i, s:i}", "appointed", r.parties[p].appointed,
-						      "counted", r.parties[p].counted));
+					    json_pack("{s:i, s:i}", "appointed",
+						      r.parties[p].appointed, "counted",
+						      r.parties[p].counted));
 		json_array_append_new(items, json_pack("{s:s, s:b, s:o}", "item", in->items[i],
 						       "quorate", r.quorate, "parties", parties));
 	}

@@ -93,8 +93,8 @@ static enum lmn_rc read_file(const char *path, char **data, size_t *len, struct 
 	if (ferror(f) || b.failed) {
 		fclose(f);
 		buf_release(&b);
-		return lmn_err_set(err, LMN_EIO, NULL, NULL, "%s: cannot read (or larger than 1 GiB)",
-				   path);
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "%s: cannot read (or larger than 1 GiB)", path);
 	}
 	fclose(f);
 	*len = b.len;
@@ -105,7 +105,8 @@ static enum lmn_rc read_file(const char *path, char **data, size_t *len, struct 
 static int import_assortment(const char *path, const char *db_path, lmn_day default_from)
 {
 	struct bar bar = { .tty = isatty(STDERR_FILENO) == 1, .phase = "läser", .shown = -1 };
-	struct assortment_options opt = { .default_price_from = default_from, .progress = on_read,
+	struct assortment_options opt = { .default_price_from = default_from,
+					  .progress = on_read,
 					  .progress_ctx = &bar };
 	struct assortment_import imp;
 	struct articles_counts n = { 0 };
@@ -119,7 +120,8 @@ static int import_assortment(const char *path, const char *db_path, lmn_day defa
 	int status = 1;
 
 	assortment_import_init(&imp);
-	if ((rc = clock_now(&now, &err)) != LMN_OK || (rc = read_file(path, &data, &len, &err)) != LMN_OK) {
+	if ((rc = clock_now(&now, &err)) != LMN_OK ||
+	    (rc = read_file(path, &data, &len, &err)) != LMN_OK) {
 		cli_error("%s", err.message);
 		goto out;
 	}
@@ -161,8 +163,9 @@ static void phase(struct bar *b, const char *name)
 
 static void on_history(void *ctx, enum history_phase ph, size_t done, size_t total)
 {
-	static const char *const names[] = { [HISTORY_ROWS] = "importerar",
-					     [HISTORY_INDEXES] = "bygger index" };
+	static const char *const names[] = {
+		[HISTORY_ROWS] = "importerar", [HISTORY_INDEXES] = "bygger index"
+	};
 	struct bar *b = ctx;
 
 	phase(b, names[ph]);
@@ -191,7 +194,8 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	}
 	if (cli_load_rules_db(&p, rules_dir, db_path) != LMN_OK)
 		return 1;
-	if ((rc = clock_now(&now, &err)) != LMN_OK || (rc = read_file(path, &data, &len, &err)) != LMN_OK) {
+	if ((rc = clock_now(&now, &err)) != LMN_OK ||
+	    (rc = read_file(path, &data, &len, &err)) != LMN_OK) {
 		cli_error("%s", err.message);
 		goto out;
 	}
@@ -222,8 +226,8 @@ static int import_history(enum history_kind kind, const char *path, const char *
 			  sizeof(res.errors[0]), res.nerrors, res.errors_dropped))
 		goto out;
 	if (kind == HISTORY_ORDERS)
-		printf("lmn: %zu rader importerade: %zu beställningar med %zu orderrader\n", res.rows,
-		       res.orders, res.lines);
+		printf("lmn: %zu rader importerade: %zu beställningar med %zu orderrader\n",
+		       res.rows, res.orders, res.lines);
 	else if (kind == HISTORY_DELIVERIES)
 		printf("lmn: %zu rader importerade: %zu leveranser\n", res.rows, res.shipments);
 	else
@@ -247,8 +251,9 @@ int cmd_import(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char use[] = "usage: lmn import assortment FILE [--db PATH] [--price-from DATE]\n"
-				  "       lmn import orders|deliveries|calls FILE [--db PATH] [--rules DIR]";
+	static const char use[] =
+		"usage: lmn import assortment FILE [--db PATH] [--price-from DATE]\n"
+		"       lmn import orders|deliveries|calls FILE [--db PATH] [--rules DIR]";
 	const char *db_path = "var/lmn.db", *rules_dir = NULL;
 	lmn_day from = LMN_DAY_NONE;
 	int c;
@@ -260,7 +265,8 @@ int cmd_import(int argc, char **argv)
 		} else if (c == 'r') {
 			rules_dir = optarg;
 		} else if (c == 'f') {
-			if (date_parse(optarg, strlen(optarg), &from) != LMN_OK || strlen(optarg) != 10) {
+			if (date_parse(optarg, strlen(optarg), &from) != LMN_OK ||
+			    strlen(optarg) != 10) {
 				cli_error("--price-from: expected YYYY-MM-DD, got '%s'", optarg);
 				return EXIT_USAGE;
 			}

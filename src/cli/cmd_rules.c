@@ -94,8 +94,8 @@ static int show(int argc, char **argv)
 			/* An original version's start is not in our sources (DOMAIN.md §9). */
 			if (seen[k]->original)
 				buf_addf(&b, "  %s: sedan före ändringsloggen, %s. %s (%s:%d)\n",
-					 seen[k]->ref, seen[k]->body, seen[k]->reference, seen[k]->file,
-					 seen[k]->line);
+					 seen[k]->ref, seen[k]->body, seen[k]->reference,
+					 seen[k]->file, seen[k]->line);
 			else
 				buf_addf(&b, "  %s: beslutad %s av %s. %s (%s:%d)\n", seen[k]->ref,
 					 decided, seen[k]->body, seen[k]->reference, seen[k]->file,

@@ -97,7 +97,9 @@ int cmd_serve(int argc, char **argv)
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
 	 * made durable (http/server.c); --threads 0 gives each connection a thread of its own. */
-	struct server_config cfg = { .listen = "127.0.0.1", .port = 8080, .threads = SERVE_THREADS,
+	struct server_config cfg = { .listen = "127.0.0.1",
+				     .port = 8080,
+				     .threads = SERVE_THREADS,
 				     .max_connections = SERVER_MAX_CONNECTIONS,
 				     .request_timeout = SERVER_REQUEST_TIMEOUT };
 	/* Notices (issue 20): a first retry after a minute, doubled each time, ten attempts (about
@@ -123,11 +125,21 @@ int cmd_serve(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db_path = optarg; break;
-		case 'l': cfg.listen = optarg; break;
-		case 'r': rules = optarg; break;
-		case 'H': cfg.api.proxy_user_header = optarg; break;
-		case 'S': cfg.api.secure_cookies = true; break;
+		case 'd':
+			db_path = optarg;
+			break;
+		case 'l':
+			cfg.listen = optarg;
+			break;
+		case 'r':
+			rules = optarg;
+			break;
+		case 'H':
+			cfg.api.proxy_user_header = optarg;
+			break;
+		case 'S':
+			cfg.api.secure_cookies = true;
+			break;
 		case 'p':
 			if (!parse_uint(optarg, 65535, &v)) {
 				cli_error("--port: expected 0–65535, got '%s'", optarg);
@@ -137,15 +149,18 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'I':
 			if (!parse_uint(optarg, 12 * 3600, &v) || v == 0) {
-				cli_error("--session-idle: expected seconds, 1–43200, got '%s'", optarg);
+				cli_error("--session-idle: expected seconds, 1–43200, got '%s'",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			cfg.api.session_idle_s = (int)v;
 			break;
 		case 't':
 			if (!parse_uint(optarg, 256, &v)) {
-				cli_error("--threads: expected 0 (a thread per connection) or 1–256, "
-					  "got '%s'", optarg);
+				cli_error(
+					"--threads: expected 0 (a thread per connection) or 1–256, "
+					"got '%s'",
+					optarg);
 				return EXIT_USAGE;
 			}
 			cfg.threads = (unsigned)v;
@@ -161,7 +176,8 @@ int cmd_serve(int argc, char **argv)
 		case 'A':
 			if (!parse_uint(optarg, 1000000, &v)) {
 				cli_error("--connections-per-address: expected 0 (no limit) or "
-					  "1–1000000, got '%s'", optarg);
+					  "1–1000000, got '%s'",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			cfg.per_address = (unsigned)v;
@@ -174,30 +190,46 @@ int cmd_serve(int argc, char **argv)
 			}
 			rivta_port = (long)v;
 			break;
-		case 'c': rivta_files[0] = optarg; break;
-		case 'k': rivta_files[1] = optarg; break;
-		case 'a': rivta_files[2] = optarg; break;
-		case 'L': cfg.api.logical_address = optarg; break;
+		case 'c':
+			rivta_files[0] = optarg;
+			break;
+		case 'k':
+			rivta_files[1] = optarg;
+			break;
+		case 'a':
+			rivta_files[2] = optarg;
+			break;
+		case 'L':
+			cfg.api.logical_address = optarg;
+			break;
 		case 'm':
-			if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
-				cli_error("--smtp-url: expected smtp://host:port or smtps://host:port, "
-					  "got '%s'", optarg);
+			if (strncmp(optarg, "smtp://", 7) != 0 &&
+			    strncmp(optarg, "smtps://", 8) != 0) {
+				cli_error(
+					"--smtp-url: expected smtp://host:port or smtps://host:port, "
+					"got '%s'",
+					optarg);
 				return EXIT_USAGE;
 			}
 			ncfg.smtp_url = optarg;
 			break;
-		case 'f': ncfg.mail_from = optarg; break;
+		case 'f':
+			ncfg.mail_from = optarg;
+			break;
 		case 's':
-			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
-				cli_error("--sms-url: expected an http:// or https:// URL, got '%s'",
-					  optarg);
+			if (strncmp(optarg, "http://", 7) != 0 &&
+			    strncmp(optarg, "https://", 8) != 0) {
+				cli_error(
+					"--sms-url: expected an http:// or https:// URL, got '%s'",
+					optarg);
 				return EXIT_USAGE;
 			}
 			ncfg.sms_url = optarg;
 			break;
 		case 'y':
 			if (!parse_uint(optarg, 86400, &v) || v == 0) {
-				cli_error("--notice-retry: expected seconds, 1–86400, got '%s'", optarg);
+				cli_error("--notice-retry: expected seconds, 1–86400, got '%s'",
+					  optarg);
 				return EXIT_USAGE;
 			}
 			ncfg.retry_s = (int)v;
@@ -218,24 +250,26 @@ int cmd_serve(int argc, char **argv)
 			cfg.request_timeout = (unsigned)v;
 			break;
 		default:
-			cli_error("usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
-				  "[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies] "
-				  "[--session-idle SECONDS] [--max-connections N] "
-				  "[--connections-per-address N] [--request-timeout SECONDS] "
-				  "[--rivta-port N --rivta-cert FILE --rivta-key FILE "
-				  "--rivta-client-ca FILE --logical-address HSAID] "
-				  "[--smtp-url URL --mail-from ADDRESS] [--sms-url URL] "
-				  "[--notice-retry SECONDS] [--notice-attempts N]");
+			cli_error(
+				"usage: lmn serve [--db PATH] [--port N] [--listen ADDR] [--threads N] "
+				"[--rules DIR] [--trusted-proxy-header NAME] [--secure-cookies] "
+				"[--session-idle SECONDS] [--max-connections N] "
+				"[--connections-per-address N] [--request-timeout SECONDS] "
+				"[--rivta-port N --rivta-cert FILE --rivta-key FILE "
+				"--rivta-client-ca FILE --logical-address HSAID] "
+				"[--smtp-url URL --mail-from ADDRESS] [--sms-url URL] "
+				"[--notice-retry SECONDS] [--notice-attempts N]");
 			return EXIT_USAGE;
 		}
 	}
 	/* The contracts' listener needs all of its settings, or none. */
 	if ((rivta_port >= 0) != (rivta_files[0] && rivta_files[1] && rivta_files[2] &&
 				  cfg.api.logical_address) ||
-	    (rivta_port < 0 && (rivta_files[0] || rivta_files[1] || rivta_files[2] ||
-				cfg.api.logical_address))) {
-		cli_error("the 1177 contracts' listener needs --rivta-port, --rivta-cert, --rivta-key, "
-			  "--rivta-client-ca and --logical-address together");
+	    (rivta_port < 0 &&
+	     (rivta_files[0] || rivta_files[1] || rivta_files[2] || cfg.api.logical_address))) {
+		cli_error(
+			"the 1177 contracts' listener needs --rivta-port, --rivta-cert, --rivta-key, "
+			"--rivta-client-ca and --logical-address together");
 		return EXIT_USAGE;
 	}
 	if (rivta_port >= 0) {
@@ -254,7 +288,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (ncfg.smtp_url && (!ncfg.mail_from || !*ncfg.mail_from || strchr(ncfg.mail_from, '\r') ||
 			      strchr(ncfg.mail_from, '\n'))) {
-		cli_error("--smtp-url needs --mail-from, the sender's address (noreply@example.se)");
+		cli_error(
+			"--smtp-url needs --mail-from, the sender's address (noreply@example.se)");
 		return EXIT_USAGE;
 	}
 	/* The header names the user: whoever can reach the port without passing the proxy could
@@ -263,7 +298,8 @@ int cmd_serve(int argc, char **argv)
 		cli_error("--trusted-proxy-header: lmn must then listen on a loopback address "
 			  "(127.0.0.1, or 127.x.x.x), behind the proxy on the same machine; "
 			  "--listen is '%s', from where anyone could send the header and sign in "
-			  "as any user", cfg.listen);
+			  "as any user",
+			  cfg.listen);
 		return EXIT_USAGE;
 	}
 	/* Behind the proxy every connection comes from its address: a limit per address would
@@ -318,11 +354,11 @@ int cmd_serve(int argc, char **argv)
 	if (!ncfg.smtp_url || !ncfg.sms_url)
 		fprintf(stderr, "lmn: notices by %s stay queued (no %s)\n",
 			!ncfg.smtp_url && !ncfg.sms_url ? "e-mail and SMS"
-			: !ncfg.smtp_url		 ? "e-mail"
-							 : "SMS",
+			: !ncfg.smtp_url		? "e-mail"
+							: "SMS",
 			!ncfg.smtp_url && !ncfg.sms_url ? "--smtp-url, --sms-url"
-			: !ncfg.smtp_url		 ? "--smtp-url"
-							 : "--sms-url");
+			: !ncfg.smtp_url		? "--smtp-url"
+							: "--sms-url");
 	if (server_start(&cfg, db, rules_live_get(live), &srv, &err) != LMN_OK) {
 		cli_error("%s", err.message);
 		goto out;

@@ -56,14 +56,10 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "serve", cmd_serve },
-	{ "demo", cmd_demo },
-	{ "import", cmd_import },
-	{ "report", cmd_report },
-	{ "governance", cmd_governance },
-	{ "calendar", cmd_calendar },
-	{ "rules", cmd_rules },
-	{ "version", cmd_version },
+	{ "serve", cmd_serve },		  { "demo", cmd_demo },
+	{ "import", cmd_import },	  { "report", cmd_report },
+	{ "governance", cmd_governance }, { "calendar", cmd_calendar },
+	{ "rules", cmd_rules },		  { "version", cmd_version },
 };
 
 void cli_error(const char *fmt, ...)

@@ -47,10 +47,12 @@ static const struct {
 	[C_PRICE_FROM] = { "price_from", "pris_från", "gäller_från", false },
 };
 
-#define COLUMN_LIST "article_number, name, area, unit, package_size, supplier, stocked, " \
-		    "acute_assortment, special, price, price_from"
-#define COLUMN_LIST_SV "artikelnummer, namn, område, enhet, förpackningsstorlek, leverantör, " \
-		       "lagerlagd, akutsortiment, specialprodukt, pris, pris_från"
+#define COLUMN_LIST                                                           \
+	"article_number, name, area, unit, package_size, supplier, stocked, " \
+	"acute_assortment, special, price, price_from"
+#define COLUMN_LIST_SV                                                             \
+	"artikelnummer, namn, område, enhet, förpackningsstorlek, leverantör, " \
+	"lagerlagd, akutsortiment, specialprodukt, pris, pris_från"
 #define SAVE_AS_UTF8 "spara filen som \"CSV UTF-8\""
 
 /* An article number as read, for the duplicate check after the last row. */
@@ -65,8 +67,8 @@ struct reader {
 	const struct assortment_options *opt;
 	struct lmn_err *err;
 	int field_of[C__COUNT]; /* field index of each column, -1 when absent */
-	bool swedish;           /* the header names its columns in Swedish (or names none) */
-	bool *unnamed;          /* per header field: the header cell is empty */
+	bool swedish;		/* the header names its columns in Swedish (or names none) */
+	bool *unnamed;		/* per header field: the header cell is empty */
 	size_t nheader;
 	struct number_key *keys;
 	size_t nkeys, akeys;
@@ -114,9 +116,9 @@ static enum lmn_rc no_memory(struct reader *rd)
 
 /* Keeps an error: message is the whole text, column names the column or is "". Beyond
  * ASSORTMENT_MAX_ERRORS errors are only counted, unless forced (one that ends the reading). */
-__attribute__((format(printf, 5, 0)))
-static enum lmn_rc add_error_v(struct reader *rd, bool force, long line, const char *column,
-			       const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static enum lmn_rc add_error_v(struct reader *rd, bool force,
+								     long line, const char *column,
+								     const char *fmt, va_list ap)
 {
 	struct assortment_import *imp = rd->imp;
 	struct assortment_error *e;
@@ -137,8 +139,9 @@ static enum lmn_rc add_error_v(struct reader *rd, bool force, long line, const c
 	return LMN_OK;
 }
 
-__attribute__((format(printf, 4, 5)))
-static enum lmn_rc add_error(struct reader *rd, long line, const char *column, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static enum lmn_rc add_error(struct reader *rd, long line,
+								   const char *column,
+								   const char *fmt, ...)
 {
 	enum lmn_rc rc;
 	va_list ap;
@@ -149,9 +152,10 @@ static enum lmn_rc add_error(struct reader *rd, long line, const char *column, c
 	return rc;
 }
 
-__attribute__((format(printf, 4, 5)))
-static enum lmn_rc add_final_error(struct reader *rd, long line, const char *column,
-				   const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static enum lmn_rc add_final_error(struct reader *rd,
+									 long line,
+									 const char *column,
+									 const char *fmt, ...)
 {
 	enum lmn_rc rc;
 	va_list ap;
@@ -286,7 +290,8 @@ static size_t utf8_char(const unsigned char *s, size_t n)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3F);
 	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp < 0xA0))
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+	    (cp >= 0x80 && cp < 0xA0))
 		return 0;
 	return k;
 }
@@ -364,7 +369,8 @@ enum lmn_rc assortment_parse_price(const char *s, size_t n, int64_t *ore, struct
 				frac = frac * 10 + (s[i] - '0');
 		}
 		if (decimals > 2)
-			return lmn_err_set(err, LMN_EINVAL, "price", "", "har fler än två decimaler");
+			return lmn_err_set(err, LMN_EINVAL, "price", "",
+					   "har fler än två decimaler");
 		if (decimals == 1)
 			frac *= 10;
 	}
@@ -374,14 +380,16 @@ enum lmn_rc assortment_parse_price(const char *s, size_t n, int64_t *ore, struct
 	*ore = kr * 100 + frac;
 	return LMN_OK;
 malformed:
-	return lmn_err_set(err, LMN_EINVAL, "price", "",
-			   "är inget pris; skriv kronor med högst två decimaler och decimalkomma eller "
-			   "decimalpunkt, utan mellanslag eller valuta, t.ex. 1234,50");
+	return lmn_err_set(
+		err, LMN_EINVAL, "price", "",
+		"är inget pris; skriv kronor med högst två decimaler och decimalkomma eller "
+		"decimalpunkt, utan mellanslag eller valuta, t.ex. 1234,50");
 }
 
 static bool parse_bool(struct csv_field f, bool *out)
 {
-	static const char *const yes[] = { "ja", "true", "1" }, *const no[] = { "nej", "false", "0" };
+	static const char *const yes[] = { "ja", "true", "1" }, *const no[] = { "nej", "false",
+										"0" };
 
 	for (size_t i = 0; i < 3; i++) {
 		if (equals_ci(f, yes[i])) {
@@ -405,8 +413,8 @@ struct row_state {
 	enum lmn_rc rc; /* ENOMEM from add_error */
 };
 
-__attribute__((format(printf, 3, 4)))
-static void fault(struct row_state *rs, enum column c, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fault(struct row_state *rs, enum column c,
+							const char *fmt, ...)
 {
 	char msg[320];
 	va_list ap;
@@ -417,7 +425,8 @@ static void fault(struct row_state *rs, enum column c, const char *fmt, ...)
 	va_end(ap);
 	if (rs->rc == LMN_OK)
 		rs->rc = add_error(rs->rd, rs->rec->line, column_name(rs->rd, c),
-				   "rad %ld, kolumn %s: %s", rs->rec->line, column_name(rs->rd, c), msg);
+				   "rad %ld, kolumn %s: %s", rs->rec->line, column_name(rs->rd, c),
+				   msg);
 }
 
 /* The trimmed value of column c; absent columns read as empty. */
@@ -453,7 +462,8 @@ static bool text(struct row_state *rs, enum column c, char *out, size_t max)
 		return false;
 	}
 	if (f.len > max) {
-		fault(rs, c, "%s är %zu byte långt; högst %zu byte tillåts (å, ä och ö räknas som två)",
+		fault(rs, c,
+		      "%s är %zu byte långt; högst %zu byte tillåts (å, ä och ö räknas som två)",
 		      shown, f.len, max);
 		return false;
 	}
@@ -476,15 +486,18 @@ static bool article_number(struct row_state *rs, char out[33])
 	for (size_t i = 0; i < f.len; i++) {
 		char ch = f.ptr[i];
 		if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '.' || ch == '/' || ch == '_')) {
+		      (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '.' || ch == '/' ||
+		      ch == '_')) {
 			fault(rs, C_ARTICLE_NUMBER,
 			      "%s får bara innehålla A–Z, a–z, 0–9, bindestreck, punkt, snedstreck och "
-			      "understreck", shown);
+			      "understreck",
+			      shown);
 			return false;
 		}
 	}
 	if (f.len > 32) {
-		fault(rs, C_ARTICLE_NUMBER, "%s är %zu tecken långt; högst 32 tillåts", shown, f.len);
+		fault(rs, C_ARTICLE_NUMBER, "%s är %zu tecken långt; högst 32 tillåts", shown,
+		      f.len);
 		return false;
 	}
 	memcpy(out, f.ptr, f.len);
@@ -526,22 +539,27 @@ static void package_size(struct row_state *rs, int *out)
 	long v = 0;
 
 	if (f.len == 0) {
-		fault(rs, C_PACKAGE_SIZE, "värde saknas; ange antal per förpackning, ett heltal från 1 "
-			  "till %d", ASSORTMENT_MAX_PACKAGE_SIZE);
+		fault(rs, C_PACKAGE_SIZE,
+		      "värde saknas; ange antal per förpackning, ett heltal från 1 "
+		      "till %d",
+		      ASSORTMENT_MAX_PACKAGE_SIZE);
 		return;
 	}
 	echo(shown, sizeof(shown), f);
 	for (size_t i = 0; i < f.len; i++) {
 		if (f.ptr[i] < '0' || f.ptr[i] > '9') {
-			fault(rs, C_PACKAGE_SIZE, "%s är inget heltal; ange antal per förpackning från 1 "
-				  "till %d", shown, ASSORTMENT_MAX_PACKAGE_SIZE);
+			fault(rs, C_PACKAGE_SIZE,
+			      "%s är inget heltal; ange antal per förpackning från 1 "
+			      "till %d",
+			      shown, ASSORTMENT_MAX_PACKAGE_SIZE);
 			return;
 		}
 		if (v <= ASSORTMENT_MAX_PACKAGE_SIZE)
 			v = v * 10 + (f.ptr[i] - '0');
 	}
 	if (v < 1 || v > ASSORTMENT_MAX_PACKAGE_SIZE) {
-		fault(rs, C_PACKAGE_SIZE, "%s ligger utanför 1–%d", shown, ASSORTMENT_MAX_PACKAGE_SIZE);
+		fault(rs, C_PACKAGE_SIZE, "%s ligger utanför 1–%d", shown,
+		      ASSORTMENT_MAX_PACKAGE_SIZE);
 		return;
 	}
 	*out = (int)v;
@@ -591,13 +609,15 @@ static void price_from(struct row_state *rs, lmn_day *out)
 	if (f.len == 0) {
 		*out = rs->rd->opt->default_price_from;
 		if (*out == LMN_DAY_NONE)
-			fault(rs, C_PRICE_FROM, "värde saknas; ange från vilken dag priset gäller, "
-				  "ÅÅÅÅ-MM-DD");
+			fault(rs, C_PRICE_FROM,
+			      "värde saknas; ange från vilken dag priset gäller, "
+			      "ÅÅÅÅ-MM-DD");
 		return;
 	}
 	if (date_parse(f.ptr, f.len, out) != LMN_OK) {
 		echo(shown, sizeof(shown), f);
-		fault(rs, C_PRICE_FROM, "%s är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-01-30", shown);
+		fault(rs, C_PRICE_FROM, "%s är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-01-30",
+		      shown);
 	}
 }
 
@@ -619,9 +639,11 @@ static enum lmn_rc read_row(struct reader *rd, const struct csv_record *rec)
 		if (rd->unnamed[i] && trim(rec->fields[i]).len > 0) {
 			rs.bad = true;
 			if (rs.rc == LMN_OK)
-				rs.rc = add_error(rd, rec->line, "",
-						  "rad %ld: fält %zu har ett värde men kolumnen saknar "
-						  "namn i rubrikraden", rec->line, i + 1);
+				rs.rc = add_error(
+					rd, rec->line, "",
+					"rad %ld: fält %zu har ett värde men kolumnen saknar "
+					"namn i rubrikraden",
+					rec->line, i + 1);
 		}
 	}
 	number_ok = article_number(&rs, row.article_number);
@@ -638,11 +660,13 @@ static enum lmn_rc read_row(struct reader *rd, const struct csv_record *rec)
 	/* DOMAIN.md §3: a special product is one that is not stocked; the acute assortment is a
 	 * part of the stocked assortment (Spec B 3:3 as of 2020-01-30). */
 	if (stocked_ok && special_ok && row.special && row.stocked)
-		fault(&rs, C_SPECIAL, "special=ja kräver stocked=nej: en specialprodukt är en produkt "
-			  "som inte lagerförs");
+		fault(&rs, C_SPECIAL,
+		      "special=ja kräver stocked=nej: en specialprodukt är en produkt "
+		      "som inte lagerförs");
 	if (stocked_ok && acute_ok && row.acute_assortment && !row.stocked)
-		fault(&rs, C_ACUTE_ASSORTMENT, "acute_assortment=ja kräver stocked=ja: "
-			  "akutsortimentet är en del av det lagerförda sortimentet");
+		fault(&rs, C_ACUTE_ASSORTMENT,
+		      "acute_assortment=ja kräver stocked=ja: "
+		      "akutsortimentet är en del av det lagerförda sortimentet");
 	if (rs.rc != LMN_OK)
 		return rs.rc;
 
@@ -698,13 +722,14 @@ static enum lmn_rc read_header(struct reader *rd, const struct csv_record *rec, 
 		c = column_of(f, &sv);
 		echo(shown, sizeof(shown), f);
 		if (c < 0)
-			rc = add_error(rd, rec->line, "", "rad %ld: okänd kolumn %s; kolumnerna heter %s",
-				       rec->line, shown, rd->swedish ? COLUMN_LIST_SV : COLUMN_LIST);
+			rc = add_error(rd, rec->line, "",
+				       "rad %ld: okänd kolumn %s; kolumnerna heter %s", rec->line,
+				       shown, rd->swedish ? COLUMN_LIST_SV : COLUMN_LIST);
 		else if (rd->field_of[c] >= 0)
 			rc = add_error(rd, rec->line, column_name(rd, (enum column)c),
 				       "rad %ld: kolumnen %s finns två gånger (fält %d och %zu)",
-				       rec->line, column_name(rd, (enum column)c), rd->field_of[c] + 1,
-				       i + 1);
+				       rec->line, column_name(rd, (enum column)c),
+				       rd->field_of[c] + 1, i + 1);
 		else
 			rd->field_of[c] = (int)i;
 	}
@@ -758,8 +783,8 @@ static enum lmn_rc duplicates(struct reader *rd)
 		}
 		echo(shown, sizeof(shown), (struct csv_field){ k->number, strlen(k->number) });
 		if (add_error(rd, k->line, column_name(rd, C_ARTICLE_NUMBER),
-			      "rad %ld, kolumn %s: artikelnumret %s finns redan på rad %ld", k->line,
-			      column_name(rd, C_ARTICLE_NUMBER), shown,
+			      "rad %ld, kolumn %s: artikelnumret %s finns redan på rad %ld",
+			      k->line, column_name(rd, C_ARTICLE_NUMBER), shown,
 			      rd->keys[first].line) != LMN_OK) {
 			free(drop);
 			return LMN_ENOMEM;
@@ -799,7 +824,8 @@ static void sort_errors(struct reader *rd)
 static void progress(struct reader *rd, size_t bytes_done, size_t bytes_total)
 {
 	if (rd->opt->progress)
-		rd->opt->progress(rd->opt->progress_ctx, rd->imp->rows_read, bytes_done, bytes_total);
+		rd->opt->progress(rd->opt->progress_ctx, rd->imp->rows_read, bytes_done,
+				  bytes_total);
 }
 
 static bool blank(const struct csv_record *rec)
@@ -834,7 +860,8 @@ enum lmn_rc assortment_csv_read(const char *data, size_t len, const struct assor
 	lmn_err_clear(&cerr);
 	rc = csv_next_record(&r, rec, &cerr);
 	if (rc == LMN_ENOTFOUND) {
-		rc = add_error(&rd, 0, "", "filen är tom; första raden ska vara en rubrikrad med "
+		rc = add_error(&rd, 0, "",
+			       "filen är tom; första raden ska vara en rubrikrad med "
 			       "kolumnerna " COLUMN_LIST_SV);
 		goto done;
 	}
@@ -865,9 +892,10 @@ enum lmn_rc assortment_csv_read(const char *data, size_t len, const struct assor
 			continue;
 		if (++imp->rows_read > ASSORTMENT_MAX_ROWS) {
 			imp->rows_read--;
-			rc = add_final_error(&rd, rec->line, "",
-					     "rad %ld: filen har fler än %d artikelrader; dela upp den",
-					     rec->line, ASSORTMENT_MAX_ROWS);
+			rc = add_final_error(
+				&rd, rec->line, "",
+				"rad %ld: filen har fler än %d artikelrader; dela upp den",
+				rec->line, ASSORTMENT_MAX_ROWS);
 			goto done;
 		}
 		if (rc == LMN_EINVAL)

@@ -13,9 +13,9 @@
 
 /* Rows in one file; errors kept (more are only counted in errors_dropped, except the error that
  * ends reading a file of too many rows, which is always kept). */
-#define ASSORTMENT_MAX_ROWS 200000
-#define ASSORTMENT_MAX_ERRORS 1000
-#define ASSORTMENT_MAX_PRICE_ORE ((int64_t)1000000000) /* 10 000 000 kr */
+#define ASSORTMENT_MAX_ROWS	    200000
+#define ASSORTMENT_MAX_ERRORS	    1000
+#define ASSORTMENT_MAX_PRICE_ORE    ((int64_t)1000000000) /* 10 000 000 kr */
 #define ASSORTMENT_MAX_PACKAGE_SIZE 100000
 
 struct article_row {
@@ -32,8 +32,8 @@ struct article_row {
 };
 
 struct assortment_error {
-	long line;        /* 0 when the error is about the file as a whole */
-	char column[24];  /* the column at fault, or "" */
+	long line;	 /* 0 when the error is about the file as a whole */
+	char column[24]; /* the column at fault, or "" */
 	/* The whole text, in Swedish: "rad 17, kolumn price: \"12,345\" har fler än två decimaler" */
 	char message[400];
 };
@@ -46,10 +46,10 @@ typedef void (*assortment_progress_fn)(void *ctx, size_t rows_done, size_t bytes
 struct assortment_options {
 	/* For rows without price_from; LMN_DAY_NONE: the column and every value are required. */
 	lmn_day default_price_from;
-	char delim;                 /* ';' or ',', or 0 to detect it from the header */
+	char delim; /* ';' or ',', or 0 to detect it from the header */
 	assortment_progress_fn progress;
 	void *progress_ctx;
-	size_t progress_every;      /* 0: every 500 rows */
+	size_t progress_every; /* 0: every 500 rows */
 };
 
 struct assortment_import {
@@ -59,7 +59,7 @@ struct assortment_import {
 	size_t nerrors, aerrors;
 	size_t errors_dropped; /* errors beyond ASSORTMENT_MAX_ERRORS */
 	size_t rows_read;      /* data rows seen, blank ones not counted */
-	char delim;            /* the delimiter used */
+	char delim;	       /* the delimiter used */
 };
 
 void assortment_import_init(struct assortment_import *imp);

@@ -79,9 +79,9 @@ void csv_release(struct csv_reader *r)
 }
 
 /* Records the first error of a record; later ones in the same record are dropped. */
-__attribute__((format(printf, 5, 6)))
-static void refuse(struct csv_reader *r, bool *failed, struct lmn_err *err, long line,
-		   const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void refuse(struct csv_reader *r, bool *failed,
+							 struct lmn_err *err, long line,
+							 const char *fmt, ...)
 {
 	char msg[sizeof(err->message)];
 	va_list ap;
@@ -121,7 +121,8 @@ static void quoted_field(struct csv_reader *r, struct csv_field *f, size_t *off,
 			r->pos = r->len;
 			refuse(r, failed, err, qline,
 			       "rad %ld: citattecknet som inleder fält %zu avslutas aldrig "
-			       "(ett citattecken i ett fält skrivs \"\")", qline, n);
+			       "(ett citattecken i ett fält skrivs \"\")",
+			       qline, n);
 			break;
 		}
 		at = (size_t)(q - r->data);
@@ -151,7 +152,8 @@ static void quoted_field(struct csv_reader *r, struct csv_field *f, size_t *off,
 	if (r->pos < r->len && r->data[r->pos] != r->delim && !eol_at(r->data, r->pos, r->len)) {
 		refuse(r, failed, err, r->line,
 		       "rad %ld: fält %zu har tecken efter sitt avslutande citattecken "
-		       "(ett citattecken i ett fält skrivs \"\")", r->line, n);
+		       "(ett citattecken i ett fält skrivs \"\")",
+		       r->line, n);
 		while (r->pos < r->len && r->data[r->pos] != r->delim &&
 		       !eol_at(r->data, r->pos, r->len))
 			r->pos++;
@@ -206,8 +208,8 @@ enum lmn_rc csv_next_record(struct csv_reader *r, struct csv_record *rec, struct
 			plain_field(r, &f, n, &failed, err);
 		if (f.len > CSV_MAX_FIELD)
 			refuse(r, &failed, err, fline,
-			       "rad %ld: fält %zu är %zu byte långt; högst %zu byte tillåts", fline, n,
-			       f.len, CSV_MAX_FIELD);
+			       "rad %ld: fält %zu är %zu byte långt; högst %zu byte tillåts", fline,
+			       n, f.len, CSV_MAX_FIELD);
 		if (n <= CSV_MAX_FIELDS) {
 			rec->fields[n - 1] = f;
 			r->scratch_off[n - 1] = off;
@@ -228,8 +230,8 @@ enum lmn_rc csv_next_record(struct csv_reader *r, struct csv_record *rec, struct
 		break;
 	}
 	if (r->scratch.failed)
-		return lmn_err_set(err, LMN_ENOMEM, "csv", "", "minnet räckte inte för att läsa rad %ld",
-				   rec->line);
+		return lmn_err_set(err, LMN_ENOMEM, "csv", "",
+				   "minnet räckte inte för att läsa rad %ld", rec->line);
 	if (failed)
 		return LMN_EINVAL;
 	/* The scratch buffer may have moved while it grew: point into it only now. */

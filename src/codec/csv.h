@@ -10,11 +10,12 @@
 #include "util/buf.h"
 #include "util/rc.h"
 
-#define CSV_MAX_FIELD ((size_t)64 << 10) /* bytes in one field, after unquoting */
-#define CSV_MAX_FIELDS 64                /* fields in one record */
+#define CSV_MAX_FIELD  ((size_t)64 << 10) /* bytes in one field, after unquoting */
+#define CSV_MAX_FIELDS 64		  /* fields in one record */
 
 struct csv_field {
-	const char *ptr; /* not NUL-terminated; valid until the next csv_next_record or csv_release */
+	const char
+		*ptr; /* not NUL-terminated; valid until the next csv_next_record or csv_release */
 	size_t len;
 };
 
@@ -27,10 +28,10 @@ struct csv_record {
 struct csv_reader {
 	const char *data;
 	size_t len;
-	size_t pos;    /* bytes consumed, the byte order mark included */
+	size_t pos; /* bytes consumed, the byte order mark included */
 	char delim;
-	long line;     /* the physical line at pos */
-	long err_line; /* the line a refused record is reported on */
+	long line;	    /* the physical line at pos */
+	long err_line;	    /* the line a refused record is reported on */
 	struct buf scratch; /* unquoted copies of fields that held "" */
 	size_t scratch_off[CSV_MAX_FIELDS];
 };

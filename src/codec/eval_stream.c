@@ -11,7 +11,7 @@
 #include "util/buf.h"
 
 #define READ_CHUNK (1 << 20)
-#define FLUSH_AT (1 << 16)
+#define FLUSH_AT   (1 << 16)
 
 static enum lmn_rc write_all(int fd, const char *p, size_t n, struct lmn_err *err)
 {
@@ -20,7 +20,8 @@ static enum lmn_rc write_all(int fd, const char *p, size_t n, struct lmn_err *er
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return lmn_err_set(err, LMN_EIO, NULL, NULL, "write failed: %s", strerror(errno));
+			return lmn_err_set(err, LMN_EIO, NULL, NULL, "write failed: %s",
+					   strerror(errno));
 		p += w;
 		n -= (size_t)w;
 	}
@@ -92,7 +93,8 @@ enum lmn_rc eval_stream(const struct params *p, int in_fd, int out_fd, enum eval
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
-				rc = lmn_err_set(err, LMN_EIO, NULL, NULL, "read failed: %s", strerror(errno));
+				rc = lmn_err_set(err, LMN_EIO, NULL, NULL, "read failed: %s",
+						 strerror(errno));
 				break;
 			}
 			if (r == 0)

@@ -17,7 +17,7 @@ struct eval_stats {
 };
 
 enum eval_mode {
-	EVAL_FULL,       /* parse, decide, write an answer per line */
+	EVAL_FULL,	 /* parse, decide, write an answer per line */
 	EVAL_PARSE_ONLY, /* read and parse only: the floor the benchmark compares against */
 };
 

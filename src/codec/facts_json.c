@@ -30,7 +30,8 @@ enum field {
 };
 
 static const char *const field_names[F__COUNT] = {
-	"received", "kind", "requested_by", "entered_by", "area", "stocked", "acute_assortment", "special",
+	"received", "kind",    "requested_by",	   "entered_by",
+	"area",	    "stocked", "acute_assortment", "special",
 };
 
 static enum lmn_rc invalid(struct lmn_err *err, const char *field, const char *msg)
@@ -45,8 +46,9 @@ static enum lmn_rc bad_area(struct lmn_err *err, const char *field)
 	enum lmn_rc rc;
 
 	if (!areas_listed() || area_count() == 0)
-		return invalid(err, field, "Fältet \"area\" ska vara koden för ett produktområde "
-					   "(a–z och _, högst 15 tecken).");
+		return invalid(err, field,
+			       "Fältet \"area\" ska vara koden för ett produktområde "
+			       "(a–z och _, högst 15 tecken).");
 	buf_init(&known, 4096);
 	areas_format_codes(&known, " eller ");
 	rc = lmn_err_set(err, LMN_EINVAL, field, NULL, "Fältet \"area\" ska vara %s.",
@@ -177,8 +179,8 @@ static int skip(const jsmntok_t *tok, int ntok, int i)
 	return i;
 }
 
-static enum lmn_rc set_field(enum field fi, const char *s, const jsmntok_t *v, struct order_facts *f,
-			     bool *entered_given, struct lmn_err *err)
+static enum lmn_rc set_field(enum field fi, const char *s, const jsmntok_t *v,
+			     struct order_facts *f, bool *entered_given, struct lmn_err *err)
 {
 	const char *name = field_names[fi];
 	char dec[64];
@@ -212,7 +214,8 @@ static enum lmn_rc set_field(enum field fi, const char *s, const jsmntok_t *v, s
 		break;
 	}
 	if (v->type != JSMN_STRING)
-		return lmn_err_set(err, LMN_EINVAL, name, NULL, "Fältet \"%s\" ska vara en sträng.", name);
+		return lmn_err_set(err, LMN_EINVAL, name, NULL, "Fältet \"%s\" ska vara en sträng.",
+				   name);
 	if (!string_text(s, v, dec, sizeof(dec), &text, &n))
 		return invalid(err, name, "Raden är inte giltig JSON.");
 	switch (fi) {
@@ -220,15 +223,18 @@ static enum lmn_rc set_field(enum field fi, const char *s, const jsmntok_t *v, s
 		return localtime_parse(text, n, &f->received_day, &f->received_sec, err);
 	case F_KIND:
 		if ((x = kind_parse(text, n)) < 0)
-			return invalid(err, name, "Fältet \"kind\" ska vara normal, acute eller express.");
+			return invalid(err, name,
+				       "Fältet \"kind\" ska vara normal, acute eller express.");
 		f->kind = (enum order_kind)x;
 		return LMN_OK;
 	case F_REQUESTED_BY:
 	case F_ENTERED_BY:
 		if ((x = role_parse(text, n)) < 0)
-			return lmn_err_set(err, LMN_EINVAL, name, NULL,
-					   "Fältet \"%s\" ska vara patient, prescriber, municipal_prescriber, "
-					   "municipal_orderer eller customer_service.", name);
+			return lmn_err_set(
+				err, LMN_EINVAL, name, NULL,
+				"Fältet \"%s\" ska vara patient, prescriber, municipal_prescriber, "
+				"municipal_orderer eller customer_service.",
+				name);
 		if (fi == F_REQUESTED_BY) {
 			f->requested_by = (enum role)x;
 		} else {
@@ -307,9 +313,10 @@ enum lmn_rc facts_json_parse(const char *s, size_t len, struct order_facts *f, s
 			size_t m = kn > 40 ? 40 : kn;
 			memcpy(name, kt, m);
 			name[m] = '\0';
-			return lmn_err_set(err, LMN_EINVAL, name, NULL,
-					   "Okänt fält. Kända fält: received, kind, requested_by, entered_by, "
-					   "area, stocked, acute_assortment, special.");
+			return lmn_err_set(
+				err, LMN_EINVAL, name, NULL,
+				"Okänt fält. Kända fält: received, kind, requested_by, entered_by, "
+				"area, stocked, acute_assortment, special.");
 		}
 		if (seen[fi])
 			return lmn_err_set(err, LMN_EINVAL, field_names[fi], NULL,
@@ -395,7 +402,8 @@ void facts_json_write_decision(struct buf *out, const struct delivery_decision *
 {
 	if (d->code == DELIVERY_OK) {
 		/* The line's shape, for its length; each rule adds its reference, quotes and comma. */
-		size_t need = sizeof("{'due':'YYYY-MM-DD','contact_from':'YYYY-MM-DD','rules':[]}\n");
+		size_t need =
+			sizeof("{'due':'YYYY-MM-DD','contact_from':'YYYY-MM-DD','rules':[]}\n");
 		size_t len[DELIVERY_MAX_RULES];
 		char *p;
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SOAP_NS "http://schemas.xmlsoap.org/soap/envelope/"
+#define SOAP_NS	    "http://schemas.xmlsoap.org/soap/envelope/"
 #define REGISTRY_NS "urn:riv:itintegration:registry:1"
 
 static const char *const interaction_names[MS__COUNT] = {
@@ -64,7 +64,7 @@ void ms_init(void)
 struct reader {
 	struct ms_request *r;
 	struct lmn_err *err;
-	const char *core;           /* the common types' namespace */
+	const char *core; /* the common types' namespace */
 	char responder[96];
 };
 
@@ -96,8 +96,9 @@ static xmlNode *elem_from(struct reader *rd, xmlNode *n, bool *ok)
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
 		    !blank(n->content)) {
 			*ok = false;
-			lmn_err_set(rd->err, LMN_EINVAL, (const char *)(n->parent ? n->parent->name : NULL),
-				    NULL, "text where elements are expected in %s",
+			lmn_err_set(rd->err, LMN_EINVAL,
+				    (const char *)(n->parent ? n->parent->name : NULL), NULL,
+				    "text where elements are expected in %s",
 				    n->parent ? (const char *)n->parent->name : "the document");
 			return NULL;
 		}
@@ -115,8 +116,8 @@ static xmlNode *elem_from(struct reader *rd, xmlNode *n, bool *ok)
 struct walk {
 	struct reader *rd;
 	xmlNode *parent;
-	xmlNode *cur;    /* the next element not consumed */
-	const char *ns;  /* the namespace of the children */
+	xmlNode *cur;	/* the next element not consumed */
+	const char *ns; /* the namespace of the children */
 	bool ok;
 };
 
@@ -146,9 +147,10 @@ static xmlNode *take(struct walk *w, const char *name, bool required)
 	if (!is_elem(w->cur, w->ns, name)) {
 		if (required) {
 			w->ok = false;
-			lmn_err_set(w->rd->err, LMN_EINVAL, name, NULL, "element %s missing in %s%s%s",
-				    name, (const char *)w->parent->name,
-				    w->cur ? " before " : "", w->cur ? (const char *)w->cur->name : "");
+			lmn_err_set(w->rd->err, LMN_EINVAL, name, NULL,
+				    "element %s missing in %s%s%s", name,
+				    (const char *)w->parent->name, w->cur ? " before " : "",
+				    w->cur ? (const char *)w->cur->name : "");
 		}
 		return NULL;
 	}
@@ -285,7 +287,8 @@ static bool take_code(struct walk *w, const char *name, const char **out)
 	if (!(n = take(w, name, true)))
 		return false;
 	walk_init(&cv, w->rd, n, w->rd->core);
-	if (!take_text(&cv, "code", false, &code) || !take_text(&cv, "codeSystem", false, &system) ||
+	if (!take_text(&cv, "code", false, &code) ||
+	    !take_text(&cv, "codeSystem", false, &system) ||
 	    !take_text(&cv, "codeSystemName", false, &system_name) ||
 	    !take_text(&cv, "codeSystemVersion", false, &system_version) ||
 	    !take_text(&cv, "displayName", false, &display) ||
@@ -486,7 +489,8 @@ enum lmn_rc ms_read(const char *body, size_t len, enum ms_interaction kind, int 
 	doc = xmlCtxtReadMemory(ctxt, body, (int)len, NULL, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (ctxt->_private) {
-		lmn_err_set(err, LMN_EINVAL, NULL, NULL, "a document type declaration (DTD) is not "
+		lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+			    "a document type declaration (DTD) is not "
 			    "accepted");
 		goto out;
 	}
@@ -497,7 +501,8 @@ enum lmn_rc ms_read(const char *body, size_t len, enum ms_interaction kind, int 
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset) {
-		lmn_err_set(err, LMN_EINVAL, NULL, NULL, "a document type declaration (DTD) is not "
+		lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+			    "a document type declaration (DTD) is not "
 			    "accepted");
 		goto out;
 	}
@@ -514,7 +519,8 @@ enum lmn_rc ms_read(const char *body, size_t len, enum ms_interaction kind, int 
 	if (!ok)
 		goto out;
 	if (!is_elem(n, SOAP_NS, "Body")) {
-		lmn_err_set(err, LMN_EINVAL, NULL, NULL, "the Envelope must hold an optional Header "
+		lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+			    "the Envelope must hold an optional Header "
 			    "and a Body");
 		goto out;
 	}
@@ -527,7 +533,8 @@ enum lmn_rc ms_read(const char *body, size_t len, enum ms_interaction kind, int 
 	for (n = header ? header->children : NULL; n; n = n->next)
 		if (is_elem(n, REGISTRY_NS, "LogicalAddress")) {
 			if (out->logical_address) {
-				lmn_err_set(err, LMN_EINVAL, NULL, NULL, "two LogicalAddress headers");
+				lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+					    "two LogicalAddress headers");
 				goto out;
 			}
 			if (!(out->logical_address = text_of(&rd, n)))

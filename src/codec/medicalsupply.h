@@ -14,16 +14,11 @@
 
 /* The largest request read (an order of MS_MAX_ROWS rows is far below it). */
 #define MS_MAX_REQUEST (512u * 1024u)
-#define MS_MAX_ROWS 50
+#define MS_MAX_ROWS    50
 /* Longest text of any one element; longer is refused as malformed. */
 #define MS_MAX_TEXT 512
 
-enum ms_interaction {
-	MS_GET_PRESCRIPTIONS,
-	MS_GET_DELIVERY_POINTS,
-	MS_REGISTER_ORDER,
-	MS__COUNT
-};
+enum ms_interaction { MS_GET_PRESCRIPTIONS, MS_GET_DELIVERY_POINTS, MS_REGISTER_ORDER, MS__COUNT };
 
 /* "GetMedicalSupplyPrescriptions" …; NULL when out of range. */
 const char *ms_interaction_name(enum ms_interaction k);
@@ -41,35 +36,35 @@ struct ms_address {
 };
 
 struct ms_choice {
-	const char *method_id;       /* DeliveryMethodId */
-	const char *method;          /* DeliveryMethod: HEMLEVERANS or UTLÄMNINGSSTÄLLE */
+	const char *method_id; /* DeliveryMethodId */
+	const char *method;    /* DeliveryMethod: HEMLEVERANS or UTLÄMNINGSSTÄLLE */
 	bool has_home;
-	struct ms_address home;      /* HomeDeliveryAddress */
+	struct ms_address home; /* HomeDeliveryAddress */
 	bool has_point;
-	const char *point_id;        /* DeliveryPoint/DeliveryPointId */
-	const char *notification;    /* DeliveryNotificationMethod (NULL also when nil) */
+	const char *point_id;	  /* DeliveryPoint/DeliveryPointId */
+	const char *notification; /* DeliveryNotificationMethod (NULL also when nil) */
 	const char *notification_receiver;
-	const char *comment;         /* DeliveryComment */
+	const char *comment; /* DeliveryComment */
 	bool has_invoice;
-	struct ms_address invoice;   /* InvoiceAddress */
-	const char *contact_person;  /* ContactPerson */
+	struct ms_address invoice;  /* InvoiceAddress */
+	const char *contact_person; /* ContactPerson */
 };
 
 struct ms_row {
 	const char *prescription_id, *item_id; /* as sent; lmn's ids are digits */
 	struct ms_choice choice;
 	const char *article_number, *article_name;
-	const char *area;            /* ProductArea (2.0: its originalText, else code) */
-	int64_t packages, pieces;    /* NoOfPackages, NoOfPcs */
+	const char *area;	  /* ProductArea (2.0: its originalText, else code) */
+	int64_t packages, pieces; /* NoOfPackages, NoOfPcs */
 	const char *source;
 };
 
 struct ms_request {
 	enum ms_interaction kind;
-	int version;                 /* 1 or 2 */
+	int version;		     /* 1 or 2 */
 	const char *logical_address; /* the SOAP header's LogicalAddress; NULL when absent */
 	/* GetMedicalSupplyPrescriptions, and the order's */
-	const char *subject;         /* SubjectOfCareId */
+	const char *subject; /* SubjectOfCareId */
 	/* GetMedicalSupplyDeliveryPoints */
 	const char *postal_code, *provider;
 	/* RegisterMedicalSupplyOrder */

@@ -14,23 +14,25 @@ enum lmn_rc fulfilment_check_shipment(const struct params *p, lmn_day day,
 
 	*partial = false;
 	if (!rs)
-		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "no rules are in force on that day");
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+				   "no rules are in force on that day");
 	for (size_t i = 0; i < n; i++) {
 		const struct ship_line *l = &lines[i];
 		char field[32];
 
 		snprintf(field, sizeof(field), "lines[%zu]", i);
 		if (l->now < 0 || l->shipped_before + l->now > l->ordered)
-			return lmn_err_set(err, LMN_EINVAL, field, NULL,
-					   "Rad %zu: %lld skickade är fler än de %lld som återstår.", i + 1,
-					   (long long)l->now,
-					   (long long)(l->ordered - l->shipped_before));
+			return lmn_err_set(
+				err, LMN_EINVAL, field, NULL,
+				"Rad %zu: %lld skickade är fler än de %lld som återstår.", i + 1,
+				(long long)l->now, (long long)(l->ordered - l->shipped_before));
 		total += l->now;
 		if (l->shipped_before + l->now < l->ordered) {
 			*partial = true;
 			if (!l->backordered && rs->v[P_PARTIAL_ONLY_BACKORDER].b)
 				return lmn_err_set(
-					err, LMN_EREFUSED, field, rs->src[P_PARTIAL_ONLY_BACKORDER]->ref,
+					err, LMN_EREFUSED, field,
+					rs->src[P_PARTIAL_ONLY_BACKORDER]->ref,
 					"Rad %zu skickas inte i sin helhet men är inte restnoterad hos "
 					"leverantören. Delleverans får bara ske när leverantören har "
 					"restnoterat det som fattas (specifikation B 3:1).",
@@ -54,12 +56,13 @@ enum lmn_rc fulfilment_delivery_deviation(const struct params *p, lmn_day day, i
 	*deviation = false;
 	why[0] = rule[0] = '\0';
 	if (!rs)
-		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "no rules are in force on that day");
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+				   "no rules are in force on that day");
 	/* Outside the calendar's years the time is a typing error, not a delivery. */
 	if ((rc = calendar_is_working_day(day, &working)) != LMN_OK)
 		return lmn_err_set(err, LMN_EINVAL, "delivered_at", NULL,
-				   "Leveranstiden ska ligga mellan år %d och %d.", CALENDAR_FIRST_YEAR,
-				   CALENDAR_LAST_YEAR);
+				   "Leveranstiden ska ligga mellan år %d och %d.",
+				   CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 	if (!home)
 		return LMN_OK;
 	if (!working) {

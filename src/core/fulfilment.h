@@ -11,10 +11,10 @@
 #include "util/rc.h"
 
 struct ship_line {
-	int64_t ordered;        /* quantity on the order line */
+	int64_t ordered;	/* quantity on the order line */
 	int64_t shipped_before; /* shipped by earlier shipments */
-	int64_t now;            /* shipped by this shipment */
-	bool backordered;       /* the supplier has a backorder for what is left out */
+	int64_t now;		/* shipped by this shipment */
+	bool backordered;	/* the supplier has a backorder for what is left out */
 };
 
 /* Checks a shipment on day: no line beyond what was ordered, something shipped, and every line left
@@ -31,7 +31,7 @@ LMN_MUST_USE enum lmn_rc fulfilment_check_shipment(const struct params *p, lmn_d
  * none. */
 LMN_MUST_USE enum lmn_rc fulfilment_delivery_deviation(const struct params *p, lmn_day day,
 						       int32_t sec, bool home, bool *deviation,
-						       char why[128],
-						       char rule[48], struct lmn_err *err);
+						       char why[128], char rule[48],
+						       struct lmn_err *err);
 
 #endif

@@ -22,8 +22,8 @@ enum id_kind { ID_PERSONNUMMER, ID_SAMORDNINGSNUMMER, ID_RESERVE };
 struct identity {
 	enum id_kind kind;
 	char canonical[14]; /* 12 characters: YYYYMMDDNNNC, or YYYYMMDDXNNN for a reserve number */
-	lmn_day birth;      /* date of birth */
-	int sex;            /* 1 male, 2 female (the second-last digit odd or even), 0 unknown */
+	lmn_day birth;	    /* date of birth */
+	int sex;	    /* 1 male, 2 female (the second-last digit odd or even), 0 unknown */
 };
 
 const char *identity_kind_name(enum id_kind k); /* "personnummer", "samordningsnummer", "reserve" */

@@ -7,11 +7,16 @@
 const char *notice_kind_name(enum notice_kind kind)
 {
 	switch (kind) {
-	case NOTICE_ORDER_RECEIVED: return "order_received";
-	case NOTICE_SHIPPED: return "shipped";
-	case NOTICE_READY_FOR_PICKUP: return "ready_for_pickup";
-	case NOTICE_DELAYED: return "delayed";
-	case NOTICE_PRESCRIPTION_EXPIRING: return "prescription_expiring";
+	case NOTICE_ORDER_RECEIVED:
+		return "order_received";
+	case NOTICE_SHIPPED:
+		return "shipped";
+	case NOTICE_READY_FOR_PICKUP:
+		return "ready_for_pickup";
+	case NOTICE_DELAYED:
+		return "delayed";
+	case NOTICE_PRESCRIPTION_EXPIRING:
+		return "prescription_expiring";
 	}
 	return "order_received";
 }
@@ -20,9 +25,9 @@ void notice_format_day(lmn_day day, char out[32])
 {
 	static const char *const weekdays[] = { "måndag", "tisdag", "onsdag", "torsdag",
 						"fredag", "lördag", "söndag" };
-	static const char *const months[] = { "januari", "februari", "mars",     "april",
-					      "maj",     "juni",     "juli",     "augusti",
-					      "september", "oktober", "november", "december" };
+	static const char *const months[] = { "januari",   "februari", "mars",	   "april",
+					      "maj",	   "juni",     "juli",	   "augusti",
+					      "september", "oktober",  "november", "december" };
 	int y, m, d;
 
 	date_to_ymd(day, &y, &m, &d);
@@ -54,8 +59,10 @@ void notice_text(enum notice_kind kind, const struct notice_facts *f, struct buf
 	case NOTICE_SHIPPED:
 		if (f->partial) {
 			buf_addf(subject, "En del av din beställning %lld har skickats", id);
-			buf_addf(body, "En del av din beställning %lld har skickats. Resten skickas "
-				       "när den finns i lager.", id);
+			buf_addf(body,
+				 "En del av din beställning %lld har skickats. Resten skickas "
+				 "när den finns i lager.",
+				 id);
 		} else {
 			buf_addf(subject, "Din beställning %lld har skickats", id);
 			buf_addf(body, "Din beställning %lld har skickats.", id);
@@ -65,13 +72,17 @@ void notice_text(enum notice_kind kind, const struct notice_facts *f, struct buf
 		break;
 	case NOTICE_READY_FOR_PICKUP:
 		buf_addf(subject, "Din beställning %lld kan hämtas", id);
-		buf_addf(body, "Din beställning %lld har kommit till utlämningsstället och kan "
-			       "hämtas nu. Ta med legitimation.", id);
+		buf_addf(body,
+			 "Din beställning %lld har kommit till utlämningsstället och kan "
+			 "hämtas nu. Ta med legitimation.",
+			 id);
 		break;
 	case NOTICE_DELAYED:
 		buf_addf(subject, "Din beställning %lld är försenad", id);
-		buf_addf(body, "Din beställning %lld är försenad. Vi kontaktar dig om när den "
-			       "kan levereras.", id);
+		buf_addf(body,
+			 "Din beställning %lld är försenad. Vi kontaktar dig om när den "
+			 "kan levereras.",
+			 id);
 		break;
 	case NOTICE_PRESCRIPTION_EXPIRING:
 		buf_adds(subject, "Din förskrivning går snart ut");

@@ -40,9 +40,9 @@ lmn_day rx_add_months(lmn_day day, int months)
 	return date_from_ymd(y, m, d);
 }
 
-#define refuse(why, r, err, field, rule, ...)                                                      \
-	((why) ? (void)(*(why) = (r)) : (void)0,                                                   \
-	 lmn_err_set((err), (r) == RX_BAD_VALUE ? LMN_EINVAL : LMN_EREFUSED, (field), (rule),       \
+#define refuse(why, r, err, field, rule, ...)                                                 \
+	((why) ? (void)(*(why) = (r)) : (void)0,                                              \
+	 lmn_err_set((err), (r) == RX_BAD_VALUE ? LMN_EINVAL : LMN_EREFUSED, (field), (rule), \
 		     __VA_ARGS__))
 
 static int day_of_month(lmn_day day)
@@ -102,7 +102,8 @@ enum lmn_rc rx_validate_new(const struct rx_item *it, const struct params *p, en
 			      "Antal uttag ska vara 1–100.");
 	if (it->withdrawals_remaining != it->withdrawals_allowed)
 		return refuse(why, RX_BAD_VALUE, err, "withdrawals_remaining", NULL,
-			      "En ny förskrivning har alla sina %d uttag kvar.", it->withdrawals_allowed);
+			      "En ny förskrivning har alla sina %d uttag kvar.",
+			      it->withdrawals_allowed);
 	if (it->quantity_per_withdrawal < 1)
 		return refuse(why, RX_BAD_VALUE, err, "quantity_per_withdrawal", NULL,
 			      "Mängd per uttag ska vara minst 1.");
@@ -158,13 +159,15 @@ enum lmn_rc rx_check_withdrawal(const struct rx_item *it, lmn_day day, int qty,
 			      "Förskrivningen är makulerad.");
 	case RX_EXPIRED:
 		date_format(it->last_valid, date);
-		return refuse(why, RX_EXPIRED_ITEM, err, "prescription_item_id", sec,
-			      "Förskrivningen gällde till och med %s; kontakta förskrivaren för en ny.",
-			      date);
+		return refuse(
+			why, RX_EXPIRED_ITEM, err, "prescription_item_id", sec,
+			"Förskrivningen gällde till och med %s; kontakta förskrivaren för en ny.",
+			date);
 	case RX_FULLY_WITHDRAWN:
-		return refuse(why, RX_NONE_LEFT, err, "prescription_item_id", sec,
-			      "Alla uttag på förskrivningen är gjorda; kontakta förskrivaren för en "
-			      "ny.");
+		return refuse(
+			why, RX_NONE_LEFT, err, "prescription_item_id", sec,
+			"Alla uttag på förskrivningen är gjorda; kontakta förskrivaren för en "
+			"ny.");
 	case RX_ACTIVE:
 		break;
 	}

@@ -18,26 +18,26 @@ const char *rx_status_name(enum rx_status s); /* active, cancelled, fully_withdr
 
 struct rx_item {
 	lmn_day prescribed_on;
-	lmn_day last_valid;          /* inclusive */
-	int withdrawals_allowed;     /* NoOfOrders, >= 1 */
+	lmn_day last_valid;	 /* inclusive */
+	int withdrawals_allowed; /* NoOfOrders, >= 1 */
 	int withdrawals_remaining;
 	int quantity_per_withdrawal; /* packages */
-	int period_days;             /* the period one withdrawal covers, e.g. 90 */
-	lmn_day next_earliest;       /* LMN_DAY_NONE before the first withdrawal */
+	int period_days;	     /* the period one withdrawal covers, e.g. 90 */
+	lmn_day next_earliest;	     /* LMN_DAY_NONE before the first withdrawal */
 	bool cancelled;
 };
 
 /* Why a withdrawal or a new item is refused; the codes are part of the HTTP API. */
 enum rx_refusal {
-	RX_OK,                /* "ok" */
+	RX_OK,		      /* "ok" */
 	RX_NOT_YET_VALID,     /* "prescription_not_yet_valid": day < prescribed_on */
 	RX_CANCELLED_ITEM,    /* "prescription_cancelled" */
 	RX_EXPIRED_ITEM,      /* "prescription_expired": day > last_valid */
-	RX_NONE_LEFT,         /* "no_withdrawals_left" */
-	RX_TOO_EARLY,         /* "withdrawal_too_early": day < next_earliest */
-	RX_QUANTITY,          /* "quantity_not_allowed": qty < 1 or > quantity_per_withdrawal */
+	RX_NONE_LEFT,	      /* "no_withdrawals_left" */
+	RX_TOO_EARLY,	      /* "withdrawal_too_early": day < next_earliest */
+	RX_QUANTITY,	      /* "quantity_not_allowed": qty < 1 or > quantity_per_withdrawal */
 	RX_VALIDITY_TOO_LONG, /* "validity_too_long": beyond prescription_max_validity_months */
-	RX_BAD_VALUE,         /* "invalid_input": a field of a new item is out of range */
+	RX_BAD_VALUE,	      /* "invalid_input": a field of a new item is out of range */
 };
 const char *rx_refusal_code(enum rx_refusal r); /* e.g. "withdrawal_too_early"; "?" if unknown */
 

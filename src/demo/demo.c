@@ -13,7 +13,7 @@
 extern const char demo_governance_sql[];
 
 #define NPATIENTS 120
-#define NPICKUP 60
+#define NPICKUP	  60
 
 struct gen {
 	struct db_conn *c;
@@ -50,8 +50,12 @@ static enum lmn_rc run(struct gen *g, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (int i = 1; fmt[i - 1]; i++) {
 		switch (fmt[i - 1]) {
-		case 't': db_bind_text(st, i, va_arg(ap, const char *)); break;
-		case 'i': db_bind_int(st, i, va_arg(ap, int64_t)); break;
+		case 't':
+			db_bind_text(st, i, va_arg(ap, const char *));
+			break;
+		case 'i':
+			db_bind_int(st, i, va_arg(ap, int64_t));
+			break;
 		default:
 			(void)va_arg(ap, const void *);
 			db_bind_null(st, i);
@@ -62,11 +66,11 @@ static enum lmn_rc run(struct gen *g, const char *sql, const char *fmt, ...)
 	return db_run(st, g->err);
 }
 
-#define TRY(x)                                 \
-	do {                                   \
-		enum lmn_rc rc_ = (x);         \
-		if (rc_ != LMN_OK)             \
-			return rc_;            \
+#define TRY(x)                         \
+	do {                           \
+		enum lmn_rc rc_ = (x); \
+		if (rc_ != LMN_OK)     \
+			return rc_;    \
 	} while (0)
 
 static const char *const municipalities[] = { "Borås", "Skövde", "Trollhättan", "Lerum",
@@ -80,8 +84,9 @@ static enum lmn_rc organisation(struct gen *g)
 	for (int i = 0; i < 4; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "%s kommun (demo)", municipalities[i]);
-		TRY(run(g, "INSERT INTO care_providers (id, name, kind, municipality) "
-			   "VALUES ($1, $2, 'municipality', $3)",
+		TRY(run(g,
+			"INSERT INTO care_providers (id, name, kind, municipality) "
+			"VALUES ($1, $2, 'municipality', $3)",
 			"itt", (int64_t)(2 + i), name, municipalities[i]));
 	}
 	static const struct {
@@ -96,8 +101,9 @@ static enum lmn_rc organisation(struct gen *g)
 		{ 6, 3, "Kommunal hälso- och sjukvård Skövde", "3001", "Skövde", "54131" },
 	};
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		TRY(run(g, "INSERT INTO units (id, care_provider_id, name, cost_centre, municipality, "
-			   "postal_code) VALUES ($1, $2, $3, $4, $5, $6)",
+		TRY(run(g,
+			"INSERT INTO units (id, care_provider_id, name, cost_centre, municipality, "
+			"postal_code) VALUES ($1, $2, $3, $4, $5, $6)",
 			"iitttt", (int64_t)units[i].id, (int64_t)units[i].provider, units[i].name,
 			units[i].cc, units[i].municipality, units[i].pc));
 	/* Fictional HSA-ids in the directory's form, for the 1177 contracts. */
@@ -107,9 +113,10 @@ static enum lmn_rc organisation(struct gen *g)
 
 static enum lmn_rc assortment(struct gen *g)
 {
-	static const char *const suppliers[] = { "Exempelleverantör Nord AB", "Demo Medical AB",
-						 "Påhittade Näring AB", "Fiktiva Hygien AB",
-						 "Testbolaget Vård AB", "Provleverantören AB" };
+	static const char *const suppliers[] = {
+		"Exempelleverantör Nord AB", "Demo Medical AB",	    "Påhittade Näring AB",
+		"Fiktiva Hygien AB",	     "Testbolaget Vård AB", "Provleverantören AB"
+	};
 	static const struct {
 		const char *area, *name, *unit;
 		int pack, price_min, price_max;
@@ -127,40 +134,46 @@ static enum lmn_rc assortment(struct gen *g)
 		{ "incontinence", "Tarmirrigation", "förp", 15, 50000, 150000 },
 		{ "incontinence", "Fixeringsbyxa", "förp", 5, 5000, 15000 },
 	};
-	static const char *const variants[] = { "neutral", "jordgubb", "vanilj", "choklad", "storlek S",
-						"storlek M", "storlek L", "storlek XL", "CH10", "CH12",
-						"CH14", "natt", "dag", "extra", "mini", "plus",
-						"barn", "kompakt", "original", "lätt", "mild",
-						"kaffe", "päron", "tropisk", "sensitiv" };
+	static const char *const variants[] = { "neutral",   "jordgubb",  "vanilj",    "choklad",
+						"storlek S", "storlek M", "storlek L", "storlek XL",
+						"CH10",	     "CH12",	  "CH14",      "natt",
+						"dag",	     "extra",	  "mini",      "plus",
+						"barn",	     "kompakt",	  "original",  "lätt",
+						"mild",	     "kaffe",	  "päron",     "tropisk",
+						"sensitiv" };
 	int id = 0;
 
 	for (size_t s = 0; s < sizeof(suppliers) / sizeof(suppliers[0]); s++)
-		TRY(run(g, "INSERT INTO suppliers (id, name) VALUES ($1, $2)", "it", (int64_t)(s + 1),
-			suppliers[s]));
+		TRY(run(g, "INSERT INTO suppliers (id, name) VALUES ($1, $2)", "it",
+			(int64_t)(s + 1), suppliers[s]));
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
 			char name[128], number[16];
 			bool special = chance(g, 6), stocked = !special;
 			bool acute = stocked && chance(g, 15);
-			int price = kinds[k].price_min +
-				    (int)rnd(g, (uint32_t)(kinds[k].price_max - kinds[k].price_min));
+			int price =
+				kinds[k].price_min +
+				(int)rnd(g, (uint32_t)(kinds[k].price_max - kinds[k].price_min));
 
 			id++;
 			snprintf(name, sizeof(name), "%s %s", kinds[k].name, variants[v]);
-			snprintf(number, sizeof(number), "%c%05d", kinds[k].area[0] == 'n' ? 'N' : 'I',
-				 100 + id);
-			TRY(run(g, "INSERT INTO articles (id, article_number, name, area, unit, "
-				   "package_size, supplier_id, stocked, acute_assortment, special) "
-				   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-				"ittttiiiii", (int64_t)id, number, name, kinds[k].area, kinds[k].unit,
-				(int64_t)kinds[k].pack, (int64_t)(1 + rnd(g, 6)), (int64_t)stocked,
-				(int64_t)acute, (int64_t)special));
+			snprintf(number, sizeof(number), "%c%05d",
+				 kinds[k].area[0] == 'n' ? 'N' : 'I', 100 + id);
+			TRY(run(g,
+				"INSERT INTO articles (id, article_number, name, area, unit, "
+				"package_size, supplier_id, stocked, acute_assortment, special) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+				"ittttiiiii", (int64_t)id, number, name, kinds[k].area,
+				kinds[k].unit, (int64_t)kinds[k].pack, (int64_t)(1 + rnd(g, 6)),
+				(int64_t)stocked, (int64_t)acute, (int64_t)special));
 			/* Example prices; a price change on the day the fee tables came (2026-01-30). */
-			TRY(run(g, "INSERT INTO article_prices (article_id, valid_from, price_ore) "
-				   "VALUES ($1, '2024-01-01', $2)",
+			TRY(run(g,
+				"INSERT INTO article_prices (article_id, valid_from, price_ore) "
+				"VALUES ($1, '2024-01-01', $2)",
 				"ii", (int64_t)id, (int64_t)(price / 100 * 100)));
-			TRY(run(g, "INSERT INTO article_prices (article_id, valid_from, price_ore) "
-				   "VALUES ($1, '2026-01-30', $2)",
+			TRY(run(g,
+				"INSERT INTO article_prices (article_id, valid_from, price_ore) "
+				"VALUES ($1, '2026-01-30', $2)",
 				"ii", (int64_t)id, (int64_t)(price * 104 / 100 / 100 * 100)));
 			g->n->articles++;
 		}
@@ -194,18 +207,22 @@ static enum lmn_rc assortment_more_areas(struct gen *g)
 		int64_t id = MORE_ARTICLES_FIRST_ID + (int64_t)i;
 		int price = more_articles[i].price;
 
-		TRY(run(g, "INSERT INTO articles (id, article_number, name, area, unit, package_size, "
-			   "supplier_id, stocked, acute_assortment, special) "
-			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+		TRY(run(g,
+			"INSERT INTO articles (id, article_number, name, area, unit, package_size, "
+			"supplier_id, stocked, acute_assortment, special) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
 			"ittttiiiii", id, more_articles[i].number, more_articles[i].name,
-			more_articles[i].area, more_articles[i].unit, (int64_t)more_articles[i].pack,
-			(int64_t)more_articles[i].supplier, (int64_t)more_articles[i].stocked,
-			(int64_t)more_articles[i].acute, (int64_t)!more_articles[i].stocked));
-		TRY(run(g, "INSERT INTO article_prices (article_id, valid_from, price_ore) "
-			   "VALUES ($1, '2024-01-01', $2)",
+			more_articles[i].area, more_articles[i].unit,
+			(int64_t)more_articles[i].pack, (int64_t)more_articles[i].supplier,
+			(int64_t)more_articles[i].stocked, (int64_t)more_articles[i].acute,
+			(int64_t)!more_articles[i].stocked));
+		TRY(run(g,
+			"INSERT INTO article_prices (article_id, valid_from, price_ore) "
+			"VALUES ($1, '2024-01-01', $2)",
 			"ii", id, (int64_t)price));
-		TRY(run(g, "INSERT INTO article_prices (article_id, valid_from, price_ore) "
-			   "VALUES ($1, '2026-01-30', $2)",
+		TRY(run(g,
+			"INSERT INTO article_prices (article_id, valid_from, price_ore) "
+			"VALUES ($1, '2026-01-30', $2)",
 			"ii", id, (int64_t)(price * 104 / 100 / 100 * 100)));
 		g->n->articles++;
 	}
@@ -231,12 +248,14 @@ static void personnummer(int y, int m, int d, int serial, char out[13])
 
 static enum lmn_rc patients(struct gen *g)
 {
-	static const char *const given[] = { "Anna", "Karin", "Maria", "Eva", "Ingrid", "Birgitta",
-					     "Lars", "Karl", "Erik", "Per", "Nils", "Sven", "Ella",
-					     "Oskar", "Saga", "Elsa", "Arvid", "Gunnel", "Rut", "Tage" };
-	static const char *const family[] = { "Exempelsson", "Demostedt", "Provander", "Testberg",
-					      "Påhittström", "Fiktivsdotter", "Låtsasson", "Övningsdal",
-					      "Modellgren", "Mönstermark" };
+	static const char *const given[] = { "Anna",	 "Karin", "Maria",  "Eva",   "Ingrid",
+					     "Birgitta", "Lars",  "Karl",   "Erik",  "Per",
+					     "Nils",	 "Sven",  "Ella",   "Oskar", "Saga",
+					     "Elsa",	 "Arvid", "Gunnel", "Rut",   "Tage" };
+	static const char *const family[] = { "Exempelsson", "Demostedt",   "Provander",
+					      "Testberg",    "Påhittström", "Fiktivsdotter",
+					      "Låtsasson",   "Övningsdal",  "Modellgren",
+					      "Mönstermark" };
 	static const char *const streets[] = { "Exempelgatan", "Demovägen", "Provstigen",
 					       "Testgränd", "Låtsasallén" };
 
@@ -247,15 +266,17 @@ static enum lmn_rc patients(struct gen *g)
 		bool housing = mi < 2 && chance(g, 45);
 
 		personnummer(y, m, d, 200 + i * 7, number);
-		snprintf(address, sizeof(address), "%s %d", streets[rnd(g, 5)], 1 + (int)rnd(g, 80));
+		snprintf(address, sizeof(address), "%s %d", streets[rnd(g, 5)],
+			 1 + (int)rnd(g, 80));
 		snprintf(pc, sizeof(pc), "%s%02d", postal_prefix[mi], (int)rnd(g, 40));
 		snprintf(city, sizeof(city), "%s", municipalities[mi]);
 		snprintf(phone, sizeof(phone), "070-%03d %02d %02d", (int)rnd(g, 1000),
 			 (int)rnd(g, 100), (int)rnd(g, 100));
-		TRY(run(g, "INSERT INTO patients (id, id_number, id_kind, given_name, family_name, "
-			   "address, postal_code, city, phone, municipality, protected_identity, "
-			   "municipal_housing, rural_route, created_at) VALUES ($1, $2, "
-			   "'personnummer', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '2024-01-01T08:00:00+01:00')",
+		TRY(run(g,
+			"INSERT INTO patients (id, id_number, id_kind, given_name, family_name, "
+			"address, postal_code, city, phone, municipality, protected_identity, "
+			"municipal_housing, rural_route, created_at) VALUES ($1, $2, "
+			"'personnummer', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '2024-01-01T08:00:00+01:00')",
 			"ittttttttiii", (int64_t)i, number, given[i == 1 ? 0 : rnd(g, 20)],
 			family[i == 1 ? 0 : rnd(g, 10)], address, pc, city, phone, city,
 			(int64_t)(i > 2 && chance(g, 4)), (int64_t)housing, (int64_t)chance(g, 8)));
@@ -274,15 +295,17 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 	} u[] = {
 		{ "patient", "Anna Exempelsson", "patient", 1, 0, NULL, 0 },
 		{ "ombud", "Ombud för patient 2 (anhörig)", "patient", 2, 0, NULL, 0 },
-		{ "forskrivare", "Sara Förskrivardemo, distriktssköterska", "prescriber", 0, 1, NULL, 0 },
+		{ "forskrivare", "Sara Förskrivardemo, distriktssköterska", "prescriber", 0, 1,
+		  NULL, 0 },
 		{ "dietist", "David Dietistdemo, dietist", "prescriber", 0, 3, NULL, 0 },
-		{ "kommunforskrivare", "Kim Kommundemo, sjuksköterska", "municipal_prescriber", 0, 5,
-		  "Borås", 0 },
+		{ "kommunforskrivare", "Kim Kommundemo, sjuksköterska", "municipal_prescriber", 0,
+		  5, "Borås", 0 },
 		{ "kommunbestallare", "Maja Beställardemo", "municipal_orderer", 0, 0, "Borås", 0 },
 		{ "kundtjanst", "Kalle Kundtjänstdemo", "customer_service", 0, 0, NULL, 0 },
 		{ "distributor", "Lagret Demo", "distributor", 0, 0, NULL, 0 },
 		{ "admin", "Förvaltningen Demo", "admin", 0, 0, NULL, 0 },
-		{ "sekreterare", "Anna Alfredsdotter, Samverkansfunktionen", "secretary", 0, 0, NULL, 13 },
+		{ "sekreterare", "Anna Alfredsdotter, Samverkansfunktionen", "secretary", 0, 0,
+		  NULL, 13 },
 		{ "ledamot", "Kristin Lundgren, VästKom", "member", 0, 0, NULL, 10 },
 	};
 	char hash[crypto_pwhash_STRBYTES];
@@ -293,18 +316,22 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 		if (crypto_pwhash_str(hash, DEMO_PASSWORD, strlen(DEMO_PASSWORD),
 				      crypto_pwhash_OPSLIMIT_INTERACTIVE,
 				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-			return lmn_err_set(g->err, LMN_ENOMEM, NULL, NULL, "password hashing failed");
-		TRY(run(g, "INSERT INTO users (id, username, display_name, role, patient_id, unit_id, "
-			   "municipality, password_hash, created_at, person_id) VALUES ($1, $2, $3, $4, "
-			   "nullif($5, 0), nullif($6, 0), $7, $8, '2024-01-01T08:00:00+01:00', "
-			   "nullif($9, 0))",
+			return lmn_err_set(g->err, LMN_ENOMEM, NULL, NULL,
+					   "password hashing failed");
+		TRY(run(g,
+			"INSERT INTO users (id, username, display_name, role, patient_id, unit_id, "
+			"municipality, password_hash, created_at, person_id) VALUES ($1, $2, $3, $4, "
+			"nullif($5, 0), nullif($6, 0), $7, $8, '2024-01-01T08:00:00+01:00', "
+			"nullif($9, 0))",
 			"itttiitti", (int64_t)(i + 1), u[i].username, u[i].name, u[i].role,
 			(int64_t)u[i].patient, (int64_t)u[i].unit, u[i].municipality, hash,
 			(int64_t)u[i].person));
 		g->n->users++;
 	}
-	TRY(run(g, "UPDATE users SET hsa_id = 'SE2321000131-P' || printf('%012d', id) "
-		   "WHERE role IN ('prescriber', 'municipal_prescriber')", ""));
+	TRY(run(g,
+		"UPDATE users SET hsa_id = 'SE2321000131-P' || printf('%012d', id) "
+		"WHERE role IN ('prescriber', 'municipal_prescriber')",
+		""));
 	/* The delegate orders for patient 2 (a parent for a child, say). */
 	TRY(run(g, "INSERT INTO delegates (user_id, patient_id) VALUES (2, 2)", ""));
 	return LMN_OK;
@@ -325,8 +352,9 @@ static enum lmn_rc pickup_points(struct gen *g)
 		snprintf(name, sizeof(name), "%s %s %d", shops[i % 3], municipalities[mi], i);
 		snprintf(pc, sizeof(pc), "%s%02d", postal_prefix[mi], (int)rnd(g, 40));
 		snprintf(address, sizeof(address), "Butiksgatan %d", i);
-		TRY(run(g, "INSERT INTO pickup_points (code, name, provider, address, postal_code, city, "
-			   "provider_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		TRY(run(g,
+			"INSERT INTO pickup_points (code, name, provider, address, postal_code, city, "
+			"provider_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 			"ttttttt", code, name, providers[i % 3], address, pc, municipalities[mi],
 			codes[i % 3]));
 	}
@@ -390,20 +418,23 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, bool housing, i
 		date_format(d.contact_from, contact);
 	if (next_earliest != LMN_DAY_NONE)
 		date_format(next_earliest, prev);
-	rc = run(g, "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		    "entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		    "delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		    "delivery_phone) SELECT $1, 'normal', $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, "
-		    "'home', address, postal_code, city, phone FROM patients WHERE id = $1",
+	rc = run(g,
+		 "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
+		 "entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
+		 "delivery_method, delivery_address, delivery_postal_code, delivery_city, "
+		 "delivery_phone) SELECT $1, 'normal', $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, "
+		 "'home', address, postal_code, city, phone FROM patients WHERE id = $1",
 		 "ittttttttt", patient, channel, requested, entered,
-		 strcmp(entered, "customer_service") == 0 ? "Patienten ringde" : NULL, received, days,
-		 due, d.contact_from != LMN_DAY_NONE ? contact : NULL, rules.data ? rules.data : "");
+		 strcmp(entered, "customer_service") == 0 ? "Patienten ringde" : NULL, received,
+		 days, due, d.contact_from != LMN_DAY_NONE ? contact : NULL,
+		 rules.data ? rules.data : "");
 	buf_release(&rules);
 	if (rc != LMN_OK)
 		return rc;
 	order = db_last_id(g->c);
-	TRY(run(g, "INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
-		   "prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
+	TRY(run(g,
+		"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
+		"prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
 		"iiiit", order, article, item, (int64_t)qty,
 		next_earliest != LMN_DAY_NONE ? prev : NULL));
 	line = db_last_id(g->c);
@@ -427,26 +458,34 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, bool housing, i
 			ship_day = deliver_day;
 		clock_format(ship_day, 7 * 3600, shipped_at);
 		clock_format(deliver_day, dsec, delivered_at);
-		TRY(run(g, "INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, "
-			   "delivery_deviation, outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			"ititttt", order, shipped_at, (int64_t)backorder, returned ? NULL : delivered_at,
+		TRY(run(g,
+			"INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, "
+			"delivery_deviation, outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			"ititttt", order, shipped_at, (int64_t)backorder,
+			returned ? NULL : delivered_at,
 			dsec >= 19 * 3600 ? "levererad utanför 08:00–19:00" : NULL,
 			returned ? (chance(g, 50) ? "returned" : "not_collected") : "delivered",
 			delivered_at));
 		shipment = db_last_id(g->c);
-		TRY(run(g, "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-			   "VALUES ($1, $2, $3, $4)",
-			"iiii", shipment, line, (int64_t)(backorder ? qty / 2 : qty), (int64_t)backorder));
-		TRY(run(g, "UPDATE order_lines SET shipped_quantity = $2, backordered = $3 WHERE id = $1",
+		TRY(run(g,
+			"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
+			"VALUES ($1, $2, $3, $4)",
+			"iiii", shipment, line, (int64_t)(backorder ? qty / 2 : qty),
+			(int64_t)backorder));
+		TRY(run(g,
+			"UPDATE order_lines SET shipped_quantity = $2, backordered = $3 WHERE id = $1",
 			"iii", line, (int64_t)(backorder ? qty / 2 : qty), (int64_t)backorder));
 		TRY(run(g, "UPDATE orders SET status = $2 WHERE id = $1", "it", order,
-			returned ? "returned" : backorder ? "partially_delivered" : "delivered"));
+			returned    ? "returned"
+			: backorder ? "partially_delivered"
+				    : "delivered"));
 		/* Late beyond working day 5: the contact case customer service worked. */
 		if (d.contact_from != LMN_DAY_NONE && deliver_day >= d.contact_from) {
 			char called[32];
 			clock_format(d.contact_from, 10 * 3600, called);
-			TRY(run(g, "INSERT INTO contact_cases (order_id, opened_on, closed_at, called_at, "
-				   "called_by, outcome) VALUES ($1, $2, $3, $3, 7, 'reached')",
+			TRY(run(g,
+				"INSERT INTO contact_cases (order_id, opened_on, closed_at, called_at, "
+				"called_by, outcome) VALUES ($1, $2, $3, $3, 7, 'reached')",
 				"itt", order, contact, called));
 		}
 	}
@@ -480,9 +519,13 @@ static enum lmn_rc prescriptions(struct gen *g)
 			date_format(on, ons);
 			date_format(last, lasts);
 			clock_format(on, 10 * 3600, created);
-			TRY(run(g, "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
-				   "prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-				"iiitt", (int64_t)p, (int64_t)(housing ? 5 : unit == 3 ? 4 : 3),
+			TRY(run(g,
+				"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
+				"prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
+				"iiitt", (int64_t)p,
+				(int64_t)(housing     ? 5
+					  : unit == 3 ? 4
+						      : 3),
 				(int64_t)unit, ons, created));
 			rx = db_last_id(g->c);
 			g->n->prescriptions++;
@@ -494,24 +537,26 @@ static enum lmn_rc prescriptions(struct gen *g)
 				bool special = false;
 				lmn_day next = LMN_DAY_NONE, day;
 
-				TRY(db_prepare(g->c, "SELECT special FROM articles WHERE id = $1", &st,
-					       g->err));
+				TRY(db_prepare(g->c, "SELECT special FROM articles WHERE id = $1",
+					       &st, g->err));
 				db_bind_int(st, 1, article);
 				TRY(db_step(st, &row, g->err));
 				special = row && db_col_int(st, 0);
 				db_done(st);
-				TRY(run(g, "INSERT INTO prescription_items (prescription_id, article_id, "
-					   "withdrawals_allowed, withdrawals_remaining, "
-					   "quantity_per_withdrawal, period_days, last_valid) "
-					   "VALUES ($1, $2, $3, $3, $4, $5, $6)",
+				TRY(run(g,
+					"INSERT INTO prescription_items (prescription_id, article_id, "
+					"withdrawals_allowed, withdrawals_remaining, "
+					"quantity_per_withdrawal, period_days, last_valid) "
+					"VALUES ($1, $2, $3, $3, $4, $5, $6)",
 					"iiiiit", rx, article, (int64_t)allowed, (int64_t)qty,
 					(int64_t)period, lasts));
 				item_id = db_last_id(g->c);
 				/* The demo logins' own current prescriptions are orderable today. */
-				for (day = on + (lmn_day)rnd(g, 5);
-				     day <= last && day < g->today && remaining > 0 && !(p <= 2 && era == 2);) {
-					TRY(history_order(g, p, housing, item_id, article, qty, day, next,
-							  special));
+				for (day = on + (lmn_day)rnd(g, 5); day <= last && day < g->today &&
+								    remaining > 0 &&
+								    !(p <= 2 && era == 2);) {
+					TRY(history_order(g, p, housing, item_id, article, qty, day,
+							  next, special));
 					remaining--;
 					next = day + period * 3 / 4;
 					day = next + (lmn_day)rnd(g, 12);
@@ -519,8 +564,9 @@ static enum lmn_rc prescriptions(struct gen *g)
 				if (remaining != allowed) {
 					char nexts[11];
 					date_format(next, nexts);
-					TRY(run(g, "UPDATE prescription_items SET withdrawals_remaining = $2, "
-						   "next_earliest = $3 WHERE id = $1",
+					TRY(run(g,
+						"UPDATE prescription_items SET withdrawals_remaining = $2, "
+						"next_earliest = $3 WHERE id = $1",
 						"iit", item_id, (int64_t)remaining, nexts));
 				}
 			}
@@ -546,11 +592,13 @@ static enum lmn_rc prescriptions_more_areas(struct gen *g)
 		int64_t rx = 0, article = 0;
 		char last[11] = "";
 
-		TRY(db_prepare(g->c, "SELECT p.id, (SELECT max(i.last_valid) FROM prescription_items i "
-				     "WHERE i.prescription_id = p.id), (SELECT a.id FROM articles a "
-				     "WHERE a.article_number = $2) FROM prescriptions p "
-				     "WHERE p.patient_id = $1 ORDER BY p.prescribed_on DESC, p.id DESC LIMIT 1",
-			       &st, g->err));
+		TRY(db_prepare(
+			g->c,
+			"SELECT p.id, (SELECT max(i.last_valid) FROM prescription_items i "
+			"WHERE i.prescription_id = p.id), (SELECT a.id FROM articles a "
+			"WHERE a.article_number = $2) FROM prescriptions p "
+			"WHERE p.patient_id = $1 ORDER BY p.prescribed_on DESC, p.id DESC LIMIT 1",
+			&st, g->err));
 		db_bind_int(st, 1, items[i].patient);
 		db_bind_text(st, 2, items[i].number);
 		TRY(db_step(st, &row, g->err));
@@ -561,15 +609,17 @@ static enum lmn_rc prescriptions_more_areas(struct gen *g)
 		}
 		db_done(st);
 		if (!rx || !article || !last[0])
-			return lmn_err_set(g->err, LMN_ENOTFOUND, NULL, NULL,
-					   "demo: no current prescription or article for patient %d",
-					   items[i].patient);
+			return lmn_err_set(
+				g->err, LMN_ENOTFOUND, NULL, NULL,
+				"demo: no current prescription or article for patient %d",
+				items[i].patient);
 		int64_t allowed = 365 / items[i].period + 1;
-		TRY(run(g, "INSERT INTO prescription_items (prescription_id, article_id, "
-			   "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-			   "period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-			"iiiiit", rx, article, allowed, (int64_t)items[i].qty, (int64_t)items[i].period,
-			last));
+		TRY(run(g,
+			"INSERT INTO prescription_items (prescription_id, article_id, "
+			"withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+			"period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
+			"iiiiit", rx, article, allowed, (int64_t)items[i].qty,
+			(int64_t)items[i].period, last));
 	}
 	return LMN_OK;
 }
@@ -582,17 +632,18 @@ static enum lmn_rc fees(struct gen *g)
 		const char *kind, *from;
 		int64_t ore;
 	} rows[] = {
-		{ "delivery", "2024-01-01", 4900 },      { "acute_delivery", "2024-01-01", 14900 },
-		{ "order_line", "2024-01-01", 250 },     { "return", "2024-01-01", 7500 },
-		{ "delivery", "2026-01-30", 5200 },      { "acute_delivery", "2026-01-30", 15900 },
-		{ "order_line", "2026-01-30", 300 },     { "return", "2026-01-30", 8000 },
+		{ "delivery", "2024-01-01", 4900 },  { "acute_delivery", "2024-01-01", 14900 },
+		{ "order_line", "2024-01-01", 250 }, { "return", "2024-01-01", 7500 },
+		{ "delivery", "2026-01-30", 5200 },  { "acute_delivery", "2026-01-30", 15900 },
+		{ "order_line", "2026-01-30", 300 }, { "return", "2026-01-30", 8000 },
 	};
 	char now[32];
 
 	clock_format(g->today, 8 * 3600, now);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		TRY(run(g, "INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
-			   "VALUES ($1, $2, $3, 1, $4, $5)",
+		TRY(run(g,
+			"INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
+			"VALUES ($1, $2, $3, 1, $4, $5)",
 			"ttitt", rows[i].kind, rows[i].from, rows[i].ore,
 			"Exempelbelopp i demodata, inte regionens avgifter", now));
 	return LMN_OK;
@@ -612,14 +663,16 @@ static enum lmn_rc calls(struct gen *g)
 		n = 40 + (int)rnd(g, 40);
 		for (int i = 0; i < n; i++) {
 			int32_t q = 8 * 3600 + (int32_t)rnd(g, 8 * 3600);
-			int32_t wait = chance(g, 80) ? (int32_t)rnd(g, 180) : 120 + (int32_t)rnd(g, 600);
+			int32_t wait =
+				chance(g, 80) ? (int32_t)rnd(g, 180) : 120 + (int32_t)rnd(g, 600);
 			char queued[32], end[32];
 			bool abandoned = chance(g, 6);
 
 			clock_format(day, q, queued);
 			clock_format(day, q + wait, end);
-			TRY(run(g, "INSERT INTO calls (queued_at, answered_at, abandoned_at, topic, "
-				   "agent_id) VALUES ($1, $2, $3, $4, $5)",
+			TRY(run(g,
+				"INSERT INTO calls (queued_at, answered_at, abandoned_at, topic, "
+				"agent_id) VALUES ($1, $2, $3, $4, $5)",
 				"ttttn", queued, abandoned ? NULL : end, abandoned ? end : NULL,
 				topics[rnd(g, 5)], NULL));
 			g->n->calls++;
@@ -631,8 +684,9 @@ static enum lmn_rc calls(struct gen *g)
 enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE *progress,
 		      struct demo_counts *counts, struct lmn_err *err)
 {
-	struct gen g = { .p = p, .today = today, .rng = 0x2026112220261231ull, .err = err,
-			 .n = counts };
+	struct gen g = {
+		.p = p, .today = today, .rng = 0x2026112220261231ull, .err = err, .n = counts
+	};
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
@@ -653,11 +707,11 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 					 "into an empty database");
 		db_done(st);
 	}
-#define STEP(what, call)                                       \
-	if (rc == LMN_OK) {                                    \
-		if (progress)                                  \
-			fprintf(progress, "  %s …\n", what);   \
-		rc = call;                                     \
+#define STEP(what, call)                                     \
+	if (rc == LMN_OK) {                                  \
+		if (progress)                                \
+			fprintf(progress, "  %s …\n", what); \
+		rc = call;                                   \
 	}
 	STEP("vårdgivare och enheter", organisation(&g));
 	STEP("sortiment", assortment(&g));

@@ -35,20 +35,23 @@ bool compliance_alternation(const int *chair, const int *vice, int nyears, const
 		return false;
 	}
 	if (vice[y] < 0 || vice[y] == chair[y]) {
-		snprintf(why, n, "Ordförande och vice ordförande ska komma från olika parter (%s och %s).",
+		snprintf(why, n,
+			 "Ordförande och vice ordförande ska komma från olika parter (%s och %s).",
 			 name(party, chair[y]), name(party, vice[y]));
 		return false;
 	}
 	while (y - run >= 0 && chair[y - run] == chair[y])
 		run++;
 	if (run > 2) {
-		snprintf(why, n, "%s har haft ordförandeskapet %d år i följd; det ska växla vartannat år.",
+		snprintf(why, n,
+			 "%s har haft ordförandeskapet %d år i följd; det ska växla vartannat år.",
 			 name(party, chair[y]), run);
 		return false;
 	}
 	/* A new chair after a period of a single year means the previous period was cut short. */
 	if (run == 1 && y >= 2 && chair[y - 1] >= 0 && chair[y - 2] != chair[y - 1]) {
-		snprintf(why, n, "%s hade ordförandeskapet bara ett år; det ska växla vartannat år.",
+		snprintf(why, n,
+			 "%s hade ordförandeskapet bara ett år; det ska växla vartannat år.",
 			 name(party, chair[y - 1]));
 		return false;
 	}

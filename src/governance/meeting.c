@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "political", "council", "preparation", "forum",
-					  "coordination", NULL };
+static const char *const kind_names[] = { "political", "council",      "preparation",
+					  "forum",     "coordination", NULL };
 static const char *const type_names[] = { "decision", "information", "without_presentation",
 					  "procedural", NULL };
-static const char *const outcome_names[] = { "decided", "remitted", "struck", "deferred", "noted",
-					     "proposed", NULL };
-static const char *const matter_names[] = { "assortment", "handbook", "handbook_editorial",
-					    "service_steps", "it_adaptation", "other", NULL };
+static const char *const outcome_names[] = { "decided", "remitted", "struck", "deferred",
+					     "noted",	"proposed", NULL };
+static const char *const matter_names[] = {
+	"assortment", "handbook", "handbook_editorial", "service_steps", "it_adaptation",
+	"other",      NULL
+};
 
 static const char *const stance_names[] = { "endorse", "abstain", "object", NULL };
 
@@ -24,10 +26,22 @@ static int parse(const char *const *names, const char *s)
 	return -1;
 }
 
-int body_kind_parse(const char *s) { return parse(kind_names, s); }
-int item_type_parse(const char *s) { return parse(type_names, s); }
-int item_outcome_parse(const char *s) { return parse(outcome_names, s); }
-int item_matter_parse(const char *s) { return parse(matter_names, s); }
+int body_kind_parse(const char *s)
+{
+	return parse(kind_names, s);
+}
+int item_type_parse(const char *s)
+{
+	return parse(type_names, s);
+}
+int item_outcome_parse(const char *s)
+{
+	return parse(outcome_names, s);
+}
+int item_matter_parse(const char *s)
+{
+	return parse(matter_names, s);
+}
 
 int written_stance_parse(const char *s)
 {
@@ -185,7 +199,9 @@ int gov_meeting_took_part(const struct gov_meeting *m, size_t item, int64_t pers
 		if (p->stance == STANCE_ABSTAIN)
 			return 0;
 		/* Only participation given before the meeting starts counts (GOVERNANCE.md). */
-		return !*p->given_at || !m->starts_at || strncmp(p->given_at, m->starts_at, 16) < 0 ? 2 : 0;
+		return !*p->given_at || !m->starts_at || strncmp(p->given_at, m->starts_at, 16) < 0
+			       ? 2
+			       : 0;
 	}
 	return 0;
 }
@@ -248,9 +264,10 @@ static bool within_mandate(const struct gov_meeting *m, const struct gov_item *i
 	case MATTER_HANDBOOK:
 		/* The handbook mandate covers editorial changes only ("redaktionella ändringar"); a
 		 * substantive new instruction (like 2024-10-24 item 3b) goes to the council. */
-		snprintf(why, n, "Ärendet är en ändring i sak i handboken; %s får bara besluta om "
-				 "redaktionella ändringar i handboken. Det blir ett förslag till %s "
-				 "(utfall: förslag till rådet).",
+		snprintf(why, n,
+			 "Ärendet är en ändring i sak i handboken; %s får bara besluta om "
+			 "redaktionella ändringar i handboken. Det blir ett förslag till %s "
+			 "(utfall: förslag till rådet).",
 			 m->body_name, *m->parent_name ? m->parent_name : "rådet");
 		return false;
 	case MATTER_IT_ADAPTATION:
@@ -258,23 +275,26 @@ static bool within_mandate(const struct gov_meeting *m, const struct gov_item *i
 			return true;
 		kr(m->mandate_limit_ore, limit);
 		if (it->cost_ore < 0) {
-			snprintf(why, n, "Kostnaden för IT-anpassningen saknas; %s får besluta om "
-					 "IT-anpassningar upp till %s. Ange kostnaden eller lämna "
-					 "ärendet som förslag till %s.",
+			snprintf(why, n,
+				 "Kostnaden för IT-anpassningen saknas; %s får besluta om "
+				 "IT-anpassningar upp till %s. Ange kostnaden eller lämna "
+				 "ärendet som förslag till %s.",
 				 m->body_name, limit, *m->parent_name ? m->parent_name : "rådet");
 			return false;
 		}
 		if (it->cost_ore <= m->mandate_limit_ore)
 			return true;
 		kr(it->cost_ore, cost);
-		snprintf(why, n, "IT-anpassningen kostar %s, över gränsen %s för %s mandat. Ärendet "
-				 "blir ett förslag till %s (utfall: förslag till rådet).",
+		snprintf(why, n,
+			 "IT-anpassningen kostar %s, över gränsen %s för %s mandat. Ärendet "
+			 "blir ett förslag till %s (utfall: förslag till rådet).",
 			 cost, limit, m->body_name, *m->parent_name ? m->parent_name : "rådet");
 		return false;
 	default:
-		snprintf(why, n, "Ärendet ligger utanför %s mandat (sortiment, redaktionella "
-				 "ändringar i handboken, hur servicesteg utförs och IT-anpassningar). "
-				 "Det blir ett förslag till %s (utfall: förslag till rådet).",
+		snprintf(why, n,
+			 "Ärendet ligger utanför %s mandat (sortiment, redaktionella "
+			 "ändringar i handboken, hur servicesteg utförs och IT-anpassningar). "
+			 "Det blir ett förslag till %s (utfall: förslag till rådet).",
 			 m->body_name, *m->parent_name ? m->parent_name : "rådet");
 		return false;
 	}
@@ -320,8 +340,9 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 	case ITEM_WITHOUT_PRESENTATION:
 		if (o != OUTCOME_NOTED) {
 			*rule = "D:utfall";
-			snprintf(why, why_size, "Punkt %s är ett informationsärende och kan bara "
-						"avslutas med noterat (tackar för informationen).",
+			snprintf(why, why_size,
+				 "Punkt %s är ett informationsärende och kan bara "
+				 "avslutas med noterat (tackar för informationen).",
 				 it->number);
 			return false;
 		}
@@ -329,8 +350,9 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 	case ITEM_PROCEDURAL:
 		if (o != OUTCOME_NOTED && o != OUTCOME_DECIDED) {
 			*rule = "D:utfall";
-			snprintf(why, why_size, "Punkt %s är en formalia och avslutas med beslutat "
-						"eller noterat.",
+			snprintf(why, why_size,
+				 "Punkt %s är en formalia och avslutas med beslutat "
+				 "eller noterat.",
 				 it->number);
 			return false;
 		}
@@ -338,8 +360,9 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 	case ITEM_DECISION:
 		if (o == OUTCOME_NOTED) {
 			*rule = "D:utfall";
-			snprintf(why, why_size, "Punkt %s är ett beslutsärende: det avslutas med "
-						"beslutat, återremitterat, avfört eller bordlagt.",
+			snprintf(why, why_size,
+				 "Punkt %s är ett beslutsärende: det avslutas med "
+				 "beslutat, återremitterat, avfört eller bordlagt.",
 				 it->number);
 			return false;
 		}
@@ -348,8 +371,9 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 	if (o == OUTCOME_PROPOSED) {
 		if (m->kind != BODY_PREPARATION) {
 			*rule = "D:mandat";
-			snprintf(why, why_size, "Bara en beredningsgrupp lämnar ärenden som förslag "
-						"till rådet.");
+			snprintf(why, why_size,
+				 "Bara en beredningsgrupp lämnar ärenden som förslag "
+				 "till rådet.");
 			return false;
 		}
 		return true;
@@ -376,9 +400,10 @@ bool gov_meeting_outcome_allowed(const struct gov_meeting *m, size_t item, enum 
 	const struct gov_part *obj = m->objection_blocks ? objection(m, item) : NULL;
 	if (obj) {
 		const struct gov_person *who = gov_meeting_person(m, obj->person_id);
-		snprintf(why, why_size, "Punkt %s kan inte beslutas: %s har invänt skriftligt före "
-					"mötet, och alla beslut fattas i enighet. Ärendet återremitteras "
-					"eller avförs, eller bordläggs till ett senare möte.",
+		snprintf(why, why_size,
+			 "Punkt %s kan inte beslutas: %s har invänt skriftligt före "
+			 "mötet, och alla beslut fattas i enighet. Ärendet återremitteras "
+			 "eller avförs, eller bordläggs till ett senare möte.",
 			 it->number, who ? who->name : "en ledamot");
 		*rule = "D:enighet";
 		return false;

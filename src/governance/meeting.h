@@ -27,10 +27,17 @@ enum item_outcome {
 /* The stance of written participation before the meeting. An abstention is not taking part in
  * the decision (it does not count toward quorum); an objection is, and breaks unanimity. */
 enum written_stance { STANCE_ENDORSE, STANCE_ABSTAIN, STANCE_OBJECT, STANCE__COUNT };
-enum item_matter { MATTER_ASSORTMENT, MATTER_HANDBOOK, MATTER_HANDBOOK_EDITORIAL, MATTER_SERVICE_STEPS,
-		   MATTER_IT_ADAPTATION, MATTER_OTHER, MATTER__COUNT };
+enum item_matter {
+	MATTER_ASSORTMENT,
+	MATTER_HANDBOOK,
+	MATTER_HANDBOOK_EDITORIAL,
+	MATTER_SERVICE_STEPS,
+	MATTER_IT_ADAPTATION,
+	MATTER_OTHER,
+	MATTER__COUNT
+};
 
-int body_kind_parse(const char *s);     /* -1 when unknown */
+int body_kind_parse(const char *s); /* -1 when unknown */
 int item_type_parse(const char *s);
 int item_outcome_parse(const char *s);
 int item_matter_parse(const char *s);
@@ -42,9 +49,9 @@ const char *item_matter_name(enum item_matter m);
 
 struct gov_seat {
 	int64_t id;
-	int party;        /* index into gov_meeting.parties, -1: no party (secretary, supplier …) */
+	int party; /* index into gov_meeting.parties, -1: no party (secretary, supplier …) */
 	enum seat_role role;
-	char *title;      /* what the seat represents: "Sjukhus" */
+	char *title;	   /* what the seat represents: "Sjukhus" */
 	int64_t person_id; /* 0: vacant on the meeting's day */
 };
 
@@ -55,7 +62,7 @@ struct gov_person {
 
 struct gov_item {
 	int64_t id;
-	char number[8];  /* "3a" */
+	char number[8]; /* "3a" */
 	enum item_type type;
 	enum item_matter matter;
 	int64_t cost_ore; /* -1: not given */
@@ -64,10 +71,11 @@ struct gov_item {
 };
 
 struct gov_part {
-	size_t item;      /* index into items */
+	size_t item; /* index into items */
 	int64_t person_id;
-	bool written;     /* took part in writing (e-mail) */
-	char given_at[17]; /* written: when it was given ("2024-10-23T16:00"); "" when not recorded */
+	bool written; /* took part in writing (e-mail) */
+	char given_at
+		[17]; /* written: when it was given ("2024-10-23T16:00"); "" when not recorded */
 	enum written_stance stance; /* written: endorse, abstain or object */
 };
 
@@ -82,11 +90,11 @@ struct gov_meeting {
 	char *body_code, *body_name;
 	enum body_kind kind;
 	struct quorum_rule quorum; /* the body's quorum rule */
-	bool objection_blocks;     /* a written objection blocks a decision (the body's rule) */
-	int notice_days;           /* the body's notice time in days, 0: none of its own */
+	bool objection_blocks;	   /* a written objection blocks a decision (the body's rule) */
+	int notice_days;	   /* the body's notice time in days, 0: none of its own */
 	int64_t mandate_limit_ore; /* -1: no limit configured */
 	const char *mandate_ref;   /* the rule version of the limit ("D@2018-05-01"), or NULL */
-	char *parent_name;         /* who proposals go to; "" when none */
+	char *parent_name;	   /* who proposals go to; "" when none */
 	char *starts_at, *ends_at, *form, *place, *notice_sent_on;
 	int nparties;
 	char party_code[QUORUM_MAX_PARTIES][8];
@@ -136,13 +144,13 @@ bool gov_meeting_outcome_offered(const struct gov_meeting *m, size_t item, enum 
 /* The minutes in the structure of the 2024-10-24 minutes, as a list of blocks that the HTML and
  * the PDF writers lay out the same way. */
 enum minutes_block_kind {
-	MB_TITLE,     /* a: "Mötesanteckning Ledningsrådet för hjälpmedel" */
-	MB_FIELD,     /* a: label ("Tid"), b: value */
-	MB_SECTION,   /* a: "Närvarande" */
-	MB_ATTENDEE,  /* a: group ("VGR", "Ordförande", "Frånvarande" …, "" continues the group),
+	MB_TITLE,    /* a: "Mötesanteckning Ledningsrådet för hjälpmedel" */
+	MB_FIELD,    /* a: label ("Tid"), b: value */
+	MB_SECTION,  /* a: "Närvarande" */
+	MB_ATTENDEE, /* a: group ("VGR", "Ordförande", "Frånvarande" …, "" continues the group),
 		       * b: name, c: organisation and remarks */
-	MB_ITEM,      /* a: "1.", b: title */
-	MB_SUBITEM,   /* a: "a)", b: title */
+	MB_ITEM,     /* a: "1.", b: title */
+	MB_SUBITEM,  /* a: "a)", b: title */
 	MB_PARAGRAPH, /* a: text */
 	MB_LABELLED,  /* a: label ("Ställningstagande"), b: text */
 };

@@ -233,7 +233,8 @@ static void attendance(const struct gov_meeting *m, struct minutes *mn)
 		if (holds_seat(m, p->id) || !present_any(m, p->id))
 			continue;
 		presence_note(m, p->id, note, sizeof(note));
-		attendee(mn, "Inbjudna", &first, p->name, p->organisation ? p->organisation : "", note);
+		attendee(mn, "Inbjudna", &first, p->name, p->organisation ? p->organisation : "",
+			 note);
 	}
 	first = true;
 	for (size_t i = 0; i < m->nseats; i++) {
@@ -260,10 +261,14 @@ static void item_parts(const char *number, char main[8], const char **letter)
 static const char *group_title(enum item_type t)
 {
 	switch (t) {
-	case ITEM_DECISION: return "Beslutsärenden";
-	case ITEM_INFORMATION: return "Information och dialog";
-	case ITEM_WITHOUT_PRESENTATION: return "Ärenden utan föredragning";
-	default: return "Övriga frågor";
+	case ITEM_DECISION:
+		return "Beslutsärenden";
+	case ITEM_INFORMATION:
+		return "Information och dialog";
+	case ITEM_WITHOUT_PRESENTATION:
+		return "Ärenden utan föredragning";
+	default:
+		return "Övriga frågor";
 	}
 }
 
@@ -306,9 +311,12 @@ static void position(const struct gov_meeting *m, size_t i, struct minutes *mn)
 				buf_addf(&b, "%s tackar för informationen.", m->body_name);
 			break;
 		case OUTCOME_REMITTED:
-			buf_addf(&b, "%s återremitterar ärendet för fortsatt beredning.", m->body_name);
+			buf_addf(&b, "%s återremitterar ärendet för fortsatt beredning.",
+				 m->body_name);
 			break;
-		case OUTCOME_STRUCK: buf_addf(&b, "%s avför ärendet.", m->body_name); break;
+		case OUTCOME_STRUCK:
+			buf_addf(&b, "%s avför ärendet.", m->body_name);
+			break;
 		case OUTCOME_DEFERRED:
 			buf_addf(&b, "%s avvaktar med att ta ställning i ärendet.", m->body_name);
 			break;
@@ -319,7 +327,8 @@ static void position(const struct gov_meeting *m, size_t i, struct minutes *mn)
 		case OUTCOME_DECIDED:
 			buf_addf(&b, "%s ställer sig bakom förslaget.", m->body_name);
 			break;
-		default: break;
+		default:
+			break;
 		}
 	}
 	if (b.len) {
@@ -436,14 +445,22 @@ void gov_minutes_html(const struct minutes *mn, struct buf *out)
 			in_table = false;
 		}
 		switch (b->kind) {
-		case MB_TITLE: html_f(&h, "<h1>%s</h1>\n", b->a); break;
-		case MB_FIELD: html_f(&h, "<p><strong>%s:</strong> %s</p>\n", b->a, b->b); break;
-		case MB_SECTION: html_f(&h, "<h2>%s</h2>\n", b->a); break;
+		case MB_TITLE:
+			html_f(&h, "<h1>%s</h1>\n", b->a);
+			break;
+		case MB_FIELD:
+			html_f(&h, "<p><strong>%s:</strong> %s</p>\n", b->a, b->b);
+			break;
+		case MB_SECTION:
+			html_f(&h, "<h2>%s</h2>\n", b->a);
+			break;
 		case MB_ATTENDEE:
 			if (!in_table) {
-				html_lit(&h, "<table class=\"attendance\">\n<thead><tr><th scope=\"col\">"
-					     "Grupp</th><th scope=\"col\">Namn</th><th scope=\"col\">"
-					     "Representerar</th></tr></thead>\n<tbody>\n");
+				html_lit(
+					&h,
+					"<table class=\"attendance\">\n<thead><tr><th scope=\"col\">"
+					"Grupp</th><th scope=\"col\">Namn</th><th scope=\"col\">"
+					"Representerar</th></tr></thead>\n<tbody>\n");
 				in_table = true;
 			}
 			if (*b->a)
@@ -452,8 +469,12 @@ void gov_minutes_html(const struct minutes *mn, struct buf *out)
 				html_lit(&h, "<tr><td></td>");
 			html_f(&h, "<td>%s</td><td>%s</td></tr>\n", b->b, b->c);
 			break;
-		case MB_ITEM: html_f(&h, "<h2>%s %s</h2>\n", b->a, b->b); break;
-		case MB_SUBITEM: html_f(&h, "<h3>%s %s</h3>\n", b->a, b->b); break;
+		case MB_ITEM:
+			html_f(&h, "<h2>%s %s</h2>\n", b->a, b->b);
+			break;
+		case MB_SUBITEM:
+			html_f(&h, "<h3>%s %s</h3>\n", b->a, b->b);
+			break;
 		case MB_PARAGRAPH:
 			html_lit(&h, "<p>");
 			text_lines(&h, b->a);

@@ -4,9 +4,8 @@
 #include <string.h>
 
 static const char *const role_names[SEAT__COUNT] = {
-	[SEAT_CHAIR] = "chair",         [SEAT_VICE_CHAIR] = "vice_chair",
-	[SEAT_MEMBER] = "member",       [SEAT_ADJUNCT] = "adjunct",
-	[SEAT_SECRETARY] = "secretary", [SEAT_SUPPLIER] = "supplier",
+	[SEAT_CHAIR] = "chair",	    [SEAT_VICE_CHAIR] = "vice_chair", [SEAT_MEMBER] = "member",
+	[SEAT_ADJUNCT] = "adjunct", [SEAT_SECRETARY] = "secretary",   [SEAT_SUPPLIER] = "supplier",
 	[SEAT_INVITED] = "invited",
 };
 

@@ -40,13 +40,13 @@ struct quorum_share {
 
 /* A body's quorum rule (GOVERNANCE.md, configurable per body). */
 struct quorum_rule {
-	unsigned roles;      /* bit (1u << role) for each role that counts; default member only */
-	bool count_vacant;   /* vacant seats count toward the appointed number; default yes */
-	bool required;       /* the body has a quorum rule at all; off: every item is quorate */
+	unsigned roles;	   /* bit (1u << role) for each role that counts; default member only */
+	bool count_vacant; /* vacant seats count toward the appointed number; default yes */
+	bool required;	   /* the body has a quorum rule at all; off: every item is quorate */
 	struct quorum_share share;
 };
 #define QUORUM_ROLES_DEFAULT (1u << SEAT_MEMBER)
-#define QUORUM_RULE_DEFAULT                                                                     \
+#define QUORUM_RULE_DEFAULT \
 	((struct quorum_rule){ QUORUM_ROLES_DEFAULT, true, true, QUORUM_SHARE_DEFAULT })
 
 /* Parses a comma-separated list of roles ("member", "chair,vice_chair,member") into a mask.
@@ -54,10 +54,10 @@ struct quorum_rule {
 bool quorum_roles_parse(const char *list, unsigned *roles);
 
 struct quorum_seat {
-	int party;        /* index into the caller's party list, 0 … QUORUM_MAX_PARTIES-1 */
+	int party; /* index into the caller's party list, 0 … QUORUM_MAX_PARTIES-1 */
 	enum seat_role role;
 	bool vacant;
-	bool took_part;   /* the holder is present for the item or took part in writing */
+	bool took_part; /* the holder is present for the item or took part in writing */
 };
 
 struct quorum_party {

@@ -75,9 +75,10 @@ enum lmn_rc text_diff(const char *a, const char *b, struct text_diff *out, struc
 	na = words(a, wa, TEXT_DIFF_MAX_WORDS);
 	nb = words(b, wb, TEXT_DIFF_MAX_WORDS);
 	if (na > TEXT_DIFF_MAX_WORDS || nb > TEXT_DIFF_MAX_WORDS) {
-		rc = lmn_err_set(err, LMN_EINVAL, NULL, NULL,
-				 "texten har fler än %d ord; jämförelsen klarar inte så långa texter",
-				 TEXT_DIFF_MAX_WORDS);
+		rc = lmn_err_set(
+			err, LMN_EINVAL, NULL, NULL,
+			"texten har fler än %d ord; jämförelsen klarar inte så långa texter",
+			TEXT_DIFF_MAX_WORDS);
 		goto out;
 	}
 	/* t[i][j]: length of the LCS of wa[i…] and wb[j…]. */
@@ -89,8 +90,9 @@ enum lmn_rc text_diff(const char *a, const char *b, struct text_diff *out, struc
 #define T(x, y) t[(x) * (nb + 1) + (y)]
 	for (size_t x = na; x-- > 0;)
 		for (size_t y = nb; y-- > 0;)
-			T(x, y) = same(a, &wa[x], b, &wb[y]) ? (uint16_t)(T(x + 1, y + 1) + 1)
-			       : T(x + 1, y) >= T(x, y + 1) ? T(x + 1, y) : T(x, y + 1);
+			T(x, y) = same(a, &wa[x], b, &wb[y])   ? (uint16_t)(T(x + 1, y + 1) + 1)
+				  : T(x + 1, y) >= T(x, y + 1) ? T(x + 1, y)
+							       : T(x, y + 1);
 	while (i < na || j < nb) {
 		int e;
 		if (i < na && j < nb && same(a, &wa[i], b, &wb[j])) {

@@ -30,6 +30,7 @@ struct whatif_figures {
 };
 
 /* Tallies the orders as of today (the day the report would be made). */
-void whatif_tally(const struct whatif_order *o, size_t n, lmn_day today, struct whatif_figures *out);
+void whatif_tally(const struct whatif_order *o, size_t n, lmn_day today,
+		  struct whatif_figures *out);
 
 #endif

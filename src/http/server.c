@@ -29,7 +29,7 @@
 #define RESERVED_FDS 256u
 /* How often the watchdog looks for connections past their deadline, and reports in the log. */
 #define WATCH_INTERVAL_MS 200
-#define WATCH_REPORT_MS 10000
+#define WATCH_REPORT_MS	  10000
 
 /* A connection's deadline. libmicrohttpd's time-out is an idle one: a client that sends a header
  * line now and then keeps its connection as long as it likes, and enough such connections fill
@@ -39,11 +39,11 @@
  * client. No deadline runs while a request is answered (a held one waits for its commit). */
 struct watch {
 	MHD_socket fd;
-	_Atomic int64_t deadline; /* monotonic ms; 0: none */
-	bool shut;                /* its socket was shut down (watch_lock) */
-	int trusted;              /* mutual TLS: 1 the client's certificate verified, -1 not, 0 not
+	_Atomic int64_t deadline;  /* monotonic ms; 0: none */
+	bool shut;		   /* its socket was shut down (watch_lock) */
+	int trusted;		   /* mutual TLS: 1 the client's certificate verified, -1 not, 0 not
 				   * checked yet (once per connection) */
-	struct watch *prev, *next;  /* in the server's watched (watch_lock) */
+	struct watch *prev, *next; /* in the server's watched (watch_lock) */
 };
 
 struct server {
@@ -80,7 +80,7 @@ struct request {
 	struct http_req req;
 	struct http_resp resp;
 	_Atomic bool answered; /* a held request's outcome is known: answer when called again */
-	bool held;             /* its connection was held (counted in the server's held) */
+	bool held;	       /* its connection was held (counted in the server's held) */
 	char peer[INET6_ADDRSTRLEN]; /* the client's address, for the sign-in limits */
 };
 
@@ -165,10 +165,12 @@ static void *watchdog(void *arg)
 			unsigned long refused = s->refused, cut = s->cut;
 
 			if (closed || refused != refused_before || cut != cut_before)
-				fprintf(stderr, "lmn: connections in %lld s: %lu refused (too many "
+				fprintf(stderr,
+					"lmn: connections in %lld s: %lu refused (too many "
 					"at once from one address, or in all), %lu shut as their "
 					"request took over %lld s, %lu closed unfinished (by the "
-					"client, or shut)\n", (long long)(now - reported) / 1000,
+					"client, or shut)\n",
+					(long long)(now - reported) / 1000,
 					refused - refused_before, closed,
 					(long long)s->request_ms / 1000, cut - cut_before);
 			reported = now;
@@ -193,7 +195,7 @@ static void *watchdog(void *arg)
  * deadline): a client could flood the log with them. They are counted, and the watchdog reports
  * the counts. */
 __attribute__((format(printf, 2, 0))) static void log_message(void *cls, const char *fmt,
-								 va_list ap)
+							      va_list ap)
 {
 	static const char *const refused[] = { "Server reached connection limit", NULL };
 	static const char *const cut[] = {
@@ -219,8 +221,9 @@ __attribute__((format(printf, 2, 0))) static void log_message(void *cls, const c
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
 			       const char *body, size_t len, bool copy)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		len, (void *)body, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body,
+								 copy ? MHD_RESPMEM_MUST_COPY
+								      : MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r)
@@ -258,9 +261,12 @@ static enum MHD_Result healthz(struct server *s, struct MHD_Connection *c)
 	int n;
 
 	if (db_schema_version(s->db, &version, &err) != LMN_OK)
-		return problem(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Databasen svarar inte", err.message);
-	n = snprintf(body, sizeof(body), "{\"status\":\"ok\",\"database\":\"ok\",\"schema\":%d,"
-		     "\"rule_sets\":%zu}\n", version,
+		return problem(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Databasen svarar inte",
+			       err.message);
+	n = snprintf(body, sizeof(body),
+		     "{\"status\":\"ok\",\"database\":\"ok\",\"schema\":%d,"
+		     "\"rule_sets\":%zu}\n",
+		     version,
 		     (s->app.cfg.rules ? rules_live_get(s->app.cfg.rules) : s->params)->nsets);
 	return respond(c, MHD_HTTP_OK, "application/json", body, (size_t)n, true);
 }
@@ -336,18 +342,24 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct request *rq)
 static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const char *url,
 			     const char *method, struct request *rq,
 			     void (*dispatch)(const struct app *, struct http_req *,
-					      struct http_resp *), bool may_hold)
+					      struct http_resp *),
+			     bool may_hold)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, rq->peer,
-			  sizeof(rq->peer));
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			  rq->peer, sizeof(rq->peer));
 	rq->req = (struct http_req){
-		.method = method, .path = url, .body = rq->body.data, .body_len = rq->body.len,
-		.lookup = lookup, .conn = c, .peer = *rq->peer ? rq->peer : NULL,
+		.method = method,
+		.path = url,
+		.body = rq->body.data,
+		.body_len = rq->body.len,
+		.lookup = lookup,
+		.conn = c,
+		.peer = *rq->peer ? rq->peer : NULL,
 		.suspend = may_hold ? hold : NULL,
 		.resume = may_hold ? release : NULL,
 	};
@@ -391,8 +403,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
  * 0 if none, ULLONG_MAX if it does not fit. */
 static unsigned long long declared_length(struct MHD_Connection *c)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *v =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	unsigned long long n;
 	char *end;
 
@@ -431,7 +443,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
 	struct server *s = cls;
 	struct request *rq = *req_cls;
-	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+		   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
 	(void)version;
 	if (!rq) { /* first call: headers only */
@@ -492,8 +505,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	return serve(s, c, url, method, rq, web_dispatch, false);
 }
 
-enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const struct params *params,
-			 struct server **out, struct lmn_err *err)
+enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
+			 const struct params *params, struct server **out, struct lmn_err *err)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	struct sockaddr_in addr;
@@ -532,15 +545,18 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 
 	/* Each connection is a descriptor: leave some for the store, the log and the rule files. */
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < limit + RESERVED_FDS) {
-		unsigned fit = nofile.rlim_cur > RESERVED_FDS + 64 ? (unsigned)nofile.rlim_cur -
-								      RESERVED_FDS : 64;
-		fprintf(stderr, "lmn: at most %u connections at once, not %u: the process may open "
-			"%llu descriptors (ulimit -n)\n", fit, limit,
-			(unsigned long long)nofile.rlim_cur);
+		unsigned fit = nofile.rlim_cur > RESERVED_FDS + 64
+				       ? (unsigned)nofile.rlim_cur - RESERVED_FDS
+				       : 64;
+		fprintf(stderr,
+			"lmn: at most %u connections at once, not %u: the process may open "
+			"%llu descriptors (ulimit -n)\n",
+			fit, limit, (unsigned long long)nofile.rlim_cur);
 		limit = fit;
 	}
-	s->request_ms = (int64_t)(cfg->request_timeout ? cfg->request_timeout
-						       : SERVER_REQUEST_TIMEOUT) * 1000;
+	s->request_ms =
+		(int64_t)(cfg->request_timeout ? cfg->request_timeout : SERVER_REQUEST_TIMEOUT) *
+		1000;
 	pthread_mutex_init(&s->watch_lock, NULL);
 	pthread_condattr_init(&monotonic);
 	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
@@ -562,25 +578,30 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db, const s
 		tls[0].option = MHD_OPTION_END;
 	rivta_init();
 	if (cfg->threads == 0)
-		s->daemon = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-				MHD_USE_ERROR_LOG | use_tls,
-			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
-			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-			MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-			cfg->per_address, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY, tls,
-			MHD_OPTION_END);
+		s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+						     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+						     MHD_USE_ERROR_LOG | use_tls,
+					     0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER,
+					     log_message, s, MHD_OPTION_NOTIFY_COMPLETED, completed,
+					     s, MHD_OPTION_NOTIFY_CONNECTION, notify, s,
+					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+					     MHD_OPTION_CONNECTION_LIMIT, limit,
+					     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
+					     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY,
+					     tls, MHD_OPTION_END);
 	else
-		s->daemon = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
-				MHD_USE_ERROR_LOG | use_tls,
-			0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, log_message, s,
-			MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-			notify, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-			MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-			limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
-			MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+		s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+						     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+						     use_tls,
+					     0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER,
+					     log_message, s, MHD_OPTION_NOTIFY_COMPLETED, completed,
+					     s, MHD_OPTION_NOTIFY_CONNECTION, notify, s,
+					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+					     MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+					     MHD_OPTION_CONNECTION_LIMIT, limit,
+					     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
+					     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY,
+					     tls, MHD_OPTION_END);
 	if (s->daemon && pthread_create(&s->watchdog, NULL, watchdog, s) == 0)
 		s->watchdog_running = true;
 	if (!s->daemon || !s->watchdog_running) {

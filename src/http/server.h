@@ -13,17 +13,17 @@
 /* Limits on connections (review M3), lmn serve's defaults. A client that opens many
  * connections, or sends its request slowly, must not keep the others out. */
 #define SERVER_MAX_CONNECTIONS 4000u /* at once, from everyone (bounded by descriptors) */
-#define SERVER_PER_ADDRESS 64u       /* at once from one address; 0: no limit */
+#define SERVER_PER_ADDRESS     64u   /* at once from one address; 0: no limit */
 #define SERVER_REQUEST_TIMEOUT 10u   /* seconds for a request's headers and body to arrive */
 /* …plus a second for each BODY_MIN_RATE bytes of the body it declares. */
 #define SERVER_BODY_MIN_RATE 16384u
 
 struct server_config {
-	const char *listen; /* IPv4 address to bind, e.g. 127.0.0.1 */
-	uint16_t port;      /* 0: any free port */
-	unsigned threads;   /* N: a pool of N threads; 0: a thread per connection */
+	const char *listen;	  /* IPv4 address to bind, e.g. 127.0.0.1 */
+	uint16_t port;		  /* 0: any free port */
+	unsigned threads;	  /* N: a pool of N threads; 0: a thread per connection */
 	unsigned max_connections; /* at once; fewer if the descriptors do not suffice */
-	unsigned per_address;     /* at once from one client address; 0: no limit */
+	unsigned per_address;	  /* at once from one client address; 0: no limit */
 	/* Seconds from a connection's start, or the end of its previous answer, until the request's
 	 * headers and body have arrived (plus the body's allowance); then it is closed. */
 	unsigned request_timeout;

@@ -11,5 +11,6 @@ bool tls_client_trusted(void *tls_session)
 
 	if (!session || !gnutls_certificate_get_peers(session, &n) || n == 0)
 		return false;
-	return gnutls_certificate_verify_peers2(session, &status) == GNUTLS_E_SUCCESS && status == 0;
+	return gnutls_certificate_verify_peers2(session, &status) == GNUTLS_E_SUCCESS &&
+	       status == 0;
 }

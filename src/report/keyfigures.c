@@ -16,7 +16,8 @@ enum lmn_rc report_period_make(int year, int tertial, struct report_period *out,
 				   "Året ska vara mellan 1900 och 2199, inte %d.", year);
 	if (tertial < 0 || tertial > 3)
 		return lmn_err_set(err, LMN_EINVAL, "tertial", NULL,
-				   "Tertialen ska vara 1, 2 eller 3 (0: hela året), inte %d.", tertial);
+				   "Tertialen ska vara 1, 2 eller 3 (0: hela året), inte %d.",
+				   tertial);
 	memset(out, 0, sizeof(*out));
 	out->year = year;
 	out->tertial = tertial;
@@ -66,8 +67,9 @@ enum lmn_rc period_split(const struct params *p, lmn_day from, lmn_day until,
 
 		if (!rs) {
 			date_format(day, d);
-			return lmn_err_set(err, LMN_EINVAL, "period", NULL,
-					   "Inga regler gäller %s, så målen för perioden är okända.", d);
+			return lmn_err_set(
+				err, LMN_EINVAL, "period", NULL,
+				"Inga regler gäller %s, så målen för perioden är okända.", d);
 		}
 		end = rs->until == LMN_DAY_NONE || rs->until > until ? until : rs->until;
 		if (*n > 0 && same_values(out[*n - 1].rs, rs, ids, nids)) {
@@ -75,7 +77,8 @@ enum lmn_rc period_split(const struct params *p, lmn_day from, lmn_day until,
 		} else {
 			if (*n == max)
 				return lmn_err_set(err, LMN_EINVAL, "period", NULL,
-						   "Perioden delas av fler än %zu regeländringar.", max);
+						   "Perioden delas av fler än %zu regeländringar.",
+						   max);
 			out[(*n)++] = (struct period_part){ .from = day, .until = end, .rs = rs };
 		}
 		day = end;
@@ -124,8 +127,8 @@ void kf_count_order(struct kf_counts *c, const struct kf_order *o, lmn_day asof)
 	}
 	c->settled += delivered || o->due < asof;
 	c->on_time += delivered && o->first_delivered <= o->due;
-	c->past_contact += delivered ? o->first_delivered >= o->contact_from
-				     : o->contact_from <= asof;
+	c->past_contact +=
+		delivered ? o->first_delivered >= o->contact_from : o->contact_from <= asof;
 }
 
 static const struct {
@@ -281,12 +284,23 @@ static void value_of(const struct kf_counts *c, enum kf_id id, const struct rule
 		v->num = c->own_pages_orders;
 		v->den = c->orders;
 		break;
-	case KF_DELIVERED_LINES: v->num = c->delivered_lines; break;
-	case KF_CONTACT_CASES: v->num = c->contact_cases; break;
-	case KF_PAST_CONTACT: v->num = c->past_contact; break;
-	case KF_PARTIAL: v->num = c->partial_orders; break;
-	case KF_RETURNS: v->num = c->returns; break;
-	case KF__COUNT: break;
+	case KF_DELIVERED_LINES:
+		v->num = c->delivered_lines;
+		break;
+	case KF_CONTACT_CASES:
+		v->num = c->contact_cases;
+		break;
+	case KF_PAST_CONTACT:
+		v->num = c->past_contact;
+		break;
+	case KF_PARTIAL:
+		v->num = c->partial_orders;
+		break;
+	case KF_RETURNS:
+		v->num = c->returns;
+		break;
+	case KF__COUNT:
+		break;
 	}
 	v->value = kf_is_share(id) ? share_hundredths(v->num, v->den) : v->num;
 	if (!rs)

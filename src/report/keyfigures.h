@@ -51,8 +51,9 @@ struct period_part {
 /* Splits [from, until) at the days on which any of ids changes value. LMN_EINVAL when no rules are in
  * force on some day of the period or it has more than max parts. */
 LMN_MUST_USE enum lmn_rc period_split(const struct params *p, lmn_day from, lmn_day until,
-				      const enum param_id *ids, size_t nids, struct period_part *out,
-				      size_t max, size_t *n, struct lmn_err *err);
+				      const enum param_id *ids, size_t nids,
+				      struct period_part *out, size_t max, size_t *n,
+				      struct lmn_err *err);
 
 /* num / den in hundredths of a percent, rounded half up; -1 when den is 0. */
 int64_t share_hundredths(int64_t num, int64_t den);
@@ -62,11 +63,12 @@ bool share_meets(int64_t num, int64_t den, int64_t target_hundredths);
 /* Counts of one group (total, area or care provider) over one part of a period. */
 struct kf_counts {
 	int64_t orders;
-	int64_t orders_1177;      /* channel 1177: the national patient portal */
-	int64_t own_pages_orders; /* channel digital: lmn's own patient pages */
-	int64_t settled, on_time, exempt;  /* delivery reliability */
-	int64_t contact_cases, past_contact; /* delays: cases opened; orders not delivered by the contact date */
-	int64_t partial_orders;            /* orders shipped partially (supplier backorders) */
+	int64_t orders_1177;		  /* channel 1177: the national patient portal */
+	int64_t own_pages_orders;	  /* channel digital: lmn's own patient pages */
+	int64_t settled, on_time, exempt; /* delivery reliability */
+	int64_t contact_cases,
+		past_contact;	/* delays: cases opened; orders not delivered by the contact date */
+	int64_t partial_orders; /* orders shipped partially (supplier backorders) */
 	int64_t delivered_lines, returns;
 	int64_t calls, answered_in_time, abandoned;
 };
@@ -87,29 +89,29 @@ struct kf_order {
 void kf_count_order(struct kf_counts *c, const struct kf_order *o, lmn_day asof);
 
 enum kf_id {
-	KF_PHONE,           /* telephone accessibility, share, target */
-	KF_RELIABILITY,     /* delivery reliability on the lead days, share, target */
+	KF_PHONE,	    /* telephone accessibility, share, target */
+	KF_RELIABILITY,	    /* delivery reliability on the lead days, share, target */
 	KF_DELIVERED_LINES, /* count */
-	KF_SHARE_1177,      /* digital share via 1177: share, reported */
+	KF_SHARE_1177,	    /* digital share via 1177: share, reported */
 	KF_OWN_PAGES_SHARE, /* share placed on lmn's own patient pages, reported beside it */
 	KF_CONTACT_CASES,   /* count */
 	KF_PAST_CONTACT,    /* count of orders past the contact date (5 working days) */
-	KF_PARTIAL,         /* count of partial deliveries */
-	KF_RETURNS,         /* count of returns and parcels not collected */
+	KF_PARTIAL,	    /* count of partial deliveries */
+	KF_RETURNS,	    /* count of returns and parcels not collected */
 	KF__COUNT
 };
 
-const char *kf_key(enum kf_id id);     /* "phone_accessibility" … */
+const char *kf_key(enum kf_id id);	/* "phone_accessibility" … */
 const char *kf_title_sv(enum kf_id id); /* "Telefontillgänglighet" … */
 bool kf_is_share(enum kf_id id);
 
 /* One figure over one part (or the whole period). */
 struct kf_value {
-	int64_t num, den;   /* shares: num of den; counts: num */
-	int64_t value;      /* shares: hundredths of a percent (-1: nothing to measure); counts: num */
+	int64_t num, den; /* shares: num of den; counts: num */
+	int64_t value; /* shares: hundredths of a percent (-1: nothing to measure); counts: num */
 	bool has_target;
-	int64_t target;     /* hundredths of a percent */
-	int64_t minutes;    /* KF_PHONE: N of "within N minutes" */
+	int64_t target;	 /* hundredths of a percent */
+	int64_t minutes; /* KF_PHONE: N of "within N minutes" */
 	bool met;
 	const struct param_source *src; /* the rule version that set the target */
 };
@@ -126,7 +128,7 @@ enum kf_group_kind { KG_TOTAL, KG_AREA, KG_PROVIDER };
 
 struct kf_group {
 	enum kf_group_kind kind;
-	int area;            /* KG_AREA: an area index (rules/areas.h) */
+	int area;	     /* KG_AREA: an area index (rules/areas.h) */
 	int64_t provider_id; /* KG_PROVIDER */
 	char name[128];
 	struct kf_counts parts[REPORT_MAX_PARTS];

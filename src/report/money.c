@@ -49,8 +49,7 @@ const struct fee_version *fee_at(const struct fee_version *v, size_t n, enum fee
 	return best;
 }
 
-enum lmn_rc invoice_month_parse(const char *s, lmn_day *from, lmn_day *until,
-				struct lmn_err *err)
+enum lmn_rc invoice_month_parse(const char *s, lmn_day *from, lmn_day *until, struct lmn_err *err)
 {
 	char day[11];
 	int y, m, d;
@@ -114,8 +113,9 @@ enum lmn_rc alloc_pro_rata(int64_t total, const int64_t *weights, size_t n, int6
 			out[i] = 0;
 		if (total == 0)
 			return LMN_OK;
-		return lmn_err_set(err, LMN_EINVAL, "surplus_ore", NULL,
-				   "Inget fakturerades under året, så överskottet kan inte fördelas.");
+		return lmn_err_set(
+			err, LMN_EINVAL, "surplus_ore", NULL,
+			"Inget fakturerades under året, så överskottet kan inte fördelas.");
 	}
 	for (size_t i = 0; i < n; i++) {
 		out[i] = (int64_t)((wide)total * weights[i] / sum);

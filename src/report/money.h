@@ -11,16 +11,16 @@
 #include "util/rc.h"
 
 enum fee_kind {
-	FEE_DELIVERY,       /* per delivered shipment of an ordinary order */
+	FEE_DELIVERY,	    /* per delivered shipment of an ordinary order */
 	FEE_ACUTE_DELIVERY, /* per delivered shipment of an acute (or express) order, instead */
-	FEE_ORDER_LINE,     /* per delivered order line */
-	FEE_RETURN,         /* per return or parcel not collected */
+	FEE_ORDER_LINE,	    /* per delivered order line */
+	FEE_RETURN,	    /* per return or parcel not collected */
 	FEE__COUNT
 };
 
-const char *fee_kind_name(enum fee_kind k);    /* "delivery" … */
+const char *fee_kind_name(enum fee_kind k);	/* "delivery" … */
 const char *fee_kind_title_sv(enum fee_kind k); /* "Leveransavgift" … */
-int fee_kind_parse(const char *s);             /* -1 when unknown */
+int fee_kind_parse(const char *s);		/* -1 when unknown */
 
 /* One version of a fee: in force from its date until the next version of the same kind. */
 struct fee_version {
@@ -43,13 +43,13 @@ struct invoice_line {
 	int64_t provider_id;
 	char provider[128];
 	char cost_centre[32];
-	char cost_centre_name[128];   /* the unit's name */
-	int64_t product_ore;          /* articles at the price in force on the delivery day */
-	int64_t count[FEE__COUNT];    /* deliveries, acute deliveries, order lines, returns */
+	char cost_centre_name[128]; /* the unit's name */
+	int64_t product_ore;	    /* articles at the price in force on the delivery day */
+	int64_t count[FEE__COUNT];  /* deliveries, acute deliveries, order lines, returns */
 	int64_t fee_ore[FEE__COUNT];
 	int64_t total_ore;
-	bool example;                 /* some fee charged was an example amount */
-	bool missing_fee;             /* something was counted on a day with no fee of its kind */
+	bool example;	  /* some fee charged was an example amount */
+	bool missing_fee; /* something was counted on a day with no fee of its kind */
 };
 
 /* Adds what a day brought: count[k] things of each kind, each at the fee in force that day. */

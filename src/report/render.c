@@ -126,12 +126,12 @@ json_t *render_keyfigures_json(const struct kf_report *r, struct kf_report *cons
 		date_format(r->parts[i].until - 1, to);
 		render_share(rs->v[P_PHONE_ANSWER_TARGET].i, '.', pt);
 		render_share(rs->v[P_DELIVERY_RELIABILITY_TARGET].i, '.', rt);
-		json_array_append_new(
-			parts, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "from", from, "to", to,
-					 "phone_answer_minutes",
-					 (json_int_t)rs->v[P_PHONE_ANSWER_MINUTES].i,
-					 "phone_answer_target", pt, "delivery_reliability_target", rt,
-					 "rule", rs->src[P_PHONE_ANSWER_TARGET]->ref));
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "from",
+						       from, "to", to, "phone_answer_minutes",
+						       (json_int_t)rs->v[P_PHONE_ANSWER_MINUTES].i,
+						       "phone_answer_target", pt,
+						       "delivery_reliability_target", rt, "rule",
+						       rs->src[P_PHONE_ANSWER_TARGET]->ref));
 	}
 	json_object_set_new(o, "parts", parts);
 	for (size_t i = 0; i < ng; i++)
@@ -181,8 +181,8 @@ static void csv_value(struct buf *out, const char *section, const char *kind, co
 	}
 }
 
-void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *trend,
-			   size_t ntrend, struct buf *out)
+void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *trend, size_t ntrend,
+			   struct buf *out)
 {
 	const struct kf_group *groups[2 + AREA_MAX + REPORT_MAX_PROVIDERS];
 	size_t ng = render_groups(r, groups, sizeof(groups) / sizeof(groups[0]));
@@ -205,8 +205,8 @@ void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *t
 				char from[11], to[11];
 				date_format(r->parts[i].from, from);
 				date_format(r->parts[i].until - 1, to);
-				csv_value(out, r->period.label, group_kind(groups[g]), groups[g]->name,
-					  (enum kf_id)id, from, to, &e.parts[i]);
+				csv_value(out, r->period.label, group_kind(groups[g]),
+					  groups[g]->name, (enum kf_id)id, from, to, &e.parts[i]);
 			}
 		}
 	for (size_t t = 0; t < ntrend; t++) {
@@ -218,8 +218,8 @@ void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *t
 		for (int id = 0; id < KF__COUNT; id++) {
 			struct kf_eval e;
 			kf_evaluate(trend[t], &trend[t]->total, (enum kf_id)id, &e);
-			csv_value(out, section, "total", trend[t]->total.name, (enum kf_id)id, from, to,
-				  &e.whole);
+			csv_value(out, section, "total", trend[t]->total.name, (enum kf_id)id, from,
+				  to, &e.whole);
 		}
 	}
 }
@@ -241,15 +241,18 @@ json_t *render_invoice_json(const char *month, const struct invoice_line *l, siz
 		json_t *fees = json_object();
 		for (int k = 0; k < FEE__COUNT; k++)
 			json_object_set_new(fees, fee_kind_name((enum fee_kind)k),
-					    json_pack("{s:I, s:o}", "count", (json_int_t)l[i].count[k],
-						      "amount_ore", money_json(l[i].fee_ore[k])));
-		json_array_append_new(
-			lines, json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "care_provider_id",
-					 (json_int_t)l[i].provider_id, "care_provider", l[i].provider,
-					 "cost_centre", l[i].cost_centre, "cost_centre_name",
-					 l[i].cost_centre_name, "product_ore",
-					 money_json(l[i].product_ore), "fees", fees, "total_ore",
-					 money_json(l[i].total_ore), "example_amounts", l[i].example));
+					    json_pack("{s:I, s:o}", "count",
+						      (json_int_t)l[i].count[k], "amount_ore",
+						      money_json(l[i].fee_ore[k])));
+		json_array_append_new(lines,
+				      json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:b}",
+						"care_provider_id", (json_int_t)l[i].provider_id,
+						"care_provider", l[i].provider, "cost_centre",
+						l[i].cost_centre, "cost_centre_name",
+						l[i].cost_centre_name, "product_ore",
+						money_json(l[i].product_ore), "fees", fees,
+						"total_ore", money_json(l[i].total_ore),
+						"example_amounts", l[i].example));
 		total += l[i].total_ore;
 		example = example || l[i].example;
 		missing = missing || l[i].missing_fee;

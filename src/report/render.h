@@ -19,8 +19,8 @@ void render_share(int64_t hundredths, char dec, char out[32]);
 json_t *render_keyfigures_json(const struct kf_report *r, struct kf_report *const *trend,
 			       size_t ntrend, lmn_day asof);
 /* One line per group, figure and part (part "hela" for the whole period), then the trend. */
-void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *trend,
-			   size_t ntrend, struct buf *out);
+void render_keyfigures_csv(const struct kf_report *r, struct kf_report *const *trend, size_t ntrend,
+			   struct buf *out);
 
 /* The groups of a report in the order pages and files show them: total, areas, providers. */
 size_t render_groups(const struct kf_report *r, const struct kf_group **out, size_t max);

@@ -19,10 +19,10 @@
 #define SOURCE "lmn"
 /* Items valid now or at most this many months ago are listed (the contract description). */
 #define LISTED_MONTHS 12
-#define MAX_ITEMS 256
+#define MAX_ITEMS     256
 
 __attribute__((format(printf, 2, 3))) static int logical_error(struct rivta_call *call,
-								const char *fmt, ...)
+							       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,7 +47,10 @@ static int technical(struct api_ctx *ctx, enum lmn_rc rc)
 static const struct {
 	const char *lmn, *wire;
 } notifications[] = {
-	{ "email", "E-POST" }, { "letter", "BREV" }, { "phone", "TELEFON" }, { "sms", "SMS" },
+	{ "email", "E-POST" },
+	{ "letter", "BREV" },
+	{ "phone", "TELEFON" },
+	{ "sms", "SMS" },
 };
 
 static const char *notification_wire(const char *lmn)
@@ -156,10 +159,9 @@ static enum lmn_rc area_of(struct api_ctx *ctx, const char *area, const struct a
 }
 
 /* The article element; false (nothing written) when version 1 cannot name its product area. */
-static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem,
-			const char *number, const char *name, int64_t package_size,
-			const char *unit, const char *area, bool orderable, int64_t price_ore,
-			enum lmn_rc *rc)
+static bool add_article(struct api_ctx *ctx, struct buf *b, const char *elem, const char *number,
+			const char *name, int64_t package_size, const char *unit, const char *area,
+			bool orderable, int64_t price_ore, enum lmn_rc *rc)
 {
 	struct rivta_call *call = ctx->front;
 	const struct area_info *ai;
@@ -356,7 +358,8 @@ static enum lmn_rc add_order_item(struct api_ctx *ctx, const struct order_item_r
 		buf_adds(b, "</c:DeliveryPoint>");
 	}
 	if (*r->notification && notification_wire(r->notification))
-		ms_add_elem(b, "c", "DeliveryNotificationMethod", notification_wire(r->notification));
+		ms_add_elem(b, "c", "DeliveryNotificationMethod",
+			    notification_wire(r->notification));
 	if (*r->notification_receiver && !protected_identity) /* a phone number or address */
 		ms_add_elem(b, "c", "DeliveryNotificationReceiver", r->notification_receiver);
 	if (*r->comment)
@@ -408,14 +411,16 @@ static bool subject(struct api_ctx *ctx, struct identity *id, int *status)
 	enum lmn_rc rc;
 
 	if (identity_parse(s, strlen(s), ctx->today, id, &ctx->err) != LMN_OK) {
-		*status = logical_error(call, "Personnumret kunde inte läsas: %s", ctx->err.message);
+		*status =
+			logical_error(call, "Personnumret kunde inte läsas: %s", ctx->err.message);
 		return false;
 	}
 	/* The e-service's account, looked up once (it is never removed, only closed: then each
 	 * call looks again, and fails). */
 	ctx->user.id = account;
 	if (!ctx->user.id) {
-		if ((rc = user_id_by_username(ctx->c, "1177", &ctx->user.id, &ctx->err)) != LMN_OK) {
+		if ((rc = user_id_by_username(ctx->c, "1177", &ctx->user.id, &ctx->err)) !=
+		    LMN_OK) {
 			*status = technical(ctx, rc);
 			return false;
 		}
@@ -596,8 +601,10 @@ int rivta_get_delivery_points(struct api_ctx *ctx)
 	if ((rc = pickup_provider_known(ctx->c, provider, &known, &ctx->err)) != LMN_OK)
 		return technical(ctx, rc);
 	if (!known)
-		return logical_error(call, "Ombudet %s finns inte bland regionens ombud för "
-				     "utlämningsställen.", provider);
+		return logical_error(call,
+				     "Ombudet %s finns inte bland regionens ombud för "
+				     "utlämningsställen.",
+				     provider);
 	if (strcmp(provider, "INGEN") != 0 &&
 	    (rc = pickup_points_nearest(ctx->c, code, provider, 10, list_point, &call->out,
 					&ctx->err)) != LMN_OK)
@@ -668,7 +675,8 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 			if (items->v[k].item_id == item_id)
 				item = &items->v[k];
 	if (!item || strtoll(row->prescription_id, &end, 10) != item->prescription_id || *end)
-		return logical_error(call, "%s: förskrivningen finns inte bland dina förskrivningar "
+		return logical_error(call,
+				     "%s: förskrivningen finns inte bland dina förskrivningar "
 				     "hos regionen, så beställningen kunde inte tas emot.",
 				     row_name(row));
 	if (row->packages > 0)
@@ -676,8 +684,8 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 	else if (row->pieces > 0 && item->package_size > 0 && row->pieces % item->package_size == 0)
 		quantity = row->pieces / item->package_size;
 	else if (row->pieces > 0)
-		return logical_error(call, "%s: beställ hela förpackningar om %lld st.", row_name(row),
-				     (long long)item->package_size);
+		return logical_error(call, "%s: beställ hela förpackningar om %lld st.",
+				     row_name(row), (long long)item->package_size);
 	else
 		return logical_error(call, "%s: ange hur många förpackningar du vill beställa.",
 				     row_name(row));
@@ -685,8 +693,10 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 	if (*end || (*rc = delivery_alternative_get(ctx->c, strtoll(ch->method_id, NULL, 10), &alt,
 						    &ctx->err)) == LMN_ENOTFOUND) {
 		*rc = LMN_OK;
-		return logical_error(call, "%s: leveranssättet finns inte. Välj ett av dem som "
-				     "förskrivningen tillåter.", row_name(row));
+		return logical_error(call,
+				     "%s: leveranssättet finns inte. Välj ett av dem som "
+				     "förskrivningen tillåter.",
+				     row_name(row));
 	}
 	if (*rc != LMN_OK)
 		return 500;
@@ -699,8 +709,10 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 		for (int k = 0; k < ai->nalt; k++)
 			ok |= ai->alt[k].id == alt.id;
 		if (!ok || strcmp(method_wire(alt.method), ch->method) != 0)
-			return logical_error(call, "%s: leveranssättet %s kan inte väljas för den "
-					     "här produkten.", row_name(row), alt.name);
+			return logical_error(call,
+					     "%s: leveranssättet %s kan inte väljas för den "
+					     "här produkten.",
+					     row_name(row), alt.name);
 	}
 	d = json_object();
 	json_object_set_new(d, "alternative_id", json_integer(alt.id));
@@ -726,11 +738,14 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 			return logical_error(call, "%s: välj ett utlämningsställe.", row_name(row));
 		}
 		*rc = pickup_point_by_code(ctx->c, ch->point_id, &point, &ctx->err);
-		if (*rc == LMN_ENOTFOUND || (*rc == LMN_OK && strcmp(point.provider, alt.provider))) {
+		if (*rc == LMN_ENOTFOUND ||
+		    (*rc == LMN_OK && strcmp(point.provider, alt.provider))) {
 			*rc = LMN_OK;
 			json_decref(d);
-			return logical_error(call, "%s: utlämningsstället finns inte hos %s. Välj ett "
-					     "annat.", row_name(row), alt.name);
+			return logical_error(call,
+					     "%s: utlämningsstället finns inte hos %s. Välj ett "
+					     "annat.",
+					     row_name(row), alt.name);
 		}
 		if (*rc != LMN_OK) {
 			json_decref(d);
@@ -749,8 +764,10 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 		json_object_set_new(d, "notification", json_string(notification));
 	} else if (strcmp(alt.method, "pickup_point") == 0) {
 		json_decref(d);
-		return logical_error(call, "%s: välj hur du vill bli aviserad när paketet har "
-				     "kommit till utlämningsstället.", row_name(row));
+		return logical_error(call,
+				     "%s: välj hur du vill bli aviserad när paketet har "
+				     "kommit till utlämningsstället.",
+				     row_name(row));
 	}
 	if (ch->notification_receiver && *ch->notification_receiver)
 		json_object_set_new(d, "notification_receiver",
@@ -780,8 +797,10 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 		}
 		if (!ai->other_invoice) {
 			json_decref(d);
-			return logical_error(call, "%s: en annan fakturaadress kan inte anges för den "
-					     "här produkten.", row_name(row));
+			return logical_error(call,
+					     "%s: en annan fakturaadress kan inte anges för den "
+					     "här produkten.",
+					     row_name(row));
 		}
 		address_text(&ch->invoice, invoice, sizeof(invoice));
 		json_object_set_new(d, "invoice_address", json_string(invoice));
@@ -796,7 +815,8 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 	if (!g) {
 		if (*ngroups == ORDERS_MAX_AT_ONCE) {
 			json_decref(d);
-			return logical_error(call, "Beställningen har för många olika leveranssätt; "
+			return logical_error(call,
+					     "Beställningen har för många olika leveranssätt; "
 					     "dela upp den i flera beställningar.");
 		}
 		g = &groups[(*ngroups)++];
@@ -808,8 +828,10 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 	}
 	for (size_t k = 0; k < g->nrows; k++)
 		if (strcmp(call->rq->rows[g->rows[k]].item_id, row->item_id) == 0)
-			return logical_error(call, "%s finns flera gånger i beställningen. Beställ "
-					     "varje förskrivning en gång.", row_name(row));
+			return logical_error(call,
+					     "%s finns flera gånger i beställningen. Beställ "
+					     "varje förskrivning en gång.",
+					     row_name(row));
 	g->rows[g->nrows++] = i;
 	line = json_pack("{s:I, s:I}", "prescription_item_id", (json_int_t)item_id, "quantity",
 			 (json_int_t)quantity);
@@ -857,7 +879,8 @@ static int refused(struct api_ctx *ctx, const struct group *groups,
 		return 500;
 	}
 	if (ctx->resp->status >= 500) {
-		snprintf(call->fault_detail, sizeof(call->fault_detail), "placement: %.200s", detail);
+		snprintf(call->fault_detail, sizeof(call->fault_detail), "placement: %.200s",
+			 detail);
 		json_decref(p);
 		call->fault = true;
 		return 500;
@@ -914,14 +937,16 @@ int rivta_register_order(struct api_ctx *ctx)
 	if (!(items.v = calloc(MAX_ITEMS, sizeof(*items.v))) ||
 	    !(groups = calloc(ORDERS_MAX_AT_ONCE, sizeof(*groups)))) {
 		free(items.v);
-		return technical(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+		return technical(ctx,
+				 lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	}
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
 		goto fail;
 	rc = patient_by_id_number(ctx->c, id.canonical, &p, &ctx->err);
 	if (rc == LMN_ENOTFOUND) {
 		db_rollback(ctx->c);
-		status = logical_error(call, "Det finns inga förskrivningar för dig hos regionen att "
+		status = logical_error(call,
+				       "Det finns inga förskrivningar för dig hos regionen att "
 				       "beställa från. Kontakta den som förskrev produkterna.");
 		goto out;
 	}
@@ -989,10 +1014,11 @@ int rivta_register_order(struct api_ctx *ctx)
 		const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
 
 		call->result = "INFO";
-		snprintf(call->comment, sizeof(call->comment),
-			 "Beställningen är mottagen. En eller flera av produkterna tas hem särskilt "
-			 "från leverantören och kan ta längre tid än %lld arbetsdagar att leverera.",
-			 rs ? (long long)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 4LL);
+		snprintf(
+			call->comment, sizeof(call->comment),
+			"Beställningen är mottagen. En eller flera av produkterna tas hem särskilt "
+			"från leverantören och kan ta längre tid än %lld arbetsdagar att leverera.",
+			rs ? (long long)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 4LL);
 	}
 	call->answered = true;
 	status = 201;

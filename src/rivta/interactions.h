@@ -18,11 +18,11 @@ struct area_info {
 
 struct rivta_call {
 	const struct ms_request *rq;
-	struct buf out;         /* the answer's elements before ResultCode */
-	const char *result;     /* OK, ERROR or INFO */
-	char comment[512];      /* shown to the patient as it stands (Swedish) */
-	bool answered;          /* result and out are the answer */
-	bool fault;             /* a technical error: fault_detail is logged, a Fault answered */
+	struct buf out;	    /* the answer's elements before ResultCode */
+	const char *result; /* OK, ERROR or INFO */
+	char comment[512];  /* shown to the patient as it stands (Swedish) */
+	bool answered;	    /* result and out are the answer */
+	bool fault;	    /* a technical error: fault_detail is logged, a Fault answered */
 	char fault_detail[256];
 	struct area_info *areas; /* RIVTA_AREAS of them, allocated on first use */
 	int nareas;

@@ -79,8 +79,8 @@ void rivta_dispatch(const struct app *app, struct http_req *req, struct http_res
 	struct user user = { .role = UR_PATIENT, .via_1177 = true };
 
 	if (!parse_path(req->path, &kind, &version)) {
-		plain(resp, 404, "Okänd tjänst: använd " RIVTA_PATH_PREFIX
-			    "<Interaktion>/<1|2>/rivtabp21.\n");
+		plain(resp, 404,
+		      "Okänd tjänst: använd " RIVTA_PATH_PREFIX "<Interaktion>/<1|2>/rivtabp21.\n");
 		return;
 	}
 	if (strcmp(req->method, "POST") != 0) {
@@ -104,8 +104,9 @@ void rivta_dispatch(const struct app *app, struct http_req *req, struct http_res
 	}
 	if (!rq->logical_address || !app->cfg.logical_address ||
 	    strcmp(rq->logical_address, app->cfg.logical_address) != 0) {
-		fault(resp, rq, true, rq->logical_address ? "LogicalAddress is not this producer's"
-							  : "no LogicalAddress in the header");
+		fault(resp, rq, true,
+		      rq->logical_address ? "LogicalAddress is not this producer's"
+					  : "no LogicalAddress in the header");
 		traffic_count(now.day, kind, version, TRAFFIC_FAULT);
 		goto out;
 	}

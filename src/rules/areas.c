@@ -51,7 +51,8 @@ int area_parse(const char *s, size_t n)
 	if (n == 0 || n >= AREA_CODE_MAX)
 		return -1;
 	for (int i = 0; i < count; i++)
-		if (strnlen(entries[i].code, AREA_CODE_MAX) == n && memcmp(entries[i].code, s, n) == 0)
+		if (strnlen(entries[i].code, AREA_CODE_MAX) == n &&
+		    memcmp(entries[i].code, s, n) == 0)
 			return i;
 	return -1;
 }
@@ -77,12 +78,14 @@ int area_find(const char *s, size_t n)
 	int count = area_count();
 
 	for (int i = 0; i < count; i++)
-		if (equals_ci(entries[i].code, s, n) || (entries[i].name[0] && equals_ci(entries[i].name, s, n)))
+		if (equals_ci(entries[i].code, s, n) ||
+		    (entries[i].name[0] && equals_ci(entries[i].name, s, n)))
 			return i;
 	return -1;
 }
 
-enum lmn_rc area_register(const char *code, size_t n, const char *name, int *index, struct lmn_err *err)
+enum lmn_rc area_register(const char *code, size_t n, const char *name, int *index,
+			  struct lmn_err *err)
 {
 	enum lmn_rc rc = LMN_OK;
 	int i;
@@ -132,8 +135,8 @@ void areas_format_codes(struct buf *out, const char *last_sep)
 		if (i)
 			buf_adds(out, i == count - 1 ? last_sep : ", ");
 		buf_adds(out, entries[i].code);
-		if (entries[i].name[0] && !equals_ci(entries[i].code, entries[i].name,
-						     strlen(entries[i].name))) {
+		if (entries[i].name[0] &&
+		    !equals_ci(entries[i].code, entries[i].name, strlen(entries[i].name))) {
 			/* The Swedish name in lower case, as in running text. */
 			buf_adds(out, " (");
 			const char *nm = entries[i].name;

@@ -16,11 +16,11 @@
 #include "util/buf.h"
 #include "util/rc.h"
 
-#define AREA_MAX 32      /* a rule's set of areas is a 32-bit set */
-#define AREA_CODE_MAX 16 /* a code: 1–15 of a–z and _ */
-#define AREA_NAME_MAX 64 /* the Swedish name, UTF-8 */
-#define AREA_UNKNOWN (-1) /* no area given */
-#define AREA_OTHER (-2)   /* a well-formed code that is not in the list */
+#define AREA_MAX      32   /* a rule's set of areas is a 32-bit set */
+#define AREA_CODE_MAX 16   /* a code: 1–15 of a–z and _ */
+#define AREA_NAME_MAX 64   /* the Swedish name, UTF-8 */
+#define AREA_UNKNOWN  (-1) /* no area given */
+#define AREA_OTHER    (-2) /* a well-formed code that is not in the list */
 
 /* Whether s is a well-formed area code: 1–15 characters of a–z and _. */
 bool area_code_valid(const char *s, size_t n);

@@ -7,22 +7,14 @@
 #include <stdlib.h>
 
 static const char *const holiday_names[HOL__COUNT] = {
-	[HOL_NEW_YEARS_DAY] = "Nyårsdagen",
-	[HOL_EPIPHANY] = "Trettondedag jul",
-	[HOL_GOOD_FRIDAY] = "Långfredagen",
-	[HOL_EASTER_DAY] = "Påskdagen",
-	[HOL_EASTER_MONDAY] = "Annandag påsk",
-	[HOL_MAY_DAY] = "Första maj",
-	[HOL_ASCENSION] = "Kristi himmelsfärdsdag",
-	[HOL_WHIT_SUNDAY] = "Pingstdagen",
-	[HOL_WHIT_MONDAY] = "Annandag pingst",
-	[HOL_NATIONAL_DAY] = "Sveriges nationaldag",
-	[HOL_MIDSUMMER_EVE] = "Midsommarafton",
-	[HOL_MIDSUMMER_DAY] = "Midsommardagen",
-	[HOL_ALL_SAINTS] = "Alla helgons dag",
-	[HOL_CHRISTMAS_EVE] = "Julafton",
-	[HOL_CHRISTMAS_DAY] = "Juldagen",
-	[HOL_BOXING_DAY] = "Annandag jul",
+	[HOL_NEW_YEARS_DAY] = "Nyårsdagen",	    [HOL_EPIPHANY] = "Trettondedag jul",
+	[HOL_GOOD_FRIDAY] = "Långfredagen",	    [HOL_EASTER_DAY] = "Påskdagen",
+	[HOL_EASTER_MONDAY] = "Annandag påsk",	    [HOL_MAY_DAY] = "Första maj",
+	[HOL_ASCENSION] = "Kristi himmelsfärdsdag", [HOL_WHIT_SUNDAY] = "Pingstdagen",
+	[HOL_WHIT_MONDAY] = "Annandag pingst",	    [HOL_NATIONAL_DAY] = "Sveriges nationaldag",
+	[HOL_MIDSUMMER_EVE] = "Midsommarafton",	    [HOL_MIDSUMMER_DAY] = "Midsommardagen",
+	[HOL_ALL_SAINTS] = "Alla helgons dag",	    [HOL_CHRISTMAS_EVE] = "Julafton",
+	[HOL_CHRISTMAS_DAY] = "Juldagen",	    [HOL_BOXING_DAY] = "Annandag jul",
 	[HOL_NEW_YEARS_EVE] = "Nyårsafton",
 };
 
@@ -38,7 +30,7 @@ bool holiday_is_eve(enum holiday_id id)
 
 unsigned holiday_eve_bit(enum holiday_id id)
 {
-	return id == HOL_MIDSUMMER_EVE   ? CALENDAR_EVE_MIDSUMMER
+	return id == HOL_MIDSUMMER_EVE	 ? CALENDAR_EVE_MIDSUMMER
 	       : id == HOL_CHRISTMAS_EVE ? CALENDAR_EVE_CHRISTMAS
 	       : id == HOL_NEW_YEARS_EVE ? CALENDAR_EVE_NEW_YEARS
 					 : 0;
@@ -97,7 +89,8 @@ static size_t build_year(int y, struct holiday *h)
 	for (size_t i = 1; i < n; i++) {
 		struct holiday t = h[i];
 		size_t j = i;
-		while (j > 0 && (h[j - 1].day > t.day || (h[j - 1].day == t.day && h[j - 1].id > t.id))) {
+		while (j > 0 &&
+		       (h[j - 1].day > t.day || (h[j - 1].day == t.day && h[j - 1].id > t.id))) {
 			h[j] = h[j - 1];
 			j--;
 		}

@@ -16,28 +16,28 @@
 #include "rules/date.h"
 #include "util/rc.h"
 
-#define CALENDAR_FIRST_YEAR 1900
-#define CALENDAR_LAST_YEAR 2200
+#define CALENDAR_FIRST_YEAR   1900
+#define CALENDAR_LAST_YEAR    2200
 #define CALENDAR_MAX_PER_YEAR 24
 
 enum holiday_id {
-	HOL_NEW_YEARS_DAY,    /* nyårsdagen */
-	HOL_EPIPHANY,         /* trettondedag jul */
-	HOL_GOOD_FRIDAY,      /* långfredagen */
-	HOL_EASTER_DAY,       /* påskdagen */
-	HOL_EASTER_MONDAY,    /* annandag påsk */
-	HOL_MAY_DAY,          /* första maj */
-	HOL_ASCENSION,        /* Kristi himmelsfärdsdag */
-	HOL_WHIT_SUNDAY,      /* pingstdagen */
-	HOL_WHIT_MONDAY,      /* annandag pingst, until 2004 */
-	HOL_NATIONAL_DAY,     /* Sveriges nationaldag, from 2005 */
-	HOL_MIDSUMMER_EVE,    /* midsommarafton (non-working eve) */
-	HOL_MIDSUMMER_DAY,    /* midsommardagen */
-	HOL_ALL_SAINTS,       /* alla helgons dag */
-	HOL_CHRISTMAS_EVE,    /* julafton (non-working eve) */
-	HOL_CHRISTMAS_DAY,    /* juldagen */
-	HOL_BOXING_DAY,       /* annandag jul */
-	HOL_NEW_YEARS_EVE,    /* nyårsafton (non-working eve) */
+	HOL_NEW_YEARS_DAY, /* nyårsdagen */
+	HOL_EPIPHANY,	   /* trettondedag jul */
+	HOL_GOOD_FRIDAY,   /* långfredagen */
+	HOL_EASTER_DAY,	   /* påskdagen */
+	HOL_EASTER_MONDAY, /* annandag påsk */
+	HOL_MAY_DAY,	   /* första maj */
+	HOL_ASCENSION,	   /* Kristi himmelsfärdsdag */
+	HOL_WHIT_SUNDAY,   /* pingstdagen */
+	HOL_WHIT_MONDAY,   /* annandag pingst, until 2004 */
+	HOL_NATIONAL_DAY,  /* Sveriges nationaldag, from 2005 */
+	HOL_MIDSUMMER_EVE, /* midsommarafton (non-working eve) */
+	HOL_MIDSUMMER_DAY, /* midsommardagen */
+	HOL_ALL_SAINTS,	   /* alla helgons dag */
+	HOL_CHRISTMAS_EVE, /* julafton (non-working eve) */
+	HOL_CHRISTMAS_DAY, /* juldagen */
+	HOL_BOXING_DAY,	   /* annandag jul */
+	HOL_NEW_YEARS_EVE, /* nyårsafton (non-working eve) */
 	HOL__COUNT
 };
 
@@ -53,7 +53,7 @@ bool holiday_is_eve(enum holiday_id id); /* a de facto non-working eve, not a pu
 #define CALENDAR_EVE_MIDSUMMER (1u << 0) /* midsommarafton */
 #define CALENDAR_EVE_CHRISTMAS (1u << 1) /* julafton */
 #define CALENDAR_EVE_NEW_YEARS (1u << 2) /* nyårsafton */
-#define CALENDAR_EVES_ALL 7u
+#define CALENDAR_EVES_ALL      7u
 /* The eve's bit, or 0 for a public holiday. */
 unsigned holiday_eve_bit(enum holiday_id id);
 
@@ -77,7 +77,7 @@ LMN_MUST_USE enum lmn_rc calendar_working_days_between(lmn_day from, lmn_day to,
 LMN_MUST_USE enum lmn_rc calendar_is_working_day_eves(lmn_day day, unsigned eves, bool *working);
 LMN_MUST_USE enum lmn_rc calendar_add_working_days_eves(lmn_day day, int n, unsigned eves,
 							lmn_day *out);
-LMN_MUST_USE enum lmn_rc calendar_working_days_between_eves(lmn_day from, lmn_day to,
-							    unsigned eves, int *out);
+LMN_MUST_USE enum lmn_rc calendar_working_days_between_eves(lmn_day from, lmn_day to, unsigned eves,
+							    int *out);
 
 #endif

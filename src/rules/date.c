@@ -51,7 +51,7 @@ static void to_ymd_era(lmn_day day, int *y, int *m, int *d)
  * (2022): the same result with a few multiplications instead of divisions. Every answer line
  * formats a date or two. The day is shifted by 82 eras so that all arithmetic is unsigned. */
 #define NS_SHIFT 82u
-#define NS_K (719468u + 146097u * NS_SHIFT)
+#define NS_K	 (719468u + 146097u * NS_SHIFT)
 
 void date_to_ymd(lmn_day day, int *y, int *m, int *d)
 {

@@ -90,8 +90,8 @@ static bool article_ok(int64_t rule, const struct order_facts *f)
 static enum lmn_rc out_of_range(struct lmn_err *err)
 {
 	return lmn_err_set(err, LMN_EINVAL, "received", NULL,
-			   "Datumet ligger utanför kalenderns intervall (%d–%d).", CALENDAR_FIRST_YEAR,
-			   CALENDAR_LAST_YEAR);
+			   "Datumet ligger utanför kalenderns intervall (%d–%d).",
+			   CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 }
 
 enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
@@ -127,7 +127,8 @@ enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 		       refuse(d, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES);
 	/* DOMAIN.md §5 (interpretation): municipal staff enter withdrawals only for people in
 	 * municipal housing, where the rule in force on the day of receipt says so. */
-	if ((f->entered_by == ROLE_MUNICIPAL_PRESCRIBER || f->entered_by == ROLE_MUNICIPAL_ORDERER) &&
+	if ((f->entered_by == ROLE_MUNICIPAL_PRESCRIBER ||
+	     f->entered_by == ROLE_MUNICIPAL_ORDERER) &&
 	    v[P_MUNICIPAL_ENTRY_HOUSING_ONLY].b && !f->municipal_housing)
 		return use(d, P_MUNICIPAL_ENTRY_HOUSING_ONLY),
 		       refuse(d, DELIVERY_ENTRY_NOT_ALLOWED, P_MUNICIPAL_ENTRY_HOUSING_ONLY);
@@ -182,7 +183,8 @@ enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 			return use(d, P_EXPRESS_ARTICLES),
 			       refuse(d, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_ARTICLES);
 		if (late)
-			return use(d, P_ORDER_CUTOFF), refuse(d, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF);
+			return use(d, P_ORDER_CUTOFF),
+			       refuse(d, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF);
 		use(d, P_EXPRESS_REQUESTERS);
 		use(d, P_EXPRESS_AREAS);
 		use(d, P_EXPRESS_ARTICLES);
@@ -296,8 +298,9 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 	switch (d->code) {
 	case DELIVERY_ENTRY_NOT_ALLOWED:
 		if (d->refused_by == P_MUNICIPAL_ENTRY_HOUSING_ONLY) {
-			buf_adds(out, "Kommunens personal kan bara beställa åt personer i kommunalt "
-				      "boende.");
+			buf_adds(out,
+				 "Kommunens personal kan bara beställa åt personer i kommunalt "
+				 "boende.");
 			break;
 		}
 		buf_adds(out, "Rollen ");
@@ -305,7 +308,8 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 		add_since(out, " får inte registrera uttag", since);
 		buf_adds(out, " ");
 		if (f->entered_by == ROLE_PRESCRIBER)
-			buf_adds(out, "Förskrivaren kan kontakta kundtjänst, som registrerar uttaget. ");
+			buf_adds(out,
+				 "Förskrivaren kan kontakta kundtjänst, som registrerar uttaget. ");
 		buf_adds(out, "Uttag registreras av: ");
 		add_set_sv(out, v[P_WITHDRAWAL_ENTRY_ROLES].set, role_names_sv, ROLE__COUNT);
 		buf_adds(out, ".");
@@ -325,13 +329,17 @@ void delivery_message(const struct delivery_decision *d, struct buf *out)
 		if (d->refused_by == P_EXPRESS_AREAS) {
 			buf_adds(out, "Expressleverans gäller enbart produktområdet ");
 			add_areas_sv(out, v[P_EXPRESS_AREAS].set);
-			buf_adds(out, f->area == AREA_UNKNOWN ? "; ordern anger inget produktområde."
-							      : ".");
+			buf_adds(out, f->area == AREA_UNKNOWN
+					      ? "; ordern anger inget produktområde."
+					      : ".");
 		} else if (v[d->refused_by].i == ARTICLES_ACUTE_ASSORTMENT) {
-			add_since(out, "Akut leverans gäller enbart artiklar i det begränsade "
-				       "lagerlagda akutsortimentet", since);
+			add_since(out,
+				  "Akut leverans gäller enbart artiklar i det begränsade "
+				  "lagerlagda akutsortimentet",
+				  since);
 		} else {
-			buf_adds(out, f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
+			buf_adds(out,
+				 f->kind == KIND_EXPRESS ? "Expressleverans" : "Akut leverans");
 			buf_adds(out, " gäller enbart lagerlagda artiklar.");
 		}
 		break;

@@ -25,10 +25,10 @@ struct order_facts {
 	enum order_kind kind;
 	enum role requested_by;
 	enum role entered_by;
-	int area;             /* an area index (rules/areas.h), AREA_UNKNOWN or AREA_OTHER */
+	int area; /* an area index (rules/areas.h), AREA_UNKNOWN or AREA_OTHER */
 	bool stocked;
 	bool acute_assortment;
-	bool special;         /* a special product that is not stocked */
+	bool special; /* a special product that is not stocked */
 	/* The patient lives in municipal housing: asked only when municipal staff enter the order
 	 * and municipal_entry_housing_only is on (DOMAIN.md §5). */
 	bool municipal_housing;

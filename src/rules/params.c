@@ -38,65 +38,74 @@ static const struct rule_section sections[] = {
 
 static const struct param_def defs[P__COUNT] = {
 	[P_LEAD_TIME_WORKING_DAYS] = { "lead_time_working_days", "B3:1", PT_INT, 0, 60, NULL,
-		"working days from receipt (day 0) to the due date" },
+				       "working days from receipt (day 0) to the due date" },
 	[P_DELIVERY_WINDOW_START] = { "delivery_window_start", "B3:1", PT_TIME, 0, 0, NULL,
-		"deliveries on working days from this time" },
+				      "deliveries on working days from this time" },
 	[P_DELIVERY_WINDOW_END] = { "delivery_window_end", "B3:1", PT_TIME, 0, 0, NULL,
-		"deliveries on working days until this time" },
-	[P_PARTIAL_ONLY_BACKORDER] = { "partial_delivery_only_backorder", "B3:1", PT_BOOL, 0, 0, NULL,
-		"a shipment may leave out only lines the supplier has backordered" },
+				    "deliveries on working days until this time" },
+	[P_PARTIAL_ONLY_BACKORDER] = { "partial_delivery_only_backorder", "B3:1", PT_BOOL, 0, 0,
+				       NULL,
+				       "a shipment may leave out only lines the supplier has backordered" },
 	[P_NON_WORKING_EVES] = { "non_working_eves", "B3:1", PT_EVES, 0, 0, NULL,
-		"the eves that are not working days, beside weekends and public holidays (interpretation)" },
+				 "the eves that are not working days, beside weekends and public holidays (interpretation)" },
 	[P_ORDER_CUTOFF] = { "order_cutoff", "B3:3", PT_TIME, 0, 0, NULL,
-		"acute and express orders must reach the distributor before this time on a working day" },
+			     "acute and express orders must reach the distributor before this time on a working day" },
 	[P_ACUTE_LEAD_WORKING_DAYS] = { "acute_lead_working_days", "B3:3", PT_INT, 0, 10, NULL,
-		"working days from receipt to an acute delivery" },
+					"working days from receipt to an acute delivery" },
 	[P_ACUTE_REQUESTERS] = { "acute_requesters", "B3:3", PT_ROLES, 0, 0, NULL,
-		"who may request acute delivery" },
+				 "who may request acute delivery" },
 	[P_ACUTE_ARTICLES] = { "acute_articles", "B3:3", PT_CHOICE, 0, 0, article_choices,
-		"which articles acute delivery may use" },
+			       "which articles acute delivery may use" },
 	[P_ACUTE_AFTER_CUTOFF] = { "acute_after_cutoff", "B3:3", PT_CHOICE, 0, 0, late_choices,
-		"an acute order after the cut-off or on a non-working day (interpretation)" },
+				   "an acute order after the cut-off or on a non-working day (interpretation)" },
 	[P_EXPRESS_OFFERED] = { "express_offered", "B3:3", PT_BOOL, 0, 0, NULL,
-		"whether same-day express delivery is offered" },
+				"whether same-day express delivery is offered" },
 	[P_EXPRESS_AREAS] = { "express_areas", "B3:3", PT_AREAS, 0, 0, NULL,
-		"product areas express delivery may use" },
+			      "product areas express delivery may use" },
 	[P_EXPRESS_REQUESTERS] = { "express_requesters", "B3:3", PT_ROLES, 0, 0, NULL,
-		"who may request express delivery" },
+				   "who may request express delivery" },
 	[P_EXPRESS_ARTICLES] = { "express_articles", "B3:3", PT_CHOICE, 0, 0, article_choices,
-		"which articles express delivery may use" },
+				 "which articles express delivery may use" },
 	[P_DELAY_CONTACT_AFTER_DAYS] = { "delay_contact_after_days", "B3:6", PT_INT, 1, 60, NULL,
-		"an order not delivered in full by the end of this day after receipt becomes a contact case" },
-	[P_DELAY_CONTACT_DAY_KIND] = { "delay_contact_day_kind", "B3:6", PT_CHOICE, 0, 0, day_kind_choices,
-		"how those days are counted (interpretation)" },
-	[P_DELAY_CONTACT_EXEMPT_SPECIAL] = { "delay_contact_exempt_special", "B3:6", PT_BOOL, 0, 0, NULL,
-		"special products that are not stocked are exempt from delay contact" },
+					 "an order not delivered in full by the end of this day after receipt becomes a contact case" },
+	[P_DELAY_CONTACT_DAY_KIND] = { "delay_contact_day_kind", "B3:6", PT_CHOICE, 0, 0,
+				       day_kind_choices,
+				       "how those days are counted (interpretation)" },
+	[P_DELAY_CONTACT_EXEMPT_SPECIAL] = { "delay_contact_exempt_special", "B3:6", PT_BOOL, 0, 0,
+					     NULL,
+					     "special products that are not stocked are exempt from delay contact" },
 	[P_PHONE_ANSWER_MINUTES] = { "phone_answer_minutes", "B6:1", PT_INT, 1, 60, NULL,
-		"a call counts as answered in time within this many minutes" },
+				     "a call counts as answered in time within this many minutes" },
 	[P_PHONE_ANSWER_TARGET] = { "phone_answer_target", "B6:1", PT_PERCENT, 0, 0, NULL,
-		"target share of calls answered in time" },
-	[P_DELIVERY_RELIABILITY_TARGET] = { "delivery_reliability_target", "B6:1", PT_PERCENT, 0, 0, NULL,
-		"target share of orders delivered in full by their due date" },
+				    "target share of calls answered in time" },
+	[P_DELIVERY_RELIABILITY_TARGET] = { "delivery_reliability_target", "B6:1", PT_PERCENT, 0, 0,
+					    NULL,
+					    "target share of orders delivered in full by their due date" },
 	[P_WITHDRAWAL_ENTRY_ROLES] = { "withdrawal_entry_roles", "ordering", PT_ROLES, 0, 0, NULL,
-		"who may enter a withdrawal (order) in the system" },
-	[P_MUNICIPAL_ENTRY_HOUSING_ONLY] = { "municipal_entry_housing_only", "ordering", PT_BOOL, 0, 0, NULL,
-		"municipal staff may enter withdrawals only for people in municipal housing" },
-	[P_PRESCRIPTION_MAX_VALIDITY_MONTHS] = { "prescription_max_validity_months", "prescription", PT_INT,
-		1, 120, NULL, "a prescription is valid at most this many months (interpretation)" },
-	[P_NEXT_WITHDRAWAL_FRACTION] = { "next_withdrawal_fraction", "prescription", PT_FRACTION, 0, 0, NULL,
-		"the next withdrawal is allowed after this share of the previous one's period (interpretation)" },
+				       "who may enter a withdrawal (order) in the system" },
+	[P_MUNICIPAL_ENTRY_HOUSING_ONLY] = { "municipal_entry_housing_only", "ordering", PT_BOOL, 0,
+					     0, NULL,
+					     "municipal staff may enter withdrawals only for people in municipal housing" },
+	[P_PRESCRIPTION_MAX_VALIDITY_MONTHS] = { "prescription_max_validity_months", "prescription",
+						 PT_INT, 1, 120, NULL,
+						 "a prescription is valid at most this many months (interpretation)" },
+	[P_NEXT_WITHDRAWAL_FRACTION] = { "next_withdrawal_fraction", "prescription", PT_FRACTION, 0,
+					 0, NULL,
+					 "the next withdrawal is allowed after this share of the previous one's period (interpretation)" },
 	[P_PREPARATION_IT_LIMIT_KR] = { "preparation_it_limit_kr", "D", PT_INT, 0, 100000000, NULL,
-		"a preparation group decides IT-support adaptations up to this cost; above, it proposes to the council" },
+					"a preparation group decides IT-support adaptations up to this cost; above, it proposes to the council" },
 	[P_FORUM_NOTICE_DAYS] = { "forum_notice_days", "D", PT_INT, 0, 365, NULL,
-		"the forum's notice with agenda goes out at least this many days before the meeting" },
+				  "the forum's notice with agenda goes out at least this many days before the meeting" },
 	[P_CARE_RELATIONSHIP_DAYS] = { "care_relationship_days", "access", PT_INT, 1, 366, NULL,
-		"a care relationship recorded by a prescriber opens the record for this many days (interpretation)" },
+				       "a care relationship recorded by a prescriber opens the record for this many days (interpretation)" },
 	[P_ID_NUMBER_SEARCH_LIMIT] = { "id_number_search_limit", "access", PT_INT, 1, 100000, NULL,
-		"searches by personal identity number a user may make within the window (interpretation)" },
-	[P_ID_NUMBER_SEARCH_WINDOW_MINUTES] = { "id_number_search_window_minutes", "access", PT_INT, 1, 1440,
-		NULL, "the window of the search limit, in minutes (interpretation)" },
-	[P_DISTRIBUTOR_HISTORY_DAYS] = { "distributor_history_days", "access", PT_INT, 0, 3650, NULL,
-		"the distributor reads an order delivered or returned at most this many days ago (interpretation)" },
+				       "searches by personal identity number a user may make within the window (interpretation)" },
+	[P_ID_NUMBER_SEARCH_WINDOW_MINUTES] = { "id_number_search_window_minutes", "access", PT_INT,
+						1, 1440, NULL,
+						"the window of the search limit, in minutes (interpretation)" },
+	[P_DISTRIBUTOR_HISTORY_DAYS] = { "distributor_history_days", "access", PT_INT, 0, 3650,
+					 NULL,
+					 "the distributor reads an order delivered or returned at most this many days ago (interpretation)" },
 };
 
 const char *role_name(enum role r)
@@ -264,8 +273,8 @@ static enum lmn_rc parse_set(struct reader *r, const char *key, const char *s, s
 			size_t used = 0;
 			snprintf(word, sizeof(word), "%.*s", (int)(wn > 60 ? 60 : wn), w);
 			for (int i = 0; i < count; i++)
-				used += (size_t)snprintf(accepted + used, sizeof(accepted) - used, "%s%s",
-							 i ? ", " : "", names[i]);
+				used += (size_t)snprintf(accepted + used, sizeof(accepted) - used,
+							 "%s%s", i ? ", " : "", names[i]);
 			char msg[120];
 			snprintf(msg, sizeof(msg), "%s: unknown value '%s'", key, word);
 			return fail(r, key, "%s (accepted: %s, or none)", msg, accepted);
@@ -300,15 +309,21 @@ static enum lmn_rc parse_areas(struct reader *r, const char *key, const char *s,
 			char word[64];
 			snprintf(word, sizeof(word), "%.*s", (int)(wn > 60 ? 60 : wn), w);
 			if (!area_code_valid(w, wn))
-				return fail(r, key, "%s: '%s' is no product area code (a word of a–z and _, "
-					    "at most %d characters, or none)", key, word, AREA_CODE_MAX - 1);
+				return fail(
+					r, key,
+					"%s: '%s' is no product area code (a word of a–z and _, "
+					"at most %d characters, or none)",
+					key, word, AREA_CODE_MAX - 1);
 			if (areas_listed()) {
 				struct buf known;
 				enum lmn_rc rc;
 				buf_init(&known, 4096);
 				areas_format_codes(&known, ", ");
-				rc = fail(r, key, "%s: unknown product area '%s' (the product areas are: %s; "
-					  "or none)", key, word, known.data ? known.data : "");
+				rc = fail(
+					r, key,
+					"%s: unknown product area '%s' (the product areas are: %s; "
+					"or none)",
+					key, word, known.data ? known.data : "");
 				buf_release(&known);
 				return rc;
 			}
@@ -365,13 +380,15 @@ static enum lmn_rc parse_value(struct reader *r, enum param_id id, const char *s
 	}
 	case PT_PERCENT:
 		if (!parse_fixed(s, n, 2, &x) || x > 10000)
-			return fail(r, d->key, "%s: expected a percentage 0–100 with at most two decimals",
+			return fail(r, d->key,
+				    "%s: expected a percentage 0–100 with at most two decimals",
 				    d->key);
 		v->i = x;
 		return LMN_OK;
 	case PT_FRACTION:
 		if (!parse_fixed(s, n, 3, &x) || x > 1000)
-			return fail(r, d->key, "%s: expected a fraction 0–1 with at most three decimals",
+			return fail(r, d->key,
+				    "%s: expected a fraction 0–1 with at most three decimals",
 				    d->key);
 		v->i = x;
 		return LMN_OK;
@@ -390,8 +407,8 @@ static enum lmn_rc parse_value(struct reader *r, enum param_id id, const char *s
 			char accepted[200] = "";
 			size_t used = 0;
 			for (int i = 0; i < count; i++)
-				used += (size_t)snprintf(accepted + used, sizeof(accepted) - used, "%s%s",
-							 i ? " or " : "", d->choices[i]);
+				used += (size_t)snprintf(accepted + used, sizeof(accepted) - used,
+							 "%s%s", i ? " or " : "", d->choices[i]);
 			return fail(r, d->key, "%s: expected %s", d->key, accepted);
 		}
 		v->i = idx;
@@ -429,14 +446,15 @@ static enum lmn_rc close_block(struct reader *r)
 	if (!s->body)
 		return fail(r, "body", "version %s has no body (the deciding body)", s->ref);
 	if (!s->reference)
-		return fail(r, "reference", "version %s has no reference (change-log entry)", s->ref);
+		return fail(r, "reference", "version %s has no reference (change-log entry)",
+			    s->ref);
 	if (r->blocks == 1 && !r->amend) {
 		/* The first version of a section defines every parameter of it. */
 		for (int i = 0; i < P__COUNT; i++)
 			if (strcmp(defs[i].section, r->section) == 0 && !r->set_in_cur[i])
 				return fail(r, defs[i].key,
-					    "the first version of section %s does not set %s", r->section,
-					    defs[i].key);
+					    "the first version of section %s does not set %s",
+					    r->section, defs[i].key);
 	}
 	r->line = saved;
 	r->cur = NULL;
@@ -511,16 +529,19 @@ static enum lmn_rc handle_line(struct reader *r, const char *s, size_t n)
 				char d1[11], d2[11];
 				date_format(day, d1);
 				date_format(o->effective, d2);
-				return fail(r, NULL,
-					    "version %s overlaps version %s of the same section (versions must "
-					    "be in date order, one per date)", d1, d2);
+				return fail(
+					r, NULL,
+					"version %s overlaps version %s of the same section (versions must "
+					"be in date order, one per date)",
+					d1, d2);
 			}
 		}
 		return add_source(r, day);
 	}
 	eq = memchr(s, '=', n);
 	if (!eq)
-		return fail(r, NULL, "expected 'key = value', a [YYYY-MM-DD] header or a # comment");
+		return fail(r, NULL,
+			    "expected 'key = value', a [YYYY-MM-DD] header or a # comment");
 	key = s;
 	kn = (size_t)(eq - s);
 	val = eq + 1;
@@ -532,19 +553,22 @@ static enum lmn_rc handle_line(struct reader *r, const char *s, size_t n)
 		char name[32];
 		snprintf(name, sizeof(name), "%.*s", (int)(vn > 30 ? 30 : vn), val);
 		if (r->section[0])
-			return fail(r, "section", "a rule file holds one section (already %s)", r->section);
+			return fail(r, "section", "a rule file holds one section (already %s)",
+				    r->section);
 		if (!sec)
 			return fail(r, "section", "unknown section '%s'", name);
 		bool defined = false;
 		for (size_t i = 0; i < r->p->nsources; i++)
 			if (strcmp(r->p->sources[i]->section, sec->id) == 0) {
 				if (!r->amend)
-					return fail(r, "section", "section %s is already defined in %s",
-						    sec->id, r->p->sources[i]->file);
+					return fail(r, "section",
+						    "section %s is already defined in %s", sec->id,
+						    r->p->sources[i]->file);
 				defined = true;
 			}
 		if (r->amend && !defined)
-			return fail(r, "section", "section %s is not defined by any rule file", sec->id);
+			return fail(r, "section", "section %s is not defined by any rule file",
+				    sec->id);
 		snprintf(r->section, sizeof(r->section), "%s", sec->id);
 		return LMN_OK;
 	}
@@ -558,7 +582,8 @@ static enum lmn_rc handle_line(struct reader *r, const char *s, size_t n)
 			return fail(r, "decided", "decided: expected a date YYYY-MM-DD");
 		return LMN_OK;
 	}
-	if ((kn == 4 && memcmp(key, "body", 4) == 0) || (kn == 9 && memcmp(key, "reference", 9) == 0)) {
+	if ((kn == 4 && memcmp(key, "body", 4) == 0) ||
+	    (kn == 9 && memcmp(key, "reference", 9) == 0)) {
 		const char *q;
 		size_t qn;
 		char **slot = kn == 4 ? &r->cur->body : &r->cur->reference;
@@ -581,7 +606,8 @@ static enum lmn_rc handle_line(struct reader *r, const char *s, size_t n)
 		if (id < 0)
 			return fail(r, name, "unknown parameter '%s'", name);
 		if (strcmp(defs[id].section, r->section) != 0)
-			return fail(r, name, "parameter %s belongs to section %s", name, defs[id].section);
+			return fail(r, name, "parameter %s belongs to section %s", name,
+				    defs[id].section);
 		if (r->set_in_cur[id])
 			return fail(r, name, "parameter %s is set twice in this version", name);
 		if ((rc = parse_value(r, (enum param_id)id, val, vn, &v)) != LMN_OK)
@@ -599,7 +625,8 @@ static enum lmn_rc load(struct params *p, const char *name, const char *text, si
 	enum lmn_rc rc;
 
 	if (p->finished)
-		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: rule sets are already built", name);
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: rule sets are already built",
+				   name);
 	while (pos < len) {
 		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
@@ -649,9 +676,11 @@ enum lmn_rc params_finish(struct params *p, struct lmn_err *err)
 
 	for (int i = 0; i < P__COUNT; i++)
 		if (p->nversions[i] == 0)
-			return lmn_err_set(err, LMN_EINVAL, defs[i].key, NULL,
-					   "parameter %s (section %s) has no version: no rule file defines "
-					   "section %s", defs[i].key, defs[i].section, defs[i].section);
+			return lmn_err_set(
+				err, LMN_EINVAL, defs[i].key, NULL,
+				"parameter %s (section %s) has no version: no rule file defines "
+				"section %s",
+				defs[i].key, defs[i].section, defs[i].section);
 	/* DOMAIN.md §9: the first version of a section has no known start, so the first set holds
 	 * on every date before the first change; a set begins at each later version. */
 	dates = malloc((p->nsources + 1) * sizeof(*dates));
@@ -676,7 +705,8 @@ enum lmn_rc params_finish(struct params *p, struct lmn_err *err)
 		rs->from = dates[k];
 		for (int i = 0; i < P__COUNT; i++) {
 			size_t j = 0;
-			while (j + 1 < p->nversions[i] && p->versions[i][j + 1].src->effective <= rs->from)
+			while (j + 1 < p->nversions[i] &&
+			       p->versions[i][j + 1].src->effective <= rs->from)
 				j++;
 			rs->v[i] = p->versions[i][j].value;
 			rs->src[i] = p->versions[i][j].src;
@@ -687,9 +717,10 @@ enum lmn_rc params_finish(struct params *p, struct lmn_err *err)
 			if (rs->src[P_DELIVERY_WINDOW_START]->effective > s->effective)
 				s = rs->src[P_DELIVERY_WINDOW_START];
 			free(dates);
-			return lmn_err_set(err, LMN_EINVAL, "delivery_window_end", NULL,
-					   "%s:%d: delivery_window_start must be before delivery_window_end",
-					   s->file, s->line);
+			return lmn_err_set(
+				err, LMN_EINVAL, "delivery_window_end", NULL,
+				"%s:%d: delivery_window_start must be before delivery_window_end",
+				s->file, s->line);
 		}
 	}
 	for (size_t k = 0; k < nset; k++)
@@ -770,7 +801,8 @@ void param_format(enum param_id id, union param_value v, struct buf *out)
 		break;
 	case PT_PERCENT:
 		if (v.i % 100)
-			buf_addf(out, "%lld.%02lld", (long long)(v.i / 100), (long long)(v.i % 100));
+			buf_addf(out, "%lld.%02lld", (long long)(v.i / 100),
+				 (long long)(v.i % 100));
 		else
 			buf_addf(out, "%lld", (long long)(v.i / 100));
 		break;

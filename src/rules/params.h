@@ -61,7 +61,7 @@ enum param_id {
 };
 
 enum param_type {
-	PT_INT,      /* integer within [min, max] */
+	PT_INT,	     /* integer within [min, max] */
 	PT_BOOL,     /* true | false */
 	PT_TIME,     /* HH:MM, stored as seconds since midnight */
 	PT_PERCENT,  /* 0–100 with up to two decimals, stored in hundredths of a percent */
@@ -92,17 +92,17 @@ const char *role_name(enum role r);
 int role_parse(const char *s, size_t n);
 
 union param_value {
-	int64_t i;     /* PT_INT, PT_TIME, PT_PERCENT, PT_FRACTION, PT_CHOICE */
-	bool b;        /* PT_BOOL */
-	uint32_t set;  /* PT_ROLES, PT_AREAS */
+	int64_t i;    /* PT_INT, PT_TIME, PT_PERCENT, PT_FRACTION, PT_CHOICE */
+	bool b;	      /* PT_BOOL */
+	uint32_t set; /* PT_ROLES, PT_AREAS */
 };
 
 struct param_def {
 	const char *key;
 	const char *section;
 	enum param_type type;
-	int64_t min, max;            /* PT_INT */
-	const char *const *choices;  /* PT_CHOICE, NULL-terminated */
+	int64_t min, max;	    /* PT_INT */
+	const char *const *choices; /* PT_CHOICE, NULL-terminated */
 	const char *help;
 };
 
@@ -119,10 +119,10 @@ const struct rule_section *rule_sections(size_t *count);
 
 /* One dated version of a section: what the change log says about it. */
 struct param_source {
-	char *section;   /* "B3:3" */
+	char *section; /* "B3:3" */
 	lmn_day effective;
 	lmn_day decided;
-	char *body;      /* deciding body */
+	char *body;	 /* deciding body */
 	char *reference; /* change-log or specification reference */
 	char *file;
 	int line;
@@ -130,12 +130,12 @@ struct param_source {
 	 * start our sources do not give. It is in force on every date before the section's next
 	 * version; its date only names it (DOMAIN.md §9). */
 	bool original;
-	char ref[48];    /* "B3:3@2020-01-30": how answers name this version */
+	char ref[48]; /* "B3:3@2020-01-30": how answers name this version */
 };
 
 /* Every parameter as in force during [from, until). */
 struct rule_set {
-	lmn_day from;  /* LMN_DAY_NONE: the first set, in force on every date before the first change */
+	lmn_day from; /* LMN_DAY_NONE: the first set, in force on every date before the first change */
 	lmn_day until; /* LMN_DAY_NONE: open-ended */
 	union param_value v[P__COUNT];
 	const struct param_source *src[P__COUNT];
@@ -148,7 +148,7 @@ struct params {
 	struct pversion {
 		union param_value value;
 		const struct param_source *src;
-	} *versions[P__COUNT];
+	} * versions[P__COUNT];
 	size_t nversions[P__COUNT];
 	struct rule_set *sets;
 	size_t nsets;

@@ -13,8 +13,8 @@ static int id_cmp(const void *a, const void *b)
 }
 
 enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_id,
-				int64_t token_id, const char *role, const char *what, int64_t *ids, size_t n,
-				struct lmn_err *err)
+				int64_t token_id, const char *role, const char *what, int64_t *ids,
+				size_t n, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	char *set;
@@ -35,11 +35,12 @@ enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_
 	set[1] = '\0';
 	for (size_t i = 0; i < k; i++)
 		len += (size_t)snprintf(set + len, 22, "%lld,", (long long)ids[i]);
-	rc = db_prepare(c,
-			"INSERT INTO access_log_views (after, at, user_id, role, what, patients, token_id) "
-			"VALUES ((SELECT coalesce(max(id), 0) FROM access_log), $1, $2, $3, $4, $5, "
-			"nullif($6, 0))",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"INSERT INTO access_log_views (after, at, user_id, role, what, patients, token_id) "
+		"VALUES ((SELECT coalesce(max(id), 0) FROM access_log), $1, $2, $3, $4, $5, "
+		"nullif($6, 0))",
+		&st, err);
 	if (rc == LMN_OK) {
 		db_bind_text(st, 1, at);
 		db_bind_int(st, 2, user_id);
@@ -109,8 +110,8 @@ static enum lmn_rc delete_ids(struct db_conn *c, const char *sql, const int64_t 
 	return rc;
 }
 
-enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int max,
-				      int64_t *removed, struct lmn_err *err)
+enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int max, int64_t *removed,
+				      struct lmn_err *err)
 {
 	struct db_stmt *st;
 	int64_t *ids = NULL, *patients = NULL;
@@ -154,9 +155,9 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 		    "WHERE id < (SELECT max(id) FROM access_log) ORDER BY id LIMIT $1",
 		    before, max, ids, patients, &n, err);
 	if (rc == LMN_OK)
-		rc = delete_ids(c,
-				"DELETE FROM access_log_by_patient WHERE patient_id = $2 AND id = $1",
-				ids, patients, n, err);
+		rc = delete_ids(
+			c, "DELETE FROM access_log_by_patient WHERE patient_id = $2 AND id = $1",
+			ids, patients, n, err);
 	if (rc == LMN_OK)
 		rc = delete_ids(c, "DELETE FROM access_log WHERE id = $1", ids, NULL, n, err);
 	if (rc != LMN_OK)
@@ -170,8 +171,8 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 				err);
 	/* The log of searches by number (migration 13) is kept as long as the access log. */
 	if (rc == LMN_OK)
-		rc = oldest(c, "SELECT id, 0, at FROM id_number_searches ORDER BY id LIMIT $1", before,
-			    max - n - nviews, ids + n + nviews, patients, &nsearch, err);
+		rc = oldest(c, "SELECT id, 0, at FROM id_number_searches ORDER BY id LIMIT $1",
+			    before, max - n - nviews, ids + n + nviews, patients, &nsearch, err);
 	if (rc == LMN_OK)
 		rc = delete_ids(c, "DELETE FROM id_number_searches WHERE id = $1", ids + n + nviews,
 				NULL, nsearch, err);
@@ -192,8 +193,8 @@ out:
 }
 
 enum lmn_rc access_log_of_patient(struct db_conn *c, int64_t patient_id, const int64_t before[3],
-				  int64_t except_user, int64_t max, access_log_entry_fn fn, void *arg,
-				  struct lmn_err *err)
+				  int64_t except_user, int64_t max, access_log_entry_fn fn,
+				  void *arg, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
@@ -202,31 +203,32 @@ enum lmn_rc access_log_of_patient(struct db_conn *c, int64_t patient_id, const i
 	/* A patient's entries are in the index by patient, in chunks not yet moved there, or at the
 	 * log's end not yet filed (migration 12); the list views that showed them in the batches of
 	 * views named for them (migration 14), in the order the two were written. */
-	rc = db_prepare(c,
-			"SELECT at, who, role, action, what, token_id, token, k1, k2, k3 FROM ("
-			"SELECT a.at, coalesce(u.display_name, '') AS who, a.role, a.action, a.what, "
-			"       coalesce(a.token_id, 0) AS token_id, coalesce(t.name, '') AS token, "
-			"       coalesce(a.user_id, 0) AS user_id, k.id AS k1, 0 AS k2, 0 AS k3 "
-			"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
-			"      UNION ALL "
-			"      SELECT id FROM access_log_recent "
-			"       WHERE chunk IN (SELECT chunk FROM access_log_chunks) AND patient_id = $1 "
-			"      UNION ALL "
-			"      SELECT id FROM access_log "
-			"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
-			"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
-			"LEFT JOIN api_tokens t ON t.id = a.token_id "
-			"UNION ALL "
-			"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, "
-			"       coalesce(v.token_id, 0), coalesce(t.name, ''), coalesce(v.user_id, 0), "
-			"       v.after, 1, v.id "
-			"FROM access_log_view_batches b JOIN access_log_views v "
-			"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
-			"LEFT JOIN users u ON u.id = v.user_id LEFT JOIN api_tokens t ON t.id = v.token_id "
-			"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
-			"WHERE (k1, k2, k3) < ($3, $4, $5) AND ($6 = 0 OR user_id <> $6) "
-			"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"SELECT at, who, role, action, what, token_id, token, k1, k2, k3 FROM ("
+		"SELECT a.at, coalesce(u.display_name, '') AS who, a.role, a.action, a.what, "
+		"       coalesce(a.token_id, 0) AS token_id, coalesce(t.name, '') AS token, "
+		"       coalesce(a.user_id, 0) AS user_id, k.id AS k1, 0 AS k2, 0 AS k3 "
+		"FROM (SELECT id FROM access_log_by_patient WHERE patient_id = $1 "
+		"      UNION ALL "
+		"      SELECT id FROM access_log_recent "
+		"       WHERE chunk IN (SELECT chunk FROM access_log_chunks) AND patient_id = $1 "
+		"      UNION ALL "
+		"      SELECT id FROM access_log "
+		"       WHERE id > (SELECT upto FROM access_log_indexed) AND patient_id = $1) k "
+		"JOIN access_log a ON a.id = k.id LEFT JOIN users u ON u.id = a.user_id "
+		"LEFT JOIN api_tokens t ON t.id = a.token_id "
+		"UNION ALL "
+		"SELECT v.at, coalesce(u.display_name, ''), v.role, 'read', v.what, "
+		"       coalesce(v.token_id, 0), coalesce(t.name, ''), coalesce(v.user_id, 0), "
+		"       v.after, 1, v.id "
+		"FROM access_log_view_batches b JOIN access_log_views v "
+		"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
+		"LEFT JOIN users u ON u.id = v.user_id LEFT JOIN api_tokens t ON t.id = v.token_id "
+		"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
+		"WHERE (k1, k2, k3) < ($3, $4, $5) AND ($6 = 0 OR user_id <> $6) "
+		"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, patient_id);
@@ -236,9 +238,13 @@ enum lmn_rc access_log_of_patient(struct db_conn *c, int64_t patient_id, const i
 	db_bind_int(st, 6, except_user);
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
 		struct access_log_entry e = {
-			.at = db_col_text(st, 0), .who = db_col_text(st, 1), .role = db_col_text(st, 2),
-			.action = db_col_text(st, 3), .what = db_col_text(st, 4),
-			.token_id = db_col_int(st, 5), .token = db_col_text(st, 6),
+			.at = db_col_text(st, 0),
+			.who = db_col_text(st, 1),
+			.role = db_col_text(st, 2),
+			.action = db_col_text(st, 3),
+			.what = db_col_text(st, 4),
+			.token_id = db_col_int(st, 5),
+			.token = db_col_text(st, 6),
 			.key = { db_col_int(st, 7), db_col_int(st, 8), db_col_int(st, 9) },
 		};
 		if ((rc = fn(&e, arg)) != LMN_OK)

@@ -22,7 +22,7 @@ LMN_MUST_USE enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, 
  * the greatest) and is the place to go on from when paging. */
 struct access_log_entry {
 	const char *at, *who, *role, *action, *what, *token; /* who: "" when unknown */
-	int64_t token_id;                                     /* 0: not through an API token */
+	int64_t token_id;				     /* 0: not through an API token */
 	int64_t key[3];
 };
 typedef enum lmn_rc (*access_log_entry_fn)(const struct access_log_entry *e, void *arg);

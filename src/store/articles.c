@@ -36,7 +36,8 @@ static enum lmn_rc refuse(struct assortment_import *imp, const struct article_ro
 	e = &imp->errors[imp->nerrors++];
 	e->line = r->line;
 	snprintf(e->column, sizeof(e->column), "%s", column);
-	snprintf(e->message, sizeof(e->message), "rad %ld, kolumn %s: %s", r->line, column, message);
+	snprintf(e->message, sizeof(e->message), "rad %ld, kolumn %s: %s", r->line, column,
+		 message);
 	return LMN_OK;
 }
 
@@ -69,7 +70,8 @@ static enum lmn_rc article_id(struct db_conn *c, const char *number, int64_t *id
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(c, "SELECT id FROM articles WHERE article_number = $1", &st, err);
+	enum lmn_rc rc =
+		db_prepare(c, "SELECT id FROM articles WHERE article_number = $1", &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -108,17 +110,19 @@ static enum lmn_rc write_article(struct db_conn *c, const struct article_row *r,
 	enum lmn_rc rc;
 
 	if (id)
-		rc = db_prepare(c,
-				"UPDATE articles SET name = $2, area = $3, unit = $4, package_size = $5, "
-				"supplier_id = $6, stocked = $7, acute_assortment = $8, special = $9, "
-				"active = 1 WHERE id = $1",
-				&st, err);
+		rc = db_prepare(
+			c,
+			"UPDATE articles SET name = $2, area = $3, unit = $4, package_size = $5, "
+			"supplier_id = $6, stocked = $7, acute_assortment = $8, special = $9, "
+			"active = 1 WHERE id = $1",
+			&st, err);
 	else
-		rc = db_prepare(c,
-				"INSERT INTO articles (article_number, name, area, unit, package_size, "
-				"supplier_id, stocked, acute_assortment, special) "
-				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-				&st, err);
+		rc = db_prepare(
+			c,
+			"INSERT INTO articles (article_number, name, area, unit, package_size, "
+			"supplier_id, stocked, acute_assortment, special) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	if (id)
@@ -142,11 +146,12 @@ static enum lmn_rc set_price(struct db_conn *c, int64_t article, const char *day
 			     struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO article_prices (article_id, valid_from, price_ore) "
-				    "VALUES ($1, $2, $3) ON CONFLICT (article_id, valid_from) "
-				    "DO UPDATE SET price_ore = excluded.price_ore",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "INSERT INTO article_prices (article_id, valid_from, price_ore) "
+			   "VALUES ($1, $2, $3) ON CONFLICT (article_id, valid_from) "
+			   "DO UPDATE SET price_ore = excluded.price_ore",
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -178,10 +183,11 @@ enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp, lmn
 		if (id && r->price_from < today && in_force != r->price_ore) {
 			char msg[200], today_text[11];
 			date_format(today, today_text);
-			snprintf(msg, sizeof(msg),
-				 "priset från %s kan inte ändras i efterhand (leveranser kan redan vara "
-				 "prissatta); ange ett datum från och med %s",
-				 day, today_text);
+			snprintf(
+				msg, sizeof(msg),
+				"priset från %s kan inte ändras i efterhand (leveranser kan redan vara "
+				"prissatta); ange ett datum från och med %s",
+				day, today_text);
 			rc = refuse(imp, r, "price_from", msg, err);
 			continue;
 		}

@@ -12,8 +12,8 @@
 #include "util/rc.h"
 
 struct articles_counts {
-	long created;    /* articles new to the assortment */
-	long updated;    /* articles that were there (their fields are now the file's) */
+	long created;	 /* articles new to the assortment */
+	long updated;	 /* articles that were there (their fields are now the file's) */
 	long prices_set; /* price versions added or changed; a price already in force is left */
 };
 

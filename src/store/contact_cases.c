@@ -10,35 +10,35 @@
  * deliveries of a line are found through its order's shipments (an index), not by a scan of the
  * shipment lines for each line due (the statement took 1.4 s on the demo database that way,
  * 0.15 s now). */
-#define UNDELIVERED(special_test)                                                                  \
-	"EXISTS (SELECT 1 FROM order_lines l JOIN articles a ON a.id = l.article_id "              \
-	"  WHERE l.order_id = o.id AND " special_test " AND l.quantity > "                        \
-	"  (SELECT coalesce(sum(sl.quantity), 0) FROM shipments s "                                \
-	"   JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.order_line_id = l.id "          \
-	"   WHERE s.order_id = o.id AND s.outcome = 'delivered' "                                  \
+#define UNDELIVERED(special_test)                                                         \
+	"EXISTS (SELECT 1 FROM order_lines l JOIN articles a ON a.id = l.article_id "     \
+	"  WHERE l.order_id = o.id AND " special_test " AND l.quantity > "                \
+	"  (SELECT coalesce(sum(sl.quantity), 0) FROM shipments s "                       \
+	"   JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.order_line_id = l.id " \
+	"   WHERE s.order_id = o.id AND s.outcome = 'delivered' "                         \
 	"   AND substr(s.delivered_at, 1, 10) < o.contact_from))"
 
-#define DUE_ORDERS                                                                                 \
-	"FROM orders o "                                                                           \
-	"WHERE o.contact_from IS NOT NULL AND o.contact_from <= $1 AND o.status <> 'cancelled' "  \
+#define DUE_ORDERS                                                                               \
+	"FROM orders o "                                                                         \
+	"WHERE o.contact_from IS NOT NULL AND o.contact_from <= $1 AND o.status <> 'cancelled' " \
 	"AND NOT EXISTS (SELECT 1 FROM contact_cases c WHERE c.order_id = o.id) "
 
 /* What the queue filters by, kept on the case: the product area of the order's first line and
  * the care provider of the unit that prescribed it. */
-#define CASE_AREA(order)                                                                           \
-	"(SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id "                \
+#define CASE_AREA(order)                                                            \
+	"(SELECT a.area FROM order_lines l JOIN articles a ON a.id = l.article_id " \
 	"WHERE l.order_id = " order " ORDER BY l.id LIMIT 1)"
-#define CASE_PROVIDER(order)                                                                       \
-	"(SELECT u.care_provider_id FROM order_lines l "                                           \
-	"JOIN prescription_items i ON i.id = l.prescription_item_id "                              \
-	"JOIN prescriptions r ON r.id = i.prescription_id JOIN units u ON u.id = r.unit_id "       \
+#define CASE_PROVIDER(order)                                                                 \
+	"(SELECT u.care_provider_id FROM order_lines l "                                     \
+	"JOIN prescription_items i ON i.id = l.prescription_item_id "                        \
+	"JOIN prescriptions r ON r.id = i.prescription_id JOIN units u ON u.id = r.unit_id " \
 	"WHERE l.order_id = " order " ORDER BY l.id LIMIT 1)"
 
 /* Orders late with a line that is not a special non-stocked product: no rule exempts them. */
 static const char open_sql[] =
 	"INSERT INTO contact_cases (order_id, opened_on, area, care_provider_id) "
-	"SELECT o.id, o.contact_from, " CASE_AREA("o.id") ", " CASE_PROVIDER("o.id") " " DUE_ORDERS
-	"AND " UNDELIVERED("NOT (a.special = 1 AND a.stocked = 0)");
+	"SELECT o.id, o.contact_from, " CASE_AREA("o.id") ", " CASE_PROVIDER(
+		"o.id") " " DUE_ORDERS "AND " UNDELIVERED("NOT (a.special = 1 AND a.stocked = 0)");
 
 /* The others still late (run after open_sql): late only with special non-stocked lines, open
  * where the rules in force on the day of receipt did not exempt them. */
@@ -118,28 +118,28 @@ enum lmn_rc contact_cases_open(struct db_conn *c, const struct params *p, lmn_da
 
 /* SQLite numbers $N parameters in the order they first appear: the day ($4), which only one order
  * uses, is named here so that every statement numbers them alike. */
-#define QUEUE_WHERE                                                                                \
+#define QUEUE_WHERE                                                                                 \
 	"c.closed_at IS NULL AND ($1 = '' OR c.area = $1) AND ($2 = 0 OR c.care_provider_id = $2) " \
 	"AND ($3 < 0 OR c.attempts = $3 OR ($3 >= 3 AND c.attempts >= 3)) AND $4 <> '' "
 
 /* Cases whose contact date is today first; then those not yet called today, the longest waiting
  * first; those called today last. */
-#define ORDER_TODAY                                                                                \
+#define ORDER_TODAY \
 	"c.opened_on = $4 DESC, substr(coalesce(c.called_at, ''), 1, 10) = $4, c.opened_on, c.id"
-#define ORDER_OLDEST "c.opened_on, c.id"
-#define ORDER_NEWEST "c.opened_on DESC, c.id DESC"
+#define ORDER_OLDEST   "c.opened_on, c.id"
+#define ORDER_NEWEST   "c.opened_on DESC, c.id DESC"
 #define ORDER_ATTEMPTS "c.attempts DESC, c.opened_on, c.id"
 
 /* The page's cases are chosen from the cases alone (an index), then joined with their orders and
  * patients: only the page's rows are looked up. */
-#define QUEUE_SQL(order)                                                                           \
-	"SELECT c.id, c.order_id, c.opened_on, o.due, o.received_at, o.patient_id, "               \
-	"p.given_name || ' ' || p.family_name, coalesce(p.phone, ''), p.protected_identity, "     \
-	"coalesce(c.outcome, ''), coalesce(c.called_at, ''), c.attempts, coalesce(c.area, ''), "   \
-	"coalesce(c.care_provider_id, 0), coalesce(cp.name, ''), coalesce(o.contact_from, '') "   \
+#define QUEUE_SQL(order)                                                                         \
+	"SELECT c.id, c.order_id, c.opened_on, o.due, o.received_at, o.patient_id, "             \
+	"p.given_name || ' ' || p.family_name, coalesce(p.phone, ''), p.protected_identity, "    \
+	"coalesce(c.outcome, ''), coalesce(c.called_at, ''), c.attempts, coalesce(c.area, ''), " \
+	"coalesce(c.care_provider_id, 0), coalesce(cp.name, ''), coalesce(o.contact_from, '') "  \
 	"FROM (SELECT c.id FROM contact_cases c WHERE " QUEUE_WHERE "ORDER BY " order            \
-	" LIMIT $5 OFFSET $6) page JOIN contact_cases c ON c.id = page.id "                       \
-	"JOIN orders o ON o.id = c.order_id JOIN patients p ON p.id = o.patient_id "               \
+	" LIMIT $5 OFFSET $6) page JOIN contact_cases c ON c.id = page.id "                      \
+	"JOIN orders o ON o.id = c.order_id JOIN patients p ON p.id = o.patient_id "             \
 	"LEFT JOIN care_providers cp ON cp.id = c.care_provider_id ORDER BY " order
 
 static const char *const queue_sql[] = {
@@ -247,39 +247,40 @@ static const char *line_reason(const struct contact_case_line *l, int64_t not_co
 	return "in_transit";
 }
 
-enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line_fn fn,
-			       void *arg, struct lmn_err *err)
+enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line_fn fn, void *arg,
+			       struct lmn_err *err)
 {
 	struct db_stmt *st;
 	struct contact_case_line l;
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			"SELECT l.id, a.article_number, a.name, l.quantity, "
-			"coalesce((SELECT sum(sl.quantity) FROM shipments s JOIN shipment_lines sl "
-			"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
-			"  WHERE s.order_id = l.order_id AND s.outcome = 'delivered'), 0), "
-			"coalesce((SELECT sum(sl.quantity) FROM shipments s JOIN shipment_lines sl "
-			"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
-			"  WHERE s.order_id = l.order_id), 0), "
-			"l.backordered OR EXISTS (SELECT 1 FROM shipments s JOIN shipment_lines sl "
-			"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
-			"  WHERE s.order_id = l.order_id AND sl.backordered = 1), "
-			"coalesce((SELECT max(s.delivered_at) FROM shipments s JOIN shipment_lines sl "
-			"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
-			"  WHERE s.order_id = l.order_id AND s.outcome = 'delivered' "
-			"  AND sl.quantity > 0), ''), "
-			"coalesce((SELECT max(s.shipped_at) FROM shipments s JOIN shipment_lines sl "
-			"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
-			"  WHERE s.order_id = l.order_id AND sl.quantity > 0), ''), "
-			"(SELECT count(*) FROM shipments s WHERE s.order_id = l.order_id "
-			"  AND s.outcome = 'not_collected'), "
-			"(SELECT count(*) FROM shipments s WHERE s.order_id = l.order_id "
-			"  AND s.outcome = 'returned') "
-			"FROM order_lines l JOIN articles a ON a.id = l.article_id "
-			"WHERE l.order_id = $1 ORDER BY l.id",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"SELECT l.id, a.article_number, a.name, l.quantity, "
+		"coalesce((SELECT sum(sl.quantity) FROM shipments s JOIN shipment_lines sl "
+		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
+		"  WHERE s.order_id = l.order_id AND s.outcome = 'delivered'), 0), "
+		"coalesce((SELECT sum(sl.quantity) FROM shipments s JOIN shipment_lines sl "
+		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
+		"  WHERE s.order_id = l.order_id), 0), "
+		"l.backordered OR EXISTS (SELECT 1 FROM shipments s JOIN shipment_lines sl "
+		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
+		"  WHERE s.order_id = l.order_id AND sl.backordered = 1), "
+		"coalesce((SELECT max(s.delivered_at) FROM shipments s JOIN shipment_lines sl "
+		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
+		"  WHERE s.order_id = l.order_id AND s.outcome = 'delivered' "
+		"  AND sl.quantity > 0), ''), "
+		"coalesce((SELECT max(s.shipped_at) FROM shipments s JOIN shipment_lines sl "
+		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
+		"  WHERE s.order_id = l.order_id AND sl.quantity > 0), ''), "
+		"(SELECT count(*) FROM shipments s WHERE s.order_id = l.order_id "
+		"  AND s.outcome = 'not_collected'), "
+		"(SELECT count(*) FROM shipments s WHERE s.order_id = l.order_id "
+		"  AND s.outcome = 'returned') "
+		"FROM order_lines l JOIN articles a ON a.id = l.article_id "
+		"WHERE l.order_id = $1 ORDER BY l.id",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, order_id);
@@ -310,11 +311,12 @@ enum lmn_rc contact_case_calls(struct db_conn *c, int64_t case_id, contact_call_
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			"SELECT k.id, k.called_at, k.outcome, coalesce(k.note, ''), "
-			"coalesce(u.display_name, '') FROM contact_case_calls k "
-			"LEFT JOIN users u ON u.id = k.called_by WHERE k.case_id = $1 ORDER BY k.id",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"SELECT k.id, k.called_at, k.outcome, coalesce(k.note, ''), "
+		"coalesce(u.display_name, '') FROM contact_case_calls k "
+		"LEFT JOIN users u ON u.id = k.called_by WHERE k.case_id = $1 ORDER BY k.id",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, case_id);
@@ -364,10 +366,11 @@ enum lmn_rc contact_case_record_call(struct db_conn *c, int64_t case_id, const c
 	struct db_stmt *st;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			"INSERT INTO contact_case_calls (case_id, called_at, called_by, outcome, note) "
-			"VALUES ($1, $2, $3, $4, $5)",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"INSERT INTO contact_case_calls (case_id, called_at, called_by, outcome, note) "
+		"VALUES ($1, $2, $3, $4, $5)",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, case_id);

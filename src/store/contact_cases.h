@@ -20,18 +20,18 @@ LMN_MUST_USE enum lmn_rc contact_cases_open(struct db_conn *c, const struct para
 /* ---- Customer service's queue of open cases ---- */
 
 enum contact_sort {
-	CONTACT_SORT_TODAY,    /* contact date today first, then not called today, oldest first */
+	CONTACT_SORT_TODAY, /* contact date today first, then not called today, oldest first */
 	CONTACT_SORT_OLDEST,
 	CONTACT_SORT_NEWEST,
 	CONTACT_SORT_ATTEMPTS, /* most calls first */
 };
 
 struct contact_queue {
-	const char *today;     /* YYYY-MM-DD */
+	const char *today; /* YYYY-MM-DD */
 	enum contact_sort sort;
 	const char *area;      /* a product area's code; NULL or "": any */
 	int64_t care_provider; /* 0: any */
-	int attempts;          /* calls made: -1 any; 0, 1, 2; 3: three or more */
+	int attempts;	       /* calls made: -1 any; 0, 1, 2; 3: three or more */
 	int64_t limit, offset;
 };
 
@@ -52,8 +52,7 @@ LMN_MUST_USE enum lmn_rc contact_cases_queue(struct db_conn *c, const struct con
 					     struct lmn_err *err);
 
 /* The care providers that have open cases, by name, with how many. */
-typedef enum lmn_rc (*contact_provider_fn)(int64_t id, const char *name, int64_t open,
-					   void *arg);
+typedef enum lmn_rc (*contact_provider_fn)(int64_t id, const char *name, int64_t open, void *arg);
 LMN_MUST_USE enum lmn_rc contact_cases_providers(struct db_conn *c, contact_provider_fn fn,
 						 void *arg, struct lmn_err *err);
 
@@ -68,8 +67,8 @@ struct contact_case_line {
 	const char *reason;
 };
 typedef enum lmn_rc (*contact_line_fn)(const struct contact_case_line *line, void *arg);
-LMN_MUST_USE enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id,
-					    contact_line_fn fn, void *arg, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line_fn fn,
+					    void *arg, struct lmn_err *err);
 
 /* The calls made about a case, oldest first. */
 struct contact_call_row {
@@ -81,9 +80,8 @@ LMN_MUST_USE enum lmn_rc contact_case_calls(struct db_conn *c, int64_t case_id, 
 					    void *arg, struct lmn_err *err);
 
 /* The case's patient and whether it is closed; LMN_ENOTFOUND when there is no such case. */
-LMN_MUST_USE enum lmn_rc contact_case_state(struct db_conn *c, int64_t case_id,
-					    int64_t *patient_id, bool *closed,
-					    struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc contact_case_state(struct db_conn *c, int64_t case_id, int64_t *patient_id,
+					    bool *closed, struct lmn_err *err);
 /* Records a call about the case (its history and its last call); close ends the case. In the
  * caller's write transaction. */
 LMN_MUST_USE enum lmn_rc contact_case_record_call(struct db_conn *c, int64_t case_id,

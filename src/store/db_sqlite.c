@@ -74,7 +74,7 @@
 /* The checkpoint copies the log in passive passes (at most this many) until at most
  * CHECKPOINT_LOCKED_PAGES are left for its last pass, which holds writers off. */
 #define CHECKPOINT_CATCHUP_PASSES 4
-#define CHECKPOINT_LOCKED_PAGES 64
+#define CHECKPOINT_LOCKED_PAGES	  64
 /* How long a statement waits for another process's lock before it fails. */
 #define BUSY_MS 10000
 /* Connections in the pool at most (requests beyond wait for one). */
@@ -95,23 +95,23 @@ struct write_job {
 	void *arg;
 	struct db_conn *c;
 	enum lmn_rc rc;
-	bool joined;         /* it ran in a batch, whose outcome it learns before being posted */
-	uint64_t seq;        /* that batch's commit, durable once an fdatasync covers it */
+	bool joined;	      /* it ran in a batch, whose outcome it learns before being posted */
+	uint64_t seq;	      /* that batch's commit, durable once an fdatasync covers it */
 	enum lmn_rc batch_rc; /* the batch's outcome (message in message) */
-	int sync_rc;         /* the fdatasync's, when it was posted */
-	sem_t ran;           /* posted once the job ran and, if joined, its batch is durable */
-	db_done_fn done;     /* or, for db_write_async, called then (and the job freed) */
+	int sync_rc;	      /* the fdatasync's, when it was posted */
+	sem_t ran;	      /* posted once the job ran and, if joined, its batch is durable */
+	db_done_fn done;      /* or, for db_write_async, called then (and the job freed) */
 	void *done_arg;
-	char message[512];   /* a failure of the store's own (fn reports its own in its arg) */
+	char message[512]; /* a failure of the store's own (fn reports its own in its arg) */
 	struct write_job *next;
 };
 
 /* A batch of writing transactions that one COMMIT makes durable; freed by its last member. */
 struct batch {
-	int members; /* still to learn the outcome (db_begin's writers) */
+	int members;		/* still to learn the outcome (db_begin's writers) */
 	struct write_job *jobs; /* write jobs that ran in it, told by batch_finish and the syncer */
 	int njobs;
-	bool alone;  /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
+	bool alone; /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
 	bool unchecked; /* …whose references are not checked by SQLite (db_begin_bulk_unchecked) */
 	bool done;
 	uint64_t seq; /* its commit's number in the log: durable once an fdatasync covers it */
@@ -124,10 +124,10 @@ struct db_conn {
 	sqlite3 *conn;
 	struct db *db;
 	struct db_conn *next_free;
-	bool in_write;     /* in a writing transaction: statements go to db->writer */
-	bool borrowed;     /* conn is the writer's (a store opened alone): closed with it */
-	int sync_rc;       /* SQLite code of a failed fdatasync in the last commit, else SQLITE_OK */
-	bool defer_sync;   /* the writer committing a batch: its WAL hook numbers the commit only */
+	bool in_write;	 /* in a writing transaction: statements go to db->writer */
+	bool borrowed;	 /* conn is the writer's (a store opened alone): closed with it */
+	int sync_rc;	 /* SQLite code of a failed fdatasync in the last commit, else SQLITE_OK */
+	bool defer_sync; /* the writer committing a batch: its WAL hook numbers the commit only */
 	uint64_t commit_seq; /* that number (0: the commit wrote nothing) */
 	struct db_stmt cache[STMT_CACHE];
 };
@@ -137,33 +137,33 @@ struct db {
 	pthread_mutex_t lock; /* the pool */
 	pthread_cond_t freed; /* a connection came back to the pool */
 	struct db_conn *free;
-	int opened;           /* connections of the pool, in use or free */
-	bool alone;           /* opened by db_open_alone: one connection, a rollback journal */
+	int opened; /* connections of the pool, in use or free */
+	bool alone; /* opened by db_open_alone: one connection, a rollback journal */
 
 	pthread_mutex_t write_lock; /* one writing transaction of this process at a time */
-	struct db_conn *writer;     /* where writing transactions run; under write_lock */
-	struct batch *batch;        /* the open batch on the writer, or NULL; under write_lock */
-	_Atomic int waiting;        /* writers waiting for write_lock */
+	struct db_conn *writer;	    /* where writing transactions run; under write_lock */
+	struct batch *batch;	    /* the open batch on the writer, or NULL; under write_lock */
+	_Atomic int waiting;	    /* writers waiting for write_lock */
 	pthread_mutex_t batch_lock; /* batch outcomes */
 
 	/* Group commit: commits written to the log, and how many of them an fdatasync covers. */
 	pthread_mutex_t sync_lock;
 	pthread_cond_t synced_cond;
 	uint64_t written, synced;
-	bool syncing;  /* a leader is in fdatasync */
-	int sync_rc;   /* sticky: after a failed fdatasync no commit is acknowledged again */
+	bool syncing; /* a leader is in fdatasync */
+	int sync_rc;  /* sticky: after a failed fdatasync no commit is acknowledged again */
 	/* Write jobs whose batch is committed, oldest first, posted once an fdatasync covers them;
 	 * the syncer thread syncs for them (started on first need, stopped by sync_stop). */
 	struct write_job *sync_jobs, **sync_jobs_tail;
 	pthread_cond_t sync_cond;
 	pthread_t syncer_thread;
 	bool syncer_running, sync_stop;
-	int wal_fd;    /* the log, opened by lmn for its fdatasync; -1 until the first */
+	int wal_fd;	       /* the log, opened by lmn for its fdatasync; -1 until the first */
 	_Atomic int log_pages; /* pages in the log after the last commit (the WAL hook's count) */
 
 	/* Write jobs and the writer thread that runs them, started on first need; under jobs_lock. */
 	pthread_mutex_t jobs_lock;
-	pthread_cond_t jobs_cond;     /* the writer thread waits for jobs */
+	pthread_cond_t jobs_cond; /* the writer thread waits for jobs */
 	struct write_job *jobs, **jobs_tail;
 	pthread_t writer_thread;
 	bool writer_running, writer_stop;
@@ -231,7 +231,8 @@ static enum lmn_rc conn_fail(sqlite3 *conn, struct lmn_err *err, const char *wha
 	int code = conn ? sqlite3_extended_errcode(conn) : SQLITE_ERROR;
 
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
-		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: %s", what, sqlite3_errmsg(conn));
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: %s", what,
+				   sqlite3_errmsg(conn));
 	return lmn_err_set(err, storage_full(conn) ? LMN_EFULL : LMN_EDB, NULL, NULL, "%s: %s",
 			   what, conn ? sqlite3_errmsg(conn) : "no connection");
 }
@@ -316,10 +317,11 @@ static enum lmn_rc job_outcome(const struct write_job *j, struct lmn_err *err)
 	if (j->joined && j->batch_rc != LMN_OK)
 		return lmn_err_set(err, j->batch_rc, NULL, NULL, "%s", j->message);
 	if (j->joined && j->sync_rc != SQLITE_OK)
-		return lmn_err_set(err, LMN_EIO, NULL, NULL,
-				   "the commit could not be made durable: syncing the write-ahead log "
-				   "failed (%s); nothing more is accepted until lmn is restarted",
-				   sqlite3_errstr(j->sync_rc));
+		return lmn_err_set(
+			err, LMN_EIO, NULL, NULL,
+			"the commit could not be made durable: syncing the write-ahead log "
+			"failed (%s); nothing more is accepted until lmn is restarted",
+			sqlite3_errstr(j->sync_rc));
 	if (j->rc != LMN_OK && *j->message)
 		(void)lmn_err_set(err, j->rc, NULL, NULL, "%s", j->message);
 	return j->rc;
@@ -386,7 +388,8 @@ static void *syncer(void *arg)
 
 	pthread_mutex_lock(&db->sync_lock);
 	for (;;) {
-		if (db->sync_jobs && (db->sync_rc != SQLITE_OK || db->sync_jobs->seq <= db->synced)) {
+		if (db->sync_jobs &&
+		    (db->sync_rc != SQLITE_OK || db->sync_jobs->seq <= db->synced)) {
 			done = synced_to(db, db->synced, SQLITE_OK);
 		} else if (db->sync_jobs && !db->syncing) {
 			uint64_t upto = db->written;
@@ -491,7 +494,8 @@ static int wal_committed(void *arg, sqlite3 *conn, const char *schema, int pages
 	mine = ++db->written;
 	atomic_store(&db->log_pages, pages);
 	/* pages counts from the start of the log; it starts again after a checkpoint caught up. */
-	if (!db->ckpt_wanted && pages - (pages >= db->ckpt_base ? db->ckpt_base : 0) >= CHECKPOINT_PAGES)
+	if (!db->ckpt_wanted &&
+	    pages - (pages >= db->ckpt_base ? db->ckpt_base : 0) >= CHECKPOINT_PAGES)
 		want_checkpoint(db, conn);
 	if (c->defer_sync)
 		c->commit_seq = mine;
@@ -539,17 +543,19 @@ static enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err
 	/* Busy: another process has the database alone (an import, db_open_alone) beyond BUSY_MS. */
 	if (step != SQLITE_ROW) {
 		rc = step == SQLITE_BUSY
-			     ? lmn_err_set(err, LMN_EDB, NULL, NULL,
-					   "%s: the database is in use by another program (an import?); "
-					   "try again when it is done",
-					   db->path)
+			     ? lmn_err_set(
+				       err, LMN_EDB, NULL, NULL,
+				       "%s: the database is in use by another program (an import?); "
+				       "try again when it is done",
+				       db->path)
 			     : conn_fail(c->conn, err, db->path);
 		conn_close(c);
 		return rc;
 	}
 	/* Without a log (a database that cannot use WAL) each commit syncs by itself. */
-	rc = db_exec(c, wal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
-			    : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
+	rc = db_exec(c,
+		     wal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
+			 : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
 		     err);
 	if (rc != LMN_OK) {
 		conn_close(c);
@@ -617,10 +623,11 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_exec(c,
-		     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		     " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
-		     err);
+	rc = db_exec(
+		c,
+		"CREATE TABLE IF NOT EXISTS schema_migrations ("
+		" number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
+		err);
 	if (rc != LMN_OK)
 		return rc;
 	if ((rc = db_prepare(c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &st,
@@ -633,8 +640,8 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
 		return rc;
 	if (version > migration_count)
 		return lmn_err_set(err, LMN_EDB, NULL, NULL,
-				   "the database is at migration %d, newer than this lmn (%d)", version,
-				   migration_count);
+				   "the database is at migration %d, newer than this lmn (%d)",
+				   version, migration_count);
 	for (int i = version; i < migration_count; i++) {
 		const struct migration *m = &migrations[i];
 
@@ -894,8 +901,8 @@ void db_close(struct db *db)
 	/* A store opened alone goes back to the log (another process opening it would anyway). */
 	if (db->alone)
 		(void)sqlite3_exec(db->writer->conn,
-				   "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL", NULL, NULL,
-				   NULL);
+				   "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL", NULL,
+				   NULL, NULL);
 	conn_close(db->writer);
 	if (db->wal_fd >= 0)
 		close(db->wal_fd);
@@ -1124,10 +1131,11 @@ static enum lmn_rc open_batch(struct db *db, bool alone, bool unchecked, struct 
 	int failed;
 
 	if ((failed = sync_failure(db)) != SQLITE_OK)
-		return lmn_err_set(err, LMN_EIO, NULL, NULL,
-				   "syncing the write-ahead log failed (%s): nothing more is written "
-				   "until lmn is restarted",
-				   sqlite3_errstr(failed));
+		return lmn_err_set(
+			err, LMN_EIO, NULL, NULL,
+			"syncing the write-ahead log failed (%s): nothing more is written "
+			"until lmn is restarted",
+			sqlite3_errstr(failed));
 	if (alone)
 		commit_batch(db);
 	if (db->batch)
@@ -1142,15 +1150,15 @@ static enum lmn_rc open_batch(struct db *db, bool alone, bool unchecked, struct 
 		rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
 	if (rc != LMN_OK) {
 		if (db->batch->unchecked)
-			(void)sqlite3_exec(db->writer->conn, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+			(void)sqlite3_exec(db->writer->conn, "PRAGMA foreign_keys=ON", NULL, NULL,
+					   NULL);
 		batch_free(db->batch);
 		db->batch = NULL;
 	}
 	return rc;
 }
 
-static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked,
-			       struct lmn_err *err)
+static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked, struct lmn_err *err)
 {
 	struct db *db = c->db;
 	enum lmn_rc rc;
@@ -1231,10 +1239,11 @@ static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *e
 	pthread_mutex_unlock(&db->batch_lock);
 	/* Then for the fdatasync that covers the batch's commit. */
 	if (rc == LMN_OK && seq && (synced = wait_synced(db, seq)) != SQLITE_OK)
-		rc = lmn_err_set(err, LMN_EIO, NULL, NULL,
-				 "the commit could not be made durable: syncing the write-ahead log "
-				 "failed (%s); nothing more is accepted until lmn is restarted",
-				 sqlite3_errstr(synced));
+		rc = lmn_err_set(
+			err, LMN_EIO, NULL, NULL,
+			"the commit could not be made durable: syncing the write-ahead log "
+			"failed (%s); nothing more is accepted until lmn is restarted",
+			sqlite3_errstr(synced));
 	return rc;
 }
 
@@ -1274,7 +1283,8 @@ static void run_job(struct db *db, struct write_job *j)
 		commit_batch(db);
 	if ((rc = open_batch(db, false, false, &err)) != LMN_OK ||
 	    (rc = exec_on(db->writer, "SAVEPOINT lmn_tx", &err)) != LMN_OK) {
-		snprintf(j->message, sizeof(j->message), "the write could not begin: %.480s", err.message);
+		snprintf(j->message, sizeof(j->message), "the write could not begin: %.480s",
+			 err.message);
 		j->rc = rc;
 		return;
 	}
@@ -1347,7 +1357,8 @@ static void run_jobs(struct db *db)
 		}
 		/* A turn ends after BATCH_MAX jobs even when its batches were committed early:
 		 * others wait for the write lock (the checkpoint's last pass, db_begin's writers). */
-		if (!db->batch || db->batch->members + db->batch->njobs >= BATCH_MAX || ran >= BATCH_MAX)
+		if (!db->batch || db->batch->members + db->batch->njobs >= BATCH_MAX ||
+		    ran >= BATCH_MAX)
 			break;
 	}
 	end_turn(db);
@@ -1401,11 +1412,13 @@ enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn 
 	if (!j)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	/* The job's statements go to the writer, on whose thread it runs. */
-	*j = (struct write_job){ .fn = fn, .arg = arg, .c = db->writer, .done = done,
-				 .done_arg = done_arg };
+	*j = (struct write_job){
+		.fn = fn, .arg = arg, .c = db->writer, .done = done, .done_arg = done_arg
+	};
 	if (!queue_job(db, j)) {
 		free(j);
-		return lmn_err_set(err, LMN_EIO, NULL, NULL, "the store's writer thread is not running");
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "the store's writer thread is not running");
 	}
 	return LMN_OK;
 }
@@ -1493,8 +1506,8 @@ static enum lmn_rc prepare_on(struct db_conn *c, const char *sql, struct db_stmt
 			if (!text)
 				return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 			db_rewrite_params(sql, text);
-			rc = sqlite3_prepare_v3(c->conn, text, (int)len + 1, SQLITE_PREPARE_PERSISTENT,
-						&s->st, NULL);
+			rc = sqlite3_prepare_v3(c->conn, text, (int)len + 1,
+						SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
 			free(text);
 			if (rc != SQLITE_OK) {
 				s->st = NULL;
@@ -1570,7 +1583,8 @@ enum lmn_rc db_step(struct db_stmt *st, bool *row, struct lmn_err *err)
 
 	*row = false;
 	if (st->bind_rc != SQLITE_OK)
-		return lmn_err_set(err, LMN_EDB, NULL, NULL, "bind: %s", sqlite3_errstr(st->bind_rc));
+		return lmn_err_set(err, LMN_EDB, NULL, NULL, "bind: %s",
+				   sqlite3_errstr(st->bind_rc));
 	rc = sqlite3_step(st->st);
 	if (rc == SQLITE_ROW) {
 		*row = true;

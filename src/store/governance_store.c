@@ -196,13 +196,13 @@ static enum lmn_rc parts(struct db_conn *c, int64_t id, struct gov_meeting *m, b
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(
-		c,
-		"SELECT pa.item_id, pa.person_id, pa.how, coalesce(pa.given_at, ''), "
-		"coalesce(pa.stance, '') FROM participation pa "
-		"JOIN agenda_items i ON i.id = pa.item_id WHERE i.meeting_id = $1 "
-		"ORDER BY i.position, pa.person_id",
-		&st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT pa.item_id, pa.person_id, pa.how, coalesce(pa.given_at, ''), "
+			   "coalesce(pa.stance, '') FROM participation pa "
+			   "JOIN agenda_items i ON i.id = pa.item_id WHERE i.meeting_id = $1 "
+			   "ORDER BY i.position, pa.person_id",
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -294,7 +294,8 @@ enum lmn_rc gov_store_body_period(struct db_conn *c, int64_t body_id, bool *foun
 {
 	struct db_stmt *st;
 	enum lmn_rc rc = db_prepare(
-		c, "SELECT active_from, coalesce(active_until, '') FROM bodies WHERE id = $1", &st, err);
+		c, "SELECT active_from, coalesce(active_until, '') FROM bodies WHERE id = $1", &st,
+		err);
 
 	*found = false;
 	from[0] = until[0] = '\0';
@@ -343,12 +344,13 @@ enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, int64_t person
 {
 	struct db_stmt *st;
 	/* A member may change their stance before the meeting; presence at it stays as it is. */
-	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO participation (item_id, person_id, how, given_at, stance) "
-				    "VALUES ($1, $2, 'written', $3, $4) "
-				    "ON CONFLICT (item_id, person_id) DO UPDATE SET given_at = excluded.given_at, "
-				    "stance = excluded.stance WHERE participation.how = 'written'",
-				    &st, err);
+	enum lmn_rc rc = db_prepare(
+		c,
+		"INSERT INTO participation (item_id, person_id, how, given_at, stance) "
+		"VALUES ($1, $2, 'written', $3, $4) "
+		"ON CONFLICT (item_id, person_id) DO UPDATE SET given_at = excluded.given_at, "
+		"stance = excluded.stance WHERE participation.how = 'written'",
+		&st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -363,10 +365,11 @@ enum lmn_rc gov_store_attendance(struct db_conn *c, int64_t meeting_id, int64_t 
 				 const int64_t *item_ids, size_t n, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "DELETE FROM participation WHERE person_id = $1 AND how = 'present' AND "
-				    "item_id IN (SELECT id FROM agenda_items WHERE meeting_id = $2)",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "DELETE FROM participation WHERE person_id = $1 AND how = 'present' AND "
+			   "item_id IN (SELECT id FROM agenda_items WHERE meeting_id = $2)",
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -375,11 +378,12 @@ enum lmn_rc gov_store_attendance(struct db_conn *c, int64_t meeting_id, int64_t 
 	rc = db_run(st, err);
 	for (size_t i = 0; i < n && rc == LMN_OK; i++) {
 		/* Present at the meeting replaces an earlier written participation in the item. */
-		rc = db_prepare(c,
-				"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, "
-				"'present') ON CONFLICT (item_id, person_id) DO UPDATE SET how = 'present', "
-				"stance = NULL",
-				&st, err);
+		rc = db_prepare(
+			c,
+			"INSERT INTO participation (item_id, person_id, how) VALUES ($1, $2, "
+			"'present') ON CONFLICT (item_id, person_id) DO UPDATE SET how = 'present', "
+			"stance = NULL",
+			&st, err);
 		if (rc == LMN_OK) {
 			db_bind_int(st, 1, item_ids[i]);
 			db_bind_int(st, 2, person_id);
@@ -393,10 +397,11 @@ enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id, int64_t per
 			      const char *at, const char *how, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO minutes_approvals (minutes_id, person_id, approved_at, "
-				    "given_how) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "INSERT INTO minutes_approvals (minutes_id, person_id, approved_at, "
+			   "given_how) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -412,10 +417,11 @@ enum lmn_rc gov_store_approval_rule(struct db_conn *c, int64_t meeting_id, char 
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(c,
-				    "SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
-				    "WHERE mt.id = $1",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT b.approval FROM meetings mt JOIN bodies b ON b.id = mt.body_id "
+			   "WHERE mt.id = $1",
+			   &st, err);
 
 	snprintf(rule, 32, "chair");
 	if (rc != LMN_OK)
@@ -441,11 +447,12 @@ enum lmn_rc gov_store_approvals(struct db_conn *c, int64_t minutes_id, struct go
 	struct db_stmt *st;
 	struct gov_approval *a = NULL;
 	bool row, oom = false;
-	enum lmn_rc rc = db_prepare(c,
-				    "SELECT a.person_id, p.name, a.approved_at, coalesce(a.given_how, '') "
-				    "FROM minutes_approvals a JOIN people p ON p.id = a.person_id "
-				    "WHERE a.minutes_id = $1 ORDER BY a.approved_at",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT a.person_id, p.name, a.approved_at, coalesce(a.given_how, '') "
+			   "FROM minutes_approvals a JOIN people p ON p.id = a.person_id "
+			   "WHERE a.minutes_id = $1 ORDER BY a.approved_at",
+			   &st, err);
 
 	*out = NULL;
 	*n = 0;
@@ -505,10 +512,11 @@ enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id, con
 				      char published[11], struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "UPDATE minutes SET published_at = coalesce(published_at, $2) "
-				    "WHERE id = $1 AND approved_at IS NOT NULL RETURNING published_at",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "UPDATE minutes SET published_at = coalesce(published_at, $2) "
+			   "WHERE id = $1 AND approved_at IS NOT NULL RETURNING published_at",
+			   &st, err);
 	bool row;
 
 	published[0] = '\0';
@@ -528,12 +536,13 @@ enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id, 
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = set < 0 ? db_prepare(c, "SELECT objection_blocks FROM bodies WHERE id = $1",
-					      &st, err)
-				 : db_prepare(c,
-					      "UPDATE bodies SET objection_blocks = $2 WHERE id = $1 "
-					      "RETURNING objection_blocks",
-					      &st, err);
+	enum lmn_rc rc =
+		set < 0 ? db_prepare(c, "SELECT objection_blocks FROM bodies WHERE id = $1", &st,
+				     err)
+			: db_prepare(c,
+				     "UPDATE bodies SET objection_blocks = $2 WHERE id = $1 "
+				     "RETURNING objection_blocks",
+				     &st, err);
 
 	*blocks = true;
 	if (rc != LMN_OK)

@@ -47,9 +47,8 @@ LMN_MUST_USE enum lmn_rc gov_store_attendance(struct db_conn *c, int64_t meeting
 /* Records a person's approval of minutes at at; how is NULL when the person approved in the
  * system, else how the secretary was told ("at_meeting", "email", "signed"). An approval the
  * person already gave stays as it is. */
-LMN_MUST_USE enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id,
-					   int64_t person_id, const char *at, const char *how,
-					   struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id, int64_t person_id,
+					   const char *at, const char *how, struct lmn_err *err);
 
 /* The rule of the meeting's body for approving its minutes ("chair", "chair_and_other_party",
  * "secretary", "next_meeting"); "chair" when the meeting is not found. */

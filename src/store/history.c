@@ -16,35 +16,64 @@
 #include "util/clock.h"
 #include "util/localtime.h"
 
-#define PROGRESS_EVERY 2000
+#define PROGRESS_EVERY	2000
 #define MAX_ORDER_LINES 200
-#define REF_MAX 40
+#define REF_MAX		40
 
 /* ---- Columns ---- */
 
 enum col {
 	/* orders */
-	C_ORDER_REF, C_RECEIVED_AT, C_PATIENT, C_UNIT, C_ARTICLE, C_QUANTITY, C_KIND, C_CHANNEL,
-	C_REQUESTED_BY, C_ENTERED_BY, C_METHOD, C_STATUS,
+	C_ORDER_REF,
+	C_RECEIVED_AT,
+	C_PATIENT,
+	C_UNIT,
+	C_ARTICLE,
+	C_QUANTITY,
+	C_KIND,
+	C_CHANNEL,
+	C_REQUESTED_BY,
+	C_ENTERED_BY,
+	C_METHOD,
+	C_STATUS,
 	/* deliveries (also order_ref, article_number, quantity) */
-	C_SHIPMENT_REF, C_SHIPPED_AT, C_DELIVERED_AT, C_OUTCOME, C_OUTCOME_AT, C_BACKORDERED,
+	C_SHIPMENT_REF,
+	C_SHIPPED_AT,
+	C_DELIVERED_AT,
+	C_OUTCOME,
+	C_OUTCOME_AT,
+	C_BACKORDERED,
 	/* calls */
-	C_QUEUED_AT, C_ANSWERED_AT, C_ABANDONED_AT, C_TOPIC,
+	C_QUEUED_AT,
+	C_ANSWERED_AT,
+	C_ABANDONED_AT,
+	C_TOPIC,
 	C__COUNT
 };
 
 static const char *const col_names[C__COUNT] = {
-	[C_ORDER_REF] = "order_ref",       [C_RECEIVED_AT] = "received_at",
-	[C_PATIENT] = "patient",           [C_UNIT] = "unit_cost_centre",
-	[C_ARTICLE] = "article_number",    [C_QUANTITY] = "quantity",
-	[C_KIND] = "kind",                 [C_CHANNEL] = "channel",
-	[C_REQUESTED_BY] = "requested_by", [C_ENTERED_BY] = "entered_by",
-	[C_METHOD] = "delivery_method",    [C_STATUS] = "status",
-	[C_SHIPMENT_REF] = "shipment_ref", [C_SHIPPED_AT] = "shipped_at",
-	[C_DELIVERED_AT] = "delivered_at", [C_OUTCOME] = "outcome",
-	[C_OUTCOME_AT] = "outcome_at",     [C_BACKORDERED] = "backordered",
-	[C_QUEUED_AT] = "queued_at",       [C_ANSWERED_AT] = "answered_at",
-	[C_ABANDONED_AT] = "abandoned_at", [C_TOPIC] = "topic",
+	[C_ORDER_REF] = "order_ref",
+	[C_RECEIVED_AT] = "received_at",
+	[C_PATIENT] = "patient",
+	[C_UNIT] = "unit_cost_centre",
+	[C_ARTICLE] = "article_number",
+	[C_QUANTITY] = "quantity",
+	[C_KIND] = "kind",
+	[C_CHANNEL] = "channel",
+	[C_REQUESTED_BY] = "requested_by",
+	[C_ENTERED_BY] = "entered_by",
+	[C_METHOD] = "delivery_method",
+	[C_STATUS] = "status",
+	[C_SHIPMENT_REF] = "shipment_ref",
+	[C_SHIPPED_AT] = "shipped_at",
+	[C_DELIVERED_AT] = "delivered_at",
+	[C_OUTCOME] = "outcome",
+	[C_OUTCOME_AT] = "outcome_at",
+	[C_BACKORDERED] = "backordered",
+	[C_QUEUED_AT] = "queued_at",
+	[C_ANSWERED_AT] = "answered_at",
+	[C_ABANDONED_AT] = "abandoned_at",
+	[C_TOPIC] = "topic",
 };
 
 /* Per kind: the columns a file may have; required ones first, up to nrequired. */
@@ -53,23 +82,27 @@ static const struct {
 	int ncols, nrequired;
 } layouts[] = {
 	[HISTORY_ORDERS] = { { C_ORDER_REF, C_RECEIVED_AT, C_PATIENT, C_UNIT, C_ARTICLE, C_QUANTITY,
-			       C_CHANNEL, C_KIND, C_REQUESTED_BY, C_ENTERED_BY, C_METHOD, C_STATUS },
-			     12, 7 },
+			       C_CHANNEL, C_KIND, C_REQUESTED_BY, C_ENTERED_BY, C_METHOD,
+			       C_STATUS },
+			     12,
+			     7 },
 	[HISTORY_DELIVERIES] = { { C_ORDER_REF, C_SHIPMENT_REF, C_SHIPPED_AT, C_ARTICLE, C_QUANTITY,
 				   C_BACKORDERED, C_DELIVERED_AT, C_OUTCOME, C_OUTCOME_AT },
-				 9, 5 },
+				 9,
+				 5 },
 	[HISTORY_CALLS] = { { C_QUEUED_AT, C_TOPIC, C_ANSWERED_AT, C_ABANDONED_AT }, 4, 2 },
 };
 
 static const char *const kinds[] = { "normal", "acute", "express", NULL };
-static const char *const channels[] = { "digital", "phone", "municipal", "customer_service", "1177",
-					 NULL };
+static const char *const channels[] = { "digital",	    "phone", "municipal",
+					"customer_service", "1177",  NULL };
 enum { CHANNEL_DIGITAL = 0, CHANNEL_1177 = 4 }; /* indexes in channels */
 static const char *const methods[] = { "home", "pickup_point", "care_unit", NULL };
 static const char *const statuses[] = { "received", "cancelled", NULL };
 static const char *const outcomes[] = { "delivered", "returned", "not_collected", NULL };
-static const char *const topics[] = { "order", "delivery", "prescription", "product",
-				      "delay_contact", "other", NULL };
+static const char *const topics[] = { "order",	 "delivery",	  "prescription",
+				      "product", "delay_contact", "other",
+				      NULL };
 
 /* An integer map with linear probing, for ids the import looks up again and again (a file of a
  * million orders names the same patients, units and articles many times). Keys are never 0. A
@@ -79,7 +112,7 @@ struct imap {
 	struct slot {
 		uint64_t key;
 		int64_t val;
-	} *slots;
+	} * slots;
 	size_t cap, n;
 };
 
@@ -177,7 +210,7 @@ struct named {
 	char name[40];
 	bool found;
 	int64_t id, n, other; /* as each lookup fills them */
-	char *text;           /* a patient's address, postal code, city and phone, NUL-separated */
+	char *text;	      /* a patient's address, postal code, city and phone, NUL-separated */
 	struct article_info {
 		int area;
 		bool stocked, acute, special;
@@ -229,8 +262,9 @@ static struct named *cache_put(struct cache *c, const char *name)
 /* A key of two ids below 2^32, or 0 when they do not fit (then the store is asked). */
 static uint64_t pair(int64_t a, int64_t b)
 {
-	return a > 0 && b > 0 && a < (1ll << 32) && b < (1ll << 31) ? (uint64_t)a << 31 | (uint64_t)b
-								     : 0;
+	return a > 0 && b > 0 && a < (1ll << 32) && b < (1ll << 31)
+		       ? (uint64_t)a << 31 | (uint64_t)b
+		       : 0;
 }
 
 /* What an imported order adds to the daily sums of the key-figure report (migration 8's
@@ -252,12 +286,12 @@ struct item_change {
 };
 
 struct imp {
-	struct imap users;  /* unit id → its historik account */
-	struct imap rx;     /* (account, patient) → prescription */
-	struct imap items;  /* (prescription, article) → its item's changes number + 1 */
+	struct imap users; /* unit id → its historik account */
+	struct imap rx;	   /* (account, patient) → prescription */
+	struct imap items; /* (prescription, article) → its item's changes number + 1 */
 	struct cache patients, units, articles;
-	struct imap refs;   /* str_key(order_ref) → its offset in ref_text + 1 */
-	char *ref_text;     /* the references of the orders imported before and now, NUL-ended */
+	struct imap refs; /* str_key(order_ref) → its offset in ref_text + 1 */
+	char *ref_text;	  /* the references of the orders imported before and now, NUL-ended */
 	size_t nref_text, aref_text;
 	struct imap sum_at; /* day, care provider and area → day_sums number + 1 */
 	struct day_sum *sums;
@@ -265,9 +299,9 @@ struct imp {
 	struct imap change_at; /* item id → changes number + 1 */
 	struct item_change *changes;
 	size_t nchanges, achanges;
-	char *aside[3];     /* the insert triggers set aside during an orders import (their SQL) */
+	char *aside[3]; /* the insert triggers set aside during an orders import (their SQL) */
 	char *aside_index[6]; /* indexes set aside while a large file fills small tables */
-	size_t file_rows;   /* data rows in the file, about (lines less the header) */
+	size_t file_rows;     /* data rows in the file, about (lines less the header) */
 	/* A large file, or one larger than the store: the maps above hold every historical
 	 * account, prescription, item and order reference of the store (read at the start), so a
 	 * key not found is not there. Otherwise they hold those met so far, and the store is asked
@@ -301,7 +335,7 @@ struct writer {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool busy, stop; /* full is being written; the thread is to end */
-	enum lmn_rc rc;  /* its first failure (message in err) */
+	enum lmn_rc rc;	 /* its first failure (message in err) */
 	struct lmn_err err;
 };
 
@@ -345,7 +379,8 @@ static enum lmn_rc fault(struct imp *m, long line, const char *column, const cha
 	e = &r->errors[r->nerrors++];
 	e->line = line;
 	if (column)
-		snprintf(e->message, sizeof(e->message), "rad %ld, kolumn %s: %s", line, column, text);
+		snprintf(e->message, sizeof(e->message), "rad %ld, kolumn %s: %s", line, column,
+			 text);
 	else
 		snprintf(e->message, sizeof(e->message), "rad %ld: %s", line, text);
 	return LMN_OK;
@@ -412,8 +447,10 @@ static enum lmn_rc word(struct imp *m, enum col c, const char *const *words, int
 
 static enum lmn_rc role_of(struct imp *m, enum col c, int def, int *out)
 {
-	static const char *const roles[] = { "patient", "prescriber", "municipal_prescriber",
-					     "municipal_orderer", "customer_service", NULL };
+	static const char *const roles[] = {
+		"patient",	     "prescriber",	 "municipal_prescriber",
+		"municipal_orderer", "customer_service", NULL
+	};
 	return word(m, c, roles, def, out);
 }
 
@@ -428,10 +465,11 @@ static enum lmn_rc when(struct imp *m, enum col c, bool required, lmn_day *day, 
 	if (f.len == 0)
 		return required ? fault(m, m->rec->line, col_names[c], "värde saknas") : LMN_OK;
 	if (localtime_parse(f.ptr, f.len, day, sec, &e) != LMN_OK)
-		return fault(m, m->rec->line, col_names[c],
-			     "\"%.*s\" är ingen tidpunkt ÅÅÅÅ-MM-DD tt:mm[:ss] i svensk tid (eller med "
-			     "tidszon, +01:00)",
-			     (int)(f.len > 40 ? 40 : f.len), f.ptr);
+		return fault(
+			m, m->rec->line, col_names[c],
+			"\"%.*s\" är ingen tidpunkt ÅÅÅÅ-MM-DD tt:mm[:ss] i svensk tid (eller med "
+			"tidszon, +01:00)",
+			(int)(f.len > 40 ? 40 : f.len), f.ptr);
 	if (*day > m->today) { /* history cannot be later than the import: a mistyped year */
 		char today[11];
 
@@ -452,8 +490,8 @@ static enum lmn_rc quantity(struct imp *m, int64_t *out)
 	for (size_t i = 0; i < f.len; i++) {
 		if (f.ptr[i] < '0' || f.ptr[i] > '9' || v > 100000)
 			return fault(m, m->rec->line, "quantity",
-				     "\"%.*s\" ska vara ett heltal 1–100000", (int)(f.len > 20 ? 20 : f.len),
-				     f.ptr);
+				     "\"%.*s\" ska vara ett heltal 1–100000",
+				     (int)(f.len > 20 ? 20 : f.len), f.ptr);
 		v = v * 10 + (f.ptr[i] - '0');
 	}
 	if (f.len == 0 || v < 1 || v > 100000)
@@ -548,7 +586,7 @@ static enum lmn_rc own_store(struct imp *m)
  * name it finds them by last for the query that reads them all (preload). */
 #define ARTICLE_COLUMNS "id, area, stocked, acute_assortment, special"
 #define PATIENT_COLUMNS "id, address, postal_code, city, coalesce(phone, ''), municipal_housing"
-#define UNIT_COLUMNS "min(id), count(*), min(care_provider_id)"
+#define UNIT_COLUMNS	"min(id), count(*), min(care_provider_id)"
 
 /* Keeps the article of st's row (if found) or that there is none by number; NULL when memory ran
  * out. */
@@ -559,8 +597,9 @@ static struct named *article_keep(struct imp *m, const char *number, struct db_s
 	if (e && (e->found = found)) {
 		const char *area = db_col_text(st, 1);
 		e->id = db_col_int(st, 0);
-		e->art = (struct article_info){ area_parse(area, strlen(area)), db_col_int(st, 2) != 0,
-						db_col_int(st, 3) != 0, db_col_int(st, 4) != 0 };
+		e->art = (struct article_info){ area_parse(area, strlen(area)),
+						db_col_int(st, 2) != 0, db_col_int(st, 3) != 0,
+						db_col_int(st, 4) != 0 };
 	}
 	return e;
 }
@@ -574,7 +613,8 @@ static enum lmn_rc article_of(struct imp *m, const char *number, struct article 
 	if (!e) {
 		if ((rc = own_store(m)) != LMN_OK ||
 		    (rc = db_prepare(m->c,
-				     "SELECT " ARTICLE_COLUMNS " FROM articles WHERE article_number = $1",
+				     "SELECT " ARTICLE_COLUMNS
+				     " FROM articles WHERE article_number = $1",
 				     &st, m->err)) != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, number);
@@ -587,8 +627,11 @@ static enum lmn_rc article_of(struct imp *m, const char *number, struct article 
 			return no_memory(m);
 	}
 	*found = e->found;
-	*a = (struct article){ .id = e->id, .area = e->art.area, .stocked = e->art.stocked,
-			       .acute = e->art.acute, .special = e->art.special };
+	*a = (struct article){ .id = e->id,
+			       .area = e->art.area,
+			       .stocked = e->art.stocked,
+			       .acute = e->art.acute,
+			       .special = e->art.special };
 	return LMN_OK;
 }
 
@@ -604,7 +647,8 @@ static enum lmn_rc run(struct imp *m, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (int i = 1; fmt[i - 1]; i++) {
 		if (fmt[i - 1] == 't')
-			db_bind_text_kept(st, i, va_arg(ap, const char *)); /* the caller's, until done */
+			db_bind_text_kept(st, i,
+					  va_arg(ap, const char *)); /* the caller's, until done */
 		else if (fmt[i - 1] == 'i')
 			db_bind_int(st, i, va_arg(ap, int64_t));
 		else
@@ -681,25 +725,25 @@ struct rows {
 	size_t nitems, aitems;
 };
 
-#define ORDER_VALUES "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ORDER_VALUES  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define ORDER_COLUMNS 23
-#define ORDERS_INSERT                                                                             \
+#define ORDERS_INSERT                                                                                \
 	"INSERT INTO orders (id, patient_id, kind, channel, requested_by, entered_by, received_at, " \
 	"received_day, due, contact_from, rules, delivery_method, delivery_address, "                \
 	"delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref, area, " \
 	"care_provider_id, cost_unit_id, lines) VALUES "
 #define LINE_VALUES "(?, ?, ?, ?)"
-#define LINES_INSERT                                                                              \
+#define LINES_INSERT \
 	"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity) VALUES "
 #define RX_VALUES "(?, ?, ?, ?, ?, ?)"
-#define RX_INSERT                                                                                 \
-	"INSERT INTO prescriptions (id, patient_id, prescriber_id, unit_id, prescribed_on, "         \
+#define RX_INSERT                                                                            \
+	"INSERT INTO prescriptions (id, patient_id, prescriber_id, unit_id, prescribed_on, " \
 	"created_at) VALUES "
 #define ITEM_VALUES "(?, ?, ?, 1, 0, ?, 90, ?)"
-#define ITEMS_INSERT                                                                              \
-	"INSERT INTO prescription_items (id, prescription_id, article_id, withdrawals_allowed, "     \
+#define ITEMS_INSERT                                                                             \
+	"INSERT INTO prescription_items (id, prescription_id, article_id, withdrawals_allowed, " \
 	"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) VALUES "
-#define TIMES_2(v) v ", " v
+#define TIMES_2(v)  v ", " v
 #define TIMES_32(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(TIMES_2(v)))))
 
 /* The statements for one row and for ROWS_AT_ONCE (32) rows. */
@@ -1034,15 +1078,16 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	if (!imap_get(&m->users, (uint64_t)o->unit_id, &user)) {
 		snprintf(name, sizeof(name), "historik-%lld", (long long)o->unit_id);
 		if ((rc = own_store(m)) != LMN_OK ||
-		    (rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found, v)) !=
-			    LMN_OK)
+		    (rc = lookup(m, "SELECT id FROM users WHERE username = $1", name, 1, &found,
+				 v)) != LMN_OK)
 			return rc;
 		if (!found) {
-			rc = run(m,
-				 "INSERT INTO users (username, display_name, role, unit_id, active, "
-				 "created_at) VALUES ($1, 'Historik från tidigare system', 'prescriber', $2, "
-				 "0, $3)",
-				 "tit", name, o->unit_id, m->now);
+			rc = run(
+				m,
+				"INSERT INTO users (username, display_name, role, unit_id, active, "
+				"created_at) VALUES ($1, 'Historik från tidigare system', 'prescriber', $2, "
+				"0, $3)",
+				"tit", name, o->unit_id, m->now);
 			if (rc != LMN_OK)
 				return rc;
 			v[0] = db_last_id(m->c);
@@ -1073,11 +1118,12 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 		return LMN_OK;
 	}
 	*item = 0;
-	if (!new && ((rc = ask_store(m, pair(rx, l->a.id), &ask)) != LMN_OK ||
-		     (ask && (rc = lookup_id(m,
-					     "SELECT id FROM prescription_items WHERE "
-					     "prescription_id = $1 AND article_id = $2 ORDER BY id LIMIT 1",
-					     rx, l->a.id, item)) != LMN_OK)))
+	if (!new &&
+	    ((rc = ask_store(m, pair(rx, l->a.id), &ask)) != LMN_OK ||
+	     (ask && (rc = lookup_id(m,
+				     "SELECT id FROM prescription_items WHERE "
+				     "prescription_id = $1 AND article_id = $2 ORDER BY id LIMIT 1",
+				     rx, l->a.id, item)) != LMN_OK)))
 		return rc;
 	if (*item) {
 		rc = item_change(m, *item, 1, l->qty, o->day, &at);
@@ -1122,7 +1168,8 @@ static enum lmn_rc preload_history(struct imp *m)
 		if ((rc = db_prepare(m->c, sql[k], &st, m->err)) != LMN_OK)
 			break;
 		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row) {
-			int64_t a = db_col_int(st, 0), b = db_col_int(st, 1), id = db_col_int(st, 2);
+			int64_t a = db_col_int(st, 0), b = db_col_int(st, 1),
+				id = db_col_int(st, 2);
 			int64_t at;
 
 			if (k == 0 && !imap_get(&m->users, (uint64_t)a, &at) &&
@@ -1181,7 +1228,8 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 		struct buf msg;
 		buf_init(&msg, 1024);
 		delivery_message(&d, &msg);
-		rc = fault(m, o->line, NULL, "order %s: %s (regel %s)", o->ref, msg.data ? msg.data : "",
+		rc = fault(m, o->line, NULL, "order %s: %s (regel %s)", o->ref,
+			   msg.data ? msg.data : "",
 			   d.rs && d.rs->src[d.refused_by] ? d.rs->src[d.refused_by]->ref : "?");
 		buf_release(&msg);
 		return rc;
@@ -1196,10 +1244,17 @@ static enum lmn_rc order_flush(struct imp *m, struct order *o)
 	 * first line, whose prescription is the unit's; the number of lines. */
 	v = &m->fill->orders[m->fill->norders++];
 	*v = (struct order_values){
-		.id = m->next_order++, .patient_id = o->patient_id, .unit_id = o->unit_id,
-		.care_provider_id = o->care_provider_id, .lines = m->aside[2] ? o->nlines : 0,
-		.kind = o->kind, .channel = o->channel, .requested_by = o->requested_by,
-		.entered_by = o->entered_by, .method = o->method, .status = o->status,
+		.id = m->next_order++,
+		.patient_id = o->patient_id,
+		.unit_id = o->unit_id,
+		.care_provider_id = o->care_provider_id,
+		.lines = m->aside[2] ? o->nlines : 0,
+		.kind = o->kind,
+		.channel = o->channel,
+		.requested_by = o->requested_by,
+		.entered_by = o->entered_by,
+		.method = o->method,
+		.status = o->status,
 		.area = o->lines[0].a.area,
 	};
 	buf_init(&v->rules, 512);
@@ -1251,9 +1306,9 @@ static const char *const insert_triggers[] = { "report_days_order_insert",
  * they are set aside too and built again at the end: SQLite builds an index from sorted rows
  * much faster than it inserts a row at a time at scattered places (orders_patient_list by
  * patient). With many orders in the store already, building them again would cost more. */
-static const char *const bulk_indexes[] = { "orders_patient_list", "orders_due", "orders_contact",
-					    "orders_undelivered", "prescriptions_unit",
-					    "orders_external_ref" };
+static const char *const bulk_indexes[] = { "orders_patient_list", "orders_due",
+					    "orders_contact",	   "orders_undelivered",
+					    "prescriptions_unit",  "orders_external_ref" };
 
 /* Drops the schema object `kind name` after keeping its SQL in *saved (NULL: not there). */
 static enum lmn_rc set_aside(struct imp *m, const char *kind, const char *name, char **saved)
@@ -1262,7 +1317,8 @@ static enum lmn_rc set_aside(struct imp *m, const char *kind, const char *name, 
 	enum lmn_rc rc;
 
 	if ((rc = lookup_text(m, "SELECT sql FROM sqlite_schema WHERE name = $1", name, saved)) !=
-		    LMN_OK || !*saved)
+		    LMN_OK ||
+	    !*saved)
 		return rc;
 	snprintf(drop, sizeof(drop), "DROP %s %s", kind, name);
 	return db_exec(m->c, drop, m->err);
@@ -1301,7 +1357,8 @@ static enum lmn_rc orders_begin(struct imp *m)
 	enum lmn_rc rc;
 	int64_t stored = 0;
 
-	if ((rc = db_prepare(m->c, "SELECT coalesce(max(id), 0) FROM orders", &st, m->err)) != LMN_OK)
+	if ((rc = db_prepare(m->c, "SELECT coalesce(max(id), 0) FROM orders", &st, m->err)) !=
+	    LMN_OK)
 		return rc;
 	rc = db_step(st, &row, m->err);
 	stored = row ? db_col_int(st, 0) : 0;
@@ -1311,9 +1368,8 @@ static enum lmn_rc orders_begin(struct imp *m)
 	 * file is large or larger than the store (whose index of references is then set aside). */
 	larger = (size_t)stored < m->file_rows;
 	m->preloaded = m->file_rows >= WRITER_ROWS || larger;
-	for (size_t i = 0; rc == LMN_OK && larger &&
-			   i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]);
-	     i++)
+	for (size_t i = 0;
+	     rc == LMN_OK && larger && i < sizeof(bulk_indexes) / sizeof(bulk_indexes[0]); i++)
 		rc = set_aside(m, "INDEX", bulk_indexes[i], &m->aside_index[i]);
 	if (rc != LMN_OK)
 		return rc;
@@ -1323,9 +1379,9 @@ static enum lmn_rc orders_begin(struct imp *m)
 			return rc;
 
 	if (m->preloaded) {
-		if ((rc = db_prepare(m->c,
-				     "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
-				     &st, m->err)) != LMN_OK)
+		if ((rc = db_prepare(
+			     m->c, "SELECT external_ref FROM orders WHERE external_ref IS NOT NULL",
+			     &st, m->err)) != LMN_OK)
 			return rc;
 		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row)
 			rc = keep_ref(m, db_col_text(st, 0));
@@ -1368,26 +1424,28 @@ static enum lmn_rc orders_end(struct imp *m, enum lmn_rc rc)
 		if (ch->more == 0)
 			continue;
 		date_format(ch->last, last);
-		rc = run(m,
-			 "UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
-			 "quantity_per_withdrawal = max(quantity_per_withdrawal, $3), "
-			 "last_valid = max(last_valid, $4) WHERE id = $1",
-			 "iiit", ch->id, ch->more, ch->qty, last);
+		rc = run(
+			m,
+			"UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
+			"quantity_per_withdrawal = max(quantity_per_withdrawal, $3), "
+			"last_valid = max(last_valid, $4) WHERE id = $1",
+			"iiit", ch->id, ch->more, ch->qty, last);
 	}
 	for (size_t i = 0; rc == LMN_OK && i < m->nsums; i++) {
 		const struct day_sum *d = &m->sums[i];
 		char day[11];
 
 		date_format(d->day, day);
-		if ((rc = db_prepare(m->c,
-				     "INSERT INTO report_order_days (day, care_provider_id, area, orders, "
-				     "digital, via_1177, exempt) "
-				     "VALUES ($1, $2, $3, $4, $5, $6, $7) "
-				     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
-				     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
-				     "via_1177 = via_1177 + excluded.via_1177, "
-				     "exempt = exempt + excluded.exempt",
-				     &st, m->err)) != LMN_OK)
+		if ((rc = db_prepare(
+			     m->c,
+			     "INSERT INTO report_order_days (day, care_provider_id, area, orders, "
+			     "digital, via_1177, exempt) "
+			     "VALUES ($1, $2, $3, $4, $5, $6, $7) "
+			     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
+			     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
+			     "via_1177 = via_1177 + excluded.via_1177, "
+			     "exempt = exempt + excluded.exempt",
+			     &st, m->err)) != LMN_OK)
 			break;
 		db_bind_text(st, 1, day);
 		db_bind_int(st, 2, d->care_provider_id);
@@ -1432,7 +1490,8 @@ static enum lmn_rc sum_order(struct imp *m, const struct order *o, bool exempt)
 		if (!imap_put(&m->sum_at, key, (int64_t)m->nsums + 1))
 			return no_memory(m);
 		d = &m->sums[m->nsums++];
-		*d = (struct day_sum){ .day = o->day, .care_provider_id = o->care_provider_id,
+		*d = (struct day_sum){ .day = o->day,
+				       .care_provider_id = o->care_provider_id,
 				       .area = o->lines[0].a.area };
 	}
 	d->orders++;
@@ -1500,8 +1559,9 @@ static enum lmn_rc patient_of(struct imp *m, const char *number, struct order *o
 	if (!e) {
 		if ((rc = own_store(m)) != LMN_OK ||
 		    (rc = db_prepare(m->c,
-				     "SELECT " PATIENT_COLUMNS " FROM patients WHERE id_number = $1", &st,
-				     m->err)) != LMN_OK)
+				     "SELECT " PATIENT_COLUMNS
+				     " FROM patients WHERE id_number = $1",
+				     &st, m->err)) != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, number);
 		if ((rc = db_step(st, found, m->err)) == LMN_OK)
@@ -1552,7 +1612,8 @@ static enum lmn_rc unit_of(struct imp *m, const char *cost_centre, struct order 
 
 	if (!e) {
 		if ((rc = own_store(m)) != LMN_OK ||
-		    (rc = db_prepare(m->c, "SELECT " UNIT_COLUMNS " FROM units WHERE cost_centre = $1",
+		    (rc = db_prepare(m->c,
+				     "SELECT " UNIT_COLUMNS " FROM units WHERE cost_centre = $1",
 				     &st, m->err)) != LMN_OK)
 			return rc;
 		db_bind_text(st, 1, cost_centre);
@@ -1591,12 +1652,15 @@ static enum lmn_rc preload(struct imp *m)
 			break;
 		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row) {
 			const char *name = db_col_text(st, all[k].name);
-			struct named *e = cache_get(k == 0 ? &m->articles
-						    : k == 1 ? &m->patients : &m->units, name);
+			struct named *e = cache_get(k == 0   ? &m->articles
+						    : k == 1 ? &m->patients
+							     : &m->units,
+						    name);
 			if (e || strlen(name) >= sizeof(e->name)) /* one too long is asked for */
 				continue;
-			e = k == 0 ? article_keep(m, name, st, true)
-			    : k == 1 ? patient_keep(m, name, st, true) : unit_keep(m, name, st);
+			e = k == 0   ? article_keep(m, name, st, true)
+			    : k == 1 ? patient_keep(m, name, st, true)
+				     : unit_keep(m, name, st);
 			if (!e)
 				rc = no_memory(m);
 		}
@@ -1676,35 +1740,39 @@ static enum lmn_rc order_row(struct imp *m, struct order *o)
 		if (*patient) {
 			if ((rc = patient_of(m, patient, o, &found)) != LMN_OK)
 				return rc;
-			if (!found && (rc = fault(m, line, "patient",
-						  "ingen patient med det numret finns i lmn")) != LMN_OK)
+			if (!found &&
+			    (rc = fault(m, line, "patient",
+					"ingen patient med det numret finns i lmn")) != LMN_OK)
 				return rc;
 		}
 		if (*unit) {
 			int64_t n = 0;
 			if ((rc = unit_of(m, unit, o, &n)) != LMN_OK)
 				return rc;
-			if (n != 1 && (rc = fault(m, line, "unit_cost_centre",
-						  n ? "kostnadsstället %s finns hos flera vårdgivare"
-						    : "inget kostnadsställe %s finns i lmn",
-						  unit)) != LMN_OK)
+			if (n != 1 &&
+			    (rc = fault(m, line, "unit_cost_centre",
+					n ? "kostnadsstället %s finns hos flera vårdgivare"
+					  : "inget kostnadsställe %s finns i lmn",
+					unit)) != LMN_OK)
 				return rc;
 		}
 	} else if (o->day != day || o->sec != sec || strcmp(o->patient, patient) != 0 ||
 		   strcmp(o->unit, unit) != 0 || o->kind != kind || o->channel != channel ||
 		   o->requested_by != req || o->entered_by != ent || o->method != method ||
 		   o->status != status) {
-		if ((rc = fault(m, line, NULL,
-				"raden hör till order %s men skiljer sig från dess första rad (rad %ld) "
-				"i något annat än artikel och antal",
-				ref, o->line)) != LMN_OK)
+		if ((rc = fault(
+			     m, line, NULL,
+			     "raden hör till order %s men skiljer sig från dess första rad (rad %ld) "
+			     "i något annat än artikel och antal",
+			     ref, o->line)) != LMN_OK)
 			return rc;
 	}
 	if (*article) {
 		if ((rc = article_of(m, article, &a, &found)) != LMN_OK)
 			return rc;
-		if (!found && (rc = fault(m, line, "article_number",
-					  "ingen artikel %s finns i sortimentet", article)) != LMN_OK)
+		if (!found &&
+		    (rc = fault(m, line, "article_number", "ingen artikel %s finns i sortimentet",
+				article)) != LMN_OK)
 			return rc;
 	}
 	if (o->nlines == MAX_ORDER_LINES &&
@@ -1788,12 +1856,13 @@ static enum lmn_rc shipment_flush(struct imp *m, struct shipment *s)
 		clock_format(s->out_day, s->out_sec, out_at);
 	else if (s->delivered)
 		memcpy(out_at, delivered, sizeof(out_at));
-	rc = run(m,
-		 "INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, delivery_deviation, "
-		 "outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		 "ititttt", s->order_id, shipped, (int64_t)partial, s->delivered ? delivered : NULL,
-		 deviation ? why : NULL, s->outcome >= 0 ? outcomes[s->outcome] : NULL,
-		 s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL);
+	rc = run(
+		m,
+		"INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, delivery_deviation, "
+		"outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		"ititttt", s->order_id, shipped, (int64_t)partial, s->delivered ? delivered : NULL,
+		deviation ? why : NULL, s->outcome >= 0 ? outcomes[s->outcome] : NULL,
+		s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL);
 	if (rc != LMN_OK)
 		return rc;
 	id = db_last_id(m->c);
@@ -1818,8 +1887,8 @@ static enum lmn_rc shipment_flush(struct imp *m, struct shipment *s)
 		status = partial ? "partially_delivered" : "delivered";
 	else
 		status = partial ? "partially_shipped" : "shipped";
-	if ((rc = run(m, "UPDATE orders SET status = $2 WHERE id = $1", "it", s->order_id, status)) !=
-	    LMN_OK)
+	if ((rc = run(m, "UPDATE orders SET status = $2 WHERE id = $1", "it", s->order_id,
+		      status)) != LMN_OK)
 		return rc;
 	m->res->shipments++;
 	return LMN_OK;
@@ -1851,9 +1920,9 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 		qty = 0; /* a backordered line may ship nothing */
 	else if ((rc = quantity(m, &qty)) != LMN_OK)
 		return rc;
-	if (outcome == 0 && !has_del && (rc = fault(m, line, "delivered_at",
-						     "en levererad leverans behöver delivered_at")) !=
-						    LMN_OK)
+	if (outcome == 0 && !has_del &&
+	    (rc = fault(m, line, "delivered_at", "en levererad leverans behöver delivered_at")) !=
+		    LMN_OK)
 		return rc;
 	if (has_del && has_ship && (dd < sd || (dd == sd && ds < ss)) &&
 	    (rc = fault(m, line, "delivered_at", "levererad före avsändning")) != LMN_OK)
@@ -1882,7 +1951,8 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 		if (!found || v[1]) {
 			s->bad = true;
 			return fault(m, line, "order_ref",
-				     found ? "ordern %s är makulerad" : "ingen importerad order %s finns",
+				     found ? "ordern %s är makulerad"
+					   : "ingen importerad order %s finns",
 				     oref);
 		}
 		s->order_id = v[0];
@@ -1892,10 +1962,11 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 	} else if (s->ship_day != sd || s->ship_sec != ss || s->delivered != has_del ||
 		   s->del_day != dd || s->del_sec != ds || s->outcome != outcome ||
 		   s->has_out != has_out || s->out_day != od || s->out_sec != os) {
-		if ((rc = fault(m, line, NULL,
-				"raden hör till leverans %s men skiljer sig från dess första rad (rad %ld) "
-				"i tider eller utfall",
-				sref, s->line)) != LMN_OK)
+		if ((rc = fault(
+			     m, line, NULL,
+			     "raden hör till leverans %s men skiljer sig från dess första rad (rad %ld) "
+			     "i tider eller utfall",
+			     sref, s->line)) != LMN_OK)
 			return rc;
 	}
 	if (*article && s->order_id) {
@@ -1906,13 +1977,14 @@ static enum lmn_rc delivery_row(struct imp *m, struct shipment *s)
 		for (i = 0; found && i < s->nlines && s->article_id[i] != a.id; i++)
 			;
 		if (!found || i == s->nlines) {
-			if ((rc = fault(m, line, "article_number", "artikeln %s finns inte på order %s",
-					article, oref)) != LMN_OK)
+			if ((rc = fault(m, line, "article_number",
+					"artikeln %s finns inte på order %s", article, oref)) !=
+			    LMN_OK)
 				return rc;
 		} else if (s->listed[i]) {
 			if ((rc = fault(m, line, "article_number",
-					"artikeln %s står två gånger i leverans %s", article, sref)) !=
-			    LMN_OK)
+					"artikeln %s står två gånger i leverans %s", article,
+					sref)) != LMN_OK)
 				return rc;
 		} else if (!m->row_bad) {
 			s->listed[i] = true;
@@ -1942,10 +2014,13 @@ static enum lmn_rc call_row(struct imp *m)
 	    (rc = when(m, C_ANSWERED_AT, false, &ad, &as, &a)) != LMN_OK ||
 	    (rc = when(m, C_ABANDONED_AT, false, &bd, &bs, &b)) != LMN_OK)
 		return rc;
-	if (a && b && (rc = fault(m, line, "abandoned_at",
-				  "ett samtal är antingen besvarat eller avbrutet, inte båda")) != LMN_OK)
+	if (a && b &&
+	    (rc = fault(m, line, "abandoned_at",
+			"ett samtal är antingen besvarat eller avbrutet, inte båda")) != LMN_OK)
 		return rc;
-	if (q && ((a && (ad < qd || (ad == qd && as < qs))) || (b && (bd < qd || (bd == qd && bs < qs)))) &&
+	if (q &&
+	    ((a && (ad < qd || (ad == qd && as < qs))) ||
+	     (b && (bd < qd || (bd == qd && bs < qs)))) &&
 	    (rc = fault(m, line, a ? "answered_at" : "abandoned_at",
 			"samtalet kan inte sluta innan det ställdes i kö")) != LMN_OK)
 		return rc;
@@ -1956,8 +2031,11 @@ static enum lmn_rc call_row(struct imp *m)
 		clock_format(ad, as, answered);
 	if (b)
 		clock_format(bd, bs, abandoned);
-	if ((rc = run(m, "INSERT INTO calls (queued_at, answered_at, abandoned_at, topic) VALUES ($1, $2, $3, $4)",
-		      "tttt", queued, a ? answered : NULL, b ? abandoned : NULL, topics[topic])) != LMN_OK)
+	if ((rc = run(
+		     m,
+		     "INSERT INTO calls (queued_at, answered_at, abandoned_at, topic) VALUES ($1, $2, $3, $4)",
+		     "tttt", queued, a ? answered : NULL, b ? abandoned : NULL, topics[topic])) !=
+	    LMN_OK)
 		return rc;
 	m->res->calls++;
 	return LMN_OK;
@@ -1981,14 +2059,16 @@ static enum lmn_rc header(struct imp *m, const struct csv_record *rec)
 			f.ptr += 3, f.len -= 3;
 		for (int k = 0; k < layouts[m->kind].ncols; k++) {
 			enum col c = layouts[m->kind].cols[k];
-			if (strlen(col_names[c]) == f.len && memcmp(col_names[c], f.ptr, f.len) == 0)
+			if (strlen(col_names[c]) == f.len &&
+			    memcmp(col_names[c], f.ptr, f.len) == 0)
 				known = (int)c;
 		}
 		if (known < 0)
 			rc = fault(m, rec->line, NULL, "okänd kolumn \"%.*s\"",
 				   (int)(f.len > 40 ? 40 : f.len), f.ptr);
 		else if (seen[known])
-			rc = fault(m, rec->line, NULL, "kolumnen %s står två gånger", col_names[known]);
+			rc = fault(m, rec->line, NULL, "kolumnen %s står två gånger",
+				   col_names[known]);
 		else
 			m->colidx[known] = (int)i, seen[known] = true;
 	}
@@ -2005,11 +2085,18 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 			   history_progress_fn progress, void *pctx, struct history_result *out,
 			   struct lmn_err *err)
 {
-	struct imp m = { .c = c, .p = p, .kind = kind, .now = now, .res = out, .err = err,
-			 .progress = progress, .pctx = pctx };
+	struct imp m = { .c = c,
+			 .p = p,
+			 .kind = kind,
+			 .now = now,
+			 .res = out,
+			 .err = err,
+			 .progress = progress,
+			 .pctx = pctx };
 
 	if (!now || strlen(now) < 10 || date_parse(now, 10, &m.today) != LMN_OK)
-		return lmn_err_set(err, LMN_EINVAL, "now", NULL, "the time of the import is not ISO 8601");
+		return lmn_err_set(err, LMN_EINVAL, "now", NULL,
+				   "the time of the import is not ISO 8601");
 	struct csv_reader r;
 	struct csv_record *rec = malloc(sizeof(*rec));
 	struct order *o = calloc(1, sizeof(*o));

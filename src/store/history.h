@@ -29,7 +29,7 @@ struct history_error {
 };
 
 struct history_result {
-	size_t rows;      /* data rows read */
+	size_t rows; /* data rows read */
 	size_t orders, lines, shipments, calls;
 	struct history_error *errors; /* in line order */
 	size_t nerrors, aerrors;
@@ -45,8 +45,7 @@ void history_result_release(struct history_result *r);
 enum history_phase { HISTORY_ROWS, HISTORY_INDEXES };
 
 /* Called now and then with how far the import has got. */
-typedef void (*history_progress_fn)(void *ctx, enum history_phase phase, size_t done,
-				    size_t total);
+typedef void (*history_progress_fn)(void *ctx, enum history_phase phase, size_t done, size_t total);
 
 /* Reads data[0, len) as a file of kind and writes it in the caller's write transaction. LMN_OK when
  * every row was written; LMN_EINVAL when out->errors lists errors (the caller must roll back);

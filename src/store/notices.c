@@ -89,10 +89,11 @@ enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at, str
 	struct db_stmt *st;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			"UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL "
-			"WHERE id = $1",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL "
+		"WHERE id = $1",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, id);
@@ -243,11 +244,11 @@ enum lmn_rc notices_enqueue_expiring(struct db_conn *c, lmn_day today, lmn_day u
 	for (size_t i = 0; rc == LMN_OK && i < n; i++) {
 		struct notice_facts f = { .order_id = 0, .day = e[i].last };
 		bool q;
-		rc = notices_enqueue(c, e[i].patient_id, 0, NOTICE_PRESCRIPTION_EXPIRING, &f, now, &q,
-				     err);
+		rc = notices_enqueue(c, e[i].patient_id, 0, NOTICE_PRESCRIPTION_EXPIRING, &f, now,
+				     &q, err);
 		if (rc == LMN_OK && q) {
-			rc = db_prepare(c, "UPDATE outbox SET prescription_id = $1 WHERE id = $2", &st,
-					err);
+			rc = db_prepare(c, "UPDATE outbox SET prescription_id = $1 WHERE id = $2",
+					&st, err);
 			if (rc == LMN_OK) {
 				db_bind_int(st, 1, e[i].prescription_id);
 				db_bind_int(st, 2, db_last_id(c));
@@ -302,7 +303,9 @@ enum lmn_rc notices_list(struct db_conn *c, const char *state, int64_t max, noti
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
-	int which = state && strcmp(state, "dead") == 0 ? 1 : state && strcmp(state, "queued") == 0 ? 2 : 0;
+	int which = state && strcmp(state, "dead") == 0	    ? 1
+		    : state && strcmp(state, "queued") == 0 ? 2
+							    : 0;
 
 	rc = db_prepare(c,
 			"SELECT id, patient_id, coalesce(order_id, 0), kind, channel, created_at, "
@@ -343,12 +346,13 @@ enum lmn_rc notices_contact_get(struct db_conn *c, int64_t patient_id, struct pa
 	enum lmn_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = db_prepare(c,
-			"SELECT coalesce(phone, ''), coalesce(email, ''), notice_channel, "
-			"protected_identity, coalesce(temp_address, ''), coalesce(temp_postal_code, ''), "
-			"coalesce(temp_city, ''), coalesce(temp_from, ''), coalesce(temp_until, '') "
-			"FROM patients WHERE id = $1",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"SELECT coalesce(phone, ''), coalesce(email, ''), notice_channel, "
+		"protected_identity, coalesce(temp_address, ''), coalesce(temp_postal_code, ''), "
+		"coalesce(temp_city, ''), coalesce(temp_from, ''), coalesce(temp_until, '') "
+		"FROM patients WHERE id = $1",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, patient_id);

@@ -86,7 +86,7 @@ LMN_MUST_USE enum lmn_rc notices_list(struct db_conn *c, const char *state, int6
 struct patient_contact {
 	char phone[64];
 	char email[256];
-	char channel[8]; /* "sms", "email" or "none" */
+	char channel[8];	 /* "sms", "email" or "none" */
 	bool protected_identity; /* read only: the patient's identity is protected */
 	/* A temporary delivery address, from and until (dates, both included); "" for none. */
 	char temp_address[256], temp_postal_code[8], temp_city[64], temp_from[11], temp_until[11];

@@ -7,37 +7,36 @@
 #include <string.h>
 
 /* The columns read by read_row, of the orders o (with o.waiting) and their lines l. */
-#define PICK_COLUMNS                                                                               \
-	"o.id, o.patient_id, o.kind, o.due, o.status, o.delivery_method, "                         \
-	"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "                 \
-	"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "                    \
+#define PICK_COLUMNS                                                                                \
+	"o.id, o.patient_id, o.kind, o.due, o.status, o.delivery_method, "                          \
+	"p.given_name || ' ' || p.family_name, coalesce(o.delivery_address, ''), "                  \
+	"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "                     \
 	"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), coalesce(o.notification, ''), " \
-	"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), coalesce(pp.name, ''), "          \
-	"coalesce(pp.address, ''), coalesce(pp.postal_code, ''), coalesce(pp.city, ''), "          \
-	"coalesce(u.name, ''), coalesce(u.address, ''), coalesce(u.postal_code, ''), "             \
-	"p.rural_route, p.protected_identity, o.waiting, "                                         \
+	"coalesce(o.pickup_point_id, 0), coalesce(o.unit_id, 0), coalesce(pp.name, ''), "           \
+	"coalesce(pp.address, ''), coalesce(pp.postal_code, ''), coalesce(pp.city, ''), "           \
+	"coalesce(u.name, ''), coalesce(u.address, ''), coalesce(u.postal_code, ''), "              \
+	"p.rural_route, p.protected_identity, o.waiting, "                                          \
 	"l.id, a.article_number, a.name, a.unit, l.quantity, l.shipped_quantity, l.backordered "
 
-#define PICK_JOINS                                                                                 \
-	"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.order_id = o.id "          \
-	"JOIN articles a ON a.id = l.article_id "                                                  \
+#define PICK_JOINS                                                                        \
+	"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.order_id = o.id " \
+	"JOIN articles a ON a.id = l.article_id "                                         \
 	"LEFT JOIN pickup_points pp ON pp.id = o.pickup_point_id LEFT JOIN units u ON u.id = o.unit_id "
 
 /* An order waits for the supplier while one of its lines is backordered and not all shipped. */
-#define WAITING                                                                                    \
-	"EXISTS (SELECT 1 FROM order_lines b WHERE b.order_id = orders.id AND b.backordered = 1 "  \
+#define WAITING                                                                                   \
+	"EXISTS (SELECT 1 FROM order_lines b WHERE b.order_id = orders.id AND b.backordered = 1 " \
 	"AND b.quantity > b.shipped_quantity) AS waiting"
 
 #define OPEN_STATUS "status IN ('received', 'partially_shipped', 'partially_delivered')"
 
 static const char orders_sql[] =
-	"SELECT " PICK_COLUMNS
-	"FROM (SELECT orders.*, " WAITING " FROM orders WHERE " OPEN_STATUS " AND due <= $1 "
+	"SELECT " PICK_COLUMNS "FROM (SELECT orders.*, " WAITING " FROM orders WHERE " OPEN_STATUS
+	" AND due <= $1 "
 	"ORDER BY waiting, due, id LIMIT $2) o " PICK_JOINS "ORDER BY o.waiting, o.due, o.id, l.id";
 
-static const char order_sql[] =
-	"SELECT " PICK_COLUMNS "FROM (SELECT orders.*, " WAITING " FROM orders WHERE id = $1) o "
-	PICK_JOINS "ORDER BY l.id";
+static const char order_sql[] = "SELECT " PICK_COLUMNS "FROM (SELECT orders.*, " WAITING
+				" FROM orders WHERE id = $1) o " PICK_JOINS "ORDER BY l.id";
 
 static const char totals_sql[] =
 	"SELECT a.article_number, a.name, a.unit, sum(l.quantity - l.shipped_quantity), "
@@ -164,18 +163,18 @@ enum lmn_rc picking_totals(struct db_conn *c, const char *until, pick_total_fn f
  * 0: a shipment's order is not read for the pick list), then the line as shipped. FILTER is the
  * inner query's filter: open ($1), the order's ($2), one ($3), and not the history: open, or with
  * an outcome since the day given ($5). */
-#define SHIPMENTS_SQL(filter)                                                                      \
-	"SELECT s.id, s.order_id, s.shipped_at, s.partial, coalesce(s.outcome, ''), "              \
-	"coalesce(s.delivered_at, ''), coalesce(s.delivery_deviation, ''), "                        \
-	"coalesce(s.outcome_at, ''), coalesce(s.outcome_note, ''), " PICK_COLUMNS ", "              \
-	"sl.quantity, sl.backordered, coalesce(s.tracking_number, '') "                            \
-	"FROM (SELECT * FROM shipments WHERE " filter " "                                           \
-	"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) "    \
-	">= $5) ORDER BY shipped_at, id LIMIT $4) s "                                               \
-	"JOIN shipment_lines sl ON sl.shipment_id = s.id "                                          \
-	"JOIN (SELECT orders.*, 0 AS waiting FROM orders) o ON o.id = s.order_id "                  \
-	"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.id = sl.order_line_id "     \
-	"JOIN articles a ON a.id = l.article_id "                                                   \
+#define SHIPMENTS_SQL(filter)                                                                            \
+	"SELECT s.id, s.order_id, s.shipped_at, s.partial, coalesce(s.outcome, ''), "                    \
+	"coalesce(s.delivered_at, ''), coalesce(s.delivery_deviation, ''), "                             \
+	"coalesce(s.outcome_at, ''), coalesce(s.outcome_note, ''), " PICK_COLUMNS ", "                   \
+	"sl.quantity, sl.backordered, coalesce(s.tracking_number, '') "                                  \
+	"FROM (SELECT * FROM shipments WHERE " filter " "                                                \
+	"AND (outcome IS NULL OR substr(coalesce(outcome_at, delivered_at, shipped_at), 1, 10) "         \
+	">= $5) ORDER BY shipped_at, id LIMIT $4) s "                                                    \
+	"JOIN shipment_lines sl ON sl.shipment_id = s.id "                                               \
+	"JOIN (SELECT orders.*, 0 AS waiting FROM orders) o ON o.id = s.order_id "                       \
+	"JOIN patients p ON p.id = o.patient_id JOIN order_lines l ON l.id = sl.order_line_id "          \
+	"JOIN articles a ON a.id = l.article_id "                                                        \
 	"LEFT JOIN pickup_points pp ON pp.id = o.pickup_point_id LEFT JOIN units u ON u.id = o.unit_id " \
 	"ORDER BY s.shipped_at, s.id, l.id"
 
@@ -186,10 +185,10 @@ static const char shipment_sql[] =
 	SHIPMENTS_SQL("($1 = 0 OR outcome IS NULL) AND ($2 = 0 OR order_id = $2) AND id = $3");
 static const char order_shipments_sql[] =
 	SHIPMENTS_SQL("($1 = 0 OR outcome IS NULL) AND order_id = $2 AND ($3 = 0 OR id = $3)");
-static const char open_shipments_sql[] =
-	SHIPMENTS_SQL("$1 = 1 AND outcome IS NULL AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3)");
-static const char all_shipments_sql[] =
-	SHIPMENTS_SQL("($1 = 0 OR outcome IS NULL) AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3)");
+static const char open_shipments_sql[] = SHIPMENTS_SQL(
+	"$1 = 1 AND outcome IS NULL AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3)");
+static const char all_shipments_sql[] = SHIPMENTS_SQL(
+	"($1 = 0 OR outcome IS NULL) AND ($2 = 0 OR order_id = $2) AND ($3 = 0 OR id = $3)");
 
 enum lmn_rc picking_shipments(struct db_conn *c, bool open, int64_t order_id, int64_t shipment_id,
 			      const char *since, int64_t limit, ship_row_fn fn, void *arg,
@@ -203,8 +202,12 @@ enum lmn_rc picking_shipments(struct db_conn *c, bool open, int64_t order_id, in
 
 	if (!(r = calloc(1, sizeof(*r))))
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	if ((rc = db_prepare(c, shipment_id ? shipment_sql : order_id ? order_shipments_sql
-				   : open ? open_shipments_sql : all_shipments_sql, &st, err)) != LMN_OK) {
+	if ((rc = db_prepare(c,
+			     shipment_id ? shipment_sql
+			     : order_id	 ? order_shipments_sql
+			     : open	 ? open_shipments_sql
+					 : all_shipments_sql,
+			     &st, err)) != LMN_OK) {
 		free(r);
 		return rc;
 	}

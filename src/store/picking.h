@@ -50,7 +50,7 @@ LMN_MUST_USE enum lmn_rc picking_order(struct db_conn *c, int64_t order_id, pick
 struct pick_total {
 	char article_number[33], name[128], unit[24];
 	int64_t quantity; /* what is left to ship of the lines, summed */
-	int64_t orders;   /* of how many orders */
+	int64_t orders;	  /* of how many orders */
 };
 typedef enum lmn_rc (*pick_total_fn)(const struct pick_total *t, void *arg);
 

@@ -16,8 +16,9 @@ enum lmn_rc product_areas_list(struct db_conn *c, struct product_area **out, siz
 
 	*out = NULL;
 	*n = 0;
-	rc = db_prepare(c, "SELECT code, name, coalesce(code_1177, '') FROM product_areas "
-			   "ORDER BY position, code",
+	rc = db_prepare(c,
+			"SELECT code, name, coalesce(code_1177, '') FROM product_areas "
+			"ORDER BY position, code",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;

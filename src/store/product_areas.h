@@ -10,8 +10,8 @@
 #include "util/rc.h"
 
 struct product_area {
-	char code[AREA_CODE_MAX];     /* "incontinence" */
-	char name[AREA_NAME_MAX];     /* "Inkontinens": the Swedish name the pages show */
+	char code[AREA_CODE_MAX];      /* "incontinence" */
+	char name[AREA_NAME_MAX];      /* "Inkontinens": the Swedish name the pages show */
 	char code_1177[AREA_NAME_MAX]; /* "INKONTINENS"; "" when the 1177 contract has none */
 };
 

@@ -6,10 +6,11 @@ enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id, int64_t uni
 			      const char *ends_on, int64_t *id, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO care_relationships (patient_id, unit_id, user_id, reason, "
-				    "created_at, ends_on) VALUES ($1, $2, $3, $4, $5, $6)",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "INSERT INTO care_relationships (patient_id, unit_id, user_id, reason, "
+			   "created_at, ends_on) VALUES ($1, $2, $3, $4, $5, $6)",
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -27,11 +28,12 @@ enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id, int64_t uni
 enum lmn_rc searches_add(struct db_conn *c, const struct id_number_search *s, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO id_number_searches (at, at_minute, user_id, token_id, "
-				    "id_number, patient_id, via) "
-				    "VALUES ($1, $2, $3, nullif($4, 0), $5, nullif($6, 0), $7)",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "INSERT INTO id_number_searches (at, at_minute, user_id, token_id, "
+			   "id_number, patient_id, via) "
+			   "VALUES ($1, $2, $3, nullif($4, 0), $5, nullif($6, 0), $7)",
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -50,10 +52,11 @@ enum lmn_rc searches_count(struct db_conn *c, int64_t user_id, int64_t after, in
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(c,
-				    "SELECT count(*), coalesce(min(at_minute), 0) FROM id_number_searches "
-				    "WHERE user_id = $1 AND at_minute > $2",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT count(*), coalesce(min(at_minute), 0) FROM id_number_searches "
+			   "WHERE user_id = $1 AND at_minute > $2",
+			   &st, err);
 
 	*count = *first_minute = 0;
 	if (rc != LMN_OK)
@@ -73,10 +76,11 @@ enum lmn_rc searches_found(struct db_conn *c, int64_t user_id, int64_t patient_i
 			   bool *found, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    "SELECT 1 FROM id_number_searches WHERE user_id = $1 AND at_minute > $3 "
-				    "AND patient_id = $2 LIMIT 1",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT 1 FROM id_number_searches WHERE user_id = $1 AND at_minute > $3 "
+			   "AND patient_id = $2 LIMIT 1",
+			   &st, err);
 
 	*found = false;
 	if (rc != LMN_OK)
@@ -93,8 +97,9 @@ enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t patient_id, 
 			struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c, "SELECT 1 FROM delegates WHERE user_id = $1 AND patient_id = $2",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c, "SELECT 1 FROM delegates WHERE user_id = $1 AND patient_id = $2", &st,
+			   err);
 
 	*is = false;
 	if (rc != LMN_OK)

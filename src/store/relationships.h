@@ -21,13 +21,13 @@ LMN_MUST_USE enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t
 
 /* One search by personal identity number (or a registration that found the number taken). */
 struct id_number_search {
-	const char *at;      /* ISO 8601 with offset */
-	int64_t at_minute;   /* local day * 1440 + minute of the day */
+	const char *at;	   /* ISO 8601 with offset */
+	int64_t at_minute; /* local day * 1440 + minute of the day */
 	int64_t user_id;
-	int64_t token_id;    /* 0: none */
+	int64_t token_id;      /* 0: none */
 	const char *id_number; /* canonical */
-	int64_t patient_id;  /* 0: no patient has it */
-	bool register_;      /* via POST /api/patients rather than a search */
+	int64_t patient_id;    /* 0: no patient has it */
+	bool register_;	       /* via POST /api/patients rather than a search */
 };
 
 LMN_MUST_USE enum lmn_rc searches_add(struct db_conn *c, const struct id_number_search *s,

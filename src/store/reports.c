@@ -6,11 +6,11 @@
 #include <string.h>
 
 /* A line's own area and unit. */
-#define LINE_UNIT                                                                            \
-	" JOIN order_lines l ON l.id = sl.order_line_id"                                     \
-	" JOIN articles a ON a.id = l.article_id"                                            \
-	" JOIN prescription_items i ON i.id = l.prescription_item_id"                        \
-	" JOIN prescriptions p ON p.id = i.prescription_id"                                  \
+#define LINE_UNIT                                                     \
+	" JOIN order_lines l ON l.id = sl.order_line_id"              \
+	" JOIN articles a ON a.id = l.article_id"                     \
+	" JOIN prescription_items i ON i.id = l.prescription_item_id" \
+	" JOIN prescriptions p ON p.id = i.prescription_id"           \
 	" JOIN units u ON u.id = p.unit_id"
 
 /* Orders received per day, care provider and area, from the daily sums of migration 8 (via_1177:
@@ -31,9 +31,8 @@ static const char undelivered_sql[] =
 	"AND area IS NOT NULL GROUP BY 1, 2, 3";
 
 /* Order lines delivered, and returns, per day, by the order's care provider and area. */
-static const char lines_sql[] =
-	"SELECT day, care_provider_id, area, lines FROM report_ship_days "
-	"WHERE day >= $1 AND day < $2 AND lines <> 0";
+static const char lines_sql[] = "SELECT day, care_provider_id, area, lines FROM report_ship_days "
+				"WHERE day >= $1 AND day < $2 AND lines <> 0";
 
 static const char returns_sql[] =
 	"SELECT day, care_provider_id, area, returns FROM report_ship_days "
@@ -48,8 +47,8 @@ static enum lmn_rc row_day(struct db_stmt *st, int col, lmn_day *day, struct lmn
 	const char *s = db_col_text(st, col);
 
 	if (strlen(s) < 10 || date_parse(s, 10, day) != LMN_OK)
-		return lmn_err_set(err, LMN_EDB, NULL, NULL, "a stored date is not YYYY-MM-DD: '%s'",
-				   s);
+		return lmn_err_set(err, LMN_EDB, NULL, NULL,
+				   "a stored date is not YYYY-MM-DD: '%s'", s);
 	return LMN_OK;
 }
 
@@ -108,8 +107,8 @@ static enum lmn_rc add_grouped(struct db_conn *c, const char *sql, char kind,
 			k.returns = db_col_int(st, 3);
 		}
 		for (size_t i = 0; i < n && rc == LMN_OK; i++)
-			rc = kf_report_add(r[i], day, db_col_int(st, 1), area_parse(area, strlen(area)),
-					   &k, err);
+			rc = kf_report_add(r[i], day, db_col_int(st, 1),
+					   area_parse(area, strlen(area)), &k, err);
 		if (rc != LMN_OK)
 			break;
 	}
@@ -117,8 +116,8 @@ static enum lmn_rc add_grouped(struct db_conn *c, const char *sql, char kind,
 	return rc;
 }
 
-static enum lmn_rc add_calls(struct db_conn *c, struct kf_report *const *r, size_t n,
-			     lmn_day from, lmn_day until, struct lmn_err *err)
+static enum lmn_rc add_calls(struct db_conn *c, struct kf_report *const *r, size_t n, lmn_day from,
+			     lmn_day until, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
@@ -352,7 +351,8 @@ enum lmn_rc fees_load(struct db_conn *c, struct fee_version **out, size_t *n, st
 			v = p;
 			cap = ncap;
 		}
-		v[(*n)++] = (struct fee_version){ .kind = (enum fee_kind)kind, .from = day,
+		v[(*n)++] = (struct fee_version){ .kind = (enum fee_kind)kind,
+						  .from = day,
 						  .amount_ore = db_col_int(st, 2),
 						  .example = db_col_int(st, 3) != 0 };
 	}
@@ -373,12 +373,13 @@ enum lmn_rc fees_set(struct db_conn *c, enum fee_kind kind, lmn_day from, int64_
 	char day[11];
 	enum lmn_rc rc;
 
-	if ((rc = db_prepare(c,
-			     "INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
-			     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, valid_from) DO UPDATE "
-			     "SET amount_ore = excluded.amount_ore, example = excluded.example, "
-			     "note = excluded.note, created_at = excluded.created_at",
-			     &st, err)) != LMN_OK)
+	if ((rc = db_prepare(
+		     c,
+		     "INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
+		     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, valid_from) DO UPDATE "
+		     "SET amount_ore = excluded.amount_ore, example = excluded.example, "
+		     "note = excluded.note, created_at = excluded.created_at",
+		     &st, err)) != LMN_OK)
 		return rc;
 	date_format(from, day);
 	db_bind_text(st, 1, fee_kind_name(kind));
@@ -399,8 +400,7 @@ static const char invoice_lines_sql[] =
 	"sum(sl.quantity * (SELECT ap.price_ore FROM article_prices ap WHERE ap.article_id = l.article_id "
 	"AND ap.valid_from <= substr(s.delivered_at, 1, 10) ORDER BY ap.valid_from DESC LIMIT 1)), "
 	"count(*) "
-	"FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0"
-	LINE_UNIT
+	"FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0" LINE_UNIT
 	" WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
 	"AND s.delivered_at IS NOT NULL GROUP BY u.id, day";
 
@@ -500,10 +500,11 @@ static enum lmn_rc name_units(struct db_conn *c, struct unit_lines *ul, struct l
 	bool row;
 	enum lmn_rc rc;
 
-	if ((rc = db_prepare(c,
-			     "SELECT u.id, u.care_provider_id, cp.name, u.cost_centre, u.name FROM units u "
-			     "JOIN care_providers cp ON cp.id = u.care_provider_id",
-			     &st, err)) != LMN_OK)
+	if ((rc = db_prepare(
+		     c,
+		     "SELECT u.id, u.care_provider_id, cp.name, u.cost_centre, u.name FROM units u "
+		     "JOIN care_providers cp ON cp.id = u.care_provider_id",
+		     &st, err)) != LMN_OK)
 		return rc;
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row)
 		for (size_t i = 0; i < ul->n; i++)
@@ -513,8 +514,9 @@ static enum lmn_rc name_units(struct db_conn *c, struct unit_lines *ul, struct l
 					 db_col_text(st, 2));
 				snprintf(ul->v[i].cost_centre, sizeof(ul->v[i].cost_centre), "%s",
 					 db_col_text(st, 3));
-				snprintf(ul->v[i].cost_centre_name, sizeof(ul->v[i].cost_centre_name),
-					 "%s", db_col_text(st, 4));
+				snprintf(ul->v[i].cost_centre_name,
+					 sizeof(ul->v[i].cost_centre_name), "%s",
+					 db_col_text(st, 4));
 			}
 	db_done(st);
 	return rc;
@@ -536,7 +538,8 @@ enum lmn_rc reports_invoice(struct db_conn *c, lmn_day from, lmn_day until,
 	if (rc == LMN_OK)
 		rc = invoice_add(c, invoice_lines_sql, 'l', from, until, fees, nfees, &ul, err);
 	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_deliveries_sql, 'd', from, until, fees, nfees, &ul, err);
+		rc = invoice_add(c, invoice_deliveries_sql, 'd', from, until, fees, nfees, &ul,
+				 err);
 	if (rc == LMN_OK)
 		rc = invoice_add(c, invoice_returns_sql, 'r', from, until, fees, nfees, &ul, err);
 	if (rc == LMN_OK)

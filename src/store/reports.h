@@ -14,8 +14,8 @@
 /* Adds the counts of every report's period (reports initialised by kf_report_init) and names the
  * care providers. asof is the day the report is made: an order due before it that has no delivery
  * counts as late; one due later is not settled yet. */
-LMN_MUST_USE enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r,
-					    size_t n, lmn_day asof, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r, size_t n,
+					    lmn_day asof, struct lmn_err *err);
 
 /* An order the key-figure report counts, as a what-if replay needs it: its facts for the delivery
  * rules (facts_ok false when a stored value no longer parses) and what the report counts of it. */
@@ -26,7 +26,7 @@ struct replay_order {
 };
 
 typedef enum lmn_rc (*replay_order_fn)(void *arg, const struct replay_order *o,
-					struct lmn_err *err);
+				       struct lmn_err *err);
 
 /* Calls fn for every order received in [from, until) that the report
  * counts (not cancelled, with a line), in one read transaction; stops at fn's first failure. */

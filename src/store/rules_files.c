@@ -39,8 +39,9 @@ static enum lmn_rc read_file(const char *path, struct buf *b, struct lmn_err *er
 		buf_add(b, chunk, n);
 	if (ferror(f) || b->failed) {
 		fclose(f);
-		return lmn_err_set(err, LMN_EIO, NULL, NULL, "%s: cannot read (or larger than %d bytes)",
-				   path, MAX_RULE_FILE);
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "%s: cannot read (or larger than %d bytes)", path,
+				   MAX_RULE_FILE);
 	}
 	fclose(f);
 	return LMN_OK;
@@ -53,9 +54,11 @@ enum lmn_rc rules_files_read(struct params *p, const char *dir, struct lmn_err *
 	enum lmn_rc rc = LMN_OK;
 
 	if (n < 0)
-		return lmn_err_set(err, LMN_EIO, NULL, NULL, "rule folder %s: %s", dir, strerror(errno));
+		return lmn_err_set(err, LMN_EIO, NULL, NULL, "rule folder %s: %s", dir,
+				   strerror(errno));
 	if (n == 0)
-		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "rule folder %s has no *.rules file", dir);
+		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL,
+				 "rule folder %s has no *.rules file", dir);
 	for (int i = 0; i < n; i++) {
 		if (rc == LMN_OK) {
 			struct buf path, text;
@@ -65,7 +68,8 @@ enum lmn_rc rules_files_read(struct params *p, const char *dir, struct lmn_err *
 			rc = path.failed ? lmn_err_set(err, LMN_EINVAL, NULL, NULL, "path too long")
 					 : read_file(path.data, &text, err);
 			if (rc == LMN_OK)
-				rc = params_load_text(p, path.data, text.data ? text.data : "", text.len, err);
+				rc = params_load_text(p, path.data, text.data ? text.data : "",
+						      text.len, err);
 			buf_release(&path);
 			buf_release(&text);
 		}

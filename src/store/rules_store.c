@@ -38,7 +38,7 @@ enum lmn_rc rules_store_load(struct params *p, const char *dir, struct db_conn *
 }
 
 struct rules_live {
-	pthread_mutex_t lock;        /* guards current and old */
+	pthread_mutex_t lock;	     /* guards current and old */
 	pthread_mutex_t reload_lock; /* one rebuild at a time */
 	char *dir;
 	struct db *db;
@@ -47,7 +47,7 @@ struct rules_live {
 	 * so this costs little. */
 	struct params **old;
 	size_t nold;
-	int64_t built_from;  /* the newest change-log entry with rules when current was built */
+	int64_t built_from;	 /* the newest change-log entry with rules when current was built */
 	struct timespec checked; /* when rules_live_refresh last looked */
 };
 
@@ -56,8 +56,9 @@ static enum lmn_rc newest_entry(struct db_conn *c, int64_t *id, struct lmn_err *
 {
 	struct db_stmt *st;
 	bool row;
-	enum lmn_rc rc = db_prepare(c, "SELECT coalesce(max(id), 0) FROM change_log WHERE rules IS NOT NULL",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c, "SELECT coalesce(max(id), 0) FROM change_log WHERE rules IS NOT NULL",
+			   &st, err);
 
 	*id = 0;
 	if (rc != LMN_OK)

@@ -56,8 +56,9 @@ enum lmn_rc username_taken(struct db_conn *c, const char *username, bool *taken,
 enum lmn_rc staff_reopen(struct db_conn *c, int64_t id, bool *found, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c, "UPDATE users SET active = 1 WHERE id = $1 AND role <> 'patient'",
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c, "UPDATE users SET active = 1 WHERE id = $1 AND role <> 'patient'",
+			   &st, err);
 
 	*found = false;
 	if (rc != LMN_OK)

@@ -16,8 +16,7 @@ struct unit_row {
 
 /* Calls fn for every unit, by care provider and name; stops at the first error fn returns. */
 typedef enum lmn_rc (*unit_fn)(void *arg, const struct unit_row *u, struct lmn_err *err);
-LMN_MUST_USE enum lmn_rc units_each(struct db_conn *c, unit_fn fn, void *arg,
-				    struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc units_each(struct db_conn *c, unit_fn fn, void *arg, struct lmn_err *err);
 
 /* Whether a unit with this id exists. */
 LMN_MUST_USE enum lmn_rc unit_exists(struct db_conn *c, int64_t id, bool *exists,

@@ -30,10 +30,10 @@ void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it)
 }
 
 /* The patient's other active items of the article, which the new item $3 replaces. */
-#define REPLACED                                                                                   \
-	"SELECT i.id, i.next_earliest FROM prescription_items i "                                  \
-	"JOIN prescriptions r ON r.id = i.prescription_id "                                        \
-	"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 "                            \
+#define REPLACED                                                        \
+	"SELECT i.id, i.next_earliest FROM prescription_items i "       \
+	"JOIN prescriptions r ON r.id = i.prescription_id "             \
+	"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 " \
 	"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= $4"
 
 enum lmn_rc prescription_items_replace(struct db_conn *c, int64_t patient_id, int64_t article,
@@ -116,8 +116,10 @@ enum lmn_rc patient_by_id_number(struct db_conn *c, const char *canonical, struc
 	enum lmn_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = db_prepare(c, "SELECT id, protected_identity, postal_code FROM patients "
-			   "WHERE id_number = $1", &st, err);
+	rc = db_prepare(c,
+			"SELECT id, protected_identity, postal_code FROM patients "
+			"WHERE id_number = $1",
+			&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_text(st, 1, canonical);
@@ -134,8 +136,9 @@ enum lmn_rc patient_by_id_number(struct db_conn *c, const char *canonical, struc
 }
 
 /* The price of article a in force on $2. */
-#define PRICE_ON(a, day) "coalesce((SELECT p.price_ore FROM article_prices p WHERE p.article_id = " \
-	a " AND p.valid_from <= " day " ORDER BY p.valid_from DESC LIMIT 1), -1)"
+#define PRICE_ON(a, day)                                                             \
+	"coalesce((SELECT p.price_ore FROM article_prices p WHERE p.article_id = " a \
+	" AND p.valid_from <= " day " ORDER BY p.valid_from DESC LIMIT 1), -1)"
 
 enum lmn_rc prescription_items_of_patient(struct db_conn *c, int64_t patient_id, const char *since,
 					  const char *price_day, item_row_fn fn, void *arg,
@@ -146,17 +149,20 @@ enum lmn_rc prescription_items_of_patient(struct db_conn *c, int64_t patient_id,
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			"SELECT " ITEM_COLUMNS ", r.id, coalesce(i.replaced_by, 0), a.article_number, "
-			"a.name, a.area, a.unit, a.package_size, a.active, " PRICE_ON("a.id", "$3") ", "
-			"r.prescriber_id, coalesce(u.display_name, ''), coalesce(u.hsa_id, ''), "
-			"n.id, n.name, coalesce(n.hsa_id, '') "
-			"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
-			"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
-			"LEFT JOIN users u ON u.id = r.prescriber_id "
-			"WHERE r.patient_id = $1 AND i.last_valid >= $2 "
-			"ORDER BY r.prescribed_on DESC, i.id",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"SELECT " ITEM_COLUMNS ", r.id, coalesce(i.replaced_by, 0), a.article_number, "
+		"a.name, a.area, a.unit, a.package_size, a.active, " PRICE_ON(
+			"a.id",
+			"$3") ", "
+			      "r.prescriber_id, coalesce(u.display_name, ''), coalesce(u.hsa_id, ''), "
+			      "n.id, n.name, coalesce(n.hsa_id, '') "
+			      "FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
+			      "JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
+			      "LEFT JOIN users u ON u.id = r.prescriber_id "
+			      "WHERE r.patient_id = $1 AND i.last_valid >= $2 "
+			      "ORDER BY r.prescribed_on DESC, i.id",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, patient_id);
@@ -197,27 +203,29 @@ enum lmn_rc order_items_of_patient(struct db_conn *c, int64_t patient_id, int64_
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			"SELECT l.id, o.id, l.prescription_item_id, l.quantity, o.received_day, "
-			"coalesce(o.first_delivered, ''), "
-			"a.article_number, a.name, a.area, a.unit, a.package_size, a.active, "
-			PRICE_ON("a.id", "o.received_day") ", o.delivery_method, "
-			"coalesce(o.delivery_alternative_id, (SELECT min(d.id) FROM delivery_alternatives d "
-			"WHERE d.method = o.delivery_method AND (d.method = 'home' OR "
-			"d.provider = q.provider_code)), 0), coalesce(o.delivery_address, ''), "
-			"coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
-			"coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
-			"p.given_name || ' ' || p.family_name, coalesce(o.notification, ''), "
-			"coalesce(o.notification_receiver, ''), coalesce(o.delivery_comment, ''), "
-			"coalesce(o.contact_person, ''), coalesce(q.code, ''), coalesce(q.name, ''), "
-			"coalesce(q.address, ''), coalesce(q.postal_code, ''), coalesce(q.city, '') "
-			"FROM orders o JOIN order_lines l ON l.order_id = o.id "
-			"JOIN articles a ON a.id = l.article_id JOIN patients p ON p.id = o.patient_id "
-			"LEFT JOIN pickup_points q ON q.id = o.pickup_point_id "
-			"WHERE o.patient_id = $1 AND o.received_day >= $2 AND o.status <> 'cancelled' "
-			"AND ($3 = 0 OR o.id = $3) "
-			"ORDER BY o.received_at DESC, l.id",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"SELECT l.id, o.id, l.prescription_item_id, l.quantity, o.received_day, "
+		"coalesce(o.first_delivered, ''), "
+		"a.article_number, a.name, a.area, a.unit, a.package_size, a.active, " PRICE_ON(
+			"a.id",
+			"o.received_day") ", o.delivery_method, "
+					  "coalesce(o.delivery_alternative_id, (SELECT min(d.id) FROM delivery_alternatives d "
+					  "WHERE d.method = o.delivery_method AND (d.method = 'home' OR "
+					  "d.provider = q.provider_code)), 0), coalesce(o.delivery_address, ''), "
+					  "coalesce(o.delivery_postal_code, ''), coalesce(o.delivery_city, ''), "
+					  "coalesce(o.delivery_phone, ''), coalesce(o.door_code, ''), "
+					  "p.given_name || ' ' || p.family_name, coalesce(o.notification, ''), "
+					  "coalesce(o.notification_receiver, ''), coalesce(o.delivery_comment, ''), "
+					  "coalesce(o.contact_person, ''), coalesce(q.code, ''), coalesce(q.name, ''), "
+					  "coalesce(q.address, ''), coalesce(q.postal_code, ''), coalesce(q.city, '') "
+					  "FROM orders o JOIN order_lines l ON l.order_id = o.id "
+					  "JOIN articles a ON a.id = l.article_id JOIN patients p ON p.id = o.patient_id "
+					  "LEFT JOIN pickup_points q ON q.id = o.pickup_point_id "
+					  "WHERE o.patient_id = $1 AND o.received_day >= $2 AND o.status <> 'cancelled' "
+					  "AND ($3 = 0 OR o.id = $3) "
+					  "ORDER BY o.received_at DESC, l.id",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, patient_id);
@@ -262,7 +270,8 @@ enum lmn_rc order_items_of_patient(struct db_conn *c, int64_t patient_id, int64_
 	return rc;
 }
 
-#define ALTERNATIVE_COLUMNS "id, name, method, provider, choose_point, notifications, " \
+#define ALTERNATIVE_COLUMNS                                         \
+	"id, name, method, provider, choose_point, notifications, " \
 	"allow_comment, allow_contact_person, coalesce(area, ''), active"
 
 static void alternative_read(struct db_stmt *st, struct delivery_alternative *a)
@@ -305,16 +314,17 @@ enum lmn_rc delivery_alternative_save(struct db_conn *c, const struct delivery_a
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c,
-			a->id ? "UPDATE delivery_alternatives SET area = nullif($2, ''), name = $3, "
-				"method = $4, provider = $5, choose_point = $6, notifications = $7, "
-				"allow_comment = $8, allow_contact_person = $9, active = $10 "
-				"WHERE id = $1 RETURNING id"
-			      : "INSERT INTO delivery_alternatives (id, area, name, method, provider, "
-				"choose_point, notifications, allow_comment, allow_contact_person, "
-				"active) VALUES (nullif($1, 0), nullif($2, ''), $3, $4, $5, $6, $7, $8, "
-				"$9, $10) RETURNING id",
-			&st, err);
+	rc = db_prepare(
+		c,
+		a->id ? "UPDATE delivery_alternatives SET area = nullif($2, ''), name = $3, "
+			"method = $4, provider = $5, choose_point = $6, notifications = $7, "
+			"allow_comment = $8, allow_contact_person = $9, active = $10 "
+			"WHERE id = $1 RETURNING id"
+		      : "INSERT INTO delivery_alternatives (id, area, name, method, provider, "
+			"choose_point, notifications, allow_comment, allow_contact_person, "
+			"active) VALUES (nullif($1, 0), nullif($2, ''), $3, $4, $5, $6, $7, $8, "
+			"$9, $10) RETURNING id",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, a->id);
@@ -344,8 +354,9 @@ enum lmn_rc delivery_alternatives_for(struct db_conn *c, const char *area,
 	enum lmn_rc rc;
 
 	*n = 0;
-	rc = db_prepare(c, "SELECT " ALTERNATIVE_COLUMNS " FROM delivery_alternatives "
-			   "WHERE active = 1 AND (area IS NULL OR area = $1) ORDER BY id",
+	rc = db_prepare(c,
+			"SELECT " ALTERNATIVE_COLUMNS " FROM delivery_alternatives "
+			"WHERE active = 1 AND (area IS NULL OR area = $1) ORDER BY id",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
@@ -356,14 +367,15 @@ enum lmn_rc delivery_alternatives_for(struct db_conn *c, const char *area,
 	return rc;
 }
 
-enum lmn_rc delivery_alternative_get(struct db_conn *c, int64_t id, struct delivery_alternative *out,
-				     struct lmn_err *err)
+enum lmn_rc delivery_alternative_get(struct db_conn *c, int64_t id,
+				     struct delivery_alternative *out, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c, "SELECT " ALTERNATIVE_COLUMNS " FROM delivery_alternatives WHERE id = $1",
+	rc = db_prepare(c,
+			"SELECT " ALTERNATIVE_COLUMNS " FROM delivery_alternatives WHERE id = $1",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
@@ -416,10 +428,11 @@ enum lmn_rc pickup_points_nearest(struct db_conn *c, const char *postal_code, co
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(c, "SELECT " POINT_COLUMNS ", "
-			   "abs(CAST(postal_code AS INTEGER) - CAST($1 AS INTEGER)) AS distance "
-			   "FROM pickup_points WHERE $2 IS NULL OR provider_code = $2 "
-			   "ORDER BY distance, name LIMIT $3",
+	rc = db_prepare(c,
+			"SELECT " POINT_COLUMNS ", "
+			"abs(CAST(postal_code AS INTEGER) - CAST($1 AS INTEGER)) AS distance "
+			"FROM pickup_points WHERE $2 IS NULL OR provider_code = $2 "
+			"ORDER BY distance, name LIMIT $3",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
@@ -451,7 +464,8 @@ enum lmn_rc pickup_point_by_code(struct db_conn *c, const char *code, struct pic
 		point_read(st, out);
 	db_done(st);
 	if (rc == LMN_OK && !row)
-		return lmn_err_set(err, LMN_ENOTFOUND, "DeliveryPointId", NULL, "no such pickup point");
+		return lmn_err_set(err, LMN_ENOTFOUND, "DeliveryPointId", NULL,
+				   "no such pickup point");
 	return rc;
 }
 

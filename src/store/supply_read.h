@@ -13,28 +13,29 @@
 #include "util/rc.h"
 
 /* A prescription item i of prescription r, as prescription_item_read takes it. */
-#define ITEM_COLUMNS "i.id, i.withdrawals_allowed, i.withdrawals_remaining, " \
-		     "i.quantity_per_withdrawal, i.period_days, coalesce(i.next_earliest, ''), " \
-		     "i.last_valid, i.cancelled_at IS NOT NULL, r.prescribed_on"
+#define ITEM_COLUMNS                                                                \
+	"i.id, i.withdrawals_allowed, i.withdrawals_remaining, "                    \
+	"i.quantity_per_withdrawal, i.period_days, coalesce(i.next_earliest, ''), " \
+	"i.last_valid, i.cancelled_at IS NOT NULL, r.prescribed_on"
 /* Reads the columns of ITEM_COLUMNS from base on. */
 void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it);
 
 /* The id of the account with this user name (the 1177 e-service's is "1177"); LMN_ENOTFOUND. */
-LMN_MUST_USE enum lmn_rc user_id_by_username(struct db_conn *c, const char *username,
-					     int64_t *id, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc user_id_by_username(struct db_conn *c, const char *username, int64_t *id,
+					     struct lmn_err *err);
 
 /* The 1177 contracts' code of a product area (NUTRITION …); "" when it has none. */
-LMN_MUST_USE enum lmn_rc product_area_code_1177(struct db_conn *c, const char *area,
-					      char out[24], struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc product_area_code_1177(struct db_conn *c, const char *area, char out[24],
+						struct lmn_err *err);
 
 /* DOMAIN.md §3 (issue 18): the new item item of article for the patient replaces the patient's
  * other active items of the article (valid on today): they end cancelled at now (1177's MAKULERAD)
  * naming it, and it takes the latest of their earliest next withdrawals, so what was withdrawn in
  * the current period counts. In the caller's write transaction. */
 LMN_MUST_USE enum lmn_rc prescription_items_replace(struct db_conn *c, int64_t patient_id,
-						  int64_t article, int64_t item,
-						  const char *today, const char *now,
-						  struct lmn_err *err);
+						    int64_t article, int64_t item,
+						    const char *today, const char *now,
+						    struct lmn_err *err);
 
 struct patient_ref {
 	int64_t id;
@@ -52,7 +53,7 @@ struct item_row {
 	char article_number[33], article_name[128], area[24], unit[24];
 	int64_t package_size;
 	bool article_active;
-	int64_t price_ore;      /* in force on the day asked; -1: none */
+	int64_t price_ore; /* in force on the day asked; -1: none */
 	int64_t prescriber_id;
 	char prescriber_name[128], prescriber_hsa[64];
 	int64_t unit_id;
@@ -75,7 +76,7 @@ struct order_item_row {
 	int64_t package_size;
 	bool article_active;
 	int64_t price_ore;
-	char method[16];        /* home, pickup_point, care_unit */
+	char method[16];	/* home, pickup_point, care_unit */
 	int64_t alternative_id; /* the delivery alternative chosen (0: not known) */
 	char address[256], postal_code[8], city[64], phone[32], door_code[24], receiver[128];
 	char notification[8], notification_receiver[64], comment[256], contact_person[128];
@@ -92,11 +93,11 @@ LMN_MUST_USE enum lmn_rc order_items_of_patient(struct db_conn *c, int64_t patie
 #define DELIVERY_MAX_ALTERNATIVES 16
 struct delivery_alternative {
 	int64_t id;
-	char area[24];         /* "": every product area */
+	char area[24]; /* "": every product area */
 	bool active;
 	char name[128];
-	char method[16];       /* home, pickup_point */
-	char provider[24];     /* a pickup_providers code */
+	char method[16];   /* home, pickup_point */
+	char provider[24]; /* a pickup_providers code */
 	bool choose_point;
 	char notifications[64]; /* comma-separated: email, letter, phone, sms */
 	bool allow_comment, allow_contact_person;
@@ -142,7 +143,7 @@ LMN_MUST_USE enum lmn_rc pickup_point_by_code(struct db_conn *c, const char *cod
 LMN_MUST_USE enum lmn_rc pickup_point_get(struct db_conn *c, int64_t id,
 					  struct pickup_point_row *out, struct lmn_err *err);
 /* Whether provider is in the code list of pickup-point providers. */
-LMN_MUST_USE enum lmn_rc pickup_provider_known(struct db_conn *c, const char *provider,
-					       bool *known, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc pickup_provider_known(struct db_conn *c, const char *provider, bool *known,
+					       struct lmn_err *err);
 
 #endif

@@ -64,8 +64,8 @@ enum lmn_rc worklist_housing(struct db_conn *c, const char *municipality, const 
 	struct db_stmt *st;
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT DISTINCT p.id, p.given_name, p.family_name, a.id, a.article_number, a.name, "
-		ITEM_COLUMNS " FROM patients p "
+		"SELECT DISTINCT p.id, p.given_name, p.family_name, a.id, a.article_number, a.name, " ITEM_COLUMNS
+		" FROM patients p "
 		"LEFT JOIN prescriptions r ON r.patient_id = p.id "
 		"LEFT JOIN prescription_items i ON i.prescription_id = r.id "
 		"  AND i.cancelled_at IS NULL AND i.last_valid >= $2 "
@@ -148,8 +148,8 @@ enum lmn_rc renewal_requests_of_unit(struct db_conn *c, int64_t unit_id, renewal
 	bool row;
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT p.id, p.given_name, p.family_name, a.id, a.article_number, a.name, "
-		ITEM_COLUMNS ", q.requested_at FROM renewal_requests q "
+		"SELECT p.id, p.given_name, p.family_name, a.id, a.article_number, a.name, " ITEM_COLUMNS
+		", q.requested_at FROM renewal_requests q "
 		"JOIN prescription_items i ON i.id = q.item_id "
 		"JOIN prescriptions r ON r.id = i.prescription_id "
 		"JOIN patients p ON p.id = q.patient_id JOIN articles a ON a.id = i.article_id "

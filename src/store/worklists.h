@@ -52,8 +52,8 @@ LMN_MUST_USE enum lmn_rc renewal_request_add(struct db_conn *c, int64_t item_id,
 
 /* The open renewal requests of unit_id (the patient has no newer item of the article), the oldest
  * first; fn gets the item and when it was requested. */
-typedef enum lmn_rc (*renewal_request_fn)(const struct worklist_item *row,
-					  const char *requested_at, void *arg);
+typedef enum lmn_rc (*renewal_request_fn)(const struct worklist_item *row, const char *requested_at,
+					  void *arg);
 LMN_MUST_USE enum lmn_rc renewal_requests_of_unit(struct db_conn *c, int64_t unit_id,
 						  renewal_request_fn fn, void *arg,
 						  struct lmn_err *err);

@@ -10,7 +10,7 @@
 #include "util/rc.h"
 
 struct buf {
-	char *data;  /* always NUL-terminated when not NULL */
+	char *data; /* always NUL-terminated when not NULL */
 	size_t len;
 	size_t cap;
 	size_t max;  /* hard cap on len; appends beyond it fail */

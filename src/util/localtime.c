@@ -30,7 +30,8 @@ enum lmn_rc localtime_init(struct lmn_err *err)
 	if (!to_local((time_t)1782900000, &day, &sec) || sec != 12 * 3600 ||
 	    !to_local((time_t)1768471200, &day, &sec) || sec != 11 * 3600)
 		return lmn_err_set(err, LMN_EIO, NULL, NULL,
-				   "time zone data for " ZONE " is missing or wrong (install the tzdata "
+				   "time zone data for " ZONE
+				   " is missing or wrong (install the tzdata "
 				   "package)");
 	return LMN_OK;
 }
@@ -48,9 +49,10 @@ static int digits(const char *s, int n)
 
 static enum lmn_rc bad(struct lmn_err *err)
 {
-	return lmn_err_set(err, LMN_EINVAL, "received", NULL,
-			   "Fältet \"received\" ska vara en tidpunkt ÅÅÅÅ-MM-DDTtt:mm[:ss], lokal svensk "
-			   "tid eller med tidszon (Z, +01:00).");
+	return lmn_err_set(
+		err, LMN_EINVAL, "received", NULL,
+		"Fältet \"received\" ska vara en tidpunkt ÅÅÅÅ-MM-DDTtt:mm[:ss], lokal svensk "
+		"tid eller med tidszon (Z, +01:00).");
 }
 
 /* Does this local wall-clock time exist? Only the skipped hour at the start of summer time
@@ -79,7 +81,8 @@ static bool local_exists(lmn_day day, int32_t sec)
 	return to_local(t, &back_day, &back_sec) && back_day == day && back_sec == sec;
 }
 
-enum lmn_rc localtime_parse(const char *s, size_t n, lmn_day *day, int32_t *sec, struct lmn_err *err)
+enum lmn_rc localtime_parse(const char *s, size_t n, lmn_day *day, int32_t *sec,
+			    struct lmn_err *err)
 {
 	int hh, mm, ss = 0;
 	size_t i = 16;
@@ -106,9 +109,10 @@ enum lmn_rc localtime_parse(const char *s, size_t n, lmn_day *day, int32_t *sec,
 	*sec = hh * 3600 + mm * 60 + ss;
 	if (i == n) {
 		if (!local_exists(*day, *sec))
-			return lmn_err_set(err, LMN_EINVAL, "received", NULL,
-					   "Tidpunkten finns inte i svensk lokal tid (klockan ställs fram "
-					   "till sommartid); ange tidszon.");
+			return lmn_err_set(
+				err, LMN_EINVAL, "received", NULL,
+				"Tidpunkten finns inte i svensk lokal tid (klockan ställs fram "
+				"till sommartid); ange tidszon.");
 		return LMN_OK;
 	}
 	if (s[i] == 'Z' && i + 1 == n) {

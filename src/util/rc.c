@@ -15,8 +15,8 @@ void lmn_err_clear(struct lmn_err *err)
 	err->message[0] = '\0';
 }
 
-enum lmn_rc lmn_err_set(struct lmn_err *err, enum lmn_rc code, const char *field,
-			const char *rule, const char *fmt, ...)
+enum lmn_rc lmn_err_set(struct lmn_err *err, enum lmn_rc code, const char *field, const char *rule,
+			const char *fmt, ...)
 {
 	va_list ap;
 
@@ -34,16 +34,26 @@ enum lmn_rc lmn_err_set(struct lmn_err *err, enum lmn_rc code, const char *field
 const char *lmn_rc_name(enum lmn_rc rc)
 {
 	switch (rc) {
-	case LMN_OK: return "ok";
-	case LMN_EINVAL: return "invalid";
-	case LMN_ERANGE: return "out of range";
-	case LMN_ENOMEM: return "out of memory";
-	case LMN_EIO: return "i/o error";
-	case LMN_ENOTFOUND: return "not found";
-	case LMN_EREFUSED: return "refused";
-	case LMN_EDB: return "database error";
-	case LMN_EEXIST: return "exists already";
-	case LMN_EFULL: return "storage full";
+	case LMN_OK:
+		return "ok";
+	case LMN_EINVAL:
+		return "invalid";
+	case LMN_ERANGE:
+		return "out of range";
+	case LMN_ENOMEM:
+		return "out of memory";
+	case LMN_EIO:
+		return "i/o error";
+	case LMN_ENOTFOUND:
+		return "not found";
+	case LMN_EREFUSED:
+		return "refused";
+	case LMN_EDB:
+		return "database error";
+	case LMN_EEXIST:
+		return "exists already";
+	case LMN_EFULL:
+		return "storage full";
 	}
 	return "unknown";
 }

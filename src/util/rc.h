@@ -30,9 +30,8 @@ struct lmn_err {
 void lmn_err_clear(struct lmn_err *err);
 
 /* Sets err (if not NULL) and returns code, so callers can `return lmn_err_set(...)`. */
-enum lmn_rc lmn_err_set(struct lmn_err *err, enum lmn_rc code, const char *field,
-			const char *rule, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+enum lmn_rc lmn_err_set(struct lmn_err *err, enum lmn_rc code, const char *field, const char *rule,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 const char *lmn_rc_name(enum lmn_rc rc);
 

@@ -9,11 +9,11 @@
 
 void day_in_words(const char *iso, const char *ref, char out[48])
 {
-	static const char *const weekdays[] = { "måndag", "tisdag", "onsdag", "torsdag", "fredag",
-						"lördag", "söndag" };
-	static const char *const months[] = { "januari", "februari", "mars", "april", "maj", "juni",
-					      "juli", "augusti", "september", "oktober",
-					      "november", "december" };
+	static const char *const weekdays[] = { "måndag", "tisdag", "onsdag", "torsdag",
+						"fredag", "lördag", "söndag" };
+	static const char *const months[] = { "januari",   "februari", "mars",	   "april",
+					      "maj",	   "juni",     "juli",	   "augusti",
+					      "september", "oktober",  "november", "december" };
 	lmn_day day;
 	int y, m, d;
 
@@ -31,8 +31,9 @@ void day_in_words(const char *iso, const char *ref, char out[48])
 
 void package_text(json_t *article, long long count, char out[64])
 {
-	static const char *const nouns[] = { "förp", "förpackning", "förpackningar", "burk", "burk",
-					     "burkar", NULL };
+	static const char *const nouns[] = { "förp", "förpackning", "förpackningar",
+					     "burk", "burk",	    "burkar",
+					     NULL };
 	const char *unit = web_s(article, "unit"), *one = unit, *many = unit;
 	long long size = (long long)web_i(article, "package_size");
 
@@ -53,8 +54,8 @@ void package_text(json_t *article, long long count, char out[64])
 
 void number_in_words(int n, char out[16])
 {
-	static const char *const words[] = { "noll", "en", "två", "tre", "fyra", "fem", "sex",
-					     "sju", "åtta", "nio", "tio", "elva", "tolv" };
+	static const char *const words[] = { "noll", "en",   "två", "tre", "fyra", "fem", "sex",
+					     "sju",  "åtta", "nio", "tio", "elva", "tolv" };
 
 	if (n >= 0 && n <= 12)
 		snprintf(out, 16, "%s", words[n]);
@@ -107,21 +108,24 @@ static void patient_hint(struct web_ctx *w, json_t *it, bool beyond)
 	day_in_words(last, NULL, last_words);
 	day_in_words(next, NULL, next_words);
 	if (strcmp(status, "active") == 0 && beyond && !web_b(it, "may_order_now"))
-		html_f(&w->h, "<p class=\"notice\">Nästa uttag skulle bli efter att förskrivningen "
-			      "slutar gälla: den gäller till och med <time datetime=\"%s\">%s</time>, "
-			      "och nästa uttag får göras tidigast <time datetime=\"%s\">%s</time>. "
-			      "De uttag som är kvar kan alltså inte användas. Kontakta "
-			      "förskrivaren, %s (%s), om du behöver en ny förskrivning.</p>\n",
+		html_f(&w->h,
+		       "<p class=\"notice\">Nästa uttag skulle bli efter att förskrivningen "
+		       "slutar gälla: den gäller till och med <time datetime=\"%s\">%s</time>, "
+		       "och nästa uttag får göras tidigast <time datetime=\"%s\">%s</time>. "
+		       "De uttag som är kvar kan alltså inte användas. Kontakta "
+		       "förskrivaren, %s (%s), om du behöver en ny förskrivning.</p>\n",
 		       last, last_words, next, next_words, web_s(it, "prescriber"),
 		       web_s(it, "unit"));
 	else if (strcmp(status, "expired") == 0)
-		html_f(&w->h, "<p class=\"notice\">Förskrivningen gällde till och med "
-			      "<time datetime=\"%s\">%s</time>. Kontakta förskrivaren, %s (%s), om "
-			      "du behöver en ny förskrivning.</p>\n",
+		html_f(&w->h,
+		       "<p class=\"notice\">Förskrivningen gällde till och med "
+		       "<time datetime=\"%s\">%s</time>. Kontakta förskrivaren, %s (%s), om "
+		       "du behöver en ny förskrivning.</p>\n",
 		       last, last_words, web_s(it, "prescriber"), web_s(it, "unit"));
 	else if (strcmp(status, "fully_withdrawn") == 0)
-		html_f(&w->h, "<p class=\"notice\">Alla uttag är gjorda. Kontakta förskrivaren, %s "
-			      "(%s), om du behöver mer.</p>\n",
+		html_f(&w->h,
+		       "<p class=\"notice\">Alla uttag är gjorda. Kontakta förskrivaren, %s "
+		       "(%s), om du behöver mer.</p>\n",
 		       web_s(it, "prescriber"), web_s(it, "unit"));
 }
 
@@ -140,11 +144,12 @@ static void renewal_button(struct web_ctx *w, json_t *it)
 		date_format(now.day + 30, soon);
 	if (strcmp(status, "active") == 0 && (!*soon || strcmp(last, soon) > 0))
 		return;
-	html_f(&w->h, "<form class=\"renewal-request\" method=\"post\" "
-		      "action=\"/mina-sidor/fornyelse/%lld\">\n"
-		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n"
-		      "<button type=\"submit\" class=\"secondary\">Begär förnyelse <span "
-		      "class=\"sr\">%s</span></button>\n</form>\n",
+	html_f(&w->h,
+	       "<form class=\"renewal-request\" method=\"post\" "
+	       "action=\"/mina-sidor/fornyelse/%lld\">\n"
+	       "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n"
+	       "<button type=\"submit\" class=\"secondary\">Begär förnyelse <span "
+	       "class=\"sr\">%s</span></button>\n</form>\n",
 	       (long long)web_i(it, "id"), web_s(w->me, "csrf_token"),
 	       web_s(json_object_get(it, "article"), "name"));
 }
@@ -173,11 +178,12 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 
 		package_text(a, (long long)web_i(it, "quantity_per_withdrawal"), per);
 
-		html_f(&w->h, "<li class=\"card\">\n<h3>%s</h3>\n<dl class=\"facts\">\n"
-			      "<dt>Artikel</dt><dd>%s</dd>\n"
-			      "<dt>Per uttag</dt><dd>%s</dd>\n"
-			      "<dt>Uttag kvar</dt><dd>%lld av %lld</dd>\n"
-			      "<dt>Giltig till</dt><dd>%s</dd>\n<dt>Status</dt><dd>",
+		html_f(&w->h,
+		       "<li class=\"card\">\n<h3>%s</h3>\n<dl class=\"facts\">\n"
+		       "<dt>Artikel</dt><dd>%s</dd>\n"
+		       "<dt>Per uttag</dt><dd>%s</dd>\n"
+		       "<dt>Uttag kvar</dt><dd>%lld av %lld</dd>\n"
+		       "<dt>Giltig till</dt><dd>%s</dd>\n<dt>Status</dt><dd>",
 		       web_s(a, "name"), web_s(a, "article_number"), per,
 		       (long long)web_i(it, "withdrawals_remaining"),
 		       (long long)web_i(it, "withdrawals_allowed"), web_s(it, "last_valid"));
@@ -192,15 +198,18 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 			html_f(&w->h, "%s", web_sv(status));
 		html_lit(&w->h, "</dd>\n");
 		if (of)
-			html_f(&w->h, "<dt>Ersätter</dt><dd>Förskrivningen från <time datetime=\"%s\">"
-				      "%s</time>. Uttag som redan gjorts i perioden räknas.</dd>\n",
+			html_f(&w->h,
+			       "<dt>Ersätter</dt><dd>Förskrivningen från <time datetime=\"%s\">"
+			       "%s</time>. Uttag som redan gjorts i perioden räknas.</dd>\n",
 			       web_s(of, "prescribed_on"), web_s(of, "prescribed_on"));
 		const char *next = web_s(it, "next_earliest"), *last = web_s(it, "last_valid");
 		/* ISO dates compare as text: a next withdrawal after the last valid day never
 		 * comes. */
 		bool beyond = *next && *last && strcmp(next, last) > 0;
 		if (web_b(it, "may_order_now"))
-			html_lit(&w->h, "<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
+			html_lit(
+				&w->h,
+				"<dt>Nästa uttag</dt><dd><strong>Kan beställas nu</strong></dd>\n");
 		else if (*next && strcmp(status, "active") == 0 && !(beyond && !staff))
 			html_f(&w->h, "<dt>Nästa uttag</dt><dd>Tidigast %s</dd>\n", next);
 		html_f(&w->h, "<dt>Förskrivare</dt><dd>%s, %s</dd>\n", web_s(it, "prescriber"),
@@ -220,11 +229,12 @@ void prescriptions_cards(struct web_ctx *w, int64_t patient_id, bool staff)
 			char action[64];
 			snprintf(action, sizeof(action), "/forskrivningsrader/%lld/makulera",
 				 (long long)web_i(it, "id"));
-			html_f(&w->h, "<form method=\"post\" action=\"%s\">\n"
-				      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n"
-				      "<input type=\"hidden\" name=\"patient\" value=\"%lld\">\n"
-				      "<button type=\"submit\" class=\"secondary\">Makulera "
-				      "<span class=\"sr\">%s</span></button>\n</form>\n",
+			html_f(&w->h,
+			       "<form method=\"post\" action=\"%s\">\n"
+			       "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n"
+			       "<input type=\"hidden\" name=\"patient\" value=\"%lld\">\n"
+			       "<button type=\"submit\" class=\"secondary\">Makulera "
+			       "<span class=\"sr\">%s</span></button>\n</form>\n",
 			       action, web_s(w->me, "csrf_token"), (long long)patient_id,
 			       web_s(a, "name"));
 		}
@@ -251,22 +261,25 @@ void orders_table(struct web_ctx *w, int64_t patient_id)
 		json_decref(out);
 		return;
 	}
-	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Beställningar, senaste först</caption>\n"
-			"<thead><tr><th scope=\"col\">Nummer</th><th scope=\"col\">Beställd</th>"
-			"<th scope=\"col\">Leveransdag senast</th><th scope=\"col\">Typ</th>"
-			"<th scope=\"col\">Leverans</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	html_lit(
+		&w->h,
+		"<table class=\"responsive\">\n<caption>Beställningar, senaste först</caption>\n"
+		"<thead><tr><th scope=\"col\">Nummer</th><th scope=\"col\">Beställd</th>"
+		"<th scope=\"col\">Leveransdag senast</th><th scope=\"col\">Typ</th>"
+		"<th scope=\"col\">Leverans</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(out, "orders"), i, o) {
 		char received[17];
 		snprintf(received, sizeof(received), "%.16s", web_s(o, "received_at"));
 		if (received[10] == 'T')
 			received[10] = ' ';
-		html_f(&w->h, "<tr><td data-label=\"Nummer\"><a href=\"/bestallningar/%lld\">%lld</a></td>"
-			      "<td data-label=\"Beställd\">%s</td><td data-label=\"Leveransdag senast\">%s</td>"
-			      "<td data-label=\"Typ\">%s</td><td data-label=\"Leverans\">%s</td>"
-			      "<td data-label=\"Status\"><span class=\"status\">%s</span></td></tr>\n",
-		       (long long)web_i(o, "id"), (long long)web_i(o, "id"), received, web_s(o, "due"),
-		       web_sv(web_s(o, "kind")), web_sv(web_s(o, "delivery_method")),
-		       web_sv(web_s(o, "status")));
+		html_f(&w->h,
+		       "<tr><td data-label=\"Nummer\"><a href=\"/bestallningar/%lld\">%lld</a></td>"
+		       "<td data-label=\"Beställd\">%s</td><td data-label=\"Leveransdag senast\">%s</td>"
+		       "<td data-label=\"Typ\">%s</td><td data-label=\"Leverans\">%s</td>"
+		       "<td data-label=\"Status\"><span class=\"status\">%s</span></td></tr>\n",
+		       (long long)web_i(o, "id"), (long long)web_i(o, "id"), received,
+		       web_s(o, "due"), web_sv(web_s(o, "kind")),
+		       web_sv(web_s(o, "delivery_method")), web_sv(web_s(o, "status")));
 	}
 	html_lit(&w->h, "</tbody>\n</table>\n");
 	json_decref(out);

@@ -19,12 +19,23 @@ void html_textn(struct html *h, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const char *rep;
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
 		}
 		buf_add(&h->b, s + run, i - run);
 		buf_adds(&h->b, rep);
@@ -76,7 +87,8 @@ void html_f(struct html *h, const char *fmt, ...)
 			buf_addc(&h->b, '%');
 			p++;
 		} else {
-			buf_addc(&h->b, '?'); /* the compiler's format check makes this unreachable */
+			buf_addc(&h->b,
+				 '?'); /* the compiler's format check makes this unreachable */
 			if (*p)
 				p++;
 		}

@@ -11,14 +11,15 @@
 #include "util/clock.h"
 #include "web/pages.h"
 
-static const char *const kinds[] = { "normal", "Normal leverans", "acute", "Akut leverans",
+static const char *const kinds[] = { "normal",	"Normal leverans", "acute", "Akut leverans",
 				     "express", "Expressleverans", NULL };
-static const char *const requesters[] = { "patient", "Patienten själv",
-					  "prescriber", "Förskrivaren",
-					  "municipal_prescriber", "Kommunens förskrivare",
-					  "municipal_orderer", "Kommunens beställare", NULL };
-static const char *const notifications[] = { "sms", "sms", "email", "e-post", "letter", "brev",
-					     "phone", "telefon", NULL };
+static const char *const requesters[] = {
+	"patient",	     "Patienten själv",	     "prescriber",
+	"Förskrivaren",	     "municipal_prescriber", "Kommunens förskrivare",
+	"municipal_orderer", "Kommunens beställare", NULL
+};
+static const char *const notifications[] = { "sms",  "sms",   "email",	 "e-post", "letter",
+					     "brev", "phone", "telefon", NULL };
 
 /* The kinds of delivery the rules in force today allow the user to request (Spec B 3:3): acute only
  * for its requesting roles, express only while it is offered. Customer service orders for someone
@@ -115,8 +116,8 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 		       "<div class=\"card\">\n<label class=\"choice\"><input type=\"checkbox\" "
 		       "name=\"rad\" value=\"%s\"%s> <span><strong>%s</strong> (%s, %s)</span>"
 		       "</label>\n",
-		       id, checked(w, "rad", id, orderable == 1) ? " checked" : "", web_s(a, "name"),
-		       web_s(a, "article_number"), pack);
+		       id, checked(w, "rad", id, orderable == 1) ? " checked" : "",
+		       web_s(a, "name"), web_s(a, "article_number"), pack);
 		char label[96];
 		snprintf(label, sizeof(label), "Antal förpackningar (högst %s)", qty);
 		web_input(w, name, label, "number", web_field(w, name) ? NULL : qty, false, NULL);
@@ -127,11 +128,13 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 		html_lit(&w->h, "<p>Inget kan beställas just nu. Se när nästa uttag får göras på "
 				"förskrivningarna.</p>\n</fieldset>\n</form>\n");
 		if (strncmp(action, "/patienter/", 11) == 0)
-			html_f(&w->h, "<p><a href=\"/patienter/%lld\">Tillbaka till patienten</a></p>\n",
+			html_f(&w->h,
+			       "<p><a href=\"/patienter/%lld\">Tillbaka till patienten</a></p>\n",
 			       (long long)patient_id);
 		else
-			html_lit(&w->h, "<p><a href=\"/mina-sidor\">Tillbaka till förskrivningarna</a>"
-					"</p>\n");
+			html_lit(&w->h,
+				 "<p><a href=\"/mina-sidor\">Tillbaka till förskrivningarna</a>"
+				 "</p>\n");
 		goto out;
 	}
 	html_lit(&w->h, "</fieldset>\n");
@@ -160,8 +163,9 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 			 web_s(patient, "address"), pc, strlen(pc) == 5 ? " " : "",
 			 strlen(pc) > 3 ? pc + 3 : "", web_s(patient, "city"));
 		radio(w, "leverans", "home", home, true);
-		html_lit(&w->h, "<p class=\"hint\">Eller till en tillfällig leveransadress, de dagar "
-				"den gäller (Mina uppgifter).</p>\n");
+		html_lit(&w->h,
+			 "<p class=\"hint\">Eller till en tillfällig leveransadress, de dagar "
+			 "den gäller (Mina uppgifter).</p>\n");
 	} else {
 		radio(w, "leverans", "home",
 		      "Hem till adressen i folkbokföringen (eller till en tillfällig leveransadress "
@@ -176,19 +180,21 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 	if (json_array_size(json_object_get(points, "pickup_points"))) {
 		size_t n = json_array_size(json_object_get(points, "pickup_points"));
 		const char **opts = calloc(2 * n + 1, sizeof(*opts));
-		char (*labels)[200] = calloc(n, sizeof(*labels));
-		char (*ids)[24] = calloc(n, sizeof(*ids));
+		char(*labels)[200] = calloc(n, sizeof(*labels));
+		char(*ids)[24] = calloc(n, sizeof(*ids));
 		json_t *pp;
 		if (opts && labels && ids) {
 			json_array_foreach(json_object_get(points, "pickup_points"), i, pp) {
-				snprintf(ids[i], sizeof(ids[i]), "%lld", (long long)web_i(pp, "id"));
-				snprintf(labels[i], sizeof(labels[i]), "%s, %s, %s", web_s(pp, "name"),
-					 web_s(pp, "address"), web_s(pp, "city"));
+				snprintf(ids[i], sizeof(ids[i]), "%lld",
+					 (long long)web_i(pp, "id"));
+				snprintf(labels[i], sizeof(labels[i]), "%s, %s, %s",
+					 web_s(pp, "name"), web_s(pp, "address"),
+					 web_s(pp, "city"));
 				opts[2 * i] = ids[i];
 				opts[2 * i + 1] = labels[i];
 			}
-			web_select(w, "utlamningsstalle", "Utlämningsställe (de tio närmaste)", opts,
-				   NULL);
+			web_select(w, "utlamningsstalle", "Utlämningsställe (de tio närmaste)",
+				   opts, NULL);
 		}
 		free(opts);
 		free(labels);
@@ -246,8 +252,9 @@ int order_submit(struct web_ctx *w, int64_t patient_id, unsigned options, int64_
 			continue;
 		}
 		ids[nids++] = item;
-		json_array_append_new(lines, json_pack("{s:I, s:I}", "prescription_item_id",
-						       (json_int_t)item, "quantity", (json_int_t)n));
+		json_array_append_new(lines,
+				      json_pack("{s:I, s:I}", "prescription_item_id",
+						(json_int_t)item, "quantity", (json_int_t)n));
 	}
 	if (!nids && !w->nerrors)
 		web_error(w, "rad", "Välj minst en produkt att beställa.");
@@ -286,7 +293,8 @@ int order_submit(struct web_ctx *w, int64_t patient_id, unsigned options, int64_
 	}
 	/* The form's key makes a double submit (or a reload) place one order, not two. */
 	w->idempotency_key = web_field(w, "nyckel") && strlen(web_field(w, "nyckel")) >= 8
-				     ? web_field(w, "nyckel") : NULL;
+				     ? web_field(w, "nyckel")
+				     : NULL;
 	snprintf(path, sizeof(path), "/api/patients/%lld/orders", (long long)patient_id);
 	status = web_api(w, "POST", path, NULL, body, &out);
 	w->idempotency_key = NULL;
@@ -299,14 +307,33 @@ int order_submit(struct web_ctx *w, int64_t patient_id, unsigned options, int64_
 		size_t li;
 		if (sscanf(f, "lines[%zu]", &li) == 1 && li < nids)
 			snprintf(mapped, sizeof(mapped), "antal-%lld", (long long)ids[li]);
-		const char *map[] = { "lines", "rad", "kind", "typ", "requested_by",
+		const char *map[] = { "lines",
+				      "rad",
+				      "kind",
+				      "typ",
+				      "requested_by",
 				      (options & ORDER_ON_BEHALF) ? "bestallare"
-				      : (options & ORDER_KIND) ? "typ" : "",
-				      "reason", "skal", "delivery", "leverans", "delivery.method",
-				      "leverans", "delivery.notification", "avisering",
-				      "delivery.pickup_point_id", "utlamningsstalle",
-				      "delivery.door_code", "portkod", "delivery.unit_id", "enhet",
-				      "Idempotency-Key", "", *mapped ? f : NULL, mapped, NULL };
+				      : (options & ORDER_KIND)	  ? "typ"
+								  : "",
+				      "reason",
+				      "skal",
+				      "delivery",
+				      "leverans",
+				      "delivery.method",
+				      "leverans",
+				      "delivery.notification",
+				      "avisering",
+				      "delivery.pickup_point_id",
+				      "utlamningsstalle",
+				      "delivery.door_code",
+				      "portkod",
+				      "delivery.unit_id",
+				      "enhet",
+				      "Idempotency-Key",
+				      "",
+				      *mapped ? f : NULL,
+				      mapped,
+				      NULL };
 		web_problem(w, out, map);
 	}
 	json_decref(out);

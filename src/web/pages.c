@@ -2,10 +2,10 @@
  * relationship to the patient; a page only decides what to show. */
 #include "web/pages.h"
 
-#define R(r) ROLE_BIT(UR_##r)
+#define R(r)  ROLE_BIT(UR_##r)
 #define STAFF (R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) | R(MUNICIPAL_ORDERER) | R(CUSTOMER_SERVICE))
-#define ANY ((1u << UR__COUNT) - 1)
-#define GOV (R(SECRETARY) | R(MEMBER) | R(ADMIN))
+#define ANY   ((1u << UR__COUNT) - 1)
+#define GOV   (R(SECRETARY) | R(MEMBER) | R(ADMIN))
 
 static const struct web_page pages[] = {
 	{ "GET", "/", page_home, 0 },
@@ -31,7 +31,8 @@ static const struct web_page pages[] = {
 	{ "GET", "/patienter/{id}", page_patient, STAFF },
 	{ "POST", "/patienter/{id}/vardrelation", page_care_relationship_post,
 	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
-	{ "GET", "/patienter/{id}/forskriv", page_prescribe, R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
+	{ "GET", "/patienter/{id}/forskriv", page_prescribe,
+	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "POST", "/patienter/{id}/forskriv", page_prescribe_post,
 	  R(PRESCRIBER) | R(MUNICIPAL_PRESCRIBER) },
 	{ "POST", "/forskrivningsrader/{id}/makulera", page_prescription_cancel,
@@ -67,7 +68,8 @@ static const struct web_page pages[] = {
 	{ "POST", "/admin/anvandare/{id}/oppna", page_admin_user_reopen, R(ADMIN) },
 	{ "GET", "/admin/anvandare/{id}/nycklar", page_admin_tokens, R(ADMIN) },
 	{ "POST", "/admin/anvandare/{id}/nycklar", page_admin_tokens_post, R(ADMIN) },
-	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke, R(ADMIN) },
+	{ "POST", "/admin/anvandare/{id}/nycklar/{id}/aterkalla", page_admin_token_revoke,
+	  R(ADMIN) },
 	{ "GET", "/admin/regler", page_admin_rules, R(ADMIN) },
 	{ "GET", "/admin/drift", page_admin_operations, R(ADMIN) },
 	{ "POST", "/admin/drift/meddelanden/{id}/forsok-igen", page_admin_notice_retry, R(ADMIN) },

@@ -5,7 +5,7 @@
 #include "web/web.h"
 
 /* Options of the order form. */
-#define ORDER_KIND 1u      /* choose normal, acute or express (staff) */
+#define ORDER_KIND	1u /* choose normal, acute or express (staff) */
 #define ORDER_ON_BEHALF 2u /* customer service: who requests it, and why */
 #define ORDER_CARE_UNIT 4u /* delivery to the care unit (staff) */
 

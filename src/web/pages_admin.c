@@ -33,7 +33,8 @@ static void short_time(char out[17], const char *iso)
 
 static void notice(struct web_ctx *w, const char *text)
 {
-	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
+	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
+	       text);
 }
 
 /* An import error's message without its "rad N, kolumn X: " or "rad N: ", which the table's own
@@ -77,32 +78,39 @@ static void area_options(const char **opts)
 static void format_table(struct web_ctx *w)
 {
 	static const char *const cols[][3] = {
-		{ "artikelnummer", "1–32 tecken: A–Z, a–z, 0–9, bindestreck, punkt, snedstreck eller "
-				   "understreck. Ett nummer får finnas en gång i filen.", "ja" },
+		{ "artikelnummer",
+		  "1–32 tecken: A–Z, a–z, 0–9, bindestreck, punkt, snedstreck eller "
+		  "understreck. Ett nummer får finnas en gång i filen.",
+		  "ja" },
 		{ "namn", "Artikelns namn, som förskrivare och patienter ser det.", "ja" },
-		{ "område", "Produktområdets namn, till exempel Nutrition eller Inkontinens.", "ja" },
+		{ "område", "Produktområdets namn, till exempel Nutrition eller Inkontinens.",
+		  "ja" },
 		{ "enhet", "Förpackningens enhet, till exempel förp eller st.", "ja" },
 		{ "förpackningsstorlek", "Antal per förpackning, ett heltal.", "ja" },
 		{ "leverantör", "Leverantörens namn.", "ja" },
 		{ "lagerlagd", "ja eller nej.", "ja" },
-		{ "akutsortiment", "ja eller nej; ja bara för en lagerlagd artikel. Tomt är nej.", "nej" },
-		{ "specialprodukt", "ja eller nej. En specialprodukt är inte lagerlagd. Tomt är nej.",
+		{ "akutsortiment", "ja eller nej; ja bara för en lagerlagd artikel. Tomt är nej.",
 		  "nej" },
+		{ "specialprodukt",
+		  "ja eller nej. En specialprodukt är inte lagerlagd. Tomt är nej.", "nej" },
 		{ "pris", "Pris i kronor med högst två decimaler, till exempel 81,55.", "ja" },
-		{ "pris_från", "Datum ÅÅÅÅ-MM-DD då priset börjar gälla. Tomt: datumet ovan.", "nej" },
+		{ "pris_från", "Datum ÅÅÅÅ-MM-DD då priset börjar gälla. Tomt: datumet ovan.",
+		  "nej" },
 	};
 
-	html_lit(&w->h, "<h3>Filens format</h3>\n<p>Semikolon eller komma mellan fälten, en artikel "
-			"per rad, kolumnerna i valfri ordning. Stora eller små bokstäver spelar ingen "
-			"roll, och å, ä och ö kan skrivas a, a och o. Äldre filer med engelska "
-			"kolumnnamn läses också.</p>\n");
+	html_lit(&w->h,
+		 "<h3>Filens format</h3>\n<p>Semikolon eller komma mellan fälten, en artikel "
+		 "per rad, kolumnerna i valfri ordning. Stora eller små bokstäver spelar ingen "
+		 "roll, och å, ä och ö kan skrivas a, a och o. Äldre filer med engelska "
+		 "kolumnnamn läses också.</p>\n");
 	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Kolumnerna i sortimentsfilen"
 			"</caption>\n<thead><tr><th scope=\"col\">Kolumn</th>"
 			"<th scope=\"col\">Innehåll</th><th scope=\"col\">Krävs</th></tr></thead>\n"
 			"<tbody>\n");
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Kolumn\"><code>%s</code></th>"
-			      "<td data-label=\"Innehåll\">%s</td><td data-label=\"Krävs\">%s</td></tr>\n",
+		html_f(&w->h,
+		       "<tr><th scope=\"row\" data-label=\"Kolumn\"><code>%s</code></th>"
+		       "<td data-label=\"Innehåll\">%s</td><td data-label=\"Krävs\">%s</td></tr>\n",
 		       cols[i][0], cols[i][1], cols[i][2]);
 	html_lit(&w->h, "</tbody>\n</table>\n");
 }
@@ -111,25 +119,30 @@ static void upload_form(struct web_ctx *w)
 {
 	const char *e = web_error_for(w, "fil");
 
-	html_lit(&w->h, "<h2>Importera en sortimentsfil</h2>\n<p>Filen är en CSV-fil med rubrikrad "
-			"(till exempel en export från Excel som ”CSV UTF-8”). Alla rader importeras, "
-			"eller ingen: finns det fel visas vart och ett med sin rad.</p>\n");
+	html_lit(&w->h,
+		 "<h2>Importera en sortimentsfil</h2>\n<p>Filen är en CSV-fil med rubrikrad "
+		 "(till exempel en export från Excel som ”CSV UTF-8”). Alla rader importeras, "
+		 "eller ingen: finns det fel visas vart och ett med sin rad.</p>\n");
 	web_form(w, "/admin/sortiment/import", true);
 	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"fil\">Sortimentsfil (CSV)</label>\n",
 	       e ? " invalid" : "");
-	html_lit(&w->h, "<p class=\"hint\" id=\"fil-hint\">Rubrikraden har kolumnerna artikelnummer, "
-			"namn, område, enhet, förpackningsstorlek, leverantör, lagerlagd och pris, och "
-			"kan ha akutsortiment, specialprodukt och pris_från. Se filens format "
-			"nedan.</p>\n");
+	html_lit(&w->h,
+		 "<p class=\"hint\" id=\"fil-hint\">Rubrikraden har kolumnerna artikelnummer, "
+		 "namn, område, enhet, förpackningsstorlek, leverantör, lagerlagd och pris, och "
+		 "kan ha akutsortiment, specialprodukt och pris_från. Se filens format "
+		 "nedan.</p>\n");
 	web_field_error(w, "fil");
-	html_lit(&w->h, "<input id=\"fil\" name=\"fil\" type=\"file\" accept=\".csv,text/csv\" required");
+	html_lit(&w->h,
+		 "<input id=\"fil\" name=\"fil\" type=\"file\" accept=\".csv,text/csv\" required");
 	if (e)
-		html_lit(&w->h, " aria-describedby=\"fil-hint fil-fel\" aria-invalid=\"true\">\n</div>\n");
+		html_lit(&w->h,
+			 " aria-describedby=\"fil-hint fil-fel\" aria-invalid=\"true\">\n</div>\n");
 	else
 		html_lit(&w->h, " aria-describedby=\"fil-hint\">\n</div>\n");
 	web_input(w, "pris_fran", "Priserna gäller från (för rader utan pris_från)", "date", NULL,
-		  false, "Lämna tomt för i dag. Ett pris som redan har gällt kan inte ändras i "
-			 "efterhand.");
+		  false,
+		  "Lämna tomt för i dag. Ett pris som redan har gällt kan inte ändras i "
+		  "efterhand.");
 	web_form_end(w, "Ladda upp och importera");
 	html_lit(&w->h, "<p><a href=\"/admin/importer\">Tidigare importer</a></p>\n");
 	format_table(w);
@@ -169,8 +182,9 @@ static void articles_table(struct web_ctx *w)
 	/* A scroll region of its own, so a wide table never widens the page (issue 20). */
 	html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 			"aria-label=\"Artiklar och priser\">\n");
-	html_f(&w->h, "<table class=\"responsive compact\">\n<caption>%zu artiklar med priset som "
-		      "gäller %s</caption>\n",
+	html_f(&w->h,
+	       "<table class=\"responsive compact\">\n<caption>%zu artiklar med priset som "
+	       "gäller %s</caption>\n",
 	       json_array_size(json_object_get(out, "articles")), web_s(out, "prices_on"));
 	html_lit(&w->h, "<thead><tr><th scope=\"col\">Artikelnummer</th><th scope=\"col\">Namn</th>"
 			"<th scope=\"col\">Område</th><th scope=\"col\">Förpackning</th>"
@@ -183,25 +197,28 @@ static void articles_table(struct web_ctx *w)
 		json_t *p = json_object_get(a, "price_ore");
 		if (json_is_integer(p))
 			web_money(price, json_integer_value(p));
-		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Artikelnummer\">%s</th>"
-			      "<td data-label=\"Namn\">%s</td><td data-label=\"Område\">%s</td>"
-			      "<td data-label=\"Förpackning\">%lld %s</td>"
-			      "<td data-label=\"Leverantör\">%s</td><td data-label=\"Lagerlagd\">%s</td>"
-			      "<td data-label=\"Akutsortiment\">%s</td>"
-			      "<td data-label=\"Specialprodukt\">%s</td>"
-			      "<td data-label=\"Pris i dag\" class=\"num\">%s</td>"
-			      "<td data-label=\"Pris\"><a href=\"/admin/priser?artikel=%s\">Sätt pris "
-			      "<span class=\"sr\">för %s</span></a></td></tr>\n",
+		html_f(&w->h,
+		       "<tr><th scope=\"row\" data-label=\"Artikelnummer\">%s</th>"
+		       "<td data-label=\"Namn\">%s</td><td data-label=\"Område\">%s</td>"
+		       "<td data-label=\"Förpackning\">%lld %s</td>"
+		       "<td data-label=\"Leverantör\">%s</td><td data-label=\"Lagerlagd\">%s</td>"
+		       "<td data-label=\"Akutsortiment\">%s</td>"
+		       "<td data-label=\"Specialprodukt\">%s</td>"
+		       "<td data-label=\"Pris i dag\" class=\"num\">%s</td>"
+		       "<td data-label=\"Pris\"><a href=\"/admin/priser?artikel=%s\">Sätt pris "
+		       "<span class=\"sr\">för %s</span></a></td></tr>\n",
 		       web_s(a, "article_number"), web_s(a, "name"), web_sv(web_s(a, "area")),
 		       (long long)web_i(a, "package_size"), web_s(a, "unit"), web_s(a, "supplier"),
-		       web_b(a, "stocked") ? "ja" : "nej", web_b(a, "acute_assortment") ? "ja" : "nej",
+		       web_b(a, "stocked") ? "ja" : "nej",
+		       web_b(a, "acute_assortment") ? "ja" : "nej",
 		       web_b(a, "special") ? "ja" : "nej", price, web_s(a, "article_number"),
 		       web_s(a, "name"));
 	}
 	html_lit(&w->h, "</tbody>\n</table>\n</div>\n");
 	if (json_array_size(json_object_get(out, "articles")) == 1000)
-		html_lit(&w->h, "<p>Bara de första 1 000 artiklarna visas. Välj ett produktområde eller "
-				"sök på namn för att hitta andra.</p>\n");
+		html_lit(&w->h,
+			 "<p>Bara de första 1 000 artiklarna visas. Välj ett produktområde eller "
+			 "sök på namn för att hitta andra.</p>\n");
 	json_decref(out);
 }
 
@@ -225,8 +242,8 @@ int page_admin_import_post(struct web_ctx *w)
 	const struct web_field *f = web_file(w, "fil");
 	const char *from = web_field(w, "pris_fran");
 	const char *query[5] = { NULL, NULL, NULL, NULL, NULL };
-	const char *map[] = { "price_from", "pris_fran", "body", "fil", "Content-Type", "fil",
-			      "filename", "fil", NULL };
+	const char *map[] = { "price_from", "pris_fran", "body", "fil", "Content-Type",
+			      "fil",	    "filename",	 "fil",	 NULL };
 	size_t nq = 0;
 	json_t *out = NULL;
 	char path[48];
@@ -291,14 +308,16 @@ static int price_page(struct web_ctx *w, json_t *a, unsigned status)
 		web_money(price, json_integer_value(p));
 	snprintf(title, sizeof(title), "Sätt pris för %s", web_s(a, "article_number"));
 	web_begin(w, title);
-	html_f(&w->h, "<dl class=\"facts\">\n<dt>Artikel</dt><dd>%s %s</dd>\n<dt>Förpackning</dt>"
-		      "<dd>%lld %s</dd>\n<dt>Leverantör</dt><dd>%s</dd>\n<dt>Pris i dag</dt><dd>%s</dd>\n"
-		      "</dl>\n",
+	html_f(&w->h,
+	       "<dl class=\"facts\">\n<dt>Artikel</dt><dd>%s %s</dd>\n<dt>Förpackning</dt>"
+	       "<dd>%lld %s</dd>\n<dt>Leverantör</dt><dd>%s</dd>\n<dt>Pris i dag</dt><dd>%s</dd>\n"
+	       "</dl>\n",
 	       web_s(a, "article_number"), web_s(a, "name"), (long long)web_i(a, "package_size"),
 	       web_s(a, "unit"), web_s(a, "supplier"), price);
-	html_lit(&w->h, "<p>Det nya priset sparas som en import av en rad och gäller från det datum du "
-			"anger. Ett pris som redan har gällt kan inte ändras i efterhand, eftersom "
-			"leveranser kan vara prissatta med det.</p>\n");
+	html_lit(&w->h,
+		 "<p>Det nya priset sparas som en import av en rad och gäller från det datum du "
+		 "anger. Ett pris som redan har gällt kan inte ändras i efterhand, eftersom "
+		 "leveranser kan vara prissatta med det.</p>\n");
 	web_form(w, "/admin/priser", false);
 	html_f(&w->h, "<input type=\"hidden\" name=\"artikel\" value=\"%s\">\n",
 	       web_s(a, "article_number"));
@@ -370,7 +389,8 @@ int page_admin_price_post(struct web_ctx *w)
 		return web_message(w, 404, "Artikeln finns inte",
 				   "Det finns ingen aktiv artikel med det artikelnumret.");
 	if (!price || assortment_parse_price(price, strlen(price), &ore, &err) != LMN_OK)
-		web_error(w, "pris", "Ange priset i kronor med högst två decimaler, till exempel 81,55.");
+		web_error(w, "pris",
+			  "Ange priset i kronor med högst två decimaler, till exempel 81,55.");
 	if (!from || date_parse(from, strlen(from), &day) != LMN_OK)
 		web_error(w, "giltig_fran", "Ange från vilket datum priset gäller (ÅÅÅÅ-MM-DD).");
 	if (w->nerrors) {
@@ -416,10 +436,12 @@ int page_admin_price_post(struct web_ctx *w)
 	if (strcmp(web_s(out, "state"), "done") != 0) {
 		/* Show the import's errors next to the form's fields. */
 		json_array_foreach(json_object_get(out, "errors"), i, e) {
-			const char *col = web_s(e, "column"), *msg = error_text(web_s(e, "message"));
-			web_error(w, strcmp(col, "price_from") == 0 ? "giltig_fran"
-				     : strcmp(col, "price") == 0    ? "pris"
-								    : "",
+			const char *col = web_s(e, "column"),
+				   *msg = error_text(web_s(e, "message"));
+			web_error(w,
+				  strcmp(col, "price_from") == 0 ? "giltig_fran"
+				  : strcmp(col, "price") == 0	 ? "pris"
+								 : "",
 				  "Priset kunde inte sparas: %s", msg);
 		}
 		if (!w->nerrors)
@@ -448,28 +470,32 @@ int page_admin_imports(struct web_ctx *w)
 	} else if (!json_array_size(json_object_get(out, "imports"))) {
 		html_lit(&w->h, "<p>Inga importer ännu.</p>\n");
 	} else {
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>De senaste importerna, nyaste "
-				"först</caption>\n<thead><tr><th scope=\"col\">Import</th>"
-				"<th scope=\"col\">Uppladdad</th><th scope=\"col\">Fil</th>"
-				"<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Nya artiklar</th>"
-				"<th scope=\"col\" class=\"num\">Ändrade artiklar</th>"
-				"<th scope=\"col\" class=\"num\">Priser satta</th>"
-				"<th scope=\"col\" class=\"num\">Fel</th></tr></thead>\n<tbody>\n");
+		html_lit(
+			&w->h,
+			"<table class=\"responsive\">\n<caption>De senaste importerna, nyaste "
+			"först</caption>\n<thead><tr><th scope=\"col\">Import</th>"
+			"<th scope=\"col\">Uppladdad</th><th scope=\"col\">Fil</th>"
+			"<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Nya artiklar</th>"
+			"<th scope=\"col\" class=\"num\">Ändrade artiklar</th>"
+			"<th scope=\"col\" class=\"num\">Priser satta</th>"
+			"<th scope=\"col\" class=\"num\">Fel</th></tr></thead>\n<tbody>\n");
 		json_array_foreach(json_object_get(out, "imports"), i, im) {
 			char at[17];
 			short_time(at, web_s(im, "created_at"));
-			html_f(&w->h, "<tr><td data-label=\"Import\"><a href=\"/admin/importer/%lld\">"
-				      "Import %lld</a></td><td data-label=\"Uppladdad\">%s</td>"
-				      "<td data-label=\"Fil\">%s</td><td data-label=\"Status\">%s</td>"
-				      "<td data-label=\"Nya artiklar\" class=\"num\">%lld</td>"
-				      "<td data-label=\"Ändrade artiklar\" class=\"num\">%lld</td>"
-				      "<td data-label=\"Priser satta\" class=\"num\">%lld</td>"
-				      "<td data-label=\"Fel\" class=\"num\">%lld</td></tr>\n",
+			html_f(&w->h,
+			       "<tr><td data-label=\"Import\"><a href=\"/admin/importer/%lld\">"
+			       "Import %lld</a></td><td data-label=\"Uppladdad\">%s</td>"
+			       "<td data-label=\"Fil\">%s</td><td data-label=\"Status\">%s</td>"
+			       "<td data-label=\"Nya artiklar\" class=\"num\">%lld</td>"
+			       "<td data-label=\"Ändrade artiklar\" class=\"num\">%lld</td>"
+			       "<td data-label=\"Priser satta\" class=\"num\">%lld</td>"
+			       "<td data-label=\"Fel\" class=\"num\">%lld</td></tr>\n",
 			       (long long)web_i(im, "id"), (long long)web_i(im, "id"), at,
 			       web_s(im, "filename"), web_sv(web_s(im, "state")),
 			       (long long)web_i(im, "articles_created"),
 			       (long long)web_i(im, "articles_updated"),
-			       (long long)web_i(im, "prices_set"), (long long)web_i(im, "error_count"));
+			       (long long)web_i(im, "prices_set"),
+			       (long long)web_i(im, "error_count"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	}
@@ -489,7 +515,8 @@ int page_admin_import(struct web_ctx *w)
 	status = web_api(w, "GET", path, NULL, NULL, &o);
 	if (status != 200) {
 		json_decref(o);
-		return web_message(w, 404, "Importen finns inte", "Det finns ingen import med det numret.");
+		return web_message(w, 404, "Importen finns inte",
+				   "Det finns ingen import med det numret.");
 	}
 	state = web_s(o, "state");
 	snprintf(title, sizeof(title), "Import %lld", (long long)w->id[0]);
@@ -504,51 +531,59 @@ int page_admin_import(struct web_ctx *w)
 		html_f(&w->h, "<p id=\"forlopp-text\">Importen pågår: %s, %lld %% klart.",
 		       web_sv(web_s(o, "phase")), (long long)pct);
 		if (strcmp(web_s(o, "phase"), "writing") == 0)
-			html_f(&w->h, " %lld av %lld rader sparade.", (long long)web_i(o, "rows_done"),
-			       (long long)web_i(o, "rows_total"));
+			html_f(&w->h, " %lld av %lld rader sparade.",
+			       (long long)web_i(o, "rows_done"), (long long)web_i(o, "rows_total"));
 		else
 			html_f(&w->h, " %lld rader lästa.", (long long)web_i(o, "rows_done"));
 		html_lit(&w->h, "</p>\n</div>\n");
-		html_f(&w->h, "<progress max=\"100\" value=\"%lld\" aria-labelledby=\"forlopp-text\">"
-			      "%lld %%</progress>\n",
+		html_f(&w->h,
+		       "<progress max=\"100\" value=\"%lld\" aria-labelledby=\"forlopp-text\">"
+		       "%lld %%</progress>\n",
 		       (long long)pct, (long long)pct);
 		if (w->refresh)
-			html_f(&w->h, "<p>Sidan uppdateras varje sekund tills importen är klar. "
-				      "<a href=\"/admin/importer/%lld\">Sluta uppdatera "
-				      "automatiskt</a></p>\n",
+			html_f(&w->h,
+			       "<p>Sidan uppdateras varje sekund tills importen är klar. "
+			       "<a href=\"/admin/importer/%lld\">Sluta uppdatera "
+			       "automatiskt</a></p>\n",
 			       (long long)w->id[0]);
 		else
-			html_f(&w->h, "<p><a href=\"/admin/importer/%lld\">Uppdatera sidan</a> för att se "
-				      "hur långt importen har kommit, eller <a href=\"?folj=1\">följ "
-				      "importen automatiskt</a>.</p>\n",
+			html_f(&w->h,
+			       "<p><a href=\"/admin/importer/%lld\">Uppdatera sidan</a> för att se "
+			       "hur långt importen har kommit, eller <a href=\"?folj=1\">följ "
+			       "importen automatiskt</a>.</p>\n",
 			       (long long)w->id[0]);
 	} else if (strcmp(state, "done") == 0) {
 		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Importen är klar."
 				"</strong></p></div>\n");
-		html_f(&w->h, "<dl class=\"facts\">\n<dt>Fil</dt><dd>%s</dd>\n<dt>Rader</dt><dd>%lld</dd>\n"
-			      "<dt>Nya artiklar</dt><dd>%lld</dd>\n<dt>Ändrade artiklar</dt><dd>%lld</dd>\n"
-			      "<dt>Priser satta</dt><dd>%lld</dd>\n<dt>Priser utan datum gäller från</dt>"
-			      "<dd>%s</dd>\n</dl>\n",
+		html_f(&w->h,
+		       "<dl class=\"facts\">\n<dt>Fil</dt><dd>%s</dd>\n<dt>Rader</dt><dd>%lld</dd>\n"
+		       "<dt>Nya artiklar</dt><dd>%lld</dd>\n<dt>Ändrade artiklar</dt><dd>%lld</dd>\n"
+		       "<dt>Priser satta</dt><dd>%lld</dd>\n<dt>Priser utan datum gäller från</dt>"
+		       "<dd>%s</dd>\n</dl>\n",
 		       web_s(o, "filename"), (long long)web_i(o, "rows_total"),
-		       (long long)web_i(o, "articles_created"), (long long)web_i(o, "articles_updated"),
-		       (long long)web_i(o, "prices_set"), web_s(o, "price_from"));
+		       (long long)web_i(o, "articles_created"),
+		       (long long)web_i(o, "articles_updated"), (long long)web_i(o, "prices_set"),
+		       web_s(o, "price_from"));
 	} else {
 		size_t shown = json_array_size(json_object_get(o, "errors"));
 		int64_t total = web_i(o, "error_count");
-		html_f(&w->h, "<div class=\"error-summary\" role=\"alert\"><h2>Importen misslyckades"
-			      "</h2>\n<p>Filen %s har %lld fel. <strong>Ingenting importerades</strong>: "
-			      "rätta felen och ladda upp filen igen.</p></div>\n",
+		html_f(&w->h,
+		       "<div class=\"error-summary\" role=\"alert\"><h2>Importen misslyckades"
+		       "</h2>\n<p>Filen %s har %lld fel. <strong>Ingenting importerades</strong>: "
+		       "rätta felen och ladda upp filen igen.</p></div>\n",
 		       web_s(o, "filename"), (long long)total);
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Fel i filen, i radordning"
-				"</caption>\n<thead><tr><th scope=\"col\" class=\"num\">Rad</th>"
-				"<th scope=\"col\">Kolumn</th><th scope=\"col\">Fel</th></tr></thead>\n"
-				"<tbody>\n");
+		html_lit(&w->h,
+			 "<table class=\"responsive\">\n<caption>Fel i filen, i radordning"
+			 "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">Rad</th>"
+			 "<th scope=\"col\">Kolumn</th><th scope=\"col\">Fel</th></tr></thead>\n"
+			 "<tbody>\n");
 		json_array_foreach(json_object_get(o, "errors"), i, e) {
 			char line[24] = "–";
 			if (web_i(e, "line"))
 				snprintf(line, sizeof(line), "%lld", (long long)web_i(e, "line"));
-			html_f(&w->h, "<tr><td data-label=\"Rad\" class=\"num\">%s</td>"
-				      "<td data-label=\"Kolumn\">%s</td><td data-label=\"Fel\">%s</td></tr>\n",
+			html_f(&w->h,
+			       "<tr><td data-label=\"Rad\" class=\"num\">%s</td>"
+			       "<td data-label=\"Kolumn\">%s</td><td data-label=\"Fel\">%s</td></tr>\n",
 			       line, *web_s(e, "column") ? web_s(e, "column") : "–",
 			       error_text(web_s(e, "message")));
 		}
@@ -566,21 +601,29 @@ int page_admin_import(struct web_ctx *w)
 /* ---- Staff accounts and API tokens ---- */
 
 static const char *const roles[] = {
-	"prescriber", "Förskrivare (regionen)",
-	"municipal_prescriber", "Kommunal förskrivare",
-	"municipal_orderer", "Kommunal beställare",
-	"customer_service", "Kundtjänst",
-	"distributor", "Distributör",
-	"admin", "Förvaltning (administratör)",
-	"secretary", "Sekreterare (samverkansfunktionen)",
-	"member", "Ledamot",
+	"prescriber",
+	"Förskrivare (regionen)",
+	"municipal_prescriber",
+	"Kommunal förskrivare",
+	"municipal_orderer",
+	"Kommunal beställare",
+	"customer_service",
+	"Kundtjänst",
+	"distributor",
+	"Distributör",
+	"admin",
+	"Förvaltning (administratör)",
+	"secretary",
+	"Sekreterare (samverkansfunktionen)",
+	"member",
+	"Ledamot",
 	NULL,
 };
 
 /* An integration account is a system with no person behind it: no password, API keys made by
  * the administration. */
 static const char *const kinds[] = {
-	"person", "En person",
+	"person",      "En person",
 	"integration", "Integrationskonto (ett system, ingen person, inget lösenord)",
 	NULL,
 };
@@ -639,13 +682,15 @@ static void list_select(struct web_ctx *w, const char *name, const char *label, 
 	json_t *item;
 	size_t i;
 
-	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
-	       name, label);
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n",
+	       e ? " invalid" : "", name, label);
 	html_f(&w->h, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", name, hint);
 	web_field_error(w, name);
 	if (e)
-		html_f(&w->h, "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint %s-fel\" "
-			      "aria-invalid=\"true\">\n", name, name, name, name);
+		html_f(&w->h,
+		       "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint %s-fel\" "
+		       "aria-invalid=\"true\">\n",
+		       name, name, name, name);
 	else
 		html_f(&w->h, "<select id=\"%s\" name=\"%s\" aria-describedby=\"%s-hint\">\n", name,
 		       name, name);
@@ -703,13 +748,15 @@ static int users_page(struct web_ctx *w, unsigned status)
 		/* A scroll region of its own, so the table never widens the page. */
 		html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 				"aria-label=\"Personalens konton\">\n");
-		html_lit(&w->h, "<table class=\"responsive compact\">\n<caption>Personalens konton "
-				"(patienter loggar in med regionens inloggning)</caption>\n<thead><tr>"
-				"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
-				"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet och kommun</th>"
-				"<th scope=\"col\">Status</th>"
-				"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
-				"<tbody>\n");
+		html_lit(
+			&w->h,
+			"<table class=\"responsive compact\">\n<caption>Personalens konton "
+			"(patienter loggar in med regionens inloggning)</caption>\n<thead><tr>"
+			"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
+			"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet och kommun</th>"
+			"<th scope=\"col\">Status</th>"
+			"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
+			"<tbody>\n");
 		json_array_foreach(json_object_get(out, "users"), i, u) {
 			char unit[320] = "", action[64], created[11];
 			int64_t id = web_i(u, "id");
@@ -721,32 +768,38 @@ static int users_page(struct web_ctx *w, unsigned status)
 					snprintf(unit, sizeof(unit), "Enhet %lld",
 						 (long long)web_i(u, "unit_id"));
 			}
-			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
-				      "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
-				      "<td data-label=\"Enhet och kommun\">%s",
+			html_f(&w->h,
+			       "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
+			       "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
+			       "<td data-label=\"Enhet och kommun\">%s",
 			       web_s(u, "username"), web_s(u, "display_name"),
-			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)" : "",
+			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)"
+									    : "",
 			       web_sv(web_s(u, "role")), unit);
 			if (*web_s(u, "municipality") && *unit)
 				html_lit(&w->h, "<br>");
 			if (*web_s(u, "municipality"))
 				html_f(&w->h, "Kommun: %s", web_s(u, "municipality"));
-			html_f(&w->h, "</td><td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
-				      "class=\"date\">%s</td>"
-				      "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
-				      "API-nycklar <span class=\"sr\">för %s</span></a>\n",
+			html_f(&w->h,
+			       "</td><td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
+			       "class=\"date\">%s</td>"
+			       "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
+			       "API-nycklar <span class=\"sr\">för %s</span></a>\n",
 			       active ? "aktivt" : "stängt", created, (long long)id,
 			       web_s(u, "username"));
 			if (active && id != me) {
 				/* Closing asks first (issue 20): a page whose "Ja" closes it. */
-				html_f(&w->h, "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "
-					      "<span class=\"sr\">%s</span></a>\n",
+				html_f(&w->h,
+				       "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "
+				       "<span class=\"sr\">%s</span></a>\n",
 				       (long long)id, web_s(u, "username"));
 			} else if (!active) {
-				snprintf(action, sizeof(action), "/admin/anvandare/%lld/oppna", (long long)id);
+				snprintf(action, sizeof(action), "/admin/anvandare/%lld/oppna",
+					 (long long)id);
 				web_form(w, action, false);
-				html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Öppna kontot igen "
-					      "<span class=\"sr\">%s</span></button>\n</form>\n",
+				html_f(&w->h,
+				       "<button type=\"submit\" class=\"secondary\">Öppna kontot igen "
+				       "<span class=\"sr\">%s</span></button>\n</form>\n",
 				       web_s(u, "username"));
 			}
 			html_lit(&w->h, "</td></tr>\n");
@@ -801,9 +854,11 @@ static bool id_field(json_t *body, const char *key, const char *value)
 
 int page_admin_users_post(struct web_ctx *w)
 {
-	const char *map[] = { "username", "anvandarnamn", "display_name", "namn", "role", "roll",
-			      "unit_id", "enhet", "municipality", "kommun", "password", "losenord",
-			      "kind", "typ", "person_id", "person", NULL };
+	const char *map[] = {
+		"username", "anvandarnamn", "display_name", "namn",   "role",	  "roll",
+		"unit_id",  "enhet",	    "municipality", "kommun", "password", "losenord",
+		"kind",	    "typ",	    "person_id",    "person", NULL
+	};
 	const char *kind = web_field(w, "typ"), *municipality = web_field(w, "kommun");
 	const char *password = web_field(w, "losenord");
 	json_t *body, *out = NULL;
@@ -861,21 +916,24 @@ static int deactivate_confirm(struct web_ctx *w)
 	}
 	if (web_i(u, "id") == web_i(json_object_get(w->me, "user"), "id")) {
 		json_decref(u);
-		return web_message(w, 409, "Ditt eget konto", "Du kan inte stänga ditt eget konto.");
+		return web_message(w, 409, "Ditt eget konto",
+				   "Du kan inte stänga ditt eget konto.");
 	}
 	snprintf(title, sizeof(title), "Vill du stänga kontot %s?", web_s(u, "username"));
 	web_begin(w, title);
-	html_f(&w->h, "<p>%s (%s). När kontot stängs kan det inte längre logga in, dess "
-		      "sessioner avslutas och dess API-nycklar återkallas, på en gång.</p>\n"
-		      "<p>Du kan öppna kontot igen senare; då gäller det tidigare lösenordet, men "
-		      "API-nycklarna förblir återkallade.</p>\n<div class=\"confirm-actions\">\n",
+	html_f(&w->h,
+	       "<p>%s (%s). När kontot stängs kan det inte längre logga in, dess "
+	       "sessioner avslutas och dess API-nycklar återkallas, på en gång.</p>\n"
+	       "<p>Du kan öppna kontot igen senare; då gäller det tidigare lösenordet, men "
+	       "API-nycklarna förblir återkallade.</p>\n<div class=\"confirm-actions\">\n",
 	       web_s(u, "display_name"), web_sv(web_s(u, "role")));
 	snprintf(path, sizeof(path), "/admin/anvandare/%lld/stang", (long long)w->id[0]);
 	web_form(w, path, false);
-	html_lit(&w->h, "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
-			"<button type=\"submit\" class=\"secondary\">Ja, stäng kontot</button>\n"
-			"</form>\n<p><a class=\"button\" href=\"/admin/anvandare\">Nej, behåll det</a>"
-			"</p>\n</div>\n");
+	html_lit(&w->h,
+		 "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+		 "<button type=\"submit\" class=\"secondary\">Ja, stäng kontot</button>\n"
+		 "</form>\n<p><a class=\"button\" href=\"/admin/anvandare\">Nej, behåll det</a>"
+		 "</p>\n</div>\n");
 	json_decref(u);
 	return web_end(w, 200);
 }
@@ -944,52 +1002,63 @@ static int tokens_page(struct web_ctx *w, unsigned status, const char *secret, c
 	snprintf(title, sizeof(title), "API-nycklar för %s", web_s(u, "username"));
 	web_begin(w, title);
 	if (secret) {
-		html_lit(&w->h, "<div class=\"notice\" role=\"status\">\n<h2>Kopiera nyckeln nu</h2>\n"
-				"<p><strong>Nyckeln visas bara den här gången.</strong> LMN sparar inte "
-				"nyckeln, bara ett kontrollvärde, och kan inte visa den igen. Kommer den bort "
-				"får du återkalla den och skapa en ny. Förvara den som ett lösenord.</p>\n");
-		html_f(&w->h, "<div class=\"field\">\n<label for=\"ny-nyckel\">Nyckeln ”%s”</label>\n"
-			      "<input id=\"ny-nyckel\" type=\"text\" readonly value=\"%s\" size=\"70\" "
-			      "autocomplete=\"off\" spellcheck=\"false\">\n</div>\n</div>\n",
+		html_lit(
+			&w->h,
+			"<div class=\"notice\" role=\"status\">\n<h2>Kopiera nyckeln nu</h2>\n"
+			"<p><strong>Nyckeln visas bara den här gången.</strong> LMN sparar inte "
+			"nyckeln, bara ett kontrollvärde, och kan inte visa den igen. Kommer den bort "
+			"får du återkalla den och skapa en ny. Förvara den som ett lösenord.</p>\n");
+		html_f(&w->h,
+		       "<div class=\"field\">\n<label for=\"ny-nyckel\">Nyckeln ”%s”</label>\n"
+		       "<input id=\"ny-nyckel\" type=\"text\" readonly value=\"%s\" size=\"70\" "
+		       "autocomplete=\"off\" spellcheck=\"false\">\n</div>\n</div>\n",
 		       name, secret);
 	}
 	if (web_query(w, "aterkallad"))
 		notice(w, "Nyckeln är återkallad och fungerar inte längre.");
 	integration = strcmp(web_s(u, "kind"), "integration") == 0;
-	html_f(&w->h, "<p>%s (%s). En API-nyckel låter ett annat system anropa LMN:s API som den här "
-		      "användaren.</p>\n",
+	html_f(&w->h,
+	       "<p>%s (%s). En API-nyckel låter ett annat system anropa LMN:s API som den här "
+	       "användaren.</p>\n",
 	       web_s(u, "display_name"), web_sv(web_s(u, "role")));
 	if (!integration)
-		html_lit(&w->h, "<p>Det här är en persons konto. Förvaltningen skapar API-nycklar bara "
-				"för integrationskonton; personen skapar sina egna. Du kan återkalla "
-				"nycklarna.</p>\n");
+		html_lit(&w->h,
+			 "<p>Det här är en persons konto. Förvaltningen skapar API-nycklar bara "
+			 "för integrationskonton; personen skapar sina egna. Du kan återkalla "
+			 "nycklarna.</p>\n");
 	snprintf(path, sizeof(path), "/api/users/%lld/tokens", (long long)w->id[0]);
 	if (web_api(w, "GET", path, NULL, NULL, &out) != 200) {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 	} else if (!json_array_size(json_object_get(out, "tokens"))) {
 		html_lit(&w->h, "<p>Användaren har inga API-nycklar.</p>\n");
 	} else {
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Nycklar (hemligheterna visas "
-				"aldrig)</caption>\n<thead><tr><th scope=\"col\">Namn</th>"
-				"<th scope=\"col\">Skapad</th><th scope=\"col\">Status</th>"
-				"<th scope=\"col\">Åtgärd</th></tr></thead>\n<tbody>\n");
+		html_lit(&w->h,
+			 "<table class=\"responsive\">\n<caption>Nycklar (hemligheterna visas "
+			 "aldrig)</caption>\n<thead><tr><th scope=\"col\">Namn</th>"
+			 "<th scope=\"col\">Skapad</th><th scope=\"col\">Status</th>"
+			 "<th scope=\"col\">Åtgärd</th></tr></thead>\n<tbody>\n");
 		json_array_foreach(json_object_get(out, "tokens"), i, t) {
 			char at[17], action[96];
 			short_time(at, web_s(t, "created_at"));
-			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Namn\">%s</th>"
-				      "<td data-label=\"Skapad\">%s</td><td data-label=\"Status\">",
+			html_f(&w->h,
+			       "<tr><th scope=\"row\" data-label=\"Namn\">%s</th>"
+			       "<td data-label=\"Skapad\">%s</td><td data-label=\"Status\">",
 			       web_s(t, "name"), at);
 			if (*web_s(t, "revoked_at")) {
 				short_time(at, web_s(t, "revoked_at"));
-				html_f(&w->h, "återkallad %s</td><td data-label=\"Åtgärd\"></td></tr>\n", at);
+				html_f(&w->h,
+				       "återkallad %s</td><td data-label=\"Åtgärd\"></td></tr>\n",
+				       at);
 				continue;
 			}
 			html_lit(&w->h, "gäller</td><td data-label=\"Åtgärd\">");
-			snprintf(action, sizeof(action), "/admin/anvandare/%lld/nycklar/%lld/aterkalla",
+			snprintf(action, sizeof(action),
+				 "/admin/anvandare/%lld/nycklar/%lld/aterkalla",
 				 (long long)w->id[0], (long long)web_i(t, "id"));
 			web_form(w, action, false);
-			html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Återkalla "
-				      "<span class=\"sr\">nyckeln %s</span></button>\n</form>\n</td></tr>\n",
+			html_f(&w->h,
+			       "<button type=\"submit\" class=\"secondary\">Återkalla "
+			       "<span class=\"sr\">nyckeln %s</span></button>\n</form>\n</td></tr>\n",
 			       web_s(t, "name"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
@@ -999,8 +1068,8 @@ static int tokens_page(struct web_ctx *w, unsigned status, const char *secret, c
 		html_lit(&w->h, "<h2>Skapa en nyckel</h2>\n");
 		snprintf(path, sizeof(path), "/admin/anvandare/%lld/nycklar", (long long)w->id[0]);
 		web_form(w, path, false);
-		web_input(w, "namn", "Vad nyckeln ska användas till", "text", secret ? "" : NULL, true,
-			  "Till exempel: journalsystemet på Sjukhuset Väst.");
+		web_input(w, "namn", "Vad nyckeln ska användas till", "text", secret ? "" : NULL,
+			  true, "Till exempel: journalsystemet på Sjukhuset Väst.");
 		web_form_end(w, "Skapa nyckel");
 	}
 	html_lit(&w->h, "<p><a href=\"/admin/anvandare\">Tillbaka till användarna</a></p>\n");
@@ -1065,7 +1134,8 @@ int page_admin_token_revoke(struct web_ctx *w)
 		return tokens_page(w, status >= 400 ? (unsigned)status : 422, NULL, NULL);
 	}
 	json_decref(out);
-	snprintf(path, sizeof(path), "/admin/anvandare/%lld/nycklar?aterkallad=1", (long long)w->id[0]);
+	snprintf(path, sizeof(path), "/admin/anvandare/%lld/nycklar?aterkallad=1",
+		 (long long)w->id[0]);
 	return web_redirect(w, path);
 }
 
@@ -1129,7 +1199,8 @@ static void text_dates_nowrap(struct web_ctx *w, const char *s)
 	while (*p) {
 		const char *q = p;
 		size_t n = 0;
-		for (q = p; *q && !((q == s || q[-1] == ' ' || q[-1] == '(') && (n = unbreakable(q)));)
+		for (q = p;
+		     *q && !((q == s || q[-1] == ' ' || q[-1] == '(') && (n = unbreakable(q)));)
 			q++;
 		html_textn(&w->h, p, (size_t)(q - p));
 		if (!*q)
@@ -1154,11 +1225,13 @@ int page_admin_rules(struct web_ctx *w)
 	if (status != 200)
 		web_problem(w, out, map);
 	web_begin(w, "Regler");
-	html_lit(&w->h, "<p>Reglerna i specifikationerna är parametrar med datum: varje värde gäller "
-			"från ett beslut. Välj ett datum för att se vad som gällde då och varifrån "
-			"varje värde kommer.</p>\n<form method=\"get\" action=\"/admin/regler\">\n");
+	html_lit(&w->h,
+		 "<p>Reglerna i specifikationerna är parametrar med datum: varje värde gäller "
+		 "från ett beslut. Välj ett datum för att se vad som gällde då och varifrån "
+		 "varje värde kommer.</p>\n<form method=\"get\" action=\"/admin/regler\">\n");
 	web_input(w, "datum", "Visa reglerna som gällde den", "date",
-		  status == 200 ? web_s(out, "on") : NULL, false, "Utan datum visas dagens regler.");
+		  status == 200 ? web_s(out, "on") : NULL, false,
+		  "Utan datum visas dagens regler.");
 	html_lit(&w->h, "<button type=\"submit\">Visa reglerna</button>\n</form>\n");
 	if (status != 200) {
 		json_decref(out);
@@ -1166,12 +1239,15 @@ int page_admin_rules(struct web_ctx *w)
 	}
 	/* The first set has no start date: its versions precede the change log. */
 	if (*web_s(out, "set_from"))
-		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från "
-			      "<span class=\"nowrap\">%s</span>",
+		html_f(&w->h,
+		       "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller från "
+		       "<span class=\"nowrap\">%s</span>",
 		       web_s(out, "on"), web_s(out, "set_from"));
 	else
-		html_f(&w->h, "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller sedan före "
-			      "ändringsloggen", web_s(out, "on"));
+		html_f(&w->h,
+		       "<p>Reglerna i kraft <strong>%s</strong>. Samma värden gäller sedan före "
+		       "ändringsloggen",
+		       web_s(out, "on"));
 	if (*web_s(out, "next_change")) {
 		lmn_day next;
 		char last[11];
@@ -1193,10 +1269,12 @@ int page_admin_rules(struct web_ctx *w)
 		text_dates_nowrap(w, name);
 		html_f(&w->h, ": parametrarna den <span class=\"nowrap\">%s</span></caption>\n",
 		       web_s(out, "on"));
-		html_lit(&w->h, "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
-				"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
-				"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
-				"<tbody>\n");
+		html_lit(
+			&w->h,
+			"<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
+			"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
+			"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
+			"<tbody>\n");
 		json_array_foreach(json_object_get(sec, "parameters"), j, p) {
 			json_t *s = NULL;
 			size_t k;
@@ -1206,14 +1284,17 @@ int page_admin_rules(struct web_ctx *w)
 			char cite[96];
 
 			web_rule_cite(w->app->params, web_s(p, "source"), cite);
-			html_f(&w->h, "<tr id=\"regel-%s\"><th scope=\"row\" data-label=\"Parameter\">"
-				      "%s</th><td data-label=\"Värde\">",
+			html_f(&w->h,
+			       "<tr id=\"regel-%s\"><th scope=\"row\" data-label=\"Parameter\">"
+			       "%s</th><td data-label=\"Värde\">",
 			       web_s(p, "key"), web_param_sv(web_s(p, "key")));
 			param_value(w, web_s(p, "type"), web_s(p, "value"));
-			html_f(&w->h, "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
-				      "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
-				      "<td data-label=\"Beslut\">",
-			       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
+			html_f(&w->h,
+			       "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
+			       "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
+			       "<td data-label=\"Beslut\">",
+			       *web_s(s, "effective") ? web_s(s, "effective")
+						      : "före ändringsloggen",
 			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
 			       web_s(s, "body"));
 			text_dates_nowrap(w, cite);
@@ -1230,10 +1311,12 @@ int page_admin_rules(struct web_ctx *w)
 			text_dates_nowrap(w, cite);
 			html_lit(&w->h, "</dt>");
 			if (*web_s(src, "decided"))
-				html_f(&w->h, "<dd>Beslutad <span class=\"nowrap\">%s</span> av %s. ",
+				html_f(&w->h,
+				       "<dd>Beslutad <span class=\"nowrap\">%s</span> av %s. ",
 				       web_s(src, "decided"), web_s(src, "body"));
 			else
-				html_f(&w->h, "<dd>Sedan före ändringsloggen: %s. ", web_s(src, "body"));
+				html_f(&w->h, "<dd>Sedan före ändringsloggen: %s. ",
+				       web_s(src, "body"));
 			text_dates_nowrap(w, web_s(src, "reference"));
 			html_lit(&w->h, "</dd>\n");
 		}
@@ -1243,16 +1326,18 @@ int page_admin_rules(struct web_ctx *w)
 	return web_end(w, 200);
 }
 
-
 /* ---- Operations: the 1177 contracts' traffic of the day ---- */
 
 /* The contracts' interactions as the administration knows them: what the e-service asks for. */
 static const char *interaction_sv(const char *name)
 {
 	static const char *const names[] = {
-		"GetMedicalSupplyPrescriptions", "Förskrivningar",
-		"GetMedicalSupplyDeliveryPoints", "Utlämningsställen",
-		"RegisterMedicalSupplyOrder", "Beställningar",
+		"GetMedicalSupplyPrescriptions",
+		"Förskrivningar",
+		"GetMedicalSupplyDeliveryPoints",
+		"Utlämningsställen",
+		"RegisterMedicalSupplyOrder",
+		"Beställningar",
 		NULL,
 	};
 
@@ -1309,39 +1394,47 @@ static void notices_section(struct web_ctx *w)
 			out = NULL;
 			continue;
 		}
-		html_f(&w->h, "<table class=\"responsive\">\n<caption>%s</caption>\n<thead><tr>"
-			      "<th scope=\"col\" class=\"num\">Nr</th><th scope=\"col\">Skapat</th>"
-			      "<th scope=\"col\">Meddelande</th><th scope=\"col\">Sätt</th>"
-			      "<th scope=\"col\" class=\"num\">Patient</th>"
-			      "<th scope=\"col\" class=\"num\">Beställning</th>"
-			      "<th scope=\"col\" class=\"num\">Försök</th>"
-			      "<th scope=\"col\">Senaste fel</th>%s</tr></thead>\n<tbody>\n",
+		html_f(&w->h,
+		       "<table class=\"responsive\">\n<caption>%s</caption>\n<thead><tr>"
+		       "<th scope=\"col\" class=\"num\">Nr</th><th scope=\"col\">Skapat</th>"
+		       "<th scope=\"col\">Meddelande</th><th scope=\"col\">Sätt</th>"
+		       "<th scope=\"col\" class=\"num\">Patient</th>"
+		       "<th scope=\"col\" class=\"num\">Beställning</th>"
+		       "<th scope=\"col\" class=\"num\">Försök</th>"
+		       "<th scope=\"col\">Senaste fel</th>%s</tr></thead>\n<tbody>\n",
 		       captions[k], k == 0 ? "<th scope=\"col\">Åtgärd</th>" : "");
 		json_array_foreach(json_object_get(out, "notices"), i, n) {
 			char created[17];
 			snprintf(created, sizeof(created), "%.16s", web_s(n, "created_at"));
 			if (created[10] == 'T')
 				created[10] = ' ';
-			html_f(&w->h, "<tr><td class=\"num\" data-label=\"Nr\">%lld</td>"
-				      "<td data-label=\"Skapat\">%s</td>"
-				      "<td data-label=\"Meddelande\">%s</td>"
-				      "<td data-label=\"Sätt\">%s</td>"
-				      "<td class=\"num\" data-label=\"Patient\">%lld</td>",
+			html_f(&w->h,
+			       "<tr><td class=\"num\" data-label=\"Nr\">%lld</td>"
+			       "<td data-label=\"Skapat\">%s</td>"
+			       "<td data-label=\"Meddelande\">%s</td>"
+			       "<td data-label=\"Sätt\">%s</td>"
+			       "<td class=\"num\" data-label=\"Patient\">%lld</td>",
 			       (long long)web_i(n, "id"), created, notice_kind_sv(web_s(n, "kind")),
 			       strcmp(web_s(n, "channel"), "sms") == 0 ? "Sms" : "E-post",
 			       (long long)web_i(n, "patient_id"));
 			if (web_i(n, "order_id"))
-				html_f(&w->h, "<td class=\"num\" data-label=\"Beställning\">%lld</td>",
+				html_f(&w->h,
+				       "<td class=\"num\" data-label=\"Beställning\">%lld</td>",
 				       (long long)web_i(n, "order_id"));
 			else
-				html_lit(&w->h, "<td class=\"num\" data-label=\"Beställning\">–</td>");
-			html_f(&w->h, "<td class=\"num\" data-label=\"Försök\">%lld</td>"
-				      "<td data-label=\"Senaste fel\">%s</td>",
+				html_lit(&w->h,
+					 "<td class=\"num\" data-label=\"Beställning\">–</td>");
+			html_f(&w->h,
+			       "<td class=\"num\" data-label=\"Försök\">%lld</td>"
+			       "<td data-label=\"Senaste fel\">%s</td>",
 			       (long long)web_i(n, "attempts"),
-			       *web_s(n, "last_error") ? web_s(n, "last_error") : "Inte försökt än");
-			if (k == 0) { /* a dead notice may be queued again once the fault is fixed */
+			       *web_s(n, "last_error") ? web_s(n, "last_error")
+						       : "Inte försökt än");
+			if (k ==
+			    0) { /* a dead notice may be queued again once the fault is fixed */
 				char action[80];
-				snprintf(action, sizeof(action), "/admin/drift/meddelanden/%lld/forsok-igen",
+				snprintf(action, sizeof(action),
+					 "/admin/drift/meddelanden/%lld/forsok-igen",
 					 (long long)web_i(n, "id"));
 				html_lit(&w->h, "<td>");
 				web_form(w, action, false);
@@ -1387,10 +1480,11 @@ int page_admin_operations(struct web_ctx *w)
 		notices_section(w);
 		return web_end(w, 200);
 	}
-	html_f(&w->h, "<p>E-tjänsten på 1177 anropar lmn när patienter ser sina "
-		      "förskrivningar, söker utlämningsställen och beställer. Siffrorna gäller %s "
-		      "och räknas av den här servern sedan den startade; de börjar om varje "
-		      "dag.</p>\n",
+	html_f(&w->h,
+	       "<p>E-tjänsten på 1177 anropar lmn när patienter ser sina "
+	       "förskrivningar, söker utlämningsställen och beställer. Siffrorna gäller %s "
+	       "och räknas av den här servern sedan den startade; de börjar om varje "
+	       "dag.</p>\n",
 	       web_s(out, "day"));
 	if (!web_b(out, "served"))
 		html_lit(&w->h, "<p>Den här servern tar inte emot anrop från 1177: tjänsterna är "
@@ -1403,22 +1497,24 @@ int page_admin_operations(struct web_ctx *w)
 			"<th scope=\"col\" class=\"num\">Tekniska fel</th></tr></thead>\n"
 			"<tbody>\n");
 	json_array_foreach(json_object_get(out, "interactions"), i, row) {
-		html_f(&w->h, "<tr><th scope=\"row\">%s</th>"
-			      "<td class=\"num\" data-label=\"Version\">%lld</td>"
-			      "<td class=\"num\" data-label=\"Anrop\">%lld</td>"
-			      "<td class=\"num\" data-label=\"Fel\">%lld</td>"
-			      "<td class=\"num\" data-label=\"Tekniska fel\">%lld</td></tr>\n",
+		html_f(&w->h,
+		       "<tr><th scope=\"row\">%s</th>"
+		       "<td class=\"num\" data-label=\"Version\">%lld</td>"
+		       "<td class=\"num\" data-label=\"Anrop\">%lld</td>"
+		       "<td class=\"num\" data-label=\"Fel\">%lld</td>"
+		       "<td class=\"num\" data-label=\"Tekniska fel\">%lld</td></tr>\n",
 		       interaction_sv(web_s(row, "interaction")), (long long)web_i(row, "version"),
 		       (long long)web_i(row, "calls"), (long long)web_i(row, "errors"),
 		       (long long)web_i(row, "faults"));
 	}
 	total = json_object_get(out, "total");
-	html_f(&w->h, "</tbody>\n<tfoot><tr><th scope=\"row\">Totalt</th>"
-		      "<td class=\"num\" data-label=\"Version\">1 och 2</td>"
-		      "<td class=\"num\" data-label=\"Anrop\">%lld</td>"
-		      "<td class=\"num\" data-label=\"Fel\">%lld</td>"
-		      "<td class=\"num\" data-label=\"Tekniska fel\">%lld</td></tr></tfoot>\n"
-		      "</table>\n",
+	html_f(&w->h,
+	       "</tbody>\n<tfoot><tr><th scope=\"row\">Totalt</th>"
+	       "<td class=\"num\" data-label=\"Version\">1 och 2</td>"
+	       "<td class=\"num\" data-label=\"Anrop\">%lld</td>"
+	       "<td class=\"num\" data-label=\"Fel\">%lld</td>"
+	       "<td class=\"num\" data-label=\"Tekniska fel\">%lld</td></tr></tfoot>\n"
+	       "</table>\n",
 	       (long long)web_i(total, "calls"), (long long)web_i(total, "errors"),
 	       (long long)web_i(total, "faults"));
 	html_lit(&w->h, "<p><strong>Fel</strong> är anrop som fick svaret att frågan eller "

@@ -67,16 +67,18 @@ static int login_form(struct web_ctx *w, unsigned status)
 		r->headers[r->nheaders].name = "Set-Cookie";
 		snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value),
 			 LOGIN_COOKIE "=%s; Path=/logga-in; HttpOnly; SameSite=Strict; "
-			 "Max-Age=86400%s", cookie,
-			 auth_secure_cookies(&w->app->cfg) ? "; Secure" : "");
+				      "Max-Age=86400%s",
+			 cookie, auth_secure_cookies(&w->app->cfg) ? "; Secure" : "");
 		r->nheaders++;
 	}
 	auth_token_mac("login", cookie, token);
 	web_begin(w, "Logga in");
 	html_lit(&w->h, "<p>Logga in för att beställa, förskriva eller följa leveranser av "
 			"läkemedelsnära produkter.</p>\n");
-	html_f(&w->h, "<form method=\"post\" action=\"/logga-in\">\n"
-		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n", token);
+	html_f(&w->h,
+	       "<form method=\"post\" action=\"/logga-in\">\n"
+	       "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n",
+	       token);
 	web_input(w, "anvandarnamn", "Användarnamn", "text", NULL, true, NULL);
 	web_input(w, "losenord", "Lösenord", "password", "", true, NULL);
 	web_form_end(w, "Logga in");
@@ -97,8 +99,9 @@ int page_login_post(struct web_ctx *w)
 	int status;
 
 	if (!w->me && !login_csrf_ok(w)) {
-		web_error(w, "", "Inloggningsformuläret har gått ut eller kom inte från den här "
-				 "sidan. Logga in igen här.");
+		web_error(w, "",
+			  "Inloggningsformuläret har gått ut eller kom inte från den här "
+			  "sidan. Logga in igen här.");
 		return login_form(w, 403);
 	}
 	if (!user || !*user)

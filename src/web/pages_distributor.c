@@ -36,8 +36,8 @@ static void short_time(char out[17], const char *iso)
 /* A pickup point's notification channel in Swedish (DOMAIN.md §3: e-mail, letter, phone, SMS). */
 static const char *notification_sv(const char *n)
 {
-	static const char *const names[] = { "email", "e-post", "letter", "brev", "phone", "telefon",
-					     "sms", "sms", NULL };
+	static const char *const names[] = { "email",	"e-post", "letter", "brev", "phone",
+					     "telefon", "sms",	  "sms",    NULL };
 
 	for (const char *const *p = names; *p; p += 2)
 		if (strcmp(*p, n) == 0)
@@ -54,8 +54,8 @@ static void delivery_cell(struct web_ctx *w, json_t *o)
 	json_t *a = json_object_get(o, "address");
 	json_t *d = json_object_get(o, "delivery");
 	json_t *pp = json_object_get(o, "pickup_point"), *unit = json_object_get(o, "unit");
-	const char *notification = *web_s(o, "notification") ? web_s(o, "notification")
-							     : web_s(d, "notification");
+	const char *notification =
+		*web_s(o, "notification") ? web_s(o, "notification") : web_s(d, "notification");
 
 	if (!a && strcmp(method, "home") == 0)
 		a = json_object_get(o, "delivery");
@@ -83,7 +83,8 @@ static void delivery_cell(struct web_ctx *w, json_t *o)
 	if (strcmp(method, "care_unit") == 0 && *web_s(unit, "name")) {
 		html_f(&w->h, ": %s", web_s(unit, "name"));
 		if (*web_s(unit, "address"))
-			html_f(&w->h, ", %s %s", web_s(unit, "address"), web_s(unit, "postal_code"));
+			html_f(&w->h, ", %s %s", web_s(unit, "address"),
+			       web_s(unit, "postal_code"));
 	} else if (strcmp(method, "care_unit") == 0 && unit_id) {
 		html_f(&w->h, ": enhet %lld", (long long)unit_id);
 	}
@@ -102,17 +103,21 @@ static void picklist_table_start(struct web_ctx *w, enum pick_group g, const cha
 {
 	if (g == PG_LATE) {
 		html_lit(&w->h, "<h2>Försenade</h2>\n<table class=\"responsive picklist\">\n");
-		html_f(&w->h, "<caption>Beställningar vars leveransdag har passerat (före %s), äldsta "
-			      "först</caption>\n", today);
+		html_f(&w->h,
+		       "<caption>Beställningar vars leveransdag har passerat (före %s), äldsta "
+		       "först</caption>\n",
+		       today);
 	} else if (g == PG_BACKORDERED) {
-		html_lit(&w->h, "<h2 id=\"restnoterade\">Restnoterade hos leverantören</h2>\n"
-				"<p>Beställningar som väntar på en restnoterad vara. Det som inte var "
-				"restnoterat är redan skickat; resten skickas när leverantören "
-				"levererar.</p>\n<table class=\"responsive picklist\">\n"
-				"<caption>Beställningar med restnoterade rader, äldsta först</caption>\n");
+		html_lit(&w->h,
+			 "<h2 id=\"restnoterade\">Restnoterade hos leverantören</h2>\n"
+			 "<p>Beställningar som väntar på en restnoterad vara. Det som inte var "
+			 "restnoterat är redan skickat; resten skickas när leverantören "
+			 "levererar.</p>\n<table class=\"responsive picklist\">\n"
+			 "<caption>Beställningar med restnoterade rader, äldsta först</caption>\n");
 	} else {
-		html_f(&w->h, "<h2>Leveransdag senast %s%s</h2>\n<table class=\"responsive picklist\">\n"
-			      "<caption>Beställningar som ska levereras senast %s</caption>\n",
+		html_f(&w->h,
+		       "<h2>Leveransdag senast %s%s</h2>\n<table class=\"responsive picklist\">\n"
+		       "<caption>Beställningar som ska levereras senast %s</caption>\n",
 		       due, strcmp(due, today) == 0 ? " (i dag)" : "", due);
 	}
 	html_lit(&w->h, "<thead><tr><th scope=\"col\">Beställning</th>");
@@ -128,13 +133,15 @@ static void picklist_row(struct web_ctx *w, json_t *o, bool with_due)
 	json_t *l;
 	size_t j;
 
-	html_f(&w->h, "<tr><td data-label=\"Beställning\"><a href=\"/plocka/%lld\">Plocka "
-		      "<span class=\"sr\">beställning </span>%lld</a></td>",
+	html_f(&w->h,
+	       "<tr><td data-label=\"Beställning\"><a href=\"/plocka/%lld\">Plocka "
+	       "<span class=\"sr\">beställning </span>%lld</a></td>",
 	       (long long)web_i(o, "id"), (long long)web_i(o, "id"));
 	if (with_due)
 		html_f(&w->h, "<td data-label=\"Leveransdag\">%s</td>", web_s(o, "due"));
-	html_f(&w->h, "<td data-label=\"Typ\">%s</td><td data-label=\"Mottagare\">%s</td>"
-		      "<td data-label=\"Leverans\">",
+	html_f(&w->h,
+	       "<td data-label=\"Typ\">%s</td><td data-label=\"Mottagare\">%s</td>"
+	       "<td data-label=\"Leverans\">",
 	       web_sv(web_s(o, "kind")), web_s(o, "recipient"));
 	delivery_cell(w, o);
 	html_lit(&w->h, "</td><td data-label=\"Rader\"><ul>");
@@ -147,7 +154,8 @@ static void picklist_row(struct web_ctx *w, json_t *o, bool with_due)
 			html_lit(&w->h, " (restnoterad)");
 		html_lit(&w->h, "</li>");
 	}
-	html_f(&w->h, "</ul></td><td data-label=\"Status\"><span class=\"status\">%s</span></td></tr>\n",
+	html_f(&w->h,
+	       "</ul></td><td data-label=\"Status\"><span class=\"status\">%s</span></td></tr>\n",
 	       web_sv(web_s(o, "status")));
 }
 
@@ -165,23 +173,27 @@ static void open_shipments(struct web_ctx *w, const char *heading)
 		return;
 	}
 	if (!json_array_size(json_object_get(out, "shipments"))) {
-		html_lit(&w->h, "<p>Alla skickade sändningar har en registrerad leverans eller retur.</p>\n");
+		html_lit(
+			&w->h,
+			"<p>Alla skickade sändningar har en registrerad leverans eller retur.</p>\n");
 		json_decref(out);
 		return;
 	}
-	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Skickade sändningar utan registrerad "
-			"leverans eller retur, äldsta först</caption>\n<thead><tr>"
-			"<th scope=\"col\">Sändning</th><th scope=\"col\">Beställning</th>"
-			"<th scope=\"col\">Skickad</th><th scope=\"col\">Mottagare</th>"
-			"<th scope=\"col\">Leverans</th><th scope=\"col\">Delsändning</th></tr></thead>\n"
-			"<tbody>\n");
+	html_lit(&w->h,
+		 "<table class=\"responsive\">\n<caption>Skickade sändningar utan registrerad "
+		 "leverans eller retur, äldsta först</caption>\n<thead><tr>"
+		 "<th scope=\"col\">Sändning</th><th scope=\"col\">Beställning</th>"
+		 "<th scope=\"col\">Skickad</th><th scope=\"col\">Mottagare</th>"
+		 "<th scope=\"col\">Leverans</th><th scope=\"col\">Delsändning</th></tr></thead>\n"
+		 "<tbody>\n");
 	json_array_foreach(json_object_get(out, "shipments"), i, s) {
 		char at[17];
 		short_time(at, web_s(s, "shipped_at"));
-		html_f(&w->h, "<tr><td data-label=\"Sändning\"><a href=\"/leveranser/%lld\">Registrera "
-			      "<span class=\"sr\">leverans eller retur för </span>sändning %lld</a></td>"
-			      "<td data-label=\"Beställning\">%lld</td><td data-label=\"Skickad\">%s</td>"
-			      "<td data-label=\"Mottagare\">%s</td><td data-label=\"Leverans\">",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Sändning\"><a href=\"/leveranser/%lld\">Registrera "
+		       "<span class=\"sr\">leverans eller retur för </span>sändning %lld</a></td>"
+		       "<td data-label=\"Beställning\">%lld</td><td data-label=\"Skickad\">%s</td>"
+		       "<td data-label=\"Mottagare\">%s</td><td data-label=\"Leverans\">",
 		       (long long)web_i(s, "id"), (long long)web_i(s, "id"),
 		       (long long)web_i(s, "order_id"), at, web_s(s, "recipient"));
 		delivery_cell(w, s);
@@ -208,7 +220,8 @@ static int picklist_search(struct web_ctx *w, const char *number)
 	while (*end == ' ')
 		end++;
 	if (!*number || *end || id < 1) {
-		web_error(w, "bestallning", "Ange beställningens nummer med siffror, till exempel 5457.");
+		web_error(w, "bestallning",
+			  "Ange beställningens nummer med siffror, till exempel 5457.");
 		return 400;
 	}
 	snprintf(path, sizeof(path), "/api/fulfilment/orders/%lld", id);
@@ -218,8 +231,10 @@ static int picklist_search(struct web_ctx *w, const char *number)
 		snprintf(path, sizeof(path), "/plocka/%lld", id);
 		return web_redirect(w, path);
 	}
-	web_error(w, "bestallning", "Det finns ingen beställning nummer %lld att plocka eller "
-				    "leverera. Kontrollera numret.", id);
+	web_error(w, "bestallning",
+		  "Det finns ingen beställning nummer %lld att plocka eller "
+		  "leverera. Kontrollera numret.",
+		  id);
 	return 404;
 }
 
@@ -260,16 +275,18 @@ int page_picklist(struct web_ctx *w)
 		  "Utan datum visas en vecka framåt.");
 	html_lit(&w->h, "<button type=\"submit\">Visa plocklistan</button>\n</form>\n");
 	/* The API lists those waiting for the supplier last: none to pick when the first waits. */
-	if (status == 200 && (!json_array_size(json_object_get(out, "orders")) ||
-			      web_b(json_array_get(json_object_get(out, "orders"), 0), "backordered")))
+	if (status == 200 &&
+	    (!json_array_size(json_object_get(out, "orders")) ||
+	     web_b(json_array_get(json_object_get(out, "orders"), 0), "backordered")))
 		html_f(&w->h, "<p>Inga beställningar att plocka med leveransdag senast %s.</p>\n",
 		       web_s(out, "until"));
 	/* The API sorts the orders to pick by due date, then those waiting for the supplier: first
 	 * the late ones in one group, then a group per day, then the backordered in their own. */
 	json_array_foreach(status == 200 ? json_object_get(out, "orders") : NULL, i, o) {
 		const char *d = web_s(o, "due");
-		enum pick_group g = web_b(o, "backordered") ? PG_BACKORDERED
-				  : *today && strcmp(d, today) < 0 ? PG_LATE : PG_DAY;
+		enum pick_group g = web_b(o, "backordered")	     ? PG_BACKORDERED
+				    : *today && strcmp(d, today) < 0 ? PG_LATE
+								     : PG_DAY;
 
 		if (g == PG_BACKORDERED)
 			nback++;
@@ -290,8 +307,9 @@ int page_picklist(struct web_ctx *w)
 	if (open)
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	if (nback)
-		html_f(&w->h, "</section>\n<p class=\"print-only\">%zu restnoterade beställningar "
-			      "finns inte med i utskriften.</p>\n",
+		html_f(&w->h,
+		       "</section>\n<p class=\"print-only\">%zu restnoterade beställningar "
+		       "finns inte med i utskriften.</p>\n",
 		       nback);
 	if (status == 200 && group != PG_BACKORDERED)
 		html_lit(&w->h, "<h2 id=\"restnoterade\">Restnoterade hos leverantören</h2>\n"
@@ -323,32 +341,36 @@ int page_pick_totals(struct web_ctx *w)
 			"beställningar som ska levereras senast den valda dagen, försenade "
 			"medräknade. Restnoterade rader räknas inte.</p>\n");
 	html_lit(&w->h, "<form method=\"get\" action=\"/plocklista/artiklar\">\n");
-	web_input(w, "till", "Leveransdag senast", "date", status == 200 ? web_s(out, "until") : NULL,
-		  false, "Utan datum: nästa arbetsdag, det som skickas i dag levereras då.");
+	web_input(w, "till", "Leveransdag senast", "date",
+		  status == 200 ? web_s(out, "until") : NULL, false,
+		  "Utan datum: nästa arbetsdag, det som skickas i dag levereras då.");
 	html_lit(&w->h, "<button type=\"submit\">Visa summan</button>\n</form>\n");
 	if (status == 200 && !json_array_size(json_object_get(out, "articles")))
 		html_f(&w->h, "<p>Inget att plocka med leveransdag senast %s.</p>\n",
 		       web_s(out, "until"));
 	if (status == 200 && json_array_size(json_object_get(out, "articles"))) {
-		html_f(&w->h, "<table class=\"responsive picklist\">\n<caption>Att plocka per artikel, "
-			      "leveransdag senast %s</caption>\n<thead><tr>"
-			      "<th scope=\"col\">Artikelnummer</th><th scope=\"col\">Namn</th>"
-			      "<th scope=\"col\" class=\"num\">Antal</th><th scope=\"col\">Enhet</th>"
-			      "<th scope=\"col\" class=\"num\">Beställningar</th></tr></thead>\n<tbody>\n",
+		html_f(&w->h,
+		       "<table class=\"responsive picklist\">\n<caption>Att plocka per artikel, "
+		       "leveransdag senast %s</caption>\n<thead><tr>"
+		       "<th scope=\"col\">Artikelnummer</th><th scope=\"col\">Namn</th>"
+		       "<th scope=\"col\" class=\"num\">Antal</th><th scope=\"col\">Enhet</th>"
+		       "<th scope=\"col\" class=\"num\">Beställningar</th></tr></thead>\n<tbody>\n",
 		       web_s(out, "until"));
 		json_array_foreach(json_object_get(out, "articles"), i, a)
-			html_f(&w->h, "<tr><td data-label=\"Artikelnummer\">%s</td>"
-				      "<td data-label=\"Namn\">%s</td>"
-				      "<td data-label=\"Antal\" class=\"num\">%lld</td>"
-				      "<td data-label=\"Enhet\">%s</td>"
-				      "<td data-label=\"Beställningar\" class=\"num\">%lld</td></tr>\n",
+			html_f(&w->h,
+			       "<tr><td data-label=\"Artikelnummer\">%s</td>"
+			       "<td data-label=\"Namn\">%s</td>"
+			       "<td data-label=\"Antal\" class=\"num\">%lld</td>"
+			       "<td data-label=\"Enhet\">%s</td>"
+			       "<td data-label=\"Beställningar\" class=\"num\">%lld</td></tr>\n",
 			       web_s(a, "article_number"), web_s(a, "name"),
 			       (long long)web_i(a, "quantity"), web_s(a, "unit"),
 			       (long long)web_i(a, "orders"));
 		html_lit(&w->h, "</tbody>\n</table>\n");
-		html_f(&w->h, "<p class=\"actions\"><a href=\"/api/fulfilment/packing-slips?until=%s\">"
-			      "Följesedlar med adressetiketter för vågen (PDF, en sida per "
-			      "beställning)</a></p>\n",
+		html_f(&w->h,
+		       "<p class=\"actions\"><a href=\"/api/fulfilment/packing-slips?until=%s\">"
+		       "Följesedlar med adressetiketter för vågen (PDF, en sida per "
+		       "beställning)</a></p>\n",
 		       web_s(out, "until"));
 	}
 	html_lit(&w->h, "<p><a href=\"/plocklista\">Tillbaka till plocklistan</a></p>\n");
@@ -381,17 +403,19 @@ static void order_shipments(struct web_ctx *w, int64_t order_id)
 		json_decref(out);
 		return;
 	}
-	html_lit(&w->h, "<h2>Sändningar</h2>\n<table class=\"responsive\">\n<caption>Beställningens "
-			"sändningar</caption>\n<thead><tr><th scope=\"col\">Sändning</th>"
-			"<th scope=\"col\">Skickad</th><th scope=\"col\">Delsändning</th>"
-			"<th scope=\"col\">Utfall</th></tr></thead>\n<tbody>\n");
+	html_lit(&w->h,
+		 "<h2>Sändningar</h2>\n<table class=\"responsive\">\n<caption>Beställningens "
+		 "sändningar</caption>\n<thead><tr><th scope=\"col\">Sändning</th>"
+		 "<th scope=\"col\">Skickad</th><th scope=\"col\">Delsändning</th>"
+		 "<th scope=\"col\">Utfall</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(out, "shipments"), i, s) {
 		char at[17];
 		const char *outcome = web_s(s, "outcome");
 		short_time(at, web_s(s, "shipped_at"));
-		html_f(&w->h, "<tr><td data-label=\"Sändning\"><a href=\"/leveranser/%lld\">Sändning "
-			      "%lld</a></td><td data-label=\"Skickad\">%s</td>"
-			      "<td data-label=\"Delsändning\">%s</td><td data-label=\"Utfall\">%s</td></tr>\n",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Sändning\"><a href=\"/leveranser/%lld\">Sändning "
+		       "%lld</a></td><td data-label=\"Skickad\">%s</td>"
+		       "<td data-label=\"Delsändning\">%s</td><td data-label=\"Utfall\">%s</td></tr>\n",
 		       (long long)web_i(s, "id"), (long long)web_i(s, "id"), at,
 		       web_b(s, "partial") ? "ja" : "nej",
 		       *outcome ? web_sv(outcome) : "inte registrerat ännu");
@@ -421,12 +445,14 @@ static void ship_form(struct web_ctx *w, json_t *o)
 	size_t i, open_lines = 0;
 
 	snprintf(action, sizeof(action), "/plocka/%lld", (long long)w->id[0]);
-	html_lit(&w->h, "<h2>Skicka</h2>\n<p>Skicka hela beställningen på en gång. En rad får bara "
-			"skickas med färre än det som återstår om leverantören har restnoterat "
-			"resten; kryssa då i <em>Restnoterad</em> för raden (specifikation B 3:1).</p>\n");
+	html_lit(&w->h,
+		 "<h2>Skicka</h2>\n<p>Skicka hela beställningen på en gång. En rad får bara "
+		 "skickas med färre än det som återstår om leverantören har restnoterat "
+		 "resten; kryssa då i <em>Restnoterad</em> för raden (specifikation B 3:1).</p>\n");
 	web_form(w, action, false);
 	json_array_foreach(json_object_get(o, "lines"), i, l) {
-		int64_t id = web_i(l, "id"), left = web_i(l, "quantity") - web_i(l, "shipped_quantity");
+		int64_t id = web_i(l, "id"),
+			left = web_i(l, "quantity") - web_i(l, "shipped_quantity");
 		char qty[32], rest[32], dflt[24], hint[96];
 
 		html_f(&w->h, "<fieldset>\n<legend>%s %s</legend>\n", web_s(l, "article_number"),
@@ -445,20 +471,22 @@ static void ship_form(struct web_ctx *w, json_t *o)
 			 (long long)left);
 		web_input(w, qty, "Antal att skicka nu", "number",
 			  strcmp(w->req->method, "POST") == 0 ? NULL : dflt, true, hint);
-		html_f(&w->h, "<label class=\"choice\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" "
-			      "value=\"1\"",
+		html_f(&w->h,
+		       "<label class=\"choice\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" "
+		       "value=\"1\"",
 		       rest, rest);
 		if (ticked(w, rest))
 			html_lit(&w->h, " checked");
-		html_lit(&w->h, "> <span>Restnoterad hos leverantören (det som inte skickas nu)</span>"
-				"</label>\n</fieldset>\n");
+		html_lit(&w->h,
+			 "> <span>Restnoterad hos leverantören (det som inte skickas nu)</span>"
+			 "</label>\n</fieldset>\n");
 	}
 	if (open_lines) {
-		web_input(w, "kollinummer", "Transportörens kollinummer (om det finns)", "text", NULL,
-			  false, "Patienten får det i sitt meddelande om att paketet är skickat.");
+		web_input(w, "kollinummer", "Transportörens kollinummer (om det finns)", "text",
+			  NULL, false,
+			  "Patienten får det i sitt meddelande om att paketet är skickat.");
 		web_form_end(w, "Registrera sändningen");
-	}
-	else
+	} else
 		html_lit(&w->h, "<p>Allt är skickat.</p>\n</form>\n");
 }
 
@@ -478,15 +506,17 @@ static int pick_page(struct web_ctx *w, unsigned status)
 	}
 	snprintf(title, sizeof(title), "Plocka beställning %lld", (long long)w->id[0]);
 	web_begin(w, title);
-	html_f(&w->h, "<dl class=\"facts\">\n<dt>Status</dt><dd><span class=\"status\">%s</span></dd>\n"
-		      "<dt>Levereras senast</dt><dd>%s</dd>\n<dt>Typ</dt><dd>%s</dd>\n"
-		      "<dt>Mottagare</dt><dd>%s</dd>\n<dt>Leverans</dt><dd>",
+	html_f(&w->h,
+	       "<dl class=\"facts\">\n<dt>Status</dt><dd><span class=\"status\">%s</span></dd>\n"
+	       "<dt>Levereras senast</dt><dd>%s</dd>\n<dt>Typ</dt><dd>%s</dd>\n"
+	       "<dt>Mottagare</dt><dd>%s</dd>\n<dt>Leverans</dt><dd>",
 	       web_sv(web_s(o, "status")), web_s(o, "due"), web_sv(web_s(o, "kind")),
 	       web_s(o, "recipient"));
 	delivery_cell(w, o);
 	html_lit(&w->h, "</dd>\n</dl>\n");
-	html_f(&w->h, "<p class=\"actions\"><a href=\"/api/orders/%lld/packing-slip\">Följesedel "
-		      "med adressetikett (PDF)</a></p>\n",
+	html_f(&w->h,
+	       "<p class=\"actions\"><a href=\"/api/orders/%lld/packing-slip\">Följesedel "
+	       "med adressetikett (PDF)</a></p>\n",
 	       (long long)w->id[0]);
 	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Rader</caption>\n<thead><tr>"
 			"<th scope=\"col\">Artikel</th><th scope=\"col\">Namn</th>"
@@ -494,12 +524,14 @@ static int pick_page(struct web_ctx *w, unsigned status)
 			"<th scope=\"col\" class=\"num\">Skickat</th>"
 			"<th scope=\"col\">Restnoterad</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(o, "lines"), i, l)
-		html_f(&w->h, "<tr><td data-label=\"Artikel\">%s</td><td data-label=\"Namn\">%s</td>"
-			      "<td data-label=\"Beställt\" class=\"num\">%lld</td>"
-			      "<td data-label=\"Skickat\" class=\"num\">%lld</td>"
-			      "<td data-label=\"Restnoterad\">%s</td></tr>\n",
-		       web_s(l, "article_number"), web_s(l, "name"), (long long)web_i(l, "quantity"),
-		       (long long)web_i(l, "shipped_quantity"), web_b(l, "backordered") ? "ja" : "nej");
+		html_f(&w->h,
+		       "<tr><td data-label=\"Artikel\">%s</td><td data-label=\"Namn\">%s</td>"
+		       "<td data-label=\"Beställt\" class=\"num\">%lld</td>"
+		       "<td data-label=\"Skickat\" class=\"num\">%lld</td>"
+		       "<td data-label=\"Restnoterad\">%s</td></tr>\n",
+		       web_s(l, "article_number"), web_s(l, "name"),
+		       (long long)web_i(l, "quantity"), (long long)web_i(l, "shipped_quantity"),
+		       web_b(l, "backordered") ? "ja" : "nej");
 	html_lit(&w->h, "</tbody>\n</table>\n");
 	if (order_open(o))
 		ship_form(w, o);
@@ -530,7 +562,8 @@ int page_pick_post(struct web_ctx *w)
 	/* Every line of the order, in order, so that the API's lines[i] is the i-th line here. */
 	lines = json_array();
 	json_array_foreach(json_object_get(o, "lines"), i, l) {
-		int64_t id = web_i(l, "id"), left = web_i(l, "quantity") - web_i(l, "shipped_quantity");
+		int64_t id = web_i(l, "id"),
+			left = web_i(l, "quantity") - web_i(l, "shipped_quantity");
 		long long qty = 0;
 		char rest[32];
 
@@ -543,7 +576,8 @@ int page_pick_post(struct web_ctx *w)
 			char *end;
 			qty = v ? strtoll(v, &end, 10) : -1;
 			if (!v || !*v || *end || qty < 0 || qty > left) {
-				web_error(w, names[n], "Ange ett antal från 0 till %lld.", (long long)left);
+				web_error(w, names[n], "Ange ett antal från 0 till %lld.",
+					  (long long)left);
 				qty = 0;
 			}
 		}
@@ -567,8 +601,8 @@ int page_pick_post(struct web_ctx *w)
 		/* lines[i] is the i-th line of the order: its quantity field; "lines" is the whole
 		 * shipment (nothing to ship), an error of the page. */
 		const char *f = web_s(out, "field");
-		const char *map[] = { "lines", "", "tracking_number", "kollinummer", NULL, NULL,
-				      NULL };
+		const char *map[] = { "lines", "",  "tracking_number", "kollinummer", NULL,
+				      NULL,    NULL };
 		size_t li;
 		if (sscanf(f, "lines[%zu]", &li) == 1 && li < n) {
 			map[4] = f;
@@ -607,22 +641,27 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 	snprintf(title, sizeof(title), "Sändning %lld", (long long)w->id[0]);
 	web_begin(w, title);
 	if (web_query(w, "ny"))
-		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Sändningen är "
-			      "registrerad%s.</strong></p></div>\n",
-		       web_b(s, "partial") ? " som delsändning (restnoterade rader skickas senare)" : "");
+		html_f(&w->h,
+		       "<div class=\"notice\" role=\"status\"><p><strong>Sändningen är "
+		       "registrerad%s.</strong></p></div>\n",
+		       web_b(s, "partial") ? " som delsändning (restnoterade rader skickas senare)"
+					   : "");
 	if (web_query(w, "levererad") && strcmp(outcome, "delivered") == 0)
-		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Leveransen är "
-			      "registrerad%s.</strong></p></div>\n",
+		html_f(&w->h,
+		       "<div class=\"notice\" role=\"status\"><p><strong>Leveransen är "
+		       "registrerad%s.</strong></p></div>\n",
 		       web_b(s, "deviation") ? " som en avvikelse" : " utan avvikelse");
 	if (web_query(w, "retur") && *outcome && strcmp(outcome, "delivered") != 0)
-		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Registrerat: %s."
-			      "</strong></p></div>\n",
+		html_f(&w->h,
+		       "<div class=\"notice\" role=\"status\"><p><strong>Registrerat: %s."
+		       "</strong></p></div>\n",
 		       web_sv(outcome));
 	short_time(at, web_s(s, "shipped_at"));
-	html_f(&w->h, "<dl class=\"facts\">\n<dt>Beställning</dt><dd><a href=\"/plocka/%lld\">%lld</a> "
-		      "(%s, levereras senast %s)</dd>\n<dt>Skickad</dt><dd>%s</dd>\n"
-		      "<dt>Delsändning</dt><dd>%s</dd>\n<dt>Mottagare</dt><dd>%s</dd>\n"
-		      "<dt>Leverans</dt><dd>",
+	html_f(&w->h,
+	       "<dl class=\"facts\">\n<dt>Beställning</dt><dd><a href=\"/plocka/%lld\">%lld</a> "
+	       "(%s, levereras senast %s)</dd>\n<dt>Skickad</dt><dd>%s</dd>\n"
+	       "<dt>Delsändning</dt><dd>%s</dd>\n<dt>Mottagare</dt><dd>%s</dd>\n"
+	       "<dt>Leverans</dt><dd>",
 	       (long long)web_i(s, "order_id"), (long long)web_i(s, "order_id"),
 	       web_sv(web_s(s, "order_status")), web_s(s, "due"), at,
 	       web_b(s, "partial") ? "ja" : "nej", web_s(s, "recipient"));
@@ -647,7 +686,9 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 			html_f(&w->h, "<dt>Avvikelse</dt><dd><strong>Ja:</strong> %s</dd>\n",
 			       web_s(s, "deviation_reason"));
 		else
-			html_lit(&w->h, "<dt>Avvikelse</dt><dd>Nej, levererad inom leveransfönstret</dd>\n");
+			html_lit(
+				&w->h,
+				"<dt>Avvikelse</dt><dd>Nej, levererad inom leveransfönstret</dd>\n");
 	}
 	html_lit(&w->h, "</dl>\n");
 	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Innehåll</caption>\n<thead><tr>"
@@ -656,12 +697,14 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 			"<th scope=\"col\" class=\"num\">Beställt</th>"
 			"<th scope=\"col\">Restnoterad</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(s, "lines"), i, l)
-		html_f(&w->h, "<tr><td data-label=\"Artikel\">%s</td><td data-label=\"Namn\">%s</td>"
-			      "<td data-label=\"Skickat\" class=\"num\">%lld</td>"
-			      "<td data-label=\"Beställt\" class=\"num\">%lld</td>"
-			      "<td data-label=\"Restnoterad\">%s</td></tr>\n",
-		       web_s(l, "article_number"), web_s(l, "name"), (long long)web_i(l, "quantity"),
-		       (long long)web_i(l, "ordered"), web_b(l, "backordered") ? "ja" : "nej");
+		html_f(&w->h,
+		       "<tr><td data-label=\"Artikel\">%s</td><td data-label=\"Namn\">%s</td>"
+		       "<td data-label=\"Skickat\" class=\"num\">%lld</td>"
+		       "<td data-label=\"Beställt\" class=\"num\">%lld</td>"
+		       "<td data-label=\"Restnoterad\">%s</td></tr>\n",
+		       web_s(l, "article_number"), web_s(l, "name"),
+		       (long long)web_i(l, "quantity"), (long long)web_i(l, "ordered"),
+		       web_b(l, "backordered") ? "ja" : "nej");
 	html_lit(&w->h, "</tbody>\n</table>\n");
 	if (!*outcome) {
 		now_local(today, minute);

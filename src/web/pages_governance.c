@@ -11,15 +11,55 @@
 static const char *sv(const char *v)
 {
 	static const char *const names[] = {
-		"decision", "beslutsärende", "information", "information och dialog",
-		"without_presentation", "ärende utan föredragning", "procedural", "formalia",
-		"decided", "beslutat", "remitted", "återremitterat", "struck", "avfört",
-		"deferred", "bordlagt", "noted", "noterat", "proposed", "förslag till rådet",
-		"chair", "ordförande", "vice_chair", "vice ordförande", "member", "ledamot",
-		"adjunct", "adjungerad", "secretary", "sekreterare", "supplier", "försörjare",
-		"invited", "inbjuden", "in_person", "fysiskt möte", "digital", "digitalt",
-		"political", "politiskt organ", "council", "ledningsråd", "preparation",
-		"beredningsgrupp", "forum", "forum", "coordination", "samordning", NULL,
+		"decision",
+		"beslutsärende",
+		"information",
+		"information och dialog",
+		"without_presentation",
+		"ärende utan föredragning",
+		"procedural",
+		"formalia",
+		"decided",
+		"beslutat",
+		"remitted",
+		"återremitterat",
+		"struck",
+		"avfört",
+		"deferred",
+		"bordlagt",
+		"noted",
+		"noterat",
+		"proposed",
+		"förslag till rådet",
+		"chair",
+		"ordförande",
+		"vice_chair",
+		"vice ordförande",
+		"member",
+		"ledamot",
+		"adjunct",
+		"adjungerad",
+		"secretary",
+		"sekreterare",
+		"supplier",
+		"försörjare",
+		"invited",
+		"inbjuden",
+		"in_person",
+		"fysiskt möte",
+		"digital",
+		"digitalt",
+		"political",
+		"politiskt organ",
+		"council",
+		"ledningsråd",
+		"preparation",
+		"beredningsgrupp",
+		"forum",
+		"forum",
+		"coordination",
+		"samordning",
+		NULL,
 	};
 	for (size_t i = 0; names[i]; i += 2)
 		if (strcmp(names[i], v) == 0)
@@ -56,28 +96,32 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		json_decref(bodies);
 		json_decref(meetings);
 		json_decref(actions);
-		return web_message(w, 500, "Styrningen kunde inte visas", "Försök igen om en stund.");
+		return web_message(w, 500, "Styrningen kunde inte visas",
+				   "Försök igen om en stund.");
 	}
 	web_begin(w, "Styrning och möten");
-	html_lit(&w->h, "<p>Samverkansavtalets organ, deras möten, beslut och uppföljning. "
-			"Beslut som ändrar en specifikation förs in i <a href=\"/styrning/andringslogg\">"
-			"ändringsloggen</a> och gäller då i beställningssystemet från sitt datum. "
-			"<a href=\"/styrning/vad-hander-om\">Vad händer om</a> en regel ändras?</p>\n");
-	html_lit(&w->h, "<h2>Möten</h2>\n<table class=\"responsive\">\n<caption>Möten, senaste först"
-			"</caption>\n<thead><tr><th scope=\"col\">Datum</th><th scope=\"col\">Organ</th>"
-			"<th scope=\"col\">Form</th><th scope=\"col\">Punkter</th>"
-			"<th scope=\"col\">Anteckningar</th></tr></thead>\n<tbody>\n");
+	html_lit(&w->h,
+		 "<p>Samverkansavtalets organ, deras möten, beslut och uppföljning. "
+		 "Beslut som ändrar en specifikation förs in i <a href=\"/styrning/andringslogg\">"
+		 "ändringsloggen</a> och gäller då i beställningssystemet från sitt datum. "
+		 "<a href=\"/styrning/vad-hander-om\">Vad händer om</a> en regel ändras?</p>\n");
+	html_lit(&w->h,
+		 "<h2>Möten</h2>\n<table class=\"responsive\">\n<caption>Möten, senaste först"
+		 "</caption>\n<thead><tr><th scope=\"col\">Datum</th><th scope=\"col\">Organ</th>"
+		 "<th scope=\"col\">Form</th><th scope=\"col\">Punkter</th>"
+		 "<th scope=\"col\">Anteckningar</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(meetings, "meetings"), i, m) {
 		json_t *body = json_object_get(m, "body");
 		char starts[48];
 
 		web_when(starts, web_s(m, "starts_at"));
-		html_f(&w->h, "<tr><td data-label=\"Datum\"><a href=\"/styrning/moten/%lld\">%s</a></td>"
-			      "<td data-label=\"Organ\">%s</td><td data-label=\"Form\">%s</td>"
-			      "<td data-label=\"Punkter\">%lld</td><td data-label=\"Anteckningar\">%s</td>"
-			      "</tr>\n",
-		       (long long)web_i(m, "id"), starts, web_s(body, "name"),
-		       sv(web_s(m, "form")), (long long)web_i(m, "items"),
+		html_f(&w->h,
+		       "<tr><td data-label=\"Datum\"><a href=\"/styrning/moten/%lld\">%s</a></td>"
+		       "<td data-label=\"Organ\">%s</td><td data-label=\"Form\">%s</td>"
+		       "<td data-label=\"Punkter\">%lld</td><td data-label=\"Anteckningar\">%s</td>"
+		       "</tr>\n",
+		       (long long)web_i(m, "id"), starts, web_s(body, "name"), sv(web_s(m, "form")),
+		       (long long)web_i(m, "items"),
 		       web_i(m, "minutes_approved_version") ? "godkända" : "–");
 	}
 	html_lit(&w->h, "</tbody>\n</table>\n<h2 id=\"atgarder\">Öppna åtgärder</h2>\n");
@@ -86,19 +130,22 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 			ndone++;
 		else
 			nopen++;
-		if (web_query(w, "klar") && web_i(a, "id") == strtoll(web_query(w, "klar"), NULL, 10))
-			html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Åtgärden är "
-				      "markerad som klar:</strong> %s</p></div>\n",
+		if (web_query(w, "klar") &&
+		    web_i(a, "id") == strtoll(web_query(w, "klar"), NULL, 10))
+			html_f(&w->h,
+			       "<div class=\"notice\" role=\"status\"><p><strong>Åtgärden är "
+			       "markerad som klar:</strong> %s</p></div>\n",
 			       web_s(a, "description"));
 	}
 	if (!nopen)
 		html_lit(&w->h, "<p>Inga öppna åtgärder.</p>\n");
 	else
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Åtgärder som inte är klara, "
-				"från alla möten</caption>\n<thead><tr><th scope=\"col\">Senast</th>"
-				"<th scope=\"col\">Ansvarig</th><th scope=\"col\">Åtgärd</th>"
-				"<th scope=\"col\">Möte och punkt</th><th scope=\"col\">Klar</th></tr>"
-				"</thead>\n<tbody>\n");
+		html_lit(&w->h,
+			 "<table class=\"responsive\">\n<caption>Åtgärder som inte är klara, "
+			 "från alla möten</caption>\n<thead><tr><th scope=\"col\">Senast</th>"
+			 "<th scope=\"col\">Ansvarig</th><th scope=\"col\">Åtgärd</th>"
+			 "<th scope=\"col\">Möte och punkt</th><th scope=\"col\">Klar</th></tr>"
+			 "</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
 		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
 		char day[11], due[48];
@@ -110,18 +157,20 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		html_f(&w->h, "<tr><td data-label=\"Senast\">%s", *web_s(a, "due_on") ? due : "–");
 		if (web_b(a, "overdue"))
 			html_lit(&w->h, " <strong class=\"warn\">försenad</strong>");
-		html_f(&w->h, "</td><td data-label=\"Ansvarig\">%s</td>"
-			      "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
-			      "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
-			      "<td data-label=\"Klar\">",
+		html_f(&w->h,
+		       "</td><td data-label=\"Ansvarig\">%s</td>"
+		       "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
+		       "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+		       "<td data-label=\"Klar\">",
 		       web_s(a, "owner"), web_s(a, "description"), (long long)web_i(mt, "id"),
 		       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
 		if (is_secretary(w)) {
 			char path[64];
 			ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
 			web_form(w, path, false);
-			html_f(&w->h, "<button type=\"submit\" class=\"secondary\">Markera som klar"
-				      "<span class=\"sr\">: %s</span></button>\n</form>\n",
+			html_f(&w->h,
+			       "<button type=\"submit\" class=\"secondary\">Markera som klar"
+			       "<span class=\"sr\">: %s</span></button>\n</form>\n",
 			       web_s(a, "description"));
 		} else {
 			html_lit(&w->h, "–");
@@ -131,34 +180,38 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 	if (nopen)
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	if (ndone) {
-		html_lit(&w->h, "<h2>Klara åtgärder</h2>\n<table class=\"responsive\">\n<caption>"
-				"Åtgärder som är klara, från alla möten</caption>\n<thead><tr>"
-				"<th scope=\"col\">Klar</th><th scope=\"col\">Ansvarig</th>"
-				"<th scope=\"col\">Åtgärd</th><th scope=\"col\">Möte och punkt</th></tr>"
-				"</thead>\n<tbody>\n");
+		html_lit(&w->h,
+			 "<h2>Klara åtgärder</h2>\n<table class=\"responsive\">\n<caption>"
+			 "Åtgärder som är klara, från alla möten</caption>\n<thead><tr>"
+			 "<th scope=\"col\">Klar</th><th scope=\"col\">Ansvarig</th>"
+			 "<th scope=\"col\">Åtgärd</th><th scope=\"col\">Möte och punkt</th></tr>"
+			 "</thead>\n<tbody>\n");
 		json_array_foreach(json_object_get(actions, "actions"), i, a) {
-			json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+			json_t *mt = json_object_get(a, "meeting"),
+			       *it = json_object_get(a, "item");
 			char day[11], done[48];
 			if (!*web_s(a, "done_on"))
 				continue;
 			snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
 			web_when(done, web_s(a, "done_on"));
-			html_f(&w->h, "<tr><td data-label=\"Klar\">%s</td><td data-label=\"Ansvarig\">%s"
-				      "</td><td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och "
-				      "punkt\"><a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
-				      "</tr>\n",
+			html_f(&w->h,
+			       "<tr><td data-label=\"Klar\">%s</td><td data-label=\"Ansvarig\">%s"
+			       "</td><td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och "
+			       "punkt\"><a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+			       "</tr>\n",
 			       done, web_s(a, "owner"), web_s(a, "description"),
-			       (long long)web_i(mt, "id"), web_s(json_object_get(a, "body"), "code"), day,
-			       web_s(it, "number"));
+			       (long long)web_i(mt, "id"),
+			       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	}
 	html_lit(&w->h, "<h2>Organ</h2>\n<ul>\n");
 	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
-		html_f(&w->h, "<li><a href=\"/styrning/organ/%lld\">%s</a> (%s)", (long long)web_i(b, "id"),
-		       web_s(b, "name"), sv(web_s(b, "kind")));
+		html_f(&w->h, "<li><a href=\"/styrning/organ/%lld\">%s</a> (%s)",
+		       (long long)web_i(b, "id"), web_s(b, "name"), sv(web_s(b, "kind")));
 		if (web_i(b, "min_meetings"))
-			html_f(&w->h, ", minst %lld möten per år", (long long)web_i(b, "min_meetings"));
+			html_f(&w->h, ", minst %lld möten per år",
+			       (long long)web_i(b, "min_meetings"));
 		if (*web_s(b, "active_until"))
 			html_f(&w->h, ", verksamt till %s", web_s(b, "active_until"));
 		html_lit(&w->h, "</li>\n");
@@ -206,13 +259,30 @@ static void quorum_text(struct web_ctx *w, json_t *q)
 static void item_form(struct web_ctx *w, int64_t meeting)
 {
 	static const char *const types[] = {
-		"decision", "beslutsärende", "information", "information och dialog",
-		"without_presentation", "ärende utan föredragning", "procedural", "formalia", NULL,
+		"decision",
+		"beslutsärende",
+		"information",
+		"information och dialog",
+		"without_presentation",
+		"ärende utan föredragning",
+		"procedural",
+		"formalia",
+		NULL,
 	};
 	static const char *const matters[] = {
-		"other", "annat", "assortment", "sortiment", "handbook_editorial",
-		"redaktionell ändring i handboken", "handbook", "ändring i sak i handboken",
-		"service_steps", "hur servicesteg utförs", "it_adaptation", "IT-anpassning", NULL,
+		"other",
+		"annat",
+		"assortment",
+		"sortiment",
+		"handbook_editorial",
+		"redaktionell ändring i handboken",
+		"handbook",
+		"ändring i sak i handboken",
+		"service_steps",
+		"hur servicesteg utförs",
+		"it_adaptation",
+		"IT-anpassning",
+		NULL,
 	};
 	char path[64];
 
@@ -224,7 +294,8 @@ static void item_form(struct web_ctx *w, int64_t meeting)
 	web_input(w, "rubrik", "Rubrik", "text", NULL, true, NULL);
 	web_input(w, "foredragande", "Föredragande", "text", NULL, false, NULL);
 	web_input(w, "text", "Text", "text", NULL, false, NULL);
-	web_select(w, "arende", "Vad ärendet gäller (för en beredningsgrupps mandat)", matters, NULL);
+	web_select(w, "arende", "Vad ärendet gäller (för en beredningsgrupps mandat)", matters,
+		   NULL);
 	web_input(w, "kostnad", "Kostnad i kronor", "number", NULL, false,
 		  "För IT-anpassningar: en beredningsgrupp beslutar upp till sin gräns.");
 	web_form_end(w, "Lägg till punkten");
@@ -254,15 +325,17 @@ static void written_form(struct web_ctx *w, json_t *m, json_t *it)
 		    (strcmp(role, "member") && strcmp(role, "chair") && strcmp(role, "vice_chair")))
 			continue;
 		snprintf(ids[n], sizeof(ids[n]), "%lld", (long long)web_i(s, "person_id"));
-		snprintf(names[n], sizeof(names[n]), "%s (%s%s%s)", person_name(m, web_i(s, "person_id")),
-			 sv(role), *web_s(s, "party") ? ", " : "", web_s(s, "party"));
+		snprintf(names[n], sizeof(names[n]), "%s (%s%s%s)",
+			 person_name(m, web_i(s, "person_id")), sv(role),
+			 *web_s(s, "party") ? ", " : "", web_s(s, "party"));
 		opts[2 * n] = ids[n];
 		opts[2 * n + 1] = names[n];
 		n++;
 	}
 	opts[2 * n] = NULL;
-	html_f(&w->h, "<details%s>\n<summary>Registrera skriftligt deltagande "
-		      "<span class=\"sr\">i punkt %s</span></summary>\n",
+	html_f(&w->h,
+	       "<details%s>\n<summary>Registrera skriftligt deltagande "
+	       "<span class=\"sr\">i punkt %s</span></summary>\n",
 	       web_error_for(w, person) || web_error_for(w, given) || web_error_for(w, stance)
 		       ? " open"
 		       : "",
@@ -344,35 +417,40 @@ static void member_written(struct web_ctx *w, json_t *m, json_t *it, bool starte
 		return;
 	}
 	ID_PATH(path, "/styrning/punkter/%lld/skriftligt", id);
-	html_f(&w->h, "<form method=\"post\" action=\"%s\" class=\"written\">\n"
-		      "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n<fieldset>\n"
-		      "<legend>Delta skriftligt i avgörandet före mötet "
-		      "<span class=\"sr\">i punkt %s</span></legend>\n",
+	html_f(&w->h,
+	       "<form method=\"post\" action=\"%s\" class=\"written\">\n"
+	       "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">\n<fieldset>\n"
+	       "<legend>Delta skriftligt i avgörandet före mötet "
+	       "<span class=\"sr\">i punkt %s</span></legend>\n",
 	       path, web_s(w->me, "csrf_token"), web_s(it, "number"));
 	if (*mine) {
 		web_when(at, web_s(json_object_get(it, "written_given_at"), key));
-		html_f(&w->h, "<p>Du har svarat: <strong>%s</strong> (%s). Du kan ändra ditt svar "
-			      "fram till mötet.</p>\n",
-		       strcmp(mine, "object") == 0	   ? "Jag invänder"
+		html_f(&w->h,
+		       "<p>Du har svarat: <strong>%s</strong> (%s). Du kan ändra ditt svar "
+		       "fram till mötet.</p>\n",
+		       strcmp(mine, "object") == 0    ? "Jag invänder"
 		       : strcmp(mine, "abstain") == 0 ? "Jag avstår"
-						       : "Jag ställer mig bakom förslaget",
+						      : "Jag ställer mig bakom förslaget",
 		       at);
 	}
 	web_field_error(w, field);
-	html_f(&w->h, "<div class=\"written-choices\">\n<button type=\"submit\" name=\"stance\" "
-		      "value=\"endorse\" id=\"%s\"",
+	html_f(&w->h,
+	       "<div class=\"written-choices\">\n<button type=\"submit\" name=\"stance\" "
+	       "value=\"endorse\" id=\"%s\"",
 	       field);
 	if (web_error_for(w, field))
 		html_f(&w->h, " aria-describedby=\"%s-fel\"", field);
-	html_f(&w->h, ">Jag ställer mig bakom förslaget</button>\n"
-		      "<button type=\"submit\" name=\"stance\" value=\"abstain\" class=\"secondary\" "
-		      "id=\"%s-avstar\">Jag avstår</button>\n"
-		      "<button type=\"submit\" name=\"stance\" value=\"object\" class=\"secondary\" "
-		      "id=\"%s-invander\">Jag invänder</button>\n</div>\n",
+	html_f(&w->h,
+	       ">Jag ställer mig bakom förslaget</button>\n"
+	       "<button type=\"submit\" name=\"stance\" value=\"abstain\" class=\"secondary\" "
+	       "id=\"%s-avstar\">Jag avstår</button>\n"
+	       "<button type=\"submit\" name=\"stance\" value=\"object\" class=\"secondary\" "
+	       "id=\"%s-invander\">Jag invänder</button>\n</div>\n",
 	       field, field);
-	html_f(&w->h, "<p class=\"hint\">Att ställa sig bakom förslaget eller invända räknas som "
-		      "deltagande i avgörandet%s; den som avstår räknas inte. Svaret räknas bara om "
-		      "det lämnas före mötets start.</p>\n</fieldset>\n</form>\n",
+	html_f(&w->h,
+	       "<p class=\"hint\">Att ställa sig bakom förslaget eller invända räknas som "
+	       "deltagande i avgörandet%s; den som avstår räknas inte. Svaret räknas bara om "
+	       "det lämnas före mötets start.</p>\n</fieldset>\n</form>\n",
 	       web_b(m, "objection_blocks") ? ", och en invändning gör att punkten inte kan "
 					      "beslutas i enighet"
 					    : "");
@@ -457,10 +535,11 @@ static void attendance_table(struct web_ctx *w, json_t *m, int64_t id, bool edit
 		if (!*where)
 			continue;
 		if (n++ == 0) {
-			html_lit(&w->h, "<table class=\"responsive\">\n<caption>Registrerade som "
-					"närvarande</caption>\n<thead><tr><th scope=\"col\">Namn</th>"
-					"<th scope=\"col\">Part</th><th scope=\"col\">Roll</th>"
-					"<th scope=\"col\">Närvarande</th>");
+			html_lit(&w->h,
+				 "<table class=\"responsive\">\n<caption>Registrerade som "
+				 "närvarande</caption>\n<thead><tr><th scope=\"col\">Namn</th>"
+				 "<th scope=\"col\">Part</th><th scope=\"col\">Roll</th>"
+				 "<th scope=\"col\">Närvarande</th>");
 			if (edit)
 				html_lit(&w->h, "<th scope=\"col\">Rätta</th>");
 			html_lit(&w->h, "</tr></thead>\n<tbody>\n");
@@ -468,18 +547,20 @@ static void attendance_table(struct web_ctx *w, json_t *m, int64_t id, bool edit
 		json_array_foreach(json_object_get(m, "seats"), k, s)
 			if (!role && web_i(s, "person_id") == web_i(p, "id"))
 				role = s;
-		html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Namn\">%s</th>"
-			      "<td data-label=\"Part\">%s</td><td data-label=\"Roll\">%s</td>"
-			      "<td data-label=\"Närvarande\">%s</td>",
+		html_f(&w->h,
+		       "<tr><th scope=\"row\" data-label=\"Namn\">%s</th>"
+		       "<td data-label=\"Part\">%s</td><td data-label=\"Roll\">%s</td>"
+		       "<td data-label=\"Närvarande\">%s</td>",
 		       web_s(p, "name"), role && *web_s(role, "party") ? web_s(role, "party") : "–",
 		       role ? sv(web_s(role, "role")) : "inbjuden", where);
 		if (edit) {
 			ID_PATH(path, "/styrning/moten/%lld/narvaro", id);
 			html_lit(&w->h, "<td data-label=\"Rätta\">");
 			web_form(w, path, false);
-			html_f(&w->h, "<input type=\"hidden\" name=\"ta-bort\" value=\"%lld\">\n"
-				      "<button type=\"submit\" class=\"secondary\">Ta bort <span "
-				      "class=\"sr\">närvaron för %s</span></button>\n</form></td>",
+			html_f(&w->h,
+			       "<input type=\"hidden\" name=\"ta-bort\" value=\"%lld\">\n"
+			       "<button type=\"submit\" class=\"secondary\">Ta bort <span "
+			       "class=\"sr\">närvaron för %s</span></button>\n</form></td>",
 			       (long long)web_i(p, "id"), web_s(p, "name"));
 		}
 		html_lit(&w->h, "</tr>\n");
@@ -515,10 +596,11 @@ static void attendance_form(struct web_ctx *w, json_t *m, int64_t id)
 	from_opts[2 + 2 * o] = until_opts[2 + 2 * o] = NULL;
 	ID_PATH(path, "/styrning/moten/%lld/narvaro", id);
 	web_form(w, path, false);
-	html_lit(&w->h, "<fieldset class=\"attendance\">\n<legend>Registrera närvaro</legend>\n"
-			"<p class=\"hint\">Markera alla som är närvarande och spara en gång. Den som kom "
-			"senare eller gick tidigare får från och med punkt och till och med punkt. Den "
-			"som redan är registrerad får det du anger nu.</p>\n");
+	html_lit(&w->h,
+		 "<fieldset class=\"attendance\">\n<legend>Registrera närvaro</legend>\n"
+		 "<p class=\"hint\">Markera alla som är närvarande och spara en gång. Den som kom "
+		 "senare eller gick tidigare får från och med punkt och till och med punkt. Den "
+		 "som redan är registrerad får det du anger nu.</p>\n");
 	web_field_error(w, "narvaro");
 	for (k = 0; k < n; k++) {
 		json_t *s = json_array_get(json_object_get(m, "seats"), seat[k]);
@@ -526,10 +608,11 @@ static void attendance_form(struct web_ctx *w, json_t *m, int64_t id)
 		snprintf(box, sizeof(box), "narvarande-%lld", (long long)ids[k]);
 		snprintf(from, sizeof(from), "fran-%lld", (long long)ids[k]);
 		snprintf(until, sizeof(until), "till-%lld", (long long)ids[k]);
-		html_f(&w->h, "<div class=\"attend-row\" role=\"group\" aria-labelledby=\"%s-namn\">\n"
-			      "<div class=\"check\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" "
-			      "value=\"1\"%s><label for=\"%s\" id=\"%s-namn\">%s <span "
-			      "class=\"role\">(%s%s%s)</span></label></div>\n",
+		html_f(&w->h,
+		       "<div class=\"attend-row\" role=\"group\" aria-labelledby=\"%s-namn\">\n"
+		       "<div class=\"check\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" "
+		       "value=\"1\"%s><label for=\"%s\" id=\"%s-namn\">%s <span "
+		       "class=\"role\">(%s%s%s)</span></label></div>\n",
 		       box, box, box, web_field(w, box) ? " checked" : "", box, box,
 		       person_name(m, ids[k]), sv(web_s(s, "role")), *web_s(s, "party") ? ", " : "",
 		       web_s(s, "party"));
@@ -551,7 +634,8 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 	ID_PATH(path, "/api/meetings/%lld", id);
 	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
 		json_decref(m);
-		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+		return web_message(w, 404, "Mötet finns inte",
+				   "Mötet finns inte eller är inte ditt organs.");
 	}
 	started = web_b(m, "started");
 	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
@@ -569,43 +653,50 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 	json_t *notice = json_object_get(m, "notice");
 	if (notice && !web_b(notice, "ok")) {
 		if (json_object_get(notice, "days_ahead"))
-			html_f(&w->h, "<div class=\"notice refused\"><p><strong>Kallelsen gick ut %lld "
-				      "%s före mötet; kallelsen med dagordning ska gå ut minst %lld dagar "
-				      "före.</strong></p></div>\n",
+			html_f(&w->h,
+			       "<div class=\"notice refused\"><p><strong>Kallelsen gick ut %lld "
+			       "%s före mötet; kallelsen med dagordning ska gå ut minst %lld dagar "
+			       "före.</strong></p></div>\n",
 			       (long long)web_i(notice, "days_ahead"),
 			       web_i(notice, "days_ahead") == 1 ? "dag" : "dagar",
 			       (long long)web_i(notice, "days_required"));
 		else
-			html_f(&w->h, "<p>Ingen kallelse är registrerad; kallelsen med dagordning ska "
-				      "gå ut minst %lld dagar före mötet.</p>\n",
+			html_f(&w->h,
+			       "<p>Ingen kallelse är registrerad; kallelsen med dagordning ska "
+			       "gå ut minst %lld dagar före mötet.</p>\n",
 			       (long long)web_i(notice, "days_required"));
 	}
 	if (web_query(w, "skriftligt") && status == 200)
 		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Ditt svar är "
 				"registrerat.</strong></p></div>\n");
 	if (web_b(json_object_get(m, "quorum_rule"), "required"))
-		html_lit(&w->h, "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst "
-				"hälften av de utsedda representanterna vara närvarande eller ha "
-				"deltagit i avgörandet skriftligt före mötet. De utsedda är partens "
-				"ledamotsplatser, vakanta platser medräknade (till exempel 3 av 5); "
-				"ordförande och vice ordförande räknas inte, inte heller adjungerade, "
-				"sekreterare, försörjare och inbjudna. Skriftligt deltagande som "
-				"lämnats när mötet har börjat räknas inte.</p>\n");
+		html_lit(&w->h,
+			 "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst "
+			 "hälften av de utsedda representanterna vara närvarande eller ha "
+			 "deltagit i avgörandet skriftligt före mötet. De utsedda är partens "
+			 "ledamotsplatser, vakanta platser medräknade (till exempel 3 av 5); "
+			 "ordförande och vice ordförande räknas inte, inte heller adjungerade, "
+			 "sekreterare, försörjare och inbjudna. Skriftligt deltagande som "
+			 "lämnats när mötet har börjat räknas inte.</p>\n");
 	else
-		html_lit(&w->h, "<p>Organet har ingen regel om beslutsmässighet; alla beslut fattas i "
-				"enighet. Antalet deltagande per part visas ändå.</p>\n");
+		html_lit(&w->h,
+			 "<p>Organet har ingen regel om beslutsmässighet; alla beslut fattas i "
+			 "enighet. Antalet deltagande per part visas ändå.</p>\n");
 	ID_PATH(path, "/styrning/moten/%lld", id);
-	html_f(&w->h, "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
-		      "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
+	html_f(&w->h,
+	       "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
+	       "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
 	       path);
 	if (!started)
-		html_f(&w->h, "<p>Mötet har inte börjat. Underlaget finns under varje punkt.%s</p>\n",
+		html_f(&w->h,
+		       "<p>Mötet har inte börjat. Underlaget finns under varje punkt.%s</p>\n",
 		       secretary ? " Närvaro och utfall registreras när mötet har börjat." : "");
 	json_array_foreach(json_object_get(m, "items"), i, it) {
 		char field[32];
 
-		html_f(&w->h, "<section class=\"card\" aria-labelledby=\"punkt-%lld\">\n"
-			      "<h3 id=\"punkt-%lld\">%s. %s</h3>\n<p>%s",
+		html_f(&w->h,
+		       "<section class=\"card\" aria-labelledby=\"punkt-%lld\">\n"
+		       "<h3 id=\"punkt-%lld\">%s. %s</h3>\n<p>%s",
 		       (long long)web_i(it, "id"), (long long)web_i(it, "id"), web_s(it, "number"),
 		       web_s(it, "title"), sv(web_s(it, "type")));
 		if (*web_s(it, "presenter"))
@@ -625,12 +716,14 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 			html_f(&w->h, "<p><strong>Ställningstagande:</strong> %s</p>\n",
 			       web_s(it, "position"));
 		if (*web_s(it, "outcome"))
-			html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n", sv(web_s(it, "outcome")));
+			html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n",
+			       sv(web_s(it, "outcome")));
 		if (secretary && strcmp(web_s(it, "type"), "decision") == 0 &&
 		    strcmp(web_s(it, "outcome"), "decided") == 0)
-			html_f(&w->h, "<p><a href=\"/styrning/andringslogg?mote=%lld&amp;arende=%lld#for-in\">"
-				      "För in beslutet i ändringsloggen <span class=\"sr\">(punkt %s)</span>"
-				      "</a></p>\n",
+			html_f(&w->h,
+			       "<p><a href=\"/styrning/andringslogg?mote=%lld&amp;arende=%lld#for-in\">"
+			       "För in beslutet i ändringsloggen <span class=\"sr\">(punkt %s)</span>"
+			       "</a></p>\n",
 			       (long long)id, (long long)web_i(it, "id"), web_s(it, "number"));
 		snprintf(field, sizeof(field), "utfall-%lld", (long long)web_i(it, "id"));
 		if (secretary) {
@@ -655,7 +748,8 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 			}
 			if (strcmp(web_s(it, "type"), "decision") == 0)
 				written_form(w, m, it);
-		} else if (strcmp(w->role, "member") == 0 && strcmp(web_s(it, "type"), "decision") == 0) {
+		} else if (strcmp(w->role, "member") == 0 &&
+			   strcmp(web_s(it, "type"), "decision") == 0) {
 			member_written(w, m, it, started);
 		}
 		html_lit(&w->h, "</section>\n");
@@ -663,13 +757,15 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 	html_lit(&w->h, "<h2 id=\"narvaro-rubrik\">Närvaro</h2>\n");
 	if (web_query(w, "narvaro") && status == 200) {
 		long long n = strtoll(web_query(w, "narvaro"), NULL, 10);
-		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Närvaron är sparad för "
-			      "%lld %s.</strong></p></div>\n",
+		html_f(&w->h,
+		       "<div class=\"notice\" role=\"status\"><p><strong>Närvaron är sparad för "
+		       "%lld %s.</strong></p></div>\n",
 		       n, n == 1 ? "person" : "personer");
 	}
 	if (web_query(w, "borttagen") && status == 200)
-		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Närvaron för %s är "
-			      "borttagen.</strong></p></div>\n",
+		html_f(&w->h,
+		       "<div class=\"notice\" role=\"status\"><p><strong>Närvaron för %s är "
+		       "borttagen.</strong></p></div>\n",
 		       person_name(m, strtoll(web_query(w, "borttagen"), NULL, 10)));
 	attendance_table(w, m, id, secretary && started);
 	if (secretary && started)
@@ -681,9 +777,10 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 			"<th scope=\"col\">Part</th><th scope=\"col\">Representerar</th>"
 			"<th scope=\"col\">Innehavare</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(m, "seats"), i, s)
-		html_f(&w->h, "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
-			      "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
-			      "</td></tr>\n",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
+		       "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
+		       "</td></tr>\n",
 		       sv(web_s(s, "role")), web_s(s, "party"), web_s(s, "title"),
 		       web_b(s, "vacant") ? "vakant" : person_name(m, web_i(s, "person_id")));
 	html_lit(&w->h, "</tbody>\n</table>\n");
@@ -763,7 +860,8 @@ int page_governance_outcome_post(struct web_ctx *w)
 	snprintf(field, sizeof(field), "utfall-%lld", (long long)w->id[0]);
 	v = web_field(w, field);
 	ID_PATH(path, "/api/agenda-items/%lld/outcome", w->id[0]);
-	int status = web_api(w, "POST", path, NULL, json_pack("{s:s}", "outcome", v ? v : ""), &out);
+	int status =
+		web_api(w, "POST", path, NULL, json_pack("{s:s}", "outcome", v ? v : ""), &out);
 	return after_item_post(w, status, out, field, NULL);
 }
 
@@ -780,12 +878,11 @@ int page_governance_written_post(struct web_ctx *w)
 	snprintf(stance, sizeof(stance), "skriftligt-stallning-%lld", (long long)w->id[0]);
 	/* The member takes part now; the secretary records someone's, with when it was given. */
 	const char *member_map[] = { "", field, "person_id", field, "stance", field, NULL };
-	const char *secretary_map[] = { "person_id", person, "given_at", given, "stance", stance,
-					"", given, NULL };
+	const char *secretary_map[] = { "person_id", person, "given_at", given, "stance",
+					stance,	     "",     given,	 NULL };
 	if (is_secretary(w)) {
 		const char *p = web_field(w, person), *g = web_field(w, given);
-		body = json_pack("{s:I}", "person_id",
-				 (json_int_t)(p ? strtoll(p, NULL, 10) : 0));
+		body = json_pack("{s:I}", "person_id", (json_int_t)(p ? strtoll(p, NULL, 10) : 0));
 		if (g && *g)
 			json_object_set_new(body, "given_at", json_string(g));
 		st = web_field(w, stance);
@@ -806,8 +903,7 @@ int page_governance_written_post(struct web_ctx *w)
 			 (long long)meeting, (long long)w->id[0]);
 		return web_redirect(w, to);
 	}
-	return after_item_post(w, status, out, field,
-			       is_secretary(w) ? secretary_map : member_map);
+	return after_item_post(w, status, out, field, is_secretary(w) ? secretary_map : member_map);
 }
 
 /* Removing a person's attendance asks first (no JavaScript: a page of its own). */
@@ -821,7 +917,8 @@ static int attendance_remove(struct web_ctx *w, int64_t person)
 	ID_PATH(path, "/api/meetings/%lld", w->id[0]);
 	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
 		json_decref(m);
-		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+		return web_message(w, 404, "Mötet finns inte",
+				   "Mötet finns inte eller är inte ditt organs.");
 	}
 	name = person_name(m, person);
 	if (!*name) {
@@ -833,17 +930,19 @@ static int attendance_remove(struct web_ctx *w, int64_t person)
 		presence_text(m, person, where, sizeof(where));
 		snprintf(title, sizeof(title), "Ta bort närvaron för %s?", name);
 		web_begin(w, title);
-		html_f(&w->h, "<p>%s är registrerad som närvarande: %s. Om du tar bort närvaron räknas "
-			      "hen inte längre som deltagande, och beslutsmässigheten räknas om.</p>\n"
-			      "<div class=\"confirm-actions\">\n",
+		html_f(&w->h,
+		       "<p>%s är registrerad som närvarande: %s. Om du tar bort närvaron räknas "
+		       "hen inte längre som deltagande, och beslutsmässigheten räknas om.</p>\n"
+		       "<div class=\"confirm-actions\">\n",
 		       name, *where ? where : "inga punkter");
 		ID_PATH(path, "/styrning/moten/%lld/narvaro", w->id[0]);
 		web_form(w, path, false);
-		html_f(&w->h, "<input type=\"hidden\" name=\"ta-bort\" value=\"%lld\">\n"
-			      "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
-			      "<button type=\"submit\" class=\"secondary\">Ja, ta bort närvaron</button>\n"
-			      "</form>\n<p><a class=\"button\" href=\"/styrning/moten/%lld#narvaro-rubrik\">"
-			      "Nej, behåll den</a></p>\n</div>\n",
+		html_f(&w->h,
+		       "<input type=\"hidden\" name=\"ta-bort\" value=\"%lld\">\n"
+		       "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+		       "<button type=\"submit\" class=\"secondary\">Ja, ta bort närvaron</button>\n"
+		       "</form>\n<p><a class=\"button\" href=\"/styrning/moten/%lld#narvaro-rubrik\">"
+		       "Nej, behåll den</a></p>\n</div>\n",
 		       (long long)person, (long long)w->id[0]);
 		json_decref(m);
 		return web_end(w, 200);
@@ -851,7 +950,8 @@ static int attendance_remove(struct web_ctx *w, int64_t person)
 	json_decref(m);
 	ID_PATH(path, "/api/meetings/%lld/attendance", w->id[0]);
 	status = web_api(w, "PUT", path, NULL,
-			 json_pack("{s:I, s:s}", "person_id", (json_int_t)person, "items", "none"), &out);
+			 json_pack("{s:I, s:s}", "person_id", (json_int_t)person, "items", "none"),
+			 &out);
 	if (status != 200) {
 		web_problem(w, out, NULL);
 		json_decref(out);
@@ -880,7 +980,8 @@ int page_governance_attendance_post(struct web_ctx *w)
 	ID_PATH(path, "/api/meetings/%lld", w->id[0]);
 	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
 		json_decref(m);
-		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+		return web_message(w, 404, "Mötet finns inte",
+				   "Mötet finns inte eller är inte ditt organs.");
 	}
 	n = seat_people(m, ids, seat, 96);
 	json_decref(m);
@@ -962,9 +1063,10 @@ static void quorum_table(struct web_ctx *w, int64_t meeting)
 		return;
 	}
 	rule = web_b(json_object_get(m, "quorum_rule"), "required");
-	html_f(&w->h, "<h2>Beslutsmässighet per punkt</h2>\n<p>%s</p>\n"
-		      "<table class=\"responsive\">\n<caption>Utsedda representanter som deltog, "
-		      "per part och punkt</caption>\n<thead><tr><th scope=\"col\">Punkt</th>",
+	html_f(&w->h,
+	       "<h2>Beslutsmässighet per punkt</h2>\n<p>%s</p>\n"
+	       "<table class=\"responsive\">\n<caption>Utsedda representanter som deltog, "
+	       "per part och punkt</caption>\n<thead><tr><th scope=\"col\">Punkt</th>",
 	       rule ? "Minst hälften av varje parts ledamotsplatser, vakanta medräknade, ska ha "
 		      "deltagit: närvarande eller skriftligt före mötet."
 		    : "Organet har ingen regel om beslutsmässighet; deltagandet visas ändå.");
@@ -987,8 +1089,10 @@ static void quorum_table(struct web_ctx *w, int64_t meeting)
 			html_lit(&w->h, "</td>");
 		}
 		if (rule)
-			html_f(&w->h, "<td data-label=\"Beslutsmässigt\"><span class=\"%s\">%s</span></td>",
-			       web_b(q, "quorate") ? "ok" : "warn", web_b(q, "quorate") ? "ja" : "nej");
+			html_f(&w->h,
+			       "<td data-label=\"Beslutsmässigt\"><span class=\"%s\">%s</span></td>",
+			       web_b(q, "quorate") ? "ok" : "warn",
+			       web_b(q, "quorate") ? "ja" : "nej");
 		html_f(&w->h, "<td data-label=\"Utfall\">%s</td></tr>\n",
 		       *web_s(it, "outcome") ? sv(web_s(it, "outcome")) : "–");
 	}
@@ -1000,8 +1104,9 @@ static void quorum_table(struct web_ctx *w, int64_t meeting)
  * how it was given; a member sees the button only where their own approval counts. */
 static void approval_form(struct web_ctx *w, json_t *mn, json_t *full)
 {
-	static const char *const hows[] = { "at_meeting", "muntligt på mötet", "email", "via e-post",
-					    "signed", "signerat", NULL };
+	static const char *const hows[] = {
+		"at_meeting", "muntligt på mötet", "email", "via e-post", "signed", "signerat", NULL
+	};
 	int64_t me = web_i(json_object_get(w->me, "user"), "person_id"), mid = web_i(mn, "id");
 	json_t *approvers = json_object_get(full, "approvers"), *a;
 	char path[64], person[40], how[40];
@@ -1031,8 +1136,9 @@ static void approval_form(struct web_ctx *w, json_t *mn, json_t *full)
 		opts[2 * n] = NULL;
 		snprintf(person, sizeof(person), "godkant-av-%lld", (long long)mid);
 		snprintf(how, sizeof(how), "godkant-hur-%lld", (long long)mid);
-		html_lit(&w->h, "<h3>Registrera ett godkännande</h3>\n<p>Registrera godkännandet för "
-				"den som har godkänt anteckningarna, och hur det lämnades.</p>\n");
+		html_lit(&w->h,
+			 "<h3>Registrera ett godkännande</h3>\n<p>Registrera godkännandet för "
+			 "den som har godkänt anteckningarna, och hur det lämnades.</p>\n");
 		web_form(w, path, false);
 		web_select(w, person, "Godkänt av", opts, NULL);
 		web_select(w, how, "Hur godkännandet lämnades", hows, NULL);
@@ -1065,7 +1171,8 @@ static int minutes_page(struct web_ctx *w, unsigned status)
 	ID_PATH(path, "/api/meetings/%lld/minutes", w->id[0]);
 	if (web_api(w, "GET", path, NULL, NULL, &list) != 200) {
 		json_decref(list);
-		return web_message(w, 404, "Mötet finns inte", "Mötet finns inte eller är inte ditt organs.");
+		return web_message(w, 404, "Mötet finns inte",
+				   "Mötet finns inte eller är inte ditt organs.");
 	}
 	web_begin(w, "Mötesanteckningar");
 	ID_PATH(path, "/styrning/moten/%lld", w->id[0]);
@@ -1084,25 +1191,28 @@ static int minutes_page(struct web_ctx *w, unsigned status)
 		char at[48];
 		web_when(at, web_s(full, "approved_at"));
 		if (*web_s(full, "approved_at"))
-			html_f(&w->h, "<p>Godkänd %s; kan inte ändras (en rättelse blir en ny "
-				      "version).</p>\n",
+			html_f(&w->h,
+			       "<p>Godkänd %s; kan inte ändras (en rättelse blir en ny "
+			       "version).</p>\n",
 			       at);
 		web_when(at, web_s(full, "published_at"));
 		if (*web_s(full, "published_at"))
 			html_f(&w->h, "<p>Publicerad %s.</p>\n", at);
 		else if (*web_s(full, "approved_at"))
 			html_lit(&w->h, "<p>Inte publicerad än.</p>\n");
-		if (web_query(w, "godkand") && web_i(mn, "id") == strtoll(web_query(w, "godkand"), NULL, 10))
-			html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Godkännandet "
-					"är registrerat.</strong></p></div>\n");
+		if (web_query(w, "godkand") &&
+		    web_i(mn, "id") == strtoll(web_query(w, "godkand"), NULL, 10))
+			html_lit(&w->h,
+				 "<div class=\"notice\" role=\"status\"><p><strong>Godkännandet "
+				 "är registrerat.</strong></p></div>\n");
 		json_array_foreach(json_object_get(full, "approvals"), k, a) {
 			const char *as = web_s(a, "as"), *how = web_s(a, "how");
 			web_when(at, web_s(a, "approved_at"));
 			html_f(&w->h, "<p>Godkänd av %s%s%s%s %s%s%s%s</p>\n", web_s(a, "name"),
 			       *as ? " (" : "",
-			       strcmp(as, "chair") == 0	      ? "ordförande"
+			       strcmp(as, "chair") == 0		? "ordförande"
 			       : strcmp(as, "other_party") == 0 ? "ledamot från den andra parten"
-			       : strcmp(as, "secretary") == 0   ? "sekreterare"
+			       : strcmp(as, "secretary") == 0	? "sekreterare"
 								: "",
 			       *as ? ")" : "", at,
 			       strcmp(how, "at_meeting") == 0 ? ", muntligt på mötet"
@@ -1119,8 +1229,9 @@ static int minutes_page(struct web_ctx *w, unsigned status)
 			html_lit(&w->h, "</p>\n");
 			approval_form(w, mn, full);
 		}
-		html_f(&w->h, "<p><a href=\"/api/minutes/%lld/document\">Läs mötesanteckningarna</a>"
-			      " · <a href=\"/api/minutes/%lld/pdf\">PDF</a></p>\n</section>\n",
+		html_f(&w->h,
+		       "<p><a href=\"/api/minutes/%lld/document\">Läs mötesanteckningarna</a>"
+		       " · <a href=\"/api/minutes/%lld/pdf\">PDF</a></p>\n</section>\n",
 		       (long long)web_i(mn, "id"), (long long)web_i(mn, "id"));
 		json_decref(full);
 	}
@@ -1158,8 +1269,7 @@ int page_governance_approve_post(struct web_ctx *w)
 	if (is_secretary(w)) {
 		p = web_field(w, person);
 		h = web_field(w, how);
-		json_object_set_new(body, "person_id",
-				    json_integer(p ? strtoll(p, NULL, 10) : 0));
+		json_object_set_new(body, "person_id", json_integer(p ? strtoll(p, NULL, 10) : 0));
 		if (h && *h)
 			json_object_set_new(body, "how", json_string(h));
 	}
@@ -1196,11 +1306,12 @@ static void change_log_form(struct web_ctx *w)
 	json_t *m = NULL, *it;
 	size_t i;
 
-	html_lit(&w->h, "<h2 id=\"for-in\">För in ett beslut</h2>\n<p>Ett beslut som ändrar en regel "
-			"som systemet tillämpar får en regel och ett datum då den börjar gälla. "
-			"Beställningar från det datumet följer den nya regeln, utan omstart. En "
-			"regeländring förs in från beslutspunkten på mötessidan (”För in beslutet i "
-			"ändringsloggen”), så att posten hänvisar till beslutet.</p>\n");
+	html_lit(&w->h,
+		 "<h2 id=\"for-in\">För in ett beslut</h2>\n<p>Ett beslut som ändrar en regel "
+		 "som systemet tillämpar får en regel och ett datum då den börjar gälla. "
+		 "Beställningar från det datumet följer den nya regeln, utan omstart. En "
+		 "regeländring förs in från beslutspunkten på mötessidan (”För in beslutet i "
+		 "ändringsloggen”), så att posten hänvisar till beslutet.</p>\n");
 	if (meeting && item) {
 		snprintf(path, sizeof(path), "/api/meetings/%lld", strtoll(meeting, NULL, 10));
 		if (web_api(w, "GET", path, NULL, NULL, &m) == 200)
@@ -1210,19 +1321,21 @@ static void change_log_form(struct web_ctx *w)
 					day = date;
 					body = web_s(json_object_get(m, "body"), "name");
 					title = web_s(it, "title");
-					html_f(&w->h, "<p class=\"notice\">Beslutet i punkt %s, ”%s”, vid "
-						      "mötet %s med %s.</p>\n",
+					html_f(&w->h,
+					       "<p class=\"notice\">Beslutet i punkt %s, ”%s”, vid "
+					       "mötet %s med %s.</p>\n",
 					       web_s(it, "number"), title, date, body);
 				}
 	}
 	web_form(w, "/styrning/andringslogg#for-in", false);
 	if (day) {
-		html_f(&w->h, "<input type=\"hidden\" name=\"mote\" value=\"%s\">\n"
-			      "<input type=\"hidden\" name=\"arende\" value=\"%s\">\n",
+		html_f(&w->h,
+		       "<input type=\"hidden\" name=\"mote\" value=\"%s\">\n"
+		       "<input type=\"hidden\" name=\"arende\" value=\"%s\">\n",
 		       meeting, item);
 	}
-	web_input(w, "beslutad", "Beslutsdatum", "date", web_field(w, "beslutad") ? NULL : day, true,
-		  NULL);
+	web_input(w, "beslutad", "Beslutsdatum", "date", web_field(w, "beslutad") ? NULL : day,
+		  true, NULL);
 	web_input(w, "galler", "Gäller från", "date", NULL, false, "Tomt: från beslutsdagen.");
 	web_input(w, "organ", "Beslutande organ", "text", web_field(w, "organ") ? NULL : body, true,
 		  NULL);
@@ -1250,8 +1363,8 @@ static int change_log_page(struct web_ctx *w, unsigned status)
 		return web_message(w, 500, "Ändringsloggen kunde inte visas", "Försök igen.");
 	}
 	if (section && *section) {
-		const char *q[] = { "section", section, "from", from && *from ? from : NULL, NULL, NULL,
-				    NULL };
+		const char *q[] = { "section", section, "from", from && *from ? from : NULL,
+				    NULL,      NULL,	NULL };
 		const char *map[] = { "section", "avsnitt", "from", "fran", "to", "till", NULL };
 		size_t n = 2;
 		if (from && *from)
@@ -1265,17 +1378,19 @@ static int change_log_page(struct web_ctx *w, unsigned status)
 		}
 	}
 	web_begin(w, "Ändringslogg");
-	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Beslut som ändrat specifikationerna"
-			"</caption>\n<thead><tr><th scope=\"col\">Beslutad</th><th scope=\"col\">Organ"
-			"</th><th scope=\"col\">Rubrik</th><th scope=\"col\">Avsnitt</th>"
-			"<th scope=\"col\">Gäller från</th><th scope=\"col\">Regler</th></tr></thead>\n"
-			"<tbody>\n");
+	html_lit(&w->h,
+		 "<table class=\"responsive\">\n<caption>Beslut som ändrat specifikationerna"
+		 "</caption>\n<thead><tr><th scope=\"col\">Beslutad</th><th scope=\"col\">Organ"
+		 "</th><th scope=\"col\">Rubrik</th><th scope=\"col\">Avsnitt</th>"
+		 "<th scope=\"col\">Gäller från</th><th scope=\"col\">Regler</th></tr></thead>\n"
+		 "<tbody>\n");
 	json_array_foreach(json_object_get(log, "entries"), i, e)
-		html_f(&w->h, "<tr><td data-label=\"Beslutad\">%s</td><td data-label=\"Organ\">%s</td>"
-			      "<td data-label=\"Rubrik\">%s</td><td data-label=\"Avsnitt\">"
-			      "<a href=\"/styrning/andringslogg?avsnitt=%s\">%s</a></td>"
-			      "<td data-label=\"Gäller från\">%s</td><td data-label=\"Regler\">%s</td>"
-			      "</tr>\n",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Beslutad\">%s</td><td data-label=\"Organ\">%s</td>"
+		       "<td data-label=\"Rubrik\">%s</td><td data-label=\"Avsnitt\">"
+		       "<a href=\"/styrning/andringslogg?avsnitt=%s\">%s</a></td>"
+		       "<td data-label=\"Gäller från\">%s</td><td data-label=\"Regler\">%s</td>"
+		       "</tr>\n",
 		       web_s(e, "decided_on"), web_s(e, "body"), web_s(e, "heading"),
 		       web_s(e, "section"), web_s(e, "section"), web_s(e, "effective_on"),
 		       *web_s(e, "rules") ? "nya parameterversioner"
@@ -1288,11 +1403,12 @@ static int change_log_page(struct web_ctx *w, unsigned status)
 	html_lit(&w->h, "<button type=\"submit\">Visa skillnaden</button>\n</form>\n");
 	if (d) {
 		json_t *a = json_object_get(d, "from"), *b = json_object_get(d, "to");
-		html_f(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
-			      "aria-label=\"Texterna sida vid sida\">\n"
-			      "<table class=\"diff\">\n<caption>%s: texten %s och %s sida vid sida"
-			      "</caption>\n<thead><tr><th scope=\"col\">Gällde %s</th>"
-			      "<th scope=\"col\">Gällde %s</th></tr></thead>\n<tbody><tr><td>",
+		html_f(&w->h,
+		       "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+		       "aria-label=\"Texterna sida vid sida\">\n"
+		       "<table class=\"diff\">\n<caption>%s: texten %s och %s sida vid sida"
+		       "</caption>\n<thead><tr><th scope=\"col\">Gällde %s</th>"
+		       "<th scope=\"col\">Gällde %s</th></tr></thead>\n<tbody><tr><td>",
 		       web_s(d, "section"), web_s(a, "on"), web_s(b, "on"), web_s(a, "on"),
 		       web_s(b, "on"));
 		json_array_foreach(json_object_get(d, "diff"), i, s) {
@@ -1324,12 +1440,17 @@ int page_governance_change_log(struct web_ctx *w)
 
 int page_governance_change_log_post(struct web_ctx *w)
 {
-	const char *map[] = { "decided_on", "beslutad", "effective_on", "galler", "body", "organ",
-			      "heading", "rubrik", "section", "beslutsavsnitt", "parameters", "parameter",
-			      "item_id", "parameter", NULL };
-	const char *names[][2] = { { "decided_on", "beslutad" }, { "effective_on", "galler" },
-				   { "body", "organ" }, { "heading", "rubrik" },
-				   { "section", "beslutsavsnitt" }, { "original_text", "ursprunglig" },
+	const char *map[] = { "decided_on",	"beslutad",   "effective_on",
+			      "galler",		"body",	      "organ",
+			      "heading",	"rubrik",     "section",
+			      "beslutsavsnitt", "parameters", "parameter",
+			      "item_id",	"parameter",  NULL };
+	const char *names[][2] = { { "decided_on", "beslutad" },
+				   { "effective_on", "galler" },
+				   { "body", "organ" },
+				   { "heading", "rubrik" },
+				   { "section", "beslutsavsnitt" },
+				   { "original_text", "ursprunglig" },
 				   { "new_text", "ny" } };
 	const char *param = web_field(w, "parameter"), *value = web_field(w, "varde");
 	json_t *body = json_object(), *out = NULL;
@@ -1402,14 +1523,16 @@ static void seats_section(struct web_ctx *w, int64_t body)
 	html_f(&w->h, "<h2 id=\"platser\">Platser och mandatperioder</h2>\n");
 	if (web_query(w, "mandat")) {
 		const char *what = web_query(w, "mandat");
-		html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
+		html_f(&w->h,
+		       "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
 		       strcmp(what, "avslutat") == 0 ? "Mandatperioden är avslutad."
-						    : "Platsen är tillsatt.");
+						     : "Platsen är tillsatt.");
 	}
-	html_f(&w->h, "<table class=\"responsive seats\">\n<caption>Platserna den %s</caption>\n"
-		      "<thead><tr><th scope=\"col\">Roll</th><th scope=\"col\">Part</th>"
-		      "<th scope=\"col\">Representerar</th><th scope=\"col\">Innehavare</th>"
-		      "<th scope=\"col\">Mandatperiod</th>",
+	html_f(&w->h,
+	       "<table class=\"responsive seats\">\n<caption>Platserna den %s</caption>\n"
+	       "<thead><tr><th scope=\"col\">Roll</th><th scope=\"col\">Part</th>"
+	       "<th scope=\"col\">Representerar</th><th scope=\"col\">Innehavare</th>"
+	       "<th scope=\"col\">Mandatperiod</th>",
 	       when);
 	if (is_secretary(w))
 		html_lit(&w->h, "<th scope=\"col\">Ändra</th>");
@@ -1420,27 +1543,33 @@ static void seats_section(struct web_ctx *w, int64_t body)
 		if (h) {
 			web_when(when, web_s(h, "from"));
 			web_when(to, web_s(h, "to"));
-			snprintf(term, sizeof(term), "från %s%s%s", when, *web_s(h, "to") ? " till och med " : "",
+			snprintf(term, sizeof(term), "från %s%s%s", when,
+				 *web_s(h, "to") ? " till och med " : "",
 				 *web_s(h, "to") ? to : "");
 		}
-		html_f(&w->h, "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
-			      "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
-			      "</td><td data-label=\"Mandatperiod\">%s</td>",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Roll\">%s</td><td data-label=\"Part\">%s</td>"
+		       "<td data-label=\"Representerar\">%s</td><td data-label=\"Innehavare\">%s"
+		       "</td><td data-label=\"Mandatperiod\">%s</td>",
 		       sv(web_s(s, "role")), *web_s(s, "party") ? web_s(s, "party") : "–",
-		       *web_s(s, "title") ? web_s(s, "title") : "–", h ? web_s(h, "name") : "vakant",
-		       term);
+		       *web_s(s, "title") ? web_s(s, "title") : "–",
+		       h ? web_s(h, "name") : "vakant", term);
 		if (is_secretary(w)) {
 			char field[40], label[200];
 			html_lit(&w->h, "<td data-label=\"Ändra\">");
 			if (h) {
 				ID_PATH(path, "/styrning/mandat/%lld/avsluta", web_i(h, "term_id"));
-				snprintf(field, sizeof(field), "sista-%lld", (long long)web_i(h, "term_id"));
-				snprintf(label, sizeof(label), "Sista dag för %s", web_s(h, "name"));
-				html_f(&w->h, "<details%s><summary>Avsluta <span class=\"sr\">"
-					      "mandatperioden för %s</span></summary>\n",
+				snprintf(field, sizeof(field), "sista-%lld",
+					 (long long)web_i(h, "term_id"));
+				snprintf(label, sizeof(label), "Sista dag för %s",
+					 web_s(h, "name"));
+				html_f(&w->h,
+				       "<details%s><summary>Avsluta <span class=\"sr\">"
+				       "mandatperioden för %s</span></summary>\n",
 				       web_error_for(w, field) ? " open" : "", web_s(h, "name"));
 				web_form(w, path, false);
-				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
+				html_f(&w->h,
+				       "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
 				       (long long)body);
 				web_input(w, field, label, "date", NULL, true, NULL);
 				web_form_end(w, "Avsluta mandatperioden");
@@ -1448,12 +1577,17 @@ static void seats_section(struct web_ctx *w, int64_t body)
 			} else if (n) {
 				char from[40];
 				ID_PATH(path, "/styrning/platser/%lld/mandat", web_i(s, "id"));
-				snprintf(field, sizeof(field), "person-%lld", (long long)web_i(s, "id"));
-				snprintf(from, sizeof(from), "fran-%lld", (long long)web_i(s, "id"));
-				snprintf(label, sizeof(label), "Ny innehavare (%s, %s)", sv(web_s(s, "role")),
-					 *web_s(s, "title") ? web_s(s, "title") : web_s(s, "party"));
+				snprintf(field, sizeof(field), "person-%lld",
+					 (long long)web_i(s, "id"));
+				snprintf(from, sizeof(from), "fran-%lld",
+					 (long long)web_i(s, "id"));
+				snprintf(label, sizeof(label), "Ny innehavare (%s, %s)",
+					 sv(web_s(s, "role")),
+					 *web_s(s, "title") ? web_s(s, "title")
+							    : web_s(s, "party"));
 				web_form(w, path, false);
-				html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
+				html_f(&w->h,
+				       "<input type=\"hidden\" name=\"organ\" value=\"%lld\">\n",
 				       (long long)body);
 				web_select(w, field, label, opts, NULL);
 				web_input(w, from, "Från och med", "date", NULL, true, NULL);
@@ -1494,7 +1628,8 @@ static int after_seat_post(struct web_ctx *w, int status, json_t *out, const cha
 		return compliance_page(w, status >= 400 ? (unsigned)status : 422);
 	}
 	json_decref(out);
-	snprintf(path, sizeof(path), "/styrning/organ/%lld?mandat=%s#platser", (long long)body, done);
+	snprintf(path, sizeof(path), "/styrning/organ/%lld?mandat=%s#platser", (long long)body,
+		 done);
 	return web_redirect(w, path);
 }
 
@@ -1510,10 +1645,11 @@ int page_governance_term_post(struct web_ctx *w)
 	p = web_field(w, person);
 	f = web_field(w, from);
 	ID_PATH(path, "/api/seats/%lld/terms", w->id[0]);
-	int status = web_api(w, "POST", path, NULL,
-			     json_pack("{s:I, s:s}", "person_id",
-				       (json_int_t)(p ? strtoll(p, NULL, 10) : 0), "from", f ? f : ""),
-			     &out);
+	int status =
+		web_api(w, "POST", path, NULL,
+			json_pack("{s:I, s:s}", "person_id",
+				  (json_int_t)(p ? strtoll(p, NULL, 10) : 0), "from", f ? f : ""),
+			&out);
 	return after_seat_post(w, status, out, map, "tillsatt");
 }
 
@@ -1532,18 +1668,20 @@ int page_governance_term_end_post(struct web_ctx *w)
 		web_when(day, to);
 		snprintf(title, sizeof(title), "Avsluta mandatperioden den %s?", day);
 		web_begin(w, title);
-		html_f(&w->h, "<p>Platsen blir vakant från dagen efter %s, tills någon annan tillsätts. "
-			      "Beslutsmässigheten räknas då med platsen som vakant.</p>\n"
-			      "<div class=\"confirm-actions\">\n",
+		html_f(&w->h,
+		       "<p>Platsen blir vakant från dagen efter %s, tills någon annan tillsätts. "
+		       "Beslutsmässigheten räknas då med platsen som vakant.</p>\n"
+		       "<div class=\"confirm-actions\">\n",
 		       day);
 		ID_PATH(path, "/styrning/mandat/%lld/avsluta", w->id[0]);
 		web_form(w, path, false);
-		html_f(&w->h, "<input type=\"hidden\" name=\"organ\" value=\"%s\">\n"
-			      "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n"
-			      "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
-			      "<button type=\"submit\" class=\"secondary\">Ja, avsluta mandatperioden"
-			      "</button>\n</form>\n<p><a class=\"button\" href=\"/styrning/organ/%s#platser\">"
-			      "Nej, behåll den</a></p>\n</div>\n",
+		html_f(&w->h,
+		       "<input type=\"hidden\" name=\"organ\" value=\"%s\">\n"
+		       "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n"
+		       "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+		       "<button type=\"submit\" class=\"secondary\">Ja, avsluta mandatperioden"
+		       "</button>\n</form>\n<p><a class=\"button\" href=\"/styrning/organ/%s#platser\">"
+		       "Nej, behåll den</a></p>\n</div>\n",
 		       organ ? organ : "", field, to, organ ? organ : "");
 		return web_end(w, 200);
 	}
@@ -1571,7 +1709,8 @@ static int compliance_page(struct web_ctx *w, unsigned page_status)
 	}
 	if (status != 200)
 		web_problem(w, o, map);
-	snprintf(title, sizeof(title), "Uppföljning: %s", status == 200 ? web_s(o, "body") : "organ");
+	snprintf(title, sizeof(title), "Uppföljning: %s",
+		 status == 200 ? web_s(o, "body") : "organ");
 	web_begin(w, title);
 	ID_PATH(path, "/styrning/organ/%lld", w->id[0]);
 	html_f(&w->h, "<form method=\"get\" action=\"%s\">\n", path);
@@ -1582,7 +1721,8 @@ static int compliance_page(struct web_ctx *w, unsigned page_status)
 		return web_end(w, 400);
 	}
 	json_t *m = json_object_get(o, "meetings");
-	html_f(&w->h, "<h2>%lld</h2>\n<dl>\n<dt>Möten</dt><dd>%s (%lld hållna, %lld planerade)</dd>\n",
+	html_f(&w->h,
+	       "<h2>%lld</h2>\n<dl>\n<dt>Möten</dt><dd>%s (%lld hållna, %lld planerade)</dd>\n",
 	       (long long)web_i(o, "year"), web_s(m, "verdict"), (long long)web_i(m, "held"),
 	       (long long)web_i(m, "planned"));
 	if (json_object_get(o, "alternation"))
@@ -1611,9 +1751,10 @@ static int compliance_page(struct web_ctx *w, unsigned page_status)
 static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 {
 	web_begin(w, "Vad händer om?");
-	html_lit(&w->h, "<p>Beslutsstöd: spela upp en passerad periods beställningar med ett "
-			"föreslaget värde på en regelparameter och jämför nyckeltalen med reglerna som "
-			"gällde.</p>\n");
+	html_lit(&w->h,
+		 "<p>Beslutsstöd: spela upp en passerad periods beställningar med ett "
+		 "föreslaget värde på en regelparameter och jämför nyckeltalen med reglerna som "
+		 "gällde.</p>\n");
 	web_form(w, "/styrning/vad-hander-om", false);
 	web_param_select(w, "parameter", "Regel", "Välj en regel");
 	web_input(w, "varde", "Föreslaget värde", "text", NULL, true, "Till exempel 3");
@@ -1621,7 +1762,8 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 	web_input(w, "till", "Till och med", "date", NULL, true, "Perioden ska ha passerat.");
 	web_form_end(w, "Spela upp perioden");
 	if (result) {
-		json_t *a = json_object_get(result, "in_force"), *b = json_object_get(result, "proposal");
+		json_t *a = json_object_get(result, "in_force"),
+		       *b = json_object_get(result, "proposal");
 		json_t *d = json_object_get(result, "due_dates");
 		/* The share as the tertial report writes it, with a decimal comma. */
 		char ra[32], rb[32], *c;
@@ -1631,38 +1773,44 @@ static int what_if_page(struct web_ctx *w, json_t *result, unsigned status)
 			*c = ',';
 		if ((c = strchr(rb, '.')))
 			*c = ',';
-		html_f(&w->h, "<table class=\"responsive\">\n<caption>%lld beställningar %s – %s med "
-			      "”%s” = %s</caption>\n"
-			      "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\">Reglerna som "
-			      "gällde</th><th scope=\"col\">Förslaget</th></tr></thead>\n<tbody>\n",
-		       (long long)web_i(result, "orders"), web_s(result, "from"), web_s(result, "to"),
-		       web_param_sv(web_s(result, "parameter")), web_s(result, "value"));
-		html_f(&w->h, "<tr><th scope=\"row\">Leveranssäkerhet</th>"
-			      "<td data-label=\"Reglerna som gällde\">%s&nbsp;%%</td>"
-			      "<td data-label=\"Förslaget\">%s&nbsp;%%</td></tr>\n"
-			      "<tr><th scope=\"row\">Levererade i tid</th>"
-			      "<td data-label=\"Reglerna som gällde\">%lld av %lld</td>"
-			      "<td data-label=\"Förslaget\">%lld av %lld</td></tr>\n"
-			      "<tr><th scope=\"row\">Kontaktärenden vid försening</th>"
-			      "<td data-label=\"Reglerna som gällde\">%lld</td>"
-			      "<td data-label=\"Förslaget\">%lld</td></tr>\n</tbody>\n</table>\n",
+		html_f(&w->h,
+		       "<table class=\"responsive\">\n<caption>%lld beställningar %s – %s med "
+		       "”%s” = %s</caption>\n"
+		       "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\">Reglerna som "
+		       "gällde</th><th scope=\"col\">Förslaget</th></tr></thead>\n<tbody>\n",
+		       (long long)web_i(result, "orders"), web_s(result, "from"),
+		       web_s(result, "to"), web_param_sv(web_s(result, "parameter")),
+		       web_s(result, "value"));
+		html_f(&w->h,
+		       "<tr><th scope=\"row\">Leveranssäkerhet</th>"
+		       "<td data-label=\"Reglerna som gällde\">%s&nbsp;%%</td>"
+		       "<td data-label=\"Förslaget\">%s&nbsp;%%</td></tr>\n"
+		       "<tr><th scope=\"row\">Levererade i tid</th>"
+		       "<td data-label=\"Reglerna som gällde\">%lld av %lld</td>"
+		       "<td data-label=\"Förslaget\">%lld av %lld</td></tr>\n"
+		       "<tr><th scope=\"row\">Kontaktärenden vid försening</th>"
+		       "<td data-label=\"Reglerna som gällde\">%lld</td>"
+		       "<td data-label=\"Förslaget\">%lld</td></tr>\n</tbody>\n</table>\n",
 		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(a, "on_time"),
 		       (long long)web_i(a, "settled"), (long long)web_i(b, "on_time"),
 		       (long long)web_i(b, "settled"), (long long)web_i(a, "delay_contacts"),
 		       (long long)web_i(b, "delay_contacts"));
-		html_f(&w->h, "<p>Leveranssäkerhet: %s %% med reglerna som gällde, %s %% med "
-			      "förslaget. Förfallodagen ändras för %lld beställningar (%lld tidigare, "
-			      "%lld senare).</p>\n",
+		html_f(&w->h,
+		       "<p>Leveranssäkerhet: %s %% med reglerna som gällde, %s %% med "
+		       "förslaget. Förfallodagen ändras för %lld beställningar (%lld tidigare, "
+		       "%lld senare).</p>\n",
 		       *ra ? ra : "–", *rb ? rb : "–", (long long)web_i(d, "changed"),
 		       (long long)web_i(d, "earlier"), (long long)web_i(d, "later"));
-		html_f(&w->h, "<p>Leveranssäkerheten räknas som i tertialrapporten: beställningar "
-			      "levererade senast förfallodagen av dem som levererats eller passerat "
-			      "förfallodagen. %lld beställningar av specialprodukter som inte lagerförs "
-			      "räknas inte med.</p>\n",
+		html_f(&w->h,
+		       "<p>Leveranssäkerheten räknas som i tertialrapporten: beställningar "
+		       "levererade senast förfallodagen av dem som levererats eller passerat "
+		       "förfallodagen. %lld beställningar av specialprodukter som inte lagerförs "
+		       "räknas inte med.</p>\n",
 		       (long long)web_i(a, "exempt"));
 		if (web_i(result, "refused_by_proposal") > 0)
-			html_f(&w->h, "<p>Förslaget hade inte tagit emot %lld av beställningarna; de "
-				      "räknas inte i förslagets kolumn.</p>\n",
+			html_f(&w->h,
+			       "<p>Förslaget hade inte tagit emot %lld av beställningarna; de "
+			       "räknas inte i förslagets kolumn.</p>\n",
 			       (long long)web_i(result, "refused_by_proposal"));
 	}
 	return web_end(w, status);
@@ -1675,16 +1823,16 @@ int page_governance_what_if(struct web_ctx *w)
 
 int page_governance_what_if_post(struct web_ctx *w)
 {
-	const char *map[] = { "parameter", "parameter", "value", "varde", "from", "fran", "to", "till",
-			      NULL };
+	const char *map[] = { "parameter", "parameter", "value", "varde", "from",
+			      "fran",	   "to",	"till",	 NULL };
 	const char *p = web_field(w, "parameter"), *v = web_field(w, "varde");
 	const char *f = web_field(w, "fran"), *t = web_field(w, "till");
 	json_t *out = NULL;
 	int status, rc;
 
 	status = web_api(w, "POST", "/api/what-if", NULL,
-			 json_pack("{s:s, s:s, s:s, s:s}", "parameter", p ? p : "", "value", v ? v : "",
-				   "from", f ? f : "", "to", t ? t : ""),
+			 json_pack("{s:s, s:s, s:s, s:s}", "parameter", p ? p : "", "value",
+				   v ? v : "", "from", f ? f : "", "to", t ? t : ""),
 			 &out);
 	if (status != 200) {
 		web_problem(w, out, map);
@@ -1699,7 +1847,8 @@ int page_governance_what_if_post(struct web_ctx *w)
 /* The secretary's form for a new meeting, on the governance page. */
 static void meeting_form(struct web_ctx *w, json_t *bodies)
 {
-	static const char *const forms[] = { "digital", "digitalt", "in_person", "fysiskt möte", NULL };
+	static const char *const forms[] = { "digital", "digitalt", "in_person", "fysiskt möte",
+					     NULL };
 	const char *opts[2 * 32 + 1];
 	char ids[32][24];
 
@@ -1718,13 +1867,14 @@ static void meeting_form(struct web_ctx *w, json_t *bodies)
 
 int page_governance_meeting_post(struct web_ctx *w)
 {
-	const char *map[] = { "starts_at", "start", "ends_at", "slut", "form", "form", "place", "plats",
-			      "notice_sent_on", "kallelse", NULL };
+	const char *map[] = { "starts_at", "start", "ends_at",	      "slut",	  "form", "form",
+			      "place",	   "plats", "notice_sent_on", "kallelse", NULL };
 	const char *body = web_field(w, "organ"), *start = web_field(w, "start");
 	const char *end = web_field(w, "slut"), *form = web_field(w, "form");
 	const char *place = web_field(w, "plats"), *notice = web_field(w, "kallelse");
 	json_t *o = json_pack("{s:s, s:s, s:s}", "starts_at", start ? start : "", "form",
-			      form ? form : "", "place", place ? place : ""), *out = NULL;
+			      form ? form : "", "place", place ? place : ""),
+	       *out = NULL;
 	char path[64];
 	int status;
 
@@ -1746,12 +1896,12 @@ int page_governance_meeting_post(struct web_ctx *w)
 
 int page_governance_item_post(struct web_ctx *w)
 {
-	const char *map[] = { "number", "nummer", "type", "typ", "title", "rubrik", "presenter",
-			      "foredragande", "text", "text", "matter", "arende", "cost_ore", "kostnad",
-			      NULL };
-	const char *names[][2] = { { "number", "nummer" }, { "type", "typ" }, { "title", "rubrik" },
-				   { "presenter", "foredragande" }, { "text", "text" },
-				   { "matter", "arende" } };
+	const char *map[] = { "number", "nummer",    "type",	     "typ",	"title",
+			      "rubrik", "presenter", "foredragande", "text",	"text",
+			      "matter", "arende",    "cost_ore",     "kostnad", NULL };
+	const char *names[][2] = { { "number", "nummer" }, { "type", "typ" },
+				   { "title", "rubrik" },  { "presenter", "foredragande" },
+				   { "text", "text" },	   { "matter", "arende" } };
 	const char *cost = web_field(w, "kostnad");
 	json_t *o = json_object(), *out = NULL;
 	char path[64];
@@ -1767,7 +1917,8 @@ int page_governance_item_post(struct web_ctx *w)
 		long long kr = strtoll(cost, &end, 10);
 		if (*end || kr < 0) {
 			json_decref(o);
-			web_error(w, "kostnad", "Kostnaden anges i hela kronor, till exempel 35000.");
+			web_error(w, "kostnad",
+				  "Kostnaden anges i hela kronor, till exempel 35000.");
 			return meeting_page(w, w->id[0], 400);
 		}
 		json_object_set_new(o, "cost_ore", json_integer(kr * 100));
@@ -1802,15 +1953,17 @@ int page_governance_action_done_post(struct web_ctx *w)
 	if (!web_field(w, "bekraftad")) {
 		/* Closing an action asks first (no JavaScript: a page of its own). */
 		web_begin(w, "Markera åtgärden som klar?");
-		html_f(&w->h, "<p><strong>%s</strong> (ansvarig: %s).</p>\n<p>Åtgärden flyttas till "
-			      "de klara åtgärderna med dagens datum.</p>\n<div class=\"confirm-actions\">\n",
+		html_f(&w->h,
+		       "<p><strong>%s</strong> (ansvarig: %s).</p>\n<p>Åtgärden flyttas till "
+		       "de klara åtgärderna med dagens datum.</p>\n<div class=\"confirm-actions\">\n",
 		       web_s(found, "description"), web_s(found, "owner"));
 		ID_PATH(path, "/styrning/atgarder/%lld/klar", w->id[0]);
 		web_form(w, path, false);
-		html_lit(&w->h, "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
-				"<button type=\"submit\">Ja, den är klar</button>\n</form>\n"
-				"<p><a class=\"button secondary\" href=\"/styrning#atgarder\">Nej, den är "
-				"inte klar</a></p>\n</div>\n");
+		html_lit(&w->h,
+			 "<input type=\"hidden\" name=\"bekraftad\" value=\"1\">\n"
+			 "<button type=\"submit\">Ja, den är klar</button>\n</form>\n"
+			 "<p><a class=\"button secondary\" href=\"/styrning#atgarder\">Nej, den är "
+			 "inte klar</a></p>\n</div>\n");
 		json_decref(all);
 		return web_end(w, 200);
 	}

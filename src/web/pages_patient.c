@@ -36,17 +36,19 @@ int page_my_prescriptions(struct web_ctx *w)
 	if (acting_for(w, name)) {
 		snprintf(title, sizeof(title), "Förskrivningar för %s", name);
 		web_begin(w, title);
-		html_f(&w->h, "<p class=\"acting-for\">Du är ombud för %s.</p>\n<p>Här ser du vad "
-			      "%s har fått förskrivet, vad du kan beställa nu och när du kan beställa "
-			      "nästa gång.</p>\n<p><a class=\"button\" href=\"/bestall\">Beställ</a></p>\n"
-			      "<h2>Artiklar som %s har fått förskrivna</h2>\n",
+		html_f(&w->h,
+		       "<p class=\"acting-for\">Du är ombud för %s.</p>\n<p>Här ser du vad "
+		       "%s har fått förskrivet, vad du kan beställa nu och när du kan beställa "
+		       "nästa gång.</p>\n<p><a class=\"button\" href=\"/bestall\">Beställ</a></p>\n"
+		       "<h2>Artiklar som %s har fått förskrivna</h2>\n",
 		       name, name, name);
 	} else {
 		web_begin(w, "Mina förskrivningar");
-		html_lit(&w->h, "<p>Här ser du vad du har fått förskrivet, vad du kan beställa nu och "
-				"när du kan beställa nästa gång.</p>\n<p><a class=\"button\" "
-				"href=\"/bestall\">Beställ</a></p>\n<h2>Artiklar du har fått förskrivna"
-				"</h2>\n");
+		html_lit(&w->h,
+			 "<p>Här ser du vad du har fått förskrivet, vad du kan beställa nu och "
+			 "när du kan beställa nästa gång.</p>\n<p><a class=\"button\" "
+			 "href=\"/bestall\">Beställ</a></p>\n<h2>Artiklar du har fått förskrivna"
+			 "</h2>\n");
 	}
 	if (web_query(w, "fornyelse"))
 		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Din begäran om "
@@ -65,8 +67,9 @@ static int order_page(struct web_ctx *w, unsigned status)
 		html_f(&w->h, "<p class=\"acting-for\">Du beställer för %s.</p>\n", name);
 	/* Spec B 3:1: the lead time of the rules in force today, not a number in the text. */
 	number_in_words(lead, days);
-	html_f(&w->h, "<p>Välj vad du vill beställa och hur du vill få det. Leveransen kommer "
-		      "senast %s %s efter att beställningen kommit in.</p>\n",
+	html_f(&w->h,
+	       "<p>Välj vad du vill beställa och hur du vill få det. Leveransen kommer "
+	       "senast %s %s efter att beställningen kommit in.</p>\n",
 	       days, lead == 1 ? "arbetsdag" : "arbetsdagar");
 	order_form(w, my_patient(w), "/bestall", 0);
 	return web_end(w, status);
@@ -126,35 +129,40 @@ int page_my_access_log(struct web_ctx *w)
 	if (acting_for(w, name)) {
 		snprintf(title, sizeof(title), "Vem har läst uppgifterna om %s", name);
 		web_begin(w, title);
-		html_f(&w->h, "<p>Varje gång någon läser eller ändrar uppgifterna om %s i LMN sparas "
-			      "det, också när du gör det som ombud. Här ser du vem, när och vad, 100 "
-			      "åtkomster per sida.</p>\n",
+		html_f(&w->h,
+		       "<p>Varje gång någon läser eller ändrar uppgifterna om %s i LMN sparas "
+		       "det, också när du gör det som ombud. Här ser du vem, när och vad, 100 "
+		       "åtkomster per sida.</p>\n",
 		       name);
 	} else {
 		web_begin(w, "Vem har läst mina uppgifter");
-		html_lit(&w->h, "<p>Varje gång någon läser eller ändrar dina uppgifter i LMN sparas "
-				"det. Här ser du vem, när och vad, 100 åtkomster per sida.</p>\n");
+		html_lit(&w->h,
+			 "<p>Varje gång någon läser eller ändrar dina uppgifter i LMN sparas "
+			 "det. Här ser du vem, när och vad, 100 åtkomster per sida.</p>\n");
 	}
 	/* A GET form: the filter works without JavaScript and can be bookmarked. */
-	html_f(&w->h, "<form method=\"get\" action=\"/vem-har-last\" class=\"paging\">\n"
-		      "<label class=\"choice\"><input type=\"checkbox\" name=\"andra\" value=\"1\"%s>"
-		      " Visa bara andra än jag</label>\n"
-		      "<button type=\"submit\" class=\"secondary\">Visa</button>\n</form>\n",
+	html_f(&w->h,
+	       "<form method=\"get\" action=\"/vem-har-last\" class=\"paging\">\n"
+	       "<label class=\"choice\"><input type=\"checkbox\" name=\"andra\" value=\"1\"%s>"
+	       " Visa bara andra än jag</label>\n"
+	       "<button type=\"submit\" class=\"secondary\">Visa</button>\n</form>\n",
 	       others ? " checked" : "");
 	snprintf(path, sizeof(path), "/api/patients/%lld/access-log", (long long)my_patient(w));
 	status = web_api(w, "GET", path, q, NULL, &out);
 	if (status == 200 && !json_array_size(json_object_get(out, "entries"))) {
-		html_f(&w->h, "<p>%s</p>\n", others ? "Ingen annan än du har läst uppgifterna."
-						     : "Det finns inga åtkomster.");
+		html_f(&w->h, "<p>%s</p>\n",
+		       others ? "Ingen annan än du har läst uppgifterna."
+			      : "Det finns inga åtkomster.");
 	} else if (status == 200) {
-		html_f(&w->h, "<table class=\"responsive\">\n<caption>%s</caption>\n"
-			      "<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
-			      "<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n"
-			      "<tbody>\n",
+		html_f(&w->h,
+		       "<table class=\"responsive\">\n<caption>%s</caption>\n"
+		       "<thead><tr><th scope=\"col\">När</th><th scope=\"col\">Vem</th>"
+		       "<th scope=\"col\">Roll</th><th scope=\"col\">Vad</th></tr></thead>\n"
+		       "<tbody>\n",
 		       before && *before ? (others ? "Äldre åtkomster av andra än du, senaste först"
 						   : "Äldre åtkomster, senaste först")
-		       : others ? "Åtkomster av andra än du, senaste först"
-				: "Åtkomster, senaste först");
+		       : others		 ? "Åtkomster av andra än du, senaste först"
+					 : "Åtkomster, senaste först");
 		json_array_foreach(json_object_get(out, "entries"), i, e) {
 			char at[17];
 			snprintf(at, sizeof(at), "%.16s", web_s(e, "at"));
@@ -166,15 +174,18 @@ int page_my_access_log(struct web_ctx *w)
 			if (json_object_get(e, "token_id"))
 				html_f(&w->h, " (via API-nyckeln %s, nr %lld)", web_s(e, "token"),
 				       (long long)web_i(e, "token_id"));
-			html_f(&w->h, "</td><td data-label=\"Roll\">%s</td><td data-label=\"Vad\">%s %s"
-				      "</td></tr>\n",
-			       web_sv(web_s(e, "role")), web_sv(web_s(e, "action")), web_s(e, "what"));
+			html_f(&w->h,
+			       "</td><td data-label=\"Roll\">%s</td><td data-label=\"Vad\">%s %s"
+			       "</td></tr>\n",
+			       web_sv(web_s(e, "role")), web_sv(web_s(e, "action")),
+			       web_s(e, "what"));
 		}
 		html_lit(&w->h, "</tbody>\n</table>\n");
 	} else if (status == 400) {
 		/* A hand-edited fore=: the API's message names its parameters, the page does not. */
-		html_lit(&w->h, "<p>Den sidan finns inte. <a href=\"/vem-har-last\">Visa de senaste "
-				"åtkomsterna</a>.</p>\n");
+		html_lit(&w->h,
+			 "<p>Den sidan finns inte. <a href=\"/vem-har-last\">Visa de senaste "
+			 "åtkomsterna</a>.</p>\n");
 	} else {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 	}
@@ -193,16 +204,18 @@ int page_my_access_log(struct web_ctx *w)
 /* "Mina uppgifter" (issue 20): the phone and e-mail the patient is told at, and how. */
 static int contact_page(struct web_ctx *w, unsigned status, json_t *now)
 {
-	static const char *const channels[] = { "email", "E-post", "sms", "Sms", "none",
-						"Inga meddelanden", NULL };
+	static const char *const channels[] = { "email", "E-post",	     "sms", "Sms",
+						"none",	 "Inga meddelanden", NULL };
 	const char *channel = now ? web_s(now, "notice_channel") : web_field(w, "meddelanden");
 
 	web_begin(w, "Mina uppgifter");
 	if (status == 200 && web_query(w, "sparat"))
-		html_lit(&w->h, "<p class=\"notice\" role=\"status\">Dina uppgifter är sparade.</p>\n");
-	html_lit(&w->h, "<p>Vi kan skicka ett meddelande när din beställning har kommit in, när den "
-			"har skickats, när den kan hämtas och om den blir försenad. Välj hur du vill "
-			"få meddelanden. Meddelandena innehåller aldrig ditt personnummer.</p>\n");
+		html_lit(&w->h,
+			 "<p class=\"notice\" role=\"status\">Dina uppgifter är sparade.</p>\n");
+	html_lit(&w->h,
+		 "<p>Vi kan skicka ett meddelande när din beställning har kommit in, när den "
+		 "har skickats, när den kan hämtas och om den blir försenad. Välj hur du vill "
+		 "få meddelanden. Meddelandena innehåller aldrig ditt personnummer.</p>\n");
 	web_form(w, "/mina-uppgifter", false);
 	web_input(w, "telefon", "Mobilnummer", "tel", now ? web_s(now, "phone") : NULL, false,
 		  "Till exempel 070-123 45 67. Sms skickas hit.");
@@ -210,15 +223,16 @@ static int contact_page(struct web_ctx *w, unsigned status, json_t *now)
 		  "Till exempel namn@example.se.");
 	web_select(w, "meddelanden", "Meddelanden om dina beställningar", channels,
 		   channel && *channel ? channel : "none");
-	html_lit(&w->h, "<fieldset>\n<legend>Tillfällig leveransadress</legend>\n<p>Ska du vara "
-			"någon annanstans en tid? Hemleveranser av beställningar som görs de dagarna "
-			"går då till den här adressen. Lämna fälten tomma om du inte behöver "
-			"någon.</p>\n");
+	html_lit(&w->h,
+		 "<fieldset>\n<legend>Tillfällig leveransadress</legend>\n<p>Ska du vara "
+		 "någon annanstans en tid? Hemleveranser av beställningar som görs de dagarna "
+		 "går då till den här adressen. Lämna fälten tomma om du inte behöver "
+		 "någon.</p>\n");
 	json_t *t = now ? json_object_get(now, "temporary_address") : NULL;
 	web_input(w, "tillf_adress", "Gatuadress", "text", now ? web_s(t, "address") : NULL, false,
 		  NULL);
-	web_input(w, "tillf_postnummer", "Postnummer", "text",
-		  now ? web_s(t, "postal_code") : NULL, false, "Fem siffror, till exempel 413 01.");
+	web_input(w, "tillf_postnummer", "Postnummer", "text", now ? web_s(t, "postal_code") : NULL,
+		  false, "Fem siffror, till exempel 413 01.");
 	web_input(w, "tillf_ort", "Ort", "text", now ? web_s(t, "city") : NULL, false, NULL);
 	web_input(w, "tillf_fran", "Första dagen", "date", now ? web_s(t, "from") : NULL, false,
 		  NULL);
@@ -249,16 +263,29 @@ int page_my_contact(struct web_ctx *w)
 
 int page_my_contact_post(struct web_ctx *w)
 {
-	static const char *const map[] = {
-		"phone", "telefon", "email", "epost", "notice_channel", "meddelanden",
-		"temporary_address", "tillf_adress", "temporary_address.address", "tillf_adress",
-		"temporary_address.postal_code", "tillf_postnummer", "temporary_address.city",
-		"tillf_ort", "temporary_address.from", "tillf_fran", "temporary_address.until",
-		"tillf_till", NULL
-	};
+	static const char *const map[] = { "phone",
+					   "telefon",
+					   "email",
+					   "epost",
+					   "notice_channel",
+					   "meddelanden",
+					   "temporary_address",
+					   "tillf_adress",
+					   "temporary_address.address",
+					   "tillf_adress",
+					   "temporary_address.postal_code",
+					   "tillf_postnummer",
+					   "temporary_address.city",
+					   "tillf_ort",
+					   "temporary_address.from",
+					   "tillf_fran",
+					   "temporary_address.until",
+					   "tillf_till",
+					   NULL };
 	static const char *const temp_fields[] = { "tillf_adress", "tillf_postnummer", "tillf_ort",
 						   "tillf_fran", "tillf_till" };
-	static const char *const temp_keys[] = { "address", "postal_code", "city", "from", "until" };
+	static const char *const temp_keys[] = { "address", "postal_code", "city", "from",
+						 "until" };
 	json_t *temp = NULL;
 	const char *phone = web_field(w, "telefon"), *email = web_field(w, "epost");
 	const char *channel = web_field(w, "meddelanden");
@@ -266,8 +293,8 @@ int page_my_contact_post(struct web_ctx *w)
 	char path[64];
 	int status;
 
-	body = json_pack("{s:s, s:s, s:s}", "phone", phone ? phone : "", "email", email ? email : "",
-			 "notice_channel", channel ? channel : "");
+	body = json_pack("{s:s, s:s, s:s}", "phone", phone ? phone : "", "email",
+			 email ? email : "", "notice_channel", channel ? channel : "");
 	if (!body) {
 		web_error(w, "telefon", "Texten kunde inte läsas (ogiltig UTF-8).");
 		return contact_page(w, 400, NULL);

@@ -12,15 +12,19 @@
 /* Links to the same data as files, straight from the API (the session cookie signs them in). */
 static void downloads(struct web_ctx *w, const char *path, const char *query)
 {
-	html_f(&w->h, "<p>Ladda ner: <a href=\"%s?%s&amp;format=csv\">CSV</a> · "
-		      "<a href=\"%s?%s\">JSON</a></p>\n",
+	html_f(&w->h,
+	       "<p>Ladda ner: <a href=\"%s?%s&amp;format=csv\">CSV</a> · "
+	       "<a href=\"%s?%s\">JSON</a></p>\n",
 	       path, query, path, query);
 }
 
 int page_admin_reports(struct web_ctx *w)
 {
-	static const char *const tertials[] = { "1", "T1 (januari–april)", "2", "T2 (maj–augusti)",
-						"3", "T3 (september–december)", "0", "Helår", NULL };
+	static const char *const tertials[] = { "1", "T1 (januari–april)",
+						"2", "T2 (maj–augusti)",
+						"3", "T3 (september–december)",
+						"0", "Helår",
+						NULL };
 	const char *year = web_query(w, "ar"), *tertial = web_query(w, "tertial");
 	const char *map[] = { "year", "ar", "tertial", "tertial", NULL };
 	char y[16], t[16], qs[64], title[64];
@@ -46,8 +50,8 @@ int page_admin_reports(struct web_ctx *w)
 	status = web_api(w, "GET", "/api/reports/key-figures", query, NULL, &out);
 	if (status != 200)
 		web_problem(w, out, map);
-	snprintf(title, sizeof(title), "Uppföljning %s", status == 200 ?
-		 web_s(json_object_get(out, "period"), "label") : "");
+	snprintf(title, sizeof(title), "Uppföljning %s",
+		 status == 200 ? web_s(json_object_get(out, "period"), "label") : "");
 	web_begin(w, title);
 	html_lit(&w->h, "<p>Nyckeltalen i specifikation B avsnitt 6 för ett tertial eller ett år, "
 			"var och ett mot målet som gällde under perioden.</p>\n"
@@ -93,11 +97,13 @@ int page_admin_invoice(struct web_ctx *w)
 		int64_t ore;
 		struct lmn_err err;
 		if (assortment_parse_price(surplus, strlen(surplus), &ore, &err) != LMN_OK) {
-			web_error(w, "overskott", "Ange överskottet i kronor med högst två decimaler.");
+			web_error(w, "overskott",
+				  "Ange överskottet i kronor med högst två decimaler.");
 		} else {
 			snprintf(ore_s, sizeof(ore_s), "%lld", (long long)ore);
 			const char *rq[] = { "year", ryear, "surplus_ore", ore_s, NULL };
-			rstatus = web_api(w, "GET", "/api/reports/surplus-repayment", rq, NULL, &rep);
+			rstatus =
+				web_api(w, "GET", "/api/reports/surplus-repayment", rq, NULL, &rep);
 			if (rstatus != 200)
 				web_problem(w, rep, map);
 		}
@@ -121,25 +127,29 @@ int page_admin_invoice(struct web_ctx *w)
 			"<form method=\"get\" action=\"/admin/fakturaunderlag\">\n");
 	html_f(&w->h, "<input type=\"hidden\" name=\"manad\" value=\"%s\">\n", month);
 	web_input(w, "ar", "År", "number", ryear, true, NULL);
-	web_input(w, "overskott", "Överskott i kronor", "text", surplus, true, "Till exempel 3800000");
+	web_input(w, "overskott", "Överskott i kronor", "text", surplus, true,
+		  "Till exempel 3800000");
 	html_lit(&w->h, "<button type=\"submit\">Fördela</button>\n</form>\n");
 	if (rstatus == 200) {
 		char c[32], r[32];
-		html_f(&w->h, "<table>\n<caption>Återbetalning %lld</caption>\n<thead><tr>"
-			      "<th scope=\"col\">Vårdgivare</th><th scope=\"col\" class=\"num\">Fakturerat</th>"
-			      "<th scope=\"col\" class=\"num\">Återbetalas</th></tr></thead>\n<tbody>\n",
+		html_f(&w->h,
+		       "<table>\n<caption>Återbetalning %lld</caption>\n<thead><tr>"
+		       "<th scope=\"col\">Vårdgivare</th><th scope=\"col\" class=\"num\">Fakturerat</th>"
+		       "<th scope=\"col\" class=\"num\">Återbetalas</th></tr></thead>\n<tbody>\n",
 		       (long long)web_i(rep, "year"));
 		json_array_foreach(json_object_get(rep, "care_providers"), i, p) {
 			web_money(c, web_i(p, "charged_ore"));
 			web_money(r, web_i(p, "repaid_ore"));
-			html_f(&w->h, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td>"
-				      "<td class=\"num\">%s</td></tr>\n",
+			html_f(&w->h,
+			       "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td>"
+			       "<td class=\"num\">%s</td></tr>\n",
 			       web_s(p, "care_provider"), c, r);
 		}
 		web_money(c, web_i(rep, "charged_ore"));
 		web_money(r, web_i(rep, "repaid_ore"));
-		html_f(&w->h, "</tbody>\n<tfoot><tr><th scope=\"row\">Summa</th><td class=\"num\">%s</td>"
-			      "<td class=\"num\"><strong>%s</strong></td></tr></tfoot>\n</table>\n",
+		html_f(&w->h,
+		       "</tbody>\n<tfoot><tr><th scope=\"row\">Summa</th><td class=\"num\">%s</td>"
+		       "<td class=\"num\"><strong>%s</strong></td></tr></tfoot>\n</table>\n",
 		       c, r);
 	}
 	json_decref(out);
@@ -147,10 +157,11 @@ int page_admin_invoice(struct web_ctx *w)
 	return web_end(w, status == 200 && (rstatus == 0 || rstatus == 200) ? 200 : 400);
 }
 
-static const char *const fee_kinds[] = { "delivery", "Leveransavgift",
-					 "acute_delivery", "Avgift för akutleverans",
-					 "order_line", "Avgift per orderrad",
-					 "return", "Returavgift", NULL };
+static const char *const fee_kinds[] = {
+	"delivery",   "Leveransavgift",	     "acute_delivery", "Avgift för akutleverans",
+	"order_line", "Avgift per orderrad", "return",	       "Returavgift",
+	NULL
+};
 
 static const char *fee_kind_sv(const char *kind)
 {
@@ -170,12 +181,15 @@ static void fee_saved(struct web_ctx *w, json_t *fees)
 	if (!kind || !from)
 		return;
 	json_array_foreach(fees, i, f)
-		if (strcmp(web_s(f, "kind"), kind) == 0 && strcmp(web_s(f, "valid_from"), from) == 0) {
+		if (strcmp(web_s(f, "kind"), kind) == 0 &&
+		    strcmp(web_s(f, "valid_from"), from) == 0) {
 			char m[32];
 			web_money(m, web_i(f, "amount_ore"));
-			html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Avgiften är %s: "
-				      "%s %s från %s.</strong></p></div>\n",
-			       web_query(w, "ersatt") ? "ersatt" : "sparad", fee_kind_sv(kind), m, from);
+			html_f(&w->h,
+			       "<div class=\"notice\" role=\"status\"><p><strong>Avgiften är %s: "
+			       "%s %s från %s.</strong></p></div>\n",
+			       web_query(w, "ersatt") ? "ersatt" : "sparad", fee_kind_sv(kind), m,
+			       from);
 		}
 }
 
@@ -188,21 +202,24 @@ static int fees_page(struct web_ctx *w, unsigned status)
 	web_begin(w, "Avgifter");
 	if (st == 200)
 		fee_saved(w, json_object_get(out, "fees"));
-	html_lit(&w->h, "<p>Avgiftstabellerna i specifikation A: varje avgift gäller från sitt datum "
-			"tills nästa av samma slag. Belopp märkta exempelbelopp är påhittade "
-			"(demodata).</p>\n");
+	html_lit(&w->h,
+		 "<p>Avgiftstabellerna i specifikation A: varje avgift gäller från sitt datum "
+		 "tills nästa av samma slag. Belopp märkta exempelbelopp är påhittade "
+		 "(demodata).</p>\n");
 	if (st == 200) {
-		html_lit(&w->h, "<table class=\"responsive\">\n<caption>Avgifter</caption>\n<thead><tr>"
-				"<th scope=\"col\">Avgift</th><th scope=\"col\">Gäller från</th>"
-				"<th scope=\"col\" class=\"num\">Belopp</th><th scope=\"col\">Status</th>"
-				"</tr></thead>\n<tbody>\n");
+		html_lit(&w->h,
+			 "<table class=\"responsive\">\n<caption>Avgifter</caption>\n<thead><tr>"
+			 "<th scope=\"col\">Avgift</th><th scope=\"col\">Gäller från</th>"
+			 "<th scope=\"col\" class=\"num\">Belopp</th><th scope=\"col\">Status</th>"
+			 "</tr></thead>\n<tbody>\n");
 		json_array_foreach(json_object_get(out, "fees"), i, f) {
 			char m[32];
 			web_money(m, web_i(f, "amount_ore"));
-			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Avgift\">%s</th>"
-				      "<td data-label=\"Gäller från\" class=\"date\">%s</td><td class=\"num\" "
-				      "data-label=\"Belopp\">%s<span class=\"remark\">%s</span></td>"
-				      "<td data-label=\"Status\">%s</td></tr>\n",
+			html_f(&w->h,
+			       "<tr><th scope=\"row\" data-label=\"Avgift\">%s</th>"
+			       "<td data-label=\"Gäller från\" class=\"date\">%s</td><td class=\"num\" "
+			       "data-label=\"Belopp\">%s<span class=\"remark\">%s</span></td>"
+			       "<td data-label=\"Status\">%s</td></tr>\n",
 			       web_s(f, "title"), web_s(f, "valid_from"), m,
 			       web_b(f, "example") ? " (exempelbelopp)" : "",
 			       web_b(f, "in_force") ? "gäller i dag" : "");
@@ -237,20 +254,21 @@ static int fee_replace_confirm(struct web_ctx *w, const char *kind, const char *
 	snprintf(question, sizeof(question), "%s från %s är %s. Ersätt med %s?", fee_kind_sv(kind),
 		 from, was, now);
 	web_begin(w, "Ersätta avgiften?");
-	html_f(&w->h, "<p><strong>%s</strong></p>\n<p>Det finns redan en avgift av samma slag från "
-		      "samma dag. Fakturaunderlag för dagar från %s räknas med den avgift du "
-		      "behåller.</p>\n<div class=\"confirm-actions\">\n",
+	html_f(&w->h,
+	       "<p><strong>%s</strong></p>\n<p>Det finns redan en avgift av samma slag från "
+	       "samma dag. Fakturaunderlag för dagar från %s räknas med den avgift du "
+	       "behåller.</p>\n<div class=\"confirm-actions\">\n",
 	       question, from);
 	web_form(w, "/admin/avgifter", false);
-	html_f(&w->h, "<input type=\"hidden\" name=\"slag\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"belopp\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"giltig_fran\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"ersatt\" value=\"1\">\n"
-		      "<button type=\"submit\">Ja, ersätt med %s</button>\n</form>\n",
+	html_f(&w->h,
+	       "<input type=\"hidden\" name=\"slag\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"belopp\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"giltig_fran\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"ersatt\" value=\"1\">\n"
+	       "<button type=\"submit\">Ja, ersätt med %s</button>\n</form>\n",
 	       kind, amount, from, now);
 	snprintf(keep, sizeof(keep), "Nej, behåll %s", was);
-	html_f(&w->h, "<p><a class=\"button\" href=\"/admin/avgifter\">%s</a></p>\n</div>\n",
-	       keep);
+	html_f(&w->h, "<p><a class=\"button\" href=\"/admin/avgifter\">%s</a></p>\n</div>\n", keep);
 	return web_end(w, 200);
 }
 
@@ -258,8 +276,8 @@ int page_admin_fees_post(struct web_ctx *w)
 {
 	const char *kind = web_field(w, "slag"), *amount = web_field(w, "belopp");
 	const char *from = web_field(w, "giltig_fran");
-	const char *map[] = { "kind", "slag", "amount_ore", "belopp", "valid_from", "giltig_fran",
-			      NULL };
+	const char *map[] = { "kind",	    "slag",	   "amount_ore", "belopp",
+			      "valid_from", "giltig_fran", NULL };
 	bool replace = web_field(w, "ersatt") != NULL;
 	struct lmn_err err;
 	json_t *out = NULL;
@@ -268,7 +286,8 @@ int page_admin_fees_post(struct web_ctx *w)
 	int status;
 
 	if (!amount || assortment_parse_price(amount, strlen(amount), &ore, &err) != LMN_OK)
-		web_error(w, "belopp", "Ange beloppet i kronor med högst två decimaler, till exempel 52,00.");
+		web_error(w, "belopp",
+			  "Ange beloppet i kronor med högst två decimaler, till exempel 52,00.");
 	if (w->nerrors)
 		return fees_page(w, 400);
 	status = web_api(w, "POST", "/api/fees", NULL,

@@ -10,10 +10,11 @@
 #include "web/pages.h"
 
 static const char *const outcomes[] = { "reached", "not_reached", "message_left", NULL };
-static const char *const topics[] = { "order", "Beställning", "delivery", "Leverans",
-				      "prescription", "Förskrivning", "product", "Produkt",
-				      "delay_contact", "Försening (kontaktärende)", "other", "Övrigt",
-				      NULL };
+static const char *const topics[] = {
+	"order",	"Beställning", "delivery", "Leverans",	    "prescription",
+	"Förskrivning", "product",     "Produkt",  "delay_contact", "Försening (kontaktärende)",
+	"other",	"Övrigt",      NULL
+};
 
 static bool one_of(const char *s, const char *const *list, size_t step)
 {
@@ -25,7 +26,8 @@ static bool one_of(const char *s, const char *const *list, size_t step)
 
 static void notice(struct web_ctx *w, const char *text)
 {
-	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
+	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
+	       text);
 }
 
 /* ---- The delay-contact queue ---- */
@@ -33,11 +35,12 @@ static void notice(struct web_ctx *w, const char *text)
 /* Cases on a page of the queue. */
 #define QUEUE_PAGE 25
 
-static const char *const sort_options[] = { "today", "Dagens först", "oldest", "Äldst först",
-					    "newest", "Nyast först", "attempts",
-					    "Flest samtal först", NULL };
-static const char *const attempt_options[] = { "", "Alla", "0", "Inga än", "1", "Ett",
-					       "2", "Två", "3", "Tre eller fler", NULL };
+static const char *const sort_options[] = {
+	"today",    "Dagens först",	  "oldest", "Äldst först", "newest", "Nyast först",
+	"attempts", "Flest samtal först", NULL
+};
+static const char *const attempt_options[] = { "",  "Alla", "0", "Inga än",	   "1", "Ett",
+					       "2", "Två",  "3", "Tre eller fler", NULL };
 
 /* The queue's state, from the query (a GET) or the form's hidden fields (a POST). */
 struct queue_state {
@@ -70,7 +73,8 @@ static void queue_state(struct web_ctx *w, struct queue_state *q)
 	q->attempts = state_value(w, "samtal", attempt_options);
 	q->area = area_parse(area, strlen(area)) >= 0 ? area : "";
 	q->provider = strspn(provider, "0123456789") == strlen(provider) && strlen(provider) < 12
-			      ? provider : "";
+			      ? provider
+			      : "";
 	q->page = page ? strtol(page, NULL, 10) : 1;
 	if (q->page < 1 || q->page > 100000)
 		q->page = 1;
@@ -94,24 +98,31 @@ static void queue_query(const struct queue_state *q, long page, char *out, size_
 
 static void queue_hidden(struct web_ctx *w, const struct queue_state *q, long long next)
 {
-	html_f(&w->h, "<input type=\"hidden\" name=\"ordning\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"omrade\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"vardgivare\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"samtal\" value=\"%s\">\n"
-		      "<input type=\"hidden\" name=\"sida\" value=\"%ld\">\n"
-		      "<input type=\"hidden\" name=\"till\" value=\"%lld\">\n",
+	html_f(&w->h,
+	       "<input type=\"hidden\" name=\"ordning\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"omrade\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"vardgivare\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"samtal\" value=\"%s\">\n"
+	       "<input type=\"hidden\" name=\"sida\" value=\"%ld\">\n"
+	       "<input type=\"hidden\" name=\"till\" value=\"%lld\">\n",
 	       q->sort, q->area, q->provider, q->attempts, q->page, next);
 }
 
 static const char *reason_text(const char *reason)
 {
 	static const char *const names[] = {
-		"delivered_late", "levererad, men efter leveransdagen",
-		"backordered", "restnoterad hos leverantören",
-		"not_shipped", "inte skickad än",
-		"not_collected", "inte uthämtad på utlämningsstället",
-		"returned", "returnerad",
-		"in_transit", "skickad men inte levererad",
+		"delivered_late",
+		"levererad, men efter leveransdagen",
+		"backordered",
+		"restnoterad hos leverantören",
+		"not_shipped",
+		"inte skickad än",
+		"not_collected",
+		"inte uthämtad på utlämningsstället",
+		"returned",
+		"returnerad",
+		"in_transit",
+		"skickad men inte levererad",
 		NULL,
 	};
 
@@ -141,11 +152,12 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	snprintf(note, sizeof(note), "anteckning-%lld", id);
 	snprintf(action, sizeof(action), "/kontaktarenden/%lld/samtal", id);
 	html_f(&w->h, "<li class=\"case\" id=\"arende-%lld\">\n<h3>Beställning %lld: ", id, order);
-	html_f(&w->h, "<a href=\"/patienter/%lld\">%s</a></h3>\n<dl class=\"case-facts\">\n", patient,
-	       protected_id ? "Skyddad identitet" : web_s(c, "patient_name"));
+	html_f(&w->h, "<a href=\"/patienter/%lld\">%s</a></h3>\n<dl class=\"case-facts\">\n",
+	       patient, protected_id ? "Skyddad identitet" : web_s(c, "patient_name"));
 	if (protected_id)
-		fact(w, "Telefon", "Visas inte (skyddad identitet). Följ rutinen för skyddad "
-				   "identitet.");
+		fact(w, "Telefon",
+		     "Visas inte (skyddad identitet). Följ rutinen för skyddad "
+		     "identitet.");
 	else if (*web_s(c, "phone")) {
 		/* The link's number as a tel: URI takes it: digits and a leading +. */
 		const char *phone = web_s(c, "phone");
@@ -156,10 +168,9 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
 				tel[n++] = *p;
 		tel[n] = '\0';
-		html_f(&w->h, "<div><dt>Telefon</dt><dd><a href=\"tel:%s\">%s</a></dd></div>\n", tel,
-		       phone);
-	}
-	else
+		html_f(&w->h, "<div><dt>Telefon</dt><dd><a href=\"tel:%s\">%s</a></dd></div>\n",
+		       tel, phone);
+	} else
 		fact(w, "Telefon", "saknas");
 	web_when(words, web_s(c, "received_at"));
 	fact(w, "Beställd", words);
@@ -182,12 +193,14 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 		long long delivered = (long long)web_i(x, "delivered");
 		const char *reason = web_s(x, "reason");
 
-		html_f(&w->h, "<li>%s (%s): %lld av %lld förp. levererade, %s", web_s(x, "article_name"),
-		       web_s(x, "article_number"), delivered, ordered, reason_text(reason));
+		html_f(&w->h, "<li>%s (%s): %lld av %lld förp. levererade, %s",
+		       web_s(x, "article_name"), web_s(x, "article_number"), delivered, ordered,
+		       reason_text(reason));
 		if (strcmp(reason, "delivered_late") == 0 && *web_s(x, "delivered_at")) {
 			web_when(words, web_s(x, "delivered_at"));
 			html_f(&w->h, " (%s)", words);
-		} else if ((strcmp(reason, "in_transit") == 0 || strcmp(reason, "not_collected") == 0) &&
+		} else if ((strcmp(reason, "in_transit") == 0 ||
+			    strcmp(reason, "not_collected") == 0) &&
 			   *web_s(x, "shipped_at")) {
 			web_when(words, web_s(x, "shipped_at"));
 			html_f(&w->h, " (skickad %s)", words);
@@ -223,10 +236,11 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 		const char *sent = web_field(w, name);
 		/* The first radio has the group's id, so the error summary's link reaches it. */
 		if (k == 0)
-			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s\"", name);
+			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s\"",
+			       name);
 		else
-			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s-%s\"", name,
-			       outcomes[k]);
+			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s-%s\"",
+			       name, outcomes[k]);
 		html_f(&w->h, " name=\"%s\" value=\"%s\"", name, outcomes[k]);
 		if (sent && strcmp(sent, outcomes[k]) == 0)
 			html_lit(&w->h, " checked");
@@ -234,10 +248,13 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	}
 	html_lit(&w->h, "</fieldset>\n");
 	char label[96];
-	snprintf(label, sizeof(label), "Anteckning om samtalet, beställning %lld (frivillig)", order);
+	snprintf(label, sizeof(label), "Anteckning om samtalet, beställning %lld (frivillig)",
+		 order);
 	web_input(w, note, label, "text", NULL, false, NULL);
-	html_f(&w->h, "<button type=\"submit\">Registrera samtalet <span class=\"sr\">om beställning "
-		      "%lld</span></button>\n</form>\n</li>\n", order);
+	html_f(&w->h,
+	       "<button type=\"submit\">Registrera samtalet <span class=\"sr\">om beställning "
+	       "%lld</span></button>\n</form>\n</li>\n",
+	       order);
 }
 
 /* The filter form: a GET of the page itself. */
@@ -245,7 +262,7 @@ static void queue_filters(struct web_ctx *w, const struct queue_state *q, json_t
 {
 	const char *areas[2 * (AREA_MAX + 1) + 1];
 	const char **prov;
-	char (*names)[160];
+	char(*names)[160];
 	size_t n = json_array_size(providers), k = 0, i;
 	json_t *x;
 
@@ -290,12 +307,14 @@ static void queue_pager(struct web_ctx *w, const struct queue_state *q, long pag
 	html_lit(&w->h, "<nav class=\"pager\" aria-label=\"Sidor i kön\">\n");
 	if (q->page > 1) {
 		queue_query(q, q->page - 1, query, sizeof(query));
-		html_f(&w->h, "<a href=\"/kontaktarenden?%s\" rel=\"prev\">Föregående sida</a>\n", query);
+		html_f(&w->h, "<a href=\"/kontaktarenden?%s\" rel=\"prev\">Föregående sida</a>\n",
+		       query);
 	}
 	html_f(&w->h, "<span>Sida %ld av %ld</span>\n", q->page, pages);
 	if (q->page < pages) {
 		queue_query(q, q->page + 1, query, sizeof(query));
-		html_f(&w->h, "<a href=\"/kontaktarenden?%s\" rel=\"next\">Nästa sida</a>\n", query);
+		html_f(&w->h, "<a href=\"/kontaktarenden?%s\" rel=\"next\">Nästa sida</a>\n",
+		       query);
 	}
 	html_lit(&w->h, "</nav>\n");
 }
@@ -317,18 +336,28 @@ static int contact_cases_page(struct web_ctx *w, unsigned status)
 	snprintf(limit, sizeof(limit), "%d", QUEUE_PAGE);
 	snprintf(offset, sizeof(offset), "%ld", (q.page - 1) * QUEUE_PAGE);
 	{
-		const char *query_args[] = { "limit", limit, "offset", offset,
-					     "sort", *q.sort ? q.sort : "today",
-					     "area", q.area, "care_provider", *q.provider ? q.provider : "0",
-					     "attempts", *q.attempts ? q.attempts : "-1", NULL };
+		const char *query_args[] = { "limit",
+					     limit,
+					     "offset",
+					     offset,
+					     "sort",
+					     *q.sort ? q.sort : "today",
+					     "area",
+					     q.area,
+					     "care_provider",
+					     *q.provider ? q.provider : "0",
+					     "attempts",
+					     *q.attempts ? q.attempts : "-1",
+					     NULL };
 		st = web_api(w, "GET", "/api/contact-cases", query_args, NULL, &out);
 	}
 	cases = json_object_get(out, "cases");
 	providers = json_object_get(out, "care_providers");
 	web_begin(w, "Förseningar att ringa");
-	html_lit(&w->h, "<p>Beställningar som inte har levererats i sin helhet inom fem arbetsdagar. "
-			"Ring patienten och registrera hur samtalet gick. Ärendet avslutas när du har "
-			"nått patienten.</p>\n");
+	html_lit(&w->h,
+		 "<p>Beställningar som inte har levererats i sin helhet inom fem arbetsdagar. "
+		 "Ring patienten och registrera hur samtalet gick. Ärendet avslutas när du har "
+		 "nått patienten.</p>\n");
 	if (st != 200) {
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
 		json_decref(out);
@@ -421,8 +450,8 @@ int page_contact_case_call(struct web_ctx *w)
 		if (next <= 0)
 			next = (long long)w->id[0];
 		snprintf(back, sizeof(back),
-			 "/kontaktarenden?%s&registrerat=%lld&utfall=%s&till=%lld#arende-%lld", query,
-			 (long long)w->id[0], outcome, next, next);
+			 "/kontaktarenden?%s&registrerat=%lld&utfall=%s&till=%lld#arende-%lld",
+			 query, (long long)w->id[0], outcome, next, next);
 		return web_redirect(w, back);
 	}
 	{
@@ -468,11 +497,12 @@ static void calls_table(struct web_ctx *w, json_t *out)
 	       abandoned == 1 ? "avbrutet" : "avbrutna");
 	if (!json_array_size(calls))
 		return;
-	html_f(&w->h, "<table class=\"responsive\">\n<caption>Samtal %s, i den ordning de ställdes i "
-		      "kö</caption>\n<thead><tr><th scope=\"col\">Ställd i kö</th>"
-		      "<th scope=\"col\">Besvarat</th><th scope=\"col\">Avbrutet</th>"
-		      "<th scope=\"col\" class=\"num\">Väntetid</th><th scope=\"col\">Ämne</th>"
-		      "</tr></thead>\n<tbody>\n",
+	html_f(&w->h,
+	       "<table class=\"responsive\">\n<caption>Samtal %s, i den ordning de ställdes i "
+	       "kö</caption>\n<thead><tr><th scope=\"col\">Ställd i kö</th>"
+	       "<th scope=\"col\">Besvarat</th><th scope=\"col\">Avbrutet</th>"
+	       "<th scope=\"col\" class=\"num\">Väntetid</th><th scope=\"col\">Ämne</th>"
+	       "</tr></thead>\n<tbody>\n",
 	       web_s(out, "date"));
 	json_array_foreach(calls, i, c) {
 		const char *q = web_s(c, "queued_at"), *a = web_s(c, "answered_at");
@@ -490,10 +520,11 @@ static void calls_table(struct web_ctx *w, json_t *out)
 		clock_of(tq, q);
 		clock_of(ta, a);
 		clock_of(tb, b);
-		html_f(&w->h, "<tr><td data-label=\"Ställd i kö\">%s</td>"
-			      "<td data-label=\"Besvarat\">%s</td><td data-label=\"Avbrutet\">%s</td>"
-			      "<td data-label=\"Väntetid\" class=\"num\">%s</td>"
-			      "<td data-label=\"Ämne\">%s</td></tr>\n",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Ställd i kö\">%s</td>"
+		       "<td data-label=\"Besvarat\">%s</td><td data-label=\"Avbrutet\">%s</td>"
+		       "<td data-label=\"Väntetid\" class=\"num\">%s</td>"
+		       "<td data-label=\"Ämne\">%s</td></tr>\n",
 		       tq, ta, tb, waited, name);
 	}
 	html_lit(&w->h, "</tbody>\n</table>\n");
@@ -517,7 +548,8 @@ static int calls_page(struct web_ctx *w, unsigned status)
 	if (!day || !*day)
 		day = today;
 	if (strlen(day) != 10 || date_parse(day, 10, &d) != LMN_OK) {
-		web_error(w, "datum", "Ange dagen som ett datum ÅÅÅÅ-MM-DD, till exempel %s.", today);
+		web_error(w, "datum", "Ange dagen som ett datum ÅÅÅÅ-MM-DD, till exempel %s.",
+			  today);
 		st = 400;
 	} else {
 		const char *q[] = { "date", day, NULL };
@@ -533,7 +565,8 @@ static int calls_page(struct web_ctx *w, unsigned status)
 		notice(w, "Samtalet är loggat.");
 	html_lit(&w->h, "<form method=\"get\" action=\"/samtal\">\n");
 	web_input(w, "datum", "Dag", "date", day, false, NULL);
-	html_lit(&w->h, "<button type=\"submit\" class=\"secondary\">Visa dagen</button>\n</form>\n");
+	html_lit(&w->h,
+		 "<button type=\"submit\" class=\"secondary\">Visa dagen</button>\n</form>\n");
 	if (st == 200)
 		calls_table(w, out);
 	json_decref(out);
@@ -548,8 +581,9 @@ static int calls_page(struct web_ctx *w, unsigned status)
 	web_input(w, "avbrutet", "Avbrutet, den som ringde lade på (datum och tid)",
 		  "datetime-local", NULL, false, NULL);
 	/* A call without an outcome is logged only when it is said to be still queued. */
-	html_f(&w->h, "<label class=\"choice\"><input type=\"checkbox\" id=\"iko\" name=\"iko\" "
-		      "value=\"1\"%s> <span>Står fortfarande i kö</span></label>\n",
+	html_f(&w->h,
+	       "<label class=\"choice\"><input type=\"checkbox\" id=\"iko\" name=\"iko\" "
+	       "value=\"1\"%s> <span>Står fortfarande i kö</span></label>\n",
 	       web_field(w, "iko") && strcmp(web_field(w, "iko"), "1") == 0 ? " checked" : "");
 	web_form_end(w, "Logga samtalet");
 	return web_end(w, status);
@@ -583,9 +617,10 @@ static bool time_field(struct web_ctx *w, const char *name, bool required, const
 
 int page_calls_post(struct web_ctx *w)
 {
-	static const char *const map[] = { "topic", "amne", "queued_at", "koade", "answered_at",
-					   "besvarat", "abandoned_at", "avbrutet", "still_queued", "iko",
-					   NULL };
+	static const char *const map[] = { "topic",	   "amne",	  "queued_at",
+					   "koade",	   "answered_at", "besvarat",
+					   "abandoned_at", "avbrutet",	  "still_queued",
+					   "iko",	   NULL };
 	const char *topic = web_field(w, "amne"), *queued, *answered, *abandoned;
 	json_t *body, *out = NULL;
 	char path[64];
@@ -597,7 +632,8 @@ int page_calls_post(struct web_ctx *w)
 	time_field(w, "besvarat", false, &answered);
 	time_field(w, "avbrutet", false, &abandoned);
 	if (answered && abandoned)
-		web_error(w, "avbrutet", "Ett samtal är antingen besvarat eller avbrutet, inte båda.");
+		web_error(w, "avbrutet",
+			  "Ett samtal är antingen besvarat eller avbrutet, inte båda.");
 	if (w->nerrors)
 		return calls_page(w, 400);
 	body = json_pack("{s:s, s:s}", "topic", topic, "queued_at", queued);

@@ -44,8 +44,8 @@ static void query_value(char *out, size_t size, const char *s)
 	for (; *s && o + 4 <= size; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		    ch == '-') {
+		if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= 'a' && ch <= 'z') || ch == '-') {
 			out[o++] = (char)ch;
 		} else {
 			out[o++] = '%';
@@ -58,7 +58,8 @@ static void query_value(char *out, size_t size, const char *s)
 
 static void notice(struct web_ctx *w, const char *text)
 {
-	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n", text);
+	html_f(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>%s</strong></p></div>\n",
+	       text);
 }
 
 /* Whether the ordering rights in force today (decision 2024-10-24 item 3d) refuse the signed-in
@@ -92,8 +93,9 @@ static void entry_notice(struct web_ctx *w, const struct buf *msg, const char *r
 
 	web_rule_cite(w->app->params, ref, cite);
 	/* A refusal, not a success: styled as a caution (issue 20). */
-	html_f(&w->h, "<div class=\"notice refused\" role=\"alert\"><p>%s</p>"
-		      "<p>Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE ". <small>(%s)</small></p></div>\n",
+	html_f(&w->h,
+	       "<div class=\"notice refused\" role=\"alert\"><p>%s</p>"
+	       "<p>Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE ". <small>(%s)</small></p></div>\n",
 	       msg->data ? msg->data : "", cite);
 }
 
@@ -139,14 +141,17 @@ static json_t *patient_or_message(struct web_ctx *w, int64_t patient_id)
 	json_decref(p);
 	w->nerrors = 0;
 	if (status == 403)
-		web_message(w, 403, "Du har inte behörighet till patienten",
-			    prescriber(w) ? "Du har ingen vårdrelation till den här patientens uppgifter. "
-					    "Ska din enhet börja vårda patienten, sök fram patienten på "
-					    "personnummer och registrera en vårdrelation."
-					  : "Du har ingen vårdrelation eller behörighet till den här "
-					    "patientens uppgifter.");
+		web_message(
+			w, 403, "Du har inte behörighet till patienten",
+			prescriber(w)
+				? "Du har ingen vårdrelation till den här patientens uppgifter. "
+				  "Ska din enhet börja vårda patienten, sök fram patienten på "
+				  "personnummer och registrera en vårdrelation."
+				: "Du har ingen vårdrelation eller behörighet till den här "
+				  "patientens uppgifter.");
 	else
-		web_message(w, 404, "Patienten finns inte", "Det finns ingen patient med det numret.");
+		web_message(w, 404, "Patienten finns inte",
+			    "Det finns ingen patient med det numret.");
 	return NULL;
 }
 
@@ -162,10 +167,11 @@ static void relationship_form(struct web_ctx *w, int64_t patient_id)
 				"uppgifter.</p>\n");
 		return;
 	}
-	html_lit(&w->h, "<h2>Registrera vårdrelation</h2>\n<p>Ska din enhet börja vårda patienten? "
-			"Registrera en vårdrelation med skälet. Den öppnar patientens uppgifter för "
-			"enheten en begränsad tid, och patienten ser den och skälet i sin logg över "
-			"vem som har läst uppgifterna.</p>\n");
+	html_lit(&w->h,
+		 "<h2>Registrera vårdrelation</h2>\n<p>Ska din enhet börja vårda patienten? "
+		 "Registrera en vårdrelation med skälet. Den öppnar patientens uppgifter för "
+		 "enheten en begränsad tid, och patienten ser den och skälet i sin logg över "
+		 "vem som har läst uppgifterna.</p>\n");
 	snprintf(action, sizeof(action), "/patienter/%lld/vardrelation", (long long)patient_id);
 	web_form(w, action, false);
 	web_input(w, "skal", "Skäl", "text", NULL, true, "Högst 300 tecken.");
@@ -195,8 +201,8 @@ int page_care_relationship_post(struct web_ctx *w)
 		relationship_form(w, w->id[0]);
 		return web_end(w, 400);
 	}
-	status = web_message(w, status == 403 ? 403 : (unsigned)status, "Vårdrelationen registrerades inte",
-			     web_s(out, "detail"));
+	status = web_message(w, status == 403 ? 403 : (unsigned)status,
+			     "Vårdrelationen registrerades inte", web_s(out, "detail"));
 	json_decref(out);
 	return status;
 }
@@ -214,13 +220,15 @@ int page_patients(struct web_ctx *w)
 	if (!by_number && by_name && (strlen(name) < 2 || strlen(name) > 60)) {
 		web_error(w, "namn", "Skriv minst två och högst 60 tecken av namnet.");
 	} else if (by_number || by_name) {
-		const char *q[] = { by_number ? "id_number" : "q", by_number ? number : name, NULL };
+		const char *q[] = { by_number ? "id_number" : "q", by_number ? number : name,
+				    NULL };
 		int st = web_api(w, "GET", "/api/patients", q, NULL, &out);
 		if (st != 200) {
 			web_problem(w, out, map);
 			json_decref(out);
 			out = NULL;
-			if (st == 429) /* the search limit: the page says so, with the API's status */
+			if (st ==
+			    429) /* the search limit: the page says so, with the API's status */
 				status = 429;
 		}
 	}
@@ -229,14 +237,18 @@ int page_patients(struct web_ctx *w)
 	web_begin(w, "Patienter");
 	if (municipal(w)) {
 		const char *m = web_s(json_object_get(w->me, "user"), "municipality");
-		html_f(&w->h, "<p>Du ser invånarna i din kommun (%s). Kommunen beställer åt personer i "
-			      "kommunalt boende.</p>\n", *m ? m : "din kommun");
+		html_f(&w->h,
+		       "<p>Du ser invånarna i din kommun (%s). Kommunen beställer åt personer i "
+		       "kommunalt boende.</p>\n",
+		       *m ? m : "din kommun");
 	} else if (role_is(w, "prescriber")) {
-		html_lit(&w->h, "<p>Sök på personnummer, eller på namn bland patienter som din enhet "
-				"har förskrivit till.</p>\n");
+		html_lit(&w->h,
+			 "<p>Sök på personnummer, eller på namn bland patienter som din enhet "
+			 "har förskrivit till.</p>\n");
 	} else {
-		html_lit(&w->h, "<p>Sök på personnummer eller namn. Patienter med skyddad identitet "
-				"hittas bara med personnumret.</p>\n");
+		html_lit(&w->h,
+			 "<p>Sök på personnummer eller namn. Patienter med skyddad identitet "
+			 "hittas bara med personnumret.</p>\n");
 	}
 	html_lit(&w->h, "<form method=\"get\" action=\"/patienter\" role=\"search\">\n");
 	web_input(w, "personnummer", "Personnummer", "text", NULL, false,
@@ -257,18 +269,21 @@ int page_patients(struct web_ctx *w)
 				char q[64];
 
 				query_value(q, sizeof(q), number);
-				html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/ny?"
-					      "personnummer=%s\">Registrera ny patient</a></p>\n",
+				html_f(&w->h,
+				       "<p><a class=\"button\" href=\"/patienter/ny?"
+				       "personnummer=%s\">Registrera ny patient</a></p>\n",
 				       q);
 			}
 		} else {
-			html_f(&w->h, "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
-				      "<thead><tr><th scope=\"col\">Namn</th>"
-				      "<th scope=\"col\">Personnummer</th><th scope=\"col\">Kommun</th>"
-				      "<th scope=\"col\">Boende</th><th scope=\"col\">Att tänka på</th>"
-				      "</tr></thead>\n<tbody>\n",
+			html_f(&w->h,
+			       "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
+			       "<thead><tr><th scope=\"col\">Namn</th>"
+			       "<th scope=\"col\">Personnummer</th><th scope=\"col\">Kommun</th>"
+			       "<th scope=\"col\">Boende</th><th scope=\"col\">Att tänka på</th>"
+			       "</tr></thead>\n<tbody>\n",
 			       json_array_size(list),
-			       json_array_size(list) == 1 ? "patient hittades" : "patienter hittades");
+			       json_array_size(list) == 1 ? "patient hittades"
+							  : "patienter hittades");
 			json_array_foreach(list, i, p) {
 				char num[24];
 
@@ -276,25 +291,27 @@ int page_patients(struct web_ctx *w)
 				 * year of birth only (and a prescriber may record a relationship). */
 				if (!web_b(p, "related") && json_object_get(p, "birth_year")) {
 					brief = web_i(p, "id");
-					html_f(&w->h, "<tr><td data-label=\"Namn\">%s %s</td>"
-						      "<td data-label=\"Personnummer\">född %lld</td>"
-						      "<td data-label=\"Kommun\">–</td>"
-						      "<td data-label=\"Boende\">–</td>"
-						      "<td data-label=\"Att tänka på\">utanför din vårdrelation"
-						      "</td></tr>\n",
+					html_f(&w->h,
+					       "<tr><td data-label=\"Namn\">%s %s</td>"
+					       "<td data-label=\"Personnummer\">född %lld</td>"
+					       "<td data-label=\"Kommun\">–</td>"
+					       "<td data-label=\"Boende\">–</td>"
+					       "<td data-label=\"Att tänka på\">utanför din vårdrelation"
+					       "</td></tr>\n",
 					       web_s(p, "given_name"), web_s(p, "family_name"),
 					       (long long)web_i(p, "birth_year"));
 					continue;
 				}
 				id_number_text(num, web_s(p, "id_number"));
-				html_f(&w->h, "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s "
-					      "%s</a></td><td data-label=\"Personnummer\">%s</td>"
-					      "<td data-label=\"Kommun\">%s</td><td data-label=\"Boende\">%s"
-					      "</td><td data-label=\"Att tänka på\">%s</td></tr>\n",
+				html_f(&w->h,
+				       "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s "
+				       "%s</a></td><td data-label=\"Personnummer\">%s</td>"
+				       "<td data-label=\"Kommun\">%s</td><td data-label=\"Boende\">%s"
+				       "</td><td data-label=\"Att tänka på\">%s</td></tr>\n",
 				       (long long)web_i(p, "id"), web_s(p, "given_name"),
 				       web_s(p, "family_name"), num, web_s(p, "municipality"),
 				       web_b(p, "municipal_housing") ? "kommunalt boende"
-								      : "ordinärt boende",
+								     : "ordinärt boende",
 				       web_b(p, "protected_identity") ? "skyddad identitet" : "");
 			}
 			html_lit(&w->h, "</tbody>\n</table>\n");
@@ -342,25 +359,29 @@ static void renew_table(struct web_ctx *w, int64_t patient_id)
 			continue;
 		seen[nseen++] = article;
 		if (!rows++)
-			html_lit(&w->h, "<table class=\"responsive\">\n<caption>Den senaste förskrivningen "
-					"av varje artikel</caption>\n<thead><tr>"
-					"<th scope=\"col\">Artikel</th><th scope=\"col\">Per uttag</th>"
-					"<th scope=\"col\">Uttag</th><th scope=\"col\">Period</th>"
-					"<th scope=\"col\">Giltig till</th><th scope=\"col\">Status</th>"
-					"<th scope=\"col\">Förnya</th></tr></thead>\n<tbody>\n");
-		html_f(&w->h, "<tr><td data-label=\"Artikel\">%s (%s)</td>"
-			      "<td data-label=\"Per uttag\">%lld förp.</td>"
-			      "<td data-label=\"Uttag\">%lld</td><td data-label=\"Period\">%lld dagar</td>"
-			      "<td data-label=\"Giltig till\">%s</td><td data-label=\"Status\">%s</td>"
-			      "<td data-label=\"Förnya\"><a class=\"button secondary\" "
-			      "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
-			      "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s</span>"
-			      "</a></td></tr>\n",
+			html_lit(
+				&w->h,
+				"<table class=\"responsive\">\n<caption>Den senaste förskrivningen "
+				"av varje artikel</caption>\n<thead><tr>"
+				"<th scope=\"col\">Artikel</th><th scope=\"col\">Per uttag</th>"
+				"<th scope=\"col\">Uttag</th><th scope=\"col\">Period</th>"
+				"<th scope=\"col\">Giltig till</th><th scope=\"col\">Status</th>"
+				"<th scope=\"col\">Förnya</th></tr></thead>\n<tbody>\n");
+		html_f(&w->h,
+		       "<tr><td data-label=\"Artikel\">%s (%s)</td>"
+		       "<td data-label=\"Per uttag\">%lld förp.</td>"
+		       "<td data-label=\"Uttag\">%lld</td><td data-label=\"Period\">%lld dagar</td>"
+		       "<td data-label=\"Giltig till\">%s</td><td data-label=\"Status\">%s</td>"
+		       "<td data-label=\"Förnya\"><a class=\"button secondary\" "
+		       "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
+		       "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s</span>"
+		       "</a></td></tr>\n",
 		       web_s(a, "name"), web_s(a, "article_number"),
 		       (long long)web_i(it, "quantity_per_withdrawal"),
-		       (long long)web_i(it, "withdrawals_allowed"), (long long)web_i(it, "period_days"),
-		       web_s(it, "last_valid"), web_sv(web_s(it, "status")), (long long)patient_id,
-		       (long long)article, (long long)web_i(it, "withdrawals_allowed"),
+		       (long long)web_i(it, "withdrawals_allowed"),
+		       (long long)web_i(it, "period_days"), web_s(it, "last_valid"),
+		       web_sv(web_s(it, "status")), (long long)patient_id, (long long)article,
+		       (long long)web_i(it, "withdrawals_allowed"),
 		       (long long)web_i(it, "quantity_per_withdrawal"),
 		       (long long)web_i(it, "period_days"), (long long)web_i(it, "id"),
 		       web_s(a, "name"));
@@ -393,8 +414,9 @@ static int patient_page(struct web_ctx *w, int64_t patient_id, unsigned status)
 		notice(w, "Förskrivningsraden är makulerad. Den kan inte längre beställas.");
 	html_f(&w->h, "<dl class=\"facts\">\n<dt>Personnummer</dt><dd>%s</dd>\n", num);
 	if (web_b(p, "protected_identity") && !json_object_get(p, "address"))
-		html_lit(&w->h, "<dt>Adress och telefon</dt><dd><strong>Skyddad identitet:</strong> "
-				"visas inte. Leveransen går till adressen som distributören har.</dd>\n");
+		html_lit(&w->h,
+			 "<dt>Adress och telefon</dt><dd><strong>Skyddad identitet:</strong> "
+			 "visas inte. Leveransen går till adressen som distributören har.</dd>\n");
 	else
 		html_f(&w->h, "<dt>Adress</dt><dd>%s, %s %s</dd>\n<dt>Telefon</dt><dd>%s</dd>\n",
 		       web_s(p, "address"), web_s(p, "postal_code"), web_s(p, "city"),
@@ -408,17 +430,20 @@ static int patient_page(struct web_ctx *w, int64_t patient_id, unsigned status)
 
 	html_lit(&w->h, "<h2>Vad vill du göra?</h2>\n");
 	if (prescriber(w))
-		html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/%lld/forskriv\">Förskriv</a></p>\n",
+		html_f(&w->h,
+		       "<p><a class=\"button\" href=\"/patienter/%lld/forskriv\">Förskriv</a></p>\n",
 		       (long long)patient_id);
 	if (entry_allowed(w))
-		html_f(&w->h, "<p><a class=\"button\" href=\"/patienter/%lld/bestall\">%s</a></p>\n",
+		html_f(&w->h,
+		       "<p><a class=\"button\" href=\"/patienter/%lld/bestall\">%s</a></p>\n",
 		       (long long)patient_id,
-		       role_is(w, "prescriber")          ? "Beställ akut leverans"
+		       role_is(w, "prescriber")		? "Beställ akut leverans"
 		       : role_is(w, "customer_service") ? "Beställ åt patienten"
-							 : "Beställ");
+							: "Beställ");
 	if (municipal(w) && !web_b(p, "municipal_housing"))
-		html_lit(&w->h, "<p>Patienten bor inte i kommunalt boende. Kommunen kan bara beställa "
-				"åt personer i kommunalt boende.</p>\n");
+		html_lit(&w->h,
+			 "<p>Patienten bor inte i kommunalt boende. Kommunen kan bara beställa "
+			 "åt personer i kommunalt boende.</p>\n");
 
 	html_lit(&w->h, "<h2>Förskrivningar</h2>\n");
 	/* Only a prescriber may cancel; the cards show the cancel button with staff = true. */
@@ -452,7 +477,8 @@ static int max_validity_months(struct web_ctx *w)
 	if (web_api(w, "GET", "/api/rules", NULL, NULL, &out) == 200)
 		json_array_foreach(json_object_get(out, "sections"), i, s)
 			json_array_foreach(json_object_get(s, "parameters"), j, p)
-				if (strcmp(web_s(p, "key"), "prescription_max_validity_months") == 0) {
+				if (strcmp(web_s(p, "key"), "prescription_max_validity_months") ==
+				    0) {
 					long v = strtol(web_s(p, "value"), NULL, 10);
 					if (v > 0 && v < 1000)
 						months = (int)v;
@@ -537,13 +563,15 @@ static int prescribe_page(struct web_ctx *w, unsigned status)
 	html_f(&w->h, "<p>Patient: <a href=\"/patienter/%lld\">%s %s</a>, %s.</p>\n",
 	       (long long)w->id[0], web_s(p, "given_name"), web_s(p, "family_name"), num);
 	if (web_field(w, "fornyar"))
-		html_lit(&w->h, "<p>Du förnyar en förskrivning: artikel och mängd är ifyllda som förut. "
-				"Välj en ny sista giltighetsdag.</p>\n");
+		html_lit(&w->h,
+			 "<p>Du förnyar en förskrivning: artikel och mängd är ifyllda som förut. "
+			 "Välj en ny sista giltighetsdag.</p>\n");
 
 	/* A search that narrows the list of articles; the other fields are carried along. */
 	snprintf(path, sizeof(path), "/patienter/%lld/forskriv", (long long)w->id[0]);
 	html_f(&w->h, "<form method=\"get\" action=\"%s\" role=\"search\">\n", path);
-	web_input(w, "sok", "Sök i sortimentet på namn", "search", search ? search : "", false, NULL);
+	web_input(w, "sok", "Sök i sortimentet på namn", "search", search ? search : "", false,
+		  NULL);
 	carry(w, "artikel");
 	carry(w, "uttag");
 	carry(w, "antal");
@@ -563,8 +591,10 @@ static int prescribe_page(struct web_ctx *w, unsigned status)
 	web_input(w, "period", "Period per uttag (dagar)", "number",
 		  web_field(w, "period") ? NULL : "90", true,
 		  "Hur länge ett uttag ska räcka, till exempel 30, 60 eller 90 dagar.");
-	snprintf(hint, sizeof(hint), "En förskrivning gäller högst %d månader: till och med %s om "
-		 "den skrivs i dag.", months, *last ? last : "–");
+	snprintf(hint, sizeof(hint),
+		 "En förskrivning gäller högst %d månader: till och med %s om "
+		 "den skrivs i dag.",
+		 months, *last ? last : "–");
 	web_input(w, "sista", "Sista giltighetsdag", "date", web_field(w, "sista") ? NULL : last,
 		  true, hint);
 	carry(w, "fornyar");
@@ -596,10 +626,19 @@ static bool int_field(struct web_ctx *w, const char *name, const char *what, lon
 
 int page_prescribe_post(struct web_ctx *w)
 {
-	static const char *const map[] = { "article_id", "artikel", "items", "artikel",
-					   "withdrawals_allowed", "uttag",
-					   "quantity_per_withdrawal", "antal", "period_days", "period",
-					   "last_valid", "sista", NULL };
+	static const char *const map[] = { "article_id",
+					   "artikel",
+					   "items",
+					   "artikel",
+					   "withdrawals_allowed",
+					   "uttag",
+					   "quantity_per_withdrawal",
+					   "antal",
+					   "period_days",
+					   "period",
+					   "last_valid",
+					   "sista",
+					   NULL };
 	const char *last = web_field(w, "sista");
 	long long article = 0, allowed = 0, qty = 0, period = 0;
 	lmn_day last_day;
@@ -690,7 +729,8 @@ static int staff_order_page(struct web_ctx *w, unsigned status)
 	buf_init(&msg, 4096);
 	refused = entry_refused(w, &msg, ref);
 	if (refused)
-		w->nerrors = 0; /* no form, so no fields for errors to point to: the notice says why */
+		w->nerrors =
+			0; /* no form, so no fields for errors to point to: the notice says why */
 	id_number_text(num, web_s(p, "id_number"));
 	web_begin(w, role_is(w, "prescriber") ? "Beställ akut leverans" : "Beställ åt patienten");
 	html_f(&w->h, "<p>Patient: <a href=\"/patienter/%lld\">%s %s</a>, %s.</p>\n",
@@ -701,13 +741,15 @@ static int staff_order_page(struct web_ctx *w, unsigned status)
 		html_lit(&w->h, "<p>Akut leverans kommer arbetsdagen efter beställningen, för "
 				"artiklar i akutsortimentet.</p>\n");
 	else if (municipal(w))
-		html_f(&w->h, "<p>Kommunen beställer åt personer i kommunalt boende. Leveransen "
-			      "kommer senast %d arbetsdagar efter beställningen.</p>\n",
+		html_f(&w->h,
+		       "<p>Kommunen beställer åt personer i kommunalt boende. Leveransen "
+		       "kommer senast %d arbetsdagar efter beställningen.</p>\n",
 		       lead_time_today(w));
 	else
-		html_lit(&w->h, "<p>Ange vem som begär beställningen och varför kundtjänst lägger "
-				"den. Reglerna avgör vilken typ av leverans som får beställas och av "
-				"vem.</p>\n");
+		html_lit(&w->h,
+			 "<p>Ange vem som begär beställningen och varför kundtjänst lägger "
+			 "den. Reglerna avgör vilken typ av leverans som får beställas och av "
+			 "vem.</p>\n");
 	buf_release(&msg);
 	if (!refused) {
 		snprintf(path, sizeof(path), "/patienter/%lld/bestall", (long long)w->id[0]);

@@ -28,24 +28,26 @@ void start_expiring(struct web_ctx *w)
 		json_decref(out);
 		return;
 	}
-	html_f(&w->h, "<table class=\"responsive worklist\">\n<caption>Enhetens förskrivningar som "
-		      "upphör till och med %s, den som upphör först överst</caption>\n<thead><tr>"
-		      "<th scope=\"col\">Patient</th><th scope=\"col\">Artikel</th>"
-		      "<th scope=\"col\">Sista giltighetsdag</th><th scope=\"col\">Uttag kvar</th>"
-		      "<th scope=\"col\">Förnya</th></tr></thead>\n<tbody>\n",
+	html_f(&w->h,
+	       "<table class=\"responsive worklist\">\n<caption>Enhetens förskrivningar som "
+	       "upphör till och med %s, den som upphör först överst</caption>\n<thead><tr>"
+	       "<th scope=\"col\">Patient</th><th scope=\"col\">Artikel</th>"
+	       "<th scope=\"col\">Sista giltighetsdag</th><th scope=\"col\">Uttag kvar</th>"
+	       "<th scope=\"col\">Förnya</th></tr></thead>\n<tbody>\n",
 	       web_s(out, "until"));
 	json_array_foreach(json_object_get(out, "items"), i, it) {
 		json_t *p = json_object_get(it, "patient"), *a = json_object_get(it, "article");
 		long long pid = (long long)web_i(p, "id");
 
-		html_f(&w->h, "<tr><td data-label=\"Patient\"><a href=\"/patienter/%lld\">%s %s</a></td>"
-			      "<td data-label=\"Artikel\">%s (%s)</td>"
-			      "<td data-label=\"Sista giltighetsdag\">%s</td>"
-			      "<td data-label=\"Uttag kvar\">%lld av %lld</td>"
-			      "<td data-label=\"Förnya\"><a class=\"button secondary\" "
-			      "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
-			      "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s för %s "
-			      "%s</span></a></td></tr>\n",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Patient\"><a href=\"/patienter/%lld\">%s %s</a></td>"
+		       "<td data-label=\"Artikel\">%s (%s)</td>"
+		       "<td data-label=\"Sista giltighetsdag\">%s</td>"
+		       "<td data-label=\"Uttag kvar\">%lld av %lld</td>"
+		       "<td data-label=\"Förnya\"><a class=\"button secondary\" "
+		       "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
+		       "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s för %s "
+		       "%s</span></a></td></tr>\n",
 		       pid, web_s(p, "given_name"), web_s(p, "family_name"), web_s(a, "name"),
 		       web_s(a, "article_number"), web_s(it, "last_valid"),
 		       (long long)web_i(it, "withdrawals_remaining"),
@@ -102,7 +104,8 @@ static void form_key(struct web_ctx *w)
 static bool ticked(struct web_ctx *w, const char *name, int64_t id)
 {
 	for (size_t i = 0; i < w->nfields; i++)
-		if (strcmp(w->fields[i].name, name) == 0 && strtoll(w->fields[i].value, NULL, 10) == id)
+		if (strcmp(w->fields[i].name, name) == 0 &&
+		    strtoll(w->fields[i].value, NULL, 10) == id)
 			return true;
 	return false;
 }
@@ -121,7 +124,8 @@ void start_residents(struct web_ctx *w, bool may_order)
 		return;
 	}
 	if (!json_array_size(json_object_get(out, "residents"))) {
-		html_lit(&w->h, "<p>Kommunen har inga invånare i kommunalt boende i systemet.</p>\n");
+		html_lit(&w->h,
+			 "<p>Kommunen har inga invånare i kommunalt boende i systemet.</p>\n");
 		json_decref(out);
 		return;
 	}
@@ -130,24 +134,28 @@ void start_residents(struct web_ctx *w, bool may_order)
 	may_order = may_order && now > 0;
 	if (may_order) {
 		web_form(w, "/boende/bestall", false);
-		html_lit(&w->h, "<p id=\"boende-hjalp\">Markera de invånare du vill beställa åt och "
-				"skicka en gång: var och en får en egen beställning av det som kan "
-				"beställas nu, med hemleverans till sin adress på boendet.</p>\n");
+		html_lit(&w->h,
+			 "<p id=\"boende-hjalp\">Markera de invånare du vill beställa åt och "
+			 "skicka en gång: var och en får en egen beställning av det som kan "
+			 "beställas nu, med hemleverans till sin adress på boendet.</p>\n");
 		web_field_error(w, "invanare");
 	}
-	html_f(&w->h, "<table class=\"responsive worklist\" id=\"invanare\" tabindex=\"-1\">\n"
-		      "<caption>%zu invånare i kommunalt "
-		      "boende i %s, %zu med något att beställa i dag</caption>\n<thead><tr>"
-		      "<th scope=\"col\">Namn</th><th scope=\"col\">Kan beställas nu</th>"
-		      "<th scope=\"col\">Senare</th><th scope=\"col\">Beställ</th></tr></thead>\n"
-		      "<tbody>\n",
+	html_f(&w->h,
+	       "<table class=\"responsive worklist\" id=\"invanare\" tabindex=\"-1\">\n"
+	       "<caption>%zu invånare i kommunalt "
+	       "boende i %s, %zu med något att beställa i dag</caption>\n<thead><tr>"
+	       "<th scope=\"col\">Namn</th><th scope=\"col\">Kan beställas nu</th>"
+	       "<th scope=\"col\">Senare</th><th scope=\"col\">Beställ</th></tr></thead>\n"
+	       "<tbody>\n",
 	       json_array_size(json_object_get(out, "residents")), web_s(out, "municipality"), now);
 	json_array_foreach(json_object_get(out, "residents"), i, r) {
-		json_t *orderable = json_object_get(r, "orderable"), *later = json_object_get(r, "later");
+		json_t *orderable = json_object_get(r, "orderable"),
+		       *later = json_object_get(r, "later");
 		long long pid = (long long)web_i(r, "id");
 
-		html_f(&w->h, "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s %s</a></td>"
-			      "<td data-label=\"Kan beställas nu\">",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s %s</a></td>"
+		       "<td data-label=\"Kan beställas nu\">",
 		       pid, web_s(r, "given_name"), web_s(r, "family_name"));
 		if (json_array_size(orderable))
 			items_text(w, orderable, false);
@@ -160,11 +168,12 @@ void start_residents(struct web_ctx *w, bool may_order)
 			html_lit(&w->h, "–");
 		html_lit(&w->h, "</td><td data-label=\"Beställ\">");
 		if (may_order && json_array_size(orderable))
-			html_f(&w->h, "<input type=\"checkbox\" name=\"invanare\" value=\"%lld\" "
-				      "id=\"invanare-%lld\"%s> <label for=\"invanare-%lld\">Beställ "
-				      "<span class=\"sr\">åt %s %s</span></label> <a "
-				      "href=\"/patienter/%lld/bestall\">Välj själv <span class=\"sr\">"
-				      "vad som beställs åt %s %s</span></a>",
+			html_f(&w->h,
+			       "<input type=\"checkbox\" name=\"invanare\" value=\"%lld\" "
+			       "id=\"invanare-%lld\"%s> <label for=\"invanare-%lld\">Beställ "
+			       "<span class=\"sr\">åt %s %s</span></label> <a "
+			       "href=\"/patienter/%lld/bestall\">Välj själv <span class=\"sr\">"
+			       "vad som beställs åt %s %s</span></a>",
 			       pid, pid, ticked(w, "invanare", pid) ? " checked" : "", pid,
 			       web_s(r, "given_name"), web_s(r, "family_name"), pid,
 			       web_s(r, "given_name"), web_s(r, "family_name"));
@@ -191,9 +200,10 @@ static void order_for_resident(struct web_ctx *w, json_t *r, const char *key)
 	int status;
 
 	json_array_foreach(json_object_get(r, "orderable"), i, it)
-		json_array_append_new(lines, json_pack("{s:I, s:I}", "prescription_item_id",
-						       (json_int_t)web_i(it, "id"), "quantity",
-						       (json_int_t)web_i(it, "quantity_per_withdrawal")));
+		json_array_append_new(lines,
+				      json_pack("{s:I, s:I}", "prescription_item_id",
+						(json_int_t)web_i(it, "id"), "quantity",
+						(json_int_t)web_i(it, "quantity_per_withdrawal")));
 	delivery = json_pack("{s:s}", "method", "home");
 	if (web_field(w, "portkod") && *web_field(w, "portkod"))
 		json_object_set_new(delivery, "door_code", json_string(web_field(w, "portkod")));
@@ -203,20 +213,23 @@ static void order_for_resident(struct web_ctx *w, json_t *r, const char *key)
 	status = web_api(w, "POST", path, NULL,
 			 json_pack("{s:o, s:o}", "lines", lines, "delivery", delivery), &out);
 	w->idempotency_key = NULL;
-	html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Invånare\">%s %s</th>"
-		      "<td data-label=\"Beställt\">",
+	html_f(&w->h,
+	       "<tr><th scope=\"row\" data-label=\"Invånare\">%s %s</th>"
+	       "<td data-label=\"Beställt\">",
 	       web_s(r, "given_name"), web_s(r, "family_name"));
 	items_text(w, json_object_get(r, "orderable"), false);
 	if (status == 200 || status == 201) {
 		char due[48];
 
 		day_in_words(web_s(out, "due"), web_s(out, "received_at"), due);
-		html_f(&w->h, "</td><td data-label=\"Resultat\"><a href=\"/bestallningar/%lld\">"
-			      "Beställning %lld</a> är mottagen, levereras senast %s.</td></tr>\n",
+		html_f(&w->h,
+		       "</td><td data-label=\"Resultat\"><a href=\"/bestallningar/%lld\">"
+		       "Beställning %lld</a> är mottagen, levereras senast %s.</td></tr>\n",
 		       (long long)web_i(out, "id"), (long long)web_i(out, "id"), due);
 	} else {
-		html_f(&w->h, "</td><td data-label=\"Resultat\"><strong>Inte beställt:</strong> %s"
-			      "</td></tr>\n",
+		html_f(&w->h,
+		       "</td><td data-label=\"Resultat\"><strong>Inte beställt:</strong> %s"
+		       "</td></tr>\n",
 		       *web_s(out, "detail") ? web_s(out, "detail")
 					     : "beställningen kunde inte tas emot just nu.");
 	}
@@ -244,24 +257,27 @@ int page_residents_order_post(struct web_ctx *w)
 	status = web_api(w, "GET", "/api/municipal-housing/residents", NULL, NULL, &out);
 	if (status != 200) {
 		json_decref(out);
-		return web_message(w, status >= 400 ? (unsigned)status : 500,
-				   "Beställningarna kunde inte läggas",
-				   "Listan över invånarna kunde inte läsas just nu. Inget är beställt.");
+		return web_message(
+			w, status >= 400 ? (unsigned)status : 500,
+			"Beställningarna kunde inte läggas",
+			"Listan över invånarna kunde inte läsas just nu. Inget är beställt.");
 	}
 	web_begin(w, "Beställningar åt invånare i kommunalt boende");
-	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Vad som beställdes åt var och en"
-			"</caption>\n<thead><tr><th scope=\"col\">Invånare</th>"
-			"<th scope=\"col\">Beställt</th><th scope=\"col\">Resultat</th></tr></thead>\n"
-			"<tbody>\n");
+	html_lit(&w->h,
+		 "<table class=\"responsive\">\n<caption>Vad som beställdes åt var och en"
+		 "</caption>\n<thead><tr><th scope=\"col\">Invånare</th>"
+		 "<th scope=\"col\">Beställt</th><th scope=\"col\">Resultat</th></tr></thead>\n"
+		 "<tbody>\n");
 	json_array_foreach(json_object_get(out, "residents"), i, r) {
 		if (!ticked(w, "invanare", web_i(r, "id")))
 			continue;
 		if (json_array_size(json_object_get(r, "orderable")))
 			order_for_resident(w, r, key);
 		else
-			html_f(&w->h, "<tr><th scope=\"row\" data-label=\"Invånare\">%s %s</th>"
-				      "<td data-label=\"Beställt\">–</td><td data-label=\"Resultat\">"
-				      "Inget kan beställas i dag.</td></tr>\n",
+			html_f(&w->h,
+			       "<tr><th scope=\"row\" data-label=\"Invånare\">%s %s</th>"
+			       "<td data-label=\"Beställt\">–</td><td data-label=\"Resultat\">"
+			       "Inget kan beställas i dag.</td></tr>\n",
 			       web_s(r, "given_name"), web_s(r, "family_name"));
 	}
 	html_lit(&w->h, "</tbody>\n</table>\n<p><a href=\"/patienter\">Tillbaka till listan"
@@ -282,10 +298,12 @@ static void municipality_select(struct web_ctx *w)
 
 	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"kommun\">Kommun</label>\n",
 	       e ? " invalid" : "");
-	html_lit(&w->h, "<p class=\"hint\" id=\"kommun-hint\">Kommunen där patienten bor. Den avgör "
-			"vem som bär kostnaden.</p>\n");
+	html_lit(&w->h,
+		 "<p class=\"hint\" id=\"kommun-hint\">Kommunen där patienten bor. Den avgör "
+		 "vem som bär kostnaden.</p>\n");
 	web_field_error(w, "kommun");
-	html_lit(&w->h, "<select id=\"kommun\" name=\"kommun\" required aria-describedby=\"kommun-hint");
+	html_lit(&w->h,
+		 "<select id=\"kommun\" name=\"kommun\" required aria-describedby=\"kommun-hint");
 	if (e)
 		html_lit(&w->h, " kommun-fel\" aria-invalid=\"true");
 	html_lit(&w->h, "\">\n<option value=\"\">Välj kommun</option>\n");
@@ -307,12 +325,14 @@ static void municipality_select(struct web_ctx *w)
 
 static int register_page(struct web_ctx *w, unsigned status)
 {
-	static const char *const housing[] = { "0", "Ordinärt boende", "1", "Kommunalt boende", NULL };
+	static const char *const housing[] = { "0", "Ordinärt boende", "1", "Kommunalt boende",
+					       NULL };
 
 	web_begin(w, "Registrera ny patient");
-	html_lit(&w->h, "<p>Personnumret finns inte i systemet. Registrera patienten med namn och "
-			"adress. Din enhet får då en vårdrelation till patienten, och patienten ser i "
-			"sin logg att enheten registrerade uppgifterna.</p>\n");
+	html_lit(&w->h,
+		 "<p>Personnumret finns inte i systemet. Registrera patienten med namn och "
+		 "adress. Din enhet får då en vårdrelation till patienten, och patienten ser i "
+		 "sin logg att enheten registrerade uppgifterna.</p>\n");
 	web_form(w, "/patienter/ny", false);
 	web_input(w, "personnummer", "Personnummer", "text", NULL, true,
 		  "ÅÅÅÅMMDD-NNNN, eller ett samordningsnummer.");
@@ -347,10 +367,11 @@ static const char *required(struct web_ctx *w, const char *name, const char *mes
 
 int page_patient_new_post(struct web_ctx *w)
 {
-	static const char *const map[] = { "id_number", "personnummer", "given_name", "fornamn",
-					   "family_name", "efternamn", "address", "adress",
-					   "postal_code", "postnummer", "city", "ort",
-					   "phone", "telefon", "municipality", "kommun", NULL };
+	static const char *const map[] = { "id_number",	  "personnummer", "given_name",	  "fornamn",
+					   "family_name", "efternamn",	  "address",	  "adress",
+					   "postal_code", "postnummer",	  "city",	  "ort",
+					   "phone",	  "telefon",	  "municipality", "kommun",
+					   NULL };
 	const char *number = required(w, "personnummer", "Ange patientens personnummer.");
 	const char *given = required(w, "fornamn", "Ange patientens förnamn.");
 	const char *family = required(w, "efternamn", "Ange patientens efternamn.");
@@ -373,15 +394,17 @@ int page_patient_new_post(struct web_ctx *w)
 		json_object_set_new(body, "phone", json_string(phone));
 	status = web_api(w, "POST", "/api/patients", NULL, body, &out);
 	if (status == 201) {
-		snprintf(path, sizeof(path), "/patienter/%lld?registrerad=1", (long long)web_i(out, "id"));
+		snprintf(path, sizeof(path), "/patienter/%lld?registrerad=1",
+			 (long long)web_i(out, "id"));
 		json_decref(out);
 		return web_redirect(w, path);
 	}
 	if (status == 409) {
 		/* The number is taken: the patient is found as a search by the number shows them. */
 		json_object_set_new(out, "detail",
-				    json_string("En patient med det personnumret finns redan. Sök fram "
-						"patienten på personnumret i stället."));
+				    json_string(
+					    "En patient med det personnumret finns redan. Sök fram "
+					    "patienten på personnumret i stället."));
 	}
 	web_problem(w, out, map);
 	json_decref(out);
@@ -407,12 +430,13 @@ void start_renewal_requests(struct web_ctx *w)
 		json_decref(out);
 		return;
 	}
-	html_lit(&w->h, "<table class=\"responsive worklist\">\n<caption>Patienter som har begärt "
-			"att enheten förnyar en förskrivning, den äldsta begäran överst</caption>\n"
-			"<thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Artikel</th>"
-			"<th scope=\"col\">Sista giltighetsdag</th><th scope=\"col\">Uttag kvar</th>"
-			"<th scope=\"col\">Begärd</th><th scope=\"col\">Förnya</th></tr></thead>\n"
-			"<tbody>\n");
+	html_lit(&w->h,
+		 "<table class=\"responsive worklist\">\n<caption>Patienter som har begärt "
+		 "att enheten förnyar en förskrivning, den äldsta begäran överst</caption>\n"
+		 "<thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Artikel</th>"
+		 "<th scope=\"col\">Sista giltighetsdag</th><th scope=\"col\">Uttag kvar</th>"
+		 "<th scope=\"col\">Begärd</th><th scope=\"col\">Förnya</th></tr></thead>\n"
+		 "<tbody>\n");
 	json_array_foreach(json_object_get(out, "requests"), i, it) {
 		json_t *p = json_object_get(it, "patient"), *a = json_object_get(it, "article");
 		long long pid = (long long)web_i(p, "id");
@@ -420,15 +444,16 @@ void start_renewal_requests(struct web_ctx *w)
 
 		/* The day of the request (its timestamp's date). */
 		snprintf(day, sizeof(day), "%s", web_s(it, "requested_at"));
-		html_f(&w->h, "<tr><td data-label=\"Patient\"><a href=\"/patienter/%lld\">%s %s</a></td>"
-			      "<td data-label=\"Artikel\">%s (%s)</td>"
-			      "<td data-label=\"Sista giltighetsdag\">%s</td>"
-			      "<td data-label=\"Uttag kvar\">%lld av %lld</td>"
-			      "<td data-label=\"Begärd\">%s</td>"
-			      "<td data-label=\"Förnya\"><a class=\"button\" "
-			      "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
-			      "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s för %s "
-			      "%s</span></a></td></tr>\n",
+		html_f(&w->h,
+		       "<tr><td data-label=\"Patient\"><a href=\"/patienter/%lld\">%s %s</a></td>"
+		       "<td data-label=\"Artikel\">%s (%s)</td>"
+		       "<td data-label=\"Sista giltighetsdag\">%s</td>"
+		       "<td data-label=\"Uttag kvar\">%lld av %lld</td>"
+		       "<td data-label=\"Begärd\">%s</td>"
+		       "<td data-label=\"Förnya\"><a class=\"button\" "
+		       "href=\"/patienter/%lld/forskriv?artikel=%lld&amp;uttag=%lld&amp;antal=%lld"
+		       "&amp;period=%lld&amp;fornyar=%lld\">Förnya <span class=\"sr\">%s för %s "
+		       "%s</span></a></td></tr>\n",
 		       pid, web_s(p, "given_name"), web_s(p, "family_name"), web_s(a, "name"),
 		       web_s(a, "article_number"), web_s(it, "last_valid"),
 		       (long long)web_i(it, "withdrawals_remaining"),

@@ -10,10 +10,16 @@
 
 extern const char web_css[];
 
-static const char *const figure_keys[] = { "phone_accessibility", "delivery_reliability",
-					   "delivered_order_lines", "share_1177",
-					   "own_pages_share", "contact_cases", "past_contact_date",
-					   "partial_deliveries", "returns", NULL };
+static const char *const figure_keys[] = { "phone_accessibility",
+					   "delivery_reliability",
+					   "delivered_order_lines",
+					   "share_1177",
+					   "own_pages_share",
+					   "contact_cases",
+					   "past_contact_date",
+					   "partial_deliveries",
+					   "returns",
+					   NULL };
 
 /* "86.51" as "86,51 %"; "–" when there was nothing to measure. */
 static void percent_sv(const char *share, char out[32])
@@ -47,7 +53,8 @@ static void value_cell(struct html *h, json_t *f)
 	char p[32];
 
 	if (json_object_get(f, "count")) {
-		html_f(h, "<td class=\"num\" data-label=\"Värde\">%lld</td>", (long long)web_i(f, "count"));
+		html_f(h, "<td class=\"num\" data-label=\"Värde\">%lld</td>",
+		       (long long)web_i(f, "count"));
 		return;
 	}
 	percent_sv(web_s(f, "share"), p);
@@ -58,8 +65,8 @@ static void figure_row(struct html *h, json_t *f, const char *label, bool sub)
 {
 	char t[32];
 
-	html_f(h, "<tr%s><th scope=\"row\" data-label=\"Nyckeltal\">%s</th>", sub ? " class=\"part\"" : "",
-	       label);
+	html_f(h, "<tr%s><th scope=\"row\" data-label=\"Nyckeltal\">%s</th>",
+	       sub ? " class=\"part\"" : "", label);
 	value_cell(h, f);
 	if (json_object_get(f, "denominator"))
 		html_f(h, "<td class=\"num\" data-label=\"Underlag\">%lld av %lld</td>",
@@ -76,7 +83,8 @@ static void figure_row(struct html *h, json_t *f, const char *label, bool sub)
 		web_rule_cite(NULL, web_s(f, "rule"), cite);
 		html_f(h, " <span class=\"muted\">(%s)</span></td>", cite);
 		if (json_is_boolean(json_object_get(f, "met")))
-			html_f(h, "<td data-label=\"Uppfyllt\"><span class=\"status %s\">%s</span></td>",
+			html_f(h,
+			       "<td data-label=\"Uppfyllt\"><span class=\"status %s\">%s</span></td>",
 			       web_b(f, "met") ? "met" : "missed", web_b(f, "met") ? "Ja" : "Nej");
 		else
 			html_lit(h, "<td data-label=\"Uppfyllt\">–</td>");
@@ -93,10 +101,13 @@ static void total_table(struct html *h, json_t *group, const char *period)
 {
 	json_t *figs = json_object_get(group, "figures");
 
-	html_f(h, "<table class=\"responsive\">\n<caption>Nyckeltal %s, totalt</caption>\n", period);
-	html_lit(h, "<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\" class=\"num\">Värde</th>"
-		    "<th scope=\"col\" class=\"num\">Underlag</th><th scope=\"col\">Mål i kraft</th>"
-		    "<th scope=\"col\">Uppfyllt</th></tr></thead>\n<tbody>\n");
+	html_f(h, "<table class=\"responsive\">\n<caption>Nyckeltal %s, totalt</caption>\n",
+	       period);
+	html_lit(
+		h,
+		"<thead><tr><th scope=\"col\">Nyckeltal</th><th scope=\"col\" class=\"num\">Värde</th>"
+		"<th scope=\"col\" class=\"num\">Underlag</th><th scope=\"col\">Mål i kraft</th>"
+		"<th scope=\"col\">Uppfyllt</th></tr></thead>\n<tbody>\n");
 	for (const char *const *k = figure_keys; *k; k++) {
 		json_t *f = json_object_get(figs, *k), *p;
 		size_t i;
@@ -122,14 +133,18 @@ static void groups_table(struct html *h, json_t *report, const char *kind, const
 
 	/* A region that may scroll sideways takes the keyboard's focus (WCAG 2.1.1), named as its
 	 * table is. */
-	html_f(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"%s\">\n"
-		  "<table class=\"responsive\">\n<caption>%s</caption>\n"
-		  "<thead><tr><th scope=\"col\">%s</th>",
+	html_f(h,
+	       "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"%s\">\n"
+	       "<table class=\"responsive\">\n<caption>%s</caption>\n"
+	       "<thead><tr><th scope=\"col\">%s</th>",
 	       caption, caption, strcmp(kind, "area") == 0 ? "Produktområde" : "Vårdgivare");
 	for (const char *const *k = figure_keys + 1; *k; k++) {
-		json_t *f = json_object_get(json_object_get(json_array_get(json_object_get(report, "groups"), 0),
-							    "figures"),
-					    *k);
+		json_t *f =
+			json_object_get(json_object_get(json_array_get(json_object_get(report,
+										       "groups"),
+								       0),
+							"figures"),
+					*k);
 		html_f(h, "<th scope=\"col\" class=\"num\">%s</th>", web_s(f, "title"));
 	}
 	html_lit(h, "</tr></thead>\n<tbody>\n");
@@ -141,13 +156,16 @@ static void groups_table(struct html *h, json_t *report, const char *kind, const
 			json_t *f = json_object_get(json_object_get(g, "figures"), *k);
 			char p[32];
 			if (json_object_get(f, "count")) {
-				html_f(h, "<td class=\"num\" data-label=\"%s\">%lld</td>", web_s(f, "title"),
-				       (long long)web_i(f, "count"));
+				html_f(h, "<td class=\"num\" data-label=\"%s\">%lld</td>",
+				       web_s(f, "title"), (long long)web_i(f, "count"));
 			} else {
 				percent_sv(web_s(f, "share"), p);
-				html_f(h, "<td class=\"num\" data-label=\"%s\">%s", web_s(f, "title"), p);
+				html_f(h, "<td class=\"num\" data-label=\"%s\">%s",
+				       web_s(f, "title"), p);
 				if (json_is_boolean(json_object_get(f, "met")) && !web_b(f, "met"))
-					html_lit(h, " <span class=\"status missed\">under målet</span>");
+					html_lit(
+						h,
+						" <span class=\"status missed\">under målet</span>");
 				html_lit(h, "</td>");
 			}
 		}
@@ -158,8 +176,8 @@ static void groups_table(struct html *h, json_t *report, const char *kind, const
 
 /* ---- Charts ---- */
 
-#define CW 640 /* the chart's width in SVG units */
-#define NBSP "\xc2\xa0"
+#define CW     640 /* the chart's width in SVG units */
+#define NBSP   "\xc2\xa0"
 #define CHAR_W 7 /* the width of a digit or sign of .tick text (12px), rounded up */
 
 /* The value axis of a chart (issue 20): from a round value below the smallest value and target to
@@ -227,9 +245,10 @@ static long target_h(json_t *f)
 static void chart_begin(struct html *h, const char *id, int height, const char *title,
 			const char *desc)
 {
-	html_f(h, "<figure class=\"chart\">\n<svg viewBox=\"0 0 %d %d\" role=\"img\" "
-		  "aria-labelledby=\"%s-t %s-d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-		  "<title id=\"%s-t\">%s</title>\n<desc id=\"%s-d\">%s</desc>\n",
+	html_f(h,
+	       "<figure class=\"chart\">\n<svg viewBox=\"0 0 %d %d\" role=\"img\" "
+	       "aria-labelledby=\"%s-t %s-d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+	       "<title id=\"%s-t\">%s</title>\n<desc id=\"%s-d\">%s</desc>\n",
 	       CW, height, id, id, id, title, id, desc);
 }
 
@@ -237,8 +256,10 @@ static void chart_begin(struct html *h, const char *id, int height, const char *
 static void axis_note(const struct axis *a, char out[96])
 {
 	if (a->lo > 0)
-		snprintf(out, 96, " Axeln börjar vid %ld" NBSP "%%, inte vid 0, så att skillnaderna "
-				  "syns.", a->lo / 100);
+		snprintf(out, 96,
+			 " Axeln börjar vid %ld" NBSP "%%, inte vid 0, så att skillnaderna "
+			 "syns.",
+			 a->lo / 100);
 	else
 		out[0] = '\0';
 }
@@ -246,8 +267,8 @@ static void axis_note(const struct axis *a, char out[96])
 /* The trend's plot area: a top margin for the value labels above the bars. */
 #define TX0 64
 #define TY0 48
-#define TW 556
-#define TH 200
+#define TW  556
+#define TH  200
 
 static int trend_y(const struct axis *a, long v)
 {
@@ -258,15 +279,19 @@ static void trend_axis(struct html *h, const struct axis *a)
 {
 	for (long v = a->lo; v <= a->hi; v += a->step) {
 		int y = trend_y(a, v);
-		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
-			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%ld" NBSP "%%</text>\n",
+		html_f(h,
+		       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
+		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%ld" NBSP
+		       "%%</text>\n",
 		       TX0, y, TX0 + TW, y, TX0 - 6, y + 4, v / 100);
 	}
-	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>"
-		  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
+	html_f(h,
+	       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>"
+	       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
 	       TX0, TY0, TX0, TY0 + TH, TX0, TY0 + TH, TX0 + TW, TY0 + TH);
-	html_f(h, "<text x=\"14\" y=\"%d\" class=\"label\" transform=\"rotate(-90 14 %d)\" "
-		  "text-anchor=\"middle\">Andel (procent)</text>\n",
+	html_f(h,
+	       "<text x=\"14\" y=\"%d\" class=\"label\" transform=\"rotate(-90 14 %d)\" "
+	       "text-anchor=\"middle\">Andel (procent)</text>\n",
 	       TY0 + TH / 2, TY0 + TH / 2);
 }
 
@@ -299,12 +324,13 @@ static void trend_chart(struct html *h, json_t *trend)
 		}
 	axis_choose(values, nv, &ax);
 	axis_note(&ax, note);
-	snprintf(desc, sizeof(desc),
-		 "Stapeldiagram över de senaste tertialen. Varje tertial har en stapel för "
-		 "telefontillgänglighet och en för leveranssäkerhet, i procent, med värdet ovanför; "
-		 "ett rött streck vid stapeln visar målet som gällde.%s Samma siffror står i tabellen "
-		 "bredvid.",
-		 note);
+	snprintf(
+		desc, sizeof(desc),
+		"Stapeldiagram över de senaste tertialen. Varje tertial har en stapel för "
+		"telefontillgänglighet och en för leveranssäkerhet, i procent, med värdet ovanför; "
+		"ett rött streck vid stapeln visar målet som gällde.%s Samma siffror står i tabellen "
+		"bredvid.",
+		note);
 	html_lit(h, "<div class=\"chart-stack\">\n");
 	chart_begin(h, "trend", TY0 + TH + 64,
 		    "Trend: telefontillgänglighet och leveranssäkerhet per tertial", desc);
@@ -318,11 +344,14 @@ static void trend_chart(struct html *h, json_t *trend)
 			char p[32], label[32];
 
 			percent_sv(web_s(f, "share"), p);
-			html_f(h, "<rect x=\"%d\" y=\"%d\" width=\"20\" height=\"%d\" class=\"%s\">"
-				  "<title>%s %s: %s</title></rect>\n",
-			       bx, y, TY0 + TH - y, series[s].cls, web_s(t, "label"), series[s].name, p);
+			html_f(h,
+			       "<rect x=\"%d\" y=\"%d\" width=\"20\" height=\"%d\" class=\"%s\">"
+			       "<title>%s %s: %s</title></rect>\n",
+			       bx, y, TY0 + TH - y, series[s].cls, web_s(t, "label"),
+			       series[s].name, p);
 			if (tv >= 0)
-				html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>\n",
+				html_f(h,
+				       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>\n",
 				       bx - 1, trend_y(&ax, tv), bx + 21, trend_y(&ax, tv));
 			if (v < 0)
 				continue;
@@ -334,37 +363,44 @@ static void trend_chart(struct html *h, json_t *trend)
 				if (base - len - 3 <= yt)
 					base = yt - 5;
 			}
-			html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" transform=\"rotate(-90 %d %d)\" "
-				  "aria-hidden=\"true\">%s</text>\n",
+			html_f(h,
+			       "<text x=\"%d\" y=\"%d\" class=\"tick\" transform=\"rotate(-90 %d %d)\" "
+			       "aria-hidden=\"true\">%s</text>\n",
 			       bx + 14, base, bx + 14, base, label);
 		}
-		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
+		html_f(h,
+		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
 		       x + slot / 2, TY0 + TH + 18, web_s(t, "label"));
 	}
 	html_f(h, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Tertial</text>\n",
 	       TX0 + TW / 2, TY0 + TH + 38);
-	html_f(h, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" class=\"s1\"/>"
-		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Telefontillgänglighet</text>"
-		  "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" class=\"s2\"/>"
-		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Leveranssäkerhet</text>"
-		  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>"
-		  "<text x=\"%d\" y=\"%d\" class=\"tick\">Mål som gällde</text>\n",
+	html_f(h,
+	       "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" class=\"s1\"/>"
+	       "<text x=\"%d\" y=\"%d\" class=\"tick\">Telefontillgänglighet</text>"
+	       "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" class=\"s2\"/>"
+	       "<text x=\"%d\" y=\"%d\" class=\"tick\">Leveranssäkerhet</text>"
+	       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>"
+	       "<text x=\"%d\" y=\"%d\" class=\"tick\">Mål som gällde</text>\n",
 	       TX0, TY0 + TH + 48, TX0 + 16, TY0 + TH + 58, TX0 + 200, TY0 + TH + 48, TX0 + 216,
 	       TY0 + TH + 58, TX0 + 370, TY0 + TH + 54, TX0 + 390, TY0 + TH + 54, TX0 + 396,
 	       TY0 + TH + 58);
-	html_f(h, "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
-		  "tertialen, mot målen som gällde.%s</figcaption>\n</figure>\n", note);
-	html_lit(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
-		    "aria-label=\"Trend per tertial\">\n"
-		    "<table>\n<caption>Trend per tertial</caption>\n"
-		    "<thead><tr><th scope=\"col\">Tertial</th>"
-		    "<th scope=\"col\" class=\"num\">Telefontillgänglighet</th><th scope=\"col\" class=\"num\">Mål</th>"
-		    "<th scope=\"col\" class=\"num\">Leveranssäkerhet</th><th scope=\"col\" class=\"num\">Mål</th>"
-		    "<th scope=\"col\" class=\"num\">Levererade orderrader</th>"
-		    "<th scope=\"col\" class=\"num\">Andel via 1177</th>"
-		    "<th scope=\"col\" class=\"num\">Andel via egna patientsidor</th>"
-		    "</tr></thead>\n"
-		    "<tbody>\n");
+	html_f(h,
+	       "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
+	       "tertialen, mot målen som gällde.%s</figcaption>\n</figure>\n",
+	       note);
+	html_lit(
+		h,
+		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
+		"aria-label=\"Trend per tertial\">\n"
+		"<table>\n<caption>Trend per tertial</caption>\n"
+		"<thead><tr><th scope=\"col\">Tertial</th>"
+		"<th scope=\"col\" class=\"num\">Telefontillgänglighet</th><th scope=\"col\" class=\"num\">Mål</th>"
+		"<th scope=\"col\" class=\"num\">Leveranssäkerhet</th><th scope=\"col\" class=\"num\">Mål</th>"
+		"<th scope=\"col\" class=\"num\">Levererade orderrader</th>"
+		"<th scope=\"col\" class=\"num\">Andel via 1177</th>"
+		"<th scope=\"col\" class=\"num\">Andel via egna patientsidor</th>"
+		"</tr></thead>\n"
+		"<tbody>\n");
 	json_array_foreach(trend, i, t) {
 		json_t *figs = json_object_get(t, "figures");
 		char a[32], at[32], b[32], bt[32], d[32], e[32];
@@ -375,10 +411,13 @@ static void trend_chart(struct html *h, json_t *trend)
 		percent_sv(web_s(json_object_get(figs, "delivery_reliability"), "target"), bt);
 		percent_sv(web_s(json_object_get(figs, "share_1177"), "share"), d);
 		percent_sv(web_s(json_object_get(figs, "own_pages_share"), "share"), e);
-		html_f(h, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-			  "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%lld</td>"
-			  "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
-		       web_s(t, "label"), a, *web_s(json_object_get(figs, "phone_accessibility"), "target") ? at : "delat",
+		html_f(h,
+		       "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+		       "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%lld</td>"
+		       "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
+		       web_s(t, "label"), a,
+		       *web_s(json_object_get(figs, "phone_accessibility"), "target") ? at
+										      : "delat",
 		       b, bt,
 		       (long long)web_i(json_object_get(figs, "delivered_order_lines"), "count"), d,
 		       e);
@@ -418,12 +457,14 @@ static void groups_chart(struct html *h, json_t *report)
 		 "målet.%s Samma siffror står i tabellen bredvid.",
 		 note);
 	html_lit(h, "<div class=\"chart-pair\">\n");
-	chart_begin(h, "groups", height, "Leveranssäkerhet totalt, per produktområde och per vårdgivare",
-		    desc);
+	chart_begin(h, "groups", height,
+		    "Leveranssäkerhet totalt, per produktområde och per vårdgivare", desc);
 	for (long v = ax.lo; v <= ax.hi; v += ax.step) {
 		int x = lx + axis_pos(&ax, v, bw);
-		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
-			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%ld" NBSP "%%</text>\n",
+		html_f(h,
+		       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
+		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%ld" NBSP
+		       "%%</text>\n",
 		       x, top, x, top + (int)n * row, x, top + (int)n * row + 14, v / 100);
 	}
 	int xt = target >= 0 ? lx + axis_pos(&ax, target, bw) : -1000;
@@ -434,12 +475,13 @@ static void groups_chart(struct html *h, json_t *report)
 		char p[32], label[32];
 
 		percent_sv(web_s(f, "share"), p);
-		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>"
-			  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"s2\"><title>%s: %s</title></rect>\n",
+		html_f(h,
+		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>"
+		       "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"s2\"><title>%s: %s</title></rect>\n",
 		       lx - 8, y + 14, web_s(g, "name"), lx, y, w, web_s(g, "name"), p);
 		if (v < 0) {
-			html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\">inget underlag</text>\n", lx + 4,
-			       y + 14);
+			html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\">inget underlag</text>\n",
+			       lx + 4, y + 14);
 			continue;
 		}
 		/* After the bar; where that would cross the target line, inside the bar's end (light on
@@ -454,13 +496,14 @@ static void groups_chart(struct html *h, json_t *report)
 				x = xt + 5;
 			}
 		}
-		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"%s\" aria-hidden=\"true\">%s</text>\n", x,
-		       y + 14, inside ? "tick inbar" : "tick", label);
+		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"%s\" aria-hidden=\"true\">%s</text>\n",
+		       x, y + 14, inside ? "tick inbar" : "tick", label);
 	}
 	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", lx, top, lx,
 	       top + (int)n * row);
-	html_f(h, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Levererade senast på "
-		  "leveransdagen (procent)</text>\n",
+	html_f(h,
+	       "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Levererade senast på "
+	       "leveransdagen (procent)</text>\n",
 	       lx + bw / 2, top + (int)n * row + 36);
 	if (target >= 0) {
 		char t[32];
@@ -468,12 +511,15 @@ static void groups_chart(struct html *h, json_t *report)
 		/* "Mål 95,0 %" above the line, inside the picture. */
 		if (tx + len / 2 > CW - 2)
 			tx = CW - 2 - len / 2;
-		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"><title>Mål</title></line>\n"
-			  "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">Mål %s</text>\n",
+		html_f(h,
+		       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"><title>Mål</title></line>\n"
+		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">Mål %s</text>\n",
 		       xt, top - 6, xt, top + (int)n * row, tx, top - 10, t);
 	}
-	html_f(h, "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.%s</figcaption>\n"
-		  "</figure>\n", note);
+	html_f(h,
+	       "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.%s</figcaption>\n"
+	       "</figure>\n",
+	       note);
 	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 		    "aria-label=\"Leveranssäkerhet per grupp\">\n");
 	html_lit(h, "<table>\n<caption>Leveranssäkerhet per grupp</caption>\n<thead><tr>"
@@ -483,8 +529,9 @@ static void groups_chart(struct html *h, json_t *report)
 		json_t *f = json_object_get(json_object_get(g, "figures"), "delivery_reliability");
 		char p[32];
 		percent_sv(web_s(f, "share"), p);
-		html_f(h, "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td>"
-			  "<td class=\"num\">%lld av %lld</td></tr>\n",
+		html_f(h,
+		       "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td>"
+		       "<td class=\"num\">%lld av %lld</td></tr>\n",
 		       web_s(g, "name"), p, (long long)web_i(f, "numerator"),
 		       (long long)web_i(f, "denominator"));
 	}
@@ -497,14 +544,17 @@ void report_html_keyfigures(struct html *h, json_t *r)
 	const char *label = web_s(period, "label");
 	size_t i;
 
-	html_f(h, "<p>Perioden %s–%s, uträknad %s. Beställningar räknas efter mottagningsdag, samtal "
-		  "efter dag i kö, levererade rader och returer efter leveransdag.</p>\n",
+	html_f(h,
+	       "<p>Perioden %s–%s, uträknad %s. Beställningar räknas efter mottagningsdag, samtal "
+	       "efter dag i kö, levererade rader och returer efter leveransdag.</p>\n",
 	       web_s(period, "from"), web_s(period, "to"), web_s(r, "as_of"));
 	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 		    "aria-label=\"Mål i kraft under perioden\">\n");
-	html_lit(h, "<table>\n<caption>Mål i kraft under perioden</caption>\n<thead><tr>"
-		    "<th scope=\"col\">Del av perioden</th><th scope=\"col\">Telefontillgänglighet</th>"
-		    "<th scope=\"col\">Leveranssäkerhet</th><th scope=\"col\">Regel</th></tr></thead>\n<tbody>\n");
+	html_lit(
+		h,
+		"<table>\n<caption>Mål i kraft under perioden</caption>\n<thead><tr>"
+		"<th scope=\"col\">Del av perioden</th><th scope=\"col\">Telefontillgänglighet</th>"
+		"<th scope=\"col\">Leveranssäkerhet</th><th scope=\"col\">Regel</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(r, "parts"), i, p) {
 		char a[32], b[32], cite[96];
 		percent_sv(web_s(p, "phone_answer_target"), a);
@@ -512,23 +562,27 @@ void report_html_keyfigures(struct html *h, json_t *r)
 		/* The rule as people cite it, from the day its version applies ("Specifikation B 6:1,
 		 * från 2023-11-16"): the report's JSON names the version, not its decision. */
 		web_rule_cite(NULL, web_s(p, "rule"), cite);
-		html_f(h, "<tr><th scope=\"row\">%s–%s</th><td>%s inom %lld minuter</td><td>%s</td>"
-			  "<td>%s</td></tr>\n",
-		       web_s(p, "from"), web_s(p, "to"), a, (long long)web_i(p, "phone_answer_minutes"), b,
-		       cite);
+		html_f(h,
+		       "<tr><th scope=\"row\">%s–%s</th><td>%s inom %lld minuter</td><td>%s</td>"
+		       "<td>%s</td></tr>\n",
+		       web_s(p, "from"), web_s(p, "to"), a,
+		       (long long)web_i(p, "phone_answer_minutes"), b, cite);
 	}
 	html_lit(h, "</tbody>\n</table>\n</div>\n");
 	if (json_array_size(json_object_get(r, "parts")) > 1)
-		html_lit(h, "<p class=\"notice\">Ett mål ändrades under perioden. Varje del bedöms mot "
-			    "det mål som gällde då.</p>\n");
+		html_lit(
+			h,
+			"<p class=\"notice\">Ett mål ändrades under perioden. Varje del bedöms mot "
+			"det mål som gällde då.</p>\n");
 	html_lit(h, "<h2>Totalt</h2>\n");
 	total_table(h, json_array_get(json_object_get(r, "groups"), 0), label);
 	html_lit(h, "<h2>Per produktområde och vårdgivare</h2>\n");
 	groups_chart(h, r);
 	groups_table(h, r, "area", "Nyckeltal per produktområde");
 	groups_table(h, r, "care_provider", "Nyckeltal per vårdgivare");
-	html_lit(h, "<p class=\"muted\">Telefontillgängligheten redovisas bara totalt: ett samtal hör "
-		    "inte till ett produktområde eller en vårdgivare.</p>\n");
+	html_lit(h,
+		 "<p class=\"muted\">Telefontillgängligheten redovisas bara totalt: ett samtal hör "
+		 "inte till ett produktområde eller en vårdgivare.</p>\n");
 	html_lit(h, "<h2>Trend</h2>\n");
 	trend_chart(h, json_object_get(r, "trend"));
 }
@@ -544,23 +598,29 @@ static void money_cell(struct html *h, json_t *o, const char *key)
 void report_html_invoice(struct html *h, json_t *inv)
 {
 	static const char *const fees[] = { "delivery", "acute_delivery", "order_line", "return" };
-	static const char *const titles[] = { "Leveranser", "Akutleveranser", "Orderrader", "Returer" };
+	static const char *const titles[] = { "Leveranser", "Akutleveranser", "Orderrader",
+					      "Returer" };
 	json_t *l;
 	size_t i;
 	char m[32];
 
 	if (web_b(inv, "example_amounts"))
-		html_lit(h, "<p class=\"notice\">Avgifterna är <strong>exempelbelopp</strong> (demodata), "
-			    "inte regionens avgifter.</p>\n");
+		html_lit(
+			h,
+			"<p class=\"notice\">Avgifterna är <strong>exempelbelopp</strong> (demodata), "
+			"inte regionens avgifter.</p>\n");
 	if (web_b(inv, "fee_missing"))
-		html_lit(h, "<p class=\"error-summary\">Någon avgift saknades i avgiftstabellen en dag då "
-			    "den behövdes; den delen är inte debiterad.</p>\n");
+		html_lit(
+			h,
+			"<p class=\"error-summary\">Någon avgift saknades i avgiftstabellen en dag då "
+			"den behövdes; den delen är inte debiterad.</p>\n");
 	/* A scroll region of its own, so a wide table never widens the page (issue 20). */
 	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 		    "aria-label=\"Fakturaunderlag\">\n");
-	html_f(h, "<table class=\"responsive compact\">\n<caption>Fakturaunderlag %s per vårdgivare och "
-		  "kostnadsställe</caption>\n<thead><tr><th scope=\"col\">Vårdgivare</th>"
-		  "<th scope=\"col\">Kostnadsställe</th><th scope=\"col\" class=\"num\">Produkter</th>",
+	html_f(h,
+	       "<table class=\"responsive compact\">\n<caption>Fakturaunderlag %s per vårdgivare och "
+	       "kostnadsställe</caption>\n<thead><tr><th scope=\"col\">Vårdgivare</th>"
+	       "<th scope=\"col\">Kostnadsställe</th><th scope=\"col\" class=\"num\">Produkter</th>",
 	       web_s(inv, "month"));
 	for (int k = 0; k < 4; k++)
 		html_f(h, "<th scope=\"col\" class=\"num\">%s</th>", titles[k]);
@@ -576,15 +636,16 @@ void report_html_invoice(struct html *h, json_t *inv)
 		for (int k = 0; k < 4; k++) {
 			json_t *f = json_object_get(json_object_get(l, "fees"), fees[k]);
 			web_money(m, web_i(f, "amount_ore"));
-			html_f(h, "<td class=\"num\">%lld st,<br>%s</td>", (long long)web_i(f, "count"),
-			       m);
+			html_f(h, "<td class=\"num\">%lld st,<br>%s</td>",
+			       (long long)web_i(f, "count"), m);
 		}
 		money_cell(h, l, "total_ore");
 		html_lit(h, "</tr>\n");
 	}
 	web_money(m, web_i(inv, "total_ore"));
-	html_f(h, "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"7\">Summa</th><td class=\"num\">"
-		  "<strong>%s</strong></td></tr></tfoot>\n</table>\n</div>\n",
+	html_f(h,
+	       "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"7\">Summa</th><td class=\"num\">"
+	       "<strong>%s</strong></td></tr></tfoot>\n</table>\n</div>\n",
 	       m);
 }
 
@@ -593,11 +654,13 @@ static void document(struct buf *out, const char *title, void (*body)(struct htm
 {
 	struct html h = { .b = *out };
 
-	html_f(&h, "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		   "<title>%s – lmn</title>\n<style>\n",
+	html_f(&h,
+	       "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	       "<title>%s – lmn</title>\n<style>\n",
 	       title);
-	buf_adds(&h.b, web_css); /* our own style sheet, embedded at build time: not a runtime value */
+	buf_adds(&h.b,
+		 web_css); /* our own style sheet, embedded at build time: not a runtime value */
 	html_f(&h, "</style>\n</head>\n<body>\n<main class=\"wrap\">\n<h1>%s</h1>\n", title);
 	body(&h, data);
 	html_lit(&h, "</main>\n</body>\n</html>\n");
@@ -608,7 +671,8 @@ void report_html_keyfigures_page(json_t *report, struct buf *out)
 {
 	char title[96];
 
-	snprintf(title, sizeof(title), "Nyckeltal %s", web_s(json_object_get(report, "period"), "label"));
+	snprintf(title, sizeof(title), "Nyckeltal %s",
+		 web_s(json_object_get(report, "period"), "label"));
 	document(out, title, report_html_keyfigures, report);
 }
 

@@ -169,13 +169,17 @@ int web_api(struct web_ctx *w, const char *method, const char *path, const char 
 	return status;
 }
 
-int web_api_raw(struct web_ctx *w, const char *method, const char *path,
-		const char *const *query, const char *content_type, const char *data, size_t len,
-		json_t **out)
+int web_api_raw(struct web_ctx *w, const char *method, const char *path, const char *const *query,
+		const char *content_type, const char *data, size_t len, json_t **out)
 {
 	struct inner in = { .w = w, .query = query, .content_type = content_type };
-	struct http_req req = { .method = method, .path = path, .body = data, .body_len = len,
-				.lookup = inner_lookup, .conn = &in, .peer = w->req->peer };
+	struct http_req req = { .method = method,
+				.path = path,
+				.body = data,
+				.body_len = len,
+				.lookup = inner_lookup,
+				.conn = &in,
+				.peer = w->req->peer };
 	struct http_resp resp = { .status = 500 };
 
 	buf_init(&resp.body, 0);
@@ -223,8 +227,7 @@ void web_problem(struct web_ctx *w, json_t *problem, const char *const *map)
 
 		web_rule_cite(w->app->params, rule, cite);
 		web_error(w, field, "%s (%s)", detail, cite);
-	}
-	else
+	} else
 		web_error(w, field, "%s", detail);
 }
 
@@ -271,10 +274,10 @@ void web_begin(struct web_ctx *w, const char *title)
 	if (w->refresh > 0)
 		html_f(&w->h, "<meta http-equiv=\"refresh\" content=\"%d\">\n", w->refresh);
 	html_lit(&w->h,
-	       "</head>\n<body>\n"
-	       "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>\n"
-	       "<header class=\"top\">\n<div class=\"wrap\">\n"
-	       "<a class=\"brand\" href=\"/\">LMN <span>läkemedelsnära produkter</span></a>\n");
+		 "</head>\n<body>\n"
+		 "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>\n"
+		 "<header class=\"top\">\n<div class=\"wrap\">\n"
+		 "<a class=\"brand\" href=\"/\">LMN <span>läkemedelsnära produkter</span></a>\n");
 	if (role >= 0) {
 		json_t *u = json_object_get(w->me, "user");
 		html_lit(&w->h, "<nav aria-label=\"Huvudmeny\">\n<ul>\n");
@@ -292,9 +295,12 @@ void web_begin(struct web_ctx *w, const char *title)
 		html_f(&w->h, "<div class=\"who\"><span>%s (%s)</span>\n", web_s(u, "display_name"),
 		       web_b(u, "delegate") ? "ombud" : web_sv(w->role));
 		web_form(w, "/logga-ut", false);
-		html_lit(&w->h, "<button type=\"submit\" class=\"link\">Logga ut</button>\n</form>\n</div>\n");
+		html_lit(
+			&w->h,
+			"<button type=\"submit\" class=\"link\">Logga ut</button>\n</form>\n</div>\n");
 	}
-	html_lit(&w->h, "</div>\n</header>\n<main id=\"innehall\" class=\"wrap\" tabindex=\"-1\">\n");
+	html_lit(&w->h,
+		 "</div>\n</header>\n<main id=\"innehall\" class=\"wrap\" tabindex=\"-1\">\n");
 	html_f(&w->h, "<h1>%s</h1>\n", title);
 	if (w->nerrors) {
 		html_lit(&w->h, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
@@ -303,8 +309,8 @@ void web_begin(struct web_ctx *w, const char *title)
 		       w->nerrors == 1 ? "Det finns ett fel" : "Det finns fel");
 		for (size_t i = 0; i < w->nerrors; i++) {
 			if (*w->errors[i].field)
-				html_f(&w->h, "<li><a href=\"#%s\">%s</a></li>\n", w->errors[i].field,
-				       w->errors[i].message);
+				html_f(&w->h, "<li><a href=\"#%s\">%s</a></li>\n",
+				       w->errors[i].field, w->errors[i].message);
 			else
 				html_f(&w->h, "<li>%s</li>\n", w->errors[i].message);
 		}
@@ -368,7 +374,8 @@ void web_field_error(struct web_ctx *w, const char *name)
 	const char *e = web_error_for(w, name);
 
 	if (e)
-		html_f(&w->h, "<p class=\"field-error\" id=\"%s-fel\"><span class=\"sr\">Fel: </span>%s</p>\n",
+		html_f(&w->h,
+		       "<p class=\"field-error\" id=\"%s-fel\"><span class=\"sr\">Fel: </span>%s</p>\n",
 		       name, e);
 }
 
@@ -376,8 +383,8 @@ void web_field_error(struct web_ctx *w, const char *name)
 static void field_start(struct web_ctx *w, const char *name, const char *label, const char *hint,
 			const char *e)
 {
-	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
-	       name, label);
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n",
+	       e ? " invalid" : "", name, label);
 	if (hint)
 		html_f(&w->h, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", name, hint);
 	web_field_error(w, name);
@@ -426,15 +433,15 @@ void web_textarea(struct web_ctx *w, const char *name, const char *label, bool r
 	html_f(&w->h, ">%s</textarea>\n</div>\n", value ? value : "");
 }
 
-void web_select(struct web_ctx *w, const char *name, const char *label,
-		const char *const *options, const char *selected)
+void web_select(struct web_ctx *w, const char *name, const char *label, const char *const *options,
+		const char *selected)
 {
 	const char *e = web_error_for(w, name);
 
 	if (!selected)
 		selected = web_field(w, name);
-	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n", e ? " invalid" : "",
-	       name, label);
+	html_f(&w->h, "<div class=\"field%s\">\n<label for=\"%s\">%s</label>\n",
+	       e ? " invalid" : "", name, label);
 	web_field_error(w, name);
 	html_f(&w->h, "<select id=\"%s\" name=\"%s\"", name, name);
 	if (e)
@@ -493,9 +500,9 @@ void web_money(char out[32], int64_t ore)
 
 void web_when(char out[48], const char *iso)
 {
-	static const char *const months[] = { "januari", "februari", "mars", "april", "maj",
-					      "juni", "juli", "augusti", "september", "oktober",
-					      "november", "december" };
+	static const char *const months[] = { "januari",   "februari", "mars",	   "april",
+					      "maj",	   "juni",     "juli",	   "augusti",
+					      "september", "oktober",  "november", "december" };
 	int y, m, d, hh, mm;
 
 	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
@@ -512,36 +519,66 @@ void web_when(char out[48], const char *iso)
 const char *web_param_sv(const char *key)
 {
 	static const char *const names[] = {
-		"lead_time_working_days", "Leveranstid, arbetsdagar efter mottagningsdagen",
-		"preparation_it_limit_kr", "Beredningsgruppers gräns för IT-anpassningar, kronor",
-		"forum_notice_days", "Kallelse till Hjälpmedelsforum, dagar före mötet",
-		"delivery_window_start", "Leveransfönstret börjar",
-		"delivery_window_end", "Leveransfönstret slutar",
-		"partial_delivery_only_backorder", "Delleverans bara när leverantören har restnoterat",
-		"non_working_eves", "Aftnar som inte är arbetsdagar",
-		"order_cutoff", "Sista tid för akut- och expressbeställning",
-		"acute_lead_working_days", "Leveranstid för akut leverans, arbetsdagar",
-		"acute_requesters", "Vem får begära akut leverans",
-		"acute_articles", "Artiklar som får levereras akut",
-		"acute_after_cutoff", "Akut beställning efter sista tid eller en helgdag",
-		"express_offered", "Expressleverans erbjuds",
-		"express_areas", "Produktområden för expressleverans",
-		"express_requesters", "Vem får begära expressleverans",
-		"express_articles", "Artiklar som får levereras express",
-		"delay_contact_after_days", "Patienten kontaktas när leveransen dröjt mer än, dagar",
-		"delay_contact_day_kind", "Dagarna räknas som",
-		"delay_contact_exempt_special", "Specialprodukter som inte lagerförs undantas",
-		"phone_answer_minutes", "Samtal räknas som besvarat i tid inom, minuter",
-		"phone_answer_target", "Mål för telefontillgänglighet",
-		"delivery_reliability_target", "Mål för leveranssäkerhet",
-		"withdrawal_entry_roles", "Vem får registrera uttag",
-		"municipal_entry_housing_only", "Kommunal personal registrerar bara för kommunalt boende",
-		"prescription_max_validity_months", "En förskrivning gäller högst, månader",
-		"next_withdrawal_fraction", "Nästa uttag tidigast efter denna andel av perioden",
-		"care_relationship_days", "En vårdrelation som förskrivaren registrerar gäller, dagar",
-		"id_number_search_limit", "Sökningar på personnummer per användare inom tidsfönstret",
-		"id_number_search_window_minutes", "Tidsfönstret för sökningar på personnummer, minuter",
-		"distributor_history_days", "Distributören ser levererade och returnerade beställningar, dagar",
+		"lead_time_working_days",
+		"Leveranstid, arbetsdagar efter mottagningsdagen",
+		"preparation_it_limit_kr",
+		"Beredningsgruppers gräns för IT-anpassningar, kronor",
+		"forum_notice_days",
+		"Kallelse till Hjälpmedelsforum, dagar före mötet",
+		"delivery_window_start",
+		"Leveransfönstret börjar",
+		"delivery_window_end",
+		"Leveransfönstret slutar",
+		"partial_delivery_only_backorder",
+		"Delleverans bara när leverantören har restnoterat",
+		"non_working_eves",
+		"Aftnar som inte är arbetsdagar",
+		"order_cutoff",
+		"Sista tid för akut- och expressbeställning",
+		"acute_lead_working_days",
+		"Leveranstid för akut leverans, arbetsdagar",
+		"acute_requesters",
+		"Vem får begära akut leverans",
+		"acute_articles",
+		"Artiklar som får levereras akut",
+		"acute_after_cutoff",
+		"Akut beställning efter sista tid eller en helgdag",
+		"express_offered",
+		"Expressleverans erbjuds",
+		"express_areas",
+		"Produktområden för expressleverans",
+		"express_requesters",
+		"Vem får begära expressleverans",
+		"express_articles",
+		"Artiklar som får levereras express",
+		"delay_contact_after_days",
+		"Patienten kontaktas när leveransen dröjt mer än, dagar",
+		"delay_contact_day_kind",
+		"Dagarna räknas som",
+		"delay_contact_exempt_special",
+		"Specialprodukter som inte lagerförs undantas",
+		"phone_answer_minutes",
+		"Samtal räknas som besvarat i tid inom, minuter",
+		"phone_answer_target",
+		"Mål för telefontillgänglighet",
+		"delivery_reliability_target",
+		"Mål för leveranssäkerhet",
+		"withdrawal_entry_roles",
+		"Vem får registrera uttag",
+		"municipal_entry_housing_only",
+		"Kommunal personal registrerar bara för kommunalt boende",
+		"prescription_max_validity_months",
+		"En förskrivning gäller högst, månader",
+		"next_withdrawal_fraction",
+		"Nästa uttag tidigast efter denna andel av perioden",
+		"care_relationship_days",
+		"En vårdrelation som förskrivaren registrerar gäller, dagar",
+		"id_number_search_limit",
+		"Sökningar på personnummer per användare inom tidsfönstret",
+		"id_number_search_window_minutes",
+		"Tidsfönstret för sökningar på personnummer, minuter",
+		"distributor_history_days",
+		"Distributören ser levererade och returnerade beställningar, dagar",
 		NULL,
 	};
 
@@ -568,8 +605,8 @@ void web_rule_cite(const struct params *p, const char *ref, char out[96])
 	    (nsec == 1 || ref[1] == ':' || (ref[1] >= '0' && ref[1] <= '9'))) {
 		/* "D:utfall" names a rule of section D: "Specifikation D, utfall" */
 		if (nsec > 2 && ref[1] == ':')
-			snprintf(name, sizeof(name), "Specifikation %c, %.*s", ref[0], (int)(nsec - 2),
-				 ref + 2);
+			snprintf(name, sizeof(name), "Specifikation %c, %.*s", ref[0],
+				 (int)(nsec - 2), ref + 2);
 		else
 			snprintf(name, sizeof(name), "Specifikation %c%s%.*s", ref[0],
 				 nsec > 1 ? " " : "", (int)(nsec - 1), ref + 1);
@@ -579,7 +616,8 @@ void web_rule_cite(const struct params *p, const char *ref, char out[96])
 		for (size_t i = 0; i < nsecs; i++)
 			if (strlen(secs[i].id) == nsec && memcmp(secs[i].id, ref, nsec) == 0) {
 				const char *paren = strstr(secs[i].title, " (");
-				int len = paren ? (int)(paren - secs[i].title) : (int)strlen(secs[i].title);
+				int len = paren ? (int)(paren - secs[i].title)
+						: (int)strlen(secs[i].title);
 
 				snprintf(name, sizeof(name), "%.*s", len, secs[i].title);
 			}
@@ -615,55 +653,106 @@ bool web_b(json_t *o, const char *key)
 const char *web_sv(const char *value)
 {
 	static const char *const names[] = {
-		"patient", "patient",
-		"prescriber", "förskrivare",
-		"municipal_prescriber", "kommunal förskrivare",
-		"municipal_orderer", "kommunal beställare",
-		"customer_service", "kundtjänst",
-		"distributor", "distributör",
-		"admin", "förvaltning",
-		"secretary", "sekreterare",
-		"member", "ledamot",
-		"normal", "normal",
-		"acute", "akut",
-		"express", "express",
-		"received", "mottagen",
-		"partially_shipped", "delvis skickad",
-		"shipped", "skickad",
-		"partially_delivered", "delvis levererad",
-		"delivered", "levererad",
-		"returned", "returnerad",
-		"not_collected", "ej uthämtad",
-		"cancelled", "makulerad",
-		"home", "hemleverans",
-		"pickup_point", "utlämningsställe",
-		"care_unit", "vårdenhet",
-		"active", "aktiv",
-		"expired", "utgången",
-		"fully_withdrawn", "alla uttag gjorda",
-		"used_up", "förbrukad",
-		"digital", "digitalt",
-		"municipal", "kommunen",
-		"read", "läste",
-		"create", "registrerade",
-		"update", "ändrade",
-		"running", "pågår",
-		"done", "klar",
-		"failed", "misslyckades",
-		"reading", "läser filen",
-		"writing", "sparar artiklarna",
-		"stocked", "lagerlagda artiklar",
-		"acute_assortment", "akutsortimentet",
-		"next_working_day", "räknas som mottagen nästa arbetsdag",
-		"refuse", "avvisas",
-		"working_days", "arbetsdagar",
-		"calendar_days", "kalenderdagar",
-		"midsummer_eve", "midsommarafton",
-		"christmas_eve", "julafton",
-		"new_years_eve", "nyårsafton",
-		"none", "ingen",
-		"reached", "nådde patienten", "not_reached", "nådde inte patienten",
-		"message_left", "lämnade meddelande",
+		"patient",
+		"patient",
+		"prescriber",
+		"förskrivare",
+		"municipal_prescriber",
+		"kommunal förskrivare",
+		"municipal_orderer",
+		"kommunal beställare",
+		"customer_service",
+		"kundtjänst",
+		"distributor",
+		"distributör",
+		"admin",
+		"förvaltning",
+		"secretary",
+		"sekreterare",
+		"member",
+		"ledamot",
+		"normal",
+		"normal",
+		"acute",
+		"akut",
+		"express",
+		"express",
+		"received",
+		"mottagen",
+		"partially_shipped",
+		"delvis skickad",
+		"shipped",
+		"skickad",
+		"partially_delivered",
+		"delvis levererad",
+		"delivered",
+		"levererad",
+		"returned",
+		"returnerad",
+		"not_collected",
+		"ej uthämtad",
+		"cancelled",
+		"makulerad",
+		"home",
+		"hemleverans",
+		"pickup_point",
+		"utlämningsställe",
+		"care_unit",
+		"vårdenhet",
+		"active",
+		"aktiv",
+		"expired",
+		"utgången",
+		"fully_withdrawn",
+		"alla uttag gjorda",
+		"used_up",
+		"förbrukad",
+		"digital",
+		"digitalt",
+		"municipal",
+		"kommunen",
+		"read",
+		"läste",
+		"create",
+		"registrerade",
+		"update",
+		"ändrade",
+		"running",
+		"pågår",
+		"done",
+		"klar",
+		"failed",
+		"misslyckades",
+		"reading",
+		"läser filen",
+		"writing",
+		"sparar artiklarna",
+		"stocked",
+		"lagerlagda artiklar",
+		"acute_assortment",
+		"akutsortimentet",
+		"next_working_day",
+		"räknas som mottagen nästa arbetsdag",
+		"refuse",
+		"avvisas",
+		"working_days",
+		"arbetsdagar",
+		"calendar_days",
+		"kalenderdagar",
+		"midsummer_eve",
+		"midsommarafton",
+		"christmas_eve",
+		"julafton",
+		"new_years_eve",
+		"nyårsafton",
+		"none",
+		"ingen",
+		"reached",
+		"nådde patienten",
+		"not_reached",
+		"nådde inte patienten",
+		"message_left",
+		"lämnade meddelande",
 		NULL,
 	};
 
@@ -735,9 +824,10 @@ void web_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 	if (!p) {
 		web_message(&w, path_known ? 405 : 404,
 			    path_known ? "Det går inte att göra så här" : "Sidan finns inte",
-			    path_known ? "Sidan kan inte ta emot den här sortens begäran."
-				       : "Adressen finns inte i LMN. Kontrollera den, eller gå till "
-					 "startsidan.");
+			    path_known
+				    ? "Sidan kan inte ta emot den här sortens begäran."
+				    : "Adressen finns inte i LMN. Kontrollera den, eller gå till "
+				      "startsidan.");
 		goto out;
 	}
 	if (p->roles && role < 0) {

@@ -37,16 +37,16 @@ struct web_ctx {
 	struct http_req *req;
 	struct http_resp *resp;
 	struct html h;
-	json_t *me;      /* GET /api/me: {"user":{…}, "csrf_token"}; NULL when not signed in */
+	json_t *me;	  /* GET /api/me: {"user":{…}, "csrf_token"}; NULL when not signed in */
 	const char *role; /* me.user.role, or "" */
-	int64_t id[2];   /* {id} segments of the page's path */
+	int64_t id[2];	  /* {id} segments of the page's path */
 	struct web_field fields[WEB_MAX_FIELDS];
 	size_t nfields;
 	struct web_error errors[WEB_MAX_ERRORS];
 	size_t nerrors;
 	const char *idempotency_key; /* passed to the API on the next web_api call, if set */
 	bool english;
-	int refresh; /* > 0: the page reloads itself after this many seconds (meta refresh) */
+	int refresh;	   /* > 0: the page reloads itself after this many seconds (meta refresh) */
 	bool storage_full; /* an API call found no room to store (507): so does the page */
 };
 
@@ -71,9 +71,8 @@ void web_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 int web_api(struct web_ctx *w, const char *method, const char *path, const char *const *query,
 	    json_t *body, json_t **out);
 /* As web_api, with a body that is not JSON: data[0, len) sent as content_type (e.g. "text/csv"). */
-int web_api_raw(struct web_ctx *w, const char *method, const char *path,
-		const char *const *query, const char *content_type, const char *data, size_t len,
-		json_t **out);
+int web_api_raw(struct web_ctx *w, const char *method, const char *path, const char *const *query,
+		const char *content_type, const char *data, size_t len, json_t **out);
 /* After a refused call: records the problem as an error of the form (its field, its message, and
  * the rule it names), mapped to the form's field names by the pairs in map ("api_field",
  * "form_field", …, NULL); unmapped fields keep their name. */
@@ -112,8 +111,8 @@ void web_form_end(struct web_ctx *w, const char *button);
 void web_input(struct web_ctx *w, const char *name, const char *label, const char *type,
 	       const char *value, bool required, const char *hint);
 /* A <select>: options are pairs of value and text ending with NULL. */
-void web_select(struct web_ctx *w, const char *name, const char *label,
-		const char *const *options, const char *selected);
+void web_select(struct web_ctx *w, const char *name, const char *label, const char *const *options,
+		const char *selected);
 /* A <select> of the rule parameters by their Swedish names (values: their keys); none is the text
  * of the first choice, which has no value. */
 void web_param_select(struct web_ctx *w, const char *name, const char *label, const char *none);

@@ -23,7 +23,8 @@ static inline int areas_fixture(bool listed)
 	int idx = -1;
 
 	for (int i = 0; i < T_AREAS; i++)
-		if (area_register(list[i][0], strlen(list[i][0]), list[i][1], &idx, &err) != LMN_OK ||
+		if (area_register(list[i][0], strlen(list[i][0]), list[i][1], &idx, &err) !=
+			    LMN_OK ||
 		    idx != i) {
 			fprintf(stderr, "areas_fixture: %s\n", err.message);
 			return -1;

@@ -39,7 +39,9 @@ static int setup(void **state)
 		       "(3, '191212121214', 'personnummer', 'A', 'B', 'C', '41101', 'G', 'G', 'x'); "
 		       "INSERT INTO users (id, username, display_name, role, created_at) "
 		       "VALUES (7, 'kundtjanst', 'K', 'customer_service', 'x')",
-		       &err) == LMN_OK ? 0 : -1;
+		       &err) == LMN_OK
+		       ? 0
+		       : -1;
 }
 
 static int teardown(void **state)
@@ -83,8 +85,8 @@ static void entry(const char *at, int patient)
 
 static void view(const char *at, int64_t *ids, size_t n)
 {
-	assert_int_equal(access_log_add_view(c, at, 7, 0, "customer_service", "sökning på namn", ids, n,
-					     &err),
+	assert_int_equal(access_log_add_view(c, at, 7, 0, "customer_service", "sökning på namn",
+					     ids, n, &err),
 			 LMN_OK);
 }
 
@@ -171,14 +173,15 @@ static void test_retention(void **state)
 static void test_retention_of_searches(void **state)
 {
 	(void)state;
-	assert_int_equal(db_exec(c,
-				 "INSERT INTO id_number_searches (at, at_minute, user_id, id_number, "
-				 "patient_id, via) VALUES "
-				 "('2010-01-04T10:00:00+01:00', 0, 7, '191212121212', 1, 'search'), "
-				 "('2011-01-04T10:00:00+01:00', 0, 7, '191212121299', NULL, 'search'), "
-				 "('2026-11-23T09:00:00+01:00', 0, 7, '191212121299', NULL, 'search')",
-				 &err),
-			 LMN_OK);
+	assert_int_equal(
+		db_exec(c,
+			"INSERT INTO id_number_searches (at, at_minute, user_id, id_number, "
+			"patient_id, via) VALUES "
+			"('2010-01-04T10:00:00+01:00', 0, 7, '191212121212', 1, 'search'), "
+			"('2011-01-04T10:00:00+01:00', 0, 7, '191212121299', NULL, 'search'), "
+			"('2026-11-23T09:00:00+01:00', 0, 7, '191212121299', NULL, 'search')",
+			&err),
+		LMN_OK);
 	assert_int_equal(expire(100), 2);
 	assert_int_equal(count("SELECT count(*) FROM id_number_searches"), 1);
 	assert_int_equal(count("SELECT count(*) FROM id_number_searches WHERE at LIKE '2026%'"), 1);

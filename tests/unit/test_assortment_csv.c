@@ -23,14 +23,18 @@
 enum { ANUM, NAME, AREA, UNIT, PACK, SUPP, STOCK, ACUTE, SPEC, PRICE, FROM, NCOLS };
 
 static const char *const header_names[NCOLS] = {
-	"article_number", "name", "area", "unit", "package_size", "supplier", "stocked",
+	"article_number",   "name",    "area",	"unit",	      "package_size", "supplier", "stocked",
 	"acute_assortment", "special", "price", "price_from",
 };
 
 /* A valid row; tests change one value at a time. */
 static const char *const good[NCOLS] = {
-	"N1001", "Näringsdryck jordgubb", "nutrition", "förp", "4", "Exempelleverantör Nord AB",
-	"ja", "nej", "nej", "123,45", "2026-01-30",
+	"N1001",      "Näringsdryck jordgubb",
+	"nutrition",  "förp",
+	"4",	      "Exempelleverantör Nord AB",
+	"ja",	      "nej",
+	"nej",	      "123,45",
+	"2026-01-30",
 };
 
 static lmn_day day(int y, int m, int d)
@@ -153,12 +157,13 @@ static void assert_error(const struct result *r, size_t i, long line, const char
 static void valid_file_semicolon(void **state)
 {
 	(void)state;
-	const char *csv = BOM "article_number;name;area;unit;package_size;supplier;stocked;"
-			  "acute_assortment;special;price;price_from\r\n"
-			  "N1001;Näringsdryck jordgubb;nutrition;förp;4;Exempelleverantör Nord AB;ja;"
-			  "ja;nej;123,45;2026-01-30\r\n"
-			  "I2002;\"Inkontinensskydd \"\"natt\"\", storlek M\";inkontinens;st;28;"
-			  "Påhittad Omsorg AB;nej;nej;ja;0,5;\r\n";
+	const char *csv =
+		BOM "article_number;name;area;unit;package_size;supplier;stocked;"
+		    "acute_assortment;special;price;price_from\r\n"
+		    "N1001;Näringsdryck jordgubb;nutrition;förp;4;Exempelleverantör Nord AB;ja;"
+		    "ja;nej;123,45;2026-01-30\r\n"
+		    "I2002;\"Inkontinensskydd \"\"natt\"\", storlek M\";inkontinens;st;28;"
+		    "Påhittad Omsorg AB;nej;nej;ja;0,5;\r\n";
 	struct result *r = read_text(csv);
 	const struct article_row *a;
 
@@ -198,9 +203,10 @@ static void valid_file_comma(void **state)
 {
 	(void)state;
 	/* order-free, case-insensitive header with spaces; optional columns left out */
-	const char *csv = " Price ,SUPPLIER,Stocked,package_size,Unit,AREA,Name,Article_Number\n"
-			  "\"99,90\",Exempelleverantör Syd AB,1,10,st,Incontinence,Uridom CH10,U-10/a\n"
-			  "1234.5,\"Demo, Väst AB\",FALSE,1,st,NUTRITION,Förtjockningsmedel,N.2_b\n";
+	const char *csv =
+		" Price ,SUPPLIER,Stocked,package_size,Unit,AREA,Name,Article_Number\n"
+		"\"99,90\",Exempelleverantör Syd AB,1,10,st,Incontinence,Uridom CH10,U-10/a\n"
+		"1234.5,\"Demo, Väst AB\",FALSE,1,st,NUTRITION,Förtjockningsmedel,N.2_b\n";
 	struct assortment_options opt = { .default_price_from = day(2025, 7, 1) };
 	struct result *r = read_with(csv, strlen(csv), &opt);
 	const struct article_row *a;
@@ -259,21 +265,44 @@ static void accepted_values(void **state)
 		const char *value;
 		int64_t want; /* the field read, as a number */
 	} cases[] = {
-		{ PRICE, "123,45", 12345 }, { PRICE, "123.45", 12345 }, { PRICE, "123,4", 12340 },
-		{ PRICE, "123", 12300 }, { PRICE, "0", 0 }, { PRICE, "0,05", 5 }, { PRICE, "007,10", 710 },
-		{ PRICE, " 12,50 ", 1250 }, { PRICE, "10000000", 1000000000 },
-		{ PRICE, "10000000,00", 1000000000 }, { PRICE, "0000000000000000000001", 100 },
-		{ PACK, "1", 1 }, { PACK, "0100", 100 }, { PACK, "100000", 100000 },
-		{ AREA, "nutrition", T_NUTRITION }, { AREA, "Nutrition", T_NUTRITION },
+		{ PRICE, "123,45", 12345 },
+		{ PRICE, "123.45", 12345 },
+		{ PRICE, "123,4", 12340 },
+		{ PRICE, "123", 12300 },
+		{ PRICE, "0", 0 },
+		{ PRICE, "0,05", 5 },
+		{ PRICE, "007,10", 710 },
+		{ PRICE, " 12,50 ", 1250 },
+		{ PRICE, "10000000", 1000000000 },
+		{ PRICE, "10000000,00", 1000000000 },
+		{ PRICE, "0000000000000000000001", 100 },
+		{ PACK, "1", 1 },
+		{ PACK, "0100", 100 },
+		{ PACK, "100000", 100000 },
+		{ AREA, "nutrition", T_NUTRITION },
+		{ AREA, "Nutrition", T_NUTRITION },
 		/* Issue 18: every area of the list, by code or Swedish name. */
-		{ AREA, "diabetes", T_DIABETES }, { AREA, "Diabetes", T_DIABETES },
-		{ AREA, "stoma", T_STOMA }, { AREA, "STOMI", T_STOMA },
-		{ AREA, "incontinence", T_INCONTINENCE }, { AREA, "INKONTINENS", T_INCONTINENCE },
-		{ STOCK, "ja", 1 }, { STOCK, "Ja", 1 }, { STOCK, "TRUE", 1 }, { STOCK, "1", 1 },
-		{ STOCK, "nej", 0 }, { STOCK, "NEJ", 0 }, { STOCK, "false", 0 }, { STOCK, "0", 0 },
-		{ ACUTE, "", 0 }, { ACUTE, "ja", 1 }, { ACUTE, "true", 1 },
-		{ SPEC, "", 0 }, { SPEC, "nej", 0 },
-		{ FROM, "2024-02-29", 1 }, { FROM, "", 1 }, /* 1: the date expected */
+		{ AREA, "diabetes", T_DIABETES },
+		{ AREA, "Diabetes", T_DIABETES },
+		{ AREA, "stoma", T_STOMA },
+		{ AREA, "STOMI", T_STOMA },
+		{ AREA, "incontinence", T_INCONTINENCE },
+		{ AREA, "INKONTINENS", T_INCONTINENCE },
+		{ STOCK, "ja", 1 },
+		{ STOCK, "Ja", 1 },
+		{ STOCK, "TRUE", 1 },
+		{ STOCK, "1", 1 },
+		{ STOCK, "nej", 0 },
+		{ STOCK, "NEJ", 0 },
+		{ STOCK, "false", 0 },
+		{ STOCK, "0", 0 },
+		{ ACUTE, "", 0 },
+		{ ACUTE, "ja", 1 },
+		{ ACUTE, "true", 1 },
+		{ SPEC, "", 0 },
+		{ SPEC, "nej", 0 },
+		{ FROM, "2024-02-29", 1 },
+		{ FROM, "", 1 }, /* 1: the date expected */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -290,13 +319,27 @@ static void accepted_values(void **state)
 		assert_int_equal(r->imp.nrows, 1);
 		a = &r->imp.rows[0];
 		switch (cases[i].col) {
-		case PRICE: got = a->price_ore; break;
-		case PACK: got = a->package_size; break;
-		case AREA: got = a->area; break;
-		case STOCK: got = a->stocked; break;
-		case ACUTE: got = a->acute_assortment; break;
-		case SPEC: got = a->special; break;
-		case FROM: got = a->price_from == (cases[i].value[0] ? day(2024, 2, 29) : 0); break;
+		case PRICE:
+			got = a->price_ore;
+			break;
+		case PACK:
+			got = a->package_size;
+			break;
+		case AREA:
+			got = a->area;
+			break;
+		case STOCK:
+			got = a->stocked;
+			break;
+		case ACUTE:
+			got = a->acute_assortment;
+			break;
+		case SPEC:
+			got = a->special;
+			break;
+		case FROM:
+			got = a->price_from == (cases[i].value[0] ? day(2024, 2, 29) : 0);
+			break;
 		}
 		if (got != cases[i].want)
 			fail_msg("%s=\"%s\": read %lld, want %lld", header_names[cases[i].col],
@@ -348,16 +391,19 @@ static void column_errors(void **state)
 		{ ANUM, "N1001ö", "får bara innehålla" },
 		{ NAME, "", "värde saknas" },
 		{ NAME, "   ", "värde saknas" },
-		{ NAME, "N\xE4ringsdryck", "\"N?ringsdryck\" innehåller tecken som inte är UTF-8; spara "
-					   "filen som \"CSV UTF-8\"" },
+		{ NAME, "N\xE4ringsdryck",
+		  "\"N?ringsdryck\" innehåller tecken som inte är UTF-8; spara "
+		  "filen som \"CSV UTF-8\"" },
 		{ NAME, "A\xC3", "inte är UTF-8" },
 		{ NAME, "Dryck\xC2\x80", "inte är UTF-8" },
 		{ NAME, "rad ett\nrad två", "styrtecken" },
 		{ NAME, "a\tb", "styrtecken" },
-		{ AREA, "", "värde saknas; ange nutrition, incontinence (inkontinens), diabetes eller "
-			    "stoma (stomi)" },
-		{ AREA, "dentistry", "\"dentistry\" är inget känt produktområde; ange nutrition, "
-				     "incontinence (inkontinens), diabetes eller stoma (stomi)" },
+		{ AREA, "",
+		  "värde saknas; ange nutrition, incontinence (inkontinens), diabetes eller "
+		  "stoma (stomi)" },
+		{ AREA, "dentistry",
+		  "\"dentistry\" är inget känt produktområde; ange nutrition, "
+		  "incontinence (inkontinens), diabetes eller stoma (stomi)" },
 		{ AREA, "näring", "inget känt produktområde" },
 		{ UNIT, "", "värde saknas" },
 		{ PACK, "", "värde saknas" },
@@ -418,10 +464,14 @@ static void column_errors(void **state)
 		cases[n].value = base[i].value;
 		cases[n++].part = base[i].part;
 	}
-	cases[n].col = NAME, cases[n].value = name201, cases[n++].part = "är 201 byte långt; högst 200";
-	cases[n].col = UNIT, cases[n].value = unit17, cases[n++].part = "är 17 byte långt; högst 16";
-	cases[n].col = SUPP, cases[n].value = supp101, cases[n++].part = "är 101 byte långt; högst 100";
-	cases[n].col = ANUM, cases[n].value = num33, cases[n++].part = "är 33 tecken långt; högst 32";
+	cases[n].col = NAME, cases[n].value = name201,
+	cases[n++].part = "är 201 byte långt; högst 200";
+	cases[n].col = UNIT, cases[n].value = unit17,
+	cases[n++].part = "är 17 byte långt; högst 16";
+	cases[n].col = SUPP, cases[n].value = supp101,
+	cases[n++].part = "är 101 byte långt; högst 100";
+	cases[n].col = ANUM, cases[n].value = num33,
+	cases[n++].part = "är 33 tecken långt; högst 32";
 
 	for (size_t i = 0; i < n; i++) {
 		struct buf b;
@@ -435,8 +485,8 @@ static void column_errors(void **state)
 		add_row(&b, ';', 4, -1, NULL);
 		r = read_buf(&b);
 		if (r->imp.nerrors != 1)
-			fail_msg("%s=\"%s\": %zu errors", header_names[cases[i].col], cases[i].value,
-				 r->imp.nerrors);
+			fail_msg("%s=\"%s\": %zu errors", header_names[cases[i].col],
+				 cases[i].value, r->imp.nerrors);
 		assert_error(r, 0, 4, header_names[cases[i].col], cases[i].part);
 		assert_int_equal(r->imp.nrows, 3);
 		assert_int_equal(r->imp.rows_read, 4);
@@ -541,13 +591,14 @@ static void flag_rules(void **state)
 
 	buf_init(&b, 0);
 	add_header(&b, ';');
-	buf_adds(&b, "S1;Special;nutrition;st;1;Demo AB;ja;nej;ja;1;\n");   /* 2: special stocked */
-	buf_adds(&b, "S2;Special;nutrition;st;1;Demo AB;nej;nej;ja;1;\n");  /* 3: fine */
-	buf_adds(&b, "A1;Akut;nutrition;st;1;Demo AB;nej;ja;nej;1;\n");     /* 4: acute not stocked */
-	buf_adds(&b, "A2;Akut;nutrition;st;1;Demo AB;ja;ja;nej;1;\n");      /* 5: fine */
-	buf_adds(&b, "A3;Båda;nutrition;st;1;Demo AB;nej;ja;ja;1;\n");      /* 6: acute not stocked */
-	buf_adds(&b, "A4;Båda;nutrition;st;1;Demo AB;ja;ja;ja;1;\n");       /* 7: special stocked */
-	buf_adds(&b, "A5;Okänt lager;nutrition;st;1;Demo AB;?;ja;ja;1;\n"); /* 8: only the bad flag */
+	buf_adds(&b, "S1;Special;nutrition;st;1;Demo AB;ja;nej;ja;1;\n");  /* 2: special stocked */
+	buf_adds(&b, "S2;Special;nutrition;st;1;Demo AB;nej;nej;ja;1;\n"); /* 3: fine */
+	buf_adds(&b, "A1;Akut;nutrition;st;1;Demo AB;nej;ja;nej;1;\n"); /* 4: acute not stocked */
+	buf_adds(&b, "A2;Akut;nutrition;st;1;Demo AB;ja;ja;nej;1;\n");	/* 5: fine */
+	buf_adds(&b, "A3;Båda;nutrition;st;1;Demo AB;nej;ja;ja;1;\n");	/* 6: acute not stocked */
+	buf_adds(&b, "A4;Båda;nutrition;st;1;Demo AB;ja;ja;ja;1;\n");	/* 7: special stocked */
+	buf_adds(&b,
+		 "A5;Okänt lager;nutrition;st;1;Demo AB;?;ja;ja;1;\n"); /* 8: only the bad flag */
 	r = read_buf(&b);
 	assert_int_equal(r->imp.nerrors, 5);
 	assert_error(r, 0, 2, "special", "special=ja kräver stocked=nej");
@@ -573,14 +624,14 @@ static void duplicate_article_numbers(void **state)
 
 	buf_init(&b, 0);
 	add_header(&b, ';');
-	buf_adds(&b, "X1;a;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");      /* 2 */
-	buf_adds(&b, "Y1;a;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");      /* 3 */
-	buf_adds(&b, "Z1;a;nutrition;st;1;Demo AB;ja;nej;nej;x;\n");      /* 4: bad price */
-	buf_adds(&b, "X1;b;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");      /* 5: dup of 2 */
-	buf_adds(&b, "x1;c;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");      /* 6: another number */
-	buf_adds(&b, "Z1;d;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");      /* 7: dup of 4 */
-	buf_adds(&b, "X1;e;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");      /* 8: dup of 2 */
-	buf_adds(&b, "X1;f;nutrition;st;1;Demo AB;ja;nej;nej;-1;\n");     /* 9: dup, bad price */
+	buf_adds(&b, "X1;a;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");  /* 2 */
+	buf_adds(&b, "Y1;a;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");  /* 3 */
+	buf_adds(&b, "Z1;a;nutrition;st;1;Demo AB;ja;nej;nej;x;\n");  /* 4: bad price */
+	buf_adds(&b, "X1;b;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");  /* 5: dup of 2 */
+	buf_adds(&b, "x1;c;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");  /* 6: another number */
+	buf_adds(&b, "Z1;d;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");  /* 7: dup of 4 */
+	buf_adds(&b, "X1;e;nutrition;st;1;Demo AB;ja;nej;nej;1;\n");  /* 8: dup of 2 */
+	buf_adds(&b, "X1;f;nutrition;st;1;Demo AB;ja;nej;nej;-1;\n"); /* 9: dup, bad price */
 	r = read_buf(&b);
 	assert_int_equal(r->imp.nerrors, 6);
 	assert_error(r, 0, 4, "price", "inget pris");
@@ -628,27 +679,31 @@ static void swedish_headings(void **state)
 	result_free(r);
 
 	/* without å, ä and ö, and with underscores */
-	r = read_text("artikelnummer;namn;omrade;enhet;forpackningsstorlek;leverantor;lagerlagd;pris;"
-		      "pris_fran\nN1;a;nutrition;st;1;s;ja;1;2027-01-01\n");
+	r = read_text(
+		"artikelnummer;namn;omrade;enhet;forpackningsstorlek;leverantor;lagerlagd;pris;"
+		"pris_fran\nN1;a;nutrition;st;1;s;ja;1;2027-01-01\n");
 	assert_ok(r);
 	result_free(r);
 
 	/* the errors name the Swedish columns */
-	r = read_text("artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris\n"
-		      "N1;a;tandvård;st;1;s;ja;12,345\n");
+	r = read_text(
+		"artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris\n"
+		"N1;a;tandvård;st;1;s;ja;12,345\n");
 	assert_error(r, 0, 2, "område", "rad 2, kolumn område: ");
 	assert_error(r, 1, 2, "pris", "rad 2, kolumn pris: \"12,345\" har fler än två decimaler");
 	result_free(r);
 	r = read_text("artikelnummer;namn;område;enhet;förpackningsstorlek;lagerlagd;pris;kostnad\n"
 		      "N1;a;nutrition;st;1;ja;1;2\n");
-	assert_error(r, 0, 1, "", "okänd kolumn \"kostnad\"; kolumnerna heter artikelnummer, namn, "
-				  "område");
+	assert_error(r, 0, 1, "",
+		     "okänd kolumn \"kostnad\"; kolumnerna heter artikelnummer, namn, "
+		     "område");
 	assert_error(r, 1, 1, "leverantör", "kolumnen leverantör saknas i rubrikraden");
 	result_free(r);
 
 	/* one column named in both languages */
-	r = read_text("artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris;"
-		      "price\nN1;a;nutrition;st;1;s;ja;1;2\n");
+	r = read_text(
+		"artikelnummer;namn;område;enhet;förpackningsstorlek;leverantör;lagerlagd;pris;"
+		"price\nN1;a;nutrition;st;1;s;ja;1;2\n");
 	assert_error(r, 0, 1, "pris", "kolumnen pris finns två gånger (fält 8 och 9)");
 	result_free(r);
 }
@@ -669,15 +724,18 @@ static void header_errors(void **state)
 	r = read_text("article_number;name;area;unit;package_size;supplier;stocked;price\n");
 	assert_error(r, 0, 0, "", "filen har inga artikelrader");
 	result_free(r);
-	r = read_text("article_number;name;area;unit;package_size;supplier;stocked;price\n;;;;;;;\n\n");
+	r = read_text(
+		"article_number;name;area;unit;package_size;supplier;stocked;price\n;;;;;;;\n\n");
 	assert_error(r, 0, 0, "", "filen har inga artikelrader");
 	result_free(r);
 
 	/* unknown and twice-named columns; the rows are not read */
-	r = read_text("\n\narticle_number;name;area;unit;package_size;supplier;stocked;price;kostnad;"
-		      "NAME\nN1;a;nutrition;st;1;s;ja;1;2;b\nN2;x\n");
+	r = read_text(
+		"\n\narticle_number;name;area;unit;package_size;supplier;stocked;price;kostnad;"
+		"NAME\nN1;a;nutrition;st;1;s;ja;1;2;b\nN2;x\n");
 	assert_int_equal(r->imp.nerrors, 2);
-	assert_error(r, 0, 3, "", "okänd kolumn \"kostnad\"; kolumnerna heter article_number, name");
+	assert_error(r, 0, 3, "",
+		     "okänd kolumn \"kostnad\"; kolumnerna heter article_number, name");
 	assert_error(r, 1, 3, "name", "kolumnen name finns två gånger (fält 2 och 10)");
 	assert_int_equal(r->imp.nrows, 0);
 	assert_int_equal(r->imp.rows_read, 0);
@@ -711,7 +769,8 @@ static void header_errors(void **state)
 		if (required) {
 			char want[80];
 
-			snprintf(want, sizeof(want), "kolumnen %s saknas i rubrikraden", header_names[c]);
+			snprintf(want, sizeof(want), "kolumnen %s saknas i rubrikraden",
+				 header_names[c]);
 			assert_int_equal(r->imp.nerrors, 1);
 			assert_error(r, 0, 1, header_names[c], want);
 		} else {
@@ -802,19 +861,19 @@ static void parse_price_direct(void **state)
 	struct lmn_err err;
 	int64_t ore = -1;
 
-#define PRICE_OK(s, want)                                                                     \
-	do {                                                                                   \
-		ore = -1;                                                                      \
-		assert_int_equal(assortment_parse_price(s, strlen(s), &ore, &err), LMN_OK);    \
-		assert_int_equal(ore, want);                                                   \
+#define PRICE_OK(s, want)                                                                   \
+	do {                                                                                \
+		ore = -1;                                                                   \
+		assert_int_equal(assortment_parse_price(s, strlen(s), &ore, &err), LMN_OK); \
+		assert_int_equal(ore, want);                                                \
 	} while (0)
-#define PRICE_BAD(s, rc, part)                                                                \
-	do {                                                                                   \
-		ore = -1;                                                                      \
-		lmn_err_clear(&err);                                                           \
-		assert_int_equal(assortment_parse_price(s, strlen(s), &ore, &err), rc);        \
-		assert_int_equal(ore, -1);                                                     \
-		assert_non_null(strstr(err.message, part));                                    \
+#define PRICE_BAD(s, rc, part)                                                          \
+	do {                                                                            \
+		ore = -1;                                                               \
+		lmn_err_clear(&err);                                                    \
+		assert_int_equal(assortment_parse_price(s, strlen(s), &ore, &err), rc); \
+		assert_int_equal(ore, -1);                                              \
+		assert_non_null(strstr(err.message, part));                             \
 	} while (0)
 	PRICE_OK("123,45", 12345);
 	PRICE_OK("123.45", 12345);
@@ -859,7 +918,8 @@ static void progress_reported(void **state)
 	(void)state;
 	struct buf b;
 	struct progress_log log = { .monotonic = true };
-	struct assortment_options opt = { .progress = on_progress, .progress_ctx = &log,
+	struct assortment_options opt = { .progress = on_progress,
+					  .progress_ctx = &log,
 					  .progress_every = 10 };
 	struct result *r;
 
@@ -948,7 +1008,8 @@ static void echoed_values_are_safe(void **state)
 	m = r->imp.errors[0].message;
 	assert_non_null(strstr(m, "\"åååååååååååååååååååå…\" är inget känt"));
 	m = r->imp.errors[1].message;
-	assert_non_null(strstr(m, "\"a?" "?z<b>\" är inget känt"));
+	assert_non_null(strstr(m, "\"a?"
+				  "?z<b>\" är inget känt"));
 	result_free(r);
 	buf_release(&b);
 }

@@ -213,8 +213,9 @@ static void detach(void **state)
 	p = buf_detach(&b, NULL);
 	assert_string_equal(p, "again");
 	free(p);
-	buf_add(&b, "0123456789012345678901234567890123456789012345678901234567890123456789"
-		    "0123456789012345678901234567890",
+	buf_add(&b,
+		"0123456789012345678901234567890123456789012345678901234567890123456789"
+		"0123456789012345678901234567890",
 		101);
 	assert_true(b.failed);
 	buf_release(&b);
@@ -269,12 +270,12 @@ static void json_valid_utf8_kept(void **state)
 	(void)state;
 	JSON_IS("åäö ÅÄÖ", "\"åäö ÅÄÖ\"");
 	JSON_IS("Läkemedelsnära produkter", "\"Läkemedelsnära produkter\"");
-	JSON_IS("\xc2\x80", "\"\xc2\x80\"");                 /* U+0080, smallest 2-byte */
-	JSON_IS("\xe0\xa0\x80", "\"\xe0\xa0\x80\"");         /* U+0800, smallest 3-byte */
+	JSON_IS("\xc2\x80", "\"\xc2\x80\"");	     /* U+0080, smallest 2-byte */
+	JSON_IS("\xe0\xa0\x80", "\"\xe0\xa0\x80\""); /* U+0800, smallest 3-byte */
 	JSON_IS("€", "\"€\"");
-	JSON_IS("\xed\x9f\xbf", "\"\xed\x9f\xbf\"");         /* U+D7FF, before the surrogates */
-	JSON_IS("\xee\x80\x80", "\"\xee\x80\x80\"");         /* U+E000, after them */
-	JSON_IS("\xef\xbf\xbf", "\"\xef\xbf\xbf\"");         /* U+FFFF */
+	JSON_IS("\xed\x9f\xbf", "\"\xed\x9f\xbf\"");	     /* U+D7FF, before the surrogates */
+	JSON_IS("\xee\x80\x80", "\"\xee\x80\x80\"");	     /* U+E000, after them */
+	JSON_IS("\xef\xbf\xbf", "\"\xef\xbf\xbf\"");	     /* U+FFFF */
 	JSON_IS("\xf0\x90\x80\x80", "\"\xf0\x90\x80\x80\""); /* U+10000 */
 	JSON_IS("😀", "\"😀\"");
 	JSON_IS("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""); /* U+10FFFF, the last */
@@ -285,20 +286,26 @@ static void json_valid_utf8_kept(void **state)
 static void json_invalid_utf8_replaced(void **state)
 {
 	(void)state;
-	JSON_IS("\x80", "\"" FFFD "\"");                       /* lone continuation byte */
-	JSON_IS("a\xbf" "b", "\"a" FFFD "b\"");
+	JSON_IS("\x80", "\"" FFFD "\""); /* lone continuation byte */
+	JSON_IS("a\xbf"
+		"b",
+		"\"a" FFFD "b\"");
 	JSON_IS("\xff\xfe", "\"" FFFD FFFD "\"");
-	JSON_IS("\xc3", "\"" FFFD "\"");                       /* truncated at the end */
-	JSON_IS("\xc3" "a", "\"" FFFD "a\"");                  /* continuation missing */
+	JSON_IS("\xc3", "\"" FFFD "\""); /* truncated at the end */
+	JSON_IS("\xc3"
+		"a",
+		"\"" FFFD "a\""); /* continuation missing */
 	JSON_IS("\xe2\x82", "\"" FFFD FFFD "\"");
-	JSON_IS("\xe2\x82" "x", "\"" FFFD FFFD "x\"");
+	JSON_IS("\xe2\x82"
+		"x",
+		"\"" FFFD FFFD "x\"");
 	JSON_IS("\xf0\x9f\x98", "\"" FFFD FFFD FFFD "\"");
 	/* Overlong encodings. */
-	JSON_IS("\xc0\xaf", "\"" FFFD FFFD "\"");              /* '/' in 2 bytes */
+	JSON_IS("\xc0\xaf", "\"" FFFD FFFD "\""); /* '/' in 2 bytes */
 	JSON_IS("\xc1\xbf", "\"" FFFD FFFD "\"");
-	JSON_IS("\xc0\x80", "\"" FFFD FFFD "\"");              /* NUL in 2 bytes */
+	JSON_IS("\xc0\x80", "\"" FFFD FFFD "\""); /* NUL in 2 bytes */
 	JSON_IS("\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"");
-	JSON_IS("\xe0\x9f\xbf", "\"" FFFD FFFD FFFD "\"");     /* U+07FF in 3 bytes */
+	JSON_IS("\xe0\x9f\xbf", "\"" FFFD FFFD FFFD "\""); /* U+07FF in 3 bytes */
 	JSON_IS("\xf0\x80\x80\xaf", "\"" FFFD FFFD FFFD FFFD "\"");
 	JSON_IS("\xf0\x8f\xbf\xbf", "\"" FFFD FFFD FFFD FFFD "\""); /* U+FFFF in 4 bytes */
 	/* UTF-16 surrogates, alone or paired (CESU-8). */
@@ -310,7 +317,9 @@ static void json_invalid_utf8_replaced(void **state)
 	JSON_IS("\xf5\x80\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"");
 	JSON_IS("\xf8\x88\x80\x80\x80", "\"" FFFD FFFD FFFD FFFD FFFD "\"");
 	/* A bad byte does not swallow the valid text after it. */
-	JSON_IS("\xe5" "åäö", "\"" FFFD "åäö\"");
+	JSON_IS("\xe5"
+		"åäö",
+		"\"" FFFD "åäö\"");
 }
 
 /* The test's own encoder: cp in len bytes (len may be longer than needed: overlong). */
@@ -402,7 +411,8 @@ int main(void)
 		cmocka_unit_test(detach),
 		cmocka_unit_test_setup_teardown(json_escapes, json_setup, json_teardown),
 		cmocka_unit_test_setup_teardown(json_valid_utf8_kept, json_setup, json_teardown),
-		cmocka_unit_test_setup_teardown(json_invalid_utf8_replaced, json_setup, json_teardown),
+		cmocka_unit_test_setup_teardown(json_invalid_utf8_replaced, json_setup,
+						json_teardown),
 		cmocka_unit_test_setup_teardown(json_every_code_point, json_setup, json_teardown),
 		cmocka_unit_test(json_respects_cap),
 	};

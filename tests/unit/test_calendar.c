@@ -233,10 +233,12 @@ static void holidays_match_oracle(void **state)
 		/* The order of two names on the same date is not specified. */
 		qsort(got, ng, sizeof(*got), expect_cmp);
 		for (size_t i = 0; i < ng; i++) {
-			if (ymd_cmp(got[i].date, want[i].date) != 0 || strcmp(got[i].name, want[i].name) != 0)
+			if (ymd_cmp(got[i].date, want[i].date) != 0 ||
+			    strcmp(got[i].name, want[i].name) != 0)
 				fail_msg("%d: got %04d-%02d-%02d %s, expected %04d-%02d-%02d %s", y,
 					 got[i].date.y, got[i].date.m, got[i].date.d, got[i].name,
-					 want[i].date.y, want[i].date.m, want[i].date.d, want[i].name);
+					 want[i].date.y, want[i].date.m, want[i].date.d,
+					 want[i].name);
 		}
 	}
 }
@@ -348,27 +350,27 @@ static void is_working_day_examples(void **state)
 	(void)state;
 	bool w;
 
-	assert_false(working(D(2026, 1, 3)));   /* Saturday */
-	assert_false(working(D(2026, 1, 4)));   /* Sunday */
-	assert_false(working(D(2026, 1, 6)));   /* Tuesday, trettondedag jul */
-	assert_false(working(D(2026, 4, 3)));   /* långfredagen */
-	assert_false(working(D(2026, 4, 6)));   /* annandag påsk */
-	assert_false(working(D(2026, 5, 1)));   /* Friday, första maj */
-	assert_false(working(D(2026, 5, 14)));  /* Thursday, Kristi himmelsfärdsdag */
-	assert_true(working(D(2027, 6, 7)));    /* nationaldagen on a Sunday gives no Monday off */
-	assert_false(working(D(2004, 5, 31)));  /* annandag pingst 2004 */
-	assert_true(working(D(2004, 6, 7)));    /* Monday, 6 June 2004 was a Sunday anyway */
-	assert_true(working(D(2005, 5, 16)));   /* Monday after pingst 2005: a working day */
-	assert_false(working(D(2005, 6, 6)));   /* Monday, the first nationaldag holiday */
-	assert_false(working(D(2026, 6, 19)));  /* midsommarafton */
+	assert_false(working(D(2026, 1, 3)));	/* Saturday */
+	assert_false(working(D(2026, 1, 4)));	/* Sunday */
+	assert_false(working(D(2026, 1, 6)));	/* Tuesday, trettondedag jul */
+	assert_false(working(D(2026, 4, 3)));	/* långfredagen */
+	assert_false(working(D(2026, 4, 6)));	/* annandag påsk */
+	assert_false(working(D(2026, 5, 1)));	/* Friday, första maj */
+	assert_false(working(D(2026, 5, 14)));	/* Thursday, Kristi himmelsfärdsdag */
+	assert_true(working(D(2027, 6, 7)));	/* nationaldagen on a Sunday gives no Monday off */
+	assert_false(working(D(2004, 5, 31)));	/* annandag pingst 2004 */
+	assert_true(working(D(2004, 6, 7)));	/* Monday, 6 June 2004 was a Sunday anyway */
+	assert_true(working(D(2005, 5, 16)));	/* Monday after pingst 2005: a working day */
+	assert_false(working(D(2005, 6, 6)));	/* Monday, the first nationaldag holiday */
+	assert_false(working(D(2026, 6, 19)));	/* midsommarafton */
 	assert_false(working(D(2026, 12, 24))); /* julafton */
 	assert_false(working(D(2026, 12, 31))); /* nyårsafton */
-	assert_true(working(D(2027, 11, 1)));   /* Monday: alla helgons dag 2027 is Saturday 6 Nov */
-	assert_true(working(D(2026, 1, 2)));    /* Friday */
-	assert_true(working(D(2026, 1, 7)));    /* Wednesday */
-	assert_true(working(D(2026, 4, 2)));    /* skärtorsdagen is a working day */
-	assert_true(working(D(2026, 4, 7)));    /* Tuesday after Easter */
-	assert_true(working(D(2026, 6, 22)));   /* Monday after midsommar */
+	assert_true(working(D(2027, 11, 1))); /* Monday: alla helgons dag 2027 is Saturday 6 Nov */
+	assert_true(working(D(2026, 1, 2)));  /* Friday */
+	assert_true(working(D(2026, 1, 7)));  /* Wednesday */
+	assert_true(working(D(2026, 4, 2)));  /* skärtorsdagen is a working day */
+	assert_true(working(D(2026, 4, 7)));  /* Tuesday after Easter */
+	assert_true(working(D(2026, 6, 22))); /* Monday after midsommar */
 	assert_true(working(D(2026, 12, 23)));
 	assert_true(working(D(2026, 12, 30)));
 
@@ -398,7 +400,8 @@ static void is_working_day_matches_oracle(void **state)
 			if (k < noff && ymd_cmp(off[k].date, t) == 0)
 				want = false;
 			if (working(date_from_ymd(t.y, t.m, t.d)) != want)
-				fail_msg("%04d-%02d-%02d: working should be %d", t.y, t.m, t.d, want);
+				fail_msg("%04d-%02d-%02d: working should be %d", t.y, t.m, t.d,
+					 want);
 		}
 	}
 }
@@ -483,7 +486,8 @@ static void add_and_between_match_brute_force(void **state)
 			lmn_day to = add(from, n);
 			int between;
 			if (n != 0 && to != walk(from, n))
-				fail_msg("add(%d, %d) = %d, brute force %d", from, n, to, walk(from, n));
+				fail_msg("add(%d, %d) = %d, brute force %d", from, n, to,
+					 walk(from, n));
 			assert_int_equal(calendar_working_days_between(from, to, &between), LMN_OK);
 			/* (from, to] leaves out from itself, so going back from a non-working day the
 			 * interval holds one working day fewer than n counts. */
@@ -514,10 +518,13 @@ static void between_examples(void **state)
 	assert_int_equal(n, 0);
 	/* 2026: 365 days, 104 weekend days, 10 holidays or eves on weekdays (1 Jan, 6 Jan, 3 Apr,
 	 * 6 Apr, 1 May, 14 May, 19 Jun, 24 Dec, 25 Dec, 31 Dec; 6 Jun and 26 Dec are Saturdays). */
-	assert_int_equal(calendar_working_days_between(D(2025, 12, 31), D(2026, 12, 31), &n), LMN_OK);
+	assert_int_equal(calendar_working_days_between(D(2025, 12, 31), D(2026, 12, 31), &n),
+			 LMN_OK);
 	assert_int_equal(n, 365 - 104 - 10);
-	assert_int_equal(calendar_working_days_between(D(1899, 12, 31), D(2026, 1, 1), &n), LMN_ERANGE);
-	assert_int_equal(calendar_working_days_between(D(2026, 1, 1), D(2201, 1, 1), &n), LMN_ERANGE);
+	assert_int_equal(calendar_working_days_between(D(1899, 12, 31), D(2026, 1, 1), &n),
+			 LMN_ERANGE);
+	assert_int_equal(calendar_working_days_between(D(2026, 1, 1), D(2201, 1, 1), &n),
+			 LMN_ERANGE);
 }
 
 /* The set of non-working eves is a rule parameter (DOMAIN.md §4): each eve on a weekday is a
@@ -553,13 +560,15 @@ static void eves_as_parameter(void **state)
 	/* Wed 23 Dec 2026 + 2: Thu 24 without eves, Mon 28 with julafton (25, 26 holidays, 27 Sun). */
 	assert_int_equal(calendar_add_working_days_eves(D(2026, 12, 23), 1, 0, &out), LMN_OK);
 	assert_day(out, 2026, 12, 24);
-	assert_int_equal(calendar_add_working_days_eves(D(2026, 12, 23), 1, CALENDAR_EVES_ALL, &out),
+	assert_int_equal(calendar_add_working_days_eves(D(2026, 12, 23), 1, CALENDAR_EVES_ALL,
+							&out),
 			 LMN_OK);
 	assert_day(out, 2026, 12, 28);
 	/* Mon 4 Jan 2027 - 3: 31, 30, 29 Dec without eves; 30, 29, 28 with nyårsafton. */
 	assert_int_equal(calendar_add_working_days_eves(D(2027, 1, 4), -3, 0, &out), LMN_OK);
 	assert_day(out, 2026, 12, 29);
-	assert_int_equal(calendar_add_working_days_eves(D(2027, 1, 4), -3, CALENDAR_EVE_NEW_YEARS, &out),
+	assert_int_equal(calendar_add_working_days_eves(D(2027, 1, 4), -3, CALENDAR_EVE_NEW_YEARS,
+							&out),
 			 LMN_OK);
 	assert_day(out, 2026, 12, 28);
 	assert_int_equal(calendar_working_days_between_eves(D(2026, 12, 20), D(2027, 1, 1), 0, &n),

@@ -167,7 +167,8 @@ static void empty_fields(void **state)
 	expect_record(f, 1, "a", "", "b", "", NULL);
 	expect_record(f, 2, "", "", NULL);
 	expect_record(f, 3, "", "", NULL);
-	expect_record(f, 4, "x", "", NULL); /* a delimiter at the very end gives an empty last field */
+	expect_record(f, 4, "x", "",
+		      NULL); /* a delimiter at the very end gives an empty last field */
 	expect_end(f);
 	fx_free(f);
 }
@@ -176,7 +177,8 @@ static void quoted_fields(void **state)
 {
 	(void)state;
 	struct fixture *f = FX("\"a;b\";\"say \"\"hej\"\"\";\"\"\"\"\n"
-			       "\"x\"\"\";plain;\"\"\"y\"\n", ';');
+			       "\"x\"\"\";plain;\"\"\"y\"\n",
+			       ';');
 
 	expect_record(f, 1, "a;b", "say \"hej\"", "\"", NULL);
 	/* without "" inside, a quoted field points into the data too */
@@ -194,7 +196,8 @@ static void embedded_line_breaks_and_line_numbers(void **state)
 			       "y;\"a\nb\rc\r\n\r\nd\"\r\n"
 			       "\n"
 			       "z;\"\"\"\n\"\"\"\n"
-			       "last;1", 0);
+			       "last;1",
+			       0);
 
 	expect_record(f, 1, "h1", "h2", NULL);
 	expect_record(f, 2, "rad ett\r\nrad två", "x", NULL);
@@ -516,9 +519,14 @@ static void writer_neutralises_formulas(void **state)
 static void report_keeps_negative_numbers(void **state)
 {
 	struct repayment r[] = {
-		{ .provider_id = 3, .provider = "=cmd|' /C calc'!A0", .charged_ore = -125050,
+		{ .provider_id = 3,
+		  .provider = "=cmd|' /C calc'!A0",
+		  .charged_ore = -125050,
 		  .repaid_ore = -1 },
-		{ .provider_id = 4, .provider = "Västra vården", .charged_ore = 100, .repaid_ore = 0 },
+		{ .provider_id = 4,
+		  .provider = "Västra vården",
+		  .charged_ore = 100,
+		  .repaid_ore = 0 },
 	};
 	struct buf b;
 
@@ -569,7 +577,8 @@ static void round_trip(void **state)
 							buf_addc(&b, '"');
 						buf_addc(&b, s[k]);
 						/* count line ends as they will appear in the data */
-						if (s[k] == '\n' || (s[k] == '\r' && s[k + 1] != '\n'))
+						if (s[k] == '\n' ||
+						    (s[k] == '\r' && s[k + 1] != '\n'))
 							line++;
 					}
 					buf_addc(&b, '"');

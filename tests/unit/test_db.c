@@ -39,8 +39,10 @@ static int setup(void **state)
 		return -1;
 	rc = db_begin(c, true, &err);
 	if (rc == LMN_OK)
-		rc = db_exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, worker INTEGER NOT NULL, "
-				"n INTEGER NOT NULL, UNIQUE (worker, n)) STRICT", &err);
+		rc = db_exec(c,
+			     "CREATE TABLE t (id INTEGER PRIMARY KEY, worker INTEGER NOT NULL, "
+			     "n INTEGER NOT NULL, UNIQUE (worker, n)) STRICT",
+			     &err);
 	if (rc == LMN_OK)
 		rc = db_commit(c, &err);
 	db_release(db, c);
@@ -74,7 +76,7 @@ static int64_t count(struct db_conn *c, const char *sql, int64_t arg)
 }
 
 #define WORKERS 8
-#define TXS 150
+#define TXS	150
 
 struct worker {
 	int id;
@@ -201,11 +203,12 @@ static void test_shared_write_transactions(void **state)
 		/* The refused duplicates failed; nothing else did. */
 		assert_int_equal(w[i].failed, refused);
 		assert_int_equal(w[i].committed, expected);
-		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1", i), 2 * expected);
+		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1", i),
+				 2 * expected);
 		/* No row of a rolled-back transaction (n of i % 3 == 0) is left. */
-		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = $1 AND (n / 2) % 3 = 0",
-				       i),
-				 0);
+		assert_int_equal(
+			count(c, "SELECT count(*) FROM t WHERE worker = $1 AND (n / 2) % 3 = 0", i),
+			0);
 	}
 	db_release(db, c);
 }
@@ -221,7 +224,8 @@ static void test_release_rolls_back(void **state)
 	(void)state;
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
 	assert_int_equal(db_begin(c, true, &err), LMN_OK);
-	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES ($1, 0)", &st, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES ($1, 0)", &st, &err),
+			 LMN_OK);
 	db_bind_int(st, 1, 99);
 	assert_int_equal(db_run(st, &err), LMN_OK);
 	db_release(db, c);
@@ -273,7 +277,8 @@ static void *bulk(void *arg)
 	if (db_acquire(db, &c, &err) != LMN_OK)
 		return NULL;
 	if (db_begin_bulk(c, &err) == LMN_OK) {
-		enum lmn_rc rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES (200, 1)", &st, &err);
+		enum lmn_rc rc =
+			db_prepare(c, "INSERT INTO t (worker, n) VALUES (200, 1)", &st, &err);
 		if (rc == LMN_OK)
 			rc = db_run(st, &err);
 		usleep(300 * 1000);
@@ -301,7 +306,8 @@ static void test_bulk_does_not_hold_others(void **state)
 	atomic_init(&bulk_committed, false);
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
 	assert_int_equal(db_begin(c, true, &err), LMN_OK);
-	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES (100, 1)", &st, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES (100, 1)", &st, &err),
+			 LMN_OK);
 	assert_int_equal(db_run(st, &err), LMN_OK);
 	assert_int_equal(pthread_create(&th, NULL, bulk, NULL), 0);
 	usleep(50 * 1000); /* the long transaction now waits for the write lock */
@@ -423,7 +429,8 @@ static void test_large_job(void **state)
 	memset(pad, 'a', sizeof(pad) - 1);
 	rc = db_begin(c, true, &err);
 	if (rc == LMN_OK)
-		rc = db_exec(c, "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT NOT NULL) STRICT",
+		rc = db_exec(c,
+			     "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT NOT NULL) STRICT",
 			     &err);
 	for (int i = 0; rc == LMN_OK && i < 6000; i++) {
 		rc = db_prepare(c, "INSERT INTO big (pad) VALUES ($1)", &st, &err);
@@ -495,7 +502,8 @@ static void test_write_async(void **state)
 	assert_int_equal(sem_init(&done, 0, 0), 0);
 	for (int i = 0; i < N; i++) {
 		jobs[i] = (struct async_job){ .n = i, .told = LMN_EDB, .done = &done };
-		assert_int_equal(db_write_async(db, job_async, &jobs[i], async_done, &jobs[i], &err),
+		assert_int_equal(db_write_async(db, job_async, &jobs[i], async_done, &jobs[i],
+						&err),
 				 LMN_OK);
 	}
 	for (int i = 0; i < N; i++)
@@ -506,7 +514,8 @@ static void test_write_async(void **state)
 		assert_int_equal(jobs[i].calls, 1);
 		assert_int_equal(jobs[i].told, i % 2 ? LMN_EREFUSED : LMN_OK);
 		assert_false(jobs[i].store_error);
-		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = 400 AND n = $1", i),
+		assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = 400 AND n = $1",
+				       i),
 				 i % 2 ? 0 : 1);
 	}
 	db_release(db, c);
@@ -545,9 +554,13 @@ static void test_bulk_unchecked(void **state)
 	(void)state;
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
 	assert_int_equal(db_begin(c, true, &err), LMN_OK);
-	assert_int_equal(db_exec(c, "CREATE TABLE parent (id INTEGER PRIMARY KEY); "
-				 "CREATE TABLE child (parent INTEGER NOT NULL REFERENCES parent(id)); "
-				 "INSERT INTO parent (id) VALUES (1)", &err), LMN_OK);
+	assert_int_equal(
+		db_exec(c,
+			"CREATE TABLE parent (id INTEGER PRIMARY KEY); "
+			"CREATE TABLE child (parent INTEGER NOT NULL REFERENCES parent(id)); "
+			"INSERT INTO parent (id) VALUES (1)",
+			&err),
+		LMN_OK);
 	assert_int_equal(db_commit(c, &err), LMN_OK);
 	assert_int_equal(insert_child(c, 0, 1), LMN_OK);
 	assert_int_not_equal(insert_child(c, 0, 99), LMN_OK);
@@ -593,9 +606,12 @@ static void test_open_alone(void **state)
 	journal_mode(c, mode, sizeof(mode));
 	assert_string_equal(mode, "truncate");
 	assert_int_equal(db_begin_bulk(c, &err), LMN_OK);
-	assert_int_equal(db_exec(c, "CREATE TABLE a (n INTEGER NOT NULL); "
+	assert_int_equal(db_exec(c,
+				 "CREATE TABLE a (n INTEGER NOT NULL); "
 				 "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k "
-				 "WHERE n < 5000) INSERT INTO a SELECT n FROM k", &err), LMN_OK);
+				 "WHERE n < 5000) INSERT INTO a SELECT n FROM k",
+				 &err),
+			 LMN_OK);
 	assert_int_equal(db_commit(c, &err), LMN_OK);
 	assert_int_equal(db_begin_bulk_unchecked(c, &err), LMN_OK);
 	assert_int_equal(db_exec(c, "INSERT INTO a SELECT n FROM a", &err), LMN_OK);
@@ -675,20 +691,21 @@ static void test_check_lists(void **state)
 
 	(void)state;
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
-	assert_false(builds_ephemeral(c, "EXPLAIN INSERT INTO orders (patient_id, kind, channel, "
+	assert_false(builds_ephemeral(c,
+				      "EXPLAIN INSERT INTO orders (patient_id, kind, channel, "
 				      "requested_by, entered_by, received_at, received_day, due, "
 				      "rules, delivery_method) VALUES (1, 'normal', 'digital', "
 				      "'patient', 'patient', 'x', 'x', 'x', '', 'home')"));
 	assert_false(builds_ephemeral(c, "EXPLAIN INSERT INTO access_log (at, role, patient_id, "
-				      "action, what) VALUES ('x', 'admin', 1, 'read', 'x')"));
+					 "action, what) VALUES ('x', 'admin', 1, 'read', 'x')"));
 	assert_false(builds_ephemeral(c, "EXPLAIN INSERT INTO calls (queued_at, topic) "
-				      "VALUES ('x', 'order')"));
+					 "VALUES ('x', 'order')"));
 	assert_false(builds_ephemeral(c, "EXPLAIN INSERT INTO shipments (order_id, shipped_at, "
-				      "partial, outcome) VALUES (1, 'x', 0, 'returned')"));
+					 "partial, outcome) VALUES (1, 'x', 0, 'returned')"));
 	assert_false(builds_ephemeral(c, "EXPLAIN UPDATE contact_cases SET outcome = 'reached'"));
 	/* A table that keeps its list still shows what the test looks for. */
 	assert_true(builds_ephemeral(c, "EXPLAIN INSERT INTO fees (kind, valid_from, amount_ore, "
-				     "created_at) VALUES ('delivery', 'x', 1, 'x')"));
+					"created_at) VALUES ('delivery', 'x', 1, 'x')"));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(db_prepare(c, bad[i], &st, &err), LMN_OK);
 		assert_int_equal(db_run(st, &err), LMN_EINVAL);
@@ -712,9 +729,12 @@ static void insert_rows(struct db_conn *c, int64_t from, int64_t to, int64_t pad
 	struct db_stmt *st;
 
 	assert_int_equal(db_begin(c, true, &err), LMN_OK);
-	assert_int_equal(db_prepare(c, "WITH RECURSIVE k(n) AS (SELECT $1 UNION ALL SELECT n + 1 "
-				    "FROM k WHERE n < $2) INSERT INTO s SELECT n, zeroblob($3) FROM k",
-				    &st, &err), LMN_OK);
+	assert_int_equal(
+		db_prepare(c,
+			   "WITH RECURSIVE k(n) AS (SELECT $1 UNION ALL SELECT n + 1 "
+			   "FROM k WHERE n < $2) INSERT INTO s SELECT n, zeroblob($3) FROM k",
+			   &st, &err),
+		LMN_OK);
 	db_bind_int(st, 1, from);
 	db_bind_int(st, 2, to);
 	db_bind_int(st, 3, pad);
@@ -750,7 +770,8 @@ static void test_size_log(void **state)
 	assert_int_equal(db_acquire(a, &ca, &err), LMN_OK);
 	assert_int_equal(db_begin(ca, true, &err), LMN_OK);
 	assert_int_equal(db_exec(ca, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
-				 &err), LMN_OK);
+				 &err),
+			 LMN_OK);
 	assert_int_equal(db_commit(ca, &err), LMN_OK);
 	insert_rows(ca, 1, 1000, 200);
 	held = file_size(wal);
@@ -798,7 +819,8 @@ static void test_size_log(void **state)
 	assert_int_equal(db_open(small, &a, &err), LMN_OK);
 	assert_int_equal(db_acquire(a, &ca, &err), LMN_OK);
 	assert_int_equal(db_exec(ca, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
-				 &err), LMN_OK);
+				 &err),
+			 LMN_OK);
 	before = file_size(small_wal);
 	assert_true(before >= 0);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &fsize), 0);
@@ -835,7 +857,8 @@ static void test_log_starts_again(void **state)
 	assert_int_equal(db_open(path, &s, &err), LMN_OK);
 	assert_int_equal(db_acquire(s, &c, &err), LMN_OK);
 	assert_int_equal(db_exec(c, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
-				 &err), LMN_OK);
+				 &err),
+			 LMN_OK);
 	for (int i = 0; i < COMMITS; i++)
 		insert_rows(c, (int64_t)i * PER_COMMIT + 1, (int64_t)(i + 1) * PER_COMMIT, 3000);
 	size = file_size(wal);
@@ -900,7 +923,8 @@ static void test_storage_full(void **state)
 	assert_int_equal(db_open(path, &s, &err), LMN_OK);
 	assert_int_equal(db_acquire(s, &c, &err), LMN_OK);
 	assert_int_equal(db_exec(c, "CREATE TABLE s (n INTEGER PRIMARY KEY, pad BLOB NOT NULL)",
-				 &err), LMN_OK);
+				 &err),
+			 LMN_OK);
 
 	job_err.message[0] = '\0';
 	assert_int_equal(db_write(c, job_fill, &job_err, &err), LMN_EFULL);

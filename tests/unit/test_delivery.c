@@ -93,12 +93,15 @@ static void remove_dir(const char *dir)
 static const struct {
 	const char *file, *text;
 } added[] = {
-	{ "B3-1.rules", "\n[2027-01-10]\ndecided = 2026-12-01\nbody = \"Testbeslut\"\n"
-			"reference = \"Test: ledtid 3 arbetsdagar\"\nlead_time_working_days = 3\n" },
-	{ "B3-3.rules", "\n[2027-02-01]\nbody = \"Testbeslut\"\nreference = \"Test: akut efter kl. 14 "
-			"avvisas\"\nacute_after_cutoff = refuse\nacute_lead_working_days = 2\n" },
-	{ "B3-6.rules", "\n[2027-03-03]\nbody = \"Testbeslut\"\nreference = \"Test: kalenderdagar\"\n"
-			"delay_contact_day_kind = calendar_days\n" },
+	{ "B3-1.rules",
+	  "\n[2027-01-10]\ndecided = 2026-12-01\nbody = \"Testbeslut\"\n"
+	  "reference = \"Test: ledtid 3 arbetsdagar\"\nlead_time_working_days = 3\n" },
+	{ "B3-3.rules",
+	  "\n[2027-02-01]\nbody = \"Testbeslut\"\nreference = \"Test: akut efter kl. 14 "
+	  "avvisas\"\nacute_after_cutoff = refuse\nacute_lead_working_days = 2\n" },
+	{ "B3-6.rules",
+	  "\n[2027-03-03]\nbody = \"Testbeslut\"\nreference = \"Test: kalenderdagar\"\n"
+	  "delay_contact_day_kind = calendar_days\n" },
 };
 
 static int load_changed(void)
@@ -279,7 +282,8 @@ static void refs_of(const struct delivery_decision *d, char *out, size_t n, int 
 		for (int j = 0; j < i; j++)
 			if (d->rules[i] == d->rules[j])
 				fail_msg("line %d: %s listed twice", line, d->rules[i]->ref);
-		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? " " : "", d->rules[i]->ref);
+		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? " " : "",
+					 d->rules[i]->ref);
 		assert_true(used < n);
 	}
 }
@@ -309,9 +313,9 @@ static void check_ok(const struct params *p, const struct order_facts *f, const 
 	assert_ptr_equal(d.facts, f);
 }
 
-static void check_refused(const struct params *p, const struct order_facts *f, enum delivery_code code,
-			  enum param_id by, const char *ref, const char *rules, const char *message,
-			  int line)
+static void check_refused(const struct params *p, const struct order_facts *f,
+			  enum delivery_code code, enum param_id by, const char *ref,
+			  const char *rules, const char *message, int line)
 {
 	struct delivery_decision d;
 	struct lmn_err err;
@@ -339,19 +343,19 @@ static void check_refused(const struct params *p, const struct order_facts *f, e
 	delivery_message(&d, &msg);
 	assert_false(msg.failed);
 	if (!msg.data || strcmp(msg.data, message) != 0)
-		fail_msg("line %d: message\n  '%s'\nexpected\n  '%s'", line, msg.data ? msg.data : "",
-			 message);
+		fail_msg("line %d: message\n  '%s'\nexpected\n  '%s'", line,
+			 msg.data ? msg.data : "", message);
 	buf_release(&msg);
 }
 
 #define OK(p, f, due, contact, rules) check_ok(p, &(f), due, contact, rules, __LINE__)
-#define REFUSED(p, f, code, by, ref, rules, message)                                               \
+#define REFUSED(p, f, code, by, ref, rules, message) \
 	check_refused(p, &(f), code, by, ref, rules, message, __LINE__)
 
 /* Rule references in the order the engine uses them. */
 #define NORMAL_2018 "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01"
 #define NORMAL_2024 "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2024-10-24"
-#define ACUTE_2024 "B3:3@2018-05-01 B3:3@2020-01-30 B3:6@2018-05-01 ordering@2024-10-24"
+#define ACUTE_2024  "B3:3@2018-05-01 B3:3@2020-01-30 B3:6@2018-05-01 ordering@2024-10-24"
 
 /* ---- Spec B 3:1: four working days, the order day is day 0 ---- */
 
@@ -470,7 +474,8 @@ static void acute_rule_change_2020(void **state)
 	 * Contact: Thu 30 (1), Fri 31, Mon 3, Tue 4, Wed 5 (5), Thu 6 Feb. (cases.jsonl line 10) */
 	f = order("2020-01-29", "10:00:00");
 	f.kind = KIND_ACUTE;
-	OK(&real, f, "2020-01-30", "2020-02-06", "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
+	OK(&real, f, "2020-01-30", "2020-02-06",
+	   "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
 	/* The day of: the same patient request is refused, also for an acute-assortment article
 	 * (cases.jsonl line 11). */
 	f = order("2020-01-30", "10:00:00");
@@ -490,7 +495,8 @@ static void acute_rule_change_2020(void **state)
 	/* The same article the day before: fine, it is stocked. */
 	f = acute("2020-01-29", "10:00:00");
 	f.acute_assortment = false;
-	OK(&real, f, "2020-01-30", "2020-02-06", "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
+	OK(&real, f, "2020-01-30", "2020-02-06",
+	   "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
 	/* A prescriber and an acute-assortment article on the day of: due Fri 31; contact Fri 31 (1),
 	 * Mon 3 … Thu 6 (5), Fri 7. */
 	f = acute("2020-01-30", "10:00:00");
@@ -520,17 +526,21 @@ static void express_until_2020(void **state)
 {
 	(void)state;
 	struct order_facts f;
-	const char *only_prescribers = "Expressleverans kan enbart begäras av förskrivare eller kommunal "
-				       "förskrivare, inte av patient (gäller sedan före ändringsloggen).";
+	const char *only_prescribers =
+		"Expressleverans kan enbart begäras av förskrivare eller kommunal "
+		"förskrivare, inte av patient (gäller sedan före ändringsloggen).";
 
 	/* The day before: due the same day (cases.jsonl line 5). */
 	f = express("2020-01-29", "10:00:00");
-	OK(&real, f, "2020-01-29", "2020-02-06", "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
+	OK(&real, f, "2020-01-29", "2020-02-06",
+	   "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
 	f = express("2020-01-29", "13:59:59");
-	OK(&real, f, "2020-01-29", "2020-02-06", "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
+	OK(&real, f, "2020-01-29", "2020-02-06",
+	   "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
 	f = express("2020-01-29", "10:00:00");
 	f.requested_by = ROLE_MUNICIPAL_PRESCRIBER;
-	OK(&real, f, "2020-01-29", "2020-02-06", "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
+	OK(&real, f, "2020-01-29", "2020-02-06",
+	   "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
 	/* The day of (cases.jsonl line 6). */
 	f = express("2020-01-30", "10:00:00");
 	REFUSED(&real, f, DELIVERY_KIND_NOT_OFFERED, P_EXPRESS_OFFERED, "B3:3@2020-01-30",
@@ -546,11 +556,13 @@ static void express_until_2020(void **state)
 	/* After the cut-off, or on a non-working day (Sat 25 Jan 2020), express is refused
 	 * (cases.jsonl line 7). */
 	f = express("2020-01-29", "14:00:00");
-	REFUSED(&real, f, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF, "B3:3@2018-05-01", "B3:3@2018-05-01",
+	REFUSED(&real, f, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF, "B3:3@2018-05-01",
+		"B3:3@2018-05-01",
 		"Expressbeställningen måste nå distributören före kl. 14:00 en arbetsdag. Välj akut "
 		"leverans i stället.");
 	f = express("2020-01-25", "10:00:00");
-	REFUSED(&real, f, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF, "B3:3@2018-05-01", "B3:3@2018-05-01",
+	REFUSED(&real, f, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF, "B3:3@2018-05-01",
+		"B3:3@2018-05-01",
 		"Expressbeställningen måste nå distributören före kl. 14:00 en arbetsdag. Välj akut "
 		"leverans i stället.");
 	/* Who may request it, and for what. */
@@ -607,10 +619,11 @@ static void entry_rights_2024(void **state)
 {
 	(void)state;
 	struct order_facts f;
-	const char *refused = "Rollen förskrivare får inte registrera uttag (gäller från 2024-10-24). "
-			      "Förskrivaren kan kontakta kundtjänst, som registrerar uttaget. Uttag "
-			      "registreras av: patient, kommunal förskrivare, kommunal beställare eller "
-			      "kundtjänst.";
+	const char *refused =
+		"Rollen förskrivare får inte registrera uttag (gäller från 2024-10-24). "
+		"Förskrivaren kan kontakta kundtjänst, som registrerar uttaget. Uttag "
+		"registreras av: patient, kommunal förskrivare, kommunal beställare eller "
+		"kundtjänst.";
 
 	/* The day before, a regional prescriber enters it: Thu 24 (1), Fri 25, Mon 28, Tue 29 (4);
 	 * Wed 30 (5), Thu 31 (6). (cases.jsonl line 8) */
@@ -620,12 +633,12 @@ static void entry_rights_2024(void **state)
 	/* The day of: refused (cases.jsonl line 9). */
 	f = order("2024-10-24", "08:00:00");
 	f.requested_by = f.entered_by = ROLE_PRESCRIBER;
-	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES, "ordering@2024-10-24",
-		"ordering@2024-10-24", refused);
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES,
+		"ordering@2024-10-24", "ordering@2024-10-24", refused);
 	f = order("2024-10-24", "00:00:00");
 	f.entered_by = ROLE_PRESCRIBER;
-	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES, "ordering@2024-10-24",
-		"ordering@2024-10-24", refused);
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES,
+		"ordering@2024-10-24", "ordering@2024-10-24", refused);
 	/* Through customer service instead: Fri 25 (1), Mon 28, Tue 29, Wed 30 (4); Thu 31 (5),
 	 * Fri 1 Nov (6) (alla helgons dag 2024 is Saturday 2 Nov). */
 	f = order("2024-10-24", "08:00:00");
@@ -633,8 +646,8 @@ static void entry_rights_2024(void **state)
 	f.entered_by = ROLE_CUSTOMER_SERVICE;
 	OK(&real, f, "2024-10-30", "2024-11-01", NORMAL_2024);
 	/* The roles that keep the function. */
-	static const enum role keep[] = { ROLE_PATIENT, ROLE_MUNICIPAL_PRESCRIBER, ROLE_MUNICIPAL_ORDERER,
-					  ROLE_CUSTOMER_SERVICE };
+	static const enum role keep[] = { ROLE_PATIENT, ROLE_MUNICIPAL_PRESCRIBER,
+					  ROLE_MUNICIPAL_ORDERER, ROLE_CUSTOMER_SERVICE };
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		f = order("2024-10-24", "08:00:00");
 		f.entered_by = keep[i];
@@ -644,8 +657,8 @@ static void entry_rights_2024(void **state)
 	f = acute("2024-10-24", "08:00:00");
 	OK(&real, f, "2024-10-25", "2024-11-01", ACUTE_2024);
 	f.entered_by = ROLE_PRESCRIBER;
-	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES, "ordering@2024-10-24",
-		"ordering@2024-10-24", refused);
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES,
+		"ordering@2024-10-24", "ordering@2024-10-24", refused);
 }
 
 /* ---- which refusal wins: entry, kind, requester, article, cut-off ---- */
@@ -662,8 +675,8 @@ static void refusal_precedence(void **state)
 	f.entered_by = ROLE_PRESCRIBER;
 	f.area = T_INCONTINENCE;
 	f.stocked = false;
-	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES, "ordering@2024-10-24",
-		"ordering@2024-10-24",
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES,
+		"ordering@2024-10-24", "ordering@2024-10-24",
 		"Rollen förskrivare får inte registrera uttag (gäller från 2024-10-24). Förskrivaren kan "
 		"kontakta kundtjänst, som registrerar uttaget. Uttag registreras av: patient, kommunal "
 		"förskrivare, kommunal beställare eller kundtjänst.");
@@ -689,18 +702,20 @@ static void refusal_precedence(void **state)
 	REFUSED(&real, f, DELIVERY_ARTICLE_NOT_ELIGIBLE, P_EXPRESS_ARTICLES, "B3:3@2018-05-01",
 		"B3:3@2018-05-01", "Expressleverans gäller enbart lagerlagda artiklar.");
 	f.stocked = true;
-	REFUSED(&real, f, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF, "B3:3@2018-05-01", "B3:3@2018-05-01",
+	REFUSED(&real, f, DELIVERY_AFTER_CUTOFF, P_ORDER_CUTOFF, "B3:3@2018-05-01",
+		"B3:3@2018-05-01",
 		"Expressbeställningen måste nå distributören före kl. 14:00 en arbetsdag. Välj akut "
 		"leverans i stället.");
 	f.received_sec = 13 * 3600;
-	OK(&real, f, "2020-01-29", "2020-02-06", "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
+	OK(&real, f, "2020-01-29", "2020-02-06",
+	   "B3:3@2018-05-01 B3:6@2018-05-01 ordering@2018-05-01");
 
 	/* Acute in 2026 with everything wrong, then one fault removed at a time. */
 	f = order("2026-11-24", "15:00:00");
 	f.kind = KIND_ACUTE;
 	f.entered_by = ROLE_PRESCRIBER;
-	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES, "ordering@2024-10-24",
-		"ordering@2024-10-24",
+	REFUSED(&real, f, DELIVERY_ENTRY_NOT_ALLOWED, P_WITHDRAWAL_ENTRY_ROLES,
+		"ordering@2024-10-24", "ordering@2024-10-24",
 		"Rollen förskrivare får inte registrera uttag (gäller från 2024-10-24). Förskrivaren kan "
 		"kontakta kundtjänst, som registrerar uttaget. Uttag registreras av: patient, kommunal "
 		"förskrivare, kommunal beställare eller kundtjänst.");
@@ -774,12 +789,14 @@ static void invalid_input(void **state)
 	assert_int_equal(delivery_decide(&real, &f, &d, &err), LMN_EINVAL);
 	assert_int_equal(d.code, DELIVERY_INVALID_INPUT);
 	assert_string_equal(err.field, "received");
-	assert_string_equal(err.message, "Datumet ligger utanför kalenderns intervall (1900–2200).");
+	assert_string_equal(err.message,
+			    "Datumet ligger utanför kalenderns intervall (1900–2200).");
 	f = order("2201-01-01", "10:00:00");
 	lmn_err_clear(&err);
 	assert_int_equal(delivery_decide(&real, &f, &d, &err), LMN_EINVAL);
 	assert_int_equal(d.code, DELIVERY_INVALID_INPUT);
-	assert_string_equal(err.message, "Datumet ligger utanför kalenderns intervall (1900–2200).");
+	assert_string_equal(err.message,
+			    "Datumet ligger utanför kalenderns intervall (1900–2200).");
 	/* Acute on Mon 29 is due Tue 30, but its contact date (day 6) leaves the calendar. */
 	f = acute("2200-12-29", "10:00:00");
 	lmn_err_clear(&err);
@@ -1008,11 +1025,14 @@ static void names_and_defaults(void **state)
 	assert_string_equal(delivery_code_name(DELIVERY_OK), "ok");
 	assert_string_equal(delivery_code_name(DELIVERY_ENTRY_NOT_ALLOWED), "entry_not_allowed");
 	assert_string_equal(delivery_code_name(DELIVERY_KIND_NOT_OFFERED), "kind_not_offered");
-	assert_string_equal(delivery_code_name(DELIVERY_REQUESTER_NOT_ALLOWED), "requester_not_allowed");
-	assert_string_equal(delivery_code_name(DELIVERY_ARTICLE_NOT_ELIGIBLE), "article_not_eligible");
+	assert_string_equal(delivery_code_name(DELIVERY_REQUESTER_NOT_ALLOWED),
+			    "requester_not_allowed");
+	assert_string_equal(delivery_code_name(DELIVERY_ARTICLE_NOT_ELIGIBLE),
+			    "article_not_eligible");
 	assert_string_equal(delivery_code_name(DELIVERY_AFTER_CUTOFF), "after_cutoff");
 	assert_string_equal(delivery_code_name(DELIVERY_INVALID_INPUT), "invalid_input");
-	assert_string_equal(delivery_code_name((enum delivery_code)(DELIVERY_AFTER_CUTOFF + 1)), "?");
+	assert_string_equal(delivery_code_name((enum delivery_code)(DELIVERY_AFTER_CUTOFF + 1)),
+			    "?");
 }
 
 /* DOMAIN.md §4 (interpretation): the non-working eves are a parameter, read as in force on the day
@@ -1024,8 +1044,9 @@ static void non_working_eves_by_date(void **state)
 	(void)state;
 	struct params eves;
 	struct order_facts f;
-	const char *const v = "\n[2027-12-22]\nbody = \"Testbeslut\"\nreference = \"Test: julafton är "
-			      "en arbetsdag\"\nnon_working_eves = midsummer_eve, new_years_eve\n";
+	const char *const v =
+		"\n[2027-12-22]\nbody = \"Testbeslut\"\nreference = \"Test: julafton är "
+		"en arbetsdag\"\nnon_working_eves = midsummer_eve, new_years_eve\n";
 
 	assert_int_equal(load_with(&eves, "B3-1.rules", v), 0);
 	assert_int_equal(params_at(&eves, day_of("2027-12-22"))->v[P_NON_WORKING_EVES].set,

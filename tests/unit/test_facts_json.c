@@ -26,33 +26,33 @@
 #include "util/localtime.h"
 
 /* The messages of facts_json.c and util/localtime.c, as the wire format promises them. */
-#define NOT_JSON "Raden är inte giltig JSON."
+#define NOT_JSON   "Raden är inte giltig JSON."
 #define NOT_OBJECT "Raden ska vara ett JSON-objekt."
-#define NOT_ONE "Raden ska innehålla exakt ett JSON-objekt."
-#define TOO_MANY "Raden har för många fält."
-#define TOO_LONG "Raden är för lång."
-#define REQUIRED "Fältet \"received\" krävs."
-#define BAD_TIME                                                                                   \
+#define NOT_ONE	   "Raden ska innehålla exakt ett JSON-objekt."
+#define TOO_MANY   "Raden har för många fält."
+#define TOO_LONG   "Raden är för lång."
+#define REQUIRED   "Fältet \"received\" krävs."
+#define BAD_TIME                                                                                           \
 	"Fältet \"received\" ska vara en tidpunkt ÅÅÅÅ-MM-DDTtt:mm[:ss], lokal svensk tid eller med " \
 	"tidszon (Z, +01:00)."
-#define SKIPPED_HOUR                                                                               \
+#define SKIPPED_HOUR \
 	"Tidpunkten finns inte i svensk lokal tid (klockan ställs fram till sommartid); ange tidszon."
-#define UNKNOWN                                                                                    \
-	"Okänt fält. Kända fält: received, kind, requested_by, entered_by, area, stocked, "           \
+#define UNKNOWN                                                                                 \
+	"Okänt fält. Kända fält: received, kind, requested_by, entered_by, area, stocked, " \
 	"acute_assortment, special."
 #define KIND_VALUES "Fältet \"kind\" ska vara normal, acute eller express."
-#define AREA_VALUES                                                                                \
+#define AREA_VALUES \
 	"Fältet \"area\" ska vara nutrition, incontinence (inkontinens), diabetes eller stoma (stomi)."
-#define ROLE_VALUES(f)                                                                             \
-	"Fältet \"" f "\" ska vara patient, prescriber, municipal_prescriber, municipal_orderer "     \
+#define ROLE_VALUES(f)                                                                            \
+	"Fältet \"" f "\" ska vara patient, prescriber, municipal_prescriber, municipal_orderer " \
 	"eller customer_service."
 #define NOT_STRING(f) "Fältet \"" f "\" ska vara en sträng."
-#define NOT_BOOL(f) "Fältet \"" f "\" ska vara true eller false."
+#define NOT_BOOL(f)   "Fältet \"" f "\" ska vara true eller false."
 #define WRONG_TYPE(f) "Fältet \"" f "\" har fel typ."
-#define TWICE(f) "Fältet \"" f "\" förekommer två gånger."
+#define TWICE(f)      "Fältet \"" f "\" förekommer två gånger."
 
-#define D(y, m, d) date_from_ymd(y, m, d)
-#define T(h, mi, s) ((h) * 3600 + (mi) * 60 + (s))
+#define D(y, m, d)  date_from_ymd(y, m, d)
+#define T(h, mi, s) ((h)*3600 + (mi)*60 + (s))
 
 /* Written here, not taken from the code under test. */
 static const char *const role_words[ROLE__COUNT] = {
@@ -123,8 +123,8 @@ static void refused_n(const char *s, size_t n, const char *field, const char *me
 		fail_msg("%.*s: expected a refusal, got %s", (int)n, s, lmn_rc_name(rc));
 	assert_int_equal(err.code, LMN_EINVAL);
 	if (strcmp(err.field, field) != 0 || strcmp(err.message, message) != 0)
-		fail_msg("%.*s:\n  got field '%s': %s\n  expected field '%s': %s", (int)n, s, err.field,
-			 err.message, field, message);
+		fail_msg("%.*s:\n  got field '%s': %s\n  expected field '%s': %s", (int)n, s,
+			 err.field, err.message, field, message);
 }
 
 static void refused(const char *s, const char *field, const char *message)
@@ -206,21 +206,24 @@ static void every_role(void **state)
 		struct order_facts f;
 
 		snprintf(line, sizeof(line),
-			 "{\"received\":\"2026-01-15T10:00\",\"requested_by\":\"%s\"}", role_words[r]);
+			 "{\"received\":\"2026-01-15T10:00\",\"requested_by\":\"%s\"}",
+			 role_words[r]);
 		f = parse(line);
 		assert_int_equal(f.requested_by, r);
 		assert_int_equal(f.entered_by, r);
 
 		snprintf(line, sizeof(line),
 			 "{\"received\":\"2026-01-15T10:00\",\"requested_by\":\"%s\","
-			 "\"entered_by\":null}", role_words[r]);
+			 "\"entered_by\":null}",
+			 role_words[r]);
 		f = parse(line);
 		assert_int_equal(f.entered_by, r);
 
 		for (int e = 0; e < ROLE__COUNT; e++) {
 			snprintf(line, sizeof(line),
 				 "{\"received\":\"2026-01-15T10:00\",\"requested_by\":\"%s\","
-				 "\"entered_by\":\"%s\"}", role_words[r], role_words[e]);
+				 "\"entered_by\":\"%s\"}",
+				 role_words[r], role_words[e]);
 			f = parse(line);
 			assert_int_equal(f.requested_by, r);
 			assert_int_equal(f.entered_by, e);
@@ -228,7 +231,8 @@ static void every_role(void **state)
 
 		/* entered_by alone: requested_by keeps its default. */
 		snprintf(line, sizeof(line),
-			 "{\"received\":\"2026-01-15T10:00\",\"entered_by\":\"%s\"}", role_words[r]);
+			 "{\"received\":\"2026-01-15T10:00\",\"entered_by\":\"%s\"}",
+			 role_words[r]);
 		f = parse(line);
 		assert_int_equal(f.requested_by, ROLE_PATIENT);
 		assert_int_equal(f.entered_by, r);
@@ -247,7 +251,8 @@ static void every_area_and_flag(void **state)
 
 	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"nutrition\"}").area,
 			 T_NUTRITION);
-	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"incontinence\"}").area,
+	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"incontinence\"}")
+				 .area,
 			 T_INCONTINENCE);
 	/* Issue 18: every area of the store's list. */
 	assert_int_equal(parse("{\"received\":\"2026-01-15T10:00\",\"area\":\"diabetes\"}").area,
@@ -388,9 +393,10 @@ static void received_spring_forward(void **state)
 	received_refused("2026-03-29 02:59:59", SKIPPED_HOUR);
 	received_refused("2026-03-29T02:59:59.999", SKIPPED_HOUR);
 	received_at("2026-03-29T03:00", D(2026, 3, 29), T(3, 0, 0));
-	received_at("2026-03-28T02:30", D(2026, 3, 28), T(2, 30, 0)); /* the day before is ordinary */
+	received_at("2026-03-28T02:30", D(2026, 3, 28),
+		    T(2, 30, 0)); /* the day before is ordinary */
 	received_at("2026-03-30T02:30", D(2026, 3, 30), T(2, 30, 0));
-	received_refused("2025-03-30T02:30", SKIPPED_HOUR);          /* and a year earlier */
+	received_refused("2025-03-30T02:30", SKIPPED_HOUR); /* and a year earlier */
 	/* With an offset the instant is clear. */
 	received_at("2026-03-29T00:59:59Z", D(2026, 3, 29), T(1, 59, 59));
 	received_at("2026-03-29T01:00Z", D(2026, 3, 29), T(3, 0, 0));
@@ -581,7 +587,8 @@ static void broken_syntax(void **state)
 
 	/* Valid JSON, but more than the one object. */
 	refused("{\"received\":\"2026-01-15T10:00\"} {}", "", NOT_ONE);
-	refused("{\"received\":\"2026-01-15T10:00\"}{\"received\":\"2026-01-15T10:00\"}", "", NOT_ONE);
+	refused("{\"received\":\"2026-01-15T10:00\"}{\"received\":\"2026-01-15T10:00\"}", "",
+		NOT_ONE);
 	refused("{\"received\":\"2026-01-15T10:00\"} \"x\"", "", NOT_ONE);
 	refused("{\"received\":\"2026-01-15T10:00\"} []", "", NOT_ONE);
 }
@@ -608,8 +615,9 @@ static void nul_bytes(void **state)
 	static const char between[] = "{\"received\":\"2026-01-15T10:00\",\0\"kind\":\"acute\"}";
 	static const char before[] = "\0{\"received\":\"2026-01-15T10:00\"}";
 	/* jansson 2.14 would skip this one, after a literal. */
-	static const char after_literal[] = "{\"received\":\"2026-01-15T10:00\",\"stocked\":false\0,"
-					    "\"kind\":\"acute\"}";
+	static const char after_literal[] =
+		"{\"received\":\"2026-01-15T10:00\",\"stocked\":false\0,"
+		"\"kind\":\"acute\"}";
 
 	refused_n(after, sizeof(after) - 1, "", NOT_ONE);
 	refused_n(after_more, sizeof(after_more) - 1, "", NOT_ONE);
@@ -674,8 +682,8 @@ static void duplicates(void **state)
 	(void)state;
 	refused("{\"received\":\"2026-01-15T10:00\",\"received\":\"2026-01-15T10:00\"}", "received",
 		TWICE("received"));
-	refused("{\"received\":\"2026-01-15T10:00\",\"kind\":\"acute\",\"kind\":\"normal\"}", "kind",
-		TWICE("kind"));
+	refused("{\"received\":\"2026-01-15T10:00\",\"kind\":\"acute\",\"kind\":\"normal\"}",
+		"kind", TWICE("kind"));
 	refused("{\"kind\":null,\"received\":\"2026-01-15T10:00\",\"kind\":\"acute\"}", "kind",
 		TWICE("kind"));
 	refused("{\"received\":\"2026-01-15T10:00\",\"stocked\":true,\"stocked\":true}", "stocked",
@@ -683,7 +691,8 @@ static void duplicates(void **state)
 	refused("{\"received\":\"2026-01-15T10:00\",\"special\":true,\"\\u0073pecial\":false}",
 		"special", TWICE("special"));
 	refused("{\"received\":\"2026-01-15T10:00\",\"entered_by\":\"patient\",\"area\":\"nutrition\","
-		"\"entered_by\":\"patient\"}", "entered_by", TWICE("entered_by"));
+		"\"entered_by\":\"patient\"}",
+		"entered_by", TWICE("entered_by"));
 }
 
 static void unknown_fields(void **state)
@@ -720,22 +729,25 @@ static void wrong_types(void **state)
 	static const char *const strings[] = { "kind", "requested_by", "entered_by", "area" };
 	static const char *const flags[] = { "stocked", "acute_assortment", "special" };
 	static const char *const not_strings[] = { "1", "0", "-0.5e3", "true", "false" };
-	static const char *const not_flags[] = { "\"true\"", "\"false\"", "1", "0", "\"yes\"", "\"\"" };
-	static const char *const containers[] = { "{}", "[]", "{\"a\":[1,{\"b\":null}]}", "[\"acute\"]",
-						  "[[[]]]" };
+	static const char *const not_flags[] = { "\"true\"", "\"false\"", "1",
+						 "0",	     "\"yes\"",	  "\"\"" };
+	static const char *const containers[] = { "{}", "[]", "{\"a\":[1,{\"b\":null}]}",
+						  "[\"acute\"]", "[[[]]]" };
 	char line[256], field[32], msg[128];
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		snprintf(field, sizeof(field), "%s", strings[i]);
 		for (size_t k = 0; k < sizeof(not_strings) / sizeof(not_strings[0]); k++) {
-			snprintf(line, sizeof(line), "{\"received\":\"2026-01-15T10:00\",\"%s\":%s}",
-				 field, not_strings[k]);
+			snprintf(line, sizeof(line),
+				 "{\"received\":\"2026-01-15T10:00\",\"%s\":%s}", field,
+				 not_strings[k]);
 			snprintf(msg, sizeof(msg), "Fältet \"%s\" ska vara en sträng.", field);
 			refused(line, field, msg);
 		}
 		for (size_t k = 0; k < sizeof(containers) / sizeof(containers[0]); k++) {
-			snprintf(line, sizeof(line), "{\"%s\":%s,\"received\":\"2026-01-15T10:00\"}",
-				 field, containers[k]);
+			snprintf(line, sizeof(line),
+				 "{\"%s\":%s,\"received\":\"2026-01-15T10:00\"}", field,
+				 containers[k]);
 			snprintf(msg, sizeof(msg), "Fältet \"%s\" har fel typ.", field);
 			refused(line, field, msg);
 		}
@@ -743,14 +755,17 @@ static void wrong_types(void **state)
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		snprintf(field, sizeof(field), "%s", flags[i]);
 		for (size_t k = 0; k < sizeof(not_flags) / sizeof(not_flags[0]); k++) {
-			snprintf(line, sizeof(line), "{\"received\":\"2026-01-15T10:00\",\"%s\":%s}",
-				 field, not_flags[k]);
-			snprintf(msg, sizeof(msg), "Fältet \"%s\" ska vara true eller false.", field);
+			snprintf(line, sizeof(line),
+				 "{\"received\":\"2026-01-15T10:00\",\"%s\":%s}", field,
+				 not_flags[k]);
+			snprintf(msg, sizeof(msg), "Fältet \"%s\" ska vara true eller false.",
+				 field);
 			refused(line, field, msg);
 		}
 		for (size_t k = 0; k < sizeof(containers) / sizeof(containers[0]); k++) {
-			snprintf(line, sizeof(line), "{\"received\":\"2026-01-15T10:00\",\"%s\":%s}",
-				 field, containers[k]);
+			snprintf(line, sizeof(line),
+				 "{\"received\":\"2026-01-15T10:00\",\"%s\":%s}", field,
+				 containers[k]);
 			snprintf(msg, sizeof(msg), "Fältet \"%s\" har fel typ.", field);
 			refused(line, field, msg);
 		}
@@ -771,13 +786,14 @@ static void wrong_types(void **state)
 static void bad_values(void **state)
 {
 	(void)state;
-	static const char *const kinds[] = { "urgent", "Acute", "ACUTE", " acute", "acute ", "",
-					     "akut", "norma", "normall", "express\\n" };
-	static const char *const roles[] = { "doctor", "Patient", "municipal prescriber",
-					     "municipal-prescriber", "", "customer_servic",
-					     "patient,prescriber", "förskrivare" };
-	static const char *const areas[] = { "Nutrition", "inkontinens", "nutrition ", "", "both",
-					     "n\\u00e5" };
+	static const char *const kinds[] = { "urgent", "Acute", "ACUTE", " acute",  "acute ",
+					     "",       "akut",	"norma", "normall", "express\\n" };
+	static const char *const roles[] = {
+		"doctor", "Patient",	     "municipal prescriber", "municipal-prescriber",
+		"",	  "customer_servic", "patient,prescriber",   "förskrivare"
+	};
+	static const char *const areas[] = { "Nutrition", "inkontinens", "nutrition ",
+					     "",	  "both",	 "n\\u00e5" };
 	char line[256];
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -826,14 +842,14 @@ static void escapes_refused(void **state)
 {
 	(void)state;
 	static const char *const kinds[] = {
-		"\\u0041cute",       /* Acute */
-		"a\\\"cute",         /* a"cute */
-		"acute\\\\",         /* acute\ */
-		"\\/acute",          /* /acute */
-		"acut\\u00e9",       /* acuté */
-		"\\u0000",           /* NUL: valid JSON, matches nothing */
+		"\\u0041cute", /* Acute */
+		"a\\\"cute",   /* a"cute */
+		"acute\\\\",   /* acute\ */
+		"\\/acute",    /* /acute */
+		"acut\\u00e9", /* acuté */
+		"\\u0000",     /* NUL: valid JSON, matches nothing */
 		"acute\\u0000",
-		"\\ud83d\\ude00",    /* a surrogate pair */
+		"\\ud83d\\ude00", /* a surrogate pair */
 		"\\u00e5\\u00e4\\u00f6",
 	};
 	char line[256];
@@ -946,8 +962,9 @@ static void write_decision_made_up(void **state)
 	d.contact_from = LMN_DAY_NONE;
 	d.nrules = 1;
 	facts_json_write_decision(&b, &d);
-	assert_buf(&b,
-		   "{\"due\":\"2026-12-30\",\"contact_from\":null,\"rules\":[\"B3:1@2018-05-01\"]}\n");
+	assert_buf(
+		&b,
+		"{\"due\":\"2026-12-30\",\"contact_from\":null,\"rules\":[\"B3:1@2018-05-01\"]}\n");
 
 	/* No rules, and appended after what the buffer holds. */
 	buf_reset(&b);
@@ -956,7 +973,8 @@ static void write_decision_made_up(void **state)
 	d.contact_from = D(1999, 12, 31);
 	d.nrules = 0;
 	facts_json_write_decision(&b, &d);
-	assert_buf(&b, "{}\n{\"due\":\"2000-02-29\",\"contact_from\":\"1999-12-31\",\"rules\":[]}\n");
+	assert_buf(&b,
+		   "{}\n{\"due\":\"2000-02-29\",\"contact_from\":\"1999-12-31\",\"rules\":[]}\n");
 	buf_release(&b);
 }
 
@@ -985,9 +1003,10 @@ static void write_refusal_made_up(void **state)
 	buf_init(&b, 0);
 	buf_adds(&b, "x");
 	facts_json_write_decision(&b, &d);
-	assert_buf(&b, "x{\"error\":{\"code\":\"kind_not_offered\",\"rule\":\"B3:3@2020-01-30\","
-		       "\"message\":\"Expressleverans erbjuds inte (gäller från 2020-01-30). Välj akut "
-		       "leverans, som levereras nästa arbetsdag.\"}}\n");
+	assert_buf(&b,
+		   "x{\"error\":{\"code\":\"kind_not_offered\",\"rule\":\"B3:3@2020-01-30\","
+		   "\"message\":\"Expressleverans erbjuds inte (gäller från 2020-01-30). Välj akut "
+		   "leverans, som levereras nästa arbetsdag.\"}}\n");
 	buf_release(&b);
 }
 
@@ -1062,27 +1081,34 @@ static void write_invalid(void **state)
 	char want[256];
 
 	assert_int_equal(lmn_err_set(&e, LMN_EINVAL, "kind", NULL, "%s", KIND_VALUES), LMN_EINVAL);
-	invalid_line(&e, 20, "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":\"kind\","
-			     "\"message\":\"Fältet \\\"kind\\\" ska vara normal, acute eller express.\","
-			     "\"line\":20}}\n");
+	invalid_line(&e, 20,
+		     "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":\"kind\","
+		     "\"message\":\"Fältet \\\"kind\\\" ska vara normal, acute eller express.\","
+		     "\"line\":20}}\n");
 	/* No field: null. */
 	assert_int_equal(lmn_err_set(&e, LMN_EINVAL, "", NULL, "%s", NOT_JSON), LMN_EINVAL);
-	invalid_line(&e, 16, "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":null,"
-			     "\"message\":\"Raden är inte giltig JSON.\",\"line\":16}}\n");
+	invalid_line(&e, 16,
+		     "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":null,"
+		     "\"message\":\"Raden är inte giltig JSON.\",\"line\":16}}\n");
 	assert_int_equal(lmn_err_set(&e, LMN_EINVAL, NULL, NULL, "%s", NOT_OBJECT), LMN_EINVAL);
-	invalid_line(&e, 1, "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":null,"
-			    "\"message\":\"Raden ska vara ett JSON-objekt.\",\"line\":1}}\n");
+	invalid_line(&e, 1,
+		     "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":null,"
+		     "\"message\":\"Raden ska vara ett JSON-objekt.\",\"line\":1}}\n");
 	/* Line numbers beyond 32 bits. */
-	snprintf(want, sizeof(want), "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,"
-		 "\"field\":null,\"message\":\"x\",\"line\":%ld}}\n", LONG_MAX);
+	snprintf(want, sizeof(want),
+		 "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,"
+		 "\"field\":null,\"message\":\"x\",\"line\":%ld}}\n",
+		 LONG_MAX);
 	assert_int_equal(lmn_err_set(&e, LMN_EINVAL, "", NULL, "x"), LMN_EINVAL);
 	invalid_line(&e, LONG_MAX, want);
 	/* Field and message are JSON-escaped, bad UTF-8 replaced. */
-	assert_int_equal(lmn_err_set(&e, LMN_EINVAL, "a\"b\\c\x01", NULL, "tab\there\nnl \"q\" \xff"),
+	assert_int_equal(lmn_err_set(&e, LMN_EINVAL, "a\"b\\c\x01", NULL,
+				     "tab\there\nnl \"q\" \xff"),
 			 LMN_EINVAL);
-	invalid_line(&e, 3, "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":"
-			    "\"a\\\"b\\\\c\\u0001\",\"message\":\"tab\\u0009here\\u000anl \\\"q\\\" "
-			    "\\ufffd\",\"line\":3}}\n");
+	invalid_line(&e, 3,
+		     "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":"
+		     "\"a\\\"b\\\\c\\u0001\",\"message\":\"tab\\u0009here\\u000anl \\\"q\\\" "
+		     "\\ufffd\",\"line\":3}}\n");
 }
 
 /* Parse a refused line, write its error: the field the parser names reaches the answer intact. */
@@ -1096,17 +1122,19 @@ static void parse_then_write_invalid(void **state)
 
 	s = "{\"received\":\"2026-01-15T10:00\",\"a\\\"\\\\b\":1}";
 	assert_int_equal(facts_json_parse(s, strlen(s), &f, &err), LMN_EINVAL);
-	invalid_line(&err, 7, "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":"
-			      "\"a\\\"\\\\b\",\"message\":\"" UNKNOWN "\",\"line\":7}}\n");
+	invalid_line(&err, 7,
+		     "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":"
+		     "\"a\\\"\\\\b\",\"message\":\"" UNKNOWN "\",\"line\":7}}\n");
 
 	/* 39 bytes and an å cut in half at 40: the half is replaced, the answer stays UTF-8. */
 	memset(key, 'k', 39);
 	memcpy(key + 39, "\xc3\xa5", 3);
 	snprintf(line, sizeof(line), "{\"received\":\"2026-01-15T10:00\",\"%s\":1}", key);
 	assert_int_equal(facts_json_parse(line, strlen(line), &f, &err), LMN_EINVAL);
-	invalid_line(&err, 2, "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":"
-			      "\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\\ufffd\",\"message\":\"" UNKNOWN
-			      "\",\"line\":2}}\n");
+	invalid_line(&err, 2,
+		     "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,\"field\":"
+		     "\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\\ufffd\",\"message\":\"" UNKNOWN
+		     "\",\"line\":2}}\n");
 }
 
 /* ---- eval_stream: the same answers from a file and from a pipe ---- */
@@ -1232,13 +1260,15 @@ static void stream_line_limit(void **state)
 {
 	(void)state;
 	static const char ok[] = "{\"due\":\"2026-12-30\",";
-	static const char too_long[] = "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,"
-				       "\"field\":null,\"message\":\"Raden är för lång (högst 65536 "
-				       "byte).\",\"line\":1}}\n";
-	static const char second[] = "{\"error\":{\"code\":\"invalid_input\",\"rule\":null,"
-				     "\"field\":\"kind\",\"message\":\"Fältet \\\"kind\\\" ska vara en "
-				     "sträng.\",\"line\":2}}\n";
-	static const size_t lens[] = { EVAL_MAX_LINE - 1, EVAL_MAX_LINE, EVAL_MAX_LINE + 1,
+	static const char too_long[] =
+		"{\"error\":{\"code\":\"invalid_input\",\"rule\":null,"
+		"\"field\":null,\"message\":\"Raden är för lång (högst 65536 "
+		"byte).\",\"line\":1}}\n";
+	static const char second[] =
+		"{\"error\":{\"code\":\"invalid_input\",\"rule\":null,"
+		"\"field\":\"kind\",\"message\":\"Fältet \\\"kind\\\" ska vara en "
+		"sträng.\",\"line\":2}}\n";
+	static const size_t lens[] = { EVAL_MAX_LINE - 1,    EVAL_MAX_LINE,	EVAL_MAX_LINE + 1,
 				       EVAL_MAX_LINE + 1000, 3 * EVAL_MAX_LINE, (size_t)3 << 20 };
 	struct eval_stats st;
 
@@ -1255,8 +1285,8 @@ static void stream_line_limit(void **state)
 					fail_msg("%zu-byte line from a %s: %s", lens[i],
 						 p ? "pipe" : "file", out);
 			} else if (strncmp(out, too_long, sizeof(too_long) - 1) != 0) {
-				fail_msg("%zu-byte line from a %s: %s", lens[i], p ? "pipe" : "file",
-					 out);
+				fail_msg("%zu-byte line from a %s: %s", lens[i],
+					 p ? "pipe" : "file", out);
 			}
 			assert_string_equal(nl + 1, second);
 			assert_int_equal(st.lines, 2);

@@ -69,9 +69,9 @@ static void delivery_window(void **state)
 	bool dev;
 
 	(void)state;
-	assert_int_equal(
-	    fulfilment_delivery_deviation(&rules, monday, 8 * 3600, true, &dev, why, rule, &err),
-	    LMN_OK);
+	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 8 * 3600, true, &dev, why,
+						       rule, &err),
+			 LMN_OK);
 	assert_false(dev);
 	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 8 * 3600 - 1, true, &dev,
 						       why, rule, &err),
@@ -84,9 +84,9 @@ static void delivery_window(void **state)
 			 LMN_OK);
 	assert_false(dev);
 	/* "08:00–19:00" includes 19:00 (DOMAIN.md 3:1); a second later is outside. */
-	assert_int_equal(
-	    fulfilment_delivery_deviation(&rules, monday, 19 * 3600, true, &dev, why, rule, &err),
-	    LMN_OK);
+	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 19 * 3600, true, &dev, why,
+						       rule, &err),
+			 LMN_OK);
 	assert_false(dev);
 	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 19 * 3600 + 1, true, &dev,
 						       why, rule, &err),
@@ -98,13 +98,13 @@ static void delivery_window(void **state)
 						       why, rule, &err),
 			 LMN_OK);
 	assert_false(dev);
-	assert_int_equal(
-	    fulfilment_delivery_deviation(&rules, monday, 20 * 3600, false, &dev, why, rule, &err),
-	    LMN_OK);
+	assert_int_equal(fulfilment_delivery_deviation(&rules, monday, 20 * 3600, false, &dev, why,
+						       rule, &err),
+			 LMN_OK);
 	assert_false(dev);
-	assert_int_equal(
-	    fulfilment_delivery_deviation(&rules, saturday, 12 * 3600, true, &dev, why, rule, &err),
-	    LMN_OK);
+	assert_int_equal(fulfilment_delivery_deviation(&rules, saturday, 12 * 3600, true, &dev, why,
+						       rule, &err),
+			 LMN_OK);
 	assert_true(dev);
 	assert_non_null(strstr(why, "arbetsdag"));
 	assert_int_equal(fulfilment_delivery_deviation(&rules, christmas_eve, 12 * 3600, true, &dev,

@@ -24,10 +24,16 @@ static char *s(const char *x)
  * guest without a seat. Items 1, 2a, 2b (decisions) and 3 (information). */
 static void fixture(struct gov_meeting *m, enum body_kind kind)
 {
-	static const struct { const char *party; enum seat_role role; int64_t person; const char *title; } seats[] = {
-		{ "A", SEAT_CHAIR, 1, "Ordf" }, { "A", SEAT_MEMBER, 2, "A2" }, { "A", SEAT_MEMBER, 3, "A3" },
-		{ "B", SEAT_VICE_CHAIR, 4, "Vice" }, { "B", SEAT_MEMBER, 5, "B5" },
-		{ "B", SEAT_MEMBER, 0, "Vakans" }, { "B", SEAT_ADJUNCT, 6, "Adj" },
+	static const struct {
+		const char *party;
+		enum seat_role role;
+		int64_t person;
+		const char *title;
+	} seats[] = {
+		{ "A", SEAT_CHAIR, 1, "Ordf" },	 { "A", SEAT_MEMBER, 2, "A2" },
+		{ "A", SEAT_MEMBER, 3, "A3" },	 { "B", SEAT_VICE_CHAIR, 4, "Vice" },
+		{ "B", SEAT_MEMBER, 5, "B5" },	 { "B", SEAT_MEMBER, 0, "Vakans" },
+		{ "B", SEAT_ADJUNCT, 6, "Adj" },
 	};
 	static const char *const numbers[] = { "1", "2a", "2b", "3" };
 	gov_meeting_init(m);
@@ -35,7 +41,8 @@ static void fixture(struct gov_meeting *m, enum body_kind kind)
 	m->body_name = s("Gruppen");
 	m->parent_name = s("Rådet");
 	m->kind = kind;
-	m->quorum.required = kind == BODY_COUNCIL; /* as the store reads a body without its own rule */
+	m->quorum.required =
+		kind == BODY_COUNCIL; /* as the store reads a body without its own rule */
 	m->mandate_limit_ore = 5000000;
 	m->starts_at = s("2026-05-01T09:00");
 	m->ends_at = s("2026-05-01T11:00");
@@ -98,7 +105,8 @@ static void decided_needs_quorum_of_each_party(void **state)
 	/* Remitting, striking and deferring need no quorum. */
 	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_REMITTED, why, sizeof(why), &rule));
 	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DEFERRED, why, sizeof(why), &rule));
-	present(&m, 5, 1, 1, true); /* B's member in writing for 2a only: exactly half of B (1 of 2) */
+	present(&m, 5, 1, 1,
+		true); /* B's member in writing for 2a only: exactly half of B (1 of 2) */
 	assert_true(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why), &rule));
 	assert_false(gov_meeting_outcome_allowed(&m, 2, OUTCOME_DECIDED, why, sizeof(why), &rule));
 	gov_meeting_release(&m);
@@ -107,7 +115,10 @@ static void decided_needs_quorum_of_each_party(void **state)
 /* Written participation counts only when given before the meeting starts ("inför mötet"). */
 static void written_counts_only_before_start(void **state)
 {
-	static const struct { const char *given_at; int took_part; } cases[] = {
+	static const struct {
+		const char *given_at;
+		int took_part;
+	} cases[] = {
 		{ "2026-04-30T16:00", 2 }, /* the day before */
 		{ "2026-05-01T08:59", 2 }, /* a minute before the start */
 		{ "2026-05-01T09:00", 0 }, /* at the start */
@@ -126,8 +137,8 @@ static void written_counts_only_before_start(void **state)
 		snprintf(m.parts[m.nparts - 1].given_at, sizeof(m.parts[0].given_at), "%s",
 			 cases[c].given_at);
 		assert_int_equal(gov_meeting_took_part(&m, 1, 5), cases[c].took_part);
-		assert_int_equal(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why, sizeof(why),
-							     &rule),
+		assert_int_equal(gov_meeting_outcome_allowed(&m, 1, OUTCOME_DECIDED, why,
+							     sizeof(why), &rule),
 				 cases[c].took_part == 2);
 		gov_meeting_release(&m);
 	}
@@ -203,7 +214,8 @@ static void preparation_group_mandate(void **state)
 static const struct minutes_block *find(const struct minutes *mn, enum minutes_block_kind k,
 					const char *b)
 {
-	static struct minutes_block none = { MB_PARAGRAPH, "(not found)", "(not found)", "(not found)" };
+	static struct minutes_block none = { MB_PARAGRAPH, "(not found)", "(not found)",
+					     "(not found)" };
 
 	for (size_t i = 0; i < mn->n; i++)
 		if (mn->blocks[i].kind == k && strcmp(mn->blocks[i].b, b) == 0)
@@ -226,11 +238,11 @@ static void minutes_attendance_and_positions(void **state)
 	(void)state;
 	fixture(&m, BODY_COUNCIL);
 	present(&m, 1, 0, 3, false);
-	present(&m, 2, 0, 1, false);  /* leaves after 2a */
-	present(&m, 4, 2, 3, false);  /* comes at 2b */
-	present(&m, 7, 1, 1, false);  /* guest for 2a */
-	present(&m, 7, 3, 3, false);  /* … and 3 */
-	present(&m, 5, 2, 2, true);   /* B5 in writing for 2b */
+	present(&m, 2, 0, 1, false); /* leaves after 2a */
+	present(&m, 4, 2, 3, false); /* comes at 2b */
+	present(&m, 7, 1, 1, false); /* guest for 2a */
+	present(&m, 7, 3, 3, false); /* … and 3 */
+	present(&m, 5, 2, 2, true);  /* B5 in writing for 2b */
 	m.items[2].outcome = OUTCOME_DECIDED;
 	m.items[3].outcome = OUTCOME_NOTED;
 	gov_minutes_build(&m, &mn);
@@ -316,7 +328,8 @@ static void minutes_escape_values(void **state)
 	buf_init(&html, 0);
 	gov_minutes_html(&mn, &html);
 	assert_null(strstr(html.data, "<script>"));
-	assert_non_null(strstr(html.data, "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"));
+	assert_non_null(
+		strstr(html.data, "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"));
 	buf_release(&html);
 	minutes_release(&mn);
 	gov_meeting_release(&m);
@@ -401,19 +414,20 @@ static void compliance_checks(void **state)
 	assert_non_null(strstr(why, "minst 6"));
 	assert_false(compliance_meetings(9, 6, 8, why, sizeof(why)));
 	/* Two years each, swapping. */
-	assert_true(compliance_alternation((int[]){ 1, 1, 0, 0 }, (int[]){ 0, 0, 1, 1 }, 4, parties, why,
-					   sizeof(why)));
+	assert_true(compliance_alternation((int[]){ 1, 1, 0, 0 }, (int[]){ 0, 0, 1, 1 }, 4, parties,
+					   why, sizeof(why)));
 	assert_true(compliance_alternation((int[]){ 1, 1, 0 }, (int[]){ 0, 0, 1 }, 3, parties, why,
 					   sizeof(why)));
 	/* Three years in a row. */
-	assert_false(compliance_alternation((int[]){ 1, 0, 0, 0 }, (int[]){ 0, 1, 1, 1 }, 4, parties,
-					    why, sizeof(why)));
+	assert_false(compliance_alternation((int[]){ 1, 0, 0, 0 }, (int[]){ 0, 1, 1, 1 }, 4,
+					    parties, why, sizeof(why)));
 	assert_non_null(strstr(why, "VGR har haft ordförandeskapet 3 år"));
 	/* A period of one year. */
-	assert_false(compliance_alternation((int[]){ 0, 0, 1, 0 }, (int[]){ 1, 1, 0, 1 }, 4, parties,
-					    why, sizeof(why)));
+	assert_false(compliance_alternation((int[]){ 0, 0, 1, 0 }, (int[]){ 1, 1, 0, 1 }, 4,
+					    parties, why, sizeof(why)));
 	/* Chair and vice of the same party. */
-	assert_false(compliance_alternation((int[]){ 0 }, (int[]){ 0 }, 1, parties, why, sizeof(why)));
+	assert_false(
+		compliance_alternation((int[]){ 0 }, (int[]){ 0 }, 1, parties, why, sizeof(why)));
 	assert_true(compliance_notice("2026-05-14T13:00", "2026-04-30", 14, &ahead));
 	assert_int_equal(ahead, 14);
 	assert_false(compliance_notice("2026-05-14T13:00", "2026-05-01", 14, &ahead));
@@ -430,7 +444,7 @@ static void whatif_figures(void **state)
 		{ 10, 9, 12, 12, 9, false },
 		{ 10, 9, 12, 12, 10, false },
 		{ 10, 10, 12, LMN_DAY_NONE, LMN_DAY_NONE, false },
-		{ 10, 11, 30, 30, 10, false }, /* contact day still to come on day 20 */
+		{ 10, 11, 30, 30, 10, false },		 /* contact day still to come on day 20 */
 		{ 25, 25, 27, 27, LMN_DAY_NONE, false }, /* not settled: due after today */
 		{ 10, 10, 12, 12, 11, true },
 	};

@@ -88,7 +88,8 @@ static void dates_must_exist(void **state)
 
 	(void)state;
 	/* 2000 was a leap year, 1900 was not. 000229-0009 and 19000229…: only the first is a date. */
-	assert_int_equal(parse("200002290000", day(2026, 1, 1), &id, &err), LMN_EINVAL); /* check digit */
+	assert_int_equal(parse("200002290000", day(2026, 1, 1), &id, &err),
+			 LMN_EINVAL); /* check digit */
 	assert_non_null(strstr(err.message, "Kontrollsiffran"));
 	assert_int_equal(parse("190002290000", day(2026, 1, 1), &id, &err), LMN_EINVAL);
 	assert_non_null(strstr(err.message, "Datumet"));
@@ -115,9 +116,16 @@ static void samordningsnummer(void **state)
 
 static void malformed(void **state)
 {
-	static const char *const bad[] = { "", "-", "12121212", "19121212_1212", "19121212+1212",
-					   "1912121212121", "abcdefghij", "121212--1212",
-					   "1912-12-12-1212", "20121212-12" };
+	static const char *const bad[] = { "",
+					   "-",
+					   "12121212",
+					   "19121212_1212",
+					   "19121212+1212",
+					   "1912121212121",
+					   "abcdefghij",
+					   "121212--1212",
+					   "1912-12-12-1212",
+					   "20121212-12" };
 	struct identity id;
 	struct lmn_err err;
 
@@ -171,10 +179,14 @@ static void format_and_age(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accepts_every_form), cmocka_unit_test(century_at_the_boundary),
-		cmocka_unit_test(check_digit_every_position), cmocka_unit_test(dates_must_exist),
-		cmocka_unit_test(samordningsnummer), cmocka_unit_test(malformed),
-		cmocka_unit_test(reserve_numbers), cmocka_unit_test(format_and_age),
+		cmocka_unit_test(accepts_every_form),
+		cmocka_unit_test(century_at_the_boundary),
+		cmocka_unit_test(check_digit_every_position),
+		cmocka_unit_test(dates_must_exist),
+		cmocka_unit_test(samordningsnummer),
+		cmocka_unit_test(malformed),
+		cmocka_unit_test(reserve_numbers),
+		cmocka_unit_test(format_and_age),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,8 +116,8 @@ static void shares(void **state)
 	assert_int_equal(share_hundredths(2, 3), 6667);
 	assert_int_equal(share_hundredths(1, 3), 3333);
 	assert_int_equal(share_hundredths(1, 8), 1250);
-	assert_int_equal(share_hundredths(1, 40000), 0);  /* 0.0025 % rounds down */
-	assert_int_equal(share_hundredths(1, 20000), 1);  /* 0.005 % rounds half up */
+	assert_int_equal(share_hundredths(1, 40000), 0); /* 0.0025 % rounds down */
+	assert_int_equal(share_hundredths(1, 20000), 1); /* 0.005 % rounds half up */
 	assert_int_equal(share_hundredths(5, 5), 10000);
 	assert_int_equal(share_hundredths(0, 0), -1);
 	assert_true(share_meets(98, 100, 9800));
@@ -182,12 +182,20 @@ static void phone_across_the_change(void **state)
 static void orders_by_group(void **state)
 {
 	struct kf_report *r = report(2024, 2);
-	struct kf_counts a = { .orders = 50, .own_pages_orders = 10, .orders_1177 = 12,
-			       .settled = 49, .on_time = 48,
-			       .exempt = 1, .contact_cases = 1, .past_contact = 1,
+	struct kf_counts a = { .orders = 50,
+			       .own_pages_orders = 10,
+			       .orders_1177 = 12,
+			       .settled = 49,
+			       .on_time = 48,
+			       .exempt = 1,
+			       .contact_cases = 1,
+			       .past_contact = 1,
 			       .partial_orders = 2 };
-	struct kf_counts b = { .orders = 50, .own_pages_orders = 15, .orders_1177 = 13,
-			       .settled = 50, .on_time = 50 };
+	struct kf_counts b = { .orders = 50,
+			       .own_pages_orders = 15,
+			       .orders_1177 = 13,
+			       .settled = 50,
+			       .on_time = 50 };
 	struct kf_counts lines = { .delivered_lines = 7, .returns = 1 };
 	struct lmn_err err;
 	struct kf_eval e;
@@ -252,7 +260,8 @@ static int setup(void **state)
 	if (areas_fixture(true) != 0)
 		return -1;
 	params_init(&real);
-	if (rules_files_load(&real, dir && *dir ? dir : rules_files_default_dir(), &err) != LMN_OK) {
+	if (rules_files_load(&real, dir && *dir ? dir : rules_files_default_dir(), &err) !=
+	    LMN_OK) {
 		fprintf(stderr, "%s\n", err.message);
 		return -1;
 	}
@@ -269,12 +278,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tertial_bounds),
-		cmocka_unit_test(split_at_phone_change),
-		cmocka_unit_test(before_first_rules),
-		cmocka_unit_test(shares),
-		cmocka_unit_test(phone_across_the_change),
-		cmocka_unit_test(orders_by_group),
+		cmocka_unit_test(tertial_bounds),	   cmocka_unit_test(split_at_phone_change),
+		cmocka_unit_test(before_first_rules),	   cmocka_unit_test(shares),
+		cmocka_unit_test(phone_across_the_change), cmocka_unit_test(orders_by_group),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -38,8 +38,8 @@ static void ok_at(const char *s, int y, int m, int d, int h, int mi, int se)
 		fail_msg("\"%s\" refused: %s", s, err.message);
 	date_to_ymd(day, &gy, &gm, &gd);
 	if (gy != y || gm != m || gd != d || sec != h * 3600 + mi * 60 + se)
-		fail_msg("\"%s\" gave %04d-%02d-%02d +%d s, expected %04d-%02d-%02d %02d:%02d:%02d", s,
-			 gy, gm, gd, (int)sec, y, m, d, h, mi, se);
+		fail_msg("\"%s\" gave %04d-%02d-%02d +%d s, expected %04d-%02d-%02d %02d:%02d:%02d",
+			 s, gy, gm, gd, (int)sec, y, m, d, h, mi, se);
 }
 
 static void refused(const char *s)
@@ -272,7 +272,7 @@ static void date_parse_refuses(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"2026-1-01", "2026-01-1", "2026/01/01", "2026-02-29", "1900-02-29", "2026-00-10",
+		"2026-1-01",  "2026-01-1",  "2026/01/01", "2026-02-29", "1900-02-29", "2026-00-10",
 		"2026-12-32", "2026-01-00", "20260101xx", "2026-01-0a", "-026-01-01", "2026-01-01 ",
 	};
 	lmn_day day;
@@ -289,14 +289,14 @@ static void date_parse_refuses(void **state)
 static void weekdays(void **state)
 {
 	(void)state;
-	assert_int_equal(date_weekday(0), 4);                           /* 1970-01-01 Thursday */
-	assert_int_equal(date_weekday(-1), 3);                          /* 1969-12-31 Wednesday */
-	assert_int_equal(date_weekday(date_from_ymd(2000, 2, 29)), 2);  /* Tuesday */
-	assert_int_equal(date_weekday(date_from_ymd(2026, 1, 1)), 4);   /* Thursday */
-	assert_int_equal(date_weekday(date_from_ymd(2026, 3, 29)), 7);  /* Sunday */
-	assert_int_equal(date_weekday(date_from_ymd(2026, 6, 22)), 1);  /* Monday */
-	assert_int_equal(date_weekday(date_from_ymd(1900, 1, 1)), 1);   /* Monday */
-	assert_int_equal(date_weekday(date_from_ymd(1, 1, 1)), 1);      /* Monday, proleptic */
+	assert_int_equal(date_weekday(0), 4);				/* 1970-01-01 Thursday */
+	assert_int_equal(date_weekday(-1), 3);				/* 1969-12-31 Wednesday */
+	assert_int_equal(date_weekday(date_from_ymd(2000, 2, 29)), 2);	/* Tuesday */
+	assert_int_equal(date_weekday(date_from_ymd(2026, 1, 1)), 4);	/* Thursday */
+	assert_int_equal(date_weekday(date_from_ymd(2026, 3, 29)), 7);	/* Sunday */
+	assert_int_equal(date_weekday(date_from_ymd(2026, 6, 22)), 1);	/* Monday */
+	assert_int_equal(date_weekday(date_from_ymd(1900, 1, 1)), 1);	/* Monday */
+	assert_int_equal(date_weekday(date_from_ymd(1, 1, 1)), 1);	/* Monday, proleptic */
 	assert_int_equal(date_weekday(date_from_ymd(1899, 12, 30)), 6); /* Saturday */
 	assert_int_equal(date_year(date_from_ymd(2026, 12, 31)), 2026);
 	assert_int_equal(date_year(date_from_ymd(2027, 1, 1)), 2027);

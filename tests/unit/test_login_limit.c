@@ -11,7 +11,7 @@
 
 #include "api/login_limit.h"
 
-#define S 1000LL
+#define S   1000LL
 #define MIN (60 * S)
 
 static int setup(void **state)

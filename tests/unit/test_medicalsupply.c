@@ -16,19 +16,21 @@
 #include "codec/medicalsupply.h"
 #include "util/buf.h"
 
-#define ENV_OPEN "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">" \
+#define ENV_OPEN                                                                          \
+	"<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">"  \
 	"<soapenv:Header><LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">SE-1" \
 	"</LogicalAddress></soapenv:Header><soapenv:Body>"
 #define ENV_CLOSE "</soapenv:Body></soapenv:Envelope>"
-#define ENVELOPE_OPEN_AT(hsa)                                                                \
-	"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>"           \
-	"<LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">" hsa "</LogicalAddress>"    \
+#define ENVELOPE_OPEN_AT(hsa)                                                                 \
+	"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>"        \
+	"<LogicalAddress xmlns=\"urn:riv:itintegration:registry:1\">" hsa "</LogicalAddress>" \
 	"</s:Header><s:Body>"
-#define ENVELOPE_OPEN ENVELOPE_OPEN_AT("SE123")
+#define ENVELOPE_OPEN  ENVELOPE_OPEN_AT("SE123")
 #define ENVELOPE_CLOSE "</s:Body></s:Envelope>"
-#define GETP(v, inner) ENV_OPEN "<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:" \
-	"medicalsupply:GetMedicalSupplyPrescriptionsResponder:" v "\">" inner \
-	"</GetMedicalSupplyPrescriptions>" ENV_CLOSE
+#define GETP(v, inner)                                                                 \
+	ENV_OPEN "<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:"     \
+		 "medicalsupply:GetMedicalSupplyPrescriptionsResponder:" v "\">" inner \
+		 "</GetMedicalSupplyPrescriptions>" ENV_CLOSE
 
 static enum lmn_rc read_text(const char *text, enum ms_interaction k, int v, struct ms_request *r,
 			     struct lmn_err *err)
@@ -44,29 +46,34 @@ static void prescriptions_both_versions(void **state)
 
 	(void)state;
 	assert_int_equal(read_text(GETP("1", "<SubjectOfCareId> 191212121212 </SubjectOfCareId>"),
-				   MS_GET_PRESCRIPTIONS, 1, &r, &err), LMN_OK);
+				   MS_GET_PRESCRIPTIONS, 1, &r, &err),
+			 LMN_OK);
 	assert_string_equal(r.subject, "191212121212");
 	assert_string_equal(r.logical_address, "SE-1");
 	ms_request_release(&r);
 	assert_int_equal(read_text(GETP("2", "<SubjectOfCareId>191212121212</SubjectOfCareId>"),
-				   MS_GET_PRESCRIPTIONS, 2, &r, &err), LMN_OK);
+				   MS_GET_PRESCRIPTIONS, 2, &r, &err),
+			 LMN_OK);
 	ms_request_release(&r);
 	/* Version 1's namespace on version 2's endpoint is not its request. */
 	assert_int_equal(read_text(GETP("1", "<SubjectOfCareId>191212121212</SubjectOfCareId>"),
-				   MS_GET_PRESCRIPTIONS, 2, &r, &err), LMN_EINVAL);
+				   MS_GET_PRESCRIPTIONS, 2, &r, &err),
+			 LMN_EINVAL);
 	ms_request_release(&r);
 	/* Required element missing; an unknown one of the contract's namespace. */
 	assert_int_equal(read_text(GETP("1", ""), MS_GET_PRESCRIPTIONS, 1, &r, &err), LMN_EINVAL);
 	assert_non_null(strstr(err.message, "SubjectOfCareId"));
 	ms_request_release(&r);
 	assert_int_equal(read_text(GETP("1", "<SubjectOfCareId>1</SubjectOfCareId><Extra/>"),
-				   MS_GET_PRESCRIPTIONS, 1, &r, &err), LMN_EINVAL);
+				   MS_GET_PRESCRIPTIONS, 1, &r, &err),
+			 LMN_EINVAL);
 	assert_non_null(strstr(err.message, "Extra"));
 	ms_request_release(&r);
 	/* Elements of another namespace (the schema's xs:any) are skipped. */
 	assert_int_equal(read_text(GETP("1", "<SubjectOfCareId>1</SubjectOfCareId>"
-					"<x:Ext xmlns:x=\"urn:other\">y</x:Ext>"),
-				   MS_GET_PRESCRIPTIONS, 1, &r, &err), LMN_OK);
+					     "<x:Ext xmlns:x=\"urn:other\">y</x:Ext>"),
+				   MS_GET_PRESCRIPTIONS, 1, &r, &err),
+			 LMN_OK);
 	ms_request_release(&r);
 }
 
@@ -74,7 +81,8 @@ static void no_header_no_address(void **state)
 {
 	struct ms_request r;
 	struct lmn_err err;
-	const char *text = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+	const char *text =
+		"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
 		"<GetMedicalSupplyDeliveryPoints xmlns=\"urn:riv:crm:selfservice:medicalsupply:"
 		"GetMedicalSupplyDeliveryPointsResponder:2\"><PostalCode>411 01</PostalCode>"
 		"<ServicePointProvider><originalText xmlns=\"urn:riv:crm:selfservice:medicalsupply:2\">"
@@ -103,8 +111,10 @@ static void example_request(void **state)
 	const char *xml;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/1177-medicalsupply/examples/"
-		 "RegisterMedicalSupplyOrder-request.xml", dir ? dir : "../shared/interop");
+	snprintf(path, sizeof(path),
+		 "%s/1177-medicalsupply/examples/"
+		 "RegisterMedicalSupplyOrder-request.xml",
+		 dir ? dir : "../shared/interop");
 	f = fopen(path, "rb");
 	assert_non_null(f);
 	buf_init(&b, 1u << 20);
@@ -140,13 +150,13 @@ static void dtd_and_entities_refused(void **state)
 	static const char *const bad[] = {
 		/* billion laughs */
 		"<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"
-		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
-		ENV_OPEN "<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:medicalsupply:"
+		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]>" ENV_OPEN
+		"<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:medicalsupply:"
 		"GetMedicalSupplyPrescriptionsResponder:1\"><SubjectOfCareId>&c;</SubjectOfCareId>"
 		"</GetMedicalSupplyPrescriptions>" ENV_CLOSE,
 		/* an external entity */
-		"<!DOCTYPE l [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-		ENV_OPEN "<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:medicalsupply:"
+		"<!DOCTYPE l [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" ENV_OPEN
+		"<GetMedicalSupplyPrescriptions xmlns=\"urn:riv:crm:selfservice:medicalsupply:"
 		"GetMedicalSupplyPrescriptionsResponder:1\"><SubjectOfCareId>&x;</SubjectOfCareId>"
 		"</GetMedicalSupplyPrescriptions>" ENV_CLOSE,
 		/* an undeclared entity, malformed, not SOAP, two elements in the body */
@@ -199,8 +209,9 @@ static void escaping(void **state)
 	(void)state;
 	buf_init(&b, 0);
 	ms_add_elem(&b, "c", "Street", "A & B <\"'> \x01 \xC3\xA5 \xFF");
-	assert_string_equal(b.data, "<c:Street>A &amp; B &lt;&quot;&apos;&gt; \xEF\xBF\xBD \xC3\xA5 "
-				    "\xEF\xBF\xBD</c:Street>");
+	assert_string_equal(b.data,
+			    "<c:Street>A &amp; B &lt;&quot;&apos;&gt; \xEF\xBF\xBD \xC3\xA5 "
+			    "\xEF\xBF\xBD</c:Street>");
 	/* Runs between, before and after the characters that are replaced. */
 	buf_reset(&b);
 	ms_add_escaped(&b, "&Kv\xC3\xA4llsv\xC3\xA4gen 12<");
@@ -237,10 +248,12 @@ static void test_windows_1252_texts(void **state)
 
 	(void)state;
 	buf_init(&b, 0);
-	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" ENVELOPE_OPEN_AT("X")
-		     "<o:RegisterMedicalSupplyOrder xmlns=\"urn:riv:crm:selfservice:medicalsupply:1\" "
-		     "xmlns:o=\"urn:riv:crm:selfservice:medicalsupply:"
-		     "RegisterMedicalSupplyOrderResponder:1\"><o:Order>");
+	buf_adds(
+		&b,
+		"<?xml version=\"1.0\" encoding=\"windows-1252\"?>" ENVELOPE_OPEN_AT(
+			"X") "<o:RegisterMedicalSupplyOrder xmlns=\"urn:riv:crm:selfservice:medicalsupply:1\" "
+			     "xmlns:o=\"urn:riv:crm:selfservice:medicalsupply:"
+			     "RegisterMedicalSupplyOrderResponder:1\"><o:Order>");
 	add_euros(&b, "SubjectOfCareId", 1);
 	add_euros(&b, "Orderer", 170);
 	buf_adds(&b, "<OrderByDelegate>false</OrderByDelegate>");

@@ -53,8 +53,9 @@ static void invoice_over_a_fee_change(void **state)
 	};
 	struct invoice_line l;
 	int64_t before[FEE__COUNT] = { [FEE_DELIVERY] = 3, [FEE_ORDER_LINE] = 7 };
-	int64_t after[FEE__COUNT] = { [FEE_DELIVERY] = 2, [FEE_ACUTE_DELIVERY] = 1,
-				      [FEE_ORDER_LINE] = 3, [FEE_RETURN] = 1 };
+	int64_t after[FEE__COUNT] = {
+		[FEE_DELIVERY] = 2, [FEE_ACUTE_DELIVERY] = 1, [FEE_ORDER_LINE] = 3, [FEE_RETURN] = 1
+	};
 
 	(void)state;
 	fees[0].from = d("2026-01-01");
@@ -181,10 +182,8 @@ static void months_and_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fee_in_force),
-		cmocka_unit_test(invoice_over_a_fee_change),
-		cmocka_unit_test(largest_remainder),
-		cmocka_unit_test(refusals),
+		cmocka_unit_test(fee_in_force),	     cmocka_unit_test(invoice_over_a_fee_change),
+		cmocka_unit_test(largest_remainder), cmocka_unit_test(refusals),
 		cmocka_unit_test(months_and_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

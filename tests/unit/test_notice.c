@@ -30,8 +30,9 @@ static void texts(void **state)
 	buf_init(&body, 4096);
 	notice_text(NOTICE_ORDER_RECEIVED, &f, &subject, &body);
 	assert_string_equal(subject.data, "Din beställning 5512 har kommit in");
-	assert_non_null(strstr(body.data, "Din beställning 5512 har kommit in. Den levereras senast "
-					  "torsdag 10 december."));
+	assert_non_null(strstr(body.data,
+			       "Din beställning 5512 har kommit in. Den levereras senast "
+			       "torsdag 10 december."));
 	assert_non_null(strstr(body.data, "Mina uppgifter"));
 	buf_reset(&subject);
 	buf_reset(&body);
@@ -74,7 +75,7 @@ static void phones(void **state)
 	assert_false(notice_phone_e164("", out));
 	assert_false(notice_phone_e164("070-12", out));
 	assert_false(notice_phone_e164("070 ABC", out));
-	assert_false(notice_phone_e164("701234567", out));           /* no 0 or +: unknown */
+	assert_false(notice_phone_e164("701234567", out));	      /* no 0 or +: unknown */
 	assert_false(notice_phone_e164("+4670123456789012345", out)); /* too long */
 }
 

@@ -70,16 +70,19 @@ static void every_route_documented(void **state)
 		json_t *name;
 
 		if (!op)
-			fail_msg("%s %s is routed but not in openapi.json", r[i].method, r[i].pattern);
+			fail_msg("%s %s is routed but not in openapi.json", r[i].method,
+				 r[i].pattern);
 		if (!json_is_string(json_object_get(op, "summary")) ||
 		    strcmp(json_string_value(json_object_get(op, "summary")), r[i].summary) != 0)
 			fail_msg("%s %s: summary differs from routes.c", r[i].method, r[i].pattern);
 		roles = json_object_get(op, "x-lmn-roles");
 		assert_true(json_is_array(roles));
 		json_array_foreach(roles, j, name) {
-			int role = user_role_parse(json_string_value(name) ? json_string_value(name) : "");
+			int role = user_role_parse(json_string_value(name) ? json_string_value(name)
+									   : "");
 			if (role < 0)
-				fail_msg("%s %s: unknown role in x-lmn-roles", r[i].method, r[i].pattern);
+				fail_msg("%s %s: unknown role in x-lmn-roles", r[i].method,
+					 r[i].pattern);
 			documented |= ROLE_BIT(role);
 		}
 		if (documented != r[i].roles)
@@ -124,7 +127,8 @@ static void check_refs(json_t *v)
 				const char *prefix = "#/components/schemas/";
 				assert_non_null(ref);
 				if (strncmp(ref, prefix, strlen(prefix)) != 0 ||
-				    !json_object_get(json_object_get(json_object_get(doc, "components"),
+				    !json_object_get(json_object_get(json_object_get(doc,
+										     "components"),
 								     "schemas"),
 						     ref + strlen(prefix)))
 					fail_msg("unresolved $ref %s", ref);

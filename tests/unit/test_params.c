@@ -110,7 +110,8 @@ static const struct timeline {
 	  "B3:1@2018-05-01" },
 	{ "order_cutoff", "2018-05-01", "14:00", "B3:3@2018-05-01" },
 	{ "acute_lead_working_days", "2018-05-01", "1", "B3:3@2018-05-01" },
-	{ "acute_requesters", "2018-05-01", "patient, prescriber, municipal_prescriber", "B3:3@2018-05-01" },
+	{ "acute_requesters", "2018-05-01", "patient, prescriber, municipal_prescriber",
+	  "B3:3@2018-05-01" },
 	{ "acute_requesters", "2020-01-30", "prescriber, municipal_prescriber", "B3:3@2020-01-30" },
 	{ "acute_articles", "2018-05-01", "stocked", "B3:3@2018-05-01" },
 	{ "acute_articles", "2020-01-30", "acute_assortment", "B3:3@2020-01-30" },
@@ -118,7 +119,8 @@ static const struct timeline {
 	{ "express_offered", "2018-05-01", "true", "B3:3@2018-05-01" },
 	{ "express_offered", "2020-01-30", "false", "B3:3@2020-01-30" },
 	{ "express_areas", "2018-05-01", "nutrition", "B3:3@2018-05-01" },
-	{ "express_requesters", "2018-05-01", "prescriber, municipal_prescriber", "B3:3@2018-05-01" },
+	{ "express_requesters", "2018-05-01", "prescriber, municipal_prescriber",
+	  "B3:3@2018-05-01" },
 	{ "express_articles", "2018-05-01", "stocked", "B3:3@2018-05-01" },
 	{ "delay_contact_after_days", "2018-05-01", "5", "B3:6@2018-05-01" },
 	{ "delay_contact_day_kind", "2018-05-01", "working_days", "B3:6@2018-05-01" },
@@ -133,7 +135,8 @@ static const struct timeline {
 	  "patient, prescriber, municipal_prescriber, municipal_orderer, customer_service",
 	  "ordering@2018-05-01" },
 	{ "withdrawal_entry_roles", "2024-10-24",
-	  "patient, municipal_prescriber, municipal_orderer, customer_service", "ordering@2024-10-24" },
+	  "patient, municipal_prescriber, municipal_orderer, customer_service",
+	  "ordering@2024-10-24" },
 	{ "municipal_entry_housing_only", "2018-05-01", "true", "ordering@2018-05-01" },
 	{ "prescription_max_validity_months", "2018-05-01", "12", "prescription@2018-05-01" },
 	{ "next_withdrawal_fraction", "2018-05-01", "0.750", "prescription@2018-05-01" },
@@ -150,8 +153,9 @@ static const struct timeline {
 /* Days before the original versions' date (they have no start), the base date, the day before and
  * the day of each change date, and two later days. */
 static const char *const probe_days[] = {
-	"1900-01-01", "2015-03-01", "2018-04-30", "2018-05-01", "2018-05-02", "2020-01-29", "2020-01-30", "2023-06-20", "2023-06-21",
-	"2023-11-15", "2023-11-16", "2024-10-23", "2024-10-24", "2026-12-31", "2200-12-31",
+	"1900-01-01", "2015-03-01", "2018-04-30", "2018-05-01", "2018-05-02",
+	"2020-01-29", "2020-01-30", "2023-06-20", "2023-06-21", "2023-11-15",
+	"2023-11-16", "2024-10-23", "2024-10-24", "2026-12-31", "2200-12-31",
 };
 
 static void timeline_covers_every_parameter(void **state)
@@ -189,10 +193,11 @@ static void every_parameter_on_every_probe_day(void **state)
 			assert_non_null(want);
 			got = formatted((enum param_id)id, rs->v[id]);
 			if (strcmp(got, want->value) != 0)
-				fail_msg("%s on %s: '%s', expected '%s'", key, probe_days[k], got, want->value);
+				fail_msg("%s on %s: '%s', expected '%s'", key, probe_days[k], got,
+					 want->value);
 			if (strcmp(rs->src[id]->ref, want->ref) != 0)
-				fail_msg("%s on %s: from %s, expected %s", key, probe_days[k], rs->src[id]->ref,
-					 want->ref);
+				fail_msg("%s on %s: from %s, expected %s", key, probe_days[k],
+					 rs->src[id]->ref, want->ref);
 		}
 	}
 }
@@ -305,7 +310,8 @@ static void rule_set_intervals(void **state)
 		lmn_day until = i + 1 < 5 ? day_of(from[i + 1]) : LMN_DAY_NONE;
 		lmn_day start = from[i] ? day_of(from[i]) : LMN_DAY_NONE;
 		if (rs->from != start || rs->until != until)
-			fail_msg("set %zu is [%s, %s)", i, fmt_day(rs->from, a), fmt_day(rs->until, b));
+			fail_msg("set %zu is [%s, %s)", i, fmt_day(rs->from, a),
+				 fmt_day(rs->until, b));
 		/* The first and the last day of the interval both find it. */
 		assert_ptr_equal(params_at(&real, from[i] ? rs->from : day_of("1900-01-01")), rs);
 		if (until != LMN_DAY_NONE)
@@ -323,24 +329,28 @@ static void sources_of_each_version(void **state)
 		int line;
 		const char *body, *reference_start;
 	} want[] = {
-		{ "B3:1@2018-05-01", "B3:1", "B3-1.rules", 4, "Samarbetsavtalet (ursprunglig lydelse)",
+		{ "B3:1@2018-05-01", "B3:1", "B3-1.rules", 4,
+		  "Samarbetsavtalet (ursprunglig lydelse)",
 		  "Specifikation B 3:1: Ska ske kl. 08:00" },
-		{ "B3:3@2018-05-01", "B3:3", "B3-3.rules", 4, "Samarbetsavtalet (ursprunglig lydelse)",
+		{ "B3:3@2018-05-01", "B3:3", "B3-3.rules", 4,
+		  "Samarbetsavtalet (ursprunglig lydelse)",
 		  "Specifikation B 3:3 Akutleverans/Expressleverans" },
 		{ "B3:3@2020-01-30", "B3:3", "B3-3.rules", 18, "Ledningsråd MTP",
 		  "Ärendelogg 2020-01-30, 3:3 Akut/Expressleverans" },
-		{ "B3:6@2018-05-01", "B3:6", "B3-6.rules", 4, "Samarbetsavtalet (ursprunglig lydelse)",
+		{ "B3:6@2018-05-01", "B3:6", "B3-6.rules", 4,
+		  "Samarbetsavtalet (ursprunglig lydelse)",
 		  "Specifikation B 3:6: Om leveranstiden" },
 		{ "B3:6@2023-06-21", "B3:6", "B3-6.rules", 12, "Ledningsråd för hjälpmedel",
 		  "Ärendelogg 2023-06-21, Specifikation B Leveransregler" },
-		{ "B6:1@2018-05-01", "B6:1", "B6-1.rules", 4, "Samarbetsavtalet (ursprunglig lydelse)",
+		{ "B6:1@2018-05-01", "B6:1", "B6-1.rules", 4,
+		  "Samarbetsavtalet (ursprunglig lydelse)",
 		  "Specifikation B 6.1: Andel telefonsamtal" },
 		{ "B6:1@2023-11-16", "B6:1", "B6-1.rules", 11, "Ledningsråd för hjälpmedel",
 		  "Ärendelogg 2023-11-16, Specifikation B Kvalitet" },
 		{ "ordering@2018-05-01", "ordering", "ordering.rules", 4,
 		  "Samarbetsavtalet (ursprunglig lydelse)", "Förskrivare, kommunal personal" },
-		{ "ordering@2024-10-24", "ordering", "ordering.rules", 11, "Ledningsråd för hjälpmedel",
-		  "Protokoll 2024-10-24 punkt 3d" },
+		{ "ordering@2024-10-24", "ordering", "ordering.rules", 11,
+		  "Ledningsråd för hjälpmedel", "Protokoll 2024-10-24 punkt 3d" },
 		{ "prescription@2018-05-01", "prescription", "prescription.rules", 5,
 		  "Tolkning (DOMAIN.md §3)", "Förskrivning gäller högst 12 månader" },
 		{ "D@2018-05-01", "D", "D.rules", 5, "Samarbetsavtalet (ursprunglig lydelse)",
@@ -366,7 +376,8 @@ static void sources_of_each_version(void **state)
 		assert_int_equal(s->decided, s->effective);
 		assert_string_equal(s->body, want[i].body);
 		assert_int_equal(strncmp(s->reference, want[i].reference_start,
-					 strlen(want[i].reference_start)), 0);
+					 strlen(want[i].reference_start)),
+				 0);
 		nfile = strlen(s->file);
 		assert_true(nfile > nf && s->file[nfile - nf - 1] == '/');
 		assert_string_equal(s->file + nfile - nf, want[i].file);
@@ -462,7 +473,8 @@ static void format_round_trips_through_the_loader(void **state)
 		for (size_t s = 0; s < nsec; s++) {
 			struct buf text;
 			buf_init(&text, 1 << 16);
-			buf_addf(&text, "section = %s\n[2018-05-01]\nbody = \"b\"\nreference = \"r\"\n",
+			buf_addf(&text,
+				 "section = %s\n[2018-05-01]\nbody = \"b\"\nreference = \"r\"\n",
 				 sec[s].id);
 			for (int id = 0; id < P__COUNT; id++) {
 				if (strcmp(param_def((enum param_id)id)->section, sec[s].id) != 0)
@@ -480,8 +492,8 @@ static void format_round_trips_through_the_loader(void **state)
 			fail_msg("%s: %s", days[k], err.message);
 		for (int id = 0; id < P__COUNT; id++)
 			if (!same_value((enum param_id)id, p.sets[0].v[id], rs->v[id]))
-				fail_msg("%s on %s does not round-trip", param_def((enum param_id)id)->key,
-					 days[k]);
+				fail_msg("%s on %s does not round-trip",
+					 param_def((enum param_id)id)->key, days[k]);
 		params_release(&p);
 	}
 }
@@ -602,8 +614,8 @@ static void value_fails(const char *section, const struct kv *kv, size_t n, cons
 }
 
 /* Loads the one-version file with key = value and returns the value stored for it. */
-static union param_value value_ok(const char *section, const struct kv *kv, size_t n, const char *key,
-				  const char *value)
+static union param_value value_ok(const char *section, const struct kv *kv, size_t n,
+				  const char *key, const char *value)
 {
 	struct buf text;
 	struct params p;
@@ -640,18 +652,23 @@ static void parse_values_accepted(void **state)
 	assert_int_equal(value_ok("B3:3", KV(b33), "acute_requesters", "customer_service").set,
 			 1u << ROLE_CUSTOMER_SERVICE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "acute_requesters",
-				  "municipal_orderer ,  patient,customer_service").set,
-			 1u << ROLE_MUNICIPAL_ORDERER | 1u << ROLE_PATIENT | 1u << ROLE_CUSTOMER_SERVICE);
+				  "municipal_orderer ,  patient,customer_service")
+				 .set,
+			 1u << ROLE_MUNICIPAL_ORDERER | 1u << ROLE_PATIENT |
+				 1u << ROLE_CUSTOMER_SERVICE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "incontinence, nutrition").set,
 			 1u << T_NUTRITION | 1u << T_INCONTINENCE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "none").set, 0);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "diabetes, stoma").set,
 			 1u << T_DIABETES | 1u << T_STOMA);
 	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves", "none").set, 0);
-	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves", "new_years_eve, midsummer_eve").set,
+	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves",
+				  "new_years_eve, midsummer_eve")
+				 .set,
 			 CALENDAR_EVE_NEW_YEARS | CALENDAR_EVE_MIDSUMMER);
 	assert_int_equal(value_ok("B3:1", KV(b31), "non_working_eves",
-				  "midsummer_eve, christmas_eve, new_years_eve").set,
+				  "midsummer_eve, christmas_eve, new_years_eve")
+				 .set,
 			 CALENDAR_EVES_ALL);
 	assert_int_equal(value_ok("B3:3", KV(b33), "acute_after_cutoff", "refuse").i, LATE_REFUSE);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_articles", "acute_assortment").i,
@@ -663,20 +680,27 @@ static void parse_values_accepted(void **state)
 	assert_int_equal(value_ok("B6:1", KV(b61), "phone_answer_target", "97.25").i, 9725);
 	assert_int_equal(value_ok("B6:1", KV(b61), "phone_answer_target", "0").i, 0);
 	assert_int_equal(value_ok("B6:1", KV(b61), "delivery_reliability_target", "100").i, 10000);
-	assert_int_equal(value_ok("B6:1", KV(b61), "delivery_reliability_target", "100.00").i, 10000);
-	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "0.75").i, 750);
-	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "0.005").i, 5);
-	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "1").i, 1000);
+	assert_int_equal(value_ok("B6:1", KV(b61), "delivery_reliability_target", "100.00").i,
+			 10000);
+	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "0.75").i,
+			 750);
+	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "0.005").i,
+			 5);
+	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "1").i,
+			 1000);
 	assert_int_equal(value_ok("prescription", KV(presc), "next_withdrawal_fraction", "0").i, 0);
-	assert_int_equal(value_ok("prescription", KV(presc), "prescription_max_validity_months", "120").i,
+	assert_int_equal(value_ok("prescription", KV(presc), "prescription_max_validity_months",
+				  "120")
+				 .i,
 			 120);
 }
 
 static void parse_values_refused(void **state)
 {
 	(void)state;
-	const char *roles = "(accepted: patient, prescriber, municipal_prescriber, municipal_orderer, "
-			    "customer_service, or none)";
+	const char *roles =
+		"(accepted: patient, prescriber, municipal_prescriber, municipal_orderer, "
+		"customer_service, or none)";
 	char want[300];
 
 	/* integer: the type, then the parameter's range */
@@ -700,8 +724,9 @@ static void parse_values_refused(void **state)
 		    "t.rules:5: delay_contact_after_days: expected an integer between 1 and 60");
 	value_fails("B6:1", KV(b61), "phone_answer_minutes", "61",
 		    "t.rules:5: phone_answer_minutes: expected an integer between 1 and 60");
-	value_fails("prescription", KV(presc), "prescription_max_validity_months", "121",
-		    "t.rules:5: prescription_max_validity_months: expected an integer between 1 and 120");
+	value_fails(
+		"prescription", KV(presc), "prescription_max_validity_months", "121",
+		"t.rules:5: prescription_max_validity_months: expected an integer between 1 and 120");
 	/* boolean */
 	value_fails("B3:1", KV(b31), "partial_delivery_only_backorder", "yes",
 		    "t.rules:8: partial_delivery_only_backorder: expected true or false");
@@ -717,19 +742,24 @@ static void parse_values_refused(void **state)
 	value_fails("B3:3", KV(b33), "order_cutoff", "14:00:00",
 		    "t.rules:5: order_cutoff: expected a time HH:MM (00:00–23:59)");
 	/* percent */
-	static const char *const bad_percent[] = { "100.01", "97.555", "-5", "85%", ".5", "5.", "" };
+	static const char *const bad_percent[] = {
+		"100.01", "97.555", "-5", "85%", ".5", "5.", ""
+	};
 	for (size_t i = 0; i < sizeof(bad_percent) / sizeof(bad_percent[0]); i++)
-		value_fails("B6:1", KV(b61), "phone_answer_target", bad_percent[i],
-			    "t.rules:6: phone_answer_target: expected a percentage 0–100 with at most two "
-			    "decimals");
+		value_fails(
+			"B6:1", KV(b61), "phone_answer_target", bad_percent[i],
+			"t.rules:6: phone_answer_target: expected a percentage 0–100 with at most two "
+			"decimals");
 	/* fraction */
 	static const char *const bad_fraction[] = { "1.001", "0.7505", "75%", "2", "-0.5" };
 	for (size_t i = 0; i < sizeof(bad_fraction) / sizeof(bad_fraction[0]); i++)
-		value_fails("prescription", KV(presc), "next_withdrawal_fraction", bad_fraction[i],
-			    "t.rules:6: next_withdrawal_fraction: expected a fraction 0–1 with at most "
-			    "three decimals");
+		value_fails(
+			"prescription", KV(presc), "next_withdrawal_fraction", bad_fraction[i],
+			"t.rules:6: next_withdrawal_fraction: expected a fraction 0–1 with at most "
+			"three decimals");
 	/* roles and areas: the unknown word and what is accepted */
-	snprintf(want, sizeof(want), "t.rules:7: acute_requesters: unknown value 'doctor' %s", roles);
+	snprintf(want, sizeof(want), "t.rules:7: acute_requesters: unknown value 'doctor' %s",
+		 roles);
 	value_fails("B3:3", KV(b33), "acute_requesters", "prescriber, doctor", want);
 	snprintf(want, sizeof(want), "t.rules:7: acute_requesters: unknown value 'none' %s", roles);
 	value_fails("B3:3", KV(b33), "acute_requesters", "patient, none", want);
@@ -738,20 +768,23 @@ static void parse_values_refused(void **state)
 	value_fails("B3:3", KV(b33), "acute_requesters", "", want);
 	value_fails("B3:3", KV(b33), "acute_requesters", "patient,", want);
 	value_fails("B3:3", KV(b33), "acute_requesters", "patient,,prescriber", want);
-	snprintf(want, sizeof(want), "t.rules:12: express_requesters: unknown value 'Prescriber' %s",
-		 roles);
+	snprintf(want, sizeof(want),
+		 "t.rules:12: express_requesters: unknown value 'Prescriber' %s", roles);
 	value_fails("B3:3", KV(b33), "express_requesters", "Prescriber", want);
 	/* Areas: any code of the list; without a store's list, any well-formed code (see
 	 * areas_from_the_store for the list). */
-	value_fails("B3:3", KV(b33), "express_areas", "nutrition, Diabetes",
-		    "t.rules:11: express_areas: 'Diabetes' is no product area code (a word of a–z and _, "
-		    "at most 15 characters, or none)");
-	value_fails("B3:3", KV(b33), "express_areas", "",
-		    "t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
-		    "15 characters, or none)");
-	value_fails("B3:3", KV(b33), "express_areas", "nutrition,",
-		    "t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
-		    "15 characters, or none)");
+	value_fails(
+		"B3:3", KV(b33), "express_areas", "nutrition, Diabetes",
+		"t.rules:11: express_areas: 'Diabetes' is no product area code (a word of a–z and _, "
+		"at most 15 characters, or none)");
+	value_fails(
+		"B3:3", KV(b33), "express_areas", "",
+		"t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
+		"15 characters, or none)");
+	value_fails(
+		"B3:3", KV(b33), "express_areas", "nutrition,",
+		"t.rules:11: express_areas: '' is no product area code (a word of a–z and _, at most "
+		"15 characters, or none)");
 	/* eves: the unknown word and what is accepted (Swedish names are for the pages, not here) */
 	value_fails("B3:1", KV(b31), "non_working_eves", "christmas_eve, midsommarafton",
 		    "t.rules:9: non_working_eves: unknown value 'midsommarafton' (accepted: "
@@ -767,11 +800,11 @@ static void parse_values_refused(void **state)
 
 #define HEAD31 "section = B3:1\n[2018-05-01]\nbody = \"Testorgan\"\nreference = \"Test\"\n"
 #define PARAMS31                                                                                   \
-	"lead_time_working_days = 4\ndelivery_window_start = 08:00\ndelivery_window_end = 19:00\n"  \
-	"partial_delivery_only_backorder = true\n"                                                \
+	"lead_time_working_days = 4\ndelivery_window_start = 08:00\ndelivery_window_end = 19:00\n" \
+	"partial_delivery_only_backorder = true\n"                                                 \
 	"non_working_eves = midsummer_eve, christmas_eve, new_years_eve\n"
 #define VERSION(date) "[" date "]\nbody = \"B\"\nreference = \"R\"\n"
-#define ORDER " (versions must be in date order, one per date)"
+#define ORDER	      " (versions must be in date order, one per date)"
 
 static void structure_refused(void **state)
 {
@@ -790,9 +823,10 @@ static void structure_refused(void **state)
 		   "t.rules:2: the first version of section B3:1 does not set "
 		   "partial_delivery_only_backorder",
 		   "partial_delivery_only_backorder");
-	text_fails("section = B3:1\nlead_time_working_days = 4\n",
-		   "t.rules:2: 'lead_time_working_days' before the first version header [YYYY-MM-DD]",
-		   "lead_time_working_days");
+	text_fails(
+		"section = B3:1\nlead_time_working_days = 4\n",
+		"t.rules:2: 'lead_time_working_days' before the first version header [YYYY-MM-DD]",
+		"lead_time_working_days");
 	text_fails("section = B3:1\nlead_time_working_days 4\n",
 		   "t.rules:2: expected 'key = value', a [YYYY-MM-DD] header or a # comment", "");
 
@@ -802,50 +836,61 @@ static void structure_refused(void **state)
 	text_fails("section = B3:1\n[2018-05-01]\nbody = \"Testorgan\"\n" PARAMS31,
 		   "t.rules:2: version B3:1@2018-05-01 has no reference (change-log entry)",
 		   "reference");
-	text_fails(HEAD31 PARAMS31 "[2020-01-01]\nreference = \"R\"\nlead_time_working_days = 3\n"
-		   VERSION("2021-01-01"),
+	text_fails(HEAD31 PARAMS31
+		   "[2020-01-01]\nreference = \"R\"\nlead_time_working_days = 3\n" VERSION(
+			   "2021-01-01"),
 		   "t.rules:10: version B3:1@2020-01-01 has no body (the deciding body)", "body");
 	text_fails(HEAD31 PARAMS31 "[2020-01-01]\nbody = \"B\"\n",
 		   "t.rules:10: version B3:1@2020-01-01 has no reference (change-log entry)",
 		   "reference");
-	text_fails(HEAD31 "body = \"Other\"\n" PARAMS31, "t.rules:5: body is given twice in this version",
-		   "");
+	text_fails(HEAD31 "body = \"Other\"\n" PARAMS31,
+		   "t.rules:5: body is given twice in this version", "");
 	text_fails("section = B3:1\n[2018-05-01]\nbody = Testorgan\n",
-		   "t.rules:3: body: expected a non-empty \"quoted text\" without inner quotes", "body");
+		   "t.rules:3: body: expected a non-empty \"quoted text\" without inner quotes",
+		   "body");
 	text_fails("section = B3:1\n[2018-05-01]\nbody = \"\"\n",
-		   "t.rules:3: body: expected a non-empty \"quoted text\" without inner quotes", "body");
+		   "t.rules:3: body: expected a non-empty \"quoted text\" without inner quotes",
+		   "body");
 	text_fails("section = B3:1\n[2018-05-01]\nbody = \"a\"b\"\n",
-		   "t.rules:3: body: expected a non-empty \"quoted text\" without inner quotes", "body");
-	text_fails("section = B3:1\n[2018-05-01]\nbody = \"B\"\nreference = \"\n",
-		   "t.rules:4: reference: expected a non-empty \"quoted text\" without inner quotes",
-		   "reference");
-	text_fails(HEAD31 "decided = 2018-13-01\n", "t.rules:5: decided: expected a date YYYY-MM-DD",
-		   "decided");
+		   "t.rules:3: body: expected a non-empty \"quoted text\" without inner quotes",
+		   "body");
+	text_fails(
+		"section = B3:1\n[2018-05-01]\nbody = \"B\"\nreference = \"\n",
+		"t.rules:4: reference: expected a non-empty \"quoted text\" without inner quotes",
+		"reference");
+	text_fails(HEAD31 "decided = 2018-13-01\n",
+		   "t.rules:5: decided: expected a date YYYY-MM-DD", "decided");
 
 	/* version dates: in order, one per date */
-	text_fails(HEAD31 PARAMS31 VERSION("2018-05-01"),
-		   "t.rules:10: version 2018-05-01 overlaps version 2018-05-01 of the same section" ORDER,
-		   "");
-	text_fails(HEAD31 PARAMS31 VERSION("2018-04-30"),
-		   "t.rules:10: version 2018-04-30 overlaps version 2018-05-01 of the same section" ORDER,
-		   "");
-	text_fails(HEAD31 PARAMS31 VERSION("2020-01-01") VERSION("2019-06-01"),
-		   "t.rules:13: version 2019-06-01 overlaps version 2020-01-01 of the same section" ORDER,
-		   "");
-	text_fails(HEAD31 PARAMS31 VERSION("2020-01-01") VERSION("2020-01-01"),
-		   "t.rules:13: version 2020-01-01 overlaps version 2020-01-01 of the same section" ORDER,
-		   "");
+	text_fails(
+		HEAD31 PARAMS31 VERSION("2018-05-01"),
+		"t.rules:10: version 2018-05-01 overlaps version 2018-05-01 of the same section" ORDER,
+		"");
+	text_fails(
+		HEAD31 PARAMS31 VERSION("2018-04-30"),
+		"t.rules:10: version 2018-04-30 overlaps version 2018-05-01 of the same section" ORDER,
+		"");
+	text_fails(
+		HEAD31 PARAMS31 VERSION("2020-01-01") VERSION("2019-06-01"),
+		"t.rules:13: version 2019-06-01 overlaps version 2020-01-01 of the same section" ORDER,
+		"");
+	text_fails(
+		HEAD31 PARAMS31 VERSION("2020-01-01") VERSION("2020-01-01"),
+		"t.rules:13: version 2020-01-01 overlaps version 2020-01-01 of the same section" ORDER,
+		"");
 
 	/* headers */
 	static const char *const bad_headers[] = {
-		"[2018-5-01]", "[2018-05-01", "[2018-02-30]", "[ 2018-05-01 ]", "[]", "[", "[2018-05-01]x",
+		"[2018-5-01]", "[2018-05-01", "[2018-02-30]",  "[ 2018-05-01 ]",
+		"[]",	       "[",	      "[2018-05-01]x",
 	};
 	for (size_t i = 0; i < sizeof(bad_headers) / sizeof(bad_headers[0]); i++) {
 		char text[128];
 		snprintf(text, sizeof(text), "section = B3:1\n%s\n", bad_headers[i]);
 		text_fails(text, "t.rules:2: expected a version header [YYYY-MM-DD]", "");
 	}
-	text_fails("[2018-05-01]\n" PARAMS31, "t.rules:1: a version before 'section = …'", "section");
+	text_fails("[2018-05-01]\n" PARAMS31, "t.rules:1: a version before 'section = …'",
+		   "section");
 
 	/* sections */
 	text_fails("section = B9:9\n", "t.rules:1: unknown section 'B9:9'", "section");
@@ -875,24 +920,23 @@ static void nul_byte_refused(void **state)
 static void layout_accepted(void **state)
 {
 	(void)state;
-	static const char text[] =
-		"# comment\r\n"
-		"   # indented comment\r\n"
-		"\r\n"
-		"section=B3:1\r\n"
-		"  [2018-05-01]  \r\n"
-		"decided = 2018-04-01\r\n"
-		"body=\"Organ\"\r\n"
-		"reference =   \"Text med = och # i\"   \r\n"
-		"\tlead_time_working_days\t=\t7\r\n"
-		"delivery_window_start = 07:30\r\n"
-		"delivery_window_end = 18:00\r\n"
-		"partial_delivery_only_backorder = false\r\n"
-		"non_working_eves = none\r\n"
-		"[2019-01-01]\n"
-		"body = \"B\"\n"
-		"reference = \"R\"\n"
-		"lead_time_working_days = 3"; /* no final newline */
+	static const char text[] = "# comment\r\n"
+				   "   # indented comment\r\n"
+				   "\r\n"
+				   "section=B3:1\r\n"
+				   "  [2018-05-01]  \r\n"
+				   "decided = 2018-04-01\r\n"
+				   "body=\"Organ\"\r\n"
+				   "reference =   \"Text med = och # i\"   \r\n"
+				   "\tlead_time_working_days\t=\t7\r\n"
+				   "delivery_window_start = 07:30\r\n"
+				   "delivery_window_end = 18:00\r\n"
+				   "partial_delivery_only_backorder = false\r\n"
+				   "non_working_eves = none\r\n"
+				   "[2019-01-01]\n"
+				   "body = \"B\"\n"
+				   "reference = \"R\"\n"
+				   "lead_time_working_days = 3"; /* no final newline */
 	struct params p;
 	struct lmn_err err;
 	const struct param_source *s;
@@ -954,10 +998,10 @@ static enum lmn_rc load_sections(struct params *p, const char *skip, const char 
 		const struct kv *kv;
 		size_t n;
 	} all[] = {
-		{ "B3:1", "b31.rules", KV(b31) },  { "B3:3", "b33.rules", KV(b33) },
-		{ "B3:6", "b36.rules", KV(b36) },  { "B6:1", "b61.rules", KV(b61) },
+		{ "B3:1", "b31.rules", KV(b31) },     { "B3:3", "b33.rules", KV(b33) },
+		{ "B3:6", "b36.rules", KV(b36) },     { "B6:1", "b61.rules", KV(b61) },
 		{ "ordering", "ord.rules", KV(ord) }, { "prescription", "presc.rules", KV(presc) },
-		{ "D", "d.rules", KV(gov) }, { "access", "acc.rules", KV(acc) },
+		{ "D", "d.rules", KV(gov) },	      { "access", "acc.rules", KV(acc) },
 	};
 	enum lmn_rc rc = LMN_OK;
 
@@ -991,7 +1035,8 @@ static void finish_checks(void **state)
 	assert_int_equal(p.sets[0].from, LMN_DAY_NONE);
 	assert_int_equal(params_first_change(&p), LMN_DAY_NONE);
 	/* Nothing can be added once the rule sets are built. */
-	assert_int_equal(params_load_text(&p, "late.rules", HEAD31, strlen(HEAD31), &err), LMN_EINVAL);
+	assert_int_equal(params_load_text(&p, "late.rules", HEAD31, strlen(HEAD31), &err),
+			 LMN_EINVAL);
 	assert_string_equal(err.message, "late.rules: rule sets are already built");
 	params_release(&p);
 
@@ -999,8 +1044,9 @@ static void finish_checks(void **state)
 	params_init(&p);
 	assert_int_equal(load_sections(&p, "B3:3", NULL, &err), LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_EINVAL);
-	assert_string_equal(err.message, "parameter order_cutoff (section B3:3) has no version: no rule "
-					 "file defines section B3:3");
+	assert_string_equal(err.message,
+			    "parameter order_cutoff (section B3:3) has no version: no rule "
+			    "file defines section B3:3");
 	assert_string_equal(err.field, "order_cutoff");
 	params_release(&p);
 
@@ -1008,37 +1054,48 @@ static void finish_checks(void **state)
 	params_init(&p);
 	assert_int_equal(load_sections(&p, NULL, NULL, &err), LMN_OK);
 	assert_int_equal(params_load_text(&p, "again.rules", HEAD31 PARAMS31,
-					  strlen(HEAD31 PARAMS31), &err), LMN_EINVAL);
-	assert_string_equal(err.message, "again.rules:1: section B3:1 is already defined in b31.rules");
+					  strlen(HEAD31 PARAMS31), &err),
+			 LMN_EINVAL);
+	assert_string_equal(err.message,
+			    "again.rules:1: section B3:1 is already defined in b31.rules");
 	params_release(&p);
 
 	/* The delivery window must open before it closes, in every rule set. */
 	params_init(&p);
-	assert_int_equal(load_sections(&p, NULL, VERSION("2019-01-01") "delivery_window_end = 08:00\n",
-				       &err), LMN_OK);
+	assert_int_equal(load_sections(&p, NULL,
+				       VERSION("2019-01-01") "delivery_window_end = 08:00\n", &err),
+			 LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_EINVAL);
-	assert_string_equal(err.message,
-			    "b31.rules:10: delivery_window_start must be before delivery_window_end");
+	assert_string_equal(
+		err.message,
+		"b31.rules:10: delivery_window_start must be before delivery_window_end");
 	assert_string_equal(err.field, "delivery_window_end");
 	params_release(&p);
 	/* … also when the later version moves the start: the error names that version. */
 	params_init(&p);
-	assert_int_equal(load_sections(&p, NULL, VERSION("2019-01-01") "delivery_window_start = 19:00\n",
-				       &err), LMN_OK);
+	assert_int_equal(load_sections(&p, NULL,
+				       VERSION("2019-01-01") "delivery_window_start = 19:00\n",
+				       &err),
+			 LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_EINVAL);
-	assert_string_equal(err.message,
-			    "b31.rules:10: delivery_window_start must be before delivery_window_end");
+	assert_string_equal(
+		err.message,
+		"b31.rules:10: delivery_window_start must be before delivery_window_end");
 	params_release(&p);
 	/* A later version that only changes what it says leaves the rest. */
 	params_init(&p);
-	assert_int_equal(load_sections(&p, NULL, VERSION("2019-01-01") "delivery_window_start = 18:59\n",
-				       &err), LMN_OK);
+	assert_int_equal(load_sections(&p, NULL,
+				       VERSION("2019-01-01") "delivery_window_start = 18:59\n",
+				       &err),
+			 LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_OK);
 	assert_int_equal(p.nsets, 2);
-	assert_int_equal(params_at(&p, day_of("2018-12-31"))->v[P_DELIVERY_WINDOW_START].i, 8 * 3600);
+	assert_int_equal(params_at(&p, day_of("2018-12-31"))->v[P_DELIVERY_WINDOW_START].i,
+			 8 * 3600);
 	assert_int_equal(params_at(&p, day_of("2019-01-01"))->v[P_DELIVERY_WINDOW_START].i,
 			 18 * 3600 + 59 * 60);
-	assert_int_equal(params_at(&p, day_of("2019-01-01"))->v[P_DELIVERY_WINDOW_END].i, 19 * 3600);
+	assert_int_equal(params_at(&p, day_of("2019-01-01"))->v[P_DELIVERY_WINDOW_END].i,
+			 19 * 3600);
 	assert_string_equal(params_at(&p, day_of("2019-01-01"))->src[P_DELIVERY_WINDOW_END]->ref,
 			    "B3:1@2018-05-01");
 	assert_string_equal(params_at(&p, day_of("2019-01-01"))->src[P_DELIVERY_WINDOW_START]->ref,
@@ -1053,13 +1110,15 @@ static void first_day_is_latest_section_start(void **state)
 	(void)state;
 	struct params p;
 	struct lmn_err err;
-	static const char late_b61[] = "section = B6:1\n[2019-03-01]\nbody = \"B\"\nreference = \"R\"\n"
-				       "phone_answer_minutes = 3\nphone_answer_target = 85\n"
-				       "delivery_reliability_target = 98\n";
+	static const char late_b61[] =
+		"section = B6:1\n[2019-03-01]\nbody = \"B\"\nreference = \"R\"\n"
+		"phone_answer_minutes = 3\nphone_answer_target = 85\n"
+		"delivery_reliability_target = 98\n";
 
 	params_init(&p);
 	assert_int_equal(load_sections(&p, "B6:1", NULL, &err), LMN_OK);
-	assert_int_equal(params_load_text(&p, "late.rules", late_b61, strlen(late_b61), &err), LMN_OK);
+	assert_int_equal(params_load_text(&p, "late.rules", late_b61, strlen(late_b61), &err),
+			 LMN_OK);
 	assert_int_equal(params_finish(&p, &err), LMN_OK);
 	assert_int_equal(p.nsets, 1);
 	assert_int_equal(params_first_change(&p), LMN_DAY_NONE);
@@ -1227,7 +1286,8 @@ static void dir_fails(const char *dir, enum lmn_rc want, const char *message)
 	lmn_err_clear(&err);
 	rc = rules_files_load(&p, dir, &err);
 	if (rc != want)
-		fail_msg("rc %s (%s), expected %s", lmn_rc_name(rc), err.message, lmn_rc_name(want));
+		fail_msg("rc %s (%s), expected %s", lmn_rc_name(rc), err.message,
+			 lmn_rc_name(want));
 	assert_string_equal(err.message, message);
 	params_release(&p);
 }
@@ -1252,7 +1312,8 @@ static void folder_copy_loads_the_same(void **state)
 	for (size_t k = 0; k < p.nsets; k++) {
 		assert_int_equal(p.sets[k].from, real.sets[k].from);
 		for (int id = 0; id < P__COUNT; id++) {
-			assert_true(same_value((enum param_id)id, p.sets[k].v[id], real.sets[k].v[id]));
+			assert_true(
+				same_value((enum param_id)id, p.sets[k].v[id], real.sets[k].v[id]));
 			assert_string_equal(p.sets[k].src[id]->ref, real.sets[k].src[id]->ref);
 		}
 	}
@@ -1271,8 +1332,8 @@ static void folder_errors_name_file_and_line(void **state)
 	line = line_of(dir, "B3-1.rules", "lead_time_working_days");
 	edit(dir, "B3-1.rules", "lead_time_working_days = 4", "lead_time_working_days = 61");
 	snprintf(want, sizeof(want),
-		 "%s/B3-1.rules:%d: lead_time_working_days: expected an integer between 0 and 60", dir,
-		 line);
+		 "%s/B3-1.rules:%d: lead_time_working_days: expected an integer between 0 and 60",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1280,8 +1341,10 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "B3-3.rules", "acute_articles = acute_assortment");
 	edit(dir, "B3-3.rules", "acute_articles = acute_assortment", "acute_articles = 2");
-	snprintf(want, sizeof(want), "%s/B3-3.rules:%d: acute_articles: expected stocked or "
-				     "acute_assortment", dir, line);
+	snprintf(want, sizeof(want),
+		 "%s/B3-3.rules:%d: acute_articles: expected stocked or "
+		 "acute_assortment",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1289,8 +1352,8 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "B6-1.rules", "phone_answer_target = 80");
 	edit(dir, "B6-1.rules", "phone_answer_target = 80", "phone_answer_share = 80");
-	snprintf(want, sizeof(want), "%s/B6-1.rules:%d: unknown parameter 'phone_answer_share'", dir,
-		 line);
+	snprintf(want, sizeof(want), "%s/B6-1.rules:%d: unknown parameter 'phone_answer_share'",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1298,8 +1361,10 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "ordering.rules", "[2024-10-24]");
 	edit(dir, "ordering.rules", "[2024-10-24]", "[2018-05-01]");
-	snprintf(want, sizeof(want), "%s/ordering.rules:%d: version 2018-05-01 overlaps version "
-				     "2018-05-01 of the same section" ORDER, dir, line);
+	snprintf(want, sizeof(want),
+		 "%s/ordering.rules:%d: version 2018-05-01 overlaps version "
+		 "2018-05-01 of the same section" ORDER,
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1307,8 +1372,10 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "B3-3.rules", "[2020-01-30]");
 	edit(dir, "B3-3.rules", "body = \"Ledningsråd MTP\"\n", "");
-	snprintf(want, sizeof(want), "%s/B3-3.rules:%d: version B3:3@2020-01-30 has no body (the "
-				     "deciding body)", dir, line);
+	snprintf(want, sizeof(want),
+		 "%s/B3-3.rules:%d: version B3:3@2020-01-30 has no body (the "
+		 "deciding body)",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1316,8 +1383,10 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "B3-6.rules", "[2023-06-21]");
 	edit(dir, "B3-6.rules", "reference = \"Ärendelogg 2023-06-21", "# \"");
-	snprintf(want, sizeof(want), "%s/B3-6.rules:%d: version B3:6@2023-06-21 has no reference "
-				     "(change-log entry)", dir, line);
+	snprintf(want, sizeof(want),
+		 "%s/B3-6.rules:%d: version B3:6@2023-06-21 has no reference "
+		 "(change-log entry)",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1325,8 +1394,8 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "B3-6.rules", "[2023-06-21]");
 	edit(dir, "B3-6.rules", "[2023-06-21]", "[2023-06-21");
-	snprintf(want, sizeof(want), "%s/B3-6.rules:%d: expected a version header [YYYY-MM-DD]", dir,
-		 line);
+	snprintf(want, sizeof(want), "%s/B3-6.rules:%d: expected a version header [YYYY-MM-DD]",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1342,8 +1411,8 @@ static void folder_errors_name_file_and_line(void **state)
 		free(data);
 	}
 	line = line_of(dir, "Z.rules", "section = ");
-	snprintf(want, sizeof(want), "%s/Z.rules:%d: section B3:1 is already defined in %s/B3-1.rules",
-		 dir, line, dir);
+	snprintf(want, sizeof(want),
+		 "%s/Z.rules:%d: section B3:1 is already defined in %s/B3-1.rules", dir, line, dir);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1351,8 +1420,10 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	line = line_of(dir, "B3-1.rules", "[2018-05-01]");
 	edit(dir, "B3-1.rules", "delivery_window_end = 19:00", "delivery_window_end = 08:00");
-	snprintf(want, sizeof(want), "%s/B3-1.rules:%d: delivery_window_start must be before "
-				     "delivery_window_end", dir, line);
+	snprintf(want, sizeof(want),
+		 "%s/B3-1.rules:%d: delivery_window_start must be before "
+		 "delivery_window_end",
+		 dir, line);
 	dir_fails(dir, LMN_EINVAL, want);
 	remove_dir(dir);
 
@@ -1360,8 +1431,9 @@ static void folder_errors_name_file_and_line(void **state)
 	copy_rules(dir);
 	snprintf(want, sizeof(want), "%s/prescription.rules", dir);
 	assert_int_equal(unlink(want), 0);
-	dir_fails(dir, LMN_EINVAL, "parameter prescription_max_validity_months (section prescription) "
-				   "has no version: no rule file defines section prescription");
+	dir_fails(dir, LMN_EINVAL,
+		  "parameter prescription_max_validity_months (section prescription) "
+		  "has no version: no rule file defines section prescription");
 	remove_dir(dir);
 }
 
@@ -1419,10 +1491,11 @@ static void areas_from_the_store(void **state)
 	assert_int_equal(set, 1u << area_parse("podiatry", 8));
 	assert_true(area_parse("podiatry", 8) >= T_AREAS);
 	areas_set_listed();
-	value_fails("B3:3", KV(b33), "express_areas", "nutrition, dentistry",
-		    "t.rules:11: express_areas: unknown product area 'dentistry' (the product areas "
-		    "are: nutrition, incontinence (inkontinens), diabetes, stoma (stomi), podiatry; or "
-		    "none)");
+	value_fails(
+		"B3:3", KV(b33), "express_areas", "nutrition, dentistry",
+		"t.rules:11: express_areas: unknown product area 'dentistry' (the product areas "
+		"are: nutrition, incontinence (inkontinens), diabetes, stoma (stomi), podiatry; or "
+		"none)");
 	assert_int_equal(area_parse("dentistry", 9), -1);
 	assert_int_equal(value_ok("B3:3", KV(b33), "express_areas", "stoma").set, 1u << T_STOMA);
 }

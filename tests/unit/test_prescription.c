@@ -39,9 +39,13 @@ static int teardown(void **state)
 static struct rx_item item(void)
 {
 	struct rx_item it = {
-		.prescribed_on = day(2026, 1, 31), .last_valid = day(2027, 1, 30),
-		.withdrawals_allowed = 3, .withdrawals_remaining = 3, .quantity_per_withdrawal = 4,
-		.period_days = 90, .next_earliest = LMN_DAY_NONE,
+		.prescribed_on = day(2026, 1, 31),
+		.last_valid = day(2027, 1, 30),
+		.withdrawals_allowed = 3,
+		.withdrawals_remaining = 3,
+		.quantity_per_withdrawal = 4,
+		.period_days = 90,
+		.next_earliest = LMN_DAY_NONE,
 	};
 	return it;
 }
@@ -278,12 +282,9 @@ static void add_months_leap_years_and_back(void **state)
 		{ "2100-01-31", 1, "2100-02-28" },  /* divisible by 100 only: not leap */
 		{ "2024-02-29", 12, "2025-02-28" }, /* leap day into a common year */
 		{ "2024-02-29", 48, "2028-02-29" }, /* and into a leap year */
-		{ "2026-03-31", 1, "2026-04-30" },
-		{ "2026-03-31", -1, "2026-02-28" },
-		{ "2026-01-15", -13, "2024-12-15" },
-		{ "2027-08-31", 6, "2028-02-29" },
-		{ "2026-01-15", 0, "2026-01-15" },
-		{ "2026-01-31", 120, "2036-01-31" },
+		{ "2026-03-31", 1, "2026-04-30" },   { "2026-03-31", -1, "2026-02-28" },
+		{ "2026-01-15", -13, "2024-12-15" }, { "2027-08-31", 6, "2028-02-29" },
+		{ "2026-01-15", 0, "2026-01-15" },   { "2026-01-31", 120, "2036-01-31" },
 	};
 
 	(void)state;
@@ -325,8 +326,8 @@ static void add_months_matches_stepping(void **state)
 			last = len[m - 1] + (m == 2 && leap(y));
 			date_to_ymd(rx_add_months(d, k), &y1, &m1, &d1);
 			if (y1 != y || m1 != m || d1 != (d0 < last ? d0 : last))
-				fail_msg("%04d-%02d-%02d %+d: got %04d-%02d-%02d", y0, m0, d0, k, y1, m1,
-					 d1);
+				fail_msg("%04d-%02d-%02d %+d: got %04d-%02d-%02d", y0, m0, d0, k,
+					 y1, m1, d1);
 		}
 	}
 }
@@ -410,10 +411,8 @@ static void validity_boundaries(void **state)
 	static const struct {
 		const char *prescribed, *last_ok;
 	} ex[] = {
-		{ "2026-05-10", "2027-05-09" },
-		{ "2026-01-01", "2026-12-31" },
-		{ "2026-12-31", "2027-12-30" },
-		{ "2027-02-28", "2028-02-27" },
+		{ "2026-05-10", "2027-05-09" }, { "2026-01-01", "2026-12-31" },
+		{ "2026-12-31", "2027-12-30" }, { "2027-02-28", "2028-02-27" },
 		{ "2027-03-01", "2028-02-29" }, /* a leap year's last day of February */
 		{ "2024-02-29", "2025-02-28" }, /* no 29 February in 2025 */
 		{ "2018-05-01", "2019-04-30" },
@@ -502,7 +501,8 @@ static void cancellation_and_status_order(void **state)
 	it.cancelled = false;
 	assert_int_equal(rx_status_on(&it, day(2026, 2, 1)), RX_FULLY_WITHDRAWN);
 	assert_int_equal(rx_status_on(&it, day(2027, 1, 30)), RX_FULLY_WITHDRAWN);
-	assert_int_equal(rx_status_on(&it, day(2027, 1, 31)), RX_EXPIRED); /* expiry before "fully" */
+	assert_int_equal(rx_status_on(&it, day(2027, 1, 31)),
+			 RX_EXPIRED); /* expiry before "fully" */
 	it.withdrawals_remaining = 1;
 	assert_int_equal(rx_status_on(&it, day(2027, 1, 30)), RX_ACTIVE);
 }
@@ -554,7 +554,8 @@ static void fraction_change_applies_from_its_date(void **state)
 	snprintf(path, sizeof(path), "%s/prescription.rules", dir);
 	f = fopen(path, "a");
 	assert_non_null(f);
-	fputs("\n[2027-01-01]\nbody = \"Test\"\nreference = \"test\"\nnext_withdrawal_fraction = 0.5\n", f);
+	fputs("\n[2027-01-01]\nbody = \"Test\"\nreference = \"test\"\nnext_withdrawal_fraction = 0.5\n",
+	      f);
 	fclose(f);
 	params_init(&p);
 	assert_int_equal(rules_files_load(&p, dir, &err), LMN_OK);
@@ -585,7 +586,8 @@ static void fraction_change_applies_from_its_date(void **state)
 	n.prescribed_on = day(2027, 1, 1);
 	n.last_valid = day(2028, 1, 1);
 	validate_fails(&n, &p, LMN_EREFUSED, RX_VALIDITY_TOO_LONG, "last_valid",
-		       "prescription@2018-05-01", "En förskrivning gäller högst till och med 2027-12-31.");
+		       "prescription@2018-05-01",
+		       "En förskrivning gäller högst till och med 2027-12-31.");
 	params_release(&p);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);

@@ -19,7 +19,9 @@ static struct quorum_result one_party(int seats, int present, struct quorum_shar
 
 	rule.share = share;
 	for (int i = 0; i < seats; i++)
-		s[i] = (struct quorum_seat){ .party = 0, .role = SEAT_MEMBER, .took_part = i < present };
+		s[i] = (struct quorum_seat){ .party = 0,
+					     .role = SEAT_MEMBER,
+					     .took_part = i < present };
 	quorum_item(s, (size_t)seats, 1, &rule, &r);
 	return r;
 }
@@ -35,7 +37,8 @@ static void at_least_half(void **state)
 			assert_int_equal(r.parties[0].appointed, seats);
 			assert_int_equal(r.parties[0].counted, present);
 			/* lacking is exactly what it takes: that many more make it quorate */
-			assert_int_equal(r.parties[0].lacking, want ? 0 : (seats + 1) / 2 - present);
+			assert_int_equal(r.parties[0].lacking,
+					 want ? 0 : (seats + 1) / 2 - present);
 		}
 }
 
@@ -147,19 +150,19 @@ static void council_2024_10_24(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		struct quorum_seat s[] = {
-			{ .party = 0, .role = SEAT_MEMBER, .took_part = true },      /* Hallberg */
-			{ .party = 0, .role = SEAT_MEMBER, .took_part = true },      /* Nordin */
+			{ .party = 0, .role = SEAT_MEMBER, .took_part = true },	     /* Hallberg */
+			{ .party = 0, .role = SEAT_MEMBER, .took_part = true },	     /* Nordin */
 			{ .party = 0, .role = SEAT_MEMBER, .took_part = wester[i] }, /* Wester */
-			{ .party = 0, .role = SEAT_MEMBER, .vacant = true },         /* Privat primärvård */
-			{ .party = 0, .role = SEAT_MEMBER, .vacant = true },         /* Sjukhus */
-			{ .party = 1, .role = SEAT_MEMBER, .took_part = true },      /* Lund */
-			{ .party = 1, .role = SEAT_MEMBER, .took_part = true },      /* Lindqvist */
-			{ .party = 1, .role = SEAT_MEMBER, .took_part = true },      /* Axelsson */
-			{ .party = 1, .role = SEAT_MEMBER },                         /* Nordén, absent */
-			{ .party = 1, .role = SEAT_MEMBER },                         /* Berg, absent */
-			{ .party = 1, .role = SEAT_CHAIR, .took_part = true },       /* Lundgren */
-			{ .party = 0, .role = SEAT_VICE_CHAIR, .took_part = true },  /* Kronlund */
-			{ .party = 1, .role = SEAT_ADJUNCT, .took_part = true },     /* Lindberg */
+			{ .party = 0, .role = SEAT_MEMBER, .vacant = true }, /* Privat primärvård */
+			{ .party = 0, .role = SEAT_MEMBER, .vacant = true },	/* Sjukhus */
+			{ .party = 1, .role = SEAT_MEMBER, .took_part = true }, /* Lund */
+			{ .party = 1, .role = SEAT_MEMBER, .took_part = true }, /* Lindqvist */
+			{ .party = 1, .role = SEAT_MEMBER, .took_part = true }, /* Axelsson */
+			{ .party = 1, .role = SEAT_MEMBER },		       /* Nordén, absent */
+			{ .party = 1, .role = SEAT_MEMBER },		       /* Berg, absent */
+			{ .party = 1, .role = SEAT_CHAIR, .took_part = true }, /* Lundgren */
+			{ .party = 0, .role = SEAT_VICE_CHAIR, .took_part = true }, /* Kronlund */
+			{ .party = 1, .role = SEAT_ADJUNCT, .took_part = true },    /* Lindberg */
 		};
 		quorum_item(s, sizeof(s) / sizeof(s[0]), 2, &QUORUM_RULE_DEFAULT, &r);
 		assert_int_equal(r.parties[0].appointed, 5);

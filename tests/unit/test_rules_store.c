@@ -47,12 +47,13 @@ static void add_entry(const char *effective, const char *rules)
 	struct lmn_err err;
 
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
-	assert_int_equal(db_prepare(c,
-				    "INSERT INTO change_log (decided_on, body, heading, effective_on, "
-				    "rules, created_at) VALUES ($1, 'Ledningsråd för hjälpmedel', "
-				    "'Specifikation B 3:1', $1, $2, '2026-11-23T10:00:00+01:00')",
-				    &st, &err),
-			 LMN_OK);
+	assert_int_equal(
+		db_prepare(c,
+			   "INSERT INTO change_log (decided_on, body, heading, effective_on, "
+			   "rules, created_at) VALUES ($1, 'Ledningsråd för hjälpmedel', "
+			   "'Specifikation B 3:1', $1, $2, '2026-11-23T10:00:00+01:00')",
+			   &st, &err),
+		LMN_OK);
 	db_bind_text(st, 1, effective);
 	db_bind_text(st, 2, rules);
 	assert_int_equal(db_run(st, &err), LMN_OK);
@@ -110,35 +111,39 @@ static void refused_when_it_does_not_fit(void **state)
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
 	/* Before a later version of the same section (the one of the previous test). */
 	params_init(&p);
-	assert_int_equal(rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
-					  "section = B3:1\n[2026-12-01]\nbody = \"X\"\nreference = \"Y\"\n"
-					  "lead_time_working_days = 5\n",
-					  &err),
-			 LMN_EINVAL);
+	assert_int_equal(
+		rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
+				 "section = B3:1\n[2026-12-01]\nbody = \"X\"\nreference = \"Y\"\n"
+				 "lead_time_working_days = 5\n",
+				 &err),
+		LMN_EINVAL);
 	assert_non_null(strstr(err.message, "overlaps"));
 	params_release(&p);
 	/* A parameter of another section. */
 	params_init(&p);
-	assert_int_equal(rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
-					  "section = B3:1\n[2028-01-01]\nbody = \"X\"\nreference = \"Y\"\n"
-					  "order_cutoff = 13:00\n",
-					  &err),
-			 LMN_EINVAL);
+	assert_int_equal(
+		rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
+				 "section = B3:1\n[2028-01-01]\nbody = \"X\"\nreference = \"Y\"\n"
+				 "order_cutoff = 13:00\n",
+				 &err),
+		LMN_EINVAL);
 	params_release(&p);
 	/* A section no rule file defines. */
 	params_init(&p);
-	assert_int_equal(rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
-					  "section = B9:9\n[2028-01-01]\nbody = \"X\"\nreference = \"Y\"\n",
-					  &err),
-			 LMN_EINVAL);
+	assert_int_equal(
+		rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
+				 "section = B9:9\n[2028-01-01]\nbody = \"X\"\nreference = \"Y\"\n",
+				 &err),
+		LMN_EINVAL);
 	params_release(&p);
 	/* A version that fits. */
 	params_init(&p);
-	assert_int_equal(rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
-					  "section = B3:3\n[2028-01-01]\nbody = \"X\"\nreference = \"Y\"\n"
-					  "order_cutoff = 13:00\n",
-					  &err),
-			 LMN_OK);
+	assert_int_equal(
+		rules_store_load(&p, getenv("LMN_RULES_DIR"), c,
+				 "section = B3:3\n[2028-01-01]\nbody = \"X\"\nreference = \"Y\"\n"
+				 "order_cutoff = 13:00\n",
+				 &err),
+		LMN_OK);
 	assert_int_equal(params_at(&p, date_from_ymd(2028, 1, 1))->v[P_ORDER_CUTOFF].i, 13 * 3600);
 	params_release(&p);
 	db_release(db, c);

@@ -28,7 +28,8 @@ static void grouped(void **state)
 	web_money(out, 5);
 	assert_string_equal(out, "0,05" NBSP "kr");
 	web_money(out, -120050);
-	assert_string_equal(out, "\xe2\x88\x92" "1" NBSP "200,50" NBSP "kr");
+	assert_string_equal(out, "\xe2\x88\x92"
+				 "1" NBSP "200,50" NBSP "kr");
 }
 
 static void extremes(void **state)
@@ -38,7 +39,8 @@ static void extremes(void **state)
 	(void)state;
 	/* 92 233 720 368 547 758 kr grouped would need 38 bytes: written without the groups. */
 	web_money(out, INT64_MIN);
-	assert_string_equal(out, "\xe2\x88\x92" "92233720368547758,08" NBSP "kr");
+	assert_string_equal(out, "\xe2\x88\x92"
+				 "92233720368547758,08" NBSP "kr");
 	web_money(out, INT64_MAX);
 	assert_string_equal(out, "92233720368547758,07" NBSP "kr");
 	/* The largest that is grouped fits with its '\0'. */
