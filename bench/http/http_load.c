@@ -813,7 +813,7 @@ int main(int argc, char **argv)
 	printf("  %llu answers, %.0f/s; 2xx %llu, other %llu", (unsigned long long)all.count,
 	       (double)all.count / secs, (unsigned long long)ok, (unsigned long long)non2xx);
 	for (int s = 0; s < 600; s++)
-		if (total.status[s] && (s < 200 || s > 299))
+		if ((s < 200 || s > 299) && total.status[s])
 			printf(" [%d: %llu]", s, (unsigned long long)total.status[s]);
 	if (total.result_errors)
 		printf(" [ResultCode ERROR: %llu]", (unsigned long long)total.result_errors);

@@ -66,7 +66,7 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const struct timing *t)
 {
-	double v[MAX_REPS];
+	double v[MAX_REPS] = { 0 };
 
 	for (int i = 0; i < t->n; i++)
 		v[i] = t->s[i];

@@ -9,11 +9,14 @@ static const char *const notification_words[] = { "email", "letter", "phone", "s
 static json_t *alternative_json(const struct delivery_alternative *a)
 {
 	json_t *n = json_array();
-	char list[64], *p, *save = NULL;
 
-	snprintf(list, sizeof(list), "%s", a->notifications);
-	for (p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save))
-		json_array_append_new(n, json_string(p));
+	for (const char *p = a->notifications + strspn(a->notifications, ","); *p;
+	     p += strspn(p, ",")) {
+		size_t len = strcspn(p, ",");
+
+		json_array_append_new(n, json_stringn(p, len));
+		p += len;
+	}
 	return json_pack("{s:I, s:s?, s:s, s:s, s:s, s:b, s:o, s:b, s:b, s:b}", "id",
 			 (json_int_t)a->id, "area", *a->area ? a->area : NULL, "name", a->name,
 			 "method", a->method, "provider", a->provider, "choose_point",
@@ -81,22 +84,20 @@ static bool alternative_input(struct api_ctx *ctx, struct delivery_alternative *
 		return false;
 	}
 	json_array_foreach(n, i, v) {
+		size_t len = strlen(a->notifications);
 		bool ok = false;
 
 		for (size_t k = 0; k < 4; k++)
 			ok |= json_is_string(v) &&
 			      strcmp(json_string_value(v), notification_words[k]) == 0;
-		if (!ok || strlen(a->notifications) + 8 >= sizeof(a->notifications)) {
+		if (!ok || len + 8 >= sizeof(a->notifications)) {
 			api_problem(
 				ctx, 400, "invalid_input", "notifications", NULL,
 				"Aviseringssätten ska vara en lista: email, letter, phone, sms.");
 			return false;
 		}
-		if (*a->notifications)
-			strncat(a->notifications, ",",
-				sizeof(a->notifications) - 1 - strlen(a->notifications));
-		strncat(a->notifications, json_string_value(v),
-			sizeof(a->notifications) - 1 - strlen(a->notifications));
+		snprintf(a->notifications + len, sizeof(a->notifications) - len, "%s%s",
+			 len ? "," : "", json_string_value(v));
 	}
 	snprintf(a->area, sizeof(a->area), "%s", area ? area : "");
 	snprintf(a->name, sizeof(a->name), "%s", name);

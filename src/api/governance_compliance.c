@@ -97,7 +97,7 @@ static int party_index(char codes[MAX_PARTIES][8], const char **names, int *n, c
 
 static enum lmn_rc alternation(struct api_ctx *ctx, int year, json_t *o, json_t *findings)
 {
-	char codes[MAX_PARTIES][8], day[11], c[8], v[8], why[300];
+	char codes[MAX_PARTIES][8], day[11], c[8] = "", v[8] = "", why[300];
 	const char *names[MAX_PARTIES];
 	int chair[4], vice[4], np = 0;
 	enum lmn_rc rc = LMN_OK;

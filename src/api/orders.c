@@ -39,8 +39,6 @@ struct order_view {
 static json_t *order_view_json(struct api_ctx *ctx, const struct order_view *v)
 {
 	json_t *o, *rules, *d;
-	char tmp[256];
-	char *save = NULL;
 
 	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)v->id,
 		      "patient_id", (json_int_t)v->patient_id, "kind", v->kind, "channel",
@@ -52,9 +50,12 @@ static json_t *order_view_json(struct api_ctx *ctx, const struct order_view *v)
 	json_object_set_new(o, "contact_from",
 			    v->contact_from ? json_string(v->contact_from) : json_null());
 	rules = json_array();
-	snprintf(tmp, sizeof(tmp), "%s", v->rules);
-	for (char *t = strtok_r(tmp, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		json_array_append_new(rules, json_string(t));
+	for (const char *t = v->rules + strspn(v->rules, " "); *t; t += strspn(t, " ")) {
+		size_t n = strcspn(t, " ");
+
+		json_array_append_new(rules, json_stringn(t, n));
+		t += n;
+	}
 	json_object_set_new(o, "rules", rules);
 	if (v->reason && *v->reason)
 		json_object_set_new(o, "reason", json_string(v->reason));

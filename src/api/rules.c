@@ -51,7 +51,7 @@ int rules_list(struct api_ctx *ctx)
 	secs = rule_sections(&nsec);
 	for (size_t s = 0; s < nsec; s++) {
 		json_t *params = json_array(), *sources = json_array();
-		const struct param_source *seen[P__COUNT];
+		const struct param_source *seen[P__COUNT] = { NULL };
 		size_t nseen = 0;
 
 		for (int i = 0; i < P__COUNT; i++) {

@@ -69,7 +69,7 @@ static int show(int argc, char **argv)
 	buf_addf(&b, "Regler i kraft %s\n", date);
 	secs = rule_sections(&nsec);
 	for (size_t s = 0; s < nsec; s++) {
-		const struct param_source *seen[P__COUNT];
+		const struct param_source *seen[P__COUNT] = { NULL };
 		size_t nseen = 0;
 
 		buf_addf(&b, "\n%s %s\n", secs[s].id, secs[s].title);

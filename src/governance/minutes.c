@@ -276,7 +276,9 @@ static void paragraphs(struct minutes *mn, const char *text)
 {
 	const char *p = text;
 
-	while (p && *p) {
+	if (!p)
+		return;
+	while (*p) {
 		const char *end = strstr(p, "\n\n");
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		char *para = strndup(p, n);

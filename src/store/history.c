@@ -2006,7 +2006,7 @@ static enum lmn_rc call_row(struct imp *m)
 	int32_t qs = 0, as = 0, bs = 0;
 	bool q, a, b;
 	int topic;
-	char queued[32], answered[32], abandoned[32];
+	char queued[32], answered[32] = "", abandoned[32] = "";
 	enum lmn_rc rc;
 
 	if ((rc = when(m, C_QUEUED_AT, true, &qd, &qs, &q)) != LMN_OK ||

@@ -19,6 +19,12 @@
 #define vsprintf(...) LMN_BANNED(vsprintf)
 #undef strtok
 #define strtok(a, b) LMN_BANNED(strtok)
+#undef strncpy
+#define strncpy(a, b, n) LMN_BANNED(strncpy)
+#undef strncat
+#define strncat(a, b, n) LMN_BANNED(strncat)
+#undef strtok_r
+#define strtok_r(a, b, c) LMN_BANNED(strtok_r)
 #undef gets
 #define gets(a) LMN_BANNED(gets)
 #undef atoi
