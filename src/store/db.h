@@ -107,6 +107,24 @@ int64_t db_changes(struct db_conn *c);
 /* Runs SQL without parameters (several statements allowed). */
 LMN_MUST_USE enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err);
 
+/* One-line statements (fossil's db_int, db_exists, db_text; db_args.c): sql, a literal, with its
+ * parameters $1, $2 … bound in order from the arguments after types, one letter each: 'i' an
+ * int64_t (cast an int), 't' a const char * (NULL binds NULL), 'n' NULL without an argument.
+ * Values are always bound, never formatted into the SQL. */
+/* Runs a statement that returns no rows. */
+LMN_MUST_USE enum lmn_rc db_do(struct db_conn *c, struct lmn_err *err, const char *sql,
+			       const char *types, ...);
+/* The first column of the first row as an integer; none when there is no row (or it is NULL). */
+LMN_MUST_USE enum lmn_rc db_int(struct db_conn *c, int64_t *out, int64_t none, struct lmn_err *err,
+				const char *sql, const char *types, ...);
+/* Whether the statement returns a row. */
+LMN_MUST_USE enum lmn_rc db_exists(struct db_conn *c, bool *out, struct lmn_err *err,
+				   const char *sql, const char *types, ...);
+/* The first column of the first row copied into out (size bytes, as db_col_copy); "" when there is
+ * no row. */
+LMN_MUST_USE enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, struct lmn_err *err,
+				 const char *sql, const char *types, ...);
+
 /* Rewrites $N parameters to ?N outside quotes and comments; out holds at least strlen(sql)+1. */
 void db_rewrite_params(const char *sql, char *out);
 

@@ -264,6 +264,64 @@ static void test_col_copy(void **state)
 	db_release(db, c);
 }
 
+/* The one-line helpers (db_args.c): parameters bound in order by type, and what each gives when
+ * there is no row. */
+static void test_args(void **state)
+{
+	struct lmn_err err;
+	struct db_conn *c;
+	int64_t n = 0;
+	bool there = true;
+	char text[8] = "x";
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_do(c, &err, "INSERT INTO t (worker, n) VALUES ($1, $2)", "ii",
+			       (int64_t)300, (int64_t)7),
+			 LMN_OK);
+	assert_int_equal(db_int(c, &n, -1, &err, "SELECT n FROM t WHERE worker = $1", "i",
+				(int64_t)300),
+			 LMN_OK);
+	assert_int_equal(n, 7);
+	assert_int_equal(db_int(c, &n, -1, &err, "SELECT n FROM t WHERE worker = $1", "i",
+				(int64_t)301),
+			 LMN_OK);
+	assert_int_equal(n, -1);
+	/* NULL is "none" too; 'n' binds NULL without an argument, and $2 follows it. */
+	assert_int_equal(db_int(c, &n, -2, &err, "SELECT $1 + $2", "ni", (int64_t)1), LMN_OK);
+	assert_int_equal(n, -2);
+	assert_int_equal(db_exists(c, &there, &err, "SELECT 1 FROM t WHERE worker = $1 AND n = $2",
+				   "ii", (int64_t)300, (int64_t)8),
+			 LMN_OK);
+	assert_false(there);
+	assert_int_equal(db_exists(c, &there, &err, "SELECT 1 FROM t WHERE worker = $1 AND n = $2",
+				   "ii", (int64_t)300, (int64_t)7),
+			 LMN_OK);
+	assert_true(there);
+	/* Text is bound, never formatted in: a quote is a value like any other. */
+	assert_int_equal(db_text(c, text, sizeof(text), &err, "SELECT $1 || $2", "tt", "Å'sa",
+				 "; DROP"),
+			 LMN_OK);
+	assert_string_equal(text, "Å'sa; "); /* cut to fit 8 bytes */
+	assert_int_equal(db_text(c, text, sizeof(text), &err, "SELECT 'a' WHERE $1 IS NOT NULL",
+				 "t", (const char *)NULL),
+			 LMN_OK);
+	assert_string_equal(text, "");
+	/* A failing statement reports its error; an unknown type runs nothing. */
+	assert_int_equal(db_do(c, &err, "INSERT INTO t (worker, n) VALUES ($1, $2)", "ii",
+			       (int64_t)300, (int64_t)7),
+			 LMN_EINVAL);
+	assert_int_equal(db_do(c, &err, "INSERT INTO t (worker, n) VALUES ($1, $2)", "iq",
+			       (int64_t)300, (int64_t)9),
+			 LMN_EINVAL);
+	assert_int_equal(db_int(c, &n, 0, &err, "SELECT count(*) FROM t WHERE worker = 300", ""),
+			 LMN_OK);
+	assert_int_equal(n, 1);
+	db_rollback(c);
+	db_release(db, c);
+}
+
 static atomic_bool bulk_committing, bulk_committed;
 
 /* A long transaction: waits a while inside, then commits. */
@@ -960,6 +1018,7 @@ int main(void)
 		cmocka_unit_test(test_shared_write_transactions),
 		cmocka_unit_test(test_release_rolls_back),
 		cmocka_unit_test(test_col_copy),
+		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_bulk_does_not_hold_others),
 		cmocka_unit_test(test_check_lists),
 		cmocka_unit_test(test_job_after_lost_batch),

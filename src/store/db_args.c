@@ -1,0 +1,120 @@
+/* One-line statements over db.h's prepare, bind and step (fossil's db_int, db_exists, db_text):
+ * the parameters bound from a list of types, so a lookup or an update is one call and one
+ * cleanup path. Engine-neutral: only db.h's own functions. */
+#include <stdarg.h>
+
+#include "store/db.h"
+
+/* Prepares sql and binds the arguments ap as types says; *out on LMN_OK. An unknown type letter
+ * is a programming error, reported as LMN_EINVAL without running anything. */
+static enum lmn_rc prepare_args(struct db_conn *c, const char *sql, const char *types, va_list ap,
+				struct db_stmt **out, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c, sql, &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	for (int i = 1; types[i - 1]; i++) {
+		switch (types[i - 1]) {
+		case 'i':
+			db_bind_int(st, i, va_arg(ap, int64_t));
+			break;
+		case 't':
+			db_bind_text(st, i, va_arg(ap, const char *));
+			break;
+		case 'n':
+			db_bind_null(st, i);
+			break;
+		default:
+			db_done(st);
+			return lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+					   "db: unknown parameter type %c", types[i - 1]);
+		}
+	}
+	*out = st;
+	return LMN_OK;
+}
+
+enum lmn_rc db_do(struct db_conn *c, struct lmn_err *err, const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	enum lmn_rc rc;
+
+	va_start(ap, types);
+	rc = prepare_args(c, sql, types, ap, &st, err);
+	va_end(ap);
+	return rc == LMN_OK ? db_run(st, err) : rc;
+}
+
+/* Steps the prepared statement once: *row whether it gave one (then left unreset for reading). */
+static enum lmn_rc first_row(struct db_stmt *st, bool *row, struct lmn_err *err)
+{
+	enum lmn_rc rc = db_step(st, row, err);
+
+	if (rc != LMN_OK)
+		*row = false;
+	return rc;
+}
+
+enum lmn_rc db_int(struct db_conn *c, int64_t *out, int64_t none, struct lmn_err *err,
+		   const char *sql, const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	bool row;
+	enum lmn_rc rc;
+
+	*out = none;
+	va_start(ap, types);
+	rc = prepare_args(c, sql, types, ap, &st, err);
+	va_end(ap);
+	if (rc != LMN_OK)
+		return rc;
+	rc = first_row(st, &row, err);
+	if (row && !db_col_null(st, 0))
+		*out = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc db_exists(struct db_conn *c, bool *out, struct lmn_err *err, const char *sql,
+		      const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	enum lmn_rc rc;
+
+	*out = false;
+	va_start(ap, types);
+	rc = prepare_args(c, sql, types, ap, &st, err);
+	va_end(ap);
+	if (rc != LMN_OK)
+		return rc;
+	rc = first_row(st, out, err);
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, struct lmn_err *err, const char *sql,
+		    const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	bool row;
+	enum lmn_rc rc;
+
+	if (size)
+		*out = '\0';
+	va_start(ap, types);
+	rc = prepare_args(c, sql, types, ap, &st, err);
+	va_end(ap);
+	if (rc != LMN_OK)
+		return rc;
+	rc = first_row(st, &row, err);
+	if (row)
+		db_col_copy(st, 0, out, size);
+	db_done(st);
+	return rc;
+}
