@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/login_limit.h"
+#include "api/rights.h"
 #include "store/relationships.h"
 
 #define SESSION_COOKIE "lmn_session"
@@ -537,7 +538,7 @@ int auth_logout(struct api_ctx *ctx)
 
 int auth_me(struct api_ctx *ctx)
 {
-	json_t *o = json_pack("{s:o}", "user", user_json(&ctx->user));
+	json_t *o = json_pack("{s:o}", "user", user_json(&ctx->user)), *rights;
 
 	/* A delegate (ombud) signs in with the patient role for the patient they act for: the pages
 	 * speak to them as someone acting for another (issue 20). */
@@ -556,5 +557,10 @@ int auth_me(struct api_ctx *ctx)
 	}
 	if (ctx->user.via_session || ctx->user.via_proxy)
 		json_object_set_new(o, "csrf_token", json_string(ctx->user.csrf));
+	/* What the rules in force today let the user do: the pages ask here, not the rule engine. */
+	if ((rights = rights_ordering(ctx)))
+		json_object_set_new(o, "ordering", rights);
+	if ((rights = rights_prescribing(ctx)))
+		json_object_set_new(o, "prescribing", rights);
 	return api_json(ctx, 200, o);
 }

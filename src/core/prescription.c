@@ -52,6 +52,17 @@ static int day_of_month(lmn_day day)
 	return d;
 }
 
+lmn_day rx_last_valid_latest(lmn_day prescribed_on, int months)
+{
+	lmn_day max = rx_add_months(prescribed_on, months);
+
+	/* When the later month has no such date (from 29 February), the "same date" is the 1st of
+	 * the next month, so the later month's last day is the last valid one. */
+	if (day_of_month(max) == day_of_month(prescribed_on))
+		max--;
+	return max;
+}
+
 /* Dates date_parse accepts and date_format writes. */
 static bool in_range(lmn_day day)
 {
@@ -119,11 +130,8 @@ enum lmn_rc rx_validate_new(const struct rx_item *it, const struct params *p, en
 	if (it->last_valid < it->prescribed_on)
 		return refuse(why, RX_BAD_VALUE, err, "last_valid", NULL,
 			      "Sista giltighetsdag kan inte ligga före förskrivningsdagen.");
-	/* At most N months: the day before the same date N months later. When that month has no such
-	 * date (from 29 February), the "same date" is the 1st of the next month, so its last day. */
-	max = rx_add_months(it->prescribed_on, (int)rs->v[P_PRESCRIPTION_MAX_VALIDITY_MONTHS].i);
-	if (day_of_month(max) == day_of_month(it->prescribed_on))
-		max--;
+	max = rx_last_valid_latest(it->prescribed_on,
+				   (int)rs->v[P_PRESCRIPTION_MAX_VALIDITY_MONTHS].i);
 	if (it->last_valid > max) {
 		date_format(max, limit);
 		return refuse(why, RX_VALIDITY_TOO_LONG, err, "last_valid", ref,

@@ -77,4 +77,8 @@ void rx_undo_withdrawal(struct rx_item *it, lmn_day prev_next_earliest);
 /* Adds calendar months, keeping the day or clamping it to the month's last day. */
 lmn_day rx_add_months(lmn_day day, int months);
 
+/* The latest last valid day of an item prescribed on prescribed_on when it may be valid for at most
+ * months (rule prescription_max_validity_months): the day before the same date months later. */
+lmn_day rx_last_valid_latest(lmn_day prescribed_on, int months);
+
 #endif

@@ -94,6 +94,22 @@ static enum lmn_rc out_of_range(struct lmn_err *err)
 			   CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 }
 
+bool delivery_kind_open(const struct rule_set *rs, enum order_kind k, uint32_t requesters)
+{
+	if (!rs)
+		return true;
+	switch (k) {
+	case KIND_NORMAL:
+		return true;
+	case KIND_ACUTE:
+		return (rs->v[P_ACUTE_REQUESTERS].set & requesters) != 0;
+	case KIND_EXPRESS:
+		return rs->v[P_EXPRESS_OFFERED].b && (rs->v[P_EXPRESS_REQUESTERS].set & requesters);
+	default:
+		return false;
+	}
+}
+
 enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 			    struct delivery_decision *d, struct lmn_err *err)
 {

@@ -69,6 +69,10 @@ struct delivery_decision {
 LMN_MUST_USE enum lmn_rc delivery_decide(const struct params *p, const struct order_facts *f,
 					 struct delivery_decision *out, struct lmn_err *err);
 
+/* Spec B 3:3: whether the rules of rs offer kind k to one of the requesting roles (a bit set of
+ * enum role) at all, before the articles and the hour are known; every kind when rs is NULL. */
+bool delivery_kind_open(const struct rule_set *rs, enum order_kind k, uint32_t requesters);
+
 /* The refusal's message for people, in Swedish. */
 void delivery_message(const struct delivery_decision *d, struct buf *out);
 
