@@ -18,4 +18,11 @@ if ! cppcheck -q --std=c11 --enable=warning,portability --inline-suppr --error-e
 	echo "not ok: cppcheck"
 	rc=1
 fi
+# Issue 21: a page asks the API what the rules decide (GET /api/me's "ordering" and "prescribing",
+# an answer's fields); it formats rule parameters and dates, but never runs the rule engine.
+if grep -nE '#include "(core/|rules/(delivery|calendar)\.h)|\b(delivery_(decide|message|kind_open)|params_at|calendar_[a-z_]+|rx_[a-z_]+)\(|->v\[P_' \
+	src/web/*.c src/web/*.h; then
+	echo "not ok: src/web/ evaluates rules itself; ask the API for the decision"
+	rc=1
+fi
 exit "$rc"

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "rules/date.h"
-#include "rules/delivery.h"
 #include "util/clock.h"
 #include "web/pages.h"
 
@@ -63,16 +62,10 @@ void number_in_words(int n, char out[16])
 		snprintf(out, 16, "%d", n);
 }
 
-/* Spec B 3:1: the lead time in working days as in force today. */
+/* Spec B 3:1: the lead time in working days as in force today, as /api/me gives it. */
 int lead_time_today(struct web_ctx *w)
 {
-	struct clock_now now;
-	struct lmn_err err;
-	const struct rule_set *rs = NULL;
-
-	if (clock_now(&now, &err) == LMN_OK)
-		rs = params_at(w->app->params, now.day);
-	return rs ? (int)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 0;
+	return (int)web_i(json_object_get(w->me, "ordering"), "lead_time_working_days");
 }
 
 /* The item of a patient's list with this id (0: none), and the item this one replaced. */

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/params.h"
-#include "util/clock.h"
 #include "web/pages.h"
 
 static const char *const kinds[] = { "normal",	"Normal leverans", "acute", "Akut leverans",
@@ -21,39 +19,24 @@ static const char *const requesters[] = {
 static const char *const notifications[] = { "sms",  "sms",   "email",	 "e-post", "letter",
 					     "brev", "phone", "telefon", NULL };
 
-/* The kinds of delivery the rules in force today allow the user to request (Spec B 3:3): acute only
- * for its requesting roles, express only while it is offered. Customer service orders for someone
- * else, so it gets a kind that any of the requesters it may name could ask for. */
-static void allowed_kinds(struct web_ctx *w, bool on_behalf, const char *out[7])
+/* The kinds of delivery the rules in force today allow the user to request (Spec B 3:3), as /api/me
+ * gives them: acute only for its requesting roles, express only while it is offered. Customer
+ * service orders for someone else, so it gets a kind that any of the requesters it may name could
+ * ask for. */
+static void allowed_kinds(struct web_ctx *w, const char *out[7])
 {
-	struct clock_now now;
-	struct lmn_err err;
-	const struct rule_set *rs = NULL;
-	int role = role_parse(w->role, strlen(w->role));
-	uint32_t asking = 0;
-	size_t n = 0;
+	json_t *allowed = json_object_get(json_object_get(w->me, "ordering"), "kinds"), *k;
+	size_t i, n = 0;
 
-	if (clock_now(&now, &err) == LMN_OK && w->app->params)
-		rs = params_at(w->app->params, now.day);
-	if (on_behalf) {
-		for (const char *const *r = requesters; *r; r += 2) {
-			int q = role_parse(r[0], strlen(r[0]));
-			if (q >= 0)
-				asking |= 1u << q;
-		}
-	} else if (role >= 0) {
-		asking = 1u << role;
-	}
 	out[n++] = kinds[0];
 	out[n++] = kinds[1];
-	if (!rs || (rs->v[P_ACUTE_REQUESTERS].set & asking)) {
-		out[n++] = kinds[2];
-		out[n++] = kinds[3];
-	}
-	if (!rs || (rs->v[P_EXPRESS_OFFERED].b && (rs->v[P_EXPRESS_REQUESTERS].set & asking))) {
-		out[n++] = kinds[4];
-		out[n++] = kinds[5];
-	}
+	for (const char *const *kind = kinds + 2; *kind; kind += 2)
+		json_array_foreach(allowed, i, k)
+			if (json_is_string(k) && strcmp(json_string_value(k), kind[0]) == 0) {
+				out[n++] = kind[0];
+				out[n++] = kind[1];
+				break;
+			}
 	out[n] = NULL;
 }
 
@@ -142,7 +125,7 @@ void order_form(struct web_ctx *w, int64_t patient_id, const char *action, unsig
 	if (options & ORDER_KIND) {
 		const char *allowed[7];
 
-		allowed_kinds(w, options & ORDER_ON_BEHALF, allowed);
+		allowed_kinds(w, allowed);
 		web_select(w, "typ", "Typ av leverans", allowed, NULL);
 	}
 	if (options & ORDER_ON_BEHALF) {

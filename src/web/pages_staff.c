@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/prescription.h"
-#include "rules/delivery.h"
-#include "util/clock.h"
 #include "web/pages.h"
 
 static bool role_is(struct web_ctx *w, const char *role)
@@ -62,69 +59,34 @@ static void notice(struct web_ctx *w, const char *text)
 	       text);
 }
 
-/* Whether the ordering rights in force today (decision 2024-10-24 item 3d) refuse the signed-in
- * role the entry of a withdrawal. If so, msg gets the rule's own message and ref its version, so a
- * page can say why instead of offering a form that the API would refuse. */
-static bool entry_refused(struct web_ctx *w, struct buf *msg, char ref[48])
+/* The refusal of the ordering rights in force today (decision 2024-10-24 item 3d) to let the
+ * signed-in role enter a withdrawal, as /api/me gives it ({message, rule}), or NULL. A page says why
+ * instead of offering a form that the API would refuse. */
+static json_t *entry_refusal(struct web_ctx *w)
 {
-	struct order_facts f;
-	struct delivery_decision d;
-	struct clock_now now;
-	struct lmn_err err;
-	int role = role_parse(w->role, strlen(w->role));
-
-	if (role < 0 || clock_now(&now, &err) != LMN_OK)
-		return false;
-	order_facts_init(&f);
-	f.received_day = now.day;
-	f.received_sec = now.sec;
-	f.requested_by = f.entered_by = (enum role)role;
-	if (delivery_decide(w->app->params, &f, &d, &err) != LMN_EREFUSED ||
-	    d.code != DELIVERY_ENTRY_NOT_ALLOWED)
-		return false;
-	delivery_message(&d, msg);
-	snprintf(ref, 48, "%s", d.rs->src[d.refused_by]->ref);
-	return true;
+	return json_object_get(json_object_get(w->me, "ordering"), "entry_refused");
 }
 
-static void entry_notice(struct web_ctx *w, const struct buf *msg, const char *ref)
+static void entry_notice(struct web_ctx *w, json_t *refusal)
 {
 	char cite[96];
 
-	web_rule_cite(w->app->params, ref, cite);
+	web_rule_cite(w->app->params, web_s(refusal, "rule"), cite);
 	/* A refusal, not a success: styled as a caution (issue 20). */
 	html_f(&w->h,
 	       "<div class=\"notice refused\" role=\"alert\"><p>%s</p>"
 	       "<p>Kundtjänst: " WEB_CUSTOMER_SERVICE_PHONE ". <small>(%s)</small></p></div>\n",
-	       msg->data ? msg->data : "", cite);
+	       web_s(refusal, "message"), cite);
 }
 
-/* Writes the refusal of entry_refused as a notice; returns whether entry is allowed. */
+/* Writes the refusal of entry_refusal as a notice; returns whether entry is allowed. */
 static bool entry_allowed(struct web_ctx *w)
 {
-	struct buf msg;
-	char ref[48];
-	bool refused;
+	json_t *refusal = entry_refusal(w);
 
-	buf_init(&msg, 4096);
-	refused = entry_refused(w, &msg, ref);
-	if (refused)
-		entry_notice(w, &msg, ref);
-	buf_release(&msg);
-	return !refused;
-}
-
-/* Whether the ordering rights in force today let the role enter a withdrawal, without a notice. */
-static bool entry_allowed_quiet(struct web_ctx *w)
-{
-	struct buf msg;
-	char ref[48];
-	bool refused;
-
-	buf_init(&msg, 4096);
-	refused = entry_refused(w, &msg, ref);
-	buf_release(&msg);
-	return !refused;
+	if (refusal)
+		entry_notice(w, refusal);
+	return !refusal;
 }
 
 /* GET /api/patients/{id}. On refusal writes the whole page (403 or 404) and returns NULL. */
@@ -325,7 +287,7 @@ int page_patients(struct web_ctx *w)
 			start_expiring(w);
 		}
 		if (municipal(w))
-			start_residents(w, entry_allowed_quiet(w));
+			start_residents(w, !entry_refusal(w));
 	}
 	json_decref(out);
 	return web_end(w, status);
@@ -467,24 +429,15 @@ int page_patient(struct web_ctx *w)
 
 /* ---- Prescribing ---- */
 
-/* The longest validity in force today (rule prescription_max_validity_months), 12 if unknown. */
-static int max_validity_months(struct web_ctx *w)
+/* The longest validity in force today (rule prescription_max_validity_months), 12 if unknown, and
+ * the last valid day of a prescription written today ("" if unknown), as /api/me gives them. */
+static int max_validity(struct web_ctx *w, char last[11])
 {
-	json_t *out = NULL, *s, *p;
-	size_t i, j;
-	int months = 12;
+	json_t *rx = json_object_get(w->me, "prescribing");
+	json_int_t months = web_i(rx, "max_validity_months");
 
-	if (web_api(w, "GET", "/api/rules", NULL, NULL, &out) == 200)
-		json_array_foreach(json_object_get(out, "sections"), i, s)
-			json_array_foreach(json_object_get(s, "parameters"), j, p)
-				if (strcmp(web_s(p, "key"), "prescription_max_validity_months") ==
-				    0) {
-					long v = strtol(web_s(p, "value"), NULL, 10);
-					if (v > 0 && v < 1000)
-						months = (int)v;
-				}
-	json_decref(out);
-	return months;
+	snprintf(last, 11, "%s", web_s(rx, "last_valid_latest"));
+	return months > 0 && months < 1000 ? (int)months : 12;
 }
 
 /* The article <select>, grouped by product area, labelled, with its error. */
@@ -542,15 +495,11 @@ static int prescribe_page(struct web_ctx *w, unsigned status)
 	json_t *p = patient_or_message(w, w->id[0]), *articles = NULL;
 	const char *search = web_query(w, "sok");
 	char path[64], num[24], last[11] = "", hint[160];
-	struct clock_now now;
-	struct lmn_err err;
 	int months;
 
 	if (!p)
 		return (int)w->resp->status;
-	months = max_validity_months(w);
-	if (clock_now(&now, &err) == LMN_OK)
-		date_format(rx_add_months(now.day, months) - 1, last);
+	months = max_validity(w, last);
 	{
 		const char *q[] = { "limit", "1000", search && *search ? "q" : NULL, search, NULL };
 		if (web_api(w, "GET", "/api/articles", q, NULL, &articles) != 200) {
@@ -720,23 +669,21 @@ static unsigned order_options(struct web_ctx *w)
 static int staff_order_page(struct web_ctx *w, unsigned status)
 {
 	json_t *p = patient_or_message(w, w->id[0]);
-	char path[64], num[24], ref[48];
-	struct buf msg;
-	bool refused;
+	json_t *refusal;
+	char path[64], num[24];
 
 	if (!p)
 		return (int)w->resp->status;
-	buf_init(&msg, 4096);
-	refused = entry_refused(w, &msg, ref);
-	if (refused)
+	refusal = entry_refusal(w);
+	if (refusal)
 		w->nerrors =
 			0; /* no form, so no fields for errors to point to: the notice says why */
 	id_number_text(num, web_s(p, "id_number"));
 	web_begin(w, role_is(w, "prescriber") ? "Beställ akut leverans" : "Beställ åt patienten");
 	html_f(&w->h, "<p>Patient: <a href=\"/patienter/%lld\">%s %s</a>, %s.</p>\n",
 	       (long long)w->id[0], web_s(p, "given_name"), web_s(p, "family_name"), num);
-	if (refused)
-		entry_notice(w, &msg, ref);
+	if (refusal)
+		entry_notice(w, refusal);
 	else if (role_is(w, "prescriber"))
 		html_lit(&w->h, "<p>Akut leverans kommer arbetsdagen efter beställningen, för "
 				"artiklar i akutsortimentet.</p>\n");
@@ -750,8 +697,7 @@ static int staff_order_page(struct web_ctx *w, unsigned status)
 			 "<p>Ange vem som begär beställningen och varför kundtjänst lägger "
 			 "den. Reglerna avgör vilken typ av leverans som får beställas och av "
 			 "vem.</p>\n");
-	buf_release(&msg);
-	if (!refused) {
+	if (!refusal) {
 		snprintf(path, sizeof(path), "/patienter/%lld/bestall", (long long)w->id[0]);
 		order_form(w, w->id[0], path, order_options(w));
 	}
