@@ -6,7 +6,6 @@
 set -uo pipefail
 cd "${MESON_SOURCE_ROOT:-$(dirname "$0")/..}"
 LEFT="
-src/api/access.c
 src/api/auth.c
 src/api/calls.c
 src/api/change_log.c

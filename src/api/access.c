@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "store/access_log.h"
+#include "store/relationships.h"
 
 static const char *const action_names[] = { "read", "create", "update" };
 
@@ -15,62 +16,31 @@ bool access_sees_protected(const struct api_ctx *ctx)
 	return ctx->user.role == UR_DISTRIBUTOR || ctx->user.role == UR_PATIENT;
 }
 
-/* Whether the patient exists and the caller has a relationship to them, without answering. The
- * relationship rules of DOMAIN.md §2 per role: a care relationship recorded by the unit opens the
- * record as a prescription of the unit does while it lasts ($5: today); the municipal orderer
- * reads only residents of municipal housing in their municipality. */
+/* Whether the patient exists and the caller has a relationship to them, without answering, by
+ * the relationship rule of the caller's role (DOMAIN.md §2). */
 static enum lmn_rc relationship(struct api_ctx *ctx, int64_t patient_id, bool *exists,
 				bool *allowed)
 {
-#define UNIT_RELATION                                                                              \
-	"EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2) OR "  \
-	"EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id AND c.unit_id = $2 " \
-	"AND c.ends_on >= $5)"
-	static const char *const sql[UR__COUNT] = {
-		[UR_PATIENT] =
-			"SELECT p.id, (p.id = $2 OR EXISTS (SELECT 1 FROM delegates d "
-			"WHERE d.user_id = $3 AND d.patient_id = p.id)) FROM patients p WHERE p.id = $1",
-		[UR_PRESCRIBER] =
-			"SELECT p.id, (" UNIT_RELATION ") FROM patients p WHERE p.id = $1",
-		[UR_MUNICIPAL_PRESCRIBER] =
-			"SELECT p.id, (p.municipality = $4 OR " UNIT_RELATION ") "
-			"FROM patients p WHERE p.id = $1",
-		[UR_MUNICIPAL_ORDERER] =
-			"SELECT p.id, (p.municipality = $4 AND p.municipal_housing = 1) "
-			"FROM patients p WHERE p.id = $1",
-		[UR_CUSTOMER_SERVICE] = "SELECT p.id, 1 FROM patients p WHERE p.id = $1",
-		[UR_DISTRIBUTOR] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
-		[UR_ADMIN] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
-		[UR_SECRETARY] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
-		[UR_MEMBER] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
+	static const enum relation_rule rules[UR__COUNT] = {
+		[UR_PATIENT] = REL_PATIENT,
+		[UR_PRESCRIBER] = REL_UNIT,
+		[UR_MUNICIPAL_PRESCRIBER] = REL_MUNICIPAL_PRESCRIBER,
+		[UR_MUNICIPAL_ORDERER] = REL_MUNICIPAL_ORDERER,
+		[UR_CUSTOMER_SERVICE] = REL_EVERY,
+		[UR_DISTRIBUTOR] = REL_NONE,
+		[UR_ADMIN] = REL_NONE,
+		[UR_SECRETARY] = REL_NONE,
+		[UR_MEMBER] = REL_NONE,
 	};
-#undef UNIT_RELATION
 	const struct user *u = &ctx->user;
-	struct db_stmt *st;
 	char today[11];
-	enum lmn_rc rc;
+	struct relation_query q = {
+		rules[u->role], patient_id,	 u->role == UR_PATIENT ? u->patient_id : u->unit_id,
+		u->id,		u->municipality, today
+	};
 
-	*exists = *allowed = false;
-	rc = db_prepare(ctx->c, sql[u->role], &st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	/* Bind only what the statement has: an index beyond its parameters is an error. */
-	db_bind_int(st, 1, patient_id);
-	if (db_param_count(st) >= 2)
-		db_bind_int(st, 2, u->role == UR_PATIENT ? u->patient_id : u->unit_id);
-	if (db_param_count(st) >= 3)
-		db_bind_int(st, 3, u->id);
-	if (db_param_count(st) >= 4)
-		db_bind_text(st, 4, u->municipality);
-	if (db_param_count(st) >= 5) {
-		date_format(ctx->today, today);
-		db_bind_text(st, 5, today);
-	}
-	rc = db_step(st, exists, &ctx->err);
-	if (rc == LMN_OK && *exists)
-		*allowed = db_col_int(st, 1) != 0;
-	db_done(st);
-	return rc;
+	date_format(ctx->today, today);
+	return relation_check(ctx->c, &q, exists, allowed, &ctx->err);
 }
 
 enum lmn_rc access_related(struct api_ctx *ctx, int64_t patient_id, bool *allowed)
@@ -112,8 +82,7 @@ bool access_patient(struct api_ctx *ctx, int64_t patient_id)
 
 bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
 {
-	struct db_stmt *st;
-	bool row = false;
+	bool has = false;
 	char since[11];
 	enum lmn_rc rc;
 
@@ -123,24 +92,11 @@ bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
 	 * the rule parameter's days: what a question about a delivery needs, not the history. */
 	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
 	date_format(ctx->today - (rs ? (lmn_day)rs->v[P_DISTRIBUTOR_HISTORY_DAYS].i : 0), since);
-	rc = db_prepare(
-		ctx->c,
-		"SELECT 1 FROM orders o WHERE o.id = $1 AND (o.status IN ('received', 'shipped', "
-		"'partially_delivered', "
-		"'partially_shipped') OR EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id "
-		"AND substr(coalesce(s.outcome_at, s.delivered_at, s.shipped_at), 1, 10) >= $2))",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, order_id);
-		db_bind_text(st, 2, since);
-		rc = db_step(st, &row, &ctx->err);
-		db_done(st);
-	}
-	if (rc != LMN_OK) {
+	if ((rc = distributor_has_order(ctx->c, order_id, since, &has, &ctx->err)) != LMN_OK) {
 		api_fail(ctx, rc);
 		return false;
 	}
-	if (!row) {
+	if (!has) {
 		api_problem(
 			ctx, 403, "not_to_deliver", NULL, NULL,
 			"Beställningen är inte en som distributören ska leverera eller nyligen har "
@@ -153,9 +109,7 @@ bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
 enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_action action,
 			  const char *what)
 {
-	struct db_stmt *st;
 	char via[384];
-	enum lmn_rc rc;
 
 	/* The e-service reads and orders for a person it names: the patient, or their delegate. */
 	if (ctx->user.via_1177 && *ctx->user.orderer) {
@@ -166,21 +120,15 @@ enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id, enum access_a
 		snprintf(via, sizeof(via), "%s via 1177 e-tjänst", what);
 		what = via;
 	}
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO access_log (at, user_id, role, patient_id, action, what, token_id) "
-		"VALUES ($1, $2, $3, $4, $5, $6, nullif($7, 0))",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, ctx->now);
-	db_bind_int(st, 2, ctx->user.id);
-	db_bind_text(st, 3, user_role_name(ctx->user.role));
-	db_bind_int(st, 4, patient_id);
-	db_bind_text(st, 5, action_names[action]);
-	db_bind_text(st, 6, what);
-	db_bind_int(st, 7, ctx->user.token_id);
-	return db_run(st, &ctx->err);
+	struct access_log_row r = { .at = ctx->now,
+				    .user_id = ctx->user.id,
+				    .role = user_role_name(ctx->user.role),
+				    .patient_id = patient_id,
+				    .action = action_names[action],
+				    .what = what,
+				    .token_id = ctx->user.token_id };
+
+	return access_log_add(ctx->c, &r, &ctx->err);
 }
 
 struct access_read {

@@ -12,6 +12,16 @@ static int id_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+enum lmn_rc access_log_add(struct db_conn *c, const struct access_log_row *r, struct lmn_err *err)
+{
+	return db_do(
+		c, err,
+		"INSERT INTO access_log (at, user_id, role, patient_id, action, what, token_id) "
+		"VALUES ($1, $2, $3, $4, $5, $6, nullif($7, 0))",
+		"tititti", r->at, r->user_id, r->role, r->patient_id, r->action, r->what,
+		r->token_id);
+}
+
 enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_id,
 				int64_t token_id, const char *role, const char *what, int64_t *ids,
 				size_t n, struct lmn_err *err)

@@ -9,6 +9,21 @@
 #include "store/db.h"
 #include "util/rc.h"
 
+/* One read or write of a patient's data, for access_log_add. */
+struct access_log_row {
+	const char *at; /* ISO 8601 with offset */
+	int64_t user_id;
+	const char *role;
+	int64_t patient_id;
+	const char *action; /* read, create, update */
+	const char *what;
+	int64_t token_id; /* the API token the request came with, 0 for none */
+};
+
+/* Adds an entry to the access log, in the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc access_log_add(struct db_conn *c, const struct access_log_row *r,
+					struct lmn_err *err);
+
 /* List views per entry of access_log_view_batches (the migration's 1 024). */
 #define ACCESS_LOG_VIEW_BATCH 1024
 

@@ -110,3 +110,61 @@ enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t patient_id, 
 	db_done(st);
 	return rc;
 }
+
+enum lmn_rc relation_check(struct db_conn *c, const struct relation_query *q, bool *exists,
+			   bool *related, struct lmn_err *err)
+{
+	/* A care relationship recorded by the unit opens the record as a prescription of the unit
+	 * does while it lasts ($5: today). */
+#define UNIT_RELATION                                                                              \
+	"EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2) OR "  \
+	"EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id AND c.unit_id = $2 " \
+	"AND c.ends_on >= $5)"
+	static const char *const sql[] = {
+		[REL_PATIENT] =
+			"SELECT p.id, (p.id = $2 OR EXISTS (SELECT 1 FROM delegates d "
+			"WHERE d.user_id = $3 AND d.patient_id = p.id)) FROM patients p WHERE p.id = $1",
+		[REL_UNIT] = "SELECT p.id, (" UNIT_RELATION ") FROM patients p WHERE p.id = $1",
+		[REL_MUNICIPAL_PRESCRIBER] = "SELECT p.id, (p.municipality = $4 OR " UNIT_RELATION
+					     ") FROM patients p WHERE p.id = $1",
+		[REL_MUNICIPAL_ORDERER] =
+			"SELECT p.id, (p.municipality = $4 AND p.municipal_housing = 1) "
+			"FROM patients p WHERE p.id = $1",
+		[REL_EVERY] = "SELECT p.id, 1 FROM patients p WHERE p.id = $1",
+		[REL_NONE] = "SELECT p.id, 0 FROM patients p WHERE p.id = $1",
+	};
+#undef UNIT_RELATION
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	*exists = *related = false;
+	if ((rc = db_prepare(c, sql[q->rule], &st, err)) != LMN_OK)
+		return rc;
+	/* Bind only what the statement has: an index beyond its parameters is an error. */
+	db_bind_int(st, 1, q->patient_id);
+	if (db_param_count(st) >= 2)
+		db_bind_int(st, 2, q->own_id);
+	if (db_param_count(st) >= 3)
+		db_bind_int(st, 3, q->user_id);
+	if (db_param_count(st) >= 4)
+		db_bind_text(st, 4, q->municipality);
+	if (db_param_count(st) >= 5)
+		db_bind_text(st, 5, q->today);
+	rc = db_step(st, exists, err);
+	if (rc == LMN_OK && *exists)
+		*related = db_col_int(st, 1) != 0;
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc distributor_has_order(struct db_conn *c, int64_t order_id, const char *since, bool *has,
+				  struct lmn_err *err)
+{
+	return db_exists(
+		c, has, err,
+		"SELECT 1 FROM orders o WHERE o.id = $1 AND (o.status IN ('received', 'shipped', "
+		"'partially_delivered', "
+		"'partially_shipped') OR EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id "
+		"AND substr(coalesce(s.outcome_at, s.delivered_at, s.shipped_at), 1, 10) >= $2))",
+		"it", order_id, since);
+}

@@ -15,6 +15,35 @@ LMN_MUST_USE enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id
 					   int64_t user_id, const char *reason, const char *now,
 					   const char *ends_on, int64_t *id, struct lmn_err *err);
 
+/* The relationship rules of DOMAIN.md §2, one per role (the handler picks the role's). */
+enum relation_rule {
+	REL_PATIENT,		  /* the patient themself or their delegate */
+	REL_UNIT,		  /* a prescription or a care relationship of the unit */
+	REL_MUNICIPAL_PRESCRIBER, /* the municipality's residents, or REL_UNIT */
+	REL_MUNICIPAL_ORDERER,	  /* residents of municipal housing in the municipality */
+	REL_EVERY,		  /* every patient (customer service) */
+	REL_NONE,		  /* none by relationship */
+};
+
+/* Who asks about a patient, for relation_check. */
+struct relation_query {
+	enum relation_rule rule;
+	int64_t patient_id;	  /* the patient asked about */
+	int64_t own_id;		  /* REL_PATIENT: the caller's patient; unit rules: the unit */
+	int64_t user_id;	  /* the caller's account (REL_PATIENT: a delegate) */
+	const char *municipality; /* municipal rules */
+	const char *today;	  /* YYYY-MM-DD: a care relationship lasts until its end */
+};
+
+/* Whether the patient exists, and whether q's caller is related to them by q's rule. */
+LMN_MUST_USE enum lmn_rc relation_check(struct db_conn *c, const struct relation_query *q,
+					bool *exists, bool *related, struct lmn_err *err);
+
+/* Whether the distributor has order_id to deliver, or delivered (or got back) a shipment of it
+ * on or after since (YYYY-MM-DD). */
+LMN_MUST_USE enum lmn_rc distributor_has_order(struct db_conn *c, int64_t order_id,
+					       const char *since, bool *has, struct lmn_err *err);
+
 /* Whether user_id is a delegate (ombud) of patient_id rather than the patient. */
 LMN_MUST_USE enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t patient_id,
 				     bool *is, struct lmn_err *err);
