@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "store/calls.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 
@@ -37,7 +38,6 @@ int calls_create(struct api_ctx *ctx)
 	lmn_day qd = 0, ad = 0, bd = 0;
 	int32_t qs = 0, as = 0, bs = 0;
 	int64_t patient = 0, id;
-	struct db_stmt *st;
 	bool known = false, still_queued = false;
 	enum lmn_rc rc;
 
@@ -84,20 +84,13 @@ int calls_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (patient && !access_patient(ctx, patient))
 		return (int)ctx->resp->status;
-	rc = db_prepare(ctx->c,
-			"INSERT INTO calls (queued_at, answered_at, abandoned_at, topic, agent_id, "
-			"patient_id) VALUES ($1, $2, $3, $4, $5, nullif($6, 0))",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, queued);
-		db_bind_text(st, 2, *answered ? answered : NULL);
-		db_bind_text(st, 3, *abandoned ? abandoned : NULL);
-		db_bind_text(st, 4, topic);
-		db_bind_int(st, 5, ctx->user.id);
-		db_bind_int(st, 6, patient);
-		rc = db_run(st, &ctx->err);
-	}
-	id = db_last_id(ctx->c);
+	struct call_row r = { .queued_at = queued,
+			      .answered_at = *answered ? answered : NULL,
+			      .abandoned_at = *abandoned ? abandoned : NULL,
+			      .topic = topic,
+			      .agent_id = ctx->user.id,
+			      .patient_id = patient };
+	rc = calls_insert(ctx->c, &r, &id, &ctx->err);
 	if (rc == LMN_OK && patient)
 		rc = access_record(ctx, patient, ACCESS_CREATE, "samtal loggat");
 	if (rc == LMN_OK)
@@ -107,14 +100,25 @@ int calls_create(struct api_ctx *ctx)
 	return api_json(ctx, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
+static enum lmn_rc call_json(const struct call_row *r, void *arg)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->id, "queued_at", r->queued_at,
+			      "topic", r->topic);
+
+	if (*r->answered_at)
+		json_object_set_new(o, "answered_at", json_string(r->answered_at));
+	if (*r->abandoned_at)
+		json_object_set_new(o, "abandoned_at", json_string(r->abandoned_at));
+	json_array_append_new(arg, o);
+	return LMN_OK;
+}
+
 int calls_list(struct api_ctx *ctx)
 {
 	const char *on = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "date");
-	struct db_stmt *st;
 	json_t *list = json_array();
 	lmn_day d = ctx->today;
 	char day[11], next[11];
-	bool row;
 	enum lmn_rc rc;
 
 	if (on && (strlen(on) != 10 || date_parse(on, 10, &d) != LMN_OK)) {
@@ -124,28 +128,7 @@ int calls_list(struct api_ctx *ctx)
 	}
 	date_format(d, day);
 	date_format(d + 1, next);
-	rc = db_prepare(
-		ctx->c,
-		"SELECT id, queued_at, coalesce(answered_at, ''), coalesce(abandoned_at, ''), "
-		"topic FROM calls WHERE queued_at >= $1 AND queued_at < $2 ORDER BY queued_at",
-		&st, &ctx->err);
-	if (rc != LMN_OK) {
-		json_decref(list);
-		return api_fail(ctx, rc);
-	}
-	db_bind_text(st, 1, day);
-	db_bind_text(st, 2, next);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
-				      "queued_at", db_col_text(st, 1), "topic", db_col_text(st, 4));
-		if (*db_col_text(st, 2))
-			json_object_set_new(o, "answered_at", json_string(db_col_text(st, 2)));
-		if (*db_col_text(st, 3))
-			json_object_set_new(o, "abandoned_at", json_string(db_col_text(st, 3)));
-		json_array_append_new(list, o);
-	}
-	db_done(st);
-	if (rc != LMN_OK) {
+	if ((rc = calls_each(ctx->c, day, next, call_json, list, &ctx->err)) != LMN_OK) {
 		json_decref(list);
 		return api_fail(ctx, rc);
 	}
