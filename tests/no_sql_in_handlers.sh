@@ -7,9 +7,7 @@ set -uo pipefail
 cd "${MESON_SOURCE_ROOT:-$(dirname "$0")/..}"
 LEFT="
 src/api/auth.c
-src/api/calls.c
 src/api/change_log.c
-src/api/directory.c
 src/api/fulfilment.c
 src/api/governance_bodies.c
 src/api/governance_compliance.c

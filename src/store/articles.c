@@ -218,3 +218,46 @@ enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp, lmn
 				   imp->nerrors - refused + imp->errors_dropped);
 	return LMN_OK;
 }
+
+enum lmn_rc articles_in_force(struct db_conn *c, const char *area, const char *like,
+			      const char *day, int64_t limit, article_list_fn fn, void *arg,
+			      struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT a.id, a.article_number, a.name, a.area, a.unit, a.package_size, s.name, "
+		"a.stocked, a.acute_assortment, a.special, (SELECT p.price_ore FROM article_prices p "
+		"WHERE p.article_id = a.id AND p.valid_from <= $3 ORDER BY p.valid_from DESC LIMIT 1) "
+		"FROM articles a JOIN suppliers s ON s.id = a.supplier_id "
+		"WHERE a.active = 1 AND ($1 IS NULL OR a.area = $1) AND a.name LIKE $2 "
+		"ORDER BY a.area, a.name LIMIT $4",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, area);
+	db_bind_text(st, 2, like);
+	db_bind_text(st, 3, day);
+	db_bind_int(st, 4, limit);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct article_list_row r = {
+			.id = db_col_int(st, 0),
+			.article_number = db_col_text(st, 1),
+			.name = db_col_text(st, 2),
+			.area = db_col_text(st, 3),
+			.unit = db_col_text(st, 4),
+			.package_size = db_col_int(st, 5),
+			.supplier = db_col_text(st, 6),
+			.stocked = db_col_int(st, 7) != 0,
+			.acute_assortment = db_col_int(st, 8) != 0,
+			.special = db_col_int(st, 9) != 0,
+			.price_ore = db_col_null(st, 10) ? -1 : db_col_int(st, 10),
+		};
+		if ((rc = fn(&r, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}

@@ -4,7 +4,9 @@
 #ifndef LMN_ARTICLES_H
 #define LMN_ARTICLES_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "codec/assortment_csv.h"
 #include "rules/date.h"
@@ -28,5 +30,22 @@ typedef void (*articles_progress_fn)(void *ctx, size_t rows_done, size_t rows_to
 LMN_MUST_USE enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp,
 					lmn_day today, articles_progress_fn progress, void *pctx,
 					struct articles_counts *out, struct lmn_err *err);
+
+/* An active article of the assortment with the price in force on a day, for the API's list. */
+struct article_list_row {
+	int64_t id;
+	const char *article_number, *name, *area, *unit, *supplier; /* valid during the call */
+	int64_t package_size;
+	bool stocked, acute_assortment, special;
+	int64_t price_ore; /* -1: none in force */
+};
+typedef enum lmn_rc (*article_list_fn)(const struct article_list_row *r, void *arg);
+
+/* Calls fn for at most limit active articles, by area and name, of area (NULL: any) whose name is
+ * like the LIKE pattern like, with the price in force on day (YYYY-MM-DD); fn's failure stops the
+ * read and is returned. */
+LMN_MUST_USE enum lmn_rc articles_in_force(struct db_conn *c, const char *area, const char *like,
+					   const char *day, int64_t limit, article_list_fn fn,
+					   void *arg, struct lmn_err *err);
 
 #endif

@@ -406,7 +406,8 @@ enum lmn_rc delivery_other_invoice_allowed(struct db_conn *c, const char *area, 
 	return rc;
 }
 
-#define POINT_COLUMNS "id, code, name, address, postal_code, city, coalesce(provider_code, '')"
+#define POINT_COLUMNS \
+	"id, code, name, address, postal_code, city, coalesce(provider_code, ''), provider"
 
 static void point_read(struct db_stmt *st, struct pickup_point_row *p)
 {
@@ -418,6 +419,7 @@ static void point_read(struct db_stmt *st, struct pickup_point_row *p)
 	COPY(p->postal_code, st, 4);
 	COPY(p->city, st, 5);
 	COPY(p->provider, st, 6);
+	COPY(p->provider_name, st, 7);
 }
 
 enum lmn_rc pickup_points_nearest(struct db_conn *c, const char *postal_code, const char *provider,

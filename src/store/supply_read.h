@@ -128,6 +128,7 @@ LMN_MUST_USE enum lmn_rc delivery_alternative_get(struct db_conn *c, int64_t id,
 struct pickup_point_row {
 	int64_t id;
 	char code[16], name[128], address[128], postal_code[8], city[64], provider[24];
+	char provider_name[64]; /* as the point's list names its provider */
 };
 typedef enum lmn_rc (*pickup_point_fn)(const struct pickup_point_row *row, void *arg);
 
