@@ -12,13 +12,10 @@
 #include "api/login_limit.h"
 #include "api/rights.h"
 #include "store/relationships.h"
+#include "store/users.h"
 
 #define SESSION_COOKIE "lmn_session"
 #define SESSION_HOURS  12
-
-#define USER_COLUMNS                                                        \
-	"u.id, u.role, coalesce(u.patient_id, 0), coalesce(u.unit_id, 0), " \
-	"coalesce(u.municipality, ''), u.username, u.display_name, coalesce(u.person_id, 0)"
 
 /* Hex of SHA-256: only this is stored, so a stolen database holds no usable secret. */
 static void token_hash(const char *secret, char out[65])
@@ -37,20 +34,19 @@ static void random_hex(char *out, size_t bytes)
 	sodium_bin2hex(out, bytes * 2 + 1, r, bytes);
 }
 
-static void read_user(struct db_stmt *st, struct user *u)
+static void read_user(const struct account *a, struct user *u)
 {
-	int role = user_role_parse(db_col_text(st, 1));
+	int role = user_role_parse(a->role);
 
-	u->id = db_col_int(st, 0);
+	u->id = a->id;
 	u->role = role < 0 ? UR_PATIENT : (enum user_role)role;
-	u->patient_id = db_col_int(st, 2);
-	u->unit_id = db_col_int(st, 3);
-	snprintf(u->municipality, sizeof(u->municipality), "%s", db_col_text(st, 4));
-	snprintf(u->username, sizeof(u->username), "%s", db_col_text(st, 5));
-	snprintf(u->display_name, sizeof(u->display_name), "%s", db_col_text(st, 6));
-	u->person_id = db_col_int(st, 7);
+	u->patient_id = a->patient_id;
+	u->unit_id = a->unit_id;
+	snprintf(u->municipality, sizeof(u->municipality), "%s", a->municipality);
+	snprintf(u->username, sizeof(u->username), "%s", a->username);
+	snprintf(u->display_name, sizeof(u->display_name), "%s", a->display_name);
+	u->person_id = a->person_id;
 }
-
 /* Who a credential named, kept for a moment so that a request need not read the store to know its
  * caller (each read transaction after another's write starts with a cold page cache).
  *
@@ -140,44 +136,35 @@ static int64_t utc_seconds(const char *s)
 	return end && !*end ? (int64_t)timegm(&tm) : 0;
 }
 
-/* Runs a prepared lookup with $1 bound; a row signs the caller in and is kept under key. A
- * session's row also has its CSRF token, absolute end and idle end (columns 8-10): *idle_until
- * gets the last. */
-static enum lmn_rc identify_row(struct api_ctx *ctx, struct db_stmt *st, bool session,
-				const char *key, uint64_t generation, int64_t *idle_until)
+/* Signs the caller in as the account a lookup found (rc, found, a) and keeps them under key. A
+ * session's lookup also has its row s (NULL for other credentials): *idle_until gets its idle
+ * end. */
+static enum lmn_rc identify_as(struct api_ctx *ctx, enum lmn_rc rc, bool found,
+			       const struct account *a, int64_t token_id,
+			       const struct session_row *s, const char *key, uint64_t generation,
+			       int64_t *idle_until)
 {
-	bool row;
-	enum lmn_rc rc = db_step(st, &row, &ctx->err);
 	int64_t expires = 0;
 
-	if (rc == LMN_OK && row && user_role_parse(db_col_text(st, 1)) >= 0) {
-		read_user(st, &ctx->user);
-		if (key[0] == 'b') /* a bearer token: the access log names it */
-			ctx->user.token_id = db_col_int(st, 8);
-		if (session) {
-			snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", db_col_text(st, 8));
-			ctx->user.via_session = true;
-			expires = utc_seconds(db_col_text(st, 9));
-			*idle_until = utc_seconds(db_col_text(st, 10));
-			if (*idle_until && *idle_until < expires)
-				expires = *idle_until;
-		}
-		ctx->signed_in = true;
-	} else if (rc == LMN_OK) {
-		rc = LMN_ENOTFOUND;
+	if (rc != LMN_OK)
+		return rc;
+	if (!found || user_role_parse(a->role) < 0)
+		return LMN_ENOTFOUND;
+	read_user(a, &ctx->user);
+	if (key[0] == 'b') /* a bearer token: the access log names it */
+		ctx->user.token_id = token_id;
+	if (s) {
+		snprintf(ctx->user.csrf, sizeof(ctx->user.csrf), "%s", s->csrf);
+		ctx->user.via_session = true;
+		expires = utc_seconds(s->expires_at);
+		*idle_until = utc_seconds(s->idle_until);
+		if (*idle_until && *idle_until < expires)
+			expires = *idle_until;
 	}
-	db_done(st);
-	if (rc == LMN_OK && (!session || expires))
+	ctx->signed_in = true;
+	if (!s || expires)
 		identity_put(key, &ctx->user, expires, generation);
-	return rc;
-}
-
-static enum lmn_rc identify_by(struct api_ctx *ctx, struct db_stmt *st, bool session,
-			       const char *key, uint64_t generation)
-{
-	int64_t idle_until = 0;
-
-	return identify_row(ctx, st, session, key, generation, &idle_until);
+	return LMN_OK;
 }
 
 int auth_session_idle(const struct api_config *cfg)
@@ -192,24 +179,12 @@ static void session_touch(struct api_ctx *ctx, const char *hash, int64_t idle_un
 {
 	int idle = auth_session_idle(&ctx->app->cfg);
 	int step = idle / 8 < 60 ? idle / 8 : 60;
-	struct db_stmt *st;
 	struct lmn_err err;
-	char modifier[32];
-	enum lmn_rc rc;
 
 	if (idle_until - (int64_t)time(NULL) >= idle - step)
 		return;
-	snprintf(modifier, sizeof(modifier), "+%d seconds", idle);
-	rc = db_prepare(ctx->c,
-			"UPDATE sessions SET idle_until = min(expires_at, "
-			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $2)) WHERE token_hash = $1",
-			&st, &err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, hash);
-		db_bind_text(st, 2, modifier);
-		rc = db_run(st, &err);
-	}
-	if (rc != LMN_OK) /* no personal data in the message: SQLite's, about the statement */
+	/* no personal data in the message: SQLite's, about the statement */
+	if (sessions_touch(ctx->c, hash, idle, &err) != LMN_OK)
 		fprintf(stderr, "lmn: a session's idle end not moved on: %s\n", err.message);
 }
 
@@ -244,9 +219,11 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 	const char *authz = req->lookup(req->conn, HTTP_HEADER, "Authorization");
 	const char *cookie = req->lookup(req->conn, HTTP_COOKIE, SESSION_COOKIE);
 	uint64_t generation = atomic_load(&identities_generation);
-	struct db_stmt *st;
+	struct account a;
+	struct session_row srow;
 	char key[66];
-	int64_t idle_until = 0;
+	int64_t idle_until = 0, token_id = 0;
+	bool found;
 	enum lmn_rc rc;
 
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
@@ -256,15 +233,9 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			ctx->signed_in = true;
 			return LMN_OK;
 		}
-		rc = db_prepare(ctx->c,
-				"SELECT " USER_COLUMNS
-				", t.id FROM api_tokens t JOIN users u ON u.id = t.user_id "
-				"WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
-				&st, &ctx->err);
-		if (rc != LMN_OK)
-			return rc;
-		db_bind_text(st, 1, key + 1);
-		return identify_by(ctx, st, false, key, generation);
+		rc = account_by_token(ctx->c, key + 1, &a, &token_id, &found, &ctx->err);
+		return identify_as(ctx, rc, found, &a, token_id, NULL, key, generation,
+				   &idle_until);
 	}
 	if (ctx->app->cfg.proxy_user_header) {
 		const char *name =
@@ -277,16 +248,10 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 				auth_token_mac("proxy", ctx->user.username, ctx->user.csrf);
 				return LMN_OK;
 			}
-			rc = db_prepare(
-				ctx->c,
-				"SELECT " USER_COLUMNS " FROM users u "
-				"WHERE u.username = $1 AND u.active = 1 AND u.kind = 'person'",
-				&st, &ctx->err);
-			if (rc != LMN_OK)
-				return rc;
-			db_bind_text(st, 1, name);
-			rc = identify_by(ctx, st, false, strlen(name) < sizeof(key) - 1 ? key : "",
-					 generation);
+			rc = account_by_person_name(ctx->c, name, &a, &found, &ctx->err);
+			rc = identify_as(ctx, rc, found, &a, 0, NULL,
+					 strlen(name) < sizeof(key) - 1 ? key : "", generation,
+					 &idle_until);
 			if (rc == LMN_OK) {
 				ctx->user.via_proxy = true;
 				auth_token_mac("proxy", ctx->user.username, ctx->user.csrf);
@@ -301,19 +266,8 @@ enum lmn_rc auth_identify(struct api_ctx *ctx)
 			ctx->signed_in = true;
 			return LMN_OK;
 		}
-		rc = db_prepare(
-			ctx->c,
-			"SELECT " USER_COLUMNS ", s.csrf_token, s.expires_at, "
-			"coalesce(s.idle_until, s.expires_at) FROM sessions s "
-			"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
-			"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-			"AND coalesce(s.idle_until, s.expires_at) > "
-			"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-			&st, &ctx->err);
-		if (rc != LMN_OK)
-			return rc;
-		db_bind_text(st, 1, key + 1);
-		rc = identify_row(ctx, st, true, key, generation, &idle_until);
+		rc = account_by_session(ctx->c, key + 1, &a, &srow, &found, &ctx->err);
+		rc = identify_as(ctx, rc, found, &a, 0, &srow, key, generation, &idle_until);
 		if (rc == LMN_OK && idle_until)
 			session_touch(ctx, key + 1, idle_until);
 		return rc;
@@ -339,25 +293,11 @@ enum lmn_rc auth_create_token(struct db_conn *c, int64_t user_id, int64_t create
 			      const char *name, const char *now, char secret[65],
 			      struct lmn_err *err)
 {
-	struct db_stmt *st;
 	char hash[65];
-	enum lmn_rc rc;
 
 	random_hex(secret, 32);
 	token_hash(secret, hash);
-	rc = db_prepare(
-		c,
-		"INSERT INTO api_tokens (token_hash, user_id, name, created_at, created_by) "
-		"VALUES ($1, $2, $3, $4, $5)",
-		&st, err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, hash);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, name);
-	db_bind_text(st, 4, now);
-	db_bind_int(st, 5, created_by);
-	return db_run(st, err);
+	return api_tokens_insert(c, hash, user_id, name, now, created_by, err);
 }
 
 static json_t *user_json(const struct user *u)
@@ -434,8 +374,8 @@ int auth_login(struct api_ctx *ctx)
 {
 	const char *username, *password, *addr = ctx->req->peer ? ctx->req->peer : "";
 	const char *type = ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Content-Type");
-	struct db_stmt *st;
-	char hash[65], secret[65], csrf[33], stored[192] = "", idle[32];
+	struct account a;
+	char hash[65], secret[65], csrf[33], stored[192] = "";
 	bool row, ok, busy;
 	int64_t wait;
 	enum lmn_rc rc;
@@ -458,21 +398,11 @@ int auth_login(struct api_ctx *ctx)
 		retry_after(ctx, secs);
 		return 429;
 	}
-	rc = db_prepare(ctx->c,
-			"SELECT " USER_COLUMNS ", coalesce(u.password_hash, '') FROM users u "
-			"WHERE u.username = $1 AND u.active = 1",
-			&st, &ctx->err);
+	rc = account_for_login(ctx->c, username, &a, stored, sizeof(stored), &row, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	db_bind_text(st, 1, username);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row) {
-		read_user(st, &ctx->user);
-		snprintf(stored, sizeof(stored), "%s", db_col_text(st, 8));
-	}
-	db_done(st);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
+	if (row)
+		read_user(&a, &ctx->user);
 	ok = password_matches(stored, password, &busy);
 	if (busy) {
 		api_problem(ctx, 503, "busy", NULL, NULL,
@@ -489,23 +419,8 @@ int auth_login(struct api_ctx *ctx)
 	random_hex(secret, 32);
 	random_hex(csrf, 16);
 	token_hash(secret, hash);
-	snprintf(idle, sizeof(idle), "+%d seconds", auth_session_idle(&ctx->app->cfg));
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
-		"idle_until) VALUES ($1, $2, $3, $4, "
-		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
-		"min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
-		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $5)))",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, hash);
-		db_bind_int(st, 2, ctx->user.id);
-		db_bind_text(st, 3, csrf);
-		db_bind_text(st, 4, ctx->now);
-		db_bind_text(st, 5, idle);
-		rc = db_run(st, &ctx->err);
-	}
+	rc = sessions_insert(ctx->c, hash, ctx->user.id, csrf, ctx->now,
+			     auth_session_idle(&ctx->app->cfg), &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	set_cookie(ctx, secret, SESSION_HOURS * 3600);
@@ -516,18 +431,12 @@ int auth_login(struct api_ctx *ctx)
 int auth_logout(struct api_ctx *ctx)
 {
 	const char *cookie = ctx->req->lookup(ctx->req->conn, HTTP_COOKIE, SESSION_COOKIE);
-	struct db_stmt *st;
 	char hash[65];
 	enum lmn_rc rc;
 
 	if (cookie) {
 		token_hash(cookie, hash);
-		rc = db_prepare(ctx->c, "DELETE FROM sessions WHERE token_hash = $1", &st,
-				&ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_text(st, 1, hash);
-			rc = db_run(st, &ctx->err);
-		}
+		rc = sessions_delete(ctx->c, hash, &ctx->err);
 		if (rc != LMN_OK)
 			return api_fail(ctx, rc);
 		auth_forget();

@@ -11,45 +11,42 @@
 
 #include "api/api.h"
 #include "store/staff.h"
+#include "store/users.h"
 
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 
-#define USER_COLUMNS                                               \
-	"id, username, display_name, role, coalesce(unit_id, 0), " \
-	"coalesce(municipality, ''), active, created_at, kind"
-
-static json_t *user_row_json(struct db_stmt *st)
+static json_t *user_row_json(const struct staff_row *r)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
-			      (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1),
-			      "display_name", db_col_text(st, 2), "role", db_col_text(st, 3),
-			      "active", db_col_int(st, 6) != 0, "created_at", db_col_text(st, 7),
-			      "kind", db_col_text(st, 8));
+	json_t *o =
+		json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id", (json_int_t)r->id,
+			  "username", r->username, "display_name", r->display_name, "role", r->role,
+			  "active", r->active, "created_at", r->created_at, "kind", r->kind);
 
-	if (o && db_col_int(st, 4))
-		json_object_set_new(o, "unit_id", json_integer(db_col_int(st, 4)));
-	if (o && *db_col_text(st, 5))
-		json_object_set_new(o, "municipality", json_string(db_col_text(st, 5)));
+	if (o && r->unit_id)
+		json_object_set_new(o, "unit_id", json_integer(r->unit_id));
+	if (o && *r->municipality)
+		json_object_set_new(o, "municipality", json_string(r->municipality));
 	return o;
+}
+
+static enum lmn_rc user_append(const struct staff_row *r, void *arg)
+{
+	json_array_append_new(arg, user_row_json(r));
+	return LMN_OK;
+}
+
+static enum lmn_rc user_keep(const struct staff_row *r, void *arg)
+{
+	*(json_t **)arg = user_row_json(r);
+	return LMN_OK;
 }
 
 int users_list(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	bool row;
-	json_t *a;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT " USER_COLUMNS " FROM users WHERE role <> 'patient' "
-				    "ORDER BY role, username",
-				    &st, &ctx->err);
+	json_t *a = json_array();
+	enum lmn_rc rc = staff_each(ctx->c, user_append, a, &ctx->err);
 
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-		json_array_append_new(a, user_row_json(st));
-	db_done(st);
 	if (rc != LMN_OK) {
 		json_decref(a);
 		return api_fail(ctx, rc);
@@ -91,7 +88,6 @@ int users_create(struct api_ctx *ctx)
 	bool integration;
 	int64_t unit = 0, person = 0, id;
 	char hash[128];
-	struct db_stmt *st;
 	bool exists = false;
 	json_t *errors;
 	int role;
@@ -186,30 +182,24 @@ int users_create(struct api_ctx *ctx)
 		return api_problem(ctx, 409, "username_taken", "username", NULL,
 				   "Användarnamnet %s finns redan.", username);
 	}
-	if (rc == LMN_OK)
-		rc = db_prepare(
-			ctx->c,
-			"INSERT INTO users (username, display_name, role, unit_id, "
-			"municipality, password_hash, created_at, person_id, kind) "
-			"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0), $9)",
-			&st, &ctx->err);
 	if (rc == LMN_OK) {
-		db_bind_text(st, 1, username);
-		db_bind_text(st, 2, display);
-		db_bind_text(st, 3, user_role_name((enum user_role)role));
-		db_bind_int(st, 4,
-			    role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? unit : 0);
-		db_bind_text(st, 5,
-			     role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER
-				     ? municipality
-				     : "");
-		db_bind_text(st, 6, password ? hash : NULL);
-		db_bind_text(st, 7, ctx->now);
-		db_bind_int(st, 8, role == UR_SECRETARY || role == UR_MEMBER ? person : 0);
-		db_bind_text(st, 9, integration ? "integration" : "person");
-		rc = db_run(st, &ctx->err);
+		struct staff_new r = {
+			.username = username,
+			.display_name = display,
+			.role = user_role_name((enum user_role)role),
+			.unit_id =
+				role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? unit : 0,
+			.municipality =
+				role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER
+					? municipality
+					: "",
+			.password_hash = password ? hash : NULL,
+			.created_at = ctx->now,
+			.person_id = role == UR_SECRETARY || role == UR_MEMBER ? person : 0,
+			.kind = integration ? "integration" : "person",
+		};
+		rc = staff_insert(ctx->c, &r, &id, &ctx->err);
 	}
-	id = db_last_id(ctx->c);
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
@@ -217,17 +207,8 @@ int users_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	}
 	/* Read back what was stored, so the answer is the record. */
-	rc = db_prepare(ctx->c, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", &st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, id);
 	json_t *o = NULL;
-	bool row;
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		o = user_row_json(st);
-	db_done(st);
-	if (rc != LMN_OK)
+	if ((rc = staff_get(ctx->c, id, user_keep, &o, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201, o);
 }
@@ -235,17 +216,9 @@ int users_create(struct api_ctx *ctx)
 /* The staff user {id}; sends 404 (also for patients' accounts) and returns false if none. */
 static bool staff_user(struct api_ctx *ctx, int64_t id)
 {
-	struct db_stmt *st;
-	bool row = false;
-	enum lmn_rc rc =
-		db_prepare(ctx->c, "SELECT 1 FROM users WHERE id = $1 AND role <> 'patient'", &st,
-			   &ctx->err);
+	bool row = false, integration;
+	enum lmn_rc rc = staff_kind(ctx->c, id, &row, &integration, &ctx->err);
 
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, id);
-		rc = db_step(st, &row, &ctx->err);
-		db_done(st);
-	}
 	if (rc != LMN_OK)
 		api_fail(ctx, rc);
 	else if (!row)
@@ -255,12 +228,6 @@ static bool staff_user(struct api_ctx *ctx, int64_t id)
 
 int users_deactivate(struct api_ctx *ctx)
 {
-	static const char *const sql[] = {
-		"UPDATE users SET active = 0 WHERE id = $1",
-		"DELETE FROM sessions WHERE user_id = $1",
-		"UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-	};
-	struct db_stmt *st;
 	enum lmn_rc rc;
 
 	if (ctx->id[0] == ctx->user.id)
@@ -272,14 +239,7 @@ int users_deactivate(struct api_ctx *ctx)
 		db_rollback(ctx->c);
 		return (int)ctx->resp->status;
 	}
-	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == LMN_OK; i++) {
-		if ((rc = db_prepare(ctx->c, sql[i], &st, &ctx->err)) != LMN_OK)
-			break;
-		db_bind_int(st, 1, ctx->id[0]);
-		if (db_param_count(st) >= 2)
-			db_bind_text(st, 2, ctx->now);
-		rc = db_run(st, &ctx->err);
-	}
+	rc = staff_close(ctx->c, ctx->id[0], ctx->now, &ctx->err);
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	auth_forget(); /* the account's sessions and tokens stop now, not within a second */
@@ -319,7 +279,6 @@ int users_reopen(struct api_ctx *ctx)
  * account) and returns false if not. */
 static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
 {
-	struct db_stmt *st;
 	bool row = false, integration = false;
 	enum lmn_rc rc;
 
@@ -330,16 +289,7 @@ static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
 			    "Du kan bara hantera API-nycklar för ditt eget konto.");
 		return false;
 	}
-	rc = db_prepare(
-		ctx->c,
-		"SELECT kind = 'integration' FROM users WHERE id = $1 AND role <> 'patient'", &st,
-		&ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, id);
-		rc = db_step(st, &row, &ctx->err);
-		integration = row && db_col_int(st, 0) != 0;
-		db_done(st);
-	}
+	rc = staff_kind(ctx->c, id, &row, &integration, &ctx->err);
 	if (rc != LMN_OK)
 		api_fail(ctx, rc);
 	else if (!row)
@@ -352,39 +302,30 @@ static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
 	return rc == LMN_OK && row && (integration || !create);
 }
 
+static enum lmn_rc token_append(const struct api_token_row *r, void *arg)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r->id, "name", r->name,
+			      "created_at", r->created_at);
+
+	if (o && *r->revoked_at)
+		json_object_set_new(o, "revoked_at", json_string(r->revoked_at));
+	if (o && r->created_by) {
+		json_object_set_new(o, "created_by", json_integer(r->created_by));
+		json_object_set_new(o, "created_by_username", json_string(r->created_by_username));
+	}
+	json_array_append_new(arg, o);
+	return LMN_OK;
+}
+
 int tokens_list(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	bool row;
 	json_t *a;
 	enum lmn_rc rc;
 
 	if (!token_holder(ctx, ctx->id[0], false))
 		return (int)ctx->resp->status;
-	rc = db_prepare(
-		ctx->c,
-		"SELECT t.id, t.name, t.created_at, coalesce(t.revoked_at, ''), "
-		"coalesce(t.created_by, 0), coalesce(u.username, '') FROM api_tokens t "
-		"LEFT JOIN users u ON u.id = t.created_by WHERE t.user_id = $1 ORDER BY t.id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
 	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
-				      "name", db_col_text(st, 1), "created_at", db_col_text(st, 2));
-		if (o && *db_col_text(st, 3))
-			json_object_set_new(o, "revoked_at", json_string(db_col_text(st, 3)));
-		if (o && db_col_int(st, 4)) {
-			json_object_set_new(o, "created_by", json_integer(db_col_int(st, 4)));
-			json_object_set_new(o, "created_by_username",
-					    json_string(db_col_text(st, 5)));
-		}
-		json_array_append_new(a, o);
-	}
-	db_done(st);
-	if (rc != LMN_OK) {
+	if ((rc = api_tokens_each(ctx->c, ctx->id[0], token_append, a, &ctx->err)) != LMN_OK) {
 		json_decref(a);
 		return api_fail(ctx, rc);
 	}
@@ -426,23 +367,15 @@ int tokens_create(struct api_ctx *ctx)
 
 int tokens_revoke(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
+	bool found;
 	enum lmn_rc rc;
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	/* The administration revokes any token (closing a door is always safe); others their own. */
-	rc = db_prepare(ctx->c,
-			"UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) "
-			"WHERE id = $1 AND ($3 = 0 OR user_id = $3)",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, ctx->now);
-		db_bind_int(st, 3, ctx->user.role == UR_ADMIN ? 0 : ctx->user.id);
-		rc = db_run(st, &ctx->err);
-	}
-	if (rc == LMN_OK && db_changes(ctx->c) == 0) {
+	rc = api_tokens_revoke(ctx->c, ctx->id[0], ctx->user.role == UR_ADMIN ? 0 : ctx->user.id,
+			       ctx->now, &found, &ctx->err);
+	if (rc == LMN_OK && !found) {
 		db_rollback(ctx->c);
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Token finns inte.");
 	}

@@ -1,4 +1,4 @@
-/* Units for the account form, and reopening a closed account. */
+/* Units for the account form. */
 #include "store/staff.h"
 
 enum lmn_rc units_each(struct db_conn *c, unit_fn fn, void *arg, struct lmn_err *err)
@@ -35,36 +35,5 @@ enum lmn_rc unit_exists(struct db_conn *c, int64_t id, bool *exists, struct lmn_
 	db_bind_int(st, 1, id);
 	rc = db_step(st, exists, err);
 	db_done(st);
-	return rc;
-}
-
-enum lmn_rc username_taken(struct db_conn *c, const char *username, bool *taken,
-			   struct lmn_err *err)
-{
-	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c, "SELECT 1 FROM users WHERE username = $1", &st, err);
-
-	*taken = false;
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, username);
-	rc = db_step(st, taken, err);
-	db_done(st);
-	return rc;
-}
-
-enum lmn_rc staff_reopen(struct db_conn *c, int64_t id, bool *found, struct lmn_err *err)
-{
-	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(c, "UPDATE users SET active = 1 WHERE id = $1 AND role <> 'patient'",
-			   &st, err);
-
-	*found = false;
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, id);
-	if ((rc = db_run(st, err)) == LMN_OK)
-		*found = db_changes(c) > 0;
 	return rc;
 }

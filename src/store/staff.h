@@ -1,5 +1,5 @@
-/* What the administration needs to manage staff accounts beyond creating them: the units an
- * account may belong to, and closing or reopening an account. Every statement of these is here. */
+/* The units a staff account may belong to, as the administration's account form lists them.
+ * The accounts themselves are store/users.h's. */
 #ifndef LMN_STAFF_H
 #define LMN_STAFF_H
 
@@ -21,15 +21,5 @@ LMN_MUST_USE enum lmn_rc units_each(struct db_conn *c, unit_fn fn, void *arg, st
 /* Whether a unit with this id exists. */
 LMN_MUST_USE enum lmn_rc unit_exists(struct db_conn *c, int64_t id, bool *exists,
 				     struct lmn_err *err);
-
-/* Whether an account (of anyone, patients too) has this user name. */
-LMN_MUST_USE enum lmn_rc username_taken(struct db_conn *c, const char *username, bool *taken,
-					struct lmn_err *err);
-
-/* Reopens the closed staff account id, in the caller's write transaction: it may sign in again
- * with its password; its sessions and API tokens stay ended. *found is false when there is no such
- * staff account. */
-LMN_MUST_USE enum lmn_rc staff_reopen(struct db_conn *c, int64_t id, bool *found,
-				      struct lmn_err *err);
 
 #endif
