@@ -14,7 +14,6 @@ src/api/governance_meetings.c
 src/api/governance_minutes.c
 src/api/imports.c
 src/api/orders.c
-src/api/patients.c
 src/api/prescriptions.c
 "
 sql='"[^"]*\b(SELECT|INSERT (OR [A-Z]+ )?INTO|UPDATE [a-z_]+\b|DELETE FROM|REPLACE INTO|PRAGMA|CREATE (TABLE|INDEX|TRIGGER|VIEW)|DROP (TABLE|INDEX))\b'

@@ -9,46 +9,66 @@
 #include "core/notice.h"
 #include "store/access_log.h"
 #include "store/notices.h"
+#include "store/patients.h"
 #include "store/relationships.h"
-
-#define PATIENT_COLUMNS                                                          \
-	"p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
-	"p.postal_code, p.city, coalesce(p.phone, ''), p.municipality, "         \
-	"p.protected_identity, p.municipal_housing, p.rural_route"
 
 /* The patient as the caller may see it: a protected identity's address and phone only for those
  * who deliver (DOMAIN.md §3). */
-static json_t *patient_json(struct api_ctx *ctx, struct db_stmt *st)
+static json_t *patient_json(struct api_ctx *ctx, const struct patient_row *p)
 {
-	bool protected_id = db_col_int(st, 10) != 0;
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "id",
-			      (json_int_t)db_col_int(st, 0), "id_number", db_col_text(st, 1),
-			      "id_kind", db_col_text(st, 2), "given_name", db_col_text(st, 3),
-			      "family_name", db_col_text(st, 4), "municipality", db_col_text(st, 9),
-			      "protected_identity", protected_id, "municipal_housing",
-			      db_col_int(st, 11) != 0, "rural_route", db_col_int(st, 12) != 0);
+	json_t *o =
+		json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)p->id,
+			  "id_number", p->id_number, "id_kind", p->id_kind, "given_name",
+			  p->given_name, "family_name", p->family_name, "municipality",
+			  p->municipality, "protected_identity", p->protected_identity,
+			  "municipal_housing", p->municipal_housing, "rural_route", p->rural_route);
 
-	if (!protected_id || access_sees_protected(ctx)) {
-		json_object_set_new(o, "address", json_string(db_col_text(st, 5)));
-		json_object_set_new(o, "postal_code", json_string(db_col_text(st, 6)));
-		json_object_set_new(o, "city", json_string(db_col_text(st, 7)));
-		json_object_set_new(o, "phone", json_string(db_col_text(st, 8)));
+	if (!p->protected_identity || access_sees_protected(ctx)) {
+		json_object_set_new(o, "address", json_string(p->address));
+		json_object_set_new(o, "postal_code", json_string(p->postal_code));
+		json_object_set_new(o, "city", json_string(p->city));
+		json_object_set_new(o, "phone", json_string(p->phone));
 	}
 	return o;
 }
 
 /* Outside the relationship, a search by number shows only enough to be sure of the person: name
  * and year of birth, and the id needed to record a care relationship. */
-static json_t *patient_brief_json(struct db_stmt *st)
+static json_t *patient_brief_json(const struct patient_row *p)
 {
-	const char *number = db_col_text(st, 1);
+	const char *number = p->id_number;
 	int year = 0;
 
 	for (int i = 0; i < 4 && number[i] >= '0' && number[i] <= '9'; i++)
 		year = year * 10 + (number[i] - '0');
-	return json_pack("{s:I, s:s, s:s, s:i, s:b}", "id", (json_int_t)db_col_int(st, 0),
-			 "given_name", db_col_text(st, 3), "family_name", db_col_text(st, 4),
-			 "birth_year", year, "related", 0);
+	return json_pack("{s:I, s:s, s:s, s:i, s:b}", "id", (json_int_t)p->id, "given_name",
+			 p->given_name, "family_name", p->family_name, "birth_year", year,
+			 "related", 0);
+}
+
+/* A patient as the caller sees them, kept in shown->o (or appended to shown->list). */
+struct shown {
+	struct api_ctx *ctx;
+	bool brief; /* outside the relationship: patient_brief_json */
+	json_t *o, *list;
+};
+
+static enum lmn_rc patient_show(const struct patient_row *p, void *arg)
+{
+	struct shown *sh = arg;
+	json_t *o = sh->brief ? patient_brief_json(p) : patient_json(sh->ctx, p);
+
+	if (sh->list)
+		json_array_append_new(sh->list, o);
+	else
+		sh->o = o;
+	return LMN_OK;
+}
+
+static enum lmn_rc patient_id_keep(const struct patient_row *p, void *arg)
+{
+	*(int64_t *)arg = p->id;
+	return LMN_OK;
 }
 
 /* The request's local time in minutes (day * 1440 + minute), the search limit's clock. */
@@ -127,66 +147,36 @@ static enum lmn_rc search_record(struct api_ctx *ctx, const char *number, int64_
  * the relationship, else name and year of birth. *out NULL: no such patient. */
 static enum lmn_rc number_lookup(struct api_ctx *ctx, const char *canonical, json_t **out)
 {
-	static const char sql_number[] =
-		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.id_number = $1";
-	struct db_stmt *st;
-	bool row, related = false;
+	struct shown sh = { ctx, false, NULL, NULL };
+	bool found, related = false;
 	int64_t pid = 0;
-	enum lmn_rc rc = db_prepare(ctx->c, sql_number, &st, &ctx->err);
+	enum lmn_rc rc =
+		patient_read_by_number(ctx->c, canonical, patient_id_keep, &pid, &found, &ctx->err);
 
 	*out = NULL;
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, canonical);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		pid = db_col_int(st, 0);
-	db_done(st);
-	if (rc != LMN_OK || !pid)
+	if (rc != LMN_OK || !found)
 		return rc;
 	if ((rc = access_related(ctx, pid, &related)) != LMN_OK)
 		return rc;
 	/* Read again: access_related used the connection's statements. */
-	if ((rc = db_prepare(ctx->c, sql_number, &st, &ctx->err)) != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, canonical);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row) {
-		*out = related ? patient_json(ctx, st) : patient_brief_json(st);
-		if (related)
-			json_object_set_new(*out, "related", json_true());
-	}
-	db_done(st);
+	sh.brief = !related;
+	rc = patient_read_by_number(ctx->c, canonical, patient_show, &sh, &found, &ctx->err);
+	if (sh.o && related)
+		json_object_set_new(sh.o, "related", json_true());
+	*out = sh.o;
 	return rc;
 }
 
 int patients_list(struct api_ctx *ctx)
 {
-	static const char sql_unit[] =
-		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
-		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
-		"(EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND r.unit_id = $2) "
-		" OR EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id "
-		"            AND c.unit_id = $2 AND c.ends_on >= $4)) "
-		"ORDER BY p.family_name, p.given_name LIMIT $3";
-	static const char sql_housing[] =
-		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
-		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND p.municipality = $2 "
-		"AND p.municipal_housing = 1 ORDER BY p.family_name, p.given_name LIMIT $3";
-	static const char sql_municipality[] =
-		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
-		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND p.municipality = $2 "
-		"ORDER BY p.family_name, p.given_name LIMIT $3";
-	static const char sql_all[] =
-		"SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.protected_identity = 0 AND "
-		"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' "
-		"ORDER BY p.family_name, p.given_name LIMIT $3";
 	const char *number = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "id_number");
 	const char *q = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "q");
-	struct db_stmt *st;
 	json_t *list = json_array();
+	struct shown sh = { ctx, false, NULL, list };
+	char like[160], today[11];
+	struct patient_search search = { PATIENTS_ALL,		 like,	ctx->user.unit_id,
+					 ctx->user.municipality, today, 0 };
 	int64_t limit;
-	bool row;
 	enum lmn_rc rc;
 
 	if (!api_query_int(ctx, "limit", 50, 1, 200, &limit))
@@ -222,7 +212,6 @@ int patients_list(struct api_ctx *ctx)
 			goto db_fail;
 		return api_json(ctx, 200, json_pack("{s:o}", "patients", list));
 	} else {
-		char like[160];
 		size_t o = 0;
 
 		if (!q || strlen(q) < 2 || strlen(q) > 60) {
@@ -241,38 +230,21 @@ int patients_list(struct api_ctx *ctx)
 		like[o] = '\0';
 		switch (ctx->user.role) {
 		case UR_PRESCRIBER:
-			rc = db_prepare(ctx->c, sql_unit, &st, &ctx->err);
-			if (rc == LMN_OK) {
-				char today[11];
-
-				date_format(ctx->today, today);
-				db_bind_int(st, 2, ctx->user.unit_id);
-				db_bind_text(st, 4, today);
-			}
+			search.scope = PATIENTS_OF_UNIT;
 			break;
 		case UR_MUNICIPAL_ORDERER:
-			rc = db_prepare(ctx->c, sql_housing, &st, &ctx->err);
-			if (rc == LMN_OK)
-				db_bind_text(st, 2, ctx->user.municipality);
+			search.scope = PATIENTS_IN_HOUSING;
 			break;
 		case UR_MUNICIPAL_PRESCRIBER:
-			rc = db_prepare(ctx->c, sql_municipality, &st, &ctx->err);
-			if (rc == LMN_OK)
-				db_bind_text(st, 2, ctx->user.municipality);
+			search.scope = PATIENTS_OF_MUNICIPALITY;
 			break;
 		default:
-			rc = db_prepare(ctx->c, sql_all, &st, &ctx->err);
 			break;
 		}
-		if (rc != LMN_OK)
-			goto db_fail;
-		db_bind_text(st, 1, like);
-		db_bind_int(st, 3, limit);
+		date_format(ctx->today, today);
+		search.limit = limit;
 	}
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-		json_array_append_new(list, patient_json(ctx, st));
-	db_done(st);
-	if (rc != LMN_OK)
+	if ((rc = patients_by_name(ctx->c, &search, patient_show, &sh, &ctx->err)) != LMN_OK)
 		goto db_fail;
 	/* A search by name is one list view of the access log, with the patients it found (a search
 	 * by number answered above, logged as a search of its own). */
@@ -404,7 +376,6 @@ int patients_create(struct api_ctx *ctx)
 	const char *number, *given, *family, *address, *postal, *city, *phone, *municipality;
 	bool protected_id = false, housing = false, rural = false;
 	struct identity id;
-	struct db_stmt *st;
 	char pc[6];
 	int64_t pid;
 	enum lmn_rc rc;
@@ -455,31 +426,22 @@ int patients_create(struct api_ctx *ctx)
 			ctx, 422, "unknown_municipality", "municipality", NULL,
 			"Kommunen ska vara en av Västra Götalands 49 kommuner, skriven som "
 			"i kommunlistan (t.ex. Göteborg, Borås, Lilla Edet).");
-	if (rc == LMN_OK)
-		rc = db_prepare(
-			ctx->c,
-			"INSERT INTO patients (id_number, id_kind, given_name, family_name, address, "
-			"postal_code, city, phone, municipality, protected_identity, "
-			"municipal_housing, rural_route, created_at) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, id.canonical);
-		db_bind_text(st, 2, identity_kind_name(id.kind));
-		db_bind_text(st, 3, given);
-		db_bind_text(st, 4, family);
-		db_bind_text(st, 5, address);
-		db_bind_text(st, 6, pc);
-		db_bind_text(st, 7, city);
-		db_bind_text(st, 8, phone);
-		db_bind_text(st, 9, municipality);
-		db_bind_int(st, 10, protected_id);
-		db_bind_int(st, 11, housing);
-		db_bind_int(st, 12, rural);
-		db_bind_text(st, 13, ctx->now);
-		rc = db_run(st, &ctx->err);
-	}
-	pid = db_last_id(ctx->c);
+	struct patient_new r = {
+		.id_number = id.canonical,
+		.id_kind = identity_kind_name(id.kind),
+		.given_name = given,
+		.family_name = family,
+		.address = address,
+		.postal_code = pc,
+		.city = city,
+		.phone = phone,
+		.municipality = municipality,
+		.protected_identity = protected_id,
+		.municipal_housing = housing,
+		.rural_route = rural,
+		.created_at = ctx->now,
+	};
+	rc = patients_insert(ctx->c, &r, &pid, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, pid, ACCESS_CREATE, "patient registrerad");
 	/* A prescriber who registers a patient is about to care for them. */
@@ -501,33 +463,24 @@ int patients_create(struct api_ctx *ctx)
 
 int patients_get(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	json_t *o = NULL;
-	bool row;
+	struct shown sh = { ctx, false, NULL, NULL };
+	bool found;
 	enum lmn_rc rc;
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!access_patient(ctx, ctx->id[0]))
 		return 0;
-	rc = db_prepare(ctx->c, "SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.id = $1", &st,
-			&ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		rc = db_step(st, &row, &ctx->err);
-		if (rc == LMN_OK && row)
-			o = patient_json(ctx, st);
-		db_done(st);
-	}
+	rc = patient_read(ctx->c, ctx->id[0], patient_show, &sh, &found, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_READ, "patientuppgifter");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
-		json_decref(o);
+		json_decref(sh.o);
 		return api_fail(ctx, rc);
 	}
-	return api_json(ctx, 200, o);
+	return api_json(ctx, 200, sh.o);
 }
 
 struct log_page {

@@ -1,0 +1,134 @@
+/* Patients: the record, its registration and the searches for it. */
+#include "store/patients.h"
+
+#define PATIENT_COLUMNS                                                          \
+	"p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
+	"p.postal_code, p.city, coalesce(p.phone, ''), p.municipality, "         \
+	"p.protected_identity, p.municipal_housing, p.rural_route"
+
+/* Steps the bound st to its end, calling fn for each row of PATIENT_COLUMNS; *any whether there
+ * was one. */
+static enum lmn_rc patient_rows(struct db_stmt *st, patient_fn fn, void *arg, bool *any,
+				struct lmn_err *err)
+{
+	bool row;
+	enum lmn_rc rc;
+
+	*any = false;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct patient_row p = {
+			.id = db_col_int(st, 0),
+			.id_number = db_col_text(st, 1),
+			.id_kind = db_col_text(st, 2),
+			.given_name = db_col_text(st, 3),
+			.family_name = db_col_text(st, 4),
+			.address = db_col_text(st, 5),
+			.postal_code = db_col_text(st, 6),
+			.city = db_col_text(st, 7),
+			.phone = db_col_text(st, 8),
+			.municipality = db_col_text(st, 9),
+			.protected_identity = db_col_int(st, 10) != 0,
+			.municipal_housing = db_col_int(st, 11) != 0,
+			.rural_route = db_col_int(st, 12) != 0,
+		};
+		*any = true;
+		if ((rc = fn(&p, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc patient_read(struct db_conn *c, int64_t id, patient_fn fn, void *arg, bool *found,
+			 struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c, "SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.id = $1",
+				    &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	return patient_rows(st, fn, arg, found, err);
+}
+
+enum lmn_rc patient_read_by_number(struct db_conn *c, const char *canonical, patient_fn fn,
+				   void *arg, bool *found, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c, "SELECT " PATIENT_COLUMNS " FROM patients p WHERE p.id_number = $1",
+			   &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, canonical);
+	return patient_rows(st, fn, arg, found, err);
+}
+
+enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s, patient_fn fn,
+			     void *arg, struct lmn_err *err)
+{
+	static const char *const sql[] = {
+		[PATIENTS_OF_UNIT] =
+			"SELECT " PATIENT_COLUMNS
+			" FROM patients p WHERE p.protected_identity = 0 AND "
+			"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
+			"(EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND "
+			"r.unit_id = $2) "
+			" OR EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id "
+			"            AND c.unit_id = $2 AND c.ends_on >= $4)) "
+			"ORDER BY p.family_name, p.given_name LIMIT $3",
+		[PATIENTS_IN_HOUSING] =
+			"SELECT " PATIENT_COLUMNS
+			" FROM patients p WHERE p.protected_identity = 0 AND "
+			"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
+			"p.municipality = $2 "
+			"AND p.municipal_housing = 1 ORDER BY p.family_name, p.given_name LIMIT $3",
+		[PATIENTS_OF_MUNICIPALITY] =
+			"SELECT " PATIENT_COLUMNS
+			" FROM patients p WHERE p.protected_identity = 0 AND "
+			"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
+			"p.municipality = $2 "
+			"ORDER BY p.family_name, p.given_name LIMIT $3",
+		[PATIENTS_ALL] = "SELECT " PATIENT_COLUMNS
+				 " FROM patients p WHERE p.protected_identity = 0 AND "
+				 "(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' "
+				 "ORDER BY p.family_name, p.given_name LIMIT $3",
+	};
+	struct db_stmt *st;
+	bool any;
+	enum lmn_rc rc = db_prepare(c, sql[s->scope], &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, s->like);
+	db_bind_int(st, 3, s->limit);
+	if (s->scope == PATIENTS_OF_UNIT) {
+		db_bind_int(st, 2, s->unit_id);
+		db_bind_text(st, 4, s->today);
+	} else if (s->scope != PATIENTS_ALL) {
+		db_bind_text(st, 2, s->municipality);
+	}
+	return patient_rows(st, fn, arg, &any, err);
+}
+
+enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r, int64_t *id,
+			    struct lmn_err *err)
+{
+	enum lmn_rc rc =
+		db_do(c, err,
+		      "INSERT INTO patients (id_number, id_kind, given_name, family_name, address, "
+		      "postal_code, city, phone, municipality, protected_identity, "
+		      "municipal_housing, rural_route, created_at) "
+		      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+		      "tttttttttiiit", r->id_number, r->id_kind, r->given_name, r->family_name,
+		      r->address, r->postal_code, r->city, r->phone, r->municipality,
+		      (int64_t)r->protected_identity, (int64_t)r->municipal_housing,
+		      (int64_t)r->rural_route, r->created_at);
+
+	*id = db_last_id(c);
+	return rc;
+}

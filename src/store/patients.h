@@ -1,0 +1,62 @@
+/* Patients: registering one, reading one, and finding them by number or by name within what a
+ * role may list. Every statement and column list of the API's patient record is here. */
+#ifndef LMN_STORE_PATIENTS_H
+#define LMN_STORE_PATIENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+#include "util/rc.h"
+
+/* A patient's record; the strings live while the callback that gets it runs. */
+struct patient_row {
+	int64_t id;
+	const char *id_number, *id_kind, *given_name, *family_name;
+	const char *address, *postal_code, *city, *phone; /* phone "" when none */
+	const char *municipality;
+	bool protected_identity, municipal_housing, rural_route;
+};
+typedef enum lmn_rc (*patient_fn)(const struct patient_row *p, void *arg);
+
+/* Calls fn for the patient id, if there is one (*found). */
+LMN_MUST_USE enum lmn_rc patient_read(struct db_conn *c, int64_t id, patient_fn fn, void *arg,
+				      bool *found, struct lmn_err *err);
+/* Calls fn for the patient with this canonical personal identity number, if there is one
+ * (*found). */
+LMN_MUST_USE enum lmn_rc patient_read_by_number(struct db_conn *c, const char *canonical,
+						patient_fn fn, void *arg, bool *found,
+						struct lmn_err *err);
+
+/* Whom a search by name may list (DOMAIN.md §2); never a protected identity. */
+enum patient_scope {
+	PATIENTS_OF_UNIT,	  /* a prescription or a care relationship (to today) of the unit */
+	PATIENTS_IN_HOUSING,	  /* the municipality's residents of municipal housing */
+	PATIENTS_OF_MUNICIPALITY, /* the municipality's residents */
+	PATIENTS_ALL,
+};
+struct patient_search {
+	enum patient_scope scope;
+	const char *like; /* a LIKE pattern of "given family", with \ as its escape */
+	int64_t unit_id;
+	const char *municipality;
+	const char *today; /* YYYY-MM-DD */
+	int64_t limit;
+};
+/* Calls fn for at most s->limit patients of s's scope whose name is like s->like, by family name
+ * and given name; fn's failure stops the read and is returned. */
+LMN_MUST_USE enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s,
+					  patient_fn fn, void *arg, struct lmn_err *err);
+
+/* A new patient; phone NULL for none. */
+struct patient_new {
+	const char *id_number, *id_kind, *given_name, *family_name;
+	const char *address, *postal_code, *city, *phone, *municipality;
+	bool protected_identity, municipal_housing, rural_route;
+	const char *created_at;
+};
+/* Registers the patient r in the caller's write transaction; *id is the new row's. */
+LMN_MUST_USE enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r,
+					 int64_t *id, struct lmn_err *err);
+
+#endif
