@@ -12,7 +12,6 @@ src/api/governance_bodies.c
 src/api/governance_compliance.c
 src/api/governance_meetings.c
 src/api/governance_minutes.c
-src/api/imports.c
 src/api/orders.c
 src/api/prescriptions.c
 "

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "codec/assortment_csv.h"
+#include "store/article_imports.h"
 #include "store/articles.h"
 #include "util/clock.h"
 
@@ -74,29 +75,22 @@ static enum lmn_rc finish(struct db_conn *c, const struct job_input *in,
 			  const char *errors, struct lmn_err *err)
 {
 	struct clock_now now;
-	struct db_stmt *st;
 	enum lmn_rc rc;
 
 	if ((rc = clock_now(&now, err)) != LMN_OK)
 		return rc;
-	rc = db_prepare(
-		c,
-		"UPDATE article_imports SET state = $2, rows_total = $3, articles_created = $4, "
-		"articles_updated = $5, prices_set = $6, errors = $7, errors_dropped = $8, "
-		"finished_at = $9 WHERE id = $1",
-		&st, err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, in->id);
-	db_bind_text(st, 2, errors ? "failed" : "done");
-	db_bind_int(st, 3, (int64_t)imp->rows_read);
-	db_bind_int(st, 4, n->created);
-	db_bind_int(st, 5, n->updated);
-	db_bind_int(st, 6, n->prices_set);
-	db_bind_text(st, 7, errors);
-	db_bind_int(st, 8, (int64_t)imp->errors_dropped);
-	db_bind_text(st, 9, now.iso);
-	return db_run(st, err);
+	struct article_import_row r = {
+		.id = in->id,
+		.state = errors ? "failed" : "done",
+		.rows_total = (int64_t)imp->rows_read,
+		.articles_created = n->created,
+		.articles_updated = n->updated,
+		.prices_set = n->prices_set,
+		.errors = errors,
+		.errors_dropped = (int64_t)imp->errors_dropped,
+		.finished_at = now.iso,
+	};
+	return article_imports_finish(c, &r, err);
 }
 
 /* Reads, writes and records one import; returns how it went for the server's log. */
@@ -219,21 +213,15 @@ static json_t *progress_json(int64_t id)
 	return o;
 }
 
-#define IMPORT_COLUMNS                                                             \
-	"id, created_at, filename, price_from, bytes_total, state, rows_total, "   \
-	"articles_created, articles_updated, prices_set, coalesce(errors, '[]'), " \
-	"errors_dropped, coalesce(finished_at, '')"
-
-/* An import's row as JSON; with_errors adds the error list. */
-static json_t *import_json(struct db_stmt *st, bool with_errors)
+static json_t *import_json(const struct article_import_row *r, bool with_errors)
 {
-	int64_t id = db_col_int(st, 0);
-	const char *state = db_col_text(st, 5);
+	int64_t id = r->id;
+	const char *state = r->state;
 	json_t *o = NULL, *errors;
 
 	if (strcmp(state, "running") == 0 && (o = progress_json(id)))
 		return o;
-	errors = json_loads(db_col_text(st, 10), 0, NULL);
+	errors = json_loads(r->errors, 0, NULL);
 	if (strcmp(state, "running") == 0) {
 		/* No worker has it: the server stopped, or the worker failed, before it finished; its
 		 * transaction was not committed, so nothing was written. */
@@ -245,17 +233,16 @@ static json_t *import_json(struct db_stmt *st, bool with_errors)
 				   "inget skrevs, ladda upp filen igen");
 	}
 	o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id",
-		      (json_int_t)id, "created_at", db_col_text(st, 1), "filename",
-		      db_col_text(st, 2), "price_from", db_col_text(st, 3), "bytes_total",
-		      (json_int_t)db_col_int(st, 4), "state", state, "rows_total",
-		      (json_int_t)db_col_int(st, 6), "articles_created",
-		      (json_int_t)db_col_int(st, 7), "articles_updated",
-		      (json_int_t)db_col_int(st, 8), "prices_set", (json_int_t)db_col_int(st, 9),
+		      (json_int_t)id, "created_at", r->created_at, "filename", r->filename,
+		      "price_from", r->price_from, "bytes_total", (json_int_t)r->bytes_total,
+		      "state", state, "rows_total", (json_int_t)r->rows_total, "articles_created",
+		      (json_int_t)r->articles_created, "articles_updated",
+		      (json_int_t)r->articles_updated, "prices_set", (json_int_t)r->prices_set,
 		      "error_count",
-		      (json_int_t)(json_array_size(errors) + (size_t)db_col_int(st, 11)), "percent",
+		      (json_int_t)(json_array_size(errors) + (size_t)r->errors_dropped), "percent",
 		      (json_int_t)100);
-	if (o && *db_col_text(st, 12))
-		json_object_set_new(o, "finished_at", json_string(db_col_text(st, 12)));
+	if (o && *r->finished_at)
+		json_object_set_new(o, "finished_at", json_string(r->finished_at));
 	if (o && with_errors)
 		json_object_set(o, "errors", errors ? errors : json_array());
 	json_decref(errors);
@@ -268,7 +255,6 @@ int article_imports_create(struct api_ctx *ctx)
 	const char *from = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "price_from");
 	lmn_day default_from = ctx->today;
 	struct job_input *in;
-	struct db_stmt *st;
 	char from_text[11];
 	enum lmn_rc rc;
 	int64_t id;
@@ -314,20 +300,9 @@ int article_imports_create(struct api_ctx *ctx)
 	in->today = ctx->today;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		goto fail;
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO article_imports (created_by, created_at, filename, price_from, "
-		"bytes_total, state) VALUES ($1, $2, $3, $4, $5, 'running')",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->user.id);
-		db_bind_text(st, 2, ctx->now);
-		db_bind_text(st, 3, name);
-		db_bind_text(st, 4, from_text);
-		db_bind_int(st, 5, (int64_t)in->len);
-		rc = db_run(st, &ctx->err);
-	}
-	in->id = id = db_last_id(ctx->c);
+	rc = article_imports_start(ctx->c, ctx->user.id, ctx->now, name, from_text,
+				   (int64_t)in->len, &id, &ctx->err);
+	in->id = id;
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
@@ -370,46 +345,39 @@ fail:
 	return api_fail(ctx, rc);
 }
 
+/* Keeps the import's JSON with its errors in *arg. */
+static enum lmn_rc import_keep(const struct article_import_row *r, void *arg)
+{
+	*(json_t **)arg = import_json(r, true);
+	return LMN_OK;
+}
+
 int article_imports_get(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT " IMPORT_COLUMNS " FROM article_imports "
-				    "WHERE id = $1",
-				    &st, &ctx->err);
 	json_t *o = NULL;
+	bool row;
+	enum lmn_rc rc = article_import_read(ctx->c, ctx->id[0], import_keep, &o, &row, &ctx->err);
 
-	if (rc != LMN_OK)
+	if (rc != LMN_OK) {
+		json_decref(o);
 		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		o = import_json(st, true);
-	db_done(st);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
+	}
 	if (!row)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Importen finns inte.");
 	return api_json(ctx, 200, o);
 }
 
+static enum lmn_rc import_append(const struct article_import_row *r, void *arg)
+{
+	json_array_append_new(arg, import_json(r, false));
+	return LMN_OK;
+}
+
 int article_imports_list(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	bool row = false;
-	json_t *a;
-	enum lmn_rc rc = db_prepare(ctx->c,
-				    "SELECT " IMPORT_COLUMNS " FROM article_imports "
-				    "ORDER BY id DESC LIMIT 50",
-				    &st, &ctx->err);
+	json_t *a = json_array();
+	enum lmn_rc rc = article_imports_latest(ctx->c, 50, import_append, a, &ctx->err);
 
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-		json_array_append_new(a, import_json(st, false));
-	db_done(st);
 	if (rc != LMN_OK) {
 		json_decref(a);
 		return api_fail(ctx, rc);
