@@ -1,4 +1,4 @@
-/* The access log's list views and its retention (migration 14). */
+/* The access log: entries, list views, a patient's view and retention. */
 #include "store/access_log.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
-/* The access log's list views and its retention (migration 14): one entry per list view with the
- * patients it showed, and the removal of entries past the retention period. */
+/* The access log of patient data: its entries, its list views (migration 14: one entry per list
+ * view with the patients it showed), a patient's view of it, and the removal of entries past the
+ * retention period. Every statement on its tables is here. */
 #ifndef LMN_ACCESS_LOG_H
 #define LMN_ACCESS_LOG_H
 

@@ -1,6 +1,6 @@
-/* Writes a checked assortment file (codec/assortment_csv) into the store: suppliers and articles
- * by name and number, and each row's price from its date. Shared by the API's import job and
- * `lmn import assortment`. */
+/* The assortment: writes a checked assortment file (codec/assortment_csv) into the store
+ * (suppliers and articles by name and number, and each row's price from its date; shared by the
+ * API's import job and `lmn import assortment`), and lists the articles with their prices. */
 #ifndef LMN_ARTICLES_H
 #define LMN_ARTICLES_H
 

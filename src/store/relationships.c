@@ -1,4 +1,4 @@
-/* Care relationships and the audit log of searches by personal identity number. */
+/* Relationship checks, care relationships and the audit log of searches by number. */
 #include "store/relationships.h"
 
 enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id, int64_t unit_id,

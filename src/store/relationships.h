@@ -1,4 +1,5 @@
-/* Care relationships recorded by prescribers, and the audit log of searches by personal identity
+/* Who is related to which patient (DOMAIN.md §2): the relationship checks of each role, care
+ * relationships recorded by prescribers, and the audit log of searches by personal identity
  * number (migration 13): every statement on their tables. */
 #ifndef LMN_RELATIONSHIPS_H
 #define LMN_RELATIONSHIPS_H
