@@ -595,7 +595,7 @@ int patients_contact_get(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!access_patient(ctx, ctx->id[0]))
 		return 0;
-	rc = notices_contact_get(ctx->c, ctx->id[0], &pc, &ctx->err);
+	rc = patient_contact_get(ctx->c, ctx->id[0], &pc, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_READ, "kontaktuppgifter");
 	if (rc == LMN_OK)
@@ -727,7 +727,7 @@ int patients_contact_put(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!access_patient(ctx, ctx->id[0]))
 		return 0;
-	if ((rc = notices_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
+	if ((rc = patient_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	/* Whoever may not see a protected identity's phone, e-mail and address may not replace
 	 * them unseen either. */
@@ -741,7 +741,7 @@ int patients_contact_put(struct api_ctx *ctx)
 			ctx, 422, "phone_required", "phone", NULL,
 			"Telefonnumret behövs för att transportören ska kunna nå dig vid "
 			"leveranser. Du kan ändra det men inte ta bort det.");
-	rc = notices_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
+	rc = patient_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_UPDATE, "kontaktuppgifter ändrade");
 	if (rc == LMN_OK)

@@ -1,5 +1,6 @@
-/* The outbox of notices to patients (migration 21) and the patient's choice of channel: queued in
- * the transaction of the event they tell of, sent by lmn serve's notice worker (api/notices.c). */
+/* The outbox of notices to patients (migration 21): queued in the transaction of the event they
+ * tell of, sent by lmn serve's notice worker (api/notices.c). The patient's choice of channel is
+ * part of the patient's record (store/patients.h). */
 #ifndef LMN_STORE_NOTICES_H
 #define LMN_STORE_NOTICES_H
 
@@ -80,22 +81,5 @@ struct notice_status {
 typedef void (*notice_status_fn)(void *arg, const struct notice_status *s);
 LMN_MUST_USE enum lmn_rc notices_list(struct db_conn *c, const char *state, int64_t max,
 				      notice_status_fn fn, void *arg, struct lmn_err *err);
-
-/* The patient's contact details for notices, and a temporary delivery address ("Mina
- * uppgifter"). */
-struct patient_contact {
-	char phone[64];
-	char email[256];
-	char channel[8];	 /* "sms", "email" or "none" */
-	bool protected_identity; /* read only: the patient's identity is protected */
-	/* A temporary delivery address, from and until (dates, both included); "" for none. */
-	char temp_address[256], temp_postal_code[8], temp_city[64], temp_from[11], temp_until[11];
-};
-LMN_MUST_USE enum lmn_rc notices_contact_get(struct db_conn *c, int64_t patient_id,
-					     struct patient_contact *out, struct lmn_err *err);
-/* Sets them (a NULL or "" phone or e-mail: none). LMN_ENOTFOUND without the patient. In the
- * caller's write transaction. */
-LMN_MUST_USE enum lmn_rc notices_contact_set(struct db_conn *c, int64_t patient_id,
-					     const struct patient_contact *in, struct lmn_err *err);
 
 #endif

@@ -1,6 +1,8 @@
 /* Patients: the record, its registration and the searches for it. */
 #include "store/patients.h"
 
+#include <string.h>
+
 #define PATIENT_COLUMNS                                                          \
 	"p.id, p.id_number, p.id_kind, p.given_name, p.family_name, p.address, " \
 	"p.postal_code, p.city, coalesce(p.phone, ''), p.municipality, "         \
@@ -130,5 +132,69 @@ enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r, int6
 		      (int64_t)r->rural_route, r->created_at);
 
 	*id = db_last_id(c);
+	return rc;
+}
+
+enum lmn_rc patient_contact_get(struct db_conn *c, int64_t patient_id, struct patient_contact *out,
+				struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = db_prepare(
+		c,
+		"SELECT coalesce(phone, ''), coalesce(email, ''), notice_channel, "
+		"protected_identity, coalesce(temp_address, ''), coalesce(temp_postal_code, ''), "
+		"coalesce(temp_city, ''), coalesce(temp_from, ''), coalesce(temp_until, '') "
+		"FROM patients WHERE id = $1",
+		&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && !row)
+		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "Patienten finns inte.");
+	if (rc == LMN_OK) {
+		db_col_copy(st, 0, out->phone, sizeof(out->phone));
+		db_col_copy(st, 1, out->email, sizeof(out->email));
+		db_col_copy(st, 2, out->channel, sizeof(out->channel));
+		out->protected_identity = db_col_int(st, 3) != 0;
+		db_col_copy(st, 4, out->temp_address, sizeof(out->temp_address));
+		db_col_copy(st, 5, out->temp_postal_code, sizeof(out->temp_postal_code));
+		db_col_copy(st, 6, out->temp_city, sizeof(out->temp_city));
+		db_col_copy(st, 7, out->temp_from, sizeof(out->temp_from));
+		db_col_copy(st, 8, out->temp_until, sizeof(out->temp_until));
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc patient_contact_set(struct db_conn *c, int64_t patient_id,
+				const struct patient_contact *in, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	rc = db_prepare(c,
+			"UPDATE patients SET phone = nullif($2, ''), email = nullif($3, ''), "
+			"notice_channel = $4, temp_address = nullif($5, ''), "
+			"temp_postal_code = nullif($6, ''), temp_city = nullif($7, ''), "
+			"temp_from = nullif($8, ''), temp_until = nullif($9, '') WHERE id = $1",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	db_bind_text(st, 2, in->phone);
+	db_bind_text(st, 3, in->email);
+	db_bind_text(st, 4, in->channel);
+	db_bind_text(st, 5, in->temp_address);
+	db_bind_text(st, 6, in->temp_postal_code);
+	db_bind_text(st, 7, in->temp_city);
+	db_bind_text(st, 8, in->temp_from);
+	db_bind_text(st, 9, in->temp_until);
+	if ((rc = db_run(st, err)) == LMN_OK && db_changes(c) == 0)
+		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "Patienten finns inte.");
 	return rc;
 }

@@ -1,5 +1,5 @@
-/* Patients: registering one, reading one, and finding them by number or by name within what a
- * role may list. Every statement and column list of the API's patient record is here. */
+/* Patients: registering one, reading one, finding them by number or by name within what a role
+ * may list, and their contact details for notices. Every statement of the API on the table. */
 #ifndef LMN_STORE_PATIENTS_H
 #define LMN_STORE_PATIENTS_H
 
@@ -58,5 +58,22 @@ struct patient_new {
 /* Registers the patient r in the caller's write transaction; *id is the new row's. */
 LMN_MUST_USE enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r,
 					 int64_t *id, struct lmn_err *err);
+
+/* The patient's contact details for notices, and a temporary delivery address ("Mina
+ * uppgifter"). */
+struct patient_contact {
+	char phone[64];
+	char email[256];
+	char channel[8];	 /* "sms", "email" or "none" */
+	bool protected_identity; /* read only: the patient's identity is protected */
+	/* A temporary delivery address, from and until (dates, both included); "" for none. */
+	char temp_address[256], temp_postal_code[8], temp_city[64], temp_from[11], temp_until[11];
+};
+LMN_MUST_USE enum lmn_rc patient_contact_get(struct db_conn *c, int64_t patient_id,
+					     struct patient_contact *out, struct lmn_err *err);
+/* Sets them (a NULL or "" phone or e-mail: none). LMN_ENOTFOUND without the patient. In the
+ * caller's write transaction. */
+LMN_MUST_USE enum lmn_rc patient_contact_set(struct db_conn *c, int64_t patient_id,
+					     const struct patient_contact *in, struct lmn_err *err);
 
 #endif
