@@ -533,7 +533,7 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 	s->app.params = params;
 	s->app.cfg = cfg->api;
 	/* A request that writes waits for its commit to be durable, and the commits of the requests
-	 * waiting at the same time share one fdatasync (store/db_sqlite.c). By default a pool of
+	 * waiting at the same time share one fdatasync (store/sqlite_commit.c). By default a pool of
 	 * threads serves the connections, polling each thread's share (poll: libmicrohttpd 0.9.75's
 	 * epoll loop lost resumed connections now and then, bench/README.md), and the answers read
 	 * and written most (a patient's orders, a placement) are written later (api_write): the

@@ -1,5 +1,5 @@
-/* Tests store/db_sqlite: writing transactions of many threads (half of them write jobs run by the
- * writer thread) share batches on the writer connection, and each keeps its own outcome: a rollback undoes that transaction's rows only, a
+/* Tests store/sqlite_commit.c: writing transactions of many threads (half of them write jobs run by
+ * the writer thread) share batches on the writer connection, and each keeps its own outcome: a rollback undoes that transaction's rows only, a
  * commit's rows are there (and visible to other connections) when db_commit returns, and ids,
  * changes and statements inside a transaction are the writer's. */
 #include <stdarg.h>
@@ -443,7 +443,7 @@ static void test_job_after_lost_batch(void **state)
 /* A job that changes some 6 MB of pages already stored: its statement journal (the pages as they
  * were) outgrows the part kept in memory and goes to a file. Committed, or refused and rolled back
  * alone, the job's changes are all there or none, read back on another connection. (Kept in memory
- * up to 4 MiB, the journal made such a job fail with a full disk: db_sqlite.c, STMT_SPILL.) */
+ * up to 4 MiB, the journal made such a job fail with a full disk: sqlite_conn.c, STMT_SPILL.) */
 static enum lmn_rc job_rewrite(struct db_conn *c, void *arg)
 {
 	const char *pad = arg;
