@@ -2,7 +2,9 @@
 # The habits that keep the tree as STYLE.md describes it: every C file as .clang-format formats it,
 # and cppcheck's warnings (with jansson's iteration macros, tools/cppcheck/jansson.h) clean.
 # varFuncNullUB is suppressed: GNU C's NULL is a pointer, so a NULL passed to a variadic function
-# that reads a pointer is defined here (lmn builds with Debian's gcc only).
+# that reads a pointer is defined here (lmn builds with Debian's gcc only). And the dependencies
+# point one way (docs/internals/map.md): util/ includes nothing of rules/, and governance/, core/
+# and rules/ nothing of web/, http/ or api/.
 set -uo pipefail
 cd "${MESON_SOURCE_ROOT:-$(dirname "$0")/..}"
 rc=0
@@ -23,6 +25,14 @@ fi
 if grep -nE '#include "(core/|rules/(delivery|calendar)\.h)|\b(delivery_(decide|message|kind_open)|params_at|calendar_[a-z_]+|rx_[a-z_]+)\(|->v\[P_' \
 	src/web/*.c src/web/*.h; then
 	echo "not ok: src/web/ evaluates rules itself; ask the API for the decision"
+	rc=1
+fi
+inc='^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]'
+slips=$(grep -rnE "${inc}rules/" src/util
+	grep -rnE "${inc}(web|http|api)/" src/governance src/core src/rules)
+if [ -n "$slips" ]; then
+	printf '%s\n' "$slips"
+	echo "not ok: a layer includes one above it (docs/internals/map.md)"
 	rc=1
 fi
 exit "$rc"

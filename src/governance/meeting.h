@@ -165,7 +165,8 @@ struct minutes {
 };
 void minutes_release(struct minutes *mn);
 void gov_minutes_build(const struct gov_meeting *m, struct minutes *out);
-/* The minutes as an HTML fragment (<article>), every value escaped. */
+/* The minutes as an HTML fragment (<article>), every value escaped: written by
+ * web/minutes_html.c, which lays these blocks out (governance knows nothing of HTML). */
 void gov_minutes_html(const struct minutes *mn, struct buf *out);
 
 #endif

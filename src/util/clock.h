@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "rules/date.h"
+#include "util/date.h"
 #include "util/rc.h"
 
 struct clock_now {

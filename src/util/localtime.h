@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/date.h"
+#include "util/date.h"
 #include "util/rc.h"
 
 /* Selects Europe/Stockholm for this process and checks that the zone data is really there. */

@@ -1,5 +1,5 @@
 /* Day-number arithmetic: the era-based conversion between civil dates and a day count. */
-#include "rules/date.h"
+#include "util/date.h"
 
 #include <string.h>
 
