@@ -1,46 +1,7 @@
-/* The SQLite backend of the store: a pool of connections, a statement cache per connection,
- * pragmas, migrations, and durable commits shared between threads (group commit).
- *
- * Durability. The database runs in WAL mode with synchronous=NORMAL, so COMMIT only appends the
- * transaction to the write-ahead log; SQLite then calls wal_committed (a WAL hook), which waits until
- * an fdatasync of the log has covered that commit before COMMIT returns. One thread at a time runs
- * the fdatasync (the leader) for every commit written so far; the others wait for it, and one of
- * them leads the next. Concurrent commits thus share one fdatasync, and db_commit still returns only
- * when the transaction is durable: an acknowledged commit survives a power loss. Autocommit
- * statements that write go through the same hook. SQLite's own checkpoints sync the log before
- * copying it into the database and sync the database after, as with synchronous=FULL.
- *
- * Writers of one process take turns on a mutex (db_begin with write) instead of SQLite's busy
- * handler, which sleeps for milliseconds between attempts.
- *
- * Shared write transactions (a batch). Every writing transaction runs on one writer connection: db_begin
- * with write points the caller's connection at it (statements, last id and changes go there until
- * the transaction ends) and opens a savepoint inside the open batch, a transaction that the writers
- * waiting in turn share. db_commit releases the savepoint; db_rollback rolls back to it, undoing
- * that caller's changes only. The last writer of a turn (nobody else waiting for the mutex, or
- * BATCH_MAX members) commits the batch; the others wait until it is durable. So db_commit still
- * returns only when its changes are durable, and a failed batch fails each of its members, none of
- * which had been acknowledged; but a busy server writes the log pages of many transactions at once
- * instead of each transaction's pages again.
- *
- * The batch's COMMIT only appends to the log (its WAL hook does not wait): the writer is let go at
- * once, and the members wait for the fdatasync after it, so the next batch is written while this
- * one is synced. A later batch can be in the log before an earlier one's fdatasync fails; its
- * members are then told it failed although it may be stored, as for the batch whose sync failed.
- *
- * Write jobs (db_write). A writing transaction given as a function is run by the store's writer
- * thread, which takes the write lock once for all the jobs queued and runs them one after another,
- * each in its savepoint of the batch. The lock then does not pass from one request thread to the
- * next for each transaction (on a busy machine each handover waits for the next thread to be
- * scheduled, while every writer waits). A job's caller is woken once, with its outcome: at once if
- * its batch failed or wrote nothing, else by the syncer thread after the fdatasync that covers the
- * batch (the syncer syncs for the jobs while the writer thread writes the next batch). Waking each
- * caller only when its answer is durable, instead of waking all of them to wait for the fdatasync
- * on a shared condition, saves two context switches a job. The writer thread commits its batch
- * when no job is left, and also after any job while no fdatasync runs or waits and no job came
- * in meanwhile: the disk then syncs that batch while the next is written, instead of waiting for
- * the writer to run every job that came in. A writer that falls behind (jobs keep coming) commits
- * as many at once as it can: each commit writes the pages its jobs share again. */
+/* Durable commits of the SQLite backend, shared between threads (group commit): the batch that
+ * writing transactions share on the writer connection, the writer thread that runs write jobs
+ * (db_write), and the syncer thread whose fdatasync of the write-ahead log wakes each job's caller
+ * once its answer is durable. How and why: docs/internals/write-path.md, sections 2 and 4. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
