@@ -6,12 +6,7 @@
 set -uo pipefail
 cd "${MESON_SOURCE_ROOT:-$(dirname "$0")/..}"
 LEFT="
-src/api/change_log.c
 src/api/fulfilment.c
-src/api/governance_bodies.c
-src/api/governance_compliance.c
-src/api/governance_meetings.c
-src/api/governance_minutes.c
 src/api/orders.c
 src/api/prescriptions.c
 "

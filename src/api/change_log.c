@@ -9,16 +9,10 @@
 
 #include "api/governance.h"
 #include "governance/textdiff.h"
+#include "store/change_log_store.h"
 #include "store/governance_store.h"
 #include "store/rules_files.h"
 #include "store/rules_store.h"
-
-/* Section references have one canonical form, "B6:1": the log's 2023-11-16 entry says "B6.1"
- * (the seed's heading), the rules and lmn rules show "B6:1"; both find the same text. */
-#define SECTION_SQL "replace(spec_section, '.', ':')"
-#define ENTRY_COLUMNS                                                               \
-	"id, decided_on, body, heading, " SECTION_SQL ", original_text, new_text, " \
-	"effective_on, coalesce(rules, ''), coalesce(item_id, 0), from_files, created_at"
 
 static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
 {
@@ -39,79 +33,72 @@ static json_t *diff_json(const char *a, const char *b, struct lmn_err *err)
 	return spans;
 }
 
-static json_t *entry_json(struct db_stmt *st, bool full)
+static json_t *entry_json(const struct change_log_entry *e, bool full)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-			      (json_int_t)db_col_int(st, 0), "decided_on", db_col_text(st, 1),
-			      "body", db_col_text(st, 2), "heading", db_col_text(st, 3), "section",
-			      db_col_text(st, 4), "effective_on", db_col_text(st, 7),
-			      "rules_in_files", db_col_int(st, 10) != 0);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)e->id,
+			      "decided_on", e->decided_on, "body", e->body, "heading", e->heading,
+			      "section", e->section, "effective_on", e->effective_on,
+			      "rules_in_files", e->from_files);
 
 	if (!o)
 		return NULL;
-	if (*db_col_text(st, 8))
-		json_object_set_new(o, "rules", json_string(db_col_text(st, 8)));
-	if (db_col_int(st, 9))
-		json_object_set_new(o, "item_id", json_integer(db_col_int(st, 9)));
+	if (*e->rules)
+		json_object_set_new(o, "rules", json_string(e->rules));
+	if (e->item_id)
+		json_object_set_new(o, "item_id", json_integer(e->item_id));
 	if (full) {
-		json_object_set_new(o, "original_text", json_string(db_col_text(st, 5)));
-		json_object_set_new(o, "new_text", json_string(db_col_text(st, 6)));
-		json_object_set_new(o, "created_at", json_string(db_col_text(st, 11)));
+		json_object_set_new(o, "original_text", json_string(e->original_text));
+		json_object_set_new(o, "new_text", json_string(e->new_text));
+		json_object_set_new(o, "created_at", json_string(e->created_at));
 	}
 	return o;
+}
+
+static enum lmn_rc entry_listed(const struct change_log_entry *e, void *arg)
+{
+	json_array_append_new(arg, entry_json(e, false));
+	return LMN_OK;
 }
 
 int change_log_list(struct api_ctx *ctx)
 {
 	const char *section = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "section");
 	const char *body = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "body");
-	struct db_stmt *st;
-	bool row;
-	json_t *a;
-	enum lmn_rc rc =
-		db_prepare(ctx->c,
-			   "SELECT " ENTRY_COLUMNS " FROM change_log WHERE "
-			   "($1 = '' OR " SECTION_SQL " = replace($1, '.', ':') OR " SECTION_SQL
-			   " LIKE replace($1, '.', ':') || ':%') AND "
-			   "($2 = '' OR body = $2) ORDER BY decided_on, id",
-			   &st, &ctx->err);
+	json_t *a = json_array();
+	enum lmn_rc rc = change_log_entries(ctx->c, section ? section : "", body ? body : "",
+					    entry_listed, a, &ctx->err);
 
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_text(st, 1, section ? section : "");
-	db_bind_text(st, 2, body ? body : "");
-	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-		json_array_append_new(a, entry_json(st, false));
-	return gov_list_done(ctx, st, rc, a, "entries");
+	return gov_list_done(ctx, rc, a, "entries");
+}
+
+struct entry_full {
+	struct lmn_err *err;
+	json_t *o, *diff;
+};
+
+static enum lmn_rc entry_read(const struct change_log_entry *e, void *arg)
+{
+	struct entry_full *x = arg;
+
+	x->o = entry_json(e, true);
+	x->diff = diff_json(e->original_text, e->new_text, x->err);
+	return LMN_OK;
 }
 
 int change_log_get(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	bool row;
-	json_t *o = NULL, *d = NULL;
-	enum lmn_rc rc =
-		db_prepare(ctx->c, "SELECT " ENTRY_COLUMNS " FROM change_log WHERE id = $1", &st,
-			   &ctx->err);
+	struct entry_full x = { &ctx->err, NULL, NULL };
+	bool row = false;
+	enum lmn_rc rc = change_log_entry_load(ctx->c, ctx->id[0], &row, entry_read, &x, &ctx->err);
 
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row) {
-		o = entry_json(st, true);
-		d = diff_json(db_col_text(st, 5), db_col_text(st, 6), &ctx->err);
-	}
-	db_done(st);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!row)
 		return api_problem(ctx, 404, "not_found", NULL, NULL,
 				   "Posten finns inte i ändringsloggen.");
-	if (d)
-		json_object_set_new(o, "diff", d);
-	return api_json(ctx, 200, o);
+	if (x.diff)
+		json_object_set_new(x.o, "diff", x.diff);
+	return api_json(ctx, 200, x.o);
 }
 
 /* Text for a quoted value of the rule-file syntax, which has no escapes. */
@@ -290,8 +277,6 @@ int change_log_create(struct api_ctx *ctx)
 	char canon[64];
 	struct params check;
 	struct buf rules;
-	struct db_stmt *st;
-	bool row;
 	enum lmn_rc rc;
 	const char *dir = ctx->app->cfg.rules ? rules_live_dir(ctx->app->cfg.rules)
 					      : rules_files_default_dir();
@@ -355,28 +340,19 @@ int change_log_create(struct api_ctx *ctx)
 			return api_fail(ctx, rc);
 		}
 	}
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO change_log (decided_on, body, heading, spec_section, original_text, "
-		"new_text, effective_on, rules, item_id, created_at) VALUES ($1, $2, $3, $4, $5, "
-		"$6, $7, $8, nullif($9, 0), $10) RETURNING id",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_text(st, 1, decided);
-		db_bind_text(st, 2, body);
-		db_bind_text(st, 3, heading);
-		db_bind_text(st, 4, canon);
-		db_bind_text(st, 5, original ? original : "");
-		db_bind_text(st, 6, new_text ? new_text : "");
-		db_bind_text(st, 7, effective);
-		db_bind_text(st, 8, params ? rules.data : NULL);
-		db_bind_int(st, 9, item);
-		db_bind_text(st, 10, ctx->now);
-		rc = db_step(st, &row, &ctx->err);
-		if (rc == LMN_OK && row)
-			id = db_col_int(st, 0);
-		db_done(st);
-	}
+	struct change_log_new e = {
+		.decided_on = decided,
+		.body = body,
+		.heading = heading,
+		.section = canon,
+		.original_text = original ? original : "",
+		.new_text = new_text ? new_text : "",
+		.effective_on = effective,
+		.rules = params ? rules.data : NULL,
+		.created_at = ctx->now,
+		.item_id = item,
+	};
+	rc = change_log_insert(ctx->c, &e, &id, &ctx->err);
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
@@ -402,55 +378,6 @@ int change_log_create(struct api_ctx *ctx)
 		json_object_set_new(o, "rules", json_string(rules.data));
 	buf_release(&rules);
 	return api_json(ctx, 201, o);
-}
-
-/* The text of a section in force on day: the newest entry in force then that gives a text, else
- * the original wording of the first entry that quotes one (an entry that only changes rule
- * parameters leaves the wording as it was). *entry is 0 when the text is the original wording. */
-static enum lmn_rc text_on(struct api_ctx *ctx, const char *section, const char *day, char **text,
-			   int64_t *entry, char since[11], struct lmn_err *err)
-{
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc = db_prepare(
-		ctx->c,
-		"SELECT id, new_text, effective_on FROM change_log WHERE " SECTION_SQL
-		" = replace($1, '.', ':') AND "
-		"effective_on <= $2 AND new_text <> '' ORDER BY effective_on DESC, id DESC LIMIT 1",
-		&st, err);
-
-	*text = NULL;
-	*entry = 0;
-	since[0] = '\0';
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, section);
-	db_bind_text(st, 2, day);
-	rc = db_step(st, &row, err);
-	if (rc == LMN_OK && row) {
-		*entry = db_col_int(st, 0);
-		*text = strdup(db_col_text(st, 1));
-		snprintf(since, 11, "%s", db_col_text(st, 2));
-	}
-	db_done(st);
-	if (rc != LMN_OK || row)
-		return rc == LMN_OK && !*text ? LMN_ENOMEM : rc;
-	rc = db_prepare(ctx->c,
-			"SELECT original_text FROM change_log WHERE " SECTION_SQL
-			" = replace($1, '.', ':') AND "
-			"original_text <> '' ORDER BY effective_on, id LIMIT 1",
-			&st, err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, section);
-	rc = db_step(st, &row, err);
-	if (rc == LMN_OK && row && !(*text = strdup(db_col_text(st, 0))))
-		rc = LMN_ENOMEM;
-	db_done(st);
-	if (rc == LMN_OK && !row)
-		rc = lmn_err_set(err, LMN_ENOTFOUND, "section", NULL,
-				 "Ändringsloggen har ingen text för avsnittet %s.", section);
-	return rc;
 }
 
 static bool query_day(struct api_ctx *ctx, const char *key, char out[11])
@@ -503,7 +430,8 @@ int specification_get(struct api_ctx *ctx)
 
 	if (!section || !query_day(ctx, "on", day))
 		return (int)ctx->resp->status;
-	if ((rc = text_on(ctx, section, day, &text, &entry, since, &ctx->err)) != LMN_OK)
+	if ((rc = change_log_text_on(ctx->c, section, day, &text, &entry, since, &ctx->err)) !=
+	    LMN_OK)
 		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL,
 							 "%s", ctx->err.message)
 					   : api_fail(ctx, rc);
@@ -524,9 +452,9 @@ int specification_diff(struct api_ctx *ctx)
 
 	if (!section || !query_day(ctx, "from", from) || !query_day(ctx, "to", to))
 		return (int)ctx->resp->status;
-	rc = text_on(ctx, section, from, &a, &e1, s1, &ctx->err);
+	rc = change_log_text_on(ctx->c, section, from, &a, &e1, s1, &ctx->err);
 	if (rc == LMN_OK)
-		rc = text_on(ctx, section, to, &b, &e2, s2, &ctx->err);
+		rc = change_log_text_on(ctx->c, section, to, &b, &e2, s2, &ctx->err);
 	if (rc != LMN_OK) {
 		free(a);
 		return rc == LMN_ENOTFOUND ? api_problem(ctx, 404, "not_found", "section", NULL,

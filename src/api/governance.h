@@ -17,9 +17,8 @@ bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_mee
 LMN_MUST_USE enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *closed);
 /* A date YYYY-MM-DD that exists; false when s is not one. */
 bool gov_date_ok(const char *s);
-/* Finishes a list: the statement done, then the array a sent as {key: a}, or the error rc. */
-int gov_list_done(struct api_ctx *ctx, struct db_stmt *st, enum lmn_rc rc, json_t *a,
-		  const char *key);
+/* Finishes a list read by the store: the array a sent as {key: a}, or the error rc. */
+int gov_list_done(struct api_ctx *ctx, enum lmn_rc rc, json_t *a, const char *key);
 /* The JSON of an item's quorum. */
 json_t *gov_quorum_json(const struct gov_meeting *m, size_t item);
 

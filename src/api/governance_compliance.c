@@ -6,6 +6,7 @@
 
 #include "api/governance.h"
 #include "governance/compliance.h"
+#include "store/governance_store.h"
 
 #define MAX_PARTIES 8
 
@@ -15,30 +16,22 @@ struct body_rules {
 	bool alternates;
 };
 
+static enum lmn_rc body_read(const struct gov_body_row *r, void *arg)
+{
+	struct body_rules *b = arg;
+
+	snprintf(b->name, sizeof(b->name), "%s", r->name);
+	b->min = (int)r->min_meetings;
+	b->max = (int)r->max_meetings;
+	b->notice_days = (int)r->notice_days;
+	b->alternates = r->chair_alternates;
+	snprintf(b->kind, sizeof(b->kind), "%s", r->kind);
+	return LMN_OK;
+}
+
 static enum lmn_rc body_rules(struct api_ctx *ctx, struct body_rules *b, bool *found)
 {
-	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(ctx->c,
-			   "SELECT name, coalesce(min_meetings, 0), coalesce(max_meetings, 0), "
-			   "coalesce(notice_days, 0), chair_alternates, kind FROM bodies "
-			   "WHERE id = $1",
-			   &st, &ctx->err);
-
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, found, &ctx->err);
-	if (rc == LMN_OK && *found) {
-		snprintf(b->name, sizeof(b->name), "%s", db_col_text(st, 0));
-		b->min = (int)db_col_int(st, 1);
-		b->max = (int)db_col_int(st, 2);
-		b->notice_days = (int)db_col_int(st, 3);
-		b->alternates = db_col_int(st, 4) != 0;
-		snprintf(b->kind, sizeof(b->kind), "%s", db_col_text(st, 5));
-	}
-	db_done(st);
-	return rc;
+	return gov_store_body(ctx->c, ctx->id[0], found, body_read, b, &ctx->err);
 }
 
 /* A seat role in the findings' Swedish text ("member" is "ledamot"). */
@@ -58,27 +51,7 @@ static const char *seat_role_sv(const char *role)
 /* The party holding a seat of a role on day ("" when none). */
 static enum lmn_rc role_party(struct api_ctx *ctx, const char *role, const char *day, char out[8])
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc = db_prepare(
-		ctx->c,
-		"SELECT p.code FROM seats s JOIN parties p ON p.id = s.party_id JOIN terms t ON "
-		"t.seat_id = s.id WHERE s.body_id = $1 AND s.role = $2 AND "
-		"coalesce(s.active_from, '') <= $3 AND coalesce(s.active_until, '9999') >= $3 AND "
-		"t.from_date <= $3 AND (t.to_date IS NULL OR t.to_date >= $3) LIMIT 1",
-		&st, &ctx->err);
-
-	out[0] = '\0';
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, role);
-	db_bind_text(st, 3, day);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		snprintf(out, 8, "%s", db_col_text(st, 0));
-	db_done(st);
-	return rc;
+	return gov_store_role_party(ctx->c, ctx->id[0], role, day, out, &ctx->err);
 }
 
 static int party_index(char codes[MAX_PARTIES][8], const char **names, int *n, const char *code)
@@ -123,85 +96,76 @@ static enum lmn_rc alternation(struct api_ctx *ctx, int year, json_t *o, json_t 
 	return LMN_OK;
 }
 
+struct meetings_arg {
+	struct api_ctx *ctx;
+	const struct body_rules *b;
+	json_t *notices, *minutes, *findings;
+	int held, planned;
+};
+
+static enum lmn_rc meeting_checked(const struct gov_year_meeting *r, void *arg)
+{
+	struct meetings_arg *x = arg;
+	const char *at = r->starts_at, *notice = r->notice_sent_on;
+
+	x->held += r->past;
+	x->planned += !r->past;
+	/* The body's own notice time, else the forum's of Specification D on the day. */
+	int days = x->b->notice_days;
+	const struct rule_set *rs;
+	lmn_day day;
+	if (!days && strcmp(x->b->kind, "forum") == 0 && date_parse(at, 10, &day) == LMN_OK &&
+	    (rs = params_at(x->ctx->app->params, day)))
+		days = (int)rs->v[P_FORUM_NOTICE_DAYS].i;
+	if (days) {
+		int ahead;
+		bool ok = compliance_notice(at, notice, days, &ahead);
+		json_t *n = json_pack("{s:I, s:s, s:b, s:i}", "meeting_id", (json_int_t)r->id,
+				      "starts_at", at, "ok", ok, "notice_days", days);
+		if (*notice)
+			json_object_set_new(n, "notice_sent_on", json_string(notice));
+		if (ahead >= 0)
+			json_object_set_new(n, "days_ahead", json_integer(ahead));
+		json_array_append_new(x->notices, n);
+		if (!ok)
+			json_array_append_new(
+				x->findings,
+				ahead < 0 ? json_sprintf("Mötet %.10s: ingen kallelse "
+							 "registrerad.",
+							 at)
+					  : json_sprintf("Mötet %.10s: kallelsen gick ut "
+							 "%d dagar före, minst %d krävs.",
+							 at, ahead, days));
+	}
+	if (r->past) {
+		json_array_append_new(x->minutes,
+				      json_pack("{s:I, s:s, s:b}", "meeting_id", (json_int_t)r->id,
+						"starts_at", at, "approved", r->approved));
+		if (!r->approved)
+			json_array_append_new(x->findings,
+					      json_sprintf("Mötet %.10s: mötesanteckningarna är "
+							   "inte godkända.",
+							   at));
+	}
+	return LMN_OK;
+}
+
 static enum lmn_rc meetings(struct api_ctx *ctx, const struct body_rules *b, int year, json_t *o,
 			    json_t *findings)
 {
-	struct db_stmt *st;
-	bool row;
-	int held = 0, planned = 0;
 	char why[200];
-	json_t *notices = json_array(), *minutes = json_array();
-	enum lmn_rc rc = db_prepare(
-		ctx->c,
-		"SELECT m.id, m.starts_at, coalesce(m.notice_sent_on, ''), m.starts_at < $3, "
-		"EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = m.id AND mi.approved_at IS NOT "
-		"NULL) FROM meetings m WHERE m.body_id = $1 AND substr(m.starts_at, 1, 4) = $2 "
-		"ORDER BY m.starts_at",
-		&st, &ctx->err);
+	struct meetings_arg x = { ctx, b, json_array(), json_array(), findings, 0, 0 };
+	enum lmn_rc rc = gov_store_body_year_meetings(ctx->c, ctx->id[0], year, ctx->now,
+						      meeting_checked, &x, &ctx->err);
 
 	if (rc != LMN_OK) {
-		json_decref(notices);
-		json_decref(minutes);
+		json_decref(x.notices);
+		json_decref(x.minutes);
 		return rc;
 	}
-	snprintf(why, sizeof(why), "%04d", year);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, why);
-	db_bind_text(st, 3, ctx->now);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		int64_t id = db_col_int(st, 0);
-		const char *at = db_col_text(st, 1), *notice = db_col_text(st, 2);
-		bool past = db_col_int(st, 3) != 0, approved = db_col_int(st, 4) != 0;
-		held += past;
-		planned += !past;
-		/* The body's own notice time, else the forum's of Specification D on the day. */
-		int days = b->notice_days;
-		const struct rule_set *rs;
-		lmn_day day;
-		if (!days && strcmp(b->kind, "forum") == 0 && date_parse(at, 10, &day) == LMN_OK &&
-		    (rs = params_at(ctx->app->params, day)))
-			days = (int)rs->v[P_FORUM_NOTICE_DAYS].i;
-		if (days) {
-			int ahead;
-			bool ok = compliance_notice(at, notice, days, &ahead);
-			json_t *n = json_pack("{s:I, s:s, s:b, s:i}", "meeting_id", (json_int_t)id,
-					      "starts_at", at, "ok", ok, "notice_days", days);
-			if (*notice)
-				json_object_set_new(n, "notice_sent_on", json_string(notice));
-			if (ahead >= 0)
-				json_object_set_new(n, "days_ahead", json_integer(ahead));
-			json_array_append_new(notices, n);
-			if (!ok)
-				json_array_append_new(
-					findings,
-					ahead < 0 ? json_sprintf("Mötet %.10s: ingen kallelse "
-								 "registrerad.",
-								 at)
-						  : json_sprintf("Mötet %.10s: kallelsen gick ut "
-								 "%d dagar före, minst %d krävs.",
-								 at, ahead, days));
-		}
-		if (past) {
-			json_array_append_new(minutes, json_pack("{s:I, s:s, s:b}", "meeting_id",
-								 (json_int_t)id, "starts_at", at,
-								 "approved", approved));
-			if (!approved)
-				json_array_append_new(
-					findings,
-					json_sprintf("Mötet %.10s: mötesanteckningarna är "
-						     "inte godkända.",
-						     at));
-		}
-	}
-	db_done(st);
-	if (rc != LMN_OK) {
-		json_decref(notices);
-		json_decref(minutes);
-		return rc;
-	}
-	bool ok = compliance_meetings(held + planned, b->min, b->max, why, sizeof(why));
-	json_t *m = json_pack("{s:i, s:i, s:b, s:s}", "held", held, "planned", planned, "ok", ok,
-			      "verdict", why);
+	bool ok = compliance_meetings(x.held + x.planned, b->min, b->max, why, sizeof(why));
+	json_t *m = json_pack("{s:i, s:i, s:b, s:s}", "held", x.held, "planned", x.planned, "ok",
+			      ok, "verdict", why);
 	if (b->min)
 		json_object_set_new(m, "min", json_integer(b->min));
 	if (b->max)
@@ -209,108 +173,93 @@ static enum lmn_rc meetings(struct api_ctx *ctx, const struct body_rules *b, int
 	if (!ok)
 		json_array_append_new(findings, json_sprintf("Möten %d: %s", year, why));
 	json_object_set_new(o, "meetings", m);
-	json_object_set_new(o, "minutes", minutes);
-	if (json_array_size(notices))
-		json_object_set_new(o, "notices", notices);
+	json_object_set_new(o, "minutes", x.minutes);
+	if (json_array_size(x.notices))
+		json_object_set_new(o, "notices", x.notices);
 	else
-		json_decref(notices);
+		json_decref(x.notices);
+	return LMN_OK;
+}
+
+struct composition_arg {
+	json_t *comp, *vac, *findings;
+};
+
+static enum lmn_rc seat_counted(const struct gov_seat_row *r, void *arg)
+{
+	struct composition_arg *x = arg;
+	const char *party = r->party, *role = r->role;
+	bool vacant = r->person_id == 0;
+	json_t *last = json_array_get(x->comp, json_array_size(x->comp) - 1);
+
+	if (!last || strcmp(json_string_value(json_object_get(last, "party")), party) ||
+	    strcmp(json_string_value(json_object_get(last, "role")), role)) {
+		last = json_pack("{s:s, s:s, s:i, s:i}", "party", party, "role", role, "seats", 0,
+				 "vacant", 0);
+		json_array_append_new(x->comp, last);
+	}
+	json_object_set_new(last, "seats",
+			    json_integer(json_integer_value(json_object_get(last, "seats")) + 1));
+	if (vacant) {
+		json_object_set_new(last, "vacant",
+				    json_integer(
+					    json_integer_value(json_object_get(last, "vacant")) +
+					    1));
+		json_array_append_new(x->vac, json_pack("{s:s, s:s, s:s}", "party", party, "role",
+							role, "title", r->title));
+		if (seat_role_appointed((enum seat_role)seat_role_parse(role)))
+			json_array_append_new(x->findings,
+					      json_sprintf("Vakant plats: %s %s (%s).", party,
+							   r->title, seat_role_sv(role)));
+	}
 	return LMN_OK;
 }
 
 static enum lmn_rc composition(struct api_ctx *ctx, const char *day, json_t *o, json_t *findings)
 {
-	struct db_stmt *st;
-	bool row;
-	json_t *comp = json_array(), *vac = json_array();
-	enum lmn_rc rc = db_prepare(
-		ctx->c,
-		"SELECT coalesce(p.code, ''), s.role, s.title, NOT EXISTS (SELECT 1 FROM terms t "
-		"WHERE t.seat_id = s.id AND t.from_date <= $2 AND (t.to_date IS NULL OR t.to_date >= $2)) "
-		"FROM seats s LEFT JOIN parties p ON p.id = s.party_id WHERE s.body_id = $1 AND "
-		"coalesce(s.active_from, '') <= $2 AND coalesce(s.active_until, '9999') >= $2 "
-		"ORDER BY coalesce(p.code, 'ö'), s.role, s.position",
-		&st, &ctx->err);
+	struct composition_arg x = { json_array(), json_array(), findings };
+	enum lmn_rc rc = gov_store_seats_on(ctx->c, ctx->id[0], day, GOV_SEATS_BY_PARTY,
+					    seat_counted, &x, &ctx->err);
 
-	if (rc != LMN_OK) {
-		json_decref(comp);
-		json_decref(vac);
-		return rc;
-	}
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, day);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		const char *party = db_col_text(st, 0), *role = db_col_text(st, 1);
-		bool vacant = db_col_int(st, 3) != 0;
-		json_t *last = json_array_get(comp, json_array_size(comp) - 1);
-		if (!last || strcmp(json_string_value(json_object_get(last, "party")), party) ||
-		    strcmp(json_string_value(json_object_get(last, "role")), role)) {
-			last = json_pack("{s:s, s:s, s:i, s:i}", "party", party, "role", role,
-					 "seats", 0, "vacant", 0);
-			json_array_append_new(comp, last);
-		}
-		json_object_set_new(last, "seats",
-				    json_integer(
-					    json_integer_value(json_object_get(last, "seats")) +
-					    1));
-		if (vacant) {
-			json_object_set_new(last, "vacant",
-					    json_integer(json_integer_value(
-								 json_object_get(last, "vacant")) +
-							 1));
-			json_array_append_new(vac,
-					      json_pack("{s:s, s:s, s:s}", "party", party, "role",
-							role, "title", db_col_text(st, 2)));
-			if (seat_role_appointed((enum seat_role)seat_role_parse(role)))
-				json_array_append_new(findings,
-						      json_sprintf("Vakant plats: %s %s (%s).",
-								   party, db_col_text(st, 2),
-								   seat_role_sv(role)));
-		}
-	}
-	db_done(st);
 	json_object_set_new(o, "composition_on", json_string(day));
-	json_object_set_new(o, "composition", comp);
-	json_object_set_new(o, "vacancies", vac);
+	json_object_set_new(o, "composition", x.comp);
+	json_object_set_new(o, "vacancies", x.vac);
 	return rc;
+}
+
+struct open_actions_arg {
+	char today[11];
+	json_t *a, *findings;
+};
+
+static enum lmn_rc action_open(const struct gov_action_row *r, void *arg)
+{
+	struct open_actions_arg *x = arg;
+	json_t *a = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "owner",
+			      r->owner, "description", r->description, "meeting", r->starts_at,
+			      "item", r->item_number);
+
+	if (*r->due_on)
+		json_object_set_new(a, "due_on", json_string(r->due_on));
+	if (*r->due_on && strcmp(r->due_on, x->today) < 0)
+		json_array_append_new(x->findings,
+				      json_sprintf("Försenad åtgärd (%s, senast %s): %s", r->owner,
+						   r->due_on, r->description));
+	json_array_append_new(x->a, a);
+	return LMN_OK;
 }
 
 static enum lmn_rc open_actions(struct api_ctx *ctx, json_t *o, json_t *findings)
 {
-	struct db_stmt *st;
-	bool row;
-	json_t *a = json_array();
-	char today[11];
-	enum lmn_rc rc = db_prepare(
-		ctx->c,
-		"SELECT a.id, a.owner, a.description, coalesce(a.due_on, ''), m.starts_at, i.number "
-		"FROM actions a JOIN agenda_items i ON i.id = a.item_id JOIN meetings m ON "
-		"m.id = i.meeting_id WHERE m.body_id = $1 AND a.done_on IS NULL "
-		"ORDER BY coalesce(a.due_on, '9999'), a.id",
-		&st, &ctx->err);
+	struct open_actions_arg x;
+	enum lmn_rc rc;
 
-	if (rc != LMN_OK) {
-		json_decref(a);
-		return rc;
-	}
-	date_format(ctx->today, today);
-	db_bind_int(st, 1, ctx->id[0]);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		const char *due = db_col_text(st, 3);
-		json_t *x =
-			json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
-				  "owner", db_col_text(st, 1), "description", db_col_text(st, 2),
-				  "meeting", db_col_text(st, 4), "item", db_col_text(st, 5));
-		if (*due)
-			json_object_set_new(x, "due_on", json_string(due));
-		if (*due && strcmp(due, today) < 0)
-			json_array_append_new(findings,
-					      json_sprintf("Försenad åtgärd (%s, senast %s): %s",
-							   db_col_text(st, 1), due,
-							   db_col_text(st, 2)));
-		json_array_append_new(a, x);
-	}
-	db_done(st);
-	json_object_set_new(o, "open_actions", a);
+	date_format(ctx->today, x.today);
+	x.a = json_array();
+	x.findings = findings;
+	rc = gov_store_actions(ctx->c, true, ctx->id[0], GOV_EVERY_BODY, action_open, &x,
+			       &ctx->err);
+	json_object_set_new(o, "open_actions", x.a);
 	return rc;
 }
 

@@ -55,44 +55,7 @@ bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_mee
 
 enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *closed)
 {
-	struct db_stmt *st;
-	/* Closed when the newest version is approved; a correction (a new draft version) opens
-	 * the record again until that version is approved. */
-	enum lmn_rc rc =
-		db_prepare(ctx->c,
-			   "SELECT approved_at IS NOT NULL FROM minutes WHERE meeting_id = $1 "
-			   "ORDER BY version DESC LIMIT 1",
-			   &st, &ctx->err);
-	bool row;
-
-	*closed = false;
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, meeting_id);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		*closed = db_col_int(st, 0) != 0;
-	db_done(st);
-	return rc;
-}
-
-/* The meeting an item belongs to (0 when none). */
-static enum lmn_rc item_meeting(struct api_ctx *ctx, int64_t item, int64_t *meeting)
-{
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc = db_prepare(ctx->c, "SELECT meeting_id FROM agenda_items WHERE id = $1",
-				    &st, &ctx->err);
-
-	*meeting = 0;
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, item);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		*meeting = db_col_int(st, 0);
-	db_done(st);
-	return rc;
+	return gov_store_minutes_closed(ctx->c, meeting_id, closed, &ctx->err);
 }
 
 /* Loads the meeting of an item for a change: visible, and not closed by approved minutes. */
@@ -100,7 +63,7 @@ static bool open_item(struct api_ctx *ctx, int64_t item, struct gov_meeting *m, 
 {
 	int64_t meeting;
 	bool closed = false;
-	enum lmn_rc rc = item_meeting(ctx, item, &meeting);
+	enum lmn_rc rc = gov_store_item_meeting(ctx->c, item, &meeting, &ctx->err);
 
 	gov_meeting_init(m);
 	if (rc == LMN_OK && meeting)
@@ -266,49 +229,36 @@ int meetings_get(struct api_ctx *ctx)
 	return api_json(ctx, 200, o);
 }
 
+static enum lmn_rc meeting_listed(const struct gov_meeting_row *r, void *arg)
+{
+	json_t *o = json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:I}", "id",
+			      (json_int_t)r->id, "body", "id", (json_int_t)r->body_id, "code",
+			      r->body_code, "name", r->body_name, "starts_at", r->starts_at, "form",
+			      r->form, "place", r->place, "items", (json_int_t)r->items);
+
+	if (*r->ends_at)
+		json_object_set_new(o, "ends_at", json_string(r->ends_at));
+	if (r->minutes_approved_version)
+		json_object_set_new(o, "minutes_approved_version",
+				    json_integer(r->minutes_approved_version));
+	json_array_append_new(arg, o);
+	return LMN_OK;
+}
+
 int meetings_list(struct api_ctx *ctx)
 {
 	int64_t body = 0, year = 0;
-	struct db_stmt *st;
-	bool row;
 	json_t *a;
 	enum lmn_rc rc;
 
 	if (!api_query_int(ctx, "body_id", 0, 0, INT64_MAX, &body) ||
 	    !api_query_int(ctx, "year", 0, 0, 9999, &year))
 		return (int)ctx->resp->status;
-	rc = db_prepare(
-		ctx->c,
-		"SELECT m.id, b.id, b.code, b.name, m.starts_at, coalesce(m.ends_at, ''), m.form, "
-		"m.place, (SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id), "
-		"(SELECT max(version) FROM minutes mi WHERE mi.meeting_id = m.id AND "
-		"mi.approved_at IS NOT NULL) FROM meetings m JOIN bodies b ON b.id = m.body_id "
-		"WHERE ($1 = 0 OR b.id = $1) AND ($2 = 0 OR substr(m.starts_at, 1, 4) = printf('%04d', $2)) "
-		"AND ($3 = 0 OR EXISTS (SELECT 1 FROM terms t JOIN seats s ON s.id = t.seat_id "
-		"WHERE s.body_id = b.id AND t.person_id = $4)) ORDER BY m.starts_at DESC, m.id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, body);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, ctx->user.role == UR_MEMBER);
-	db_bind_int(st, 4, ctx->user.person_id);
 	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:I}", "id",
-				      (json_int_t)db_col_int(st, 0), "body", "id",
-				      (json_int_t)db_col_int(st, 1), "code", db_col_text(st, 2),
-				      "name", db_col_text(st, 3), "starts_at", db_col_text(st, 4),
-				      "form", db_col_text(st, 6), "place", db_col_text(st, 7),
-				      "items", (json_int_t)db_col_int(st, 8));
-		if (*db_col_text(st, 5))
-			json_object_set_new(o, "ends_at", json_string(db_col_text(st, 5)));
-		if (!db_col_null(st, 9))
-			json_object_set_new(o, "minutes_approved_version",
-					    json_integer(db_col_int(st, 9)));
-		json_array_append_new(a, o);
-	}
-	return gov_list_done(ctx, st, rc, a, "meetings");
+	rc = gov_store_meetings(ctx->c, body, year,
+				ctx->user.role == UR_MEMBER ? ctx->user.person_id : GOV_EVERY_BODY,
+				meeting_listed, a, &ctx->err);
+	return gov_list_done(ctx, rc, a, "meetings");
 }
 
 /* "2024-10-24T13:00" (seconds and an offset may follow). */
@@ -333,8 +283,7 @@ int meetings_create(struct api_ctx *ctx)
 {
 	const char *starts, *ends, *form, *place, *notice;
 	char from[11], until[11];
-	struct db_stmt *st;
-	bool row, found;
+	bool found;
 	int64_t id = 0;
 	enum lmn_rc rc;
 
@@ -370,23 +319,8 @@ int meetings_create(struct api_ctx *ctx)
 					    "Organet finns från %s; ett möte kan inte läggas före "
 					    "det.",
 					    from);
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO meetings (body_id, starts_at, ends_at, form, place, notice_sent_on) "
-		"SELECT id, $2, $3, $4, $5, $6 FROM bodies WHERE id = $1 RETURNING id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, starts);
-	db_bind_text(st, 3, ends);
-	db_bind_text(st, 4, form);
-	db_bind_text(st, 5, place ? place : "");
-	db_bind_text(st, 6, notice);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		id = db_col_int(st, 0);
-	db_done(st);
+	struct gov_meeting_new nm = { ctx->id[0], starts, ends, form, place ? place : "", notice };
+	rc = gov_store_meeting_insert(ctx->c, &nm, &id, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!id)
@@ -423,8 +357,7 @@ int items_create(struct api_ctx *ctx)
 {
 	const char *number, *type, *title, *presenter, *text, *matter;
 	int64_t cost = -1, id = 0;
-	struct db_stmt *st;
-	bool row, closed = false;
+	bool closed = false;
 	enum lmn_rc rc;
 	int64_t body;
 
@@ -459,27 +392,17 @@ int items_create(struct api_ctx *ctx)
 		return api_problem(
 			ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
 			"Mötesanteckningarna är godkända; dagordningen kan inte ändras.");
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO agenda_items (meeting_id, number, position, type, title, presenter, "
-		"body_text, matter, cost_ore) VALUES ($1, $2, (SELECT coalesce(max(position), 0) "
-		"+ 1 FROM agenda_items WHERE meeting_id = $1), $3, $4, $5, $6, $7, nullif($8, -1)) "
-		"RETURNING id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, number);
-	db_bind_text(st, 3, type);
-	db_bind_text(st, 4, title);
-	db_bind_text(st, 5, presenter ? presenter : "");
-	db_bind_text(st, 6, text ? text : "");
-	db_bind_text(st, 7, matter ? matter : "other");
-	db_bind_int(st, 8, cost);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		id = db_col_int(st, 0);
-	db_done(st);
+	struct gov_item_new it = {
+		.meeting_id = ctx->id[0],
+		.number = number,
+		.type = type,
+		.title = title,
+		.presenter = presenter ? presenter : "",
+		.text = text ? text : "",
+		.matter = matter ? matter : "other",
+		.cost_ore = cost,
+	};
+	rc = gov_store_item_insert(ctx->c, &it, &id, &ctx->err);
 	if (rc == LMN_EINVAL)
 		return api_problem(ctx, 409, "item_exists", "number", NULL,
 				   "Punkt %s finns redan på dagordningen.", number);
@@ -495,7 +418,6 @@ int items_update(struct api_ctx *ctx)
 	const char *title, *presenter, *text, *position, *follow_up, *matter;
 	int64_t cost = -2;
 	struct gov_meeting m;
-	struct db_stmt *st;
 	long idx;
 	enum lmn_rc rc;
 
@@ -518,25 +440,8 @@ int items_update(struct api_ctx *ctx)
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
-	rc = db_prepare(
-		ctx->c,
-		"UPDATE agenda_items SET title = coalesce($2, title), "
-		"presenter = coalesce($3, presenter), body_text = coalesce($4, body_text), "
-		"position_text = coalesce($5, position_text), follow_up = coalesce($6, follow_up), "
-		"matter = coalesce($7, matter), cost_ore = CASE WHEN $8 = -2 THEN cost_ore ELSE $8 END "
-		"WHERE id = $1",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, title);
-	db_bind_text(st, 3, presenter);
-	db_bind_text(st, 4, text);
-	db_bind_text(st, 5, position);
-	db_bind_text(st, 6, follow_up);
-	db_bind_text(st, 7, matter);
-	db_bind_int(st, 8, cost);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
+	struct gov_item_change ch = { title, presenter, text, position, follow_up, matter, cost };
+	if ((rc = gov_store_item_update(ctx->c, ctx->id[0], &ch, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 200, json_pack("{s:I}", "id", (json_int_t)ctx->id[0]));
 }
@@ -858,7 +763,6 @@ int items_outcome(struct api_ctx *ctx)
 {
 	const char *outcome, *position, *rule;
 	struct gov_meeting m;
-	struct db_stmt *st;
 	char why[600];
 	long idx;
 	int o;
@@ -897,21 +801,8 @@ int items_outcome(struct api_ctx *ctx)
 	}
 	q = gov_quorum_json(&m, (size_t)idx);
 	gov_meeting_release(&m);
-	rc = db_prepare(
-		ctx->c,
-		"UPDATE agenda_items SET outcome = $2, position_text = coalesce($3, position_text), "
-		"proposed_to = CASE WHEN $2 = 'proposed' THEN (SELECT b.parent_id FROM meetings mt "
-		"JOIN bodies b ON b.id = mt.body_id WHERE mt.id = agenda_items.meeting_id) END "
-		"WHERE id = $1",
-		&st, &ctx->err);
-	if (rc != LMN_OK) {
-		json_decref(q);
-		return api_fail(ctx, rc);
-	}
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, outcome);
-	db_bind_text(st, 3, position);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK) {
+	if ((rc = gov_store_item_outcome(ctx->c, ctx->id[0], outcome, position, &ctx->err)) !=
+	    LMN_OK) {
 		json_decref(q);
 		return api_fail(ctx, rc);
 	}
@@ -924,8 +815,6 @@ int actions_create(struct api_ctx *ctx)
 {
 	const char *owner, *description, *due;
 	struct gov_meeting m;
-	struct db_stmt *st;
-	bool row;
 	long idx;
 	int64_t id = 0;
 	enum lmn_rc rc;
@@ -940,21 +829,7 @@ int actions_create(struct api_ctx *ctx)
 	if (!open_item(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO actions (item_id, owner, description, due_on) VALUES ($1, $2, $3, $4) "
-		"RETURNING id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, owner);
-	db_bind_text(st, 3, description);
-	db_bind_text(st, 4, due);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		id = db_col_int(st, 0);
-	db_done(st);
+	rc = gov_store_action_insert(ctx->c, ctx->id[0], owner, description, due, &id, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201,
@@ -963,83 +838,60 @@ int actions_create(struct api_ctx *ctx)
 				  description));
 }
 
+struct actions_arg {
+	char today[11];
+	json_t *a;
+};
+
+static enum lmn_rc action_listed(const struct gov_action_row *r, void *arg)
+{
+	struct actions_arg *x = arg;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:{s:I, s:s, s:s}}",
+			      "id", (json_int_t)r->id, "owner", r->owner, "description",
+			      r->description, "item", "id", (json_int_t)r->item_id, "number",
+			      r->item_number, "title", r->item_title, "meeting", "id",
+			      (json_int_t)r->meeting_id, "starts_at", r->starts_at, "body", "id",
+			      (json_int_t)r->body_id, "code", r->body_code, "name", r->body_name);
+
+	if (*r->due_on)
+		json_object_set_new(o, "due_on", json_string(r->due_on));
+	if (*r->done_on)
+		json_object_set_new(o, "done_on", json_string(r->done_on));
+	/* Open past its due day. */
+	json_object_set_new(o, "overdue",
+			    json_boolean(!*r->done_on && *r->due_on &&
+					 strcmp(r->due_on, x->today) < 0));
+	json_array_append_new(x->a, o);
+	return LMN_OK;
+}
+
 int actions_list(struct api_ctx *ctx)
 {
-	char today[11];
+	struct actions_arg x;
 	int64_t open = 0, body = 0;
-	struct db_stmt *st;
-	bool row;
-	json_t *a;
 	enum lmn_rc rc;
 
 	if (!api_query_int(ctx, "open", 0, 0, 1, &open) ||
 	    !api_query_int(ctx, "body_id", 0, 0, INT64_MAX, &body))
 		return (int)ctx->resp->status;
-	rc = db_prepare(
-		ctx->c,
-		"SELECT a.id, a.owner, a.description, coalesce(a.due_on, ''), coalesce(a.done_on, ''), "
-		"i.id, i.number, i.title, m.id, m.starts_at, b.id, b.code, b.name "
-		"FROM actions a JOIN agenda_items i ON i.id = a.item_id JOIN meetings m ON "
-		"m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id "
-		"WHERE ($1 = 0 OR a.done_on IS NULL) AND ($2 = 0 OR b.id = $2) AND ($3 = 0 OR EXISTS "
-		"(SELECT 1 FROM terms t JOIN seats s ON s.id = t.seat_id WHERE s.body_id = b.id AND "
-		"t.person_id = $4)) ORDER BY a.done_on IS NOT NULL, coalesce(a.due_on, '9999'), a.id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	date_format(ctx->today, today);
-	db_bind_int(st, 1, open);
-	db_bind_int(st, 2, body);
-	db_bind_int(st, 3, ctx->user.role == UR_MEMBER);
-	db_bind_int(st, 4, ctx->user.person_id);
-	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o = json_pack(
-			"{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:{s:I, s:s, s:s}}", "id",
-			(json_int_t)db_col_int(st, 0), "owner", db_col_text(st, 1), "description",
-			db_col_text(st, 2), "item", "id", (json_int_t)db_col_int(st, 5), "number",
-			db_col_text(st, 6), "title", db_col_text(st, 7), "meeting", "id",
-			(json_int_t)db_col_int(st, 8), "starts_at", db_col_text(st, 9), "body",
-			"id", (json_int_t)db_col_int(st, 10), "code", db_col_text(st, 11), "name",
-			db_col_text(st, 12));
-		if (*db_col_text(st, 3))
-			json_object_set_new(o, "due_on", json_string(db_col_text(st, 3)));
-		if (*db_col_text(st, 4))
-			json_object_set_new(o, "done_on", json_string(db_col_text(st, 4)));
-		/* Open past its due day. */
-		json_object_set_new(o, "overdue",
-				    json_boolean(!*db_col_text(st, 4) && *db_col_text(st, 3) &&
-						 strcmp(db_col_text(st, 3), today) < 0));
-		json_array_append_new(a, o);
-	}
-	return gov_list_done(ctx, st, rc, a, "actions");
+	date_format(ctx->today, x.today);
+	x.a = json_array();
+	rc = gov_store_actions(ctx->c, open != 0, body,
+			       ctx->user.role == UR_MEMBER ? ctx->user.person_id : GOV_EVERY_BODY,
+			       action_listed, &x, &ctx->err);
+	return gov_list_done(ctx, rc, x.a, "actions");
 }
 
 int actions_done(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
-	char today[11];
-	enum lmn_rc rc =
-		db_prepare(ctx->c,
-			   "UPDATE actions SET done_on = coalesce(done_on, $2) WHERE id = $1 "
-			   "RETURNING done_on",
-			   &st, &ctx->err);
-	bool row = false;
-	json_t *o = NULL;
+	char today[11], done_on[11];
+	enum lmn_rc rc;
 
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
 	date_format(ctx->today, today);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, today);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row)
-		o = json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "done_on",
-			      db_col_text(st, 0));
-	db_done(st);
-	if (rc != LMN_OK)
+	if ((rc = gov_store_action_done(ctx->c, ctx->id[0], today, done_on, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!row)
+	if (!*done_on)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Åtgärden finns inte.");
-	return api_json(ctx, 200, o);
+	return api_json(ctx, 200,
+			json_pack("{s:I, s:s}", "id", (json_int_t)ctx->id[0], "done_on", done_on));
 }

@@ -14,8 +14,7 @@ int minutes_generate(struct api_ctx *ctx)
 	struct gov_meeting m;
 	struct minutes mn;
 	struct buf html;
-	struct db_stmt *st;
-	bool row;
+	bool is_draft = false;
 	int64_t draft = 0, version = 0, id = 0;
 	enum lmn_rc rc;
 
@@ -45,48 +44,14 @@ int minutes_generate(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	}
 	/* The newest version: a draft is regenerated in place; approved, a new version follows. */
-	rc = db_prepare(
-		ctx->c,
-		"SELECT id, version, approved_at IS NULL FROM minutes WHERE meeting_id = $1 "
-		"ORDER BY version DESC LIMIT 1",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		rc = db_step(st, &row, &ctx->err);
-		if (rc == LMN_OK && row) {
-			version = db_col_int(st, 1);
-			if (db_col_int(st, 2))
-				draft = db_col_int(st, 0);
-		}
-		db_done(st);
-	}
-	if (rc == LMN_OK && draft) {
-		rc = db_prepare(ctx->c,
-				"UPDATE minutes SET html = $2, created_at = $3 WHERE id = $1", &st,
-				&ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_int(st, 1, draft);
-			db_bind_text(st, 2, html.data);
-			db_bind_text(st, 3, ctx->now);
-			rc = db_run(st, &ctx->err);
-		}
-		id = draft;
+	rc = gov_store_minutes_newest(ctx->c, ctx->id[0], &id, &version, &is_draft, &ctx->err);
+	if (rc == LMN_OK && is_draft) {
+		draft = id;
+		rc = gov_store_minutes_rewrite(ctx->c, draft, html.data, ctx->now, &ctx->err);
 	} else if (rc == LMN_OK) {
 		version++;
-		rc = db_prepare(ctx->c,
-				"INSERT INTO minutes (meeting_id, version, html, created_at) "
-				"VALUES ($1, $2, $3, $4) RETURNING id",
-				&st, &ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_int(st, 1, ctx->id[0]);
-			db_bind_int(st, 2, version);
-			db_bind_text(st, 3, html.data);
-			db_bind_text(st, 4, ctx->now);
-			rc = db_step(st, &row, &ctx->err);
-			if (rc == LMN_OK && row)
-				id = db_col_int(st, 0);
-			db_done(st);
-		}
+		rc = gov_store_minutes_insert(ctx->c, ctx->id[0], version, html.data, ctx->now, &id,
+					      &ctx->err);
 	}
 	buf_release(&html);
 	if (rc == LMN_OK)
@@ -101,34 +66,29 @@ int minutes_generate(struct api_ctx *ctx)
 				  "approved", 0));
 }
 
+static enum lmn_rc minutes_listed(const struct gov_minutes_row *r, void *arg)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)r->id, "version",
+			      (json_int_t)r->version, "created_at", r->created_at);
+
+	if (*r->approved_at)
+		json_object_set_new(o, "approved_at", json_string(r->approved_at));
+	json_array_append_new(arg, o);
+	return LMN_OK;
+}
+
 int minutes_list(struct api_ctx *ctx)
 {
 	struct gov_meeting m;
-	struct db_stmt *st;
-	bool row;
 	json_t *a;
 	enum lmn_rc rc;
 
 	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
-	rc = db_prepare(ctx->c,
-			"SELECT id, version, created_at, coalesce(approved_at, '') FROM minutes "
-			"WHERE meeting_id = $1 ORDER BY version",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
 	a = json_array();
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		json_t *o =
-			json_pack("{s:I, s:I, s:s}", "id", (json_int_t)db_col_int(st, 0), "version",
-				  (json_int_t)db_col_int(st, 1), "created_at", db_col_text(st, 2));
-		if (*db_col_text(st, 3))
-			json_object_set_new(o, "approved_at", json_string(db_col_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	return gov_list_done(ctx, st, rc, a, "minutes");
+	rc = gov_store_minutes_list(ctx->c, ctx->id[0], minutes_listed, a, &ctx->err);
+	return gov_list_done(ctx, rc, a, "minutes");
 }
 
 struct minutes_row {
@@ -138,34 +98,28 @@ struct minutes_row {
 	char published_at[11];
 };
 
+static enum lmn_rc minutes_loaded(const struct gov_minutes_row *row, void *arg)
+{
+	struct minutes_row *r = arg;
+
+	r->id = row->id;
+	r->meeting_id = row->meeting_id;
+	r->version = row->version;
+	r->html = strdup(row->html);
+	snprintf(r->approved_at, sizeof(r->approved_at), "%s", row->approved_at);
+	snprintf(r->published_at, sizeof(r->published_at), "%s", row->published_at);
+	return LMN_OK;
+}
+
 /* Loads minutes the caller may see; on false a problem was sent. */
 static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc =
-		db_prepare(ctx->c,
-			   "SELECT id, meeting_id, version, html, coalesce(approved_at, ''), "
-			   "coalesce(published_at, '') FROM minutes WHERE id = $1",
-			   &st, &ctx->err);
+	bool row = false;
 	struct gov_meeting m;
+	enum lmn_rc rc;
 
 	memset(r, 0, sizeof(*r));
-	if (rc != LMN_OK) {
-		api_fail(ctx, rc);
-		return false;
-	}
-	db_bind_int(st, 1, id);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row) {
-		r->id = db_col_int(st, 0);
-		r->meeting_id = db_col_int(st, 1);
-		r->version = db_col_int(st, 2);
-		r->html = strdup(db_col_text(st, 3));
-		snprintf(r->approved_at, sizeof(r->approved_at), "%s", db_col_text(st, 4));
-		snprintf(r->published_at, sizeof(r->published_at), "%s", db_col_text(st, 5));
-	}
-	db_done(st);
+	rc = gov_store_minutes(ctx->c, id, &row, minutes_loaded, r, &ctx->err);
 	if (rc != LMN_OK || (row && !r->html)) {
 		free(r->html);
 		api_fail(ctx, rc != LMN_OK ? rc : LMN_ENOMEM);
@@ -318,21 +272,10 @@ static const char *today(struct api_ctx *ctx, char day[11])
 /* Whether the meeting's body accepts and publishes minutes at its next meeting; *rc on error. */
 static bool next_meeting_practice(struct api_ctx *ctx, int64_t meeting_id, enum lmn_rc *rc)
 {
-	struct db_stmt *st;
-	bool row, yes = false;
+	char rule[32];
 
-	*rc = db_prepare(ctx->c,
-			 "SELECT b.approval = 'next_meeting' FROM meetings mt JOIN bodies b ON "
-			 "b.id = mt.body_id WHERE mt.id = $1",
-			 &st, &ctx->err);
-	if (*rc != LMN_OK)
-		return false;
-	db_bind_int(st, 1, meeting_id);
-	*rc = db_step(st, &row, &ctx->err);
-	if (*rc == LMN_OK && row)
-		yes = db_col_int(st, 0) != 0;
-	db_done(st);
-	return *rc == LMN_OK && yes;
+	*rc = gov_store_approval_rule(ctx->c, meeting_id, rule, &ctx->err);
+	return *rc == LMN_OK && strcmp(rule, "next_meeting") == 0;
 }
 
 int minutes_get(struct api_ctx *ctx)
@@ -464,14 +407,7 @@ int minutes_approve(struct api_ctx *ctx)
 	if (rc == LMN_OK)
 		rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, NULL, &complete);
 	if (rc == LMN_OK && complete) {
-		struct db_stmt *st;
-		rc = db_prepare(ctx->c, "UPDATE minutes SET approved_at = $2 WHERE id = $1", &st,
-				&ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_int(st, 1, r.id);
-			db_bind_text(st, 2, ctx->now);
-			rc = db_run(st, &ctx->err);
-		}
+		rc = gov_store_minutes_approved(ctx->c, r.id, ctx->now, &ctx->err);
 		/* Accepted at the next meeting: published then (the council's practice). */
 		if (rc == LMN_OK && json_array_size(approvals) &&
 		    next_meeting_practice(ctx, r.meeting_id, &rc))

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/governance_sql.h"
+
 static char *col(struct db_stmt *st, int i, bool *oom)
 {
 	char *s = strdup(db_col_text(st, i));
@@ -82,40 +84,40 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 	return rc;
 }
 
+struct seats_arg {
+	struct gov_meeting *m;
+	bool *oom;
+};
+
+static enum lmn_rc seat_of_meeting(const struct gov_seat_row *r, void *arg)
+{
+	struct seats_arg *a = arg;
+	struct gov_seat *s = gov_meeting_add_seat(a->m);
+	int role = seat_role_parse(r->role);
+
+	if (!s) {
+		*a->oom = true;
+		return LMN_ENOMEM;
+	}
+	s->id = r->id;
+	s->party = *r->party ? gov_meeting_party(a->m, r->party) : -1;
+	s->role = role < 0 ? SEAT_INVITED : (enum seat_role)role;
+	s->title = strdup(r->title);
+	if (!s->title)
+		*a->oom = true;
+	s->person_id = r->person_id;
+	return LMN_OK;
+}
+
 static enum lmn_rc seats(struct db_conn *c, int64_t body, const char *date, struct gov_meeting *m,
 			 bool *oom, struct lmn_err *err)
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc = db_prepare(
-		c,
-		"SELECT s.id, coalesce(p.code, ''), s.role, s.title, "
-		"coalesce((SELECT t.person_id FROM terms t WHERE t.seat_id = s.id AND t.from_date <= $2 "
-		"AND (t.to_date IS NULL OR t.to_date >= $2) ORDER BY t.from_date DESC LIMIT 1), 0) "
-		"FROM seats s LEFT JOIN parties p ON p.id = s.party_id WHERE s.body_id = $1 "
-		"AND coalesce(s.active_from, '') <= $2 AND coalesce(s.active_until, '9999') >= $2 "
-		"ORDER BY s.position, s.id",
-		&st, err);
+	struct seats_arg a = { m, oom };
+	enum lmn_rc rc =
+		gov_store_seats_on(c, body, date, GOV_SEATS_BY_POSITION, seat_of_meeting, &a, err);
 
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, body);
-	db_bind_text(st, 2, date);
-	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
-		struct gov_seat *s = gov_meeting_add_seat(m);
-		int role = seat_role_parse(db_col_text(st, 2));
-		if (!s) {
-			*oom = true;
-			break;
-		}
-		s->id = db_col_int(st, 0);
-		s->party = *db_col_text(st, 1) ? gov_meeting_party(m, db_col_text(st, 1)) : -1;
-		s->role = role < 0 ? SEAT_INVITED : (enum seat_role)role;
-		s->title = col(st, 3, oom);
-		s->person_id = db_col_int(st, 4);
-	}
-	db_done(st);
-	return rc;
+	/* Out of memory is reported once, by gov_store_meeting. */
+	return rc == LMN_ENOMEM && *oom ? LMN_OK : rc;
 }
 
 static enum lmn_rc people(struct db_conn *c, int64_t id, int64_t body, const char *date,
@@ -125,11 +127,9 @@ static enum lmn_rc people(struct db_conn *c, int64_t id, int64_t body, const cha
 	bool row;
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT pe.id, pe.name, pe.organisation FROM people pe WHERE "
-		"EXISTS (SELECT 1 FROM terms t JOIN seats s ON s.id = t.seat_id WHERE "
-		"t.person_id = pe.id AND s.body_id = $2 AND t.from_date <= $3 AND "
-		"(t.to_date IS NULL OR t.to_date >= $3)) OR "
-		"EXISTS (SELECT 1 FROM participation pa JOIN agenda_items i ON i.id = pa.item_id "
+		"SELECT pe.id, pe.name, pe.organisation FROM people pe WHERE " /* */
+		GOV_SQL_MEMBER_ON("$2", "pe.id", "$3") /* seated on the day, or taking part */
+		" OR EXISTS (SELECT 1 FROM participation pa JOIN agenda_items i ON i.id = pa.item_id "
 		"WHERE i.meeting_id = $1 AND pa.person_id = pe.id) ORDER BY pe.id",
 		&st, err);
 
@@ -555,4 +555,324 @@ enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id, 
 		*blocks = db_col_int(st, 0) != 0;
 	db_done(st);
 	return rc;
+}
+
+enum lmn_rc gov_store_item_meeting(struct db_conn *c, int64_t item_id, int64_t *meeting_id,
+				   struct lmn_err *err)
+{
+	return db_int(c, meeting_id, 0, err, "SELECT meeting_id FROM agenda_items WHERE id = $1",
+		      "i", item_id);
+}
+
+enum lmn_rc gov_store_meetings(struct db_conn *c, int64_t body_id, int64_t year, int64_t member,
+			       gov_meeting_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT m.id, b.id, b.code, b.name, m.starts_at, coalesce(m.ends_at, ''), m.form, "
+		"m.place, (SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id), "
+		"coalesce((SELECT max(version) FROM minutes mi WHERE mi.meeting_id = m.id AND "
+		"mi.approved_at IS NOT NULL), 0) FROM meetings m JOIN bodies b ON b.id = m.body_id "
+		"WHERE ($1 = 0 OR b.id = $1) AND ($2 = 0 OR substr(m.starts_at, 1, 4) = printf('%04d', $2)) "
+		"AND ($3 < 0 OR "		/* every body, or the member's */
+		GOV_SQL_MEMBER_OF("b.id", "$3") /* */
+		") ORDER BY m.starts_at DESC, m.id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, body_id);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, member);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_meeting_row r = {
+			.id = db_col_int(st, 0),
+			.body_id = db_col_int(st, 1),
+			.body_code = db_col_text(st, 2),
+			.body_name = db_col_text(st, 3),
+			.starts_at = db_col_text(st, 4),
+			.ends_at = db_col_text(st, 5),
+			.form = db_col_text(st, 6),
+			.place = db_col_text(st, 7),
+			.items = db_col_int(st, 8),
+			.minutes_approved_version = db_col_int(st, 9),
+		};
+		if ((rc = fn(&r, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_meeting_insert(struct db_conn *c, const struct gov_meeting_new *m,
+				     int64_t *id, struct lmn_err *err)
+{
+	return db_int(
+		c, id, 0, err,
+		"INSERT INTO meetings (body_id, starts_at, ends_at, form, place, notice_sent_on) "
+		"SELECT id, $2, $3, $4, $5, $6 FROM bodies WHERE id = $1 RETURNING id",
+		"ittttt", m->body_id, m->starts_at, m->ends_at, m->form, m->place,
+		m->notice_sent_on);
+}
+
+enum lmn_rc gov_store_item_insert(struct db_conn *c, const struct gov_item_new *it, int64_t *id,
+				  struct lmn_err *err)
+{
+	return db_int(
+		c, id, 0, err,
+		"INSERT INTO agenda_items (meeting_id, number, position, type, title, "
+		"presenter, body_text, matter, cost_ore) VALUES ($1, $2, (SELECT "
+		"coalesce(max(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1), $3, "
+		"$4, $5, $6, $7, nullif($8, -1)) RETURNING id",
+		"itttttti", it->meeting_id, it->number, it->type, it->title, it->presenter,
+		it->text, it->matter, it->cost_ore);
+}
+
+enum lmn_rc gov_store_item_update(struct db_conn *c, int64_t item_id,
+				  const struct gov_item_change *ch, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE agenda_items SET title = coalesce($2, title), "
+		     "presenter = coalesce($3, presenter), body_text = coalesce($4, body_text), "
+		     "position_text = coalesce($5, position_text), "
+		     "follow_up = coalesce($6, follow_up), matter = coalesce($7, matter), "
+		     "cost_ore = CASE WHEN $8 = -2 THEN cost_ore ELSE $8 END WHERE id = $1",
+		     "itttttti", item_id, ch->title, ch->presenter, ch->text, ch->position,
+		     ch->follow_up, ch->matter, ch->cost_ore);
+}
+
+enum lmn_rc gov_store_item_outcome(struct db_conn *c, int64_t item_id, const char *outcome,
+				   const char *position, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE agenda_items SET outcome = $2, "
+		     "position_text = coalesce($3, position_text), proposed_to = CASE WHEN $2 = "
+		     "'proposed' THEN (SELECT b.parent_id FROM meetings mt JOIN bodies b ON "
+		     "b.id = mt.body_id WHERE mt.id = agenda_items.meeting_id) END WHERE id = $1",
+		     "itt", item_id, outcome, position);
+}
+
+enum lmn_rc gov_store_action_insert(struct db_conn *c, int64_t item_id, const char *owner,
+				    const char *description, const char *due_on, int64_t *id,
+				    struct lmn_err *err)
+{
+	return db_int(c, id, 0, err,
+		      "INSERT INTO actions (item_id, owner, description, due_on) "
+		      "VALUES ($1, $2, $3, $4) RETURNING id",
+		      "ittt", item_id, owner, description, due_on);
+}
+
+enum lmn_rc gov_store_actions(struct db_conn *c, bool open_only, int64_t body_id, int64_t member,
+			      gov_action_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT a.id, a.owner, a.description, coalesce(a.due_on, ''), coalesce(a.done_on, ''), "
+		"i.id, i.number, i.title, m.id, m.starts_at, b.id, b.code, b.name "
+		"FROM actions a JOIN agenda_items i ON i.id = a.item_id JOIN meetings m ON "
+		"m.id = i.meeting_id JOIN bodies b ON b.id = m.body_id "
+		"WHERE ($1 = 0 OR a.done_on IS NULL) AND ($2 = 0 OR b.id = $2) "
+		"AND ($3 < 0 OR "		/* */
+		GOV_SQL_MEMBER_OF("b.id", "$3") /* every body, or the member's */
+		") ORDER BY a.done_on IS NOT NULL, coalesce(a.due_on, '9999'), a.id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, open_only);
+	db_bind_int(st, 2, body_id);
+	db_bind_int(st, 3, member);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_action_row r = {
+			.id = db_col_int(st, 0),
+			.owner = db_col_text(st, 1),
+			.description = db_col_text(st, 2),
+			.due_on = db_col_text(st, 3),
+			.done_on = db_col_text(st, 4),
+			.item_id = db_col_int(st, 5),
+			.item_number = db_col_text(st, 6),
+			.item_title = db_col_text(st, 7),
+			.meeting_id = db_col_int(st, 8),
+			.starts_at = db_col_text(st, 9),
+			.body_id = db_col_int(st, 10),
+			.body_code = db_col_text(st, 11),
+			.body_name = db_col_text(st, 12),
+		};
+		if ((rc = fn(&r, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_action_done(struct db_conn *c, int64_t action_id, const char *day,
+				  char done_on[11], struct lmn_err *err)
+{
+	return db_text(c, done_on, 11, err,
+		       "UPDATE actions SET done_on = coalesce(done_on, $2) WHERE id = $1 "
+		       "RETURNING done_on",
+		       "it", action_id, day);
+}
+
+enum lmn_rc gov_store_body_year_meetings(struct db_conn *c, int64_t body_id, int year,
+					 const char *now, gov_year_meeting_fn fn, void *arg,
+					 struct lmn_err *err)
+{
+	struct db_stmt *st;
+	char y[12];
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT m.id, m.starts_at, coalesce(m.notice_sent_on, ''), m.starts_at < $3, "
+		"EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = m.id AND mi.approved_at IS NOT "
+		"NULL) FROM meetings m WHERE m.body_id = $1 AND substr(m.starts_at, 1, 4) = $2 "
+		"ORDER BY m.starts_at",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	snprintf(y, sizeof(y), "%04d", year);
+	db_bind_int(st, 1, body_id);
+	db_bind_text(st, 2, y);
+	db_bind_text(st, 3, now);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_year_meeting r = {
+			.id = db_col_int(st, 0),
+			.starts_at = db_col_text(st, 1),
+			.notice_sent_on = db_col_text(st, 2),
+			.past = db_col_int(st, 3) != 0,
+			.approved = db_col_int(st, 4) != 0,
+		};
+		if ((rc = fn(&r, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_minutes_closed(struct db_conn *c, int64_t meeting_id, bool *closed,
+				     struct lmn_err *err)
+{
+	int64_t approved;
+	/* Closed when the newest version is approved; a correction (a new draft version) opens
+	 * the record again until that version is approved. */
+	enum lmn_rc rc = db_int(c, &approved, 0, err,
+				"SELECT approved_at IS NOT NULL FROM minutes WHERE meeting_id = $1 "
+				"ORDER BY version DESC LIMIT 1",
+				"i", meeting_id);
+
+	*closed = approved != 0;
+	return rc;
+}
+
+enum lmn_rc gov_store_minutes_newest(struct db_conn *c, int64_t meeting_id, int64_t *id,
+				     int64_t *version, bool *draft, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT id, version, approved_at IS NULL FROM minutes "
+				    "WHERE meeting_id = $1 ORDER BY version DESC LIMIT 1",
+				    &st, err);
+
+	*id = *version = 0;
+	*draft = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row) {
+		*id = db_col_int(st, 0);
+		*version = db_col_int(st, 1);
+		*draft = db_col_int(st, 2) != 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_minutes_rewrite(struct db_conn *c, int64_t minutes_id, const char *html,
+				      const char *created_at, struct lmn_err *err)
+{
+	return db_do(c, err, "UPDATE minutes SET html = $2, created_at = $3 WHERE id = $1", "itt",
+		     minutes_id, html, created_at);
+}
+
+enum lmn_rc gov_store_minutes_insert(struct db_conn *c, int64_t meeting_id, int64_t version,
+				     const char *html, const char *created_at, int64_t *id,
+				     struct lmn_err *err)
+{
+	return db_int(c, id, 0, err,
+		      "INSERT INTO minutes (meeting_id, version, html, created_at) "
+		      "VALUES ($1, $2, $3, $4) RETURNING id",
+		      "iitt", meeting_id, version, html, created_at);
+}
+
+static enum lmn_rc minutes_rows(struct db_stmt *st, bool *any, gov_minutes_fn fn, void *arg,
+				struct lmn_err *err)
+{
+	enum lmn_rc rc;
+	bool row;
+
+	*any = false;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct gov_minutes_row r = {
+			.id = db_col_int(st, 0),
+			.meeting_id = db_col_int(st, 1),
+			.version = db_col_int(st, 2),
+			.html = db_col_text(st, 3),
+			.created_at = db_col_text(st, 4),
+			.approved_at = db_col_text(st, 5),
+			.published_at = db_col_text(st, 6),
+		};
+		*any = true;
+		if ((rc = fn(&r, arg)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc gov_store_minutes_list(struct db_conn *c, int64_t meeting_id, gov_minutes_fn fn,
+				   void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool any;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT id, meeting_id, version, '', created_at, "
+				    "coalesce(approved_at, ''), coalesce(published_at, '') "
+				    "FROM minutes WHERE meeting_id = $1 ORDER BY version",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, meeting_id);
+	return minutes_rows(st, &any, fn, arg, err);
+}
+
+enum lmn_rc gov_store_minutes(struct db_conn *c, int64_t id, bool *found, gov_minutes_fn fn,
+			      void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT id, meeting_id, version, html, created_at, "
+				    "coalesce(approved_at, ''), coalesce(published_at, '') "
+				    "FROM minutes WHERE id = $1",
+				    &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	return minutes_rows(st, found, fn, arg, err);
+}
+
+enum lmn_rc gov_store_minutes_approved(struct db_conn *c, int64_t minutes_id, const char *at,
+				       struct lmn_err *err)
+{
+	return db_do(c, err, "UPDATE minutes SET approved_at = $2 WHERE id = $1", "it", minutes_id,
+		     at);
 }
