@@ -142,6 +142,32 @@ enum lmn_rc gov_store_body_insert(struct db_conn *c, const struct gov_body_new *
 	return rc;
 }
 
+enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id, int set,
+					    bool *blocks, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc =
+		set < 0 ? db_prepare(c, "SELECT objection_blocks FROM bodies WHERE id = $1", &st,
+				     err)
+			: db_prepare(c,
+				     "UPDATE bodies SET objection_blocks = $2 WHERE id = $1 "
+				     "RETURNING objection_blocks",
+				     &st, err);
+
+	*blocks = true;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, body_id);
+	if (set >= 0)
+		db_bind_int(st, 2, set);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row)
+		*blocks = db_col_int(st, 0) != 0;
+	db_done(st);
+	return rc;
+}
+
 enum lmn_rc gov_store_seats_on(struct db_conn *c, int64_t body_id, const char *day,
 			       enum gov_seat_order order, gov_seat_fn fn, void *arg,
 			       struct lmn_err *err)

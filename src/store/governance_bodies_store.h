@@ -51,6 +51,12 @@ struct gov_body_new {
 LMN_MUST_USE enum lmn_rc gov_store_body_insert(struct db_conn *c, const struct gov_body_new *b,
 					       int64_t *id, struct lmn_err *err);
 
+/* A body's rule whether a written objection blocks a decision: set (0 or 1) when set >= 0, then
+ * *blocks gets the rule in force. */
+LMN_MUST_USE enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id,
+							 int set, bool *blocks,
+							 struct lmn_err *err);
+
 /* A seat of a body on a day with its holder then. Text valid during the callback only. */
 struct gov_seat_row {
 	int64_t id;

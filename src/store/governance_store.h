@@ -6,6 +6,7 @@
 #include "governance/meeting.h"
 #include "store/db.h"
 #include "store/governance_bodies_store.h"
+#include "store/governance_minutes_store.h"
 #include "util/rc.h"
 
 /* Loads meeting id with its body, the seats and their holders on the meeting's day, the people
@@ -45,47 +46,6 @@ LMN_MUST_USE enum lmn_rc gov_store_written(struct db_conn *c, int64_t item_id, i
 LMN_MUST_USE enum lmn_rc gov_store_attendance(struct db_conn *c, int64_t meeting_id,
 					      int64_t person_id, const int64_t *item_ids, size_t n,
 					      struct lmn_err *err);
-
-/* Records a person's approval of minutes at at; how is NULL when the person approved in the
- * system, else how the secretary was told ("at_meeting", "email", "signed"). An approval the
- * person already gave stays as it is. */
-LMN_MUST_USE enum lmn_rc gov_store_approve(struct db_conn *c, int64_t minutes_id, int64_t person_id,
-					   const char *at, const char *how, struct lmn_err *err);
-
-/* The rule of the meeting's body for approving its minutes ("chair", "chair_and_other_party",
- * "secretary", "next_meeting"); "chair" when the meeting is not found. */
-LMN_MUST_USE enum lmn_rc gov_store_approval_rule(struct db_conn *c, int64_t meeting_id,
-						 char rule[32], struct lmn_err *err);
-
-/* The approvals of minutes, oldest first; release with gov_approvals_release. */
-struct gov_approval {
-	int64_t person_id;
-	char *name;
-	char approved_at[40];
-	char how[16]; /* "" when the person approved in the system */
-};
-LMN_MUST_USE enum lmn_rc gov_store_approvals(struct db_conn *c, int64_t minutes_id,
-					     struct gov_approval **out, size_t *n,
-					     struct lmn_err *err);
-void gov_approvals_release(struct gov_approval *a, size_t n);
-
-/* Whether a later meeting of the same body has started by now ("2026-11-23T10:00"): where the
- * body's practice is to accept the previous minutes at the next meeting. */
-LMN_MUST_USE enum lmn_rc gov_store_next_meeting_started(struct db_conn *c, int64_t meeting_id,
-							const char *now, bool *started,
-							struct lmn_err *err);
-
-/* Publishes approved minutes on day (kept if already published); *published gets the date, ""
- * when the minutes are not approved. */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_publish(struct db_conn *c, int64_t minutes_id,
-						   const char *day, char published[11],
-						   struct lmn_err *err);
-
-/* A body's rule whether a written objection blocks a decision: set (0 or 1) when set >= 0, then
- * *blocks gets the rule in force. */
-LMN_MUST_USE enum lmn_rc gov_store_body_objection_blocks(struct db_conn *c, int64_t body_id,
-							 int set, bool *blocks,
-							 struct lmn_err *err);
 
 /* The meeting an agenda item belongs to (0 when there is no such item). */
 LMN_MUST_USE enum lmn_rc gov_store_item_meeting(struct db_conn *c, int64_t item_id,
@@ -186,41 +146,5 @@ typedef enum lmn_rc (*gov_year_meeting_fn)(const struct gov_year_meeting *row, v
 LMN_MUST_USE enum lmn_rc gov_store_body_year_meetings(struct db_conn *c, int64_t body_id, int year,
 						      const char *now, gov_year_meeting_fn fn,
 						      void *arg, struct lmn_err *err);
-
-/* Whether the newest version of the meeting's minutes is approved (false when there are none). */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_closed(struct db_conn *c, int64_t meeting_id,
-						  bool *closed, struct lmn_err *err);
-
-/* The newest version of the meeting's minutes: its id and version (0 when there are none), and
- * whether it is a draft (not approved). */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_newest(struct db_conn *c, int64_t meeting_id,
-						  int64_t *id, int64_t *version, bool *draft,
-						  struct lmn_err *err);
-/* Writes html, made at created_at, into draft minutes (approved minutes refuse it). */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_rewrite(struct db_conn *c, int64_t minutes_id,
-						   const char *html, const char *created_at,
-						   struct lmn_err *err);
-/* Inserts a version of the meeting's minutes. */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_insert(struct db_conn *c, int64_t meeting_id,
-						  int64_t version, const char *html,
-						  const char *created_at, int64_t *id,
-						  struct lmn_err *err);
-
-/* A version of minutes. Text valid during the callback only. */
-struct gov_minutes_row {
-	int64_t id, meeting_id, version;
-	const char *html, *created_at;
-	const char *approved_at, *published_at; /* "" when not */
-};
-typedef enum lmn_rc (*gov_minutes_fn)(const struct gov_minutes_row *row, void *arg);
-/* The versions of the meeting's minutes in order (html is "" here). */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_list(struct db_conn *c, int64_t meeting_id,
-						gov_minutes_fn fn, void *arg, struct lmn_err *err);
-/* Minutes id to fn; *found false (fn not called) when there are none. */
-LMN_MUST_USE enum lmn_rc gov_store_minutes(struct db_conn *c, int64_t id, bool *found,
-					   gov_minutes_fn fn, void *arg, struct lmn_err *err);
-/* Marks the minutes approved at at. */
-LMN_MUST_USE enum lmn_rc gov_store_minutes_approved(struct db_conn *c, int64_t minutes_id,
-						    const char *at, struct lmn_err *err);
 
 #endif
