@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/orders.h"
+
 #define MAX_SAMPLES 4000000
 
 struct target {
@@ -42,16 +44,9 @@ static const char *const sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_PATIENT] = "SELECT address, postal_code, city, coalesce(phone, '') FROM patients "
 		      "WHERE id = ?1",
-	[S_ORDER] =
-		"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-		"idempotency_key, idempotency_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-	[S_LINE] = "INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
-		   "prev_next_earliest) VALUES (?1, (SELECT article_id FROM prescription_items "
-		   "WHERE id = ?2), ?2, ?3, ?4)",
+	[S_ORDER] = "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES " ORDERS_ROW_PARAMS,
+	[S_LINE] = "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") VALUES (?1, ?2, "
+		   "(SELECT article_id FROM prescription_items WHERE id = ?4), ?4, ?5, ?6, ?7, ?8)",
 	[S_ITEM] =
 		"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining - 1, "
 		"next_earliest = ?2 WHERE id = ?1",
@@ -91,33 +86,40 @@ static bool place(sqlite3 *db, sqlite3_stmt **st, const struct target *t, int64_
 	sqlite3_reset(st[S_PATIENT]);
 	snprintf(key, sizeof(key), "floor-%llu-%llu", (unsigned long long)now_ns(),
 		 (unsigned long long)seq);
-	sqlite3_bind_int64(st[S_ORDER], 1, t->patient);
-	sqlite3_bind_text(st[S_ORDER], 2, "normal", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 3, "customer_service", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 4, "patient", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 5, "customer_service", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st[S_ORDER], 6, user);
-	sqlite3_bind_text(st[S_ORDER], 7, "Patienten ringde (benchmark)", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 8, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 9, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 10, day, -1, SQLITE_STATIC); /* a due date's length */
-	sqlite3_bind_text(st[S_ORDER], 11, day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 12, "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2024-10-24",
-			  -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 13, "home", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[S_ORDER], 14, address, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st[S_ORDER], 15, postal, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st[S_ORDER], 16, city, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st[S_ORDER], 17, phone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st[S_ORDER], 22, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st[S_ORDER], 23, user);
+	sqlite3_bind_int64(st[S_ORDER], ORDER_COL_PATIENT_ID, t->patient);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_KIND, "normal", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_CHANNEL, "customer_service", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_REQUESTED_BY, "patient", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_ENTERED_BY, "customer_service", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st[S_ORDER], ORDER_COL_ENTERED_BY_USER, user);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_REASON, "Patienten ringde (benchmark)", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_RECEIVED_AT, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_RECEIVED_DAY, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_DUE, day, -1,
+			  SQLITE_STATIC); /* a due date's length */
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_CONTACT_FROM, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_RULES,
+			  "B3:1@2018-05-01 B3:6@2018-05-01 ordering@2024-10-24", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_DELIVERY_METHOD, "home", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_DELIVERY_ADDRESS, address, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_DELIVERY_POSTAL_CODE, postal, -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_DELIVERY_CITY, city, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_DELIVERY_PHONE, phone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_IDEMPOTENCY_KEY, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st[S_ORDER], ORDER_COL_IDEMPOTENCY_USER, user);
+	sqlite3_bind_text(st[S_ORDER], ORDER_COL_STATUS, "received", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st[S_ORDER], ORDER_COL_LINES, 0);
 	if (!step_done(db, st[S_ORDER]))
 		goto fail;
 	order = sqlite3_last_insert_rowid(db);
-	sqlite3_bind_int64(st[S_LINE], 1, order);
-	sqlite3_bind_int64(st[S_LINE], 2, t->item);
-	sqlite3_bind_int64(st[S_LINE], 3, 1);
-	sqlite3_bind_null(st[S_LINE], 4);
+	sqlite3_bind_int64(st[S_LINE], 2, order);
+	sqlite3_bind_int64(st[S_LINE], 4, t->item);
+	sqlite3_bind_int64(st[S_LINE], 5, 1);
+	sqlite3_bind_null(st[S_LINE], 6);
+	sqlite3_bind_int64(st[S_LINE], 7, 0);
+	sqlite3_bind_int64(st[S_LINE], 8, 0);
 	if (!step_done(db, st[S_LINE]))
 		goto fail;
 	sqlite3_bind_int64(st[S_ITEM], 1, t->item);

@@ -21,6 +21,7 @@
 #include "api/api.h"
 #include "rules/delivery.h"
 #include "store/db.h"
+#include "store/orders.h"
 #include "store/rules_files.h"
 #include "util/clock.h"
 #include "util/localtime.h"
@@ -173,27 +174,35 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, int64_t item, i
 		date_format(d.contact_from, contact);
 	if (prev_next != LMN_DAY_NONE)
 		date_format(prev_next, prev);
-	rc = run(
-		g,
-		"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		"delivery_phone, status) SELECT $1, 'normal', $2, 'patient', $3, nullif($4, 0), $5, $6, "
-		"$7, $8, $9, $10, 'home', address, postal_code, city, phone, 'delivered' FROM patients "
-		"WHERE id = $1",
-		"ittitttttt", patient, by_cs ? "customer_service" : "digital",
-		by_cs ? "customer_service" : "patient", by_cs ? g->cs_user : (int64_t)0,
-		by_cs ? "Patienten ringde" : NULL, received, days, due,
-		d.contact_from != LMN_DAY_NONE ? contact : NULL, rules.data ? rules.data : "");
+	const struct order_row row = {
+		.patient_id = patient,
+		.kind = "normal",
+		.channel = by_cs ? "customer_service" : "digital",
+		.requested_by = "patient",
+		.entered_by = by_cs ? "customer_service" : "patient",
+		.entered_by_user = by_cs ? g->cs_user : 0,
+		.reason = by_cs ? "Patienten ringde" : NULL,
+		.received_at = received,
+		.received_day = days,
+		.due = due,
+		.contact_from = d.contact_from != LMN_DAY_NONE ? contact : NULL,
+		.rules = rules.data ? rules.data : "",
+		.delivery_method = "home",
+		.status = "delivered",
+	};
+	rc = orders_insert_home(g->c, &row, &order, &g->err);
 	buf_release(&rules);
 	if (rc != LMN_OK)
 		return rc;
-	order = db_last_id(g->c);
-	TRY(run(g,
-		"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
-		"prev_next_earliest, shipped_quantity) VALUES ($1, $2, $3, 2, $4, 2)",
-		"iiit", order, article, item, prev_next != LMN_DAY_NONE ? prev : NULL));
-	line = db_last_id(g->c);
+	const struct order_line_row lr = {
+		.order_id = order,
+		.article_id = article,
+		.prescription_item_id = item,
+		.quantity = 2,
+		.prev_next_earliest = prev_next != LMN_DAY_NONE ? prev : NULL,
+		.shipped_quantity = 2,
+	};
+	TRY(order_lines_insert(g->c, &lr, &line, &g->err));
 	/* Shipped the day it came in, delivered at noon on its due day; one in twenty a day late. */
 	clock_format(day, 16 * 3600, shipped);
 	clock_format(d.due + (rnd(g, 20) == 0), 12 * 3600, delivered);

@@ -19,6 +19,7 @@
 #include "rules/calendar.h"
 #include "rules/delivery.h"
 #include "store/db.h"
+#include "store/orders.h"
 #include "store/rules_files.h"
 #include "util/clock.h"
 #include "util/localtime.h"
@@ -185,13 +186,9 @@ static void reference(void)
 static void history(const struct params *p, long target_lines)
 {
 	sqlite3_stmt *so =
-		prep("INSERT INTO orders (id, patient_id, kind, channel, requested_by, "
-		     "entered_by, received_at, received_day, due, contact_from, rules, "
-		     "delivery_method, status) VALUES (?1, ?2, ?3, ?4, 'patient', ?5, ?6, ?7, "
-		     "?8, ?9, 'B3:1@2018-05-01', 'home', ?10)");
-	sqlite3_stmt *sl = prep(
-		"INSERT INTO order_lines (id, order_id, article_id, prescription_item_id, "
-		"quantity, shipped_quantity, backordered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		prep("INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES " ORDERS_ROW_PARAMS);
+	sqlite3_stmt *sl = prep("INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS
+				") VALUES " ORDER_LINES_ROW_PARAMS);
 	sqlite3_stmt *ss =
 		prep("INSERT INTO shipments (id, order_id, shipped_at, partial, delivered_at, "
 		     "outcome, outcome_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -228,24 +225,28 @@ static void history(const struct params *p, long target_lines)
 			date_format(day, days_s);
 			date_format(d.due, due);
 			date_format(d.contact_from, contact);
-			sqlite3_bind_int64(so, 1, order);
-			sqlite3_bind_int(so, 2, patient);
-			text(so, 3, "normal");
-			text(so, 4,
+			sqlite3_bind_int64(so, ORDER_COL_ID, order);
+			sqlite3_bind_int(so, ORDER_COL_PATIENT_ID, patient);
+			text(so, ORDER_COL_KIND, "normal");
+			text(so, ORDER_COL_CHANNEL,
 			     r % 10 < 3	  ? "digital"
 			     : r % 10 < 6 ? "phone"
 			     : r % 10 < 8 ? "municipal"
 					  : "customer_service");
-			text(so, 5, r % 10 < 3 ? "patient" : "customer_service");
-			text(so, 6, received);
-			text(so, 7, days_s);
-			text(so, 8, due);
-			text(so, 9, contact);
-			text(so, 10,
+			text(so, ORDER_COL_REQUESTED_BY, "patient");
+			text(so, ORDER_COL_ENTERED_BY, r % 10 < 3 ? "patient" : "customer_service");
+			text(so, ORDER_COL_RECEIVED_AT, received);
+			text(so, ORDER_COL_RECEIVED_DAY, days_s);
+			text(so, ORDER_COL_DUE, due);
+			text(so, ORDER_COL_CONTACT_FROM, contact);
+			text(so, ORDER_COL_RULES, "B3:1@2018-05-01");
+			text(so, ORDER_COL_DELIVERY_METHOD, "home");
+			text(so, ORDER_COL_STATUS,
 			     cancelled	? "cancelled"
 			     : returned ? "returned"
 			     : partial	? "delivered"
 					: "delivered");
+			sqlite3_bind_int(so, ORDER_COL_LINES, 0);
 			step(so);
 			for (int i = 0; i < nl; i++) {
 				int item = patient * 3 + i % 3;
@@ -256,8 +257,9 @@ static void history(const struct params *p, long target_lines)
 				sqlite3_bind_int64(sl, 3, arts[i]);
 				sqlite3_bind_int(sl, 4, item);
 				sqlite3_bind_int(sl, 5, 1 + i);
-				sqlite3_bind_int(sl, 6, cancelled ? 0 : 1 + i);
-				sqlite3_bind_int(sl, 7, 0);
+				sqlite3_bind_null(sl, 6);
+				sqlite3_bind_int(sl, 7, cancelled ? 0 : 1 + i);
+				sqlite3_bind_int(sl, 8, 0);
 				step(sl);
 			}
 			lines += nl;

@@ -9,6 +9,7 @@
 #include "core/prescription.h"
 #include "rules/delivery.h"
 #include "store/notices.h"
+#include "store/orders.h"
 #include "store/supply_read.h"
 
 #define MAX_LINES 50
@@ -777,66 +778,46 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		pl->refused = true;
 		return LMN_EREFUSED;
 	}
+	const bool home = strcmp(in->method, "home") == 0;
 	/* The report columns (migration 7) from the first line, as its trigger would set them. */
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		"entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		"delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		"delivery_phone, door_code, pickup_point_id, notification, unit_id, "
-		"idempotency_key, idempotency_user, area, care_provider_id, cost_unit_id, "
-		"idempotency_hash, orderer, by_delegate, delivery_comment, contact_person, "
-		"notification_receiver, invoice_address, delivery_alternative_id) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-		"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
-		"$33, nullif($34, 0))",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
+	const struct order_row row = {
+		.patient_id = ctx->id[0],
+		.kind = kind_name(in->kind),
+		.channel = in->channel,
+		.requested_by = role_name(in->requested_by),
+		.entered_by = role_name(in->entered_by),
+		.entered_by_user = ctx->user.id,
+		.reason = in->reason,
+		.received_at = ctx->now,
+		.received_day = pl->day,
+		.due = pl->due,
+		.contact_from = pl->contact_from,
+		.rules = pl->rules.data ? pl->rules.data : "",
+		.delivery_method = in->method,
+		.delivery_address = home ? in->address : NULL,
+		.delivery_postal_code = home ? in->postal_code : NULL,
+		.delivery_city = home ? in->city : NULL,
+		.delivery_phone = home ? in->phone : NULL,
+		.door_code = home ? in->door_code : NULL,
+		.pickup_point_id = in->pickup_point_id,
+		.notification = in->notification, /* a pickup point's, or a home delivery's call */
+		.unit_id = strcmp(in->method, "care_unit") == 0 ? in->unit_id : 0,
+		.idempotency_key = in->idem,
+		.idempotency_user = in->idem ? ctx->user.id : 0,
+		.idempotency_hash = in->idem ? in->idem_hash : NULL,
+		.area = in->lines[0].area,
+		.care_provider_id = in->lines[0].care_provider_id,
+		.cost_unit_id = in->lines[0].unit_id,
+		.orderer = ctx->user.via_1177 ? ctx->user.orderer : NULL,
+		.by_delegate = ctx->user.by_delegate,
+		.delivery_comment = in->comment,
+		.contact_person = in->contact_person,
+		.notification_receiver = in->notification_receiver,
+		.invoice_address = in->invoice_address,
+		.delivery_alternative_id = in->alternative_id,
+	};
+	if ((rc = orders_insert(ctx->c, &row, &pl->order_id, &ctx->err)) != LMN_OK)
 		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, kind_name(in->kind));
-	db_bind_text(st, 3, in->channel);
-	db_bind_text(st, 4, role_name(in->requested_by));
-	db_bind_text(st, 5, role_name(in->entered_by));
-	db_bind_int(st, 6, ctx->user.id);
-	db_bind_text(st, 7, in->reason);
-	db_bind_text(st, 8, ctx->now);
-	db_bind_text(st, 9, pl->day);
-	db_bind_text(st, 10, pl->due);
-	db_bind_text(st, 11, pl->contact_from);
-	db_bind_text(st, 12, pl->rules.data ? pl->rules.data : "");
-	db_bind_text(st, 13, in->method);
-	if (strcmp(in->method, "home") == 0) {
-		db_bind_text(st, 14, in->address);
-		db_bind_text(st, 15, in->postal_code);
-		db_bind_text(st, 16, in->city);
-		db_bind_text(st, 17, in->phone);
-		db_bind_text(st, 18, in->door_code);
-	}
-	if (in->pickup_point_id)
-		db_bind_int(st, 19, in->pickup_point_id);
-	db_bind_text(st, 20, in->notification); /* a pickup point's, or a home delivery's call */
-	if (in->unit_id && strcmp(in->method, "care_unit") == 0)
-		db_bind_int(st, 21, in->unit_id);
-	db_bind_text(st, 22, in->idem);
-	if (in->idem)
-		db_bind_int(st, 23, ctx->user.id);
-	db_bind_text(st, 24, in->lines[0].area);
-	db_bind_int(st, 25, in->lines[0].care_provider_id);
-	db_bind_int(st, 26, in->lines[0].unit_id);
-	db_bind_text(st, 27, in->idem ? in->idem_hash : NULL);
-	if (ctx->user.via_1177) {
-		db_bind_text(st, 28, ctx->user.orderer);
-		db_bind_int(st, 29, ctx->user.by_delegate);
-	}
-	db_bind_text(st, 30, in->comment);
-	db_bind_text(st, 31, in->contact_person);
-	db_bind_text(st, 32, in->notification_receiver);
-	db_bind_text(st, 33, in->invoice_address);
-	db_bind_int(st, 34, in->alternative_id);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-		return rc;
-	pl->order_id = db_last_id(ctx->c);
 	for (size_t i = 0; i < in->nlines; i++) {
 		struct line_in *l = &in->lines[i];
 		char prev[11], next[11];
@@ -845,21 +826,15 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 			date_format(l->prev_next, prev);
 		rx_apply_withdrawal(&l->it, ctx->today, ctx->app->params);
 		date_format(l->it.next_earliest, next);
-		rc = db_prepare(
-			ctx->c,
-			"INSERT INTO order_lines (order_id, article_id, prescription_item_id, "
-			"quantity, prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
-			&st, &ctx->err);
-		if (rc != LMN_OK)
+		const struct order_line_row lr = {
+			.order_id = pl->order_id,
+			.article_id = l->article_id,
+			.prescription_item_id = l->item_id,
+			.quantity = l->quantity,
+			.prev_next_earliest = l->prev_next != LMN_DAY_NONE ? prev : NULL,
+		};
+		if ((rc = order_lines_insert(ctx->c, &lr, &l->line_id, &ctx->err)) != LMN_OK)
 			return rc;
-		db_bind_int(st, 1, pl->order_id);
-		db_bind_int(st, 2, l->article_id);
-		db_bind_int(st, 3, l->item_id);
-		db_bind_int(st, 4, l->quantity);
-		db_bind_text(st, 5, l->prev_next != LMN_DAY_NONE ? prev : NULL);
-		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-			return rc;
-		l->line_id = db_last_id(ctx->c);
 		rc = db_prepare(ctx->c,
 				"UPDATE prescription_items SET withdrawals_remaining = $2, "
 				"next_earliest = $3 WHERE id = $1",

@@ -7,6 +7,7 @@
 
 #include "rules/calendar.h"
 #include "rules/delivery.h"
+#include "store/orders.h"
 #include "util/clock.h"
 
 /* The governance demo (src/demo/demo_governance.sql, embedded at build time). */
@@ -418,26 +419,32 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, bool housing, i
 		date_format(d.contact_from, contact);
 	if (next_earliest != LMN_DAY_NONE)
 		date_format(next_earliest, prev);
-	rc = run(g,
-		 "INSERT INTO orders (patient_id, kind, channel, requested_by, entered_by, "
-		 "entered_by_user, reason, received_at, received_day, due, contact_from, rules, "
-		 "delivery_method, delivery_address, delivery_postal_code, delivery_city, "
-		 "delivery_phone) SELECT $1, 'normal', $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, "
-		 "'home', address, postal_code, city, phone FROM patients WHERE id = $1",
-		 "ittttttttt", patient, channel, requested, entered,
-		 strcmp(entered, "customer_service") == 0 ? "Patienten ringde" : NULL, received,
-		 days, due, d.contact_from != LMN_DAY_NONE ? contact : NULL,
-		 rules.data ? rules.data : "");
+	const struct order_row row = {
+		.patient_id = patient,
+		.kind = "normal",
+		.channel = channel,
+		.requested_by = requested,
+		.entered_by = entered,
+		.reason = strcmp(entered, "customer_service") == 0 ? "Patienten ringde" : NULL,
+		.received_at = received,
+		.received_day = days,
+		.due = due,
+		.contact_from = d.contact_from != LMN_DAY_NONE ? contact : NULL,
+		.rules = rules.data ? rules.data : "",
+		.delivery_method = "home",
+	};
+	rc = orders_insert_home(g->c, &row, &order, g->err);
 	buf_release(&rules);
 	if (rc != LMN_OK)
 		return rc;
-	order = db_last_id(g->c);
-	TRY(run(g,
-		"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity, "
-		"prev_next_earliest) VALUES ($1, $2, $3, $4, $5)",
-		"iiiit", order, article, item, (int64_t)qty,
-		next_earliest != LMN_DAY_NONE ? prev : NULL));
-	line = db_last_id(g->c);
+	const struct order_line_row lr = {
+		.order_id = order,
+		.article_id = article,
+		.prescription_item_id = item,
+		.quantity = qty,
+		.prev_next_earliest = next_earliest != LMN_DAY_NONE ? prev : NULL,
+	};
+	TRY(order_lines_insert(g->c, &lr, &line, g->err));
 	g->n->orders++;
 	/* Orders of the last days are still to be picked. */
 	if (d.due >= g->today || day >= g->today - 2)

@@ -12,6 +12,7 @@
 #include "core/fulfilment.h"
 #include "core/identity.h"
 #include "rules/delivery.h"
+#include "store/orders.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/localtime.h"
@@ -725,17 +726,9 @@ struct rows {
 	size_t nitems, aitems;
 };
 
-#define ORDER_VALUES  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define ORDER_COLUMNS 23
-#define ORDERS_INSERT                                                                                \
-	"INSERT INTO orders (id, patient_id, kind, channel, requested_by, entered_by, received_at, " \
-	"received_day, due, contact_from, rules, delivery_method, delivery_address, "                \
-	"delivery_postal_code, delivery_city, delivery_phone, unit_id, status, external_ref, area, " \
-	"care_provider_id, cost_unit_id, lines) VALUES "
-#define LINE_VALUES "(?, ?, ?, ?)"
-#define LINES_INSERT \
-	"INSERT INTO order_lines (order_id, article_id, prescription_item_id, quantity) VALUES "
-#define RX_VALUES "(?, ?, ?, ?, ?, ?)"
+#define ORDERS_INSERT "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES "
+#define LINES_INSERT  "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") VALUES "
+#define RX_VALUES     "(?, ?, ?, ?, ?, ?)"
 #define RX_INSERT                                                                            \
 	"INSERT INTO prescriptions (id, patient_id, prescriber_id, unit_id, prescribed_on, " \
 	"created_at) VALUES "
@@ -747,10 +740,10 @@ struct rows {
 #define TIMES_32(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(TIMES_2(v)))))
 
 /* The statements for one row and for ROWS_AT_ONCE (32) rows. */
-static const char *const orders_insert[2] = { ORDERS_INSERT ORDER_VALUES,
-					      ORDERS_INSERT TIMES_32(ORDER_VALUES) };
-static const char *const lines_insert[2] = { LINES_INSERT LINE_VALUES,
-					     LINES_INSERT TIMES_32(LINE_VALUES) };
+static const char *const orders_sql[2] = { ORDERS_INSERT ORDERS_ROW_PARAMS,
+					   ORDERS_INSERT TIMES_32(ORDERS_ROW_PARAMS) };
+static const char *const lines_sql[2] = { LINES_INSERT ORDER_LINES_ROW_PARAMS,
+					  LINES_INSERT TIMES_32(ORDER_LINES_ROW_PARAMS) };
 static const char *const rx_insert[2] = { RX_INSERT RX_VALUES, RX_INSERT TIMES_32(RX_VALUES) };
 static const char *const items_insert[2] = { ITEMS_INSERT ITEM_VALUES,
 					     ITEMS_INSERT TIMES_32(ITEM_VALUES) };
@@ -760,45 +753,48 @@ static void bind_order(struct db_stmt *st, int at, const char *now, const struct
 {
 	const struct order_values *v = &r->orders[i];
 	const bool home = v->method == 0;
+	const struct order_row row = {
+		.id = v->id,
+		.patient_id = v->patient_id,
+		.kind = kinds[v->kind],
+		.channel = channels[v->channel],
+		.requested_by = role_name((enum role)v->requested_by),
+		.entered_by = role_name((enum role)v->entered_by),
+		.received_at = v->received,
+		.received_day = v->day,
+		.due = v->due,
+		.contact_from = v->contact[0] ? v->contact : NULL,
+		.rules = v->rules.data ? v->rules.data : "",
+		.delivery_method = methods[v->method],
+		.delivery_address = home ? v->address : NULL,
+		.delivery_postal_code = home ? v->postal_code : NULL,
+		.delivery_city = home ? v->city : NULL,
+		.delivery_phone = home && v->phone[0] ? v->phone : NULL,
+		.unit_id = v->method == 2 ? v->unit_id : 0,
+		.status = statuses[v->status],
+		.external_ref = v->ref,
+		.area = area_name(v->area),
+		.care_provider_id = v->care_provider_id,
+		.cost_unit_id = v->unit_id,
+		.lines = v->lines,
+	};
 
 	(void)now;
-	db_bind_int(st, at + 1, v->id);
-	db_bind_int(st, at + 2, v->patient_id);
-	db_bind_text_kept(st, at + 3, kinds[v->kind]);
-	db_bind_text_kept(st, at + 4, channels[v->channel]);
-	db_bind_text_kept(st, at + 5, role_name((enum role)v->requested_by));
-	db_bind_text_kept(st, at + 6, role_name((enum role)v->entered_by));
-	db_bind_text_kept(st, at + 7, v->received);
-	db_bind_text_kept(st, at + 8, v->day);
-	db_bind_text_kept(st, at + 9, v->due);
-	db_bind_text_kept(st, at + 10, v->contact[0] ? v->contact : NULL);
-	db_bind_text_kept(st, at + 11, v->rules.data ? v->rules.data : "");
-	db_bind_text_kept(st, at + 12, methods[v->method]);
-	db_bind_text_kept(st, at + 13, home ? v->address : NULL);
-	db_bind_text_kept(st, at + 14, home ? v->postal_code : NULL);
-	db_bind_text_kept(st, at + 15, home ? v->city : NULL);
-	db_bind_text_kept(st, at + 16, home && v->phone[0] ? v->phone : NULL);
-	if (v->method == 2 && v->unit_id)
-		db_bind_int(st, at + 17, v->unit_id);
-	else
-		db_bind_null(st, at + 17);
-	db_bind_text_kept(st, at + 18, statuses[v->status]);
-	db_bind_text_kept(st, at + 19, v->ref);
-	db_bind_text_kept(st, at + 20, area_name(v->area));
-	db_bind_int(st, at + 21, v->care_provider_id);
-	db_bind_int(st, at + 22, v->unit_id);
-	db_bind_int(st, at + 23, v->lines);
+	orders_bind(st, at, &row);
 }
 
 static void bind_line(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct line_values *v = &r->lines[i];
+	const struct order_line_row row = {
+		.order_id = v->order_id,
+		.article_id = v->article_id,
+		.prescription_item_id = v->item,
+		.quantity = v->qty,
+	};
 
 	(void)now;
-	db_bind_int(st, at + 1, v->order_id);
-	db_bind_int(st, at + 2, v->article_id);
-	db_bind_int(st, at + 3, v->item);
-	db_bind_int(st, at + 4, v->qty);
+	order_lines_bind(st, at, &row);
 }
 
 static void bind_rx(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
@@ -850,8 +846,8 @@ static enum lmn_rc write_rows(const struct imp *m, struct rows *r, enum lmn_rc r
 	} tables[] = {
 		{ rx_insert, 6, r->nrxs, bind_rx },
 		{ items_insert, 5, r->nitems, bind_item },
-		{ orders_insert, ORDER_COLUMNS, r->norders, bind_order },
-		{ lines_insert, 4, r->nlines, bind_line },
+		{ orders_sql, ORDERS_COLUMN_COUNT, r->norders, bind_order },
+		{ lines_sql, ORDER_LINES_COLUMN_COUNT, r->nlines, bind_line },
 	};
 	struct db_stmt *st;
 	size_t n;

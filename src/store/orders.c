@@ -1,0 +1,167 @@
+/* Orders and their lines: the statements on the tables orders and order_lines. */
+#include "store/orders.h"
+
+static void bind_id(struct db_stmt *st, int i, int64_t id)
+{
+	if (id)
+		db_bind_int(st, i, id);
+	else
+		db_bind_null(st, i);
+}
+
+void orders_bind(struct db_stmt *st, int at, const struct order_row *r)
+{
+	bind_id(st, at + ORDER_COL_ID, r->id);
+	db_bind_int(st, at + ORDER_COL_PATIENT_ID, r->patient_id);
+	db_bind_text_kept(st, at + ORDER_COL_KIND, r->kind);
+	db_bind_text_kept(st, at + ORDER_COL_CHANNEL, r->channel);
+	db_bind_text_kept(st, at + ORDER_COL_REQUESTED_BY, r->requested_by);
+	db_bind_text_kept(st, at + ORDER_COL_ENTERED_BY, r->entered_by);
+	bind_id(st, at + ORDER_COL_ENTERED_BY_USER, r->entered_by_user);
+	db_bind_text_kept(st, at + ORDER_COL_REASON, r->reason);
+	db_bind_text_kept(st, at + ORDER_COL_RECEIVED_AT, r->received_at);
+	db_bind_text_kept(st, at + ORDER_COL_RECEIVED_DAY, r->received_day);
+	db_bind_text_kept(st, at + ORDER_COL_DUE, r->due);
+	db_bind_text_kept(st, at + ORDER_COL_CONTACT_FROM, r->contact_from);
+	db_bind_text_kept(st, at + ORDER_COL_RULES, r->rules);
+	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_METHOD, r->delivery_method);
+	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_ADDRESS, r->delivery_address);
+	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_POSTAL_CODE, r->delivery_postal_code);
+	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_CITY, r->delivery_city);
+	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_PHONE, r->delivery_phone);
+	db_bind_text_kept(st, at + ORDER_COL_DOOR_CODE, r->door_code);
+	bind_id(st, at + ORDER_COL_PICKUP_POINT_ID, r->pickup_point_id);
+	db_bind_text_kept(st, at + ORDER_COL_NOTIFICATION, r->notification);
+	bind_id(st, at + ORDER_COL_UNIT_ID, r->unit_id);
+	db_bind_text_kept(st, at + ORDER_COL_IDEMPOTENCY_KEY, r->idempotency_key);
+	bind_id(st, at + ORDER_COL_IDEMPOTENCY_USER, r->idempotency_user);
+	db_bind_text_kept(st, at + ORDER_COL_IDEMPOTENCY_HASH, r->idempotency_hash);
+	db_bind_text_kept(st, at + ORDER_COL_AREA, r->area);
+	bind_id(st, at + ORDER_COL_CARE_PROVIDER_ID, r->care_provider_id);
+	bind_id(st, at + ORDER_COL_COST_UNIT_ID, r->cost_unit_id);
+	db_bind_text_kept(st, at + ORDER_COL_ORDERER, r->orderer);
+	if (r->orderer)
+		db_bind_int(st, at + ORDER_COL_BY_DELEGATE, r->by_delegate);
+	else
+		db_bind_null(st, at + ORDER_COL_BY_DELEGATE);
+	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_COMMENT, r->delivery_comment);
+	db_bind_text_kept(st, at + ORDER_COL_CONTACT_PERSON, r->contact_person);
+	db_bind_text_kept(st, at + ORDER_COL_NOTIFICATION_RECEIVER, r->notification_receiver);
+	db_bind_text_kept(st, at + ORDER_COL_INVOICE_ADDRESS, r->invoice_address);
+	bind_id(st, at + ORDER_COL_DELIVERY_ALTERNATIVE_ID, r->delivery_alternative_id);
+	db_bind_text_kept(st, at + ORDER_COL_STATUS, r->status ? r->status : "received");
+	db_bind_text_kept(st, at + ORDER_COL_EXTERNAL_REF, r->external_ref);
+	db_bind_int(st, at + ORDER_COL_LINES, r->lines);
+}
+
+/* Runs the insert sql with r bound by bind; *id is the new row's. */
+static enum lmn_rc insert_row(struct db_conn *c, const char *sql,
+			      void (*bind)(struct db_stmt *, int, const void *), const void *r,
+			      int64_t *id, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c, sql, &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	bind(st, 0, r);
+	if ((rc = db_run(st, err)) != LMN_OK)
+		return rc;
+	*id = db_last_id(c);
+	return LMN_OK;
+}
+
+static void bind_order(struct db_stmt *st, int at, const void *r)
+{
+	orders_bind(st, at, r);
+}
+
+enum lmn_rc orders_insert(struct db_conn *c, const struct order_row *r, int64_t *id,
+			  struct lmn_err *err)
+{
+	return insert_row(c,
+			  "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES "
+			  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			  "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+			  "$31, $32, $33, $34, $35, $36, $37, $38)",
+			  bind_order, r, id, err);
+}
+
+enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int64_t *id,
+			       struct lmn_err *err)
+{
+	return insert_row(
+		c,
+		"INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") SELECT $1, $2, $3, $4, $5, $6, $7, "
+		"$8, $9, $10, $11, $12, $13, $14, coalesce($15, address), "
+		"coalesce($16, postal_code), coalesce($17, city), coalesce($18, phone), $19, $20, "
+		"$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "
+		"$37, $38 FROM patients WHERE id = $2",
+		bind_order, r, id, err);
+}
+
+void order_lines_bind(struct db_stmt *st, int at, const struct order_line_row *r)
+{
+	bind_id(st, at + 1, r->id);
+	db_bind_int(st, at + 2, r->order_id);
+	db_bind_int(st, at + 3, r->article_id);
+	db_bind_int(st, at + 4, r->prescription_item_id);
+	db_bind_int(st, at + 5, r->quantity);
+	db_bind_text_kept(st, at + 6, r->prev_next_earliest);
+	db_bind_int(st, at + 7, r->shipped_quantity);
+	db_bind_int(st, at + 8, r->backordered);
+}
+
+static void bind_line(struct db_stmt *st, int at, const void *r)
+{
+	order_lines_bind(st, at, r);
+}
+
+enum lmn_rc order_lines_insert(struct db_conn *c, const struct order_line_row *r, int64_t *id,
+			       struct lmn_err *err)
+{
+	return insert_row(c,
+			  "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") "
+			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			  bind_line, r, id, err);
+}
+
+enum lmn_rc order_ship_lines_each(struct db_conn *c, int64_t order_id, order_ship_line_fn fn,
+				  void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT o.patient_id, o.status, l.id, l.quantity, "
+				    "l.shipped_quantity FROM orders o JOIN order_lines l "
+				    "ON l.order_id = o.id WHERE o.id = $1 ORDER BY l.id",
+				    &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, order_id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		const struct order_ship_line l = { db_col_int(st, 0), db_col_text(st, 1),
+						   db_col_int(st, 2), db_col_int(st, 3),
+						   db_col_int(st, 4) };
+		if ((rc = fn(arg, &l, err)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc order_line_shipped(struct db_conn *c, int64_t line_id, int64_t quantity,
+			       bool backordered, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
+		     "backordered = $3 WHERE id = $1",
+		     "iii", line_id, quantity, (int64_t)backordered);
+}
+
+enum lmn_rc order_set_status(struct db_conn *c, int64_t order_id, const char *status,
+			     struct lmn_err *err)
+{
+	return db_do(c, err, "UPDATE orders SET status = $2 WHERE id = $1", "it", order_id, status);
+}
