@@ -6,7 +6,6 @@
 set -uo pipefail
 cd "${MESON_SOURCE_ROOT:-$(dirname "$0")/..}"
 LEFT="
-src/api/fulfilment.c
 src/api/orders.c
 src/api/prescriptions.c
 "

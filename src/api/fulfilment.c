@@ -7,7 +7,9 @@
 #include "core/fulfilment.h"
 #include "rules/calendar.h"
 #include "store/notices.h"
+#include "store/orders.h"
 #include "store/picking.h"
+#include "store/shipments.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 
@@ -228,30 +230,28 @@ struct ship_state {
 	char status[32];
 };
 
+static enum lmn_rc ship_state_add(void *arg, const struct order_ship_line *l, struct lmn_err *err)
+{
+	struct ship_state *s = arg;
+
+	(void)err;
+	if (s->n == MAX_SHIP_LINES)
+		return LMN_OK;
+	s->patient = l->patient_id;
+	snprintf(s->status, sizeof(s->status), "%s", l->status);
+	s->line_id[s->n] = l->line_id;
+	s->lines[s->n].ordered = l->quantity;
+	s->lines[s->n].shipped_before = l->shipped_quantity;
+	s->n++;
+	return LMN_OK;
+}
+
 static enum lmn_rc load_order_lines(struct api_ctx *ctx, int64_t order_id, struct ship_state *s)
 {
-	struct db_stmt *st;
-	bool row;
 	enum lmn_rc rc;
 
 	memset(s, 0, sizeof(*s));
-	rc = db_prepare(ctx->c,
-			"SELECT o.patient_id, o.status, l.id, l.quantity, l.shipped_quantity "
-			"FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1 "
-			"ORDER BY l.id",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, order_id);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row && s->n < MAX_SHIP_LINES) {
-		s->patient = db_col_int(st, 0);
-		snprintf(s->status, sizeof(s->status), "%s", db_col_text(st, 1));
-		s->line_id[s->n] = db_col_int(st, 2);
-		s->lines[s->n].ordered = db_col_int(st, 3);
-		s->lines[s->n].shipped_before = db_col_int(st, 4);
-		s->n++;
-	}
-	db_done(st);
+	rc = order_ship_lines_each(ctx->c, order_id, ship_state_add, s, &ctx->err);
 	if (rc == LMN_OK && s->n == 0)
 		rc = lmn_err_set(&ctx->err, LMN_ENOTFOUND, NULL, NULL, "Beställningen finns inte.");
 	return rc;
@@ -262,7 +262,6 @@ int shipments_create(struct api_ctx *ctx)
 	json_t *lines = ctx->body ? json_object_get(ctx->body, "lines") : NULL, *saved = ctx->body;
 	const char *tracking = NULL;
 	struct ship_state s;
-	struct db_stmt *st;
 	int64_t shipment;
 	bool partial, row;
 	enum lmn_rc rc;
@@ -318,54 +317,22 @@ int shipments_create(struct api_ctx *ctx)
 				   ctx->err.rule, "%s", ctx->err.message);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c,
-			"INSERT INTO shipments (order_id, shipped_at, shipped_by, partial, "
-			"tracking_number) VALUES ($1, $2, $3, $4, $5)",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_text(st, 2, ctx->now);
-	db_bind_int(st, 3, ctx->user.id);
-	db_bind_int(st, 4, partial);
-	db_bind_text(st, 5, tracking);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	shipment = db_last_id(ctx->c);
-	for (size_t j = 0; j < s.n; j++) {
-		rc = db_prepare(
-			ctx->c,
-			"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-			"VALUES ($1, $2, $3, $4)",
-			&st, &ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_int(st, 1, shipment);
-			db_bind_int(st, 2, s.line_id[j]);
-			db_bind_int(st, 3, s.lines[j].now);
-			db_bind_int(st, 4, s.lines[j].backordered);
-			rc = db_run(st, &ctx->err);
-		}
+	const struct shipment_row sr = { .order_id = ctx->id[0],
+					 .shipped_at = ctx->now,
+					 .shipped_by = ctx->user.id,
+					 .partial = partial,
+					 .tracking_number = tracking };
+	rc = shipments_insert(ctx->c, &sr, &shipment, &ctx->err);
+	for (size_t j = 0; rc == LMN_OK && j < s.n; j++) {
+		rc = shipment_lines_insert(ctx->c, shipment, s.line_id[j], s.lines[j].now,
+					   s.lines[j].backordered, &ctx->err);
 		if (rc == LMN_OK)
-			rc = db_prepare(
-				ctx->c,
-				"UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
-				"backordered = $3 WHERE id = $1",
-				&st, &ctx->err);
-		if (rc == LMN_OK) {
-			db_bind_int(st, 1, s.line_id[j]);
-			db_bind_int(st, 2, s.lines[j].now);
-			db_bind_int(st, 3, s.lines[j].backordered);
-			rc = db_run(st, &ctx->err);
-		}
-		if (rc != LMN_OK)
-			return api_fail(ctx, rc);
+			rc = order_line_shipped(ctx->c, s.line_id[j], s.lines[j].now,
+						s.lines[j].backordered, &ctx->err);
 	}
-	rc = db_prepare(ctx->c, "UPDATE orders SET status = $2 WHERE id = $1", &st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, partial ? "partially_shipped" : "shipped");
-		rc = db_run(st, &ctx->err);
-	}
+	if (rc == LMN_OK)
+		rc = order_set_status(ctx->c, ctx->id[0], partial ? "partially_shipped" : "shipped",
+				      &ctx->err);
 	if (rc == LMN_OK) /* in the shipment's transaction */
 		rc = notices_enqueue(ctx->c, s.patient, ctx->id[0], NOTICE_SHIPPED,
 				     &(struct notice_facts){ .order_id = ctx->id[0],
@@ -385,64 +352,24 @@ int shipments_create(struct api_ctx *ctx)
 				  partial ? "partially_shipped" : "shipped"));
 }
 
-/* What a delivery time is checked against: when the order was received and how it is delivered. */
-struct order_facts {
-	char received_at[40];
-	bool home;
-	bool pickup_point; /* a delivery there is a parcel ready for pickup */
-};
-
 /* The shipment, its order and patient, for registering what became of it. */
-static enum lmn_rc load_shipment(struct api_ctx *ctx, int64_t *order, int64_t *patient,
-				 bool *has_outcome, struct order_facts *of)
+static enum lmn_rc load_shipment(struct api_ctx *ctx, struct shipment_view *v)
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc;
+	bool found;
+	enum lmn_rc rc = shipment_load(ctx->c, ctx->id[0], v, &found, &ctx->err);
 
-	rc = db_prepare(
-		ctx->c,
-		"SELECT s.order_id, o.patient_id, s.outcome IS NOT NULL, o.received_at, "
-		"o.delivery_method = 'home', o.delivery_method = 'pickup_point' FROM shipments s "
-		"JOIN orders o ON o.id = s.order_id WHERE s.id = $1",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && !row)
+	if (rc == LMN_OK && !found)
 		rc = lmn_err_set(&ctx->err, LMN_ENOTFOUND, NULL, NULL, "Sändningen finns inte.");
-	if (rc == LMN_OK) {
-		*order = db_col_int(st, 0);
-		*patient = db_col_int(st, 1);
-		*has_outcome = db_col_int(st, 2) != 0;
-		snprintf(of->received_at, sizeof(of->received_at), "%s", db_col_text(st, 3));
-		of->home = db_col_int(st, 4) != 0;
-		of->pickup_point = db_col_int(st, 5) != 0;
-	}
-	db_done(st);
 	return rc;
 }
-
-/* After a shipment's outcome: delivered in full when every line is, else partially. */
-static const char *order_status_sql =
-	"UPDATE orders SET status = CASE "
-	"WHEN $2 <> 'delivered' THEN $2 "
-	"WHEN NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id AND "
-	"l.quantity > (SELECT coalesce(sum(sl.quantity), 0) FROM shipment_lines sl "
-	"JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id AND "
-	"s.outcome = 'delivered')) THEN 'delivered' "
-	"ELSE 'partially_delivered' END WHERE id = $1 RETURNING status";
 
 int shipments_delivered(struct api_ctx *ctx)
 {
 	const char *at = NULL;
-	struct db_stmt *st;
-	int64_t order, patient;
-	struct order_facts of;
+	struct shipment_view v;
 	lmn_day day, rday;
 	int32_t sec, rsec;
-	bool done, deviation, row;
+	bool deviation;
 	char why[128], rule[48], when[32], status[32] = "";
 	enum lmn_rc rc;
 
@@ -458,51 +385,36 @@ int shipments_delivered(struct api_ctx *ctx)
 	}
 	clock_format(day, sec, when);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
-	    (rc = load_shipment(ctx, &order, &patient, &done, &of)) != LMN_OK)
+	    (rc = load_shipment(ctx, &v)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (done)
+	if (v.has_outcome)
 		return api_problem(ctx, 409, "already_registered", NULL, NULL,
 				   "Sändningens utfall är redan registrerat.");
 	/* DOMAIN.md 3:1: a delivery before the order was received, or in the future, is no fact. */
 	if (day > ctx->today || (day == ctx->today && sec > ctx->now_sec))
 		return api_problem(ctx, 422, "impossible_time", "delivered_at", NULL,
 				   "Leveranstiden kan inte ligga i framtiden.");
-	if (localtime_parse(of.received_at, strlen(of.received_at), &rday, &rsec, &ctx->err) !=
+	if (localtime_parse(v.received_at, strlen(v.received_at), &rday, &rsec, &ctx->err) !=
 	    LMN_OK)
 		return api_fail(ctx, LMN_EDB); /* a stored time that does not parse */
 	if (day < rday || (day == rday && sec < rsec))
 		return api_problem(ctx, 422, "impossible_time", "delivered_at", NULL,
 				   "Leveranstiden kan inte ligga före tiden då ordern togs emot.");
-	rc = fulfilment_delivery_deviation(ctx->app->params, day, sec, of.home, &deviation, why,
+	rc = fulfilment_delivery_deviation(ctx->app->params, day, sec, v.home, &deviation, why,
 					   rule, &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(
-		ctx->c,
-		"UPDATE shipments SET delivered_at = $2, outcome = 'delivered', outcome_at = $2, "
-		"delivery_deviation = $3 WHERE id = $1",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, when);
-		db_bind_text(st, 3, deviation ? why : NULL);
-		rc = db_run(st, &ctx->err);
-	}
-	if (rc == LMN_OK && (rc = db_prepare(ctx->c, order_status_sql, &st, &ctx->err)) == LMN_OK) {
-		db_bind_int(st, 1, order);
-		db_bind_text(st, 2, "delivered");
-		rc = db_step(st, &row, &ctx->err);
-		if (rc == LMN_OK && row)
-			snprintf(status, sizeof(status), "%s", db_col_text(st, 0));
-		db_done(st);
-	}
-	if (rc == LMN_OK && of.pickup_point) /* in the delivery's transaction */
-		rc = notices_enqueue(ctx->c, patient, order, NOTICE_READY_FOR_PICKUP,
-				     &(struct notice_facts){ .order_id = order,
+	rc = shipment_delivered(ctx->c, ctx->id[0], when, deviation ? why : NULL, &ctx->err);
+	if (rc == LMN_OK)
+		rc = shipment_settle_order(ctx->c, v.order_id, "delivered", status, sizeof(status),
+					   &ctx->err);
+	if (rc == LMN_OK && v.pickup_point) /* in the delivery's transaction */
+		rc = notices_enqueue(ctx->c, v.patient_id, v.order_id, NOTICE_READY_FOR_PICKUP,
+				     &(struct notice_facts){ .order_id = v.order_id,
 							     .day = LMN_DAY_NONE },
 				     ctx->now, NULL, &ctx->err);
 	if (rc == LMN_OK)
-		rc = access_record(ctx, patient, ACCESS_UPDATE, "leverans registrerad");
+		rc = access_record(ctx, v.patient_id, ACCESS_UPDATE, "leverans registrerad");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
@@ -520,10 +432,7 @@ int shipments_delivered(struct api_ctx *ctx)
 int shipments_returned(struct api_ctx *ctx)
 {
 	const char *outcome, *note = NULL;
-	struct db_stmt *st;
-	int64_t order, patient;
-	struct order_facts of;
-	bool done, row;
+	struct shipment_view v;
 	char status[32] = "";
 	enum lmn_rc rc;
 
@@ -533,32 +442,17 @@ int shipments_returned(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
 				   "outcome ska vara returned eller not_collected.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK ||
-	    (rc = load_shipment(ctx, &order, &patient, &done, &of)) != LMN_OK)
+	    (rc = load_shipment(ctx, &v)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (done)
+	if (v.has_outcome)
 		return api_problem(ctx, 409, "already_registered", NULL, NULL,
 				   "Sändningens utfall är redan registrerat.");
-	rc = db_prepare(
-		ctx->c,
-		"UPDATE shipments SET outcome = $2, outcome_at = $3, outcome_note = $4 WHERE id = $1",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, outcome);
-		db_bind_text(st, 3, ctx->now);
-		db_bind_text(st, 4, note);
-		rc = db_run(st, &ctx->err);
-	}
-	if (rc == LMN_OK && (rc = db_prepare(ctx->c, order_status_sql, &st, &ctx->err)) == LMN_OK) {
-		db_bind_int(st, 1, order);
-		db_bind_text(st, 2, outcome);
-		rc = db_step(st, &row, &ctx->err);
-		if (rc == LMN_OK && row)
-			snprintf(status, sizeof(status), "%s", db_col_text(st, 0));
-		db_done(st);
-	}
+	rc = shipment_outcome(ctx->c, ctx->id[0], outcome, ctx->now, note, &ctx->err);
 	if (rc == LMN_OK)
-		rc = access_record(ctx, patient, ACCESS_UPDATE, "retur registrerad");
+		rc = shipment_settle_order(ctx->c, v.order_id, outcome, status, sizeof(status),
+					   &ctx->err);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, v.patient_id, ACCESS_UPDATE, "retur registrerad");
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK)
