@@ -10,6 +10,7 @@
 #include "rules/delivery.h"
 #include "store/notices.h"
 #include "store/orders.h"
+#include "store/prescriptions.h"
 #include "store/supply_read.h"
 
 #define MAX_LINES 50
@@ -746,7 +747,6 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 {
 	struct place *pl = arg;
 	struct order_in *in = pl->in;
-	struct db_stmt *st;
 	int64_t existing;
 	char hash[65];
 	enum lmn_rc rc;
@@ -835,16 +835,9 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		};
 		if ((rc = order_lines_insert(ctx->c, &lr, &l->line_id, &ctx->err)) != LMN_OK)
 			return rc;
-		rc = db_prepare(ctx->c,
-				"UPDATE prescription_items SET withdrawals_remaining = $2, "
-				"next_earliest = $3 WHERE id = $1",
-				&st, &ctx->err);
+		rc = prescription_item_withdrawn(ctx->c, l->item_id, l->it.withdrawals_remaining,
+						 next, &ctx->err);
 		if (rc != LMN_OK)
-			return rc;
-		db_bind_int(st, 1, l->item_id);
-		db_bind_int(st, 2, l->it.withdrawals_remaining);
-		db_bind_text(st, 3, next);
-		if ((rc = db_run(st, &ctx->err)) != LMN_OK)
 			return rc;
 	}
 	/* The patient's notice, in the order's transaction: an order rolled back tells nothing. */
@@ -1237,24 +1230,9 @@ int orders_cancel(struct api_ctx *ctx)
 		return api_problem(ctx, 409, "already_shipped", NULL, NULL,
 				   "Beställningen har redan skickats och kan inte makuleras.");
 	/* Give the withdrawals back to their prescription items. */
-	rc = db_prepare(
-		ctx->c,
-		"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining + 1, "
-		"next_earliest = (SELECT l.prev_next_earliest FROM order_lines l WHERE "
-		"l.order_id = $1 AND l.prescription_item_id = prescription_items.id) "
-		"WHERE id IN (SELECT prescription_item_id FROM order_lines WHERE order_id = $1)",
-		&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		rc = db_run(st, &ctx->err);
-	}
+	rc = prescription_items_restore(ctx->c, ctx->id[0], &ctx->err);
 	if (rc == LMN_OK)
-		rc = db_prepare(ctx->c, "UPDATE orders SET status = 'cancelled' WHERE id = $1", &st,
-				&ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		rc = db_run(st, &ctx->err);
-	}
+		rc = order_set_status(ctx->c, ctx->id[0], "cancelled", &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, patient, ACCESS_UPDATE, "beställning makulerad");
 	if (rc == LMN_OK)

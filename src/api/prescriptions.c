@@ -3,12 +3,58 @@
 
 #include "api/api.h"
 #include "core/prescription.h"
+#include "store/prescriptions.h"
+
+/* The list being built, and the request it answers. */
+struct items_json {
+	struct api_ctx *ctx;
+	json_t *list;
+};
+
+static enum lmn_rc item_json_add(void *arg, const struct prescription_list_row *r,
+				 struct lmn_err *err)
+{
+	const struct items_json *ij = arg;
+	struct api_ctx *ctx = ij->ctx;
+	enum rx_status status = rx_status_on(&r->it, ctx->today);
+	bool may_now = status == RX_ACTIVE &&
+		       (r->it.next_earliest == LMN_DAY_NONE || r->it.next_earliest <= ctx->today);
+	char last[11], next[11], on[11];
+
+	(void)err;
+	date_format(r->it.last_valid, last);
+	date_format(r->it.prescribed_on, on);
+	json_t *o = json_pack(
+		"{s:I, s:I, s:{s:I, s:s, s:s, s:s, s:s, s:I}, s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
+		"s:I, s:b}",
+		"id", (json_int_t)r->item_id, "prescription_id", (json_int_t)r->prescription_id,
+		"article", "id", (json_int_t)r->article_id, "article_number", r->article_number,
+		"name", r->article_name, "area", r->area, "unit", r->unit, "package_size",
+		(json_int_t)r->package_size, "prescriber", r->prescriber, "unit", r->unit_name,
+		"prescribed_on", on, "last_valid", last, "withdrawals_allowed",
+		(json_int_t)r->it.withdrawals_allowed, "withdrawals_remaining",
+		(json_int_t)r->it.withdrawals_remaining, "quantity_per_withdrawal",
+		(json_int_t)r->it.quantity_per_withdrawal, "period_days",
+		(json_int_t)r->it.period_days, "may_order_now", may_now);
+	json_object_set_new(o, "status", json_string(rx_status_name(status)));
+	if (r->replaced_by)
+		json_object_set_new(o, "replaced_by", json_integer(r->replaced_by));
+	/* Only the prescribing unit may cancel: the pages offer "Makulera" by this. */
+	json_object_set_new(o, "unit_id", json_integer(r->unit_id));
+	if (r->it.next_earliest != LMN_DAY_NONE) {
+		date_format(r->it.next_earliest, next);
+		json_object_set_new(o, "next_earliest", json_string(next));
+	} else {
+		json_object_set_new(o, "next_earliest", json_null());
+	}
+	json_array_append_new(ij->list, o);
+	return LMN_OK;
+}
 
 int prescriptions_list(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
 	json_t *list = json_array();
-	bool row;
+	struct items_json ij = { ctx, list };
 	enum lmn_rc rc;
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
@@ -17,59 +63,7 @@ int prescriptions_list(struct api_ctx *ctx)
 		json_decref(list);
 		return (int)ctx->resp->status;
 	}
-	rc = db_prepare(
-		ctx->c,
-		"SELECT " ITEM_COLUMNS ", r.id, a.id, a.article_number, a.name, a.area, a.unit, "
-		"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0), "
-		"r.unit_id "
-		"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
-		"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
-		"LEFT JOIN users u ON u.id = r.prescriber_id "
-		"WHERE r.patient_id = $1 ORDER BY r.prescribed_on DESC, i.id",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		goto fail;
-	db_bind_int(st, 1, ctx->id[0]);
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		struct rx_item it;
-		enum rx_status status;
-		char last[11], next[11], on[11];
-		bool may_now;
-
-		prescription_item_read(st, 0, &it);
-		status = rx_status_on(&it, ctx->today);
-		may_now = status == RX_ACTIVE &&
-			  (it.next_earliest == LMN_DAY_NONE || it.next_earliest <= ctx->today);
-		date_format(it.last_valid, last);
-		date_format(it.prescribed_on, on);
-		json_t *o = json_pack(
-			"{s:I, s:I, s:{s:I, s:s, s:s, s:s, s:s, s:I}, s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
-			"s:I, s:b}",
-			"id", (json_int_t)db_col_int(st, 0), "prescription_id",
-			(json_int_t)db_col_int(st, 9), "article", "id",
-			(json_int_t)db_col_int(st, 10), "article_number", db_col_text(st, 11),
-			"name", db_col_text(st, 12), "area", db_col_text(st, 13), "unit",
-			db_col_text(st, 14), "package_size", (json_int_t)db_col_int(st, 15),
-			"prescriber", db_col_text(st, 16), "unit", db_col_text(st, 17),
-			"prescribed_on", on, "last_valid", last, "withdrawals_allowed",
-			(json_int_t)it.withdrawals_allowed, "withdrawals_remaining",
-			(json_int_t)it.withdrawals_remaining, "quantity_per_withdrawal",
-			(json_int_t)it.quantity_per_withdrawal, "period_days",
-			(json_int_t)it.period_days, "may_order_now", may_now);
-		json_object_set_new(o, "status", json_string(rx_status_name(status)));
-		if (db_col_int(st, 18))
-			json_object_set_new(o, "replaced_by", json_integer(db_col_int(st, 18)));
-		/* Only the prescribing unit may cancel: the pages offer "Makulera" by this. */
-		json_object_set_new(o, "unit_id", json_integer(db_col_int(st, 19)));
-		if (it.next_earliest != LMN_DAY_NONE) {
-			date_format(it.next_earliest, next);
-			json_object_set_new(o, "next_earliest", json_string(next));
-		} else {
-			json_object_set_new(o, "next_earliest", json_null());
-		}
-		json_array_append_new(list, o);
-	}
-	db_done(st);
+	rc = prescription_items_each(ctx->c, ctx->id[0], item_json_add, &ij, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_READ, "förskrivningar");
 	if (rc == LMN_OK)
@@ -129,7 +123,6 @@ static bool item_input(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescr
 int prescriptions_create(struct api_ctx *ctx)
 {
 	json_t *items = ctx->body ? json_object_get(ctx->body, "items") : NULL;
-	struct db_stmt *st;
 	int64_t rx_id, unit = ctx->user.unit_id;
 	char today[11];
 	bool row;
@@ -145,60 +138,38 @@ int prescriptions_create(struct api_ctx *ctx)
 	 * relationship it recorded), refused as a read outside it is. */
 	if (!access_patient(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;
-	rc = db_prepare(
-		ctx->c,
-		"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
-		"created_at) VALUES ($1, $2, $3, $4, $5)",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
+	const struct prescription_row pr = { .patient_id = ctx->id[0],
+					     .prescriber_id = ctx->user.id,
+					     .unit_id = unit,
+					     .prescribed_on = today,
+					     .created_at = ctx->now };
+	if ((rc = prescriptions_insert(ctx->c, &pr, &rx_id, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_int(st, 2, ctx->user.id);
-	db_bind_int(st, 3, unit);
-	db_bind_text(st, 4, today);
-	db_bind_text(st, 5, ctx->now);
-	if ((rc = db_run(st, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	rx_id = db_last_id(ctx->c);
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		struct rx_item it;
-		int64_t article;
+		int64_t article, item;
 		char last[11];
 
 		if (!item_input(ctx, json_array_get(items, i), i, ctx->today, &article, &it))
 			return (int)ctx->resp->status;
-		rc = db_prepare(ctx->c, "SELECT active FROM articles WHERE id = $1", &st,
-				&ctx->err);
-		if (rc != LMN_OK)
-			return api_fail(ctx, rc);
-		db_bind_int(st, 1, article);
-		rc = db_step(st, &row, &ctx->err);
-		row = row && db_col_int(st, 0) == 1;
-		db_done(st);
+		rc = prescription_article_active(ctx->c, article, &row, &ctx->err);
 		if (rc != LMN_OK)
 			return api_fail(ctx, rc);
 		if (!row)
 			return api_problem(ctx, 422, "article_not_found", "article_id", NULL,
 					   "items[%zu]: artikeln finns inte i sortimentet.", i);
 		date_format(it.last_valid, last);
-		rc = db_prepare(
-			ctx->c,
-			"INSERT INTO prescription_items (prescription_id, article_id, "
-			"withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-			"period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-			&st, &ctx->err);
-		if (rc != LMN_OK)
-			return api_fail(ctx, rc);
-		db_bind_int(st, 1, rx_id);
-		db_bind_int(st, 2, article);
-		db_bind_int(st, 3, it.withdrawals_allowed);
-		db_bind_int(st, 4, it.quantity_per_withdrawal);
-		db_bind_int(st, 5, it.period_days);
-		db_bind_text(st, 6, last);
-		if ((rc = db_run(st, &ctx->err)) != LMN_OK ||
-		    (rc = prescription_items_replace(ctx->c, ctx->id[0], article,
-						     db_last_id(ctx->c), today, ctx->now,
-						     &ctx->err)) != LMN_OK)
+		const struct prescription_item_row ir = {
+			.prescription_id = rx_id,
+			.article_id = article,
+			.withdrawals_allowed = it.withdrawals_allowed,
+			.quantity_per_withdrawal = it.quantity_per_withdrawal,
+			.period_days = it.period_days,
+			.last_valid = last,
+		};
+		if ((rc = prescription_items_insert(ctx->c, &ir, &item, &ctx->err)) != LMN_OK ||
+		    (rc = prescription_items_replace(ctx->c, ctx->id[0], article, item, today,
+						     ctx->now, &ctx->err)) != LMN_OK)
 			return api_fail(ctx, rc);
 	}
 	rc = access_record(ctx, ctx->id[0], ACCESS_CREATE, "förskrivning");
@@ -211,28 +182,14 @@ int prescriptions_create(struct api_ctx *ctx)
 
 int prescription_items_cancel(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
 	int64_t patient = 0, unit = 0;
 	bool row, cancelled = false;
 	enum lmn_rc rc;
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(
-		ctx->c,
-		"SELECT r.patient_id, r.unit_id, i.cancelled_at IS NOT NULL FROM prescription_items i "
-		"JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = $1",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	if (row) {
-		patient = db_col_int(st, 0);
-		unit = db_col_int(st, 1);
-		cancelled = db_col_int(st, 2) != 0;
-	}
-	db_done(st);
+	rc = prescription_item_owner(ctx->c, ctx->id[0], &patient, &unit, &cancelled, &row,
+				     &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!row)
@@ -243,13 +200,7 @@ int prescription_items_cancel(struct api_ctx *ctx)
 	if (cancelled)
 		return api_problem(ctx, 409, "already_cancelled", NULL, NULL,
 				   "Förskrivningen är redan makulerad.");
-	rc = db_prepare(ctx->c, "UPDATE prescription_items SET cancelled_at = $2 WHERE id = $1",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, ctx->now);
-		rc = db_run(st, &ctx->err);
-	}
+	rc = prescription_item_cancel(ctx->c, ctx->id[0], ctx->now, &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, patient, ACCESS_UPDATE, "förskrivning makulerad");
 	if (rc == LMN_OK)

@@ -29,43 +29,6 @@ void prescription_item_read(struct db_stmt *st, int base, struct rx_item *it)
 	it->cancelled = db_col_int(st, base + 7) != 0;
 }
 
-/* The patient's other active items of the article, which the new item $3 replaces. */
-#define REPLACED                                                        \
-	"SELECT i.id, i.next_earliest FROM prescription_items i "       \
-	"JOIN prescriptions r ON r.id = i.prescription_id "             \
-	"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 " \
-	"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= $4"
-
-enum lmn_rc prescription_items_replace(struct db_conn *c, int64_t patient_id, int64_t article,
-				       int64_t item, const char *today, const char *now,
-				       struct lmn_err *err)
-{
-	/* First the latest earliest-next date of the items replaced carries over (none: none),
-	 * then they end. */
-	static const char *const sql[] = {
-		"UPDATE prescription_items SET next_earliest = ("
-		"SELECT max(next_earliest) FROM (" REPLACED ")) WHERE id = $3",
-		"UPDATE prescription_items SET cancelled_at = $5, replaced_by = $3 "
-		"WHERE id IN (SELECT id FROM (" REPLACED "))",
-	};
-	struct db_stmt *st;
-	enum lmn_rc rc = LMN_OK;
-
-	for (size_t k = 0; k < sizeof(sql) / sizeof(sql[0]) && rc == LMN_OK; k++) {
-		if ((rc = db_prepare(c, sql[k], &st, err)) != LMN_OK)
-			break;
-		db_bind_int(st, 1, patient_id);
-		db_bind_int(st, 2, article);
-		db_bind_int(st, 3, item);
-		db_bind_text(st, 4, today);
-		if (db_param_count(st) >= 5)
-			db_bind_text(st, 5, now);
-		rc = db_run(st, err);
-	}
-	return rc;
-}
-#undef REPLACED
-
 enum lmn_rc user_id_by_username(struct db_conn *c, const char *username, int64_t *id,
 				struct lmn_err *err)
 {

@@ -28,15 +28,6 @@ LMN_MUST_USE enum lmn_rc user_id_by_username(struct db_conn *c, const char *user
 LMN_MUST_USE enum lmn_rc product_area_code_1177(struct db_conn *c, const char *area, char out[24],
 						struct lmn_err *err);
 
-/* DOMAIN.md §3 (issue 18): the new item item of article for the patient replaces the patient's
- * other active items of the article (valid on today): they end cancelled at now (1177's MAKULERAD)
- * naming it, and it takes the latest of their earliest next withdrawals, so what was withdrawn in
- * the current period counts. In the caller's write transaction. */
-LMN_MUST_USE enum lmn_rc prescription_items_replace(struct db_conn *c, int64_t patient_id,
-						    int64_t article, int64_t item,
-						    const char *today, const char *now,
-						    struct lmn_err *err);
-
 struct patient_ref {
 	int64_t id;
 	bool protected_identity;

@@ -1,0 +1,173 @@
+/* Prescriptions and their items: the statements that write prescriptions and prescription_items,
+ * and the list of a patient's items. */
+#include "store/prescriptions.h"
+
+#include "store/supply_read.h"
+
+enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_row *r, int64_t *id,
+				 struct lmn_err *err)
+{
+	enum lmn_rc rc = db_do(c, err,
+			       "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
+			       "prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
+			       "iiitt", r->patient_id, r->prescriber_id, r->unit_id,
+			       r->prescribed_on, r->created_at);
+
+	if (rc == LMN_OK)
+		*id = db_last_id(c);
+	return rc;
+}
+
+enum lmn_rc prescription_items_insert(struct db_conn *c, const struct prescription_item_row *r,
+				      int64_t *id, struct lmn_err *err)
+{
+	enum lmn_rc rc =
+		db_do(c, err,
+		      "INSERT INTO prescription_items (prescription_id, article_id, "
+		      "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+		      "period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
+		      "iiiiit", r->prescription_id, r->article_id, r->withdrawals_allowed,
+		      r->quantity_per_withdrawal, r->period_days, r->last_valid);
+
+	if (rc == LMN_OK)
+		*id = db_last_id(c);
+	return rc;
+}
+
+/* The patient's other active items of the article, which the new item $3 replaces. */
+#define REPLACED                                                        \
+	"SELECT i.id, i.next_earliest FROM prescription_items i "       \
+	"JOIN prescriptions r ON r.id = i.prescription_id "             \
+	"WHERE r.patient_id = $1 AND i.article_id = $2 AND i.id <> $3 " \
+	"AND i.cancelled_at IS NULL AND i.withdrawals_remaining > 0 AND i.last_valid >= $4"
+
+enum lmn_rc prescription_items_replace(struct db_conn *c, int64_t patient_id, int64_t article,
+				       int64_t item, const char *today, const char *now,
+				       struct lmn_err *err)
+{
+	/* First the latest earliest-next date of the items replaced carries over (none: none),
+	 * then they end. */
+	static const char *const sql[] = {
+		"UPDATE prescription_items SET next_earliest = ("
+		"SELECT max(next_earliest) FROM (" REPLACED ")) WHERE id = $3",
+		"UPDATE prescription_items SET cancelled_at = $5, replaced_by = $3 "
+		"WHERE id IN (SELECT id FROM (" REPLACED "))",
+	};
+	struct db_stmt *st;
+	enum lmn_rc rc = LMN_OK;
+
+	for (size_t k = 0; k < sizeof(sql) / sizeof(sql[0]) && rc == LMN_OK; k++) {
+		if ((rc = db_prepare(c, sql[k], &st, err)) != LMN_OK)
+			break;
+		db_bind_int(st, 1, patient_id);
+		db_bind_int(st, 2, article);
+		db_bind_int(st, 3, item);
+		db_bind_text(st, 4, today);
+		if (db_param_count(st) >= 5)
+			db_bind_text(st, 5, now);
+		rc = db_run(st, err);
+	}
+	return rc;
+}
+#undef REPLACED
+
+enum lmn_rc prescription_items_each(struct db_conn *c, int64_t patient_id, prescription_list_fn fn,
+				    void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT " ITEM_COLUMNS ", r.id, a.id, a.article_number, a.name, a.area, a.unit, "
+		"a.package_size, coalesce(u.display_name, ''), n.name, coalesce(i.replaced_by, 0), "
+		"r.unit_id "
+		"FROM prescriptions r JOIN prescription_items i ON i.prescription_id = r.id "
+		"JOIN articles a ON a.id = i.article_id JOIN units n ON n.id = r.unit_id "
+		"LEFT JOIN users u ON u.id = r.prescriber_id "
+		"WHERE r.patient_id = $1 ORDER BY r.prescribed_on DESC, i.id",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct prescription_list_row r;
+
+		prescription_item_read(st, 0, &r.it);
+		r.item_id = db_col_int(st, 0);
+		r.prescription_id = db_col_int(st, 9);
+		r.article_id = db_col_int(st, 10);
+		r.article_number = db_col_text(st, 11);
+		r.article_name = db_col_text(st, 12);
+		r.area = db_col_text(st, 13);
+		r.unit = db_col_text(st, 14);
+		r.package_size = db_col_int(st, 15);
+		r.prescriber = db_col_text(st, 16);
+		r.unit_name = db_col_text(st, 17);
+		r.replaced_by = db_col_int(st, 18);
+		r.unit_id = db_col_int(st, 19);
+		if ((rc = fn(arg, &r, err)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc prescription_item_owner(struct db_conn *c, int64_t item_id, int64_t *patient_id,
+				    int64_t *unit_id, bool *cancelled, bool *found,
+				    struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT r.patient_id, r.unit_id, i.cancelled_at IS NOT NULL FROM prescription_items i "
+		"JOIN prescriptions r ON r.id = i.prescription_id WHERE i.id = $1",
+		&st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item_id);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		*patient_id = db_col_int(st, 0);
+		*unit_id = db_col_int(st, 1);
+		*cancelled = db_col_int(st, 2) != 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc prescription_item_cancel(struct db_conn *c, int64_t item_id, const char *now,
+				     struct lmn_err *err)
+{
+	return db_do(c, err, "UPDATE prescription_items SET cancelled_at = $2 WHERE id = $1", "it",
+		     item_id, now);
+}
+
+enum lmn_rc prescription_article_active(struct db_conn *c, int64_t article_id, bool *active,
+					struct lmn_err *err)
+{
+	return db_exists(c, active, err, "SELECT 1 FROM articles WHERE id = $1 AND active = 1", "i",
+			 article_id);
+}
+
+enum lmn_rc prescription_item_withdrawn(struct db_conn *c, int64_t item_id, int64_t remaining,
+					const char *next_earliest, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE prescription_items SET withdrawals_remaining = $2, next_earliest = $3 "
+		     "WHERE id = $1",
+		     "iit", item_id, remaining, next_earliest);
+}
+
+enum lmn_rc prescription_items_restore(struct db_conn *c, int64_t order_id, struct lmn_err *err)
+{
+	return db_do(
+		c, err,
+		"UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining + 1, "
+		"next_earliest = (SELECT l.prev_next_earliest FROM order_lines l WHERE "
+		"l.order_id = $1 AND l.prescription_item_id = prescription_items.id) "
+		"WHERE id IN (SELECT prescription_item_id FROM order_lines WHERE order_id = $1)",
+		"i", order_id);
+}
