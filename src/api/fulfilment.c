@@ -3,6 +3,7 @@
  * not collected. The distributor sees what delivery needs and nothing more. */
 #include <string.h>
 
+#include "api/address.h"
 #include "api/api.h"
 #include "core/fulfilment.h"
 #include "rules/calendar.h"
@@ -35,9 +36,8 @@ static json_t *pick_order_json(const struct pick_order *o)
 	 * §3); these routes are the distributor's only. */
 	if (strcmp(o->method, "home") == 0) {
 		json_object_set_new(j, "address",
-				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", o->address,
-					      "postal_code", o->postal_code, "city", o->city,
-					      "phone", o->phone, "door_code", o->door_code));
+				    api_address_json(o->address, o->postal_code, o->city, o->phone,
+						     o->door_code));
 	} else if (o->pickup_point_id) {
 		json_object_set_new(j, "pickup_point_id", json_integer(o->pickup_point_id));
 		json_object_set_new(j, "pickup_point",

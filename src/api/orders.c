@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "api/address.h"
 #include "api/api.h"
 #include "core/prescription.h"
 #include "rules/delivery.h"
@@ -61,16 +62,12 @@ static json_t *order_view_json(struct api_ctx *ctx, const struct order_view *v)
 	json_object_set_new(o, "rules", rules);
 	if (v->reason && *v->reason)
 		json_object_set_new(o, "reason", json_string(v->reason));
-	d = json_object();
-	if (strcmp(v->method, "home") == 0 && (!v->protected_id || access_sees_protected(ctx))) {
-		json_object_set_new(d, "address", json_string(v->address ? v->address : ""));
-		json_object_set_new(d, "postal_code",
-				    json_string(v->postal_code ? v->postal_code : ""));
-		json_object_set_new(d, "city", json_string(v->city ? v->city : ""));
-		json_object_set_new(d, "phone", json_string(v->phone ? v->phone : ""));
-		if (v->door_code)
-			json_object_set_new(d, "door_code", json_string(v->door_code));
-	} else if (strcmp(v->method, "pickup_point") == 0) {
+	if (strcmp(v->method, "home") == 0 && (!v->protected_id || access_sees_protected(ctx)))
+		d = api_address_json(v->address, v->postal_code, v->city, v->phone ? v->phone : "",
+				     v->door_code);
+	else
+		d = json_object();
+	if (strcmp(v->method, "pickup_point") == 0) {
 		json_object_set_new(d, "pickup_point_id", json_integer(v->pickup_point_id));
 		json_object_set_new(d, "notification",
 				    json_string(v->notification ? v->notification : ""));

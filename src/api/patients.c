@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/address.h"
 #include "api/api.h"
 #include "core/identity.h"
 #include "core/notice.h"
@@ -577,12 +578,14 @@ static json_t *contact_json(const struct api_ctx *ctx, const struct patient_cont
 				 true);
 	o = json_pack("{s:s, s:s, s:s}", "phone", pc->phone, "email", pc->email, "notice_channel",
 		      pc->channel);
-	if (o && *pc->temp_address)
-		json_object_set_new(o, "temporary_address",
-				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-					      pc->temp_address, "postal_code", pc->temp_postal_code,
-					      "city", pc->temp_city, "from", pc->temp_from, "until",
-					      pc->temp_until));
+	if (o && *pc->temp_address) {
+		json_t *t = api_address_json(pc->temp_address, pc->temp_postal_code, pc->temp_city,
+					     NULL, NULL);
+
+		json_object_set_new(t, "from", json_string(pc->temp_from));
+		json_object_set_new(t, "until", json_string(pc->temp_until));
+		json_object_set_new(o, "temporary_address", t);
+	}
 	return o;
 }
 
