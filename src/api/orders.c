@@ -12,6 +12,7 @@
 #include "store/notices.h"
 #include "store/orders.h"
 #include "store/prescriptions.h"
+#include "store/staff.h"
 #include "store/supply_read.h"
 
 #define MAX_LINES 50
@@ -25,17 +26,6 @@ static bool one_of(const char *s, const char *const *list)
 			return true;
 	return false;
 }
-
-/* An order as its answer shows it; strings may be NULL where the answer has null or leaves the
- * field out. */
-struct order_view {
-	int64_t id, patient_id;
-	const char *kind, *channel, *requested_by, *entered_by, *received_at, *due, *contact_from;
-	const char *rules, *status, *method, *reason;
-	const char *address, *postal_code, *city, *phone, *door_code, *notification;
-	int64_t pickup_point_id, unit_id;
-	bool protected_id; /* the patient's identity is protected */
-};
 
 /* The order without its lines. Patient fields for the delivery follow the protected-identity
  * rule. */
@@ -89,10 +79,18 @@ static json_t *line_json(int64_t id, int64_t article_id, const char *article_num
 			 "backordered", backordered, "special", special);
 }
 
+static enum lmn_rc line_json_add(void *arg, const struct order_line_view *l, struct lmn_err *err)
+{
+	(void)err;
+	json_array_append_new(arg, line_json(l->id, l->article_id, l->article_number, l->name,
+					     l->quantity, l->prescription_item_id,
+					     l->shipped_quantity, l->backordered, l->special));
+	return LMN_OK;
+}
+
 /* The order as JSON, with its lines, read from the store. */
 static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **out, int64_t *patient)
 {
-	struct db_stmt *st;
 	struct order_view v;
 	json_t *o = NULL, *lines;
 	int64_t point_id;
@@ -100,53 +98,17 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 	enum lmn_rc rc;
 
 	*out = NULL;
-	rc = db_prepare(
-		ctx->c,
-		"SELECT o.id, o.patient_id, o.kind, o.channel, o.requested_by, o.entered_by, "
-		"o.received_at, o.due, o.contact_from, o.rules, o.delivery_method, "
-		"o.delivery_address, o.delivery_postal_code, o.delivery_city, o.delivery_phone, "
-		"o.door_code, o.pickup_point_id, o.notification, o.unit_id, o.status, "
-		"coalesce(o.reason, ''), p.protected_identity "
-		"FROM orders o JOIN patients p ON p.id = o.patient_id WHERE o.id = $1",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, order_id);
-	rc = db_step(st, &row, &ctx->err);
+	rc = order_load(ctx->c, order_id, &v, &row, &ctx->err);
 	if (rc == LMN_OK && !row)
 		rc = lmn_err_set(&ctx->err, LMN_ENOTFOUND, NULL, NULL, "Beställningen finns inte.");
 	if (rc != LMN_OK) {
-		db_done(st);
+		order_view_release(&v);
 		return rc;
 	}
-	v = (struct order_view){
-		.id = db_col_int(st, 0),
-		.patient_id = db_col_int(st, 1),
-		.kind = db_col_text(st, 2),
-		.channel = db_col_text(st, 3),
-		.requested_by = db_col_text(st, 4),
-		.entered_by = db_col_text(st, 5),
-		.received_at = db_col_text(st, 6),
-		.due = db_col_text(st, 7),
-		.contact_from = db_col_null(st, 8) ? NULL : db_col_text(st, 8),
-		.rules = db_col_text(st, 9),
-		.method = db_col_text(st, 10),
-		.address = db_col_text(st, 11),
-		.postal_code = db_col_text(st, 12),
-		.city = db_col_text(st, 13),
-		.phone = db_col_text(st, 14),
-		.door_code = db_col_null(st, 15) ? NULL : db_col_text(st, 15),
-		.pickup_point_id = db_col_int(st, 16),
-		.notification = db_col_text(st, 17),
-		.unit_id = db_col_int(st, 18),
-		.status = db_col_text(st, 19),
-		.reason = db_col_text(st, 20),
-		.protected_id = db_col_int(st, 21) != 0,
-	};
 	*patient = v.patient_id;
 	o = order_view_json(ctx, &v);
 	point_id = strcmp(v.method, "pickup_point") == 0 ? v.pickup_point_id : 0;
-	db_done(st);
+	order_view_release(&v);
 	if (!o)
 		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	/* Where to collect the parcel, for the receipt (issue 20). */
@@ -165,23 +127,7 @@ static enum lmn_rc order_json(struct api_ctx *ctx, int64_t order_id, json_t **ou
 		}
 	}
 	lines = json_array();
-	rc = db_prepare(ctx->c,
-			"SELECT l.id, l.article_id, a.article_number, a.name, l.quantity, "
-			"l.prescription_item_id, l.shipped_quantity, l.backordered, a.special "
-			"FROM order_lines l JOIN articles a ON a.id = l.article_id "
-			"WHERE l.order_id = $1 ORDER BY l.id",
-			&st, &ctx->err);
-	if (rc == LMN_OK) {
-		db_bind_int(st, 1, order_id);
-		while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row)
-			json_array_append_new(lines,
-					      line_json(db_col_int(st, 0), db_col_int(st, 1),
-							db_col_text(st, 2), db_col_text(st, 3),
-							db_col_int(st, 4), db_col_int(st, 5),
-							db_col_int(st, 6), db_col_int(st, 7) != 0,
-							db_col_int(st, 8) != 0));
-		db_done(st);
-	}
+	rc = order_lines_each(ctx->c, order_id, line_json_add, lines, &ctx->err);
 	json_object_set_new(o, "lines", lines);
 	if (rc != LMN_OK) {
 		json_decref(o);
@@ -415,29 +361,11 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *id
 static enum lmn_rc find_idempotent(struct api_ctx *ctx, const char *key, int64_t *order_id,
 				   char hash[65])
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc;
-
 	*order_id = 0;
 	*hash = '\0';
 	if (!key)
 		return LMN_OK;
-	rc = db_prepare(ctx->c,
-			"SELECT id, coalesce(idempotency_hash, '') FROM orders "
-			"WHERE idempotency_user = $1 AND idempotency_key = $2",
-			&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->user.id);
-	db_bind_text(st, 2, key);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc == LMN_OK && row) {
-		*order_id = db_col_int(st, 0);
-		snprintf(hash, 65, "%s", db_col_text(st, 1));
-	}
-	db_done(st);
-	return rc;
+	return order_by_idempotency_key(ctx->c, ctx->user.id, key, order_id, hash, &ctx->err);
 }
 
 /* May line i be withdrawn from its prescription item as read into l->it? */
@@ -461,29 +389,14 @@ static bool check_withdrawal(struct api_ctx *ctx, size_t i, struct line_in *l)
 static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i, struct line_in *l,
 		       struct delivery_decision *d)
 {
-	struct db_stmt *st;
+	struct prescription_order_item p;
 	bool row;
 	enum lmn_rc rc;
 	char field[48];
 
 	snprintf(field, sizeof(field), "lines[%zu]", i);
-	rc = db_prepare(
-		ctx->c,
-		"SELECT " ITEM_COLUMNS ", r.patient_id, a.id, a.area, a.stocked, "
-		"a.acute_assortment, a.special, a.active, a.article_number, a.name, r.unit_id, "
-		"u.care_provider_id "
-		"FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
-		"JOIN articles a ON a.id = i.article_id JOIN units u ON u.id = r.unit_id "
-		"WHERE i.id = $1",
-		&st, &ctx->err);
-	if (rc != LMN_OK) {
-		api_fail(ctx, rc);
-		return false;
-	}
-	db_bind_int(st, 1, l->item_id);
-	rc = db_step(st, &row, &ctx->err);
-	if (rc != LMN_OK || !row || db_col_int(st, 9) != ctx->id[0]) {
-		db_done(st);
+	rc = prescription_item_for_order(ctx->c, l->item_id, &p, &row, &ctx->err);
+	if (rc != LMN_OK || !row || p.patient_id != ctx->id[0]) {
 		if (rc != LMN_OK)
 			api_fail(ctx, rc);
 		else
@@ -492,9 +405,9 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 				    (long long)l->item_id);
 		return false;
 	}
-	prescription_item_read(st, 0, &l->it);
+	l->it = p.it;
 	l->prev_next = l->it.next_earliest;
-	l->article_id = db_col_int(st, 10);
+	l->article_id = p.article_id;
 	order_facts_init(&l->facts);
 	l->facts.received_day = ctx->today;
 	l->facts.received_sec = ctx->now_sec;
@@ -502,18 +415,17 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 	l->facts.requested_by = in->requested_by;
 	l->facts.entered_by = in->entered_by;
 	l->facts.municipal_housing = in->municipal_housing;
-	l->facts.area = area_parse(db_col_text(st, 11), strlen(db_col_text(st, 11)));
-	l->facts.stocked = db_col_int(st, 12) != 0;
-	l->facts.acute_assortment = db_col_int(st, 13) != 0;
-	l->facts.special = db_col_int(st, 14) != 0;
-	row = db_col_int(st, 15) != 0;
-	snprintf(l->article_number, sizeof(l->article_number), "%s", db_col_text(st, 16));
-	snprintf(l->name, sizeof(l->name), "%s", db_col_text(st, 17));
-	snprintf(l->area, sizeof(l->area), "%s", db_col_text(st, 11));
+	l->facts.area = area_parse(p.area, strlen(p.area));
+	l->facts.stocked = p.stocked;
+	l->facts.acute_assortment = p.acute_assortment;
+	l->facts.special = p.special;
+	row = p.active;
+	snprintf(l->article_number, sizeof(l->article_number), "%s", p.article_number);
+	snprintf(l->name, sizeof(l->name), "%s", p.name);
+	snprintf(l->area, sizeof(l->area), "%s", p.area);
 	l->special = l->facts.special;
-	l->unit_id = db_col_int(st, 18);
-	l->care_provider_id = db_col_int(st, 19);
-	db_done(st);
+	l->unit_id = p.unit_id;
+	l->care_provider_id = p.care_provider_id;
 	if (!row) {
 		api_problem(ctx, 422, "article_inactive", field, NULL,
 			    "Artikeln på rad %zu finns inte längre i sortimentet.", i + 1);
@@ -547,41 +459,24 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char address[256],
 			     char postal[8], char city[64], char phone[32])
 {
-	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
 
 	address[0] = postal[0] = city[0] = phone[0] = '\0';
 	if (strcmp(in->method, "home") == 0) {
+		struct order_patient p;
 		char today[11];
 
-		/* The patient's temporary delivery address (migration 21) on the days it is for. */
-		rc = db_prepare(
-			ctx->c,
-			"SELECT CASE WHEN t THEN temp_address ELSE address END, "
-			"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
-			"CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
-			"protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
-			"temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
-			&st, &ctx->err);
-		if (rc != LMN_OK) {
-			api_fail(ctx, rc);
-			return false;
-		}
 		date_format(ctx->today, today);
-		db_bind_int(st, 1, ctx->id[0]);
-		db_bind_text(st, 2, today);
-		rc = db_step(st, &row, &ctx->err);
+		rc = order_patient_delivery(ctx->c, ctx->id[0], today, &p, &row, &ctx->err);
 		if (rc == LMN_OK && row) {
-			snprintf(address, 256, "%s",
-				 in->address ? in->address : db_col_text(st, 0));
+			snprintf(address, 256, "%s", in->address ? in->address : p.address);
 			snprintf(postal, 8, "%s",
-				 in->postal_code ? in->postal_code : db_col_text(st, 1));
-			snprintf(city, 64, "%s", in->city ? in->city : db_col_text(st, 2));
-			snprintf(phone, 32, "%s", in->phone ? in->phone : db_col_text(st, 3));
-			in->protected_id = db_col_int(st, 4) != 0;
+				 in->postal_code ? in->postal_code : p.postal_code);
+			snprintf(city, 64, "%s", in->city ? in->city : p.city);
+			snprintf(phone, 32, "%s", in->phone ? in->phone : p.phone);
+			in->protected_id = p.protected_identity;
 		}
-		db_done(st);
 		if (rc != LMN_OK) {
 			api_fail(ctx, rc);
 			return false;
@@ -598,19 +493,16 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 		}
 		return true;
 	}
-	rc = db_prepare(ctx->c,
-			strcmp(in->method, "pickup_point") == 0
-				? "SELECT 1 FROM pickup_points WHERE id = $1"
-				: "SELECT 1 FROM units WHERE id = $1",
-			&st, &ctx->err);
-	if (rc != LMN_OK) {
-		api_fail(ctx, rc);
-		return false;
+	if (strcmp(in->method, "pickup_point") == 0) {
+		struct pickup_point_row pp;
+
+		rc = pickup_point_get(ctx->c, in->pickup_point_id, &pp, &ctx->err);
+		row = rc == LMN_OK;
+		if (rc == LMN_ENOTFOUND)
+			rc = LMN_OK;
+	} else {
+		rc = unit_exists(ctx->c, in->unit_id, &row, &ctx->err);
 	}
-	db_bind_int(st, 1,
-		    strcmp(in->method, "pickup_point") == 0 ? in->pickup_point_id : in->unit_id);
-	rc = db_step(st, &row, &ctx->err);
-	db_done(st);
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
 		return false;
@@ -630,23 +522,12 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
  * municipal staff enter the order; false with the answer written. */
 static bool read_housing(struct api_ctx *ctx, struct order_in *in)
 {
-	struct db_stmt *st;
-	bool row;
 	enum lmn_rc rc;
 
 	in->municipal_housing = true;
 	if (in->entered_by != ROLE_MUNICIPAL_PRESCRIBER && in->entered_by != ROLE_MUNICIPAL_ORDERER)
 		return true;
-	rc = db_prepare(ctx->c, "SELECT municipal_housing FROM patients WHERE id = $1", &st,
-			&ctx->err);
-	if (rc != LMN_OK) {
-		api_fail(ctx, rc);
-		return false;
-	}
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	in->municipal_housing = row && db_col_int(st, 0) != 0;
-	db_done(st);
+	rc = order_patient_housing(ctx->c, ctx->id[0], &in->municipal_housing, &ctx->err);
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
 		return false;
@@ -1096,61 +977,57 @@ int orders_get(struct api_ctx *ctx)
 struct order_list {
 	int64_t limit, before;
 	struct buf out;
+	bool first;   /* no order written yet */
 	bool refused; /* the answer is written */
 };
+
+/* Writes one order of the list as JSON text. */
+static enum lmn_rc order_list_add(void *arg, const struct order_list_row *r, struct lmn_err *err)
+{
+	struct order_list *ol = arg;
+	struct buf *out = &ol->out;
+	const char *const texts[] = { r->kind, r->channel, r->received_at, r->due };
+	static const char *const keys[] = { ",\"kind\":", ",\"channel\":", ",\"received_at\":",
+					    ",\"due\":" };
+
+	(void)err;
+	buf_adds(out, ol->first ? "{\"id\":" : ",{\"id\":");
+	ol->first = false;
+	buf_add_int(out, r->id);
+	for (int k = 0; k < 4; k++) {
+		buf_adds(out, keys[k]);
+		buf_add_json_string(out, texts[k], strlen(texts[k]));
+	}
+	buf_adds(out, ",\"status\":");
+	buf_add_json_string(out, r->status, strlen(r->status));
+	buf_adds(out, ",\"delivery_method\":");
+	buf_add_json_string(out, r->method, strlen(r->method));
+	buf_adds(out, ",\"lines\":");
+	buf_add_int(out, r->lines);
+	buf_adds(out, ",\"contact_from\":");
+	if (!r->contact_from)
+		buf_adds(out, "null}");
+	else {
+		buf_add_json_string(out, r->contact_from, strlen(r->contact_from));
+		buf_addc(out, '}');
+	}
+	return LMN_OK;
+}
 
 static enum lmn_rc order_list_job(struct api_ctx *ctx, void *arg)
 {
 	struct order_list *ol = arg;
-	struct buf *out = &ol->out;
-	struct db_stmt *st;
-	bool row, first = true;
 	enum lmn_rc rc;
 
 	if (!access_patient(ctx, ctx->id[0])) {
 		ol->refused = true;
 		return LMN_EREFUSED;
 	}
-	rc = db_prepare(
-		ctx->c,
-		"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
-		"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
-		"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
-		&st, &ctx->err);
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, ctx->id[0]);
-	db_bind_int(st, 2, ol->before);
-	db_bind_int(st, 3, ol->limit);
-	buf_adds(out, "{\"orders\":[");
-	while ((rc = db_step(st, &row, &ctx->err)) == LMN_OK && row) {
-		static const char *const keys[] = { ",\"kind\":", ",\"channel\":",
-						    ",\"received_at\":", ",\"due\":" };
-
-		buf_adds(out, first ? "{\"id\":" : ",{\"id\":");
-		first = false;
-		buf_add_int(out, db_col_int(st, 0));
-		for (int k = 0; k < 4; k++) {
-			const char *v = db_col_text(st, 1 + k);
-			buf_adds(out, keys[k]);
-			buf_add_json_string(out, v, strlen(v));
-		}
-		buf_adds(out, ",\"status\":");
-		buf_add_json_string(out, db_col_text(st, 6), strlen(db_col_text(st, 6)));
-		buf_adds(out, ",\"delivery_method\":");
-		buf_add_json_string(out, db_col_text(st, 7), strlen(db_col_text(st, 7)));
-		buf_adds(out, ",\"lines\":");
-		buf_add_int(out, db_col_int(st, 8));
-		buf_adds(out, ",\"contact_from\":");
-		if (db_col_null(st, 5))
-			buf_adds(out, "null}");
-		else {
-			buf_add_json_string(out, db_col_text(st, 5), strlen(db_col_text(st, 5)));
-			buf_addc(out, '}');
-		}
-	}
-	buf_adds(out, "]}");
-	db_done(st);
+	buf_adds(&ol->out, "{\"orders\":[");
+	ol->first = true;
+	rc = orders_of_patient_each(ctx->c, ctx->id[0], ol->before, ol->limit, order_list_add, ol,
+				    &ctx->err);
+	buf_adds(&ol->out, "]}");
 	if (rc != LMN_OK)
 		return rc;
 	return access_record(ctx, ctx->id[0], ACCESS_READ, "beställningar");
@@ -1198,7 +1075,6 @@ int orders_list(struct api_ctx *ctx)
 
 int orders_cancel(struct api_ctx *ctx)
 {
-	struct db_stmt *st;
 	int64_t patient = 0;
 	char status[32] = "";
 	bool row;
@@ -1206,17 +1082,8 @@ int orders_cancel(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	rc = db_prepare(ctx->c, "SELECT patient_id, status FROM orders WHERE id = $1", &st,
-			&ctx->err);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	db_bind_int(st, 1, ctx->id[0]);
-	rc = db_step(st, &row, &ctx->err);
-	if (row) {
-		patient = db_col_int(st, 0);
-		snprintf(status, sizeof(status), "%s", db_col_text(st, 1));
-	}
-	db_done(st);
+	rc = order_patient_status(ctx->c, ctx->id[0], &patient, status, sizeof(status), &row,
+				  &ctx->err);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	if (!row)

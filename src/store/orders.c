@@ -1,6 +1,8 @@
 /* Orders and their lines: the statements on the tables orders and order_lines. */
 #include "store/orders.h"
 
+#include <string.h>
+
 static void bind_id(struct db_stmt *st, int i, int64_t id)
 {
 	if (id)
@@ -164,4 +166,241 @@ enum lmn_rc order_set_status(struct db_conn *c, int64_t order_id, const char *st
 			     struct lmn_err *err)
 {
 	return db_do(c, err, "UPDATE orders SET status = $2 WHERE id = $1", "it", order_id, status);
+}
+
+enum lmn_rc order_by_idempotency_key(struct db_conn *c, int64_t user_id, const char *key,
+				     int64_t *order_id, char hash[65], struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(c,
+				    "SELECT id, coalesce(idempotency_hash, '') FROM orders "
+				    "WHERE idempotency_user = $1 AND idempotency_key = $2",
+				    &st, err);
+
+	*order_id = 0;
+	*hash = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, key);
+	rc = db_step(st, &row, err);
+	if (rc == LMN_OK && row) {
+		*order_id = db_col_int(st, 0);
+		db_col_copy(st, 1, hash, 65);
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc order_patient_status(struct db_conn *c, int64_t order_id, int64_t *patient_id,
+				 char *status, size_t size, bool *found, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c, "SELECT patient_id, status FROM orders WHERE id = $1", &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, order_id);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		*patient_id = db_col_int(st, 0);
+		db_col_copy(st, 1, status, size);
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The text columns of order_load, in the order of its SELECT from column 2 on. */
+#define VIEW_TEXTS 19
+
+enum lmn_rc order_load(struct db_conn *c, int64_t id, struct order_view *v, bool *found,
+		       struct lmn_err *err)
+{
+	const char **texts[VIEW_TEXTS] = {
+		&v->kind,
+		&v->channel,
+		&v->requested_by,
+		&v->entered_by,
+		&v->received_at,
+		&v->due,
+		&v->contact_from,
+		&v->rules,
+		&v->method,
+		&v->address,
+		&v->postal_code,
+		&v->city,
+		&v->phone,
+		&v->door_code,
+		NULL,
+		&v->notification,
+		NULL,
+		&v->status,
+		&v->reason,
+	};
+	/* contact_from and door_code are NULL where the order has none. */
+	static const bool nullable[VIEW_TEXTS] = { [6] = true, [13] = true };
+	size_t at[VIEW_TEXTS];
+	struct db_stmt *st;
+	enum lmn_rc rc;
+
+	memset(v, 0, sizeof(*v));
+	buf_init(&v->text, BUF_DEFAULT_MAX);
+	*found = false;
+	rc = db_prepare(c,
+			"SELECT o.id, o.patient_id, o.kind, o.channel, o.requested_by, "
+			"o.entered_by, o.received_at, o.due, o.contact_from, o.rules, "
+			"o.delivery_method, o.delivery_address, o.delivery_postal_code, "
+			"o.delivery_city, o.delivery_phone, o.door_code, o.pickup_point_id, "
+			"o.notification, o.unit_id, o.status, coalesce(o.reason, ''), "
+			"p.protected_identity "
+			"FROM orders o JOIN patients p ON p.id = o.patient_id WHERE o.id = $1",
+			&st, err);
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		v->id = db_col_int(st, 0);
+		v->patient_id = db_col_int(st, 1);
+		v->pickup_point_id = db_col_int(st, 16);
+		v->unit_id = db_col_int(st, 18);
+		v->protected_id = db_col_int(st, 21) != 0;
+		for (int i = 0; i < VIEW_TEXTS; i++) {
+			const char *t = db_col_text(st, 2 + i);
+
+			at[i] = v->text.len;
+			if (texts[i])
+				buf_add(&v->text, t, strlen(t) + 1);
+		}
+		if (v->text.failed)
+			rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		for (int i = 0; rc == LMN_OK && i < VIEW_TEXTS; i++)
+			if (texts[i])
+				*texts[i] = nullable[i] && db_col_null(st, 2 + i)
+						    ? NULL
+						    : v->text.data + at[i];
+	}
+	db_done(st);
+	return rc;
+}
+
+void order_view_release(struct order_view *v)
+{
+	buf_release(&v->text);
+}
+
+enum lmn_rc order_lines_each(struct db_conn *c, int64_t order_id, order_line_fn fn, void *arg,
+			     struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT l.id, l.article_id, a.article_number, a.name, l.quantity, "
+			   "l.prescription_item_id, l.shipped_quantity, l.backordered, a.special "
+			   "FROM order_lines l JOIN articles a ON a.id = l.article_id "
+			   "WHERE l.order_id = $1 ORDER BY l.id",
+			   &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, order_id);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		const struct order_line_view l = {
+			.id = db_col_int(st, 0),
+			.article_id = db_col_int(st, 1),
+			.article_number = db_col_text(st, 2),
+			.name = db_col_text(st, 3),
+			.quantity = db_col_int(st, 4),
+			.prescription_item_id = db_col_int(st, 5),
+			.shipped_quantity = db_col_int(st, 6),
+			.backordered = db_col_int(st, 7) != 0,
+			.special = db_col_int(st, 8) != 0,
+		};
+		if ((rc = fn(arg, &l, err)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc orders_of_patient_each(struct db_conn *c, int64_t patient_id, int64_t before,
+				   int64_t limit, order_list_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
+		"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
+		"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+		&st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	db_bind_int(st, 2, before);
+	db_bind_int(st, 3, limit);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		const struct order_list_row r = {
+			.id = db_col_int(st, 0),
+			.kind = db_col_text(st, 1),
+			.channel = db_col_text(st, 2),
+			.received_at = db_col_text(st, 3),
+			.due = db_col_text(st, 4),
+			.contact_from = db_col_null(st, 5) ? NULL : db_col_text(st, 5),
+			.status = db_col_text(st, 6),
+			.method = db_col_text(st, 7),
+			.lines = db_col_int(st, 8),
+		};
+		if ((rc = fn(arg, &r, err)) != LMN_OK)
+			break;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc order_patient_delivery(struct db_conn *c, int64_t patient_id, const char *day,
+				   struct order_patient *out, bool *found, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT CASE WHEN t THEN temp_address ELSE address END, "
+			   "CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
+			   "CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
+			   "protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
+			   "temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
+			   &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	db_bind_text(st, 2, day);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		db_col_copy(st, 0, out->address, sizeof(out->address));
+		db_col_copy(st, 1, out->postal_code, sizeof(out->postal_code));
+		db_col_copy(st, 2, out->city, sizeof(out->city));
+		db_col_copy(st, 3, out->phone, sizeof(out->phone));
+		out->protected_identity = db_col_int(st, 4) != 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc order_patient_housing(struct db_conn *c, int64_t patient_id, bool *housing,
+				  struct lmn_err *err)
+{
+	int64_t v;
+	enum lmn_rc rc =
+		db_int(c, &v, 0, err, "SELECT municipal_housing FROM patients WHERE id = $1", "i",
+		       patient_id);
+
+	*housing = rc == LMN_OK && v != 0;
+	return rc;
 }

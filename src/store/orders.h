@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/rc.h"
 
 /* The columns an INSERT INTO orders writes, in the order of enum order_col. */
@@ -148,6 +149,83 @@ LMN_MUST_USE enum lmn_rc order_ship_lines_each(struct db_conn *c, int64_t order_
 /* Adds quantity to what order line line_id has shipped, and marks it backordered or not. */
 LMN_MUST_USE enum lmn_rc order_line_shipped(struct db_conn *c, int64_t line_id, int64_t quantity,
 					    bool backordered, struct lmn_err *err);
+
+/* An order as its answer shows it. The strings are in text (NULL: contact_from and door_code
+ * where the order has none), until order_view_release. */
+struct order_view {
+	int64_t id, patient_id;
+	const char *kind, *channel, *requested_by, *entered_by, *received_at, *due, *contact_from;
+	const char *rules, *status, *method, *reason;
+	const char *address, *postal_code, *city, *phone, *door_code, *notification;
+	int64_t pickup_point_id, unit_id;
+	bool protected_id; /* the patient's identity is protected */
+	struct buf text;
+};
+
+/* Order id into *v (release it with order_view_release, found or not); *found false when there
+ * is none. */
+LMN_MUST_USE enum lmn_rc order_load(struct db_conn *c, int64_t id, struct order_view *v,
+				    bool *found, struct lmn_err *err);
+void order_view_release(struct order_view *v);
+
+/* A line of an order with its article, as the order's answer shows it; text valid during the
+ * call. */
+struct order_line_view {
+	int64_t id, article_id;
+	const char *article_number, *name;
+	int64_t quantity, prescription_item_id, shipped_quantity;
+	bool backordered, special;
+};
+
+/* Calls fn for every line of order order_id, by id; stops at the first error fn returns. */
+typedef enum lmn_rc (*order_line_fn)(void *arg, const struct order_line_view *l,
+				     struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc order_lines_each(struct db_conn *c, int64_t order_id, order_line_fn fn,
+					  void *arg, struct lmn_err *err);
+
+/* An order in a patient's list; text valid during the call (contact_from NULL when none). */
+struct order_list_row {
+	int64_t id;
+	const char *kind, *channel, *received_at, *due, *contact_from, *status, *method;
+	int64_t lines;
+};
+
+/* Calls fn for the patient's orders with ids below before, newest first, at most limit of them,
+ * read from the one index that carries the list (migration 10); stops at the first error fn
+ * returns. */
+typedef enum lmn_rc (*order_list_fn)(void *arg, const struct order_list_row *r,
+				     struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc orders_of_patient_each(struct db_conn *c, int64_t patient_id,
+						int64_t before, int64_t limit, order_list_fn fn,
+						void *arg, struct lmn_err *err);
+
+/* What placing an order reads of its patient: the address to deliver home to on day (the
+ * temporary one, migration 21, on the days it is for), the phone ("" when none) and whether the
+ * identity is protected. */
+struct order_patient {
+	char address[256], postal_code[8], city[64], phone[32];
+	bool protected_identity;
+};
+
+/* Patient patient_id's as of day (YYYY-MM-DD) into *out; *found false when there is none. */
+LMN_MUST_USE enum lmn_rc order_patient_delivery(struct db_conn *c, int64_t patient_id,
+						const char *day, struct order_patient *out,
+						bool *found, struct lmn_err *err);
+
+/* Whether patient patient_id lives in municipal housing (false when there is none). */
+LMN_MUST_USE enum lmn_rc order_patient_housing(struct db_conn *c, int64_t patient_id, bool *housing,
+					       struct lmn_err *err);
+
+/* The order that user_id placed with Idempotency-Key key (0: none) and the hash of its request
+ * (hash, 65 bytes: "" when none). */
+LMN_MUST_USE enum lmn_rc order_by_idempotency_key(struct db_conn *c, int64_t user_id,
+						  const char *key, int64_t *order_id, char hash[65],
+						  struct lmn_err *err);
+
+/* Order order_id's patient and status (status, size bytes); *found false when there is none. */
+LMN_MUST_USE enum lmn_rc order_patient_status(struct db_conn *c, int64_t order_id,
+					      int64_t *patient_id, char *status, size_t size,
+					      bool *found, struct lmn_err *err);
 
 /* Sets order order_id's status. */
 LMN_MUST_USE enum lmn_rc order_set_status(struct db_conn *c, int64_t order_id, const char *status,

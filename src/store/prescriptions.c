@@ -171,3 +171,41 @@ enum lmn_rc prescription_items_restore(struct db_conn *c, int64_t order_id, stru
 		"WHERE id IN (SELECT prescription_item_id FROM order_lines WHERE order_id = $1)",
 		"i", order_id);
 }
+
+enum lmn_rc prescription_item_for_order(struct db_conn *c, int64_t item_id,
+					struct prescription_order_item *out, bool *found,
+					struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT " ITEM_COLUMNS ", r.patient_id, a.id, a.area, a.stocked, "
+		"a.acute_assortment, a.special, a.active, a.article_number, a.name, r.unit_id, "
+		"u.care_provider_id "
+		"FROM prescription_items i JOIN prescriptions r ON r.id = i.prescription_id "
+		"JOIN articles a ON a.id = i.article_id JOIN units u ON u.id = r.unit_id "
+		"WHERE i.id = $1",
+		&st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, item_id);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		prescription_item_read(st, 0, &out->it);
+		out->patient_id = db_col_int(st, 9);
+		out->article_id = db_col_int(st, 10);
+		db_col_copy(st, 11, out->area, sizeof(out->area));
+		out->stocked = db_col_int(st, 12) != 0;
+		out->acute_assortment = db_col_int(st, 13) != 0;
+		out->special = db_col_int(st, 14) != 0;
+		out->active = db_col_int(st, 15) != 0;
+		db_col_copy(st, 16, out->article_number, sizeof(out->article_number));
+		db_col_copy(st, 17, out->name, sizeof(out->name));
+		out->unit_id = db_col_int(st, 18);
+		out->care_provider_id = db_col_int(st, 19);
+	}
+	db_done(st);
+	return rc;
+}

@@ -74,6 +74,21 @@ LMN_MUST_USE enum lmn_rc prescription_item_cancel(struct db_conn *c, int64_t ite
 LMN_MUST_USE enum lmn_rc prescription_article_active(struct db_conn *c, int64_t article_id,
 						     bool *active, struct lmn_err *err);
 
+/* A prescription item with what an order against it needs: its patient, its article and the
+ * prescribing unit (which carries the cost). */
+struct prescription_order_item {
+	struct rx_item it;
+	int64_t patient_id, article_id;
+	char area[24], article_number[33], name[128];
+	bool stocked, acute_assortment, special, active;
+	int64_t unit_id, care_provider_id;
+};
+
+/* Item item_id into *out; *found false when there is none. */
+LMN_MUST_USE enum lmn_rc prescription_item_for_order(struct db_conn *c, int64_t item_id,
+						     struct prescription_order_item *out,
+						     bool *found, struct lmn_err *err);
+
 /* A withdrawal from item item_id: what remains and the next earliest date (YYYY-MM-DD). */
 LMN_MUST_USE enum lmn_rc prescription_item_withdrawn(struct db_conn *c, int64_t item_id,
 						     int64_t remaining, const char *next_earliest,
