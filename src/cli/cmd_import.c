@@ -1,6 +1,6 @@
 /* lmn import assortment FILE: the assortment import of the API from the command line, with a
  * progress bar on a terminal and every error by line; all rows or none. lmn import orders|deliveries|
- * calls FILE: history from the end-of-life system (store/history.h), the same way. */
+ * calls FILE: history from the end-of-life system (import/history.h), the same way. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "codec/assortment_csv.h"
 #include "store/articles.h"
-#include "store/history.h"
+#include "import/history.h"
 #include "util/clock.h"
 
 struct bar {

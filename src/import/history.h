@@ -10,8 +10,8 @@
  * A large orders file is read, checked and decided on the calling thread while a second thread
  * writes the rows decided, on the caller's connection (never both at once): the connection must
  * not be used by anyone else until history_import returns. */
-#ifndef LMN_HISTORY_H
-#define LMN_HISTORY_H
+#ifndef LMN_IMPORT_HISTORY_H
+#define LMN_IMPORT_HISTORY_H
 
 #include <stddef.h>
 
