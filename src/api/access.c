@@ -57,7 +57,7 @@ int access_refuse(struct api_ctx *ctx)
 		"Du har ingen vårdrelation eller behörighet till den här patientens uppgifter.");
 }
 
-bool access_patient(struct api_ctx *ctx, int64_t patient_id)
+bool access_patient_or_reply(struct api_ctx *ctx, int64_t patient_id)
 {
 	bool exists, allowed;
 	enum lmn_rc rc = relationship(ctx, patient_id, &exists, &allowed);
@@ -80,14 +80,14 @@ bool access_patient(struct api_ctx *ctx, int64_t patient_id)
 	return true;
 }
 
-bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
+bool access_order_or_reply(struct api_ctx *ctx, int64_t order_id, int64_t patient_id)
 {
 	bool has = false;
 	char since[11];
 	enum lmn_rc rc;
 
 	if (ctx->user.role != UR_DISTRIBUTOR)
-		return access_patient(ctx, patient_id);
+		return access_patient_or_reply(ctx, patient_id);
 	/* The distributor reads what it has to deliver, and what it delivered (or got back) within
 	 * the rule parameter's days: what a question about a delivery needs, not the history. */
 	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);

@@ -192,15 +192,18 @@ typedef int (*api_after_fn)(struct api_ctx *ctx, void *arg, enum lmn_rc rc);
 int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
 	      void (*release)(void *arg));
 
-/* Body fields. Each reports a missing or wrong field as a 400 problem and returns false; api_str
- * also a text longer than its field takes (respond.c: text_limits) as a 422 naming the field. */
-bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **out);
-bool api_int(struct api_ctx *ctx, const char *key, bool required, int64_t min, int64_t max,
-	     int64_t *out);
-bool api_bool(struct api_ctx *ctx, const char *key, bool *out);
+/* A function named _or_reply answers the request itself when it returns false (as redis's
+ * lookupKeyReadOrReply): the handler then only returns, with the status already written. */
+/* Body fields. Each reports a missing or wrong field as a 400 problem and returns false;
+ * api_str_or_reply also a text longer than its field takes (respond.c: text_limits) as a 422
+ * naming the field. */
+bool api_str_or_reply(struct api_ctx *ctx, const char *key, bool required, const char **out);
+bool api_int_or_reply(struct api_ctx *ctx, const char *key, bool required, int64_t min, int64_t max,
+		      int64_t *out);
+bool api_bool_or_reply(struct api_ctx *ctx, const char *key, bool *out);
 /* A query argument as an integer within [min, max], with a default. */
-bool api_query_int(struct api_ctx *ctx, const char *key, int64_t def, int64_t min, int64_t max,
-		   int64_t *out);
+bool api_query_int_or_reply(struct api_ctx *ctx, const char *key, int64_t def, int64_t min,
+			    int64_t max, int64_t *out);
 
 /* ---- Access to patient data (api/access.c) ---- */
 
@@ -210,16 +213,18 @@ enum access_action { ACCESS_READ, ACCESS_CREATE, ACCESS_UPDATE };
  * answered the same; 404 only to customer service) and returns false if not. The relationship
  * rules of DOMAIN.md §2: own record (and delegates), the prescriber's unit (its prescriptions and
  * the care relationships it recorded, while they last), the municipality (the orderer: its
- * residents in municipal housing), customer service; the distributor through access_order. */
-bool access_patient(struct api_ctx *ctx, int64_t patient_id);
+ * residents in municipal housing), customer service; the distributor through
+ * access_order_or_reply. */
+bool access_patient_or_reply(struct api_ctx *ctx, int64_t patient_id);
 /* Whether the caller has a relationship to the patient (false also when there is no such patient),
  * without answering the request. */
 LMN_MUST_USE enum lmn_rc access_related(struct api_ctx *ctx, int64_t patient_id, bool *allowed);
-/* Answers 403 no_relationship, as access_patient does; returns the status. */
+/* Answers 403 no_relationship, as access_patient_or_reply does; returns the status. */
 int access_refuse(struct api_ctx *ctx);
 /* May the caller read this order of this patient? For the distributor: an order it has to deliver
- * or delivered within distributor_history_days; for others access_patient. Answers if not. */
-bool access_order(struct api_ctx *ctx, int64_t order_id, int64_t patient_id);
+ * or delivered within distributor_history_days; for others access_patient_or_reply. Answers if
+ * not. */
+bool access_order_or_reply(struct api_ctx *ctx, int64_t order_id, int64_t patient_id);
 /* Records a read or write of patient data in the append-only access log, in the caller's
  * transaction. */
 LMN_MUST_USE enum lmn_rc access_record(struct api_ctx *ctx, int64_t patient_id,
@@ -317,7 +322,7 @@ int packing_slip_get(struct api_ctx *ctx);
 int packing_slips_wave(struct api_ctx *ctx);
 /* The last due date of a wave: until (YYYY-MM-DD) or, when NULL or "", the next working day;
  * false with the answer written when until is no date. */
-bool fulfilment_wave_day(struct api_ctx *ctx, const char *until, char out[11]);
+bool fulfilment_wave_day_or_reply(struct api_ctx *ctx, const char *until, char out[11]);
 int shipments_create(struct api_ctx *ctx);
 int shipments_delivered(struct api_ctx *ctx);
 int shipments_returned(struct api_ctx *ctx);

@@ -386,8 +386,8 @@ int auth_login(struct api_ctx *ctx)
 		return api_problem(ctx, 415, "unsupported_media_type", "Content-Type", NULL,
 				   "Inloggningen ska skickas som JSON (Content-Type: "
 				   "application/json).");
-	if (!api_str(ctx, "username", true, &username) ||
-	    !api_str(ctx, "password", true, &password))
+	if (!api_str_or_reply(ctx, "username", true, &username) ||
+	    !api_str_or_reply(ctx, "password", true, &password))
 		return 0;
 	wait = login_limit_wait(username, addr, mono_ns() / 1000000);
 	if (wait > 0) {

@@ -18,7 +18,7 @@ static bool when(struct api_ctx *ctx, const char *key, bool required, char out[3
 	const char *s;
 
 	out[0] = '\0';
-	if (!api_str(ctx, key, required, &s))
+	if (!api_str_or_reply(ctx, key, required, &s))
 		return false;
 	if (!s)
 		return true;
@@ -41,12 +41,12 @@ int calls_create(struct api_ctx *ctx)
 	bool known = false, still_queued = false;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "topic", true, &topic) ||
+	if (!api_str_or_reply(ctx, "topic", true, &topic) ||
 	    !when(ctx, "queued_at", true, queued, &qd, &qs) ||
 	    !when(ctx, "answered_at", false, answered, &ad, &as) ||
 	    !when(ctx, "abandoned_at", false, abandoned, &bd, &bs) ||
-	    !api_bool(ctx, "still_queued", &still_queued) ||
-	    !api_int(ctx, "patient_id", false, 1, INT64_MAX, &patient))
+	    !api_bool_or_reply(ctx, "still_queued", &still_queued) ||
+	    !api_int_or_reply(ctx, "patient_id", false, 1, INT64_MAX, &patient))
 		return (int)ctx->resp->status;
 	for (const char *const *t = topics; *t; t++)
 		known = known || strcmp(*t, topic) == 0;
@@ -82,7 +82,7 @@ int calls_create(struct api_ctx *ctx)
 				   "Tiden då samtalet avbröts kan inte ligga i framtiden.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (patient && !access_patient(ctx, patient))
+	if (patient && !access_patient_or_reply(ctx, patient))
 		return (int)ctx->resp->status;
 	struct call_row r = { .queued_at = queued,
 			      .answered_at = *answered ? answered : NULL,

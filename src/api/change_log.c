@@ -281,12 +281,14 @@ int change_log_create(struct api_ctx *ctx)
 	const char *dir = ctx->app->cfg.rules ? rules_live_dir(ctx->app->cfg.rules)
 					      : rules_files_default_dir();
 
-	if (!api_str(ctx, "decided_on", true, &decided) || !api_str(ctx, "body", true, &body) ||
-	    !api_str(ctx, "heading", true, &heading) || !api_str(ctx, "section", false, &section) ||
-	    !api_str(ctx, "original_text", false, &original) ||
-	    !api_str(ctx, "new_text", false, &new_text) ||
-	    !api_str(ctx, "effective_on", false, &effective) ||
-	    !api_int(ctx, "item_id", false, 1, INT64_MAX, &item))
+	if (!api_str_or_reply(ctx, "decided_on", true, &decided) ||
+	    !api_str_or_reply(ctx, "body", true, &body) ||
+	    !api_str_or_reply(ctx, "heading", true, &heading) ||
+	    !api_str_or_reply(ctx, "section", false, &section) ||
+	    !api_str_or_reply(ctx, "original_text", false, &original) ||
+	    !api_str_or_reply(ctx, "new_text", false, &new_text) ||
+	    !api_str_or_reply(ctx, "effective_on", false, &effective) ||
+	    !api_int_or_reply(ctx, "item_id", false, 1, INT64_MAX, &item))
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(decided))
 		return api_problem(ctx, 400, "invalid_input", "decided_on", NULL,

@@ -105,10 +105,10 @@ int contact_cases_list(struct api_ctx *ctx)
 	char today[11];
 	enum lmn_rc rc;
 
-	if (!api_query_int(ctx, "limit", 500, 1, 500, &q.limit) ||
-	    !api_query_int(ctx, "offset", 0, 0, INT64_MAX, &q.offset) ||
-	    !api_query_int(ctx, "care_provider", 0, 0, INT64_MAX, &q.care_provider) ||
-	    !api_query_int(ctx, "attempts", -1, -1, 3, &attempts))
+	if (!api_query_int_or_reply(ctx, "limit", 500, 1, 500, &q.limit) ||
+	    !api_query_int_or_reply(ctx, "offset", 0, 0, INT64_MAX, &q.offset) ||
+	    !api_query_int_or_reply(ctx, "care_provider", 0, 0, INT64_MAX, &q.care_provider) ||
+	    !api_query_int_or_reply(ctx, "attempts", -1, -1, 3, &attempts))
 		goto refused;
 	q.attempts = (int)attempts;
 	q.sort = CONTACT_SORT_TODAY;
@@ -163,7 +163,8 @@ int contact_cases_call(struct api_ctx *ctx)
 	bool closed = false, reached;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "note", false, &note))
+	if (!api_str_or_reply(ctx, "outcome", true, &outcome) ||
+	    !api_str_or_reply(ctx, "note", false, &note))
 		return (int)ctx->resp->status;
 	if (strcmp(outcome, "reached") != 0 && strcmp(outcome, "not_reached") != 0 &&
 	    strcmp(outcome, "message_left") != 0)

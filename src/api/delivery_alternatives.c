@@ -49,12 +49,14 @@ static bool alternative_input(struct api_ctx *ctx, struct delivery_alternative *
 	enum lmn_rc rc;
 
 	a->active = true;
-	if (!api_str(ctx, "area", false, &area) || !api_str(ctx, "name", true, &name) ||
-	    !api_str(ctx, "method", true, &method) || !api_str(ctx, "provider", true, &provider) ||
-	    !api_bool(ctx, "choose_point", &a->choose_point) ||
-	    !api_bool(ctx, "allow_comment", &a->allow_comment) ||
-	    !api_bool(ctx, "allow_contact_person", &a->allow_contact_person) ||
-	    !api_bool(ctx, "active", &a->active))
+	if (!api_str_or_reply(ctx, "area", false, &area) ||
+	    !api_str_or_reply(ctx, "name", true, &name) ||
+	    !api_str_or_reply(ctx, "method", true, &method) ||
+	    !api_str_or_reply(ctx, "provider", true, &provider) ||
+	    !api_bool_or_reply(ctx, "choose_point", &a->choose_point) ||
+	    !api_bool_or_reply(ctx, "allow_comment", &a->allow_comment) ||
+	    !api_bool_or_reply(ctx, "allow_contact_person", &a->allow_contact_person) ||
+	    !api_bool_or_reply(ctx, "active", &a->active))
 		return false;
 	if (strcmp(method, "home") != 0 && strcmp(method, "pickup_point") != 0) {
 		api_problem(ctx, 400, "invalid_input", "method", NULL,

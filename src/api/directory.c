@@ -44,7 +44,7 @@ int articles_list(struct api_ctx *ctx)
 		buf_release(&known);
 		return status;
 	}
-	if (!api_query_int(ctx, "limit", 100, 1, 1000, &limit)) {
+	if (!api_query_int_or_reply(ctx, "limit", 100, 1, 1000, &limit)) {
 		json_decref(list);
 		return (int)ctx->resp->status;
 	}

@@ -89,7 +89,7 @@ int fulfilment_list(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "until", NULL,
 				   "until ska vara ett datum ÅÅÅÅ-MM-DD.");
 	}
-	if (!api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {
+	if (!api_query_int_or_reply(ctx, "limit", 200, 1, 1000, &limit)) {
 		json_decref(pj.list);
 		return (int)ctx->resp->status;
 	}
@@ -108,8 +108,8 @@ int fulfilment_list(struct api_ctx *ctx)
 }
 
 /* One order to pick, read as the pick list shows it; the caller's read transaction is open. An
- * order that is not the distributor's to deliver (or none) is refused as access_order does;
- * false then, with the answer written. */
+ * order that is not the distributor's to deliver (or none) is refused as access_order_or_reply
+ * does; false then, with the answer written. */
 static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
 {
 	struct pick_json pj = { .list = json_array() };
@@ -120,7 +120,7 @@ static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
 	if (rc == LMN_ENOTFOUND) {
 		/* As GET /api/orders/{id}: no answer tells which ids exist. */
 		json_decref(pj.list);
-		if (access_order(ctx, ctx->id[0], 0))
+		if (access_order_or_reply(ctx, ctx->id[0], 0))
 			access_refuse(ctx);
 		return false;
 	}
@@ -131,8 +131,8 @@ static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
 	}
 	*out = json_incref(json_array_get(pj.list, 0));
 	json_decref(pj.list);
-	if (!access_order(ctx, ctx->id[0],
-			  json_integer_value(json_object_get(*out, "patient_id")))) {
+	if (!access_order_or_reply(ctx, ctx->id[0],
+				   json_integer_value(json_object_get(*out, "patient_id")))) {
 		json_decref(*out);
 		*out = NULL;
 		return false;
@@ -173,7 +173,7 @@ static enum lmn_rc total_json_add(const struct pick_total *t, void *arg)
 	return LMN_OK;
 }
 
-bool fulfilment_wave_day(struct api_ctx *ctx, const char *until, char out[11])
+bool fulfilment_wave_day_or_reply(struct api_ctx *ctx, const char *until, char out[11])
 {
 	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
 	lmn_day day;
@@ -207,7 +207,7 @@ int fulfilment_totals(struct api_ctx *ctx)
 	char until_s[11];
 	enum lmn_rc rc;
 
-	if (!fulfilment_wave_day(ctx, until, until_s))
+	if (!fulfilment_wave_day_or_reply(ctx, until, until_s))
 		return (int)ctx->resp->status;
 	list = json_array();
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) == LMN_OK)
@@ -269,7 +269,7 @@ int shipments_create(struct api_ctx *ctx)
 	if (!json_is_array(lines))
 		return api_problem(ctx, 400, "invalid_input", "lines", NULL,
 				   "lines ska vara en lista: {line_id, quantity, backordered}.");
-	if (!api_str(ctx, "tracking_number", false, &tracking))
+	if (!api_str_or_reply(ctx, "tracking_number", false, &tracking))
 		return (int)ctx->resp->status;
 	if (tracking && (!*tracking || strlen(tracking) > 64))
 		return api_problem(ctx, 400, "invalid_input", "tracking_number", NULL,
@@ -292,9 +292,9 @@ int shipments_create(struct api_ctx *ctx)
 			return api_problem(ctx, 400, "invalid_input", "lines", NULL,
 					   "lines[%zu] ska vara ett objekt.", i);
 		}
-		row = api_int(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
-		      api_int(ctx, "quantity", true, 0, 100000, &qty) &&
-		      api_bool(ctx, "backordered", &back);
+		row = api_int_or_reply(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
+		      api_int_or_reply(ctx, "quantity", true, 0, 100000, &qty) &&
+		      api_bool_or_reply(ctx, "backordered", &back);
 		ctx->body = saved;
 		if (!row)
 			return (int)ctx->resp->status;
@@ -373,7 +373,7 @@ int shipments_delivered(struct api_ctx *ctx)
 	char why[128], rule[48], when[32], status[32] = "";
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "delivered_at", false, &at))
+	if (!api_str_or_reply(ctx, "delivered_at", false, &at))
 		return (int)ctx->resp->status;
 	if (at) {
 		if (localtime_parse(at, strlen(at), &day, &sec, &ctx->err) != LMN_OK)
@@ -436,7 +436,8 @@ int shipments_returned(struct api_ctx *ctx)
 	char status[32] = "";
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "note", false, &note))
+	if (!api_str_or_reply(ctx, "outcome", true, &outcome) ||
+	    !api_str_or_reply(ctx, "note", false, &note))
 		return (int)ctx->resp->status;
 	if (strcmp(outcome, "returned") != 0 && strcmp(outcome, "not_collected") != 0)
 		return api_problem(ctx, 400, "invalid_input", "outcome", NULL,
@@ -560,8 +561,8 @@ int shipments_list(struct api_ctx *ctx)
 			ctx, 400, "invalid_input", "open", NULL,
 			"open ska vara 1 (bara sändningar utan registrerat utfall) eller 0.");
 	}
-	if (!api_query_int(ctx, "order_id", 0, 1, INT64_MAX, &order_id) ||
-	    !api_query_int(ctx, "limit", 200, 1, 1000, &limit)) {
+	if (!api_query_int_or_reply(ctx, "order_id", 0, 1, INT64_MAX, &order_id) ||
+	    !api_query_int_or_reply(ctx, "limit", 200, 1, 1000, &limit)) {
 		json_decref(list);
 		return (int)ctx->resp->status;
 	}

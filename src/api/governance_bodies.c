@@ -81,19 +81,21 @@ int bodies_create(struct api_ctx *ctx)
 	bool alt = false, req = false, objection = true;
 	unsigned roles;
 
-	if (!api_str(ctx, "code", true, &code) || !api_str(ctx, "name", true, &name) ||
-	    !api_str(ctx, "kind", true, &kind) || !api_str(ctx, "active_from", true, &from) ||
-	    !api_str(ctx, "approval", false, &approval) ||
-	    !api_int(ctx, "parent_id", false, 1, INT64_MAX, &parent) ||
-	    !api_int(ctx, "min_meetings", false, 0, 366, &min) ||
-	    !api_int(ctx, "max_meetings", false, 0, 366, &max) ||
-	    !api_int(ctx, "mandate_limit_ore", false, 0, INT64_MAX, &limit) ||
-	    !api_int(ctx, "notice_days", false, 0, 365, &notice) ||
-	    !api_bool(ctx, "chair_alternates", &alt) ||
-	    !api_str(ctx, "quorum_roles", false, &qroles) ||
-	    !api_str(ctx, "quorum_vacant_seats", false, &qvacant) ||
-	    !api_bool(ctx, "quorum_required", &req) ||
-	    !api_bool(ctx, "objection_blocks", &objection))
+	if (!api_str_or_reply(ctx, "code", true, &code) ||
+	    !api_str_or_reply(ctx, "name", true, &name) ||
+	    !api_str_or_reply(ctx, "kind", true, &kind) ||
+	    !api_str_or_reply(ctx, "active_from", true, &from) ||
+	    !api_str_or_reply(ctx, "approval", false, &approval) ||
+	    !api_int_or_reply(ctx, "parent_id", false, 1, INT64_MAX, &parent) ||
+	    !api_int_or_reply(ctx, "min_meetings", false, 0, 366, &min) ||
+	    !api_int_or_reply(ctx, "max_meetings", false, 0, 366, &max) ||
+	    !api_int_or_reply(ctx, "mandate_limit_ore", false, 0, INT64_MAX, &limit) ||
+	    !api_int_or_reply(ctx, "notice_days", false, 0, 365, &notice) ||
+	    !api_bool_or_reply(ctx, "chair_alternates", &alt) ||
+	    !api_str_or_reply(ctx, "quorum_roles", false, &qroles) ||
+	    !api_str_or_reply(ctx, "quorum_vacant_seats", false, &qvacant) ||
+	    !api_bool_or_reply(ctx, "quorum_required", &req) ||
+	    !api_bool_or_reply(ctx, "objection_blocks", &objection))
 		return (int)ctx->resp->status;
 	alternates = alt;
 	/* The quorum rule (GOVERNANCE.md): without quorum_required, on for a council only. */
@@ -260,9 +262,10 @@ int seats_create(struct api_ctx *ctx)
 	int64_t position = 0, id = 0;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "role", true, &role) || !api_str(ctx, "party", false, &party) ||
-	    !api_str(ctx, "title", false, &title) ||
-	    !api_int(ctx, "position", false, 0, 10000, &position))
+	if (!api_str_or_reply(ctx, "role", true, &role) ||
+	    !api_str_or_reply(ctx, "party", false, &party) ||
+	    !api_str_or_reply(ctx, "title", false, &title) ||
+	    !api_int_or_reply(ctx, "position", false, 0, 10000, &position))
 		return (int)ctx->resp->status;
 	if (seat_role_parse(role) < 0)
 		return api_problem(ctx, 400, "invalid_input", "role", NULL,
@@ -291,8 +294,8 @@ int terms_create(struct api_ctx *ctx)
 	bool overlap = false;
 	enum lmn_rc rc;
 
-	if (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person) ||
-	    !api_str(ctx, "from", true, &from) || !api_str(ctx, "to", false, &to))
+	if (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, &person) ||
+	    !api_str_or_reply(ctx, "from", true, &from) || !api_str_or_reply(ctx, "to", false, &to))
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(from))
 		return api_problem(ctx, 400, "invalid_input", "from", NULL,
@@ -347,7 +350,8 @@ int people_create(struct api_ctx *ctx)
 	int64_t id = 0;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "name", true, &name) || !api_str(ctx, "organisation", false, &org))
+	if (!api_str_or_reply(ctx, "name", true, &name) ||
+	    !api_str_or_reply(ctx, "organisation", false, &org))
 		return (int)ctx->resp->status;
 	if (strlen(name) > 200 || (org && strlen(org) > 200))
 		return api_problem(ctx, 400, "invalid_input",
@@ -367,7 +371,7 @@ int terms_end(struct api_ctx *ctx)
 	struct gov_term_ended t;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "to", true, &to))
+	if (!api_str_or_reply(ctx, "to", true, &to))
 		return (int)ctx->resp->status;
 	if (!gov_date_ok(to))
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,

@@ -273,7 +273,7 @@ int bodies_compliance(struct api_ctx *ctx)
 	enum lmn_rc rc;
 
 	date_format(ctx->today, today);
-	if (!api_query_int(ctx, "year", date_year(ctx->today), 1900, 2200, &year))
+	if (!api_query_int_or_reply(ctx, "year", date_year(ctx->today), 1900, 2200, &year))
 		return (int)ctx->resp->status;
 	if (!gov_body_visible(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;

@@ -251,8 +251,8 @@ int meetings_list(struct api_ctx *ctx)
 	json_t *a;
 	enum lmn_rc rc;
 
-	if (!api_query_int(ctx, "body_id", 0, 0, INT64_MAX, &body) ||
-	    !api_query_int(ctx, "year", 0, 0, 9999, &year))
+	if (!api_query_int_or_reply(ctx, "body_id", 0, 0, INT64_MAX, &body) ||
+	    !api_query_int_or_reply(ctx, "year", 0, 0, 9999, &year))
 		return (int)ctx->resp->status;
 	a = json_array();
 	rc = gov_store_meetings(ctx->c, body, year,
@@ -287,9 +287,11 @@ int meetings_create(struct api_ctx *ctx)
 	int64_t id = 0;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "starts_at", true, &starts) || !api_str(ctx, "ends_at", false, &ends) ||
-	    !api_str(ctx, "form", true, &form) || !api_str(ctx, "place", false, &place) ||
-	    !api_str(ctx, "notice_sent_on", false, &notice))
+	if (!api_str_or_reply(ctx, "starts_at", true, &starts) ||
+	    !api_str_or_reply(ctx, "ends_at", false, &ends) ||
+	    !api_str_or_reply(ctx, "form", true, &form) ||
+	    !api_str_or_reply(ctx, "place", false, &place) ||
+	    !api_str_or_reply(ctx, "notice_sent_on", false, &notice))
 		return (int)ctx->resp->status;
 	if (!timestamp_ok(starts))
 		return api_problem(ctx, 400, "invalid_input", "starts_at", NULL,
@@ -361,10 +363,13 @@ int items_create(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	int64_t body;
 
-	if (!api_str(ctx, "number", true, &number) || !api_str(ctx, "type", true, &type) ||
-	    !api_str(ctx, "title", true, &title) || !api_str(ctx, "presenter", false, &presenter) ||
-	    !api_str(ctx, "text", false, &text) || !api_str(ctx, "matter", false, &matter) ||
-	    !api_int(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
+	if (!api_str_or_reply(ctx, "number", true, &number) ||
+	    !api_str_or_reply(ctx, "type", true, &type) ||
+	    !api_str_or_reply(ctx, "title", true, &title) ||
+	    !api_str_or_reply(ctx, "presenter", false, &presenter) ||
+	    !api_str_or_reply(ctx, "text", false, &text) ||
+	    !api_str_or_reply(ctx, "matter", false, &matter) ||
+	    !api_int_or_reply(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
 		return (int)ctx->resp->status;
 	if (!item_number_ok(number))
 		return api_problem(
@@ -421,12 +426,13 @@ int items_update(struct api_ctx *ctx)
 	long idx;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "title", false, &title) ||
-	    !api_str(ctx, "presenter", false, &presenter) || !api_str(ctx, "text", false, &text) ||
-	    !api_str(ctx, "position", false, &position) ||
-	    !api_str(ctx, "follow_up", false, &follow_up) ||
-	    !api_str(ctx, "matter", false, &matter) ||
-	    !api_int(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
+	if (!api_str_or_reply(ctx, "title", false, &title) ||
+	    !api_str_or_reply(ctx, "presenter", false, &presenter) ||
+	    !api_str_or_reply(ctx, "text", false, &text) ||
+	    !api_str_or_reply(ctx, "position", false, &position) ||
+	    !api_str_or_reply(ctx, "follow_up", false, &follow_up) ||
+	    !api_str_or_reply(ctx, "matter", false, &matter) ||
+	    !api_int_or_reply(ctx, "cost_ore", false, 0, INT64_MAX, &cost))
 		return (int)ctx->resp->status;
 	if (matter && item_matter_parse(matter) < 0)
 		return api_problem(
@@ -558,7 +564,7 @@ int meetings_attendance(struct api_ctx *ctx)
 	if (people && !batch)
 		return api_problem(ctx, 400, "invalid_input", "people", NULL,
 				   "Ange närvaron som en lista med en post per person.");
-	if (!batch && !api_int(ctx, "person_id", true, 1, INT64_MAX, &person))
+	if (!batch && !api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, &person))
 		return (int)ctx->resp->status;
 	if (batch && (n == 0 || n > 200))
 		return api_problem(ctx, 400, "invalid_input", "people", NULL,
@@ -684,10 +690,10 @@ int items_written(struct api_ctx *ctx)
 	int stance;
 
 	if (ctx->user.role == UR_SECRETARY &&
-	    (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person) ||
-	     !api_str(ctx, "given_at", false, &given)))
+	    (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, &person) ||
+	     !api_str_or_reply(ctx, "given_at", false, &given)))
 		return (int)ctx->resp->status;
-	if (!api_str(ctx, "stance", false, &stance_s))
+	if (!api_str_or_reply(ctx, "stance", false, &stance_s))
 		return (int)ctx->resp->status;
 	if ((stance = written_stance_parse(stance_s)) < 0)
 		return api_problem(ctx, 400, "invalid_input", "stance", NULL,
@@ -769,7 +775,8 @@ int items_outcome(struct api_ctx *ctx)
 	json_t *q;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "outcome", true, &outcome) || !api_str(ctx, "position", false, &position))
+	if (!api_str_or_reply(ctx, "outcome", true, &outcome) ||
+	    !api_str_or_reply(ctx, "position", false, &position))
 		return (int)ctx->resp->status;
 	if ((o = item_outcome_parse(outcome)) < 0)
 		return api_problem(
@@ -819,9 +826,9 @@ int actions_create(struct api_ctx *ctx)
 	int64_t id = 0;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "owner", true, &owner) ||
-	    !api_str(ctx, "description", true, &description) ||
-	    !api_str(ctx, "due_on", false, &due))
+	if (!api_str_or_reply(ctx, "owner", true, &owner) ||
+	    !api_str_or_reply(ctx, "description", true, &description) ||
+	    !api_str_or_reply(ctx, "due_on", false, &due))
 		return (int)ctx->resp->status;
 	if (due && !gov_date_ok(due))
 		return api_problem(ctx, 400, "invalid_input", "due_on", NULL,
@@ -871,8 +878,8 @@ int actions_list(struct api_ctx *ctx)
 	int64_t open = 0, body = 0;
 	enum lmn_rc rc;
 
-	if (!api_query_int(ctx, "open", 0, 0, 1, &open) ||
-	    !api_query_int(ctx, "body_id", 0, 0, INT64_MAX, &body))
+	if (!api_query_int_or_reply(ctx, "open", 0, 0, 1, &open) ||
+	    !api_query_int_or_reply(ctx, "body_id", 0, 0, INT64_MAX, &body))
 		return (int)ctx->resp->status;
 	date_format(ctx->today, x.today);
 	x.a = json_array();

@@ -359,8 +359,8 @@ int minutes_approve(struct api_ctx *ctx)
 	enum lmn_rc rc;
 
 	if (ctx->user.role == UR_SECRETARY && json_object_get(ctx->body, "person_id")) {
-		if (!api_int(ctx, "person_id", true, 1, INT64_MAX, &person) ||
-		    !api_str(ctx, "how", false, &how))
+		if (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, &person) ||
+		    !api_str_or_reply(ctx, "how", false, &how))
 			return (int)ctx->resp->status;
 		on_behalf = person != ctx->user.person_id;
 	}

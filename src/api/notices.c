@@ -454,7 +454,7 @@ int notices_list_route(struct api_ctx *ctx)
 	if (state && strcmp(state, "dead") != 0 && strcmp(state, "queued") != 0)
 		return api_problem(ctx, 400, "invalid_input", "state", NULL,
 				   "state ska vara dead eller queued.");
-	if (!api_query_int(ctx, "limit", 200, 1, 1000, &limit))
+	if (!api_query_int_or_reply(ctx, "limit", 200, 1, 1000, &limit))
 		return (int)ctx->resp->status;
 	if (!(list = json_array()))
 		return api_fail(ctx,

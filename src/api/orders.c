@@ -174,8 +174,8 @@ static bool order_roles(struct api_ctx *ctx, struct order_in *in)
 	const char *requested = NULL;
 	int r;
 
-	if (!api_str(ctx, "requested_by", false, &requested) ||
-	    !api_str(ctx, "reason", false, &in->reason))
+	if (!api_str_or_reply(ctx, "requested_by", false, &requested) ||
+	    !api_str_or_reply(ctx, "reason", false, &in->reason))
 		return false;
 	switch (ctx->user.role) {
 	case UR_PATIENT:
@@ -262,7 +262,7 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *id
 		api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 		return false;
 	}
-	if (!api_str(ctx, "kind", false, &kind) || !order_roles(ctx, in))
+	if (!api_str_or_reply(ctx, "kind", false, &kind) || !order_roles(ctx, in))
 		return false;
 	in->kind = KIND_NORMAL;
 	if (kind) {
@@ -289,8 +289,9 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *id
 				    "lines[%zu] ska vara ett objekt.", i);
 			return false;
 		}
-		ok = api_int(ctx, "prescription_item_id", true, 1, INT64_MAX, &l->item_id) &&
-		     api_int(ctx, "quantity", true, 1, 10000, &l->quantity);
+		ok = api_int_or_reply(ctx, "prescription_item_id", true, 1, INT64_MAX,
+				      &l->item_id) &&
+		     api_int_or_reply(ctx, "quantity", true, 1, 10000, &l->quantity);
 		ctx->body = saved;
 		if (!ok)
 			return false;
@@ -308,19 +309,20 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *id
 		return false;
 	}
 	ctx->body = delivery;
-	ok = api_str(ctx, "method", true, &in->method) &&
-	     api_str(ctx, "address", false, &in->address) &&
-	     api_str(ctx, "postal_code", false, &in->postal_code) &&
-	     api_str(ctx, "city", false, &in->city) && api_str(ctx, "phone", false, &in->phone) &&
-	     api_str(ctx, "door_code", false, &in->door_code) &&
-	     api_str(ctx, "notification", false, &in->notification) &&
-	     api_int(ctx, "pickup_point_id", false, 1, INT64_MAX, &in->pickup_point_id) &&
-	     api_int(ctx, "unit_id", false, 1, INT64_MAX, &in->unit_id) &&
-	     api_str(ctx, "notification_receiver", false, &in->notification_receiver) &&
-	     api_str(ctx, "comment", false, &in->comment) &&
-	     api_str(ctx, "contact_person", false, &in->contact_person) &&
-	     api_str(ctx, "invoice_address", false, &in->invoice_address) &&
-	     api_int(ctx, "alternative_id", false, 1, INT64_MAX, &in->alternative_id);
+	ok = api_str_or_reply(ctx, "method", true, &in->method) &&
+	     api_str_or_reply(ctx, "address", false, &in->address) &&
+	     api_str_or_reply(ctx, "postal_code", false, &in->postal_code) &&
+	     api_str_or_reply(ctx, "city", false, &in->city) &&
+	     api_str_or_reply(ctx, "phone", false, &in->phone) &&
+	     api_str_or_reply(ctx, "door_code", false, &in->door_code) &&
+	     api_str_or_reply(ctx, "notification", false, &in->notification) &&
+	     api_int_or_reply(ctx, "pickup_point_id", false, 1, INT64_MAX, &in->pickup_point_id) &&
+	     api_int_or_reply(ctx, "unit_id", false, 1, INT64_MAX, &in->unit_id) &&
+	     api_str_or_reply(ctx, "notification_receiver", false, &in->notification_receiver) &&
+	     api_str_or_reply(ctx, "comment", false, &in->comment) &&
+	     api_str_or_reply(ctx, "contact_person", false, &in->contact_person) &&
+	     api_str_or_reply(ctx, "invoice_address", false, &in->invoice_address) &&
+	     api_int_or_reply(ctx, "alternative_id", false, 1, INT64_MAX, &in->alternative_id);
 	ctx->body = saved;
 	if (!ok)
 		return false;
@@ -590,7 +592,7 @@ static bool place_check(struct place *pl)
 	struct delivery_decision d;
 	lmn_day contact_from = LMN_DAY_NONE;
 
-	if (!access_patient(ctx, ctx->id[0]) || !read_housing(ctx, in) ||
+	if (!access_patient_or_reply(ctx, ctx->id[0]) || !read_housing(ctx, in) ||
 	    !resolve_delivery(ctx, in, pl->address, pl->postal, pl->city, pl->phone))
 		return false;
 	for (size_t i = 0; i < in->nlines; i++) {
@@ -951,7 +953,7 @@ int orders_get(struct api_ctx *ctx)
 	/* An order that does not exist is answered as one outside the caller's reach (a 404 would
 	 * tell which ids exist), except to customer service, who reach every order. */
 	if (rc == LMN_ENOTFOUND && ctx->user.role != UR_CUSTOMER_SERVICE) {
-		if (access_order(ctx, ctx->id[0], 0))
+		if (access_order_or_reply(ctx, ctx->id[0], 0))
 			access_refuse(ctx);
 		return (int)ctx->resp->status;
 	}
@@ -959,7 +961,7 @@ int orders_get(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	/* The distributor sees what delivery needs: the orders it has to deliver and those it
 	 * delivered lately, not the history. */
-	if (!access_order(ctx, ctx->id[0], patient)) {
+	if (!access_order_or_reply(ctx, ctx->id[0], patient)) {
 		json_decref(o);
 		return (int)ctx->resp->status;
 	}
@@ -1019,7 +1021,7 @@ static enum lmn_rc order_list_job(struct api_ctx *ctx, void *arg)
 	struct order_list *ol = arg;
 	enum lmn_rc rc;
 
-	if (!access_patient(ctx, ctx->id[0])) {
+	if (!access_patient_or_reply(ctx, ctx->id[0])) {
 		ol->refused = true;
 		return LMN_EREFUSED;
 	}
@@ -1064,8 +1066,8 @@ int orders_list(struct api_ctx *ctx)
 	if (!ol)
 		return api_fail(ctx,
 				lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
-	if (!api_query_int(ctx, "limit", 50, 1, 500, &ol->limit) ||
-	    !api_query_int(ctx, "before", INT64_MAX, 1, INT64_MAX, &ol->before)) {
+	if (!api_query_int_or_reply(ctx, "limit", 50, 1, 500, &ol->limit) ||
+	    !api_query_int_or_reply(ctx, "before", INT64_MAX, 1, INT64_MAX, &ol->before)) {
 		free(ol);
 		return (int)ctx->resp->status;
 	}
@@ -1088,7 +1090,7 @@ int orders_cancel(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (!row)
 		return api_problem(ctx, 404, "not_found", NULL, NULL, "Beställningen finns inte.");
-	if (!access_patient(ctx, patient))
+	if (!access_patient_or_reply(ctx, patient))
 		return (int)ctx->resp->status;
 	if (strcmp(status, "received") != 0)
 		return api_problem(ctx, 409, "already_shipped", NULL, NULL,

@@ -212,7 +212,7 @@ int packing_slip_get(struct api_ctx *ctx)
 	if (rc == LMN_ENOTFOUND) {
 		/* As GET /api/orders/{id}: no answer tells which ids exist. */
 		free(s);
-		if (access_order(ctx, ctx->id[0], 0))
+		if (access_order_or_reply(ctx, ctx->id[0], 0))
 			access_refuse(ctx);
 		return (int)ctx->resp->status;
 	}
@@ -220,7 +220,7 @@ int packing_slip_get(struct api_ctx *ctx)
 		free(s);
 		return api_fail(ctx, rc);
 	}
-	if (!access_order(ctx, ctx->id[0], s->o.patient_id)) {
+	if (!access_order_or_reply(ctx, ctx->id[0], s->o.patient_id)) {
 		free(s);
 		return (int)ctx->resp->status;
 	}
@@ -275,7 +275,7 @@ int packing_slips_wave(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	int status;
 
-	if (!fulfilment_wave_day(ctx, until, until_s))
+	if (!fulfilment_wave_day_or_reply(ctx, until, until_s))
 		return (int)ctx->resp->status;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) == LMN_OK)
 		rc = picking_orders(ctx->c, until_s, 1000, wave_add, &w, &ctx->err);

@@ -180,7 +180,7 @@ int patients_list(struct api_ctx *ctx)
 	int64_t limit;
 	enum lmn_rc rc;
 
-	if (!api_query_int(ctx, "limit", 50, 1, 200, &limit))
+	if (!api_query_int_or_reply(ctx, "limit", 50, 1, 200, &limit))
 		goto fail;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		goto db_fail;
@@ -317,7 +317,7 @@ int care_relationships_create(struct api_ctx *ctx)
 	size_t chars = 0;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "reason", true, &reason))
+	if (!api_str_or_reply(ctx, "reason", true, &reason))
 		return (int)ctx->resp->status;
 	for (const char *c = reason; *c; c++)
 		chars += ((unsigned char)*c & 0xC0) != 0x80;
@@ -381,16 +381,18 @@ int patients_create(struct api_ctx *ctx)
 	int64_t pid;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "id_number", true, &number) ||
-	    !api_str(ctx, "given_name", true, &given) ||
-	    !api_str(ctx, "family_name", true, &family) ||
-	    !api_str(ctx, "address", true, &address) ||
-	    !api_str(ctx, "postal_code", true, &postal) || !api_str(ctx, "city", true, &city) ||
-	    !api_str(ctx, "phone", false, &phone) ||
-	    !api_str(ctx, "municipality", true, &municipality) ||
-	    !api_bool(ctx, "protected_identity", &protected_id) ||
-	    !api_bool(ctx, "municipal_housing", &housing) ||
-	    !api_bool(ctx, "rural_route", &rural) || !postal_code(ctx, "postal_code", postal, pc))
+	if (!api_str_or_reply(ctx, "id_number", true, &number) ||
+	    !api_str_or_reply(ctx, "given_name", true, &given) ||
+	    !api_str_or_reply(ctx, "family_name", true, &family) ||
+	    !api_str_or_reply(ctx, "address", true, &address) ||
+	    !api_str_or_reply(ctx, "postal_code", true, &postal) ||
+	    !api_str_or_reply(ctx, "city", true, &city) ||
+	    !api_str_or_reply(ctx, "phone", false, &phone) ||
+	    !api_str_or_reply(ctx, "municipality", true, &municipality) ||
+	    !api_bool_or_reply(ctx, "protected_identity", &protected_id) ||
+	    !api_bool_or_reply(ctx, "municipal_housing", &housing) ||
+	    !api_bool_or_reply(ctx, "rural_route", &rural) ||
+	    !postal_code(ctx, "postal_code", postal, pc))
 		return 0;
 	if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK)
 		return api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s",
@@ -470,7 +472,7 @@ int patients_get(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!access_patient(ctx, ctx->id[0]))
+	if (!access_patient_or_reply(ctx, ctx->id[0]))
 		return 0;
 	rc = patient_read(ctx->c, ctx->id[0], patient_show, &sh, &found, &ctx->err);
 	if (rc == LMN_OK)
@@ -525,7 +527,7 @@ int patients_access_log(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	json_t *out;
 
-	if (!api_query_int(ctx, "limit", 100, 1, 1000, &page.max))
+	if (!api_query_int_or_reply(ctx, "limit", 100, 1, 1000, &page.max))
 		return 0;
 	if (before) {
 		long long a, b, c;
@@ -542,7 +544,7 @@ int patients_access_log(struct api_ctx *ctx)
 				   "others ska vara 1 (bara andras åtkomster) eller 0.");
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!access_patient(ctx, ctx->id[0])) {
+	if (!access_patient_or_reply(ctx, ctx->id[0])) {
 		db_rollback(ctx->c);
 		return 0;
 	}
@@ -596,7 +598,7 @@ int patients_contact_get(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!access_patient(ctx, ctx->id[0]))
+	if (!access_patient_or_reply(ctx, ctx->id[0]))
 		return 0;
 	rc = patient_contact_get(ctx->c, ctx->id[0], &pc, &ctx->err);
 	if (rc == LMN_OK)
@@ -633,9 +635,11 @@ static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_co
 				      "temporary_address ska vara ett objekt med address, "
 				      "postal_code, city, from och until, eller null.");
 	ctx->body = t;
-	ok = api_str(ctx, "address", true, &address) &&
-	     api_str(ctx, "postal_code", true, &postal) && api_str(ctx, "city", true, &city) &&
-	     api_str(ctx, "from", true, &from) && api_str(ctx, "until", true, &until);
+	ok = api_str_or_reply(ctx, "address", true, &address) &&
+	     api_str_or_reply(ctx, "postal_code", true, &postal) &&
+	     api_str_or_reply(ctx, "city", true, &city) &&
+	     api_str_or_reply(ctx, "from", true, &from) &&
+	     api_str_or_reply(ctx, "until", true, &until);
 	ctx->body = saved;
 	if (!ok)
 		return false;
@@ -686,8 +690,9 @@ static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
 		return contact_refuse(ctx, 400, "invalid_input", NULL,
 				      "Uppgifterna saknas (JSON-objekt med phone, email och "
 				      "notice_channel).");
-	if (!api_str(ctx, "phone", false, &phone) || !api_str(ctx, "email", false, &email) ||
-	    !api_str(ctx, "notice_channel", true, &channel))
+	if (!api_str_or_reply(ctx, "phone", false, &phone) ||
+	    !api_str_or_reply(ctx, "email", false, &email) ||
+	    !api_str_or_reply(ctx, "notice_channel", true, &channel))
 		return false;
 	memset(pc, 0, sizeof(*pc));
 	if (phone && *phone) {
@@ -728,7 +733,7 @@ int patients_contact_put(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!access_patient(ctx, ctx->id[0]))
+	if (!access_patient_or_reply(ctx, ctx->id[0]))
 		return 0;
 	if ((rc = patient_contact_get(ctx->c, ctx->id[0], &was, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);

@@ -59,7 +59,7 @@ int prescriptions_list(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		goto fail;
-	if (!access_patient(ctx, ctx->id[0])) {
+	if (!access_patient_or_reply(ctx, ctx->id[0])) {
 		json_decref(list);
 		return (int)ctx->resp->status;
 	}
@@ -91,11 +91,11 @@ static bool item_input(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescr
 		return false;
 	}
 	ctx->body = in;
-	ok = api_int(ctx, "article_id", true, 1, INT64_MAX, article_id) &&
-	     api_int(ctx, "withdrawals_allowed", true, 1, 100, &allowed) &&
-	     api_int(ctx, "quantity_per_withdrawal", true, 1, 10000, &qty) &&
-	     api_int(ctx, "period_days", true, 1, 366, &period) &&
-	     api_str(ctx, "last_valid", true, &last);
+	ok = api_int_or_reply(ctx, "article_id", true, 1, INT64_MAX, article_id) &&
+	     api_int_or_reply(ctx, "withdrawals_allowed", true, 1, 100, &allowed) &&
+	     api_int_or_reply(ctx, "quantity_per_withdrawal", true, 1, 10000, &qty) &&
+	     api_int_or_reply(ctx, "period_days", true, 1, 366, &period) &&
+	     api_str_or_reply(ctx, "last_valid", true, &last);
 	ctx->body = saved;
 	if (!ok)
 		return false;
@@ -136,7 +136,7 @@ int prescriptions_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	/* Prescribing needs the relationship first (a prescription of the unit, or a care
 	 * relationship it recorded), refused as a read outside it is. */
-	if (!access_patient(ctx, ctx->id[0]))
+	if (!access_patient_or_reply(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;
 	const struct prescription_row pr = { .patient_id = ctx->id[0],
 					     .prescriber_id = ctx->user.id,

@@ -52,8 +52,8 @@ int reports_keyfigures_get(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	bool csv;
 
-	if (!api_query_int(ctx, "year", date_year(ctx->today), 1900, 2199, &year) ||
-	    !api_query_int(ctx, "tertial", 0, 0, 3, &tertial) || !want_csv(ctx, &csv))
+	if (!api_query_int_or_reply(ctx, "year", date_year(ctx->today), 1900, 2199, &year) ||
+	    !api_query_int_or_reply(ctx, "tertial", 0, 0, 3, &tertial) || !want_csv(ctx, &csv))
 		return (int)ctx->resp->status;
 	if ((rc = reports_build(ctx->c, ctx->app->params, (int)year, (int)tertial, ctx->today, &b,
 				&ctx->err)) != LMN_OK)
@@ -115,8 +115,8 @@ int reports_repayment_get(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	bool csv;
 
-	if (!api_query_int(ctx, "year", date_year(ctx->today) - 1, 1900, 2199, &year) ||
-	    !api_query_int(ctx, "surplus_ore", -1, 0, INT64_MAX / 4, &surplus) ||
+	if (!api_query_int_or_reply(ctx, "year", date_year(ctx->today) - 1, 1900, 2199, &year) ||
+	    !api_query_int_or_reply(ctx, "surplus_ore", -1, 0, INT64_MAX / 4, &surplus) ||
 	    !want_csv(ctx, &csv))
 		return (int)ctx->resp->status;
 	if (surplus < 0)
@@ -177,10 +177,12 @@ int fees_create(struct api_ctx *ctx)
 	int kind;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "kind", true, &kind_s) || !api_str(ctx, "valid_from", true, &from_s) ||
-	    !api_int(ctx, "amount_ore", true, 0, 100000000, &amount) ||
-	    !api_bool(ctx, "example", &example) || !api_str(ctx, "note", false, &note) ||
-	    !api_bool(ctx, "replace", &replace))
+	if (!api_str_or_reply(ctx, "kind", true, &kind_s) ||
+	    !api_str_or_reply(ctx, "valid_from", true, &from_s) ||
+	    !api_int_or_reply(ctx, "amount_ore", true, 0, 100000000, &amount) ||
+	    !api_bool_or_reply(ctx, "example", &example) ||
+	    !api_str_or_reply(ctx, "note", false, &note) ||
+	    !api_bool_or_reply(ctx, "replace", &replace))
 		return (int)ctx->resp->status;
 	if ((kind = fee_kind_parse(kind_s)) < 0)
 		return api_problem(

@@ -249,7 +249,7 @@ static bool text_fits(struct api_ctx *ctx, const char *key, const char *text)
 	return false;
 }
 
-bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **out)
+bool api_str_or_reply(struct api_ctx *ctx, const char *key, bool required, const char **out)
 {
 	json_t *v = field(ctx, key, required);
 
@@ -274,8 +274,8 @@ bool api_str(struct api_ctx *ctx, const char *key, bool required, const char **o
 	return true;
 }
 
-bool api_int(struct api_ctx *ctx, const char *key, bool required, int64_t min, int64_t max,
-	     int64_t *out)
+bool api_int_or_reply(struct api_ctx *ctx, const char *key, bool required, int64_t min, int64_t max,
+		      int64_t *out)
 {
 	json_t *v = field(ctx, key, required);
 
@@ -291,7 +291,7 @@ bool api_int(struct api_ctx *ctx, const char *key, bool required, int64_t min, i
 	return true;
 }
 
-bool api_bool(struct api_ctx *ctx, const char *key, bool *out)
+bool api_bool_or_reply(struct api_ctx *ctx, const char *key, bool *out)
 {
 	json_t *v = field(ctx, key, false);
 
@@ -306,8 +306,8 @@ bool api_bool(struct api_ctx *ctx, const char *key, bool *out)
 	return true;
 }
 
-bool api_query_int(struct api_ctx *ctx, const char *key, int64_t def, int64_t min, int64_t max,
-		   int64_t *out)
+bool api_query_int_or_reply(struct api_ctx *ctx, const char *key, int64_t def, int64_t min,
+			    int64_t max, int64_t *out)
 {
 	const char *s = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, key);
 	char *end;

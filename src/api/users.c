@@ -95,14 +95,14 @@ int users_create(struct api_ctx *ctx)
 
 	/* Every fault of the form at once (issue 20), not the first only: the text fields are
 	 * checked here rather than refused one by one as missing. */
-	if (!api_str(ctx, "username", false, &username) ||
-	    !api_str(ctx, "display_name", false, &display) ||
-	    !api_str(ctx, "role", false, &role_name) ||
-	    !api_str(ctx, "password", false, &password) ||
-	    !api_str(ctx, "municipality", false, &municipality) ||
-	    !api_int(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
-	    !api_int(ctx, "person_id", false, 1, INT64_MAX, &person) ||
-	    !api_str(ctx, "kind", false, &kind))
+	if (!api_str_or_reply(ctx, "username", false, &username) ||
+	    !api_str_or_reply(ctx, "display_name", false, &display) ||
+	    !api_str_or_reply(ctx, "role", false, &role_name) ||
+	    !api_str_or_reply(ctx, "password", false, &password) ||
+	    !api_str_or_reply(ctx, "municipality", false, &municipality) ||
+	    !api_int_or_reply(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
+	    !api_int_or_reply(ctx, "person_id", false, 1, INT64_MAX, &person) ||
+	    !api_str_or_reply(ctx, "kind", false, &kind))
 		return (int)ctx->resp->status;
 	errors = json_array();
 	if (kind && strcmp(kind, "person") != 0 && strcmp(kind, "integration") != 0)
@@ -339,7 +339,7 @@ int tokens_create(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	int64_t id;
 
-	if (!api_str(ctx, "name", true, &name))
+	if (!api_str_or_reply(ctx, "name", true, &name))
 		return (int)ctx->resp->status;
 	if (strlen(name) > 100)
 		return api_problem(ctx, 400, "invalid_input", "name", NULL,

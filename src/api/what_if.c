@@ -118,8 +118,9 @@ int what_if(struct api_ctx *ctx)
 	int id;
 	enum lmn_rc rc;
 
-	if (!api_str(ctx, "parameter", true, &param) || !api_str(ctx, "value", true, &value) ||
-	    !api_str(ctx, "from", true, &from) || !api_str(ctx, "to", true, &to))
+	if (!api_str_or_reply(ctx, "parameter", true, &param) ||
+	    !api_str_or_reply(ctx, "value", true, &value) ||
+	    !api_str_or_reply(ctx, "from", true, &from) || !api_str_or_reply(ctx, "to", true, &to))
 		return (int)ctx->resp->status;
 	if ((id = param_lookup(param, strlen(param))) < 0)
 		return api_problem(ctx, 400, "invalid_input", "parameter", NULL,

@@ -62,7 +62,7 @@ int prescriptions_expiring(struct api_ctx *ctx)
 	int64_t days;
 	enum lmn_rc rc;
 
-	if (!api_query_int(ctx, "days", 30, 1, 366, &days))
+	if (!api_query_int_or_reply(ctx, "days", 30, 1, 366, &days))
 		return (int)ctx->resp->status;
 	date_format(ctx->today, from);
 	date_format(ctx->today + (lmn_day)days, until);
@@ -164,7 +164,7 @@ int renewal_requests_create(struct api_ctx *ctx)
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	/* Only the patient (or their delegate) of the item. */
-	if (!access_patient(ctx, item.patient_id))
+	if (!access_patient_or_reply(ctx, item.patient_id))
 		return (int)ctx->resp->status;
 	if (item.cancelled)
 		return api_problem(ctx, 422, "prescription_cancelled", "prescription_item_id", NULL,
