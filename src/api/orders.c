@@ -11,6 +11,7 @@
 #include "rules/delivery.h"
 #include "store/notices.h"
 #include "store/orders.h"
+#include "store/patients.h"
 #include "store/prescriptions.h"
 #include "store/staff.h"
 #include "store/supply_read.h"
@@ -466,11 +467,11 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 
 	address[0] = postal[0] = city[0] = phone[0] = '\0';
 	if (strcmp(in->method, "home") == 0) {
-		struct order_patient p;
+		struct patient_delivery p;
 		char today[11];
 
 		date_format(ctx->today, today);
-		rc = order_patient_delivery(ctx->c, ctx->id[0], today, &p, &row, &ctx->err);
+		rc = patient_delivery_address(ctx->c, ctx->id[0], today, &p, &row, &ctx->err);
 		if (rc == LMN_OK && row) {
 			snprintf(address, 256, "%s", in->address ? in->address : p.address);
 			snprintf(postal, 8, "%s",
@@ -529,7 +530,7 @@ static bool read_housing(struct api_ctx *ctx, struct order_in *in)
 	in->municipal_housing = true;
 	if (in->entered_by != ROLE_MUNICIPAL_PRESCRIBER && in->entered_by != ROLE_MUNICIPAL_ORDERER)
 		return true;
-	rc = order_patient_housing(ctx->c, ctx->id[0], &in->municipal_housing, &ctx->err);
+	rc = patient_in_municipal_housing(ctx->c, ctx->id[0], &in->municipal_housing, &ctx->err);
 	if (rc != LMN_OK) {
 		api_fail(ctx, rc);
 		return false;

@@ -199,23 +199,6 @@ LMN_MUST_USE enum lmn_rc orders_of_patient_each(struct db_conn *c, int64_t patie
 						int64_t before, int64_t limit, order_list_fn fn,
 						void *arg, struct lmn_err *err);
 
-/* What placing an order reads of its patient: the address to deliver home to on day (the
- * temporary one, migration 21, on the days it is for), the phone ("" when none) and whether the
- * identity is protected. */
-struct order_patient {
-	char address[256], postal_code[8], city[64], phone[32];
-	bool protected_identity;
-};
-
-/* Patient patient_id's as of day (YYYY-MM-DD) into *out; *found false when there is none. */
-LMN_MUST_USE enum lmn_rc order_patient_delivery(struct db_conn *c, int64_t patient_id,
-						const char *day, struct order_patient *out,
-						bool *found, struct lmn_err *err);
-
-/* Whether patient patient_id lives in municipal housing (false when there is none). */
-LMN_MUST_USE enum lmn_rc order_patient_housing(struct db_conn *c, int64_t patient_id, bool *housing,
-					       struct lmn_err *err);
-
 /* The order that user_id placed with Idempotency-Key key (0: none) and the hash of its request
  * (hash, 65 bytes: "" when none). */
 LMN_MUST_USE enum lmn_rc order_by_idempotency_key(struct db_conn *c, int64_t user_id,

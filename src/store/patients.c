@@ -198,3 +198,45 @@ enum lmn_rc patient_contact_set(struct db_conn *c, int64_t patient_id,
 		rc = lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "Patienten finns inte.");
 	return rc;
 }
+
+enum lmn_rc patient_delivery_address(struct db_conn *c, int64_t patient_id, const char *day,
+				     struct patient_delivery *out, bool *found, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT CASE WHEN t THEN temp_address ELSE address END, "
+			   "CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
+			   "CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
+			   "protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
+			   "temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
+			   &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	db_bind_text(st, 2, day);
+	rc = db_step(st, found, err);
+	if (rc == LMN_OK && *found) {
+		db_col_copy(st, 0, out->address, sizeof(out->address));
+		db_col_copy(st, 1, out->postal_code, sizeof(out->postal_code));
+		db_col_copy(st, 2, out->city, sizeof(out->city));
+		db_col_copy(st, 3, out->phone, sizeof(out->phone));
+		out->protected_identity = db_col_int(st, 4) != 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+enum lmn_rc patient_in_municipal_housing(struct db_conn *c, int64_t patient_id, bool *housing,
+					 struct lmn_err *err)
+{
+	int64_t v;
+	enum lmn_rc rc =
+		db_int(c, &v, 0, err, "SELECT municipal_housing FROM patients WHERE id = $1", "i",
+		       patient_id);
+
+	*housing = rc == LMN_OK && v != 0;
+	return rc;
+}

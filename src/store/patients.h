@@ -76,4 +76,21 @@ LMN_MUST_USE enum lmn_rc patient_contact_get(struct db_conn *c, int64_t patient_
 LMN_MUST_USE enum lmn_rc patient_contact_set(struct db_conn *c, int64_t patient_id,
 					     const struct patient_contact *in, struct lmn_err *err);
 
+/* What placing an order reads of its patient: the address to deliver home to on day (the
+ * temporary one, migration 21, on the days it is for), the phone ("" when none) and whether the
+ * identity is protected. */
+struct patient_delivery {
+	char address[256], postal_code[8], city[64], phone[32];
+	bool protected_identity;
+};
+
+/* Patient patient_id's as of day (YYYY-MM-DD) into *out; *found false when there is none. */
+LMN_MUST_USE enum lmn_rc patient_delivery_address(struct db_conn *c, int64_t patient_id,
+						  const char *day, struct patient_delivery *out,
+						  bool *found, struct lmn_err *err);
+
+/* Whether patient patient_id lives in municipal housing (false when there is none). */
+LMN_MUST_USE enum lmn_rc patient_in_municipal_housing(struct db_conn *c, int64_t patient_id,
+						      bool *housing, struct lmn_err *err);
+
 #endif
