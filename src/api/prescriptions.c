@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "core/prescription.h"
+#include "store/articles.h"
 #include "store/prescriptions.h"
 
 /* The list being built, and the request it answers. */
@@ -152,7 +153,7 @@ int prescriptions_create(struct api_ctx *ctx)
 
 		if (!item_input(ctx, json_array_get(items, i), i, ctx->today, &article, &it))
 			return (int)ctx->resp->status;
-		rc = prescription_article_active(ctx->c, article, &row, &ctx->err);
+		rc = article_active(ctx->c, article, &row, &ctx->err);
 		if (rc != LMN_OK)
 			return api_fail(ctx, rc);
 		if (!row)

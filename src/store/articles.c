@@ -261,3 +261,9 @@ enum lmn_rc articles_in_force(struct db_conn *c, const char *area, const char *l
 	db_done(st);
 	return rc;
 }
+
+enum lmn_rc article_active(struct db_conn *c, int64_t article_id, bool *active, struct lmn_err *err)
+{
+	return db_exists(c, active, err, "SELECT 1 FROM articles WHERE id = $1 AND active = 1", "i",
+			 article_id);
+}

@@ -48,4 +48,8 @@ LMN_MUST_USE enum lmn_rc articles_in_force(struct db_conn *c, const char *area, 
 					   const char *day, int64_t limit, article_list_fn fn,
 					   void *arg, struct lmn_err *err);
 
+/* Whether article article_id is in the assortment and active. */
+LMN_MUST_USE enum lmn_rc article_active(struct db_conn *c, int64_t article_id, bool *active,
+					struct lmn_err *err);
+
 #endif

@@ -145,13 +145,6 @@ enum lmn_rc prescription_item_cancel(struct db_conn *c, int64_t item_id, const c
 		     item_id, now);
 }
 
-enum lmn_rc prescription_article_active(struct db_conn *c, int64_t article_id, bool *active,
-					struct lmn_err *err)
-{
-	return db_exists(c, active, err, "SELECT 1 FROM articles WHERE id = $1 AND active = 1", "i",
-			 article_id);
-}
-
 enum lmn_rc prescription_item_withdrawn(struct db_conn *c, int64_t item_id, int64_t remaining,
 					const char *next_earliest, struct lmn_err *err)
 {

@@ -70,10 +70,6 @@ LMN_MUST_USE enum lmn_rc prescription_item_owner(struct db_conn *c, int64_t item
 LMN_MUST_USE enum lmn_rc prescription_item_cancel(struct db_conn *c, int64_t item_id,
 						  const char *now, struct lmn_err *err);
 
-/* Whether article article_id is in the assortment and active. */
-LMN_MUST_USE enum lmn_rc prescription_article_active(struct db_conn *c, int64_t article_id,
-						     bool *active, struct lmn_err *err);
-
 /* A prescription item with what an order against it needs: its patient, its article and the
  * prescribing unit (which carries the cost). */
 struct prescription_order_item {
