@@ -48,13 +48,20 @@ enum lmn_rc db_do(struct db_conn *c, struct lmn_err *err, const char *sql, const
 	return rc == LMN_OK ? db_run(st, err) : rc;
 }
 
-/* Steps the prepared statement once: *row whether it gave one (then left unreset for reading). */
-static enum lmn_rc first_row(struct db_stmt *st, bool *row, struct lmn_err *err)
+/* Prepares sql with the arguments ap and steps it once: *row whether it gave one. On LMN_OK *out
+ * is left unreset for reading and the caller calls db_done on it; on failure it is done here. */
+static enum lmn_rc first_row(struct db_conn *c, const char *sql, const char *types, va_list ap,
+			     struct db_stmt **out, bool *row, struct lmn_err *err)
 {
-	enum lmn_rc rc = db_step(st, row, err);
+	enum lmn_rc rc = prepare_args(c, sql, types, ap, out, err);
 
+	*row = false;
 	if (rc != LMN_OK)
+		return rc;
+	if ((rc = db_step(*out, row, err)) != LMN_OK) {
 		*row = false;
+		db_done(*out);
+	}
 	return rc;
 }
 
@@ -68,11 +75,10 @@ enum lmn_rc db_int(struct db_conn *c, int64_t *out, int64_t none, struct lmn_err
 
 	*out = none;
 	va_start(ap, types);
-	rc = prepare_args(c, sql, types, ap, &st, err);
+	rc = first_row(c, sql, types, ap, &st, &row, err);
 	va_end(ap);
 	if (rc != LMN_OK)
 		return rc;
-	rc = first_row(st, &row, err);
 	if (row && !db_col_null(st, 0))
 		*out = db_col_int(st, 0);
 	db_done(st);
@@ -86,14 +92,11 @@ enum lmn_rc db_exists(struct db_conn *c, bool *out, struct lmn_err *err, const c
 	va_list ap;
 	enum lmn_rc rc;
 
-	*out = false;
 	va_start(ap, types);
-	rc = prepare_args(c, sql, types, ap, &st, err);
+	rc = first_row(c, sql, types, ap, &st, out, err);
 	va_end(ap);
-	if (rc != LMN_OK)
-		return rc;
-	rc = first_row(st, out, err);
-	db_done(st);
+	if (rc == LMN_OK)
+		db_done(st);
 	return rc;
 }
 
@@ -108,11 +111,10 @@ enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, struct lmn_err *e
 	if (size)
 		*out = '\0';
 	va_start(ap, types);
-	rc = prepare_args(c, sql, types, ap, &st, err);
+	rc = first_row(c, sql, types, ap, &st, &row, err);
 	va_end(ap);
 	if (rc != LMN_OK)
 		return rc;
-	rc = first_row(st, &row, err);
 	if (row)
 		db_col_copy(st, 0, out, size);
 	db_done(st);
