@@ -367,10 +367,8 @@ int cmd_serve(int argc, char **argv)
 		rcfg = cfg;
 		rcfg.port = (uint16_t)rivta_port;
 		rcfg.rivta = true;
-		/* Each call waits for a durable commit (its order, or its access-log entry) on its
-		 * connection's own thread: the commits of all connections waiting at once share one
-		 * fdatasync, so calls in flight are not capped by a pool (bench/README.md, rivta). */
-		rcfg.threads = 0;
+		/* The same threads as the web's: a look-up's connection is held while its access-log
+		 * entry becomes durable (api_write), an order waits on its thread. */
 		rcfg.tls_cert = rivta_pem[0];
 		rcfg.tls_key = rivta_pem[1];
 		rcfg.tls_client_ca = rivta_pem[2];

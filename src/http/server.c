@@ -496,7 +496,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 			       "Kroppen får vara högst 1 MiB.");
 	if (s->rivta)
-		return serve(s, c, url, method, rq, rivta_dispatch, false);
+		return serve(s, c, url, method, rq, rivta_dispatch, s->may_hold);
 	if (strncmp(url, "/api/", 5) == 0)
 		return serve(s, c, url, method, rq, api_dispatch, s->may_hold);
 	if (strcmp(url, "/healthz") == 0)
@@ -526,7 +526,7 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 	s->db = db;
 	s->params = params;
 	s->rivta = cfg->rivta;
-	s->may_hold = cfg->threads > 0 && !cfg->rivta;
+	s->may_hold = cfg->threads > 0;
 	pthread_mutex_init(&s->held_lock, NULL);
 	pthread_cond_init(&s->held_cond, NULL);
 	s->app.db = db;

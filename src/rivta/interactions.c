@@ -432,8 +432,9 @@ static bool subject(struct api_ctx *ctx, struct identity *id, int *status)
 /* A look-up: the patient, the items and the past order items read with the access-log row of
  * the read in one write job; the answer is written from them afterwards. */
 struct lookup {
-	struct api_ctx *ctx;
-	const char *id_number;
+	struct rivta_call *call;
+	struct api_ctx *ctx; /* the job's, while it runs */
+	char id_number[sizeof(((struct identity *)0)->canonical)];
 	struct patient_ref p;
 	bool found;
 	struct item_row *items;
@@ -492,14 +493,13 @@ static enum lmn_rc keep_lookup_line(const struct order_item_row *r, void *arg)
 	return LMN_OK;
 }
 
-static enum lmn_rc lookup_job(struct db_conn *c, void *arg)
+static enum lmn_rc lookup_job(struct api_ctx *ctx, void *arg)
 {
 	struct lookup *lk = arg;
-	struct api_ctx *ctx = lk->ctx;
 	char since[11], today[11];
 	enum lmn_rc rc;
 
-	(void)c; /* ctx->c, whose statements go to the writer now */
+	lk->ctx = ctx;
 	lk->nitems = lk->nlines = 0;
 	rc = patient_by_id_number(ctx->c, lk->id_number, &lk->p, &ctx->err);
 	if (rc == LMN_ENOTFOUND) /* no prescriptions here: nothing to show, nothing read */
@@ -519,40 +519,61 @@ static enum lmn_rc lookup_job(struct db_conn *c, void *arg)
 	return access_record(ctx, lk->p.id, ACCESS_READ, "förskrivningar och beställningar");
 }
 
-/* Read by the store's writer thread, as the JSON API's order list is (api/orders.c: orders_list):
- * the writer is the one connection whose page cache survives other requests' commits. The rows
- * are written out by this thread, not the writer, and go out once the access-log row is
- * durable. */
-int rivta_get_prescriptions(struct api_ctx *ctx)
+/* The answer, from the rows the job kept (on the thread that sends it). */
+static int lookup_after(struct api_ctx *ctx, void *arg, enum lmn_rc rc)
 {
+	struct lookup *lk = arg;
 	struct rivta_call *call = ctx->front;
-	struct identity id;
-	struct lookup lk = { .ctx = ctx };
 	struct listing l = { .ctx = ctx };
-	int status;
-	enum lmn_rc rc;
 
-	if (!subject(ctx, &id, &status))
-		return status;
-	lk.id_number = id.canonical;
-	rc = db_write(ctx->c, lookup_job, &lk, &ctx->err);
-	if (rc == LMN_OK && lk.found) {
-		ctx->user.patient_id = lk.p.id;
-		l.protected_identity = lk.p.protected_identity;
+	if (rc == LMN_OK && lk->found) {
+		ctx->user.patient_id = lk->p.id;
+		l.protected_identity = lk->p.protected_identity;
 	}
 	buf_adds(&call->out, "<r:SubjectOfCareType>");
-	ms_add_elem(&call->out, "c", "SubjectOfCareId", id.canonical);
-	for (size_t i = 0; rc == LMN_OK && i < lk.nitems; i++)
-		rc = list_item(&lk.items[i], &l);
-	for (size_t i = 0; rc == LMN_OK && i < lk.nlines; i++)
-		rc = list_order_item(&lk.lines[i], &l);
+	ms_add_elem(&call->out, "c", "SubjectOfCareId", lk->id_number);
+	for (size_t i = 0; rc == LMN_OK && i < lk->nitems; i++)
+		rc = list_item(&lk->items[i], &l);
+	for (size_t i = 0; rc == LMN_OK && i < lk->nlines; i++)
+		rc = list_order_item(&lk->lines[i], &l);
 	buf_adds(&call->out, "</r:SubjectOfCareType>");
-	free(lk.items);
-	free(lk.lines);
 	if (rc != LMN_OK)
 		return technical(ctx, rc);
 	call->answered = true;
 	return 200;
+}
+
+static void lookup_release(void *arg)
+{
+	struct lookup *lk = arg;
+	struct rivta_call *call = lk->call;
+
+	free(lk->items);
+	free(lk->lines);
+	free(lk);
+	rivta_call_release(call);
+}
+
+/* Read by the store's writer thread, as the JSON API's order list is (api/orders.c: orders_list):
+ * the writer is the one connection whose page cache survives other requests' commits. The answer
+ * is written once the access-log row is durable, by the server's thread (api_write: the
+ * connection is held meanwhile when the server can). */
+int rivta_get_prescriptions(struct api_ctx *ctx)
+{
+	struct rivta_call *call = ctx->front;
+	struct identity id;
+	struct lookup *lk;
+	int status;
+
+	if (!subject(ctx, &id, &status))
+		return status;
+	if (!(lk = calloc(1, sizeof(*lk))))
+		return technical(ctx,
+				 lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
+	lk->call = call;
+	snprintf(lk->id_number, sizeof(lk->id_number), "%s", id.canonical);
+	call->later = true;
+	return api_write(ctx, lookup_job, lookup_after, lk, lookup_release);
 }
 
 /* ---- GetMedicalSupplyDeliveryPoints ---- */

@@ -26,7 +26,13 @@ struct rivta_call {
 	char fault_detail[256];
 	struct area_info *areas; /* RIVTA_AREAS of them, allocated on first use */
 	int nareas;
+	bool later; /* handed to api_write, whose release calls rivta_call_release */
 };
+
+/* Called last by the release of a handler's api_write: when the answer was written later (the
+ * connection held), writes the envelope and lets the call go; else nothing (rivta_dispatch
+ * does once the handler returns). */
+void rivta_call_release(struct rivta_call *call);
 
 int rivta_get_prescriptions(struct api_ctx *ctx);
 int rivta_get_delivery_points(struct api_ctx *ctx);

@@ -63,10 +63,72 @@ static void plain(struct http_resp *resp, unsigned status, const char *text)
 	resp->type = "text/plain; charset=UTF-8";
 }
 
+/* One call, kept beyond rivta_dispatch when its answer is written later (a held connection). */
+struct call_state {
+	struct rivta_call call; /* first: rivta_call_release finds the state from it */
+	struct ms_request rq;
+	struct http_resp inner; /* the API handler's own answer, read only for a fault's detail */
+	struct http_resp *resp;
+	lmn_day day;
+	enum ms_interaction kind;
+	int version;
+};
+
+/* The envelope around the handler's answer (or a Fault), counted; then the call is let go. */
+static void finish(struct call_state *st)
+{
+	struct rivta_call *call = &st->call;
+	struct http_resp *resp = st->resp;
+
+	if (!call->answered && !call->fault) {
+		snprintf(call->fault_detail, sizeof(call->fault_detail), "status %u: %.200s",
+			 st->inner.status, st->inner.body.data ? st->inner.body.data : "");
+		call->fault = true;
+	}
+	if (call->fault || call->out.failed) {
+		fault(resp, &st->rq, false,
+		      call->out.failed ? "answer too large" : call->fault_detail);
+		traffic_count(st->day, st->kind, st->version, TRAFFIC_FAULT);
+	} else {
+		char responder[96];
+		const char *name = ms_interaction_name(st->kind);
+
+		ms_responder_ns(st->kind, st->version, responder);
+		buf_reset(&resp->body);
+		ms_envelope_open(&resp->body);
+		buf_addf(&resp->body, "<r:%sResponse xmlns:r=\"%s\" xmlns:c=\"%s\">", name,
+			 responder, ms_core_ns(st->version));
+		if (strcmp(call->result, "ERROR") != 0 && call->out.len)
+			buf_add(&resp->body, call->out.data, call->out.len);
+		ms_add_elem(&resp->body, "r", "ResultCode", call->result);
+		if (*call->comment)
+			ms_add_elem(&resp->body, "r", "comment", call->comment);
+		buf_addf(&resp->body, "</r:%sResponse>", name);
+		ms_envelope_close(&resp->body);
+		resp->status = 200;
+		resp->type = "text/xml; charset=UTF-8";
+		traffic_count(st->day, st->kind, st->version,
+			      strcmp(call->result, "ERROR") == 0 ? TRAFFIC_ERROR : TRAFFIC_OK);
+	}
+	buf_release(&call->out);
+	buf_release(&st->inner.body);
+	free(call->areas);
+	ms_request_release(&st->rq);
+	free(st);
+}
+
+void rivta_call_release(struct rivta_call *call)
+{
+	struct call_state *st = (struct call_state *)(void *)call;
+
+	if (st->inner.deferred)
+		finish(st);
+}
+
 void rivta_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp)
 {
-	struct rivta_call call;
-	struct ms_request *rq = NULL;
+	struct call_state *st;
+	const char *bad = NULL;
 	struct lmn_err err;
 	struct clock_now now;
 	enum ms_interaction kind;
@@ -92,70 +154,41 @@ void rivta_dispatch(const struct app *app, struct http_req *req, struct http_res
 		return;
 	}
 	lmn_err_clear(&err);
-	if (!(rq = malloc(sizeof(*rq)))) {
+	if (!(st = calloc(1, sizeof(*st)))) {
 		fault(resp, NULL, false, "out of memory");
 		traffic_count(now.day, kind, version, TRAFFIC_FAULT);
 		return;
 	}
-	if (ms_read(req->body, req->body_len, kind, version, rq, &err) != LMN_OK) {
-		fault(resp, rq, true, err.message);
+	st->resp = resp;
+	st->day = now.day;
+	st->kind = kind;
+	st->version = version;
+	if (ms_read(req->body, req->body_len, kind, version, &st->rq, &err) != LMN_OK)
+		bad = err.message;
+	else if (!st->rq.logical_address)
+		bad = "no LogicalAddress in the header";
+	else if (!app->cfg.logical_address ||
+		 strcmp(st->rq.logical_address, app->cfg.logical_address) != 0)
+		bad = "LogicalAddress is not this producer's";
+	if (bad) {
+		fault(resp, &st->rq, true, bad);
 		traffic_count(now.day, kind, version, TRAFFIC_FAULT);
-		goto out;
+		ms_request_release(&st->rq);
+		free(st);
+		return;
 	}
-	if (!rq->logical_address || !app->cfg.logical_address ||
-	    strcmp(rq->logical_address, app->cfg.logical_address) != 0) {
-		fault(resp, rq, true,
-		      rq->logical_address ? "LogicalAddress is not this producer's"
-					  : "no LogicalAddress in the header");
-		traffic_count(now.day, kind, version, TRAFFIC_FAULT);
-		goto out;
-	}
-	memset(&call, 0, sizeof(call));
-	call.rq = rq;
-	call.result = "OK";
-	buf_init(&call.out, 4u << 20);
-	{
-		struct http_resp inner = { .status = 500, .type = "application/json" };
-
-		buf_init(&inner.body, 0);
-		if (rq->orderer)
-			snprintf(user.orderer, sizeof(user.orderer), "%s", rq->orderer);
-		user.by_delegate = rq->by_delegate;
-		/* The account's id is looked up by the handler (its first step). */
-		api_call_as(app, &user, req, &inner, handlers[kind], &call);
-		if (!call.answered && !call.fault) {
-			snprintf(call.fault_detail, sizeof(call.fault_detail), "status %u: %.200s",
-				 inner.status, inner.body.data ? inner.body.data : "");
-			call.fault = true;
-		}
-		buf_release(&inner.body);
-	}
-	if (call.fault || call.out.failed) {
-		fault(resp, rq, false, call.out.failed ? "answer too large" : call.fault_detail);
-		traffic_count(now.day, kind, version, TRAFFIC_FAULT);
-	} else {
-		char responder[96];
-
-		ms_responder_ns(kind, version, responder);
-		buf_reset(&resp->body);
-		ms_envelope_open(&resp->body);
-		buf_addf(&resp->body, "<r:%sResponse xmlns:r=\"%s\" xmlns:c=\"%s\">",
-			 ms_interaction_name(kind), responder, ms_core_ns(version));
-		if (strcmp(call.result, "ERROR") != 0 && call.out.len)
-			buf_add(&resp->body, call.out.data, call.out.len);
-		ms_add_elem(&resp->body, "r", "ResultCode", call.result);
-		if (*call.comment)
-			ms_add_elem(&resp->body, "r", "comment", call.comment);
-		buf_addf(&resp->body, "</r:%sResponse>", ms_interaction_name(kind));
-		ms_envelope_close(&resp->body);
-		resp->status = 200;
-		resp->type = "text/xml; charset=UTF-8";
-		traffic_count(now.day, kind, version,
-			      strcmp(call.result, "ERROR") == 0 ? TRAFFIC_ERROR : TRAFFIC_OK);
-	}
-	buf_release(&call.out);
-	free(call.areas);
-out:
-	ms_request_release(rq);
-	free(rq);
+	st->call.rq = &st->rq;
+	st->call.result = "OK";
+	buf_init(&st->call.out, 4u << 20);
+	st->inner = (struct http_resp){ .status = 500, .type = "application/json" };
+	buf_init(&st->inner.body, 0);
+	if (st->rq.orderer)
+		snprintf(user.orderer, sizeof(user.orderer), "%s", st->rq.orderer);
+	user.by_delegate = st->rq.by_delegate;
+	/* The account's id is looked up by the handler (its first step). */
+	api_call_as(app, &user, req, &st->inner, handlers[kind], &st->call);
+	if (st->inner.deferred) /* held: rivta_call_release finishes */
+		resp->deferred = true;
+	else
+		finish(st);
 }
