@@ -10,7 +10,7 @@
 static enum lmn_rc prepare_args(struct db_conn *c, const char *sql, const char *types, va_list ap,
 				struct db_stmt **out, struct lmn_err *err)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	enum lmn_rc rc = db_prepare(c, sql, &st, err);
 
 	if (rc != LMN_OK)
@@ -38,7 +38,7 @@ static enum lmn_rc prepare_args(struct db_conn *c, const char *sql, const char *
 
 enum lmn_rc db_do(struct db_conn *c, struct lmn_err *err, const char *sql, const char *types, ...)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	va_list ap;
 	enum lmn_rc rc;
 
@@ -68,7 +68,7 @@ static enum lmn_rc first_row(struct db_conn *c, const char *sql, const char *typ
 enum lmn_rc db_int(struct db_conn *c, int64_t *out, int64_t none, struct lmn_err *err,
 		   const char *sql, const char *types, ...)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	va_list ap;
 	bool row;
 	enum lmn_rc rc;
@@ -88,7 +88,7 @@ enum lmn_rc db_int(struct db_conn *c, int64_t *out, int64_t none, struct lmn_err
 enum lmn_rc db_exists(struct db_conn *c, bool *out, struct lmn_err *err, const char *sql,
 		      const char *types, ...)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	va_list ap;
 	enum lmn_rc rc;
 
@@ -103,7 +103,7 @@ enum lmn_rc db_exists(struct db_conn *c, bool *out, struct lmn_err *err, const c
 enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, struct lmn_err *err, const char *sql,
 		    const char *types, ...)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	va_list ap;
 	bool row;
 	enum lmn_rc rc;
