@@ -45,11 +45,13 @@ build-bench/lmn serve --db "$db" --port 0 --connections-per-address 0 ${THREADS:
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 port=
-for _ in $(seq 100); do
+started=$(date +%s%N)
+for _ in $(seq 600); do # the first start after a new migration migrates the copy
 	port=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" | head -n1)
 	[ -n "$port" ] && break
 	sleep 0.1
 done
+echo "== lmn serve printed its port after $((($(date +%s%N) - started) / 1000000)) ms"
 [ -n "$port" ] || { cat "$log"; echo "lmn serve did not start" >&2; exit 1; }
 echo "== lmn serve on 127.0.0.1:$port ($(nproc) cores; the load client shares them)"
 

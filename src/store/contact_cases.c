@@ -18,9 +18,13 @@
 	"   WHERE s.order_id = o.id AND s.outcome = 'delivered' "                         \
 	"   AND substr(s.delivered_at, 1, 10) < o.contact_from))"
 
-#define DUE_ORDERS                                                                               \
-	"FROM orders o "                                                                         \
-	"WHERE o.contact_from IS NOT NULL AND o.contact_from <= $1 AND o.status <> 'cancelled' " \
+/* The candidates are read from orders_contact_open (migration 25), whose condition the statement
+ * repeats term for term so that SQLite may use it; UNDELIVERED then decides exactly. */
+#define DUE_ORDERS                                                                             \
+	"FROM orders o "                                                                       \
+	"WHERE o.contact_from IS NOT NULL AND o.contact_case = 0 AND o.status <> 'cancelled' " \
+	"AND NOT (o.status = 'delivered' AND o.last_delivered < o.contact_from) "              \
+	"AND o.contact_from <= $1 "                                                            \
 	"AND NOT EXISTS (SELECT 1 FROM contact_cases c WHERE c.order_id = o.id) "
 
 /* What the queue filters by, kept on the case: the product area of the order's first line and

@@ -97,6 +97,41 @@ for _ in $(seq 1 100); do
 done
 check "after the delivery the job opens the case" "True" "$(in_queue)"
 
+# --- The job reads only the orders that may still be late (orders_contact_open, migration 25): an
+# order delivered in full is passed over only when its last delivery came before its contact date.
+# Order A: delivered in full on its contact date, late. Order B: two deliveries, the first before
+# the contact date, the second (completing it) on it: late. Order C: delivered in full the day
+# before: not late ---
+order_of() { json 'd["id"]' <"$TMP/place.$1.body"; }
+oa=$(order_of 3) ob=$(order_of 4) oc=$(order_of 5)
+sql "UPDATE order_lines SET quantity = 2 WHERE order_id = ?" "$ob" >/dev/null
+deliver() { # ORDER QUANTITY [REST_BACKORDERED]: a shipment of the order's line, delivered now; its id
+	local l s
+	l=$(body kundtjanst GET "/api/orders/$1" | json 'd["lines"][0]["id"]')
+	s=$(body distributor POST "/api/orders/$1/shipments" "{\"lines\":[{\"line_id\":$l,\"quantity\":$2,\"backordered\":${3:-false}}]}" | json 'd["id"]')
+	status distributor POST "/api/shipments/$s/delivered" '{}' >/dev/null
+	echo "$s"
+}
+# Delivered while their contact dates are still ahead, then the earlier deliveries dated the day
+# before and the contact dates moved to today; one more delivery runs the job.
+sc=$(deliver "$oc" 1)
+sb=$(deliver "$ob" 1 true)
+deliver "$ob" 1 >/dev/null
+deliver "$oa" 1 >/dev/null
+sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE id IN (?, ?)" "$sc" "$sb" >/dev/null
+sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?, ?)" "$oa" "$ob" "$oc" >/dev/null
+deliver "$(order_of 6)" 1 >/dev/null
+queue_has() { body kundtjanst GET /api/contact-cases | json "' '.join(str(o in [c['order_id'] for c in d['cases']]) for o in ($1,))"; }
+for _ in $(seq 1 100); do
+	[ "$(queue_has "$oa, $ob")" = "True True" ] && break
+	sleep 0.1
+done
+check "the orders completed on their contact date get cases, the one completed before does not" \
+	"True True False" "$(queue_has "$oa, $ob, $oc")"
+check "each is delivered in full, its last delivery kept on the order" \
+	"delivered 2026-11-23 delivered 2026-11-23 delivered 2026-11-23" \
+	"$(sql "SELECT status || ' ' || last_delivered FROM orders WHERE id IN (?, ?, ?) ORDER BY id" "$oa" "$ob" "$oc")"
+
 # --- A thousand name searches: a thousand access-log entries, not one per patient shown ---
 hits=$(body kundtjanst GET '/api/patients?q=an&limit=200' | json 'len(d["patients"])')
 listed=$(body kundtjanst GET '/api/patients?q=an&limit=200' | json '" ".join(str(p["id"]) for p in d["patients"])')
