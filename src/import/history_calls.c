@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/calls.h"
 #include "util/clock.h"
 
 /* ---- Calls ---- */
@@ -18,6 +19,7 @@ enum lmn_rc imp_call_row(struct imp *m)
 	bool q, a, b;
 	int topic;
 	char queued[32], answered[32] = "", abandoned[32] = "";
+	int64_t id;
 	enum lmn_rc rc;
 
 	if ((rc = imp_when(m, C_QUEUED_AT, true, &qd, &qs, &q)) != LMN_OK ||
@@ -42,11 +44,11 @@ enum lmn_rc imp_call_row(struct imp *m)
 		clock_format(ad, as, answered);
 	if (b)
 		clock_format(bd, bs, abandoned);
-	if ((rc = imp_run(
-		     m,
-		     "INSERT INTO calls (queued_at, answered_at, abandoned_at, topic) VALUES ($1, $2, $3, $4)",
-		     "tttt", queued, a ? answered : NULL, b ? abandoned : NULL,
-		     imp_topics[topic])) != LMN_OK)
+	const struct call_row r = { .queued_at = queued,
+				    .answered_at = a ? answered : NULL,
+				    .abandoned_at = b ? abandoned : NULL,
+				    .topic = imp_topics[topic] };
+	if ((rc = calls_insert(m->c, &r, &id, m->err)) != LMN_OK)
 		return rc;
 	m->res->calls++;
 	return LMN_OK;

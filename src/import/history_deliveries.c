@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "core/fulfilment.h"
+#include "store/orders.h"
+#include "store/shipments.h"
 #include "util/clock.h"
 
 /* ---- Deliveries ---- */
 
-static enum lmn_rc shipment_load(struct imp *m, struct shipment *s)
+/* The lines of the shipment's order, by id, with what each ordered and shipped before. */
+static enum lmn_rc order_lines_load(struct imp *m, struct shipment *s)
 {
 	struct db_stmt *st;
 	bool row;
@@ -63,31 +66,24 @@ enum lmn_rc imp_shipment_flush(struct imp *m, struct shipment *s)
 		clock_format(s->out_day, s->out_sec, out_at);
 	else if (s->delivered)
 		memcpy(out_at, delivered, sizeof(out_at));
-	rc = imp_run(
-		m,
-		"INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, delivery_deviation, "
-		"outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		"ititttt", s->order_id, shipped, (int64_t)partial, s->delivered ? delivered : NULL,
-		deviation ? why : NULL, s->outcome >= 0 ? imp_outcomes[s->outcome] : NULL,
-		s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL);
-	if (rc != LMN_OK)
+	const struct shipment_row row = {
+		.order_id = s->order_id,
+		.shipped_at = shipped,
+		.partial = partial,
+		.delivered_at = s->delivered ? delivered : NULL,
+		.delivery_deviation = deviation ? why : NULL,
+		.outcome = s->outcome >= 0 ? imp_outcomes[s->outcome] : NULL,
+		.outcome_at = s->outcome >= 0 && (s->has_out || s->delivered) ? out_at : NULL,
+	};
+	if ((rc = shipments_insert(m->c, &row, &id, m->err)) != LMN_OK)
 		return rc;
-	id = db_last_id(m->c);
 	for (size_t i = 0; i < s->nlines; i++) {
 		if (!s->listed[i])
 			continue;
-		if ((rc = imp_run(
-			     m,
-			     "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, "
-			     "backordered) VALUES ($1, $2, $3, $4)",
-			     "iiii", id, s->line_id[i], s->lines[i].now,
-			     (int64_t)s->lines[i].backordered)) != LMN_OK ||
-		    (rc = imp_run(
-			     m,
-			     "UPDATE order_lines SET shipped_quantity = shipped_quantity + $2, "
-			     "backordered = $3 WHERE id = $1",
-			     "iii", s->line_id[i], s->lines[i].now,
-			     (int64_t)s->lines[i].backordered)) != LMN_OK)
+		if ((rc = shipment_lines_insert(m->c, id, s->line_id[i], s->lines[i].now,
+						s->lines[i].backordered, m->err)) != LMN_OK ||
+		    (rc = order_line_shipped(m->c, s->line_id[i], s->lines[i].now,
+					     s->lines[i].backordered, m->err)) != LMN_OK)
 			return rc;
 	}
 	if (s->outcome == 1 || s->outcome == 2)
@@ -96,8 +92,7 @@ enum lmn_rc imp_shipment_flush(struct imp *m, struct shipment *s)
 		status = partial ? "partially_delivered" : "delivered";
 	else
 		status = partial ? "partially_shipped" : "shipped";
-	if ((rc = imp_run(m, "UPDATE orders SET status = $2 WHERE id = $1", "it", s->order_id,
-			  status)) != LMN_OK)
+	if ((rc = order_set_status(m->c, s->order_id, status, m->err)) != LMN_OK)
 		return rc;
 	m->res->shipments++;
 	return LMN_OK;
@@ -166,7 +161,7 @@ enum lmn_rc imp_delivery_row(struct imp *m, struct shipment *s)
 		}
 		s->order_id = v[0];
 		s->home = v[2] != 0;
-		if ((rc = shipment_load(m, s)) != LMN_OK)
+		if ((rc = order_lines_load(m, s)) != LMN_OK)
 			return rc;
 	} else if (s->ship_day != sd || s->ship_sec != ss || s->delivered != has_del ||
 		   s->del_day != dd || s->del_sec != ds || s->outcome != outcome ||

@@ -385,26 +385,3 @@ enum lmn_rc imp_article_of(struct imp *m, const char *number, struct article *a,
 			       .special = e->art.special };
 	return LMN_OK;
 }
-
-/* Runs an insert or update with integer and text parameters given as a format ('i', 't', 'n'). */
-enum lmn_rc imp_run(struct imp *m, const char *sql, const char *fmt, ...)
-{
-	struct db_stmt *st;
-	va_list ap;
-	enum lmn_rc rc = db_prepare(m->c, sql, &st, m->err);
-
-	if (rc != LMN_OK)
-		return rc;
-	va_start(ap, fmt);
-	for (int i = 1; fmt[i - 1]; i++) {
-		if (fmt[i - 1] == 't')
-			db_bind_text_kept(st, i,
-					  va_arg(ap, const char *)); /* the caller's, until done */
-		else if (fmt[i - 1] == 'i')
-			db_bind_int(st, i, va_arg(ap, int64_t));
-		else
-			db_bind_null(st, i);
-	}
-	va_end(ap);
-	return db_run(st, m->err);
-}

@@ -269,7 +269,6 @@ enum lmn_rc imp_lookup_text(struct imp *m, const char *sql, const char *t1, char
 enum lmn_rc imp_own_store(struct imp *m);
 struct named *imp_article_keep(struct imp *m, const char *number, struct db_stmt *st, bool found);
 enum lmn_rc imp_article_of(struct imp *m, const char *number, struct article *a, bool *found);
-enum lmn_rc imp_run(struct imp *m, const char *sql, const char *fmt, ...);
 
 /* history_writer.c: the rows kept and written many at once, and the writer thread. */
 void imp_rows_release(struct rows *r);

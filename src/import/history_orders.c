@@ -9,6 +9,9 @@
 
 #include "core/identity.h"
 #include "rules/delivery.h"
+#include "store/prescriptions.h"
+#include "store/reports.h"
+#include "store/users.h"
 #include "util/clock.h"
 #include "util/localtime.h"
 
@@ -93,15 +96,14 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 				     v)) != LMN_OK)
 			return rc;
 		if (!found) {
-			rc = imp_run(
-				m,
-				"INSERT INTO users (username, display_name, role, unit_id, active, "
-				"created_at) VALUES ($1, 'Historik från tidigare system', 'prescriber', $2, "
-				"0, $3)",
-				"tit", name, o->unit_id, m->now);
-			if (rc != LMN_OK)
+			/* Inactive and without a password: it only prescribes history. */
+			const struct user_row u = { .username = name,
+						    .display_name = "Historik från tidigare system",
+						    .role = "prescriber",
+						    .unit_id = o->unit_id,
+						    .created_at = m->now };
+			if ((rc = users_insert(m->c, &u, &v[0], m->err)) != LMN_OK)
 				return rc;
-			v[0] = db_last_id(m->c);
 		}
 		user = v[0];
 		if (!imap_put(&m->users, (uint64_t)o->unit_id, user))
@@ -428,7 +430,6 @@ static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
  * failure, though the caller then rolls back anyway). */
 enum lmn_rc imp_orders_end(struct imp *m, enum lmn_rc rc)
 {
-	struct db_stmt *st;
 	size_t n = 0, built = 0; /* indexes to build again, and built */
 
 	rc = imp_drain(m, rc);
@@ -441,37 +442,21 @@ enum lmn_rc imp_orders_end(struct imp *m, enum lmn_rc rc)
 		if (ch->more == 0)
 			continue;
 		date_format(ch->last, last);
-		rc = imp_run(
-			m,
-			"UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
-			"quantity_per_withdrawal = max(quantity_per_withdrawal, $3), "
-			"last_valid = max(last_valid, $4) WHERE id = $1",
-			"iiit", ch->id, ch->more, ch->qty, last);
+		rc = prescription_item_grow(m->c, ch->id, ch->more, ch->qty, last, m->err);
 	}
 	for (size_t i = 0; rc == LMN_OK && i < m->nsums; i++) {
 		const struct day_sum *d = &m->sums[i];
 		char day[11];
 
 		date_format(d->day, day);
-		if ((rc = db_prepare(
-			     m->c,
-			     "INSERT INTO report_order_days (day, care_provider_id, area, orders, "
-			     "digital, via_1177, exempt) "
-			     "VALUES ($1, $2, $3, $4, $5, $6, $7) "
-			     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
-			     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
-			     "via_1177 = via_1177 + excluded.via_1177, "
-			     "exempt = exempt + excluded.exempt",
-			     &st, m->err)) != LMN_OK)
-			break;
-		db_bind_text(st, 1, day);
-		db_bind_int(st, 2, d->care_provider_id);
-		db_bind_text(st, 3, area_name(d->area));
-		db_bind_int(st, 4, d->orders);
-		db_bind_int(st, 5, d->digital);
-		db_bind_int(st, 6, d->via_1177);
-		db_bind_int(st, 7, d->exempt);
-		rc = db_run(st, m->err);
+		const struct report_order_day r = { .day = day,
+						    .care_provider_id = d->care_provider_id,
+						    .area = area_name(d->area),
+						    .orders = d->orders,
+						    .digital = d->digital,
+						    .via_1177 = d->via_1177,
+						    .exempt = d->exempt };
+		rc = report_order_days_add(m->c, &r, m->err);
 	}
 	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++)
 		rc = make_again(m, &m->aside[i], rc);

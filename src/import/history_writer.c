@@ -10,17 +10,13 @@
 #include <pthread.h>
 
 #include "store/orders.h"
+#include "store/prescriptions.h"
 
 #define ORDERS_INSERT "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES "
 #define LINES_INSERT  "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") VALUES "
-#define RX_VALUES     "(?, ?, ?, ?, ?, ?)"
-#define RX_INSERT                                                                            \
-	"INSERT INTO prescriptions (id, patient_id, prescriber_id, unit_id, prescribed_on, " \
-	"created_at) VALUES "
-#define ITEM_VALUES "(?, ?, ?, 1, 0, ?, 90, ?)"
-#define ITEMS_INSERT                                                                             \
-	"INSERT INTO prescription_items (id, prescription_id, article_id, withdrawals_allowed, " \
-	"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) VALUES "
+#define RX_INSERT     "INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS ") VALUES "
+#define ITEMS_INSERT \
+	"INSERT INTO prescription_items (" PRESCRIPTION_ITEMS_INSERT_COLUMNS ") VALUES "
 #define TIMES_2(v)  v ", " v
 #define TIMES_32(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(TIMES_2(v)))))
 
@@ -29,9 +25,10 @@ static const char *const orders_sql[2] = { ORDERS_INSERT ORDERS_ROW_PARAMS,
 					   ORDERS_INSERT TIMES_32(ORDERS_ROW_PARAMS) };
 static const char *const lines_sql[2] = { LINES_INSERT ORDER_LINES_ROW_PARAMS,
 					  LINES_INSERT TIMES_32(ORDER_LINES_ROW_PARAMS) };
-static const char *const rx_insert[2] = { RX_INSERT RX_VALUES, RX_INSERT TIMES_32(RX_VALUES) };
-static const char *const items_insert[2] = { ITEMS_INSERT ITEM_VALUES,
-					     ITEMS_INSERT TIMES_32(ITEM_VALUES) };
+static const char *const rx_insert[2] = { RX_INSERT PRESCRIPTIONS_ROW_PARAMS,
+					  RX_INSERT TIMES_32(PRESCRIPTIONS_ROW_PARAMS) };
+static const char *const items_insert[2] = { ITEMS_INSERT PRESCRIPTION_ITEMS_ROW_PARAMS,
+					     ITEMS_INSERT TIMES_32(PRESCRIPTION_ITEMS_ROW_PARAMS) };
 
 /* Binds the values of row i of r from parameter at + 1 on (now: the time of the import). */
 static void bind_order(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
@@ -85,25 +82,35 @@ static void bind_line(struct db_stmt *st, int at, const char *now, const struct 
 static void bind_rx(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct rx_values *v = &r->rxs[i];
+	const struct prescription_row row = {
+		.id = v->id,
+		.patient_id = v->patient_id,
+		.prescriber_id = v->prescriber_id,
+		.unit_id = v->unit_id,
+		.prescribed_on = v->day,
+		.created_at = now,
+	};
 
-	db_bind_int(st, at + 1, v->id);
-	db_bind_int(st, at + 2, v->patient_id);
-	db_bind_int(st, at + 3, v->prescriber_id);
-	db_bind_int(st, at + 4, v->unit_id);
-	db_bind_text_kept(st, at + 5, v->day);
-	db_bind_text_kept(st, at + 6, now);
+	prescriptions_bind(st, at, &row);
 }
 
 static void bind_item(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
 	const struct item_values *v = &r->items[i];
+	/* One withdrawal, made: the changes of orders_end add the item's others. */
+	const struct prescription_item_row row = {
+		.id = v->id,
+		.prescription_id = v->rx,
+		.article_id = v->article_id,
+		.withdrawals_allowed = 1,
+		.withdrawn = 1,
+		.quantity_per_withdrawal = v->qty,
+		.period_days = 90,
+		.last_valid = v->day,
+	};
 
 	(void)now;
-	db_bind_int(st, at + 1, v->id);
-	db_bind_int(st, at + 2, v->rx);
-	db_bind_int(st, at + 3, v->article_id);
-	db_bind_int(st, at + 4, v->qty);
-	db_bind_text_kept(st, at + 5, v->day);
+	prescription_items_bind(st, at, &row);
 }
 
 void imp_rows_release(struct rows *r)
@@ -129,8 +136,8 @@ static enum lmn_rc write_rows(const struct imp *m, struct rows *r, enum lmn_rc r
 		size_t n;
 		void (*bind)(struct db_stmt *, int, const char *, const struct rows *, size_t);
 	} tables[] = {
-		{ rx_insert, 6, r->nrxs, bind_rx },
-		{ items_insert, 5, r->nitems, bind_item },
+		{ rx_insert, PRESCRIPTIONS_COLUMN_COUNT, r->nrxs, bind_rx },
+		{ items_insert, PRESCRIPTION_ITEMS_COLUMN_COUNT, r->nitems, bind_item },
 		{ orders_sql, ORDERS_COLUMN_COUNT, r->norders, bind_order },
 		{ lines_sql, ORDER_LINES_COLUMN_COUNT, r->nlines, bind_line },
 	};

@@ -4,13 +4,21 @@
 enum lmn_rc calls_insert(struct db_conn *c, const struct call_row *r, int64_t *id,
 			 struct lmn_err *err)
 {
-	enum lmn_rc rc =
-		db_do(c, err,
-		      "INSERT INTO calls (queued_at, answered_at, abandoned_at, topic, agent_id, "
-		      "patient_id) VALUES ($1, $2, $3, $4, $5, nullif($6, 0))",
-		      "ttttii", r->queued_at, r->answered_at, r->abandoned_at, r->topic,
-		      r->agent_id, r->patient_id);
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO calls (" CALLS_INSERT_COLUMNS ") "
+				    "VALUES ($1, $2, $3, $4, $5, $6)",
+				    &st, err);
 
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, CALL_COL_QUEUED_AT, r->queued_at);
+	db_bind_text(st, CALL_COL_ANSWERED_AT, r->answered_at);
+	db_bind_text(st, CALL_COL_ABANDONED_AT, r->abandoned_at);
+	db_bind_text(st, CALL_COL_TOPIC, r->topic);
+	db_bind_id(st, CALL_COL_AGENT_ID, r->agent_id);
+	db_bind_id(st, CALL_COL_PATIENT_ID, r->patient_id);
+	rc = db_run(st, err);
 	*id = db_last_id(c);
 	return rc;
 }

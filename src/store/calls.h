@@ -8,12 +8,26 @@
 #include "store/db.h"
 #include "util/rc.h"
 
+/* The columns an INSERT INTO calls writes, in the order of enum call_col. */
+#define CALLS_INSERT_COLUMNS "queued_at, answered_at, abandoned_at, topic, agent_id, patient_id"
+
+/* The parameter number of each column in an INSERT with CALLS_INSERT_COLUMNS. */
+enum call_col {
+	CALL_COL_QUEUED_AT = 1,
+	CALL_COL_ANSWERED_AT,
+	CALL_COL_ABANDONED_AT,
+	CALL_COL_TOPIC,
+	CALL_COL_AGENT_ID,
+	CALL_COL_PATIENT_ID,
+	CALLS_COLUMN_COUNT = CALL_COL_PATIENT_ID
+};
+
 /* One call. Times are ISO 8601 with offset; answered_at and abandoned_at NULL when not. */
 struct call_row {
 	int64_t id;
 	const char *queued_at, *answered_at, *abandoned_at;
 	const char *topic;
-	int64_t agent_id;
+	int64_t agent_id;   /* 0: none (history, the demo) */
 	int64_t patient_id; /* 0: none */
 };
 

@@ -86,6 +86,8 @@ void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
 /* Without a copy: s (or NULL) must stay unchanged until the statement is done (db_run, db_done). */
 void db_bind_text_kept(struct db_stmt *st, int i, const char *s);
 void db_bind_null(struct db_stmt *st, int i);
+/* An id, or NULL for 0 (none, or the next row's id in an INSERT). */
+void db_bind_id(struct db_stmt *st, int i, int64_t id);
 /* The highest parameter number the statement uses. */
 int db_param_count(struct db_stmt *st);
 /* Steps once: *row is true with a row to read, false when done. A constraint failure is LMN_EINVAL. */

@@ -5,6 +5,14 @@
 
 #include "store/db.h"
 
+void db_bind_id(struct db_stmt *st, int i, int64_t id)
+{
+	if (id)
+		db_bind_int(st, i, id);
+	else
+		db_bind_null(st, i);
+}
+
 /* Prepares sql and binds the arguments ap as types says; *out on LMN_OK. An unknown type letter
  * is a programming error, reported as LMN_EINVAL without running anything. */
 static enum lmn_rc prepare_args(struct db_conn *c, const char *sql, const char *types, va_list ap,

@@ -3,23 +3,15 @@
 
 #include <string.h>
 
-static void bind_id(struct db_stmt *st, int i, int64_t id)
-{
-	if (id)
-		db_bind_int(st, i, id);
-	else
-		db_bind_null(st, i);
-}
-
 void orders_bind(struct db_stmt *st, int at, const struct order_row *r)
 {
-	bind_id(st, at + ORDER_COL_ID, r->id);
+	db_bind_id(st, at + ORDER_COL_ID, r->id);
 	db_bind_int(st, at + ORDER_COL_PATIENT_ID, r->patient_id);
 	db_bind_text_kept(st, at + ORDER_COL_KIND, r->kind);
 	db_bind_text_kept(st, at + ORDER_COL_CHANNEL, r->channel);
 	db_bind_text_kept(st, at + ORDER_COL_REQUESTED_BY, r->requested_by);
 	db_bind_text_kept(st, at + ORDER_COL_ENTERED_BY, r->entered_by);
-	bind_id(st, at + ORDER_COL_ENTERED_BY_USER, r->entered_by_user);
+	db_bind_id(st, at + ORDER_COL_ENTERED_BY_USER, r->entered_by_user);
 	db_bind_text_kept(st, at + ORDER_COL_REASON, r->reason);
 	db_bind_text_kept(st, at + ORDER_COL_RECEIVED_AT, r->received_at);
 	db_bind_text_kept(st, at + ORDER_COL_RECEIVED_DAY, r->received_day);
@@ -32,15 +24,15 @@ void orders_bind(struct db_stmt *st, int at, const struct order_row *r)
 	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_CITY, r->delivery_city);
 	db_bind_text_kept(st, at + ORDER_COL_DELIVERY_PHONE, r->delivery_phone);
 	db_bind_text_kept(st, at + ORDER_COL_DOOR_CODE, r->door_code);
-	bind_id(st, at + ORDER_COL_PICKUP_POINT_ID, r->pickup_point_id);
+	db_bind_id(st, at + ORDER_COL_PICKUP_POINT_ID, r->pickup_point_id);
 	db_bind_text_kept(st, at + ORDER_COL_NOTIFICATION, r->notification);
-	bind_id(st, at + ORDER_COL_UNIT_ID, r->unit_id);
+	db_bind_id(st, at + ORDER_COL_UNIT_ID, r->unit_id);
 	db_bind_text_kept(st, at + ORDER_COL_IDEMPOTENCY_KEY, r->idempotency_key);
-	bind_id(st, at + ORDER_COL_IDEMPOTENCY_USER, r->idempotency_user);
+	db_bind_id(st, at + ORDER_COL_IDEMPOTENCY_USER, r->idempotency_user);
 	db_bind_text_kept(st, at + ORDER_COL_IDEMPOTENCY_HASH, r->idempotency_hash);
 	db_bind_text_kept(st, at + ORDER_COL_AREA, r->area);
-	bind_id(st, at + ORDER_COL_CARE_PROVIDER_ID, r->care_provider_id);
-	bind_id(st, at + ORDER_COL_COST_UNIT_ID, r->cost_unit_id);
+	db_bind_id(st, at + ORDER_COL_CARE_PROVIDER_ID, r->care_provider_id);
+	db_bind_id(st, at + ORDER_COL_COST_UNIT_ID, r->cost_unit_id);
 	db_bind_text_kept(st, at + ORDER_COL_ORDERER, r->orderer);
 	if (r->orderer)
 		db_bind_int(st, at + ORDER_COL_BY_DELEGATE, r->by_delegate);
@@ -50,7 +42,7 @@ void orders_bind(struct db_stmt *st, int at, const struct order_row *r)
 	db_bind_text_kept(st, at + ORDER_COL_CONTACT_PERSON, r->contact_person);
 	db_bind_text_kept(st, at + ORDER_COL_NOTIFICATION_RECEIVER, r->notification_receiver);
 	db_bind_text_kept(st, at + ORDER_COL_INVOICE_ADDRESS, r->invoice_address);
-	bind_id(st, at + ORDER_COL_DELIVERY_ALTERNATIVE_ID, r->delivery_alternative_id);
+	db_bind_id(st, at + ORDER_COL_DELIVERY_ALTERNATIVE_ID, r->delivery_alternative_id);
 	db_bind_text_kept(st, at + ORDER_COL_STATUS, r->status ? r->status : "received");
 	db_bind_text_kept(st, at + ORDER_COL_EXTERNAL_REF, r->external_ref);
 	db_bind_int(st, at + ORDER_COL_LINES, r->lines);
@@ -104,14 +96,14 @@ enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int
 
 void order_lines_bind(struct db_stmt *st, int at, const struct order_line_row *r)
 {
-	bind_id(st, at + 1, r->id);
-	db_bind_int(st, at + 2, r->order_id);
-	db_bind_int(st, at + 3, r->article_id);
-	db_bind_int(st, at + 4, r->prescription_item_id);
-	db_bind_int(st, at + 5, r->quantity);
-	db_bind_text_kept(st, at + 6, r->prev_next_earliest);
-	db_bind_int(st, at + 7, r->shipped_quantity);
-	db_bind_int(st, at + 8, r->backordered);
+	db_bind_id(st, at + ORDER_LINE_COL_ID, r->id);
+	db_bind_int(st, at + ORDER_LINE_COL_ORDER_ID, r->order_id);
+	db_bind_int(st, at + ORDER_LINE_COL_ARTICLE_ID, r->article_id);
+	db_bind_int(st, at + ORDER_LINE_COL_PRESCRIPTION_ITEM_ID, r->prescription_item_id);
+	db_bind_int(st, at + ORDER_LINE_COL_QUANTITY, r->quantity);
+	db_bind_text_kept(st, at + ORDER_LINE_COL_PREV_NEXT_EARLIEST, r->prev_next_earliest);
+	db_bind_int(st, at + ORDER_LINE_COL_SHIPPED_QUANTITY, r->shipped_quantity);
+	db_bind_int(st, at + ORDER_LINE_COL_BACKORDERED, r->backordered);
 }
 
 static void bind_line(struct db_stmt *st, int at, const void *r)

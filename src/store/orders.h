@@ -109,12 +109,24 @@ LMN_MUST_USE enum lmn_rc orders_insert(struct db_conn *c, const struct order_row
 LMN_MUST_USE enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r,
 					    int64_t *id, struct lmn_err *err);
 
-/* The columns an INSERT INTO order_lines writes, in the order of the fields of order_line_row. */
+/* The columns an INSERT INTO order_lines writes, in the order of enum order_line_col. */
 #define ORDER_LINES_INSERT_COLUMNS                                                       \
 	"id, order_id, article_id, prescription_item_id, quantity, prev_next_earliest, " \
 	"shipped_quantity, backordered"
-#define ORDER_LINES_ROW_PARAMS	 "(?, ?, ?, ?, ?, ?, ?, ?)"
-#define ORDER_LINES_COLUMN_COUNT 8
+#define ORDER_LINES_ROW_PARAMS "(?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* The parameter number of each column in a one-row INSERT with ORDER_LINES_INSERT_COLUMNS. */
+enum order_line_col {
+	ORDER_LINE_COL_ID = 1,
+	ORDER_LINE_COL_ORDER_ID,
+	ORDER_LINE_COL_ARTICLE_ID,
+	ORDER_LINE_COL_PRESCRIPTION_ITEM_ID,
+	ORDER_LINE_COL_QUANTITY,
+	ORDER_LINE_COL_PREV_NEXT_EARLIEST,
+	ORDER_LINE_COL_SHIPPED_QUANTITY,
+	ORDER_LINE_COL_BACKORDERED,
+	ORDER_LINES_COLUMN_COUNT = ORDER_LINE_COL_BACKORDERED
+};
 
 /* A row of order_lines as written (id 0: a new one; prev_next_earliest: the item's next earliest
  * date before this line, for cancelling, or NULL). */

@@ -4,32 +4,61 @@
 
 #include "store/supply_read.h"
 
+void prescriptions_bind(struct db_stmt *st, int at, const struct prescription_row *r)
+{
+	db_bind_id(st, at + PRESCRIPTION_COL_ID, r->id);
+	db_bind_int(st, at + PRESCRIPTION_COL_PATIENT_ID, r->patient_id);
+	db_bind_int(st, at + PRESCRIPTION_COL_PRESCRIBER_ID, r->prescriber_id);
+	db_bind_int(st, at + PRESCRIPTION_COL_UNIT_ID, r->unit_id);
+	db_bind_text_kept(st, at + PRESCRIPTION_COL_PRESCRIBED_ON, r->prescribed_on);
+	db_bind_text_kept(st, at + PRESCRIPTION_COL_CREATED_AT, r->created_at);
+}
+
 enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_row *r, int64_t *id,
 				 struct lmn_err *err)
 {
-	enum lmn_rc rc = db_do(c, err,
-			       "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
-			       "prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-			       "iiitt", r->patient_id, r->prescriber_id, r->unit_id,
-			       r->prescribed_on, r->created_at);
+	struct db_stmt *st;
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS ") "
+				    "VALUES ($1, $2, $3, $4, $5, $6)",
+				    &st, err);
 
-	if (rc == LMN_OK)
+	if (rc != LMN_OK)
+		return rc;
+	prescriptions_bind(st, 0, r);
+	if ((rc = db_run(st, err)) == LMN_OK)
 		*id = db_last_id(c);
 	return rc;
+}
+
+void prescription_items_bind(struct db_stmt *st, int at, const struct prescription_item_row *r)
+{
+	db_bind_id(st, at + PRESCRIPTION_ITEM_COL_ID, r->id);
+	db_bind_int(st, at + PRESCRIPTION_ITEM_COL_PRESCRIPTION_ID, r->prescription_id);
+	db_bind_int(st, at + PRESCRIPTION_ITEM_COL_ARTICLE_ID, r->article_id);
+	db_bind_int(st, at + PRESCRIPTION_ITEM_COL_WITHDRAWALS_ALLOWED, r->withdrawals_allowed);
+	db_bind_int(st, at + PRESCRIPTION_ITEM_COL_WITHDRAWALS_REMAINING,
+		    r->withdrawals_allowed - r->withdrawn);
+	db_bind_int(st, at + PRESCRIPTION_ITEM_COL_QUANTITY_PER_WITHDRAWAL,
+		    r->quantity_per_withdrawal);
+	db_bind_int(st, at + PRESCRIPTION_ITEM_COL_PERIOD_DAYS, r->period_days);
+	db_bind_text_kept(st, at + PRESCRIPTION_ITEM_COL_LAST_VALID, r->last_valid);
 }
 
 enum lmn_rc prescription_items_insert(struct db_conn *c, const struct prescription_item_row *r,
 				      int64_t *id, struct lmn_err *err)
 {
+	struct db_stmt *st;
 	enum lmn_rc rc =
-		db_do(c, err,
-		      "INSERT INTO prescription_items (prescription_id, article_id, "
-		      "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-		      "period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-		      "iiiiit", r->prescription_id, r->article_id, r->withdrawals_allowed,
-		      r->quantity_per_withdrawal, r->period_days, r->last_valid);
+		db_prepare(c,
+			   "INSERT INTO prescription_items (" PRESCRIPTION_ITEMS_INSERT_COLUMNS
+			   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			   &st, err);
 
-	if (rc == LMN_OK)
+	if (rc != LMN_OK)
+		return rc;
+	prescription_items_bind(st, 0, r);
+	if ((rc = db_run(st, err)) == LMN_OK)
 		*id = db_last_id(c);
 	return rc;
 }
@@ -201,4 +230,15 @@ enum lmn_rc prescription_item_for_order(struct db_conn *c, int64_t item_id,
 	}
 	db_done(st);
 	return rc;
+}
+
+enum lmn_rc prescription_item_grow(struct db_conn *c, int64_t item_id, int64_t more, int64_t qty,
+				   const char *last, struct lmn_err *err)
+{
+	return db_do(
+		c, err,
+		"UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
+		"quantity_per_withdrawal = max(quantity_per_withdrawal, $3), "
+		"last_valid = max(last_valid, $4) WHERE id = $1",
+		"iiit", item_id, more, qty, last);
 }

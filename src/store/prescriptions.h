@@ -10,22 +10,71 @@
 #include "store/db.h"
 #include "util/rc.h"
 
-/* A new prescription (dates as YYYY-MM-DD, created_at a timestamp). */
+/* The columns an INSERT INTO prescriptions writes, in the order of enum prescription_col. */
+#define PRESCRIPTIONS_INSERT_COLUMNS \
+	"id, patient_id, prescriber_id, unit_id, prescribed_on, created_at"
+/* One row's parameters, for a caller that writes many rows in one statement. */
+#define PRESCRIPTIONS_ROW_PARAMS "(?, ?, ?, ?, ?, ?)"
+
+/* The parameter number of each column in a one-row INSERT with PRESCRIPTIONS_INSERT_COLUMNS. */
+enum prescription_col {
+	PRESCRIPTION_COL_ID = 1,
+	PRESCRIPTION_COL_PATIENT_ID,
+	PRESCRIPTION_COL_PRESCRIBER_ID,
+	PRESCRIPTION_COL_UNIT_ID,
+	PRESCRIPTION_COL_PRESCRIBED_ON,
+	PRESCRIPTION_COL_CREATED_AT,
+	PRESCRIPTIONS_COLUMN_COUNT = PRESCRIPTION_COL_CREATED_AT
+};
+
+/* A new prescription (dates as YYYY-MM-DD, created_at a timestamp); id 0 for the next one. The
+ * strings must stay unchanged until the statement has run. */
 struct prescription_row {
+	int64_t id;
 	int64_t patient_id, prescriber_id, unit_id;
 	const char *prescribed_on, *created_at;
 };
+
+/* Binds r's values to parameters at + 1 … at + PRESCRIPTIONS_COLUMN_COUNT. */
+void prescriptions_bind(struct db_stmt *st, int at, const struct prescription_row *r);
 
 /* Writes the prescription r; *id is its id. */
 LMN_MUST_USE enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_row *r,
 					      int64_t *id, struct lmn_err *err);
 
-/* A new item of a prescription, with all its withdrawals remaining. */
+/* The columns an INSERT INTO prescription_items writes, in the order of enum
+ * prescription_item_col. */
+#define PRESCRIPTION_ITEMS_INSERT_COLUMNS                                               \
+	"id, prescription_id, article_id, withdrawals_allowed, withdrawals_remaining, " \
+	"quantity_per_withdrawal, period_days, last_valid"
+#define PRESCRIPTION_ITEMS_ROW_PARAMS "(?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* The parameter number of each column in a one-row INSERT with
+ * PRESCRIPTION_ITEMS_INSERT_COLUMNS. */
+enum prescription_item_col {
+	PRESCRIPTION_ITEM_COL_ID = 1,
+	PRESCRIPTION_ITEM_COL_PRESCRIPTION_ID,
+	PRESCRIPTION_ITEM_COL_ARTICLE_ID,
+	PRESCRIPTION_ITEM_COL_WITHDRAWALS_ALLOWED,
+	PRESCRIPTION_ITEM_COL_WITHDRAWALS_REMAINING,
+	PRESCRIPTION_ITEM_COL_QUANTITY_PER_WITHDRAWAL,
+	PRESCRIPTION_ITEM_COL_PERIOD_DAYS,
+	PRESCRIPTION_ITEM_COL_LAST_VALID,
+	PRESCRIPTION_ITEMS_COLUMN_COUNT = PRESCRIPTION_ITEM_COL_LAST_VALID
+};
+
+/* A new item of a prescription: id 0 for the next one; withdrawn of its withdrawals already
+ * made (0: all of them remain). last_valid must stay unchanged until the statement has run. */
 struct prescription_item_row {
+	int64_t id;
 	int64_t prescription_id, article_id;
 	int64_t withdrawals_allowed, quantity_per_withdrawal, period_days;
 	const char *last_valid;
+	int64_t withdrawn;
 };
+
+/* Binds r's values to parameters at + 1 … at + PRESCRIPTION_ITEMS_COLUMN_COUNT. */
+void prescription_items_bind(struct db_stmt *st, int at, const struct prescription_item_row *r);
 
 /* Writes the item r; *id is its id. */
 LMN_MUST_USE enum lmn_rc prescription_items_insert(struct db_conn *c,
@@ -94,5 +143,10 @@ LMN_MUST_USE enum lmn_rc prescription_item_withdrawn(struct db_conn *c, int64_t 
  * date each had before the line. */
 LMN_MUST_USE enum lmn_rc prescription_items_restore(struct db_conn *c, int64_t order_id,
 						    struct lmn_err *err);
+
+/* Adds more withdrawals to item item_id (an imported history's): its quantity per withdrawal
+ * becomes at least qty and its last valid day at least last (YYYY-MM-DD). */
+LMN_MUST_USE enum lmn_rc prescription_item_grow(struct db_conn *c, int64_t item_id, int64_t more,
+						int64_t qty, const char *last, struct lmn_err *err);
 
 #endif

@@ -391,6 +391,19 @@ enum lmn_rc fees_set(struct db_conn *c, enum fee_kind kind, lmn_day from, int64_
 	return db_run(st, err);
 }
 
+enum lmn_rc report_order_days_add(struct db_conn *c, const struct report_order_day *d,
+				  struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "INSERT INTO report_order_days (day, care_provider_id, area, orders, digital, "
+		     "via_1177, exempt) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+		     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
+		     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
+		     "via_1177 = via_1177 + excluded.via_1177, exempt = exempt + excluded.exempt",
+		     "titiiii", d->day, d->care_provider_id, d->area, d->orders, d->digital,
+		     d->via_1177, d->exempt);
+}
+
 /* ---- The invoice basis ---- */
 
 /* Per unit and day: product cost of the lines delivered (price in force on the delivery day) and the

@@ -57,6 +57,19 @@ LMN_MUST_USE enum lmn_rc fees_set(struct db_conn *c, enum fee_kind kind, lmn_day
 				  int64_t amount_ore, bool example, const char *note,
 				  const char *now, struct lmn_err *err);
 
+/* What orders of one day, care provider and area add to the key-figure report's daily sums
+ * (migration 8's report_order_days): how many, and of them digital, via 1177 and exempt. */
+struct report_order_day {
+	const char *day; /* YYYY-MM-DD */
+	int64_t care_provider_id;
+	const char *area;
+	int64_t orders, digital, via_1177, exempt;
+};
+/* Adds d to the daily sums, as the triggers on orders do for each order (the history import sets
+ * them aside and adds its sums at the end), in the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc report_order_days_add(struct db_conn *c, const struct report_order_day *d,
+					       struct lmn_err *err);
+
 /* The invoice basis of [from, until): a line per care provider and cost centre that had deliveries
  * or returns, sorted by provider and cost centre, totals set. The caller frees *out. */
 LMN_MUST_USE enum lmn_rc reports_invoice(struct db_conn *c, lmn_day from, lmn_day until,

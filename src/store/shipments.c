@@ -7,19 +7,22 @@ enum lmn_rc shipments_insert(struct db_conn *c, const struct shipment_row *r, in
 			     struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(c,
-			   "INSERT INTO shipments (order_id, shipped_at, shipped_by, partial, "
-			   "tracking_number) VALUES ($1, $2, $3, $4, $5)",
-			   &st, err);
+	enum lmn_rc rc = db_prepare(c,
+				    "INSERT INTO shipments (" SHIPMENTS_INSERT_COLUMNS ") "
+				    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+				    &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
-	db_bind_int(st, 1, r->order_id);
-	db_bind_text(st, 2, r->shipped_at);
-	db_bind_int(st, 3, r->shipped_by);
-	db_bind_int(st, 4, r->partial);
-	db_bind_text(st, 5, r->tracking_number);
+	db_bind_int(st, SHIPMENT_COL_ORDER_ID, r->order_id);
+	db_bind_text(st, SHIPMENT_COL_SHIPPED_AT, r->shipped_at);
+	db_bind_id(st, SHIPMENT_COL_SHIPPED_BY, r->shipped_by);
+	db_bind_int(st, SHIPMENT_COL_PARTIAL, r->partial);
+	db_bind_text(st, SHIPMENT_COL_TRACKING_NUMBER, r->tracking_number);
+	db_bind_text(st, SHIPMENT_COL_DELIVERED_AT, r->delivered_at);
+	db_bind_text(st, SHIPMENT_COL_DELIVERY_DEVIATION, r->delivery_deviation);
+	db_bind_text(st, SHIPMENT_COL_OUTCOME, r->outcome);
+	db_bind_text(st, SHIPMENT_COL_OUTCOME_AT, r->outcome_at);
 	if ((rc = db_run(st, err)) != LMN_OK)
 		return rc;
 	*id = db_last_id(c);
@@ -29,11 +32,20 @@ enum lmn_rc shipments_insert(struct db_conn *c, const struct shipment_row *r, in
 enum lmn_rc shipment_lines_insert(struct db_conn *c, int64_t shipment_id, int64_t order_line_id,
 				  int64_t quantity, bool backordered, struct lmn_err *err)
 {
-	return db_do(
-		c, err,
-		"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-		"VALUES ($1, $2, $3, $4)",
-		"iiii", shipment_id, order_line_id, quantity, (int64_t)backordered);
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "INSERT INTO shipment_lines (" SHIPMENT_LINES_INSERT_COLUMNS ") "
+			   "VALUES ($1, $2, $3, $4)",
+			   &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, SHIPMENT_LINE_COL_SHIPMENT_ID, shipment_id);
+	db_bind_int(st, SHIPMENT_LINE_COL_ORDER_LINE_ID, order_line_id);
+	db_bind_int(st, SHIPMENT_LINE_COL_QUANTITY, quantity);
+	db_bind_int(st, SHIPMENT_LINE_COL_BACKORDERED, backordered);
+	return db_run(st, err);
 }
 
 enum lmn_rc shipment_load(struct db_conn *c, int64_t id, struct shipment_view *out, bool *found,

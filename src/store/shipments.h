@@ -9,18 +9,52 @@
 #include "store/db.h"
 #include "util/rc.h"
 
-/* A new shipment (tracking_number may be NULL). */
+/* The columns an INSERT INTO shipments writes, in the order of enum shipment_col. */
+#define SHIPMENTS_INSERT_COLUMNS                                                     \
+	"order_id, shipped_at, shipped_by, partial, tracking_number, delivered_at, " \
+	"delivery_deviation, outcome, outcome_at"
+
+/* The parameter number of each column in an INSERT with SHIPMENTS_INSERT_COLUMNS. */
+enum shipment_col {
+	SHIPMENT_COL_ORDER_ID = 1,
+	SHIPMENT_COL_SHIPPED_AT,
+	SHIPMENT_COL_SHIPPED_BY,
+	SHIPMENT_COL_PARTIAL,
+	SHIPMENT_COL_TRACKING_NUMBER,
+	SHIPMENT_COL_DELIVERED_AT,
+	SHIPMENT_COL_DELIVERY_DEVIATION,
+	SHIPMENT_COL_OUTCOME,
+	SHIPMENT_COL_OUTCOME_AT,
+	SHIPMENTS_COLUMN_COUNT = SHIPMENT_COL_OUTCOME_AT
+};
+
+/* A new shipment. Strings may be NULL (NULL in the row); shipped_by 0: none (history, the demo).
+ * A shipment of the distributor's has no outcome yet; one of history (or of the demo) may come
+ * with it: delivered_at, delivery_deviation, outcome and outcome_at. */
 struct shipment_row {
 	int64_t order_id;
 	const char *shipped_at;
 	int64_t shipped_by;
 	bool partial;
 	const char *tracking_number;
+	const char *delivered_at, *delivery_deviation, *outcome, *outcome_at;
 };
 
 /* Writes the shipment r; *id is its id. */
 LMN_MUST_USE enum lmn_rc shipments_insert(struct db_conn *c, const struct shipment_row *r,
 					  int64_t *id, struct lmn_err *err);
+
+/* The columns an INSERT INTO shipment_lines writes, in the order of enum shipment_line_col. */
+#define SHIPMENT_LINES_INSERT_COLUMNS "shipment_id, order_line_id, quantity, backordered"
+
+/* The parameter number of each column in an INSERT with SHIPMENT_LINES_INSERT_COLUMNS. */
+enum shipment_line_col {
+	SHIPMENT_LINE_COL_SHIPMENT_ID = 1,
+	SHIPMENT_LINE_COL_ORDER_LINE_ID,
+	SHIPMENT_LINE_COL_QUANTITY,
+	SHIPMENT_LINE_COL_BACKORDERED,
+	SHIPMENT_LINES_COLUMN_COUNT = SHIPMENT_LINE_COL_BACKORDERED
+};
 
 /* Writes a line of shipment shipment_id: quantity of order line order_line_id (0 with a line
  * left out), backordered or not. */

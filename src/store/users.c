@@ -266,20 +266,53 @@ enum lmn_rc staff_get(struct db_conn *c, int64_t id, staff_fn fn, void *arg, str
 	return rc;
 }
 
+enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *id,
+			 struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "INSERT INTO users (" USERS_INSERT_COLUMNS ") VALUES ($1, $2, $3, "
+			   "$4, $5, $6, $7, $8, $9, $10, $11, $12)",
+			   &st, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_id(st, USER_COL_ID, r->id);
+	db_bind_text(st, USER_COL_USERNAME, r->username);
+	db_bind_text(st, USER_COL_DISPLAY_NAME, r->display_name);
+	db_bind_text(st, USER_COL_ROLE, r->role);
+	db_bind_id(st, USER_COL_PATIENT_ID, r->patient_id);
+	db_bind_id(st, USER_COL_UNIT_ID, r->unit_id);
+	db_bind_text(st, USER_COL_MUNICIPALITY,
+		     r->municipality && *r->municipality ? r->municipality : NULL);
+	db_bind_text(st, USER_COL_PASSWORD_HASH, r->password_hash);
+	db_bind_int(st, USER_COL_ACTIVE, r->active);
+	db_bind_text(st, USER_COL_CREATED_AT, r->created_at);
+	db_bind_id(st, USER_COL_PERSON_ID, r->person_id);
+	db_bind_text(st, USER_COL_KIND, r->kind ? r->kind : "person");
+	rc = db_run(st, err);
+	*id = db_last_id(c);
+	return rc;
+}
+
 enum lmn_rc staff_insert(struct db_conn *c, const struct staff_new *r, int64_t *id,
 			 struct lmn_err *err)
 {
-	enum lmn_rc rc = db_do(
-		c, err,
-		"INSERT INTO users (username, display_name, role, unit_id, "
-		"municipality, password_hash, created_at, person_id, kind) "
-		"VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), $6, $7, nullif($8, 0), $9)",
-		"tttitttit", r->username, r->display_name, r->role, r->unit_id,
-		r->municipality ? r->municipality : "", r->password_hash, r->created_at,
-		r->person_id, r->kind);
+	const struct user_row u = {
+		.username = r->username,
+		.display_name = r->display_name,
+		.role = r->role,
+		.unit_id = r->unit_id,
+		.municipality = r->municipality,
+		.password_hash = r->password_hash,
+		.active = true,
+		.created_at = r->created_at,
+		.person_id = r->person_id,
+		.kind = r->kind,
+	};
 
-	*id = db_last_id(c);
-	return rc;
+	return users_insert(c, &u, id, err);
 }
 
 enum lmn_rc staff_kind(struct db_conn *c, int64_t id, bool *exists, bool *integration,

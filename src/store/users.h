@@ -93,6 +93,44 @@ LMN_MUST_USE enum lmn_rc staff_each(struct db_conn *c, staff_fn fn, void *arg, s
 LMN_MUST_USE enum lmn_rc staff_get(struct db_conn *c, int64_t id, staff_fn fn, void *arg,
 				   struct lmn_err *err);
 
+/* The columns an INSERT INTO users writes, in the order of enum user_col. */
+#define USERS_INSERT_COLUMNS                                                                   \
+	"id, username, display_name, role, patient_id, unit_id, municipality, password_hash, " \
+	"active, created_at, person_id, kind"
+
+/* The parameter number of each column in an INSERT with USERS_INSERT_COLUMNS. */
+enum user_col {
+	USER_COL_ID = 1,
+	USER_COL_USERNAME,
+	USER_COL_DISPLAY_NAME,
+	USER_COL_ROLE,
+	USER_COL_PATIENT_ID,
+	USER_COL_UNIT_ID,
+	USER_COL_MUNICIPALITY,
+	USER_COL_PASSWORD_HASH,
+	USER_COL_ACTIVE,
+	USER_COL_CREATED_AT,
+	USER_COL_PERSON_ID,
+	USER_COL_KIND,
+	USERS_COLUMN_COUNT = USER_COL_KIND
+};
+
+/* A new account of any role. Ids of 0 and NULL strings are NULL in the row (id 0: the next
+ * one); a municipality "" is none; kind NULL is "person". */
+struct user_row {
+	int64_t id;
+	const char *username, *display_name, *role;
+	int64_t patient_id, unit_id;
+	const char *municipality, *password_hash;
+	bool active;
+	const char *created_at;
+	int64_t person_id;
+	const char *kind;
+};
+/* Creates the account r in the caller's write transaction; *id is the new row's. */
+LMN_MUST_USE enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *id,
+				      struct lmn_err *err);
+
 /* A new staff account; NULL or 0 for what it does not have. */
 struct staff_new {
 	const char *username, *display_name, *role;
