@@ -2,12 +2,21 @@
 #include "demo/demo.h"
 
 #include <sodium.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "rules/calendar.h"
 #include "rules/delivery.h"
+#include "store/articles.h"
+#include "store/calls.h"
+#include "store/contact_cases.h"
 #include "store/orders.h"
+#include "store/organisations.h"
+#include "store/patients.h"
+#include "store/prescriptions.h"
+#include "store/relationships.h"
+#include "store/reports.h"
+#include "store/shipments.h"
+#include "store/users.h"
 #include "util/clock.h"
 
 /* The governance demo (src/demo/demo_governance.sql, embedded at build time). */
@@ -38,35 +47,6 @@ static bool chance(struct gen *g, int percent)
 	return rnd(g, 100) < (uint32_t)percent;
 }
 
-/* Runs one statement with text and integer arguments given as a format: 't' text, 'i' int64,
- * 'n' NULL. */
-static enum lmn_rc run(struct gen *g, const char *sql, const char *fmt, ...)
-{
-	struct db_stmt *st;
-	va_list ap;
-	enum lmn_rc rc = db_prepare(g->c, sql, &st, g->err);
-
-	if (rc != LMN_OK)
-		return rc;
-	va_start(ap, fmt);
-	for (int i = 1; fmt[i - 1]; i++) {
-		switch (fmt[i - 1]) {
-		case 't':
-			db_bind_text(st, i, va_arg(ap, const char *));
-			break;
-		case 'i':
-			db_bind_int(st, i, va_arg(ap, int64_t));
-			break;
-		default:
-			(void)va_arg(ap, const void *);
-			db_bind_null(st, i);
-			break;
-		}
-	}
-	va_end(ap);
-	return db_run(st, g->err);
-}
-
 #define TRY(x)                         \
 	do {                           \
 		enum lmn_rc rc_ = (x); \
@@ -80,15 +60,19 @@ static const char *const postal_prefix[] = { "503", "541", "461", "443", "413" }
 
 static enum lmn_rc organisation(struct gen *g)
 {
-	TRY(run(g, "INSERT INTO care_providers (id, name, kind) VALUES (1, $1, 'region')", "t",
-		"Västra Götalandsregionen (demo)"));
+	const struct care_provider_new region = { .id = 1,
+						  .name = "Västra Götalandsregionen (demo)",
+						  .kind = "region" };
+
+	TRY(care_providers_insert(g->c, &region, g->err));
 	for (int i = 0; i < 4; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "%s kommun (demo)", municipalities[i]);
-		TRY(run(g,
-			"INSERT INTO care_providers (id, name, kind, municipality) "
-			"VALUES ($1, $2, 'municipality', $3)",
-			"itt", (int64_t)(2 + i), name, municipalities[i]));
+		const struct care_provider_new m = { .id = 2 + i,
+						     .name = name,
+						     .kind = "municipality",
+						     .municipality = municipalities[i] };
+		TRY(care_providers_insert(g->c, &m, g->err));
 	}
 	static const struct {
 		int id, provider;
@@ -101,14 +85,29 @@ static enum lmn_rc organisation(struct gen *g)
 		{ 5, 2, "Hemsjukvården Borås", "2001", "Borås", "50330" },
 		{ 6, 3, "Kommunal hälso- och sjukvård Skövde", "3001", "Skövde", "54131" },
 	};
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		TRY(run(g,
-			"INSERT INTO units (id, care_provider_id, name, cost_centre, municipality, "
-			"postal_code) VALUES ($1, $2, $3, $4, $5, $6)",
-			"iitttt", (int64_t)units[i].id, (int64_t)units[i].provider, units[i].name,
-			units[i].cc, units[i].municipality, units[i].pc));
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		const struct unit_new u = { .id = units[i].id,
+					    .care_provider_id = units[i].provider,
+					    .name = units[i].name,
+					    .cost_centre = units[i].cc,
+					    .municipality = units[i].municipality,
+					    .postal_code = units[i].pc };
+		TRY(units_insert(g->c, &u, g->err));
+	}
 	/* Fictional HSA-ids in the directory's form, for the 1177 contracts. */
-	TRY(run(g, "UPDATE units SET hsa_id = 'SE2321000131-E' || printf('%012d', id)", ""));
+	return units_invent_hsa_ids(g->c, g->err);
+}
+
+/* Writes article a with its example prices: first from 2024-01-01, later from the day the fee
+ * tables came (2026-01-30). */
+static enum lmn_rc article(struct gen *g, const struct article_new *a, int64_t first, int64_t later)
+{
+	int64_t id;
+
+	TRY(articles_insert(g->c, a, &id, g->err));
+	TRY(article_price_set(g->c, id, "2024-01-01", first, g->err));
+	TRY(article_price_set(g->c, id, "2026-01-30", later, g->err));
+	g->n->articles++;
 	return LMN_OK;
 }
 
@@ -145,8 +144,7 @@ static enum lmn_rc assortment(struct gen *g)
 	int id = 0;
 
 	for (size_t s = 0; s < sizeof(suppliers) / sizeof(suppliers[0]); s++)
-		TRY(run(g, "INSERT INTO suppliers (id, name) VALUES ($1, $2)", "it",
-			(int64_t)(s + 1), suppliers[s]));
+		TRY(suppliers_insert(g->c, (int64_t)(s + 1), suppliers[s], g->err));
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
 			char name[128], number[16];
@@ -160,23 +158,17 @@ static enum lmn_rc assortment(struct gen *g)
 			snprintf(name, sizeof(name), "%s %s", kinds[k].name, variants[v]);
 			snprintf(number, sizeof(number), "%c%05d",
 				 kinds[k].area[0] == 'n' ? 'N' : 'I', 100 + id);
-			TRY(run(g,
-				"INSERT INTO articles (id, article_number, name, area, unit, "
-				"package_size, supplier_id, stocked, acute_assortment, special) "
-				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-				"ittttiiiii", (int64_t)id, number, name, kinds[k].area,
-				kinds[k].unit, (int64_t)kinds[k].pack, (int64_t)(1 + rnd(g, 6)),
-				(int64_t)stocked, (int64_t)acute, (int64_t)special));
-			/* Example prices; a price change on the day the fee tables came (2026-01-30). */
-			TRY(run(g,
-				"INSERT INTO article_prices (article_id, valid_from, price_ore) "
-				"VALUES ($1, '2024-01-01', $2)",
-				"ii", (int64_t)id, (int64_t)(price / 100 * 100)));
-			TRY(run(g,
-				"INSERT INTO article_prices (article_id, valid_from, price_ore) "
-				"VALUES ($1, '2026-01-30', $2)",
-				"ii", (int64_t)id, (int64_t)(price * 104 / 100 / 100 * 100)));
-			g->n->articles++;
+			const struct article_new a = { .id = id,
+						       .article_number = number,
+						       .name = name,
+						       .area = kinds[k].area,
+						       .unit = kinds[k].unit,
+						       .package_size = kinds[k].pack,
+						       .supplier_id = 1 + rnd(g, 6),
+						       .stocked = stocked,
+						       .acute_assortment = acute,
+						       .special = special };
+			TRY(article(g, &a, price / 100 * 100, price * 104 / 100 / 100 * 100));
 		}
 	}
 	return LMN_OK;
@@ -208,24 +200,17 @@ static enum lmn_rc assortment_more_areas(struct gen *g)
 		int64_t id = MORE_ARTICLES_FIRST_ID + (int64_t)i;
 		int price = more_articles[i].price;
 
-		TRY(run(g,
-			"INSERT INTO articles (id, article_number, name, area, unit, package_size, "
-			"supplier_id, stocked, acute_assortment, special) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-			"ittttiiiii", id, more_articles[i].number, more_articles[i].name,
-			more_articles[i].area, more_articles[i].unit,
-			(int64_t)more_articles[i].pack, (int64_t)more_articles[i].supplier,
-			(int64_t)more_articles[i].stocked, (int64_t)more_articles[i].acute,
-			(int64_t)!more_articles[i].stocked));
-		TRY(run(g,
-			"INSERT INTO article_prices (article_id, valid_from, price_ore) "
-			"VALUES ($1, '2024-01-01', $2)",
-			"ii", id, (int64_t)price));
-		TRY(run(g,
-			"INSERT INTO article_prices (article_id, valid_from, price_ore) "
-			"VALUES ($1, '2026-01-30', $2)",
-			"ii", id, (int64_t)(price * 104 / 100 / 100 * 100)));
-		g->n->articles++;
+		const struct article_new a = { .id = id,
+					       .article_number = more_articles[i].number,
+					       .name = more_articles[i].name,
+					       .area = more_articles[i].area,
+					       .unit = more_articles[i].unit,
+					       .package_size = more_articles[i].pack,
+					       .supplier_id = more_articles[i].supplier,
+					       .stocked = more_articles[i].stocked,
+					       .acute_assortment = more_articles[i].acute,
+					       .special = !more_articles[i].stocked };
+		TRY(article(g, &a, price, price * 104 / 100 / 100 * 100));
 	}
 	return LMN_OK;
 }
@@ -273,14 +258,26 @@ static enum lmn_rc patients(struct gen *g)
 		snprintf(city, sizeof(city), "%s", municipalities[mi]);
 		snprintf(phone, sizeof(phone), "070-%03d %02d %02d", (int)rnd(g, 1000),
 			 (int)rnd(g, 100), (int)rnd(g, 100));
-		TRY(run(g,
-			"INSERT INTO patients (id, id_number, id_kind, given_name, family_name, "
-			"address, postal_code, city, phone, municipality, protected_identity, "
-			"municipal_housing, rural_route, created_at) VALUES ($1, $2, "
-			"'personnummer', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '2024-01-01T08:00:00+01:00')",
-			"ittttttttiii", (int64_t)i, number, given[i == 1 ? 0 : rnd(g, 20)],
-			family[i == 1 ? 0 : rnd(g, 10)], address, pc, city, phone, city,
-			(int64_t)(i > 2 && chance(g, 4)), (int64_t)housing, (int64_t)chance(g, 8)));
+		/* Drawn last to first, in the order the demo has always drawn them. */
+		bool rural = chance(g, 8), protected_id = i > 2 && chance(g, 4);
+		uint32_t fi = i == 1 ? 0 : rnd(g, 10), gi = i == 1 ? 0 : rnd(g, 20);
+		const struct patient_new r = { .id = i,
+					       .id_number = number,
+					       .id_kind = "personnummer",
+					       .given_name = given[gi],
+					       .family_name = family[fi],
+					       .address = address,
+					       .postal_code = pc,
+					       .city = city,
+					       .phone = phone,
+					       .municipality = city,
+					       .protected_identity = protected_id,
+					       .municipal_housing = housing,
+					       .rural_route = rural,
+					       .created_at = "2024-01-01T08:00:00+01:00" };
+		int64_t written;
+
+		TRY(patients_insert(g->c, &r, &written, g->err));
 		g->n->patients++;
 	}
 	return LMN_OK;
@@ -319,23 +316,25 @@ static enum lmn_rc users(struct gen *g, FILE *progress)
 				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 			return lmn_err_set(g->err, LMN_ENOMEM, NULL, NULL,
 					   "password hashing failed");
-		TRY(run(g,
-			"INSERT INTO users (id, username, display_name, role, patient_id, unit_id, "
-			"municipality, password_hash, created_at, person_id) VALUES ($1, $2, $3, $4, "
-			"nullif($5, 0), nullif($6, 0), $7, $8, '2024-01-01T08:00:00+01:00', "
-			"nullif($9, 0))",
-			"itttiitti", (int64_t)(i + 1), u[i].username, u[i].name, u[i].role,
-			(int64_t)u[i].patient, (int64_t)u[i].unit, u[i].municipality, hash,
-			(int64_t)u[i].person));
+		const struct user_row r = { .id = (int64_t)(i + 1),
+					    .username = u[i].username,
+					    .display_name = u[i].name,
+					    .role = u[i].role,
+					    .patient_id = u[i].patient,
+					    .unit_id = u[i].unit,
+					    .municipality = u[i].municipality,
+					    .password_hash = hash,
+					    .active = true,
+					    .created_at = "2024-01-01T08:00:00+01:00",
+					    .person_id = u[i].person };
+		int64_t written;
+
+		TRY(users_insert(g->c, &r, &written, g->err));
 		g->n->users++;
 	}
-	TRY(run(g,
-		"UPDATE users SET hsa_id = 'SE2321000131-P' || printf('%012d', id) "
-		"WHERE role IN ('prescriber', 'municipal_prescriber')",
-		""));
+	TRY(users_invent_hsa_ids(g->c, g->err));
 	/* The delegate orders for patient 2 (a parent for a child, say). */
-	TRY(run(g, "INSERT INTO delegates (user_id, patient_id) VALUES (2, 2)", ""));
-	return LMN_OK;
+	return delegates_add(g->c, 2, 2, g->err);
 }
 
 static enum lmn_rc pickup_points(struct gen *g)
@@ -353,11 +352,14 @@ static enum lmn_rc pickup_points(struct gen *g)
 		snprintf(name, sizeof(name), "%s %s %d", shops[i % 3], municipalities[mi], i);
 		snprintf(pc, sizeof(pc), "%s%02d", postal_prefix[mi], (int)rnd(g, 40));
 		snprintf(address, sizeof(address), "Butiksgatan %d", i);
-		TRY(run(g,
-			"INSERT INTO pickup_points (code, name, provider, address, postal_code, city, "
-			"provider_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			"ttttttt", code, name, providers[i % 3], address, pc, municipalities[mi],
-			codes[i % 3]));
+		const struct pickup_point_new pp = { .code = code,
+						     .name = name,
+						     .provider = providers[i % 3],
+						     .address = address,
+						     .postal_code = pc,
+						     .city = municipalities[mi],
+						     .provider_code = codes[i % 3] };
+		TRY(pickup_points_insert(g->c, &pp, g->err));
 	}
 	return LMN_OK;
 }
@@ -465,35 +467,33 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, bool housing, i
 			ship_day = deliver_day;
 		clock_format(ship_day, 7 * 3600, shipped_at);
 		clock_format(deliver_day, dsec, delivered_at);
-		TRY(run(g,
-			"INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, "
-			"delivery_deviation, outcome, outcome_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			"ititttt", order, shipped_at, (int64_t)backorder,
-			returned ? NULL : delivered_at,
-			dsec >= 19 * 3600 ? "levererad utanför 08:00–19:00" : NULL,
-			returned ? (chance(g, 50) ? "returned" : "not_collected") : "delivered",
-			delivered_at));
-		shipment = db_last_id(g->c);
-		TRY(run(g,
-			"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-			"VALUES ($1, $2, $3, $4)",
-			"iiii", shipment, line, (int64_t)(backorder ? qty / 2 : qty),
-			(int64_t)backorder));
-		TRY(run(g,
-			"UPDATE order_lines SET shipped_quantity = $2, backordered = $3 WHERE id = $1",
-			"iii", line, (int64_t)(backorder ? qty / 2 : qty), (int64_t)backorder));
-		TRY(run(g, "UPDATE orders SET status = $2 WHERE id = $1", "it", order,
-			returned    ? "returned"
-			: backorder ? "partially_delivered"
-				    : "delivered"));
+		const struct shipment_row sr = {
+			.order_id = order,
+			.shipped_at = shipped_at,
+			.partial = backorder,
+			.delivered_at = returned ? NULL : delivered_at,
+			.delivery_deviation =
+				dsec >= 19 * 3600 ? "levererad utanför 08:00–19:00" : NULL,
+			.outcome = returned ? (chance(g, 50) ? "returned" : "not_collected")
+					    : "delivered",
+			.outcome_at = delivered_at,
+		};
+		TRY(shipments_insert(g->c, &sr, &shipment, g->err));
+		/* The line had shipped nothing before. */
+		TRY(shipment_lines_insert(g->c, shipment, line, backorder ? qty / 2 : qty,
+					  backorder, g->err));
+		TRY(order_line_shipped(g->c, line, backorder ? qty / 2 : qty, backorder, g->err));
+		TRY(order_set_status(g->c, order,
+				     returned	 ? "returned"
+				     : backorder ? "partially_delivered"
+						 : "delivered",
+				     g->err));
 		/* Late beyond working day 5: the contact case customer service worked. */
 		if (d.contact_from != LMN_DAY_NONE && deliver_day >= d.contact_from) {
 			char called[32];
 			clock_format(d.contact_from, 10 * 3600, called);
-			TRY(run(g,
-				"INSERT INTO contact_cases (order_id, opened_on, closed_at, called_at, "
-				"called_by, outcome) VALUES ($1, $2, $3, $3, 7, 'reached')",
-				"itt", order, contact, called));
+			TRY(contact_case_insert_closed(g->c, order, contact, called, 7, "reached",
+						       g->err));
 		}
 	}
 	return LMN_OK;
@@ -506,15 +506,8 @@ static enum lmn_rc prescriptions(struct gen *g)
 	for (int p = 1; p <= NPATIENTS; p++) {
 		bool housing = false;
 		int nitems = 1 + (int)rnd(g, 3);
-		struct db_stmt *st;
-		bool row;
 
-		TRY(db_prepare(g->c, "SELECT municipal_housing FROM patients WHERE id = $1", &st,
-			       g->err));
-		db_bind_int(st, 1, p);
-		TRY(db_step(st, &row, g->err));
-		housing = row && db_col_int(st, 0);
-		db_done(st);
+		TRY(patient_in_municipal_housing(g->c, p, &housing, g->err));
 		/* Two expired yearly prescriptions, then the current one. */
 		for (int era = 0; era < 3; era++) {
 			lmn_day on = g->today - 730 + era * 365 - (era == 2 ? 300 : 0);
@@ -526,15 +519,14 @@ static enum lmn_rc prescriptions(struct gen *g)
 			date_format(on, ons);
 			date_format(last, lasts);
 			clock_format(on, 10 * 3600, created);
-			TRY(run(g,
-				"INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
-				"prescribed_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-				"iiitt", (int64_t)p,
-				(int64_t)(housing     ? 5
-					  : unit == 3 ? 4
-						      : 3),
-				(int64_t)unit, ons, created));
-			rx = db_last_id(g->c);
+			const struct prescription_row pr = { .patient_id = p,
+							     .prescriber_id = housing	  ? 5
+									      : unit == 3 ? 4
+											  : 3,
+							     .unit_id = unit,
+							     .prescribed_on = ons,
+							     .created_at = created };
+			TRY(prescriptions_insert(g->c, &pr, &rx, g->err));
 			g->n->prescriptions++;
 			for (int k = 0; k < nitems; k++) {
 				static const int periods[] = { 30, 60, 90 };
@@ -544,20 +536,16 @@ static enum lmn_rc prescriptions(struct gen *g)
 				bool special = false;
 				lmn_day next = LMN_DAY_NONE, day;
 
-				TRY(db_prepare(g->c, "SELECT special FROM articles WHERE id = $1",
-					       &st, g->err));
-				db_bind_int(st, 1, article);
-				TRY(db_step(st, &row, g->err));
-				special = row && db_col_int(st, 0);
-				db_done(st);
-				TRY(run(g,
-					"INSERT INTO prescription_items (prescription_id, article_id, "
-					"withdrawals_allowed, withdrawals_remaining, "
-					"quantity_per_withdrawal, period_days, last_valid) "
-					"VALUES ($1, $2, $3, $3, $4, $5, $6)",
-					"iiiiit", rx, article, (int64_t)allowed, (int64_t)qty,
-					(int64_t)period, lasts));
-				item_id = db_last_id(g->c);
+				TRY(article_special(g->c, article, &special, g->err));
+				const struct prescription_item_row ir = {
+					.prescription_id = rx,
+					.article_id = article,
+					.withdrawals_allowed = allowed,
+					.quantity_per_withdrawal = qty,
+					.period_days = period,
+					.last_valid = lasts,
+				};
+				TRY(prescription_items_insert(g->c, &ir, &item_id, g->err));
 				/* The demo logins' own current prescriptions are orderable today. */
 				for (day = on + (lmn_day)rnd(g, 5); day <= last && day < g->today &&
 								    remaining > 0 &&
@@ -571,10 +559,8 @@ static enum lmn_rc prescriptions(struct gen *g)
 				if (remaining != allowed) {
 					char nexts[11];
 					date_format(next, nexts);
-					TRY(run(g,
-						"UPDATE prescription_items SET withdrawals_remaining = $2, "
-						"next_earliest = $3 WHERE id = $1",
-						"iit", item_id, (int64_t)remaining, nexts));
+					TRY(prescription_item_withdrawn(g->c, item_id, remaining,
+									nexts, g->err));
 				}
 			}
 		}
@@ -594,39 +580,25 @@ static enum lmn_rc prescriptions_more_areas(struct gen *g)
 	} items[] = { { 3, "D00401", 2, 30 }, { 4, "S00502", 1, 30 } };
 
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		struct db_stmt *st;
-		bool row;
-		int64_t rx = 0, article = 0;
+		int64_t rx = 0, article = 0, item;
 		char last[11] = "";
 
-		TRY(db_prepare(
-			g->c,
-			"SELECT p.id, (SELECT max(i.last_valid) FROM prescription_items i "
-			"WHERE i.prescription_id = p.id), (SELECT a.id FROM articles a "
-			"WHERE a.article_number = $2) FROM prescriptions p "
-			"WHERE p.patient_id = $1 ORDER BY p.prescribed_on DESC, p.id DESC LIMIT 1",
-			&st, g->err));
-		db_bind_int(st, 1, items[i].patient);
-		db_bind_text(st, 2, items[i].number);
-		TRY(db_step(st, &row, g->err));
-		if (row) {
-			rx = db_col_int(st, 0);
-			snprintf(last, sizeof(last), "%s", db_col_text(st, 1));
-			article = db_col_int(st, 2);
-		}
-		db_done(st);
+		TRY(prescription_latest(g->c, items[i].patient, &rx, last, g->err));
+		TRY(article_id_by_number(g->c, items[i].number, &article, g->err));
 		if (!rx || !article || !last[0])
 			return lmn_err_set(
 				g->err, LMN_ENOTFOUND, NULL, NULL,
 				"demo: no current prescription or article for patient %d",
 				items[i].patient);
-		int64_t allowed = 365 / items[i].period + 1;
-		TRY(run(g,
-			"INSERT INTO prescription_items (prescription_id, article_id, "
-			"withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-			"period_days, last_valid) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-			"iiiiit", rx, article, allowed, (int64_t)items[i].qty,
-			(int64_t)items[i].period, last));
+		const struct prescription_item_row ir = {
+			.prescription_id = rx,
+			.article_id = article,
+			.withdrawals_allowed = 365 / items[i].period + 1,
+			.quantity_per_withdrawal = items[i].qty,
+			.period_days = items[i].period,
+			.last_valid = last,
+		};
+		TRY(prescription_items_insert(g->c, &ir, &item, g->err));
 	}
 	return LMN_OK;
 }
@@ -636,23 +608,22 @@ static enum lmn_rc prescriptions_more_areas(struct gen *g)
 static enum lmn_rc fees(struct gen *g)
 {
 	static const struct {
-		const char *kind, *from;
+		enum fee_kind kind;
+		int y, m, d;
 		int64_t ore;
 	} rows[] = {
-		{ "delivery", "2024-01-01", 4900 },  { "acute_delivery", "2024-01-01", 14900 },
-		{ "order_line", "2024-01-01", 250 }, { "return", "2024-01-01", 7500 },
-		{ "delivery", "2026-01-30", 5200 },  { "acute_delivery", "2026-01-30", 15900 },
-		{ "order_line", "2026-01-30", 300 }, { "return", "2026-01-30", 8000 },
+		{ FEE_DELIVERY, 2024, 1, 1, 4900 },   { FEE_ACUTE_DELIVERY, 2024, 1, 1, 14900 },
+		{ FEE_ORDER_LINE, 2024, 1, 1, 250 },  { FEE_RETURN, 2024, 1, 1, 7500 },
+		{ FEE_DELIVERY, 2026, 1, 30, 5200 },  { FEE_ACUTE_DELIVERY, 2026, 1, 30, 15900 },
+		{ FEE_ORDER_LINE, 2026, 1, 30, 300 }, { FEE_RETURN, 2026, 1, 30, 8000 },
 	};
 	char now[32];
 
 	clock_format(g->today, 8 * 3600, now);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		TRY(run(g,
-			"INSERT INTO fees (kind, valid_from, amount_ore, example, note, created_at) "
-			"VALUES ($1, $2, $3, 1, $4, $5)",
-			"ttitt", rows[i].kind, rows[i].from, rows[i].ore,
-			"Exempelbelopp i demodata, inte regionens avgifter", now));
+		TRY(fees_set(g->c, rows[i].kind, date_from_ymd(rows[i].y, rows[i].m, rows[i].d),
+			     rows[i].ore, true, "Exempelbelopp i demodata, inte regionens avgifter",
+			     now, g->err));
 	return LMN_OK;
 }
 
@@ -674,14 +645,15 @@ static enum lmn_rc calls(struct gen *g)
 				chance(g, 80) ? (int32_t)rnd(g, 180) : 120 + (int32_t)rnd(g, 600);
 			char queued[32], end[32];
 			bool abandoned = chance(g, 6);
+			int64_t id;
 
 			clock_format(day, q, queued);
 			clock_format(day, q + wait, end);
-			TRY(run(g,
-				"INSERT INTO calls (queued_at, answered_at, abandoned_at, topic, "
-				"agent_id) VALUES ($1, $2, $3, $4, $5)",
-				"ttttn", queued, abandoned ? NULL : end, abandoned ? end : NULL,
-				topics[rnd(g, 5)], NULL));
+			const struct call_row r = { .queued_at = queued,
+						    .answered_at = abandoned ? NULL : end,
+						    .abandoned_at = abandoned ? end : NULL,
+						    .topic = topics[rnd(g, 5)] };
+			TRY(calls_insert(g->c, &r, &id, g->err));
 			g->n->calls++;
 		}
 	}
@@ -694,8 +666,7 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 	struct gen g = {
 		.p = p, .today = today, .rng = 0x2026112220261231ull, .err = err, .n = counts
 	};
-	struct db_stmt *st;
-	bool row;
+	bool any = false;
 	enum lmn_rc rc;
 
 	memset(counts, 0, sizeof(*counts));
@@ -705,15 +676,11 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 		return rc;
 	rc = db_begin(g.c, true, err);
 	if (rc == LMN_OK)
-		rc = db_prepare(g.c, "SELECT count(*) FROM patients", &st, err);
-	if (rc == LMN_OK) {
-		rc = db_step(st, &row, err);
-		if (rc == LMN_OK && db_col_int(st, 0) > 0)
-			rc = lmn_err_set(err, LMN_EINVAL, NULL, NULL,
-					 "the database already holds patients; demo data goes only "
-					 "into an empty database");
-		db_done(st);
-	}
+		rc = patients_any(g.c, &any, err);
+	if (rc == LMN_OK && any)
+		rc = lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+				 "the database already holds patients; demo data goes only into an "
+				 "empty database");
 #define STEP(what, call)                                     \
 	if (rc == LMN_OK) {                                  \
 		if (progress)                                \

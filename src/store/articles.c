@@ -64,22 +64,11 @@ static enum lmn_rc supplier_id(struct db_conn *c, const char *name, int64_t *id,
 	return rc;
 }
 
-/* The article's id, or 0 when the number is new. */
-static enum lmn_rc article_id(struct db_conn *c, const char *number, int64_t *id,
-			      struct lmn_err *err)
+enum lmn_rc article_id_by_number(struct db_conn *c, const char *number, int64_t *id,
+				 struct lmn_err *err)
 {
-	struct db_stmt *st;
-	bool row;
-	enum lmn_rc rc =
-		db_prepare(c, "SELECT id FROM articles WHERE article_number = $1", &st, err);
-
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_text(st, 1, number);
-	rc = db_step(st, &row, err);
-	*id = rc == LMN_OK && row ? db_col_int(st, 0) : 0;
-	db_done(st);
-	return rc;
+	return db_int(c, id, 0, err, "SELECT id FROM articles WHERE article_number = $1", "t",
+		      number);
 }
 
 /* The price of the article in force on day, or -1 when it had none. */
@@ -103,62 +92,64 @@ static enum lmn_rc price_on(struct db_conn *c, int64_t article, const char *day,
 	return rc;
 }
 
-static enum lmn_rc write_article(struct db_conn *c, const struct article_row *r, int64_t id,
-				 int64_t supplier, int64_t *out_id, struct lmn_err *err)
+enum lmn_rc suppliers_insert(struct db_conn *c, int64_t id, const char *name, struct lmn_err *err)
 {
-	struct db_stmt *st;
-	enum lmn_rc rc;
+	return db_do(c, err, "INSERT INTO suppliers (id, name) VALUES (nullif($1, 0), $2)", "it",
+		     id, name);
+}
 
-	if (id)
-		rc = db_prepare(
-			c,
-			"UPDATE articles SET name = $2, area = $3, unit = $4, package_size = $5, "
-			"supplier_id = $6, stocked = $7, acute_assortment = $8, special = $9, "
-			"active = 1 WHERE id = $1",
-			&st, err);
-	else
-		rc = db_prepare(
-			c,
-			"INSERT INTO articles (article_number, name, area, unit, package_size, "
-			"supplier_id, stocked, acute_assortment, special) "
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-			&st, err);
-	if (rc != LMN_OK)
-		return rc;
-	if (id)
-		db_bind_int(st, 1, id);
-	else
-		db_bind_text(st, 1, r->article_number);
-	db_bind_text(st, 2, r->name);
-	db_bind_text(st, 3, area_name(r->area));
-	db_bind_text(st, 4, r->unit);
-	db_bind_int(st, 5, r->package_size);
-	db_bind_int(st, 6, supplier);
-	db_bind_int(st, 7, r->stocked);
-	db_bind_int(st, 8, r->acute_assortment);
-	db_bind_int(st, 9, r->special);
-	rc = db_run(st, err);
-	*out_id = id ? id : db_last_id(c);
+enum lmn_rc articles_insert(struct db_conn *c, const struct article_new *r, int64_t *id,
+			    struct lmn_err *err)
+{
+	enum lmn_rc rc =
+		db_do(c, err,
+		      "INSERT INTO articles (id, article_number, name, area, unit, package_size, "
+		      "supplier_id, stocked, acute_assortment, special) "
+		      "VALUES (nullif($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+		      "ittttiiiii", r->id, r->article_number, r->name, r->area, r->unit,
+		      r->package_size, r->supplier_id, (int64_t)r->stocked,
+		      (int64_t)r->acute_assortment, (int64_t)r->special);
+
+	*id = db_last_id(c);
 	return rc;
 }
 
-static enum lmn_rc set_price(struct db_conn *c, int64_t article, const char *day, int64_t ore,
-			     struct lmn_err *err)
+/* Writes the article of row r: new (id 0; *out_id its id) or over article id. */
+static enum lmn_rc write_article(struct db_conn *c, const struct article_row *r, int64_t id,
+				 int64_t supplier, int64_t *out_id, struct lmn_err *err)
 {
-	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(c,
-			   "INSERT INTO article_prices (article_id, valid_from, price_ore) "
-			   "VALUES ($1, $2, $3) ON CONFLICT (article_id, valid_from) "
-			   "DO UPDATE SET price_ore = excluded.price_ore",
-			   &st, err);
+	if (!id) {
+		const struct article_new a = {
+			.article_number = r->article_number,
+			.name = r->name,
+			.area = area_name(r->area),
+			.unit = r->unit,
+			.package_size = r->package_size,
+			.supplier_id = supplier,
+			.stocked = r->stocked,
+			.acute_assortment = r->acute_assortment,
+			.special = r->special,
+		};
+		return articles_insert(c, &a, out_id, err);
+	}
+	*out_id = id;
+	return db_do(c, err,
+		     "UPDATE articles SET name = $2, area = $3, unit = $4, package_size = $5, "
+		     "supplier_id = $6, stocked = $7, acute_assortment = $8, special = $9, "
+		     "active = 1 WHERE id = $1",
+		     "itttiiiii", id, r->name, area_name(r->area), r->unit,
+		     (int64_t)r->package_size, supplier, (int64_t)r->stocked,
+		     (int64_t)r->acute_assortment, (int64_t)r->special);
+}
 
-	if (rc != LMN_OK)
-		return rc;
-	db_bind_int(st, 1, article);
-	db_bind_text(st, 2, day);
-	db_bind_int(st, 3, ore);
-	return db_run(st, err);
+enum lmn_rc article_price_set(struct db_conn *c, int64_t article, const char *day, int64_t ore,
+			      struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "INSERT INTO article_prices (article_id, valid_from, price_ore) "
+		     "VALUES ($1, $2, $3) ON CONFLICT (article_id, valid_from) "
+		     "DO UPDATE SET price_ore = excluded.price_ore",
+		     "iti", article, day, ore);
 }
 
 enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp, lmn_day today,
@@ -176,7 +167,7 @@ enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp, lmn
 		char day[11];
 
 		date_format(r->price_from, day);
-		if ((rc = article_id(c, r->article_number, &id, err)) != LMN_OK)
+		if ((rc = article_id_by_number(c, r->article_number, &id, err)) != LMN_OK)
 			break;
 		if (id && (rc = price_on(c, id, day, &in_force, err)) != LMN_OK)
 			break;
@@ -198,7 +189,7 @@ enum lmn_rc articles_write(struct db_conn *c, struct assortment_import *imp, lmn
 		    (rc = write_article(c, r, id, supplier, &id, err)) != LMN_OK)
 			break;
 		if (in_force != r->price_ore) {
-			if ((rc = set_price(c, id, day, r->price_ore, err)) != LMN_OK)
+			if ((rc = article_price_set(c, id, day, r->price_ore, err)) != LMN_OK)
 				break;
 			out->prices_set++;
 		}
@@ -266,4 +257,11 @@ enum lmn_rc article_active(struct db_conn *c, int64_t article_id, bool *active, 
 {
 	return db_exists(c, active, err, "SELECT 1 FROM articles WHERE id = $1 AND active = 1", "i",
 			 article_id);
+}
+
+enum lmn_rc article_special(struct db_conn *c, int64_t article_id, bool *special,
+			    struct lmn_err *err)
+{
+	return db_exists(c, special, err, "SELECT 1 FROM articles WHERE id = $1 AND special = 1",
+			 "i", article_id);
 }

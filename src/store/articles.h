@@ -1,6 +1,7 @@
 /* The assortment: writes a checked assortment file (codec/assortment_csv) into the store
  * (suppliers and articles by name and number, and each row's price from its date; shared by the
- * API's import job and `lmn import assortment`), and lists the articles with their prices. */
+ * API's import job and `lmn import assortment`), lists the articles with their prices, and
+ * writes single suppliers, articles and prices (the demo). Every statement that writes them. */
 #ifndef LMN_ARTICLES_H
 #define LMN_ARTICLES_H
 
@@ -47,6 +48,34 @@ typedef enum lmn_rc (*article_list_fn)(const struct article_list_row *r, void *a
 LMN_MUST_USE enum lmn_rc articles_in_force(struct db_conn *c, const char *area, const char *like,
 					   const char *day, int64_t limit, article_list_fn fn,
 					   void *arg, struct lmn_err *err);
+
+/* Writes the supplier name with id id (0: the next one), in the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc suppliers_insert(struct db_conn *c, int64_t id, const char *name,
+					  struct lmn_err *err);
+
+/* A new article of the assortment (active); id 0 for the next one. */
+struct article_new {
+	int64_t id;
+	const char *article_number, *name, *area, *unit;
+	int64_t package_size, supplier_id;
+	bool stocked, acute_assortment, special;
+};
+
+/* Writes the article r in the caller's write transaction; *id is its id. */
+LMN_MUST_USE enum lmn_rc articles_insert(struct db_conn *c, const struct article_new *r,
+					 int64_t *id, struct lmn_err *err);
+
+/* Sets the price of article from day (YYYY-MM-DD) to ore, adding or replacing that version. */
+LMN_MUST_USE enum lmn_rc article_price_set(struct db_conn *c, int64_t article, const char *day,
+					   int64_t ore, struct lmn_err *err);
+
+/* The id of the article with this number into *id; 0 when there is none. */
+LMN_MUST_USE enum lmn_rc article_id_by_number(struct db_conn *c, const char *number, int64_t *id,
+					      struct lmn_err *err);
+
+/* Whether article article_id is a special product (false when there is none). */
+LMN_MUST_USE enum lmn_rc article_special(struct db_conn *c, int64_t article_id, bool *special,
+					 struct lmn_err *err);
 
 /* Whether article article_id is in the assortment and active. */
 LMN_MUST_USE enum lmn_rc article_active(struct db_conn *c, int64_t article_id, bool *active,

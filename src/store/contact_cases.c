@@ -54,6 +54,16 @@ static const char insert_sql[] =
 	"INSERT INTO contact_cases (order_id, opened_on, area, care_provider_id) "
 	"VALUES ($1, $2, " CASE_AREA("$1") ", " CASE_PROVIDER("$1") ")";
 
+enum lmn_rc contact_case_insert_closed(struct db_conn *c, int64_t order_id, const char *opened_on,
+				       const char *called_at, int64_t called_by,
+				       const char *outcome, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "INSERT INTO contact_cases (order_id, opened_on, closed_at, called_at, "
+		     "called_by, outcome) VALUES ($1, $2, $3, $3, $4, $5)",
+		     "ittit", order_id, opened_on, called_at, called_by, outcome);
+}
+
 struct due {
 	int64_t order_id;
 	char contact_from[11];

@@ -17,6 +17,14 @@
 LMN_MUST_USE enum lmn_rc contact_cases_open(struct db_conn *c, const struct params *p,
 					    lmn_day today, int64_t *opened, struct lmn_err *err);
 
+/* Writes a case of order_id opened on opened_on (YYYY-MM-DD) and closed at called_at by the one
+ * call of called_by, with outcome (the demo's history: neither the call's own row nor the area
+ * and care provider the queue filters by are kept). In the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc contact_case_insert_closed(struct db_conn *c, int64_t order_id,
+						    const char *opened_on, const char *called_at,
+						    int64_t called_by, const char *outcome,
+						    struct lmn_err *err);
+
 /* ---- Customer service's queue of open cases ---- */
 
 enum contact_sort {

@@ -48,8 +48,9 @@ struct patient_search {
 LMN_MUST_USE enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s,
 					  patient_fn fn, void *arg, struct lmn_err *err);
 
-/* A new patient; phone NULL for none. */
+/* A new patient; phone NULL for none; id 0 for the next one. */
 struct patient_new {
+	int64_t id;
 	const char *id_number, *id_kind, *given_name, *family_name;
 	const char *address, *postal_code, *city, *phone, *municipality;
 	bool protected_identity, municipal_housing, rural_route;
@@ -58,6 +59,9 @@ struct patient_new {
 /* Registers the patient r in the caller's write transaction; *id is the new row's. */
 LMN_MUST_USE enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r,
 					 int64_t *id, struct lmn_err *err);
+
+/* Whether any patient is registered. */
+LMN_MUST_USE enum lmn_rc patients_any(struct db_conn *c, bool *any, struct lmn_err *err);
 
 /* The patient's contact details for notices, and a temporary delivery address ("Mina
  * uppgifter"). */

@@ -242,3 +242,29 @@ enum lmn_rc prescription_item_grow(struct db_conn *c, int64_t item_id, int64_t m
 		"last_valid = max(last_valid, $4) WHERE id = $1",
 		"iiit", item_id, more, qty, last);
 }
+
+enum lmn_rc prescription_latest(struct db_conn *c, int64_t patient_id, int64_t *rx, char last[11],
+				struct lmn_err *err)
+{
+	struct db_stmt *st;
+	bool row;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT p.id, (SELECT max(i.last_valid) FROM prescription_items i "
+			   "WHERE i.prescription_id = p.id) FROM prescriptions p "
+			   "WHERE p.patient_id = $1 ORDER BY p.prescribed_on DESC, p.id DESC "
+			   "LIMIT 1",
+			   &st, err);
+
+	*rx = 0;
+	last[0] = '\0';
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, patient_id);
+	if ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		*rx = db_col_int(st, 0);
+		db_col_copy(st, 1, last, 11);
+	}
+	db_done(st);
+	return rc;
+}

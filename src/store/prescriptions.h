@@ -149,4 +149,9 @@ LMN_MUST_USE enum lmn_rc prescription_items_restore(struct db_conn *c, int64_t o
 LMN_MUST_USE enum lmn_rc prescription_item_grow(struct db_conn *c, int64_t item_id, int64_t more,
 						int64_t qty, const char *last, struct lmn_err *err);
 
+/* The patient's latest prescription (by the day prescribed, then id) into *rx and the last valid
+ * day of its items into last (11 bytes, "" without items); *rx 0 when the patient has none. */
+LMN_MUST_USE enum lmn_rc prescription_latest(struct db_conn *c, int64_t patient_id, int64_t *rx,
+					     char last[11], struct lmn_err *err);
+
 #endif

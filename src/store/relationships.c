@@ -25,6 +25,13 @@ enum lmn_rc relationships_add(struct db_conn *c, int64_t patient_id, int64_t uni
 	return rc;
 }
 
+enum lmn_rc delegates_add(struct db_conn *c, int64_t user_id, int64_t patient_id,
+			  struct lmn_err *err)
+{
+	return db_do(c, err, "INSERT INTO delegates (user_id, patient_id) VALUES ($1, $2)", "ii",
+		     user_id, patient_id);
+}
+
 enum lmn_rc searches_add(struct db_conn *c, const struct id_number_search *s, struct lmn_err *err)
 {
 	struct db_stmt *st;

@@ -45,6 +45,10 @@ LMN_MUST_USE enum lmn_rc relation_check(struct db_conn *c, const struct relation
 LMN_MUST_USE enum lmn_rc distributor_has_order(struct db_conn *c, int64_t order_id,
 					       const char *since, bool *has, struct lmn_err *err);
 
+/* Makes user_id a delegate (ombud) of patient_id, in the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc delegates_add(struct db_conn *c, int64_t user_id, int64_t patient_id,
+				       struct lmn_err *err);
+
 /* Whether user_id is a delegate (ombud) of patient_id rather than the patient. */
 LMN_MUST_USE enum lmn_rc delegate_of(struct db_conn *c, int64_t user_id, int64_t patient_id,
 				     bool *is, struct lmn_err *err);

@@ -296,6 +296,14 @@ enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *i
 	return rc;
 }
 
+enum lmn_rc users_invent_hsa_ids(struct db_conn *c, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE users SET hsa_id = 'SE2321000131-P' || printf('%012d', id) "
+		     "WHERE role IN ('prescriber', 'municipal_prescriber')",
+		     "");
+}
+
 enum lmn_rc staff_insert(struct db_conn *c, const struct staff_new *r, int64_t *id,
 			 struct lmn_err *err)
 {

@@ -131,6 +131,10 @@ struct user_row {
 LMN_MUST_USE enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *id,
 				      struct lmn_err *err);
 
+/* Gives the prescribers' accounts fictional HSA-ids in the directory's form, from their ids (the
+ * demo's, for the 1177 contracts). */
+LMN_MUST_USE enum lmn_rc users_invent_hsa_ids(struct db_conn *c, struct lmn_err *err);
+
 /* A new staff account; NULL or 0 for what it does not have. */
 struct staff_new {
 	const char *username, *display_name, *role;
