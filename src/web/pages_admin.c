@@ -726,12 +726,115 @@ static void person_option(json_t *p, char *value, size_t vsize, char *text, size
 		snprintf(text, tsize, "%s", web_s(p, "name"));
 }
 
+/* What the admin may do to account u: its API keys, and closing it (asked first) or reopening it. */
+static void user_actions(struct web_ctx *w, json_t *u, int64_t me)
+{
+	int64_t id = web_i(u, "id");
+	bool active = web_b(u, "active");
+	char action[64];
+
+	html_f(&w->h,
+	       "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
+	       "API-nycklar <span class=\"sr\">för %s</span></a>\n",
+	       (long long)id, web_s(u, "username"));
+	if (active && id != me) {
+		/* Closing asks first (issue 20): a page whose "Ja" closes it. */
+		html_f(&w->h,
+		       "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "
+		       "<span class=\"sr\">%s</span></a>\n",
+		       (long long)id, web_s(u, "username"));
+	} else if (!active) {
+		snprintf(action, sizeof(action), "/admin/anvandare/%lld/oppna", (long long)id);
+		web_form(w, action, false);
+		html_f(&w->h,
+		       "<button type=\"submit\" class=\"secondary\">Öppna kontot igen "
+		       "<span class=\"sr\">%s</span></button>\n</form>\n",
+		       web_s(u, "username"));
+	}
+	html_lit(&w->h, "</td></tr>\n");
+}
+
+/* One account's row: who, which role, unit and municipality, status, and what may be done. */
+static void user_row(struct web_ctx *w, const struct account_lists *lists, json_t *u, int64_t me)
+{
+	char unit[320] = "", created[11];
+
+	snprintf(created, sizeof(created), "%s", web_s(u, "created_at"));
+	if (web_i(u, "unit_id")) {
+		unit_name(lists, web_i(u, "unit_id"), unit, sizeof(unit));
+		if (!*unit)
+			snprintf(unit, sizeof(unit), "Enhet %lld", (long long)web_i(u, "unit_id"));
+	}
+	html_f(&w->h,
+	       "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
+	       "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
+	       "<td data-label=\"Enhet och kommun\">%s",
+	       web_s(u, "username"), web_s(u, "display_name"),
+	       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)" : "",
+	       web_sv(web_s(u, "role")), unit);
+	if (*web_s(u, "municipality") && *unit)
+		html_lit(&w->h, "<br>");
+	if (*web_s(u, "municipality"))
+		html_f(&w->h, "Kommun: %s", web_s(u, "municipality"));
+	html_f(&w->h,
+	       "</td><td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
+	       "class=\"date\">%s</td>",
+	       web_b(u, "active") ? "aktivt" : "stängt", created);
+	user_actions(w, u, me);
+}
+
+/* The staff's accounts, in a scroll region of their own so the table never widens the page. */
+static void users_table(struct web_ctx *w, const struct account_lists *lists, json_t *out)
+{
+	int64_t me = web_i(json_object_get(w->me, "user"), "id");
+	json_t *u;
+	size_t i;
+
+	html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+			"aria-label=\"Personalens konton\">\n");
+	html_lit(&w->h,
+		 "<table class=\"responsive compact\">\n<caption>Personalens konton "
+		 "(patienter loggar in med regionens inloggning)</caption>\n<thead><tr>"
+		 "<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
+		 "<th scope=\"col\">Roll</th><th scope=\"col\">Enhet och kommun</th>"
+		 "<th scope=\"col\">Status</th>"
+		 "<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
+		 "<tbody>\n");
+	json_array_foreach(json_object_get(out, "users"), i, u)
+		user_row(w, lists, u, me);
+	html_lit(&w->h, "</tbody>\n</table>\n</div>\n");
+}
+
+/* The form that creates an account. */
+static void user_create_form(struct web_ctx *w, const struct account_lists *lists)
+{
+	html_lit(&w->h, "<h2>Skapa ett konto</h2>\n");
+	web_form(w, "/admin/anvandare", false);
+	web_input(w, "anvandarnamn", "Användarnamn", "text", NULL, true,
+		  "3–63 tecken: a–z, 0–9, punkt, understreck eller bindestreck.");
+	web_input(w, "namn", "Namn och titel", "text", NULL, true, NULL);
+	web_select(w, "roll", "Roll", roles, NULL);
+	web_select(w, "typ", "Typ av konto", kinds, NULL);
+	list_select(w, "enhet", "Enhet", "Krävs för förskrivare och kommunala förskrivare.",
+		    "Ingen enhet", lists->units, unit_option);
+	list_select(w, "kommun", "Kommun",
+		    "Krävs för kommunala förskrivare och kommunala beställare. Bara avtalets "
+		    "kommuner kan väljas.",
+		    "Ingen kommun", lists->municipalities, municipality_option);
+	list_select(w, "person", "Person i styrningen",
+		    "Krävs för ledamöter: personen vars uppdrag kontot visar. En sekreterare kan "
+		    "också kopplas till en person.",
+		    "Ingen person", lists->people, person_option);
+	web_input(w, "losenord", "Lösenord", "password", "", false,
+		  "Minst 10 tecken. Lämna tomt om personen bara loggar in via regionens "
+		  "inloggning.");
+	web_form_end(w, "Skapa kontot");
+}
+
 static int users_page(struct web_ctx *w, unsigned status)
 {
-	json_t *out = NULL, *u;
-	int64_t me = web_i(json_object_get(w->me, "user"), "id");
+	json_t *out = NULL;
 	struct account_lists lists;
-	size_t i;
 
 	account_lists_load(w, &lists);
 	web_begin(w, "Användare");
@@ -742,92 +845,12 @@ static int users_page(struct web_ctx *w, unsigned status)
 	if (web_query(w, "oppnad"))
 		notice(w, "Kontot är öppnat igen. Personen loggar in med sitt tidigare lösenord; "
 			  "API-nycklarna är fortfarande återkallade.");
-	if (web_api(w, "GET", "/api/users", NULL, NULL, &out) != 200) {
+	if (web_api(w, "GET", "/api/users", NULL, NULL, &out) != 200)
 		html_f(&w->h, "<p>%s</p>\n", web_s(out, "detail"));
-	} else {
-		/* A scroll region of its own, so the table never widens the page. */
-		html_lit(&w->h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
-				"aria-label=\"Personalens konton\">\n");
-		html_lit(
-			&w->h,
-			"<table class=\"responsive compact\">\n<caption>Personalens konton "
-			"(patienter loggar in med regionens inloggning)</caption>\n<thead><tr>"
-			"<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
-			"<th scope=\"col\">Roll</th><th scope=\"col\">Enhet och kommun</th>"
-			"<th scope=\"col\">Status</th>"
-			"<th scope=\"col\">Skapat</th><th scope=\"col\">Åtgärder</th></tr></thead>\n"
-			"<tbody>\n");
-		json_array_foreach(json_object_get(out, "users"), i, u) {
-			char unit[320] = "", action[64], created[11];
-			int64_t id = web_i(u, "id");
-			bool active = web_b(u, "active");
-			snprintf(created, sizeof(created), "%s", web_s(u, "created_at"));
-			if (web_i(u, "unit_id")) {
-				unit_name(&lists, web_i(u, "unit_id"), unit, sizeof(unit));
-				if (!*unit)
-					snprintf(unit, sizeof(unit), "Enhet %lld",
-						 (long long)web_i(u, "unit_id"));
-			}
-			html_f(&w->h,
-			       "<tr><th scope=\"row\" data-label=\"Användarnamn\">%s</th>"
-			       "<td data-label=\"Namn\">%s%s</td><td data-label=\"Roll\">%s</td>"
-			       "<td data-label=\"Enhet och kommun\">%s",
-			       web_s(u, "username"), web_s(u, "display_name"),
-			       strcmp(web_s(u, "kind"), "integration") == 0 ? " (integrationskonto)"
-									    : "",
-			       web_sv(web_s(u, "role")), unit);
-			if (*web_s(u, "municipality") && *unit)
-				html_lit(&w->h, "<br>");
-			if (*web_s(u, "municipality"))
-				html_f(&w->h, "Kommun: %s", web_s(u, "municipality"));
-			html_f(&w->h,
-			       "</td><td data-label=\"Status\">%s</td><td data-label=\"Skapat\" "
-			       "class=\"date\">%s</td>"
-			       "<td data-label=\"Åtgärder\"><a href=\"/admin/anvandare/%lld/nycklar\">"
-			       "API-nycklar <span class=\"sr\">för %s</span></a>\n",
-			       active ? "aktivt" : "stängt", created, (long long)id,
-			       web_s(u, "username"));
-			if (active && id != me) {
-				/* Closing asks first (issue 20): a page whose "Ja" closes it. */
-				html_f(&w->h,
-				       "<a href=\"/admin/anvandare/%lld/stang\">Stäng kontot "
-				       "<span class=\"sr\">%s</span></a>\n",
-				       (long long)id, web_s(u, "username"));
-			} else if (!active) {
-				snprintf(action, sizeof(action), "/admin/anvandare/%lld/oppna",
-					 (long long)id);
-				web_form(w, action, false);
-				html_f(&w->h,
-				       "<button type=\"submit\" class=\"secondary\">Öppna kontot igen "
-				       "<span class=\"sr\">%s</span></button>\n</form>\n",
-				       web_s(u, "username"));
-			}
-			html_lit(&w->h, "</td></tr>\n");
-		}
-		html_lit(&w->h, "</tbody>\n</table>\n</div>\n");
-	}
+	else
+		users_table(w, &lists, out);
 	json_decref(out);
-	html_lit(&w->h, "<h2>Skapa ett konto</h2>\n");
-	web_form(w, "/admin/anvandare", false);
-	web_input(w, "anvandarnamn", "Användarnamn", "text", NULL, true,
-		  "3–63 tecken: a–z, 0–9, punkt, understreck eller bindestreck.");
-	web_input(w, "namn", "Namn och titel", "text", NULL, true, NULL);
-	web_select(w, "roll", "Roll", roles, NULL);
-	web_select(w, "typ", "Typ av konto", kinds, NULL);
-	list_select(w, "enhet", "Enhet", "Krävs för förskrivare och kommunala förskrivare.",
-		    "Ingen enhet", lists.units, unit_option);
-	list_select(w, "kommun", "Kommun",
-		    "Krävs för kommunala förskrivare och kommunala beställare. Bara avtalets "
-		    "kommuner kan väljas.",
-		    "Ingen kommun", lists.municipalities, municipality_option);
-	list_select(w, "person", "Person i styrningen",
-		    "Krävs för ledamöter: personen vars uppdrag kontot visar. En sekreterare kan "
-		    "också kopplas till en person.",
-		    "Ingen person", lists.people, person_option);
-	web_input(w, "losenord", "Lösenord", "password", "", false,
-		  "Minst 10 tecken. Lämna tomt om personen bara loggar in via regionens "
-		  "inloggning.");
-	web_form_end(w, "Skapa kontot");
+	user_create_form(w, &lists);
 	account_lists_release(&lists);
 	return web_end(w, status);
 }
@@ -1212,31 +1235,9 @@ static void text_dates_nowrap(struct web_ctx *w, const char *s)
 	}
 }
 
-int page_admin_rules(struct web_ctx *w)
+/* Since when, and until when, the rules shown have been in force. */
+static void rules_period(struct web_ctx *w, json_t *out)
 {
-	const char *date = web_query(w, "datum");
-	const char *query[] = { "on", date, NULL };
-	const char *map[] = { "on", "datum", NULL };
-	json_t *out = NULL, *sec, *p, *src;
-	size_t i, j;
-	int status;
-
-	status = web_api(w, "GET", "/api/rules", date && *date ? query : NULL, NULL, &out);
-	if (status != 200)
-		web_problem(w, out, map);
-	web_begin(w, "Regler");
-	html_lit(&w->h,
-		 "<p>Reglerna i specifikationerna är parametrar med datum: varje värde gäller "
-		 "från ett beslut. Välj ett datum för att se vad som gällde då och varifrån "
-		 "varje värde kommer.</p>\n<form method=\"get\" action=\"/admin/regler\">\n");
-	web_input(w, "datum", "Visa reglerna som gällde den", "date",
-		  status == 200 ? web_s(out, "on") : NULL, false,
-		  "Utan datum visas dagens regler.");
-	html_lit(&w->h, "<button type=\"submit\">Visa reglerna</button>\n</form>\n");
-	if (status != 200) {
-		json_decref(out);
-		return web_end(w, status >= 400 && status < 500 ? (unsigned)status : 400);
-	}
 	/* The first set has no start date: its versions precede the change log. */
 	if (*web_s(out, "set_from"))
 		html_f(&w->h,
@@ -1257,71 +1258,117 @@ int page_admin_rules(struct web_ctx *w)
 		}
 	}
 	html_lit(&w->h, ".</p>\n");
-	json_array_foreach(json_object_get(out, "sections"), i, sec) {
-		const char *id = web_s(sec, "id");
-		/* A specification's section ("B3:1") is named with its title; the others by title. */
-		char name[160];
-		snprintf(name, sizeof(name), "%s%s%s", id[0] >= 'A' && id[0] <= 'D' ? id : "",
-			 id[0] >= 'A' && id[0] <= 'D' ? " " : "", web_s(sec, "title"));
-		html_lit(&w->h, "<h2>");
-		text_dates_nowrap(w, name);
-		html_lit(&w->h, "</h2>\n<table class=\"responsive\">\n<caption>");
-		text_dates_nowrap(w, name);
-		html_f(&w->h, ": parametrarna den <span class=\"nowrap\">%s</span></caption>\n",
-		       web_s(out, "on"));
-		html_lit(
-			&w->h,
-			"<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
-			"<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
-			"<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
-			"<tbody>\n");
-		json_array_foreach(json_object_get(sec, "parameters"), j, p) {
-			json_t *s = NULL;
-			size_t k;
-			json_array_foreach(json_object_get(sec, "sources"), k, src)
-				if (strcmp(web_s(src, "ref"), web_s(p, "source")) == 0)
-					s = src;
-			char cite[96];
+}
 
-			web_rule_cite(w->app->params, web_s(p, "source"), cite);
-			html_f(&w->h,
-			       "<tr id=\"regel-%s\"><th scope=\"row\" data-label=\"Parameter\">"
-			       "%s</th><td data-label=\"Värde\">",
-			       web_s(p, "key"), web_param_sv(web_s(p, "key")));
-			param_value(w, web_s(p, "type"), web_s(p, "value"));
-			html_f(&w->h,
-			       "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
-			       "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
-			       "<td data-label=\"Beslut\">",
-			       *web_s(s, "effective") ? web_s(s, "effective")
-						      : "före ändringsloggen",
-			       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
-			       web_s(s, "body"));
-			text_dates_nowrap(w, cite);
-			html_lit(&w->h, "</td></tr>\n");
-		}
-		html_lit(&w->h, "</tbody>\n</table>\n<h3>Beslut bakom värdena i ");
-		text_dates_nowrap(w, name);
-		html_lit(&w->h, "</h3>\n<dl class=\"facts\">\n");
-		json_array_foreach(json_object_get(sec, "sources"), j, src) {
-			char cite[96];
+/* One parameter of section sec: its value, and the decision it comes from. */
+static void rule_param_row(struct web_ctx *w, json_t *sec, json_t *p)
+{
+	json_t *s = NULL, *src;
+	char cite[96];
+	size_t k;
 
-			web_rule_cite(w->app->params, web_s(src, "ref"), cite);
-			html_lit(&w->h, "<dt>");
-			text_dates_nowrap(w, cite);
-			html_lit(&w->h, "</dt>");
-			if (*web_s(src, "decided"))
-				html_f(&w->h,
-				       "<dd>Beslutad <span class=\"nowrap\">%s</span> av %s. ",
-				       web_s(src, "decided"), web_s(src, "body"));
-			else
-				html_f(&w->h, "<dd>Sedan före ändringsloggen: %s. ",
-				       web_s(src, "body"));
-			text_dates_nowrap(w, web_s(src, "reference"));
-			html_lit(&w->h, "</dd>\n");
-		}
-		html_lit(&w->h, "</dl>\n");
+	json_array_foreach(json_object_get(sec, "sources"), k, src)
+		if (strcmp(web_s(src, "ref"), web_s(p, "source")) == 0)
+			s = src;
+	web_rule_cite(w->app->params, web_s(p, "source"), cite);
+	html_f(&w->h,
+	       "<tr id=\"regel-%s\"><th scope=\"row\" data-label=\"Parameter\">"
+	       "%s</th><td data-label=\"Värde\">",
+	       web_s(p, "key"), web_param_sv(web_s(p, "key")));
+	param_value(w, web_s(p, "type"), web_s(p, "value"));
+	html_f(&w->h,
+	       "</td><td data-label=\"Gäller från\" class=\"date\">%s</td>"
+	       "<td data-label=\"Beslutad\" class=\"date\">%s</td><td data-label=\"Beslutad av\">%s</td>"
+	       "<td data-label=\"Beslut\">",
+	       *web_s(s, "effective") ? web_s(s, "effective") : "före ändringsloggen",
+	       *web_s(s, "decided") ? web_s(s, "decided") : "före ändringsloggen",
+	       web_s(s, "body"));
+	text_dates_nowrap(w, cite);
+	html_lit(&w->h, "</td></tr>\n");
+}
+
+/* The decisions behind the values of section sec (named name). */
+static void rule_sources(struct web_ctx *w, json_t *sec, const char *name)
+{
+	json_t *src;
+	size_t j;
+
+	html_lit(&w->h, "<h3>Beslut bakom värdena i ");
+	text_dates_nowrap(w, name);
+	html_lit(&w->h, "</h3>\n<dl class=\"facts\">\n");
+	json_array_foreach(json_object_get(sec, "sources"), j, src) {
+		char cite[96];
+
+		web_rule_cite(w->app->params, web_s(src, "ref"), cite);
+		html_lit(&w->h, "<dt>");
+		text_dates_nowrap(w, cite);
+		html_lit(&w->h, "</dt>");
+		if (*web_s(src, "decided"))
+			html_f(&w->h, "<dd>Beslutad <span class=\"nowrap\">%s</span> av %s. ",
+			       web_s(src, "decided"), web_s(src, "body"));
+		else
+			html_f(&w->h, "<dd>Sedan före ändringsloggen: %s. ", web_s(src, "body"));
+		text_dates_nowrap(w, web_s(src, "reference"));
+		html_lit(&w->h, "</dd>\n");
 	}
+	html_lit(&w->h, "</dl>\n");
+}
+
+/* A section of the rules on the day shown: its parameters' table and the decisions behind them. */
+static void rule_section(struct web_ctx *w, json_t *out, json_t *sec)
+{
+	const char *id = web_s(sec, "id");
+	json_t *p;
+	size_t j;
+	/* A specification's section ("B3:1") is named with its title; the others by title. */
+	char name[160];
+	snprintf(name, sizeof(name), "%s%s%s", id[0] >= 'A' && id[0] <= 'D' ? id : "",
+		 id[0] >= 'A' && id[0] <= 'D' ? " " : "", web_s(sec, "title"));
+	html_lit(&w->h, "<h2>");
+	text_dates_nowrap(w, name);
+	html_lit(&w->h, "</h2>\n<table class=\"responsive\">\n<caption>");
+	text_dates_nowrap(w, name);
+	html_f(&w->h, ": parametrarna den <span class=\"nowrap\">%s</span></caption>\n",
+	       web_s(out, "on"));
+	html_lit(&w->h,
+		 "<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Värde</th>"
+		 "<th scope=\"col\">Gäller från</th><th scope=\"col\">Beslutad</th>"
+		 "<th scope=\"col\">Beslutad av</th><th scope=\"col\">Beslut</th></tr></thead>\n"
+		 "<tbody>\n");
+	json_array_foreach(json_object_get(sec, "parameters"), j, p)
+		rule_param_row(w, sec, p);
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	rule_sources(w, sec, name);
+}
+
+int page_admin_rules(struct web_ctx *w)
+{
+	const char *date = web_query(w, "datum");
+	const char *query[] = { "on", date, NULL };
+	const char *map[] = { "on", "datum", NULL };
+	json_t *out = NULL, *sec;
+	size_t i;
+	int status;
+
+	status = web_api(w, "GET", "/api/rules", date && *date ? query : NULL, NULL, &out);
+	if (status != 200)
+		web_problem(w, out, map);
+	web_begin(w, "Regler");
+	html_lit(&w->h,
+		 "<p>Reglerna i specifikationerna är parametrar med datum: varje värde gäller "
+		 "från ett beslut. Välj ett datum för att se vad som gällde då och varifrån "
+		 "varje värde kommer.</p>\n<form method=\"get\" action=\"/admin/regler\">\n");
+	web_input(w, "datum", "Visa reglerna som gällde den", "date",
+		  status == 200 ? web_s(out, "on") : NULL, false,
+		  "Utan datum visas dagens regler.");
+	html_lit(&w->h, "<button type=\"submit\">Visa reglerna</button>\n</form>\n");
+	if (status != 200) {
+		json_decref(out);
+		return web_end(w, status >= 400 && status < 500 ? (unsigned)status : 400);
+	}
+	rules_period(w, out);
+	json_array_foreach(json_object_get(out, "sections"), i, sec)
+		rule_section(w, out, sec);
 	json_decref(out);
 	return web_end(w, 200);
 }

@@ -622,24 +622,11 @@ int page_pick_post(struct web_ctx *w)
 static const char *const outcomes[] = { "returned", "Returnerad till lagret", "not_collected",
 					"Inte uthämtad på utlämningsstället", NULL };
 
-static int shipment_page(struct web_ctx *w, unsigned status)
+/* What was just registered on the shipment: sent, delivered, or returned. */
+static void shipment_notices(struct web_ctx *w, json_t *s)
 {
-	char path[48], title[48], at[17], today[11], minute[17];
-	json_t *s = NULL, *l;
-	const char *outcome;
-	size_t i;
-	int st;
+	const char *outcome = web_s(s, "outcome");
 
-	snprintf(path, sizeof(path), "/api/shipments/%lld", (long long)w->id[0]);
-	st = web_api(w, "GET", path, NULL, NULL, &s);
-	if (st != 200) {
-		json_decref(s);
-		return web_message(w, st == 403 ? 403 : 404, "Sändningen finns inte",
-				   "Det finns ingen sändning med det numret.");
-	}
-	outcome = web_s(s, "outcome");
-	snprintf(title, sizeof(title), "Sändning %lld", (long long)w->id[0]);
-	web_begin(w, title);
 	if (web_query(w, "ny"))
 		html_f(&w->h,
 		       "<div class=\"notice\" role=\"status\"><p><strong>Sändningen är "
@@ -656,18 +643,14 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 		       "<div class=\"notice\" role=\"status\"><p><strong>Registrerat: %s."
 		       "</strong></p></div>\n",
 		       web_sv(outcome));
-	short_time(at, web_s(s, "shipped_at"));
-	html_f(&w->h,
-	       "<dl class=\"facts\">\n<dt>Beställning</dt><dd><a href=\"/plocka/%lld\">%lld</a> "
-	       "(%s, levereras senast %s)</dd>\n<dt>Skickad</dt><dd>%s</dd>\n"
-	       "<dt>Delsändning</dt><dd>%s</dd>\n<dt>Mottagare</dt><dd>%s</dd>\n"
-	       "<dt>Leverans</dt><dd>",
-	       (long long)web_i(s, "order_id"), (long long)web_i(s, "order_id"),
-	       web_sv(web_s(s, "order_status")), web_s(s, "due"), at,
-	       web_b(s, "partial") ? "ja" : "nej", web_s(s, "recipient"));
-	delivery_cell(w, s);
-	if (*web_s(s, "tracking_number"))
-		html_f(&w->h, "</dd>\n<dt>Kollinummer</dt><dd>%s", web_s(s, "tracking_number"));
+}
+
+/* The shipment's outcome and, once delivered, whether it deviated from the delivery window. */
+static void shipment_outcome(struct web_ctx *w, json_t *s)
+{
+	const char *outcome = web_s(s, "outcome");
+	char at[17];
+
 	html_lit(&w->h, "</dd>\n<dt>Utfall</dt><dd>");
 	if (!*outcome) {
 		html_lit(&w->h, "Inte registrerat ännu");
@@ -690,7 +673,35 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 				&w->h,
 				"<dt>Avvikelse</dt><dd>Nej, levererad inom leveransfönstret</dd>\n");
 	}
+}
+
+/* The shipment's facts: order, when sent, recipient, delivery, tracking and outcome. */
+static void shipment_facts(struct web_ctx *w, json_t *s)
+{
+	char at[17];
+
+	short_time(at, web_s(s, "shipped_at"));
+	html_f(&w->h,
+	       "<dl class=\"facts\">\n<dt>Beställning</dt><dd><a href=\"/plocka/%lld\">%lld</a> "
+	       "(%s, levereras senast %s)</dd>\n<dt>Skickad</dt><dd>%s</dd>\n"
+	       "<dt>Delsändning</dt><dd>%s</dd>\n<dt>Mottagare</dt><dd>%s</dd>\n"
+	       "<dt>Leverans</dt><dd>",
+	       (long long)web_i(s, "order_id"), (long long)web_i(s, "order_id"),
+	       web_sv(web_s(s, "order_status")), web_s(s, "due"), at,
+	       web_b(s, "partial") ? "ja" : "nej", web_s(s, "recipient"));
+	delivery_cell(w, s);
+	if (*web_s(s, "tracking_number"))
+		html_f(&w->h, "</dd>\n<dt>Kollinummer</dt><dd>%s", web_s(s, "tracking_number"));
+	shipment_outcome(w, s);
 	html_lit(&w->h, "</dl>\n");
+}
+
+/* The lines sent, against those ordered. */
+static void shipment_lines(struct web_ctx *w, json_t *s)
+{
+	json_t *l;
+	size_t i;
+
 	html_lit(&w->h, "<table class=\"responsive\">\n<caption>Innehåll</caption>\n<thead><tr>"
 			"<th scope=\"col\">Artikel</th><th scope=\"col\">Namn</th>"
 			"<th scope=\"col\" class=\"num\">Skickat</th>"
@@ -706,23 +717,50 @@ static int shipment_page(struct web_ctx *w, unsigned status)
 		       (long long)web_i(l, "quantity"), (long long)web_i(l, "ordered"),
 		       web_b(l, "backordered") ? "ja" : "nej");
 	html_lit(&w->h, "</tbody>\n</table>\n");
-	if (!*outcome) {
-		now_local(today, minute);
-		snprintf(path, sizeof(path), "/leveranser/%lld/levererad", (long long)w->id[0]);
-		html_lit(&w->h, "<h2>Registrera leverans</h2>\n");
-		web_form(w, path, false);
-		web_input(w, "levererad", "Levererad (datum och tid)", "datetime-local",
-			  web_field(w, "levererad") ? NULL : minute, true,
-			  "Leveranser ska ske vardagar 08.00–19.00. En leverans vid annan tid "
-			  "registreras som en avvikelse.");
-		web_form_end(w, "Registrera leverans");
-		snprintf(path, sizeof(path), "/leveranser/%lld/retur", (long long)w->id[0]);
-		html_lit(&w->h, "<h2>Registrera retur eller ej uthämtad</h2>\n");
-		web_form(w, path, false);
-		web_select(w, "utfall", "Vad hände med sändningen?", outcomes, NULL);
-		web_input(w, "anteckning", "Anteckning (frivillig)", "text", NULL, false, NULL);
-		web_form_end(w, "Registrera retur");
+}
+
+/* The forms that register the shipment's delivery, or its return. */
+static void shipment_forms(struct web_ctx *w)
+{
+	char path[48], today[11], minute[17];
+
+	now_local(today, minute);
+	snprintf(path, sizeof(path), "/leveranser/%lld/levererad", (long long)w->id[0]);
+	html_lit(&w->h, "<h2>Registrera leverans</h2>\n");
+	web_form(w, path, false);
+	web_input(w, "levererad", "Levererad (datum och tid)", "datetime-local",
+		  web_field(w, "levererad") ? NULL : minute, true,
+		  "Leveranser ska ske vardagar 08.00–19.00. En leverans vid annan tid "
+		  "registreras som en avvikelse.");
+	web_form_end(w, "Registrera leverans");
+	snprintf(path, sizeof(path), "/leveranser/%lld/retur", (long long)w->id[0]);
+	html_lit(&w->h, "<h2>Registrera retur eller ej uthämtad</h2>\n");
+	web_form(w, path, false);
+	web_select(w, "utfall", "Vad hände med sändningen?", outcomes, NULL);
+	web_input(w, "anteckning", "Anteckning (frivillig)", "text", NULL, false, NULL);
+	web_form_end(w, "Registrera retur");
+}
+
+static int shipment_page(struct web_ctx *w, unsigned status)
+{
+	char path[48], title[48];
+	json_t *s = NULL;
+	int st;
+
+	snprintf(path, sizeof(path), "/api/shipments/%lld", (long long)w->id[0]);
+	st = web_api(w, "GET", path, NULL, NULL, &s);
+	if (st != 200) {
+		json_decref(s);
+		return web_message(w, st == 403 ? 403 : 404, "Sändningen finns inte",
+				   "Det finns ingen sändning med det numret.");
 	}
+	snprintf(title, sizeof(title), "Sändning %lld", (long long)w->id[0]);
+	web_begin(w, title);
+	shipment_notices(w, s);
+	shipment_facts(w, s);
+	shipment_lines(w, s);
+	if (!*web_s(s, "outcome"))
+		shipment_forms(w);
 	html_lit(&w->h, "<p><a href=\"/leveranser\">Alla sändningar att registrera</a> · "
 			"<a href=\"/plocklista\">Plocklistan</a></p>\n");
 	json_decref(s);

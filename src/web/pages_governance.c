@@ -85,26 +85,12 @@ int page_governance(struct web_ctx *w)
 	return page_governance_status(w, 200);
 }
 
-static int page_governance_status(struct web_ctx *w, unsigned status)
+/* The meetings, latest first, each with a link to its page. */
+static void meetings_table(struct web_ctx *w, json_t *meetings)
 {
-	json_t *bodies = NULL, *meetings = NULL, *actions = NULL, *b, *m, *a;
-	size_t i, nopen = 0, ndone = 0;
+	json_t *m;
+	size_t i;
 
-	if (web_api(w, "GET", "/api/bodies", NULL, NULL, &bodies) != 200 ||
-	    web_api(w, "GET", "/api/meetings", NULL, NULL, &meetings) != 200 ||
-	    web_api(w, "GET", "/api/actions", NULL, NULL, &actions) != 200) {
-		json_decref(bodies);
-		json_decref(meetings);
-		json_decref(actions);
-		return web_message(w, 500, "Styrningen kunde inte visas",
-				   "Försök igen om en stund.");
-	}
-	web_begin(w, "Styrning och möten");
-	html_lit(&w->h,
-		 "<p>Samverkansavtalets organ, deras möten, beslut och uppföljning. "
-		 "Beslut som ändrar en specifikation förs in i <a href=\"/styrning/andringslogg\">"
-		 "ändringsloggen</a> och gäller då i beställningssystemet från sitt datum. "
-		 "<a href=\"/styrning/vad-hander-om\">Vad händer om</a> en regel ändras?</p>\n");
 	html_lit(&w->h,
 		 "<h2>Möten</h2>\n<table class=\"responsive\">\n<caption>Möten, senaste först"
 		 "</caption>\n<thead><tr><th scope=\"col\">Datum</th><th scope=\"col\">Organ</th>"
@@ -124,12 +110,20 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		       (long long)web_i(m, "items"),
 		       web_i(m, "minutes_approved_version") ? "godkända" : "–");
 	}
-	html_lit(&w->h, "</tbody>\n</table>\n<h2 id=\"atgarder\">Öppna åtgärder</h2>\n");
+	html_lit(&w->h, "</tbody>\n</table>\n");
+}
+
+/* Counts the open and the done actions, and confirms the one just marked done (?klar=id). */
+static void actions_count(struct web_ctx *w, json_t *actions, size_t *nopen, size_t *ndone)
+{
+	json_t *a;
+	size_t i;
+
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
 		if (*web_s(a, "done_on"))
-			ndone++;
+			(*ndone)++;
 		else
-			nopen++;
+			(*nopen)++;
 		if (web_query(w, "klar") &&
 		    web_i(a, "id") == strtoll(web_query(w, "klar"), NULL, 10))
 			html_f(&w->h,
@@ -137,6 +131,47 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 			       "markerad som klar:</strong> %s</p></div>\n",
 			       web_s(a, "description"));
 	}
+}
+
+/* One open action's row; the secretary gets a button to mark it done. */
+static void open_action_row(struct web_ctx *w, json_t *a)
+{
+	json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+	char day[11], due[48];
+
+	/* html_f knows %s, not %.10s: the date is cut here. */
+	snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
+	web_when(due, web_s(a, "due_on"));
+	html_f(&w->h, "<tr><td data-label=\"Senast\">%s", *web_s(a, "due_on") ? due : "–");
+	if (web_b(a, "overdue"))
+		html_lit(&w->h, " <strong class=\"warn\">försenad</strong>");
+	html_f(&w->h,
+	       "</td><td data-label=\"Ansvarig\">%s</td>"
+	       "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
+	       "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+	       "<td data-label=\"Klar\">",
+	       web_s(a, "owner"), web_s(a, "description"), (long long)web_i(mt, "id"),
+	       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
+	if (is_secretary(w)) {
+		char path[64];
+		ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
+		web_form(w, path, false);
+		html_f(&w->h,
+		       "<button type=\"submit\" class=\"secondary\">Markera som klar"
+		       "<span class=\"sr\">: %s</span></button>\n</form>\n",
+		       web_s(a, "description"));
+	} else {
+		html_lit(&w->h, "–");
+	}
+	html_lit(&w->h, "</td></tr>\n");
+}
+
+/* The actions not yet done, from every meeting. */
+static void open_actions_table(struct web_ctx *w, json_t *actions, size_t nopen)
+{
+	json_t *a;
+	size_t i;
+
 	if (!nopen)
 		html_lit(&w->h, "<p>Inga öppna åtgärder.</p>\n");
 	else
@@ -147,64 +182,48 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 			 "<th scope=\"col\">Möte och punkt</th><th scope=\"col\">Klar</th></tr>"
 			 "</thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(actions, "actions"), i, a) {
-		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
-		char day[11], due[48];
-		if (*web_s(a, "done_on"))
-			continue;
-		/* html_f knows %s, not %.10s: the date is cut here. */
-		snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
-		web_when(due, web_s(a, "due_on"));
-		html_f(&w->h, "<tr><td data-label=\"Senast\">%s", *web_s(a, "due_on") ? due : "–");
-		if (web_b(a, "overdue"))
-			html_lit(&w->h, " <strong class=\"warn\">försenad</strong>");
-		html_f(&w->h,
-		       "</td><td data-label=\"Ansvarig\">%s</td>"
-		       "<td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och punkt\">"
-		       "<a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
-		       "<td data-label=\"Klar\">",
-		       web_s(a, "owner"), web_s(a, "description"), (long long)web_i(mt, "id"),
-		       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
-		if (is_secretary(w)) {
-			char path[64];
-			ID_PATH(path, "/styrning/atgarder/%lld/klar", web_i(a, "id"));
-			web_form(w, path, false);
-			html_f(&w->h,
-			       "<button type=\"submit\" class=\"secondary\">Markera som klar"
-			       "<span class=\"sr\">: %s</span></button>\n</form>\n",
-			       web_s(a, "description"));
-		} else {
-			html_lit(&w->h, "–");
-		}
-		html_lit(&w->h, "</td></tr>\n");
+		if (!*web_s(a, "done_on"))
+			open_action_row(w, a);
 	}
 	if (nopen)
 		html_lit(&w->h, "</tbody>\n</table>\n");
-	if (ndone) {
-		html_lit(&w->h,
-			 "<h2>Klara åtgärder</h2>\n<table class=\"responsive\">\n<caption>"
-			 "Åtgärder som är klara, från alla möten</caption>\n<thead><tr>"
-			 "<th scope=\"col\">Klar</th><th scope=\"col\">Ansvarig</th>"
-			 "<th scope=\"col\">Åtgärd</th><th scope=\"col\">Möte och punkt</th></tr>"
-			 "</thead>\n<tbody>\n");
-		json_array_foreach(json_object_get(actions, "actions"), i, a) {
-			json_t *mt = json_object_get(a, "meeting"),
-			       *it = json_object_get(a, "item");
-			char day[11], done[48];
-			if (!*web_s(a, "done_on"))
-				continue;
-			snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
-			web_when(done, web_s(a, "done_on"));
-			html_f(&w->h,
-			       "<tr><td data-label=\"Klar\">%s</td><td data-label=\"Ansvarig\">%s"
-			       "</td><td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och "
-			       "punkt\"><a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
-			       "</tr>\n",
-			       done, web_s(a, "owner"), web_s(a, "description"),
-			       (long long)web_i(mt, "id"),
-			       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
-		}
-		html_lit(&w->h, "</tbody>\n</table>\n");
+}
+
+/* The actions done, from every meeting. */
+static void done_actions_table(struct web_ctx *w, json_t *actions)
+{
+	json_t *a;
+	size_t i;
+
+	html_lit(&w->h, "<h2>Klara åtgärder</h2>\n<table class=\"responsive\">\n<caption>"
+			"Åtgärder som är klara, från alla möten</caption>\n<thead><tr>"
+			"<th scope=\"col\">Klar</th><th scope=\"col\">Ansvarig</th>"
+			"<th scope=\"col\">Åtgärd</th><th scope=\"col\">Möte och punkt</th></tr>"
+			"</thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(actions, "actions"), i, a) {
+		json_t *mt = json_object_get(a, "meeting"), *it = json_object_get(a, "item");
+		char day[11], done[48];
+		if (!*web_s(a, "done_on"))
+			continue;
+		snprintf(day, sizeof(day), "%s", web_s(mt, "starts_at"));
+		web_when(done, web_s(a, "done_on"));
+		html_f(&w->h,
+		       "<tr><td data-label=\"Klar\">%s</td><td data-label=\"Ansvarig\">%s"
+		       "</td><td data-label=\"Åtgärd\">%s</td><td data-label=\"Möte och "
+		       "punkt\"><a href=\"/styrning/moten/%lld\">%s %s, punkt %s</a></td>"
+		       "</tr>\n",
+		       done, web_s(a, "owner"), web_s(a, "description"), (long long)web_i(mt, "id"),
+		       web_s(json_object_get(a, "body"), "code"), day, web_s(it, "number"));
 	}
+	html_lit(&w->h, "</tbody>\n</table>\n");
+}
+
+/* The bodies of the agreement, each with its kind and how often it meets. */
+static void agreement_bodies(struct web_ctx *w, json_t *bodies)
+{
+	json_t *b;
+	size_t i;
+
 	html_lit(&w->h, "<h2>Organ</h2>\n<ul>\n");
 	json_array_foreach(json_object_get(bodies, "bodies"), i, b) {
 		html_f(&w->h, "<li><a href=\"/styrning/organ/%lld\">%s</a> (%s)",
@@ -217,6 +236,35 @@ static int page_governance_status(struct web_ctx *w, unsigned status)
 		html_lit(&w->h, "</li>\n");
 	}
 	html_lit(&w->h, "</ul>\n");
+}
+
+static int page_governance_status(struct web_ctx *w, unsigned status)
+{
+	json_t *bodies = NULL, *meetings = NULL, *actions = NULL;
+	size_t nopen = 0, ndone = 0;
+
+	if (web_api(w, "GET", "/api/bodies", NULL, NULL, &bodies) != 200 ||
+	    web_api(w, "GET", "/api/meetings", NULL, NULL, &meetings) != 200 ||
+	    web_api(w, "GET", "/api/actions", NULL, NULL, &actions) != 200) {
+		json_decref(bodies);
+		json_decref(meetings);
+		json_decref(actions);
+		return web_message(w, 500, "Styrningen kunde inte visas",
+				   "Försök igen om en stund.");
+	}
+	web_begin(w, "Styrning och möten");
+	html_lit(&w->h,
+		 "<p>Samverkansavtalets organ, deras möten, beslut och uppföljning. "
+		 "Beslut som ändrar en specifikation förs in i <a href=\"/styrning/andringslogg\">"
+		 "ändringsloggen</a> och gäller då i beställningssystemet från sitt datum. "
+		 "<a href=\"/styrning/vad-hander-om\">Vad händer om</a> en regel ändras?</p>\n");
+	meetings_table(w, meetings);
+	html_lit(&w->h, "<h2 id=\"atgarder\">Öppna åtgärder</h2>\n");
+	actions_count(w, actions, &nopen, &ndone);
+	open_actions_table(w, actions, nopen);
+	if (ndone)
+		done_actions_table(w, actions);
+	agreement_bodies(w, bodies);
 	if (is_secretary(w))
 		meeting_form(w, bodies);
 	json_decref(bodies);
@@ -624,23 +672,9 @@ static void attendance_form(struct web_ctx *w, json_t *m, int64_t id)
 	web_form_end(w, "Spara närvaron");
 }
 
-static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
+/* When and how the meeting is held, and whether its notice went out in time. */
+static void meeting_when(struct web_ctx *w, json_t *m)
 {
-	json_t *m = NULL, *it, *s;
-	char path[96], title[200];
-	bool started, secretary = is_secretary(w);
-	size_t i;
-
-	ID_PATH(path, "/api/meetings/%lld", id);
-	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
-		json_decref(m);
-		return web_message(w, 404, "Mötet finns inte",
-				   "Mötet finns inte eller är inte ditt organs.");
-	}
-	started = web_b(m, "started");
-	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
-		 web_s(m, "starts_at"));
-	web_begin(w, title);
 	/* "10 december 2026 kl. 09.00–12.00" (html_f has no %.Ns). */
 	const char *from = web_s(m, "starts_at"), *until = web_s(m, "ends_at");
 	char when[80], start_words[48];
@@ -666,9 +700,11 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 			       "gå ut minst %lld dagar före mötet.</p>\n",
 			       (long long)web_i(notice, "days_required"));
 	}
-	if (web_query(w, "skriftligt") && status == 200)
-		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Ditt svar är "
-				"registrerat.</strong></p></div>\n");
+}
+
+/* How the body's quorum is counted, or that it has no quorum rule. */
+static void quorum_rule_text(struct web_ctx *w, json_t *m)
+{
 	if (web_b(json_object_get(m, "quorum_rule"), "required"))
 		html_lit(&w->h,
 			 "<p>Beslutsmässigheten räknas per punkt: för varje part ska minst "
@@ -682,78 +718,92 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		html_lit(&w->h,
 			 "<p>Organet har ingen regel om beslutsmässighet; alla beslut fattas i "
 			 "enighet. Antalet deltagande per part visas ändå.</p>\n");
-	ID_PATH(path, "/styrning/moten/%lld", id);
-	html_f(&w->h,
-	       "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
-	       "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
-	       path);
-	if (!started)
-		html_f(&w->h,
-		       "<p>Mötet har inte börjat. Underlaget finns under varje punkt.%s</p>\n",
-		       secretary ? " Närvaro och utfall registreras när mötet har börjat." : "");
-	json_array_foreach(json_object_get(m, "items"), i, it) {
-		char field[32];
+}
 
-		html_f(&w->h,
-		       "<section class=\"card\" aria-labelledby=\"punkt-%lld\">\n"
-		       "<h3 id=\"punkt-%lld\">%s. %s</h3>\n<p>%s",
-		       (long long)web_i(it, "id"), (long long)web_i(it, "id"), web_s(it, "number"),
-		       web_s(it, "title"), sv(web_s(it, "type")));
-		if (*web_s(it, "presenter"))
-			html_f(&w->h, ". Föredragande: %s", web_s(it, "presenter"));
-		html_lit(&w->h, ".</p>\n");
-		if (*web_s(it, "text")) {
-			html_lit(&w->h, "<div class=\"item-text\">\n");
-			paragraphs(w, web_s(it, "text"));
-			html_lit(&w->h, "</div>\n");
+/* The secretary's form for an item's outcome, once the meeting has started. */
+static void outcome_form(struct web_ctx *w, json_t *it, bool started)
+{
+	char field[32], path[96];
+
+	snprintf(field, sizeof(field), "utfall-%lld", (long long)web_i(it, "id"));
+	if (started) {
+		const char *opts[2 * 8 + 1];
+		size_t k, n = 0;
+		json_t *o;
+		json_array_foreach(json_object_get(it, "outcomes"), k, o) {
+			if (n == 8)
+				break;
+			opts[2 * n] = json_string_value(o);
+			opts[2 * n + 1] = sv(json_string_value(o));
+			n++;
 		}
-		html_lit(&w->h, "<p>");
-		quorum_text(w, json_object_get(it, "quorum"));
-		html_lit(&w->h, "</p>\n");
-		written_lists(w, m, it, false);
-		written_lists(w, m, it, true);
-		if (*web_s(it, "position"))
-			html_f(&w->h, "<p><strong>Ställningstagande:</strong> %s</p>\n",
-			       web_s(it, "position"));
-		if (*web_s(it, "outcome"))
-			html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n",
-			       sv(web_s(it, "outcome")));
-		if (secretary && strcmp(web_s(it, "type"), "decision") == 0 &&
-		    strcmp(web_s(it, "outcome"), "decided") == 0)
-			html_f(&w->h,
-			       "<p><a href=\"/styrning/andringslogg?mote=%lld&amp;arende=%lld#for-in\">"
-			       "För in beslutet i ändringsloggen <span class=\"sr\">(punkt %s)</span>"
-			       "</a></p>\n",
-			       (long long)id, (long long)web_i(it, "id"), web_s(it, "number"));
-		snprintf(field, sizeof(field), "utfall-%lld", (long long)web_i(it, "id"));
-		if (secretary) {
-			if (started) {
-				const char *opts[2 * 8 + 1];
-				size_t k, n = 0;
-				json_t *o;
-				json_array_foreach(json_object_get(it, "outcomes"), k, o) {
-					if (n == 8)
-						break;
-					opts[2 * n] = json_string_value(o);
-					opts[2 * n + 1] = sv(json_string_value(o));
-					n++;
-				}
-				opts[2 * n] = NULL;
-				ID_PATH(path, "/styrning/punkter/%lld/utfall", web_i(it, "id"));
-				web_form(w, path, false);
-				web_select(w, field, "Utfall", opts, web_s(it, "outcome"));
-				web_form_end(w, "Spara utfallet");
-			} else {
-				web_field_error(w, field);
-			}
-			if (strcmp(web_s(it, "type"), "decision") == 0)
-				written_form(w, m, it);
-		} else if (strcmp(w->role, "member") == 0 &&
-			   strcmp(web_s(it, "type"), "decision") == 0) {
-			member_written(w, m, it, started);
-		}
-		html_lit(&w->h, "</section>\n");
+		opts[2 * n] = NULL;
+		ID_PATH(path, "/styrning/punkter/%lld/utfall", web_i(it, "id"));
+		web_form(w, path, false);
+		web_select(w, field, "Utfall", opts, web_s(it, "outcome"));
+		web_form_end(w, "Spara utfallet");
+	} else {
+		web_field_error(w, field);
 	}
+}
+
+/* What an item says: its type, presenter, text, quorum, written answers, position and outcome. */
+static void item_body(struct web_ctx *w, json_t *m, json_t *it)
+{
+	html_f(&w->h,
+	       "<section class=\"card\" aria-labelledby=\"punkt-%lld\">\n"
+	       "<h3 id=\"punkt-%lld\">%s. %s</h3>\n<p>%s",
+	       (long long)web_i(it, "id"), (long long)web_i(it, "id"), web_s(it, "number"),
+	       web_s(it, "title"), sv(web_s(it, "type")));
+	if (*web_s(it, "presenter"))
+		html_f(&w->h, ". Föredragande: %s", web_s(it, "presenter"));
+	html_lit(&w->h, ".</p>\n");
+	if (*web_s(it, "text")) {
+		html_lit(&w->h, "<div class=\"item-text\">\n");
+		paragraphs(w, web_s(it, "text"));
+		html_lit(&w->h, "</div>\n");
+	}
+	html_lit(&w->h, "<p>");
+	quorum_text(w, json_object_get(it, "quorum"));
+	html_lit(&w->h, "</p>\n");
+	written_lists(w, m, it, false);
+	written_lists(w, m, it, true);
+	if (*web_s(it, "position"))
+		html_f(&w->h, "<p><strong>Ställningstagande:</strong> %s</p>\n",
+		       web_s(it, "position"));
+	if (*web_s(it, "outcome"))
+		html_f(&w->h, "<p>Utfall: <strong>%s</strong></p>\n", sv(web_s(it, "outcome")));
+}
+
+/* One agenda item as a card, with the forms the caller's role may use on it. */
+static void agenda_item(struct web_ctx *w, json_t *m, json_t *it, int64_t id, bool started)
+{
+	bool secretary = is_secretary(w);
+
+	item_body(w, m, it);
+	if (secretary && strcmp(web_s(it, "type"), "decision") == 0 &&
+	    strcmp(web_s(it, "outcome"), "decided") == 0)
+		html_f(&w->h,
+		       "<p><a href=\"/styrning/andringslogg?mote=%lld&amp;arende=%lld#for-in\">"
+		       "För in beslutet i ändringsloggen <span class=\"sr\">(punkt %s)</span>"
+		       "</a></p>\n",
+		       (long long)id, (long long)web_i(it, "id"), web_s(it, "number"));
+	if (secretary) {
+		outcome_form(w, it, started);
+		if (strcmp(web_s(it, "type"), "decision") == 0)
+			written_form(w, m, it);
+	} else if (strcmp(w->role, "member") == 0 && strcmp(web_s(it, "type"), "decision") == 0) {
+		member_written(w, m, it, started);
+	}
+	html_lit(&w->h, "</section>\n");
+}
+
+/* Who attends: what was just saved or removed, the table, and the secretary's form. */
+static void attendance_section(struct web_ctx *w, json_t *m, int64_t id, unsigned status,
+			       bool started)
+{
+	bool secretary = is_secretary(w);
+
 	html_lit(&w->h, "<h2 id=\"narvaro-rubrik\">Närvaro</h2>\n");
 	if (web_query(w, "narvaro") && status == 200) {
 		long long n = strtoll(web_query(w, "narvaro"), NULL, 10);
@@ -772,6 +822,14 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		attendance_form(w, m, id);
 	else if (secretary)
 		html_lit(&w->h, "<p>Närvaron registreras när mötet har börjat.</p>\n");
+}
+
+/* The seats on the day of the meeting and who holds them. */
+static void meeting_seats(struct web_ctx *w, json_t *m)
+{
+	json_t *s;
+	size_t i;
+
 	html_lit(&w->h, "<h2>Platser</h2>\n<table class=\"responsive\">\n<caption>Platserna på "
 			"mötesdagen</caption>\n<thead><tr><th scope=\"col\">Roll</th>"
 			"<th scope=\"col\">Part</th><th scope=\"col\">Representerar</th>"
@@ -784,6 +842,43 @@ static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
 		       sv(web_s(s, "role")), web_s(s, "party"), web_s(s, "title"),
 		       web_b(s, "vacant") ? "vakant" : person_name(m, web_i(s, "person_id")));
 	html_lit(&w->h, "</tbody>\n</table>\n");
+}
+
+static int meeting_page(struct web_ctx *w, int64_t id, unsigned status)
+{
+	json_t *m = NULL, *it;
+	char path[96], title[200];
+	bool started, secretary = is_secretary(w);
+	size_t i;
+
+	ID_PATH(path, "/api/meetings/%lld", id);
+	if (web_api(w, "GET", path, NULL, NULL, &m) != 200) {
+		json_decref(m);
+		return web_message(w, 404, "Mötet finns inte",
+				   "Mötet finns inte eller är inte ditt organs.");
+	}
+	started = web_b(m, "started");
+	snprintf(title, sizeof(title), "%s %.10s", web_s(json_object_get(m, "body"), "name"),
+		 web_s(m, "starts_at"));
+	web_begin(w, title);
+	meeting_when(w, m);
+	if (web_query(w, "skriftligt") && status == 200)
+		html_lit(&w->h, "<div class=\"notice\" role=\"status\"><p><strong>Ditt svar är "
+				"registrerat.</strong></p></div>\n");
+	quorum_rule_text(w, m);
+	ID_PATH(path, "/styrning/moten/%lld", id);
+	html_f(&w->h,
+	       "<p><a href=\"%s\">Uppdatera beslutsmässigheten</a> (räknas om med den närvaro "
+	       "som registrerats hittills).</p>\n<h2>Dagordning</h2>\n",
+	       path);
+	if (!started)
+		html_f(&w->h,
+		       "<p>Mötet har inte börjat. Underlaget finns under varje punkt.%s</p>\n",
+		       secretary ? " Närvaro och utfall registreras när mötet har börjat." : "");
+	json_array_foreach(json_object_get(m, "items"), i, it)
+		agenda_item(w, m, it, id, started);
+	attendance_section(w, m, id, status, started);
+	meeting_seats(w, m);
 	if (secretary) {
 		item_form(w, id);
 		if (started) {

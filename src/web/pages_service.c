@@ -137,29 +137,14 @@ static void fact(struct web_ctx *w, const char *term, const char *value)
 	html_f(&w->h, "<div><dt>%s</dt><dd>%s</dd></div>\n", term, value);
 }
 
-static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_state *q,
-			      long long next)
+/* The patient's phone as a link to call (a tel: URI takes digits and a leading +), or why not. */
+static void case_phone(struct web_ctx *w, json_t *c)
 {
-	long long id = (long long)web_i(c, "id"), order = (long long)web_i(c, "order_id");
-	long long patient = (long long)web_i(c, "patient_id");
-	bool protected_id = web_b(c, "protected_identity");
-	json_t *missing = json_object_get(c, "missing"), *calls = json_object_get(c, "calls"), *x;
-	char name[32], note[32], action[64], words[48], count[16];
-	const char *e;
-	size_t i;
-
-	snprintf(name, sizeof(name), "utfall-%lld", id);
-	snprintf(note, sizeof(note), "anteckning-%lld", id);
-	snprintf(action, sizeof(action), "/kontaktarenden/%lld/samtal", id);
-	html_f(&w->h, "<li class=\"case\" id=\"arende-%lld\">\n<h3>Beställning %lld: ", id, order);
-	html_f(&w->h, "<a href=\"/patienter/%lld\">%s</a></h3>\n<dl class=\"case-facts\">\n",
-	       patient, protected_id ? "Skyddad identitet" : web_s(c, "patient_name"));
-	if (protected_id)
+	if (web_b(c, "protected_identity"))
 		fact(w, "Telefon",
 		     "Visas inte (skyddad identitet). Följ rutinen för skyddad "
 		     "identitet.");
 	else if (*web_s(c, "phone")) {
-		/* The link's number as a tel: URI takes it: digits and a leading +. */
 		const char *phone = web_s(c, "phone");
 		char tel[32];
 		size_t n = 0;
@@ -172,6 +157,15 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 		       tel, phone);
 	} else
 		fact(w, "Telefon", "saknas");
+}
+
+/* The case's facts: phone, dates, product area, care provider and calls so far. */
+static void case_facts(struct web_ctx *w, json_t *c)
+{
+	char words[48], count[16];
+
+	html_lit(&w->h, "<dl class=\"case-facts\">\n");
+	case_phone(w, c);
 	web_when(words, web_s(c, "received_at"));
 	fact(w, "Beställd", words);
 	web_when(words, web_s(c, "due"));
@@ -185,10 +179,17 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	snprintf(count, sizeof(count), "%lld", (long long)web_i(c, "attempts"));
 	fact(w, "Samtal hittills", web_i(c, "attempts") ? count : "inga");
 	html_lit(&w->h, "</dl>\n");
+}
 
-	/* What is missing, and why. */
+/* What is missing, and why. */
+static void case_missing(struct web_ctx *w, json_t *c)
+{
+	json_t *x;
+	char words[48];
+	size_t i;
+
 	html_lit(&w->h, "<h4>Det här är försenat</h4>\n<ul class=\"late-lines\">\n");
-	json_array_foreach(missing, i, x) {
+	json_array_foreach(json_object_get(c, "missing"), i, x) {
 		long long ordered = (long long)web_i(x, "ordered");
 		long long delivered = (long long)web_i(x, "delivered");
 		const char *reason = web_s(x, "reason");
@@ -208,25 +209,35 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 		html_lit(&w->h, "</li>\n");
 	}
 	html_lit(&w->h, "</ul>\n");
+}
 
-	if (json_array_size(calls)) {
-		html_lit(&w->h, "<h4>Samtal</h4>\n<ol class=\"call-history\">\n");
-		json_array_foreach(calls, i, x) {
-			web_when(words, web_s(x, "called_at"));
-			html_f(&w->h, "<li>%s, %s: %s", words, web_s(x, "called_by"),
-			       web_sv(web_s(x, "outcome")));
-			if (*web_s(x, "note"))
-				html_f(&w->h, ". <q>%s</q>", web_s(x, "note"));
-			html_lit(&w->h, "</li>\n");
-		}
-		html_lit(&w->h, "</ol>\n");
+/* The calls made about the case so far, if any. */
+static void case_calls(struct web_ctx *w, json_t *calls)
+{
+	json_t *x;
+	char words[48];
+	size_t i;
+
+	if (!json_array_size(calls))
+		return;
+	html_lit(&w->h, "<h4>Samtal</h4>\n<ol class=\"call-history\">\n");
+	json_array_foreach(calls, i, x) {
+		web_when(words, web_s(x, "called_at"));
+		html_f(&w->h, "<li>%s, %s: %s", words, web_s(x, "called_by"),
+		       web_sv(web_s(x, "outcome")));
+		if (*web_s(x, "note"))
+			html_f(&w->h, ". <q>%s</q>", web_s(x, "note"));
+		html_lit(&w->h, "</li>\n");
 	}
-	html_f(&w->h, "<p><a href=\"/bestallningar/%lld\">Visa beställning %lld</a></p>\n", order,
-	       order);
+	html_lit(&w->h, "</ol>\n");
+}
 
-	web_form(w, action, false);
-	queue_hidden(w, q, next);
-	e = web_error_for(w, name);
+/* The call's outcome as a group of radios named name; the first has the group's id, so the error
+ * summary's link reaches it. */
+static void call_outcomes(struct web_ctx *w, const char *name, long long order)
+{
+	const char *e = web_error_for(w, name);
+
 	html_lit(&w->h, "<fieldset");
 	if (e)
 		html_f(&w->h, " class=\"invalid\" aria-describedby=\"%s-fel\"", name);
@@ -234,7 +245,6 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 	web_field_error(w, name);
 	for (size_t k = 0; outcomes[k]; k++) {
 		const char *sent = web_field(w, name);
-		/* The first radio has the group's id, so the error summary's link reaches it. */
 		if (k == 0)
 			html_f(&w->h, "<label class=\"choice\"><input type=\"radio\" id=\"%s\"",
 			       name);
@@ -247,7 +257,31 @@ static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_s
 		html_f(&w->h, "> %s</label>\n", web_sv(outcomes[k]));
 	}
 	html_lit(&w->h, "</fieldset>\n");
-	char label[96];
+}
+
+static void contact_case_card(struct web_ctx *w, json_t *c, const struct queue_state *q,
+			      long long next)
+{
+	long long id = (long long)web_i(c, "id"), order = (long long)web_i(c, "order_id");
+	long long patient = (long long)web_i(c, "patient_id");
+	bool protected_id = web_b(c, "protected_identity");
+	char name[32], note[32], action[64], label[96];
+
+	snprintf(name, sizeof(name), "utfall-%lld", id);
+	snprintf(note, sizeof(note), "anteckning-%lld", id);
+	snprintf(action, sizeof(action), "/kontaktarenden/%lld/samtal", id);
+	html_f(&w->h, "<li class=\"case\" id=\"arende-%lld\">\n<h3>Beställning %lld: ", id, order);
+	html_f(&w->h, "<a href=\"/patienter/%lld\">%s</a></h3>\n", patient,
+	       protected_id ? "Skyddad identitet" : web_s(c, "patient_name"));
+	case_facts(w, c);
+	case_missing(w, c);
+	case_calls(w, json_object_get(c, "calls"));
+	html_f(&w->h, "<p><a href=\"/bestallningar/%lld\">Visa beställning %lld</a></p>\n", order,
+	       order);
+
+	web_form(w, action, false);
+	queue_hidden(w, q, next);
+	call_outcomes(w, name, order);
 	snprintf(label, sizeof(label), "Anteckning om samtalet, beställning %lld (frivillig)",
 		 order);
 	web_input(w, note, label, "text", NULL, false, NULL);

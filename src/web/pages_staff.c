@@ -169,26 +169,25 @@ int page_care_relationship_post(struct web_ctx *w)
 	return status;
 }
 
-int page_patients(struct web_ctx *w)
+/* Asks the API for the patients matching the search; *out is NULL when it refused (the refusal
+ * is next to its field). Returns the page's status: 429 when the search limit is reached. */
+static unsigned patients_search(struct web_ctx *w, const char *number, const char *name,
+				json_t **out)
 {
-	const char *number = web_query(w, "personnummer"), *name = web_query(w, "namn");
 	static const char *const map[] = { "id_number", "personnummer", "q", "namn", NULL };
-	json_t *out = NULL, *p;
-	unsigned status = 200;
 	bool by_number = number && *number, by_name = name && *name;
-	int64_t brief = 0;
-	size_t i;
+	unsigned status = 200;
 
 	if (!by_number && by_name && (strlen(name) < 2 || strlen(name) > 60)) {
 		web_error(w, "namn", "Skriv minst två och högst 60 tecken av namnet.");
 	} else if (by_number || by_name) {
 		const char *q[] = { by_number ? "id_number" : "q", by_number ? number : name,
 				    NULL };
-		int st = web_api(w, "GET", "/api/patients", q, NULL, &out);
+		int st = web_api(w, "GET", "/api/patients", q, NULL, out);
 		if (st != 200) {
-			web_problem(w, out, map);
-			json_decref(out);
-			out = NULL;
+			web_problem(w, *out, map);
+			json_decref(*out);
+			*out = NULL;
 			if (st ==
 			    429) /* the search limit: the page says so, with the API's status */
 				status = 429;
@@ -196,7 +195,12 @@ int page_patients(struct web_ctx *w)
 	}
 	if (w->nerrors && status == 200)
 		status = 400;
-	web_begin(w, "Patienter");
+	return status;
+}
+
+/* Whom the caller finds, as their role decides, and the search form. */
+static void patients_search_form(struct web_ctx *w)
+{
 	if (municipal(w)) {
 		const char *m = web_s(json_object_get(w->me, "user"), "municipality");
 		html_f(&w->h,
@@ -219,67 +223,89 @@ int page_patients(struct web_ctx *w)
 	web_input(w, "namn", "Namn", "text", NULL, false,
 		  "För- eller efternamn, minst två tecken.");
 	html_lit(&w->h, "<button type=\"submit\">Sök</button>\n</form>\n");
+}
 
-	if (out) {
-		json_t *list = json_object_get(out, "patients");
-		html_lit(&w->h, "<h2>Sökresultat</h2>\n");
-		if (!json_array_size(list)) {
-			html_lit(&w->h, "<p>Ingen patient hittades.</p>\n");
-			/* A valid number that no patient has: a prescriber may register the
-			 * patient (the API checked the number before answering 200). */
-			if (by_number && prescriber(w)) {
-				char q[64];
+/* One patient found; returns the patient's id when shown briefly (outside the relationship). */
+static int64_t patient_row(struct web_ctx *w, json_t *p)
+{
+	char num[24];
 
-				query_value(q, sizeof(q), number);
-				html_f(&w->h,
-				       "<p><a class=\"button\" href=\"/patienter/ny?"
-				       "personnummer=%s\">Registrera ny patient</a></p>\n",
-				       q);
-			}
-		} else {
+	/* Outside the relationship a search by number shows the name and year of birth only (and
+	 * a prescriber may record a relationship). */
+	if (!web_b(p, "related") && json_object_get(p, "birth_year")) {
+		html_f(&w->h,
+		       "<tr><td data-label=\"Namn\">%s %s</td>"
+		       "<td data-label=\"Personnummer\">född %lld</td>"
+		       "<td data-label=\"Kommun\">–</td>"
+		       "<td data-label=\"Boende\">–</td>"
+		       "<td data-label=\"Att tänka på\">utanför din vårdrelation"
+		       "</td></tr>\n",
+		       web_s(p, "given_name"), web_s(p, "family_name"),
+		       (long long)web_i(p, "birth_year"));
+		return web_i(p, "id");
+	}
+	id_number_text(num, web_s(p, "id_number"));
+	html_f(&w->h,
+	       "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s "
+	       "%s</a></td><td data-label=\"Personnummer\">%s</td>"
+	       "<td data-label=\"Kommun\">%s</td><td data-label=\"Boende\">%s"
+	       "</td><td data-label=\"Att tänka på\">%s</td></tr>\n",
+	       (long long)web_i(p, "id"), web_s(p, "given_name"), web_s(p, "family_name"), num,
+	       web_s(p, "municipality"),
+	       web_b(p, "municipal_housing") ? "kommunalt boende" : "ordinärt boende",
+	       web_b(p, "protected_identity") ? "skyddad identitet" : "");
+	return 0;
+}
+
+/* The patients found; none found by a valid number: a prescriber may register the patient. */
+static void patients_found(struct web_ctx *w, json_t *out, const char *number, bool by_number)
+{
+	json_t *list = json_object_get(out, "patients"), *p;
+	int64_t brief = 0, one;
+	size_t i;
+
+	html_lit(&w->h, "<h2>Sökresultat</h2>\n");
+	if (!json_array_size(list)) {
+		html_lit(&w->h, "<p>Ingen patient hittades.</p>\n");
+		/* The API checked the number before answering 200. */
+		if (by_number && prescriber(w)) {
+			char q[64];
+
+			query_value(q, sizeof(q), number);
 			html_f(&w->h,
-			       "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
-			       "<thead><tr><th scope=\"col\">Namn</th>"
-			       "<th scope=\"col\">Personnummer</th><th scope=\"col\">Kommun</th>"
-			       "<th scope=\"col\">Boende</th><th scope=\"col\">Att tänka på</th>"
-			       "</tr></thead>\n<tbody>\n",
-			       json_array_size(list),
-			       json_array_size(list) == 1 ? "patient hittades"
-							  : "patienter hittades");
-			json_array_foreach(list, i, p) {
-				char num[24];
-
-				/* Outside the relationship a search by number shows the name and
-				 * year of birth only (and a prescriber may record a relationship). */
-				if (!web_b(p, "related") && json_object_get(p, "birth_year")) {
-					brief = web_i(p, "id");
-					html_f(&w->h,
-					       "<tr><td data-label=\"Namn\">%s %s</td>"
-					       "<td data-label=\"Personnummer\">född %lld</td>"
-					       "<td data-label=\"Kommun\">–</td>"
-					       "<td data-label=\"Boende\">–</td>"
-					       "<td data-label=\"Att tänka på\">utanför din vårdrelation"
-					       "</td></tr>\n",
-					       web_s(p, "given_name"), web_s(p, "family_name"),
-					       (long long)web_i(p, "birth_year"));
-					continue;
-				}
-				id_number_text(num, web_s(p, "id_number"));
-				html_f(&w->h,
-				       "<tr><td data-label=\"Namn\"><a href=\"/patienter/%lld\">%s "
-				       "%s</a></td><td data-label=\"Personnummer\">%s</td>"
-				       "<td data-label=\"Kommun\">%s</td><td data-label=\"Boende\">%s"
-				       "</td><td data-label=\"Att tänka på\">%s</td></tr>\n",
-				       (long long)web_i(p, "id"), web_s(p, "given_name"),
-				       web_s(p, "family_name"), num, web_s(p, "municipality"),
-				       web_b(p, "municipal_housing") ? "kommunalt boende"
-								     : "ordinärt boende",
-				       web_b(p, "protected_identity") ? "skyddad identitet" : "");
-			}
-			html_lit(&w->h, "</tbody>\n</table>\n");
-			if (brief)
-				relationship_form(w, brief);
+			       "<p><a class=\"button\" href=\"/patienter/ny?"
+			       "personnummer=%s\">Registrera ny patient</a></p>\n",
+			       q);
 		}
+		return;
+	}
+	html_f(&w->h,
+	       "<table class=\"responsive\">\n<caption>%zu %s</caption>\n"
+	       "<thead><tr><th scope=\"col\">Namn</th>"
+	       "<th scope=\"col\">Personnummer</th><th scope=\"col\">Kommun</th>"
+	       "<th scope=\"col\">Boende</th><th scope=\"col\">Att tänka på</th>"
+	       "</tr></thead>\n<tbody>\n",
+	       json_array_size(list),
+	       json_array_size(list) == 1 ? "patient hittades" : "patienter hittades");
+	json_array_foreach(list, i, p)
+		if ((one = patient_row(w, p)))
+			brief = one;
+	html_lit(&w->h, "</tbody>\n</table>\n");
+	if (brief)
+		relationship_form(w, brief);
+}
+
+int page_patients(struct web_ctx *w)
+{
+	const char *number = web_query(w, "personnummer"), *name = web_query(w, "namn");
+	json_t *out = NULL;
+	bool by_number = number && *number, by_name = name && *name;
+	unsigned status = patients_search(w, number, name, &out);
+
+	web_begin(w, "Patienter");
+	patients_search_form(w);
+	if (out) {
+		patients_found(w, out, number, by_number);
 	} else if (!by_number && !by_name && !w->nerrors) {
 		/* The start page's work lists (issue 20). */
 		if (prescriber(w)) {

@@ -295,83 +295,65 @@ static void trend_axis(struct html *h, const struct axis *a)
 	       TY0 + TH / 2, TY0 + TH / 2);
 }
 
-/* The trend of eight tertials: phone accessibility and delivery reliability side by side, with the
- * target of each tertial (when it had one) marked. Each bar's value stands above it, turned, in
- * the bar's own column (so labels never meet), and above the target's mark when the bar ends just
- * below it. */
-static void trend_chart(struct html *h, json_t *trend)
-{
-	static const struct {
-		const char *key, *name, *cls;
-	} series[] = { { "phone_accessibility", "Telefontillgänglighet", "s1" },
-		       { "delivery_reliability", "Leveranssäkerhet", "s2" } };
-	size_t n = json_array_size(trend);
-	int slot = n ? TW / (int)n : TW;
-	long values[64];
-	size_t nv = 0;
-	struct axis ax;
-	char note[96], desc[640];
-	json_t *t;
-	size_t i;
+/* The trend's two series: phone accessibility and delivery reliability. */
+static const struct {
+	const char *key, *name, *cls;
+} trend_series[] = { { "phone_accessibility", "Telefontillgänglighet", "s1" },
+		     { "delivery_reliability", "Leveranssäkerhet", "s2" } };
 
-	if (n == 0)
-		return;
+/* The trend's value axis, from every share and target of both series. */
+static void trend_axis_choose(json_t *trend, struct axis *ax)
+{
+	long values[64];
+	size_t nv = 0, i;
+	json_t *t;
+
 	json_array_foreach(trend, i, t)
 		for (int s = 0; s < 2 && nv + 2 <= sizeof(values) / sizeof(values[0]); s++) {
-			json_t *f = json_object_get(json_object_get(t, "figures"), series[s].key);
+			json_t *f =
+				json_object_get(json_object_get(t, "figures"), trend_series[s].key);
 			values[nv++] = share_h(f);
 			values[nv++] = target_h(f);
 		}
-	axis_choose(values, nv, &ax);
-	axis_note(&ax, note);
-	snprintf(
-		desc, sizeof(desc),
-		"Stapeldiagram över de senaste tertialen. Varje tertial har en stapel för "
-		"telefontillgänglighet och en för leveranssäkerhet, i procent, med värdet ovanför; "
-		"ett rött streck vid stapeln visar målet som gällde.%s Samma siffror står i tabellen "
-		"bredvid.",
-		note);
-	html_lit(h, "<div class=\"chart-stack\">\n");
-	chart_begin(h, "trend", TY0 + TH + 64,
-		    "Trend: telefontillgänglighet och leveranssäkerhet per tertial", desc);
-	trend_axis(h, &ax);
-	json_array_foreach(trend, i, t) {
-		int x = TX0 + (int)i * slot;
-		for (int s = 0; s < 2; s++) {
-			json_t *f = json_object_get(json_object_get(t, "figures"), series[s].key);
-			long v = share_h(f), tv = target_h(f);
-			int bx = x + slot / 2 - 22 + s * 22, y = v < 0 ? TY0 + TH : trend_y(&ax, v);
-			char p[32], label[32];
+	axis_choose(values, nv, ax);
+}
 
-			percent_sv(web_s(f, "share"), p);
-			html_f(h,
-			       "<rect x=\"%d\" y=\"%d\" width=\"20\" height=\"%d\" class=\"%s\">"
-			       "<title>%s %s: %s</title></rect>\n",
-			       bx, y, TY0 + TH - y, series[s].cls, web_s(t, "label"),
-			       series[s].name, p);
-			if (tv >= 0)
-				html_f(h,
-				       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>\n",
-				       bx - 1, trend_y(&ax, tv), bx + 21, trend_y(&ax, tv));
-			if (v < 0)
-				continue;
-			/* The label runs upwards from base: above the bar, or above the target's
-			 * mark when the mark would cross it. */
-			int len = percent_short(v, label), base = y - 5;
-			if (tv >= 0 && tv > v) {
-				int yt = trend_y(&ax, tv);
-				if (base - len - 3 <= yt)
-					base = yt - 5;
-			}
-			html_f(h,
-			       "<text x=\"%d\" y=\"%d\" class=\"tick\" transform=\"rotate(-90 %d %d)\" "
-			       "aria-hidden=\"true\">%s</text>\n",
-			       bx + 14, base, bx + 14, base, label);
-		}
-		html_f(h,
-		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
-		       x + slot / 2, TY0 + TH + 18, web_s(t, "label"));
+/* One bar of series s at x, its target's mark and its value turned above it. */
+static void trend_bar(struct html *h, const struct axis *ax, json_t *t, int s, int x, int slot)
+{
+	json_t *f = json_object_get(json_object_get(t, "figures"), trend_series[s].key);
+	long v = share_h(f), tv = target_h(f);
+	int bx = x + slot / 2 - 22 + s * 22, y = v < 0 ? TY0 + TH : trend_y(ax, v);
+	char p[32], label[32];
+
+	percent_sv(web_s(f, "share"), p);
+	html_f(h,
+	       "<rect x=\"%d\" y=\"%d\" width=\"20\" height=\"%d\" class=\"%s\">"
+	       "<title>%s %s: %s</title></rect>\n",
+	       bx, y, TY0 + TH - y, trend_series[s].cls, web_s(t, "label"), trend_series[s].name,
+	       p);
+	if (tv >= 0)
+		html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"/>\n",
+		       bx - 1, trend_y(ax, tv), bx + 21, trend_y(ax, tv));
+	if (v < 0)
+		return;
+	/* The label runs upwards from base: above the bar, or above the target's mark when the
+	 * mark would cross it. */
+	int len = percent_short(v, label), base = y - 5;
+	if (tv >= 0 && tv > v) {
+		int yt = trend_y(ax, tv);
+		if (base - len - 3 <= yt)
+			base = yt - 5;
 	}
+	html_f(h,
+	       "<text x=\"%d\" y=\"%d\" class=\"tick\" transform=\"rotate(-90 %d %d)\" "
+	       "aria-hidden=\"true\">%s</text>\n",
+	       bx + 14, base, bx + 14, base, label);
+}
+
+/* The trend's axis title and the legend of its series and the target's mark. */
+static void trend_legend(struct html *h)
+{
 	html_f(h, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Tertial</text>\n",
 	       TX0 + TW / 2, TY0 + TH + 38);
 	html_f(h,
@@ -384,10 +366,14 @@ static void trend_chart(struct html *h, json_t *trend)
 	       TX0, TY0 + TH + 48, TX0 + 16, TY0 + TH + 58, TX0 + 200, TY0 + TH + 48, TX0 + 216,
 	       TY0 + TH + 58, TX0 + 370, TY0 + TH + 54, TX0 + 390, TY0 + TH + 54, TX0 + 396,
 	       TY0 + TH + 58);
-	html_f(h,
-	       "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
-	       "tertialen, mot målen som gällde.%s</figcaption>\n</figure>\n",
-	       note);
+}
+
+/* The trend's figures as a table, beside the chart. */
+static void trend_table(struct html *h, json_t *trend)
+{
+	json_t *t;
+	size_t i;
+
 	html_lit(
 		h,
 		"<div class=\"scroll\" role=\"region\" tabindex=\"0\" "
@@ -422,104 +408,146 @@ static void trend_chart(struct html *h, json_t *trend)
 		       (long long)web_i(json_object_get(figs, "delivered_order_lines"), "count"), d,
 		       e);
 	}
-	html_lit(h, "</tbody>\n</table>\n</div>\n</div>\n");
+	html_lit(h, "</tbody>\n</table>\n</div>\n");
 }
 
-/* Delivery reliability per product area and care provider, as horizontal bars against the target.
- * Each value stands after its bar on the bar's own row, moved past the target line when it would
- * cross it; the target line is labelled above the bars. */
-static void groups_chart(struct html *h, json_t *report)
+/* The trend of eight tertials: phone accessibility and delivery reliability side by side, with the
+ * target of each tertial (when it had one) marked. Each bar's value stands above it, turned, in
+ * the bar's own column (so labels never meet), and above the target's mark when the bar ends just
+ * below it. */
+static void trend_chart(struct html *h, json_t *trend)
 {
-	json_t *groups = json_object_get(report, "groups"), *g;
-	size_t i, n = json_array_size(groups);
-	const int row = 28, top = 30, lx = 230, bw = CW - lx - 64;
-	int height = top + (int)n * row + 48;
-	long target = -1, values[130];
-	size_t nv = 0;
+	size_t n = json_array_size(trend);
+	int slot = n ? TW / (int)n : TW;
 	struct axis ax;
 	char note[96], desc[640];
+	json_t *t;
+	size_t i;
 
 	if (n == 0)
 		return;
+	trend_axis_choose(trend, &ax);
+	axis_note(&ax, note);
+	snprintf(
+		desc, sizeof(desc),
+		"Stapeldiagram över de senaste tertialen. Varje tertial har en stapel för "
+		"telefontillgänglighet och en för leveranssäkerhet, i procent, med värdet ovanför; "
+		"ett rött streck vid stapeln visar målet som gällde.%s Samma siffror står i tabellen "
+		"bredvid.",
+		note);
+	html_lit(h, "<div class=\"chart-stack\">\n");
+	chart_begin(h, "trend", TY0 + TH + 64,
+		    "Trend: telefontillgänglighet och leveranssäkerhet per tertial", desc);
+	trend_axis(h, &ax);
+	json_array_foreach(trend, i, t) {
+		int x = TX0 + (int)i * slot;
+		for (int s = 0; s < 2; s++)
+			trend_bar(h, &ax, t, s, x, slot);
+		html_f(h,
+		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
+		       x + slot / 2, TY0 + TH + 18, web_s(t, "label"));
+	}
+	trend_legend(h);
+	html_f(h,
+	       "</svg>\n<figcaption>Telefontillgänglighet och leveranssäkerhet, de senaste "
+	       "tertialen, mot målen som gällde.%s</figcaption>\n</figure>\n",
+	       note);
+	trend_table(h, trend);
+	html_lit(h, "</div>\n");
+}
+
+/* The groups chart's layout: row height, top margin, where the bars start, their full length. */
+#define GROW 28
+#define GTOP 30
+#define GLX  230
+#define GBW  (CW - GLX - 64)
+
+/* The groups' value axis, from every group's share and the target (the first group's). */
+static void groups_axis_choose(json_t *groups, struct axis *ax, long *target)
+{
+	long values[130];
+	size_t nv = 0, i;
+	json_t *g;
+
+	*target = -1;
 	json_array_foreach(groups, i, g) {
 		json_t *f = json_object_get(json_object_get(g, "figures"), "delivery_reliability");
-		if (target < 0)
-			target = target_h(f);
+		if (*target < 0)
+			*target = target_h(f);
 		if (nv < sizeof(values) / sizeof(values[0]) - 1)
 			values[nv++] = share_h(f);
 	}
-	values[nv++] = target;
-	axis_choose(values, nv, &ax);
-	axis_note(&ax, note);
-	snprintf(desc, sizeof(desc),
-		 "Liggande staplar med andelen beställningar levererade senast på leveransdagen, i "
-		 "procent, för varje grupp, med värdet efter stapeln; en lodrät röd linje visar "
-		 "målet.%s Samma siffror står i tabellen bredvid.",
-		 note);
-	html_lit(h, "<div class=\"chart-pair\">\n");
-	chart_begin(h, "groups", height,
-		    "Leveranssäkerhet totalt, per produktområde och per vårdgivare", desc);
-	for (long v = ax.lo; v <= ax.hi; v += ax.step) {
-		int x = lx + axis_pos(&ax, v, bw);
+	values[nv++] = *target;
+	axis_choose(values, nv, ax);
+}
+
+/* The vertical grid lines of n rows, each with its percentage below. */
+static void groups_grid(struct html *h, const struct axis *ax, size_t n)
+{
+	for (long v = ax->lo; v <= ax->hi; v += ax->step) {
+		int x = GLX + axis_pos(ax, v, GBW);
 		html_f(h,
 		       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
 		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%ld" NBSP
 		       "%%</text>\n",
-		       x, top, x, top + (int)n * row, x, top + (int)n * row + 14, v / 100);
+		       x, GTOP, x, GTOP + (int)n * GROW, x, GTOP + (int)n * GROW + 14, v / 100);
 	}
-	int xt = target >= 0 ? lx + axis_pos(&ax, target, bw) : -1000;
-	json_array_foreach(groups, i, g) {
-		json_t *f = json_object_get(json_object_get(g, "figures"), "delivery_reliability");
-		long v = share_h(f);
-		int y = top + (int)i * row + 4, w = v < 0 ? 0 : axis_pos(&ax, v, bw);
-		char p[32], label[32];
+}
 
-		percent_sv(web_s(f, "share"), p);
-		html_f(h,
-		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>"
-		       "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"s2\"><title>%s: %s</title></rect>\n",
-		       lx - 8, y + 14, web_s(g, "name"), lx, y, w, web_s(g, "name"), p);
-		if (v < 0) {
-			html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\">inget underlag</text>\n",
-			       lx + 4, y + 14);
-			continue;
-		}
-		/* After the bar; where that would cross the target line, inside the bar's end (light on
-		 * the bar) when it fits there, else past the line. */
-		int len = percent_short(v, label), x = lx + w + 4;
-		bool inside = false;
-		if (x - 3 <= xt && xt <= x + len + 3) {
-			if (w >= len + 10 && !(lx + w - 6 - len - 3 <= xt && xt <= lx + w + 3)) {
-				x = lx + w - 6 - len;
-				inside = true;
-			} else {
-				x = xt + 5;
-			}
-		}
-		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"%s\" aria-hidden=\"true\">%s</text>\n",
-		       x, y + 14, inside ? "tick inbar" : "tick", label);
-	}
-	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", lx, top, lx,
-	       top + (int)n * row);
+/* Group g's bar on row i with its value after it; xt: where the target line is. */
+static void groups_bar(struct html *h, const struct axis *ax, json_t *g, size_t i, int xt)
+{
+	json_t *f = json_object_get(json_object_get(g, "figures"), "delivery_reliability");
+	long v = share_h(f);
+	int y = GTOP + (int)i * GROW + 4, w = v < 0 ? 0 : axis_pos(ax, v, GBW);
+	char p[32], label[32];
+
+	percent_sv(web_s(f, "share"), p);
 	html_f(h,
-	       "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Levererade senast på "
-	       "leveransdagen (procent)</text>\n",
-	       lx + bw / 2, top + (int)n * row + 36);
-	if (target >= 0) {
-		char t[32];
-		int len = percent_short(target, t) + 4 * CHAR_W, tx = xt;
-		/* "Mål 95,0 %" above the line, inside the picture. */
-		if (tx + len / 2 > CW - 2)
-			tx = CW - 2 - len / 2;
-		html_f(h,
-		       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"><title>Mål</title></line>\n"
-		       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">Mål %s</text>\n",
-		       xt, top - 6, xt, top + (int)n * row, tx, top - 10, t);
+	       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>"
+	       "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" class=\"s2\"><title>%s: %s</title></rect>\n",
+	       GLX - 8, y + 14, web_s(g, "name"), GLX, y, w, web_s(g, "name"), p);
+	if (v < 0) {
+		html_f(h, "<text x=\"%d\" y=\"%d\" class=\"tick\">inget underlag</text>\n", GLX + 4,
+		       y + 14);
+		return;
 	}
+	/* After the bar; where that would cross the target line, inside the bar's end (light on
+	 * the bar) when it fits there, else past the line. */
+	int len = percent_short(v, label), x = GLX + w + 4;
+	bool inside = false;
+	if (x - 3 <= xt && xt <= x + len + 3) {
+		if (w >= len + 10 && !(GLX + w - 6 - len - 3 <= xt && xt <= GLX + w + 3)) {
+			x = GLX + w - 6 - len;
+			inside = true;
+		} else {
+			x = xt + 5;
+		}
+	}
+	html_f(h, "<text x=\"%d\" y=\"%d\" class=\"%s\" aria-hidden=\"true\">%s</text>\n", x,
+	       y + 14, inside ? "tick inbar" : "tick", label);
+}
+
+/* The target line at xt over n rows, labelled "Mål 95,0 %" above it, inside the picture. */
+static void groups_target(struct html *h, long target, int xt, size_t n)
+{
+	char t[32];
+	int len = percent_short(target, t) + 4 * CHAR_W, tx = xt;
+
+	if (tx + len / 2 > CW - 2)
+		tx = CW - 2 - len / 2;
 	html_f(h,
-	       "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.%s</figcaption>\n"
-	       "</figure>\n",
-	       note);
+	       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"target\"><title>Mål</title></line>\n"
+	       "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">Mål %s</text>\n",
+	       xt, GTOP - 6, xt, GTOP + (int)n * GROW, tx, GTOP - 10, t);
+}
+
+/* The groups' delivery reliability as a table, beside the chart. */
+static void groups_chart_table(struct html *h, json_t *groups)
+{
+	json_t *g;
+	size_t i;
+
 	html_lit(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
 		    "aria-label=\"Leveranssäkerhet per grupp\">\n");
 	html_lit(h, "<table>\n<caption>Leveranssäkerhet per grupp</caption>\n<thead><tr>"
@@ -535,7 +563,51 @@ static void groups_chart(struct html *h, json_t *report)
 		       web_s(g, "name"), p, (long long)web_i(f, "numerator"),
 		       (long long)web_i(f, "denominator"));
 	}
-	html_lit(h, "</tbody>\n</table>\n</div>\n</div>\n");
+	html_lit(h, "</tbody>\n</table>\n</div>\n");
+}
+
+/* Delivery reliability per product area and care provider, as horizontal bars against the target.
+ * Each value stands after its bar on the bar's own row, moved past the target line when it would
+ * cross it; the target line is labelled above the bars. */
+static void groups_chart(struct html *h, json_t *report)
+{
+	json_t *groups = json_object_get(report, "groups"), *g;
+	size_t i, n = json_array_size(groups);
+	int height = GTOP + (int)n * GROW + 48;
+	long target;
+	struct axis ax;
+	char note[96], desc[640];
+
+	if (n == 0)
+		return;
+	groups_axis_choose(groups, &ax, &target);
+	axis_note(&ax, note);
+	snprintf(desc, sizeof(desc),
+		 "Liggande staplar med andelen beställningar levererade senast på leveransdagen, i "
+		 "procent, för varje grupp, med värdet efter stapeln; en lodrät röd linje visar "
+		 "målet.%s Samma siffror står i tabellen bredvid.",
+		 note);
+	html_lit(h, "<div class=\"chart-pair\">\n");
+	chart_begin(h, "groups", height,
+		    "Leveranssäkerhet totalt, per produktområde och per vårdgivare", desc);
+	groups_grid(h, &ax, n);
+	int xt = target >= 0 ? GLX + axis_pos(&ax, target, GBW) : -1000;
+	json_array_foreach(groups, i, g)
+		groups_bar(h, &ax, g, i, xt);
+	html_f(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n", GLX, GTOP,
+	       GLX, GTOP + (int)n * GROW);
+	html_f(h,
+	       "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"middle\">Levererade senast på "
+	       "leveransdagen (procent)</text>\n",
+	       GLX + GBW / 2, GTOP + (int)n * GROW + 36);
+	if (target >= 0)
+		groups_target(h, target, xt, n);
+	html_f(h,
+	       "</svg>\n<figcaption>Leveranssäkerhet per grupp mot målet.%s</figcaption>\n"
+	       "</figure>\n",
+	       note);
+	groups_chart_table(h, groups);
+	html_lit(h, "</div>\n");
 }
 
 void report_html_keyfigures(struct html *h, json_t *r)
