@@ -38,6 +38,8 @@ static enum lmn_rc item_json_add(void *arg, const struct prescription_list_row *
 		(json_int_t)r->it.quantity_per_withdrawal, "period_days",
 		(json_int_t)r->it.period_days, "may_order_now", may_now);
 	json_object_set_new(o, "status", json_string(rx_status_name(status)));
+	json_object_set_new(o, "renewal_requestable",
+			    json_boolean(rx_renewal_requestable(&r->it, ctx->today)));
 	if (r->replaced_by)
 		json_object_set_new(o, "replaced_by", json_integer(r->replaced_by));
 	/* Only the prescribing unit may cancel: the pages offer "Makulera" by this. */

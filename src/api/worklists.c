@@ -142,14 +142,10 @@ int municipal_residents(struct api_ctx *ctx)
 
 /* ---- Renewal requests (migration 22) ---- */
 
-/* A patient may ask to renew an item that has ended, has no withdrawal left, or ends within this
- * many days. */
-#define RENEWAL_WINDOW_DAYS 30
-
 int renewal_requests_create(struct api_ctx *ctx)
 {
 	struct renewal_item item;
-	lmn_day last;
+	struct rx_item rx = { 0 };
 	bool created = false;
 	json_t *o;
 	enum lmn_rc rc;
@@ -170,13 +166,14 @@ int renewal_requests_create(struct api_ctx *ctx)
 		return api_problem(ctx, 422, "prescription_cancelled", "prescription_item_id", NULL,
 				   "Förskrivningen är makulerad och kan inte förnyas. Kontakta din "
 				   "förskrivare.");
-	if (date_parse(item.last_valid, strlen(item.last_valid), &last) == LMN_OK &&
-	    last > ctx->today + RENEWAL_WINDOW_DAYS && item.withdrawals_remaining > 0)
+	rx.withdrawals_remaining = (int)item.withdrawals_remaining;
+	if (date_parse(item.last_valid, strlen(item.last_valid), &rx.last_valid) == LMN_OK &&
+	    !rx_renewal_requestable(&rx, ctx->today))
 		return api_problem(
 			ctx, 422, "renewal_too_early", "prescription_item_id", NULL,
 			"Förskrivningen gäller till och med %s och har uttag kvar. Du kan "
 			"begära förnyelse när det är högst %d dagar kvar.",
-			item.last_valid, RENEWAL_WINDOW_DAYS);
+			item.last_valid, RX_RENEWAL_WINDOW_DAYS);
 	rc = renewal_request_add(ctx->c, ctx->id[0], &item, ctx->user.id, ctx->now, &created,
 				 &ctx->err);
 	if (rc == LMN_OK && created)

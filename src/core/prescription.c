@@ -151,6 +151,12 @@ enum rx_status rx_status_on(const struct rx_item *it, lmn_day day)
 	return RX_ACTIVE;
 }
 
+bool rx_renewal_requestable(const struct rx_item *it, lmn_day today)
+{
+	return !it->cancelled &&
+	       !(it->last_valid > today + RX_RENEWAL_WINDOW_DAYS && it->withdrawals_remaining > 0);
+}
+
 enum lmn_rc rx_check_withdrawal(const struct rx_item *it, lmn_day day, int qty,
 				const struct params *p, enum rx_refusal *why, struct lmn_err *err)
 {

@@ -56,6 +56,14 @@ LMN_MUST_USE enum lmn_rc rx_validate_new(const struct rx_item *it, const struct 
  * remaining), else active (also before prescribed_on, which rx_check_withdrawal refuses). */
 enum rx_status rx_status_on(const struct rx_item *it, lmn_day day);
 
+/* A patient may ask the prescribing unit to renew an item that has ended, has no withdrawal left,
+ * or ends within this many days (issue 20). */
+#define RX_RENEWAL_WINDOW_DAYS 30
+
+/* May the patient ask on today for the item to be renewed? Never a cancelled item; otherwise
+ * unless it is valid beyond today + RX_RENEWAL_WINDOW_DAYS with withdrawals left. */
+bool rx_renewal_requestable(const struct rx_item *it, lmn_day today);
+
 /* May qty packages be withdrawn on day? Refused, in this order: cancelled, expired, none left (the
  * field "prescription_item_id"), not yet valid, too early (the message gives the first allowed day:
  * "Nästa uttag är tidigast 2026-04-09."), quantity (field "quantity"). err->rule is the version of

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "rules/date.h"
-#include "util/clock.h"
 #include "web/pages.h"
 
 void day_in_words(const char *iso, const char *ref, char out[48])
@@ -122,20 +121,11 @@ static void patient_hint(struct web_ctx *w, json_t *it, bool beyond)
 		       web_s(it, "prescriber"), web_s(it, "unit"));
 }
 
-/* Issue 20: the patient may ask the unit to renew an item that has ended, has no withdrawal
- * left or ends within 30 days (the API decides; this only offers the button where it would). */
+/* Issue 20: the patient may ask the unit to renew an item where the API says they may
+ * (renewal_requestable): the button is offered only there. */
 static void renewal_button(struct web_ctx *w, json_t *it)
 {
-	const char *status = web_s(it, "status"), *last = web_s(it, "last_valid");
-	struct clock_now now;
-	struct lmn_err err;
-	char soon[11] = "";
-
-	if (strcmp(status, "cancelled") == 0)
-		return;
-	if (clock_now(&now, &err) == LMN_OK)
-		date_format(now.day + 30, soon);
-	if (strcmp(status, "active") == 0 && (!*soon || strcmp(last, soon) > 0))
+	if (!web_b(it, "renewal_requestable"))
 		return;
 	html_f(&w->h,
 	       "<form class=\"renewal-request\" method=\"post\" "

@@ -145,6 +145,8 @@ item4=$(json "[i['id'] for i in d['items'] if i['prescription_id']==$rx4][0]" <"
 check "the renewal replaces the old item: cancelled, naming the new one" "cancelled $item4" \
 	"$(json "' '.join(str(x) for i in d['items'] if i['id']==$item1 for x in (i['status'], i.get('replaced_by')))" <"$TMP/rx4.json")"
 check "one active item for the article" "1" "$(json "sum(1 for i in d['items'] if i['article']['id']==1 and i['status']=='active')" <"$TMP/rx4.json")"
+check "a renewal may be asked for an item with no withdrawal left, not a cancelled or long-valid one" "True False False" \
+	"$(json "' '.join(str(i.get('renewal_requestable')) for x in ($item3, $item1, $item4) for i in d['items'] if i['id']==x)" <"$TMP/rx4.json")"
 check "the new item may not be ordered before the old one's next date" "False $next1" \
 	"$(json "' '.join(str(x) for i in d['items'] if i['id']==$item4 for x in (i['may_order_now'], i['next_earliest']))" <"$TMP/rx4.json")"
 check "so ordering the article again this period is refused" "422 withdrawal_too_early" \

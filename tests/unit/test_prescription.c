@@ -507,6 +507,22 @@ static void cancellation_and_status_order(void **state)
 	assert_int_equal(rx_status_on(&it, day(2027, 1, 30)), RX_ACTIVE);
 }
 
+/* Issue 20: a renewal may be asked for from 30 days before the last valid day, at once when no
+ * withdrawal is left, after expiry, and never for a cancelled item. */
+static void renewal_window(void **state)
+{
+	struct rx_item it = item(); /* valid to 2027-01-30 */
+
+	(void)state;
+	assert_false(rx_renewal_requestable(&it, day(2026, 12, 30)));
+	assert_true(rx_renewal_requestable(&it, day(2026, 12, 31)));
+	assert_true(rx_renewal_requestable(&it, day(2027, 2, 1)));
+	it.withdrawals_remaining = 0;
+	assert_true(rx_renewal_requestable(&it, day(2026, 2, 1)));
+	it.cancelled = true;
+	assert_false(rx_renewal_requestable(&it, day(2027, 1, 30)));
+}
+
 static void undo_restores(void **state)
 {
 	struct rx_item it = item();
@@ -609,6 +625,7 @@ int main(void)
 		cmocka_unit_test(refusals_name_field_rule_and_message),
 		cmocka_unit_test(quantity_bounds),
 		cmocka_unit_test(cancellation_and_status_order),
+		cmocka_unit_test(renewal_window),
 		cmocka_unit_test(undo_restores),
 		cmocka_unit_test(fraction_change_applies_from_its_date),
 	};
