@@ -3,8 +3,8 @@
 # and cppcheck's warnings (with jansson's iteration macros, tools/cppcheck/jansson.h) clean.
 # varFuncNullUB is suppressed: GNU C's NULL is a pointer, so a NULL passed to a variadic function
 # that reads a pointer is defined here (lmn builds with Debian's gcc only). And the dependencies
-# point one way (docs/internals/map.md): util/ includes nothing of rules/, and governance/, core/
-# and rules/ nothing of web/, http/ or api/.
+# point one way (docs/internals/map.md): util/ includes nothing of rules/, governance/, core/
+# and rules/ nothing of web/, http/ or api/, and web/ nothing of store/ (pages ask the API).
 set -uo pipefail
 cd "${MESON_SOURCE_ROOT:-$(dirname "$0")/..}"
 rc=0
@@ -29,7 +29,8 @@ if grep -nE '#include "(core/|rules/(delivery|calendar)\.h)|\b(delivery_(decide|
 fi
 inc='^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]'
 slips=$(grep -rnE "${inc}rules/" src/util
-	grep -rnE "${inc}(web|http|api)/" src/governance src/core src/rules)
+	grep -rnE "${inc}(web|http|api)/" src/governance src/core src/rules
+	grep -rnE "${inc}store/" src/web)
 if [ -n "$slips" ]; then
 	printf '%s\n' "$slips"
 	echo "not ok: a layer includes one above it (docs/internals/map.md)"

@@ -153,6 +153,10 @@ const struct route *api_routes(size_t *n);
 /* Matches a path against a pattern; {id} segments take a positive integer, stored in id in order. */
 bool api_match(const char *pattern, const char *path, int64_t id[2]);
 
+/* The rule set in force now (the live set when app->cfg.rules is set, else app->params), for a
+ * front that cites rules outside a request, as each request reads it when it starts. */
+const struct params *api_params_now(const struct app *app);
+
 /* Serves one request: finds the route, authenticates, parses the body, calls the handler. */
 void api_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp);
 /* Runs fn for another front (the 1177 contracts, rivta/): as user (already authenticated by that

@@ -199,3 +199,8 @@ out:
 	json_decref(ctx.body);
 	db_release(app->db, ctx.c);
 }
+
+const struct params *api_params_now(const struct app *app)
+{
+	return app->cfg.rules ? rules_live_get(app->cfg.rules) : app->params;
+}

@@ -12,7 +12,6 @@
 #include "rules/areas.h"
 #include "rules/date.h"
 #include "rules/params.h"
-#include "store/rules_store.h"
 
 extern const char web_css[];
 
@@ -795,7 +794,7 @@ void web_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 	struct app snapshot;
 	if (app->cfg.rules) {
 		snapshot = *app;
-		snapshot.params = rules_live_get(app->cfg.rules);
+		snapshot.params = api_params_now(app);
 		app = &snapshot;
 	}
 	w.app = app;
