@@ -12,8 +12,8 @@ static const char *const topics[] = { "order",	 "delivery",	  "prescription",
 				      NULL };
 
 /* Reads an optional timestamp field into ISO form with offset. */
-static bool when(struct api_ctx *ctx, const char *key, bool required, char out[32], lmn_day *day,
-		 int32_t *sec)
+static bool when_or_reply(struct api_ctx *ctx, const char *key, bool required, char out[32],
+			  lmn_day *day, int32_t *sec)
 {
 	const char *s;
 
@@ -42,9 +42,9 @@ int calls_create(struct api_ctx *ctx)
 	enum lmn_rc rc;
 
 	if (!api_str_or_reply(ctx, "topic", true, &topic) ||
-	    !when(ctx, "queued_at", true, queued, &qd, &qs) ||
-	    !when(ctx, "answered_at", false, answered, &ad, &as) ||
-	    !when(ctx, "abandoned_at", false, abandoned, &bd, &bs) ||
+	    !when_or_reply(ctx, "queued_at", true, queued, &qd, &qs) ||
+	    !when_or_reply(ctx, "answered_at", false, answered, &ad, &as) ||
+	    !when_or_reply(ctx, "abandoned_at", false, abandoned, &bd, &bs) ||
 	    !api_bool_or_reply(ctx, "still_queued", &still_queued) ||
 	    !api_int_or_reply(ctx, "patient_id", false, 1, INT64_MAX, &patient))
 		return (int)ctx->resp->status;

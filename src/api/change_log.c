@@ -112,9 +112,9 @@ static void quoted(struct buf *b, const char *s)
 
 /* The rule versions of the entry in the rule-file syntax (data/rules/README.md): one section,
  * one version from the effective date. Sends a problem and returns false on a wrong parameter. */
-static bool rules_text(struct api_ctx *ctx, json_t *params, const char *decided,
-		       const char *effective, const char *body, const char *heading,
-		       struct buf *out)
+static bool rules_text_or_reply(struct api_ctx *ctx, json_t *params, const char *decided,
+				const char *effective, const char *body, const char *heading,
+				struct buf *out)
 {
 	const char *key, *section = NULL;
 	json_t *v;
@@ -215,7 +215,8 @@ static const char *outcome_sv(const char *o)
  * an entry that changes rule parameters cites the agenda item that decided it, an item of the
  * deciding body, a decision item with outcome decided, of a council (whose mandate covers the
  * specifications' rules; a preparation group's does not, it proposes). False with the answer set. */
-static bool decision_taken(struct api_ctx *ctx, int64_t item, const char *body, const char *decided)
+static bool decision_taken_or_reply(struct api_ctx *ctx, int64_t item, const char *body,
+				    const char *decided)
 {
 	struct gov_item_decision d;
 	enum lmn_rc rc;
@@ -316,11 +317,12 @@ int change_log_create(struct api_ctx *ctx)
 		return api_problem(ctx, 400, "invalid_input", "section", NULL,
 				   "section är för lång (högst 63 tecken, t.ex. B3:1).");
 	buf_init(&rules, 1u << 16);
-	if (params && !rules_text(ctx, params, decided, effective, body, heading, &rules)) {
+	if (params &&
+	    !rules_text_or_reply(ctx, params, decided, effective, body, heading, &rules)) {
 		buf_release(&rules);
 		return (int)ctx->resp->status;
 	}
-	if (params && !decision_taken(ctx, item, body, decided)) {
+	if (params && !decision_taken_or_reply(ctx, item, body, decided)) {
 		buf_release(&rules);
 		return (int)ctx->resp->status;
 	}
@@ -382,7 +384,7 @@ int change_log_create(struct api_ctx *ctx)
 	return api_json(ctx, 201, o);
 }
 
-static bool query_day(struct api_ctx *ctx, const char *key, char out[11])
+static bool query_day_or_reply(struct api_ctx *ctx, const char *key, char out[11])
 {
 	const char *v = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, key);
 
@@ -430,7 +432,7 @@ int specification_get(struct api_ctx *ctx)
 	int64_t entry;
 	enum lmn_rc rc;
 
-	if (!section || !query_day(ctx, "on", day))
+	if (!section || !query_day_or_reply(ctx, "on", day))
 		return (int)ctx->resp->status;
 	if ((rc = change_log_text_on(ctx->c, section, day, &text, &entry, since, &ctx->err)) !=
 	    LMN_OK)
@@ -452,7 +454,8 @@ int specification_diff(struct api_ctx *ctx)
 	json_t *spans;
 	enum lmn_rc rc;
 
-	if (!section || !query_day(ctx, "from", from) || !query_day(ctx, "to", to))
+	if (!section || !query_day_or_reply(ctx, "from", from) ||
+	    !query_day_or_reply(ctx, "to", to))
 		return (int)ctx->resp->status;
 	rc = change_log_text_on(ctx->c, section, from, &a, &e1, s1, &ctx->err);
 	if (rc == LMN_OK)

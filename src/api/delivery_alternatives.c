@@ -40,7 +40,7 @@ int delivery_alternatives_list(struct api_ctx *ctx)
 }
 
 /* Reads the body into a; false with the problem answered. */
-static bool alternative_input(struct api_ctx *ctx, struct delivery_alternative *a)
+static bool alternative_input_or_reply(struct api_ctx *ctx, struct delivery_alternative *a)
 {
 	const char *area = NULL, *name, *method, *provider;
 	json_t *n = json_object_get(ctx->body, "notifications"), *v;
@@ -119,7 +119,7 @@ static int alternative_save(struct api_ctx *ctx, int64_t id)
 				   "Leveranssättet saknas (ett JSON-objekt).");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!alternative_input(ctx, &a)) {
+	if (!alternative_input_or_reply(ctx, &a)) {
 		db_rollback(ctx->c);
 		return (int)ctx->resp->status;
 	}

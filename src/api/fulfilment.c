@@ -110,7 +110,7 @@ int fulfilment_list(struct api_ctx *ctx)
 /* One order to pick, read as the pick list shows it; the caller's read transaction is open. An
  * order that is not the distributor's to deliver (or none) is refused as access_order_or_reply
  * does; false then, with the answer written. */
-static bool pick_order_read(struct api_ctx *ctx, const char *what, json_t **out)
+static bool pick_order_read_or_reply(struct api_ctx *ctx, const char *what, json_t **out)
 {
 	struct pick_json pj = { .list = json_array() };
 	enum lmn_rc rc;
@@ -155,7 +155,7 @@ int fulfilment_get(struct api_ctx *ctx)
 
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!pick_order_read(ctx, "plockning", &o))
+	if (!pick_order_read_or_reply(ctx, "plockning", &o))
 		return (int)ctx->resp->status;
 	if ((rc = db_commit(ctx->c, &ctx->err)) != LMN_OK) {
 		json_decref(o);

@@ -8,9 +8,9 @@
 /* May the caller see this body's meetings and documents? The secretary and the administration
  * see every body, a member the bodies they hold or held a seat in. Sends 403/404 and returns
  * false if not. */
-bool gov_body_visible(struct api_ctx *ctx, int64_t body_id);
+bool gov_body_visible_or_reply(struct api_ctx *ctx, int64_t body_id);
 /* Loads a meeting the caller may see into m; on false a problem was sent (m released). */
-bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m);
+bool gov_meeting_visible_or_reply(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m);
 /* Whether the newest version of the meeting's minutes is approved: then its record is closed.
  * A correction starts as a new version, which opens the record until it is approved; approved
  * versions never change. */

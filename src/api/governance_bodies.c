@@ -23,7 +23,7 @@ int gov_list_done(struct api_ctx *ctx, enum lmn_rc rc, json_t *a, const char *ke
 	return api_json(ctx, 200, json_pack("{s:o}", key, a));
 }
 
-bool gov_body_visible(struct api_ctx *ctx, int64_t body_id)
+bool gov_body_visible_or_reply(struct api_ctx *ctx, int64_t body_id)
 {
 	bool row = false, member = true;
 	enum lmn_rc rc = gov_store_body_member(ctx->c, body_id, ctx->user.person_id, &row, &member,
@@ -232,7 +232,7 @@ int bodies_get(struct api_ctx *ctx)
 	date_format(ctx->today, today);
 	if (!on)
 		on = today;
-	if (!gov_body_visible(ctx, ctx->id[0]))
+	if (!gov_body_visible_or_reply(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;
 	struct body_detail d = { on, NULL };
 	rc = gov_store_body(ctx->c, ctx->id[0], &found, body_detail, &d, &ctx->err);

@@ -275,7 +275,7 @@ int bodies_compliance(struct api_ctx *ctx)
 	date_format(ctx->today, today);
 	if (!api_query_int_or_reply(ctx, "year", date_year(ctx->today), 1900, 2200, &year))
 		return (int)ctx->resp->status;
-	if (!gov_body_visible(ctx, ctx->id[0]))
+	if (!gov_body_visible_or_reply(ctx, ctx->id[0]))
 		return (int)ctx->resp->status;
 	if ((rc = body_rules(ctx, &b, &found)) != LMN_OK || !found)
 		return api_fail(ctx, rc != LMN_OK ? rc : LMN_ENOTFOUND);

@@ -29,7 +29,7 @@ static void apply_rules(struct api_ctx *ctx, struct gov_meeting *m)
 	m->mandate_ref = rs->src[P_PREPARATION_IT_LIMIT_KR]->ref;
 }
 
-bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m)
+bool gov_meeting_visible_or_reply(struct api_ctx *ctx, int64_t meeting_id, struct gov_meeting *m)
 {
 	int64_t body;
 	enum lmn_rc rc = gov_store_meeting_body(ctx->c, meeting_id, &body, &ctx->err);
@@ -43,7 +43,7 @@ bool gov_meeting_visible(struct api_ctx *ctx, int64_t meeting_id, struct gov_mee
 		api_problem(ctx, 404, "not_found", NULL, NULL, "Mötet finns inte.");
 		return false;
 	}
-	if (!gov_body_visible(ctx, body))
+	if (!gov_body_visible_or_reply(ctx, body))
 		return false;
 	if ((rc = gov_store_meeting(ctx->c, meeting_id, m, &ctx->err)) != LMN_OK) {
 		api_fail(ctx, rc);
@@ -59,7 +59,8 @@ enum lmn_rc gov_meeting_closed(struct api_ctx *ctx, int64_t meeting_id, bool *cl
 }
 
 /* Loads the meeting of an item for a change: visible, and not closed by approved minutes. */
-static bool open_item(struct api_ctx *ctx, int64_t item, struct gov_meeting *m, long *index)
+static bool open_item_or_reply(struct api_ctx *ctx, int64_t item, struct gov_meeting *m,
+			       long *index)
 {
 	int64_t meeting;
 	bool closed = false;
@@ -76,7 +77,7 @@ static bool open_item(struct api_ctx *ctx, int64_t item, struct gov_meeting *m, 
 		api_problem(ctx, 404, "not_found", NULL, NULL, "Ärendet finns inte.");
 		return false;
 	}
-	if (!gov_meeting_visible(ctx, meeting, m))
+	if (!gov_meeting_visible_or_reply(ctx, meeting, m))
 		return false;
 	if (closed) {
 		gov_meeting_release(m);
@@ -220,7 +221,7 @@ int meetings_get(struct api_ctx *ctx)
 	json_t *o;
 	int64_t body;
 
-	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+	if (!gov_meeting_visible_or_reply(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
 	o = meeting_json(&m, ctx->now);
 	gov_meeting_release(&m);
@@ -443,7 +444,7 @@ int items_update(struct api_ctx *ctx)
 	if (title && !*title)
 		return api_problem(ctx, 400, "invalid_input", "title", NULL,
 				   "Rubriken får inte vara tom.");
-	if (!open_item(ctx, ctx->id[0], &m, &idx))
+	if (!open_item_or_reply(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
 	struct gov_item_change ch = { title, presenter, text, position, follow_up, matter, cost };
@@ -455,8 +456,8 @@ int items_update(struct api_ctx *ctx)
 /* The agenda positions (in order) a person is present for, from one entry e of the body:
  * "items": "all", "none" or a list of numbers, or "from"/"until" (arrives at, leaves after).
  * field is the prefix of the entry's fields in a refusal ("" or "people[2]."). */
-static bool attendance_items(struct api_ctx *ctx, const struct gov_meeting *m, json_t *e,
-			     const char *field, bool *present)
+static bool attendance_items_or_reply(struct api_ctx *ctx, const struct gov_meeting *m, json_t *e,
+				      const char *field, bool *present)
 {
 	json_t *items = json_object_get(e, "items"), *jf = json_object_get(e, "from");
 	json_t *ju = json_object_get(e, "until");
@@ -574,7 +575,7 @@ int meetings_attendance(struct api_ctx *ctx)
 	if (closed)
 		return api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
 				   "Mötesanteckningarna är godkända; närvaron kan inte ändras.");
-	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+	if (!gov_meeting_visible_or_reply(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
 	if (m.nitems == 0) {
 		gov_meeting_release(&m);
@@ -627,7 +628,7 @@ int meetings_attendance(struct api_ctx *ctx)
 			field[0] = '\0';
 			persons[k] = person;
 		}
-		if (!attendance_items(ctx, &m, e, field, present + k * m.nitems))
+		if (!attendance_items_or_reply(ctx, &m, e, field, present + k * m.nitems))
 			goto refused;
 	}
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
@@ -708,7 +709,7 @@ int items_written(struct api_ctx *ctx)
 				   "senare än nu.");
 	/* Recorded with when it was given: a member's is now, the secretary's the e-mail's time. */
 	snprintf(given_at, sizeof(given_at), "%.16s", given ? given : ctx->now);
-	if (!open_item(ctx, ctx->id[0], &m, &idx))
+	if (!open_item_or_reply(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	for (size_t i = 0; i < m.nseats; i++)
 		seat |= m.seats[i].person_id == person && seat_role_appointed(m.seats[i].role);
@@ -783,7 +784,7 @@ int items_outcome(struct api_ctx *ctx)
 			ctx, 400, "invalid_input", "outcome", NULL,
 			"Utfallet ska vara beslutat, återremitterat, avfört, bordlagt, noterat "
 			"eller förslag till rådet.");
-	if (!open_item(ctx, ctx->id[0], &m, &idx))
+	if (!open_item_or_reply(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	if (!gov_meeting_outcome_allowed(&m, (size_t)idx, (enum item_outcome)o, why, sizeof(why),
 					 &rule)) {
@@ -833,7 +834,7 @@ int actions_create(struct api_ctx *ctx)
 	if (due && !gov_date_ok(due))
 		return api_problem(ctx, 400, "invalid_input", "due_on", NULL,
 				   "Sista dag för åtgärden ska vara ett datum ÅÅÅÅ-MM-DD.");
-	if (!open_item(ctx, ctx->id[0], &m, &idx))
+	if (!open_item_or_reply(ctx, ctx->id[0], &m, &idx))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
 	rc = gov_store_action_insert(ctx->c, ctx->id[0], owner, description, due, &id, &ctx->err);

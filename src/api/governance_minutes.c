@@ -18,7 +18,7 @@ int minutes_generate(struct api_ctx *ctx)
 	int64_t draft = 0, version = 0, id = 0;
 	enum lmn_rc rc;
 
-	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+	if (!gov_meeting_visible_or_reply(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
 	/* Minutes record what happened: not before the meeting has started. */
 	if (strncmp(ctx->now, m.starts_at, 16) < 0) {
@@ -83,7 +83,7 @@ int minutes_list(struct api_ctx *ctx)
 	json_t *a;
 	enum lmn_rc rc;
 
-	if (!gov_meeting_visible(ctx, ctx->id[0], &m))
+	if (!gov_meeting_visible_or_reply(ctx, ctx->id[0], &m))
 		return (int)ctx->resp->status;
 	gov_meeting_release(&m);
 	a = json_array();
@@ -112,7 +112,7 @@ static enum lmn_rc minutes_loaded(const struct gov_minutes_row *row, void *arg)
 }
 
 /* Loads minutes the caller may see; on false a problem was sent. */
-static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
+static bool load_minutes_or_reply(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 {
 	bool row = false;
 	struct gov_meeting m;
@@ -129,7 +129,7 @@ static bool load_minutes(struct api_ctx *ctx, int64_t id, struct minutes_row *r)
 		api_problem(ctx, 404, "not_found", NULL, NULL, "Mötesanteckningarna finns inte.");
 		return false;
 	}
-	if (!gov_meeting_visible(ctx, r->meeting_id, &m)) {
+	if (!gov_meeting_visible_or_reply(ctx, r->meeting_id, &m)) {
 		free(r->html);
 		return false;
 	}
@@ -285,7 +285,7 @@ int minutes_get(struct api_ctx *ctx)
 	bool complete;
 	enum lmn_rc rc;
 
-	if (!load_minutes(ctx, ctx->id[0], &r)) {
+	if (!load_minutes_or_reply(ctx, ctx->id[0], &r)) {
 		json_decref(approvals);
 		json_decref(missing);
 		return (int)ctx->resp->status;
@@ -375,7 +375,7 @@ int minutes_approve(struct api_ctx *ctx)
 	if (!person)
 		return api_problem(ctx, 403, "no_person", "person_id", NULL,
 				   "Ditt konto är inte kopplat till en person i styrningen.");
-	if (!load_minutes(ctx, ctx->id[0], &r))
+	if (!load_minutes_or_reply(ctx, ctx->id[0], &r))
 		return (int)ctx->resp->status;
 	free(r.html);
 	if (*r.approved_at)
@@ -436,7 +436,7 @@ int minutes_publish(struct api_ctx *ctx)
 	char day[11], published[11];
 	enum lmn_rc rc;
 
-	if (!load_minutes(ctx, ctx->id[0], &r))
+	if (!load_minutes_or_reply(ctx, ctx->id[0], &r))
 		return (int)ctx->resp->status;
 	free(r.html);
 	if ((rc = gov_store_minutes_publish(ctx->c, r.id, today(ctx, day), published, &ctx->err)) !=
@@ -458,7 +458,7 @@ int minutes_document(struct api_ctx *ctx)
 	struct minutes_row r;
 	struct buf *b = &ctx->resp->body;
 
-	if (!load_minutes(ctx, ctx->id[0], &r))
+	if (!load_minutes_or_reply(ctx, ctx->id[0], &r))
 		return (int)ctx->resp->status;
 	/* The stored fragment is our own escaped HTML (governance/minutes.c), sent as it is. */
 	buf_reset(b);
@@ -484,7 +484,7 @@ int minutes_pdf_get(struct api_ctx *ctx)
 	int pages;
 	enum lmn_rc rc;
 
-	if (!load_minutes(ctx, ctx->id[0], &r))
+	if (!load_minutes_or_reply(ctx, ctx->id[0], &r))
 		return (int)ctx->resp->status;
 	char footer[160], title[64];
 	snprintf(footer, sizeof(footer), "Version %lld%s%s.", (long long)r.version,

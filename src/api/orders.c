@@ -155,7 +155,7 @@ struct line_in {
 struct order_in {
 	enum order_kind kind;
 	enum role requested_by, entered_by;
-	bool municipal_housing; /* the patient's (read_housing) */
+	bool municipal_housing; /* the patient's (read_housing_or_reply) */
 	const char *channel;
 	const char *reason;
 	const char *idem;
@@ -170,7 +170,7 @@ struct order_in {
 };
 
 /* Who requests and enters, and through which channel, follows from the caller's role. */
-static bool order_roles(struct api_ctx *ctx, struct order_in *in)
+static bool order_roles_or_reply(struct api_ctx *ctx, struct order_in *in)
 {
 	const char *requested = NULL;
 	int r;
@@ -244,7 +244,7 @@ static bool request_hash(struct api_ctx *ctx, char out[65])
 	return true;
 }
 
-static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *idem)
+static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const char *idem)
 {
 	json_t *lines = json_object_get(ctx->body, "lines");
 	json_t *delivery = json_object_get(ctx->body, "delivery");
@@ -263,7 +263,7 @@ static bool order_input(struct api_ctx *ctx, struct order_in *in, const char *id
 		api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 		return false;
 	}
-	if (!api_str_or_reply(ctx, "kind", false, &kind) || !order_roles(ctx, in))
+	if (!api_str_or_reply(ctx, "kind", false, &kind) || !order_roles_or_reply(ctx, in))
 		return false;
 	in->kind = KIND_NORMAL;
 	if (kind) {
@@ -372,7 +372,7 @@ static enum lmn_rc find_idempotent(struct api_ctx *ctx, const char *key, int64_t
 }
 
 /* May line i be withdrawn from its prescription item as read into l->it? */
-static bool check_withdrawal(struct api_ctx *ctx, size_t i, struct line_in *l)
+static bool check_withdrawal_or_reply(struct api_ctx *ctx, size_t i, struct line_in *l)
 {
 	enum rx_refusal why;
 	char field[48];
@@ -389,8 +389,8 @@ static bool check_withdrawal(struct api_ctx *ctx, size_t i, struct line_in *l)
 }
 
 /* Loads and checks one line against its prescription item and the rule engine. */
-static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i, struct line_in *l,
-		       struct delivery_decision *d)
+static bool check_line_or_reply(struct api_ctx *ctx, const struct order_in *in, size_t i,
+				struct line_in *l, struct delivery_decision *d)
 {
 	struct prescription_order_item p;
 	bool row;
@@ -455,12 +455,12 @@ static bool check_line(struct api_ctx *ctx, const struct order_in *in, size_t i,
 		api_fail(ctx, rc);
 		return false;
 	}
-	return check_withdrawal(ctx, i, l);
+	return check_withdrawal_or_reply(ctx, i, l);
 }
 
 /* Where it goes: home (the patient's address unless another is given), a pickup point or a unit. */
-static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char address[256],
-			     char postal[8], char city[64], char phone[32])
+static bool resolve_delivery_or_reply(struct api_ctx *ctx, struct order_in *in, char address[256],
+				      char postal[8], char city[64], char phone[32])
 {
 	bool row;
 	enum lmn_rc rc;
@@ -523,7 +523,7 @@ static bool resolve_delivery(struct api_ctx *ctx, struct order_in *in, char addr
 /* Whether the patient lives in municipal housing, for the rule engine: municipal staff order only
  * for them where the rule in force says so (DOMAIN.md §5; rules/delivery.c). Asked only when
  * municipal staff enter the order; false with the answer written. */
-static bool read_housing(struct api_ctx *ctx, struct order_in *in)
+static bool read_housing_or_reply(struct api_ctx *ctx, struct order_in *in)
 {
 	enum lmn_rc rc;
 
@@ -586,18 +586,18 @@ struct place {
 };
 
 /* Whether the order may be placed; false with the answer written. */
-static bool place_check(struct place *pl)
+static bool place_check_or_reply(struct place *pl)
 {
 	struct api_ctx *ctx = pl->ctx;
 	struct order_in *in = pl->in;
 	struct delivery_decision d;
 	lmn_day contact_from = LMN_DAY_NONE;
 
-	if (!access_patient_or_reply(ctx, ctx->id[0]) || !read_housing(ctx, in) ||
-	    !resolve_delivery(ctx, in, pl->address, pl->postal, pl->city, pl->phone))
+	if (!access_patient_or_reply(ctx, ctx->id[0]) || !read_housing_or_reply(ctx, in) ||
+	    !resolve_delivery_or_reply(ctx, in, pl->address, pl->postal, pl->city, pl->phone))
 		return false;
 	for (size_t i = 0; i < in->nlines; i++) {
-		if (!check_line(ctx, in, i, &in->lines[i], &d))
+		if (!check_line_or_reply(ctx, in, i, &in->lines[i], &d))
 			return false;
 		/* Every line shares the day and kind, so the due date is the same; the contact date
 		 * applies unless every line is exempt (special non-stocked products, Spec B 3:6). */
@@ -655,7 +655,7 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 					   "beställning (upprepad begäran)");
 		return rc;
 	}
-	if (!place_check(pl)) {
+	if (!place_check_or_reply(pl)) {
 		pl->refused = true;
 		return LMN_EREFUSED;
 	}
@@ -822,8 +822,9 @@ int orders_create(struct api_ctx *ctx)
 	if (!ctx->body) {
 		status = api_problem(ctx, 400, "invalid_input", NULL, NULL,
 				     "Beställningen saknas (JSON-objekt med lines och delivery).");
-	} else if (!order_input(ctx, pl->in,
-				ctx->req->lookup(ctx->req->conn, HTTP_HEADER, "Idempotency-Key"))) {
+	} else if (!order_input_or_reply(ctx, pl->in,
+					 ctx->req->lookup(ctx->req->conn, HTTP_HEADER,
+							  "Idempotency-Key"))) {
 		status = (int)ctx->resp->status;
 	} else {
 		return api_write(ctx, place_job, place_after, pl, place_release);
@@ -925,7 +926,7 @@ enum lmn_rc orders_place_all(struct api_ctx *ctx, json_t *const *bodies, const c
 		pl->ctx = ctx;
 		pa.pl[pa.n++] = pl;
 		ctx->body = bodies[i];
-		if (!order_input(ctx, pl->in, keys[i])) {
+		if (!order_input_or_reply(ctx, pl->in, keys[i])) {
 			out[i].refused = true;
 			ctx->body = saved;
 			place_all_release(&pa);

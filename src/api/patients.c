@@ -87,7 +87,7 @@ static const struct rule_set *rules_today(const struct api_ctx *ctx)
 /* The per-user limit of searches by personal identity number (rule parameters
  * id_number_search_limit and id_number_search_window_minutes), in the caller's write transaction:
  * answers 429 with Retry-After and returns false when it is used up. */
-static bool search_allowed(struct api_ctx *ctx)
+static bool search_allowed_or_reply(struct api_ctx *ctx)
 {
 	const struct rule_set *rs = rules_today(ctx);
 	int64_t limit = rs ? rs->v[P_ID_NUMBER_SEARCH_LIMIT].i : 30;
@@ -197,7 +197,7 @@ int patients_list(struct api_ctx *ctx)
 				    ctx->err.message);
 			goto fail;
 		}
-		if (!search_allowed(ctx)) {
+		if (!search_allowed_or_reply(ctx)) {
 			db_rollback(ctx->c);
 			goto fail;
 		}
@@ -261,7 +261,7 @@ fail:
 	return (int)ctx->resp->status;
 }
 
-static bool postal_code(struct api_ctx *ctx, const char *key, const char *in, char out[6])
+static bool postal_code_or_reply(struct api_ctx *ctx, const char *key, const char *in, char out[6])
 {
 	size_t n = 0;
 
@@ -392,7 +392,7 @@ int patients_create(struct api_ctx *ctx)
 	    !api_bool_or_reply(ctx, "protected_identity", &protected_id) ||
 	    !api_bool_or_reply(ctx, "municipal_housing", &housing) ||
 	    !api_bool_or_reply(ctx, "rural_route", &rural) ||
-	    !postal_code(ctx, "postal_code", postal, pc))
+	    !postal_code_or_reply(ctx, "postal_code", postal, pc))
 		return 0;
 	if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK)
 		return api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s",
@@ -401,7 +401,7 @@ int patients_create(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	/* A number already taken tells that the person is a patient: the answer shows no more than
 	 * a search by the number would, is logged as one and counts towards the same limit. */
-	if (!search_allowed(ctx))
+	if (!search_allowed_or_reply(ctx))
 		return (int)ctx->resp->status;
 	{
 		json_t *found;
@@ -622,7 +622,7 @@ static bool contact_refuse(struct api_ctx *ctx, unsigned status, const char *cod
 
 /* A PUT's temporary delivery address (t: its object), checked into pc: false with the answer
  * written. */
-static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_contact *pc)
+static bool temp_address_input_or_reply(struct api_ctx *ctx, json_t *t, struct patient_contact *pc)
 {
 	const char *address, *postal, *city, *from, *until;
 	json_t *saved = ctx->body;
@@ -680,7 +680,7 @@ static bool temp_address_input(struct api_ctx *ctx, json_t *t, struct patient_co
 }
 
 /* The fields of a PUT, checked: false with the answer written. */
-static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
+static bool contact_input_or_reply(struct api_ctx *ctx, struct patient_contact *pc)
 {
 	const char *phone = NULL, *email = NULL, *channel = NULL;
 	char e164[20];
@@ -721,7 +721,7 @@ static bool contact_input(struct api_ctx *ctx, struct patient_contact *pc)
 				      "Skriv din e-postadress för att få meddelanden med e-post.");
 	snprintf(pc->channel, sizeof(pc->channel), "%s", channel);
 	t = json_object_get(ctx->body, "temporary_address");
-	return !t || json_is_null(t) || temp_address_input(ctx, t, pc);
+	return !t || json_is_null(t) || temp_address_input_or_reply(ctx, t, pc);
 }
 
 int patients_contact_put(struct api_ctx *ctx)
@@ -729,7 +729,7 @@ int patients_contact_put(struct api_ctx *ctx)
 	struct patient_contact pc, was;
 	enum lmn_rc rc;
 
-	if (!contact_input(ctx, &pc))
+	if (!contact_input_or_reply(ctx, &pc))
 		return (int)ctx->resp->status;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);

@@ -80,8 +80,8 @@ fail:
 }
 
 /* Reads one item of the request; sends a problem naming items[i].field and returns false if wrong. */
-static bool item_input(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescribed_on,
-		       int64_t *article_id, struct rx_item *it)
+static bool item_input_or_reply(struct api_ctx *ctx, json_t *in, size_t i, lmn_day prescribed_on,
+				int64_t *article_id, struct rx_item *it)
 {
 	json_t *saved = ctx->body;
 	int64_t allowed, qty, period;
@@ -153,7 +153,8 @@ int prescriptions_create(struct api_ctx *ctx)
 		int64_t article, item;
 		char last[11];
 
-		if (!item_input(ctx, json_array_get(items, i), i, ctx->today, &article, &it))
+		if (!item_input_or_reply(ctx, json_array_get(items, i), i, ctx->today, &article,
+					 &it))
 			return (int)ctx->resp->status;
 		rc = article_active(ctx->c, article, &row, &ctx->err);
 		if (rc != LMN_OK)

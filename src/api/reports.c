@@ -9,7 +9,7 @@
 #include "store/reports.h"
 
 /* format=json (default) or csv; false (with a 400 sent) for anything else. */
-static bool want_csv(struct api_ctx *ctx, bool *csv)
+static bool want_csv_or_reply(struct api_ctx *ctx, bool *csv)
 {
 	const char *f = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "format");
 
@@ -53,7 +53,8 @@ int reports_keyfigures_get(struct api_ctx *ctx)
 	bool csv;
 
 	if (!api_query_int_or_reply(ctx, "year", date_year(ctx->today), 1900, 2199, &year) ||
-	    !api_query_int_or_reply(ctx, "tertial", 0, 0, 3, &tertial) || !want_csv(ctx, &csv))
+	    !api_query_int_or_reply(ctx, "tertial", 0, 0, 3, &tertial) ||
+	    !want_csv_or_reply(ctx, &csv))
 		return (int)ctx->resp->status;
 	if ((rc = reports_build(ctx->c, ctx->app->params, (int)year, (int)tertial, ctx->today, &b,
 				&ctx->err)) != LMN_OK)
@@ -85,7 +86,7 @@ int reports_invoice_get(struct api_ctx *ctx)
 	enum lmn_rc rc;
 	bool csv;
 
-	if (!want_csv(ctx, &csv))
+	if (!want_csv_or_reply(ctx, &csv))
 		return (int)ctx->resp->status;
 	if (invoice_month_parse(month, &from, &until, &ctx->err) != LMN_OK)
 		return api_problem(ctx, 400, "invalid_input", "month", NULL, "%s",
@@ -117,7 +118,7 @@ int reports_repayment_get(struct api_ctx *ctx)
 
 	if (!api_query_int_or_reply(ctx, "year", date_year(ctx->today) - 1, 1900, 2199, &year) ||
 	    !api_query_int_or_reply(ctx, "surplus_ore", -1, 0, INT64_MAX / 4, &surplus) ||
-	    !want_csv(ctx, &csv))
+	    !want_csv_or_reply(ctx, &csv))
 		return (int)ctx->resp->status;
 	if (surplus < 0)
 		return api_problem(ctx, 400, "invalid_input", "surplus_ore", NULL,

@@ -227,7 +227,7 @@ static size_t utf8_chars(const char *s)
 }
 
 /* Whether text fits its field; else a 422 naming the field and the bound. */
-static bool text_fits(struct api_ctx *ctx, const char *key, const char *text)
+static bool text_fits_or_reply(struct api_ctx *ctx, const char *key, const char *text)
 {
 	const char *name = NULL;
 	int max = TEXT_MAX_OTHER;
@@ -262,7 +262,7 @@ bool api_str_or_reply(struct api_ctx *ctx, const char *key, bool required, const
 		return false;
 	}
 	*out = json_string_value(v);
-	if (!text_fits(ctx, key, *out)) {
+	if (!text_fits_or_reply(ctx, key, *out)) {
 		*out = NULL;
 		return false;
 	}

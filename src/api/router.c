@@ -64,7 +64,7 @@ static bool method_is(const char *m, const char *want)
 
 /* The request's clock, a connection and the rule set in force (snapshot holds the application
  * with it); false with the failure answered. */
-static bool ctx_open(struct api_ctx *ctx, struct app *snapshot)
+static bool ctx_open_or_reply(struct api_ctx *ctx, struct app *snapshot)
 {
 	struct clock_now now;
 	enum lmn_rc rc;
@@ -110,7 +110,7 @@ void api_call_as(const struct app *app, const struct user *user, struct http_req
 	ctx.user = *user;
 	ctx.signed_in = true;
 	ctx.front = front;
-	if (!ctx_open(&ctx, &snapshot))
+	if (!ctx_open_or_reply(&ctx, &snapshot))
 		return;
 	fn(&ctx);
 	db_release(app->db, ctx.c);
@@ -149,7 +149,7 @@ void api_dispatch(const struct app *app, struct http_req *req, struct http_resp 
 				    req->path);
 		return;
 	}
-	if (!ctx_open(&ctx, &snapshot))
+	if (!ctx_open_or_reply(&ctx, &snapshot))
 		return;
 	rc = auth_identify(&ctx);
 	if (rc != LMN_OK && rc != LMN_ENOTFOUND) {

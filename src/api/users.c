@@ -214,7 +214,7 @@ int users_create(struct api_ctx *ctx)
 }
 
 /* The staff user {id}; sends 404 (also for patients' accounts) and returns false if none. */
-static bool staff_user(struct api_ctx *ctx, int64_t id)
+static bool staff_user_or_reply(struct api_ctx *ctx, int64_t id)
 {
 	bool row = false, integration;
 	enum lmn_rc rc = staff_kind(ctx->c, id, &row, &integration, &ctx->err);
@@ -235,7 +235,7 @@ int users_deactivate(struct api_ctx *ctx)
 				   "Du kan inte stänga ditt eget konto.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!staff_user(ctx, ctx->id[0])) {
+	if (!staff_user_or_reply(ctx, ctx->id[0])) {
 		db_rollback(ctx->c);
 		return (int)ctx->resp->status;
 	}
@@ -277,7 +277,7 @@ int users_reopen(struct api_ctx *ctx)
  * administration sees every staff account's (names and dates: it revokes them) but creates them
  * only for an integration account. Answers (403, or 404 to the administration for no such staff
  * account) and returns false if not. */
-static bool token_holder(struct api_ctx *ctx, int64_t id, bool create)
+static bool token_holder_or_reply(struct api_ctx *ctx, int64_t id, bool create)
 {
 	bool row = false, integration = false;
 	enum lmn_rc rc;
@@ -322,7 +322,7 @@ int tokens_list(struct api_ctx *ctx)
 	json_t *a;
 	enum lmn_rc rc;
 
-	if (!token_holder(ctx, ctx->id[0], false))
+	if (!token_holder_or_reply(ctx, ctx->id[0], false))
 		return (int)ctx->resp->status;
 	a = json_array();
 	if ((rc = api_tokens_each(ctx->c, ctx->id[0], token_append, a, &ctx->err)) != LMN_OK) {
@@ -346,7 +346,7 @@ int tokens_create(struct api_ctx *ctx)
 				   "Namnet får vara högst 100 byte.");
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
-	if (!token_holder(ctx, ctx->id[0], true)) {
+	if (!token_holder_or_reply(ctx, ctx->id[0], true)) {
 		db_rollback(ctx->c);
 		return (int)ctx->resp->status;
 	}

@@ -20,8 +20,8 @@
 
 /* The proposed value parsed the way a change-log entry is: as a version of its section on a
  * day after every real one, then read back from the set of that day. */
-static bool proposed_value(struct api_ctx *ctx, const char *dir, enum param_id id,
-			   const char *value, union param_value *out)
+static bool proposed_value_or_reply(struct api_ctx *ctx, const char *dir, enum param_id id,
+				    const char *value, union param_value *out)
 {
 	const struct param_def *d = param_def(id);
 	struct params p;
@@ -135,7 +135,7 @@ int what_if(struct api_ctx *ctx)
 	if (d_to >= ctx->today)
 		return api_problem(ctx, 400, "invalid_input", "to", NULL,
 				   "Perioden ska ha passerat: to ska vara före i dag.");
-	if (!proposed_value(ctx, dir, (enum param_id)id, value, &v))
+	if (!proposed_value_or_reply(ctx, dir, (enum param_id)id, value, &v))
 		return (int)ctx->resp->status;
 	/* The proposal: the rules as in force, with the one value changed over the whole period. */
 	params_init(&cand);

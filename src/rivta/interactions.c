@@ -404,7 +404,7 @@ static _Atomic int64_t account;
 
 /* The caller's patient by SubjectOfCareId: false with the answer given when the number is not a
  * valid one. The e-service's account acts for them from here on. */
-static bool subject(struct api_ctx *ctx, struct identity *id, int *status)
+static bool subject_or_reply(struct api_ctx *ctx, struct identity *id, int *status)
 {
 	struct rivta_call *call = ctx->front;
 	const char *s = call->rq->subject ? call->rq->subject : "";
@@ -565,7 +565,7 @@ int rivta_get_prescriptions(struct api_ctx *ctx)
 	struct lookup *lk;
 	int status;
 
-	if (!subject(ctx, &id, &status))
+	if (!subject_or_reply(ctx, &id, &status))
 		return status;
 	if (!(lk = calloc(1, sizeof(*lk))))
 		return technical(ctx,
@@ -951,7 +951,7 @@ int rivta_register_order(struct api_ctx *ctx)
 	bool special = false;
 	enum lmn_rc rc = LMN_OK;
 
-	if (!subject(ctx, &id, &status))
+	if (!subject_or_reply(ctx, &id, &status))
 		return status;
 	if (!rq->orderer || !*rq->orderer)
 		return logical_error(call, "Beställarens namn saknas.");
