@@ -672,46 +672,54 @@ static void address_text(const struct ms_address *a, char *out, size_t n)
 		 a->city ? a->city : "");
 }
 
-/* Checks row i against its item and the item's delivery alternatives, and adds it to its group's
- * body. Returns 0, or the status with the logical error answered. */
-static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, struct group *groups,
-		   size_t *ngroups, enum lmn_rc *rc)
+/* The patient's item that a row orders, by the ids the e-service sent; NULL when it is none of
+ * theirs. */
+static const struct item_row *row_item(const struct items *items, const struct ms_row *row)
 {
-	struct rivta_call *call = ctx->front;
-	const struct ms_row *row = &call->rq->rows[i];
-	const struct ms_choice *ch = &row->choice;
 	const struct item_row *item = NULL;
-	struct delivery_alternative alt;
-	struct pickup_point_row point;
 	char *end;
 	long long item_id = strtoll(row->item_id, &end, 10);
-	int64_t quantity;
-	json_t *d, *line;
-	struct group *g = NULL;
-	char key[1024], street[256], invoice[512];
-	const char *notification = NULL;
 
 	if (*end == '\0' && item_id > 0)
 		for (size_t k = 0; k < items->n && !item; k++)
 			if (items->v[k].item_id == item_id)
 				item = &items->v[k];
 	if (!item || strtoll(row->prescription_id, &end, 10) != item->prescription_id || *end)
-		return logical_error(call,
-				     "%s: förskrivningen finns inte bland dina förskrivningar "
-				     "hos regionen, så beställningen kunde inte tas emot.",
-				     row_name(row));
+		return NULL;
+	return item;
+}
+
+/* The whole packages a row asks for: 0, or the status with the logical error answered. */
+static int row_quantity(struct rivta_call *call, const struct ms_row *row,
+			const struct item_row *item, int64_t *quantity)
+{
 	if (row->packages > 0)
-		quantity = row->packages;
+		*quantity = row->packages;
 	else if (row->pieces > 0 && item->package_size > 0 && row->pieces % item->package_size == 0)
-		quantity = row->pieces / item->package_size;
+		*quantity = row->pieces / item->package_size;
 	else if (row->pieces > 0)
 		return logical_error(call, "%s: beställ hela förpackningar om %lld st.",
 				     row_name(row), (long long)item->package_size);
 	else
 		return logical_error(call, "%s: ange hur många förpackningar du vill beställa.",
 				     row_name(row));
+	return 0;
+}
+
+/* The delivery alternative a row chose, one its item's product area offers, with the method it
+ * named: 0, or the status (the logical error answered, or 500 with *rc). */
+static int row_alternative(struct api_ctx *ctx, const struct ms_row *row,
+			   const struct item_row *item, struct delivery_alternative *alt,
+			   enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	const struct ms_choice *ch = &row->choice;
+	const struct area_info *ai;
+	bool ok = false;
+	char *end;
+
 	strtoll(ch->method_id, &end, 10);
-	if (*end || (*rc = delivery_alternative_get(ctx->c, strtoll(ch->method_id, NULL, 10), &alt,
+	if (*end || (*rc = delivery_alternative_get(ctx->c, strtoll(ch->method_id, NULL, 10), alt,
 						    &ctx->err)) == LMN_ENOTFOUND) {
 		*rc = LMN_OK;
 		return logical_error(call,
@@ -719,30 +727,32 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 				     "förskrivningen tillåter.",
 				     row_name(row));
 	}
-	if (*rc != LMN_OK)
+	if (*rc != LMN_OK || (*rc = area_of(ctx, item->area, &ai)) != LMN_OK)
 		return 500;
-	{
-		const struct area_info *ai;
-		bool ok = false;
+	for (int k = 0; k < ai->nalt; k++)
+		ok |= ai->alt[k].id == alt->id;
+	if (!ok || strcmp(method_wire(alt->method), ch->method) != 0)
+		return logical_error(call,
+				     "%s: leveranssättet %s kan inte väljas för den "
+				     "här produkten.",
+				     row_name(row), alt->name);
+	return 0;
+}
 
-		if ((*rc = area_of(ctx, item->area, &ai)) != LMN_OK)
-			return 500;
-		for (int k = 0; k < ai->nalt; k++)
-			ok |= ai->alt[k].id == alt.id;
-		if (!ok || strcmp(method_wire(alt.method), ch->method) != 0)
-			return logical_error(call,
-					     "%s: leveranssättet %s kan inte väljas för den "
-					     "här produkten.",
-					     row_name(row), alt.name);
-	}
-	d = json_object();
-	json_object_set_new(d, "alternative_id", json_integer(alt.id));
-	if (strcmp(alt.method, "home") == 0) {
-		if (!ch->has_home) {
-			json_decref(d);
+/* Where a row's parcel goes, into d: the home address it gives, or a pickup point of the
+ * alternative's provider. 0, or the status (the logical error answered, or 500 with *rc). */
+static int delivery_place(struct api_ctx *ctx, const struct ms_row *row,
+			  const struct delivery_alternative *alt, json_t *d, enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	const struct ms_choice *ch = &row->choice;
+	struct pickup_point_row point;
+	char street[256];
+
+	if (strcmp(alt->method, "home") == 0) {
+		if (!ch->has_home)
 			return logical_error(call, "%s: hemleverans kräver en leveransadress.",
 					     row_name(row));
-		}
 		snprintf(street, sizeof(street), "%s%s%s", ch->home.street,
 			 ch->home.care_of && *ch->home.care_of ? ", c/o " : "",
 			 ch->home.care_of ? ch->home.care_of : "");
@@ -753,38 +763,40 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 		json_object_set_new(d, "phone", json_string(ch->home.phone));
 		if (ch->home.door_code && *ch->home.door_code)
 			json_object_set_new(d, "door_code", json_string(ch->home.door_code));
-	} else {
-		if (!ch->has_point) {
-			json_decref(d);
-			return logical_error(call, "%s: välj ett utlämningsställe.", row_name(row));
-		}
-		*rc = pickup_point_by_code(ctx->c, ch->point_id, &point, &ctx->err);
-		if (*rc == LMN_ENOTFOUND ||
-		    (*rc == LMN_OK && strcmp(point.provider, alt.provider))) {
-			*rc = LMN_OK;
-			json_decref(d);
-			return logical_error(call,
-					     "%s: utlämningsstället finns inte hos %s. Välj ett "
-					     "annat.",
-					     row_name(row), alt.name);
-		}
-		if (*rc != LMN_OK) {
-			json_decref(d);
-			return 500;
-		}
-		json_object_set_new(d, "method", json_string("pickup_point"));
-		json_object_set_new(d, "pickup_point_id", json_integer(point.id));
+		return 0;
 	}
+	if (!ch->has_point)
+		return logical_error(call, "%s: välj ett utlämningsställe.", row_name(row));
+	*rc = pickup_point_by_code(ctx->c, ch->point_id, &point, &ctx->err);
+	if (*rc == LMN_ENOTFOUND || (*rc == LMN_OK && strcmp(point.provider, alt->provider))) {
+		*rc = LMN_OK;
+		return logical_error(call,
+				     "%s: utlämningsstället finns inte hos %s. Välj ett "
+				     "annat.",
+				     row_name(row), alt->name);
+	}
+	if (*rc != LMN_OK)
+		return 500;
+	json_object_set_new(d, "method", json_string("pickup_point"));
+	json_object_set_new(d, "pickup_point_id", json_integer(point.id));
+	return 0;
+}
+
+/* How a row's receiver is told, into d: a way the alternative offers (one is required for a
+ * pickup point), and whom to tell. 0, or the status with the logical error answered. */
+static int delivery_notification(struct rivta_call *call, const struct ms_row *row,
+				 const struct delivery_alternative *alt, json_t *d)
+{
+	const struct ms_choice *ch = &row->choice;
+	const char *notification;
+
 	if (ch->notification) {
 		notification = notification_lmn(ch->notification);
-		if (!notification || !in_list(alt.notifications, notification)) {
-			json_decref(d);
+		if (!notification || !in_list(alt->notifications, notification))
 			return logical_error(call, "%s: aviseringssättet kan inte väljas för %s.",
-					     row_name(row), alt.name);
-		}
+					     row_name(row), alt->name);
 		json_object_set_new(d, "notification", json_string(notification));
-	} else if (strcmp(alt.method, "pickup_point") == 0) {
-		json_decref(d);
+	} else if (strcmp(alt->method, "pickup_point") == 0) {
 		return logical_error(call,
 				     "%s: välj hur du vill bli aviserad när paketet har "
 				     "kommit till utlämningsstället.",
@@ -793,60 +805,110 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 	if (ch->notification_receiver && *ch->notification_receiver)
 		json_object_set_new(d, "notification_receiver",
 				    json_string(ch->notification_receiver));
+	return 0;
+}
+
+/* A row's comment, contact person and invoice address, into d, where the alternative and the
+ * product area take them: 0, or the status (the logical error answered, or 500 with *rc). */
+static int delivery_extras(struct api_ctx *ctx, const struct ms_row *row,
+			   const struct item_row *item, const struct delivery_alternative *alt,
+			   json_t *d, enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	const struct ms_choice *ch = &row->choice;
+	const struct area_info *ai;
+	char invoice[512];
+
 	if (ch->comment && *ch->comment) {
-		if (!alt.allow_comment) {
-			json_decref(d);
+		if (!alt->allow_comment)
 			return logical_error(call, "%s: %s tar inte emot en leveranskommentar.",
-					     row_name(row), alt.name);
-		}
+					     row_name(row), alt->name);
 		json_object_set_new(d, "comment", json_string(ch->comment));
 	}
 	if (ch->contact_person && *ch->contact_person) {
-		if (!alt.allow_contact_person) {
-			json_decref(d);
+		if (!alt->allow_contact_person)
 			return logical_error(call, "%s: %s tar inte emot en kontaktperson.",
-					     row_name(row), alt.name);
-		}
+					     row_name(row), alt->name);
 		json_object_set_new(d, "contact_person", json_string(ch->contact_person));
 	}
-	if (ch->has_invoice) {
-		const struct area_info *ai;
+	if (!ch->has_invoice)
+		return 0;
+	if ((*rc = area_of(ctx, item->area, &ai)) != LMN_OK)
+		return 500;
+	if (!ai->other_invoice)
+		return logical_error(call,
+				     "%s: en annan fakturaadress kan inte anges för den "
+				     "här produkten.",
+				     row_name(row));
+	address_text(&ch->invoice, invoice, sizeof(invoice));
+	json_object_set_new(d, "invoice_address", json_string(invoice));
+	return 0;
+}
 
-		if ((*rc = area_of(ctx, item->area, &ai)) != LMN_OK) {
-			json_decref(d);
-			return 500;
-		}
-		if (!ai->other_invoice) {
-			json_decref(d);
-			return logical_error(call,
-					     "%s: en annan fakturaadress kan inte anges för den "
-					     "här produkten.",
-					     row_name(row));
-		}
-		address_text(&ch->invoice, invoice, sizeof(invoice));
-		json_object_set_new(d, "invoice_address", json_string(invoice));
-	}
-	/* The rows with the same delivery go in one order. */
+/* The group of the rows with delivery d (stolen): the rows with the same delivery go in one
+ * order. A new group when none has it yet; NULL with *status, the logical error answered, when
+ * there is no room for one. */
+static struct group *row_group(struct rivta_call *call, struct group *groups, size_t *ngroups,
+			       json_t *d, int *status)
+{
 	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	struct group *g = NULL;
+	char key[1024];
+
 	snprintf(key, sizeof(key), "%s", text ? text : "");
 	free(text);
 	for (size_t k = 0; k < *ngroups && !g; k++)
 		if (strcmp(groups[k].key, key) == 0)
 			g = &groups[k];
-	if (!g) {
-		if (*ngroups == ORDERS_MAX_AT_ONCE) {
-			json_decref(d);
-			return logical_error(call,
-					     "Beställningen har för många olika leveranssätt; "
-					     "dela upp den i flera beställningar.");
-		}
-		g = &groups[(*ngroups)++];
-		memset(g, 0, sizeof(*g));
-		snprintf(g->key, sizeof(g->key), "%s", key);
-		g->body = json_pack("{s:[], s:o}", "lines", "delivery", d);
-	} else {
+	if (g) {
 		json_decref(d);
+		return g;
 	}
+	if (*ngroups == ORDERS_MAX_AT_ONCE) {
+		json_decref(d);
+		*status = logical_error(call, "Beställningen har för många olika leveranssätt; "
+					      "dela upp den i flera beställningar.");
+		return NULL;
+	}
+	g = &groups[(*ngroups)++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->key, sizeof(g->key), "%s", key);
+	g->body = json_pack("{s:[], s:o}", "lines", "delivery", d);
+	return g;
+}
+
+/* Checks row i against its item and the item's delivery alternatives, and adds it to its group's
+ * body. Returns 0, or the status with the logical error answered (500 with *rc). */
+static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, struct group *groups,
+		   size_t *ngroups, enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	const struct ms_row *row = &call->rq->rows[i];
+	const struct item_row *item = row_item(items, row);
+	struct delivery_alternative alt;
+	struct group *g;
+	int64_t quantity = 0;
+	json_t *d;
+	int status;
+
+	if (!item)
+		return logical_error(call,
+				     "%s: förskrivningen finns inte bland dina förskrivningar "
+				     "hos regionen, så beställningen kunde inte tas emot.",
+				     row_name(row));
+	if ((status = row_quantity(call, row, item, &quantity)) ||
+	    (status = row_alternative(ctx, row, item, &alt, rc)))
+		return status;
+	d = json_object();
+	json_object_set_new(d, "alternative_id", json_integer(alt.id));
+	if ((status = delivery_place(ctx, row, &alt, d, rc)) ||
+	    (status = delivery_notification(call, row, &alt, d)) ||
+	    (status = delivery_extras(ctx, row, item, &alt, d, rc))) {
+		json_decref(d);
+		return status;
+	}
+	if (!(g = row_group(call, groups, ngroups, d, &status)))
+		return status;
 	for (size_t k = 0; k < g->nrows; k++)
 		if (strcmp(call->rq->rows[g->rows[k]].item_id, row->item_id) == 0)
 			return logical_error(call,
@@ -854,9 +916,10 @@ static int add_row(struct api_ctx *ctx, const struct items *items, size_t i, str
 					     "varje förskrivning en gång.",
 					     row_name(row));
 	g->rows[g->nrows++] = i;
-	line = json_pack("{s:I, s:I}", "prescription_item_id", (json_int_t)item_id, "quantity",
-			 (json_int_t)quantity);
-	json_array_append_new(json_object_get(g->body, "lines"), line);
+	json_array_append_new(json_object_get(g->body, "lines"),
+			      json_pack("{s:I, s:I}", "prescription_item_id",
+					(json_int_t)item->item_id, "quantity",
+					(json_int_t)quantity));
 	return 0;
 }
 
@@ -933,6 +996,94 @@ static enum lmn_rc answer_order_item(const struct order_item_row *r, void *arg)
 	return rc;
 }
 
+/* Reads the patient's items and checks and groups the rows against them, in a read transaction
+ * (p: the patient): 0, or the status with the logical error answered (500 with *rc). */
+static int group_rows(struct api_ctx *ctx, const char *id_number, struct patient_ref *p,
+		      struct items *items, struct group *groups, size_t *ngroups, enum lmn_rc *rc)
+{
+	struct rivta_call *call = ctx->front;
+	char since[11], today[11];
+	int status = 0;
+
+	if ((*rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
+		return 500;
+	*rc = patient_by_id_number(ctx->c, id_number, p, &ctx->err);
+	if (*rc == LMN_ENOTFOUND) {
+		db_rollback(ctx->c);
+		*rc = LMN_OK;
+		return logical_error(call, "Det finns inga förskrivningar för dig hos regionen att "
+					   "beställa från. Kontakta den som förskrev produkterna.");
+	}
+	date_format(rx_add_months(ctx->today, -LISTED_MONTHS), since);
+	date_format(ctx->today, today);
+	if (*rc == LMN_OK)
+		*rc = prescription_items_of_patient(ctx->c, p->id, since, today, keep_item, items,
+						    &ctx->err);
+	for (size_t i = 0; *rc == LMN_OK && status == 0 && i < call->rq->nrows; i++)
+		status = add_row(ctx, items, i, groups, ngroups, rc);
+	db_rollback(ctx->c);
+	return *rc != LMN_OK ? 500 : status;
+}
+
+/* Each order's idempotency key. A retry of the same request (the e-service retries on time-outs)
+ * carries the same key: the order placed first is the answer. The key covers the day, so the same
+ * order on another day is an order of its own (which the prescription's dates then judge). */
+static void order_keys(const char *id_number, const char *orderer, const struct group *groups,
+		       size_t ngroups, const char *today, char keys[][96])
+{
+	crypto_hash_sha256_state h;
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	char hex[41];
+
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)id_number, strlen(id_number) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)orderer, strlen(orderer) + 1);
+	for (size_t g = 0; g < ngroups; g++) {
+		char *text = json_dumps(groups[g].body, JSON_COMPACT | JSON_SORT_KEYS);
+
+		if (text)
+			crypto_hash_sha256_update(&h, (const unsigned char *)text,
+						  strlen(text) + 1);
+		free(text);
+	}
+	crypto_hash_sha256_final(&h, sum);
+	sodium_bin2hex(hex, sizeof(hex), sum, 20);
+	for (size_t g = 0; g < ngroups; g++)
+		snprintf(keys[g], 96, "1177-%s-%s-%zu", today, hex, g);
+}
+
+/* The orders placed, read back into the answer; *special when one of them holds a product
+ * fetched specially from the supplier. */
+static enum lmn_rc answer_orders(struct api_ctx *ctx, int64_t patient_id,
+				 const struct order_placed *placed, size_t n, bool *special)
+{
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
+		return rc;
+	for (size_t g = 0; rc == LMN_OK && g < n; g++) {
+		rc = order_items_of_patient(ctx->c, patient_id, placed[g].order_id, "0000-00-00",
+					    answer_order_item, ctx, &ctx->err);
+		*special |= placed[g].special;
+	}
+	db_rollback(ctx->c);
+	return rc;
+}
+
+/* The comment of an order with a product fetched specially: it may take longer than the lead
+ * time in force. */
+static void note_special(struct api_ctx *ctx)
+{
+	struct rivta_call *call = ctx->front;
+	const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
+
+	call->result = "INFO";
+	snprintf(call->comment, sizeof(call->comment),
+		 "Beställningen är mottagen. En eller flera av produkterna tas hem särskilt "
+		 "från leverantören och kan ta längre tid än %lld arbetsdagar att leverera.",
+		 rs ? (long long)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 4LL);
+}
+
 int rivta_register_order(struct api_ctx *ctx)
 {
 	struct rivta_call *call = ctx->front;
@@ -945,7 +1096,7 @@ int rivta_register_order(struct api_ctx *ctx)
 	const char *keyp[ORDERS_MAX_AT_ONCE];
 	struct identity id;
 	struct patient_ref p;
-	char since[11], today[11];
+	char today[11];
 	size_t ngroups = 0;
 	int status = 0;
 	bool special = false;
@@ -961,56 +1112,16 @@ int rivta_register_order(struct api_ctx *ctx)
 		return technical(ctx,
 				 lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	}
-	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
-		goto fail;
-	rc = patient_by_id_number(ctx->c, id.canonical, &p, &ctx->err);
-	if (rc == LMN_ENOTFOUND) {
-		db_rollback(ctx->c);
-		status = logical_error(call,
-				       "Det finns inga förskrivningar för dig hos regionen att "
-				       "beställa från. Kontakta den som förskrev produkterna.");
-		goto out;
-	}
-	date_format(rx_add_months(ctx->today, -LISTED_MONTHS), since);
-	date_format(ctx->today, today);
-	if (rc == LMN_OK)
-		rc = prescription_items_of_patient(ctx->c, p.id, since, today, keep_item, &items,
-						   &ctx->err);
-	for (size_t i = 0; rc == LMN_OK && status == 0 && i < rq->nrows; i++)
-		status = add_row(ctx, &items, i, groups, &ngroups, &rc);
-	db_rollback(ctx->c);
+	status = group_rows(ctx, id.canonical, &p, &items, groups, &ngroups, &rc);
 	if (rc != LMN_OK)
 		goto fail;
 	if (status)
 		goto out;
-	/* A retry of the same request (the e-service retries on time-outs) carries the same key:
-	 * the order placed first is the answer. The key covers the day, so the same order on
-	 * another day is an order of its own (which the prescription's dates then judge). */
-	{
-		crypto_hash_sha256_state h;
-		unsigned char sum[crypto_hash_sha256_BYTES];
-		char hex[41];
-
-		crypto_hash_sha256_init(&h);
-		crypto_hash_sha256_update(&h, (const unsigned char *)id.canonical,
-					  strlen(id.canonical) + 1);
-		crypto_hash_sha256_update(&h, (const unsigned char *)rq->orderer,
-					  strlen(rq->orderer) + 1);
-		for (size_t g = 0; g < ngroups; g++) {
-			char *text = json_dumps(groups[g].body, JSON_COMPACT | JSON_SORT_KEYS);
-
-			if (text)
-				crypto_hash_sha256_update(&h, (const unsigned char *)text,
-							  strlen(text) + 1);
-			free(text);
-		}
-		crypto_hash_sha256_final(&h, sum);
-		sodium_bin2hex(hex, sizeof(hex), sum, 20);
-		for (size_t g = 0; g < ngroups; g++) {
-			snprintf(keys[g], sizeof(keys[g]), "1177-%s-%s-%zu", today, hex, g);
-			keyp[g] = keys[g];
-			bodies[g] = groups[g].body;
-		}
+	date_format(ctx->today, today);
+	order_keys(id.canonical, rq->orderer, groups, ngroups, today, keys);
+	for (size_t g = 0; g < ngroups; g++) {
+		keyp[g] = keys[g];
+		bodies[g] = groups[g].body;
 	}
 	ctx->id[0] = p.id;
 	ctx->user.patient_id = p.id;
@@ -1019,28 +1130,10 @@ int rivta_register_order(struct api_ctx *ctx)
 		status = refused(ctx, groups, placed, ngroups);
 		goto out;
 	}
-	if (rc != LMN_OK)
+	if (rc != LMN_OK || (rc = answer_orders(ctx, p.id, placed, ngroups, &special)) != LMN_OK)
 		goto fail;
-	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
-		goto fail;
-	for (size_t g = 0; rc == LMN_OK && g < ngroups; g++) {
-		rc = order_items_of_patient(ctx->c, p.id, placed[g].order_id, "0000-00-00",
-					    answer_order_item, ctx, &ctx->err);
-		special |= placed[g].special;
-	}
-	db_rollback(ctx->c);
-	if (rc != LMN_OK)
-		goto fail;
-	if (special) {
-		const struct rule_set *rs = params_at(ctx->app->params, ctx->today);
-
-		call->result = "INFO";
-		snprintf(
-			call->comment, sizeof(call->comment),
-			"Beställningen är mottagen. En eller flera av produkterna tas hem särskilt "
-			"från leverantören och kan ta längre tid än %lld arbetsdagar att leverera.",
-			rs ? (long long)rs->v[P_LEAD_TIME_WORKING_DAYS].i : 4LL);
-	}
+	if (special)
+		note_special(ctx);
 	call->answered = true;
 	status = 201;
 	goto out;
