@@ -244,16 +244,10 @@ static bool request_hash(struct api_ctx *ctx, char out[65])
 	return true;
 }
 
-static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const char *idem)
+/* The Idempotency-Key, if any, with the hash of the request it comes with: false with the answer
+ * written. */
+static bool order_key_or_reply(struct api_ctx *ctx, struct order_in *in)
 {
-	json_t *lines = json_object_get(ctx->body, "lines");
-	json_t *delivery = json_object_get(ctx->body, "delivery");
-	json_t *saved = ctx->body;
-	const char *kind = NULL;
-	bool ok;
-
-	memset(in, 0, sizeof(*in));
-	in->idem = idem;
 	if (in->idem && (strlen(in->idem) < 8 || strlen(in->idem) > 128)) {
 		api_problem(ctx, 400, "invalid_input", "Idempotency-Key", NULL,
 			    "Idempotency-Key ska vara 8–128 tecken.");
@@ -263,18 +257,34 @@ static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const
 		api_fail(ctx, lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 		return false;
 	}
-	if (!api_str_or_reply(ctx, "kind", false, &kind) || !order_roles_or_reply(ctx, in))
-		return false;
+	return true;
+}
+
+/* The order's kind (normal unless given): false with the answer written. */
+static bool order_kind_or_reply(struct api_ctx *ctx, const char *kind, struct order_in *in)
+{
+	int k;
+
 	in->kind = KIND_NORMAL;
-	if (kind) {
-		int k = kind_parse(kind, strlen(kind));
-		if (k < 0) {
-			api_problem(ctx, 400, "invalid_input", "kind", NULL,
-				    "kind ska vara normal, acute eller express.");
-			return false;
-		}
-		in->kind = (enum order_kind)k;
+	if (!kind)
+		return true;
+	if ((k = kind_parse(kind, strlen(kind))) < 0) {
+		api_problem(ctx, 400, "invalid_input", "kind", NULL,
+			    "kind ska vara normal, acute eller express.");
+		return false;
 	}
+	in->kind = (enum order_kind)k;
+	return true;
+}
+
+/* The lines: 1 to MAX_LINES, each a prescription item (once) and a quantity. False with the
+ * answer written. */
+static bool order_lines_or_reply(struct api_ctx *ctx, struct order_in *in)
+{
+	json_t *lines = json_object_get(ctx->body, "lines");
+	json_t *saved = ctx->body;
+	bool ok;
+
 	if (!json_is_array(lines) || json_array_size(lines) == 0 ||
 	    json_array_size(lines) > MAX_LINES) {
 		api_problem(ctx, 400, "invalid_input", "lines", NULL,
@@ -304,6 +314,16 @@ static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const
 				return false;
 			}
 	}
+	return true;
+}
+
+/* The fields of the delivery object, read as they are: false with the answer written. */
+static bool delivery_fields_or_reply(struct api_ctx *ctx, struct order_in *in)
+{
+	json_t *delivery = json_object_get(ctx->body, "delivery");
+	json_t *saved = ctx->body;
+	bool ok;
+
 	if (!json_is_object(delivery)) {
 		api_problem(ctx, 400, "invalid_input", "delivery", NULL,
 			    "delivery saknas: ange method home, pickup_point eller care_unit.");
@@ -325,8 +345,13 @@ static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const
 	     api_str_or_reply(ctx, "invoice_address", false, &in->invoice_address) &&
 	     api_int_or_reply(ctx, "alternative_id", false, 1, INT64_MAX, &in->alternative_id);
 	ctx->body = saved;
-	if (!ok)
-		return false;
+	return ok;
+}
+
+/* What each delivery method requires (a pickup point and a notification, a unit), and the
+ * notification and door code in form: false with the answer written. */
+static bool delivery_check_or_reply(struct api_ctx *ctx, const struct order_in *in)
+{
 	if (strcmp(in->method, "pickup_point") == 0) {
 		if (!in->pickup_point_id || !in->notification ||
 		    !one_of(in->notification, notification_methods)) {
@@ -357,6 +382,20 @@ static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const
 		return false;
 	}
 	return true;
+}
+
+/* The body of a placement read into in, in the order a client fixes it: false with the answer
+ * written. */
+static bool order_input_or_reply(struct api_ctx *ctx, struct order_in *in, const char *idem)
+{
+	const char *kind = NULL;
+
+	memset(in, 0, sizeof(*in));
+	in->idem = idem;
+	return order_key_or_reply(ctx, in) && api_str_or_reply(ctx, "kind", false, &kind) &&
+	       order_roles_or_reply(ctx, in) && order_kind_or_reply(ctx, kind, in) &&
+	       order_lines_or_reply(ctx, in) && delivery_fields_or_reply(ctx, in) &&
+	       delivery_check_or_reply(ctx, in);
 }
 
 /* An earlier order with the same key from the same caller: the retry gets that order back.
@@ -624,44 +663,39 @@ static bool place_check_or_reply(struct place *pl)
 	return true;
 }
 
-static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
+/* A retry (an earlier order with the key, its request's hash in hash): its first order is the
+ * answer, and reading it is recorded (the patient's, shown to the caller only if it is the
+ * patient of the request). */
+static enum lmn_rc place_retry(struct place *pl, int64_t existing, const char *hash)
 {
-	struct place *pl = arg;
-	struct order_in *in = pl->in;
-	int64_t existing;
-	char hash[65];
+	struct api_ctx *ctx = pl->ctx;
 	enum lmn_rc rc;
 
-	pl->ctx = ctx;
-	if ((rc = find_idempotent(ctx, in->idem, &existing, hash)) != LMN_OK)
+	if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) != LMN_OK)
 		return rc;
-	if (existing) {
-		/* A retry: its first order is the answer, and reading it is recorded (the
-		 * patient's, shown to the caller only if it is the patient of the request). */
-		if ((rc = order_json(ctx, existing, &pl->existing, &pl->existing_patient)) !=
-		    LMN_OK)
-			return rc;
-		/* The same key with another order is a mistake of the client's, not a retry. */
-		if (pl->existing_patient == ctx->id[0] && *hash &&
-		    strcmp(hash, in->idem_hash) != 0) {
-			api_problem(ctx, 422, "idempotency_key_reused", "Idempotency-Key", NULL,
-				    "Nyckeln i rubriken Idempotency-Key har redan använts för en "
-				    "annan beställning. En ny beställning behöver en ny nyckel.");
-			pl->refused = true;
-			return LMN_EREFUSED;
-		}
-		if (pl->existing_patient == ctx->id[0])
-			rc = access_record(ctx, pl->existing_patient, ACCESS_READ,
-					   "beställning (upprepad begäran)");
-		return rc;
-	}
-	if (!place_check_or_reply(pl)) {
+	/* The same key with another order is a mistake of the client's, not a retry. */
+	if (pl->existing_patient == ctx->id[0] && *hash && strcmp(hash, pl->in->idem_hash) != 0) {
+		api_problem(ctx, 422, "idempotency_key_reused", "Idempotency-Key", NULL,
+			    "Nyckeln i rubriken Idempotency-Key har redan använts för en "
+			    "annan beställning. En ny beställning behöver en ny nyckel.");
 		pl->refused = true;
 		return LMN_EREFUSED;
 	}
+	if (pl->existing_patient == ctx->id[0])
+		rc = access_record(ctx, pl->existing_patient, ACCESS_READ,
+				   "beställning (upprepad begäran)");
+	return rc;
+}
+
+/* The order as written, checked; the report columns (migration 7) from the first line, as its
+ * trigger would set them. */
+static struct order_row place_row(const struct place *pl)
+{
+	const struct api_ctx *ctx = pl->ctx;
+	const struct order_in *in = pl->in;
 	const bool home = strcmp(in->method, "home") == 0;
-	/* The report columns (migration 7) from the first line, as its trigger would set them. */
-	const struct order_row row = {
+
+	return (struct order_row){
 		.patient_id = ctx->id[0],
 		.kind = kind_name(in->kind),
 		.channel = in->channel,
@@ -697,10 +731,16 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		.invoice_address = in->invoice_address,
 		.delivery_alternative_id = in->alternative_id,
 	};
-	if ((rc = orders_insert(ctx->c, &row, &pl->order_id, &ctx->err)) != LMN_OK)
-		return rc;
-	for (size_t i = 0; i < in->nlines; i++) {
-		struct line_in *l = &in->lines[i];
+}
+
+/* The order's lines, each a withdrawal from its prescription item, which it advances. */
+static enum lmn_rc place_lines(struct place *pl)
+{
+	struct api_ctx *ctx = pl->ctx;
+	enum lmn_rc rc;
+
+	for (size_t i = 0; i < pl->in->nlines; i++) {
+		struct line_in *l = &pl->in->lines[i];
 		char prev[11], next[11];
 
 		if (l->prev_next != LMN_DAY_NONE)
@@ -721,14 +761,41 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 		if (rc != LMN_OK)
 			return rc;
 	}
-	/* The patient's notice, in the order's transaction: an order rolled back tells nothing. */
+	return LMN_OK;
+}
+
+/* The patient's notice, in the order's transaction: an order rolled back tells nothing. */
+static enum lmn_rc place_notice(struct place *pl)
+{
+	struct api_ctx *ctx = pl->ctx;
 	struct notice_facts nf = { .order_id = pl->order_id, .day = LMN_DAY_NONE };
 	lmn_day due;
+
 	if (date_parse(pl->due, 10, &due) == LMN_OK)
 		nf.day = due;
-	rc = notices_enqueue(ctx->c, ctx->id[0], pl->order_id, NOTICE_ORDER_RECEIVED, &nf, ctx->now,
-			     NULL, &ctx->err);
-	if (rc != LMN_OK)
+	return notices_enqueue(ctx->c, ctx->id[0], pl->order_id, NOTICE_ORDER_RECEIVED, &nf,
+			       ctx->now, NULL, &ctx->err);
+}
+
+static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
+{
+	struct place *pl = arg;
+	int64_t existing;
+	char hash[65];
+	enum lmn_rc rc;
+
+	pl->ctx = ctx;
+	if ((rc = find_idempotent(ctx, pl->in->idem, &existing, hash)) != LMN_OK)
+		return rc;
+	if (existing)
+		return place_retry(pl, existing, hash);
+	if (!place_check_or_reply(pl)) {
+		pl->refused = true;
+		return LMN_EREFUSED;
+	}
+	const struct order_row row = place_row(pl);
+	if ((rc = orders_insert(ctx->c, &row, &pl->order_id, &ctx->err)) != LMN_OK ||
+	    (rc = place_lines(pl)) != LMN_OK || (rc = place_notice(pl)) != LMN_OK)
 		return rc;
 	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 }
