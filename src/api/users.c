@@ -81,133 +81,184 @@ static void fault(json_t *errors, const char *field, const char *fmt, ...)
 	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "detail", detail));
 }
 
-int users_create(struct api_ctx *ctx)
-{
-	const char *username = NULL, *display = NULL, *role_name = NULL, *password, *municipality;
-	const char *kind = NULL;
+/* The fields of a new account, as the body gives them. */
+struct user_in {
+	const char *username, *display, *role_name, *password, *municipality, *kind;
+	int64_t unit, person;
 	bool integration;
-	int64_t unit = 0, person = 0, id;
-	char hash[128];
-	bool exists = false;
-	json_t *errors;
-	int role;
-	enum lmn_rc rc;
+	int role; /* enum user_role, or -1 */
+};
 
+/* Reads the body's fields into in: false with the answer written (a field of the wrong type). */
+static bool user_input_or_reply(struct api_ctx *ctx, struct user_in *in)
+{
+	memset(in, 0, sizeof(*in));
 	/* Every fault of the form at once (issue 20), not the first only: the text fields are
-	 * checked here rather than refused one by one as missing. */
-	if (!api_str_or_reply(ctx, "username", false, &username) ||
-	    !api_str_or_reply(ctx, "display_name", false, &display) ||
-	    !api_str_or_reply(ctx, "role", false, &role_name) ||
-	    !api_str_or_reply(ctx, "password", false, &password) ||
-	    !api_str_or_reply(ctx, "municipality", false, &municipality) ||
-	    !api_int_or_reply(ctx, "unit_id", false, 1, INT64_MAX, &unit) ||
-	    !api_int_or_reply(ctx, "person_id", false, 1, INT64_MAX, &person) ||
-	    !api_str_or_reply(ctx, "kind", false, &kind))
-		return (int)ctx->resp->status;
-	errors = json_array();
-	if (kind && strcmp(kind, "person") != 0 && strcmp(kind, "integration") != 0)
+	 * checked by user_faults rather than refused one by one as missing. */
+	if (!api_str_or_reply(ctx, "username", false, &in->username) ||
+	    !api_str_or_reply(ctx, "display_name", false, &in->display) ||
+	    !api_str_or_reply(ctx, "role", false, &in->role_name) ||
+	    !api_str_or_reply(ctx, "password", false, &in->password) ||
+	    !api_str_or_reply(ctx, "municipality", false, &in->municipality) ||
+	    !api_int_or_reply(ctx, "unit_id", false, 1, INT64_MAX, &in->unit) ||
+	    !api_int_or_reply(ctx, "person_id", false, 1, INT64_MAX, &in->person) ||
+	    !api_str_or_reply(ctx, "kind", false, &in->kind))
+		return false;
+	in->integration = in->kind && strcmp(in->kind, "integration") == 0;
+	in->role = in->role_name ? user_role_parse(in->role_name) : -1;
+	return true;
+}
+
+/* The faults of the fields themselves, added to errors (the store is not asked). */
+static void user_faults(const struct user_in *in, json_t *errors)
+{
+	if (in->kind && strcmp(in->kind, "person") != 0 && strcmp(in->kind, "integration") != 0)
 		fault(errors, "kind", "Välj en person eller ett integrationskonto.");
-	integration = kind && strcmp(kind, "integration") == 0;
-	if (!username || !username_ok(username))
+	if (!in->username || !username_ok(in->username))
 		fault(errors, "username",
 		      "Användarnamnet ska vara 3–63 tecken: a–z, 0–9, punkt, "
 		      "understreck eller bindestreck.");
-	if (!display || !*display)
+	if (!in->display || !*in->display)
 		fault(errors, "display_name", "Skriv personens namn och titel.");
-	else if (strlen(display) > 127)
+	else if (strlen(in->display) > 127)
 		fault(errors, "display_name", "Namnet får vara högst 127 byte.");
-	role = role_name ? user_role_parse(role_name) : -1;
-	if (role < 0 || role == UR_PATIENT)
+	if (in->role < 0 || in->role == UR_PATIENT)
 		fault(errors, "role",
 		      "Välj en roll för personal (patienter loggar in med "
 		      "regionens inloggning).");
 	/* An integration account is a system, not a person: no one signs in as it, and it may not
 	 * administer or govern. */
-	if (integration && password)
+	if (in->integration && in->password)
 		fault(errors, "password",
 		      "Ett integrationskonto har inget lösenord: det använder "
 		      "API-nycklar.");
-	if (integration && (role == UR_ADMIN || role == UR_SECRETARY || role == UR_MEMBER))
+	if (in->integration &&
+	    (in->role == UR_ADMIN || in->role == UR_SECRETARY || in->role == UR_MEMBER))
 		fault(errors, "role",
 		      "Ett integrationskonto kan inte ha en roll i förvaltningen eller "
 		      "styrningen.");
-	if (role == UR_MEMBER && !person)
+	if (in->role == UR_MEMBER && !in->person)
 		fault(errors, "person_id",
 		      "En ledamot ska vara kopplad till en person i styrningen.");
-	if ((role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER) && !unit)
+	if ((in->role == UR_PRESCRIBER || in->role == UR_MUNICIPAL_PRESCRIBER) && !in->unit)
 		fault(errors, "unit_id", "En förskrivare ska höra till en enhet.");
-	if ((role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER) &&
-	    (!municipality || !*municipality))
+	if ((in->role == UR_MUNICIPAL_PRESCRIBER || in->role == UR_MUNICIPAL_ORDERER) &&
+	    (!in->municipality || !*in->municipality))
 		fault(errors, "municipality", "Kommunal personal ska höra till en kommun.");
 	/* Only a municipality of the agreement: a misspelt one would see no one (issue 20). */
-	else if (municipality && *municipality && !api_municipality_known(municipality))
+	else if (in->municipality && *in->municipality && !api_municipality_known(in->municipality))
 		fault(errors, "municipality",
 		      "%s är inte en av avtalets 49 kommuner i Västra "
 		      "Götaland.",
-		      municipality);
-	if (password && (strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX))
+		      in->municipality);
+	if (in->password &&
+	    (strlen(in->password) < PASSWORD_MIN || strlen(in->password) > PASSWORD_MAX))
 		fault(errors, "password", "Lösenordet ska vara %d–%d tecken.", PASSWORD_MIN,
 		      PASSWORD_MAX);
-	if (unit && (rc = unit_exists(ctx->c, unit, &exists, &ctx->err)) != LMN_OK) {
-		json_decref(errors);
-		return api_fail(ctx, rc);
-	}
-	if (unit && !exists)
-		fault(errors, "unit_id", "Enheten %lld finns inte.", (long long)unit);
+}
+
+/* Every fault of the new account at once, its unit and name looked up: false with the answer
+ * written (400 listing them, or the store's failure). */
+static bool user_valid_or_reply(struct api_ctx *ctx, const struct user_in *in)
+{
+	json_t *errors = json_array();
+	bool exists = false, taken = false;
+	enum lmn_rc rc = LMN_OK;
+
+	user_faults(in, errors);
+	if (in->unit && (rc = unit_exists(ctx->c, in->unit, &exists, &ctx->err)) == LMN_OK &&
+	    !exists)
+		fault(errors, "unit_id", "Enheten %lld finns inte.", (long long)in->unit);
 	/* A name taken is said with the other faults; alone it is the conflict it always was
-	 * (checked again below, in the transaction that creates the account). */
-	if (json_array_size(errors) && username && username_ok(username)) {
-		bool taken = false;
-		if ((rc = username_taken(ctx->c, username, &taken, &ctx->err)) != LMN_OK) {
-			json_decref(errors);
-			return api_fail(ctx, rc);
-		}
-		if (taken) /* first, where the form has the field */
-			json_array_insert_new(errors, 0,
-					      json_pack("{s:s, s:s++}", "field", "username",
-							"detail", "Användarnamnet ", username,
-							" finns redan."));
+	 * (checked again in the transaction that creates the account: user_insert_or_reply). */
+	if (rc == LMN_OK && json_array_size(errors) && in->username && username_ok(in->username) &&
+	    (rc = username_taken(ctx->c, in->username, &taken, &ctx->err)) == LMN_OK &&
+	    taken) /* first, where the form has the field */
+		json_array_insert_new(errors, 0,
+				      json_pack("{s:s, s:s++}", "field", "username", "detail",
+						"Användarnamnet ", in->username, " finns redan."));
+	if (rc != LMN_OK) {
+		json_decref(errors);
+		api_fail(ctx, rc);
+		return false;
 	}
-	if (json_array_size(errors))
-		return api_problems(ctx, 400, "invalid_input", errors);
+	if (json_array_size(errors)) {
+		api_problems(ctx, 400, "invalid_input", errors);
+		return false;
+	}
 	json_decref(errors);
-	/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
-	if (password && (rc = auth_hash_password(password, hash, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	rc = username_taken(ctx->c, username, &exists, &ctx->err);
+	return true;
+}
+
+/* The account as stored: the unit, municipality and person only where the role has one. */
+static struct staff_new user_record(const struct user_in *in, const char *hash, const char *now)
+{
+	const int role = in->role;
+
+	return (struct staff_new){
+		.username = in->username,
+		.display_name = in->display,
+		.role = user_role_name((enum user_role)role),
+		.unit_id = role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? in->unit : 0,
+		.municipality = role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER
+					? in->municipality
+					: "",
+		.password_hash = hash,
+		.created_at = now,
+		.person_id = role == UR_SECRETARY || role == UR_MEMBER ? in->person : 0,
+		.kind = in->integration ? "integration" : "person",
+	};
+}
+
+/* Creates the account in a writing transaction, the name checked again inside it: false with
+ * the answer written (409 for a name taken meanwhile). */
+static bool user_insert_or_reply(struct api_ctx *ctx, const struct user_in *in, const char *hash,
+				 int64_t *id)
+{
+	bool exists = false;
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	rc = username_taken(ctx->c, in->username, &exists, &ctx->err);
 	if (rc == LMN_OK && exists) {
 		db_rollback(ctx->c);
-		return api_problem(ctx, 409, "username_taken", "username", NULL,
-				   "Användarnamnet %s finns redan.", username);
+		api_problem(ctx, 409, "username_taken", "username", NULL,
+			    "Användarnamnet %s finns redan.", in->username);
+		return false;
 	}
 	if (rc == LMN_OK) {
-		struct staff_new r = {
-			.username = username,
-			.display_name = display,
-			.role = user_role_name((enum user_role)role),
-			.unit_id =
-				role == UR_PRESCRIBER || role == UR_MUNICIPAL_PRESCRIBER ? unit : 0,
-			.municipality =
-				role == UR_MUNICIPAL_PRESCRIBER || role == UR_MUNICIPAL_ORDERER
-					? municipality
-					: "",
-			.password_hash = password ? hash : NULL,
-			.created_at = ctx->now,
-			.person_id = role == UR_SECRETARY || role == UR_MEMBER ? person : 0,
-			.kind = integration ? "integration" : "person",
-		};
-		rc = staff_insert(ctx->c, &r, &id, &ctx->err);
+		const struct staff_new r = user_record(in, hash, ctx->now);
+		rc = staff_insert(ctx->c, &r, id, &ctx->err);
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);
-		return api_fail(ctx, rc);
+		api_fail(ctx, rc);
+		return false;
 	}
-	/* Read back what was stored, so the answer is the record. */
+	return true;
+}
+
+int users_create(struct api_ctx *ctx)
+{
+	struct user_in in;
+	char hash[128];
+	int64_t id;
 	json_t *o = NULL;
+	enum lmn_rc rc;
+
+	if (!user_input_or_reply(ctx, &in) || !user_valid_or_reply(ctx, &in))
+		return (int)ctx->resp->status;
+	/* Hash before the transaction: Argon2id takes a while and must not hold the write lock. */
+	if (in.password && (rc = auth_hash_password(in.password, hash, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!user_insert_or_reply(ctx, &in, in.password ? hash : NULL, &id))
+		return (int)ctx->resp->status;
+	/* Read back what was stored, so the answer is the record. */
 	if ((rc = staff_get(ctx->c, id, user_keep, &o, &ctx->err)) != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201, o);
