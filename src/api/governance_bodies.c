@@ -73,97 +73,130 @@ int bodies_list(struct api_ctx *ctx)
 	return gov_list_done(ctx, rc, a, "bodies");
 }
 
-int bodies_create(struct api_ctx *ctx)
-{
+/* A new body as the request gives it. */
+struct body_in {
 	const char *code, *name, *kind, *from, *approval, *qroles, *qvacant;
-	int64_t parent = 0, min = 0, max = 0, limit = -1, notice = 0, alternates = 0, qreq = -1;
-	enum lmn_rc rc;
-	bool alt = false, req = false, objection = true;
-	unsigned roles;
+	int64_t parent, min, max, limit, notice, qreq;
+	bool alternates, objection;
+};
 
-	if (!api_str_or_reply(ctx, "code", true, &code) ||
-	    !api_str_or_reply(ctx, "name", true, &name) ||
-	    !api_str_or_reply(ctx, "kind", true, &kind) ||
-	    !api_str_or_reply(ctx, "active_from", true, &from) ||
-	    !api_str_or_reply(ctx, "approval", false, &approval) ||
-	    !api_int_or_reply(ctx, "parent_id", false, 1, INT64_MAX, &parent) ||
-	    !api_int_or_reply(ctx, "min_meetings", false, 0, 366, &min) ||
-	    !api_int_or_reply(ctx, "max_meetings", false, 0, 366, &max) ||
-	    !api_int_or_reply(ctx, "mandate_limit_ore", false, 0, INT64_MAX, &limit) ||
-	    !api_int_or_reply(ctx, "notice_days", false, 0, 365, &notice) ||
-	    !api_bool_or_reply(ctx, "chair_alternates", &alt) ||
-	    !api_str_or_reply(ctx, "quorum_roles", false, &qroles) ||
-	    !api_str_or_reply(ctx, "quorum_vacant_seats", false, &qvacant) ||
+/* Reads the body's fields into b: false with the answer written. */
+static bool body_input_or_reply(struct api_ctx *ctx, struct body_in *b)
+{
+	bool req = false;
+
+	*b = (struct body_in){ .limit = -1, .qreq = -1, .objection = true };
+	if (!api_str_or_reply(ctx, "code", true, &b->code) ||
+	    !api_str_or_reply(ctx, "name", true, &b->name) ||
+	    !api_str_or_reply(ctx, "kind", true, &b->kind) ||
+	    !api_str_or_reply(ctx, "active_from", true, &b->from) ||
+	    !api_str_or_reply(ctx, "approval", false, &b->approval) ||
+	    !api_int_or_reply(ctx, "parent_id", false, 1, INT64_MAX, &b->parent) ||
+	    !api_int_or_reply(ctx, "min_meetings", false, 0, 366, &b->min) ||
+	    !api_int_or_reply(ctx, "max_meetings", false, 0, 366, &b->max) ||
+	    !api_int_or_reply(ctx, "mandate_limit_ore", false, 0, INT64_MAX, &b->limit) ||
+	    !api_int_or_reply(ctx, "notice_days", false, 0, 365, &b->notice) ||
+	    !api_bool_or_reply(ctx, "chair_alternates", &b->alternates) ||
+	    !api_str_or_reply(ctx, "quorum_roles", false, &b->qroles) ||
+	    !api_str_or_reply(ctx, "quorum_vacant_seats", false, &b->qvacant) ||
 	    !api_bool_or_reply(ctx, "quorum_required", &req) ||
-	    !api_bool_or_reply(ctx, "objection_blocks", &objection))
-		return (int)ctx->resp->status;
-	alternates = alt;
+	    !api_bool_or_reply(ctx, "objection_blocks", &b->objection))
+		return false;
 	/* The quorum rule (GOVERNANCE.md): without quorum_required, on for a council only. */
 	if (json_object_get(ctx->body, "quorum_required"))
-		qreq = req;
-	if (qroles && !quorum_roles_parse(qroles, &roles))
-		return api_problem(
-			ctx, 400, "invalid_input", "quorum_roles", NULL,
-			"quorum_roles ska vara roller åtskilda med kommatecken, t.ex. member "
-			"eller chair,vice_chair,member.");
-	if (qvacant && strcmp(qvacant, "count") && strcmp(qvacant, "skip"))
-		return api_problem(
-			ctx, 400, "invalid_input", "quorum_vacant_seats", NULL,
-			"quorum_vacant_seats ska vara count (vakanta platser räknas med) "
-			"eller skip.");
-	if (body_kind_parse(kind) < 0)
-		return api_problem(ctx, 400, "invalid_input", "kind", NULL,
-				   "kind ska vara political, council, preparation, forum eller "
-				   "coordination.");
-	if (!gov_date_ok(from))
-		return api_problem(ctx, 400, "invalid_input", "active_from", NULL,
-				   "active_from ska vara ett datum ÅÅÅÅ-MM-DD.");
-	if (approval && strcmp(approval, "chair") && strcmp(approval, "chair_and_other_party") &&
-	    strcmp(approval, "secretary") && strcmp(approval, "next_meeting"))
-		return api_problem(
-			ctx, 400, "invalid_input", "approval", NULL,
-			"approval ska vara chair, chair_and_other_party, secretary eller "
-			"next_meeting.");
-	if (min && max && max < min)
-		return api_problem(ctx, 400, "invalid_input", "max_meetings", NULL,
-				   "max_meetings får inte vara mindre än min_meetings.");
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	struct gov_body_new nb = {
-		.code = code,
-		.name = name,
-		.kind = kind,
-		.approval = approval ? approval : "chair",
-		.active_from = from,
-		.quorum_roles = qroles ? qroles : "member",
-		.parent_id = parent,
-		.min_meetings = min,
-		.max_meetings = max,
-		.mandate_limit_ore = limit,
-		.notice_days = notice,
-		.chair_alternates = alternates != 0,
-		.quorum_count_vacant = !qvacant || strcmp(qvacant, "count") == 0,
-		.quorum_required = (int)qreq,
+		b->qreq = req;
+	return true;
+}
+
+/* The fields' values: the quorum rule, kind, first day, approval rule and meetings a year.
+ * False with the answer written. */
+static bool body_check_or_reply(struct api_ctx *ctx, const struct body_in *b)
+{
+	unsigned roles;
+
+	if (b->qroles && !quorum_roles_parse(b->qroles, &roles))
+		api_problem(ctx, 400, "invalid_input", "quorum_roles", NULL,
+			    "quorum_roles ska vara roller åtskilda med kommatecken, t.ex. member "
+			    "eller chair,vice_chair,member.");
+	else if (b->qvacant && strcmp(b->qvacant, "count") && strcmp(b->qvacant, "skip"))
+		api_problem(ctx, 400, "invalid_input", "quorum_vacant_seats", NULL,
+			    "quorum_vacant_seats ska vara count (vakanta platser räknas med) "
+			    "eller skip.");
+	else if (body_kind_parse(b->kind) < 0)
+		api_problem(ctx, 400, "invalid_input", "kind", NULL,
+			    "kind ska vara political, council, preparation, forum eller "
+			    "coordination.");
+	else if (!gov_date_ok(b->from))
+		api_problem(ctx, 400, "invalid_input", "active_from", NULL,
+			    "active_from ska vara ett datum ÅÅÅÅ-MM-DD.");
+	else if (b->approval && strcmp(b->approval, "chair") &&
+		 strcmp(b->approval, "chair_and_other_party") && strcmp(b->approval, "secretary") &&
+		 strcmp(b->approval, "next_meeting"))
+		api_problem(ctx, 400, "invalid_input", "approval", NULL,
+			    "approval ska vara chair, chair_and_other_party, secretary eller "
+			    "next_meeting.");
+	else if (b->min && b->max && b->max < b->min)
+		api_problem(ctx, 400, "invalid_input", "max_meetings", NULL,
+			    "max_meetings får inte vara mindre än min_meetings.");
+	else
+		return true;
+	return false;
+}
+
+/* Writes the body b in the caller's write transaction and commits it (rolled back on failure);
+ * *id is the new body's. */
+static enum lmn_rc body_insert(struct api_ctx *ctx, const struct body_in *b, int64_t *id)
+{
+	const struct gov_body_new nb = {
+		.code = b->code,
+		.name = b->name,
+		.kind = b->kind,
+		.approval = b->approval ? b->approval : "chair",
+		.active_from = b->from,
+		.quorum_roles = b->qroles ? b->qroles : "member",
+		.parent_id = b->parent,
+		.min_meetings = b->min,
+		.max_meetings = b->max,
+		.mandate_limit_ore = b->limit,
+		.notice_days = b->notice,
+		.chair_alternates = b->alternates,
+		.quorum_count_vacant = !b->qvacant || strcmp(b->qvacant, "count") == 0,
+		.quorum_required = (int)b->qreq,
 	};
-	int64_t id = 0;
-	rc = gov_store_body_insert(ctx->c, &nb, &id, &ctx->err);
+	bool objection = b->objection;
+	enum lmn_rc rc = gov_store_body_insert(ctx->c, &nb, id, &ctx->err);
+
 	/* Interpretation (migration 0024): a written objection blocks a decision unless the body
 	 * says otherwise. */
 	if (rc == LMN_OK)
-		rc = gov_store_body_objection_blocks(ctx->c, id, objection, &objection, &ctx->err);
+		rc = gov_store_body_objection_blocks(ctx->c, *id, objection, &objection, &ctx->err);
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	else
 		db_rollback(ctx->c);
+	return rc;
+}
+
+int bodies_create(struct api_ctx *ctx)
+{
+	struct body_in b;
+	int64_t id = 0;
+	enum lmn_rc rc;
+
+	if (!body_input_or_reply(ctx, &b) || !body_check_or_reply(ctx, &b))
+		return (int)ctx->resp->status;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	rc = body_insert(ctx, &b, &id);
 	if (rc == LMN_EINVAL)
 		return api_problem(
 			ctx, 409, "conflict", "code", NULL,
-			"Ett organ med koden %s finns redan, eller parent_id finns inte.", code);
+			"Ett organ med koden %s finns redan, eller parent_id finns inte.", b.code);
 	if (rc != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201,
-			json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", code,
-				  "name", name, "kind", kind));
+			json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", b.code,
+				  "name", b.name, "kind", b.kind));
 }
 
 struct body_detail {

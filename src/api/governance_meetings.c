@@ -105,10 +105,10 @@ json_t *gov_quorum_json(const struct gov_meeting *m, size_t item)
 	return json_pack("{s:b, s:o}", "quorate", q.quorate, "parties", parties);
 }
 
-static json_t *meeting_json(const struct gov_meeting *m, const char *now)
+/* The meeting's seats, each with its role, party and holder. */
+static json_t *seats_json(const struct gov_meeting *m)
 {
-	json_t *seats = json_array(), *people = json_array(), *items = json_array();
-	json_t *actions = json_array();
+	json_t *seats = json_array();
 
 	for (size_t i = 0; i < m->nseats; i++) {
 		const struct gov_seat *s = &m->seats[i];
@@ -121,50 +121,68 @@ static json_t *meeting_json(const struct gov_meeting *m, const char *now)
 			json_object_set_new(o, "person_id", json_integer(s->person_id));
 		json_array_append_new(seats, o);
 	}
+	return seats;
+}
+
+/* The people of the meeting, by id, name and organisation. */
+static json_t *people_json(const struct gov_meeting *m)
+{
+	json_t *people = json_array();
+
 	for (size_t i = 0; i < m->npeople; i++)
 		json_array_append_new(people, json_pack("{s:I, s:s, s:s}", "id",
 							(json_int_t)m->people[i].id, "name",
 							m->people[i].name, "organisation",
 							m->people[i].organisation));
-	for (size_t i = 0; i < m->nitems; i++) {
-		const struct gov_item *it = &m->items[i];
-		json_t *present = json_array(), *written = json_array(), *given = json_object();
-		json_t *stances = json_object(), *offered = json_array();
-		for (size_t k = 0; k < m->nparts; k++) {
-			char key[24];
-			if (m->parts[k].item != i)
-				continue;
-			json_array_append_new(m->parts[k].written ? written : present,
-					      json_integer(m->parts[k].person_id));
-			snprintf(key, sizeof(key), "%lld", (long long)m->parts[k].person_id);
-			if (m->parts[k].written && *m->parts[k].given_at)
-				json_object_set_new(given, key, json_string(m->parts[k].given_at));
-			if (m->parts[k].written)
-				json_object_set_new(stances, key,
-						    json_string(written_stance_name(
-							    m->parts[k].stance)));
-		}
-		for (int o = 0; o < OUTCOME__COUNT; o++)
-			if (gov_meeting_outcome_offered(m, i, (enum item_outcome)o))
-				json_array_append_new(offered, json_string(item_outcome_name(
-								       (enum item_outcome)o)));
-		json_t *o =
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
-				  "id", (json_int_t)it->id, "number", it->number, "type",
-				  item_type_name(it->type), "matter", item_matter_name(it->matter),
-				  "title", it->title, "presenter", it->presenter, "text", it->text,
-				  "position", it->position, "follow_up", it->follow_up, "present",
-				  present, "written", written, "quorum", gov_quorum_json(m, i));
-		json_object_set_new(o, "written_given_at", given);
-		json_object_set_new(o, "written_stance", stances);
-		json_object_set_new(o, "outcomes", offered);
-		if (it->cost_ore >= 0)
-			json_object_set_new(o, "cost_ore", json_integer(it->cost_ore));
-		if (it->outcome != OUTCOME_NONE)
-			json_object_set_new(o, "outcome",
-					    json_string(item_outcome_name(it->outcome)));
-		json_array_append_new(items, o);
+	return people;
+}
+
+/* Item i with who took part in it (present, or with a written stance and when it was given) and
+ * the outcomes it offers. */
+static json_t *item_json(const struct gov_meeting *m, size_t i)
+{
+	const struct gov_item *it = &m->items[i];
+	json_t *present = json_array(), *written = json_array(), *given = json_object();
+	json_t *stances = json_object(), *offered = json_array(), *o;
+
+	for (size_t k = 0; k < m->nparts; k++) {
+		char key[24];
+		if (m->parts[k].item != i)
+			continue;
+		json_array_append_new(m->parts[k].written ? written : present,
+				      json_integer(m->parts[k].person_id));
+		snprintf(key, sizeof(key), "%lld", (long long)m->parts[k].person_id);
+		if (m->parts[k].written && *m->parts[k].given_at)
+			json_object_set_new(given, key, json_string(m->parts[k].given_at));
+		if (m->parts[k].written)
+			json_object_set_new(stances, key,
+					    json_string(written_stance_name(m->parts[k].stance)));
 	}
+	for (int k = 0; k < OUTCOME__COUNT; k++)
+		if (gov_meeting_outcome_offered(m, i, (enum item_outcome)k))
+			json_array_append_new(offered,
+					      json_string(item_outcome_name((enum item_outcome)k)));
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+		      (json_int_t)it->id, "number", it->number, "type", item_type_name(it->type),
+		      "matter", item_matter_name(it->matter), "title", it->title, "presenter",
+		      it->presenter, "text", it->text, "position", it->position, "follow_up",
+		      it->follow_up, "present", present, "written", written, "quorum",
+		      gov_quorum_json(m, i));
+	json_object_set_new(o, "written_given_at", given);
+	json_object_set_new(o, "written_stance", stances);
+	json_object_set_new(o, "outcomes", offered);
+	if (it->cost_ore >= 0)
+		json_object_set_new(o, "cost_ore", json_integer(it->cost_ore));
+	if (it->outcome != OUTCOME_NONE)
+		json_object_set_new(o, "outcome", json_string(item_outcome_name(it->outcome)));
+	return o;
+}
+
+/* The actions decided at the meeting, with the item of each. */
+static json_t *actions_json(const struct gov_meeting *m)
+{
+	json_t *actions = json_array();
+
 	for (size_t i = 0; i < m->nactions; i++) {
 		const struct gov_action *a = &m->actions[i];
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->id, "item",
@@ -176,41 +194,60 @@ static json_t *meeting_json(const struct gov_meeting *m, const char *now)
 			json_object_set_new(o, "done_on", json_string(a->done_on));
 		json_array_append_new(actions, o);
 	}
-	json_t *o = json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
-			      (json_int_t)m->id, "body", "code", m->body_code, "name", m->body_name,
-			      "starts_at", m->starts_at, "form", m->form, "place", m->place,
-			      "seats", seats, "people", people, "items", items, "actions", actions);
-	if (o) {
-		json_t *roles = json_array();
-		for (int r = 0; r < SEAT__COUNT; r++)
-			if (m->quorum.roles & (1u << r))
-				json_array_append_new(roles, json_string(seat_role_name(
-								     (enum seat_role)r)));
-		json_object_set_new(o, "quorum_rule",
-				    json_pack("{s:b, s:o, s:s, s:{s:i, s:i}}", "required",
-					      m->quorum.required, "roles", roles, "vacant_seats",
-					      m->quorum.count_vacant ? "count" : "skip", "share",
-					      "num", m->quorum.share.num, "den",
-					      m->quorum.share.den));
-	}
-	if (o) {
-		json_object_set_new(o, "started",
-				    json_boolean(strncmp(now, m->starts_at ? m->starts_at : "",
-							 16) >= 0));
-		json_object_set_new(o, "objection_blocks", json_boolean(m->objection_blocks));
-	}
-	if (o && m->notice_days) {
-		int ahead;
-		bool ok =
-			compliance_notice(m->starts_at, m->notice_sent_on, m->notice_days, &ahead);
-		json_t *n = json_pack("{s:i, s:b}", "days_required", m->notice_days, "ok", ok);
-		if (ahead >= 0)
-			json_object_set_new(n, "days_ahead", json_integer(ahead));
-		json_object_set_new(o, "notice", n);
-	}
-	if (o && *m->ends_at)
+	return actions;
+}
+
+/* The body's quorum rule: whether one is required, the seat roles counted, vacant seats and the
+ * share. */
+static json_t *quorum_rule_json(const struct gov_meeting *m)
+{
+	json_t *roles = json_array();
+
+	for (int r = 0; r < SEAT__COUNT; r++)
+		if (m->quorum.roles & (1u << r))
+			json_array_append_new(roles,
+					      json_string(seat_role_name((enum seat_role)r)));
+	return json_pack("{s:b, s:o, s:s, s:{s:i, s:i}}", "required", m->quorum.required, "roles",
+			 roles, "vacant_seats", m->quorum.count_vacant ? "count" : "skip", "share",
+			 "num", m->quorum.share.num, "den", m->quorum.share.den);
+}
+
+/* Whether the notice went out the days ahead the body requires. */
+static json_t *notice_json(const struct gov_meeting *m)
+{
+	int ahead;
+	bool ok = compliance_notice(m->starts_at, m->notice_sent_on, m->notice_days, &ahead);
+	json_t *n = json_pack("{s:i, s:b}", "days_required", m->notice_days, "ok", ok);
+
+	if (ahead >= 0)
+		json_object_set_new(n, "days_ahead", json_integer(ahead));
+	return n;
+}
+
+/* The meeting as the API shows it, with its agenda, people and quorum rule; now: the request's
+ * clock, for whether it has started. */
+static json_t *meeting_json(const struct gov_meeting *m, const char *now)
+{
+	json_t *items = json_array(), *o;
+
+	for (size_t i = 0; i < m->nitems; i++)
+		json_array_append_new(items, item_json(m, i));
+	o = json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+		      (json_int_t)m->id, "body", "code", m->body_code, "name", m->body_name,
+		      "starts_at", m->starts_at, "form", m->form, "place", m->place, "seats",
+		      seats_json(m), "people", people_json(m), "items", items, "actions",
+		      actions_json(m));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "quorum_rule", quorum_rule_json(m));
+	json_object_set_new(o, "started",
+			    json_boolean(strncmp(now, m->starts_at ? m->starts_at : "", 16) >= 0));
+	json_object_set_new(o, "objection_blocks", json_boolean(m->objection_blocks));
+	if (m->notice_days)
+		json_object_set_new(o, "notice", notice_json(m));
+	if (*m->ends_at)
 		json_object_set_new(o, "ends_at", json_string(m->ends_at));
-	if (o && *m->notice_sent_on)
+	if (*m->notice_sent_on)
 		json_object_set_new(o, "notice_sent_on", json_string(m->notice_sent_on));
 	return o;
 }
@@ -548,19 +585,137 @@ static void start_words(const char *starts, char out[48])
 	snprintf(out, 48, "%d %s %d kl. %02d.%02d", d, months[mo - 1], y, hh, mm);
 }
 
+/* The meeting whose attendance is set: open (no approved minutes), visible, with an agenda, and
+ * started. False with the answer written (m then holds nothing). */
+static bool attendance_meeting_or_reply(struct api_ctx *ctx, struct gov_meeting *m)
+{
+	bool closed = false;
+	enum lmn_rc rc;
+	char start_sv[48];
+
+	if ((rc = gov_meeting_closed(ctx, ctx->id[0], &closed)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (closed) {
+		api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
+			    "Mötesanteckningarna är godkända; närvaron kan inte ändras.");
+		return false;
+	}
+	if (!gov_meeting_visible_or_reply(ctx, ctx->id[0], m))
+		return false;
+	if (m->nitems == 0) {
+		gov_meeting_release(m);
+		api_problem(ctx, 422, "no_agenda", "items", NULL,
+			    "Mötet har ingen dagordning än; lägg till punkterna först.");
+		return false;
+	}
+	/* Attendance is a fact of the meeting: not recorded before it has started. */
+	if (strncmp(ctx->now, m->starts_at, 16) < 0) {
+		start_words(m->starts_at, start_sv);
+		gov_meeting_release(m);
+		api_problem(ctx, 422, "meeting_not_started", NULL, "D:mötet",
+			    "Mötet har inte börjat än (%s); närvaron registreras när mötet har "
+			    "börjat.",
+			    start_sv);
+		return false;
+	}
+	return true;
+}
+
+/* The person of entry e, the k-th of a list, into persons[k], once in the list; field gets the
+ * entry's prefix ("people[k]."). False with the answer written. */
+static bool attendance_person_or_reply(struct api_ctx *ctx, const struct gov_meeting *m, json_t *e,
+				       size_t k, int64_t *persons, char field[32])
+{
+	json_t *pid = json_object_get(e, "person_id");
+	const struct gov_person *p;
+	char name[32];
+
+	snprintf(field, 32, "people[%zu].", k);
+	snprintf(name, sizeof(name), "people[%zu].person_id", k);
+	if (!json_is_integer(pid) || json_integer_value(pid) < 1) {
+		api_problem(ctx, 400, "invalid_input", name, NULL,
+			    "Varje post ska ha person_id, personens nummer.");
+		return false;
+	}
+	persons[k] = json_integer_value(pid);
+	for (size_t j = 0; j < k; j++)
+		if (persons[j] == persons[k]) {
+			p = gov_meeting_person(m, persons[k]);
+			api_problem(ctx, 400, "invalid_input", name, NULL,
+				    "%s finns två gånger i listan.", p ? p->name : "Samma person");
+			return false;
+		}
+	return true;
+}
+
+/* The n entries (the list people, or the body for one person) read into persons and present
+ * (n rows of m->nitems), every entry checked before anything is written. False with the answer
+ * written. */
+static bool attendance_entries_or_reply(struct api_ctx *ctx, const struct gov_meeting *m,
+					json_t *people, size_t n, int64_t person, int64_t *persons,
+					bool *present)
+{
+	char field[32] = "";
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *e = people ? json_array_get(people, k) : ctx->body;
+
+		if (!people)
+			persons[k] = person;
+		else if (!attendance_person_or_reply(ctx, m, e, k, persons, field))
+			return false;
+		if (!attendance_items_or_reply(ctx, m, e, field, present + k * m->nitems))
+			return false;
+	}
+	return true;
+}
+
+/* Stores the attendance of the n persons in one transaction; *out lists each with the number of
+ * items present. */
+static enum lmn_rc attendance_store(struct api_ctx *ctx, const struct gov_meeting *m, size_t n,
+				    const int64_t *persons, const bool *present, json_t **out)
+{
+	int64_t *ids = calloc(m->nitems, sizeof(*ids));
+	enum lmn_rc rc;
+
+	if (!ids)
+		return LMN_ENOMEM;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
+		free(ids);
+		return rc;
+	}
+	*out = json_array();
+	for (size_t k = 0; k < n && rc == LMN_OK; k++) {
+		size_t count = 0;
+		for (size_t i = 0; i < m->nitems; i++)
+			if (present[k * m->nitems + i])
+				ids[count++] = m->items[i].id;
+		rc = gov_store_attendance(ctx->c, ctx->id[0], persons[k], ids, count, &ctx->err);
+		json_array_append_new(*out,
+				      json_pack("{s:I, s:i}", "person_id", (json_int_t)persons[k],
+						"items_present", (int)count));
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		db_rollback(ctx->c);
+	free(ids);
+	return rc;
+}
+
 /* Sets the attendance of one person ({"person_id", "items"|"from"/"until"}) or of many at once
  * ({"people": [ … ]}), in one transaction. */
 int meetings_attendance(struct api_ctx *ctx)
 {
 	struct gov_meeting m;
-	json_t *people = json_object_get(ctx->body, "people"), *e;
-	bool *present = NULL, closed = false, batch = json_is_array(people);
-	int64_t *ids = NULL, *persons = NULL;
-	size_t n = batch ? json_array_size(people) : 1, k;
-	enum lmn_rc rc = LMN_OK;
-	json_t *out = NULL;
-	int64_t person = 0;
-	char field[32];
+	json_t *people = json_object_get(ctx->body, "people"), *out = NULL;
+	bool *present = NULL, batch = json_is_array(people);
+	int64_t *persons = NULL, person = 0;
+	size_t n = batch ? json_array_size(people) : 1;
+	enum lmn_rc rc;
+	int status;
 
 	if (people && !batch)
 		return api_problem(ctx, 400, "invalid_input", "people", NULL,
@@ -570,143 +725,106 @@ int meetings_attendance(struct api_ctx *ctx)
 	if (batch && (n == 0 || n > 200))
 		return api_problem(ctx, 400, "invalid_input", "people", NULL,
 				   "Ange närvaron för mellan 1 och 200 personer.");
-	if ((rc = gov_meeting_closed(ctx, ctx->id[0], &closed)) != LMN_OK)
-		return api_fail(ctx, rc);
-	if (closed)
-		return api_problem(ctx, 409, "minutes_approved", NULL, "D:mötesanteckningar",
-				   "Mötesanteckningarna är godkända; närvaron kan inte ändras.");
-	if (!gov_meeting_visible_or_reply(ctx, ctx->id[0], &m))
+	if (!attendance_meeting_or_reply(ctx, &m))
 		return (int)ctx->resp->status;
-	if (m.nitems == 0) {
-		gov_meeting_release(&m);
-		return api_problem(ctx, 422, "no_agenda", "items", NULL,
-				   "Mötet har ingen dagordning än; lägg till punkterna först.");
-	}
-	/* Attendance is a fact of the meeting: not recorded before it has started. */
-	if (strncmp(ctx->now, m.starts_at, 16) < 0) {
-		char start_sv[48];
-		start_words(m.starts_at, start_sv);
-		gov_meeting_release(&m);
-		return api_problem(
-			ctx, 422, "meeting_not_started", NULL, "D:mötet",
-			"Mötet har inte börjat än (%s); närvaron registreras när mötet har "
-			"börjat.",
-			start_sv);
-	}
 	present = calloc(n * m.nitems, sizeof(*present));
-	ids = calloc(m.nitems, sizeof(*ids));
 	persons = calloc(n, sizeof(*persons));
-	if (!present || !ids || !persons) {
-		rc = LMN_ENOMEM;
-		goto fail;
-	}
-	/* Every entry is checked before anything is written. */
-	for (k = 0; k < n; k++) {
-		e = batch ? json_array_get(people, k) : ctx->body;
-		if (batch) {
-			json_t *pid = json_object_get(e, "person_id");
-			snprintf(field, sizeof(field), "people[%zu].", k);
-			if (!json_is_integer(pid) || json_integer_value(pid) < 1) {
-				snprintf(field, sizeof(field), "people[%zu].person_id", k);
-				api_problem(ctx, 400, "invalid_input", field, NULL,
-					    "Varje post ska ha person_id, personens nummer.");
-				goto refused;
-			}
-			persons[k] = json_integer_value(pid);
-			for (size_t j = 0; j < k; j++)
-				if (persons[j] == persons[k]) {
-					snprintf(field, sizeof(field), "people[%zu].person_id", k);
-					api_problem(ctx, 400, "invalid_input", field, NULL,
-						    "%s finns två gånger i listan.",
-						    gov_meeting_person(&m, persons[k])
-							    ? gov_meeting_person(&m, persons[k])
-								      ->name
-							    : "Samma person");
-					goto refused;
-				}
-		} else {
-			field[0] = '\0';
-			persons[k] = person;
-		}
-		if (!attendance_items_or_reply(ctx, &m, e, field, present + k * m.nitems))
-			goto refused;
-	}
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		goto fail;
-	out = json_array();
-	for (k = 0; k < n && rc == LMN_OK; k++) {
-		size_t count = 0;
-		for (size_t i = 0; i < m.nitems; i++)
-			if (present[k * m.nitems + i])
-				ids[count++] = m.items[i].id;
-		rc = gov_store_attendance(ctx->c, ctx->id[0], persons[k], ids, count, &ctx->err);
-		json_array_append_new(out,
-				      json_pack("{s:I, s:i}", "person_id", (json_int_t)persons[k],
-						"items_present", (int)count));
-	}
-	if (rc == LMN_OK)
-		rc = db_commit(ctx->c, &ctx->err);
-	if (rc != LMN_OK) {
-		db_rollback(ctx->c);
-		goto fail;
-	}
-	free(present);
-	free(ids);
-	free(persons);
-	gov_meeting_release(&m);
-	if (batch)
-		return api_json(ctx, 200, json_pack("{s:o}", "people", out));
-	e = json_incref(json_array_get(out, 0));
-	json_decref(out);
-	return api_json(ctx, 200, e);
-refused:
-	free(present);
-	free(ids);
-	free(persons);
-	gov_meeting_release(&m);
-	return (int)ctx->resp->status;
-fail:
+	if (!present || !persons)
+		status = api_fail(ctx, LMN_ENOMEM);
+	else if (!attendance_entries_or_reply(ctx, &m, people, n, person, persons, present))
+		status = (int)ctx->resp->status;
+	else if ((rc = attendance_store(ctx, &m, n, persons, present, &out)) == LMN_EINVAL)
+		status = api_problem(ctx, 404, "not_found", "person_id", NULL,
+				     "Personen finns inte.");
+	else if (rc != LMN_OK)
+		status = api_fail(ctx, rc);
+	else if (batch)
+		status = api_json(ctx, 200, json_pack("{s:O}", "people", out));
+	else
+		status = api_json(ctx, 200, json_incref(json_array_get(out, 0)));
 	json_decref(out);
 	free(present);
-	free(ids);
 	free(persons);
 	gov_meeting_release(&m);
-	if (rc == LMN_EINVAL)
-		return api_problem(ctx, 404, "not_found", "person_id", NULL,
-				   "Personen finns inte.");
-	return api_fail(ctx, rc);
+	return status;
+}
+
+/* Whose written participation it is (the member's own, or for the secretary the person_id and
+ * given_at of the body), and their stance: false with the answer written. */
+static bool written_input_or_reply(struct api_ctx *ctx, int64_t *person, const char **given,
+				   int *stance)
+{
+	const char *stance_s = NULL;
+
+	*person = ctx->user.person_id;
+	*given = NULL;
+	if (ctx->user.role == UR_SECRETARY &&
+	    (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, person) ||
+	     !api_str_or_reply(ctx, "given_at", false, given)))
+		return false;
+	if (!api_str_or_reply(ctx, "stance", false, &stance_s))
+		return false;
+	if ((*stance = written_stance_parse(stance_s)) < 0)
+		api_problem(ctx, 400, "invalid_input", "stance", NULL,
+			    "Ange om ledamoten ställer sig bakom förslaget, avstår eller "
+			    "invänder.");
+	else if (!*person)
+		api_problem(ctx, 403, "no_person", NULL, NULL,
+			    "Ditt konto är inte kopplat till en ledamot.");
+	else if (*given && (!timestamp_ok(*given) || strncmp(*given, ctx->now, 16) > 0))
+		api_problem(ctx, 400, "invalid_input", "given_at", NULL,
+			    "Ange när deltagandet lämnades som ÅÅÅÅ-MM-DD TT:MM, och inte "
+			    "senare än nu.");
+	else
+		return true;
+	return false;
+}
+
+/* "inför mötet" (GOVERNANCE.md): only participation given (given_at) before the meeting starts
+ * (starts) counts. A member takes part before it; afterwards the secretary records an e-mail
+ * that came before it, with the time it was given (given, else NULL). False with the answer
+ * written. */
+static bool written_in_time_or_reply(struct api_ctx *ctx, const char *given, const char *given_at,
+				     const char *starts)
+{
+	char start_sv[24], given_sv[24];
+
+	if (strcmp(given_at, starts) < 0)
+		return true;
+	when_sv(starts, start_sv);
+	when_sv(given_at, given_sv);
+	if (ctx->user.role == UR_MEMBER)
+		api_problem(ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
+			    "Mötet har börjat (%s); skriftligt deltagande i avgörandet "
+			    "lämnas före mötet.",
+			    start_sv);
+	else if (!given)
+		api_problem(ctx, 422, "given_at_required", "given_at", "D:beslutsmässighet",
+			    "Mötet har börjat (%s): ange när det skriftliga deltagandet "
+			    "lämnades. Bara deltagande som lämnats före mötet "
+			    "räknas.",
+			    start_sv);
+	else
+		api_problem(ctx, 422, "written_after_start", "given_at", "D:beslutsmässighet",
+			    "Skriftligt deltagande räknas bara när det lämnats före mötet "
+			    "(\"inför mötet\"): mötet började %s, deltagandet lämnades %s.",
+			    start_sv, given_sv);
+	return false;
 }
 
 int items_written(struct api_ctx *ctx)
 {
 	struct gov_meeting m;
-	int64_t person = ctx->user.person_id;
-	const char *given = NULL;
-	char given_at[17], starts[17], start_sv[24], given_sv[24];
-	bool seat = false;
+	int64_t person;
+	const char *given;
+	char given_at[17], starts[17], number[8];
+	bool seat = false, decided;
 	long idx;
+	int stance;
 	enum lmn_rc rc;
 
-	const char *stance_s = NULL;
-	int stance;
-
-	if (ctx->user.role == UR_SECRETARY &&
-	    (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, &person) ||
-	     !api_str_or_reply(ctx, "given_at", false, &given)))
+	if (!written_input_or_reply(ctx, &person, &given, &stance))
 		return (int)ctx->resp->status;
-	if (!api_str_or_reply(ctx, "stance", false, &stance_s))
-		return (int)ctx->resp->status;
-	if ((stance = written_stance_parse(stance_s)) < 0)
-		return api_problem(ctx, 400, "invalid_input", "stance", NULL,
-				   "Ange om ledamoten ställer sig bakom förslaget, avstår eller "
-				   "invänder.");
-	if (!person)
-		return api_problem(ctx, 403, "no_person", NULL, NULL,
-				   "Ditt konto är inte kopplat till en ledamot.");
-	if (given && (!timestamp_ok(given) || strncmp(given, ctx->now, 16) > 0))
-		return api_problem(ctx, 400, "invalid_input", "given_at", NULL,
-				   "Ange när deltagandet lämnades som ÅÅÅÅ-MM-DD TT:MM, och inte "
-				   "senare än nu.");
 	/* Recorded with when it was given: a member's is now, the secretary's the e-mail's time. */
 	snprintf(given_at, sizeof(given_at), "%.16s", given ? given : ctx->now);
 	if (!open_item_or_reply(ctx, ctx->id[0], &m, &idx))
@@ -714,35 +832,11 @@ int items_written(struct api_ctx *ctx)
 	for (size_t i = 0; i < m.nseats; i++)
 		seat |= m.seats[i].person_id == person && seat_role_appointed(m.seats[i].role);
 	snprintf(starts, sizeof(starts), "%.16s", m.starts_at ? m.starts_at : "");
-	bool decided = idx >= 0 && m.items[idx].outcome != OUTCOME_NONE;
-	char number[8];
+	decided = idx >= 0 && m.items[idx].outcome != OUTCOME_NONE;
 	snprintf(number, sizeof(number), "%s", idx >= 0 ? m.items[idx].number : "");
 	gov_meeting_release(&m);
-	/* "inför mötet" (GOVERNANCE.md): only participation given before the meeting starts counts.
-	 * A member takes part before it; afterwards the secretary records an e-mail that came before
-	 * it, with the time it was given. */
-	if (strcmp(given_at, starts) >= 0) {
-		when_sv(starts, start_sv);
-		when_sv(given_at, given_sv);
-		if (ctx->user.role == UR_MEMBER)
-			return api_problem(
-				ctx, 422, "meeting_started", NULL, "D:beslutsmässighet",
-				"Mötet har börjat (%s); skriftligt deltagande i avgörandet "
-				"lämnas före mötet.",
-				start_sv);
-		if (!given)
-			return api_problem(
-				ctx, 422, "given_at_required", "given_at", "D:beslutsmässighet",
-				"Mötet har börjat (%s): ange när det skriftliga deltagandet "
-				"lämnades. Bara deltagande som lämnats före mötet "
-				"räknas.",
-				start_sv);
-		return api_problem(ctx, 422, "written_after_start", "given_at",
-				   "D:beslutsmässighet",
-				   "Skriftligt deltagande räknas bara när det lämnats före mötet "
-				   "(\"inför mötet\"): mötet började %s, deltagandet lämnades %s.",
-				   start_sv, given_sv);
-	}
+	if (!written_in_time_or_reply(ctx, given, given_at, starts))
+		return (int)ctx->resp->status;
 	/* A member answers undecided items; the secretary may still record an e-mail that came
 	 * before the meeting on a decided one (the record is corrected until the minutes close it). */
 	if (decided && ctx->user.role == UR_MEMBER)

@@ -164,38 +164,26 @@ static const char *approval_as(const struct gov_meeting *m, const char *rule, in
 	return NULL;
 }
 
-/* Who must approve, by the body's rule, and who has: fills approvals, missing (a JSON array of
- * strings naming who is missing), approvers (the people whose approval would still count, for a
- * form) and sets *complete. approvers may be NULL. */
-static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64_t meeting_id,
-				  json_t *approvals, json_t *missing, json_t *approvers,
-				  bool *complete)
-{
-	struct gov_meeting m;
-	struct gov_approval *a = NULL;
-	size_t na = 0;
-	bool chair_ok = false, other_ok = false, any = false;
-	char rule[32];
-	enum lmn_rc rc = gov_store_meeting(ctx->c, meeting_id, &m, &ctx->err);
+/* Whose approvals count so far: the chair's, one of the other party's, any at all. */
+struct approved {
+	bool chair, other, any;
+};
 
-	*complete = false;
-	if (rc != LMN_OK)
-		return rc;
-	if ((rc = gov_store_approval_rule(ctx->c, meeting_id, rule, &ctx->err)) == LMN_OK)
-		rc = gov_store_approvals(ctx->c, minutes_id, &a, &na, &ctx->err);
-	if (rc != LMN_OK) {
-		gov_meeting_release(&m);
-		return rc;
-	}
+/* The approvals given (a, na), each as whom it counts, appended to approvals; *ok says whose
+ * count. */
+static void approvals_json(const struct gov_meeting *m, const char *rule,
+			   const struct gov_approval *a, size_t na, json_t *approvals,
+			   struct approved *ok)
+{
 	for (size_t k = 0; k < na; k++) {
-		const char *as = approval_as(&m, rule, a[k].person_id);
+		const char *as = approval_as(m, rule, a[k].person_id);
 		bool secretary = false;
-		for (size_t i = 0; i < m.nseats; i++)
-			secretary |= m.seats[i].person_id == a[k].person_id &&
-				     m.seats[i].role == SEAT_SECRETARY;
-		any |= as != NULL;
-		chair_ok |= as && strcmp(as, "chair") == 0;
-		other_ok |= as && strcmp(as, "other_party") == 0;
+		for (size_t i = 0; i < m->nseats; i++)
+			secretary |= m->seats[i].person_id == a[k].person_id &&
+				     m->seats[i].role == SEAT_SECRETARY;
+		ok->any |= as != NULL;
+		ok->chair |= as && strcmp(as, "chair") == 0;
+		ok->other |= as && strcmp(as, "other_party") == 0;
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "person_id",
 				      (json_int_t)a[k].person_id, "name", a[k].name, "approved_at",
 				      a[k].approved_at, "as",
@@ -207,16 +195,21 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 			json_object_set_new(o, "how", json_string(a[k].how));
 		json_array_append_new(approvals, o);
 	}
-	gov_approvals_release(a, na);
-	/* Those whose approval would still count: the chair, members of the other party. */
-	for (size_t i = 0; approvers && i < m.nseats; i++) {
-		const struct gov_seat *s = &m.seats[i];
-		const struct gov_person *p = gov_meeting_person(&m, s->person_id);
-		const char *as = s->person_id ? approval_as(&m, rule, s->person_id) : NULL;
+}
+
+/* Those whose approval would still count (the chair, members of the other party), each once,
+ * appended to approvers. */
+static void approvers_json(const struct gov_meeting *m, const char *rule, const struct approved *ok,
+			   json_t *approvers)
+{
+	for (size_t i = 0; i < m->nseats; i++) {
+		const struct gov_seat *s = &m->seats[i];
+		const struct gov_person *p = gov_meeting_person(m, s->person_id);
+		const char *as = s->person_id ? approval_as(m, rule, s->person_id) : NULL;
 		bool dup = false;
-		if (!as || !p || (strcmp(as, "chair") == 0 && chair_ok) ||
-		    (strcmp(as, "other_party") == 0 && other_ok) ||
-		    (strcmp(as, "seat") == 0 && any))
+		if (!as || !p || (strcmp(as, "chair") == 0 && ok->chair) ||
+		    (strcmp(as, "other_party") == 0 && ok->other) ||
+		    (strcmp(as, "seat") == 0 && ok->any))
 			continue;
 		for (size_t k = 0; k < json_array_size(approvers); k++)
 			dup |= json_integer_value(json_object_get(json_array_get(approvers, k),
@@ -226,10 +219,17 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "person_id", (json_int_t)s->person_id,
 				      "name", p->name, "as", as, "role", seat_role_name(s->role));
 		if (o && s->party >= 0)
-			json_object_set_new(o, "party", json_string(m.party_code[s->party]));
+			json_object_set_new(o, "party", json_string(m->party_code[s->party]));
 		json_array_append_new(approvers, o);
 	}
-	gov_meeting_release(&m);
+}
+
+/* Who is missing by the body's rule, appended to missing as strings; *complete when no one. */
+static enum lmn_rc approval_missing(struct api_ctx *ctx, int64_t meeting_id, const char *rule,
+				    const struct approved *ok, json_t *missing, bool *complete)
+{
+	enum lmn_rc rc;
+
 	/* The council's practice (2024-10-24 item 1): "Föregående mötesanteckning läggs till
 	 * handlingarna och publiceras" at the next meeting, recorded there by the secretary or chair. */
 	if (strcmp(rule, "next_meeting") == 0) {
@@ -243,24 +243,55 @@ static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64
 			json_array_append_new(missing, json_string("nästa möte, där föregående "
 								   "mötesanteckning läggs till "
 								   "handlingarna"));
-		if (!any)
+		if (!ok->any)
 			json_array_append_new(missing,
 					      json_string("registreringen vid nästa möte"));
-		*complete = next && any;
+		*complete = next && ok->any;
 		return LMN_OK;
 	}
 	if (strcmp(rule, "secretary") == 0) {
-		if (!any)
+		if (!ok->any)
 			json_array_append_new(missing, json_string("sekreteraren"));
-		*complete = any;
+		*complete = ok->any;
 		return LMN_OK;
 	}
-	if (!chair_ok)
+	if (!ok->chair)
 		json_array_append_new(missing, json_string("ordföranden"));
-	if (strcmp(rule, "chair_and_other_party") == 0 && !other_ok)
+	if (strcmp(rule, "chair_and_other_party") == 0 && !ok->other)
 		json_array_append_new(missing, json_string("en ledamot från den andra parten"));
-	*complete = chair_ok && (strcmp(rule, "chair_and_other_party") != 0 || other_ok);
+	*complete = ok->chair && (strcmp(rule, "chair_and_other_party") != 0 || ok->other);
 	return LMN_OK;
+}
+
+/* Who must approve, by the body's rule, and who has: fills approvals, missing (a JSON array of
+ * strings naming who is missing), approvers (the people whose approval would still count, for a
+ * form) and sets *complete. approvers may be NULL. */
+static enum lmn_rc approval_state(struct api_ctx *ctx, int64_t minutes_id, int64_t meeting_id,
+				  json_t *approvals, json_t *missing, json_t *approvers,
+				  bool *complete)
+{
+	struct gov_meeting m;
+	struct gov_approval *a = NULL;
+	struct approved ok = { 0 };
+	size_t na = 0;
+	char rule[32];
+	enum lmn_rc rc = gov_store_meeting(ctx->c, meeting_id, &m, &ctx->err);
+
+	*complete = false;
+	if (rc != LMN_OK)
+		return rc;
+	if ((rc = gov_store_approval_rule(ctx->c, meeting_id, rule, &ctx->err)) == LMN_OK)
+		rc = gov_store_approvals(ctx->c, minutes_id, &a, &na, &ctx->err);
+	if (rc == LMN_OK) {
+		approvals_json(&m, rule, a, na, approvals, &ok);
+		gov_approvals_release(a, na);
+		if (approvers)
+			approvers_json(&m, rule, &ok, approvers);
+	}
+	gov_meeting_release(&m);
+	if (rc != LMN_OK)
+		return rc;
+	return approval_missing(ctx, meeting_id, rule, &ok, missing, complete);
 }
 
 static const char *today(struct api_ctx *ctx, char day[11])
@@ -347,35 +378,103 @@ static void not_counted(const struct gov_meeting *m, const char *rule, int64_t p
 				 : "");
 }
 
+/* Whose approval it is (the caller's, or one the secretary records for person_id with how it
+ * was given): false with the answer written. */
+static bool approver_input_or_reply(struct api_ctx *ctx, int64_t *person, const char **how)
+{
+	bool on_behalf = false;
+
+	*person = ctx->user.person_id;
+	*how = NULL;
+	if (ctx->user.role == UR_SECRETARY && json_object_get(ctx->body, "person_id")) {
+		if (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, person) ||
+		    !api_str_or_reply(ctx, "how", false, how))
+			return false;
+		on_behalf = *person != ctx->user.person_id;
+	}
+	if (*how && strcmp(*how, "at_meeting") && strcmp(*how, "email") && strcmp(*how, "signed"))
+		api_problem(ctx, 400, "invalid_input", "how", NULL,
+			    "Ange hur godkännandet lämnades: muntligt på mötet, via e-post "
+			    "eller signerat (how: at_meeting, email eller signed).");
+	else if (on_behalf && !*how)
+		api_problem(ctx, 400, "invalid_input", "how", NULL,
+			    "Ange hur godkännandet lämnades: muntligt på mötet, via e-post "
+			    "eller signerat.");
+	else if (!*person)
+		api_problem(ctx, 403, "no_person", "person_id", NULL,
+			    "Ditt konto är inte kopplat till en person i styrningen.");
+	else
+		return true;
+	return false;
+}
+
+/* Whether the person's approval counts by the body's rule. One that does not is refused with
+ * who must approve, rather than recorded as a "Godkänd av" that changes nothing. False with the
+ * answer written. */
+static bool approval_counts_or_reply(struct api_ctx *ctx, int64_t meeting_id, int64_t person)
+{
+	struct gov_meeting m;
+	char rule[32], why[400];
+	bool counts = false;
+	enum lmn_rc rc;
+
+	if ((rc = gov_store_meeting(ctx->c, meeting_id, &m, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if ((rc = gov_store_approval_rule(ctx->c, meeting_id, rule, &ctx->err)) != LMN_OK)
+		api_fail(ctx, rc);
+	else if (!(counts = approval_as(&m, rule, person) != NULL)) {
+		not_counted(&m, rule, person, why, sizeof(why));
+		api_problem(ctx, 422, "approval_not_counted", "person_id", "D:mötesanteckningar",
+			    "%s", why);
+	}
+	gov_meeting_release(&m);
+	return counts;
+}
+
+/* Records the approval in one transaction, and the minutes as approved when it completes them
+ * (published at once by the practice of the next meeting: *published, else ""): approvals and
+ * missing as approval_state fills them. */
+static enum lmn_rc approval_store(struct api_ctx *ctx, const struct minutes_row *r, int64_t person,
+				  const char *how, json_t *approvals, json_t *missing,
+				  bool *complete, char published[11])
+{
+	char day[11];
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return rc;
+	rc = gov_store_approve(ctx->c, r->id, person, ctx->now, how, &ctx->err);
+	if (rc == LMN_OK)
+		rc = approval_state(ctx, r->id, r->meeting_id, approvals, missing, NULL, complete);
+	if (rc == LMN_OK && *complete) {
+		rc = gov_store_minutes_approved(ctx->c, r->id, ctx->now, &ctx->err);
+		/* Accepted at the next meeting: published then (the council's practice). */
+		if (rc == LMN_OK && json_array_size(approvals) &&
+		    next_meeting_practice(ctx, r->meeting_id, &rc))
+			rc = gov_store_minutes_publish(ctx->c, r->id, today(ctx, day), published,
+						       &ctx->err);
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK)
+		db_rollback(ctx->c);
+	return rc;
+}
+
 int minutes_approve(struct api_ctx *ctx)
 {
 	struct minutes_row r;
-	int64_t person = ctx->user.person_id;
-	json_t *approvals = NULL, *missing = NULL;
-	bool complete = false, on_behalf = false;
-	char day[11], published[11] = "", rule[32], why[400];
-	const char *how = NULL, *as;
-	struct gov_meeting m;
+	int64_t person;
+	json_t *approvals, *missing, *o;
+	bool complete = false;
+	char published[11] = "";
+	const char *how;
 	enum lmn_rc rc;
 
-	if (ctx->user.role == UR_SECRETARY && json_object_get(ctx->body, "person_id")) {
-		if (!api_int_or_reply(ctx, "person_id", true, 1, INT64_MAX, &person) ||
-		    !api_str_or_reply(ctx, "how", false, &how))
-			return (int)ctx->resp->status;
-		on_behalf = person != ctx->user.person_id;
-	}
-	if (how && strcmp(how, "at_meeting") && strcmp(how, "email") && strcmp(how, "signed"))
-		return api_problem(ctx, 400, "invalid_input", "how", NULL,
-				   "Ange hur godkännandet lämnades: muntligt på mötet, via e-post "
-				   "eller signerat (how: at_meeting, email eller signed).");
-	if (on_behalf && !how)
-		return api_problem(ctx, 400, "invalid_input", "how", NULL,
-				   "Ange hur godkännandet lämnades: muntligt på mötet, via e-post "
-				   "eller signerat.");
-	if (!person)
-		return api_problem(ctx, 403, "no_person", "person_id", NULL,
-				   "Ditt konto är inte kopplat till en person i styrningen.");
-	if (!load_minutes_or_reply(ctx, ctx->id[0], &r))
+	if (!approver_input_or_reply(ctx, &person, &how) ||
+	    !load_minutes_or_reply(ctx, ctx->id[0], &r))
 		return (int)ctx->resp->status;
 	free(r.html);
 	if (*r.approved_at)
@@ -384,47 +483,19 @@ int minutes_approve(struct api_ctx *ctx)
 			"Version %lld är redan godkänd och kan inte ändras; en rättelse blir "
 			"en ny version.",
 			(long long)r.version);
-	if ((rc = gov_store_meeting(ctx->c, r.meeting_id, &m, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	if ((rc = gov_store_approval_rule(ctx->c, r.meeting_id, rule, &ctx->err)) != LMN_OK) {
-		gov_meeting_release(&m);
-		return api_fail(ctx, rc);
-	}
-	/* An approval that does not count is refused with who must approve, rather than recorded
-	 * as a "Godkänd av" that changes nothing. */
-	if (!(as = approval_as(&m, rule, person))) {
-		not_counted(&m, rule, person, why, sizeof(why));
-		gov_meeting_release(&m);
-		return api_problem(ctx, 422, "approval_not_counted", "person_id",
-				   "D:mötesanteckningar", "%s", why);
-	}
-	gov_meeting_release(&m);
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	rc = gov_store_approve(ctx->c, r.id, person, ctx->now, how, &ctx->err);
+	if (!approval_counts_or_reply(ctx, r.meeting_id, person))
+		return (int)ctx->resp->status;
 	approvals = json_array();
 	missing = json_array();
-	if (rc == LMN_OK)
-		rc = approval_state(ctx, r.id, r.meeting_id, approvals, missing, NULL, &complete);
-	if (rc == LMN_OK && complete) {
-		rc = gov_store_minutes_approved(ctx->c, r.id, ctx->now, &ctx->err);
-		/* Accepted at the next meeting: published then (the council's practice). */
-		if (rc == LMN_OK && json_array_size(approvals) &&
-		    next_meeting_practice(ctx, r.meeting_id, &rc))
-			rc = gov_store_minutes_publish(ctx->c, r.id, today(ctx, day), published,
-						       &ctx->err);
-	}
-	if (rc == LMN_OK)
-		rc = db_commit(ctx->c, &ctx->err);
+	rc = approval_store(ctx, &r, person, how, approvals, missing, &complete, published);
 	if (rc != LMN_OK) {
-		db_rollback(ctx->c);
 		json_decref(approvals);
 		json_decref(missing);
 		return api_fail(ctx, rc);
 	}
-	json_t *o = json_pack("{s:I, s:I, s:b, s:o, s:o}", "id", (json_int_t)r.id, "version",
-			      (json_int_t)r.version, "approved", complete, "approvals", approvals,
-			      "missing_approvals", missing);
+	o = json_pack("{s:I, s:I, s:b, s:o, s:o}", "id", (json_int_t)r.id, "version",
+		      (json_int_t)r.version, "approved", complete, "approvals", approvals,
+		      "missing_approvals", missing);
 	if (o && *published)
 		json_object_set_new(o, "published_at", json_string(published));
 	return api_json(ctx, 200, o);
