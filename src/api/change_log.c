@@ -270,118 +270,173 @@ static bool decision_taken_or_reply(struct api_ctx *ctx, int64_t item, const cha
 	return true;
 }
 
-int change_log_create(struct api_ctx *ctx)
-{
+/* A change-log entry as the body gives it. */
+struct entry_in {
 	const char *decided, *body, *heading, *section, *original, *new_text, *effective;
-	json_t *params = json_object_get(ctx->body, "parameters");
-	int64_t item = 0, id = 0;
-	char canon[64];
-	struct params check;
-	struct buf rules;
-	enum lmn_rc rc;
-	const char *dir = ctx->app->cfg.rules ? rules_live_dir(ctx->app->cfg.rules)
-					      : rules_files_default_dir();
+	json_t *params; /* the rule parameters it changes, or NULL */
+	int64_t item;
+	char canon[64]; /* section with ':' for '.' */
+};
 
-	if (!api_str_or_reply(ctx, "decided_on", true, &decided) ||
-	    !api_str_or_reply(ctx, "body", true, &body) ||
-	    !api_str_or_reply(ctx, "heading", true, &heading) ||
-	    !api_str_or_reply(ctx, "section", false, &section) ||
-	    !api_str_or_reply(ctx, "original_text", false, &original) ||
-	    !api_str_or_reply(ctx, "new_text", false, &new_text) ||
-	    !api_str_or_reply(ctx, "effective_on", false, &effective) ||
-	    !api_int_or_reply(ctx, "item_id", false, 1, INT64_MAX, &item))
-		return (int)ctx->resp->status;
-	if (!gov_date_ok(decided))
-		return api_problem(ctx, 400, "invalid_input", "decided_on", NULL,
-				   "Beslutsdatum ska vara ett datum ÅÅÅÅ-MM-DD.");
-	/* A decision is entered once it has been taken: not on a day still to come. */
+/* Reads the body's fields into e: false with the answer written. */
+static bool entry_input_or_reply(struct api_ctx *ctx, struct entry_in *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->params = json_object_get(ctx->body, "parameters");
+	return api_str_or_reply(ctx, "decided_on", true, &e->decided) &&
+	       api_str_or_reply(ctx, "body", true, &e->body) &&
+	       api_str_or_reply(ctx, "heading", true, &e->heading) &&
+	       api_str_or_reply(ctx, "section", false, &e->section) &&
+	       api_str_or_reply(ctx, "original_text", false, &e->original) &&
+	       api_str_or_reply(ctx, "new_text", false, &e->new_text) &&
+	       api_str_or_reply(ctx, "effective_on", false, &e->effective) &&
+	       api_int_or_reply(ctx, "item_id", false, 1, INT64_MAX, &e->item);
+}
+
+/* The decision's day (taken, so not to come) and the day it takes effect, by default the same;
+ * the section in its canonical form. False with the answer written. */
+static bool entry_dates_or_reply(struct api_ctx *ctx, struct entry_in *e)
+{
 	char today[11];
+
+	if (!gov_date_ok(e->decided)) {
+		api_problem(ctx, 400, "invalid_input", "decided_on", NULL,
+			    "Beslutsdatum ska vara ett datum ÅÅÅÅ-MM-DD.");
+		return false;
+	}
+	/* A decision is entered once it has been taken: not on a day still to come. */
 	date_format(ctx->today, today);
-	if (strcmp(decided, today) > 0)
-		return api_problem(ctx, 422, "decided_in_future", "decided_on", "D:ändringslogg",
-				   "Beslutsdatum %s ligger i framtiden; ett beslut förs in i "
-				   "ändringsloggen när det har fattats (i dag är det %s).",
-				   decided, today);
+	if (strcmp(e->decided, today) > 0) {
+		api_problem(ctx, 422, "decided_in_future", "decided_on", "D:ändringslogg",
+			    "Beslutsdatum %s ligger i framtiden; ett beslut förs in i "
+			    "ändringsloggen när det har fattats (i dag är det %s).",
+			    e->decided, today);
+		return false;
+	}
 	/* A change takes effect on the day it was decided unless the entry says otherwise (§9). */
-	if (!effective)
-		effective = decided;
-	if (!gov_date_ok(effective) || strcmp(effective, decided) < 0)
-		return api_problem(
-			ctx, 400, "invalid_input", "effective_on", NULL,
-			"Gäller från ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
-	snprintf(canon, sizeof(canon), "%s", section ? section : "");
-	for (char *c = canon; *c; c++)
+	if (!e->effective)
+		e->effective = e->decided;
+	if (!gov_date_ok(e->effective) || strcmp(e->effective, e->decided) < 0) {
+		api_problem(ctx, 400, "invalid_input", "effective_on", NULL,
+			    "Gäller från ska vara ett datum ÅÅÅÅ-MM-DD, tidigast beslutsdagen.");
+		return false;
+	}
+	snprintf(e->canon, sizeof(e->canon), "%s", e->section ? e->section : "");
+	for (char *c = e->canon; *c; c++)
 		if (*c == '.')
 			*c = ':';
-	if (section && strlen(section) >= sizeof(canon))
-		return api_problem(ctx, 400, "invalid_input", "section", NULL,
-				   "section är för lång (högst 63 tecken, t.ex. B3:1).");
-	buf_init(&rules, 1u << 16);
-	if (params &&
-	    !rules_text_or_reply(ctx, params, decided, effective, body, heading, &rules)) {
-		buf_release(&rules);
-		return (int)ctx->resp->status;
+	if (e->section && strlen(e->section) >= sizeof(e->canon)) {
+		api_problem(ctx, 400, "invalid_input", "section", NULL,
+			    "section är för lång (högst 63 tecken, t.ex. B3:1).");
+		return false;
 	}
-	if (params && !decision_taken_or_reply(ctx, item, body, decided)) {
-		buf_release(&rules);
-		return (int)ctx->resp->status;
-	}
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
-		buf_release(&rules);
-		return api_fail(ctx, rc);
-	}
-	/* The new versions must fit the files and the log as they stand: check before writing. */
-	if (params) {
-		params_init(&check);
-		rc = rules_store_load(&check, dir, ctx->c, rules.data, &ctx->err);
-		params_release(&check);
-		if (rc != LMN_OK) {
-			db_rollback(ctx->c);
-			buf_release(&rules);
-			if (rc == LMN_EINVAL)
-				return api_problem(ctx, 422, "invalid_rules", "parameters", NULL,
-						   "%s", ctx->err.message);
-			return api_fail(ctx, rc);
-		}
-	}
-	struct change_log_new e = {
-		.decided_on = decided,
-		.body = body,
-		.heading = heading,
-		.section = canon,
-		.original_text = original ? original : "",
-		.new_text = new_text ? new_text : "",
-		.effective_on = effective,
-		.rules = params ? rules.data : NULL,
+	return true;
+}
+
+/* Whether the new rule versions (text) fit the rule files and the log as they stand, read in the
+ * caller's transaction. */
+static enum lmn_rc rules_fit(struct api_ctx *ctx, const char *text)
+{
+	const char *dir = ctx->app->cfg.rules ? rules_live_dir(ctx->app->cfg.rules)
+					      : rules_files_default_dir();
+	struct params check;
+	enum lmn_rc rc;
+
+	params_init(&check);
+	rc = rules_store_load(&check, dir, ctx->c, text, &ctx->err);
+	params_release(&check);
+	return rc;
+}
+
+/* Writes the entry with its rule versions (rules, when it changes parameters), checked first
+ * against the rules as they stand, in one transaction: false with the answer written. */
+static bool entry_insert_or_reply(struct api_ctx *ctx, const struct entry_in *e,
+				  const struct buf *rules, int64_t *id)
+{
+	const struct change_log_new row = {
+		.decided_on = e->decided,
+		.body = e->body,
+		.heading = e->heading,
+		.section = e->canon,
+		.original_text = e->original ? e->original : "",
+		.new_text = e->new_text ? e->new_text : "",
+		.effective_on = e->effective,
+		.rules = e->params ? rules->data : NULL,
 		.created_at = ctx->now,
-		.item_id = item,
+		.item_id = e->item,
 	};
-	rc = change_log_insert(ctx->c, &e, &id, &ctx->err);
+	enum lmn_rc rc;
+
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	if (e->params && (rc = rules_fit(ctx, rules->data)) != LMN_OK) {
+		db_rollback(ctx->c);
+		if (rc == LMN_EINVAL)
+			api_problem(ctx, 422, "invalid_rules", "parameters", NULL, "%s",
+				    ctx->err.message);
+		else
+			api_fail(ctx, rc);
+		return false;
+	}
+	rc = change_log_insert(ctx->c, &row, id, &ctx->err);
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
 	if (rc != LMN_OK) {
 		db_rollback(ctx->c);
-		buf_release(&rules);
 		if (rc == LMN_EINVAL)
-			return api_problem(ctx, 404, "not_found", "item_id", NULL,
-					   "Ärendet finns inte.");
-		return api_fail(ctx, rc);
+			api_problem(ctx, 404, "not_found", "item_id", NULL, "Ärendet finns inte.");
+		else
+			api_fail(ctx, rc);
+		return false;
 	}
-	/* The entry is durable; the order engine applies it from the next request on. If the rules
-	 * cannot be rebuilt now, the entry still stands (a retry would record it twice): the failure is
-	 * logged and the next request's check tries again. */
-	if (params && ctx->app->cfg.rules &&
+	return true;
+}
+
+/* The entry is durable; the order engine applies it from the next request on. If the rules
+ * cannot be rebuilt now, the entry still stands (a retry would record it twice): the failure is
+ * logged and the next request's check tries again. */
+static void entry_apply(struct api_ctx *ctx, int64_t id)
+{
+	enum lmn_rc rc;
+
+	if (ctx->app->cfg.rules &&
 	    (rc = rules_live_reload(ctx->app->cfg.rules, ctx->c, &ctx->err)) != LMN_OK)
 		fprintf(stderr,
 			"lmn: change-log entry %lld recorded, its rule versions not applied yet "
 			"(%s): %s\n",
 			(long long)id, lmn_rc_name(rc), ctx->err.message);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "decided_on",
-			      decided, "effective_on", effective, "body", body, "heading", heading);
-	if (params)
-		json_object_set_new(o, "rules", json_string(rules.data));
+}
+
+int change_log_create(struct api_ctx *ctx)
+{
+	struct entry_in e;
+	struct buf rules;
+	int64_t id = 0;
+	json_t *o;
+	int status;
+
+	if (!entry_input_or_reply(ctx, &e) || !entry_dates_or_reply(ctx, &e))
+		return (int)ctx->resp->status;
+	buf_init(&rules, 1u << 16);
+	if ((e.params && (!rules_text_or_reply(ctx, e.params, e.decided, e.effective, e.body,
+					       e.heading, &rules) ||
+			  !decision_taken_or_reply(ctx, e.item, e.body, e.decided))) ||
+	    !entry_insert_or_reply(ctx, &e, &rules, &id)) {
+		status = (int)ctx->resp->status;
+	} else {
+		if (e.params)
+			entry_apply(ctx, id);
+		o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "decided_on",
+			      e.decided, "effective_on", e.effective, "body", e.body, "heading",
+			      e.heading);
+		if (e.params)
+			json_object_set_new(o, "rules", json_string(rules.data));
+		status = api_json(ctx, 201, o);
+	}
 	buf_release(&rules);
-	return api_json(ctx, 201, o);
+	return status;
 }
 
 static bool query_day_or_reply(struct api_ctx *ctx, const char *key, char out[11])
