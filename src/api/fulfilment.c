@@ -257,13 +257,88 @@ static enum lmn_rc load_order_lines(struct api_ctx *ctx, int64_t order_id, struc
 	return rc;
 }
 
+/* The quantities the request ships of each line (lines: {line_id, quantity, backordered}) set
+ * in s, whose lines they must be: false with the answer written. */
+static bool ship_lines_or_reply(struct api_ctx *ctx, json_t *lines, struct ship_state *s)
+{
+	json_t *saved = ctx->body;
+	bool ok;
+
+	for (size_t i = 0; i < json_array_size(lines); i++) {
+		int64_t line_id, qty;
+		bool back = false, found = false;
+
+		ctx->body = json_array_get(lines, i);
+		if (!json_is_object(ctx->body)) {
+			ctx->body = saved;
+			api_problem(ctx, 400, "invalid_input", "lines", NULL,
+				    "lines[%zu] ska vara ett objekt.", i);
+			return false;
+		}
+		ok = api_int_or_reply(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
+		     api_int_or_reply(ctx, "quantity", true, 0, 100000, &qty) &&
+		     api_bool_or_reply(ctx, "backordered", &back);
+		ctx->body = saved;
+		if (!ok)
+			return false;
+		for (size_t j = 0; j < s->n; j++)
+			if (s->line_id[j] == line_id) {
+				s->lines[j].now = qty;
+				s->lines[j].backordered = back;
+				found = true;
+			}
+		if (!found) {
+			api_problem(ctx, 422, "line_not_in_order", "lines", NULL,
+				    "Raden %lld hör inte till beställningen.", (long long)line_id);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Writes the shipment of s with its lines, the lines' and the order's new state, the patient's
+ * notice and the access-log row, and commits the caller's transaction. */
+static enum lmn_rc shipment_store(struct api_ctx *ctx, const struct ship_state *s,
+				  const char *tracking, bool partial, int64_t *shipment)
+{
+	const struct shipment_row sr = { .order_id = ctx->id[0],
+					 .shipped_at = ctx->now,
+					 .shipped_by = ctx->user.id,
+					 .partial = partial,
+					 .tracking_number = tracking };
+	enum lmn_rc rc = shipments_insert(ctx->c, &sr, shipment, &ctx->err);
+
+	for (size_t j = 0; rc == LMN_OK && j < s->n; j++) {
+		rc = shipment_lines_insert(ctx->c, *shipment, s->line_id[j], s->lines[j].now,
+					   s->lines[j].backordered, &ctx->err);
+		if (rc == LMN_OK)
+			rc = order_line_shipped(ctx->c, s->line_id[j], s->lines[j].now,
+						s->lines[j].backordered, &ctx->err);
+	}
+	if (rc == LMN_OK)
+		rc = order_set_status(ctx->c, ctx->id[0], partial ? "partially_shipped" : "shipped",
+				      &ctx->err);
+	if (rc == LMN_OK) /* in the shipment's transaction */
+		rc = notices_enqueue(ctx->c, s->patient, ctx->id[0], NOTICE_SHIPPED,
+				     &(struct notice_facts){ .order_id = ctx->id[0],
+							     .day = LMN_DAY_NONE,
+							     .tracking = tracking,
+							     .partial = partial },
+				     ctx->now, NULL, &ctx->err);
+	if (rc == LMN_OK)
+		rc = access_record(ctx, s->patient, ACCESS_UPDATE, "sändning registrerad");
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	return rc;
+}
+
 int shipments_create(struct api_ctx *ctx)
 {
-	json_t *lines = ctx->body ? json_object_get(ctx->body, "lines") : NULL, *saved = ctx->body;
+	json_t *lines = ctx->body ? json_object_get(ctx->body, "lines") : NULL;
 	const char *tracking = NULL;
 	struct ship_state s;
 	int64_t shipment;
-	bool partial, row;
+	bool partial;
 	enum lmn_rc rc;
 
 	if (!json_is_array(lines))
@@ -282,69 +357,15 @@ int shipments_create(struct api_ctx *ctx)
 		return api_problem(ctx, 409, "not_open", NULL, NULL,
 				   "Beställningen är inte öppen för leverans (status %s).",
 				   s.status);
-	for (size_t i = 0; i < json_array_size(lines); i++) {
-		int64_t line_id, qty;
-		bool back = false, found = false;
-
-		ctx->body = json_array_get(lines, i);
-		if (!json_is_object(ctx->body)) {
-			ctx->body = saved;
-			return api_problem(ctx, 400, "invalid_input", "lines", NULL,
-					   "lines[%zu] ska vara ett objekt.", i);
-		}
-		row = api_int_or_reply(ctx, "line_id", true, 1, INT64_MAX, &line_id) &&
-		      api_int_or_reply(ctx, "quantity", true, 0, 100000, &qty) &&
-		      api_bool_or_reply(ctx, "backordered", &back);
-		ctx->body = saved;
-		if (!row)
-			return (int)ctx->resp->status;
-		for (size_t j = 0; j < s.n; j++)
-			if (s.line_id[j] == line_id) {
-				s.lines[j].now = qty;
-				s.lines[j].backordered = back;
-				found = true;
-			}
-		if (!found)
-			return api_problem(ctx, 422, "line_not_in_order", "lines", NULL,
-					   "Raden %lld hör inte till beställningen.",
-					   (long long)line_id);
-	}
+	if (!ship_lines_or_reply(ctx, lines, &s))
+		return (int)ctx->resp->status;
 	/* A line the request leaves out is shipped with nothing, not backordered. */
 	rc = fulfilment_check_shipment(ctx->app->params, ctx->today, s.lines, s.n, &partial,
 				       &ctx->err);
 	if (rc == LMN_EREFUSED)
 		return api_problem(ctx, 422, "partial_not_backordered", ctx->err.field,
 				   ctx->err.rule, "%s", ctx->err.message);
-	if (rc != LMN_OK)
-		return api_fail(ctx, rc);
-	const struct shipment_row sr = { .order_id = ctx->id[0],
-					 .shipped_at = ctx->now,
-					 .shipped_by = ctx->user.id,
-					 .partial = partial,
-					 .tracking_number = tracking };
-	rc = shipments_insert(ctx->c, &sr, &shipment, &ctx->err);
-	for (size_t j = 0; rc == LMN_OK && j < s.n; j++) {
-		rc = shipment_lines_insert(ctx->c, shipment, s.line_id[j], s.lines[j].now,
-					   s.lines[j].backordered, &ctx->err);
-		if (rc == LMN_OK)
-			rc = order_line_shipped(ctx->c, s.line_id[j], s.lines[j].now,
-						s.lines[j].backordered, &ctx->err);
-	}
-	if (rc == LMN_OK)
-		rc = order_set_status(ctx->c, ctx->id[0], partial ? "partially_shipped" : "shipped",
-				      &ctx->err);
-	if (rc == LMN_OK) /* in the shipment's transaction */
-		rc = notices_enqueue(ctx->c, s.patient, ctx->id[0], NOTICE_SHIPPED,
-				     &(struct notice_facts){ .order_id = ctx->id[0],
-							     .day = LMN_DAY_NONE,
-							     .tracking = tracking,
-							     .partial = partial },
-				     ctx->now, NULL, &ctx->err);
-	if (rc == LMN_OK)
-		rc = access_record(ctx, s.patient, ACCESS_UPDATE, "sändning registrerad");
-	if (rc == LMN_OK)
-		rc = db_commit(ctx->c, &ctx->err);
-	if (rc != LMN_OK)
+	if (rc != LMN_OK || (rc = shipment_store(ctx, &s, tracking, partial, &shipment)) != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201,
 			json_pack("{s:I, s:I, s:b, s:s}", "id", (json_int_t)shipment, "order_id",

@@ -249,66 +249,111 @@ static json_t *import_json(const struct article_import_row *r, bool with_errors)
 	return o;
 }
 
-int article_imports_create(struct api_ctx *ctx)
+/* The upload's file (text/csv, not empty), its name and the default first day of its prices,
+ * from the query: false with the answer written. */
+static bool import_request_or_reply(struct api_ctx *ctx, const char **name, lmn_day *default_from)
 {
-	const char *name = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "filename");
 	const char *from = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "price_from");
-	lmn_day default_from = ctx->today;
-	struct job_input *in;
-	char from_text[11];
-	enum lmn_rc rc;
-	int64_t id;
 
-	if (!content_type_is(ctx, "text/csv"))
-		return api_problem(ctx, 415, "unsupported_media_type", "Content-Type", NULL,
-				   "Skicka sortimentsfilen som text/csv.");
-	if (ctx->req->body_len == 0)
-		return api_problem(ctx, 400, "invalid_input", "body", NULL, "Filen är tom.");
-	if (from && date_parse(from, strlen(from), &default_from) != LMN_OK)
-		return api_problem(ctx, 400, "invalid_input", "price_from", NULL,
-				   "price_from ska vara ett datum ÅÅÅÅ-MM-DD.");
-	if (!name || !*name)
-		name = "sortiment.csv";
-	if (strlen(name) > 200)
-		return api_problem(ctx, 400, "invalid_input", "filename", NULL,
-				   "Filnamnet får vara högst 200 tecken.");
-	date_format(default_from, from_text);
+	*name = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "filename");
+	*default_from = ctx->today;
+	if (!content_type_is(ctx, "text/csv")) {
+		api_problem(ctx, 415, "unsupported_media_type", "Content-Type", NULL,
+			    "Skicka sortimentsfilen som text/csv.");
+		return false;
+	}
+	if (ctx->req->body_len == 0) {
+		api_problem(ctx, 400, "invalid_input", "body", NULL, "Filen är tom.");
+		return false;
+	}
+	if (from && date_parse(from, strlen(from), default_from) != LMN_OK) {
+		api_problem(ctx, 400, "invalid_input", "price_from", NULL,
+			    "price_from ska vara ett datum ÅÅÅÅ-MM-DD.");
+		return false;
+	}
+	if (!*name || !**name)
+		*name = "sortiment.csv";
+	if (strlen(*name) > 200) {
+		api_problem(ctx, 400, "invalid_input", "filename", NULL,
+			    "Filnamnet får vara högst 200 tecken.");
+		return false;
+	}
+	return true;
+}
+
+/* Claims the one import slot (job_unclaim gives it back): false with 409 answered while an
+ * import runs. */
+static bool job_claim_or_reply(struct api_ctx *ctx)
+{
+	int64_t id;
 
 	pthread_mutex_lock(&job.lock);
 	if (job.busy) {
 		id = job.id;
 		pthread_mutex_unlock(&job.lock);
-		return api_problem(ctx, 409, "import_running", NULL, NULL,
-				   "En import pågår redan (nr %lld); vänta tills den är klar.",
-				   (long long)id);
+		api_problem(ctx, 409, "import_running", NULL, NULL,
+			    "En import pågår redan (nr %lld); vänta tills den är klar.",
+			    (long long)id);
+		return false;
 	}
-	job.busy = true; /* claimed; released below if the job does not start */
+	job.busy = true;
 	pthread_mutex_unlock(&job.lock);
 	imports_drain(); /* the previous worker has finished; reap it */
+	return true;
+}
 
-	in = calloc(1, sizeof(*in));
-	if (in)
-		in->data = malloc(ctx->req->body_len);
-	if (!in || !in->data) {
-		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
-		goto fail;
+/* Gives back the slot of an import that did not start. */
+static void job_unclaim(void)
+{
+	pthread_mutex_lock(&job.lock);
+	job.busy = false;
+	pthread_mutex_unlock(&job.lock);
+}
+
+/* The worker's input: a copy of the file (the request's body goes with the request). NULL when
+ * out of memory. */
+static struct job_input *job_input_new(struct api_ctx *ctx, lmn_day default_from)
+{
+	struct job_input *in = calloc(1, sizeof(*in));
+
+	if (in && !(in->data = malloc(ctx->req->body_len))) {
+		free(in);
+		return NULL;
 	}
+	if (!in)
+		return NULL;
 	memcpy(in->data, ctx->req->body, ctx->req->body_len);
 	in->len = ctx->req->body_len;
 	in->db = ctx->app->db;
 	in->default_from = default_from;
 	in->today = ctx->today;
+	return in;
+}
+
+/* Records the import as running (its row, committed), in->id its id. */
+static enum lmn_rc import_record(struct api_ctx *ctx, const char *name, lmn_day default_from,
+				 struct job_input *in)
+{
+	char from_text[11];
+	int64_t id;
+	enum lmn_rc rc;
+
+	date_format(default_from, from_text);
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		goto fail;
+		return rc;
 	rc = article_imports_start(ctx->c, ctx->user.id, ctx->now, name, from_text,
 				   (int64_t)in->len, &id, &ctx->err);
 	in->id = id;
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
-	if (rc != LMN_OK) {
+	if (rc != LMN_OK)
 		db_rollback(ctx->c);
-		goto fail;
-	}
+	return rc;
+}
+
+/* Starts the worker on import id, which then owns in. */
+static enum lmn_rc job_start(struct api_ctx *ctx, struct job_input *in, int64_t id)
+{
 	pthread_mutex_lock(&job.lock);
 	job.id = id;
 	job.phase = "reading";
@@ -317,31 +362,53 @@ int article_imports_create(struct api_ctx *ctx)
 	if (pthread_create(&job.thread, NULL, worker, in) != 0) {
 		pthread_mutex_unlock(&job.lock);
 		/* The row stays "running" and reads as interrupted. */
-		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL,
-				 "cannot start the import thread");
-		goto fail;
+		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL,
+				   "cannot start the import thread");
 	}
 	job.joinable = true;
 	pthread_mutex_unlock(&job.lock);
+	return LMN_OK;
+}
 
+/* 202 with where to follow import id, and how far it has come. */
+static int import_accepted(struct api_ctx *ctx, int64_t id)
+{
 	struct http_resp *r = ctx->resp;
+	json_t *o;
+
 	if (r->nheaders < HTTP_MAX_HEADERS) {
 		r->headers[r->nheaders].name = "Location";
 		snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value),
 			 "/api/article-imports/%lld", (long long)id);
 		r->nheaders++;
 	}
-	json_t *o = progress_json(id);
+	o = progress_json(id);
 	if (!o) /* already finished */
 		o = json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", "running");
 	return api_json(ctx, 202, o);
-fail:
+}
+
+int article_imports_create(struct api_ctx *ctx)
+{
+	const char *name;
+	lmn_day default_from;
+	struct job_input *in;
+	enum lmn_rc rc;
+	int64_t id;
+
+	if (!import_request_or_reply(ctx, &name, &default_from) || !job_claim_or_reply(ctx))
+		return (int)ctx->resp->status;
+	if (!(in = job_input_new(ctx, default_from)))
+		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	else if ((rc = import_record(ctx, name, default_from, in)) == LMN_OK) {
+		id = in->id; /* read before the worker owns in */
+		if ((rc = job_start(ctx, in, id)) == LMN_OK)
+			return import_accepted(ctx, id);
+	}
 	if (in)
 		free(in->data);
 	free(in);
-	pthread_mutex_lock(&job.lock);
-	job.busy = false;
-	pthread_mutex_unlock(&job.lock);
+	job_unclaim();
 	return api_fail(ctx, rc);
 }
 

@@ -168,97 +168,121 @@ static enum lmn_rc number_lookup(struct api_ctx *ctx, const char *canonical, jso
 	return rc;
 }
 
+/* A search by personal identity number, in the caller's write transaction (committed): an exact
+ * number finds anyone, protected or not, for whoever may look patients up; outside the
+ * relationship it shows only name and year of birth. Every search is logged, found or not, and
+ * limited per user. The patient found is appended to list. False with the answer written. */
+static bool number_search_or_reply(struct api_ctx *ctx, const char *number, json_t *list)
+{
+	struct identity id;
+	json_t *p;
+	enum lmn_rc rc;
+
+	if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK) {
+		db_rollback(ctx->c);
+		api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s", ctx->err.message);
+		return false;
+	}
+	if (!search_allowed_or_reply(ctx)) {
+		db_rollback(ctx->c);
+		return false;
+	}
+	if ((rc = number_lookup(ctx, id.canonical, &p)) == LMN_OK) {
+		if (p)
+			json_array_append_new(list, p);
+		rc = search_record(ctx, id.canonical,
+				   p ? json_integer_value(json_object_get(p, "id")) : 0, false);
+	}
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	return true;
+}
+
+/* The LIKE pattern (like, of n bytes) that finds q anywhere in a name, its wildcards escaped. */
+static void like_pattern(const char *q, char *like, size_t n)
+{
+	size_t o = 0;
+
+	like[o++] = '%';
+	for (const char *s = q; *s && o < n - 3; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			like[o++] = '\\';
+		like[o++] = *s;
+	}
+	like[o++] = '%';
+	like[o] = '\0';
+}
+
+/* The patients a role finds by name: a prescriber its unit's, municipal staff their
+ * municipality's (an orderer only those in municipal housing), others everyone. */
+static enum patient_scope search_scope(enum user_role role)
+{
+	switch (role) {
+	case UR_PRESCRIBER:
+		return PATIENTS_OF_UNIT;
+	case UR_MUNICIPAL_ORDERER:
+		return PATIENTS_IN_HOUSING;
+	case UR_MUNICIPAL_PRESCRIBER:
+		return PATIENTS_OF_MUNICIPALITY;
+	default:
+		return PATIENTS_ALL;
+	}
+}
+
+/* A search by name (q, at least two characters), at most limit patients of the caller's scope
+ * appended to list, in the caller's write transaction (committed): one list view of the access
+ * log, with the patients it found. False with the answer written. */
+static bool name_search_or_reply(struct api_ctx *ctx, const char *q, int64_t limit, json_t *list)
+{
+	struct shown sh = { ctx, false, NULL, list };
+	char like[160], today[11];
+	const struct patient_search search = {
+		search_scope(ctx->user.role), like,  ctx->user.unit_id,
+		ctx->user.municipality,	      today, limit
+	};
+	enum lmn_rc rc;
+
+	if (!q || strlen(q) < 2 || strlen(q) > 60) {
+		api_problem(ctx, 400, "invalid_input", "q", NULL,
+			    "Ange personnummer (id_number) eller minst två tecken av namnet (q).");
+		return false;
+	}
+	like_pattern(q, like, sizeof(like));
+	date_format(ctx->today, today);
+	if ((rc = patients_by_name(ctx->c, &search, patient_show, &sh, &ctx->err)) != LMN_OK ||
+	    (rc = access_record_list(ctx, list, "id", "sökning på namn")) != LMN_OK ||
+	    (rc = db_commit(ctx->c, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
+	}
+	return true;
+}
+
 int patients_list(struct api_ctx *ctx)
 {
 	const char *number = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "id_number");
 	const char *q = ctx->req->lookup(ctx->req->conn, HTTP_QUERY, "q");
 	json_t *list = json_array();
-	struct shown sh = { ctx, false, NULL, list };
-	char like[160], today[11];
-	struct patient_search search = { PATIENTS_ALL,		 like,	ctx->user.unit_id,
-					 ctx->user.municipality, today, 0 };
 	int64_t limit;
 	enum lmn_rc rc;
+	bool ok = api_query_int_or_reply(ctx, "limit", 50, 1, 200, &limit);
 
-	if (!api_query_int_or_reply(ctx, "limit", 50, 1, 200, &limit))
-		goto fail;
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		goto db_fail;
-	if (number) {
-		/* An exact number finds anyone, protected or not, for whoever may look patients up;
-		 * outside the relationship it shows only name and year of birth. Every search is
-		 * logged, found or not, and limited per user. */
-		struct identity id;
-		json_t *p;
-
-		if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK) {
-			db_rollback(ctx->c);
-			api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s",
-				    ctx->err.message);
-			goto fail;
-		}
-		if (!search_allowed_or_reply(ctx)) {
-			db_rollback(ctx->c);
-			goto fail;
-		}
-		if ((rc = number_lookup(ctx, id.canonical, &p)) != LMN_OK)
-			goto db_fail;
-		if (p)
-			json_array_append_new(list, p);
-		rc = search_record(ctx, id.canonical,
-				   p ? json_integer_value(json_object_get(p, "id")) : 0, false);
-		if (rc == LMN_OK)
-			rc = db_commit(ctx->c, &ctx->err);
-		if (rc != LMN_OK)
-			goto db_fail;
-		return api_json(ctx, 200, json_pack("{s:o}", "patients", list));
-	} else {
-		size_t o = 0;
-
-		if (!q || strlen(q) < 2 || strlen(q) > 60) {
-			api_problem(
-				ctx, 400, "invalid_input", "q", NULL,
-				"Ange personnummer (id_number) eller minst två tecken av namnet (q).");
-			goto fail;
-		}
-		like[o++] = '%';
-		for (const char *s = q; *s && o < sizeof(like) - 3; s++) {
-			if (*s == '%' || *s == '_' || *s == '\\')
-				like[o++] = '\\';
-			like[o++] = *s;
-		}
-		like[o++] = '%';
-		like[o] = '\0';
-		switch (ctx->user.role) {
-		case UR_PRESCRIBER:
-			search.scope = PATIENTS_OF_UNIT;
-			break;
-		case UR_MUNICIPAL_ORDERER:
-			search.scope = PATIENTS_IN_HOUSING;
-			break;
-		case UR_MUNICIPAL_PRESCRIBER:
-			search.scope = PATIENTS_OF_MUNICIPALITY;
-			break;
-		default:
-			break;
-		}
-		date_format(ctx->today, today);
-		search.limit = limit;
+	if (ok && (rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK) {
+		api_fail(ctx, rc);
+		ok = false;
 	}
-	if ((rc = patients_by_name(ctx->c, &search, patient_show, &sh, &ctx->err)) != LMN_OK)
-		goto db_fail;
-	/* A search by name is one list view of the access log, with the patients it found (a search
-	 * by number answered above, logged as a search of its own). */
-	if ((rc = access_record_list(ctx, list, "id", "sökning på namn")) != LMN_OK)
-		goto db_fail;
-	if ((rc = db_commit(ctx->c, &ctx->err)) != LMN_OK)
-		goto db_fail;
+	if (ok)
+		ok = number ? number_search_or_reply(ctx, number, list)
+			    : name_search_or_reply(ctx, q, limit, list);
+	if (!ok) {
+		json_decref(list);
+		return (int)ctx->resp->status;
+	}
 	return api_json(ctx, 200, json_pack("{s:o}", "patients", list));
-db_fail:
-	api_fail(ctx, rc);
-fail:
-	json_decref(list);
-	return (int)ctx->resp->status;
 }
 
 static bool postal_code_or_reply(struct api_ctx *ctx, const char *key, const char *in, char out[6])
@@ -372,96 +396,131 @@ static int problem_with_patient(struct api_ctx *ctx, json_t *patient)
 	return (int)ctx->resp->status;
 }
 
-int patients_create(struct api_ctx *ctx)
-{
+/* A new patient as the body gives them. */
+struct patient_in {
 	const char *number, *given, *family, *address, *postal, *city, *phone, *municipality;
-	bool protected_id = false, housing = false, rural = false;
+	bool protected_id, housing, rural;
 	struct identity id;
-	char pc[6];
-	int64_t pid;
+	char pc[6]; /* the postal code's five digits */
+};
+
+/* Reads the body's fields into p, the number parsed: false with the answer written. */
+static bool patient_input_or_reply(struct api_ctx *ctx, struct patient_in *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (!api_str_or_reply(ctx, "id_number", true, &p->number) ||
+	    !api_str_or_reply(ctx, "given_name", true, &p->given) ||
+	    !api_str_or_reply(ctx, "family_name", true, &p->family) ||
+	    !api_str_or_reply(ctx, "address", true, &p->address) ||
+	    !api_str_or_reply(ctx, "postal_code", true, &p->postal) ||
+	    !api_str_or_reply(ctx, "city", true, &p->city) ||
+	    !api_str_or_reply(ctx, "phone", false, &p->phone) ||
+	    !api_str_or_reply(ctx, "municipality", true, &p->municipality) ||
+	    !api_bool_or_reply(ctx, "protected_identity", &p->protected_id) ||
+	    !api_bool_or_reply(ctx, "municipal_housing", &p->housing) ||
+	    !api_bool_or_reply(ctx, "rural_route", &p->rural) ||
+	    !postal_code_or_reply(ctx, "postal_code", p->postal, p->pc))
+		return false;
+	if (identity_parse(p->number, strlen(p->number), ctx->today, &p->id, &ctx->err) != LMN_OK) {
+		api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s", ctx->err.message);
+		return false;
+	}
+	return true;
+}
+
+/* Whether no patient has the number yet, in the caller's write transaction. A number already
+ * taken tells that the person is a patient: the answer (409) shows no more than a search by the
+ * number would, is logged as one and counts towards the same limit. False with the answer
+ * written. */
+static bool number_free_or_reply(struct api_ctx *ctx, const char *canonical)
+{
+	json_t *found;
+	int64_t fid;
 	enum lmn_rc rc;
 
-	if (!api_str_or_reply(ctx, "id_number", true, &number) ||
-	    !api_str_or_reply(ctx, "given_name", true, &given) ||
-	    !api_str_or_reply(ctx, "family_name", true, &family) ||
-	    !api_str_or_reply(ctx, "address", true, &address) ||
-	    !api_str_or_reply(ctx, "postal_code", true, &postal) ||
-	    !api_str_or_reply(ctx, "city", true, &city) ||
-	    !api_str_or_reply(ctx, "phone", false, &phone) ||
-	    !api_str_or_reply(ctx, "municipality", true, &municipality) ||
-	    !api_bool_or_reply(ctx, "protected_identity", &protected_id) ||
-	    !api_bool_or_reply(ctx, "municipal_housing", &housing) ||
-	    !api_bool_or_reply(ctx, "rural_route", &rural) ||
-	    !postal_code_or_reply(ctx, "postal_code", postal, pc))
-		return 0;
-	if (identity_parse(number, strlen(number), ctx->today, &id, &ctx->err) != LMN_OK)
-		return api_problem(ctx, 400, "invalid_input", "id_number", NULL, "%s",
-				   ctx->err.message);
-	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
-		return api_fail(ctx, rc);
-	/* A number already taken tells that the person is a patient: the answer shows no more than
-	 * a search by the number would, is logged as one and counts towards the same limit. */
 	if (!search_allowed_or_reply(ctx))
-		return (int)ctx->resp->status;
-	{
-		json_t *found;
-
-		if ((rc = number_lookup(ctx, id.canonical, &found)) != LMN_OK)
-			return api_fail(ctx, rc);
-		if (found) {
-			int64_t fid = json_integer_value(json_object_get(found, "id"));
-
-			rc = search_record(ctx, id.canonical, fid, true);
-			if (rc == LMN_OK)
-				rc = db_commit(ctx->c, &ctx->err);
-			if (rc != LMN_OK) {
-				json_decref(found);
-				return api_fail(ctx, rc);
-			}
-			api_problem(ctx, 409, "patient_exists", "id_number", NULL,
-				    "En patient med det numret finns redan.");
-			return problem_with_patient(ctx, found);
-		}
+		return false;
+	if ((rc = number_lookup(ctx, canonical, &found)) != LMN_OK) {
+		api_fail(ctx, rc);
+		return false;
 	}
-	/* The cost follows the municipality of residence: one of the 49 (issue 18). */
-	if (!api_municipality_known(municipality))
-		return api_problem(
-			ctx, 422, "unknown_municipality", "municipality", NULL,
-			"Kommunen ska vara en av Västra Götalands 49 kommuner, skriven som "
-			"i kommunlistan (t.ex. Göteborg, Borås, Lilla Edet).");
-	struct patient_new r = {
-		.id_number = id.canonical,
-		.id_kind = identity_kind_name(id.kind),
-		.given_name = given,
-		.family_name = family,
-		.address = address,
-		.postal_code = pc,
-		.city = city,
-		.phone = phone,
-		.municipality = municipality,
-		.protected_identity = protected_id,
-		.municipal_housing = housing,
-		.rural_route = rural,
+	if (!found)
+		return true;
+	fid = json_integer_value(json_object_get(found, "id"));
+	rc = search_record(ctx, canonical, fid, true);
+	if (rc == LMN_OK)
+		rc = db_commit(ctx->c, &ctx->err);
+	if (rc != LMN_OK) {
+		json_decref(found);
+		api_fail(ctx, rc);
+		return false;
+	}
+	api_problem(ctx, 409, "patient_exists", "id_number", NULL,
+		    "En patient med det numret finns redan.");
+	problem_with_patient(ctx, found);
+	return false;
+}
+
+/* Writes the patient p, the access-log row and, for a prescriber, the care relationship, and
+ * commits the caller's transaction; *pid is the new patient's. */
+static enum lmn_rc patient_insert(struct api_ctx *ctx, const struct patient_in *p, int64_t *pid)
+{
+	const struct patient_new r = {
+		.id_number = p->id.canonical,
+		.id_kind = identity_kind_name(p->id.kind),
+		.given_name = p->given,
+		.family_name = p->family,
+		.address = p->address,
+		.postal_code = p->pc,
+		.city = p->city,
+		.phone = p->phone,
+		.municipality = p->municipality,
+		.protected_identity = p->protected_id,
+		.municipal_housing = p->housing,
+		.rural_route = p->rural,
 		.created_at = ctx->now,
 	};
-	rc = patients_insert(ctx->c, &r, &pid, &ctx->err);
+	enum lmn_rc rc = patients_insert(ctx->c, &r, pid, &ctx->err);
+
 	if (rc == LMN_OK)
-		rc = access_record(ctx, pid, ACCESS_CREATE, "patient registrerad");
+		rc = access_record(ctx, *pid, ACCESS_CREATE, "patient registrerad");
 	/* A prescriber who registers a patient is about to care for them. */
 	if (rc == LMN_OK &&
 	    (ctx->user.role == UR_PRESCRIBER || ctx->user.role == UR_MUNICIPAL_PRESCRIBER)) {
 		char ends_on[11];
 		int64_t rid;
 
-		rc = relationship_record(ctx, pid, "patienten registrerades av enheten", ends_on,
+		rc = relationship_record(ctx, *pid, "patienten registrerades av enheten", ends_on,
 					 &rid);
 	}
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
-	if (rc != LMN_OK)
+	return rc;
+}
+
+int patients_create(struct api_ctx *ctx)
+{
+	struct patient_in p;
+	int64_t pid;
+	enum lmn_rc rc;
+
+	if (!patient_input_or_reply(ctx, &p))
+		return (int)ctx->resp->status;
+	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
+		return api_fail(ctx, rc);
+	if (!number_free_or_reply(ctx, p.id.canonical))
+		return (int)ctx->resp->status;
+	/* The cost follows the municipality of residence: one of the 49 (issue 18). */
+	if (!api_municipality_known(p.municipality))
+		return api_problem(
+			ctx, 422, "unknown_municipality", "municipality", NULL,
+			"Kommunen ska vara en av Västra Götalands 49 kommuner, skriven som "
+			"i kommunlistan (t.ex. Göteborg, Borås, Lilla Edet).");
+	if ((rc = patient_insert(ctx, &p, &pid)) != LMN_OK)
 		return api_fail(ctx, rc);
 	return api_json(ctx, 201,
-			json_pack("{s:I, s:s}", "id", (json_int_t)pid, "id_number", id.canonical));
+			json_pack("{s:I, s:s}", "id", (json_int_t)pid, "id_number",
+				  p.id.canonical));
 }
 
 int patients_get(struct api_ctx *ctx)
