@@ -136,24 +136,36 @@ static enum lmn_rc area_of(struct api_ctx *ctx, const char *area, const struct a
 	enum lmn_rc rc;
 
 	for (int i = 0; i < call->nareas; i++)
-		if (strcmp(call->areas[i].area, area) == 0) {
-			*out = &call->areas[i];
+		if (strcmp(call->areas[i]->area, area) == 0) {
+			*out = call->areas[i];
 			return LMN_OK;
 		}
-	if (!call->areas && !(call->areas = calloc(RIVTA_AREAS, sizeof(*call->areas))))
+	/* An answer written later has no connection (api_write's after): the job read every area
+	 * its rows name, so this is a fault, not a query. */
+	if (!ctx->c)
+		return lmn_err_set(&ctx->err, LMN_EIO, NULL, NULL,
+				   "product area %s was not read in the job", area);
+	if (call->nareas == call->areas_cap) {
+		int cap = call->areas_cap ? call->areas_cap * 2 : 4;
+		struct area_info **grown = realloc(call->areas, (size_t)cap * sizeof(*grown));
+
+		if (!grown)
+			return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		call->areas = grown;
+		call->areas_cap = cap;
+	}
+	/* Each area on its own: the pointers handed out stay valid while the list grows. */
+	if (!(a = calloc(1, sizeof(*a))))
 		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	/* More areas than the cache holds: the last entry is read again. */
-	a = &call->areas[call->nareas < RIVTA_AREAS ? call->nareas : RIVTA_AREAS - 1];
 	snprintf(a->area, sizeof(a->area), "%s", area);
 	if ((rc = product_area_code_1177(ctx->c, area, a->code_1177, &ctx->err)) != LMN_OK ||
 	    (rc = delivery_alternatives_for(ctx->c, area, a->alt, &a->nalt, &ctx->err)) != LMN_OK ||
 	    (rc = delivery_other_invoice_allowed(ctx->c, area, &a->other_invoice, &ctx->err)) !=
 		    LMN_OK) {
-		a->area[0] = '\0';
+		free(a);
 		return rc;
 	}
-	if (call->nareas < RIVTA_AREAS)
-		call->nareas++;
+	call->areas[call->nareas++] = a;
 	*out = a;
 	return LMN_OK;
 }

@@ -14,7 +14,6 @@ struct area_info {
 	int nalt;
 	bool other_invoice;
 };
-#define RIVTA_AREAS 8
 
 struct rivta_call {
 	const struct ms_request *rq;
@@ -24,8 +23,8 @@ struct rivta_call {
 	bool answered;	    /* result and out are the answer */
 	bool fault;	    /* a technical error: fault_detail is logged, a Fault answered */
 	char fault_detail[256];
-	struct area_info *areas; /* RIVTA_AREAS of them, allocated on first use */
-	int nareas;
+	struct area_info **areas; /* the areas read so far, each allocated on its own */
+	int nareas, areas_cap;
 	bool later; /* handed to api_write, whose release calls rivta_call_release */
 };
 

@@ -112,6 +112,8 @@ static void finish(struct call_state *st)
 	}
 	buf_release(&call->out);
 	buf_release(&st->inner.body);
+	for (int i = 0; i < call->nareas; i++)
+		free(call->areas[i]);
 	free(call->areas);
 	ms_request_release(&st->rq);
 	free(st);

@@ -1169,6 +1169,38 @@ def later_clock():
             t.check("%s: no new order" % what, set(), orders(2) - before)
 
 
+def many_areas(p1):
+    """A patient whose items span more product areas than the first of them: every area of the
+    rows is named in the answer, which is written after the read (a held connection)."""
+    extra = 8
+    item = wd.sql("SELECT i.id FROM prescription_items i JOIN prescriptions r ON "
+                  "r.id = i.prescription_id WHERE r.patient_id = ? AND i.replaced_by IS NULL "
+                  "ORDER BY i.last_valid DESC LIMIT 1", (p1["id"],))[0][0]
+    cols = [r[1] for r in wd.sql("PRAGMA table_info(prescription_items)")
+            if r[1] not in ("id", "article_id")]
+    for n in range(extra):
+        wd.sql("INSERT INTO product_areas (code, name, code_1177, position) VALUES (?, ?, ?, ?)",
+               ("extra_%c" % (97 + n), "Extra %d" % n, "EXTRA_%d" % n, 100 + n))
+        wd.sql("INSERT INTO articles (article_number, name, area, unit, package_size, "
+               "supplier_id, stocked, acute_assortment, special) SELECT ?, ?, ?, unit, "
+               "package_size, supplier_id, stocked, acute_assortment, special FROM articles "
+               "WHERE id = 1", ("X9000%d" % n, "Extra %d" % n, "extra_%c" % (97 + n)))
+        wd.sql("INSERT INTO prescription_items (article_id, %s) SELECT "
+               "(SELECT id FROM articles WHERE article_number = ?), %s FROM prescription_items "
+               "WHERE id = ?" % (", ".join(cols), ", ".join(cols)), ("X9000%d" % n, item))
+    areas = wd.sql("SELECT count(DISTINCT a.area) FROM prescription_items i JOIN prescriptions r "
+                   "ON r.id = i.prescription_id JOIN articles a ON a.id = i.article_id "
+                   "WHERE r.patient_id = ?", (p1["id"],))[0][0]
+    t.ok(areas > extra, "patient 1 has items in %d product areas" % areas)
+    what = "GetMedicalSupplyPrescriptions 2.0 over %d product areas" % areas
+    a = call(what, GET_RX, 2, get_rx(2, p1["id_number"]))
+    el = soap_ok(t, what, a, GET_RX, 2)
+    t.ok(el is not None and result(el)[0] == "OK" and
+         all("X9000%d" % n in a.text for n in range(extra)),
+         "%s: ResultCode OK, every new item listed" % what, "got: " + a.brief()[:800])
+    alive("a look-up over %d product areas" % areas)
+
+
 try:
     make_certs()
     wd = lmntest.Workdir()
@@ -1189,6 +1221,7 @@ try:
     unknown_numbers(P2, other)
     example_request()
     technical_faults(ordered)
+    many_areas(P1)
     no_protected_data()
     t.ok(N_VALID[0] > 0, "%d answers valid by the responder schemas, every one checked" %
          N_VALID[0])
