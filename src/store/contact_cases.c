@@ -23,7 +23,8 @@
 #define DUE_ORDERS                                                                             \
 	"FROM orders o "                                                                       \
 	"WHERE o.contact_from IS NOT NULL AND o.contact_case = 0 AND o.status <> 'cancelled' " \
-	"AND NOT (o.status = 'delivered' AND o.last_delivered < o.contact_from) "              \
+	"AND NOT (o.status = 'delivered' AND o.partial = 0 "                                   \
+	"AND coalesce(o.last_delivered, '9999-12-31') < o.contact_from) "                      \
 	"AND o.contact_from <= $1 "                                                            \
 	"AND NOT EXISTS (SELECT 1 FROM contact_cases c WHERE c.order_id = o.id) "
 

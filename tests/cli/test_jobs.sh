@@ -119,15 +119,27 @@ sb=$(deliver "$ob" 1 true)
 deliver "$ob" 1 >/dev/null
 deliver "$oa" 1 >/dev/null
 sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE id IN (?, ?)" "$sc" "$sb" >/dev/null
-sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?, ?)" "$oa" "$ob" "$oc" >/dev/null
+# Order D as the history import may leave one: a backordered delivery returned, the rest delivered
+# the day before its contact date, and 'delivered' set from that last delivery alone. One of its
+# two is missing: late.
+od=$(order_of 7)
+sql "UPDATE order_lines SET quantity = 2 WHERE order_id = ?" "$od" >/dev/null
+sd=$(deliver "$od" 1 true)
+deliver "$od" 1 >/dev/null
+sql "UPDATE shipments SET outcome = 'returned' WHERE id = ?" "$sd" >/dev/null
+sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE order_id = ?" "$od" >/dev/null
+sql "UPDATE orders SET status = 'delivered', last_delivered = '2026-11-22' WHERE id = ?" "$od" >/dev/null
+sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?, ?, ?)" "$oa" "$ob" "$oc" "$od" >/dev/null
 deliver "$(order_of 6)" 1 >/dev/null
 queue_has() { body kundtjanst GET /api/contact-cases | json "' '.join(str(o in [c['order_id'] for c in d['cases']]) for o in ($1,))"; }
 for _ in $(seq 1 100); do
-	[ "$(queue_has "$oa, $ob")" = "True True" ] && break
+	[ "$(queue_has "$oa, $ob, $od")" = "True True True" ] && break
 	sleep 0.1
 done
 check "the orders completed on their contact date get cases, the one completed before does not" \
 	"True True False" "$(queue_has "$oa, $ob, $oc")"
+check "an order marked delivered whose backordered part never came gets a case" "True" \
+	"$(queue_has "$od")"
 check "each is delivered in full, its last delivery kept on the order" \
 	"delivered 2026-11-23 delivered 2026-11-23 delivered 2026-11-23" \
 	"$(sql "SELECT status || ' ' || last_delivered FROM orders WHERE id IN (?, ?, ?) ORDER BY id" "$oa" "$ob" "$oc")"

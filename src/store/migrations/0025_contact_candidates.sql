@@ -3,7 +3,10 @@
 -- after a few years, on the writer and at every start (15 s on bench/http's database). An order
 -- delivered in full (status 'delivered') whose last delivery came before its contact date can
 -- never be late: orders_contact_open holds only the others that have no case yet, so the job's
--- exact test of the lines runs on those few.
+-- exact test of the lines runs on those few. 'delivered' is trusted only where no shipment left
+-- lines out (partial = 0): the history import sets it from the last delivery alone, which may
+-- follow a backordered one that was never delivered. An order without a delivered day stays a
+-- candidate.
 --   orders.last_delivered: the latest local day a shipment of the order was delivered (kept as
 --     first_delivered is; a delivery undone later leaves it as it was, which only keeps an order
 --     among the candidates).
@@ -38,4 +41,5 @@ UPDATE orders SET last_delivered = (SELECT max(substr(delivered_at, 1, 10)) FROM
 
 CREATE INDEX orders_contact_open ON orders (contact_from)
     WHERE contact_from IS NOT NULL AND contact_case = 0 AND status <> 'cancelled'
-    AND NOT (status = 'delivered' AND last_delivered < contact_from);
+    AND NOT (status = 'delivered' AND partial = 0
+             AND coalesce(last_delivered, '9999-12-31') < contact_from);
