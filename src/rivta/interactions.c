@@ -584,7 +584,6 @@ int rivta_get_prescriptions(struct api_ctx *ctx)
 				 lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory"));
 	lk->call = call;
 	snprintf(lk->id_number, sizeof(lk->id_number), "%s", id.canonical);
-	call->later = true;
 	return api_write(ctx, lookup_job, lookup_after, lk, lookup_release);
 }
 

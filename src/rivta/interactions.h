@@ -25,7 +25,6 @@ struct rivta_call {
 	char fault_detail[256];
 	struct area_info **areas; /* the areas read so far, each allocated on its own */
 	int nareas, areas_cap;
-	bool later; /* handed to api_write, whose release calls rivta_call_release */
 };
 
 /* Called last by the release of a handler's api_write: when the answer was written later (the
