@@ -24,7 +24,7 @@ mkdir -p "$out"
 # The database as bench/http makes it (demo data, then gen_orders' history and a current item per
 # patient allowing 100 orders a day), once for the same arguments, copied for each run.
 base=$out/base.db
-stamp="$orders $patients $(ls src/store/migrations | wc -l) migrations, orders shipped"
+stamp="$orders $patients $(ls src/store/migrations/*.sql | wc -l) migrations, orders shipped"
 if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
 	rm -f "$base" "$base-wal" "$base-shm" "$out/stamp"
 	echo "== making $base: demo data, then $orders orders over $patients patients"

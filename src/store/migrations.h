@@ -1,4 +1,6 @@
-/* The numbered migration files, embedded at build time (tools/embed_sql.py). */
+/* The numbered migration files, embedded at build time (tools/embed_sql.py): those of SQLite
+ * (src/store/migrations) and of PostgreSQL (src/store/migrations/pg), the same numbers and names;
+ * the build fails if the two lists differ. */
 #ifndef LMN_MIGRATIONS_H
 #define LMN_MIGRATIONS_H
 
@@ -10,5 +12,7 @@ struct migration {
 
 extern const struct migration migrations[];
 extern const int migration_count;
+extern const struct migration pg_migrations[];
+extern const int pg_migration_count;
 
 #endif

@@ -24,7 +24,7 @@ check "the database file exists" "yes" "$([ -s "$TMP/lmn.db" ] && echo yes)"
 # overwrite it instead of appending.
 check "the write-ahead log is written out to 18 000 frames" "yes" \
 	"$([ "$(stat -c %s "$TMP/lmn.db-wal")" -ge $((18000 * (4096 + 24))) ] && echo yes)"
-nmig=$(find "$LMN_TEST_DATA/../../src/store/migrations" -name '[0-9]*.sql' | wc -l)
+nmig=$(find "$LMN_TEST_DATA/../../src/store/migrations" -maxdepth 1 -name '[0-9]*.sql' | wc -l)
 body=$(curl -sS "$base/healthz")
 check_grep "/healthz reports the database and schema" '"database":"ok","schema":'"$nmig" <(echo "$body")
 check "/healthz is JSON" "application/json" "$(curl -sS -o /dev/null -w '%{content_type}' "$base/healthz")"
