@@ -10,12 +10,13 @@ cd "$ROOT"
 PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
   libsqlite3-dev libjansson-dev libjsmn-dev libmicrohttpd-dev libcmocka-dev libsodium-dev
   libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core libxml2-dev libgnutls28-dev
-  libcurl4-gnutls-dev"
+  libcurl4-gnutls-dev libpq-dev"
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer,
 # pdftotext to read the minutes' PDF, openssl for the certificates of the 1177 contract test and
 # xmllint to validate its answers against the contracts' schemas; clang-format and cppcheck for
-# tests/lint.sh.
-PKGS_TEST="curl clang libclang-rt-dev poppler-utils openssl libxml2-utils clang-format cppcheck"
+# tests/lint.sh; Debian's PostgreSQL server for the throwaway clusters of tests/pg/cluster.sh.
+PKGS_TEST="curl clang libclang-rt-dev poppler-utils openssl libxml2-utils clang-format cppcheck
+  postgresql"
 # The browser tests (tests/e2e): chromium driven by playwright-core, which npm installs from the
 # npm registry (tests/e2e/package-lock.json pins it and axe-core).
 PKGS_E2E="chromium nodejs npm default-jre-headless"
