@@ -267,9 +267,14 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	db->sync_rc = SQLITE_OK;
 	db->wal_fd = -1;
 	rc = conn_open(db, &db->writer, err);
-	/* Every writing transaction runs on the writer: give it room for the pages they share. */
+	/* Every writing transaction runs on the writer: give it room for the pages they share.
+	 * It also reads the database file through a memory map (the reads a look-up hands it):
+	 * no copy from the kernel and no page of its cache per page read. SQLite drops a
+	 * connection's map when another connection has committed, which only the writer never
+	 * sees; the pool's connections read as before. */
 	if (rc == LMN_OK)
-		rc = db_exec(db->writer, "PRAGMA cache_size=-65536", err);
+		rc = db_exec(db->writer, "PRAGMA cache_size=-65536; PRAGMA mmap_size=4294967296",
+			     err);
 	if (rc == LMN_OK)
 		rc = open_log(db, err);
 	if (rc == LMN_OK)
