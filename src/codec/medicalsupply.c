@@ -677,11 +677,28 @@ void ms_add_escaped(struct buf *b, const char *s)
 
 void ms_add_tag(struct buf *b, const char *prefix, const char *name, bool close)
 {
-	buf_adds(b, close ? "</" : "<");
-	buf_adds(b, prefix);
-	buf_addc(b, ':');
-	buf_adds(b, name);
-	buf_addc(b, '>');
+	char tag[128];
+	size_t np = strlen(prefix), nn = strlen(name), n = 0;
+
+	/* An answer has hundreds of tags: each goes out in one piece. */
+	if (np + nn + 4 > sizeof(tag)) {
+		buf_adds(b, close ? "</" : "<");
+		buf_adds(b, prefix);
+		buf_addc(b, ':');
+		buf_adds(b, name);
+		buf_addc(b, '>');
+		return;
+	}
+	tag[n++] = '<';
+	if (close)
+		tag[n++] = '/';
+	memcpy(tag + n, prefix, np);
+	n += np;
+	tag[n++] = ':';
+	memcpy(tag + n, name, nn);
+	n += nn;
+	tag[n++] = '>';
+	buf_add(b, tag, n);
 }
 
 void ms_add_elem(struct buf *b, const char *prefix, const char *name, const char *text)

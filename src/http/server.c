@@ -320,8 +320,14 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct request *rq)
 		buf_release(&resp->body);
 		return MHD_NO;
 	}
-	r = MHD_create_response_from_buffer(resp->body.len, resp->body.data ? resp->body.data : "",
-					    MHD_RESPMEM_MUST_COPY);
+	/* The body's buffer goes to libmicrohttpd, which frees it once sent (no copy). */
+	if (resp->body.len)
+		r = MHD_create_response_from_buffer(resp->body.len, resp->body.data,
+						    MHD_RESPMEM_MUST_FREE);
+	else
+		r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	if (r && resp->body.len)
+		resp->body = (struct buf){ 0 };
 	buf_release(&resp->body);
 	if (!r)
 		return MHD_NO;

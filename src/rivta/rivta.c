@@ -85,6 +85,11 @@ static void finish(struct call_state *st)
 			 st->inner.status, st->inner.body.data ? st->inner.body.data : "");
 		call->fault = true;
 	}
+	/* Room for the answer and the envelope's few hundred bytes at once: none is a fault. */
+	buf_reset(&resp->body);
+	if (!call->fault && !call->out.failed &&
+	    buf_reserve(&resp->body, call->out.len + 1024) != LMN_OK)
+		call->out.failed = true;
 	if (call->fault || call->out.failed) {
 		fault(resp, &st->rq, false,
 		      call->out.failed ? "answer too large" : call->fault_detail);
@@ -94,7 +99,6 @@ static void finish(struct call_state *st)
 		const char *name = ms_interaction_name(st->kind);
 
 		ms_responder_ns(st->kind, st->version, responder);
-		buf_reset(&resp->body);
 		ms_envelope_open(&resp->body);
 		buf_addf(&resp->body, "<r:%sResponse xmlns:r=\"%s\" xmlns:c=\"%s\">", name,
 			 responder, ms_core_ns(st->version));
@@ -182,6 +186,10 @@ void rivta_dispatch(const struct app *app, struct http_req *req, struct http_res
 	st->call.rq = &st->rq;
 	st->call.result = "OK";
 	buf_init(&st->call.out, 4u << 20);
+	/* A patient's listing is some 15 kB: room for it at once rather than doubling up to it
+	 * (without it, out.failed: a fault when answered). */
+	if (buf_reserve(&st->call.out, 16384) != LMN_OK)
+		st->call.out.failed = true;
 	st->inner = (struct http_resp){ .status = 500, .type = "application/json" };
 	buf_init(&st->inner.body, 0);
 	if (st->rq.orderer)
