@@ -52,6 +52,14 @@ LMN_MUST_USE enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err);
  * it writes itself (the history import looks up each patient, unit and article, and refers
  * otherwise only to rows it wrote). */
 LMN_MUST_USE enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err);
+/* The same for a copy of another store (lmn store copy), which writes every row of every table as
+ * it was, derived rows included: no table's triggers fire (one that derives rows, a report's sums
+ * or the access log's filing, would derive again what is copied; one that refuses updates or
+ * deletes of an append-only table is not needed for rows written as they were), and references
+ * are not checked (a row may refer to a later one of its own table). Outside that transaction
+ * everything is as before. (PostgreSQL: SET LOCAL session_replication_role = replica, or each
+ * table's ALTER TABLE … DISABLE TRIGGER USER inside the transaction.) */
+LMN_MUST_USE enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err);
 LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
 void db_rollback(struct db_conn *c);
 
@@ -79,6 +87,12 @@ LMN_MUST_USE enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg
 /* A statement ready to bind (parameters cleared). sql must outlive the connection (a literal). */
 LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
 				    struct lmn_err *err);
+/* A statement whose SQL is built at run time (names of tables and columns, never values: lmn
+ * store copy): prepared for this use, not cached, so sql may be freed once this returns. Free it
+ * with db_finalize (before the connection is released). */
+LMN_MUST_USE enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
+					struct lmn_err *err);
+void db_finalize(struct db_stmt *st);
 /* Binding errors are remembered and reported by db_step. Parameters count from 1, as $1. */
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
 void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
@@ -100,12 +114,33 @@ const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
 /* Column i's text into out (size bytes), cut at a character's start when it is longer. */
 void db_col_copy(struct db_stmt *st, int i, char *out, size_t size);
 bool db_col_null(struct db_stmt *st, int i);
+/* The statement's result columns (after db_step, whether or not it gave a row): how many, and
+ * each one's name (valid while the statement is). */
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int i);
+/* What the current row holds in column i. The store's columns are integers (SQLite INTEGER,
+ * PostgreSQL bigint) and text; anything else is DB_OTHER. */
+enum db_type { DB_NULL, DB_INT, DB_TEXT, DB_OTHER };
+enum db_type db_col_type(struct db_stmt *st, int i);
 /* Resets the statement so the cache can hand it out again. Always call when done. */
 void db_done(struct db_stmt *st);
 
 /* The rowid of the last insert and the rows the last statement changed, on this connection. */
 int64_t db_last_id(struct db_conn *c);
 int64_t db_changes(struct db_conn *c);
+/* The id the engine gives the next row of table inserted without one, column being its identity
+ * (an INTEGER PRIMARY KEY in SQLite: one after the highest id, or after the highest ever given for
+ * an AUTOINCREMENT table; in PostgreSQL the identity's sequence). Table and column are names
+ * of the store's, never input. */
+LMN_MUST_USE enum lmn_rc db_next_id(struct db_conn *c, const char *table, const char *column,
+				    int64_t *next, struct lmn_err *err);
+/* Makes the id the engine gives table's next row at least next, and past every id in it: after
+ * rows were written with their ids (lmn store copy). In SQLite only an AUTOINCREMENT table keeps a
+ * counter to set (the others give one after the highest id anyway); in PostgreSQL the identity's
+ * sequence: setval(pg_get_serial_sequence(table, column), greatest(next, max(column) + 1), false). */
+LMN_MUST_USE enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *column,
+					int64_t next, struct lmn_err *err);
+
 /* Runs SQL without parameters (several statements allowed). */
 LMN_MUST_USE enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err);
 

@@ -356,6 +356,8 @@ void commit_batch(struct db *db)
 	/* Foreign keys are checked again from the next transaction on (outside one, it applies). */
 	if (b->unchecked)
 		(void)sqlite3_exec(w->conn, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	if (b->untriggered)
+		(void)sqlite3_db_config(w->conn, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int *)NULL);
 	batch_finish(db, b, rc, seq, message);
 }
 
@@ -373,8 +375,8 @@ static void end_turn(struct db *db)
 
 /* Opens a batch on the writer if none is open, with write_lock held: alone, a long
  * transaction's own (the open batch is committed first, so its members do not wait for it),
- * unchecked without foreign-key checks. */
-static enum lmn_rc open_batch(struct db *db, bool alone, bool unchecked, struct lmn_err *err)
+ * unchecked without foreign-key checks, and for a copy also without triggers. */
+static enum lmn_rc open_batch(struct db *db, bool alone, enum checks checks, struct lmn_err *err)
 {
 	enum lmn_rc rc = LMN_OK;
 	int failed;
@@ -392,22 +394,33 @@ static enum lmn_rc open_batch(struct db *db, bool alone, bool unchecked, struct 
 	if (!(db->batch = batch_new(alone)))
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	/* Set before the transaction (inside one SQLite ignores it); commit_batch sets it back. */
-	db->batch->unchecked = alone && unchecked;
+	db->batch->unchecked = alone && checks != CHECKED;
 	if (db->batch->unchecked)
 		rc = exec_on(db->writer, "PRAGMA foreign_keys=OFF", err);
+	/* SQLite expires the connection's statements when this changes: they are compiled again,
+	 * without (and after the copy with) their triggers' programs. */
+	db->batch->untriggered = alone && checks == COPY;
+	if (rc == LMN_OK && db->batch->untriggered &&
+	    sqlite3_db_config(db->writer->conn, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL) !=
+		    SQLITE_OK)
+		rc = conn_fail(db->writer->conn, err, "triggers off");
 	if (rc == LMN_OK)
 		rc = exec_on(db->writer, "BEGIN IMMEDIATE", err);
 	if (rc != LMN_OK) {
 		if (db->batch->unchecked)
 			(void)sqlite3_exec(db->writer->conn, "PRAGMA foreign_keys=ON", NULL, NULL,
 					   NULL);
+		if (db->batch->untriggered)
+			(void)sqlite3_db_config(db->writer->conn, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1,
+						(int *)NULL);
 		batch_free(db->batch);
 		db->batch = NULL;
 	}
 	return rc;
 }
 
-static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked, struct lmn_err *err)
+static enum lmn_rc begin_write(struct db_conn *c, bool alone, enum checks checks,
+			       struct lmn_err *err)
 {
 	struct db *db = c->db;
 	enum lmn_rc rc;
@@ -415,7 +428,7 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, bool unchecked, st
 	db->waiting++;
 	pthread_mutex_lock(&db->write_lock);
 	db->waiting--;
-	if ((rc = open_batch(db, alone, unchecked, err)) != LMN_OK) {
+	if ((rc = open_batch(db, alone, checks, err)) != LMN_OK) {
 		end_turn(db);
 		return rc;
 	}
@@ -433,17 +446,22 @@ enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
 {
 	if (!write)
 		return exec_on(c, "BEGIN", err);
-	return begin_write(c, false, false, err);
+	return begin_write(c, false, CHECKED, err);
 }
 
 enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err)
 {
-	return begin_write(c, true, false, err);
+	return begin_write(c, true, CHECKED, err);
 }
 
 enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err)
 {
-	return begin_write(c, true, true, err);
+	return begin_write(c, true, UNCHECKED, err);
+}
+
+enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err)
+{
+	return begin_write(c, true, COPY, err);
 }
 
 static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *err);
@@ -530,7 +548,7 @@ static void run_job(struct db *db, struct write_job *j)
 	 * batch's members so far are told it failed, and a new batch is begun. */
 	if (db->batch && sqlite3_get_autocommit(db->writer->conn))
 		commit_batch(db);
-	if ((rc = open_batch(db, false, false, &err)) != LMN_OK ||
+	if ((rc = open_batch(db, false, CHECKED, &err)) != LMN_OK ||
 	    (rc = exec_on(db->writer, "SAVEPOINT lmn_tx", &err)) != LMN_OK) {
 		snprintf(j->message, sizeof(j->message), "the write could not begin: %.480s",
 			 err.message);

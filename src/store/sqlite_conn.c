@@ -680,3 +680,158 @@ int64_t db_changes(struct db_conn *c)
 {
 	return sqlite3_changes64(cur(c)->conn);
 }
+
+enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
+			   struct lmn_err *err)
+{
+	struct db_stmt *s = calloc(1, sizeof(*s));
+	size_t len = strlen(sql);
+	char *text = malloc(len + 1);
+	int rc;
+
+	*out = NULL;
+	if (!s || !text) {
+		free(s);
+		free(text);
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	}
+	db_rewrite_params(sql, text);
+	s->conn = cur(c);
+	rc = sqlite3_prepare_v2(s->conn->conn, text, (int)len + 1, &s->st, NULL);
+	free(text);
+	if (rc != SQLITE_OK) {
+		enum lmn_rc lrc = conn_fail(s->conn->conn, err, "prepare");
+		sqlite3_finalize(s->st);
+		free(s);
+		return lrc;
+	}
+	*out = s;
+	return LMN_OK;
+}
+
+void db_finalize(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->st);
+	free(st);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(st->st);
+}
+
+const char *db_col_name(struct db_stmt *st, int i)
+{
+	const char *name = sqlite3_column_name(st->st, i);
+	return name ? name : "";
+}
+
+enum db_type db_col_type(struct db_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st->st, i)) {
+	case SQLITE_NULL:
+		return DB_NULL;
+	case SQLITE_INTEGER:
+		return DB_INT;
+	case SQLITE_TEXT:
+		return DB_TEXT;
+	default:
+		return DB_OTHER;
+	}
+}
+
+/* The first column of the first row of sql (sqlite3_mprintf's, freed here) as an integer, or
+ * none; on conn itself. */
+static enum lmn_rc int_of(sqlite3 *conn, char *sql, int64_t none, int64_t *out,
+			  struct lmn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = none;
+	if (!sql)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	rc = sqlite3_prepare_v2(conn, sql, -1, &st, NULL);
+	sqlite3_free(sql);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? LMN_OK : conn_fail(conn, err, "next id");
+}
+
+/* Whether table is an AUTOINCREMENT table (sqlite_sequence keeps its highest id ever given). */
+static enum lmn_rc autoincrement(sqlite3 *conn, const char *table, bool *out,
+				 struct lmn_err *err)
+{
+	int64_t n;
+	enum lmn_rc rc = int_of(conn,
+				sqlite3_mprintf("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+						"AND (name = 'sqlite_sequence' OR (name = %Q AND "
+						"upper(sql) LIKE '%%AUTOINCREMENT%%'))",
+						table),
+				0, &n, err);
+
+	*out = rc == LMN_OK && n == 2;
+	return rc;
+}
+
+enum lmn_rc db_next_id(struct db_conn *c, const char *table, const char *column, int64_t *next,
+		       struct lmn_err *err)
+{
+	sqlite3 *conn = cur(c)->conn;
+	int64_t highest, seq = 0;
+	bool autoinc;
+	enum lmn_rc rc;
+
+	if ((rc = int_of(conn, sqlite3_mprintf("SELECT max(\"%w\") FROM \"%w\"", column, table), 0,
+			 &highest, err)) != LMN_OK ||
+	    (rc = autoincrement(conn, table, &autoinc, err)) != LMN_OK)
+		return rc;
+	if (autoinc &&
+	    (rc = int_of(conn, sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
+			 0, &seq, err)) != LMN_OK)
+		return rc;
+	*next = (seq > highest ? seq : highest) + 1;
+	return LMN_OK;
+}
+
+enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *column, int64_t next,
+			   struct lmn_err *err)
+{
+	sqlite3 *conn = cur(c)->conn;
+	int64_t highest, seq, none = INT64_MIN;
+	char *sql;
+	bool autoinc;
+	enum lmn_rc rc;
+
+	/* SQLite gives one after the highest id anyway: only AUTOINCREMENT's counter is kept. */
+	if ((rc = autoincrement(conn, table, &autoinc, err)) != LMN_OK || !autoinc)
+		return rc;
+	if ((rc = int_of(conn, sqlite3_mprintf("SELECT max(\"%w\") FROM \"%w\"", column, table), 0,
+			 &highest, err)) != LMN_OK ||
+	    (rc = int_of(conn, sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
+			 none, &seq, err)) != LMN_OK)
+		return rc;
+	if (next - 1 > highest)
+		highest = next - 1;
+	if (seq != none && seq >= highest)
+		return LMN_OK;
+	sql = seq == none ? sqlite3_mprintf("INSERT INTO sqlite_sequence (name, seq) VALUES (%Q, %lld)",
+					    table, (long long)highest)
+			  : sqlite3_mprintf("UPDATE sqlite_sequence SET seq = %lld WHERE name = %Q",
+					    (long long)highest, table);
+	if (!sql)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL) == SQLITE_OK
+		     ? LMN_OK
+		     : conn_fail(conn, err, "next id");
+	sqlite3_free(sql);
+	return rc;
+}

@@ -45,6 +45,9 @@ struct write_job {
 	struct write_job *next;
 };
 
+/* What a long transaction leaves out: nothing, foreign-key checks, or those and triggers. */
+enum checks { CHECKED, UNCHECKED, COPY };
+
 /* A batch of writing transactions that one COMMIT makes durable; freed by its last member. */
 struct batch {
 	int members;		/* still to learn the outcome (db_begin's writers) */
@@ -52,6 +55,7 @@ struct batch {
 	int njobs;
 	bool alone; /* a long transaction (db_begin_bulk): nobody else joins, it commits at once */
 	bool unchecked; /* …whose references are not checked by SQLite (db_begin_bulk_unchecked) */
+	bool untriggered; /* …whose triggers do not fire either (db_begin_copy) */
 	bool done;
 	uint64_t seq; /* its commit's number in the log: durable once an fdatasync covers it */
 	pthread_cond_t cond; /* its members wait for done (only they are woken) */
