@@ -14,6 +14,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_governance(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 /* Loads the rule files from dir (NULL: the default folder); prints the error on failure. */
 LMN_MUST_USE enum lmn_rc cli_load_rules(struct params *p, const char *dir);

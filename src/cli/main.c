@@ -29,6 +29,9 @@ static const char usage[] =
 	"                                 the month's invoice basis per care provider and cost centre\n"
 	"  report repayment YEAR SURPLUS_ORE [--format json|csv] [--db PATH]\n"
 	"                                 a year's surplus repaid pro rata to what each was charged\n"
+	"  store copy --from SOURCE --to DEST [--batch N]\n"
+	"                                 copy a whole store into a new one (SQLite or PostgreSQL),\n"
+	"                                 then compare every table's rows and checksum\n"
 	"  calendar holidays YEAR         list a year's non-working days with their Swedish names\n"
 	"  calendar add DATE N            the date N working days after DATE\n"
 	"  calendar between FROM TO       working days in (FROM, TO]\n"
@@ -59,7 +62,8 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve },		  { "demo", cmd_demo },
 	{ "import", cmd_import },	  { "report", cmd_report },
 	{ "governance", cmd_governance }, { "calendar", cmd_calendar },
-	{ "rules", cmd_rules },		  { "version", cmd_version },
+	{ "rules", cmd_rules },		  { "store", cmd_store },
+	{ "version", cmd_version },
 };
 
 void cli_error(const char *fmt, ...)

@@ -819,10 +819,12 @@ enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *col
 	    (rc = int_of(conn, sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
 			 none, &seq, err)) != LMN_OK)
 		return rc;
+	/* Without a counter SQLite gives one after the highest id: a counter only when next is
+	 * beyond that, or to raise the one there is. */
+	if (seq == none ? next - 1 <= highest : seq >= highest && seq >= next - 1)
+		return LMN_OK;
 	if (next - 1 > highest)
 		highest = next - 1;
-	if (seq != none && seq >= highest)
-		return LMN_OK;
 	sql = seq == none ? sqlite3_mprintf("INSERT INTO sqlite_sequence (name, seq) VALUES (%Q, %lld)",
 					    table, (long long)highest)
 			  : sqlite3_mprintf("UPDATE sqlite_sequence SET seq = %lld WHERE name = %Q",

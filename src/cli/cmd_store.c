@@ -1,0 +1,216 @@
+/* lmn store copy --from SOURCE --to DEST: a whole store into a new one, SQLite or PostgreSQL
+ * either side (store/store_copy.h), with a progress bar, then each table's rows and checksum read
+ * back from both sides. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/store_copy.h"
+
+static const char usage_copy[] = "usage: lmn store copy --from SOURCE --to DEST [--batch N]";
+
+struct bar {
+	bool tty;
+	size_t table; /* the table drawn last, SIZE_MAX: none */
+	int shown;    /* tenths (plain lines) or fortieths (terminal) shown of it */
+};
+
+static void progress(void *ctx, size_t table, int64_t done, int64_t total)
+{
+	struct bar *b = ctx;
+	const char *name = store_copy_tables[table].name;
+	int steps = b->tty ? 40 : 10;
+	int step = total > 0 ? (int)(done * steps / total) : steps;
+
+	if (table != b->table) {
+		if (b->tty && b->table != SIZE_MAX)
+			fputc('\n', stderr);
+		b->table = table;
+		b->shown = -1;
+	}
+	if (step == b->shown)
+		return;
+	b->shown = step;
+	if (b->tty) {
+		char line[41];
+
+		memset(line, '#', (size_t)step);
+		memset(line + step, '.', (size_t)(40 - step));
+		line[40] = '\0';
+		fprintf(stderr, "\r[%2zu/%zu] %-24s [%s] %" PRId64 " av %" PRId64 " rader", table + 1,
+			store_copy_ntables, name, line, done, total);
+		fflush(stderr);
+	} else if (step > 0 || total == 0) {
+		fprintf(stderr, "lmn: [%zu/%zu] %s: %" PRId64 " av %" PRId64 " rader\n", table + 1,
+			store_copy_ntables, name, done, total);
+	}
+}
+
+/* A libpq address rather than a file (db_open tells the two apart the same way). */
+static bool is_url(const char *address)
+{
+	return strncmp(address, "postgresql://", 13) == 0 || strncmp(address, "postgres://", 11) == 0;
+}
+
+/* Opens both stores, the destination created and migrated; refuses differing schema numbers
+ * and a destination with more than the migrations' seed rows. */
+static int open_both(const char *from_path, const char *to_path, struct db **from, struct db **to)
+{
+	struct lmn_err err;
+	int64_t counts[2];
+	size_t table;
+	int vfrom, vto;
+	bool is_new;
+
+	if (!is_url(from_path) && access(from_path, F_OK) != 0) {
+		cli_error("källan %s finns inte: ange en befintlig databas med --from", from_path);
+		return 1;
+	}
+	if (db_open(from_path, from, &err) != LMN_OK) {
+		cli_error("källan %s kunde inte öppnas: %s", from_path, err.message);
+		return 1;
+	}
+	if (db_open_alone(to_path, to, &err) != LMN_OK) {
+		cli_error("målet %s kunde inte öppnas: %s", to_path, err.message);
+		return 1;
+	}
+	if (db_schema_version(*from, &vfrom, &err) != LMN_OK ||
+	    db_schema_version(*to, &vto, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		return 1;
+	}
+	if (vfrom != vto) {
+		cli_error("källan %s har schema %d men målet %s har schema %d: de måste ha samma "
+			  "nummer; inget skrevs",
+			  from_path, vfrom, to_path, vto);
+		return 1;
+	}
+	if (store_copy_is_new(*to, &is_new, &table, counts, &err) != LMN_OK) {
+		cli_error("målet %s: %s", to_path, err.message);
+		return 1;
+	}
+	if (!is_new) {
+		cli_error("målet %s är inte tomt: tabellen %s har %" PRId64 " rader (en ny databas "
+			  "har %" PRId64 "%s); inget skrevs. Ange en ny databas som mål",
+			  to_path, store_copy_tables[table].name, counts[0], counts[1],
+			  counts[0] == counts[1] ? ", med annat innehåll" : "");
+		return 1;
+	}
+	return 0;
+}
+
+/* Each table's rows and checksum on both sides; returns how many tables differ. */
+static size_t report(const struct store_copy_sum *from, const struct store_copy_sum *to)
+{
+	size_t differ = 0;
+
+	printf("%-24s %12s %16s  %s\n", "tabell", "rader", "kontrollsumma", "målet");
+	for (size_t i = 0; i < store_copy_ntables; i++) {
+		bool same = from[i].rows == to[i].rows && from[i].sum == to[i].sum;
+
+		printf("%-24s %12" PRId64 " %016" PRIx64 "  ", store_copy_tables[i].name, from[i].rows,
+		       from[i].sum);
+		if (same)
+			printf("lika\n");
+		else
+			printf("SKILJER SIG: %" PRId64 " rader, %016" PRIx64 "\n", to[i].rows,
+			       to[i].sum);
+		differ += !same;
+	}
+	return differ;
+}
+
+static int store_copy(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from_path = NULL, *to_path = NULL;
+	struct bar bar = { .tty = isatty(STDERR_FILENO) == 1, .table = SIZE_MAX, .shown = -1 };
+	struct store_copy_options opt = { .progress = progress, .ctx = &bar };
+	struct store_copy_sum *sums = NULL, *back = NULL;
+	struct db *from = NULL, *to = NULL;
+	struct lmn_err err;
+	enum lmn_rc rc;
+	size_t differ;
+	int c, status = 1;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'f') {
+			from_path = optarg;
+		} else if (c == 't') {
+			to_path = optarg;
+		} else if (c == 'b') {
+			opt.batch = strtoll(optarg, &end, 10);
+			if (*end || opt.batch < 1) {
+				cli_error("--batch %s: ange ett antal rader, minst 1", optarg);
+				return EXIT_USAGE;
+			}
+		} else {
+			cli_error("%s", usage_copy);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !from_path || !to_path) {
+		cli_error("%s", usage_copy);
+		return EXIT_USAGE;
+	}
+	sums = calloc(store_copy_ntables, sizeof(*sums));
+	back = calloc(store_copy_ntables, sizeof(*back));
+	if (!sums || !back) {
+		cli_error("out of memory");
+		goto out;
+	}
+	if (open_both(from_path, to_path, &from, &to) != 0)
+		goto out;
+	fprintf(stderr, "lmn: kopierar %s till %s (%zu tabeller)\n", from_path, to_path,
+		store_copy_ntables);
+	rc = store_copy_run(from, to, &opt, sums, &err);
+	if (bar.tty && bar.table != SIZE_MAX)
+		fputc('\n', stderr);
+	if (rc != LMN_OK) {
+		cli_error("kopieringen avbröts: %s", err.message);
+		cli_error("målet %s är ofullständigt: ta bort det (eller töm databasen) och börja om",
+			  to_path);
+		goto out;
+	}
+	/* Read back from the destination, as a later lmn serve will. */
+	if (store_copy_sums(to, false, back, &err) != LMN_OK) {
+		cli_error("kontrollen av målet misslyckades: %s", err.message);
+		goto out;
+	}
+	differ = report(sums, back);
+	if (differ) {
+		cli_error("kopian skiljer sig från källan i %zu tabeller (se SKILJER SIG ovan)", differ);
+		for (size_t i = 0; i < store_copy_ntables; i++)
+			if (sums[i].rows != back[i].rows || sums[i].sum != back[i].sum)
+				cli_error("skiljer sig: %s", store_copy_tables[i].name);
+		goto out;
+	}
+	printf("lmn: kopian är lik källan: %zu tabeller, samma antal rader och kontrollsummor\n",
+	       store_copy_ntables);
+	status = 0;
+out:
+	db_close(to);
+	db_close(from);
+	free(sums);
+	free(back);
+	return status;
+}
+
+int cmd_store(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "copy") == 0)
+		return store_copy(argc - 1, argv + 1);
+	cli_error("%s", usage_copy);
+	return EXIT_USAGE;
+}
