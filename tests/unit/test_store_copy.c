@@ -1,0 +1,280 @@
+/* Tests store/store_copy.c: its list of tables is the schema's (every table a migration makes,
+ * each with its primary key and identity, parents first), a copy leaves the destination equal to
+ * the source also where triggers derive rows (report sums, the access log's filing) or refuse
+ * changes, an AUTOINCREMENT counter is carried over, a store with more than the seed rows is not
+ * new, and a checksum tells a changed row. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/store_copy.h"
+
+static char dir[] = "/tmp/lmn-test-store-copy-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct db *open_store(const char *name)
+{
+	char path[128];
+	struct lmn_err err;
+	struct db *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(db_open(path, &db, &err), LMN_OK);
+	return db;
+}
+
+static long list_index(const char *table)
+{
+	for (size_t i = 0; i < store_copy_ntables; i++)
+		if (strcmp(store_copy_tables[i].name, table) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Every table of a new store is in the list and every listed table in the store; each with its
+ * primary key in order, its identity (an INTEGER PRIMARY KEY of a rowid table), and after every
+ * table it refers to. A migration that adds a table fails here until the list has it. */
+static void test_list_is_the_schema(void **state)
+{
+	struct db *db = open_store("schema.db");
+	struct db_conn *c;
+	struct db_stmt *st, *pk;
+	struct lmn_err err;
+	size_t tables = 0;
+	bool row;
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_prepare(c,
+				    "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' "
+				    "AND type = 'table' AND name NOT LIKE 'sqlite_%' "
+				    "AND name <> 'schema_migrations' ORDER BY name",
+				    &st, &err),
+			 LMN_OK);
+	while (db_step(st, &row, &err) == LMN_OK && row) {
+		char table[64], key[256] = "", ident[64] = "";
+		const struct store_copy_table *t;
+		bool without_rowid = db_col_int(st, 1) != 0;
+		int npk = 0;
+		long at;
+
+		db_col_copy(st, 0, table, sizeof(table));
+		at = list_index(table);
+		if (at < 0)
+			fail_msg("table %s is not in store_copy_tables (src/store/store_copy.c)", table);
+		t = &store_copy_tables[at];
+		tables++;
+
+		assert_int_equal(db_prepare(c,
+					    "SELECT name, upper(type) FROM pragma_table_info($1) "
+					    "WHERE pk > 0 ORDER BY pk",
+					    &pk, &err),
+				 LMN_OK);
+		db_bind_text(pk, 1, table);
+		while (db_step(pk, &row, &err) == LMN_OK && row) {
+			size_t len = strlen(key);
+
+			snprintf(key + len, sizeof(key) - len, "%s%s", len ? ", " : "",
+				 db_col_text(pk, 0));
+			if (++npk == 1 && strcmp(db_col_text(pk, 1), "INTEGER") == 0 &&
+			    !without_rowid)
+				db_col_copy(pk, 0, ident, sizeof(ident));
+		}
+		db_done(pk);
+		if (npk != 1)
+			ident[0] = '\0';
+		if (strcmp(key, t->key) != 0)
+			fail_msg("%s: primary key '%s', listed as '%s'", table, key, t->key);
+		if (strcmp(ident, t->identity ? t->identity : "") != 0)
+			fail_msg("%s: identity '%s', listed as '%s'", table, ident,
+				 t->identity ? t->identity : "");
+
+		assert_int_equal(db_prepare(c,
+					    "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)",
+					    &pk, &err),
+				 LMN_OK);
+		db_bind_text(pk, 1, table);
+		while (db_step(pk, &row, &err) == LMN_OK && row) {
+			long parent = list_index(db_col_text(pk, 0));
+
+			if (parent < 0 || parent > at)
+				fail_msg("%s refers to %s, which the list has after it", table,
+					 db_col_text(pk, 0));
+		}
+		db_done(pk);
+	}
+	db_done(st);
+	/* And no listed table that the schema lacks. */
+	assert_int_equal(tables, store_copy_ntables);
+	db_release(db, c);
+	db_close(db);
+}
+
+/* Rows whose triggers derive others: calls (report_call_days), access-log entries past a filing
+ * (access_log_recent, _chunks, _indexed, _by_patient), a list view (AUTOINCREMENT, its counter
+ * raised beyond the highest id as after retention removed the last views). */
+static void fill(struct db *db)
+{
+	struct db_conn *c;
+	struct lmn_err err;
+
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(
+		db_exec(c,
+			"UPDATE access_log_indexed SET every = 3;"
+			"INSERT INTO patients (id, id_number, id_kind, given_name, family_name, "
+			" address, postal_code, city, municipality, created_at) VALUES "
+			" (1, '191212121212', 'personnummer', 'Anna', 'Exempelsson', 'Gatan 1', "
+			" '50330', 'Borås', 'Borås', '2026-01-01T00:00:00+01:00'),"
+			" (7, '191111111111', 'personnummer', 'Åke', 'Prov', 'Vägen 2', '41101', "
+			" 'Göteborg', 'Göteborg', '2026-01-01T00:00:00+01:00');"
+			"INSERT INTO calls (queued_at, answered_at, topic) VALUES "
+			" ('2026-03-02T09:00:00+01:00', '2026-03-02T09:02:10+01:00', 'order'),"
+			" ('2026-03-02T10:00:00+01:00', NULL, 'other'),"
+			" ('2026-03-03T10:00:00+01:00', '2026-03-03T10:00:30+01:00', 'order');"
+			"INSERT INTO access_log (at, role, patient_id, action, what) VALUES "
+			" ('2026-03-02T09:00:00+01:00', 'patient', 1, 'read', 'orders'),"
+			" ('2026-03-02T09:00:01+01:00', 'patient', 7, 'read', 'orders'),"
+			" ('2026-03-02T09:00:02+01:00', 'patient', 1, 'read', 'orders'),"
+			" ('2026-03-02T09:00:03+01:00', 'patient', 7, 'read', 'orders'),"
+			" ('2026-03-02T09:00:04+01:00', 'patient', 1, 'read', 'orders');"
+			"INSERT INTO access_log_views (after, at, role, what, patients) VALUES "
+			" (5, '2026-03-02T09:01:00+01:00', 'customer_service', 'search', ',1,7,');"
+			"UPDATE sqlite_sequence SET seq = 500 WHERE name = 'access_log_views';",
+			&err),
+		LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	db_release(db, c);
+}
+
+static int64_t int_of(struct db *db, const char *sql)
+{
+	struct db_conn *c;
+	struct lmn_err err;
+	int64_t v;
+
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_int(c, &v, -1, &err, sql, ""), LMN_OK);
+	db_release(db, c);
+	return v;
+}
+
+static void test_copy(void **state)
+{
+	struct db *from = open_store("from.db"), *to = open_store("to.db");
+	struct store_copy_sum read[128], back[128], before[128];
+	struct store_copy_options opt = { .batch = 2 }; /* pages of two rows: keyset paging */
+	struct db_conn *c;
+	struct lmn_err err;
+	int64_t counts[2];
+	size_t table = 0;
+	bool is_new;
+	long at;
+
+	(void)state;
+	assert_true(store_copy_ntables <= 128);
+	fill(from);
+	/* The source's triggers did derive: a filing, and the sums of calls. */
+	assert_true(int_of(from, "SELECT count(*) FROM access_log_chunks") +
+			    int_of(from, "SELECT count(*) FROM access_log_by_patient") >
+		    0);
+	assert_int_equal(int_of(from, "SELECT sum(calls) FROM report_call_days"), 3);
+
+	assert_int_equal(store_copy_is_new(from, &is_new, &table, counts, &err), LMN_OK);
+	assert_false(is_new);
+	assert_string_equal(store_copy_tables[table].name, "patients");
+	assert_int_equal(store_copy_is_new(to, &is_new, &table, counts, &err), LMN_OK);
+	assert_true(is_new);
+
+	assert_int_equal(store_copy_sums(from, false, before, &err), LMN_OK);
+	assert_int_equal(store_copy_run(from, to, &opt, read, &err), LMN_OK);
+	assert_int_equal(store_copy_sums(to, false, back, &err), LMN_OK);
+	for (size_t i = 0; i < store_copy_ntables; i++) {
+		if (read[i].rows != back[i].rows || read[i].sum != back[i].sum ||
+		    before[i].sum != read[i].sum)
+			fail_msg("%s differs after the copy", store_copy_tables[i].name);
+	}
+	/* Not derived twice, and the counter as it was. */
+	assert_int_equal(int_of(to, "SELECT sum(calls) FROM report_call_days"), 3);
+	assert_int_equal(int_of(to, "SELECT seq FROM sqlite_sequence WHERE name = "
+				    "'access_log_views'"),
+			 500);
+	assert_int_equal(int_of(to, "SELECT upto FROM access_log_indexed"),
+			 int_of(from, "SELECT upto FROM access_log_indexed"));
+
+	/* The copy is no longer new; one changed row changes its table's checksum only. */
+	assert_int_equal(store_copy_is_new(to, &is_new, &table, counts, &err), LMN_OK);
+	assert_false(is_new);
+	assert_int_equal(db_acquire(to, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "UPDATE report_call_days SET calls = calls + 1 WHERE wait = -1",
+				 &err),
+			 LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	db_release(to, c);
+	assert_int_equal(store_copy_sums(to, false, back, &err), LMN_OK);
+	at = list_index("report_call_days");
+	for (size_t i = 0; i < store_copy_ntables; i++) {
+		bool same = read[i].rows == back[i].rows && read[i].sum == back[i].sum;
+		assert_true(same == ((long)i != at));
+	}
+	db_close(to);
+	db_close(from);
+}
+
+/* A new store whose seed rows were changed is not new: same counts, another checksum. */
+static void test_changed_seed(void **state)
+{
+	struct db *db = open_store("seed.db");
+	struct db_conn *c;
+	struct lmn_err err;
+	int64_t counts[2];
+	size_t table = 0;
+	bool is_new;
+
+	(void)state;
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_exec(c, "UPDATE access_log_retention SET years = 5", &err), LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	db_release(db, c);
+	assert_int_equal(store_copy_is_new(db, &is_new, &table, counts, &err), LMN_OK);
+	assert_false(is_new);
+	assert_string_equal(store_copy_tables[table].name, "access_log_retention");
+	assert_int_equal(counts[0], 1);
+	assert_int_equal(counts[1], 1);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list_is_the_schema),
+		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_changed_seed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
