@@ -41,8 +41,8 @@ static void progress(void *ctx, size_t table, int64_t done, int64_t total)
 		memset(line, '#', (size_t)step);
 		memset(line + step, '.', (size_t)(40 - step));
 		line[40] = '\0';
-		fprintf(stderr, "\r[%2zu/%zu] %-24s [%s] %" PRId64 " av %" PRId64 " rader", table + 1,
-			store_copy_ntables, name, line, done, total);
+		fprintf(stderr, "\r[%2zu/%zu] %-24s [%s] %" PRId64 " av %" PRId64 " rader",
+			table + 1, store_copy_ntables, name, line, done, total);
 		fflush(stderr);
 	} else if (step > 0 || total == 0) {
 		fprintf(stderr, "lmn: [%zu/%zu] %s: %" PRId64 " av %" PRId64 " rader\n", table + 1,
@@ -53,7 +53,8 @@ static void progress(void *ctx, size_t table, int64_t done, int64_t total)
 /* A libpq address rather than a file (db_open tells the two apart the same way). */
 static bool is_url(const char *address)
 {
-	return strncmp(address, "postgresql://", 13) == 0 || strncmp(address, "postgres://", 11) == 0;
+	return strncmp(address, "postgresql://", 13) == 0 ||
+	       strncmp(address, "postgres://", 11) == 0;
 }
 
 /* Opens both stores, the destination created and migrated; refuses differing schema numbers
@@ -112,8 +113,8 @@ static size_t report(const struct store_copy_sum *from, const struct store_copy_
 	for (size_t i = 0; i < store_copy_ntables; i++) {
 		bool same = from[i].rows == to[i].rows && from[i].sum == to[i].sum;
 
-		printf("%-24s %12" PRId64 " %016" PRIx64 "  ", store_copy_tables[i].name, from[i].rows,
-		       from[i].sum);
+		printf("%-24s %12" PRId64 " %016" PRIx64 "  ", store_copy_tables[i].name,
+		       from[i].rows, from[i].sum);
 		if (same)
 			printf("lika\n");
 		else
@@ -179,8 +180,9 @@ static int store_copy(int argc, char **argv)
 		fputc('\n', stderr);
 	if (rc != LMN_OK) {
 		cli_error("kopieringen avbröts: %s", err.message);
-		cli_error("målet %s är ofullständigt: ta bort det (eller töm databasen) och börja om",
-			  to_path);
+		cli_error(
+			"målet %s är ofullständigt: ta bort det (eller töm databasen) och börja om",
+			to_path);
 		goto out;
 	}
 	/* Read back from the destination, as a later lmn serve will. */
@@ -190,7 +192,8 @@ static int store_copy(int argc, char **argv)
 	}
 	differ = report(sums, back);
 	if (differ) {
-		cli_error("kopian skiljer sig från källan i %zu tabeller (se SKILJER SIG ovan)", differ);
+		cli_error("kopian skiljer sig från källan i %zu tabeller (se SKILJER SIG ovan)",
+			  differ);
 		for (size_t i = 0; i < store_copy_ntables; i++)
 			if (sums[i].rows != back[i].rows || sums[i].sum != back[i].sum)
 				cli_error("skiljer sig: %s", store_copy_tables[i].name);

@@ -744,8 +744,7 @@ enum db_type db_col_type(struct db_stmt *st, int i)
 
 /* The first column of the first row of sql (sqlite3_mprintf's, freed here) as an integer, or
  * none; on conn itself. */
-static enum lmn_rc int_of(sqlite3 *conn, char *sql, int64_t none, int64_t *out,
-			  struct lmn_err *err)
+static enum lmn_rc int_of(sqlite3 *conn, char *sql, int64_t none, int64_t *out, struct lmn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -767,16 +766,16 @@ static enum lmn_rc int_of(sqlite3 *conn, char *sql, int64_t none, int64_t *out,
 }
 
 /* Whether table is an AUTOINCREMENT table (sqlite_sequence keeps its highest id ever given). */
-static enum lmn_rc autoincrement(sqlite3 *conn, const char *table, bool *out,
-				 struct lmn_err *err)
+static enum lmn_rc autoincrement(sqlite3 *conn, const char *table, bool *out, struct lmn_err *err)
 {
 	int64_t n;
-	enum lmn_rc rc = int_of(conn,
-				sqlite3_mprintf("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
-						"AND (name = 'sqlite_sequence' OR (name = %Q AND "
-						"upper(sql) LIKE '%%AUTOINCREMENT%%'))",
-						table),
-				0, &n, err);
+	enum lmn_rc rc =
+		int_of(conn,
+		       sqlite3_mprintf("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+				       "AND (name = 'sqlite_sequence' OR (name = %Q AND "
+				       "upper(sql) LIKE '%%AUTOINCREMENT%%'))",
+				       table),
+		       0, &n, err);
 
 	*out = rc == LMN_OK && n == 2;
 	return rc;
@@ -795,7 +794,8 @@ enum lmn_rc db_next_id(struct db_conn *c, const char *table, const char *column,
 	    (rc = autoincrement(conn, table, &autoinc, err)) != LMN_OK)
 		return rc;
 	if (autoinc &&
-	    (rc = int_of(conn, sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
+	    (rc = int_of(conn,
+			 sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
 			 0, &seq, err)) != LMN_OK)
 		return rc;
 	*next = (seq > highest ? seq : highest) + 1;
@@ -816,7 +816,8 @@ enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *col
 		return rc;
 	if ((rc = int_of(conn, sqlite3_mprintf("SELECT max(\"%w\") FROM \"%w\"", column, table), 0,
 			 &highest, err)) != LMN_OK ||
-	    (rc = int_of(conn, sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
+	    (rc = int_of(conn,
+			 sqlite3_mprintf("SELECT seq FROM sqlite_sequence WHERE name = %Q", table),
 			 none, &seq, err)) != LMN_OK)
 		return rc;
 	/* Without a counter SQLite gives one after the highest id: a counter only when next is
@@ -825,10 +826,11 @@ enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *col
 		return LMN_OK;
 	if (next - 1 > highest)
 		highest = next - 1;
-	sql = seq == none ? sqlite3_mprintf("INSERT INTO sqlite_sequence (name, seq) VALUES (%Q, %lld)",
-					    table, (long long)highest)
-			  : sqlite3_mprintf("UPDATE sqlite_sequence SET seq = %lld WHERE name = %Q",
-					    (long long)highest, table);
+	sql = seq == none
+		      ? sqlite3_mprintf("INSERT INTO sqlite_sequence (name, seq) VALUES (%Q, %lld)",
+					table, (long long)highest)
+		      : sqlite3_mprintf("UPDATE sqlite_sequence SET seq = %lld WHERE name = %Q",
+					(long long)highest, table);
 	if (!sql)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
 	rc = sqlite3_exec(conn, sql, NULL, NULL, NULL) == SQLITE_OK

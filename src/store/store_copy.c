@@ -75,8 +75,8 @@ const struct store_copy_table store_copy_tables[] = {
 const size_t store_copy_ntables = sizeof(store_copy_tables) / sizeof(store_copy_tables[0]);
 
 #define BATCH_DEFAULT 10000
-#define KEY_MAX 4  /* columns of a primary key */
-#define NAME_LEN 64 /* bytes of a table's or column's name */
+#define KEY_MAX	      4	 /* columns of a primary key */
+#define NAME_LEN      64 /* bytes of a table's or column's name */
 
 /* --- a row's hash ------------------------------------------------------------------------- */
 
@@ -263,8 +263,8 @@ static enum lmn_rc reader_saw(struct reader *r, struct db_stmt *st, struct lmn_e
 				if (strcmp(db_col_name(st, i), r->key[k]) == 0)
 					col = i;
 			if (col < 0)
-				return lmn_err_set(err, LMN_EDB, NULL, NULL,
-						   "%s: ingen kolumn %s", r->t->name, r->key[k]);
+				return lmn_err_set(err, LMN_EDB, NULL, NULL, "%s: ingen kolumn %s",
+						   r->t->name, r->key[k]);
 			r->key_col[k] = col;
 		}
 		v->type = db_col_type(st, col);
@@ -472,11 +472,12 @@ static enum lmn_rc clear_seeds(struct db_conn *to, struct lmn_err *err)
 {
 	enum lmn_rc rc = db_begin_copy(to, err);
 
-	for (size_t i = store_copy_ntables; rc == LMN_OK && i-- > 0;) {
+	/* Children first (references are not checked here, but so it reads right anyway). */
+	for (size_t n = store_copy_ntables; rc == LMN_OK && n > 0; n--) {
 		char sql[NAME_LEN + 32];
 		struct db_stmt *st;
 
-		snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", store_copy_tables[i].name);
+		snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", store_copy_tables[n - 1].name);
 		if ((rc = db_prepare_new(to, sql, &st, err)) == LMN_OK) {
 			rc = db_run(st, err);
 			db_finalize(st);
@@ -565,7 +566,8 @@ static enum lmn_rc copy_table(size_t index, struct db_conn *from, struct db_conn
 	do {
 		rc = copy_batch(&r, from, to, &insert, sum, &got, err);
 		if (rc == LMN_OK && opt && opt->progress)
-			opt->progress(opt->ctx, index, sum->rows, total > sum->rows ? total : sum->rows);
+			opt->progress(opt->ctx, index, sum->rows,
+				      total > sum->rows ? total : sum->rows);
 	} while (rc == LMN_OK && got == batch);
 	if (rc == LMN_OK)
 		rc = carry_identity(t, from, to, err);

@@ -83,7 +83,8 @@ static void test_list_is_the_schema(void **state)
 		db_col_copy(st, 0, table, sizeof(table));
 		at = list_index(table);
 		if (at < 0)
-			fail_msg("table %s is not in store_copy_tables (src/store/store_copy.c)", table);
+			fail_msg("table %s is not in store_copy_tables (src/store/store_copy.c)",
+				 table);
 		t = &store_copy_tables[at];
 		tables++;
 
@@ -111,10 +112,10 @@ static void test_list_is_the_schema(void **state)
 			fail_msg("%s: identity '%s', listed as '%s'", table, ident,
 				 t->identity ? t->identity : "");
 
-		assert_int_equal(db_prepare(c,
-					    "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)",
-					    &pk, &err),
-				 LMN_OK);
+		assert_int_equal(
+			db_prepare(c, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)",
+				   &pk, &err),
+			LMN_OK);
 		db_bind_text(pk, 1, table);
 		while (db_step(pk, &row, &err) == LMN_OK && row) {
 			long parent = list_index(db_col_text(pk, 0));
