@@ -56,9 +56,12 @@ LMN_MUST_USE enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_e
  * it was, derived rows included: no table's triggers fire (one that derives rows, a report's sums
  * or the access log's filing, would derive again what is copied; one that refuses updates or
  * deletes of an append-only table is not needed for rows written as they were), and references
- * are not checked (a row may refer to a later one of its own table). Outside that transaction
- * everything is as before. (PostgreSQL: SET LOCAL session_replication_role = replica, or each
- * table's ALTER TABLE … DISABLE TRIGGER USER inside the transaction.) */
+ * are not checked (a row may refer to a later one of its own table: prescription_items'
+ * replaced_by). Outside that transaction everything is as before. PostgreSQL does both with
+ * SET LOCAL session_replication_role = replica (as its logical replication writes rows), which
+ * the superuser may set, or a role granted GRANT SET ON PARAMETER session_replication_role (15);
+ * ALTER TABLE … DISABLE TRIGGER USER would keep checking references. Tried by hand on Debian's
+ * PostgreSQL 15: no report sums derived, a dangling reference kept, the role back after COMMIT. */
 LMN_MUST_USE enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err);
 LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
 void db_rollback(struct db_conn *c);
