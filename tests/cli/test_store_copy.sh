@@ -74,6 +74,16 @@ check "a missing source is refused" "1" "$?"
 check_grep "…saying so in Swedish" "källan .*nope.db finns inte" "$TMP/nope.err"
 check "…and neither is made" "no no" \
 	"$([ -e "$TMP/nope.db" ] && echo yes || echo no) $([ -e "$TMP/new.db" ] && echo yes || echo no)"
+# A destination of a newer schema than this lmn (and so than the source): refused, both numbers named.
+nmig=$(find "$LMN_SRC/src/store/migrations" -maxdepth 1 -name '[0-9]*.sql' | wc -l)
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT")
+db.execute("INSERT INTO schema_migrations VALUES (999, ?, ?)", ("9999_future.sql", "2030-01-01T00:00:00Z"))
+db.commit()' "$TMP/newer.db"
+"$LMN" store copy --from "$src" --to "$TMP/newer.db" >/dev/null 2>"$TMP/newer.err"
+check "a destination of another schema is refused" "1" "$?"
+check_grep "…naming both numbers" "målet .*newer.db kunde inte öppnas: .*999.*($nmig)" "$TMP/newer.err"
 "$LMN" store copy --from "$src" >/dev/null 2>&1
 check "without --to it is a usage error" "2" "$?"
 
