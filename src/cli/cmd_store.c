@@ -168,7 +168,7 @@ static int store_copy(int argc, char **argv)
 	sums = calloc(store_copy_ntables, sizeof(*sums));
 	back = calloc(store_copy_ntables, sizeof(*back));
 	if (!sums || !back) {
-		cli_error("out of memory");
+		cli_error("minnet räckte inte");
 		goto out;
 	}
 	if (open_both(from_path, to_path, &from, &to) != 0)
