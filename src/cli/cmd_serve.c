@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -69,6 +70,51 @@ static char *read_pem(const char *option, const char *path)
  * of bench/http (bench/README.md); more serve the requests that wait for a commit themselves. */
 #define SERVE_THREADS 8
 
+/* Seconds a stop signal leaves the requests in progress by default (--drain-timeout). */
+#define DRAIN_TIMEOUT 30
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* SIGTERM or SIGINT: the listeners drain (http/server.h) for at most timeout seconds, or until
+ * a second signal; what is still open then is cut. */
+static void drain(struct server *srv, struct server *rsrv, const sigset_t *set, int sig,
+		  unsigned timeout)
+{
+	const struct timespec tick = { .tv_sec = 0, .tv_nsec = 20 * 1000000L };
+	struct timespec t0;
+	unsigned open = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	server_drain(srv);
+	server_drain(rsrv);
+	/* Said once new connections are refused. */
+	printf("lmn: draining (signal %d, for at most %u s)\n", sig, timeout);
+	fflush(stdout);
+	while ((open = server_connections(srv) + server_connections(rsrv)) > 0) {
+		if (seconds_since(&t0) >= (double)timeout) {
+			fprintf(stderr,
+				"lmn: %u connections still open after --drain-timeout %u s: "
+				"closed unanswered\n",
+				open, timeout);
+			return;
+		}
+		if ((sig = sigtimedwait(set, NULL, &tick)) > 0) {
+			fprintf(stderr,
+				"lmn: signal %d while draining: %u connections closed "
+				"unanswered\n",
+				sig, open);
+			return;
+		}
+	}
+	printf("lmn: drained in %.1f s\n", seconds_since(&t0));
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -93,6 +139,7 @@ int cmd_serve(int argc, char **argv)
 		{ "sms-url", required_argument, NULL, 's' },
 		{ "notice-retry", required_argument, NULL, 'y' },
 		{ "notice-attempts", required_argument, NULL, 'n' },
+		{ "drain-timeout", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* A pool of SERVE_THREADS threads by default, which hold a connection while its write is
@@ -106,6 +153,7 @@ int cmd_serve(int argc, char **argv)
 	 * a day and a half in all, the waits capped at six hours). */
 	struct notices_config ncfg = { .retry_s = 60, .max_attempts = 10 };
 	bool per_address_given = false;
+	unsigned drain_timeout = DRAIN_TIMEOUT;
 	const char *db_path = "var/lmn.db", *rules = NULL;
 	/* The 1177 contracts' listener (--rivta-port): its PEM files. */
 	const char *rivta_files[3] = { NULL, NULL, NULL };
@@ -241,6 +289,14 @@ int cmd_serve(int argc, char **argv)
 			}
 			ncfg.max_attempts = (int)v;
 			break;
+		case 'D':
+			if (!parse_uint(optarg, 3600, &v)) {
+				cli_error("--drain-timeout: expected 0–3600 seconds, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			drain_timeout = (unsigned)v;
+			break;
 		case 'T':
 			if (!parse_uint(optarg, 3600, &v) || v == 0) {
 				cli_error("--request-timeout: expected 1–3600 seconds, got '%s'",
@@ -258,7 +314,8 @@ int cmd_serve(int argc, char **argv)
 				"[--rivta-port N --rivta-cert FILE --rivta-key FILE "
 				"--rivta-client-ca FILE --logical-address HSAID] "
 				"[--smtp-url URL --mail-from ADDRESS] [--sms-url URL] "
-				"[--notice-retry SECONDS] [--notice-attempts N]");
+				"[--notice-retry SECONDS] [--notice-attempts N] "
+				"[--drain-timeout SECONDS]");
 			return EXIT_USAGE;
 		}
 	}
@@ -382,7 +439,9 @@ int cmd_serve(int argc, char **argv)
 		printf("lmn: rivta on https://%s:%u/\n", cfg.listen, server_port(rsrv));
 	fflush(stdout);
 	sigwait(&set, &sig);
-	printf("lmn: stopping (signal %d)\n", sig);
+	/* An upgrade without downtime: the requests in progress are answered while a proxy sends
+	 * the new ones to another server; then the background work stops. */
+	drain(srv, rsrv, &set, sig, drain_timeout);
 	rc = 0;
 out:
 	server_stop(rsrv);
@@ -395,5 +454,7 @@ out:
 	db_close(db);
 	for (int i = 0; i < 3; i++)
 		free(rivta_pem[i]);
+	if (rc == 0)
+		printf("lmn: stopped\n");
 	return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -30,6 +32,8 @@
 /* How often the watchdog looks for connections past their deadline, and reports in the log. */
 #define WATCH_INTERVAL_MS 200
 #define WATCH_REPORT_MS	  10000
+/* …and, while draining, for kept-alive connections that wait for their next request. */
+#define DRAIN_INTERVAL_MS 50
 
 /* A connection's deadline. libmicrohttpd's time-out is an idle one: a client that sends a header
  * line now and then keeps its connection as long as it likes, and enough such connections fill
@@ -39,10 +43,17 @@
  * client. No deadline runs while a request is answered (a held one waits for its commit). */
 struct watch {
 	MHD_socket fd;
-	_Atomic int64_t deadline;  /* monotonic ms; 0: none */
-	bool shut;		   /* its socket was shut down (watch_lock) */
-	int trusted;		   /* mutual TLS: 1 the client's certificate verified, -1 not, 0 not
+	_Atomic int64_t deadline; /* monotonic ms; 0: none */
+	bool shut;		  /* its socket was shut down (watch_lock) */
+	int trusted;		  /* mutual TLS: 1 the client's certificate verified, -1 not, 0 not
 				   * checked yet (once per connection) */
+	/* For the drain: a request has begun on it (its request line is in) and is not completed;
+	 * a request was completed on it (a kept-alive connection, idle unless busy); the requests
+	 * begun on it; when the watchdog first saw it idle (0: not), and the count then. */
+	_Atomic bool busy, served;
+	_Atomic unsigned begun;
+	int64_t idle_at;
+	unsigned idle_begun;
 	struct watch *prev, *next; /* in the server's watched (watch_lock) */
 };
 
@@ -59,6 +70,11 @@ struct server {
 	pthread_cond_t held_cond;
 	int held;
 	bool stopping; /* no more held: server_stop waits for those that are */
+	/* Connections open (held_lock, held_cond told when one closes), for the drain. */
+	unsigned conns;
+	/* Draining (server_drain): no new connections, answers close theirs, idle ones are shut. */
+	_Atomic bool draining;
+	MHD_socket listen_fd; /* quiesced: closed after MHD_stop_daemon */
 	/* Open connections and their deadlines (struct watch), and the watchdog thread. */
 	int64_t request_ms;
 	pthread_mutex_t watch_lock;
@@ -113,6 +129,9 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		const union MHD_ConnectionInfo *fd =
 			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
+		pthread_mutex_lock(&s->held_lock);
+		s->conns++;
+		pthread_mutex_unlock(&s->held_lock);
 		*socket_context = NULL;
 		if (!fd || !(w = calloc(1, sizeof(*w))))
 			return; /* not watched: libmicrohttpd's idle time-out still applies */
@@ -125,7 +144,13 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		s->watched = w;
 		pthread_mutex_unlock(&s->watch_lock);
 		*socket_context = w;
-	} else if (w) {
+		return;
+	}
+	pthread_mutex_lock(&s->held_lock);
+	if (--s->conns == 0)
+		pthread_cond_broadcast(&s->held_cond);
+	pthread_mutex_unlock(&s->held_lock);
+	if (w) {
 		pthread_mutex_lock(&s->watch_lock);
 		if (w->prev)
 			w->prev->next = w->next;
@@ -136,6 +161,47 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		pthread_mutex_unlock(&s->watch_lock);
 		free(w);
 		*socket_context = NULL;
+	}
+}
+
+/* Whether a kept-alive connection waits for its next request: none begun, and no byte of one in
+ * the socket (a client that sent it before the drain began has it answered). */
+static bool idle(const struct watch *w)
+{
+	int pending = 0;
+
+	if (!w->served || w->busy)
+		return false;
+	return ioctl(w->fd, FIONREAD, &pending) != 0 || pending == 0;
+}
+
+/* While draining: shuts down the kept-alive connections that wait for their next request, so their
+ * clients make it elsewhere; not those that have not had their first request yet (a client opens a
+ * connection to send one; their deadline still holds). Only one seen idle DRAIN_INTERVAL_MS
+ * before too, with no request begun since: libmicrohttpd may have read a request from the socket
+ * and not yet have begun it (a moment, on its thread). Called with watch_lock held. */
+static void shut_idle_locked(struct server *s)
+{
+	int64_t now = now_ms();
+
+	for (struct watch *w = s->watched; w; w = w->next) {
+		unsigned begun = w->begun;
+
+		if (w->shut)
+			continue;
+		if (!idle(w)) {
+			w->idle_at = 0;
+			continue;
+		}
+		if (!w->idle_at || w->idle_begun != begun) {
+			w->idle_at = now;
+			w->idle_begun = begun;
+			continue;
+		}
+		if (now - w->idle_at < DRAIN_INTERVAL_MS)
+			continue;
+		(void)shutdown(w->fd, SHUT_RDWR);
+		w->shut = true;
 	}
 }
 
@@ -161,6 +227,8 @@ static void *watchdog(void *arg)
 				closed++;
 			}
 		}
+		if (s->draining)
+			shut_idle_locked(s);
 		if (now - reported >= WATCH_REPORT_MS) {
 			unsigned long refused = s->refused, cut = s->cut;
 
@@ -179,7 +247,7 @@ static void *watchdog(void *arg)
 			cut_before = cut;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += WATCH_INTERVAL_MS * 1000000L;
+		until.tv_nsec += (s->draining ? DRAIN_INTERVAL_MS : WATCH_INTERVAL_MS) * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
@@ -218,8 +286,16 @@ __attribute__((format(printf, 2, 0))) static void log_message(void *cls, const c
 	vfprintf(stderr, fmt, ap);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
-			       const char *body, size_t len, bool copy)
+/* While the server drains, an answer closes its connection (Connection: close): the client makes
+ * its next request on a new one, which the proxy sends to another server. */
+static void close_if_draining(const struct server *s, struct MHD_Response *r)
+{
+	if (s->draining)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+static enum MHD_Result respond(const struct server *s, struct MHD_Connection *c, unsigned status,
+			       const char *type, const char *body, size_t len, bool copy)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body,
 								 copy ? MHD_RESPMEM_MUST_COPY
@@ -230,13 +306,14 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	close_if_draining(s, r);
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-static enum MHD_Result problem(struct MHD_Connection *c, unsigned status, const char *title,
-			       const char *detail)
+static enum MHD_Result problem(const struct server *s, struct MHD_Connection *c, unsigned status,
+			       const char *title, const char *detail)
 {
 	struct buf b;
 	enum MHD_Result ret;
@@ -248,7 +325,7 @@ static enum MHD_Result problem(struct MHD_Connection *c, unsigned status, const 
 	buf_add_json_string(&b, detail, strlen(detail));
 	buf_adds(&b, "}\n");
 	ret = b.failed ? MHD_NO
-		       : respond(c, status, "application/problem+json", b.data, b.len, true);
+		       : respond(s, c, status, "application/problem+json", b.data, b.len, true);
 	buf_release(&b);
 	return ret;
 }
@@ -261,14 +338,14 @@ static enum MHD_Result healthz(struct server *s, struct MHD_Connection *c)
 	int n;
 
 	if (db_schema_version(s->db, &version, &err) != LMN_OK)
-		return problem(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Databasen svarar inte",
+		return problem(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, "Databasen svarar inte",
 			       err.message);
 	n = snprintf(body, sizeof(body),
 		     "{\"status\":\"ok\",\"database\":\"ok\",\"schema\":%d,"
 		     "\"rule_sets\":%zu}\n",
 		     version,
 		     (s->app.cfg.rules ? rules_live_get(s->app.cfg.rules) : s->params)->nsets);
-	return respond(c, MHD_HTTP_OK, "application/json", body, (size_t)n, true);
+	return respond(s, c, MHD_HTTP_OK, "application/json", body, (size_t)n, true);
 }
 
 static const char *lookup(void *conn, enum http_lookup kind, const char *key)
@@ -339,6 +416,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct request *rq)
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	for (int i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+	close_if_draining(rq->s, r);
 	ret = MHD_queue_response(c, resp->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -377,6 +455,20 @@ static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const c
 	return send_resp(c, rq);
 }
 
+/* libmicrohttpd has a request's first line: a request has begun on the connection. */
+static void *began(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct watch *w = watch_of(c);
+
+	(void)cls;
+	(void)uri;
+	if (w) {
+		w->busy = true;
+		w->begun++;
+	}
+	return NULL; /* handle's *req_cls: none yet */
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
@@ -386,8 +478,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 
 	(void)toe;
 	/* The connection may carry another request: it has its time from now. */
-	if (w)
+	if (w) {
 		w->deadline = now_ms() + s->request_ms;
+		/* An answer from before the drain kept it open: the watchdog closes it while it
+		 * waits for the next request (not here: libmicrohttpd may have read that already). */
+		w->served = true;
+		w->busy = false;
+	}
 	if (rq) {
 		/* Closed before the answer was sent: its things are let go all the same. */
 		if (rq->req.answer)
@@ -458,7 +555,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		struct watch *w;
 
 		if (s->rivta && !connection_trusted(c))
-			return respond(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=UTF-8",
+			return respond(s, c, MHD_HTTP_FORBIDDEN, "text/plain; charset=UTF-8",
 				       "Klientcertifikat saknas eller är inte betrott.\n",
 				       strlen("Klientcertifikat saknas eller är inte betrott.\n"),
 				       false);
@@ -467,7 +564,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		 * keeps libmicrohttpd from sending 100 Continue, and it closes the connection after
 		 * the answer instead of reading the body. */
 		if (declared > API_MAX_BODY)
-			return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
+			return problem(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 				       "Kroppen får vara högst 1 MiB.");
 		/* The body has its allowance beside the request's time (a slow link). */
 		if (declared && (w = watch_of(c)) && w->deadline)
@@ -499,7 +596,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (w)
 		w->deadline = 0;
 	if (rq->too_large)
-		return problem(c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
+		return problem(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "För stor begäran",
 			       "Kroppen får vara högst 1 MiB.");
 	if (s->rivta)
 		return serve(s, c, url, method, rq, rivta_dispatch, s->may_hold);
@@ -507,7 +604,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return serve(s, c, url, method, rq, api_dispatch, s->may_hold);
 	if (strcmp(url, "/healthz") == 0)
 		return get ? healthz(s, c)
-			   : problem(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Metoden stöds inte", method);
+			   : problem(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Metoden stöds inte",
+				     method);
 	return serve(s, c, url, method, rq, web_dispatch, false);
 }
 
@@ -583,13 +681,16 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 	if (!use_tls)
 		tls[0].option = MHD_OPTION_END;
 	rivta_init();
+	s->listen_fd = MHD_INVALID_SOCKET;
+	/* MHD_USE_ITC: the drain's MHD_quiesce_daemon and MHD_add_connection need it. */
 	if (cfg->threads == 0)
 		s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 						     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-						     MHD_USE_ERROR_LOG | use_tls,
+						     MHD_USE_ITC | MHD_USE_ERROR_LOG | use_tls,
 					     0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER,
 					     log_message, s, MHD_OPTION_NOTIFY_COMPLETED, completed,
 					     s, MHD_OPTION_NOTIFY_CONNECTION, notify, s,
+					     MHD_OPTION_URI_LOG_CALLBACK, began, s,
 					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 					     MHD_OPTION_CONNECTION_LIMIT, limit,
 					     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address,
@@ -602,6 +703,7 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 					     0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER,
 					     log_message, s, MHD_OPTION_NOTIFY_COMPLETED, completed,
 					     s, MHD_OPTION_NOTIFY_CONNECTION, notify, s,
+					     MHD_OPTION_URI_LOG_CALLBACK, began, s,
 					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 					     MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
 					     MHD_OPTION_CONNECTION_LIMIT, limit,
@@ -637,10 +739,62 @@ uint16_t server_port(const struct server *s)
 	return s->port;
 }
 
+void server_drain(struct server *s)
+{
+	MHD_socket fd;
+	int flags;
+
+	if (!s || s->draining)
+		return;
+	s->draining = true;
+	/* libmicrohttpd's threads accept no more; the socket stays open until MHD_stop_daemon (one
+	 * of them may be in accept on it). */
+	fd = s->listen_fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET) {
+		/* The connections the system has accepted meanwhile are served too, then no more
+		 * are: a shut-down listening socket refuses them (the client connects elsewhere). */
+		flags = fcntl(fd, F_GETFL);
+		if (flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0) {
+			for (;;) {
+				struct sockaddr_storage addr;
+				socklen_t len = sizeof(addr);
+				int c = accept4(fd, (struct sockaddr *)&addr, &len,
+						SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+				if (c < 0) {
+					if (errno == EINTR || errno == ECONNABORTED)
+						continue;
+					break;
+				}
+				/* It closes the socket itself if it cannot take it. */
+				(void)MHD_add_connection(s->daemon, c, (struct sockaddr *)&addr,
+							 len);
+			}
+		}
+		(void)shutdown(fd, SHUT_RDWR);
+	}
+	/* The kept-alive connections waiting for a request are shut by the watchdog, now looking
+	 * every DRAIN_INTERVAL_MS. */
+	pthread_mutex_lock(&s->watch_lock);
+	shut_idle_locked(s);
+	pthread_cond_signal(&s->watch_cond);
+	pthread_mutex_unlock(&s->watch_lock);
+}
+
+unsigned server_connections(struct server *s)
+{
+	unsigned n;
+
+	if (!s)
+		return 0;
+	pthread_mutex_lock(&s->held_lock);
+	n = s->conns;
+	pthread_mutex_unlock(&s->held_lock);
+	return n;
+}
+
 void server_stop(struct server *s)
 {
-	MHD_socket listen = MHD_INVALID_SOCKET;
-
 	if (!s)
 		return;
 	/* No new connections, nor requests held; the held ones get their answers (the store's
@@ -648,15 +802,15 @@ void server_stop(struct server *s)
 	pthread_mutex_lock(&s->held_lock);
 	s->stopping = true;
 	pthread_mutex_unlock(&s->held_lock);
-	if (s->may_hold)
-		listen = MHD_quiesce_daemon(s->daemon);
+	if (s->listen_fd == MHD_INVALID_SOCKET)
+		s->listen_fd = MHD_quiesce_daemon(s->daemon);
 	pthread_mutex_lock(&s->held_lock);
 	while (s->held > 0)
 		pthread_cond_wait(&s->held_cond, &s->held_lock);
 	pthread_mutex_unlock(&s->held_lock);
 	MHD_stop_daemon(s->daemon);
-	if (listen != MHD_INVALID_SOCKET)
-		close(listen);
+	if (s->listen_fd != MHD_INVALID_SOCKET)
+		close(s->listen_fd);
 	pthread_mutex_lock(&s->watch_lock);
 	s->watch_stop = true;
 	pthread_cond_signal(&s->watch_cond);

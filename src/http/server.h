@@ -41,6 +41,13 @@ LMN_MUST_USE enum lmn_rc server_start(const struct server_config *cfg, struct db
 				      const struct params *params, struct server **out,
 				      struct lmn_err *err);
 uint16_t server_port(const struct server *s);
+/* Begins to drain (lmn serve's SIGTERM): no new connections from now on (they are refused), every
+ * request begun is answered, each answer closes its connection (Connection: close), and kept-alive
+ * connections that wait for their next request are closed. */
+void server_drain(struct server *s);
+/* The connections still open: the drain is done when none are. */
+unsigned server_connections(struct server *s);
+/* Stops: waits for the requests held (their commits), cuts any other connection. */
 void server_stop(struct server *s);
 
 #endif
