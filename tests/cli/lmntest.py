@@ -245,6 +245,43 @@ class Client:
             self.conn = None
 
 
+def prescribe_items(wd, port, patient, copies):
+    """Prescription items for patient, each with a withdrawal left (one order each): a prescription
+    of 50 articles through the API by the unit's prescriber, and copies - 1 copies of it written to
+    the database (through the API a new item for an article replaces the active one). Returns the
+    items' ids."""
+    pr = Client(port, "forskrivare")
+    r = pr.request("POST", "/api/patients/%d/prescriptions" % patient, {"items": [
+        {"article_id": a, "withdrawals_allowed": 1, "quantity_per_withdrawal": 1,
+         "period_days": 30, "last_valid": "2027-06-30"} for a in range(1, 51)]})
+    if r.status != 201:
+        raise RuntimeError("prescribing: %d %s" % (r.status, r.text[:300]))
+    rx_ids = [r.json()["id"]]
+    db = sqlite3.connect(wd.db, timeout=30)
+    for _ in range(1, copies):
+        rid = db.execute("INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
+                         "prescribed_on, created_at) SELECT patient_id, prescriber_id, unit_id, "
+                         "prescribed_on, created_at FROM prescriptions WHERE id = ?",
+                         (rx_ids[0],)).lastrowid
+        db.execute("INSERT INTO prescription_items (prescription_id, article_id, "
+                   "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+                   "period_days, last_valid) SELECT ?, article_id, withdrawals_allowed, "
+                   "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid "
+                   "FROM prescription_items WHERE prescription_id = ?", (rid, rx_ids[0]))
+        rx_ids.append(rid)
+    db.commit()
+    db.close()
+    rx_set = set(rx_ids)
+    return [i["id"] for i in pr.get("/api/patients/%d/prescriptions" % patient).json()["items"]
+            if i["prescription_id"] in rx_set]
+
+
+def order_body(item):
+    """A placement of one prescription item, delivered home."""
+    return {"reason": "Driftstest", "lines": [{"prescription_item_id": item, "quantity": 1}],
+            "delivery": {"method": "home"}}
+
+
 def openapi_operations(doc):
     """[(METHOD, path template, roles or [] for public)] of an OpenAPI document."""
     ops = []
