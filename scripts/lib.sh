@@ -14,8 +14,9 @@ PKGS_RUN="meson ninja-build gcc pkg-config python3 tzdata ca-certificates
 # What the test suite needs on top: an HTTP client for the server tests, clang for the fuzzer,
 # pdftotext to read the minutes' PDF, openssl for the certificates of the 1177 contract test and
 # xmllint to validate its answers against the contracts' schemas; clang-format and cppcheck for
-# tests/lint.sh; Debian's PostgreSQL server for the throwaway clusters of tests/pg/cluster.sh.
-PKGS_TEST="curl clang libclang-rt-dev poppler-utils openssl libxml2-utils clang-format cppcheck
+# tests/lint.sh; Debian's PostgreSQL server for the throwaway clusters of tests/pg/cluster.sh;
+# haproxy for the rolling restart of tests/cli/test_rolling.py.
+PKGS_TEST="curl clang libclang-rt-dev poppler-utils openssl libxml2-utils clang-format cppcheck haproxy
   postgresql"
 # The browser tests (tests/e2e): chromium driven by playwright-core, which npm installs from the
 # npm registry (tests/e2e/package-lock.json pins it and axe-core).
