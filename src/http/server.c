@@ -70,8 +70,12 @@ struct server {
 	pthread_cond_t held_cond;
 	int held;
 	bool stopping; /* no more held: server_stop waits for those that are */
-	/* Connections open (held_lock, held_cond told when one closes), for the drain. */
+	/* Connections open (held_lock, held_cond told when one closes), for the drain; and those the
+	 * drain took from the listening socket that libmicrohttpd's threads have not started yet
+	 * (their descriptors, held_lock). */
 	unsigned conns;
+	MHD_socket *adopted;
+	size_t nadopted;
 	/* Draining (server_drain): no new connections, answers close theirs, idle ones are shut. */
 	_Atomic bool draining;
 	MHD_socket listen_fd; /* quiesced: closed after MHD_stop_daemon */
@@ -131,6 +135,12 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 
 		pthread_mutex_lock(&s->held_lock);
 		s->conns++;
+		if (fd)
+			for (size_t i = 0; i < s->nadopted; i++)
+				if (s->adopted[i] == fd->connect_fd) {
+					s->adopted[i] = s->adopted[--s->nadopted];
+					break;
+				}
 		pthread_mutex_unlock(&s->held_lock);
 		*socket_context = NULL;
 		if (!fd || !(w = calloc(1, sizeof(*w))))
@@ -739,6 +749,56 @@ uint16_t server_port(const struct server *s)
 	return s->port;
 }
 
+/* Takes the connections the system has accepted on the quiesced listening socket fd and hands
+ * them to libmicrohttpd; they count as open (server_connections) from now, though its threads
+ * start them later. */
+static void adopt_backlog(struct server *s, MHD_socket fd)
+{
+	size_t cap = 0;
+
+	for (;;) {
+		struct sockaddr_storage addr;
+		socklen_t len = sizeof(addr);
+		int c = accept4(fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		bool listed = false;
+
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return;
+		}
+		pthread_mutex_lock(&s->held_lock);
+		if (s->nadopted == cap) {
+			size_t more = cap ? 2 * cap : 64;
+			MHD_socket *a = realloc(s->adopted, more * sizeof(*a));
+
+			if (a) {
+				s->adopted = a;
+				cap = more;
+			}
+		}
+		if (s->nadopted < cap) {
+			s->adopted[s->nadopted++] = c;
+			listed = true;
+		}
+		pthread_mutex_unlock(&s->held_lock);
+		/* Not counted (out of memory): refused as the later ones are. It closes the socket
+		 * itself if it cannot take it. */
+		if (!listed) {
+			close(c);
+		} else if (MHD_add_connection(s->daemon, c, (struct sockaddr *)&addr, len) !=
+			   MHD_YES) {
+			pthread_mutex_lock(&s->held_lock);
+			for (size_t i = 0; i < s->nadopted; i++)
+				if (s->adopted[i] == c) {
+					s->adopted[i] = s->adopted[--s->nadopted];
+					break;
+				}
+			pthread_mutex_unlock(&s->held_lock);
+		}
+	}
+}
+
 void server_drain(struct server *s)
 {
 	MHD_socket fd;
@@ -754,23 +814,8 @@ void server_drain(struct server *s)
 		/* The connections the system has accepted meanwhile are served too, then no more
 		 * are: a shut-down listening socket refuses them (the client connects elsewhere). */
 		flags = fcntl(fd, F_GETFL);
-		if (flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0) {
-			for (;;) {
-				struct sockaddr_storage addr;
-				socklen_t len = sizeof(addr);
-				int c = accept4(fd, (struct sockaddr *)&addr, &len,
-						SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-				if (c < 0) {
-					if (errno == EINTR || errno == ECONNABORTED)
-						continue;
-					break;
-				}
-				/* It closes the socket itself if it cannot take it. */
-				(void)MHD_add_connection(s->daemon, c, (struct sockaddr *)&addr,
-							 len);
-			}
-		}
+		if (flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0)
+			adopt_backlog(s, fd);
 		(void)shutdown(fd, SHUT_RDWR);
 	}
 	/* The kept-alive connections waiting for a request are shut by the watchdog, now looking
@@ -788,7 +833,7 @@ unsigned server_connections(struct server *s)
 	if (!s)
 		return 0;
 	pthread_mutex_lock(&s->held_lock);
-	n = s->conns;
+	n = s->conns + (unsigned)s->nadopted;
 	pthread_mutex_unlock(&s->held_lock);
 	return n;
 }
@@ -820,5 +865,6 @@ void server_stop(struct server *s)
 	pthread_mutex_destroy(&s->watch_lock);
 	pthread_cond_destroy(&s->held_cond);
 	pthread_mutex_destroy(&s->held_lock);
+	free(s->adopted);
 	free(s);
 }
