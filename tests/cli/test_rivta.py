@@ -11,6 +11,7 @@ import json
 import os
 import re
 import select
+import signal
 import socket
 import ssl
 import subprocess
@@ -1036,6 +1037,54 @@ def example_request():
     t.check("the example request places no order", n, wd.sql("SELECT count(*) FROM orders")[0][0])
 
 
+def drain_rivta():
+    """SIGTERM drains the contracts' listener too (issue 22): a call half sent at the signal is
+    answered, with Connection: close, a new connection is refused, and the server exits 0."""
+    body = envelope(get_rx(1, PIN1))
+    head = ("POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: text/xml; charset=UTF-8\r\n"
+            "SOAPAction: \"%s:%s\"\r\nContent-Length: %d\r\n\r\n" % (
+                path_of(GET_RX, 1), RIVTA_PORT, responder_ns(GET_RX, 1), GET_RX, len(body)))
+    raw = socket.create_connection(("127.0.0.1", RIVTA_PORT), timeout=30)
+    s = tls_context("client").wrap_socket(raw, server_hostname="127.0.0.1")
+    try:
+        s.sendall(head.encode() + body[:len(body) // 2])
+        time.sleep(0.2)
+        srv.proc.send_signal(signal.SIGTERM)
+        draining = False
+        for _ in range(400):
+            srv.out.seek(0)
+            if "lmn: draining" in srv.out.read():
+                draining = True
+                break
+            time.sleep(0.025)
+        refused = False
+        try:
+            socket.create_connection(("127.0.0.1", RIVTA_PORT), timeout=5).close()
+        except ConnectionRefusedError:
+            refused = True
+        t.ok(draining and refused, "SIGTERM: the contracts' listener refuses new connections")
+        try:
+            s.sendall(body[len(body) // 2:])
+            r = http.client.HTTPResponse(s)
+            r.begin()
+            data = r.read()
+            got = (r.status, (r.getheader("Connection") or "").lower(),
+                   b"PrescriptionItem" in data)
+        except (OSError, http.client.HTTPException) as e:
+            got = (type(e).__name__, "", False)
+        t.check("a call half sent at the signal is answered, and its connection closed",
+                (200, "close", True), got)
+    finally:
+        s.close()
+    try:
+        rc = srv.proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        rc = None
+    srv.out.seek(0)
+    t.check("and the server exits 0 after the drain, saying so", (0, True),
+            (rc, "lmn: stopped" in srv.out.read()))
+
+
 def technical_faults(item):
     secret = forbidden_of(P1)
     for v in (1, 2):
@@ -1226,6 +1275,7 @@ try:
     t.ok(N_VALID[0] > 0, "%d answers valid by the responder schemas, every one checked" %
          N_VALID[0])
     t.ok(srv.proc.poll() is None, "the server is still running", srv.stderr()[-2000:])
+    drain_rivta()
     srv.stop()
     t.ok(not re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", srv.stderr()),
          "the server's standard error has no sanitizer report", srv.stderr()[-3000:])
