@@ -306,6 +306,8 @@ try:
             [(k, v, stored.get(k)) for k, v in acked.items() if stored.get(k) != [v]][:10])
     t.check("and no order was stored that was not acknowledged", [],
             sorted(set(stored) - set(acked))[:10])
+    # Under AddressSanitizer a leak or an error would change the status.
+    t.check("the restarted servers stop with status 0", [0, 0], [s.drain()[0] for s in servers])
 finally:
     stop.set()
     if proxy:
