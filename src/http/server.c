@@ -812,7 +812,9 @@ void server_drain(struct server *s)
 	fd = s->listen_fd = MHD_quiesce_daemon(s->daemon);
 	if (fd != MHD_INVALID_SOCKET) {
 		/* The connections the system has accepted meanwhile are served too, then no more
-		 * are: a shut-down listening socket refuses them (the client connects elsewhere). */
+		 * are: a shut-down listening socket refuses them (the client connects elsewhere).
+		 * One the system completes between the last accept and the shutdown is reset: a
+		 * window of two system calls, which no listening socket can close. */
 		flags = fcntl(fd, F_GETFL);
 		if (flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0)
 			adopt_backlog(s, fd);
