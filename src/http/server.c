@@ -782,8 +782,9 @@ static void adopt_backlog(struct server *s, MHD_socket fd)
 			listed = true;
 		}
 		pthread_mutex_unlock(&s->held_lock);
-		/* Not counted (out of memory): refused as the later ones are. It closes the socket
-		 * itself if it cannot take it. */
+		/* Not counted (out of memory): closed unanswered. libmicrohttpd closes the socket
+		 * itself if it cannot take it; one it takes and its thread then fails to start (out
+		 * of memory, the connection limit) stays counted, and the drain waits its bound. */
 		if (!listed) {
 			close(c);
 		} else if (MHD_add_connection(s->daemon, c, (struct sockaddr *)&addr, len) !=
