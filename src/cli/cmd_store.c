@@ -1,6 +1,7 @@
 /* lmn store copy --from SOURCE --to DEST: a whole store into a new one, SQLite or PostgreSQL
  * either side (store/store_copy.h), with a progress bar, then each table's rows and checksum read
- * back from both sides. */
+ * back from both sides. lmn store backup --db PATH --to FILE: an online backup of a live SQLite
+ * store (db_backup), checked before it is called done. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +13,9 @@
 #include "store/store_copy.h"
 
 static const char usage_copy[] = "usage: lmn store copy --from SOURCE --to DEST [--batch N]";
+static const char usage_backup[] = "usage: lmn store backup [--db PATH] --to FILE";
+static const char usage_store[] = "usage: lmn store copy --from SOURCE --to DEST [--batch N]\n"
+				  "       lmn store backup [--db PATH] --to FILE";
 
 struct bar {
 	bool tty;
@@ -210,10 +214,116 @@ out:
 	return status;
 }
 
+/* The backup's progress on stderr: a bar on a terminal, else a line per tenth. */
+static void backup_progress(void *ctx, int64_t done, int64_t total)
+{
+	struct bar *b = ctx;
+	int steps = b->tty ? 40 : 10;
+	int step = total > 0 ? (int)(done * steps / total) : steps;
+
+	if (step == b->shown)
+		return;
+	b->shown = step;
+	b->table = 0; /* something was drawn */
+	if (b->tty) {
+		char line[41];
+
+		memset(line, '#', (size_t)step);
+		memset(line + step, '.', (size_t)(40 - step));
+		line[40] = '\0';
+		fprintf(stderr,
+			"\rlmn: säkerhetskopierar [%s] %3d %% (%" PRId64 " av %" PRId64 " sidor)",
+			line, (int)(total > 0 ? done * 100 / total : 100), done, total);
+		fflush(stderr);
+	} else {
+		fprintf(stderr,
+			"lmn: säkerhetskopierar: %d %% (%" PRId64 " av %" PRId64 " sidor)\n",
+			(int)(total > 0 ? done * 100 / total : 100), done, total);
+	}
+}
+
+static int store_backup(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db_path = "var/lmn.db", *to = NULL;
+	struct bar bar = { .tty = isatty(STDERR_FILENO) == 1, .table = SIZE_MAX, .shown = -1 };
+	struct db_backup_info info;
+	struct lmn_err err;
+	enum lmn_rc rc;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'd') {
+			db_path = optarg;
+		} else if (c == 't') {
+			to = optarg;
+		} else {
+			cli_error("%s", usage_backup);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !to) {
+		cli_error("%s", usage_backup);
+		return EXIT_USAGE;
+	}
+	if (!is_url(db_path) && access(db_path, F_OK) != 0) {
+		cli_error("databasen %s finns inte: ange en befintlig databas med --db", db_path);
+		return 1;
+	}
+	if (access(to, F_OK) == 0) {
+		cli_error(
+			"%s finns redan: ange ett nytt filnamn med --to (en säkerhetskopia skriver "
+			"aldrig över en fil)",
+			to);
+		return 1;
+	}
+	if (!is_url(db_path))
+		fprintf(stderr, "lmn: säkerhetskopierar %s till %s\n", db_path, to);
+	rc = db_backup(db_path, to, backup_progress, &bar, &info, &err);
+	if (bar.tty && bar.table != SIZE_MAX)
+		fputc('\n', stderr);
+	if (rc == LMN_EEXIST) {
+		cli_error(
+			"%s finns redan: ange ett nytt filnamn med --to (en säkerhetskopia skriver "
+			"aldrig över en fil)",
+			to);
+		return 1;
+	}
+	if (rc == LMN_EREFUSED) {
+		cli_error(
+			"lmn store backup säkerhetskopierar en SQLite-databas; en PostgreSQL-databas "
+			"säkerhetskopieras med PostgreSQLs egna verktyg, pg_basebackup eller pg_dump "
+			"(se README, Säkerhetskopiering och återställning) [%s]",
+			err.message);
+		return 1;
+	}
+	if (rc == LMN_ENOTFOUND) {
+		cli_error("databasen %s finns inte: ange en befintlig databas med --db (%s)",
+			  db_path, err.message);
+		return 1;
+	}
+	if (rc != LMN_OK) {
+		cli_error("säkerhetskopieringen misslyckades och %s togs bort: %s", to,
+			  err.message);
+		return 1;
+	}
+	printf("lmn: klart: %s är en kontrollerad kopia av %s (%" PRId64
+	       " sidor, schema %d, integrity_check ok)\n",
+	       to, db_path, info.pages, info.copy_schema);
+	return 0;
+}
+
 int cmd_store(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "copy") == 0)
 		return store_copy(argc - 1, argv + 1);
-	cli_error("%s", usage_copy);
+	if (argc >= 2 && strcmp(argv[1], "backup") == 0)
+		return store_backup(argc - 1, argv + 1);
+	cli_error("%s", usage_store);
 	return EXIT_USAGE;
 }

@@ -32,6 +32,8 @@ static const char usage[] =
 	"  store copy --from SOURCE --to DEST [--batch N]\n"
 	"                                 copy a whole store into a new one (SQLite or PostgreSQL),\n"
 	"                                 then compare every table's rows and checksum\n"
+	"  store backup [--db PATH] --to FILE\n"
+	"                                 an online backup of a live SQLite store, checked\n"
 	"  calendar holidays YEAR         list a year's non-working days with their Swedish names\n"
 	"  calendar add DATE N            the date N working days after DATE\n"
 	"  calendar between FROM TO       working days in (FROM, TO]\n"

@@ -33,6 +33,24 @@ void db_close(struct db *db);
  * left as it was, and grows as it would. */
 LMN_MUST_USE enum lmn_rc db_size_log(struct db *db, struct lmn_err *err);
 
+/* An online backup of a live SQLite store (lmn store backup) into to, a file that must not exist
+ * (LMN_EEXIST otherwise; it is made with mode 0600): the store as of the backup's start, while
+ * other processes (lmn serve) go on writing, copied with SQLite's online backup API in one read
+ * transaction, a step at a time, progress(ctx, pages done, pages in all) after each. The copy is
+ * then opened anew and must pass PRAGMA integrity_check and have the store's schema number; on any
+ * failure it is removed. The store is opened read-only and not migrated. On PostgreSQL
+ * (address postgresql://…) LMN_EREFUSED: its own tools back it up (pg_basebackup, pg_dump). */
+typedef void (*db_backup_progress_fn)(void *ctx, int64_t done, int64_t total);
+struct db_backup_info {
+	int64_t pages;	 /* pages copied (the store's size as of the start) */
+	int schema;	 /* the store's schema number in the snapshot */
+	int copy_schema; /* the copy's, read back */
+	bool checked;	 /* the copy passed integrity_check with the same schema number */
+};
+LMN_MUST_USE enum lmn_rc db_backup(const char *address, const char *to,
+				   db_backup_progress_fn progress, void *ctx,
+				   struct db_backup_info *info, struct lmn_err *err);
+
 /* The number of the last applied migration. */
 LMN_MUST_USE enum lmn_rc db_schema_version(struct db *db, int *version, struct lmn_err *err);
 /* A cheap query that proves the database answers. */
