@@ -5,7 +5,10 @@
 # into a new, empty database. Every order acknowledged before the dump began must be there with
 # its id, none written after the dump ended may be, each client's orders there are a gap-free
 # prefix (one moment's database), the restored database has the schema's tables, triggers and
-# functions, and its identities continue past the ids restored.
+# functions, and its identities continue past the ids restored. Then, with WAL archiving on,
+# `pg_basebackup -Ft -z -X stream` mid-stream, restored into a second cluster with recovery.signal
+# and a restore_command: every order acknowledged before it began is there, and with the archive
+# replayed to its end every order acknowledged at all.
 #
 # Who writes: lmn itself when `lmn demo --db postgresql://…` works (the PostgreSQL backend):
 # `lmn serve` on the cluster takes orders through the JSON API with Idempotency-Keys, and the
@@ -47,6 +50,16 @@ def pg(*args, stdin=None, check=True, timeout=300):
                        capture_output=True, text=True, timeout=timeout)
     if check and r.returncode != 0:
         raise RuntimeError("%s: %s" % (args[0], r.stderr.strip()))
+    return r
+
+
+def as_server(*cmd, check=True):
+    """Runs cmd as the user the cluster runs as (postgres when we are root, as cluster.sh)."""
+    if os.getuid() == 0:
+        cmd = ("runuser", "-u", "postgres", "--") + cmd
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (cmd, r.stderr.strip()))
     return r
 
 
@@ -239,6 +252,15 @@ def main():
             pg("dropdb", "--host", cluster, "lmn")
             pg("createdb", "--host", cluster, "lmn")
             writer = PsqlWriter(live, work)
+        # WAL archiving, as the README's base backup needs: into a folder of the cluster's.
+        archive = os.path.join(cluster, "archive")
+        as_server("mkdir", "-m", "700", archive)
+        psql(live, "ALTER SYSTEM SET archive_mode = on")
+        psql(live, "ALTER SYSTEM SET archive_command = 'test ! -f %s/%%f && cp %%p %s/%%f'"
+             % (archive, archive))
+        as_server(os.path.join(PGBIN, "pg_ctl"), "--pgdata", os.path.join(cluster, "data"),
+                  "--wait", "--mode=fast", "restart", "--log",
+                  os.path.join(cluster, "server.log"))
         psql(live, "CREATE TABLE backup_test_padding (b bytea); INSERT INTO backup_test_padding "
              "SELECT convert_to(repeat(md5(g::text), 2048), 'UTF8') FROM "
              "generate_series(1, %d) g" % (PADDING_MB * 16))
@@ -289,6 +311,16 @@ def main():
         ended = time.monotonic()
         busy = sum(th.is_alive() for th in threads)
         wait_for(len(acked) + AFTER, 120)
+        # Then a base backup, also mid-stream.
+        base = os.path.join(work, "base")
+        with lock:
+            base_began = time.monotonic()
+            acked_before_base = dict(acked)
+        base_res = pg("pg_basebackup", "-d", live, "-D", base, "-Ft", "-z", "-X", "stream",
+                      "-c", "fast", check=False)
+        base_ended = time.monotonic()
+        base_busy = sum(th.is_alive() for th in threads)
+        wait_for(len(acked) + AFTER, 120)
         stop.set()
         for th in threads:
             th.join(timeout=60)
@@ -336,6 +368,58 @@ def main():
         t.check("its identities continue past the ids restored", [["t"]], rows(
             restored, "SELECT nextval(pg_get_serial_sequence('orders', 'id')) > "
             "(SELECT max(id) FROM orders)"))
+        # The base backup restored as the README says, into a second cluster beside the live one,
+        # which has archived its last segment: every order acknowledged is there, those after
+        # the base backup too (the archive replayed to its end).
+        t.diag("pg_basebackup in %.2f s: %d orders acknowledged before it began, %d in all" %
+               (base_ended - base_began, len(acked_before_base), len(acked)))
+        t.check("pg_basebackup -Ft -z -X stream exits 0", 0, base_res.returncode)
+        t.ok(base_busy == CLIENTS, "every client was still writing when it ended")
+        last = rows(live, "SELECT pg_walfile_name(pg_switch_wal())")[0][0]
+        for _ in range(600):
+            if rows(live, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")[0][0] \
+                    >= last:
+                break
+            time.sleep(0.1)
+        data2, sock2 = os.path.join(cluster, "data2"), os.path.join(cluster, "r")
+        subprocess.run(["mkdir", "-m", "700", data2, sock2], check=True)
+        subprocess.run(["tar", "-xzf", os.path.join(base, "base.tar.gz"), "-C", data2],
+                       check=True)
+        subprocess.run(["tar", "-xzf", os.path.join(base, "pg_wal.tar.gz"), "-C",
+                        os.path.join(data2, "pg_wal")], check=True)
+        with open(os.path.join(data2, "postgresql.auto.conf"), "a") as f:
+            f.write("restore_command = 'cp %s/%%f %%p'\narchive_mode = off\n"
+                    "unix_socket_directories = '%s'\n" % (archive, sock2))
+        open(os.path.join(data2, "recovery.signal"), "w").close()
+        if os.getuid() == 0:
+            subprocess.run(["chown", "-R", "postgres:", data2, sock2], check=True)
+        r = as_server(os.path.join(PGBIN, "pg_ctl"), "--pgdata", data2, "--wait",
+                      "--timeout=120", "--log", os.path.join(cluster, "server2.log"), "start",
+                      check=False)
+        t.check("the base backup starts as a server and recovers", 0, r.returncode)
+        if r.returncode == 0:
+            from_base = "postgresql:///lmn?host=" + sock2
+            for _ in range(600):
+                if rows(from_base, "SELECT pg_is_in_recovery()")[0][0] == "f":
+                    break
+                time.sleep(0.1)
+            in_base = {k: int(i) for k, i in rows(
+                from_base, "SELECT idempotency_key, id FROM orders "
+                "WHERE idempotency_key LIKE 'backup-%'")}
+            missing = [(k, v[0], in_base.get(k)) for k, v in acked_before_base.items()
+                       if in_base.get(k) != v[0]]
+            t.ok(not missing, "every order acknowledged before the base backup began is there "
+                 "(%d)" % len(acked_before_base), "%d missing, e.g.:" % len(missing),
+                 missing[:10])
+            missing = [(k, v[0], in_base.get(k)) for k, v in acked.items()
+                       if in_base.get(k) != v[0]]
+            t.ok(not missing, "and with the archive replayed to its end every order "
+                 "acknowledged at all (%d)" % len(acked), "%d missing, e.g.:" % len(missing),
+                 missing[:10])
+            t.check("it opens for writing after recovery", [["f"]],
+                    rows(from_base, "SELECT pg_is_in_recovery()"))
+            as_server(os.path.join(PGBIN, "pg_ctl"), "--pgdata", data2, "--wait",
+                      "--mode=fast", "stop", check=False)
         if isinstance(writer, LmnWriter):
             restored_srv = Serve(restored, os.path.join(work, "restored"))
             ks = lmntest.Client(restored_srv.port, "kundtjanst")
@@ -361,8 +445,12 @@ def main():
             restored_srv.stop()
         if writer:
             writer.stop()
+        data2 = os.path.join(cluster, "data2")
+        if os.path.exists(os.path.join(data2, "postmaster.pid")):
+            as_server(os.path.join(PGBIN, "pg_ctl"), "--pgdata", data2, "--wait",
+                      "--mode=fast", "stop", check=False)
         subprocess.run([CLUSTER, "stop", cluster], capture_output=True, timeout=120)
-        subprocess.run(["rm", "-rf", work])
+        subprocess.run(["rm", "-rf", work, cluster])
     return t.done()
 
 
