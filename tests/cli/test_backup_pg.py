@@ -241,6 +241,16 @@ def main():
             t.bail("cluster.sh start failed: " + r.stderr.strip())
         live = r.stdout.strip()
         restored = "postgresql:///lmn_restored?host=" + cluster
+        # WAL archiving, as the README's base backup needs: into a folder of the cluster's
+        # (a restart, so before anything connects).
+        archive = os.path.join(cluster, "archive")
+        as_server("mkdir", "-m", "700", archive)
+        psql(live, "ALTER SYSTEM SET archive_mode = on")
+        psql(live, "ALTER SYSTEM SET archive_command = 'test ! -f %s/%%f && cp %%p %s/%%f'"
+             % (archive, archive))
+        as_server(os.path.join(PGBIN, "pg_ctl"), "--pgdata", os.path.join(cluster, "data"),
+                  "--wait", "--mode=fast", "restart", "--log",
+                  os.path.join(cluster, "server.log"))
         probe = subprocess.run([lmntest.LMN, "demo", "--db", live], capture_output=True,
                                text=True, timeout=600)
         if probe.returncode == 0:
@@ -252,15 +262,6 @@ def main():
             pg("dropdb", "--host", cluster, "lmn")
             pg("createdb", "--host", cluster, "lmn")
             writer = PsqlWriter(live, work)
-        # WAL archiving, as the README's base backup needs: into a folder of the cluster's.
-        archive = os.path.join(cluster, "archive")
-        as_server("mkdir", "-m", "700", archive)
-        psql(live, "ALTER SYSTEM SET archive_mode = on")
-        psql(live, "ALTER SYSTEM SET archive_command = 'test ! -f %s/%%f && cp %%p %s/%%f'"
-             % (archive, archive))
-        as_server(os.path.join(PGBIN, "pg_ctl"), "--pgdata", os.path.join(cluster, "data"),
-                  "--wait", "--mode=fast", "restart", "--log",
-                  os.path.join(cluster, "server.log"))
         psql(live, "CREATE TABLE backup_test_padding (b bytea); INSERT INTO backup_test_padding "
              "SELECT convert_to(repeat(md5(g::text), 2048), 'UTF8') FROM "
              "generate_series(1, %d) g" % (PADDING_MB * 16))
