@@ -21,6 +21,7 @@
 #include "api/api.h"
 #include "rules/delivery.h"
 #include "store/db.h"
+#include "store/shipments.h"
 #include "store/orders.h"
 #include "store/rules_files.h"
 #include "util/clock.h"
@@ -210,10 +211,7 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, int64_t item, i
 		"INSERT INTO shipments (order_id, shipped_at, partial, delivered_at, outcome, "
 		"outcome_at) VALUES ($1, $2, 0, $3, 'delivered', $3)",
 		"itt", order, shipped, delivered));
-	TRY(run(g,
-		"INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) "
-		"VALUES ($1, $2, 2, 0)",
-		"ii", db_last_id(g->c), line));
+	TRY(shipment_lines_insert(g->c, db_last_id(g->c), line, 2, false, &g->err));
 	return run(g,
 		   "INSERT INTO access_log (at, user_id, role, patient_id, action, what) "
 		   "VALUES ($1, nullif($2, 0), $3, $4, 'create', 'beställning')",

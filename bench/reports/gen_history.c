@@ -194,7 +194,7 @@ static void history(const struct params *p, long target_lines)
 		     "outcome, outcome_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	sqlite3_stmt *ssl =
 		prep("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, "
-		     "backordered) VALUES (?1, ?2, ?3, ?4)");
+		     "backordered, article_id, unit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	sqlite3_stmt *sc = prep("INSERT INTO contact_cases (order_id, opened_on) VALUES (?1, ?2)");
 	lmn_day first = date_from_ymd(2023, 5, 1), last = date_from_ymd(2026, 8, 31);
 	long days = last - first + 1, lines = 0, order = 0, shipment = 0, line_id = 0;
@@ -296,6 +296,8 @@ static void history(const struct params *p, long target_lines)
 						sqlite3_bind_int64(ssl, 2, lids[i]);
 						sqlite3_bind_int(ssl, 3, 1 + i);
 						sqlite3_bind_int(ssl, 4, 0);
+						sqlite3_bind_int64(ssl, 5, arts[i]);
+						sqlite3_bind_int(ssl, 6, 1 + patient % 20);
 						step(ssl);
 					}
 					/* the backordered rest a week later */

@@ -5,14 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A line's own area and unit. */
-#define LINE_UNIT                                                     \
-	" JOIN order_lines l ON l.id = sl.order_line_id"              \
-	" JOIN articles a ON a.id = l.article_id"                     \
-	" JOIN prescription_items i ON i.id = l.prescription_item_id" \
-	" JOIN prescriptions p ON p.id = i.prescription_id"           \
-	" JOIN units u ON u.id = p.unit_id"
-
 /* Orders received per day, care provider and area, from the daily sums of migration 8 (via_1177:
  * migration 18). What depends on the day of the report ($3) comes from the orders not delivered
  * yet (undelivered_sql). */
@@ -406,16 +398,15 @@ enum lmn_rc report_order_days_add(struct db_conn *c, const struct report_order_d
 
 /* ---- The invoice basis ---- */
 
-/* Per unit and day: product cost of the lines delivered (price in force on the delivery day) and the
- * number of lines. */
+/* Per unit, day and article: the quantity delivered and the number of lines. Each line keeps its
+ * article and its prescription's unit (migration 26); the price in force on the day comes from
+ * the price list read once (prices_load), not from a search per line. */
 static const char invoice_lines_sql[] =
-	"SELECT u.id, substr(s.delivered_at, 1, 10) AS day, "
-	"sum(sl.quantity * (SELECT ap.price_ore FROM article_prices ap WHERE ap.article_id = l.article_id "
-	"AND ap.valid_from <= substr(s.delivered_at, 1, 10) ORDER BY ap.valid_from DESC LIMIT 1)), "
-	"count(*) "
-	"FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0" LINE_UNIT
+	"SELECT sl.unit_id, substr(s.delivered_at, 1, 10) AS day, sum(sl.quantity), count(*), "
+	"sl.article_id FROM shipments s "
+	"JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0"
 	" WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
-	"AND s.delivered_at IS NOT NULL GROUP BY u.id, day";
+	"AND s.delivered_at IS NOT NULL GROUP BY sl.unit_id, day, sl.article_id";
 
 /* Per unit (of the order's first line) and day: deliveries of ordinary and of acute orders. */
 static const char invoice_deliveries_sql[] =
@@ -429,6 +420,70 @@ static const char invoice_returns_sql[] =
 	"SELECT cost_unit_id, substr(outcome_at, 1, 10) AS day, 0, count(*) FROM shipments "
 	"WHERE outcome IN ('returned', 'not_collected') AND outcome_at >= $1 AND outcome_at < $2 "
 	"GROUP BY cost_unit_id, day";
+
+/* Every article's prices, by article and then by the day each took effect. */
+struct price_list {
+	struct article_price {
+		int64_t article_id;
+		lmn_day from;
+		int64_t ore;
+	} * v;
+	size_t n;
+};
+
+static enum lmn_rc prices_load(struct db_conn *c, struct price_list *pl, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	size_t cap = 0;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = db_prepare(c,
+			     "SELECT article_id, valid_from, price_ore FROM article_prices "
+			     "ORDER BY article_id, valid_from",
+			     &st, err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct article_price *p;
+
+		if (pl->n == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+
+			if (!(p = realloc(pl->v, ncap * sizeof(*p)))) {
+				rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+				break;
+			}
+			pl->v = p;
+			cap = ncap;
+		}
+		p = &pl->v[pl->n];
+		p->article_id = db_col_int(st, 0);
+		p->ore = db_col_int(st, 2);
+		if ((rc = row_day(st, 1, &p->from, err)) != LMN_OK)
+			break;
+		pl->n++;
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The price of article in force on day (the last to take effect on or before it); -1: none. */
+static int64_t price_on(const struct price_list *pl, int64_t article, lmn_day day)
+{
+	size_t lo = 0, hi = pl->n;
+
+	/* The first entry after (article, day). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct article_price *p = &pl->v[mid];
+
+		if (p->article_id < article || (p->article_id == article && p->from <= day))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && pl->v[lo - 1].article_id == article ? pl->v[lo - 1].ore : -1;
+}
 
 struct unit_lines {
 	struct invoice_line *v;
@@ -461,10 +516,11 @@ oom:
 	return NULL;
 }
 
-/* kind: 'l' lines, 'd' deliveries, 'r' returns. */
+/* kind: 'l' lines (priced from prices), 'd' deliveries, 'r' returns. */
 static enum lmn_rc invoice_add(struct db_conn *c, const char *sql, char kind, lmn_day from,
 			       lmn_day until, const struct fee_version *fees, size_t nfees,
-			       struct unit_lines *ul, struct lmn_err *err)
+			       const struct price_list *prices, struct unit_lines *ul,
+			       struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
@@ -484,7 +540,11 @@ static enum lmn_rc invoice_add(struct db_conn *c, const char *sql, char kind, lm
 			break;
 		}
 		if (kind == 'l') {
-			l->product_ore += db_col_int(st, 2);
+			int64_t price = price_on(prices, db_col_int(st, 4), day);
+
+			/* A line without a price in force adds no product cost (its fee counts). */
+			if (price >= 0)
+				l->product_ore += db_col_int(st, 2) * price;
 			count[FEE_ORDER_LINE] = db_col_int(st, 3);
 		} else if (kind == 'd') {
 			count[FEE_DELIVERY] = db_col_int(st, 2);
@@ -540,6 +600,7 @@ enum lmn_rc reports_invoice(struct db_conn *c, lmn_day from, lmn_day until,
 {
 	struct unit_lines ul = { 0 };
 	struct fee_version *fees = NULL;
+	struct price_list prices = { 0 };
 	size_t nfees = 0;
 	enum lmn_rc rc;
 
@@ -549,16 +610,21 @@ enum lmn_rc reports_invoice(struct db_conn *c, lmn_day from, lmn_day until,
 		return rc;
 	rc = fees_load(c, &fees, &nfees, err);
 	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_lines_sql, 'l', from, until, fees, nfees, &ul, err);
+		rc = prices_load(c, &prices, err);
 	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_deliveries_sql, 'd', from, until, fees, nfees, &ul,
+		rc = invoice_add(c, invoice_lines_sql, 'l', from, until, fees, nfees, &prices, &ul,
 				 err);
 	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_returns_sql, 'r', from, until, fees, nfees, &ul, err);
+		rc = invoice_add(c, invoice_deliveries_sql, 'd', from, until, fees, nfees, NULL,
+				 &ul, err);
+	if (rc == LMN_OK)
+		rc = invoice_add(c, invoice_returns_sql, 'r', from, until, fees, nfees, NULL, &ul,
+				 err);
 	if (rc == LMN_OK)
 		rc = name_units(c, &ul, err);
 	db_rollback(c);
 	free(fees);
+	free(prices.v);
 	free(ul.unit);
 	if (rc != LMN_OK) {
 		free(ul.v);

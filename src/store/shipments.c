@@ -33,10 +33,14 @@ enum lmn_rc shipment_lines_insert(struct db_conn *c, int64_t shipment_id, int64_
 				  int64_t quantity, bool backordered, struct lmn_err *err)
 {
 	struct db_stmt *st;
+	/* With the order line's article and the unit of its prescription (migration 26). */
 	enum lmn_rc rc =
 		db_prepare(c,
-			   "INSERT INTO shipment_lines (" SHIPMENT_LINES_INSERT_COLUMNS ") "
-			   "VALUES ($1, $2, $3, $4)",
+			   "INSERT INTO shipment_lines (" SHIPMENT_LINES_INSERT_COLUMNS
+			   ", article_id, unit_id) "
+			   "SELECT $1, $2, $3, $4, l.article_id, p.unit_id FROM order_lines l "
+			   "JOIN prescription_items i ON i.id = l.prescription_item_id "
+			   "JOIN prescriptions p ON p.id = i.prescription_id WHERE l.id = $2",
 			   &st, err);
 
 	if (rc != LMN_OK)
@@ -45,7 +49,12 @@ enum lmn_rc shipment_lines_insert(struct db_conn *c, int64_t shipment_id, int64_
 	db_bind_int(st, SHIPMENT_LINE_COL_ORDER_LINE_ID, order_line_id);
 	db_bind_int(st, SHIPMENT_LINE_COL_QUANTITY, quantity);
 	db_bind_int(st, SHIPMENT_LINE_COL_BACKORDERED, backordered);
-	return db_run(st, err);
+	if ((rc = db_run(st, err)) != LMN_OK)
+		return rc;
+	if (db_changes(c) != 1)
+		return lmn_err_set(err, LMN_EINVAL, "order_line_id", NULL, "no order line %lld",
+				   (long long)order_line_id);
+	return LMN_OK;
 }
 
 enum lmn_rc shipment_load(struct db_conn *c, int64_t id, struct shipment_view *out, bool *found,
