@@ -1,6 +1,7 @@
 /* Follow-up and money in SQL: see reports.h. */
 #include "store/reports.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,22 +399,16 @@ enum lmn_rc report_order_days_add(struct db_conn *c, const struct report_order_d
 
 /* ---- The invoice basis ---- */
 
-/* Per unit, day and article: the quantity delivered and the number of lines. Each line keeps its
- * article and its prescription's unit (migration 26); the price in force on the day comes from
- * the price list read once (prices_load), not from a search per line. */
-static const char invoice_lines_sql[] =
-	"SELECT sl.unit_id, substr(s.delivered_at, 1, 10) AS day, sum(sl.quantity), count(*), "
-	"sl.article_id FROM shipments s "
-	"JOIN shipment_lines sl ON sl.shipment_id = s.id AND sl.quantity > 0"
-	" WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
-	"AND s.delivered_at IS NOT NULL GROUP BY sl.unit_id, day, sl.article_id";
-
-/* Per unit (of the order's first line) and day: deliveries of ordinary and of acute orders. */
-static const char invoice_deliveries_sql[] =
-	"SELECT s.cost_unit_id, substr(s.delivered_at, 1, 10) AS day, sum(o.kind = 'normal'), "
-	"sum(o.kind <> 'normal') FROM shipments s JOIN orders o ON o.id = s.order_id "
+/* The period's deliveries line by line, from shipments_delivered and the lines' primary key
+ * alone (migration 26): the shipment, its day, its cost unit (of the order's first line) and
+ * whether its order was an ordinary one; the line's quantity, the unit of its prescription and
+ * its article, priced from the price list read once (prices_load). */
+static const char invoice_shipments_sql[] =
+	"SELECT s.id, substr(s.delivered_at, 1, 10), coalesce(s.cost_unit_id, 0), "
+	"CASE WHEN s.kind = 'normal' THEN 1 ELSE 0 END, sl.quantity, coalesce(sl.unit_id, 0), "
+	"sl.article_id FROM shipments s JOIN shipment_lines sl ON sl.shipment_id = s.id "
 	"WHERE substr(s.delivered_at, 1, 10) >= $1 AND substr(s.delivered_at, 1, 10) < $2 "
-	"AND s.delivered_at IS NOT NULL GROUP BY s.cost_unit_id, day";
+	"AND s.delivered_at IS NOT NULL";
 
 /* Per unit and day: returns and parcels not collected. */
 static const char invoice_returns_sql[] =
@@ -485,74 +480,167 @@ static int64_t price_on(const struct price_list *pl, int64_t article, lmn_day da
 	return lo > 0 && pl->v[lo - 1].article_id == article ? pl->v[lo - 1].ore : -1;
 }
 
-struct unit_lines {
-	struct invoice_line *v;
-	int64_t *unit; /* unit id of v[i] */
-	size_t n, cap;
+/* What a unit was charged for on one day of the period. */
+struct day_counts {
+	int64_t deliveries, acute_deliveries, lines;
 };
 
-static struct invoice_line *line_of(struct unit_lines *ul, int64_t unit, struct lmn_err *err)
+struct unit_lines {
+	struct invoice_line *v;
+	int64_t *unit;		  /* unit id of v[i] */
+	struct day_counts **days; /* days[i][d]: unit v[i] on the period's day d (or NULL) */
+	size_t n, cap;
+	size_t ndays;
+	size_t last; /* the index found last: a shipment's lines are mostly of one unit */
+};
+
+/* The index of unit's line in ul, added when new; -1 when out of memory. */
+static ptrdiff_t unit_index(struct unit_lines *ul, int64_t unit, struct lmn_err *err)
 {
+	void *p;
+
+	if (ul->last < ul->n && ul->unit[ul->last] == unit)
+		return (ptrdiff_t)ul->last;
 	for (size_t i = 0; i < ul->n; i++)
 		if (ul->unit[i] == unit)
-			return &ul->v[i];
+			return (ptrdiff_t)(ul->last = i);
 	if (ul->n == ul->cap) {
 		size_t ncap = ul->cap ? ul->cap * 2 : 16;
-		void *p = realloc(ul->v, ncap * sizeof(*ul->v));
-		if (!p)
+
+		if (!(p = realloc(ul->v, ncap * sizeof(*ul->v))))
 			goto oom;
 		ul->v = p;
-		p = realloc(ul->unit, ncap * sizeof(*ul->unit));
-		if (!p)
+		if (!(p = realloc(ul->unit, ncap * sizeof(*ul->unit))))
 			goto oom;
 		ul->unit = p;
+		if (!(p = realloc(ul->days, ncap * sizeof(*ul->days))))
+			goto oom;
+		ul->days = p;
 		ul->cap = ncap;
 	}
 	memset(&ul->v[ul->n], 0, sizeof(ul->v[0]));
 	ul->unit[ul->n] = unit;
-	return &ul->v[ul->n++];
+	ul->days[ul->n] = NULL;
+	return (ptrdiff_t)(ul->last = ul->n++);
 oom:
 	lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	return NULL;
+	return -1;
 }
 
-/* kind: 'l' lines (priced from prices), 'd' deliveries, 'r' returns. */
-static enum lmn_rc invoice_add(struct db_conn *c, const char *sql, char kind, lmn_day from,
-			       lmn_day until, const struct fee_version *fees, size_t nfees,
-			       const struct price_list *prices, struct unit_lines *ul,
-			       struct lmn_err *err)
+/* Unit's counts of the period's day d; NULL when out of memory. */
+static struct day_counts *day_of(struct unit_lines *ul, int64_t unit, size_t d, struct lmn_err *err)
+{
+	ptrdiff_t i = unit_index(ul, unit, err);
+
+	if (i < 0)
+		return NULL;
+	if (!ul->days[i] && !(ul->days[i] = calloc(ul->ndays, sizeof(**ul->days)))) {
+		lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		return NULL;
+	}
+	return &ul->days[i][d];
+}
+
+/* One shipment line of the period (invoice_shipments_sql's row): its shipment counted once as a
+ * delivery of its cost unit, the line (with a quantity) under its own unit, priced. */
+static enum lmn_rc add_shipment_line(struct db_stmt *st, struct unit_lines *ul, size_t d,
+				     lmn_day day, bool new_shipment,
+				     const struct price_list *prices, struct lmn_err *err)
+{
+	struct day_counts *dc;
+	int64_t quantity = db_col_int(st, 4), unit = db_col_int(st, 5), price;
+
+	if (new_shipment) {
+		if (!(dc = day_of(ul, db_col_int(st, 2), d, err)))
+			return LMN_ENOMEM;
+		if (db_col_int(st, 3))
+			dc->deliveries++;
+		else
+			dc->acute_deliveries++;
+	}
+	if (quantity <= 0)
+		return LMN_OK;
+	if (!(dc = day_of(ul, unit, d, err)))
+		return LMN_ENOMEM;
+	dc->lines++;
+	/* A line without a price in force adds no product cost (its fee counts). */
+	if ((price = price_on(prices, db_col_int(st, 6), day)) >= 0)
+		ul->v[ul->last].product_ore += quantity * price;
+	return LMN_OK;
+}
+
+/* The deliveries and lines of [from, until), then their fees day by day. */
+static enum lmn_rc invoice_shipments(struct db_conn *c, lmn_day from, lmn_day until,
+				     const struct fee_version *fees, size_t nfees,
+				     const struct price_list *prices, struct unit_lines *ul,
+				     struct lmn_err *err)
+{
+	struct db_stmt *st;
+	char day_text[11] = "";
+	int64_t shipment = 0;
+	lmn_day day = from;
+	bool row;
+	enum lmn_rc rc;
+
+	if ((rc = prepare_range(c, invoice_shipments_sql, from, until, &st, err)) != LMN_OK)
+		return rc;
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		int64_t id = db_col_int(st, 0);
+
+		/* The rows come day by day: a day's text is parsed once. */
+		if (strcmp(db_col_text(st, 1), day_text) != 0) {
+			if ((rc = row_day(st, 1, &day, err)) != LMN_OK)
+				break;
+			if (day < from || day >= until) {
+				rc = lmn_err_set(err, LMN_EDB, NULL, NULL,
+						 "a delivery outside the period read");
+				break;
+			}
+			snprintf(day_text, sizeof(day_text), "%s", db_col_text(st, 1));
+		}
+		if ((rc = add_shipment_line(st, ul, (size_t)(day - from), day, id != shipment,
+					    prices, err)) != LMN_OK)
+			break;
+		shipment = id;
+	}
+	db_done(st);
+	for (size_t i = 0; rc == LMN_OK && i < ul->n; i++)
+		for (size_t d = 0; ul->days[i] && d < ul->ndays; d++) {
+			const struct day_counts *dc = &ul->days[i][d];
+			int64_t count[FEE__COUNT] = { 0 };
+
+			count[FEE_DELIVERY] = dc->deliveries;
+			count[FEE_ACUTE_DELIVERY] = dc->acute_deliveries;
+			count[FEE_ORDER_LINE] = dc->lines;
+			invoice_add_day(&ul->v[i], fees, nfees, from + (lmn_day)d, count);
+		}
+	return rc;
+}
+
+/* Returns and parcels not collected, per unit and day. */
+static enum lmn_rc invoice_returns(struct db_conn *c, lmn_day from, lmn_day until,
+				   const struct fee_version *fees, size_t nfees,
+				   struct unit_lines *ul, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc;
 
-	if ((rc = prepare_range(c, sql, from, until, &st, err)) != LMN_OK)
+	if ((rc = prepare_range(c, invoice_returns_sql, from, until, &st, err)) != LMN_OK)
 		return rc;
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
 		int64_t count[FEE__COUNT] = { 0 };
-		struct invoice_line *l;
+		ptrdiff_t i;
 		lmn_day day;
 
 		if ((rc = row_day(st, 1, &day, err)) != LMN_OK)
 			break;
-		if (!(l = line_of(ul, db_col_int(st, 0), err))) {
+		if ((i = unit_index(ul, db_col_int(st, 0), err)) < 0) {
 			rc = LMN_ENOMEM;
 			break;
 		}
-		if (kind == 'l') {
-			int64_t price = price_on(prices, db_col_int(st, 4), day);
-
-			/* A line without a price in force adds no product cost (its fee counts). */
-			if (price >= 0)
-				l->product_ore += db_col_int(st, 2) * price;
-			count[FEE_ORDER_LINE] = db_col_int(st, 3);
-		} else if (kind == 'd') {
-			count[FEE_DELIVERY] = db_col_int(st, 2);
-			count[FEE_ACUTE_DELIVERY] = db_col_int(st, 3);
-		} else {
-			count[FEE_RETURN] = db_col_int(st, 3);
-		}
-		invoice_add_day(l, fees, nfees, day, count);
+		count[FEE_RETURN] = db_col_int(st, 3);
+		invoice_add_day(&ul->v[i], fees, nfees, day, count);
 	}
 	db_done(st);
 	return rc;
@@ -611,21 +699,20 @@ enum lmn_rc reports_invoice(struct db_conn *c, lmn_day from, lmn_day until,
 	rc = fees_load(c, &fees, &nfees, err);
 	if (rc == LMN_OK)
 		rc = prices_load(c, &prices, err);
+	ul.ndays = until > from ? (size_t)(until - from) : 0;
 	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_lines_sql, 'l', from, until, fees, nfees, &prices, &ul,
-				 err);
+		rc = invoice_shipments(c, from, until, fees, nfees, &prices, &ul, err);
 	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_deliveries_sql, 'd', from, until, fees, nfees, NULL,
-				 &ul, err);
-	if (rc == LMN_OK)
-		rc = invoice_add(c, invoice_returns_sql, 'r', from, until, fees, nfees, NULL, &ul,
-				 err);
+		rc = invoice_returns(c, from, until, fees, nfees, &ul, err);
 	if (rc == LMN_OK)
 		rc = name_units(c, &ul, err);
 	db_rollback(c);
 	free(fees);
 	free(prices.v);
 	free(ul.unit);
+	for (size_t i = 0; i < ul.n; i++)
+		free(ul.days[i]);
+	free(ul.days);
 	if (rc != LMN_OK) {
 		free(ul.v);
 		return rc;
