@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/migrations.h"
 #include "store/store_copy.h"
 
 static const char usage_copy[] = "usage: lmn store copy --from SOURCE --to DEST [--batch N]";
@@ -61,8 +62,9 @@ static bool is_url(const char *address)
 	       strncmp(address, "postgres://", 11) == 0;
 }
 
-/* Opens both stores, the destination created and migrated; refuses differing schema numbers
- * and a destination with more than the migrations' seed rows. */
+/* Opens both stores, the destination created and migrated; refuses a source whose schema number
+ * is not this lmn's (read before it is opened, so it is never migrated), differing schema numbers
+ * and a destination that is not as a new store is. */
 static int open_both(const char *from_path, const char *to_path, struct db **from, struct db **to)
 {
 	struct lmn_err err;
@@ -73,6 +75,25 @@ static int open_both(const char *from_path, const char *to_path, struct db **fro
 
 	if (!is_url(from_path) && access(from_path, F_OK) != 0) {
 		cli_error("källan %s finns inte: ange en befintlig databas med --from", from_path);
+		return 1;
+	}
+	/* The source's number first, read without migrating it: a copy never writes its source. */
+	if (db_peek_schema(from_path, &vfrom, &err) != LMN_OK) {
+		cli_error("källans %s schemanummer kunde inte läsas: %s", from_path, err.message);
+		return 1;
+	}
+	if (vfrom < migration_count) {
+		cli_error(
+			"källan %s har schema %d men denna lmn har schema %d: uppdatera källan "
+			"först (lmn serve --db %s uppdaterar den) eller kopiera med den lmn som har "
+			"schema %d; inget skrevs, källan är orörd",
+			from_path, vfrom, migration_count, from_path, vfrom);
+		return 1;
+	}
+	if (vfrom > migration_count) {
+		cli_error("källan %s har schema %d men denna lmn har schema %d: kopiera med en lmn "
+			  "som har schema %d; inget skrevs, källan är orörd",
+			  from_path, vfrom, migration_count, vfrom);
 		return 1;
 	}
 	if (db_open(from_path, from, &err) != LMN_OK) {

@@ -53,6 +53,11 @@ LMN_MUST_USE enum lmn_rc db_backup(const char *address, const char *to,
 
 /* The number of the last applied migration. */
 LMN_MUST_USE enum lmn_rc db_schema_version(struct db *db, int *version, struct lmn_err *err);
+/* The same of the store at address without opening it as db_open does: nothing is migrated nor
+ * written (SQLite: the file opened read-only; LMN_ENOTFOUND if it does not exist). For a command
+ * that must see a store's schema number before it decides to use it (lmn store copy's source).
+ * On PostgreSQL (postgresql://…) not yet: LMN_EREFUSED. */
+LMN_MUST_USE enum lmn_rc db_peek_schema(const char *address, int *version, struct lmn_err *err);
 /* A cheap query that proves the database answers. */
 LMN_MUST_USE enum lmn_rc db_ping(struct db *db, struct lmn_err *err);
 

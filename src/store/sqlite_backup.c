@@ -1,5 +1,6 @@
 /* lmn store backup (issue 22): an online, consistent copy of a live SQLite store into a new file
- * with SQLite's online backup API, checked before it is called done.
+ * with SQLite's online backup API, checked before it is called done; and db_peek_schema, a store's
+ * schema number read the same read-only way.
  *
  * Why the backup API and not VACUUM INTO: both read the store in one read transaction, which in
  * WAL mode (as lmn serve keeps it) never blocks the server's writer nor is blocked by it. The
@@ -118,6 +119,31 @@ static enum lmn_rc copy_pages(sqlite3 *src, sqlite3 *dest, const char *to,
 	if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
 		return fail(dest, err, "backing up into", to);
 	return LMN_OK;
+}
+
+enum lmn_rc db_peek_schema(const char *address, int *version, struct lmn_err *err)
+{
+	sqlite3 *conn = NULL;
+	enum lmn_rc rc;
+
+	*version = 0;
+	if (is_url(address))
+		return lmn_err_set(
+			err, LMN_EREFUSED, NULL, NULL,
+			"reading the schema number of a PostgreSQL store is not supported "
+			"yet");
+	if (access(address, F_OK) != 0)
+		return lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "%s: %s", address,
+				   strerror(errno));
+	/* Read-only, as a backup's source: no migration, no checkpoint, nothing written. */
+	if (sqlite3_open_v2(address, &conn, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = fail(conn, err, "opening", address);
+	} else {
+		sqlite3_busy_timeout(conn, BUSY_MS);
+		rc = schema_of(conn, version, address, err);
+	}
+	sqlite3_close(conn);
+	return rc;
 }
 
 enum lmn_rc db_backup(const char *address, const char *to, db_backup_progress_fn progress,

@@ -84,6 +84,29 @@ db.commit()' "$TMP/newer.db"
 "$LMN" store copy --from "$src" --to "$TMP/newer.db" >/dev/null 2>"$TMP/newer.err"
 check "a destination of another schema is refused" "1" "$?"
 check_grep "…naming both numbers" "målet .*newer.db kunde inte öppnas: .*999.*($nmig)" "$TMP/newer.err"
+# A source one migration behind this lmn (made with sqlite3 from the migrations before the last):
+# refused before it is opened, both numbers named, the source not migrated nor changed at all.
+python3 - "$LMN_SRC/src/store/migrations" "$TMP/older.db" <<'PY'
+import glob, os, sqlite3, sys
+files = sorted(glob.glob(os.path.join(sys.argv[1], "[0-9]*.sql")))[:-1]
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT")
+for f in files:
+    db.executescript(open(f, encoding="utf-8").read())
+    db.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z')",
+               (int(os.path.basename(f)[:4]), os.path.basename(f)))
+db.close()
+PY
+schema_of() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT max(number) FROM schema_migrations").fetchone()[0])' "$1"; }
+check "the older source is at schema N-1" "$((nmig - 1))" "$(schema_of "$TMP/older.db")"
+older_sum=$(sha256sum <"$TMP/older.db")
+"$LMN" store copy --from "$TMP/older.db" --to "$TMP/from-older.db" >/dev/null 2>"$TMP/older.err"
+check "a source of an older schema is refused" "1" "$?"
+check_grep "…naming both numbers in Swedish" \
+	"källan .*older.db har schema $((nmig - 1)) men denna lmn har schema $nmig" "$TMP/older.err"
+check "…the source is not migrated" "$((nmig - 1))" "$(schema_of "$TMP/older.db")"
+check "…nor changed at all (its file's checksum)" "$older_sum" "$(sha256sum <"$TMP/older.db")"
+check "…and no destination is made" "no" "$([ -e "$TMP/from-older.db" ] && echo yes || echo no)"
 "$LMN" store copy --from "$src" >/dev/null 2>&1
 check "without --to it is a usage error" "2" "$?"
 
