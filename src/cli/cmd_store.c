@@ -119,6 +119,17 @@ static int open_both(const char *from_path, const char *to_path, struct db **fro
 		cli_error("målet %s: %s", to_path, err.message);
 		return 1;
 	}
+	if (!is_new && counts[0] < counts[1]) {
+		/* Seed rows gone: a store emptied by hand rather than removed. */
+		cli_error("målet %s saknar rader: tabellen %s har %" PRId64 " rader men en ny "
+			  "databas har %" PRId64 "; inget skrevs. %s",
+			  to_path, store_copy_tables[table].name, counts[0], counts[1],
+			  is_url(to_path)
+				  ? "Ange en ny databas som mål (dropdb och createdb)"
+				  : "Ta bort filen (och dess -wal och -shm) eller ange en ny "
+				    "fil som mål");
+		return 1;
+	}
 	if (!is_new) {
 		cli_error("målet %s är inte tomt: tabellen %s har %" PRId64 " rader (en ny databas "
 			  "har %" PRId64 "%s); inget skrevs. Ange en ny databas som mål",
@@ -205,9 +216,16 @@ static int store_copy(int argc, char **argv)
 		fputc('\n', stderr);
 	if (rc != LMN_OK) {
 		cli_error("kopieringen avbröts: %s", err.message);
-		cli_error(
-			"målet %s är ofullständigt: ta bort det (eller töm databasen) och börja om",
-			to_path);
+		if (is_url(to_path))
+			cli_error(
+				"målet %s är ofullständigt: ta bort databasen och skapa den på nytt "
+				"(dropdb och createdb), och börja om; att tömma tabellerna räcker "
+				"inte",
+				to_path);
+		else
+			cli_error("målet %s är ofullständigt: ta bort filen %s och dess %s-wal och "
+				  "%s-shm, och börja om; att tömma tabellerna räcker inte",
+				  to_path, to_path, to_path, to_path);
 		goto out;
 	}
 	/* Read back from the destination, as a later lmn serve will. */

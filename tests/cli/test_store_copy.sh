@@ -68,6 +68,28 @@ check_grep "…saying so in Swedish" "målet .*copy.db är inte tomt: tabellen .
 dump "$TMP/copy.db" >"$TMP/copy.dump2"
 check_file "…and nothing is written to it" "$TMP/copy.dump" "$TMP/copy.dump2"
 
+# A destination emptied by hand (its seed rows gone, as "empty it" once advised): refused as
+# missing rows, not as "not empty", with the advice to remove the file.
+"$LMN" serve --db "$TMP/emptied.db" --port 0 >"$TMP/emptied-serve.out" 2>&1 &
+epid=$!
+for _ in $(seq 1 100); do
+	grep -q 'http://127.0.0.1:' "$TMP/emptied-serve.out" && break
+	sleep 0.05
+done
+kill -TERM "$epid"
+wait "$epid"
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM meta")
+db.commit()' "$TMP/emptied.db"
+"$LMN" store copy --from "$src" --to "$TMP/emptied.db" >/dev/null 2>"$TMP/emptied.err"
+check "a destination without its seed rows is refused" "1" "$?"
+check_grep "…as missing rows, in Swedish" \
+	"målet .*emptied.db saknar rader: tabellen meta har 0 rader men en ny databas har 1" \
+	"$TMP/emptied.err"
+check "…not as not empty" "" "$(grep 'inte tomt' "$TMP/emptied.err")"
+check_grep "…advising to remove the file" "Ta bort filen" "$TMP/emptied.err"
+
 # A missing source: refused, no destination made.
 "$LMN" store copy --from "$TMP/nope.db" --to "$TMP/new.db" >/dev/null 2>"$TMP/nope.err"
 check "a missing source is refused" "1" "$?"
