@@ -77,6 +77,47 @@ const size_t store_copy_ntables = sizeof(store_copy_tables) / sizeof(store_copy_
 #define BATCH_DEFAULT 10000
 #define KEY_MAX	      4	 /* columns of a primary key */
 #define NAME_LEN      64 /* bytes of a table's or column's name */
+/* The field of an error the copy sets itself, in Swedish for the user as it stands; an error of the
+ * store (db.h) is the engine's, in English, and explain() puts it in Swedish words around it. */
+#define OWN "store_copy"
+
+/* err as the user reads it: "where: what happened" in Swedish, the engine's own words kept after
+ * it for whoever must look further (as api_fail logs them). */
+static enum lmn_rc explain(struct lmn_err *err, enum lmn_rc rc, const char *where)
+{
+	char detail[sizeof(err->message)];
+	const char *what;
+
+	if (!err || rc == LMN_OK)
+		return rc;
+	snprintf(detail, sizeof(detail), "%s", err->message);
+	if (strcmp(err->field, OWN) == 0)
+		return lmn_err_set(err, rc, OWN, NULL, "%s: %s", where, detail);
+	switch (rc) {
+	case LMN_EFULL:
+		what = "disken är full (eller kvoten nådd)";
+		break;
+	case LMN_ENOMEM:
+		what = "minnet räckte inte";
+		break;
+	case LMN_EINVAL:
+		what = "databasen tog inte emot en rad";
+		break;
+	case LMN_EREFUSED:
+		what = "databasen vägrade";
+		break;
+	default:
+		what = "databasen svarade med ett fel";
+		break;
+	}
+	return lmn_err_set(err, rc, OWN, NULL, "%s: %s (databasens besked: %s)", where, what,
+			   detail);
+}
+
+static enum lmn_rc no_memory(struct lmn_err *err)
+{
+	return lmn_err_set(err, LMN_ENOMEM, OWN, NULL, "minnet räckte inte");
+}
 
 /* --- a row's hash ------------------------------------------------------------------------- */
 
@@ -132,7 +173,7 @@ static enum lmn_rc row_hash(struct db_stmt *st, const char *table, uint64_t *out
 			h = fnv_int(h, strlen(text));
 			h = fnv(h, text, strlen(text));
 		} else if (type == DB_OTHER) {
-			return lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+			return lmn_err_set(err, LMN_EINVAL, OWN, NULL,
 					   "%s.%s: ett värde som varken är ett heltal eller text",
 					   table, name);
 		}
@@ -198,8 +239,10 @@ static enum lmn_rc reader_init(struct reader *r, const struct store_copy_table *
 			continue;
 		}
 		if (r->nkey == KEY_MAX || n >= NAME_LEN)
-			return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: key '%s'", t->name,
-					   t->key);
+			return lmn_err_set(err, LMN_EINVAL, OWN, NULL,
+					   "%s: primärnyckeln \"%s\" har fler än %d kolumner eller "
+					   "ett namn längre än %d byte (store_copy_tables)",
+					   t->name, t->key, KEY_MAX, NAME_LEN - 1);
 		memcpy(r->key[r->nkey], p, n);
 		r->key[r->nkey][n] = '\0';
 		r->key_col[r->nkey++] = -1;
@@ -224,7 +267,7 @@ static enum lmn_rc reader_init(struct reader *r, const struct store_copy_table *
 	r->next_sql = buf_detach(&b, NULL);
 	if (!r->first_sql || !r->next_sql) {
 		reader_release(r);
-		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		return no_memory(err);
 	}
 	return LMN_OK;
 }
@@ -263,7 +306,7 @@ static enum lmn_rc reader_saw(struct reader *r, struct db_stmt *st, struct lmn_e
 				if (strcmp(db_col_name(st, i), r->key[k]) == 0)
 					col = i;
 			if (col < 0)
-				return lmn_err_set(err, LMN_EDB, NULL, NULL, "%s: ingen kolumn %s",
+				return lmn_err_set(err, LMN_EDB, OWN, NULL, "%s: ingen kolumn %s",
 						   r->t->name, r->key[k]);
 			r->key_col[k] = col;
 		}
@@ -276,7 +319,7 @@ static enum lmn_rc reader_saw(struct reader *r, struct db_stmt *st, struct lmn_e
 			char *copy = realloc(v->text, len + 1);
 
 			if (!copy)
-				return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+				return no_memory(err);
 			memcpy(copy, s, len + 1);
 			v->text = copy;
 		}
@@ -342,16 +385,21 @@ enum lmn_rc store_copy_sums(struct db *db, bool counts_only, struct store_copy_s
 	enum lmn_rc rc;
 
 	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
-		return rc;
+		return explain(err, rc, "databasen kunde inte nås");
 	/* One transaction: every table as of the same moment. */
-	rc = db_begin(c, false, err);
+	if ((rc = db_begin(c, false, err)) != LMN_OK)
+		rc = explain(err, rc, "databasen kunde inte läsas");
 	for (size_t i = 0; rc == LMN_OK && i < store_copy_ntables; i++) {
+		char where[NAME_LEN + 16];
+
 		sums[i].sum = 0;
 		rc = counts_only ? count_rows(c, store_copy_tables[i].name, &sums[i].rows, err)
 				 : sum_table(c, &store_copy_tables[i], &sums[i], err);
+		snprintf(where, sizeof(where), "tabellen %s", store_copy_tables[i].name);
+		rc = explain(err, rc, where);
 	}
-	if (rc == LMN_OK)
-		rc = db_commit(c, err);
+	if (rc == LMN_OK && (rc = db_commit(c, err)) != LMN_OK)
+		rc = explain(err, rc, "läsningen kunde inte avslutas");
 	db_release(db, c); /* rolls back what a failure left open */
 	return rc;
 }
@@ -370,9 +418,14 @@ static enum lmn_rc new_store_sums(struct store_copy_sum *sums, struct lmn_err *e
 
 	snprintf(dir, sizeof(dir), "%s/lmn-store-copy-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir))
-		return lmn_err_set(err, LMN_EIO, NULL, NULL, "%s: %s", dir, strerror(errno));
+		return lmn_err_set(
+			err, LMN_EIO, OWN, NULL,
+			"en ny databas att jämföra med kunde inte göras i %s (TMPDIR): %s", dir,
+			strerror(errno));
 	snprintf(path, sizeof(path), "%s/new.db", dir);
-	if ((rc = db_open(path, &db, err)) == LMN_OK)
+	if ((rc = db_open(path, &db, err)) != LMN_OK)
+		rc = explain(err, rc, "en ny databas att jämföra med");
+	else
 		rc = store_copy_sums(db, false, sums, err);
 	db_close(db);
 	unlink(path);
@@ -393,7 +446,7 @@ enum lmn_rc store_copy_is_new(struct db *db, bool *is_new, size_t *table, int64_
 
 	*is_new = false;
 	if (!fresh || !have)
-		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+		rc = no_memory(err);
 	if (rc == LMN_OK)
 		rc = new_store_sums(fresh, err);
 	/* Counts first, which a store in use fails at once; then the seed rows' contents. */
@@ -459,7 +512,7 @@ static enum lmn_rc bind_row(struct db_stmt *ins, struct db_stmt *row, const char
 			db_bind_text(ins, i + 1, db_col_text(row, i));
 			break;
 		default:
-			return lmn_err_set(err, LMN_EINVAL, NULL, NULL,
+			return lmn_err_set(err, LMN_EINVAL, OWN, NULL,
 					   "%s.%s: ett värde som varken är ett heltal eller text",
 					   table, db_col_name(row, i));
 		}
@@ -508,7 +561,7 @@ static enum lmn_rc copy_batch(struct reader *r, struct db_conn *from, struct db_
 	}
 	while (rc == LMN_OK && (rc = db_step(st, &row, err)) == LMN_OK && row) {
 		if (!*insert && !(*insert = insert_sql(r->t->name, st)))
-			rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+			rc = no_memory(err);
 		if (rc == LMN_OK && !ins)
 			rc = db_prepare_new(to, *insert, &ins, err);
 		if (rc == LMN_OK && (rc = bind_row(ins, st, r->t->name, err)) == LMN_OK)
@@ -574,10 +627,10 @@ static enum lmn_rc copy_table(size_t index, struct db_conn *from, struct db_conn
 	free(insert);
 	reader_release(&r);
 	if (rc != LMN_OK) {
-		char msg[sizeof(err->message)];
+		char where[NAME_LEN + 16];
 
-		snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
-		rc = lmn_err_set(err, rc, NULL, NULL, "tabellen %s: %s", t->name, msg);
+		snprintf(where, sizeof(where), "tabellen %s", t->name);
+		rc = explain(err, rc, where);
 	}
 	return rc;
 }
@@ -590,18 +643,20 @@ enum lmn_rc store_copy_run(struct db *from, struct db *to, const struct store_co
 	enum lmn_rc rc;
 
 	if ((rc = db_acquire(from, &cf, err)) != LMN_OK)
-		return rc;
+		return explain(err, rc, "källan kunde inte nås");
 	if ((rc = db_acquire(to, &ct, err)) != LMN_OK) {
 		db_release(from, cf);
-		return rc;
+		return explain(err, rc, "målet kunde inte nås");
 	}
 	/* from is read in one transaction: every table as of the same moment. */
-	if ((rc = db_begin(cf, false, err)) == LMN_OK)
-		rc = clear_seeds(ct, err);
+	if ((rc = db_begin(cf, false, err)) != LMN_OK)
+		rc = explain(err, rc, "källan kunde inte läsas");
+	else if ((rc = clear_seeds(ct, err)) != LMN_OK)
+		rc = explain(err, rc, "målets grundrader kunde inte tas bort");
 	for (size_t i = 0; rc == LMN_OK && i < store_copy_ntables; i++)
 		rc = copy_table(i, cf, ct, opt, batch, &sums[i], err);
-	if (rc == LMN_OK)
-		rc = db_commit(cf, err);
+	if (rc == LMN_OK && (rc = db_commit(cf, err)) != LMN_OK)
+		rc = explain(err, rc, "läsningen av källan kunde inte avslutas");
 	db_release(to, ct);
 	db_release(from, cf);
 	return rc;

@@ -2,7 +2,7 @@
  * each with its primary key and identity, parents first), a copy leaves the destination equal to
  * the source also where triggers derive rows (report sums, the access log's filing) or refuse
  * changes, an AUTOINCREMENT counter is carried over, a store with more than the seed rows is not
- * new, and a checksum tells a changed row. */
+ * new, a checksum tells a changed row, and a failure of the store is told in Swedish. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -270,12 +270,48 @@ static void test_changed_seed(void **state)
 	db_close(db);
 }
 
+/* A store whose table meta has one column more, named name (as SQL text, quoted). */
+static struct db *store_with_column(const char *file, const char *name)
+{
+	struct db *db = open_store(file);
+	struct db_conn *c;
+	struct lmn_err err;
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "ALTER TABLE meta ADD COLUMN %s TEXT", name);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_exec(c, sql, &err), LMN_OK);
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	db_release(db, c);
+	return db;
+}
+
+/* A failure of the store reaches the user in Swedish, the engine's words kept as a detail. */
+static void test_store_error_in_swedish(void **state)
+{
+	struct db *from = store_with_column("extra.db", "extra");
+	struct db *to = open_store("extra-to.db");
+	struct store_copy_sum read[128];
+	struct lmn_err err;
+	const char *want = "tabellen meta: databasen svarade med ett fel (databasens besked: ";
+
+	(void)state;
+	assert_int_equal(store_copy_run(from, to, NULL, read, &err), LMN_EDB);
+	if (strncmp(err.message, want, strlen(want)) != 0)
+		fail_msg("not in Swedish: %s", err.message);
+	assert_non_null(strstr(err.message, "extra"));
+	db_close(to);
+	db_close(from);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_is_the_schema),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_changed_seed),
+		cmocka_unit_test(test_store_error_in_swedish),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
