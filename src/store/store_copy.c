@@ -477,12 +477,33 @@ out:
 
 /* --- the copy ------------------------------------------------------------------------------ */
 
-/* INSERT INTO "t" ("a", "b" …) VALUES ($1, $2 …) for the columns of st's row. */
-static char *insert_sql(const char *table, struct db_stmt *st)
+/* A name as the store's migrations write them: [a-z0-9_]+, nothing to escape in "…". */
+static bool plain_name(const char *name)
+{
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* INSERT INTO "t" ("a", "b" …) VALUES ($1, $2 …) for the columns of st's row, into *out (freed
+ * by the caller). The column names come from the source's SELECT *, so each is checked first. */
+static enum lmn_rc insert_sql(const char *table, struct db_stmt *st, char **out,
+			      struct lmn_err *err)
 {
 	struct buf b;
 	int n = db_col_count(st);
 
+	for (int i = 0; i < n; i++)
+		if (!plain_name(db_col_name(st, i)))
+			return lmn_err_set(
+				err, LMN_EINVAL, OWN, NULL,
+				"källan har en kolumn med namnet \"%.64s\": lmn:s kolumner "
+				"har namn av a–z, 0–9 och _, så källan är inte en lmn-databas "
+				"av detta schema",
+				db_col_name(st, i));
 	buf_init(&b, BUF_DEFAULT_MAX);
 	buf_addf(&b, "INSERT INTO \"%s\" (", table);
 	for (int i = 0; i < n; i++)
@@ -491,7 +512,8 @@ static char *insert_sql(const char *table, struct db_stmt *st)
 	for (int i = 0; i < n; i++)
 		buf_addf(&b, "%s$%d", i ? ", " : "", i + 1);
 	buf_addc(&b, ')');
-	return buf_detach(&b, NULL);
+	*out = buf_detach(&b, NULL);
+	return *out ? LMN_OK : no_memory(err);
 }
 
 /* Binds the row of from (read) to the insert's parameters, each as its type. */
@@ -560,8 +582,8 @@ static enum lmn_rc copy_batch(struct reader *r, struct db_conn *from, struct db_
 		return rc;
 	}
 	while (rc == LMN_OK && (rc = db_step(st, &row, err)) == LMN_OK && row) {
-		if (!*insert && !(*insert = insert_sql(r->t->name, st)))
-			rc = no_memory(err);
+		if (!*insert)
+			rc = insert_sql(r->t->name, st, insert, err);
 		if (rc == LMN_OK && !ins)
 			rc = db_prepare_new(to, *insert, &ins, err);
 		if (rc == LMN_OK && (rc = bind_row(ins, st, r->t->name, err)) == LMN_OK)

@@ -2,7 +2,8 @@
  * each with its primary key and identity, parents first), a copy leaves the destination equal to
  * the source also where triggers derive rows (report sums, the access log's filing) or refuse
  * changes, an AUTOINCREMENT counter is carried over, a store with more than the seed rows is not
- * new, a checksum tells a changed row, and a failure of the store is told in Swedish. */
+ * new, a checksum tells a changed row, a source's odd column name is refused and a failure of the
+ * store is told in Swedish. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -287,6 +288,23 @@ static struct db *store_with_column(const char *file, const char *name)
 	return db;
 }
 
+/* A column name from the source's SELECT * that is not [a-z0-9_] is refused before it is put
+ * into the INSERT's SQL, naming it. */
+static void test_column_names_checked(void **state)
+{
+	struct db *from = store_with_column("odd.db", "\"x\"\", 1); --\"");
+	struct db *to = open_store("odd-to.db");
+	struct store_copy_sum read[128];
+	struct lmn_err err;
+
+	(void)state;
+	assert_int_equal(store_copy_run(from, to, NULL, read, &err), LMN_EINVAL);
+	assert_non_null(strstr(err.message, "tabellen meta: källan har en kolumn med namnet "
+					    "\"x\", 1); --\""));
+	db_close(to);
+	db_close(from);
+}
+
 /* A failure of the store reaches the user in Swedish, the engine's words kept as a detail. */
 static void test_store_error_in_swedish(void **state)
 {
@@ -311,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_list_is_the_schema),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_changed_seed),
+		cmocka_unit_test(test_column_names_checked),
 		cmocka_unit_test(test_store_error_in_swedish),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
