@@ -69,6 +69,9 @@ struct server {
 	pthread_mutex_t held_lock;
 	pthread_cond_t held_cond;
 	int held;
+	/* Calls of MHD_resume_connection under way (release): the daemon must outlive them, and a
+	 * resumed request may be answered and completed (held 0) before the call returns. */
+	int resuming;
 	bool stopping; /* no more held: server_stop waits for those that are */
 	/* Connections open (held_lock, held_cond told when one closes), for the drain; and those the
 	 * drain took from the listening socket that libmicrohttpd's threads have not started yet
@@ -391,9 +394,20 @@ static bool hold(struct http_req *req)
 static void release(struct http_req *req)
 {
 	struct request *rq = (struct request *)((char *)req - offsetof(struct request, req));
+	struct server *s = rq->s;
+	struct MHD_Connection *conn = rq->conn;
 
+	/* Counted while rq is still held (held > 0), so server_stop cannot miss it; rq may be
+	 * completed and freed as soon as the connection is resumed, so not used after. */
+	pthread_mutex_lock(&s->held_lock);
+	s->resuming++;
+	pthread_mutex_unlock(&s->held_lock);
 	rq->answered = true;
-	MHD_resume_connection(rq->conn);
+	MHD_resume_connection(conn);
+	pthread_mutex_lock(&s->held_lock);
+	if (--s->resuming == 0)
+		pthread_cond_broadcast(&s->held_cond);
+	pthread_mutex_unlock(&s->held_lock);
 }
 
 /* Sends the response the dispatcher wrote into rq->resp. */
@@ -853,7 +867,7 @@ void server_stop(struct server *s)
 	if (s->listen_fd == MHD_INVALID_SOCKET)
 		s->listen_fd = MHD_quiesce_daemon(s->daemon);
 	pthread_mutex_lock(&s->held_lock);
-	while (s->held > 0)
+	while (s->held > 0 || s->resuming > 0)
 		pthread_cond_wait(&s->held_cond, &s->held_lock);
 	pthread_mutex_unlock(&s->held_lock);
 	MHD_stop_daemon(s->daemon);
