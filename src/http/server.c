@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <linux/tcp.h> /* not netinet/tcp.h: glibc's tcp_info lacks tcpi_bytes_received */
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -52,6 +53,9 @@ struct watch {
 	 * begun on it; when the watchdog first saw it idle (0: not), and the count then. */
 	_Atomic bool busy, served;
 	_Atomic unsigned begun;
+	/* The bytes the socket had received as its last request completed (received), -1: not
+	 * known. */
+	_Atomic int64_t recv_mark;
 	int64_t idle_at;
 	unsigned idle_begun;
 	struct watch *prev, *next; /* in the server's watched (watch_lock) */
@@ -149,6 +153,7 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		if (!fd || !(w = calloc(1, sizeof(*w))))
 			return; /* not watched: libmicrohttpd's idle time-out still applies */
 		w->fd = fd->connect_fd;
+		w->recv_mark = -1;
 		w->deadline = now_ms() + s->request_ms;
 		pthread_mutex_lock(&s->watch_lock);
 		w->next = s->watched;
@@ -177,15 +182,34 @@ static void notify(void *cls, struct MHD_Connection *c, void **socket_context,
 	}
 }
 
-/* Whether a kept-alive connection waits for its next request: none begun, and no byte of one in
- * the socket (a client that sent it before the drain began has it answered). */
+/* The bytes the socket has received in all (TCP_INFO's tcpi_bytes_received, Linux 4.1); -1 if
+ * the system does not say. */
+static int64_t received(MHD_socket fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
+		return -1;
+	return (int64_t)(ti.tcpi_bytes_received & INT64_MAX);
+}
+
+/* Whether a kept-alive connection waits for its next request: none begun, no byte of one in the
+ * socket, and none received since its last answer (a client that sent it before the drain began
+ * has it answered). The last: libmicrohttpd reads what arrives, and a part of a request line
+ * (the rest still on its way) sits in its buffer, where nothing else shows it; the kernel counts
+ * the bytes the socket received. */
 static bool idle(const struct watch *w)
 {
+	int64_t mark = w->recv_mark, now;
 	int pending = 0;
 
 	if (!w->served || w->busy)
 		return false;
-	return ioctl(w->fd, FIONREAD, &pending) != 0 || pending == 0;
+	if (ioctl(w->fd, FIONREAD, &pending) == 0 && pending > 0)
+		return false;
+	return mark < 0 || (now = received(w->fd)) < 0 || now == mark;
 }
 
 /* While draining: shuts down the kept-alive connections that wait for their next request, so their
@@ -506,6 +530,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		w->deadline = now_ms() + s->request_ms;
 		/* An answer from before the drain kept it open: the watchdog closes it while it
 		 * waits for the next request (not here: libmicrohttpd may have read that already). */
+		w->recv_mark = received(w->fd);
 		w->served = true;
 		w->busy = false;
 	}

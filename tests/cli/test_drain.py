@@ -2,8 +2,9 @@
 # SIGTERM drains lmn serve (issue 22, an upgrade without downtime): while clients place orders
 # (each with its Idempotency-Key) on kept-alive connections and a few requests arrive slowly, the
 # server is sent SIGTERM. Every request sent before the signal gets a complete 2xx answer (the
-# slow ones finish after it, with Connection: close), a kept-alive connection waiting for its next
-# request is closed, a new connection is refused, the server exits 0 with "lmn: stopped", and every
+# slow ones finish after it, with Connection: close, also on a kept-alive connection that had a
+# part of its next request line in when the signal came), a kept-alive connection waiting for its
+# next request is closed, a new connection is refused, the server exits 0 with "lmn: stopped", and every
 # acknowledged order is in the database. Then the drain's bound (--drain-timeout), and a second
 # signal, which stops at once.
 import http.client
@@ -157,6 +158,13 @@ try:
     idle.sendall(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").encode())
     first = read_answer(idle)
     t.check("a kept-alive connection is answered before the signal", (200, ""), first[:2])
+    # A kept-alive connection answered once, then with a part of its next request line sent:
+    # libmicrohttpd reads it and waits for the rest, a request not yet begun.
+    kept_line = socket.create_connection(("127.0.0.1", srv.port))
+    kept_line.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    t.check("another kept-alive connection is answered before the signal", (200, ""),
+            read_answer(kept_line)[:2])
+    kept_line.sendall(b"GET /heal")
 
     for th in threads:
         th.start()
@@ -168,11 +176,15 @@ try:
     t.ok(refused(srv.port), "a new connection after the signal is refused")
     t.ok(closed_by_server(idle, 2), "a kept-alive connection waiting for a request is closed")
     t.ok(srv.proc.poll() is None, "the server still runs while requests are unanswered")
+    t.ok(not closed_by_server(kept_line, 0.3),
+         "a kept-alive connection with a part of its next request line in is not closed")
+    kept_line.settimeout(10)
 
     time.sleep(max(0.0, t_sig[0] + SLOW_AFTER - time.monotonic()))
     slow_post.sendall(body[len(body) // 2:])
     slow_get.sendall(headers_of(ks).encode()[len("Host: 127.0.0.1\r\n"):] + b"\r\n")
     fresh.sendall(("GET %s HTTP/1.1\r\n%s\r\n" % (orders_path, headers_of(ks))).encode())
+    kept_line.sendall(b"thz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     post_answer = read_answer(slow_post)
     t.check("a placement whose body was half sent at the signal is placed, and its connection "
             "closed", (201, "close"), post_answer[:2])
@@ -180,6 +192,8 @@ try:
             "closed", (200, "close"), read_answer(slow_get)[:2])
     t.check("a connection opened before the signal has its first request answered",
             (200, "close"), read_answer(fresh)[:2])
+    t.check("a kept-alive connection with a part of its next request line in at the signal has "
+            "it answered, and its connection closed", (200, "close"), read_answer(kept_line)[:2])
     stop.set()
     for th in threads:
         th.join(timeout=60)
@@ -215,7 +229,7 @@ try:
                        "'drain-%'"))
     t.check("every acknowledged order is in the database", [],
             [(k, v, rows.get(k)) for k, v in acked.items() if rows.get(k) != v][:10])
-    for s in (slow_post, slow_get, fresh, idle):
+    for s in (slow_post, slow_get, fresh, idle, kept_line):
         s.close()
 
     # The bound: a request that never finishes arriving is cut after --drain-timeout.
