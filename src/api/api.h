@@ -345,6 +345,9 @@ LMN_MUST_USE enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, str
 void jobs_stop(void);
 /* A delivery was registered: the contact cases are opened again soon (a no-op without jobs). */
 void jobs_deliveries_registered(void);
+/* This server's name among those on one database, "host:pid" (in out, size bytes): who claimed
+ * a notice, who last ran a job. */
+void jobs_server_name(char *out, size_t size);
 
 /* lmn serve's notice worker (api/notices.c): sends the outbox's notices by e-mail to an SMTP relay
  * and by SMS to an HTTP gateway, retrying after retry_s, doubled each time, until max_attempts
@@ -355,6 +358,7 @@ struct notices_config {
 	const char *sms_url;   /* the gateway's http(s) URL, or NULL */
 	int retry_s;	       /* the wait after the first failure */
 	int max_attempts;
+	int lease_s; /* how long this server's claim of the notices it sends holds */
 };
 /* Starts the worker (nothing without smtp_url and sms_url); notices_stop before the database
  * closes. */

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "store/access_log.h"
@@ -225,6 +226,16 @@ static void *jobs_main(void *arg)
 	}
 	pthread_mutex_unlock(&jobs.lock);
 	return NULL;
+}
+
+void jobs_server_name(char *out, size_t size)
+{
+	char host[101];
+
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "lmn");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, size, "%s:%ld", host, (long)getpid());
 }
 
 enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *err)

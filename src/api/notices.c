@@ -1,10 +1,14 @@
 /* lmn serve's notice worker (issue 20): sends the outbox's notices (migration 21, store/notices.c)
  * by e-mail over SMTP to a relay and by SMS through an HTTP gateway (libcurl), with retries after
  * an exponential back-off and, after the last attempt, a dead letter the administration sees
- * (GET /api/notices). A notice is marked sent after the relay or gateway took it: a crash in
- * between sends it again (at least once, never lost). Without a relay or gateway for a channel,
- * its notices stay queued. Also the administration's list of notices not sent. */
+ * (GET /api/notices). Several servers may send: each claims the notices it sends, for
+ * --notice-lease seconds, in one write before it sends them (store/notices.c), so no notice is sent
+ * by two of them while they run. A notice is marked sent after the relay or gateway took it: a
+ * crash in between sends it again, after the claim ran out (at least once, never lost). Without a
+ * relay or gateway for a channel, its notices stay queued. Also the administration's list of
+ * notices not sent. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,8 @@
 #define NOTICES_MAX_BACKOFF_S (6 * 3600)
 /* The longest a relay or gateway may take for one notice. */
 #define NOTICES_TIMEOUT_S 20L
+/* A notice is sent only with this much of its claim left (its outcome is written in it). */
+#define NOTICES_CLAIM_MARGIN_S 2
 
 static struct {
 	pthread_mutex_t lock;
@@ -34,6 +40,7 @@ static struct {
 	pthread_t thread;
 	struct db *db;
 	struct notices_config cfg;
+	char server[128]; /* "host:pid", the name of this server's claims */
 	bool running, stop;
 } worker = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
@@ -130,8 +137,8 @@ static void build_mail(struct buf *b, const struct notice_row *r, const char *fr
 }
 
 /* Sends r; false with why (no recipient nor text in it). */
-static bool send_mail(const struct notices_config *cfg, const struct notice_row *r, char *why,
-		      size_t nwhy)
+static bool send_mail(const struct notices_config *cfg, const struct notice_row *r, long timeout_s,
+		      char *why, size_t nwhy)
 {
 	struct buf msg;
 	struct upload u;
@@ -166,8 +173,8 @@ static bool send_mail(const struct notices_config *cfg, const struct notice_row 
 	curl_easy_setopt(h, CURLOPT_READDATA, &u);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, NOTICES_TIMEOUT_S);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout_s < 10L ? timeout_s : 10L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
 	/* smtps:// is TLS at once; smtp:// upgrades with STARTTLS where the relay offers it. */
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
 	cc = curl_easy_perform(h);
@@ -197,8 +204,8 @@ static char *sms_json(const struct notice_row *r, const char *to)
 	return s;
 }
 
-static bool send_sms(const struct notices_config *cfg, const struct notice_row *r, char *why,
-		     size_t nwhy)
+static bool send_sms(const struct notices_config *cfg, const struct notice_row *r, long timeout_s,
+		     char *why, size_t nwhy)
 {
 	struct curl_slist *hdr = NULL;
 	char to[20], *body;
@@ -222,8 +229,8 @@ static bool send_sms(const struct notices_config *cfg, const struct notice_row *
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, NOTICES_TIMEOUT_S);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout_s < 10L ? timeout_s : 10L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -249,6 +256,40 @@ static int64_t backoff(const struct notices_config *cfg, int64_t attempts)
 	return s < NOTICES_MAX_BACKOFF_S ? s : NOTICES_MAX_BACKOFF_S;
 }
 
+/* The claim of the notices due (a write of its own, before any is sent). */
+struct claim_job {
+	const struct notices_config *cfg;
+	struct notice_row *rows;
+	int64_t now_s, until;
+	size_t n;
+	struct lmn_err *err;
+};
+
+static enum lmn_rc claim_write(struct db_conn *c, void *arg)
+{
+	struct claim_job *j = arg;
+
+	return notices_claim(c, worker.server, j->now_s, j->until, j->cfg->smtp_url != NULL,
+			     j->cfg->sms_url != NULL, j->rows, NOTICES_BATCH, &j->n, j->err);
+}
+
+/* The claims given back: the notices of rows from the first not sent. */
+struct unclaim_job {
+	const struct notice_row *rows;
+	size_t n;
+	struct lmn_err *err;
+};
+
+static enum lmn_rc unclaim_write(struct db_conn *c, void *arg)
+{
+	struct unclaim_job *j = arg;
+	enum lmn_rc rc = LMN_OK;
+
+	for (size_t i = 0; rc == LMN_OK && i < j->n; i++)
+		rc = notices_unclaim(c, worker.server, j->rows[i].id, j->err);
+	return rc;
+}
+
 struct mark_job {
 	int64_t id;
 	bool sent, dead;
@@ -272,49 +313,61 @@ static void report(enum lmn_rc rc, const struct lmn_err *err)
 		fprintf(stderr, "lmn: notices: %s (tried again later)\n", err->message);
 }
 
-/* Records the outcome of one attempt, on a connection of its own: none is held from the pool
- * while the relay or gateway is talked to (up to NOTICES_TIMEOUT_S each). */
-static enum lmn_rc mark(struct mark_job *j)
+/* Runs fn as a write job on a connection of its own. */
+static enum lmn_rc write_job(db_write_fn fn, void *arg, struct lmn_err *err)
 {
 	struct db_conn *c;
 	enum lmn_rc rc;
 
-	if ((rc = db_acquire(worker.db, &c, j->err)) != LMN_OK)
+	if ((rc = db_acquire(worker.db, &c, err)) != LMN_OK)
 		return rc;
-	rc = db_write(c, mark_write, j, j->err);
+	rc = db_write(c, fn, arg, err);
 	db_release(worker.db, c);
 	return rc;
 }
 
-/* Sends the notices due now; how many were looked at (a full batch: look again at once). */
+/* Gives back the claims of the n notices from rows that were not sent (lmn serve stopping, or
+ * the claim running out): another server takes them at once. */
+static void unclaim(const struct notice_row *rows, size_t n)
+{
+	struct lmn_err err = { 0 };
+	struct unclaim_job j = { rows, n, &err };
+
+	if (n)
+		report(write_job(unclaim_write, &j, &err), &err);
+}
+
+/* Claims and sends the notices due now; how many were claimed (a full batch: look again at once). */
 static size_t run_once(const struct notices_config *cfg, struct notice_row *rows)
 {
-	struct db_conn *c;
 	struct clock_now now;
 	struct lmn_err err = { 0 };
-	size_t n = 0;
+	int64_t t0 = (int64_t)time(NULL);
+	struct claim_job cj = { cfg, rows, t0, t0 + cfg->lease_s, 0, &err };
+	size_t n;
 	enum lmn_rc rc;
 
-	if ((rc = db_acquire(worker.db, &c, &err)) != LMN_OK) {
-		report(rc, &err);
-		return 0;
-	}
-	rc = notices_due(c, (int64_t)time(NULL), cfg->smtp_url != NULL, cfg->sms_url != NULL, rows,
-			 NOTICES_BATCH, &n, &err);
-	db_release(worker.db, c);
+	rc = write_job(claim_write, &cj, &err);
 	report(rc, &err);
+	n = rc == LMN_OK ? cj.n : 0;
 	for (size_t i = 0; rc == LMN_OK && i < n; i++) {
 		const struct notice_row *r = &rows[i];
+		int64_t left = cj.until - (int64_t)time(NULL) - NOTICES_CLAIM_MARGIN_S;
 		char why[256] = "";
 		bool stop, sent;
 
 		pthread_mutex_lock(&worker.lock); /* lmn serve stopping: the rest waits, queued */
 		stop = worker.stop;
 		pthread_mutex_unlock(&worker.lock);
-		if (stop)
-			return 0;
-		sent = strcmp(r->channel, "email") == 0 ? send_mail(cfg, r, why, sizeof(why))
-							: send_sms(cfg, r, why, sizeof(why));
+		if (stop || left < 1) { /* another server may take the rest (at once) */
+			unclaim(rows + i, n - i);
+			return stop ? 0 : n;
+		}
+		/* Never longer than the claim: no other server sends it while this one may. */
+		long timeout = left < NOTICES_TIMEOUT_S ? (long)left : NOTICES_TIMEOUT_S;
+		sent = strcmp(r->channel, "email") == 0
+			       ? send_mail(cfg, r, timeout, why, sizeof(why))
+			       : send_sms(cfg, r, timeout, why, sizeof(why));
 		struct mark_job j = { .id = r->id,
 				      .sent = sent,
 				      .dead = !sent && r->attempts + 1 >= cfg->max_attempts,
@@ -330,7 +383,7 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 			fprintf(stderr, "lmn: notice %lld (%s) not sent, attempt %lld%s: %s\n",
 				(long long)r->id, r->channel, (long long)(r->attempts + 1),
 				j.dead ? ", the last" : "", why);
-		rc = mark(&j);
+		rc = write_job(mark_write, &j, &err);
 	}
 	report(rc, &err);
 	return rc == LMN_OK ? n : 0;
@@ -384,6 +437,7 @@ enum lmn_rc notices_start(struct db *db, const struct notices_config *cfg, struc
 	pthread_mutex_lock(&worker.lock);
 	worker.db = db;
 	worker.cfg = *cfg;
+	jobs_server_name(worker.server, sizeof(worker.server));
 	worker.stop = false;
 	if (pthread_create(&worker.thread, NULL, worker_main, rows) != 0) {
 		free(rows);

@@ -139,6 +139,7 @@ int cmd_serve(int argc, char **argv)
 		{ "sms-url", required_argument, NULL, 's' },
 		{ "notice-retry", required_argument, NULL, 'y' },
 		{ "notice-attempts", required_argument, NULL, 'n' },
+		{ "notice-lease", required_argument, NULL, 'e' },
 		{ "drain-timeout", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,7 +152,8 @@ int cmd_serve(int argc, char **argv)
 				     .request_timeout = SERVER_REQUEST_TIMEOUT };
 	/* Notices (issue 20): a first retry after a minute, doubled each time, ten attempts (about
 	 * a day and a half in all, the waits capped at six hours). */
-	struct notices_config ncfg = { .retry_s = 60, .max_attempts = 10 };
+	/* A server's claim of the notices it sends outlasts a batch of 16 at 20 s each. */
+	struct notices_config ncfg = { .retry_s = 60, .max_attempts = 10, .lease_s = 600 };
 	bool per_address_given = false;
 	unsigned drain_timeout = DRAIN_TIMEOUT;
 	const char *db_path = "var/lmn.db", *rules = NULL;
@@ -289,6 +291,14 @@ int cmd_serve(int argc, char **argv)
 			}
 			ncfg.max_attempts = (int)v;
 			break;
+		case 'e':
+			if (!parse_uint(optarg, 86400, &v) || v < 5) {
+				cli_error("--notice-lease: expected seconds, 5–86400, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			ncfg.lease_s = (int)v;
+			break;
 		case 'D':
 			if (!parse_uint(optarg, 3600, &v)) {
 				cli_error("--drain-timeout: expected 0–3600 seconds, got '%s'",
@@ -315,6 +325,7 @@ int cmd_serve(int argc, char **argv)
 				"--rivta-client-ca FILE --logical-address HSAID] "
 				"[--smtp-url URL --mail-from ADDRESS] [--sms-url URL] "
 				"[--notice-retry SECONDS] [--notice-attempts N] "
+				"[--notice-lease SECONDS] "
 				"[--drain-timeout SECONDS]");
 			return EXIT_USAGE;
 		}

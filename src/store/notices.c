@@ -51,8 +51,16 @@ out:
 	return rc;
 }
 
-enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, bool email, bool sms,
-			struct notice_row *rows, size_t max, size_t *n, struct lmn_err *err)
+/* The claim's condition is repeated outside the subquery: PostgreSQL, under READ COMMITTED,
+ * rechecks only the outer condition on a row another server's claim updated while this statement
+ * waited for it, and skips it then; SQLite has one writer. */
+#define CLAIMABLE                                                        \
+	"sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $3 " \
+	"AND (claimed_until IS NULL OR claimed_until < $3) "
+
+enum lmn_rc notices_claim(struct db_conn *c, const char *server, int64_t now_s, int64_t until,
+			  bool email, bool sms, struct notice_row *rows, size_t max, size_t *n,
+			  struct lmn_err *err)
 {
 	struct db_stmt *st;
 	bool row;
@@ -60,19 +68,25 @@ enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, bool email, bool sms,
 
 	*n = 0;
 	rc = db_prepare(c,
-			"SELECT id, channel, recipient, subject, body, attempts FROM outbox "
-			"WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 "
-			"AND ((channel = 'email' AND $3 = 1) OR (channel = 'sms' AND $4 = 1)) "
-			"ORDER BY next_attempt_at, id LIMIT $2",
+			"UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE " CLAIMABLE
+			"AND id IN (SELECT id FROM outbox WHERE " CLAIMABLE
+			"AND ((channel = 'email' AND $5 = 1) OR (channel = 'sms' AND $6 = 1)) "
+			"ORDER BY next_attempt_at, id LIMIT $4) "
+			"RETURNING id, channel, recipient, subject, body, attempts",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
-	db_bind_int(st, 1, now_s);
-	db_bind_int(st, 2, (int64_t)max);
-	db_bind_int(st, 3, email);
-	db_bind_int(st, 4, sms);
-	while ((rc = db_step(st, &row, err)) == LMN_OK && row && *n < max) {
-		struct notice_row *r = &rows[(*n)++];
+	db_bind_text(st, 1, server);
+	db_bind_int(st, 2, until);
+	db_bind_int(st, 3, now_s);
+	db_bind_int(st, 4, (int64_t)max);
+	db_bind_int(st, 5, email);
+	db_bind_int(st, 6, sms);
+	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
+		struct notice_row *r;
+		if (*n == max)
+			continue; /* cannot happen (LIMIT); the statement runs to its end */
+		r = &rows[(*n)++];
 		r->id = db_col_int(st, 0);
 		db_col_copy(st, 1, r->channel, sizeof(r->channel));
 		db_col_copy(st, 2, r->recipient, sizeof(r->recipient));
@@ -84,6 +98,14 @@ enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, bool email, bool sms,
 	return rc;
 }
 
+enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, int64_t id, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE outbox SET claimed_until = NULL "
+		     "WHERE id = $1 AND claimed_by = $2 AND sent_at IS NULL",
+		     "it", id, server);
+}
+
 enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at, struct lmn_err *err)
 {
 	struct db_stmt *st;
@@ -91,7 +113,8 @@ enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at, str
 
 	rc = db_prepare(
 		c,
-		"UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL "
+		"UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL, "
+		"claimed_until = NULL "
 		"WHERE id = $1",
 		&st, err);
 	if (rc != LMN_OK)
@@ -109,7 +132,7 @@ enum lmn_rc notices_mark_failed(struct db_conn *c, int64_t id, bool dead, int64_
 
 	rc = db_prepare(c,
 			"UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, "
-			"dead_at = $3, last_error = $4 WHERE id = $1",
+			"dead_at = $3, last_error = $4, claimed_until = NULL WHERE id = $1",
 			&st, err);
 	if (rc != LMN_OK)
 		return rc;
@@ -284,7 +307,8 @@ enum lmn_rc notices_retry(struct db_conn *c, int64_t id, struct lmn_err *err)
 	enum lmn_rc rc;
 
 	rc = db_prepare(c,
-			"UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = 0 "
+			"UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = 0, "
+			"claimed_until = NULL "
 			"WHERE id = $1 AND dead_at IS NOT NULL",
 			&st, err);
 	if (rc != LMN_OK)

@@ -29,16 +29,24 @@ struct notice_row {
 	int64_t attempts;
 };
 
-/* Up to max notices neither sent nor dead whose next attempt is due at now_s (seconds since
- * 1970) by the channels asked for (email, sms), oldest first, into rows; *n how many. */
-LMN_MUST_USE enum lmn_rc notices_due(struct db_conn *c, int64_t now_s, bool email, bool sms,
-				     struct notice_row *rows, size_t max, size_t *n,
-				     struct lmn_err *err);
-/* Records that notice id was sent at (ISO 8601). In the caller's write transaction. */
+/* Claims up to max notices neither sent nor dead whose next attempt is due at now_s (seconds
+ * since 1970) by the channels asked for (email, sms), oldest first, and not claimed by a server
+ * until now_s or later: each gets claimed_by = server until `until` (seconds), in one statement,
+ * so that two servers never take the same notice while its claim holds (migration 27). The
+ * notices claimed into rows; *n how many. In the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc notices_claim(struct db_conn *c, const char *server, int64_t now_s,
+				       int64_t until, bool email, bool sms, struct notice_row *rows,
+				       size_t max, size_t *n, struct lmn_err *err);
+/* Gives back server's claim on notice id if it is not sent: another server may take it at once
+ * (one that stops with notices claimed and not sent). In the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, int64_t id,
+					 struct lmn_err *err);
+/* Records that notice id was sent at (ISO 8601), its claim ended. In the caller's write
+ * transaction. */
 LMN_MUST_USE enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at,
 					   struct lmn_err *err);
 /* Records a failed attempt: the next at next_s, or dead (at: ISO 8601) when dead is true; why is
- * what the relay or gateway said, without the recipient or text. */
+ * what the relay or gateway said, without the recipient or text. The claim ends. */
 LMN_MUST_USE enum lmn_rc notices_mark_failed(struct db_conn *c, int64_t id, bool dead,
 					     int64_t next_s, const char *at, const char *why,
 					     struct lmn_err *err);
