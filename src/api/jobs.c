@@ -9,7 +9,10 @@
  *   when the date changes, JOBS_RETENTION_BATCH entries per transaction.
  * - Queuing the notices of prescriptions expiring within JOBS_EXPIRING_DAYS (issue 20), with the
  *   retention, each prescription once, and removing the notices sent more than
- *   JOBS_SENT_NOTICE_DAYS ago. */
+ *   JOBS_SENT_NOTICE_DAYS ago.
+ * Several servers on one database may each run these: each run is one write transaction that
+ * takes its job's lock row first (store/job_locks.h), so two runs follow one another and the
+ * second finds the work done (a case is opened once, a notice queued once). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "api/api.h"
 #include "store/access_log.h"
 #include "store/contact_cases.h"
+#include "store/job_locks.h"
 #include "store/notices.h"
 #include "store/rules_store.h"
 #include "util/clock.h"
@@ -40,6 +44,7 @@ static struct {
 	pthread_t thread;
 	struct db *db;
 	struct rules_live *rules;
+	char server[128]; /* jobs_server_name */
 	bool running, stop, deliveries;
 } jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
@@ -61,8 +66,10 @@ static enum lmn_rc open_write(struct db_conn *c, void *arg)
 	int64_t last, queued;
 	enum lmn_rc rc;
 
-	/* The patients' "delayed" notices in the transaction that opens their cases. */
-	if ((rc = notices_last_case(c, &last, j->err)) != LMN_OK ||
+	/* The patients' "delayed" notices in the transaction that opens their cases; the last case
+	 * read after the lock, so another server's cases are not told of again. */
+	if ((rc = job_lock(c, "contact_cases", jobs.server, j->now, j->err)) != LMN_OK ||
+	    (rc = notices_last_case(c, &last, j->err)) != LMN_OK ||
 	    (rc = contact_cases_open(c, j->params, j->today, &j->opened, j->err)) != LMN_OK)
 		return rc;
 	return j->opened ? notices_enqueue_delayed(c, last, j->today - JOBS_DELAYED_NOTICE_DAYS,
@@ -97,7 +104,8 @@ static enum lmn_rc expiring_write(struct db_conn *c, void *arg)
 	enum lmn_rc rc;
 
 	date_format(j->today - JOBS_SENT_NOTICE_DAYS, before);
-	if ((rc = notices_remove_sent(c, before, &removed, j->err)) != LMN_OK)
+	if ((rc = job_lock(c, "daily", jobs.server, j->now, j->err)) != LMN_OK ||
+	    (rc = notices_remove_sent(c, before, &removed, j->err)) != LMN_OK)
 		return rc;
 	return notices_enqueue_expiring(c, j->today, j->today + JOBS_EXPIRING_DAYS, j->now, &queued,
 					j->err);
@@ -244,6 +252,7 @@ enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *
 	struct clock_now now;
 	enum lmn_rc rc;
 
+	jobs_server_name(jobs.server, sizeof(jobs.server));
 	/* The day's cases are open before the first request; if they cannot be opened now (the
 	 * store busy with an import), the thread tries again, lmn serve serves all the same. */
 	if ((rc = clock_now(&now, err)) != LMN_OK)
