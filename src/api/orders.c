@@ -790,12 +790,28 @@ static enum lmn_rc place_job(struct api_ctx *ctx, void *arg)
 	if (existing)
 		return place_retry(pl, existing, hash);
 	if (!place_check_or_reply(pl)) {
+		/* Refused maybe for what the key's own order changed (its withdrawal), placed by
+		 * another server since the look above (PostgreSQL: each statement reads what is
+		 * committed; SQLite's one writer lets none in between): then it is the answer. */
+		if (pl->in->idem &&
+		    (rc = find_idempotent(ctx, pl->in->idem, &existing, hash)) == LMN_OK &&
+		    existing)
+			return place_retry(pl, existing, hash);
 		pl->refused = true;
 		return LMN_EREFUSED;
 	}
 	const struct order_row row = place_row(pl);
-	if ((rc = orders_insert(ctx->c, &row, &pl->order_id, &ctx->err)) != LMN_OK ||
-	    (rc = place_lines(pl)) != LMN_OK || (rc = place_notice(pl)) != LMN_OK)
+	if ((rc = orders_insert(ctx->c, &row, &pl->order_id, &ctx->err)) != LMN_OK)
+		return rc;
+	if (!pl->order_id) { /* another server placed the key's order meanwhile: a retry */
+		if ((rc = find_idempotent(ctx, pl->in->idem, &existing, hash)) != LMN_OK)
+			return rc;
+		if (!existing)
+			return lmn_err_set(&ctx->err, LMN_EIO, NULL, NULL,
+					   "the order of an Idempotency-Key was not found");
+		return place_retry(pl, existing, hash);
+	}
+	if ((rc = place_lines(pl)) != LMN_OK || (rc = place_notice(pl)) != LMN_OK)
 		return rc;
 	return access_record(ctx, ctx->id[0], ACCESS_CREATE, "beställning");
 }

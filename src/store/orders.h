@@ -100,7 +100,10 @@ struct order_row {
 /* Binds r's values to parameters at + 1 … at + ORDERS_COLUMN_COUNT, in the order of the columns. */
 void orders_bind(struct db_stmt *st, int at, const struct order_row *r);
 
-/* Writes the order r; *id is its id. */
+/* Writes the order r; *id is its id, or 0 when an order with r's Idempotency-Key (user and
+ * key) is there already: another server's placement with that key, which committed while this
+ * statement waited for it (PostgreSQL; SQLite's one writer lets no other in between the caller's
+ * look for the key and this write). */
 LMN_MUST_USE enum lmn_rc orders_insert(struct db_conn *c, const struct order_row *r, int64_t *id,
 				       struct lmn_err *err);
 
