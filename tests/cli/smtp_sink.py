@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """A small SMTP server for the notice tests (test_notices.py), on loopback only.
 
-smtp_sink.py PORT DIR: accepts mail on 127.0.0.1:PORT (RFC 5321: EHLO/HELO, MAIL, RCPT, DATA,
+smtp_sink.py PORT DIR [DELAY]: accepts mail on 127.0.0.1:PORT (RFC 5321: EHLO/HELO, MAIL, RCPT, DATA,
 RSET, NOOP, QUIT; no STARTTLS, no AUTH) and writes each message to DIR as a file named by the time
 it arrived, the envelope's recipients on its first line ("RCPT: a@b, c@d"), then the message with
-its dots unstuffed. Prints "ready" once listening; runs until killed.
+its dots unstuffed, then answers (after DELAY seconds, default 0: a slow relay). Prints "ready" once
+listening; runs until killed.
 """
 import asyncio
+import itertools
 import os
 import sys
 import time
 
 PORT = int(sys.argv[1])
 DIR = sys.argv[2]
+SEQ = itertools.count()  # two messages in the same microsecond get two files
+DELAY = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 
 
 async def session(reader, writer):
@@ -51,11 +55,13 @@ async def session(reader, writer):
                 if data.startswith(b".."):
                     data = data[1:]
                 lines.append(data)
-            name = os.path.join(DIR, "%.6f.eml" % time.time())
+            name = os.path.join(DIR, "%.6f-%06d.eml" % (time.time(), next(SEQ)))
             with open(name + ".tmp", "wb") as f:
                 f.write(("RCPT: %s\r\n" % ", ".join(rcpt)).encode())
                 f.write(b"".join(lines))
             os.rename(name + ".tmp", name)
+            if DELAY:
+                await asyncio.sleep(DELAY)
             reply("250 OK: queued")
         elif verb in ("RSET", "NOOP"):
             reply("250 OK")
