@@ -344,9 +344,20 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 	struct lmn_err err = { 0 };
 	int64_t t0 = (int64_t)time(NULL);
 	struct claim_job cj = { cfg, rows, t0, t0 + cfg->lease_s, 0, &err };
+	struct db_conn *c;
+	bool any = false;
 	size_t n;
 	enum lmn_rc rc;
 
+	/* A read first: most looks find nothing due, and then nothing is written. */
+	if ((rc = db_acquire(worker.db, &c, &err)) == LMN_OK) {
+		rc = notices_claimable(c, t0, cfg->smtp_url != NULL, cfg->sms_url != NULL, &any,
+				       &err);
+		db_release(worker.db, c);
+	}
+	report(rc, &err);
+	if (rc != LMN_OK || !any)
+		return 0;
 	rc = write_job(claim_write, &cj, &err);
 	report(rc, &err);
 	n = rc == LMN_OK ? cj.n : 0;

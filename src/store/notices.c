@@ -98,6 +98,17 @@ enum lmn_rc notices_claim(struct db_conn *c, const char *server, int64_t now_s, 
 	return rc;
 }
 
+enum lmn_rc notices_claimable(struct db_conn *c, int64_t now_s, bool email, bool sms, bool *any,
+			      struct lmn_err *err)
+{
+	return db_exists(
+		c, any, err,
+		"SELECT 1 FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL "
+		"AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) "
+		"AND ((channel = 'email' AND $2 = 1) OR (channel = 'sms' AND $3 = 1)) LIMIT 1",
+		"iii", now_s, (int64_t)email, (int64_t)sms);
+}
+
 enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, int64_t id, struct lmn_err *err)
 {
 	return db_do(c, err,

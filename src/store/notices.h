@@ -37,6 +37,10 @@ struct notice_row {
 LMN_MUST_USE enum lmn_rc notices_claim(struct db_conn *c, const char *server, int64_t now_s,
 				       int64_t until, bool email, bool sms, struct notice_row *rows,
 				       size_t max, size_t *n, struct lmn_err *err);
+/* Whether notices_claim would claim any (a read of the index of what is not sent): the worker
+ * writes only then. */
+LMN_MUST_USE enum lmn_rc notices_claimable(struct db_conn *c, int64_t now_s, bool email, bool sms,
+					   bool *any, struct lmn_err *err);
 /* Gives back server's claim on notice id if it is not sent: another server may take it at once
  * (one that stops with notices claimed and not sent). In the caller's write transaction. */
 LMN_MUST_USE enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, int64_t id,
