@@ -4,7 +4,9 @@
 # (a) Notices: both servers send to one SMTP relay (smtp_sink.py, a little slow) while hundreds of
 #     notices are due: each is delivered exactly once, and both servers sent some. Then one
 #     server is killed (SIGKILL) mid-run: every notice is still delivered, and a notice is
-#     delivered twice only if the killed server had claimed it and not recorded it sent.
+#     delivered twice only if the killed server had claimed it and not recorded it sent. One
+#     stopped with SIGTERM mid-run gives back its claims: the other sends the rest at once, each
+#     once.
 # (b) Idempotency-Key: the same key sent to both servers at the same moment, for many keys at
 #     once, with one session (signed in on one server, used on both): one order per key, and both
 #     answers name it.
@@ -99,9 +101,9 @@ def wait_for(cond, seconds):
     return cond()
 
 
-def notice_args():
+def notice_args(lease=LEASE):
     return ("--smtp-url", "smtp://127.0.0.1:%d" % sink_port, "--mail-from", "noreply@lmn.example",
-            "--notice-retry", "1", "--notice-lease", str(LEASE))
+            "--notice-retry", "1", "--notice-lease", str(lease))
 
 
 try:
@@ -150,6 +152,23 @@ try:
     t.check("none is delivered more than twice", [], [i for i in second if got[i] > 2])
     t.check("the first round was not sent again", [before[i] for i in first],
             [got[i] for i in first])
+    b.stop()
+
+    # --- (a) One server stopped with SIGTERM mid-run: its claims are given back at once ---
+    a = serve("a1", *notice_args(60))
+    b = serve("b1", *notice_args(60))
+    third = queue(3)
+    wait_for(lambda: sent(third) >= NOTICES // 5, 60)
+    t.check("the server stopped with SIGTERM exits 0", 0, a.stop())
+    held = wd.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND claimed_by LIKE ? "
+                  "AND claimed_until IS NOT NULL", ("%%:%d" % a.proc.pid,))[0][0]
+    t.check("it left no claim on a notice it did not send", 0, held)
+    t.ok(wait_for(lambda: unsent(third) == 0, 40),
+         "the other server sends the rest, without waiting for the stopped one's claims (60 s)",
+         "%d not sent" % unsent(third))
+    got = delivered()
+    t.check("each of them is delivered exactly once", [],
+            [(i, got[i]) for i in third if got[i] != 1])
     b.stop()
 
     # --- (b) One Idempotency-Key at both servers at the same moment: one order ---
