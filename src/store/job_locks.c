@@ -1,4 +1,4 @@
-/* The lock rows of the background jobs (job_locks, migration 26). */
+/* The lock rows of the background jobs (job_locks, migration 27). */
 #include "store/job_locks.h"
 
 enum lmn_rc job_lock(struct db_conn *c, const char *name, const char *server, const char *at,

@@ -1,4 +1,4 @@
-/* The lock rows of lmn serve's background jobs (migration 26): with several servers on one
+/* The lock rows of lmn serve's background jobs (migration 27): with several servers on one
  * database, a job's transaction takes its row first, so two servers' runs of it follow one
  * another and the second finds the first's work done. */
 #ifndef LMN_STORE_JOB_LOCKS_H
