@@ -18,6 +18,7 @@
  * written in this order is whole at every table's end. */
 const struct store_copy_table store_copy_tables[] = {
 	{ "meta", "key", NULL },
+	{ "job_locks", "name", NULL },
 	{ "product_areas", "code", NULL },
 	{ "pickup_providers", "code", NULL },
 	{ "care_providers", "id", "id" },
