@@ -151,6 +151,12 @@ int api_fail(struct api_ctx *ctx, enum lmn_rc rc)
 		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,
 			lmn_rc_name(rc), e->message);
 		return api_problem(ctx, 507, "storage_full", NULL, NULL, "%s", API_STORAGE_FULL);
+	case LMN_EUNAVAIL:
+		/* The database's server is down or switching over: nothing was stored. */
+		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,
+			lmn_rc_name(rc), e->message);
+		return api_problem(ctx, 503, "database_unavailable", NULL, NULL,
+				   "Databasen svarar inte just nu. Försök igen om en stund.");
 	default:
 		/* The detail may hold SQL or paths: log it by code, show a plain message. */
 		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,

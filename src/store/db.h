@@ -16,8 +16,9 @@ struct db;
 struct db_conn;
 struct db_stmt;
 
-/* Opens (creating if needed) the database at path and applies every pending migration, each in
- * its own transaction. */
+/* Opens (creating if needed) the database at path: a PostgreSQL database when path is a libpq
+ * connection URI (postgresql://… or postgres://…, several hosts allowed), else a SQLite file. It
+ * applies every pending migration, each in its own transaction. */
 LMN_MUST_USE enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err);
 /* The same for a command-line job that writes much at once (an import): if no other process has
  * the database open, this process takes it alone until db_close (others wait for it) and its
@@ -64,6 +65,21 @@ LMN_MUST_USE enum lmn_rc db_ping(struct db *db, struct lmn_err *err);
 /* A connection for the calling thread until db_release. */
 LMN_MUST_USE enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err);
 void db_release(struct db *db, struct db_conn *c);
+
+/* Whether c is a PostgreSQL connection: for the few statements that need a form per engine. */
+bool db_is_pg(struct db_conn *c);
+
+/* An INSERT that names its table's id column and gives it id, or NULL (0) for the next one: SQLite
+ * makes the next rowid of a NULL; PostgreSQL's identity column refuses NULL, so there the statement
+ * says OVERRIDING USER VALUE (the value given is ignored, the identity's next is taken). head is
+ * the statement up to its column list's closing parenthesis, tail the rest (VALUES … or SELECT …);
+ * both literals, so each form has one address for the statement cache. */
+#define DB_INSERT_ID(c, id, head, tail)                                                    \
+	((id) || !db_is_pg(c) ? head " " tail : head " OVERRIDING USER VALUE " tail)
+/* After rows were given their ids (the demo, an import): on PostgreSQL each identity's sequence
+ * moves past the highest id of its table, as SQLite's next rowid follows by itself (nothing to
+ * do there). */
+LMN_MUST_USE enum lmn_rc db_ids_follow(struct db_conn *c, struct lmn_err *err);
 
 /* Transactions. A write transaction takes the write lock at once, so it cannot fail half-way for
  * a lock. db_commit returns only when the transaction is durable. */

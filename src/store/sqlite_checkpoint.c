@@ -101,7 +101,7 @@ static off_t log_size_wanted(struct db *db)
 	return 32 + (off_t)(CHECKPOINT_PAGES + CHECKPOINT_PAGES / 8) * (24 + page);
 }
 
-enum lmn_rc db_size_log(struct db *db, struct lmn_err *err)
+enum lmn_rc sq_size_log(struct db *db, struct lmn_err *err)
 {
 	enum { CHUNK = 256 << 10 };
 	struct lmn_err why;

@@ -34,7 +34,7 @@ static int sync_log(struct db *db)
 enum lmn_rc open_log(struct db *db, struct lmn_err *err)
 {
 	const char *wal;
-	enum lmn_rc rc = db_exec(db->writer, "SELECT count(*) FROM sqlite_schema", err);
+	enum lmn_rc rc = sq_exec(db->writer, "SELECT count(*) FROM sqlite_schema", err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -442,19 +442,19 @@ static enum lmn_rc begin_write(struct db_conn *c, bool alone, enum checks checks
 	return LMN_OK;
 }
 
-enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err)
+enum lmn_rc sq_begin(struct db_conn *c, bool write, struct lmn_err *err)
 {
 	if (!write)
 		return exec_on(c, "BEGIN", err);
 	return begin_write(c, false, CHECKED, err);
 }
 
-enum lmn_rc db_begin_bulk(struct db_conn *c, struct lmn_err *err)
+enum lmn_rc sq_begin_bulk(struct db_conn *c, struct lmn_err *err)
 {
 	return begin_write(c, true, CHECKED, err);
 }
 
-enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err)
+enum lmn_rc sq_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err)
 {
 	return begin_write(c, true, UNCHECKED, err);
 }
@@ -466,7 +466,7 @@ enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err)
 
 static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *err);
 
-enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
+enum lmn_rc sq_commit(struct db_conn *c, struct lmn_err *err)
 {
 	struct db *db = c->db;
 	struct batch *b;
@@ -476,7 +476,7 @@ enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err)
 		return exec_on(c, "COMMIT", err);
 	b = db->batch;
 	if (!b->alone && (rc = exec_on(db->writer, "RELEASE lmn_tx", err)) != LMN_OK) {
-		db_rollback(c);
+		sq_rollback(c);
 		return rc;
 	}
 	c->in_write = false;
@@ -514,7 +514,7 @@ static enum lmn_rc await_batch(struct db *db, struct batch *b, struct lmn_err *e
 	return rc;
 }
 
-void db_rollback(struct db_conn *c)
+void sq_rollback(struct db_conn *c)
 {
 	struct db *db = c->db;
 	struct lmn_err err;
@@ -671,7 +671,7 @@ static bool queue_job(struct db *db, struct write_job *j)
 	return queued;
 }
 
-enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
+enum lmn_rc sq_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
 			   void *done_arg, struct lmn_err *err)
 {
 	struct write_job *j = calloc(1, sizeof(*j));
@@ -690,7 +690,7 @@ enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn 
 	return LMN_OK;
 }
 
-enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+enum lmn_rc sq_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
 {
 	struct db *db = c->db;
 	struct write_job job = { .fn = fn, .arg = arg, .c = c };
@@ -706,13 +706,13 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 	sem_destroy(&job.ran);
 	if (!queued) {
 		/* No writer thread: the transaction runs here, as db_begin's do. */
-		if ((rc = db_begin(c, true, err)) != LMN_OK)
+		if ((rc = sq_begin(c, true, err)) != LMN_OK)
 			return rc;
 		if ((rc = fn(c, arg)) != LMN_OK) {
-			db_rollback(c);
+			sq_rollback(c);
 			return rc;
 		}
-		return db_commit(c, err);
+		return sq_commit(c, err);
 	}
 	return job_outcome(&job, err);
 }

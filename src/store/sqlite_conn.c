@@ -74,7 +74,7 @@ enum lmn_rc conn_fail(sqlite3 *conn, struct lmn_err *err, const char *what)
 			   what, conn ? sqlite3_errmsg(conn) : "no connection");
 }
 
-enum lmn_rc db_exec(struct db_conn *c, const char *sql, struct lmn_err *err)
+enum lmn_rc sq_exec(struct db_conn *c, const char *sql, struct lmn_err *err)
 {
 	char *msg = NULL;
 
@@ -145,7 +145,7 @@ enum lmn_rc conn_open(struct db *db, struct db_conn **out, struct lmn_err *err)
 		return rc;
 	}
 	/* Without a log (a database that cannot use WAL) each commit syncs by itself. */
-	rc = db_exec(c,
+	rc = sq_exec(c,
 		     wal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"
 			 : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL",
 		     err);
@@ -166,19 +166,19 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_exec(
+	rc = sq_exec(
 		c,
 		"CREATE TABLE IF NOT EXISTS schema_migrations ("
 		" number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT",
 		err);
 	if (rc != LMN_OK)
 		return rc;
-	if ((rc = db_prepare(c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &st,
+	if ((rc = sq_prepare(c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &st,
 			     err)) != LMN_OK)
 		return rc;
-	rc = db_step(st, &row, err);
-	version = rc == LMN_OK && row ? (int)db_col_int(st, 0) : 0;
-	db_done(st);
+	rc = sq_step(st, &row, err);
+	version = rc == LMN_OK && row ? (int)sq_col_int(st, 0) : 0;
+	sq_done(st);
 	if (rc != LMN_OK)
 		return rc;
 	if (version > migration_count)
@@ -188,27 +188,27 @@ static enum lmn_rc migrate(struct db_conn *c, struct lmn_err *err)
 	for (int i = version; i < migration_count; i++) {
 		const struct migration *m = &migrations[i];
 
-		if ((rc = db_begin(c, true, err)) != LMN_OK)
+		if ((rc = sq_begin(c, true, err)) != LMN_OK)
 			return rc;
-		rc = db_exec(c, m->sql, err);
+		rc = sq_exec(c, m->sql, err);
 		if (rc != LMN_OK) {
 			char msg[sizeof(err->message)];
 			snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
 			rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "%s: %s", m->name, msg);
 		}
 		if (rc == LMN_OK &&
-		    (rc = db_prepare(c,
+		    (rc = sq_prepare(c,
 				     "INSERT INTO schema_migrations (number, name, applied_at) "
 				     "VALUES ($1, $2, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 				     &st, err)) == LMN_OK) {
-			db_bind_int(st, 1, m->number);
-			db_bind_text(st, 2, m->name);
-			rc = db_run(st, err);
+			sq_bind_int(st, 1, m->number);
+			sq_bind_text(st, 2, m->name);
+			rc = sq_run(st, err);
 		}
 		if (rc == LMN_OK)
-			rc = db_commit(c, err);
+			rc = sq_commit(c, err);
 		if (rc != LMN_OK) {
-			db_rollback(c);
+			sq_rollback(c);
 			return rc;
 		}
 	}
@@ -239,7 +239,7 @@ static void sqlite_setup(void)
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
 }
 
-enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
+enum lmn_rc sq_open(const char *path, struct db **out, struct lmn_err *err)
 {
 	static pthread_once_t setup = PTHREAD_ONCE_INIT;
 	struct db *db;
@@ -273,7 +273,7 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	 * connection's map when another connection has committed, which only the writer never
 	 * sees; the pool's connections read as before. */
 	if (rc == LMN_OK)
-		rc = db_exec(db->writer, "PRAGMA cache_size=-65536; PRAGMA mmap_size=4294967296",
+		rc = sq_exec(db->writer, "PRAGMA cache_size=-65536; PRAGMA mmap_size=4294967296",
 			     err);
 	if (rc == LMN_OK)
 		rc = open_log(db, err);
@@ -287,7 +287,7 @@ enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err)
 	if (rc == LMN_OK)
 		rc = product_areas_register(db->free, err);
 	if (rc != LMN_OK) {
-		db_close(db);
+		sq_close(db);
 		return rc;
 	}
 	*out = db;
@@ -312,18 +312,18 @@ static enum lmn_rc take_alone(struct db *db, struct lmn_err *err)
 	}
 	db->free = NULL;
 	db->opened = 0;
-	if ((rc = db_exec(db->writer, "PRAGMA locking_mode=EXCLUSIVE", err)) != LMN_OK)
+	if ((rc = sq_exec(db->writer, "PRAGMA locking_mode=EXCLUSIVE", err)) != LMN_OK)
 		return rc;
 	/* Another process's connection makes the change busy: no wait for it to go. */
 	sqlite3_busy_timeout(db->writer->conn, 0);
 	(void)journal_mode(db->writer->conn, "PRAGMA journal_mode=TRUNCATE", "truncate", &journal);
 	sqlite3_busy_timeout(db->writer->conn, BUSY_MS);
 	if (!journal)
-		return db_exec(db->writer, "PRAGMA locking_mode=NORMAL", err);
+		return sq_exec(db->writer, "PRAGMA locking_mode=NORMAL", err);
 	/* Its statement journals (of a statement that may fail after it changed pages: an INSERT of
 	 * many rows) in memory, not in a temporary file. SQLite decides where at the start of each
 	 * transaction, so it is set here rather than inside one. */
-	if ((rc = db_exec(db->writer, "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY", err)) !=
+	if ((rc = sq_exec(db->writer, "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY", err)) !=
 	    LMN_OK)
 		return rc;
 	/* The log is gone (its descriptor would sync a removed file). */
@@ -334,12 +334,12 @@ static enum lmn_rc take_alone(struct db *db, struct lmn_err *err)
 	return LMN_OK;
 }
 
-enum lmn_rc db_open_alone(const char *path, struct db **out, struct lmn_err *err)
+enum lmn_rc sq_open_alone(const char *path, struct db **out, struct lmn_err *err)
 {
-	enum lmn_rc rc = db_open(path, out, err);
+	enum lmn_rc rc = sq_open(path, out, err);
 
 	if (rc == LMN_OK && (rc = take_alone(*out, err)) != LMN_OK) {
-		db_close(*out);
+		sq_close(*out);
 		*out = NULL;
 	}
 	return rc;
@@ -360,7 +360,7 @@ static void stop_thread(pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop,
 		pthread_join(thread, NULL);
 }
 
-void db_close(struct db *db)
+void sq_close(struct db *db)
 {
 	struct db_conn *c, *next;
 
@@ -413,7 +413,7 @@ static enum lmn_rc conn_borrow(struct db *db, struct db_conn **out, struct lmn_e
 	return LMN_OK;
 }
 
-enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
+enum lmn_rc sq_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
 {
 	enum lmn_rc rc;
 
@@ -439,12 +439,12 @@ enum lmn_rc db_acquire(struct db *db, struct db_conn **out, struct lmn_err *err)
 	return rc;
 }
 
-void db_release(struct db *db, struct db_conn *c)
+void sq_release(struct db *db, struct db_conn *c)
 {
 	if (!c)
 		return;
 	if (c->in_write || !sqlite3_get_autocommit(c->conn))
-		db_rollback(c); /* a transaction left open by a failed path */
+		sq_rollback(c); /* a transaction left open by a failed path */
 	pthread_mutex_lock(&db->lock);
 	c->next_free = db->free;
 	db->free = c;
@@ -452,29 +452,29 @@ void db_release(struct db *db, struct db_conn *c)
 	pthread_mutex_unlock(&db->lock);
 }
 
-enum lmn_rc db_schema_version(struct db *db, int *version, struct lmn_err *err)
+enum lmn_rc sq_schema_version(struct db *db, int *version, struct lmn_err *err)
 {
 	struct db_conn *c;
 	struct db_stmt *st;
 	bool row = false;
 	enum lmn_rc rc;
 
-	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
+	if ((rc = sq_acquire(db, &c, err)) != LMN_OK)
 		return rc;
-	rc = db_prepare(c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &st, err);
+	rc = sq_prepare(c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &st, err);
 	if (rc == LMN_OK) {
-		rc = db_step(st, &row, err);
-		*version = row ? (int)db_col_int(st, 0) : 0;
-		db_done(st);
+		rc = sq_step(st, &row, err);
+		*version = row ? (int)sq_col_int(st, 0) : 0;
+		sq_done(st);
 	}
-	db_release(db, c);
+	sq_release(db, c);
 	return rc;
 }
 
-enum lmn_rc db_ping(struct db *db, struct lmn_err *err)
+enum lmn_rc sq_ping(struct db *db, struct lmn_err *err)
 {
 	int v;
-	return db_schema_version(db, &v, err);
+	return sq_schema_version(db, &v, err);
 }
 
 void db_rewrite_params(const char *sql, char *out)
@@ -550,7 +550,7 @@ static enum lmn_rc prepare_on(struct db_conn *c, const char *sql, struct db_stmt
 	return lmn_err_set(err, LMN_EDB, NULL, NULL, "statement cache full (%d)", STMT_CACHE);
 }
 
-enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
+enum lmn_rc sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,
 		       struct lmn_err *err)
 {
 	return prepare_on(cur(c), sql, out, err);
@@ -563,7 +563,7 @@ enum lmn_rc exec_on(struct db_conn *c, const char *sql, struct lmn_err *err)
 	struct db_stmt *st;
 	enum lmn_rc rc = prepare_on(c, sql, &st, err);
 
-	return rc == LMN_OK ? db_run(st, err) : rc;
+	return rc == LMN_OK ? sq_run(st, err) : rc;
 }
 
 static void bound(struct db_stmt *st, int rc)
@@ -572,39 +572,39 @@ static void bound(struct db_stmt *st, int rc)
 		st->bind_rc = rc;
 }
 
-void db_bind_int(struct db_stmt *st, int i, int64_t v)
+void sq_bind_int(struct db_stmt *st, int i, int64_t v)
 {
 	bound(st, sqlite3_bind_int64(st->st, i, v));
 }
 
-void db_bind_text(struct db_stmt *st, int i, const char *s)
+void sq_bind_text(struct db_stmt *st, int i, const char *s)
 {
 	bound(st, s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT)
 		    : sqlite3_bind_null(st->st, i));
 }
 
-void db_bind_text_kept(struct db_stmt *st, int i, const char *s)
+void sq_bind_text_kept(struct db_stmt *st, int i, const char *s)
 {
 	bound(st, s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_STATIC)
 		    : sqlite3_bind_null(st->st, i));
 }
 
-void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n)
+void sq_bind_textn(struct db_stmt *st, int i, const char *s, size_t n)
 {
 	bound(st, sqlite3_bind_text64(st->st, i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-void db_bind_null(struct db_stmt *st, int i)
+void sq_bind_null(struct db_stmt *st, int i)
 {
 	bound(st, sqlite3_bind_null(st->st, i));
 }
 
-int db_param_count(struct db_stmt *st)
+int sq_param_count(struct db_stmt *st)
 {
 	return sqlite3_bind_parameter_count(st->st);
 }
 
-enum lmn_rc db_step(struct db_stmt *st, bool *row, struct lmn_err *err)
+enum lmn_rc sq_step(struct db_stmt *st, bool *row, struct lmn_err *err)
 {
 	int rc;
 
@@ -622,29 +622,29 @@ enum lmn_rc db_step(struct db_stmt *st, bool *row, struct lmn_err *err)
 	return conn_fail(st->conn->conn, err, "step");
 }
 
-enum lmn_rc db_run(struct db_stmt *st, struct lmn_err *err)
+enum lmn_rc sq_run(struct db_stmt *st, struct lmn_err *err)
 {
 	bool row = true;
 	enum lmn_rc rc = LMN_OK;
 
 	while (rc == LMN_OK && row)
-		rc = db_step(st, &row, err);
-	db_done(st);
+		rc = sq_step(st, &row, err);
+	sq_done(st);
 	return rc;
 }
 
-int64_t db_col_int(struct db_stmt *st, int i)
+int64_t sq_col_int(struct db_stmt *st, int i)
 {
 	return sqlite3_column_int64(st->st, i);
 }
 
-const char *db_col_text(struct db_stmt *st, int i)
+const char *sq_col_text(struct db_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st->st, i);
 	return t ? (const char *)t : "";
 }
 
-void db_col_copy(struct db_stmt *st, int i, char *out, size_t size)
+void sq_col_copy(struct db_stmt *st, int i, char *out, size_t size)
 {
 	const unsigned char *t = sqlite3_column_text(st->st, i);
 	size_t n = t ? (size_t)sqlite3_column_bytes(st->st, i) : 0;
@@ -661,22 +661,22 @@ void db_col_copy(struct db_stmt *st, int i, char *out, size_t size)
 	out[n] = '\0';
 }
 
-bool db_col_null(struct db_stmt *st, int i)
+bool sq_col_null(struct db_stmt *st, int i)
 {
 	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
 }
 
-void db_done(struct db_stmt *st)
+void sq_done(struct db_stmt *st)
 {
 	sqlite3_reset(st->st);
 }
 
-int64_t db_last_id(struct db_conn *c)
+int64_t sq_last_id(struct db_conn *c)
 {
 	return sqlite3_last_insert_rowid(cur(c)->conn);
 }
 
-int64_t db_changes(struct db_conn *c)
+int64_t sq_changes(struct db_conn *c)
 {
 	return sqlite3_changes64(cur(c)->conn);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/db_engine.h"
 
 #define STMT_CACHE 128 /* per connection; a power of two */
 /* Ask for a checkpoint when the log holds this many pages, 64 MiB (SQLite's automatic one: 1000).
@@ -22,6 +23,7 @@
 #define CHECKPOINT_PAGES 16000
 
 struct db_stmt {
+	enum db_engine engine; /* DB_SQLITE (0): first, for db.c */
 	const char *key; /* the caller's SQL text */
 	sqlite3_stmt *st;
 	struct db_conn *conn;
@@ -64,6 +66,7 @@ struct batch {
 };
 
 struct db_conn {
+	enum db_engine engine; /* DB_SQLITE (0): first, for db.c */
 	sqlite3 *conn;
 	struct db *db;
 	struct db_conn *next_free;
@@ -76,6 +79,7 @@ struct db_conn {
 };
 
 struct db {
+	enum db_engine engine; /* DB_SQLITE (0): first, for db.c */
 	char *path;
 	pthread_mutex_t lock; /* the pool */
 	pthread_cond_t freed; /* a connection came back to the pool */

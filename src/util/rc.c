@@ -54,6 +54,8 @@ const char *lmn_rc_name(enum lmn_rc rc)
 		return "exists already";
 	case LMN_EFULL:
 		return "storage full";
+	case LMN_EUNAVAIL:
+		return "database unavailable";
 	}
 	return "unknown";
 }

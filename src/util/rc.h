@@ -17,6 +17,7 @@ enum lmn_rc {
 	LMN_EDB,       /* the database failed */
 	LMN_EEXIST,    /* it exists already (e.g. an order placed before with the same key) */
 	LMN_EFULL,     /* no room left to store it (a full disk or quota) */
+	LMN_EUNAVAIL,  /* the database cannot be reached now (its server is down or switching) */
 };
 
 /* What went wrong, for the person who must fix it: the field or rule at fault and a message. */
