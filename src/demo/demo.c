@@ -694,12 +694,17 @@ enum lmn_rc demo_load(struct db *db, const struct params *p, lmn_day today, FILE
 	STEP("styrning: organ, ledamöter och möten", db_exec(g.c, demo_governance_sql, err));
 	if (rc == LMN_OK)
 		rc = users(&g, progress);
+	/* The rows above were given their ids: the next ones (PostgreSQL's identities) follow. */
+	if (rc == LMN_OK)
+		rc = db_ids_follow(g.c, err);
 	STEP("utlämningsställen", pickup_points(&g));
 	STEP("förskrivningar och två års beställningar", prescriptions(&g));
 	STEP("förskrivningar: diabetes och stomi", prescriptions_more_areas(&g));
 	STEP("kundtjänstsamtal", calls(&g));
 	STEP("avgiftstabeller (exempelbelopp)", fees(&g));
 #undef STEP
+	if (rc == LMN_OK)
+		rc = db_ids_follow(g.c, err);
 	if (rc == LMN_OK)
 		rc = db_commit(g.c, err);
 	db_release(db, g.c);

@@ -66,8 +66,8 @@ enum lmn_rc access_log_add_view(struct db_conn *c, const char *at, int64_t user_
 	view = db_last_id(c);
 	/* Each patient's batch of views, once: a patient listed again in the batch writes nothing. */
 	if ((rc = db_prepare(c,
-			     "INSERT OR IGNORE INTO access_log_view_batches (patient_id, batch) "
-			     "VALUES ($1, $2)",
+			     "INSERT INTO access_log_view_batches (patient_id, batch) "
+			     "VALUES ($1, $2) ON CONFLICT DO NOTHING",
 			     &st, err)) != LMN_OK)
 		return rc;
 	for (size_t i = 0; rc == LMN_OK && i < k; i++) {

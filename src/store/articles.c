@@ -94,24 +94,24 @@ static enum lmn_rc price_on(struct db_conn *c, int64_t article, const char *day,
 
 enum lmn_rc suppliers_insert(struct db_conn *c, int64_t id, const char *name, struct lmn_err *err)
 {
-	return db_do(c, err, "INSERT INTO suppliers (id, name) VALUES (nullif($1, 0), $2)", "it",
-		     id, name);
+	return db_do(c, err,
+		     DB_INSERT_ID(c, id, "INSERT INTO suppliers (id, name)",
+				  "VALUES (nullif($1, 0), $2)"),
+		     "it", id, name);
 }
 
 enum lmn_rc articles_insert(struct db_conn *c, const struct article_new *r, int64_t *id,
 			    struct lmn_err *err)
 {
-	enum lmn_rc rc =
-		db_do(c, err,
-		      "INSERT INTO articles (id, article_number, name, area, unit, package_size, "
-		      "supplier_id, stocked, acute_assortment, special) "
-		      "VALUES (nullif($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	return db_int(c, id, 0, err,
+		      DB_INSERT_ID(c, r->id,
+				   "INSERT INTO articles (id, article_number, name, area, unit, "
+				   "package_size, supplier_id, stocked, acute_assortment, special)",
+				   "VALUES (nullif($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+				   "RETURNING id"),
 		      "ittttiiiii", r->id, r->article_number, r->name, r->area, r->unit,
 		      r->package_size, r->supplier_id, (int64_t)r->stocked,
 		      (int64_t)r->acute_assortment, (int64_t)r->special);
-
-	*id = db_last_id(c);
-	return rc;
 }
 
 /* Writes the article of row r: new (id 0; *out_id its id) or over article id. */

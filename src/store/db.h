@@ -150,6 +150,9 @@ int db_param_count(struct db_stmt *st);
 LMN_MUST_USE enum lmn_rc db_step(struct db_stmt *st, bool *row, struct lmn_err *err);
 /* Runs a statement that returns no rows (or ignores them) to its end. */
 LMN_MUST_USE enum lmn_rc db_run(struct db_stmt *st, struct lmn_err *err);
+/* Runs an INSERT … RETURNING id to its end; *id is the new row's id (0 without a row). The id a
+ * row was given is its own on both engines, unlike PostgreSQL's lastval. */
+LMN_MUST_USE enum lmn_rc db_run_id(struct db_stmt *st, int64_t *id, struct lmn_err *err);
 /* Columns count from 0. Text stays valid until the next step or reset. */
 int64_t db_col_int(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */

@@ -44,6 +44,18 @@ static enum lmn_rc prepare_args(struct db_conn *c, const char *sql, const char *
 	return LMN_OK;
 }
 
+enum lmn_rc db_run_id(struct db_stmt *st, int64_t *id, struct lmn_err *err)
+{
+	bool row = false;
+	enum lmn_rc rc = db_step(st, &row, err);
+
+	*id = rc == LMN_OK && row ? db_col_int(st, 0) : 0;
+	while (rc == LMN_OK && row)
+		rc = db_step(st, &row, err);
+	db_done(st);
+	return rc;
+}
+
 enum lmn_rc db_do(struct db_conn *c, struct lmn_err *err, const char *sql, const char *types, ...)
 {
 	struct db_stmt *st = NULL;

@@ -59,10 +59,7 @@ static enum lmn_rc insert_row(struct db_conn *c, const char *sql,
 	if (rc != LMN_OK)
 		return rc;
 	bind(st, 0, r);
-	if ((rc = db_run(st, err)) != LMN_OK)
-		return rc;
-	*id = db_last_id(c);
-	return LMN_OK;
+	return db_run_id(st, id, err);
 }
 
 static void bind_order(struct db_stmt *st, int at, const void *r)
@@ -73,23 +70,14 @@ static void bind_order(struct db_stmt *st, int at, const void *r)
 enum lmn_rc orders_insert(struct db_conn *c, const struct order_row *r, int64_t *id,
 			  struct lmn_err *err)
 {
-	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(
-		c,
-		"INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES "
-		"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-		"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-		"$31, $32, $33, $34, $35, $36, $37, $38) "
-		"ON CONFLICT (idempotency_user, idempotency_key) DO NOTHING",
-		&st, err);
-
-	if (rc != LMN_OK)
-		return rc;
-	bind_order(st, 0, r);
-	if ((rc = db_run(st, err)) != LMN_OK)
-		return rc;
-	*id = db_changes(c) == 1 ? db_last_id(c) : 0;
-	return LMN_OK;
+	return insert_row(c,
+			  DB_INSERT_ID(c, r->id, "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ")",
+				       "VALUES "
+			  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			  "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+			  "$31, $32, $33, $34, $35, $36, $37, $38) "
+			  "ON CONFLICT (idempotency_user, idempotency_key) DO NOTHING RETURNING id"),
+			  bind_order, r, id, err);
 }
 
 enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int64_t *id,
@@ -97,11 +85,12 @@ enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int
 {
 	return insert_row(
 		c,
-		"INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") SELECT $1, $2, $3, $4, $5, $6, $7, "
+		DB_INSERT_ID(c, r->id, "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ")",
+			     "SELECT $1, $2, $3, $4, $5, $6, $7, "
 		"$8, $9, $10, $11, $12, $13, $14, coalesce($15, address), "
 		"coalesce($16, postal_code), coalesce($17, city), coalesce($18, phone), $19, $20, "
 		"$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "
-		"$37, $38 FROM patients WHERE id = $2",
+		"$37, $38 FROM patients WHERE id = $2 RETURNING id"),
 		bind_order, r, id, err);
 }
 
@@ -126,8 +115,9 @@ enum lmn_rc order_lines_insert(struct db_conn *c, const struct order_line_row *r
 			       struct lmn_err *err)
 {
 	return insert_row(c,
-			  "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") "
-			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			  DB_INSERT_ID(c, r->id,
+				       "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ")",
+				       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"),
 			  bind_line, r, id, err);
 }
 

@@ -120,19 +120,17 @@ enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s, 
 enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r, int64_t *id,
 			    struct lmn_err *err)
 {
-	enum lmn_rc rc =
-		db_do(c, err,
-		      "INSERT INTO patients (id, id_number, id_kind, given_name, family_name, "
-		      "address, postal_code, city, phone, municipality, protected_identity, "
-		      "municipal_housing, rural_route, created_at) VALUES (nullif($1, 0), $2, $3, "
-		      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+	return db_int(c, id, 0, err,
+		      DB_INSERT_ID(c, r->id,
+				   "INSERT INTO patients (id, id_number, id_kind, given_name, "
+				   "family_name, address, postal_code, city, phone, municipality, "
+				   "protected_identity, municipal_housing, rural_route, created_at)",
+				   "VALUES (nullif($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+				   "$12, $13, $14) RETURNING id"),
 		      "itttttttttiiit", r->id, r->id_number, r->id_kind, r->given_name,
 		      r->family_name, r->address, r->postal_code, r->city, r->phone,
 		      r->municipality, (int64_t)r->protected_identity,
 		      (int64_t)r->municipal_housing, (int64_t)r->rural_route, r->created_at);
-
-	*id = db_last_id(c);
-	return rc;
 }
 
 enum lmn_rc patients_any(struct db_conn *c, bool *any, struct lmn_err *err)

@@ -19,16 +19,16 @@ enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_ro
 {
 	struct db_stmt *st;
 	enum lmn_rc rc = db_prepare(c,
-				    "INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS ") "
-				    "VALUES ($1, $2, $3, $4, $5, $6)",
+				    DB_INSERT_ID(c, r->id,
+						 "INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS
+						 ")",
+						 "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"),
 				    &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
 	prescriptions_bind(st, 0, r);
-	if ((rc = db_run(st, err)) == LMN_OK)
-		*id = db_last_id(c);
-	return rc;
+	return db_run_id(st, id, err);
 }
 
 void prescription_items_bind(struct db_stmt *st, int at, const struct prescription_item_row *r)
@@ -51,16 +51,16 @@ enum lmn_rc prescription_items_insert(struct db_conn *c, const struct prescripti
 	struct db_stmt *st;
 	enum lmn_rc rc =
 		db_prepare(c,
-			   "INSERT INTO prescription_items (" PRESCRIPTION_ITEMS_INSERT_COLUMNS
-			   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			   DB_INSERT_ID(c, r->id,
+					"INSERT INTO prescription_items ("
+					PRESCRIPTION_ITEMS_INSERT_COLUMNS ")",
+					"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"),
 			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
 	prescription_items_bind(st, 0, r);
-	if ((rc = db_run(st, err)) == LMN_OK)
-		*id = db_last_id(c);
-	return rc;
+	return db_run_id(st, id, err);
 }
 
 /* The patient's other active items of the article, which the new item $3 replaces. */

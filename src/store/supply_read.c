@@ -283,10 +283,12 @@ enum lmn_rc delivery_alternative_save(struct db_conn *c, const struct delivery_a
 			"method = $4, provider = $5, choose_point = $6, notifications = $7, "
 			"allow_comment = $8, allow_contact_person = $9, active = $10 "
 			"WHERE id = $1 RETURNING id"
-		      : "INSERT INTO delivery_alternatives (id, area, name, method, provider, "
-			"choose_point, notifications, allow_comment, allow_contact_person, "
-			"active) VALUES (nullif($1, 0), nullif($2, ''), $3, $4, $5, $6, $7, $8, "
-			"$9, $10) RETURNING id",
+		      : DB_INSERT_ID(c, 0,
+				     "INSERT INTO delivery_alternatives (id, area, name, method, "
+				     "provider, choose_point, notifications, allow_comment, "
+				     "allow_contact_person, active)",
+				     "VALUES (nullif($1, 0), nullif($2, ''), $3, $4, $5, $6, $7, "
+				     "$8, $9, $10) RETURNING id"),
 		&st, err);
 	if (rc != LMN_OK)
 		return rc;

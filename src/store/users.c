@@ -272,8 +272,9 @@ enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *i
 	struct db_stmt *st;
 	enum lmn_rc rc =
 		db_prepare(c,
-			   "INSERT INTO users (" USERS_INSERT_COLUMNS ") VALUES ($1, $2, $3, "
-			   "$4, $5, $6, $7, $8, $9, $10, $11, $12)",
+			   DB_INSERT_ID(c, r->id, "INSERT INTO users (" USERS_INSERT_COLUMNS ")",
+					"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+					"RETURNING id"),
 			   &st, err);
 
 	if (rc != LMN_OK)
@@ -291,15 +292,14 @@ enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *i
 	db_bind_text(st, USER_COL_CREATED_AT, r->created_at);
 	db_bind_id(st, USER_COL_PERSON_ID, r->person_id);
 	db_bind_text(st, USER_COL_KIND, r->kind ? r->kind : "person");
-	rc = db_run(st, err);
-	*id = db_last_id(c);
-	return rc;
+	return db_run_id(st, id, err);
 }
 
 enum lmn_rc users_invent_hsa_ids(struct db_conn *c, struct lmn_err *err)
 {
 	return db_do(c, err,
-		     "UPDATE users SET hsa_id = 'SE2321000131-P' || printf('%012d', id) "
+		     "UPDATE users SET hsa_id = 'SE2321000131-P' || "
+		     "substr('000000000000' || CAST(id AS TEXT), length(CAST(id AS TEXT)) + 1) "
 		     "WHERE role IN ('prescriber', 'municipal_prescriber')",
 		     "");
 }
