@@ -120,6 +120,24 @@ static enum lmn_rc delete_ids(struct db_conn *c, const char *sql, const int64_t 
 	return rc;
 }
 
+/* The time years before now (an ISO time, to the minute or second; its offset is not read) into
+ * out as YYYY-MM-DDTHH:MM:SS, as SQLite's strftime with '-N years' gives it: 29 February of a
+ * year that has none is 1 March. False when now does not read as a time. */
+static bool years_before(const char *now, int years, char out[32])
+{
+	int y, mo, d, h, mi, sec = 0;
+
+	if (sscanf(now, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) < 5)
+		return false;
+	y -= years;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) {
+		mo = 3;
+		d = 1;
+	}
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, sec);
+	return true;
+}
+
 enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int max, int64_t *removed,
 				      struct lmn_err *err)
 {
@@ -135,15 +153,18 @@ enum lmn_rc access_log_remove_expired(struct db_conn *c, const char *now, int ma
 		return LMN_OK;
 	/* The retention period back from now, and never later than the triggers' own bound. */
 	if ((rc = db_prepare(c,
-			     "SELECT min(strftime('%Y-%m-%dT%H:%M:%S', substr($1, 1, 19), "
-			     "'-' || r.years || ' years'), e.before) "
+			     "SELECT r.years, e.before "
 			     "FROM access_log_retention r, access_log_expired e",
 			     &st, err)) != LMN_OK)
 		return rc;
-	db_bind_text(st, 1, now);
 	rc = db_step(st, &row, err);
-	if (rc == LMN_OK && row)
-		snprintf(before, sizeof(before), "%s", db_col_text(st, 0));
+	if (rc == LMN_OK && row && !db_col_null(st, 1) &&
+	    years_before(now, (int)db_col_int(st, 0), before)) {
+		if (strcmp(db_col_text(st, 1), before) < 0)
+			snprintf(before, sizeof(before), "%s", db_col_text(st, 1));
+	} else {
+		before[0] = '\0';
+	}
 	db_done(st);
 	if (rc != LMN_OK)
 		return rc;
@@ -235,7 +256,7 @@ enum lmn_rc access_log_of_patient(struct db_conn *c, int64_t patient_id, const i
 		"FROM access_log_view_batches b JOIN access_log_views v "
 		"  ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 "
 		"LEFT JOIN users u ON u.id = v.user_id LEFT JOIN api_tokens t ON t.id = v.token_id "
-		"WHERE b.patient_id = $1 AND instr(v.patients, ',' || $1 || ',') > 0) "
+		"WHERE b.patient_id = $1 AND v.patients LIKE '%,' || $1 || ',%') e "
 		"WHERE (k1, k2, k3) < ($3, $4, $5) AND ($6 = 0 OR user_id <> $6) "
 		"ORDER BY k1 DESC, k2 DESC, k3 DESC LIMIT $2",
 		&st, err);

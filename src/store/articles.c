@@ -222,7 +222,8 @@ enum lmn_rc articles_in_force(struct db_conn *c, const char *area, const char *l
 		"a.stocked, a.acute_assortment, a.special, (SELECT p.price_ore FROM article_prices p "
 		"WHERE p.article_id = a.id AND p.valid_from <= $3 ORDER BY p.valid_from DESC LIMIT 1) "
 		"FROM articles a JOIN suppliers s ON s.id = a.supplier_id "
-		"WHERE a.active = 1 AND ($1 IS NULL OR a.area = $1) AND a.name LIKE $2 "
+		"WHERE a.active = 1 AND (CAST($1 AS TEXT) IS NULL OR a.area = $1) AND "
+		"lower(a.name) LIKE lower($2) "
 		"ORDER BY a.area, a.name LIMIT $4",
 		&st, err);
 

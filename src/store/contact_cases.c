@@ -279,7 +279,7 @@ enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line
 		"coalesce((SELECT sum(sl.quantity) FROM shipments s JOIN shipment_lines sl "
 		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
 		"  WHERE s.order_id = l.order_id), 0), "
-		"l.backordered OR EXISTS (SELECT 1 FROM shipments s JOIN shipment_lines sl "
+		"l.backordered <> 0 OR EXISTS (SELECT 1 FROM shipments s JOIN shipment_lines sl "
 		"  ON sl.shipment_id = s.id AND sl.order_line_id = l.id "
 		"  WHERE s.order_id = l.order_id AND sl.backordered = 1), "
 		"coalesce((SELECT max(s.delivered_at) FROM shipments s JOIN shipment_lines sl "

@@ -43,7 +43,8 @@ static enum lmn_rc header(struct db_conn *c, int64_t id, struct gov_meeting *m, 
 		"SELECT b.id, b.code, b.name, b.kind, b.quorum_num, b.quorum_den, "
 		"coalesce(b.mandate_limit_ore, -1), coalesce(pb.name, ''), m.starts_at, "
 		"coalesce(m.ends_at, ''), m.form, m.place, coalesce(m.notice_sent_on, ''), "
-		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, b.kind = 'council'), "
+		"b.quorum_roles, b.quorum_vacant, coalesce(b.quorum_required, "
+		"CASE WHEN b.kind = 'council' THEN 1 ELSE 0 END), "
 		"b.objection_blocks, coalesce(b.notice_days, 0) FROM meetings m JOIN bodies b ON b.id = m.body_id "
 		"LEFT JOIN bodies pb ON pb.id = b.parent_id WHERE m.id = $1",
 		&st, err);
@@ -411,7 +412,7 @@ enum lmn_rc gov_store_meetings(struct db_conn *c, int64_t body_id, int64_t year,
 		"m.place, (SELECT count(*) FROM agenda_items i WHERE i.meeting_id = m.id), "
 		"coalesce((SELECT max(version) FROM minutes mi WHERE mi.meeting_id = m.id AND "
 		"mi.approved_at IS NOT NULL), 0) FROM meetings m JOIN bodies b ON b.id = m.body_id "
-		"WHERE ($1 = 0 OR b.id = $1) AND ($2 = 0 OR substr(m.starts_at, 1, 4) = printf('%04d', $2)) "
+		"WHERE ($1 = 0 OR b.id = $1) AND ($2 = 0 OR substr(m.starts_at, 1, 4) = CAST($2 AS TEXT)) "
 		"AND ($3 < 0 OR "		/* every body, or the member's */
 		GOV_SQL_MEMBER_OF("b.id", "$3") /* */
 		") ORDER BY m.starts_at DESC, m.id",

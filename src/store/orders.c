@@ -325,11 +325,18 @@ enum lmn_rc orders_of_patient_each(struct db_conn *c, int64_t patient_id, int64_
 {
 	struct db_stmt *st;
 	bool row;
+	/* SQLite is told the index (its planner may take the primary key's instead); PostgreSQL
+	 * has no such hint and finds it by itself. */
 	enum lmn_rc rc = db_prepare(
 		c,
-		"SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, o.status, "
-		"o.delivery_method, o.lines FROM orders o INDEXED BY orders_patient_list "
-		"WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+		db_is_pg(c)
+			? "SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, "
+			  "o.status, o.delivery_method, o.lines FROM orders o "
+			  "WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3"
+			: "SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, "
+			  "o.status, o.delivery_method, o.lines FROM orders o INDEXED BY "
+			  "orders_patient_list "
+			  "WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
 		&st, err);
 
 	if (rc != LMN_OK)

@@ -77,7 +77,7 @@ enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s, 
 		[PATIENTS_OF_UNIT] =
 			"SELECT " PATIENT_COLUMNS
 			" FROM patients p WHERE p.protected_identity = 0 AND "
-			"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
+			"lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' AND "
 			"(EXISTS (SELECT 1 FROM prescriptions r WHERE r.patient_id = p.id AND "
 			"r.unit_id = $2) "
 			" OR EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id "
@@ -86,18 +86,18 @@ enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s, 
 		[PATIENTS_IN_HOUSING] =
 			"SELECT " PATIENT_COLUMNS
 			" FROM patients p WHERE p.protected_identity = 0 AND "
-			"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
+			"lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' AND "
 			"p.municipality = $2 "
 			"AND p.municipal_housing = 1 ORDER BY p.family_name, p.given_name LIMIT $3",
 		[PATIENTS_OF_MUNICIPALITY] =
 			"SELECT " PATIENT_COLUMNS
 			" FROM patients p WHERE p.protected_identity = 0 AND "
-			"(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' AND "
+			"lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' AND "
 			"p.municipality = $2 "
 			"ORDER BY p.family_name, p.given_name LIMIT $3",
 		[PATIENTS_ALL] = "SELECT " PATIENT_COLUMNS
 				 " FROM patients p WHERE p.protected_identity = 0 AND "
-				 "(p.given_name || ' ' || p.family_name) LIKE $1 ESCAPE '\\' "
+				 "lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' "
 				 "ORDER BY p.family_name, p.given_name LIMIT $3",
 	};
 	struct db_stmt *st;
@@ -212,7 +212,7 @@ enum lmn_rc patient_delivery_address(struct db_conn *c, int64_t patient_id, cons
 			   "CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
 			   "CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
 			   "protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
-			   "temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1)",
+			   "temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1) p",
 			   &st, err);
 
 	*found = false;

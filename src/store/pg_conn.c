@@ -17,6 +17,7 @@
 /* Type oids of the parameters: bigint, and unknown for PostgreSQL to infer. */
 #define INT8OID 20
 #define UNKNOWNOID 0
+#define TEXTOID 25
 
 /* SQLSTATE classes: 08 connection exceptions, 23 integrity constraints (a trigger's refusal of
  * lmn_refuse() is 23000), 53 insufficient resources, 57P01-03 the server shutting down. */
@@ -313,8 +314,8 @@ enum lmn_rc pg_schema_version(struct pg_db *db, int *version, struct lmn_err *er
 	return rc;
 }
 
-/* The highest $N of sql outside quotes and comments. */
-static int param_count(const char *sql)
+/* The highest $N of sql outside quotes and comments; with used, marks each N in used[N - 1]. */
+static int param_count(const char *sql, char *used)
 {
 	char quote = 0;
 	bool line_comment = false;
@@ -336,6 +337,8 @@ static int param_count(const char *sql)
 			int n = (int)strtol(sql + 1, NULL, 10);
 			if (n > max)
 				max = n;
+			if (used)
+				used[n - 1] = 1;
 		}
 	}
 	return max;
@@ -365,7 +368,7 @@ static void stmt_clear(struct pg_stmt *st)
 static enum lmn_rc stmt_init(struct pg_conn *c, struct pg_stmt *s, const char *sql,
 			     struct lmn_err *err)
 {
-	int n = param_count(sql);
+	int n = param_count(sql, NULL);
 	size_t k = n ? (size_t)n : 1;
 
 	*s = (struct pg_stmt){ .engine = DB_PG, .conn = c, .nparams = n };
@@ -479,13 +482,26 @@ static enum lmn_rc stmt_prepare(struct pg_stmt *st, struct lmn_err *err)
 
 	if (!types)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	/* A parameter the statement does not use (a caller binds every one of a family of
+	 * statements) has no type to infer: it is text. */
+	char *used = calloc(st->nparams ? (size_t)st->nparams : 1, 1);
+
+	if (!used) {
+		free(types);
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	}
+	(void)param_count(st->key, used);
 	for (int i = 0; i < st->nparams; i++)
-		types[i] = st->kinds[i] == 'i' ? INT8OID : UNKNOWNOID;
+		types[i] = st->kinds[i] == 'i' ? INT8OID : used[i] ? UNKNOWNOID : TEXTOID;
+	free(used);
 	res = PQprepare(st->conn->pg, st->name, st->key, st->nparams, types);
 	free(types);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = pg_fail(st->conn, res, err, "prepare");
-	else
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		char what[100]; /* the statement's start, to find it by */
+
+		snprintf(what, sizeof(what), "prepare (%.80s)", st->key);
+		rc = pg_fail(st->conn, res, err, what);
+	} else
 		st->prepared = true;
 	PQclear(res);
 	return rc;

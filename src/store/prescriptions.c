@@ -78,9 +78,9 @@ enum lmn_rc prescription_items_replace(struct db_conn *c, int64_t patient_id, in
 	 * then they end. */
 	static const char *const sql[] = {
 		"UPDATE prescription_items SET next_earliest = ("
-		"SELECT max(next_earliest) FROM (" REPLACED ")) WHERE id = $3",
+		"SELECT max(next_earliest) FROM (" REPLACED ") r) WHERE id = $3",
 		"UPDATE prescription_items SET cancelled_at = $5, replaced_by = $3 "
-		"WHERE id IN (SELECT id FROM (" REPLACED "))",
+		"WHERE id IN (SELECT id FROM (" REPLACED ") r)",
 	};
 	struct db_stmt *st;
 	enum lmn_rc rc = LMN_OK;
@@ -238,8 +238,9 @@ enum lmn_rc prescription_item_grow(struct db_conn *c, int64_t item_id, int64_t m
 	return db_do(
 		c, err,
 		"UPDATE prescription_items SET withdrawals_allowed = withdrawals_allowed + $2, "
-		"quantity_per_withdrawal = max(quantity_per_withdrawal, $3), "
-		"last_valid = max(last_valid, $4) WHERE id = $1",
+		"quantity_per_withdrawal = CASE WHEN quantity_per_withdrawal > $3 "
+		"THEN quantity_per_withdrawal ELSE $3 END, "
+		"last_valid = CASE WHEN last_valid > $4 THEN last_valid ELSE $4 END WHERE id = $1",
 		"iiit", item_id, more, qty, last);
 }
 

@@ -22,6 +22,14 @@ static const char undelivered_sql[] =
 	"FROM orders INDEXED BY orders_undelivered WHERE received_day >= $1 AND received_day < $2 "
 	"AND first_delivered IS NULL AND contact_from IS NOT NULL AND status <> 'cancelled' "
 	"AND area IS NOT NULL GROUP BY 1, 2, 3";
+/* The same on PostgreSQL: no index hint, and a comparison counted as FILTER (its booleans do not
+ * add up). */
+static const char undelivered_pg_sql[] =
+	"SELECT received_day, coalesce(care_provider_id, 0), coalesce(area, ''), 0, 0, "
+	"count(*) FILTER (WHERE due < $3), 0, 0, 0, count(*) FILTER (WHERE contact_from <= $3), "
+	"0, 0 FROM orders WHERE received_day >= $1 AND received_day < $2 "
+	"AND first_delivered IS NULL AND contact_from IS NOT NULL AND status <> 'cancelled' "
+	"AND area IS NOT NULL GROUP BY 1, 2, 3";
 
 /* Order lines delivered, and returns, per day, by the order's care provider and area. */
 static const char lines_sql[] = "SELECT day, care_provider_id, area, lines FROM report_ship_days "
@@ -167,7 +175,7 @@ enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r, si
 		return rc;
 	rc = add_grouped(c, orders_sql, 'o', r, n, from, until, asof, err);
 	if (rc == LMN_OK)
-		rc = add_grouped(c, undelivered_sql, 'o', r, n, from, until, asof, err);
+		rc = add_grouped(c, db_is_pg(c) ? undelivered_pg_sql : undelivered_sql, 'o', r, n, from, until, asof, err);
 	if (rc == LMN_OK)
 		rc = add_grouped(c, lines_sql, 'l', r, n, from, until, asof, err);
 	if (rc == LMN_OK)
@@ -391,8 +399,10 @@ enum lmn_rc report_order_days_add(struct db_conn *c, const struct report_order_d
 		     "INSERT INTO report_order_days (day, care_provider_id, area, orders, digital, "
 		     "via_1177, exempt) VALUES ($1, $2, $3, $4, $5, $6, $7) "
 		     "ON CONFLICT (day, care_provider_id, area) DO UPDATE SET "
-		     "orders = orders + excluded.orders, digital = digital + excluded.digital, "
-		     "via_1177 = via_1177 + excluded.via_1177, exempt = exempt + excluded.exempt",
+		     "orders = report_order_days.orders + excluded.orders, "
+		     "digital = report_order_days.digital + excluded.digital, "
+		     "via_1177 = report_order_days.via_1177 + excluded.via_1177, "
+		     "exempt = report_order_days.exempt + excluded.exempt",
 		     "titiiii", d->day, d->care_provider_id, d->area, d->orders, d->digital,
 		     d->via_1177, d->exempt);
 }

@@ -398,7 +398,7 @@ enum lmn_rc pickup_points_nearest(struct db_conn *c, const char *postal_code, co
 	rc = db_prepare(c,
 			"SELECT " POINT_COLUMNS ", "
 			"abs(CAST(postal_code AS INTEGER) - CAST($1 AS INTEGER)) AS distance "
-			"FROM pickup_points WHERE $2 IS NULL OR provider_code = $2 "
+			"FROM pickup_points WHERE CAST($2 AS TEXT) IS NULL OR provider_code = $2 "
 			"ORDER BY distance, name LIMIT $3",
 			&st, err);
 	if (rc != LMN_OK)

@@ -2,6 +2,8 @@
 #include "store/users.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #define ACCOUNT_COLUMNS                                                     \
 	"u.id, u.role, coalesce(u.patient_id, 0), coalesce(u.unit_id, 0), " \
@@ -37,6 +39,18 @@ static enum lmn_rc account_one(struct db_stmt *st, const char *text, struct acco
 	}
 	db_done(st);
 	return rc;
+}
+
+/* The time seconds from now (the real clock, as the sessions' expiry is), in UTC as the sessions
+ * store it: 2026-11-23T09:00:00Z. Computed here rather than in SQL, whose forms differ between
+ * SQLite (strftime) and PostgreSQL (to_char). */
+static void utc_in(char out[24], long seconds)
+{
+	time_t t = time(NULL) + seconds;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		out[0] = '\0';
 }
 
 static void token_id_read(struct db_stmt *st, void *arg)
@@ -89,19 +103,20 @@ enum lmn_rc account_by_session(struct db_conn *c, const char *hash, struct accou
 			       struct session_row *s, bool *found, struct lmn_err *err)
 {
 	struct db_stmt *st;
+	char now[24];
 	enum lmn_rc rc = db_prepare(
 		c,
 		"SELECT " ACCOUNT_COLUMNS ", s.csrf_token, s.expires_at, "
 		"coalesce(s.idle_until, s.expires_at) FROM sessions s "
 		"JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1 "
-		"AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
-		"AND coalesce(s.idle_until, s.expires_at) > "
-		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+		"AND s.expires_at > $2 AND coalesce(s.idle_until, s.expires_at) > $2",
 		&st, err);
 
 	*found = false;
 	if (rc != LMN_OK)
 		return rc;
+	utc_in(now, 0);
+	db_bind_text(st, 2, now);
 	return account_one(st, hash, a, found, session_read, s, err);
 }
 
@@ -136,28 +151,27 @@ enum lmn_rc account_for_login(struct db_conn *c, const char *username, struct ac
 enum lmn_rc sessions_insert(struct db_conn *c, const char *hash, int64_t user_id, const char *csrf,
 			    const char *now, int idle_s, struct lmn_err *err)
 {
-	char idle[32];
+	char expires[24], idle[24];
 
-	snprintf(idle, sizeof(idle), "+%d seconds", idle_s);
-	return db_do(
-		c, err,
-		"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
-		"idle_until) VALUES ($1, $2, $3, $4, "
-		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
-		"min(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+12 hours'), "
-		"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $5)))",
-		"tittt", hash, user_id, csrf, now, idle);
+	/* Twelve hours at most, and idle_s without a request. */
+	utc_in(expires, 12 * 3600);
+	utc_in(idle, idle_s);
+	return db_do(c, err,
+		     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
+		     "idle_until) VALUES ($1, $2, $3, $4, $5, $6)",
+		     "titttt", hash, user_id, csrf, now, expires,
+		     strcmp(idle, expires) < 0 ? idle : expires);
 }
 
 enum lmn_rc sessions_touch(struct db_conn *c, const char *hash, int idle_s, struct lmn_err *err)
 {
-	char modifier[32];
+	char idle[24];
 
-	snprintf(modifier, sizeof(modifier), "+%d seconds", idle_s);
+	utc_in(idle, idle_s);
 	return db_do(c, err,
-		     "UPDATE sessions SET idle_until = min(expires_at, "
-		     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $2)) WHERE token_hash = $1",
-		     "tt", hash, modifier);
+		     "UPDATE sessions SET idle_until = CASE WHEN expires_at < $2 THEN expires_at "
+		     "ELSE $2 END WHERE token_hash = $1",
+		     "tt", hash, idle);
 }
 
 enum lmn_rc sessions_delete(struct db_conn *c, const char *hash, struct lmn_err *err)
