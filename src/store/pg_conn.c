@@ -20,7 +20,8 @@
 #define TEXTOID 25
 
 /* SQLSTATE classes: 08 connection exceptions, 23 integrity constraints (a trigger's refusal of
- * lmn_refuse() is 23000), 53 insufficient resources, 57P01-03 the server shutting down. */
+ * lmn_refuse() is 23000), 40 a serialization failure or deadlock, 53 insufficient resources,
+ * 57P01-03 the server shutting down. */
 enum lmn_rc pg_fail(struct pg_conn *c, const PGresult *res, struct lmn_err *err, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -35,6 +36,12 @@ enum lmn_rc pg_fail(struct pg_conn *c, const PGresult *res, struct lmn_err *err,
 	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)))
 		return lmn_err_set(err, LMN_EUNAVAIL, NULL, NULL,
 				   "%s: the database cannot be reached: %s", what, text);
+	/* A transaction that conflicted with another (a deadlock between a writer and a reader that
+	 * writes): undone, for the client to try again. */
+	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+		return lmn_err_set(err, LMN_EUNAVAIL, NULL, NULL,
+				   "%s: the transaction conflicted with a concurrent one; try again",
+				   what);
 	if (state && (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0))
 		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: %s", what, text);
 	if (state && (strcmp(state, "53100") == 0 || strcmp(state, "53400") == 0))

@@ -10,10 +10,21 @@
 #include "store/db.h"
 #include "store/pg_int.h"
 
-/* A read transaction sees one snapshot throughout, as SQLite's does. */
+/* The advisory lock every writing transaction takes first ("lmn" + 1), held until it ends. */
+#define WRITE_LOCK "7105903"
+
+/* A read transaction sees one snapshot throughout, as SQLite's does. Writing transactions run
+ * one after another, as SQLite runs them, whichever server they come from: a handler reads what
+ * it decides on, then writes (two placements on one item at once must not both take its last
+ * withdrawal), and its function cannot simply be run again after a serialization failure (it
+ * keeps what it did in its argument). Each statement after the lock sees every transaction
+ * committed before it (READ COMMITTED). */
 enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err)
 {
-	return pg_exec_status(c, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ", err);
+	return pg_exec_status(c,
+			      write ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")"
+				    : "BEGIN ISOLATION LEVEL REPEATABLE READ",
+			      err);
 }
 
 /* A transaction that failed is rolled back by COMMIT (which says so, as ROLLBACK): it fails. */
@@ -43,26 +54,48 @@ void pg_rollback(struct pg_conn *c)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 }
 
-/* fn in a transaction of its own on c, or in a savepoint when c is in one already. */
-enum lmn_rc pg_write(struct pg_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+/* fn in a savepoint of the transaction c is in already. */
+static enum lmn_rc write_nested(struct pg_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
 {
-	bool nested = PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
-	enum lmn_rc rc;
+	enum lmn_rc rc = pg_exec_status(c, "SAVEPOINT lmn_write", err);
 
-	rc = pg_exec_status(c, nested ? "SAVEPOINT lmn_write" : "BEGIN", err);
 	if (rc != LMN_OK)
 		return rc;
 	if ((rc = fn((struct db_conn *)(void *)c, arg)) != LMN_OK) {
-		if (!nested)
-			pg_rollback(c);
-		else if (PQstatus(c->pg) == CONNECTION_OK)
+		if (PQstatus(c->pg) == CONNECTION_OK)
 			PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT lmn_write; "
 					      "RELEASE SAVEPOINT lmn_write"));
 		return rc;
 	}
-	if (nested)
-		return pg_exec_status(c, "RELEASE SAVEPOINT lmn_write", err);
+	return pg_exec_status(c, "RELEASE SAVEPOINT lmn_write", err);
+}
+
+/* fn in a writing transaction of its own on c; *own whether a failure is the store's (in err)
+ * rather than fn's (fn reports its own in its arg). */
+static enum lmn_rc write_tx(struct pg_conn *c, db_write_fn fn, void *arg, bool *own,
+			    struct lmn_err *err)
+{
+	enum lmn_rc rc;
+
+	*own = true;
+	if ((rc = pg_begin(c, true, err)) != LMN_OK)
+		return rc;
+	*own = false;
+	if ((rc = fn((struct db_conn *)(void *)c, arg)) != LMN_OK) {
+		pg_rollback(c);
+		return rc;
+	}
+	*own = true;
 	return pg_commit(c, err);
+}
+
+enum lmn_rc pg_write(struct pg_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+{
+	bool own;
+
+	if (PQtransactionStatus(c->pg) == PQTRANS_INTRANS)
+		return write_nested(c, fn, arg, err);
+	return write_tx(c, fn, arg, &own, err);
 }
 
 /* Runs one job on a connection of the pool and tells its outcome. */
@@ -76,16 +109,11 @@ static void run_job(struct pg_db *db, struct pg_job *j)
 	err.message[0] = '\0';
 	if ((rc = pg_acquire(db, &c, &err)) != LMN_OK) {
 		own = true;
-	} else if ((rc = pg_exec_status(c, "BEGIN", &err)) != LMN_OK) {
-		own = true;
-	} else if ((rc = j->fn((struct db_conn *)(void *)c, j->arg)) != LMN_OK) {
-		pg_rollback(c);
 	} else {
-		rc = pg_commit(c, &err);
-		own = rc != LMN_OK;
+		rc = write_tx(c, j->fn, j->arg, &own, &err);
+		pg_release(db, c);
 	}
-	pg_release(db, c);
-	j->done(j->done_arg, rc, own ? &err : NULL);
+	j->done(j->done_arg, rc, rc != LMN_OK && own ? &err : NULL);
 }
 
 static void *worker_main(void *arg)

@@ -2,13 +2,13 @@
 # helpers to sign in and send requests. Sourced after tap.sh.
 # Monday 2026-11-23 10:00 local time: the clock of the whole test.
 export LMN_NOW=2026-11-23T10:00
-"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
+"$LMN" demo --db "$DB" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
 # serve NAME [ARGS…]: starts `lmn serve` on the demo database (its output in $TMP/NAME.out and
 # .err) and waits for its port: sets serve_pid and serve_port (empty if it did not start).
 serve() {
 	local name=$1
 	shift
-	"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User "$@" \
+	"$LMN" serve --db "$DB" --port 0 --trusted-proxy-header X-Remote-User "$@" \
 		>"$TMP/$name.out" 2>"$TMP/$name.err" &
 	serve_pid=$!
 	for _ in $(seq 1 100); do
@@ -65,7 +65,7 @@ print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m 
 # serve_at NOW USER: a second `lmn serve` on the same database whose clock says NOW (pid3, at $B3),
 # with USER signed in there; req3 METHOD PATH [BODY] calls it as USER and prints "STATUS BODY".
 serve_at() {
-	LMN_NOW=$1 "$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out3" 2>"$TMP/err3" &
+	LMN_NOW=$1 "$LMN" serve --db "$DB" --port 0 >"$TMP/out3" 2>"$TMP/err3" &
 	pid3=$!
 	trap 'kill $pid $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
 	for _ in $(seq 1 100); do

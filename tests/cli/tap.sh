@@ -6,6 +6,25 @@ tap_n=0
 tap_failed=0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The test's database ($DB, for --db): a SQLite file, or with LMN_TEST_PG=DIR (a cluster of
+# tests/pg/cluster.sh running in DIR) a fresh PostgreSQL database of that cluster, left to the
+# cluster's removal at the end of the run.
+if [ -n "${LMN_TEST_PG:-}" ]; then
+	DB_NAME=lmn_t_$$_${RANDOM}
+	createdb -h "$LMN_TEST_PG" "$DB_NAME" || { echo "Bail out! createdb in $LMN_TEST_PG"; exit 1; }
+	DB="postgresql:///$DB_NAME?host=$LMN_TEST_PG"
+else
+	DB=$TMP/lmn.db
+fi
+# dbq SQL: the rows of SQL on the test's database, one a line, columns separated by |.
+dbq() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		psql -XAtq -h "$LMN_TEST_PG" -d "$DB_NAME" -v ON_ERROR_STOP=1 -c "$1"
+	else
+		python3 -c 'import sqlite3,sys
+for r in sqlite3.connect(sys.argv[1], timeout=30).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in r))' "$DB" "$1"
+	fi
+}
 
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 not_ok() {

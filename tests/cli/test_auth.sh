@@ -107,9 +107,9 @@ cookie_flags() {
 }
 check "behind the trusted proxy the session cookie is Secure" \
 	"Path=/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure" "$(cookie_flags "$port")"
-"$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/plain.out" 2>"$TMP/plain.err" &
+"$LMN" serve --db "$DB" --port 0 >"$TMP/plain.out" 2>"$TMP/plain.err" &
 plain_pid=$!
-"$LMN" serve --db "$TMP/lmn.db" --port 0 --secure-cookies --session-idle 4 >"$TMP/idle.out" 2>"$TMP/idle.err" &
+"$LMN" serve --db "$DB" --port 0 --secure-cookies --session-idle 4 >"$TMP/idle.out" 2>"$TMP/idle.err" &
 idle_pid=$!
 trap 'kill $pid $plain_pid $idle_pid 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 100); do

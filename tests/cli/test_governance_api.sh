@@ -202,7 +202,7 @@ check "a council's minutes wait for the next meeting" "False nästa möte, där 
 check "the five entries of DOMAIN.md §9 are there from the start" "2019-03-12 2020-01-30 2023-06-21 2023-11-16 2026-01-30" \
 	"$(body sekreterare GET /api/change-log | json '" ".join(e["decided_on"] for e in d["entries"])')"
 # A second server whose clock says tomorrow, on the same database, started before the decision.
-LMN_NOW=2026-11-24T10:00 "$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out2" 2>"$TMP/err2" &
+LMN_NOW=2026-11-24T10:00 "$LMN" serve --db "$DB" --port 0 >"$TMP/out2" 2>"$TMP/err2" &
 pid2=$!
 trap 'kill $pid $pid2 $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 100); do
@@ -263,7 +263,7 @@ check "… and today's are unchanged" "4" \
 check "today's order placement is unchanged" "2026-11-27" "$(order "$B" "$TMP/kundtjanst.jar" "$TMP/kundtjanst.csrf" "$(rxitem 2)")"
 sleep 1.2 # the other server looks for new decisions at most once a second
 check "tomorrow's order placement uses 3 working days, without a restart" "2026-11-27" "$(order "$B2" "$TMP/k2.jar" "$TMP/k2.csrf" "$(rxitem 3)")"
-printf '{"received":"2026-11-22T10:00"}\n{"received":"2026-11-23T10:00"}\n{"received":"2026-11-24T10:00"}\n' | "$LMN" rules eval --db "$TMP/lmn.db" >"$TMP/eval"
+printf '{"received":"2026-11-22T10:00"}\n{"received":"2026-11-23T10:00"}\n{"received":"2026-11-24T10:00"}\n' | "$LMN" rules eval --db "$DB" >"$TMP/eval"
 check "rules eval --db: yesterday and today keep 4 days, tomorrow 3" \
 	"2026-11-26 B3:1@2018-05-01|2026-11-27 B3:1@2018-05-01|2026-11-27 B3:1@2026-11-24" \
 	"$(python3 -c 'import json,sys; print("|".join(d["due"]+" "+d["rules"][0] for d in map(json.loads, open(sys.argv[1]))))' "$TMP/eval")"

@@ -3,8 +3,14 @@
 # the rule engine as in force when each order was received, every error with its line, all or none.
 . "$(dirname "$0")/tap.sh"
 export LMN_NOW=2026-11-23T10:00
-"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>&1
-q() { python3 -c 'import sqlite3,sys; print("|".join(str(r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()))' "$TMP/lmn.db" "$1"; }
+"$LMN" demo --db "$DB" >/dev/null 2>&1
+q() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "$1" | head -n 1
+	else
+		python3 -c 'import sqlite3,sys; print("|".join(str(r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()))' "$TMP/lmn.db" "$1"
+	fi
+}
 p1=$(q "SELECT id_number FROM patients WHERE id = 1")
 p2=$(q "SELECT id_number FROM patients WHERE id = 2")
 nut=$(q "SELECT article_number FROM articles WHERE area = 'nutrition' AND stocked = 1 AND acute_assortment = 0 ORDER BY id LIMIT 1")
@@ -27,7 +33,7 @@ G-2;2019-03-01 10:00;$p1;1001;$nut;1;phone;acute;patient;customer_service
 G-3;2023-06-20 09:00;$p2;1003;$spec;1;phone;;;customer_service
 G-4;2023-06-21 09:00;$p2;1003;$spec;1;phone;;;customer_service
 CSV
-"$LMN" import orders "$TMP/orders.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/orders.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "the orders import" "0" "$?"
 check_grep "it says what it did" "5 rader importerade: 4 beställningar med 5 orderrader" "$TMP/out"
 eval_due() { echo "$1" | "$LMN" rules eval | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["due"], d.get("contact_from"))'; }
@@ -65,7 +71,7 @@ G-1;S1;2019-12-23 07:00;$inc;0;ja;2019-12-27 10:00;delivered
 G-1;S2;2020-01-08 07:00;$inc;1;nej;2020-01-09 20:15;
 G-2;S3;2019-03-01 15:00;$nut;1;;;returned
 CSV
-"$LMN" import deliveries "$TMP/deliveries.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import deliveries "$TMP/deliveries.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "the deliveries import" "0 $(cat "$TMP/err")" "$? "
 check_grep "it counts the shipments" "4 rader importerade: 3 leveranser" "$TMP/out"
 check "a partial shipment for a backorder, then the rest: delivered in full, the backorder cleared" \
@@ -80,9 +86,9 @@ queued_at;answered_at;abandoned_at;topic
 2023-11-15 10:00:00;2023-11-15 10:02:30;;order
 2023-11-15 10:05:00;;2023-11-15 10:09:00;delivery
 CSV
-"$LMN" import calls "$TMP/calls.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import calls "$TMP/calls.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "the calls import" "0" "$?"
-"$LMN" report tertial 2023 3 --db "$TMP/lmn.db" >"$TMP/r.json"
+"$LMN" report tertial 2023 3 --db "$DB" >"$TMP/r.json"
 check "the imported calls are in the phone key figure (1 of 2 within 3 minutes)" "1/2" \
 	"$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["groups"][0]["figures"]["phone_accessibility"]["parts"][0]; print("%d/%d" % (f["numerator"], f["denominator"]))' "$TMP/r.json")"
 
@@ -97,7 +103,7 @@ B-4;2021-02-01 10:00;$p1;1001;$nut;1;phone;express;prescriber
 G-1;2024-02-01 10:00;$p1;1001;$nut;1;digital;;
 B-5;2024-02-30 10:00;$p1;1001;NOPE;1;fax;;
 CSV
-"$LMN" import orders "$TMP/bad.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/bad.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a file with errors exits 1" "1" "$?"
 check_grep "an unknown patient, by line and column" "bad.csv: rad 3, kolumn patient: ingen patient" "$TMP/err"
 check_grep "an unknown cost centre" "rad 4, kolumn unit_cost_centre: inget kostnadsställe 9999" "$TMP/err"
@@ -109,14 +115,14 @@ check_grep "an unknown channel" "rad 7, kolumn channel" "$TMP/err"
 check_grep "the count, and nothing written" "importen avbröts: 8 fel, inget skrevs" "$TMP/err"
 check "no order of the file is in the store" "$before" "$(q "SELECT count(*) FROM orders")"
 printf 'order_ref;received_at;patient;colour\n' >"$TMP/cols.csv"
-"$LMN" import orders "$TMP/cols.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/cols.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check_grep "an unknown column is named" 'rad 1: okänd kolumn "colour"' "$TMP/err"
 printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nF-1;2099-01-02 10:00;%s;1001;%s;1;digital\n' "$p1" "$nut" >"$TMP/future.csv"
-"$LMN" import orders "$TMP/future.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/future.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a time after the day of the import is refused (history, a mistyped year)" "1 yes" \
 	"$? $(grep -q "rad 2, kolumn received_at: 2099-01-02 10:00 är efter importens dag" "$TMP/err" && echo yes)"
 printf 'order_ref;shipment_ref;shipped_at;article_number;quantity\nG-4;S9;2023-06-22 07:00;%s;1\nX-9;S9;2023-06-22 07:00;%s;1\n' "$nut" "$nut" >"$TMP/dbad.csv"
-"$LMN" import deliveries "$TMP/dbad.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import deliveries "$TMP/dbad.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check_grep "a delivery of an article not on the order" "rad 2, kolumn article_number: artikeln .* finns inte på order G-4" "$TMP/err"
 check_grep "a delivery of an unknown order" "rad 3, kolumn order_ref: ingen importerad order X-9" "$TMP/err"
 "$LMN" import calls >"$TMP/out" 2>"$TMP/err"
@@ -139,9 +145,9 @@ PY
 # On a terminal (script gives it one) the progress bar names each phase: the rows, the indexes
 # built again, the commit.
 if command -v script >/dev/null; then
-	script -qec "'$LMN' import orders '$TMP/many.csv' --db '$TMP/lmn.db'" /dev/null >"$TMP/out" 2>&1
+	script -qec "'$LMN' import orders '$TMP/many.csv' --db '$DB'" /dev/null >"$TMP/out" 2>&1
 else
-	"$LMN" import orders "$TMP/many.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+	"$LMN" import orders "$TMP/many.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 fi
 check "a file larger than the store is imported" "0 $n" "$? $(q "SELECT count(*) FROM orders WHERE external_ref LIKE 'M-%'")"
 if command -v script >/dev/null; then
@@ -167,11 +173,11 @@ rx_before=$(q "SELECT count(*) FROM prescriptions")
 items_before=$(q "SELECT count(*) FROM prescription_items")
 printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nR-1;2025-03-03 10:00;%s;1001;%s;2;digital\nR-2;2025-03-04 10:00;%s;1003;%s;1;phone\n' \
 	"$p1" "$nut" "$p2" "$inc" >"$TMP/small.csv"
-"$LMN" import orders "$TMP/small.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/small.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a small file draws on the prescriptions and items imported before, and makes none" \
 	"0 $rx_before $items_before 0" \
 	"$? $(q "SELECT count(*) FROM prescriptions") $(q "SELECT count(*) FROM prescription_items") $(wrong_items)"
-"$LMN" import orders "$TMP/small.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/small.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check_grep "and its references are then found in the store" "rad 3, kolumn order_ref: ordern R-2 är redan importerad" "$TMP/err"
 
 # A file of 25 000 orders is imported by two threads (one decides the orders, the other writes
@@ -189,7 +195,7 @@ for i in range(25000):
         print(f"{first};{inc};{1 + i % 4};{channel}")
 PY
 last=$(q "SELECT max(id) FROM orders")
-"$LMN" import orders "$TMP/large.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/large.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a file of 25 000 orders is imported" "0 25000 30000" \
 	"$? $(q "SELECT count(*) FROM orders WHERE external_ref LIKE 'S-%'") $(q "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.external_ref LIKE 'S-%'")"
 check "its orders' lines, areas and cost carriers, the report's daily sums and the historical items are right" \
@@ -211,7 +217,7 @@ for i in range(n):
     print(f"{ref};2025-03-{1 + i % 28:02d} 10:00;{p1};1001;{nut};1;phone")
 PY
 before=$(q "SELECT count(*) FROM orders")
-"$LMN" import orders "$TMP/dups.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/dups.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a reference twice in a large file is refused at its second line" "1 yes" \
 	"$? $(grep -q "rad $((n - 1)), kolumn order_ref: ordern D-7 är redan importerad" "$TMP/err" && echo yes)"
 check_grep "and one imported before" "rad $n, kolumn order_ref: ordern M-5 är redan importerad" "$TMP/err"
@@ -232,7 +238,7 @@ A18-3;2023-06-22 09:00;$p2;1003;$spec;1;phone;;;customer_service
 A18-3;2023-06-22 09:00;$p2;1003;$nut;1;phone;;;customer_service
 A18-4;2024-02-01 10:00;$housed;1001;$nut;1;municipal;;municipal_orderer;municipal_orderer
 CSV
-"$LMN" import orders "$TMP/i18.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/i18.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "orders of 2015 and 2016 are imported, decided by the original versions" "0" "$?"
 check "a 2015 order: due and contact date as the rule engine gives them" \
 	"$(eval_due '{"received":"2015-03-02T10:00","entered_by":"customer_service","area":"nutrition"}')" \
@@ -245,7 +251,7 @@ check "a municipal orderer's entry for a resident of municipal housing is import
 	"$(q "SELECT count(*) FROM orders WHERE external_ref = 'A18-4'")"
 printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel;kind;requested_by;entered_by\nA18-5;2024-02-01 10:00;%s;1001;%s;1;municipal;;municipal_prescriber;municipal_prescriber\nA18-6;2017-02-01 10:00;%s;1001;%s;1;municipal;;municipal_orderer;municipal_orderer\n' \
 	"$unhoused" "$nut" "$unhoused" "$nut" >"$TMP/h.csv"
-"$LMN" import orders "$TMP/h.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/h.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "municipal staff's entries for people outside municipal housing are refused, as new orders" \
 	"1 0" "$? $(q "SELECT count(*) FROM orders WHERE external_ref IN ('A18-5', 'A18-6')")"
 check_grep "naming the order and the rule" \
@@ -254,13 +260,13 @@ check_grep "also before 2018" "order A18-6: Kommunens personal kan bara beställ
 mkdir "$TMP/rules-off"
 cp "$LMN_RULES_DIR"/*.rules "$TMP/rules-off/"
 sed -i 's/^municipal_entry_housing_only = true$/municipal_entry_housing_only = false/' "$TMP/rules-off/ordering.rules"
-"$LMN" import orders "$TMP/h.csv" --db "$TMP/lmn.db" --rules "$TMP/rules-off" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/h.csv" --db "$DB" --rules "$TMP/rules-off" >"$TMP/out" 2>"$TMP/err"
 check "with the parameter off they are imported" "0 2" \
 	"$? $(q "SELECT count(*) FROM orders WHERE external_ref IN ('A18-5', 'A18-6')")"
 # G-3 (special, 2023-06-20) and G-4 (special, 2023-06-21) are delivered late, on 2023-07-10.
 printf 'order_ref;shipment_ref;shipped_at;article_number;quantity;delivered_at\nG-3;SG-3;2023-07-10 08:00;%s;1;2023-07-10 12:00\nG-4;SG-4;2023-07-10 08:00;%s;1;2023-07-10 12:00\n' \
 	"$spec" "$spec" >"$TMP/late.csv"
-"$LMN" import deliveries "$TMP/late.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import deliveries "$TMP/late.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "the late deliveries of G-3 and G-4 are imported" "0" "$?"
 
 # An import takes a store nobody else has open alone, with a rollback journal; the store is in WAL
@@ -268,7 +274,7 @@ check "the late deliveries of G-3 and G-4 are imported" "0" "$?"
 # the server answers before and after, seeing the imported orders.
 check "after the imports the store is in WAL mode, with no journal left" "wal no" \
 	"$(q "PRAGMA journal_mode") $([ -e "$TMP/lmn.db-journal" ] && echo yes || echo no)"
-"$LMN" serve --db "$TMP/lmn.db" --port 0 --trusted-proxy-header X-Remote-User \
+"$LMN" serve --db "$DB" --port 0 --trusted-proxy-header X-Remote-User \
 	>"$TMP/serve.out" 2>"$TMP/serve.err" &
 spid=$!
 trap 'kill $spid 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -285,7 +291,7 @@ check "an imported special order of 2023-06-20 delivered late has its contact ca
 check "the order with a late stocked line beside a special one has its case" "1" "$(case_of A18-3)"
 printf 'order_ref;received_at;patient;unit_cost_centre;article_number;quantity;channel\nL-1;2025-04-01 10:00;%s;1001;%s;1;phone\nL-2;2025-04-02 10:00;%s;1001;%s;1;phone\n' \
 	"$p1" "$nut" "$p1" "$nut" >"$TMP/live.csv"
-"$LMN" import orders "$TMP/live.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import orders "$TMP/live.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "an import while lmn serve has the store open" "0 2" "$? $(q "SELECT count(*) FROM orders WHERE external_ref LIKE 'L-%'")"
 lid=$(q "SELECT id FROM orders WHERE external_ref = 'L-2'")
 check "the server reads an imported order after it" "200 $lid" \

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 
 export LMN_NOW=2026-11-23T10:00
-"$LMN" demo --db "$TMP/lmn.db" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
+"$LMN" demo --db "$DB" >/dev/null 2>"$TMP/demo.err" || { cat "$TMP/demo.err"; exit 1; }
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
@@ -14,7 +14,7 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 serve() {
 	local name=$1
 	shift
-	"$LMN" serve --db "$TMP/lmn.db" --port 0 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	"$LMN" serve --db "$DB" --port 0 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	serve_pid=$!
 	pids+=("$serve_pid")
 	serve_port=
@@ -144,7 +144,7 @@ check_grep "the log names the cause, not the patient" 'GET /api/patients/1: stor
 check "… and no personal data" "0" "$(grep -c -E '[0-9]{8}-?[0-9]{4}|Exempelgatan' "$TMP/full.err")"
 
 # --- Trusted-proxy mode only on loopback (review L7).
-"$LMN" serve --db "$TMP/lmn.db" --port 0 --listen 192.0.2.10 --trusted-proxy-header X-Remote-User \
+"$LMN" serve --db "$DB" --port 0 --listen 192.0.2.10 --trusted-proxy-header X-Remote-User \
 	>"$TMP/proxy.out" 2>"$TMP/proxy.err" &
 ppid=$!
 pids+=("$ppid")

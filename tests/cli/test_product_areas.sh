@@ -5,7 +5,13 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
-q() { python3 -c 'import sqlite3,sys; print("|".join(" ".join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))' "$TMP/lmn.db" "$1"; }
+q() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "$1" | tr '|' ' ' | paste -sd'|'
+	else
+		python3 -c 'import sqlite3,sys; print("|".join(" ".join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))' "$TMP/lmn.db" "$1"
+	fi
+}
 
 # --- The list in the store ---
 check "the list: code, Swedish name and the 1177 contract's value" \
@@ -49,7 +55,7 @@ check "an area outside the list is a 400 naming the field and the list" \
 	printf 'S90001;Stomipåse demo;stoma;förp;30;Exempel AB;ja;650,00;2026-12-01\n'
 	printf 'S90002;Basplatta demo;Stomi;förp;10;Exempel AB;ja;550,00;2026-12-01\n'
 } >"$TMP/new.csv"
-"$LMN" import assortment "$TMP/new.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import assortment "$TMP/new.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "rows of diabetes and stoma (by code or Swedish name) import" "0" "$?"
 check "they are stored with the area's code" "D90001 diabetes|S90001 stoma|S90002 stoma" \
 	"$(q "SELECT article_number, area FROM articles WHERE article_number GLOB '[DS]9000*' ORDER BY article_number")"
@@ -58,14 +64,14 @@ check "they are stored with the area's code" "D90001 diabetes|S90001 stoma|S9000
 	printf 'D90002;Lansetter demo;diabetes;förp;200;Exempel AB;ja;90,00;2026-12-01\n'
 	printf 'T90001;Tandborste demo;dentistry;st;1;Exempel AB;ja;20,00;2026-12-01\n'
 } >"$TMP/bad.csv"
-"$LMN" import assortment "$TMP/bad.csv" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" import assortment "$TMP/bad.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a row of an unknown area refuses the file" "1" "$?"
 check_grep "the message names the line, the field and the areas there are, in Swedish" \
 	'rad 3, kolumn area: "dentistry" är inget känt produktområde; ange nutrition, incontinence (inkontinens), diabetes eller stoma (stomi)' "$TMP/err"
 check "nothing of that file was written" "0" "$(q "SELECT count(*) FROM articles WHERE article_number IN ('D90002', 'T90001')")"
 
 # --- Reports per area: every area there is ---
-"$LMN" report tertial 2026 3 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/t.json"
+"$LMN" report tertial 2026 3 --db "$DB" --as-of 2026-11-23 >"$TMP/t.json"
 check "the report has a group for every area of the list" "Nutrition|Inkontinens|Diabetes|Stomi" \
 	"$(json '"|".join(g["name"] for g in d["groups"] if g["kind"] == "area")' <"$TMP/t.json")"
 check "with each area's code" "nutrition incontinence diabetes stoma" \
@@ -82,11 +88,11 @@ check_grep "and shows the area's Swedish name" '<td data-label="Område">Stomi</
 mkdir -p "$TMP/rules"
 cp "${LMN_RULES_DIR:?}"/*.rules "$TMP/rules/"
 sed -i 's/^express_areas = nutrition$/express_areas = nutrition, diabetes/' "$TMP/rules/B3-3.rules"
-"$LMN" rules check --rules "$TMP/rules" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" rules check --rules "$TMP/rules" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a rule may name any area of the list" "0" "$?"
 sed -i 's/^express_areas = nutrition, diabetes$/express_areas = nutrition, dentistry/' "$TMP/rules/B3-3.rules"
 line=$(grep -n '^express_areas' "$TMP/rules/B3-3.rules" | cut -d: -f1)
-"$LMN" rules check --rules "$TMP/rules" --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" rules check --rules "$TMP/rules" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "a rule naming an area outside the list is refused" "1" "$?"
 check_grep "naming the file, the line, the parameter and the list" \
 	"B3-3.rules:$line: express_areas: unknown product area 'dentistry' (the product areas are: nutrition, incontinence (inkontinens), diabetes, stoma (stomi); or none)" "$TMP/err"

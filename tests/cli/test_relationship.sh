@@ -10,7 +10,13 @@
 for u in patient ombud forskrivare dietist kommunforskrivare kommunbestallare kundtjanst distributor admin; do
 	login "$u"
 done
-db() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$TMP/lmn.db" "$1"; }
+db() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "$1" | head -n 1 | cut -d"|" -f1
+	else
+		python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$TMP/lmn.db" "$1"
+	fi
+}
 # st_code: "STATUS CODE" of a "STATUS BODY" line on standard input
 st_code() { python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); print(s, json.loads(b).get("code"))'; }
 

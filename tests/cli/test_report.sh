@@ -60,7 +60,7 @@ db.commit()
 EOF
 check "the hand-made 2023 data is in" "0" "$?"
 
-"$LMN" report tertial 2023 3 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/t3.json" 2>"$TMP/err"
+"$LMN" report tertial 2023 3 --db "$DB" --as-of 2026-11-23 >"$TMP/t3.json" 2>"$TMP/err"
 check "lmn report tertial 2023 3 exits 0" "0" "$?"
 t3() { json "$1" <"$TMP/t3.json"; }
 check "2023 T3 is split at 2023-11-16" "2023-09-01..2023-11-15 3 85.00 | 2023-11-16..2023-12-31 5 80.00" \
@@ -86,26 +86,26 @@ check "per area and care provider" \
 check "the trend holds the eight tertials up to 2023 T3" "8 2021 T2 2023 T3 9" \
 	"$(t3 '"%d %s %s %d" % (len(d["trend"]), d["trend"][0]["label"], d["trend"][-1]["label"], d["trend"][-1]["figures"]["phone_accessibility"]["numerator"])')"
 
-"$LMN" report tertial 2023 3 --db "$TMP/lmn.db" --as-of 2026-11-23 --format csv >"$TMP/t3.csv"
+"$LMN" report tertial 2023 3 --db "$DB" --as-of 2026-11-23 --format csv >"$TMP/t3.csv"
 check_grep "CSV: a line per part with its target and rule" \
 	"^2023 T3;total;Totalt;phone_accessibility;2023-11-16;2023-12-31;87,50;7;8;80,00;5;ja;B6:1@2023-11-16" "$TMP/t3.csv"
 check_grep "CSV: the whole period" "^2023 T3;total;Totalt;delivery_reliability;2023-09-01;2023-12-31;40,00;2;5;98,00;;nej;" "$TMP/t3.csv"
 check_grep "CSV: the share via 1177 by its own key" "^2023 T3;total;Totalt;share_1177;2023-09-01;2023-12-31;14,29;1;7;" "$TMP/t3.csv"
 check_grep "CSV: the own patient pages beside it" "^2023 T3;total;Totalt;own_pages_share;2023-09-01;2023-12-31;28,57;2;7;" "$TMP/t3.csv"
-"$LMN" report year 2023 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/y.json"
+"$LMN" report year 2023 --db "$DB" --as-of 2026-11-23 >"$TMP/y.json"
 check "the year report has the same orders" "7 2023" \
 	"$(json '"%d %s" % (d["groups"][0]["figures"]["share_1177"]["denominator"], d["period"]["label"])' <"$TMP/y.json")"
-"$LMN" report tertial 2023 4 --db "$TMP/lmn.db" >"$TMP/out" 2>"$TMP/err"
+"$LMN" report tertial 2023 4 --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "tertial 4 is a usage error" "2" "$?"
 
 # --- The invoice basis of October 2023 ---
-"$LMN" report invoice 2023-10 --db "$TMP/lmn.db" >"$TMP/inv.json"
+"$LMN" report invoice 2023-10 --db "$DB" >"$TMP/inv.json"
 check "invoice: product at the price of the delivery day, fees as in force, to the öre" \
 	"1001 32000 11000 500 0 43500 | 2001 0 0 0 7000 7000 | 50500" \
 	"$(json '" | ".join("%s %d %d %d %d %d" % (l["cost_centre"], l["product_ore"], l["fees"]["delivery"]["amount_ore"], l["fees"]["order_line"]["amount_ore"], l["fees"]["return"]["amount_ore"], l["total_ore"]) for l in d["lines"]) + " | %d" % d["total_ore"]' <"$TMP/inv.json")"
-"$LMN" report invoice 2023-10 --db "$TMP/lmn.db" --format csv >"$TMP/inv.csv"
+"$LMN" report invoice 2023-10 --db "$DB" --format csv >"$TMP/inv.csv"
 check_grep "invoice CSV sums every column" "^;Summa;;320,00;2;110,00;0;0,00;2;5,00;1;70,00;505,00;" "$TMP/inv.csv"
-"$LMN" report repayment 2023 100 --db "$TMP/lmn.db" >"$TMP/rep.json"
+"$LMN" report repayment 2023 100 --db "$DB" >"$TMP/rep.json"
 check "100 öre of surplus over 707,50 and 148,00 kr charged: 83 and 17" "70750:83 14800:17 100" \
 	"$(json '" ".join("%d:%d" % (p["charged_ore"], p["repaid_ore"]) for p in d["care_providers"]) + " %d" % d["repaid_ore"]' <"$TMP/rep.json")"
 
@@ -148,7 +148,7 @@ l = db.execute("SELECT id FROM order_lines WHERE order_id = ?", (o,)).fetchone()
 db.execute("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity, backordered) VALUES (?, ?, 1, 0)", (s, l))
 db.commit()
 EOF2
-"$LMN" report tertial 2023 3 --db "$TMP/lmn.db" --as-of 2026-11-23 >"$TMP/t3b.json"
+"$LMN" report tertial 2023 3 --db "$DB" --as-of 2026-11-23 >"$TMP/t3b.json"
 check "a cancelled order leaves the figures, one moved to 1177 counts there; one delivered on its due date counts as on time" \
 	"2/6 1/6 2/4 2" \
 	"$(json '"%d/%d %d/%d %d/%d %d" % (d["groups"][0]["figures"]["share_1177"]["numerator"], d["groups"][0]["figures"]["share_1177"]["denominator"], d["groups"][0]["figures"]["own_pages_share"]["numerator"], d["groups"][0]["figures"]["own_pages_share"]["denominator"], d["groups"][0]["figures"]["delivery_reliability"]["numerator"], d["groups"][0]["figures"]["delivery_reliability"]["denominator"], d["groups"][0]["figures"]["past_contact_date"]["count"])' <"$TMP/t3b.json")"

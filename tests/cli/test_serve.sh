@@ -2,7 +2,7 @@
 # lmn serve: creates and migrates the database, answers /healthz and the start page, stops cleanly.
 . "$(dirname "$0")/tap.sh"
 
-"$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out" 2>"$TMP/err" &
+"$LMN" serve --db "$DB" --port 0 >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 port=
 for _ in $(seq 1 100); do
@@ -45,7 +45,7 @@ wait "$pid"; rc=$?
 check "SIGTERM stops the server cleanly" "0" "$rc"
 
 # A second start reuses the migrated database.
-"$LMN" serve --db "$TMP/lmn.db" --port 0 >"$TMP/out2" 2>&1 &
+"$LMN" serve --db "$DB" --port 0 >"$TMP/out2" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q serving "$TMP/out2" && break; sleep 0.05; done
 port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out2")

@@ -7,7 +7,13 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
-db() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"; }
+db() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "$1" | head -n 1 | cut -d"|" -f1
+	else
+		python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"
+	fi
+}
 # wlogin USER: signs in through the sign-in form (cookie in $TMP/web-USER.jar) and keeps the form
 # token in $TMP/web-USER.csrf; prints the sign-in's status
 wlogin() {

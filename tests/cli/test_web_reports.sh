@@ -110,9 +110,9 @@ check "its Ja replaces it" "303 5600" \
 get admin '/admin/avgifter?sparad=delivery&fran=2026-12-01&ersatt=1' >/dev/null
 check_grep "saying so" "Avgiften är ersatt: Leveransavgift 56,00${nb}kr från 2026-12-01." "$TMP/page.html"
 
-"$LMN" report tertial 2025 3 --db "$TMP/lmn.db" --format html >"$TMP/r.html"
+"$LMN" report tertial 2025 3 --db "$DB" --format html >"$TMP/r.html"
 check "lmn report --format html writes a whole page" "1 2 1" \
 	"$(grep -c '<!doctype html>' "$TMP/r.html") $(grep -o '<svg' "$TMP/r.html" | wc -l | tr -d ' ') $(grep -c '<h1>Nyckeltal 2025 T3</h1>' "$TMP/r.html")"
-"$LMN" report invoice 2026-02 --db "$TMP/lmn.db" --format html >"$TMP/i.html"
+"$LMN" report invoice 2026-02 --db "$DB" --format html >"$TMP/i.html"
 check_grep "and the invoice basis" "<h1>Fakturaunderlag 2026-02</h1>" "$TMP/i.html"
 done_testing

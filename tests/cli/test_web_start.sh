@@ -9,7 +9,13 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
-db() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"; }
+db() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "$1" | head -n 1 | cut -d"|" -f1
+	else
+		python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"
+	fi
+}
 wlogin() {
 	form_login "$TMP/web-$1.jar" "$1" "demo2026"
 	curl -sS -b "$TMP/web-$1.jar" "$B/" -L | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -1 |
