@@ -6,9 +6,9 @@
 #include "store/db_engine.h"
 
 #define IS_PG(p) (DB_ENGINE(p) == DB_PG)
-#define PGDB(p) ((struct pg_db *)(void *)(p))
-#define PGC(p) ((struct pg_conn *)(void *)(p))
-#define PGST(p) ((struct pg_stmt *)(void *)(p))
+#define PGDB(p)	 ((struct pg_db *)(void *)(p))
+#define PGC(p)	 ((struct pg_conn *)(void *)(p))
+#define PGST(p)	 ((struct pg_stmt *)(void *)(p))
 
 bool db_path_is_pg(const char *path)
 {

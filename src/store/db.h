@@ -74,7 +74,7 @@ bool db_is_pg(struct db_conn *c);
  * says OVERRIDING USER VALUE (the value given is ignored, the identity's next is taken). head is
  * the statement up to its column list's closing parenthesis, tail the rest (VALUES … or SELECT …);
  * both literals, so each form has one address for the statement cache. */
-#define DB_INSERT_ID(c, id, head, tail)                                                    \
+#define DB_INSERT_ID(c, id, head, tail) \
 	((id) || !db_is_pg(c) ? head " " tail : head " OVERRIDING USER VALUE " tail)
 /* After rows were given their ids (the demo, an import): on PostgreSQL each identity's sequence
  * moves past the highest id of its table, as SQLite's next rowid follows by itself (nothing to

@@ -28,12 +28,12 @@ enum lmn_rc gov_store_body_member(struct db_conn *c, int64_t body_id, int64_t pe
 	return rc;
 }
 
-#define BODY_COLUMNS                                                                          \
-	"b.id, b.code, b.name, b.kind, coalesce(pb.code, ''), coalesce(b.min_meetings, 0), "  \
-	"coalesce(b.max_meetings, 0), b.quorum_num, b.quorum_den, "                           \
-	"coalesce(b.mandate_limit_ore, -1), b.chair_alternates, coalesce(b.notice_days, 0), " \
-	"b.approval, b.active_from, coalesce(b.active_until, ''), b.quorum_roles, "           \
-	"b.quorum_vacant, coalesce(b.quorum_required, CASE WHEN b.kind = 'council' THEN 1 ELSE 0 END) "                   \
+#define BODY_COLUMNS                                                                                    \
+	"b.id, b.code, b.name, b.kind, coalesce(pb.code, ''), coalesce(b.min_meetings, 0), "            \
+	"coalesce(b.max_meetings, 0), b.quorum_num, b.quorum_den, "                                     \
+	"coalesce(b.mandate_limit_ore, -1), b.chair_alternates, coalesce(b.notice_days, 0), "           \
+	"b.approval, b.active_from, coalesce(b.active_until, ''), b.quorum_roles, "                     \
+	"b.quorum_vacant, coalesce(b.quorum_required, CASE WHEN b.kind = 'council' THEN 1 ELSE 0 END) " \
 	"FROM bodies b LEFT JOIN bodies pb ON pb.id = b.parent_id "
 
 static enum lmn_rc body_rows(struct db_stmt *st, bool *any, gov_body_fn fn, void *arg,

@@ -85,12 +85,13 @@ enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int
 {
 	return insert_row(
 		c,
-		DB_INSERT_ID(c, r->id, "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ")",
-			     "SELECT $1, $2, $3, $4, $5, $6, $7, "
-		"$8, $9, $10, $11, $12, $13, $14, coalesce($15, address), "
-		"coalesce($16, postal_code), coalesce($17, city), coalesce($18, phone), $19, $20, "
-		"$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "
-		"$37, $38 FROM patients WHERE id = $2 RETURNING id"),
+		DB_INSERT_ID(
+			c, r->id, "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ")",
+			"SELECT $1, $2, $3, $4, $5, $6, $7, "
+			"$8, $9, $10, $11, $12, $13, $14, coalesce($15, address), "
+			"coalesce($16, postal_code), coalesce($17, city), coalesce($18, phone), $19, $20, "
+			"$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "
+			"$37, $38 FROM patients WHERE id = $2 RETURNING id"),
 		bind_order, r, id, err);
 }
 

@@ -5,7 +5,8 @@ enum lmn_rc care_providers_insert(struct db_conn *c, const struct care_provider_
 				  struct lmn_err *err)
 {
 	return db_do(c, err,
-		     DB_INSERT_ID(c, r->id, "INSERT INTO care_providers (id, name, kind, municipality)",
+		     DB_INSERT_ID(c, r->id,
+				  "INSERT INTO care_providers (id, name, kind, municipality)",
 				  "VALUES (nullif($1, 0), $2, $3, $4)"),
 		     "ittt", r->id, r->name, r->kind, r->municipality);
 }
@@ -23,7 +24,8 @@ enum lmn_rc units_insert(struct db_conn *c, const struct unit_new *r, struct lmn
 
 enum lmn_rc units_invent_hsa_ids(struct db_conn *c, struct lmn_err *err)
 {
-	return db_do(c, err, "UPDATE units SET hsa_id = 'SE2321000131-E' || "
+	return db_do(c, err,
+		     "UPDATE units SET hsa_id = 'SE2321000131-E' || "
 		     "substr('000000000000' || CAST(id AS TEXT), length(CAST(id AS TEXT)) + 1)",
 		     "");
 }

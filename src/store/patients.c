@@ -95,10 +95,11 @@ enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s, 
 			"lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' AND "
 			"p.municipality = $2 "
 			"ORDER BY p.family_name, p.given_name LIMIT $3",
-		[PATIENTS_ALL] = "SELECT " PATIENT_COLUMNS
-				 " FROM patients p WHERE p.protected_identity = 0 AND "
-				 "lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' "
-				 "ORDER BY p.family_name, p.given_name LIMIT $3",
+		[PATIENTS_ALL] =
+			"SELECT " PATIENT_COLUMNS
+			" FROM patients p WHERE p.protected_identity = 0 AND "
+			"lower(p.given_name || ' ' || p.family_name) LIKE lower($1) ESCAPE '\\' "
+			"ORDER BY p.family_name, p.given_name LIMIT $3",
 	};
 	struct db_stmt *st;
 	bool any;
@@ -120,17 +121,18 @@ enum lmn_rc patients_by_name(struct db_conn *c, const struct patient_search *s, 
 enum lmn_rc patients_insert(struct db_conn *c, const struct patient_new *r, int64_t *id,
 			    struct lmn_err *err)
 {
-	return db_int(c, id, 0, err,
-		      DB_INSERT_ID(c, r->id,
-				   "INSERT INTO patients (id, id_number, id_kind, given_name, "
-				   "family_name, address, postal_code, city, phone, municipality, "
-				   "protected_identity, municipal_housing, rural_route, created_at)",
-				   "VALUES (nullif($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-				   "$12, $13, $14) RETURNING id"),
-		      "itttttttttiiit", r->id, r->id_number, r->id_kind, r->given_name,
-		      r->family_name, r->address, r->postal_code, r->city, r->phone,
-		      r->municipality, (int64_t)r->protected_identity,
-		      (int64_t)r->municipal_housing, (int64_t)r->rural_route, r->created_at);
+	return db_int(
+		c, id, 0, err,
+		DB_INSERT_ID(c, r->id,
+			     "INSERT INTO patients (id, id_number, id_kind, given_name, "
+			     "family_name, address, postal_code, city, phone, municipality, "
+			     "protected_identity, municipal_housing, rural_route, created_at)",
+			     "VALUES (nullif($1, 0), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+			     "$12, $13, $14) RETURNING id"),
+		"itttttttttiiit", r->id, r->id_number, r->id_kind, r->given_name, r->family_name,
+		r->address, r->postal_code, r->city, r->phone, r->municipality,
+		(int64_t)r->protected_identity, (int64_t)r->municipal_housing,
+		(int64_t)r->rural_route, r->created_at);
 }
 
 enum lmn_rc patients_any(struct db_conn *c, bool *any, struct lmn_err *err)
@@ -206,14 +208,14 @@ enum lmn_rc patient_delivery_address(struct db_conn *c, int64_t patient_id, cons
 				     struct patient_delivery *out, bool *found, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(c,
-			   "SELECT CASE WHEN t THEN temp_address ELSE address END, "
-			   "CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
-			   "CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
-			   "protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
-			   "temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1) p",
-			   &st, err);
+	enum lmn_rc rc = db_prepare(
+		c,
+		"SELECT CASE WHEN t THEN temp_address ELSE address END, "
+		"CASE WHEN t THEN temp_postal_code ELSE postal_code END, "
+		"CASE WHEN t THEN temp_city ELSE city END, coalesce(phone, ''), "
+		"protected_identity FROM (SELECT *, temp_address IS NOT NULL AND "
+		"temp_from <= $2 AND $2 <= temp_until AS t FROM patients WHERE id = $1) p",
+		&st, err);
 
 	*found = false;
 	if (rc != LMN_OK)

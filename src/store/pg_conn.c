@@ -15,9 +15,9 @@
 /* The advisory lock that lets one server at a time migrate a database ("lmn" in ASCII). */
 #define MIGRATION_LOCK "7105902"
 /* Type oids of the parameters: bigint, and unknown for PostgreSQL to infer. */
-#define INT8OID 20
+#define INT8OID	   20
 #define UNKNOWNOID 0
-#define TEXTOID 25
+#define TEXTOID	   25
 
 /* SQLSTATE classes: 08 connection exceptions, 23 integrity constraints (a trigger's refusal of
  * lmn_refuse() is 23000), 40 a serialization failure or deadlock, 53 insufficient resources,
@@ -39,9 +39,9 @@ enum lmn_rc pg_fail(struct pg_conn *c, const PGresult *res, struct lmn_err *err,
 	/* A transaction that conflicted with another (a deadlock between a writer and a reader that
 	 * writes): undone, for the client to try again. */
 	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
-		return lmn_err_set(err, LMN_EUNAVAIL, NULL, NULL,
-				   "%s: the transaction conflicted with a concurrent one; try again",
-				   what);
+		return lmn_err_set(
+			err, LMN_EUNAVAIL, NULL, NULL,
+			"%s: the transaction conflicted with a concurrent one; try again", what);
 	if (state && (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0))
 		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "%s: %s", what, text);
 	if (state && (strcmp(state, "53100") == 0 || strcmp(state, "53400") == 0))
@@ -151,8 +151,8 @@ static enum lmn_rc migrate_locked(struct pg_conn *c, struct lmn_err *err)
 		err);
 
 	if (rc == LMN_OK)
-		rc = query_int(c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &version,
-			       err);
+		rc = query_int(c, "SELECT coalesce(max(number), 0) FROM schema_migrations",
+			       &version, err);
 	if (rc != LMN_OK)
 		return rc;
 	if (version > pg_migration_count)
@@ -175,11 +175,12 @@ static enum lmn_rc migrate_locked(struct pg_conn *c, struct lmn_err *err)
 			rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "%s: %s", m->name, msg);
 		}
 		if (rc == LMN_OK) {
-			res = PQexecParams(c->pg,
-					   "INSERT INTO schema_migrations (number, name, applied_at) "
-					   "VALUES ($1, $2, to_char(now() AT TIME ZONE 'UTC', "
-					   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
-					   2, NULL, params, NULL, NULL, 0);
+			res = PQexecParams(
+				c->pg,
+				"INSERT INTO schema_migrations (number, name, applied_at) "
+				"VALUES ($1, $2, to_char(now() AT TIME ZONE 'UTC', "
+				"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+				2, NULL, params, NULL, NULL, 0);
 			if (PQresultStatus(res) != PGRES_COMMAND_OK)
 				rc = pg_fail(c, res, err, m->name);
 			PQclear(res);

@@ -29,12 +29,12 @@ struct pg_stmt {
 	int nparams;
 	bool prepared;
 	char name[16];
-	const char **vals;   /* each parameter's text, NULL for NULL */
-	char *kinds;	     /* each parameter: 'i' an integer, 't' text, 0 NULL */
-	char (*ints)[24];    /* the text of integer parameters */
-	char **owned;	     /* copies of text parameters */
+	const char **vals; /* each parameter's text, NULL for NULL */
+	char *kinds;	   /* each parameter: 'i' an integer, 't' text, 0 NULL */
+	char (*ints)[24];  /* the text of integer parameters */
+	char **owned;	   /* copies of text parameters */
 	size_t *owned_size;
-	PGresult *res; /* after the first step */
+	PGresult *res;	/* after the first step */
 	int row, nrows; /* the row read (row - 1) and how many there are */
 	bool bind_failed;
 };

@@ -165,7 +165,8 @@ enum lmn_rc pg_write_async(struct pg_db *db, db_write_fn fn, void *arg, db_done_
 	pthread_mutex_unlock(&db->jobs_lock);
 	if (!queued) {
 		free(j);
-		return lmn_err_set(err, LMN_EIO, NULL, NULL, "the store's write workers are not running");
+		return lmn_err_set(err, LMN_EIO, NULL, NULL,
+				   "the store's write workers are not running");
 	}
 	return LMN_OK;
 }

@@ -18,12 +18,13 @@ enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_ro
 				 struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc = db_prepare(c,
-				    DB_INSERT_ID(c, r->id,
-						 "INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS
-						 ")",
-						 "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"),
-				    &st, err);
+	enum lmn_rc rc =
+		db_prepare(c,
+			   DB_INSERT_ID(c, r->id,
+					"INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS
+					")",
+					"VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"),
+			   &st, err);
 
 	if (rc != LMN_OK)
 		return rc;
@@ -49,13 +50,13 @@ enum lmn_rc prescription_items_insert(struct db_conn *c, const struct prescripti
 				      int64_t *id, struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(c,
-			   DB_INSERT_ID(c, r->id,
-					"INSERT INTO prescription_items ("
-					PRESCRIPTION_ITEMS_INSERT_COLUMNS ")",
-					"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"),
-			   &st, err);
+	enum lmn_rc rc = db_prepare(
+		c,
+		DB_INSERT_ID(c, r->id,
+			     "INSERT INTO prescription_items (" PRESCRIPTION_ITEMS_INSERT_COLUMNS
+			     ")",
+			     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"),
+		&st, err);
 
 	if (rc != LMN_OK)
 		return rc;

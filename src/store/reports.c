@@ -175,7 +175,8 @@ enum lmn_rc reports_keyfigures(struct db_conn *c, struct kf_report *const *r, si
 		return rc;
 	rc = add_grouped(c, orders_sql, 'o', r, n, from, until, asof, err);
 	if (rc == LMN_OK)
-		rc = add_grouped(c, db_is_pg(c) ? undelivered_pg_sql : undelivered_sql, 'o', r, n, from, until, asof, err);
+		rc = add_grouped(c, db_is_pg(c) ? undelivered_pg_sql : undelivered_sql, 'o', r, n,
+				 from, until, asof, err);
 	if (rc == LMN_OK)
 		rc = add_grouped(c, lines_sql, 'l', r, n, from, until, asof, err);
 	if (rc == LMN_OK)

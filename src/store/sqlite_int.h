@@ -24,7 +24,7 @@
 
 struct db_stmt {
 	enum db_engine engine; /* DB_SQLITE (0): first, for db.c */
-	const char *key; /* the caller's SQL text */
+	const char *key;       /* the caller's SQL text */
 	sqlite3_stmt *st;
 	struct db_conn *conn;
 	int bind_rc; /* first binding error */

@@ -156,11 +156,12 @@ enum lmn_rc sessions_insert(struct db_conn *c, const char *hash, int64_t user_id
 	/* Twelve hours at most, and idle_s without a request. */
 	utc_in(expires, 12 * 3600);
 	utc_in(idle, idle_s);
-	return db_do(c, err,
-		     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
-		     "idle_until) VALUES ($1, $2, $3, $4, $5, $6)",
-		     "titttt", hash, user_id, csrf, now, expires,
-		     strcmp(idle, expires) < 0 ? idle : expires);
+	return db_do(
+		c, err,
+		"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
+		"idle_until) VALUES ($1, $2, $3, $4, $5, $6)",
+		"titttt", hash, user_id, csrf, now, expires,
+		strcmp(idle, expires) < 0 ? idle : expires);
 }
 
 enum lmn_rc sessions_touch(struct db_conn *c, const char *hash, int idle_s, struct lmn_err *err)
@@ -284,12 +285,12 @@ enum lmn_rc users_insert(struct db_conn *c, const struct user_row *r, int64_t *i
 			 struct lmn_err *err)
 {
 	struct db_stmt *st;
-	enum lmn_rc rc =
-		db_prepare(c,
-			   DB_INSERT_ID(c, r->id, "INSERT INTO users (" USERS_INSERT_COLUMNS ")",
-					"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-					"RETURNING id"),
-			   &st, err);
+	enum lmn_rc rc = db_prepare(
+		c,
+		DB_INSERT_ID(c, r->id, "INSERT INTO users (" USERS_INSERT_COLUMNS ")",
+			     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+			     "RETURNING id"),
+		&st, err);
 
 	if (rc != LMN_OK)
 		return rc;

@@ -106,7 +106,13 @@ check "a partial shipment for a backordered line is accepted" "201 partially_shi
 s1=$(echo "${ship#* }" | json 'd["id"]')
 # The clock stands still at the order's own time: to deliver it at another time, the order was
 # received earlier (Friday 2026-11-20 09:00).
-backdate() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE orders SET received_at = ? WHERE id = ?", (sys.argv[3], int(sys.argv[2]))); c.commit()' "$TMP/lmn.db" "$1" "$2"; }
+backdate() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "UPDATE orders SET received_at = '$2' WHERE id = $1" >/dev/null
+	else
+		python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE orders SET received_at = ? WHERE id = ?", (sys.argv[3], int(sys.argv[2]))); c.commit()' "$TMP/lmn.db" "$1" "$2"
+	fi
+}
 backdate "$order" 2026-11-20T09:00:00+01:00
 problem() { python3 -c 'import sys,json; s,b=sys.stdin.read().split(" ",1); b=json.loads(b); print(s, b["code"], b["field"])'; }
 check "a delivery before the order was received is refused on its field" "422 impossible_time delivered_at" \
