@@ -568,7 +568,7 @@ int64_t pg_col_int(struct pg_stmt *st, int i)
 {
 	const char *v = value(st, i);
 
-	if (v[0] == 't' && !v[1])
+	if (strcmp(v, "t") == 0)
 		return 1;
 	return strtoll(v, NULL, 10);
 }
