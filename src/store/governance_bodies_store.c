@@ -186,8 +186,8 @@ enum lmn_rc gov_store_seats_on(struct db_conn *c, int64_t body_id, const char *d
 		" ORDER BY t2.from_date DESC LIMIT 1) "
 		"LEFT JOIN people pe ON pe.id = t.person_id WHERE s.body_id = $1 AND " /* */
 		GOV_SQL_SEAT_ON("s", "$2") /* the seats the body has on the day */
-		" ORDER BY CASE WHEN $3 THEN coalesce(p.code, 'ö') END, "
-		"CASE WHEN $3 THEN s.role END, s.position, s.id",
+		" ORDER BY CASE WHEN $3 <> 0 THEN coalesce(p.code, 'ö') END, "
+		"CASE WHEN $3 <> 0 THEN s.role END, s.position, s.id",
 		&st, err);
 
 	if (rc != LMN_OK)
