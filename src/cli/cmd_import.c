@@ -188,7 +188,7 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	int status = 1;
 
 	history_result_init(&res);
-	if (access(db_path, F_OK) != 0) {
+	if (!db_path_is_pg(db_path) && access(db_path, F_OK) != 0) {
 		cli_error("--db %s: no such database", db_path);
 		return 1;
 	}

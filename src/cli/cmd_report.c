@@ -216,7 +216,7 @@ int cmd_report(int argc, char **argv)
 		}
 		o.asof = now.day;
 	}
-	if (access(o.db_path, F_OK) != 0) {
+	if (!db_path_is_pg(o.db_path) && access(o.db_path, F_OK) != 0) {
 		cli_error("--db %s: no such database", o.db_path);
 		return 1;
 	}

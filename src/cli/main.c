@@ -102,7 +102,7 @@ enum lmn_rc cli_load_rules_db(struct params *p, const char *dir, const char *db_
 
 	if (!db_path)
 		return cli_load_rules(p, dir);
-	if (access(db_path, F_OK) != 0) {
+	if (!db_path_is_pg(db_path) && access(db_path, F_OK) != 0) {
 		cli_error("--db %s: no such database", db_path);
 		return LMN_ENOTFOUND;
 	}

@@ -20,6 +20,9 @@ struct db_stmt;
  * connection URI (postgresql://… or postgres://…, several hosts allowed), else a SQLite file. It
  * applies every pending migration, each in its own transaction. */
 LMN_MUST_USE enum lmn_rc db_open(const char *path, struct db **out, struct lmn_err *err);
+/* Whether path names a PostgreSQL database (a libpq connection URI) rather than a SQLite file
+ * (which a command may check exists before it opens it). */
+bool db_path_is_pg(const char *path);
 /* The same for a command-line job that writes much at once (an import): if no other process has
  * the database open, this process takes it alone until db_close (others wait for it) and its
  * transactions write their pages once, into the database file, instead of into the write-ahead

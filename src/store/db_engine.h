@@ -11,9 +11,6 @@ enum db_engine { DB_SQLITE = 0, DB_PG = 1 };
 /* The engine of a struct db, db_conn or db_stmt of either backend (its first member). */
 #define DB_ENGINE(p) (*(const enum db_engine *)(const void *)(p))
 
-/* Whether path names a PostgreSQL database (a libpq connection URI) rather than a SQLite file. */
-bool db_path_is_pg(const char *path);
-
 /* SQLite (sqlite_conn.c, sqlite_commit.c, sqlite_checkpoint.c): db.h's functions, as sq_. */
 enum lmn_rc sq_open(const char *path, struct db **out, struct lmn_err *err);
 enum lmn_rc sq_open_alone(const char *path, struct db **out, struct lmn_err *err);
