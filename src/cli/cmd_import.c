@@ -188,7 +188,15 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	int status = 1;
 
 	history_result_init(&res);
-	if (!db_path_is_pg(db_path) && access(db_path, F_OK) != 0) {
+	/* It sets SQLite's triggers and indexes aside and numbers the rows itself (issue 22). */
+	if (db_path_is_pg(db_path)) {
+		cli_error(
+			"--db %s: the history import does not run on PostgreSQL yet; import into a "
+			"SQLite file",
+			db_path);
+		return 1;
+	}
+	if (access(db_path, F_OK) != 0) {
 		cli_error("--db %s: no such database", db_path);
 		return 1;
 	}

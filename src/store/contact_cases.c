@@ -395,11 +395,12 @@ enum lmn_rc contact_case_record_call(struct db_conn *c, int64_t case_id, const c
 	db_bind_text(st, 5, note);
 	if ((rc = db_run(st, err)) != LMN_OK)
 		return rc;
-	rc = db_prepare(c,
-			"UPDATE contact_cases SET called_at = $2, called_by = $3, outcome = $4, "
-			"note = $5, attempts = attempts + 1, closed_at = CASE WHEN $6 <> 0 THEN $2 END "
-			"WHERE id = $1",
-			&st, err);
+	rc = db_prepare(
+		c,
+		"UPDATE contact_cases SET called_at = $2, called_by = $3, outcome = $4, "
+		"note = $5, attempts = attempts + 1, closed_at = CASE WHEN $6 <> 0 THEN $2 END "
+		"WHERE id = $1",
+		&st, err);
 	if (rc != LMN_OK)
 		return rc;
 	db_bind_int(st, 1, case_id);
