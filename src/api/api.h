@@ -184,6 +184,8 @@ int api_problem_with(struct api_ctx *ctx, unsigned status, const char *code, con
 int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t *errors);
 /* Maps an error from a lower layer: EINVAL 400/422, ENOTFOUND 404, EREFUSED 422, others 500. */
 int api_fail(struct api_ctx *ctx, enum lmn_rc rc);
+/* Adds Retry-After: seconds to the answer. */
+void api_retry_after(struct api_ctx *ctx, long long seconds);
 
 /* A handler whose last step is a write job: job(ctx, arg) runs as db_write's fn (ctx->c is then
  * the job's connection), after(ctx, arg, rc) writes the answer from db_write's result, then

@@ -335,18 +335,6 @@ static void set_cookie(struct api_ctx *ctx, const char *value, int max_age)
 	r->nheaders++;
 }
 
-/* Retry-After: seconds. */
-static void retry_after(struct api_ctx *ctx, long long seconds)
-{
-	struct http_resp *r = ctx->resp;
-
-	if (r->nheaders == HTTP_MAX_HEADERS)
-		return;
-	r->headers[r->nheaders].name = "Retry-After";
-	snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), "%lld", seconds);
-	r->nheaders++;
-}
-
 /* Whether password matches the stored hash ("" for an unknown or closed account, which spends
  * the same effort, so that timing does not tell names apart). Argon2id takes 64 MiB: only a few
  * are computed at once (login_limit.h); *busy when this one could not be. */
@@ -395,7 +383,7 @@ int auth_login(struct api_ctx *ctx)
 		api_problem(ctx, 429, "too_many_attempts", "password", NULL,
 			    "För många misslyckade inloggningar. Vänta %lld %s och försök igen.",
 			    secs, secs == 1 ? "sekund" : "sekunder");
-		retry_after(ctx, secs);
+		api_retry_after(ctx, secs);
 		return 429;
 	}
 	rc = account_for_login(ctx->c, username, &a, stored, sizeof(stored), &row, &ctx->err);
@@ -407,7 +395,7 @@ int auth_login(struct api_ctx *ctx)
 	if (busy) {
 		api_problem(ctx, 503, "busy", NULL, NULL,
 			    "Många loggar in just nu. Försök igen om en liten stund.");
-		retry_after(ctx, 1);
+		api_retry_after(ctx, 1);
 		return 503;
 	}
 	if (!ok) {

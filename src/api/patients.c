@@ -93,7 +93,6 @@ static bool search_allowed_or_reply(struct api_ctx *ctx)
 	int64_t limit = rs ? rs->v[P_ID_NUMBER_SEARCH_LIMIT].i : 30;
 	int64_t window = rs ? rs->v[P_ID_NUMBER_SEARCH_WINDOW_MINUTES].i : 60;
 	int64_t now = now_minute(ctx), count, first, retry;
-	struct http_resp *r = ctx->resp;
 	enum lmn_rc rc =
 		searches_count(ctx->c, ctx->user.id, now - window, &count, &first, &ctx->err);
 
@@ -106,12 +105,7 @@ static bool search_allowed_or_reply(struct api_ctx *ctx)
 	retry = (first + window - now) * 60 - ctx->now_sec % 60;
 	if (retry < 1)
 		retry = 1;
-	if (r->nheaders < HTTP_MAX_HEADERS) {
-		r->headers[r->nheaders].name = "Retry-After";
-		snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), "%lld",
-			 (long long)retry);
-		r->nheaders++;
-	}
+	api_retry_after(ctx, (long long)retry);
 	api_problem(
 		ctx, 429, "too_many_searches", "id_number",
 		rs && rs->src[P_ID_NUMBER_SEARCH_LIMIT] ? rs->src[P_ID_NUMBER_SEARCH_LIMIT]->ref

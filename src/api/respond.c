@@ -134,6 +134,17 @@ int api_problems(struct api_ctx *ctx, unsigned status, const char *code, json_t 
 	return problem_send(ctx, status, o);
 }
 
+void api_retry_after(struct api_ctx *ctx, long long seconds)
+{
+	struct http_resp *r = ctx->resp;
+
+	if (r->nheaders == HTTP_MAX_HEADERS)
+		return;
+	r->headers[r->nheaders].name = "Retry-After";
+	snprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), "%lld", seconds);
+	r->nheaders++;
+}
+
 int api_fail(struct api_ctx *ctx, enum lmn_rc rc)
 {
 	struct lmn_err *e = &ctx->err;
@@ -152,9 +163,11 @@ int api_fail(struct api_ctx *ctx, enum lmn_rc rc)
 			lmn_rc_name(rc), e->message);
 		return api_problem(ctx, 507, "storage_full", NULL, NULL, "%s", API_STORAGE_FULL);
 	case LMN_EUNAVAIL:
-		/* The database's server is down or switching over: nothing was stored. */
+		/* The database's server is down or switching over: nothing was stored. A standby
+		 * takes over within seconds; a client retries (with its Idempotency-Key). */
 		fprintf(stderr, "lmn: %s %s: %s: %s\n", ctx->req->method, ctx->req->path,
 			lmn_rc_name(rc), e->message);
+		api_retry_after(ctx, 1);
 		return api_problem(ctx, 503, "database_unavailable", NULL, NULL,
 				   "Databasen svarar inte just nu. Försök igen om en stund.");
 	default:
