@@ -254,3 +254,60 @@ enum lmn_rc db_ids_follow(struct db_conn *c, struct lmn_err *err)
 {
 	return IS_PG(c) ? pg_ids_follow(PGC(c), err) : LMN_OK;
 }
+
+/* ---- What a copy between stores needs (store_copy.c) ---- */
+
+enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err)
+{
+	return IS_PG(c) ? pg_begin_copy(PGC(c), err) : sq_begin_copy(c, err);
+}
+
+enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
+			   struct lmn_err *err)
+{
+	return IS_PG(c) ? pg_prepare_new(PGC(c), sql, (struct pg_stmt **)(void *)out, err)
+			: sq_prepare_new(c, sql, out, err);
+}
+
+void db_finalize(struct db_stmt *st)
+{
+	if (st && IS_PG(st))
+		pg_finalize(PGST(st));
+	else
+		sq_finalize(st);
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return IS_PG(st) ? pg_col_count(PGST(st)) : sq_col_count(st);
+}
+
+const char *db_col_name(struct db_stmt *st, int i)
+{
+	return IS_PG(st) ? pg_col_name(PGST(st), i) : sq_col_name(st, i);
+}
+
+enum db_type db_col_type(struct db_stmt *st, int i)
+{
+	return IS_PG(st) ? pg_col_type(PGST(st), i) : sq_col_type(st, i);
+}
+
+enum lmn_rc db_next_id(struct db_conn *c, const char *table, const char *column, int64_t *next,
+		       struct lmn_err *err)
+{
+	return IS_PG(c) ? pg_next_id(PGC(c), table, column, next, err)
+			: sq_next_id(c, table, column, next, err);
+}
+
+enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *column, int64_t next,
+			   struct lmn_err *err)
+{
+	return IS_PG(c) ? pg_set_next_id(PGC(c), table, column, next, err)
+			: sq_set_next_id(c, table, column, next, err);
+}
+
+enum lmn_rc db_peek_schema(const char *address, int *version, struct lmn_err *err)
+{
+	return db_path_is_pg(address) ? pg_peek_schema(address, version, err)
+				      : sq_peek_schema(address, version, err);
+}

@@ -46,6 +46,19 @@ void sq_done(struct db_stmt *st);
 int64_t sq_last_id(struct db_conn *c);
 int64_t sq_changes(struct db_conn *c);
 enum lmn_rc sq_exec(struct db_conn *c, const char *sql, struct lmn_err *err);
+/* What a copy between stores needs (store_copy.c), and a store's schema number unopened. */
+enum lmn_rc sq_begin_copy(struct db_conn *c, struct lmn_err *err);
+enum lmn_rc sq_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
+			   struct lmn_err *err);
+void sq_finalize(struct db_stmt *st);
+int sq_col_count(struct db_stmt *st);
+const char *sq_col_name(struct db_stmt *st, int i);
+enum db_type sq_col_type(struct db_stmt *st, int i);
+enum lmn_rc sq_next_id(struct db_conn *c, const char *table, const char *column, int64_t *next,
+		       struct lmn_err *err);
+enum lmn_rc sq_set_next_id(struct db_conn *c, const char *table, const char *column, int64_t next,
+			   struct lmn_err *err);
+enum lmn_rc sq_peek_schema(const char *path, int *version, struct lmn_err *err);
 
 /* PostgreSQL (pg_conn.c, pg_write.c): the same, as pg_, on the backend's own structs. */
 struct pg_db;
@@ -79,5 +92,17 @@ int64_t pg_last_id(struct pg_conn *c);
 int64_t pg_changes(struct pg_conn *c);
 enum lmn_rc pg_exec(struct pg_conn *c, const char *sql, struct lmn_err *err);
 enum lmn_rc pg_ids_follow(struct pg_conn *c, struct lmn_err *err);
+enum lmn_rc pg_begin_copy(struct pg_conn *c, struct lmn_err *err);
+enum lmn_rc pg_prepare_new(struct pg_conn *c, const char *sql, struct pg_stmt **out,
+			   struct lmn_err *err);
+void pg_finalize(struct pg_stmt *st);
+int pg_col_count(struct pg_stmt *st);
+const char *pg_col_name(struct pg_stmt *st, int i);
+enum db_type pg_col_type(struct pg_stmt *st, int i);
+enum lmn_rc pg_next_id(struct pg_conn *c, const char *table, const char *column, int64_t *next,
+		       struct lmn_err *err);
+enum lmn_rc pg_set_next_id(struct pg_conn *c, const char *table, const char *column, int64_t next,
+			   struct lmn_err *err);
+enum lmn_rc pg_peek_schema(const char *conninfo, int *version, struct lmn_err *err);
 
 #endif

@@ -631,3 +631,177 @@ enum lmn_rc pg_ids_follow(struct pg_conn *c, struct lmn_err *err)
 		"END LOOP; END $$",
 		err);
 }
+
+/* ---- What a copy between stores needs (store_copy.c) ---- */
+
+/* A statement of its own, kept out of the cache (a copy builds hundreds, from table and column
+ * names): its text is copied, and it is deallocated on the server by pg_finalize. */
+enum lmn_rc pg_prepare_new(struct pg_conn *c, const char *sql, struct pg_stmt **out,
+			   struct lmn_err *err)
+{
+	struct pg_stmt *s = calloc(1, sizeof(*s));
+	char *text = strdup(sql);
+	enum lmn_rc rc;
+
+	*out = NULL;
+	if (!s || !text) {
+		free(s);
+		free(text);
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	}
+	if ((rc = stmt_init(c, s, text, err)) != LMN_OK) {
+		free(s);
+		free(text);
+		return rc;
+	}
+	*out = s;
+	return LMN_OK;
+}
+
+void pg_finalize(struct pg_stmt *st)
+{
+	if (!st)
+		return;
+	if (st->prepared && PQstatus(st->conn->pg) == CONNECTION_OK &&
+	    PQtransactionStatus(st->conn->pg) != PQTRANS_INERROR) {
+		char sql[40];
+
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+		PQclear(PQexec(st->conn->pg, sql));
+	}
+	free((char *)st->key);
+	stmt_release(st);
+	free(st);
+}
+
+int pg_col_count(struct pg_stmt *st)
+{
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+const char *pg_col_name(struct pg_stmt *st, int i)
+{
+	const char *name = st->res ? PQfname(st->res, i) : NULL;
+
+	return name ? name : "";
+}
+
+#define INT2OID	   21
+#define INT4OID	   23
+#define VARCHAROID 1043
+#define BOOLOID	   16
+
+/* The kind of column i of the row read, as SQLite's would be (the schema has integers and text;
+ * a boolean is an integer, as a comparison is on SQLite). */
+enum db_type pg_col_type(struct pg_stmt *st, int i)
+{
+	if (pg_col_null(st, i))
+		return DB_NULL;
+	switch (PQftype(st->res, i)) {
+	case INT8OID:
+	case INT4OID:
+	case INT2OID:
+	case BOOLOID:
+		return DB_INT;
+	case TEXTOID:
+	case VARCHAROID:
+		return DB_TEXT;
+	default:
+		return DB_OTHER;
+	}
+}
+
+/* The integer sql gives with its n parameters vals; *found false without a row or with NULL. */
+static enum lmn_rc id_query(struct pg_conn *c, const char *sql, int n, const char *const *vals,
+			    int64_t *out, bool *found, struct lmn_err *err)
+{
+	PGresult *res = PQexecParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0);
+	enum lmn_rc rc = LMN_OK;
+
+	*found = false;
+	*out = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = pg_fail(c, res, err, "next id");
+	} else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		*out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		*found = true;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* The id the table's identity gives next: one after the highest its sequence gave or the table
+ * holds. The table's and the column's names come from the copy's fixed list (store_copy.c),
+ * which checks them ([a-z0-9_]). */
+enum lmn_rc pg_next_id(struct pg_conn *c, const char *table, const char *column, int64_t *next,
+		       struct lmn_err *err)
+{
+	const char *names[2] = { table, column };
+	char sql[300];
+	int64_t highest, given;
+	bool found, has_seq;
+	enum lmn_rc rc;
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(\"%s\"), 0) FROM \"%s\"", column, table);
+	if ((rc = id_query(c, sql, 0, NULL, &highest, &found, err)) != LMN_OK)
+		return rc;
+	/* pg_sequence_last_value: NULL before the sequence gave any. */
+	rc = id_query(c,
+		      "SELECT pg_sequence_last_value(pg_get_serial_sequence($1, $2)::regclass) "
+		      "WHERE pg_get_serial_sequence($1, $2) IS NOT NULL",
+		      2, names, &given, &has_seq, err);
+	if (rc != LMN_OK)
+		return rc;
+	*next = (has_seq && given > highest ? given : highest) + 1;
+	return LMN_OK;
+}
+
+/* The identity gives next at the earliest (never less than one after the highest id). */
+enum lmn_rc pg_set_next_id(struct pg_conn *c, const char *table, const char *column, int64_t next,
+			   struct lmn_err *err)
+{
+	char n[24];
+	const char *vals[3] = { table, column, n };
+	int64_t now, set;
+	bool found;
+	enum lmn_rc rc;
+
+	if ((rc = pg_next_id(c, table, column, &now, err)) != LMN_OK)
+		return rc;
+	snprintf(n, sizeof(n), "%lld", (long long)(now > next ? now : next));
+	/* setval(seq, n - 1, true): the next is n; setval(seq, 1, false): the next is 1. */
+	return id_query(c,
+			"SELECT setval(pg_get_serial_sequence($1, $2)::regclass, "
+			"greatest($3::bigint - 1, 1), $3::bigint > 1) "
+			"WHERE pg_get_serial_sequence($1, $2) IS NOT NULL",
+			3, vals, &set, &found, err);
+}
+
+/* The schema number of the store at conninfo, read without migrating it. */
+enum lmn_rc pg_peek_schema(const char *conninfo, int *version, struct lmn_err *err)
+{
+	struct pg_conn c = { .engine = DB_PG };
+	int64_t v = 0;
+	bool exists;
+	enum lmn_rc rc;
+
+	*version = 0;
+	c.pg = PQconnectdb(conninfo);
+	if (!c.pg || PQstatus(c.pg) != CONNECTION_OK) {
+		rc = pg_fail(&c, NULL, err, "opening");
+		PQfinish(c.pg);
+		return rc;
+	}
+	rc = query_int(&c,
+		       "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_migrations' "
+		       "AND schemaname = current_schema()",
+		       &v, err);
+	exists = v > 0;
+	if (rc == LMN_OK && exists)
+		rc = query_int(&c, "SELECT coalesce(max(number), 0) FROM schema_migrations", &v,
+			       err);
+	if (rc == LMN_OK)
+		*version = exists ? (int)v : 0;
+	PQfinish(c.pg);
+	return rc;
+}

@@ -27,6 +27,20 @@ enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err)
 			      err);
 }
 
+/* A copy's transaction (store_copy.c): no trigger fires and no reference is checked (both are
+ * triggers on PostgreSQL, which the replica role skips), so rows derived by triggers are copied
+ * as they are, not derived again. The role needs a superuser, or a role granted SET on
+ * session_replication_role (README). Ends with the transaction. */
+enum lmn_rc pg_begin_copy(struct pg_conn *c, struct lmn_err *err)
+{
+	enum lmn_rc rc = pg_begin(c, true, err);
+
+	if (rc == LMN_OK &&
+	    (rc = pg_exec_status(c, "SET LOCAL session_replication_role = replica", err)) != LMN_OK)
+		pg_rollback(c);
+	return rc;
+}
+
 /* A transaction that failed is rolled back by COMMIT (which says so, as ROLLBACK): it fails. */
 enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
 {

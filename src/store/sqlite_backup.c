@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/db_engine.h"
 
 /* Pages copied per step (4 MiB of 4 KiB pages): how often progress is told. */
 #define STEP_PAGES 1024
@@ -121,17 +122,12 @@ static enum lmn_rc copy_pages(sqlite3 *src, sqlite3 *dest, const char *to,
 	return LMN_OK;
 }
 
-enum lmn_rc db_peek_schema(const char *address, int *version, struct lmn_err *err)
+enum lmn_rc sq_peek_schema(const char *address, int *version, struct lmn_err *err)
 {
 	sqlite3 *conn = NULL;
 	enum lmn_rc rc;
 
 	*version = 0;
-	if (is_url(address))
-		return lmn_err_set(
-			err, LMN_EREFUSED, NULL, NULL,
-			"reading the schema number of a PostgreSQL store is not supported "
-			"yet");
 	if (access(address, F_OK) != 0)
 		return lmn_err_set(err, LMN_ENOTFOUND, NULL, NULL, "%s: %s", address,
 				   strerror(errno));

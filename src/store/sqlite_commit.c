@@ -459,7 +459,7 @@ enum lmn_rc sq_begin_bulk_unchecked(struct db_conn *c, struct lmn_err *err)
 	return begin_write(c, true, UNCHECKED, err);
 }
 
-enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err)
+enum lmn_rc sq_begin_copy(struct db_conn *c, struct lmn_err *err)
 {
 	return begin_write(c, true, COPY, err);
 }

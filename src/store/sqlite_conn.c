@@ -681,7 +681,7 @@ int64_t sq_changes(struct db_conn *c)
 	return sqlite3_changes64(cur(c)->conn);
 }
 
-enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
+enum lmn_rc sq_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
 			   struct lmn_err *err)
 {
 	struct db_stmt *s = calloc(1, sizeof(*s));
@@ -709,7 +709,7 @@ enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **
 	return LMN_OK;
 }
 
-void db_finalize(struct db_stmt *st)
+void sq_finalize(struct db_stmt *st)
 {
 	if (!st)
 		return;
@@ -717,18 +717,18 @@ void db_finalize(struct db_stmt *st)
 	free(st);
 }
 
-int db_col_count(struct db_stmt *st)
+int sq_col_count(struct db_stmt *st)
 {
 	return sqlite3_column_count(st->st);
 }
 
-const char *db_col_name(struct db_stmt *st, int i)
+const char *sq_col_name(struct db_stmt *st, int i)
 {
 	const char *name = sqlite3_column_name(st->st, i);
 	return name ? name : "";
 }
 
-enum db_type db_col_type(struct db_stmt *st, int i)
+enum db_type sq_col_type(struct db_stmt *st, int i)
 {
 	switch (sqlite3_column_type(st->st, i)) {
 	case SQLITE_NULL:
@@ -781,7 +781,7 @@ static enum lmn_rc autoincrement(sqlite3 *conn, const char *table, bool *out, st
 	return rc;
 }
 
-enum lmn_rc db_next_id(struct db_conn *c, const char *table, const char *column, int64_t *next,
+enum lmn_rc sq_next_id(struct db_conn *c, const char *table, const char *column, int64_t *next,
 		       struct lmn_err *err)
 {
 	sqlite3 *conn = cur(c)->conn;
@@ -802,7 +802,7 @@ enum lmn_rc db_next_id(struct db_conn *c, const char *table, const char *column,
 	return LMN_OK;
 }
 
-enum lmn_rc db_set_next_id(struct db_conn *c, const char *table, const char *column, int64_t next,
+enum lmn_rc sq_set_next_id(struct db_conn *c, const char *table, const char *column, int64_t next,
 			   struct lmn_err *err)
 {
 	sqlite3 *conn = cur(c)->conn;
