@@ -70,14 +70,16 @@ static void bind_order(struct db_stmt *st, int at, const void *r)
 enum lmn_rc orders_insert(struct db_conn *c, const struct order_row *r, int64_t *id,
 			  struct lmn_err *err)
 {
-	return insert_row(c,
-			  DB_INSERT_ID(c, r->id, "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ")",
-				       "VALUES "
-			  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			  "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-			  "$31, $32, $33, $34, $35, $36, $37, $38) "
-			  "ON CONFLICT (idempotency_user, idempotency_key) DO NOTHING RETURNING id"),
-			  bind_order, r, id, err);
+	return insert_row(
+		c,
+		DB_INSERT_ID(
+			c, r->id, "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ")",
+			"VALUES "
+			"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			"$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+			"$31, $32, $33, $34, $35, $36, $37, $38) "
+			"ON CONFLICT (idempotency_user, idempotency_key) DO NOTHING RETURNING id"),
+		bind_order, r, id, err);
 }
 
 enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int64_t *id,
