@@ -60,32 +60,11 @@ def backup(*args):
 
 
 try:
-    pr = lmntest.Client(srv.port, "forskrivare")
-    r = pr.request("POST", "/api/patients/%d/prescriptions" % PATIENT, {"items": [
-        {"article_id": a, "withdrawals_allowed": 1, "quantity_per_withdrawal": 1,
-         "period_days": 30, "last_valid": "2027-06-30"} for a in range(1, 51)]})
-    if r.status != 201:
-        t.bail("prescribing: %d %s" % (r.status, r.text[:300]))
-    rx_ids = [r.json()["id"]]
-    # More active items of the same articles, written as the first was (through the API a new
-    # item for an article replaces the active one).
-    db = sqlite3.connect(wd.db, timeout=30)
-    for n in range(1, PRESCRIPTIONS):
-        rid = db.execute("INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
-                         "prescribed_on, created_at) SELECT patient_id, prescriber_id, unit_id, "
-                         "prescribed_on, created_at FROM prescriptions WHERE id = ?",
-                         (rx_ids[0],)).lastrowid
-        db.execute("INSERT INTO prescription_items (prescription_id, article_id, "
-                   "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-                   "period_days, last_valid) SELECT ?, article_id, withdrawals_allowed, "
-                   "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid "
-                   "FROM prescription_items WHERE prescription_id = ?", (rid, rx_ids[0]))
-        rx_ids.append(rid)
-    db.commit()
-    db.close()
-    rx_set = set(rx_ids)
-    items = [i["id"] for i in pr.get("/api/patients/%d/prescriptions" % PATIENT).json()["items"]
-             if i["prescription_id"] in rx_set]
+    # Items with a withdrawal left: PRESCRIPTIONS copies of a prescription of 50 articles.
+    try:
+        items = lmntest.prescribe_items(wd, srv.port, PATIENT, PRESCRIPTIONS)
+    except RuntimeError as e:
+        t.bail(str(e))
     t.check("the items to order are prescribed", PRESCRIPTIONS * 50, len(items))
 
     ks = lmntest.Client(srv.port, "kundtjanst")
