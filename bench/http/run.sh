@@ -2,10 +2,13 @@
 # bench/http: durable order placements and reads of a patient's order list over HTTP against the
 # real `lmn serve`, on a database holding a million orders, beside the floor: the same rows written
 # by one C program with SQLite directly, one durable transaction per order.
-# Usage (from anywhere in the repository): [THREADS=N] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
-# (THREADS: lmn serve's --threads; unset, its default pool)
+# Usage (from anywhere in the repository):
+#   [THREADS=N] [STORE=pg] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
+# (THREADS: lmn serve's --threads; unset, its default pool. STORE=pg: the same on PostgreSQL,
+# the SQLite database copied into a cluster of tests/pg/cluster.sh in bench/out/http/pg, tuned as
+# the README says, kept between runs; the floor is then the same rows with libpq directly.)
 # Builds a release tree in build-bench/, keeps its database and files in bench/out/http/ (both
-# git-ignored). Everything runs on loopback and stops by itself.
+# git-ignored). Everything runs on loopback or a Unix socket and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 orders=${1:-1000000}
@@ -33,17 +36,51 @@ if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "   generated in $(($(date +%s) - s)) s"
 	echo "$stamp" >"$out/stamp"
 fi
-rm -f "$db" "$db-wal" "$db-shm"
-cp "$base" "$db"
-sync # else the kernel writes the copy's 650 MB back during the first measurement
-echo "== $(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders").fetchone()[0])' "$db") orders in $db ($(du -h "$db" | cut -f1))"
+if [ "${STORE:-sqlite}" = pg ]; then
+	pgdir=$(pwd)/$out/pg
+	pg_fresh() { # the run's database "run", a copy of "base" (a template copies its files)
+		dropdb -h "$pgdir" --if-exists run && createdb -h "$pgdir" -T base run && sync
+	}
+	if [ ! -f "$pgdir/data/PG_VERSION" ]; then
+		tests/pg/cluster.sh start "$pgdir" >/dev/null
+		# A server of its own for the database: its cache a tenth of the memory (the
+		# database's 1.3 GB fit), the log checkpointed every 30 minutes or 8 GB.
+		psql -XAtq -h "$pgdir" -d lmn -c "ALTER SYSTEM SET shared_buffers = '2GB'" \
+			-c "ALTER SYSTEM SET max_wal_size = '8GB'" \
+			-c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
+			-c "ALTER SYSTEM SET max_connections = 300"
+		tests/pg/cluster.sh halt "$pgdir"
+	fi
+	tests/pg/cluster.sh resume "$pgdir" >/dev/null
+	trap 'tests/pg/cluster.sh halt "$pgdir"' EXIT
+	if [ "$(cat "$out/pg.stamp" 2>/dev/null)" != "$stamp" ]; then
+		echo "== copying $base into PostgreSQL (lmn store copy)"
+		rm -f "$out/pg.stamp"
+		dropdb -h "$pgdir" --if-exists base
+		createdb -h "$pgdir" base
+		build-bench/lmn store copy --from "$base" --to "postgresql:///base?host=$pgdir"
+		psql -XAtq -h "$pgdir" -d base -c "VACUUM ANALYZE"
+		echo "$stamp" >"$out/pg.stamp"
+	fi
+	pg_fresh
+	db="postgresql:///run?host=$pgdir"
+	echo "== $(psql -XAtq -h "$pgdir" -d run -c "SELECT count(*) FROM orders") orders in" \
+		"PostgreSQL $(psql -XAtq -h "$pgdir" -d run -c "SHOW server_version") ($(psql -XAtq \
+			-h "$pgdir" -d run -c "SELECT pg_size_pretty(pg_database_size('run'))"))"
+else
+	rm -f "$db" "$db-wal" "$db-shm"
+	cp "$base" "$db"
+	sync # else the kernel writes the copy's 650 MB back during the first measurement
+	echo "== $(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders").fetchone()[0])' "$db") orders in $db ($(du -h "$db" | cut -f1))"
+fi
 
 log=$out/serve.log
 # The load comes from one address with up to 64 connections: no limit per address here.
 build-bench/lmn serve --db "$db" --port 0 --connections-per-address 0 ${THREADS:+--threads "$THREADS"} \
 	>"$log" 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+	[ -z "${pgdir:-}" ] || tests/pg/cluster.sh halt "$pgdir"' EXIT
 port=
 started=$(date +%s%N)
 for _ in $(seq 600); do # the first start after a new migration migrates the copy
@@ -73,7 +110,16 @@ load list 8
 
 kill "$pid"
 wait "$pid" 2>/dev/null || true
-trap - EXIT
+trap '[ -z "${pgdir:-}" ] || tests/pg/cluster.sh halt "$pgdir"' EXIT
+
+if [ "${STORE:-sqlite}" = pg ]; then
+	pg_fresh
+	echo "== the floor: the same rows with libpq directly, each order its own durable commit"
+	for c in 16 64 1; do
+		build-bench/bench/floor_orders_pg "$db" "$out/http.targets" "$secs" "$c"
+	done
+	exit 0
+fi
 
 cp "$base" "$db" # the floor orders on the same prescriptions, from the same start
 sync

@@ -3,6 +3,8 @@
 # in DIR/data, listening only on a Unix socket in DIR (no TCP), fsync on, peer authentication.
 #   cluster.sh start DIR   initdb, start, create database lmn; prints its libpq connection string
 #   cluster.sh stop DIR    stop the server and remove what start made in DIR (and DIR if empty)
+#   cluster.sh halt DIR    stop the server, keeping its data (for the benchmarks' databases)
+#   cluster.sh resume DIR  start a cluster halted before; prints its connection string
 # Run as root, the server runs as the user `postgres` of Debian's package and its superuser is
 # named root, so the caller connects without a password; otherwise it runs as the caller.
 set -euo pipefail
@@ -52,21 +54,39 @@ fsync = on
 synchronous_commit = on
 full_page_writes = on
 CONF
-	as_server "$PGBIN/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-		--timeout=60 start >/dev/null ||
-		{ cat "$dir/server.log" >&2; die "the server did not start"; }
+	serve "$dir"
 	"$PGBIN/createdb" --host="$dir" lmn || die "createdb lmn failed"
 	echo "postgresql:///lmn?host=$dir"
+}
+
+# serve DIR: starts the server of the cluster in DIR.
+serve() {
+	as_server "$PGBIN/pg_ctl" --pgdata="$1/data" --log="$1/server.log" --wait \
+		--timeout=60 start >/dev/null ||
+		{ cat "$1/server.log" >&2; die "the server did not start"; }
+}
+
+resume() {
+	local dir
+	dir=$(cd "$1" && pwd) || die "no $1"
+	[ -f "$dir/data/PG_VERSION" ] || die "no cluster in $dir"
+	[ -f "$dir/data/postmaster.pid" ] || serve "$dir"
+	echo "postgresql:///lmn?host=$dir"
+}
+
+halt() {
+	local dir
+	dir=$(cd "$1" && pwd) || return 0
+	[ -f "$dir/data/postmaster.pid" ] || return 0
+	as_server "$PGBIN/pg_ctl" --pgdata="$dir/data" --mode=fast --wait --timeout=60 \
+		stop >/dev/null || die "the server in $dir did not stop"
 }
 
 stop() {
 	local dir=$1
 	[ -d "$dir" ] || return 0
 	dir=$(cd "$dir" && pwd)
-	if [ -f "$dir/data/postmaster.pid" ]; then
-		as_server "$PGBIN/pg_ctl" --pgdata="$dir/data" --mode=fast --wait --timeout=60 \
-			stop >/dev/null || die "the server in $dir did not stop"
-	fi
+	halt "$dir"
 	rm -rf "$dir/data" "$dir/initdb.log" "$dir/server.log"
 	rmdir "$dir" 2>/dev/null || true
 }
@@ -74,5 +94,7 @@ stop() {
 case "${1:-} ${2:+x}" in
 "start x") start "$2" ;;
 "stop x") stop "$2" ;;
-*) die "usage: cluster.sh start|stop DIR" ;;
+"halt x") halt "$2" ;;
+"resume x") resume "$2" ;;
+*) die "usage: cluster.sh start|stop|halt|resume DIR" ;;
 esac
