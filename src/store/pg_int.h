@@ -16,8 +16,9 @@
 /* Connections in the pool at most (PostgreSQL's default max_connections is 100: room for two
  * servers and the tools). */
 #define PG_POOL_MAX 32
-/* Threads that run db_write_async's jobs, each on a connection of the pool. */
-#define PG_WORKERS 4
+/* Threads that run db_write_async's jobs, each on a connection of the pool: enough that while
+ * one job holds the write lock, the jobs before it wait for their commits to be flushed. */
+#define PG_WORKERS 16
 
 /* A statement of one connection, prepared on the server (as name) at its first run, when its
  * parameters' kinds are known: an integer is sent as bigint, text and NULL as of unknown type
@@ -46,6 +47,7 @@ struct pg_conn {
 	struct pg_conn *next_free;
 	int64_t changes; /* rows the last statement changed */
 	unsigned named;	 /* statements prepared on the server so far (their names) */
+	bool writing;	 /* in a writing transaction (pg_begin): its commit is waited for */
 	struct pg_stmt cache[PG_STMT_CACHE];
 };
 

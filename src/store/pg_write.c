@@ -18,13 +18,36 @@
  * it decides on, then writes (two placements on one item at once must not both take its last
  * withdrawal), and its function cannot simply be run again after a serialization failure (it
  * keeps what it did in its argument). Each statement after the lock sees every transaction
- * committed before it (READ COMMITTED). */
+ * committed before it (READ COMMITTED).
+ *
+ * The lock is held until COMMIT, not until the commit is flushed: a writing transaction commits
+ * without waiting (synchronous_commit off), and pg_commit then waits for the flush (wait_flushed)
+ * with the lock free, so that the next writer runs meanwhile and PostgreSQL flushes the commits
+ * waiting at one moment together, as SQLite's writer thread does. A transaction that read what
+ * another wrote commits after it in the log, so it is never durable without it. */
 enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err)
 {
-	return pg_exec_status(c,
-			      write ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")"
-				    : "BEGIN ISOLATION LEVEL REPEATABLE READ",
-			      err);
+	enum lmn_rc rc = pg_exec_status(c,
+					write ? "BEGIN; SET LOCAL synchronous_commit = off; "
+						"SELECT pg_advisory_xact_lock(" WRITE_LOCK ")"
+					      : "BEGIN ISOLATION LEVEL REPEATABLE READ",
+					err);
+
+	c->writing = write && rc == LMN_OK;
+	return rc;
+}
+
+/* Returns once every commit this connection made is flushed (and on a synchronous standby, as the
+ * server's synchronous_commit says): a transaction of its own, committed as the server commits,
+ * is flushed only with the log before it. It must write to the log to be waited for (an id alone
+ * is not): a transactional logical message, which any role may write and nothing reads unless a
+ * logical decoding plugin is attached. Its failure leaves the outcome of the commit before it
+ * unknown, as a lost connection during COMMIT would (LMN_EUNAVAIL: the client retries, with its
+ * Idempotency-Key). */
+static enum lmn_rc wait_flushed(struct pg_conn *c, struct lmn_err *err)
+{
+	return pg_exec_status(
+		c, "BEGIN; SELECT pg_logical_emit_message(true, 'lmn', 'flushed'); COMMIT", err);
 }
 
 /* A copy's transaction (store_copy.c): no trigger fires and no reference is checked (both are
@@ -41,12 +64,15 @@ enum lmn_rc pg_begin_copy(struct pg_conn *c, struct lmn_err *err)
 	return rc;
 }
 
-/* A transaction that failed is rolled back by COMMIT (which says so, as ROLLBACK): it fails. */
+/* A transaction that failed is rolled back by COMMIT (which says so, as ROLLBACK): it fails. A
+ * writing one's commit is durable when this returns LMN_OK. */
 enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
 {
 	PGresult *res;
 	enum lmn_rc rc = LMN_OK;
+	bool writing = c->writing;
 
+	c->writing = false;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
 		pg_rollback(c);
 		return lmn_err_set(err, LMN_EDB, NULL, NULL,
@@ -59,11 +85,14 @@ enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
 		rc = lmn_err_set(err, LMN_EDB, NULL, NULL, "commit: rolled back (%s)",
 				 PQcmdStatus(res));
 	PQclear(res);
+	if (rc == LMN_OK && writing)
+		rc = wait_flushed(c, err);
 	return rc;
 }
 
 void pg_rollback(struct pg_conn *c)
 {
+	c->writing = false;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 }
