@@ -76,6 +76,7 @@ const struct store_copy_table store_copy_tables[] = {
 const size_t store_copy_ntables = sizeof(store_copy_tables) / sizeof(store_copy_tables[0]);
 
 #define BATCH_DEFAULT 10000
+#define COPY_ROWS     64 /* rows of one INSERT */
 #define KEY_MAX	      4	 /* columns of a primary key */
 #define NAME_LEN      64 /* bytes of a table's or column's name */
 /* The field of an error the copy sets itself, in Swedish for the user as it stands; an error of the
@@ -489,9 +490,10 @@ static bool plain_name(const char *name)
 	return true;
 }
 
-/* INSERT INTO "t" ("a", "b" …) VALUES ($1, $2 …) for the columns of st's row, into *out (freed
- * by the caller). The column names come from the source's SELECT *, so each is checked first. */
-static enum lmn_rc insert_sql(const char *table, struct db_stmt *st, char **out,
+/* INSERT INTO "t" ("a", "b" …) VALUES ($1, $2 …), … for rows rows of the columns of st's row,
+ * into *out (freed by the caller). The column names come from the source's SELECT *, so each is
+ * checked first. */
+static enum lmn_rc insert_sql(const char *table, struct db_stmt *st, int rows, char **out,
 			      struct lmn_err *err)
 {
 	struct buf b;
@@ -509,30 +511,72 @@ static enum lmn_rc insert_sql(const char *table, struct db_stmt *st, char **out,
 	buf_addf(&b, "INSERT INTO \"%s\" (", table);
 	for (int i = 0; i < n; i++)
 		buf_addf(&b, "%s\"%s\"", i ? ", " : "", db_col_name(st, i));
-	buf_adds(&b, ") VALUES (");
-	for (int i = 0; i < n; i++)
-		buf_addf(&b, "%s$%d", i ? ", " : "", i + 1);
-	buf_addc(&b, ')');
+	buf_adds(&b, ") VALUES ");
+	for (int r = 0; r < rows; r++) {
+		buf_adds(&b, r ? ", (" : "(");
+		for (int i = 0; i < n; i++)
+			buf_addf(&b, "%s$%d", i ? ", " : "", r * n + i + 1);
+		buf_addc(&b, ')');
+	}
 	*out = buf_detach(&b, NULL);
 	return *out ? LMN_OK : no_memory(err);
 }
 
-/* Binds the row of from (read) to the insert's parameters, each as its type. */
-static enum lmn_rc bind_row(struct db_stmt *ins, struct db_stmt *row, const char *table,
-			    struct lmn_err *err)
-{
-	int n = db_col_count(row);
+/* The rows read for the next INSERT: a copy writes up to COPY_ROWS rows a statement (a round trip
+ * each on PostgreSQL), their values kept until then. */
+struct pending {
+	int ncols, nrows;
+	enum db_type *types; /* [row * ncols + column] */
+	int64_t *ints;
+	char **texts; /* owned */
+};
 
+static void pending_clear(struct pending *p)
+{
+	for (int i = 0; i < p->nrows * p->ncols; i++) {
+		free(p->texts[i]);
+		p->texts[i] = NULL;
+	}
+	p->nrows = 0;
+}
+
+static void pending_release(struct pending *p)
+{
+	if (p->texts)
+		pending_clear(p);
+	free(p->types);
+	free(p->ints);
+	free(p->texts);
+	*p = (struct pending){ 0 };
+}
+
+/* Keeps the row of from (read), each value as its type. */
+static enum lmn_rc pending_add(struct pending *p, struct db_stmt *row, const char *table,
+			       struct lmn_err *err)
+{
+	int n = db_col_count(row), at;
+
+	if (!p->types) {
+		size_t k = (size_t)n * COPY_ROWS;
+
+		p->ncols = n;
+		p->types = calloc(k, sizeof(*p->types));
+		p->ints = calloc(k, sizeof(*p->ints));
+		p->texts = calloc(k, sizeof(*p->texts));
+		if (!p->types || !p->ints || !p->texts)
+			return no_memory(err);
+	}
+	at = p->nrows * p->ncols;
 	for (int i = 0; i < n; i++) {
-		switch (db_col_type(row, i)) {
+		switch ((p->types[at + i] = db_col_type(row, i))) {
 		case DB_NULL:
-			db_bind_null(ins, i + 1);
 			break;
 		case DB_INT:
-			db_bind_int(ins, i + 1, db_col_int(row, i));
+			p->ints[at + i] = db_col_int(row, i);
 			break;
 		case DB_TEXT:
-			db_bind_text(ins, i + 1, db_col_text(row, i));
+			if (!(p->texts[at + i] = strdup(db_col_text(row, i))))
+				return no_memory(err);
 			break;
 		default:
 			return lmn_err_set(err, LMN_EINVAL, OWN, NULL,
@@ -540,7 +584,51 @@ static enum lmn_rc bind_row(struct db_stmt *ins, struct db_stmt *row, const char
 					   table, db_col_name(row, i));
 		}
 	}
+	p->nrows++;
 	return LMN_OK;
+}
+
+/* Writes the rows kept with ins, a statement for exactly that many. */
+static enum lmn_rc pending_write(struct pending *p, struct db_stmt *ins, struct lmn_err *err)
+{
+	for (int i = 0; i < p->nrows * p->ncols; i++) {
+		if (p->types[i] == DB_INT)
+			db_bind_int(ins, i + 1, p->ints[i]);
+		else if (p->types[i] == DB_TEXT)
+			db_bind_text(ins, i + 1, p->texts[i]);
+		else
+			db_bind_null(ins, i + 1);
+	}
+	return db_run(ins, err);
+}
+
+/* Writes the rows kept into to: with *insert (prepared from its SQL *insert_sql, made at the
+ * first full set) when they are COPY_ROWS, else with a statement for their number. */
+static enum lmn_rc pending_flush(struct pending *p, const char *table, struct db_stmt *row,
+				 struct db_conn *to, char **full_sql, struct db_stmt **full,
+				 struct lmn_err *err)
+{
+	struct db_stmt *ins = NULL;
+	char *sql = NULL;
+	enum lmn_rc rc = LMN_OK;
+
+	if (p->nrows == 0)
+		return LMN_OK;
+	if (p->nrows == COPY_ROWS) {
+		if (!*full_sql)
+			rc = insert_sql(table, row, COPY_ROWS, full_sql, err);
+		if (rc == LMN_OK && !*full)
+			rc = db_prepare_new(to, *full_sql, full, err);
+		if (rc == LMN_OK)
+			rc = pending_write(p, *full, err);
+	} else if ((rc = insert_sql(table, row, p->nrows, &sql, err)) == LMN_OK &&
+		   (rc = db_prepare_new(to, sql, &ins, err)) == LMN_OK) {
+		rc = pending_write(p, ins, err);
+		db_finalize(ins);
+	}
+	free(sql);
+	pending_clear(p);
+	return rc;
 }
 
 /* Removes what the migrations seeded in the new store to, to be replaced by from's rows. */
@@ -571,6 +659,7 @@ static enum lmn_rc copy_batch(struct reader *r, struct db_conn *from, struct db_
 			      struct lmn_err *err)
 {
 	struct db_stmt *st = NULL, *ins = NULL;
+	struct pending p = { 0 };
 	bool row = true;
 	uint64_t h;
 	enum lmn_rc rc;
@@ -583,19 +672,20 @@ static enum lmn_rc copy_batch(struct reader *r, struct db_conn *from, struct db_
 		return rc;
 	}
 	while (rc == LMN_OK && (rc = db_step(st, &row, err)) == LMN_OK && row) {
-		if (!*insert)
-			rc = insert_sql(r->t->name, st, insert, err);
-		if (rc == LMN_OK && !ins)
-			rc = db_prepare_new(to, *insert, &ins, err);
-		if (rc == LMN_OK && (rc = bind_row(ins, st, r->t->name, err)) == LMN_OK)
-			rc = db_run(ins, err);
-		if (rc == LMN_OK && (rc = row_hash(st, r->t->name, &h, err)) == LMN_OK &&
+		if ((rc = pending_add(&p, st, r->t->name, err)) == LMN_OK &&
+		    (rc = row_hash(st, r->t->name, &h, err)) == LMN_OK &&
 		    (rc = reader_saw(r, st, err)) == LMN_OK) {
 			sum->rows++;
 			sum->sum += h;
 			(*got)++;
 		}
+		/* The statement's columns are the row's, still readable. */
+		if (rc == LMN_OK && p.nrows == COPY_ROWS)
+			rc = pending_flush(&p, r->t->name, st, to, insert, &ins, err);
 	}
+	if (rc == LMN_OK && p.nrows > 0)
+		rc = pending_flush(&p, r->t->name, st, to, insert, &ins, err);
+	pending_release(&p);
 	db_finalize(ins);
 	db_finalize(st);
 	if (rc == LMN_OK)
