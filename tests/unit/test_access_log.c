@@ -13,24 +13,26 @@
 
 #include "store/access_log.h"
 #include "store/db.h"
+#include "store_fixture.h"
 
 #define NOW "2026-11-23T10:00:00+01:00"
 
-static char dir[] = "/tmp/lmn-test-access-log-XXXXXX";
 static struct db *db;
 static struct db_conn *c;
 static struct lmn_err err;
 
+/* A store of each engine (store_fixture.h): the log's statements and triggers are SQL of both. */
 static int setup(void **state)
 {
-	char path[80];
+	char path[512];
 
 	(void)state;
-	if (!mkdtemp(dir))
+	if (store_fixture_address("access_log", path, sizeof(path)) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/lmn.db", dir);
-	if (db_open(path, &db, &err) != LMN_OK || db_acquire(db, &c, &err) != LMN_OK)
+	if (db_open(path, &db, &err) != LMN_OK || db_acquire(db, &c, &err) != LMN_OK) {
+		fprintf(stderr, "%s: %s\n", path, err.message);
 		return -1;
+	}
 	return db_exec(c,
 		       "INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address, "
 		       "postal_code, city, municipality, created_at) VALUES "
@@ -46,13 +48,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	db_release(db, c);
+	if (db && c)
+		db_release(db, c);
 	db_close(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_cleanup();
 }
 
 static int64_t count(const char *sql)

@@ -14,30 +14,31 @@
 #include <unistd.h>
 
 #include "store/rules_store.h"
+#include "store_fixture.h"
 
-static char dir[] = "/tmp/lmn-test-rules-XXXXXX";
 static struct db *db;
 
+/* A store of each engine (store_fixture.h): the change log is read by SQL of both. */
 static int setup(void **state)
 {
-	char path[64];
+	char path[512];
 	struct lmn_err err;
 
 	(void)state;
-	if (!mkdtemp(dir))
+	if (store_fixture_address("rules_store", path, sizeof(path)) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/lmn.db", dir);
-	return db_open(path, &db, &err) == LMN_OK ? 0 : -1;
+	if (db_open(path, &db, &err) != LMN_OK) {
+		fprintf(stderr, "%s: %s\n", path, err.message);
+		return -1;
+	}
+	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	db_close(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_cleanup();
 }
 
 static void add_entry(const char *effective, const char *rules)
