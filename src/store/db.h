@@ -138,7 +138,10 @@ LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct d
 LMN_MUST_USE enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,
 					struct lmn_err *err);
 void db_finalize(struct db_stmt *st);
-/* Binding errors are remembered and reported by db_step. Parameters count from 1, as $1. */
+/* Binding errors are remembered and reported by db_step. Parameters count from 1, as $1. On
+ * PostgreSQL a parameter's type comes from where it stands (a column it is compared with or
+ * written to); one that nothing types, as in "$1 IS NULL" alone, fails the statement (and its
+ * transaction) with "could not determine data type": write CAST($1 AS TEXT) there. */
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
 void db_bind_text(struct db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
