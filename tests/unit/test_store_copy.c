@@ -17,33 +17,43 @@
 
 #include "store/db.h"
 #include "store/store_copy.h"
+#include "store_fixture.h"
 
-static char dir[] = "/tmp/lmn-test-store-copy-XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
+/* The stores are of the tests' engine (store_fixture.h: SQLite, or PostgreSQL under
+ * LMN_TEST_PG); the source of test_copy is a SQLite file always, so that under LMN_TEST_PG the
+ * copy is from SQLite to PostgreSQL and back to SQLite, as a region moves. */
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return store_fixture_cleanup();
 }
 
-static struct db *open_store(const char *name)
+static struct db *open_at(const char *path)
 {
-	char path[128];
 	struct lmn_err err;
 	struct db *db = NULL;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_int_equal(db_open(path, &db, &err), LMN_OK);
+	if (db_open(path, &db, &err) != LMN_OK)
+		fail_msg("%s: %s", path, err.message);
 	return db;
+}
+
+/* A new store of the tests' engine. */
+static struct db *open_store(const char *name)
+{
+	char path[512];
+
+	assert_int_equal(store_fixture_address(name, path, sizeof(path)), 0);
+	return open_at(path);
+}
+
+/* A new SQLite store, whatever the tests' engine. */
+static struct db *open_sqlite(const char *name)
+{
+	char path[512];
+
+	assert_int_equal(store_fixture_sqlite(name, path, sizeof(path)), 0);
+	return open_at(path);
 }
 
 static long list_index(const char *table)
@@ -54,12 +64,105 @@ static long list_index(const char *table)
 	return -1;
 }
 
+/* On PostgreSQL: every table of a new store is in the list and every listed table in the store;
+ * each with its primary key in order, after every table it refers to, and with a sequence (an
+ * identity) only on the column listed as its identity, so that the copy carries the counter over;
+ * a listed identity without a sequence is the table's one-column key (a one-row table's). */
+static void list_is_the_pg_schema(struct db_conn *c)
+{
+	struct db_stmt *st, *pk;
+	struct lmn_err err;
+	size_t tables = 0;
+	bool row;
+
+	assert_int_equal(
+		db_prepare(c,
+			   "SELECT c.relname FROM pg_class c JOIN pg_namespace n "
+			   "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+			   "AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations' "
+			   "ORDER BY c.relname",
+			   &st, &err),
+		LMN_OK);
+	while (db_step(st, &row, &err) == LMN_OK && row) {
+		char table[64], key[256] = "", ident[64] = "";
+		const struct store_copy_table *t;
+		long at;
+
+		db_col_copy(st, 0, table, sizeof(table));
+		at = list_index(table);
+		if (at < 0)
+			fail_msg("table %s is not in store_copy_tables (src/store/store_copy.c)",
+				 table);
+		t = &store_copy_tables[at];
+		tables++;
+
+		assert_int_equal(
+			db_prepare(c,
+				   "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
+				   "ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+				   "WHERE i.indrelid = CAST($1 AS regclass) AND i.indisprimary "
+				   "ORDER BY array_position(CAST(i.indkey AS int2[]), a.attnum)",
+				   &pk, &err),
+			LMN_OK);
+		db_bind_text(pk, 1, table);
+		while (db_step(pk, &row, &err) == LMN_OK && row) {
+			size_t len = strlen(key);
+
+			snprintf(key + len, sizeof(key) - len, "%s%s", len ? ", " : "",
+				 db_col_text(pk, 0));
+		}
+		db_done(pk);
+		if (strcmp(key, t->key) != 0)
+			fail_msg("%s: primary key '%s', listed as '%s'", table, key, t->key);
+
+		assert_int_equal(
+			db_prepare(c,
+				   "SELECT a.attname FROM pg_attribute a "
+				   "WHERE a.attrelid = CAST($1 AS regclass) AND a.attnum > 0 "
+				   "AND NOT a.attisdropped AND pg_get_serial_sequence("
+				   "CAST($1 AS text), a.attname) IS NOT NULL ORDER BY a.attnum",
+				   &pk, &err),
+			LMN_OK);
+		db_bind_text(pk, 1, table);
+		while (db_step(pk, &row, &err) == LMN_OK && row) {
+			if (ident[0])
+				fail_msg("%s: two columns with a sequence", table);
+			db_col_copy(pk, 0, ident, sizeof(ident));
+		}
+		db_done(pk);
+		if (ident[0] ? !t->identity || strcmp(ident, t->identity) != 0
+			     : t->identity && strcmp(t->identity, t->key) != 0)
+			fail_msg("%s: the sequence's column '%s', listed identity '%s'", table,
+				 ident, t->identity ? t->identity : "");
+
+		assert_int_equal(
+			db_prepare(c,
+				   "SELECT DISTINCT CAST(CAST(confrelid AS regclass) AS text) "
+				   "FROM pg_constraint WHERE conrelid = CAST($1 AS regclass) "
+				   "AND contype = 'f'",
+				   &pk, &err),
+			LMN_OK);
+		db_bind_text(pk, 1, table);
+		while (db_step(pk, &row, &err) == LMN_OK && row) {
+			long parent = list_index(db_col_text(pk, 0));
+
+			if (parent < 0 || parent > at)
+				fail_msg("%s refers to %s, which the list has after it", table,
+					 db_col_text(pk, 0));
+		}
+		db_done(pk);
+	}
+	db_done(st);
+	assert_int_equal(tables, store_copy_ntables);
+}
+
 /* Every table of a new store is in the list and every listed table in the store; each with its
  * primary key in order, its identity (an INTEGER PRIMARY KEY of a rowid table), and after every
- * table it refers to. A migration that adds a table fails here until the list has it. */
+ * table it refers to. A migration that adds a table fails here until the list has it. On
+ * PostgreSQL the same of its schema (list_is_the_pg_schema). */
 static void test_list_is_the_schema(void **state)
 {
-	struct db *db = open_store("schema.db");
+	struct db *db = open_store("schema");
 	struct db_conn *c;
 	struct db_stmt *st, *pk;
 	struct lmn_err err;
@@ -68,6 +171,12 @@ static void test_list_is_the_schema(void **state)
 
 	(void)state;
 	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	if (db_is_pg(c)) {
+		list_is_the_pg_schema(c);
+		db_release(db, c);
+		db_close(db);
+		return;
+	}
 	assert_int_equal(db_prepare(c,
 				    "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' "
 				    "AND type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -184,9 +293,44 @@ static int64_t int_of(struct db *db, const char *sql)
 	return v;
 }
 
+static int64_t next_id(struct db *db, const char *table, const char *column)
+{
+	struct db_conn *c;
+	struct lmn_err err;
+	int64_t v = -1;
+
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	if (db_next_id(c, table, column, &v, &err) != LMN_OK)
+		fail_msg("%s: %s", table, err.message);
+	db_release(db, c);
+	return v;
+}
+
+/* Every table's rows, checksum and next id alike in both stores. */
+static void same_stores(struct db *a, struct db *b)
+{
+	struct store_copy_sum sa[128], sb[128];
+	struct lmn_err err;
+
+	assert_int_equal(store_copy_sums(a, false, sa, &err), LMN_OK);
+	assert_int_equal(store_copy_sums(b, false, sb, &err), LMN_OK);
+	for (size_t i = 0; i < store_copy_ntables; i++) {
+		const struct store_copy_table *t = &store_copy_tables[i];
+
+		if (sa[i].rows != sb[i].rows || sa[i].sum != sb[i].sum)
+			fail_msg("%s differs", t->name);
+		if (t->identity &&
+		    next_id(a, t->name, t->identity) != next_id(b, t->name, t->identity))
+			fail_msg("%s: next id %lld, in the copy %lld", t->name,
+				 (long long)next_id(a, t->name, t->identity),
+				 (long long)next_id(b, t->name, t->identity));
+	}
+}
+
+/* Under LMN_TEST_PG from SQLite to PostgreSQL and back into a new SQLite store. */
 static void test_copy(void **state)
 {
-	struct db *from = open_store("from.db"), *to = open_store("to.db");
+	struct db *from = open_sqlite("from"), *to = open_store("to"), *back_to;
 	struct store_copy_sum read[128], back[128], before[128];
 	struct store_copy_options opt = { .batch = 2 }; /* pages of two rows: keyset paging */
 	struct db_conn *c;
@@ -219,13 +363,23 @@ static void test_copy(void **state)
 		    before[i].sum != read[i].sum)
 			fail_msg("%s differs after the copy", store_copy_tables[i].name);
 	}
-	/* Not derived twice, and the counter as it was. */
+	/* Not derived twice, and the counters as they were (the AUTOINCREMENT one too, past
+	 * the highest id; on PostgreSQL the identity's sequence). */
 	assert_int_equal(int_of(to, "SELECT sum(calls) FROM report_call_days"), 3);
-	assert_int_equal(int_of(to, "SELECT seq FROM sqlite_sequence WHERE name = "
-				    "'access_log_views'"),
-			 500);
+	if (!store_fixture_pg())
+		assert_int_equal(int_of(to, "SELECT seq FROM sqlite_sequence WHERE name = "
+					    "'access_log_views'"),
+				 500);
+	assert_int_equal(next_id(to, "access_log_views", "id"), 501);
 	assert_int_equal(int_of(to, "SELECT upto FROM access_log_indexed"),
 			 int_of(from, "SELECT upto FROM access_log_indexed"));
+	same_stores(from, to);
+
+	/* And back: the copy copied again into a new SQLite store is the source. */
+	back_to = open_sqlite("back");
+	assert_int_equal(store_copy_run(to, back_to, &opt, read, &err), LMN_OK);
+	same_stores(from, back_to);
+	db_close(back_to);
 
 	/* The copy is no longer new; one changed row changes its table's checksum only. */
 	assert_int_equal(store_copy_is_new(to, &is_new, &table, counts, &err), LMN_OK);
@@ -250,7 +404,7 @@ static void test_copy(void **state)
 /* A new store whose seed rows were changed is not new: same counts, another checksum. */
 static void test_changed_seed(void **state)
 {
-	struct db *db = open_store("seed.db");
+	struct db *db = open_store("seed");
 	struct db_conn *c;
 	struct lmn_err err;
 	int64_t counts[2];
@@ -292,8 +446,8 @@ static struct db *store_with_column(const char *file, const char *name)
  * into the INSERT's SQL, naming it. */
 static void test_column_names_checked(void **state)
 {
-	struct db *from = store_with_column("odd.db", "\"x\"\", 1); --\"");
-	struct db *to = open_store("odd-to.db");
+	struct db *from = store_with_column("odd", "\"x\"\", 1); --\"");
+	struct db *to = open_store("odd_to");
 	struct store_copy_sum read[128];
 	struct lmn_err err;
 
@@ -308,8 +462,8 @@ static void test_column_names_checked(void **state)
 /* A failure of the store reaches the user in Swedish, the engine's words kept as a detail. */
 static void test_store_error_in_swedish(void **state)
 {
-	struct db *from = store_with_column("extra.db", "extra");
-	struct db *to = open_store("extra-to.db");
+	struct db *from = store_with_column("extra", "extra");
+	struct db *to = open_store("extra_to");
 	struct store_copy_sum read[128];
 	struct lmn_err err;
 	const char *want = "tabellen meta: databasen svarade med ett fel (databasens besked: ";
@@ -332,5 +486,5 @@ int main(void)
 		cmocka_unit_test(test_column_names_checked),
 		cmocka_unit_test(test_store_error_in_swedish),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, teardown);
 }
