@@ -1,7 +1,8 @@
 /* Tests store/sqlite_commit.c: writing transactions of many threads (half of them write jobs run by
  * the writer thread) share batches on the writer connection, and each keeps its own outcome: a rollback undoes that transaction's rows only, a
  * commit's rows are there (and visible to other connections) when db_commit returns, and ids,
- * changes and statements inside a transaction are the writer's. */
+ * changes and statements inside a transaction are the writer's. With LMN_TEST_PG the same of
+ * the PostgreSQL backend (pg_write.c, pg_conn.c), where each writer has a connection of its own. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
