@@ -68,41 +68,145 @@ class Tap:
         print("Bail out! " + why)
         sys.exit(1)
 
+    def skip_all(self, why):
+        """Skips the whole test (before any test line): the plan 1..0 with the reason."""
+        print("1..0 # SKIP " + why)
+        sys.exit(0)
+
     def done(self):
         print("1..%d" % self.n)
         return 1 if self.failed else 0
 
 
+# LMN_TEST_PG=DIR (a cluster of tests/pg/cluster.sh running in DIR): each Workdir's database is a
+# fresh PostgreSQL database of that cluster instead of a SQLite file, as tap.sh does for the shell
+# tests; it is left to the cluster's removal at the end of the run.
+PG = os.environ.get("LMN_TEST_PG") or None
+
+
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        if "\0" in v:
+            raise ValueError("a NUL in an SQL parameter")
+        return "'" + v.replace("'", "''") + "'"
+    raise TypeError("no SQL literal for %r" % (v,))
+
+
+def _bind(query, args):
+    """query with its SQLite parameters (? and ?N) replaced by literals of args, for psql. Quoted
+    text and comments are left as they are."""
+    out, i, n, nxt = [], 0, len(query), 0
+    while i < n:
+        ch = query[i]
+        if ch in "'\"":
+            j = query.index(ch, i + 1)
+            while j + 1 < n and query[j + 1] == ch:  # a doubled quote inside
+                j = query.index(ch, j + 2)
+            out.append(query[i:j + 1])
+            i = j + 1
+        elif query.startswith("--", i):
+            j = query.find("\n", i)
+            j = n if j < 0 else j
+            out.append(query[i:j])
+            i = j
+        elif ch == "?":
+            m = re.match(r"\?(\d*)", query[i:])
+            k = int(m.group(1)) if m.group(1) else nxt + 1
+            nxt = max(nxt, k)
+            out.append(_sql_literal(args[k - 1]))
+            i += len(m.group(0))
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _tuple_of_pairs(pairs):
+    return tuple(v for _, v in pairs)
+
+
 class Workdir:
-    """A temporary folder with a fresh demo database, removed at exit (see close)."""
+    """A temporary folder with a fresh demo database, removed at exit (see close). db is what
+    --db takes: the SQLite file in the folder, or under LMN_TEST_PG a new PostgreSQL database's
+    URL; pg says which."""
 
     def __init__(self):
         self.path = tempfile.mkdtemp(prefix="lmn-test-")
-        self.db = os.path.join(self.path, "lmn.db")
+        self.pg = PG
+        if PG:
+            self.db_name = "lmn_t_%d_%s" % (os.getpid(), os.path.basename(self.path)[9:].lower())
+            r = subprocess.run(["createdb", "-h", PG, self.db_name], capture_output=True,
+                               text=True, timeout=60)
+            if r.returncode != 0:
+                raise RuntimeError("createdb in %s: %s" % (PG, r.stderr))
+            self.db = "postgresql:///%s?host=%s" % (self.db_name, PG)
+        else:
+            self.db = os.path.join(self.path, "lmn.db")
         r = subprocess.run([LMN, "demo", "--db", self.db], capture_output=True, text=True,
                            timeout=120)
         if r.returncode != 0:
             raise RuntimeError("lmn demo failed: " + r.stderr)
 
     def sql(self, query, args=()):
-        c = sqlite3.connect(self.db, timeout=30)
-        try:
-            rows = c.execute(query, args).fetchall()
-            c.commit()
-            return rows
-        finally:
-            c.close()
+        """The rows (tuples) of one statement on the database, committed. Parameters are
+        SQLite's ? and ?N; the SQL must be valid on both engines (a statement that returns rows
+        on PostgreSQL starts with SELECT or WITH, or has RETURNING)."""
+        if not self.pg:
+            c = sqlite3.connect(self.db, timeout=30)
+            try:
+                rows = c.execute(query, args).fetchall()
+                c.commit()
+                return rows
+            finally:
+                c.close()
+        q = _bind(query, args).strip().rstrip(";")
+        head = q.split(None, 1)[0].upper() if q else ""
+        if head in ("SELECT", "WITH", "VALUES"):
+            q = "SELECT to_json(q) FROM (%s) AS q" % q
+        elif re.search(r"\bRETURNING\b", q, re.I):
+            q = "WITH q AS (%s) SELECT to_json(q) FROM q" % q
+        else:
+            q, head = q, None
+        r = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-h", self.pg, "-d",
+                            self.db_name, "-c", q], capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError("psql: %s\n%s" % (r.stderr.strip(), q))
+        if head is None:
+            return []
+        return [json.loads(line, object_pairs_hook=_tuple_of_pairs)
+                for line in r.stdout.splitlines() if line]
+
+    def columns(self, table):
+        """The names of table's columns, in order."""
+        if self.pg:
+            return [r[0] for r in self.sql(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = ? ORDER BY ordinal_position", (table,))]
+        return [r[1] for r in self.sql("SELECT * FROM pragma_table_info(?)", (table,))]
 
     def close(self):
         shutil.rmtree(self.path, ignore_errors=True)
 
 
 class Server:
-    """`lmn serve` on the database, on a free loopback port."""
+    """`lmn serve` on the database, on a free loopback port: db is a Workdir (its database, the
+    server's output in its folder) or a SQLite file's path (the output beside it)."""
 
     def __init__(self, db, name="serve", args=()):
-        self.out = open(db + "." + name + ".out", "w+")
-        self.err = open(db + "." + name + ".err", "w+")
+        if isinstance(db, Workdir):
+            base, db = os.path.join(db.path, "lmn.db"), db.db
+        elif re.match(r"postgres(ql)?://", db):
+            raise ValueError("Server: give the Workdir of a PostgreSQL database, not its URL")
+        else:
+            base = db
+        self.out = open(base + "." + name + ".out", "w+")
+        self.err = open(base + "." + name + ".err", "w+")
         self.proc = subprocess.Popen(
             [LMN, "serve", "--db", db, "--port", "0", *args], stdout=self.out,
             stderr=self.err)
@@ -256,21 +360,22 @@ def prescribe_items(wd, port, patient, copies):
          "period_days": 30, "last_valid": "2027-06-30"} for a in range(1, 51)]})
     if r.status != 201:
         raise RuntimeError("prescribing: %d %s" % (r.status, r.text[:300]))
-    rx_ids = [r.json()["id"]]
-    db = sqlite3.connect(wd.db, timeout=30)
-    for _ in range(1, copies):
-        rid = db.execute("INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, "
-                         "prescribed_on, created_at) SELECT patient_id, prescriber_id, unit_id, "
-                         "prescribed_on, created_at FROM prescriptions WHERE id = ?",
-                         (rx_ids[0],)).lastrowid
-        db.execute("INSERT INTO prescription_items (prescription_id, article_id, "
-                   "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
-                   "period_days, last_valid) SELECT ?, article_id, withdrawals_allowed, "
-                   "withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid "
-                   "FROM prescription_items WHERE prescription_id = ?", (rid, rx_ids[0]))
-        rx_ids.append(rid)
-    db.commit()
-    db.close()
+    first = r.json()["id"]
+    rx_ids = [first]
+    if copies > 1:
+        # Two statements in all (a copy each would be hundreds of commits).
+        rx_ids += [row[0] for row in wd.sql(
+            "INSERT INTO prescriptions (patient_id, prescriber_id, unit_id, prescribed_on, "
+            "created_at) SELECT p.patient_id, p.prescriber_id, p.unit_id, p.prescribed_on, "
+            "p.created_at FROM prescriptions p JOIN (WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL "
+            "SELECT k + 1 FROM n WHERE k < ?) SELECT k FROM n) AS c ON 1 = 1 WHERE p.id = ? "
+            "RETURNING id", (copies - 1, first))]
+        wd.sql("INSERT INTO prescription_items (prescription_id, article_id, "
+               "withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, "
+               "period_days, last_valid) SELECT r.id, i.article_id, i.withdrawals_allowed, "
+               "i.withdrawals_remaining, i.quantity_per_withdrawal, i.period_days, i.last_valid "
+               "FROM prescription_items i JOIN prescriptions r ON r.id IN (%s) "
+               "WHERE i.prescription_id = ?" % ",".join(str(x) for x in rx_ids[1:]), (first,))
     rx_set = set(rx_ids)
     return [i["id"] for i in pr.get("/api/patients/%d/prescriptions" % patient).json()["items"]
             if i["prescription_id"] in rx_set]

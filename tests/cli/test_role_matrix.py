@@ -22,7 +22,7 @@ LAST = {("POST", "/api/logout"), ("POST", "/logga-ut")}
 
 t = lmntest.Tap()
 wd = lmntest.Workdir()
-srv = lmntest.Server(wd.db)
+srv = lmntest.Server(wd)
 try:
     anon = lmntest.Client(srv.port)
     r = anon.get("/api/openapi.json")
