@@ -81,11 +81,11 @@ q("INSERT INTO calls (queued_at, answered_at, topic, agent_id, patient_id) SELEC
 prot_orders = [r[0] for r in q(
     "SELECT id FROM (SELECT o.id, o.patient_id, row_number() OVER (PARTITION BY o.patient_id "
     "ORDER BY o.status IN ('received', 'shipped', 'partially_shipped') DESC, o.id DESC) AS n "
-    "FROM orders o WHERE o.patient_id IN (%s)) WHERE n <= 5 ORDER BY id" % prot_sql)]
+    "FROM orders o WHERE o.patient_id IN (%s)) AS r WHERE n <= 5 ORDER BY id" % prot_sql)]
 prot_shipments = [r[0] for r in q(
     "SELECT id FROM (SELECT s.id, row_number() OVER (PARTITION BY o.patient_id "
     "ORDER BY s.id DESC) AS n FROM shipments s JOIN orders o ON o.id = s.order_id "
-    "WHERE o.patient_id IN (%s)) WHERE n <= 3 ORDER BY id" % prot_sql)]
+    "WHERE o.patient_id IN (%s)) AS r WHERE n <= 3 ORDER BY id" % prot_sql)]
 
 
 def first_ids(table, n=3):
@@ -152,7 +152,7 @@ def template_re(template):
     return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", r"[0-9]+", re.escape(template)) + "$")
 
 
-srv = lmntest.Server(wd.db)
+srv = lmntest.Server(wd)
 try:
     anon = lmntest.Client(srv.port)
     ops = lmntest.openapi_operations(anon.get("/api/openapi.json").json())
