@@ -214,7 +214,7 @@ id_number, full_name = wd.sql(
     "SELECT id_number, given_name || ' ' || family_name FROM patients WHERE id = 1")[0]
 ombud_order = wd.sql("SELECT max(id) FROM orders WHERE patient_id = 2")[0][0]
 
-srv = lmntest.Server(wd.db)
+srv = lmntest.Server(wd)
 try:
     c = {u: lmntest.Client(srv.port, u, keep_alive=False) for u in lmntest.DEMO_USERS}
     ops = lmntest.openapi_operations(c["patient"].get("/api/openapi.json").json())

@@ -100,7 +100,7 @@ def headers_of(ks, key=None, length=None):
 
 
 try:
-    srv = lmntest.Server(wd.db, "drain", args=["--drain-timeout", str(DRAIN_BOUND)])
+    srv = lmntest.Server(wd, "drain", args=["--drain-timeout", str(DRAIN_BOUND)])
     items = lmntest.prescribe_items(wd, srv.port, PATIENT, 40)
     t.ok(len(items) == 2000, "2000 items to order are prescribed (%d)" % len(items))
     ks = lmntest.Client(srv.port, "kundtjanst")
@@ -249,7 +249,7 @@ try:
         s.close()
 
     # The bound: a request that never finishes arriving is cut after --drain-timeout.
-    srv = lmntest.Server(wd.db, "bound", args=["--drain-timeout", "2", "--request-timeout", "60"])
+    srv = lmntest.Server(wd, "bound", args=["--drain-timeout", "2", "--request-timeout", "60"])
     stalled = socket.create_connection(("127.0.0.1", srv.port))
     stalled.sendall(("POST %s HTTP/1.1\r\n%s\r\n{" % (orders_path, headers_of(
         ks, "drain-stalled", 100))).encode())
@@ -269,7 +269,7 @@ try:
     stalled.close()
 
     # A second signal ends the drain at once.
-    srv = lmntest.Server(wd.db, "twice", args=["--request-timeout", "60"])
+    srv = lmntest.Server(wd, "twice", args=["--request-timeout", "60"])
     stalled = socket.create_connection(("127.0.0.1", srv.port))
     stalled.sendall(("POST %s HTTP/1.1\r\n%s\r\n{" % (orders_path, headers_of(
         ks, "drain-stalled", 100))).encode())
