@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Several lmn servers on one database (issue 22), here two `lmn serve` on one SQLite file: what
-# must happen once happens once, whichever server does it.
+# Several lmn servers on one database (issue 22), here two `lmn serve` on one SQLite file (or one
+# PostgreSQL database, LMN_TEST_PG): what must happen once happens once, whichever server does it.
 # (a) Notices: both servers send to one SMTP relay (smtp_sink.py, a little slow) while hundreds of
 #     notices are due: each is delivered exactly once, and both servers sent some. Then one
 #     server is killed (SIGKILL) mid-run: every notice is still delivered, and a notice is
@@ -14,6 +14,7 @@
 #     delay contact and prescriptions end within 30 days: one contact case per order, one
 #     "delayed" notice per case, one notice per prescription ending.
 import collections
+import datetime
 import os
 import re
 import signal
@@ -52,7 +53,7 @@ def free_port():
 
 
 def serve(name, *extra):
-    s = lmntest.Server(wd.db, name=name, args=extra)
+    s = lmntest.Server(wd, name=name, args=extra)
     servers.append(s)
     return s
 
@@ -75,15 +76,13 @@ def sent(ids):
 
 
 def queue(round_no):
-    """NOTICES notices due now for patient 1, by e-mail; their ids."""
-    ids = []
-    for i in range(NOTICES):
-        ids.append(wd.sql(
-            "INSERT INTO outbox (patient_id, kind, channel, recipient, subject, body, created_at) "
-            "VALUES (1, 'order_received', 'email', ?, ?, ?, '2026-11-23T10:00:00+01:00') "
-            "RETURNING id", (MAIL, "Test %d.%d" % (round_no, i), "Notis %d.%d" % (round_no, i))
-        )[0][0])
-    return ids
+    """NOTICES notices due now for patient 1, by e-mail, in one statement; their ids."""
+    return [r[0] for r in wd.sql(
+        "INSERT INTO outbox (patient_id, kind, channel, recipient, subject, body, created_at) "
+        "SELECT 1, 'order_received', 'email', ?, ? || k, ? || k, '2026-11-23T10:00:00+01:00' "
+        "FROM (WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < ?) "
+        "SELECT k FROM n) AS c ORDER BY k RETURNING id",
+        (MAIL, "Test %d." % round_no, "Notis %d." % round_no, NOTICES - 1))]
 
 
 def unsent(ids):
@@ -225,8 +224,9 @@ try:
                                "JOIN orders o ON o.idempotency_key LIKE 'samtidig-%' "
                                "JOIN order_lines l ON l.order_id = o.id "
                                "AND l.prescription_item_id = i.id")]
-    wd.sql("UPDATE prescription_items SET last_valid = date(?, '+20 days') WHERE prescription_id IN "
-           "(%s)" % ",".join("?" * len(rx)), [contact] + rx)
+    ends = (datetime.date.fromisoformat(contact) + datetime.timedelta(days=20)).isoformat()
+    wd.sql("UPDATE prescription_items SET last_valid = ? WHERE prescription_id IN "
+           "(%s)" % ",".join("?" * len(rx)), [ends] + rx)
     t.ok(due == KEYS and contact, "the %d orders have a contact date (%s)" % (due, contact))
     os.environ["LMN_NOW"] = contact + "T10:00"
     started = []
