@@ -117,7 +117,7 @@ srv = None
 
 
 def serve(*extra):
-    return lmntest.Server(wd.db, name="serve%d" % time.monotonic_ns(), args=extra)
+    return lmntest.Server(wd, name="serve%d" % time.monotonic_ns(), args=extra)
 
 
 def serve_all(attempts):
@@ -134,10 +134,17 @@ try:
     wd.sql("UPDATE patients SET notice_channel = 'email', email = ? WHERE id = 1", (MAIL,))
     wd.sql("UPDATE patients SET notice_channel = 'sms', phone = '070-843 53 63' WHERE id = 2")
     wd.sql("UPDATE patients SET notice_channel = 'none', email = ? WHERE id = 3", (OPTED_OUT,))
-    wd.sql("CREATE TRIGGER test_roll_back BEFORE INSERT ON access_log "
-           "WHEN NEW.what = 'beställning' AND "
-           "(SELECT reason FROM orders ORDER BY id DESC LIMIT 1) = 'Återrullas' "
-           "BEGIN SELECT RAISE(ABORT, 'test: the order is rolled back'); END")
+    roll_back_when = ("NEW.what = 'beställning' AND "
+                      "(SELECT reason FROM orders ORDER BY id DESC LIMIT 1) = 'Återrullas'")
+    if wd.pg:
+        wd.sql("CREATE FUNCTION test_roll_back() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "IF %s THEN RAISE EXCEPTION 'test: the order is rolled back'; END IF; "
+               "RETURN NEW; END $$; CREATE TRIGGER test_roll_back BEFORE INSERT ON access_log "
+               "FOR EACH ROW EXECUTE FUNCTION test_roll_back()" % roll_back_when)
+    else:
+        wd.sql("CREATE TRIGGER test_roll_back BEFORE INSERT ON access_log WHEN %s "
+               "BEGIN SELECT RAISE(ABORT, 'test: the order is rolled back'); END" %
+               roll_back_when)
     id_number, given, family = wd.sql(
         "SELECT id_number, given_name, family_name FROM patients WHERE id = 1")[0]
     secrets = [id_number, id_number[2:8] + "-" + id_number[8:], id_number[:8] + "-" + id_number[8:],
