@@ -591,7 +591,7 @@ def start(name):
     """lmn serve with the contracts' listener: (server, rivta port)."""
     global srv
     try:
-        srv = lmntest.Server(wd.db, name, SERVE_ARGS)
+        srv = lmntest.Server(wd, name, SERVE_ARGS)
     except RuntimeError as e:
         t.bail(str(e))
     port = None
@@ -1225,8 +1225,7 @@ def many_areas(p1):
     item = wd.sql("SELECT i.id FROM prescription_items i JOIN prescriptions r ON "
                   "r.id = i.prescription_id WHERE r.patient_id = ? AND i.replaced_by IS NULL "
                   "ORDER BY i.last_valid DESC LIMIT 1", (p1["id"],))[0][0]
-    cols = [r[1] for r in wd.sql("PRAGMA table_info(prescription_items)")
-            if r[1] not in ("id", "article_id")]
+    cols = [c for c in wd.columns("prescription_items") if c not in ("id", "article_id")]
     for n in range(extra):
         wd.sql("INSERT INTO product_areas (code, name, code_1177, position) VALUES (?, ?, ?, ?)",
                ("extra_%c" % (97 + n), "Extra %d" % n, "EXTRA_%d" % n, 100 + n))
