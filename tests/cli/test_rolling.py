@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-# An upgrade without downtime (issue 22): two `lmn serve` on one database (SQLite in WAL mode)
-# behind haproxy (Debian's package), which checks /healthz and sends a connection that a server
-# refuses to the other (option redispatch). Under a steady load of reads of a patient's orders and
-# placements with Idempotency-Keys through haproxy, server A is restarted (SIGTERM drains it; then
-# started again and waited for until haproxy finds it healthy), then server B. No request fails
-# (every answer 2xx, no connection error), every acknowledged order exists exactly once, and each
-# server exits 0 after its drain. haproxy retries only connections that could not be made
-# (retry-on conn-failure, its default): a request cut by a stopping server would fail the test.
+# An upgrade without downtime (issue 22): two `lmn serve` on one database (SQLite in WAL mode, or
+# PostgreSQL under LMN_TEST_PG) behind haproxy (Debian's package), which checks /healthz and sends
+# a connection that a server refuses to the other (option redispatch). Under a steady load of reads
+# of a patient's orders and placements with Idempotency-Keys through haproxy, server A is restarted
+# (SIGTERM drains it; then started again and waited for until haproxy finds it healthy), then
+# server B. No request fails (every answer 2xx, no connection error), every acknowledged order
+# exists exactly once, and each server exits 0 after its drain. haproxy retries only connections
+# that could not be made (retry-on conn-failure, its default): a request cut by a stopping server
+# would fail the test.
 import http.client
 import json
 import os
