@@ -1,6 +1,8 @@
 # A small library for the Python tests that drive the real `lmn serve` (TAP output): a fresh demo
 # database, the server on a free loopback port, signed-in clients with their CSRF token, and the
 # route tables (the OpenAPI document, the page table of src/web/pages.c). Imported by test_*.py.
+import fcntl
+import hashlib
 import http.client
 import json
 import os
@@ -80,7 +82,8 @@ class Tap:
 
 # LMN_TEST_PG=DIR (a cluster of tests/pg/cluster.sh running in DIR): each Workdir's database is a
 # fresh PostgreSQL database of that cluster instead of a SQLite file, as tap.sh does for the shell
-# tests; it is left to the cluster's removal at the end of the run.
+# tests (made with createdb, a copy of the demo: see _pg_demo_template); it is left to the
+# cluster's removal at the end of the run.
 PG = os.environ.get("LMN_TEST_PG") or None
 
 
@@ -100,7 +103,7 @@ def _sql_literal(v):
 
 def _bind(query, args):
     """query with its SQLite parameters (? and ?N) replaced by literals of args, for psql. Quoted
-    text and comments are left as they are."""
+    text and -- comments are left as they are (not $$-quoted text: no ? in a function body)."""
     out, i, n, nxt = [], 0, len(query), 0
     while i < n:
         ch = query[i]
@@ -127,6 +130,49 @@ def _bind(query, args):
     return "".join(out)
 
 
+def _pg(*args, check=True):
+    """A client program of PostgreSQL (createdb, psql, …) on the LMN_TEST_PG cluster."""
+    r = subprocess.run([args[0], "-h", PG, *args[1:]], capture_output=True, text=True,
+                       timeout=300)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args[:2]), r.stderr.strip()))
+    return r.stdout
+
+
+def _pg_demo_template():
+    """The name of a database of the LMN_TEST_PG cluster holding what `lmn demo` writes, made by
+    the first test that needs it: each test's database is a copy of it (createdb -T, under a
+    second), not a new demo (20 s to over a minute on PostgreSQL on a loaded machine, a
+    round trip per row). Named by a hash of all the demo depends on: the binary, the clock
+    (LMN_NOW) and the rule files; tests running at once take turns by a lock on the cluster's
+    folder."""
+    h = hashlib.sha256()
+    with open(LMN, "rb") as f:
+        h.update(f.read())
+    h.update(os.environ["LMN_NOW"].encode())
+    rules = os.environ.get("LMN_RULES_DIR") or ""
+    for top, dirs, files in sorted(os.walk(rules)) if rules else []:
+        dirs.sort()
+        for name in sorted(files):
+            with open(os.path.join(top, name), "rb") as f:
+                h.update(name.encode() + b"\0" + f.read() + b"\0")
+    name = "lmn_demo_" + h.hexdigest()[:16]
+    if _pg("psql", "-XAtq", "-d", "postgres", "-c",
+           "SELECT 1 FROM pg_database WHERE datname = '%s'" % name).strip():
+        return name
+    building = name + "_new"
+    _pg("dropdb", "--if-exists", "--force", building)  # left by a test stopped meanwhile
+    _pg("createdb", building)
+    r = subprocess.run([LMN, "demo", "--db", "postgresql:///%s?host=%s" % (building, PG)],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        raise RuntimeError("lmn demo failed: " + r.stderr)
+    # Renamed once complete: a demo cut short is never copied.
+    _pg("psql", "-XAtq", "-d", "postgres", "-c",
+        "ALTER DATABASE %s RENAME TO %s" % (building, name))
+    return name
+
+
 def _tuple_of_pairs(pairs):
     return tuple(v for _, v in pairs)
 
@@ -141,13 +187,15 @@ class Workdir:
         self.pg = PG
         if PG:
             self.db_name = "lmn_t_%d_%s" % (os.getpid(), os.path.basename(self.path)[9:].lower())
-            r = subprocess.run(["createdb", "-h", PG, self.db_name], capture_output=True,
-                               text=True, timeout=60)
-            if r.returncode != 0:
-                raise RuntimeError("createdb in %s: %s" % (PG, r.stderr))
             self.db = "postgresql:///%s?host=%s" % (self.db_name, PG)
-        else:
-            self.db = os.path.join(self.path, "lmn.db")
+            lock = os.open(PG, os.O_RDONLY)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                _pg("createdb", "-T", _pg_demo_template(), self.db_name)
+            finally:
+                os.close(lock)
+            return
+        self.db = os.path.join(self.path, "lmn.db")
         r = subprocess.run([LMN, "demo", "--db", self.db], capture_output=True, text=True,
                            timeout=120)
         if r.returncode != 0:
@@ -172,7 +220,7 @@ class Workdir:
         elif re.search(r"\bRETURNING\b", q, re.I):
             q = "WITH q AS (%s) SELECT to_json(q) FROM q" % q
         else:
-            q, head = q, None
+            head = None
         r = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-h", self.pg, "-d",
                             self.db_name, "-c", q], capture_output=True, text=True, timeout=120)
         if r.returncode != 0:
