@@ -73,7 +73,7 @@ static void aggregate(const char *sql, lmn_day from, lmn_day until)
 static void floor_of(lmn_day from, lmn_day until)
 {
 	check(db_begin(conn, false, &err));
-	aggregate("SELECT count(*), sum(channel = 'digital') FROM orders "
+	aggregate("SELECT count(*), count(*) FILTER (WHERE channel = 'digital') FROM orders "
 		  "WHERE received_day >= $1 AND received_day < $2",
 		  from, until);
 	aggregate(

@@ -2,9 +2,11 @@
 # bench/reports: the tertial key-figure report and the monthly invoice basis over ten million order
 # lines with their deliveries and calls, beside the floor (bare SQL aggregates over the same rows),
 # and `lmn import orders` of a million orders.
-# Usage (from anywhere in the repository): bench/reports/run.sh [LINES [REPS [IMPORT_ORDERS]]]
+# Usage (from anywhere in the repository): [STORE=pg] bench/reports/run.sh [LINES [REPS [IMPORT_ORDERS]]]
 # Builds a release tree in $BUILD (default build-bench/), keeps its databases and files in
 # bench/out/reports/ (both git-ignored); the databases are made once for the same arguments.
+# STORE=pg: the two reports on PostgreSQL, the database copied once (lmn store copy) into a
+# cluster of tests/pg/cluster.sh in bench/out/reports/pg kept between runs; no import.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines=${1:-10000000}
@@ -29,6 +31,31 @@ if [ ! -f "$db" ] || [ "$(cat "$out/history.stamp" 2>/dev/null)" != "$lines" ]; 
 	echo "$lines" >"$out/history.stamp"
 fi
 
+if [ "${STORE:-sqlite}" = pg ]; then
+	pgdir=$(pwd)/$out/pg
+	if [ ! -f "$pgdir/data/PG_VERSION" ]; then
+		tests/pg/cluster.sh start "$pgdir" >/dev/null
+		# Its cache a sixth of the memory, as a server of its own would have it.
+		psql -XAtq -h "$pgdir" -d lmn -c "ALTER SYSTEM SET shared_buffers = '4GB'" \
+			-c "ALTER SYSTEM SET max_wal_size = '16GB'" \
+			-c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
+			-c "ALTER SYSTEM SET work_mem = '64MB'"
+		tests/pg/cluster.sh halt "$pgdir"
+	fi
+	tests/pg/cluster.sh resume "$pgdir" >/dev/null
+	trap 'tests/pg/cluster.sh halt "$pgdir"' EXIT
+	if [ "$(cat "$out/pg.stamp" 2>/dev/null)" != "$lines" ]; then
+		echo "== copying $db into PostgreSQL (lmn store copy)"
+		rm -f "$out/pg.stamp"
+		dropdb -h "$pgdir" --if-exists history
+		createdb -h "$pgdir" history
+		"$build/lmn" store copy --from "$db" --to "postgresql:///history?host=$pgdir"
+		psql -XAtq -h "$pgdir" -d history -c "VACUUM ANALYZE"
+		echo "$lines" >"$out/pg.stamp"
+	fi
+	db="postgresql:///history?host=$pgdir"
+fi
+
 echo "== bench_reports: 2026 T2 (its trend: 2023 T3 … 2026 T2) and the invoice basis of 2026-05, $reps runs"
 taskset -c 0 "$build/bench/bench_reports" "$db" 2026 2 2026-05 "$reps"
 
@@ -44,6 +71,7 @@ for what in "tertial 2026 2" "invoice 2026-05"; do
 	done
 	printf '   lmn report %-16s best of %d: %d.%03d s\n' "$what" "$reps" $((best / 1000000000)) $((best / 1000000 % 1000))
 done
+[ "${STORE:-sqlite}" != pg ] || exit 0
 
 ref=$out/reference.db
 csv=$out/orders.csv
