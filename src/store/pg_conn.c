@@ -229,6 +229,18 @@ enum lmn_rc pg_open(const char *conninfo, struct pg_db **out, struct lmn_err *er
 		db->opened = 1;
 		rc = migrate(c, err);
 	}
+	/* Every writing transaction's commit is waited for this way (pg_write.c): a role that may
+	 * not do it would have each write committed and then reported failed. */
+	if (rc == LMN_OK && pg_wait_flushed(c, err) != LMN_OK) {
+		char why[sizeof(err->message)];
+
+		snprintf(why, sizeof(why), "%s", err->message);
+		rc = lmn_err_set(err, LMN_EDB, NULL, NULL,
+				 "%.300s (lmn waits for each commit with pg_logical_emit_message: "
+				 "GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, "
+				 "text) to lmn's role)",
+				 why);
+	}
 	/* The product area list is data (issue 18): the pure layers learn it before any rule is read. */
 	if (rc == LMN_OK)
 		rc = product_areas_register((struct db_conn *)(void *)c, err);

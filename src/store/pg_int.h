@@ -80,6 +80,9 @@ struct pg_db {
 enum lmn_rc pg_fail(struct pg_conn *c, const PGresult *res, struct lmn_err *err, const char *what);
 /* Runs sql (no parameters) for its status; LMN_OK when it succeeded. */
 enum lmn_rc pg_exec_status(struct pg_conn *c, const char *sql, struct lmn_err *err);
+/* pg_write.c: returns once every commit of c is flushed (the way a writing transaction's commit
+ * is waited for). */
+enum lmn_rc pg_wait_flushed(struct pg_conn *c, struct lmn_err *err);
 /* pg_write.c: stops the write job workers once the queued jobs ran. */
 void pg_workers_stop(struct pg_db *db);
 

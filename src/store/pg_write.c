@@ -21,7 +21,7 @@
  * committed before it (READ COMMITTED).
  *
  * The lock is held until COMMIT, not until the commit is flushed: a writing transaction commits
- * without waiting (synchronous_commit off), and pg_commit then waits for the flush (wait_flushed)
+ * without waiting (synchronous_commit off), and pg_commit then waits for the flush (pg_wait_flushed)
  * with the lock free, so that the next writer runs meanwhile and PostgreSQL flushes the commits
  * waiting at one moment together, as SQLite's writer thread does. A transaction that read what
  * another wrote commits after it in the log, so it is never durable without it. */
@@ -44,7 +44,7 @@ enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err)
  * logical decoding plugin is attached. Its failure leaves the outcome of the commit before it
  * unknown, as a lost connection during COMMIT would (LMN_EUNAVAIL: the client retries, with its
  * Idempotency-Key). */
-static enum lmn_rc wait_flushed(struct pg_conn *c, struct lmn_err *err)
+enum lmn_rc pg_wait_flushed(struct pg_conn *c, struct lmn_err *err)
 {
 	return pg_exec_status(
 		c, "BEGIN; SELECT pg_logical_emit_message(true, 'lmn', 'flushed'); COMMIT", err);
@@ -86,7 +86,7 @@ enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
 				 PQcmdStatus(res));
 	PQclear(res);
 	if (rc == LMN_OK && writing)
-		rc = wait_flushed(c, err);
+		rc = pg_wait_flushed(c, err);
 	return rc;
 }
 

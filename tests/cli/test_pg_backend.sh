@@ -108,6 +108,20 @@ check "customer service registers a patient, who takes the next id" "201 121" \
 check "the same number again is refused, nothing written" "409 121" \
 	"$(req POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Flödesson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | cut -d' ' -f1) $(psql_q 'SELECT max(id) FROM patients')"
 
+# A role that may not write the message each commit is waited for with (pg_write.c) is refused
+# at the start, saying what to grant: else each write would commit and then be reported failed.
+psql_q "CREATE ROLE lmn_plain; GRANT ALL ON SCHEMA public TO lmn_plain;
+	GRANT ALL ON ALL TABLES IN SCHEMA public TO lmn_plain;
+	GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO lmn_plain;
+	REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC"
+plain="$URL&options=-c%20role%3Dlmn_plain"
+"$LMN" report tertial 2026 2 --db "$plain" --as-of 2026-11-23 >/dev/null 2>"$TMP/plain.err"
+check "a role without EXECUTE on pg_logical_emit_message is refused at the start" "1 yes" \
+	"$? $(grep -q 'GRANT EXECUTE ON FUNCTION pg_logical_emit_message' "$TMP/plain.err" && echo yes)"
+psql_q "GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO lmn_plain"
+"$LMN" report tertial 2026 2 --db "$plain" --as-of 2026-11-23 >/dev/null 2>"$TMP/plain.err"
+check "granted it, the same role works" "0" "$?"
+
 # The database goes away under the server: a clear 503, in time, and the server keeps running.
 "$CLUSTER" stop "$PGDIR" >/dev/null 2>&1
 gone=$(req GET /api/patients/1/orders)
