@@ -16,13 +16,67 @@ if [ -n "${LMN_TEST_PG:-}" ]; then
 else
 	DB=$TMP/lmn.db
 fi
-# dbq SQL: the rows of SQL on the test's database, one a line, columns separated by |.
+# dbq SQL: the rows of SQL (one statement) on the test's database, one a line, columns separated
+# by |; a change is committed, with foreign keys enforced as in lmn's own connections. An error
+# goes to stderr with the engine's message, and dbq fails.
 dbq() {
 	if [ -n "${LMN_TEST_PG:-}" ]; then
-		psql -XAtq -h "$LMN_TEST_PG" -d "$DB_NAME" -v ON_ERROR_STOP=1 -c "$1"
+		PGCLIENTENCODING=UTF8 psql -XAtq -h "$LMN_TEST_PG" -d "$DB_NAME" -v ON_ERROR_STOP=1 -c "$1"
 	else
 		python3 -c 'import sqlite3,sys
-for r in sqlite3.connect(sys.argv[1], timeout=30).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in r))' "$DB" "$1"
+c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+c.execute("PRAGMA foreign_keys = ON")
+try:
+    rows = c.execute(sys.argv[2]).fetchall()
+except sqlite3.Error as e:
+    sys.exit("dbq: %s" % e)
+for r in rows: print("|".join("" if v is None else str(v) for v in r))' "$DB" "$1"
+	fi
+}
+# dbscript: the SQL statements on stdin on the test's database, in one transaction, as dbq's.
+dbscript() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		PGCLIENTENCODING=UTF8 psql -XAtq -h "$LMN_TEST_PG" -d "$DB_NAME" -v ON_ERROR_STOP=1 -1 -f -
+	else
+		python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+c.execute("PRAGMA foreign_keys = ON")
+try:
+    c.executescript("BEGIN;\n" + sys.stdin.read() + ";\nCOMMIT;")
+except sqlite3.Error as e:
+    sys.exit("dbscript: %s" % e)' "$DB"
+	fi
+}
+# dbq_refused SQL TEXT: "yes" if the database refuses SQL with an error that says TEXT (a
+# trigger's, a constraint's), "no" if it does it, else the error.
+dbq_refused() {
+	if dbq "$1" >/dev/null 2>"$TMP/dbq.err"; then
+		echo no
+	elif grep -q -- "$2" "$TMP/dbq.err"; then
+		echo yes
+	else
+		cat "$TMP/dbq.err"
+	fi
+}
+
+# db_references TABLE COLUMN: the table that TABLE.COLUMN refers to (its foreign key), if any.
+db_references() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "SELECT confrelid::regclass FROM pg_constraint
+		      WHERE contype = 'f' AND conrelid = '$1'::regclass
+		        AND conkey = ARRAY[(SELECT attnum FROM pg_attribute
+		                             WHERE attrelid = '$1'::regclass AND attname = '$2')]"
+	else
+		dbq "SELECT \"table\" FROM pragma_foreign_key_list('$1') WHERE \"from\" = '$2'"
+	fi
+}
+# db_columns TABLE: how many columns TABLE has.
+db_columns() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "SELECT count(*) FROM pg_attribute
+		      WHERE attrelid = '$1'::regclass AND attnum > 0 AND NOT attisdropped"
+	else
+		dbq "SELECT count(*) FROM pragma_table_info('$1')"
 	fi
 }
 
