@@ -156,12 +156,8 @@ check "regenerating the draft keeps its version" "200 2" "$(req sekreterare POST
 v2=$(body sekreterare GET /api/meetings/1/minutes | json 'd["minutes"][1]["id"]')
 check "the corrected version has the correction" "yes" "$(body sekreterare GET "/api/minutes/$v2" | json '"yes" if "<th scope=\"row\">Frånvarande</th><td>Annika Berg" in d["html"] else d["html"][:200]')"
 check "the approved version is as it was approved" "yes" "$(body sekreterare GET "/api/minutes/$mid" | json '"yes" if "<th scope=\"row\">Frånvarande</th><td>Helena Nordén" in d["html"] and d["approved_at"] else "no"')"
-check "approved minutes are immutable in the store" "yes" "$(python3 -c '
-import sqlite3, sys
-try:
-    c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE minutes SET html = ? WHERE id = ?", ("x", int(sys.argv[2]))); c.commit(); print("no")
-except sqlite3.DatabaseError as e:
-    print("yes" if "immutable" in str(e) else str(e))' "$TMP/lmn.db" "$mid")"
+check "approved minutes are immutable in the store" "yes" \
+	"$(dbq_refused "UPDATE minutes SET html = 'x' WHERE id = $mid" immutable)"
 curl -sS -b "$TMP/ledamot.jar" -o "$TMP/minutes.pdf" -w '%{http_code} %{content_type}' "$B/api/minutes/$mid/pdf" >"$TMP/pdf.status"
 check "the minutes as PDF" "200 application/pdf" "$(cat "$TMP/pdf.status")"
 check "… a real PDF of one or more pages" "yes" "$(python3 -c '
@@ -311,7 +307,8 @@ check "the political group in 2026 held one meeting of at least four" "False" \
 # --- What-if: a past period replayed under a proposed lead time ---
 body ledamot POST /api/what-if '{"parameter":"lead_time_working_days","value":"3","from":"2026-01-01","to":"2026-06-30"}' >"$TMP/w3.json"
 check "every order of the period is replayed" \
-	"$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM orders WHERE received_day BETWEEN ? AND ? AND status <> ?", ("2026-01-01","2026-06-30","cancelled")).fetchone()[0])' "$TMP/lmn.db")" \
+	"$(dbq "SELECT count(*) FROM orders WHERE received_day BETWEEN '2026-01-01' AND '2026-06-30'
+	        AND status <> 'cancelled'")" \
 	"$(json 'd["orders"]' <"$TMP/w3.json")"
 check "lead time 4 → 3: due dates only earlier, for the normal orders" "yes" \
 	"$(json '"yes" if d["due_dates"]["earlier"] > 0 and d["due_dates"]["later"] == 0 and d["due_dates"]["changed"] == d["due_dates"]["earlier"] else d' <"$TMP/w3.json")"
