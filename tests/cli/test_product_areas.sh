@@ -5,34 +5,22 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
-q() {
-	if [ -n "${LMN_TEST_PG:-}" ]; then
-		dbq "$1" | tr '|' ' ' | paste -sd'|'
-	else
-		python3 -c 'import sqlite3,sys; print("|".join(" ".join(str(c) for c in r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))' "$TMP/lmn.db" "$1"
-	fi
-}
+q() { dbq "$1" | tr '|' ' ' | paste -sd'|'; }
 
 # --- The list in the store ---
 check "the list: code, Swedish name and the 1177 contract's value" \
 	"nutrition Nutrition NUTRITION|incontinence Inkontinens INKONTINENS|diabetes Diabetes DIABETES|stoma Stomi STOMI" \
 	"$(q "SELECT code, name, code_1177 FROM product_areas ORDER BY position")"
 check "articles.area refers to the list, and every article's area is in it" "product_areas|" \
-	"$(q "SELECT \"table\" FROM pragma_foreign_key_list('articles') WHERE \"from\" = 'area'")|$(q "SELECT * FROM pragma_foreign_key_check('articles')")"
+	"$(db_references articles area)|$(q "SELECT article_number FROM articles
+	                                      WHERE area NOT IN (SELECT code FROM product_areas)")"
 check "articles keeps its other keys, its CHECKs and its columns" "suppliers|11" \
-	"$(q "SELECT \"table\" FROM pragma_foreign_key_list('articles') WHERE \"from\" = 'supplier_id'")|$(q "SELECT count(*) FROM pragma_table_info('articles')")"
-python3 - "$TMP/lmn.db" >"$TMP/fk" 2>&1 <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("PRAGMA foreign_keys = ON")
-try:
-    db.execute("INSERT INTO articles (article_number, name, area, unit, package_size, supplier_id, "
-               "stocked, acute_assortment, special) VALUES ('Z1', 'Tandborste', 'dentistry', 'st', 1, 1, 1, 0, 0)")
-    print("inserted")
-except sqlite3.IntegrityError as e:
-    print("refused:", e)
-PY
-check "the store refuses an article of an area not in the list" "refused: FOREIGN KEY constraint failed" "$(cat "$TMP/fk")"
+	"$(db_references articles supplier_id)|$(db_columns articles)"
+check "the store refuses an article of an area not in the list" "yes" \
+	"$(dbq_refused "INSERT INTO articles (article_number, name, area, unit, package_size, supplier_id,
+	                                      stocked, acute_assortment, special)
+	                VALUES ('Z1', 'Tandborste', 'dentistry', 'st', 1, 1, 1, 0, 0)" \
+		'FOREIGN KEY constraint failed\|violates foreign key constraint "articles_area_fkey"')"
 
 # --- The demo ---
 check "the demo has diabetes and stoma articles, with prices" "diabetes 5 5|stoma 5 5" \
@@ -58,7 +46,7 @@ check "an area outside the list is a 400 naming the field and the list" \
 "$LMN" import assortment "$TMP/new.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"
 check "rows of diabetes and stoma (by code or Swedish name) import" "0" "$?"
 check "they are stored with the area's code" "D90001 diabetes|S90001 stoma|S90002 stoma" \
-	"$(q "SELECT article_number, area FROM articles WHERE article_number GLOB '[DS]9000*' ORDER BY article_number")"
+	"$(q "SELECT article_number, area FROM articles WHERE article_number LIKE 'D9000%' OR article_number LIKE 'S9000%' ORDER BY article_number")"
 {
 	printf 'article_number;name;area;unit;package_size;supplier;stocked;price;price_from\n'
 	printf 'D90002;Lansetter demo;diabetes;förp;200;Exempel AB;ja;90,00;2026-12-01\n'
