@@ -90,7 +90,7 @@ soap() {
 XML
 }
 result() { sed -n 's|.*<[a-z0-9]*:ResultCode>\([A-Z]*\)</[a-z0-9]*:ResultCode>.*|\1|p' "$TMP/answer.xml"; }
-patient=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT id_number FROM patients WHERE id = 1").fetchone()[0])' "$TMP/lmn.db")
+patient=$(dbq "SELECT id_number FROM patients WHERE id = 1")
 
 check "the e-service reads a patient's prescriptions (version 1)" "200 OK" \
 	"$(soap client GetMedicalSupplyPrescriptions 1 "$HSA" "<r:SubjectOfCareId>$patient</r:SubjectOfCareId>") $(result)"
