@@ -19,12 +19,19 @@ fi
 ok "server starts on a free port ($port)"
 base="http://127.0.0.1:$port"
 
-check "the database file exists" "yes" "$([ -s "$TMP/lmn.db" ] && echo yes)"
-# Written out to its size between checkpoints (18 000 frames of a 4 KiB page), so that commits
-# overwrite it instead of appending.
-check "the write-ahead log is written out to 18 000 frames" "yes" \
-	"$([ "$(stat -c %s "$TMP/lmn.db-wal")" -ge $((18000 * (4096 + 24))) ] && echo yes)"
-nmig=$(find "$LMN_TEST_DATA/../../src/store/migrations" -maxdepth 1 -name '[0-9]*.sql' | wc -l)
+if [ -n "${LMN_TEST_PG:-}" ]; then
+	ok "the database file exists # SKIP a PostgreSQL database is no file"
+	ok "the write-ahead log is written out to 18 000 frames # SKIP SQLite's WAL file"
+	migrations=$LMN_TEST_DATA/../../src/store/migrations/pg
+else
+	check "the database file exists" "yes" "$([ -s "$DB" ] && echo yes)"
+	# Written out to its size between checkpoints (18 000 frames of a 4 KiB page), so that commits
+	# overwrite it instead of appending.
+	check "the write-ahead log is written out to 18 000 frames" "yes" \
+		"$([ "$(stat -c %s "$DB-wal")" -ge $((18000 * (4096 + 24))) ] && echo yes)"
+	migrations=$LMN_TEST_DATA/../../src/store/migrations
+fi
+nmig=$(find "$migrations" -maxdepth 1 -name '[0-9]*.sql' | wc -l)
 body=$(curl -sS "$base/healthz")
 check_grep "/healthz reports the database and schema" '"database":"ok","schema":'"$nmig" <(echo "$body")
 check "/healthz is JSON" "application/json" "$(curl -sS -o /dev/null -w '%{content_type}' "$base/healthz")"
@@ -54,41 +61,55 @@ kill -TERM "$pid"; wait "$pid"
 
 "$LMN" serve --port 70000 >/dev/null 2>&1; rc=$?
 check "a bad port is a usage error" "2" "$rc"
-"$LMN" serve --db /nonexistent/dir/x.db --port 0 >/dev/null 2>"$TMP/err"; rc=$?
+if [ -n "${LMN_TEST_PG:-}" ]; then
+	"$LMN" serve --db "postgresql:///${DB_NAME}_none?host=$LMN_TEST_PG" --port 0 >/dev/null 2>"$TMP/err"
+else
+	"$LMN" serve --db /nonexistent/dir/x.db --port 0 >/dev/null 2>"$TMP/err"
+fi
+rc=$?
 check "an unopenable database is an error" "1" "$rc"
 
-# A store of schema 11 with an access log: migration 12 files its entries by patient.
-python3 - "$TMP/old.db" "$LMN_TEST_DATA/../../src/store/migrations" <<'EOF'
-import glob, os, sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-          "applied_at TEXT NOT NULL) STRICT")  # as lmn makes it
-for f in sorted(glob.glob(os.path.join(sys.argv[2], '[0-9]*.sql')))[:11]:
-    c.executescript(open(f, encoding='utf-8').read())
-    c.execute("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, 'x')",
-              (int(os.path.basename(f)[:4]), os.path.basename(f)))
-for p in (1, 2, 3):
-    c.execute("INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address, "
-              "postal_code, city, municipality, created_at) VALUES (?, ?, 'personnummer', 'Test', "
-              "'Testsson', 'Provgatan 1', '41101', 'Göteborg', 'Göteborg', 'x')", (p, '19121212121%d' % p))
-for i in range(30):
-    c.execute("INSERT INTO access_log (at, role, patient_id, action, what) VALUES (?, 'admin', ?, 'read', 'x')",
-              ('2026-11-%02d' % (1 + i % 28), 1 + i % 3))
-c.commit()
-EOF
-"$LMN" serve --db "$TMP/old.db" --port 0 >"$TMP/out3" 2>&1 &
+# A store of schema 11 with an access log: migration 12 files its entries by patient. dbq and
+# dbscript on it as on the test's database: old CMD…
+if [ -n "${LMN_TEST_PG:-}" ]; then
+	createdb -h "$LMN_TEST_PG" "${DB_NAME}_old"
+	old_db="postgresql:///${DB_NAME}_old?host=$LMN_TEST_PG"
+	number=bigint strict=
+else
+	old_db=$TMP/old.db
+	number=INTEGER strict=STRICT
+fi
+old() { DB=$old_db DB_NAME=${DB_NAME:-}_old "$@"; }
+{
+	# as lmn makes it
+	echo "CREATE TABLE schema_migrations (number $number PRIMARY KEY, name TEXT NOT NULL,
+	      applied_at TEXT NOT NULL) $strict;"
+	for f in $(find "$migrations" -maxdepth 1 -name '[0-9]*.sql' | sort | head -11); do
+		cat "$f"
+		echo ";"
+		echo "INSERT INTO schema_migrations (number, name, applied_at)
+		      VALUES ($((10#$(basename "$f" | cut -c1-4))), '$(basename "$f")', 'x');"
+	done
+	for p in 1 2 3; do
+		echo "INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address,
+		      postal_code, city, municipality, created_at) VALUES ($p, '19121212121$p', 'personnummer',
+		      'Test', 'Testsson', 'Provgatan 1', '41101', 'Göteborg', 'Göteborg', 'x');"
+	done
+	for i in $(seq 0 29); do
+		echo "INSERT INTO access_log (at, role, patient_id, action, what)
+		      VALUES ('2026-11-$(printf %02d $((1 + i % 28)))', 'admin', $((1 + i % 3)), 'read', 'x');"
+	done
+} | old dbscript
+"$LMN" serve --db "$old_db" --port 0 >"$TMP/out3" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q serving "$TMP/out3" && break; sleep 0.05; done
 kill -TERM "$pid"; wait "$pid"
 check "an access log of schema 11 is filed by patient at migration 12" "$nmig 30 30 0 30" \
-	"$(python3 -c "
-import sqlite3,sys
-c=sqlite3.connect(sys.argv[1])
-print(*[c.execute(q).fetchone()[0] for q in (
-    'SELECT max(number) FROM schema_migrations',
-    'SELECT count(*) FROM access_log_by_patient b JOIN access_log a ON a.id = b.id AND a.patient_id = b.patient_id',
-    'SELECT count(*) FROM access_log',
-    'SELECT count(*) FROM access_log_recent',
-    'SELECT upto FROM access_log_indexed')])" "$TMP/old.db")"
+	"$(old dbq "SELECT (SELECT max(number) FROM schema_migrations),
+	                   (SELECT count(*) FROM access_log_by_patient b
+	                      JOIN access_log a ON a.id = b.id AND a.patient_id = b.patient_id),
+	                   (SELECT count(*) FROM access_log),
+	                   (SELECT count(*) FROM access_log_recent),
+	                   (SELECT upto FROM access_log_indexed)" | tr '|' ' ')"
 
 done_testing
