@@ -8,13 +8,7 @@
 for u in admin patient kundtjanst; do
 	login "$u"
 done
-db() {
-	if [ -n "${LMN_TEST_PG:-}" ]; then
-		dbq "$1" | head -n 1 | cut -d"|" -f1
-	else
-		python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"
-	fi
-}
+db() { dbq "$1" | head -n 1 | cut -d"|" -f1; }
 
 # --- The OpenAPI document ---
 check "anyone may read /api/openapi.json" "200" "$(curl -sS -o "$TMP/openapi.json" -w '%{http_code}' "$B/api/openapi.json")"

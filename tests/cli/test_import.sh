@@ -3,13 +3,7 @@
 . "$(dirname "$0")/tap.sh"
 export LMN_NOW=2026-11-23T10:00
 "$LMN" demo --db "$DB" >/dev/null 2>&1
-count() {
-	if [ -n "${LMN_TEST_PG:-}" ]; then
-		dbq "SELECT count(*) FROM articles"
-	else
-		python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM articles").fetchone()[0])' "$TMP/lmn.db"
-	fi
-}
+count() { dbq "SELECT count(*) FROM articles"; }
 before=$(count)
 
 "$LMN" import assortment "${LMN_DATA:?}/demo/assortment.csv" --db "$DB" >"$TMP/out" 2>"$TMP/err"

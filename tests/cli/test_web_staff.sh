@@ -10,13 +10,7 @@
 . "$(dirname "$0")/api_lib.sh"
 
 login kundtjanst
-db() {
-	if [ -n "${LMN_TEST_PG:-}" ]; then
-		dbq "$1" | head -n 1 | cut -d"|" -f1
-	else
-		python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"
-	fi
-}
+db() { dbq "$1" | head -n 1 | cut -d"|" -f1; }
 
 # wlogin USER: signs in through the sign-in form (cookie in $TMP/web-USER.jar) and keeps the form
 # token in $TMP/web-USER.csrf; prints the sign-in's status
@@ -205,7 +199,8 @@ check "the queue counts every open case and shows 25 of them" "200 yes 25 yes" \
 check "the second page holds the next 25, none of the first" "25 0" \
 	"$(get kundtjanst '/kontaktarenden?sida=2' >/dev/null; grep -o 'id="arende-[0-9]*"' "$TMP/page.html" | sort >"$TMP/p2"; wc -l <"$TMP/p2") $(get kundtjanst /kontaktarenden >/dev/null; grep -o 'id="arende-[0-9]*"' "$TMP/page.html" | sort | comm -12 - "$TMP/p2" | wc -l)"
 # Two old cases get today as their contact date (as the job would open them today).
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE contact_cases SET opened_on = ? WHERE id IN (SELECT id FROM contact_cases WHERE closed_at IS NULL ORDER BY opened_on LIMIT 2)", ("2026-11-23",)); c.commit()' "$TMP/lmn.db"
+dbq "UPDATE contact_cases SET opened_on = '2026-11-23'
+     WHERE id IN (SELECT id FROM contact_cases WHERE closed_at IS NULL ORDER BY opened_on LIMIT 2)"
 check "the cases whose contact date is today come first" "yes" \
 	"$(body kundtjanst GET '/api/contact-cases?limit=500' | json "'yes' if [c['opened_on'] == '2026-11-23' for c in d['cases']] == sorted([c['opened_on'] == '2026-11-23' for c in d['cases']], reverse=True) and d['cases'][0]['opened_on'] == '2026-11-23' else 'no'")"
 check "oldest first, newest first, most calls first" "yes yes yes" \
