@@ -59,6 +59,33 @@ dbq_refused() {
 	fi
 }
 
+# Other databases beside the test's, named NAME: db_new NAME makes an empty one, db_copy NAME a
+# copy of the test's as it is now (lmn serve may be running on it); db_addr NAME is its --db
+# address; with_db NAME CMD… runs CMD (dbq, dbscript, …) on it instead of the test's.
+db_addr() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		echo "postgresql:///${DB_NAME}_$1?host=$LMN_TEST_PG"
+	else
+		echo "$TMP/$1.db"
+	fi
+}
+with_db() {
+	local name=$1
+	shift
+	DB=$(db_addr "$name") DB_NAME=${DB_NAME:-}_$name "$@"
+}
+db_new() {
+	[ -z "${LMN_TEST_PG:-}" ] || createdb -h "$LMN_TEST_PG" "${DB_NAME}_$1"
+}
+db_copy() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		db_new "$1" && pg_dump -h "$LMN_TEST_PG" "$DB_NAME" |
+			psql -XAtq -h "$LMN_TEST_PG" -d "${DB_NAME}_$1" -v ON_ERROR_STOP=1 >/dev/null
+	else
+		python3 -c 'import sqlite3,sys
+sqlite3.connect(sys.argv[1], timeout=30).backup(sqlite3.connect(sys.argv[2]))' "$DB" "$(db_addr "$1")"
+	fi
+}
 # db_references TABLE COLUMN: the table that TABLE.COLUMN refers to (its foreign key), if any.
 db_references() {
 	if [ -n "${LMN_TEST_PG:-}" ]; then

@@ -69,17 +69,9 @@ fi
 rc=$?
 check "an unopenable database is an error" "1" "$rc"
 
-# A store of schema 11 with an access log: migration 12 files its entries by patient. dbq and
-# dbscript on it as on the test's database: old CMD…
-if [ -n "${LMN_TEST_PG:-}" ]; then
-	createdb -h "$LMN_TEST_PG" "${DB_NAME}_old"
-	old_db="postgresql:///${DB_NAME}_old?host=$LMN_TEST_PG"
-	number=bigint strict=
-else
-	old_db=$TMP/old.db
-	number=INTEGER strict=STRICT
-fi
-old() { DB=$old_db DB_NAME=${DB_NAME:-}_old "$@"; }
+# A store of schema 11 with an access log: migration 12 files its entries by patient.
+db_new old
+if [ -n "${LMN_TEST_PG:-}" ]; then number=bigint strict=; else number=INTEGER strict=STRICT; fi
 {
 	# as lmn makes it
 	echo "CREATE TABLE schema_migrations (number $number PRIMARY KEY, name TEXT NOT NULL,
@@ -99,13 +91,13 @@ old() { DB=$old_db DB_NAME=${DB_NAME:-}_old "$@"; }
 		echo "INSERT INTO access_log (at, role, patient_id, action, what)
 		      VALUES ('2026-11-$(printf %02d $((1 + i % 28)))', 'admin', $((1 + i % 3)), 'read', 'x');"
 	done
-} | old dbscript
-"$LMN" serve --db "$old_db" --port 0 >"$TMP/out3" 2>&1 &
+} | with_db old dbscript
+"$LMN" serve --db "$(db_addr old)" --port 0 >"$TMP/out3" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q serving "$TMP/out3" && break; sleep 0.05; done
 kill -TERM "$pid"; wait "$pid"
 check "an access log of schema 11 is filed by patient at migration 12" "$nmig 30 30 0 30" \
-	"$(old dbq "SELECT (SELECT max(number) FROM schema_migrations),
+	"$(with_db old dbq "SELECT (SELECT max(number) FROM schema_migrations),
 	                   (SELECT count(*) FROM access_log_by_patient b
 	                      JOIN access_log a ON a.id = b.id AND a.patient_id = b.patient_id),
 	                   (SELECT count(*) FROM access_log),
