@@ -7,13 +7,7 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
-db() {
-	if [ -n "${LMN_TEST_PG:-}" ]; then
-		dbq "$1" | head -n 1 | cut -d"|" -f1
-	else
-		python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/lmn.db" "$1"
-	fi
-}
+db() { dbq "$1" | head -n 1 | cut -d"|" -f1; }
 # wlogin USER: signs in through the sign-in form (cookie in $TMP/web-USER.jar) and keeps the form
 # token in $TMP/web-USER.csrf; prints the sign-in's status
 wlogin() {
@@ -175,14 +169,14 @@ check "the patient's own pages are unchanged" "yes no yes" \
 check "today the form promises four working days" "200 yes" \
 	"$(get ombud /bestall) $(has 'senast fyra arbetsdagar efter')"
 # A decision (as test_governance.sh records one): three working days from 2027-01-01.
-python3 -c '
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("INSERT INTO change_log (decided_on, body, heading, spec_section, effective_on, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ("2026-11-23", "Ledningsråd för hjälpmedel", "Specifikation B 3:1", "B3:1", "2027-01-01",
-     "section = B3:1\n[2027-01-01]\nbody = \"Ledningsråd för hjälpmedel\"\nreference = \"Ledtiden 3 arbetsdagar\"\nlead_time_working_days = 3\n",
-     "2026-11-23T10:00:00+01:00"))
-c.commit()' "$TMP/lmn.db"
+dbq "INSERT INTO change_log (decided_on, body, heading, spec_section, effective_on, rules, created_at)
+     VALUES ('2026-11-23', 'Ledningsråd för hjälpmedel', 'Specifikation B 3:1', 'B3:1', '2027-01-01',
+             'section = B3:1
+[2027-01-01]
+body = \"Ledningsråd för hjälpmedel\"
+reference = \"Ledtiden 3 arbetsdagar\"
+lead_time_working_days = 3
+', '2026-11-23T10:00:00+01:00')"
 LMN_NOW=2027-01-04T10:00 serve later
 later_pid=$serve_pid
 trap 'kill $pid $later_pid 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -211,7 +205,8 @@ check "an expired card says until when it was valid and whom to contact" "$expir
 	"$(grep -o 'Förskrivningen gällde till och med <time datetime="[0-9-]*">[a-zåäö]* [0-9]* [a-zåäö]* [0-9]*</time>. Kontakta förskrivaren, [^<]*om du behöver en ny förskrivning' "$TMP/page.html" | wc -l)"
 
 # ---- Nothing to order: no delivery choices, no button, a way back ----
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE prescription_items SET next_earliest = \x272027-06-01\x27 WHERE prescription_id IN (SELECT id FROM prescriptions WHERE patient_id = 2)"); c.commit()' "$TMP/lmn.db"
+dbq "UPDATE prescription_items SET next_earliest = '2027-06-01'
+     WHERE prescription_id IN (SELECT id FROM prescriptions WHERE patient_id = 2)"
 check "with nothing orderable the form says so and offers only a way back" "yes no no yes" \
 	"$(get ombud /bestall >/dev/null; has 'Inget kan beställas just nu') $(has 'Skicka beställningen') $(has 'Hur ska det levereras?') $(grep -q '<a href="/mina-sidor">Tillbaka till förskrivningarna</a>' "$TMP/page.html" && echo yes)"
 
