@@ -27,37 +27,84 @@ dump() {
 		python3 -c 'import sqlite3, sys; print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$1"
 	fi | grep '^INSERT INTO' | grep -v '^INSERT INTO "\?schema_migrations' | sort
 }
-# counts DB: "table rows" of every table but schema_migrations and SQLite's own, by name
+# fileq FILE SQL: dbq on the SQLite file FILE, whatever the test's database is
+fileq() { LMN_TEST_PG='' DB=$1 dbq "$2"; }
+# tables [FILE]: the tables of the SQLite file FILE (or of the test's database) but
+# schema_migrations and SQLite's own, by name
+tables() {
+	if [ $# -eq 0 ] && [ -n "${LMN_TEST_PG:-}" ]; then
+		dbq "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+		      AND tablename <> 'schema_migrations' ORDER BY tablename COLLATE \"C\""
+	else
+		fileq "${1:-$DB}" "SELECT name FROM sqlite_schema WHERE type = 'table'
+		                    AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
+	fi
+}
+# counts [FILE]: "table rows" of every table of tables FILE
 counts() {
-	python3 - "$1" <<'EOF'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for (t,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                       "AND name <> 'schema_migrations' ORDER BY name"):
-    print(t, db.execute('SELECT count(*) FROM "%s"' % t).fetchone()[0])
-EOF
+	local t
+	for t in $(tables "$@"); do
+		if [ $# -eq 0 ]; then
+			echo "$t $(dbq "SELECT count(*) FROM $t")"
+		else
+			echo "$t $(fileq "$1" "SELECT count(*) FROM $t")"
+		fi
+	done
+}
+# rows [FILE]: every row of every table of tables FILE as text, sorted, by either engine (every
+# column is an integer or text: the same text on both); NULL as \N
+rows() {
+	local t
+	for t in $(tables "$@"); do
+		if [ $# -eq 0 ] && [ -n "${LMN_TEST_PG:-}" ]; then
+			PGCLIENTENCODING=UTF8 psql -XAtq -h "$LMN_TEST_PG" -d "$DB_NAME" -P 'null=\N' \
+				-v ON_ERROR_STOP=1 -c "SELECT * FROM $t"
+		else
+			python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute("SELECT * FROM " + sys.argv[2]):
+    print("|".join("\\N" if v is None else str(v) for v in r))' "${1:-$DB}" "$t"
+		fi | sed "s/^/$t|/"
+	done | LC_ALL=C sort
 }
 # printed OUT: "table rows" of the command's report, by name
 printed() { awk 'NF >= 4 && $1 != "tabell" && $1 != "lmn:" { print $1, $2 }' "$1" | sort; }
 
-src="$TMP/lmn.db"
+# The source is the test's database: a SQLite file, or with LMN_TEST_PG a PostgreSQL database, so
+# that the first copy is PostgreSQL → SQLite.
+src=$DB
 check "the source has access-log entries" "yes" \
-	"$([ "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM access_log").fetchone()[0])' "$src")" -gt 0 ] && echo yes)"
+	"$([ "$(dbq 'SELECT count(*) FROM access_log')" -gt 0 ] && echo yes)"
 
 # Pages of 700 rows: most tables take several, among them keys of three columns with text.
 "$LMN" store copy --from "$src" --to "$TMP/copy.db" --batch 700 >"$TMP/copy.out" 2>"$TMP/copy.err"
 check "lmn store copy SQLite → SQLite exits 0" "0" "$?"
 check_grep "it says the copy is equal" "kopian är lik källan" "$TMP/copy.out"
 check "no table differs" "" "$(grep -v ' lika$' "$TMP/copy.out" | grep -v '^tabell\|^lmn:')"
-counts "$src" >"$TMP/src.counts"
+counts >"$TMP/src.counts"
 printed "$TMP/copy.out" >"$TMP/printed.counts"
 check_file "the rows it prints per table are the source's, every table" "$TMP/src.counts" "$TMP/printed.counts"
 counts "$TMP/copy.db" >"$TMP/copy.counts"
 check_file "the copy has the same rows per table" "$TMP/src.counts" "$TMP/copy.counts"
-dump "$src" >"$TMP/src.dump"
-dump "$TMP/copy.db" >"$TMP/copy.dump"
-check "the dump has data rows" "yes" "$([ "$(wc -l <"$TMP/src.dump")" -gt 60000 ] && echo yes)"
-check_file "sqlite3 .dump: the same data rows in both" "$TMP/src.dump" "$TMP/copy.dump"
+if [ -n "${LMN_TEST_PG:-}" ]; then
+	# Row by row across the engines; from here on a copy of the copy (the copy itself is served
+	# below) is the SQLite source of the tests that need a file (sqlite3's dump, SQLite →
+	# PostgreSQL).
+	rows >"$TMP/src.rows"
+	rows "$TMP/copy.db" >"$TMP/copy.rows"
+	check "the source has rows" "yes" "$([ "$(wc -l <"$TMP/src.rows")" -gt 60000 ] && echo yes)"
+	check_file "every row of every table the same in the SQLite copy" "$TMP/src.rows" "$TMP/copy.rows"
+	src_file=$TMP/src.db
+	python3 -c 'import sqlite3, sys
+sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' "$TMP/copy.db" "$src_file"
+	dump "$src_file" >"$TMP/src.dump"
+	dump "$TMP/copy.db" >"$TMP/copy.dump"
+else
+	src_file=$src
+	dump "$src" >"$TMP/src.dump"
+	dump "$TMP/copy.db" >"$TMP/copy.dump"
+	check "the dump has data rows" "yes" "$([ "$(wc -l <"$TMP/src.dump")" -gt 60000 ] && echo yes)"
+	check_file "sqlite3 .dump: the same data rows in both" "$TMP/src.dump" "$TMP/copy.dump"
+fi
 check_grep "progress on stderr, a plain line when not a terminal" \
 	"^lmn: \[[0-9]*/[0-9]*\] orders: 5812 av 5812 rader$" "$TMP/copy.err"
 
@@ -78,10 +125,7 @@ for _ in $(seq 1 100); do
 done
 kill -TERM "$epid"
 wait "$epid"
-python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("DELETE FROM meta")
-db.commit()' "$TMP/emptied.db"
+fileq "$TMP/emptied.db" "DELETE FROM meta"
 "$LMN" store copy --from "$src" --to "$TMP/emptied.db" >/dev/null 2>"$TMP/emptied.err"
 check "a destination without its seed rows is refused" "1" "$?"
 check_grep "…as missing rows, in Swedish" \
@@ -98,11 +142,10 @@ check "…and neither is made" "no no" \
 	"$([ -e "$TMP/nope.db" ] && echo yes || echo no) $([ -e "$TMP/new.db" ] && echo yes || echo no)"
 # A destination of a newer schema than this lmn (and so than the source): refused, both numbers named.
 nmig=$(find "$LMN_SRC/src/store/migrations" -maxdepth 1 -name '[0-9]*.sql' | wc -l)
-python3 -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT")
-db.execute("INSERT INTO schema_migrations VALUES (999, ?, ?)", ("9999_future.sql", "2030-01-01T00:00:00Z"))
-db.commit()' "$TMP/newer.db"
+printf '%s;\n' "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                   applied_at TEXT NOT NULL) STRICT" \
+	"INSERT INTO schema_migrations VALUES (999, '9999_future.sql', '2030-01-01T00:00:00Z')" |
+	LMN_TEST_PG='' DB=$TMP/newer.db dbscript
 "$LMN" store copy --from "$src" --to "$TMP/newer.db" >/dev/null 2>"$TMP/newer.err"
 check "a destination of another schema is refused" "1" "$?"
 check_grep "…naming both numbers" "målet .*newer.db kunde inte öppnas: .*999.*($nmig)" "$TMP/newer.err"
@@ -150,22 +193,11 @@ kill -TERM "$pid"
 wait "$pid"
 
 # SQLite → PostgreSQL → SQLite, when this lmn opens postgresql:// addresses (issue 22's backend):
-# without it, the address is taken for a file name, which SQLite cannot open.
-CLUSTER="$LMN_SRC/tests/pg/cluster.sh"
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-"$LMN" demo --db "postgresql:///none?host=/nonexistent" >/dev/null 2>"$TMP/probe.err"
-if grep -q 'unable to open database file' "$TMP/probe.err"; then
-	ok "SQLite → PostgreSQL → SQLite # SKIP this lmn does not open postgresql:// addresses yet"
-elif ! pgdir=$(mktemp -d /tmp/lmn-pg-XXXXXX) ||
-	! url=$("$CLUSTER" start "$pgdir" 2>"$TMP/cluster.err"); then
-	ok "SQLite → PostgreSQL → SQLite # SKIP no PostgreSQL cluster: $(tail -1 "$TMP/cluster.err")"
-else
-	trap '"$CLUSTER" stop "$pgdir" >/dev/null 2>&1; rm -rf "$TMP" "$pgdir"' EXIT
-	"$LMN" demo --db "$url" >/dev/null 2>"$TMP/pg-demo.err"
-	check "lmn demo --db postgresql://… works" "0" "$?"
-	"$PGBIN/createdb" --host="$pgdir" copy
-	to="postgresql:///copy?host=$pgdir"
-	"$LMN" store copy --from "$src" --to "$to" --batch 700 >"$TMP/pg.out" 2>"$TMP/pg.err"
+# without it, the address is taken for a file name, which SQLite cannot open. On the cluster of
+# LMN_TEST_PG when given (its demo database the test's), else on one of its own.
+round_trip() { # round_trip URL TO: URL a PostgreSQL store with rows, TO a new PostgreSQL database
+	local url=$1 to=$2
+	"$LMN" store copy --from "$src_file" --to "$to" --batch 700 >"$TMP/pg.out" 2>"$TMP/pg.err"
 	check "SQLite → PostgreSQL exits 0" "0" "$?"
 	check_grep "…every table equal" "kopian är lik källan" "$TMP/pg.out"
 	printed "$TMP/pg.out" >"$TMP/pg.counts"
@@ -176,9 +208,27 @@ else
 	dump "$TMP/back.db" >"$TMP/back.dump"
 	check_file "SQLite → PostgreSQL → SQLite: sqlite3 .dump has the same data rows" \
 		"$TMP/src.dump" "$TMP/back.dump"
-	"$LMN" store copy --from "$src" --to "$url" >/dev/null 2>"$TMP/pg-again.err"
+	"$LMN" store copy --from "$src_file" --to "$url" >/dev/null 2>"$TMP/pg-again.err"
 	check "a PostgreSQL destination with rows (the demo) is refused" "1" "$?"
 	check_grep "…saying so" "är inte tomt" "$TMP/pg-again.err"
+}
+CLUSTER="$LMN_SRC/tests/pg/cluster.sh"
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+"$LMN" demo --db "postgresql:///none?host=/nonexistent" >/dev/null 2>"$TMP/probe.err"
+if grep -q 'unable to open database file' "$TMP/probe.err"; then
+	ok "SQLite → PostgreSQL → SQLite # SKIP this lmn does not open postgresql:// addresses yet"
+elif [ -n "${LMN_TEST_PG:-}" ]; then
+	db_new copy
+	round_trip "$DB" "$(db_addr copy)"
+elif ! pgdir=$(mktemp -d /tmp/lmn-pg-XXXXXX) ||
+	! url=$("$CLUSTER" start "$pgdir" 2>"$TMP/cluster.err"); then
+	ok "SQLite → PostgreSQL → SQLite # SKIP no PostgreSQL cluster: $(tail -1 "$TMP/cluster.err")"
+else
+	trap '"$CLUSTER" stop "$pgdir" >/dev/null 2>&1; rm -rf "$TMP" "$pgdir"' EXIT
+	"$LMN" demo --db "$url" >/dev/null 2>"$TMP/pg-demo.err"
+	check "lmn demo --db postgresql://… works" "0" "$?"
+	"$PGBIN/createdb" --host="$pgdir" copy
+	round_trip "$url" "postgresql:///copy?host=$pgdir"
 fi
 
 done_testing
