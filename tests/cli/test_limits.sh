@@ -109,39 +109,43 @@ check "… and names no connection by itself" "0" "$(grep -c 'Connection' "$TMP/
 # server writes again by itself once there is room. No room is made by a limit on the size of
 # files put on the running server (RLIMIT_FSIZE with prlimit, SIGXFSZ ignored as a shell passes
 # it on): no write may reach past a file's first 4 KiB, as on a disk with no blocks left.
-cp "$TMP/lmn.db" "$TMP/full.db"
-(trap '' XFSZ; exec "$LMN" serve --db "$TMP/full.db" --port 0 >"$TMP/full.out" 2>"$TMP/full.err") &
-fpid=$!
-pids+=("$fpid")
-fport=
-for _ in $(seq 1 100); do
-	fport=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/full.out")
-	[ -n "$fport" ] && break
-	sleep 0.05
-done
-F="http://127.0.0.1:$fport"
-fsize() { python3 -c 'import resource as r, sys; n = int(sys.argv[2]) if sys.argv[2] != "-" else r.RLIM_INFINITY; r.prlimit(int(sys.argv[1]), r.RLIMIT_FSIZE, (n, r.RLIM_INFINITY))' "$fpid" "$1"; }
-curl -sS -c "$TMP/full.jar" -H 'Content-Type: application/json' \
-	-d '{"username":"kundtjanst","password":"demo2026"}' -o /dev/null "$F/api/login"
-check "before: customer service reads patient 1 (which the access log records)" "200" \
-	"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o /dev/null -w '%{http_code}' "$F/api/patients/1")"
-fsize 4096
-check "disk full: the API answers 507 problem+json" "507 application/problem+json" \
-	"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o "$TMP/body" -w '%{http_code} %{content_type}' "$F/api/patients/1")"
-check "… with the code storage_full and a message that says so" "storage_full Lagringsutrymmet är slut" \
-	"$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], d["detail"][:24])' <"$TMP/body")"
-check "disk full: a page answers 507 too" "507" \
-	"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o "$TMP/page" -w '%{http_code}' "$F/patienter/1")"
-check_grep "… saying so in Swedish" '<h1>Lagringsutrymmet är slut</h1>' "$TMP/page"
-check "/healthz, which writes nothing, still answers 200" "200" \
-	"$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$F/healthz")"
-fsize -
-check "room again: the same server reads (and logs) without a restart" "200" \
-	"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o /dev/null -w '%{http_code}' "$F/api/patients/1")"
-check "… and serves the page" "200" \
-	"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o /dev/null -w '%{http_code}' "$F/patienter/1")"
-check_grep "the log names the cause, not the patient" 'GET /api/patients/1: storage full' "$TMP/full.err"
-check "… and no personal data" "0" "$(grep -c -E '[0-9]{8}-?[0-9]{4}|Exempelgatan' "$TMP/full.err")"
+if [ -n "${LMN_TEST_PG:-}" ]; then
+	ok "a full disk: 507, and writes again once there is room # SKIP the limit is on lmn's own writes to a SQLite file; PostgreSQL's server writes its own"
+else
+	cp "$DB" "$TMP/full.db"
+	(trap '' XFSZ; exec "$LMN" serve --db "$TMP/full.db" --port 0 >"$TMP/full.out" 2>"$TMP/full.err") &
+	fpid=$!
+	pids+=("$fpid")
+	fport=
+	for _ in $(seq 1 100); do
+		fport=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/full.out")
+		[ -n "$fport" ] && break
+		sleep 0.05
+	done
+	F="http://127.0.0.1:$fport"
+	fsize() { python3 -c 'import resource as r, sys; n = int(sys.argv[2]) if sys.argv[2] != "-" else r.RLIM_INFINITY; r.prlimit(int(sys.argv[1]), r.RLIMIT_FSIZE, (n, r.RLIM_INFINITY))' "$fpid" "$1"; }
+	curl -sS -c "$TMP/full.jar" -H 'Content-Type: application/json' \
+		-d '{"username":"kundtjanst","password":"demo2026"}' -o /dev/null "$F/api/login"
+	check "before: customer service reads patient 1 (which the access log records)" "200" \
+		"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o /dev/null -w '%{http_code}' "$F/api/patients/1")"
+	fsize 4096
+	check "disk full: the API answers 507 problem+json" "507 application/problem+json" \
+		"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o "$TMP/body" -w '%{http_code} %{content_type}' "$F/api/patients/1")"
+	check "… with the code storage_full and a message that says so" "storage_full Lagringsutrymmet är slut" \
+		"$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["code"], d["detail"][:24])' <"$TMP/body")"
+	check "disk full: a page answers 507 too" "507" \
+		"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o "$TMP/page" -w '%{http_code}' "$F/patienter/1")"
+	check_grep "… saying so in Swedish" '<h1>Lagringsutrymmet är slut</h1>' "$TMP/page"
+	check "/healthz, which writes nothing, still answers 200" "200" \
+		"$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$F/healthz")"
+	fsize -
+	check "room again: the same server reads (and logs) without a restart" "200" \
+		"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o /dev/null -w '%{http_code}' "$F/api/patients/1")"
+	check "… and serves the page" "200" \
+		"$(curl -sS --max-time 10 -b "$TMP/full.jar" -o /dev/null -w '%{http_code}' "$F/patienter/1")"
+	check_grep "the log names the cause, not the patient" 'GET /api/patients/1: storage full' "$TMP/full.err"
+	check "… and no personal data" "0" "$(grep -c -E '[0-9]{8}-?[0-9]{4}|Exempelgatan' "$TMP/full.err")"
+fi
 
 # --- Trusted-proxy mode only on loopback (review L7).
 "$LMN" serve --db "$DB" --port 0 --listen 192.0.2.10 --trusted-proxy-header X-Remote-User \
