@@ -10,32 +10,30 @@
 for u in patient forskrivare kundtjanst distributor; do
 	login "$u"
 done
-sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA busy_timeout = 5000"); print(*[r[0] for r in c.execute(sys.argv[2], sys.argv[3:])]); c.commit()' "$TMP/lmn.db" "$@"; }
+# sql SQL: the first column of SQL's rows on one line
+sql() { dbq "$1" | cut -d'|' -f1 | paste -sd' '; }
 
 # A copy of the demo database before any access-log entry, for the retention tests at the end.
-python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' "$TMP/lmn.db" "$TMP/old.db"
+db_copy old
 
 # --- The delay queue at start: the cases the rule (Spec B 3:6, DOMAIN.md) opens as of the day.
 # Expected: on a copy taken after start, without the open cases nobody has called yet, the
 # statement the read used to run opens them again ---
-python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))' "$TMP/lmn.db" "$TMP/copy.db"
-cat >"$TMP/rule.py" <<'EOF'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-c.execute("DELETE FROM contact_cases WHERE closed_at IS NULL AND called_at IS NULL")
-c.execute("""INSERT INTO contact_cases (order_id, opened_on)
+db_copy copy
+with_db copy dbscript <<'EOF'
+DELETE FROM contact_cases WHERE closed_at IS NULL AND called_at IS NULL;
+INSERT INTO contact_cases (order_id, opened_on)
 SELECT o.id, o.contact_from FROM orders o
-WHERE o.contact_from IS NOT NULL AND o.contact_from <= ? AND o.status <> 'cancelled'
+WHERE o.contact_from IS NOT NULL AND o.contact_from <= '2026-11-23' AND o.status <> 'cancelled'
 AND NOT EXISTS (SELECT 1 FROM contact_cases c WHERE c.order_id = o.id)
 AND EXISTS (SELECT 1 FROM order_lines l JOIN articles a ON a.id = l.article_id
   WHERE l.order_id = o.id AND NOT (a.special = 1 AND a.stocked = 0) AND l.quantity >
   (SELECT coalesce(sum(sl.quantity), 0) FROM shipment_lines sl
    JOIN shipments s ON s.id = sl.shipment_id WHERE sl.order_line_id = l.id
-   AND s.outcome = 'delivered' AND substr(s.delivered_at, 1, 10) < o.contact_from))""",
-          ("2026-11-23",))
-print(sorted(r[0] for r in c.execute("SELECT order_id FROM contact_cases WHERE closed_at IS NULL")))
+   AND s.outcome = 'delivered' AND substr(s.delivered_at, 1, 10) < o.contact_from));
 EOF
-expected_cases=$(python3 "$TMP/rule.py" "$TMP/copy.db")
+expected_cases=$(with_db copy dbq "SELECT order_id FROM contact_cases WHERE closed_at IS NULL" |
+	python3 -c 'import sys; print(sorted(int(i) for i in sys.stdin.read().split()))')
 check "at start the open cases are those the rule opens as of the day" "$expected_cases" \
 	"$(body kundtjanst GET /api/contact-cases | json 'sorted(c["order_id"] for c in d["cases"])')"
 
@@ -44,11 +42,13 @@ check "at start the open cases are those the rule opens as of the day" "$expecte
 # Through the API a new item for an article replaces the patient's active one (issue 18): one item
 # is prescribed, and the other 199, all active at once, are written to the database as it was.
 rx=$(body forskrivare POST /api/patients/1/prescriptions '{"items":[{"article_id":1,"withdrawals_allowed":1,"quantity_per_withdrawal":1,"period_days":1,"last_valid":"2027-05-01"}]}' | json 'd["id"]')
-python3 -c 'import sqlite3,sys
-c = sqlite3.connect(sys.argv[1], timeout=30)
-for _ in range(199):
-    c.execute("INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) SELECT prescription_id, article_id, withdrawals_allowed, withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid FROM prescription_items WHERE prescription_id = ? ORDER BY id LIMIT 1", (int(sys.argv[2]),))
-c.commit()' "$TMP/lmn.db" "$rx"
+for _ in $(seq 1 199); do
+	echo "INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed,
+	          withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid)
+	      SELECT prescription_id, article_id, withdrawals_allowed, withdrawals_remaining,
+	             quantity_per_withdrawal, period_days, last_valid
+	        FROM prescription_items WHERE prescription_id = $rx ORDER BY id LIMIT 1;"
+done | dbscript
 items=($(body forskrivare GET /api/patients/1/prescriptions | json "' '.join(str(i['id']) for i in d['items'] if i['prescription_id']==$rx)"))
 check "200 prescription items to place orders on" "200" "${#items[@]}"
 n=0
@@ -85,7 +85,7 @@ check "each read of the delay queue within a second beside the placements" "" \
 # not open it; registering a delivery runs the job, which does ---
 late=$(json 'd["id"]' <"$TMP/place.1.body")
 delivered=$(json 'd["id"]' <"$TMP/place.2.body")
-sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id = ?" "$late" >/dev/null
+sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id = $late" >/dev/null
 in_queue() { body kundtjanst GET /api/contact-cases | json "str(any(c['order_id'] == $late for c in d['cases']))"; }
 check "a case due since start is not opened by the read" "False" "$(in_queue)"
 line=$(body kundtjanst GET "/api/orders/$delivered" | json 'd["lines"][0]["id"]')
@@ -104,7 +104,7 @@ check "after the delivery the job opens the case" "True" "$(in_queue)"
 # before: not late ---
 order_of() { json 'd["id"]' <"$TMP/place.$1.body"; }
 oa=$(order_of 3) ob=$(order_of 4) oc=$(order_of 5)
-sql "UPDATE order_lines SET quantity = 2 WHERE order_id = ?" "$ob" >/dev/null
+sql "UPDATE order_lines SET quantity = 2 WHERE order_id = $ob" >/dev/null
 deliver() { # ORDER QUANTITY [REST_BACKORDERED]: a shipment of the order's line, delivered now; its id
 	local l s
 	l=$(body kundtjanst GET "/api/orders/$1" | json 'd["lines"][0]["id"]')
@@ -118,18 +118,18 @@ sc=$(deliver "$oc" 1)
 sb=$(deliver "$ob" 1 true)
 deliver "$ob" 1 >/dev/null
 deliver "$oa" 1 >/dev/null
-sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE id IN (?, ?)" "$sc" "$sb" >/dev/null
+sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE id IN ($sc, $sb)" >/dev/null
 # Order D as the history import may leave one: a backordered delivery returned, the rest delivered
 # the day before its contact date, and 'delivered' set from that last delivery alone. One of its
 # two is missing: late.
 od=$(order_of 7)
-sql "UPDATE order_lines SET quantity = 2 WHERE order_id = ?" "$od" >/dev/null
+sql "UPDATE order_lines SET quantity = 2 WHERE order_id = $od" >/dev/null
 sd=$(deliver "$od" 1 true)
 deliver "$od" 1 >/dev/null
-sql "UPDATE shipments SET outcome = 'returned' WHERE id = ?" "$sd" >/dev/null
-sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE order_id = ?" "$od" >/dev/null
-sql "UPDATE orders SET status = 'delivered', last_delivered = '2026-11-22' WHERE id = ?" "$od" >/dev/null
-sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id IN (?, ?, ?, ?)" "$oa" "$ob" "$oc" "$od" >/dev/null
+sql "UPDATE shipments SET outcome = 'returned' WHERE id = $sd" >/dev/null
+sql "UPDATE shipments SET delivered_at = '2026-11-22T12:00' WHERE order_id = $od" >/dev/null
+sql "UPDATE orders SET status = 'delivered', last_delivered = '2026-11-22' WHERE id = $od" >/dev/null
+sql "UPDATE orders SET contact_from = '2026-11-23' WHERE id IN ($oa, $ob, $oc, $od)" >/dev/null
 deliver "$(order_of 6)" 1 >/dev/null
 queue_has() { body kundtjanst GET /api/contact-cases | json "' '.join(str(o in [c['order_id'] for c in d['cases']]) for o in ($1,))"; }
 for _ in $(seq 1 100); do
@@ -142,15 +142,25 @@ check "an order marked delivered whose backordered part never came gets a case" 
 	"$(queue_has "$od")"
 check "each is delivered in full, its last delivery kept on the order" \
 	"delivered 2026-11-23 delivered 2026-11-23 delivered 2026-11-23" \
-	"$(sql "SELECT status || ' ' || last_delivered FROM orders WHERE id IN (?, ?, ?) ORDER BY id" "$oa" "$ob" "$oc")"
+	"$(sql "SELECT status || ' ' || last_delivered FROM orders WHERE id IN ($oa, $ob, $oc) ORDER BY id")"
 
 # --- A thousand name searches: a thousand access-log entries, not one per patient shown ---
 hits=$(body kundtjanst GET '/api/patients?q=an&limit=200' | json 'len(d["patients"])')
 listed=$(body kundtjanst GET '/api/patients?q=an&limit=200' | json '" ".join(str(p["id"]) for p in d["patients"])')
 check "the search shows many patients, patient 1 among them" "yes" \
 	"$([ "$hits" -ge 10 ] && [[ " $listed " == *" 1 "* ]] && echo yes || echo "no: $hits: $listed")"
-size() { sql 'SELECT (SELECT page_count FROM pragma_page_count) * (SELECT page_size FROM pragma_page_size)'; }
-rows() { sql 'SELECT (SELECT count(*) FROM access_log) || " " || (SELECT count(*) FROM access_log_views) || " " || (SELECT count(*) FROM access_log_view_batches)'; }
+# size: the store's size in bytes
+size() {
+	if [ -n "${LMN_TEST_PG:-}" ]; then
+		sql 'SELECT pg_database_size(current_database())'
+	else
+		sql 'SELECT (SELECT page_count FROM pragma_page_count) * (SELECT page_size FROM pragma_page_size)'
+	fi
+}
+rows() {
+	dbq 'SELECT (SELECT count(*) FROM access_log), (SELECT count(*) FROM access_log_views),
+	            (SELECT count(*) FROM access_log_view_batches)' | tr '|' ' '
+}
 read -r log0 views0 batches0 <<<"$(rows)"
 size0=$(size)
 for n in $(seq 1 1000); do
@@ -171,33 +181,27 @@ check "the store grew by less than 512 KiB (1 000 x $hits entries did before)" "
 check "patient 1 sees each of the 1 000 searches, by customer service, newest first" "1000 sökning på namn read customer_service" \
 	"$(body patient GET '/api/patients/1/access-log?limit=1000' | json '" ".join([str(len(d["entries"]))] + sorted(set(e["what"] + " " + e["action"] + " " + e["role"] for e in d["entries"])))')"
 check "every patient shown finds the 1 000 searches in their log (as the access-log route reads it)" "" \
-	"$(python3 -c "
-import sqlite3,sys
-c=sqlite3.connect(sys.argv[1])
-for p in sys.argv[2:]:
-    n = c.execute('SELECT count(*) FROM access_log_view_batches b JOIN access_log_views v ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023 WHERE b.patient_id = ?1 AND instr(v.patients, \\',\\' || ?1 || \\',\\') > 0 AND v.what = \\'sökning på namn\\'', (int(p),)).fetchone()[0]
-    if n < 1000: print('%s:%s' % (p, n), end=' ')
-" "$TMP/lmn.db" $listed)"
+	"$(dbq "SELECT b.patient_id, count(*) FROM access_log_view_batches b
+	          JOIN access_log_views v ON v.id BETWEEN b.batch * 1024 AND b.batch * 1024 + 1023
+	         WHERE b.patient_id IN ($(echo $listed | tr ' ' ',')) AND v.what = 'sökning på namn'
+	           AND v.patients LIKE '%,' || b.patient_id || ',%'
+	         GROUP BY b.patient_id" | python3 -c "
+import sys
+n = dict(line.strip().split('|') for line in sys.stdin)
+print(' '.join('%s:%s' % (p, n.get(p, 0)) for p in sys.argv[1:] if int(n.get(p, 0)) < 1000), end='')
+" $listed)"
 body patient GET /api/patients/1 >/dev/null
 check "a read of the record after them comes first in the log" "patientuppgifter sökning på namn" \
 	"$(body patient GET '/api/patients/1/access-log?limit=2' | json '" ".join(e["what"] for e in d["entries"])')"
-check "a list view cannot be deleted or changed" "refused refused" \
-	"$(python3 -c "
-import sqlite3,sys
-c=sqlite3.connect(sys.argv[1])
-for q in ('DELETE FROM access_log_views', 'UPDATE access_log_views SET patients = \\',1,\\''):
-    try:
-        c.execute(q); print('done', end=' ')
-    except sqlite3.DatabaseError as e:
-        print('refused' if 'append-only' in str(e) else str(e), end=' ')
-" "$TMP/lmn.db" | sed 's/ $//')"
+check "a list view cannot be deleted or changed" "yes yes" \
+	"$(dbq_refused 'DELETE FROM access_log_views' append-only) $(dbq_refused "UPDATE access_log_views SET patients = ',1,'" append-only)"
 kill "$pid"
 wait "$pid" 2>/dev/null
 
 # --- Retention: entries written more than the retention period (10 years) ago go, at the start of
 # lmn serve; younger ones stay, and cannot be deleted ---
-at() { # at NOW: serves old.db with the clock at NOW; sets B
-	LMN_NOW=$1 "$LMN" serve --db "$TMP/old.db" --port 0 >"$TMP/old.out" 2>"$TMP/old.err" &
+at() { # at NOW: serves the copy old with the clock at NOW; sets B
+	LMN_NOW=$1 "$LMN" serve --db "$(db_addr old)" --port 0 >"$TMP/old.out" 2>"$TMP/old.err" &
 	pid=$!
 	for _ in $(seq 1 100); do
 		port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/old.out")
@@ -209,7 +213,7 @@ at() { # at NOW: serves old.db with the clock at NOW; sets B
 	login kundtjanst
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; }
-old_sql() { python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())' "$TMP/old.db" "$1"; }
+old_sql() { with_db old dbq "$1" | tr '|' ' '; }
 at 2014-06-02T10:00
 body patient GET /api/patients/1 >/dev/null
 body patient GET /api/patients/1/orders >/dev/null
@@ -233,15 +237,7 @@ check "with their places by patient, and the batches of views left" "0 0" \
 check "the patient's log shows the 2017 entries only" "2017-06-01 2017-06-01" \
 	"$(body patient GET /api/patients/1/access-log | json '" ".join(e["at"][:10] for e in d["entries"])')"
 stop
-check "an entry within the period cannot be deleted" "refused refused" \
-	"$(python3 -c "
-import sqlite3,sys
-c=sqlite3.connect(sys.argv[1])
-for q in ('DELETE FROM access_log WHERE at LIKE \\'2017%\\'', 'DELETE FROM access_log_views WHERE at LIKE \\'2017%\\''):
-    try:
-        c.execute(q); print('done', end=' ')
-    except sqlite3.DatabaseError as e:
-        print('refused' if 'append-only' in str(e) else str(e), end=' ')
-" "$TMP/old.db" | sed 's/ $//')"
+check "an entry within the period cannot be deleted" "yes yes" \
+	"$(with_db old dbq_refused "DELETE FROM access_log WHERE at LIKE '2017%'" append-only) $(with_db old dbq_refused "DELETE FROM access_log_views WHERE at LIKE '2017%'" append-only)"
 
 done_testing
