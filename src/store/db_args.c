@@ -1,7 +1,11 @@
 /* One-line statements over db.h's prepare, bind and step (fossil's db_int, db_exists, db_text):
  * the parameters bound from a list of types, so a lookup or an update is one call and one
  * cleanup path. Engine-neutral: only db.h's own functions. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "store/db.h"
 
@@ -139,4 +143,46 @@ enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, struct lmn_err *e
 		db_col_copy(st, 0, out, size);
 	db_done(st);
 	return rc;
+}
+
+/* The statements db_rows_sql built, by head and rows: a few for the process (an import's tables
+ * at one and at many rows), never freed. */
+static struct rows_sql {
+	const char *head;
+	int rows;
+	char *text;
+} rows_built[32];
+static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *db_rows_sql(const char *head, int columns, int rows)
+{
+	const char *text = NULL;
+	size_t i, size, len;
+	char *t;
+	int n = 0;
+
+	pthread_mutex_lock(&rows_lock);
+	for (i = 0; i < sizeof(rows_built) / sizeof(rows_built[0]) && rows_built[i].head; i++)
+		if (rows_built[i].head == head && rows_built[i].rows == rows)
+			break;
+	if (i < sizeof(rows_built) / sizeof(rows_built[0]) && rows_built[i].head) {
+		text = rows_built[i].text;
+	} else if (i < sizeof(rows_built) / sizeof(rows_built[0]) && columns > 0 && rows > 0) {
+		/* "$N, " is at most 12 bytes; "(", ")" and ", " between the rows. */
+		size = strlen(head) + (size_t)rows * ((size_t)columns * 12 + 4) + 1;
+		if ((t = malloc(size)) != NULL) {
+			len = (size_t)snprintf(t, size, "%s", head);
+			for (int r = 0; r < rows; r++)
+				for (int k = 0; k < columns; k++)
+					len += (size_t)snprintf(t + len, size - len, "%s$%d%s",
+								k   ? ""
+								: r ? ", ("
+								    : "(",
+								++n, k + 1 < columns ? ", " : ")");
+			rows_built[i] = (struct rows_sql){ head, rows, t };
+			text = t;
+		}
+	}
+	pthread_mutex_unlock(&rows_lock);
+	return text;
 }

@@ -97,6 +97,20 @@ enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r, int
 		bind_order, r, id, err);
 }
 
+static const char orders_rows_head[] = "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES ";
+static const char lines_rows_head[] =
+	"INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") VALUES ";
+
+const char *orders_insert_rows_sql(int rows)
+{
+	return db_rows_sql(orders_rows_head, ORDERS_COLUMN_COUNT, rows);
+}
+
+const char *order_lines_insert_rows_sql(int rows)
+{
+	return db_rows_sql(lines_rows_head, ORDER_LINES_COLUMN_COUNT, rows);
+}
+
 void order_lines_bind(struct db_stmt *st, int at, const struct order_line_row *r)
 {
 	db_bind_id(st, at + ORDER_LINE_COL_ID, r->id);

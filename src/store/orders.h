@@ -112,6 +112,11 @@ LMN_MUST_USE enum lmn_rc orders_insert(struct db_conn *c, const struct order_row
 LMN_MUST_USE enum lmn_rc orders_insert_home(struct db_conn *c, const struct order_row *r,
 					    int64_t *id, struct lmn_err *err);
 
+/* The INSERT of rows orders in one statement, each with its id given and row r bound by
+ * orders_bind at r * ORDERS_COLUMN_COUNT: for a caller that writes many at once (the history
+ * import), on both engines (db_rows_sql). NULL when memory ran out. */
+const char *orders_insert_rows_sql(int rows);
+
 /* The columns an INSERT INTO order_lines writes, in the order of enum order_line_col. */
 #define ORDER_LINES_INSERT_COLUMNS                                                       \
 	"id, order_id, article_id, prescription_item_id, quantity, prev_next_earliest, " \
@@ -146,6 +151,10 @@ void order_lines_bind(struct db_stmt *st, int at, const struct order_line_row *r
 /* Writes the order line r; *id is its id. */
 LMN_MUST_USE enum lmn_rc order_lines_insert(struct db_conn *c, const struct order_line_row *r,
 					    int64_t *id, struct lmn_err *err);
+
+/* The same for rows lines, bound by order_lines_bind at r * ORDER_LINES_COLUMN_COUNT, each with
+ * its id given (PostgreSQL's identity refuses the NULL that SQLite numbers). */
+const char *order_lines_insert_rows_sql(int rows);
 
 /* One line of an order with its order's patient and status, for shipping it. */
 struct order_ship_line {

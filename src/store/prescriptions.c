@@ -32,6 +32,21 @@ enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_ro
 	return db_run_id(st, id, err);
 }
 
+static const char rx_rows_head[] =
+	"INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS ") VALUES ";
+static const char items_rows_head[] =
+	"INSERT INTO prescription_items (" PRESCRIPTION_ITEMS_INSERT_COLUMNS ") VALUES ";
+
+const char *prescriptions_insert_rows_sql(int rows)
+{
+	return db_rows_sql(rx_rows_head, PRESCRIPTIONS_COLUMN_COUNT, rows);
+}
+
+const char *prescription_items_insert_rows_sql(int rows)
+{
+	return db_rows_sql(items_rows_head, PRESCRIPTION_ITEMS_COLUMN_COUNT, rows);
+}
+
 void prescription_items_bind(struct db_stmt *st, int at, const struct prescription_item_row *r)
 {
 	db_bind_id(st, at + PRESCRIPTION_ITEM_COL_ID, r->id);

@@ -42,6 +42,11 @@ void prescriptions_bind(struct db_stmt *st, int at, const struct prescription_ro
 LMN_MUST_USE enum lmn_rc prescriptions_insert(struct db_conn *c, const struct prescription_row *r,
 					      int64_t *id, struct lmn_err *err);
 
+/* The INSERT of rows prescriptions in one statement, each with its id given and row r bound by
+ * prescriptions_bind at r * PRESCRIPTIONS_COLUMN_COUNT: for a caller that writes many at once
+ * (the history import), on both engines (db_rows_sql). NULL when memory ran out. */
+const char *prescriptions_insert_rows_sql(int rows);
+
 /* The columns an INSERT INTO prescription_items writes, in the order of enum
  * prescription_item_col. */
 #define PRESCRIPTION_ITEMS_INSERT_COLUMNS                                               \
@@ -75,6 +80,10 @@ struct prescription_item_row {
 
 /* Binds r's values to parameters at + 1 … at + PRESCRIPTION_ITEMS_COLUMN_COUNT. */
 void prescription_items_bind(struct db_stmt *st, int at, const struct prescription_item_row *r);
+
+/* The same for rows items, bound by prescription_items_bind at r * PRESCRIPTION_ITEMS_COLUMN_COUNT,
+ * each with its id given. */
+const char *prescription_items_insert_rows_sql(int rows);
 
 /* Writes the item r; *id is its id. */
 LMN_MUST_USE enum lmn_rc prescription_items_insert(struct db_conn *c,
