@@ -188,15 +188,7 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	int status = 1;
 
 	history_result_init(&res);
-	/* It sets SQLite's triggers and indexes aside and numbers the rows itself (issue 22). */
-	if (db_path_is_pg(db_path)) {
-		cli_error(
-			"--db %s: the history import does not run on PostgreSQL yet; import into a "
-			"SQLite file",
-			db_path);
-		return 1;
-	}
-	if (access(db_path, F_OK) != 0) {
+	if (!db_path_is_pg(db_path) && access(db_path, F_OK) != 0) {
 		cli_error("--db %s: no such database", db_path);
 		return 1;
 	}
@@ -216,11 +208,12 @@ static int import_history(enum history_kind kind, const char *path, const char *
 	 * SQLite does not check the foreign keys: the import looks up every patient, unit, article
 	 * and order it refers to, and otherwise refers to rows it wrote. Unless lmn serve has the
 	 * store open, the import has it alone and writes its pages straight into the database file,
-	 * not into a log to be copied from again (db_open_alone). */
+	 * not into a log to be copied from again (db_open_alone).
+	 * On PostgreSQL the file is one ordinary writing transaction (README). */
 	if ((rc = db_open_alone(db_path, &db, &err)) == LMN_OK &&
 	    (rc = db_acquire(db, &c, &err)) == LMN_OK &&
 	    (rc = db_begin_bulk_unchecked(c, &err)) == LMN_OK &&
-	    (rc = db_exec(c, "PRAGMA cache_size = -32768", &err)) == LMN_OK) {
+	    (db_is_pg(c) || (rc = db_exec(c, "PRAGMA cache_size = -32768", &err)) == LMN_OK)) {
 		rc = history_import(c, &p, kind, data, len, now.iso, on_history, &bar, &res, &err);
 		if (rc == LMN_OK) {
 			phase(&bar, "sparar");

@@ -118,7 +118,7 @@ struct order_values {
 };
 
 struct line_values {
-	int64_t order_id, article_id, item, qty;
+	int64_t id, order_id, article_id, item, qty;
 };
 
 /* A historical prescription's row, and one of its items'. */
@@ -203,7 +203,7 @@ struct imp {
 	 * thread (or by the import itself without one). */
 	struct rows *fill, *full;
 	struct writer *w;
-	int64_t next_order, next_rx, next_item; /* the next rows' ids */
+	int64_t next_order, next_line, next_rx, next_item; /* the next rows' ids */
 };
 
 /* The writer thread of a large orders import: while the import reads, checks and decides the

@@ -163,8 +163,7 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	return rc;
 }
 
-/* Keeps the next ids of prescriptions and items, and for a large file the historical accounts of
- * the units, their prescriptions and the prescriptions' items (the first of each, as the store
+/* For a large file: the historical accounts of the units, their prescriptions and the prescriptions' items (the first of each, as the store
  * would find it), so that history_item need not ask the store. */
 static enum lmn_rc preload_history(struct imp *m)
 {
@@ -175,14 +174,12 @@ static enum lmn_rc preload_history(struct imp *m)
 		"SELECT i.prescription_id, i.article_id, i.id FROM prescription_items i JOIN "
 		"prescriptions p ON p.id = i.prescription_id JOIN users u ON u.id = p.prescriber_id "
 		"WHERE u.username = 'historik-' || u.unit_id ORDER BY i.id",
-		"SELECT coalesce(max(id), 0) + 1, (SELECT coalesce(max(id), 0) + 1 FROM "
-		"prescription_items) FROM prescriptions",
 	};
 	struct db_stmt *st;
 	bool row;
 	enum lmn_rc rc = LMN_OK;
 
-	for (int k = m->preloaded ? 0 : 3; k < 4 && rc == LMN_OK; k++) {
+	for (int k = 0; m->preloaded && k < 3 && rc == LMN_OK; k++) {
 		if ((rc = db_prepare(m->c, sql[k], &st, m->err)) != LMN_OK)
 			break;
 		while (rc == LMN_OK && (rc = db_step(st, &row, m->err)) == LMN_OK && row) {
@@ -202,10 +199,6 @@ static enum lmn_rc preload_history(struct imp *m)
 				 ((rc = item_change(m, id, 0, 0, LMN_DAY_NONE, &at)) != LMN_OK ||
 				  !imap_put(&m->items, imp_pair(a, b), at)))
 				rc = rc != LMN_OK ? rc : imp_no_memory(m);
-			else if (k == 3) {
-				m->next_rx = a;
-				m->next_item = b;
-			}
 		}
 		db_done(st);
 	}
@@ -308,7 +301,8 @@ enum lmn_rc imp_order_flush(struct imp *m, struct order *o)
 			return imp_no_memory(m);
 		m->fill->lines = q;
 		m->fill->lines[m->fill->nlines++] =
-			(struct line_values){ v->id, o->lines[i].a.id, item, o->lines[i].qty };
+			(struct line_values){ m->next_line++, v->id, o->lines[i].a.id, item,
+					      o->lines[i].qty };
 		m->res->lines++;
 	}
 	return m->fill->norders == ROWS_BATCH ? imp_hand_off(m) : LMN_OK;
@@ -329,12 +323,18 @@ static const char *const bulk_indexes[] = { "orders_patient_list", "orders_due",
 					    "orders_contact",	   "orders_undelivered",
 					    "prescriptions_unit",  "orders_external_ref" };
 
-/* Drops the schema object `kind name` after keeping its SQL in *saved (NULL: not there). */
+/* Drops the schema object `kind name` after keeping its SQL in *saved (NULL: not there).
+ * PostgreSQL keeps them all (*saved NULL): its import is an ordinary writing transaction, and
+ * dropping an index or a trigger there would lock the table against lmn serve's readers until the
+ * commit; its triggers then derive the report columns and daily sums as for any order. */
 static enum lmn_rc set_aside(struct imp *m, const char *kind, const char *name, char **saved)
 {
 	char drop[96];
 	enum lmn_rc rc;
 
+	*saved = NULL;
+	if (db_is_pg(m->c))
+		return LMN_OK;
 	if ((rc = imp_lookup_text(m, "SELECT sql FROM sqlite_schema WHERE name = $1", name,
 				  saved)) != LMN_OK ||
 	    !*saved)
@@ -376,13 +376,18 @@ enum lmn_rc imp_orders_begin(struct imp *m)
 	enum lmn_rc rc;
 	int64_t stored = 0;
 
+	/* The rows are numbered as the engine would number them, and the engine told at the end. */
+	if ((rc = db_next_id(m->c, "orders", "id", &m->next_order, m->err)) != LMN_OK ||
+	    (rc = db_next_id(m->c, "order_lines", "id", &m->next_line, m->err)) != LMN_OK ||
+	    (rc = db_next_id(m->c, "prescriptions", "id", &m->next_rx, m->err)) != LMN_OK ||
+	    (rc = db_next_id(m->c, "prescription_items", "id", &m->next_item, m->err)) != LMN_OK)
+		return rc;
 	if ((rc = db_prepare(m->c, "SELECT coalesce(max(id), 0) FROM orders", &st, m->err)) !=
 	    LMN_OK)
 		return rc;
 	rc = db_step(st, &row, m->err);
 	stored = row ? db_col_int(st, 0) : 0;
 	db_done(st);
-	m->next_order = stored + 1; /* as SQLite would number them */
 	/* Reading the store's references and history costs less than a look-up per row when the
 	 * file is large or larger than the store (whose index of references is then set aside). */
 	larger = (size_t)stored < m->file_rows;
@@ -425,6 +430,19 @@ static enum lmn_rc make_again(struct imp *m, char **saved, enum lmn_rc rc)
 	return rc;
 }
 
+/* Tells the engine the ids the import gave (PostgreSQL's identities; SQLite numbers after the
+ * highest by itself). */
+static enum lmn_rc ids_follow(struct imp *m)
+{
+	enum lmn_rc rc;
+
+	if ((rc = db_set_next_id(m->c, "orders", "id", m->next_order, m->err)) != LMN_OK ||
+	    (rc = db_set_next_id(m->c, "order_lines", "id", m->next_line, m->err)) != LMN_OK ||
+	    (rc = db_set_next_id(m->c, "prescriptions", "id", m->next_rx, m->err)) != LMN_OK)
+		return rc;
+	return db_set_next_id(m->c, "prescription_items", "id", m->next_item, m->err);
+}
+
 /* After the rows of an orders file: the orders still kept, the items' changes and the daily sums
  * of the orders written, then the triggers and indexes set aside are made again (also after a
  * failure, though the caller then rolls back anyway). */
@@ -458,6 +476,8 @@ enum lmn_rc imp_orders_end(struct imp *m, enum lmn_rc rc)
 						    .exempt = d->exempt };
 		rc = report_order_days_add(m->c, &r, m->err);
 	}
+	if (rc == LMN_OK)
+		rc = ids_follow(m);
 	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++)
 		rc = make_again(m, &m->aside[i], rc);
 	for (size_t i = 0; i < sizeof(m->aside_index) / sizeof(m->aside_index[0]); i++)

@@ -12,24 +12,6 @@
 #include "store/orders.h"
 #include "store/prescriptions.h"
 
-#define ORDERS_INSERT "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES "
-#define LINES_INSERT  "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") VALUES "
-#define RX_INSERT     "INSERT INTO prescriptions (" PRESCRIPTIONS_INSERT_COLUMNS ") VALUES "
-#define ITEMS_INSERT \
-	"INSERT INTO prescription_items (" PRESCRIPTION_ITEMS_INSERT_COLUMNS ") VALUES "
-#define TIMES_2(v)  v ", " v
-#define TIMES_32(v) TIMES_2(TIMES_2(TIMES_2(TIMES_2(TIMES_2(v)))))
-
-/* The statements for one row and for ROWS_AT_ONCE (32) rows. */
-static const char *const orders_sql[2] = { ORDERS_INSERT ORDERS_ROW_PARAMS,
-					   ORDERS_INSERT TIMES_32(ORDERS_ROW_PARAMS) };
-static const char *const lines_sql[2] = { LINES_INSERT ORDER_LINES_ROW_PARAMS,
-					  LINES_INSERT TIMES_32(ORDER_LINES_ROW_PARAMS) };
-static const char *const rx_insert[2] = { RX_INSERT PRESCRIPTIONS_ROW_PARAMS,
-					  RX_INSERT TIMES_32(PRESCRIPTIONS_ROW_PARAMS) };
-static const char *const items_insert[2] = { ITEMS_INSERT PRESCRIPTION_ITEMS_ROW_PARAMS,
-					     ITEMS_INSERT TIMES_32(PRESCRIPTION_ITEMS_ROW_PARAMS) };
-
 /* Binds the values of row i of r from parameter at + 1 on (now: the time of the import). */
 static void bind_order(struct db_stmt *st, int at, const char *now, const struct rows *r, size_t i)
 {
@@ -69,6 +51,7 @@ static void bind_line(struct db_stmt *st, int at, const char *now, const struct 
 {
 	const struct line_values *v = &r->lines[i];
 	const struct order_line_row row = {
+		.id = v->id,
 		.order_id = v->order_id,
 		.article_id = v->article_id,
 		.prescription_item_id = v->item,
@@ -131,23 +114,29 @@ static enum lmn_rc write_rows(const struct imp *m, struct rows *r, enum lmn_rc r
 			      struct lmn_err *err)
 {
 	const struct {
-		const char *const *sql; /* for one row, for ROWS_AT_ONCE */
+		const char *(*sql)(int rows); /* the store's INSERT of that many rows */
 		int columns;
 		size_t n;
 		void (*bind)(struct db_stmt *, int, const char *, const struct rows *, size_t);
 	} tables[] = {
-		{ rx_insert, PRESCRIPTIONS_COLUMN_COUNT, r->nrxs, bind_rx },
-		{ items_insert, PRESCRIPTION_ITEMS_COLUMN_COUNT, r->nitems, bind_item },
-		{ orders_sql, ORDERS_COLUMN_COUNT, r->norders, bind_order },
-		{ lines_sql, ORDER_LINES_COLUMN_COUNT, r->nlines, bind_line },
+		{ prescriptions_insert_rows_sql, PRESCRIPTIONS_COLUMN_COUNT, r->nrxs, bind_rx },
+		{ prescription_items_insert_rows_sql, PRESCRIPTION_ITEMS_COLUMN_COUNT, r->nitems,
+		  bind_item },
+		{ orders_insert_rows_sql, ORDERS_COLUMN_COUNT, r->norders, bind_order },
+		{ order_lines_insert_rows_sql, ORDER_LINES_COLUMN_COUNT, r->nlines, bind_line },
 	};
 	struct db_stmt *st;
+	const char *sql;
 	size_t n;
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (size_t i = 0; rc == LMN_OK && i < tables[t].n; i += n) {
 			n = tables[t].n - i >= ROWS_AT_ONCE ? ROWS_AT_ONCE : 1;
-			if ((rc = db_prepare(m->c, tables[t].sql[n > 1], &st, err)) != LMN_OK)
+			if (!(sql = tables[t].sql((int)n))) {
+				rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+				break;
+			}
+			if ((rc = db_prepare(m->c, sql, &st, err)) != LMN_OK)
 				break;
 			for (size_t k = 0; k < n; k++)
 				tables[t].bind(st, (int)k * tables[t].columns, m->now, r, i + k);
