@@ -476,7 +476,9 @@ enum lmn_rc imp_orders_end(struct imp *m, enum lmn_rc rc)
 						    .exempt = d->exempt };
 		rc = report_order_days_add(m->c, &r, m->err);
 	}
-	if (rc == LMN_OK)
+	/* Not for a file with errors, which is rolled back: a sequence is not, and the next import
+	 * would number after ids never written, unlike SQLite. */
+	if (rc == LMN_OK && m->res->nerrors + m->res->errors_dropped == 0)
 		rc = ids_follow(m);
 	for (size_t i = 0; i < sizeof(m->aside) / sizeof(m->aside[0]); i++)
 		rc = make_again(m, &m->aside[i], rc);
