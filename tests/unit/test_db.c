@@ -344,6 +344,39 @@ static void test_args(void **state)
 	db_release(db, c);
 }
 
+/* db_rows_sql: numbered parameters row after row, one text per head and row count, kept (the
+ * statement cache knows a statement by its text's address), and SQLite runs it. */
+static void test_rows_sql(void **state)
+{
+	static const char head[] = "INSERT INTO t (worker, n) VALUES ";
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+	const char *one, *three;
+	int64_t n = 0;
+
+	(void)state;
+	one = db_rows_sql(head, 2, 1);
+	three = db_rows_sql(head, 2, 3);
+	assert_non_null(one);
+	assert_non_null(three);
+	assert_string_equal(one, "INSERT INTO t (worker, n) VALUES ($1, $2)");
+	assert_string_equal(three, "INSERT INTO t (worker, n) VALUES ($1, $2), ($3, $4), ($5, $6)");
+	assert_ptr_equal(db_rows_sql(head, 2, 3), three);
+	assert_ptr_not_equal(one, three);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, three, &st, &err), LMN_OK);
+	for (int i = 0; i < 6; i++)
+		db_bind_int(st, i + 1, i % 2 ? 10 + i : 400);
+	assert_int_equal(db_run(st, &err), LMN_OK);
+	assert_int_equal(db_int(c, &n, -1, &err, "SELECT sum(n) FROM t WHERE worker = 400", ""),
+			 LMN_OK);
+	assert_int_equal(n, 11 + 13 + 15);
+	db_rollback(c);
+	db_release(db, c);
+}
+
 static atomic_bool bulk_committing, bulk_committed;
 
 /* A long transaction: waits a while inside, then commits. */
@@ -1071,6 +1104,7 @@ int main(void)
 		cmocka_unit_test(test_release_rolls_back),
 		cmocka_unit_test(test_col_copy),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_rows_sql),
 		cmocka_unit_test(test_bulk_does_not_hold_others),
 		cmocka_unit_test(test_check_lists),
 		cmocka_unit_test(test_job_after_lost_batch),
