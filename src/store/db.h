@@ -216,7 +216,7 @@ LMN_MUST_USE enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, stru
 /* For an INSERT of many rows in one statement (an import): the text of head followed by rows
  * groups of columns numbered parameters, "head ($1, $2), ($3, $4)", which both engines take. Built
  * on its first use and kept for the process under (head, rows), so that db_prepare's cache finds
- * it by its address; head must be a literal. NULL when memory ran out. */
+ * it by its address; head must be a literal. NULL when memory ran out (or after 32 such texts). */
 const char *db_rows_sql(const char *head, int columns, int rows);
 
 /* Rewrites $N parameters to ?N outside quotes and comments; out holds at least strlen(sql)+1. */

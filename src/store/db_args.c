@@ -168,8 +168,8 @@ const char *db_rows_sql(const char *head, int columns, int rows)
 	if (i < sizeof(rows_built) / sizeof(rows_built[0]) && rows_built[i].head) {
 		text = rows_built[i].text;
 	} else if (i < sizeof(rows_built) / sizeof(rows_built[0]) && columns > 0 && rows > 0) {
-		/* "$N, " is at most 12 bytes; "(", ")" and ", " between the rows. */
-		size = strlen(head) + (size_t)rows * ((size_t)columns * 12 + 4) + 1;
+		/* "$N, " is at most 13 bytes for any int N; ", (" and ")" per row. */
+		size = strlen(head) + (size_t)rows * ((size_t)columns * 13 + 4) + 1;
 		if ((t = malloc(size)) != NULL) {
 			len = (size_t)snprintf(t, size, "%s", head);
 			for (int r = 0; r < rows; r++)
