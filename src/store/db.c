@@ -1,5 +1,6 @@
 /* db.h's functions, each handing the call to the backend of its database: PostgreSQL for a libpq
  * connection URI, SQLite for a file (db_engine.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/db.h"
@@ -260,6 +261,23 @@ enum lmn_rc db_ids_follow(struct db_conn *c, struct lmn_err *err)
 enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err)
 {
 	return IS_PG(c) ? pg_begin_copy(PGC(c), err) : sq_begin_copy(c, err);
+}
+
+enum lmn_rc db_analyze(struct db_conn *c, const char *table, struct lmn_err *err)
+{
+	char sql[96];
+
+	if (!IS_PG(c))
+		return LMN_OK;
+	if ((size_t)snprintf(sql, sizeof(sql), "ANALYZE \"%s\"", table) >= sizeof(sql))
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "analyze: name too long");
+	return db_exec(c, sql, err);
+}
+
+enum lmn_rc db_triggers_off(struct db_conn *c, bool *off, struct lmn_err *err)
+{
+	*off = false;
+	return IS_PG(c) ? pg_triggers_off(PGC(c), off, err) : LMN_OK;
 }
 
 enum lmn_rc db_prepare_new(struct db_conn *c, const char *sql, struct db_stmt **out,

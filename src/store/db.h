@@ -84,6 +84,14 @@ bool db_is_pg(struct db_conn *c);
  * do there). */
 LMN_MUST_USE enum lmn_rc db_ids_follow(struct db_conn *c, struct lmn_err *err);
 
+/* After a writing transaction wrote many rows of table (an import), before it commits: on
+ * PostgreSQL the planner's statistics of the table are made anew (ANALYZE, which counts the
+ * transaction's own rows and takes effect with its commit), so that the next queries are not
+ * planned for the table as it was (a table grown tenfold is read in id order for each of its rows
+ * until autovacuum comes by). Nothing on SQLite. A role that does not own the table only gets
+ * PostgreSQL's warning. table is a name of the store's, never input. */
+LMN_MUST_USE enum lmn_rc db_analyze(struct db_conn *c, const char *table, struct lmn_err *err);
+
 /* Transactions. A write transaction takes the write lock at once, so it cannot fail half-way for
  * a lock. db_commit returns only when the transaction is durable. */
 LMN_MUST_USE enum lmn_rc db_begin(struct db_conn *c, bool write, struct lmn_err *err);
@@ -105,6 +113,12 @@ LMN_MUST_USE enum lmn_rc db_begin_bulk_unchecked(struct db_conn *c, struct lmn_e
  * ALTER TABLE … DISABLE TRIGGER USER would keep checking references. Tried by hand on Debian's
  * PostgreSQL 15: no report sums derived, a dangling reference kept, the role back after COMMIT. */
 LMN_MUST_USE enum lmn_rc db_begin_copy(struct db_conn *c, struct lmn_err *err);
+/* Inside a writing transaction of a caller that does the work of the triggers on what it inserts
+ * and checks every reference it writes (the history import's orders): on PostgreSQL, if this
+ * connection's role may set session_replication_role (as for db_begin_copy), no trigger fires and
+ * no reference is checked for the rest of the transaction, and *off is true. Otherwise, and on
+ * SQLite (whose caller sets its triggers aside by name), nothing changes and *off is false. */
+LMN_MUST_USE enum lmn_rc db_triggers_off(struct db_conn *c, bool *off, struct lmn_err *err);
 LMN_MUST_USE enum lmn_rc db_commit(struct db_conn *c, struct lmn_err *err);
 void db_rollback(struct db_conn *c);
 

@@ -93,6 +93,7 @@ int64_t pg_changes(struct pg_conn *c);
 enum lmn_rc pg_exec(struct pg_conn *c, const char *sql, struct lmn_err *err);
 enum lmn_rc pg_ids_follow(struct pg_conn *c, struct lmn_err *err);
 enum lmn_rc pg_begin_copy(struct pg_conn *c, struct lmn_err *err);
+enum lmn_rc pg_triggers_off(struct pg_conn *c, bool *off, struct lmn_err *err);
 enum lmn_rc pg_prepare_new(struct pg_conn *c, const char *sql, struct pg_stmt **out,
 			   struct lmn_err *err);
 void pg_finalize(struct pg_stmt *st);

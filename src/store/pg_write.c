@@ -64,6 +64,24 @@ enum lmn_rc pg_begin_copy(struct pg_conn *c, struct lmn_err *err)
 	return rc;
 }
 
+/* Asks first, as a refused SET would fail the whole transaction. */
+enum lmn_rc pg_triggers_off(struct pg_conn *c, bool *off, struct lmn_err *err)
+{
+	int64_t may = 0;
+	enum lmn_rc rc =
+		db_int((struct db_conn *)(void *)c, &may, 0, err,
+		       "SELECT CASE WHEN has_parameter_privilege('session_replication_role', "
+		       "'SET') THEN 1 ELSE 0 END",
+		       "");
+
+	*off = false;
+	if (rc != LMN_OK || !may)
+		return rc;
+	if ((rc = pg_exec_status(c, "SET LOCAL session_replication_role = replica", err)) == LMN_OK)
+		*off = true;
+	return rc;
+}
+
 /* A transaction that failed is rolled back by COMMIT (which says so, as ROLLBACK): it fails. A
  * writing one's commit is durable when this returns LMN_OK. */
 enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
