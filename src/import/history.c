@@ -25,6 +25,13 @@ static const struct {
 	[HISTORY_CALLS] = { { C_QUEUED_AT, C_TOPIC, C_ANSWERED_AT, C_ABANDONED_AT }, 4, 2 },
 };
 
+/* Per kind: the tables it writes many rows of (db_analyze). */
+static const char *const written[][4] = {
+	[HISTORY_ORDERS] = { "orders", "order_lines", "prescriptions", "prescription_items" },
+	[HISTORY_DELIVERIES] = { "shipments", "shipment_lines" },
+	[HISTORY_CALLS] = { "calls" },
+};
+
 void history_result_init(struct history_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -179,5 +186,9 @@ enum lmn_rc history_import(struct db_conn *c, const struct params *p, enum histo
 		}
 	if (rc == LMN_OK && out->nerrors + out->errors_dropped > 0)
 		rc = LMN_EINVAL;
+	for (size_t i = 0;
+	     rc == LMN_OK && i < sizeof(written[0]) / sizeof(written[0][0]) && written[kind][i];
+	     i++)
+		rc = db_analyze(c, written[kind][i], err);
 	return rc;
 }

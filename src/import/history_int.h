@@ -179,7 +179,8 @@ struct imp {
 	struct imap change_at; /* item id → changes number + 1 */
 	struct item_change *changes;
 	size_t nchanges, achanges;
-	char *aside[3]; /* the insert triggers set aside during an orders import (their SQL) */
+	char *aside[3];	   /* the insert triggers set aside during an orders import (their SQL) */
+	bool triggers_off; /* PostgreSQL: none fires in the transaction (db_triggers_off) */
 	char *aside_index[6]; /* indexes set aside while a large file fills small tables */
 	size_t file_rows;     /* data rows in the file, about (lines less the header) */
 	/* A large file, or one larger than the store: the maps above hold every historical
