@@ -88,8 +88,8 @@ LMN_MUST_USE enum lmn_rc db_ids_follow(struct db_conn *c, struct lmn_err *err);
  * PostgreSQL the planner's statistics of the table are made anew (ANALYZE, which counts the
  * transaction's own rows and takes effect with its commit), so that the next queries are not
  * planned for the table as it was (a table grown tenfold is read in id order for each of its rows
- * until autovacuum comes by). Nothing on SQLite. A role that does not own the table only gets
- * PostgreSQL's warning. table is a name of the store's, never input. */
+ * until autovacuum comes by). Nothing on SQLite, nor for a table the role does not own (which
+ * PostgreSQL would not analyze). table is a name of the store's, never input. */
 LMN_MUST_USE enum lmn_rc db_analyze(struct db_conn *c, const char *table, struct lmn_err *err);
 
 /* Transactions. A write transaction takes the write lock at once, so it cannot fail half-way for
