@@ -163,8 +163,9 @@ static enum lmn_rc history_item(struct imp *m, const struct order *o, const stru
 	return rc;
 }
 
-/* For a large file: the historical accounts of the units, their prescriptions and the prescriptions' items (the first of each, as the store
- * would find it), so that history_item need not ask the store. */
+/* For a large file: the historical accounts of the units, their prescriptions and the
+ * prescriptions' items (the first of each, as the store would find it), so that history_item need
+ * not ask the store. */
 static enum lmn_rc preload_history(struct imp *m)
 {
 	static const char *const sql[] = {
