@@ -18,7 +18,7 @@
 
 #include "store/orders.h"
 
-#define MAX_SAMPLES 4000000
+#define MAX_SAMPLES	4000000
 #define MAX_CONNECTIONS 256
 
 struct target {
@@ -54,10 +54,11 @@ enum { S_PATIENT, S_ORDER, S_LINE, S_ITEM, S_ACCESS, S__COUNT };
 static const char *const sql[S__COUNT] = {
 	[S_PATIENT] = "SELECT address, postal_code, city, coalesce(phone, '') FROM patients "
 		      "WHERE id = $1",
-	[S_ORDER] = "INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES (DEFAULT, $1, $2, $3, "
-		    "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-		    "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "
-		    "$37) RETURNING id",
+	[S_ORDER] =
+		"INSERT INTO orders (" ORDERS_INSERT_COLUMNS ") VALUES (DEFAULT, $1, $2, $3, "
+		"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+		"$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, "
+		"$37) RETURNING id",
 	[S_LINE] = "INSERT INTO order_lines (" ORDER_LINES_INSERT_COLUMNS ") VALUES (DEFAULT, $1, "
 		   "(SELECT article_id FROM prescription_items WHERE id = $2), $2, 1, NULL, 0, 0)",
 	[S_ITEM] = "UPDATE prescription_items SET withdrawals_remaining = withdrawals_remaining - "
