@@ -16,14 +16,30 @@ static const char *const sorts[] = {
 	[CONTACT_SORT_ATTEMPTS] = "attempts",
 };
 
-/* A page of the queue, as JSON, with each case's late lines and calls. */
+/* A page of the queue, as JSON, with each case's late lines and calls, read for the whole page
+ * at once after its cases (n of them: their orders, ids and arrays). */
 struct queue_page {
 	struct api_ctx *ctx;
 	json_t *cases;
+	size_t n, at; /* at: the case the last line or call was added to */
+	int64_t orders[CONTACT_CASES_AT_ONCE], ids[CONTACT_CASES_AT_ONCE];
+	json_t *lines[CONTACT_CASES_AT_ONCE], *calls[CONTACT_CASES_AT_ONCE];
 };
+
+/* The array of the case whose key (pg->orders or pg->ids) is key; the rows come grouped by it. */
+static json_t *case_array(struct queue_page *pg, const int64_t *keys, json_t **arrays, int64_t key)
+{
+	if (pg->at < pg->n && keys[pg->at] == key)
+		return arrays[pg->at];
+	for (pg->at = 0; pg->at < pg->n; pg->at++)
+		if (keys[pg->at] == key)
+			return arrays[pg->at];
+	return NULL;
+}
 
 static enum lmn_rc add_line(const struct contact_case_line *l, void *arg)
 {
+	struct queue_page *pg = arg;
 	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:s}", "article_number",
 			      l->article_number, "article_name", l->article_name, "ordered",
 			      (json_int_t)l->ordered, "shipped", (json_int_t)l->shipped,
@@ -34,18 +50,19 @@ static enum lmn_rc add_line(const struct contact_case_line *l, void *arg)
 		json_object_set_new(o, "shipped_at", json_string(l->shipped_at));
 	if (*l->delivered_at)
 		json_object_set_new(o, "delivered_at", json_string(l->delivered_at));
-	json_array_append_new(arg, o);
+	json_array_append_new(case_array(pg, pg->orders, pg->lines, l->order_id), o);
 	return LMN_OK;
 }
 
 static enum lmn_rc add_call(const struct contact_call_row *k, void *arg)
 {
+	struct queue_page *pg = arg;
 	json_t *o = json_pack("{s:s, s:s, s:s}", "called_at", k->called_at, "outcome", k->outcome,
 			      "called_by", k->called_by);
 
 	if (*k->note)
 		json_object_set_new(o, "note", json_string(k->note));
-	json_array_append_new(arg, o);
+	json_array_append_new(case_array(pg, pg->ids, pg->calls, k->case_id), o);
 	return LMN_OK;
 }
 
@@ -59,7 +76,6 @@ static enum lmn_rc add_case(const struct contact_case_row *r, void *arg)
 			  r->due, "received_at", r->received_at, "patient_id",
 			  (json_int_t)r->patient_id, "protected_identity", r->protected_identity,
 			  "attempts", (json_int_t)r->attempts, "area", r->area);
-	enum lmn_rc rc;
 
 	json_array_append_new(pg->cases, o);
 	/* A protected identity's phone is not shown; the case says so and is handled by the
@@ -78,10 +94,14 @@ static enum lmn_rc add_case(const struct contact_case_row *r, void *arg)
 					      "name", r->care_provider));
 	json_object_set_new(o, "missing", lines);
 	json_object_set_new(o, "calls", calls);
-	rc = contact_case_lines(pg->ctx->c, r->order_id, add_line, lines, &pg->ctx->err);
-	if (rc == LMN_OK)
-		rc = contact_case_calls(pg->ctx->c, r->id, add_call, calls, &pg->ctx->err);
-	return rc;
+	if (pg->n == CONTACT_CASES_AT_ONCE)
+		return lmn_err_set(&pg->ctx->err, LMN_EINVAL, NULL, NULL,
+				   "more than %d cases on a page", CONTACT_CASES_AT_ONCE);
+	pg->orders[pg->n] = r->order_id;
+	pg->ids[pg->n] = r->id;
+	pg->lines[pg->n] = lines;
+	pg->calls[pg->n++] = calls;
+	return LMN_OK;
 }
 
 static enum lmn_rc add_provider(int64_t id, const char *name, int64_t open, void *arg)
@@ -134,6 +154,10 @@ int contact_cases_list(struct api_ctx *ctx)
 	if ((rc = db_begin(ctx->c, false, &ctx->err)) != LMN_OK)
 		goto fail;
 	rc = contact_cases_queue(ctx->c, &q, add_case, &pg, &total, &ctx->err);
+	if (rc == LMN_OK)
+		rc = contact_case_lines(ctx->c, pg.orders, pg.n, add_line, &pg, &ctx->err);
+	if (rc == LMN_OK)
+		rc = contact_case_calls(ctx->c, pg.ids, pg.n, add_call, &pg, &ctx->err);
 	if (rc == LMN_OK)
 		rc = contact_cases_providers(ctx->c, add_provider, providers, &ctx->err);
 	db_rollback(ctx->c);

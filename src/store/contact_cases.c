@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+
 /* The lines of an order that count, not delivered in full before the order's contact date: the
  * deliveries of a line are found through its order's shipments (an index), not by a scan of the
  * shipment lines for each line due (the statement took 1.4 s on the demo database that way,
@@ -262,15 +264,44 @@ static const char *line_reason(const struct contact_case_line *l, int64_t not_co
 	return "in_transit";
 }
 
-enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line_fn fn, void *arg,
-			       struct lmn_err *err)
+/* Prepares sql followed by " IN ($1, … $n) " and tail, with ids bound; *st is finalized by the
+ * caller. */
+static enum lmn_rc prepare_in(struct db_conn *c, const char *sql, const int64_t *ids, size_t n,
+			      const char *tail, struct db_stmt **st, struct lmn_err *err)
+{
+	struct buf b;
+	enum lmn_rc rc;
+
+	if (n > CONTACT_CASES_AT_ONCE)
+		return lmn_err_set(err, LMN_EINVAL, NULL, NULL, "at most %d cases at once",
+				   CONTACT_CASES_AT_ONCE);
+	buf_init(&b, BUF_DEFAULT_MAX);
+	buf_adds(&b, sql);
+	buf_adds(&b, " IN (");
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, "%s$%zu", i ? ", " : "", i + 1);
+	buf_adds(&b, ") ");
+	buf_adds(&b, tail);
+	if (!b.data)
+		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
+	rc = db_prepare_new(c, b.data, st, err);
+	buf_release(&b);
+	for (size_t i = 0; rc == LMN_OK && i < n; i++)
+		db_bind_int(*st, (int)i + 1, ids[i]);
+	return rc;
+}
+
+enum lmn_rc contact_case_lines(struct db_conn *c, const int64_t *order_ids, size_t n,
+			       contact_line_fn fn, void *arg, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	struct contact_case_line l;
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(
+	if (n == 0)
+		return LMN_OK;
+	rc = prepare_in(
 		c,
 		"SELECT l.id, a.article_number, a.name, l.quantity, "
 		"coalesce((SELECT sum(sl.quantity) FROM shipments s JOIN shipment_lines sl "
@@ -292,13 +323,12 @@ enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line
 		"(SELECT count(*) FROM shipments s WHERE s.order_id = l.order_id "
 		"  AND s.outcome = 'not_collected'), "
 		"(SELECT count(*) FROM shipments s WHERE s.order_id = l.order_id "
-		"  AND s.outcome = 'returned') "
+		"  AND s.outcome = 'returned'), l.order_id "
 		"FROM order_lines l JOIN articles a ON a.id = l.article_id "
-		"WHERE l.order_id = $1 ORDER BY l.id",
-		&st, err);
+		"WHERE l.order_id",
+		order_ids, n, "ORDER BY l.order_id, l.id", &st, err);
 	if (rc != LMN_OK)
 		return rc;
-	db_bind_int(st, 1, order_id);
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
 		memset(&l, 0, sizeof(l));
 		l.line_id = db_col_int(st, 0);
@@ -311,30 +341,31 @@ enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line
 		COPY(l.delivered_at, st, 7);
 		COPY(l.shipped_at, st, 8);
 		l.reason = line_reason(&l, db_col_int(st, 9), db_col_int(st, 10));
+		l.order_id = db_col_int(st, 11);
 		if ((rc = fn(&l, arg)) != LMN_OK)
 			break;
 	}
-	db_done(st);
+	db_finalize(st);
 	return rc;
 }
 
-enum lmn_rc contact_case_calls(struct db_conn *c, int64_t case_id, contact_call_fn fn, void *arg,
-			       struct lmn_err *err)
+enum lmn_rc contact_case_calls(struct db_conn *c, const int64_t *case_ids, size_t n,
+			       contact_call_fn fn, void *arg, struct lmn_err *err)
 {
 	struct db_stmt *st;
 	struct contact_call_row k;
 	bool row;
 	enum lmn_rc rc;
 
-	rc = db_prepare(
-		c,
-		"SELECT k.id, k.called_at, k.outcome, coalesce(k.note, ''), "
-		"coalesce(u.display_name, '') FROM contact_case_calls k "
-		"LEFT JOIN users u ON u.id = k.called_by WHERE k.case_id = $1 ORDER BY k.id",
-		&st, err);
+	if (n == 0)
+		return LMN_OK;
+	rc = prepare_in(c,
+			"SELECT k.id, k.called_at, k.outcome, coalesce(k.note, ''), "
+			"coalesce(u.display_name, ''), k.case_id FROM contact_case_calls k "
+			"LEFT JOIN users u ON u.id = k.called_by WHERE k.case_id",
+			case_ids, n, "ORDER BY k.case_id, k.id", &st, err);
 	if (rc != LMN_OK)
 		return rc;
-	db_bind_int(st, 1, case_id);
 	while ((rc = db_step(st, &row, err)) == LMN_OK && row) {
 		memset(&k, 0, sizeof(k));
 		k.id = db_col_int(st, 0);
@@ -342,10 +373,11 @@ enum lmn_rc contact_case_calls(struct db_conn *c, int64_t case_id, contact_call_
 		COPY(k.outcome, st, 2);
 		COPY(k.note, st, 3);
 		COPY(k.called_by, st, 4);
+		k.case_id = db_col_int(st, 5);
 		if ((rc = fn(&k, arg)) != LMN_OK)
 			break;
 	}
-	db_done(st);
+	db_finalize(st);
 	return rc;
 }
 

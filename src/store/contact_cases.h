@@ -66,7 +66,7 @@ LMN_MUST_USE enum lmn_rc contact_cases_providers(struct db_conn *c, contact_prov
 
 /* A line of a late order: what was ordered, shipped and delivered, and why it is late. */
 struct contact_case_line {
-	int64_t line_id, ordered, shipped, delivered;
+	int64_t order_id, line_id, ordered, shipped, delivered;
 	bool backordered;
 	char article_number[33], article_name[128];
 	char shipped_at[32], delivered_at[32]; /* the last of each, "" when none */
@@ -75,17 +75,21 @@ struct contact_case_line {
 	const char *reason;
 };
 typedef enum lmn_rc (*contact_line_fn)(const struct contact_case_line *line, void *arg);
-LMN_MUST_USE enum lmn_rc contact_case_lines(struct db_conn *c, int64_t order_id, contact_line_fn fn,
-					    void *arg, struct lmn_err *err);
+/* The lines of the orders order_ids[0..n), by order id, then line: one statement for a page of
+ * the queue (a round trip each on PostgreSQL), n at most CONTACT_CASES_AT_ONCE. */
+#define CONTACT_CASES_AT_ONCE 500
+LMN_MUST_USE enum lmn_rc contact_case_lines(struct db_conn *c, const int64_t *order_ids, size_t n,
+					    contact_line_fn fn, void *arg, struct lmn_err *err);
 
-/* The calls made about a case, oldest first. */
+/* The calls made about the cases case_ids[0..n) (n at most CONTACT_CASES_AT_ONCE), by case,
+ * oldest first. */
 struct contact_call_row {
-	int64_t id;
+	int64_t case_id, id;
 	char called_at[32], outcome[16], note[2048], called_by[128];
 };
 typedef enum lmn_rc (*contact_call_fn)(const struct contact_call_row *call, void *arg);
-LMN_MUST_USE enum lmn_rc contact_case_calls(struct db_conn *c, int64_t case_id, contact_call_fn fn,
-					    void *arg, struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc contact_case_calls(struct db_conn *c, const int64_t *case_ids, size_t n,
+					    contact_call_fn fn, void *arg, struct lmn_err *err);
 
 /* The case's patient and whether it is closed; LMN_ENOTFOUND when there is no such case. */
 LMN_MUST_USE enum lmn_rc contact_case_state(struct db_conn *c, int64_t case_id, int64_t *patient_id,
