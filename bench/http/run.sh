@@ -37,31 +37,14 @@ if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "$stamp" >"$out/stamp"
 fi
 if [ "${STORE:-sqlite}" = pg ]; then
-	pgdir=$(pwd)/$out/pg
+	. bench/pg.sh
 	pg_fresh() { # the run's database "run", a copy of "base" (a template copies its files)
 		dropdb -h "$pgdir" --if-exists run && createdb -h "$pgdir" -T base run && sync
 	}
-	if [ ! -f "$pgdir/data/PG_VERSION" ]; then
-		tests/pg/cluster.sh start "$pgdir" >/dev/null
-		# A server of its own for the database: its cache a tenth of the memory (the
-		# database's 1.3 GB fit), the log checkpointed every 30 minutes or 8 GB.
-		psql -XAtq -h "$pgdir" -d lmn -c "ALTER SYSTEM SET shared_buffers = '2GB'" \
-			-c "ALTER SYSTEM SET max_wal_size = '8GB'" \
-			-c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
-			-c "ALTER SYSTEM SET max_connections = 300"
-		tests/pg/cluster.sh halt "$pgdir"
-	fi
-	tests/pg/cluster.sh resume "$pgdir" >/dev/null
-	trap 'tests/pg/cluster.sh halt "$pgdir"' EXIT
-	if [ "$(cat "$out/pg.stamp" 2>/dev/null)" != "$stamp" ]; then
-		echo "== copying $base into PostgreSQL (lmn store copy)"
-		rm -f "$out/pg.stamp"
-		dropdb -h "$pgdir" --if-exists base
-		createdb -h "$pgdir" base
-		build-bench/lmn store copy --from "$base" --to "postgresql:///base?host=$pgdir"
-		psql -XAtq -h "$pgdir" -d base -c "VACUUM ANALYZE"
-		echo "$stamp" >"$out/pg.stamp"
-	fi
+	# A server of its own for the database: its cache a tenth of the memory (the database's
+	# 1.3 GB fit), the log checkpointed every 30 minutes or 8 GB.
+	bench_pg "$out" build-bench/lmn "$base" base "$stamp" "shared_buffers = '2GB'" \
+		"max_wal_size = '8GB'" "checkpoint_timeout = '30min'" "max_connections = 300"
 	pg_fresh
 	db="postgresql:///run?host=$pgdir"
 	echo "== $(psql -XAtq -h "$pgdir" -d run -c "SELECT count(*) FROM orders") orders in" \

@@ -32,27 +32,10 @@ if [ ! -f "$db" ] || [ "$(cat "$out/history.stamp" 2>/dev/null)" != "$lines" ]; 
 fi
 
 if [ "${STORE:-sqlite}" = pg ]; then
-	pgdir=$(pwd)/$out/pg
-	if [ ! -f "$pgdir/data/PG_VERSION" ]; then
-		tests/pg/cluster.sh start "$pgdir" >/dev/null
-		# Its cache a sixth of the memory, as a server of its own would have it.
-		psql -XAtq -h "$pgdir" -d lmn -c "ALTER SYSTEM SET shared_buffers = '4GB'" \
-			-c "ALTER SYSTEM SET max_wal_size = '16GB'" \
-			-c "ALTER SYSTEM SET checkpoint_timeout = '30min'" \
-			-c "ALTER SYSTEM SET work_mem = '64MB'"
-		tests/pg/cluster.sh halt "$pgdir"
-	fi
-	tests/pg/cluster.sh resume "$pgdir" >/dev/null
-	trap 'tests/pg/cluster.sh halt "$pgdir"' EXIT
-	if [ "$(cat "$out/pg.stamp" 2>/dev/null)" != "$lines" ]; then
-		echo "== copying $db into PostgreSQL (lmn store copy)"
-		rm -f "$out/pg.stamp"
-		dropdb -h "$pgdir" --if-exists history
-		createdb -h "$pgdir" history
-		"$build/lmn" store copy --from "$db" --to "postgresql:///history?host=$pgdir"
-		psql -XAtq -h "$pgdir" -d history -c "VACUUM ANALYZE"
-		echo "$lines" >"$out/pg.stamp"
-	fi
+	. bench/pg.sh
+	# Its cache a sixth of the memory, as a server of its own would have it.
+	bench_pg "$out" "$build/lmn" "$db" history "$lines" "shared_buffers = '4GB'" \
+		"max_wal_size = '16GB'" "checkpoint_timeout = '30min'" "work_mem = '64MB'"
 	db="postgresql:///history?host=$pgdir"
 fi
 
