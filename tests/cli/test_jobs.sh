@@ -207,9 +207,14 @@ wait "$pid" 2>/dev/null
 # --- Retention: entries written more than the retention period (10 years) ago go, at the start of
 # lmn serve; younger ones stay, and cannot be deleted ---
 at() { # at NOW: serves the copy old with the clock at NOW; sets B
+	# Emptied here, not only by the redirection: the child may open the file after the loop
+	# below has read the last server's port from it.
+	: >"$TMP/old.out"
 	LMN_NOW=$1 "$LMN" serve --db "$(db_addr old)" --port 0 >"$TMP/old.out" 2>"$TMP/old.err" &
 	pid=$!
-	for _ in $(seq 1 100); do
+	# Up to a minute: a start on PostgreSQL in a loaded run takes seconds (migrations checked,
+	# the day's cases opened, the retention run before the port is printed).
+	for _ in $(seq 1 1200); do
 		port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/old.out")
 		[ -n "$port" ] && break
 		sleep 0.05
@@ -232,7 +237,7 @@ stop
 check "entries of 2014 and 2017 are written" "3 2" \
 	"$(old_sql "SELECT (SELECT count(*) FROM access_log WHERE at < '2018'), (SELECT count(*) FROM access_log_views WHERE at < '2018')")"
 at 2026-11-23T10:00
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
 	[ "$(old_sql "SELECT count(*) FROM access_log WHERE at < '2015'")" = 0 ] && break
 	sleep 0.1
 done
