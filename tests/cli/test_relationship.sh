@@ -184,6 +184,10 @@ check "a name search lists only municipal housing" "False True" \
 	case ",$ids," in *",$ordinary,"*) printf 'True ' ;; *) printf 'False ' ;; esac
 	[ "$(db "SELECT count(*) FROM patients WHERE id IN (${ids:-0}) AND municipal_housing <> 1")" = 0 ] &&
 		echo True || echo False)"
+hq=$(db "SELECT substr(family_name, 1, 3) FROM patients WHERE id = $housing")
+check "and finds the residents of municipal housing the search names" "True" \
+	"$(ids=$(body kommunbestallare GET "/api/patients?q=$hq&limit=200" | json '",".join(str(p["id"]) for p in d["patients"])')
+	case ",$ids," in *",$housing,"*) echo True ;; *) echo False ;; esac)"
 check "a search by number shows one outside only by name and year" "False" \
 	"$(body kommunbestallare GET "/api/patients?id_number=$(db "SELECT id_number FROM patients WHERE id = $ordinary")" | json 'd["patients"][0]["related"]')"
 check "the municipal prescriber still reads the municipality's residents" "200" "$(status kommunforskrivare GET "/api/patients/$ordinary")"
