@@ -64,6 +64,25 @@ static long list_index(const char *table)
 	return -1;
 }
 
+/* Every table that table (at in the list) refers to, as sql names them, is before it in the list. */
+static void parents_before(struct db_conn *c, const char *sql, const char *table, long at)
+{
+	struct db_stmt *pk;
+	struct lmn_err err;
+	bool row;
+
+	assert_int_equal(db_prepare(c, sql, &pk, &err), LMN_OK);
+	db_bind_text(pk, 1, table);
+	while (db_step(pk, &row, &err) == LMN_OK && row) {
+		long parent = list_index(db_col_text(pk, 0));
+
+		if (parent < 0 || parent > at)
+			fail_msg("%s refers to %s, which the list has after it", table,
+				 db_col_text(pk, 0));
+	}
+	db_done(pk);
+}
+
 /* On PostgreSQL: every table of a new store is in the list and every listed table in the store;
  * each with its primary key in order, after every table it refers to, and with a sequence (an
  * identity) only on the column listed as its identity, so that the copy carries the counter over;
@@ -135,22 +154,11 @@ static void list_is_the_pg_schema(struct db_conn *c)
 			fail_msg("%s: the sequence's column '%s', listed identity '%s'", table,
 				 ident, t->identity ? t->identity : "");
 
-		assert_int_equal(
-			db_prepare(c,
-				   "SELECT DISTINCT CAST(CAST(confrelid AS regclass) AS text) "
-				   "FROM pg_constraint WHERE conrelid = CAST($1 AS regclass) "
-				   "AND contype = 'f'",
-				   &pk, &err),
-			LMN_OK);
-		db_bind_text(pk, 1, table);
-		while (db_step(pk, &row, &err) == LMN_OK && row) {
-			long parent = list_index(db_col_text(pk, 0));
-
-			if (parent < 0 || parent > at)
-				fail_msg("%s refers to %s, which the list has after it", table,
-					 db_col_text(pk, 0));
-		}
-		db_done(pk);
+		parents_before(c,
+			       "SELECT DISTINCT CAST(CAST(confrelid AS regclass) AS text) "
+			       "FROM pg_constraint WHERE conrelid = CAST($1 AS regclass) "
+			       "AND contype = 'f'",
+			       table, at);
 	}
 	db_done(st);
 	assert_int_equal(tables, store_copy_ntables);
@@ -222,19 +230,8 @@ static void test_list_is_the_schema(void **state)
 			fail_msg("%s: identity '%s', listed as '%s'", table, ident,
 				 t->identity ? t->identity : "");
 
-		assert_int_equal(
-			db_prepare(c, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)",
-				   &pk, &err),
-			LMN_OK);
-		db_bind_text(pk, 1, table);
-		while (db_step(pk, &row, &err) == LMN_OK && row) {
-			long parent = list_index(db_col_text(pk, 0));
-
-			if (parent < 0 || parent > at)
-				fail_msg("%s refers to %s, which the list has after it", table,
-					 db_col_text(pk, 0));
-		}
-		db_done(pk);
+		parents_before(c, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)",
+			       table, at);
 	}
 	db_done(st);
 	/* And no listed table that the schema lacks. */
