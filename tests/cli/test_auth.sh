@@ -52,8 +52,12 @@ vmhwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status"; 
 before=$(vmhwm)
 flood_end=$(( $(date +%s) + 4 ))
 flood_pids=
+# The flood's clients share the machine's two cores with the server, as real clients (on other
+# machines) do not: they run at a lower priority, so that what is measured is whether the server
+# keeps /healthz answering, not whether twenty busy client loops leave the server a core.
 for a in $(seq 10 29); do
-	(while [ "$(date +%s)" -lt "$flood_end" ]; do
+	(renice -n 10 "$BASHPID" >/dev/null
+	while [ "$(date +%s)" -lt "$flood_end" ]; do
 		curl -sS --interface "127.0.0.$a" -o /dev/null -w '%{http_code}\n' -m 10 \
 			-H 'Content-Type: application/json' \
 			-d "{\"username\":\"flood$a-$RANDOM\",\"password\":\"x\"}" "$B/api/login"
