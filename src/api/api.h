@@ -33,6 +33,7 @@ struct http_req {
 	const char *(*lookup)(void *conn, enum http_lookup kind, const char *key);
 	void *conn;
 	const char *peer; /* the client's address ("127.0.0.1"); NULL when unknown */
+	int64_t arrived_ms; /* CLOCK_MONOTONIC milliseconds when the whole request was in; 0: unknown */
 	/* Set by a server that can answer later (else NULL): suspend holds the request's connection
 	 * (the handler then marks the response deferred and returns) or returns false (a server
 	 * stopping: answer at once), and resume, called on any thread once the response is written,
@@ -156,6 +157,13 @@ bool api_match(const char *pattern, const char *path, int64_t id[2]);
 /* The rule set in force now (the live set when app->cfg.rules is set, else app->params), for a
  * front that cites rules outside a request, as each request reads it when it starts. */
 const struct params *api_params_now(const struct app *app);
+
+/* Whether a request hashes a password (a sign-in, by the API or the sign-in form): Argon2id
+ * takes tens of milliseconds, and a sign-in may wait for its turn (login_limit.h). A server with
+ * a pool of threads serves these on API_HASH_THREADS threads of their own, which are enough for
+ * every hash and every wait login_limit allows at once. */
+bool api_hashes_password(const char *method, const char *path);
+#define API_HASH_THREADS 4
 
 /* Serves one request: finds the route, authenticates, parses the body, calls the handler. */
 void api_dispatch(const struct app *app, struct http_req *req, struct http_resp *resp);

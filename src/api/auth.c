@@ -338,11 +338,11 @@ static void set_cookie(struct api_ctx *ctx, const char *value, int max_age)
 /* Whether password matches the stored hash ("" for an unknown or closed account, which spends
  * the same effort, so that timing does not tell names apart). Argon2id takes 64 MiB: only a few
  * are computed at once (login_limit.h); *busy when this one could not be. */
-static bool password_matches(const char *stored, const char *password, bool *busy)
+static bool password_matches(const char *stored, const char *password, int64_t since_ms, bool *busy)
 {
 	bool ok = false;
 
-	*busy = !login_hash_begin();
+	*busy = !login_hash_begin(since_ms);
 	if (*busy)
 		return false;
 	if (*stored) {
@@ -356,6 +356,16 @@ static bool password_matches(const char *stored, const char *password, bool *bus
 	}
 	login_hash_end();
 	return ok;
+}
+
+_Static_assert(API_HASH_THREADS == LOGIN_HASH_ACTIVE + LOGIN_HASH_QUEUE,
+	       "a thread for each hash and each wait that login_limit allows at once");
+
+bool api_hashes_password(const char *method, const char *path)
+{
+	/* POST /logga-in: the sign-in form (web/pages_common.c), which signs in here. */
+	return strcmp(method, "POST") == 0 &&
+	       (strcmp(path, "/api/login") == 0 || strcmp(path, "/logga-in") == 0);
 }
 
 int auth_login(struct api_ctx *ctx)
@@ -391,7 +401,7 @@ int auth_login(struct api_ctx *ctx)
 		return api_fail(ctx, rc);
 	if (row)
 		read_user(&a, &ctx->user);
-	ok = password_matches(stored, password, &busy);
+	ok = password_matches(stored, password, ctx->req->arrived_ms, &busy);
 	if (busy) {
 		api_problem(ctx, 503, "busy", NULL, NULL,
 			    "Många loggar in just nu. Försök igen om en liten stund.");

@@ -155,14 +155,22 @@ static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hash_cond = PTHREAD_COND_INITIALIZER;
 static int hash_active, hash_waiting;
 
-bool login_hash_begin(void)
+bool login_hash_begin(int64_t since_ms)
 {
-	struct timespec until;
+	struct timespec now, until;
+	int64_t left;
 	bool ok = true;
 
+	/* How long it may still wait, on the clock pthread_cond_timedwait reads. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left = LOGIN_HASH_WAIT_MS;
+	if (since_ms > 0)
+		left -= (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - since_ms;
+	if (left < 0)
+		left = 0;
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += LOGIN_HASH_WAIT_MS / 1000;
-	until.tv_nsec += (long)(LOGIN_HASH_WAIT_MS % 1000) * 1000000L;
+	until.tv_sec += (time_t)(left / 1000);
+	until.tv_nsec += (long)(left % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;

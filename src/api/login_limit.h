@@ -38,13 +38,13 @@ void login_limit_succeeded(const char *user, const char *addr, int64_t now_ms);
 void login_limit_reset(void);
 
 /* Password hashes computed at once: at most LOGIN_HASH_ACTIVE, with at most LOGIN_HASH_QUEUE
- * more waiting (each for at most LOGIN_HASH_WAIT_MS); beyond that login_hash_begin returns false
- * at once, and the caller answers "busy" rather than hold a server thread. Each true is paired
- * with login_hash_end. */
+ * more waiting, each until LOGIN_HASH_WAIT_MS after since_ms (CLOCK_MONOTONIC milliseconds, when
+ * the request arrived; 0: now); beyond that login_hash_begin returns false at once, and the
+ * caller answers "busy". Each true is paired with login_hash_end. */
 #define LOGIN_HASH_ACTIVE  2
 #define LOGIN_HASH_QUEUE   2
 #define LOGIN_HASH_WAIT_MS 2000
-bool login_hash_begin(void);
+bool login_hash_begin(int64_t since_ms);
 /* As login_hash_begin, waiting as long as it takes: for hashes only an administration computes
  * (a new account's password), which no one outside can flood. */
 void login_hash_wait(void);

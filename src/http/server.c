@@ -96,6 +96,14 @@ struct server {
 	bool watch_stop;
 	_Atomic unsigned long refused; /* connections refused by the limits */
 	_Atomic unsigned long cut;     /* closed before their request was in */
+	/* Sign-ins, served on threads of their own (serve_aside): their held requests in order
+	 * (aside_lock), and the threads. */
+	pthread_mutex_t aside_lock;
+	pthread_cond_t aside_cond;
+	struct request *aside_first, *aside_last;
+	pthread_t aside[API_HASH_THREADS];
+	unsigned naside;
+	bool aside_stop;
 };
 
 /* What one connection's request accumulates between libmicrohttpd's calls. */
@@ -109,6 +117,9 @@ struct request {
 	_Atomic bool answered; /* a held request's outcome is known: answer when called again */
 	bool held;	       /* its connection was held (counted in the server's held) */
 	char peer[INET6_ADDRSTRLEN]; /* the client's address, for the sign-in limits */
+	/* Served aside (a sign-in): its dispatcher, and the next in the server's queue. */
+	void (*dispatch)(const struct app *, struct http_req *, struct http_resp *);
+	struct request *aside_next;
 };
 
 static int64_t now_ms(void)
@@ -470,6 +481,71 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct request *rq)
 	return ret;
 }
 
+/* A thread for the requests that hash a password (api_hashes_password): each is answered at once
+ * by its dispatcher here, then its held connection resumed and the answer sent by the thread of
+ * the pool that has it. Argon2id takes tens of milliseconds (far more under a sanitizer), and a
+ * sign-in may wait its turn for a hash (login_limit.h): on a thread of the pool, every other
+ * connection of that thread would wait as long, /healthz and placements too. */
+static void *aside_thread(void *arg)
+{
+	struct server *s = arg;
+	struct request *rq;
+
+	for (;;) {
+		pthread_mutex_lock(&s->aside_lock);
+		while (!s->aside_first && !s->aside_stop)
+			pthread_cond_wait(&s->aside_cond, &s->aside_lock);
+		rq = s->aside_first;
+		if (rq) {
+			s->aside_first = rq->aside_next;
+			if (!s->aside_first)
+				s->aside_last = NULL;
+		}
+		pthread_mutex_unlock(&s->aside_lock);
+		if (!rq)
+			return NULL; /* stopping, and none left */
+		rq->dispatch(&s->app, &rq->req, &rq->resp);
+		release(&rq->req);
+	}
+}
+
+/* Stops the threads aside, once their queue is empty. */
+static void aside_end(struct server *s)
+{
+	pthread_mutex_lock(&s->aside_lock);
+	s->aside_stop = true;
+	pthread_cond_broadcast(&s->aside_cond);
+	pthread_mutex_unlock(&s->aside_lock);
+	for (unsigned i = 0; i < s->naside; i++)
+		pthread_join(s->aside[i], NULL);
+	s->naside = 0;
+	pthread_cond_destroy(&s->aside_cond);
+	pthread_mutex_destroy(&s->aside_lock);
+}
+
+/* Hands a request to the threads aside; false if it must be served here (no such threads, or
+ * the server stopping). */
+static bool serve_aside(struct server *s, struct request *rq,
+			void (*dispatch)(const struct app *, struct http_req *, struct http_resp *))
+{
+	/* Answered at once by its dispatcher, on the thread aside. */
+	rq->req.suspend = NULL;
+	rq->req.resume = NULL;
+	if (!s->naside || !hold(&rq->req))
+		return false;
+	rq->dispatch = dispatch;
+	rq->aside_next = NULL;
+	pthread_mutex_lock(&s->aside_lock);
+	if (s->aside_last)
+		s->aside_last->aside_next = rq;
+	else
+		s->aside_first = rq;
+	s->aside_last = rq;
+	pthread_cond_signal(&s->aside_cond);
+	pthread_mutex_unlock(&s->aside_lock);
+	return true;
+}
+
 /* Serves a request with the API's or the web pages' dispatcher. */
 static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const char *url,
 			     const char *method, struct request *rq,
@@ -492,11 +568,14 @@ static enum MHD_Result serve(struct server *s, struct MHD_Connection *c, const c
 		.lookup = lookup,
 		.conn = c,
 		.peer = *rq->peer ? rq->peer : NULL,
+		.arrived_ms = now_ms(),
 		.suspend = may_hold ? hold : NULL,
 		.resume = may_hold ? release : NULL,
 	};
 	rq->resp = (struct http_resp){ .status = 500, .type = "application/json" };
 	buf_init(&rq->resp.body, 0);
+	if (!s->rivta && api_hashes_password(method, url) && serve_aside(s, rq, dispatch))
+		return MHD_YES; /* held: sent when called again */
 	dispatch(&s->app, &rq->req, &rq->resp);
 	if (rq->resp.deferred)
 		return MHD_YES; /* held: sent when called again */
@@ -682,6 +761,8 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 	s->may_hold = cfg->threads > 0;
 	pthread_mutex_init(&s->held_lock, NULL);
 	pthread_cond_init(&s->held_cond, NULL);
+	pthread_mutex_init(&s->aside_lock, NULL);
+	pthread_cond_init(&s->aside_cond, NULL);
 	s->app.db = db;
 	s->app.params = params;
 	s->app.cfg = cfg->api;
@@ -730,6 +811,11 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 	if (!use_tls)
 		tls[0].option = MHD_OPTION_END;
 	rivta_init();
+	/* With a pool (connections can be held), sign-ins on threads of their own; if none can be
+	 * started, they are served on the pool's threads as before. */
+	while (s->may_hold && !s->rivta && s->naside < API_HASH_THREADS &&
+	       pthread_create(&s->aside[s->naside], NULL, aside_thread, s) == 0)
+		s->naside++;
 	s->listen_fd = MHD_INVALID_SOCKET;
 	/* MHD_USE_ITC: the drain's MHD_quiesce_daemon and MHD_add_connection need it. */
 	if (cfg->threads == 0)
@@ -766,6 +852,7 @@ enum lmn_rc server_start(const struct server_config *cfg, struct db *db,
 
 		if (s->daemon)
 			MHD_stop_daemon(s->daemon);
+		aside_end(s);
 		pthread_cond_destroy(&s->watch_cond);
 		pthread_mutex_destroy(&s->watch_lock);
 		pthread_cond_destroy(&s->held_cond);
@@ -903,6 +990,7 @@ void server_stop(struct server *s)
 	pthread_cond_signal(&s->watch_cond);
 	pthread_mutex_unlock(&s->watch_lock);
 	pthread_join(s->watchdog, NULL);
+	aside_end(s); /* their requests were held: none is left */
 	pthread_cond_destroy(&s->watch_cond);
 	pthread_mutex_destroy(&s->watch_lock);
 	pthread_cond_destroy(&s->held_cond);

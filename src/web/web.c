@@ -178,7 +178,8 @@ int web_api_raw(struct web_ctx *w, const char *method, const char *path, const c
 				.body_len = len,
 				.lookup = inner_lookup,
 				.conn = &in,
-				.peer = w->req->peer };
+				.peer = w->req->peer,
+				.arrived_ms = w->req->arrived_ms };
 	struct http_resp resp = { .status = 500 };
 
 	buf_init(&resp.body, 0);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "api/login_limit.h"
 
@@ -112,23 +113,40 @@ static void forgotten_after_an_hour(void **state)
 	assert_int_equal(login_limit_wait("anna", "10.0.0.1", t + 60 * MIN), 0);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void hashes_at_once_are_bounded(void **state)
 {
+	int64_t t0;
+
 	(void)state;
 	for (int i = 0; i < LOGIN_HASH_ACTIVE; i++)
-		assert_true(login_hash_begin());
+		assert_true(login_hash_begin(0));
 	/* With LOGIN_HASH_ACTIVE running and nobody waiting, the next waits its time, then gives
 	 * up; the test is bounded by LOGIN_HASH_WAIT_MS. */
-	assert_false(login_hash_begin());
+	t0 = mono_ms();
+	assert_false(login_hash_begin(0));
+	assert_true(mono_ms() - t0 >= LOGIN_HASH_WAIT_MS - 10);
+	/* The time is counted from the request's arrival: one that has waited it already (for a
+	 * thread to serve it) gives up at once. */
+	t0 = mono_ms();
+	assert_false(login_hash_begin(t0 - LOGIN_HASH_WAIT_MS));
+	assert_true(mono_ms() - t0 < LOGIN_HASH_WAIT_MS / 2);
 	login_hash_end();
-	assert_true(login_hash_begin());
+	assert_true(login_hash_begin(mono_ms() - LOGIN_HASH_WAIT_MS)); /* a slot is free */
 	for (int i = 0; i < LOGIN_HASH_ACTIVE; i++)
 		login_hash_end();
 	/* The administration's hashes share the bound. */
 	login_hash_wait();
 	for (int i = 1; i < LOGIN_HASH_ACTIVE; i++)
-		assert_true(login_hash_begin());
-	assert_false(login_hash_begin());
+		assert_true(login_hash_begin(0));
+	assert_false(login_hash_begin(0));
 	for (int i = 0; i < LOGIN_HASH_ACTIVE; i++)
 		login_hash_end();
 }
