@@ -5,7 +5,9 @@
  * (orders, their lines and the access-log row each placement writes), and a current item that allows
  * 100 withdrawals with a period of one day, so the benchmark can order on it again and again
  * the same day and every order really passes the rule engine and the prescription checks.
- * Deterministic for the same arguments and today (LMN_NOW).
+ * The history is written in the order it happened, every patient's first order, then every
+ * second one, and so on: as in a real store, a patient's orders lie far apart in the tables, not
+ * side by side. Deterministic for the same arguments and today (LMN_NOW).
  *
  * Usage: gen_orders DB ORDERS PATIENTS OUT_DIR
  * Writes OUT_DIR/http.targets ("PATIENT_ID ITEM_ID" of each current item) and OUT_DIR/http.token
@@ -219,15 +221,31 @@ static enum lmn_rc history_order(struct gen *g, int64_t patient, int64_t item, i
 		   by_cs ? "customer_service" : "patient", patient);
 }
 
-/* Patient number i (0-based) with its two prescriptions and norders historical orders. */
-static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_id,
+/* A patient's history, written after every patient is (generate). */
+struct history {
+	int64_t patient, item, article;
+	int norders;
+};
+
+/* The history's days: the first order 400 days ago, then one every step days. */
+static lmn_day history_day(const struct gen *g, int norders, int k)
+{
+	int step = 360 / (norders + 1) > 23 ? 360 / (norders + 1) : 23; /* at most 15 × 23 days */
+
+	return g->now.day - 400 + (lmn_day)k * step;
+}
+
+/* Patient number i (0-based) with its two prescriptions; h the expired one that carries its
+ * norders historical orders, which are written later. */
+static enum lmn_rc patient(struct gen *g, long i, int norders, struct history *h,
 			   int64_t *current_item)
 {
 	lmn_day today = g->now.day, born = date_from_ymd(1930, 1, 1) + (lmn_day)(i / 900);
 	char number[13], address[64], postal[6], phone[16], on[11], last[11], next[11];
 	int town = (int)(i % 5);
-	int64_t rx, item, article = g->articles[rnd(g, (uint32_t)g->narticles)];
-	lmn_day first = today - 400, prev_next = LMN_DAY_NONE, day = first;
+	int64_t rx, article = g->articles[rnd(g, (uint32_t)g->narticles)];
+	lmn_day first = history_day(g, norders, 0);
+	int64_t *patient_id = &h->patient;
 
 	coordination_number(born, 100 + (int)(i % 900), number);
 	snprintf(address, sizeof(address), "Mätgatan %ld", 1 + i % 97);
@@ -242,7 +260,8 @@ static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_
 		towns[town], phone));
 	*patient_id = db_last_id(g->c);
 
-	/* Last year's prescription, expired: it carries the history. */
+	/* Last year's prescription, expired: it carries the history, as it stands after it (the
+	 * next withdrawal 75 % of the 30-day period after the last). */
 	date_format(first, on);
 	date_format(first + 364, last);
 	TRY(run(g,
@@ -250,25 +269,16 @@ static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_
 		"created_at) VALUES ($1, 3, 1, $2, $2 || 'T10:00:00+01:00')",
 		"it", *patient_id, on));
 	rx = db_last_id(g->c);
+	if (norders)
+		date_format(history_day(g, norders, norders - 1) + 22, next);
 	TRY(run(g,
 		"INSERT INTO prescription_items (prescription_id, article_id, withdrawals_allowed, "
-		"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid) "
-		"VALUES ($1, $2, 100, 100, 3, 30, $3)",
-		"iit", rx, article, last));
-	item = db_last_id(g->c);
-	for (int k = 0; k < norders; k++) {
-		TRY(history_order(g, *patient_id, item, article, day, prev_next));
-		prev_next = day + 22; /* 75 % of the 30-day period */
-		day += 360 / (norders + 1) > 23 ? 360 / (norders + 1)
-						: 23; /* at most 15 × 23 days */
-	}
-	if (norders) {
-		date_format(prev_next, next);
-		TRY(run(g,
-			"UPDATE prescription_items SET withdrawals_remaining = $2, next_earliest = $3 "
-			"WHERE id = $1",
-			"iit", item, (int64_t)(100 - norders), next));
-	}
+		"withdrawals_remaining, quantity_per_withdrawal, period_days, last_valid, "
+		"next_earliest) VALUES ($1, $2, 100, $3, 3, 30, $4, nullif($5, ''))",
+		"iiitt", rx, article, (int64_t)(100 - norders), last, norders ? next : ""));
+	h->item = db_last_id(g->c);
+	h->article = article;
+	h->norders = norders;
 
 	/* This year's: 100 withdrawals, one day apart at the least (75 % of a day rounds to the same
 	 * day), so every benchmark order on it is allowed today. */
@@ -288,31 +298,56 @@ static enum lmn_rc patient(struct gen *g, long i, int norders, int64_t *patient_
 	return LMN_OK;
 }
 
-static enum lmn_rc generate(struct gen *g, long orders, long patients, FILE *targets)
+/* Commits every BATCH rows written (counted in *since). */
+static enum lmn_rc batch_step(struct gen *g, long *since, long add)
 {
-	long done = 0, since_commit = 0;
 	enum lmn_rc rc;
 
-	TRY(db_begin(g->c, true, &g->err));
-	for (long i = 0; i < patients; i++) {
+	if ((*since += add) < BATCH)
+		return LMN_OK;
+	*since = 0;
+	if ((rc = db_commit(g->c, &g->err)) != LMN_OK)
+		return rc;
+	return db_begin(g->c, true, &g->err);
+}
+
+static enum lmn_rc generate(struct gen *g, long orders, long patients, FILE *targets)
+{
+	struct history *h = calloc((size_t)patients, sizeof(*h));
+	long done = 0, since_commit = 0;
+	enum lmn_rc rc = h ? LMN_OK : lmn_err_set(&g->err, LMN_ENOMEM, NULL, NULL, "out of memory");
+
+	if (rc == LMN_OK)
+		rc = db_begin(g->c, true, &g->err);
+	for (long i = 0; rc == LMN_OK && i < patients; i++) {
 		/* The orders spread evenly: patient i gets its share, rounding spread over patients. */
 		int n = (int)((orders * (i + 1)) / patients - (orders * i) / patients);
-		int64_t pid, item;
+		int64_t item;
 
-		if ((rc = patient(g, i, n, &pid, &item)) != LMN_OK) {
-			db_rollback(g->c);
-			return rc;
+		if ((rc = patient(g, i, n, &h[i], &item)) == LMN_OK) {
+			fprintf(targets, "%lld %lld\n", (long long)h[i].patient, (long long)item);
+			rc = batch_step(g, &since_commit, 10);
 		}
-		fprintf(targets, "%lld %lld\n", (long long)pid, (long long)item);
-		done += n;
-		since_commit += n;
-		if (since_commit >= BATCH) {
-			if ((rc = db_commit(g->c, &g->err)) != LMN_OK ||
-			    (rc = db_begin(g->c, true, &g->err)) != LMN_OK)
-				return rc;
-			since_commit = 0;
-			fprintf(stderr, "\r  %ld orders, %ld patients", done, i + 1);
+	}
+	/* The history in the order it happened: every patient's k-th order, k = 0, 1, … */
+	for (int k = 0; rc == LMN_OK && done < orders; k++) {
+		for (long i = 0; rc == LMN_OK && i < patients; i++) {
+			if (k >= h[i].norders)
+				continue;
+			rc = history_order(g, h[i].patient, h[i].item, h[i].article,
+					   history_day(g, h[i].norders, k),
+					   k ? history_day(g, h[i].norders, k - 1) + 22
+					     : LMN_DAY_NONE);
+			if (rc == LMN_OK)
+				rc = batch_step(g, &since_commit, 1);
+			if (rc == LMN_OK && ++done % BATCH == 0)
+				fprintf(stderr, "\r  %ld orders, %ld patients", done, patients);
 		}
+	}
+	free(h);
+	if (rc != LMN_OK) {
+		db_rollback(g->c);
+		return rc;
 	}
 	fprintf(stderr, "\r  %ld orders, %ld patients\n", done, patients);
 	return db_commit(g->c, &g->err);

@@ -26,7 +26,7 @@ mkdir -p "$out"
 # The database is made once for the same arguments (demo data, then the generated history) and
 # copied for each run, so every run starts from the same rows and prescriptions.
 base=$out/base.db
-stamp="$orders $patients $(ls src/store/migrations/*.sql | wc -l) migrations, orders shipped"
+stamp="$orders $patients $(ls src/store/migrations/*.sql | wc -l) migrations, orders shipped, in time order"
 if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
 	rm -f "$base" "$base-wal" "$base-shm" "$out/stamp"
 	echo "== making $base: demo data, then $orders orders over $patients patients"

@@ -24,7 +24,7 @@ mkdir -p "$out"
 # The database as bench/http makes it (demo data, then gen_orders' history and a current item per
 # patient allowing 100 orders a day), once for the same arguments, copied for each run.
 base=$out/base.db
-stamp="$orders $patients $(ls src/store/migrations/*.sql | wc -l) migrations, orders shipped"
+stamp="$orders $patients $(ls src/store/migrations/*.sql | wc -l) migrations, orders shipped, in time order"
 if [ ! -f "$base" ] || [ "$(cat "$out/stamp" 2>/dev/null)" != "$stamp" ]; then
 	rm -f "$base" "$base-wal" "$base-shm" "$out/stamp"
 	echo "== making $base: demo data, then $orders orders over $patients patients"
@@ -108,12 +108,18 @@ load() { # load KIND CONNECTIONS [VERSION]: http_load's report, and the server's
 		"about $(( ($(cpu) - c0) * 1000000 / $(getconf CLK_TCK) / (answers * (secs + 2) / secs + 1) )) µs an answer"
 }
 # Throughput with 64 connections in a closed loop, and latency at a lighter load (8).
+# The look-ups first on the database as made (the goal's million orders), then again after the
+# order loads have added some 120 000 orders and their access-log rows.
+echo "== GetMedicalSupplyPrescriptions over mutual TLS on the database as made (1.0, then 2.0)"
+load rivta-prescriptions 64
+load rivta-prescriptions 8
+load rivta-prescriptions 64 2
 echo "== the JSON API's durable order placements (POST /api/patients/{id}/orders), for comparison"
 load place 64
 echo "== RegisterMedicalSupplyOrder (1.0) over mutual TLS: durable orders"
 load rivta-order 64
 load rivta-order 8
-echo "== GetMedicalSupplyPrescriptions (1.0) over mutual TLS (with the access-log row of the read)"
+echo "== GetMedicalSupplyPrescriptions (1.0) over mutual TLS (with the access-log row of the read), after the orders"
 load rivta-prescriptions 64
 load rivta-prescriptions 8
 echo "== the same in 2.0"
