@@ -3,10 +3,11 @@
 # real `lmn serve`, on a database holding a million orders, beside the floor: the same rows written
 # by one C program with SQLite directly, one durable transaction per order.
 # Usage (from anywhere in the repository):
-#   [THREADS=N] [STORE=pg] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
+#   [THREADS=N] [STORE=pg [SERVERS=2]] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
 # (THREADS: lmn serve's --threads; unset, its default pool. STORE=pg: the same on PostgreSQL,
 # the SQLite database copied into a cluster of tests/pg/cluster.sh in bench/out/http/pg, tuned as
-# the README says, kept between runs; the floor is then the same rows with libpq directly.)
+# the README says, kept between runs; the floor is then the same rows with libpq directly.
+# SERVERS=2: two lmn servers on that database behind haproxy, which the load goes through.)
 # Builds a release tree in build-bench/, keeps its database and files in bench/out/http/ (both
 # git-ignored). Everything runs on loopback or a Unix socket and stops by itself.
 set -euo pipefail
@@ -73,6 +74,50 @@ for _ in $(seq 600); do # the first start after a new migration migrates the cop
 done
 echo "== lmn serve printed its port after $((($(date +%s%N) - started) / 1000000)) ms"
 [ -n "$port" ] || { cat "$log"; echo "lmn serve did not start" >&2; exit 1; }
+pid2= hpid=
+if [ "${SERVERS:-1}" = 2 ]; then
+	[ "${STORE:-sqlite}" = pg ] || { echo "SERVERS=2 needs STORE=pg (one database for both)" >&2; exit 2; }
+	build-bench/lmn serve --db "$db" --port 0 --connections-per-address 0 \
+		${THREADS:+--threads "$THREADS"} >"$out/serve2.log" 2>&1 &
+	pid2=$!
+	trap 'kill "$pid" $pid2 $hpid 2>/dev/null || true; wait 2>/dev/null || true
+		[ -z "${pgdir:-}" ] || tests/pg/cluster.sh halt "$pgdir"' EXIT
+	port2=
+	for _ in $(seq 600); do
+		port2=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$out/serve2.log" | head -n1)
+		[ -n "$port2" ] && break
+		sleep 0.1
+	done
+	[ -n "$port2" ] || { cat "$out/serve2.log"; echo "the second lmn serve did not start" >&2; exit 1; }
+	# haproxy from Debian, as tests/cli/test_rolling.py runs it: round robin, connections to
+	# the servers kept alive.
+	hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cat >"$out/haproxy.cfg" <<CFG
+global
+    maxconn 4096
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+frontend lmn
+    bind 127.0.0.1:$hport
+    default_backend servers
+backend servers
+    balance roundrobin
+    server a 127.0.0.1:$port
+    server b 127.0.0.1:$port2
+CFG
+	"$(command -v haproxy || echo /usr/sbin/haproxy)" -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 &
+	hpid=$!
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$hport/healthz" && break
+		sleep 0.1
+	done
+	echo "== a second lmn serve on 127.0.0.1:$port2; haproxy on 127.0.0.1:$hport before both"
+	port=$hport
+fi
 echo "== lmn serve on 127.0.0.1:$port ($(nproc) cores; the load client shares them)"
 
 load() { # load KIND CONNECTIONS
@@ -91,8 +136,12 @@ echo "== reads of a patient's order list (GET /api/patients/{id}/orders)"
 load list 64
 load list 8
 
-kill "$pid"
-wait "$pid" 2>/dev/null || true
+if [ -n "$pid2" ]; then # both served: their CPU time (user and system) over the loads
+	echo "== CPU seconds: server a $(awk '{ print ($14 + $15) / 100 }' "/proc/$pid/stat"), server b" \
+		"$(awk '{ print ($14 + $15) / 100 }' "/proc/$pid2/stat")"
+fi
+kill "$pid" $pid2 $hpid
+wait "$pid" $pid2 $hpid 2>/dev/null || true
 trap '[ -z "${pgdir:-}" ] || tests/pg/cluster.sh halt "$pgdir"' EXIT
 
 if [ "${STORE:-sqlite}" = pg ]; then
