@@ -65,15 +65,20 @@ build-bench/lmn serve --db "$db" --port 0 --connections-per-address 0 ${THREADS:
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 	[ -z "${pgdir:-}" ] || tests/pg/cluster.sh halt "$pgdir"' EXIT
-port=
+port_of() { # port_of LOG: the port lmn serve printed there, waited for 60 s (else it exits)
+	local p
+	for _ in $(seq 600); do # the first start after a new migration migrates the copy
+		p=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$1" | head -n1)
+		[ -n "$p" ] && { echo "$p"; return; }
+		sleep 0.1
+	done
+	cat "$1" >&2
+	echo "lmn serve did not start" >&2
+	exit 1
+}
 started=$(date +%s%N)
-for _ in $(seq 600); do # the first start after a new migration migrates the copy
-	port=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" | head -n1)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+port=$(port_of "$log")
 echo "== lmn serve printed its port after $((($(date +%s%N) - started) / 1000000)) ms"
-[ -n "$port" ] || { cat "$log"; echo "lmn serve did not start" >&2; exit 1; }
 pid2= hpid=
 if [ "${SERVERS:-1}" = 2 ]; then
 	[ "${STORE:-sqlite}" = pg ] || { echo "SERVERS=2 needs STORE=pg (one database for both)" >&2; exit 2; }
@@ -82,13 +87,7 @@ if [ "${SERVERS:-1}" = 2 ]; then
 	pid2=$!
 	trap 'kill "$pid" $pid2 $hpid 2>/dev/null || true; wait 2>/dev/null || true
 		[ -z "${pgdir:-}" ] || tests/pg/cluster.sh halt "$pgdir"' EXIT
-	port2=
-	for _ in $(seq 600); do
-		port2=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$out/serve2.log" | head -n1)
-		[ -n "$port2" ] && break
-		sleep 0.1
-	done
-	[ -n "$port2" ] || { cat "$out/serve2.log"; echo "the second lmn serve did not start" >&2; exit 1; }
+	port2=$(port_of "$out/serve2.log")
 	# haproxy from Debian, as tests/cli/test_rolling.py runs it: round robin, connections to
 	# the servers kept alive.
 	hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
