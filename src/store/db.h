@@ -232,6 +232,10 @@ LMN_MUST_USE enum lmn_rc db_text(struct db_conn *c, char *out, size_t size, stru
  * on its first use and kept for the process under (head, rows), so that db_prepare's cache finds
  * it by its address; head must be a literal. NULL when memory ran out (or after 32 such texts). */
 const char *db_rows_sql(const char *head, int columns, int rows);
+/* Appends the VALUES of such an INSERT to b: "($1, $2), ($3, $4)" for rows rows of columns
+ * parameters (db_rows_sql's, and lmn store copy's of a table it learns from the source). */
+struct buf;
+void db_add_values(struct buf *b, int columns, int rows);
 
 /* Rewrites $N parameters to ?N outside quotes and comments; out holds at least strlen(sql)+1. */
 void db_rewrite_params(const char *sql, char *out);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/buf.h"
 
 void db_bind_id(struct db_stmt *st, int i, int64_t id)
 {
@@ -157,9 +158,9 @@ static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
 const char *db_rows_sql(const char *head, int columns, int rows)
 {
 	const char *text = NULL;
-	size_t i, size, len;
+	struct buf b;
+	size_t i;
 	char *t;
-	int n = 0;
 
 	pthread_mutex_lock(&rows_lock);
 	for (i = 0; i < sizeof(rows_built) / sizeof(rows_built[0]) && rows_built[i].head; i++)
@@ -168,21 +169,27 @@ const char *db_rows_sql(const char *head, int columns, int rows)
 	if (i < sizeof(rows_built) / sizeof(rows_built[0]) && rows_built[i].head) {
 		text = rows_built[i].text;
 	} else if (i < sizeof(rows_built) / sizeof(rows_built[0]) && columns > 0 && rows > 0) {
-		/* "$N, " is at most 13 bytes for any int N; ", (" and ")" per row. */
-		size = strlen(head) + (size_t)rows * ((size_t)columns * 13 + 4) + 1;
-		if ((t = malloc(size)) != NULL) {
-			len = (size_t)snprintf(t, size, "%s", head);
-			for (int r = 0; r < rows; r++)
-				for (int k = 0; k < columns; k++)
-					len += (size_t)snprintf(t + len, size - len, "%s$%d%s",
-								k   ? ""
-								: r ? ", ("
-								    : "(",
-								++n, k + 1 < columns ? ", " : ")");
+		buf_init(&b, BUF_DEFAULT_MAX);
+		buf_adds(&b, head);
+		db_add_values(&b, columns, rows);
+		/* A buffer that failed holds part of the text: none is given then. */
+		t = b.failed ? NULL : buf_detach(&b, NULL);
+		buf_release(&b);
+		if (t) {
 			rows_built[i] = (struct rows_sql){ head, rows, t };
 			text = t;
 		}
 	}
 	pthread_mutex_unlock(&rows_lock);
 	return text;
+}
+
+void db_add_values(struct buf *b, int columns, int rows)
+{
+	for (int r = 0; r < rows; r++) {
+		buf_adds(b, r ? ", (" : "(");
+		for (int k = 0; k < columns; k++)
+			buf_addf(b, "%s$%d", k ? ", " : "", r * columns + k + 1);
+		buf_addc(b, ')');
+	}
 }

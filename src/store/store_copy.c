@@ -512,13 +512,9 @@ static enum lmn_rc insert_sql(const char *table, struct db_stmt *st, int rows, c
 	for (int i = 0; i < n; i++)
 		buf_addf(&b, "%s\"%s\"", i ? ", " : "", db_col_name(st, i));
 	buf_adds(&b, ") VALUES ");
-	for (int r = 0; r < rows; r++) {
-		buf_adds(&b, r ? ", (" : "(");
-		for (int i = 0; i < n; i++)
-			buf_addf(&b, "%s$%d", i ? ", " : "", r * n + i + 1);
-		buf_addc(&b, ')');
-	}
-	*out = buf_detach(&b, NULL);
+	db_add_values(&b, n, rows);
+	*out = b.failed ? NULL : buf_detach(&b, NULL); /* a failed buffer holds part of it */
+	buf_release(&b);
 	return *out ? LMN_OK : no_memory(err);
 }
 
