@@ -1,11 +1,13 @@
-/* bench/http on PostgreSQL: the floor for durable order placements. The rows a placement writes
- * (the order, its line, the prescription item's new count and date, the access-log row), with
- * libpq directly: no HTTP, no JSON, no rule engine; one transaction per order, each committed
- * durably (the cluster's synchronous_commit). CONNECTIONS threads each place orders on a
- * connection of their own, as many as the server's load has, so that PostgreSQL's commits are
- * shared the same way (one flush of its log for the commits waiting at that moment).
+/* bench/http on PostgreSQL: the floors for durable order placements and for reads of a patient's
+ * order list. A placement writes the rows lmn's does (the order, its line, the prescription item's
+ * new count and date, the access-log row); a read reads the list lmn's does (the patient's 50
+ * newest orders) and writes its access-log row. With libpq directly: no HTTP, no JSON, no rule
+ * engine, no sign-in; one transaction each, committed durably (the cluster's synchronous_commit).
+ * CONNECTIONS threads each work on a connection of their own, as many as the server's load has,
+ * so that PostgreSQL's commits are shared the same way (one flush of its log for the commits
+ * waiting at that moment). Their transactions take no lock of lmn's.
  *
- * Usage: floor_orders_pg CONNINFO TARGETS SECONDS CONNECTIONS */
+ * Usage: floor_orders_pg CONNINFO TARGETS SECONDS CONNECTIONS [reads] */
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,7 +52,7 @@ static int cmp_u64(const void *a, const void *b)
 
 /* The statements of a placement's writes, as src/api/orders.c and src/api/access.c write them;
  * an order's parameter N is its column N + 1 (enum order_col), the id being the identity's. */
-enum { S_PATIENT, S_ORDER, S_LINE, S_ITEM, S_ACCESS, S__COUNT };
+enum { S_PATIENT, S_ORDER, S_LINE, S_ITEM, S_ACCESS, S_LIST, S_READ, S__COUNT };
 static const char *const sql[S__COUNT] = {
 	[S_PATIENT] = "SELECT address, postal_code, city, coalesce(phone, '') FROM patients "
 		      "WHERE id = $1",
@@ -65,14 +67,29 @@ static const char *const sql[S__COUNT] = {
 		   "1, next_earliest = $2 WHERE id = $1",
 	[S_ACCESS] = "INSERT INTO access_log (at, user_id, role, patient_id, action, what) VALUES "
 		     "($1, $2, 'customer_service', $3, 'create', 'beställning')",
+	/* A read's, as src/store/orders.c (orders_of_patient_each) and src/api/access.c. */
+	[S_LIST] = "SELECT o.id, o.kind, o.channel, o.received_at, o.due, o.contact_from, "
+		   "o.status, o.delivery_method, o.lines FROM orders o "
+		   "WHERE o.patient_id = $1 AND o.id < $2 ORDER BY o.id DESC LIMIT $3",
+	[S_READ] = "INSERT INTO access_log (at, user_id, role, patient_id, action, what) VALUES "
+		   "($1, $2, 'customer_service', $3, 'read', 'beställningar')",
 };
+
+static bool reads; /* the floor of reads rather than of placements */
+
+/* The transactions take no lock, so two of them may file the access log at once (migration 12's
+ * trigger, every 16 384 entries) and one of them fail on the other's rows: it is run again. */
+static _Thread_local bool lost_race;
+static atomic_uint_fast64_t retried;
 
 /* Runs a command or a prepared statement; false (and says why) unless its status is want. */
 static bool run(PGconn *pg, PGresult *res, ExecStatusType want, PGresult **keep)
 {
 	bool ok = PQresultStatus(res) == want;
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-	if (!ok)
+	lost_race = !ok && state && strcmp(state, "23505") == 0;
+	if (!ok && !lost_race)
 		fprintf(stderr, "floor_orders_pg: %s", PQerrorMessage(pg));
 	if (ok && keep)
 		*keep = res;
@@ -159,6 +176,22 @@ fail:
 	return false;
 }
 
+/* One read of a patient's order list, and its access-log row, in one transaction. */
+static bool read_list(PGconn *pg, const struct target *t)
+{
+	char patient[24];
+
+	snprintf(patient, sizeof(patient), "%lld", (long long)t->patient);
+	if (run(pg, PQexec(pg, "BEGIN"), PGRES_COMMAND_OK, NULL) &&
+	    exec_prepared(pg, S_LIST, 3, (const char *[]){ patient, "9223372036854775807", "50" },
+			  PGRES_TUPLES_OK, NULL) &&
+	    exec_prepared(pg, S_READ, 3, (const char *[]){ now, user, patient }, PGRES_COMMAND_OK,
+			  NULL))
+		return run(pg, PQexec(pg, "COMMIT"), PGRES_COMMAND_OK, NULL);
+	PQclear(PQexec(pg, "ROLLBACK"));
+	return false;
+}
+
 static void *worker(void *arg)
 {
 	PGconn *pg = PQconnectdb(conninfo);
@@ -178,7 +211,15 @@ static void *worker(void *arg)
 	while (t < end_ns && (n = atomic_fetch_add(&taken, 1)) < MAX_SAMPLES) {
 		uint64_t a = t;
 
-		if (!place(pg, &targets[(n * 7919) % ntargets], n))
+		const struct target *tg = &targets[(n * 7919) % ntargets];
+
+		bool ok;
+		int tries = 0;
+
+		while (!(ok = reads ? read_list(pg, tg) : place(pg, tg, n)) && lost_race &&
+		       ++tries < 5)
+			atomic_fetch_add(&retried, 1);
+		if (!ok)
 			goto fail;
 		t = now_ns();
 		samples[n] = t - a;
@@ -247,9 +288,14 @@ int main(int argc, char **argv)
 	long nconn;
 	int started = 0;
 
+	if (argc == 6 && strcmp(argv[5], "reads") == 0) {
+		reads = true;
+		argc--;
+	}
 	if (argc != 5 || (secs = strtod(argv[3], &stop), *stop || secs <= 0) ||
 	    (nconn = strtol(argv[4], &stop, 10), *stop || nconn < 1 || nconn > MAX_CONNECTIONS)) {
-		fprintf(stderr, "usage: floor_orders_pg CONNINFO TARGETS SECONDS CONNECTIONS\n");
+		fprintf(stderr,
+			"usage: floor_orders_pg CONNINFO TARGETS SECONDS CONNECTIONS [reads]\n");
 		return 2;
 	}
 	conninfo = argv[1];
@@ -278,14 +324,19 @@ int main(int argc, char **argv)
 	}
 	qsort(samples, n, sizeof(*samples), cmp_u64);
 	secs = (double)(t1 - t0) / 1e9;
-	printf("floor (libpq directly, %ld connections, durable commits): %llu orders in %.1f s, "
+	printf("floor (libpq directly, %ld connections, durable commits): %llu %s in %.1f s, "
 	       "%.0f/s; ms p50 %.3f p99 %.3f max %.3f\n",
-	       nconn, (unsigned long long)n, secs, (double)n / secs, (double)samples[n / 2] / 1e6,
-	       (double)samples[n * 99 / 100] / 1e6, (double)samples[n - 1] / 1e6);
-	printf("RESULT kind=floor-pg connections=%ld answers=%llu secs=%.1f rps=%.0f p50=%.3f "
+	       nconn, (unsigned long long)n, reads ? "reads" : "orders", secs, (double)n / secs,
+	       (double)samples[n / 2] / 1e6, (double)samples[n * 99 / 100] / 1e6,
+	       (double)samples[n - 1] / 1e6);
+	if (atomic_load(&retried))
+		printf("(%llu run again after a duplicate key in the access log's filing)\n",
+		       (unsigned long long)atomic_load(&retried));
+	printf("RESULT kind=%s connections=%ld answers=%llu secs=%.1f rps=%.0f p50=%.3f "
 	       "p99=%.3f max=%.3f\n",
-	       nconn, (unsigned long long)n, secs, (double)n / secs, (double)samples[n / 2] / 1e6,
-	       (double)samples[n * 99 / 100] / 1e6, (double)samples[n - 1] / 1e6);
+	       reads ? "floor-pg-reads" : "floor-pg", nconn, (unsigned long long)n, secs,
+	       (double)n / secs, (double)samples[n / 2] / 1e6, (double)samples[n * 99 / 100] / 1e6,
+	       (double)samples[n - 1] / 1e6);
 	free(samples);
 	free(targets);
 	return 0;

@@ -6,7 +6,8 @@
 #   [THREADS=N] [STORE=pg [SERVERS=2]] bench/http/run.sh [ORDERS [PATIENTS [SECONDS]]]
 # (THREADS: lmn serve's --threads; unset, its default pool. STORE=pg: the same on PostgreSQL,
 # the SQLite database copied into a cluster of tests/pg/cluster.sh in bench/out/http/pg, tuned as
-# the README says, kept between runs; the floor is then the same rows with libpq directly.
+# the README says, kept between runs; the floors are then the same rows with libpq directly,
+# for placements and for reads.
 # SERVERS=2: two lmn servers on that database behind haproxy, which the load goes through.)
 # Builds a release tree in build-bench/, keeps its database and files in bench/out/http/ (both
 # git-ignored). Everything runs on loopback or a Unix socket and stops by itself.
@@ -148,6 +149,10 @@ if [ "${STORE:-sqlite}" = pg ]; then
 	echo "== the floor: the same rows with libpq directly, each order its own durable commit"
 	for c in 16 64 1; do
 		build-bench/bench/floor_orders_pg "$db" "$out/http.targets" "$secs" "$c"
+	done
+	echo "== the floor of reads: a patient's order list and its access-log row, each read its own durable commit"
+	for c in 64 16 8; do
+		build-bench/bench/floor_orders_pg "$db" "$out/http.targets" "$secs" "$c" reads
 	done
 	exit 0
 fi

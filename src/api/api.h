@@ -205,6 +205,10 @@ typedef enum lmn_rc (*api_job_fn)(struct api_ctx *ctx, void *arg);
 typedef int (*api_after_fn)(struct api_ctx *ctx, void *arg, enum lmn_rc rc);
 int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
 	      void (*release)(void *arg));
+/* The same for a job that reads and then writes only the record of what it read (its access-log
+ * row): db_read_logged's, so that on PostgreSQL its reads do not wait for other writers. */
+int api_read_logged(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
+		    void (*release)(void *arg));
 
 /* A function named _or_reply answers the request itself when it returns false (as redis's
  * lookupKeyReadOrReply): the handler then only returns, with the status already written. */

@@ -56,8 +56,9 @@ static void finish(void *arg, enum lmn_rc rc, const struct lmn_err *err)
 	req->resume(req);
 }
 
-int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
-	      void (*release)(void *arg))
+/* api_write and api_read_logged: the job as db_write's, or as db_read_logged's. */
+static int defer(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
+		 void (*release)(void *arg), bool read_logged)
 {
 	struct deferred *d = ctx->req->suspend ? malloc(sizeof(*d)) : NULL;
 	struct deferred now = { .ctx = ctx, .job = job, .arg = arg };
@@ -84,15 +85,30 @@ int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg
 		ctx->body = NULL;
 		ctx->resp->deferred = true;
 		/* Without the store's writer thread the job runs here, as db_write's would. */
-		if (db_write_async(ctx->app->db, run, d, finish, d, &d->own.err) != LMN_OK)
-			finish(d, db_write(c, run, d, &d->own.err), NULL);
+		if ((read_logged ? db_read_logged_async : db_write_async)(ctx->app->db, run, d,
+									  finish, d,
+									  &d->own.err) != LMN_OK)
+			finish(d, (read_logged ? db_read_logged : db_write)(c, run, d, &d->own.err),
+			       NULL);
 		return 0;
 	}
 	/* At once: the request thread waits for the job. */
-	rc = db_write(c, run, &now, &ctx->err);
+	rc = (read_logged ? db_read_logged : db_write)(c, run, &now, &ctx->err);
 	ctx->c = c;
 	status = after(ctx, arg, rc);
 	if (release)
 		release(arg);
 	return status;
+}
+
+int api_write(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
+	      void (*release)(void *arg))
+{
+	return defer(ctx, job, after, arg, release, false);
+}
+
+int api_read_logged(struct api_ctx *ctx, api_job_fn job, api_after_fn after, void *arg,
+		    void (*release)(void *arg))
+{
+	return defer(ctx, job, after, arg, release, true);
 }

@@ -1140,10 +1140,11 @@ static void order_list_release(void *arg)
 }
 
 /* A patient's orders, newest first, the answer read most: written as JSON text straight away, and
- * read by the store's writer thread as a write job together with its access-log row. The writer
- * is the one connection whose page cache survives commits (another connection reads every page
- * again after any commit), so its pages are at hand; the answer goes out once the row is
- * durable, and with it everything the list showed. */
+ * read in one job with its access-log row (api_read_logged). On SQLite the job runs on the store's
+ * writer thread, the one connection whose page cache survives commits (another connection reads
+ * every page again after any commit), so its pages are at hand; on PostgreSQL the list is read
+ * beside other writers, and only the row waits for the write lock. The answer goes out once the
+ * row is durable, and with it everything the list showed. */
 int orders_list(struct api_ctx *ctx)
 {
 	struct order_list *ol = calloc(1, sizeof(*ol));
@@ -1157,7 +1158,7 @@ int orders_list(struct api_ctx *ctx)
 		return (int)ctx->resp->status;
 	}
 	buf_init(&ol->out, BUF_DEFAULT_MAX);
-	return api_write(ctx, order_list_job, order_list_after, ol, order_list_release);
+	return api_read_logged(ctx, order_list_job, order_list_after, ol, order_list_release);
 }
 
 int orders_cancel(struct api_ctx *ctx)

@@ -569,7 +569,9 @@ static void lookup_release(void *arg)
 /* Read by the store's writer thread, as the JSON API's order list is (api/orders.c: orders_list):
  * the writer is the one connection whose page cache survives other requests' commits. The answer
  * is written once the access-log row is durable, by the server's thread (api_write: the
- * connection is held meanwhile when the server can). */
+ * connection is held meanwhile when the server can). Not api_read_logged, as the order list is:
+ * its three reads (the patient, the items, the past order items) must see one moment, which on
+ * PostgreSQL a transaction that takes the write lock late does not promise. */
 int rivta_get_prescriptions(struct api_ctx *ctx)
 {
 	struct rivta_call *call = ctx->front;

@@ -108,13 +108,27 @@ void db_rollback(struct db_conn *c)
 
 enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
 {
-	return IS_PG(c) ? pg_write(PGC(c), fn, arg, err) : sq_write(c, fn, arg, err);
+	return IS_PG(c) ? pg_write(PGC(c), fn, arg, PG_LOCK_AT_BEGIN, err)
+			: sq_write(c, fn, arg, err);
 }
 
 enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
 			   void *done_arg, struct lmn_err *err)
 {
-	return IS_PG(db) ? pg_write_async(PGDB(db), fn, arg, done, done_arg, err)
+	return IS_PG(db) ? pg_write_async(PGDB(db), fn, arg, PG_LOCK_AT_BEGIN, done, done_arg, err)
+			 : sq_write_async(db, fn, arg, done, done_arg, err);
+}
+
+enum lmn_rc db_read_logged(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+{
+	return IS_PG(c) ? pg_write(PGC(c), fn, arg, PG_LOCK_AT_WRITE, err)
+			: sq_write(c, fn, arg, err);
+}
+
+enum lmn_rc db_read_logged_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
+				 void *done_arg, struct lmn_err *err)
+{
+	return IS_PG(db) ? pg_write_async(PGDB(db), fn, arg, PG_LOCK_AT_WRITE, done, done_arg, err)
 			 : sq_write_async(db, fn, arg, done, done_arg, err);
 }
 

@@ -142,6 +142,15 @@ typedef void (*db_done_fn)(void *done_arg, enum lmn_rc rc, const struct lmn_err 
  * called), else the failure (done will not be). */
 LMN_MUST_USE enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
 					void *done_arg, struct lmn_err *err);
+/* As db_write and db_write_async, for a job that reads first and then writes only the record of
+ * what it read (its access-log row): nothing it reads decides what it writes. On PostgreSQL its
+ * transaction takes the write lock at its first statement that is not a SELECT rather than at its
+ * start, so that its reads run beside other writing transactions; each of its statements sees
+ * what was committed before it began. On SQLite it is a write job like any other. */
+LMN_MUST_USE enum lmn_rc db_read_logged(struct db_conn *c, db_write_fn fn, void *arg,
+					struct lmn_err *err);
+LMN_MUST_USE enum lmn_rc db_read_logged_async(struct db *db, db_write_fn fn, void *arg,
+					      db_done_fn done, void *done_arg, struct lmn_err *err);
 
 /* A statement ready to bind (parameters cleared). sql must outlive the connection (a literal). */
 LMN_MUST_USE enum lmn_rc db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out,

@@ -72,9 +72,13 @@ void pg_release(struct pg_db *db, struct pg_conn *c);
 enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err);
 enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err);
 void pg_rollback(struct pg_conn *c);
-enum lmn_rc pg_write(struct pg_conn *c, db_write_fn fn, void *arg, struct lmn_err *err);
-enum lmn_rc pg_write_async(struct pg_db *db, db_write_fn fn, void *arg, db_done_fn done,
-			   void *done_arg, struct lmn_err *err);
+/* When a writing transaction takes the write lock (pg_write.c): at its start, or at its first
+ * statement that is not a SELECT (db_read_logged). */
+enum pg_lock { PG_LOCK_AT_BEGIN, PG_LOCK_AT_WRITE };
+enum lmn_rc pg_write(struct pg_conn *c, db_write_fn fn, void *arg, enum pg_lock lock,
+		     struct lmn_err *err);
+enum lmn_rc pg_write_async(struct pg_db *db, db_write_fn fn, void *arg, enum pg_lock lock,
+			   db_done_fn done, void *done_arg, struct lmn_err *err);
 enum lmn_rc pg_prepare(struct pg_conn *c, const char *sql, struct pg_stmt **out,
 		       struct lmn_err *err);
 void pg_bind_int(struct pg_stmt *st, int i, int64_t v);

@@ -65,7 +65,9 @@ enum lmn_rc pg_exec_status(struct pg_conn *c, const char *sql, struct lmn_err *e
 
 enum lmn_rc pg_exec(struct pg_conn *c, const char *sql, struct lmn_err *err)
 {
-	return pg_exec_status(c, sql, err);
+	enum lmn_rc rc = pg_lock_before(c, sql, err);
+
+	return rc == LMN_OK ? pg_exec_status(c, sql, err) : rc;
 }
 
 static void stmt_release(struct pg_stmt *st)
@@ -537,6 +539,8 @@ static enum lmn_rc stmt_run(struct pg_stmt *st, struct lmn_err *err)
 	if (st->bind_failed)
 		return lmn_err_set(err, LMN_EDB, NULL, NULL, "bind: a parameter out of range");
 	if (!st->prepared && (rc = stmt_prepare(st, err)) != LMN_OK)
+		return rc;
+	if ((rc = pg_lock_before(c, st->key, err)) != LMN_OK)
 		return rc;
 	st->res = PQexecPrepared(c->pg, st->name, st->nparams, st->vals, NULL, NULL, 0);
 	s = PQresultStatus(st->res);

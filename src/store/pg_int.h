@@ -48,6 +48,7 @@ struct pg_conn {
 	int64_t changes; /* rows the last statement changed */
 	unsigned named;	 /* statements prepared on the server so far (their names) */
 	bool writing;	 /* in a writing transaction (pg_begin): its commit is waited for */
+	bool locked;	 /* …which holds the write lock (else takes it before its first write) */
 	struct pg_stmt cache[PG_STMT_CACHE];
 };
 
@@ -55,6 +56,7 @@ struct pg_conn {
 struct pg_job {
 	db_write_fn fn;
 	void *arg;
+	enum pg_lock lock;
 	db_done_fn done;
 	void *done_arg;
 	struct pg_job *next;
@@ -83,6 +85,9 @@ enum lmn_rc pg_exec_status(struct pg_conn *c, const char *sql, struct lmn_err *e
 /* pg_write.c: returns once every commit of c is flushed (the way a writing transaction's commit
  * is waited for). */
 enum lmn_rc pg_wait_flushed(struct pg_conn *c, struct lmn_err *err);
+/* pg_write.c: before statement sql runs on c, the write lock if c is in a writing transaction
+ * that has not taken it yet and sql is not a SELECT (db_read_logged). */
+enum lmn_rc pg_lock_before(struct pg_conn *c, const char *sql, struct lmn_err *err);
 /* pg_write.c: stops the write job workers once the queued jobs ran. */
 void pg_workers_stop(struct pg_db *db);
 

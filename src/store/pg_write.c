@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/db.h"
 #include "store/pg_int.h"
@@ -24,16 +25,49 @@
  * without waiting (synchronous_commit off), and pg_commit then waits for the flush (pg_wait_flushed)
  * with the lock free, so that the next writer runs meanwhile and PostgreSQL flushes the commits
  * waiting at one moment together, as SQLite's writer thread does. A transaction that read what
- * another wrote commits after it in the log, so it is never durable without it. */
-enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err)
+ * another wrote commits after it in the log, so it is never durable without it.
+ *
+ * A job that only records what it read (db_read_logged: a patient's order list and its access-log
+ * row) takes the lock later, before its first statement that is not a SELECT: it decides nothing
+ * on what it reads, so its reads need not wait for the writers before it. Its commit too comes
+ * after everything it read in the log. */
+static enum lmn_rc begin_tx(struct pg_conn *c, bool write, enum pg_lock lock, struct lmn_err *err)
 {
-	enum lmn_rc rc = pg_exec_status(c,
-					write ? "BEGIN; SET LOCAL synchronous_commit = off; "
-						"SELECT pg_advisory_xact_lock(" WRITE_LOCK ")"
-					      : "BEGIN ISOLATION LEVEL REPEATABLE READ",
-					err);
+	const char *sql = !write		     ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+			  : lock == PG_LOCK_AT_WRITE ? "BEGIN; SET LOCAL synchronous_commit = off"
+						     : "BEGIN; SET LOCAL synchronous_commit = off; "
+						       "SELECT pg_advisory_xact_lock(" WRITE_LOCK
+						       ")";
+	enum lmn_rc rc = pg_exec_status(c, sql, err);
 
 	c->writing = write && rc == LMN_OK;
+	c->locked = c->writing && lock == PG_LOCK_AT_BEGIN;
+	return rc;
+}
+
+enum lmn_rc pg_begin(struct pg_conn *c, bool write, struct lmn_err *err)
+{
+	return begin_tx(c, write, PG_LOCK_AT_BEGIN, err);
+}
+
+/* Whether sql only reads: it begins with SELECT (lmn's statements that write begin with INSERT,
+ * UPDATE, DELETE or WITH, and no SELECT of lmn's calls a function that writes). */
+static bool only_reads(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) == 0 &&
+	       (sql[6] == ' ' || sql[6] == '\t' || sql[6] == '\n');
+}
+
+enum lmn_rc pg_lock_before(struct pg_conn *c, const char *sql, struct lmn_err *err)
+{
+	enum lmn_rc rc;
+
+	if (!c->writing || c->locked || only_reads(sql))
+		return LMN_OK;
+	if ((rc = pg_exec_status(c, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")", err)) == LMN_OK)
+		c->locked = true;
 	return rc;
 }
 
@@ -90,7 +124,7 @@ enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
 	enum lmn_rc rc = LMN_OK;
 	bool writing = c->writing;
 
-	c->writing = false;
+	c->writing = c->locked = false;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
 		pg_rollback(c);
 		return lmn_err_set(err, LMN_EDB, NULL, NULL,
@@ -110,7 +144,7 @@ enum lmn_rc pg_commit(struct pg_conn *c, struct lmn_err *err)
 
 void pg_rollback(struct pg_conn *c)
 {
-	c->writing = false;
+	c->writing = c->locked = false;
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 }
@@ -133,13 +167,13 @@ static enum lmn_rc write_nested(struct pg_conn *c, db_write_fn fn, void *arg, st
 
 /* fn in a writing transaction of its own on c; *own whether a failure is the store's (in err)
  * rather than fn's (fn reports its own in its arg). */
-static enum lmn_rc write_tx(struct pg_conn *c, db_write_fn fn, void *arg, bool *own,
-			    struct lmn_err *err)
+static enum lmn_rc write_tx(struct pg_conn *c, db_write_fn fn, void *arg, enum pg_lock lock,
+			    bool *own, struct lmn_err *err)
 {
 	enum lmn_rc rc;
 
 	*own = true;
-	if ((rc = pg_begin(c, true, err)) != LMN_OK)
+	if ((rc = begin_tx(c, true, lock, err)) != LMN_OK)
 		return rc;
 	*own = false;
 	if ((rc = fn((struct db_conn *)(void *)c, arg)) != LMN_OK) {
@@ -150,13 +184,14 @@ static enum lmn_rc write_tx(struct pg_conn *c, db_write_fn fn, void *arg, bool *
 	return pg_commit(c, err);
 }
 
-enum lmn_rc pg_write(struct pg_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
+enum lmn_rc pg_write(struct pg_conn *c, db_write_fn fn, void *arg, enum pg_lock lock,
+		     struct lmn_err *err)
 {
 	bool own;
 
 	if (PQtransactionStatus(c->pg) == PQTRANS_INTRANS)
 		return write_nested(c, fn, arg, err);
-	return write_tx(c, fn, arg, &own, err);
+	return write_tx(c, fn, arg, lock, &own, err);
 }
 
 /* Runs one job on a connection of the pool and tells its outcome. */
@@ -171,7 +206,7 @@ static void run_job(struct pg_db *db, struct pg_job *j)
 	if ((rc = pg_acquire(db, &c, &err)) != LMN_OK) {
 		own = true;
 	} else {
-		rc = write_tx(c, j->fn, j->arg, &own, &err);
+		rc = write_tx(c, j->fn, j->arg, j->lock, &own, &err);
 		pg_release(db, c);
 	}
 	j->done(j->done_arg, rc, rc != LMN_OK && own ? &err : NULL);
@@ -203,15 +238,17 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-enum lmn_rc pg_write_async(struct pg_db *db, db_write_fn fn, void *arg, db_done_fn done,
-			   void *done_arg, struct lmn_err *err)
+enum lmn_rc pg_write_async(struct pg_db *db, db_write_fn fn, void *arg, enum pg_lock lock,
+			   db_done_fn done, void *done_arg, struct lmn_err *err)
 {
 	struct pg_job *j = calloc(1, sizeof(*j));
 	bool queued = false;
 
 	if (!j)
 		return lmn_err_set(err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	*j = (struct pg_job){ .fn = fn, .arg = arg, .done = done, .done_arg = done_arg };
+	*j = (struct pg_job){
+		.fn = fn, .arg = arg, .lock = lock, .done = done, .done_arg = done_arg
+	};
 	pthread_mutex_lock(&db->jobs_lock);
 	/* The workers start at the first job. */
 	while (!db->stop && db->nworkers < PG_WORKERS &&

@@ -433,6 +433,90 @@ static void test_bulk_does_not_hold_others(void **state)
 	db_release(db, c);
 }
 
+/* A job of db_read_logged: counts worker 500's rows, says it has, then records what it read as
+ * worker 501's row n = the count + 1. */
+struct logged_read {
+	atomic_bool read, done;
+	int64_t seen;
+	enum lmn_rc rc;
+};
+
+static enum lmn_rc job_read_then_log(struct db_conn *c, void *arg)
+{
+	struct logged_read *r = arg;
+	struct lmn_err err;
+	struct db_stmt *st;
+	bool row = false;
+	enum lmn_rc rc = db_prepare(c, "SELECT count(*) FROM t WHERE worker = 500", &st, &err);
+
+	if (rc != LMN_OK)
+		return rc;
+	if ((rc = db_step(st, &row, &err)) == LMN_OK && row)
+		r->seen = db_col_int(st, 0);
+	db_done(st);
+	if (rc != LMN_OK)
+		return rc;
+	atomic_store(&r->read, true);
+	if ((rc = db_prepare(c, "INSERT INTO t (worker, n) VALUES (501, $1)", &st, &err)) != LMN_OK)
+		return rc;
+	db_bind_int(st, 1, r->seen + 1);
+	return db_run(st, &err);
+}
+
+static void *read_logged(void *arg)
+{
+	struct logged_read *r = arg;
+	struct lmn_err err;
+	struct db_conn *c;
+
+	r->rc = LMN_EDB;
+	if (db_acquire(db, &c, &err) == LMN_OK) {
+		r->rc = db_read_logged(c, job_read_then_log, r, &err);
+		db_release(db, c);
+	}
+	atomic_store(&r->done, true);
+	return NULL;
+}
+
+/* On PostgreSQL a job that reads and then records what it read (db_read_logged: a patient's order
+ * list and its access-log row) reads while another writing transaction holds the write lock, and
+ * writes once that one has committed. */
+static void test_read_logged_beside_writer(void **state)
+{
+	struct logged_read r = { .seen = -1 };
+	struct lmn_err err;
+	struct db_conn *c;
+	struct db_stmt *st;
+	bool read_beside, waited;
+	pthread_t th;
+
+	(void)state;
+	if (!store_fixture_pg())
+		skip(); /* on SQLite the writer thread runs every write job, one after another */
+	atomic_init(&r.read, false);
+	atomic_init(&r.done, false);
+	assert_int_equal(db_acquire(db, &c, &err), LMN_OK);
+	assert_int_equal(db_begin(c, true, &err), LMN_OK);
+	assert_int_equal(db_prepare(c, "INSERT INTO t (worker, n) VALUES (500, 1)", &st, &err),
+			 LMN_OK);
+	assert_int_equal(db_run(st, &err), LMN_OK);
+	assert_int_equal(pthread_create(&th, NULL, read_logged, &r), 0);
+	for (int i = 0; i < 300 && !atomic_load(&r.read); i++)
+		usleep(10 * 1000);
+	read_beside = atomic_load(&r.read);
+	usleep(100 * 1000);
+	waited = !atomic_load(&r.done);
+	/* Committed before anything is asserted, so that a failure leaves no thread waiting. */
+	assert_int_equal(db_commit(c, &err), LMN_OK);
+	pthread_join(th, NULL);
+	assert_true(read_beside); /* it read while this transaction held the lock */
+	assert_true(waited);	  /* its write waited for the lock */
+	assert_int_equal(r.rc, LMN_OK);
+	assert_int_equal(r.seen, 0); /* what was not committed when it read */
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE worker = 501 AND n = $1", 1), 1);
+	db_release(db, c);
+}
+
 /* Job A stands for a write after which SQLite rolled the whole batch back by itself (a full disk):
  * it inserts, waits for job B to queue behind it, and ends the transaction. */
 static enum lmn_rc job_rolled_back(struct db_conn *c, void *arg)
@@ -1106,6 +1190,7 @@ int main(void)
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_rows_sql),
 		cmocka_unit_test(test_bulk_does_not_hold_others),
+		cmocka_unit_test(test_read_logged_beside_writer),
 		cmocka_unit_test(test_check_lists),
 		cmocka_unit_test(test_job_after_lost_batch),
 		cmocka_unit_test(test_write_async),
