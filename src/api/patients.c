@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/address.h"
 #include "api/api.h"
@@ -803,6 +804,8 @@ int patients_contact_put(struct api_ctx *ctx)
 			"Telefonnumret behövs för att transportören ska kunna nå dig vid "
 			"leveranser. Du kan ändra det men inte ta bort det.");
 	rc = patient_contact_set(ctx->c, ctx->id[0], &pc, &ctx->err);
+	if (rc == LMN_OK)
+		rc = notices_readdress(ctx->c, ctx->id[0], (int64_t)time(NULL), &ctx->err);
 	if (rc == LMN_OK)
 		rc = access_record(ctx, ctx->id[0], ACCESS_UPDATE, "kontaktuppgifter ändrade");
 	if (rc == LMN_OK)

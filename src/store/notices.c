@@ -51,6 +51,32 @@ out:
 	return rc;
 }
 
+/* A notice of the patient's not sent, and not claimed by a server now ($2). */
+#define READDRESSABLE                          \
+	"patient_id = $1 AND sent_at IS NULL " \
+	"AND (claimed_until IS NULL OR claimed_until < $2)"
+
+enum lmn_rc notices_readdress(struct db_conn *c, int64_t patient_id, int64_t now_s,
+			      struct lmn_err *err)
+{
+	enum lmn_rc rc = db_do(
+		c, err,
+		"DELETE FROM outbox WHERE " READDRESSABLE
+		" AND NOT EXISTS (SELECT 1 FROM patients p "
+		"WHERE p.id = $1 AND p.notice_channel <> 'none' AND coalesce(CASE p.notice_channel "
+		"WHEN 'sms' THEN p.phone ELSE p.email END, '') <> '')",
+		"ii", patient_id, now_s);
+
+	if (rc != LMN_OK)
+		return rc;
+	return db_do(
+		c, err,
+		"UPDATE outbox SET channel = (SELECT notice_channel FROM patients WHERE id = "
+		"$1), recipient = (SELECT CASE notice_channel WHEN 'sms' THEN phone ELSE email "
+		"END FROM patients WHERE id = $1) WHERE " READDRESSABLE,
+		"ii", patient_id, now_s);
+}
+
 /* The claim's condition is repeated outside the subquery: PostgreSQL, under READ COMMITTED,
  * rechecks only the outer condition on a row another server's claim updated while this statement
  * waited for it, and skips it then; SQLite has one writer. */

@@ -19,6 +19,14 @@ LMN_MUST_USE enum lmn_rc notices_enqueue(struct db_conn *c, int64_t patient_id, 
 					 enum notice_kind kind, const struct notice_facts *f,
 					 const char *now, bool *queued, struct lmn_err *err);
 
+/* After patient_id's contact details changed (patient_contact_set), in the same write
+ * transaction: their notices not yet sent go by the channel and to the address the record now
+ * holds, and those it holds none for are withdrawn (removed). So nothing reaches a number or an
+ * address the patient gave up, nor a patient who chose no notices. A notice that a server is
+ * sending at now_s (seconds since 1970; its claim holds) is left to it. */
+LMN_MUST_USE enum lmn_rc notices_readdress(struct db_conn *c, int64_t patient_id, int64_t now_s,
+					   struct lmn_err *err);
+
 /* A notice due to be sent. */
 struct notice_row {
 	int64_t id;

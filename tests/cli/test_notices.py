@@ -5,7 +5,8 @@
 # and, once it is back, arrives exactly once; an order rolled back or refused tells nothing; a
 # patient who chose SMS gets one JSON POST, one who chose none nothing; a shipment tells the
 # carrier's tracking number; a notice the gateway keeps refusing ends as a dead letter the
-# administration sees; without a relay or gateway notices wait in the outbox.
+# administration sees; without a relay or gateway notices wait in the outbox; a notice waiting
+# when the patient changes their choice or number goes by the new one, or not at all.
 import email
 import email.policy
 import http.server
@@ -403,6 +404,11 @@ try:
     t.check("the patient chooses SMS", 200, r.status)
     t.check("and it is stored", [("070-111 22 33", None, "sms")],
             wd.sql("SELECT phone, email, notice_channel FROM patients WHERE id = 1"))
+    t.check("the notice still waiting now goes by SMS to the number given",
+            [("sms", "070-111 22 33", 0, 0, 0, "")], outbox(waiting))
+    t.check("what was sent stays as it was sent", [("email", MAIL)], wd.sql(
+        "SELECT DISTINCT channel, recipient FROM outbox WHERE patient_id = 1 "
+        "AND sent_at IS NOT NULL"))
     log = patient.get("/api/patients/1/access-log").json()["entries"]
     t.ok(any(e["what"] == "kontaktuppgifter ändrade" and e["action"] == "update" for e in log),
          "the change is in the patient's access log", log[:3])
@@ -423,6 +429,8 @@ try:
     page = patient.request("POST", "/mina-uppgifter", form=form)
     t.check("opting out through the page is stored", (303, "none"),
             (page.status, wd.sql("SELECT notice_channel FROM patients WHERE id = 1")[0][0]))
+    t.check("and nothing waits to be sent to the patient any more", [], wd.sql(
+        "SELECT kind FROM outbox WHERE patient_id = 1 AND sent_at IS NULL"))
 
     # --- A temporary delivery address: home deliveries of orders placed in its days go there ---
     def delivered_to(order_id):
