@@ -1,12 +1,15 @@
 /* Assortment import over the API: the administration uploads a CSV file (text/csv), lmn answers
  * 202 at once and reads and writes it in a worker thread, and the client follows the progress at
  * /api/article-imports/{id} until the import is done (every article written) or failed (nothing
- * written, every error listed with its line). One import runs at a time. */
+ * written, every error listed with its line). One import runs at a time, whichever of the servers
+ * on one database it was sent to: the server that runs it keeps its row alive and says there how
+ * far it has come, so every server answers the same. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "codec/assortment_csv.h"
@@ -14,11 +17,21 @@
 #include "store/articles.h"
 #include "util/clock.h"
 
-/* The running import, if any. Its progress lives here; the outcome goes to article_imports. */
+/* An import whose server has given no sign of life for this long (seconds) is taken by the
+ * others as interrupted: its server stopped. Longer than the writing of any assortment, during
+ * which its server holds the write lock and cannot write its row. */
+#define IMPORT_ALIVE_S 120
+/* Its server writes how far it has come at most this often (seconds) while it reads the file. */
+#define IMPORT_TELL_S 1
+
+/* The running import of this server, if any. Its progress lives here, and in its row for the other
+ * servers; the outcome goes to article_imports. */
 static struct {
 	pthread_mutex_t lock;
-	bool busy;     /* an import is running */
-	bool joinable; /* thread has been started and not yet joined */
+	char server[128]; /* this server, as its rows name it (jobs_server_name) */
+	int64_t told;	  /* when the row was last told how far it has come (seconds) */
+	bool busy;	  /* an import is running */
+	bool joinable;	  /* thread has been started and not yet joined */
 	pthread_t thread;
 	int64_t id;
 	int64_t finished;  /* the last import whose worker committed it */
@@ -34,14 +47,60 @@ struct job_input {
 	lmn_day default_from, today;
 };
 
+struct tell {
+	int64_t id;
+	const char *phase;
+	int64_t rows_done, rows_total, bytes_done, now_s;
+	struct lmn_err err;
+};
+
+static enum lmn_rc tell_job(struct db_conn *c, void *arg)
+{
+	struct tell *t = arg;
+
+	return article_imports_progress(c, t->id, t->phase, t->rows_done, t->rows_total,
+					t->bytes_done, t->now_s, &t->err);
+}
+
+/* Writes how far the import has come in its row, for the other servers. A failure is not the
+ * import's: the row only lags behind (and says so in the server's log). */
+static void tell(struct job_input *in, const char *phase, size_t rows_done, size_t rows_total,
+		 size_t bytes_done)
+{
+	struct tell t = { .id = in->id,
+			  .phase = phase,
+			  .rows_done = (int64_t)rows_done,
+			  .rows_total = (int64_t)rows_total,
+			  .bytes_done = (int64_t)bytes_done,
+			  .now_s = (int64_t)time(NULL) };
+	struct db_conn *c;
+	enum lmn_rc rc;
+
+	lmn_err_clear(&t.err);
+	pthread_mutex_lock(&job.lock);
+	job.told = t.now_s;
+	pthread_mutex_unlock(&job.lock);
+	if ((rc = db_acquire(in->db, &c, &t.err)) == LMN_OK) {
+		rc = db_write(c, tell_job, &t, &t.err);
+		db_release(in->db, c);
+	}
+	if (rc != LMN_OK)
+		fprintf(stderr, "lmn: article import %lld: its progress: %s: %s\n",
+			(long long)in->id, lmn_rc_name(rc), t.err.message);
+}
+
 static void on_read(void *ctx, size_t rows_done, size_t bytes_done, size_t bytes_total)
 {
-	(void)ctx;
+	bool due;
+
 	pthread_mutex_lock(&job.lock);
 	job.rows_done = rows_done;
 	job.bytes_done = bytes_done;
 	job.bytes_total = bytes_total;
+	due = (int64_t)time(NULL) - job.told >= IMPORT_TELL_S;
 	pthread_mutex_unlock(&job.lock);
+	if (due)
+		tell(ctx, "reading", rows_done, 0, bytes_done);
 }
 
 static void on_write(void *ctx, size_t rows_done, size_t rows_total)
@@ -97,7 +156,8 @@ static enum lmn_rc finish(struct db_conn *c, const struct job_input *in,
 static enum lmn_rc run_import(struct job_input *in, struct lmn_err *err)
 {
 	struct assortment_options opt = { .default_price_from = in->default_from,
-					  .progress = on_read };
+					  .progress = on_read,
+					  .progress_ctx = in };
 	struct assortment_import imp;
 	struct articles_counts n = { 0 };
 	struct db_conn *c = NULL;
@@ -113,6 +173,8 @@ static enum lmn_rc run_import(struct job_input *in, struct lmn_err *err)
 		goto out;
 	}
 	if (rc == LMN_OK) {
+		/* Its row alive as the writing begins (the writing holds the write lock). */
+		tell(in, "writing", 0, imp.rows_read, in->len);
 		/* The whole file in one transaction of its own: no request's commit waits for it. */
 		if ((rc = db_begin_bulk(c, err)) != LMN_OK)
 			goto out;
@@ -185,10 +247,37 @@ static bool content_type_is(struct api_ctx *ctx, const char *want)
 	return t && strncasecmp(t, want, n) == 0 && (t[n] == '\0' || t[n] == ';' || t[n] == ' ');
 }
 
+static pthread_once_t named = PTHREAD_ONCE_INIT;
+
+static void name_server(void)
+{
+	jobs_server_name(job.server, sizeof(job.server));
+}
+
+/* This server's name in the rows of the imports it runs. */
+static const char *server_name(void)
+{
+	pthread_once(&named, name_server);
+	return job.server;
+}
+
+/* How far an import has come: reading is the first half of the way, writing the second. */
+static json_t *progress_object(int64_t id, const char *phase, int64_t rows_done, int64_t rows_total,
+			       int64_t bytes_done, int64_t bytes_total)
+{
+	int64_t percent = strcmp(phase, "reading") == 0
+				  ? (bytes_total ? bytes_done * 50 / bytes_total : 0)
+				  : 50 + (rows_total ? rows_done * 50 / rows_total : 0);
+
+	return json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)id, "state",
+			 "running", "phase", phase, "rows_done", (json_int_t)rows_done,
+			 "rows_total", (json_int_t)rows_total, "bytes_done", (json_int_t)bytes_done,
+			 "bytes_total", (json_int_t)bytes_total, "percent", (json_int_t)percent);
+}
+
 static json_t *progress_json(int64_t id)
 {
 	json_t *o;
-	size_t percent;
 
 	pthread_mutex_lock(&job.lock);
 	if (!job.busy || job.id != id) {
@@ -199,16 +288,8 @@ static json_t *progress_json(int64_t id)
 		pthread_mutex_unlock(&job.lock);
 		return o;
 	}
-	/* Reading is the first half of the way, writing the second. */
-	if (strcmp(job.phase, "reading") == 0)
-		percent = job.bytes_total ? job.bytes_done * 50 / job.bytes_total : 0;
-	else
-		percent = 50 + (job.rows_total ? job.rows_done * 50 / job.rows_total : 0);
-	o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)id, "state",
-		      "running", "phase", job.phase, "rows_done", (json_int_t)job.rows_done,
-		      "rows_total", (json_int_t)job.rows_total, "bytes_done",
-		      (json_int_t)job.bytes_done, "bytes_total", (json_int_t)job.bytes_total,
-		      "percent", (json_int_t)percent);
+	o = progress_object(id, job.phase, (int64_t)job.rows_done, (int64_t)job.rows_total,
+			    (int64_t)job.bytes_done, (int64_t)job.bytes_total);
 	pthread_mutex_unlock(&job.lock);
 	return o;
 }
@@ -221,10 +302,15 @@ static json_t *import_json(const struct article_import_row *r, bool with_errors)
 
 	if (strcmp(state, "running") == 0 && (o = progress_json(id)))
 		return o;
+	/* Another server's, alive: how far it has come, as its row says. */
+	if (strcmp(state, "running") == 0 && strcmp(r->server, server_name()) != 0 &&
+	    r->alive_at >= (int64_t)time(NULL) - IMPORT_ALIVE_S)
+		return progress_object(id, r->phase, r->rows_done, r->rows_total, r->bytes_done,
+				       r->bytes_total);
 	errors = json_loads(r->errors, 0, NULL);
 	if (strcmp(state, "running") == 0) {
-		/* No worker has it: the server stopped, or the worker failed, before it finished; its
-		 * transaction was not committed, so nothing was written. */
+		/* No worker has it: its server stopped, or the worker failed, before it finished;
+		 * its transaction was not committed, so nothing was written. */
 		state = "failed";
 		json_decref(errors);
 		errors = json_pack("[{s:I, s:s, s:s}]", "line", (json_int_t)0, "column", "",
@@ -281,8 +367,14 @@ static bool import_request_or_reply(struct api_ctx *ctx, const char **name, lmn_
 	return true;
 }
 
-/* Claims the one import slot (job_unclaim gives it back): false with 409 answered while an
- * import runs. */
+static void import_running(struct api_ctx *ctx, int64_t id)
+{
+	api_problem(ctx, 409, "import_running", NULL, NULL,
+		    "En import pågår redan (nr %lld); vänta tills den är klar.", (long long)id);
+}
+
+/* Claims this server's one import slot (job_unclaim gives it back): false with 409 answered
+ * while an import runs here. */
 static bool job_claim_or_reply(struct api_ctx *ctx)
 {
 	int64_t id;
@@ -291,9 +383,7 @@ static bool job_claim_or_reply(struct api_ctx *ctx)
 	if (job.busy) {
 		id = job.id;
 		pthread_mutex_unlock(&job.lock);
-		api_problem(ctx, 409, "import_running", NULL, NULL,
-			    "En import pågår redan (nr %lld); vänta tills den är klar.",
-			    (long long)id);
+		import_running(ctx, id);
 		return false;
 	}
 	job.busy = true;
@@ -330,19 +420,32 @@ static struct job_input *job_input_new(struct api_ctx *ctx, lmn_day default_from
 	return in;
 }
 
-/* Records the import as running (its row, committed), in->id its id. */
+/* Records the import as running (its row, committed), in->id its id; unless another server's
+ * import is running (alive), whose id is then *running and nothing is recorded. */
 static enum lmn_rc import_record(struct api_ctx *ctx, const char *name, lmn_day default_from,
-				 struct job_input *in)
+				 struct job_input *in, int64_t *running)
 {
 	char from_text[11];
-	int64_t id;
+	int64_t id = 0, now_s = (int64_t)time(NULL);
 	enum lmn_rc rc;
 
 	date_format(default_from, from_text);
+	/* Asked first outside the write transaction: while an import writes, it holds the write
+	 * lock, and the answer would wait for it. Asked again inside: two servers at once. */
+	if ((rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, running, &ctx->err)) !=
+		    LMN_OK ||
+	    *running)
+		return rc;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return rc;
-	rc = article_imports_start(ctx->c, ctx->user.id, ctx->now, name, from_text,
-				   (int64_t)in->len, &id, &ctx->err);
+	rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, running, &ctx->err);
+	if (rc == LMN_OK && *running) {
+		db_rollback(ctx->c);
+		return LMN_OK;
+	}
+	if (rc == LMN_OK)
+		rc = article_imports_start(ctx->c, ctx->user.id, ctx->now, name, from_text,
+					   (int64_t)in->len, server_name(), now_s, &id, &ctx->err);
 	in->id = id;
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);
@@ -394,13 +497,19 @@ int article_imports_create(struct api_ctx *ctx)
 	lmn_day default_from;
 	struct job_input *in;
 	enum lmn_rc rc;
-	int64_t id;
+	int64_t id, running = 0;
 
 	if (!import_request_or_reply(ctx, &name, &default_from) || !job_claim_or_reply(ctx))
 		return (int)ctx->resp->status;
 	if (!(in = job_input_new(ctx, default_from)))
 		rc = lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL, "out of memory");
-	else if ((rc = import_record(ctx, name, default_from, in)) == LMN_OK) {
+	else if ((rc = import_record(ctx, name, default_from, in, &running)) == LMN_OK && running) {
+		free(in->data);
+		free(in);
+		job_unclaim();
+		import_running(ctx, running);
+		return (int)ctx->resp->status;
+	} else if (rc == LMN_OK) {
 		id = in->id; /* read before the worker owns in */
 		if ((rc = job_start(ctx, in, id)) == LMN_OK)
 			return import_accepted(ctx, id);

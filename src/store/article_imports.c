@@ -4,20 +4,44 @@
 #define IMPORT_COLUMNS                                                             \
 	"id, created_at, filename, price_from, bytes_total, state, rows_total, "   \
 	"articles_created, articles_updated, prices_set, coalesce(errors, '[]'), " \
-	"errors_dropped, coalesce(finished_at, '')"
+	"errors_dropped, coalesce(finished_at, ''), coalesce(server, ''), "        \
+	"coalesce(alive_at, 0), coalesce(phase, 'reading'), rows_done, bytes_done"
 
 enum lmn_rc article_imports_start(struct db_conn *c, int64_t created_by, const char *created_at,
 				  const char *filename, const char *price_from, int64_t bytes_total,
-				  int64_t *id, struct lmn_err *err)
+				  const char *server, int64_t alive_at, int64_t *id,
+				  struct lmn_err *err)
 {
 	enum lmn_rc rc =
 		db_do(c, err,
 		      "INSERT INTO article_imports (created_by, created_at, filename, price_from, "
-		      "bytes_total, state) VALUES ($1, $2, $3, $4, $5, 'running')",
-		      "ittti", created_by, created_at, filename, price_from, bytes_total);
+		      "bytes_total, state, server, alive_at, phase) "
+		      "VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, 'reading')",
+		      "itttiti", created_by, created_at, filename, price_from, bytes_total, server,
+		      alive_at);
 
 	*id = db_last_id(c);
 	return rc;
+}
+
+enum lmn_rc article_imports_live(struct db_conn *c, int64_t since_s, int64_t *id,
+				 struct lmn_err *err)
+{
+	*id = 0;
+	return db_int(c, id, 0, err,
+		      "SELECT id FROM article_imports WHERE state = 'running' AND alive_at >= $1 "
+		      "ORDER BY id DESC LIMIT 1",
+		      "i", since_s);
+}
+
+enum lmn_rc article_imports_progress(struct db_conn *c, int64_t id, const char *phase,
+				     int64_t rows_done, int64_t rows_total, int64_t bytes_done,
+				     int64_t alive_at, struct lmn_err *err)
+{
+	return db_do(c, err,
+		     "UPDATE article_imports SET phase = $2, rows_done = $3, rows_total = $4, "
+		     "bytes_done = $5, alive_at = $6 WHERE id = $1 AND state = 'running'",
+		     "itiiii", id, phase, rows_done, rows_total, bytes_done, alive_at);
 }
 
 enum lmn_rc article_imports_finish(struct db_conn *c, const struct article_import_row *r,
@@ -56,6 +80,11 @@ static enum lmn_rc import_rows(struct db_stmt *st, article_import_fn fn, void *a
 			.errors = db_col_text(st, 10),
 			.errors_dropped = db_col_int(st, 11),
 			.finished_at = db_col_text(st, 12),
+			.server = db_col_text(st, 13),
+			.alive_at = db_col_int(st, 14),
+			.phase = db_col_text(st, 15),
+			.rows_done = db_col_int(st, 16),
+			.bytes_done = db_col_int(st, 17),
 		};
 		*any = true;
 		if ((rc = fn(&r, arg)) != LMN_OK)

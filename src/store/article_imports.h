@@ -9,12 +9,24 @@
 #include "store/db.h"
 #include "util/rc.h"
 
-/* Records an import started (state running) by created_by at created_at, in the caller's write
- * transaction; *id is the new row's. */
+/* Records an import started (state running) by created_by at created_at, run by server (a
+ * "host:pid"), alive at alive_at (seconds since 1970), in the caller's write transaction; *id is
+ * the new row's. */
 LMN_MUST_USE enum lmn_rc article_imports_start(struct db_conn *c, int64_t created_by,
 					       const char *created_at, const char *filename,
 					       const char *price_from, int64_t bytes_total,
-					       int64_t *id, struct lmn_err *err);
+					       const char *server, int64_t alive_at, int64_t *id,
+					       struct lmn_err *err);
+/* The newest import still running whose server was alive at since_s (seconds since 1970) or
+ * later: *id, or 0 when there is none. */
+LMN_MUST_USE enum lmn_rc article_imports_live(struct db_conn *c, int64_t since_s, int64_t *id,
+					      struct lmn_err *err);
+/* How far the running import id has come, as its server tells at alive_at: phase (reading,
+ * writing), rows and bytes. In the caller's write transaction. */
+LMN_MUST_USE enum lmn_rc article_imports_progress(struct db_conn *c, int64_t id, const char *phase,
+						  int64_t rows_done, int64_t rows_total,
+						  int64_t bytes_done, int64_t alive_at,
+						  struct lmn_err *err);
 
 /* An import's row. Strings live while the callback that gets it runs. */
 struct article_import_row {
@@ -26,6 +38,9 @@ struct article_import_row {
 	const char *errors; /* a JSON array ("[]" when none) */
 	int64_t errors_dropped;
 	const char *finished_at; /* "" while running */
+	/* While running: its server, last sign of life (0: none) and how far it has come. */
+	const char *server, *phase;
+	int64_t alive_at, rows_done, bytes_done;
 };
 typedef enum lmn_rc (*article_import_fn)(const struct article_import_row *r, void *arg);
 

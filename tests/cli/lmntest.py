@@ -346,9 +346,9 @@ class Client:
     def _connect(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
 
-    def request(self, method, path, body=None, headers=None, form=None):
+    def request(self, method, path, body=None, headers=None, form=None, raw=None):
         h = {}
-        data = None
+        data = raw  # bytes as they are, with their Content-Type in headers
         if body is not None:
             data = json.dumps(body).encode()
             h["Content-Type"] = "application/json"

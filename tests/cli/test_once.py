@@ -13,6 +13,8 @@
 # (c) Background jobs: both servers started at once on a day when the orders of (b) are due for
 #     delay contact and prescriptions end within 30 days: one contact case per order, one
 #     "delayed" notice per case, one notice per prescription ending.
+# (d) An assortment import sent to one server: the other tells it running, and how far it has
+#     come, and refuses a second import meanwhile; then tells it done.
 import collections
 import datetime
 import os
@@ -258,6 +260,51 @@ try:
     wait_for(lambda: expiring()[0] >= len(rx), 30)
     time.sleep(1)  # the other server's daily run, had it queued them again
     t.check("one notice per prescription ending (%d)" % len(rx), (len(rx), len(rx)), expiring())
+
+    # --- (d) An assortment import runs on one server at a time, followed on either ---
+    # Its articles are written slowly (a test trigger, 30 ms each): it runs for a few seconds.
+    if wd.pg:
+        wd.sql("CREATE FUNCTION test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "PERFORM pg_sleep(0.03); RETURN NEW; END $$; CREATE TRIGGER test_slow "
+               "AFTER INSERT ON articles FOR EACH ROW WHEN (NEW.article_number LIKE 'SLOW%') "
+               "EXECUTE FUNCTION test_slow()")
+    else:
+        wd.sql("CREATE TRIGGER test_slow AFTER INSERT ON articles "
+               "WHEN NEW.article_number LIKE 'SLOW%' BEGIN SELECT count(*) FROM (WITH "
+               "RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 300000) "
+               "SELECT k FROM n); END")
+    head = "article_number;name;area;unit;package_size;supplier;stocked;price;price_from\r\n"
+    slow = (head + "".join("SLOW%03d;Testartikel %d;nutrition;st;1;Exempel AB;ja;10,00;"
+                           "2026-12-01\r\n" % (i, i) for i in range(100))).encode()
+    other = (head + "ANNAN1;Annan artikel;nutrition;st;1;Exempel AB;ja;10,00;2026-12-01\r\n"
+             ).encode()
+    ia = serve("ia")
+    ib = serve("ib")
+    adm_a = lmntest.Client(ia.port, "admin")
+    adm_b = lmntest.Client(ib.port, "admin")
+    csv = {"Content-Type": "text/csv"}
+    r = adm_a.request("POST", "/api/article-imports?filename=langsam.csv", raw=slow, headers=csv)
+    imp = (r.json() or {}).get("id")
+    t.check("an import is sent to server a", 202, r.status)
+    states = []
+
+    def on_b():
+        got = adm_b.get("/api/article-imports/%s" % imp).json() or {}
+        states.append((got.get("state"), got.get("phase")))
+        return got.get("state") == "running" and got.get("phase") == "writing"
+
+    t.ok(wait_for(on_b, 30), "server b tells it running, writing its articles", states[-3:])
+    r = adm_b.request("POST", "/api/article-imports?filename=annan.csv", raw=other, headers=csv)
+    t.ok(r.status == 409 and "En import pågår redan (nr %s)" % imp in r.text,
+         "server b refuses a second import meanwhile, naming the running one", r.status, r.text)
+    wait_for(lambda: not on_b(), 60)
+    t.check("then server b tells it done, never failed", ("done", []),
+            (states[-1][0], [s for s in states if s[0] == "failed"]))
+    t.check("its 100 articles are written once", 100,
+            wd.sql("SELECT count(*) FROM articles WHERE article_number LIKE 'SLOW%'")[0][0])
+    r = adm_b.request("POST", "/api/article-imports?filename=annan.csv", raw=other, headers=csv)
+    t.check("once it is done server b takes an import", 202, r.status)
+
     for s in servers:
         if s.proc.poll() is None:
             t.check("server %s stops cleanly" % os.path.basename(s.out.name), 0, s.stop())
