@@ -460,8 +460,14 @@ struct traffic_day {
 	unsigned long n[MS__COUNT][2][TRAFFIC__COUNT]; /* [interaction][version - 1][outcome] */
 };
 void traffic_count(lmn_day today, enum ms_interaction k, int version, enum traffic_outcome o);
-/* Today's counts (all zero when nothing was counted today). */
-void traffic_get(lmn_day today, struct traffic_day *out);
+/* Today's counts of every server on the store (all zero when nothing was counted today): this
+ * process's, and the others' as they last wrote them. */
+LMN_MUST_USE enum lmn_rc traffic_get(struct db_conn *c, lmn_day today, struct traffic_day *out,
+				     struct lmn_err *err);
+/* A thread that writes this process's counts to the store every few seconds (lmn serve);
+ * traffic_stop writes them a last time, before the store closes. */
+LMN_MUST_USE enum lmn_rc traffic_start(struct db *db, struct lmn_err *err);
+void traffic_stop(void);
 int rivta_traffic_get(struct api_ctx *ctx);
 
 /* The OpenAPI 3 document of this API (src/api/openapi.json, embedded at build time). */

@@ -1,40 +1,178 @@
 /* The 1177 contracts' traffic of the day (calls per interaction and version, logical errors,
- * faults), counted in memory by the process for the administration's page, and
- * GET /api/rivta/traffic that shows it. */
+ * faults), counted in memory by the process and written to the store every few seconds
+ * (rivta_traffic: a row per server), and GET /api/rivta/traffic that shows the day's sum over the
+ * servers on one database for the administration's page. */
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
+#include "store/rivta_traffic.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct traffic_day counts = { .day = LMN_DAY_NONE };
+/* How often (seconds) a server writes what it counted, when it counted anything since. */
+#define TRAFFIC_WRITE_S 2
+
+static const char *const outcome_names[TRAFFIC__COUNT] = {
+	[TRAFFIC_OK] = "ok", [TRAFFIC_ERROR] = "error", [TRAFFIC_FAULT] = "fault"
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct traffic_day counts; /* this process's, today */
+	bool dirty;		   /* counted since the last write */
+	char server[128];	   /* jobs_server_name */
+	struct db *db;
+	pthread_t thread;
+	bool running, stop;
+} tr = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	 .wake = PTHREAD_COND_INITIALIZER,
+	 .counts = { .day = LMN_DAY_NONE } };
 
 void traffic_count(lmn_day today, enum ms_interaction k, int version, enum traffic_outcome o)
 {
 	if ((unsigned)k >= MS__COUNT || version < 1 || version > 2 || (unsigned)o >= TRAFFIC__COUNT)
 		return;
-	pthread_mutex_lock(&lock);
-	if (counts.day != today) {
-		memset(&counts, 0, sizeof(counts));
-		counts.day = today;
+	pthread_mutex_lock(&tr.lock);
+	if (tr.counts.day != today) {
+		memset(&tr.counts, 0, sizeof(tr.counts));
+		tr.counts.day = today;
 	}
-	counts.n[k][version - 1][o]++;
-	pthread_mutex_unlock(&lock);
+	tr.counts.n[k][version - 1][o]++;
+	tr.dirty = true;
+	pthread_mutex_unlock(&tr.lock);
 }
 
-void traffic_get(lmn_day today, struct traffic_day *out)
+static enum lmn_rc write_job(struct db_conn *c, void *arg)
 {
-	pthread_mutex_lock(&lock);
-	if (counts.day == today) {
-		*out = counts;
+	const struct traffic_day *t = arg;
+	struct lmn_err err;
+	char day[11];
+	enum lmn_rc rc = LMN_OK;
+
+	date_format(t->day, day);
+	for (int k = 0; rc == LMN_OK && k < MS__COUNT; k++)
+		for (int v = 0; rc == LMN_OK && v < 2; v++)
+			for (int o = 0; rc == LMN_OK && o < TRAFFIC__COUNT; o++)
+				if (t->n[k][v][o])
+					rc = rivta_traffic_set(c, day, tr.server,
+							       ms_interaction_name(
+								       (enum ms_interaction)k),
+							       v + 1, outcome_names[o],
+							       (int64_t)t->n[k][v][o], &err);
+	return rc;
+}
+
+/* Writes this process's counts, if it counted anything since the last time; on a failure they
+ * are written the next time. */
+static void write_counts(void)
+{
+	struct traffic_day t;
+	struct db_conn *c;
+	struct lmn_err err;
+	enum lmn_rc rc;
+
+	pthread_mutex_lock(&tr.lock);
+	bool dirty = tr.dirty;
+	t = tr.counts;
+	tr.dirty = false;
+	pthread_mutex_unlock(&tr.lock);
+	if (!dirty || t.day == LMN_DAY_NONE)
+		return;
+	if ((rc = db_acquire(tr.db, &c, &err)) == LMN_OK) {
+		rc = db_write(c, write_job, &t, &err);
+		db_release(tr.db, c);
+	}
+	if (rc != LMN_OK) {
+		fprintf(stderr, "lmn: writing the 1177 traffic: %s\n", err.message);
+		pthread_mutex_lock(&tr.lock);
+		tr.dirty = true;
+		pthread_mutex_unlock(&tr.lock);
+	}
+}
+
+static void *traffic_main(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	pthread_mutex_lock(&tr.lock);
+	while (!tr.stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += TRAFFIC_WRITE_S;
+		while (!tr.stop && pthread_cond_timedwait(&tr.wake, &tr.lock, &ts) != ETIMEDOUT)
+			;
+		pthread_mutex_unlock(&tr.lock);
+		write_counts();
+		pthread_mutex_lock(&tr.lock);
+	}
+	pthread_mutex_unlock(&tr.lock);
+	return NULL;
+}
+
+enum lmn_rc traffic_start(struct db *db, struct lmn_err *err)
+{
+	enum lmn_rc rc = LMN_OK;
+
+	pthread_mutex_lock(&tr.lock);
+	jobs_server_name(tr.server, sizeof(tr.server));
+	tr.db = db;
+	tr.stop = false;
+	if (pthread_create(&tr.thread, NULL, traffic_main, NULL) != 0)
+		rc = lmn_err_set(err, LMN_ENOMEM, NULL, NULL,
+				 "cannot start the thread that writes the 1177 traffic");
+	else
+		tr.running = true;
+	pthread_mutex_unlock(&tr.lock);
+	return rc;
+}
+
+void traffic_stop(void)
+{
+	pthread_mutex_lock(&tr.lock);
+	bool running = tr.running;
+	tr.stop = true;
+	tr.running = false;
+	pthread_cond_signal(&tr.wake);
+	pthread_mutex_unlock(&tr.lock);
+	if (running)
+		pthread_join(tr.thread, NULL); /* its last pass wrote what was counted */
+}
+
+static enum lmn_rc add_other(const char *interaction, int version, const char *outcome,
+			     int64_t calls, void *arg)
+{
+	struct traffic_day *out = arg;
+	int k = ms_interaction_parse(interaction, strlen(interaction));
+
+	for (int o = 0; o < TRAFFIC__COUNT; o++)
+		if (k >= 0 && k < MS__COUNT && version >= 1 && version <= 2 &&
+		    strcmp(outcome, outcome_names[o]) == 0 && calls > 0)
+			out->n[k][version - 1][o] += (unsigned long)calls;
+	return LMN_OK;
+}
+
+enum lmn_rc traffic_get(struct db_conn *c, lmn_day today, struct traffic_day *out,
+			struct lmn_err *err)
+{
+	char day[11];
+
+	pthread_mutex_lock(&tr.lock);
+	if (tr.counts.day == today) {
+		*out = tr.counts;
 	} else {
 		memset(out, 0, sizeof(*out));
 		out->day = today;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&tr.lock);
+	date_format(today, day);
+	/* The other servers' (and this server's before a restart: another process), as they last
+	 * wrote them; this process's own are the counts above. */
+	return rivta_traffic_of_day(c, day, tr.server, add_other, out, err);
 }
 
-/* GET /api/rivta/traffic: today's counts of this process, a row per interaction and major
+/* GET /api/rivta/traffic: today's counts of every server, a row per interaction and major
  * version (all six, zero included, so the page's table keeps its shape). */
 int rivta_traffic_get(struct api_ctx *ctx)
 {
@@ -43,10 +181,13 @@ int rivta_traffic_get(struct api_ctx *ctx)
 	};
 	struct traffic_day t;
 	unsigned long total[TRAFFIC__COUNT] = { 0 };
-	json_t *rows = json_array(), *sum;
+	json_t *rows, *sum;
 	char day[11];
+	enum lmn_rc rc = traffic_get(ctx->c, ctx->today, &t, &ctx->err);
 
-	traffic_get(ctx->today, &t);
+	if (rc != LMN_OK)
+		return api_fail(ctx, rc);
+	rows = json_array();
 	for (int k = 0; k < MS__COUNT; k++)
 		for (int v = 0; v < 2; v++) {
 			json_t *row = json_pack("{s:s, s:i}", "interaction",

@@ -414,6 +414,11 @@ int cmd_serve(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
+	/* The 1177 contracts' traffic, written for the administration's page of every server. */
+	if (traffic_start(db, &err) != LMN_OK) {
+		cli_error("%s", err.message);
+		goto out;
+	}
 	/* Notices wait in the outbox without a relay or gateway: not lost, sent once there is one. */
 	if (notices_start(db, &ncfg, &err) != LMN_OK) {
 		cli_error("%s", err.message);
@@ -457,6 +462,7 @@ int cmd_serve(int argc, char **argv)
 out:
 	server_stop(rsrv);
 	server_stop(srv);
+	traffic_stop();
 	notices_stop();
 	jobs_stop();
 	imports_drain();

@@ -3,7 +3,8 @@
 # zero on a server without the contracts' listener; then calls over mutual TLS (certificates made
 # here with openssl) to a server that has it: answered look-ups, a logical error, a Fault for a
 # wrong LogicalAddress, and a client the CA did not issue (not a call at all), each counted where
-# it belongs.
+# it belongs. Another server on the same database shows the same counts, and a server started
+# again keeps the day's.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/api_lib.sh"
 
@@ -112,4 +113,34 @@ check "a row per service and version, with the day's calls" \
 	"Förskrivningar 1 2 0 0 | Förskrivningar 2 1 1 0 | Utlämningsställen 1 1 0 1 | Utlämningsställen 2 0 0 0 | Beställningar 1 0 0 0 | Beställningar 2 0 0 0 || Totalt 1 och 2 4 1 1" \
 	"$(rows)"
 check "and does not say the contracts are not served" "0" "$(grep -c 'tar inte emot anrop från 1177' "$TMP/page.html")"
+
+# --- Several servers on one database: each shows the day's calls of all; a restart keeps them ---
+totals() { traffic '"%d %d %d" % (d["total"]["calls"], d["total"]["errors"], d["total"]["faults"])'; }
+# until WANT: the totals of the server at $B, asked for up to 15 s until they are WANT
+until_totals() {
+	local got
+	for _ in $(seq 1 150); do
+		got=$(totals)
+		[ "$got" = "$1" ] && break
+		sleep 0.1
+	done
+	echo "$got"
+}
+B="http://127.0.0.1:$port" # the first server, which has no listener of its own
+login admin
+check "the other server shows the listener's calls within seconds" "4 1 1" "$(until_totals "4 1 1")"
+kill "$rpid" && wait "$rpid"
+check "the server with the listener stops" "0" "$?"
+serve rivta2 --rivta-port 0 --rivta-cert "$TMP/server.pem" --rivta-key "$TMP/server.key" \
+	--rivta-client-ca "$TMP/ca.pem" --logical-address "$HSA"
+rpid=$serve_pid
+rport=$(sed -n 's|^lmn: rivta on https://127.0.0.1:\([0-9]*\)/$|\1|p' "$TMP/rivta2.out")
+R="https://127.0.0.1:$rport/crm/selfservice/medicalsupply"
+B="http://127.0.0.1:$serve_port"
+login admin
+check "started again, it shows the day's calls from before" "4 1 1" "$(totals)"
+check "and counts on from there" "200 OK 5 1 1" \
+	"$(soap client GetMedicalSupplyPrescriptions 2 "$HSA" "<r:SubjectOfCareId>$patient</r:SubjectOfCareId>") $(result) $(totals)"
+B="http://127.0.0.1:$port"
+check "which the first server shows too" "5 1 1" "$(until_totals "5 1 1")"
 done_testing
