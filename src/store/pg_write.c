@@ -149,9 +149,11 @@ void pg_rollback(struct pg_conn *c)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 }
 
-/* fn in a savepoint of the transaction c is in already. */
+/* fn in a savepoint of the transaction c is in already. A write lock fn took goes with the
+ * savepoint when it is rolled back (PostgreSQL releases the locks of a subtransaction undone). */
 static enum lmn_rc write_nested(struct pg_conn *c, db_write_fn fn, void *arg, struct lmn_err *err)
 {
+	bool locked = c->locked;
 	enum lmn_rc rc = pg_exec_status(c, "SAVEPOINT lmn_write", err);
 
 	if (rc != LMN_OK)
@@ -160,6 +162,7 @@ static enum lmn_rc write_nested(struct pg_conn *c, db_write_fn fn, void *arg, st
 		if (PQstatus(c->pg) == CONNECTION_OK)
 			PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT lmn_write; "
 					      "RELEASE SAVEPOINT lmn_write"));
+		c->locked = locked;
 		return rc;
 	}
 	return pg_exec_status(c, "RELEASE SAVEPOINT lmn_write", err);
