@@ -359,8 +359,9 @@ LMN_MUST_USE enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, str
 void jobs_stop(void);
 /* A delivery was registered: the contact cases are opened again soon (a no-op without jobs). */
 void jobs_deliveries_registered(void);
-/* This server's name among those on one database, "host:pid" (in out, size bytes): who claimed
- * a notice, who last ran a job. */
+/* This server's name among those on one database, "host:pid:tag" with a random tag of the
+ * process (in out, size bytes): who claimed a notice, who last ran a job, who runs an import,
+ * whose 1177 traffic a count is. sodium_init must have run. */
 void jobs_server_name(char *out, size_t size);
 
 /* lmn serve's notice worker (api/notices.c): sends the outbox's notices by e-mail to an SMTP relay

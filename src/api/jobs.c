@@ -14,7 +14,9 @@
  * takes its job's lock row first (store/job_locks.h), so two runs follow one another and the
  * second finds the work done (a case is opened once, a notice queued once). */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -236,14 +238,26 @@ static void *jobs_main(void *arg)
 	return NULL;
 }
 
-void jobs_server_name(char *out, size_t size)
+static pthread_once_t named = PTHREAD_ONCE_INIT;
+static char server_name[128];
+
+/* The host and process id, and a random tag: two containers may have the same host name and
+ * both be process 1, and a process id comes again after a restart. */
+static void name_server(void)
 {
 	char host[101];
 
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "lmn");
 	host[sizeof(host) - 1] = '\0';
-	snprintf(out, size, "%s:%ld", host, (long)getpid());
+	snprintf(server_name, sizeof(server_name), "%s:%ld:%08" PRIx32, host, (long)getpid(),
+		 randombytes_random());
+}
+
+void jobs_server_name(char *out, size_t size)
+{
+	pthread_once(&named, name_server);
+	snprintf(out, size, "%s", server_name);
 }
 
 enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *err)

@@ -40,7 +40,7 @@ static struct {
 	pthread_t thread;
 	struct db *db;
 	struct notices_config cfg;
-	char server[128]; /* "host:pid", the name of this server's claims */
+	char server[128]; /* jobs_server_name, the name of this server's claims */
 	bool running, stop;
 } worker = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 

@@ -139,7 +139,7 @@ try:
     a.kill9()
     claimed = {r[0] for r in wd.sql(
         "SELECT id FROM outbox WHERE sent_at IS NULL AND claimed_by LIKE ? AND id BETWEEN ? AND ?",
-        ("%%:%d" % a.proc.pid, min(second), max(second)))}
+        ("%%:%d:%%" % a.proc.pid, min(second), max(second)))}
     t.diag("killed server a with %d notices claimed and not recorded sent" % len(claimed))
     t.ok(len(claimed) <= 16, "the killed server held at most a batch (16) of claims", claimed)
     t.ok(wait_for(lambda: unsent(second) == 0, 60 + LEASE),
@@ -162,7 +162,7 @@ try:
     wait_for(lambda: sent(third) >= NOTICES // 5, 60)
     t.check("the server stopped with SIGTERM exits 0", 0, a.stop())
     held = wd.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND claimed_by LIKE ? "
-                  "AND claimed_until IS NOT NULL", ("%%:%d" % a.proc.pid,))[0][0]
+                  "AND claimed_until IS NOT NULL", ("%%:%d:%%" % a.proc.pid,))[0][0]
     t.check("it left no claim on a notice it did not send", 0, held)
     t.ok(wait_for(lambda: unsent(third) == 0, 40),
          "the other server sends the rest, without waiting for the stopped one's claims (60 s)",
