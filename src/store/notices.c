@@ -51,30 +51,50 @@ out:
 	return rc;
 }
 
-/* A notice of the patient's not sent, and not claimed by a server now ($2). */
-#define READDRESSABLE                          \
-	"patient_id = $1 AND sent_at IS NULL " \
-	"AND (claimed_until IS NULL OR claimed_until < $2)"
+/* The patient's channel and address now, for a row of the outbox. */
+#define CHANNEL_NOW "(SELECT p.notice_channel FROM patients p WHERE p.id = outbox.patient_id)"
+#define ADDRESS_NOW                                                                    \
+	"(SELECT CASE p.notice_channel WHEN 'sms' THEN p.phone ELSE p.email END FROM " \
+	"patients p WHERE p.id = outbox.patient_id)"
+/* Of the rows chosen ($1), those not sent and not claimed by a server now ($2). */
+#define FOLLOWING " AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2)"
+/* Those whose patient has no channel or no address for it now are withdrawn. */
+#define WITHDRAW(which)                                                \
+	"DELETE FROM outbox WHERE " which FOLLOWING " AND NOT EXISTS " \
+	"(SELECT 1 FROM patients p WHERE p.id = outbox.patient_id "    \
+	"AND p.notice_channel <> 'none' AND coalesce(" ADDRESS_NOW ", '') <> '')"
+/* The others go by the patient's channel to their address now. A notice still to be sent that
+ * changes address starts its attempts again (those failed at the old one); a dead one keeps its
+ * record, and the administration's "Försök igen" sends it to the new address. */
+#define READDRESS(which)                                                                          \
+	"UPDATE outbox SET channel = " CHANNEL_NOW ", recipient = " ADDRESS_NOW                   \
+	", attempts = CASE WHEN dead_at IS NULL THEN 0 ELSE attempts END"                         \
+	", next_attempt_at = CASE WHEN dead_at IS NULL THEN 0 ELSE next_attempt_at END"           \
+	", last_error = CASE WHEN dead_at IS NULL THEN NULL ELSE last_error END"                  \
+	" WHERE " which FOLLOWING " AND (channel <> " CHANNEL_NOW " OR recipient <> " ADDRESS_NOW \
+	")"
 
 enum lmn_rc notices_readdress(struct db_conn *c, int64_t patient_id, int64_t now_s,
 			      struct lmn_err *err)
 {
-	enum lmn_rc rc = db_do(
-		c, err,
-		"DELETE FROM outbox WHERE " READDRESSABLE
-		" AND NOT EXISTS (SELECT 1 FROM patients p "
-		"WHERE p.id = $1 AND p.notice_channel <> 'none' AND coalesce(CASE p.notice_channel "
-		"WHEN 'sms' THEN p.phone ELSE p.email END, '') <> '')",
-		"ii", patient_id, now_s);
+	enum lmn_rc rc = db_do(c, err, WITHDRAW("patient_id = $1"), "ii", patient_id, now_s);
 
 	if (rc != LMN_OK)
 		return rc;
-	return db_do(
-		c, err,
-		"UPDATE outbox SET channel = (SELECT notice_channel FROM patients WHERE id = "
-		"$1), recipient = (SELECT CASE notice_channel WHEN 'sms' THEN phone ELSE email "
-		"END FROM patients WHERE id = $1) WHERE " READDRESSABLE,
-		"ii", patient_id, now_s);
+	return db_do(c, err, READDRESS("patient_id = $1"), "ii", patient_id, now_s);
+}
+
+/* Notice id, given back by the server that had it claimed: it follows its patient's contact
+ * details as they are now (they may have changed while it was claimed). */
+static enum lmn_rc follow_patient(struct db_conn *c, int64_t id, struct lmn_err *err)
+{
+	/* Its claim was just cleared: any time passes for "not claimed now" unless another server
+	 * claimed it meanwhile, so 1 (a second after 1970). */
+	enum lmn_rc rc = db_do(c, err, WITHDRAW("id = $1"), "ii", id, (int64_t)1);
+
+	if (rc != LMN_OK)
+		return rc;
+	return db_do(c, err, READDRESS("id = $1"), "ii", id, (int64_t)1);
 }
 
 /* The claim's condition is repeated outside the subquery: PostgreSQL, under READ COMMITTED,
@@ -137,10 +157,12 @@ enum lmn_rc notices_claimable(struct db_conn *c, int64_t now_s, bool email, bool
 
 enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, int64_t id, struct lmn_err *err)
 {
-	return db_do(c, err,
-		     "UPDATE outbox SET claimed_until = NULL "
-		     "WHERE id = $1 AND claimed_by = $2 AND sent_at IS NULL",
-		     "it", id, server);
+	enum lmn_rc rc = db_do(c, err,
+			       "UPDATE outbox SET claimed_until = NULL "
+			       "WHERE id = $1 AND claimed_by = $2 AND sent_at IS NULL",
+			       "it", id, server);
+
+	return rc == LMN_OK ? follow_patient(c, id, err) : rc;
 }
 
 enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at, struct lmn_err *err)
@@ -177,7 +199,9 @@ enum lmn_rc notices_mark_failed(struct db_conn *c, int64_t id, bool dead, int64_
 	db_bind_int(st, 2, next_s);
 	db_bind_text(st, 3, dead ? at : NULL);
 	db_bind_text(st, 4, why);
-	return db_run(st, err);
+	if ((rc = db_run(st, err)) != LMN_OK)
+		return rc;
+	return follow_patient(c, id, err);
 }
 
 enum lmn_rc notices_last_case(struct db_conn *c, int64_t *id, struct lmn_err *err)

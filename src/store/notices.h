@@ -21,9 +21,11 @@ LMN_MUST_USE enum lmn_rc notices_enqueue(struct db_conn *c, int64_t patient_id, 
 
 /* After patient_id's contact details changed (patient_contact_set), in the same write
  * transaction: their notices not yet sent go by the channel and to the address the record now
- * holds, and those it holds none for are withdrawn (removed). So nothing reaches a number or an
- * address the patient gave up, nor a patient who chose no notices. A notice that a server is
- * sending at now_s (seconds since 1970; its claim holds) is left to it. */
+ * holds (one still to be sent starts its attempts again), and those it holds none for are
+ * withdrawn (removed). So nothing reaches a number or an address the patient gave up, nor a
+ * patient who chose no notices. A notice that a server is sending at now_s (seconds since 1970;
+ * its claim holds) is left to it, and follows once given back (notices_unclaim,
+ * notices_mark_failed). */
 LMN_MUST_USE enum lmn_rc notices_readdress(struct db_conn *c, int64_t patient_id, int64_t now_s,
 					   struct lmn_err *err);
 
@@ -50,7 +52,8 @@ LMN_MUST_USE enum lmn_rc notices_claim(struct db_conn *c, const char *server, in
 LMN_MUST_USE enum lmn_rc notices_claimable(struct db_conn *c, int64_t now_s, bool email, bool sms,
 					   bool *any, struct lmn_err *err);
 /* Gives back server's claim on notice id if it is not sent: another server may take it at once
- * (one that stops with notices claimed and not sent). In the caller's write transaction. */
+ * (one that stops with notices claimed and not sent); it then follows the patient's contact
+ * details as they are now (notices_readdress). In the caller's write transaction. */
 LMN_MUST_USE enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, int64_t id,
 					 struct lmn_err *err);
 /* Records that notice id was sent at (ISO 8601), its claim ended. In the caller's write
@@ -58,7 +61,8 @@ LMN_MUST_USE enum lmn_rc notices_unclaim(struct db_conn *c, const char *server, 
 LMN_MUST_USE enum lmn_rc notices_mark_sent(struct db_conn *c, int64_t id, const char *at,
 					   struct lmn_err *err);
 /* Records a failed attempt: the next at next_s, or dead (at: ISO 8601) when dead is true; why is
- * what the relay or gateway said, without the recipient or text. The claim ends. */
+ * what the relay or gateway said, without the recipient or text. The claim ends, and the notice
+ * follows the patient's contact details as they are now (notices_readdress). */
 LMN_MUST_USE enum lmn_rc notices_mark_failed(struct db_conn *c, int64_t id, bool dead,
 					     int64_t next_s, const char *at, const char *why,
 					     struct lmn_err *err);
