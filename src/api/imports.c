@@ -18,9 +18,11 @@
 #include "util/clock.h"
 
 /* An import whose server has given no sign of life for this long (seconds) is taken by the
- * others as interrupted: its server stopped. Longer than the writing of any assortment, during
- * which its server holds the write lock and cannot write its row. */
-#define IMPORT_ALIVE_S 120
+ * others as interrupted: its server stopped. While it writes its articles, its server holds the
+ * write lock and cannot write its row: then a second more for every IMPORT_ROWS_PER_S of them
+ * (far slower than any store writes them). */
+#define IMPORT_ALIVE_S	  120
+#define IMPORT_ROWS_PER_S 100
 /* Its server writes how far it has come at most this often (seconds) while it reads the file. */
 #define IMPORT_TELL_S 1
 
@@ -206,6 +208,36 @@ out:
 	return rc;
 }
 
+struct abandoned {
+	int64_t id;
+	struct lmn_err err;
+};
+
+static enum lmn_rc abandon_job(struct db_conn *c, void *arg)
+{
+	struct abandoned *a = arg;
+
+	return article_imports_abandon(c, a->id, &a->err);
+}
+
+/* Import id's row given up by this server: every server reads it as interrupted at once, and
+ * takes the next import. If the store cannot be written either, its life runs out by itself. */
+static void abandon(struct db *db, int64_t id)
+{
+	struct abandoned a = { .id = id };
+	struct db_conn *c;
+	enum lmn_rc rc;
+
+	lmn_err_clear(&a.err);
+	if ((rc = db_acquire(db, &c, &a.err)) == LMN_OK) {
+		rc = db_write(c, abandon_job, &a, &a.err);
+		db_release(db, c);
+	}
+	if (rc != LMN_OK)
+		fprintf(stderr, "lmn: article import %lld: giving it up: %s\n", (long long)id,
+			a.err.message);
+}
+
 static void *worker(void *arg)
 {
 	struct job_input *in = arg;
@@ -214,10 +246,12 @@ static void *worker(void *arg)
 
 	lmn_err_clear(&err);
 	rc = run_import(in, &err);
-	if (rc != LMN_OK)
-		/* The row stays "running"; article_imports_get reports it as interrupted. */
+	if (rc != LMN_OK) {
+		/* The row stays "running", given up: article_imports_get reports it interrupted. */
 		fprintf(stderr, "lmn: article import %lld: %s: %s\n", (long long)in->id,
 			lmn_rc_name(rc), err.message);
+		abandon(in->db, in->id);
+	}
 	pthread_mutex_lock(&job.lock);
 	job.busy = false;
 	if (rc == LMN_OK)
@@ -303,8 +337,10 @@ static json_t *import_json(const struct article_import_row *r, bool with_errors)
 	if (strcmp(state, "running") == 0 && (o = progress_json(id)))
 		return o;
 	/* Another server's, alive: how far it has come, as its row says. */
-	if (strcmp(state, "running") == 0 && strcmp(r->server, server_name()) != 0 &&
-	    r->alive_at >= (int64_t)time(NULL) - IMPORT_ALIVE_S)
+	if (strcmp(state, "running") == 0 && strcmp(r->server, server_name()) != 0 && r->alive_at &&
+	    r->alive_at + (strcmp(r->phase, "writing") == 0 ? r->rows_total / IMPORT_ROWS_PER_S
+							    : 0) >=
+		    (int64_t)time(NULL) - IMPORT_ALIVE_S)
 		return progress_object(id, r->phase, r->rows_done, r->rows_total, r->bytes_done,
 				       r->bytes_total);
 	errors = json_loads(r->errors, 0, NULL);
@@ -432,13 +468,14 @@ static enum lmn_rc import_record(struct api_ctx *ctx, const char *name, lmn_day 
 	date_format(default_from, from_text);
 	/* Asked first outside the write transaction: while an import writes, it holds the write
 	 * lock, and the answer would wait for it. Asked again inside: two servers at once. */
-	if ((rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, running, &ctx->err)) !=
-		    LMN_OK ||
+	if ((rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, IMPORT_ROWS_PER_S,
+				       server_name(), running, &ctx->err)) != LMN_OK ||
 	    *running)
 		return rc;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return rc;
-	rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, running, &ctx->err);
+	rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, IMPORT_ROWS_PER_S, server_name(),
+				  running, &ctx->err);
 	if (rc == LMN_OK && *running) {
 		db_rollback(ctx->c);
 		return LMN_OK;
@@ -464,7 +501,8 @@ static enum lmn_rc job_start(struct api_ctx *ctx, struct job_input *in, int64_t 
 	job.bytes_total = in->len;
 	if (pthread_create(&job.thread, NULL, worker, in) != 0) {
 		pthread_mutex_unlock(&job.lock);
-		/* The row stays "running" and reads as interrupted. */
+		/* The row stays "running", given up, and reads as interrupted. */
+		abandon(ctx->app->db, id);
 		return lmn_err_set(&ctx->err, LMN_ENOMEM, NULL, NULL,
 				   "cannot start the import thread");
 	}

@@ -24,14 +24,23 @@ enum lmn_rc article_imports_start(struct db_conn *c, int64_t created_by, const c
 	return rc;
 }
 
-enum lmn_rc article_imports_live(struct db_conn *c, int64_t since_s, int64_t *id,
-				 struct lmn_err *err)
+enum lmn_rc article_imports_live(struct db_conn *c, int64_t since_s, int64_t rows_per_s,
+				 const char *except, int64_t *id, struct lmn_err *err)
 {
 	*id = 0;
 	return db_int(c, id, 0, err,
-		      "SELECT id FROM article_imports WHERE state = 'running' AND alive_at >= $1 "
-		      "ORDER BY id DESC LIMIT 1",
-		      "i", since_s);
+		      "SELECT id FROM article_imports WHERE state = 'running' AND server <> $3 "
+		      "AND alive_at + CASE WHEN phase = 'writing' THEN rows_total / $2 ELSE 0 END "
+		      ">= $1 ORDER BY id DESC LIMIT 1",
+		      "iit", since_s, rows_per_s, except);
+}
+
+enum lmn_rc article_imports_abandon(struct db_conn *c, int64_t id, struct lmn_err *err)
+{
+	return db_do(
+		c, err,
+		"UPDATE article_imports SET alive_at = NULL WHERE id = $1 AND state = 'running'",
+		"i", id);
 }
 
 enum lmn_rc article_imports_progress(struct db_conn *c, int64_t id, const char *phase,
