@@ -22,7 +22,9 @@ static struct {
 	pthread_cond_t wake;
 	struct traffic_day counts; /* this process's, today */
 	bool dirty;		   /* counted since the last write */
-	char server[128];	   /* jobs_server_name */
+	struct traffic_day ended;  /* the day before, if counted since its last write */
+	bool ended_dirty;
+	char server[128]; /* jobs_server_name */
 	struct db *db;
 	pthread_t thread;
 	bool running, stop;
@@ -36,6 +38,11 @@ void traffic_count(lmn_day today, enum ms_interaction k, int version, enum traff
 		return;
 	pthread_mutex_lock(&tr.lock);
 	if (tr.counts.day != today) {
+		/* The day ended: what it counted since the last write is written next time. */
+		if (tr.dirty) {
+			tr.ended = tr.counts;
+			tr.ended_dirty = true;
+		}
 		memset(&tr.counts, 0, sizeof(tr.counts));
 		tr.counts.day = today;
 	}
@@ -44,23 +51,34 @@ void traffic_count(lmn_day today, enum ms_interaction k, int version, enum traff
 	pthread_mutex_unlock(&tr.lock);
 }
 
+struct write {
+	struct traffic_day days[2]; /* the day that ended, if any, and today */
+	int ndays;
+	struct lmn_err err;
+};
+
 static enum lmn_rc write_job(struct db_conn *c, void *arg)
 {
-	const struct traffic_day *t = arg;
-	struct lmn_err err;
+	struct write *w = arg;
 	char day[11];
 	enum lmn_rc rc = LMN_OK;
 
-	date_format(t->day, day);
-	for (int k = 0; rc == LMN_OK && k < MS__COUNT; k++)
-		for (int v = 0; rc == LMN_OK && v < 2; v++)
-			for (int o = 0; rc == LMN_OK && o < TRAFFIC__COUNT; o++)
-				if (t->n[k][v][o])
-					rc = rivta_traffic_set(c, day, tr.server,
-							       ms_interaction_name(
-								       (enum ms_interaction)k),
-							       v + 1, outcome_names[o],
-							       (int64_t)t->n[k][v][o], &err);
+	for (int d = 0; rc == LMN_OK && d < w->ndays; d++) {
+		const struct traffic_day *t = &w->days[d];
+
+		date_format(t->day, day);
+		for (int k = 0; rc == LMN_OK && k < MS__COUNT; k++)
+			for (int v = 0; rc == LMN_OK && v < 2; v++)
+				for (int o = 0; rc == LMN_OK && o < TRAFFIC__COUNT; o++)
+					if (t->n[k][v][o])
+						rc = rivta_traffic_set(c, day, tr.server,
+								       ms_interaction_name(
+									       (enum ms_interaction)
+										       k),
+								       v + 1, outcome_names[o],
+								       (int64_t)t->n[k][v][o],
+								       &w->err);
+	}
 	return rc;
 }
 
@@ -68,26 +86,36 @@ static enum lmn_rc write_job(struct db_conn *c, void *arg)
  * are written the next time. */
 static void write_counts(void)
 {
-	struct traffic_day t;
+	struct write w = { .ndays = 0 };
 	struct db_conn *c;
-	struct lmn_err err;
 	enum lmn_rc rc;
 
+	lmn_err_clear(&w.err);
 	pthread_mutex_lock(&tr.lock);
-	bool dirty = tr.dirty;
-	t = tr.counts;
-	tr.dirty = false;
+	if (tr.ended_dirty)
+		w.days[w.ndays++] = tr.ended;
+	if (tr.dirty && tr.counts.day != LMN_DAY_NONE)
+		w.days[w.ndays++] = tr.counts;
+	tr.dirty = tr.ended_dirty = false;
 	pthread_mutex_unlock(&tr.lock);
-	if (!dirty || t.day == LMN_DAY_NONE)
+	if (w.ndays == 0)
 		return;
-	if ((rc = db_acquire(tr.db, &c, &err)) == LMN_OK) {
-		rc = db_write(c, write_job, &t, &err);
+	if ((rc = db_acquire(tr.db, &c, &w.err)) == LMN_OK) {
+		rc = db_write(c, write_job, &w, &w.err);
 		db_release(tr.db, c);
 	}
 	if (rc != LMN_OK) {
-		fprintf(stderr, "lmn: writing the 1177 traffic: %s\n", err.message);
+		fprintf(stderr, "lmn: writing the 1177 traffic: %s\n", w.err.message);
+		/* Written again next time: the counts only grow, so the later copy holds these. */
 		pthread_mutex_lock(&tr.lock);
-		tr.dirty = true;
+		for (int d = 0; d < w.ndays; d++) {
+			if (w.days[d].day == tr.counts.day) {
+				tr.dirty = true;
+			} else if (!tr.ended_dirty) {
+				tr.ended = w.days[d];
+				tr.ended_dirty = true;
+			}
+		}
 		pthread_mutex_unlock(&tr.lock);
 	}
 }
@@ -108,6 +136,7 @@ static void *traffic_main(void *arg)
 		pthread_mutex_lock(&tr.lock);
 	}
 	pthread_mutex_unlock(&tr.lock);
+	write_counts(); /* what was counted since, to the last call */
 	return NULL;
 }
 
