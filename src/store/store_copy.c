@@ -72,12 +72,13 @@ const struct store_copy_table store_copy_tables[] = {
 	{ "report_call_days", "day, wait", NULL },
 	{ "outbox", "id", "id" },
 	{ "renewal_requests", "id", "id" },
+	{ "rivta_traffic", "day, server, interaction, version, outcome", NULL },
 };
 const size_t store_copy_ntables = sizeof(store_copy_tables) / sizeof(store_copy_tables[0]);
 
 #define BATCH_DEFAULT 10000
 #define COPY_ROWS     64 /* rows of one INSERT */
-#define KEY_MAX	      4	 /* columns of a primary key */
+#define KEY_MAX	      5	 /* columns of a primary key */
 #define NAME_LEN      64 /* bytes of a table's or column's name */
 /* The field of an error the copy sets itself, in Swedish for the user as it stands; an error of the
  * store (db.h) is the engine's, in English, and explain() puts it in Swedish words around it. */
