@@ -194,3 +194,27 @@ int store_fixture_cleanup(void)
 	dir[0] = '\0';
 	return rc;
 }
+
+int store_fixture_open(const char *name, struct db **db, struct db_conn **c)
+{
+	char path[512];
+	struct lmn_err err;
+
+	*db = NULL;
+	*c = NULL;
+	if (store_fixture_address(name, path, sizeof(path)) != 0)
+		return -1;
+	if (db_open(path, db, &err) != LMN_OK || db_acquire(*db, c, &err) != LMN_OK) {
+		fprintf(stderr, "%s: %s\n", path, err.message);
+		return -1;
+	}
+	return 0;
+}
+
+int store_fixture_close(struct db *db, struct db_conn *c)
+{
+	if (db && c)
+		db_release(db, c);
+	db_close(db);
+	return store_fixture_cleanup();
+}

@@ -24,15 +24,9 @@ static struct lmn_err err;
 /* A store of each engine (store_fixture.h): the log's statements and triggers are SQL of both. */
 static int setup(void **state)
 {
-	char path[512];
-
 	(void)state;
-	if (store_fixture_address("access_log", path, sizeof(path)) != 0)
+	if (store_fixture_open("access_log", &db, &c) != 0)
 		return -1;
-	if (db_open(path, &db, &err) != LMN_OK || db_acquire(db, &c, &err) != LMN_OK) {
-		fprintf(stderr, "%s: %s\n", path, err.message);
-		return -1;
-	}
 	return db_exec(c,
 		       "INSERT INTO patients (id, id_number, id_kind, given_name, family_name, address, "
 		       "postal_code, city, municipality, created_at) VALUES "
@@ -49,10 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (db && c)
-		db_release(db, c);
-	db_close(db);
-	return store_fixture_cleanup();
+	return store_fixture_close(db, c);
 }
 
 static int64_t count(const char *sql)

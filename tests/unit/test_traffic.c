@@ -21,25 +21,14 @@ static struct lmn_err err;
 
 static int setup(void **state)
 {
-	char path[512];
-
 	(void)state;
-	if (sodium_init() < 0 || store_fixture_address("traffic", path, sizeof(path)) != 0)
-		return -1;
-	if (db_open(path, &db, &err) != LMN_OK || db_acquire(db, &c, &err) != LMN_OK) {
-		fprintf(stderr, "%s: %s\n", path, err.message);
-		return -1;
-	}
-	return 0;
+	return sodium_init() < 0 ? -1 : store_fixture_open("traffic", &db, &c);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (db && c)
-		db_release(db, c);
-	db_close(db);
-	return store_fixture_cleanup();
+	return store_fixture_close(db, c);
 }
 
 static lmn_day day(const char *iso)
