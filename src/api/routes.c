@@ -205,8 +205,9 @@ static const struct route routes[] = {
 	  "A year's surplus repaid pro rata to what each care provider was charged (year=, "
 	  "surplus_ore=, format=json|csv)" },
 	{ "GET", "/api/rivta/traffic", rivta_traffic_get, ROLE_BIT(UR_ADMIN),
-	  "The 1177 service contracts' calls today in this process, per interaction and major "
-	  "version: answered, logical errors (ResultCode ERROR) and SOAP Faults" },
+	  "The 1177 service contracts' calls today on every server of the database, per "
+	  "interaction and major version: answered, logical errors (ResultCode ERROR) and SOAP "
+	  "Faults" },
 	{ "GET", "/api/fees", fees_list, ROLE_BIT(UR_ADMIN), "Every version of the fee tables" },
 	{ "POST", "/api/fees", fees_create, ROLE_BIT(UR_ADMIN),
 	  "Set a fee from a date (today or later)" },
