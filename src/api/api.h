@@ -360,9 +360,9 @@ void jobs_stop(void);
 /* A delivery was registered: the contact cases are opened again soon (a no-op without jobs). */
 void jobs_deliveries_registered(void);
 /* This server's name among those on one database, "host:pid:tag" with a random tag of the
- * process (in out, size bytes): who claimed a notice, who last ran a job, who runs an import,
- * whose 1177 traffic a count is. sodium_init must have run. */
-void jobs_server_name(char *out, size_t size);
+ * process: who claimed a notice, who last ran a job, who runs an import, whose 1177 traffic a
+ * count is. The same string for the life of the process; sodium_init must have run. */
+const char *jobs_server(void);
 
 /* lmn serve's notice worker (api/notices.c): sends the outbox's notices by e-mail to an SMTP relay
  * and by SMS to an HTTP gateway, retrying after retry_s, doubled each time, until max_attempts

@@ -30,10 +30,9 @@
  * servers; the outcome goes to article_imports. */
 static struct {
 	pthread_mutex_t lock;
-	char server[128]; /* this server, as its rows name it (jobs_server_name) */
-	int64_t told;	  /* when the row was last told how far it has come (seconds) */
-	bool busy;	  /* an import is running */
-	bool joinable;	  /* thread has been started and not yet joined */
+	int64_t told;  /* when the row was last told how far it has come (seconds) */
+	bool busy;     /* an import is running */
+	bool joinable; /* thread has been started and not yet joined */
 	pthread_t thread;
 	int64_t id;
 	int64_t finished;  /* the last import whose worker committed it */
@@ -75,18 +74,13 @@ static void tell(struct job_input *in, const char *phase, size_t rows_done, size
 			  .rows_total = (int64_t)rows_total,
 			  .bytes_done = (int64_t)bytes_done,
 			  .now_s = (int64_t)time(NULL) };
-	struct db_conn *c;
 	enum lmn_rc rc;
 
 	lmn_err_clear(&t.err);
 	pthread_mutex_lock(&job.lock);
 	job.told = t.now_s;
 	pthread_mutex_unlock(&job.lock);
-	if ((rc = db_acquire(in->db, &c, &t.err)) == LMN_OK) {
-		rc = db_write(c, tell_job, &t, &t.err);
-		db_release(in->db, c);
-	}
-	if (rc != LMN_OK)
+	if ((rc = db_write_pooled(in->db, tell_job, &t, &t.err)) != LMN_OK)
 		fprintf(stderr, "lmn: article import %lld: its progress: %s: %s\n",
 			(long long)in->id, lmn_rc_name(rc), t.err.message);
 }
@@ -225,15 +219,9 @@ static enum lmn_rc abandon_job(struct db_conn *c, void *arg)
 static void abandon(struct db *db, int64_t id)
 {
 	struct abandoned a = { .id = id };
-	struct db_conn *c;
-	enum lmn_rc rc;
 
 	lmn_err_clear(&a.err);
-	if ((rc = db_acquire(db, &c, &a.err)) == LMN_OK) {
-		rc = db_write(c, abandon_job, &a, &a.err);
-		db_release(db, c);
-	}
-	if (rc != LMN_OK)
+	if (db_write_pooled(db, abandon_job, &a, &a.err) != LMN_OK)
 		fprintf(stderr, "lmn: article import %lld: giving it up: %s\n", (long long)id,
 			a.err.message);
 }
@@ -281,18 +269,13 @@ static bool content_type_is(struct api_ctx *ctx, const char *want)
 	return t && strncasecmp(t, want, n) == 0 && (t[n] == '\0' || t[n] == ';' || t[n] == ' ');
 }
 
-static pthread_once_t named = PTHREAD_ONCE_INIT;
-
-static void name_server(void)
+/* Whether another server's running import is alive at now_s (its server gave a sign of life
+ * lately enough, IMPORT_ALIVE_S). */
+static bool import_alive(const struct article_import_row *r, int64_t now_s)
 {
-	jobs_server_name(job.server, sizeof(job.server));
-}
+	int64_t writing = strcmp(r->phase, "writing") == 0 ? r->rows_total / IMPORT_ROWS_PER_S : 0;
 
-/* This server's name in the rows of the imports it runs. */
-static const char *server_name(void)
-{
-	pthread_once(&named, name_server);
-	return job.server;
+	return r->alive_at && r->alive_at + writing >= now_s - IMPORT_ALIVE_S;
 }
 
 /* How far an import has come: reading is the first half of the way, writing the second. */
@@ -337,10 +320,8 @@ static json_t *import_json(const struct article_import_row *r, bool with_errors)
 	if (strcmp(state, "running") == 0 && (o = progress_json(id)))
 		return o;
 	/* Another server's, alive: how far it has come, as its row says. */
-	if (strcmp(state, "running") == 0 && strcmp(r->server, server_name()) != 0 && r->alive_at &&
-	    r->alive_at + (strcmp(r->phase, "writing") == 0 ? r->rows_total / IMPORT_ROWS_PER_S
-							    : 0) >=
-		    (int64_t)time(NULL) - IMPORT_ALIVE_S)
+	if (strcmp(state, "running") == 0 && strcmp(r->server, jobs_server()) != 0 &&
+	    import_alive(r, (int64_t)time(NULL)))
 		return progress_object(id, r->phase, r->rows_done, r->rows_total, r->bytes_done,
 				       r->bytes_total);
 	errors = json_loads(r->errors, 0, NULL);
@@ -456,6 +437,31 @@ static struct job_input *job_input_new(struct api_ctx *ctx, lmn_day default_from
 	return in;
 }
 
+struct live {
+	int64_t now_s, id;
+};
+
+static enum lmn_rc keep_live(const struct article_import_row *r, void *arg)
+{
+	struct live *l = arg;
+
+	if (import_alive(r, l->now_s))
+		l->id = r->id;
+	return LMN_OK;
+}
+
+/* The import another server runs, alive at now_s: *running, or 0 when none. */
+static enum lmn_rc live_elsewhere(struct api_ctx *ctx, int64_t now_s, int64_t *running)
+{
+	struct live l = { now_s, 0 };
+	bool any;
+	enum lmn_rc rc =
+		article_imports_running(ctx->c, jobs_server(), keep_live, &l, &any, &ctx->err);
+
+	*running = l.id;
+	return rc;
+}
+
 /* Records the import as running (its row, committed), in->id its id; unless another server's
  * import is running (alive), whose id is then *running and nothing is recorded. */
 static enum lmn_rc import_record(struct api_ctx *ctx, const char *name, lmn_day default_from,
@@ -468,21 +474,18 @@ static enum lmn_rc import_record(struct api_ctx *ctx, const char *name, lmn_day 
 	date_format(default_from, from_text);
 	/* Asked first outside the write transaction: while an import writes, it holds the write
 	 * lock, and the answer would wait for it. Asked again inside: two servers at once. */
-	if ((rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, IMPORT_ROWS_PER_S,
-				       server_name(), running, &ctx->err)) != LMN_OK ||
-	    *running)
+	if ((rc = live_elsewhere(ctx, now_s, running)) != LMN_OK || *running)
 		return rc;
 	if ((rc = db_begin(ctx->c, true, &ctx->err)) != LMN_OK)
 		return rc;
-	rc = article_imports_live(ctx->c, now_s - IMPORT_ALIVE_S, IMPORT_ROWS_PER_S, server_name(),
-				  running, &ctx->err);
+	rc = live_elsewhere(ctx, now_s, running);
 	if (rc == LMN_OK && *running) {
 		db_rollback(ctx->c);
 		return LMN_OK;
 	}
 	if (rc == LMN_OK)
 		rc = article_imports_start(ctx->c, ctx->user.id, ctx->now, name, from_text,
-					   (int64_t)in->len, server_name(), now_s, &id, &ctx->err);
+					   (int64_t)in->len, jobs_server(), now_s, &id, &ctx->err);
 	in->id = id;
 	if (rc == LMN_OK)
 		rc = db_commit(ctx->c, &ctx->err);

@@ -46,7 +46,6 @@ static struct {
 	pthread_t thread;
 	struct db *db;
 	struct rules_live *rules;
-	char server[128]; /* jobs_server_name */
 	bool running, stop, deliveries;
 } jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
@@ -70,7 +69,7 @@ static enum lmn_rc open_write(struct db_conn *c, void *arg)
 
 	/* The patients' "delayed" notices in the transaction that opens their cases; the last case
 	 * read after the lock, so another server's cases are not told of again. */
-	if ((rc = job_lock(c, "contact_cases", jobs.server, j->now, j->err)) != LMN_OK ||
+	if ((rc = job_lock(c, "contact_cases", jobs_server(), j->now, j->err)) != LMN_OK ||
 	    (rc = notices_last_case(c, &last, j->err)) != LMN_OK ||
 	    (rc = contact_cases_open(c, j->params, j->today, &j->opened, j->err)) != LMN_OK)
 		return rc;
@@ -106,7 +105,7 @@ static enum lmn_rc expiring_write(struct db_conn *c, void *arg)
 	enum lmn_rc rc;
 
 	date_format(j->today - JOBS_SENT_NOTICE_DAYS, before);
-	if ((rc = job_lock(c, "daily", jobs.server, j->now, j->err)) != LMN_OK ||
+	if ((rc = job_lock(c, "daily", jobs_server(), j->now, j->err)) != LMN_OK ||
 	    (rc = notices_remove_sent(c, before, &removed, j->err)) != LMN_OK)
 		return rc;
 	return notices_enqueue_expiring(c, j->today, j->today + JOBS_EXPIRING_DAYS, j->now, &queued,
@@ -115,29 +114,17 @@ static enum lmn_rc expiring_write(struct db_conn *c, void *arg)
 
 static enum lmn_rc run_expiring(struct db *db, const struct clock_now *now, struct lmn_err *err)
 {
-	struct db_conn *c;
 	struct expiring_job j = { now->day, now->iso, err };
-	enum lmn_rc rc;
 
-	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
-		return rc;
-	rc = db_write(c, expiring_write, &j, err);
-	db_release(db, c);
-	return rc;
+	return db_write_pooled(db, expiring_write, &j, err);
 }
 
 static enum lmn_rc run_contact_cases(struct db *db, struct rules_live *rules,
 				     const struct clock_now *now, struct lmn_err *err)
 {
-	struct db_conn *c;
 	struct open_job j = { rules_live_get(rules), now->day, now->iso, 0, err };
-	enum lmn_rc rc;
 
-	if ((rc = db_acquire(db, &c, err)) != LMN_OK)
-		return rc;
-	rc = db_write(c, open_write, &j, err);
-	db_release(db, c);
-	return rc;
+	return db_write_pooled(db, open_write, &j, err);
 }
 
 static enum lmn_rc run_retention(struct db *db, const char *now, struct lmn_err *err)
@@ -254,10 +241,10 @@ static void name_server(void)
 		 randombytes_random());
 }
 
-void jobs_server_name(char *out, size_t size)
+const char *jobs_server(void)
 {
 	pthread_once(&named, name_server);
-	snprintf(out, size, "%s", server_name);
+	return server_name;
 }
 
 enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *err)
@@ -266,7 +253,6 @@ enum lmn_rc jobs_start(struct db *db, struct rules_live *rules, struct lmn_err *
 	struct clock_now now;
 	enum lmn_rc rc;
 
-	jobs_server_name(jobs.server, sizeof(jobs.server));
 	/* The day's cases are open before the first request; if they cannot be opened now (the
 	 * store busy with an import), the thread tries again, lmn serve serves all the same. */
 	if ((rc = clock_now(&now, err)) != LMN_OK)

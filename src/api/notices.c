@@ -40,7 +40,6 @@ static struct {
 	pthread_t thread;
 	struct db *db;
 	struct notices_config cfg;
-	char server[128]; /* jobs_server_name, the name of this server's claims */
 	bool running, stop;
 } worker = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
@@ -269,7 +268,7 @@ static enum lmn_rc claim_write(struct db_conn *c, void *arg)
 {
 	struct claim_job *j = arg;
 
-	return notices_claim(c, worker.server, j->now_s, j->until, j->cfg->smtp_url != NULL,
+	return notices_claim(c, jobs_server(), j->now_s, j->until, j->cfg->smtp_url != NULL,
 			     j->cfg->sms_url != NULL, j->rows, NOTICES_BATCH, &j->n, j->err);
 }
 
@@ -286,7 +285,7 @@ static enum lmn_rc unclaim_write(struct db_conn *c, void *arg)
 	enum lmn_rc rc = LMN_OK;
 
 	for (size_t i = 0; rc == LMN_OK && i < j->n; i++)
-		rc = notices_unclaim(c, worker.server, j->rows[i].id, j->err);
+		rc = notices_unclaim(c, jobs_server(), j->rows[i].id, j->err);
 	return rc;
 }
 
@@ -313,19 +312,6 @@ static void report(enum lmn_rc rc, const struct lmn_err *err)
 		fprintf(stderr, "lmn: notices: %s (tried again later)\n", err->message);
 }
 
-/* Runs fn as a write job on a connection of its own. */
-static enum lmn_rc write_job(db_write_fn fn, void *arg, struct lmn_err *err)
-{
-	struct db_conn *c;
-	enum lmn_rc rc;
-
-	if ((rc = db_acquire(worker.db, &c, err)) != LMN_OK)
-		return rc;
-	rc = db_write(c, fn, arg, err);
-	db_release(worker.db, c);
-	return rc;
-}
-
 /* Gives back the claims of the n notices from rows that were not sent (lmn serve stopping, or
  * the claim running out): another server takes them at once. */
 static void unclaim(const struct notice_row *rows, size_t n)
@@ -334,7 +320,7 @@ static void unclaim(const struct notice_row *rows, size_t n)
 	struct unclaim_job j = { rows, n, &err };
 
 	if (n)
-		report(write_job(unclaim_write, &j, &err), &err);
+		report(db_write_pooled(worker.db, unclaim_write, &j, &err), &err);
 }
 
 /* Claims and sends the notices due now; how many were claimed (a full batch: look again at once). */
@@ -358,7 +344,7 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 	report(rc, &err);
 	if (rc != LMN_OK || !any)
 		return 0;
-	rc = write_job(claim_write, &cj, &err);
+	rc = db_write_pooled(worker.db, claim_write, &cj, &err);
 	report(rc, &err);
 	n = rc == LMN_OK ? cj.n : 0;
 	for (size_t i = 0; rc == LMN_OK && i < n; i++) {
@@ -394,7 +380,7 @@ static size_t run_once(const struct notices_config *cfg, struct notice_row *rows
 			fprintf(stderr, "lmn: notice %lld (%s) not sent, attempt %lld%s: %s\n",
 				(long long)r->id, r->channel, (long long)(r->attempts + 1),
 				j.dead ? ", the last" : "", why);
-		rc = write_job(mark_write, &j, &err);
+		rc = db_write_pooled(worker.db, mark_write, &j, &err);
 	}
 	report(rc, &err);
 	return rc == LMN_OK ? n : 0;
@@ -448,7 +434,6 @@ enum lmn_rc notices_start(struct db *db, const struct notices_config *cfg, struc
 	pthread_mutex_lock(&worker.lock);
 	worker.db = db;
 	worker.cfg = *cfg;
-	jobs_server_name(worker.server, sizeof(worker.server));
 	worker.stop = false;
 	if (pthread_create(&worker.thread, NULL, worker_main, rows) != 0) {
 		free(rows);

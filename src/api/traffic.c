@@ -24,7 +24,6 @@ static struct {
 	bool dirty;		   /* counted since the last write */
 	struct traffic_day ended;  /* the day before, if counted since its last write */
 	bool ended_dirty;
-	char server[128]; /* jobs_server_name */
 	struct db *db;
 	pthread_t thread;
 	bool running, stop;
@@ -57,28 +56,33 @@ struct write {
 	struct lmn_err err;
 };
 
-static enum lmn_rc write_job(struct db_conn *c, void *arg)
+/* Writes one day's counts, a row per interaction, version and outcome counted. */
+static enum lmn_rc write_day(struct db_conn *c, const struct traffic_day *t, struct lmn_err *err)
 {
-	struct write *w = arg;
+	enum { CELLS = MS__COUNT * 2 * TRAFFIC__COUNT };
 	char day[11];
 	enum lmn_rc rc = LMN_OK;
 
-	for (int d = 0; rc == LMN_OK && d < w->ndays; d++) {
-		const struct traffic_day *t = &w->days[d];
+	date_format(t->day, day);
+	for (int i = 0; rc == LMN_OK && i < CELLS; i++) {
+		int k = i / (2 * TRAFFIC__COUNT), v = i / TRAFFIC__COUNT % 2,
+		    o = i % TRAFFIC__COUNT;
 
-		date_format(t->day, day);
-		for (int k = 0; rc == LMN_OK && k < MS__COUNT; k++)
-			for (int v = 0; rc == LMN_OK && v < 2; v++)
-				for (int o = 0; rc == LMN_OK && o < TRAFFIC__COUNT; o++)
-					if (t->n[k][v][o])
-						rc = rivta_traffic_set(c, day, tr.server,
-								       ms_interaction_name(
-									       (enum ms_interaction)
-										       k),
-								       v + 1, outcome_names[o],
-								       (int64_t)t->n[k][v][o],
-								       &w->err);
+		if (t->n[k][v][o])
+			rc = rivta_traffic_set(c, day, jobs_server(),
+					       ms_interaction_name((enum ms_interaction)k), v + 1,
+					       outcome_names[o], (int64_t)t->n[k][v][o], err);
 	}
+	return rc;
+}
+
+static enum lmn_rc write_job(struct db_conn *c, void *arg)
+{
+	struct write *w = arg;
+	enum lmn_rc rc = LMN_OK;
+
+	for (int d = 0; rc == LMN_OK && d < w->ndays; d++)
+		rc = write_day(c, &w->days[d], &w->err);
 	return rc;
 }
 
@@ -87,8 +91,6 @@ static enum lmn_rc write_job(struct db_conn *c, void *arg)
 static void write_counts(void)
 {
 	struct write w = { .ndays = 0 };
-	struct db_conn *c;
-	enum lmn_rc rc;
 
 	lmn_err_clear(&w.err);
 	pthread_mutex_lock(&tr.lock);
@@ -100,11 +102,7 @@ static void write_counts(void)
 	pthread_mutex_unlock(&tr.lock);
 	if (w.ndays == 0)
 		return;
-	if ((rc = db_acquire(tr.db, &c, &w.err)) == LMN_OK) {
-		rc = db_write(c, write_job, &w, &w.err);
-		db_release(tr.db, c);
-	}
-	if (rc != LMN_OK) {
+	if (db_write_pooled(tr.db, write_job, &w, &w.err) != LMN_OK) {
 		fprintf(stderr, "lmn: writing the 1177 traffic: %s\n", w.err.message);
 		/* Written again next time: the counts only grow, so the later copy holds these. */
 		pthread_mutex_lock(&tr.lock);
@@ -145,7 +143,6 @@ enum lmn_rc traffic_start(struct db *db, struct lmn_err *err)
 	enum lmn_rc rc = LMN_OK;
 
 	pthread_mutex_lock(&tr.lock);
-	jobs_server_name(tr.server, sizeof(tr.server));
 	tr.db = db;
 	tr.stop = false;
 	if (pthread_create(&tr.thread, NULL, traffic_main, NULL) != 0)
@@ -198,7 +195,7 @@ enum lmn_rc traffic_get(struct db_conn *c, lmn_day today, struct traffic_day *ou
 	date_format(today, day);
 	/* The other servers' (and this server's before a restart: another process), as they last
 	 * wrote them; this process's own are the counts above. */
-	return rivta_traffic_of_day(c, day, tr.server, add_other, out, err);
+	return rivta_traffic_of_day(c, day, jobs_server(), add_other, out, err);
 }
 
 /* GET /api/rivta/traffic: today's counts of every server, a row per interaction and major

@@ -24,17 +24,6 @@ enum lmn_rc article_imports_start(struct db_conn *c, int64_t created_by, const c
 	return rc;
 }
 
-enum lmn_rc article_imports_live(struct db_conn *c, int64_t since_s, int64_t rows_per_s,
-				 const char *except, int64_t *id, struct lmn_err *err)
-{
-	*id = 0;
-	return db_int(c, id, 0, err,
-		      "SELECT id FROM article_imports WHERE state = 'running' AND server <> $3 "
-		      "AND alive_at + CASE WHEN phase = 'writing' THEN rows_total / $2 ELSE 0 END "
-		      ">= $1 ORDER BY id DESC LIMIT 1",
-		      "iit", since_s, rows_per_s, except);
-}
-
 enum lmn_rc article_imports_abandon(struct db_conn *c, int64_t id, struct lmn_err *err)
 {
 	return db_do(
@@ -132,4 +121,21 @@ enum lmn_rc article_imports_latest(struct db_conn *c, int64_t max, article_impor
 		return rc;
 	db_bind_int(st, 1, max);
 	return import_rows(st, fn, arg, &any, err);
+}
+
+enum lmn_rc article_imports_running(struct db_conn *c, const char *except, article_import_fn fn,
+				    void *arg, bool *found, struct lmn_err *err)
+{
+	struct db_stmt *st;
+	enum lmn_rc rc =
+		db_prepare(c,
+			   "SELECT " IMPORT_COLUMNS " FROM article_imports "
+			   "WHERE state = 'running' AND server <> $1 ORDER BY id DESC LIMIT 1",
+			   &st, err);
+
+	*found = false;
+	if (rc != LMN_OK)
+		return rc;
+	db_bind_text(st, 1, except);
+	return import_rows(st, fn, arg, found, err);
 }

@@ -17,13 +17,6 @@ LMN_MUST_USE enum lmn_rc article_imports_start(struct db_conn *c, int64_t create
 					       const char *price_from, int64_t bytes_total,
 					       const char *server, int64_t alive_at, int64_t *id,
 					       struct lmn_err *err);
-/* The newest import still running of a server other than except whose server was alive at
- * since_s (seconds since 1970) or later, or, while it writes, later than since_s less a second
- * for each rows_per_s of its rows (its server cannot write its row meanwhile): *id, or 0 when
- * there is none. */
-LMN_MUST_USE enum lmn_rc article_imports_live(struct db_conn *c, int64_t since_s,
-					      int64_t rows_per_s, const char *except, int64_t *id,
-					      struct lmn_err *err);
 /* Import id given up by its server (its worker failed): no longer alive for any server. */
 LMN_MUST_USE enum lmn_rc article_imports_abandon(struct db_conn *c, int64_t id,
 						 struct lmn_err *err);
@@ -58,6 +51,11 @@ LMN_MUST_USE enum lmn_rc article_imports_finish(struct db_conn *c,
 /* Calls fn for the import id, if there is one (*found). */
 LMN_MUST_USE enum lmn_rc article_import_read(struct db_conn *c, int64_t id, article_import_fn fn,
 					     void *arg, bool *found, struct lmn_err *err);
+/* Calls fn for the newest import still running of a server other than except, if there is one
+ * (*found). */
+LMN_MUST_USE enum lmn_rc article_imports_running(struct db_conn *c, const char *except,
+						 article_import_fn fn, void *arg, bool *found,
+						 struct lmn_err *err);
 /* Calls fn for the latest max imports, newest first; fn's failure stops the read. */
 LMN_MUST_USE enum lmn_rc article_imports_latest(struct db_conn *c, int64_t max,
 						article_import_fn fn, void *arg,

@@ -112,6 +112,18 @@ enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg, struct lmn_er
 			: sq_write(c, fn, arg, err);
 }
 
+enum lmn_rc db_write_pooled(struct db *db, db_write_fn fn, void *arg, struct lmn_err *err)
+{
+	struct db_conn *c;
+	enum lmn_rc rc = db_acquire(db, &c, err);
+
+	if (rc != LMN_OK)
+		return rc;
+	rc = db_write(c, fn, arg, err);
+	db_release(db, c);
+	return rc;
+}
+
 enum lmn_rc db_write_async(struct db *db, db_write_fn fn, void *arg, db_done_fn done,
 			   void *done_arg, struct lmn_err *err)
 {

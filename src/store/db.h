@@ -132,6 +132,10 @@ typedef enum lmn_rc (*db_write_fn)(struct db_conn *c, void *arg);
 LMN_MUST_USE enum lmn_rc db_write(struct db_conn *c, db_write_fn fn, void *arg,
 				  struct lmn_err *err);
 
+/* db_write on a connection of the pool, for a thread that holds none (background work). */
+LMN_MUST_USE enum lmn_rc db_write_pooled(struct db *db, db_write_fn fn, void *arg,
+					 struct lmn_err *err);
+
 /* What db_write would return, told to a function instead: err is the store's own failure, or
  * NULL (fn reports its own in its arg). Called on one of the store's threads, maybe with the
  * store's locks held: it must not use the store, nor wait. */
