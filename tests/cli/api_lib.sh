@@ -8,14 +8,11 @@ export LMN_NOW=2026-11-23T10:00
 serve() {
 	local name=$1
 	shift
+	: >"$TMP/$name.out"
 	"$LMN" serve --db "$DB" --port 0 --trusted-proxy-header X-Remote-User "$@" \
 		>"$TMP/$name.out" 2>"$TMP/$name.err" &
 	serve_pid=$!
-	for _ in $(seq 1 100); do
-		serve_port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/$name.out")
-		[ -n "$serve_port" ] && break
-		sleep 0.05
-	done
+	serve_port=$(port_of "$TMP/$name.out" "$serve_pid")
 }
 serve main
 pid=$serve_pid port=$serve_port
@@ -65,14 +62,11 @@ print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(0) if m 
 # serve_at NOW USER: a second `lmn serve` on the same database whose clock says NOW (pid3, at $B3),
 # with USER signed in there; req3 METHOD PATH [BODY] calls it as USER and prints "STATUS BODY".
 serve_at() {
+	: >"$TMP/out3"
 	LMN_NOW=$1 "$LMN" serve --db "$DB" --port 0 >"$TMP/out3" 2>"$TMP/err3" &
 	pid3=$!
 	trap 'kill $pid $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
-	for _ in $(seq 1 100); do
-		port3=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out3")
-		[ -n "$port3" ] && break
-		sleep 0.05
-	done
+	port3=$(port_of "$TMP/out3" "$pid3")
 	B3="http://127.0.0.1:$port3"
 	curl -sS -c "$TMP/s3.jar" -H 'Content-Type: application/json' \
 		-d "{\"username\":\"$2\",\"password\":\"demo2026\"}" "$B3/api/login" |

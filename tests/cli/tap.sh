@@ -128,3 +128,20 @@ check_grep() {
 	if grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "no line matching: $2" "$(head -c 2000 "$3")"; fi
 }
 done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
+# port_of FILE PID: the port that `lmn serve` (PID) printed to FILE ("lmn: serving http://…:PORT/"),
+# waited for up to a minute (a start on PostgreSQL in a loaded run takes seconds); empty if PID
+# ended without printing it. FILE must be emptied before PID starts: a redirection alone empties
+# it when the child opens it, which may be after a first look here has read a last server's port.
+port_of() {
+	local port=
+	for _ in $(seq 1 1200); do
+		port=$(sed -n 's|^lmn: serving http://[^/]*:\([0-9]*\)/.*|\1|p' "$1")
+		[ -n "$port" ] && break
+		if ! kill -0 "$2" 2>/dev/null; then
+			port=$(sed -n 's|^lmn: serving http://[^/]*:\([0-9]*\)/.*|\1|p' "$1")
+			break
+		fi
+		sleep 0.05
+	done
+	echo "$port"
+}

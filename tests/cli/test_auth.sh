@@ -127,12 +127,8 @@ plain_pid=$!
 "$LMN" serve --db "$DB" --port 0 --secure-cookies --session-idle 4 >"$TMP/idle.out" 2>"$TMP/idle.err" &
 idle_pid=$!
 trap 'kill $pid $plain_pid $idle_pid 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do
-	plain_port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/plain.out")
-	idle_port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/idle.out")
-	[ -n "$plain_port" ] && [ -n "$idle_port" ] && break
-	sleep 0.05
-done
+plain_port=$(port_of "$TMP/plain.out" "$plain_pid")
+idle_port=$(port_of "$TMP/idle.out" "$idle_pid")
 check "plain HTTP without a proxy: not Secure" "Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" \
 	"$(cookie_flags "$plain_port")"
 check "--secure-cookies: Secure" "Path=/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure" \

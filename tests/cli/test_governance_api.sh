@@ -201,9 +201,7 @@ check "the five entries of DOMAIN.md §9 are there from the start" "2019-03-12 2
 LMN_NOW=2026-11-24T10:00 "$LMN" serve --db "$DB" --port 0 >"$TMP/out2" 2>"$TMP/err2" &
 pid2=$!
 trap 'kill $pid $pid2 $pid3 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do
-	port2=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out2"); [ -n "$port2" ] && break; sleep 0.05
-done
+port2=$(port_of "$TMP/out2" "$pid2")
 B2="http://127.0.0.1:$port2"
 curl -sS -c "$TMP/k2.jar" -H 'Content-Type: application/json' -d '{"username":"kundtjanst","password":"demo2026"}' "$B2/api/login" | json 'd["csrf_token"]' >"$TMP/k2.csrf"
 pat=$(body kundtjanst POST /api/patients '{"id_number":"19121212-1212","given_name":"Test","family_name":"Ledtidsson","address":"Provgatan 1","postal_code":"411 01","city":"Göteborg","phone":"070-000 00 00","municipality":"Göteborg"}' | json 'd["id"]')

@@ -405,11 +405,7 @@ fi
 	>"$TMP/serve.out" 2>"$TMP/serve.err" &
 spid=$!
 trap 'kill $spid 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 600); do
-	sport=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.out")
-	[ -n "$sport" ] && break
-	sleep 0.05
-done
+sport=$(port_of "$TMP/serve.out" "$spid")
 check "the server answers" "200" "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$sport/healthz")"
 # lmn serve opens the day's contact cases before it serves (api/jobs.c).
 case_of() { q "SELECT count(*) FROM contact_cases c JOIN orders o ON o.id = c.order_id WHERE o.external_ref = '$1'"; }

@@ -207,18 +207,10 @@ wait "$pid" 2>/dev/null
 # --- Retention: entries written more than the retention period (10 years) ago go, at the start of
 # lmn serve; younger ones stay, and cannot be deleted ---
 at() { # at NOW: serves the copy old with the clock at NOW; sets B
-	# Emptied here, not only by the redirection: the child may open the file after the loop
-	# below has read the last server's port from it.
 	: >"$TMP/old.out"
 	LMN_NOW=$1 "$LMN" serve --db "$(db_addr old)" --port 0 >"$TMP/old.out" 2>"$TMP/old.err" &
 	pid=$!
-	# Up to a minute: a start on PostgreSQL in a loaded run takes seconds (migrations checked,
-	# the day's cases opened, the retention run before the port is printed).
-	for _ in $(seq 1 1200); do
-		port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/old.out")
-		[ -n "$port" ] && break
-		sleep 0.05
-	done
+	port=$(port_of "$TMP/old.out" "$pid")
 	B="http://127.0.0.1:$port"
 	login patient
 	login kundtjanst

@@ -14,15 +14,11 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 serve() {
 	local name=$1
 	shift
+	: >"$TMP/$name.out"
 	"$LMN" serve --db "$DB" --port 0 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	serve_pid=$!
 	pids+=("$serve_pid")
-	serve_port=
-	for _ in $(seq 1 100); do
-		serve_port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/$name.out")
-		[ -n "$serve_port" ] && break
-		sleep 0.05
-	done
+	serve_port=$(port_of "$TMP/$name.out" "$serve_pid")
 }
 
 serve main
@@ -116,12 +112,7 @@ else
 	(trap '' XFSZ; exec "$LMN" serve --db "$TMP/full.db" --port 0 >"$TMP/full.out" 2>"$TMP/full.err") &
 	fpid=$!
 	pids+=("$fpid")
-	fport=
-	for _ in $(seq 1 100); do
-		fport=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/full.out")
-		[ -n "$fport" ] && break
-		sleep 0.05
-	done
+	fport=$(port_of "$TMP/full.out" "$fpid")
 	F="http://127.0.0.1:$fport"
 	fsize() { python3 -c 'import resource as r, sys; n = int(sys.argv[2]) if sys.argv[2] != "-" else r.RLIM_INFINITY; r.prlimit(int(sys.argv[1]), r.RLIMIT_FSIZE, (n, r.RLIM_INFINITY))' "$fpid" "$1"; }
 	curl -sS -c "$TMP/full.jar" -H 'Content-Type: application/json' \

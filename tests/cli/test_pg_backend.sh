@@ -37,12 +37,7 @@ check "a second demo into the filled database is refused" "1" \
 
 "$LMN" serve --db "$URL" --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
 pid=$!
-port=
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/serve.out")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
+port=$(port_of "$TMP/serve.out" "$pid")
 [ -n "$port" ] || { not_ok "lmn serve starts on PostgreSQL" "$(cat "$TMP/serve.err")"; done_testing; exit 1; }
 B="http://127.0.0.1:$port"
 

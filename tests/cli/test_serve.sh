@@ -4,12 +4,7 @@
 
 "$LMN" serve --db "$DB" --port 0 >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-port=
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
+port=$(port_of "$TMP/out" "$pid")
 if [ -z "$port" ]; then
 	not_ok "server starts" "$(cat "$TMP/err")"
 	kill "$pid" 2>/dev/null
@@ -54,8 +49,7 @@ check "SIGTERM stops the server cleanly" "0" "$rc"
 # A second start reuses the migrated database.
 "$LMN" serve --db "$DB" --port 0 >"$TMP/out2" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do grep -q serving "$TMP/out2" && break; sleep 0.05; done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/out2")
+port=$(port_of "$TMP/out2" "$pid")
 check_grep "restart on the same database" '"schema":'"$nmig" <(curl -sS "http://127.0.0.1:$port/healthz")
 kill -TERM "$pid"; wait "$pid"
 

@@ -178,12 +178,7 @@ check "without --to it is a usage error" "2" "$?"
 # The copy served: the same answer to the same sign-in and request.
 "$LMN" serve --db "$TMP/copy.db" --port 0 >"$TMP/copy-serve.out" 2>"$TMP/copy-serve.err" &
 pid=$!
-port=
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/copy-serve.out")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
+port=$(port_of "$TMP/copy-serve.out" "$pid")
 B="http://127.0.0.1:$port"
 login patient
 check "the copy serves: a patient signs in and reads their orders" "200" \
