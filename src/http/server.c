@@ -53,9 +53,11 @@ struct watch {
 	 * begun on it; when the watchdog first saw it idle (0: not), and the count then. */
 	_Atomic bool busy, served;
 	_Atomic unsigned begun;
-	/* The bytes the socket had received as its last request completed (received), -1: not
-	 * known. */
+	/* The bytes the socket had received (received) as its last answer was queued, before its
+	 * client could have read it and sent more; -1: not known. marked: queued for the request
+	 * in progress (its connection's thread only). */
 	_Atomic int64_t recv_mark;
+	bool marked;
 	int64_t idle_at;
 	unsigned idle_begun;
 	struct watch *prev, *next; /* in the server's watched (watch_lock) */
@@ -342,6 +344,19 @@ static void close_if_draining(const struct server *s, struct MHD_Response *r)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
+/* Queues an answer, with what the socket has received so far for the drain's idle(): a byte that
+ * arrives after this is of the next request, even if its client sent it before completed() runs. */
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	struct watch *w = watch_of(c);
+
+	if (w) {
+		w->recv_mark = received(w->fd);
+		w->marked = true;
+	}
+	return MHD_queue_response(c, status, r);
+}
+
 static enum MHD_Result respond(const struct server *s, struct MHD_Connection *c, unsigned status,
 			       const char *type, const char *body, size_t len, bool copy)
 {
@@ -355,7 +370,7 @@ static enum MHD_Result respond(const struct server *s, struct MHD_Connection *c,
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	close_if_draining(s, r);
-	ret = MHD_queue_response(c, status, r);
+	ret = queue(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -476,7 +491,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct request *rq)
 	for (int i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
 	close_if_draining(rq->s, r);
-	ret = MHD_queue_response(c, resp->status, r);
+	ret = queue(c, resp->status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -592,6 +607,7 @@ static void *began(void *cls, const char *uri, struct MHD_Connection *c)
 	if (w) {
 		w->busy = true;
 		w->begun++;
+		w->marked = false;
 	}
 	return NULL; /* handle's *req_cls: none yet */
 }
@@ -608,8 +624,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	if (w) {
 		w->deadline = now_ms() + s->request_ms;
 		/* An answer from before the drain kept it open: the watchdog closes it while it
-		 * waits for the next request (not here: libmicrohttpd may have read that already). */
-		w->recv_mark = received(w->fd);
+		 * waits for the next request (not here: libmicrohttpd may have read that already).
+		 * What it had received is marked as the answer was queued (queue()); here only for
+		 * an answer libmicrohttpd made itself. */
+		if (!w->marked)
+			w->recv_mark = received(w->fd);
 		w->served = true;
 		w->busy = false;
 	}

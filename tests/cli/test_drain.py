@@ -10,6 +10,7 @@
 import http.client
 import json
 import os
+import select
 import signal
 import socket
 import sys
@@ -26,6 +27,7 @@ RUN_BEFORE = 1.5  # seconds of placements before the signal
 SLOW_AFTER = 1.5  # the slow requests finish this long after the signal
 DRAIN_BOUND = 20
 PAUSE = 0.002  # between a client's placements
+QUICK = 20  # kept-alive connections that send a part of their next request line at once
 
 t = lmntest.Tap()
 wd = lmntest.Workdir()
@@ -169,6 +171,17 @@ try:
             [(200, ""), (200, "")], [read_answer(kept_line)[:2], read_answer(kept_post)[:2]])
     kept_body = json.dumps(lmntest.order_body(pools[1][-1])).encode()
     kept_line.sendall(b"GET /heal")
+    # More of them, each sending a part of its next request line the moment it has read its
+    # answer: it may arrive before the server has been told that the answer was sent.
+    quick = []
+    for _ in range(QUICK):
+        q = socket.create_connection(("127.0.0.1", srv.port))
+        q.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        q_first = read_answer(q)[:2]
+        q.sendall(b"GET /heal")
+        quick.append((q, q_first))
+    t.check("%d kept-alive connections are answered, then send a part of their next request "
+            "line at once" % QUICK, [(200, "")] * QUICK, [f for _, f in quick])
     kept_post.sendall(("POST %s HTTP/1.1\r\n%s" % (orders_path, headers_of(
         ks, "drain-kept", len(kept_body)))).encode() + b"\r\n" + kept_body[:len(kept_body) // 2])
 
@@ -187,6 +200,8 @@ try:
     t.ok(srv.proc.poll() is None, "the server still runs while requests are unanswered")
     t.ok(not closed_by_server(kept_line, 0.3) and not closed_by_server(kept_post, 0.3),
          "kept-alive connections with a part of their next request in are not closed")
+    t.check("nor any of those that sent it at once", [],
+            select.select([q for q, _ in quick], [], [], 0.3)[0])
     kept_line.settimeout(10)
     kept_post.settimeout(10)
 
@@ -196,6 +211,9 @@ try:
     fresh.sendall(("GET %s HTTP/1.1\r\n%s\r\n" % (orders_path, headers_of(ks))).encode())
     kept_line.sendall(b"thz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     kept_post.sendall(kept_body[len(kept_body) // 2:])
+    for q, _ in quick:
+        q.settimeout(10)
+        q.sendall(b"thz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     post_answer = read_answer(slow_post)
     t.check("a placement whose body was half sent at the signal is placed, and its connection "
             "closed", (201, "close"), post_answer[:2])
@@ -205,6 +223,8 @@ try:
             (200, "close"), read_answer(fresh)[:2])
     t.check("a kept-alive connection with a part of its next request line in at the signal has "
             "it answered, and its connection closed", (200, "close"), read_answer(kept_line)[:2])
+    t.check("and each of those that sent it at once", [(200, "close")] * QUICK,
+            [read_answer(q)[:2] for q, _ in quick])
     kept_answer = read_answer(kept_post)
     t.check("a kept-alive connection with half a placement's body in at the signal has it placed, "
             "and its connection closed", (201, "close"), kept_answer[:2])
