@@ -133,14 +133,12 @@ done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 # ended without printing it. FILE must be emptied before PID starts: a redirection alone empties
 # it when the child opens it, which may be after a first look here has read a last server's port.
 port_of() {
-	local port=
+	local port='' alive
 	for _ in $(seq 1 1200); do
+		alive=no
+		kill -0 "$2" 2>/dev/null && alive=yes # asked first: a server that printed, then ended
 		port=$(sed -n 's|^lmn: serving http://[^/]*:\([0-9]*\)/.*|\1|p' "$1")
-		[ -n "$port" ] && break
-		if ! kill -0 "$2" 2>/dev/null; then
-			port=$(sed -n 's|^lmn: serving http://[^/]*:\([0-9]*\)/.*|\1|p' "$1")
-			break
-		fi
+		if [ -n "$port" ] || [ "$alive" = no ]; then break; fi
 		sleep 0.05
 	done
 	echo "$port"
